@@ -1,0 +1,96 @@
+# arsemu: one non-recursive Makefile for the whole tree.
+#   make            build ./arsemu
+#   make test       every test (unit, wire, ASan/UBSan, fuzz smoke, BATS, interop)
+#   make demo       build, then bring the shipped example up, show it, tear it down
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make unit       C unit tests only (no root)
+#   make fuzz       libFuzzer targets (clang)
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+BUILD	?= build
+CC	?= cc
+CFLAGS	?= -O2 -g
+SAN	?=
+PKGS	 = libmnl libcjson
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla \
+	   -Wno-unused-parameter -Wimplicit-fallthrough
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmnl -lcjson)
+ifneq ($(SAN),)
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+CORE_SRCS := $(wildcard lib/*.c topo/*.c bgp/*.c)
+EMU_SRCS  := $(wildcard emu/*.c)
+CMD_SRCS  := $(wildcard cmd/*.c)
+UNIT_SRCS := $(wildcard test/unit/test_*.c)
+FUZZ_SRCS := $(wildcard test/fuzz/fuzz_*.c)
+
+CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
+EMU_OBJS  := $(EMU_SRCS:%.c=$(BUILD)/%.o)
+CMD_OBJS  := $(CMD_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=$(BUILD)/test/%)
+
+.PHONY: all test unit unit-san demo install clean fuzz deps
+all: arsemu
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcore.a: $(CORE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+$(BUILD)/libemu.a: $(EMU_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/arsemu: $(CMD_OBJS) $(BUILD)/libemu.a $(BUILD)/libcore.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(BUILD)/libemu.a $(BUILD)/libcore.a $(PKG_LIBS)
+
+arsemu: $(BUILD)/arsemu
+	cp $< $@
+
+# Unit tests link the archives: only the objects a test uses are pulled in.
+$(BUILD)/test/%: $(BUILD)/test/unit/%.o $(BUILD)/libemu.a $(BUILD)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libemu.a $(BUILD)/libcore.a $(PKG_LIBS)
+
+unit: $(UNIT_BINS)
+	@sh test/unit/run.sh $(UNIT_BINS)
+
+unit-san:
+	$(MAKE) BUILD=build-san SAN=1 CC=$(CC) unit
+
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
+fuzz: $(FUZZ_SRCS:test/fuzz/%.c=build-fuzz/%)
+build-fuzz/%: test/fuzz/%.c $(CORE_SRCS)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS) $(PKG_LIBS)
+
+deps:
+	sh scripts/deps.sh build
+
+demo: arsemu
+	sh scripts/demo.sh examples/single-hub.json
+
+test: arsemu
+	sh test/run.sh
+
+install: arsemu
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 arsemu $(DESTDIR)$(PREFIX)/bin/arsemu
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	-install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/ 2>/dev/null
+
+clean:
+	rm -rf build build-san build-fuzz arsemu
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

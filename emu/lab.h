@@ -1,0 +1,77 @@
+/*
+ * lab: build and tear down the kernel side of a lab (namespaces, veths,
+ * addresses, sysctls, fabric rules, site LANs), and the state file that
+ * records everything it made, so that `down` removes exactly that.
+ *
+ * Naming: every namespace is "arsemu-<lab>-<node>" (NODE = topo node name),
+ * the fabric is "arsemu-<lab>-fabric". State lives in /run/arsemu/<lab>/
+ * (ARSEMU_RUNDIR overrides /run/arsemu, for tests).
+ *
+ * In the fabric namespace, NIC i (topo nics[i]) is the veth "n<i>"; its guest
+ * end is "eth0" in the node's namespace. NIC i's effective routes live in
+ * routing table LAB_NIC_TABLE(i), selected by "priority LAB_RULE_PRIO(i)
+ * iif n<i> lookup LAB_NIC_TABLE(i)"; a `throw` there falls through to the
+ * delivery table LAB_DELIVERY_TABLE (one /32 per NIC, dev n<i>) at priority
+ * LAB_DELIVERY_PRIO. The host end of every NIC carries its subnet's gateway
+ * address (x.x.x.1/32) and answers ARP for the whole subnet (proxy_arp), as
+ * the Azure fabric does.
+ *
+ * Must not: touch the host namespace (no link, address, route or rule there).
+ */
+#ifndef ARSEMU_EMU_LAB_H
+#define ARSEMU_EMU_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../topo/topo.h"
+
+#define LAB_RUNDIR_DEFAULT	"/run/arsemu"
+#define LAB_NIC_TABLE(i)	(1000u + (unsigned)(i))
+#define LAB_RULE_PRIO(i)	(1000u + (unsigned)(i))
+#define LAB_DELIVERY_TABLE	999u
+#define LAB_DELIVERY_PRIO	30000u
+
+struct lab_err {
+	char	msg[512];
+};
+
+/* "/run/arsemu" or $ARSEMU_RUNDIR */
+const char *lab_rundir(void);
+/* "<rundir>/<lab>"; a static buffer per call site is not used: caller's buf */
+char	*lab_dir(const char *lab, char *buf, size_t len);
+/* "arsemu-<lab>-<node>" */
+char	*lab_ns_name(const char *lab, const char *node, char *buf, size_t len);
+char	*lab_fabric_ns(const char *lab, char *buf, size_t len);
+
+/*
+ * Build every namespace, link, address, sysctl and rule of the topology.
+ * Creates <rundir>/<lab>/ (fails with a clear message if it already exists:
+ * a lab of that name is up), takes its lock, saves the topology there as
+ * topology.json (a copy of `topo_file`), and appends each object to the
+ * state file *before* creating it. On any failure undoes everything it made
+ * and returns -1 with err->msg naming the step and object.
+ */
+int	lab_build(const struct topo *t, const char *topo_file, struct lab_err *err);
+
+/*
+ * Append a process to the lab's state ("pid <pid> <what>"), so `down` and a
+ * crashed lab can be cleaned up. `what` is a word, e.g. "daemon", "speaker:fw1".
+ */
+int	lab_state_add_pid(const char *lab, pid_t pid, const char *what);
+
+/*
+ * Tear down what the state file of `lab` records, in reverse: processes
+ * (SIGTERM, then SIGKILL after a grace period; only PIDs whose
+ * /proc/PID/cmdline still names arsemu and the lab), namespaces (which
+ * removes their links), then the state directory. Works after a crash at any
+ * point of lab_build. Returns 0, or -1 with err set if something could not be
+ * removed (it still removes all it can). -2 if no such lab.
+ */
+int	lab_destroy(const char *lab, struct lab_err *err);
+
+/* Names of the labs that have a state directory. *out malloc'd. */
+int	lab_list(char ***out, size_t *n);
+
+#endif

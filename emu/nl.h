@@ -1,0 +1,93 @@
+/*
+ * nl: rtnetlink over libmnl, one socket bound to one network namespace.
+ *
+ * Owns: links (veth), addresses, routes, rules. Every request asks for an ACK
+ * and checks sequence number and port id; the kernel's extended ACK text is
+ * kept for the caller (nl_errmsg). Requests can be batched: between
+ * nl_batch_begin() and nl_batch_commit() they are queued and sent in as few
+ * sendmsg() calls as fit, and every ACK is checked at commit.
+ * Must not: know about topologies, Azure or BGP. The only libmnl user.
+ */
+#ifndef ARSEMU_EMU_NL_H
+#define ARSEMU_EMU_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/pfx.h"
+
+#define NL_MAX_NH	32
+#define RTPROT_ARSEMU	222	/* rtm_protocol of every route arsemu installs */
+
+struct nl;
+
+/* Open a rtnetlink socket in the namespace of netns_fd (-1: the current one). */
+struct nl *nl_open(int netns_fd);
+void	nl_close(struct nl *nl);
+/* Text of the last failure: "RTM_NEWROUTE 10.0.0.0/8 table 1001: <extack or strerror>". */
+const char *nl_errmsg(const struct nl *nl);
+
+void	nl_batch_begin(struct nl *nl);
+/* Returns 0 if every queued request was acknowledged, else -errno of the first failure. */
+int	nl_batch_commit(struct nl *nl);
+
+/*
+ * Create a veth pair: `name` in the namespace of ns_fd, `peer` in peer_ns_fd,
+ * created directly there (never in the caller's namespace). Both down.
+ */
+int	nl_veth_create(struct nl *nl, const char *name, int ns_fd,
+	    const char *peer, int peer_ns_fd);
+/* A bridge in this socket's namespace. */
+int	nl_bridge_create(struct nl *nl, const char *name);
+int	nl_link_set_master(struct nl *nl, int ifindex, int master_ifindex);
+/* ifindex in this socket's namespace, or -ENODEV. */
+int	nl_link_index(struct nl *nl, const char *name);
+int	nl_link_set_up(struct nl *nl, int ifindex);
+int	nl_link_set_down(struct nl *nl, int ifindex);
+int	nl_link_del(struct nl *nl, int ifindex);
+
+int	nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, uint8_t plen);
+
+enum nl_rtype {
+	NL_RT_UNICAST,
+	NL_RT_THROW,
+	NL_RT_BLACKHOLE,
+	NL_RT_UNREACHABLE,
+	NL_RT_PROHIBIT,
+	NL_RT_LOCAL,
+};
+
+struct nl_nh {
+	uint32_t	gw;		/* 0: directly connected */
+	int		ifindex;	/* 0: let the kernel resolve gw */
+	bool		onlink;		/* RTNH_F_ONLINK */
+	uint8_t		weight;		/* 1.. (rtnh_hops + 1) */
+};
+
+struct nl_route {
+	uint32_t	table;		/* RT_TABLE_MAIN = 254 */
+	struct pfx4	dst;
+	enum nl_rtype	type;
+	uint8_t		protocol;	/* RTPROT_ARSEMU unless said otherwise */
+	uint8_t		scope;		/* 0 = universe; 253 = link */
+	uint32_t	metric;
+	struct nl_nh	nh[NL_MAX_NH];
+	unsigned	nnh;		/* > 1: multipath (RTA_MULTIPATH) */
+};
+
+/* NLM_F_CREATE|NLM_F_REPLACE */
+int	nl_route_replace(struct nl *nl, const struct nl_route *r);
+int	nl_route_del(struct nl *nl, const struct nl_route *r);
+/*
+ * Every IPv4 route of `table` (0: all tables) whose protocol is `protocol`
+ * (0: any). *out is malloc'd, sorted by dst; free() it.
+ */
+int	nl_route_dump(struct nl *nl, uint32_t table, uint8_t protocol,
+	    struct nl_route **out, size_t *n);
+
+/* ip rule add priority PRIO [iif IIF] lookup TABLE (IPv4). */
+int	nl_rule_add(struct nl *nl, uint32_t prio, const char *iif, uint32_t table);
+int	nl_rule_del(struct nl *nl, uint32_t prio, const char *iif, uint32_t table);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * pfx: IPv4 addresses and prefixes in host byte order, and their text forms.
+ * Pure; used by every layer.
+ */
+#ifndef ARSEMU_PFX_H
+#define ARSEMU_PFX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PFX_STRLEN	19	/* "255.255.255.255/32" plus NUL */
+#define ADDR_STRLEN	16
+
+struct pfx4 {
+	uint32_t	addr;	/* host order, host bits zero once normalised */
+	uint8_t		len;
+};
+
+uint32_t pfx_mask(uint8_t len);
+/* "a.b.c.d" -> 0, or -1 when not a dotted quad. */
+int	addr_parse(const char *s, uint32_t *addr);
+const char *addr_fmt(uint32_t addr, char buf[ADDR_STRLEN]);
+/* "a.b.c.d/n" -> 0; -1 malformed; -2 host bits set (strict callers refuse). */
+int	pfx_parse(const char *s, struct pfx4 *p);
+const char *pfx_fmt(const struct pfx4 *p, char buf[PFX_STRLEN]);
+bool	pfx_contains(const struct pfx4 *outer, const struct pfx4 *inner);
+bool	pfx_contains_addr(const struct pfx4 *p, uint32_t addr);
+bool	pfx_overlap(const struct pfx4 *a, const struct pfx4 *b);
+bool	pfx_equal(const struct pfx4 *a, const struct pfx4 *b);
+/* Order: by address, then by length; for qsort and sorted output. */
+int	pfx_cmp(const struct pfx4 *a, const struct pfx4 *b);
+
+#endif

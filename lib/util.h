@@ -1,0 +1,24 @@
+/*
+ * util: allocation that cannot fail (failure is fatal, STYLE 11), small string
+ * helpers, and the monotonic clock every journal and timer uses.
+ */
+#ifndef ARSEMU_UTIL_H
+#define ARSEMU_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+void	*xmalloc(size_t n);
+void	*xcalloc(size_t n, size_t size);
+void	*xrealloc(void *p, size_t n);
+/* Grow *arr (of *cap elements of size sz) so that it holds at least need. */
+void	 xgrow(void *arrp, size_t *cap, size_t need, size_t sz);
+char	*xstrdup(const char *s);
+char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Monotonic time in milliseconds. */
+uint64_t mono_ms(void);
+
+#endif

@@ -1,0 +1,186 @@
+/*
+ * topo: the topology model. Parses a topology file (cJSON stays inside this
+ * module), validates it, and assigns addresses the way Azure does.
+ *
+ * Pure: no I/O but reading the file, no logging. Every error carries the JSON
+ * path of the offending value (e.g. "regions[0].hub.nvas[1].asn") and, where
+ * the parser knows it, the line and column. On error nothing is returned.
+ *
+ * Everything below is owned by struct topo and freed by topo_free(); the
+ * pointers between objects stay valid for the life of the topo.
+ */
+#ifndef ARSEMU_TOPO_H
+#define ARSEMU_TOPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/pfx.h"
+
+#define TOPO_NAME_MAX		32	/* lab and node names */
+#define TOPO_RS_ASN		65515	/* RS-01 */
+#define TOPO_RS_MAX_PEERS	8	/* RS-07 */
+#define TOPO_RS_ROUTE_LIMIT	4000	/* RS-40, D-02 */
+
+enum topo_node_kind {
+	TOPO_RS,		/* one Route Server instance */
+	TOPO_NVA,
+	TOPO_VM,
+	TOPO_SITE_ROUTER,	/* an on-premises site's edge router */
+	TOPO_SITE_HOST,		/* a host behind a site's router */
+};
+
+enum topo_hub_pref {		/* RS-31 */
+	TOPO_PREF_EXPRESSROUTE,
+	TOPO_PREF_VPNGATEWAY,
+	TOPO_PREF_ASPATH,
+};
+
+struct topo_vnet;
+struct topo_node;
+
+struct topo_region {
+	char			*name;
+	struct topo_vnet	*hub;		/* NULL if the region has none */
+};
+
+struct topo_subnet {
+	char			*name;
+	struct pfx4		 pfx;
+	struct topo_vnet	*vnet;
+};
+
+struct topo_vnet {
+	char			*name;
+	bool			 hub;
+	struct topo_region	*region;
+	struct pfx4		*space;		/* address_space */
+	size_t			 nspace;
+	struct topo_subnet	**subnets;
+	size_t			 nsubnets;
+	struct topo_rs		*rs;		/* hub with a Route Server, else NULL */
+	/* hub side of its spoke peerings */
+	bool			 allow_gateway_transit;	/* default true */
+	struct topo_vnet	**spokes;
+	size_t			 nspokes;
+	/* spoke side: the peering to its region's hub (NULL: not peered) */
+	struct topo_vnet	*peer_hub;
+	bool			 use_remote_gateways;	/* default false, as in Azure */
+	bool			 allow_forwarded_traffic; /* default true */
+};
+
+/* A NIC plugged into the fabric: one veth, one effective route table. */
+struct topo_nic {
+	char			*name;		/* the node's name (one NIC per node) */
+	struct topo_node	*node;
+	struct topo_subnet	*subnet;
+	uint32_t		 ip;		/* given, or the next free from .4 up */
+	unsigned		 idx;		/* 0..nnics-1, stable for a topology */
+	bool			 ip_forwarding;	/* NVAs */
+};
+
+struct topo_rs {
+	struct topo_vnet	*vnet;
+	uint32_t		 ip[2];		/* .4 and .5 of RouteServerSubnet (RS-02) */
+	struct topo_node	*inst[2];	/* nodes "<hub>-rs0", "<hub>-rs1" */
+	bool			 branch_to_branch;	/* default false */
+	enum topo_hub_pref	 pref;			/* default ExpressRoute */
+	unsigned		 route_limit;		/* per peer, default 4000 */
+	unsigned		 max_peers;		/* default 8 */
+};
+
+struct topo_nva {
+	struct topo_node	*node;
+	uint32_t		 asn;
+	struct pfx4		*advertise;
+	size_t			 nadvertise;
+	unsigned		 prepend;	/* extra copies of its ASN on every route */
+	uint32_t		 next_hop;	/* NEXT_HOP it sends; 0 = its own IP (RS-23) */
+	uint32_t		*communities;	/* attached to every route it originates */
+	size_t			 ncommunities;
+	bool			 peer_rs[2];	/* which RS instances it peers with (RS-04) */
+};
+
+/* A point-to-point link between a site's router and an NVA. */
+struct topo_sitelink {
+	struct topo_site	*site;
+	struct topo_nva		*nva;
+	unsigned		 idx;		/* 0..nsitelinks-1 */
+	uint32_t		 nva_ip;	/* 169.254.<idx/64>.<(idx%64)*4+1>/30 */
+	uint32_t		 site_ip;	/* ... +2 */
+};
+
+struct topo_site {
+	char			*name;
+	struct pfx4		*prefixes;
+	size_t			 nprefixes;
+	struct topo_node	*router;	/* node "<site>-edge" */
+	struct topo_node	**hosts;
+	size_t			 nhosts;
+	struct topo_sitelink	**links;	/* one per NVA the site sits behind */
+	size_t			 nlinks;
+};
+
+struct topo_node {
+	char			*name;
+	enum topo_node_kind	 kind;
+	char			*jpath;		/* where it was declared, for messages */
+	struct topo_nic		*nic;		/* RS, NVA, VM; NULL for site nodes */
+	struct topo_rs		*rs;		/* TOPO_RS */
+	unsigned		 rs_instance;	/* TOPO_RS: 0 or 1 */
+	struct topo_nva		*nva;		/* TOPO_NVA */
+	struct topo_site	*site;		/* TOPO_SITE_* */
+	uint32_t		 host_ip;	/* TOPO_SITE_HOST */
+	struct pfx4		 host_pfx;	/* TOPO_SITE_HOST: the site prefix holding it */
+};
+
+struct topo_timers {
+	unsigned		 hold;		/* default 180 (RS-43) */
+	unsigned		 keepalive;	/* default 60 */
+	unsigned		 connect_retry;	/* default 5 */
+};
+
+struct topo {
+	char			*name;
+	struct topo_timers	 timers;
+	struct topo_region	**regions;
+	size_t			 nregions;
+	struct topo_vnet	**vnets;	/* hubs and spokes, in file order */
+	size_t			 nvnets;
+	struct topo_node	**nodes;	/* RS instances, NVAs, VMs, site routers, site hosts */
+	size_t			 nnodes;
+	struct topo_nic		**nics;		/* nics[i]->idx == i */
+	size_t			 nnics;
+	struct topo_nva		**nvas;
+	size_t			 nnvas;
+	struct topo_rs		**rss;
+	size_t			 nrss;
+	struct topo_site	**sites;
+	size_t			 nsites;
+	struct topo_sitelink	**sitelinks;	/* sitelinks[i]->idx == i */
+	size_t			 nsitelinks;
+};
+
+struct topo_err {
+	char	path[256];	/* JSON path, "" for the document itself */
+	int	line;		/* 1-based; 0 if unknown */
+	int	col;
+	char	msg[512];
+};
+
+int	topo_load_file(const char *file, struct topo **out, struct topo_err *err);
+int	topo_load_string(const char *json, size_t len, struct topo **out,
+	    struct topo_err *err);
+void	topo_free(struct topo *t);
+/* Rename the lab (arsemu up --name); -1 if the name is not allowed. */
+int	topo_set_name(struct topo *t, const char *name, struct topo_err *err);
+bool	topo_name_ok(const char *name);
+
+struct topo_node *topo_node_find(const struct topo *t, const char *name);
+struct topo_nic  *topo_nic_by_ip(const struct topo *t, uint32_t ip);
+struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);
+const char *topo_kind_str(enum topo_node_kind k);
+const char *topo_pref_str(enum topo_hub_pref p);
+
+#endif
