@@ -1,0 +1,80 @@
+/*
+ * bgp: the public face of arsemu's BGP-4 speaker, for the processes that run
+ * one (route-server instances and built-in NVAs).
+ *
+ * A speaker is configured with struct bgp_conf and runs one poll loop until
+ * SIGTERM/SIGINT. It reaches the kernel only through struct bgp_fib_ops
+ * (netlink in emu/, a recording fake in tests, or nothing), and answers a
+ * line-based control socket (bgp/ctl.c) for the CLI and the lab daemon.
+ * Must not: know about namespaces, topologies or Azure beyond the role flags.
+ */
+#ifndef ARSEMU_BGP_H
+#define ARSEMU_BGP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/pfx.h"
+#include "msg.h"
+
+#define BGP_NAME_MAX	64
+#define BGP_MAX_PEERS	64
+#define BGP_MAX_ECMP	32
+#define BGP_RS_ASN	65515
+
+enum bgp_role {
+	BGP_ROLE_ROUTER,	/* an ordinary eBGP speaker: the built-in NVA */
+	BGP_ROLE_RS,		/* Azure Route Server instance */
+};
+
+struct bgp_peer_conf {
+	char		name[BGP_NAME_MAX];	/* peering name (CLI-02: -n) */
+	uint32_t	addr;
+	uint32_t	asn;
+	bool		passive;	/* never connect, only accept */
+	unsigned	route_limit;	/* 0: none; RS-40 */
+	unsigned	prepend;	/* extra copies of our ASN towards this peer */
+};
+
+/*
+ * The kernel seam. change() is called once per prefix whose best paths
+ * changed (nnh == 0: withdrawn); flush() after each batch of changes.
+ */
+struct bgp_fib_ops {
+	void	(*change)(void *arg, const struct pfx4 *p, const uint32_t *nh,
+		    unsigned nnh, unsigned aspath_hops);
+	void	(*flush)(void *arg);
+	void	*arg;
+};
+
+struct bgp_conf {
+	enum bgp_role	role;
+	uint32_t	asn;
+	uint32_t	bgp_id;
+	uint32_t	local_addr;	/* bind and source address */
+	unsigned	hold;		/* proposed hold time, s (0 or >= 3) */
+	unsigned	keepalive;	/* s */
+	unsigned	connect_retry;	/* s */
+	struct bgp_peer_conf peers[BGP_MAX_PEERS];
+	unsigned	npeers;
+	/* routes this speaker originates */
+	struct pfx4	*originate;
+	size_t		noriginate;
+	unsigned	prepend;	/* extra copies of our ASN on originated routes */
+	uint32_t	orig_nexthop;	/* 0: local_addr */
+	uint32_t	*orig_comm;
+	size_t		norig_comm;
+	/* ECMP width for the FIB; 1 disables multipath */
+	unsigned	max_paths;
+	char		ctl_path[108];	/* unix socket; "" for none */
+	char		name[BGP_NAME_MAX];	/* for logs */
+	const struct bgp_fib_ops *fib;
+	int		log_fd;		/* -1: stderr */
+};
+
+void	bgp_conf_init(struct bgp_conf *c);
+/* Run the speaker until SIGTERM or SIGINT. Returns 0, or -1 if it could not start. */
+int	bgp_speaker_run(const struct bgp_conf *c);
+
+#endif

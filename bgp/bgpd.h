@@ -1,0 +1,223 @@
+/*
+ * bgpd.h: the speaker's internal types, shared by fsm.c, session.c, rib.c,
+ * decide.c, rs.c, speaker.c and ctl.c. Not for use outside bgp/.
+ */
+#ifndef ARSEMU_BGPD_H
+#define ARSEMU_BGPD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgp.h"
+#include "msg.h"
+
+enum peer_state {
+	ST_IDLE,
+	ST_CONNECT,
+	ST_ACTIVE,
+	ST_OPENSENT,
+	ST_OPENCONFIRM,
+	ST_ESTABLISHED,
+};
+
+/* RFC 4271 8.1, the events this implementation uses. */
+enum fsm_event {
+	EV_START = 1,			/* ManualStart / AutomaticStart */
+	EV_STOP = 2,			/* ManualStop */
+	EV_CONNECT_RETRY_EXPIRES = 9,
+	EV_HOLD_EXPIRES = 10,
+	EV_KEEPALIVE_EXPIRES = 11,
+	EV_TCP_CONFIRMED = 17,		/* we accepted the peer's connection */
+	EV_TCP_ACKED = 16,		/* our connect() completed */
+	EV_TCP_FAILS = 18,
+	EV_OPEN = 19,
+	EV_HEADER_ERR = 21,
+	EV_OPEN_ERR = 22,
+	EV_NOTIFICATION = 25,
+	EV_KEEPALIVE = 26,
+	EV_UPDATE = 27,
+	EV_UPDATE_ERR = 28,
+	EV_ROUTE_REFRESH = 100,		/* not in the RFC's list; handled in Established */
+};
+
+/* Adj-RIB-Out: what was last sent to one peer, by prefix. */
+struct adjout_entry {
+	struct pfx4		 pfx;
+	struct bgp_attrs	 attrs;
+	struct adjout_entry	*hnext;
+};
+
+struct adjout {
+	struct adjout_entry	**buckets;
+	size_t			 nbuckets;
+	size_t			 count;
+};
+
+struct speaker;
+
+struct peer {
+	struct speaker		*s;
+	const struct bgp_peer_conf *conf;
+	unsigned		 idx;		/* bit in rib_entry.pending */
+	enum peer_state		 state;
+	int			 fd;
+	bool			 outgoing;	/* fd came from our connect() */
+	/* timer deadlines in mono_ms(); 0 = stopped */
+	uint64_t		 t_connect_retry;
+	uint64_t		 t_hold;
+	uint64_t		 t_keepalive;
+	unsigned		 hold;		/* negotiated, s */
+	unsigned		 keepalive;	/* s */
+	struct bgp_codec	 codec;
+	uint32_t		 remote_id;
+	uint32_t		 remote_as;
+	bool			 remote_rr;	/* peer can do route refresh */
+	uint8_t			*rbuf;
+	size_t			 rlen;
+	uint8_t			*obuf;
+	size_t			 olen, ooff, ocap;
+	/* what the peer gave us */
+	size_t			 nroutes;	/* paths held in the Adj-RIB-In */
+	size_t			 naccepted;	/* ... of which import policy accepted */
+	bool			 eor_rcvd;
+	bool			 eor_sent;
+	bool			 sync_pending;	/* initial table dump not yet queued */
+	struct adjout		 adjout;
+	/* counters and history, for `peers` */
+	uint64_t		 up_since;	/* mono_ms() when Established */
+	unsigned		 flaps;
+	uint64_t		 msgs_in, msgs_out, updates_in, updates_out;
+	char			 last_error[160];
+};
+
+struct rib_path {
+	struct rib_path		*next;
+	struct peer		*peer;		/* NULL: originated by this speaker */
+	struct bgp_attrs	 attrs;
+	const char		*reject;	/* NULL: eligible; else why not (U-09) */
+};
+
+struct rib_entry {
+	struct pfx4		 pfx;
+	struct rib_entry	*hnext;
+	struct rib_path		*paths;
+	struct rib_path		*best;		/* Loc-RIB */
+	/* what the FIB was last told */
+	uint32_t		 fib_nh[BGP_MAX_ECMP];
+	unsigned		 fib_nnh;
+	unsigned		 fib_hops;
+	uint64_t		 pending;	/* peers whose Adj-RIB-Out needs a look */
+	bool			 dirty;		/* decision must run again */
+	struct rib_entry	*dnext;		/* dirty list */
+	struct rib_entry	*xnext;		/* export list */
+	bool			 queued;	/* on the export list */
+};
+
+struct rib {
+	struct rib_entry	**buckets;
+	size_t			 nbuckets;
+	size_t			 count;
+	struct rib_entry	*dirty;
+	struct rib_entry	*xhead, **xtail;
+};
+
+struct ctl;
+struct pollfd;
+
+struct speaker {
+	const struct bgp_conf	*conf;
+	struct peer		 peers[BGP_MAX_PEERS];
+	unsigned		 npeers;
+	struct rib		 rib;
+	int			 lfd;		/* listening socket */
+	struct ctl		*ctl;
+	uint64_t		 started;
+	bool			 quit;
+};
+
+/* rib.c */
+void	rib_init(struct rib *r);
+void	rib_free(struct rib *r);
+struct rib_entry *rib_lookup(struct rib *r, const struct pfx4 *p);
+struct rib_entry *rib_get(struct rib *r, const struct pfx4 *p);
+struct rib_path *rib_path_find(struct rib_entry *e, const struct peer *peer);
+/* Take ownership of *a (it is reset). Marks the entry dirty. */
+void	rib_set_path(struct rib *r, struct rib_entry *e, struct peer *peer,
+	    struct bgp_attrs *a, const char *reject);
+/* Returns true if the peer had a path there. */
+bool	rib_del_path(struct rib *r, struct rib_entry *e, const struct peer *peer);
+void	rib_mark_dirty(struct rib *r, struct rib_entry *e);
+void	rib_queue_export(struct rib *r, struct rib_entry *e, uint64_t peers);
+/* Free an entry that holds no path and is on no list. */
+void	rib_gc(struct rib *r, struct rib_entry *e);
+void	rib_foreach(struct rib *r, void (*fn)(struct rib_entry *, void *), void *arg);
+/* Entries sorted by prefix, for stable output. *out malloc'd. */
+size_t	rib_sorted(struct rib *r, struct rib_entry ***out);
+
+void	adjout_init(struct adjout *a);
+void	adjout_free(struct adjout *a);
+struct adjout_entry *adjout_lookup(struct adjout *a, const struct pfx4 *p);
+void	adjout_set(struct adjout *a, const struct pfx4 *p, const struct bgp_attrs *attrs);
+void	adjout_del(struct adjout *a, const struct pfx4 *p);
+size_t	adjout_sorted(struct adjout *a, struct adjout_entry ***out);
+
+/* decide.c */
+struct decision {
+	struct rib_path	*best;
+	uint32_t	 nh[BGP_MAX_ECMP];	/* FIB next hops, sorted, distinct */
+	unsigned	 nnh;
+	unsigned	 hops;
+};
+void	decide(const struct speaker *s, struct rib_entry *e, struct decision *d);
+/* <0 if a is better than b; exposed for tests. */
+int	decide_cmp(const struct speaker *s, const struct rib_path *a,
+	    const struct rib_path *b);
+
+/* rs.c: import and export policy */
+const char *policy_import(const struct speaker *s, const struct peer *from,
+	    const struct bgp_attrs *a);
+/* Fill *out with what `to` should receive for e's best path; false: nothing. */
+bool	policy_export(const struct speaker *s, const struct peer *to,
+	    const struct rib_entry *e, struct bgp_attrs *out);
+
+/* fsm.c */
+void	fsm_event(struct peer *p, enum fsm_event ev, struct bgp_msg *m);
+const char *fsm_state_str(enum peer_state st);
+const char *fsm_event_str(enum fsm_event ev);
+
+/* session.c */
+int	session_listen(struct speaker *s);
+void	session_accept(struct speaker *s);
+int	session_connect(struct peer *p);
+void	session_close(struct peer *p);
+void	session_send(struct peer *p, const void *msg, size_t len);
+void	session_send_notify(struct peer *p, uint8_t code, uint8_t subcode,
+	    const void *data, size_t len);
+/* Read what is there and feed whole messages to the FSM, at most `budget`. */
+void	session_read(struct peer *p, unsigned budget);
+int	session_flush(struct peer *p);
+/* A whole message (or a framing error) waits in the read buffer. */
+bool	session_pending(const struct peer *p);
+
+/* speaker.c: hooks the FSM calls */
+void	speaker_peer_up(struct peer *p);
+void	speaker_peer_down(struct peer *p);
+/* Returns -1 after it has reset the session (route limit). */
+int	speaker_update(struct peer *p, struct bgp_update *u);
+void	speaker_route_refresh(struct peer *p);
+void	speaker_log(const struct speaker *s, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* ctl.c */
+struct ctl *ctl_open(struct speaker *s, const char *path);
+void	ctl_close(struct ctl *c);
+/* poll fds of the control socket and its clients */
+size_t	ctl_pollfds(struct ctl *c, struct pollfd *pfd, size_t max);
+void	ctl_handle(struct ctl *c, struct pollfd *pfd, size_t n);
+/* Tell watchers about a FIB change. */
+void	ctl_fib_change(struct ctl *c, const struct pfx4 *p, const uint32_t *nh,
+	    unsigned nnh, unsigned hops);
+void	ctl_fib_flush(struct ctl *c);
+
+#endif

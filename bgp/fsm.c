@@ -1,0 +1,377 @@
+/*
+ * fsm: the BGP finite state machine of RFC 4271 section 8, one entry point.
+ *
+ * Timers only produce events (speaker.c checks the deadlines); sockets only
+ * produce events (session.c); every state change is logged with the old
+ * state, the new state and the event. An event a state does not expect sends
+ * a Finite State Machine Error and goes to Idle, as 8.2.2 says.
+ *
+ * Idle restarts by itself after the ConnectRetry time (the optional
+ * IdleHoldTimer of 8.1.1): a route server and an NVA both want their
+ * sessions back without an operator.
+ *
+ * Must not: parse messages (msg.c), touch the RIB (speaker.c does, through the
+ * speaker_peer_up / speaker_peer_down / speaker_update hooks).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/util.h"
+#include "bgpd.h"
+
+#define OPENSENT_HOLD_S		240	/* RFC 4271 8.2.2: "a large value" */
+
+static const char *const state_names[] = {
+	[ST_IDLE] = "Idle", [ST_CONNECT] = "Connect", [ST_ACTIVE] = "Active",
+	[ST_OPENSENT] = "OpenSent", [ST_OPENCONFIRM] = "OpenConfirm",
+	[ST_ESTABLISHED] = "Established",
+};
+
+const char *
+fsm_state_str(enum peer_state st)
+{
+	return st <= ST_ESTABLISHED ? state_names[st] : "?";
+}
+
+const char *
+fsm_event_str(enum fsm_event ev)
+{
+	switch (ev) {
+	case EV_START:			return "Start";
+	case EV_STOP:			return "Stop";
+	case EV_CONNECT_RETRY_EXPIRES:	return "ConnectRetryTimer_Expires";
+	case EV_HOLD_EXPIRES:		return "HoldTimer_Expires";
+	case EV_KEEPALIVE_EXPIRES:	return "KeepaliveTimer_Expires";
+	case EV_TCP_CONFIRMED:		return "TcpConnectionConfirmed";
+	case EV_TCP_ACKED:		return "Tcp_CR_Acked";
+	case EV_TCP_FAILS:		return "TcpConnectionFails";
+	case EV_OPEN:			return "BGPOpen";
+	case EV_HEADER_ERR:		return "BGPHeaderErr";
+	case EV_OPEN_ERR:		return "BGPOpenMsgErr";
+	case EV_NOTIFICATION:		return "NotifMsg";
+	case EV_KEEPALIVE:		return "KeepAliveMsg";
+	case EV_UPDATE:			return "UpdateMsg";
+	case EV_UPDATE_ERR:		return "UpdateMsgErr";
+	case EV_ROUTE_REFRESH:		return "RouteRefreshMsg";
+	}
+	return "?";
+}
+
+static void
+set_state(struct peer *p, enum peer_state st, enum fsm_event ev)
+{
+	enum peer_state old = p->state;
+
+	if (old == st)
+		return;
+	p->state = st;
+	speaker_log(p->s, "peer %s (%s): %s -> %s on %s", p->conf->name,
+	    addr_fmt(p->conf->addr, (char[ADDR_STRLEN]){0}), fsm_state_str(old),
+	    fsm_state_str(st), fsm_event_str(ev));
+	if (old == ST_ESTABLISHED)
+		speaker_peer_down(p);
+	if (st == ST_ESTABLISHED)
+		speaker_peer_up(p);
+}
+
+static uint64_t
+after(unsigned seconds)
+{
+	return mono_ms() + (uint64_t)seconds * 1000;
+}
+
+static void
+start_keepalive(struct peer *p)
+{
+	p->t_keepalive = p->keepalive ? after(p->keepalive) : 0;
+}
+
+static void
+start_hold(struct peer *p)
+{
+	p->t_hold = p->hold ? after(p->hold) : 0;
+}
+
+static void
+send_open(struct peer *p)
+{
+	const struct bgp_conf *c = p->s->conf;
+	struct bgp_open o = {
+		.version = BGP_VERSION,
+		.my_as = c->asn > 0xffff ? BGP_AS_TRANS : (uint16_t)c->asn,
+		.holdtime = (uint16_t)c->hold,
+		.bgp_id = c->bgp_id,
+		.cap_as4 = true,
+		.as4 = c->asn,
+		.cap_mp_ipv4 = true,
+		.cap_rr = true,
+	};
+	uint8_t msg[BGP_MAX_LEN];
+	struct wbuf w;
+
+	wbuf_init(&w, msg, sizeof(msg));
+	if (bgp_build_open(&w, &o) == 0)
+		session_send(p, msg, w.len);
+}
+
+static void
+send_keepalive(struct peer *p)
+{
+	uint8_t msg[BGP_HDR_LEN];
+	struct wbuf w;
+
+	wbuf_init(&w, msg, sizeof(msg));
+	if (bgp_build_keepalive(&w) == 0)
+		session_send(p, msg, w.len);
+}
+
+/* Release the connection and go to Idle; Idle restarts after ConnectRetry. */
+static void
+to_idle(struct peer *p, enum fsm_event ev)
+{
+	session_close(p);
+	p->t_hold = p->t_keepalive = 0;
+	p->t_connect_retry = after(p->s->conf->connect_retry);
+	set_state(p, ST_IDLE, ev);
+}
+
+static void
+fsm_error(struct peer *p, enum fsm_event ev)
+{
+	session_send_notify(p, BGP_ERR_FSM, 0, NULL, 0);
+	snprintf(p->last_error, sizeof(p->last_error),
+	    "sent FSM error: %s in %s", fsm_event_str(ev),
+	    fsm_state_str(p->state));
+	to_idle(p, ev);
+}
+
+static void
+start(struct peer *p, enum fsm_event ev)
+{
+	p->t_connect_retry = after(p->s->conf->connect_retry);
+	if (p->conf->passive) {
+		set_state(p, ST_ACTIVE, ev);
+		return;
+	}
+	if (session_connect(p) == -1) {
+		set_state(p, ST_ACTIVE, ev);
+		return;
+	}
+	set_state(p, ST_CONNECT, ev);
+}
+
+static void
+connected(struct peer *p, enum fsm_event ev)
+{
+	p->t_connect_retry = 0;
+	send_open(p);
+	p->hold = OPENSENT_HOLD_S;
+	start_hold(p);
+	set_state(p, ST_OPENSENT, ev);
+}
+
+/* RFC 4271 6.2 checks the codec cannot make: they need the configuration. */
+static int
+check_open(struct peer *p, const struct bgp_open *o)
+{
+	const struct bgp_conf *c = p->s->conf;
+	uint32_t as = o->cap_as4 ? o->as4 : o->my_as;
+
+	if (as != p->conf->asn || (c->role == BGP_ROLE_RS &&
+	    (as == BGP_RS_ASN || as > 0xffff))) {
+		uint8_t d[2] = { (uint8_t)(o->my_as >> 8), (uint8_t)o->my_as };
+
+		session_send_notify(p, BGP_ERR_OPEN, BGP_OPEN_PEER_AS, d, 2);
+		snprintf(p->last_error, sizeof(p->last_error),
+		    "sent OPEN error: Bad Peer AS %u (configured %u)%s", as,
+		    p->conf->asn, c->role == BGP_ROLE_RS && as > 0xffff ?
+		    ", four-octet ASNs are refused (RS-06)" : "");
+		return -1;
+	}
+	if (o->bgp_id == c->bgp_id) {
+		session_send_notify(p, BGP_ERR_OPEN, BGP_OPEN_BGPID, NULL, 0);
+		snprintf(p->last_error, sizeof(p->last_error),
+		    "sent OPEN error: Bad BGP Identifier (same as ours)");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+got_open(struct peer *p, const struct bgp_open *o, enum fsm_event ev)
+{
+	const struct bgp_conf *c = p->s->conf;
+	unsigned hold;
+
+	if (check_open(p, o) == -1) {
+		to_idle(p, EV_OPEN_ERR);
+		return;
+	}
+	p->remote_as = o->cap_as4 ? o->as4 : o->my_as;
+	p->remote_id = o->bgp_id;
+	p->remote_rr = o->cap_rr;
+	p->codec.as4 = o->cap_as4;
+	/* U-01: RFC 4271 negotiation: the smaller hold time wins. */
+	hold = o->holdtime < c->hold ? o->holdtime : c->hold;
+	p->hold = hold;
+	p->keepalive = hold == 0 ? 0 :
+	    (c->keepalive && c->keepalive * 3 <= hold ? c->keepalive : hold / 3);
+	if (hold != 0 && p->keepalive == 0)
+		p->keepalive = 1;
+	send_keepalive(p);
+	start_keepalive(p);
+	start_hold(p);
+	set_state(p, ST_OPENCONFIRM, ev);
+}
+
+static void
+fsm_idle(struct peer *p, enum fsm_event ev)
+{
+	if (ev == EV_START || ev == EV_CONNECT_RETRY_EXPIRES)
+		start(p, ev);
+	else if (ev == EV_TCP_CONFIRMED)
+		session_close(p);	/* not started: refuse */
+}
+
+static void
+fsm_connect_active(struct peer *p, enum fsm_event ev)
+{
+	switch (ev) {
+	case EV_START:
+		break;
+	case EV_STOP:
+		to_idle(p, ev);
+		break;
+	case EV_CONNECT_RETRY_EXPIRES:
+		session_close(p);
+		start(p, ev);
+		break;
+	case EV_TCP_ACKED:
+	case EV_TCP_CONFIRMED:
+		connected(p, ev);
+		break;
+	case EV_TCP_FAILS:
+		session_close(p);
+		p->t_connect_retry = after(p->s->conf->connect_retry);
+		set_state(p, ST_ACTIVE, ev);
+		break;
+	default:
+		fsm_error(p, ev);
+		break;
+	}
+}
+
+static void
+fsm_open(struct peer *p, enum fsm_event ev, struct bgp_msg *m)
+{
+	switch (ev) {
+	case EV_OPEN:
+		if (p->state == ST_OPENSENT)
+			got_open(p, &m->u.open, ev);
+		else
+			fsm_error(p, ev);
+		break;
+	case EV_KEEPALIVE:
+		if (p->state == ST_OPENCONFIRM) {
+			start_hold(p);
+			set_state(p, ST_ESTABLISHED, ev);
+		} else
+			fsm_error(p, ev);
+		break;
+	case EV_KEEPALIVE_EXPIRES:
+		send_keepalive(p);
+		start_keepalive(p);
+		break;
+	case EV_HOLD_EXPIRES:
+		session_send_notify(p, BGP_ERR_HOLD, 0, NULL, 0);
+		snprintf(p->last_error, sizeof(p->last_error),
+		    "sent Hold Timer Expired in %s", fsm_state_str(p->state));
+		to_idle(p, ev);
+		break;
+	case EV_START:
+		break;
+	case EV_STOP:
+		session_send_notify(p, BGP_ERR_CEASE, BGP_CEASE_SHUTDOWN, NULL, 0);
+		to_idle(p, ev);
+		break;
+	case EV_TCP_FAILS:
+	case EV_NOTIFICATION:
+	case EV_HEADER_ERR:
+	case EV_OPEN_ERR:
+	case EV_UPDATE_ERR:
+		to_idle(p, ev);
+		break;
+	default:
+		fsm_error(p, ev);
+		break;
+	}
+}
+
+static void
+fsm_established(struct peer *p, enum fsm_event ev, struct bgp_msg *m)
+{
+	switch (ev) {
+	case EV_UPDATE:
+		start_hold(p);
+		speaker_update(p, &m->u.update);
+		break;
+	case EV_KEEPALIVE:
+		start_hold(p);
+		break;
+	case EV_ROUTE_REFRESH:
+		start_hold(p);
+		speaker_route_refresh(p);
+		break;
+	case EV_KEEPALIVE_EXPIRES:
+		send_keepalive(p);
+		start_keepalive(p);
+		break;
+	case EV_HOLD_EXPIRES:
+		session_send_notify(p, BGP_ERR_HOLD, 0, NULL, 0);
+		snprintf(p->last_error, sizeof(p->last_error),
+		    "sent Hold Timer Expired after %u s of silence", p->hold);
+		to_idle(p, ev);
+		break;
+	case EV_START:
+		break;
+	case EV_STOP:
+		session_send_notify(p, BGP_ERR_CEASE, BGP_CEASE_SHUTDOWN, NULL, 0);
+		to_idle(p, ev);
+		break;
+	case EV_TCP_FAILS:
+		snprintf(p->last_error, sizeof(p->last_error),
+		    "connection closed by peer");
+		to_idle(p, ev);
+		break;
+	case EV_NOTIFICATION:
+	case EV_HEADER_ERR:
+	case EV_UPDATE_ERR:
+	case EV_OPEN_ERR:
+		to_idle(p, ev);
+		break;
+	default:
+		fsm_error(p, ev);
+		break;
+	}
+}
+
+void
+fsm_event(struct peer *p, enum fsm_event ev, struct bgp_msg *m)
+{
+	switch (p->state) {
+	case ST_IDLE:
+		fsm_idle(p, ev);
+		break;
+	case ST_CONNECT:
+	case ST_ACTIVE:
+		fsm_connect_active(p, ev);
+		break;
+	case ST_OPENSENT:
+	case ST_OPENCONFIRM:
+		fsm_open(p, ev, m);
+		break;
+	case ST_ESTABLISHED:
+		fsm_established(p, ev, m);
+		break;
+	}
+}

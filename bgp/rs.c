@@ -1,0 +1,66 @@
+/*
+ * rs: import and export policy, for both roles.
+ *
+ * Route-server role (azure-semantics.md):
+ *   import: a path whose AS_PATH holds 65515 is rejected (RS-20); it stays in
+ *           the Adj-RIB-In, marked, so `learned` still shows it (U-09).
+ *   export: to every peer but the one the path came from; never a path with
+ *           NO_ADVERTISE (RS-12, RS-24); other communities pass unchanged
+ *           (U-06); 65515 is prepended (eBGP) and the NVA's NEXT_HOP is kept
+ *           (U-08); the RS's own VNet prefixes go out as "65515", origin IGP,
+ *           next hop = this instance's IP (RS-11). MED and LOCAL_PREF are not
+ *           passed on (RFC 4271 5.1.4, 5.1.5).
+ * Router role (RFC 4271, RFC 1997): import rejects our own ASN in the path;
+ *   export sets next hop self, honours NO_ADVERTISE and NO_EXPORT, and
+ *   prepends our ASN (plus the configured prepends on originated routes).
+ *
+ * Must not: decide between paths or touch sessions.
+ */
+#include <string.h>
+
+#include "bgpd.h"
+
+const char *
+policy_import(const struct speaker *s, const struct peer *from,
+    const struct bgp_attrs *a)
+{
+	if (bgp_aspath_contains(a, s->conf->asn))
+		return s->conf->role == BGP_ROLE_RS ?
+		    "AS path contains 65515 (RS-20)" : "AS path loop";
+	if (a->nexthop == 0)
+		return "no next hop";
+	(void)from;
+	return NULL;
+}
+
+bool
+policy_export(const struct speaker *s, const struct peer *to,
+    const struct rib_entry *e, struct bgp_attrs *out)
+{
+	const struct rib_path *best = e->best;
+	const struct bgp_conf *c = s->conf;
+	unsigned prepend;
+
+	if (best == NULL || best->peer == to)
+		return false;
+	if (bgp_attrs_has_comm(&best->attrs, BGP_COMM_NO_ADVERTISE))
+		return false;
+	if (c->role == BGP_ROLE_ROUTER && best->peer != NULL &&
+	    bgp_attrs_has_comm(&best->attrs, BGP_COMM_NO_EXPORT) &&
+	    to->conf->asn != c->asn)
+		return false;
+	bgp_attrs_copy(out, &best->attrs);
+	out->present &= ~(BGP_ATTR_BIT(BGP_ATTR_MED) |
+	    BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF));
+	if (best->peer == NULL || c->role == BGP_ROLE_ROUTER)
+		out->nexthop = best->peer == NULL && c->orig_nexthop ?
+		    c->orig_nexthop : c->local_addr;
+	out->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	if (to->conf->asn == c->asn)
+		return true;	/* iBGP: no prepend */
+	prepend = 1 + to->conf->prepend;
+	if (best->peer == NULL)
+		prepend += c->prepend;
+	bgp_aspath_prepend(out, c->asn, prepend);
+	return true;
+}

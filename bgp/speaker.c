@@ -1,0 +1,628 @@
+/*
+ * speaker: one BGP speaker process. The poll loop, the hooks the FSM calls
+ * (peer up, peer down, UPDATE received), the decision pass over changed
+ * prefixes, and the export pass that turns Loc-RIB changes into UPDATEs
+ * (withdrawals first, then announcements grouped by identical attributes).
+ *
+ * Work per pass is bounded: each peer reads at most READ_BUDGET messages, so
+ * one peer flooding UPDATEs cannot starve the keepalives of the others.
+ *
+ * Must not: parse bytes (msg.c), choose paths (decide.c), judge routes
+ * (rs.c), or reach the kernel except through conf->fib.
+ */
+#include <sys/socket.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/util.h"
+#include "bgpd.h"
+
+#define READ_BUDGET	64
+#define MAX_POLLFDS	(BGP_MAX_PEERS + 2 + 64)
+
+static volatile sig_atomic_t quit_signal;
+
+static void
+on_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+void
+bgp_conf_init(struct bgp_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->hold = 180;		/* RS-43 */
+	c->keepalive = 60;
+	c->connect_retry = 5;
+	c->max_paths = BGP_MAX_ECMP;
+	c->log_fd = -1;
+}
+
+void
+speaker_log(const struct speaker *s, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "%llu %s: ",
+	    (unsigned long long)mono_ms(), s->conf->name);
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	strcat(line, "\n");
+	(void)!write(s->conf->log_fd >= 0 ? s->conf->log_fd : 2, line,
+	    strlen(line));
+}
+
+static uint64_t
+peer_bit(const struct peer *p)
+{
+	return 1ull << p->idx;
+}
+
+static uint64_t
+established_mask(const struct speaker *s)
+{
+	uint64_t m = 0;
+	unsigned i;
+
+	for (i = 0; i < s->npeers; i++)
+		if (s->peers[i].state == ST_ESTABLISHED)
+			m |= peer_bit(&s->peers[i]);
+	return m;
+}
+
+static void
+queue_all(struct rib_entry *e, void *arg)
+{
+	struct peer *p = arg;
+
+	rib_queue_export(&p->s->rib, e, peer_bit(p));
+}
+
+void
+speaker_peer_up(struct peer *p)
+{
+	p->up_since = mono_ms();
+	p->eor_rcvd = p->eor_sent = false;
+	p->last_error[0] = '\0';
+	adjout_free(&p->adjout);
+	adjout_init(&p->adjout);
+	p->sync_pending = true;
+	rib_foreach(&p->s->rib, queue_all, p);
+}
+
+struct drop_arg {
+	struct peer	*p;
+	struct rib	*rib;
+};
+
+static void
+drop_paths(struct rib_entry *e, void *arg)
+{
+	struct drop_arg *d = arg;
+
+	rib_del_path(d->rib, e, d->p);
+}
+
+void
+speaker_peer_down(struct peer *p)
+{
+	struct drop_arg d = { p, &p->s->rib };
+
+	p->flaps++;
+	p->up_since = 0;
+	rib_foreach(&p->s->rib, drop_paths, &d);
+	p->nroutes = 0;
+	adjout_free(&p->adjout);
+	adjout_init(&p->adjout);
+	p->sync_pending = false;
+	p->codec.as4 = false;
+}
+
+void
+speaker_route_refresh(struct peer *p)
+{
+	/* RFC 2918 4: answer with the whole Adj-RIB-Out again. */
+	adjout_free(&p->adjout);
+	adjout_init(&p->adjout);
+	rib_foreach(&p->s->rib, queue_all, p);
+}
+
+static int
+route_limit_hit(struct peer *p, size_t incoming)
+{
+	unsigned limit = p->conf->route_limit;
+	/* RFC 4486 4: AFI, SAFI, the upper bound */
+	uint8_t data[7] = { 0, BGP_AFI_IPV4, BGP_SAFI_UNICAST,
+	    (uint8_t)(limit >> 24), (uint8_t)(limit >> 16), (uint8_t)(limit >> 8),
+	    (uint8_t)limit };
+
+	/* RS-40: routes held plus routes in this UPDATE, duplicates counted. */
+	if (limit == 0 || p->nroutes + incoming <= limit)
+		return 0;
+	session_send_notify(p, BGP_ERR_CEASE, BGP_CEASE_MAXPFX, data,
+	    sizeof(data));
+	snprintf(p->last_error, sizeof(p->last_error),
+	    "route limit: %zu held + %zu in UPDATE > %u (RS-40)", p->nroutes,
+	    incoming, limit);
+	speaker_log(p->s, "peer %s: %s", p->conf->name, p->last_error);
+	fsm_event(p, EV_UPDATE_ERR, NULL);
+	return -1;
+}
+
+int
+speaker_update(struct peer *p, struct bgp_update *u)
+{
+	struct rib *rib = &p->s->rib;
+	struct rib_entry *e;
+	size_t i;
+
+	for (i = 0; i < u->nwithdrawn; i++)
+		if ((e = rib_lookup(rib, &u->withdrawn[i])) != NULL &&
+		    rib_del_path(rib, e, p))
+			p->nroutes--;
+	if (u->treat_as_withdraw) {
+		/* RFC 7606 2: the NLRI are handled as withdrawn. */
+		speaker_log(p->s, "peer %s: malformed attribute, %zu NLRI treated "
+		    "as withdrawn (RFC 7606)", p->conf->name, u->nnlri);
+		for (i = 0; i < u->nnlri; i++)
+			if ((e = rib_lookup(rib, &u->nlri[i])) != NULL &&
+			    rib_del_path(rib, e, p))
+				p->nroutes--;
+		return 0;
+	}
+	if (u->ipv6_reach && p->s->conf->role == BGP_ROLE_RS)
+		speaker_log(p->s, "peer %s: %u IPv6 prefixes ignored: Route Server "
+		    "is IPv4-only (RS-26)", p->conf->name, u->ipv6_reach);
+	if (u->eor)
+		p->eor_rcvd = true;
+	if (route_limit_hit(p, u->nnlri) == -1)
+		return -1;
+	for (i = 0; i < u->nnlri; i++) {
+		struct bgp_attrs a;
+		const char *why;
+
+		why = policy_import(p->s, p, &u->attrs);
+		bgp_attrs_copy(&a, &u->attrs);
+		e = rib_get(rib, &u->nlri[i]);
+		if (rib_path_find(e, p) == NULL)
+			p->nroutes++;
+		rib_set_path(rib, e, p, &a, why);
+	}
+	return 0;
+}
+
+static void
+originate(struct speaker *s)
+{
+	const struct bgp_conf *c = s->conf;
+	size_t i;
+
+	for (i = 0; i < c->noriginate; i++) {
+		struct bgp_attrs a;
+
+		bgp_attrs_init(&a);
+		a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) |
+		    BGP_ATTR_BIT(BGP_ATTR_AS_PATH) | BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+		a.origin = BGP_ORIGIN_IGP;
+		a.nexthop = c->orig_nexthop ? c->orig_nexthop : c->local_addr;
+		if (c->norig_comm) {
+			a.comm = xcalloc(c->norig_comm, sizeof(*a.comm));
+			memcpy(a.comm, c->orig_comm, c->norig_comm * sizeof(*a.comm));
+			a.ncomm = (uint16_t)c->norig_comm;
+			a.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+		}
+		rib_set_path(&s->rib, rib_get(&s->rib, &c->originate[i]), NULL,
+		    &a, NULL);
+	}
+}
+
+/* Decision pass: every changed prefix, once. */
+static void
+run_decisions(struct speaker *s)
+{
+	const struct bgp_fib_ops *fib = s->conf->fib;
+	struct rib_entry *e, *next;
+	struct decision d;
+	bool changed_fib = false;
+	uint64_t peers = established_mask(s);
+
+	for (e = s->rib.dirty, s->rib.dirty = NULL; e != NULL; e = next) {
+		next = e->dnext;
+		e->dirty = false;
+		decide(s, e, &d);
+		if (d.nnh != e->fib_nnh || d.hops != e->fib_hops ||
+		    memcmp(d.nh, e->fib_nh, d.nnh * sizeof(d.nh[0])) != 0) {
+			memcpy(e->fib_nh, d.nh, sizeof(d.nh));
+			e->fib_nnh = d.nnh;
+			e->fib_hops = d.hops;
+			if (fib != NULL && fib->change != NULL)
+				fib->change(fib->arg, &e->pfx, d.nh, d.nnh, d.hops);
+			ctl_fib_change(s->ctl, &e->pfx, d.nh, d.nnh, d.hops);
+			changed_fib = true;
+		}
+		/* Attributes can change without the best path changing. */
+		e->best = d.best;
+		rib_queue_export(&s->rib, e, peers);
+		rib_gc(&s->rib, e);
+	}
+	if (changed_fib) {
+		if (fib != NULL && fib->flush != NULL)
+			fib->flush(fib->arg);
+		ctl_fib_flush(s->ctl);
+	}
+}
+
+struct out_group {
+	struct bgp_attrs	 attrs;
+	struct pfx4		*nlri;
+	size_t			 n, cap;
+};
+
+struct out_batch {
+	struct pfx4		*wd;
+	size_t			 nwd, wdcap;
+	struct out_group	*g;
+	size_t			 ng, gcap;
+};
+
+static void
+batch_announce(struct out_batch *b, const struct pfx4 *p,
+    struct bgp_attrs *a)
+{
+	struct out_group *g = NULL;
+	size_t i;
+
+	for (i = 0; i < b->ng; i++)
+		if (bgp_attrs_equal(&b->g[i].attrs, a)) {
+			g = &b->g[i];
+			break;
+		}
+	if (g == NULL) {
+		xgrow(&b->g, &b->gcap, b->ng + 1, sizeof(*b->g));
+		g = &b->g[b->ng++];
+		memset(g, 0, sizeof(*g));
+		g->attrs = *a;
+		bgp_attrs_init(a);
+	} else
+		bgp_attrs_free(a);
+	xgrow(&g->nlri, &g->cap, g->n + 1, sizeof(*g->nlri));
+	g->nlri[g->n++] = *p;
+}
+
+static void
+export_one(struct speaker *s, struct peer *p, struct rib_entry *e,
+    struct out_batch *b)
+{
+	struct adjout_entry *old = adjout_lookup(&p->adjout, &e->pfx);
+	struct bgp_attrs a;
+
+	bgp_attrs_init(&a);
+	if (policy_export(s, p, e, &a)) {
+		if (old != NULL && bgp_attrs_equal(&old->attrs, &a)) {
+			bgp_attrs_free(&a);
+			return;
+		}
+		adjout_set(&p->adjout, &e->pfx, &a);
+		batch_announce(b, &e->pfx, &a);
+		return;
+	}
+	bgp_attrs_free(&a);
+	if (old == NULL)
+		return;
+	adjout_del(&p->adjout, &e->pfx);
+	xgrow(&b->wd, &b->wdcap, b->nwd + 1, sizeof(*b->wd));
+	b->wd[b->nwd++] = e->pfx;
+}
+
+static void
+send_updates(struct peer *p, const struct pfx4 *wd, size_t nwd,
+    const struct bgp_attrs *a, const struct pfx4 *nlri, size_t nnlri)
+{
+	uint8_t msg[BGP_MAX_LEN];
+	struct wbuf w;
+	size_t dw, dn;
+
+	while (nwd > 0 || nnlri > 0) {
+		wbuf_init(&w, msg, sizeof(msg));
+		if (bgp_build_update(&p->codec, &w, wd, nwd, &dw, a, nlri,
+		    nnlri, &dn) == -1 || (dw == 0 && dn == 0)) {
+			speaker_log(p->s, "peer %s: UPDATE does not fit",
+			    p->conf->name);
+			return;
+		}
+		session_send(p, msg, w.len);
+		p->updates_out++;
+		wd += dw;
+		nwd -= dw;
+		nlri += dn;
+		nnlri -= dn;
+	}
+}
+
+static void
+flush_batch(struct peer *p, struct out_batch *b)
+{
+	size_t i;
+
+	/* Withdrawals before announcements. */
+	if (b->nwd > 0)
+		send_updates(p, b->wd, b->nwd, NULL, NULL, 0);
+	for (i = 0; i < b->ng; i++) {
+		send_updates(p, NULL, 0, &b->g[i].attrs, b->g[i].nlri, b->g[i].n);
+		bgp_attrs_free(&b->g[i].attrs);
+		free(b->g[i].nlri);
+	}
+	free(b->wd);
+	free(b->g);
+	memset(b, 0, sizeof(*b));
+}
+
+static void
+send_eor(struct peer *p)
+{
+	uint8_t msg[BGP_UPDATE_MIN_LEN];
+	struct wbuf w;
+	size_t dw, dn;
+
+	wbuf_init(&w, msg, sizeof(msg));
+	if (bgp_build_update(&p->codec, &w, NULL, 0, &dw, NULL, NULL, 0,
+	    &dn) == 0)
+		session_send(p, msg, w.len);
+	p->eor_sent = true;
+}
+
+static void
+run_exports(struct speaker *s)
+{
+	struct out_batch b[BGP_MAX_PEERS];
+	struct rib_entry *e, *next;
+	unsigned i;
+
+	if (s->rib.xhead == NULL) {
+		for (i = 0; i < s->npeers; i++)
+			if (s->peers[i].state == ST_ESTABLISHED &&
+			    s->peers[i].sync_pending) {
+				s->peers[i].sync_pending = false;
+				send_eor(&s->peers[i]);
+			}
+		return;
+	}
+	memset(b, 0, sizeof(b));
+	for (e = s->rib.xhead, s->rib.xhead = NULL, s->rib.xtail = &s->rib.xhead;
+	    e != NULL; e = next) {
+		next = e->xnext;
+		e->queued = false;
+		for (i = 0; i < s->npeers; i++) {
+			struct peer *p = &s->peers[i];
+
+			if ((e->pending & peer_bit(p)) && p->state == ST_ESTABLISHED)
+				export_one(s, p, e, &b[i]);
+		}
+		e->pending = 0;
+		rib_gc(&s->rib, e);
+	}
+	for (i = 0; i < s->npeers; i++) {
+		struct peer *p = &s->peers[i];
+
+		if (p->state == ST_ESTABLISHED)
+			flush_batch(p, &b[i]);
+		else {
+			/* Dropped sessions lose their batch. */
+			size_t k;
+
+			for (k = 0; k < b[i].ng; k++) {
+				bgp_attrs_free(&b[i].g[k].attrs);
+				free(b[i].g[k].nlri);
+			}
+			free(b[i].wd);
+			free(b[i].g);
+		}
+		if (p->state == ST_ESTABLISHED && p->sync_pending) {
+			p->sync_pending = false;
+			send_eor(p);
+		}
+	}
+}
+
+static uint64_t
+next_deadline(const struct speaker *s)
+{
+	uint64_t t = 0;
+	unsigned i;
+
+	for (i = 0; i < s->npeers; i++) {
+		const struct peer *p = &s->peers[i];
+		uint64_t d[3] = { p->t_connect_retry, p->t_hold, p->t_keepalive };
+		unsigned k;
+
+		for (k = 0; k < 3; k++)
+			if (d[k] && (t == 0 || d[k] < t))
+				t = d[k];
+	}
+	return t;
+}
+
+static void
+run_timers(struct speaker *s)
+{
+	uint64_t now = mono_ms();
+	unsigned i;
+
+	for (i = 0; i < s->npeers; i++) {
+		struct peer *p = &s->peers[i];
+
+		if (p->t_hold && p->t_hold <= now) {
+			p->t_hold = 0;
+			fsm_event(p, EV_HOLD_EXPIRES, NULL);
+		}
+		if (p->t_keepalive && p->t_keepalive <= now) {
+			p->t_keepalive = 0;
+			fsm_event(p, EV_KEEPALIVE_EXPIRES, NULL);
+		}
+		if (p->t_connect_retry && p->t_connect_retry <= now) {
+			p->t_connect_retry = 0;
+			fsm_event(p, EV_CONNECT_RETRY_EXPIRES, NULL);
+		}
+	}
+}
+
+static void
+connect_done(struct peer *p)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err != 0) {
+		snprintf(p->last_error, sizeof(p->last_error), "connect: %s",
+		    strerror(err));
+		fsm_event(p, EV_TCP_FAILS, NULL);
+	} else
+		fsm_event(p, EV_TCP_ACKED, NULL);
+}
+
+static void
+peer_io(struct peer *p, short revents)
+{
+	if (p->state == ST_CONNECT && p->outgoing) {
+		if (revents & (POLLOUT | POLLERR | POLLHUP))
+			connect_done(p);
+		return;
+	}
+	if (revents & POLLOUT && session_flush(p) == -1) {
+		snprintf(p->last_error, sizeof(p->last_error), "write: %s",
+		    strerror(errno));
+		fsm_event(p, EV_TCP_FAILS, NULL);
+		return;
+	}
+	if (revents & (POLLIN | POLLHUP | POLLERR) || session_pending(p))
+		session_read(p, READ_BUDGET);
+}
+
+static void
+speaker_init(struct speaker *s, const struct bgp_conf *c)
+{
+	unsigned i;
+
+	memset(s, 0, sizeof(*s));
+	s->conf = c;
+	s->lfd = -1;
+	s->started = mono_ms();
+	rib_init(&s->rib);
+	s->npeers = c->npeers;
+	for (i = 0; i < c->npeers; i++) {
+		s->peers[i].s = s;
+		s->peers[i].conf = &c->peers[i];
+		s->peers[i].idx = i;
+		s->peers[i].fd = -1;
+		adjout_init(&s->peers[i].adjout);
+	}
+	originate(s);
+}
+
+static void
+speaker_shutdown(struct speaker *s)
+{
+	unsigned i;
+
+	for (i = 0; i < s->npeers; i++) {
+		struct peer *p = &s->peers[i];
+
+		if (p->state >= ST_OPENSENT)
+			fsm_event(p, EV_STOP, NULL);
+		session_close(p);
+		adjout_free(&p->adjout);
+		free(p->rbuf);
+		free(p->obuf);
+	}
+	if (s->lfd != -1)
+		close(s->lfd);
+	ctl_close(s->ctl);
+	rib_free(&s->rib);
+}
+
+static void
+loop_once(struct speaker *s)
+{
+	struct pollfd pfd[MAX_POLLFDS];
+	struct peer *owner[MAX_POLLFDS];
+	size_t n = 0, nctl, i;
+	uint64_t dl, now;
+	int timeout = -1;
+
+	run_decisions(s);
+	run_exports(s);
+	pfd[n] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
+	owner[n++] = NULL;
+	for (i = 0; i < s->npeers; i++) {
+		struct peer *p = &s->peers[i];
+
+		if (p->fd == -1)
+			continue;
+		pfd[n] = (struct pollfd){ .fd = p->fd, .events = POLLIN };
+		if (p->olen > p->ooff || (p->state == ST_CONNECT && p->outgoing))
+			pfd[n].events |= POLLOUT;
+		if (session_pending(p))
+			timeout = 0;
+		owner[n++] = p;
+	}
+	nctl = ctl_pollfds(s->ctl, pfd + n, MAX_POLLFDS - n);
+	if (timeout != 0 && (dl = next_deadline(s)) != 0) {
+		now = mono_ms();
+		timeout = dl <= now ? 0 : (int)(dl - now);
+	}
+	if (poll(pfd, n + nctl, timeout) == -1 && errno != EINTR)
+		die("poll: %s", strerror(errno));
+	if (pfd[0].revents & POLLIN)
+		session_accept(s);
+	for (i = 1; i < n; i++)
+		if (owner[i]->fd == pfd[i].fd)
+			peer_io(owner[i], pfd[i].revents);
+	ctl_handle(s->ctl, pfd + n, nctl);
+	run_timers(s);
+}
+
+int
+bgp_speaker_run(const struct bgp_conf *c)
+{
+	struct speaker *s = xcalloc(1, sizeof(*s));
+	struct sigaction sa;
+	unsigned i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	speaker_init(s, c);
+	if (session_listen(s) == -1)
+		goto fail;
+	if (c->ctl_path[0] != '\0' && (s->ctl = ctl_open(s, c->ctl_path)) == NULL)
+		goto fail;
+	speaker_log(s, "started: AS %u, id %s, %u peers, %zu prefixes originated",
+	    c->asn, addr_fmt(c->bgp_id, (char[ADDR_STRLEN]){0}), c->npeers,
+	    c->noriginate);
+	for (i = 0; i < s->npeers; i++)
+		fsm_event(&s->peers[i], EV_START, NULL);
+	while (!quit_signal)
+		loop_once(s);
+	speaker_log(s, "stopping on signal %d", (int)quit_signal);
+	speaker_shutdown(s);
+	free(s);
+	return 0;
+fail:
+	speaker_shutdown(s);
+	free(s);
+	return -1;
+}
