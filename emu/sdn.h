@@ -86,5 +86,7 @@ bool	sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b);
 
 const char *sdn_source_str(enum sdn_source s);
 const char *sdn_nh_type_str(enum sdn_nh_type t);
+/* "Active" or "Invalid", as az shows a route's state. */
+const char *sdn_state_str(const struct sdn_route *r);
 
 #endif

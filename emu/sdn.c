@@ -1,0 +1,574 @@
+/*
+ * sdn: the SDN controller's pure core (see sdn.h). Owns the rules that turn
+ * a topology plus what each Route Server programs into one NIC's effective
+ * route table, and the order in which that table is listed. It must not do
+ * I/O, speak netlink or keep state between calls: the live lab and
+ * `arsemu plan` both call it and must get the same answer.
+ *
+ * One NIC's table is built in five steps (azure-semantics.md section 2):
+ *   1. candidates: system routes (VR-01..VR-03), BGP routes (VR-04, VR-11,
+ *      RS-10, RS-21..RS-23) and user routes (none yet: route tables are not
+ *      in the model; add_user() is where they go);
+ *   2. VR-06: a BGP route equal to or inside one of this NIC's VnetLocal or
+ *      peering prefixes can never win;
+ *   3. selection per prefix (VR-05): User > VirtualNetworkGateway > Default,
+ *      the losers stay listed with state Invalid;
+ *   4. a 0.0.0.0/0 won by a User or BGP route removes the reserved None
+ *      routes (UDR overview, routing example; see drop_reserved());
+ *   5. the listing order of `az network nic show-effective-route-table`.
+ *
+ * ECMP: Azure lists one entry per next hop (VR-10); here one sdn_route holds
+ * all of a prefix's next hops (RS-33) so that the fabric gets one multipath
+ * route. Whoever prints az-shaped output expands it, one entry per nh.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util.h"
+#include "sdn.h"
+
+#define PFX_DEFAULT_LEN	0
+
+/* VR-01: prefixes every subnet drops by default (next hop None). */
+static const struct pfx4 reserved[] = {
+	{ 0x0a000000, 8 },	/* 10.0.0.0/8, RFC 1918 */
+	{ 0xac100000, 12 },	/* 172.16.0.0/12, RFC 1918 */
+	{ 0xc0a80000, 16 },	/* 192.168.0.0/16, RFC 1918 */
+	{ 0x64400000, 10 },	/* 100.64.0.0/10, RFC 6598 */
+};
+
+/* VR-05: higher wins among equal prefixes; a blocked route never wins. */
+enum rank {
+	RANK_BLOCKED,
+	RANK_DEFAULT,
+	RANK_VNG,
+	RANK_USER,
+};
+
+/*
+ * The order az lists an effective route table in. Captured outputs (hub
+ * and spoke labs with Route Server, VPN and ExpressRoute gateways; the
+ * UDR overview's routing example) show VnetLocal, then peerings, then
+ * VirtualNetworkGateway, then the Default 0.0.0.0/0, then User routes,
+ * then the None routes. Within a group: by prefix.
+ */
+enum group {
+	GRP_VNETLOCAL,
+	GRP_PEERING,
+	GRP_VNG,
+	GRP_INTERNET,
+	GRP_USER,
+	GRP_NONE,
+	GRP_OTHER,
+};
+
+struct cand {
+	struct sdn_route	r;
+	bool			blocked;	/* VR-06 */
+	size_t			idx;		/* insertion order: the last tie-break */
+};
+
+struct cands {
+	struct cand	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static struct cand *
+cand_add(struct cands *c, const struct pfx4 *p, enum sdn_source src,
+    enum sdn_nh_type type)
+{
+	struct cand *k;
+
+	xgrow(&c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	k = &c->v[c->n];
+	memset(k, 0, sizeof(*k));
+	k->r.pfx = *p;
+	k->r.source = src;
+	k->r.type = type;
+	k->r.active = true;
+	k->idx = c->n++;
+	return k;
+}
+
+static bool
+is_vnet_route(const struct sdn_route *r)
+{
+	return r->source == SDN_SRC_DEFAULT && (r->type == SDN_NH_VNETLOCAL ||
+	    r->type == SDN_NH_VNETPEERING || r->type == SDN_NH_VNETGLOBALPEERING);
+}
+
+static bool
+same_region(const struct topo_vnet *a, const struct topo_vnet *b)
+{
+	if (a->region == b->region)
+		return true;
+	if (a->region == NULL || b->region == NULL)
+		return false;
+	return strcmp(a->region->name, b->region->name) == 0;
+}
+
+/* Hub and spoke is the only peering the model has (PE-01: no transit). */
+static bool
+peered(const struct topo_vnet *a, const struct topo_vnet *b)
+{
+	return a != b && (a->peer_hub == b || b->peer_hub == a);
+}
+
+/* RS-10, VR-11: a peered VNet the hub's RS (or gateway) serves. */
+static bool
+serves(const struct topo_vnet *hub, const struct topo_vnet *w)
+{
+	return w->peer_hub == hub && w->use_remote_gateways &&
+	    hub->allow_gateway_transit;
+}
+
+/*
+ * VR-02. The UDR overview: a VNet prefix equal to a reserved prefix turns
+ * its None route into the VNet route; a VNet prefix that "includes, but
+ * isn't the same as" a reserved prefix removes the None route. A VNet
+ * prefix inside a reserved one leaves the None route listed (the UDR
+ * overview's example keeps 10.0.0.0/8 None beside a 10.0.0.0/16 VNet, as do
+ * captured outputs); longest prefix match picks the VNet route anyway.
+ * Peered VNets' prefixes count too: they are VNet routes in this subnet.
+ */
+static bool
+reserved_replaced(const struct cands *c, const struct pfx4 *res)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (is_vnet_route(&c->v[i].r) && pfx_contains(&c->v[i].r.pfx, res))
+			return true;
+	return false;
+}
+
+/* VR-01, VR-02, VR-03. */
+static void
+add_system(const struct topo *t, const struct topo_vnet *v, struct cands *c)
+{
+	const struct topo_vnet *w;
+	const struct pfx4 any = { 0, PFX_DEFAULT_LEN };
+	enum sdn_nh_type type;
+	size_t i, j;
+
+	for (i = 0; i < v->nspace; i++)
+		cand_add(c, &v->space[i], SDN_SRC_DEFAULT, SDN_NH_VNETLOCAL);
+	for (i = 0; i < t->nvnets; i++) {
+		w = t->vnets[i];
+		if (!peered(v, w))
+			continue;
+		type = same_region(v, w) ? SDN_NH_VNETPEERING :
+		    SDN_NH_VNETGLOBALPEERING;
+		for (j = 0; j < w->nspace; j++)
+			cand_add(c, &w->space[j], SDN_SRC_DEFAULT, type);
+	}
+	cand_add(c, &any, SDN_SRC_DEFAULT, SDN_NH_INTERNET);
+	for (i = 0; i < NELEM(reserved); i++)
+		if (!reserved_replaced(c, &reserved[i]))
+			cand_add(c, &reserved[i], SDN_SRC_DEFAULT, SDN_NH_NONE);
+}
+
+/*
+ * VR-11, RS-10: the hub whose Route Server programs v's NICs: v itself, or
+ * the hub v peers with using its gateway (one at most, PE-03).
+ */
+static const struct topo_vnet *
+serving_hub(const struct topo_vnet *v)
+{
+	if (v->rs != NULL)
+		return v;
+	if (v->peer_hub != NULL && v->peer_hub->rs != NULL &&
+	    serves(v->peer_hub, v))
+		return v->peer_hub;
+	return NULL;
+}
+
+static const struct sdn_hub_routes *
+hub_routes(const struct sdn_input *in, const struct topo_vnet *hub)
+{
+	size_t i;
+
+	if (in == NULL)
+		return NULL;
+	for (i = 0; i < in->nhubs; i++) {
+		if (in->hubs[i].rs == NULL)
+			continue;
+		if (in->hubs[i].rs == hub->rs || in->hubs[i].rs->vnet == hub)
+			return &in->hubs[i];
+	}
+	return NULL;
+}
+
+static bool
+inside_any(const struct pfx4 *space, size_t n, const struct pfx4 *p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pfx_contains(&space[i], p))
+			return true;
+	return false;
+}
+
+/*
+ * RS-21: an NVA route equal to or more specific than a prefix of a VNet the
+ * RS serves (its own, or a peered VNet using its gateway) is not injected.
+ * "Not injected" means not listed at all, in any NIC the RS programs.
+ */
+static bool
+rs_filters(const struct topo *t, const struct topo_vnet *hub,
+    const struct pfx4 *p)
+{
+	size_t i;
+
+	if (inside_any(hub->space, hub->nspace, p))
+		return true;
+	for (i = 0; i < t->nvnets; i++)
+		if (serves(hub, t->vnets[i]) &&
+		    inside_any(t->vnets[i]->space, t->vnets[i]->nspace, p))
+			return true;
+	return false;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Add next hops to r, keeping them sorted and distinct. */
+static void
+nh_merge(struct sdn_route *r, const uint32_t *nh, unsigned nnh)
+{
+	unsigned i, j, n;
+
+	for (i = 0; i < nnh && r->nnh < SDN_MAX_NH; i++)
+		r->nh[r->nnh++] = nh[i];
+	qsort(r->nh, r->nnh, sizeof(r->nh[0]), cmp_u32);
+	for (i = 0, n = 0; i < r->nnh; i = j) {
+		for (j = i + 1; j < r->nnh && r->nh[j] == r->nh[i]; j++)
+			;
+		r->nh[n++] = r->nh[i];
+	}
+	for (i = n; i < r->nnh; i++)
+		r->nh[i] = 0;
+	r->nnh = n;
+}
+
+/* VR-04, RS-22, RS-23: what the serving hub's RS programs. */
+static void
+add_bgp(const struct topo *t, const struct sdn_input *in,
+    const struct topo_vnet *v, struct cands *c)
+{
+	const struct topo_vnet *hub;
+	const struct sdn_hub_routes *hr;
+	const struct sdn_bgp_route *b;
+	struct cand *k;
+	size_t i;
+
+	if ((hub = serving_hub(v)) == NULL || (hr = hub_routes(in, hub)) == NULL)
+		return;
+	for (i = 0; i < hr->nroutes; i++) {
+		b = &hr->routes[i];
+		if (b->nnh == 0 || rs_filters(t, hub, &b->pfx))
+			continue;
+		k = cand_add(c, &b->pfx, SDN_SRC_VNG, SDN_NH_VNG);
+		nh_merge(&k->r, b->nh, b->nnh < SDN_MAX_NH ? b->nnh : SDN_MAX_NH);
+	}
+}
+
+/*
+ * User routes (route tables bound to the NIC's subnet) go here when the
+ * model has them: source User, the UDR's name in r.name, the next hop type
+ * the UDR gives (VR-08). Selection already ranks them first (VR-05), and
+ * VR-06 does not block them.
+ */
+static void
+add_user(const struct topo *t, const struct topo_nic *nic, struct cands *c)
+{
+}
+
+/*
+ * VR-06: VNet and peering routes beat an equal or more specific BGP route.
+ * The VNet routes come first and are few; a hub may program thousands of
+ * BGP routes (RS-40), so walk those once.
+ */
+static void
+block_bgp(struct cands *c)
+{
+	size_t i, j, nvnet;
+
+	for (nvnet = 0; nvnet < c->n && is_vnet_route(&c->v[nvnet].r); nvnet++)
+		;
+	for (i = nvnet; i < c->n; i++) {
+		if (c->v[i].r.source != SDN_SRC_VNG)
+			continue;
+		for (j = 0; j < nvnet && !c->v[i].blocked; j++)
+			if (pfx_contains(&c->v[j].r.pfx, &c->v[i].r.pfx))
+				c->v[i].blocked = true;
+	}
+}
+
+static enum rank
+rank(const struct cand *k)
+{
+	if (k->blocked)
+		return RANK_BLOCKED;
+	switch (k->r.source) {
+	case SDN_SRC_USER:
+		return RANK_USER;
+	case SDN_SRC_VNG:
+		return RANK_VNG;
+	case SDN_SRC_DEFAULT:
+		break;
+	}
+	return RANK_DEFAULT;
+}
+
+/* Equal prefixes together, best first; insertion order breaks ties. */
+static int
+cmp_select(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	int d;
+
+	if ((d = pfx_cmp(&x->r.pfx, &y->r.pfx)) != 0)
+		return d;
+	if (rank(x) != rank(y))
+		return rank(x) > rank(y) ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * VR-05: one winner per prefix; a blocked route never wins. The caller
+ * should have merged a prefix's paths into one BGP route (RS-33); if it
+ * did not, merge them here so that the table keeps one entry per prefix.
+ */
+static void
+select_routes(struct cands *c)
+{
+	struct cand *prev;
+	size_t i, n;
+
+	qsort(c->v, c->n, sizeof(*c->v), cmp_select);
+	for (i = 0, n = 0; i < c->n; i++) {
+		prev = n > 0 ? &c->v[n - 1] : NULL;
+		if (prev != NULL && prev->r.source == SDN_SRC_VNG &&
+		    c->v[i].r.source == SDN_SRC_VNG &&
+		    pfx_equal(&prev->r.pfx, &c->v[i].r.pfx)) {
+			nh_merge(&prev->r, c->v[i].r.nh, c->v[i].r.nnh);
+			continue;
+		}
+		c->v[n++] = c->v[i];
+	}
+	c->n = n;
+	for (i = 0; i < c->n; i++)
+		c->v[i].r.active = rank(&c->v[i]) != RANK_BLOCKED &&
+		    (i == 0 || !pfx_equal(&c->v[i - 1].r.pfx, &c->v[i].r.pfx));
+}
+
+static bool
+is_reserved_none(const struct sdn_route *r)
+{
+	size_t i;
+
+	if (r->source != SDN_SRC_DEFAULT || r->type != SDN_NH_NONE)
+		return false;
+	for (i = 0; i < NELEM(reserved); i++)
+		if (pfx_equal(&r->pfx, &reserved[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The UDR overview's routing example: "Azure removed the routes for the
+ * 10.0.0.0/8, 192.168.0.0/16, and 100.64.0.0/10 address prefixes from the
+ * Subnet1 route table when the user-defined route for the 0.0.0.0/0
+ * address prefix was added". Captured outputs show the same for a BGP
+ * 0.0.0.0/0 from Route Server: private destinations outside every VNet then
+ * follow the default route to the NVA instead of being dropped.
+ */
+static void
+drop_reserved(struct cands *c)
+{
+	size_t i, n;
+	bool forced = false;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].r.active && c->v[i].r.pfx.len == PFX_DEFAULT_LEN &&
+		    c->v[i].r.source != SDN_SRC_DEFAULT)
+			forced = true;
+	if (!forced)
+		return;
+	for (i = 0, n = 0; i < c->n; i++)
+		if (!is_reserved_none(&c->v[i].r))
+			c->v[n++] = c->v[i];
+	c->n = n;
+}
+
+static enum group
+group(const struct sdn_route *r)
+{
+	if (r->source == SDN_SRC_VNG)
+		return GRP_VNG;
+	if (r->source == SDN_SRC_USER)
+		return GRP_USER;
+	switch (r->type) {
+	case SDN_NH_VNETLOCAL:
+		return GRP_VNETLOCAL;
+	case SDN_NH_VNETPEERING:
+	case SDN_NH_VNETGLOBALPEERING:
+		return GRP_PEERING;
+	case SDN_NH_INTERNET:
+		return GRP_INTERNET;
+	case SDN_NH_NONE:
+		return GRP_NONE;
+	case SDN_NH_VNG:
+	case SDN_NH_VIRTUALAPPLIANCE:
+		break;
+	}
+	return GRP_OTHER;
+}
+
+/* Step 5: see enum group. The rest only makes the order total. */
+static int
+cmp_list(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	int d;
+
+	if (group(&x->r) != group(&y->r))
+		return group(&x->r) < group(&y->r) ? -1 : 1;
+	if ((d = pfx_cmp(&x->r.pfx, &y->r.pfx)) != 0)
+		return d;
+	if (x->r.active != y->r.active)
+		return x->r.active ? -1 : 1;
+	if (x->r.type != y->r.type)
+		return x->r.type < y->r.type ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+void
+sdn_effective(const struct topo *t, const struct sdn_input *in,
+    const struct topo_nic *nic, struct sdn_table *out)
+{
+	struct cands c = { NULL, 0, 0 };
+	const struct topo_vnet *v;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->nic = nic;
+	if (nic == NULL || nic->subnet == NULL || nic->subnet->vnet == NULL)
+		return;
+	v = nic->subnet->vnet;
+	add_system(t, v, &c);
+	add_bgp(t, in, v, &c);
+	add_user(t, nic, &c);
+	block_bgp(&c);
+	select_routes(&c);
+	drop_reserved(&c);
+	qsort(c.v, c.n, sizeof(*c.v), cmp_list);
+	out->routes = xcalloc(c.n, sizeof(*out->routes));
+	for (i = 0; i < c.n; i++)
+		out->routes[i] = c.v[i].r;
+	out->nroutes = c.n;
+	free(c.v);
+}
+
+void
+sdn_table_free(struct sdn_table *tab)
+{
+	if (tab == NULL)
+		return;
+	free(tab->routes);
+	tab->routes = NULL;
+	tab->nroutes = 0;
+}
+
+const struct sdn_route *
+sdn_lookup(const struct sdn_table *tab, uint32_t dst)
+{
+	const struct sdn_route *best = NULL, *r;
+	size_t i;
+
+	for (i = 0; i < tab->nroutes; i++) {
+		r = &tab->routes[i];
+		if (!r->active || !pfx_contains_addr(&r->pfx, dst))
+			continue;
+		if (best == NULL || r->pfx.len > best->pfx.len)
+			best = r;
+	}
+	return best;
+}
+
+bool
+sdn_route_equal(const struct sdn_route *a, const struct sdn_route *b)
+{
+	if (!pfx_equal(&a->pfx, &b->pfx) || a->source != b->source ||
+	    a->type != b->type || a->active != b->active || a->nnh != b->nnh)
+		return false;
+	if (a->nnh > 0 && memcmp(a->nh, b->nh, a->nnh * sizeof(a->nh[0])) != 0)
+		return false;
+	if (a->name == NULL || b->name == NULL)
+		return a->name == b->name;
+	return strcmp(a->name, b->name) == 0;
+}
+
+/* The routes only, not the NIC: equal tables may be shared between NICs. */
+bool
+sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b)
+{
+	size_t i;
+
+	if (a->nroutes != b->nroutes)
+		return false;
+	for (i = 0; i < a->nroutes; i++)
+		if (!sdn_route_equal(&a->routes[i], &b->routes[i]))
+			return false;
+	return true;
+}
+
+const char *
+sdn_source_str(enum sdn_source s)
+{
+	switch (s) {
+	case SDN_SRC_DEFAULT:
+		return "Default";
+	case SDN_SRC_USER:
+		return "User";
+	case SDN_SRC_VNG:
+		return "VirtualNetworkGateway";
+	}
+	return "Unknown";
+}
+
+const char *
+sdn_nh_type_str(enum sdn_nh_type t)
+{
+	switch (t) {
+	case SDN_NH_VNETLOCAL:
+		return "VnetLocal";
+	case SDN_NH_VNETPEERING:
+		return "VNetPeering";
+	case SDN_NH_VNETGLOBALPEERING:
+		return "VNetGlobalPeering";
+	case SDN_NH_VNG:
+		return "VirtualNetworkGateway";
+	case SDN_NH_VIRTUALAPPLIANCE:
+		return "VirtualAppliance";
+	case SDN_NH_INTERNET:
+		return "Internet";
+	case SDN_NH_NONE:
+		return "None";
+	}
+	return "Unknown";
+}
+
+const char *
+sdn_state_str(const struct sdn_route *r)
+{
+	return r->active ? "Active" : "Invalid";
+}

@@ -1,0 +1,909 @@
+/*
+ * test_sdn: effective routes as Azure computes them (emu/sdn.c). Topologies
+ * are built by hand as C structs, so this test does not depend on the
+ * topology parser. Each check names the azure-semantics.md rule it covers.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../emu/sdn.h"
+#include "../../lib/util.h"
+#include "t.h"
+
+#define MAXR	4	/* regions */
+#define MAXV	8	/* VNets */
+#define MAXS	4	/* address prefixes per VNet */
+#define MAXSN	16	/* subnets */
+#define MAXN	16	/* nodes, NICs, NVAs */
+#define ROW_MAX	160
+
+/* A topology in one block: freed with one free(). */
+struct lab {
+	struct topo		 t;
+	struct topo_region	 reg[MAXR];
+	struct topo_region	*regp[MAXR];
+	struct topo_vnet	 vn[MAXV];
+	struct topo_vnet	*vnp[MAXV];
+	struct pfx4		 space[MAXV][MAXS];
+	struct topo_vnet	*spokes[MAXV][MAXV];
+	struct topo_subnet	 sn[MAXSN];
+	struct topo_subnet	*snp[MAXV][MAXSN];
+	struct topo_node	 node[MAXN];
+	struct topo_node	*nodep[MAXN];
+	struct topo_nic		 nic[MAXN];
+	struct topo_nic		*nicp[MAXN];
+	struct topo_rs		 rs[MAXR];
+	struct topo_rs		*rsp[MAXR];
+	struct topo_nva		 nva[MAXN];
+	struct topo_nva		*nvap[MAXN];
+	char			 names[MAXN][TOPO_NAME_MAX + 8];
+	size_t			 nsn;
+};
+
+static struct pfx4
+P(const char *s)
+{
+	struct pfx4 p;
+
+	if (pfx_parse(s, &p) != 0)
+		die("bad prefix %s", s);
+	return p;
+}
+
+static uint32_t
+A(const char *s)
+{
+	uint32_t a;
+
+	if (addr_parse(s, &a) != 0)
+		die("bad address %s", s);
+	return a;
+}
+
+static struct lab *
+lab_new(void)
+{
+	struct lab *l = xcalloc(1, sizeof(*l));
+
+	l->t.name = "test";
+	l->t.regions = l->regp;
+	l->t.vnets = l->vnp;
+	l->t.nodes = l->nodep;
+	l->t.nics = l->nicp;
+	l->t.rss = l->rsp;
+	l->t.nvas = l->nvap;
+	return l;
+}
+
+static struct topo_region *
+region(struct lab *l, char *name)
+{
+	struct topo_region *r = &l->reg[l->t.nregions];
+
+	r->name = name;
+	l->regp[l->t.nregions++] = r;
+	return r;
+}
+
+/* A VNet with its address prefixes (NULL-terminated). */
+static struct topo_vnet *
+vnet(struct lab *l, char *name, struct topo_region *r, ...)
+{
+	size_t i = l->t.nvnets;
+	struct topo_vnet *v = &l->vn[i];
+	const char *s;
+	va_list ap;
+
+	v->name = name;
+	v->region = r;
+	v->space = l->space[i];
+	v->subnets = l->snp[i];
+	v->spokes = l->spokes[i];
+	v->allow_gateway_transit = true;
+	v->allow_forwarded_traffic = true;
+	va_start(ap, r);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		v->space[v->nspace++] = P(s);
+	va_end(ap);
+	l->vnp[l->t.nvnets++] = v;
+	return v;
+}
+
+static void
+make_hub(struct topo_vnet *v)
+{
+	v->hub = true;
+	if (v->region != NULL)
+		v->region->hub = v;
+}
+
+/* The spoke side of a hub-spoke peering, and the hub's list of spokes. */
+static void
+peer(struct topo_vnet *spoke, struct topo_vnet *hub, bool use_remote_gw)
+{
+	spoke->peer_hub = hub;
+	spoke->use_remote_gateways = use_remote_gw;
+	hub->spokes[hub->nspokes++] = spoke;
+}
+
+static struct topo_subnet *
+subnet(struct lab *l, struct topo_vnet *v, char *name, const char *pfx)
+{
+	struct topo_subnet *s = &l->sn[l->nsn++];
+
+	s->name = name;
+	s->pfx = P(pfx);
+	s->vnet = v;
+	v->subnets[v->nsubnets++] = s;
+	return s;
+}
+
+static struct topo_node *
+node(struct lab *l, const char *name, enum topo_node_kind kind,
+    struct topo_subnet *s, const char *ip)
+{
+	size_t i = l->t.nnodes;
+	struct topo_node *n = &l->node[i];
+	struct topo_nic *c = &l->nic[i];
+
+	snprintf(l->names[i], sizeof(l->names[i]), "%s", name);
+	n->name = l->names[i];
+	n->kind = kind;
+	n->jpath = "";
+	n->nic = c;
+	c->name = n->name;
+	c->node = n;
+	c->subnet = s;
+	c->ip = A(ip);
+	c->idx = (unsigned)l->t.nnics;
+	c->ip_forwarding = kind == TOPO_NVA;
+	l->nodep[l->t.nnodes++] = n;
+	l->nicp[l->t.nnics++] = c;
+	return n;
+}
+
+/* A Route Server in hub: RouteServerSubnet, instances at .4 and .5 (RS-02). */
+static struct topo_rs *
+route_server(struct lab *l, struct topo_vnet *hub, const char *subnet_pfx)
+{
+	struct topo_rs *rs = &l->rs[l->t.nrss];
+	struct topo_subnet *s = subnet(l, hub, "RouteServerSubnet", subnet_pfx);
+	char name[TOPO_NAME_MAX + 8], ip[ADDR_STRLEN];
+	unsigned i;
+
+	rs->vnet = hub;
+	rs->route_limit = TOPO_RS_ROUTE_LIMIT;
+	rs->max_peers = TOPO_RS_MAX_PEERS;
+	for (i = 0; i < 2; i++) {
+		rs->ip[i] = s->pfx.addr + 4 + i;
+		snprintf(name, sizeof(name), "%s-rs%u", hub->name, i);
+		rs->inst[i] = node(l, name, TOPO_RS, s, addr_fmt(rs->ip[i], ip));
+		rs->inst[i]->rs = rs;
+		rs->inst[i]->rs_instance = i;
+	}
+	hub->rs = rs;
+	l->rsp[l->t.nrss++] = rs;
+	return rs;
+}
+
+static struct topo_nic *
+nva(struct lab *l, const char *name, struct topo_subnet *s, const char *ip,
+    uint32_t asn)
+{
+	struct topo_node *n = node(l, name, TOPO_NVA, s, ip);
+	struct topo_nva *v = &l->nva[l->t.nnvas];
+
+	v->node = n;
+	v->asn = asn;
+	v->peer_rs[0] = v->peer_rs[1] = true;
+	n->nva = v;
+	l->nvap[l->t.nnvas++] = v;
+	return n->nic;
+}
+
+static struct topo_nic *
+vm(struct lab *l, const char *name, struct topo_subnet *s, const char *ip)
+{
+	return node(l, name, TOPO_VM, s, ip)->nic;
+}
+
+/* One prefix as RS programs it; nh given as dotted quads, NULL-terminated. */
+static void
+bgp(struct sdn_bgp_route *r, const char *pfx, ...)
+{
+	const char *s;
+	va_list ap;
+
+	memset(r, 0, sizeof(*r));
+	r->pfx = P(pfx);
+	r->aspath_hops = 1;
+	va_start(ap, pfx);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		r->nh[r->nnh++] = A(s);
+	va_end(ap);
+}
+
+/* "Source State Prefix NextHopType NextHopIPs" as az -o table shows it. */
+static const char *
+row(const struct sdn_route *r, char buf[ROW_MAX])
+{
+	char p[PFX_STRLEN], a[ADDR_STRLEN];
+	size_t n;
+	unsigned i;
+
+	n = (size_t)snprintf(buf, ROW_MAX, "%s %s %s %s", sdn_source_str(r->source),
+	    sdn_state_str(r), pfx_fmt(&r->pfx, p), sdn_nh_type_str(r->type));
+	for (i = 0; i < r->nnh && n < ROW_MAX; i++)
+		n += (size_t)snprintf(buf + n, ROW_MAX - n, "%s%s", i ? "," : " ",
+		    addr_fmt(r->nh[i], a));
+	return buf;
+}
+
+static void
+dump(const struct sdn_table *tab)
+{
+	char b[ROW_MAX];
+	size_t i;
+
+	for (i = 0; i < tab->nroutes; i++)
+		printf("#   %s\n", row(&tab->routes[i], b));
+}
+
+/* The whole table, exactly, in order. */
+static int
+table_is(const struct sdn_table *tab, const char **want, size_t nwant,
+    const char *what)
+{
+	char b[ROW_MAX];
+	size_t i;
+	int ok = tab->nroutes == nwant;
+
+	for (i = 0; ok && i < nwant; i++)
+		ok = strcmp(row(&tab->routes[i], b), want[i]) == 0;
+	T_OK(ok, "%s", what);
+	if (!ok) {
+		printf("# got:\n");
+		dump(tab);
+		printf("# want:\n");
+		for (i = 0; i < nwant; i++)
+			printf("#   %s\n", want[i]);
+	}
+	return ok;
+}
+
+static const struct sdn_route *
+find(const struct sdn_table *tab, const char *pfx, enum sdn_source src)
+{
+	struct pfx4 p = P(pfx);
+	size_t i;
+
+	for (i = 0; i < tab->nroutes; i++)
+		if (pfx_equal(&tab->routes[i].pfx, &p) &&
+		    tab->routes[i].source == src)
+			return &tab->routes[i];
+	return NULL;
+}
+
+static size_t
+count_src(const struct sdn_table *tab, enum sdn_source src)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < tab->nroutes; i++)
+		n += tab->routes[i].source == src;
+	return n;
+}
+
+static int
+has_row(const struct sdn_table *tab, const char *want)
+{
+	char b[ROW_MAX];
+	size_t i;
+
+	for (i = 0; i < tab->nroutes; i++)
+		if (strcmp(row(&tab->routes[i], b), want) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_default_set(void)
+{
+	struct lab *l = lab_new();
+	struct topo_region *r = region(l, "westeurope");
+	struct topo_vnet *v = vnet(l, "v1", r, "10.1.0.0/16", NULL);
+	struct topo_vnet *v2 = vnet(l, "v2", r, "10.5.0.0/16", "10.6.0.0/24", NULL);
+	struct topo_nic *a = vm(l, "a", subnet(l, v, "app", "10.1.1.0/24"), "10.1.1.4");
+	struct topo_nic *b = vm(l, "b", subnet(l, v2, "app", "10.5.1.0/24"), "10.5.1.4");
+	struct sdn_table tab;
+	static const char *want[] = {
+		"Default Active 10.1.0.0/16 VnetLocal",
+		"Default Active 0.0.0.0/0 Internet",
+		"Default Active 10.0.0.0/8 None",
+		"Default Active 100.64.0.0/10 None",
+		"Default Active 172.16.0.0/12 None",
+		"Default Active 192.168.0.0/16 None",
+	};
+
+	sdn_effective(&l->t, NULL, a, &tab);
+	T_OK(tab.nic == a, "sdn_effective: the table names its NIC");
+	table_is(&tab, want, NELEM(want),
+	    "VR-01: default set: VnetLocal, 0.0.0.0/0 Internet, four None routes");
+	sdn_table_free(&tab);
+
+	sdn_effective(&l->t, NULL, b, &tab);
+	T_OK(has_row(&tab, "Default Active 10.5.0.0/16 VnetLocal") &&
+	    has_row(&tab, "Default Active 10.6.0.0/24 VnetLocal"),
+	    "VR-01: one VnetLocal route per VNet address prefix");
+	T_OK(find(&tab, "10.5.1.0/24", SDN_SRC_DEFAULT) == NULL && tab.nroutes == 7,
+	    "VR-01: subnets get no routes of their own");
+	sdn_table_free(&tab);
+	free(l);
+}
+
+static void
+test_reserved(void)
+{
+	struct lab *l = lab_new();
+	struct topo_region *r = region(l, "westeurope");
+	struct topo_vnet *hub = vnet(l, "hub", r, "172.16.0.0/12", NULL);
+	struct topo_vnet *sp = vnet(l, "spoke", r, "192.168.0.0/15", NULL);
+	struct topo_vnet *in = vnet(l, "inside", r, "10.1.0.0/16", NULL);
+	struct topo_nic *h, *s, *i;
+	struct sdn_table tab;
+	static const char *want_hub[] = {
+		"Default Active 172.16.0.0/12 VnetLocal",
+		"Default Active 192.168.0.0/15 VNetPeering",
+		"Default Active 0.0.0.0/0 Internet",
+		"Default Active 10.0.0.0/8 None",
+		"Default Active 100.64.0.0/10 None",
+	};
+
+	make_hub(hub);
+	peer(sp, hub, false);
+	h = vm(l, "h", subnet(l, hub, "app", "172.16.1.0/24"), "172.16.1.4");
+	s = vm(l, "s", subnet(l, sp, "app", "192.168.1.0/24"), "192.168.1.4");
+	i = vm(l, "i", subnet(l, in, "app", "10.1.1.0/24"), "10.1.1.4");
+
+	sdn_effective(&l->t, NULL, h, &tab);
+	T_OK(find(&tab, "172.16.0.0/12", SDN_SRC_DEFAULT) != NULL &&
+	    find(&tab, "172.16.0.0/12", SDN_SRC_DEFAULT)->type == SDN_NH_VNETLOCAL,
+	    "VR-02: a VNet prefix equal to 172.16.0.0/12 lists it as VnetLocal, not None");
+	T_OK(find(&tab, "192.168.0.0/16", SDN_SRC_DEFAULT) == NULL,
+	    "VR-02: a peered prefix that includes 192.168.0.0/16 removes its None route");
+	table_is(&tab, want_hub, NELEM(want_hub),
+	    "VR-02: hub table with an equal local and an including peered prefix");
+	sdn_table_free(&tab);
+
+	sdn_effective(&l->t, NULL, s, &tab);
+	T_OK(find(&tab, "192.168.0.0/16", SDN_SRC_DEFAULT) == NULL &&
+	    has_row(&tab, "Default Active 172.16.0.0/12 VNetPeering") &&
+	    !has_row(&tab, "Default Active 172.16.0.0/12 None"),
+	    "VR-02: spoke: local including prefix and equal peered prefix replace the None routes");
+	sdn_table_free(&tab);
+
+	sdn_effective(&l->t, NULL, i, &tab);
+	T_OK(has_row(&tab, "Default Active 10.0.0.0/8 None"),
+	    "VR-02: a VNet prefix inside 10.0.0.0/8 leaves the None route (UDR overview example)");
+	T_EQ(sdn_lookup(&tab, A("10.1.2.3"))->type, SDN_NH_VNETLOCAL,
+	    "VR-02: longest prefix match still picks VnetLocal inside 10.0.0.0/8");
+	T_EQ(sdn_lookup(&tab, A("10.9.0.1"))->type, SDN_NH_NONE,
+	    "VR-01: 10.0.0.0/8 outside every VNet is dropped (None)");
+	sdn_table_free(&tab);
+	free(l);
+}
+
+static void
+test_peering(void)
+{
+	struct lab *l = lab_new();
+	struct topo_region *we = region(l, "westeurope");
+	struct topo_region *ne = region(l, "northeurope");
+	struct topo_vnet *hub = vnet(l, "hub", we, "10.1.0.0/16", NULL);
+	struct topo_vnet *s1 = vnet(l, "s1", we, "10.2.0.0/16", "10.22.0.0/16", NULL);
+	struct topo_vnet *s2 = vnet(l, "s2", ne, "10.3.0.0/16", NULL);
+	struct topo_nic *h, *a, *b;
+	struct sdn_table tab;
+	const struct sdn_route *x;
+	static const char *want_hub[] = {
+		"Default Active 10.1.0.0/16 VnetLocal",
+		"Default Active 10.2.0.0/16 VNetPeering",
+		"Default Active 10.3.0.0/16 VNetGlobalPeering",
+		"Default Active 10.22.0.0/16 VNetPeering",
+		"Default Active 0.0.0.0/0 Internet",
+		"Default Active 10.0.0.0/8 None",
+		"Default Active 100.64.0.0/10 None",
+		"Default Active 172.16.0.0/12 None",
+		"Default Active 192.168.0.0/16 None",
+	};
+
+	make_hub(hub);
+	peer(s1, hub, false);
+	peer(s2, hub, false);
+	h = vm(l, "h", subnet(l, hub, "app", "10.1.1.0/24"), "10.1.1.4");
+	a = vm(l, "a", subnet(l, s1, "app", "10.2.1.0/24"), "10.2.1.4");
+	b = vm(l, "b", subnet(l, s2, "app", "10.3.1.0/24"), "10.3.1.4");
+
+	sdn_effective(&l->t, NULL, h, &tab);
+	table_is(&tab, want_hub, NELEM(want_hub),
+	    "VR-03: hub side: one route per spoke prefix, VNetPeering / VNetGlobalPeering");
+	x = find(&tab, "10.2.0.0/16", SDN_SRC_DEFAULT);
+	T_OK(x != NULL && x->nnh == 0 && x->name == NULL,
+	    "VR-03: peering routes have an empty nextHopIpAddress");
+	sdn_table_free(&tab);
+
+	sdn_effective(&l->t, NULL, a, &tab);
+	T_OK(has_row(&tab, "Default Active 10.1.0.0/16 VNetPeering"),
+	    "VR-03: spoke in the hub's region: VNetPeering to the hub");
+	T_OK(find(&tab, "10.3.0.0/16", SDN_SRC_DEFAULT) == NULL,
+	    "PE-01: spoke s1 gets no route to spoke s2 (no transitivity)");
+	T_EQ(sdn_lookup(&tab, A("10.3.1.4"))->type, SDN_NH_NONE,
+	    "PE-01: a packet from s1 to s2 hits 10.0.0.0/8 None");
+	sdn_table_free(&tab);
+
+	sdn_effective(&l->t, NULL, b, &tab);
+	T_OK(has_row(&tab, "Default Active 10.1.0.0/16 VNetGlobalPeering"),
+	    "VR-03: spoke in another region: VNetGlobalPeering to the hub");
+	T_OK(find(&tab, "10.2.0.0/16", SDN_SRC_DEFAULT) == NULL &&
+	    find(&tab, "10.22.0.0/16", SDN_SRC_DEFAULT) == NULL,
+	    "PE-01: spoke s2 gets no route to spoke s1");
+	sdn_table_free(&tab);
+	free(l);
+}
+
+/*
+ * The picture on Microsoft Learn (route-injection-in-spokes): hub
+ * 10.1.0.0/16 with Route Server and NVAs, spoke 10.2.0.0/16 using the
+ * hub's gateway, RS programming 10.250.0.0/16 via 10.1.2.4 and 0.0.0.0/0
+ * via 10.1.2.5.
+ */
+struct hubspoke {
+	struct lab		*l;
+	struct topo_vnet	*hub, *spoke, *other;
+	struct topo_subnet	*nvasn;
+	struct topo_nic		*hubvm, *spokevm, *othervm, *nva1, *nva2;
+	struct sdn_bgp_route	 br[8];
+	struct sdn_hub_routes	 hr;
+	struct sdn_input	 in;
+};
+
+static void
+hubspoke(struct hubspoke *hs)
+{
+	struct lab *l = lab_new();
+	struct topo_region *r = region(l, "westeurope");
+
+	memset(hs, 0, sizeof(*hs));
+	hs->l = l;
+	hs->hub = vnet(l, "hub", r, "10.1.0.0/16", NULL);
+	hs->spoke = vnet(l, "spoke", r, "10.2.0.0/16", NULL);
+	hs->other = vnet(l, "other", r, "10.3.0.0/16", NULL);
+	make_hub(hs->hub);
+	peer(hs->spoke, hs->hub, true);
+	peer(hs->other, hs->hub, false);
+	route_server(l, hs->hub, "10.1.1.0/27");
+	hs->nvasn = subnet(l, hs->hub, "nva", "10.1.2.0/24");
+	hs->nva1 = nva(l, "nva1", hs->nvasn, "10.1.2.4", 65001);
+	hs->nva2 = nva(l, "nva2", hs->nvasn, "10.1.2.5", 65002);
+	hs->hubvm = vm(l, "hubvm", subnet(l, hs->hub, "app", "10.1.3.0/24"), "10.1.3.4");
+	hs->spokevm = vm(l, "spokevm", subnet(l, hs->spoke, "app", "10.2.1.0/24"), "10.2.1.4");
+	hs->othervm = vm(l, "othervm", subnet(l, hs->other, "app", "10.3.1.0/24"), "10.3.1.4");
+	hs->hr.rs = hs->hub->rs;
+	hs->hr.routes = hs->br;
+	hs->in.hubs = &hs->hr;
+	hs->in.nhubs = 1;
+}
+
+static void
+test_learn_picture(void)
+{
+	struct hubspoke hs;
+	struct sdn_table tab;
+	char b[ROW_MAX];
+	size_t i;
+	int ok;
+	static const char *want_spoke[] = {
+		"Default Active 10.2.0.0/16 VnetLocal",
+		"Default Active 10.1.0.0/16 VNetPeering",
+		"VirtualNetworkGateway Active 0.0.0.0/0 VirtualNetworkGateway 10.1.2.5",
+		"VirtualNetworkGateway Active 10.250.0.0/16 VirtualNetworkGateway 10.1.2.4",
+		"Default Invalid 0.0.0.0/0 Internet",
+	};
+	static const char *want_hub[] = {
+		"Default Active 10.1.0.0/16 VnetLocal",
+		"Default Active 10.2.0.0/16 VNetPeering",
+		"Default Active 10.3.0.0/16 VNetPeering",
+		"VirtualNetworkGateway Active 0.0.0.0/0 VirtualNetworkGateway 10.1.2.5",
+		"VirtualNetworkGateway Active 10.250.0.0/16 VirtualNetworkGateway 10.1.2.4",
+		"Default Invalid 0.0.0.0/0 Internet",
+	};
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "10.250.0.0/16", "10.1.2.4", NULL);
+	bgp(&hs.br[1], "0.0.0.0/0", "10.1.2.5", NULL);
+	hs.hr.nroutes = 2;
+
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	ok = T_EQ(tab.nroutes, NELEM(want_spoke),
+	    "Learn picture: the spoke VM has %zu effective routes", NELEM(want_spoke));
+	for (i = 0; i < NELEM(want_spoke); i++)
+		ok &= T_OK(i < tab.nroutes &&
+		    strcmp(row(&tab.routes[i], b), want_spoke[i]) == 0,
+		    "Learn picture: spoke VM entry %zu is \"%s\" (VR-01, VR-03, VR-04, VR-05, VR-11)",
+		    i, want_spoke[i]);
+	if (!ok)
+		dump(&tab);
+	T_EQ(sdn_lookup(&tab, A("10.250.1.1"))->nh[0], A("10.1.2.4"),
+	    "Learn picture: spoke VM -> on-premises goes to the NVA 10.1.2.4 (RS-23)");
+	T_EQ(sdn_lookup(&tab, A("8.8.8.8"))->nh[0], A("10.1.2.5"),
+	    "Learn picture: spoke VM -> Internet goes to the NVA 10.1.2.5 (RS-22)");
+	T_EQ(sdn_lookup(&tab, A("10.9.9.9"))->nh[0], A("10.1.2.5"),
+	    "Learn picture: a private address outside every VNet follows 0.0.0.0/0 (UDR example)");
+	sdn_table_free(&tab);
+
+	sdn_effective(&hs.l->t, &hs.in, hs.hubvm, &tab);
+	table_is(&tab, want_hub, NELEM(want_hub),
+	    "Learn picture: the hub VM's full table (VR-04, VR-11: the RS VNet itself)");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_bgp_shape(void)
+{
+	struct hubspoke hs;
+	struct sdn_table tab;
+	const struct sdn_route *x;
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "10.250.0.0/16", "10.1.2.4", NULL);
+	hs.hr.nroutes = 1;
+	sdn_effective(&hs.l->t, &hs.in, hs.hubvm, &tab);
+	x = find(&tab, "10.250.0.0/16", SDN_SRC_VNG);
+	T_OK(x != NULL, "VR-04: the RS route is in the hub VM's table");
+	if (x != NULL) {
+		T_EQ(x->type, SDN_NH_VNG,
+		    "VR-04: nextHopType VirtualNetworkGateway, not VirtualAppliance");
+		T_OK(x->nnh == 1 && x->nh[0] == A("10.1.2.4"),
+		    "VR-04, RS-23: nextHopIpAddress is the NVA's IP (the BGP NEXT_HOP)");
+		T_OK(x->active && x->name == NULL, "VR-04: Active, no UDR name");
+		T_OK(strcmp(sdn_source_str(x->source), "VirtualNetworkGateway") == 0 &&
+		    strcmp(sdn_nh_type_str(x->type), "VirtualNetworkGateway") == 0,
+		    "VR-04, CLI-01: source and type strings VirtualNetworkGateway");
+	}
+	sdn_table_free(&tab);
+
+	sdn_effective(&hs.l->t, &hs.in, hs.nva1, &tab);
+	T_OK(has_row(&tab, "VirtualNetworkGateway Active 10.250.0.0/16 VirtualNetworkGateway 10.1.2.4"),
+	    "VR-04: BGP routes land in all subnets, the NVA's own included");
+	sdn_table_free(&tab);
+
+	sdn_effective(&hs.l->t, &hs.in, hs.hub->rs->inst[0]->nic, &tab);
+	T_OK(find(&tab, "10.250.0.0/16", SDN_SRC_VNG) != NULL,
+	    "VR-04: ... and RouteServerSubnet");
+	sdn_table_free(&tab);
+
+	sdn_effective(&hs.l->t, NULL, hs.hubvm, &tab);
+	T_EQ(count_src(&tab, SDN_SRC_VNG), (size_t)0,
+	    "sdn_effective: no input, no BGP routes");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_gateway_transit(void)
+{
+	struct hubspoke hs;
+	struct sdn_table tab;
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "10.250.0.0/16", "10.1.2.4", NULL);
+	hs.hr.nroutes = 1;
+
+	sdn_effective(&hs.l->t, &hs.in, hs.othervm, &tab);
+	T_EQ(count_src(&tab, SDN_SRC_VNG), (size_t)0,
+	    "RS-10, VR-11: a spoke without use_remote_gateways gets no BGP routes");
+	T_OK(has_row(&tab, "Default Active 10.1.0.0/16 VNetPeering"),
+	    "RS-10: ... but keeps its peering route to the hub");
+	sdn_table_free(&tab);
+
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	T_OK(has_row(&tab, "VirtualNetworkGateway Active 10.250.0.0/16 VirtualNetworkGateway 10.1.2.4"),
+	    "RS-10, VR-11: a spoke with use_remote_gateways gets the RS routes");
+	sdn_table_free(&tab);
+
+	hs.hub->allow_gateway_transit = false;
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	T_EQ(count_src(&tab, SDN_SRC_VNG), (size_t)0,
+	    "RS-10: without allow_gateway_transit on the hub, the spoke gets none");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_rs21(void)
+{
+	struct hubspoke hs;
+	struct sdn_table tab;
+	const struct sdn_route *x;
+	static const char *filtered[] = {
+		"10.1.0.0/16", "10.1.5.0/24", "10.2.0.0/16", "10.2.1.128/25",
+	};
+	size_t i;
+	int ok;
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "10.1.0.0/16", "10.1.2.4", NULL);	/* = hub */
+	bgp(&hs.br[1], "10.1.5.0/24", "10.1.2.4", NULL);	/* inside hub */
+	bgp(&hs.br[2], "10.2.0.0/16", "10.1.2.4", NULL);	/* = served spoke */
+	bgp(&hs.br[3], "10.2.1.128/25", "10.1.2.4", NULL);	/* inside it */
+	bgp(&hs.br[4], "10.0.0.0/8", "10.1.2.4", NULL);	/* supernet */
+	bgp(&hs.br[5], "10.3.0.0/16", "10.1.2.4", NULL);	/* = unserved spoke */
+	bgp(&hs.br[6], "10.3.7.0/24", "10.1.2.4", NULL);	/* inside it */
+	hs.hr.nroutes = 7;
+
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	for (i = 0, ok = 1; i < NELEM(filtered); i++)
+		ok &= find(&tab, filtered[i], SDN_SRC_VNG) == NULL;
+	T_OK(ok, "RS-21: NVA routes equal to / inside the hub or a served spoke prefix are not injected (spoke VM)");
+	T_OK(has_row(&tab, "VirtualNetworkGateway Active 10.0.0.0/8 VirtualNetworkGateway 10.1.2.4"),
+	    "RS-21: the supernet 10.0.0.0/8 is injected");
+	T_OK(has_row(&tab, "Default Invalid 10.0.0.0/8 None"),
+	    "VR-05: the Default 10.0.0.0/8 None loses to the BGP route and stays listed Invalid");
+	T_EQ(sdn_lookup(&tab, A("10.2.1.200"))->type, SDN_NH_VNETLOCAL,
+	    "RS-21: the spoke's own traffic stays VnetLocal");
+	T_OK(has_row(&tab, "VirtualNetworkGateway Active 10.3.0.0/16 VirtualNetworkGateway 10.1.2.4"),
+	    "RS-21: a prefix of a VNet RS does not serve is injected where no VNet route covers it");
+	sdn_table_free(&tab);
+
+	sdn_effective(&hs.l->t, &hs.in, hs.hubvm, &tab);
+	for (i = 0, ok = 1; i < NELEM(filtered); i++)
+		ok &= find(&tab, filtered[i], SDN_SRC_VNG) == NULL;
+	T_OK(ok, "RS-21: ... and not in the hub VM either");
+	x = find(&tab, "10.3.0.0/16", SDN_SRC_VNG);
+	T_OK(x != NULL && !x->active,
+	    "VR-06: in the hub, the peering route beats an equal BGP route (listed Invalid)");
+	T_OK(has_row(&tab, "Default Active 10.3.0.0/16 VNetPeering"),
+	    "VR-06: ... the VNetPeering route stays Active");
+	x = find(&tab, "10.3.7.0/24", SDN_SRC_VNG);
+	T_OK(x != NULL && !x->active,
+	    "VR-06: a more specific BGP route inside a peering prefix is Invalid too");
+	T_EQ(sdn_lookup(&tab, A("10.3.7.9"))->type, SDN_NH_VNETPEERING,
+	    "VR-06: the hub VM reaches the unserved spoke over the peering");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_default_route(void)
+{
+	struct hubspoke hs;
+	struct sdn_table tab;
+	size_t i;
+	int none = 0;
+	static const char *want_nva[] = {
+		"Default Active 10.1.0.0/16 VnetLocal",
+		"Default Active 10.2.0.0/16 VNetPeering",
+		"Default Active 10.3.0.0/16 VNetPeering",
+		"VirtualNetworkGateway Active 0.0.0.0/0 VirtualNetworkGateway 10.1.2.4",
+		"Default Invalid 0.0.0.0/0 Internet",
+	};
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "0.0.0.0/0", "10.1.2.4", NULL);
+	hs.hr.nroutes = 1;
+	sdn_effective(&hs.l->t, &hs.in, hs.nva1, &tab);
+	T_OK(has_row(&tab, "VirtualNetworkGateway Active 0.0.0.0/0 VirtualNetworkGateway 10.1.2.4"),
+	    "RS-22: 0.0.0.0/0 from BGP is programmed into the NVA's own subnet");
+	T_OK(has_row(&tab, "Default Invalid 0.0.0.0/0 Internet"),
+	    "RS-22, VR-05: the Default 0.0.0.0/0 Internet stays listed, Invalid");
+	T_EQ(sdn_lookup(&tab, A("8.8.8.8"))->nh[0], hs.nva1->ip,
+	    "RS-22: the NVA's Internet traffic goes back to itself (the documented loop)");
+	for (i = 0; i < tab.nroutes; i++)
+		none += tab.routes[i].type == SDN_NH_NONE;
+	T_EQ(none, 0,
+	    "VR-02/UDR example: a 0.0.0.0/0 not from Default removes the reserved None routes");
+	table_is(&tab, want_nva, NELEM(want_nva), "RS-22: the NVA's full table");
+	sdn_table_free(&tab);
+
+	sdn_effective(&hs.l->t, &hs.in, hs.othervm, &tab);
+	T_OK(has_row(&tab, "Default Active 0.0.0.0/0 Internet") &&
+	    has_row(&tab, "Default Active 10.0.0.0/8 None"),
+	    "RS-22, VR-11: a spoke RS does not serve keeps Internet and the None routes");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_ties(void)
+{
+	struct hubspoke hs;
+	struct sdn_table tab;
+	const struct sdn_route *d, *g;
+	char b[ROW_MAX];
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "192.168.0.0/16", "10.1.2.4", NULL);
+	bgp(&hs.br[1], "172.16.0.0/12", "10.1.2.5", NULL);
+	hs.hr.nroutes = 2;
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	d = find(&tab, "192.168.0.0/16", SDN_SRC_DEFAULT);
+	g = find(&tab, "192.168.0.0/16", SDN_SRC_VNG);
+	T_OK(d != NULL && g != NULL && g->active && !d->active,
+	    "VR-05: equal prefixes: VirtualNetworkGateway beats Default; the loser stays listed");
+	T_EQ(sdn_lookup(&tab, A("192.168.3.3"))->source, SDN_SRC_VNG,
+	    "VR-05: the packet follows the winner");
+	T_OK(has_row(&tab, "Default Active 100.64.0.0/10 None"),
+	    "VR-05: different prefixes are all Active");
+	T_OK(tab.nroutes > 0 && strcmp(row(&tab.routes[tab.nroutes - 1], b),
+	    "Default Invalid 192.168.0.0/16 None") == 0,
+	    "CLI-01 order: a losing None route keeps its place among the None routes");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_ecmp(void)
+{
+	struct hubspoke hs;
+	struct sdn_table tab;
+	const struct sdn_route *x;
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "10.250.0.0/16", "10.1.2.5", "10.1.2.4", NULL);
+	bgp(&hs.br[1], "10.251.0.0/16", "10.1.2.4", NULL);
+	bgp(&hs.br[2], "10.251.0.0/16", "10.1.2.5", "10.1.2.4", NULL);
+	hs.hr.nroutes = 3;
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	x = find(&tab, "10.250.0.0/16", SDN_SRC_VNG);
+	T_OK(x != NULL && x->nnh == 2 && x->nh[0] == A("10.1.2.4") &&
+	    x->nh[1] == A("10.1.2.5") && x->active,
+	    "RS-33: equal paths from two NVAs: one route, two next hops, sorted");
+	T_OK(has_row(&tab, "VirtualNetworkGateway Active 10.251.0.0/16 VirtualNetworkGateway 10.1.2.4,10.1.2.5"),
+	    "RS-33: the same prefix given twice is merged into one route, next hops distinct");
+	T_EQ(count_src(&tab, SDN_SRC_VNG), (size_t)2, "RS-33: one entry per prefix");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_lookup(void)
+{
+	struct hubspoke hs;
+	struct sdn_table tab, empty;
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "10.250.0.0/16", "10.1.2.4", NULL);
+	bgp(&hs.br[1], "10.250.7.0/24", "10.1.2.5", NULL);
+	hs.hr.nroutes = 2;
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	T_EQ(sdn_lookup(&tab, A("10.250.7.1"))->nh[0], A("10.1.2.5"),
+	    "sdn_lookup: the longest prefix wins (/24 over /16)");
+	T_EQ(sdn_lookup(&tab, A("10.250.8.1"))->nh[0], A("10.1.2.4"),
+	    "sdn_lookup: outside the /24, the /16");
+	T_EQ(sdn_lookup(&tab, A("10.1.9.9"))->type, SDN_NH_VNETPEERING,
+	    "sdn_lookup: the hub over the peering");
+	T_EQ(sdn_lookup(&tab, A("10.2.200.1"))->type, SDN_NH_VNETLOCAL,
+	    "sdn_lookup: own VNet is VnetLocal");
+	T_EQ(sdn_lookup(&tab, A("10.77.0.1"))->type, SDN_NH_NONE,
+	    "sdn_lookup: 10.0.0.0/8 None beats 0.0.0.0/0 Internet");
+	T_EQ(sdn_lookup(&tab, A("1.1.1.1"))->type, SDN_NH_INTERNET,
+	    "sdn_lookup: 0.0.0.0/0 Internet for the rest");
+	sdn_table_free(&tab);
+
+	hs.hr.nroutes = 0;
+	bgp(&hs.br[0], "10.3.0.0/24", "10.1.2.4", NULL);
+	hs.hr.nroutes = 1;
+	sdn_effective(&hs.l->t, &hs.in, hs.hubvm, &tab);
+	T_EQ(sdn_lookup(&tab, A("10.3.0.1"))->type, SDN_NH_VNETPEERING,
+	    "sdn_lookup: Invalid routes are skipped (VR-06)");
+	sdn_table_free(&tab);
+
+	memset(&empty, 0, sizeof(empty));
+	T_OK(sdn_lookup(&empty, A("10.0.0.1")) == NULL,
+	    "sdn_lookup: no route, NULL (the packet is dropped)");
+	free(hs.l);
+}
+
+static void
+test_equal(void)
+{
+	struct hubspoke hs;
+	struct sdn_table a, b, c;
+	struct sdn_route x, y;
+	struct topo_nic *vm2;
+
+	hubspoke(&hs);
+	vm2 = vm(hs.l, "spokevm2", hs.spokevm->subnet, "10.2.1.5");
+	bgp(&hs.br[0], "10.250.0.0/16", "10.1.2.4", NULL);
+	hs.hr.nroutes = 1;
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &a);
+	sdn_effective(&hs.l->t, &hs.in, vm2, &b);
+	sdn_effective(&hs.l->t, &hs.in, hs.hubvm, &c);
+	T_OK(sdn_table_equal(&a, &b),
+	    "sdn_table_equal: two NICs in one subnet have equal tables (they may share one)");
+	T_OK(!sdn_table_equal(&a, &c), "sdn_table_equal: hub and spoke tables differ");
+	sdn_table_free(&b);
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &b);
+	T_OK(sdn_table_equal(&a, &b), "sdn_effective: deterministic (same input, same table)");
+
+	x = a.routes[2];
+	y = x;
+	T_OK(sdn_route_equal(&x, &y), "sdn_route_equal: a copy is equal");
+	y.nh[0]++;
+	T_OK(!sdn_route_equal(&x, &y), "sdn_route_equal: next hop differs");
+	y = x;
+	y.active = !y.active;
+	T_OK(!sdn_route_equal(&x, &y), "sdn_route_equal: state differs");
+	y = x;
+	y.nh[y.nnh] = A("9.9.9.9");
+	T_OK(sdn_route_equal(&x, &y), "sdn_route_equal: slots past nnh do not count");
+	y = x;
+	y.name = "udr1";
+	T_OK(!sdn_route_equal(&x, &y), "sdn_route_equal: name differs (NULL vs set)");
+	x.name = "udr1";
+	T_OK(sdn_route_equal(&x, &y), "sdn_route_equal: names compared by value");
+	sdn_table_free(&a);
+	sdn_table_free(&b);
+	sdn_table_free(&c);
+	free(hs.l);
+}
+
+static void
+test_strings(void)
+{
+	struct sdn_route r;
+
+	memset(&r, 0, sizeof(r));
+	T_OK(strcmp(sdn_source_str(SDN_SRC_DEFAULT), "Default") == 0 &&
+	    strcmp(sdn_source_str(SDN_SRC_USER), "User") == 0 &&
+	    strcmp(sdn_source_str(SDN_SRC_VNG), "VirtualNetworkGateway") == 0,
+	    "CLI-01: source strings");
+	T_OK(strcmp(sdn_nh_type_str(SDN_NH_VNETLOCAL), "VnetLocal") == 0 &&
+	    strcmp(sdn_nh_type_str(SDN_NH_VNETPEERING), "VNetPeering") == 0 &&
+	    strcmp(sdn_nh_type_str(SDN_NH_VNETGLOBALPEERING), "VNetGlobalPeering") == 0 &&
+	    strcmp(sdn_nh_type_str(SDN_NH_VIRTUALAPPLIANCE), "VirtualAppliance") == 0 &&
+	    strcmp(sdn_nh_type_str(SDN_NH_INTERNET), "Internet") == 0 &&
+	    strcmp(sdn_nh_type_str(SDN_NH_NONE), "None") == 0,
+	    "CLI-01, D-11: nextHopType strings as az prints them");
+	T_OK(strcmp(sdn_state_str(&r), "Invalid") == 0, "CLI-01: state Invalid");
+	r.active = true;
+	T_OK(strcmp(sdn_state_str(&r), "Active") == 0, "CLI-01: state Active");
+}
+
+static void
+test_no_subnet(void)
+{
+	struct lab *l = lab_new();
+	struct topo_nic nic;
+	struct sdn_table tab;
+
+	memset(&nic, 0, sizeof(nic));
+	sdn_effective(&l->t, NULL, &nic, &tab);
+	T_OK(tab.nroutes == 0 && tab.routes == NULL && tab.nic == &nic,
+	    "sdn_effective: a NIC outside any subnet has an empty table");
+	sdn_table_free(&tab);
+	free(l);
+}
+
+int
+main(void)
+{
+	test_default_set();
+	test_reserved();
+	test_peering();
+	test_learn_picture();
+	test_bgp_shape();
+	test_gateway_transit();
+	test_rs21();
+	test_default_route();
+	test_ties();
+	test_ecmp();
+	test_lookup();
+	test_equal();
+	test_strings();
+	test_no_subnet();
+	return t_done();
+}
