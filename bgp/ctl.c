@@ -4,7 +4,7 @@
  * Requests and their replies (tab-separated rows, then a line "."):
  *   info                  name, asn, bgp id, role
  *   peers                 name addr asn state uptime_s received accepted
- *                         advertised flaps hold keepalive last_error
+ *                         advertised flaps hold keepalive last_error eor
  *   learned PEER          network nextHop asPath origin sourcePeer weight why
  *                         (PEER = name or address; rejected paths included, U-09)
  *   advertised PEER       network nextHop asPath origin weight
@@ -195,12 +195,13 @@ req_peers(struct ctl *c, struct ctl_client *cl)
 		size_t acc;
 
 		peer_counts(s, p, &acc);
-		out(cl, "%s\t%s\t%u\t%s\t%llu\t%zu\t%zu\t%zu\t%u\t%u\t%u\t%s\n",
+		out(cl, "%s\t%s\t%u\t%s\t%llu\t%zu\t%zu\t%zu\t%u\t%u\t%u\t%s\t%d\n",
 		    p->conf->name, addr_fmt(p->conf->addr, a), p->conf->asn,
 		    fsm_state_str(p->state),
 		    p->up_since ? (unsigned long long)(now - p->up_since) / 1000 : 0,
 		    p->nroutes, acc, p->adjout.count, p->flaps, p->hold,
-		    p->keepalive, p->last_error[0] ? p->last_error : "-");
+		    p->keepalive, p->last_error[0] ? p->last_error : "-",
+		    p->eor_rcvd);
 	}
 }
 

@@ -1,0 +1,641 @@
+/*
+ * daemon: the lab daemon, `arsemu _daemon LAB`. It plays Azure's SDN
+ * controller:
+ *   - starts a BGP speaker process in the namespace of every Route Server
+ *     instance and built-in NVA, and records each PID in the lab state;
+ *   - watches each Route Server instance's control socket for the routes it
+ *     programs (never told by anyone else: a dead NVA is noticed by BGP);
+ *   - merges the two instances of each hub (a prefix's shortest AS path wins
+ *     and the next hops of that length are unioned: U-04), computes every
+ *     NIC's effective routes (sdn.c) and reconciles the fabric tables;
+ *   - keeps a journal of events (JSON lines, monotonic milliseconds);
+ *   - answers `routes NIC` and `status` on <labdir>/ctl.sock.
+ *
+ * Must not: decide BGP paths (the route servers do) or build namespaces
+ * (lab.c does).
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/ctlc.h"
+#include "../lib/util.h"
+#include "emu.h"
+#include "lab.h"
+#include "netns.h"
+#include "nl.h"
+
+#define WATCH_RETRY_MS	100
+#define QUIET_MS	300
+#define STOP_GRACE_MS	1500
+
+struct watch {
+	const struct topo_node	*node;		/* an RS instance */
+	int			 fd;
+	char			*buf;
+	size_t			 len, cap;
+	bool			 synced;	/* saw the first "sync" */
+	uint64_t		 next_try;
+	struct sdn_bgp_route	*routes;
+	size_t			 nroutes, rcap;
+};
+
+struct child {
+	const struct topo_node	*node;
+	pid_t			 pid;
+	int			 status;	/* -1 while running */
+};
+
+struct daemon {
+	const char		*lab;
+	struct topo		*t;
+	struct nl		*nl;		/* in the fabric */
+	char			 exe[512];
+	char			 dir[256];
+	FILE			*journal;
+	struct watch		*w;
+	size_t			 nw;
+	struct child		*kids;
+	size_t			 nkids;
+	struct sdn_table	*tabs;		/* per NIC, last programmed */
+	bool			 dirty;
+	uint64_t		 last_change;
+	int			 lfd;
+};
+
+static volatile sig_atomic_t stop_sig;
+
+static void
+on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+journal(struct daemon *d, const char *event, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->journal == NULL)
+		return;
+	fprintf(d->journal, "{\"t_ms\": %llu, \"event\": \"%s\"",
+	    (unsigned long long)mono_ms(), event);
+	if (fmt != NULL) {
+		fputs(", ", d->journal);
+		va_start(ap, fmt);
+		vfprintf(d->journal, fmt, ap);
+		va_end(ap);
+	}
+	fputs("}\n", d->journal);
+	fflush(d->journal);
+}
+
+static pid_t
+spawn_speaker(struct daemon *d, const struct topo_node *n)
+{
+	char ns[300], log[400];
+	pid_t pid;
+	int fd, logfd;
+
+	lab_ns_name(d->lab, n->name, ns, sizeof(ns));
+	snprintf(log, sizeof(log), "%s/log/%s.log", d->dir, n->name);
+	if ((fd = netns_open(ns)) < 0)
+		return -1;
+	if ((pid = fork()) != 0) {
+		close(fd);
+		return pid;
+	}
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	if (setns(fd, CLONE_NEWNET) == -1)
+		_exit(3);
+	if ((logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) >= 0) {
+		dup2(logfd, 1);
+		dup2(logfd, 2);
+	}
+	execl(d->exe, "arsemu", "_speaker", d->lab, n->name, (char *)NULL);
+	_exit(127);
+}
+
+static int
+start_speakers(struct daemon *d)
+{
+	size_t i;
+
+	d->kids = xcalloc(d->t->nnodes, sizeof(*d->kids));
+	for (i = 0; i < d->t->nnodes; i++) {
+		const struct topo_node *n = d->t->nodes[i];
+		char what[64];
+		pid_t pid;
+
+		if (n->kind != TOPO_RS && n->kind != TOPO_NVA)
+			continue;
+		if ((pid = spawn_speaker(d, n)) < 0) {
+			journal(d, "error", "\"text\": \"cannot start speaker %s\"",
+			    n->name);
+			return -1;
+		}
+		snprintf(what, sizeof(what), "speaker:%s", n->name);
+		lab_state_add_pid(d->lab, pid, what);
+		d->kids[d->nkids++] = (struct child){ n, pid, -1 };
+		journal(d, "speaker-start", "\"node\": \"%s\", \"pid\": %d",
+		    n->name, (int)pid);
+		if (n->kind == TOPO_RS) {
+			d->w = xrealloc(d->w, (d->nw + 1) * sizeof(*d->w));
+			memset(&d->w[d->nw], 0, sizeof(*d->w));
+			d->w[d->nw].node = n;
+			d->w[d->nw].fd = -1;
+			d->nw++;
+		}
+	}
+	return 0;
+}
+
+static void
+reap(struct daemon *d)
+{
+	int st;
+	pid_t pid;
+	size_t i;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < d->nkids; i++) {
+			if (d->kids[i].pid != pid)
+				continue;
+			d->kids[i].status = st;
+			if (WIFSIGNALED(st))
+				journal(d, "speaker-exit", "\"node\": \"%s\", "
+				    "\"signal\": %d", d->kids[i].node->name,
+				    WTERMSIG(st));
+			else
+				journal(d, "speaker-exit", "\"node\": \"%s\", "
+				    "\"status\": %d", d->kids[i].node->name,
+				    WEXITSTATUS(st));
+		}
+	}
+}
+
+/* One "fib" row from a Route Server instance. */
+static void
+watch_fib(struct watch *w, char *row)
+{
+	char *f[4], *nh, *save = NULL;
+	struct sdn_bgp_route r;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	if (ctlc_fields(row, f, 4) != 4 || pfx_parse(f[1], &r.pfx) != 0)
+		return;
+	r.aspath_hops = (unsigned)strtoul(f[2], NULL, 10);
+	for (nh = strtok_r(f[3], ",", &save); nh != NULL && r.nnh < SDN_MAX_NH;
+	    nh = strtok_r(NULL, ",", &save))
+		if (addr_parse(nh, &r.nh[r.nnh]) == 0)
+			r.nnh++;
+	for (i = 0; i < w->nroutes; i++)
+		if (pfx_equal(&w->routes[i].pfx, &r.pfx))
+			break;
+	if (r.nnh == 0) {
+		if (i < w->nroutes)
+			w->routes[i] = w->routes[--w->nroutes];
+		return;
+	}
+	if (i == w->nroutes) {
+		xgrow(&w->routes, &w->rcap, w->nroutes + 1, sizeof(*w->routes));
+		w->nroutes++;
+	}
+	w->routes[i] = r;
+}
+
+static void
+watch_drop(struct daemon *d, struct watch *w, const char *why)
+{
+	if (w->fd != -1)
+		close(w->fd);
+	w->fd = -1;
+	w->len = 0;
+	w->nroutes = 0;
+	w->synced = false;
+	w->next_try = mono_ms() + WATCH_RETRY_MS;
+	d->dirty = true;
+	journal(d, "rs-watch-lost", "\"node\": \"%s\", \"why\": \"%s\"",
+	    w->node->name, why);
+}
+
+static void
+watch_read(struct daemon *d, struct watch *w)
+{
+	char *line, *nl;
+	ssize_t n;
+	size_t used;
+
+	xgrow(&w->buf, &w->cap, w->len + 65536, 1);
+	n = read(w->fd, w->buf + w->len, w->cap - w->len - 1);
+	if (n <= 0) {
+		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			watch_drop(d, w, n == 0 ? "closed" : strerror(errno));
+		return;
+	}
+	w->len += (size_t)n;
+	w->buf[w->len] = '\0';
+	for (line = w->buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		if (strncmp(line, "fib\t", 4) == 0)
+			watch_fib(w, line);
+		else if (strcmp(line, "sync") == 0) {
+			if (!w->synced)
+				journal(d, "rs-watch", "\"node\": \"%s\", "
+				    "\"routes\": %zu", w->node->name, w->nroutes);
+			w->synced = true;
+			d->dirty = true;
+		}
+	}
+	used = (size_t)(line - w->buf);
+	memmove(w->buf, line, w->len - used);
+	w->len -= used;
+}
+
+static void
+watch_connect(struct daemon *d, struct watch *w)
+{
+	char sock[300];
+	int fd;
+
+	emu_speaker_sock(d->lab, w->node->name, sock, sizeof(sock));
+	if ((fd = ctlc_open(sock, "watch")) < 0) {
+		w->next_try = mono_ms() + WATCH_RETRY_MS;
+		return;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	w->fd = fd;
+	journal(d, "rs-watch-connected", "\"node\": \"%s\"", w->node->name);
+}
+
+/* Merge the two instances of one hub's Route Server. */
+static void
+merge_hub(struct daemon *d, const struct topo_rs *rs, struct sdn_hub_routes *h)
+{
+	size_t i, k, j, cap = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->rs = rs;
+	for (i = 0; i < d->nw; i++) {
+		struct watch *w = &d->w[i];
+
+		if (w->node->rs != rs)
+			continue;
+		for (k = 0; k < w->nroutes; k++) {
+			const struct sdn_bgp_route *r = &w->routes[k];
+			struct sdn_bgp_route *m = NULL;
+
+			for (j = 0; j < h->nroutes; j++)
+				if (pfx_equal(&h->routes[j].pfx, &r->pfx))
+					m = &h->routes[j];
+			if (m == NULL) {
+				xgrow(&h->routes, &cap, h->nroutes + 1, sizeof(*m));
+				h->routes[h->nroutes++] = *r;
+				continue;
+			}
+			if (r->aspath_hops < m->aspath_hops) {
+				*m = *r;
+				continue;
+			}
+			if (r->aspath_hops > m->aspath_hops)
+				continue;
+			for (j = 0; j < r->nnh && m->nnh < SDN_MAX_NH; j++) {
+				unsigned x;
+
+				for (x = 0; x < m->nnh; x++)
+					if (m->nh[x] == r->nh[j])
+						break;
+				if (x == m->nnh)
+					m->nh[m->nnh++] = r->nh[j];
+			}
+		}
+	}
+	for (j = 0; j < h->nroutes; j++) {
+		struct sdn_bgp_route *m = &h->routes[j];
+		unsigned a, b;
+
+		for (a = 1; a < m->nnh; a++)
+			for (b = a; b > 0 && m->nh[b - 1] > m->nh[b]; b--) {
+				uint32_t x = m->nh[b];
+
+				m->nh[b] = m->nh[b - 1];
+				m->nh[b - 1] = x;
+			}
+	}
+}
+
+static void
+recompute(struct daemon *d)
+{
+	struct sdn_hub_routes *hubs;
+	struct sdn_input in;
+	size_t i, nchanged = 0;
+
+	d->dirty = false;
+	hubs = xcalloc(d->t->nrss ? d->t->nrss : 1, sizeof(*hubs));
+	for (i = 0; i < d->t->nrss; i++)
+		merge_hub(d, d->t->rss[i], &hubs[i]);
+	in.hubs = hubs;
+	in.nhubs = d->t->nrss;
+	for (i = 0; i < d->t->nnics; i++) {
+		struct sdn_table tab;
+		unsigned changes = 0;
+
+		sdn_effective(d->t, &in, d->t->nics[i], &tab);
+		if (d->tabs[i].nic != NULL && sdn_table_equal(&tab, &d->tabs[i])) {
+			sdn_table_free(&tab);
+			continue;
+		}
+		if (fabric_sync_nic(d->nl, d->t, &tab, &changes) != 0)
+			journal(d, "error", "\"nic\": \"%s\", \"text\": \"%s\"",
+			    d->t->nics[i]->name, nl_errmsg(d->nl));
+		if (changes > 0) {
+			journal(d, "nic-routes", "\"nic\": \"%s\", \"routes\": %zu, "
+			    "\"netlink_changes\": %u", d->t->nics[i]->name,
+			    tab.nroutes, changes);
+			nchanged++;
+		}
+		if (d->tabs[i].nic != NULL)
+			sdn_table_free(&d->tabs[i]);
+		d->tabs[i] = tab;
+	}
+	if (nchanged)
+		d->last_change = mono_ms();
+	for (i = 0; i < d->t->nrss; i++)
+		free(hubs[i].routes);
+	free(hubs);
+}
+
+/* Control socket */
+
+static int
+ctl_listen(struct daemon *d)
+{
+	struct sockaddr_un sun;
+	char path[300];
+	int fd;
+
+	emu_daemon_sock(d->lab, path, sizeof(path));
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -1;
+	strcpy(sun.sun_path, path);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    listen(fd, 8) == -1)
+		return -1;
+	d->lfd = fd;
+	return 0;
+}
+
+static void
+reply_routes(struct daemon *d, FILE *f, const char *nicname)
+{
+	char pf[PFX_STRLEN], a[ADDR_STRLEN];
+	size_t i, k;
+	unsigned h;
+
+	for (i = 0; i < d->t->nnics; i++) {
+		const struct sdn_table *tab = &d->tabs[i];
+
+		if (strcmp(d->t->nics[i]->name, nicname) != 0)
+			continue;
+		for (k = 0; k < tab->nroutes; k++) {
+			const struct sdn_route *r = &tab->routes[k];
+
+			fprintf(f, "%s\t%s\t%s\t%s\t", sdn_source_str(r->source),
+			    sdn_state_str(r), pfx_fmt(&r->pfx, pf),
+			    sdn_nh_type_str(r->type));
+			for (h = 0; h < r->nnh; h++)
+				fprintf(f, "%s%s", h ? "," : "", addr_fmt(r->nh[h], a));
+			fprintf(f, "\t%s\n", r->name ? r->name : "");
+		}
+		return;
+	}
+	fprintf(f, "error\tno NIC named %s in lab %s\n", nicname, d->lab);
+}
+
+static bool
+sessions_status(struct daemon *d, FILE *f)
+{
+	bool all = true;
+	size_t i, k;
+
+	for (i = 0; i < d->nw; i++) {
+		struct ctlc_reply r;
+		char sock[300], *fl[13];
+
+		emu_speaker_sock(d->lab, d->w[i].node->name, sock, sizeof(sock));
+		if (ctlc_request(sock, "peers", 1000, &r) != 0) {
+			fprintf(f, "session\t%s\t-\tunreachable\t0\n",
+			    d->w[i].node->name);
+			all = false;
+			continue;
+		}
+		for (k = 0; k < r.n; k++) {
+			if (ctlc_fields(r.rows[k], fl, 13) < 13)
+				continue;
+			fprintf(f, "session\t%s\t%s\t%s\t%s\n", d->w[i].node->name,
+			    fl[0], fl[3], fl[12]);
+			if (strcmp(fl[3], "Established") != 0 || strcmp(fl[12], "1") != 0)
+				all = false;
+		}
+		ctlc_free(&r);
+		if (!d->w[i].synced)
+			all = false;
+	}
+	return all;
+}
+
+static void
+reply_status(struct daemon *d, FILE *f)
+{
+	bool conv;
+	size_t i;
+
+	for (i = 0; i < d->nkids; i++)
+		fprintf(f, "speaker\t%s\t%d\t%s\n", d->kids[i].node->name,
+		    (int)d->kids[i].pid, d->kids[i].status == -1 ? "running" :
+		    "exited");
+	conv = sessions_status(d, f);
+	conv = conv && !d->dirty && mono_ms() - d->last_change >= QUIET_MS;
+	fprintf(f, "converged\t%d\n", conv);
+}
+
+static void
+serve(struct daemon *d)
+{
+	char line[256], *nl;
+	ssize_t n;
+	FILE *f;
+	int fd;
+
+	if ((fd = accept4(d->lfd, NULL, NULL, SOCK_CLOEXEC)) == -1)
+		return;
+	{
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 1000) <= 0 ||
+		    (n = read(fd, line, sizeof(line) - 1)) <= 0) {
+			close(fd);
+			return;
+		}
+	}
+	line[n] = '\0';
+	if ((nl = strchr(line, '\n')) != NULL)
+		*nl = '\0';
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return;
+	}
+	if (strncmp(line, "routes ", 7) == 0)
+		reply_routes(d, f, line + 7);
+	else if (strcmp(line, "status") == 0)
+		reply_status(d, f);
+	else
+		fprintf(f, "error\tunknown request %s\n", line);
+	fputs(".\n", f);
+	fclose(f);
+}
+
+static void
+stop_children(struct daemon *d)
+{
+	uint64_t until = mono_ms() + STOP_GRACE_MS;
+	bool left;
+	size_t i;
+
+	for (i = 0; i < d->nkids; i++)
+		if (d->kids[i].status == -1)
+			kill(d->kids[i].pid, SIGTERM);
+	do {
+		reap(d);
+		left = false;
+		for (i = 0; i < d->nkids; i++)
+			left |= d->kids[i].status == -1;
+		if (left)
+			usleep(20000);
+	} while (left && mono_ms() < until);
+	for (i = 0; i < d->nkids; i++)
+		if (d->kids[i].status == -1)
+			kill(d->kids[i].pid, SIGKILL);
+	reap(d);
+}
+
+static void
+loop(struct daemon *d)
+{
+	struct pollfd pfd[1 + 64];
+	size_t n, i;
+	uint64_t now;
+	int timeout;
+
+	while (!stop_sig) {
+		reap(d);
+		now = mono_ms();
+		timeout = 200;
+		for (i = 0; i < d->nw; i++)
+			if (d->w[i].fd == -1 && d->w[i].next_try <= now)
+				watch_connect(d, &d->w[i]);
+		if (d->dirty)
+			recompute(d);
+		n = 0;
+		pfd[n++] = (struct pollfd){ .fd = d->lfd, .events = POLLIN };
+		for (i = 0; i < d->nw && n < NELEM(pfd); i++)
+			pfd[n++] = (struct pollfd){ .fd = d->w[i].fd, .events = POLLIN };
+		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN)
+			serve(d);
+		for (i = 0; i < d->nw; i++)
+			if (d->w[i].fd != -1 && (pfd[1 + i].revents &
+			    (POLLIN | POLLHUP | POLLERR)))
+				watch_read(d, &d->w[i]);
+	}
+}
+
+int
+emu_daemon_main(const char *lab)
+{
+	struct daemon dd, *d = &dd;
+	struct topo_err err;
+	char file[400];
+	struct sigaction sa;
+	ssize_t len;
+	int nsfd, rc = 3;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	d->lab = lab;
+	d->lfd = -1;
+	lab_dir(lab, d->dir, sizeof(d->dir));
+	if ((len = readlink("/proc/self/exe", d->exe, sizeof(d->exe) - 1)) <= 0)
+		return 3;
+	d->exe[len] = '\0';
+	snprintf(file, sizeof(file), "%s/journal.jsonl", d->dir);
+	snprintf(file, sizeof(file), "%s/log", d->dir);
+	(void)mkdir(file, 0755);
+	snprintf(file, sizeof(file), "%s/journal.jsonl", d->dir);
+	d->journal = fopen(file, "a");
+	snprintf(file, sizeof(file), "%s/topology.json", d->dir);
+	if (topo_load_file(file, &d->t, &err) == -1) {
+		journal(d, "error", "\"text\": \"topology: %s\"", err.msg);
+		return 2;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	lab_fabric_ns(lab, file, sizeof(file));
+	if ((nsfd = netns_open(file)) < 0 || (d->nl = nl_open(nsfd)) == NULL) {
+		journal(d, "error", "\"text\": \"cannot open fabric %s\"", file);
+		goto out;
+	}
+	close(nsfd);
+	d->tabs = xcalloc(d->t->nnics ? d->t->nnics : 1, sizeof(*d->tabs));
+	if (ctl_listen(d) == -1 || start_speakers(d) == -1)
+		goto out;
+	journal(d, "daemon-start", "\"lab\": \"%s\", \"pid\": %d", lab, (int)getpid());
+	d->dirty = true;
+	loop(d);
+	rc = 0;
+out:
+	journal(d, "daemon-stop", "\"signal\": %d", (int)stop_sig);
+	stop_children(d);
+	for (i = 0; i < d->nw; i++) {
+		if (d->w[i].fd != -1)
+			close(d->w[i].fd);
+		free(d->w[i].buf);
+		free(d->w[i].routes);
+	}
+	for (i = 0; d->tabs && i < d->t->nnics; i++)
+		if (d->tabs[i].nic != NULL)
+			sdn_table_free(&d->tabs[i]);
+	free(d->tabs);
+	free(d->w);
+	free(d->kids);
+	if (d->lfd != -1)
+		close(d->lfd);
+	if (d->nl)
+		nl_close(d->nl);
+	if (d->journal)
+		fclose(d->journal);
+	topo_free(d->t);
+	return rc;
+}

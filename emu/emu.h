@@ -1,0 +1,44 @@
+/*
+ * emu: the lab's processes. The lab daemon (SDN controller: Route Server
+ * routes in, effective routes out to the fabric), the speaker processes it
+ * starts in each node's namespace, and the glue from topology to BGP
+ * configuration.
+ */
+#ifndef ARSEMU_EMU_H
+#define ARSEMU_EMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../bgp/bgp.h"
+#include "../topo/topo.h"
+#include "sdn.h"
+
+struct nl;
+
+/*
+ * The BGP configuration of one speaker node (a Route Server instance or a
+ * built-in NVA), as the topology describes it. -1 if the node runs none.
+ * Frees nothing: originate/orig_comm point into the topology.
+ */
+int	emu_bgp_conf(const struct topo *t, const struct topo_node *n,
+	    const char *ctl_path, struct bgp_conf *c);
+/* "<labdir>/<node>.sock" */
+char	*emu_speaker_sock(const char *lab, const char *node, char *buf, size_t len);
+/* "<labdir>/ctl.sock" */
+char	*emu_daemon_sock(const char *lab, char *buf, size_t len);
+
+/* `arsemu _speaker LAB NODE`: run inside the node's namespace. */
+int	emu_speaker_main(const char *lab, const char *node);
+/* `arsemu _daemon LAB`: the lab daemon; returns when told to stop. */
+int	emu_daemon_main(const char *lab);
+
+/*
+ * Reconcile NIC i's table in the fabric with its effective routes: dump what
+ * the kernel has (protocol RTPROT_ARSEMU), replace what differs, delete what
+ * is stale, in one batch. *changes counts the netlink requests sent.
+ */
+int	fabric_sync_nic(struct nl *nl, const struct topo *t,
+	    const struct sdn_table *tab, unsigned *changes);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * speaker_main: the process `arsemu _speaker LAB NODE`, started by the lab
+ * daemon inside the node's namespace. Loads the lab's saved topology, builds
+ * the node's BGP configuration and runs the speaker.
+ *
+ * A built-in NVA installs what it learns into its own namespace's main table
+ * (the bgp/ fib_ops seam, netlink here): metric 20 so that the static routes
+ * the lab builder made (default route, site prefixes) keep precedence, and
+ * every next hop "onlink" on eth0, since in Azure whatever the next hop, the
+ * packet leaves through the NIC into the SDN, which applies that NIC's
+ * effective routes. Route Server instances install nothing: the lab daemon
+ * watches their control socket instead (RS is never in the data path, RS-23).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util.h"
+#include "emu.h"
+#include "lab.h"
+#include "nl.h"
+
+#define NVA_BGP_METRIC	20
+#define NVA_UPLINK	"eth0"
+
+struct fib_nl {
+	struct nl	*nl;
+	int		 ifindex;
+	unsigned	 pending;
+};
+
+static void
+fib_route(struct fib_nl *f, const struct pfx4 *p, struct nl_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->table = 254;
+	r->dst = *p;
+	r->type = NL_RT_UNICAST;
+	r->protocol = RTPROT_ARSEMU;
+	r->metric = NVA_BGP_METRIC;
+	(void)f;
+}
+
+static void
+fib_change(void *arg, const struct pfx4 *p, const uint32_t *nh, unsigned nnh,
+    unsigned hops)
+{
+	struct fib_nl *f = arg;
+	struct nl_route r;
+	unsigned i;
+
+	(void)hops;
+	if (f->pending++ == 0)
+		nl_batch_begin(f->nl);
+	fib_route(f, p, &r);
+	if (nnh == 0) {
+		nl_route_del(f->nl, &r);
+		return;
+	}
+	for (i = 0; i < nnh && i < NL_MAX_NH; i++) {
+		r.nh[i].gw = nh[i];
+		r.nh[i].ifindex = f->ifindex;
+		r.nh[i].onlink = true;
+		r.nh[i].weight = 1;
+	}
+	r.nnh = i;
+	nl_route_replace(f->nl, &r);
+}
+
+static void
+fib_flush(void *arg)
+{
+	struct fib_nl *f = arg;
+
+	if (f->pending == 0)
+		return;
+	f->pending = 0;
+	if (nl_batch_commit(f->nl) != 0)
+		fprintf(stderr, "fib: %s\n", nl_errmsg(f->nl));
+}
+
+/* Remove what an earlier run of this speaker left in the FIB. */
+static void
+fib_clear(struct fib_nl *f)
+{
+	struct nl_route *v;
+	size_t n, i;
+
+	if (nl_route_dump(f->nl, 254, RTPROT_ARSEMU, &v, &n) != 0)
+		return;
+	nl_batch_begin(f->nl);
+	for (i = 0; i < n; i++)
+		nl_route_del(f->nl, &v[i]);
+	(void)nl_batch_commit(f->nl);
+	free(v);
+}
+
+int
+emu_speaker_main(const char *lab, const char *node)
+{
+	char dir[256], file[300], sock[300];
+	struct bgp_fib_ops ops;
+	struct fib_nl f = { 0 };
+	struct topo_err err;
+	struct bgp_conf c;
+	struct topo *t;
+	const struct topo_node *n;
+	int rc;
+
+	snprintf(file, sizeof(file), "%s/topology.json", lab_dir(lab, dir, sizeof(dir)));
+	if (topo_load_file(file, &t, &err) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", file, err.path, err.msg);
+		return 2;
+	}
+	if ((n = topo_node_find(t, node)) == NULL ||
+	    emu_bgp_conf(t, n, emu_speaker_sock(lab, node, sock, sizeof(sock)),
+	    &c) == -1) {
+		fprintf(stderr, "%s: no BGP speaker on node %s\n", file, node);
+		topo_free(t);
+		return 2;
+	}
+	if (n->kind == TOPO_NVA) {
+		if ((f.nl = nl_open(-1)) == NULL ||
+		    (f.ifindex = nl_link_index(f.nl, NVA_UPLINK)) < 0) {
+			fprintf(stderr, "%s: no netlink or no %s\n", node, NVA_UPLINK);
+			topo_free(t);
+			return 3;
+		}
+		fib_clear(&f);
+		ops = (struct bgp_fib_ops){ fib_change, fib_flush, &f };
+		c.fib = &ops;
+	}
+	rc = bgp_speaker_run(&c) == 0 ? 0 : 3;
+	if (f.nl != NULL)
+		nl_close(f.nl);
+	free(c.originate);
+	topo_free(t);
+	return rc;
+}
