@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PFX_STRLEN	19	/* "255.255.255.255/32" plus NUL */
+#define PFX_STRLEN	20	/* "255.255.255.255/32" plus NUL, with room for a bad length */
 #define ADDR_STRLEN	16
 
 struct pfx4 {

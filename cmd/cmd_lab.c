@@ -1,0 +1,362 @@
+/*
+ * cmd_lab: the commands that make, enter and remove labs:
+ * validate, up, down, status, ls, exec, and the hidden _daemon and _speaker.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../emu/emu.h"
+#include "../emu/lab.h"
+#include "../emu/netns.h"
+#include "../lib/ctlc.h"
+#include "../lib/json.h"
+#include "../lib/util.h"
+#include "cli.h"
+
+#define UP_WAIT_DEFAULT_S	60
+
+static struct topo *
+load(const char *file, int *rc)
+{
+	struct topo_err e;
+	struct topo *t;
+
+	if (topo_load_file(file, &t, &e) == 0)
+		return t;
+	if (e.line > 0)
+		fprintf(stderr, "%s:%d:%d: %s%s%s\n", file, e.line, e.col, e.path,
+		    e.path[0] ? ": " : "", e.msg);
+	else
+		fprintf(stderr, "%s: %s%s%s\n", file, e.path, e.path[0] ? ": " : "",
+		    e.msg);
+	*rc = CLI_USAGE;
+	return NULL;
+}
+
+int
+cmd_validate(struct cli *c)
+{
+	struct topo *t;
+	int rc = CLI_OK;
+
+	if (c->argc != 1)
+		return cli_err(CLI_USAGE, "usage: arsemu validate TOPO");
+	if ((t = load(c->argv[0], &rc)) == NULL)
+		return rc;
+	if (c->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kstr(&j, "name", t->name);
+		json_kbool(&j, "valid", true);
+		json_kint(&j, "nodes", (long long)t->nnodes);
+		json_kint(&j, "nics", (long long)t->nnics);
+		json_kint(&j, "vnets", (long long)t->nvnets);
+		json_obj_end(&j);
+		json_end(&j);
+	} else
+		printf("%s: valid: lab %s, %zu VNets, %zu nodes, %zu NICs\n",
+		    c->argv[0], t->name, t->nvnets, t->nnodes, t->nnics);
+	topo_free(t);
+	return rc;
+}
+
+static pid_t
+start_daemon(const char *lab)
+{
+	char log[400], dir[256];
+	pid_t pid;
+	int fd;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	setsid();
+	snprintf(log, sizeof(log), "%s/daemon.log", lab_dir(lab, dir, sizeof(dir)));
+	if ((fd = open("/dev/null", O_RDONLY)) >= 0)
+		dup2(fd, 0);
+	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	execl("/proc/self/exe", "arsemu", "_daemon", lab, (char *)NULL);
+	_exit(127);
+}
+
+/* Poll the daemon until BGP has converged; 1 converged, 0 timeout, -1 died. */
+static int
+wait_converged(const char *lab, pid_t daemon, int seconds, bool tty)
+{
+	uint64_t until = mono_ms() + (uint64_t)seconds * 1000;
+	char sock[300];
+	int st;
+
+	emu_daemon_sock(lab, sock, sizeof(sock));
+	while (mono_ms() < until) {
+		struct ctlc_reply r;
+		unsigned est = 0, all = 0;
+		bool conv = false;
+		size_t i;
+
+		if (waitpid(daemon, &st, WNOHANG) == daemon)
+			return -1;
+		if (ctlc_request(sock, "status", 3000, &r) == 0) {
+			for (i = 0; i < r.n; i++) {
+				char *f[5];
+				size_t nf = ctlc_fields(r.rows[i], f, 5);
+
+				if (strcmp(f[0], "session") == 0 && nf >= 4) {
+					all++;
+					est += strcmp(f[3], "Established") == 0;
+				} else if (strcmp(f[0], "converged") == 0 && nf == 2)
+					conv = strcmp(f[1], "1") == 0;
+			}
+			ctlc_free(&r);
+			if (tty)
+				fprintf(stderr, "\rarsemu: %s: BGP sessions "
+				    "established %u/%u ", lab, est, all);
+			if (conv) {
+				if (tty)
+					fputc('\n', stderr);
+				return 1;
+			}
+		}
+		usleep(100000);
+	}
+	if (tty)
+		fputc('\n', stderr);
+	return 0;
+}
+
+int
+cmd_up(struct cli *c)
+{
+	struct lab_err le;
+	struct topo_err te;
+	struct topo *t;
+	char lab[TOPO_NAME_MAX + 1];
+	uint64_t t0 = mono_ms();
+	pid_t pid;
+	int rc = CLI_OK, w;
+
+	if (c->argc != 1)
+		return cli_err(CLI_USAGE, "usage: arsemu up TOPO [--name LAB] [--wait S]");
+	if ((t = load(c->argv[0], &rc)) == NULL)
+		return rc;
+	if (c->name != NULL && topo_set_name(t, c->name, &te) == -1) {
+		topo_free(t);
+		return cli_err(CLI_USAGE, "--name %s: %s", c->name, te.msg);
+	}
+	if (!cli_root("arsemu up")) {
+		topo_free(t);
+		return CLI_ENV;
+	}
+	snprintf(lab, sizeof(lab), "%s", t->name);
+	if (lab_build(t, c->argv[0], &le) == -1) {
+		topo_free(t);
+		return cli_err(CLI_ENV, "up %s: %s", lab, le.msg);
+	}
+	topo_free(t);
+	if ((pid = start_daemon(lab)) == -1 ||
+	    lab_state_add_pid(lab, pid, "daemon") == -1) {
+		lab_destroy(lab, &le);
+		return cli_err(CLI_ENV, "up %s: cannot start the lab daemon", lab);
+	}
+	w = wait_converged(lab, pid, c->wait > 0 ? c->wait : UP_WAIT_DEFAULT_S,
+	    isatty(2));
+	if (w == -1) {
+		char dir[256];
+
+		lab_destroy(lab, &le);
+		return cli_err(CLI_ENV, "up %s: the lab daemon exited; see %s/daemon.log "
+		    "(the lab was torn down)", lab, lab_dir(lab, dir, sizeof(dir)));
+	}
+	if (w == 0) {
+		fprintf(stderr, "arsemu: %s is up but BGP did not converge within %d s; "
+		    "see arsemu status\n", lab,
+		    c->wait > 0 ? c->wait : UP_WAIT_DEFAULT_S);
+		return CLI_FAIL;
+	}
+	printf("lab %s is up and converged in %.1f s\n", lab,
+	    (double)(mono_ms() - t0) / 1000);
+	return CLI_OK;
+}
+
+static int
+down_one(const char *lab)
+{
+	struct lab_err e;
+	int r = lab_destroy(lab, &e);
+
+	if (r == -2)
+		return cli_err(CLI_USAGE, "no lab named %s", lab);
+	if (r == -1)
+		return cli_err(CLI_ENV, "down %s: %s", lab, e.msg);
+	printf("lab %s is down\n", lab);
+	return CLI_OK;
+}
+
+int
+cmd_down(struct cli *c)
+{
+	const char *lab;
+	char **labs;
+	size_t n, i;
+	int rc = CLI_OK;
+
+	if (!cli_root("arsemu down"))
+		return CLI_ENV;
+	if (c->all) {
+		if (lab_list(&labs, &n) != 0)
+			return CLI_OK;
+		for (i = 0; i < n; i++) {
+			if (down_one(labs[i]) != CLI_OK)
+				rc = CLI_ENV;
+			free(labs[i]);
+		}
+		free(labs);
+		return rc;
+	}
+	if (c->argc > 1)
+		return cli_err(CLI_USAGE, "usage: arsemu down [LAB | --all]");
+	if (c->argc == 1)
+		return down_one(c->argv[0]);
+	if ((lab = cli_lab(c)) == NULL)
+		return CLI_ENV;
+	return down_one(lab);
+}
+
+int
+cmd_ls(struct cli *c)
+{
+	char **labs;
+	size_t n = 0, i;
+	struct json j;
+
+	if (lab_list(&labs, &n) != 0)
+		n = 0;
+	if (c->json) {
+		json_init(&j, stdout);
+		json_arr_begin(&j);
+	}
+	for (i = 0; i < n; i++) {
+		if (c->json)
+			json_str(&j, labs[i]);
+		else
+			printf("%s\n", labs[i]);
+		free(labs[i]);
+	}
+	if (c->json) {
+		json_arr_end(&j);
+		json_end(&j);
+	}
+	if (n)
+		free(labs);
+	return CLI_OK;
+}
+
+int
+cmd_status(struct cli *c)
+{
+	const char *lab = cli_lab(c);
+	struct ctlc_reply r;
+	struct table *tab;
+	struct json j;
+	char sock[300];
+	size_t i;
+	bool conv = false;
+
+	if (lab == NULL)
+		return CLI_ENV;
+	if (ctlc_request(emu_daemon_sock(lab, sock, sizeof(sock)), "status", 5000,
+	    &r) != 0)
+		return cli_err(CLI_ENV, "lab %s: the lab daemon does not answer on %s",
+		    lab, sock);
+	tab = table_new(4, (const char *[]){ "Route Server", "Peer", "State", "EoR" });
+	if (c->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kstr(&j, "lab", lab);
+		json_key(&j, "sessions");
+		json_arr_begin(&j);
+	}
+	for (i = 0; i < r.n; i++) {
+		char *f[5];
+		size_t nf = ctlc_fields(r.rows[i], f, 5);
+
+		if (strcmp(f[0], "converged") == 0 && nf == 2)
+			conv = strcmp(f[1], "1") == 0;
+		if (strcmp(f[0], "session") != 0 || nf < 5)
+			continue;
+		if (c->json) {
+			json_obj_begin(&j);
+			json_kstr(&j, "routeServer", f[1]);
+			json_kstr(&j, "peer", f[2]);
+			json_kstr(&j, "state", f[3]);
+			json_kbool(&j, "endOfRib", strcmp(f[4], "1") == 0);
+			json_obj_end(&j);
+		} else
+			table_row(tab, (const char *[]){ f[1], f[2], f[3],
+			    strcmp(f[4], "1") == 0 ? "yes" : "no" });
+	}
+	if (c->json) {
+		json_arr_end(&j);
+		json_kbool(&j, "converged", conv);
+		json_obj_end(&j);
+		json_end(&j);
+	} else {
+		printf("lab %s: %s\n", lab, conv ? "converged" : "converging");
+		table_print(tab);
+	}
+	table_free(tab);
+	ctlc_free(&r);
+	return CLI_OK;
+}
+
+int
+cmd_exec(struct cli *c)
+{
+	const char *lab;
+	char ns[300];
+	int fd;
+
+	if (c->argc != 1 || c->nrest < 1)
+		return cli_err(CLI_USAGE, "usage: arsemu exec NODE -- CMD [ARG...]");
+	if ((lab = cli_lab(c)) == NULL)
+		return CLI_ENV;
+	if (strcmp(c->argv[0], "fabric") == 0)
+		lab_fabric_ns(lab, ns, sizeof(ns));
+	else
+		lab_ns_name(lab, c->argv[0], ns, sizeof(ns));
+	if ((fd = netns_open(ns)) < 0)
+		return cli_err(CLI_USAGE, "lab %s has no node %s", lab, c->argv[0]);
+	if (setns(fd, CLONE_NEWNET) == -1)
+		return cli_err(CLI_ENV, "setns %s: %s", ns, strerror(errno));
+	close(fd);
+	execvp(c->rest[0], c->rest);
+	return cli_err(127, "%s: %s", c->rest[0], strerror(errno));
+}
+
+int
+cmd_daemon(struct cli *c)
+{
+	if (c->argc != 1)
+		return CLI_USAGE;
+	return emu_daemon_main(c->argv[0]);
+}
+
+int
+cmd_speaker(struct cli *c)
+{
+	if (c->argc != 2)
+		return CLI_USAGE;
+	return emu_speaker_main(c->argv[0], c->argv[1]);
+}

@@ -1,0 +1,168 @@
+/*
+ * main: the command table and the one argument parser. A command matches
+ * exactly or by a unique prefix; options may stand anywhere before "--".
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../emu/lab.h"
+#include "../lib/util.h"
+#include "cli.h"
+
+struct command {
+	const char	*name;
+	int		(*fn)(struct cli *);
+	const char	*usage;
+	bool		 hidden;
+};
+
+static const struct command commands[] = {
+	{ "validate", cmd_validate, "validate TOPO [--json]", false },
+	{ "up", cmd_up, "up TOPO [--name LAB] [--wait SECONDS]", false },
+	{ "down", cmd_down, "down [LAB | --all]", false },
+	{ "status", cmd_status, "status [--name LAB] [--json]", false },
+	{ "ls", cmd_ls, "ls [--json]", false },
+	{ "routes", cmd_routes, "routes NIC [--name LAB] [--json]", false },
+	{ "rs", cmd_rs, "rs HUB peers | learned PEER | advertised PEER [--json]", false },
+	{ "exec", cmd_exec, "exec NODE -- CMD [ARG...]", false },
+	{ "_daemon", cmd_daemon, "_daemon LAB", true },
+	{ "_speaker", cmd_speaker, "_speaker LAB NODE", true },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: arsemu COMMAND [ARGS]\n");
+	for (i = 0; i < NELEM(commands); i++)
+		if (!commands[i].hidden)
+			fprintf(f, "  arsemu %s\n", commands[i].usage);
+	fprintf(f, "See arsemu(1).\n");
+}
+
+int
+cli_err(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("arsemu: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+bool
+cli_root(const char *what)
+{
+	if (geteuid() == 0)
+		return true;
+	cli_err(CLI_ENV, "%s needs root (it creates network namespaces)", what);
+	return false;
+}
+
+const char *
+cli_lab(const struct cli *c)
+{
+	char **labs;
+	size_t n, i;
+	static char only[TOPO_NAME_MAX + 1];
+
+	if (c->name != NULL)
+		return c->name;
+	if (lab_list(&labs, &n) != 0 || n == 0) {
+		cli_err(CLI_ENV, "no lab is running (arsemu up TOPO)");
+		return NULL;
+	}
+	if (n > 1) {
+		fprintf(stderr, "arsemu: %zu labs are running; say which with --name:", n);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, " %s", labs[i]);
+		fputc('\n', stderr);
+	} else
+		snprintf(only, sizeof(only), "%s", labs[0]);
+	for (i = 0; i < n; i++)
+		free(labs[i]);
+	free(labs);
+	return n == 1 ? only : NULL;
+}
+
+static int
+parse(int argc, char **argv, struct cli *c)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->argv = xcalloc((size_t)argc + 1, sizeof(*c->argv));
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			c->rest = argv + i + 1;
+			c->nrest = argc - i - 1;
+			break;
+		} else if (strcmp(a, "--json") == 0) {
+			c->json = true;
+		} else if (strcmp(a, "--all") == 0) {
+			c->all = true;
+		} else if (strcmp(a, "--name") == 0 || strcmp(a, "--wait") == 0) {
+			if (i + 1 >= argc)
+				return cli_err(CLI_USAGE, "%s needs a value", a);
+			if (a[2] == 'n')
+				c->name = argv[++i];
+			else
+				c->wait = atoi(argv[++i]);
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return cli_err(CLI_USAGE, "unknown option %s", a);
+		} else
+			c->argv[c->argc++] = argv[i];
+	}
+	return 0;
+}
+
+static const struct command *
+lookup(const char *name)
+{
+	const struct command *found = NULL;
+	size_t i, len = strlen(name);
+
+	for (i = 0; i < NELEM(commands); i++) {
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+		if (!commands[i].hidden && strncmp(commands[i].name, name, len) == 0) {
+			if (found != NULL)
+				return NULL;	/* ambiguous */
+			found = &commands[i];
+		}
+	}
+	return found;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command *cmd;
+	struct cli c;
+	int rc;
+
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if ((cmd = lookup(argv[1])) == NULL) {
+		cli_err(CLI_USAGE, "unknown or ambiguous command %s", argv[1]);
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if ((rc = parse(argc - 2, argv + 2, &c)) != 0)
+		return rc;
+	rc = cmd->fn(&c);
+	free(c.argv);
+	return rc;
+}
