@@ -35,6 +35,7 @@ struct bgp_peer_conf {
 	bool		passive;	/* never connect, only accept */
 	unsigned	route_limit;	/* 0: none; RS-40 */
 	unsigned	prepend;	/* extra copies of our ASN towards this peer */
+	uint16_t	port;		/* 0: 179 (tests use others) */
 };
 
 /*
@@ -53,6 +54,7 @@ struct bgp_conf {
 	uint32_t	asn;
 	uint32_t	bgp_id;
 	uint32_t	local_addr;	/* bind and source address */
+	uint16_t	port;		/* listening port; 0: 179 */
 	unsigned	hold;		/* proposed hold time, s (0 or >= 3) */
 	unsigned	keepalive;	/* s */
 	unsigned	connect_retry;	/* s */

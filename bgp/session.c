@@ -56,12 +56,12 @@ session_listen(struct speaker *s)
 	if (fd == -1)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	sin_set(&sin, s->conf->local_addr, BGP_PORT);
+	sin_set(&sin, s->conf->local_addr, s->conf->port ? s->conf->port : BGP_PORT);
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
 	    listen(fd, 16) == -1) {
-		speaker_log(s, "listen on %s:%d: %s",
+		speaker_log(s, "listen on %s:%u: %s",
 		    addr_fmt(s->conf->local_addr, (char[ADDR_STRLEN]){0}),
-		    BGP_PORT, strerror(errno));
+		    s->conf->port ? s->conf->port : BGP_PORT, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -143,7 +143,7 @@ session_connect(struct peer *p)
 	sin_set(&sin, p->s->conf->local_addr, 0);
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 		goto fail;
-	sin_set(&sin, p->conf->addr, BGP_PORT);
+	sin_set(&sin, p->conf->addr, p->conf->port ? p->conf->port : BGP_PORT);
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 &&
 	    errno != EINPROGRESS)
 		goto fail;

@@ -1,0 +1,288 @@
+/*
+ * test_decide: best path, ECMP set and import/export policy of both roles,
+ * with no sockets: paths are put straight into the RIB.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../bgp/bgpd.h"
+#include "t.h"
+
+static struct bgp_conf conf;
+static struct speaker spk;
+
+static uint32_t
+A(const char *s)
+{
+	uint32_t a = 0;
+
+	addr_parse(s, &a);
+	return a;
+}
+
+static struct pfx4
+P(const char *s)
+{
+	struct pfx4 p;
+
+	pfx_parse(s, &p);
+	return p;
+}
+
+static void
+setup(enum bgp_role role, uint32_t asn, unsigned npeers, const uint32_t *peer_asn)
+{
+	unsigned i;
+
+	rib_free(&spk.rib);
+	bgp_conf_init(&conf);
+	conf.role = role;
+	conf.asn = asn;
+	conf.local_addr = conf.bgp_id = A("10.1.1.4");
+	conf.npeers = npeers;
+	memset(&spk, 0, sizeof(spk));
+	spk.conf = &conf;
+	spk.npeers = npeers;
+	rib_init(&spk.rib);
+	for (i = 0; i < npeers; i++) {
+		snprintf(conf.peers[i].name, sizeof(conf.peers[i].name), "nva%u", i + 1);
+		conf.peers[i].addr = A("10.1.2.4") + i;
+		conf.peers[i].asn = peer_asn[i];
+		spk.peers[i].s = &spk;
+		spk.peers[i].conf = &conf.peers[i];
+		spk.peers[i].idx = i;
+		spk.peers[i].remote_id = conf.peers[i].addr;
+		spk.peers[i].state = ST_ESTABLISHED;
+	}
+}
+
+/* Add a path from peer i (or local when i < 0) with the given AS path. */
+static void
+add(const char *pfx, int i, const uint32_t *path, unsigned n, uint32_t nh)
+{
+	struct rib_entry *e;
+	struct bgp_attrs a;
+	struct pfx4 p = P(pfx);
+
+	bgp_attrs_init(&a);
+	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+	    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	a.origin = BGP_ORIGIN_IGP;
+	bgp_aspath_set(&a, path, n);
+	a.nexthop = nh;
+	e = rib_get(&spk.rib, &p);
+	rib_set_path(&spk.rib, e, i < 0 ? NULL : &spk.peers[i], &a,
+	    i < 0 ? NULL : policy_import(&spk, &spk.peers[i], &a));
+}
+
+static struct rib_entry *
+entry(const char *pfx)
+{
+	struct pfx4 p = P(pfx);
+
+	return rib_lookup(&spk.rib, &p);
+}
+
+static void
+decide_at(const char *pfx, struct decision *d)
+{
+	struct rib_entry *e = entry(pfx);
+
+	decide(&spk, e, d);
+	e->best = d->best;
+}
+
+static void
+test_rs_ecmp(void)
+{
+	uint32_t asn[3] = { 65001, 65002, 65003 };
+	uint32_t p1[] = { 65001 }, p2[] = { 65002 }, p3[] = { 65003, 65003 };
+	struct decision d;
+
+	setup(BGP_ROLE_RS, 65515, 3, asn);
+	add("10.0.0.0/8", 0, p1, 1, A("10.1.2.4"));
+	add("10.0.0.0/8", 1, p2, 1, A("10.1.2.5"));
+	add("10.0.0.0/8", 2, p3, 2, A("10.1.2.6"));
+	decide_at("10.0.0.0/8", &d);
+	T_EQ(d.nnh, 2u, "RS-33: equal AS path length from two NVAs: two next hops");
+	T_OK(d.nh[0] == A("10.1.2.4") && d.nh[1] == A("10.1.2.5"),
+	    "RS-33: the next hops are the NVAs' NEXT_HOPs, sorted (RS-23)");
+	T_EQ(d.hops, 1u, "RS-33: the programmed AS path length is the shortest");
+	T_OK(d.best == rib_path_find(entry("10.0.0.0/8"), &spk.peers[0]),
+	    "RS-33: the advertised best is the lowest BGP identifier");
+}
+
+static void
+test_rs_prepend(void)
+{
+	uint32_t asn[2] = { 65514, 65514 };
+	uint32_t p1[] = { 65514 }, p2[] = { 65514, 65514 };
+	struct decision d;
+
+	setup(BGP_ROLE_RS, 65515, 2, asn);
+	add("10.50.0.0/16", 0, p1, 1, A("10.1.2.4"));
+	add("10.50.0.0/16", 1, p2, 2, A("10.1.2.5"));
+	decide_at("10.50.0.0/16", &d);
+	T_OK(d.nnh == 1 && d.nh[0] == A("10.1.2.4"),
+	    "RS-34: prepended \"65514-65514\" loses to \"65514\": one next hop");
+	rib_del_path(&spk.rib, entry("10.50.0.0/16"), &spk.peers[0]);
+	decide_at("10.50.0.0/16", &d);
+	T_OK(d.nnh == 1 && d.nh[0] == A("10.1.2.5"),
+	    "RS-34: withdrawing the shorter path promotes the prepended one");
+}
+
+static void
+test_rs_ignores_med_localpref(void)
+{
+	uint32_t asn[2] = { 65001, 65002 };
+	uint32_t p1[] = { 65001 }, p2[] = { 65002 };
+	struct rib_path *rp;
+	struct decision d;
+
+	setup(BGP_ROLE_RS, 65515, 2, asn);
+	add("10.9.0.0/16", 0, p1, 1, A("10.1.2.4"));
+	add("10.9.0.0/16", 1, p2, 1, A("10.1.2.5"));
+	rp = rib_path_find(entry("10.9.0.0/16"), &spk.peers[0]);
+	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_MED) | BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	rp->attrs.med = 500;
+	rp->attrs.local_pref = 50;
+	rp->attrs.origin = BGP_ORIGIN_INCOMPLETE;
+	decide_at("10.9.0.0/16", &d);
+	T_EQ(d.nnh, 2u, "RS-32/U-07: MED, LOCAL_PREF and ORIGIN do not break the ECMP tie");
+}
+
+static void
+test_rs_import(void)
+{
+	uint32_t asn[1] = { 65001 };
+	uint32_t bad[] = { 65001, 65515, 65002 };
+	struct decision d;
+
+	setup(BGP_ROLE_RS, 65515, 1, asn);
+	add("10.60.0.0/16", 0, bad, 3, A("10.1.2.4"));
+	decide_at("10.60.0.0/16", &d);
+	T_OK(d.best == NULL && d.nnh == 0,
+	    "RS-20: a path holding 65515 is neither installed nor propagated");
+	T_OK(entry("10.60.0.0/16")->paths != NULL &&
+	    entry("10.60.0.0/16")->paths->reject != NULL,
+	    "U-09: the rejected path stays in the Adj-RIB-In with its reason");
+}
+
+static void
+test_rs_export(void)
+{
+	uint32_t asn[3] = { 65001, 65002, 65003 };
+	uint32_t p1[] = { 65001 };
+	struct bgp_attrs out;
+	struct rib_path *rp;
+	struct decision d;
+	char buf[64];
+
+	setup(BGP_ROLE_RS, 65515, 3, asn);
+	add("10.250.0.0/16", 0, p1, 1, A("10.1.2.4"));
+	decide_at("10.250.0.0/16", &d);
+	bgp_attrs_init(&out);
+	T_OK(!policy_export(&spk, &spk.peers[0], entry("10.250.0.0/16"), &out),
+	    "RS-12: a route is not sent back to the NVA it came from");
+	T_OK(policy_export(&spk, &spk.peers[1], entry("10.250.0.0/16"), &out),
+	    "RS-12: a route from one NVA is advertised to the other NVAs");
+	T_OK(strcmp(bgp_aspath_fmt(&out, '-', buf, sizeof(buf)), "65515-65001") == 0,
+	    "U-08: 65515 is prepended (got %s)", buf);
+	T_EQ(out.nexthop, A("10.1.2.4"), "U-08: the NVA's next hop is kept");
+	bgp_attrs_free(&out);
+
+	rp = rib_path_find(entry("10.250.0.0/16"), &spk.peers[0]);
+	rp->attrs.comm = calloc(1, sizeof(uint32_t));
+	rp->attrs.comm[0] = BGP_COMM_NO_ADVERTISE;
+	rp->attrs.ncomm = 1;
+	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	T_OK(!policy_export(&spk, &spk.peers[1], entry("10.250.0.0/16"), &out),
+	    "RS-24: NO_ADVERTISE is advertised to no other peer");
+	decide_at("10.250.0.0/16", &d);
+	T_EQ(d.nnh, 1u, "RS-24: NO_ADVERTISE is still programmed into the VNet");
+	rp->attrs.comm[0] = BGP_COMM_NO_EXPORT;
+	T_OK(policy_export(&spk, &spk.peers[1], entry("10.250.0.0/16"), &out) &&
+	    bgp_attrs_has_comm(&out, BGP_COMM_NO_EXPORT),
+	    "U-06: NO_EXPORT passes through unchanged and is not acted on");
+	bgp_attrs_free(&out);
+}
+
+static void
+test_rs_vnet_routes(void)
+{
+	uint32_t asn[1] = { 65001 };
+	uint32_t nva[] = { 65001 };
+	struct bgp_attrs out;
+	struct decision d;
+	char buf[64];
+
+	setup(BGP_ROLE_RS, 65515, 1, asn);
+	add("10.1.0.0/16", -1, NULL, 0, conf.local_addr);
+	add("10.1.0.0/16", 0, nva, 1, A("10.1.2.4"));
+	decide_at("10.1.0.0/16", &d);
+	T_OK(d.best != NULL && d.best->peer == NULL && d.nnh == 0,
+	    "RS-21: the RS's own VNet prefix wins and is never programmed from BGP");
+	bgp_attrs_init(&out);
+	T_OK(policy_export(&spk, &spk.peers[0], entry("10.1.0.0/16"), &out),
+	    "RS-10: the VNet prefix is advertised to the NVA");
+	T_OK(strcmp(bgp_aspath_fmt(&out, '-', buf, sizeof(buf)), "65515") == 0 &&
+	    out.nexthop == conf.local_addr && out.origin == BGP_ORIGIN_IGP,
+	    "RS-11: AS path \"65515\", origin IGP, next hop = the instance IP");
+	bgp_attrs_free(&out);
+}
+
+static void
+test_router_rfc_order(void)
+{
+	uint32_t asn[2] = { 65515, 65515 };
+	uint32_t p[] = { 65515 }, longer[] = { 65515, 65001 };
+	struct rib_path *rp;
+	struct decision d;
+
+	setup(BGP_ROLE_ROUTER, 65010, 2, asn);
+	conf.local_addr = A("10.1.2.4");
+	add("10.2.0.0/16", 0, p, 1, A("10.1.1.4"));
+	add("10.2.0.0/16", 1, p, 1, A("10.1.1.5"));
+	decide_at("10.2.0.0/16", &d);
+	T_EQ(d.nnh, 2u, "RFC 4271 9.1.2.2: equal paths from the same neighbour AS: multipath");
+	rp = rib_path_find(entry("10.2.0.0/16"), &spk.peers[1]);
+	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_MED);
+	rp->attrs.med = 10;
+	decide_at("10.2.0.0/16", &d);
+	T_OK(d.nnh == 1 && d.nh[0] == A("10.1.1.4"),
+	    "RFC 4271 9.1.2.2(c): lower MED wins between paths from one neighbour AS");
+	add("10.3.0.0/16", 0, longer, 2, A("10.1.1.4"));
+	add("10.3.0.0/16", 1, p, 1, A("10.1.1.5"));
+	decide_at("10.3.0.0/16", &d);
+	T_OK(d.nnh == 1 && d.nh[0] == A("10.1.1.5"),
+	    "RFC 4271 9.1.2.2(a): shorter AS_PATH wins");
+}
+
+static void
+test_router_loop(void)
+{
+	uint32_t asn[1] = { 65515 };
+	uint32_t looped[] = { 65515, 65010 };
+	struct decision d;
+
+	setup(BGP_ROLE_ROUTER, 65010, 1, asn);
+	add("10.0.0.0/8", 0, looped, 2, A("10.1.2.5"));
+	decide_at("10.0.0.0/8", &d);
+	T_OK(d.best == NULL,
+	    "RFC 4271 9.1.2: a path holding our own ASN is dropped (NVAs sharing an ASN)");
+}
+
+int
+main(void)
+{
+	test_rs_ecmp();
+	test_rs_prepend();
+	test_rs_ignores_med_localpref();
+	test_rs_import();
+	test_rs_export();
+	test_rs_vnet_routes();
+	test_router_rfc_order();
+	test_router_loop();
+	rib_free(&spk.rib);
+	return t_done();
+}
