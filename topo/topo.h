@@ -68,6 +68,7 @@ struct topo_vnet {
 	struct topo_vnet	*peer_hub;
 	bool			 use_remote_gateways;	/* default false, as in Azure */
 	bool			 allow_forwarded_traffic; /* default true */
+	char			*jpath;		/* "regions[0].hub", for messages */
 };
 
 /* A NIC plugged into the fabric: one veth, one effective route table. */
@@ -78,6 +79,7 @@ struct topo_nic {
 	uint32_t		 ip;		/* given, or the next free from .4 up */
 	unsigned		 idx;		/* 0..nnics-1, stable for a topology */
 	bool			 ip_forwarding;	/* NVAs */
+	bool			 ip_given;	/* the file set "ip" */
 };
 
 struct topo_rs {
@@ -160,6 +162,7 @@ struct topo {
 	size_t			 nsites;
 	struct topo_sitelink	**sitelinks;	/* sitelinks[i]->idx == i */
 	size_t			 nsitelinks;
+	char			*description;	/* free text; NULL if absent */
 };
 
 struct topo_err {
@@ -182,5 +185,14 @@ struct topo_nic  *topo_nic_by_ip(const struct topo *t, uint32_t ip);
 struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);
 const char *topo_kind_str(enum topo_node_kind k);
 const char *topo_pref_str(enum topo_hub_pref p);
+
+/* Added with topo.c. */
+struct topo_subnet *topo_subnet_find(const struct topo_vnet *v, const char *name);
+/*
+ * "FILE:LINE:COL: PATH: MSG" into buf (parts that are unknown are left out;
+ * file may be NULL). Returns buf.
+ */
+const char *topo_err_str(const struct topo_err *err, const char *file,
+	    char *buf, size_t len);
 
 #endif

@@ -1,0 +1,826 @@
+/*
+ * test_topo: the topology model. Loads the shipped examples and checks the
+ * model (order, addresses, defaults); then one test per validation error,
+ * checking the JSON path the error names. Inline documents are written with
+ * ' for " to stay readable; q() swaps them back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/util.h"
+#include "../../topo/topo.h"
+#include "t.h"
+
+static uint32_t
+A(const char *s)
+{
+	uint32_t a = 0;
+
+	if (addr_parse(s, &a) == -1)
+		die("bad address in test: %s", s);
+	return a;
+}
+
+static char *
+q(const char *s)
+{
+	char *d = xstrdup(s), *p;
+
+	for (p = d; *p != '\0'; p++)
+		if (*p == '\'')
+			*p = '"';
+	return d;
+}
+
+static struct topo *
+load_q(const char *doc, struct topo_err *err)
+{
+	struct topo *t = NULL;
+	char *j = q(doc);
+
+	if (topo_load_string(j, strlen(j), &t, err) == -1)
+		t = NULL;
+	free(j);
+	return t;
+}
+
+/* The document must fail with this path and a message holding want. */
+static void
+expect_err(const char *doc, const char *path, const char *want,
+    const char *desc)
+{
+	struct topo_err err;
+	struct topo *t = NULL;
+	char *j = q(doc);
+	int rc, ok;
+
+	rc = topo_load_string(j, strlen(j), &t, &err);
+	ok = rc == -1 && t == NULL && strcmp(err.path, path) == 0 &&
+	    strstr(err.msg, want) != NULL;
+	if (!T_OK(ok, "%s", desc))
+		printf("#   want path \"%s\" msg ~ \"%s\"\n#   got rc %d path "
+		    "\"%s\" msg \"%s\"\n", path, want, rc, err.path, err.msg);
+	else if (getenv("TOPO_TEST_VERBOSE") != NULL)	/* to read messages */
+		printf("#   %d:%d: %s: %s\n", err.line, err.col, err.path,
+		    err.msg);
+	topo_free(t);
+	free(j);
+}
+
+static void
+expect_ok(const char *doc, const char *desc)
+{
+	struct topo_err err = { .msg = "" };
+	struct topo *t = load_q(doc, &err);
+
+	if (!T_OK(t != NULL, "%s", desc))
+		printf("#   got path \"%s\" msg \"%s\"\n", err.path, err.msg);
+	topo_free(t);
+}
+
+/* Building blocks for the inline documents. */
+#define HUB_BASE "'name':'hub','address_space':['10.1.0.0/16'],"	\
+	"'subnets':{'RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24'}"
+#define NVA1	"{'name':'n1','subnet':'nva','asn':65001}"
+/* One hub with a Route Server; extra goes inside the hub object. */
+#define HUB(extra) "{'name':'t','regions':[{'name':'r','hub':{" HUB_BASE \
+	",'route_server':{}" extra "}}]}"
+/* The same with the route_server object given. */
+#define HUBRS(rs, extra) "{'name':'t','regions':[{'name':'r','hub':{" \
+	HUB_BASE ",'route_server':{" rs "}" extra "}}]}"
+/* A hub (extra inside it) and one spoke (its fields). */
+#define SPOKE(hubextra, spoke) "{'name':'t','regions':[{'name':'r','hub':{" \
+	HUB_BASE ",'route_server':{}" hubextra "},'spokes':[{" spoke "}]}]}"
+#define SPOKE_BASE "'name':'s1','address_space':['10.2.0.0/16'],"	\
+	"'subnets':{'default':'10.2.1.0/24'}"
+/* A hub with NVA n1 and one site (its fields). */
+#define SITE(site) "{'name':'t','regions':[{'name':'r','hub':{" HUB_BASE \
+	",'route_server':{},'nvas':[" NVA1 "]}}],'sites':[{" site "}]}"
+/* A lone VNet-less region with one top-level field added. */
+#define TOP(extra) "{'name':'t','regions':[{'name':'r'}]" extra "}"
+
+static void
+test_single_hub(void)
+{
+	static const char *order[] = { "hub-rs0", "hub-rs1", "sdwan", "fw",
+	    "spoke1-vm1", "branch-edge", "branch-h1" };
+	struct topo_err err;
+	struct topo *t = NULL;
+	struct topo_vnet *hub, *sp;
+	struct topo_rs *rs;
+	size_t i;
+
+	T_EQ(topo_load_file("examples/single-hub.json", &t, &err), 0,
+	    "single-hub.json loads");
+	if (t == NULL) {
+		printf("#   %s: %s\n", err.path, err.msg);
+		return;
+	}
+	T_OK(strcmp(t->name, "single-hub") == 0, "lab name");
+	T_OK(t->description != NULL, "description kept");
+	T_OK(t->timers.hold == 9 && t->timers.keepalive == 3 &&
+	    t->timers.connect_retry == 1, "timers 9/3/1");
+	T_EQ(t->nregions, 1, "one region");
+	T_EQ(t->nvnets, 2, "two VNets");
+	hub = topo_vnet_find(t, "hub");
+	sp = topo_vnet_find(t, "spoke1");
+	T_OK(hub != NULL && hub->hub && hub == t->regions[0]->hub,
+	    "hub is the region's hub");
+	T_OK(sp != NULL && !sp->hub && sp->peer_hub == hub, "spoke peered");
+	T_OK(hub->nspokes == 1 && hub->spokes[0] == sp, "hub lists spoke");
+	T_OK(sp->use_remote_gateways && sp->allow_forwarded_traffic,
+	    "spoke flags (use_remote_gateways set, forwarded default true)");
+	T_OK(hub->allow_gateway_transit, "allow_gateway_transit default true");
+	T_OK(strcmp(hub->subnets[0]->name, "RouteServerSubnet") == 0 &&
+	    strcmp(hub->subnets[1]->name, "nva") == 0, "subnets in file order");
+	rs = hub->rs;
+	T_OK(rs != NULL && t->nrss == 1 && t->rss[0] == rs, "hub has a RS");
+	T_OK(rs->ip[0] == A("10.1.1.4") && rs->ip[1] == A("10.1.1.5"),
+	    "RS-02: RS instances at .4 and .5 of RouteServerSubnet");
+	T_EQ(rs->route_limit, 4000, "RS-40: route_limit default 4000");
+	T_EQ(rs->max_peers, 8, "RS-07: max_peers default 8");
+	T_OK(rs->pref == TOPO_PREF_EXPRESSROUTE && !rs->branch_to_branch,
+	    "RS-31: preference ExpressRoute, branch_to_branch false");
+	T_EQ(t->nnodes, NELEM(order), "7 nodes");
+	for (i = 0; i < NELEM(order) && i < t->nnodes; i++)
+		T_OK(strcmp(t->nodes[i]->name, order[i]) == 0,
+		    "node %zu is %s", i, order[i]);
+	T_OK(t->nodes[0]->kind == TOPO_RS && t->nodes[0]->rs_instance == 0 &&
+	    t->nodes[1]->rs_instance == 1 && rs->inst[1] == t->nodes[1],
+	    "RS instance nodes");
+	T_OK(t->nodes[5]->kind == TOPO_SITE_ROUTER &&
+	    t->nodes[6]->kind == TOPO_SITE_HOST, "site node kinds");
+	T_EQ(t->nnics, 5, "five NICs (RS x2, NVA x2, VM)");
+	for (i = 0; i < t->nnics; i++)
+		T_OK(t->nics[i]->idx == i && t->nics[i]->node == t->nodes[i],
+		    "nic %zu idx and node order", i);
+	T_EQ(t->nics[2]->ip, A("10.1.2.4"), "NVA sdwan at 10.1.2.4");
+	T_EQ(t->nics[3]->ip, A("10.1.2.5"), "NVA fw at 10.1.2.5");
+	T_EQ(t->nics[4]->ip, A("10.2.1.4"), "VM at 10.2.1.4");
+	T_OK(t->nics[2]->ip_forwarding && !t->nics[4]->ip_forwarding,
+	    "NVAs forward, VMs do not");
+	T_OK(strcmp(t->nodes[3]->jpath, "regions[0].hub.nvas[1]") == 0,
+	    "jpath of fw");
+	T_OK(t->nnvas == 2 && t->nvas[0]->asn == 65001 &&
+	    t->nvas[1]->asn == 65002, "NVA ASNs");
+	T_OK(t->nvas[1]->nadvertise == 1 && t->nvas[1]->advertise[0].len == 0,
+	    "fw advertises 0.0.0.0/0");
+	T_OK(t->nvas[0]->peer_rs[0] && t->nvas[0]->peer_rs[1],
+	    "RS-04: NVA peers with both RS instances by default");
+	T_OK(t->nvas[0]->prepend == 0 && t->nvas[0]->next_hop == 0 &&
+	    t->nvas[0]->ncommunities == 0, "NVA defaults");
+	T_EQ(t->nsitelinks, 1, "one site link");
+	T_OK(t->sitelinks[0]->nva == t->nvas[0] &&
+	    t->sitelinks[0]->nva_ip == A("169.254.0.1") &&
+	    t->sitelinks[0]->site_ip == A("169.254.0.2"),
+	    "site link sdwan 169.254.0.1 - 169.254.0.2");
+	T_OK(t->sites[0]->router == t->nodes[5] && t->sites[0]->nhosts == 1 &&
+	    t->nodes[6]->host_ip == A("10.250.0.1") &&
+	    t->nodes[6]->host_pfx.len == 16, "site router, host and its prefix");
+	T_OK(topo_node_find(t, "fw") == t->nodes[3] &&
+	    topo_node_find(t, "nope") == NULL, "topo_node_find");
+	T_OK(topo_nic_by_ip(t, A("10.1.1.5")) == t->nics[1] &&
+	    topo_nic_by_ip(t, A("10.9.9.9")) == NULL, "topo_nic_by_ip");
+	T_OK(topo_subnet_find(hub, "nva") == hub->subnets[1],
+	    "topo_subnet_find");
+	T_OK(strcmp(topo_pref_str(TOPO_PREF_ASPATH), "ASPath") == 0 &&
+	    strcmp(topo_kind_str(TOPO_NVA), "nva") == 0, "string helpers");
+	T_EQ(topo_set_name(t, "other-lab", &err), 0, "topo_set_name ok");
+	T_OK(strcmp(t->name, "other-lab") == 0, "renamed");
+	T_EQ(topo_set_name(t, "Bad_Name", &err), -1, "topo_set_name refuses");
+	T_OK(strcmp(t->name, "other-lab") == 0, "name unchanged on refusal");
+	topo_free(t);
+}
+
+static void
+test_active_active(void)
+{
+	struct topo_err err;
+	struct topo *t = NULL;
+
+	T_EQ(topo_load_file("examples/active-active.json", &t, &err), 0,
+	    "active-active.json loads");
+	if (t == NULL) {
+		printf("#   %s: %s\n", err.path, err.msg);
+		return;
+	}
+	T_OK(t->timers.hold == 3 && t->timers.keepalive == 1, "timers 3/1");
+	T_OK(t->nnvas == 2 && t->nvas[0]->asn == 65010 &&
+	    t->nvas[1]->asn == 65010, "fw1 and fw2 share ASN 65010");
+	T_OK(t->nvas[0]->node->nic->ip == A("10.1.2.4") &&
+	    t->nvas[1]->node->nic->ip == A("10.1.2.5"), "NVAs at .4 and .5");
+	T_EQ(t->nsitelinks, 2, "two site links");
+	T_OK(t->sitelinks[1]->idx == 1 && t->sitelinks[1]->nva == t->nvas[1] &&
+	    t->sitelinks[1]->nva_ip == A("169.254.0.5") &&
+	    t->sitelinks[1]->site_ip == A("169.254.0.6"),
+	    "second link 169.254.0.5 - 169.254.0.6");
+	T_OK(t->sites[0]->nlinks == 2 && t->sites[0]->links[0]->idx == 0,
+	    "site lists its links");
+	T_OK(topo_node_find(t, "dc-h1") != NULL &&
+	    topo_node_find(t, "dc-edge") != NULL, "site nodes");
+	topo_free(t);
+}
+
+static void
+test_model_misc(void)
+{
+	struct topo_err err;
+	struct topo *t;
+	char *doc, *p;
+	size_t i, n = 70;
+
+	/* Key order does not matter: spokes before hub, sites first. */
+	t = load_q("{'sites':[],'regions':[{'spokes':[{" SPOKE_BASE ",'vms':"
+	    "[{'name':'v1','subnet':'default'}]}],'hub':{'vms':[{'name':'hv',"
+	    "'subnet':'nva'}],'nvas':[" NVA1 "],'route_server':{'max_peers':"
+	    "2,'route_limit':10,'hub_routing_preference':'ASPath',"
+	    "'branch_to_branch':true}," HUB_BASE "},'name':'r'}],'name':'t'}",
+	    &err);
+	T_OK(t != NULL && t->nnodes == 5 &&
+	    strcmp(t->nodes[2]->name, "n1") == 0 &&
+	    strcmp(t->nodes[3]->name, "hv") == 0 &&
+	    strcmp(t->nodes[4]->name, "v1") == 0 &&
+	    t->regions[0]->hub->nspokes == 1,
+	    "field order in the file does not change the model");
+	T_OK(t != NULL && t->rss[0]->max_peers == 2 &&
+	    t->rss[0]->route_limit == 10 && t->rss[0]->branch_to_branch &&
+	    t->rss[0]->pref == TOPO_PREF_ASPATH, "RS-31: route_server settings");
+	T_OK(t != NULL && t->nodes[3]->nic->ip == A("10.1.2.5"),
+	    "hub VM after the NVA in the same subnet gets .5");
+	topo_free(t);
+
+	/* Given addresses are skipped by the automatic ones. */
+	t = load_q(HUB(",'vms':[{'name':'a','subnet':'nva'},{'name':'b',"
+	    "'subnet':'nva','ip':'10.1.2.4'},{'name':'c','subnet':'nva'}]"),
+	    &err);
+	T_OK(t != NULL && topo_node_find(t, "a")->nic->ip == A("10.1.2.5") &&
+	    topo_node_find(t, "b")->nic->ip == A("10.1.2.4") &&
+	    topo_node_find(t, "b")->nic->ip_given &&
+	    topo_node_find(t, "c")->nic->ip == A("10.1.2.6"),
+	    "automatic addresses skip given ones");
+	topo_free(t);
+
+	/* Two regions: RS nodes of both hubs come first; spoke unpeered. */
+	t = load_q("{'name':'t','regions':[{'name':'r1','hub':{" HUB_BASE
+	    ",'route_server':{},'vms':[{'name':'v1','subnet':'nva'}]}},"
+	    "{'name':'r2','hub':{'name':'hub2','address_space':"
+	    "['10.5.0.0/16'],'subnets':{'RouteServerSubnet':'10.5.0.0/24'},"
+	    "'route_server':{}},'spokes':[{" SPOKE_BASE ",'peered':false}]}]}",
+	    &err);
+	T_OK(t != NULL && t->nnodes == 5 &&
+	    strcmp(t->nodes[2]->name, "hub2-rs0") == 0 &&
+	    strcmp(t->nodes[4]->name, "v1") == 0 &&
+	    t->rss[1]->ip[1] == A("10.5.0.5"), "RS nodes of all hubs first");
+	T_OK(t != NULL && t->vnets[2]->peer_hub == NULL &&
+	    !t->vnets[2]->use_remote_gateways, "peered false: no hub");
+	topo_free(t);
+
+	/* A region without a hub: its spokes are not peered by default. */
+	expect_ok("{'name':'t','regions':[{'name':'r','spokes':[{" SPOKE_BASE
+	    "}]}]}", "spoke of a hubless region is simply unpeered");
+	expect_ok(TOP(",'timers':{'hold':0}"), "hold 0, keepalive 0");
+	t = load_q(TOP(",'timers':{'hold':30}"), &err);
+	T_OK(t != NULL && t->timers.keepalive == 10,
+	    "keepalive defaults to hold/3 when only hold is given");
+	topo_free(t);
+	t = load_q(TOP(""), &err);
+	T_OK(t != NULL && t->timers.hold == 180 && t->timers.keepalive == 60 &&
+	    t->timers.connect_retry == 5, "RS-43: default timers 180/60/5");
+	topo_free(t);
+	expect_ok(HUB(",'nvas':[{'name':'n1','subnet':'nva','asn':65001,"
+	    "'peers':[1],'prepend':10,'communities':['65535:65282','0:0'],"
+	    "'next_hop':'10.1.2.100','ip':'10.1.2.10'}]"),
+	    "RS-04: NVA with one instance, prepend 10, communities, next_hop");
+	t = load_q(HUB(",'nvas':[{'name':'n1','subnet':'nva','asn':65001,"
+	    "'peers':[1],'communities':['65535:65282']}]"), &err);
+	T_OK(t != NULL && !t->nvas[0]->peer_rs[0] && t->nvas[0]->peer_rs[1] &&
+	    t->nvas[0]->communities[0] == 0xffffff02u,
+	    "RS-24: NO_ADVERTISE parsed as 0xFFFFFF02; peers [1]");
+	topo_free(t);
+	expect_ok(HUB(",'nvas':[{'name':'a','subnet':'nva','asn':64512},"
+	    "{'name':'b','subnet':'nva','asn':65514},{'name':'c','subnet':"
+	    "'nva','asn':65521},{'name':'d','subnet':'nva','asn':1}]"),
+	    "RS-06: 64512, 65514, 65521 and 1 are allowed");
+
+	/* 70 NVAs behind one site: link 64 starts 169.254.1.0/24. */
+	doc = xstrdup("{'name':'t','regions':[{'name':'r','hub':{"
+	    "'name':'hub','address_space':['10.1.0.0/16'],'subnets':{'nva':"
+	    "'10.1.2.0/24'},'nvas':[");
+	for (i = 0; i < n; i++) {
+		p = xasprintf("%s%s{'name':'n%zu','subnet':'nva','asn':65001}",
+		    doc, i ? "," : "", i);
+		free(doc);
+		doc = p;
+	}
+	p = xasprintf("%s]}}],'sites':[{'name':'s','prefixes':"
+	    "['192.168.0.0/16'],'nvas':[", doc);
+	free(doc);
+	doc = p;
+	for (i = 0; i < n; i++) {
+		p = xasprintf("%s%s'n%zu'", doc, i ? "," : "", i);
+		free(doc);
+		doc = p;
+	}
+	p = xasprintf("%s]}]}", doc);
+	free(doc);
+	t = load_q(p, &err);
+	free(p);
+	T_OK(t != NULL && t->nsitelinks == n &&
+	    t->sitelinks[64]->nva_ip == A("169.254.1.1") &&
+	    t->sitelinks[65]->site_ip == A("169.254.1.6") &&
+	    !t->nvas[0]->peer_rs[0], "site links past 64 use 169.254.1.x; "
+	    "NVAs of a hub without RS peer with nothing");
+	topo_free(t);
+}
+
+static void
+test_positions(void)
+{
+	struct topo_err err;
+	struct topo *t;
+	char buf[1024];
+
+	t = load_q("{\n  'name': 't',\n  'regions': [\n    {'name': 'r',,}\n"
+	    "  ]\n}\n", &err);
+	T_OK(t == NULL && err.line == 4 && err.col == 19 && err.path[0] == '\0'
+	    && strstr(err.msg, "malformed JSON") != NULL,
+	    "malformed JSON: line 4 col 19 from cJSON's error offset");
+	t = load_q("{\n 'name': 't',\n 'regions': [{'name': 'r', 'hub': {"
+	    "\n  'name': 'hub', 'address_space': ['10.1.0.0/16'],\n"
+	    "  'subnets': {'nva': '10.1.2.0/24'},\n  'nvas': [\n"
+	    "   {'name': 'n1', 'subnet': 'nva', 'asn': 65516}]}}]}", &err);
+	T_OK(t == NULL && err.line == 7 && err.col == 43,
+	    "RS-06: a semantic error (asn 65516) has line 7 col 43");
+	topo_err_str(&err, "f.json", buf, sizeof(buf));
+	T_OK(strncmp(buf, "f.json:7:43: regions[0].hub.nvas[0].asn: asn 65516",
+	    strlen("f.json:7:43: regions[0].hub.nvas[0].asn: asn 65516")) == 0,
+	    "topo_err_str: file:line:col: path: message");
+	t = load_q("{'name':'t','regions':[{'name':'r'}],'name':'u'}", &err);
+	T_OK(t == NULL && err.line == 1 && err.col == 45,
+	    "a duplicate key points at its second occurrence");
+	t = load_q(HUB(""), &err);
+	T_OK(t != NULL, "position scanner on a good document");
+	topo_free(t);
+	T_EQ(topo_load_file("test/topo/no-such-file.json", &t, &err), -1,
+	    "missing file is an error");
+	T_OK(t == NULL && strstr(err.msg, "cannot read") != NULL,
+	    "missing file message");
+	T_EQ(topo_load_file("test/topo/bad-trailing.json", &t, &err), -1,
+	    "file with text after the document");
+	T_OK(err.line == 2 && strstr(err.msg, "after the end") != NULL,
+	    "trailing text: line 2");
+	T_EQ(topo_load_file("test/topo/good-minimal.json", &t, &err), 0,
+	    "minimal file loads");
+	topo_free(t);
+}
+
+static void
+test_syntax_and_types(void)
+{
+	expect_err("", "", "malformed JSON", "empty input is malformed");
+	expect_err("{'name':'t',", "", "malformed JSON", "truncated document");
+	expect_err("[1]", "", "must be a JSON object", "top level not an object");
+	expect_err("{'name':5,'regions':[{'name':'r'}]}", "name",
+	    "must be a string", "wrong type: name is a number");
+	expect_err("{'name':'t','regions':{}}", "regions", "must be an array",
+	    "wrong type: regions is an object");
+	expect_err("{'name':'t','regions':[5]}", "regions[0]",
+	    "must be an object", "wrong type: region is a number");
+	expect_err(TOP(",'description':1"), "description", "must be a string",
+	    "wrong type: description");
+	expect_err(HUB(",'nvas':[{'name':'n1','subnet':'nva','asn':'65001'}]"),
+	    "regions[0].hub.nvas[0].asn", "must be a number",
+	    "wrong type: asn is a string");
+	expect_err(HUB(",'nvas':[{'name':'n1','subnet':'nva','asn':65001.5}]"),
+	    "regions[0].hub.nvas[0].asn", "not an integer",
+	    "wrong type: asn 65001.5");
+	expect_err(HUB(",'allow_gateway_transit':'yes'"),
+	    "regions[0].hub.allow_gateway_transit", "true or false",
+	    "wrong type: boolean given as a string");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':[10]}}]}", "regions[0].hub.address_space[0]",
+	    "must be a string", "wrong type: prefix is a number");
+	expect_err(HUB(",'route_server':[]"), "regions[0].hub.route_server",
+	    "given twice", "duplicate field route_server");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'a':'10.1.1.0/24',"
+	    "'a':'10.1.2.0/24'}}}]}", "regions[0].hub.subnets.a", "given twice",
+	    "duplicate subnet name");
+	expect_err(TOP(",'timers':{'hold':-1}"), "timers.hold",
+	    "not an integer from 0 to 65535", "negative hold");
+	expect_err(TOP(",'timers':{'hold':1e300}"), "timers.hold",
+	    "not an integer", "huge hold");
+}
+
+static void
+test_fields(void)
+{
+	expect_err(TOP(",'colour':'red'"), "colour", "unknown field",
+	    "unknown top-level field");
+	expect_err(HUB(",'nvas':[{'name':'n1','subnet':'nva','asn':65001,"
+	    "'Asn':1}]"), "regions[0].hub.nvas[0].Asn", "unknown field",
+	    "unknown NVA field (case matters)");
+	expect_err(HUBRS("'b2b':true", ""),
+	    "regions[0].hub.route_server.b2b", "unknown field",
+	    "unknown route_server field");
+	expect_err(SPOKE("", SPOKE_BASE ",'gateways':[]"),
+	    "regions[0].spokes[0].gateways", "unknown field",
+	    "unknown spoke field");
+	expect_err(SPOKE("", SPOKE_BASE ",'route_server':{}"),
+	    "regions[0].spokes[0].route_server", "unknown field",
+	    "route_server is a hub field only");
+	expect_err("{'regions':[{'name':'r'}]}", "name", "required field",
+	    "missing lab name");
+	expect_err("{'name':'t'}", "regions", "required field",
+	    "missing regions");
+	expect_err("{'name':'t','regions':[]}", "regions", "must not be empty",
+	    "empty regions");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h'}}]}",
+	    "regions[0].hub.address_space", "required field",
+	    "missing address_space");
+	expect_err(HUB(",'nvas':[{'name':'n1','subnet':'nva'}]"),
+	    "regions[0].hub.nvas[0].asn", "required field", "missing asn");
+	expect_err(HUB(",'vms':[{'name':'v'}]"), "regions[0].hub.vms[0].subnet",
+	    "required field", "missing VM subnet");
+	expect_err(SITE("'name':'s','nvas':['n1']"), "sites[0].prefixes",
+	    "required field", "missing site prefixes");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16'],'nvas':"
+	    "['n1'],'hosts':[{'name':'h'}]"), "sites[0].hosts[0].ip",
+	    "required field", "missing host ip");
+}
+
+static void
+test_names(void)
+{
+	expect_err("{'name':'Lab_1','regions':[{'name':'r'}]}", "name",
+	    "not a valid name", "bad lab name (uppercase, underscore)");
+	expect_err("{'name':'-lab','regions':[{'name':'r'}]}", "name",
+	    "not a valid name", "lab name starting with '-'");
+	expect_err("{'name':'abcdefghijabcdefghijabcdefghijabc','regions':"
+	    "[{'name':'r'}]}", "name", "not a valid name", "33-char lab name");
+	expect_err(HUB(",'vms':[{'name':'VM1','subnet':'nva'}]"),
+	    "regions[0].hub.vms[0].name", "not a valid name", "bad VM name");
+	expect_err(HUB(",'vms':[{'name':'','subnet':'nva'}]"),
+	    "regions[0].hub.vms[0].name", "not a valid name", "empty VM name");
+	expect_err(HUB(",'vms':[{'name':'fabric','subnet':'nva'}]"),
+	    "regions[0].hub.vms[0].name", "reserved",
+	    "node name fabric is reserved");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':"
+	    "'abcdefghijabcdefghijabcdefghij','address_space':['10.1.0.0/16'],"
+	    "'subnets':{'RouteServerSubnet':'10.1.1.0/27'},'route_server':{}}}"
+	    "]}", "regions[0].hub.name", "too long",
+	    "RS-02: hub name too long for its RS node names");
+	expect_err(SITE("'name':'abcdefghijabcdefghijabcdefghij','prefixes':"
+	    "['192.168.0.0/16'],'nvas':['n1']"), "sites[0].name", "too long",
+	    "site name too long for its edge node name");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'bad name':"
+	    "'10.1.1.0/24'}}}]}", "regions[0].hub.subnets.bad name",
+	    "not a valid subnet name", "bad subnet name");
+	expect_err(HUB(",'nvas':[" NVA1 "],'vms':[{'name':'n1','subnet':'nva'}]"),
+	    "regions[0].hub.vms[0].name", "already used by regions[0].hub.nvas[0]",
+	    "duplicate node names: VM named like an NVA");
+	expect_err(HUB(",'nvas':[{'name':'hub-rs0','subnet':'nva','asn':1}]"),
+	    "regions[0].hub.nvas[0].name", "already used",
+	    "duplicate node names: NVA named like a RS instance");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16'],'nvas':"
+	    "['n1'],'hosts':[{'name':'n1','ip':'192.168.0.9'}]"),
+	    "sites[0].hosts[0].name", "already used",
+	    "duplicate node names: site host named like an NVA");
+	expect_err(SITE("'name':'n','prefixes':['192.168.0.0/16'],'nvas':"
+	    "['n1'],'hosts':[{'name':'n-edge','ip':'192.168.0.9'}]"),
+	    "sites[0].hosts[0].name", "already used",
+	    "duplicate node names: host named like its site's edge");
+	expect_err(SPOKE("", "'name':'hub','address_space':['10.2.0.0/16']"),
+	    "regions[0].spokes[0].name", "VNet name \"hub\" is already used",
+	    "duplicate VNet names");
+	expect_err("{'name':'t','regions':[{'name':'r'},{'name':'r'}]}",
+	    "regions[1].name", "already declared", "duplicate region names");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{" HUB_BASE
+	    ",'route_server':{},'nvas':[" NVA1 "]}}],'sites':[{'name':'s',"
+	    "'prefixes':['192.168.0.0/24'],'nvas':['n1']},{'name':'s',"
+	    "'prefixes':['192.168.1.0/24'],'nvas':['n1']}]}", "sites[1].name",
+	    "already declared", "duplicate site names");
+}
+
+static void
+test_prefixes(void)
+{
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/33']}}]}",
+	    "regions[0].hub.address_space[0]", "not an IPv4 prefix",
+	    "bad prefix /33");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.1/16']}}]}",
+	    "regions[0].hub.address_space[0]", "host bits set",
+	    "prefix with host bits set");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16','10.1.128.0/17']}}]}",
+	    "regions[0].hub.address_space[1]", "overlaps",
+	    "address space prefixes of one VNet overlap");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['169.254.0.0/16']}}]}",
+	    "regions[0].hub.address_space[0]", "reserved",
+	    "link-local address space refused");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'a':'10.3.0.0/24'}}}]}",
+	    "regions[0].hub.subnets.a", "outside the address space",
+	    "subnet outside its VNet's address space");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'a':'10.1.0.0/24',"
+	    "'b':'10.1.0.128/25'}}}]}", "regions[0].hub.subnets.b",
+	    "overlaps subnet \"a\"", "overlapping subnets in a VNet");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'a':'10.1.0.0/30'}}}]}",
+	    "regions[0].hub.subnets.a", "smallest subnet",
+	    "subnet smaller than /29");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'a':'10.1.0.0'}}}]}",
+	    "regions[0].hub.subnets.a", "not an IPv4 prefix",
+	    "subnet without a length");
+	expect_err(SPOKE("", "'name':'s1','address_space':['10.1.0.0/24']"),
+	    "regions[0].spokes[0].address_space[0]", "(PE-05)",
+	    "PE-05: peered spoke overlaps its hub");
+	expect_ok(SPOKE("", "'name':'s1','peered':false,'address_space':"
+	    "['10.1.0.0/24']"), "PE-05: unpeered VNets may overlap");
+	expect_err(SPOKE(",'nvas':[" NVA1 "]", "'name':'s1','peered':false,"
+	    "'address_space':['10.1.2.0/24'],'subnets':{'x':'10.1.2.0/24'},'vms':[{'name':'v',"
+	    "'subnet':'x'}]") , "regions[0].spokes[0].vms[0]",
+	    "also the address of", "NIC addresses unique across a lab");
+}
+
+static void
+test_route_server(void)
+{
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'route_server':{}}}]}",
+	    "regions[0].hub.subnets", "RouteServerSubnet is missing",
+	    "RS-03: route_server without RouteServerSubnet");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'RouteServerSubnet':"
+	    "'10.1.1.0/28'},'route_server':{}}}]}",
+	    "regions[0].hub.subnets.RouteServerSubnet",
+	    "/28 is too small: Route Server needs /27 or shorter (RS-03)",
+	    "RS-03: RouteServerSubnet /28 refused");
+	expect_err(HUB(",'vms':[{'name':'v','subnet':'RouteServerSubnet'}]"),
+	    "regions[0].hub.vms[0].subnet", "RS-03",
+	    "RS-03: VM in RouteServerSubnet refused");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'RouteServerSubnet',"
+	    "'asn':1}]"), "regions[0].hub.nvas[0].subnet", "RS-03",
+	    "RS-03: NVA in RouteServerSubnet refused");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nope','asn':1}]"),
+	    "regions[0].hub.nvas[0].subnet", "has no subnet",
+	    "NVA subnet unknown");
+	expect_err(SPOKE("", SPOKE_BASE ",'vms':[{'name':'v','subnet':'nva'}]"),
+	    "regions[0].spokes[0].vms[0].subnet", "has no subnet",
+	    "VM subnet unknown (subnets of another VNet do not count)");
+	expect_err(HUBRS("'hub_routing_preference':'Vpn'", ""),
+	    "regions[0].hub.route_server.hub_routing_preference", "RS-31",
+	    "RS-31: unknown hub routing preference");
+	expect_err(HUBRS("'route_limit':0", ""),
+	    "regions[0].hub.route_server.route_limit", "not an integer",
+	    "RS-40: route_limit 0 refused");
+	expect_err(HUBRS("'max_peers':0", ""),
+	    "regions[0].hub.route_server.max_peers", "not an integer",
+	    "RS-07: max_peers 0 refused");
+}
+
+#define NVA(n)	"{'name':'n" #n "','subnet':'nva','asn':6500" #n "}"
+
+static void
+test_peers(void)
+{
+	expect_err(HUB(",'nvas':[" NVA(1) "," NVA(2) "," NVA(3) "," NVA(4) ","
+	    NVA(5) "," NVA(6) "," NVA(7) "," NVA(8) "," NVA(9) "]"),
+	    "regions[0].hub.nvas[8]", "(max_peers, RS-07)",
+	    "RS-07: a 9th NVA peer is refused");
+	expect_ok(HUB(",'nvas':[" NVA(1) "," NVA(2) "," NVA(3) "," NVA(4) ","
+	    NVA(5) "," NVA(6) "," NVA(7) "," NVA(8) "]"),
+	    "RS-07: 8 NVAs with 2 sessions each count as 8 peers");
+	expect_err(HUBRS("'max_peers':2", ",'nvas':[{'name':'a',"
+	    "'subnet':'nva','asn':1,'peers':[0]},{'name':'b','subnet':'nva',"
+	    "'asn':1,'peers':[1]},{'name':'c','subnet':'nva','asn':1,"
+	    "'peers':[1]}]"), "regions[0].hub.nvas[2]", "RS-07",
+	    "RS-07: max_peers 2, third NVA refused even on one instance");
+	expect_err(HUB(",'nvas':[{'name':'a','subnet':'nva','asn':1,"
+	    "'peers':[2]}]"), "regions[0].hub.nvas[0].peers[0]",
+	    "not an integer from 0 to 1", "RS-04: peers [2] refused");
+	expect_err(HUB(",'nvas':[{'name':'a','subnet':'nva','asn':1,"
+	    "'peers':[]}]"), "regions[0].hub.nvas[0].peers", "RS-04",
+	    "RS-04: empty peers refused");
+	expect_err(HUB(",'nvas':[{'name':'a','subnet':'nva','asn':1,"
+	    "'peers':[0,0]}]"), "regions[0].hub.nvas[0].peers[1]", "twice",
+	    "RS-04: peers [0,0] refused");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'nva':'10.1.2.0/24'},"
+	    "'nvas':[{'name':'a','subnet':'nva','asn':1,'peers':[0]}]}}]}",
+	    "regions[0].hub.nvas[0].peers", "no route_server",
+	    "peers given in a hub without a route_server");
+}
+
+#define ASN_DOC(asn) HUB(",'nvas':[{'name':'n','subnet':'nva','asn':" asn "}]")
+#define ASN_PATH "regions[0].hub.nvas[0].asn"
+
+static void
+test_asn(void)
+{
+	expect_err(ASN_DOC("0"), ASN_PATH, "RS-06", "RS-06: asn 0 refused");
+	expect_err(ASN_DOC("70000"), ASN_PATH, "2-byte ASN",
+	    "RS-06: 4-byte asn 70000 refused");
+	expect_err(ASN_DOC("4200000000"), ASN_PATH, "RS-06",
+	    "RS-06: 4-byte private asn refused");
+	expect_err(ASN_DOC("65515"), ASN_PATH, "(RS-05, RS-01)",
+	    "RS-05: asn 65515 (the RS's own, RS-01) refused");
+	expect_err(ASN_DOC("65516"), ASN_PATH, "D-01",
+	    "RS-06: asn 65516 refused (D-01)");
+	expect_err(ASN_DOC("65520"), ASN_PATH, "reserved by Azure",
+	    "RS-06: asn 65520 refused");
+	expect_err(ASN_DOC("8074"), ASN_PATH, "reserved by Azure",
+	    "RS-06: asn 8074 refused");
+	expect_err(ASN_DOC("8075"), ASN_PATH, "reserved by Azure",
+	    "RS-06: asn 8075 refused");
+	expect_err(ASN_DOC("12076"), ASN_PATH, "reserved by Azure",
+	    "RS-06: asn 12076 refused");
+	expect_err(ASN_DOC("23456"), ASN_PATH, "reserved by IANA",
+	    "RS-06: asn 23456 refused");
+	expect_err(ASN_DOC("64496"), ASN_PATH, "reserved by IANA",
+	    "RS-06: asn 64496 refused");
+	expect_err(ASN_DOC("64511"), ASN_PATH, "reserved by IANA",
+	    "RS-06: asn 64511 refused");
+	expect_err(ASN_DOC("65535"), ASN_PATH, "reserved by IANA",
+	    "RS-06: asn 65535 refused");
+}
+
+static void
+test_nva_fields(void)
+{
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'prepend':11}]"), "regions[0].hub.nvas[0].prepend", "more than 10",
+	    "U-02: prepend 11 refused (arsemu's bound)");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'communities':['65536:1']}]"), "regions[0].hub.nvas[0]."
+	    "communities[0]", "not a community", "community 65536:1 refused");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'communities':['1:2','1:65536']}]"), "regions[0].hub.nvas[0]."
+	    "communities[1]", "not a community", "community 1:65536 refused");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'communities':['1:2:3']}]"), "regions[0].hub.nvas[0]."
+	    "communities[0]", "not a community", "community 1:2:3 refused");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'communities':[':1']}]"), "regions[0].hub.nvas[0]."
+	    "communities[0]", "not a community", "community :1 refused");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'communities':[65536]}]"), "regions[0].hub.nvas[0]."
+	    "communities[0]", "must be a string", "community as a number");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'advertise':['10.0.0.0/8','10.0.0.0/8']}]"),
+	    "regions[0].hub.nvas[0].advertise[1]", "listed twice",
+	    "advertised prefix listed twice");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'advertise':['10.0.0.1/8']}]"), "regions[0].hub.nvas[0]."
+	    "advertise[0]", "host bits", "advertised prefix with host bits");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'next_hop':'192.168.1.1'}]"), "regions[0].hub.nvas[0].next_hop",
+	    "RS-23", "RS-23: next_hop outside the hub refused");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'next_hop':'10.1.1.5'}]"), "regions[0].hub.nvas[0].next_hop",
+	    "never in the data path (RS-23)",
+	    "RS-23: next_hop at a RS instance refused");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'next_hop':'10.1.2'}]"), "regions[0].hub.nvas[0].next_hop",
+	    "not an IPv4 address", "next_hop not an address");
+}
+
+static void
+test_addresses(void)
+{
+	expect_err(HUB(",'vms':[{'name':'v','subnet':'nva','ip':'10.1.3.4'}]"),
+	    "regions[0].hub.vms[0].ip", "outside subnet \"nva\"",
+	    "IP outside its subnet");
+	expect_err(HUB(",'vms':[{'name':'v','subnet':'nva','ip':'10.1.2.0'}]"),
+	    "regions[0].hub.vms[0].ip", "reserved", "IP .0 is reserved");
+	expect_err(HUB(",'vms':[{'name':'v','subnet':'nva','ip':'10.1.2.1'}]"),
+	    "regions[0].hub.vms[0].ip", "reserved", "IP .1 is reserved");
+	expect_err(HUB(",'vms':[{'name':'v','subnet':'nva','ip':'10.1.2.3'}]"),
+	    "regions[0].hub.vms[0].ip", "reserved", "IP .3 is reserved");
+	expect_err(HUB(",'vms':[{'name':'v','subnet':'nva','ip':'10.1.2.255'}]"),
+	    "regions[0].hub.vms[0].ip", "reserved",
+	    "last IP of the subnet is reserved");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,'ip':"
+	    "'10.1.2.9'}],'vms':[{'name':'v','subnet':'nva','ip':'10.1.2.9'}]"),
+	    "regions[0].hub.vms[0].ip", "already the address of \"n\"",
+	    "IP taken twice");
+	expect_err(HUB(",'vms':[{'name':'v','subnet':'nva','ip':'10.1.2.x'}]"),
+	    "regions[0].hub.vms[0].ip", "not an IPv4 address", "IP malformed");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'s':'10.1.0.0/29'},"
+	    "'vms':[{'name':'a','subnet':'s'},{'name':'b','subnet':'s'},"
+	    "{'name':'c','subnet':'s'},{'name':'d','subnet':'s'}]}}]}",
+	    "regions[0].hub.vms[3]", "is full", "subnet full (/29 holds 3)");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'s':'10.1.0.0/29'},"
+	    "'vms':[{'name':'a','subnet':'s'},{'name':'b','subnet':'s'},"
+	    "{'name':'c','subnet':'s'},{'name':'d','subnet':'s','ip':"
+	    "'10.1.0.6'}]}}]}", "regions[0].hub.vms[2]", "is full",
+	    "subnet full once given addresses are counted");
+}
+
+static void
+test_peering(void)
+{
+	expect_err(SPOKE("", SPOKE_BASE ",'peered':false,"
+	    "'use_remote_gateways':true"),
+	    "regions[0].spokes[0].use_remote_gateways", "not peered with a hub",
+	    "PE-03: use_remote_gateways on an unpeered spoke");
+	expect_err(SPOKE(",'allow_gateway_transit':false", SPOKE_BASE
+	    ",'use_remote_gateways':true"),
+	    "regions[0].spokes[0].use_remote_gateways", "allow_gateway_transit",
+	    "PE-03: use_remote_gateways needs allow_gateway_transit on the hub");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'hub',"
+	    "'address_space':['10.1.0.0/16']},'spokes':[{" SPOKE_BASE
+	    ",'use_remote_gateways':true}]}]}",
+	    "regions[0].spokes[0].use_remote_gateways", "no route_server",
+	    "PE-03: use_remote_gateways needs a gateway (the RS) in the hub");
+	expect_ok(SPOKE(",'allow_gateway_transit':false", SPOKE_BASE),
+	    "PE-03: transit off is fine when no spoke uses remote gateways");
+	expect_err("{'name':'t','regions':[{'name':'r','spokes':[{" SPOKE_BASE
+	    ",'peered':true}]}]}", "regions[0].spokes[0].peered",
+	    "no hub to peer with", "peered true in a region without a hub");
+}
+
+static void
+test_sites(void)
+{
+	expect_err(SITE("'name':'s','prefixes':['10.1.5.0/24'],'nvas':['n1']"),
+	    "sites[0].prefixes[0]", "overlaps the address space 10.1.0.0/16",
+	    "RS-21: site prefix overlapping a VNet refused");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16',"
+	    "'192.168.1.0/24'],'nvas':['n1']"), "sites[0].prefixes[1]",
+	    "overlaps", "site prefixes overlapping each other");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16'],'nvas':"
+	    "['n1'],'hosts':[{'name':'h','ip':'172.16.0.1'}]"),
+	    "sites[0].hosts[0].ip", "not inside any prefix",
+	    "site host outside its prefixes");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16'],'nvas':"
+	    "['n1'],'hosts':[{'name':'h','ip':'192.168.0.0'}]"),
+	    "sites[0].hosts[0].ip", "network address",
+	    "site host at the network address");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16'],'nvas':"
+	    "['n1'],'hosts':[{'name':'h','ip':'192.168.0.9'},{'name':'i','ip':"
+	    "'192.168.0.9'}]"), "sites[0].hosts[1].ip", "already the address",
+	    "two site hosts with one IP");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16'],'nvas':"
+	    "['n2']"), "sites[0].nvas[0]", "no NVA is named \"n2\"",
+	    "site names an unknown NVA");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16'],'nvas':"
+	    "['n1','n1']"), "sites[0].nvas[1]", "listed twice",
+	    "site names an NVA twice");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16'],'nvas':[]"),
+	    "sites[0].nvas", "sits behind no NVA", "site with an empty nvas");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16']"),
+	    "sites[0].nvas", "sits behind no NVA", "site without nvas");
+	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16'],'nvas':[1]"),
+	    "sites[0].nvas[0]", "must be a string", "site nvas entry a number");
+}
+
+static void
+test_timers(void)
+{
+	expect_err(TOP(",'timers':{'hold':2}"), "timers.hold", "at least 3",
+	    "RS-43: hold 2 refused (0 or >= 3)");
+	expect_err(TOP(",'timers':{'hold':9,'keepalive':9}"), "timers.keepalive",
+	    "shorter than the hold time", "keepalive must be below hold");
+	expect_err(TOP(",'timers':{'keepalive':180}"), "timers.keepalive",
+	    "shorter than the hold time", "keepalive vs default hold 180");
+	expect_err(TOP(",'timers':{'hold':0,'keepalive':3}"),
+	    "timers.keepalive", "must be 0", "keepalive must be 0 if hold 0");
+	expect_err(TOP(",'timers':{'hold':9,'keepalive':0}"),
+	    "timers.keepalive", "at least 1", "keepalive 0 with hold 9");
+	expect_err(TOP(",'timers':{'connect_retry':0}"), "timers.connect_retry",
+	    "not an integer from 1", "connect_retry 0 refused");
+	expect_err(TOP(",'timers':{'hold':70000}"), "timers.hold",
+	    "not an integer", "hold above 65535 refused");
+}
+
+int
+main(void)
+{
+	test_single_hub();
+	test_active_active();
+	test_model_misc();
+	test_positions();
+	test_syntax_and_types();
+	test_fields();
+	test_names();
+	test_prefixes();
+	test_route_server();
+	test_peers();
+	test_asn();
+	test_nva_fields();
+	test_addresses();
+	test_peering();
+	test_sites();
+	test_timers();
+	return t_done();
+}

@@ -1,0 +1,245 @@
+/*
+ * addr: the lab's numbering. Puts the nodes in their documented order
+ * (Route Server instances, NVAs, VMs, then sites), numbers the NICs in that
+ * order, and gives every NIC and site link its address the way Azure would:
+ * Route Server at .4 and .5 of RouteServerSubnet (RS-02), a given "ip" where
+ * the file has one, else the next free address from .4 up. Azure keeps .0 to
+ * .3 and the last address of every subnet.
+ *
+ * Must not: read JSON (everything it needs is in the model).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util.h"
+#include "topo_int.h"
+
+#define SITELINK_BASE	0xa9fe0000u	/* 169.254.0.0 */
+#define SITELINKS_PER_OCTET 64		/* /30s in a /24 */
+
+static unsigned
+rank(enum topo_node_kind k)
+{
+	switch (k) {
+	case TOPO_RS:
+		return 0;
+	case TOPO_NVA:
+		return 1;
+	case TOPO_VM:
+		return 2;
+	case TOPO_SITE_ROUTER:
+	case TOPO_SITE_HOST:
+		break;
+	}
+	return 3;	/* a site's router, then its hosts, as created */
+}
+
+/* Stable: nodes of one rank keep their file order. */
+int
+topo_layout(struct tctx *c)
+{
+	struct topo *t = c->t;
+	struct topo_node **out;
+	size_t i, k = 0;
+	unsigned r;
+
+	out = xcalloc(t->nnodes, sizeof(*out));
+	for (r = 0; r <= 3; r++)
+		for (i = 0; i < t->nnodes; i++)
+			if (rank(t->nodes[i]->kind) == r)
+				out[k++] = t->nodes[i];
+	free(t->nodes);
+	t->nodes = out;
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i]->nic != NULL) {
+			t->nodes[i]->nic->idx = (unsigned)t->nnics;
+			topo_push(&t->nics, &t->nnics, t->nodes[i]->nic);
+		}
+	return 0;
+}
+
+static uint32_t
+last_addr(const struct topo_subnet *sn)
+{
+	return sn->pfx.addr | ~pfx_mask(sn->pfx.len);
+}
+
+static char *
+ip_path(char *buf, const struct topo_nic *nic)
+{
+	return topo_path_key(buf, nic->node->jpath, "ip");
+}
+
+/* The NIC of sn that already has ip, if any (0 is never assigned). */
+static const struct topo_nic *
+holder(const struct topo *t, const struct topo_subnet *sn, uint32_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnics; i++)
+		if (t->nics[i]->subnet == sn && t->nics[i]->ip == ip)
+			return t->nics[i];
+	return NULL;
+}
+
+static int
+given_ip(struct tctx *c, struct topo_nic *nic)
+{
+	const struct topo_subnet *sn = nic->subnet;
+	const struct topo_nic *other;
+	char p[TOPO_PATH_MAX], a[ADDR_STRLEN], b[PFX_STRLEN];
+	uint32_t ip = nic->ip;
+	size_t i;
+
+	ip_path(p, nic);
+	addr_fmt(ip, a);
+	if (!pfx_contains_addr(&sn->pfx, ip))
+		return topo_fail(c, p, "%s is outside subnet \"%s\" (%s)", a,
+		    sn->name, pfx_fmt(&sn->pfx, b));
+	if (ip - sn->pfx.addr < TOPO_AZ_RESERVED_LOW || ip == last_addr(sn))
+		return topo_fail(c, p, "%s is reserved: Azure keeps the first "
+		    "four addresses and the last address of every subnet", a);
+	for (i = 0; i < nic->idx; i++) {
+		other = c->t->nics[i];
+		if (other->ip_given && other->subnet == sn && other->ip == ip)
+			return topo_fail(c, p, "%s is already the address of "
+			    "\"%s\"", a, other->name);
+	}
+	return 0;
+}
+
+/*
+ * The next free address from .4 up. Automatic addresses are handed out in
+ * NIC order, so the search starts past the last one given in this subnet.
+ */
+static int
+auto_ip(struct tctx *c, struct topo_nic *nic)
+{
+	const struct topo_subnet *sn = nic->subnet;
+	uint32_t ip = sn->pfx.addr + TOPO_AZ_RESERVED_LOW;
+	char b[PFX_STRLEN];
+	size_t i;
+
+	for (i = 0; i < nic->idx; i++)
+		if (c->t->nics[i]->subnet == sn && !c->t->nics[i]->ip_given &&
+		    c->t->nics[i]->ip >= ip)
+			ip = c->t->nics[i]->ip + 1;
+	for (; ip < last_addr(sn); ip++)
+		if (holder(c->t, sn, ip) == NULL) {
+			nic->ip = ip;
+			return 0;
+		}
+	return topo_fail(c, nic->node->jpath, "subnet \"%s\" (%s) is full: no "
+	    "address is left for \"%s\" (Azure keeps .0 to .3 and the last "
+	    "address)", sn->name, pfx_fmt(&sn->pfx, b), nic->name);
+}
+
+/*
+ * The fabric delivers to every NIC by a /32 in one table (emu/lab.h), so
+ * NICs in VNets that overlap without being peered still need distinct IPs.
+ */
+static int
+unique_ip(struct tctx *c, const struct topo_nic *nic)
+{
+	const struct topo_nic *o;
+	char p[TOPO_PATH_MAX], a[ADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; i < nic->idx; i++) {
+		o = c->t->nics[i];
+		if (o->ip != nic->ip)
+			continue;
+		if (nic->ip_given)
+			ip_path(p, nic);
+		else
+			snprintf(p, sizeof(p), "%s", nic->node->jpath);
+		return topo_fail(c, p, "%s is also the address of \"%s\" in "
+		    "VNet \"%s\": arsemu's fabric needs every NIC address in a "
+		    "lab to be unique", addr_fmt(nic->ip, a), o->name,
+		    o->subnet->vnet->name);
+	}
+	return 0;
+}
+
+/* RS-23: the next hop an NVA sends; Route Server is never in the path. */
+static int
+next_hop(struct tctx *c, const struct topo_nva *nva)
+{
+	const struct topo_vnet *hub = nva->node->nic->subnet->vnet;
+	char p[TOPO_PATH_MAX], a[ADDR_STRLEN];
+	size_t i;
+
+	if (nva->next_hop == 0)
+		return 0;
+	topo_path_key(p, nva->node->jpath, "next_hop");
+	addr_fmt(nva->next_hop, a);
+	for (i = 0; i < hub->nspace; i++)
+		if (pfx_contains_addr(&hub->space[i], nva->next_hop))
+			break;
+	if (i == hub->nspace)
+		return topo_fail(c, p, "%s is outside hub \"%s\": the next hop "
+		    "must be an address in the hub, the NVA's own or an "
+		    "internal load balancer's (RS-23)", a, hub->name);
+	if (hub->rs != NULL && (nva->next_hop == hub->rs->ip[0] ||
+	    nva->next_hop == hub->rs->ip[1]))
+		return topo_fail(c, p, "%s is a Route Server address, and "
+		    "Route Server is never in the data path (RS-23)", a);
+	return 0;
+}
+
+static void
+rs_ips(struct topo *t)
+{
+	struct topo_rs *rs;
+	size_t i;
+	unsigned k;
+
+	for (i = 0; i < t->nrss; i++) {
+		rs = t->rss[i];
+		for (k = 0; k < 2; k++) {
+			rs->ip[k] = rs->inst[k]->nic->subnet->pfx.addr +
+			    TOPO_AZ_RESERVED_LOW + k;
+			rs->inst[k]->nic->ip = rs->ip[k];
+		}
+	}
+}
+
+/* 169.254.<idx/64>.<(idx%64)*4+1>/30 for the NVA, +1 for the site. */
+static void
+sitelink_ips(struct topo *t)
+{
+	struct topo_sitelink *l;
+	size_t i;
+
+	for (i = 0; i < t->nsitelinks; i++) {
+		l = t->sitelinks[i];
+		l->nva_ip = SITELINK_BASE | (l->idx / SITELINKS_PER_OCTET) << 8 |
+		    ((l->idx % SITELINKS_PER_OCTET) * 4 + 1);
+		l->site_ip = l->nva_ip + 1;
+	}
+}
+
+int
+topo_address(struct tctx *c)
+{
+	struct topo *t = c->t;
+	size_t i;
+
+	rs_ips(t);
+	for (i = 0; i < t->nnics; i++)
+		if (t->nics[i]->ip_given && given_ip(c, t->nics[i]) == -1)
+			return -1;
+	for (i = 0; i < t->nnics; i++)
+		if (t->nics[i]->node->kind != TOPO_RS &&
+		    !t->nics[i]->ip_given && auto_ip(c, t->nics[i]) == -1)
+			return -1;
+	for (i = 0; i < t->nnics; i++)
+		if (unique_ip(c, t->nics[i]) == -1)
+			return -1;
+	for (i = 0; i < t->nnvas; i++)
+		if (next_hop(c, t->nvas[i]) == -1)
+			return -1;
+	sitelink_ips(t);
+	return 0;
+}

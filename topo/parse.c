@@ -1,0 +1,474 @@
+/*
+ * parse: the topology document, its regions and VNets (address space,
+ * subnets, Route Server) -> the model. Checks what one value or one VNet can
+ * tell (types, ranges, names, prefixes, subnets inside their VNet, RS-03);
+ * nodes are in parse_node.c, checks across objects in validate.c.
+ *
+ * Fields are read by name in a fixed order, whatever order the file uses,
+ * so that hubs exist before their spokes and NVAs before the sites that
+ * name them, and so that t->nodes comes out in the schema's order.
+ *
+ * Must not: assign addresses (addr.c) or keep cJSON pointers in the model.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../lib/util.h"
+#include "topo_int.h"
+
+#define TOPO_HOLD_DEFAULT	180	/* RS-43 */
+#define TOPO_KEEPALIVE_DEFAULT	60	/* RS-43 */
+#define TOPO_RETRY_DEFAULT	5
+#define TOPO_ROUTE_LIMIT_MAX	1000000u
+#define TOPO_MAX_PEERS_MAX	255u
+#define SUBNET_NAME_MAX		80	/* Azure's limit */
+
+static const char *const top_fields[] = {
+	"name", "description", "timers", "regions", "sites", NULL
+};
+static const char *const timer_fields[] = {
+	"hold", "keepalive", "connect_retry", NULL
+};
+static const char *const region_fields[] = { "name", "hub", "spokes", NULL };
+static const char *const hub_fields[] = {
+	"name", "address_space", "subnets", "route_server",
+	"allow_gateway_transit", "nvas", "vms", NULL
+};
+static const char *const spoke_fields[] = {
+	"name", "address_space", "peered", "use_remote_gateways",
+	"allow_forwarded_traffic", "subnets", "vms", NULL
+};
+static const char *const rs_fields[] = {
+	"branch_to_branch", "hub_routing_preference", "route_limit",
+	"max_peers", NULL
+};
+
+/* Ranges Azure refuses in a VNet; arsemu also uses 169.254/16 for sites. */
+static const struct {
+	uint32_t	 addr;
+	uint8_t		 len;
+	const char	*why;
+} reserved_space[] = {
+	{ 0xe0000000u, 4, "multicast" },
+	{ 0xffffffffu, 32, "broadcast" },
+	{ 0x7f000000u, 8, "loopback" },
+	{ 0xa9fe0000u, 16, "link-local, and arsemu's site links" },
+	{ 0xa83f8110u, 32, "Azure's virtual public IP 168.63.129.16" },
+};
+
+int
+topo_check_reserved(struct tctx *c, const char *path, const struct pfx4 *p)
+{
+	char a[PFX_STRLEN], b[PFX_STRLEN];
+	struct pfx4 r;
+	size_t i;
+
+	for (i = 0; i < NELEM(reserved_space); i++) {
+		r.addr = reserved_space[i].addr;
+		r.len = reserved_space[i].len;
+		if (pfx_overlap(&r, p))
+			return topo_fail(c, path, "%s overlaps %s, which is "
+			    "reserved (%s)", pfx_fmt(p, a), pfx_fmt(&r, b),
+			    reserved_space[i].why);
+	}
+	return 0;
+}
+
+/* Prefixes in an array, none overlapping another: address spaces, sites. */
+int
+topo_parse_pfxs(struct tctx *c, const cJSON *arr, const char *path,
+    struct pfx4 **out, size_t *n)
+{
+	char p[TOPO_PATH_MAX], a[PFX_STRLEN], b[PFX_STRLEN];
+	const cJSON *el;
+	size_t i = 0, j;
+
+	*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(**out));
+	*n = 0;
+	cJSON_ArrayForEach(el, arr) {
+		topo_path_idx(p, path, i);
+		if (topo_vpfx(c, el, p, &(*out)[i]) == -1 ||
+		    topo_check_reserved(c, p, &(*out)[i]) == -1)
+			return -1;
+		for (j = 0; j < i; j++)
+			if (pfx_overlap(&(*out)[j], &(*out)[i]))
+				return topo_fail(c, p, "%s overlaps %s at "
+				    "index %zu of the same list",
+				    pfx_fmt(&(*out)[i], a),
+				    pfx_fmt(&(*out)[j], b), j);
+		*n = ++i;
+	}
+	return 0;
+}
+
+static int
+parse_timers(struct tctx *c, const cJSON *root)
+{
+	struct topo_timers *tm = &c->t->timers;
+	const cJSON *o;
+	int r, hold_set;
+
+	tm->hold = TOPO_HOLD_DEFAULT;
+	tm->keepalive = TOPO_KEEPALIVE_DEFAULT;
+	tm->connect_retry = TOPO_RETRY_DEFAULT;
+	if ((r = topo_jobj(c, root, "", "timers", false, &o)) <= 0)
+		return r;
+	if (topo_jfields(c, o, "timers", timer_fields) == -1 ||
+	    (hold_set = topo_juint(c, o, "timers", "hold", 0, TOPO_U16_MAX,
+	    &tm->hold)) == -1)
+		return -1;
+	if (tm->hold > 0 && tm->hold < TOPO_HOLD_MIN)
+		return topo_fail(c, "timers.hold", "hold time %u is not "
+		    "allowed: it must be 0 or at least %d seconds (RFC 4271)",
+		    tm->hold, TOPO_HOLD_MIN);
+	/* Without a keepalive, follow the hold time as RFC 4271 suggests. */
+	if (hold_set)
+		tm->keepalive = tm->hold / 3;
+	if (topo_juint(c, o, "timers", "keepalive", 0, TOPO_U16_MAX,
+	    &tm->keepalive) == -1)
+		return -1;
+	if (tm->hold == 0 && tm->keepalive != 0)
+		return topo_fail(c, "timers.keepalive", "must be 0 when the "
+		    "hold time is 0 (no keepalives are sent)");
+	if (tm->hold > 0 && (tm->keepalive == 0 || tm->keepalive >= tm->hold))
+		return topo_fail(c, "timers.keepalive", "keepalive %u must be "
+		    "at least 1 and shorter than the hold time %u",
+		    tm->keepalive, tm->hold);
+	return topo_juint(c, o, "timers", "connect_retry", 1, TOPO_U16_MAX,
+	    &tm->connect_retry) == -1 ? -1 : 0;
+}
+
+static bool
+subnet_name_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > SUBNET_NAME_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		bool alnum = (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9');
+
+		if (!alnum && s[i] != '_' && s[i] != '.' && s[i] != '-')
+			return false;
+		if (i == 0 && !alnum)
+			return false;
+		if (i == n - 1 && !alnum && s[i] != '_')
+			return false;
+	}
+	return true;
+}
+
+static int
+check_subnet(struct tctx *c, const char *p, struct topo_vnet *v,
+    const struct topo_subnet *sn)
+{
+	char a[PFX_STRLEN], b[PFX_STRLEN];
+	size_t i;
+
+	if (sn->pfx.len > TOPO_SUBNET_MIN_LEN)
+		return topo_fail(c, p, "%s is too small: Azure's smallest "
+		    "subnet is a /%d", pfx_fmt(&sn->pfx, a),
+		    TOPO_SUBNET_MIN_LEN);
+	for (i = 0; i < v->nspace; i++)
+		if (pfx_contains(&v->space[i], &sn->pfx))
+			break;
+	if (i == v->nspace)
+		return topo_fail(c, p, "%s is outside the address space of "
+		    "VNet \"%s\": a subnet must lie inside one of its "
+		    "address_space prefixes", pfx_fmt(&sn->pfx, a), v->name);
+	for (i = 0; i < v->nsubnets; i++)
+		if (pfx_overlap(&v->subnets[i]->pfx, &sn->pfx))
+			return topo_fail(c, p, "%s overlaps subnet \"%s\" (%s): "
+			    "subnets of a VNet must not overlap",
+			    pfx_fmt(&sn->pfx, a), v->subnets[i]->name,
+			    pfx_fmt(&v->subnets[i]->pfx, b));
+	return 0;
+}
+
+static int
+parse_subnets(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_vnet *v)
+{
+	char sp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
+	struct topo_subnet *sn;
+	struct pfx4 pfx;
+	const cJSON *el;
+	int r;
+
+	if ((r = topo_jobj(c, o, path, "subnets", false, &o)) <= 0)
+		return r;
+	topo_path_key(sp, path, "subnets");
+	if (topo_jfields(c, o, sp, NULL) == -1)
+		return -1;
+	cJSON_ArrayForEach(el, o) {
+		topo_path_key(p, sp, el->string);
+		if (!subnet_name_ok(el->string))
+			return topo_fail(c, p, "\"%.64s\" is not a valid subnet "
+			    "name: use 1 to %d letters, digits, '_', '.' or "
+			    "'-', starting with a letter or digit and ending "
+			    "with one or '_'", el->string, SUBNET_NAME_MAX);
+		if (topo_vpfx(c, el, p, &pfx) == -1)
+			return -1;
+		sn = xcalloc(1, sizeof(*sn));
+		sn->name = xstrdup(el->string);
+		sn->pfx = pfx;
+		sn->vnet = v;
+		if (check_subnet(c, p, v, sn) == -1) {
+			free(sn->name);
+			free(sn);
+			return -1;
+		}
+		topo_push(&v->subnets, &v->nsubnets, sn);
+	}
+	return 0;
+}
+
+static int
+parse_pref(struct tctx *c, const cJSON *o, const char *path,
+    enum topo_hub_pref *out)
+{
+	static const enum topo_hub_pref prefs[] = { TOPO_PREF_EXPRESSROUTE,
+	    TOPO_PREF_VPNGATEWAY, TOPO_PREF_ASPATH };
+	char p[TOPO_PATH_MAX];
+	const char *s;
+	size_t i;
+	int r;
+
+	if ((r = topo_jstr(c, o, path, "hub_routing_preference", false,
+	    &s)) <= 0)
+		return r;
+	for (i = 0; i < NELEM(prefs); i++)
+		if (strcmp(s, topo_pref_str(prefs[i])) == 0) {
+			*out = prefs[i];
+			return 1;
+		}
+	return topo_fail(c, topo_path_key(p, path, "hub_routing_preference"),
+	    "\"%.64s\" is not a hub routing preference: use ExpressRoute, "
+	    "VpnGateway or ASPath (RS-31)", s);
+}
+
+/* RS-03: the subnet, named exactly so, of /27 or shorter. */
+static int
+rs_subnet(struct tctx *c, const char *path, struct topo_vnet *v,
+    struct topo_subnet **out)
+{
+	char p[TOPO_PATH_MAX], sp[TOPO_PATH_MAX];
+
+	topo_path_key(sp, path, "subnets");
+	if ((*out = topo_subnet_find(v, "RouteServerSubnet")) == NULL)
+		return topo_fail(c, sp, "RouteServerSubnet is missing: a hub "
+		    "with a route_server needs a subnet named exactly "
+		    "RouteServerSubnet (RS-03)");
+	if ((*out)->pfx.len > TOPO_RS_SUBNET_LEN)
+		return topo_fail(c, topo_path_key(p, sp, "RouteServerSubnet"),
+		    "/%u is too small: Route Server needs /%d or shorter "
+		    "(RS-03)", (*out)->pfx.len, TOPO_RS_SUBNET_LEN);
+	return 0;
+}
+
+/* The two instances, "<hub>-rs0" and "<hub>-rs1" (RS-02). */
+static int
+rs_nodes(struct tctx *c, const char *path, struct topo_vnet *v,
+    struct topo_subnet *sn)
+{
+	char rp[TOPO_PATH_MAX], np[TOPO_PATH_MAX];
+	struct topo_node *n;
+	unsigned i;
+
+	topo_path_key(rp, path, "route_server");
+	for (i = 0; i < 2; i++) {
+		n = topo_new_node(c, xasprintf("%s-rs%u", v->name, i), TOPO_RS,
+		    rp, sn);
+		if (!topo_name_ok(n->name))
+			return topo_fail(c, topo_path_key(np, path, "name"),
+			    "hub name \"%s\" is too long: its Route Server "
+			    "nodes are named \"%s\", and node names have at "
+			    "most %d characters", v->name, n->name,
+			    TOPO_NAME_MAX);
+		n->rs = v->rs;
+		n->rs_instance = i;
+		v->rs->inst[i] = n;
+	}
+	return 0;
+}
+
+static int
+parse_rs(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_vnet *v)
+{
+	char p[TOPO_PATH_MAX];
+	struct topo_subnet *sn;
+	struct topo_rs *rs;
+	int r;
+
+	if ((r = topo_jobj(c, o, path, "route_server", false, &o)) <= 0)
+		return r;
+	topo_path_key(p, path, "route_server");
+	if (topo_jfields(c, o, p, rs_fields) == -1 ||
+	    rs_subnet(c, path, v, &sn) == -1)
+		return -1;
+	rs = v->rs = xcalloc(1, sizeof(*rs));
+	rs->vnet = v;
+	rs->pref = TOPO_PREF_EXPRESSROUTE;
+	rs->route_limit = TOPO_RS_ROUTE_LIMIT;
+	rs->max_peers = TOPO_RS_MAX_PEERS;
+	topo_push(&c->t->rss, &c->t->nrss, rs);
+	if (topo_jbool(c, o, p, "branch_to_branch", &rs->branch_to_branch)
+	    == -1 || parse_pref(c, o, p, &rs->pref) == -1 ||
+	    topo_juint(c, o, p, "route_limit", 1, TOPO_ROUTE_LIMIT_MAX,
+	    &rs->route_limit) == -1 ||
+	    topo_juint(c, o, p, "max_peers", 1, TOPO_MAX_PEERS_MAX,
+	    &rs->max_peers) == -1)
+		return -1;
+	return rs_nodes(c, path, v, sn);
+}
+
+/* Elements of a list of objects; fn parses one. */
+static int
+each_obj(struct tctx *c, const cJSON *arr, const char *path, void *arg,
+    int (*fn)(struct tctx *, const cJSON *, const char *, void *))
+{
+	char p[TOPO_PATH_MAX];
+	const cJSON *el;
+	size_t i = 0;
+
+	cJSON_ArrayForEach(el, arr) {
+		topo_path_idx(p, path, i++);
+		if (!cJSON_IsObject(el))
+			return topo_fail(c, p, "must be an object");
+		if (fn(c, el, p, arg) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+topo_parse_list(struct tctx *c, const cJSON *o, const char *path, const char *key,
+    void *arg, int (*fn)(struct tctx *, const cJSON *, const char *, void *))
+{
+	char p[TOPO_PATH_MAX];
+	const cJSON *arr;
+	int r;
+
+	if ((r = topo_jarr(c, o, path, key, false, &arr)) <= 0)
+		return r;
+	return each_obj(c, arr, topo_path_key(p, path, key), arg, fn);
+}
+
+static int
+parse_hub_side(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_vnet *v)
+{
+	if (parse_rs(c, o, path, v) == -1 ||
+	    topo_jbool(c, o, path, "allow_gateway_transit",
+	    &v->allow_gateway_transit) == -1 ||
+	    topo_parse_list(c, o, path, "nvas", v, topo_parse_nva) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+parse_spoke_side(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_vnet *v)
+{
+	struct topo_vnet *hub = v->region->hub;
+	char p[TOPO_PATH_MAX];
+	bool peered = hub != NULL;
+
+	if (topo_jbool(c, o, path, "peered", &peered) == -1 ||
+	    topo_jbool(c, o, path, "use_remote_gateways",
+	    &v->use_remote_gateways) == -1 ||
+	    topo_jbool(c, o, path, "allow_forwarded_traffic",
+	    &v->allow_forwarded_traffic) == -1)
+		return -1;
+	if (peered && hub == NULL)
+		return topo_fail(c, topo_path_key(p, path, "peered"),
+		    "region \"%s\" has no hub to peer with", v->region->name);
+	if (peered) {
+		v->peer_hub = hub;
+		topo_push(&hub->spokes, &hub->nspokes, v);
+	}
+	return 0;
+}
+
+static int
+parse_vnet(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_region *rg, bool hub)
+{
+	char p[TOPO_PATH_MAX];
+	struct topo_vnet *v;
+	const cJSON *arr;
+
+	v = xcalloc(1, sizeof(*v));
+	topo_push(&c->t->vnets, &c->t->nvnets, v);
+	v->hub = hub;
+	v->region = rg;
+	v->jpath = xstrdup(path);
+	v->allow_gateway_transit = true;
+	v->allow_forwarded_traffic = true;
+	if (hub)
+		rg->hub = v;
+	if (topo_jfields(c, o, path, hub ? hub_fields : spoke_fields) == -1 ||
+	    topo_jname(c, o, path, &v->name) == -1 ||
+	    topo_jarr(c, o, path, "address_space", true, &arr) == -1 ||
+	    topo_parse_pfxs(c, arr, topo_path_key(p, path, "address_space"),
+	    &v->space, &v->nspace) == -1 ||
+	    parse_subnets(c, o, path, v) == -1)
+		return -1;
+	if (hub ? parse_hub_side(c, o, path, v) == -1 :
+	    parse_spoke_side(c, o, path, v) == -1)
+		return -1;
+	return topo_parse_list(c, o, path, "vms", v, topo_parse_vm);
+}
+
+static int
+parse_spoke(struct tctx *c, const cJSON *o, const char *path, void *arg)
+{
+	return parse_vnet(c, o, path, arg, false);
+}
+
+static int
+parse_region(struct tctx *c, const cJSON *o, const char *path, void *arg)
+{
+	char p[TOPO_PATH_MAX];
+	struct topo_region *rg;
+	const cJSON *hub;
+
+	(void)arg;
+	rg = xcalloc(1, sizeof(*rg));
+	topo_push(&c->t->regions, &c->t->nregions, rg);
+	if (topo_jfields(c, o, path, region_fields) == -1 ||
+	    topo_jname(c, o, path, &rg->name) == -1 ||
+	    topo_jobj(c, o, path, "hub", false, &hub) == -1)
+		return -1;
+	if (hub != NULL &&
+	    parse_vnet(c, hub, topo_path_key(p, path, "hub"), rg, true) == -1)
+		return -1;
+	return topo_parse_list(c, o, path, "spokes", rg, parse_spoke);
+}
+
+int
+topo_parse(struct tctx *c, const cJSON *root)
+{
+	const cJSON *regions;
+	const char *desc;
+	int r;
+
+	if (!cJSON_IsObject(root))
+		return topo_fail(c, "", "the document must be a JSON object");
+	if (topo_jfields(c, root, "", top_fields) == -1 ||
+	    topo_jname(c, root, "", &c->t->name) == -1 ||
+	    (r = topo_jstr(c, root, "", "description", false, &desc)) == -1)
+		return -1;
+	if (r == 1)
+		c->t->description = xstrdup(desc);
+	if (parse_timers(c, root) == -1 ||
+	    topo_jarr(c, root, "", "regions", true, &regions) == -1 ||
+	    each_obj(c, regions, "regions", NULL, parse_region) == -1)
+		return -1;
+	return topo_parse_list(c, root, "", "sites", NULL, topo_parse_site);
+}

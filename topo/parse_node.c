@@ -1,0 +1,430 @@
+/*
+ * parse_node: the things that become namespaces: NVAs and VMs (each with one
+ * NIC in a subnet of its VNet) and on-premises sites (an edge router, hosts,
+ * and one link per NVA the site sits behind). Checks what one node can tell:
+ * its subnet, its ASN (RS-01, RS-05, RS-06), prepend, communities, which RS
+ * instances it peers with (RS-04), and a site host's address.
+ *
+ * Must not: assign NIC addresses (addr.c) or compare nodes with each other
+ * beyond one site's own hosts (validate.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../lib/util.h"
+#include "topo_int.h"
+
+#define TOPO_ASN2_MAX	65534u	/* RS-06: 2-byte ASNs only, 65535 reserved */
+
+static const char *const nva_fields[] = {
+	"name", "subnet", "asn", "advertise", "prepend", "ip", "next_hop",
+	"communities", "peers", NULL
+};
+static const char *const vm_fields[] = { "name", "subnet", "ip", NULL };
+static const char *const site_fields[] = {
+	"name", "prefixes", "hosts", "nvas", NULL
+};
+static const char *const host_fields[] = { "name", "ip", NULL };
+
+/* RS-06 with D-01 (65516 too); 65515 itself is RS-01/RS-05, said apart. */
+static const struct {
+	unsigned	 lo, hi;
+	const char	*by;
+} reserved_asn[] = {
+	{ 8074, 8075, "Azure" },
+	{ 12076, 12076, "Azure (the ExpressRoute MSEEs)" },
+	{ 65516, 65520, "Azure (65515-65520, D-01)" },
+	{ 23456, 23456, "IANA (AS_TRANS)" },
+	{ 64496, 64511, "IANA (documentation)" },
+	{ 65535, 65535, "IANA" },
+};
+
+static void
+attach_nic(struct topo_node *n, struct topo_subnet *sn)
+{
+	n->nic = xcalloc(1, sizeof(*n->nic));
+	n->nic->name = xstrdup(n->name);
+	n->nic->node = n;
+	n->nic->subnet = sn;
+}
+
+struct topo_node *
+topo_new_node(struct tctx *c, char *name, enum topo_node_kind kind,
+    const char *jpath, struct topo_subnet *sn)
+{
+	struct topo_node *n;
+
+	n = xcalloc(1, sizeof(*n));
+	n->name = name;
+	n->kind = kind;
+	n->jpath = xstrdup(jpath);
+	topo_push(&c->t->nodes, &c->t->nnodes, n);
+	if (sn != NULL)
+		attach_nic(n, sn);
+	return n;
+}
+
+/* "subnet" and "ip" of an NVA or a VM. */
+static int
+parse_nic(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_vnet *v, struct topo_node *n)
+{
+	char p[TOPO_PATH_MAX];
+	struct topo_subnet *sn;
+	const char *name;
+	int r;
+
+	if (topo_jstr(c, o, path, "subnet", true, &name) == -1)
+		return -1;
+	topo_path_key(p, path, "subnet");
+	if ((sn = topo_subnet_find(v, name)) == NULL)
+		return topo_fail(c, p, "VNet \"%s\" has no subnet \"%.64s\"",
+		    v->name, name);
+	if (strcmp(sn->name, "RouteServerSubnet") == 0)
+		return topo_fail(c, p, "RouteServerSubnet belongs to the Route "
+		    "Server alone: put VMs and NVAs in another subnet (RS-03)");
+	attach_nic(n, sn);
+	if ((r = topo_jaddr(c, o, path, "ip", &n->nic->ip)) == -1)
+		return -1;
+	n->nic->ip_given = r == 1;
+	return 0;
+}
+
+static int
+parse_asn(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_nva *nva)
+{
+	char p[TOPO_PATH_MAX];
+	const cJSON *v;
+	unsigned asn;
+	size_t i;
+
+	topo_path_key(p, path, "asn");
+	if ((v = topo_jget(o, "asn")) == NULL)
+		return topo_fail(c, p, "required field \"asn\" is missing");
+	if (!cJSON_IsNumber(v))
+		return topo_fail(c, p, "must be a number: a 2-byte ASN from 1 "
+		    "to %u (RS-06)", TOPO_ASN2_MAX);
+	if (topo_vuint(c, v, p, 0, UINT32_MAX, &asn) == -1)
+		return -1;
+	if (asn == TOPO_RS_ASN)
+		return topo_fail(c, p, "asn %u is the Route Server's own ASN, "
+		    "and Route Server peers only over eBGP (RS-05, RS-01)", asn);
+	for (i = 0; i < NELEM(reserved_asn); i++)
+		if (asn >= reserved_asn[i].lo && asn <= reserved_asn[i].hi)
+			return topo_fail(c, p, "asn %u is reserved by %s and "
+			    "cannot peer with Route Server (RS-06)", asn,
+			    reserved_asn[i].by);
+	if (asn < 1 || asn > TOPO_ASN2_MAX)
+		return topo_fail(c, p, "asn %u is not allowed: Route Server "
+		    "peers must use a 2-byte ASN from 1 to %u (RS-06)", asn,
+		    TOPO_ASN2_MAX);
+	nva->asn = asn;
+	return 0;
+}
+
+static int
+parse_advertise(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_nva *nva)
+{
+	char ap[TOPO_PATH_MAX], p[TOPO_PATH_MAX], b[PFX_STRLEN];
+	const cJSON *arr, *el;
+	size_t j;
+	int r;
+
+	if ((r = topo_jarr(c, o, path, "advertise", false, &arr)) <= 0)
+		return r;
+	topo_path_key(ap, path, "advertise");
+	nva->advertise = xcalloc((size_t)cJSON_GetArraySize(arr),
+	    sizeof(*nva->advertise));
+	cJSON_ArrayForEach(el, arr) {
+		struct pfx4 *pf = &nva->advertise[nva->nadvertise];
+
+		topo_path_idx(p, ap, nva->nadvertise);
+		if (topo_vpfx(c, el, p, pf) == -1)
+			return -1;
+		for (j = 0; j < nva->nadvertise; j++)
+			if (pfx_equal(&nva->advertise[j], pf))
+				return topo_fail(c, p, "%s is listed twice",
+				    pfx_fmt(pf, b));
+		nva->nadvertise++;
+	}
+	return 0;
+}
+
+/* "a:b", both decimal 0..65535 (RFC 1997), as one 32-bit value. */
+static bool
+community_parse(const char *s, uint32_t *out)
+{
+	unsigned long part[2];
+	char *end;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		part[i] = strtoul(s, &end, 10);
+		if (part[i] > TOPO_U16_MAX || *end != (i == 0 ? ':' : '\0'))
+			return false;
+		s = end + 1;
+	}
+	*out = (uint32_t)(part[0] << 16 | part[1]);
+	return true;
+}
+
+static int
+parse_communities(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_nva *nva)
+{
+	char cp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
+	const cJSON *arr, *el;
+	const char *s;
+	int r;
+
+	if ((r = topo_jarr(c, o, path, "communities", false, &arr)) <= 0)
+		return r;
+	topo_path_key(cp, path, "communities");
+	nva->communities = xcalloc((size_t)cJSON_GetArraySize(arr),
+	    sizeof(*nva->communities));
+	cJSON_ArrayForEach(el, arr) {
+		topo_path_idx(p, cp, nva->ncommunities);
+		if (topo_vstr(c, el, p, &s) == -1)
+			return -1;
+		if (!community_parse(s, &nva->communities[nva->ncommunities]))
+			return topo_fail(c, p, "\"%.64s\" is not a community: "
+			    "write it as a:b with a and b from 0 to 65535", s);
+		nva->ncommunities++;
+	}
+	return 0;
+}
+
+/* RS-04: both instances unless told otherwise. */
+static int
+parse_peers(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_vnet *v, struct topo_nva *nva)
+{
+	char pp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
+	const cJSON *arr, *el;
+	unsigned inst;
+	size_t i = 0;
+	int r;
+
+	if ((r = topo_jarr(c, o, path, "peers", false, &arr)) == -1)
+		return -1;
+	if (r == 0) {
+		nva->peer_rs[0] = nva->peer_rs[1] = v->rs != NULL;
+		return 0;
+	}
+	topo_path_key(pp, path, "peers");
+	if (v->rs == NULL)
+		return topo_fail(c, pp, "hub \"%s\" has no route_server to "
+		    "peer with", v->name);
+	if (arr->child == NULL)
+		return topo_fail(c, pp, "must name instance 0, 1 or both: an "
+		    "NVA peers with at least one Route Server instance (RS-04)");
+	cJSON_ArrayForEach(el, arr) {
+		topo_path_idx(p, pp, i++);
+		if (topo_vuint(c, el, p, 0, 1, &inst) == -1)
+			return -1;
+		if (nva->peer_rs[inst])
+			return topo_fail(c, p, "instance %u is listed twice",
+			    inst);
+		nva->peer_rs[inst] = true;
+	}
+	return 0;
+}
+
+int
+topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
+{
+	char p[TOPO_PATH_MAX], *name;
+	struct topo_vnet *v = arg;
+	struct topo_node *n;
+	struct topo_nva *nva;
+	unsigned prepend = 0;
+
+	if (topo_jfields(c, o, path, nva_fields) == -1 ||
+	    topo_jname(c, o, path, &name) == -1)
+		return -1;
+	n = topo_new_node(c, name, TOPO_NVA, path, NULL);
+	nva = n->nva = xcalloc(1, sizeof(*nva));
+	nva->node = n;
+	topo_push(&c->t->nvas, &c->t->nnvas, nva);
+	if (parse_nic(c, o, path, v, n) == -1)
+		return -1;
+	n->nic->ip_forwarding = true;
+	if (parse_asn(c, o, path, nva) == -1 ||
+	    parse_advertise(c, o, path, nva) == -1 ||
+	    topo_juint(c, o, path, "prepend", 0, TOPO_U16_MAX, &prepend) == -1)
+		return -1;
+	if (prepend > TOPO_PREPEND_MAX)
+		return topo_fail(c, topo_path_key(p, path, "prepend"),
+		    "prepend %u is more than %d: Azure documents no limit "
+		    "(U-02), this bound is arsemu's, to keep AS paths sane",
+		    prepend, TOPO_PREPEND_MAX);
+	nva->prepend = prepend;
+	if (topo_jaddr(c, o, path, "next_hop", &nva->next_hop) == -1 ||
+	    parse_communities(c, o, path, nva) == -1)
+		return -1;
+	return parse_peers(c, o, path, v, nva);
+}
+
+int
+topo_parse_vm(struct tctx *c, const cJSON *o, const char *path, void *arg)
+{
+	struct topo_node *n;
+	char *name;
+
+	if (topo_jfields(c, o, path, vm_fields) == -1 ||
+	    topo_jname(c, o, path, &name) == -1)
+		return -1;
+	n = topo_new_node(c, name, TOPO_VM, path, NULL);
+	return parse_nic(c, o, path, arg, n);
+}
+
+static int
+host_addr(struct tctx *c, const char *p, struct topo_site *s,
+    struct topo_node *n)
+{
+	char a[ADDR_STRLEN], b[PFX_STRLEN];
+	const struct pfx4 *pf = NULL;
+	size_t i;
+
+	addr_fmt(n->host_ip, a);
+	for (i = 0; i < s->nprefixes && pf == NULL; i++)
+		if (pfx_contains_addr(&s->prefixes[i], n->host_ip))
+			pf = &s->prefixes[i];
+	if (pf == NULL)
+		return topo_fail(c, p, "%s is not inside any prefix of site "
+		    "\"%s\"", a, s->name);
+	if (pf->len <= 30 && (n->host_ip == pf->addr ||
+	    n->host_ip == (pf->addr | ~pfx_mask(pf->len))))
+		return topo_fail(c, p, "%s is the %s address of %s, not a "
+		    "host address", a,
+		    n->host_ip == pf->addr ? "network" : "broadcast",
+		    pfx_fmt(pf, b));
+	n->host_pfx = *pf;
+	for (i = 0; i < s->nhosts; i++)
+		if (s->hosts[i]->host_ip == n->host_ip)
+			return topo_fail(c, p, "%s is already the address of "
+			    "host \"%s\"", a, s->hosts[i]->name);
+	return 0;
+}
+
+static int
+parse_host(struct tctx *c, const cJSON *o, const char *path, void *arg)
+{
+	char p[TOPO_PATH_MAX], *name;
+	struct topo_site *s = arg;
+	struct topo_node *n;
+	int r;
+
+	if (topo_jfields(c, o, path, host_fields) == -1 ||
+	    topo_jname(c, o, path, &name) == -1)
+		return -1;
+	n = topo_new_node(c, name, TOPO_SITE_HOST, path, NULL);
+	n->site = s;
+	topo_path_key(p, path, "ip");
+	if ((r = topo_jaddr(c, o, path, "ip", &n->host_ip)) <= 0)
+		return r == 0 ? topo_fail(c, p, "required field \"ip\" is "
+		    "missing") : -1;
+	if (host_addr(c, p, s, n) == -1)
+		return -1;
+	topo_push(&s->hosts, &s->nhosts, n);
+	return 0;
+}
+
+static struct topo_nva *
+nva_find(const struct topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnvas; i++)
+		if (strcmp(t->nvas[i]->node->name, name) == 0)
+			return t->nvas[i];
+	return NULL;
+}
+
+static int
+site_link(struct tctx *c, const char *p, struct topo_site *s,
+    const char *name)
+{
+	struct topo_sitelink *l;
+	struct topo_nva *nva;
+	size_t i;
+
+	if ((nva = nva_find(c->t, name)) == NULL)
+		return topo_fail(c, p, "no NVA is named \"%.64s\"", name);
+	for (i = 0; i < s->nlinks; i++)
+		if (s->links[i]->nva == nva)
+			return topo_fail(c, p, "NVA \"%s\" is listed twice", name);
+	if (c->t->nsitelinks >= TOPO_LINKS_MAX)
+		return topo_fail(c, p, "more than %d site links: 169.254.0.0/16 "
+		    "has no room for more", TOPO_LINKS_MAX);
+	l = xcalloc(1, sizeof(*l));
+	l->site = s;
+	l->nva = nva;
+	l->idx = (unsigned)c->t->nsitelinks;
+	topo_push(&c->t->sitelinks, &c->t->nsitelinks, l);
+	topo_push(&s->links, &s->nlinks, l);
+	return 0;
+}
+
+static int
+site_nvas(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_site *s)
+{
+	char np[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
+	const cJSON *arr, *el;
+	const char *name;
+	size_t i = 0;
+
+	topo_path_key(np, path, "nvas");
+	if (topo_jarr(c, o, path, "nvas", false, &arr) == -1)
+		return -1;
+	if (arr == NULL || arr->child == NULL)
+		return topo_fail(c, np, "site \"%s\" sits behind no NVA: list "
+		    "at least one in \"nvas\", or it cannot reach Azure",
+		    s->name);
+	cJSON_ArrayForEach(el, arr) {
+		topo_path_idx(p, np, i++);
+		if (topo_vstr(c, el, p, &name) == -1 ||
+		    site_link(c, p, s, name) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+topo_parse_site(struct tctx *c, const cJSON *o, const char *path, void *arg)
+{
+	char p[TOPO_PATH_MAX];
+	struct topo_site *s;
+	struct topo_node *n;
+	const cJSON *arr;
+
+	(void)arg;
+	s = xcalloc(1, sizeof(*s));
+	topo_push(&c->t->sites, &c->t->nsites, s);
+	if (topo_jfields(c, o, path, site_fields) == -1 ||
+	    topo_jname(c, o, path, &s->name) == -1 ||
+	    topo_jarr(c, o, path, "prefixes", true, &arr) == -1 ||
+	    topo_parse_pfxs(c, arr, topo_path_key(p, path, "prefixes"),
+	    &s->prefixes, &s->nprefixes) == -1)
+		return -1;
+	n = topo_new_node(c, xasprintf("%s-edge", s->name), TOPO_SITE_ROUTER,
+	    path, NULL);
+	n->site = s;
+	s->router = n;
+	if (!topo_name_ok(n->name))
+		return topo_fail(c, topo_path_key(p, path, "name"), "site name "
+		    "\"%s\" is too long: its edge router node is named \"%s\", "
+		    "and node names have at most %d characters", s->name,
+		    n->name, TOPO_NAME_MAX);
+	if (topo_parse_list(c, o, path, "hosts", s, parse_host) == -1)
+		return -1;
+	return site_nvas(c, o, path, s);
+}

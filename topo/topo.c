@@ -1,0 +1,412 @@
+/*
+ * topo: the module's entry points. Loads a topology (read the file, let cJSON
+ * parse it, then run the passes of topo_int.h), frees it, and answers the
+ * small lookups the rest of arsemu needs.
+ *
+ * Must not: log, print, or keep state between calls; the only I/O is
+ * reading the topology file.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../lib/util.h"
+#include "topo_int.h"
+
+#define TOPO_FILE_MAX	(16u << 20)	/* a topology is a few kB; refuse junk */
+#define TOPO_SNIPPET	24		/* bytes of context in a syntax error */
+
+int
+topo_fail(struct tctx *c, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(c->err->path, sizeof(c->err->path), "%s", path);
+	va_start(ap, fmt);
+	vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
+	va_end(ap);
+	topo_pos_path(c->text, c->len, path, &c->err->line, &c->err->col);
+	return -1;
+}
+
+char *
+topo_path_key(char *buf, const char *base, const char *key)
+{
+	/* A path longer than topo_err.path is cut; it still names the spot. */
+	if (snprintf(buf, TOPO_PATH_MAX, "%s%s%s", base, *base ? "." : "",
+	    key) >= TOPO_PATH_MAX)
+		buf[TOPO_PATH_MAX - 1] = '\0';
+	return buf;
+}
+
+char *
+topo_path_idx(char *buf, const char *base, size_t i)
+{
+	if (snprintf(buf, TOPO_PATH_MAX, "%s[%zu]", base, i) >= TOPO_PATH_MAX)
+		buf[TOPO_PATH_MAX - 1] = '\0';
+	return buf;
+}
+
+void
+topo_push(void *arrp, size_t *n, void *item)
+{
+	void ***arr = arrp;
+
+	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+	(*arr)[(*n)++] = item;
+}
+
+char *
+topo_node_name_path(char *buf, const struct topo_node *n)
+{
+	static const char rs_suffix[] = ".route_server";
+	size_t len = strlen(n->jpath);
+
+	if (n->kind == TOPO_RS && len >= sizeof(rs_suffix) - 1) {
+		/* "<hub>-rs0" is made from the hub's name. */
+		snprintf(buf, TOPO_PATH_MAX, "%.*s.name",
+		    (int)(len - (sizeof(rs_suffix) - 1)), n->jpath);
+		return buf;
+	}
+	return topo_path_key(buf, n->jpath, "name");
+}
+
+/* cJSON says only where it gave up; show the user that spot. */
+static int
+syntax_error(struct tctx *c, size_t off)
+{
+	char snip[TOPO_SNIPPET + 1];
+	size_t i, n;
+
+	for (n = 0, i = off; i < c->len && n < TOPO_SNIPPET; i++) {
+		unsigned char ch = (unsigned char)c->text[i];
+
+		if (ch == '\n' && n > 0)
+			break;
+		snip[n++] = ch >= 0x20 && ch < 0x7f ? (char)ch : ' ';
+	}
+	snip[n] = '\0';
+	snprintf(c->err->path, sizeof(c->err->path), "%s", "");
+	if (off >= c->len)
+		snprintf(c->err->msg, sizeof(c->err->msg),
+		    "malformed JSON: the document ends too early or is empty");
+	else
+		snprintf(c->err->msg, sizeof(c->err->msg),
+		    "malformed JSON near \"%s\"", snip);
+	topo_pos_offset(c->text, c->len, off, &c->err->line, &c->err->col);
+	return -1;
+}
+
+static cJSON *
+parse_json(struct tctx *c)
+{
+	const char *end = NULL;
+	cJSON *root;
+	size_t off;
+
+	root = cJSON_ParseWithLengthOpts(c->text, c->len, &end, 0);
+	off = end != NULL && end >= c->text ? (size_t)(end - c->text) : 0;
+	if (root == NULL) {
+		syntax_error(c, off > c->len ? c->len : off);
+		return NULL;
+	}
+	while (off < c->len && strchr(" \t\r\n", c->text[off]) != NULL)
+		off++;
+	if (off < c->len) {
+		cJSON_Delete(root);
+		syntax_error(c, off);
+		snprintf(c->err->msg, sizeof(c->err->msg),
+		    "malformed JSON: text after the end of the document");
+		return NULL;
+	}
+	return root;
+}
+
+int
+topo_load_string(const char *json, size_t len, struct topo **out,
+    struct topo_err *err)
+{
+	struct tctx c = { .text = json, .len = len, .err = err };
+	cJSON *root;
+
+	*out = NULL;
+	memset(err, 0, sizeof(*err));
+	if ((root = parse_json(&c)) == NULL)
+		return -1;
+	c.t = xcalloc(1, sizeof(*c.t));
+	/* Validate before layout: t->nodes is still in file order then. */
+	if (topo_parse(&c, root) == -1 || topo_validate(&c) == -1 ||
+	    topo_layout(&c) == -1 || topo_address(&c) == -1)
+		goto fail;
+	cJSON_Delete(root);
+	*out = c.t;
+	return 0;
+fail:
+	cJSON_Delete(root);
+	topo_free(c.t);
+	return -1;
+}
+
+int
+topo_load_file(const char *file, struct topo **out, struct topo_err *err)
+{
+	char *text = NULL;
+	size_t len = 0, n;
+	FILE *f;
+	int rc;
+
+	*out = NULL;
+	memset(err, 0, sizeof(*err));
+	if ((f = fopen(file, "r")) == NULL)
+		goto bad_io;
+	text = xmalloc(TOPO_FILE_MAX + 1);
+	while ((n = fread(text + len, 1, TOPO_FILE_MAX + 1 - len, f)) > 0)
+		len += n;
+	if (ferror(f))
+		goto bad_io;
+	fclose(f);
+	if (len > TOPO_FILE_MAX) {
+		free(text);
+		snprintf(err->msg, sizeof(err->msg),
+		    "%s is larger than %u bytes: not a topology file", file,
+		    TOPO_FILE_MAX);
+		return -1;
+	}
+	rc = topo_load_string(text, len, out, err);
+	free(text);
+	return rc;
+bad_io:
+	snprintf(err->msg, sizeof(err->msg), "cannot read %s: %s", file,
+	    strerror(errno));
+	if (f != NULL)
+		fclose(f);
+	free(text);
+	return -1;
+}
+
+static void
+free_vnet(struct topo_vnet *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nsubnets; i++) {
+		free(v->subnets[i]->name);
+		free(v->subnets[i]);
+	}
+	free(v->subnets);
+	free(v->space);
+	free(v->spokes);
+	free(v->rs);
+	free(v->name);
+	free(v->jpath);
+	free(v);
+}
+
+static void
+free_node(struct topo_node *n)
+{
+	if (n->nic != NULL) {
+		free(n->nic->name);
+		free(n->nic);
+	}
+	if (n->nva != NULL) {
+		free(n->nva->advertise);
+		free(n->nva->communities);
+		free(n->nva);
+	}
+	free(n->name);
+	free(n->jpath);
+	free(n);
+}
+
+static void
+free_site(struct topo_site *s)
+{
+	free(s->name);
+	free(s->prefixes);
+	free(s->hosts);
+	free(s->links);
+	free(s);
+}
+
+/*
+ * Ownership: regions, vnets, nodes, sites and sitelinks are owned by their
+ * arrays in struct topo; a vnet owns its subnets and RS; a node owns its NIC
+ * and NVA. nics, nvas and rss are indexes only.
+ */
+void
+topo_free(struct topo *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nregions; i++) {
+		free(t->regions[i]->name);
+		free(t->regions[i]);
+	}
+	for (i = 0; i < t->nvnets; i++)
+		free_vnet(t->vnets[i]);
+	for (i = 0; i < t->nnodes; i++)
+		free_node(t->nodes[i]);
+	for (i = 0; i < t->nsites; i++)
+		free_site(t->sites[i]);
+	for (i = 0; i < t->nsitelinks; i++)
+		free(t->sitelinks[i]);
+	free(t->regions);
+	free(t->vnets);
+	free(t->nodes);
+	free(t->nics);
+	free(t->nvas);
+	free(t->rss);
+	free(t->sites);
+	free(t->sitelinks);
+	free(t->name);
+	free(t->description);
+	free(t);
+}
+
+bool
+topo_name_ok(const char *name)
+{
+	size_t i;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '-')
+		return false;
+	for (i = 0; name[i] != '\0'; i++) {
+		if (i >= TOPO_NAME_MAX)
+			return false;
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '-'))
+			return false;
+	}
+	return true;
+}
+
+int
+topo_set_name(struct topo *t, const char *name, struct topo_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	if (!topo_name_ok(name)) {
+		snprintf(err->path, sizeof(err->path), "name");
+		snprintf(err->msg, sizeof(err->msg),
+		    "lab name \"%.64s\" is not allowed: use 1 to %d characters "
+		    "of a-z, 0-9 and '-', not starting with '-'", name ? name : "",
+		    TOPO_NAME_MAX);
+		return -1;
+	}
+	free(t->name);
+	t->name = xstrdup(name);
+	return 0;
+}
+
+struct topo_node *
+topo_node_find(const struct topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnodes; i++)
+		if (strcmp(t->nodes[i]->name, name) == 0)
+			return t->nodes[i];
+	return NULL;
+}
+
+struct topo_nic *
+topo_nic_by_ip(const struct topo *t, uint32_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnics; i++)
+		if (t->nics[i]->ip == ip)
+			return t->nics[i];
+	return NULL;
+}
+
+struct topo_vnet *
+topo_vnet_find(const struct topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvnets; i++)
+		if (strcmp(t->vnets[i]->name, name) == 0)
+			return t->vnets[i];
+	return NULL;
+}
+
+struct topo_subnet *
+topo_subnet_find(const struct topo_vnet *v, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < v->nsubnets; i++)
+		if (strcmp(v->subnets[i]->name, name) == 0)
+			return v->subnets[i];
+	return NULL;
+}
+
+const char *
+topo_kind_str(enum topo_node_kind k)
+{
+	switch (k) {
+	case TOPO_RS:
+		return "route-server";
+	case TOPO_NVA:
+		return "nva";
+	case TOPO_VM:
+		return "vm";
+	case TOPO_SITE_ROUTER:
+		return "site-router";
+	case TOPO_SITE_HOST:
+		return "site-host";
+	}
+	return "?";
+}
+
+/* The API strings (RS-31, D-05), as the topology file spells them. */
+const char *
+topo_pref_str(enum topo_hub_pref p)
+{
+	switch (p) {
+	case TOPO_PREF_EXPRESSROUTE:
+		return "ExpressRoute";
+	case TOPO_PREF_VPNGATEWAY:
+		return "VpnGateway";
+	case TOPO_PREF_ASPATH:
+		return "ASPath";
+	}
+	return "?";
+}
+
+__attribute__((format(printf, 3, 4))) static void
+append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+topo_err_str(const struct topo_err *err, const char *file, char *buf,
+    size_t len)
+{
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (file != NULL)
+		append(buf, len, "%s:", file);
+	if (err->line > 0)
+		append(buf, len, "%d:%d:", err->line, err->col);
+	if (err->path[0] != '\0')
+		append(buf, len, "%s%s:", buf[0] ? " " : "", err->path);
+	append(buf, len, "%s%s", buf[0] ? " " : "", err->msg);
+	return buf;
+}

@@ -1,0 +1,119 @@
+/*
+ * topo_int: what the .c files of topo/ share with each other. Not part of the
+ * module's interface: nothing outside topo/ includes this file, and cJSON
+ * appears only here and in the .c files of topo/.
+ *
+ * Loading runs in passes over one context: parse (JSON -> model, with the
+ * checks that need only one value or one object), validate (checks across
+ * objects, while t->nodes is still in file order), layout (node and NIC
+ * order), address (IPs, site links).
+ * The first error stops the load; every pass reports through topo_fail().
+ */
+#ifndef ARSEMU_TOPO_INT_H
+#define ARSEMU_TOPO_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "topo.h"
+
+#define TOPO_PATH_MAX	256	/* == sizeof(struct topo_err).path */
+#define TOPO_LIST_MAX	4096	/* entries in one array or object: a lab runs on one host */
+#define TOPO_LINKS_MAX	16384	/* /30s in 169.254.0.0/16 */
+#define TOPO_PREPEND_MAX 10	/* no Azure limit (U-02); ours, to keep paths sane */
+#define TOPO_HOLD_MIN	3	/* RFC 4271 4.2: 0 or at least 3 s */
+#define TOPO_U16_MAX	65535u
+#define TOPO_SUBNET_MIN_LEN 29	/* Azure's smallest subnet is a /29 */
+#define TOPO_RS_SUBNET_LEN 27	/* RS-03 */
+#define TOPO_AZ_RESERVED_LOW 4	/* .0 network, .1 gateway, .2 .3 Azure DNS */
+
+struct cJSON;
+
+struct tctx {
+	const char	*text;		/* the document, for line:col */
+	size_t		 len;
+	struct topo	*t;
+	struct topo_err	*err;
+};
+
+/* Fill c->err (path, line:col from the path, message); always returns -1. */
+int	topo_fail(struct tctx *c, const char *path, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* "base.key" (or "key" at the top) / "base[i]" into buf of TOPO_PATH_MAX. */
+char	*topo_path_key(char *buf, const char *base, const char *key);
+char	*topo_path_idx(char *buf, const char *base, size_t i);
+/* Append item to a malloc'd array of pointers of *n elements. */
+void	 topo_push(void *arrp, size_t *n, void *item);
+
+/* pos.c: where a JSON path (or a byte offset) is in the text, 1-based. */
+void	 topo_pos_path(const char *text, size_t len, const char *path,
+	    int *line, int *col);
+void	 topo_pos_offset(const char *text, size_t len, size_t off,
+	    int *line, int *col);
+
+/*
+ * jget.c: typed access to one field. Each returns -1 after topo_fail(),
+ * 0 when the field is absent and optional (out untouched), 1 when present.
+ */
+const struct cJSON *topo_jget(const struct cJSON *o, const char *key);
+int	topo_jfields(struct tctx *c, const struct cJSON *o, const char *path,
+	    const char *const *allowed);
+int	topo_jobj(struct tctx *c, const struct cJSON *o, const char *path,
+	    const char *key, bool req, const struct cJSON **out);
+int	topo_jarr(struct tctx *c, const struct cJSON *o, const char *path,
+	    const char *key, bool req, const struct cJSON **out);
+int	topo_jstr(struct tctx *c, const struct cJSON *o, const char *path,
+	    const char *key, bool req, const char **out);
+int	topo_jbool(struct tctx *c, const struct cJSON *o, const char *path,
+	    const char *key, bool *out);
+int	topo_juint(struct tctx *c, const struct cJSON *o, const char *path,
+	    const char *key, unsigned min, unsigned max, unsigned *out);
+int	topo_jaddr(struct tctx *c, const struct cJSON *o, const char *path,
+	    const char *key, uint32_t *out);
+/* A required name that topo_name_ok() accepts; *out is a copy. */
+int	topo_jname(struct tctx *c, const struct cJSON *o, const char *path,
+	    char **out);
+/* Values (array elements): path is the element's own path. */
+int	topo_vstr(struct tctx *c, const struct cJSON *v, const char *path,
+	    const char **out);
+int	topo_vuint(struct tctx *c, const struct cJSON *v, const char *path,
+	    unsigned min, unsigned max, unsigned *out);
+int	topo_vpfx(struct tctx *c, const struct cJSON *v, const char *path,
+	    struct pfx4 *out);
+int	topo_vaddr(struct tctx *c, const struct cJSON *v, const char *path,
+	    uint32_t *out);
+
+/* parse.c: shared by the VNet and site parsers. */
+int	topo_check_reserved(struct tctx *c, const char *path,
+	    const struct pfx4 *p);
+int	topo_parse_pfxs(struct tctx *c, const struct cJSON *arr,
+	    const char *path, struct pfx4 **out, size_t *n);
+/* An optional array "key" of objects, each given to fn with its path. */
+int	topo_parse_list(struct tctx *c, const struct cJSON *o, const char *path,
+	    const char *key, void *arg, int (*fn)(struct tctx *,
+	    const struct cJSON *, const char *, void *));
+
+/*
+ * parse_node.c: one list element each; arg is the VNet (nvas, vms) or
+ * unused (sites). topo_new_node() takes name, pushes the node onto t->nodes
+ * (which owns it from then on) and gives it a NIC in sn unless sn is NULL.
+ */
+struct topo_node *topo_new_node(struct tctx *c, char *name,
+	    enum topo_node_kind kind, const char *jpath, struct topo_subnet *sn);
+int	topo_parse_nva(struct tctx *c, const struct cJSON *o, const char *path,
+	    void *vnet);
+int	topo_parse_vm(struct tctx *c, const struct cJSON *o, const char *path,
+	    void *vnet);
+int	topo_parse_site(struct tctx *c, const struct cJSON *o,
+	    const char *path, void *unused);
+
+/* The passes, in order. */
+int	topo_parse(struct tctx *c, const struct cJSON *root);
+int	topo_layout(struct tctx *c);
+int	topo_validate(struct tctx *c);
+int	topo_address(struct tctx *c);
+
+/* Where a node's name comes from in the file (RS nodes: the hub's name). */
+char	*topo_node_name_path(char *buf, const struct topo_node *n);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * validate: the checks that compare objects once the whole file is parsed:
+ * names that must be unique (nodes become namespaces), the peering rules
+ * (PE-03, PE-05), the Route Server peer limit (RS-07), and on-premises
+ * prefixes that must stay outside every VNet.
+ *
+ * Runs while t->nodes is still in file order, so that a duplicate is
+ * reported where it is declared the second time.
+ *
+ * Must not: change the model.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "topo_int.h"
+
+#define FABRIC_NAME	"fabric"	/* the lab's own namespace, see emu/lab.h */
+
+static int
+node_names(struct tctx *c)
+{
+	const struct topo *t = c->t;
+	char p[TOPO_PATH_MAX];
+	size_t i, j;
+
+	for (i = 0; i < t->nnodes; i++) {
+		topo_node_name_path(p, t->nodes[i]);
+		if (strcmp(t->nodes[i]->name, FABRIC_NAME) == 0)
+			return topo_fail(c, p, "node name \"%s\" is reserved: "
+			    "the lab's fabric namespace is arsemu-<lab>-%s",
+			    FABRIC_NAME, FABRIC_NAME);
+		for (j = 0; j < i; j++)
+			if (strcmp(t->nodes[i]->name, t->nodes[j]->name) == 0)
+				return topo_fail(c, p, "node name \"%s\" is "
+				    "already used by %s: node names must be "
+				    "unique, since each becomes the namespace "
+				    "arsemu-<lab>-<name>", t->nodes[i]->name,
+				    t->nodes[j]->jpath);
+	}
+	return 0;
+}
+
+static int
+other_names(struct tctx *c)
+{
+	const struct topo *t = c->t;
+	char p[TOPO_PATH_MAX];
+	size_t i, j;
+
+	for (i = 0; i < t->nregions; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(t->regions[i]->name, t->regions[j]->name) == 0) {
+				snprintf(p, sizeof(p), "regions[%zu].name", i);
+				return topo_fail(c, p, "region \"%s\" is already "
+				    "declared at regions[%zu]",
+				    t->regions[i]->name, j);
+			}
+	for (i = 0; i < t->nvnets; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(t->vnets[i]->name, t->vnets[j]->name) == 0)
+				return topo_fail(c, topo_path_key(p,
+				    t->vnets[i]->jpath, "name"), "VNet name "
+				    "\"%s\" is already used by %s",
+				    t->vnets[i]->name, t->vnets[j]->jpath);
+	for (i = 0; i < t->nsites; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(t->sites[i]->name, t->sites[j]->name) == 0) {
+				snprintf(p, sizeof(p), "sites[%zu].name", i);
+				return topo_fail(c, p, "site \"%s\" is already "
+				    "declared at sites[%zu]", t->sites[i]->name,
+				    j);
+			}
+	return 0;
+}
+
+/* PE-05, for each spoke and the hub it is peered with. */
+static int
+peered_overlap(struct tctx *c, const struct topo_vnet *v)
+{
+	const struct topo_vnet *h = v->peer_hub;
+	char p[TOPO_PATH_MAX], sp[TOPO_PATH_MAX], a[PFX_STRLEN], b[PFX_STRLEN];
+	size_t i, j;
+
+	for (i = 0; i < v->nspace; i++)
+		for (j = 0; j < h->nspace; j++)
+			if (pfx_overlap(&v->space[i], &h->space[j]))
+				return topo_fail(c, topo_path_idx(p,
+				    topo_path_key(sp, v->jpath, "address_space"),
+				    i), "%s overlaps %s of hub \"%s\": the "
+				    "address spaces of peered VNets must not "
+				    "overlap (PE-05)", pfx_fmt(&v->space[i], a),
+				    pfx_fmt(&h->space[j], b), h->name);
+	return 0;
+}
+
+/* PE-03: the spine's only gateway is the Route Server. */
+static int
+remote_gateways(struct tctx *c, const struct topo_vnet *v)
+{
+	const struct topo_vnet *h = v->peer_hub;
+	char p[TOPO_PATH_MAX];
+
+	if (!v->use_remote_gateways)
+		return 0;
+	topo_path_key(p, v->jpath, "use_remote_gateways");
+	if (h == NULL)
+		return topo_fail(c, p, "spoke \"%s\" is not peered with a hub, "
+		    "so it has no remote gateway to use (PE-03)", v->name);
+	if (!h->allow_gateway_transit)
+		return topo_fail(c, p, "hub \"%s\" sets allow_gateway_transit "
+		    "to false, and use_remote_gateways needs it on the hub's "
+		    "side of the peering (PE-03)", h->name);
+	if (h->rs == NULL)
+		return topo_fail(c, p, "hub \"%s\" has no route_server, the "
+		    "only gateway arsemu emulates so far (PE-03)", h->name);
+	return 0;
+}
+
+/* RS-07: an NVA is one peering resource, whether it holds 1 or 2 sessions. */
+static int
+rs_peers(struct tctx *c, const struct topo_rs *rs)
+{
+	const struct topo_nva *nva;
+	unsigned count = 0;
+	size_t i;
+
+	for (i = 0; i < c->t->nnvas; i++) {
+		nva = c->t->nvas[i];
+		if (nva->node->nic->subnet->vnet != rs->vnet ||
+		    (!nva->peer_rs[0] && !nva->peer_rs[1]))
+			continue;
+		if (++count > rs->max_peers)
+			return topo_fail(c, nva->node->jpath, "the Route Server "
+			    "of hub \"%s\" already has %u peers, the most it "
+			    "takes (max_peers, RS-07)", rs->vnet->name,
+			    rs->max_peers);
+	}
+	return 0;
+}
+
+/* A site prefix inside VNet space would lose to VnetLocal (VR-06, RS-21). */
+static int
+site_overlap(struct tctx *c, size_t si)
+{
+	const struct topo_site *s = c->t->sites[si];
+	const struct topo_vnet *v;
+	char p[TOPO_PATH_MAX], a[PFX_STRLEN], b[PFX_STRLEN];
+	size_t i, j, k;
+
+	for (i = 0; i < s->nprefixes; i++)
+		for (j = 0; j < c->t->nvnets; j++) {
+			v = c->t->vnets[j];
+			for (k = 0; k < v->nspace; k++) {
+				if (!pfx_overlap(&s->prefixes[i], &v->space[k]))
+					continue;
+				snprintf(p, sizeof(p), "sites[%zu].prefixes[%zu]",
+				    si, i);
+				return topo_fail(c, p, "%s overlaps the address "
+				    "space %s of VNet \"%s\": on-premises "
+				    "prefixes must lie outside every VNet, whose "
+				    "system routes would win (VR-06, RS-21)",
+				    pfx_fmt(&s->prefixes[i], a),
+				    pfx_fmt(&v->space[k], b), v->name);
+			}
+		}
+	return 0;
+}
+
+int
+topo_validate(struct tctx *c)
+{
+	const struct topo *t = c->t;
+	size_t i;
+
+	if (other_names(c) == -1 || node_names(c) == -1)
+		return -1;
+	for (i = 0; i < t->nvnets; i++) {
+		if (t->vnets[i]->peer_hub != NULL &&
+		    peered_overlap(c, t->vnets[i]) == -1)
+			return -1;
+		if (remote_gateways(c, t->vnets[i]) == -1)
+			return -1;
+	}
+	for (i = 0; i < t->nrss; i++)
+		if (rs_peers(c, t->rss[i]) == -1)
+			return -1;
+	for (i = 0; i < t->nsites; i++)
+		if (site_overlap(c, i) == -1)
+			return -1;
+	return 0;
+}
