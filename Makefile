@@ -54,7 +54,7 @@ $(BUILD)/arsemu: $(CMD_OBJS) $(BUILD)/libemu.a $(BUILD)/libcore.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(BUILD)/libemu.a $(BUILD)/libcore.a $(PKG_LIBS)
 
 arsemu: $(BUILD)/arsemu
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 # Unit tests link the archives: only the objects a test uses are pulled in.
 $(BUILD)/test/%: $(BUILD)/test/unit/%.o $(BUILD)/libemu.a $(BUILD)/libcore.a

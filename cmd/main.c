@@ -2,6 +2,7 @@
  * main: the command table and the one argument parser. A command matches
  * exactly or by a unique prefix; options may stand anywhere before "--".
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,7 @@ main(int argc, char **argv)
 	struct cli c;
 	int rc;
 
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout);

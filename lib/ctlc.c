@@ -15,6 +15,7 @@ ctlc_open(const char *path, const char *req)
 {
 	struct sockaddr_un sun;
 	size_t len = strlen(req);
+	char *line;
 	int fd, e;
 
 	memset(&sun, 0, sizeof(sun));
@@ -24,12 +25,16 @@ ctlc_open(const char *path, const char *req)
 	strcpy(sun.sun_path, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return -errno;
+	line = xasprintf("%s\n", req);
+	/* One write: the server may answer and close after the first line. */
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    write(fd, req, len) != (ssize_t)len || write(fd, "\n", 1) != 1) {
+	    send(fd, line, len + 1, MSG_NOSIGNAL) != (ssize_t)len + 1) {
 		e = errno;
+		free(line);
 		close(fd);
 		return -e;
 	}
+	free(line);
 	return fd;
 }
 
