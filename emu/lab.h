@@ -74,4 +74,14 @@ int	lab_destroy(const char *lab, struct lab_err *err);
 /* Names of the labs that have a state directory. *out malloc'd. */
 int	lab_list(char ***out, size_t *n);
 
+/* Added with lab.c. */
+/* Free what lab_list() returned. */
+void	lab_list_free(char **v, size_t n);
+/*
+ * N of the NVA-side interface "eth<N>" of site link l in the NVA's namespace:
+ * 1 + the number of site links of the same NVA with a lower idx (eth0 is the
+ * NIC). The site edge's end is "nva<l->idx>".
+ */
+unsigned lab_sitelink_port(const struct topo *t, const struct topo_sitelink *l);
+
 #endif

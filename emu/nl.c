@@ -874,7 +874,8 @@ nl_route_dump(struct nl *nl, uint32_t table, uint8_t protocol,
 		*n = 0;
 		return rc;
 	}
-	qsort(d.routes, d.n, sizeof(*d.routes), nl_route_cmp);
+	if (d.n > 1)
+		qsort(d.routes, d.n, sizeof(*d.routes), nl_route_cmp);
 	*out = d.routes;
 	*n = d.n;
 	return 0;

@@ -1,0 +1,518 @@
+/*
+ * lab: build the kernel side of a lab from a topology, in a fixed order:
+ * state directory, namespaces (fabric first), fabric sysctls, one veth per
+ * NIC with its addresses, delivery route and rule, the delivery rule, then
+ * the on-premises sites (edge bridge, hosts, links to their NVAs).
+ *
+ * Every namespace is recorded in the state file before it is created; veths,
+ * addresses, routes and rules live inside those namespaces and die with
+ * them, so on any failure the same teardown `arsemu down` uses removes all.
+ * Every link is created directly in its namespaces (IFLA_NET_NS_FD on both
+ * ends) by a socket that lives in a lab namespace.
+ *
+ * Routes lab_build installs carry RTPROT_STATIC: the SDN controller and the
+ * speakers reconcile RTPROT_ARSEMU routes and must never remove these.
+ *
+ * Must not: touch the host namespace (no link, address, route or rule there).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/util.h"
+#include "labstate.h"
+#include "netns.h"
+#include "nl.h"
+
+#define LAB_RTPROT_STATIC	4	/* RTPROT_STATIC: not ours to reconcile */
+#define LAB_SCOPE_LINK		253
+#define LAB_TABLE_MAIN		254
+#define LAB_NS_NAME_MAX		96
+#define LAB_GUEST_IF		"eth0"
+#define LAB_SITE_BRIDGE		"lan"
+#define LAB_SITELINK_PLEN	30
+
+struct lab_ns {
+	char		 name[LAB_NS_NAME_MAX];
+	int		 fd;
+	struct nl	*nl;
+};
+
+struct lab_ctx {
+	const struct topo	*t;
+	struct labstate		 st;
+	struct lab_ns		 fabric;
+	struct lab_ns		*nodes;		/* parallel to t->nodes */
+	struct lab_err		*err;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int
+lab_fail(struct lab_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->err->msg[0] != '\0')
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A netlink step failed: name the step and object, then the kernel's words. */
+__attribute__((format(printf, 3, 4)))
+static int
+lab_nlfail(struct lab_ctx *c, const struct lab_ns *ns, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return lab_fail(c, "%s in %s: %s", what, ns->name, nl_errmsg(ns->nl));
+}
+
+static struct lab_ns *
+lab_node(struct lab_ctx *c, const struct topo_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < c->t->nnodes; i++)
+		if (c->t->nodes[i] == n)
+			return &c->nodes[i];
+	die("lab: node %s is not in the topology", n->name);
+}
+
+static int
+lab_sysctl(struct lab_ctx *c, const struct lab_ns *ns, const char *path,
+    const char *value)
+{
+	int rc;
+
+	if ((rc = netns_sysctl(ns->fd, path, value)) < 0)
+		return lab_fail(c, "sysctl %s=%s in %s: %s", path, value,
+		    ns->name, strerror(-rc));
+	return 0;
+}
+
+static int
+lab_if_sysctl(struct lab_ctx *c, const struct lab_ns *ns, const char *ifname,
+    const char *key, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "net/ipv4/conf/%s/%s", ifname, key);
+	return lab_sysctl(c, ns, path, value);
+}
+
+/* Record, create, open, and bring lo up. */
+static int
+lab_ns_make(struct lab_ctx *c, struct lab_ns *ns, const char *node)
+{
+	int rc, lo;
+
+	lab_ns_name(c->t->name, node, ns->name, sizeof(ns->name));
+	if (labstate_record(&c->st, "ns %s", ns->name) < 0)
+		return lab_fail(c, "record namespace %s in %s/state: %s",
+		    ns->name, c->st.dir, strerror(errno));
+	if ((rc = netns_create(ns->name)) < 0) {
+		/* Not ours (EEXIST) or not made: teardown must leave it. */
+		labstate_record(&c->st, "nsfail %s", ns->name);
+		return lab_fail(c, "create namespace %s: %s%s", ns->name,
+		    strerror(-rc), rc == -EEXIST ? " (a namespace of that "
+		    "name is left over or used by someone else)" : "");
+	}
+	if ((ns->fd = netns_open(ns->name)) < 0)
+		return lab_fail(c, "open namespace %s: %s", ns->name,
+		    strerror(-ns->fd));
+	if ((ns->nl = nl_open(ns->fd)) == NULL)
+		return lab_fail(c, "netlink socket in %s: %s", ns->name,
+		    strerror(errno));
+	if ((lo = nl_link_index(ns->nl, "lo")) < 0 ||
+	    nl_link_set_up(ns->nl, lo) < 0)
+		return lab_nlfail(c, ns, "bring lo up");
+	return 0;
+}
+
+static int
+lab_ifindex(struct lab_ctx *c, const struct lab_ns *ns, const char *ifname)
+{
+	int idx;
+
+	if ((idx = nl_link_index(ns->nl, ifname)) < 0)
+		return lab_nlfail(c, ns, "find %s", ifname);
+	return idx;
+}
+
+/* Address, then up: the routes that follow need the link up. */
+static int
+lab_if_up(struct lab_ctx *c, const struct lab_ns *ns, int idx,
+    const char *ifname, uint32_t addr, uint8_t plen)
+{
+	char a[ADDR_STRLEN];
+
+	if (addr != 0 && nl_addr_add(ns->nl, idx, addr, plen) < 0)
+		return lab_nlfail(c, ns, "address %s/%u on %s",
+		    addr_fmt(addr, a), plen, ifname);
+	if (nl_link_set_up(ns->nl, idx) < 0)
+		return lab_nlfail(c, ns, "bring %s up", ifname);
+	return 0;
+}
+
+static int
+lab_route(struct lab_ctx *c, const struct lab_ns *ns, const struct nl_route *r)
+{
+	char p[PFX_STRLEN];
+
+	if (nl_route_replace(ns->nl, r) < 0)
+		return lab_nlfail(c, ns, "route %s table %u",
+		    pfx_fmt(&r->dst, p), r->table);
+	return 0;
+}
+
+static int
+lab_default_via(struct lab_ctx *c, const struct lab_ns *ns, int idx,
+    uint32_t gw)
+{
+	struct nl_route r = {
+		.table = LAB_TABLE_MAIN, .protocol = LAB_RTPROT_STATIC,
+		.type = NL_RT_UNICAST, .nnh = 1,
+	};
+
+	r.nh[0] = (struct nl_nh){ .gw = gw, .ifindex = idx, .weight = 1 };
+	return lab_route(c, ns, &r);
+}
+
+static int
+lab_veth(struct lab_ctx *c, const struct lab_ns *a, const char *aname,
+    const struct lab_ns *b, const char *bname)
+{
+	if (nl_veth_create(a->nl, aname, a->fd, bname, b->fd) < 0)
+		return lab_fail(c, "create veth %s (%s) <-> %s (%s): %s", aname,
+		    a->name, bname, b->name, nl_errmsg(a->nl));
+	return 0;
+}
+
+static int
+lab_fabric_sysctls(struct lab_ctx *c)
+{
+	static const char *const set[][2] = {
+		{ "net/ipv4/ip_forward", "1" },
+		{ "net/ipv4/conf/all/rp_filter", "0" },
+		{ "net/ipv4/conf/default/rp_filter", "0" },
+		/* The fabric is invisible: it never redirects a guest. */
+		{ "net/ipv4/conf/all/send_redirects", "0" },
+		{ "net/ipv4/conf/default/send_redirects", "0" },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(set); i++)
+		if (lab_sysctl(c, &c->fabric, set[i][0], set[i][1]) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+lab_forwarder_sysctls(struct lab_ctx *c, const struct lab_ns *ns)
+{
+	if (lab_sysctl(c, ns, "net/ipv4/ip_forward", "1") < 0 ||
+	    lab_sysctl(c, ns, "net/ipv4/conf/all/rp_filter", "0") < 0 ||
+	    lab_sysctl(c, ns, "net/ipv4/conf/default/rp_filter", "0") < 0)
+		return -1;
+	return 0;
+}
+
+/* The fabric end of NIC i: gateway /32, proxy ARP, no redirects. */
+static int
+lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
+    const char *hname)
+{
+	struct lab_ns *f = &c->fabric;
+	uint32_t gw = nic->subnet->pfx.addr + 1;
+	struct nl_route r = {
+		.table = LAB_DELIVERY_TABLE, .protocol = LAB_RTPROT_STATIC,
+		.type = NL_RT_UNICAST, .scope = LAB_SCOPE_LINK, .nnh = 1,
+		.dst = { .addr = nic->ip, .len = 32 },
+	};
+	int idx;
+
+	if ((idx = lab_ifindex(c, f, hname)) < 0 ||
+	    lab_if_sysctl(c, f, hname, "proxy_arp", "1") < 0 ||
+	    lab_if_sysctl(c, f, hname, "rp_filter", "0") < 0 ||
+	    lab_if_sysctl(c, f, hname, "send_redirects", "0") < 0 ||
+	    lab_if_up(c, f, idx, hname, gw, 32) < 0)
+		return -1;
+	r.nh[0] = (struct nl_nh){ .ifindex = idx, .weight = 1 };
+	if (lab_route(c, f, &r) < 0)
+		return -1;
+	if (nl_rule_add(f->nl, LAB_RULE_PRIO(nic->idx), hname,
+	    LAB_NIC_TABLE(nic->idx)) < 0)
+		return lab_nlfail(c, f, "rule iif %s lookup %u", hname,
+		    LAB_NIC_TABLE(nic->idx));
+	return 0;
+}
+
+static int
+lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
+{
+	struct lab_ns *g = lab_node(c, nic->node);
+	char hname[16];
+	int idx;
+
+	snprintf(hname, sizeof(hname), "n%u", nic->idx);
+	if (lab_veth(c, &c->fabric, hname, g, LAB_GUEST_IF) < 0 ||
+	    lab_nic_fabric(c, nic, hname) < 0)
+		return -1;
+	if ((idx = lab_ifindex(c, g, LAB_GUEST_IF)) < 0 ||
+	    lab_if_up(c, g, idx, LAB_GUEST_IF, nic->ip,
+	    nic->subnet->pfx.len) < 0 ||
+	    lab_default_via(c, g, idx, nic->subnet->pfx.addr + 1) < 0)
+		return -1;
+	if (nic->ip_forwarding && (lab_forwarder_sysctls(c, g) < 0 ||
+	    lab_if_sysctl(c, g, LAB_GUEST_IF, "rp_filter", "0") < 0))
+		return -1;
+	return 0;
+}
+
+static int
+lab_delivery_rule(struct lab_ctx *c)
+{
+	if (nl_rule_add(c->fabric.nl, LAB_DELIVERY_PRIO, NULL,
+	    LAB_DELIVERY_TABLE) < 0)
+		return lab_nlfail(c, &c->fabric, "rule lookup %u",
+		    LAB_DELIVERY_TABLE);
+	return 0;
+}
+
+/* ---- on-premises sites ---- */
+
+/* The site LAN's gateway: the last usable address of the prefix. */
+static uint32_t
+lab_site_gw(const struct pfx4 *p)
+{
+	return (p->addr | ~pfx_mask(p->len)) - 1;
+}
+
+unsigned
+lab_sitelink_port(const struct topo *t, const struct topo_sitelink *l)
+{
+	unsigned m = 0;
+	size_t i;
+
+	for (i = 0; i < t->nsitelinks && t->sitelinks[i] != l; i++)
+		if (t->sitelinks[i]->nva == l->nva)
+			m++;
+	return 1 + m;
+}
+
+static int
+lab_site_host(struct lab_ctx *c, struct lab_ns *edge, int lan, size_t k,
+    const struct topo_node *host)
+{
+	struct lab_ns *h = lab_node(c, host);
+	char ename[16];
+	int idx;
+
+	snprintf(ename, sizeof(ename), "h%u", (unsigned)k);
+	if (lab_veth(c, edge, ename, h, LAB_GUEST_IF) < 0 ||
+	    (idx = lab_ifindex(c, edge, ename)) < 0)
+		return -1;
+	if (nl_link_set_master(edge->nl, idx, lan) < 0)
+		return lab_nlfail(c, edge, "enslave %s to %s", ename,
+		    LAB_SITE_BRIDGE);
+	if (lab_if_up(c, edge, idx, ename, 0, 0) < 0 ||
+	    (idx = lab_ifindex(c, h, LAB_GUEST_IF)) < 0 ||
+	    lab_if_up(c, h, idx, LAB_GUEST_IF, host->host_ip,
+	    host->host_pfx.len) < 0 ||
+	    lab_default_via(c, h, idx, lab_site_gw(&host->host_pfx)) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+lab_site_lan(struct lab_ctx *c, const struct topo_site *s, struct lab_ns *edge)
+{
+	int lan;
+	size_t i;
+
+	if (lab_forwarder_sysctls(c, edge) < 0)
+		return -1;
+	if (nl_bridge_create(edge->nl, LAB_SITE_BRIDGE) < 0)
+		return lab_nlfail(c, edge, "create bridge %s", LAB_SITE_BRIDGE);
+	if ((lan = lab_ifindex(c, edge, LAB_SITE_BRIDGE)) < 0 ||
+	    lab_if_up(c, edge, lan, LAB_SITE_BRIDGE, 0, 0) < 0)
+		return -1;
+	for (i = 0; i < s->nprefixes; i++)
+		if (s->prefixes[i].len <= LAB_SITELINK_PLEN &&
+		    lab_if_up(c, edge, lan, LAB_SITE_BRIDGE,
+		    lab_site_gw(&s->prefixes[i]), s->prefixes[i].len) < 0)
+			return -1;
+	for (i = 0; i < s->nhosts; i++)
+		if (lab_site_host(c, edge, lan, i, s->hosts[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* One /30 between the site edge ("nva<j>") and the NVA ("eth<N>"). */
+static int
+lab_sitelink(struct lab_ctx *c, const struct topo_sitelink *l,
+    struct lab_ns *edge, struct nl_nh *nh)
+{
+	struct lab_ns *nva = lab_node(c, l->nva->node);
+	char ename[16], nname[16];
+	int idx;
+
+	snprintf(ename, sizeof(ename), "nva%u", l->idx);
+	snprintf(nname, sizeof(nname), "eth%u", lab_sitelink_port(c->t, l));
+	if (lab_veth(c, edge, ename, nva, nname) < 0 ||
+	    (idx = lab_ifindex(c, edge, ename)) < 0 ||
+	    lab_if_up(c, edge, idx, ename, l->site_ip, LAB_SITELINK_PLEN) < 0)
+		return -1;
+	*nh = (struct nl_nh){ .gw = l->nva_ip, .ifindex = idx, .weight = 1 };
+	if ((idx = lab_ifindex(c, nva, nname)) < 0 ||
+	    lab_if_up(c, nva, idx, nname, l->nva_ip, LAB_SITELINK_PLEN) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+lab_site(struct lab_ctx *c, const struct topo_site *s)
+{
+	struct lab_ns *edge = lab_node(c, s->router);
+	struct nl_route r = {
+		.table = LAB_TABLE_MAIN, .protocol = LAB_RTPROT_STATIC,
+		.type = NL_RT_UNICAST,
+	};
+	size_t i;
+
+	if (lab_site_lan(c, s, edge) < 0)
+		return -1;
+	for (i = 0; i < s->nlinks && r.nnh < NL_MAX_NH; i++)
+		if (lab_sitelink(c, s->links[i], edge, &r.nh[r.nnh++]) < 0)
+			return -1;
+	if (r.nnh > 0 && lab_route(c, edge, &r) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * In each NVA, every site prefix via the site's end of the link; an NVA with
+ * several links towards the same prefix gets one multipath route.
+ */
+static int
+lab_nva_site_routes(struct lab_ctx *c, const struct topo_nva *v)
+{
+	const struct topo_sitelink *l;
+	struct nl_route *rs = NULL;
+	struct lab_ns *ns = lab_node(c, v->node);
+	size_t n = 0, cap = 0, i, j, k;
+	char nname[16];
+	int idx, rc = 0;
+
+	for (i = 0; i < c->t->nsitelinks; i++) {
+		if ((l = c->t->sitelinks[i])->nva != v)
+			continue;
+		snprintf(nname, sizeof(nname), "eth%u",
+		    lab_sitelink_port(c->t, l));
+		if ((idx = lab_ifindex(c, ns, nname)) < 0) {
+			rc = -1;
+			goto out;
+		}
+		for (j = 0; j < l->site->nprefixes; j++) {
+			for (k = 0; k < n; k++)
+				if (pfx_equal(&rs[k].dst, &l->site->prefixes[j]))
+					break;
+			if (k == n) {
+				xgrow(&rs, &cap, n + 1, sizeof(*rs));
+				rs[n++] = (struct nl_route){ .table =
+				    LAB_TABLE_MAIN, .protocol = LAB_RTPROT_STATIC,
+				    .type = NL_RT_UNICAST,
+				    .dst = l->site->prefixes[j] };
+			}
+			if (rs[k].nnh < NL_MAX_NH)
+				rs[k].nh[rs[k].nnh++] = (struct nl_nh){
+				    .gw = l->site_ip, .ifindex = idx, .weight = 1 };
+		}
+	}
+	for (k = 0; k < n && rc == 0; k++)
+		rc = lab_route(c, ns, &rs[k]);
+out:
+	free(rs);
+	return rc;
+}
+
+/* ---- the whole build ---- */
+
+static int
+lab_steps(struct lab_ctx *c)
+{
+	const struct topo *t = c->t;
+	size_t i;
+
+	if (lab_ns_make(c, &c->fabric, "fabric") < 0 ||
+	    lab_fabric_sysctls(c) < 0)
+		return -1;
+	for (i = 0; i < t->nnodes; i++)
+		if (lab_ns_make(c, &c->nodes[i], t->nodes[i]->name) < 0)
+			return -1;
+	for (i = 0; i < t->nnics; i++)
+		if (lab_nic(c, t->nics[i]) < 0)
+			return -1;
+	if (lab_delivery_rule(c) < 0)
+		return -1;
+	for (i = 0; i < t->nsites; i++)
+		if (lab_site(c, t->sites[i]) < 0)
+			return -1;
+	for (i = 0; i < t->nnvas; i++)
+		if (lab_nva_site_routes(c, t->nvas[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static void
+lab_ns_close(struct lab_ns *ns)
+{
+	nl_close(ns->nl);
+	ns->nl = NULL;
+	if (ns->fd >= 0)
+		close(ns->fd);
+	ns->fd = -1;
+}
+
+int
+lab_build(const struct topo *t, const char *topo_file, struct lab_err *err)
+{
+	struct lab_ctx c = { .t = t, .err = err };
+	struct lab_err terr;
+	size_t i;
+	int rc;
+
+	err->msg[0] = '\0';
+	if (labstate_create(t->name, topo_file, &c.st, err) < 0)
+		return -1;
+	c.fabric.fd = -1;
+	c.nodes = xcalloc(t->nnodes, sizeof(*c.nodes));
+	for (i = 0; i < t->nnodes; i++)
+		c.nodes[i].fd = -1;
+	rc = lab_steps(&c);
+	lab_ns_close(&c.fabric);
+	for (i = 0; i < t->nnodes; i++)
+		lab_ns_close(&c.nodes[i]);
+	free(c.nodes);
+	labstate_close_state(&c.st);
+	if (rc < 0) {
+		terr.msg[0] = '\0';
+		if (labstate_teardown(t->name, c.st.dir, &terr) < 0 &&
+		    strlen(err->msg) + strlen(terr.msg) + 20 < sizeof(err->msg))
+			snprintf(err->msg + strlen(err->msg),
+			    sizeof(err->msg) - strlen(err->msg),
+			    "; undo failed: %s", terr.msg);
+	}
+	labstate_unlock(&c.st);
+	return rc < 0 ? -1 : 0;
+}
