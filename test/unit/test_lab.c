@@ -558,11 +558,107 @@ test_failed_builds(const char *topo_file, const char *base)
 	T_OK(!dir_exists(lab_dir(lab, dir, sizeof(dir))), "state dir removed");
 }
 
+/* ---- the shipped examples, through the real parser ---- */
+
+static bool
+example_nics_ok(const struct topo *t)
+{
+	char a[ADDR_STRLEN], args[64], want[96];
+	const struct topo_nic *nic;
+	size_t i;
+	bool ok = true;
+
+	for (i = 0; i < t->nnics; i++) {
+		nic = t->nics[i];
+		snprintf(args, sizeof(args), "-o addr show n%u", nic->idx);
+		snprintf(want, sizeof(want), "inet %s/32",
+		    addr_fmt(nic->subnet->pfx.addr + 1, a));
+		ok &= ip_has("fabric", args, want);
+		snprintf(want, sizeof(want), "inet %s/%u",
+		    addr_fmt(nic->ip, a), nic->subnet->pfx.len);
+		ok &= ip_has(nic->node->name, "-o addr show eth0", want);
+		snprintf(want, sizeof(want), "%u:\tfrom all iif n%u lookup %u",
+		    LAB_RULE_PRIO(nic->idx), nic->idx, LAB_NIC_TABLE(nic->idx));
+		ok &= ip_has("fabric", "rule", want);
+	}
+	return ok;
+}
+
+static bool
+example_sites_ok(const struct topo *t)
+{
+	char a[ADDR_STRLEN], args[64], want[96];
+	const struct topo_sitelink *l;
+	const struct topo_node *h;
+	size_t i, k;
+	bool ok = true;
+
+	for (i = 0; i < t->nsites; i++)
+		for (k = 0; k < t->sites[i]->nhosts; k++) {
+			h = t->sites[i]->hosts[k];
+			snprintf(want, sizeof(want), "default via %s",
+			    addr_fmt((h->host_pfx.addr |
+			    ~pfx_mask(h->host_pfx.len)) - 1, a));
+			ok &= ip_has(h->name, "route", want);
+		}
+	for (i = 0; i < t->nsitelinks; i++) {
+		l = t->sitelinks[i];
+		snprintf(args, sizeof(args), "-o addr show nva%u", l->idx);
+		snprintf(want, sizeof(want), "inet %s/30",
+		    addr_fmt(l->site_ip, a));
+		ok &= ip_has(l->site->router->name, args, want);
+		snprintf(args, sizeof(args), "-o addr show eth%u",
+		    lab_sitelink_port(t, l));
+		snprintf(want, sizeof(want), "inet %s/30",
+		    addr_fmt(l->nva_ip, a));
+		ok &= ip_has(l->nva->node->name, args, want);
+	}
+	return ok;
+}
+
+static void
+test_example(const char *file, const char *lab)
+{
+	struct topo_err terr;
+	struct lab_err err;
+	struct topo *t;
+	char dir[512];
+	int rc;
+
+	if (topo_load_file(file, &t, &terr) != 0) {
+		T_OK(0, "load %s: %s", file, terr.msg);
+		return;
+	}
+	if (topo_set_name(t, lab, &terr) != 0) {
+		T_OK(0, "rename %s to %s: %s", file, lab, terr.msg);
+		topo_free(t);
+		return;
+	}
+	memset(&F, 0, sizeof(F));
+	snprintf(F.lab, sizeof(F.lab), "%s", lab);
+	rc = lab_build(t, file, &err);
+	T_EQ(rc, 0, "%s: lab_build: %s", file, err.msg);
+	if (rc == 0) {
+		T_EQ(ns_count(lab), (int)t->nnodes + 1, "%s: fabric + %zu "
+		    "namespaces", file, t->nnodes);
+		T_OK(example_nics_ok(t), "%s: %zu NICs: fabric end, guest "
+		    "address, rule", file, t->nnics);
+		T_OK(example_sites_ok(t), "%s: site hosts and %zu site links",
+		    file, t->nsitelinks);
+		T_EQ(lab_destroy(lab, &err), 0, "%s: lab_destroy: %s", file,
+		    err.msg);
+	}
+	T_EQ(ns_count(lab), 0, "%s: no namespace left", file);
+	T_OK(!dir_exists(lab_dir(lab, dir, sizeof(dir))), "%s: state dir "
+	    "removed", file);
+	topo_free(t);
+}
+
 int
 main(int argc, char **argv)
 {
 	char rundir[] = "/tmp/arsemu-tlab.XXXXXX", topo_file[600], base[32];
-	char *before, *after, *cmd;
+	char *before, *after, *cmd, lab[40];
 	FILE *f;
 
 	if (argc == 3 && strncmp(argv[1], "--", 2) == 0)
@@ -584,6 +680,10 @@ main(int argc, char **argv)
 
 	test_build_destroy(topo_file, base);
 	test_failed_builds(topo_file, base);
+	snprintf(lab, sizeof(lab), "%ss", base);
+	test_example("examples/single-hub.json", lab);
+	snprintf(lab, sizeof(lab), "%sa", base);
+	test_example("examples/active-active.json", lab);
 
 	after = host_snapshot();
 	T_OK(strcmp(before, after) == 0, "host links, addresses, routes and "
