@@ -415,15 +415,18 @@ reply_routes(struct daemon *d, FILE *f, const char *nicname)
 
 		if (strcmp(d->t->nics[i]->name, nicname) != 0)
 			continue;
+		/* VR-10, CLI-01: an ECMP route is listed once per next hop. */
 		for (k = 0; k < tab->nroutes; k++) {
 			const struct sdn_route *r = &tab->routes[k];
 
-			fprintf(f, "%s\t%s\t%s\t%s\t", sdn_source_str(r->source),
-			    sdn_state_str(r), pfx_fmt(&r->pfx, pf),
-			    sdn_nh_type_str(r->type));
-			for (h = 0; h < r->nnh; h++)
-				fprintf(f, "%s%s", h ? "," : "", addr_fmt(r->nh[h], a));
-			fprintf(f, "\t%s\n", r->name ? r->name : "");
+			h = 0;
+			do {
+				fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\n",
+				    sdn_source_str(r->source), sdn_state_str(r),
+				    pfx_fmt(&r->pfx, pf), sdn_nh_type_str(r->type),
+				    r->nnh ? addr_fmt(r->nh[h], a) : "",
+				    r->name ? r->name : "");
+			} while (++h < r->nnh);
 		}
 		return;
 	}

@@ -1,0 +1,60 @@
+# Shared by the end-to-end tests. Every lab a test makes is named
+# "$ARSEMU_T-<suffix>" (a run-unique prefix) and is torn down by that test.
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+ARSEMU="$TOP/arsemu"
+: "${ARSEMU_T:=t$(( $$ % 100000 ))}"
+export ARSEMU_T
+
+arsemu() { "$ARSEMU" "$@"; }
+
+require_root() {
+	[ "$(id -u)" = 0 ] || fail "end-to-end tests need root (network namespaces)"
+}
+
+# Links, addresses, routes and rules of the host namespace, to compare.
+host_snapshot() {
+	{
+		ip -o link show | sed 's/ state [A-Z]* / /'
+		ip -o addr show
+		ip route show table all
+		ip rule show
+	} 2>&1
+}
+
+# wait_until SECONDS CMD...: poll (every 0.1 s) until CMD succeeds.
+wait_until() {
+	local limit=$1; shift
+	local end=$(( $(date +%s%N) / 1000000 + limit * 1000 ))
+	while (( $(date +%s%N) / 1000000 < end )); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+lab_namespaces() { ip netns list | awk '{print $1}' | grep -E "^arsemu-$1-" || true; }
+
+# Processes of lab $1 by the command lines arsemu gives them.
+lab_processes() {
+	local p
+	for p in /proc/[0-9]*; do
+		tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -qE "^arsemu _(daemon|speaker) $1( |$)" &&
+			echo "${p#/proc/}"
+	done
+	return 0
+}
+
+# A copy of an example with a new lab name and optional sed edits.
+example_as() {
+	local src=$1 name=$2 out=$BATS_TEST_TMPDIR/$2.json; shift 2
+	sed "s/\"name\": \"$(basename "$src" .json)\"/\"name\": \"$name\"/" "$src" > "$out"
+	local e
+	for e in "$@"; do sed -i "$e" "$out"; done
+	echo "$out"
+}
+
+ip_forwarded() { "$ARSEMU" exec --name "$1" "$2" -- cat /proc/net/snmp | awk '/^Ip: [0-9]/{print $7}'; }
