@@ -353,9 +353,12 @@ rec_free(struct lab_rec *r)
 static void
 rec_line(struct lab_rec *r, char *line)
 {
-	char *word = strtok(line, " \t\n"), *arg = strtok(NULL, " \t\n");
+	char *save = NULL, *word, *arg;
 	size_t i;
 	long pid;
+
+	word = strtok_r(line, " \t\n", &save);
+	arg = strtok_r(NULL, " \t\n", &save);
 
 	if (word == NULL || arg == NULL)
 		return;
