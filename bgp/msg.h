@@ -255,4 +255,43 @@ const char *bgp_type_str(uint8_t type);
 void	bgp_notify_set(struct bgp_notify *n, uint8_t code, uint8_t subcode,
 	    const void *data, size_t datalen);
 
+/*
+ * Codec internals: shared by bgp/msg.c, bgp/update.c and bgp/attr.c only
+ * (the build wants every non-static function declared in a header).
+ * Other modules use the API above.
+ */
+
+/* RFC 7606 section 2 error-handling approaches, weakest first. */
+enum bgp_eh {
+	BGP_EH_OK = 0,
+	BGP_EH_DISCARD,		/* attribute discard */
+	BGP_EH_WITHDRAW,	/* treat-as-withdraw */
+	BGP_EH_RESET,		/* session reset */
+};
+
+struct bgp_attr_result {
+	enum bgp_eh	eh;		/* strongest approach any error asked for */
+	bool		mp_reach;	/* an MP_REACH_NLRI parsed: reachable NLRI */
+	bool		nh_martian;	/* NEXT_HOP fails the RFC 4271 6.3 semantic check */
+};
+
+/* UPDATE body (after the header); update.c. */
+int	bgp_update_parse(const struct bgp_codec *c, struct buf *body,
+	    struct bgp_update *u, struct bgp_notify *err);
+void	bgp_update_free(struct bgp_update *u);
+/* Prefixes of one NLRI slice, appended to u (IPv4) or counted (IPv6). */
+int	bgp_nlri_parse(struct buf *b, uint16_t afi, bool withdrawn,
+	    struct bgp_update *u);
+/*
+ * Path attribute list; attr.c. Fills u->attrs, u->discarded and the MP
+ * prefixes; *err gets the NOTIFICATION for the first error of the strongest
+ * approach (a treat-as-withdraw may still become a reset, RFC 7606 5.2).
+ */
+void	bgp_attrs_parse(const struct bgp_codec *c, struct buf *list,
+	    struct bgp_update *u, struct bgp_attr_result *r,
+	    struct bgp_notify *err);
+/* The attribute list for a, ascending type code; sets w->err if no room. */
+void	bgp_attrs_encode(const struct bgp_codec *c, struct wbuf *w,
+	    const struct bgp_attrs *a);
+
 #endif
