@@ -1,0 +1,84 @@
+#!/bin/sh
+# The whole test suite, as `make test` and CI run it. Every stage prints TAP;
+# this script counts the results and ends with one line "N passed, M failed".
+#   stages: build (-Werror), unit, unit under ASan+UBSan, fuzz smoke,
+#           rule coverage, end to end in namespaces (root), interop (root)
+# FUZZ_SECONDS (default 20) bounds each fuzz target's run.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+LOG=build/test-logs
+mkdir -p "$LOG"
+: > "$LOG/all.tap"
+failed_stage=""
+
+stage() {	# stage NAME CMD...: run, keep its TAP, count it
+	name=$1; shift
+	echo "== $name"
+	"$@" > "$LOG/$name.out" 2>&1
+	rc=$?
+	grep -E '^(not )?ok ' "$LOG/$name.out" | sed "s/^/[$name] /" >> "$LOG/all.tap"
+	grep -E '^not ok ' "$LOG/$name.out" | sed 's/^/  /'
+	n_ok=$(grep -cE '^ok ' "$LOG/$name.out")
+	n_nok=$(grep -cE '^not ok ' "$LOG/$name.out")
+	echo "   $n_ok passed, $n_nok failed (exit $rc)"
+	if [ "$rc" -ne 0 ] && [ "$n_nok" -eq 0 ]; then
+		# a stage that failed without a failing test still fails the run
+		echo "not ok - stage $name exited $rc" >> "$LOG/all.tap"
+		tail -n 20 "$LOG/$name.out" | sed 's/^/  | /'
+	fi
+}
+
+build() {
+	make -s all && echo "ok 1 - build with -Werror"
+}
+
+fuzz_smoke() {
+	secs=${FUZZ_SECONDS:-20}
+	make -s fuzz || { echo "not ok - fuzz targets build"; return 1; }
+	i=0
+	for t in build-fuzz/fuzz_*; do
+		i=$((i + 1))
+		name=$(basename "$t" | sed 's/^fuzz_//')
+		seeds=test/fuzz/seeds/$name
+		work=build-fuzz/corpus-$name
+		mkdir -p "$work"
+		if "$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		    -print_final_stats=1 "$work" "$seeds" > "$LOG/fuzz-$name.log" 2>&1; then
+			runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' \
+			    "$LOG/fuzz-$name.log" | grep -o '[0-9]*$')
+			echo "ok $i - fuzz $name for ${secs}s: ${runs:-?} inputs, no crash"
+		else
+			echo "not ok $i - fuzz $name crashed: see $LOG/fuzz-$name.log"
+			grep -m3 -E 'ERROR|SUMMARY' "$LOG/fuzz-$name.log"
+		fi
+	done
+}
+
+stage build build
+if ! grep -q '^\[build\] ok' "$LOG/all.tap"; then
+	echo "build failed; nothing else can run"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+stage unit make -s unit
+stage unit-san make -s unit-san
+if command -v clang >/dev/null 2>&1; then
+	stage fuzz fuzz_smoke
+else
+	echo "not ok - clang is missing: fuzz targets not run" >> "$LOG/all.tap"
+fi
+stage rules sh test/rules.sh
+if [ "$(id -u)" = 0 ]; then
+	stage e2e bats --tap test/bats
+	if [ -d test/interop ] && ls test/interop/*.bats >/dev/null 2>&1; then
+		stage interop bats --tap test/interop
+	fi
+else
+	echo "not ok - end-to-end and interop tests need root" >> "$LOG/all.tap"
+fi
+
+passed=$(grep -c '\] ok \|^ok ' "$LOG/all.tap")
+failed=$(grep -c 'not ok' "$LOG/all.tap")
+echo "results: $LOG/all.tap"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
