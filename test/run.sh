@@ -38,18 +38,18 @@ fuzz_smoke() {
 	i=0
 	for t in build-fuzz/fuzz_*; do
 		i=$((i + 1))
-		name=$(basename "$t" | sed 's/^fuzz_//')
-		seeds=test/fuzz/seeds/$name
-		work=build-fuzz/corpus-$name
+		fz=$(basename "$t" | sed 's/^fuzz_//')
+		seeds=test/fuzz/seeds/$fz
+		work=build-fuzz/corpus-$fz
 		mkdir -p "$work"
 		if "$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		    -print_final_stats=1 "$work" "$seeds" > "$LOG/fuzz-$name.log" 2>&1; then
+		    -print_final_stats=1 "$work" "$seeds" > "$LOG/fuzz-$fz.log" 2>&1; then
 			runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' \
-			    "$LOG/fuzz-$name.log" | grep -o '[0-9]*$')
-			echo "ok $i - fuzz $name for ${secs}s: ${runs:-?} inputs, no crash"
+			    "$LOG/fuzz-$fz.log" | grep -o '[0-9]*$')
+			echo "ok $i - fuzz $fz for ${secs}s: ${runs:-?} inputs, no crash"
 		else
-			echo "not ok $i - fuzz $name crashed: see $LOG/fuzz-$name.log"
-			grep -m3 -E 'ERROR|SUMMARY' "$LOG/fuzz-$name.log"
+			echo "not ok $i - fuzz $fz crashed: see $LOG/fuzz-$fz.log"
+			grep -m3 -E 'ERROR|SUMMARY' "$LOG/fuzz-$fz.log"
 		fi
 	done
 }
