@@ -407,6 +407,7 @@ static bool
 proc_is_lab(pid_t pid, const char *lab)
 {
 	char path[64], buf[LAB_CMDLINE_MAX];
+	const char *arg0;
 	ssize_t n, i;
 	int fd;
 
@@ -419,11 +420,15 @@ proc_is_lab(pid_t pid, const char *lab)
 	close(fd);
 	if (n <= 0)
 		return false;	/* gone, or a zombie */
-	for (i = 0; i < n; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
 	buf[n] = '\0';
-	return strstr(buf, "arsemu") != NULL && strstr(buf, lab) != NULL;
+	/* argv[0] is arsemu and a later argument is exactly the lab's name. */
+	arg0 = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
+	if (strcmp(arg0, "arsemu") != 0)
+		return false;
+	for (i = (ssize_t)strlen(buf) + 1; i < n; i += (ssize_t)strlen(buf + i) + 1)
+		if (strcmp(buf + i, lab) == 0)
+			return true;
+	return false;
 }
 
 /* Gone, or a zombie (its parent has not reaped it yet: it holds nothing). */
