@@ -297,6 +297,17 @@ dec_aspath(struct attr_ctx *x, struct buf *v)
 	return 0;
 }
 
+/*
+ * RFC 4271 6.3 semantic check, RFC 7606 7.3: a next hop that no host can
+ * have. The routes are withdrawn without a NOTIFICATION; update.c applies
+ * it when there are NLRI.
+ */
+static bool
+nh_martian(uint32_t nh)
+{
+	return nh == 0 || nh == 0xffffffffu || (nh & 0xf0000000u) == 0xe0000000u;
+}
+
 static int
 dec_nexthop(struct attr_ctx *x, struct buf *v)
 {
@@ -304,11 +315,7 @@ dec_nexthop(struct attr_ctx *x, struct buf *v)
 
 	if (buf_get_u32(v, &nh) == -1)
 		return -1;
-	/*
-	 * RFC 4271 6.3 semantic check, RFC 7606 7.3: the route is withdrawn
-	 * without a NOTIFICATION; update.c applies it when there are NLRI.
-	 */
-	if (nh == 0 || nh == 0xffffffffu || (nh & 0xf0000000u) == 0xe0000000u)
+	if (nh_martian(nh))
 		x->r->nh_martian = true;
 	x->a->nexthop = nh;
 	x->a->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
@@ -951,19 +958,20 @@ as4_merge(struct attr_ctx *x)
 	if (n < m)
 		return;
 	pw_init(&pw, (size_t)a->aspath_len + x->as4path_len + 1);
+	/* segments are copied as they are, so that a round trip is exact */
 	buf_init(&b, a->aspath, a->aspath_len);
 	for (take = n - m; take > 0 && seg_next(&b, AS4_WIDTH, &s) == 1; ) {
 		if (s.type == BGP_AS_SET) {
-			pw_copy(&pw, &s, AS4_WIDTH, SEG_MAX, true);
+			pw_copy(&pw, &s, AS4_WIDTH, SEG_MAX, false);
 			take--;
 			continue;
 		}
-		pw_copy(&pw, &s, AS4_WIDTH, take, true);
+		pw_copy(&pw, &s, AS4_WIDTH, take, false);
 		take -= s.n < take ? s.n : take;
 	}
 	buf_init(&b, x->as4path, x->as4path_len);
 	while (seg_next(&b, AS4_WIDTH, &s) == 1)
-		pw_copy(&pw, &s, AS4_WIDTH, SEG_MAX, true);
+		pw_copy(&pw, &s, AS4_WIDTH, SEG_MAX, false);
 	pw_done(&pw, a);
 }
 
@@ -988,6 +996,7 @@ bgp_attrs_parse(const struct bgp_codec *c, struct buf *list,
 			as4_merge(&x);
 		/* RFC 4760 3: MP next hop when there was no NEXT_HOP */
 		if (x.has_mp_nh && !has(x.a, BGP_ATTR_NEXT_HOP)) {
+			r->nh_martian |= nh_martian(x.mp_nh);
 			x.a->nexthop = x.mp_nh;
 			x.a->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 		}
@@ -1028,7 +1037,8 @@ bgp_attrs_encode(const struct bgp_codec *c, struct wbuf *w,
 	const struct attr_row *row;
 	unsigned t;
 
-	for (t = 1; t <= UINT8_MAX; t++) {
+	/* from 0: type 0 is reserved, but an unknown one is passed on too */
+	for (t = 0; t <= UINT8_MAX; t++) {
 		if ((row = row_find((uint8_t)t)) != NULL && row->encode != NULL)
 			row->encode(c, w, a);
 		if (a->other_len > 0)

@@ -750,6 +750,15 @@ test_unknown(void)
 	bgp_msg_free(&m2);
 	bgp_msg_free(&m);
 
+	rc = parse_update(&AS4, "", A_GOOD "c06403 aabbcc d06300020102", N_ONE,
+	    &m, &err);
+	T_OK(rc == 0 && m.u.update.attrs.other_len == 11 &&
+	    memcmp(m.u.update.attrs.other,
+	    "\xe0\x63\x02\x01\x02\xe0\x64\x03\xaa\xbb\xcc", 11) == 0,
+	    "RFC 4271 5: unknown attributes kept by ascending type, Extended "
+	    "Length only when needed");
+	bgp_msg_free(&m);
+
 	rc = parse_update(&AS4, "", A_GOOD "406302 0102", N_ONE, &m, &err);
 	T_OK(rc == -1 && err.code == BGP_ERR_UPDATE &&
 	    err.subcode == BGP_UPD_WELLKNOWN && err.datalen == 5 &&
