@@ -18,6 +18,7 @@
 #include "topo_int.h"
 
 #define TOPO_FILE_MAX	(16u << 20)	/* a topology is a few kB; refuse junk */
+#define TOPO_FILE_CHUNK	(64u << 10)
 #define TOPO_SNIPPET	24		/* bytes of context in a syntax error */
 
 int
@@ -105,11 +106,18 @@ static cJSON *
 parse_json(struct tctx *c)
 {
 	const char *end = NULL;
+	char *copy;
 	cJSON *root;
 	size_t off;
 
-	root = cJSON_ParseWithLengthOpts(c->text, c->len, &end, 0);
-	off = end != NULL && end >= c->text ? (size_t)(end - c->text) : 0;
+	/* A NUL-terminated copy: cJSON is not trusted to stop at len. */
+	copy = xmalloc(c->len + 1);
+	if (c->len > 0)
+		memcpy(copy, c->text, c->len);
+	copy[c->len] = '\0';
+	root = cJSON_ParseWithLengthOpts(copy, c->len, &end, 0);
+	off = end != NULL && end >= copy ? (size_t)(end - copy) : 0;
+	free(copy);
 	if (root == NULL) {
 		syntax_error(c, off > c->len ? c->len : off);
 		return NULL;
@@ -155,7 +163,7 @@ int
 topo_load_file(const char *file, struct topo **out, struct topo_err *err)
 {
 	char *text = NULL;
-	size_t len = 0, n;
+	size_t len = 0, cap = 0, n;
 	FILE *f;
 	int rc;
 
@@ -163,24 +171,29 @@ topo_load_file(const char *file, struct topo **out, struct topo_err *err)
 	memset(err, 0, sizeof(*err));
 	if ((f = fopen(file, "r")) == NULL)
 		goto bad_io;
-	text = xmalloc(TOPO_FILE_MAX + 1);
-	while ((n = fread(text + len, 1, TOPO_FILE_MAX + 1 - len, f)) > 0)
-		len += n;
+	do {
+		if (len > TOPO_FILE_MAX)
+			goto too_big;
+		if (len == cap) {
+			cap = cap ? cap * 2 : TOPO_FILE_CHUNK;
+			text = xrealloc(text, cap);
+		}
+		len += n = fread(text + len, 1, cap - len, f);
+	} while (n > 0);
 	if (ferror(f))
 		goto bad_io;
 	fclose(f);
-	if (len > TOPO_FILE_MAX) {
-		free(text);
-		snprintf(err->msg, sizeof(err->msg),
-		    "%s is larger than %u bytes: not a topology file", file,
-		    TOPO_FILE_MAX);
-		return -1;
-	}
 	rc = topo_load_string(text, len, out, err);
 	free(text);
 	return rc;
+too_big:
+	snprintf(err->msg, sizeof(err->msg), "the file is larger than %u "
+	    "bytes: not a topology", TOPO_FILE_MAX);
+	fclose(f);
+	free(text);
+	return -1;
 bad_io:
-	snprintf(err->msg, sizeof(err->msg), "cannot read %s: %s", file,
+	snprintf(err->msg, sizeof(err->msg), "cannot read the file: %s",
 	    strerror(errno));
 	if (f != NULL)
 		fclose(f);

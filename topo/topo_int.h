@@ -18,9 +18,10 @@
 #include "topo.h"
 
 #define TOPO_PATH_MAX	256	/* == sizeof(struct topo_err).path */
-#define TOPO_LIST_MAX	4096	/* entries in one array or object: a lab runs on one host */
+/* Entries in one array or object: a lab runs on one host. */
+#define TOPO_LIST_MAX	4096
 #define TOPO_LINKS_MAX	16384	/* /30s in 169.254.0.0/16 */
-#define TOPO_PREPEND_MAX 10	/* no Azure limit (U-02); ours, to keep paths sane */
+#define TOPO_PREPEND_MAX 10	/* ours: Azure documents none (U-02) */
 #define TOPO_HOLD_MIN	3	/* RFC 4271 4.2: 0 or at least 3 s */
 #define TOPO_U16_MAX	65535u
 #define TOPO_SUBNET_MIN_LEN 29	/* Azure's smallest subnet is a /29 */

@@ -545,7 +545,8 @@ test_prefixes(void)
 	expect_ok(SPOKE("", "'name':'s1','peered':false,'address_space':"
 	    "['10.1.0.0/24']"), "PE-05: unpeered VNets may overlap");
 	expect_err(SPOKE(",'nvas':[" NVA1 "]", "'name':'s1','peered':false,"
-	    "'address_space':['10.1.2.0/24'],'subnets':{'x':'10.1.2.0/24'},'vms':[{'name':'v',"
+	    "'address_space':['10.1.2.0/24'],'subnets':{'x':'10.1.2.0/24'},"
+	    "'vms':[{'name':'v',"
 	    "'subnet':'x'}]") , "regions[0].spokes[0].vms[0]",
 	    "also the address of", "NIC addresses unique across a lab");
 }
