@@ -370,6 +370,11 @@ test_positions(void)
 	    "file with text after the document");
 	T_OK(err.line == 2 && strstr(err.msg, "after the end") != NULL,
 	    "trailing text: line 2");
+	T_EQ(topo_load_file("test/topo/bad-rs-subnet.json", &t, &err), -1,
+	    "RS-03: file with a /28 RouteServerSubnet");
+	T_OK(err.line == 7 && err.col == 41 && strcmp(err.path,
+	    "regions[0].hub.subnets.RouteServerSubnet") == 0,
+	    "RS-03: error at 7:41, the subnet's value");
 	T_EQ(topo_load_file("test/topo/good-minimal.json", &t, &err), 0,
 	    "minimal file loads");
 	topo_free(t);
