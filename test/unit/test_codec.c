@@ -184,7 +184,7 @@ test_small_messages(void)
 
 	wbuf_init(&w, b, 10);
 	T_OK(bgp_build_keepalive(&w) == -1 && w.len == 0 && !w.err,
-	    "builders: a message that does not fit leaves the buffer as it was");
+	    "RFC 4271 4.1: a KEEPALIVE that does not fit leaves the buffer as it was");
 }
 
 /* ---- OPEN ---------------------------------------------------------------------- */
@@ -1008,7 +1008,7 @@ test_aspath(void)
 	    "RFC 4271 4.3: 300 prepends split into segments of at most 255 "
 	    "(%u hops)", bgp_aspath_hops(&a));
 	T_OK(strcmp(bgp_aspath_fmt(&a, '-', tiny, sizeof(tiny)), "1-1-1") == 0,
-	    "bgp_aspath_fmt truncates safely (%s)", tiny);
+	    "RFC 4271 5.1.2: AS_PATH text truncates safely (%s)", tiny);
 	bgp_attrs_free(&a);
 
 	T_OK(parse_update(&AS4, "", A_ORIGIN "400216 0201 0000fde9 0102 00000001"
@@ -1019,13 +1019,13 @@ test_aspath(void)
 	    "RFC 4271 9.1.2.2: AS_SET printed {1,2} and counted once (%s)", s);
 	bgp_attrs_copy(&a, &m.u.update.attrs);
 	T_OK(bgp_attrs_equal(&a, &m.u.update.attrs) && a.aspath !=
-	    m.u.update.attrs.aspath, "bgp_attrs_copy is deep and equal");
+	    m.u.update.attrs.aspath, "RFC 4271 5: attribute copy is deep and equal");
 	a.med = 7;
 	T_OK(bgp_attrs_equal(&a, &m.u.update.attrs),
-	    "bgp_attrs_equal ignores values of absent attributes");
+	    "RFC 4271 5.1.4: equality ignores the value of an absent MED");
 	a.present |= BGP_ATTR_BIT(BGP_ATTR_MED);
 	T_OK(!bgp_attrs_equal(&a, &m.u.update.attrs),
-	    "bgp_attrs_equal sees an added MED");
+	    "RFC 4271 5.1.4: equality sees an added MED");
 	bgp_attrs_free(&a);
 	bgp_msg_free(&m);
 	bgp_msg_free(&m);	/* twice is harmless */
@@ -1055,7 +1055,7 @@ test_text(void)
 	    "Message Header Error / Bad Message Length") == 0,
 	    "RFC 4271 4.5: %s", s);
 	T_OK(strcmp(bgp_err_str(99, 1, s, sizeof(s)),
-	    "error code 99 / subcode 1") == 0, "unknown code: %s", s);
+	    "error code 99 / subcode 1") == 0, "RFC 4271 4.5: unknown code: %s", s);
 	T_OK(strcmp(bgp_type_str(BGP_ROUTE_REFRESH), "ROUTE-REFRESH") == 0 &&
 	    strcmp(bgp_type_str(9), "UNKNOWN") == 0,
 	    "RFC 4271 4.1: type names");
