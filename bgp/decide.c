@@ -30,18 +30,19 @@
 
 #define DEFAULT_LOCAL_PREF	100
 
-static uint32_t
-local_pref(const struct rib_path *p)
-{
-	if (p->attrs.present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
-		return p->attrs.local_pref;
-	return DEFAULT_LOCAL_PREF;
-}
-
 static bool
 is_ibgp(const struct speaker *s, const struct rib_path *p)
 {
 	return p->peer != NULL && p->peer->conf->asn == s->conf->asn;
+}
+
+/* RFC 4271 5.1.5, RFC 7606 7.5: LOCAL_PREF from an eBGP peer is ignored. */
+static uint32_t
+local_pref(const struct speaker *s, const struct rib_path *p)
+{
+	if (is_ibgp(s, p) && p->attrs.present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
+		return p->attrs.local_pref;
+	return DEFAULT_LOCAL_PREF;
 }
 
 /* Compare through the multipath-relevant steps only; 0 = ECMP candidates. */
@@ -53,8 +54,8 @@ cmp_multipath(const struct speaker *s, const struct rib_path *a,
 
 	if ((a->peer == NULL) != (b->peer == NULL))
 		return a->peer == NULL ? -1 : 1;
-	if (s->conf->role == BGP_ROLE_ROUTER && local_pref(a) != local_pref(b))
-		return local_pref(a) > local_pref(b) ? -1 : 1;
+	if (s->conf->role == BGP_ROLE_ROUTER && local_pref(s, a) != local_pref(s, b))
+		return local_pref(s, a) > local_pref(s, b) ? -1 : 1;
 	ha = bgp_aspath_hops(&a->attrs);
 	hb = bgp_aspath_hops(&b->attrs);
 	if (ha != hb)

@@ -259,6 +259,24 @@ test_router_rfc_order(void)
 }
 
 static void
+test_router_ebgp_local_pref(void)
+{
+	uint32_t asn[2] = { 65515, 65515 };
+	uint32_t p[] = { 65515 };
+	struct rib_path *rp;
+	struct decision d;
+
+	setup(BGP_ROLE_ROUTER, 65010, 2, asn);
+	add("10.4.0.0/16", 0, p, 1, A("10.1.1.4"));
+	add("10.4.0.0/16", 1, p, 1, A("10.1.1.5"));
+	rp = rib_path_find(entry("10.4.0.0/16"), &spk.peers[1]);
+	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	rp->attrs.local_pref = 500;
+	decide_at("10.4.0.0/16", &d);
+	T_EQ(d.nnh, 2u, "RFC 7606 7.5: LOCAL_PREF received from an eBGP peer is ignored");
+}
+
+static void
 test_router_loop(void)
 {
 	uint32_t asn[1] = { 65515 };
@@ -282,6 +300,7 @@ main(void)
 	test_rs_export();
 	test_rs_vnet_routes();
 	test_router_rfc_order();
+	test_router_ebgp_local_pref();
 	test_router_loop();
 	rib_free(&spk.rib);
 	return t_done();
