@@ -36,6 +36,7 @@ struct bgp_peer_conf {
 	unsigned	route_limit;	/* 0: none; RS-40 */
 	unsigned	prepend;	/* extra copies of our ASN towards this peer */
 	uint16_t	port;		/* 0: 179 (tests use others) */
+	char		md5[80];	/* RFC 2385 key; "" for none */
 };
 
 /*
@@ -73,7 +74,11 @@ struct bgp_conf {
 	char		name[BGP_NAME_MAX];	/* for logs */
 	const struct bgp_fib_ops *fib;
 	int		log_fd;		/* -1: stderr */
+	bool		log_json;	/* one JSON object per log line */
 };
+
+/* RFC 8203 text sent with Cease / Administrative Shutdown on SIGTERM. */
+#define BGP_SHUTDOWN_TEXT	"arsemu: shutting down"
 
 void	bgp_conf_init(struct bgp_conf *c);
 /* Run the speaker until SIGTERM or SIGINT. Returns 0, or -1 if it could not start. */

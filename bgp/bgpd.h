@@ -63,6 +63,15 @@ struct peer {
 	enum peer_state		 state;
 	int			 fd;
 	bool			 outgoing;	/* fd came from our connect() */
+	/*
+	 * A second connection the peer opened while fd was in OpenSent or
+	 * OpenConfirm: it gets our OPEN and waits for the peer's, which
+	 * settles the collision (RFC 4271 6.8).
+	 */
+	int			 cfd;
+	uint8_t			*cbuf;
+	size_t			 clen;
+	uint64_t		 t_collision;	/* give up on cfd */
 	/* timer deadlines in mono_ms(); 0 = stopped */
 	uint64_t		 t_connect_retry;
 	uint64_t		 t_hold;
@@ -88,7 +97,8 @@ struct peer {
 	uint64_t		 up_since;	/* mono_ms() when Established */
 	unsigned		 flaps;
 	uint64_t		 msgs_in, msgs_out, updates_in, updates_out;
-	char			 last_error[160];
+	unsigned		 refresh_in, refresh_out;
+	char			 last_error[384];	/* room for an RFC 8203 text */
 };
 
 struct rib_path {
@@ -183,6 +193,19 @@ bool	policy_export(const struct speaker *s, const struct peer *to,
 
 /* fsm.c */
 void	fsm_event(struct peer *p, enum fsm_event ev, struct bgp_msg *m);
+/*
+ * Close an open or established session with Cease / subcode (RFC 4486);
+ * `text` goes out as the RFC 8203 shutdown communication with subcodes 2
+ * and 4, and into last_error. Then Idle.
+ */
+void	fsm_cease(struct peer *p, uint8_t subcode, const char *text);
+/* Our OPEN for this peer. */
+int	fsm_build_open(const struct peer *p, struct wbuf *w);
+/*
+ * Collision settled for the peer's second connection: fd now is that
+ * connection, our OPEN went out on it and `m` is the peer's OPEN.
+ */
+void	fsm_adopt(struct peer *p, struct bgp_msg *m);
 const char *fsm_state_str(enum peer_state st);
 const char *fsm_event_str(enum fsm_event ev);
 
@@ -199,15 +222,39 @@ void	session_read(struct peer *p, unsigned budget);
 int	session_flush(struct peer *p);
 /* A whole message (or a framing error) waits in the read buffer. */
 bool	session_pending(const struct peer *p);
+/* Our connect() finished (or failed): the matching FSM event. */
+void	session_connect_done(struct peer *p);
+/* Input on the colliding connection p->cfd. */
+void	session_collision_read(struct peer *p);
+void	session_collision_close(struct peer *p);
+/*
+ * RFC 8203 / RFC 9003: the shutdown communication in a Cease NOTIFICATION's
+ * data, as printable text (controls replaced); "" if there is none.
+ */
+void	session_shutdown_text(const struct bgp_notify *n, char *out, size_t len);
+
+/* md5.c: RFC 2385 key for connections with addr on fd ("" deletes it). */
+int	md5_set(int fd, uint32_t addr, const char *key);
 
 /* speaker.c: hooks the FSM calls */
 void	speaker_peer_up(struct peer *p);
 void	speaker_peer_down(struct peer *p);
 /* Returns -1 after it has reset the session (route limit). */
 int	speaker_update(struct peer *p, struct bgp_update *u);
-void	speaker_route_refresh(struct peer *p);
+void	speaker_route_refresh(struct peer *p, uint16_t afi, uint8_t safi);
 void	speaker_log(const struct speaker *s, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* A session state change, as a text or JSON log line. */
+void	speaker_log_state(const struct peer *p, enum peer_state from,
+	    enum peer_state to, const char *cause);
+/*
+ * Ask the peer for its routes again (RFC 2918): a ROUTE-REFRESH, or a hard
+ * reset for a peer without the capability (RS-44). Returns what was done.
+ */
+const char *speaker_refresh(struct peer *p);
+/* Set up and tear down a speaker without running it (tests drive the FSM). */
+void	speaker_init(struct speaker *s, const struct bgp_conf *c);
+void	speaker_fini(struct speaker *s);
 
 /* ctl.c */
 struct ctl *ctl_open(struct speaker *s, const char *path);

@@ -2,13 +2,15 @@
  * ctl: the speaker's control socket (AF_UNIX, stream, one request per line).
  *
  * Requests and their replies (tab-separated rows, then a line "."):
- *   info                  name, asn, bgp id, role
+ *   info                  name, asn, bgp id, role, local address
  *   peers                 name addr asn state uptime_s received accepted
  *                         advertised flaps hold keepalive last_error eor
  *   learned PEER          network nextHop asPath origin sourcePeer weight why
  *                         (PEER = name or address; rejected paths included, U-09)
  *   advertised PEER       network nextHop asPath origin weight
  *   rib                   network nextHops asPath from
+ *   refresh PEER|all      name, what was done: a ROUTE-REFRESH sent, or for
+ *                         a peer without the capability a reset (RS-44)
  *   watch                 "fib<TAB>prefix<TAB>hops<TAB>nh,nh" rows for every
  *                         programmed prefix, then "sync"; then, for as long
  *                         as the client stays, each change (no next hop:
@@ -16,7 +18,7 @@
  * An error is "error<TAB>text" then ".". Rows are what the CLI formats as
  * text or as az-shaped JSON; the speaker itself prints no JSON.
  *
- * Must not: change routing state.
+ * Must not: change routing state itself; `refresh` asks speaker.c to act.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -296,6 +298,23 @@ req_watch(struct ctl *c, struct ctl_client *cl)
 }
 
 static void
+req_refresh(struct ctl *c, struct ctl_client *cl, const char *arg)
+{
+	struct peer *p;
+	unsigned i;
+
+	if (arg != NULL && strcmp(arg, "all") == 0) {
+		for (i = 0; i < c->s->npeers; i++) {
+			p = &c->s->peers[i];
+			out(cl, "%s\t%s\n", p->conf->name, speaker_refresh(p));
+		}
+	} else if (arg == NULL || (p = find_peer(c->s, arg)) == NULL)
+		out(cl, "error\tno peering named %s\n", arg ? arg : "(none)");
+	else
+		out(cl, "%s\t%s\n", p->conf->name, speaker_refresh(p));
+}
+
+static void
 request(struct ctl *c, struct ctl_client *cl, char *line)
 {
 	char *arg = strchr(line, ' ');
@@ -304,9 +323,10 @@ request(struct ctl *c, struct ctl_client *cl, char *line)
 	if (arg != NULL)
 		*arg++ = '\0';
 	if (strcmp(line, "info") == 0) {
-		out(cl, "%s\t%u\t%s\t%s\n", c->s->conf->name, c->s->conf->asn,
+		out(cl, "%s\t%u\t%s\t%s\t%s\n", c->s->conf->name, c->s->conf->asn,
 		    addr_fmt(c->s->conf->bgp_id, (char[ADDR_STRLEN]){0}),
-		    c->s->conf->role == BGP_ROLE_RS ? "route-server" : "router");
+		    c->s->conf->role == BGP_ROLE_RS ? "route-server" : "router",
+		    addr_fmt(c->s->conf->local_addr, (char[ADDR_STRLEN]){0}));
 	} else if (strcmp(line, "peers") == 0) {
 		req_peers(c, cl);
 	} else if (strcmp(line, "rib") == 0) {
@@ -314,6 +334,8 @@ request(struct ctl *c, struct ctl_client *cl, char *line)
 	} else if (strcmp(line, "watch") == 0) {
 		req_watch(c, cl);
 		return;
+	} else if (strcmp(line, "refresh") == 0) {
+		req_refresh(c, cl, arg);
 	} else if (strcmp(line, "learned") == 0 || strcmp(line, "advertised") == 0) {
 		if (arg == NULL || (p = find_peer(c->s, arg)) == NULL) {
 			out(cl, "error\tno peering named %s\n", arg ? arg : "(none)");

@@ -10,6 +10,11 @@
  * IdleHoldTimer of 8.1.1): a route server and an NVA both want their
  * sessions back without an operator.
  *
+ * A message arriving in a state that does not expect it is answered with
+ * the RFC 6608 subcode for that state. A manual stop (SIGTERM) and every
+ * other deliberate close go through fsm_cease(): Cease with the RFC 4486
+ * subcode, and for Administrative Shutdown or Reset the RFC 8203 text.
+ *
  * Must not: parse messages (msg.c), touch the RIB (speaker.c does, through the
  * speaker_peer_up / speaker_peer_down / speaker_update hooks).
  */
@@ -20,6 +25,15 @@
 #include "bgpd.h"
 
 #define OPENSENT_HOLD_S		240	/* RFC 4271 8.2.2: "a large value" */
+#define SHUTDOWN_TEXT_MAX	255	/* RFC 9003 2: one length octet */
+
+/* RFC 6608 3: Finite State Machine Error subcodes */
+enum fsm_err_sub {
+	FSM_ERR_UNSPECIFIC = 0,
+	FSM_ERR_OPENSENT = 1,
+	FSM_ERR_OPENCONFIRM = 2,
+	FSM_ERR_ESTABLISHED = 3,
+};
 
 static const char *const state_names[] = {
 	[ST_IDLE] = "Idle", [ST_CONNECT] = "Connect", [ST_ACTIVE] = "Active",
@@ -65,9 +79,7 @@ set_state(struct peer *p, enum peer_state st, enum fsm_event ev)
 	if (old == st)
 		return;
 	p->state = st;
-	speaker_log(p->s, "peer %s (%s): %s -> %s on %s", p->conf->name,
-	    addr_fmt(p->conf->addr, (char[ADDR_STRLEN]){0}), fsm_state_str(old),
-	    fsm_state_str(st), fsm_event_str(ev));
+	speaker_log_state(p, old, st, fsm_event_str(ev));
 	if (old == ST_ESTABLISHED)
 		speaker_peer_down(p);
 	if (st == ST_ESTABLISHED)
@@ -92,8 +104,8 @@ start_hold(struct peer *p)
 	p->t_hold = p->hold ? after(p->hold) : 0;
 }
 
-static void
-send_open(struct peer *p)
+int
+fsm_build_open(const struct peer *p, struct wbuf *w)
 {
 	const struct bgp_conf *c = p->s->conf;
 	struct bgp_open o = {
@@ -106,11 +118,18 @@ send_open(struct peer *p)
 		.cap_mp_ipv4 = true,
 		.cap_rr = true,
 	};
+
+	return bgp_build_open(w, &o);
+}
+
+static void
+send_open(struct peer *p)
+{
 	uint8_t msg[BGP_MAX_LEN];
 	struct wbuf w;
 
 	wbuf_init(&w, msg, sizeof(msg));
-	if (bgp_build_open(&w, &o) == 0)
+	if (fsm_build_open(p, &w) == 0)
 		session_send(p, msg, w.len);
 }
 
@@ -135,14 +154,56 @@ to_idle(struct peer *p, enum fsm_event ev)
 	set_state(p, ST_IDLE, ev);
 }
 
+/* RFC 6608 3: which state an unexpected message arrived in. */
+static uint8_t
+fsm_err_subcode(const struct peer *p, enum fsm_event ev)
+{
+	if (ev != EV_OPEN && ev != EV_KEEPALIVE && ev != EV_UPDATE &&
+	    ev != EV_ROUTE_REFRESH)
+		return FSM_ERR_UNSPECIFIC;
+	switch (p->state) {
+	case ST_OPENSENT:	return FSM_ERR_OPENSENT;
+	case ST_OPENCONFIRM:	return FSM_ERR_OPENCONFIRM;
+	case ST_ESTABLISHED:	return FSM_ERR_ESTABLISHED;
+	default:		return FSM_ERR_UNSPECIFIC;
+	}
+}
+
 static void
 fsm_error(struct peer *p, enum fsm_event ev)
 {
-	session_send_notify(p, BGP_ERR_FSM, 0, NULL, 0);
+	session_send_notify(p, BGP_ERR_FSM, fsm_err_subcode(p, ev), NULL, 0);
 	snprintf(p->last_error, sizeof(p->last_error),
 	    "sent FSM error: %s in %s", fsm_event_str(ev),
 	    fsm_state_str(p->state));
 	to_idle(p, ev);
+}
+
+void
+fsm_cease(struct peer *p, uint8_t subcode, const char *text)
+{
+	uint8_t data[1 + SHUTDOWN_TEXT_MAX] = { 0 };
+	size_t len = 0, tl;
+	char e[96];
+
+	/* RFC 8203 2: length octet, then UTF-8, for these two subcodes only */
+	if (text != NULL && (subcode == BGP_CEASE_SHUTDOWN ||
+	    subcode == BGP_CEASE_RESET)) {
+		tl = strlen(text);
+		if (tl > SHUTDOWN_TEXT_MAX)
+			tl = SHUTDOWN_TEXT_MAX;
+		data[0] = (uint8_t)tl;
+		memcpy(data + 1, text, tl);
+		len = 1 + tl;
+	}
+	/* RFC 4271 8.2.2: before OpenSent there is no one to tell */
+	if (p->state >= ST_OPENSENT)
+		session_send_notify(p, BGP_ERR_CEASE, subcode, data, len);
+	snprintf(p->last_error, sizeof(p->last_error), "sent NOTIFICATION %s%s%s",
+	    bgp_err_str(BGP_ERR_CEASE, subcode, e, sizeof(e)),
+	    text != NULL ? ": " : "", text != NULL ? text : "");
+	if (p->state != ST_IDLE)
+		to_idle(p, EV_STOP);
 }
 
 static void
@@ -291,8 +352,7 @@ fsm_open(struct peer *p, enum fsm_event ev, struct bgp_msg *m)
 	case EV_START:
 		break;
 	case EV_STOP:
-		session_send_notify(p, BGP_ERR_CEASE, BGP_CEASE_SHUTDOWN, NULL, 0);
-		to_idle(p, ev);
+		fsm_cease(p, BGP_CEASE_SHUTDOWN, BGP_SHUTDOWN_TEXT);
 		break;
 	case EV_TCP_FAILS:
 	case EV_NOTIFICATION:
@@ -320,7 +380,7 @@ fsm_established(struct peer *p, enum fsm_event ev, struct bgp_msg *m)
 		break;
 	case EV_ROUTE_REFRESH:
 		start_hold(p);
-		speaker_route_refresh(p);
+		speaker_route_refresh(p, m->u.rr.afi, m->u.rr.safi);
 		break;
 	case EV_KEEPALIVE_EXPIRES:
 		send_keepalive(p);
@@ -335,8 +395,7 @@ fsm_established(struct peer *p, enum fsm_event ev, struct bgp_msg *m)
 	case EV_START:
 		break;
 	case EV_STOP:
-		session_send_notify(p, BGP_ERR_CEASE, BGP_CEASE_SHUTDOWN, NULL, 0);
-		to_idle(p, ev);
+		fsm_cease(p, BGP_CEASE_SHUTDOWN, BGP_SHUTDOWN_TEXT);
 		break;
 	case EV_TCP_FAILS:
 		snprintf(p->last_error, sizeof(p->last_error),
@@ -353,6 +412,15 @@ fsm_established(struct peer *p, enum fsm_event ev, struct bgp_msg *m)
 		fsm_error(p, ev);
 		break;
 	}
+}
+
+void
+fsm_adopt(struct peer *p, struct bgp_msg *m)
+{
+	p->t_connect_retry = 0;
+	if (p->state != ST_OPENSENT)
+		set_state(p, ST_OPENSENT, EV_TCP_CONFIRMED);
+	got_open(p, &m->u.open, EV_OPEN);
 }
 
 void

@@ -8,6 +8,12 @@
  * error event. Sockets use TTL 255: Route Server peerings are multihop eBGP
  * (RS-05), and the fabric between two subnets is a routed hop.
  *
+ * Connection collisions (RFC 4271 6.8) are settled here: a connection from
+ * a peer whose session is in OpenSent or OpenConfirm is held as a second
+ * connection (cfd) until the peer's OPEN on it names the BGP identifier to
+ * compare. A connection from an address that is no configured peer is closed
+ * and logged; TCP MD5 keys (RFC 2385) are set on every socket of a peer.
+ *
  * Must not: interpret message contents beyond choosing the event.
  */
 #include <sys/socket.h>
@@ -17,6 +23,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +33,7 @@
 #include "bgpd.h"
 
 #define RBUF_SIZE	(4 * BGP_MAX_LEN)
+#define COLLISION_WAIT_S	240	/* for the OPEN on a second connection */
 
 static void
 sock_opts(int fd)
@@ -50,12 +58,23 @@ int
 session_listen(struct speaker *s)
 {
 	struct sockaddr_in sin;
+	unsigned i;
 	int fd, one = 1;
 
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd == -1)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	for (i = 0; i < s->npeers; i++) {
+		const struct bgp_peer_conf *pc = s->peers[i].conf;
+
+		if (pc->md5[0] != '\0' && md5_set(fd, pc->addr, pc->md5) == -1) {
+			speaker_log(s, "peer %s: TCP MD5 (RFC 2385): %s", pc->name,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
 	sin_set(&sin, s->conf->local_addr, s->conf->port ? s->conf->port : BGP_PORT);
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
 	    listen(fd, 16) == -1) {
@@ -80,6 +99,92 @@ attach(struct peer *p, int fd, bool outgoing)
 		p->rbuf = xmalloc(RBUF_SIZE);
 }
 
+/* Write a NOTIFICATION on a connection that is no session's. */
+static void
+notify_fd(int fd, uint8_t code, uint8_t subcode)
+{
+	uint8_t msg[BGP_NOTIFY_MIN_LEN];
+	struct bgp_notify n;
+	struct wbuf w;
+
+	bgp_notify_set(&n, code, subcode, NULL, 0);
+	wbuf_init(&w, msg, sizeof(msg));
+	if (bgp_build_notification(&w, &n) == 0)
+		(void)!write(fd, msg, w.len);
+}
+
+static void
+refuse(int fd, uint8_t code, uint8_t subcode)
+{
+	notify_fd(fd, code, subcode);
+	close(fd);
+}
+
+void
+session_connect_done(struct peer *p)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err != 0) {
+		snprintf(p->last_error, sizeof(p->last_error), "connect: %s",
+		    strerror(err));
+		fsm_event(p, EV_TCP_FAILS, NULL);
+	} else
+		fsm_event(p, EV_TCP_ACKED, NULL);
+}
+
+/* Has our connect() finished, though the poll loop has not seen it yet? */
+static bool
+connect_finished(const struct peer *p)
+{
+	struct pollfd pfd = { .fd = p->fd, .events = POLLOUT };
+
+	return poll(&pfd, 1, 0) == 1;
+}
+
+void
+session_collision_close(struct peer *p)
+{
+	if (p->cfd == -1)
+		return;
+	close(p->cfd);
+	p->cfd = -1;
+	p->clen = 0;
+	p->t_collision = 0;
+}
+
+/*
+ * RFC 4271 6.8: the peer opened a second connection while ours is in
+ * OpenSent or OpenConfirm. It is a session of its own until the peer's
+ * OPEN on it tells us the BGP identifier to compare: send our OPEN now.
+ */
+static void
+collision_begin(struct peer *p, int fd)
+{
+	uint8_t msg[BGP_MAX_LEN];
+	struct wbuf w;
+
+	if (p->cfd != -1) {
+		speaker_log(p->s, "peer %s: a third connection replaces the "
+		    "second one", p->conf->name);
+		session_collision_close(p);
+	}
+	p->cfd = fd;
+	p->clen = 0;
+	p->t_collision = mono_ms() + (uint64_t)COLLISION_WAIT_S * 1000;
+	if (p->cbuf == NULL)
+		p->cbuf = xmalloc(BGP_MAX_LEN);
+	wbuf_init(&w, msg, sizeof(msg));
+	if (fsm_build_open(p, &w) == 0)
+		(void)!write(fd, msg, w.len);	/* a fresh socket has room */
+	speaker_log(p->s, "peer %s: second connection while in %s: waiting for "
+	    "its OPEN to resolve the collision (RFC 4271 6.8)", p->conf->name,
+	    fsm_state_str(p->state));
+}
+
 void
 session_accept(struct speaker *s)
 {
@@ -98,6 +203,7 @@ session_accept(struct speaker *s)
 		if (s->peers[i].conf->addr == from)
 			p = &s->peers[i];
 	if (p == NULL) {
+		/* no session exists to send a NOTIFICATION in: just close */
 		speaker_log(s, "refused connection from %s: not a configured peer",
 		    addr_fmt(from, (char[ADDR_STRLEN]){0}));
 		close(fd);
@@ -105,29 +211,111 @@ session_accept(struct speaker *s)
 	}
 	sock_opts(fd);
 	/*
-	 * Collision (RFC 4271 6.8): an incoming connection while ours is only
-	 * being set up replaces it; once an OPEN has been exchanged, or the
-	 * session is up, the new one is refused with Cease / Connection
-	 * Collision Resolution. Full BGP-identifier comparison is not done yet.
+	 * Our own connect() may have completed in the kernel already; then the
+	 * peer holds that connection too, and dropping it here would leave
+	 * each side dropping the other's. Let the FSM see it first.
 	 */
-	if (p->state == ST_CONNECT || p->state == ST_ACTIVE) {
-		session_close(p);
+	if (p->state == ST_CONNECT && p->outgoing && connect_finished(p))
+		session_connect_done(p);
+	switch (p->state) {
+	case ST_CONNECT:
+	case ST_ACTIVE:
+		session_close(p);	/* a connect() still in progress */
 		attach(p, fd, false);
 		fsm_event(p, EV_TCP_CONFIRMED, NULL);
+		break;
+	case ST_OPENSENT:
+	case ST_OPENCONFIRM:
+		collision_begin(p, fd);
+		break;
+	case ST_ESTABLISHED:
+		/* RFC 4271 6.8: a collision with Established closes the new one */
+		speaker_log(s, "peer %s: refused a second connection: session "
+		    "is Established (RFC 4271 6.8)", p->conf->name);
+		refuse(fd, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
+		break;
+	case ST_IDLE:
+		speaker_log(s, "peer %s: refused connection in Idle (RFC 4486 "
+		    "Connection Rejected)", p->conf->name);
+		refuse(fd, BGP_ERR_CEASE, BGP_CEASE_REJECTED);
+		break;
+	}
+}
+
+/*
+ * The peer's OPEN arrived on the second connection. RFC 4271 6.8: if our
+ * BGP identifier is the lower one, the connection we initiated is closed
+ * and the peer's is kept; otherwise the peer's new one is closed. When both
+ * connections came from the peer, the older one is a leftover the peer has
+ * given up on, and the new one is kept.
+ */
+static void
+collision_resolve(struct peer *p, struct bgp_msg *m, size_t used)
+{
+	bool keep_new;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	int fd = p->cfd;
+
+	if (p->state == ST_ESTABLISHED || p->state == ST_IDLE)
+		keep_new = false;
+	else if (p->state < ST_OPENSENT || !p->outgoing)
+		keep_new = true;
+	else
+		keep_new = p->s->conf->bgp_id < m->u.open.bgp_id;
+	speaker_log(p->s, "peer %s: collision (RFC 4271 6.8): local id %s, remote "
+	    "id %s, %s: keeping the %s connection", p->conf->name,
+	    addr_fmt(p->s->conf->bgp_id, a), addr_fmt(m->u.open.bgp_id, b),
+	    fsm_state_str(p->state), keep_new ? "peer's new" : "existing");
+	if (!keep_new) {
+		notify_fd(fd, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
+		session_collision_close(p);
 		return;
 	}
-	{
-		uint8_t msg[BGP_NOTIFY_MIN_LEN];
-		struct bgp_notify n;
-		struct wbuf w;
+	if (p->fd != -1 && p->state >= ST_OPENSENT)
+		session_send_notify(p, BGP_ERR_CEASE, BGP_CEASE_COLLISION, NULL, 0);
+	session_close(p);
+	attach(p, fd, false);
+	/* bytes that came after the OPEN belong to the session */
+	memcpy(p->rbuf, p->cbuf + used, p->clen - used);
+	p->rlen = p->clen - used;
+	p->cfd = -1;
+	p->clen = 0;
+	p->t_collision = 0;
+	fsm_adopt(p, m);
+}
 
-		bgp_notify_set(&n, BGP_ERR_CEASE, p->state == ST_IDLE ?
-		    BGP_CEASE_REJECTED : BGP_CEASE_COLLISION, NULL, 0);
-		wbuf_init(&w, msg, sizeof(msg));
-		if (bgp_build_notification(&w, &n) == 0)
-			(void)!write(fd, msg, w.len);
+void
+session_collision_read(struct peer *p)
+{
+	static struct bgp_notify err;
+	struct bgp_msg m;
+	ssize_t n, mlen;
+
+	n = read(p->cfd, p->cbuf + p->clen, BGP_MAX_LEN - p->clen);
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
+		speaker_log(p->s, "peer %s: second connection closed before its "
+		    "OPEN", p->conf->name);
+		session_collision_close(p);
+		return;
 	}
-	close(fd);
+	if (n > 0)
+		p->clen += (size_t)n;
+	mlen = bgp_msg_frame(p->cbuf, p->clen, &err);
+	if (mlen == 0)
+		return;
+	if (mlen < 0 || bgp_msg_parse(&p->codec, p->cbuf, (size_t)mlen, &m,
+	    &err) == -1) {
+		notify_fd(p->cfd, err.code, err.subcode);
+		session_collision_close(p);
+		return;
+	}
+	if (m.type != BGP_OPEN) {
+		/* RFC 6608: anything but OPEN is unexpected in OpenSent */
+		notify_fd(p->cfd, BGP_ERR_FSM, 1);
+		session_collision_close(p);
+	} else
+		collision_resolve(p, &m, (size_t)mlen);
+	bgp_msg_free(&m);
 }
 
 int
@@ -140,6 +328,9 @@ session_connect(struct peer *p)
 	if (fd == -1)
 		return -1;
 	sock_opts(fd);
+	/* RFC 2385: the SYN is signed already */
+	if (p->conf->md5[0] != '\0' && md5_set(fd, p->conf->addr, p->conf->md5) == -1)
+		goto fail;
 	sin_set(&sin, p->s->conf->local_addr, 0);
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 		goto fail;
@@ -229,14 +420,35 @@ error_event(uint8_t code)
 	}
 }
 
+void
+session_shutdown_text(const struct bgp_notify *n, char *out, size_t len)
+{
+	size_t tl, i, k = 0;
+
+	out[0] = '\0';
+	if (n->code != BGP_ERR_CEASE || (n->subcode != BGP_CEASE_SHUTDOWN &&
+	    n->subcode != BGP_CEASE_RESET) || n->datalen < 1 || len == 0)
+		return;
+	tl = n->data[0];
+	if (tl > (size_t)n->datalen - 1)
+		return;		/* RFC 8203 3: a bad length: no text */
+	/* UTF-8 passes; control characters would break log lines and rows */
+	for (i = 0; i < tl && k + 1 < len; i++)
+		out[k++] = n->data[1 + i] < 0x20 || n->data[1 + i] == 0x7f ?
+		    ' ' : (char)n->data[1 + i];
+	out[k] = '\0';
+}
+
 static void
 got_notification(struct peer *p, const struct bgp_notify *n)
 {
-	char e[96];
+	char e[96], text[256];
 
 	bgp_err_str(n->code, n->subcode, e, sizeof(e));
+	session_shutdown_text(n, text, sizeof(text));
 	snprintf(p->last_error, sizeof(p->last_error),
-	    "received NOTIFICATION %s", e);
+	    "received NOTIFICATION %s%s%s%s", e, text[0] ? ": \"" : "", text,
+	    text[0] ? "\"" : "");
 	speaker_log(p->s, "peer %s: %s", p->conf->name, p->last_error);
 }
 

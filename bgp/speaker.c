@@ -18,13 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../lib/util.h"
 #include "bgpd.h"
 
 #define READ_BUDGET	64
-#define MAX_POLLFDS	(BGP_MAX_PEERS + 2 + 64)
+#define LOG_LINE_MAX	512
+#define MAX_POLLFDS	(2 * BGP_MAX_PEERS + 2 + 64)
 
 static volatile sig_atomic_t quit_signal;
 
@@ -45,21 +47,93 @@ bgp_conf_init(struct bgp_conf *c)
 	c->log_fd = -1;
 }
 
+/* A JSON string body: quotes, backslashes and controls escaped. */
+static size_t
+json_esc(char *out, size_t len, const char *in)
+{
+	size_t k = 0;
+
+	for (; *in != '\0' && k + 7 < len; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if (c == '"' || c == '\\') {
+			out[k++] = '\\';
+			out[k++] = (char)c;
+		} else if (c < 0x20)
+			k += (size_t)snprintf(out + k, len - k, "\\u%04x", c);
+		else
+			out[k++] = (char)c;
+	}
+	out[k] = '\0';
+	return k;
+}
+
+static void
+log_write(const struct speaker *s, const char *line)
+{
+	(void)!write(s->conf->log_fd >= 0 ? s->conf->log_fd : 2, line,
+	    strlen(line));
+}
+
+/* JSON lines start with the wall-clock time and the speaker's name. */
+static int
+json_head(const struct speaker *s, char *line, size_t len, const char *event)
+{
+	char ts[32], name[2 * BGP_NAME_MAX];
+	struct timespec now;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	json_esc(name, sizeof(name), s->conf->name);
+	return snprintf(line, len, "{\"time\":\"%s.%03ldZ\",\"speaker\":\"%s\","
+	    "\"event\":\"%s\"", ts, now.tv_nsec / 1000000, name, event);
+}
+
 void
 speaker_log(const struct speaker *s, const char *fmt, ...)
 {
-	char line[512];
+	char msg[LOG_LINE_MAX], line[2 * LOG_LINE_MAX];
 	va_list ap;
 	int n;
 
-	n = snprintf(line, sizeof(line), "%llu %s: ",
-	    (unsigned long long)mono_ms(), s->conf->name);
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	strcat(line, "\n");
-	(void)!write(s->conf->log_fd >= 0 ? s->conf->log_fd : 2, line,
-	    strlen(line));
+	if (s->conf->log_json) {
+		n = json_head(s, line, sizeof(line), "log");
+		n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"msg\":\"");
+		n += (int)json_esc(line + n, sizeof(line) - (size_t)n - 3, msg);
+		snprintf(line + n, sizeof(line) - (size_t)n, "\"}\n");
+	} else
+		snprintf(line, sizeof(line), "%llu %s: %s\n",
+		    (unsigned long long)mono_ms(), s->conf->name, msg);
+	log_write(s, line);
+}
+
+void
+speaker_log_state(const struct peer *p, enum peer_state from,
+    enum peer_state to, const char *cause)
+{
+	char line[2 * LOG_LINE_MAX], name[2 * BGP_NAME_MAX], err[400];
+	char a[ADDR_STRLEN];
+	int n;
+
+	addr_fmt(p->conf->addr, a);
+	if (!p->s->conf->log_json) {
+		speaker_log(p->s, "peer %s (%s): %s -> %s on %s", p->conf->name, a,
+		    fsm_state_str(from), fsm_state_str(to), cause);
+		return;
+	}
+	json_esc(name, sizeof(name), p->conf->name);
+	json_esc(err, sizeof(err), p->last_error);
+	n = json_head(p->s, line, sizeof(line), "state");
+	snprintf(line + n, sizeof(line) - (size_t)n, ",\"peer\":\"%s\","
+	    "\"address\":\"%s\",\"asn\":%u,\"from\":\"%s\",\"to\":\"%s\","
+	    "\"cause\":\"%s\",\"lastError\":\"%s\"}\n", name, a, p->conf->asn,
+	    fsm_state_str(from), fsm_state_str(to), cause, err);
+	log_write(p->s, line);
 }
 
 static uint64_t
@@ -129,12 +203,45 @@ speaker_peer_down(struct peer *p)
 }
 
 void
-speaker_route_refresh(struct peer *p)
+speaker_route_refresh(struct peer *p, uint16_t afi, uint8_t safi)
 {
+	p->refresh_in++;
+	/* RFC 2918 4: a family we did not advertise is ignored */
+	if (afi != BGP_AFI_IPV4 || safi != BGP_SAFI_UNICAST) {
+		speaker_log(p->s, "peer %s: ROUTE-REFRESH for AFI %u SAFI %u "
+		    "ignored", p->conf->name, afi, safi);
+		return;
+	}
 	/* RFC 2918 4: answer with the whole Adj-RIB-Out again. */
 	adjout_free(&p->adjout);
 	adjout_init(&p->adjout);
 	rib_foreach(&p->s->rib, queue_all, p);
+}
+
+const char *
+speaker_refresh(struct peer *p)
+{
+	uint8_t msg[BGP_RR_LEN];
+	struct wbuf w;
+
+	if (p->state != ST_ESTABLISHED)
+		return "skipped: not Established";
+	if (!p->remote_rr) {
+		/* RFC 2918 3: not allowed to send it; RS-44: hard reset */
+		speaker_log(p->s, "peer %s: no route refresh capability: session "
+		    "reset (RS-44)", p->conf->name);
+		fsm_cease(p, BGP_CEASE_CONFIG, NULL);
+		snprintf(p->last_error, sizeof(p->last_error), "reset for route "
+		    "refresh: peer lacks the capability (RS-44)");
+		return "reset: no route refresh capability (RS-44)";
+	}
+	wbuf_init(&w, msg, sizeof(msg));
+	if (bgp_build_route_refresh(&w, BGP_AFI_IPV4, BGP_SAFI_UNICAST) == -1)
+		return "error: cannot build ROUTE-REFRESH";
+	session_send(p, msg, w.len);
+	p->refresh_out++;
+	speaker_log(p->s, "peer %s: sent ROUTE-REFRESH (RFC 2918)", p->conf->name);
+	return "sent";
 }
 
 static int
@@ -442,10 +549,11 @@ next_deadline(const struct speaker *s)
 
 	for (i = 0; i < s->npeers; i++) {
 		const struct peer *p = &s->peers[i];
-		uint64_t d[3] = { p->t_connect_retry, p->t_hold, p->t_keepalive };
+		uint64_t d[4] = { p->t_connect_retry, p->t_hold, p->t_keepalive,
+		    p->t_collision };
 		unsigned k;
 
-		for (k = 0; k < 3; k++)
+		for (k = 0; k < NELEM(d); k++)
 			if (d[k] && (t == 0 || d[k] < t))
 				t = d[k];
 	}
@@ -473,23 +581,12 @@ run_timers(struct speaker *s)
 			p->t_connect_retry = 0;
 			fsm_event(p, EV_CONNECT_RETRY_EXPIRES, NULL);
 		}
+		if (p->t_collision && p->t_collision <= now) {
+			speaker_log(s, "peer %s: no OPEN on the second connection",
+			    p->conf->name);
+			session_collision_close(p);
+		}
 	}
-}
-
-static void
-connect_done(struct peer *p)
-{
-	int err = 0;
-	socklen_t len = sizeof(err);
-
-	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-		err = errno;
-	if (err != 0) {
-		snprintf(p->last_error, sizeof(p->last_error), "connect: %s",
-		    strerror(err));
-		fsm_event(p, EV_TCP_FAILS, NULL);
-	} else
-		fsm_event(p, EV_TCP_ACKED, NULL);
 }
 
 static void
@@ -497,7 +594,7 @@ peer_io(struct peer *p, short revents)
 {
 	if (p->state == ST_CONNECT && p->outgoing) {
 		if (revents & (POLLOUT | POLLERR | POLLHUP))
-			connect_done(p);
+			session_connect_done(p);
 		return;
 	}
 	if (revents & POLLOUT && session_flush(p) == -1) {
@@ -510,7 +607,7 @@ peer_io(struct peer *p, short revents)
 		session_read(p, READ_BUDGET);
 }
 
-static void
+void
 speaker_init(struct speaker *s, const struct bgp_conf *c)
 {
 	unsigned i;
@@ -526,25 +623,37 @@ speaker_init(struct speaker *s, const struct bgp_conf *c)
 		s->peers[i].conf = &c->peers[i];
 		s->peers[i].idx = i;
 		s->peers[i].fd = -1;
+		s->peers[i].cfd = -1;
 		adjout_init(&s->peers[i].adjout);
 	}
 	originate(s);
 }
 
+/* RFC 4271 8.1.2 ManualStop for every session: Cease with RFC 8203 text. */
 static void
-speaker_shutdown(struct speaker *s)
+speaker_stop(struct speaker *s)
+{
+	unsigned i;
+
+	for (i = 0; i < s->npeers; i++)
+		if (s->peers[i].state >= ST_OPENSENT)
+			fsm_event(&s->peers[i], EV_STOP, NULL);
+}
+
+void
+speaker_fini(struct speaker *s)
 {
 	unsigned i;
 
 	for (i = 0; i < s->npeers; i++) {
 		struct peer *p = &s->peers[i];
 
-		if (p->state >= ST_OPENSENT)
-			fsm_event(p, EV_STOP, NULL);
 		session_close(p);
+		session_collision_close(p);
 		adjout_free(&p->adjout);
 		free(p->rbuf);
 		free(p->obuf);
+		free(p->cbuf);
 	}
 	if (s->lfd != -1)
 		close(s->lfd);
@@ -568,6 +677,10 @@ loop_once(struct speaker *s)
 	for (i = 0; i < s->npeers; i++) {
 		struct peer *p = &s->peers[i];
 
+		if (p->cfd != -1) {
+			pfd[n] = (struct pollfd){ .fd = p->cfd, .events = POLLIN };
+			owner[n++] = p;
+		}
 		if (p->fd == -1)
 			continue;
 		pfd[n] = (struct pollfd){ .fd = p->fd, .events = POLLIN };
@@ -586,9 +699,14 @@ loop_once(struct speaker *s)
 		die("poll: %s", strerror(errno));
 	if (pfd[0].revents & POLLIN)
 		session_accept(s);
-	for (i = 1; i < n; i++)
+	for (i = 1; i < n; i++) {
+		if (pfd[i].revents == 0 && !session_pending(owner[i]))
+			continue;
 		if (owner[i]->fd == pfd[i].fd)
 			peer_io(owner[i], pfd[i].revents);
+		else if (owner[i]->cfd == pfd[i].fd && pfd[i].revents != 0)
+			session_collision_read(owner[i]);
+	}
 	ctl_handle(s->ctl, pfd + n, nctl);
 	run_timers(s);
 }
@@ -618,11 +736,12 @@ bgp_speaker_run(const struct bgp_conf *c)
 	while (!quit_signal)
 		loop_once(s);
 	speaker_log(s, "stopping on signal %d", (int)quit_signal);
-	speaker_shutdown(s);
+	speaker_stop(s);
+	speaker_fini(s);
 	free(s);
 	return 0;
 fail:
-	speaker_shutdown(s);
+	speaker_fini(s);
 	free(s);
 	return -1;
 }

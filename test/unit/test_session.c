@@ -3,9 +3,20 @@
  * addresses (no root: ports above 1024). A route server and built-in NVAs
  * exchange routes; a killed NVA is noticed through TCP, a frozen one through
  * the hold timer; the route limit tears a session down.
+ *
+ * Then a scripted peer (plain sockets and the codec, in this process) that
+ * does what a well-behaved speaker would not: a connection from an unknown
+ * address, both sides connecting at once with either BGP identifier winning
+ * (RFC 4271 6.8), IPv6 routes for the route server (RS-26), route refresh
+ * both ways (RFC 2918, RS-44), a malformed attribute (RFC 7606), shutdown
+ * communications (RFC 8203); and TCP MD5 between two speakers (RFC 2385).
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/wait.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,20 +122,594 @@ wait_row(const char *who, const char *req, const char *key, const char *want,
 	return false;
 }
 
-int
-main(void)
+/* ---- a scripted peer -------------------------------------------------- */
+
+struct fake {
+	int		fd;
+	uint8_t		buf[8 * BGP_MAX_LEN];
+	size_t		len;
+	struct bgp_codec codec;
+};
+
+static void
+sin_of(struct sockaddr_in *sin, const char *addr, uint16_t p)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(A(addr));
+	sin->sin_port = htons(p);
+}
+
+static void
+fake_init(struct fake *f, int fd)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
+
+	memset(f, 0, sizeof(*f));
+	f->fd = fd;
+	f->codec.as4 = true;
+	if (fd != -1)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+/* Connect from `from` to `to`:port, retrying for up to ms. */
+static int
+fake_connect(const char *from, const char *to, int ms)
+{
+	uint64_t until = mono_ms() + (uint64_t)ms;
+	struct sockaddr_in sin;
+	int fd, one = 1;
+
+	do {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		sin_of(&sin, from, 0);
+		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
+			sin_of(&sin, to, port);
+			if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+				return fd;
+		}
+		close(fd);
+		usleep(50000);
+	} while (mono_ms() < until);
+	return -1;
+}
+
+static int
+fake_listen(const char *addr)
+{
+	struct sockaddr_in sin;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sin_of(&sin, addr, port);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(fd, 4) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+fake_accept(int lfd, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return accept(lfd, NULL, NULL);
+}
+
+static void
+fake_send(struct fake *f, const void *msg, size_t len)
+{
+	(void)!write(f->fd, msg, len);
+}
+
+static void
+fake_open(struct fake *f, uint32_t as, const char *id, bool rr)
+{
+	struct bgp_open o = {
+		.version = BGP_VERSION, .my_as = (uint16_t)as, .holdtime = 30,
+		.bgp_id = A(id), .cap_as4 = true, .as4 = as, .cap_mp_ipv4 = true,
+		.cap_rr = rr,
+	};
+	uint8_t msg[BGP_MAX_LEN];
+	struct wbuf w;
+
+	wbuf_init(&w, msg, sizeof(msg));
+	bgp_build_open(&w, &o);
+	fake_send(f, msg, w.len);
+}
+
+static void
+fake_keepalive(struct fake *f)
+{
+	uint8_t msg[BGP_HDR_LEN];
+	struct wbuf w;
+
+	wbuf_init(&w, msg, sizeof(msg));
+	bgp_build_keepalive(&w);
+	fake_send(f, msg, w.len);
+}
+
+/*
+ * The next message within ms: its type (m filled, free it), 0 on timeout,
+ * -1 when the speaker closed the connection.
+ */
+static int
+fake_recv(struct fake *f, struct bgp_msg *m, int ms)
+{
+	static struct bgp_notify err;
+	uint64_t until = mono_ms() + (uint64_t)ms;
+	ssize_t n, len;
+
+	for (;;) {
+		len = bgp_msg_frame(f->buf, f->len, &err);
+		if (len > 0) {
+			int rc = bgp_msg_parse(&f->codec, f->buf, (size_t)len, m, &err);
+
+			memmove(f->buf, f->buf + len, f->len - (size_t)len);
+			f->len -= (size_t)len;
+			return rc == 0 ? m->type : -2;
+		}
+		if (len < 0 || mono_ms() >= until)
+			return 0;
+		n = read(f->fd, f->buf + f->len, sizeof(f->buf) - f->len);
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+			return -1;
+		if (n > 0)
+			f->len += (size_t)n;
+	}
+}
+
+/* Skip messages until one of `type` (or timeout/EOF); returns as fake_recv. */
+static int
+fake_wait(struct fake *f, int type, struct bgp_msg *m, int ms)
+{
+	uint64_t until = mono_ms() + (uint64_t)ms;
+	int t;
+
+	while (mono_ms() < until) {
+		t = fake_recv(f, m, (int)(until - mono_ms()));
+		if (t == type || t <= 0)
+			return t;
+		bgp_msg_free(m);
+	}
+	return 0;
+}
+
+/* OPEN/KEEPALIVE both ways on a connection to the speaker. */
+static bool
+fake_establish(struct fake *f, uint32_t as, const char *id, bool rr)
+{
+	struct bgp_msg m;
+
+	fake_open(f, as, id, rr);
+	if (fake_wait(f, BGP_OPEN, &m, 3000) != BGP_OPEN)
+		return false;
+	bgp_msg_free(&m);
+	fake_keepalive(f);
+	if (fake_wait(f, BGP_KEEPALIVE, &m, 3000) != BGP_KEEPALIVE)
+		return false;
+	return true;
+}
+
+/* The next UPDATE that carries NLRI (End-of-RIB markers skipped). */
+static int
+fake_wait_nlri(struct fake *f, struct bgp_msg *m, int ms)
+{
+	uint64_t until = mono_ms() + (uint64_t)ms;
+	int t;
+
+	while (mono_ms() < until) {
+		t = fake_wait(f, BGP_UPDATE, m, (int)(until - mono_ms()));
+		if (t <= 0 || m->u.update.nnlri > 0)
+			return t;
+		bgp_msg_free(m);
+	}
+	return 0;
+}
+
+/* Connect and establish, again and again while the speaker sits in Idle. */
+static bool
+fake_session(struct fake *f, const char *from, const char *to, uint32_t as,
+    bool rr, int ms)
+{
+	uint64_t until = mono_ms() + (uint64_t)ms;
+
+	do {
+		fake_init(f, fake_connect(from, to, 1000));
+		if (f->fd != -1 && fake_establish(f, as, from, rr))
+			return true;
+		if (f->fd != -1)
+			close(f->fd);
+		usleep(200000);
+	} while (mono_ms() < until);
+	f->fd = -1;
+	return false;
+}
+
+static int
+notify_of(const struct bgp_msg *m)
+{
+	return m->u.notify.code << 8 | m->u.notify.subcode;
+}
+
+static bool
+log_has(const char *who, const char *text)
+{
+	char path[128], line[1024];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.log", dir, who);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strstr(line, text) != NULL;
+	fclose(f);
+	return found;
+}
+
+static bool
+wait_log(const char *who, const char *text, int ms)
+{
+	uint64_t until = mono_ms() + (uint64_t)ms;
+
+	do {
+		if (log_has(who, text))
+			return true;
+		usleep(50000);
+	} while (mono_ms() < until);
+	return false;
+}
+
+static void
+stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+
+static void
+test_unknown_peer(void)
+{
+	static struct bgp_conf rs;
+	struct fake f;
+	struct bgp_msg m;
+	pid_t prs;
+
+	base(&rs, "rs-unknown", "127.0.1.2", BGP_RS_ASN, BGP_ROLE_RS);
+	peer(&rs, "nva", "127.0.1.3", 65001, true, 0);
+	prs = run(&rs);
+	fake_init(&f, fake_connect("127.0.1.9", "127.0.1.2", 3000));
+	T_OK(f.fd != -1, "a stranger can open TCP to the route server");
+	T_EQ(fake_recv(&f, &m, 2000), -1,
+	    "only configured peers: a connection from an unknown address is "
+	    "closed at once, without a NOTIFICATION");
+	T_OK(wait_log("rs-unknown", "refused connection from 127.0.1.9: not a "
+	    "configured peer", 2000), "and the refusal is logged");
+	close(f.fd);
+	stop(prs);
+}
+
+/* An UPDATE: ORIGIN, AS_PATH 65010, MP_REACH_NLRI 2001:db8::/32. */
+static const uint8_t update_ipv6[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0x00, 19 + 2 + 2 + 42, BGP_UPDATE,
+	0x00, 0x00,			/* withdrawn routes length */
+	0x00, 42,			/* path attributes length */
+	0x40, 0x01, 0x01, 0x00,		/* ORIGIN IGP */
+	0x40, 0x02, 0x06, 0x02, 0x01, 0x00, 0x00, 0xfd, 0xf2,
+	0x80, 0x0e, 26,			/* MP_REACH_NLRI */
+	0x00, 0x02, 0x01, 16,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+	0x00,
+	32, 0x20, 0x01, 0x0d, 0xb8,
+};
+
+/* 10.77.0.0/16 via 127.0.1.3, path 65010; med_len 4 is right, 2 is not. */
+static size_t
+update_v4(uint8_t *b, uint8_t med_len)
+{
+	static const uint8_t head[] = {
+		0x40, 0x01, 0x01, 0x00,
+		0x40, 0x02, 0x06, 0x02, 0x01, 0x00, 0x00, 0xfd, 0xf2,
+		0x40, 0x03, 0x04, 127, 0, 1, 3,
+	};
+	size_t n = 0, alen = sizeof(head) + 3 + med_len, i;
+
+	memset(b, 0xff, 16);
+	n = 16;
+	b[n++] = 0;
+	b[n++] = (uint8_t)(19 + 4 + alen + 3);
+	b[n++] = BGP_UPDATE;
+	b[n++] = 0;
+	b[n++] = 0;
+	b[n++] = 0;
+	b[n++] = (uint8_t)alen;
+	memcpy(b + n, head, sizeof(head));
+	n += sizeof(head);
+	b[n++] = 0x80;			/* MED, optional non-transitive */
+	b[n++] = 0x04;
+	b[n++] = med_len;
+	for (i = 0; i < med_len; i++)
+		b[n++] = 0;
+	b[n++] = 16;
+	b[n++] = 10;
+	b[n++] = 77;
+	return n;
+}
+
+static void
+test_scripted_peer(void)
+{
+	static struct bgp_conf rs;
+	struct pfx4 orig[1];
+	struct fake f, g;
+	struct bgp_msg m;
+	struct ctlc_reply cr;
+	char r[512], sock[128];
+	uint8_t msg[BGP_MAX_LEN];
+	struct wbuf w;
+	pid_t prs;
+	int t;
+
+	pfx_parse("10.1.0.0/16", &orig[0]);
+	base(&rs, "rs-script", "127.0.1.2", BGP_RS_ASN, BGP_ROLE_RS);
+	peer(&rs, "nva", "127.0.1.3", 65010, true, 0);
+	peer(&rs, "old", "127.0.1.4", 65011, true, 0);
+	rs.hold = 30;
+	rs.keepalive = 10;
+	rs.originate = orig;
+	rs.noriginate = 1;
+	prs = run(&rs);
+	snprintf(sock, sizeof(sock), "%s/rs-script.sock", dir);
+
+	T_OK(fake_session(&f, "127.0.1.3", "127.0.1.2", 65010, true, 3000),
+	    "RFC 4271 8: a scripted peer reaches Established with the route server");
+	T_EQ(fake_wait_nlri(&f, &m, 3000), BGP_UPDATE,
+	    "RS-11: the route server announces its VNet prefix");
+	bgp_msg_free(&m);
+
+	fake_send(&f, update_ipv6, sizeof(update_ipv6));
+	T_OK(wait_log("rs-script", "IPv6 prefixes ignored", 2000),
+	    "RS-26: an UPDATE with IPv6 MP_REACH_NLRI is refused and logged");
+	row("rs-script", "peers", "nva", r, sizeof(r));
+	T_OK(strstr(r, "\tEstablished\t") != NULL && strstr(r, "\t0\t0\t") != NULL,
+	    "RS-26: the session stays up and nothing is stored (%s)", r);
+	row("rs-script", "learned nva", "2001:db8::/32", r, sizeof(r));
+	T_OK(r[0] == '\0', "RS-26: no IPv6 route is learned");
+
+	wbuf_init(&w, msg, sizeof(msg));
+	bgp_build_route_refresh(&w, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
+	fake_send(&f, msg, w.len);
+	t = fake_wait_nlri(&f, &m, 2000);
+	T_OK(t == BGP_UPDATE && m.u.update.nnlri == 1 &&
+	    m.u.update.nlri[0].addr == A("10.1.0.0"),
+	    "RFC 2918 4: a ROUTE-REFRESH is answered with the Adj-RIB-Out again");
+	if (t > 0)
+		bgp_msg_free(&m);
+	wbuf_init(&w, msg, sizeof(msg));
+	bgp_build_route_refresh(&w, BGP_AFI_IPV6, BGP_SAFI_UNICAST);
+	fake_send(&f, msg, w.len);
+	t = fake_wait_nlri(&f, &m, 700);
+	T_EQ(t, 0, "RFC 2918 4: a ROUTE-REFRESH for a family not advertised "
+	    "is ignored");
+	if (t > 0)
+		bgp_msg_free(&m);
+
+	if (ctlc_request(sock, "refresh nva", 2000, &cr) == 0)
+		ctlc_free(&cr);
+	t = fake_wait(&f, BGP_ROUTE_REFRESH, &m, 2000);
+	T_OK(t == BGP_ROUTE_REFRESH && m.u.rr.afi == BGP_AFI_IPV4 &&
+	    m.u.rr.safi == BGP_SAFI_UNICAST,
+	    "RFC 2918 3: `refresh PEER` sends ROUTE-REFRESH for IPv4 unicast");
+
+	{
+		size_t n = update_v4(msg, 4);
+
+		fake_send(&f, msg, n);
+		T_OK(wait_row("rs-script", "rib", "10.77.0.0/16", "127.0.1.3", false,
+		    2000), "RFC 4271 9: a well-formed route is stored");
+		n = update_v4(msg, 2);
+		fake_send(&f, msg, n);
+		T_OK(wait_row("rs-script", "rib", "10.77.0.0/16", "127.0.1.3", true,
+		    2000), "RFC 7606 7.4: a MED of the wrong length: treat-as-withdraw");
+		row("rs-script", "peers", "nva", r, sizeof(r));
+		T_OK(strstr(r, "\tEstablished\t") != NULL,
+		    "RFC 7606 2: the session survives treat-as-withdraw (%s)", r);
+	}
+
+	T_OK(fake_session(&g, "127.0.1.4", "127.0.1.2", 65011, false, 3000),
+	    "a peer without the route refresh capability reaches Established");
+	if (ctlc_request(sock, "refresh all", 2000, &cr) == 0) {
+		T_OK(cr.n == 2 && strstr(cr.rows[1], "RS-44") != NULL,
+		    "`refresh all` says what it did per peer (%s)",
+		    cr.n == 2 ? cr.rows[1] : "?");
+		ctlc_free(&cr);
+	}
+	t = fake_wait(&g, BGP_NOTIFICATION, &m, 2000);
+	T_OK(t == BGP_NOTIFICATION && notify_of(&m) ==
+	    (BGP_ERR_CEASE << 8 | BGP_CEASE_CONFIG),
+	    "RS-44: refreshing a peer without the capability resets it: Cease / "
+	    "Other Configuration Change");
+	close(g.fd);
+
+	{
+		static const uint8_t bye[] = {
+			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0x00, 21 + 1 + 11, BGP_NOTIFICATION, BGP_ERR_CEASE,
+			BGP_CEASE_SHUTDOWN, 11,
+			'm', 'a', 'i', 'n', 't', 'e', 'n', 'a', 'n', 'c', 'e',
+		};
+
+		fake_send(&f, bye, sizeof(bye));
+		T_OK(wait_row("rs-script", "peers", "nva", "Administrative Shutdown: "
+		    "\"maintenance\"", false, 2000),
+		    "RFC 8203: a received shutdown communication is shown in peers");
+		T_OK(log_has("rs-script", "\"maintenance\""),
+		    "RFC 8203: and logged with its text");
+		close(f.fd);
+	}
+
+	/* RFC 8203 on our side: SIGTERM with a session up */
+	T_OK(fake_session(&f, "127.0.1.3", "127.0.1.2", 65010, true, 5000),
+	    "the peer comes back after the route server's ConnectRetry");
+	kill(prs, SIGTERM);
+	t = fake_wait(&f, BGP_NOTIFICATION, &m, 3000);
+	T_OK(t == BGP_NOTIFICATION && notify_of(&m) ==
+	    (BGP_ERR_CEASE << 8 | BGP_CEASE_SHUTDOWN) &&
+	    m.u.notify.datalen == 1 + strlen(BGP_SHUTDOWN_TEXT) &&
+	    memcmp(m.u.notify.data + 1, BGP_SHUTDOWN_TEXT,
+	    strlen(BGP_SHUTDOWN_TEXT)) == 0,
+	    "RFC 8203 2: SIGTERM sends Cease / Administrative Shutdown with \"%s\"",
+	    BGP_SHUTDOWN_TEXT);
+	close(f.fd);
+	waitpid(prs, NULL, 0);
+}
+
+/*
+ * RFC 4271 6.8 with the speaker connecting to us while we connect to it.
+ * low_local: the speaker's identifier is the lower one, so it must give up
+ * the connection it initiated and keep ours.
+ */
+static void
+test_collision(bool low_local)
+{
+	static struct bgp_conf nva;
+	const char *peer_id = low_local ? "200.0.0.1" : "1.0.0.1";
+	struct fake in, out;
+	struct bgp_msg m;
+	char name[32];
+	int lfd, t;
+	pid_t pn;
+
+	snprintf(name, sizeof(name), "coll-%s", low_local ? "low" : "high");
+	lfd = fake_listen("127.0.1.20");
+	base(&nva, name, "127.0.1.10", 65001, BGP_ROLE_ROUTER);
+	nva.bgp_id = A("100.0.0.1");
+	peer(&nva, "far", "127.0.1.20", 65002, false, 0);
+	pn = run(&nva);
+	fake_init(&in, fake_accept(lfd, 3000));
+	t = fake_wait(&in, BGP_OPEN, &m, 3000);
+	T_OK(in.fd != -1 && t == BGP_OPEN,
+	    "RFC 4271 8.2.1.1: an active peer connects and sends OPEN");
+	if (t > 0)
+		bgp_msg_free(&m);
+	/* our own connection, while the speaker's sits in OpenSent */
+	fake_init(&out, fake_connect("127.0.1.20", "127.0.1.10", 2000));
+	fake_open(&out, 65002, peer_id, true);
+	if (low_local) {
+		t = fake_wait(&in, BGP_NOTIFICATION, &m, 3000);
+		T_OK(t == BGP_NOTIFICATION && notify_of(&m) ==
+		    (BGP_ERR_CEASE << 8 | BGP_CEASE_COLLISION),
+		    "RFC 4271 6.8: lower local id: the speaker closes the connection "
+		    "it initiated with Cease / Connection Collision Resolution");
+		t = fake_wait(&out, BGP_KEEPALIVE, &m, 3000);
+		T_EQ(t, BGP_KEEPALIVE,
+		    "RFC 4271 6.8: and goes on with the peer's connection");
+		fake_keepalive(&out);
+	} else {
+		t = fake_wait(&out, BGP_NOTIFICATION, &m, 3000);
+		T_OK(t == BGP_NOTIFICATION && notify_of(&m) ==
+		    (BGP_ERR_CEASE << 8 | BGP_CEASE_COLLISION),
+		    "RFC 4271 6.8: higher local id: the peer's new connection gets "
+		    "Cease / Connection Collision Resolution");
+		fake_open(&in, 65002, peer_id, true);
+		t = fake_wait(&in, BGP_KEEPALIVE, &m, 3000);
+		T_EQ(t, BGP_KEEPALIVE,
+		    "RFC 4271 6.8: and the connection the speaker initiated goes on");
+		fake_keepalive(&in);
+	}
+	T_OK(wait_row(name, "peers", "far", "\tEstablished\t", false, 3000),
+	    "RFC 4271 6.8: one session is Established after the collision");
+	close(in.fd);
+	close(out.fd);
+	close(lfd);
+	stop(pn);
+}
+
+/* Two speakers, both active: whatever the timing, they end up Established. */
+static void
+test_both_active(void)
+{
+	static struct bgp_conf rs, nva;
+	pid_t a, b;
+	char r[512];
+
+	base(&rs, "rs-active", "127.0.1.30", BGP_RS_ASN, BGP_ROLE_RS);
+	peer(&rs, "nva", "127.0.1.31", 65001, false, 0);
+	base(&nva, "nva-active", "127.0.1.31", 65001, BGP_ROLE_ROUTER);
+	peer(&nva, "rs", "127.0.1.30", BGP_RS_ASN, false, 0);
+	a = run(&rs);
+	b = run(&nva);
+	T_OK(wait_row("rs-active", "peers", "nva", "\tEstablished\t", false, 6000),
+	    "RFC 4271 6.8: a route server with passive=false and an active NVA "
+	    "connecting both ways reach Established");
+	usleep(1500000);
+	row("rs-active", "peers", "nva", r, sizeof(r));
+	T_OK(strstr(r, "\tEstablished\t") != NULL,
+	    "RFC 4271 6.8: and the session stays up (%s)", r);
+	stop(a);
+	stop(b);
+}
+
+static void
+test_md5(void)
+{
+	static struct bgp_conf rs, good, bad, none;
+	pid_t prs, pg, pb, pn;
+	char r[512];
+
+	base(&rs, "rs-md5", "127.0.2.2", BGP_RS_ASN, BGP_ROLE_RS);
+	peer(&rs, "good", "127.0.2.3", 65001, true, 0);
+	peer(&rs, "bad", "127.0.2.4", 65002, true, 0);
+	peer(&rs, "none", "127.0.2.5", 65003, true, 0);
+	snprintf(rs.peers[0].md5, sizeof(rs.peers[0].md5), "s3cret-1");
+	snprintf(rs.peers[1].md5, sizeof(rs.peers[1].md5), "s3cret-2");
+	snprintf(rs.peers[2].md5, sizeof(rs.peers[2].md5), "s3cret-3");
+	base(&good, "md5-good", "127.0.2.3", 65001, BGP_ROLE_ROUTER);
+	peer(&good, "rs", "127.0.2.2", BGP_RS_ASN, false, 0);
+	snprintf(good.peers[0].md5, sizeof(good.peers[0].md5), "s3cret-1");
+	base(&bad, "md5-bad", "127.0.2.4", 65002, BGP_ROLE_ROUTER);
+	peer(&bad, "rs", "127.0.2.2", BGP_RS_ASN, false, 0);
+	snprintf(bad.peers[0].md5, sizeof(bad.peers[0].md5), "wrong");
+	base(&none, "md5-none", "127.0.2.5", 65003, BGP_ROLE_ROUTER);
+	peer(&none, "rs", "127.0.2.2", BGP_RS_ASN, false, 0);
+	prs = run(&rs);
+	pg = run(&good);
+	pb = run(&bad);
+	pn = run(&none);
+	T_OK(wait_row("rs-md5", "peers", "good", "\tEstablished\t", false, 5000),
+	    "RFC 2385: a peer with the right TCP MD5 key reaches Established");
+	usleep(2000000);
+	row("rs-md5", "peers", "bad", r, sizeof(r));
+	T_OK(r[0] != '\0' && strstr(r, "Established") == NULL,
+	    "RFC 2385: a peer with the wrong key gets no session (%s)", r);
+	row("rs-md5", "peers", "none", r, sizeof(r));
+	T_OK(r[0] != '\0' && strstr(r, "Established") == NULL,
+	    "RFC 2385: a peer with no key gets no session (%s)", r);
+	row("md5-bad", "peers", "rs", r, sizeof(r));
+	T_OK(strstr(r, "Established") == NULL && strstr(r, "OpenSent") == NULL,
+	    "RFC 2385: the wrong key never even completes the TCP handshake (%s)", r);
+	stop(pg);
+	stop(pb);
+	stop(pn);
+	stop(prs);
+}
+
+static void
+test_spine(void)
 {
 	static struct bgp_conf rs, n1, n2, n3;
 	struct pfx4 rs_orig[1], n1_orig[1], n2_orig[1], n3_orig[3];
 	pid_t prs, p1, p2, p3;
 	uint64_t t0;
 	char r[512];
-
-	snprintf(dir, sizeof(dir), "/tmp/arsemu-sess-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return 1;
-	port = (uint16_t)(20000 + getpid() % 20000);
-	signal(SIGPIPE, SIG_IGN);
 
 	pfx_parse("10.1.0.0/16", &rs_orig[0]);
 	base(&rs, "rs0", "127.0.0.2", 65515, BGP_ROLE_RS);
@@ -215,6 +800,24 @@ main(void)
 		T_OK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		    "the route server exits cleanly on SIGTERM");
 	}
+}
+
+int
+main(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/arsemu-sess-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	port = (uint16_t)(20000 + getpid() % 20000);
+	signal(SIGPIPE, SIG_IGN);
+
+	test_spine();
+	test_unknown_peer();
+	test_scripted_peer();
+	test_collision(true);
+	test_collision(false);
+	test_both_active();
+	test_md5();
 	{
 		char cmd[128];
 
