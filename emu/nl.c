@@ -919,3 +919,35 @@ nl_rule_del(struct nl *nl, uint32_t prio, const char *iif, uint32_t table)
 {
 	return nl_rule_msg(nl, RTM_DELRULE, prio, iif, table);
 }
+
+/*
+ * ip rule add|del priority PRIO [iif IIF] [to DST] blackhole: drops what
+ * matches before any table is consulted (failure drills blackhole a NIC).
+ */
+int
+nl_rule_blackhole(struct nl *nl, bool add, uint32_t prio, const char *iif,
+    const struct pfx4 *dst)
+{
+	uint16_t type = add ? RTM_NEWRULE : RTM_DELRULE;
+	const char *what = add ? "RTM_NEWRULE" : "RTM_DELRULE";
+	char p[PFX_STRLEN] = "";
+	struct nlmsghdr *nlh;
+	struct fib_rule_hdr *frh;
+
+	if (iif != NULL && !nl_ifname_ok(iif))
+		return nl_refuse(nl, EINVAL, "%s prio %u iif %s", what, prio, iif);
+	nlh = nl_msg(nl, type, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = AF_INET;
+	frh->action = FR_ACT_BLACKHOLE;
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, prio);
+	if (iif != NULL)
+		mnl_attr_put_strz(nlh, FRA_IFNAME, iif);
+	if (dst != NULL) {
+		frh->dst_len = dst->len;
+		mnl_attr_put_u32(nlh, FRA_DST, htonl(dst->addr));
+		pfx_fmt(dst, p);
+	}
+	return nl_submit(nl, nlh, "%s prio %u%s%s%s%s blackhole", what, prio,
+	    iif ? " iif " : "", iif ? iif : "", dst ? " to " : "", p);
+}

@@ -89,5 +89,8 @@ int	nl_route_dump(struct nl *nl, uint32_t table, uint8_t protocol,
 /* ip rule add priority PRIO [iif IIF] lookup TABLE (IPv4). */
 int	nl_rule_add(struct nl *nl, uint32_t prio, const char *iif, uint32_t table);
 int	nl_rule_del(struct nl *nl, uint32_t prio, const char *iif, uint32_t table);
+/* ip rule add|del priority PRIO [iif IIF] [to DST] blackhole */
+int	nl_rule_blackhole(struct nl *nl, bool add, uint32_t prio, const char *iif,
+	    const struct pfx4 *dst);
 
 #endif
