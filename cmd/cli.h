@@ -47,8 +47,12 @@ int	cmd_ls(struct cli *c);
 int	cmd_routes(struct cli *c);
 int	cmd_rs(struct cli *c);
 int	cmd_exec(struct cli *c);
+int	cmd_fail(struct cli *c);
+int	cmd_restore(struct cli *c);
 int	cmd_validate(struct cli *c);
 int	cmd_daemon(struct cli *c);
 int	cmd_speaker(struct cli *c);
+int	cmd_routeserver(struct cli *c);
+int	cmd_rsctl(struct cli *c);
 
 #endif

@@ -70,81 +70,13 @@ cmd_validate(struct cli *c)
 	return rc;
 }
 
-static pid_t
-start_daemon(const char *lab)
-{
-	char log[400], dir[256];
-	pid_t pid;
-	int fd;
-
-	if ((pid = fork()) != 0)
-		return pid;
-	setsid();
-	snprintf(log, sizeof(log), "%s/daemon.log", lab_dir(lab, dir, sizeof(dir)));
-	if ((fd = open("/dev/null", O_RDONLY)) >= 0)
-		dup2(fd, 0);
-	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) >= 0) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
-	execl("/proc/self/exe", "arsemu", "_daemon", lab, (char *)NULL);
-	_exit(127);
-}
-
-/* Poll the daemon until BGP has converged; 1 converged, 0 timeout, -1 died. */
-static int
-wait_converged(const char *lab, pid_t daemon, int seconds, bool tty)
-{
-	uint64_t until = mono_ms() + (uint64_t)seconds * 1000;
-	char sock[300];
-	int st;
-
-	emu_daemon_sock(lab, sock, sizeof(sock));
-	while (mono_ms() < until) {
-		struct ctlc_reply r;
-		unsigned est = 0, all = 0;
-		bool conv = false;
-		size_t i;
-
-		if (waitpid(daemon, &st, WNOHANG) == daemon)
-			return -1;
-		if (ctlc_request(sock, "status", 3000, &r) == 0) {
-			for (i = 0; i < r.n; i++) {
-				char *f[5];
-				size_t nf = ctlc_fields(r.rows[i], f, 5);
-
-				if (strcmp(f[0], "session") == 0 && nf >= 4) {
-					all++;
-					est += strcmp(f[3], "Established") == 0;
-				} else if (strcmp(f[0], "converged") == 0 && nf == 2)
-					conv = strcmp(f[1], "1") == 0;
-			}
-			ctlc_free(&r);
-			if (tty)
-				fprintf(stderr, "\rarsemu: %s: BGP sessions "
-				    "established %u/%u ", lab, est, all);
-			if (conv) {
-				if (tty)
-					fputc('\n', stderr);
-				return 1;
-			}
-		}
-		usleep(100000);
-	}
-	if (tty)
-		fputc('\n', stderr);
-	return 0;
-}
-
 int
 cmd_up(struct cli *c)
 {
-	struct lab_err le;
 	struct topo_err te;
 	struct topo *t;
-	char lab[TOPO_NAME_MAX + 1];
+	char lab[TOPO_NAME_MAX + 1], err[512];
 	uint64_t t0 = mono_ms();
-	pid_t pid;
 	int rc = CLI_OK, w;
 
 	if (c->argc != 1)
@@ -160,29 +92,13 @@ cmd_up(struct cli *c)
 		return CLI_ENV;
 	}
 	snprintf(lab, sizeof(lab), "%s", t->name);
-	if (lab_build(t, c->argv[0], &le) == -1) {
-		topo_free(t);
-		return cli_err(CLI_ENV, "up %s: %s", lab, le.msg);
-	}
+	w = emu_lab_up(t, c->argv[0], c->wait > 0 ? c->wait : UP_WAIT_DEFAULT_S,
+	    isatty(2), err, sizeof(err));
 	topo_free(t);
-	if ((pid = start_daemon(lab)) == -1 ||
-	    lab_state_add_pid(lab, pid, "daemon") == -1) {
-		lab_destroy(lab, &le);
-		return cli_err(CLI_ENV, "up %s: cannot start the lab daemon", lab);
-	}
-	w = wait_converged(lab, pid, c->wait > 0 ? c->wait : UP_WAIT_DEFAULT_S,
-	    isatty(2));
-	if (w == -1) {
-		char dir[256];
-
-		lab_destroy(lab, &le);
-		return cli_err(CLI_ENV, "up %s: the lab daemon exited; see %s/daemon.log "
-		    "(the lab was torn down)", lab, lab_dir(lab, dir, sizeof(dir)));
-	}
-	if (w == 0) {
-		fprintf(stderr, "arsemu: %s is up but BGP did not converge within %d s; "
-		    "see arsemu status\n", lab,
-		    c->wait > 0 ? c->wait : UP_WAIT_DEFAULT_S);
+	if (w == -1)
+		return cli_err(CLI_ENV, "up %s: %s", lab, err);
+	if (w == 1) {
+		fprintf(stderr, "arsemu: %s is up but %s\n", lab, err);
 		return CLI_FAIL;
 	}
 	printf("lab %s is up and converged in %.1f s\n", lab,

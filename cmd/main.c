@@ -29,6 +29,10 @@ static const struct command commands[] = {
 	{ "routes", cmd_routes, "routes NIC [--name LAB] [--json]", false },
 	{ "rs", cmd_rs, "rs HUB peers | learned PEER | advertised PEER [--json]", false },
 	{ "exec", cmd_exec, "exec NODE -- CMD [ARG...]", false },
+	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link] [--name LAB]", false },
+	{ "restore", cmd_restore, "restore NODE [--name LAB]", false },
+	{ "routeserver", cmd_routeserver, "routeserver --listen IP --peer IP:ASN[:md5=KEY] ... | --config FILE.json", false },
+	{ "rsctl", cmd_rsctl, "rsctl --control PATH peers | learned PEER | advertised PEER | rib | refresh PEER|all [--json]", false },
 	{ "_daemon", cmd_daemon, "_daemon LAB", true },
 	{ "_speaker", cmd_speaker, "_speaker LAB NODE", true },
 };

@@ -46,6 +46,7 @@ struct watch {
 	char			*buf;
 	size_t			 len, cap;
 	bool			 synced;	/* saw the first "sync" */
+	unsigned		 changes;	/* fib rows since the last sync */
 	uint64_t		 next_try;
 	struct sdn_bgp_route	*routes;
 	size_t			 nroutes, rcap;
@@ -55,6 +56,11 @@ struct child {
 	const struct topo_node	*node;
 	pid_t			 pid;
 	int			 status;	/* -1 while running */
+};
+
+struct failure {
+	const struct topo_node	*node;
+	char			 kind[16];	/* crash, freeze, shutdown, link */
 };
 
 struct daemon {
@@ -72,6 +78,8 @@ struct daemon {
 	bool			 dirty;
 	uint64_t		 last_change;
 	int			 lfd;
+	struct failure		*fails;
+	size_t			 nfails;
 };
 
 static volatile sig_atomic_t stop_sig;
@@ -202,6 +210,8 @@ watch_fib(struct watch *w, char *row)
 	    nh = strtok_r(NULL, ",", &save))
 		if (addr_parse(nh, &r.nh[r.nnh]) == 0)
 			r.nnh++;
+	if (w->synced)
+		w->changes++;
 	for (i = 0; i < w->nroutes; i++)
 		if (pfx_equal(&w->routes[i].pfx, &r.pfx))
 			break;
@@ -256,6 +266,11 @@ watch_read(struct daemon *d, struct watch *w)
 			if (!w->synced)
 				journal(d, "rs-watch", "\"node\": \"%s\", "
 				    "\"routes\": %zu", w->node->name, w->nroutes);
+			else if (w->changes > 0)
+				journal(d, "rs-routes-changed", "\"node\": \"%s\", "
+				    "\"changes\": %u, \"routes\": %zu",
+				    w->node->name, w->changes, w->nroutes);
+			w->changes = 0;
 			w->synced = true;
 			d->dirty = true;
 		}
@@ -477,7 +492,144 @@ reply_status(struct daemon *d, FILE *f)
 		    "exited");
 	conv = sessions_status(d, f);
 	conv = conv && !d->dirty && mono_ms() - d->last_change >= QUIET_MS;
+	fprintf(f, "clock\t%llu\t%llu\n", (unsigned long long)mono_ms(),
+	    (unsigned long long)d->last_change);
 	fprintf(f, "converged\t%d\n", conv);
+}
+
+static struct child *
+kid_find(struct daemon *d, const struct topo_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < d->nkids; i++)
+		if (d->kids[i].node == n)
+			return &d->kids[i];
+	return NULL;
+}
+
+static struct failure *
+fail_find(struct daemon *d, const struct topo_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < d->nfails; i++)
+		if (d->fails[i].node == n)
+			return &d->fails[i];
+	return NULL;
+}
+
+static bool
+kind_ok(const char *kind)
+{
+	return strcmp(kind, "crash") == 0 || strcmp(kind, "freeze") == 0 ||
+	    strcmp(kind, "shutdown") == 0 || strcmp(kind, "link") == 0;
+}
+
+/*
+ * fail NODE KIND:
+ *   crash     the speaker is killed (SIGKILL): the kernel closes its TCP
+ *             sessions, the NVA's kernel keeps forwarding
+ *   shutdown  the speaker stops gracefully (SIGTERM: Cease, RFC 4486/8203)
+ *   freeze    the VM hangs: speaker stopped (SIGSTOP) and its NIC
+ *             blackholed; only the hold timer can notice
+ *   link      the NIC is blackholed, the speaker runs on
+ */
+static void
+reply_fail(struct daemon *d, FILE *f, char *arg)
+{
+	char *kind = strchr(arg, ' '), err[256];
+	const struct topo_node *n;
+	struct child *k;
+
+	if (kind != NULL)
+		*kind++ = '\0';
+	if (kind == NULL || !kind_ok(kind)) {
+		fprintf(f, "error\tfail NODE crash|freeze|shutdown|link\n");
+		return;
+	}
+	if ((n = topo_node_find(d->t, arg)) == NULL) {
+		fprintf(f, "error\tno node named %s in lab %s\n", arg, d->lab);
+		return;
+	}
+	if (fail_find(d, n) != NULL) {
+		fprintf(f, "error\t%s is already failed (%s); restore it first\n",
+		    arg, fail_find(d, n)->kind);
+		return;
+	}
+	k = kid_find(d, n);
+	if (strcmp(kind, "link") != 0 && (k == NULL || k->status != -1)) {
+		fprintf(f, "error\t%s runs no BGP speaker to %s\n", arg, kind);
+		return;
+	}
+	if ((strcmp(kind, "link") == 0 || strcmp(kind, "freeze") == 0) &&
+	    (n->nic == NULL || fail_blackhole(d->lab, n->nic, true, err,
+	    sizeof(err)) != 0)) {
+		fprintf(f, "error\t%s: %s\n", arg, n->nic ? err : "no NIC");
+		return;
+	}
+	if (strcmp(kind, "crash") == 0)
+		kill(k->pid, SIGKILL);
+	else if (strcmp(kind, "shutdown") == 0)
+		kill(k->pid, SIGTERM);
+	else if (strcmp(kind, "freeze") == 0)
+		kill(k->pid, SIGSTOP);
+	d->fails = xrealloc(d->fails, (d->nfails + 1) * sizeof(*d->fails));
+	d->fails[d->nfails].node = n;
+	snprintf(d->fails[d->nfails].kind, sizeof(d->fails[0].kind), "%s", kind);
+	d->nfails++;
+	journal(d, "fail", "\"node\": \"%s\", \"kind\": \"%s\"", arg, kind);
+	fprintf(f, "ok\t%llu\n", (unsigned long long)mono_ms());
+}
+
+static int
+respawn(struct daemon *d, struct child *k)
+{
+	char what[64];
+	int i;
+
+	for (i = 0; i < 100 && k->status == -1; i++) {
+		reap(d);
+		usleep(10000);
+	}
+	if (k->status == -1)
+		return -1;
+	if ((k->pid = spawn_speaker(d, k->node)) < 0)
+		return -1;
+	k->status = -1;
+	snprintf(what, sizeof(what), "speaker:%s", k->node->name);
+	lab_state_add_pid(d->lab, k->pid, what);
+	journal(d, "speaker-start", "\"node\": \"%s\", \"pid\": %d",
+	    k->node->name, (int)k->pid);
+	return 0;
+}
+
+static void
+reply_restore(struct daemon *d, FILE *f, char *arg)
+{
+	const struct topo_node *n = topo_node_find(d->t, arg);
+	struct failure *fl = n ? fail_find(d, n) : NULL;
+	struct child *k = n ? kid_find(d, n) : NULL;
+	char err[256];
+
+	if (fl == NULL) {
+		fprintf(f, "error\t%s is not failed\n", arg);
+		return;
+	}
+	if (strcmp(fl->kind, "link") == 0 || strcmp(fl->kind, "freeze") == 0) {
+		if (fail_blackhole(d->lab, n->nic, false, err, sizeof(err)) != 0) {
+			fprintf(f, "error\t%s: %s\n", arg, err);
+			return;
+		}
+		if (strcmp(fl->kind, "freeze") == 0 && k != NULL && k->status == -1)
+			kill(k->pid, SIGCONT);
+	} else if (k != NULL && respawn(d, k) != 0) {
+		fprintf(f, "error\t%s: cannot restart its speaker\n", arg);
+		return;
+	}
+	journal(d, "restore", "\"node\": \"%s\", \"kind\": \"%s\"", arg, fl->kind);
+	*fl = d->fails[--d->nfails];
+	fprintf(f, "ok\t%llu\n", (unsigned long long)mono_ms());
 }
 
 static void
@@ -510,6 +662,10 @@ serve(struct daemon *d)
 		reply_routes(d, f, line + 7);
 	else if (strcmp(line, "status") == 0)
 		reply_status(d, f);
+	else if (strncmp(line, "fail ", 5) == 0)
+		reply_fail(d, f, line + 5);
+	else if (strncmp(line, "restore ", 8) == 0)
+		reply_restore(d, f, line + 8);
 	else
 		fprintf(f, "error\tunknown request %s\n", line);
 	fputs(".\n", f);
@@ -610,6 +766,10 @@ emu_daemon_main(const char *lab)
 		journal(d, "error", "\"text\": \"cannot open fabric %s\"", file);
 		goto out;
 	}
+	/* VR-10: the fabric hashes ECMP per flow (5-tuple), as Azure does. */
+	if (netns_sysctl(nsfd, "net/ipv4/fib_multipath_hash_policy", "1") != 0)
+		journal(d, "warning", "\"text\": \"fib_multipath_hash_policy: "
+		    "ECMP hashes on addresses only\"");
 	close(nsfd);
 	d->tabs = xcalloc(d->t->nnics ? d->t->nnics : 1, sizeof(*d->tabs));
 	if (ctl_listen(d) == -1 || start_speakers(d) == -1)
@@ -633,6 +793,7 @@ out:
 	free(d->tabs);
 	free(d->w);
 	free(d->kids);
+	free(d->fails);
 	if (d->lfd != -1)
 		close(d->lfd);
 	if (d->nl)
