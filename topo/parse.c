@@ -24,10 +24,10 @@
 #define TOPO_RETRY_DEFAULT	5
 #define TOPO_ROUTE_LIMIT_MAX	1000000u
 #define TOPO_MAX_PEERS_MAX	255u
-#define SUBNET_NAME_MAX		80	/* Azure's limit */
 
 static const char *const top_fields[] = {
-	"name", "description", "timers", "regions", "sites", NULL
+	"name", "description", "timers", "regions", "sites", "route_tables",
+	NULL
 };
 static const char *const timer_fields[] = {
 	"hold", "keepalive", "connect_retry", NULL
@@ -141,12 +141,12 @@ parse_timers(struct tctx *c, const cJSON *root)
 	    &tm->connect_retry) == -1 ? -1 : 0;
 }
 
-static bool
-subnet_name_ok(const char *s)
+bool
+topo_azname_ok(const char *s)
 {
 	size_t i, n = strlen(s);
 
-	if (n == 0 || n > SUBNET_NAME_MAX)
+	if (n == 0 || n > TOPO_AZNAME_MAX)
 		return false;
 	for (i = 0; i < n; i++) {
 		bool alnum = (s[i] >= 'a' && s[i] <= 'z') ||
@@ -206,11 +206,11 @@ parse_subnets(struct tctx *c, const cJSON *o, const char *path,
 		return -1;
 	cJSON_ArrayForEach(el, o) {
 		topo_path_key(p, sp, el->string);
-		if (!subnet_name_ok(el->string))
+		if (!topo_azname_ok(el->string))
 			return topo_fail(c, p, "\"%.64s\" is not a valid subnet "
 			    "name: use 1 to %d letters, digits, '_', '.' or "
 			    "'-', starting with a letter or digit and ending "
-			    "with one or '_'", el->string, SUBNET_NAME_MAX);
+			    "with one or '_'", el->string, TOPO_AZNAME_MAX);
 		if (topo_vpfx(c, el, p, &pfx) == -1)
 			return -1;
 		sn = xcalloc(1, sizeof(*sn));
@@ -470,5 +470,7 @@ topo_parse(struct tctx *c, const cJSON *root)
 	    topo_jarr(c, root, "", "regions", true, &regions) == -1 ||
 	    each_obj(c, regions, "regions", NULL, parse_region) == -1)
 		return -1;
-	return topo_parse_list(c, root, "", "sites", NULL, topo_parse_site);
+	if (topo_parse_list(c, root, "", "sites", NULL, topo_parse_site) == -1)
+		return -1;
+	return topo_parse_route_tables(c, root);
 }

@@ -237,6 +237,20 @@ free_node(struct topo_node *n)
 }
 
 static void
+free_rt(struct topo_route_table *rt)
+{
+	size_t i;
+
+	for (i = 0; i < rt->nroutes; i++)
+		free(rt->routes[i].name);
+	free(rt->routes);
+	free(rt->subnets);
+	free(rt->name);
+	free(rt->jpath);
+	free(rt);
+}
+
+static void
 free_site(struct topo_site *s)
 {
 	free(s->name);
@@ -249,7 +263,8 @@ free_site(struct topo_site *s)
 /*
  * Ownership: regions, vnets, nodes, sites and sitelinks are owned by their
  * arrays in struct topo; a vnet owns its subnets and RS; a node owns its NIC
- * and NVA. nics, nvas and rss are indexes only.
+ * and NVA; route tables and warnings are owned by their arrays. nics, nvas
+ * and rss are indexes only.
  */
 void
 topo_free(struct topo *t)
@@ -270,6 +285,12 @@ topo_free(struct topo *t)
 		free_site(t->sites[i]);
 	for (i = 0; i < t->nsitelinks; i++)
 		free(t->sitelinks[i]);
+	for (i = 0; i < t->nrts; i++)
+		free_rt(t->rts[i]);
+	for (i = 0; i < t->nwarnings; i++)
+		free(t->warnings[i]);
+	free(t->rts);
+	free(t->warnings);
 	free(t->regions);
 	free(t->vnets);
 	free(t->nodes);

@@ -22,6 +22,7 @@
 #define TOPO_RS_ASN		65515	/* RS-01 */
 #define TOPO_RS_MAX_PEERS	8	/* RS-07 */
 #define TOPO_RS_ROUTE_LIMIT	4000	/* RS-40, D-02 */
+#define TOPO_UDR_MAX		400	/* VR-12: routes per route table */
 
 enum topo_node_kind {
 	TOPO_RS,		/* one Route Server instance */
@@ -37,8 +38,18 @@ enum topo_hub_pref {		/* RS-31 */
 	TOPO_PREF_ASPATH,
 };
 
+/* VR-08: the next hop types a user-defined route may name. */
+enum topo_udr_type {
+	TOPO_UDR_VIRTUALAPPLIANCE,
+	TOPO_UDR_VNG,			/* VirtualNetworkGateway */
+	TOPO_UDR_VNETLOCAL,
+	TOPO_UDR_INTERNET,
+	TOPO_UDR_NONE,
+};
+
 struct topo_vnet;
 struct topo_node;
+struct topo_route_table;
 
 struct topo_region {
 	char			*name;
@@ -49,6 +60,26 @@ struct topo_subnet {
 	char			*name;
 	struct pfx4		 pfx;
 	struct topo_vnet	*vnet;
+	struct topo_route_table	*rt;		/* its route table, or NULL */
+};
+
+/* One user-defined route (UDR) of a route table. */
+struct topo_udr {
+	char			*name;
+	struct pfx4		 pfx;
+	enum topo_udr_type	 type;
+	uint32_t		 nh_ip;		/* VirtualAppliance only, else 0 */
+};
+
+/* A route table and the subnets it is associated with (at most one each). */
+struct topo_route_table {
+	char			*name;
+	char			*jpath;		/* "route_tables[0]" */
+	bool			 disable_bgp;	/* disableBgpRoutePropagation (VR-07) */
+	struct topo_udr		*routes;
+	size_t			 nroutes;
+	struct topo_subnet	**subnets;
+	size_t			 nsubnets;
 };
 
 struct topo_vnet {
@@ -163,6 +194,14 @@ struct topo {
 	struct topo_sitelink	**sitelinks;	/* sitelinks[i]->idx == i */
 	size_t			 nsitelinks;
 	char			*description;	/* free text; NULL if absent */
+	struct topo_route_table	**rts;		/* route_tables, in file order */
+	size_t			 nrts;
+	/*
+	 * Things Azure allows but advises against (RS-04): "PATH: text",
+	 * for `validate` and `plan` to print. The load still succeeds.
+	 */
+	char			**warnings;
+	size_t			 nwarnings;
 };
 
 struct topo_err {
@@ -185,6 +224,8 @@ struct topo_nic  *topo_nic_by_ip(const struct topo *t, uint32_t ip);
 struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);
 const char *topo_kind_str(enum topo_node_kind k);
 const char *topo_pref_str(enum topo_hub_pref p);
+/* "VirtualAppliance", ... as the topology file and az spell them (VR-08). */
+const char *topo_udr_type_str(enum topo_udr_type t);
 
 /* Added with topo.c. */
 struct topo_subnet *topo_subnet_find(const struct topo_vnet *v, const char *name);

@@ -27,6 +27,7 @@
 #define TOPO_SUBNET_MIN_LEN 29	/* Azure's smallest subnet is a /29 */
 #define TOPO_RS_SUBNET_LEN 27	/* RS-03 */
 #define TOPO_AZ_RESERVED_LOW 4	/* .0 network, .1 gateway, .2 .3 Azure DNS */
+#define TOPO_AZNAME_MAX	80	/* Azure's limit on subnet, route table names */
 
 struct cJSON;
 
@@ -84,7 +85,9 @@ int	topo_vpfx(struct tctx *c, const struct cJSON *v, const char *path,
 int	topo_vaddr(struct tctx *c, const struct cJSON *v, const char *path,
 	    uint32_t *out);
 
-/* parse.c: shared by the VNet and site parsers. */
+/* parse.c: shared by the VNet, site and route table parsers. */
+/* An Azure resource name: subnets, route tables, routes. */
+bool	topo_azname_ok(const char *s);
 int	topo_check_reserved(struct tctx *c, const char *path,
 	    const struct pfx4 *p);
 int	topo_parse_pfxs(struct tctx *c, const struct cJSON *arr,
@@ -107,6 +110,13 @@ int	topo_parse_vm(struct tctx *c, const struct cJSON *o, const char *path,
 	    void *vnet);
 int	topo_parse_site(struct tctx *c, const struct cJSON *o,
 	    const char *path, void *unused);
+
+/* parse_rt.c: the top-level "route_tables", after regions (VR-07, VR-08). */
+int	topo_parse_route_tables(struct tctx *c, const struct cJSON *root);
+
+/* validate.c: record a warning "PATH: text" in c->t->warnings. */
+void	topo_warn(struct tctx *c, const char *path, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 /* The passes, in order. */
 int	topo_parse(struct tctx *c, const struct cJSON *root);

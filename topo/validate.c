@@ -2,19 +2,36 @@
  * validate: the checks that compare objects once the whole file is parsed:
  * names that must be unique (nodes become namespaces), the peering rules
  * (PE-03, PE-05), the Route Server peer limit (RS-07), and on-premises
- * prefixes that must stay outside every VNet.
+ * prefixes that must stay outside every VNet. Also the warnings: what Azure
+ * accepts but advises against (RS-04: an NVA peering with one instance).
  *
  * Runs while t->nodes is still in file order, so that a duplicate is
  * reported where it is declared the second time.
  *
  * Must not: change the model.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/util.h"
 #include "topo_int.h"
 
-#define FABRIC_NAME	"fabric"	/* the lab's own namespace, see emu/lab.h */
+/* The lab's own namespaces, arsemu-<lab>-<name> (see emu/lab.h). */
+static const char *const lab_ns_names[] = { "fabric", "internet" };
+
+void
+topo_warn(struct tctx *c, const char *path, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	topo_push(&c->t->warnings, &c->t->nwarnings,
+	    xasprintf("%s%s%s", path, *path ? ": " : "", msg));
+}
 
 static int
 node_names(struct tctx *c)
@@ -25,10 +42,12 @@ node_names(struct tctx *c)
 
 	for (i = 0; i < t->nnodes; i++) {
 		topo_node_name_path(p, t->nodes[i]);
-		if (strcmp(t->nodes[i]->name, FABRIC_NAME) == 0)
-			return topo_fail(c, p, "node name \"%s\" is reserved: "
-			    "the lab's fabric namespace is arsemu-<lab>-%s",
-			    FABRIC_NAME, FABRIC_NAME);
+		for (j = 0; j < NELEM(lab_ns_names); j++)
+			if (strcmp(t->nodes[i]->name, lab_ns_names[j]) == 0)
+				return topo_fail(c, p, "node name \"%s\" is "
+				    "reserved: the lab's own namespace "
+				    "arsemu-<lab>-%s has it", lab_ns_names[j],
+				    lab_ns_names[j]);
 		for (j = 0; j < i; j++)
 			if (strcmp(t->nodes[i]->name, t->nodes[j]->name) == 0)
 				return topo_fail(c, p, "node name \"%s\" is "
@@ -138,6 +157,23 @@ rs_peers(struct tctx *c, const struct topo_rs *rs)
 	return 0;
 }
 
+/* RS-04 and U-04: allowed, programmed, and flagged. */
+static void
+one_instance(struct tctx *c, const struct topo_nva *nva)
+{
+	const struct topo_rs *rs = nva->node->nic->subnet->vnet->rs;
+	char p[TOPO_PATH_MAX];
+	unsigned inst = nva->peer_rs[0] ? 0 : 1;
+
+	if (nva->peer_rs[0] == nva->peer_rs[1] || rs == NULL)
+		return;
+	topo_warn(c, topo_path_key(p, nva->node->jpath, "peers"), "NVA \"%s\" "
+	    "peers with Route Server instance %u only: Azure expects a "
+	    "session with each instance (RS-04); its routes are programmed "
+	    "anyway, and %s lists no such peering (U-04)", nva->node->name,
+	    inst, rs->inst[1 - inst]->name);
+}
+
 /* A site prefix inside VNet space would lose to VnetLocal (VR-06, RS-21). */
 static int
 site_overlap(struct tctx *c, size_t si)
@@ -187,5 +223,7 @@ topo_validate(struct tctx *c)
 	for (i = 0; i < t->nsites; i++)
 		if (site_overlap(c, i) == -1)
 			return -1;
+	for (i = 0; i < t->nnvas; i++)
+		one_instance(c, t->nvas[i]);
 	return 0;
 }

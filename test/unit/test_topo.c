@@ -809,6 +809,183 @@ test_timers(void)
 	    "not an integer", "hold above 65535 refused");
 }
 
+/* A hub (NVA n1 at 10.1.2.4) and spoke s1; rts is the route_tables array. */
+#define RT(rts) "{'name':'t','regions':[{'name':'r','hub':{" HUB_BASE	\
+	",'route_server':{},'nvas':[" NVA1 "]},'spokes':[{'name':'s1',"	\
+	"'address_space':['10.2.0.0/16'],"					\
+	"'use_remote_gateways':true,'subnets':{'default':'10.2.1.0/24',"	\
+	"'GatewaySubnet':'10.2.255.0/27'}}]}],'route_tables':" rts "}"
+#define UDR_VA(pfx) "{'name':'r','prefix':'" pfx "','next_hop_type':"	\
+	"'VirtualAppliance','next_hop_ip':'10.1.2.4'}"
+
+static void
+test_route_tables(void)
+{
+	struct topo_err err;
+	struct topo *t;
+	struct topo_vnet *sp;
+	struct topo_route_table *rt;
+
+	t = load_q(RT("[{'name':'spoke-rt','subnets':['s1/default'],"
+	    "'disable_bgp_route_propagation':true,'routes':["
+	    UDR_VA("10.3.0.0/16") ",{'name':'web','prefix':'0.0.0.0/0',"
+	    "'next_hop_type':'Internet'},{'name':'drop','prefix':"
+	    "'10.99.0.0/16','next_hop_type':'None'},{'name':'v',"
+	    "'prefix':'10.2.9.0/24','next_hop_type':'VnetLocal'}]},"
+	    "{'name':'empty'}]"), &err);
+	T_OK(t != NULL, "VR-08: a route table with every allowed next hop type "
+	    "loads");
+	if (t == NULL) {
+		printf("#   %s: %s\n", err.path, err.msg);
+		return;
+	}
+	sp = topo_vnet_find(t, "s1");
+	rt = t->rts[0];
+	T_OK(t->nrts == 2 && rt->nroutes == 4 && rt->disable_bgp &&
+	    strcmp(rt->name, "spoke-rt") == 0 && t->rts[1]->nroutes == 0 &&
+	    t->rts[1]->nsubnets == 0, "route tables in file order, fields kept");
+	T_OK(rt->nsubnets == 1 && rt->subnets[0] == sp->subnets[0] &&
+	    sp->subnets[0]->rt == rt && sp->subnets[1]->rt == NULL,
+	    "the subnet points at its route table, the others at none");
+	T_OK(rt->routes[0].type == TOPO_UDR_VIRTUALAPPLIANCE &&
+	    rt->routes[0].nh_ip == A("10.1.2.4") &&
+	    rt->routes[1].type == TOPO_UDR_INTERNET && rt->routes[1].nh_ip == 0 &&
+	    rt->routes[2].type == TOPO_UDR_NONE &&
+	    rt->routes[3].type == TOPO_UDR_VNETLOCAL &&
+	    strcmp(rt->routes[0].name, "r") == 0,
+	    "VR-08: types and next hop kept");
+	T_OK(strcmp(topo_udr_type_str(TOPO_UDR_VNG), "VirtualNetworkGateway")
+	    == 0 && strcmp(topo_udr_type_str(TOPO_UDR_VNETLOCAL), "VnetLocal")
+	    == 0, "VR-08: type strings as az spells them");
+	topo_free(t);
+
+	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
+	    "'10.3.0.0/16','next_hop_type':'VirtualAppliance'}]}]"),
+	    "route_tables[0].routes[0].next_hop_ip", "VR-08",
+	    "VR-08: VirtualAppliance without next_hop_ip refused");
+	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
+	    "'0.0.0.0/0','next_hop_type':'Internet','next_hop_ip':'10.1.2.4'}]}]"),
+	    "route_tables[0].routes[0].next_hop_ip", "takes none (VR-08)",
+	    "VR-08: Internet with a next_hop_ip refused");
+	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
+	    "'10.3.0.0/16','next_hop_type':'None','next_hop_ip':'10.1.2.4'}]}]"),
+	    "route_tables[0].routes[0].next_hop_ip", "VR-08",
+	    "VR-08: None with a next_hop_ip refused");
+	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
+	    "'10.3.0.0/16','next_hop_type':'VirtualNetworkGateway'}]}]"),
+	    "route_tables[0].routes[0].next_hop_type", "no VPN gateway",
+	    "VR-08: VirtualNetworkGateway refused: no VPN gateway is emulated");
+	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
+	    "'10.3.0.0/16','next_hop_type':'VNetPeering'}]}]"),
+	    "route_tables[0].routes[0].next_hop_type", "VNetPeering and",
+	    "VR-08: VNetPeering cannot be a UDR next hop");
+	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
+	    "'10.3.0.0/16','next_hop_type':'VirtualAppliance','next_hop_ip':"
+	    "'127.0.0.1'}]}]"), "route_tables[0].routes[0].next_hop_ip",
+	    "loopback", "VR-08: a loopback next hop refused");
+	expect_err(RT("[{'name':'x','routes':[" UDR_VA("10.3.0.0/16") ","
+	    "{'name':'r','prefix':'10.4.0.0/16','next_hop_type':'None'}]}]"),
+	    "route_tables[0].routes[1].name", "already in route table",
+	    "two routes of one name refused");
+	expect_err(RT("[{'name':'x','routes':[" UDR_VA("10.3.0.0/16") ","
+	    "{'name':'r2','prefix':'10.3.0.0/16','next_hop_type':'None'}]}]"),
+	    "route_tables[0].routes[1].prefix", "one route per prefix",
+	    "two routes for one prefix refused");
+	expect_err(RT("[{'name':'x'},{'name':'x'}]"), "route_tables[1].name",
+	    "already declared", "two route tables of one name refused");
+	expect_err(RT("[{'name':'-x'}]"), "route_tables[0].name",
+	    "not a valid route table name", "route table name checked");
+	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
+	    "'10.3.0.0/16','next_hop_type':'None','metric':1}]}]"),
+	    "route_tables[0].routes[0].metric", "unknown field",
+	    "unknown UDR field refused");
+	expect_err(RT("[{'name':'x','subnets':['hub/RouteServerSubnet']}]"),
+	    "route_tables[0].subnets[0]", "(RS-03)",
+	    "RS-03: no route table on RouteServerSubnet");
+	expect_err(RT("[{'name':'x','disable_bgp_route_propagation':true,"
+	    "'subnets':['s1/GatewaySubnet']}]"), "route_tables[0].subnets[0]",
+	    "(VR-07)", "VR-07: disable_bgp_route_propagation refused on "
+	    "GatewaySubnet");
+	expect_ok(RT("[{'name':'x','subnets':['s1/GatewaySubnet']}]"),
+	    "VR-07: a route table with propagation on is fine on GatewaySubnet");
+	expect_err(RT("[{'name':'x','subnets':['s1/default']},{'name':'y',"
+	    "'subnets':['s1/default']}]"), "route_tables[1].subnets[0]",
+	    "already associated with route table \"x\"",
+	    "a subnet is in at most one route table");
+	expect_err(RT("[{'name':'x','subnets':['s1/default','s1/default']}]"),
+	    "route_tables[0].subnets[1]", "already associated",
+	    "a subnet listed twice in one table refused");
+	expect_err(RT("[{'name':'x','subnets':['s1/nva']}]"),
+	    "route_tables[0].subnets[0]", "names no subnet",
+	    "an unknown subnet refused");
+	expect_err(RT("[{'name':'x','subnets':['default']}]"),
+	    "route_tables[0].subnets[0]", "vnet/subnet",
+	    "a subnet without its VNet refused");
+}
+
+/* VR-12: 400 routes fit, the 401st is refused. */
+static void
+test_udr_limit(void)
+{
+	char *doc, *routes, *p;
+	size_t i, len = 0, cap = 401 * 96;
+	struct topo_err err;
+	struct topo *t = NULL;
+
+	routes = xcalloc(1, cap);
+	for (i = 0; i < 401; i++)
+		len += (size_t)snprintf(routes + len, cap - len, "%s{'name':"
+		    "'r%zu','prefix':'10.%zu.%zu.0/24','next_hop_type':'None'}",
+		    i ? "," : "", i, 100 + i / 256, i % 256);
+	doc = xasprintf(RT("[{'name':'big','routes':[%s]}]"), routes);
+	p = strrchr(doc, '{');		/* the last route: drop it */
+	p[-1] = ']';
+	p[0] = '}';
+	p[1] = ']';
+	p[2] = '}';
+	p[3] = '\0';
+	t = load_q(doc, &err);
+	T_OK(t != NULL && t->rts[0]->nroutes == TOPO_UDR_MAX,
+	    "VR-12: a route table with 400 routes loads");
+	if (t == NULL)
+		printf("#   %s: %s\n", err.path, err.msg);
+	topo_free(t);
+	free(doc);
+	doc = xasprintf(RT("[{'name':'big','routes':[%s]}]"), routes);
+	expect_err(doc, "route_tables[0].routes[400]", "(VR-12)",
+	    "VR-12: the 401st route of a table is refused");
+	free(doc);
+	free(routes);
+}
+
+static void
+test_warnings(void)
+{
+	struct topo_err err;
+	struct topo *t;
+
+	t = load_q(HUB(",'nvas':[{'name':'a','subnet':'nva','asn':1,"
+	    "'peers':[1]}," NVA1 "]"), &err);
+	T_OK(t != NULL && t->nwarnings == 1,
+	    "RS-04, U-04: an NVA peering with one instance loads, with a warning");
+	if (t != NULL && t->nwarnings == 1) {
+		T_OK(strncmp(t->warnings[0], "regions[0].hub.nvas[0].peers: ",
+		    strlen("regions[0].hub.nvas[0].peers: ")) == 0 && strstr(t->warnings[0], "(RS-04)") != NULL &&
+		    strstr(t->warnings[0], "hub-rs0 lists no such peering") != NULL,
+		    "RS-04: the warning names the path and the instance without "
+		    "the peering");
+		printf("#   %s\n", t->warnings[0]);
+	}
+	topo_free(t);
+	t = load_q(HUB(",'nvas':[" NVA1 "]"), &err);
+	T_OK(t != NULL && t->nwarnings == 0,
+	    "RS-04: an NVA with both sessions gives no warning");
+	topo_free(t);
+	expect_err(HUB(",'vms':[{'name':'internet','subnet':'nva'}]"),
+	    "regions[0].hub.vms[0].name", "reserved",
+	    "node name internet is reserved (the lab's Internet edge)");
+}
+
 int
 main(void)
 {
@@ -828,5 +1005,8 @@ main(void)
 	test_peering();
 	test_sites();
 	test_timers();
+	test_route_tables();
+	test_udr_limit();
+	test_warnings();
 	return t_done();
 }
