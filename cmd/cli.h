@@ -24,6 +24,7 @@ struct cli {
 	const char	*name;		/* --name LAB */
 	int		 wait;		/* --wait SECONDS */
 	bool		 all;		/* --all */
+	bool		 keep;		/* --keep */
 	char		**rest;		/* after "--" */
 	int		 nrest;
 };
@@ -49,6 +50,8 @@ int	cmd_rs(struct cli *c);
 int	cmd_exec(struct cli *c);
 int	cmd_fail(struct cli *c);
 int	cmd_restore(struct cli *c);
+int	cmd_drill(struct cli *c);
+int	cmd_probe(struct cli *c);
 int	cmd_validate(struct cli *c);
 int	cmd_daemon(struct cli *c);
 int	cmd_speaker(struct cli *c);

@@ -31,6 +31,8 @@ static const struct command commands[] = {
 	{ "exec", cmd_exec, "exec NODE -- CMD [ARG...]", false },
 	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link] [--name LAB]", false },
 	{ "restore", cmd_restore, "restore NODE [--name LAB]", false },
+	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false },
+	{ "_probe", cmd_probe, "_probe send|recv ...", true },
 	{ "routeserver", cmd_routeserver, "routeserver --listen IP --peer IP:ASN[:md5=KEY] ... | --config FILE.json", false },
 	{ "rsctl", cmd_rsctl, "rsctl --control PATH peers | learned PEER | advertised PEER | rib | refresh PEER|all [--json]", false },
 	{ "_daemon", cmd_daemon, "_daemon LAB", true },
@@ -115,6 +117,8 @@ parse(int argc, char **argv, struct cli *c)
 			c->json = true;
 		} else if (strcmp(a, "--all") == 0) {
 			c->all = true;
+		} else if (strcmp(a, "--keep") == 0) {
+			c->keep = true;
 		} else if (strcmp(a, "--name") == 0 || strcmp(a, "--wait") == 0) {
 			if (i + 1 >= argc)
 				return cli_err(CLI_USAGE, "%s needs a value", a);

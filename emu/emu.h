@@ -60,6 +60,17 @@ int	emu_lab_status(const char *lab, struct emu_status *st);
 int	emu_lab_up(const struct topo *t, const char *file, int wait_s, bool tty,
 	    char *err, size_t len);
 
+/* One received probe packet, as `_probe recv` writes it. */
+struct probe_rec {
+	uint32_t	flow;
+	uint32_t	seq;
+	uint64_t	sent_us;	/* CLOCK_MONOTONIC */
+	uint64_t	recv_us;
+};
+
+/* `arsemu _probe send|recv ...` (argv without the command name). */
+int	emu_probe_main(int argc, char **argv);
+
 /* Blackhole (on) or restore a NIC in both directions; see fail.c. */
 int	fail_blackhole(const char *lab, const struct topo_nic *nic, bool on,
 	    char *err, size_t len);

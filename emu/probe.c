@@ -1,0 +1,177 @@
+/*
+ * probe: numbered UDP traffic for drills, `arsemu _probe`, run inside a
+ * node's namespace by the drill runner.
+ *
+ *   _probe send DST PORT RATE FLOWS SENTFILE
+ *        FLOWS flows (source ports PORT+1 .. PORT+FLOWS, so ECMP spreads
+ *        them), each RATE packets per second, until SIGTERM; then writes
+ *        "flow sent" lines to SENTFILE.
+ *   _probe recv PORT OUTFILE
+ *        records every packet as a binary struct probe_rec, flushed every
+ *        50 ms so the runner can watch traffic live.
+ *
+ * A packet carries a magic, its flow, its sequence number and its send time
+ * (CLOCK_MONOTONIC, shared by every namespace of the machine), so the
+ * receiver alone can tell gaps and how long they lasted.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/util.h"
+#include "emu.h"
+
+#define PROBE_MAGIC	0x41525345u	/* "ARSE" */
+#define PROBE_FLUSH_MS	50
+
+struct probe_pkt {
+	uint32_t	magic;
+	uint16_t	flow;
+	uint16_t	pad;
+	uint32_t	seq;
+	uint64_t	sent_us;
+} __attribute__((packed));
+
+static volatile sig_atomic_t probe_stop;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	probe_stop = 1;
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static int
+udp_socket(uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+probe_send(uint32_t dst, uint16_t port, unsigned rate, unsigned flows,
+    const char *sentfile)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
+	    .sin_addr.s_addr = htonl(dst) };
+	uint64_t interval = 1000000 / (rate ? rate : 1), start, next;
+	uint32_t seq = 0;
+	int fd[256];
+	unsigned f;
+	FILE *out;
+
+	if (flows == 0 || flows > NELEM(fd))
+		return 2;
+	for (f = 0; f < flows; f++)
+		if ((fd[f] = udp_socket((uint16_t)(port + 1 + f))) == -1) {
+			fprintf(stderr, "probe: bind port %u: %s\n", port + 1 + f,
+			    strerror(errno));
+			return 3;
+		}
+	start = next = now_us();
+	while (!probe_stop) {
+		for (f = 0; f < flows; f++) {
+			struct probe_pkt pk = { PROBE_MAGIC, (uint16_t)f, 0, seq,
+			    now_us() };
+
+			/* A refused send (no route yet) is a lost packet too. */
+			(void)sendto(fd[f], &pk, sizeof(pk), 0,
+			    (struct sockaddr *)&to, sizeof(to));
+		}
+		seq++;
+		next = start + (uint64_t)seq * interval;
+		while (!probe_stop && now_us() < next) {
+			uint64_t left = next - now_us();
+
+			if (left > 0 && left < 1000000)
+				usleep((useconds_t)left);
+		}
+	}
+	if ((out = fopen(sentfile, "w")) == NULL)
+		return 3;
+	for (f = 0; f < flows; f++)
+		fprintf(out, "%u %u %llu\n", f, seq, (unsigned long long)interval);
+	fclose(out);
+	return 0;
+}
+
+static int
+probe_recv(uint16_t port, const char *outfile)
+{
+	struct probe_rec rec;
+	struct probe_pkt pk;
+	uint64_t last_flush = mono_ms();
+	struct pollfd pfd;
+	FILE *out;
+	int fd;
+
+	if ((fd = udp_socket(port)) == -1 || (out = fopen(outfile, "w")) == NULL) {
+		fprintf(stderr, "probe: recv on %u: %s\n", port, strerror(errno));
+		return 3;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (!probe_stop) {
+		if (poll(&pfd, 1, PROBE_FLUSH_MS) > 0 &&
+		    recv(fd, &pk, sizeof(pk), 0) == (ssize_t)sizeof(pk) &&
+		    pk.magic == PROBE_MAGIC) {
+			rec.flow = pk.flow;
+			rec.seq = pk.seq;
+			rec.sent_us = pk.sent_us;
+			rec.recv_us = now_us();
+			fwrite(&rec, sizeof(rec), 1, out);
+		}
+		if (mono_ms() - last_flush >= PROBE_FLUSH_MS) {
+			fflush(out);
+			last_flush = mono_ms();
+		}
+	}
+	fclose(out);
+	return 0;
+}
+
+int
+emu_probe_main(int argc, char **argv)
+{
+	struct sigaction sa;
+	uint32_t dst;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (argc == 6 && strcmp(argv[0], "send") == 0 && addr_parse(argv[1], &dst) == 0)
+		return probe_send(dst, (uint16_t)atoi(argv[2]),
+		    (unsigned)atoi(argv[3]), (unsigned)atoi(argv[4]), argv[5]);
+	if (argc == 3 && strcmp(argv[0], "recv") == 0)
+		return probe_recv((uint16_t)atoi(argv[1]), argv[2]);
+	fprintf(stderr, "usage: arsemu _probe send DST PORT RATE FLOWS SENTFILE | "
+	    "recv PORT OUTFILE\n");
+	return 2;
+}
