@@ -7,8 +7,9 @@
  *
  * One NIC's table is built in five steps (azure-semantics.md section 2):
  *   1. candidates: system routes (VR-01..VR-03), BGP routes (VR-04, VR-11,
- *      RS-10, RS-21..RS-23) and user routes (none yet: route tables are not
- *      in the model; add_user() is where they go);
+ *      RS-10, RS-21..RS-23; none at all when the subnet's route table
+ *      disables gateway route propagation, VR-07) and the user routes of
+ *      the subnet's route table (VR-08);
  *   2. VR-06: a BGP route equal to or inside one of this NIC's VnetLocal or
  *      peering prefixes can never win;
  *   3. selection per prefix (VR-05): User > VirtualNetworkGateway > Default,
@@ -239,23 +240,30 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Add next hops to r, keeping them sorted and distinct. */
+/* Add next hops to the set v of *n, keeping it sorted and distinct. */
+static void
+nh_union(uint32_t v[SDN_MAX_NH], unsigned *n, const uint32_t *nh,
+    unsigned nnh)
+{
+	unsigned i, j, k;
+
+	for (i = 0; i < nnh && *n < SDN_MAX_NH; i++)
+		v[(*n)++] = nh[i];
+	qsort(v, *n, sizeof(v[0]), cmp_u32);
+	for (i = 0, k = 0; i < *n; i = j) {
+		for (j = i + 1; j < *n && v[j] == v[i]; j++)
+			;
+		v[k++] = v[i];
+	}
+	for (i = k; i < *n; i++)
+		v[i] = 0;
+	*n = k;
+}
+
 static void
 nh_merge(struct sdn_route *r, const uint32_t *nh, unsigned nnh)
 {
-	unsigned i, j, n;
-
-	for (i = 0; i < nnh && r->nnh < SDN_MAX_NH; i++)
-		r->nh[r->nnh++] = nh[i];
-	qsort(r->nh, r->nnh, sizeof(r->nh[0]), cmp_u32);
-	for (i = 0, n = 0; i < r->nnh; i = j) {
-		for (j = i + 1; j < r->nnh && r->nh[j] == r->nh[i]; j++)
-			;
-		r->nh[n++] = r->nh[i];
-	}
-	for (i = n; i < r->nnh; i++)
-		r->nh[i] = 0;
-	r->nnh = n;
+	nh_union(r->nh, &r->nnh, nh, nnh);
 }
 
 /* VR-04, RS-22, RS-23: what the serving hub's RS programs. */
@@ -280,15 +288,45 @@ add_bgp(const struct topo *t, const struct sdn_input *in,
 	}
 }
 
+static enum sdn_nh_type
+udr_nh_type(enum topo_udr_type t)
+{
+	switch (t) {
+	case TOPO_UDR_VIRTUALAPPLIANCE:
+		return SDN_NH_VIRTUALAPPLIANCE;
+	case TOPO_UDR_VNG:
+		return SDN_NH_VNG;
+	case TOPO_UDR_VNETLOCAL:
+		return SDN_NH_VNETLOCAL;
+	case TOPO_UDR_INTERNET:
+		return SDN_NH_INTERNET;
+	case TOPO_UDR_NONE:
+		break;
+	}
+	return SDN_NH_NONE;
+}
+
 /*
- * User routes (route tables bound to the NIC's subnet) go here when the
- * model has them: source User, the UDR's name in r.name, the next hop type
- * the UDR gives (VR-08). Selection already ranks them first (VR-05), and
- * VR-06 does not block them.
+ * VR-08: the user routes of the route table on the NIC's subnet: source
+ * User, the UDR's name, its next hop type and (VirtualAppliance) address.
+ * Selection ranks them first (VR-05) and VR-06 does not block them: a UDR
+ * equal to or inside a VNet prefix wins (RS-53, PE-02).
  */
 static void
-add_user(const struct topo *t, const struct topo_nic *nic, struct cands *c)
+add_user(const struct topo_nic *nic, struct cands *c)
 {
+	const struct topo_route_table *rt = nic->subnet->rt;
+	const struct topo_udr *u;
+	struct cand *k;
+	size_t i;
+
+	for (i = 0; rt != NULL && i < rt->nroutes; i++) {
+		u = &rt->routes[i];
+		k = cand_add(c, &u->pfx, SDN_SRC_USER, udr_nh_type(u->type));
+		k->r.name = u->name;
+		if (u->type == TOPO_UDR_VIRTUALAPPLIANCE)
+			k->r.nh[k->r.nnh++] = u->nh_ip;
+	}
 }
 
 /*
@@ -464,9 +502,11 @@ sdn_effective(const struct topo *t, const struct sdn_input *in,
 	if (nic == NULL || nic->subnet == NULL || nic->subnet->vnet == NULL)
 		return;
 	v = nic->subnet->vnet;
+	out->disable_bgp = nic->subnet->rt != NULL && nic->subnet->rt->disable_bgp;
 	add_system(t, v, &c);
-	add_bgp(t, in, v, &c);
-	add_user(t, nic, &c);
+	if (!out->disable_bgp)
+		add_bgp(t, in, v, &c);
+	add_user(nic, &c);
 	block_bgp(&c);
 	select_routes(&c);
 	drop_reserved(&c);
@@ -476,6 +516,68 @@ sdn_effective(const struct topo *t, const struct sdn_input *in,
 		out->routes[i] = c.v[i].r;
 	out->nroutes = c.n;
 	free(c.v);
+}
+
+static struct sdn_bgp_route *
+merged_find(struct sdn_hub_routes *h, const struct pfx4 *p)
+{
+	size_t i;
+
+	for (i = 0; i < h->nroutes; i++)
+		if (pfx_equal(&h->routes[i].pfx, p))
+			return &h->routes[i];
+	return NULL;
+}
+
+static int
+cmp_bgp_route(const void *a, const void *b)
+{
+	return pfx_cmp(&((const struct sdn_bgp_route *)a)->pfx,
+	    &((const struct sdn_bgp_route *)b)->pfx);
+}
+
+void
+sdn_merge_instances(const struct topo_rs *rs,
+    const struct sdn_bgp_route *const *instances, const size_t *ninstance,
+    size_t ninstances, struct sdn_hub_routes *out)
+{
+	const struct sdn_bgp_route *r;
+	struct sdn_bgp_route *m;
+	size_t i, k, cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->rs = rs;
+	for (i = 0; i < ninstances; i++)
+		for (k = 0; k < ninstance[i]; k++) {
+			r = &instances[i][k];
+			if (r->nnh == 0)
+				continue;
+			if ((m = merged_find(out, &r->pfx)) == NULL) {
+				xgrow(&out->routes, &cap, out->nroutes + 1,
+				    sizeof(*out->routes));
+				m = &out->routes[out->nroutes++];
+				*m = *r;
+				m->nnh = 0;
+			} else if (r->aspath_hops > m->aspath_hops)
+				continue;
+			else if (r->aspath_hops < m->aspath_hops) {
+				*m = *r;
+				m->nnh = 0;
+			}
+			nh_union(m->nh, &m->nnh, r->nh,
+			    r->nnh < SDN_MAX_NH ? r->nnh : SDN_MAX_NH);
+		}
+	if (out->nroutes > 1)
+		qsort(out->routes, out->nroutes, sizeof(*out->routes),
+		    cmp_bgp_route);
+}
+
+void
+sdn_hub_routes_free(struct sdn_hub_routes *h)
+{
+	free(h->routes);
+	h->routes = NULL;
+	h->nroutes = 0;
 }
 
 void
@@ -523,7 +625,7 @@ sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b)
 {
 	size_t i;
 
-	if (a->nroutes != b->nroutes)
+	if (a->nroutes != b->nroutes || a->disable_bgp != b->disable_bgp)
 		return false;
 	for (i = 0; i < a->nroutes; i++)
 		if (!sdn_route_equal(&a->routes[i], &b->routes[i]))

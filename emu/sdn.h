@@ -70,6 +70,26 @@ struct sdn_table {
 	const struct topo_nic	*nic;
 	struct sdn_route	*routes;
 	size_t			 nroutes;
+	/* the subnet's route table disables gateway route propagation (VR-07) */
+	bool			 disable_bgp;
+};
+
+/*
+ * One entry of `az network nic show-effective-route-table`, as text: an ECMP
+ * route is one row per next hop (VR-10, CLI-01). The lab daemon sends rows
+ * over its control socket and `arsemu plan` makes them directly, so that
+ * `routes` and `plan` print through the same code.
+ */
+#define SDN_ROW_WORD	24	/* the longest source or type string, and more */
+#define SDN_ROW_NAME	81	/* a UDR name: 80 characters (topo) */
+struct sdn_row {
+	char	source[SDN_ROW_WORD];
+	char	state[SDN_ROW_WORD];
+	char	prefix[PFX_STRLEN];
+	char	type[SDN_ROW_WORD];
+	char	nh[ADDR_STRLEN];	/* "" when the route has none */
+	char	name[SDN_ROW_NAME];	/* UDR name, "" when none */
+	bool	disable_bgp;		/* disableBgpRoutePropagation */
 };
 
 /* Compute nic's effective routes into *out (free with sdn_table_free). */
@@ -83,6 +103,24 @@ void	sdn_table_free(struct sdn_table *tab);
 const struct sdn_route *sdn_lookup(const struct sdn_table *tab, uint32_t dst);
 bool	sdn_route_equal(const struct sdn_route *a, const struct sdn_route *b);
 bool	sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b);
+
+/* The rows of a table, in its order; *out malloc'd. Returns the count. */
+size_t	sdn_rows(const struct sdn_table *tab, struct sdn_row **out);
+/* One row as a tab-separated line (no newline), and back; -1 if malformed. */
+void	sdn_row_format(const struct sdn_row *r, char *buf, size_t len);
+int	sdn_row_parse(const char *line, struct sdn_row *r);
+
+/*
+ * What one hub's Route Server programs, from what each of its instances
+ * programs (instances[i] holds ninstance[i] routes): per prefix the shortest
+ * AS path wins and the next hops of that length are unioned, sorted (U-04:
+ * an NVA that peers with one instance only still has its routes programmed).
+ * out->routes is sorted by prefix; free it with sdn_hub_routes_free().
+ */
+void	sdn_merge_instances(const struct topo_rs *rs,
+	    const struct sdn_bgp_route *const *instances, const size_t *ninstance,
+	    size_t ninstances, struct sdn_hub_routes *out);
+void	sdn_hub_routes_free(struct sdn_hub_routes *h);
 
 const char *sdn_source_str(enum sdn_source s);
 const char *sdn_nh_type_str(enum sdn_nh_type t);

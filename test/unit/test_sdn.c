@@ -40,6 +40,9 @@ struct lab {
 	struct topo_nva		*nvap[MAXN];
 	char			 names[MAXN][TOPO_NAME_MAX + 8];
 	size_t			 nsn;
+	struct topo_route_table	 rt[MAXR];
+	struct topo_udr		 udr[MAXR][MAXN];
+	size_t			 nrt;
 };
 
 static struct pfx4
@@ -209,6 +212,33 @@ vm(struct lab *l, const char *name, struct topo_subnet *s, const char *ip)
 	return node(l, name, TOPO_VM, s, ip)->nic;
 }
 
+/* A route table on subnet sn (disable: VR-07). */
+static struct topo_route_table *
+route_table(struct lab *l, char *name, struct topo_subnet *sn, bool disable)
+{
+	struct topo_route_table *rt = &l->rt[l->nrt];
+
+	rt->name = name;
+	rt->disable_bgp = disable;
+	rt->routes = l->udr[l->nrt++];
+	if (sn != NULL)
+		sn->rt = rt;
+	return rt;
+}
+
+/* A user route; nh is NULL except for VirtualAppliance. */
+static void
+udr(struct topo_route_table *rt, char *name, const char *pfx,
+    enum topo_udr_type type, const char *nh)
+{
+	struct topo_udr *u = &rt->routes[rt->nroutes++];
+
+	u->name = name;
+	u->pfx = P(pfx);
+	u->type = type;
+	u->nh_ip = nh != NULL ? A(nh) : 0;
+}
+
 /* One prefix as RS programs it; nh given as dotted quads, NULL-terminated. */
 static void
 bgp(struct sdn_bgp_route *r, const char *pfx, ...)
@@ -225,7 +255,10 @@ bgp(struct sdn_bgp_route *r, const char *pfx, ...)
 	va_end(ap);
 }
 
-/* "Source State Prefix NextHopType NextHopIPs" as az -o table shows it. */
+/*
+ * "Source State Prefix NextHopType NextHopIPs" as az -o table shows it,
+ * then " name=NAME" for a named (User) route.
+ */
 static const char *
 row(const struct sdn_route *r, char buf[ROW_MAX])
 {
@@ -238,6 +271,8 @@ row(const struct sdn_route *r, char buf[ROW_MAX])
 	for (i = 0; i < r->nnh && n < ROW_MAX; i++)
 		n += (size_t)snprintf(buf + n, ROW_MAX - n, "%s%s", i ? "," : " ",
 		    addr_fmt(r->nh[i], a));
+	if (r->name != NULL && n < ROW_MAX)
+		snprintf(buf + n, ROW_MAX - n, " name=%s", r->name);
 	return buf;
 }
 
@@ -888,6 +923,272 @@ test_no_subnet(void)
 	free(l);
 }
 
+
+static void
+test_udr(void)
+{
+	struct hubspoke hs;
+	struct topo_route_table *rt;
+	struct sdn_table tab;
+	const struct sdn_route *x;
+	static const char *want[] = {
+		"Default Active 10.2.0.0/16 VnetLocal",
+		"Default Active 10.1.0.0/16 VNetPeering",
+		"VirtualNetworkGateway Invalid 0.0.0.0/0 VirtualNetworkGateway 10.1.2.5",
+		"VirtualNetworkGateway Active 10.250.0.0/16 VirtualNetworkGateway 10.1.2.4",
+		"Default Invalid 0.0.0.0/0 Internet",
+		"User Active 0.0.0.0/0 VirtualAppliance 10.1.2.4 name=to-fw",
+		"User Active 10.2.9.0/24 VnetLocal name=keep",
+		"User Active 10.99.0.0/16 None name=drop",
+		"User Active 203.0.113.0/24 Internet name=web",
+	};
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "10.250.0.0/16", "10.1.2.4", NULL);
+	bgp(&hs.br[1], "0.0.0.0/0", "10.1.2.5", NULL);
+	hs.hr.nroutes = 2;
+	rt = route_table(hs.l, "spoke-rt", hs.spokevm->subnet, false);
+	udr(rt, "to-fw", "0.0.0.0/0", TOPO_UDR_VIRTUALAPPLIANCE, "10.1.2.4");
+	udr(rt, "drop", "10.99.0.0/16", TOPO_UDR_NONE, NULL);
+	udr(rt, "web", "203.0.113.0/24", TOPO_UDR_INTERNET, NULL);
+	udr(rt, "keep", "10.2.9.0/24", TOPO_UDR_VNETLOCAL, NULL);
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	table_is(&tab, want, NELEM(want), "VR-05, VR-08, CLI-01: User routes "
+	    "of every type listed after the Default 0.0.0.0/0, with their names");
+	x = find(&tab, "0.0.0.0/0", SDN_SRC_USER);
+	T_OK(x != NULL && x->active && strcmp(x->name, "to-fw") == 0 &&
+	    x->type == SDN_NH_VIRTUALAPPLIANCE,
+	    "VR-05: equal prefix 0.0.0.0/0: User beats VirtualNetworkGateway "
+	    "and Default (both Invalid)");
+	T_OK(!find(&tab, "0.0.0.0/0", SDN_SRC_VNG)->active,
+	    "D-07: a gateway-propagated 0.0.0.0/0 does not beat a UDR 0.0.0.0/0");
+	T_EQ(sdn_lookup(&tab, A("10.99.1.1"))->type, SDN_NH_NONE,
+	    "VR-08: a None UDR drops its prefix");
+	T_EQ(sdn_lookup(&tab, A("203.0.113.9"))->type, SDN_NH_INTERNET,
+	    "VR-08: an Internet UDR sends its prefix to the Internet");
+	T_EQ(sdn_lookup(&tab, A("10.9.0.1"))->nh[0], A("10.1.2.4"),
+	    "VR-13: a User 0.0.0.0/0 removes the reserved None routes; "
+	    "private destinations follow it");
+	T_OK(!tab.disable_bgp, "VR-07: propagation on by default");
+	sdn_table_free(&tab);
+
+	sdn_effective(&hs.l->t, &hs.in, hs.hubvm, &tab);
+	T_EQ(count_src(&tab, SDN_SRC_USER), (size_t)0,
+	    "VR-08: a route table applies to its own subnets only");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_udr_over_vnet(void)
+{
+	struct hubspoke hs;
+	struct topo_route_table *rt;
+	struct topo_subnet *web;
+	struct topo_nic *webvm;
+	struct sdn_table tab;
+	const struct sdn_route *x;
+
+	hubspoke(&hs);
+	web = subnet(hs.l, hs.hub, "web", "10.1.4.0/24");
+	webvm = vm(hs.l, "webvm", web, "10.1.4.4");
+	/* RS-53: the NVA advertises the app subnet; RS-21 keeps it out. */
+	bgp(&hs.br[0], "10.1.3.0/24", "10.1.2.4", NULL);
+	hs.hr.nroutes = 1;
+	sdn_effective(&hs.l->t, &hs.in, webvm, &tab);
+	T_EQ(sdn_lookup(&tab, A("10.1.3.4"))->type, SDN_NH_VNETLOCAL,
+	    "RS-53: a BGP route cannot steer subnet-to-subnet traffic in a VNet");
+	T_OK(find(&tab, "10.1.3.0/24", SDN_SRC_VNG) == NULL,
+	    "RS-53, RS-21: the subnet prefix from BGP is not even listed");
+	sdn_table_free(&tab);
+
+	rt = route_table(hs.l, "web-rt", web, false);
+	udr(rt, "app-via-fw", "10.1.3.0/24", TOPO_UDR_VIRTUALAPPLIANCE, "10.1.2.4");
+	udr(rt, "hub-via-fw", "10.1.0.0/16", TOPO_UDR_VIRTUALAPPLIANCE, "10.1.2.5");
+	sdn_effective(&hs.l->t, &hs.in, webvm, &tab);
+	x = sdn_lookup(&tab, A("10.1.3.4"));
+	T_OK(x != NULL && x->source == SDN_SRC_USER && x->nh[0] == A("10.1.2.4"),
+	    "RS-53, VR-06: a UDR inside the VNet prefix steers subnet-to-subnet "
+	    "traffic through the NVA");
+	T_OK(has_row(&tab, "Default Invalid 10.1.0.0/16 VnetLocal") &&
+	    has_row(&tab, "User Active 10.1.0.0/16 VirtualAppliance 10.1.2.5 "
+	    "name=hub-via-fw"),
+	    "VR-06: a UDR equal to the VNet prefix overrides VnetLocal "
+	    "(listed Invalid)");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_spoke_to_spoke(void)
+{
+	struct hubspoke hs;
+	struct topo_vnet *s2;
+	struct topo_nic *s2vm;
+	struct topo_route_table *rt;
+	struct sdn_table tab;
+	const struct sdn_route *x;
+
+	hubspoke(&hs);
+	s2 = vnet(hs.l, "spoke2", hs.hub->region, "10.4.0.0/16", NULL);
+	peer(s2, hs.hub, true);
+	s2vm = vm(hs.l, "s2vm", subnet(hs.l, s2, "app", "10.4.1.0/24"), "10.4.1.4");
+
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	T_EQ(sdn_lookup(&tab, A("10.4.1.4"))->type, SDN_NH_NONE,
+	    "PE-01, PE-02: without a route via the NVA, spoke to spoke is dropped");
+	sdn_table_free(&tab);
+
+	bgp(&hs.br[0], "10.4.0.0/16", "10.1.2.4", NULL);
+	hs.hr.nroutes = 1;
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	T_EQ(sdn_lookup(&tab, A("10.4.1.4"))->type, SDN_NH_NONE,
+	    "PE-02, RS-21: the other spoke's exact prefix from BGP is not injected");
+	sdn_table_free(&tab);
+
+	bgp(&hs.br[0], "10.0.0.0/8", "10.1.2.4", NULL);
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	x = sdn_lookup(&tab, A("10.4.1.4"));
+	T_OK(x != NULL && x->source == SDN_SRC_VNG && x->nh[0] == A("10.1.2.4"),
+	    "PE-02: an RS-injected supernet sends spoke to spoke via the NVA");
+	sdn_table_free(&tab);
+
+	hs.hr.nroutes = 0;
+	rt = route_table(hs.l, "s2-rt", s2vm->subnet, false);
+	udr(rt, "s1", "10.2.0.0/16", TOPO_UDR_VIRTUALAPPLIANCE, "10.1.2.5");
+	sdn_effective(&hs.l->t, &hs.in, s2vm, &tab);
+	x = sdn_lookup(&tab, A("10.2.1.4"));
+	T_OK(x != NULL && x->source == SDN_SRC_USER && x->nh[0] == A("10.1.2.5"),
+	    "PE-02: a UDR for the other spoke's prefix sends it via the NVA");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_disable_propagation(void)
+{
+	struct hubspoke hs;
+	struct topo_route_table *rt;
+	struct sdn_table tab;
+	struct sdn_row *rows;
+	size_t i, n;
+	int all;
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "10.250.0.0/16", "10.1.2.4", NULL);
+	bgp(&hs.br[1], "0.0.0.0/0", "10.1.2.5", NULL);
+	hs.hr.nroutes = 2;
+	rt = route_table(hs.l, "nogw", hs.spokevm->subnet, true);
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	T_EQ(count_src(&tab, SDN_SRC_VNG), (size_t)0,
+	    "VR-07: disableBgpRoutePropagation removes every Route Server route");
+	T_OK(has_row(&tab, "Default Active 0.0.0.0/0 Internet") &&
+	    has_row(&tab, "Default Active 10.0.0.0/8 None"),
+	    "VR-07: the Default routes are back in charge");
+	T_OK(tab.disable_bgp, "VR-07: the table says propagation is disabled");
+	n = sdn_rows(&tab, &rows);
+	for (i = 0, all = n > 0; i < n; i++)
+		all &= rows[i].disable_bgp;
+	T_OK(all, "VR-07, CLI-01: every row of such a NIC shows "
+	    "disableBgpRoutePropagation true");
+	free(rows);
+	sdn_table_free(&tab);
+
+	udr(rt, "dc", "10.250.0.0/16", TOPO_UDR_VIRTUALAPPLIANCE, "10.1.2.4");
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	T_OK(has_row(&tab, "User Active 10.250.0.0/16 VirtualAppliance 10.1.2.4 "
+	    "name=dc") && count_src(&tab, SDN_SRC_VNG) == 0,
+	    "VR-07: UDRs still apply when propagation is disabled");
+	sdn_table_free(&tab);
+
+	sdn_effective(&hs.l->t, &hs.in, hs.hubvm, &tab);
+	T_EQ(count_src(&tab, SDN_SRC_VNG), (size_t)2,
+	    "VR-07: other subnets keep the Route Server routes");
+	T_OK(!tab.disable_bgp, "VR-07: ... and show propagation enabled");
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_rows(void)
+{
+	struct hubspoke hs;
+	struct topo_route_table *rt;
+	struct sdn_table tab;
+	struct sdn_row *rows, back;
+	char line[256];
+	size_t n, i;
+	int ok = 1;
+
+	hubspoke(&hs);
+	bgp(&hs.br[0], "10.250.0.0/16", "10.1.2.5", "10.1.2.4", NULL);
+	hs.hr.nroutes = 1;
+	rt = route_table(hs.l, "rt", hs.spokevm->subnet, false);
+	udr(rt, "drop", "10.99.0.0/16", TOPO_UDR_NONE, NULL);
+	sdn_effective(&hs.l->t, &hs.in, hs.spokevm, &tab);
+	n = sdn_rows(&tab, &rows);
+	T_EQ(n, tab.nroutes + 1, "VR-10, CLI-01: an ECMP route is one row per "
+	    "next hop");
+	T_OK(strcmp(rows[2].nh, "10.1.2.4") == 0 &&
+	    strcmp(rows[3].nh, "10.1.2.5") == 0 &&
+	    strcmp(rows[2].prefix, "10.250.0.0/16") == 0 &&
+	    strcmp(rows[3].source, "VirtualNetworkGateway") == 0,
+	    "VR-10: the rows of one ECMP route, next hops in order");
+	T_OK(strcmp(rows[0].nh, "") == 0 && strcmp(rows[0].name, "") == 0,
+	    "CLI-01: a route without next hop or name has empty fields");
+	for (i = 0; i < n; i++) {
+		sdn_row_format(&rows[i], line, sizeof(line));
+		ok &= sdn_row_parse(line, &back) == 0 &&
+		    memcmp(&back, &rows[i], sizeof(back)) == 0;
+	}
+	T_OK(ok, "sdn_row_format / sdn_row_parse: every row survives the trip");
+	for (i = 0; i < n && strcmp(rows[i].source, "User") != 0; i++)
+		;
+	sdn_row_format(&rows[i < n ? i : 0], line, sizeof(line));
+	T_OK(strcmp(line, "User\tActive\t10.99.0.0/16\tNone\t\tdrop\t0") == 0,
+	    "sdn_row_format: tab-separated, empty next hop kept");
+	T_EQ(sdn_row_parse("User\tActive\t10.99.0.0/16\tNone\t\tdrop", &back), -1,
+	    "sdn_row_parse: a short line is refused");
+	T_EQ(sdn_row_parse("User\tActive\t10.99.0.0/16\tNone\t\tdrop\t2", &back),
+	    -1, "sdn_row_parse: a bad flag is refused");
+	free(rows);
+	sdn_table_free(&tab);
+	free(hs.l);
+}
+
+static void
+test_merge(void)
+{
+	struct sdn_bgp_route a[3], b[2];
+	const struct sdn_bgp_route *inst[2] = { a, b };
+	size_t n[2] = { 3, 2 };
+	struct sdn_hub_routes h;
+	struct topo_rs rs;
+
+	memset(&rs, 0, sizeof(rs));
+	bgp(&a[0], "10.250.0.0/16", "10.1.2.4", NULL);
+	bgp(&a[1], "10.0.0.0/8", "10.1.2.6", NULL);
+	a[1].aspath_hops = 2;
+	bgp(&a[2], "0.0.0.0/0", "10.1.2.5", NULL);
+	bgp(&b[0], "10.0.0.0/8", "10.1.2.5", "10.1.2.4", NULL);
+	bgp(&b[1], "10.250.0.0/16", "10.1.2.5", NULL);
+	sdn_merge_instances(&rs, inst, n, 2, &h);
+	T_OK(h.rs == &rs && h.nroutes == 3, "U-04: merge: one route per prefix");
+	if (h.nroutes == 3) {
+		T_OK(pfx_equal(&h.routes[0].pfx, &(struct pfx4){ 0, 0 }) &&
+		    h.routes[0].nnh == 1,
+		    "U-04: a prefix from one instance only is programmed");
+		T_OK(h.routes[1].nnh == 2 && h.routes[1].nh[0] == A("10.1.2.4") &&
+		    h.routes[1].nh[1] == A("10.1.2.5") && h.routes[1].aspath_hops == 1,
+		    "U-04, RS-34: the shorter AS path of either instance wins");
+		T_OK(h.routes[2].nnh == 2 && h.routes[2].nh[0] == A("10.1.2.4") &&
+		    h.routes[2].nh[1] == A("10.1.2.5"),
+		    "U-04, RS-33: next hops of equal length are unioned, sorted");
+	}
+	sdn_hub_routes_free(&h);
+	T_OK(h.routes == NULL && h.nroutes == 0, "sdn_hub_routes_free");
+}
+
 int
 main(void)
 {
@@ -905,5 +1206,11 @@ main(void)
 	test_equal();
 	test_strings();
 	test_no_subnet();
+	test_udr();
+	test_udr_over_vnet();
+	test_spoke_to_spoke();
+	test_disable_propagation();
+	test_rows();
+	test_merge();
 	return t_done();
 }
