@@ -18,42 +18,7 @@
 #include "../lib/json.h"
 #include "../lib/util.h"
 #include "cli.h"
-
-/* "a,b" -> JSON array of strings */
-static void
-json_list(struct json *j, const char *csv)
-{
-	char *s = xstrdup(csv), *tok, *save = NULL;
-
-	json_arr_begin(j);
-	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		json_str(j, tok);
-	json_arr_end(j);
-	free(s);
-}
-
-static void
-route_json(struct json *j, char **f)
-{
-	json_obj_begin(j);
-	json_key(j, "addressPrefix");
-	json_list(j, f[2]);
-	json_key(j, "destinationServiceTags");
-	json_arr_begin(j);
-	json_arr_end(j);
-	json_kbool(j, "disableBgpRoutePropagation", false);
-	json_kbool(j, "hasBgpOverride", false);
-	json_kstr(j, "name", f[5][0] ? f[5] : NULL);
-	json_key(j, "nextHopIpAddress");
-	json_list(j, f[4]);
-	json_kstr(j, "nextHopType", f[3]);
-	json_kstr(j, "source", f[0]);
-	json_kstr(j, "state", f[1]);
-	json_key(j, "tagMap");
-	json_obj_begin(j);
-	json_obj_end(j);
-	json_obj_end(j);
-}
+#include "routesprint.h"
 
 int
 cmd_routes(struct cli *c)
@@ -61,9 +26,9 @@ cmd_routes(struct cli *c)
 	const char *lab;
 	char sock[300], req[128];
 	struct ctlc_reply r;
-	struct table *t;
-	struct json j;
+	struct sdn_row *rows;
 	size_t i;
+	int rc = CLI_OK;
 
 	if (c->argc != 1)
 		return cli_err(CLI_USAGE, "usage: arsemu routes NIC [--json]");
@@ -77,35 +42,17 @@ cmd_routes(struct cli *c)
 		ctlc_free(&r);
 		return CLI_USAGE;
 	}
-	if (c->json) {
-		json_init(&j, stdout);
-		json_obj_begin(&j);
-		json_key(&j, "nextLink");
-		json_null(&j);
-		json_key(&j, "value");
-		json_arr_begin(&j);
-	}
-	t = table_new(5, (const char *[]){ "Source", "State", "Address Prefix",
-	    "Next Hop Type", "Next Hop IP" });
-	for (i = 0; i < r.n; i++) {
-		char *f[6] = { 0 };
-
-		if (ctlc_fields(r.rows[i], f, 6) != 6)
-			continue;
-		if (c->json)
-			route_json(&j, f);
-		else
-			table_row(t, (const char *[]){ f[0], f[1], f[2], f[3], f[4] });
-	}
-	if (c->json) {
-		json_arr_end(&j);
-		json_obj_end(&j);
-		json_end(&j);
-	} else
-		table_print(t);
-	table_free(t);
+	/* The daemon sends sdn_row lines: `plan` prints the same rows. */
+	rows = xcalloc(r.n, sizeof(*rows));
+	for (i = 0; i < r.n && rc == CLI_OK; i++)
+		if (sdn_row_parse(r.rows[i], &rows[i]) != 0)
+			rc = cli_err(CLI_ENV, "lab %s: the lab daemon sent a "
+			    "malformed route: %s", lab, r.rows[i]);
+	if (rc == CLI_OK)
+		routes_print(rows, r.n, c->json);
+	free(rows);
 	ctlc_free(&r);
-	return CLI_OK;
+	return rc;
 }
 
 /* The Route Server of hub `hub` in the lab's saved topology. */

@@ -296,60 +296,19 @@ watch_connect(struct daemon *d, struct watch *w)
 	journal(d, "rs-watch-connected", "\"node\": \"%s\"", w->node->name);
 }
 
-/* Merge the two instances of one hub's Route Server. */
+/* Merge the instances of one hub's Route Server (U-04, see sdn.h). */
 static void
 merge_hub(struct daemon *d, const struct topo_rs *rs, struct sdn_hub_routes *h)
 {
-	size_t i, k, j, cap = 0;
+	const struct sdn_bgp_route *inst[2];
+	size_t n[2], k = 0, i;
 
-	memset(h, 0, sizeof(*h));
-	h->rs = rs;
-	for (i = 0; i < d->nw; i++) {
-		struct watch *w = &d->w[i];
-
-		if (w->node->rs != rs)
-			continue;
-		for (k = 0; k < w->nroutes; k++) {
-			const struct sdn_bgp_route *r = &w->routes[k];
-			struct sdn_bgp_route *m = NULL;
-
-			for (j = 0; j < h->nroutes; j++)
-				if (pfx_equal(&h->routes[j].pfx, &r->pfx))
-					m = &h->routes[j];
-			if (m == NULL) {
-				xgrow(&h->routes, &cap, h->nroutes + 1, sizeof(*m));
-				h->routes[h->nroutes++] = *r;
-				continue;
-			}
-			if (r->aspath_hops < m->aspath_hops) {
-				*m = *r;
-				continue;
-			}
-			if (r->aspath_hops > m->aspath_hops)
-				continue;
-			for (j = 0; j < r->nnh && m->nnh < SDN_MAX_NH; j++) {
-				unsigned x;
-
-				for (x = 0; x < m->nnh; x++)
-					if (m->nh[x] == r->nh[j])
-						break;
-				if (x == m->nnh)
-					m->nh[m->nnh++] = r->nh[j];
-			}
+	for (i = 0; i < d->nw && k < 2; i++)
+		if (d->w[i].node->rs == rs) {
+			inst[k] = d->w[i].routes;
+			n[k++] = d->w[i].nroutes;
 		}
-	}
-	for (j = 0; j < h->nroutes; j++) {
-		struct sdn_bgp_route *m = &h->routes[j];
-		unsigned a, b;
-
-		for (a = 1; a < m->nnh; a++)
-			for (b = a; b > 0 && m->nh[b - 1] > m->nh[b]; b--) {
-				uint32_t x = m->nh[b];
-
-				m->nh[b] = m->nh[b - 1];
-				m->nh[b - 1] = x;
-			}
-	}
+	sdn_merge_instances(rs, inst, n, k, h);
 }
 
 static void
@@ -390,7 +349,7 @@ recompute(struct daemon *d)
 	if (nchanged)
 		d->last_change = mono_ms();
 	for (i = 0; i < d->t->nrss; i++)
-		free(hubs[i].routes);
+		sdn_hub_routes_free(&hubs[i]);
 	free(hubs);
 }
 
@@ -418,31 +377,23 @@ ctl_listen(struct daemon *d)
 	return 0;
 }
 
+/* The rows `arsemu routes` and `arsemu plan` print (sdnrow.c). */
 static void
 reply_routes(struct daemon *d, FILE *f, const char *nicname)
 {
-	char pf[PFX_STRLEN], a[ADDR_STRLEN];
-	size_t i, k;
-	unsigned h;
+	struct sdn_row *rows;
+	char line[256];
+	size_t i, k, n;
 
 	for (i = 0; i < d->t->nnics; i++) {
-		const struct sdn_table *tab = &d->tabs[i];
-
 		if (strcmp(d->t->nics[i]->name, nicname) != 0)
 			continue;
-		/* VR-10, CLI-01: an ECMP route is listed once per next hop. */
-		for (k = 0; k < tab->nroutes; k++) {
-			const struct sdn_route *r = &tab->routes[k];
-
-			h = 0;
-			do {
-				fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\n",
-				    sdn_source_str(r->source), sdn_state_str(r),
-				    pfx_fmt(&r->pfx, pf), sdn_nh_type_str(r->type),
-				    r->nnh ? addr_fmt(r->nh[h], a) : "",
-				    r->name ? r->name : "");
-			} while (++h < r->nnh);
+		n = sdn_rows(&d->tabs[i], &rows);
+		for (k = 0; k < n; k++) {
+			sdn_row_format(&rows[k], line, sizeof(line));
+			fprintf(f, "%s\n", line);
 		}
+		free(rows);
 		return;
 	}
 	fprintf(f, "error\tno NIC named %s in lab %s\n", nicname, d->lab);
