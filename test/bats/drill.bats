@@ -1,0 +1,95 @@
+#!/usr/bin/env bats
+# Failover drills end to end (issue 7): fail/restore by hand, and the shipped
+# drills with their measured loss and convergence.
+
+load helpers
+
+teardown() {
+	local l
+	for l in $("$ARSEMU" ls 2>/dev/null | grep "^$ARSEMU_T-" || true); do
+		"$ARSEMU" down "$l" >/dev/null 2>&1 || true
+	done
+}
+
+@test "fail/restore by hand: crash, shutdown and link on a running lab" {
+	require_root
+	local lab=$ARSEMU_T-fr
+	arsemu up "$TOP/examples/active-active.json" --name "$lab"
+	run arsemu fail fw1 crash --name "$lab"
+	assert_success
+	wait_until 3 bash -c "[ \"\$('$ARSEMU' routes spoke1-vm1 --name $lab | grep -c 'VirtualNetworkGateway  10.1.2.4')\" = 0 ]"
+	run arsemu fail fw1 crash --name "$lab"
+	assert_failure 2
+	assert_output --partial "already failed"
+	run arsemu restore fw1 --name "$lab"
+	assert_success
+	wait_until 5 bash -c "'$ARSEMU' routes spoke1-vm1 --name $lab | grep -q 'VirtualNetworkGateway  10.1.2.4'"
+	# a graceful shutdown sends a NOTIFICATION the route server logs
+	run arsemu fail fw2 shutdown --name "$lab"
+	assert_success
+	wait_until 3 grep -q "peer fw2.*Established -> Idle" "/run/arsemu/$lab/log/hub-rs0.log"
+	run arsemu restore fw2 --name "$lab"
+	assert_success
+	# link: the VM's NIC is blackholed both ways, and comes back
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c1 -W1 10.250.0.1
+	assert_success
+	run arsemu fail spoke1-vm1 link --name "$lab"
+	assert_success
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c1 -W1 10.250.0.1
+	assert_failure
+	run arsemu restore spoke1-vm1 --name "$lab"
+	assert_success
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c1 -W1 10.250.0.1
+	assert_success
+	run arsemu fail spoke1-vm1 melt --name "$lab"
+	assert_failure 2
+	run arsemu restore nosuch --name "$lab"
+	assert_failure 2
+	grep -q '"event": "fail", "node": "fw1", "kind": "crash"' "/run/arsemu/$lab/journal.jsonl"
+	grep -q '"event": "restore", "node": "fw2", "kind": "shutdown"' "/run/arsemu/$lab/journal.jsonl"
+}
+
+@test "drill aa-fw1-crash: RS-33 ECMP collapses at once, no packet lost, exit 0" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/aa-fw1-crash.json" --name "$ARSEMU_T-dc" --json
+	echo "$output" | head -60
+	assert_success
+	assert_output --partial '"passed": true'
+	assert_output --partial '"lossMs": 0'
+	[ -z "$(lab_namespaces "$ARSEMU_T-dc")" ]
+}
+
+@test "drill aa-fw1-freeze: only the hold timer notices; loss 2.5-4 s on fw1's flows, none on fw2's" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/aa-fw1-freeze.json" --name "$ARSEMU_T-df"
+	echo "$output"
+	assert_success
+	assert_output --partial "PASSED"
+	assert_output --partial "Hold Timer Expired"
+	assert_output --regexp "HoldTimer_Expires"
+	# some flows hash to fw2 and lose nothing, some to fw1 and lose seconds
+	echo "$output" | awk '$1=="spoke-to-dc" && $5==0' | grep -q .
+	echo "$output" | awk '$1=="spoke-to-dc" && $5>=2500' | grep -q .
+	[ -z "$(lab_namespaces "$ARSEMU_T-df")" ]
+}
+
+@test "drill: an expectation that does not hold gives exit status 1" {
+	require_root
+	local d=$BATS_TEST_TMPDIR/strict.json
+	sed -e 's|"../active-active.json"|"'"$TOP"'/examples/active-active.json"|' \
+	    -e 's|"max": 1000 }|"max": 0, "min": 500 }|' \
+	    "$TOP/examples/drills/aa-fw1-crash.json" > "$d"
+	grep -q '"min": 500' "$d"
+	run arsemu drill "$d" --name "$ARSEMU_T-dx"
+	assert_failure 1
+	assert_output --partial "FAIL convergence after crash fw1"
+	[ -z "$(lab_namespaces "$ARSEMU_T-dx")" ]
+}
+
+@test "drill: bad input names the JSON path and exits 2" {
+	local d=$BATS_TEST_TMPDIR/bad.json
+	echo '{ "name": "x", "topology": "t.json", "steps": [ { "fail": "fw1", "kind": "melt" } ] }' > "$d"
+	run arsemu drill "$d"
+	assert_failure 2
+	assert_output --partial "steps[0].kind"
+}
