@@ -462,6 +462,7 @@ dispatch(struct peer *p, const uint8_t *msg, size_t len)
 	char e[96];
 
 	p->msgs_in++;
+	err.code = err.subcode = 0;
 	if (bgp_msg_parse(&p->codec, msg, len, &m, &err) == -1) {
 		session_send_notify(p, err.code, err.subcode, err.data, err.datalen);
 		snprintf(p->last_error, sizeof(p->last_error),
@@ -470,6 +471,12 @@ dispatch(struct peer *p, const uint8_t *msg, size_t len)
 		fsm_event(p, error_event(err.code), NULL);
 		return false;
 	}
+	if (m.type == BGP_UPDATE && (m.u.update.treat_as_withdraw ||
+	    m.u.update.discarded > 0))
+		speaker_log(p->s, "peer %s: RFC 7606 %s: %s", p->conf->name,
+		    m.u.update.treat_as_withdraw ? "treat-as-withdraw" :
+		    "attribute discard", err.code == 0 ? "malformed attribute" :
+		    bgp_err_str(err.code, err.subcode, e, sizeof(e)));
 	switch (m.type) {
 	case BGP_OPEN:		ev = EV_OPEN; break;
 	case BGP_UPDATE:	ev = EV_UPDATE; p->updates_in++; break;

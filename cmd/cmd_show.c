@@ -19,6 +19,7 @@
 #include "../lib/util.h"
 #include "cli.h"
 #include "routesprint.h"
+#include "rsprint.h"
 
 int
 cmd_routes(struct cli *c)
@@ -76,144 +77,21 @@ find_rs(const char *lab, const char *hub, struct topo **tp)
 	return v->rs;
 }
 
-static int
-rs_peers(const char *lab, const struct topo_rs *rs, bool json)
+/* The hub's two instances, as rsprint sees them; strings live in the arrays. */
+static void
+rs_insts(const char *lab, const struct topo_rs *rs, struct rsprint_inst in[2],
+    char sock[2][300], char local[2][ADDR_STRLEN])
 {
-	struct table *t = table_new(8, (const char *[]){ "Instance", "Peering",
-	    "Peer IP", "Peer ASN", "State", "Up (s)", "Routes", "Last error" });
-	struct json j;
 	unsigned inst;
-	int rc = CLI_OK;
 
-	if (json) {
-		json_init(&j, stdout);
-		json_arr_begin(&j);
-	}
 	for (inst = 0; inst < 2; inst++) {
-		char sock[300], *f[13];
-		struct ctlc_reply r;
-		size_t i;
-
-		emu_speaker_sock(lab, rs->inst[inst]->name, sock, sizeof(sock));
-		if (ctlc_request(sock, "peers", 3000, &r) != 0) {
-			cli_err(CLI_ENV, "%s does not answer", rs->inst[inst]->name);
-			rc = CLI_ENV;
-			continue;
-		}
-		for (i = 0; i < r.n; i++) {
-			if (ctlc_fields(r.rows[i], f, 13) < 13)
-				continue;
-			if (json) {
-				json_obj_begin(&j);
-				json_kstr(&j, "instance", rs->inst[inst]->name);
-				json_kstr(&j, "localAddress",
-				    addr_fmt(rs->ip[inst], (char[ADDR_STRLEN]){0}));
-				json_kstr(&j, "name", f[0]);
-				json_kstr(&j, "peerIp", f[1]);
-				json_kint(&j, "peerAsn", atoll(f[2]));
-				json_kstr(&j, "state", f[3]);
-				json_kint(&j, "uptimeSeconds", atoll(f[4]));
-				json_kint(&j, "routesReceived", atoll(f[5]));
-				json_kint(&j, "routesAccepted", atoll(f[6]));
-				json_kint(&j, "routesAdvertised", atoll(f[7]));
-				json_kint(&j, "flaps", atoll(f[8]));
-				json_kint(&j, "holdTime", atoll(f[9]));
-				json_kint(&j, "keepalive", atoll(f[10]));
-				json_kstr(&j, "lastError", strcmp(f[11], "-") ? f[11] : NULL);
-				json_obj_end(&j);
-			} else
-				table_row(t, (const char *[]){ rs->inst[inst]->name,
-				    f[0], f[1], f[2], f[3], f[4], f[6], f[11] });
-		}
-		ctlc_free(&r);
+		emu_speaker_sock(lab, rs->inst[inst]->name, sock[inst],
+		    sizeof(sock[inst]));
+		addr_fmt(rs->ip[inst], local[inst]);
+		in[inst].name = rs->inst[inst]->name;
+		in[inst].sock = sock[inst];
+		in[inst].local = local[inst];
 	}
-	if (json) {
-		json_arr_end(&j);
-		json_end(&j);
-	} else
-		table_print(t);
-	table_free(t);
-	return rc;
-}
-
-static int
-rs_routes(const char *lab, const struct topo_rs *rs, const char *what,
-    const char *peer, bool json)
-{
-	bool learned = what[0] == 'l';
-	struct table *t;
-	struct json j;
-	unsigned inst;
-	int rc = CLI_OK;
-
-	t = learned ? table_new(7, (const char *[]){ "Instance", "Network",
-	    "Next Hop", "AS Path", "Origin", "Source Peer", "Note" }) :
-	    table_new(5, (const char *[]){ "Instance", "Network", "Next Hop",
-	    "AS Path", "Origin" });
-	if (json) {
-		json_init(&j, stdout);
-		json_obj_begin(&j);
-	}
-	for (inst = 0; inst < 2; inst++) {
-		char sock[300], req[128], key[32], local[ADDR_STRLEN], *f[7];
-		struct ctlc_reply r;
-		size_t i;
-
-		emu_speaker_sock(lab, rs->inst[inst]->name, sock, sizeof(sock));
-		snprintf(req, sizeof(req), "%s %s", learned ? "learned" : "advertised",
-		    peer);
-		addr_fmt(rs->ip[inst], local);
-		if (ctlc_request(sock, req, 3000, &r) != 0) {
-			rc = cli_err(CLI_ENV, "%s does not answer", rs->inst[inst]->name);
-			continue;
-		}
-		if (r.error != NULL) {
-			rc = cli_err(CLI_USAGE, "%s: %s", rs->inst[inst]->name, r.error);
-			ctlc_free(&r);
-			break;
-		}
-		snprintf(key, sizeof(key), "RouteServiceRole_IN_%u", inst);
-		if (json) {
-			json_key(&j, key);
-			json_arr_begin(&j);
-		}
-		for (i = 0; i < r.n; i++) {
-			size_t nf = ctlc_fields(r.rows[i], f, 7);
-
-			if (nf < (learned ? 7u : 5u))
-				continue;
-			if (json) {
-				json_obj_begin(&j);
-				json_kstr(&j, "asPath", f[2]);
-				json_kstr(&j, "localAddress", local);
-				json_kstr(&j, "network", f[0]);
-				json_kstr(&j, "nextHop", f[1]);
-				json_kstr(&j, "origin", f[3]);
-				if (learned)
-					json_kstr(&j, "sourcePeer", f[4]);
-				json_kint(&j, "weight", atoll(learned ? f[5] : f[4]));
-				json_obj_end(&j);
-			} else if (learned)
-				table_row(t, (const char *[]){ rs->inst[inst]->name,
-				    f[0], f[1], f[2], f[3], f[4],
-				    strcmp(f[6], "-") ? f[6] : "" });
-			else
-				table_row(t, (const char *[]){ rs->inst[inst]->name,
-				    f[0], f[1], f[2], f[3] });
-		}
-		if (json)
-			json_arr_end(&j);
-		ctlc_free(&r);
-	}
-	if (json) {
-		json_key(&j, "value");
-		json_null(&j);
-		json_obj_end(&j);
-		json_end(&j);
-	} else if (rc == CLI_OK)
-		table_print(t);
-	table_free(t);
-	return rc;
 }
 
 int
@@ -221,6 +99,8 @@ cmd_rs(struct cli *c)
 {
 	const struct topo_rs *rs;
 	struct topo *t = NULL;
+	struct rsprint_inst in[2];
+	char sock[2][300], local[2][ADDR_STRLEN];
 	const char *lab;
 	int rc;
 
@@ -234,11 +114,12 @@ cmd_rs(struct cli *c)
 		topo_free(t);
 		return CLI_USAGE;
 	}
+	rs_insts(lab, rs, in, sock, local);
 	if (strcmp(c->argv[1], "peers") == 0)
-		rc = rs_peers(lab, rs, c->json);
+		rc = rsprint_peers(in, 2, c->json);
 	else if (strcmp(c->argv[1], "learned") == 0 ||
 	    strcmp(c->argv[1], "advertised") == 0)
-		rc = rs_routes(lab, rs, c->argv[1], c->argv[2], c->json);
+		rc = rsprint_routes(in, 2, c->argv[1], c->argv[2], c->json);
 	else
 		rc = cli_err(CLI_USAGE, "rs: unknown view %s (peers, learned, advertised)",
 		    c->argv[1]);

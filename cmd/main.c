@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	{ "restore", cmd_restore, "restore NODE [--name LAB]", false },
 	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false },
 	{ "_probe", cmd_probe, "_probe send|recv ...", true },
+	{ "routeserver", cmd_routeserver, "routeserver --listen IP --peer IP:ASN[:md5=KEY] ... | --config FILE.json", false },
+	{ "rsctl", cmd_rsctl, "rsctl --control PATH peers | learned PEER | advertised PEER | rib | refresh PEER|all [--json]", false },
 	{ "_daemon", cmd_daemon, "_daemon LAB", true },
 	{ "_speaker", cmd_speaker, "_speaker LAB NODE", true },
 };

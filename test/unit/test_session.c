@@ -518,6 +518,9 @@ test_scripted_peer(void)
 		fake_send(&f, msg, n);
 		T_OK(wait_row("rs-script", "rib", "10.77.0.0/16", "127.0.1.3", true,
 		    2000), "RFC 7606 7.4: a MED of the wrong length: treat-as-withdraw");
+		T_OK(log_has("rs-script", "RFC 7606 treat-as-withdraw: UPDATE Message "
+		    "Error / Attribute Length Error"),
+		    "RFC 7606 7.4: the route server logs the approach and the error");
 		row("rs-script", "peers", "nva", r, sizeof(r));
 		T_OK(strstr(r, "\tEstablished\t") != NULL,
 		    "RFC 7606 2: the session survives treat-as-withdraw (%s)", r);
