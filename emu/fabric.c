@@ -6,12 +6,14 @@
  *       through to the delivery table, which holds a /32 per NIC)
  *   VirtualNetworkGateway, VirtualAppliance  -> via each next hop, onlink on
  *       the fabric end of the NIC that owns that address (ECMP: multipath)
- *   None                                     -> blackhole
- *   Internet                                 -> unreachable (no Internet
- *       edge is emulated yet: the packet is refused with ICMP, not lost)
+ *   Internet                                 -> out of "inet" to the lab's
+ *       Internet edge, where every address answers (lab.h)
+ *   None                                     -> out of "none0" to the edge,
+ *       which drops and counts (Azure drops silently; the counter is ours)
  * A next hop that no NIC owns (say, a load balancer frontend not yet
- * emulated) cannot be delivered: the route becomes a blackhole, which is what
- * Azure does with a next hop that does not answer.
+ * emulated), or a NIC in a VNet this one is not peered with, cannot be
+ * delivered: the route becomes a blackhole, which is what Azure does with a
+ * next hop it cannot reach.
  *
  * Reconcile, never rebuild: dump the table, compare, send only the changes,
  * batched (STYLE 8).
@@ -25,21 +27,51 @@
 #include "lab.h"
 #include "nl.h"
 
+#define SCOPE_LINK	253
+
+/* The same VNet, or the two ends of a peering (PE-01: nothing further). */
+static bool
+reachable(const struct topo_nic *from, const struct topo_nic *to)
+{
+	const struct topo_vnet *a = from->subnet->vnet, *b = to->subnet->vnet;
+
+	return a == b || a->peer_hub == b || b->peer_hub == a;
+}
+
 static int
-nic_ifindex(struct nl *nl, const struct topo *t, uint32_t ip)
+nic_ifindex(struct nl *nl, const struct topo *t, const struct topo_nic *from,
+    uint32_t ip)
 {
 	const struct topo_nic *nic = topo_nic_by_ip(t, ip);
 	char name[16];
 
-	if (nic == NULL)
+	if (nic == NULL || !reachable(from, nic))
 		return -1;
 	snprintf(name, sizeof(name), "n%u", nic->idx);
 	return nl_link_index(nl, name);
 }
 
+/* Out of one of the links to the Internet edge, via gw (0: none). */
 static void
-desired(struct nl *nl, const struct topo *t, const struct sdn_route *s,
-    uint32_t table, struct nl_route *r)
+to_edge(struct nl *nl, const char *ifname, uint32_t gw, struct nl_route *r)
+{
+	int ifi = nl_link_index(nl, ifname);
+
+	if (ifi < 0) {
+		r->type = NL_RT_BLACKHOLE;	/* a lab built before the edge */
+		return;
+	}
+	r->type = NL_RT_UNICAST;
+	r->nnh = 1;
+	r->nh[0] = (struct nl_nh){ .gw = gw, .ifindex = ifi, .onlink = gw != 0,
+	    .weight = 1 };
+	if (gw == 0)
+		r->scope = SCOPE_LINK;
+}
+
+static void
+desired(struct nl *nl, const struct topo *t, const struct sdn_table *tab,
+    const struct sdn_route *s, uint32_t table, struct nl_route *r)
 {
 	unsigned i;
 
@@ -54,10 +86,10 @@ desired(struct nl *nl, const struct topo *t, const struct sdn_route *s,
 		r->type = NL_RT_THROW;
 		return;
 	case SDN_NH_NONE:
-		r->type = NL_RT_BLACKHOLE;
+		to_edge(nl, LAB_NONE_IF, LAB_EDGE_ADDR, r);
 		return;
 	case SDN_NH_INTERNET:
-		r->type = NL_RT_UNREACHABLE;
+		to_edge(nl, LAB_INET_IF, 0, r);
 		return;
 	case SDN_NH_VNG:
 	case SDN_NH_VIRTUALAPPLIANCE:
@@ -65,7 +97,7 @@ desired(struct nl *nl, const struct topo *t, const struct sdn_route *s,
 	}
 	r->type = NL_RT_UNICAST;
 	for (i = 0; i < s->nnh && r->nnh < NL_MAX_NH; i++) {
-		int ifi = nic_ifindex(nl, t, s->nh[i]);
+		int ifi = nic_ifindex(nl, t, tab->nic, s->nh[i]);
 
 		if (ifi < 0)
 			continue;
@@ -113,7 +145,7 @@ fabric_sync_nic(struct nl *nl, const struct topo *t,
 
 		if (!s->active)
 			continue;
-		desired(nl, t, s, table, &want);
+		desired(nl, t, tab, s, table, &want);
 		for (k = 0; k < nhave; k++) {
 			if (!pfx_equal(&have[k].dst, &want.dst))
 				continue;

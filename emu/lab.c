@@ -2,7 +2,8 @@
  * lab: build the kernel side of a lab from a topology, in a fixed order:
  * state directory, namespaces (fabric first), fabric sysctls, one veth per
  * NIC with its addresses, delivery route and rule, the delivery rule, then
- * the on-premises sites (edge bridge, hosts, links to their NVAs).
+ * the on-premises sites (edge bridge, hosts, links to their NVAs), then the
+ * Internet edge (lab.h).
  *
  * Every namespace is recorded in the state file before it is created; veths,
  * addresses, routes and rules live inside those namespaces and die with
@@ -29,7 +30,9 @@
 
 #define LAB_RTPROT_STATIC	4	/* RTPROT_STATIC: not ours to reconcile */
 #define LAB_SCOPE_LINK		253
+#define LAB_SCOPE_HOST		254
 #define LAB_TABLE_MAIN		254
+#define LAB_TABLE_LOCAL		255
 #define LAB_NS_NAME_MAX		96
 #define LAB_GUEST_IF		"eth0"
 #define LAB_SITE_BRIDGE		"lan"
@@ -45,6 +48,7 @@ struct lab_ctx {
 	const struct topo	*t;
 	struct labstate		 st;
 	struct lab_ns		 fabric;
+	struct lab_ns		 inet;		/* the Internet edge */
 	struct lab_ns		*nodes;		/* parallel to t->nodes */
 	struct lab_err		*err;
 };
@@ -446,6 +450,97 @@ out:
 	return rc;
 }
 
+/* ---- the Internet edge ---- */
+
+/*
+ * The edge answers for every address (a local 0.0.0.0/0 in its local table:
+ * replies can then be sent from any address) but the VNets', which are
+ * reached back through the fabric by more specific routes in the same table.
+ * What arrives on "none0" is looked up first, in a table where only the
+ * edge's own address is local and the rest unreachable: with ip_forward 0
+ * the kernel drops it silently and counts it (Ip InAddrErrors). For that,
+ * the local table's rule moves from priority 0 to after the none0 rule.
+ */
+static int
+lab_edge_routes(struct lab_ctx *c, int eth0)
+{
+	struct lab_ns *e = &c->inet;
+	struct nl_route r = {
+		.table = LAB_TABLE_LOCAL, .protocol = LAB_RTPROT_STATIC,
+		.type = NL_RT_LOCAL, .scope = LAB_SCOPE_HOST, .nnh = 1,
+	};
+	size_t i, k;
+	int lo;
+
+	if ((lo = lab_ifindex(c, e, "lo")) < 0)
+		return -1;
+	r.nh[0] = (struct nl_nh){ .ifindex = lo, .weight = 1 };
+	if (lab_route(c, e, &r) < 0)
+		return -1;
+	r.table = LAB_NONE_TABLE;
+	r.dst = (struct pfx4){ LAB_EDGE_ADDR, 32 };
+	if (lab_route(c, e, &r) < 0)
+		return -1;
+	r.dst = (struct pfx4){ 0, 0 };
+	r.type = NL_RT_UNREACHABLE;
+	r.scope = 0;
+	r.nnh = 0;
+	if (lab_route(c, e, &r) < 0)
+		return -1;
+	r.table = LAB_TABLE_LOCAL;
+	r.type = NL_RT_UNICAST;
+	r.scope = LAB_SCOPE_LINK;
+	r.nnh = 1;
+	r.nh[0].ifindex = eth0;
+	for (i = 0; i < c->t->nvnets; i++)
+		for (k = 0; k < c->t->vnets[i]->nspace; k++) {
+			r.dst = c->t->vnets[i]->space[k];
+			if (lab_route(c, e, &r) < 0)
+				return -1;
+		}
+	if (nl_rule_add(e->nl, LAB_NONE_PRIO, LAB_NONE_IF, LAB_NONE_TABLE) < 0 ||
+	    nl_rule_add(e->nl, LAB_LOCAL_PRIO, NULL, LAB_TABLE_LOCAL) < 0 ||
+	    nl_rule_del(e->nl, 0, NULL, LAB_TABLE_LOCAL) < 0)
+		return lab_nlfail(c, e, "rules iif %s lookup %u, then local",
+		    LAB_NONE_IF, LAB_NONE_TABLE);
+	return 0;
+}
+
+/* One link between the fabric and the edge; the edge end has LAB_EDGE_ADDR. */
+static int
+lab_edge_link(struct lab_ctx *c, const char *fname, const char *ename,
+    int *eidx)
+{
+	struct lab_ns *f = &c->fabric, *e = &c->inet;
+	int idx;
+
+	if (lab_veth(c, f, fname, e, ename) < 0 ||
+	    (idx = lab_ifindex(c, f, fname)) < 0 ||
+	    lab_if_sysctl(c, f, fname, "rp_filter", "0") < 0 ||
+	    lab_if_sysctl(c, f, fname, "send_redirects", "0") < 0 ||
+	    lab_if_up(c, f, idx, fname, 0, 0) < 0 ||
+	    (*eidx = lab_ifindex(c, e, ename)) < 0 ||
+	    lab_if_sysctl(c, e, ename, "rp_filter", "0") < 0 ||
+	    lab_if_up(c, e, *eidx, ename, LAB_EDGE_ADDR, 32) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+lab_internet(struct lab_ctx *c)
+{
+	int eth0, none0;
+
+	if (lab_sysctl(c, &c->inet, "net/ipv4/conf/all/rp_filter", "0") < 0 ||
+	    lab_edge_link(c, LAB_INET_IF, LAB_GUEST_IF, &eth0) < 0 ||
+	    lab_edge_link(c, LAB_NONE_IF, LAB_NONE_IF, &none0) < 0)
+		return -1;
+	/* The edge's replies to VNet addresses: the fabric answers ARP. */
+	if (lab_if_sysctl(c, &c->fabric, LAB_INET_IF, "proxy_arp", "1") < 0)
+		return -1;
+	return lab_edge_routes(c, eth0);
+}
+
 /* ---- the whole build ---- */
 
 static int
@@ -455,7 +550,8 @@ lab_steps(struct lab_ctx *c)
 	size_t i;
 
 	if (lab_ns_make(c, &c->fabric, "fabric") < 0 ||
-	    lab_fabric_sysctls(c) < 0)
+	    lab_fabric_sysctls(c) < 0 ||
+	    lab_ns_make(c, &c->inet, LAB_INET_NODE) < 0)
 		return -1;
 	for (i = 0; i < t->nnodes; i++)
 		if (lab_ns_make(c, &c->nodes[i], t->nodes[i]->name) < 0)
@@ -471,7 +567,7 @@ lab_steps(struct lab_ctx *c)
 	for (i = 0; i < t->nnvas; i++)
 		if (lab_nva_site_routes(c, t->nvas[i]) < 0)
 			return -1;
-	return 0;
+	return lab_internet(c);
 }
 
 static void
@@ -496,11 +592,13 @@ lab_build(const struct topo *t, const char *topo_file, struct lab_err *err)
 	if (labstate_create(t->name, topo_file, &c.st, err) < 0)
 		return -1;
 	c.fabric.fd = -1;
+	c.inet.fd = -1;
 	c.nodes = xcalloc(t->nnodes, sizeof(*c.nodes));
 	for (i = 0; i < t->nnodes; i++)
 		c.nodes[i].fd = -1;
 	rc = lab_steps(&c);
 	lab_ns_close(&c.fabric);
+	lab_ns_close(&c.inet);
 	for (i = 0; i < t->nnodes; i++)
 		lab_ns_close(&c.nodes[i]);
 	free(c.nodes);

@@ -16,6 +16,13 @@
  * address (x.x.x.1/32) and answers ARP for the whole subnet (proxy_arp), as
  * the Azure fabric does.
  *
+ * The Internet edge is the namespace "arsemu-<lab>-internet", linked to the
+ * fabric twice: "inet" (fabric) <-> "eth0", where every address answers
+ * (next hop Internet), and "none0" (fabric) <-> "none0", where every packet
+ * is dropped and counted (next hop None: the fabric's "none0" tx counter and
+ * the edge's Ip InAddrErrors count the drops). Both edge ends carry
+ * LAB_EDGE_ADDR; the fabric reaches "none0" through it.
+ *
  * Must not: touch the host namespace (no link, address, route or rule there).
  */
 #ifndef ARSEMU_EMU_LAB_H
@@ -32,6 +39,13 @@
 #define LAB_RULE_PRIO(i)	(1000u + (unsigned)(i))
 #define LAB_DELIVERY_TABLE	999u
 #define LAB_DELIVERY_PRIO	30000u
+#define LAB_INET_NODE		"internet"	/* arsemu-<lab>-internet */
+#define LAB_INET_IF		"inet"		/* its link, fabric end */
+#define LAB_NONE_IF		"none0"		/* the drop link, both ends */
+#define LAB_EDGE_ADDR		0xc0000008u	/* 192.0.0.8, RFC 7600 */
+#define LAB_NONE_TABLE		100u		/* edge: what none0 receives */
+#define LAB_NONE_PRIO		100u		/* edge: iif none0 lookup 100 */
+#define LAB_LOCAL_PRIO		200u		/* edge: lookup local, after it */
 
 struct lab_err {
 	char	msg[512];

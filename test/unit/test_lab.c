@@ -414,8 +414,8 @@ check_state(const char *lab, const char *topo_file)
 	snprintf(path, sizeof(path), "%s/%s/state", lab_rundir(), lab);
 	cmd = xasprintf("grep -c '^ns arsemu-%s-' %s", lab, path);
 	a = run(cmd);
-	T_EQ(atoi(a), (int)F.t.nnodes + 1, "state records %zu namespaces",
-	    F.t.nnodes + 1);
+	T_EQ(atoi(a), (int)F.t.nnodes + 2, "state records %zu namespaces",
+	    F.t.nnodes + 2);
 	free(a);
 	free(cmd);
 	cmd = xasprintf("cat %s/%s/topology.json", lab_rundir(), lab);
@@ -489,8 +489,8 @@ test_build_destroy(const char *topo_file, const char *base)
 	    (unsigned long long)(mono_ms() - t0), err.msg);
 	if (rc != 0)
 		return;
-	T_EQ(ns_count(F.lab), (int)F.t.nnodes + 1, "fabric + %zu namespaces",
-	    F.t.nnodes);
+	T_EQ(ns_count(F.lab), (int)F.t.nnodes + 2, "fabric, internet edge "
+	    "+ %zu namespaces", F.t.nnodes);
 	check_state(F.lab, topo_file);
 	check_fabric();
 	check_guests();
@@ -500,7 +500,7 @@ test_build_destroy(const char *topo_file, const char *base)
 	T_OK(strstr(err.msg, "is already up") != NULL &&
 	    strstr(err.msg, "arsemu down") != NULL, "... saying so: %s",
 	    err.msg);
-	T_EQ(ns_count(F.lab), (int)F.t.nnodes + 1, "... and leaves it alone");
+	T_EQ(ns_count(F.lab), (int)F.t.nnodes + 2, "... and leaves it alone");
 
 	p_term = spawn("arsemu", "--sleeper", F.lab);
 	p_kill = spawn("arsemu", "--stubborn", F.lab);
@@ -639,8 +639,8 @@ test_example(const char *file, const char *lab)
 	rc = lab_build(t, file, &err);
 	T_EQ(rc, 0, "%s: lab_build: %s", file, err.msg);
 	if (rc == 0) {
-		T_EQ(ns_count(lab), (int)t->nnodes + 1, "%s: fabric + %zu "
-		    "namespaces", file, t->nnodes);
+		T_EQ(ns_count(lab), (int)t->nnodes + 2, "%s: fabric, internet "
+		    "edge + %zu namespaces", file, t->nnodes);
 		T_OK(example_nics_ok(t), "%s: %zu NICs: fabric end, guest "
 		    "address, rule", file, t->nnics);
 		T_OK(example_sites_ok(t), "%s: site hosts and %zu site links",
