@@ -93,3 +93,13 @@ teardown() {
 	assert_failure 2
 	assert_output --partial "steps[0].kind"
 }
+
+@test "drill ap-primary-shutdown: RS-34 the prepended backup takes over on a graceful shutdown and hands back" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/ap-primary-shutdown.json" --name "$ARSEMU_T-ap"
+	echo "$output"
+	assert_success
+	assert_output --partial "Administrative Shutdown"
+	assert_output --partial "PASSED"
+	[ -z "$(lab_namespaces "$ARSEMU_T-ap")" ]
+}
