@@ -2,7 +2,7 @@
 # The whole test suite, as `make test` and CI run it. Every stage prints TAP;
 # this script counts the results and ends with one line "N passed, M failed".
 #   stages: build (-Werror), unit, unit under ASan+UBSan, fuzz smoke,
-#           rule coverage, end to end in namespaces (root), interop (root)
+#           rule coverage, topology schema, end to end in namespaces (root), interop (root)
 # FUZZ_SECONDS (default 20) bounds each fuzz target's run.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -68,6 +68,7 @@ else
 	echo "not ok - clang is missing: fuzz targets not run" >> "$LOG/all.tap"
 fi
 stage rules sh test/rules.sh
+stage schema python3 test/schema.py
 if [ "$(id -u)" = 0 ]; then
 	stage e2e bats --tap test/bats
 	if [ -d test/interop ] && ls test/interop/*.bats >/dev/null 2>&1; then

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Every example topology validates against docs/topology.schema.json, and
+the schema refuses what the parser refuses by shape (TAP output)."""
+import glob, json, os, sys
+import jsonschema
+
+os.chdir(os.path.join(os.path.dirname(__file__), ".."))
+schema = json.load(open("docs/topology.schema.json"))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema)
+n = fails = 0
+
+def ok(cond, what):
+    global n, fails
+    n += 1
+    if not cond:
+        fails += 1
+    print(("ok" if cond else "not ok") + " %d - %s" % (n, what))
+
+examples = sorted(glob.glob("examples/*.json"))
+ok(len(examples) >= 2, "there are examples to check (%d)" % len(examples))
+for f in examples:
+    errs = [e.message for e in v.iter_errors(json.load(open(f)))]
+    ok(not errs, "schema: %s %s" % (f, "; ".join(errs)[:200]))
+
+base = json.load(open("examples/single-hub.json"))
+def mutated(fn):
+    d = json.loads(json.dumps(base))
+    fn(d)
+    return d
+bad = [
+    ("an unknown top-level field", lambda d: d.update(bogus=1)),
+    ("an NVA without asn", lambda d: d["regions"][0]["hub"]["nvas"][0].pop("asn")),
+    ("a four-octet NVA asn (RS-06)", lambda d: d["regions"][0]["hub"]["nvas"][0].update(asn=4200000000)),
+    ("an unknown hub routing preference (RS-31)", lambda d: d["regions"][0]["hub"]["route_server"].update(hub_routing_preference="Fastest")),
+    ("a VirtualAppliance route without next_hop_ip (VR-08)", lambda d: d.update(route_tables=[{"name": "rt", "subnets": ["hub/nva"], "routes": [{"name": "r", "prefix": "0.0.0.0/0", "next_hop_type": "VirtualAppliance"}]}])),
+    ("an upper-case name", lambda d: d.update(name="Lab")),
+]
+for what, fn in bad:
+    ok(not v.is_valid(mutated(fn)), "schema refuses %s" % what)
+print("1..%d" % n)
+sys.exit(1 if fails else 0)
