@@ -46,6 +46,7 @@ int	cmd_down(struct cli *c);
 int	cmd_status(struct cli *c);
 int	cmd_ls(struct cli *c);
 int	cmd_routes(struct cli *c);
+int	cmd_plan(struct cli *c);
 int	cmd_rs(struct cli *c);
 int	cmd_exec(struct cli *c);
 int	cmd_fail(struct cli *c);

@@ -276,3 +276,46 @@ cmd_speaker(struct cli *c)
 		return CLI_USAGE;
 	return emu_speaker_main(c->argv[0], c->argv[1]);
 }
+
+/*
+ * capture NODE [IFACE] [-w FILE] [-- ARGS]: tcpdump inside the node's
+ * namespace (eth0 by default, every interface of the fabric). tshark decodes
+ * the BGP in a file written with -w.
+ */
+int
+cmd_capture(struct cli *c)
+{
+	const char *lab, *iface;
+	char ns[300], **argv;
+	int fd, n = 0, i;
+
+	if (c->argc < 1 || c->argc > 2)
+		return cli_err(CLI_USAGE, "usage: arsemu capture NODE [IFACE] [-w FILE] "
+		    "[-- TCPDUMP-ARGS]");
+	if ((lab = cli_lab(c)) == NULL)
+		return CLI_ENV;
+	if (strcmp(c->argv[0], "fabric") == 0)
+		lab_fabric_ns(lab, ns, sizeof(ns));
+	else
+		lab_ns_name(lab, c->argv[0], ns, sizeof(ns));
+	iface = c->argc == 2 ? c->argv[1] : strcmp(c->argv[0], "fabric") == 0 ?
+	    "any" : "eth0";
+	if ((fd = netns_open(ns)) < 0)
+		return cli_err(CLI_USAGE, "lab %s has no node %s", lab, c->argv[0]);
+	if (setns(fd, CLONE_NEWNET) == -1)
+		return cli_err(CLI_ENV, "setns %s: %s", ns, strerror(errno));
+	close(fd);
+	argv = xcalloc((size_t)c->nrest + 8, sizeof(*argv));
+	argv[n++] = "tcpdump";
+	argv[n++] = "-n";
+	argv[n++] = "-i";
+	argv[n++] = (char *)iface;
+	if (c->write != NULL) {
+		argv[n++] = "-w";
+		argv[n++] = (char *)c->write;
+	}
+	for (i = 0; i < c->nrest; i++)
+		argv[n++] = c->rest[i];
+	execvp("tcpdump", argv);
+	return cli_err(CLI_ENV, "tcpdump: %s (apt-get install tcpdump)", strerror(errno));
+}

@@ -38,33 +38,33 @@ row_json(struct json *j, const struct sdn_row *r)
 	json_obj_end(j);
 }
 
-static void
-print_json(const struct sdn_row *rows, size_t n)
+void
+routes_json(struct json *j, const struct sdn_row *rows, size_t n)
 {
-	struct json j;
 	size_t i;
 
-	json_init(&j, stdout);
-	json_obj_begin(&j);
-	json_key(&j, "nextLink");
-	json_null(&j);
-	json_key(&j, "value");
-	json_arr_begin(&j);
+	json_obj_begin(j);
+	json_key(j, "nextLink");
+	json_null(j);
+	json_key(j, "value");
+	json_arr_begin(j);
 	for (i = 0; i < n; i++)
-		row_json(&j, &rows[i]);
-	json_arr_end(&j);
-	json_obj_end(&j);
-	json_end(&j);
+		row_json(j, &rows[i]);
+	json_arr_end(j);
+	json_obj_end(j);
 }
 
 void
 routes_print(const struct sdn_row *rows, size_t n, bool json)
 {
 	struct table *t;
+	struct json j;
 	size_t i;
 
 	if (json) {
-		print_json(rows, n);
+		json_init(&j, stdout);
+		routes_json(&j, rows, n);
+		json_end(&j);
 		return;
 	}
 	t = table_new(5, (const char *[]){ "Source", "State", "Address Prefix",

@@ -11,7 +11,11 @@
 #include <stddef.h>
 
 #include "../emu/sdn.h"
+#include "../lib/json.h"
 
+/* To stdout: az's table, or az's JSON document. */
 void	routes_print(const struct sdn_row *rows, size_t n, bool json);
+/* az's JSON document ({"nextLink": null, "value": [...]}) as a value of j. */
+void	routes_json(struct json *j, const struct sdn_row *rows, size_t n);
 
 #endif

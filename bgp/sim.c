@@ -1,0 +1,177 @@
+/*
+ * sim: see sim.h. Two speakers are built in memory with speaker_init(),
+ * which originates their routes as a running speaker does; what the other
+ * speaker would send is what policy_export() gives for its best paths, and
+ * it enters `self` through policy_import() and rib_set_path(), as an UPDATE
+ * would (speaker_update()). Then decide() runs on every prefix, and its
+ * ECMP set is what the FIB (for a Route Server: the SDN controller) gets.
+ *
+ * Must not: change decide.c, rs.c or rib.c to suit the prediction: the point
+ * is that the live lab and the plan run the same code.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util.h"
+#include "bgpd.h"
+#include "sim.h"
+
+struct offer {
+	struct pfx4		 pfx;
+	struct bgp_attrs	 attrs;
+};
+
+/* The peering of c towards a speaker at addr with ASN asn, or -1. */
+static int
+peering(const struct bgp_conf *c, uint32_t addr, uint32_t asn)
+{
+	unsigned i;
+
+	for (i = 0; i < c->npeers; i++)
+		if (c->peers[i].addr == addr && c->peers[i].asn == asn)
+			return (int)i;
+	return -1;
+}
+
+/* Best paths of a speaker that has only its own routes: originated ones. */
+static void
+decide_all(struct speaker *s)
+{
+	struct rib_entry **v;
+	struct decision d;
+	size_t i, n;
+
+	n = rib_sorted(&s->rib, &v);
+	for (i = 0; i < n; i++) {
+		decide(s, v[i], &d);
+		v[i]->best = d.best;
+	}
+	free(v);
+}
+
+/* What `from` sends on its session `to` once established: Adj-RIB-Out. */
+static size_t
+offers(struct speaker *from, struct peer *to, struct offer **out)
+{
+	struct rib_entry **v;
+	struct bgp_attrs a;
+	size_t i, n, k = 0;
+
+	n = rib_sorted(&from->rib, &v);
+	*out = xcalloc(n, sizeof(**out));
+	for (i = 0; i < n; i++) {
+		bgp_attrs_init(&a);
+		if (!policy_export(from, to, v[i], &a)) {
+			bgp_attrs_free(&a);
+			continue;
+		}
+		(*out)[k].pfx = v[i]->pfx;
+		(*out)[k++].attrs = a;
+	}
+	free(v);
+	return k;
+}
+
+static void
+import(struct speaker *s, struct peer *p, struct offer *o, size_t n,
+    struct bgp_sim_peer *sp)
+{
+	const char *why;
+	size_t i;
+
+	sp->received = n;
+	/* RS-40: the session is reset before the routes count. */
+	if (p->conf->route_limit != 0 && n > p->conf->route_limit) {
+		sp->over_limit = true;
+		return;
+	}
+	sp->established = true;
+	for (i = 0; i < n; i++) {
+		why = policy_import(s, p, &o[i].attrs);
+		sp->accepted += why == NULL;
+		rib_set_path(&s->rib, rib_get(&s->rib, &o[i].pfx), p,
+		    &o[i].attrs, why);
+	}
+}
+
+/* One session of self, with the speaker `oc`, if it comes up. */
+static void
+session(struct speaker *self, const struct bgp_conf *oc, struct bgp_sim *out)
+{
+	const struct bgp_conf *sc = self->conf;
+	struct speaker *other;
+	struct offer *o;
+	size_t n, i;
+	int ps, po;
+
+	if ((ps = peering(sc, oc->local_addr, oc->asn)) == -1 ||
+	    (po = peering(oc, sc->local_addr, sc->asn)) == -1 ||
+	    (sc->peers[ps].passive && oc->peers[po].passive))
+		return;
+	other = xcalloc(1, sizeof(*other));
+	speaker_init(other, oc);
+	decide_all(other);
+	other->peers[po].state = ST_ESTABLISHED;
+	other->peers[po].remote_id = sc->bgp_id;
+	other->peers[po].remote_as = sc->asn;
+	self->peers[ps].state = ST_ESTABLISHED;
+	self->peers[ps].remote_id = oc->bgp_id;
+	self->peers[ps].remote_as = oc->asn;
+	n = offers(other, &other->peers[po], &o);
+	import(self, &self->peers[ps], o, n, &out->peers[ps]);
+	for (i = 0; i < n; i++)
+		bgp_attrs_free(&o[i].attrs);
+	free(o);
+	speaker_fini(other);
+	free(other);
+}
+
+static void
+collect(struct speaker *s, struct bgp_sim *out)
+{
+	struct rib_entry **v;
+	struct bgp_sim_route *r;
+	struct decision d;
+	size_t i, n;
+
+	n = rib_sorted(&s->rib, &v);
+	out->fib = xcalloc(n, sizeof(*out->fib));
+	for (i = 0; i < n; i++) {
+		decide(s, v[i], &d);
+		v[i]->best = d.best;
+		if (d.nnh == 0)
+			continue;
+		r = &out->fib[out->nfib++];
+		r->pfx = v[i]->pfx;
+		memcpy(r->nh, d.nh, sizeof(r->nh));
+		r->nnh = d.nnh;
+		r->aspath_hops = d.hops;
+	}
+	free(v);
+}
+
+void
+bgp_sim_run(const struct bgp_conf *self, const struct bgp_conf *const *others,
+    size_t nothers, struct bgp_sim *out)
+{
+	struct speaker *s;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->npeers = self->npeers;
+	s = xcalloc(1, sizeof(*s));
+	speaker_init(s, self);
+	for (i = 0; i < nothers; i++)
+		session(s, others[i], out);
+	collect(s, out);
+	speaker_fini(s);
+	free(s);
+}
+
+void
+bgp_sim_free(struct bgp_sim *s)
+{
+	free(s->fib);
+	s->fib = NULL;
+	s->nfib = 0;
+}

@@ -1,0 +1,126 @@
+/*
+ * plan: see plan.h.
+ *
+ * Must not: decide paths itself (bgp/ does, through bgp_sim) or compute
+ * effective routes (sdn.c does).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../bgp/sim.h"
+#include "../lib/util.h"
+#include "emu.h"
+#include "plan.h"
+
+/* Every NVA's configuration, as its speaker process would get it. */
+static struct bgp_conf **
+nva_confs(const struct topo *t)
+{
+	struct bgp_conf **v;
+	size_t i;
+
+	v = xcalloc(t->nnvas, sizeof(*v));
+	for (i = 0; i < t->nnvas; i++) {
+		v[i] = xcalloc(1, sizeof(**v));
+		emu_bgp_conf(t, t->nvas[i]->node, "", v[i]);
+	}
+	return v;
+}
+
+static void
+confs_free(struct bgp_conf **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i]->originate);
+		free(v[i]);
+	}
+	free(v);
+}
+
+static void
+record_peerings(const struct topo *t, const struct topo_node *inst,
+    const struct bgp_conf *c, const struct bgp_sim *sim, struct plan *p)
+{
+	struct plan_peering *pp;
+	unsigned i;
+
+	for (i = 0; i < sim->npeers; i++) {
+		p->peerings = xrealloc(p->peerings, (p->npeerings + 1) *
+		    sizeof(*p->peerings));
+		pp = &p->peerings[p->npeerings++];
+		memset(pp, 0, sizeof(*pp));
+		pp->instance = inst;
+		pp->nva = topo_nic_by_ip(t, c->peers[i].addr) != NULL ?
+		    topo_nic_by_ip(t, c->peers[i].addr)->node->nva : NULL;
+		pp->established = sim->peers[i].established;
+		pp->over_limit = sim->peers[i].over_limit;
+		pp->received = sim->peers[i].received;
+		pp->accepted = sim->peers[i].accepted;
+	}
+}
+
+/* One instance: its FIB as sdn_bgp_routes. *out malloc'd. */
+static size_t
+instance(const struct topo *t, const struct topo_node *inst,
+    const struct bgp_conf *const *nvas, struct plan *p,
+    struct sdn_bgp_route **out)
+{
+	struct bgp_conf *c = xcalloc(1, sizeof(*c));
+	struct bgp_sim sim;
+	size_t i, n;
+
+	emu_bgp_conf(t, inst, "", c);
+	bgp_sim_run(c, nvas, t->nnvas, &sim);
+	record_peerings(t, inst, c, &sim, p);
+	n = sim.nfib;
+	*out = xcalloc(n, sizeof(**out));
+	for (i = 0; i < n; i++) {
+		(*out)[i].pfx = sim.fib[i].pfx;
+		(*out)[i].nnh = sim.fib[i].nnh < SDN_MAX_NH ?
+		    sim.fib[i].nnh : SDN_MAX_NH;
+		memcpy((*out)[i].nh, sim.fib[i].nh,
+		    (*out)[i].nnh * sizeof((*out)[i].nh[0]));
+		(*out)[i].aspath_hops = sim.fib[i].aspath_hops;
+	}
+	bgp_sim_free(&sim);
+	free(c->originate);
+	free(c);
+	return n;
+}
+
+void
+plan_run(const struct topo *t, struct plan *p)
+{
+	struct bgp_conf **nvas = nva_confs(t);
+	struct sdn_bgp_route *inst[2];
+	size_t n[2], i, k;
+
+	memset(p, 0, sizeof(*p));
+	p->in.hubs = xcalloc(t->nrss, sizeof(*p->in.hubs));
+	p->in.nhubs = t->nrss;
+	for (i = 0; i < t->nrss; i++) {
+		for (k = 0; k < 2; k++)
+			n[k] = instance(t, t->rss[i]->inst[k],
+			    (const struct bgp_conf *const *)nvas, p, &inst[k]);
+		sdn_merge_instances(t->rss[i],
+		    (const struct sdn_bgp_route *const *)inst, n, 2,
+		    &p->in.hubs[i]);
+		for (k = 0; k < 2; k++)
+			free(inst[k]);
+	}
+	confs_free(nvas, t->nnvas);
+}
+
+void
+plan_free(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->in.nhubs; i++)
+		sdn_hub_routes_free(&p->in.hubs[i]);
+	free(p->in.hubs);
+	free(p->peerings);
+	memset(p, 0, sizeof(*p));
+}

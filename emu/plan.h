@@ -1,0 +1,38 @@
+/*
+ * plan: `arsemu plan`'s core. The Route Server outcome of a topology,
+ * predicted without a lab: every Route Server instance and NVA gets the BGP
+ * configuration the live lab would start it with (bgpconf.c), bgp_sim runs
+ * the speaker's own policy and decision code on it, and the instances of a
+ * hub are merged as the lab daemon merges them (sdn_merge_instances). The
+ * result is the sdn_input that sdn_effective() takes, as in the live lab.
+ *
+ * Pure: no I/O.
+ */
+#ifndef ARSEMU_EMU_PLAN_H
+#define ARSEMU_EMU_PLAN_H
+
+#include <stddef.h>
+
+#include "../topo/topo.h"
+#include "sdn.h"
+
+/* What one Route Server instance's peering would come to. */
+struct plan_peering {
+	const struct topo_node	*instance;	/* <hub>-rs0 or -rs1 */
+	const struct topo_nva	*nva;
+	bool			 established;
+	bool			 over_limit;	/* RS-40: reset, routes dropped */
+	size_t			 received;
+	size_t			 accepted;
+};
+
+struct plan {
+	struct sdn_input	 in;		/* one entry per t->rss[i] */
+	struct plan_peering	*peerings;
+	size_t			 npeerings;
+};
+
+void	plan_run(const struct topo *t, struct plan *p);
+void	plan_free(struct plan *p);
+
+#endif

@@ -1,0 +1,299 @@
+/*
+ * test_plan: `arsemu plan`'s core, offline: bgp_sim (the speaker's own
+ * policy and decision code on in-memory sessions) and plan_run (every Route
+ * Server instance of a topology, merged per hub). The live lab must agree
+ * with these predictions; test/bats/fidelity.bats checks that for every
+ * example, byte for byte. Inline documents use ' for ".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../bgp/sim.h"
+#include "../../emu/emu.h"
+#include "../../emu/plan.h"
+#include "../../lib/util.h"
+#include "t.h"
+
+static uint32_t
+A(const char *s)
+{
+	uint32_t a = 0;
+
+	if (addr_parse(s, &a) == -1)
+		die("bad address in test: %s", s);
+	return a;
+}
+
+static struct pfx4
+P(const char *s)
+{
+	struct pfx4 p;
+
+	if (pfx_parse(s, &p) != 0)
+		die("bad prefix in test: %s", s);
+	return p;
+}
+
+static struct topo *
+load(const char *doc)
+{
+	struct topo_err err;
+	struct topo *t = NULL;
+	char *j = xstrdup(doc), *p;
+
+	for (p = j; *p != '\0'; p++)
+		if (*p == '\'')
+			*p = '"';
+	if (topo_load_string(j, strlen(j), &t, &err) == -1)
+		printf("#   %s: %s\n", err.path, err.msg);
+	free(j);
+	return t;
+}
+
+/* One hub with a Route Server and a spoke using it; nvas is the NVA list. */
+#define DOC(rs, nvas) "{'name':'p','regions':[{'name':'r','hub':{"	\
+	"'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"	\
+	"'RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24'},"	\
+	"'route_server':{" rs "},'nvas':[" nvas "]},'spokes':[{"	\
+	"'name':'s1','address_space':['10.2.0.0/16'],"			\
+	"'use_remote_gateways':true,'subnets':{'app':'10.2.1.0/24'},"	\
+	"'vms':[{'name':'vm1','subnet':'app'}]}]}]}"
+
+static const struct sdn_bgp_route *
+hub_route(const struct plan *p, const char *pfx)
+{
+	struct pfx4 want = P(pfx);
+	size_t i;
+
+	for (i = 0; p->in.nhubs > 0 && i < p->in.hubs[0].nroutes; i++)
+		if (pfx_equal(&p->in.hubs[0].routes[i].pfx, &want))
+			return &p->in.hubs[0].routes[i];
+	return NULL;
+}
+
+static const struct plan_peering *
+peering(const struct plan *p, const char *inst, const char *nva)
+{
+	size_t i;
+
+	for (i = 0; i < p->npeerings; i++)
+		if (strcmp(p->peerings[i].instance->name, inst) == 0 &&
+		    p->peerings[i].nva != NULL &&
+		    strcmp(p->peerings[i].nva->node->name, nva) == 0)
+			return &p->peerings[i];
+	return NULL;
+}
+
+static void
+test_ecmp_prepend(void)
+{
+	struct topo *t;
+	struct plan p;
+	const struct sdn_bgp_route *r;
+
+	t = load(DOC("", "{'name':'fw1','subnet':'nva','asn':65010,"
+	    "'advertise':['10.0.0.0/8','0.0.0.0/0']},{'name':'fw2','subnet':"
+	    "'nva','asn':65010,'advertise':['10.0.0.0/8']}"));
+	if (!T_OK(t != NULL, "plan: topology loads"))
+		return;
+	plan_run(t, &p);
+	r = hub_route(&p, "10.0.0.0/8");
+	T_OK(r != NULL && r->nnh == 2 && r->nh[0] == A("10.1.2.4") &&
+	    r->nh[1] == A("10.1.2.5") && r->aspath_hops == 1,
+	    "RS-33: equal AS paths from two NVAs: both next hops programmed");
+	r = hub_route(&p, "0.0.0.0/0");
+	T_OK(r != NULL && r->nnh == 1 && r->nh[0] == A("10.1.2.4"),
+	    "RS-22: 0.0.0.0/0 from an NVA is programmed");
+	T_OK(p.in.nhubs == 1 && p.in.hubs[0].rs == t->rss[0] &&
+	    p.in.hubs[0].nroutes == 2,
+	    "RS-10: the hub and spoke prefixes the RS originates are not "
+	    "programmed (only the NVAs' routes are)");
+	T_OK(peering(&p, "hub-rs0", "fw1") && peering(&p, "hub-rs0", "fw1")->
+	    established && peering(&p, "hub-rs1", "fw2")->accepted == 1,
+	    "plan: every peering comes up, routes counted");
+	plan_free(&p);
+
+	t->nvas[1]->prepend = 2;
+	plan_run(t, &p);
+	r = hub_route(&p, "10.0.0.0/8");
+	T_OK(r != NULL && r->nnh == 1 && r->nh[0] == A("10.1.2.4") &&
+	    r->aspath_hops == 1,
+	    "RS-34: a prepend on fw2 leaves fw1 the only next hop");
+	plan_free(&p);
+
+	t->nvas[0]->prepend = 3;
+	plan_run(t, &p);
+	r = hub_route(&p, "10.0.0.0/8");
+	T_OK(r != NULL && r->nnh == 1 && r->nh[0] == A("10.1.2.5") &&
+	    r->aspath_hops == 3, "RS-34: the shorter AS path wins, whichever "
+	    "NVA has it (3 hops over 4)");
+	plan_free(&p);
+	topo_free(t);
+}
+
+static void
+test_policy(void)
+{
+	struct topo *t;
+	struct plan p;
+	const struct sdn_bgp_route *r;
+
+	t = load(DOC("", "{'name':'lb','subnet':'nva','asn':65001,"
+	    "'advertise':['10.250.0.0/16','10.1.0.0/16','10.2.0.0/16'],"
+	    "'next_hop':'10.1.2.100'}"));
+	if (!T_OK(t != NULL, "plan: topology loads"))
+		return;
+	plan_run(t, &p);
+	r = hub_route(&p, "10.250.0.0/16");
+	T_OK(r != NULL && r->nnh == 1 && r->nh[0] == A("10.1.2.100"),
+	    "RS-23: the next hop programmed is the NEXT_HOP the NVA sent "
+	    "(a load balancer frontend)");
+	T_OK(hub_route(&p, "10.1.0.0/16") == NULL &&
+	    hub_route(&p, "10.2.0.0/16") == NULL,
+	    "RS-21: the NVA's copies of the hub and spoke prefixes are not "
+	    "programmed");
+	plan_free(&p);
+	topo_free(t);
+}
+
+static void
+test_one_instance(void)
+{
+	struct topo *t;
+	struct plan p;
+	const struct sdn_bgp_route *r;
+
+	t = load(DOC("", "{'name':'a','subnet':'nva','asn':65001,"
+	    "'advertise':['10.250.0.0/16'],'peers':[0]},{'name':'b',"
+	    "'subnet':'nva','asn':65002,'advertise':['10.251.0.0/16']}"));
+	if (!T_OK(t != NULL, "plan: topology loads"))
+		return;
+	plan_run(t, &p);
+	r = hub_route(&p, "10.250.0.0/16");
+	T_OK(r != NULL && r->nnh == 1 && r->nh[0] == A("10.1.2.4"),
+	    "RS-04, U-04: a route from an NVA that peers with one instance "
+	    "only is programmed");
+	T_OK(peering(&p, "hub-rs0", "a") != NULL &&
+	    peering(&p, "hub-rs1", "a") == NULL &&
+	    peering(&p, "hub-rs1", "b") != NULL,
+	    "RS-04: the other instance has no peering with it");
+	T_OK(t->nwarnings == 1, "RS-04: and the topology carries a warning");
+	plan_free(&p);
+	topo_free(t);
+}
+
+static void
+test_route_limit(void)
+{
+	struct topo *t;
+	struct plan p;
+
+	t = load(DOC("'route_limit':2", "{'name':'big','subnet':'nva',"
+	    "'asn':65001,'advertise':['10.250.0.0/16','10.251.0.0/16',"
+	    "'10.252.0.0/16']},{'name':'ok','subnet':'nva','asn':65002,"
+	    "'advertise':['10.253.0.0/16','10.254.0.0/16']}"));
+	if (!T_OK(t != NULL, "plan: topology loads"))
+		return;
+	plan_run(t, &p);
+	T_OK(hub_route(&p, "10.250.0.0/16") == NULL &&
+	    peering(&p, "hub-rs0", "big")->over_limit &&
+	    !peering(&p, "hub-rs0", "big")->established &&
+	    peering(&p, "hub-rs0", "big")->received == 3,
+	    "RS-40: a peer over the route limit has its session reset, none of "
+	    "its routes programmed");
+	T_OK(hub_route(&p, "10.254.0.0/16") != NULL &&
+	    !peering(&p, "hub-rs1", "ok")->over_limit,
+	    "RS-40: a peer at the limit is fine");
+	plan_free(&p);
+	topo_free(t);
+}
+
+/* bgp_sim alone: which sessions come up. */
+static void
+test_sim_sessions(void)
+{
+	struct bgp_conf rs, nva;
+	const struct bgp_conf *others[1] = { &nva };
+	struct pfx4 pfx = P("10.250.0.0/16");
+	struct bgp_sim sim;
+
+	bgp_conf_init(&rs);
+	rs.role = BGP_ROLE_RS;
+	rs.asn = BGP_RS_ASN;
+	rs.local_addr = rs.bgp_id = A("10.1.1.4");
+	rs.npeers = 1;
+	rs.peers[0].addr = A("10.1.2.4");
+	rs.peers[0].asn = 65001;
+	rs.peers[0].passive = true;
+	bgp_conf_init(&nva);
+	nva.asn = 65001;
+	nva.local_addr = nva.bgp_id = A("10.1.2.4");
+	nva.npeers = 1;
+	nva.peers[0].addr = A("10.1.1.4");
+	nva.peers[0].asn = BGP_RS_ASN;
+	nva.originate = &pfx;
+	nva.noriginate = 1;
+	nva.prepend = 1;
+
+	bgp_sim_run(&rs, others, 1, &sim);
+	T_OK(sim.npeers == 1 && sim.peers[0].established && sim.nfib == 1 &&
+	    sim.fib[0].aspath_hops == 2 && sim.fib[0].nh[0] == A("10.1.2.4"),
+	    "bgp_sim: the session comes up; AS path = ASN x (1 + prepend)");
+	bgp_sim_free(&sim);
+
+	nva.peers[0].passive = true;
+	bgp_sim_run(&rs, others, 1, &sim);
+	T_OK(!sim.peers[0].established && sim.nfib == 0,
+	    "bgp_sim: two passive ends never connect");
+	bgp_sim_free(&sim);
+
+	nva.peers[0].passive = false;
+	nva.peers[0].asn = 65514;
+	bgp_sim_run(&rs, others, 1, &sim);
+	T_OK(!sim.peers[0].established && sim.nfib == 0,
+	    "bgp_sim: a peering with the wrong ASN never comes up");
+	bgp_sim_free(&sim);
+}
+
+/* The shipped examples all plan, and every NIC gets a table. */
+static void
+test_examples(void)
+{
+	static const char *files[] = {
+		"examples/single-hub.json", "examples/active-active.json",
+	};
+	struct topo_err err;
+	struct sdn_table tab;
+	struct topo *t;
+	struct plan p;
+	size_t i, k;
+	int ok;
+
+	for (i = 0; i < NELEM(files); i++) {
+		if (!T_EQ(topo_load_file(files[i], &t, &err), 0, "%s loads",
+		    files[i]))
+			continue;
+		plan_run(t, &p);
+		for (k = 0, ok = 1; k < t->nnics; k++) {
+			sdn_effective(t, &p.in, t->nics[k], &tab);
+			ok &= tab.nroutes > 0;
+			sdn_table_free(&tab);
+		}
+		T_OK(ok, "%s: every NIC has an effective route table", files[i]);
+		plan_free(&p);
+		topo_free(t);
+	}
+}
+
+int
+main(void)
+{
+	test_ecmp_prepend();
+	test_policy();
+	test_one_instance();
+	test_route_limit();
+	test_sim_sessions();
+	test_examples();
+	return t_done();
+}
