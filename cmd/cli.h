@@ -25,6 +25,8 @@ struct cli {
 	int		 wait;		/* --wait SECONDS */
 	bool		 all;		/* --all */
 	bool		 keep;		/* --keep */
+	const char	*format;	/* --format F */
+	const char	*write;		/* -w FILE */
 	char		**rest;		/* after "--" */
 	int		 nrest;
 };
@@ -53,10 +55,10 @@ int	cmd_fail(struct cli *c);
 int	cmd_restore(struct cli *c);
 int	cmd_drill(struct cli *c);
 int	cmd_probe(struct cli *c);
+int	cmd_graph(struct cli *c);
+int	cmd_capture(struct cli *c);
 int	cmd_validate(struct cli *c);
 int	cmd_daemon(struct cli *c);
 int	cmd_speaker(struct cli *c);
-int	cmd_routeserver(struct cli *c);
-int	cmd_rsctl(struct cli *c);
 
 #endif

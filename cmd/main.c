@@ -33,9 +33,9 @@ static const struct command commands[] = {
 	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link] [--name LAB]", false },
 	{ "restore", cmd_restore, "restore NODE [--name LAB]", false },
 	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false },
+	{ "graph", cmd_graph, "graph [LAB | TOPO] [--format dot|svg]", false },
+	{ "capture", cmd_capture, "capture NODE [IFACE] [-w FILE] [-- TCPDUMP-ARGS]", false },
 	{ "_probe", cmd_probe, "_probe send|recv ...", true },
-	{ "routeserver", cmd_routeserver, "routeserver --listen IP --peer IP:ASN[:md5=KEY] ... | --config FILE.json", false },
-	{ "rsctl", cmd_rsctl, "rsctl --control PATH peers | learned PEER | advertised PEER | rib | refresh PEER|all [--json]", false },
 	{ "_daemon", cmd_daemon, "_daemon LAB", true },
 	{ "_speaker", cmd_speaker, "_speaker LAB NODE", true },
 };
@@ -120,11 +120,16 @@ parse(int argc, char **argv, struct cli *c)
 			c->all = true;
 		} else if (strcmp(a, "--keep") == 0) {
 			c->keep = true;
-		} else if (strcmp(a, "--name") == 0 || strcmp(a, "--wait") == 0) {
+		} else if (strcmp(a, "--name") == 0 || strcmp(a, "--wait") == 0 ||
+		    strcmp(a, "--format") == 0 || strcmp(a, "-w") == 0) {
 			if (i + 1 >= argc)
 				return cli_err(CLI_USAGE, "%s needs a value", a);
-			if (a[2] == 'n')
+			if (strcmp(a, "--name") == 0)
 				c->name = argv[++i];
+			else if (strcmp(a, "--format") == 0)
+				c->format = argv[++i];
+			else if (strcmp(a, "-w") == 0)
+				c->write = argv[++i];
 			else
 				c->wait = atoi(argv[++i]);
 		} else if (a[0] == '-' && a[1] != '\0') {
