@@ -60,5 +60,7 @@ int	cmd_capture(struct cli *c);
 int	cmd_validate(struct cli *c);
 int	cmd_daemon(struct cli *c);
 int	cmd_speaker(struct cli *c);
+int	cmd_routeserver(struct cli *c);
+int	cmd_rsctl(struct cli *c);
 
 #endif

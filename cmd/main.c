@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	{ "graph", cmd_graph, "graph [LAB | TOPO] [--format dot|svg]", false },
 	{ "capture", cmd_capture, "capture NODE [IFACE] [-w FILE] [-- TCPDUMP-ARGS]", false },
 	{ "_probe", cmd_probe, "_probe send|recv ...", true },
+	{ "routeserver", cmd_routeserver, "routeserver --listen IP --peer IP:ASN[:md5=KEY] ... | --config FILE.json", false },
+	{ "rsctl", cmd_rsctl, "rsctl --control PATH peers | learned PEER | advertised PEER | rib | refresh PEER|all [--json]", false },
 	{ "_daemon", cmd_daemon, "_daemon LAB", true },
 	{ "_speaker", cmd_speaker, "_speaker LAB NODE", true },
 };
