@@ -263,12 +263,12 @@ cmd_graph(struct cli *c)
 		topo_err_str(&e, file, err, sizeof(err));
 		return cli_err(lab ? CLI_ENV : CLI_USAGE, "%s", err);
 	}
+	g.t = t;
 	if (lab != NULL) {
 		topo_set_name(t, lab, &e);
 		load_sessions(&g, lab);
 		g.live = true;
 	}
-	g.t = t;
 	g.f = stdout;
 	if (strcmp(fmt, "svg") == 0)
 		rc = to_svg(&g);

@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# The tools around a lab (issue 9): graph and capture.
+
+load helpers
+
+teardown() {
+	local l
+	for l in $("$ARSEMU" ls 2>/dev/null | grep "^$ARSEMU_T-" || true); do
+		"$ARSEMU" down "$l" >/dev/null 2>&1 || true
+	done
+}
+
+@test "graph TOPO: regions, VNets, NVAs, Route Server instances, sites and sessions as dot, offline" {
+	run arsemu graph "$TOP/examples/single-hub.json"
+	assert_success
+	assert_line --partial 'subgraph "cluster_region_westeurope"'
+	assert_line --partial 'subgraph "cluster_vnet_hub"'
+	assert_line --partial 'subgraph "cluster_site_branch"'
+	assert_output --regexp '"sdwan" -- "hub-rs0" \[style=dashed, color=grey50'
+	assert_output --regexp '"vnet:spoke1" -- "vnet:hub" .*useRemoteGateways'
+	run dot -Tsvg -o /dev/null <(arsemu graph "$TOP/examples/active-active.json")
+	assert_success
+}
+
+@test "graph --format svg renders through Graphviz" {
+	run arsemu graph "$TOP/examples/active-active.json" --format svg
+	assert_success
+	assert_output --partial "<svg"
+	assert_output --partial "fw1"
+}
+
+@test "graph LAB: sessions coloured by their live state" {
+	require_root
+	local lab=$ARSEMU_T-g
+	arsemu up "$TOP/examples/active-active.json" --name "$lab"
+	run arsemu graph "$lab"
+	assert_success
+	assert_output --regexp '"fw1" -- "hub-rs0" \[style=dashed, color=forestgreen'
+	arsemu fail fw1 shutdown --name "$lab"
+	wait_until 3 bash -c "'$ARSEMU' graph $lab | grep -q '\"fw1\" -- \"hub-rs0\" \[style=dashed, color=red3'"
+	run arsemu graph "$lab"
+	assert_output --regexp '"fw2" -- "hub-rs1" \[style=dashed, color=forestgreen'
+}
+
+@test "capture: tcpdump inside a node's namespace sees its BGP keepalives" {
+	require_root
+	local lab=$ARSEMU_T-cap pcap=$BATS_TEST_TMPDIR/fw1.pcap
+	arsemu up "$TOP/examples/active-active.json" --name "$lab"
+	run timeout 10 "$ARSEMU" capture fw1 --name "$lab" -w "$pcap" -- -c 4 tcp port 179
+	assert_success
+	run tcpdump -n -r "$pcap"
+	assert_success
+	assert_output --partial "10.1.2.4"
+	assert_output --partial ".179"
+}
