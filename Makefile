@@ -88,7 +88,10 @@ install: arsemu
 		$(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 arsemu $(DESTDIR)$(PREFIX)/bin/arsemu
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	-install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/ 2>/dev/null
+	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 contrib/arsemu.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/arsemu
 
 clean:
 	rm -rf build build-san build-fuzz arsemu

@@ -57,6 +57,7 @@ int	cmd_drill(struct cli *c);
 int	cmd_probe(struct cli *c);
 int	cmd_graph(struct cli *c);
 int	cmd_capture(struct cli *c);
+int	cmd_nodes(struct cli *c);
 int	cmd_validate(struct cli *c);
 int	cmd_daemon(struct cli *c);
 int	cmd_speaker(struct cli *c);

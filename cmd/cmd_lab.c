@@ -319,3 +319,66 @@ cmd_capture(struct cli *c)
 	execvp("tcpdump", argv);
 	return cli_err(CLI_ENV, "tcpdump: %s (apt-get install tcpdump)", strerror(errno));
 }
+
+/* nodes [LAB | TOPO] [--json]: every node with its kind, NIC and address. */
+int
+cmd_nodes(struct cli *c)
+{
+	struct topo_err e;
+	struct topo *t;
+	struct table *tab;
+	struct json j;
+	struct stat st;
+	char file[400], dir[256], ip[ADDR_STRLEN], err[600];
+	const char *lab = NULL;
+	size_t i;
+
+	if (c->argc > 1)
+		return cli_err(CLI_USAGE, "usage: arsemu nodes [LAB | TOPO] [--json]");
+	if (c->argc == 1 && stat(c->argv[0], &st) == 0)
+		snprintf(file, sizeof(file), "%s", c->argv[0]);
+	else {
+		if (c->argc == 1)
+			c->name = c->argv[0];
+		if ((lab = cli_lab(c)) == NULL)
+			return CLI_ENV;
+		snprintf(file, sizeof(file), "%s/topology.json",
+		    lab_dir(lab, dir, sizeof(dir)));
+	}
+	if (topo_load_file(file, &t, &e) == -1) {
+		topo_err_str(&e, file, err, sizeof(err));
+		return cli_err(CLI_USAGE, "%s", err);
+	}
+	tab = table_new(4, (const char *[]){ "Node", "Kind", "VNet/Site", "IP" });
+	if (c->json) {
+		json_init(&j, stdout);
+		json_arr_begin(&j);
+	}
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = t->nodes[i];
+		const char *where = n->nic ? n->nic->subnet->vnet->name :
+		    n->site ? n->site->name : "";
+
+		addr_fmt(n->nic ? n->nic->ip : n->host_ip, ip);
+		if (n->kind == TOPO_SITE_ROUTER)
+			snprintf(ip, sizeof(ip), "-");
+		if (c->json) {
+			json_obj_begin(&j);
+			json_kstr(&j, "name", n->name);
+			json_kstr(&j, "kind", topo_kind_str(n->kind));
+			json_kstr(&j, "in", where);
+			json_kstr(&j, "ip", strcmp(ip, "-") ? ip : NULL);
+			json_obj_end(&j);
+		} else
+			table_row(tab, (const char *[]){ n->name, topo_kind_str(n->kind),
+			    where, ip });
+	}
+	if (c->json) {
+		json_arr_end(&j);
+		json_end(&j);
+	} else
+		table_print(tab);
+	table_free(tab);
+	topo_free(t);
+	return CLI_OK;
+}

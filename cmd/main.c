@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link] [--name LAB]", false },
 	{ "restore", cmd_restore, "restore NODE [--name LAB]", false },
 	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false },
+	{ "nodes", cmd_nodes, "nodes [LAB | TOPO] [--json]", false },
 	{ "graph", cmd_graph, "graph [LAB | TOPO] [--format dot|svg]", false },
 	{ "capture", cmd_capture, "capture NODE [IFACE] [-w FILE] [-- TCPDUMP-ARGS]", false },
 	{ "_probe", cmd_probe, "_probe send|recv ...", true },

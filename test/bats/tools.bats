@@ -53,3 +53,35 @@ teardown() {
 	assert_output --partial "10.1.2.4"
 	assert_output --partial ".179"
 }
+
+@test "bash completion: commands, labs, nodes and failure kinds" {
+	require_root
+	local lab=$ARSEMU_T-cmp
+	arsemu up "$TOP/examples/single-hub.json" --name "$lab"
+	complete_words() {
+		PATH="$TOP:$PATH"
+		source "$TOP/contrib/arsemu.bash-completion"
+		COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+		_arsemu
+		printf '%s\n' "${COMPREPLY[@]}"
+	}
+	run complete_words arsemu ro
+	assert_line routes
+	run complete_words arsemu down ""
+	assert_line "$lab"
+	run complete_words arsemu routes --name "$lab" sp
+	assert_line spoke1-vm1
+	run complete_words arsemu fail --name "$lab" fw ""
+	assert_line freeze
+}
+
+@test "install: binary, man pages and completion land under DESTDIR" {
+	local d=$BATS_TEST_TMPDIR/root
+	run make -C "$TOP" -s install DESTDIR="$d" PREFIX=/usr
+	assert_success
+	[ -x "$d/usr/bin/arsemu" ]
+	[ -f "$d/usr/share/man/man1/arsemu.1" ]
+	[ -f "$d/usr/share/man/man5/arsemu-topology.5" ]
+	[ -f "$d/usr/share/man/man5/arsemu-drill.5" ]
+	[ -f "$d/usr/share/bash-completion/completions/arsemu" ]
+}
