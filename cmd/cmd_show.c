@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "routesprint.h"
 #include "rsprint.h"
+#include "rsshow.h"
 
 int
 cmd_routes(struct cli *c)
@@ -104,10 +105,12 @@ cmd_rs(struct cli *c)
 	const char *lab;
 	int rc;
 
-	if (c->argc < 2 || (strcmp(c->argv[1], "peers") == 0 && c->argc != 2) ||
-	    (strcmp(c->argv[1], "peers") != 0 && c->argc != 3))
-		return cli_err(CLI_USAGE, "usage: arsemu rs HUB peers | learned PEER | "
-		    "advertised PEER");
+	if (c->argc < 2 || ((strcmp(c->argv[1], "peers") == 0 ||
+	    strcmp(c->argv[1], "show") == 0) && c->argc != 2) ||
+	    (strcmp(c->argv[1], "peers") != 0 &&
+	    strcmp(c->argv[1], "show") != 0 && c->argc != 3))
+		return cli_err(CLI_USAGE, "usage: arsemu rs HUB show | peers | "
+		    "learned PEER | advertised PEER");
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	if ((rs = find_rs(lab, c->argv[0], &t)) == NULL) {
@@ -115,14 +118,16 @@ cmd_rs(struct cli *c)
 		return CLI_USAGE;
 	}
 	rs_insts(lab, rs, in, sock, local);
-	if (strcmp(c->argv[1], "peers") == 0)
+	if (strcmp(c->argv[1], "show") == 0)
+		rc = rs_show(lab, rs, c->json);
+	else if (strcmp(c->argv[1], "peers") == 0)
 		rc = rsprint_peers(in, 2, c->json);
 	else if (strcmp(c->argv[1], "learned") == 0 ||
 	    strcmp(c->argv[1], "advertised") == 0)
 		rc = rsprint_routes(in, 2, c->argv[1], c->argv[2], c->json);
 	else
-		rc = cli_err(CLI_USAGE, "rs: unknown view %s (peers, learned, advertised)",
-		    c->argv[1]);
+		rc = cli_err(CLI_USAGE, "rs: unknown view %s (show, peers, learned, "
+		    "advertised)", c->argv[1]);
 	topo_free(t);
 	return rc;
 }

@@ -28,7 +28,7 @@ static const struct command commands[] = {
 	{ "ls", cmd_ls, "ls [--json]", false },
 	{ "routes", cmd_routes, "routes NIC [--name LAB] [--json]", false },
 	{ "plan", cmd_plan, "plan TOPO [NIC] [--json]", false },
-	{ "rs", cmd_rs, "rs HUB peers | learned PEER | advertised PEER [--json]", false },
+	{ "rs", cmd_rs, "rs HUB show | peers | learned PEER | advertised PEER [--json]", false },
 	{ "exec", cmd_exec, "exec NODE -- CMD [ARG...]", false },
 	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link] [--name LAB]", false },
 	{ "restore", cmd_restore, "restore NODE [--name LAB]", false },
