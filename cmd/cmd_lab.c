@@ -28,9 +28,15 @@ load(const char *file, int *rc)
 {
 	struct topo_err e;
 	struct topo *t;
+	size_t i;
 
-	if (topo_load_file(file, &t, &e) == 0)
+	if (topo_load_file(file, &t, &e) == 0) {
+		/* RS-04: allowed, but not what Azure expects; exit 0. */
+		for (i = 0; i < t->nwarnings; i++)
+			fprintf(stderr, "arsemu: warning: %s: %s\n", file,
+			    t->warnings[i]);
 		return t;
+	}
 	if (e.line > 0)
 		fprintf(stderr, "%s:%d:%d: %s%s%s\n", file, e.line, e.col, e.path,
 		    e.path[0] ? ": " : "", e.msg);
@@ -46,6 +52,7 @@ cmd_validate(struct cli *c)
 {
 	struct topo *t;
 	int rc = CLI_OK;
+	size_t i;
 
 	if (c->argc != 1)
 		return cli_err(CLI_USAGE, "usage: arsemu validate TOPO");
@@ -61,6 +68,11 @@ cmd_validate(struct cli *c)
 		json_kint(&j, "nodes", (long long)t->nnodes);
 		json_kint(&j, "nics", (long long)t->nnics);
 		json_kint(&j, "vnets", (long long)t->nvnets);
+		json_key(&j, "warnings");
+		json_arr_begin(&j);
+		for (i = 0; i < t->nwarnings; i++)
+			json_str(&j, t->warnings[i]);
+		json_arr_end(&j);
 		json_obj_end(&j);
 		json_end(&j);
 	} else
