@@ -4,6 +4,7 @@
 #   make demo       build, then bring the shipped example up, show it, tear it down
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make unit       C unit tests only (no root)
+#   make golden     regenerate test/golden (arsemu plan of every example)
 #   make fuzz       libFuzzer targets (clang)
 
 PREFIX	?= /usr/local
@@ -36,7 +37,7 @@ EMU_OBJS  := $(EMU_SRCS:%.c=$(BUILD)/%.o)
 CMD_OBJS  := $(CMD_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=$(BUILD)/test/%)
 
-.PHONY: all test unit unit-san demo install clean fuzz deps
+.PHONY: all test unit unit-san demo install clean fuzz deps golden
 all: arsemu
 
 $(BUILD)/%.o: %.c
@@ -76,6 +77,9 @@ build-fuzz/%: test/fuzz/%.c $(CORE_SRCS)
 
 deps:
 	sh scripts/deps.sh build
+
+golden: arsemu
+	sh test/golden/update.sh
 
 demo: arsemu
 	sh scripts/demo.sh examples/single-hub.json
