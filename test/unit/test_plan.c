@@ -209,6 +209,29 @@ test_route_limit(void)
 	topo_free(t);
 }
 
+#define NVA8(n) "{'name':'fw" #n "','subnet':'nva','asn':65010,"	\
+	"'advertise':['10.0.0.0/8'],'prepend':10}"
+
+static void
+test_no_caps(void)
+{
+	struct topo *t;
+	struct plan p;
+	const struct sdn_bgp_route *r;
+
+	t = load(DOC("", NVA8(1) "," NVA8(2) "," NVA8(3) "," NVA8(4) ","
+	    NVA8(5) "," NVA8(6) "," NVA8(7) "," NVA8(8)));
+	if (!T_OK(t != NULL, "plan: 8 NVAs load"))
+		return;
+	plan_run(t, &p);
+	r = hub_route(&p, "10.0.0.0/8");
+	T_OK(r != NULL && r->nnh == 8 && r->aspath_hops == 11,
+	    "RS-45, U-03: eight equal paths give eight next hops (no ECMP cap "
+	    "but the 8-peer limit); U-02: an 11-hop AS path is accepted");
+	plan_free(&p);
+	topo_free(t);
+}
+
 /* bgp_sim alone: which sessions come up. */
 static void
 test_sim_sessions(void)
@@ -293,6 +316,7 @@ main(void)
 	test_policy();
 	test_one_instance();
 	test_route_limit();
+	test_no_caps();
 	test_sim_sessions();
 	test_examples();
 	return t_done();
