@@ -27,6 +27,12 @@ struct cli {
 	bool		 keep;		/* --keep */
 	const char	*format;	/* --format F */
 	const char	*write;		/* -w FILE */
+	const char	*proto;		/* --proto icmp|udp */
+	int		 port;		/* --port N */
+	int		 flows;		/* --flows N */
+	bool		 both_ways;	/* --both-ways */
+	bool		 offline;	/* --offline */
+	const char	*topo;		/* --topo FILE */
 	char		**rest;		/* after "--" */
 	int		 nrest;
 };
@@ -58,6 +64,7 @@ int	cmd_probe(struct cli *c);
 int	cmd_graph(struct cli *c);
 int	cmd_capture(struct cli *c);
 int	cmd_nodes(struct cli *c);
+int	cmd_walk(struct cli *c);
 int	cmd_validate(struct cli *c);
 int	cmd_daemon(struct cli *c);
 int	cmd_speaker(struct cli *c);

@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "restore", cmd_restore, "restore NODE [--name LAB]", false },
 	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false },
 	{ "nodes", cmd_nodes, "nodes [LAB | TOPO] [--json]", false },
+	{ "walk", cmd_walk, "walk SRC DST [--proto icmp|udp] [--port N] [--flows N] [--both-ways] [--offline] [--topo FILE] [--json]", false },
 	{ "graph", cmd_graph, "graph [LAB | TOPO] [--format dot|svg]", false },
 	{ "capture", cmd_capture, "capture NODE [IFACE] [-w FILE] [-- TCPDUMP-ARGS]", false },
 	{ "_probe", cmd_probe, "_probe send|recv ...", true },
@@ -123,6 +124,22 @@ parse(int argc, char **argv, struct cli *c)
 			c->all = true;
 		} else if (strcmp(a, "--keep") == 0) {
 			c->keep = true;
+		} else if (strcmp(a, "--both-ways") == 0) {
+			c->both_ways = true;
+		} else if (strcmp(a, "--offline") == 0) {
+			c->offline = true;
+		} else if (strcmp(a, "--proto") == 0 || strcmp(a, "--port") == 0 ||
+		    strcmp(a, "--flows") == 0 || strcmp(a, "--topo") == 0) {
+			if (i + 1 >= argc)
+				return cli_err(CLI_USAGE, "%s needs a value", a);
+			i++;
+			if (strcmp(a, "--proto") == 0)
+				c->proto = argv[i];
+			else if (strcmp(a, "--topo") == 0)
+				c->topo = argv[i];
+			else if ((a[2] == 'p' ? (c->port = atoi(argv[i])) :
+			    (c->flows = atoi(argv[i]))) <= 0)
+				return cli_err(CLI_USAGE, "%s takes a positive number", a);
 		} else if (strcmp(a, "--name") == 0 || strcmp(a, "--wait") == 0 ||
 		    strcmp(a, "--format") == 0 || strcmp(a, "-w") == 0) {
 			if (i + 1 >= argc)

@@ -443,6 +443,9 @@ reply_status(struct daemon *d, FILE *f)
 		    "exited");
 	conv = sessions_status(d, f);
 	conv = conv && !d->dirty && mono_ms() - d->last_change >= QUIET_MS;
+	for (i = 0; i < d->nfails; i++)
+		fprintf(f, "failed\t%s\t%s\n", d->fails[i].node->name,
+		    d->fails[i].kind);
 	fprintf(f, "clock\t%llu\t%llu\n", (unsigned long long)mono_ms(),
 	    (unsigned long long)d->last_change);
 	fprintf(f, "converged\t%d\n", conv);
@@ -721,6 +724,16 @@ emu_daemon_main(const char *lab)
 	if (netns_sysctl(nsfd, "net/ipv4/fib_multipath_hash_policy", "1") != 0)
 		journal(d, "warning", "\"text\": \"fib_multipath_hash_policy: "
 		    "ECMP hashes on addresses only\"");
+	/*
+	 * Azure's fabric answers ARP at once; the kernel delays proxy ARP
+	 * replies by up to proxy_delay (0.8 s), which a first packet would pay.
+	 */
+	for (i = 0; i < d->t->nnics; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "net/ipv4/neigh/n%zu/proxy_delay", i);
+		(void)netns_sysctl(nsfd, path, "0");
+	}
 	close(nsfd);
 	d->tabs = xcalloc(d->t->nnics ? d->t->nnics : 1, sizeof(*d->tabs));
 	if (ctl_listen(d) == -1 || start_speakers(d) == -1)

@@ -1,0 +1,526 @@
+/*
+ * cmd_walk: `arsemu walk SRC DST`: the predicted walk, hop by hop with the
+ * route that matched and why, and (on a running lab) the observed one from
+ * real probes, compared. Exit 0 when they agree (or offline), 1 when they
+ * differ, 2 for unknown endpoints, 3 when the lab cannot be reached.
+ *
+ * Live, the prediction uses the effective routes the lab daemon holds now
+ * and the failures it injected; offline (--offline, --topo FILE) it uses
+ * `arsemu plan`'s prediction of the Route Server outcome.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../emu/emu.h"
+#include "../emu/lab.h"
+#include "../emu/plan.h"
+#include "../emu/walk.h"
+#include "../lib/ctlc.h"
+#include "../lib/json.h"
+#include "../lib/util.h"
+#include "cli.h"
+
+#define WALK_PORT_DEFAULT	33434
+#define WALK_SPORT_BASE		40000
+#define WALK_PROBES		5
+#define WALK_FLOWS_MAX		64
+
+struct wctx {
+	struct topo		*t;
+	const char		*lab;		/* NULL: offline */
+	struct sdn_table	*tabs;		/* per NIC, filled on demand */
+	bool			*have;
+	struct plan		 plan;
+	bool			 planned;
+	char			 failed[64][TOPO_NAME_MAX + 1];
+	size_t			 nfailed;
+	const struct walk_obs	*obs;		/* steer ECMP choices to what was seen */
+};
+
+static int
+enum_of(const char *s, const char *(*str)(int), int max)
+{
+	int i;
+
+	for (i = 0; i <= max; i++)
+		if (strcmp(str(i), s) == 0)
+			return i;
+	return -1;
+}
+
+static const char *src_str(int i) { return sdn_source_str((enum sdn_source)i); }
+static const char *nh_str(int i) { return sdn_nh_type_str((enum sdn_nh_type)i); }
+
+/* The daemon's rows back into a table: ECMP rows of one route merged. */
+static void
+table_from_rows(struct ctlc_reply *r, const struct topo_nic *nic,
+    struct sdn_table *tab)
+{
+	size_t i, cap = 0;
+
+	memset(tab, 0, sizeof(*tab));
+	tab->nic = nic;
+	for (i = 0; i < r->n; i++) {
+		struct sdn_row row;
+		struct sdn_route rt, *last;
+		int so, ty;
+
+		if (sdn_row_parse(r->rows[i], &row) != 0 ||
+		    (so = enum_of(row.source, src_str, SDN_SRC_VNG)) < 0 ||
+		    (ty = enum_of(row.type, nh_str, SDN_NH_NONE)) < 0)
+			continue;
+		memset(&rt, 0, sizeof(rt));
+		if (pfx_parse(row.prefix, &rt.pfx) != 0)
+			continue;
+		rt.source = (enum sdn_source)so;
+		rt.type = (enum sdn_nh_type)ty;
+		rt.active = strcmp(row.state, "Active") == 0;
+		last = tab->nroutes ? &tab->routes[tab->nroutes - 1] : NULL;
+		if (last != NULL && pfx_equal(&last->pfx, &rt.pfx) &&
+		    last->source == rt.source && last->type == rt.type &&
+		    last->active == rt.active && row.nh[0] && last->nnh > 0 &&
+		    last->nnh < SDN_MAX_NH) {
+			addr_parse(row.nh, &last->nh[last->nnh++]);
+			continue;
+		}
+		if (row.nh[0] && addr_parse(row.nh, &rt.nh[0]) == 0)
+			rt.nnh = 1;
+		xgrow(&tab->routes, &cap, tab->nroutes + 1, sizeof(rt));
+		tab->routes[tab->nroutes++] = rt;
+	}
+}
+
+static const struct sdn_table *
+get_table(void *arg, const struct topo_nic *nic)
+{
+	struct wctx *w = arg;
+
+	if (w->have[nic->idx])
+		return &w->tabs[nic->idx];
+	if (w->lab == NULL) {
+		if (!w->planned) {
+			plan_run(w->t, &w->plan);
+			w->planned = true;
+		}
+		sdn_effective(w->t, &w->plan.in, nic, &w->tabs[nic->idx]);
+	} else {
+		struct ctlc_reply r;
+		char sock[300], req[128];
+
+		snprintf(req, sizeof(req), "routes %s", nic->name);
+		if (ctlc_request(emu_daemon_sock(w->lab, sock, sizeof(sock)), req,
+		    5000, &r) != 0)
+			return NULL;
+		table_from_rows(&r, nic, &w->tabs[nic->idx]);
+		ctlc_free(&r);
+	}
+	w->have[nic->idx] = true;
+	return &w->tabs[nic->idx];
+}
+
+static bool
+is_failed(void *arg, const struct topo_node *n)
+{
+	struct wctx *w = arg;
+	size_t i;
+
+	for (i = 0; i < w->nfailed; i++)
+		if (strcmp(w->failed[i], n->name) == 0)
+			return true;
+	return false;
+}
+
+/* Follow what was observed where the model leaves a choice (ECMP). */
+static unsigned
+steer(void *arg, const struct topo_node *at, const uint32_t *m, unsigned n,
+    unsigned flow)
+{
+	struct wctx *w = arg;
+	unsigned k;
+	size_t i;
+
+	for (k = 0; w->obs != NULL && k < n; k++)
+		for (i = 0; i < w->obs->nforwarded; i++)
+			if (walk_node_ip(w->obs->forwarded[i]) == m[k])
+				return k;
+	(void)at;
+	return flow % n;
+}
+
+static void
+load_failures(struct wctx *w)
+{
+	struct ctlc_reply r;
+	char sock[300], *f[3];
+	size_t i;
+
+	if (ctlc_request(emu_daemon_sock(w->lab, sock, sizeof(sock)), "status",
+	    3000, &r) != 0)
+		return;
+	for (i = 0; i < r.n && w->nfailed < 64; i++)
+		if (ctlc_fields(r.rows[i], f, 3) == 3 && strcmp(f[0], "failed") == 0 &&
+		    (strcmp(f[2], "freeze") == 0 || strcmp(f[2], "link") == 0))
+			snprintf(w->failed[w->nfailed++], TOPO_NAME_MAX + 1, "%s", f[1]);
+	ctlc_free(&r);
+}
+
+/* A node name or an address; "internet" is a public test address. */
+static int
+endpoint(const struct topo *t, const char *s, const struct topo_node **n,
+    uint32_t *ip, bool is_src)
+{
+	*n = NULL;
+	if (strcmp(s, "internet") == 0 && !is_src) {
+		addr_parse("198.51.100.1", ip);
+		return 0;
+	}
+	if (addr_parse(s, ip) == 0) {
+		*n = walk_owner(t, *ip);
+	} else if ((*n = topo_node_find(t, s)) != NULL) {
+		*ip = walk_node_ip(*n);
+		if (*ip == 0)
+			return cli_err(CLI_USAGE, "%s has no address to walk %s", s,
+			    is_src ? "from" : "to");
+		return 0;
+	} else
+		return cli_err(CLI_USAGE, "no node named %s", s);
+	if (*n == NULL && is_src)
+		return cli_err(CLI_USAGE, "no node has the address %s", s);
+	if (*n == NULL) {
+		size_t i, k;
+		struct pfx4 priv[] = { { 0x0a000000, 8 }, { 0xac100000, 12 },
+		    { 0xc0a80000, 16 }, { 0x64400000, 10 } };
+
+		for (i = 0; i < t->nvnets; i++)
+			for (k = 0; k < t->vnets[i]->nspace; k++)
+				if (pfx_contains_addr(&t->vnets[i]->space[k], *ip))
+					return cli_err(CLI_USAGE, "no NIC has the address "
+					    "%s in VNet %s", s, t->vnets[i]->name);
+		for (i = 0; i < t->nsites; i++)
+			for (k = 0; k < t->sites[i]->nprefixes; k++)
+				if (pfx_contains_addr(&t->sites[i]->prefixes[k], *ip))
+					return 0;	/* unassigned: the walk says so */
+		for (i = 0; i < NELEM(priv); i++)
+			if (pfx_contains_addr(&priv[i], *ip))
+				return cli_err(CLI_USAGE, "%s is a private address "
+				    "outside the lab", s);
+	}
+	return 0;
+}
+
+static const char *
+hop_name(const struct walk_hop *h)
+{
+	return h->node ? h->node->name : "internet";
+}
+
+/* Transit nodes of a predicted walk (not the source, not the destination). */
+static bool
+same_path(const struct walk *p, const struct walk_obs *o, char *why, size_t len)
+{
+	/* The destination, or a node that stops the packet, is no transit. */
+	size_t i, k, last = p->outcome == WALK_DELIVERED ||
+	    p->outcome == WALK_FAILED_PEER || p->outcome == WALK_NOT_FORWARDED ?
+	    p->n - 1 : p->n;
+	bool pdel = p->outcome == WALK_DELIVERED;
+
+	for (i = 1; i < last; i++) {
+		const struct topo_node *n = p->hop[i].node;
+		bool seen = false;
+
+		if (n == NULL || n->kind == TOPO_SITE_HOST || n->kind == TOPO_VM)
+			continue;
+		for (k = 0; k < o->nforwarded; k++)
+			seen |= o->forwarded[k] == n;
+		if (!seen) {
+			snprintf(why, len, "predicted through %s, which did not forward "
+			    "the probes", n->name);
+			return false;
+		}
+	}
+	for (k = 0; k < o->nforwarded; k++) {
+		bool predicted = false;
+
+		for (i = 1; i < last; i++)
+			predicted |= p->hop[i].node == o->forwarded[k];
+		if (!predicted) {
+			snprintf(why, len, "%s forwarded the probes, the model does not "
+			    "cross it", o->forwarded[k]->name);
+			return false;
+		}
+	}
+	if (pdel != o->delivered) {
+		snprintf(why, len, "predicted %s, observed %s", walk_outcome_str(
+		    p->outcome), o->delivered ? "delivered" : "not delivered");
+		return false;
+	}
+	return true;
+}
+
+static void
+print_walk(const struct walk *w, const char *title)
+{
+	size_t i;
+
+	printf("  %s: %s%s%s\n", title, walk_outcome_str(w->outcome),
+	    w->detail[0] ? ": " : "", w->detail);
+	for (i = 0; i < w->n; i++)
+		printf("    %2zu  %-14s %s\n", i + 1, hop_name(&w->hop[i]),
+		    w->hop[i].how);
+}
+
+static void
+json_walk(struct json *j, const char *key, const struct walk *w)
+{
+	size_t i;
+
+	json_key(j, key);
+	json_obj_begin(j);
+	json_kstr(j, "outcome", walk_outcome_str(w->outcome));
+	json_kstr(j, "detail", w->detail[0] ? w->detail : NULL);
+	json_key(j, "hops");
+	json_arr_begin(j);
+	for (i = 0; i < w->n; i++) {
+		json_obj_begin(j);
+		json_kstr(j, "node", hop_name(&w->hop[i]));
+		json_kstr(j, "route", w->hop[i].how[0] ? w->hop[i].how : NULL);
+		json_kbool(j, "ecmp", w->hop[i].ecmp);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+/* The stateful NVAs a walk crosses, as "fw1,fw2". */
+static void
+nvas_of(const struct walk *w, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < w->n; i++)
+		if (w->hop[i].node && w->hop[i].node->kind == TOPO_NVA && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+			    used ? "," : "", w->hop[i].node->name);
+}
+
+struct walk_args {
+	const struct topo_node	*src;
+	uint32_t		 dst;
+	enum walk_proto		 proto;
+	uint16_t		 port;
+	unsigned		 flows;
+};
+
+/* One direction, every flow. Returns mismatches, or -1 on error. */
+static int
+walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
+    bool json, const char *label, char nvas[][128])
+{
+	struct walk_env env = { w->t, get_table, is_failed, steer, w };
+	char dst[ADDR_STRLEN], why[224], err[256];
+	int mismatches = 0;
+	unsigned f;
+
+	addr_fmt(a->dst, dst);
+	if (json) {
+		json_key(j, label);
+		json_arr_begin(j);
+	} else
+		printf("%s: %s -> %s (%s)\n", label, a->src->name, dst,
+		    a->proto == WALK_ICMP ? "icmp" : "udp");
+	for (f = 0; f < a->flows; f++) {
+		struct walk_obs o;
+		struct walk p;
+		uint16_t sport = (uint16_t)(WALK_SPORT_BASE + f);
+		bool match = true;
+
+		w->obs = NULL;
+		if (w->lab != NULL) {
+			if (walk_observe(w->lab, w->t, a->src, a->dst, a->proto,
+			    a->port, sport, WALK_PROBES, &o, err, sizeof(err)) != 0) {
+				cli_err(CLI_ENV, "%s", err);
+				return -1;
+			}
+			w->obs = &o;
+		}
+		walk_predict(&env, a->src, a->dst, f, &p);
+		if (w->lab != NULL && !(match = same_path(&p, &o, why, sizeof(why))))
+			mismatches++;
+		nvas_of(&p, nvas[f], 128);
+		if (json) {
+			json_obj_begin(j);
+			json_kint(j, "flow", f);
+			json_kint(j, "sourcePort", sport);
+			json_walk(j, "predicted", &p);
+			if (w->lab != NULL) {
+				size_t k;
+
+				json_key(j, "observed");
+				json_obj_begin(j);
+				json_kbool(j, "delivered", o.delivered);
+				json_key(j, "forwardedBy");
+				json_arr_begin(j);
+				for (k = 0; k < o.nforwarded; k++)
+					json_str(j, o.forwarded[k]->name);
+				json_arr_end(j);
+				json_obj_end(j);
+				json_kbool(j, "match", match);
+				json_kstr(j, "mismatch", match ? NULL : why);
+			}
+			json_obj_end(j);
+			continue;
+		}
+		printf(" flow %u (source port %u)\n", f, sport);
+		print_walk(&p, w->lab ? "predicted" : "predicted (offline)");
+		if (w->lab != NULL) {
+			size_t k;
+
+			printf("  observed: %s; forwarded by:", o.delivered ?
+			    "delivered" : "not delivered");
+			for (k = 0; k < o.nforwarded; k++)
+				printf(" %s", o.forwarded[k]->name);
+			printf("%s\n", o.nforwarded ? "" : " (no node)");
+			printf("  %s%s\n", match ? "match" : "MISMATCH: ", match ? "" : why);
+		}
+	}
+	if (json)
+		json_arr_end(j);
+	return mismatches;
+}
+
+static void
+ecmp_split(char nvas[][128], unsigned flows, bool json, struct json *j)
+{
+	char seen[WALK_FLOWS_MAX][128];
+	unsigned count[WALK_FLOWS_MAX] = { 0 }, ns = 0, f, k;
+
+	for (f = 0; f < flows; f++) {
+		for (k = 0; k < ns && strcmp(seen[k], nvas[f]) != 0; k++)
+			;
+		if (k == ns)
+			snprintf(seen[ns++], 128, "%.127s", nvas[f]);
+		count[k]++;
+	}
+	if (json) {
+		json_key(j, "split");
+		json_obj_begin(j);
+		for (k = 0; k < ns; k++)
+			json_kint(j, seen[k][0] ? seen[k] : "(no NVA)", count[k]);
+		json_obj_end(j);
+		return;
+	}
+	printf("flows by NVA path:");
+	for (k = 0; k < ns; k++)
+		printf(" %s %u/%u", seen[k][0] ? seen[k] : "(no NVA)", count[k], flows);
+	printf("\n(each flow takes one ECMP next hop by the fabric's 5-tuple hash, "
+	    "as Azure's hosts do (VR-10): the split is the hash's, not an even one)\n");
+}
+
+int
+cmd_walk(struct cli *c)
+{
+	struct wctx w;
+	struct walk_args fwd, back;
+	struct topo_err te;
+	struct json j;
+	char file[400], dir[256], err[600], nf[WALK_FLOWS_MAX][128],
+	    nb[WALK_FLOWS_MAX][128];
+	const struct topo_node *dnode;
+	int mis = 0, mb = 0, rc = CLI_OK;
+	unsigned f;
+
+	memset(&w, 0, sizeof(w));
+	if (c->argc != 2)
+		return cli_err(CLI_USAGE, "usage: arsemu walk SRC DST [--proto icmp|udp] "
+		    "[--port N] [--flows N] [--both-ways] [--offline] [--topo FILE]");
+	if (c->proto && strcmp(c->proto, "icmp") && strcmp(c->proto, "udp"))
+		return cli_err(CLI_USAGE, "--proto is icmp or udp (tcp is not probed "
+		    "yet)");
+	if (c->flows > WALK_FLOWS_MAX)
+		return cli_err(CLI_USAGE, "--flows is at most %d", WALK_FLOWS_MAX);
+	if (c->topo != NULL)
+		snprintf(file, sizeof(file), "%s", c->topo);
+	else {
+		if ((w.lab = cli_lab(c)) == NULL)
+			return CLI_ENV;
+		snprintf(file, sizeof(file), "%s/topology.json",
+		    lab_dir(w.lab, dir, sizeof(dir)));
+	}
+	if (c->topo != NULL || c->offline)
+		w.lab = NULL;
+	else if (!cli_root("arsemu walk (live)"))
+		return CLI_ENV;
+	if (topo_load_file(file, &w.t, &te) == -1) {
+		topo_err_str(&te, file, err, sizeof(err));
+		return cli_err(CLI_USAGE, "%s", err);
+	}
+	w.tabs = xcalloc(w.t->nnics ? w.t->nnics : 1, sizeof(*w.tabs));
+	w.have = xcalloc(w.t->nnics ? w.t->nnics : 1, sizeof(*w.have));
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.proto = c->proto && strcmp(c->proto, "icmp") == 0 ? WALK_ICMP : WALK_UDP;
+	fwd.port = (uint16_t)(c->port > 0 ? c->port : WALK_PORT_DEFAULT);
+	fwd.flows = c->flows > 0 ? (unsigned)c->flows : 1;
+	if (endpoint(w.t, c->argv[0], &fwd.src, &(uint32_t){0}, true) != 0 ||
+	    endpoint(w.t, c->argv[1], &dnode, &fwd.dst, false) != 0) {
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if (w.lab != NULL)
+		load_failures(&w);
+	if (c->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kstr(&j, "source", fwd.src->name);
+		json_kstr(&j, "destination", addr_fmt(fwd.dst, (char[ADDR_STRLEN]){0}));
+		json_kbool(&j, "offline", w.lab == NULL);
+	}
+	if ((mis = walk_dir(&w, &fwd, &j, c->json, "forward", nf)) < 0) {
+		rc = CLI_ENV;
+		goto out;
+	}
+	if (fwd.flows > 1)
+		ecmp_split(nf, fwd.flows, c->json, &j);
+	if (c->both_ways) {
+		if (dnode == NULL) {
+			if (!c->json)
+				printf("return: not walked (the destination is no node)\n");
+		} else {
+			back = fwd;
+			back.src = dnode;
+			back.dst = walk_node_ip(fwd.src);
+			if ((mb = walk_dir(&w, &back, &j, c->json, "return", nb)) < 0) {
+				rc = CLI_ENV;
+				goto out;
+			}
+			for (f = 0; f < fwd.flows; f++)
+				if (strcmp(nf[f], nb[f]) != 0 && (nf[f][0] || nb[f][0])) {
+					if (!c->json)
+						printf("warning: flow %u is asymmetric: forward "
+						    "through %s, return through %s: a stateful "
+						    "NVA drops what it did not see leave\n", f,
+						    nf[f][0] ? nf[f] : "no NVA",
+						    nb[f][0] ? nb[f] : "no NVA");
+					else if (f == 0)
+						json_kbool(&j, "asymmetric", true);
+				}
+		}
+	}
+	if (c->json) {
+		json_kbool(&j, "match", mis + mb == 0);
+		json_obj_end(&j);
+		json_end(&j);
+	}
+	rc = mis + mb > 0 ? CLI_FAIL : CLI_OK;
+out:
+	for (f = 0; f < w.t->nnics; f++)
+		if (w.have[f])
+			sdn_table_free(&w.tabs[f]);
+	free(w.tabs);
+	free(w.have);
+	if (w.planned)
+		plan_free(&w.plan);
+	topo_free(w.t);
+	return rc;
+}

@@ -1,0 +1,297 @@
+/*
+ * walk: the predicted walk. See walk.h.
+ *
+ * How each kind of node forwards, as the lab builds them:
+ *   VM, Route Server instance: sends into the fabric through its NIC;
+ *       does not forward for others (ip_forward off).
+ *   NVA: a destination inside a site prefix of a site it links to goes
+ *       down that site link; everything else goes back into the fabric
+ *       through its NIC (its BGP routes and its default route all point
+ *       there, onlink).
+ *   site router: a host of the site is delivered on the LAN; anything else
+ *       goes to the NVAs it links to (ECMP).
+ *   site host: everything goes to its router.
+ * In the fabric, the NIC the packet entered through decides, by its
+ * effective routes (sdn_lookup: longest prefix among active routes).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "walk.h"
+
+const char *
+walk_outcome_str(enum walk_outcome o)
+{
+	switch (o) {
+	case WALK_DELIVERED:		return "delivered";
+	case WALK_NO_ROUTE:		return "no route";
+	case WALK_BLACKHOLED:		return "blackholed";
+	case WALK_LOOP:			return "loop";
+	case WALK_FAILED_PEER:		return "dropped by a failed peer";
+	case WALK_NOT_FORWARDED:	return "not forwarded";
+	}
+	return "?";
+}
+
+const struct topo_node *
+walk_owner(const struct topo *t, uint32_t ip)
+{
+	const struct topo_nic *nic = topo_nic_by_ip(t, ip);
+	size_t i;
+
+	if (nic != NULL)
+		return nic->node;
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i]->kind == TOPO_SITE_HOST && t->nodes[i]->host_ip == ip)
+			return t->nodes[i];
+	return NULL;
+}
+
+uint32_t
+walk_node_ip(const struct topo_node *n)
+{
+	return n->nic ? n->nic->ip : n->kind == TOPO_SITE_HOST ? n->host_ip : 0;
+}
+
+static bool
+site_has(const struct topo_site *s, uint32_t dst)
+{
+	size_t i;
+
+	for (i = 0; i < s->nprefixes; i++)
+		if (pfx_contains_addr(&s->prefixes[i], dst))
+			return true;
+	return false;
+}
+
+static struct walk_hop *
+add_hop(struct walk *w, const struct topo_node *n)
+{
+	struct walk_hop *h;
+
+	if (w->n >= WALK_MAX_HOPS)
+		return NULL;
+	h = &w->hop[w->n++];
+	memset(h, 0, sizeof(*h));
+	h->node = n;
+	return h;
+}
+
+static unsigned
+choose(const struct walk_env *e, const struct topo_node *at,
+    const uint32_t *m, unsigned n, unsigned flow)
+{
+	unsigned k = e->choose ? e->choose(e->arg, at, m, n, flow) : flow % n;
+
+	return k < n ? k : 0;
+}
+
+/* Why the route won: longest prefix, and what it beat for the same prefix. */
+static void
+why(const struct sdn_table *tab, const struct sdn_route *r, char *buf,
+    size_t len)
+{
+	size_t i, used;
+
+	used = (size_t)snprintf(buf, len, "longest prefix /%u", r->pfx.len);
+	for (i = 0; i < tab->nroutes && used < len; i++) {
+		const struct sdn_route *o = &tab->routes[i];
+
+		if (o != r && !o->active && pfx_equal(&o->pfx, &r->pfx))
+			used += (size_t)snprintf(buf + used, len - used,
+			    "; %s beats %s %s", sdn_source_str(r->source),
+			    sdn_source_str(o->source), sdn_nh_type_str(o->type));
+	}
+}
+
+/* The packet enters the fabric from `from`; where does it go? */
+static const struct topo_node *
+fabric(const struct walk_env *e, const struct topo_node *from, uint32_t dst,
+    unsigned flow, struct walk *w, struct walk_hop *h)
+{
+	const struct sdn_table *tab = e->table(e->arg, from->nic);
+	const struct sdn_route *r = tab ? sdn_lookup(tab, dst) : NULL;
+	char pf[PFX_STRLEN], nh[ADDR_STRLEN], reason[160];
+	const struct topo_node *next;
+	unsigned k;
+
+	if (r == NULL) {
+		w->outcome = WALK_NO_ROUTE;
+		snprintf(w->detail, sizeof(w->detail), "NIC %s has no route to the "
+		    "destination", from->name);
+		return NULL;
+	}
+	why(tab, r, reason, sizeof(reason));
+	pfx_fmt(&r->pfx, pf);
+	switch (r->type) {
+	case SDN_NH_NONE:
+		w->outcome = WALK_BLACKHOLED;
+		snprintf(w->detail, sizeof(w->detail), "NIC %s: %s %s None (%s)",
+		    from->name, sdn_source_str(r->source), pf, reason);
+		return NULL;
+	case SDN_NH_INTERNET:
+		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s Internet (%s)",
+		    from->name, sdn_source_str(r->source), pf, reason);
+		return NULL;	/* the caller adds the Internet hop */
+	case SDN_NH_VNETLOCAL:
+	case SDN_NH_VNETPEERING:
+	case SDN_NH_VNETGLOBALPEERING:
+		if ((next = walk_owner(e->t, dst)) == NULL || next->nic == NULL) {
+			w->outcome = WALK_NO_ROUTE;
+			snprintf(w->detail, sizeof(w->detail), "NIC %s: %s %s matches, "
+			    "but no NIC has %s", from->name, sdn_nh_type_str(r->type),
+			    pf, addr_fmt(dst, nh));
+			return NULL;
+		}
+		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s (%s)", from->name,
+		    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type), reason);
+		return next;
+	case SDN_NH_VNG:
+	case SDN_NH_VIRTUALAPPLIANCE:
+		break;
+	}
+	if (r->nnh == 0) {
+		w->outcome = WALK_BLACKHOLED;
+		snprintf(w->detail, sizeof(w->detail), "NIC %s: %s has no next hop",
+		    from->name, pf);
+		return NULL;
+	}
+	k = choose(e, from, r->nh, r->nnh, flow);
+	if (r->nnh > 1) {
+		h->ecmp = true;
+		memcpy(h->members, r->nh, r->nnh * sizeof(r->nh[0]));
+		h->nmembers = r->nnh;
+	}
+	snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s -> %s (%s%s)", from->name,
+	    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type),
+	    addr_fmt(r->nh[k], nh), reason, r->nnh > 1 ? "; ECMP by flow hash" : "");
+	if ((next = walk_owner(e->t, r->nh[k])) == NULL || next->nic == NULL) {
+		w->outcome = WALK_BLACKHOLED;
+		snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is no NIC "
+		    "in the lab", nh, pf);
+		return NULL;
+	}
+	return next;
+}
+
+/* The next node from `n` (not the owner of dst), or NULL with the outcome set. */
+static const struct topo_node *
+step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
+    unsigned flow, struct walk *w, struct walk_hop *h, bool *internet)
+{
+	const struct topo_site *s;
+	size_t i;
+
+	switch (n->kind) {
+	case TOPO_SITE_HOST:
+		snprintf(h->how, sizeof(h->how), "default route to the site router");
+		return n->site->router;
+	case TOPO_SITE_ROUTER:
+		s = n->site;
+		for (i = 0; i < s->nhosts; i++)
+			if (s->hosts[i]->host_ip == dst) {
+				snprintf(h->how, sizeof(h->how), "site LAN");
+				return s->hosts[i];
+			}
+		if (site_has(s, dst)) {
+			w->outcome = WALK_NO_ROUTE;
+			snprintf(w->detail, sizeof(w->detail), "no host of site %s has "
+			    "the address", s->name);
+			return NULL;
+		} else {
+			uint32_t m[SDN_MAX_NH];
+			unsigned nm = 0, k;
+
+			for (i = 0; i < s->nlinks && nm < SDN_MAX_NH; i++)
+				m[nm++] = s->links[i]->nva->node->nic->ip;
+			if (nm == 0) {
+				w->outcome = WALK_NO_ROUTE;
+				return NULL;
+			}
+			k = choose(e, n, m, nm, flow);
+			if (nm > 1) {
+				h->ecmp = true;
+				memcpy(h->members, m, nm * sizeof(m[0]));
+				h->nmembers = nm;
+			}
+			snprintf(h->how, sizeof(h->how), "default route to the NVAs%s",
+			    nm > 1 ? " (ECMP by flow hash)" : "");
+			return s->links[k]->nva->node;
+		}
+	case TOPO_NVA:
+		for (i = 0; i < e->t->nsitelinks; i++) {
+			const struct topo_sitelink *l = e->t->sitelinks[i];
+
+			if (l->nva == n->nva && site_has(l->site, dst)) {
+				snprintf(h->how, sizeof(h->how), "site link to %s",
+				    l->site->name);
+				return l->site->router;
+			}
+		}
+		/* FALLTHROUGH */
+	case TOPO_VM:
+	case TOPO_RS:
+		if (n->kind != TOPO_NVA && w->n > 1) {
+			w->outcome = WALK_NOT_FORWARDED;
+			snprintf(w->detail, sizeof(w->detail), "%s is not an NVA and "
+			    "does not forward", n->name);
+			return NULL;
+		}
+		{
+			const struct topo_node *next = fabric(e, n, dst, flow, w, h);
+
+			if (next == NULL && w->detail[0] == '\0')
+				*internet = true;
+			return next;
+		}
+	}
+	return NULL;
+}
+
+void
+walk_predict(const struct walk_env *e, const struct topo_node *src,
+    uint32_t dst, unsigned flow, struct walk *w)
+{
+	const struct topo_node *n = src, *owner = walk_owner(e->t, dst);
+	size_t i;
+
+	memset(w, 0, sizeof(*w));
+	w->outcome = WALK_DELIVERED;
+	add_hop(w, src);
+	while (n != owner) {
+		struct walk_hop *cur = &w->hop[w->n - 1];
+		bool internet = false;
+		const struct topo_node *next = step(e, n, dst, flow, w, cur, &internet);
+
+		if (internet) {
+			struct walk_hop *h = add_hop(w, NULL);
+
+			if (h != NULL)
+				snprintf(h->how, sizeof(h->how), "the Internet edge");
+			return;
+		}
+		if (next == NULL)
+			return;
+		for (i = 0; i < w->n; i++)
+			if (w->hop[i].node == next) {
+				w->outcome = WALK_LOOP;
+				w->loop_from = i;
+				snprintf(w->detail, sizeof(w->detail), "back at %s: the "
+				    "packet loops", next->name);
+				add_hop(w, next);
+				return;
+			}
+		if (add_hop(w, next) == NULL) {
+			w->outcome = WALK_LOOP;
+			snprintf(w->detail, sizeof(w->detail), "more than %d hops",
+			    WALK_MAX_HOPS);
+			return;
+		}
+		if (e->failed != NULL && e->failed(e->arg, next)) {
+			w->outcome = WALK_FAILED_PEER;
+			snprintf(w->detail, sizeof(w->detail), "%s is failed", next->name);
+			return;
+		}
+		n = next;
+	}
+}

@@ -1,0 +1,88 @@
+/*
+ * walk: packet walks. walk_predict() follows a packet through the model
+ * (each NIC's effective routes in the fabric, each NVA's and site router's
+ * forwarding) and says at every hop which route matched and why it won;
+ * walk_observe() sends real probes through the lab and reports which nodes
+ * forwarded them and whether they arrived. The CLI compares the two.
+ *
+ * The fabric is invisible in a walk, as in Azure: hops are nodes (VMs,
+ * NVAs, site routers and hosts, the Internet edge), never the fabric.
+ */
+#ifndef ARSEMU_EMU_WALK_H
+#define ARSEMU_EMU_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../topo/topo.h"
+#include "sdn.h"
+
+#define WALK_MAX_HOPS	32
+
+enum walk_outcome {
+	WALK_DELIVERED,
+	WALK_NO_ROUTE,		/* no route, or an address no NIC or host owns */
+	WALK_BLACKHOLED,	/* a None route */
+	WALK_LOOP,
+	WALK_FAILED_PEER,	/* forwarded to a node that is failed (frozen, link) */
+	WALK_NOT_FORWARDED,	/* reached a VM or host that does not forward */
+};
+
+struct walk_hop {
+	const struct topo_node	*node;		/* NULL: the Internet edge */
+	char			 how[224];	/* the route that took it here, and why */
+	bool			 ecmp;
+	uint32_t		 members[SDN_MAX_NH];	/* ECMP next hops at this hop */
+	unsigned		 nmembers;
+};
+
+struct walk {
+	struct walk_hop		 hop[WALK_MAX_HOPS];
+	size_t			 n;
+	enum walk_outcome	 outcome;
+	char			 detail[224];
+	size_t			 loop_from;	/* WALK_LOOP: first repeated hop */
+};
+
+struct walk_env {
+	const struct topo	*t;
+	/* the effective routes of a NIC (NULL: unknown, treated as no route) */
+	const struct sdn_table	*(*table)(void *arg, const struct topo_nic *nic);
+	/* whether a node's data plane is failed (freeze, link) */
+	bool			(*failed)(void *arg, const struct topo_node *n);
+	/* pick an ECMP member for this flow; NULL: flow % n */
+	unsigned		(*choose)(void *arg, const struct topo_node *at,
+				    const uint32_t *members, unsigned n, unsigned flow);
+	void			*arg;
+};
+
+void	walk_predict(const struct walk_env *e, const struct topo_node *src,
+	    uint32_t dst, unsigned flow, struct walk *w);
+const char *walk_outcome_str(enum walk_outcome o);
+/* The node that owns an address (a NIC or a site host), or NULL. */
+const struct topo_node *walk_owner(const struct topo *t, uint32_t ip);
+/* The address of a node (NIC or site host), 0 for a site router. */
+uint32_t walk_node_ip(const struct topo_node *n);
+
+/* Observed: probes through the running lab (root). */
+enum walk_proto { WALK_ICMP, WALK_UDP };
+
+struct walk_obs {
+	const struct topo_node	*forwarded[WALK_MAX_HOPS];	/* transit nodes seen */
+	size_t			 nforwarded;
+	bool			 delivered;
+	unsigned		 sent;
+};
+
+/*
+ * Send `count` probes from src to dst (UDP from source port sport, or ICMP
+ * echo with that id) and read every transit node's and the destination's
+ * counters before and after. -1 with err set if it could not be done.
+ */
+int	walk_observe(const char *lab, const struct topo *t,
+	    const struct topo_node *src, uint32_t dst, enum walk_proto proto,
+	    uint16_t port, uint16_t sport, unsigned count, struct walk_obs *o,
+	    char *err, size_t len);
+
+#endif

@@ -1,0 +1,311 @@
+/*
+ * walkobs: the observed walk. Real probes from the source's namespace, and
+ * the kernel's own counters (/proc/net/snmp of each namespace) before and
+ * after: a node that forwarded the probes shows them in Ip ForwDatagrams;
+ * the destination shows them in Icmp InEchos (ICMP), or on a UDP socket the
+ * walk opens there for the probe (so that no port-unreachable goes back). The fabric's counters are not
+ * read: it is invisible, as in Azure. Other traffic crossing the same nodes
+ * at the same time (a drill's probes) would count too.
+ */
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/util.h"
+#include "lab.h"
+#include "netns.h"
+#include "walk.h"
+
+#define SETTLE_US	200000	/* probes in flight arrive */
+#define SETTLE_MORE_US	800000
+#define GAP_US		5000
+
+struct snmp {
+	unsigned long long	forw, inechos, udp_in, udp_noports;
+};
+
+/* "Name: a b c" header and value lines; the value under `field`. */
+static unsigned long long
+snmp_field(const char *text, const char *proto, const char *field)
+{
+	char hdr[64];
+	const char *h, *v, *hp, *vp;
+	size_t plen;
+	int col = -1, i;
+
+	snprintf(hdr, sizeof(hdr), "%s:", proto);
+	plen = strlen(hdr);
+	if ((h = strstr(text, hdr)) == NULL || (v = strstr(h + plen, hdr)) == NULL)
+		return 0;
+	for (hp = h + plen, i = 0; *hp && *hp != '\n'; i++) {
+		size_t n;
+
+		while (*hp == ' ')
+			hp++;
+		n = strcspn(hp, " \n");
+		if (n == strlen(field) && strncmp(hp, field, n) == 0) {
+			col = i;
+			break;
+		}
+		hp += n;
+	}
+	if (col < 0)
+		return 0;
+	for (vp = v + plen, i = 0; *vp && *vp != '\n'; i++) {
+		while (*vp == ' ')
+			vp++;
+		if (i == col)
+			return strtoull(vp, NULL, 10);
+		vp += strcspn(vp, " \n");
+	}
+	return 0;
+}
+
+static int
+snmp_read(const char *ns, struct snmp *s)
+{
+	char text[8192];
+	ssize_t n;
+	int nsfd, saved, fd;
+
+	memset(s, 0, sizeof(*s));
+	if ((nsfd = netns_open(ns)) < 0)
+		return -1;
+	if (netns_enter(nsfd, &saved) != 0) {
+		close(nsfd);
+		return -1;
+	}
+	fd = open("/proc/thread-self/net/snmp", O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	netns_leave(saved);
+	close(nsfd);
+	if (n <= 0)
+		return -1;
+	text[n] = '\0';
+	s->forw = snmp_field(text, "Ip", "ForwDatagrams");
+	s->inechos = snmp_field(text, "Icmp", "InEchos");
+	s->udp_in = snmp_field(text, "Udp", "InDatagrams");
+	s->udp_noports = snmp_field(text, "Udp", "NoPorts");
+	return 0;
+}
+
+static uint16_t
+csum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* In the child, inside the source's namespace. */
+static int
+send_probes(uint32_t dst, enum walk_proto proto, uint16_t port, uint16_t sport,
+    unsigned count)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
+	    .sin_addr.s_addr = htonl(dst) };
+	struct sockaddr_in from = { .sin_family = AF_INET, .sin_port = htons(sport) };
+	unsigned i;
+	int fd;
+
+	if (proto == WALK_UDP) {
+		if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+		    bind(fd, (struct sockaddr *)&from, sizeof(from)) == -1)
+			return 3;
+	} else if ((fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)) == -1)
+		return 3;
+	for (i = 0; i < count; i++) {
+		if (proto == WALK_UDP) {
+			(void)sendto(fd, "arsemu-walk", 11, 0, (struct sockaddr *)&to,
+			    sizeof(to));
+		} else {
+			struct icmphdr ic = { .type = ICMP_ECHO };
+
+			ic.un.echo.id = htons(sport);
+			ic.un.echo.sequence = htons((uint16_t)i);
+			ic.checksum = csum(&ic, sizeof(ic));
+			(void)sendto(fd, &ic, sizeof(ic), 0, (struct sockaddr *)&to,
+			    sizeof(to));
+		}
+		usleep(GAP_US);
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+probe(const char *lab, const struct topo_node *src, uint32_t dst,
+    enum walk_proto proto, uint16_t port, uint16_t sport, unsigned count)
+{
+	char ns[300];
+	pid_t pid;
+	int fd, st;
+
+	if ((fd = netns_open(lab_ns_name(lab, src->name, ns, sizeof(ns)))) < 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		if (setns(fd, CLONE_NEWNET) == -1)
+			_exit(3);
+		_exit(send_probes(dst, proto, port, sport, count));
+	}
+	close(fd);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Keep the destination from answering, so that its replies do not cross the
+ * transit nodes and count as probes: a socket on the UDP port (no ICMP port
+ * unreachable), or ICMP echo ignored for the probe's duration.
+ */
+struct quiet {
+	int	nsfd;
+	int	sock;
+	char	echo[8];
+};
+
+static void
+quiet_on(const char *ns, enum walk_proto proto, uint16_t port, struct quiet *q)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int saved;
+
+	q->sock = -1;
+	q->echo[0] = '\0';
+	if ((q->nsfd = netns_open(ns)) < 0)
+		return;
+	if (proto == WALK_ICMP) {
+		if (netns_sysctl_read(q->nsfd, "net/ipv4/icmp_echo_ignore_all",
+		    q->echo, sizeof(q->echo)) >= 0)
+			(void)netns_sysctl(q->nsfd, "net/ipv4/icmp_echo_ignore_all", "1");
+		else
+			q->echo[0] = '\0';
+		return;
+	}
+	if (netns_enter(q->nsfd, &saved) != 0)
+		return;
+	q->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (q->sock >= 0 && bind(q->sock, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(q->sock);
+		q->sock = -1;
+	}
+	netns_leave(saved);
+}
+
+/* Returns the datagrams the quiet socket took (UDP counts them on read). */
+static unsigned
+quiet_off(struct quiet *q)
+{
+	unsigned got = 0;
+	char buf[64];
+
+	if (q->sock >= 0) {
+		while (recv(q->sock, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+			got++;
+		close(q->sock);
+	}
+	if (q->echo[0] != '\0') {
+		q->echo[strcspn(q->echo, "\n")] = '\0';
+		(void)netns_sysctl(q->nsfd, "net/ipv4/icmp_echo_ignore_all", q->echo);
+	}
+	if (q->nsfd >= 0)
+		close(q->nsfd);
+	return got;
+}
+
+static bool
+transit_kind(const struct topo_node *n)
+{
+	return n->kind == TOPO_NVA || n->kind == TOPO_SITE_ROUTER ||
+	    n->kind == TOPO_VM || n->kind == TOPO_SITE_HOST;
+}
+
+int
+walk_observe(const char *lab, const struct topo *t,
+    const struct topo_node *src, uint32_t dst, enum walk_proto proto,
+    uint16_t port, uint16_t sport, unsigned count, struct walk_obs *o,
+    char *err, size_t len)
+{
+	const struct topo_node *owner = walk_owner(t, dst);
+	struct snmp *before, *after, db, da;
+	struct quiet q;
+	unsigned got;
+	char ns[300];
+	size_t i;
+	int rc = -1;
+
+	memset(o, 0, sizeof(*o));
+	o->sent = count;
+	before = xcalloc(t->nnodes, sizeof(*before));
+	after = xcalloc(t->nnodes, sizeof(*after));
+	if (owner != NULL)
+		lab_ns_name(lab, owner->name, ns, sizeof(ns));
+	else
+		lab_ns_name(lab, LAB_INET_NODE, ns, sizeof(ns));
+	for (i = 0; i < t->nnodes; i++)
+		if (transit_kind(t->nodes[i]))
+			(void)snmp_read(lab_ns_name(lab, t->nodes[i]->name,
+			    (char[300]){0}, 300), &before[i]);
+	if (snmp_read(ns, &db) == -1 && owner != NULL) {
+		snprintf(err, len, "cannot read the counters of %s", ns);
+		goto out;
+	}
+	quiet_on(ns, proto, port, &q);
+	if (probe(lab, src, dst, proto, port, sport, count) == -1) {
+		quiet_off(&q);
+		snprintf(err, len, "cannot send probes from %s", src->name);
+		goto out;
+	}
+	usleep(SETTLE_US);
+	if (proto == WALK_UDP && q.sock >= 0) {
+		/* a first packet may wait for ARP along the way */
+		struct pollfd p = { .fd = q.sock, .events = POLLIN };
+
+		if (poll(&p, 1, 0) == 0)
+			usleep(SETTLE_MORE_US);
+	}
+	got = quiet_off(&q);
+	for (i = 0; i < t->nnodes; i++) {
+		if (!transit_kind(t->nodes[i]) || t->nodes[i] == src)
+			continue;
+		(void)snmp_read(lab_ns_name(lab, t->nodes[i]->name, (char[300]){0},
+		    300), &after[i]);
+		if (after[i].forw >= before[i].forw + count &&
+		    o->nforwarded < WALK_MAX_HOPS)
+			o->forwarded[o->nforwarded++] = t->nodes[i];
+	}
+	/*
+	 * UDP: what the quiet socket received (the kernel counts InDatagrams
+	 * only when a datagram is read), else NoPorts if nothing could listen.
+	 */
+	if (snmp_read(ns, &da) == 0)
+		o->delivered = proto == WALK_ICMP ?
+		    da.inechos >= db.inechos + count :
+		    got >= count || da.udp_noports >= db.udp_noports + count;
+	rc = 0;
+out:
+	free(before);
+	free(after);
+	return rc;
+}
