@@ -41,7 +41,12 @@ enum fsm_event {
 	EV_ROUTE_REFRESH = 100,		/* not in the RFC's list; handled in Established */
 };
 
-/* Adj-RIB-Out: what was last sent to one peer, by prefix. */
+/*
+ * A per-peer Adj-RIB-Out with attribute copies. rib.c still implements it,
+ * but the speaker no longer uses it: what each peer was sent is a bit per
+ * peer in the RIB entry (rib_entry.adv), and the attributes are those of
+ * the best path through export policy (see speaker.c).
+ */
 struct adjout_entry {
 	struct pfx4		 pfx;
 	struct bgp_attrs	 attrs;
@@ -92,7 +97,7 @@ struct peer {
 	bool			 eor_rcvd;
 	bool			 eor_sent;
 	bool			 sync_pending;	/* initial table dump not yet queued */
-	struct adjout		 adjout;
+	size_t			 nadvertised;	/* prefixes announced to the peer */
 	/* counters and history, for `peers` */
 	uint64_t		 up_since;	/* mono_ms() when Established */
 	unsigned		 flaps;
@@ -108,21 +113,40 @@ struct rib_path {
 	const char		*reject;	/* NULL: eligible; else why not (U-09) */
 };
 
+/* Laid out for size: one of these per prefix. */
 struct rib_entry {
 	struct pfx4		 pfx;
 	struct rib_entry	*hnext;
 	struct rib_path		*paths;
 	struct rib_path		*best;		/* Loc-RIB */
-	/* what the FIB was last told */
-	uint32_t		 fib_nh[BGP_MAX_ECMP];
-	unsigned		 fib_nnh;
-	unsigned		 fib_hops;
-	uint64_t		 pending;	/* peers whose Adj-RIB-Out needs a look */
-	bool			 dirty;		/* decision must run again */
 	struct rib_entry	*dnext;		/* dirty list */
 	struct rib_entry	*xnext;		/* export list */
+	uint64_t		 pending;	/* peers whose Adj-RIB-Out needs a look */
+	/*
+	 * Adj-RIB-Out, for all peers at once: adv has a bit for each peer the
+	 * prefix is announced to. What they were sent is the export of the
+	 * best path of source xsrc as it was when xvalid was set; a change to
+	 * that source's path on this prefix clears xvalid.
+	 */
+	uint64_t		 adv;
+	const struct peer	*xsrc;
+	/* what the FIB was last told: rib_fib_nh(); many is malloc'd */
+	union {
+		uint32_t	 one;
+		uint32_t	*many;
+	}			 fib_nh;
+	uint16_t		 fib_hops;
+	uint8_t			 fib_nnh;
+	bool			 dirty;		/* decision must run again */
 	bool			 queued;	/* on the export list */
+	bool			 xvalid;
 };
+
+static inline const uint32_t *
+rib_fib_nh(const struct rib_entry *e)
+{
+	return e->fib_nnh > 1 ? e->fib_nh.many : &e->fib_nh.one;
+}
 
 struct rib {
 	struct rib_entry	**buckets;

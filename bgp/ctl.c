@@ -201,7 +201,7 @@ req_peers(struct ctl *c, struct ctl_client *cl)
 		    p->conf->name, addr_fmt(p->conf->addr, a), p->conf->asn,
 		    fsm_state_str(p->state),
 		    p->up_since ? (unsigned long long)(now - p->up_since) / 1000 : 0,
-		    p->nroutes, acc, p->adjout.count, p->flaps, p->hold,
+		    p->nroutes, acc, p->nadvertised, p->flaps, p->hold,
 		    p->keepalive, p->last_error[0] ? p->last_error : "-",
 		    p->eor_rcvd);
 	}
@@ -229,19 +229,30 @@ req_learned(struct ctl *c, struct ctl_client *cl, struct peer *p)
 	free(v);
 }
 
+/*
+ * What the peer was sent: the prefixes whose bit says so, with the export
+ * of their best path (the export pass has run since any change).
+ */
 static void
-req_advertised(struct ctl_client *cl, struct peer *p)
+req_advertised(struct ctl *c, struct ctl_client *cl, struct peer *p)
 {
-	struct adjout_entry **v;
+	struct rib_entry **v;
 	char pf[PFX_STRLEN], nh[ADDR_STRLEN], path[256];
+	struct bgp_attrs a;
 	size_t n, i;
 
-	n = adjout_sorted(&p->adjout, &v);
-	for (i = 0; i < n; i++)
-		out(cl, "%s\t%s\t%s\t%s\t0\n", pfx_fmt(&v[i]->pfx, pf),
-		    addr_fmt(v[i]->attrs.nexthop, nh),
-		    bgp_aspath_fmt(&v[i]->attrs, '-', path, sizeof(path)),
-		    origin_str(v[i]->attrs.origin));
+	n = rib_sorted(&c->s->rib, &v);
+	for (i = 0; i < n; i++) {
+		if (!(v[i]->adv & (1ull << p->idx)))
+			continue;
+		bgp_attrs_init(&a);
+		if (policy_export(c->s, p, v[i], &a))
+			out(cl, "%s\t%s\t%s\t%s\t0\n", pfx_fmt(&v[i]->pfx, pf),
+			    addr_fmt(a.nexthop, nh),
+			    bgp_aspath_fmt(&a, '-', path, sizeof(path)),
+			    origin_str(a.origin));
+		bgp_attrs_free(&a);
+	}
 	free(v);
 }
 
@@ -269,7 +280,7 @@ req_rib(struct ctl *c, struct ctl_client *cl)
 		if (b == NULL)
 			continue;
 		out(cl, "%s\t", pfx_fmt(&v[i]->pfx, pf));
-		out_nhs(cl, v[i]->fib_nh, v[i]->fib_nnh);
+		out_nhs(cl, rib_fib_nh(v[i]), v[i]->fib_nnh);
 		out(cl, "%s\t%s\t%s\n", v[i]->fib_nnh ? "" : "-",
 		    bgp_aspath_fmt(&b->attrs, '-', path, sizeof(path)),
 		    b->peer ? b->peer->conf->name : "local");
@@ -290,7 +301,7 @@ req_watch(struct ctl *c, struct ctl_client *cl)
 		if (v[i]->fib_nnh == 0)
 			continue;
 		out(cl, "fib\t%s\t%u\t", pfx_fmt(&v[i]->pfx, pf), v[i]->fib_hops);
-		out_nhs(cl, v[i]->fib_nh, v[i]->fib_nnh);
+		out_nhs(cl, rib_fib_nh(v[i]), v[i]->fib_nnh);
 		out(cl, "\n");
 	}
 	free(v);
@@ -342,7 +353,7 @@ request(struct ctl *c, struct ctl_client *cl, char *line)
 		} else if (line[0] == 'l')
 			req_learned(c, cl, p);
 		else
-			req_advertised(cl, p);
+			req_advertised(c, cl, p);
 	} else
 		out(cl, "error\tunknown request %s\n", line);
 	out(cl, ".\n");

@@ -154,22 +154,22 @@ struct bgp_open {
  * Unknown optional transitive attributes are kept verbatim (flags, type,
  * length, value) in `other` and passed on with the Partial bit set.
  */
-struct bgp_attrs {
+struct bgp_attrs {	/* fields ordered for size: one per path held */
 	uint32_t	 present;	/* BGP_ATTR_BIT(type) for each attribute seen */
-	uint8_t		 origin;
 	uint32_t	 nexthop;	/* host order */
 	uint32_t	 med;
 	uint32_t	 local_pref;
 	uint32_t	 agg_as;	/* AGGREGATOR, widened to 4 octets */
 	uint32_t	 agg_id;
-	uint8_t		*aspath;
 	uint16_t	 aspath_len;	/* bytes */
-	uint32_t	*comm;
 	uint16_t	 ncomm;
-	uint32_t	*lcomm;		/* 3 words per large community */
 	uint16_t	 nlcomm;
-	uint8_t		*other;
 	uint16_t	 other_len;
+	uint8_t		 origin;
+	uint8_t		*aspath;
+	uint32_t	*comm;
+	uint32_t	*lcomm;		/* 3 words per large community */
+	uint8_t		*other;
 };
 
 void	bgp_attrs_init(struct bgp_attrs *a);

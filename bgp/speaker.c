@@ -26,6 +26,7 @@
 
 #define READ_BUDGET	64
 #define LOG_LINE_MAX	512
+#define BATCH_FLUSH	4096	/* prefixes queued for one peer */
 #define MAX_POLLFDS	(2 * BGP_MAX_PEERS + 2 + 64)
 
 static volatile sig_atomic_t quit_signal;
@@ -162,14 +163,40 @@ queue_all(struct rib_entry *e, void *arg)
 	rib_queue_export(&p->s->rib, e, peer_bit(p));
 }
 
+/* Forget that the peer was sent anything (its session restarts). */
+static void
+unadvertise(struct rib_entry *e, void *arg)
+{
+	struct peer *p = arg;
+
+	e->adv &= ~peer_bit(p);
+}
+
+static void
+forget_sent(struct peer *p)
+{
+	rib_foreach(&p->s->rib, unadvertise, p);
+	p->nadvertised = 0;
+}
+
+/*
+ * The path of `peer` on e is about to change. If the last export came from
+ * that path, what the peers hold is no longer what export would send.
+ */
+static void
+path_changes(struct rib_entry *e, const struct peer *peer)
+{
+	if (e->xsrc == peer)
+		e->xvalid = false;
+}
+
 void
 speaker_peer_up(struct peer *p)
 {
 	p->up_since = mono_ms();
 	p->eor_rcvd = p->eor_sent = false;
 	p->last_error[0] = '\0';
-	adjout_free(&p->adjout);
-	adjout_init(&p->adjout);
+	forget_sent(p);
 	p->sync_pending = true;
 	rib_foreach(&p->s->rib, queue_all, p);
 }
@@ -184,6 +211,7 @@ drop_paths(struct rib_entry *e, void *arg)
 {
 	struct drop_arg *d = arg;
 
+	path_changes(e, d->p);
 	rib_del_path(d->rib, e, d->p);
 }
 
@@ -196,8 +224,7 @@ speaker_peer_down(struct peer *p)
 	p->up_since = 0;
 	rib_foreach(&p->s->rib, drop_paths, &d);
 	p->nroutes = 0;
-	adjout_free(&p->adjout);
-	adjout_init(&p->adjout);
+	forget_sent(p);
 	p->sync_pending = false;
 	p->codec.as4 = false;
 }
@@ -213,8 +240,7 @@ speaker_route_refresh(struct peer *p, uint16_t afi, uint8_t safi)
 		return;
 	}
 	/* RFC 2918 4: answer with the whole Adj-RIB-Out again. */
-	adjout_free(&p->adjout);
-	adjout_init(&p->adjout);
+	forget_sent(p);
 	rib_foreach(&p->s->rib, queue_all, p);
 }
 
@@ -266,25 +292,35 @@ route_limit_hit(struct peer *p, size_t incoming)
 	return -1;
 }
 
+/* The peer withdraws its path to pfx, if it had one. */
+static void
+withdraw(struct peer *p, const struct pfx4 *pfx)
+{
+	struct rib_entry *e = rib_lookup(&p->s->rib, pfx);
+
+	if (e == NULL || rib_path_find(e, p) == NULL)
+		return;
+	path_changes(e, p);
+	rib_del_path(&p->s->rib, e, p);
+	p->nroutes--;
+}
+
 int
 speaker_update(struct peer *p, struct bgp_update *u)
 {
 	struct rib *rib = &p->s->rib;
 	struct rib_entry *e;
+	const char *why;
 	size_t i;
 
 	for (i = 0; i < u->nwithdrawn; i++)
-		if ((e = rib_lookup(rib, &u->withdrawn[i])) != NULL &&
-		    rib_del_path(rib, e, p))
-			p->nroutes--;
+		withdraw(p, &u->withdrawn[i]);
 	if (u->treat_as_withdraw) {
 		/* RFC 7606 2: the NLRI are handled as withdrawn. */
 		speaker_log(p->s, "peer %s: malformed attribute, %zu NLRI treated "
 		    "as withdrawn (RFC 7606)", p->conf->name, u->nnlri);
 		for (i = 0; i < u->nnlri; i++)
-			if ((e = rib_lookup(rib, &u->nlri[i])) != NULL &&
-			    rib_del_path(rib, e, p))
-				p->nroutes--;
+			withdraw(p, &u->nlri[i]);
 		return 0;
 	}
 	if (u->ipv6_reach && p->s->conf->role == BGP_ROLE_RS)
@@ -294,15 +330,15 @@ speaker_update(struct peer *p, struct bgp_update *u)
 		p->eor_rcvd = true;
 	if (route_limit_hit(p, u->nnlri) == -1)
 		return -1;
+	why = u->nnlri > 0 ? policy_import(p->s, p, &u->attrs) : NULL;
 	for (i = 0; i < u->nnlri; i++) {
 		struct bgp_attrs a;
-		const char *why;
 
-		why = policy_import(p->s, p, &u->attrs);
 		bgp_attrs_copy(&a, &u->attrs);
 		e = rib_get(rib, &u->nlri[i]);
 		if (rib_path_find(e, p) == NULL)
 			p->nroutes++;
+		path_changes(e, p);
 		rib_set_path(rib, e, p, &a, why);
 	}
 	return 0;
@@ -333,6 +369,22 @@ originate(struct speaker *s)
 	}
 }
 
+/* One next hop lives in the entry; more in an array of their own. */
+static void
+set_fib_nh(struct rib_entry *e, const uint32_t *nh, unsigned nnh)
+{
+	if (e->fib_nnh > 1)
+		free(e->fib_nh.many);
+	e->fib_nh.many = NULL;
+	if (nnh == 1)
+		e->fib_nh.one = nh[0];
+	else if (nnh > 1) {
+		e->fib_nh.many = xcalloc(nnh, sizeof(nh[0]));
+		memcpy(e->fib_nh.many, nh, nnh * sizeof(nh[0]));
+	}
+	e->fib_nnh = (uint8_t)nnh;
+}
+
 /* Decision pass: every changed prefix, once. */
 static void
 run_decisions(struct speaker *s)
@@ -348,10 +400,10 @@ run_decisions(struct speaker *s)
 		e->dirty = false;
 		decide(s, e, &d);
 		if (d.nnh != e->fib_nnh || d.hops != e->fib_hops ||
-		    memcmp(d.nh, e->fib_nh, d.nnh * sizeof(d.nh[0])) != 0) {
-			memcpy(e->fib_nh, d.nh, sizeof(d.nh));
-			e->fib_nnh = d.nnh;
-			e->fib_hops = d.hops;
+		    (d.nnh > 0 && memcmp(d.nh, rib_fib_nh(e),
+		    d.nnh * sizeof(d.nh[0])) != 0)) {
+			set_fib_nh(e, d.nh, d.nnh);
+			e->fib_hops = (uint16_t)d.hops;
 			if (fib != NULL && fib->change != NULL)
 				fib->change(fib->arg, &e->pfx, d.nh, d.nnh, d.hops);
 			ctl_fib_change(s->ctl, &e->pfx, d.nh, d.nnh, d.hops);
@@ -375,14 +427,18 @@ struct out_group {
 	size_t			 n, cap;
 };
 
+/* One peer's UPDATEs in the making during an export pass. */
 struct out_batch {
 	struct pfx4		*wd;
 	size_t			 nwd, wdcap;
 	struct out_group	*g;
 	size_t			 ng, gcap;
+	size_t			 queued;	/* prefixes in wd and g */
+	long			 last;	/* group the previous entry went to; -1 */
 };
 
-static void
+/* Returns the group that now holds p. */
+static size_t
 batch_announce(struct out_batch *b, const struct pfx4 *p,
     struct bgp_attrs *a)
 {
@@ -404,31 +460,66 @@ batch_announce(struct out_batch *b, const struct pfx4 *p,
 		bgp_attrs_free(a);
 	xgrow(&g->nlri, &g->cap, g->n + 1, sizeof(*g->nlri));
 	g->nlri[g->n++] = *p;
+	b->queued++;
+	return (size_t)(g - b->g);
 }
 
+/* The peer holds exactly what exporting e's best path would send it. */
+static bool
+in_sync(const struct rib_entry *e, const struct peer *p)
+{
+	return (e->adv & peer_bit(p)) && e->xvalid && e->best != NULL &&
+	    e->best->peer == e->xsrc;
+}
+
+/*
+ * same_as_prev: e's best path has the source and the attributes of the
+ * previous entry's, so export policy (a function of the receiving peer and
+ * the best path's source and attributes, rs.c) gives what it gave then,
+ * and the prefix joins that group without policy being asked again. This
+ * is what makes a table of thousands of routes from a few peers cheap.
+ */
 static void
 export_one(struct speaker *s, struct peer *p, struct rib_entry *e,
-    struct out_batch *b)
+    struct out_batch *b, bool same_as_prev)
 {
-	struct adjout_entry *old = adjout_lookup(&p->adjout, &e->pfx);
+	uint64_t bit = peer_bit(p);
+	struct out_group *g;
 	struct bgp_attrs a;
+	long last = b->last;
 
-	bgp_attrs_init(&a);
-	if (policy_export(s, p, e, &a)) {
-		if (old != NULL && bgp_attrs_equal(&old->attrs, &a)) {
-			bgp_attrs_free(&a);
-			return;
-		}
-		adjout_set(&p->adjout, &e->pfx, &a);
-		batch_announce(b, &e->pfx, &a);
+	b->last = -1;
+	if (in_sync(e, p))
 		return;
+	if (same_as_prev && last >= 0) {
+		g = &b->g[last];
+		xgrow(&g->nlri, &g->cap, g->n + 1, sizeof(*g->nlri));
+		g->nlri[g->n++] = e->pfx;
+		b->queued++;
+		b->last = last;
+		goto announced;
 	}
-	bgp_attrs_free(&a);
-	if (old == NULL)
+	/* no best path: nothing to export, only a withdrawal to send */
+	if (e->best != NULL) {
+		bgp_attrs_init(&a);
+		if (policy_export(s, p, e, &a)) {
+			b->last = (long)batch_announce(b, &e->pfx, &a);
+			goto announced;
+		}
+		bgp_attrs_free(&a);
+	}
+	if (!(e->adv & bit))
 		return;
-	adjout_del(&p->adjout, &e->pfx);
+	e->adv &= ~bit;
+	p->nadvertised--;
 	xgrow(&b->wd, &b->wdcap, b->nwd + 1, sizeof(*b->wd));
 	b->wd[b->nwd++] = e->pfx;
+	b->queued++;
+	return;
+announced:
+	if (!(e->adv & bit))
+		p->nadvertised++;
+	e->adv |= bit;
 }
 
 static void
@@ -472,6 +563,30 @@ flush_batch(struct peer *p, struct out_batch *b)
 	free(b->wd);
 	free(b->g);
 	memset(b, 0, sizeof(*b));
+	b->last = -1;
+}
+
+/* Nothing queued for a peer whose session went down. */
+static void
+drop_batch(struct out_batch *b)
+{
+	size_t k;
+
+	for (k = 0; k < b->ng; k++) {
+		bgp_attrs_free(&b->g[k].attrs);
+		free(b->g[k].nlri);
+	}
+	free(b->wd);
+	free(b->g);
+	memset(b, 0, sizeof(*b));
+	b->last = -1;
+}
+
+static bool
+same_export(const struct rib_path *prev, const struct rib_path *cur)
+{
+	return prev != NULL && cur != NULL && prev->peer == cur->peer &&
+	    bgp_attrs_equal(&prev->attrs, &cur->attrs);
 }
 
 static void
@@ -493,48 +608,46 @@ run_exports(struct speaker *s)
 {
 	struct out_batch b[BGP_MAX_PEERS];
 	struct rib_entry *e, *next;
+	const struct rib_path *prev = NULL;
 	unsigned i;
 
-	if (s->rib.xhead == NULL) {
-		for (i = 0; i < s->npeers; i++)
-			if (s->peers[i].state == ST_ESTABLISHED &&
-			    s->peers[i].sync_pending) {
-				s->peers[i].sync_pending = false;
-				send_eor(&s->peers[i]);
-			}
-		return;
-	}
 	memset(b, 0, sizeof(b));
+	for (i = 0; i < s->npeers; i++)
+		b[i].last = -1;
 	for (e = s->rib.xhead, s->rib.xhead = NULL, s->rib.xtail = &s->rib.xhead;
 	    e != NULL; e = next) {
+		bool same = same_export(prev, e->best);
+
 		next = e->xnext;
 		e->queued = false;
 		for (i = 0; i < s->npeers; i++) {
 			struct peer *p = &s->peers[i];
 
-			if ((e->pending & peer_bit(p)) && p->state == ST_ESTABLISHED)
-				export_one(s, p, e, &b[i]);
+			if (!(e->pending & peer_bit(p)) || p->state != ST_ESTABLISHED) {
+				b[i].last = -1;
+				continue;
+			}
+			export_one(s, p, e, &b[i], same);
+			/* bounded memory, and the first UPDATEs leave early */
+			if (b[i].queued >= BATCH_FLUSH)
+				flush_batch(p, &b[i]);
 		}
+		/* every peer holding the prefix now has this export */
+		e->xsrc = e->best != NULL ? e->best->peer : NULL;
+		e->xvalid = e->best != NULL;
 		e->pending = 0;
+		prev = e->best;
 		rib_gc(&s->rib, e);
 	}
 	for (i = 0; i < s->npeers; i++) {
 		struct peer *p = &s->peers[i];
 
-		if (p->state == ST_ESTABLISHED)
-			flush_batch(p, &b[i]);
-		else {
-			/* Dropped sessions lose their batch. */
-			size_t k;
-
-			for (k = 0; k < b[i].ng; k++) {
-				bgp_attrs_free(&b[i].g[k].attrs);
-				free(b[i].g[k].nlri);
-			}
-			free(b[i].wd);
-			free(b[i].g);
+		if (p->state != ST_ESTABLISHED) {
+			drop_batch(&b[i]);
+			continue;
 		}
-		if (p->state == ST_ESTABLISHED && p->sync_pending) {
+		flush_batch(p, &b[i]);
+		if (p->sync_pending) {
 			p->sync_pending = false;
 			send_eor(p);
 		}
@@ -624,7 +737,6 @@ speaker_init(struct speaker *s, const struct bgp_conf *c)
 		s->peers[i].idx = i;
 		s->peers[i].fd = -1;
 		s->peers[i].cfd = -1;
-		adjout_init(&s->peers[i].adjout);
 	}
 	originate(s);
 }
@@ -640,6 +752,12 @@ speaker_stop(struct speaker *s)
 			fsm_event(&s->peers[i], EV_STOP, NULL);
 }
 
+static void
+free_fib_nh(struct rib_entry *e, void *arg)
+{
+	set_fib_nh(e, NULL, 0);
+}
+
 void
 speaker_fini(struct speaker *s)
 {
@@ -650,7 +768,6 @@ speaker_fini(struct speaker *s)
 
 		session_close(p);
 		session_collision_close(p);
-		adjout_free(&p->adjout);
 		free(p->rbuf);
 		free(p->obuf);
 		free(p->cbuf);
@@ -658,6 +775,7 @@ speaker_fini(struct speaker *s)
 	if (s->lfd != -1)
 		close(s->lfd);
 	ctl_close(s->ctl);
+	rib_foreach(&s->rib, free_fib_nh, NULL);
 	rib_free(&s->rib);
 }
 
