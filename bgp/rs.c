@@ -43,7 +43,9 @@ policy_export(const struct speaker *s, const struct peer *to,
 
 	if (best == NULL || best->peer == to)
 		return false;
-	if (bgp_attrs_has_comm(&best->attrs, BGP_COMM_NO_ADVERTISE))
+	/* RFC 1997: the well-known communities bind whoever receives them. */
+	if (best->peer != NULL &&
+	    bgp_attrs_has_comm(&best->attrs, BGP_COMM_NO_ADVERTISE))
 		return false;
 	if (c->role == BGP_ROLE_ROUTER && best->peer != NULL &&
 	    bgp_attrs_has_comm(&best->attrs, BGP_COMM_NO_EXPORT) &&

@@ -277,6 +277,30 @@ test_router_ebgp_local_pref(void)
 }
 
 static void
+test_router_originates_no_advertise(void)
+{
+	uint32_t asn[1] = { 65515 };
+	struct rib_entry *e;
+	struct bgp_attrs out;
+	struct decision d;
+
+	setup(BGP_ROLE_ROUTER, 65001, 1, asn);
+	add("10.250.0.0/16", -1, NULL, 0, conf.local_addr);
+	e = entry("10.250.0.0/16");
+	e->paths->attrs.comm = calloc(1, sizeof(uint32_t));
+	e->paths->attrs.comm[0] = BGP_COMM_NO_ADVERTISE;
+	e->paths->attrs.ncomm = 1;
+	e->paths->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	decide_at("10.250.0.0/16", &d);
+	bgp_attrs_init(&out);
+	T_OK(policy_export(&spk, &spk.peers[0], e, &out) &&
+	    bgp_attrs_has_comm(&out, BGP_COMM_NO_ADVERTISE),
+	    "RS-24/RFC 1997: an NVA sends its own NO_ADVERTISE route, tagged, "
+	    "to the route server (the community binds the receiver)");
+	bgp_attrs_free(&out);
+}
+
+static void
 test_router_loop(void)
 {
 	uint32_t asn[1] = { 65515 };
@@ -301,6 +325,7 @@ main(void)
 	test_rs_vnet_routes();
 	test_router_rfc_order();
 	test_router_ebgp_local_pref();
+	test_router_originates_no_advertise();
 	test_router_loop();
 	rib_free(&spk.rib);
 	return t_done();
