@@ -196,3 +196,19 @@ teardown() {
 	assert_failure 2
 	assert_output --partial "no node nosuchvm"
 }
+
+@test "RS-24: NO_ADVERTISE from an NVA is programmed into the VNet but advertised to no other NVA" {
+	require_root
+	local lab=$ARSEMU_T-na topo
+	topo=$(example_as "$TOP/examples/single-hub.json" "$lab" \
+		's/"advertise": \["10.250.0.0\/16"\] }/"advertise": ["10.250.0.0\/16"], "communities": ["65535:65282"] }/')
+	grep -q 65535:65282 "$topo" || fail "the edit did not apply"
+	arsemu up "$topo"
+	run arsemu routes spoke1-vm1 --name "$lab"
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.250\.0\.0/16 +VirtualNetworkGateway +10\.1\.2\.4$'
+	run arsemu rs hub advertised fw --name "$lab"
+	assert_success
+	refute_output --partial "10.250.0.0/16"
+	run arsemu rs hub learned sdwan --name "$lab"
+	assert_output --partial "10.250.0.0/16"
+}
