@@ -42,6 +42,10 @@ int	cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 const char *cli_lab(const struct cli *c);
 bool	cli_root(const char *what);
 
+struct topo;
+/* argv[0] as a topology file, else a lab's saved topology; NULL: error printed. */
+struct topo *cli_topo(struct cli *c, const char **lab, int *rc);
+
 /* Text tables: add rows of cells, then print aligned. */
 struct table;
 struct table *table_new(size_t ncols, const char *const *headers);

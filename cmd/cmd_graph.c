@@ -237,10 +237,7 @@ int
 cmd_graph(struct cli *c)
 {
 	struct graph g = { 0 };
-	struct topo_err e;
 	struct topo *t;
-	struct stat st;
-	char file[400], dir[256], err[600];
 	const char *lab = NULL, *fmt = c->format ? c->format : "dot";
 	int rc;
 
@@ -249,23 +246,10 @@ cmd_graph(struct cli *c)
 		    "[--format dot|svg]");
 	if (strcmp(fmt, "dot") != 0 && strcmp(fmt, "svg") != 0)
 		return cli_err(CLI_USAGE, "--format is dot or svg");
-	if (c->argc == 1 && stat(c->argv[0], &st) == 0) {
-		snprintf(file, sizeof(file), "%s", c->argv[0]);
-	} else {
-		if (c->argc == 1)
-			c->name = c->argv[0];
-		if ((lab = cli_lab(c)) == NULL)
-			return CLI_ENV;
-		snprintf(file, sizeof(file), "%s/topology.json",
-		    lab_dir(lab, dir, sizeof(dir)));
-	}
-	if (topo_load_file(file, &t, &e) == -1) {
-		topo_err_str(&e, file, err, sizeof(err));
-		return cli_err(lab ? CLI_ENV : CLI_USAGE, "%s", err);
-	}
+	if ((t = cli_topo(c, &lab, &rc)) == NULL)
+		return rc;
 	g.t = t;
 	if (lab != NULL) {
-		topo_set_name(t, lab, &e);
 		load_sessions(&g, lab);
 		g.live = true;
 	}

@@ -336,31 +336,18 @@ cmd_capture(struct cli *c)
 int
 cmd_nodes(struct cli *c)
 {
-	struct topo_err e;
 	struct topo *t;
 	struct table *tab;
 	struct json j;
-	struct stat st;
-	char file[400], dir[256], ip[ADDR_STRLEN], err[600];
+	char ip[ADDR_STRLEN];
 	const char *lab = NULL;
 	size_t i;
+	int rc = CLI_OK;
 
 	if (c->argc > 1)
 		return cli_err(CLI_USAGE, "usage: arsemu nodes [LAB | TOPO] [--json]");
-	if (c->argc == 1 && stat(c->argv[0], &st) == 0)
-		snprintf(file, sizeof(file), "%s", c->argv[0]);
-	else {
-		if (c->argc == 1)
-			c->name = c->argv[0];
-		if ((lab = cli_lab(c)) == NULL)
-			return CLI_ENV;
-		snprintf(file, sizeof(file), "%s/topology.json",
-		    lab_dir(lab, dir, sizeof(dir)));
-	}
-	if (topo_load_file(file, &t, &e) == -1) {
-		topo_err_str(&e, file, err, sizeof(err));
-		return cli_err(CLI_USAGE, "%s", err);
-	}
+	if ((t = cli_topo(c, &lab, &rc)) == NULL)
+		return rc;
 	tab = table_new(4, (const char *[]){ "Node", "Kind", "VNet/Site", "IP" });
 	if (c->json) {
 		json_init(&j, stdout);

@@ -1,8 +1,10 @@
-/* out: aligned text tables (the JSON side is lib/json.c). */
+/* out: aligned text tables (the JSON side is lib/json.c), and the LAB|TOPO argument. */
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../emu/lab.h"
 #include "../lib/util.h"
 #include "cli.h"
 
@@ -79,4 +81,40 @@ table_free(struct table *t)
 		free(t->cells[i]);
 	free(t->cells);
 	free(t);
+}
+
+/*
+ * The topology a command about "LAB or TOPO" works on: argv[0] when it is a
+ * file, else the saved topology of the lab named by argv[0], --name, or the
+ * only lab running. NULL when there is none (the error is printed, *rc set).
+ */
+struct topo *
+cli_topo(struct cli *c, const char **lab, int *rc)
+{
+	char file[400], dir[256], err[600];
+	struct topo_err e;
+	struct topo *t;
+	struct stat st;
+
+	*lab = NULL;
+	if (c->argc == 1 && stat(c->argv[0], &st) == 0)
+		snprintf(file, sizeof(file), "%s", c->argv[0]);
+	else {
+		if (c->argc == 1)
+			c->name = c->argv[0];
+		if ((*lab = cli_lab(c)) == NULL) {
+			*rc = CLI_ENV;
+			return NULL;
+		}
+		snprintf(file, sizeof(file), "%s/topology.json",
+		    lab_dir(*lab, dir, sizeof(dir)));
+	}
+	if (topo_load_file(file, &t, &e) == -1) {
+		topo_err_str(&e, file, err, sizeof(err));
+		*rc = cli_err(*lab ? CLI_ENV : CLI_USAGE, "%s", err);
+		return NULL;
+	}
+	if (*lab != NULL)
+		(void)topo_set_name(t, *lab, &e);
+	return t;
 }

@@ -31,6 +31,7 @@
 #include "emu.h"
 #include "lab.h"
 #include "netns.h"
+#include "walk.h"
 
 #define WARMUP_MS		1000
 #define STABLE_RECENT_MS	200
@@ -78,27 +79,6 @@ event(struct run *r, uint64_t ms, const char *fmt, ...)
 	rep->nev++;
 }
 
-/* The node that owns an address: a NIC or a site host. */
-static const struct topo_node *
-owner(const struct topo *t, uint32_t ip)
-{
-	const struct topo_nic *nic = topo_nic_by_ip(t, ip);
-	size_t i;
-
-	if (nic != NULL)
-		return nic->node;
-	for (i = 0; i < t->nnodes; i++)
-		if (t->nodes[i]->kind == TOPO_SITE_HOST && t->nodes[i]->host_ip == ip)
-			return t->nodes[i];
-	return NULL;
-}
-
-static uint32_t
-node_ip(const struct topo_node *n)
-{
-	return n->nic ? n->nic->ip : n->host_ip;
-}
-
 static int
 resolve(struct run *r, char *err, size_t len)
 {
@@ -111,15 +91,15 @@ resolve(struct run *r, char *err, size_t len)
 
 		p->tr = tr;
 		if ((p->src = topo_node_find(r->t, tr->from)) == NULL ||
-		    node_ip(p->src) == 0) {
+		    walk_node_ip(p->src) == 0) {
 			snprintf(err, len, "traffic[%zu].from: no VM, NVA or site "
 			    "host named %s in %s", i, tr->from, r->d->topology);
 			return -1;
 		}
 		if (addr_parse(tr->to, &p->dst_ip) == 0)
-			p->dst = owner(r->t, p->dst_ip);
+			p->dst = walk_owner(r->t, p->dst_ip);
 		else if ((p->dst = topo_node_find(r->t, tr->to)) != NULL)
-			p->dst_ip = node_ip(p->dst);
+			p->dst_ip = walk_node_ip(p->dst);
 		if (p->dst == NULL || p->dst_ip == 0) {
 			snprintf(err, len, "traffic[%zu].to: %s is no node and no "
 			    "address of a node in %s", i, tr->to, r->d->topology);

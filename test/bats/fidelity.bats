@@ -6,12 +6,7 @@
 
 load helpers
 
-teardown() {
-	local l
-	for l in $("$ARSEMU" ls 2>/dev/null | grep "^$ARSEMU_T-" || true); do
-		"$ARSEMU" down "$l" >/dev/null 2>&1 || true
-	done
-}
+teardown() { down_labs; }
 
 nics() { ARSEMU="$ARSEMU" sh "$TOP/test/golden/nics.sh" "$1"; }
 

@@ -58,3 +58,11 @@ example_as() {
 }
 
 ip_forwarded() { "$ARSEMU" exec --name "$1" "$2" -- cat /proc/net/snmp | awk '/^Ip: [0-9]/{print $7}'; }
+
+# Tear down every lab this run made (by the run-unique prefix), nothing else.
+down_labs() {
+	local l
+	for l in $("$ARSEMU" ls 2>/dev/null | grep "^$ARSEMU_T-" || true); do
+		"$ARSEMU" down "$l" >/dev/null 2>&1 || true
+	done
+}

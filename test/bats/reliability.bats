@@ -11,12 +11,7 @@ setup_file() {
 	full_snapshot > "$SNAP"
 }
 
-teardown() {
-	local l
-	for l in $("$ARSEMU" ls 2>/dev/null | grep "^$ARSEMU_T-" || true); do
-		"$ARSEMU" down "$l" >/dev/null 2>&1 || true
-	done
-}
+teardown() { down_labs; }
 
 # Links, addresses, routes, rules and the IPv4 sysctls of the host.
 full_snapshot() {

@@ -10,12 +10,7 @@ setup_file() {
 	host_snapshot > "$SNAP"
 }
 
-teardown() {
-	local l
-	for l in $("$ARSEMU" ls 2>/dev/null | grep "^$ARSEMU_T-" || true); do
-		"$ARSEMU" down "$l" >/dev/null 2>&1 || true
-	done
-}
+teardown() { down_labs; }
 
 @test "validate: both examples are valid without root" {
 	run arsemu validate "$TOP/examples/single-hub.json"

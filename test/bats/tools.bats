@@ -3,12 +3,7 @@
 
 load helpers
 
-teardown() {
-	local l
-	for l in $("$ARSEMU" ls 2>/dev/null | grep "^$ARSEMU_T-" || true); do
-		"$ARSEMU" down "$l" >/dev/null 2>&1 || true
-	done
-}
+teardown() { down_labs; }
 
 @test "graph TOPO: regions, VNets, NVAs, Route Server instances, sites and sessions as dot, offline" {
 	run arsemu graph "$TOP/examples/single-hub.json"

@@ -4,12 +4,7 @@
 
 load helpers
 
-teardown() {
-	local l
-	for l in $("$ARSEMU" ls 2>/dev/null | grep "^$ARSEMU_T-" || true); do
-		"$ARSEMU" down "$l" >/dev/null 2>&1 || true
-	done
-}
+teardown() { down_labs; }
 
 OUT=$BATS_TEST_DIRNAME/../walk/outcomes.json
 
