@@ -1,7 +1,7 @@
 #!/bin/sh
 # The whole test suite, as `make test` and CI run it. Every stage prints TAP;
 # this script counts the results and ends with one line "N passed, M failed".
-#   stages: build (-Werror), unit, unit under ASan+UBSan, fuzz smoke,
+#   stages: build (-Werror), unit, unit under ASan+UBSan, valgrind, fuzz smoke,
 #           rule coverage, topology schema, end to end in namespaces (root), interop (root)
 # FUZZ_SECONDS (default 20) bounds each fuzz target's run.
 set -u
@@ -54,6 +54,19 @@ fuzz_smoke() {
 	done
 }
 
+valgrind_unit() {	# the pure unit tests: no leak, no invalid access
+	i=0
+	for t in decide codec wire topo sdn drill plan; do
+		i=$((i + 1))
+		if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		    --error-exitcode=9 "build/test/test_$t" > "$LOG/valgrind-$t.log" 2>&1; then
+			echo "ok $i - valgrind: test_$t has no leak and no memory error"
+		else
+			echo "not ok $i - valgrind: test_$t: see $LOG/valgrind-$t.log"
+		fi
+	done
+}
+
 stage build build
 if ! grep -q '^\[build\] ok' "$LOG/all.tap"; then
 	echo "build failed; nothing else can run"
@@ -62,6 +75,11 @@ if ! grep -q '^\[build\] ok' "$LOG/all.tap"; then
 fi
 stage unit make -s unit
 stage unit-san make -s unit-san
+if command -v valgrind >/dev/null 2>&1; then
+	stage valgrind valgrind_unit
+else
+	echo "not ok - valgrind is missing" >> "$LOG/all.tap"
+fi
 if command -v clang >/dev/null 2>&1; then
 	stage fuzz fuzz_smoke
 else
