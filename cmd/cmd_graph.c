@@ -108,6 +108,11 @@ node_line(struct graph *g, const struct topo_node *n)
 		fprintf(g->f, "    \"%s\" [shape=box, label=\"%s\\n%s\"];\n",
 		    n->name, n->name, addr_fmt(n->host_ip, ip));
 		break;
+	case TOPO_GW:
+	case TOPO_MSEE:
+		fprintf(g->f, "    \"%s\" [shape=octagon, label=\"%s\"];\n",
+		    n->name, n->name);
+		break;
 	}
 }
 

@@ -12,6 +12,7 @@
 #include "../emu/lab.h"
 #include "../lib/util.h"
 #include "cli.h"
+#include "cmd_gateway.h"
 
 struct command {
 	const char	*name;
@@ -28,6 +29,7 @@ static const struct command commands[] = {
 	{ "ls", cmd_ls, "ls [--json]", false },
 	{ "routes", cmd_routes, "routes NIC [--name LAB] [--json]", false },
 	{ "plan", cmd_plan, "plan TOPO [NIC] [--json]", false },
+	{ "gateway", cmd_gateway, "gateway NAME learned | advertised [--json]", false },
 	{ "rs", cmd_rs, "rs HUB show | peers | learned PEER | advertised PEER [--json]", false },
 	{ "exec", cmd_exec, "exec NODE -- CMD [ARG...]", false },
 	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link] [--name LAB]", false },

@@ -8,6 +8,13 @@
  * use_remote_gateways (RS-10, VR-11).
  * A built-in NVA: its ASN, a peer per Route Server instance it peers with,
  * the prefixes it advertises with its prepends, NEXT_HOP and communities.
+ * A gateway instance (GW-01): AS 65515, the same VNet prefixes as the
+ * Route Server, a peer per BGP link (the MSEE, or the site over a VPN
+ * tunnel); it connects, the other side listens (GW-03). An MSEE: AS 12076,
+ * the gateway instances and the site's edge. A site's edge, when a gateway
+ * connects it over BGP: the site's ASN, its prefixes with its prepends.
+ * Speakers off the fabric source their sessions from topo_bgp_addr(); the
+ * lab builder routes that /32 over the link (lab.c).
  *
  * Pure: no I/O.
  */
@@ -44,12 +51,108 @@ add_origin(struct bgp_conf *c, const struct pfx4 *p, size_t *cap)
 	c->originate[c->noriginate++] = *p;
 }
 
+/* RS-10, VR-11: the hub's prefixes and its gateway-transit spokes'. */
+static void
+vnet_origins(const struct topo_vnet *hub, struct bgp_conf *c)
+{
+	size_t i, k, cap = 0;
+
+	for (k = 0; k < hub->nspace; k++)
+		add_origin(c, &hub->space[k], &cap);
+	for (i = 0; i < hub->nspokes; i++) {
+		const struct topo_vnet *s = hub->spokes[i];
+
+		if (!s->use_remote_gateways || !hub->allow_gateway_transit)
+			continue;
+		for (k = 0; k < s->nspace; k++)
+			add_origin(c, &s->space[k], &cap);
+	}
+}
+
+static uint32_t
+node_asn(const struct topo_node *n)
+{
+	switch (n->kind) {
+	case TOPO_GW:
+		return TOPO_GW_ASN;
+	case TOPO_MSEE:
+		return TOPO_MSEE_ASN;
+	case TOPO_SITE_ROUTER:
+		return n->site->asn;
+	default:
+		return 0;
+	}
+}
+
+/* A peer per BGP-carrying gateway link of n; the Azure side connects. */
+static void
+link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
+{
+	const struct topo_gwlink *l;
+	const struct topo_node *o;
+	struct bgp_peer_conf *pc;
+	size_t i;
+
+	for (i = 0; i < t->ngwlinks && c->npeers < BGP_MAX_PEERS; i++) {
+		l = t->gwlinks[i];
+		if (!l->bgp || (l->a != n && l->b != n))
+			continue;
+		o = l->a == n ? l->b : l->a;
+		pc = &c->peers[c->npeers++];
+		snprintf(pc->name, sizeof(pc->name), "%s", o->name);
+		pc->addr = topo_bgp_addr(t, o);
+		pc->asn = node_asn(o);
+		pc->passive = l->b == n;
+	}
+}
+
+bool
+emu_has_speaker(const struct topo *t, const struct topo_node *n)
+{
+	size_t i;
+
+	switch (n->kind) {
+	case TOPO_RS:
+	case TOPO_NVA:
+	case TOPO_GW:
+	case TOPO_MSEE:
+		return true;
+	case TOPO_SITE_ROUTER:
+		for (i = 0; i < t->ngwlinks; i++)
+			if (t->gwlinks[i]->bgp && t->gwlinks[i]->b == n)
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+static void
+conf_offfabric(const struct topo *t, const struct topo_node *n,
+    struct bgp_conf *c)
+{
+	const struct topo_site *s = n->site;
+	size_t cap = 0, k;
+
+	c->role = BGP_ROLE_ROUTER;
+	c->asn = node_asn(n);
+	c->local_addr = c->bgp_id = topo_bgp_addr(t, n);
+	link_peers(t, n, c);
+	if (n->kind == TOPO_GW)
+		vnet_origins(n->gw->vnet, c);
+	if (n->kind != TOPO_SITE_ROUTER)
+		return;
+	for (k = 0; k < s->nprefixes; k++)
+		add_origin(c, &s->prefixes[k], &cap);
+	c->prepend = s->prepend;
+}
+
 static void
 conf_rs(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 {
 	const struct topo_rs *rs = n->rs;
 	const struct topo_vnet *hub = rs->vnet;
-	size_t i, k, cap = 0;
+	size_t i;
 
 	c->role = BGP_ROLE_RS;
 	c->asn = TOPO_RS_ASN;
@@ -68,16 +171,7 @@ conf_rs(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		pc->passive = true;
 		pc->route_limit = rs->route_limit;
 	}
-	for (k = 0; k < hub->nspace; k++)
-		add_origin(c, &hub->space[k], &cap);
-	for (i = 0; i < hub->nspokes; i++) {
-		const struct topo_vnet *s = hub->spokes[i];
-
-		if (!s->use_remote_gateways || !hub->allow_gateway_transit)
-			continue;
-		for (k = 0; k < s->nspace; k++)
-			add_origin(c, &s->space[k], &cap);
-	}
+	vnet_origins(hub, c);
 }
 
 static void
@@ -119,6 +213,8 @@ emu_bgp_conf(const struct topo *t, const struct topo_node *n,
 		conf_rs(t, n, c);
 	else if (n->kind == TOPO_NVA)
 		conf_nva(n, c);
+	else if (emu_has_speaker(t, n))
+		conf_offfabric(t, n, c);
 	else
 		return -1;
 	c->hold = t->timers.hold;

@@ -147,7 +147,7 @@ start_speakers(struct daemon *d)
 		char what[64];
 		pid_t pid;
 
-		if (n->kind != TOPO_RS && n->kind != TOPO_NVA)
+		if (!emu_has_speaker(d->t, n))
 			continue;
 		if ((pid = spawn_speaker(d, n)) < 0) {
 			journal(d, "error", "\"text\": \"cannot start speaker %s\"",
@@ -159,7 +159,7 @@ start_speakers(struct daemon *d)
 		d->kids[d->nkids++] = (struct child){ n, pid, -1 };
 		journal(d, "speaker-start", "\"node\": \"%s\", \"pid\": %d",
 		    n->name, (int)pid);
-		if (n->kind == TOPO_RS) {
+		if (n->kind == TOPO_RS || n->kind == TOPO_GW) {
 			d->w = xrealloc(d->w, (d->nw + 1) * sizeof(*d->w));
 			memset(&d->w[d->nw], 0, sizeof(*d->w));
 			d->w[d->nw].node = n;
@@ -311,6 +311,21 @@ merge_hub(struct daemon *d, const struct topo_rs *rs, struct sdn_hub_routes *h)
 	sdn_merge_instances(rs, inst, n, k, h);
 }
 
+/* A gateway's instances, as the VMs see them (VR-04). */
+static void
+merge_gw(struct daemon *d, const struct topo_gw *gw, struct sdn_gw_routes *g)
+{
+	const struct sdn_bgp_route *inst[2] = { NULL, NULL };
+	size_t n[2] = { 0, 0 }, i;
+
+	for (i = 0; i < d->nw; i++)
+		if (d->w[i].node->gw == gw && d->w[i].node->kind == TOPO_GW) {
+			inst[d->w[i].node->gw_instance] = d->w[i].routes;
+			n[d->w[i].node->gw_instance] = d->w[i].nroutes;
+		}
+	sdn_merge_gateway(gw, inst, n, g);
+}
+
 static void
 recompute(struct daemon *d)
 {
@@ -319,6 +334,11 @@ recompute(struct daemon *d)
 	size_t i, nchanged = 0;
 
 	d->dirty = false;
+	memset(&in, 0, sizeof(in));
+	in.gws = xcalloc(d->t->ngws ? d->t->ngws : 1, sizeof(*in.gws));
+	in.ngws = d->t->ngws;
+	for (i = 0; i < d->t->ngws; i++)
+		merge_gw(d, d->t->gws[i], &in.gws[i]);
 	hubs = xcalloc(d->t->nrss ? d->t->nrss : 1, sizeof(*hubs));
 	for (i = 0; i < d->t->nrss; i++)
 		merge_hub(d, d->t->rss[i], &hubs[i]);
@@ -351,6 +371,9 @@ recompute(struct daemon *d)
 	for (i = 0; i < d->t->nrss; i++)
 		sdn_hub_routes_free(&hubs[i]);
 	free(hubs);
+	for (i = 0; i < d->t->ngws; i++)
+		sdn_gw_routes_free(&in.gws[i]);
+	free(in.gws);
 }
 
 /* Control socket */

@@ -2,8 +2,9 @@
  * lab: build the kernel side of a lab from a topology, in a fixed order:
  * state directory, namespaces (fabric first), fabric sysctls, one veth per
  * NIC with its addresses, delivery route and rule, the delivery rule, then
- * the on-premises sites (edge bridge, hosts, links to their NVAs), then the
- * Internet edge (lab.h).
+ * the on-premises sites (edge bridge, hosts, links to their NVAs), the
+ * gateway links (l<idx> on both ends, a /30 from 169.254.21.0/23, and a
+ * host route to the peer's BGP address), then the Internet edge (lab.h).
  *
  * Every namespace is recorded in the state file before it is created; veths,
  * addresses, routes and rules live inside those namespaces and die with
@@ -450,6 +451,70 @@ out:
 	return rc;
 }
 
+/* ---- gateway links: instance <-> MSEE <-> site edge, VPN tunnels ---- */
+
+const struct topo_gwlink *
+lab_gwlink_to(const struct topo *t, const struct topo_node *n, uint32_t ip)
+{
+	const struct topo_gwlink *l;
+	size_t i;
+
+	for (i = 0; i < t->ngwlinks; i++) {
+		l = t->gwlinks[i];
+		if (l->a == n && (l->b_ip == ip || topo_bgp_addr(t, l->b) == ip))
+			return l;
+		if (l->b == n && (l->a_ip == ip || topo_bgp_addr(t, l->a) == ip))
+			return l;
+	}
+	return NULL;
+}
+
+/* GW-03: the peer's BGP address as a host route over the link. */
+static int
+lab_peer_route(struct lab_ctx *c, struct lab_ns *ns, int idx, uint32_t peer,
+    uint32_t link_ip)
+{
+	struct nl_route r = {
+		.table = LAB_TABLE_MAIN, .protocol = LAB_RTPROT_STATIC,
+		.type = NL_RT_UNICAST, .scope = LAB_SCOPE_LINK, .nnh = 1,
+		.dst = { .addr = peer, .len = 32 },
+	};
+
+	if (peer == 0 || peer == link_ip)
+		return 0;
+	r.nh[0] = (struct nl_nh){ .ifindex = idx, .weight = 1 };
+	return lab_route(c, ns, &r);
+}
+
+static int
+lab_gwlink_end(struct lab_ctx *c, struct lab_ns *ns, const char *ifname,
+    uint32_t ip, uint32_t peer, uint32_t peer_ip, int *idx)
+{
+	if (lab_forwarder_sysctls(c, ns) < 0 ||
+	    (*idx = lab_ifindex(c, ns, ifname)) < 0 ||
+	    lab_if_sysctl(c, ns, ifname, "rp_filter", "0") < 0 ||
+	    lab_if_up(c, ns, *idx, ifname, ip, LAB_SITELINK_PLEN) < 0)
+		return -1;
+	return lab_peer_route(c, ns, *idx, peer, peer_ip);
+}
+
+static int
+lab_gwlink(struct lab_ctx *c, const struct topo_gwlink *l)
+{
+	struct lab_ns *a = lab_node(c, l->a), *b = lab_node(c, l->b);
+	char name[16];
+	int ia, ib;
+
+	snprintf(name, sizeof(name), "l%u", l->idx);
+	if (lab_veth(c, a, name, b, name) < 0 ||
+	    lab_gwlink_end(c, a, name, l->a_ip, topo_bgp_addr(c->t, l->b),
+	    l->b_ip, &ia) < 0 ||
+	    lab_gwlink_end(c, b, name, l->b_ip, topo_bgp_addr(c->t, l->a),
+	    l->a_ip, &ib) < 0)
+		return -1;
+	return 0;
+}
+
 /* ---- the Internet edge ---- */
 
 /*
@@ -566,6 +631,9 @@ lab_steps(struct lab_ctx *c)
 			return -1;
 	for (i = 0; i < t->nnvas; i++)
 		if (lab_nva_site_routes(c, t->nvas[i]) < 0)
+			return -1;
+	for (i = 0; i < t->ngwlinks; i++)
+		if (lab_gwlink(c, t->gwlinks[i]) < 0)
 			return -1;
 	return lab_internet(c);
 }

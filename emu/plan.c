@@ -90,6 +90,53 @@ instance(const struct topo *t, const struct topo_node *inst,
 	return n;
 }
 
+/*
+ * What a gateway instance learns from its sites, without running BGP: each
+ * BGP connection's site prefixes with the path the site's edge sends
+ * (its ASN and prepends) behind the MSEE's 12076 for ExpressRoute; a static
+ * VPN connection's prefixes with an empty path.
+ */
+static size_t
+gw_instance(const struct topo_gw *gw, struct sdn_bgp_route **out)
+{
+	const struct topo_gwconn *cn;
+	size_t n = 0, cap = 0, i, k;
+
+	*out = NULL;
+	for (i = 0; i < gw->nconns; i++) {
+		cn = gw->conns[i];
+		for (k = 0; k < cn->site->nprefixes; k++) {
+			xgrow(out, &cap, n + 1, sizeof(**out));
+			memset(&(*out)[n], 0, sizeof((*out)[n]));
+			(*out)[n].pfx = cn->site->prefixes[k];
+			(*out)[n].nnh = 1;
+			(*out)[n].nh[0] = 1;	/* replaced by the instance's IP */
+			(*out)[n].aspath_hops = !cn->bgp ? 0 : 1 +
+			    cn->site->prepend +
+			    (gw->type == TOPO_GW_EXPRESSROUTE);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void
+plan_gateways(const struct topo *t, struct plan *p)
+{
+	const struct sdn_bgp_route *inst[2];
+	struct sdn_bgp_route *r;
+	size_t n[2], i;
+
+	p->in.gws = xcalloc(t->ngws ? t->ngws : 1, sizeof(*p->in.gws));
+	p->in.ngws = t->ngws;
+	for (i = 0; i < t->ngws; i++) {
+		n[0] = n[1] = gw_instance(t->gws[i], &r);
+		inst[0] = inst[1] = r;
+		sdn_merge_gateway(t->gws[i], inst, n, &p->in.gws[i]);
+		free(r);
+	}
+}
+
 void
 plan_run(const struct topo *t, struct plan *p)
 {
@@ -111,6 +158,7 @@ plan_run(const struct topo *t, struct plan *p)
 			free(inst[k]);
 	}
 	confs_free(nvas, t->nnvas);
+	plan_gateways(t, p);
 }
 
 void
@@ -121,6 +169,9 @@ plan_free(struct plan *p)
 	for (i = 0; i < p->in.nhubs; i++)
 		sdn_hub_routes_free(&p->in.hubs[i]);
 	free(p->in.hubs);
+	for (i = 0; i < p->in.ngws; i++)
+		sdn_gw_routes_free(&p->in.gws[i]);
+	free(p->in.gws);
 	free(p->peerings);
 	memset(p, 0, sizeof(*p));
 }

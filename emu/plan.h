@@ -5,6 +5,8 @@
  * the speaker's own policy and decision code on it, and the instances of a
  * hub are merged as the lab daemon merges them (sdn_merge_instances). The
  * result is the sdn_input that sdn_effective() takes, as in the live lab.
+ * Gateways learn their sites' prefixes with the path the site sends (behind
+ * 12076 over ExpressRoute); no BGP runs for them.
  *
  * Pure: no I/O.
  */
@@ -27,7 +29,7 @@ struct plan_peering {
 };
 
 struct plan {
-	struct sdn_input	 in;		/* one entry per t->rss[i] */
+	struct sdn_input	 in;		/* per t->rss[i], per t->gws[i] */
 	struct plan_peering	*peerings;
 	size_t			 npeerings;
 };

@@ -27,6 +27,7 @@
 
 #include "../lib/util.h"
 #include "sdn.h"
+#include "../bgp/hubpref.h"
 
 #define PFX_DEFAULT_LEN	0
 
@@ -177,9 +178,10 @@ add_system(const struct topo *t, const struct topo_vnet *v, struct cands *c)
 static const struct topo_vnet *
 serving_hub(const struct topo_vnet *v)
 {
-	if (v->rs != NULL)
+	if (v->rs != NULL || v->ngws > 0)
 		return v;
-	if (v->peer_hub != NULL && v->peer_hub->rs != NULL &&
+	if (v->peer_hub != NULL &&
+	    (v->peer_hub->rs != NULL || v->peer_hub->ngws > 0) &&
 	    serves(v->peer_hub, v))
 		return v->peer_hub;
 	return NULL;
@@ -266,26 +268,103 @@ nh_merge(struct sdn_route *r, const uint32_t *nh, unsigned nnh)
 	nh_union(r->nh, &r->nnh, nh, nnh);
 }
 
-/* VR-04, RS-22, RS-23: what the serving hub's RS programs. */
+/* One route on offer for the hub's VMs: from its RS or one of its gateways. */
+struct offer {
+	const struct sdn_bgp_route	*b;
+	struct bgp_offer		 o;
+};
+
+static const struct sdn_gw_routes *
+gw_routes(const struct sdn_input *in, const struct topo_gw *gw)
+{
+	size_t i;
+
+	for (i = 0; in != NULL && i < in->ngws; i++)
+		if (in->gws[i].gw == gw)
+			return &in->gws[i];
+	return NULL;
+}
+
+static void
+offer_add(struct offer **v, size_t *n, size_t *cap,
+    const struct sdn_bgp_route *b, enum bgp_src src, unsigned weight)
+{
+	xgrow(v, cap, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = (struct offer){ b, { src, b->aspath_hops, weight } };
+}
+
+static int
+cmp_offer(const void *a, const void *b)
+{
+	return pfx_cmp(&((const struct offer *)a)->b->pfx,
+	    &((const struct offer *)b)->b->pfx);
+}
+
+/* Everything the serving hub's RS and gateways program, before choosing. */
+static size_t
+offers(const struct topo *t, const struct sdn_input *in,
+    const struct topo_vnet *hub, struct offer **v)
+{
+	const struct sdn_hub_routes *hr = hub_routes(in, hub);
+	const struct sdn_gw_routes *gr;
+	const struct topo_gw *gw;
+	size_t n = 0, cap = 0, i, k;
+
+	*v = NULL;
+	for (i = 0; hr != NULL && i < hr->nroutes; i++)
+		if (hr->routes[i].nnh > 0 &&
+		    !rs_filters(t, hub, &hr->routes[i].pfx))
+			offer_add(v, &n, &cap, &hr->routes[i], BGP_SRC_NVA, 0);
+	for (k = 0; k < hub->ngws; k++) {
+		gw = hub->gws[k];
+		if ((gr = gw_routes(in, gw)) == NULL)
+			continue;
+		for (i = 0; i < gr->nroutes; i++)
+			if (gr->routes[i].nnh > 0 &&
+			    !rs_filters(t, hub, &gr->routes[i].pfx))
+				offer_add(v, &n, &cap, &gr->routes[i],
+				    gw->type == TOPO_GW_EXPRESSROUTE ?
+				    BGP_SRC_ER : BGP_SRC_VPN,
+				    gw->nconns ? gw->conns[0]->weight : 0);
+	}
+	if (n > 1)
+		qsort(*v, n, sizeof(**v), cmp_offer);
+	return n;
+}
+
+/*
+ * VR-04, RS-22, RS-23: what the serving hub's RS and gateways program. For
+ * one prefix, the hub routing preference picks between them (RS-30, RS-31,
+ * GW-09: bgp/hubpref.c, as the Route Server itself decides); the next hops
+ * of the offers that tie are unioned.
+ */
 static void
 add_bgp(const struct topo *t, const struct sdn_input *in,
     const struct topo_vnet *v, struct cands *c)
 {
 	const struct topo_vnet *hub;
-	const struct sdn_hub_routes *hr;
-	const struct sdn_bgp_route *b;
+	enum bgp_hub_pref pref;
+	struct offer *o;
 	struct cand *k;
-	size_t i;
+	size_t n, i, j, b, m;
 
-	if ((hub = serving_hub(v)) == NULL || (hr = hub_routes(in, hub)) == NULL)
+	if ((hub = serving_hub(v)) == NULL)
 		return;
-	for (i = 0; i < hr->nroutes; i++) {
-		b = &hr->routes[i];
-		if (b->nnh == 0 || rs_filters(t, hub, &b->pfx))
-			continue;
-		k = cand_add(c, &b->pfx, SDN_SRC_VNG, SDN_NH_VNG);
-		nh_merge(&k->r, b->nh, b->nnh < SDN_MAX_NH ? b->nnh : SDN_MAX_NH);
+	pref = hub->rs != NULL ? (enum bgp_hub_pref)hub->rs->pref :
+	    BGP_PREF_EXPRESSROUTE;
+	n = offers(t, in, hub, &o);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1, b = i; j < n && pfx_equal(&o[j].b->pfx,
+		    &o[i].b->pfx); j++)
+			if (bgp_hubpref_cmp(pref, &o[j].o, &o[b].o) < 0)
+				b = j;
+		k = cand_add(c, &o[b].b->pfx, SDN_SRC_VNG, SDN_NH_VNG);
+		for (m = i; m < j; m++)
+			if (bgp_hubpref_cmp(pref, &o[m].o, &o[b].o) == 0)
+				nh_merge(&k->r, o[m].b->nh, o[m].b->nnh <
+				    SDN_MAX_NH ? o[m].b->nnh : SDN_MAX_NH);
 	}
+	free(o);
 }
 
 static enum sdn_nh_type
@@ -578,6 +657,44 @@ sdn_hub_routes_free(struct sdn_hub_routes *h)
 	free(h->routes);
 	h->routes = NULL;
 	h->nroutes = 0;
+}
+
+void
+sdn_merge_gateway(const struct topo_gw *gw,
+    const struct sdn_bgp_route *const *inst, const size_t *ninst,
+    struct sdn_gw_routes *out)
+{
+	struct sdn_bgp_route *copy[2] = { NULL, NULL };
+	const struct sdn_bgp_route *cin[2];
+	struct sdn_hub_routes h;
+	size_t k, i;
+
+	for (k = 0; k < gw->ninst && k < 2; k++) {
+		copy[k] = xcalloc(ninst[k] ? ninst[k] : 1, sizeof(*copy[k]));
+		for (i = 0; i < ninst[k]; i++) {
+			copy[k][i] = inst[k][i];
+			if (copy[k][i].nnh == 0)
+				continue;
+			memset(copy[k][i].nh, 0, sizeof(copy[k][i].nh));
+			copy[k][i].nh[0] = gw->inst[k]->nic->ip;
+			copy[k][i].nnh = 1;
+		}
+		cin[k] = copy[k];
+	}
+	sdn_merge_instances(NULL, cin, ninst, k, &h);
+	out->gw = gw;
+	out->routes = h.routes;
+	out->nroutes = h.nroutes;
+	free(copy[0]);
+	free(copy[1]);
+}
+
+void
+sdn_gw_routes_free(struct sdn_gw_routes *g)
+{
+	free(g->routes);
+	g->routes = NULL;
+	g->nroutes = 0;
 }
 
 void

@@ -34,9 +34,21 @@ struct sdn_hub_routes {
 	size_t			 nroutes;
 };
 
+/*
+ * What one gateway learned (VR-04): both instances merged as for Route
+ * Server, each next hop the IP of an instance that has the route.
+ */
+struct sdn_gw_routes {
+	const struct topo_gw	*gw;
+	struct sdn_bgp_route	*routes;
+	size_t			 nroutes;
+};
+
 struct sdn_input {
 	struct sdn_hub_routes	*hubs;
 	size_t			 nhubs;
+	struct sdn_gw_routes	*gws;		/* may be NULL */
+	size_t			 ngws;
 };
 
 enum sdn_source {
@@ -121,6 +133,16 @@ void	sdn_merge_instances(const struct topo_rs *rs,
 	    const struct sdn_bgp_route *const *instances, const size_t *ninstance,
 	    size_t ninstances, struct sdn_hub_routes *out);
 void	sdn_hub_routes_free(struct sdn_hub_routes *h);
+/*
+ * A gateway's routes from its instances' best paths (inst[k] from
+ * gw->inst[k]): the next hop of each becomes that instance's NIC IP, then
+ * the instances are merged as sdn_merge_instances does. Free the routes
+ * with sdn_gw_routes_free().
+ */
+void	sdn_merge_gateway(const struct topo_gw *gw,
+	    const struct sdn_bgp_route *const *inst, const size_t *ninst,
+	    struct sdn_gw_routes *out);
+void	sdn_gw_routes_free(struct sdn_gw_routes *g);
 
 const char *sdn_source_str(enum sdn_source s);
 const char *sdn_nh_type_str(enum sdn_nh_type t);

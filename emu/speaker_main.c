@@ -10,6 +10,9 @@
  * packet leaves through the NIC into the SDN, which applies that NIC's
  * effective routes. Route Server instances install nothing: the lab daemon
  * watches their control socket instead (RS is never in the data path, RS-23).
+ * Gateway instances, MSEEs and site edges install theirs the same way, but
+ * onlink on the gateway link ("l<idx>") that reaches the next hop; the
+ * daemon also watches gateway instances, for the VMs' effective routes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +27,27 @@
 #define NVA_UPLINK	"eth0"
 
 struct fib_nl {
-	struct nl	*nl;
-	int		 ifindex;
-	unsigned	 pending;
+	struct nl		*nl;
+	int			 ifindex;	/* eth0; -1 off the fabric */
+	unsigned		 pending;
+	const struct topo	*t;
+	const struct topo_node	*n;
 };
+
+/* The interface towards next hop nh; 0 if none (the route is skipped). */
+static int
+fib_dev(struct fib_nl *f, uint32_t nh)
+{
+	const struct topo_gwlink *l;
+	char name[16];
+
+	if ((l = lab_gwlink_to(f->t, f->n, nh)) != NULL) {
+		snprintf(name, sizeof(name), "l%u", l->idx);
+		return nl_link_index(f->nl, name) > 0 ?
+		    nl_link_index(f->nl, name) : 0;
+	}
+	return f->ifindex > 0 ? f->ifindex : 0;
+}
 
 static void
 fib_route(struct fib_nl *f, const struct pfx4 *p, struct nl_route *r)
@@ -57,14 +77,20 @@ fib_change(void *arg, const struct pfx4 *p, const uint32_t *nh, unsigned nnh,
 		nl_route_del(f->nl, &r);
 		return;
 	}
-	for (i = 0; i < nnh && i < NL_MAX_NH; i++) {
-		r.nh[i].gw = nh[i];
-		r.nh[i].ifindex = f->ifindex;
-		r.nh[i].onlink = true;
-		r.nh[i].weight = 1;
+	for (i = 0; i < nnh && r.nnh < NL_MAX_NH; i++) {
+		struct nl_nh *x = &r.nh[r.nnh];
+
+		if ((x->ifindex = fib_dev(f, nh[i])) == 0)
+			continue;
+		x->gw = nh[i];
+		x->onlink = true;
+		x->weight = 1;
+		r.nnh++;
 	}
-	r.nnh = i;
-	nl_route_replace(f->nl, &r);
+	if (r.nnh == 0)
+		nl_route_del(f->nl, &r);
+	else
+		nl_route_replace(f->nl, &r);
 }
 
 static void
@@ -119,9 +145,12 @@ emu_speaker_main(const char *lab, const char *node)
 		topo_free(t);
 		return 2;
 	}
-	if (n->kind == TOPO_NVA) {
-		if ((f.nl = nl_open(-1)) == NULL ||
-		    (f.ifindex = nl_link_index(f.nl, NVA_UPLINK)) < 0) {
+	f.t = t;
+	f.n = n;
+	if (n->kind != TOPO_RS) {
+		f.ifindex = -1;
+		if ((f.nl = nl_open(-1)) == NULL || (n->nic != NULL &&
+		    (f.ifindex = nl_link_index(f.nl, NVA_UPLINK)) < 0)) {
 			fprintf(stderr, "%s: no netlink or no %s\n", node, NVA_UPLINK);
 			topo_free(t);
 			return 3;

@@ -174,11 +174,70 @@ fabric(const struct walk_env *e, const struct topo_node *from, uint32_t dst,
 	return next;
 }
 
+/*
+ * Gateway hops (outside the fabric): a gateway instance sends a site's
+ * prefixes down its link (to the MSEE, or the VPN tunnel); an MSEE sends
+ * them to the site's edge and everything else to the first gateway
+ * instance of its circuit. NULL: not a link destination.
+ */
+static const struct topo_node *
+gw_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
+    unsigned flow, struct walk_hop *h)
+{
+	const struct topo_gwlink *l;
+	uint32_t m[2];
+	unsigned k, nm;
+	size_t i;
+
+	for (i = 0; i < e->t->ngwlinks; i++) {
+		l = e->t->gwlinks[i];
+		if (l->a == n && l->conn != NULL && site_has(l->conn->site, dst) &&
+		    (l->b->kind == TOPO_MSEE || l->b->kind == TOPO_SITE_ROUTER)) {
+			snprintf(h->how, sizeof(h->how), "link l%u to %s", l->idx,
+			    l->b->name);
+			return l->b;
+		}
+	}
+	if (n->kind == TOPO_MSEE && n->gw != NULL && n->gw->ninst > 0) {
+		nm = n->gw->ninst < 2 ? n->gw->ninst : 2;
+		for (k = 0; k < nm; k++)
+			m[k] = n->gw->inst[k]->nic->ip;
+		k = choose(e, n, m, nm, flow);
+		if (nm > 1) {
+			h->ecmp = true;
+			memcpy(h->members, m, nm * sizeof(m[0]));
+			h->nmembers = nm;
+		}
+		snprintf(h->how, sizeof(h->how), "circuit to gateway %s%s",
+		    n->gw->name, nm > 1 ? " (ECMP by flow hash)" : "");
+		return n->gw->inst[k];
+	}
+	return NULL;
+}
+
+/* A site without NVA links reaches Azure over its first gateway connection. */
+static const struct topo_node *
+site_gw_step(const struct walk_env *e, const struct topo_site *s,
+    struct walk_hop *h)
+{
+	const struct topo_gwconn *cn;
+
+	(void)e;
+	if (s->nconns == 0)
+		return NULL;
+	cn = s->conns[0];
+	snprintf(h->how, sizeof(h->how), "%s connection to gateway %s",
+	    topo_gw_type_str(cn->gw->type), cn->gw->name);
+	return cn->gw->type == TOPO_GW_EXPRESSROUTE ? cn->gw->msee :
+	    cn->gw->inst[0];
+}
+
 /* The next node from `n` (not the owner of dst), or NULL with the outcome set. */
 static const struct topo_node *
 step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
     unsigned flow, struct walk *w, struct walk_hop *h, bool *internet)
 {
+	const struct topo_node *next;
 	const struct topo_site *s;
 	size_t i;
 
@@ -204,6 +263,8 @@ step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 
 			for (i = 0; i < s->nlinks && nm < SDN_MAX_NH; i++)
 				m[nm++] = s->links[i]->nva->node->nic->ip;
+			if (nm == 0 && (next = site_gw_step(e, s, h)) != NULL)
+				return next;
 			if (nm == 0) {
 				w->outcome = WALK_NO_ROUTE;
 				return NULL;
@@ -218,6 +279,17 @@ step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 			    nm > 1 ? " (ECMP by flow hash)" : "");
 			return s->links[k]->nva->node;
 		}
+	case TOPO_GW:
+	case TOPO_MSEE:
+		if ((next = gw_step(e, n, dst, flow, h)) != NULL)
+			return next;
+		if (n->kind == TOPO_MSEE) {
+			w->outcome = WALK_NO_ROUTE;
+			snprintf(w->detail, sizeof(w->detail), "%s has no route "
+			    "to the destination", n->name);
+			return NULL;
+		}
+		return fabric(e, n, dst, flow, w, h);
 	case TOPO_NVA:
 		for (i = 0; i < e->t->nsitelinks; i++) {
 			const struct topo_sitelink *l = e->t->sitelinks[i];
@@ -238,8 +310,7 @@ step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 			return NULL;
 		}
 		{
-			const struct topo_node *next = fabric(e, n, dst, flow, w, h);
-
+			next = fabric(e, n, dst, flow, w, h);
 			if (next == NULL && w->detail[0] == '\0')
 				*internet = true;
 			return next;

@@ -238,7 +238,8 @@ static bool
 transit_kind(const struct topo_node *n)
 {
 	return n->kind == TOPO_NVA || n->kind == TOPO_SITE_ROUTER ||
-	    n->kind == TOPO_VM || n->kind == TOPO_SITE_HOST;
+	    n->kind == TOPO_VM || n->kind == TOPO_SITE_HOST ||
+	    n->kind == TOPO_GW || n->kind == TOPO_MSEE;
 }
 
 int

@@ -17,6 +17,8 @@
 
 #define SITELINK_BASE	0xa9fe0000u	/* 169.254.0.0 */
 #define SITELINKS_PER_OCTET 64		/* /30s in a /24 */
+#define GWLINK_BASE	0xa9fe1500u	/* 169.254.21.0/23 (GW-03's APIPA range) */
+#define LINK_STRIDE	4		/* one /30 */
 
 static unsigned
 rank(enum topo_node_kind k)
@@ -24,15 +26,19 @@ rank(enum topo_node_kind k)
 	switch (k) {
 	case TOPO_RS:
 		return 0;
-	case TOPO_NVA:
+	case TOPO_GW:
 		return 1;
-	case TOPO_VM:
+	case TOPO_NVA:
 		return 2;
+	case TOPO_VM:
+		return 3;
+	case TOPO_MSEE:
+		return 4;
 	case TOPO_SITE_ROUTER:
 	case TOPO_SITE_HOST:
 		break;
 	}
-	return 3;	/* a site's router, then its hosts, as created */
+	return 5;	/* a site's router, then its hosts, as created */
 }
 
 /* Stable: nodes of one rank keep their file order. */
@@ -45,7 +51,7 @@ topo_layout(struct tctx *c)
 	unsigned r;
 
 	out = xcalloc(t->nnodes, sizeof(*out));
-	for (r = 0; r <= 3; r++)
+	for (r = 0; r <= 5; r++)
 		for (i = 0; i < t->nnodes; i++)
 			if (rank(t->nodes[i]->kind) == r)
 				out[k++] = t->nodes[i];
@@ -220,6 +226,35 @@ sitelink_ips(struct topo *t)
 	}
 }
 
+/* Gateway links: 169.254.21.<4*idx+1>/30 for the Azure side, +1 the other. */
+static void
+gwlink_ips(struct topo *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ngwlinks; i++) {
+		t->gwlinks[i]->a_ip = GWLINK_BASE + t->gwlinks[i]->idx *
+		    LINK_STRIDE + 1;
+		t->gwlinks[i]->b_ip = t->gwlinks[i]->a_ip + 1;
+	}
+}
+
+uint32_t
+topo_bgp_addr(const struct topo *t, const struct topo_node *n)
+{
+	size_t i;
+
+	if (n->nic != NULL)
+		return n->nic->ip;
+	for (i = 0; i < t->ngwlinks; i++) {
+		if (t->gwlinks[i]->a == n)
+			return t->gwlinks[i]->a_ip;
+		if (t->gwlinks[i]->b == n)
+			return t->gwlinks[i]->b_ip;
+	}
+	return 0;
+}
+
 int
 topo_address(struct tctx *c)
 {
@@ -241,5 +276,6 @@ topo_address(struct tctx *c)
 		if (next_hop(c, t->nvas[i]) == -1)
 			return -1;
 	sitelink_ips(t);
+	gwlink_ips(t);
 	return 0;
 }

@@ -35,7 +35,7 @@ static const char *const timer_fields[] = {
 static const char *const region_fields[] = { "name", "hub", "spokes", NULL };
 static const char *const hub_fields[] = {
 	"name", "address_space", "subnets", "route_server",
-	"allow_gateway_transit", "nvas", "vms", NULL
+	"allow_gateway_transit", "nvas", "vms", "gateways", NULL
 };
 static const char *const spoke_fields[] = {
 	"name", "address_space", "peered", "use_remote_gateways",
@@ -366,6 +366,7 @@ parse_hub_side(struct tctx *c, const cJSON *o, const char *path,
 	if (parse_rs(c, o, path, v) == -1 ||
 	    topo_jbool(c, o, path, "allow_gateway_transit",
 	    &v->allow_gateway_transit) == -1 ||
+	    topo_parse_list(c, o, path, "gateways", v, topo_parse_gw) == -1 ||
 	    topo_parse_list(c, o, path, "nvas", v, topo_parse_nva) == -1)
 		return -1;
 	return 0;
@@ -470,7 +471,8 @@ topo_parse(struct tctx *c, const cJSON *root)
 	    topo_jarr(c, root, "", "regions", true, &regions) == -1 ||
 	    each_obj(c, regions, "regions", NULL, parse_region) == -1)
 		return -1;
-	if (topo_parse_list(c, root, "", "sites", NULL, topo_parse_site) == -1)
+	if (topo_parse_list(c, root, "", "sites", NULL, topo_parse_site) == -1 ||
+	    topo_resolve_gws(c) == -1)
 		return -1;
 	return topo_parse_route_tables(c, root);
 }

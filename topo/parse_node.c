@@ -25,7 +25,7 @@ static const char *const nva_fields[] = {
 };
 static const char *const vm_fields[] = { "name", "subnet", "ip", NULL };
 static const char *const site_fields[] = {
-	"name", "prefixes", "hosts", "nvas", NULL
+	"name", "prefixes", "hosts", "nvas", "asn", "prepend", NULL
 };
 static const char *const host_fields[] = { "name", "ip", NULL };
 
@@ -41,6 +41,19 @@ static const struct {
 	{ 64496, 64511, "IANA (documentation)" },
 	{ 65535, 65535, "IANA" },
 };
+
+const char *
+topo_asn_reserved(unsigned asn)
+{
+	size_t i;
+
+	if (asn == TOPO_RS_ASN)
+		return "Azure (65515: Route Server and gateways)";
+	for (i = 0; i < NELEM(reserved_asn); i++)
+		if (asn >= reserved_asn[i].lo && asn <= reserved_asn[i].hi)
+			return reserved_asn[i].by;
+	return NULL;
+}
 
 static void
 attach_nic(struct topo_node *n, struct topo_subnet *sn)
@@ -86,6 +99,9 @@ parse_nic(struct tctx *c, const cJSON *o, const char *path,
 	if (strcmp(sn->name, "RouteServerSubnet") == 0)
 		return topo_fail(c, p, "RouteServerSubnet belongs to the Route "
 		    "Server alone: put VMs and NVAs in another subnet (RS-03)");
+	if (strcmp(sn->name, "GatewaySubnet") == 0)
+		return topo_fail(c, p, "GatewaySubnet belongs to the gateways "
+		    "alone: put VMs and NVAs in another subnet");
 	attach_nic(n, sn);
 	if ((r = topo_jaddr(c, o, path, "ip", &n->nic->ip)) == -1)
 		return -1;
@@ -385,16 +401,35 @@ site_nvas(struct tctx *c, const cJSON *o, const char *path,
 	topo_path_key(np, path, "nvas");
 	if (topo_jarr(c, o, path, "nvas", false, &arr) == -1)
 		return -1;
-	if (arr == NULL || arr->child == NULL)
-		return topo_fail(c, np, "site \"%s\" sits behind no NVA: list "
-		    "at least one in \"nvas\", or it cannot reach Azure",
-		    s->name);
+	/* A site reached only through a gateway: topo_resolve_gws() checks. */
+	if (arr == NULL)
+		return 0;
 	cJSON_ArrayForEach(el, arr) {
 		topo_path_idx(p, np, i++);
 		if (topo_vstr(c, el, p, &name) == -1 ||
 		    site_link(c, p, s, name) == -1)
 			return -1;
 	}
+	return 0;
+}
+
+/* GW-01, GW-02: 2- or 4-byte, not Azure's nor IANA's reserved ones. */
+static int
+site_asn(struct tctx *c, const cJSON *o, const char *path, struct topo_site *s)
+{
+	char p[TOPO_PATH_MAX];
+	const char *by;
+	unsigned asn = 0;
+
+	if (topo_juint(c, o, path, "asn", 1, UINT32_MAX - 1, &asn) == -1 ||
+	    topo_juint(c, o, path, "prepend", 0, TOPO_PREPEND_MAX,
+	    &s->prepend) == -1)
+		return -1;
+	if (asn != 0 && (by = topo_asn_reserved(asn)) != NULL)
+		return topo_fail(c, topo_path_key(p, path, "asn"), "asn %u is "
+		    "reserved by %s: on-premises and Azure must use different "
+		    "ASNs (GW-02)", asn, by);
+	s->asn = asn;
 	return 0;
 }
 
@@ -424,7 +459,8 @@ topo_parse_site(struct tctx *c, const cJSON *o, const char *path, void *arg)
 		    "\"%s\" is too long: its edge router node is named \"%s\", "
 		    "and node names have at most %d characters", s->name,
 		    n->name, TOPO_NAME_MAX);
-	if (topo_parse_list(c, o, path, "hosts", s, parse_host) == -1)
+	if (topo_parse_list(c, o, path, "hosts", s, parse_host) == -1 ||
+	    site_asn(c, o, path, s) == -1)
 		return -1;
 	return site_nvas(c, o, path, s);
 }

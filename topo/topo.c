@@ -213,6 +213,7 @@ free_vnet(struct topo_vnet *v)
 	free(v->subnets);
 	free(v->space);
 	free(v->spokes);
+	free(v->gws);
 	free(v->rs);
 	free(v->name);
 	free(v->jpath);
@@ -251,12 +252,29 @@ free_rt(struct topo_route_table *rt)
 }
 
 static void
+free_gw(struct topo_gw *gw)
+{
+	size_t i;
+
+	for (i = 0; i < gw->nconns; i++) {
+		free(gw->conns[i]->site_name);
+		free(gw->conns[i]->jpath);
+		free(gw->conns[i]);
+	}
+	free(gw->conns);
+	free(gw->name);
+	free(gw->jpath);
+	free(gw);
+}
+
+static void
 free_site(struct topo_site *s)
 {
 	free(s->name);
 	free(s->prefixes);
 	free(s->hosts);
 	free(s->links);
+	free(s->conns);
 	free(s);
 }
 
@@ -285,6 +303,12 @@ topo_free(struct topo *t)
 		free_site(t->sites[i]);
 	for (i = 0; i < t->nsitelinks; i++)
 		free(t->sitelinks[i]);
+	for (i = 0; i < t->ngwlinks; i++)
+		free(t->gwlinks[i]);
+	for (i = 0; i < t->ngws; i++)
+		free_gw(t->gws[i]);
+	free(t->gwlinks);
+	free(t->gws);
 	for (i = 0; i < t->nrts; i++)
 		free_rt(t->rts[i]);
 	for (i = 0; i < t->nwarnings; i++)
@@ -396,6 +420,10 @@ topo_kind_str(enum topo_node_kind k)
 		return "site-router";
 	case TOPO_SITE_HOST:
 		return "site-host";
+	case TOPO_GW:
+		return "gateway";
+	case TOPO_MSEE:
+		return "msee";
 	}
 	return "?";
 }

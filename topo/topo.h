@@ -30,7 +30,17 @@ enum topo_node_kind {
 	TOPO_VM,
 	TOPO_SITE_ROUTER,	/* an on-premises site's edge router */
 	TOPO_SITE_HOST,		/* a host behind a site's router */
+	TOPO_GW,		/* one instance of a VPN or ExpressRoute gateway */
+	TOPO_MSEE,		/* the Microsoft edge of an ExpressRoute circuit */
 };
+
+enum topo_gw_type {
+	TOPO_GW_EXPRESSROUTE,
+	TOPO_GW_VPN,
+};
+
+#define TOPO_GW_ASN	65515	/* GW-01, RS-50 */
+#define TOPO_MSEE_ASN	12076	/* GW-01 */
 
 enum topo_hub_pref {		/* RS-31 */
 	TOPO_PREF_EXPRESSROUTE,
@@ -49,6 +59,8 @@ enum topo_udr_type {
 
 struct topo_vnet;
 struct topo_node;
+struct topo_gw;
+struct topo_site;
 struct topo_route_table;
 
 struct topo_region {
@@ -100,6 +112,8 @@ struct topo_vnet {
 	bool			 use_remote_gateways;	/* default false, as in Azure */
 	bool			 allow_forwarded_traffic; /* default true */
 	char			*jpath;		/* "regions[0].hub", for messages */
+	struct topo_gw		**gws;		/* hub: its gateways, file order */
+	size_t			 ngws;
 };
 
 /* A NIC plugged into the fabric: one veth, one effective route table. */
@@ -144,8 +158,50 @@ struct topo_sitelink {
 	uint32_t		 site_ip;	/* ... +2 */
 };
 
+/*
+ * A gateway's connection to a site: the ExpressRoute circuit (always BGP,
+ * through the circuit's MSEE) or one VPN tunnel per gateway instance.
+ */
+struct topo_gwconn {
+	struct topo_gw		*gw;
+	struct topo_site	*site;
+	char			*site_name;	/* as the file names it */
+	char			*jpath;
+	unsigned		 weight;	/* ER connection weight (GW-09) */
+	bool			 bgp;		/* VPN: false = static prefixes */
+};
+
+/*
+ * A point-to-point /30 outside the fabric: gateway instance <-> MSEE,
+ * MSEE <-> site edge, or a VPN tunnel (gateway instance <-> site edge).
+ * Both ends are named "l<idx>" in their namespaces.
+ */
+struct topo_gwlink {
+	unsigned		 idx;
+	struct topo_node	*a, *b;		/* a: the Azure side */
+	uint32_t		 a_ip, b_ip;	/* 169.254.21.0/23 (GW-03) */
+	struct topo_gwconn	*conn;
+	bool			 bgp;		/* carries a BGP session */
+};
+
+struct topo_gw {
+	char			*name;
+	char			*jpath;
+	enum topo_gw_type	 type;
+	struct topo_vnet	*vnet;		/* its hub */
+	struct topo_node	*inst[2];	/* "<hub>-<name>0", "<hub>-<name>1" */
+	unsigned		 ninst;		/* 2 (VPN active-standby: 1) */
+	struct topo_node	*msee;		/* ER: "<hub>-<name>-msee" */
+	struct topo_gwconn	**conns;
+	size_t			 nconns;
+};
+
 struct topo_site {
 	char			*name;
+	uint32_t		 asn;		/* for BGP over a gateway; 0 if none */
+	unsigned		 prepend;	/* extra copies of asn it advertises */
+	struct topo_gwconn	**conns;	/* gateways it connects to */
+	size_t			 nconns;
 	struct pfx4		*prefixes;
 	size_t			 nprefixes;
 	struct topo_node	*router;	/* node "<site>-edge" */
@@ -164,6 +220,8 @@ struct topo_node {
 	unsigned		 rs_instance;	/* TOPO_RS: 0 or 1 */
 	struct topo_nva		*nva;		/* TOPO_NVA */
 	struct topo_site	*site;		/* TOPO_SITE_* */
+	struct topo_gw		*gw;		/* TOPO_GW, TOPO_MSEE */
+	unsigned		 gw_instance;	/* TOPO_GW: 0 or 1 */
 	uint32_t		 host_ip;	/* TOPO_SITE_HOST */
 	struct pfx4		 host_pfx;	/* TOPO_SITE_HOST: the site prefix holding it */
 };
@@ -194,6 +252,10 @@ struct topo {
 	struct topo_sitelink	**sitelinks;	/* sitelinks[i]->idx == i */
 	size_t			 nsitelinks;
 	char			*description;	/* free text; NULL if absent */
+	struct topo_gw		**gws;		/* every hub's gateways */
+	size_t			 ngws;
+	struct topo_gwlink	**gwlinks;	/* gwlinks[i]->idx == i */
+	size_t			 ngwlinks;
 	struct topo_route_table	**rts;		/* route_tables, in file order */
 	size_t			 nrts;
 	/*
@@ -226,6 +288,14 @@ const char *topo_kind_str(enum topo_node_kind k);
 const char *topo_pref_str(enum topo_hub_pref p);
 /* "VirtualAppliance", ... as the topology file and az spell them (VR-08). */
 const char *topo_udr_type_str(enum topo_udr_type t);
+/* "ExpressRoute" or "Vpn", as the topology file spells them. */
+const char *topo_gw_type_str(enum topo_gw_type t);
+/*
+ * The address a node's BGP speaker uses as source and identifier: a NIC's
+ * IP, else (MSEE, site edge) its end of its first gateway link; 0 if none.
+ */
+uint32_t topo_bgp_addr(const struct topo *t, const struct topo_node *n);
+struct topo_gw *topo_gw_find(const struct topo *t, const char *name);
 
 /* Added with topo.c. */
 struct topo_subnet *topo_subnet_find(const struct topo_vnet *v, const char *name);

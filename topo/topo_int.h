@@ -20,7 +20,9 @@
 #define TOPO_PATH_MAX	256	/* == sizeof(struct topo_err).path */
 /* Entries in one array or object: a lab runs on one host. */
 #define TOPO_LIST_MAX	4096
-#define TOPO_LINKS_MAX	16384	/* /30s in 169.254.0.0/16 */
+/* Site links' /30s: 169.254.0.0 up to 169.254.21.0, where gateway links start. */
+#define TOPO_LINKS_MAX	1344
+#define TOPO_GWLINKS_MAX 128	/* /30s in 169.254.21.0/23 */
 #define TOPO_PREPEND_MAX 10	/* ours: Azure documents none (U-02) */
 #define TOPO_HOLD_MIN	3	/* RFC 4271 4.2: 0 or at least 3 s */
 #define TOPO_U16_MAX	65535u
@@ -110,6 +112,14 @@ int	topo_parse_vm(struct tctx *c, const struct cJSON *o, const char *path,
 	    void *vnet);
 int	topo_parse_site(struct tctx *c, const struct cJSON *o,
 	    const char *path, void *unused);
+
+/* parse_gw.c: a hub's "gateways" (arg: the hub), then, after the sites, the
+ * sites they name, their MSEEs and links. */
+int	topo_parse_gw(struct tctx *c, const struct cJSON *o, const char *path,
+	    void *vnet);
+int	topo_resolve_gws(struct tctx *c);
+/* parse_node.c: GW-02 and RS-06's reserved ASNs; NULL if asn is allowed. */
+const char *topo_asn_reserved(unsigned asn);
 
 /* parse_rt.c: the top-level "route_tables", after regions (VR-07, VR-08). */
 int	topo_parse_route_tables(struct tctx *c, const struct cJSON *root);

@@ -129,9 +129,9 @@ remote_gateways(struct tctx *c, const struct topo_vnet *v)
 		return topo_fail(c, p, "hub \"%s\" sets allow_gateway_transit "
 		    "to false, and use_remote_gateways needs it on the hub's "
 		    "side of the peering (PE-03)", h->name);
-	if (h->rs == NULL)
-		return topo_fail(c, p, "hub \"%s\" has no route_server, the "
-		    "only gateway arsemu emulates so far (PE-03)", h->name);
+	if (h->rs == NULL && h->ngws == 0)
+		return topo_fail(c, p, "hub \"%s\" has neither a route_server "
+		    "nor a gateway to use (PE-03)", h->name);
 	return 0;
 }
 

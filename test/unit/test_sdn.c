@@ -10,6 +10,7 @@
 
 #include "../../emu/sdn.h"
 #include "../../lib/util.h"
+#include "../../bgp/hubpref.h"
 #include "t.h"
 
 #define MAXR	4	/* regions */
@@ -1189,6 +1190,164 @@ test_merge(void)
 	T_OK(h.routes == NULL && h.nroutes == 0, "sdn_hub_routes_free");
 }
 
+/* ---- gateways (issue 5) ---- */
+
+#define GW_TOPO(pref) "{\"name\":\"g\",\"regions\":[{\"name\":\"r\",\"hub\":{"	\
+	"\"name\":\"hub\",\"address_space\":[\"10.1.0.0/16\"],\"subnets\":{"	\
+	"\"GatewaySubnet\":\"10.1.0.0/27\",\"RouteServerSubnet\":\"10.1.1.0/27\","	\
+	"\"nva\":\"10.1.2.0/24\"},\"route_server\":{" pref "},"		\
+	"\"nvas\":[{\"name\":\"fw\",\"subnet\":\"nva\",\"asn\":65001}],"	\
+	"\"gateways\":[{\"name\":\"er\",\"type\":\"ExpressRoute\","		\
+	"\"circuit\":{\"site\":\"dc\"}}]},\"spokes\":[{\"name\":\"s1\","	\
+	"\"address_space\":[\"10.2.0.0/16\"],\"use_remote_gateways\":true,"	\
+	"\"subnets\":{\"default\":\"10.2.1.0/24\"},\"vms\":[{\"name\":\"vm1\","	\
+	"\"subnet\":\"default\"}]},{\"name\":\"s2\",\"address_space\":"	\
+	"[\"10.3.0.0/16\"],\"subnets\":{\"default\":\"10.3.1.0/24\"},"	\
+	"\"vms\":[{\"name\":\"vm2\",\"subnet\":\"default\"}]}]}],"		\
+	"\"sites\":[{\"name\":\"dc\",\"asn\":64512,"				\
+	"\"prefixes\":[\"172.16.0.0/16\"]}]}"
+
+/* The active route of nic for prefix p: its next hops joined, or "-". */
+static const char *
+active_nh(const struct topo *t, const struct sdn_input *in, const char *nic,
+    const char *p, char *buf, size_t len)
+{
+	const struct topo_nic *n = topo_node_find(t, nic)->nic;
+	struct sdn_table tab;
+	struct pfx4 want;
+	char a[ADDR_STRLEN];
+	size_t i, k;
+
+	pfx_parse(p, &want);
+	snprintf(buf, len, "-");
+	sdn_effective(t, in, n, &tab);
+	for (i = 0; i < tab.nroutes; i++) {
+		const struct sdn_route *r = &tab.routes[i];
+
+		if (!r->active || !pfx_equal(&r->pfx, &want) ||
+		    r->source != SDN_SRC_VNG)
+			continue;
+		buf[0] = '\0';
+		for (k = 0; k < r->nnh; k++)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+			    k ? "," : "", addr_fmt(r->nh[k], a));
+	}
+	sdn_table_free(&tab);
+	return buf;
+}
+
+/* One gateway route per instance (hops), one RS route from fw (rshops). */
+static void
+gw_input(const struct topo *t, unsigned hops, unsigned rshops,
+    struct sdn_bgp_route *rs, struct sdn_gw_routes *g, struct sdn_input *in)
+{
+	struct sdn_bgp_route r[1];
+	const struct sdn_bgp_route *inst[2] = { r, r };
+	size_t n[2] = { 1, 1 };
+
+	memset(r, 0, sizeof(r));
+	pfx_parse("172.16.0.0/16", &r[0].pfx);
+	r[0].nh[0] = 1;
+	r[0].nnh = 1;
+	r[0].aspath_hops = hops;
+	sdn_merge_gateway(t->gws[0], inst, n, g);
+	memset(rs, 0, sizeof(*rs));
+	rs->pfx = r[0].pfx;
+	addr_parse("10.1.2.4", &rs->nh[0]);
+	rs->nnh = rshops ? 1 : 0;
+	rs->aspath_hops = rshops;
+	memset(in, 0, sizeof(*in));
+	in->hubs = xcalloc(1, sizeof(*in->hubs));
+	in->hubs[0].rs = t->rss[0];
+	in->hubs[0].routes = rs;
+	in->hubs[0].nroutes = 1;
+	in->nhubs = 1;
+	in->gws = g;
+	in->ngws = 1;
+}
+
+static struct topo *
+gw_load(const char *json)
+{
+	struct topo_err err;
+	struct topo *t;
+
+	if (topo_load_string(json, strlen(json), &t, &err) == -1)
+		die("gateway topology: %s: %s", err.path, err.msg);
+	return t;
+}
+
+static void
+test_gateways(void)
+{
+	static const struct {
+		const char	*topo;
+		unsigned	 gwhops, rshops;
+		const char	*want, *desc;
+	} cases[] = {
+		{ GW_TOPO(""), 2, 0, "10.1.0.4,10.1.0.5", "VR-04: an on-premises "
+		    "prefix over ER: VirtualNetworkGateway via both gateway "
+		    "instances" },
+		{ GW_TOPO(""), 2, 1, "10.1.0.4,10.1.0.5", "RS-31 ExpressRoute "
+		    "(default): ER beats a shorter NVA path" },
+		{ GW_TOPO("\"hub_routing_preference\":\"VpnGateway\""), 2, 1,
+		    "10.1.2.4", "RS-31 VpnGateway: the NVA beats ER" },
+		{ GW_TOPO("\"hub_routing_preference\":\"VpnGateway\""), 2, 5,
+		    "10.1.2.4", "RS-31 VpnGateway: the NVA beats ER, even longer" },
+		{ GW_TOPO("\"hub_routing_preference\":\"ASPath\""), 2, 1,
+		    "10.1.2.4", "RS-30 ASPath: the shorter NVA path wins" },
+		{ GW_TOPO("\"hub_routing_preference\":\"ASPath\""), 2, 3,
+		    "10.1.0.4,10.1.0.5", "RS-30 ASPath: the shorter ER path wins" },
+		{ GW_TOPO("\"hub_routing_preference\":\"ASPath\""), 2, 2,
+		    "10.1.0.4,10.1.0.5", "RS-30 ASPath: equal paths, ER first "
+		    "(GW-09)" },
+	};
+	struct sdn_bgp_route rs;
+	struct sdn_gw_routes g;
+	struct sdn_input in;
+	struct topo *t;
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		t = gw_load(cases[i].topo);
+		gw_input(t, cases[i].gwhops, cases[i].rshops, &rs, &g, &in);
+		active_nh(t, &in, "vm1", "172.16.0.0/16", buf, sizeof(buf));
+		if (!T_OK(strcmp(buf, cases[i].want) == 0, "%s", cases[i].desc))
+			printf("#   got %s, want %s\n", buf, cases[i].want);
+		if (i == 0) {
+			active_nh(t, &in, "vm2", "172.16.0.0/16", buf, sizeof(buf));
+			T_OK(strcmp(buf, "-") == 0, "VR-11: a spoke without "
+			    "use_remote_gateways gets no gateway route");
+			active_nh(t, &in, "hub-er0", "172.16.0.0/16", buf,
+			    sizeof(buf));
+			T_OK(strcmp(buf, "10.1.0.4,10.1.0.5") == 0, "VR-04: "
+			    "GatewaySubnet's NICs get the routes too");
+		}
+		sdn_gw_routes_free(&g);
+		free(in.hubs);
+		topo_free(t);
+	}
+}
+
+static void
+test_hubpref(void)
+{
+	struct bgp_offer er = { BGP_SRC_ER, 3, 0 }, er2 = { BGP_SRC_ER, 5, 10 },
+	    vpn = { BGP_SRC_VPN, 2, 0 }, nva = { BGP_SRC_NVA, 1, 0 };
+
+	T_OK(bgp_hubpref_cmp(BGP_PREF_EXPRESSROUTE, &er, &vpn) < 0,
+	    "GW-09: ER beats VPN by default");
+	T_OK(bgp_hubpref_cmp(BGP_PREF_EXPRESSROUTE, &er2, &er) < 0,
+	    "GW-09: between ER connections, the higher weight wins first");
+	T_OK(bgp_hubpref_cmp(BGP_PREF_VPNGATEWAY, &vpn, &nva) > 0,
+	    "RS-31 VpnGateway: VPN against NVA by AS path (the NVA is shorter)");
+	T_OK(bgp_hubpref_cmp(BGP_PREF_VPNGATEWAY, &vpn, &er) < 0,
+	    "RS-31 VpnGateway: VPN beats ER");
+	T_OK(bgp_hubpref_cmp(BGP_PREF_ASPATH, &nva, &er) < 0,
+	    "RS-31 ASPath: the shortest path, whatever the source");
+}
+
 int
 main(void)
 {
@@ -1212,5 +1371,7 @@ main(void)
 	test_disable_propagation();
 	test_rows();
 	test_merge();
+	test_gateways();
+	test_hubpref();
 	return t_done();
 }

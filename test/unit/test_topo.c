@@ -746,7 +746,7 @@ test_peering(void)
 	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'hub',"
 	    "'address_space':['10.1.0.0/16']},'spokes':[{" SPOKE_BASE
 	    ",'use_remote_gateways':true}]}]}",
-	    "regions[0].spokes[0].use_remote_gateways", "no route_server",
+	    "regions[0].spokes[0].use_remote_gateways", "neither a route_server",
 	    "PE-03: use_remote_gateways needs a gateway (the RS) in the hub");
 	expect_ok(SPOKE(",'allow_gateway_transit':false", SPOKE_BASE),
 	    "PE-03: transit off is fine when no spoke uses remote gateways");
@@ -986,6 +986,88 @@ test_warnings(void)
 	    "node name internet is reserved (the lab's Internet edge)");
 }
 
+/* A hub with GatewaySubnet and gateways (gws, inside "gateways"), a spoke and a site. */
+#define GWHUB(gws, site) "{'name':'t','regions':[{'name':'r','hub':{"	\
+	"'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"	\
+	"'GatewaySubnet':'10.1.0.0/27','default':'10.1.2.0/24'},"	\
+	"'gateways':[" gws "]},'spokes':[{" SPOKE_BASE			\
+	",'use_remote_gateways':true}]}],'sites':[{" site "}]}"
+#define ER_DC	"{'name':'er','type':'ExpressRoute','circuit':{'site':'dc'}}"
+#define DC	"'name':'dc','asn':64512,'prefixes':['172.16.0.0/16']"
+
+static void
+test_gateways(void)
+{
+	struct topo_err err;
+	struct topo *t;
+	const struct topo_node *n;
+
+	t = load_q(GWHUB(ER_DC, DC), &err);
+	T_OK(t != NULL, "GW-01: an ExpressRoute gateway loads (%s)",
+	    t ? "" : err.msg);
+	if (t == NULL)
+		return;
+	T_EQ(t->ngws, 1, "one gateway");
+	T_EQ(t->gws[0]->ninst, 2, "GW-01: two ER gateway instances");
+	n = topo_node_find(t, "hub-er0");
+	T_OK(n != NULL && n->kind == TOPO_GW && n->nic->ip == A("10.1.0.4"),
+	    "instance 0 is hub-er0 at .4 of GatewaySubnet");
+	n = topo_node_find(t, "hub-er1");
+	T_OK(n != NULL && n->nic->ip == A("10.1.0.5"),
+	    "instance 1 is hub-er1 at .5");
+	n = topo_node_find(t, "hub-er-msee");
+	T_OK(n != NULL && n->kind == TOPO_MSEE && n->nic == NULL,
+	    "GW-01: the circuit's MSEE is a node off the fabric");
+	T_EQ(t->ngwlinks, 3, "links: two instances to the MSEE, MSEE to the site");
+	T_OK(t->gwlinks[0]->a_ip == A("169.254.21.1") &&
+	    t->gwlinks[0]->b_ip == A("169.254.21.2") &&
+	    t->gwlinks[2]->b == t->sites[0]->router,
+	    "gateway links are /30s of 169.254.21.0/23; the last ends at dc-edge");
+	T_EQ(topo_bgp_addr(t, topo_node_find(t, "hub-er-msee")),
+	    A("169.254.21.2"), "the MSEE's BGP address is its first link's");
+	T_EQ(t->sites[0]->asn, 64512, "the site's ASN");
+	T_OK(t->nics[0]->node->kind == TOPO_GW, "gateway NICs come first "
+	    "after Route Server's");
+	topo_free(t);
+
+	t = load_q(GWHUB("{'name':'vpn','type':'Vpn','tunnels':[{'site':'dc',"
+	    "'bgp':false}],'active_active':false}", "'name':'dc',"
+	    "'prefixes':['172.16.0.0/16']"), &err);
+	T_OK(t != NULL && t->gws[0]->ninst == 1 && t->ngwlinks == 1 &&
+	    !t->gwlinks[0]->bgp, "GW-03: an active-standby static VPN: one "
+	    "instance, one tunnel without BGP, no site ASN needed");
+	topo_free(t);
+
+	expect_err(GWHUB(ER_DC, "'name':'dc','prefixes':['172.16.0.0/16']"),
+	    "regions[0].hub.gateways[0].circuit.site", "has no \"asn\"",
+	    "GW-01: a BGP connection needs the site's ASN");
+	expect_err(GWHUB(ER_DC, "'name':'dc','asn':12076,"
+	    "'prefixes':['172.16.0.0/16']"), "sites[0].asn", "GW-02",
+	    "GW-02: the site cannot use the MSEE's ASN");
+	expect_err(GWHUB(ER_DC, "'name':'dc','asn':65515,"
+	    "'prefixes':['172.16.0.0/16']"), "sites[0].asn", "reserved",
+	    "GW-02: the site cannot use 65515");
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuit':"
+	    "{'site':'nosuch'}}", DC), "regions[0].hub.gateways[0].circuit.site",
+	    "no site is named", "a circuit names an unknown site");
+	expect_err(GWHUB("{'name':'er','type':'Bogus'}", DC),
+	    "regions[0].hub.gateways[0].type", "ExpressRoute or Vpn",
+	    "an unknown gateway type");
+	expect_err(GWHUB(ER_DC "," ER_DC, DC),
+	    "regions[0].hub.gateways[1].name", "already declared",
+	    "two gateways of one name");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{" HUB_BASE
+	    ",'gateways':[" ER_DC "]}}],'sites':[{" DC "}]}",
+	    "regions[0].hub.subnets", "GatewaySubnet is missing",
+	    "a gateway needs GatewaySubnet");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{"
+	    "'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"
+	    "'GatewaySubnet':'10.1.0.0/27'},'vms':[{'name':'v',"
+	    "'subnet':'GatewaySubnet'}]}}]}",
+	    "regions[0].hub.vms[0].subnet", "belongs to the gateways",
+	    "GatewaySubnet holds no VM");
+}
+
 int
 main(void)
 {
@@ -1008,5 +1090,6 @@ main(void)
 	test_route_tables();
 	test_udr_limit();
 	test_warnings();
+	test_gateways();
 	return t_done();
 }

@@ -1,0 +1,38 @@
+/*
+ * hubpref: how Azure chooses, for one prefix of equal length, between what
+ * NVAs (through Route Server), ExpressRoute and VPN gateways offer: the
+ * hub routing preference (RS-30, RS-31) and the ER connection weight
+ * (GW-09). The Route Server's decision (decide.c) and the SDN controller's
+ * effective-route merge (emu/sdn.c) both ask here, so they agree.
+ *
+ * Pure: no state, no I/O.
+ */
+#ifndef ARSEMU_BGP_HUBPREF_H
+#define ARSEMU_BGP_HUBPREF_H
+
+#include <stdint.h>
+
+enum bgp_hub_pref {		/* same order as topo's enum topo_hub_pref */
+	BGP_PREF_EXPRESSROUTE,
+	BGP_PREF_VPNGATEWAY,
+	BGP_PREF_ASPATH,
+};
+
+enum bgp_src {
+	BGP_SRC_NVA,		/* an NVA peer of Route Server */
+	BGP_SRC_ER,		/* an ExpressRoute gateway */
+	BGP_SRC_VPN,		/* a VPN gateway */
+};
+
+struct bgp_offer {
+	enum bgp_src	src;
+	unsigned	hops;		/* AS path length */
+	unsigned	weight;		/* ER connection weight; 0 otherwise */
+};
+
+/* < 0: a is preferred; > 0: b is; 0: equal (ECMP candidates). */
+int	bgp_hubpref_cmp(enum bgp_hub_pref pref, const struct bgp_offer *a,
+	    const struct bgp_offer *b);
+const char *bgp_src_str(enum bgp_src s);
+
+#endif

@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# Gateways (issue 5): ExpressRoute end to end in namespaces: gateway
+# instances, the circuit's MSEE, the site's edge speaking BGP.
+
+load helpers
+
+teardown() { down_labs; }
+
+@test "expressroute: validate and plan without root; GW-01 nodes" {
+	run arsemu validate "$TOP/examples/expressroute.json"
+	assert_success
+	run arsemu nodes "$TOP/examples/expressroute.json"
+	assert_success
+	assert_output --regexp 'hub-er0 +gateway +hub +10\.1\.0\.4'
+	assert_output --regexp 'hub-er1 +gateway +hub +10\.1\.0\.5'
+	assert_output --regexp 'hub-er-msee +msee'
+	run arsemu plan "$TOP/examples/expressroute.json" spoke1-vm1
+	assert_success
+	assert_output --regexp 'VirtualNetworkGateway +Active +172\.16\.0\.0/16 +VirtualNetworkGateway +10\.1\.0\.4'
+	assert_output --regexp 'VirtualNetworkGateway +Active +172\.16\.0\.0/16 +VirtualNetworkGateway +10\.1\.0\.5'
+}
+
+@test "expressroute: VR-04/VR-11 on-premises prefix via both gateway instances; CLI-06 learned and advertised" {
+	require_root
+	local lab=$ARSEMU_T-er
+	run arsemu up "$TOP/examples/expressroute.json" --name "$lab"
+	assert_success
+	run arsemu routes spoke1-vm1 --name "$lab"
+	assert_success
+	assert_output --regexp 'VirtualNetworkGateway +Active +172\.16\.0\.0/16 +VirtualNetworkGateway +10\.1\.0\.4'
+	assert_output --regexp 'VirtualNetworkGateway +Active +172\.16\.0\.0/16 +VirtualNetworkGateway +10\.1\.0\.5'
+	run arsemu gateway er learned --name "$lab" --json
+	assert_success
+	# CLI-06: {"value": [...]}; EBgp with asPath 12076-<site asn>; VNet prefixes origin Network
+	echo "$output" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)["value"]
+assert any(e["network"] == "172.16.0.0/16" and e["asPath"] == "12076-64512" and e["origin"] == "EBgp" for e in v), v
+assert any(e["network"] == "10.2.0.0/16" and e["origin"] == "Network" and e["asPath"] == "" and e["weight"] == 32768 for e in v), v
+assert {e["localAddress"] for e in v} == {"10.1.0.4", "10.1.0.5"}, v
+assert not any("65515" in e["asPath"] for e in v), v
+'
+	run arsemu gateway er advertised --name "$lab"
+	assert_success
+	assert_output --regexp 'hub-er0 +10\.2\.0\.0/16 +10\.1\.0\.4 +65515 +Igp'
+	run arsemu gateway nosuch learned --name "$lab"
+	assert_failure
+}
+
+@test "expressroute: a spoke VM and a data-centre host reach each other over the circuit; walk crosses gateway and MSEE" {
+	require_root
+	local lab=$ARSEMU_T-er2
+	run arsemu up "$TOP/examples/expressroute.json" --name "$lab"
+	assert_success
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c 2 -W 2 172.16.0.10
+	assert_success
+	run arsemu exec dc-h1 --name "$lab" -- ping -c 2 -W 2 10.1.2.4
+	assert_success
+	run arsemu walk spoke1-vm1 172.16.0.10 --name "$lab" --both-ways --flows 4
+	assert_success
+	assert_output --partial 'hub-er-msee'
+	refute_output --partial 'MISMATCH'
+	# The site's edge learned the VNet prefixes from the MSEE.
+	run arsemu exec dc-edge --name "$lab" -- ip route show 10.2.0.0/16
+	assert_output --partial 'via 169.254.21.'
+}

@@ -1,0 +1,288 @@
+/*
+ * parse_gw: a hub's virtual network gateways. An ExpressRoute gateway has
+ * two instances (AS 65515, GW-01) in GatewaySubnet and one circuit, whose
+ * MSEE (AS 12076) links to the site's edge router; a VPN gateway has one
+ * instance (two when active-active) and a tunnel per instance to each site
+ * it connects, carrying BGP or not (GW-03).
+ *
+ * Gateways are read with their hub, before the sites exist; the sites they
+ * name, the MSEE nodes and the links are made by topo_resolve_gws() once
+ * the sites are parsed.
+ *
+ * Must not: assign addresses (addr.c does, links included).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../lib/util.h"
+#include "topo_int.h"
+
+#define GW_SUBNET	"GatewaySubnet"
+#define GW_SUBNET_LEN	27	/* Azure recommends /27 or shorter */
+#define GW_WEIGHT_MAX	32000u	/* ER connection routing weight */
+
+static const char *const gw_fields[] = {
+	"name", "type", "circuit", "active_active", "tunnels", NULL
+};
+static const char *const circuit_fields[] = { "site", "weight", NULL };
+static const char *const tunnel_fields[] = { "site", "bgp", NULL };
+
+const char *
+topo_gw_type_str(enum topo_gw_type t)
+{
+	return t == TOPO_GW_EXPRESSROUTE ? "ExpressRoute" : "Vpn";
+}
+
+static struct topo_gwconn *
+new_conn(struct tctx *c, struct topo_gw *gw, const cJSON *o, const char *path)
+{
+	struct topo_gwconn *cn;
+	const char *site;
+
+	if (topo_jstr(c, o, path, "site", true, &site) == -1)
+		return NULL;
+	cn = xcalloc(1, sizeof(*cn));
+	cn->gw = gw;
+	cn->site_name = xstrdup(site);
+	cn->jpath = xstrdup(path);
+	cn->bgp = true;
+	topo_push(&gw->conns, &gw->nconns, cn);
+	return cn;
+}
+
+static int
+parse_circuit(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_gw *gw)
+{
+	char p[TOPO_PATH_MAX];
+	struct topo_gwconn *cn;
+
+	topo_path_key(p, path, "circuit");
+	if (topo_jobj(c, o, path, "circuit", true, &o) == -1 ||
+	    topo_jfields(c, o, p, circuit_fields) == -1 ||
+	    (cn = new_conn(c, gw, o, p)) == NULL)
+		return -1;
+	return topo_juint(c, o, p, "weight", 0, GW_WEIGHT_MAX, &cn->weight) ==
+	    -1 ? -1 : 0;
+}
+
+static int
+parse_tunnel(struct tctx *c, const cJSON *o, const char *path, void *arg)
+{
+	struct topo_gwconn *cn;
+
+	if (topo_jfields(c, o, path, tunnel_fields) == -1 ||
+	    (cn = new_conn(c, arg, o, path)) == NULL)
+		return -1;
+	return topo_jbool(c, o, path, "bgp", &cn->bgp) == -1 ? -1 : 0;
+}
+
+static int
+gw_type(struct tctx *c, const cJSON *o, const char *path, struct topo_gw *gw)
+{
+	char p[TOPO_PATH_MAX];
+	const char *s;
+
+	if (topo_jstr(c, o, path, "type", true, &s) == -1)
+		return -1;
+	if (strcmp(s, "ExpressRoute") == 0)
+		gw->type = TOPO_GW_EXPRESSROUTE;
+	else if (strcmp(s, "Vpn") == 0)
+		gw->type = TOPO_GW_VPN;
+	else
+		return topo_fail(c, topo_path_key(p, path, "type"), "\"%.64s\" "
+		    "is not a gateway type: use ExpressRoute or Vpn", s);
+	return 0;
+}
+
+/* Instances "<hub>-<name><k>", NICs in GatewaySubnet. */
+static int
+gw_nodes(struct tctx *c, const char *path, struct topo_vnet *v,
+    struct topo_gw *gw)
+{
+	char p[TOPO_PATH_MAX], sp[TOPO_PATH_MAX];
+	struct topo_subnet *sn;
+	struct topo_node *n;
+	unsigned k;
+
+	topo_path_key(sp, v->jpath, "subnets");
+	if ((sn = topo_subnet_find(v, GW_SUBNET)) == NULL)
+		return topo_fail(c, sp, "GatewaySubnet is missing: hub \"%s\" "
+		    "has a gateway, which lives in a subnet named exactly "
+		    "GatewaySubnet", v->name);
+	if (sn->pfx.len > GW_SUBNET_LEN)
+		return topo_fail(c, topo_path_key(p, sp, GW_SUBNET), "/%u is "
+		    "too small for gateways: use /%d or shorter", sn->pfx.len,
+		    GW_SUBNET_LEN);
+	for (k = 0; k < gw->ninst; k++) {
+		n = topo_new_node(c, xasprintf("%s-%s%u", v->name, gw->name, k),
+		    TOPO_GW, path, sn);
+		if (!topo_name_ok(n->name))
+			return topo_fail(c, topo_path_key(p, path, "name"),
+			    "gateway node \"%s\" is too long: node names have "
+			    "at most %d characters", n->name, TOPO_NAME_MAX);
+		n->gw = gw;
+		n->gw_instance = k;
+		n->nic->ip_forwarding = true;
+		gw->inst[k] = n;
+	}
+	return 0;
+}
+
+int
+topo_parse_gw(struct tctx *c, const cJSON *o, const char *path, void *arg)
+{
+	struct topo_vnet *v = arg;
+	struct topo_gw *gw;
+	bool aa = true;
+
+	gw = xcalloc(1, sizeof(*gw));
+	gw->vnet = v;
+	gw->jpath = xstrdup(path);
+	topo_push(&c->t->gws, &c->t->ngws, gw);
+	topo_push(&v->gws, &v->ngws, gw);
+	if (topo_jfields(c, o, path, gw_fields) == -1 ||
+	    topo_jname(c, o, path, &gw->name) == -1 ||
+	    gw_type(c, o, path, gw) == -1 ||
+	    topo_jbool(c, o, path, "active_active", &aa) == -1)
+		return -1;
+	gw->ninst = gw->type == TOPO_GW_VPN && !aa ? 1 : 2;
+	if (gw->type == TOPO_GW_EXPRESSROUTE) {
+		if (topo_jget(o, "tunnels") != NULL)
+			return topo_fail(c, path, "an ExpressRoute gateway has a "
+			    "\"circuit\", not \"tunnels\"");
+		if (parse_circuit(c, o, path, gw) == -1)
+			return -1;
+	} else {
+		if (topo_jget(o, "circuit") != NULL)
+			return topo_fail(c, path, "a Vpn gateway has \"tunnels\", "
+			    "not a \"circuit\"");
+		if (topo_parse_list(c, o, path, "tunnels", gw, parse_tunnel) == -1)
+			return -1;
+	}
+	return gw_nodes(c, path, v, gw);
+}
+
+static struct topo_site *
+site_find(const struct topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nsites; i++)
+		if (strcmp(t->sites[i]->name, name) == 0)
+			return t->sites[i];
+	return NULL;
+}
+
+struct topo_gw *
+topo_gw_find(const struct topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ngws; i++)
+		if (strcmp(t->gws[i]->name, name) == 0)
+			return t->gws[i];
+	return NULL;
+}
+
+static int
+add_link(struct tctx *c, const char *path, struct topo_node *a,
+    struct topo_node *b, struct topo_gwconn *cn, bool bgp)
+{
+	struct topo_gwlink *l;
+
+	if (c->t->ngwlinks >= TOPO_GWLINKS_MAX)
+		return topo_fail(c, path, "more than %d gateway links: "
+		    "169.254.21.0/23 has no room for more", TOPO_GWLINKS_MAX);
+	l = xcalloc(1, sizeof(*l));
+	l->idx = (unsigned)c->t->ngwlinks;
+	l->a = a;
+	l->b = b;
+	l->conn = cn;
+	l->bgp = bgp;
+	topo_push(&c->t->gwlinks, &c->t->ngwlinks, l);
+	return 0;
+}
+
+/* ER: the MSEE, a link to each instance and one to the site's edge. */
+static int
+er_links(struct tctx *c, struct topo_gw *gw, struct topo_gwconn *cn)
+{
+	char p[TOPO_PATH_MAX];
+	struct topo_node *m;
+	unsigned k;
+
+	m = topo_new_node(c, xasprintf("%s-%s-msee", gw->vnet->name, gw->name),
+	    TOPO_MSEE, cn->jpath, NULL);
+	m->gw = gw;
+	gw->msee = m;
+	if (!topo_name_ok(m->name))
+		return topo_fail(c, topo_path_key(p, gw->jpath, "name"), "MSEE "
+		    "node \"%s\" is too long: node names have at most %d "
+		    "characters", m->name, TOPO_NAME_MAX);
+	for (k = 0; k < gw->ninst; k++)
+		if (add_link(c, cn->jpath, gw->inst[k], m, cn, true) == -1)
+			return -1;
+	return add_link(c, cn->jpath, m, cn->site->router, cn, true);
+}
+
+static int
+resolve_conn(struct tctx *c, struct topo_gw *gw, struct topo_gwconn *cn)
+{
+	char p[TOPO_PATH_MAX];
+	unsigned k;
+	size_t i;
+
+	topo_path_key(p, cn->jpath, "site");
+	if ((cn->site = site_find(c->t, cn->site_name)) == NULL)
+		return topo_fail(c, p, "no site is named \"%.64s\"",
+		    cn->site_name);
+	for (i = 0; i < cn->site->nconns; i++)
+		if (cn->site->conns[i]->gw == gw)
+			return topo_fail(c, p, "gateway \"%s\" already connects "
+			    "site \"%s\"", gw->name, cn->site->name);
+	if (cn->bgp && cn->site->asn == 0)
+		return topo_fail(c, p, "site \"%s\" has no \"asn\": a BGP "
+		    "connection needs the site's ASN (GW-01)", cn->site->name);
+	topo_push(&cn->site->conns, &cn->site->nconns, cn);
+	if (gw->type == TOPO_GW_EXPRESSROUTE)
+		return er_links(c, gw, cn);
+	for (k = 0; k < gw->ninst; k++)
+		if (add_link(c, cn->jpath, gw->inst[k], cn->site->router, cn,
+		    cn->bgp) == -1)
+			return -1;
+	return 0;
+}
+
+int
+topo_resolve_gws(struct tctx *c)
+{
+	char p[TOPO_PATH_MAX], sp[TOPO_PATH_MAX];
+	struct topo_gw *gw;
+	size_t i, j;
+
+	for (i = 0; i < c->t->ngws; i++) {
+		gw = c->t->gws[i];
+		for (j = 0; j < i; j++)
+			if (strcmp(c->t->gws[j]->name, gw->name) == 0)
+				return topo_fail(c, topo_path_key(p, gw->jpath,
+				    "name"), "gateway \"%s\" is already "
+				    "declared at %s", gw->name,
+				    c->t->gws[j]->jpath);
+		for (j = 0; j < gw->nconns; j++)
+			if (resolve_conn(c, gw, gw->conns[j]) == -1)
+				return -1;
+	}
+	for (i = 0; i < c->t->nsites; i++)
+		if (c->t->sites[i]->nlinks == 0 && c->t->sites[i]->nconns == 0)
+			return topo_fail(c, topo_path_key(p, topo_path_idx(sp,
+			    "sites", i), "nvas"), "site "
+			    "\"%s\" sits behind no NVA and no gateway connects "
+			    "it: list an NVA in \"nvas\" or name the site in a "
+			    "gateway, or it cannot reach Azure",
+			    c->t->sites[i]->name);
+	return 0;
+}
