@@ -37,6 +37,7 @@ struct bgp_peer_conf {
 	unsigned	prepend;	/* extra copies of our ASN towards this peer */
 	uint16_t	port;		/* 0: 179 (tests use others) */
 	char		md5[80];	/* RFC 2385 key; "" for none */
+	uint8_t		kind;		/* what the peer is: enum bgp_src (hubpref.h) */
 };
 
 /*
@@ -75,6 +76,9 @@ struct bgp_conf {
 	const struct bgp_fib_ops *fib;
 	int		log_fd;		/* -1: stderr */
 	bool		log_json;	/* one JSON object per log line */
+	/* RS role with gateways: RS-12, RS-13 and RS-31 (hubpref.h) */
+	bool		branch_to_branch;
+	uint8_t		hub_pref;	/* enum bgp_hub_pref */
 };
 
 /* RFC 8203 text sent with Cease / Administrative Shutdown on SIGTERM. */

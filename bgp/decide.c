@@ -13,9 +13,13 @@
  *
  * Azure Route Server's order (RS-30..RS-33, azure-semantics.md), the RS role:
  *   1. longest prefix match: the FIB's business, not ours (one entry per prefix)
- *   2. hubRoutingPreference by source (ExpressRoute, VPN, NVA): every peer of
- *      this speaker is an NVA until gateways exist, so this step is a no-op
+ *   2. hubRoutingPreference by source (RS-31; the peer's kind says whether it
+ *      is an NVA, an ExpressRoute or a VPN gateway): ExpressRoute (default)
+ *      puts ER first, VpnGateway puts VPN and NVA before ER, ASPath no source
  *   3. shortest AS_PATH; LOCAL_PREF, MED and ORIGIN are ignored (RS-32, U-07)
+ *   4. ASPath only, on equal paths: ER before the rest (GW-09)
+ *   Steps 2 to 4 are bgp_hubpref_cmp() (hubpref.c), which the SDN
+ *   controller also uses to choose between RS and gateway routes.
  *   Paths of equal AS_PATH length are all programmed (ECMP, RS-33); the one
  *   advertised to other peers is the one with the lowest BGP identifier, then
  *   the lowest peer address, so both instances make the same choice.
@@ -27,6 +31,7 @@
 #include <string.h>
 
 #include "bgpd.h"
+#include "hubpref.h"
 
 #define DEFAULT_LOCAL_PREF	100
 
@@ -58,6 +63,13 @@ cmp_multipath(const struct speaker *s, const struct rib_path *a,
 		return local_pref(s, a) > local_pref(s, b) ? -1 : 1;
 	ha = bgp_aspath_hops(&a->attrs);
 	hb = bgp_aspath_hops(&b->attrs);
+	if (s->conf->role == BGP_ROLE_RS && a->peer != NULL && b->peer != NULL) {
+		struct bgp_offer oa = { (enum bgp_src)a->peer->conf->kind, ha, 0 };
+		struct bgp_offer ob = { (enum bgp_src)b->peer->conf->kind, hb, 0 };
+
+		return bgp_hubpref_cmp((enum bgp_hub_pref)s->conf->hub_pref,
+		    &oa, &ob);
+	}
 	if (ha != hb)
 		return ha < hb ? -1 : 1;
 	if (s->conf->role == BGP_ROLE_RS)

@@ -55,6 +55,8 @@ bgp_src_str(enum bgp_src s)
 		return "ExpressRoute";
 	case BGP_SRC_VPN:
 		return "VPN";
+	case BGP_SRC_RS:
+		return "RouteServer";
 	}
 	return "?";
 }

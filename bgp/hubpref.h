@@ -19,9 +19,10 @@ enum bgp_hub_pref {		/* same order as topo's enum topo_hub_pref */
 };
 
 enum bgp_src {
-	BGP_SRC_NVA,		/* an NVA peer of Route Server */
+	BGP_SRC_NVA,		/* an NVA peer of Route Server; any other peer */
 	BGP_SRC_ER,		/* an ExpressRoute gateway */
 	BGP_SRC_VPN,		/* a VPN gateway */
+	BGP_SRC_RS,		/* a Route Server, seen from a gateway (RS-50) */
 };
 
 struct bgp_offer {

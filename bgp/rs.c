@@ -10,15 +10,49 @@
  *           (U-08); the RS's own VNet prefixes go out as "65515", origin IGP,
  *           next hop = this instance's IP (RS-11). MED and LOCAL_PREF are not
  *           passed on (RFC 4271 5.1.4, 5.1.5).
+ *   With gateways (peers of kind ER/VPN, iBGP 65515, RS-50): they get no
+ *   VNet prefix from us (RS-14: the gateway has its own); NVA routes go to
+ *   them, and theirs to NVAs and to the other gateways, only with
+ *   branch_to_branch (RS-12, RS-13).
  * Router role (RFC 4271, RFC 1997): import rejects our own ASN in the path;
  *   export sets next hop self, honours NO_ADVERTISE and NO_EXPORT, and
- *   prepends our ASN (plus the configured prepends on originated routes).
+ *   prepends our ASN (plus the configured prepends on originated routes);
+ *   an iBGP-learned path is not sent to another iBGP peer (RFC 4271 9.1.1),
+ *   and a gateway sends no VNet prefix to its Route Server (RS-14).
  *
  * Must not: decide between paths or touch sessions.
  */
 #include <string.h>
 
 #include "bgpd.h"
+#include "hubpref.h"
+
+static bool
+is_gw(const struct peer *p)
+{
+	return p != NULL && (p->conf->kind == BGP_SRC_ER ||
+	    p->conf->kind == BGP_SRC_VPN);
+}
+
+/* RS-12, RS-13, RS-14, RS-50; RFC 4271 9.1.1 (no iBGP re-advertisement). */
+static bool
+gateway_export_ok(const struct speaker *s, const struct peer *to,
+    const struct rib_path *best)
+{
+	const struct bgp_conf *c = s->conf;
+
+	if (c->role == BGP_ROLE_RS) {
+		if (is_gw(to))
+			return best->peer != NULL && c->branch_to_branch;
+		if (is_gw(best->peer))
+			return c->branch_to_branch;
+		return true;
+	}
+	if (best->peer != NULL && best->peer->conf->asn == c->asn &&
+	    to->conf->asn == c->asn)
+		return false;
+	return !(to->conf->kind == BGP_SRC_RS && best->peer == NULL);
+}
 
 const char *
 policy_import(const struct speaker *s, const struct peer *from,
@@ -41,7 +75,8 @@ policy_export(const struct speaker *s, const struct peer *to,
 	const struct bgp_conf *c = s->conf;
 	unsigned prepend;
 
-	if (best == NULL || best->peer == to)
+	if (best == NULL || best->peer == to ||
+	    !gateway_export_ok(s, to, best))
 		return false;
 	/* RFC 1997: the well-known communities bind whoever receives them. */
 	if (best->peer != NULL &&

@@ -1,0 +1,199 @@
+/*
+ * test_gwpolicy: Route Server with gateways (issue 5), with no sockets:
+ * paths go straight into the RIB, as in test_decide. Peer 0 is an NVA
+ * (AS 65001), peer 1 an ExpressRoute gateway instance, peer 2 a VPN
+ * gateway instance (both iBGP, AS 65515, RS-50).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../bgp/bgpd.h"
+#include "../../bgp/hubpref.h"
+#include "t.h"
+
+static struct bgp_conf conf;
+static struct speaker spk;
+
+static uint32_t
+A(const char *s)
+{
+	uint32_t a = 0;
+
+	addr_parse(s, &a);
+	return a;
+}
+
+static void
+setup(enum bgp_role role, bool b2b, enum bgp_hub_pref pref)
+{
+	static const uint32_t asn[3] = { 65001, 65515, 65515 };
+	static const uint8_t kind[3] = { BGP_SRC_NVA, BGP_SRC_ER, BGP_SRC_VPN };
+	unsigned i;
+
+	rib_free(&spk.rib);
+	bgp_conf_init(&conf);
+	conf.role = role;
+	conf.asn = 65515;
+	conf.local_addr = conf.bgp_id = A("10.1.1.4");
+	conf.branch_to_branch = b2b;
+	conf.hub_pref = (uint8_t)pref;
+	conf.max_paths = 8;
+	conf.npeers = 3;
+	memset(&spk, 0, sizeof(spk));
+	spk.conf = &conf;
+	spk.npeers = 3;
+	rib_init(&spk.rib);
+	for (i = 0; i < 3; i++) {
+		snprintf(conf.peers[i].name, sizeof(conf.peers[i].name), "p%u", i);
+		conf.peers[i].addr = A("10.1.0.4") + i;
+		conf.peers[i].asn = asn[i];
+		conf.peers[i].kind = kind[i];
+		spk.peers[i].s = &spk;
+		spk.peers[i].conf = &conf.peers[i];
+		spk.peers[i].idx = i;
+		spk.peers[i].remote_id = conf.peers[i].addr;
+		spk.peers[i].state = ST_ESTABLISHED;
+	}
+}
+
+/* A path from peer i (local when i < 0) of n hops of asn. */
+static void
+add(const char *pfx, int i, uint32_t asn, unsigned n)
+{
+	uint32_t path[8];
+	struct rib_entry *e;
+	struct bgp_attrs a;
+	struct pfx4 p;
+	unsigned k;
+
+	for (k = 0; k < n; k++)
+		path[k] = asn;
+	pfx_parse(pfx, &p);
+	bgp_attrs_init(&a);
+	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+	    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	a.origin = BGP_ORIGIN_IGP;
+	bgp_aspath_set(&a, path, n);
+	a.nexthop = i < 0 ? 0 : conf.peers[i].addr;
+	e = rib_get(&spk.rib, &p);
+	rib_set_path(&spk.rib, e, i < 0 ? NULL : &spk.peers[i], &a,
+	    i < 0 ? NULL : policy_import(&spk, &spk.peers[i], &a));
+}
+
+static struct rib_entry *
+decided(const char *pfx, struct decision *d)
+{
+	struct rib_entry *e;
+	struct pfx4 p;
+
+	pfx_parse(pfx, &p);
+	e = rib_lookup(&spk.rib, &p);
+	decide(&spk, e, d);
+	e->best = d->best;
+	return e;
+}
+
+static bool
+sends(int to, const char *pfx)
+{
+	struct decision d;
+	struct bgp_attrs out;
+	struct rib_entry *e = decided(pfx, &d);
+	bool r;
+
+	bgp_attrs_init(&out);
+	r = policy_export(&spk, &spk.peers[to], e, &out);
+	bgp_attrs_free(&out);
+	return r;
+}
+
+static void
+test_exchange(void)
+{
+	setup(BGP_ROLE_RS, false, BGP_PREF_EXPRESSROUTE);
+	add("10.1.0.0/16", -1, 0, 0);
+	add("10.50.0.0/16", 0, 65001, 1);
+	add("172.16.0.0/16", 1, 12076, 2);
+	add("192.168.0.0/16", 2, 64600, 1);
+	T_OK(!sends(1, "10.50.0.0/16"), "RS-12: branch-to-branch off: no NVA "
+	    "route to the ER gateway");
+	T_OK(!sends(0, "172.16.0.0/16"), "RS-13: branch-to-branch off: no ER "
+	    "route to the NVA");
+	T_OK(!sends(2, "172.16.0.0/16"), "RS-13: branch-to-branch off: no "
+	    "ER <-> VPN transit");
+	T_OK(!sends(1, "10.1.0.0/16"), "RS-14: the VNet space goes to the "
+	    "gateway by its own path, never from Route Server");
+	T_OK(sends(0, "10.1.0.0/16"), "RS-10: the NVA still gets the VNet");
+
+	setup(BGP_ROLE_RS, true, BGP_PREF_EXPRESSROUTE);
+	add("10.1.0.0/16", -1, 0, 0);
+	add("10.50.0.0/16", 0, 65001, 1);
+	add("172.16.0.0/16", 1, 12076, 2);
+	add("192.168.0.0/16", 2, 64600, 1);
+	T_OK(sends(1, "10.50.0.0/16") && sends(2, "10.50.0.0/16"),
+	    "RS-12: branch-to-branch on: NVA routes go to the gateways");
+	T_OK(sends(0, "172.16.0.0/16") && sends(0, "192.168.0.0/16"),
+	    "RS-13: branch-to-branch on: gateway routes go to the NVA");
+	T_OK(sends(2, "172.16.0.0/16") && sends(1, "192.168.0.0/16"),
+	    "RS-13: branch-to-branch on: ER <-> VPN transit");
+	T_OK(!sends(1, "10.1.0.0/16"), "RS-14: still no VNet prefix to the "
+	    "gateway");
+}
+
+/* Which peer's path wins for a prefix offered by NVA (nh hops) and ER, VPN. */
+static int
+winner(enum bgp_hub_pref pref, unsigned nva, unsigned er, unsigned vpn)
+{
+	struct decision d;
+
+	setup(BGP_ROLE_RS, true, pref);
+	add("10.9.0.0/16", 0, 65001, nva);
+	if (er)
+		add("10.9.0.0/16", 1, 12076, er);
+	if (vpn)
+		add("10.9.0.0/16", 2, 64600, vpn);
+	decided("10.9.0.0/16", &d);
+	return d.best == NULL || d.best->peer == NULL ? -1 :
+	    (int)d.best->peer->idx;
+}
+
+static void
+test_preference(void)
+{
+	T_EQ(winner(BGP_PREF_EXPRESSROUTE, 1, 3, 1), 1, "RS-31 ExpressRoute: "
+	    "ER wins over shorter NVA and VPN paths");
+	T_EQ(winner(BGP_PREF_VPNGATEWAY, 3, 1, 2), 2, "RS-31 VpnGateway: VPN "
+	    "and NVA beat ER; VPN's shorter path beats the NVA's");
+	T_EQ(winner(BGP_PREF_VPNGATEWAY, 1, 1, 2), 0, "RS-31 VpnGateway: the "
+	    "NVA's shorter path beats VPN; ER is out");
+	T_EQ(winner(BGP_PREF_ASPATH, 1, 2, 3), 0, "RS-30 ASPath: the shortest "
+	    "path wins whatever the source");
+	T_EQ(winner(BGP_PREF_ASPATH, 2, 2, 0), 1, "RS-30 ASPath: equal paths, "
+	    "ER first (GW-09)");
+}
+
+static void
+test_gateway_side(void)
+{
+	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	conf.peers[1].kind = BGP_SRC_RS;	/* the gateway's Route Server */
+	conf.peers[2].kind = BGP_SRC_RS;
+	add("10.1.0.0/16", -1, 0, 0);
+	add("10.50.0.0/16", 1, 65001, 1);
+	T_OK(!sends(1, "10.1.0.0/16"), "RS-14: a gateway sends no VNet prefix "
+	    "to its Route Server");
+	T_OK(!sends(2, "10.50.0.0/16"), "RS-50/RFC 4271 9.1.1: a route from one "
+	    "Route Server instance (iBGP) is not sent to the other");
+	T_OK(sends(0, "10.50.0.0/16"), "RS-51: an NVA route from Route Server "
+	    "goes on to the eBGP side (MSEE, site)");
+}
+
+int
+main(void)
+{
+	test_exchange();
+	test_preference();
+	test_gateway_side();
+	rib_free(&spk.rib);
+	return t_done();
+}
