@@ -38,8 +38,39 @@ reachable(const struct topo_nic *from, const struct topo_nic *to)
 	return a == b || a->peer_hub == b || b->peer_hub == a;
 }
 
+/*
+ * Interface indexes, looked up once per sync: a table of thousands of
+ * routes names only a few next-hop NICs, and each lookup is a netlink
+ * round trip (queries are never batched).
+ */
+#define IFCACHE	64
+
+struct ifcache {
+	struct nl	*nl;
+	char		 name[IFCACHE][16];
+	int		 idx[IFCACHE];
+	size_t		 n;
+};
+
 static int
-nic_ifindex(struct nl *nl, const struct topo *t, const struct topo_nic *from,
+link_index(struct ifcache *c, const char *name)
+{
+	size_t i;
+	int idx;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->name[i], name) == 0)
+			return c->idx[i];
+	idx = nl_link_index(c->nl, name);
+	if (c->n < IFCACHE) {
+		snprintf(c->name[c->n], sizeof(c->name[0]), "%s", name);
+		c->idx[c->n++] = idx;
+	}
+	return idx;
+}
+
+static int
+nic_ifindex(struct ifcache *c, const struct topo *t, const struct topo_nic *from,
     uint32_t ip)
 {
 	const struct topo_nic *nic = topo_nic_by_ip(t, ip);
@@ -48,14 +79,14 @@ nic_ifindex(struct nl *nl, const struct topo *t, const struct topo_nic *from,
 	if (nic == NULL || !reachable(from, nic))
 		return -1;
 	snprintf(name, sizeof(name), "n%u", nic->idx);
-	return nl_link_index(nl, name);
+	return link_index(c, name);
 }
 
 /* Out of one of the links to the Internet edge, via gw (0: none). */
 static void
-to_edge(struct nl *nl, const char *ifname, uint32_t gw, struct nl_route *r)
+to_edge(struct ifcache *c, const char *ifname, uint32_t gw, struct nl_route *r)
 {
-	int ifi = nl_link_index(nl, ifname);
+	int ifi = link_index(c, ifname);
 
 	if (ifi < 0) {
 		r->type = NL_RT_BLACKHOLE;	/* a lab built before the edge */
@@ -70,7 +101,7 @@ to_edge(struct nl *nl, const char *ifname, uint32_t gw, struct nl_route *r)
 }
 
 static void
-desired(struct nl *nl, const struct topo *t, const struct sdn_table *tab,
+desired(struct ifcache *c, const struct topo *t, const struct sdn_table *tab,
     const struct sdn_route *s, uint32_t table, struct nl_route *r)
 {
 	unsigned i;
@@ -86,10 +117,10 @@ desired(struct nl *nl, const struct topo *t, const struct sdn_table *tab,
 		r->type = NL_RT_THROW;
 		return;
 	case SDN_NH_NONE:
-		to_edge(nl, LAB_NONE_IF, LAB_EDGE_ADDR, r);
+		to_edge(c, LAB_NONE_IF, LAB_EDGE_ADDR, r);
 		return;
 	case SDN_NH_INTERNET:
-		to_edge(nl, LAB_INET_IF, 0, r);
+		to_edge(c, LAB_INET_IF, 0, r);
 		return;
 	case SDN_NH_VNG:
 	case SDN_NH_VIRTUALAPPLIANCE:
@@ -97,7 +128,7 @@ desired(struct nl *nl, const struct topo *t, const struct sdn_table *tab,
 	}
 	r->type = NL_RT_UNICAST;
 	for (i = 0; i < s->nnh && r->nnh < NL_MAX_NH; i++) {
-		int ifi = nic_ifindex(nl, t, tab->nic, s->nh[i]);
+		int ifi = nic_ifindex(c, t, tab->nic, s->nh[i]);
 
 		if (ifi < 0)
 			continue;
@@ -124,53 +155,61 @@ same_route(const struct nl_route *a, const struct nl_route *b)
 	return true;
 }
 
+static int
+route_cmp(const void *a, const void *b)
+{
+	return pfx_cmp(&((const struct nl_route *)a)->dst,
+	    &((const struct nl_route *)b)->dst);
+}
+
+/*
+ * Desired and actual, both sorted by prefix, walked together: O(n log n)
+ * for a table of n routes, and only the differences go to the kernel.
+ */
 int
 fabric_sync_nic(struct nl *nl, const struct topo *t,
     const struct sdn_table *tab, unsigned *changes)
 {
 	uint32_t table = LAB_NIC_TABLE(tab->nic->idx);
-	struct nl_route *have, want;
-	size_t nhave, i, k;
-	bool *keep;
+	struct ifcache *cache = xcalloc(1, sizeof(*cache));
+	struct nl_route *have, *want;
+	size_t nhave, nwant = 0, i = 0, k = 0;
 	int rc;
 
 	*changes = 0;
-	if (nl_route_dump(nl, table, RTPROT_ARSEMU, &have, &nhave) != 0)
+	cache->nl = nl;
+	if (nl_route_dump(nl, table, RTPROT_ARSEMU, &have, &nhave) != 0) {
+		free(cache);
 		return -1;
-	keep = xcalloc(nhave + 1, sizeof(*keep));
+	}
+	want = xcalloc(tab->nroutes + 1, sizeof(*want));
+	for (i = 0; i < tab->nroutes; i++)
+		if (tab->routes[i].active)
+			desired(cache, t, tab, &tab->routes[i], table, &want[nwant++]);
+	qsort(want, nwant, sizeof(*want), route_cmp);
 	nl_batch_begin(nl);
-	for (i = 0; i < tab->nroutes; i++) {
-		const struct sdn_route *s = &tab->routes[i];
-		bool found = false;
+	for (i = 0; i < nwant || k < nhave; ) {
+		int c = i == nwant ? 1 : k == nhave ? -1 :
+		    pfx_cmp(&want[i].dst, &have[k].dst);
 
-		if (!s->active)
-			continue;
-		desired(nl, t, tab, s, table, &want);
-		for (k = 0; k < nhave; k++) {
-			if (!pfx_equal(&have[k].dst, &want.dst))
-				continue;
-			found = keep[k] = same_route(&have[k], &want);
-			break;
-		}
-		if (!found) {
-			nl_route_replace(nl, &want);
+		if (c == 0) {
+			if (!same_route(&want[i], &have[k])) {
+				nl_route_replace(nl, &want[i]);
+				(*changes)++;
+			}
+			i++;
+			k++;
+		} else if (c < 0) {
+			nl_route_replace(nl, &want[i++]);
+			(*changes)++;
+		} else {
+			nl_route_del(nl, &have[k++]);
 			(*changes)++;
 		}
 	}
-	for (k = 0; k < nhave; k++) {
-		bool wanted = false;
-
-		for (i = 0; i < tab->nroutes && !keep[k]; i++)
-			if (tab->routes[i].active &&
-			    pfx_equal(&tab->routes[i].pfx, &have[k].dst))
-				wanted = true;	/* replaced above */
-		if (keep[k] || wanted)
-			continue;
-		nl_route_del(nl, &have[k]);
-		(*changes)++;
-	}
 	rc = nl_batch_commit(nl);
-	free(keep);
+	free(want);
 	free(have);
+	free(cache);
 	return rc == 0 ? 0 : -1;
 }
