@@ -41,23 +41,6 @@ enum fsm_event {
 	EV_ROUTE_REFRESH = 100,		/* not in the RFC's list; handled in Established */
 };
 
-/*
- * A per-peer Adj-RIB-Out with attribute copies. rib.c still implements it,
- * but the speaker no longer uses it: what each peer was sent is a bit per
- * peer in the RIB entry (rib_entry.adv), and the attributes are those of
- * the best path through export policy (see speaker.c).
- */
-struct adjout_entry {
-	struct pfx4		 pfx;
-	struct bgp_attrs	 attrs;
-	struct adjout_entry	*hnext;
-};
-
-struct adjout {
-	struct adjout_entry	**buckets;
-	size_t			 nbuckets;
-	size_t			 count;
-};
 
 struct speaker;
 
@@ -189,12 +172,6 @@ void	rib_foreach(struct rib *r, void (*fn)(struct rib_entry *, void *), void *ar
 /* Entries sorted by prefix, for stable output. *out malloc'd. */
 size_t	rib_sorted(struct rib *r, struct rib_entry ***out);
 
-void	adjout_init(struct adjout *a);
-void	adjout_free(struct adjout *a);
-struct adjout_entry *adjout_lookup(struct adjout *a, const struct pfx4 *p);
-void	adjout_set(struct adjout *a, const struct pfx4 *p, const struct bgp_attrs *attrs);
-void	adjout_del(struct adjout *a, const struct pfx4 *p);
-size_t	adjout_sorted(struct adjout *a, struct adjout_entry ***out);
 
 /* decide.c */
 struct decision {

@@ -17,9 +17,19 @@
 static size_t
 pfx_hash(const struct pfx4 *p, size_t nbuckets)
 {
-	uint64_t h = ((uint64_t)p->addr << 8 | p->len) * 0x9e3779b97f4a7c15ull;
+	/*
+	 * A full 64-bit mix (splitmix64's finaliser): prefixes differ in a few
+	 * middle bits (10.1.2.0/24, 10.1.3.0/24, ...), and every output bit must
+	 * depend on all of them before the low bits pick the bucket.
+	 */
+	uint64_t h = (uint64_t)p->addr << 8 | p->len;
 
-	return (size_t)(h >> 32) & (nbuckets - 1);
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return (size_t)h & (nbuckets - 1);
 }
 
 void
@@ -232,130 +242,6 @@ rib_sorted(struct rib *r, struct rib_entry ***out)
 		for (e = r->buckets[i]; e != NULL; e = e->hnext)
 			v[n++] = e;
 	qsort(v, n, sizeof(*v), entry_cmp);
-	*out = v;
-	return n;
-}
-
-/* Adj-RIB-Out */
-
-void
-adjout_init(struct adjout *a)
-{
-	a->nbuckets = 256;
-	a->buckets = xcalloc(a->nbuckets, sizeof(*a->buckets));
-	a->count = 0;
-}
-
-void
-adjout_free(struct adjout *a)
-{
-	struct adjout_entry *e, *en;
-	size_t i;
-
-	for (i = 0; i < a->nbuckets; i++)
-		for (e = a->buckets[i]; e != NULL; e = en) {
-			en = e->hnext;
-			bgp_attrs_free(&e->attrs);
-			free(e);
-		}
-	free(a->buckets);
-	memset(a, 0, sizeof(*a));
-}
-
-struct adjout_entry *
-adjout_lookup(struct adjout *a, const struct pfx4 *p)
-{
-	struct adjout_entry *e;
-
-	if (a->buckets == NULL)
-		return NULL;
-	for (e = a->buckets[pfx_hash(p, a->nbuckets)]; e != NULL; e = e->hnext)
-		if (pfx_equal(&e->pfx, p))
-			return e;
-	return NULL;
-}
-
-static void
-adjout_rehash(struct adjout *a)
-{
-	struct adjout_entry **nb, *e, *en;
-	size_t i, n = a->nbuckets * 2;
-
-	nb = xcalloc(n, sizeof(*nb));
-	for (i = 0; i < a->nbuckets; i++)
-		for (e = a->buckets[i]; e != NULL; e = en) {
-			size_t h = pfx_hash(&e->pfx, n);
-
-			en = e->hnext;
-			e->hnext = nb[h];
-			nb[h] = e;
-		}
-	free(a->buckets);
-	a->buckets = nb;
-	a->nbuckets = n;
-}
-
-void
-adjout_set(struct adjout *a, const struct pfx4 *p, const struct bgp_attrs *attrs)
-{
-	struct adjout_entry *e = adjout_lookup(a, p);
-	size_t h;
-
-	if (e != NULL) {
-		bgp_attrs_free(&e->attrs);
-		bgp_attrs_copy(&e->attrs, attrs);
-		return;
-	}
-	if (a->count >= a->nbuckets)
-		adjout_rehash(a);
-	e = xcalloc(1, sizeof(*e));
-	e->pfx = *p;
-	bgp_attrs_copy(&e->attrs, attrs);
-	h = pfx_hash(p, a->nbuckets);
-	e->hnext = a->buckets[h];
-	a->buckets[h] = e;
-	a->count++;
-}
-
-void
-adjout_del(struct adjout *a, const struct pfx4 *p)
-{
-	struct adjout_entry **pp, *e;
-
-	if (a->buckets == NULL)
-		return;
-	for (pp = &a->buckets[pfx_hash(p, a->nbuckets)]; (e = *pp) != NULL;
-	    pp = &e->hnext) {
-		if (pfx_equal(&e->pfx, p)) {
-			*pp = e->hnext;
-			bgp_attrs_free(&e->attrs);
-			free(e);
-			a->count--;
-			return;
-		}
-	}
-}
-
-static int
-adjout_cmp(const void *a, const void *b)
-{
-	const struct adjout_entry *x = *(struct adjout_entry *const *)a;
-	const struct adjout_entry *y = *(struct adjout_entry *const *)b;
-
-	return pfx_cmp(&x->pfx, &y->pfx);
-}
-
-size_t
-adjout_sorted(struct adjout *a, struct adjout_entry ***out)
-{
-	struct adjout_entry **v, *e;
-	size_t i, n = 0;
-
-	v = xcalloc(a->count ? a->count : 1, sizeof(*v));
-	for (i = 0; i < a->nbuckets; i++)
-		for (e = a->buckets[i]; e != NULL; e = e->hnext)
-			v[n++] = e;
-	qsort(v, n, sizeof(*v), adjout_cmp);
 	*out = v;
 	return n;
 }
