@@ -19,10 +19,8 @@
  * peering: RS-05 (not 65515), RS-06 (two-octet, not reserved), RS-07 (at
  * most 8 peers), RS-40 (route limit, 4000 by default).
  *
- * main.c's parser refuses options it does not know, and these commands
- * have many; so a constructor takes over before main() when argv[1] names
- * one of them exactly, and the command table entries (reached through a
- * unique prefix, or with options after "--") read the same saved argv.
+ * These commands have options of their own: the command table marks them
+ * raw, and they parse their arguments here.
  *
  * Must not: know labs, topologies or namespaces; cJSON stays in this file.
  */
@@ -49,8 +47,6 @@
 #define MAX_HOLD		65535
 #define CONFIG_MAX		(1 << 20)
 
-static int saved_argc;
-static char **saved_argv;
 
 struct rs_build {
 	struct bgp_conf	 c;
@@ -706,33 +702,15 @@ rsctl_main(int argc, char **argv)
 
 /* ---- entry points ------------------------------------------------------------- */
 
+/* Raw commands: c->argv is everything after the command's name. */
 int
 cmd_routeserver(struct cli *c)
 {
-	(void)c;
-	return routeserver_main(saved_argc - 2, saved_argv + 2);
+	return routeserver_main(c->argc, c->argv);
 }
 
 int
 cmd_rsctl(struct cli *c)
 {
-	(void)c;
-	return rsctl_main(saved_argc - 2, saved_argv + 2);
-}
-
-/*
- * glibc hands constructors the program's arguments. Take over the two
- * commands whose options main.c's parser does not know (see the top).
- */
-__attribute__((constructor)) static void
-rs_takeover(int argc, char **argv)
-{
-	saved_argc = argc;
-	saved_argv = argv;
-	if (argc < 2)
-		return;
-	if (strcmp(argv[1], "routeserver") == 0)
-		exit(routeserver_main(argc - 2, argv + 2));
-	if (strcmp(argv[1], "rsctl") == 0)
-		exit(rsctl_main(argc - 2, argv + 2));
+	return rsctl_main(c->argc, c->argv);
 }

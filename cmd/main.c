@@ -19,31 +19,32 @@ struct command {
 	int		(*fn)(struct cli *);
 	const char	*usage;
 	bool		 hidden;
+	bool		 raw;		/* parses its own options */
 };
 
 static const struct command commands[] = {
-	{ "validate", cmd_validate, "validate TOPO [--json]", false },
-	{ "up", cmd_up, "up TOPO [--name LAB] [--wait SECONDS]", false },
-	{ "down", cmd_down, "down [LAB | --all]", false },
-	{ "status", cmd_status, "status [--name LAB] [--json]", false },
-	{ "ls", cmd_ls, "ls [--json]", false },
-	{ "routes", cmd_routes, "routes NIC [--name LAB] [--json]", false },
-	{ "plan", cmd_plan, "plan TOPO [NIC] [--json]", false },
-	{ "gateway", cmd_gateway, "gateway NAME learned | advertised [--json]", false },
-	{ "rs", cmd_rs, "rs HUB show | peers | learned PEER | advertised PEER [--json]", false },
-	{ "exec", cmd_exec, "exec NODE -- CMD [ARG...]", false },
-	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link] [--name LAB]", false },
-	{ "restore", cmd_restore, "restore NODE [--name LAB]", false },
-	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false },
-	{ "nodes", cmd_nodes, "nodes [LAB | TOPO] [--json]", false },
-	{ "walk", cmd_walk, "walk SRC DST [--proto icmp|udp] [--port N] [--flows N] [--both-ways] [--offline] [--topo FILE] [--json]", false },
-	{ "graph", cmd_graph, "graph [LAB | TOPO] [--format dot|svg]", false },
-	{ "capture", cmd_capture, "capture NODE [IFACE] [-w FILE] [-- TCPDUMP-ARGS]", false },
-	{ "_probe", cmd_probe, "_probe send|recv ...", true },
-	{ "routeserver", cmd_routeserver, "routeserver --listen IP --peer IP:ASN[:md5=KEY] ... | --config FILE.json", false },
-	{ "rsctl", cmd_rsctl, "rsctl --control PATH peers | learned PEER | advertised PEER | rib | refresh PEER|all [--json]", false },
-	{ "_daemon", cmd_daemon, "_daemon LAB", true },
-	{ "_speaker", cmd_speaker, "_speaker LAB NODE", true },
+	{ "validate", cmd_validate, "validate TOPO [--json]", false, false },
+	{ "up", cmd_up, "up TOPO [--name LAB] [--wait SECONDS]", false, false },
+	{ "down", cmd_down, "down [LAB | --all]", false, false },
+	{ "status", cmd_status, "status [--name LAB] [--json]", false, false },
+	{ "ls", cmd_ls, "ls [--json]", false, false },
+	{ "routes", cmd_routes, "routes NIC [--name LAB] [--json]", false, false },
+	{ "plan", cmd_plan, "plan TOPO [NIC] [--json]", false, false },
+	{ "gateway", cmd_gateway, "gateway NAME learned | advertised [--json]", false, false },
+	{ "rs", cmd_rs, "rs HUB show | peers | learned PEER | advertised PEER [--json]", false, false },
+	{ "exec", cmd_exec, "exec NODE -- CMD [ARG...]", false, false },
+	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link] [--name LAB]", false, false },
+	{ "restore", cmd_restore, "restore NODE [--name LAB]", false, false },
+	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false, false },
+	{ "nodes", cmd_nodes, "nodes [LAB | TOPO] [--json]", false, false },
+	{ "walk", cmd_walk, "walk SRC DST [--proto icmp|udp] [--port N] [--flows N] [--both-ways] [--offline] [--topo FILE] [--json]", false, false },
+	{ "graph", cmd_graph, "graph [LAB | TOPO] [--format dot|svg]", false, false },
+	{ "capture", cmd_capture, "capture NODE [IFACE] [-w FILE] [-- TCPDUMP-ARGS]", false, false },
+	{ "_probe", cmd_probe, "_probe send|recv ...", true, false },
+	{ "routeserver", cmd_routeserver, "routeserver --listen IP --peer IP:ASN[:md5=KEY] ... | --config FILE.json", false, true },
+	{ "rsctl", cmd_rsctl, "rsctl --control PATH peers | learned PEER | advertised PEER | rib | refresh PEER|all [--json]", false, true },
+	{ "_daemon", cmd_daemon, "_daemon LAB", true, false },
+	{ "_speaker", cmd_speaker, "_speaker LAB NODE", true, false },
 };
 
 static void
@@ -198,7 +199,12 @@ main(int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	if ((rc = parse(argc - 2, argv + 2, &c)) != 0)
+	if (cmd->raw) {
+		memset(&c, 0, sizeof(c));
+		c.argc = argc - 2;
+		c.argv = xcalloc((size_t)argc, sizeof(*c.argv));
+		memcpy(c.argv, argv + 2, (size_t)(argc - 2) * sizeof(*c.argv));
+	} else if ((rc = parse(argc - 2, argv + 2, &c)) != 0)
 		return rc;
 	rc = cmd->fn(&c);
 	free(c.argv);
