@@ -237,7 +237,8 @@ labstate_create(const char *lab, const char *topo_file, struct labstate *st,
 	if ((rc = mkdir_p(lab_rundir(), 0755)) < 0)
 		return lab_errf(err, "create %s: %s", lab_rundir(),
 		    strerror(-rc));
-	if (mkdir(st->dir, 0755) == -1) {
+	/* root only: the control sockets inside can stop the lab (issue 11) */
+	if (mkdir(st->dir, 0700) == -1) {
 		if (errno == EEXIST)
 			return lab_errf(err, "lab %s is already up (state in "
 			    "%s); run arsemu down %s", lab, st->dir, lab);

@@ -84,3 +84,16 @@ nothing_left() {
 	require_root
 	diff <(full_snapshot) "$SNAP"
 }
+
+@test "security: the state directory and its control sockets are root's alone" {
+	require_root
+	local lab=$ARSEMU_T-perm
+	arsemu up "$TOP/examples/single-hub.json" --name "$lab"
+	assert_equal "$(stat -c %a "/run/arsemu/$lab")" "700"
+	run su nobody -s /bin/sh -c "'$ARSEMU' routes spoke1-vm1 --name $lab"
+	assert_failure
+	run su nobody -s /bin/sh -c "'$ARSEMU' fail sdwan crash --name $lab"
+	assert_failure
+	run arsemu status --name "$lab"
+	assert_output --partial converged
+}
