@@ -18,7 +18,9 @@
  *   export sets next hop self, honours NO_ADVERTISE and NO_EXPORT, and
  *   prepends our ASN (plus the configured prepends on originated routes);
  *   an iBGP-learned path is not sent to another iBGP peer (RFC 4271 9.1.1),
- *   and a gateway sends no VNet prefix to its Route Server (RS-14).
+ *   a gateway sends no VNet prefix to its Route Server (RS-14), and a VPN
+ *   gateway (peer kind VPN) no learned default route and nothing that
+ *   overlaps a VNet prefix to its site (GW-04).
  *
  * Must not: decide between paths or touch sessions.
  */
@@ -34,12 +36,31 @@ is_gw(const struct peer *p)
 	    p->conf->kind == BGP_SRC_VPN);
 }
 
+/*
+ * GW-04: a VPN gateway sends its site no learned 0.0.0.0/0 and no learned
+ * route overlapping a VNet prefix (the prefixes it originates).
+ */
+static bool
+vpn_export_ok(const struct speaker *s, const struct rib_entry *e)
+{
+	const struct pfx4 *p = &e->pfx;
+	size_t i;
+
+	if (p->len == 0)
+		return false;
+	for (i = 0; i < s->conf->noriginate; i++)
+		if (pfx_overlap(&s->conf->originate[i], p))
+			return false;
+	return true;
+}
+
 /* RS-12, RS-13, RS-14, RS-50; RFC 4271 9.1.1 (no iBGP re-advertisement). */
 static bool
 gateway_export_ok(const struct speaker *s, const struct peer *to,
-    const struct rib_path *best)
+    const struct rib_entry *e)
 {
 	const struct bgp_conf *c = s->conf;
+	const struct rib_path *best = e->best;
 
 	if (c->role == BGP_ROLE_RS) {
 		if (is_gw(to))
@@ -50,6 +71,9 @@ gateway_export_ok(const struct speaker *s, const struct peer *to,
 	}
 	if (best->peer != NULL && best->peer->conf->asn == c->asn &&
 	    to->conf->asn == c->asn)
+		return false;
+	if (to->conf->kind == BGP_SRC_VPN && best->peer != NULL &&
+	    !vpn_export_ok(s, e))
 		return false;
 	return !(to->conf->kind == BGP_SRC_RS && best->peer == NULL);
 }
@@ -76,7 +100,7 @@ policy_export(const struct speaker *s, const struct peer *to,
 	unsigned prepend;
 
 	if (best == NULL || best->peer == to ||
-	    !gateway_export_ok(s, to, best))
+	    !gateway_export_ok(s, to, e))
 		return false;
 	/* RFC 1997: the well-known communities bind whoever receives them. */
 	if (best->peer != NULL &&

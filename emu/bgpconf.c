@@ -25,6 +25,7 @@
 #include "../lib/util.h"
 #include "emu.h"
 #include "lab.h"
+#include "../bgp/hubpref.h"
 
 char *
 emu_speaker_sock(const char *lab, const char *node, char *buf, size_t len)
@@ -103,6 +104,14 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		pc->addr = topo_bgp_addr(t, o);
 		pc->asn = node_asn(o);
 		pc->passive = l->b == n;
+		if (l->conn->gw->type != TOPO_GW_VPN)
+			continue;
+		if (n->kind == TOPO_GW) {
+			/* GW-04 (export) and GW-05's inbound limit. */
+			pc->kind = BGP_SRC_VPN;
+			pc->route_limit = TOPO_VPN_ROUTE_LIMIT;
+		} else
+			pc->prepend = l->conn->prepend;
 	}
 }
 
@@ -156,6 +165,8 @@ conf_rs(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 
 	c->role = BGP_ROLE_RS;
 	c->asn = TOPO_RS_ASN;
+	c->branch_to_branch = rs->branch_to_branch;
+	c->hub_pref = (uint8_t)rs->pref;
 	c->local_addr = c->bgp_id = rs->ip[n->rs_instance];
 	for (i = 0; i < t->nnvas; i++) {
 		const struct topo_nva *v = t->nvas[i];

@@ -422,6 +422,35 @@ reply_routes(struct daemon *d, FILE *f, const char *nicname)
 	fprintf(f, "error\tno NIC named %s in lab %s\n", nicname, d->lab);
 }
 
+/*
+ * Off-fabric speakers (MSEEs, site edges) feed the gateways: their sessions
+ * must be up too before the lab counts as converged. Not listed.
+ */
+static bool
+offfabric_up(struct daemon *d)
+{
+	struct ctlc_reply r;
+	char sock[300], *fl[13];
+	size_t i, k;
+	bool all = true;
+
+	for (i = 0; i < d->nkids && all; i++) {
+		if (d->kids[i].node->kind != TOPO_MSEE &&
+		    d->kids[i].node->kind != TOPO_SITE_ROUTER)
+			continue;
+		emu_speaker_sock(d->lab, d->kids[i].node->name, sock, sizeof(sock));
+		if (ctlc_request(sock, "peers", 1000, &r) != 0)
+			return false;
+		for (k = 0; k < r.n; k++)
+			if (ctlc_fields(r.rows[k], fl, 13) < 13 ||
+			    strcmp(fl[3], "Established") != 0 ||
+			    strcmp(fl[12], "1") != 0)
+				all = false;
+		ctlc_free(&r);
+	}
+	return all;
+}
+
 static bool
 sessions_status(struct daemon *d, FILE *f)
 {
@@ -451,7 +480,7 @@ sessions_status(struct daemon *d, FILE *f)
 		if (!d->w[i].synced)
 			all = false;
 	}
-	return all;
+	return all && offfabric_up(d);
 }
 
 static void

@@ -515,6 +515,65 @@ lab_gwlink(struct lab_ctx *c, const struct topo_gwlink *l)
 	return 0;
 }
 
+/* One prefix in ns's main table via gw on link `name`, added to a multipath. */
+static int
+lab_static_via(struct lab_ctx *c, struct lab_ns *ns, const struct pfx4 *p,
+    const char *name, uint32_t gw)
+{
+	struct nl_route r = {
+		.table = LAB_TABLE_MAIN, .protocol = LAB_RTPROT_STATIC,
+		.type = NL_RT_UNICAST, .dst = *p,
+	};
+	struct nl_route *v;
+	size_t n, i;
+	int idx;
+
+	if ((idx = lab_ifindex(c, ns, name)) < 0)
+		return -1;
+	if (nl_route_dump(ns->nl, LAB_TABLE_MAIN, LAB_RTPROT_STATIC, &v, &n) == 0) {
+		for (i = 0; i < n; i++)
+			if (pfx_equal(&v[i].dst, p) && v[i].nnh < NL_MAX_NH) {
+				r = v[i];
+				break;
+			}
+		free(v);
+	}
+	if (r.nnh >= NL_MAX_NH)
+		return 0;
+	r.nh[r.nnh++] = (struct nl_nh){ .gw = gw, .ifindex = idx, .weight = 1 };
+	return lab_route(c, ns, &r);
+}
+
+/*
+ * A VPN tunnel without BGP: the local network gateway's prefixes (the
+ * site's) in the gateway instance, the VNet prefixes it serves in the
+ * site's edge (RS-50: what a static connection advertises).
+ */
+static int
+lab_static_tunnel(struct lab_ctx *c, const struct topo_gwlink *l)
+{
+	const struct topo_vnet *hub = l->conn->gw->vnet, *v;
+	struct lab_ns *a = lab_node(c, l->a), *b = lab_node(c, l->b);
+	const struct topo_site *s = l->conn->site;
+	char name[16];
+	size_t i, k;
+
+	snprintf(name, sizeof(name), "l%u", l->idx);
+	for (i = 0; i < s->nprefixes; i++)
+		if (lab_static_via(c, a, &s->prefixes[i], name, l->b_ip) < 0)
+			return -1;
+	for (i = 0; i <= hub->nspokes; i++) {
+		v = i == 0 ? hub : hub->spokes[i - 1];
+		if (i > 0 && (!v->use_remote_gateways ||
+		    !hub->allow_gateway_transit))
+			continue;
+		for (k = 0; k < v->nspace; k++)
+			if (lab_static_via(c, b, &v->space[k], name, l->a_ip) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 /* ---- the Internet edge ---- */
 
 /*
@@ -634,6 +693,9 @@ lab_steps(struct lab_ctx *c)
 			return -1;
 	for (i = 0; i < t->ngwlinks; i++)
 		if (lab_gwlink(c, t->gwlinks[i]) < 0)
+			return -1;
+	for (i = 0; i < t->ngwlinks; i++)
+		if (!t->gwlinks[i]->bgp && lab_static_tunnel(c, t->gwlinks[i]) < 0)
 			return -1;
 	return lab_internet(c);
 }

@@ -93,8 +93,8 @@ instance(const struct topo *t, const struct topo_node *inst,
 /*
  * What a gateway instance learns from its sites, without running BGP: each
  * BGP connection's site prefixes with the path the site's edge sends
- * (its ASN and prepends) behind the MSEE's 12076 for ExpressRoute; a static
- * VPN connection's prefixes with an empty path.
+ * (its ASN and prepends, the tunnel's too) behind the MSEE's 12076 for
+ * ExpressRoute. Static VPN prefixes are sdn_merge_gateway()'s to add.
  */
 static size_t
 gw_instance(const struct topo_gw *gw, struct sdn_bgp_route **out)
@@ -105,15 +105,14 @@ gw_instance(const struct topo_gw *gw, struct sdn_bgp_route **out)
 	*out = NULL;
 	for (i = 0; i < gw->nconns; i++) {
 		cn = gw->conns[i];
-		for (k = 0; k < cn->site->nprefixes; k++) {
+		for (k = 0; cn->bgp && k < cn->site->nprefixes; k++) {
 			xgrow(out, &cap, n + 1, sizeof(**out));
 			memset(&(*out)[n], 0, sizeof((*out)[n]));
 			(*out)[n].pfx = cn->site->prefixes[k];
 			(*out)[n].nnh = 1;
 			(*out)[n].nh[0] = 1;	/* replaced by the instance's IP */
-			(*out)[n].aspath_hops = !cn->bgp ? 0 : 1 +
-			    cn->site->prepend +
-			    (gw->type == TOPO_GW_EXPRESSROUTE);
+			(*out)[n].aspath_hops = 1 + cn->site->prepend +
+			    cn->prepend + (gw->type == TOPO_GW_EXPRESSROUTE);
 			n++;
 		}
 	}

@@ -659,6 +659,32 @@ sdn_hub_routes_free(struct sdn_hub_routes *h)
 	h->nroutes = 0;
 }
 
+/*
+ * A static VPN connection (no BGP): its local network prefixes, as both
+ * instances program them, with an empty AS path.
+ */
+static size_t
+gw_static(const struct topo_gw *gw, size_t k, struct sdn_bgp_route **v,
+    size_t n, size_t *cap)
+{
+	const struct topo_gwconn *cn;
+	size_t i, j;
+
+	for (i = 0; i < gw->nconns; i++) {
+		cn = gw->conns[i];
+		if (cn->bgp)
+			continue;
+		for (j = 0; j < cn->site->nprefixes; j++) {
+			xgrow(v, cap, n + 1, sizeof(**v));
+			memset(&(*v)[n], 0, sizeof((*v)[n]));
+			(*v)[n].pfx = cn->site->prefixes[j];
+			(*v)[n].nh[0] = gw->inst[k]->nic->ip;
+			(*v)[n++].nnh = 1;
+		}
+	}
+	return n;
+}
+
 void
 sdn_merge_gateway(const struct topo_gw *gw,
     const struct sdn_bgp_route *const *inst, const size_t *ninst,
@@ -667,21 +693,23 @@ sdn_merge_gateway(const struct topo_gw *gw,
 	struct sdn_bgp_route *copy[2] = { NULL, NULL };
 	const struct sdn_bgp_route *cin[2];
 	struct sdn_hub_routes h;
-	size_t k, i;
+	size_t k, i, n[2] = { 0, 0 }, cap;
 
 	for (k = 0; k < gw->ninst && k < 2; k++) {
-		copy[k] = xcalloc(ninst[k] ? ninst[k] : 1, sizeof(*copy[k]));
+		cap = 0;
 		for (i = 0; i < ninst[k]; i++) {
-			copy[k][i] = inst[k][i];
-			if (copy[k][i].nnh == 0)
+			if (inst[k][i].nnh == 0)
 				continue;
-			memset(copy[k][i].nh, 0, sizeof(copy[k][i].nh));
-			copy[k][i].nh[0] = gw->inst[k]->nic->ip;
-			copy[k][i].nnh = 1;
+			xgrow(&copy[k], &cap, n[k] + 1, sizeof(*copy[k]));
+			copy[k][n[k]] = inst[k][i];
+			memset(copy[k][n[k]].nh, 0, sizeof(copy[k][0].nh));
+			copy[k][n[k]].nh[0] = gw->inst[k]->nic->ip;
+			copy[k][n[k]++].nnh = 1;
 		}
+		n[k] = gw_static(gw, k, &copy[k], n[k], &cap);
 		cin[k] = copy[k];
 	}
-	sdn_merge_instances(NULL, cin, ninst, k, &h);
+	sdn_merge_instances(NULL, cin, n, k, &h);
 	out->gw = gw;
 	out->routes = h.routes;
 	out->nroutes = h.nroutes;

@@ -136,8 +136,9 @@ void	sdn_hub_routes_free(struct sdn_hub_routes *h);
 /*
  * A gateway's routes from its instances' best paths (inst[k] from
  * gw->inst[k]): the next hop of each becomes that instance's NIC IP, then
- * the instances are merged as sdn_merge_instances does. Free the routes
- * with sdn_gw_routes_free().
+ * the instances are merged as sdn_merge_instances does. The prefixes of
+ * the gateway's static (non-BGP) VPN connections are added, with an empty
+ * AS path. Free the routes with sdn_gw_routes_free().
  */
 void	sdn_merge_gateway(const struct topo_gw *gw,
 	    const struct sdn_bgp_route *const *inst, const size_t *ninst,

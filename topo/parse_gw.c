@@ -28,7 +28,9 @@ static const char *const gw_fields[] = {
 	"name", "type", "circuit", "active_active", "tunnels", NULL
 };
 static const char *const circuit_fields[] = { "site", "weight", NULL };
-static const char *const tunnel_fields[] = { "site", "bgp", NULL };
+static const char *const tunnel_fields[] = {
+	"site", "bgp", "prepend", NULL
+};
 
 const char *
 topo_gw_type_str(enum topo_gw_type t)
@@ -77,7 +79,11 @@ parse_tunnel(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	if (topo_jfields(c, o, path, tunnel_fields) == -1 ||
 	    (cn = new_conn(c, arg, o, path)) == NULL)
 		return -1;
-	return topo_jbool(c, o, path, "bgp", &cn->bgp) == -1 ? -1 : 0;
+	if (topo_jbool(c, o, path, "bgp", &cn->bgp) == -1 ||
+	    topo_juint(c, o, path, "prepend", 0, TOPO_PREPEND_MAX,
+	    &cn->prepend) == -1)
+		return -1;
+	return 0;
 }
 
 static int

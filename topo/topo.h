@@ -41,6 +41,7 @@ enum topo_gw_type {
 
 #define TOPO_GW_ASN	65515	/* GW-01, RS-50 */
 #define TOPO_MSEE_ASN	12076	/* GW-01 */
+#define TOPO_VPN_ROUTE_LIMIT 4000	/* GW-05: prefixes into a VPN gateway */
 
 enum topo_hub_pref {		/* RS-31 */
 	TOPO_PREF_EXPRESSROUTE,
@@ -169,6 +170,7 @@ struct topo_gwconn {
 	char			*jpath;
 	unsigned		 weight;	/* ER connection weight (GW-09) */
 	bool			 bgp;		/* VPN: false = static prefixes */
+	unsigned		 prepend;	/* VPN: the site's extra prepends on it */
 };
 
 /*

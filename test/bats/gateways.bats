@@ -64,3 +64,45 @@ assert not any("65515" in e["asPath"] for e in v), v
 	run arsemu exec dc-edge --name "$lab" -- ip route show 10.2.0.0/16
 	assert_output --partial 'via 169.254.21.'
 }
+
+@test "er-vpn: GW-09 ER (path 2) wins over VPN (path 4) for the same prefix; GW-03 one BGP tunnel per VPN instance" {
+	require_root
+	local lab=$ARSEMU_T-ev
+	run arsemu up "$TOP/examples/er-vpn.json" --name "$lab"
+	assert_success
+	run arsemu routes spoke1-vm1 --name "$lab"
+	assert_output --regexp '172\.16\.0\.0/16 +VirtualNetworkGateway +10\.1\.0\.4'
+	refute_output --regexp '172\.16\.0\.0/16 +VirtualNetworkGateway +10\.1\.0\.6'
+	run arsemu gateway vpn learned --name "$lab"
+	assert_output --regexp 'hub-vpn0 +172\.16\.0\.0/16 +169\.254\.21\.[0-9]+ +64512-64512-64512-64512 +EBgp'
+	assert_output --regexp 'hub-vpn1 +172\.16\.0\.0/16 +169\.254\.21\.[0-9]+ +64512-64512-64512-64512 +EBgp'
+	run arsemu gateway er learned --name "$lab"
+	assert_output --regexp 'hub-er0 +172\.16\.0\.0/16 +169\.254\.21\.[0-9]+ +12076-64512 +EBgp'
+	# GW-04: the branch hears the VNet prefixes over both tunnels, no default route.
+	run arsemu exec dc-edge --name "$lab" -- ip route show proto 222
+	assert_output --partial '10.2.0.0/16'
+	refute_output --partial 'default'
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c 2 -W 2 172.16.0.10
+	assert_success
+}
+
+@test "er-vpn drill: GW-09 the MSEE fails, traffic moves to the VPN gateway and back, no loss" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/er-failover.json" --name "$ARSEMU_T-ef"
+	assert_success
+	assert_output --regexp 'spoke1-vm1 172\.16\.0\.0/16 via 10\.1\.0\.6 is active'
+	refute_output --partial 'FAIL'
+}
+
+@test "vpn-static: GW-03 a static connection: the local network prefix via the single instance, ping both ways" {
+	require_root
+	local lab=$ARSEMU_T-vs
+	run arsemu up "$TOP/examples/vpn-static.json" --name "$lab"
+	assert_success
+	run arsemu routes spoke1-vm1 --name "$lab"
+	assert_output --regexp 'VirtualNetworkGateway +Active +192\.168\.10\.0/24 +VirtualNetworkGateway +10\.1\.0\.4'
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c 2 -W 2 192.168.10.10
+	assert_success
+	run arsemu exec branch-h1 --name "$lab" -- ping -c 2 -W 2 10.2.1.4
+	assert_success
+}

@@ -188,12 +188,42 @@ test_gateway_side(void)
 	    "goes on to the eBGP side (MSEE, site)");
 }
 
+static void
+test_vpn_export(void)
+{
+	struct pfx4 vnet;
+
+	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	conf.peers[0].kind = BGP_SRC_VPN;	/* the branch over a tunnel */
+	conf.peers[0].asn = 64600;
+	conf.peers[1].kind = BGP_SRC_RS;
+	conf.peers[2].kind = BGP_SRC_RS;
+	pfx_parse("10.1.0.0/16", &vnet);
+	conf.originate = &vnet;
+	conf.noriginate = 1;
+	add("10.1.0.0/16", -1, 0, 0);
+	add("0.0.0.0/0", 1, 65001, 1);
+	add("10.1.5.0/24", 1, 65001, 1);
+	add("10.60.0.0/16", 1, 65001, 1);
+	T_OK(sends(0, "10.1.0.0/16"), "GW-04: the VPN gateway advertises the "
+	    "VNet prefixes to the branch");
+	T_OK(!sends(0, "0.0.0.0/0"), "GW-04: never a default route, even one "
+	    "learned from Route Server");
+	T_OK(!sends(0, "10.1.5.0/24"), "GW-04: no learned route overlapping a "
+	    "VNet prefix");
+	T_OK(sends(0, "10.60.0.0/16"), "GW-04: other learned routes go to the "
+	    "branch");
+	conf.originate = NULL;
+	conf.noriginate = 0;
+}
+
 int
 main(void)
 {
 	test_exchange();
 	test_preference();
 	test_gateway_side();
+	test_vpn_export();
 	rib_free(&spk.rib);
 	return t_done();
 }
