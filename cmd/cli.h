@@ -25,6 +25,7 @@ struct cli {
 	int		 wait;		/* --wait SECONDS */
 	bool		 all;		/* --all */
 	bool		 keep;		/* --keep */
+	bool		 strict;	/* --strict */
 	const char	*format;	/* --format F */
 	const char	*write;		/* -w FILE */
 	const char	*proto;		/* --proto icmp|udp */

@@ -18,6 +18,7 @@
 #include "../emu/netns.h"
 #include "../lib/ctlc.h"
 #include "../lib/json.h"
+#include "../topo/lint.h"
 #include "../lib/util.h"
 #include "cli.h"
 
@@ -31,7 +32,8 @@ load(const char *file, int *rc)
 	size_t i;
 
 	if (topo_load_file(file, &t, &e) == 0) {
-		/* RS-04: allowed, but not what Azure expects; exit 0. */
+		/* RS-04 and the design traps: allowed; exit 0 unless --strict. */
+		topo_lint(t);
 		for (i = 0; i < t->nwarnings; i++)
 			fprintf(stderr, "arsemu: warning: %s: %s\n", file,
 			    t->warnings[i]);
@@ -55,9 +57,11 @@ cmd_validate(struct cli *c)
 	size_t i;
 
 	if (c->argc != 1)
-		return cli_err(CLI_USAGE, "usage: arsemu validate TOPO");
+		return cli_err(CLI_USAGE, "usage: arsemu validate TOPO [--strict] [--json]");
 	if ((t = load(c->argv[0], &rc)) == NULL)
 		return rc;
+	if (c->strict && t->nwarnings > 0)
+		rc = CLI_FAIL;		/* --strict: a trap fails the check */
 	if (c->json) {
 		struct json j;
 

@@ -23,7 +23,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "validate", cmd_validate, "validate TOPO [--json]", false, false },
+	{ "validate", cmd_validate, "validate TOPO [--strict] [--json]", false, false },
 	{ "up", cmd_up, "up TOPO [--name LAB] [--wait SECONDS]", false, false },
 	{ "down", cmd_down, "down [LAB | --all]", false, false },
 	{ "status", cmd_status, "status [--name LAB] [--json]", false, false },
@@ -127,6 +127,8 @@ parse(int argc, char **argv, struct cli *c)
 			c->all = true;
 		} else if (strcmp(a, "--keep") == 0) {
 			c->keep = true;
+		} else if (strcmp(a, "--strict") == 0) {
+			c->strict = true;
 		} else if (strcmp(a, "--both-ways") == 0) {
 			c->both_ways = true;
 		} else if (strcmp(a, "--offline") == 0) {

@@ -19,6 +19,18 @@ teardown() { down_labs; }
 	assert_success
 }
 
+@test "validate: RS-22 trap in Learn's picture is a warning; --strict makes it fail" {
+	run arsemu validate "$TOP/examples/single-hub.json"
+	assert_success
+	assert_output --partial 'warning'
+	assert_output --partial 'regions[0].hub.nvas[1].advertise[0]: NVA "fw" advertises 0.0.0.0/0'
+	assert_output --partial '(RS-22)'
+	run arsemu validate "$TOP/examples/single-hub.json" --strict
+	assert_failure 1
+	run arsemu validate "$TOP/examples/internet-egress.json" --strict
+	assert_success
+}
+
 @test "single-hub: RS-10/RS-11/CLI-03 Route Server advertises hub and spoke with asPath 65515" {
 	require_root
 	local lab=$ARSEMU_T-sh
