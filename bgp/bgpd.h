@@ -257,6 +257,9 @@ const char *speaker_refresh(struct peer *p);
 void	speaker_init(struct speaker *s, const struct bgp_conf *c);
 void	speaker_fini(struct speaker *s);
 
+/* mrt.c: write the RIB as MRT TABLE_DUMP_V2; -1 on a write error. */
+int	mrt_dump(const struct speaker *s, const char *path, size_t *prefixes);
+
 /* ctl.c */
 struct ctl *ctl_open(struct speaker *s, const char *path);
 void	ctl_close(struct ctl *c);

@@ -9,6 +9,8 @@
  *                         (PEER = name or address; rejected paths included, U-09)
  *   advertised PEER       network nextHop asPath origin weight
  *   rib                   network nextHops asPath from
+ *   mrt FILE              the RIB as MRT TABLE_DUMP_V2 into FILE (absolute path);
+ *                         "ok<TAB>prefixes"
  *   refresh PEER|all      name, what was done: a ROUTE-REFRESH sent, or for
  *                         a peer without the capability a reset (RS-44)
  *   watch                 "fib<TAB>prefix<TAB>hops<TAB>nh,nh" rows for every
@@ -340,6 +342,15 @@ request(struct ctl *c, struct ctl_client *cl, char *line)
 		    addr_fmt(c->s->conf->local_addr, (char[ADDR_STRLEN]){0}));
 	} else if (strcmp(line, "peers") == 0) {
 		req_peers(c, cl);
+	} else if (strcmp(line, "mrt") == 0) {
+		size_t np;
+
+		if (arg == NULL || arg[0] != '/')
+			out(cl, "error\tmrt needs an absolute file name\n");
+		else if (mrt_dump(c->s, arg, &np) == -1)
+			out(cl, "error\tcannot write %s\n", arg);
+		else
+			out(cl, "ok\t%zu\n", np);
 	} else if (strcmp(line, "rib") == 0) {
 		req_rib(c, cl);
 	} else if (strcmp(line, "watch") == 0) {

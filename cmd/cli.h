@@ -28,6 +28,7 @@ struct cli {
 	bool		 strict;	/* --strict */
 	const char	*format;	/* --format F */
 	const char	*write;		/* -w FILE */
+	const char	*mrt;		/* --mrt FILE */
 	const char	*proto;		/* --proto icmp|udp */
 	int		 port;		/* --port N */
 	int		 flows;		/* --flows N */

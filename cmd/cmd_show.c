@@ -8,6 +8,7 @@
  *   rs HUB advertised PEER    list-learned-routes / list-advertised-routes`
  *                             (CLI-02, CLI-03: RouteServiceRole_IN_0/_IN_1)
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,51 @@ rs_insts(const char *lab, const struct topo_rs *rs, struct rsprint_inst in[2],
 	}
 }
 
+/*
+ * dump --mrt FILE: each instance's RIB as MRT TABLE_DUMP_V2 (RFC 6396):
+ * FILE for the first instance, FILE.1 for the second. The speakers write
+ * the files themselves, so the path is made absolute first.
+ */
+static int
+rs_dump(const struct topo_rs *rs, char sock[2][300], const char *file)
+{
+	char abs[PATH_MAX + 8], dirpart[PATH_MAX], req[2 * PATH_MAX + 32], *slash;
+	const char *base;
+	unsigned i;
+
+	if (file == NULL)
+		return cli_err(CLI_USAGE, "rs dump needs --mrt FILE");
+	snprintf(dirpart, sizeof(dirpart), "%s", file);
+	if ((slash = strrchr(dirpart, '/')) != NULL) {
+		*slash = '\0';
+		base = slash + 1;
+	} else {
+		snprintf(dirpart, sizeof(dirpart), ".");
+		base = file;
+	}
+	if (realpath(dirpart[0] ? dirpart : "/", abs) == NULL)
+		return cli_err(CLI_USAGE, "--mrt %s: no such folder", file);
+	for (i = 0; i < 2; i++) {
+		struct ctlc_reply r;
+		char path[2 * PATH_MAX + 8];
+
+		snprintf(path, sizeof(path), "%s/%s%s", abs, base, i ? ".1" : "");
+		snprintf(req, sizeof(req), "mrt %s", path);
+		if (ctlc_request(sock[i], req, 10000, &r) != 0)
+			return cli_err(CLI_ENV, "%s does not answer", rs->inst[i]->name);
+		if (r.error != NULL) {
+			cli_err(CLI_ENV, "%s: %s", rs->inst[i]->name, r.error);
+			ctlc_free(&r);
+			return CLI_ENV;
+		}
+		printf("%s: %s prefixes -> %s\n", rs->inst[i]->name,
+		    r.n > 0 && strchr(r.rows[0], '\t') ? strchr(r.rows[0], '\t') + 1 :
+		    "?", path);
+		ctlc_free(&r);
+	}
+	return CLI_OK;
+}
+
 int
 cmd_rs(struct cli *c)
 {
@@ -105,12 +151,12 @@ cmd_rs(struct cli *c)
 	const char *lab;
 	int rc;
 
-	if (c->argc < 2 || ((strcmp(c->argv[1], "peers") == 0 ||
-	    strcmp(c->argv[1], "show") == 0) && c->argc != 2) ||
-	    (strcmp(c->argv[1], "peers") != 0 &&
-	    strcmp(c->argv[1], "show") != 0 && c->argc != 3))
+	bool one = c->argc >= 2 && (strcmp(c->argv[1], "peers") == 0 ||
+	    strcmp(c->argv[1], "show") == 0 || strcmp(c->argv[1], "dump") == 0);
+
+	if (c->argc < 2 || (one && c->argc != 2) || (!one && c->argc != 3))
 		return cli_err(CLI_USAGE, "usage: arsemu rs HUB show | peers | "
-		    "learned PEER | advertised PEER");
+		    "learned PEER | advertised PEER | dump --mrt FILE");
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	if ((rs = find_rs(lab, c->argv[0], &t)) == NULL) {
@@ -122,6 +168,8 @@ cmd_rs(struct cli *c)
 		rc = rs_show(lab, rs, c->json);
 	else if (strcmp(c->argv[1], "peers") == 0)
 		rc = rsprint_peers(in, 2, c->json);
+	else if (strcmp(c->argv[1], "dump") == 0)
+		rc = rs_dump(rs, sock, c->mrt);
 	else if (strcmp(c->argv[1], "learned") == 0 ||
 	    strcmp(c->argv[1], "advertised") == 0)
 		rc = rsprint_routes(in, 2, c->argv[1], c->argv[2], c->json);

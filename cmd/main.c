@@ -31,7 +31,7 @@ static const struct command commands[] = {
 	{ "routes", cmd_routes, "routes NIC [--name LAB] [--json]", false, false },
 	{ "plan", cmd_plan, "plan TOPO [NIC] [--json]", false, false },
 	{ "gateway", cmd_gateway, "gateway NAME learned | advertised [--json]", false, false },
-	{ "rs", cmd_rs, "rs HUB show | peers | learned PEER | advertised PEER [--json]", false, false },
+	{ "rs", cmd_rs, "rs HUB show | peers | learned PEER | advertised PEER | dump --mrt FILE [--json]", false, false },
 	{ "exec", cmd_exec, "exec NODE -- CMD [ARG...]", false, false },
 	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link] [--name LAB]", false, false },
 	{ "restore", cmd_restore, "restore NODE [--name LAB]", false, false },
@@ -146,7 +146,8 @@ parse(int argc, char **argv, struct cli *c)
 			    (c->flows = atoi(argv[i]))) <= 0)
 				return cli_err(CLI_USAGE, "%s takes a positive number", a);
 		} else if (strcmp(a, "--name") == 0 || strcmp(a, "--wait") == 0 ||
-		    strcmp(a, "--format") == 0 || strcmp(a, "-w") == 0) {
+		    strcmp(a, "--format") == 0 || strcmp(a, "-w") == 0 ||
+		    strcmp(a, "--mrt") == 0) {
 			if (i + 1 >= argc)
 				return cli_err(CLI_USAGE, "%s needs a value", a);
 			if (strcmp(a, "--name") == 0)
@@ -155,6 +156,8 @@ parse(int argc, char **argv, struct cli *c)
 				c->format = argv[++i];
 			else if (strcmp(a, "-w") == 0)
 				c->write = argv[++i];
+			else if (strcmp(a, "--mrt") == 0)
+				c->mrt = argv[++i];
 			else
 				c->wait = atoi(argv[++i]);
 		} else if (a[0] == '-' && a[1] != '\0') {

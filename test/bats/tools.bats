@@ -80,3 +80,21 @@ teardown() { down_labs; }
 	[ -f "$d/usr/share/man/man5/arsemu-drill.5" ]
 	[ -f "$d/usr/share/bash-completion/completions/arsemu" ]
 }
+
+@test "rs dump --mrt: the route server's RIB as MRT TABLE_DUMP_V2 (RFC 6396), read by bgpdump" {
+	require_root
+	local lab=$ARSEMU_T-mrt f=$BATS_TEST_TMPDIR/rib.mrt
+	arsemu up "$TOP/examples/single-hub.json" --name "$lab"
+	run arsemu rs hub dump --mrt "$f" --name "$lab"
+	assert_success
+	assert_output --partial "hub-rs0: 4 prefixes -> $f"
+	run bgpdump -m "$f"
+	assert_success
+	assert_line --regexp '^TABLE_DUMP2\|[0-9]+\|B\|10\.1\.2\.4\|65001\|10\.250\.0\.0/16\|65001\|IGP\|10\.1\.2\.4\|'
+	assert_line --regexp '^TABLE_DUMP2\|[0-9]+\|B\|10\.1\.1\.4\|65515\|10\.1\.0\.0/16\|\|IGP\|10\.1\.1\.4\|'
+	run bgpdump -m "$f.1"
+	assert_success
+	assert_output --partial "|10.1.1.5|65515|10.2.0.0/16||IGP|10.1.1.5|"
+	run arsemu rs hub dump --name "$lab"
+	assert_failure 2
+}
