@@ -70,6 +70,7 @@ struct peer {
 	uint32_t		 remote_id;
 	uint32_t		 remote_as;
 	bool			 remote_rr;	/* peer can do route refresh */
+	bool			 admin_down;	/* disabled by `disable`: stays Idle */
 	uint8_t			*rbuf;
 	size_t			 rlen;
 	uint8_t			*obuf;
@@ -243,6 +244,10 @@ void	speaker_peer_down(struct peer *p);
 /* Returns -1 after it has reset the session (route limit). */
 int	speaker_update(struct peer *p, struct bgp_update *u);
 void	speaker_route_refresh(struct peer *p, uint16_t afi, uint8_t safi);
+/* Run-time changes for drills: one originated prefix on or off; a peering
+ * administratively down or up. Each returns what was done, for ctl. */
+const char *speaker_originate(struct speaker *s, const struct pfx4 *p, bool on);
+const char *speaker_admin(struct peer *p, bool down);
 void	speaker_log(const struct speaker *s, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* A session state change, as a text or JSON log line. */

@@ -9,6 +9,11 @@
  *                         (PEER = name or address; rejected paths included, U-09)
  *   advertised PEER       network nextHop asPath origin weight
  *   rib                   network nextHops asPath from
+ *   announce PREFIX       originate a prefix (drills: a routing change)
+ *   withdraw PREFIX       stop originating it
+ *   disable PEER          take a peering administratively down (Cease,
+ *                         Administrative Shutdown); it stays Idle
+ *   enable PEER           bring it back
  *   mrt FILE              the RIB as MRT TABLE_DUMP_V2 into FILE (absolute path);
  *                         "ok<TAB>prefixes"
  *   refresh PEER|all      name, what was done: a ROUTE-REFRESH sent, or for
@@ -342,6 +347,19 @@ request(struct ctl *c, struct ctl_client *cl, char *line)
 		    addr_fmt(c->s->conf->local_addr, (char[ADDR_STRLEN]){0}));
 	} else if (strcmp(line, "peers") == 0) {
 		req_peers(c, cl);
+	} else if (strcmp(line, "announce") == 0 || strcmp(line, "withdraw") == 0) {
+		struct pfx4 pf;
+
+		if (arg == NULL || pfx_parse(arg, &pf) != 0)
+			out(cl, "error\t%s needs a prefix\n", line);
+		else
+			out(cl, "ok\t%s\n", speaker_originate(c->s, &pf,
+			    line[0] == 'a'));
+	} else if (strcmp(line, "disable") == 0 || strcmp(line, "enable") == 0) {
+		if (arg == NULL || (p = find_peer(c->s, arg)) == NULL)
+			out(cl, "error\tno peering named %s\n", arg ? arg : "(none)");
+		else
+			out(cl, "ok\t%s\n", speaker_admin(p, line[0] == 'd'));
 	} else if (strcmp(line, "mrt") == 0) {
 		size_t np;
 

@@ -150,7 +150,9 @@ to_idle(struct peer *p, enum fsm_event ev)
 {
 	session_close(p);
 	p->t_hold = p->t_keepalive = 0;
-	p->t_connect_retry = after(p->s->conf->connect_retry);
+	/* An administratively disabled peering stays down (no IdleHoldTimer). */
+	p->t_connect_retry = p->admin_down ? 0 :
+	    after(p->s->conf->connect_retry);
 	set_state(p, ST_IDLE, ev);
 }
 
@@ -288,7 +290,7 @@ got_open(struct peer *p, const struct bgp_open *o, enum fsm_event ev)
 static void
 fsm_idle(struct peer *p, enum fsm_event ev)
 {
-	if (ev == EV_START || ev == EV_CONNECT_RETRY_EXPIRES)
+	if ((ev == EV_START || ev == EV_CONNECT_RETRY_EXPIRES) && !p->admin_down)
 		start(p, ev);
 	else if (ev == EV_TCP_CONFIRMED)
 		session_close(p);	/* not started: refuse */

@@ -345,28 +345,66 @@ speaker_update(struct peer *p, struct bgp_update *u)
 }
 
 static void
-originate(struct speaker *s)
+originate_one(struct speaker *s, const struct pfx4 *p)
 {
 	const struct bgp_conf *c = s->conf;
+	struct bgp_attrs a;
+
+	bgp_attrs_init(&a);
+	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) |
+	    BGP_ATTR_BIT(BGP_ATTR_AS_PATH) | BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	a.origin = BGP_ORIGIN_IGP;
+	a.nexthop = c->orig_nexthop ? c->orig_nexthop : c->local_addr;
+	if (c->norig_comm) {
+		a.comm = xcalloc(c->norig_comm, sizeof(*a.comm));
+		memcpy(a.comm, c->orig_comm, c->norig_comm * sizeof(*a.comm));
+		a.ncomm = (uint16_t)c->norig_comm;
+		a.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	}
+	rib_set_path(&s->rib, rib_get(&s->rib, p), NULL, &a, NULL);
+}
+
+static void
+originate(struct speaker *s)
+{
 	size_t i;
 
-	for (i = 0; i < c->noriginate; i++) {
-		struct bgp_attrs a;
+	for (i = 0; i < s->conf->noriginate; i++)
+		originate_one(s, &s->conf->originate[i]);
+}
 
-		bgp_attrs_init(&a);
-		a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) |
-		    BGP_ATTR_BIT(BGP_ATTR_AS_PATH) | BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
-		a.origin = BGP_ORIGIN_IGP;
-		a.nexthop = c->orig_nexthop ? c->orig_nexthop : c->local_addr;
-		if (c->norig_comm) {
-			a.comm = xcalloc(c->norig_comm, sizeof(*a.comm));
-			memcpy(a.comm, c->orig_comm, c->norig_comm * sizeof(*a.comm));
-			a.ncomm = (uint16_t)c->norig_comm;
-			a.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
-		}
-		rib_set_path(&s->rib, rib_get(&s->rib, &c->originate[i]), NULL,
-		    &a, NULL);
+const char *
+speaker_originate(struct speaker *s, const struct pfx4 *p, bool on)
+{
+	struct rib_entry *e = rib_lookup(&s->rib, p);
+	char pf[PFX_STRLEN];
+
+	pfx_fmt(p, pf);
+	if (on) {
+		if (e != NULL && rib_path_find(e, NULL) != NULL)
+			return "already announced";
+		originate_one(s, p);
+		speaker_log(s, "announce %s", pf);
+		return "announced";
 	}
+	if (e == NULL || !rib_del_path(&s->rib, e, NULL))
+		return "not announced";
+	speaker_log(s, "withdraw %s", pf);
+	return "withdrawn";
+}
+
+const char *
+speaker_admin(struct peer *p, bool down)
+{
+	if (down == p->admin_down)
+		return down ? "already disabled" : "already enabled";
+	p->admin_down = down;
+	speaker_log(p->s, "peer %s: administratively %s", p->conf->name,
+	    down ? "disabled" : "enabled");
+	fsm_event(p, down ? EV_STOP : EV_START, NULL);
+	if (down)
+		p->t_connect_retry = 0;
+	return down ? "disabled" : "enabled";
 }
 
 /* One next hop lives in the entry; more in an array of their own. */

@@ -66,6 +66,7 @@ int	cmd_exec(struct cli *c);
 int	cmd_fail(struct cli *c);
 int	cmd_restore(struct cli *c);
 int	cmd_drill(struct cli *c);
+int	cmd_bgp(struct cli *c);
 int	cmd_probe(struct cli *c);
 int	cmd_graph(struct cli *c);
 int	cmd_capture(struct cli *c);

@@ -235,3 +235,24 @@ cmd_drill(struct cli *c)
 	drill_free(d);
 	return rc;
 }
+
+/* bgp NODE announce|withdraw PREFIX | disable|enable PEER: a routing change. */
+int
+cmd_bgp(struct cli *c)
+{
+	char cmd[128], reply[256];
+	const char *lab;
+	int rc;
+
+	if (c->argc != 3)
+		return cli_err(CLI_USAGE, "usage: arsemu bgp NODE announce|withdraw "
+		    "PREFIX | disable|enable PEER");
+	if ((lab = cli_lab(c)) == NULL)
+		return CLI_ENV;
+	snprintf(cmd, sizeof(cmd), "%s %s", c->argv[1], c->argv[2]);
+	rc = emu_bgp_command(lab, c->argv[0], cmd, reply, sizeof(reply));
+	if (rc != 0)
+		return cli_err(rc == -1 ? CLI_USAGE : CLI_USAGE, "%s", reply);
+	printf("%s: %s\n", c->argv[0], reply);
+	return CLI_OK;
+}

@@ -79,6 +79,23 @@ event(struct run *r, uint64_t ms, const char *fmt, ...)
 	rep->nev++;
 }
 
+/* Inside a VNet or a site: not an Internet address. */
+static bool
+in_lab(const struct topo *t, uint32_t ip)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nvnets; i++)
+		for (k = 0; k < t->vnets[i]->nspace; k++)
+			if (pfx_contains_addr(&t->vnets[i]->space[k], ip))
+				return true;
+	for (i = 0; i < t->nsites; i++)
+		for (k = 0; k < t->sites[i]->nprefixes; k++)
+			if (pfx_contains_addr(&t->sites[i]->prefixes[k], ip))
+				return true;
+	return false;
+}
+
 static int
 resolve(struct run *r, char *err, size_t len)
 {
@@ -100,6 +117,9 @@ resolve(struct run *r, char *err, size_t len)
 			p->dst = walk_owner(r->t, p->dst_ip);
 		else if ((p->dst = topo_node_find(r->t, tr->to)) != NULL)
 			p->dst_ip = walk_node_ip(p->dst);
+		/* No node has it: the Internet edge answers for it. */
+		if (p->dst == NULL && p->dst_ip != 0 && !in_lab(r->t, p->dst_ip))
+			continue;
 		if (p->dst == NULL || p->dst_ip == 0) {
 			snprintf(err, len, "traffic[%zu].to: %s is no node and no "
 			    "address of a node in %s", i, tr->to, r->d->topology);
@@ -110,7 +130,8 @@ resolve(struct run *r, char *err, size_t len)
 		const struct drill_step *s = r->d->steps[i];
 		const struct topo_node *n;
 
-		if ((s->kind == DRILL_FAIL || s->kind == DRILL_RESTORE) &&
+		if ((s->kind == DRILL_FAIL || s->kind == DRILL_RESTORE ||
+		    s->kind == DRILL_BGP) &&
 		    (n = topo_node_find(r->t, s->node)) == NULL) {
 			snprintf(err, len, "%s: no node named %s", s->jpath, s->node);
 			return -1;
@@ -125,14 +146,14 @@ resolve(struct run *r, char *err, size_t len)
 }
 
 static pid_t
-spawn_in(struct run *r, const struct topo_node *n, char *const argv[])
+spawn_in(struct run *r, const char *node, char *const argv[])
 {
 	char ns[300], log[400];
 	pid_t pid;
 	int fd, lfd;
 
-	lab_ns_name(r->lab, n->name, ns, sizeof(ns));
-	snprintf(log, sizeof(log), "%s/log/probe-%s.log", r->dir, n->name);
+	lab_ns_name(r->lab, node, ns, sizeof(ns));
+	snprintf(log, sizeof(log), "%s/log/probe-%s.log", r->dir, node);
 	if ((fd = netns_open(ns)) < 0)
 		return -1;
 	if ((pid = fork()) != 0) {
@@ -173,10 +194,11 @@ start_traffic(struct run *r, char *err, size_t len)
 		snprintf(rate, sizeof(rate), "%u", p->tr->rate);
 		snprintf(flows, sizeof(flows), "%u", p->tr->flows);
 		addr_fmt(p->dst_ip, dst);
-		if ((p->receiver = spawn_in(r, p->dst, recv_argv)) < 0)
+		if ((p->receiver = spawn_in(r, p->dst ? p->dst->name : LAB_INET_NODE,
+		    recv_argv)) < 0)
 			goto fail;
 		usleep(50000);	/* the receiver binds before the first packet */
-		if ((p->sender = spawn_in(r, p->src, send_argv)) < 0)
+		if ((p->sender = spawn_in(r, p->src->name, send_argv)) < 0)
 			goto fail;
 		event(r, mono_ms(), "traffic %s: %u flow(s) %s -> %s:%u at %u/s each",
 		    p->tr->name, p->tr->flows, p->tr->from, dst, p->tr->port,
@@ -387,6 +409,11 @@ run_steps(struct run *r)
 		case DRILL_EXPECT_ROUTE:
 			step_route(r, s, res);
 			break;
+		case DRILL_BGP:
+			res->t_ms = rel(r, mono_ms());
+			res->ok = emu_bgp_command(r->lab, s->node, s->command,
+			    res->note, sizeof(res->note)) == 0;
+			break;
 		}
 	}
 }
@@ -595,15 +622,22 @@ analyse_traffic(struct run *r)
 	}
 }
 
-/* The interval a fail/restore step owns: until the next one, or the end. */
+/* Steps that change the lab: their convergence is measured. */
+static bool
+injects(const struct drill_step *s)
+{
+	return s->kind == DRILL_FAIL || s->kind == DRILL_RESTORE ||
+	    s->kind == DRILL_BGP;
+}
+
+/* The interval an injecting step owns: until the next one, or the end. */
 static long
 step_end(const struct drill_report *rep, size_t i)
 {
 	size_t k;
 
 	for (k = i + 1; k < rep->nsteps; k++)
-		if (rep->steps[k].step->kind == DRILL_FAIL ||
-		    rep->steps[k].step->kind == DRILL_RESTORE)
+		if (injects(rep->steps[k].step))
 			return rep->steps[k].t_ms;
 	return rep->duration_ms;
 }
@@ -617,7 +651,7 @@ convergence(struct drill_report *rep)
 		struct drill_step_result *s = &rep->steps[i];
 		long end;
 
-		if (s->step->kind != DRILL_FAIL && s->step->kind != DRILL_RESTORE)
+		if (!injects(s->step))
 			continue;
 		end = step_end(rep, i);
 		for (k = 0; k < rep->nev; k++)
@@ -633,8 +667,7 @@ find_step(const struct drill_report *rep, const char *name, size_t *idx)
 	size_t i;
 
 	for (i = 0; i < rep->nsteps; i++)
-		if ((rep->steps[i].step->kind == DRILL_FAIL ||
-		    rep->steps[i].step->kind == DRILL_RESTORE) &&
+		if (injects(rep->steps[i].step) &&
 		    strcmp(rep->steps[i].step->name, name) == 0) {
 			*idx = i;
 			return &rep->steps[i];

@@ -71,6 +71,14 @@ struct probe_rec {
 /* `arsemu _probe send|recv ...` (argv without the command name). */
 int	emu_probe_main(int argc, char **argv);
 
+/*
+ * A routing change on node's speaker (announce/withdraw PREFIX, disable/
+ * enable PEER), journalled. 0 done (reply says what), -1 no speaker, -2 a
+ * bad command or refused (reply says why).
+ */
+int	emu_bgp_command(const char *lab, const char *node, const char *cmd,
+	    char *reply, size_t len);
+
 /* Blackhole (on) or restore a NIC in both directions; see fail.c. */
 int	fail_blackhole(const char *lab, const struct topo_nic *nic, bool on,
 	    char *err, size_t len);

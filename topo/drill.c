@@ -7,7 +7,8 @@
  *              | { "sleep_ms": MS }
  *              | { "fail": NODE, "kind": "crash|freeze|shutdown|link", "name" }
  *              | { "restore": NODE, "name" }
- *              | { "expect_route": { "nic", "prefix", "next_hop", "present" } } ],
+ *              | { "expect_route": { "nic", "prefix", "next_hop", "present" } }
+ *              | { "bgp": NODE, "command": "withdraw P|announce P|disable PEER|enable PEER" } ],
  *     "expect": [ { "loss_ms": { "traffic", "step", "min", "max" } }
  *               | { "convergence_ms": { "step", "min", "max" } } ] }
  */
@@ -33,9 +34,9 @@ const char *
 drill_step_kind_str(enum drill_step_kind k)
 {
 	static const char *const s[] = { "wait_converged", "sleep", "fail",
-	    "restore", "expect_route" };
+	    "restore", "expect_route", "bgp" };
 
-	return k <= DRILL_EXPECT_ROUTE ? s[k] : "?";
+	return k <= DRILL_BGP ? s[k] : "?";
 }
 
 static int
@@ -161,6 +162,38 @@ parse_expect_route(struct tctx *c, const cJSON *o, const char *path,
 	return 1;
 }
 
+/* { "bgp": NODE, "command": "withdraw 0.0.0.0/0", "name": NAME } */
+static int
+parse_bgp(struct tctx *c, const cJSON *o, const char *path,
+    struct drill_step *s)
+{
+	static const char *const keys[] = { "bgp", "command", "name", NULL };
+	static const char *const verbs[] = { "announce ", "withdraw ", "disable ",
+	    "enable ", NULL };
+	const char *node = NULL, *cmd = NULL, *name = NULL;
+	char p[TOPO_PATH_MAX];
+	size_t i;
+
+	s->kind = DRILL_BGP;
+	if (topo_jfields(c, o, path, keys) == -1 ||
+	    topo_jstr(c, o, path, "bgp", true, &node) == -1 ||
+	    topo_jstr(c, o, path, "command", true, &cmd) == -1 ||
+	    topo_jstr(c, o, path, "name", false, &name) == -1)
+		return -1;
+	for (i = 0; verbs[i] != NULL && strncmp(cmd, verbs[i],
+	    strlen(verbs[i])) != 0; i++)
+		;
+	if (verbs[i] == NULL || cmd[strlen(verbs[i])] == '\0' ||
+	    strchr(cmd, '"') != NULL)
+		return topo_fail(c, topo_path_key(p, path, "command"), "\"%.64s\" is "
+		    "not announce PREFIX, withdraw PREFIX, disable PEER or enable "
+		    "PEER", cmd);
+	s->node = xstrdup(node);
+	s->command = xstrdup(cmd);
+	s->name = name ? xstrdup(name) : xasprintf("%s: %s", node, cmd);
+	return 1;
+}
+
 static int
 parse_step(struct tctx *c, const cJSON *o, const char *path, void *arg)
 {
@@ -198,8 +231,10 @@ parse_step(struct tctx *c, const cJSON *o, const char *path, void *arg)
 			return -1;
 		return parse_expect_route(c, o, path, s) == -1 ? -1 : 0;
 	}
+	if (topo_jget(o, "bgp") != NULL)
+		return parse_bgp(c, o, path, s) == -1 ? -1 : 0;
 	return topo_fail(c, path, "a step is one of wait_converged, sleep_ms, "
-	    "fail, restore, expect_route");
+	    "fail, restore, expect_route, bgp");
 }
 
 static int
@@ -277,7 +312,8 @@ check_refs(struct tctx *c, struct drill *d)
 		found = e->step == NULL;
 		for (k = 0; !found && k < d->nsteps; k++)
 			found = (d->steps[k]->kind == DRILL_FAIL ||
-			    d->steps[k]->kind == DRILL_RESTORE) &&
+			    d->steps[k]->kind == DRILL_RESTORE ||
+			    d->steps[k]->kind == DRILL_BGP) &&
 			    strcmp(d->steps[k]->name, e->step) == 0;
 		if (!found)
 			return topo_fail(c, e->jpath, "no fail or restore step "
@@ -410,6 +446,7 @@ drill_free(struct drill *d)
 		free(d->steps[i]->jpath);
 		free(d->steps[i]->node);
 		free(d->steps[i]->fail_kind);
+		free(d->steps[i]->command);
 		free(d->steps[i]->nic);
 		free(d->steps[i]);
 	}

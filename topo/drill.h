@@ -35,6 +35,7 @@ enum drill_step_kind {
 	DRILL_FAIL,
 	DRILL_RESTORE,
 	DRILL_EXPECT_ROUTE,
+	DRILL_BGP,		/* a routing change: announce, withdraw, disable, enable */
 };
 
 struct drill_step {
@@ -43,6 +44,7 @@ struct drill_step {
 	char			*jpath;
 	char			*node;		/* fail, restore */
 	char			*fail_kind;	/* crash freeze shutdown link */
+	char			*command;	/* DRILL_BGP: "withdraw 0.0.0.0/0" */
 	unsigned		 timeout_s;	/* wait */
 	unsigned		 quiet_ms;	/* wait */
 	unsigned		 sleep_ms;

@@ -98,3 +98,48 @@ teardown() { down_labs; }
 	assert_output --partial "PASSED"
 	[ -z "$(lab_namespaces "$ARSEMU_T-ap")" ]
 }
+
+@test "bgp by hand: withdraw and announce a prefix, disable and enable one session, journalled" {
+	require_root
+	local lab=$ARSEMU_T-bg
+	arsemu up "$TOP/examples/active-passive.json" --name "$lab"
+	run arsemu bgp fw1 withdraw 10.0.0.0/8 --name "$lab"
+	assert_success
+	assert_output "fw1: withdrawn"
+	wait_until 3 bash -c "'$ARSEMU' routes spoke1-vm1 --name $lab | grep -q 'VirtualNetworkGateway  10.1.2.5'"
+	run arsemu bgp fw1 announce 10.0.0.0/8 --name "$lab"
+	assert_output "fw1: announced"
+	wait_until 3 bash -c "'$ARSEMU' routes spoke1-vm1 --name $lab | grep -q 'VirtualNetworkGateway  10.1.2.4'"
+	run arsemu bgp hub-rs0 disable fw1 --name "$lab"
+	assert_output "hub-rs0: disabled"
+	run arsemu rs hub peers --name "$lab"
+	assert_line --regexp '^hub-rs0 +fw1 .* Idle .*Administrative Shutdown'
+	sleep 2
+	run arsemu rs hub peers --name "$lab"
+	assert_line --regexp '^hub-rs0 +fw1 .* Idle '
+	run arsemu bgp hub-rs0 enable fw1 --name "$lab"
+	assert_output "hub-rs0: enabled"
+	wait_until 5 bash -c "'$ARSEMU' rs hub peers --name $lab | grep -qE '^hub-rs0 +fw1 .*Established'"
+	run arsemu bgp fw1 reboot now --name "$lab"
+	assert_failure 2
+	grep -q '"event": "bgp", "node": "fw1", "command": "withdraw 10.0.0.0/8", "result": "withdrawn"' \
+	    "/run/arsemu/$lab/journal.jsonl"
+}
+
+@test "drill egress-patch: a firewall withdraws its 0.0.0.0/0; Internet traffic follows the backup without loss" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/egress-patch.json" --name "$ARSEMU_T-ep"
+	echo "$output"
+	assert_success
+	assert_output --partial "PASSED"
+	assert_output --regexp "bgp node=fw1 command=withdraw 0\.0\.0\.0/0"
+}
+
+@test "drill ap-session-disable: the primary's Route Server sessions disabled, the backup takes over" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/ap-session-disable.json" --name "$ARSEMU_T-sd"
+	echo "$output"
+	assert_success
+	assert_output --partial "PASSED"
+	assert_output --partial "Administrative Shutdown"
+}

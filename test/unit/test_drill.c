@@ -59,6 +59,7 @@ test_model(void)
 	    "\"steps\": [ { \"wait_converged\": { \"timeout\": 5, \"quiet_ms\": 700 } },"
 	    "{ \"fail\": \"fw\", \"kind\": \"link\" }, { \"sleep_ms\": 10 },"
 	    "{ \"restore\": \"fw\", \"name\": \"back\" },"
+	    "{ \"bgp\": \"fw\", \"command\": \"withdraw 0.0.0.0/0\" },"
 	    "{ \"expect_route\": { \"nic\": \"vm\", \"prefix\": \"0.0.0.0/0\","
 	    "\"present\": false } } ],"
 	    "\"expect\": [ { \"loss_ms\": { \"traffic\": \"a\", \"step\": \"back\","
@@ -77,8 +78,11 @@ test_model(void)
 	    "fail fw link") == 0, "fail step gets a name: %s", d->steps[1]->name);
 	T_OK(d->steps[3]->kind == DRILL_RESTORE && strcmp(d->steps[3]->name,
 	    "back") == 0, "restore step keeps its given name");
-	T_OK(d->steps[4]->kind == DRILL_EXPECT_ROUTE && !d->steps[4]->present &&
-	    d->steps[4]->pfx.len == 0, "expect_route absent 0.0.0.0/0");
+	T_OK(d->steps[4]->kind == DRILL_BGP && strcmp(d->steps[4]->command,
+	    "withdraw 0.0.0.0/0") == 0 && strcmp(d->steps[4]->name,
+	    "fw: withdraw 0.0.0.0/0") == 0, "bgp step: node, command, name");
+	T_OK(d->steps[5]->kind == DRILL_EXPECT_ROUTE && !d->steps[5]->present &&
+	    d->steps[5]->pfx.len == 0, "expect_route absent 0.0.0.0/0");
 	T_OK(d->expects[0]->kind == DRILL_LOSS_MS && d->expects[0]->max == 5 &&
 	    d->expects[0]->min == -1, "loss expectation bounds");
 	T_OK(d->expects[1]->kind == DRILL_CONVERGENCE_MS && d->expects[1]->min == 1,
@@ -94,6 +98,9 @@ test_errors(void)
 	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"fail\": \"fw\","
 	    "\"kind\": \"melt\" } ] }", "steps[0].kind", "not one of",
 	    "an unknown failure kind names its path");
+	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"bgp\": \"fw\","
+	    "\"command\": \"reboot\" } ] }", "steps[0].command", "not announce",
+	    "a bgp step with an unknown command");
 	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"jump\": 1 } ] }",
 	    "steps[0]", "a step is one of", "an unknown step");
 	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"sleep_ms\": 5 } ],"
