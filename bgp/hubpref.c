@@ -57,6 +57,8 @@ bgp_src_str(enum bgp_src s)
 		return "VPN";
 	case BGP_SRC_RS:
 		return "RouteServer";
+	case BGP_SRC_OVERLAY:
+		return "Overlay";
 	}
 	return "?";
 }

@@ -23,6 +23,7 @@ enum bgp_src {
 	BGP_SRC_ER,		/* an ExpressRoute gateway */
 	BGP_SRC_VPN,		/* a VPN gateway */
 	BGP_SRC_RS,		/* a Route Server, seen from a gateway (RS-50) */
+	BGP_SRC_OVERLAY,	/* an NVA in another hub: 65515 overridden (RS-52) */
 };
 
 struct bgp_offer {

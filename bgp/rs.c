@@ -20,10 +20,12 @@
  *   an iBGP-learned path is not sent to another iBGP peer (RFC 4271 9.1.1),
  *   a gateway sends no VNet prefix to its Route Server (RS-14), and a VPN
  *   gateway (peer kind VPN) no learned default route and nothing that
- *   overlaps a VNet prefix to its site (GW-04).
+ *   overlaps a VNet prefix to its site (GW-04); towards an NVA across an
+ *   overlay (peer kind OVERLAY), 65515 is overridden by our ASN (RS-52).
  *
  * Must not: decide between paths or touch sessions.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "bgpd.h"
@@ -34,6 +36,39 @@ is_gw(const struct peer *p)
 {
 	return p != NULL && (p->conf->kind == BGP_SRC_ER ||
 	    p->conf->kind == BGP_SRC_VPN);
+}
+
+#define AS_OVERRIDE_FROM	65515	/* RS-01: every Route Server's ASN */
+#define AS_PATH_MAX		64
+
+/*
+ * RS-20, RS-52: towards an NVA in another hub, every 65515 in the path
+ * becomes our own ASN, or that hub's Route Server would drop the route.
+ * The path is rewritten as one AS_SEQUENCE.
+ */
+static void
+as_override(struct bgp_attrs *a, uint32_t self)
+{
+	char buf[AS_PATH_MAX * 11], *p, *end;
+	uint32_t v[AS_PATH_MAX];
+	unsigned n = 0;
+
+	if (!bgp_aspath_contains(a, AS_OVERRIDE_FROM) ||
+	    bgp_aspath_fmt(a, ' ', buf, sizeof(buf)) == NULL)
+		return;
+	for (p = buf; *p != '\0' && n < AS_PATH_MAX; p = end) {
+		while (*p == ' ' || *p == '{' || *p == '}' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		v[n] = (uint32_t)strtoul(p, &end, 10);
+		if (end == p)
+			break;
+		if (v[n] == AS_OVERRIDE_FROM)
+			v[n] = self;
+		n++;
+	}
+	bgp_aspath_set(a, v, n);
 }
 
 /*
@@ -119,6 +154,8 @@ policy_export(const struct speaker *s, const struct peer *to,
 	out->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	if (to->conf->asn == c->asn)
 		return true;	/* iBGP: no prepend */
+	if (to->conf->kind == BGP_SRC_OVERLAY)
+		as_override(out, c->asn);
 	prepend = 1 + to->conf->prepend;
 	if (best->peer == NULL)
 		prepend += c->prepend;

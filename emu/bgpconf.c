@@ -80,6 +80,8 @@ node_asn(const struct topo_node *n)
 		return TOPO_MSEE_ASN;
 	case TOPO_SITE_ROUTER:
 		return n->site->asn;
+	case TOPO_NVA:
+		return n->nva->asn;
 	default:
 		return 0;
 	}
@@ -104,6 +106,11 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		pc->addr = topo_bgp_addr(t, o);
 		pc->asn = node_asn(o);
 		pc->passive = l->b == n;
+		if (l->conn == NULL) {
+			/* An NVA overlay (RS-52), 65515 overridden (RS-20). */
+			pc->kind = l->as_override ? BGP_SRC_OVERLAY : BGP_SRC_NVA;
+			continue;
+		}
 		if (l->conn->gw->type != TOPO_GW_VPN)
 			continue;
 		if (n->kind == TOPO_GW) {
@@ -186,7 +193,7 @@ conf_rs(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 }
 
 static void
-conf_nva(const struct topo_node *n, struct bgp_conf *c)
+conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 {
 	const struct topo_nva *v = n->nva;
 	const struct topo_rs *rs = n->nic->subnet->vnet->rs;
@@ -205,6 +212,7 @@ conf_nva(const struct topo_node *n, struct bgp_conf *c)
 		pc->addr = rs->ip[i];
 		pc->asn = TOPO_RS_ASN;
 	}
+	link_peers(t, n, c);
 	c->originate = xcalloc(v->nadvertise ? v->nadvertise : 1,
 	    sizeof(*c->originate));
 	memcpy(c->originate, v->advertise, v->nadvertise * sizeof(*v->advertise));
@@ -223,7 +231,7 @@ emu_bgp_conf(const struct topo *t, const struct topo_node *n,
 	if (n->kind == TOPO_RS)
 		conf_rs(t, n, c);
 	else if (n->kind == TOPO_NVA)
-		conf_nva(n, c);
+		conf_nva(t, n, c);
 	else if (emu_has_speaker(t, n))
 		conf_offfabric(t, n, c);
 	else

@@ -422,9 +422,23 @@ reply_routes(struct daemon *d, FILE *f, const char *nicname)
 	fprintf(f, "error\tno NIC named %s in lab %s\n", nicname, d->lab);
 }
 
+/* An NVA with an overlay to another hub's NVA (RS-52). */
+static bool
+has_overlay(const struct topo *t, const struct topo_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < t->ngwlinks; i++)
+		if (t->gwlinks[i]->conn == NULL &&
+		    (t->gwlinks[i]->a == n || t->gwlinks[i]->b == n))
+			return true;
+	return false;
+}
+
 /*
- * Off-fabric speakers (MSEEs, site edges) feed the gateways: their sessions
- * must be up too before the lab counts as converged. Not listed.
+ * Off-fabric speakers (MSEEs, site edges) feed the gateways, and overlay
+ * NVAs feed each other: their sessions must be up too before the lab
+ * counts as converged. Not listed.
  */
 static bool
 offfabric_up(struct daemon *d)
@@ -436,7 +450,8 @@ offfabric_up(struct daemon *d)
 
 	for (i = 0; i < d->nkids && all; i++) {
 		if (d->kids[i].node->kind != TOPO_MSEE &&
-		    d->kids[i].node->kind != TOPO_SITE_ROUTER)
+		    d->kids[i].node->kind != TOPO_SITE_ROUTER &&
+		    !has_overlay(d->t, d->kids[i].node))
 			continue;
 		emu_speaker_sock(d->lab, d->kids[i].node->name, sock, sizeof(sock));
 		if (ctlc_request(sock, "peers", 1000, &r) != 0)

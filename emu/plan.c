@@ -12,6 +12,55 @@
 #include "emu.h"
 #include "plan.h"
 
+static void
+add_prefix(struct bgp_conf *c, const struct pfx4 *p)
+{
+	size_t i;
+
+	for (i = 0; i < c->noriginate; i++)
+		if (pfx_equal(&c->originate[i], p))
+			return;
+	c->originate = xrealloc(c->originate, (c->noriginate + 1) *
+	    sizeof(*c->originate));
+	c->originate[c->noriginate++] = *p;
+}
+
+/*
+ * RS-52: what an NVA learns over an overlay from an NVA of another hub and
+ * passes to its own Route Server: the other NVA's prefixes, and, with
+ * as-override, the other hub's VNets (without it they carry 65515 and the
+ * Route Server drops them, RS-20). Modelled as if this NVA originated them:
+ * the sim runs no session between NVAs. Only the AS path length differs
+ * from the live lab, and it matters only against a competing path.
+ */
+static void
+overlay_routes(const struct topo *t, const struct topo_node *n,
+    struct bgp_conf *c)
+{
+	const struct topo_gwlink *l;
+	const struct topo_node *o;
+	const struct topo_vnet *hub, *v;
+	size_t i, j, k;
+
+	for (i = 0; i < t->ngwlinks; i++) {
+		l = t->gwlinks[i];
+		if (l->conn != NULL || (l->a != n && l->b != n))
+			continue;
+		o = l->a == n ? l->b : l->a;
+		for (k = 0; k < o->nva->nadvertise; k++)
+			add_prefix(c, &o->nva->advertise[k]);
+		hub = o->nic->subnet->vnet;
+		for (j = 0; l->as_override && j <= hub->nspokes; j++) {
+			v = j == 0 ? hub : hub->spokes[j - 1];
+			if (j > 0 && (!v->use_remote_gateways ||
+			    !hub->allow_gateway_transit))
+				continue;
+			for (k = 0; k < v->nspace; k++)
+				add_prefix(c, &v->space[k]);
+		}
+	}
+}
+
 /* Every NVA's configuration, as its speaker process would get it. */
 static struct bgp_conf **
 nva_confs(const struct topo *t)
@@ -23,6 +72,7 @@ nva_confs(const struct topo *t)
 	for (i = 0; i < t->nnvas; i++) {
 		v[i] = xcalloc(1, sizeof(**v));
 		emu_bgp_conf(t, t->nvas[i]->node, "", v[i]);
+		overlay_routes(t, t->nvas[i]->node, v[i]);
 	}
 	return v;
 }

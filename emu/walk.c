@@ -215,6 +215,50 @@ gw_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 	return NULL;
 }
 
+/* dst in hub's address space or in a spoke its gateway serves (RS-10). */
+static bool
+hub_domain(const struct topo_vnet *hub, uint32_t dst)
+{
+	const struct topo_vnet *v;
+	size_t i, k;
+
+	for (i = 0; i <= hub->nspokes; i++) {
+		v = i == 0 ? hub : hub->spokes[i - 1];
+		if (i > 0 && !v->use_remote_gateways)
+			continue;
+		for (k = 0; k < v->nspace; k++)
+			if (pfx_contains_addr(&v->space[k], dst))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * RS-52: an NVA with an overlay to an NVA of another hub learns that hub's
+ * VNets from it over BGP and sends their traffic down the overlay.
+ */
+static const struct topo_node *
+overlay_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
+    struct walk_hop *h)
+{
+	const struct topo_gwlink *l;
+	const struct topo_node *o;
+	size_t i;
+
+	for (i = 0; i < e->t->ngwlinks; i++) {
+		l = e->t->gwlinks[i];
+		if (l->conn != NULL || (l->a != n && l->b != n))
+			continue;
+		o = l->a == n ? l->b : l->a;
+		if (hub_domain(o->nic->subnet->vnet, dst)) {
+			snprintf(h->how, sizeof(h->how), "overlay l%u to %s (BGP)",
+			    l->idx, o->name);
+			return o;
+		}
+	}
+	return NULL;
+}
+
 /* A site without NVA links reaches Azure over its first gateway connection. */
 static const struct topo_node *
 site_gw_step(const struct walk_env *e, const struct topo_site *s,
@@ -291,6 +335,8 @@ step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 		}
 		return fabric(e, n, dst, flow, w, h);
 	case TOPO_NVA:
+		if ((next = overlay_step(e, n, dst, h)) != NULL)
+			return next;
 		for (i = 0; i < e->t->nsitelinks; i++) {
 			const struct topo_sitelink *l = e->t->sitelinks[i];
 

@@ -27,7 +27,7 @@
 
 static const char *const top_fields[] = {
 	"name", "description", "timers", "regions", "sites", "route_tables",
-	NULL
+	"overlays", NULL
 };
 static const char *const timer_fields[] = {
 	"hold", "keepalive", "connect_retry", NULL
@@ -35,7 +35,7 @@ static const char *const timer_fields[] = {
 static const char *const region_fields[] = { "name", "hub", "spokes", NULL };
 static const char *const hub_fields[] = {
 	"name", "address_space", "subnets", "route_server",
-	"allow_gateway_transit", "nvas", "vms", "gateways", NULL
+	"allow_gateway_transit", "nvas", "vms", "gateways", "peerings", NULL
 };
 static const char *const spoke_fields[] = {
 	"name", "address_space", "peered", "use_remote_gateways",
@@ -472,7 +472,7 @@ topo_parse(struct tctx *c, const cJSON *root)
 	    each_obj(c, regions, "regions", NULL, parse_region) == -1)
 		return -1;
 	if (topo_parse_list(c, root, "", "sites", NULL, topo_parse_site) == -1 ||
-	    topo_resolve_gws(c) == -1)
+	    topo_resolve_gws(c) == -1 || topo_parse_overlays(c, root) == -1)
 		return -1;
 	return topo_parse_route_tables(c, root);
 }

@@ -9,6 +9,11 @@
  * name, the MSEE nodes and the links are made by topo_resolve_gws() once
  * the sites are parsed.
  *
+ * Also the ways hubs reach each other (issue 5, RS-52): a hub's "peerings"
+ * (hub names: VNet peering, global across regions) and the top-level
+ * "overlays", each a link with BGP between two NVAs of different hubs,
+ * outside the fabric, optionally with as-override.
+ *
  * Must not: assign addresses (addr.c does, links included).
  */
 #include <stdio.h>
@@ -291,4 +296,108 @@ topo_resolve_gws(struct tctx *c)
 			    "gateway, or it cannot reach Azure",
 			    c->t->sites[i]->name);
 	return 0;
+}
+
+static const char *const overlay_fields[] = { "nvas", "as_override", NULL };
+
+static struct topo_node *
+nva_node(const struct topo *t, const char *name)
+{
+	struct topo_node *n = topo_node_find(t, name);
+
+	return n != NULL && n->kind == TOPO_NVA ? n : NULL;
+}
+
+static int
+parse_overlay(struct tctx *c, const cJSON *o, const char *path, void *arg)
+{
+	char p[TOPO_PATH_MAX], np[TOPO_PATH_MAX];
+	struct topo_node *n[2];
+	const cJSON *arr, *el;
+	const char *name;
+	bool ovr = true;
+	size_t i = 0;
+
+	(void)arg;
+	if (topo_jfields(c, o, path, overlay_fields) == -1 ||
+	    topo_jarr(c, o, path, "nvas", true, &arr) == -1 ||
+	    topo_jbool(c, o, path, "as_override", &ovr) == -1)
+		return -1;
+	topo_path_key(np, path, "nvas");
+	if (cJSON_GetArraySize(arr) != 2)
+		return topo_fail(c, np, "an overlay links exactly two NVAs");
+	cJSON_ArrayForEach(el, arr) {
+		topo_path_idx(p, np, i);
+		if (topo_vstr(c, el, p, &name) == -1)
+			return -1;
+		if ((n[i++] = nva_node(c->t, name)) == NULL)
+			return topo_fail(c, p, "no NVA is named \"%.64s\"", name);
+	}
+	if (n[0]->nic->subnet->vnet == n[1]->nic->subnet->vnet)
+		return topo_fail(c, np, "both NVAs are in hub \"%s\": an overlay "
+		    "joins NVAs of two hubs (RS-52)", n[0]->nic->subnet->vnet->name);
+	if (add_link(c, path, n[0], n[1], NULL, true) == -1)
+		return -1;
+	c->t->gwlinks[c->t->ngwlinks - 1]->as_override = ovr;
+	return 0;
+}
+
+static void
+peer_hubs(struct topo_vnet *a, struct topo_vnet *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->nhub_peers; i++)
+		if (a->hub_peers[i] == b)
+			return;
+	topo_push(&a->hub_peers, &a->nhub_peers, b);
+	topo_push(&b->hub_peers, &b->nhub_peers, a);
+}
+
+/* A hub's "peerings": other hubs, by name (PE-01: no transit through them). */
+static int
+hub_peerings(struct tctx *c, const cJSON *hub, const char *path,
+    struct topo_vnet *v)
+{
+	char pp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
+	const cJSON *arr, *el;
+	struct topo_vnet *w;
+	const char *name;
+	size_t i = 0;
+	int r;
+
+	if ((r = topo_jarr(c, hub, path, "peerings", false, &arr)) <= 0)
+		return r;
+	topo_path_key(pp, path, "peerings");
+	cJSON_ArrayForEach(el, arr) {
+		topo_path_idx(p, pp, i++);
+		if (topo_vstr(c, el, p, &name) == -1)
+			return -1;
+		if ((w = topo_vnet_find(c->t, name)) == NULL || !w->hub)
+			return topo_fail(c, p, "no hub is named \"%.64s\"", name);
+		if (w == v)
+			return topo_fail(c, p, "a hub does not peer with itself");
+		peer_hubs(v, w);
+	}
+	return 0;
+}
+
+int
+topo_parse_overlays(struct tctx *c, const cJSON *root)
+{
+	char p[TOPO_PATH_MAX], hp[TOPO_PATH_MAX];
+	const cJSON *regions, *rg, *hub;
+	size_t i = 0;
+
+	regions = topo_jget(root, "regions");
+	cJSON_ArrayForEach(rg, regions) {
+		topo_path_idx(p, "regions", i++);
+		if ((hub = topo_jget(rg, "hub")) == NULL || c->t->regions[i - 1]->hub
+		    == NULL)
+			continue;
+		if (hub_peerings(c, hub, topo_path_key(hp, p, "hub"),
+		    c->t->regions[i - 1]->hub) == -1)
+			return -1;
+	}
+	return topo_parse_list(c, root, "", "overlays", NULL, parse_overlay);
 }

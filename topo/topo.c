@@ -214,6 +214,7 @@ free_vnet(struct topo_vnet *v)
 	free(v->space);
 	free(v->spokes);
 	free(v->gws);
+	free(v->hub_peers);
 	free(v->rs);
 	free(v->name);
 	free(v->jpath);

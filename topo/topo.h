@@ -115,6 +115,8 @@ struct topo_vnet {
 	char			*jpath;		/* "regions[0].hub", for messages */
 	struct topo_gw		**gws;		/* hub: its gateways, file order */
 	size_t			 ngws;
+	struct topo_vnet	**hub_peers;	/* hub: hubs peered with it (both ways) */
+	size_t			 nhub_peers;
 };
 
 /* A NIC plugged into the fabric: one veth, one effective route table. */
@@ -175,15 +177,17 @@ struct topo_gwconn {
 
 /*
  * A point-to-point /30 outside the fabric: gateway instance <-> MSEE,
- * MSEE <-> site edge, or a VPN tunnel (gateway instance <-> site edge).
+ * MSEE <-> site edge, a VPN tunnel (gateway instance <-> site edge), or an
+ * overlay between two NVAs (the tunnel RS-52 asks for between regions).
  * Both ends are named "l<idx>" in their namespaces.
  */
 struct topo_gwlink {
 	unsigned		 idx;
 	struct topo_node	*a, *b;		/* a: the Azure side */
 	uint32_t		 a_ip, b_ip;	/* 169.254.21.0/23 (GW-03) */
-	struct topo_gwconn	*conn;
+	struct topo_gwconn	*conn;		/* NULL: an NVA overlay */
 	bool			 bgp;		/* carries a BGP session */
+	bool			 as_override;	/* overlay: 65515 overridden (RS-20) */
 };
 
 struct topo_gw {

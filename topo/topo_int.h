@@ -118,6 +118,8 @@ int	topo_parse_site(struct tctx *c, const struct cJSON *o,
 int	topo_parse_gw(struct tctx *c, const struct cJSON *o, const char *path,
 	    void *vnet);
 int	topo_resolve_gws(struct tctx *c);
+/* parse_gw.c: hubs' "peerings" (after all regions) and top-level "overlays". */
+int	topo_parse_overlays(struct tctx *c, const struct cJSON *root);
 /* parse_node.c: GW-02 and RS-06's reserved ASNs; NULL if asn is allowed. */
 const char *topo_asn_reserved(unsigned asn);
 

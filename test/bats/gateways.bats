@@ -106,3 +106,35 @@ assert not any("65515" in e["asPath"] for e in v), v
 	run arsemu exec branch-h1 --name "$lab" -- ping -c 2 -W 2 10.2.1.4
 	assert_success
 }
+
+@test "multi-region: RS-52 NVA-to-NVA BGP over an overlay with as-override (RS-20): spoke to spoke crosses both NVAs" {
+	require_root
+	local lab=$ARSEMU_T-mr
+	run arsemu up "$TOP/examples/multi-region.json" --name "$lab"
+	assert_success
+	run arsemu routes uks-vm1 --name "$lab"
+	assert_output --regexp 'VirtualNetworkGateway +Active +10\.12\.0\.0/16 +VirtualNetworkGateway +10\.1\.2\.4'
+	run arsemu routes nva-uks --name "$lab"
+	assert_output --regexp 'Default +Active +10\.11\.0\.0/16 +VNetGlobalPeering'
+	# RS-20: the overridden path has no 65515, so the Route Server keeps it.
+	run arsemu rs hub-uks learned nva-uks --name "$lab"
+	assert_output --regexp 'hub-uks-rs0 +10\.12\.0\.0/16 +10\.1\.2\.4 +65001-65002-65002 +EBgp'
+	run arsemu exec uks-vm1 --name "$lab" -- ping -c 2 -W 2 10.12.1.4
+	assert_success
+	run arsemu walk uks-vm1 10.12.1.4 --name "$lab" --both-ways
+	assert_success
+	assert_output --partial 'forwarded by: nva-uks nva-weu'
+	refute_output --partial 'MISMATCH'
+}
+
+@test "multi-region-loop: RS-52 without the overlay the packet loops at the NVA, predicted and observed" {
+	require_root
+	local lab=$ARSEMU_T-ml
+	run arsemu up "$TOP/examples/multi-region-loop.json" --name "$lab"
+	assert_success
+	run arsemu walk uks-vm1 10.12.1.4 --name "$lab"
+	assert_output --partial 'loop: back at nva-uks'
+	refute_output --partial 'MISMATCH'
+	run arsemu walk uks-vm1 10.12.1.4 --offline --topo "$TOP/examples/multi-region-loop.json"
+	assert_output --partial 'loop'
+}

@@ -217,6 +217,37 @@ test_vpn_export(void)
 	conf.noriginate = 0;
 }
 
+static void
+test_as_override(void)
+{
+	struct decision d;
+	struct bgp_attrs out;
+	struct rib_entry *e;
+	char buf[64];
+
+	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	conf.asn = 65001;
+	conf.peers[0].asn = 65002;
+	conf.peers[0].kind = BGP_SRC_OVERLAY;
+	conf.peers[1].kind = BGP_SRC_NVA;	/* the Route Server, eBGP */
+	add("10.2.0.0/16", 1, 65515, 1);
+	e = decided("10.2.0.0/16", &d);
+	bgp_attrs_init(&out);
+	T_OK(policy_export(&spk, &spk.peers[0], e, &out), "RS-52: the NVA "
+	    "sends its region's VNets to the other region's NVA");
+	bgp_aspath_fmt(&out, '-', buf, sizeof(buf));
+	T_OK(strcmp(buf, "65001-65001") == 0, "RS-20: as-override: 65515 "
+	    "becomes our ASN, then ours is prepended (%s)", buf);
+	bgp_attrs_free(&out);
+	conf.peers[0].kind = BGP_SRC_NVA;
+	bgp_attrs_init(&out);
+	policy_export(&spk, &spk.peers[0], e, &out);
+	bgp_aspath_fmt(&out, '-', buf, sizeof(buf));
+	T_OK(strcmp(buf, "65001-65515") == 0, "RS-20: without as-override the "
+	    "path keeps 65515, which the other Route Server drops (%s)", buf);
+	bgp_attrs_free(&out);
+}
+
 int
 main(void)
 {
@@ -224,6 +255,7 @@ main(void)
 	test_preference();
 	test_gateway_side();
 	test_vpn_export();
+	test_as_override();
 	rib_free(&spk.rib);
 	return t_done();
 }

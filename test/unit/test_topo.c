@@ -1068,6 +1068,43 @@ test_gateways(void)
 	    "GatewaySubnet holds no VM");
 }
 
+#define TWOHUBS(hubextra, top) "{'name':'t','regions':[{'name':'a','hub':{" \
+	"'name':'ha','address_space':['10.1.0.0/16'],'subnets':{"	\
+	"'RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24'},"	\
+	"'route_server':{}," hubextra "'nvas':[{'name':'na','subnet':'nva',"	\
+	"'asn':65001}]}},{'name':'b','hub':{'name':'hb','address_space':"	\
+	"['10.11.0.0/16'],'subnets':{'RouteServerSubnet':'10.11.1.0/27',"	\
+	"'nva':'10.11.2.0/24'},'route_server':{},'nvas':[{'name':'nb',"	\
+	"'subnet':'nva','asn':65002}]}}]" top "}"
+
+static void
+test_regions(void)
+{
+	struct topo_err err;
+	struct topo *t;
+
+	t = load_q(TWOHUBS("'peerings':['hb'],", ",'overlays':[{'nvas':"
+	    "['na','nb']}]"), &err);
+	T_OK(t != NULL, "RS-52: two hubs peered, an overlay between their NVAs "
+	    "(%s)", t ? "" : err.msg);
+	if (t == NULL)
+		return;
+	T_OK(topo_vnet_find(t, "ha")->nhub_peers == 1 &&
+	    topo_vnet_find(t, "hb")->hub_peers[0] == topo_vnet_find(t, "ha"),
+	    "PE-04: hub peering goes both ways");
+	T_OK(t->ngwlinks == 1 && t->gwlinks[0]->conn == NULL &&
+	    t->gwlinks[0]->as_override && t->gwlinks[0]->bgp,
+	    "RS-52: the overlay is a BGP link with as-override by default");
+	topo_free(t);
+	expect_err(TWOHUBS("'peerings':['nosuch'],", ""),
+	    "regions[0].hub.peerings[0]", "no hub is named",
+	    "a peering names an unknown hub");
+	expect_err(TWOHUBS("", ",'overlays':[{'nvas':['na']}]"),
+	    "overlays[0].nvas", "exactly two NVAs", "an overlay of one NVA");
+	expect_err(TWOHUBS("", ",'overlays':[{'nvas':['na','zz']}]"),
+	    "overlays[0].nvas[1]", "no NVA is named", "an overlay to no NVA");
+}
+
 int
 main(void)
 {
@@ -1091,5 +1128,6 @@ main(void)
 	test_udr_limit();
 	test_warnings();
 	test_gateways();
+	test_regions();
 	return t_done();
 }
