@@ -374,6 +374,50 @@ step_route(struct run *r, const struct drill_step *s, struct drill_step_result *
 	    found ? "active" : "absent");
 }
 
+/*
+ * Which nodes carry a traffic now: every listed node's forwarded-packet
+ * counter over a window. A node carrying at least half of one flow's
+ * packets in the window counts as on the path (the drill's own probes are
+ * the only forwarded traffic in a lab; other traffic would count too).
+ */
+static void
+step_path(struct run *r, const struct drill_step *s, struct drill_step_result *res)
+{
+	const struct drill_traffic *tr = NULL;
+	unsigned long long *b, a;
+	size_t i, n = s->nthrough + s->navoid, used = 0;
+	double need;
+
+	for (i = 0; i < r->d->ntraffic; i++)
+		if (strcmp(r->d->traffic[i]->name, s->traffic) == 0)
+			tr = r->d->traffic[i];
+	if (tr == NULL)
+		return;
+	need = (double)tr->rate * s->window_ms / 1000.0 / 2;
+	b = xcalloc(n, sizeof(*b));
+	for (i = 0; i < n; i++)
+		(void)walk_forwarded(r->lab, i < s->nthrough ? s->through[i] :
+		    s->avoid[i - s->nthrough], &b[i]);
+	usleep(s->window_ms * 1000);
+	res->ok = true;
+	for (i = 0; i < n; i++) {
+		const char *node = i < s->nthrough ? s->through[i] :
+		    s->avoid[i - s->nthrough];
+		bool carries;
+
+		a = 0;
+		(void)walk_forwarded(r->lab, node, &a);
+		carries = (double)(a - b[i]) >= need;
+		if (carries != (i < s->nthrough))
+			res->ok = false;
+		if (used < sizeof(res->note))
+			used += (size_t)snprintf(res->note + used,
+			    sizeof(res->note) - used, "%s%s %llu", used ? ", " : "",
+			    node, a - b[i]);
+	}
+	free(b);
+}
+
 static void
 run_steps(struct run *r)
 {
@@ -408,6 +452,9 @@ run_steps(struct run *r)
 			break;
 		case DRILL_EXPECT_ROUTE:
 			step_route(r, s, res);
+			break;
+		case DRILL_EXPECT_PATH:
+			step_path(r, s, res);
 			break;
 		case DRILL_BGP:
 			res->t_ms = rel(r, mono_ms());

@@ -85,4 +85,7 @@ int	walk_observe(const char *lab, const struct topo *t,
 	    uint16_t port, uint16_t sport, unsigned count, struct walk_obs *o,
 	    char *err, size_t len);
 
+/* The node's Ip ForwDatagrams counter now; -1 if it cannot be read. */
+int	walk_forwarded(const char *lab, const char *node, unsigned long long *forw);
+
 #endif

@@ -310,3 +310,15 @@ out:
 	free(after);
 	return rc;
 }
+
+int
+walk_forwarded(const char *lab, const char *node, unsigned long long *forw)
+{
+	char ns[300];
+	struct snmp s;
+
+	if (snmp_read(lab_ns_name(lab, node, ns, sizeof(ns)), &s) == -1)
+		return -1;
+	*forw = s.forw;
+	return 0;
+}

@@ -8,7 +8,8 @@
  *              | { "fail": NODE, "kind": "crash|freeze|shutdown|link", "name" }
  *              | { "restore": NODE, "name" }
  *              | { "expect_route": { "nic", "prefix", "next_hop", "present" } }
- *              | { "bgp": NODE, "command": "withdraw P|announce P|disable PEER|enable PEER" } ],
+ *              | { "bgp": NODE, "command": "withdraw P|announce P|disable PEER|enable PEER" }
+ *              | { "expect_path": { "traffic", "through", "not_through", "window_ms" } } ],
  *     "expect": [ { "loss_ms": { "traffic", "step", "min", "max" } }
  *               | { "convergence_ms": { "step", "min", "max" } } ] }
  */
@@ -34,9 +35,9 @@ const char *
 drill_step_kind_str(enum drill_step_kind k)
 {
 	static const char *const s[] = { "wait_converged", "sleep", "fail",
-	    "restore", "expect_route", "bgp" };
+	    "restore", "expect_route", "bgp", "expect_path" };
 
-	return k <= DRILL_BGP ? s[k] : "?";
+	return k <= DRILL_EXPECT_PATH ? s[k] : "?";
 }
 
 static int
@@ -162,6 +163,59 @@ parse_expect_route(struct tctx *c, const cJSON *o, const char *path,
 	return 1;
 }
 
+static int
+name_list(struct tctx *c, const cJSON *o, const char *path, const char *key,
+    char ***out, size_t *n)
+{
+	const cJSON *a, *v;
+	char p[TOPO_PATH_MAX], q[TOPO_PATH_MAX];
+	size_t i = 0;
+	int r;
+
+	if ((r = topo_jarr(c, o, path, key, false, &a)) <= 0)
+		return r;
+	topo_path_key(p, path, key);
+	for (v = a->child; v != NULL; v = v->next, i++) {
+		const char *s;
+
+		if (topo_vstr(c, v, topo_path_idx(q, p, i), &s) == -1)
+			return -1;
+		topo_push(out, n, xstrdup(s));
+	}
+	return 1;
+}
+
+/* { "expect_path": { "traffic": T, "through": [...], "not_through": [...], "window_ms": MS } } */
+static int
+parse_expect_path(struct tctx *c, const cJSON *o, const char *path,
+    struct drill_step *s)
+{
+	static const char *const keys[] = { "traffic", "through", "not_through",
+	    "window_ms", NULL };
+	const cJSON *e = topo_jget(o, "expect_path");
+	const char *tr = NULL;
+	char p[TOPO_PATH_MAX];
+
+	s->kind = DRILL_EXPECT_PATH;
+	s->window_ms = 500;
+	topo_path_key(p, path, "expect_path");
+	if (!cJSON_IsObject(e))
+		return topo_fail(c, p, "expect_path is an object { \"traffic\", "
+		    "\"through\", \"not_through\" }");
+	if (topo_jfields(c, e, p, keys) == -1 ||
+	    topo_jstr(c, e, p, "traffic", true, &tr) == -1 ||
+	    name_list(c, e, p, "through", &s->through, &s->nthrough) == -1 ||
+	    name_list(c, e, p, "not_through", &s->avoid, &s->navoid) == -1 ||
+	    topo_juint(c, e, p, "window_ms", 100, 60000, &s->window_ms) == -1)
+		return -1;
+	if (s->nthrough + s->navoid == 0)
+		return topo_fail(c, p, "expect_path needs \"through\" or "
+		    "\"not_through\"");
+	s->traffic = xstrdup(tr);
+	s->name = xasprintf("path of %s", tr);
+	return 1;
+}
+
 /* { "bgp": NODE, "command": "withdraw 0.0.0.0/0", "name": NAME } */
 static int
 parse_bgp(struct tctx *c, const cJSON *o, const char *path,
@@ -233,8 +287,15 @@ parse_step(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	}
 	if (topo_jget(o, "bgp") != NULL)
 		return parse_bgp(c, o, path, s) == -1 ? -1 : 0;
+	if (topo_jget(o, "expect_path") != NULL) {
+		static const char *const k[] = { "expect_path", NULL };
+
+		if (topo_jfields(c, o, path, k) == -1)
+			return -1;
+		return parse_expect_path(c, o, path, s) == -1 ? -1 : 0;
+	}
 	return topo_fail(c, path, "a step is one of wait_converged, sleep_ms, "
-	    "fail, restore, expect_route, bgp");
+	    "fail, restore, expect_route, expect_path, bgp");
 }
 
 static int
@@ -300,6 +361,16 @@ check_refs(struct tctx *c, struct drill *d)
 	char p[TOPO_PATH_MAX];
 	size_t i, k;
 
+	for (i = 0; i < d->nsteps; i++) {
+		const struct drill_step *s = d->steps[i];
+		bool found = s->kind != DRILL_EXPECT_PATH;
+
+		for (k = 0; !found && k < d->ntraffic; k++)
+			found = strcmp(d->traffic[k]->name, s->traffic) == 0;
+		if (!found)
+			return topo_fail(c, s->jpath, "no traffic named \"%s\"",
+			    s->traffic);
+	}
 	for (i = 0; i < d->nexpects; i++) {
 		struct drill_expect *e = d->expects[i];
 		bool found = e->traffic == NULL;
@@ -431,7 +502,7 @@ drill_load_file(const char *file, struct drill **out, struct topo_err *err)
 void
 drill_free(struct drill *d)
 {
-	size_t i;
+	size_t i, k;
 
 	if (d == NULL)
 		return;
@@ -447,6 +518,13 @@ drill_free(struct drill *d)
 		free(d->steps[i]->node);
 		free(d->steps[i]->fail_kind);
 		free(d->steps[i]->command);
+		free(d->steps[i]->traffic);
+		for (k = 0; k < d->steps[i]->nthrough; k++)
+			free(d->steps[i]->through[k]);
+		for (k = 0; k < d->steps[i]->navoid; k++)
+			free(d->steps[i]->avoid[k]);
+		free(d->steps[i]->through);
+		free(d->steps[i]->avoid);
 		free(d->steps[i]->nic);
 		free(d->steps[i]);
 	}

@@ -36,6 +36,7 @@ enum drill_step_kind {
 	DRILL_RESTORE,
 	DRILL_EXPECT_ROUTE,
 	DRILL_BGP,		/* a routing change: announce, withdraw, disable, enable */
+	DRILL_EXPECT_PATH,	/* a traffic's packets cross (or not) given nodes */
 };
 
 struct drill_step {
@@ -45,6 +46,12 @@ struct drill_step {
 	char			*node;		/* fail, restore */
 	char			*fail_kind;	/* crash freeze shutdown link */
 	char			*command;	/* DRILL_BGP: "withdraw 0.0.0.0/0" */
+	char			*traffic;	/* DRILL_EXPECT_PATH */
+	char			**through;	/* nodes that must forward it */
+	size_t			 nthrough;
+	char			**avoid;	/* nodes that must not */
+	size_t			 navoid;
+	unsigned		 window_ms;
 	unsigned		 timeout_s;	/* wait */
 	unsigned		 quiet_ms;	/* wait */
 	unsigned		 sleep_ms;

@@ -51,6 +51,9 @@ teardown() { down_labs; }
 	assert_success
 	assert_output --partial '"passed": true'
 	assert_output --partial '"lossMs": 0'
+	refute_output --partial '"ok": false'
+	# expect_path: flows crossed both firewalls before, fw2 alone after
+	assert_output --regexp '"name": "path of spoke-to-dc"'
 	[ -z "$(lab_namespaces "$ARSEMU_T-dc")" ]
 }
 

@@ -101,6 +101,13 @@ test_errors(void)
 	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"bgp\": \"fw\","
 	    "\"command\": \"reboot\" } ] }", "steps[0].command", "not announce",
 	    "a bgp step with an unknown command");
+	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"expect_path\":"
+	    "{ \"traffic\": \"nope\", \"through\": [\"fw\"] } } ] }", "steps[0]",
+	    "no traffic named", "expect_path on unknown traffic");
+	bad("{ \"name\": \"x\", \"topology\": \"t\", \"traffic\": [ { \"name\": \"a\","
+	    "\"from\": \"v\", \"to\": \"w\" } ], \"steps\": [ { \"expect_path\":"
+	    "{ \"traffic\": \"a\" } } ] }", "steps[0].expect_path", "through",
+	    "expect_path without nodes");
 	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"jump\": 1 } ] }",
 	    "steps[0]", "a step is one of", "an unknown step");
 	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"sleep_ms\": 5 } ],"
