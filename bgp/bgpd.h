@@ -152,6 +152,7 @@ struct speaker {
 	struct ctl		*ctl;
 	uint64_t		 started;
 	bool			 quit;
+	unsigned		 prepend;	/* on originated routes; conf's, or set at run time */
 };
 
 /* rib.c */
@@ -248,6 +249,7 @@ void	speaker_route_refresh(struct peer *p, uint16_t afi, uint8_t safi);
  * administratively down or up. Each returns what was done, for ctl. */
 const char *speaker_originate(struct speaker *s, const struct pfx4 *p, bool on);
 const char *speaker_admin(struct peer *p, bool down);
+const char *speaker_set_prepend(struct speaker *s, unsigned n);
 void	speaker_log(const struct speaker *s, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* A session state change, as a text or JSON log line. */

@@ -11,6 +11,7 @@
  *   rib                   network nextHops asPath from
  *   announce PREFIX       originate a prefix (drills: a routing change)
  *   withdraw PREFIX       stop originating it
+ *   prepend N             prepend our ASN N more times on what we originate
  *   disable PEER          take a peering administratively down (Cease,
  *                         Administrative Shutdown); it stays Idle
  *   enable PEER           bring it back
@@ -355,6 +356,14 @@ request(struct ctl *c, struct ctl_client *cl, char *line)
 		else
 			out(cl, "ok\t%s\n", speaker_originate(c->s, &pf,
 			    line[0] == 'a'));
+	} else if (strcmp(line, "prepend") == 0) {
+		char *end = NULL;
+		unsigned long n = arg ? strtoul(arg, &end, 10) : 0;
+
+		if (arg == NULL || *arg == '\0' || *end != '\0')
+			out(cl, "error\tprepend needs a count\n");
+		else
+			out(cl, "ok\t%s\n", speaker_set_prepend(c->s, (unsigned)n));
 	} else if (strcmp(line, "disable") == 0 || strcmp(line, "enable") == 0) {
 		if (arg == NULL || (p = find_peer(c->s, arg)) == NULL)
 			out(cl, "error\tno peering named %s\n", arg ? arg : "(none)");

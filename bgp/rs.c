@@ -158,7 +158,7 @@ policy_export(const struct speaker *s, const struct peer *to,
 		as_override(out, c->asn);
 	prepend = 1 + to->conf->prepend;
 	if (best->peer == NULL)
-		prepend += c->prepend;
+		prepend += s->prepend;
 	bgp_aspath_prepend(out, c->asn, prepend);
 	return true;
 }

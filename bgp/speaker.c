@@ -25,6 +25,7 @@
 #include "bgpd.h"
 
 #define READ_BUDGET	64
+#define BGP_MAX_PREPEND	32	/* a run-time prepend change, at most */
 #define LOG_LINE_MAX	512
 #define BATCH_FLUSH	4096	/* prefixes queued for one peer */
 #define MAX_POLLFDS	(2 * BGP_MAX_PEERS + 2 + 64)
@@ -391,6 +392,30 @@ speaker_originate(struct speaker *s, const struct pfx4 *p, bool on)
 		return "not announced";
 	speaker_log(s, "withdraw %s", pf);
 	return "withdrawn";
+}
+
+static void
+requeue_local(struct rib_entry *e, void *arg)
+{
+	struct speaker *s = arg;
+
+	/* what we sent for our own path no longer holds: export it again */
+	if (rib_path_find(e, NULL) != NULL) {
+		e->xvalid = false;
+		rib_queue_export(&s->rib, e, established_mask(s));
+	}
+}
+
+/* A new prepend count for what this speaker originates (a drill's change). */
+const char *
+speaker_set_prepend(struct speaker *s, unsigned n)
+{
+	if (n > BGP_MAX_PREPEND)
+		return "refused: too many prepends";
+	s->prepend = n;
+	rib_foreach(&s->rib, requeue_local, s);
+	speaker_log(s, "prepend %u on originated routes", n);
+	return "prepend set";
 }
 
 const char *
@@ -765,6 +790,7 @@ speaker_init(struct speaker *s, const struct bgp_conf *c)
 
 	memset(s, 0, sizeof(*s));
 	s->conf = c;
+	s->prepend = c->prepend;
 	s->lfd = -1;
 	s->started = mono_ms();
 	rib_init(&s->rib);

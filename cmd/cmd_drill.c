@@ -246,7 +246,7 @@ cmd_bgp(struct cli *c)
 
 	if (c->argc != 3)
 		return cli_err(CLI_USAGE, "usage: arsemu bgp NODE announce|withdraw "
-		    "PREFIX | disable|enable PEER");
+		    "PREFIX | prepend N | disable|enable PEER");
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	snprintf(cmd, sizeof(cmd), "%s %s", c->argv[1], c->argv[2]);

@@ -35,7 +35,7 @@ static const struct command commands[] = {
 	{ "exec", cmd_exec, "exec NODE -- CMD [ARG...]", false, false },
 	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link] [--name LAB]", false, false },
 	{ "restore", cmd_restore, "restore NODE [--name LAB]", false, false },
-	{ "bgp", cmd_bgp, "bgp NODE announce|withdraw PREFIX | disable|enable PEER [--name LAB]", false, false },
+	{ "bgp", cmd_bgp, "bgp NODE announce|withdraw PREFIX | prepend N | disable|enable PEER [--name LAB]", false, false },
 	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false, false },
 	{ "nodes", cmd_nodes, "nodes [LAB | TOPO] [--json]", false, false },
 	{ "walk", cmd_walk, "walk SRC DST [--proto icmp|udp] [--port N] [--flows N] [--both-ways] [--offline] [--topo FILE] [--json]", false, false },

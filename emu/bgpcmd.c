@@ -1,6 +1,7 @@
 /*
  * bgpcmd: a routing change on a running lab, for drills and by hand:
- * `announce PREFIX`, `withdraw PREFIX` (what a speaker originates) and
+ * `announce PREFIX`, `withdraw PREFIX`, `prepend N` (what a speaker
+ * originates, and how long its AS path looks) and
  * `disable PEER`, `enable PEER` (one BGP session, administratively), sent
  * to the node's speaker and recorded in the lab's journal with the same
  * clock as every other event.
@@ -19,7 +20,7 @@ static bool
 command_ok(const char *cmd)
 {
 	static const char *const verbs[] = { "announce ", "withdraw ", "disable ",
-	    "enable " };
+	    "enable ", "prepend " };
 	size_t i;
 
 	for (i = 0; i < NELEM(verbs); i++)
@@ -41,7 +42,7 @@ emu_bgp_command(const char *lab, const char *node, const char *cmd,
 
 	if (!command_ok(cmd)) {
 		snprintf(reply, len, "not a routing change: %s (announce PREFIX, "
-		    "withdraw PREFIX, disable PEER, enable PEER)", cmd);
+		    "withdraw PREFIX, prepend N, disable PEER, enable PEER)", cmd);
 		return -2;
 	}
 	emu_speaker_sock(lab, node, sock, sizeof(sock));

@@ -223,7 +223,7 @@ parse_bgp(struct tctx *c, const cJSON *o, const char *path,
 {
 	static const char *const keys[] = { "bgp", "command", "name", NULL };
 	static const char *const verbs[] = { "announce ", "withdraw ", "disable ",
-	    "enable ", NULL };
+	    "enable ", "prepend ", NULL };
 	const char *node = NULL, *cmd = NULL, *name = NULL;
 	char p[TOPO_PATH_MAX];
 	size_t i;
@@ -240,8 +240,8 @@ parse_bgp(struct tctx *c, const cJSON *o, const char *path,
 	if (verbs[i] == NULL || cmd[strlen(verbs[i])] == '\0' ||
 	    strchr(cmd, '"') != NULL)
 		return topo_fail(c, topo_path_key(p, path, "command"), "\"%.64s\" is "
-		    "not announce PREFIX, withdraw PREFIX, disable PEER or enable "
-		    "PEER", cmd);
+		    "not announce PREFIX, withdraw PREFIX, prepend N, disable PEER or "
+		    "enable PEER", cmd);
 	s->node = xstrdup(node);
 	s->command = xstrdup(cmd);
 	s->name = name ? xstrdup(name) : xasprintf("%s: %s", node, cmd);
