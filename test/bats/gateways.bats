@@ -138,3 +138,27 @@ assert not any("65515" in e["asPath"] for e in v), v
 	run arsemu walk uks-vm1 10.12.1.4 --offline --topo "$TOP/examples/multi-region-loop.json"
 	assert_output --partial 'loop'
 }
+
+@test "global-enterprise: RS-52 spoke to spoke across regions through the local NVA pair (ECMP) and the remote NVA; ER to HQ in every hub" {
+	require_root
+	local lab=$ARSEMU_T-ge
+	run arsemu up "$TOP/examples/global-enterprise.json" --name "$lab"
+	assert_success
+	run arsemu walk uks-vm1 10.12.1.4 --name "$lab" --flows 4
+	assert_success
+	assert_output --partial 'forwarded by: uks-fw1 weu-fw1'
+	assert_output --partial 'forwarded by: uks-fw2 weu-fw2'
+	refute_output --partial 'MISMATCH'
+	run arsemu routes us-vm1 --name "$lab"
+	assert_output --regexp '172\.16\.0\.0/16 +VirtualNetworkGateway +10\.21\.0\.4'
+	run arsemu exec us-vm1 --name "$lab" -- ping -c 2 -W 2 172.16.0.10
+	assert_success
+}
+
+@test "global-enterprise drill: RS-33 a West Europe NVA fails, all flows use the surviving pair, and split again when it returns" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/global-weu-nva-crash.json" --name "$ARSEMU_T-gd"
+	assert_success
+	assert_output --partial 'uks-vm1 10.12.0.0/16 via 10.1.2.4 is absent'
+	refute_output --partial 'FAIL'
+}
