@@ -19,7 +19,9 @@
  * speaker_peer_up / speaker_peer_down / speaker_update hooks).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/util.h"
 #include "bgpd.h"
@@ -92,10 +94,26 @@ after(unsigned seconds)
 	return mono_ms() + (uint64_t)seconds * 1000;
 }
 
+/*
+ * RFC 4271 10: ConnectRetryTimer and KeepaliveTimer get jitter (a factor
+ * between 0.75 and 1), so that two speakers that collided do not retry in
+ * step and collide again, forever.
+ */
+static uint64_t
+after_jitter(unsigned seconds)
+{
+	static unsigned seed;
+	uint64_t ms = (uint64_t)seconds * 1000;
+
+	if (seed == 0)
+		seed = (unsigned)(mono_ms() ^ (uint64_t)getpid() << 16) | 1;
+	return mono_ms() + ms - ms * (unsigned)(rand_r(&seed) % 251) / 1000;
+}
+
 static void
 start_keepalive(struct peer *p)
 {
-	p->t_keepalive = p->keepalive ? after(p->keepalive) : 0;
+	p->t_keepalive = p->keepalive ? after_jitter(p->keepalive) : 0;
 }
 
 static void
@@ -152,7 +170,7 @@ to_idle(struct peer *p, enum fsm_event ev)
 	p->t_hold = p->t_keepalive = 0;
 	/* An administratively disabled peering stays down (no IdleHoldTimer). */
 	p->t_connect_retry = p->admin_down ? 0 :
-	    after(p->s->conf->connect_retry);
+	    after_jitter(p->s->conf->connect_retry);
 	set_state(p, ST_IDLE, ev);
 }
 
@@ -211,7 +229,7 @@ fsm_cease(struct peer *p, uint8_t subcode, const char *text)
 static void
 start(struct peer *p, enum fsm_event ev)
 {
-	p->t_connect_retry = after(p->s->conf->connect_retry);
+	p->t_connect_retry = after_jitter(p->s->conf->connect_retry);
 	if (p->conf->passive) {
 		set_state(p, ST_ACTIVE, ev);
 		return;
@@ -315,7 +333,7 @@ fsm_connect_active(struct peer *p, enum fsm_event ev)
 		break;
 	case EV_TCP_FAILS:
 		session_close(p);
-		p->t_connect_retry = after(p->s->conf->connect_retry);
+		p->t_connect_retry = after_jitter(p->s->conf->connect_retry);
 		set_state(p, ST_ACTIVE, ev);
 		break;
 	default:

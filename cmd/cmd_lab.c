@@ -363,7 +363,7 @@ cmd_nodes(struct cli *c)
 		    n->site ? n->site->name : "";
 
 		addr_fmt(n->nic ? n->nic->ip : n->host_ip, ip);
-		if (n->kind == TOPO_SITE_ROUTER)
+		if (n->kind == TOPO_SITE_ROUTER || (n->nic == NULL && n->host_ip == 0))
 			snprintf(ip, sizeof(ip), "-");
 		if (c->json) {
 			json_obj_begin(&j);

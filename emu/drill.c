@@ -182,9 +182,11 @@ start_traffic(struct run *r, char *err, size_t len)
 	mkdir(dir, 0755);
 	for (i = 0; i < r->d->ntraffic; i++) {
 		struct probe *p = &r->p[i];
-		char *recv_argv[] = { "arsemu", "_probe", "recv", port, p->recvfile, NULL };
+		char tcp[] = "tcp";
+		char *recv_argv[] = { "arsemu", "_probe", "recv", port, p->recvfile,
+		    p->tr->tcp ? tcp : NULL, NULL };
 		char *send_argv[] = { "arsemu", "_probe", "send", dst, port, rate,
-		    flows, p->sentfile, NULL };
+		    flows, p->sentfile, p->tr->tcp ? tcp : NULL, NULL };
 
 		snprintf(p->recvfile, sizeof(p->recvfile), "%s/drill/%s.recv",
 		    r->dir, p->tr->name);
@@ -200,9 +202,9 @@ start_traffic(struct run *r, char *err, size_t len)
 		usleep(50000);	/* the receiver binds before the first packet */
 		if ((p->sender = spawn_in(r, p->src->name, send_argv)) < 0)
 			goto fail;
-		event(r, mono_ms(), "traffic %s: %u flow(s) %s -> %s:%u at %u/s each",
-		    p->tr->name, p->tr->flows, p->tr->from, dst, p->tr->port,
-		    p->tr->rate);
+		event(r, mono_ms(), "traffic %s: %u %s flow(s) %s -> %s:%u at %u/s each",
+		    p->tr->name, p->tr->flows, p->tr->tcp ? "tcp" : "udp",
+		    p->tr->from, dst, p->tr->port, p->tr->rate);
 	}
 	return 0;
 fail:
@@ -601,6 +603,26 @@ add_window(struct run *r, struct drill_flow *fl, uint64_t start_us,
 	fl->loss_ms += (long)(len_us / 1000);
 }
 
+/*
+ * TCP loses nothing it delivers: what a failure costs is a stall. A gap
+ * between two records' arrivals of more than three send intervals is a
+ * window during which the flow delivered nothing.
+ */
+static void
+analyse_tcp_flow(struct run *r, struct drill_flow *fl, const struct probe_rec *v,
+    size_t n, unsigned sent, uint64_t interval_us)
+{
+	size_t k;
+
+	fl->sent = sent;
+	fl->received = (unsigned)n;
+	for (k = 1; k < n; k++)
+		if (v[k].recv_us > v[k - 1].recv_us + 3 * interval_us)
+			add_window(r, fl, v[k - 1].recv_us + interval_us,
+			    v[k].recv_us - v[k - 1].recv_us - interval_us, 0);
+	fl->lost = 0;
+}
+
 static void
 analyse_flow(struct run *r, struct drill_flow *fl, const struct probe_rec *v,
     size_t n, unsigned sent, uint64_t interval_us)
@@ -663,7 +685,10 @@ analyse_traffic(struct run *r)
 			memset(fl, 0, sizeof(*fl));
 			fl->traffic = tr;
 			fl->flow = f;
-			analyse_flow(r, fl, v + first, cnt, sent[f], interval);
+			if (tr->tcp)
+				analyse_tcp_flow(r, fl, v + first, cnt, sent[f], interval);
+			else
+				analyse_flow(r, fl, v + first, cnt, sent[f], interval);
 		}
 		free(v);
 	}

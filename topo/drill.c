@@ -2,7 +2,7 @@
  * drill: parse a drill file. See drill.h and man/arsemu-drill.5.
  *
  *   { "name", "description", "topology": "PATH",
- *     "traffic": [ { "name", "from", "to", "rate", "flows", "port" } ],
+ *     "traffic": [ { "name", "from", "to", "rate", "flows", "port", "proto" } ],
  *     "steps": [ { "wait_converged": { "timeout": S, "quiet_ms": MS } }
  *              | { "sleep_ms": MS }
  *              | { "fail": NODE, "kind": "crash|freeze|shutdown|link", "name" }
@@ -44,10 +44,11 @@ static int
 parse_traffic(struct tctx *c, const cJSON *o, const char *path, void *arg)
 {
 	static const char *const keys[] = { "name", "from", "to", "rate",
-	    "flows", "port", NULL };
+	    "flows", "port", "proto", NULL };
 	struct drill *d = arg;
 	struct drill_traffic *tr = xcalloc(1, sizeof(*tr));
-	const char *from = NULL, *to = NULL;
+	const char *from = NULL, *to = NULL, *proto = "udp";
+	char q[TOPO_PATH_MAX];
 	size_t i;
 
 	topo_push(&d->traffic, &d->ntraffic, tr);
@@ -60,8 +61,13 @@ parse_traffic(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	    topo_jstr(c, o, path, "to", true, &to) == -1 ||
 	    topo_juint(c, o, path, "rate", 1, 10000, &tr->rate) == -1 ||
 	    topo_juint(c, o, path, "flows", 1, 64, &tr->flows) == -1 ||
-	    topo_juint(c, o, path, "port", 1024, 65000, &tr->port) == -1)
+	    topo_juint(c, o, path, "port", 1024, 65000, &tr->port) == -1 ||
+	    topo_jstr(c, o, path, "proto", false, &proto) == -1)
 		return -1;
+	if (strcmp(proto, "udp") != 0 && strcmp(proto, "tcp") != 0)
+		return topo_fail(c, topo_path_key(q, path, "proto"), "proto is udp "
+		    "or tcp");
+	tr->tcp = proto[0] == 't';
 	tr->from = xstrdup(from);
 	tr->to = xstrdup(to);
 	for (i = 0; i + 1 < d->ntraffic; i++) {

@@ -26,7 +26,8 @@ struct drill_traffic {
 	char		*to;		/* node name or IPv4 address */
 	unsigned	 rate;		/* packets per second per flow */
 	unsigned	 flows;		/* source ports port+1 .. port+flows */
-	unsigned	 port;		/* destination UDP port */
+	unsigned	 port;		/* destination port */
+	bool		 tcp;		/* proto "tcp": one connection per flow */
 };
 
 enum drill_step_kind {

@@ -75,7 +75,7 @@ teardown() { down_labs; }
 	require_root
 	local d=$BATS_TEST_TMPDIR/strict.json
 	sed -e 's|"../active-active.json"|"'"$TOP"'/examples/active-active.json"|' \
-	    -e 's|"max": 1000 }|"max": 0, "min": 500 }|' \
+	    -e 's|"max": 1000$|"max": 0, "min": 500|' \
 	    "$TOP/examples/drills/aa-fw1-crash.json" > "$d"
 	grep -q '"min": 500' "$d"
 	run arsemu drill "$d" --name "$ARSEMU_T-dx"

@@ -41,7 +41,7 @@ test_examples(void)
 		T_OK(strcmp(d->topology, "examples/drills/../active-active.json") == 0,
 		    "%s: topology resolved against the drill's folder (%s)",
 		    files[i], d->topology);
-		T_OK(d->ntraffic == 1 && d->traffic[0]->rate == DRILL_RATE_DEFAULT,
+		T_OK(d->ntraffic >= 1 && d->traffic[0]->rate == DRILL_RATE_DEFAULT,
 		    "%s: traffic at the default 200/s", files[i]);
 		drill_free(d);
 	}
@@ -55,7 +55,7 @@ test_model(void)
 	const char *j = "{ \"name\": \"x\", \"topology\": \"/abs/t.json\","
 	    "\"traffic\": [ { \"name\": \"a\", \"from\": \"vm\", \"to\": \"10.0.0.1\","
 	    "\"flows\": 3, \"rate\": 100 }, { \"name\": \"b\", \"from\": \"vm\","
-	    "\"to\": \"10.0.0.1\" } ],"
+	    "\"to\": \"10.0.0.1\", \"proto\": \"tcp\" } ],"
 	    "\"steps\": [ { \"wait_converged\": { \"timeout\": 5, \"quiet_ms\": 700 } },"
 	    "{ \"fail\": \"fw\", \"kind\": \"link\" }, { \"sleep_ms\": 10 },"
 	    "{ \"restore\": \"fw\", \"name\": \"back\" },"
@@ -72,6 +72,7 @@ test_model(void)
 	T_OK(strcmp(d->topology, "/abs/t.json") == 0, "absolute topology kept");
 	T_OK(d->traffic[0]->flows == 3 && d->traffic[0]->port == 5000 &&
 	    d->traffic[1]->port == 5100, "flows and per-traffic default ports");
+	T_OK(!d->traffic[0]->tcp && d->traffic[1]->tcp, "proto udp by default, tcp");
 	T_OK(d->steps[0]->kind == DRILL_WAIT && d->steps[0]->timeout_s == 5 &&
 	    d->steps[0]->quiet_ms == 700, "wait_converged object");
 	T_OK(d->steps[1]->kind == DRILL_FAIL && strcmp(d->steps[1]->name,
@@ -108,6 +109,10 @@ test_errors(void)
 	    "\"from\": \"v\", \"to\": \"w\" } ], \"steps\": [ { \"expect_path\":"
 	    "{ \"traffic\": \"a\" } } ] }", "steps[0].expect_path", "through",
 	    "expect_path without nodes");
+	bad("{ \"name\": \"x\", \"topology\": \"t\", \"traffic\": [ { \"name\": \"a\","
+	    "\"from\": \"v\", \"to\": \"w\", \"proto\": \"sctp\" } ], \"steps\": "
+	    "[ { \"sleep_ms\": 1 } ] }", "traffic[0].proto", "udp or tcp",
+	    "proto other than udp or tcp refused");
 	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"jump\": 1 } ] }",
 	    "steps[0]", "a step is one of", "an unknown step");
 	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"sleep_ms\": 5 } ],"
