@@ -21,7 +21,7 @@
 
 static const char *const nva_fields[] = {
 	"name", "subnet", "asn", "advertise", "prepend", "ip", "next_hop",
-	"communities", "peers", NULL
+	"communities", "peers", "md5", "filter", NULL
 };
 static const char *const vm_fields[] = { "name", "subnet", "ip", NULL };
 static const char *const site_fields[] = {
@@ -283,7 +283,8 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 		    prepend, TOPO_PREPEND_MAX);
 	nva->prepend = prepend;
 	if (topo_jaddr(c, o, path, "next_hop", &nva->next_hop) == -1 ||
-	    parse_communities(c, o, path, nva) == -1)
+	    parse_communities(c, o, path, nva) == -1 ||
+	    topo_parse_nva_security(c, o, path, nva) == -1)
 		return -1;
 	return parse_peers(c, o, path, v, nva);
 }

@@ -224,6 +224,8 @@ free_vnet(struct topo_vnet *v)
 static void
 free_node(struct topo_node *n)
 {
+	size_t i;
+
 	if (n->nic != NULL) {
 		free(n->nic->name);
 		free(n->nic);
@@ -231,6 +233,10 @@ free_node(struct topo_node *n)
 	if (n->nva != NULL) {
 		free(n->nva->advertise);
 		free(n->nva->communities);
+		free(n->nva->md5);
+		for (i = 0; i < n->nva->nfilters; i++)
+			free(n->nva->filters[i].jpath);
+		free(n->nva->filters);
 		free(n->nva);
 	}
 	free(n->name);

@@ -140,6 +140,24 @@ struct topo_rs {
 	unsigned		 max_peers;		/* default 8 */
 };
 
+/*
+ * One rule of an NVA's forwarding filter (a firewall policy): transit
+ * packets that match are dropped (deny) or forwarded (allow); the first
+ * matching rule decides, and a packet that matches none is forwarded.
+ */
+enum topo_filter_proto {
+	TOPO_PROTO_ANY = 0, TOPO_PROTO_ICMP = 1, TOPO_PROTO_TCP = 6,
+	TOPO_PROTO_UDP = 17
+};
+
+struct topo_filter {
+	bool			 deny;
+	struct pfx4		 src, dst;	/* 0.0.0.0/0 when not given */
+	enum topo_filter_proto	 proto;
+	uint16_t		 port;		/* destination port; 0: any (TCP/UDP only) */
+	char			*jpath;
+};
+
 struct topo_nva {
 	struct topo_node	*node;
 	uint32_t		 asn;
@@ -150,6 +168,9 @@ struct topo_nva {
 	uint32_t		*communities;	/* attached to every route it originates */
 	size_t			 ncommunities;
 	bool			 peer_rs[2];	/* which RS instances it peers with (RS-04) */
+	char			*md5;		/* RFC 2385 key of its RS sessions; NULL: none */
+	struct topo_filter	*filters;	/* what it forwards, first match wins */
+	size_t			 nfilters;
 };
 
 /* A point-to-point link between a site's router and an NVA. */

@@ -108,6 +108,9 @@ struct topo_node *topo_new_node(struct tctx *c, char *name,
 	    enum topo_node_kind kind, const char *jpath, struct topo_subnet *sn);
 int	topo_parse_nva(struct tctx *c, const struct cJSON *o, const char *path,
 	    void *vnet);
+/* parse_filter.c: an NVA's "md5" and "filter". */
+int	topo_parse_nva_security(struct tctx *c, const struct cJSON *o,
+	    const char *path, struct topo_nva *nva);
 int	topo_parse_vm(struct tctx *c, const struct cJSON *o, const char *path,
 	    void *vnet);
 int	topo_parse_site(struct tctx *c, const struct cJSON *o,

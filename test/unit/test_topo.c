@@ -1105,6 +1105,53 @@ test_regions(void)
 	    "overlays[0].nvas[1]", "no NVA is named", "an overlay to no NVA");
 }
 
+/* An NVA's MD5 key and forwarding filter (parse_filter.c). */
+#define NVASEC(x) HUB(",'nvas':[{'name':'n1','subnet':'nva','asn':65001" x "}]")
+static void
+test_nva_security(void)
+{
+	struct topo_err err;
+	struct topo *t;
+
+	expect_err(NVASEC(",'md5':''"), "regions[0].hub.nvas[0].md5",
+	    "1 to 79 characters", "empty MD5 key");
+	expect_err(NVASEC(",'md5':'a\\tb'"), "regions[0].hub.nvas[0].md5",
+	    "printable ASCII", "MD5 key with a tab");
+	expect_err(NVASEC(",'filter':[{'action':'drop'}]"),
+	    "regions[0].hub.nvas[0].filter[0].action", "not an action",
+	    "filter action other than deny/allow");
+	expect_err(NVASEC(",'filter':[{'action':'deny','proto':'gre'}]"),
+	    "regions[0].hub.nvas[0].filter[0].proto", "not a protocol",
+	    "filter protocol unknown");
+	expect_err(NVASEC(",'filter':[{'action':'deny','proto':'icmp','port':22}]"),
+	    "regions[0].hub.nvas[0].filter[0].port", "needs \"proto\"",
+	    "a port on an ICMP rule");
+	expect_err(NVASEC(",'filter':[{'action':'deny','port':0,'proto':'tcp'}]"),
+	    "regions[0].hub.nvas[0].filter[0].port", "",
+	    "port 0");
+	expect_err(NVASEC(",'filter':[{'action':'deny','dst':'10.2.0.0/33'}]"),
+	    "regions[0].hub.nvas[0].filter[0].dst", "", "bad filter prefix");
+	expect_err(NVASEC(",'filter':[5]"), "regions[0].hub.nvas[0].filter[0]",
+	    "must be an object", "filter rule not an object");
+	t = load_q(NVASEC(",'md5':'k:1','filter':[{'action':'deny','proto':"
+	    "'tcp','port':22,'dst':'10.2.0.0/16'},{'action':'allow',"
+	    "'src':'10.1.0.0/16'}]"), &err);
+	T_OK(t != NULL, "NVA with md5 and a filter loads: %s",
+	    t ? "" : err.msg);
+	if (t != NULL) {
+		const struct topo_nva *n = t->nvas[0];
+
+		T_OK(n->md5 != NULL && strcmp(n->md5, "k:1") == 0, "md5 kept");
+		T_EQ(n->nfilters, 2, "two filter rules");
+		T_OK(n->filters[0].deny && n->filters[0].proto == TOPO_PROTO_TCP &&
+		    n->filters[0].port == 22 && n->filters[0].dst.len == 16 &&
+		    n->filters[0].src.len == 0, "rule 0: deny tcp/22 to 10.2/16");
+		T_OK(!n->filters[1].deny && n->filters[1].src.len == 16 &&
+		    n->filters[1].proto == TOPO_PROTO_ANY, "rule 1: allow from 10.1/16");
+		topo_free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -1114,6 +1161,7 @@ main(void)
 	test_positions();
 	test_syntax_and_types();
 	test_fields();
+	test_nva_security();
 	test_names();
 	test_prefixes();
 	test_route_server();
