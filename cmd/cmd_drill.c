@@ -37,7 +37,7 @@ cmd_fail(struct cli *c)
 
 	if (c->argc < 1 || c->argc > 2)
 		return cli_err(CLI_USAGE, "usage: arsemu fail NODE [crash|freeze|"
-		    "shutdown|link]");
+		    "shutdown|link|down] | arsemu fail NODE/NODE link");
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	snprintf(req, sizeof(req), "fail %s %s", c->argv[0],
@@ -52,7 +52,7 @@ cmd_restore(struct cli *c)
 	char req[160];
 
 	if (c->argc != 1)
-		return cli_err(CLI_USAGE, "usage: arsemu restore NODE");
+		return cli_err(CLI_USAGE, "usage: arsemu restore NODE|NODE/NODE");
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	snprintf(req, sizeof(req), "restore %s", c->argv[0]);

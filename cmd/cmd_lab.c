@@ -202,8 +202,8 @@ cmd_status(struct cli *c)
 	struct ctlc_reply r;
 	struct table *tab;
 	struct json j;
-	char sock[300];
-	size_t i;
+	char sock[300], *fail[64][2];
+	size_t i, nfail = 0;
 	bool conv = false;
 
 	if (lab == NULL)
@@ -226,6 +226,10 @@ cmd_status(struct cli *c)
 
 		if (strcmp(f[0], "converged") == 0 && nf == 2)
 			conv = strcmp(f[1], "1") == 0;
+		if (strcmp(f[0], "failed") == 0 && nf == 3 && nfail < NELEM(fail)) {
+			fail[nfail][0] = f[1];
+			fail[nfail++][1] = f[2];
+		}
 		if (strcmp(f[0], "session") != 0 || nf < 5)
 			continue;
 		if (c->json) {
@@ -242,11 +246,26 @@ cmd_status(struct cli *c)
 	if (c->json) {
 		json_arr_end(&j);
 		json_kbool(&j, "converged", conv);
-		json_obj_end(&j);
-		json_end(&j);
+		json_key(&j, "failures");
+		json_arr_begin(&j);
 	} else {
 		printf("lab %s: %s\n", lab, conv ? "converged" : "converging");
 		table_print(tab);
+	}
+	/* What `arsemu fail` did and no `restore` has undone yet. */
+	for (i = 0; i < nfail; i++) {
+		if (c->json) {
+			json_obj_begin(&j);
+			json_kstr(&j, "target", fail[i][0]);
+			json_kstr(&j, "kind", fail[i][1]);
+			json_obj_end(&j);
+		} else
+			printf("failed: %s (%s)\n", fail[i][0], fail[i][1]);
+	}
+	if (c->json) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		json_end(&j);
 	}
 	table_free(tab);
 	ctlc_free(&r);

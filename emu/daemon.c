@@ -59,8 +59,10 @@ struct child {
 };
 
 struct failure {
-	const struct topo_node	*node;
-	char			 kind[16];	/* crash, freeze, shutdown, link */
+	const struct topo_node	*node;		/* NULL for a gateway link */
+	const struct topo_gwlink *link;		/* "A/B": the link between A and B */
+	char			 kind[16];	/* crash, freeze, shutdown, link, down */
+	char			 target[2 * TOPO_NAME_MAX + 2];
 };
 
 struct daemon {
@@ -511,7 +513,7 @@ reply_status(struct daemon *d, FILE *f)
 	conv = sessions_status(d, f);
 	conv = conv && !d->dirty && mono_ms() - d->last_change >= QUIET_MS;
 	for (i = 0; i < d->nfails; i++)
-		fprintf(f, "failed\t%s\t%s\n", d->fails[i].node->name,
+		fprintf(f, "failed\t%s\t%s\n", d->fails[i].target,
 		    d->fails[i].kind);
 	fprintf(f, "clock\t%llu\t%llu\n", (unsigned long long)mono_ms(),
 	    (unsigned long long)d->last_change);
@@ -530,12 +532,14 @@ kid_find(struct daemon *d, const struct topo_node *n)
 }
 
 static struct failure *
-fail_find(struct daemon *d, const struct topo_node *n)
+fail_find(struct daemon *d, const struct topo_node *n,
+    const struct topo_gwlink *l)
 {
 	size_t i;
 
 	for (i = 0; i < d->nfails; i++)
-		if (d->fails[i].node == n)
+		if ((n != NULL && d->fails[i].node == n) ||
+		    (l != NULL && d->fails[i].link == l))
 			return &d->fails[i];
 	return NULL;
 }
@@ -544,61 +548,184 @@ static bool
 kind_ok(const char *kind)
 {
 	return strcmp(kind, "crash") == 0 || strcmp(kind, "freeze") == 0 ||
-	    strcmp(kind, "shutdown") == 0 || strcmp(kind, "link") == 0;
+	    strcmp(kind, "shutdown") == 0 || strcmp(kind, "link") == 0 ||
+	    strcmp(kind, "down") == 0;
+}
+
+/* Is link l cut now: failed itself, or an end of it is down? */
+static bool
+link_cut(const struct daemon *d, const struct topo_gwlink *l)
+{
+	const struct failure *f;
+	size_t i;
+
+	for (i = 0; i < d->nfails; i++) {
+		f = &d->fails[i];
+		if (f->link == l || (strcmp(f->kind, "down") == 0 &&
+		    (f->node == l->a || f->node == l->b)))
+			return true;
+	}
+	return false;
+}
+
+struct cuts {
+	bool	*link;		/* by gwlink idx */
+	bool	*node;		/* by node index in t->nodes */
+};
+
+static void
+cuts_take(const struct daemon *d, struct cuts *c)
+{
+	const struct topo *t = d->t;
+	size_t i, k;
+
+	c->link = xcalloc(t->ngwlinks + 1, sizeof(bool));
+	c->node = xcalloc(t->nnodes + 1, sizeof(bool));
+	for (i = 0; i < t->ngwlinks; i++) {
+		if (!(c->link[i] = link_cut(d, t->gwlinks[i])))
+			continue;
+		for (k = 0; k < t->nnodes; k++)
+			if (t->nodes[k] == t->gwlinks[i]->a ||
+			    t->nodes[k] == t->gwlinks[i]->b)
+				c->node[k] = true;
+	}
 }
 
 /*
- * fail NODE KIND:
+ * Bring the kernel from the cuts in `was` to the daemon's failures now:
+ * a node's local rule moves late before its first cut and back after its
+ * last mend (fail.c).
+ */
+static int
+cuts_apply(struct daemon *d, const struct cuts *was, char *err, size_t len)
+{
+	const struct topo *t = d->t;
+	struct cuts now;
+	size_t i;
+	int rc = 0;
+
+	cuts_take(d, &now);
+	for (i = 0; i < t->nnodes && rc == 0; i++)
+		if (now.node[i] && !was->node[i])
+			rc = fail_local_late(d->lab, t->nodes[i], true, err, len);
+	for (i = 0; i < t->ngwlinks && rc == 0; i++)
+		if (now.link[i] != was->link[i])
+			rc = fail_gwlink(d->lab, t->gwlinks[i], now.link[i], err,
+			    len);
+	for (i = 0; i < t->nnodes && rc == 0; i++)
+		if (!now.node[i] && was->node[i])
+			rc = fail_local_late(d->lab, t->nodes[i], false, err, len);
+	free(now.link);
+	free(now.node);
+	return rc;
+}
+
+static bool
+has_gwlink(const struct topo *t, const struct topo_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < t->ngwlinks; i++)
+		if (t->gwlinks[i]->a == n || t->gwlinks[i]->b == n)
+			return true;
+	return false;
+}
+
+/* Can kind be done to this target? NULL if so, else why not. */
+static const char *
+fail_refusal(struct daemon *d, const struct topo_node *n,
+    const struct topo_gwlink *l, const char *kind)
+{
+	struct child *k = n ? kid_find(d, n) : NULL;
+	bool speaker = k != NULL && k->status == -1;
+
+	if (l != NULL)
+		return strcmp(kind, "link") == 0 ? NULL :
+		    "a gateway link can only fail as \"link\"";
+	if (strcmp(kind, "link") == 0)
+		return n->nic ? NULL : "has no NIC (name a gateway link A/B)";
+	if (strcmp(kind, "down") == 0)
+		return n->nic || speaker || has_gwlink(d->t, n) ? NULL :
+		    "has nothing to take down";
+	if (strcmp(kind, "freeze") == 0 && n->nic == NULL)
+		return "has no NIC to blackhole";
+	return speaker ? NULL : "runs no BGP speaker";
+}
+
+/*
+ * fail TARGET KIND, TARGET a node or a gateway link "A/B":
  *   crash     the speaker is killed (SIGKILL): the kernel closes its TCP
  *             sessions, the NVA's kernel keeps forwarding
  *   shutdown  the speaker stops gracefully (SIGTERM: Cease, RFC 4486/8203)
  *   freeze    the VM hangs: speaker stopped (SIGSTOP) and its NIC
  *             blackholed; only the hold timer can notice
- *   link      the NIC is blackholed, the speaker runs on
+ *   link      the NIC is blackholed, the speaker runs on; for "A/B", the
+ *             link (an ER circuit's hop, a VPN tunnel) is cut at both ends
+ *   down      the node is powered off: NIC and every gateway link cut
+ *             first, then the speaker killed, so no FIN gets out
  */
 static void
 reply_fail(struct daemon *d, FILE *f, char *arg)
 {
 	char *kind = strchr(arg, ' '), err[256];
-	const struct topo_node *n;
+	const struct topo_gwlink *l = NULL;
+	const struct topo_node *n = NULL;
+	struct failure *fl;
+	const char *why;
 	struct child *k;
+	struct cuts was;
+	int rc;
 
 	if (kind != NULL)
 		*kind++ = '\0';
 	if (kind == NULL || !kind_ok(kind)) {
-		fprintf(f, "error\tfail NODE crash|freeze|shutdown|link\n");
+		fprintf(f, "error\tfail TARGET crash|freeze|shutdown|link|down\n");
 		return;
 	}
-	if ((n = topo_node_find(d->t, arg)) == NULL) {
-		fprintf(f, "error\tno node named %s in lab %s\n", arg, d->lab);
+	if (strchr(arg, '/') != NULL ? (l = fail_gwlink_find(d->t, arg)) == NULL :
+	    (n = topo_node_find(d->t, arg)) == NULL) {
+		fprintf(f, "error\tno %s named %s in lab %s\n", strchr(arg, '/') ?
+		    "gateway link" : "node", arg, d->lab);
 		return;
 	}
-	if (fail_find(d, n) != NULL) {
+	if ((fl = fail_find(d, n, l)) != NULL) {
 		fprintf(f, "error\t%s is already failed (%s); restore it first\n",
-		    arg, fail_find(d, n)->kind);
+		    arg, fl->kind);
 		return;
 	}
-	k = kid_find(d, n);
-	if (strcmp(kind, "link") != 0 && (k == NULL || k->status != -1)) {
-		fprintf(f, "error\t%s runs no BGP speaker to %s\n", arg, kind);
+	if ((why = fail_refusal(d, n, l, kind)) != NULL) {
+		fprintf(f, "error\t%s %s\n", arg, why);
 		return;
 	}
-	if ((strcmp(kind, "link") == 0 || strcmp(kind, "freeze") == 0) &&
-	    (n->nic == NULL || fail_blackhole(d->lab, n->nic, true, err,
-	    sizeof(err)) != 0)) {
-		fprintf(f, "error\t%s: %s\n", arg, n->nic ? err : "no NIC");
+	if (n != NULL && n->nic != NULL && (strcmp(kind, "link") == 0 ||
+	    strcmp(kind, "freeze") == 0 || strcmp(kind, "down") == 0) &&
+	    fail_blackhole(d->lab, n->nic, true, err, sizeof(err)) != 0) {
+		fprintf(f, "error\t%s: %s\n", arg, err);
 		return;
 	}
-	if (strcmp(kind, "crash") == 0)
-		kill(k->pid, SIGKILL);
-	else if (strcmp(kind, "shutdown") == 0)
+	cuts_take(d, &was);
+	d->fails = xrealloc(d->fails, (d->nfails + 1) * sizeof(*d->fails));
+	fl = &d->fails[d->nfails++];
+	*fl = (struct failure){ .node = n, .link = l };
+	snprintf(fl->kind, sizeof(fl->kind), "%s", kind);
+	snprintf(fl->target, sizeof(fl->target), "%.*s",
+	    (int)sizeof(fl->target) - 1, arg);
+	rc = cuts_apply(d, &was, err, sizeof(err));
+	free(was.link);
+	free(was.node);
+	if (rc != 0) {
+		fprintf(f, "error\t%s: %s (partly done: restore %s undoes it)\n",
+		    arg, err, arg);
+		return;
+	}
+	k = n ? kid_find(d, n) : NULL;
+	if (strcmp(kind, "crash") == 0 || strcmp(kind, "down") == 0) {
+		if (k != NULL && k->status == -1)
+			kill(k->pid, SIGKILL);
+	} else if (strcmp(kind, "shutdown") == 0)
 		kill(k->pid, SIGTERM);
 	else if (strcmp(kind, "freeze") == 0)
 		kill(k->pid, SIGSTOP);
-	d->fails = xrealloc(d->fails, (d->nfails + 1) * sizeof(*d->fails));
-	d->fails[d->nfails].node = n;
-	snprintf(d->fails[d->nfails].kind, sizeof(d->fails[0].kind), "%s", kind);
-	d->nfails++;
 	journal(d, "fail", "\"node\": \"%s\", \"kind\": \"%s\"", arg, kind);
 	fprintf(f, "ok\t%llu\n", (unsigned long long)mono_ms());
 }
@@ -628,28 +755,44 @@ respawn(struct daemon *d, struct child *k)
 static void
 reply_restore(struct daemon *d, FILE *f, char *arg)
 {
-	const struct topo_node *n = topo_node_find(d->t, arg);
-	struct failure *fl = n ? fail_find(d, n) : NULL;
+	const struct topo_gwlink *l = strchr(arg, '/') ? fail_gwlink_find(d->t, arg) :
+	    NULL;
+	const struct topo_node *n = l ? NULL : topo_node_find(d->t, arg);
+	struct failure *fl = n || l ? fail_find(d, n, l) : NULL;
 	struct child *k = n ? kid_find(d, n) : NULL;
-	char err[256];
+	char err[256], kind[16];
+	struct cuts was;
+	bool nic;
+	int rc;
 
 	if (fl == NULL) {
 		fprintf(f, "error\t%s is not failed\n", arg);
 		return;
 	}
-	if (strcmp(fl->kind, "link") == 0 || strcmp(fl->kind, "freeze") == 0) {
-		if (fail_blackhole(d->lab, n->nic, false, err, sizeof(err)) != 0) {
-			fprintf(f, "error\t%s: %s\n", arg, err);
-			return;
-		}
-		if (strcmp(fl->kind, "freeze") == 0 && k != NULL && k->status == -1)
-			kill(k->pid, SIGCONT);
-	} else if (k != NULL && respawn(d, k) != 0) {
+	snprintf(kind, sizeof(kind), "%s", fl->kind);
+	nic = n != NULL && n->nic != NULL && (strcmp(kind, "link") == 0 ||
+	    strcmp(kind, "freeze") == 0 || strcmp(kind, "down") == 0);
+	if (nic && fail_blackhole(d->lab, n->nic, false, err, sizeof(err)) != 0) {
+		fprintf(f, "error\t%s: %s\n", arg, err);
+		return;
+	}
+	cuts_take(d, &was);
+	*fl = d->fails[--d->nfails];
+	rc = cuts_apply(d, &was, err, sizeof(err));
+	free(was.link);
+	free(was.node);
+	if (rc != 0) {
+		fprintf(f, "error\t%s: %s\n", arg, err);
+		return;
+	}
+	if (strcmp(kind, "freeze") == 0 && k != NULL && k->status == -1)
+		kill(k->pid, SIGCONT);
+	else if ((strcmp(kind, "crash") == 0 || strcmp(kind, "shutdown") == 0 ||
+	    strcmp(kind, "down") == 0) && k != NULL && respawn(d, k) != 0) {
 		fprintf(f, "error\t%s: cannot restart its speaker\n", arg);
 		return;
 	}
-	journal(d, "restore", "\"node\": \"%s\", \"kind\": \"%s\"", arg, fl->kind);
-	*fl = d->fails[--d->nfails];
+	journal(d, "restore", "\"node\": \"%s\", \"kind\": \"%s\"", arg, kind);
 	fprintf(f, "ok\t%llu\n", (unsigned long long)mono_ms());
 }
 

@@ -54,6 +54,7 @@ struct run {
 	uint64_t		 t0;		/* mono_ms() at the start */
 	struct probe		*p;
 	struct drill_report	*rep;
+	int			 disabled;	/* sessions this drill disabled */
 };
 
 static long
@@ -132,8 +133,12 @@ resolve(struct run *r, char *err, size_t len)
 
 		if ((s->kind == DRILL_FAIL || s->kind == DRILL_RESTORE ||
 		    s->kind == DRILL_BGP) &&
-		    (n = topo_node_find(r->t, s->node)) == NULL) {
-			snprintf(err, len, "%s: no node named %s", s->jpath, s->node);
+		    (n = topo_node_find(r->t, s->node)) == NULL &&
+		    (s->kind == DRILL_BGP ||
+		    fail_gwlink_find(r->t, s->node) == NULL)) {
+			snprintf(err, len, "%s: no %s named %s", s->jpath,
+			    strchr(s->node, '/') ? "gateway link" : "node",
+			    s->node);
 			return -1;
 		}
 		if (s->kind == DRILL_EXPECT_ROUTE &&
@@ -306,7 +311,13 @@ step_wait(struct run *r, const struct drill_step *s, struct drill_step_result *r
 	while (mono_ms() < until) {
 		if (mono_ms() - start >= s->quiet_ms &&
 		    emu_lab_status(r->lab, &st) == 0) {
-			cp = st.now - st.last_change >= s->quiet_ms;
+			/*
+			 * With nothing failed or disabled, every session must
+			 * be back too: a session that reconnects slowly after a
+			 * restore changes nothing for a while, but is not done.
+			 */
+			cp = st.now - st.last_change >= s->quiet_ms &&
+			    (st.converged || st.failures > 0 || r->disabled > 0);
 			tr = traffic_stable(r, s->quiet_ms);
 			if (cp && tr) {
 				res->ok = true;
@@ -318,7 +329,8 @@ step_wait(struct run *r, const struct drill_step *s, struct drill_step_result *r
 		usleep(POLL_MS * 1000);
 	}
 	snprintf(res->note, sizeof(res->note), "not converged within %u s: %s",
-	    s->timeout_s, !cp ? "routes still changing" : "traffic not delivered");
+	    s->timeout_s, !cp ? "routes still changing or sessions not all up" :
+	    "traffic not delivered");
 }
 
 static void
@@ -462,6 +474,10 @@ run_steps(struct run *r)
 			res->t_ms = rel(r, mono_ms());
 			res->ok = emu_bgp_command(r->lab, s->node, s->command,
 			    res->note, sizeof(res->note)) == 0;
+			if (res->ok && strncmp(s->command, "disable ", 8) == 0)
+				r->disabled++;
+			else if (res->ok && strncmp(s->command, "enable ", 7) == 0)
+				r->disabled--;
 			break;
 		}
 	}
@@ -536,7 +552,10 @@ read_journal(struct run *r)
 	fclose(f);
 }
 
-/* Session changes and NOTIFICATIONs from the route servers' own logs. */
+/*
+ * Session changes and NOTIFICATIONs from the route servers' and the
+ * gateway instances' own logs (a VPN tunnel or an ER session is seen there).
+ */
 static void
 read_rs_logs(struct run *r)
 {
@@ -550,7 +569,7 @@ read_rs_logs(struct run *r)
 		FILE *f;
 		int off;
 
-		if (n->kind != TOPO_RS)
+		if (n->kind != TOPO_RS && n->kind != TOPO_GW)
 			continue;
 		snprintf(path, sizeof(path), "%s/log/%s.log", r->dir, n->name);
 		if ((f = fopen(path, "r")) == NULL)

@@ -45,7 +45,8 @@ int	fabric_sync_nic(struct nl *nl, const struct topo *t,
 struct emu_status {
 	unsigned	sessions;	/* Route Server peerings */
 	unsigned	established;
-	bool		converged;
+	bool		converged;	/* every session Established, EoR seen */
+	unsigned	failures;	/* `fail`s not restored yet */
 	uint64_t	now;		/* the daemon's mono_ms() */
 	uint64_t	last_change;	/* last fabric change, mono_ms() */
 };
@@ -81,6 +82,15 @@ int	emu_bgp_command(const char *lab, const char *node, const char *cmd,
 
 /* Blackhole (on) or restore a NIC in both directions; see fail.c. */
 int	fail_blackhole(const char *lab, const struct topo_nic *nic, bool on,
+	    char *err, size_t len);
+/* "A/B" (either order): the gateway link between nodes A and B, or NULL. */
+const struct topo_gwlink *fail_gwlink_find(const struct topo *t,
+	    const char *target);
+/* Cut (on) or mend a gateway link at both ends; see fail.c. */
+int	fail_gwlink(const char *lab, const struct topo_gwlink *l, bool on,
+	    char *err, size_t len);
+/* Move node's local-table rule after the cuts (late) or back to 0. */
+int	fail_local_late(const char *lab, const struct topo_node *n, bool late,
 	    char *err, size_t len);
 
 #endif

@@ -8,6 +8,11 @@
  *            priority 11  to <nic ip>/32 blackhole
  *   node:    priority 10  iif eth0 blackhole   (transit; local delivery is
  *                                               decided by the local table first)
+ * A gateway link (an ExpressRoute circuit's hop, a VPN tunnel, an NVA
+ * overlay) is cut at both ends, and there the BGP session over it must die
+ * too, so local delivery cannot come first: while a link of a node is cut,
+ * its local table's rule moves from priority 0 to 20, after the cut.
+ *   both ends: priority 10  iif l<idx> blackhole
  * The process half (kill, stop, continue, respawn) is in daemon.c.
  */
 #include <stdio.h>
@@ -21,6 +26,8 @@
 
 #define FAIL_PRIO_IIF	10
 #define FAIL_PRIO_TO	11
+#define FAIL_PRIO_LOCAL	20
+#define LOCAL_TABLE	255
 
 static struct nl *
 open_ns(const char *ns, char *err, size_t len)
@@ -68,4 +75,71 @@ fail_blackhole(const char *lab, const struct topo_nic *nic, bool on,
 	nl_close(node);
 	nl_close(fab);
 	return rc;
+}
+
+int
+fail_gwlink(const char *lab, const struct topo_gwlink *l, bool on,
+    char *err, size_t len)
+{
+	const struct topo_node *end[2] = { l->a, l->b };
+	char ns[300], ifn[16];
+	struct nl *nl;
+	int i, rc = 0;
+
+	snprintf(ifn, sizeof(ifn), "l%u", l->idx);
+	for (i = 0; i < 2; i++) {
+		if ((nl = open_ns(lab_ns_name(lab, end[i]->name, ns, sizeof(ns)),
+		    err, len)) == NULL)
+			return -1;
+		if (nl_rule_blackhole(nl, on, FAIL_PRIO_IIF, ifn, NULL) != 0) {
+			snprintf(err, len, "%s: %s", end[i]->name, nl_errmsg(nl));
+			rc = -1;
+		}
+		nl_close(nl);
+	}
+	return rc;
+}
+
+int
+fail_local_late(const char *lab, const struct topo_node *n, bool late,
+    char *err, size_t len)
+{
+	uint32_t to = late ? FAIL_PRIO_LOCAL : 0, from = late ? 0 : FAIL_PRIO_LOCAL;
+	struct nl *nl;
+	char ns[300];
+	int rc = 0;
+
+	if ((nl = open_ns(lab_ns_name(lab, n->name, ns, sizeof(ns)), err,
+	    len)) == NULL)
+		return -1;
+	/* Add before delete: local delivery is never without a rule. */
+	if (nl_rule_add(nl, to, NULL, LOCAL_TABLE) != 0 ||
+	    nl_rule_del(nl, from, NULL, LOCAL_TABLE) != 0) {
+		snprintf(err, len, "%s: %s", n->name, nl_errmsg(nl));
+		rc = -1;
+	}
+	nl_close(nl);
+	return rc;
+}
+
+/* "A/B" (either order): the gateway link between nodes A and B. */
+const struct topo_gwlink *
+fail_gwlink_find(const struct topo *t, const char *target)
+{
+	char a[TOPO_NAME_MAX + 1];
+	const char *slash = strchr(target, '/');
+	const struct topo_node *na, *nb;
+	size_t i;
+
+	if (slash == NULL || (size_t)(slash - target) > TOPO_NAME_MAX)
+		return NULL;
+	snprintf(a, sizeof(a), "%.*s", (int)(slash - target), target);
+	if ((na = topo_node_find(t, a)) == NULL ||
+	    (nb = topo_node_find(t, slash + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < t->ngwlinks; i++)
+		if ((t->gwlinks[i]->a == na && t->gwlinks[i]->b == nb) ||
+		    (t->gwlinks[i]->a == nb && t->gwlinks[i]->b == na))
+			return t->gwlinks[i];
+	return NULL;
 }

@@ -56,6 +56,8 @@ emu_lab_status(const char *lab, struct emu_status *st)
 			st->established += strcmp(f[3], "Established") == 0;
 		} else if (strcmp(f[0], "converged") == 0 && nf == 2)
 			st->converged = strcmp(f[1], "1") == 0;
+		else if (strcmp(f[0], "failed") == 0)
+			st->failures++;
 		else if (strcmp(f[0], "clock") == 0 && nf == 3) {
 			st->now = strtoull(f[1], NULL, 10);
 			st->last_change = strtoull(f[2], NULL, 10);

@@ -5,7 +5,8 @@
  *     "traffic": [ { "name", "from", "to", "rate", "flows", "port", "proto" } ],
  *     "steps": [ { "wait_converged": { "timeout": S, "quiet_ms": MS } }
  *              | { "sleep_ms": MS }
- *              | { "fail": NODE, "kind": "crash|freeze|shutdown|link", "name" }
+ *              | { "fail": NODE|"A/B", "kind": "crash|freeze|shutdown|link|down",
+ *                  "name" }
  *              | { "restore": NODE, "name" }
  *              | { "expect_route": { "nic", "prefix", "next_hop", "present" } }
  *              | { "bgp": NODE, "command": "withdraw P|announce P|disable PEER|enable PEER" }
@@ -115,7 +116,7 @@ parse_fail(struct tctx *c, const cJSON *o, const char *path,
 	static const char *const fkeys[] = { "fail", "kind", "name", NULL };
 	static const char *const rkeys[] = { "restore", "name", NULL };
 	static const char *const kinds[] = { "crash", "freeze", "shutdown",
-	    "link", NULL };
+	    "link", "down", NULL };
 	const char *node = NULL, *kind = "crash", *name = NULL;
 	char p[TOPO_PATH_MAX];
 	size_t i;
@@ -130,7 +131,7 @@ parse_fail(struct tctx *c, const cJSON *o, const char *path,
 		;
 	if (kinds[i] == NULL)
 		return topo_fail(c, topo_path_key(p, path, "kind"), "kind \"%.32s\" "
-		    "is not one of crash, freeze, shutdown, link", kind);
+		    "is not one of crash, freeze, shutdown, link, down", kind);
 	s->node = xstrdup(node);
 	s->fail_kind = xstrdup(kind);
 	s->name = name ? xstrdup(name) : fail ?
