@@ -154,3 +154,93 @@ teardown() { down_labs; }
 	assert_output --partial "PASSED"
 	assert_output --partial "Administrative Shutdown"
 }
+
+@test "drill vpn-tunnel-drop: a branch tunnel is cut, the hold timer notices, the other instance's tunnel carries the branch" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/vpn-tunnel-drop.json" --name "$ARSEMU_T-vt"
+	echo "$output"
+	assert_success
+	assert_output --partial "PASSED"
+	# the session down at the gateway instance, and why, on the drill's clock
+	assert_output --regexp "hub-vpn0 +peer branch1-edge: sent NOTIFICATION Hold Timer Expired"
+	assert_output --regexp "fail node=hub-vpn0/branch1-edge kind=link"
+	# flows on instance 0 lose about the hold time (3 s), the others nothing
+	echo "$output" | awk '$1=="spoke-to-branch1" && $5==0' | grep -q .
+	echo "$output" | awk '$1=="spoke-to-branch1" && $5>=1900 && $5<=4500' | grep -q .
+	[ -z "$(lab_namespaces "$ARSEMU_T-vt")" ]
+}
+
+@test "drill er-circuit-down: the MSEE-to-edge link is cut, GW-09 traffic moves to VPN after the hold time and back without loss" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/er-circuit-down.json" --name "$ARSEMU_T-ec" --json
+	echo "$output" | head -80
+	assert_success
+	assert_output --partial '"passed": true'
+	refute_output --partial '"ok": false'
+	[ -z "$(lab_namespaces "$ARSEMU_T-ec")" ]
+}
+
+@test "fail by hand: a gateway link A/B and a gateway instance down; rules and local delivery put back exactly" {
+	require_root
+	local lab=$ARSEMU_T-gl rules0 rules1
+	arsemu up "$TOP/examples/branch-vpn.json" --name "$lab"
+	rules0=$(arsemu exec branch1-edge --name "$lab" -- ip rule)
+	rules1=$(arsemu exec hub-vpn0 --name "$lab" -- ip rule)
+	# a link that does not exist, a kind a link cannot have
+	run arsemu fail hub-vpn0/hub-vpn1 link --name "$lab"
+	assert_failure 2
+	assert_output --partial "no gateway link named hub-vpn0/hub-vpn1"
+	run arsemu fail hub-vpn0/branch1-edge crash --name "$lab"
+	assert_failure 2
+	assert_output --partial 'can only fail as "link"'
+	# the tunnel, named from either end: cut at both ends, local rule late
+	run arsemu fail branch1-edge/hub-vpn0 link --name "$lab"
+	assert_success
+	run arsemu exec branch1-edge --name "$lab" -- ip rule
+	assert_output --regexp "10:.*iif l[0-9]+ blackhole"
+	assert_output --regexp "20:.*lookup local"
+	run arsemu status --name "$lab"
+	assert_output --partial "failed: branch1-edge/hub-vpn0 (link)"
+	# the session over it dies by the hold timer (3 s), the other tunnel stays
+	wait_until 8 bash -c "'$ARSEMU' status --name $lab | grep -E 'hub-vpn0 +branch1-edge' | grep -vq Established"
+	run arsemu status --name "$lab"
+	assert_output --regexp "hub-vpn1 +branch1-edge +Established"
+	assert_output --regexp "hub-vpn0 +branch2-edge +Established"
+	run arsemu exec b1-h1 --name "$lab" -- ping -c1 -W2 10.2.1.4
+	assert_success
+	run arsemu restore hub-vpn0/branch1-edge --name "$lab"
+	assert_success
+	assert_equal "$(arsemu exec branch1-edge --name "$lab" -- ip rule)" "$rules0"
+	wait_until 8 bash -c "'$ARSEMU' status --name $lab | grep -E 'hub-vpn0 +branch1-edge' | grep -q Established"
+	# a gateway instance powered off: its NIC and both tunnels cut, speaker gone
+	run arsemu fail hub-vpn0 down --name "$lab"
+	assert_success
+	wait_until 8 bash -c "[ \"\$('$ARSEMU' routes spoke1-vm1 --name $lab | grep -c 'VirtualNetworkGateway  10.1.0.4')\" = 0 ]"
+	run arsemu routes spoke1-vm1 --name "$lab"
+	assert_output --regexp "192.168.1.0/24 +VirtualNetworkGateway +10.1.0.5"
+	assert_output --regexp "192.168.2.0/24 +VirtualNetworkGateway +10.1.0.5"
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c1 -W2 192.168.2.10
+	assert_success
+	run arsemu restore hub-vpn0 --name "$lab"
+	assert_success
+	assert_equal "$(arsemu exec hub-vpn0 --name "$lab" -- ip rule)" "$rules1"
+	wait_until 10 bash -c "[ \"\$('$ARSEMU' routes spoke1-vm1 --name $lab | grep -c 'VirtualNetworkGateway  10.1.0.4')\" = 2 ]"
+	grep -q '"event": "fail", "node": "hub-vpn0", "kind": "down"' "/run/arsemu/$lab/journal.jsonl"
+}
+
+@test "bgp by hand: an NVA-to-NVA overlay session disabled (RS-52) takes the other region's prefixes away, enabled brings them back" {
+	require_root
+	local lab=$ARSEMU_T-ov
+	arsemu up "$TOP/examples/multi-region.json" --name "$lab"
+	run arsemu routes uks-vm1 --name "$lab"
+	assert_output --regexp "10.12.0.0/16 +VirtualNetworkGateway +10.1.2.4"
+	run arsemu bgp nva-uks disable nva-weu --name "$lab"
+	assert_success
+	wait_until 5 bash -c "! '$ARSEMU' routes uks-vm1 --name $lab | grep -q '10.12.0.0/16'"
+	run arsemu routes weu-vm1 --name "$lab"
+	refute_output --partial "10.2.0.0/16"
+	run arsemu bgp nva-uks enable nva-weu --name "$lab"
+	assert_success
+	wait_until 10 bash -c "'$ARSEMU' routes uks-vm1 --name $lab | grep -q '10.12.0.0/16'"
+	grep -q '"command": "disable nva-weu"' "/run/arsemu/$lab/journal.jsonl"
+}
