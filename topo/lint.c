@@ -6,23 +6,35 @@
  *          the NVA itself and traffic loops
  *   RS-21  an NVA advertises a prefix equal to or inside a VNet prefix the
  *          Route Server serves: it is never programmed
+ *   RS-53  ... and so VM subnets that reach that prefix over their VnetLocal
+ *          or peering route do not cross the NVA unless a UDR sends them
  *   AS     NVAs of one hub share an ASN: each drops the others' routes (its own
  *          ASN is in the path) unless it is configured with allowas-in
  *   hold   a hold time of TOPO_LINT_SLOW_HOLD s or more (or 0): a frozen NVA
  *          goes unnoticed that long (or forever), drills are slow
+ *   RS-52  hubs of different regions with Route Servers and no chain of NVA
+ *          overlays between them; RS-20: an overlay without as_override
+ *   MD5    an NVA peering with a Route Server without a key while others in
+ *          the lab have one; a key on an NVA that peers with no Route Server
+ *   server a BGP speaker without IP forwarding ("role": "server") placed
+ *          where it would carry other networks' routes and traffic
+ *   RS-42  more than 1,000 prefixes towards an ExpressRoute circuit
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/util.h"
 #include "lint.h"
 #include "topo_int.h"
 
+#define NO_ADVERTISE	0xffffff02u	/* RFC 1997 65535:65282 */
+
 static void __attribute__((format(printf, 3, 4)))
 warn(struct topo *t, const char *path, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[640];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -46,25 +58,140 @@ default_to_internet(const struct topo_subnet *sn)
 	return false;
 }
 
+/* The address prefix of v that holds p, or NULL. */
+static const struct pfx4 *
+space_holding(const struct topo_vnet *v, const struct pfx4 *p)
+{
+	size_t k;
+
+	for (k = 0; k < v->nspace; k++)
+		if (pfx_contains(&v->space[k], p))
+			return &v->space[k];
+	return NULL;
+}
+
+/* RS-10, VR-11: the hub itself and the spokes that use its Route Server. */
+static bool
+served_by(const struct topo_vnet *hub, const struct topo_vnet *v)
+{
+	return v == hub || (v->peer_hub == hub && v->use_remote_gateways &&
+	    hub->allow_gateway_transit);
+}
+
 /* A VNet prefix the hub's Route Server serves that holds p, or NULL. */
 static const struct pfx4 *
-served_prefix(const struct topo_vnet *hub, const struct pfx4 *p)
+served_prefix(const struct topo *t, const struct topo_vnet *hub,
+    const struct pfx4 *p)
 {
-	size_t i, k;
+	const struct pfx4 *vp;
+	size_t i;
 
-	for (k = 0; k < hub->nspace; k++)
-		if (pfx_contains(&hub->space[k], p))
-			return &hub->space[k];
-	for (i = 0; i < hub->nspokes; i++) {
-		const struct topo_vnet *s = hub->spokes[i];
-
-		if (!s->use_remote_gateways)
-			continue;
-		for (k = 0; k < s->nspace; k++)
-			if (pfx_contains(&s->space[k], p))
-				return &s->space[k];
-	}
+	for (i = 0; i < t->nvnets; i++)
+		if (served_by(hub, t->vnets[i]) &&
+		    (vp = space_holding(t->vnets[i], p)) != NULL)
+			return vp;
 	return NULL;
+}
+
+/*
+ * RS-53: the length of the system route a subnet of src has for dst:
+ * VnetLocal (its own space) or VNetPeering (a VNet peered with src); -1 if
+ * it has none, and then any UDR that holds dst decides.
+ */
+static int
+system_len(const struct topo_vnet *src, const struct pfx4 *dst)
+{
+	const struct pfx4 *p;
+	size_t i;
+
+	if ((p = space_holding(src, dst)) != NULL)
+		return p->len;
+	if (src->peer_hub != NULL &&
+	    (p = space_holding(src->peer_hub, dst)) != NULL)
+		return p->len;
+	for (i = 0; i < src->nspokes; i++)
+		if ((p = space_holding(src->spokes[i], dst)) != NULL)
+			return p->len;
+	for (i = 0; i < src->nhub_peers; i++)
+		if ((p = space_holding(src->hub_peers[i], dst)) != NULL)
+			return p->len;
+	return -1;
+}
+
+/*
+ * A VirtualAppliance UDR on sn holding dst and at least as long as the
+ * system route it must beat (VR-05: User wins at equal length, VR-06).
+ */
+static bool
+udr_steers(const struct topo_subnet *sn, const struct pfx4 *dst, int syslen)
+{
+	const struct topo_udr *r;
+	size_t i;
+
+	if (sn->rt == NULL)
+		return false;
+	for (i = 0; i < sn->rt->nroutes; i++) {
+		r = &sn->rt->routes[i];
+		if (r->type == TOPO_UDR_VIRTUALAPPLIANCE &&
+		    pfx_contains(&r->pfx, dst) && (int)r->pfx.len >= syslen)
+			return true;
+	}
+	return false;
+}
+
+static bool
+has_vm(const struct topo *t, const struct topo_subnet *sn)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i]->kind == TOPO_VM && t->nodes[i]->nic->subnet == sn)
+			return true;
+	return false;
+}
+
+/*
+ * RS-53. Advertising a prefix inside the VNet space the Route Server serves
+ * has one purpose: to pull the traffic of other subnets towards it through
+ * the NVA. It never works (RS-21), so every subnet with VMs, in the VNets
+ * that Route Server serves, that reaches the prefix without a
+ * VirtualAppliance UDR goes straight there. Subnets inside the prefix and
+ * the NVA's own are not sources.
+ */
+static void
+lint_unsteered(struct topo *t, const struct topo_nva *v, const char *path,
+    const struct pfx4 *dst)
+{
+	const struct topo_subnet *own = v->node->nic->subnet, *first = NULL;
+	const struct topo_vnet *hub = own->vnet, *src;
+	char p1[PFX_STRLEN], more[48] = "";
+	size_t i, k, n = 0;
+
+	for (i = 0; i < t->nvnets; i++) {
+		src = t->vnets[i];
+		if (!served_by(hub, src))
+			continue;
+		for (k = 0; k < src->nsubnets; k++) {
+			const struct topo_subnet *sn = src->subnets[k];
+
+			if (sn == own || pfx_overlap(&sn->pfx, dst) ||
+			    !has_vm(t, sn) ||
+			    udr_steers(sn, dst, system_len(src, dst)))
+				continue;
+			if (n++ == 0)
+				first = sn;
+		}
+	}
+	if (n == 0)
+		return;
+	if (n > 1)
+		snprintf(more, sizeof(more), " (and %zu more)", n - 1);
+	warn(t, path, "subnet %s/%s%s reaches %s over its system route, not "
+	    "through NVA \"%s\": a route from Route Server cannot steer "
+	    "traffic inside the VNet space (RS-53, VR-06); add a route table "
+	    "with a VirtualAppliance route for %s", first->vnet->name,
+	    first->name, more,
+	    pfx_fmt(dst, p1), v->node->name, p1);
 }
 
 static void
@@ -85,13 +212,15 @@ lint_nva(struct topo *t, const struct topo_nva *v)
 			    "default route is programmed on the NVA's own NIC too and "
 			    "its Internet traffic loops (RS-22)", v->node->name,
 			    sn->vnet->name, sn->name);
-		if (sn->vnet->rs != NULL &&
-		    (vp = served_prefix(sn->vnet, &v->advertise[i])) != NULL)
-			warn(t, path, "%s is %s VNet prefix %s, which the Route Server "
-			    "serves: the system route wins and this route is never "
-			    "programmed (RS-21)", pfx_fmt(&v->advertise[i], p1),
-			    pfx_equal(vp, &v->advertise[i]) ? "equal to" : "inside",
-			    pfx_fmt(vp, p2));
+		if (sn->vnet->rs == NULL ||
+		    (vp = served_prefix(t, sn->vnet, &v->advertise[i])) == NULL)
+			continue;
+		warn(t, path, "%s is %s VNet prefix %s, which the Route Server "
+		    "serves: the system route wins and this route is never "
+		    "programmed (RS-21)", pfx_fmt(&v->advertise[i], p1),
+		    pfx_equal(vp, &v->advertise[i]) ? "equal to" : "inside",
+		    pfx_fmt(vp, p2));
+		lint_unsteered(t, v, path, &v->advertise[i]);
 	}
 }
 
@@ -118,14 +247,9 @@ lint_shared_asn(struct topo *t)
 		}
 }
 
-void
-topo_lint(struct topo *t)
+static void
+lint_hold(struct topo *t)
 {
-	size_t i;
-
-	for (i = 0; i < t->nnvas; i++)
-		lint_nva(t, t->nvas[i]);
-	lint_shared_asn(t);
 	if (t->timers.hold == 0)
 		warn(t, "timers.hold", "hold time 0: a frozen NVA is never noticed; "
 		    "only a closed connection ends a session");
@@ -134,4 +258,349 @@ topo_lint(struct topo *t)
 		    "programmed for up to %u s (Azure's default is 180, RS-43); set "
 		    "a short hold time for failover drills", t->timers.hold,
 		    t->timers.hold);
+}
+
+static bool
+peers_rs(const struct topo_nva *v)
+{
+	return v->node->nic->subnet->vnet->rs != NULL &&
+	    (v->peer_rs[0] || v->peer_rs[1]);
+}
+
+static bool
+is_overlay(const struct topo_gwlink *l)
+{
+	return l->conn == NULL && l->a->kind == TOPO_NVA &&
+	    l->b->kind == TOPO_NVA;
+}
+
+static struct topo_vnet *
+hub_of(const struct topo_node *n)
+{
+	return n->nic->subnet->vnet;
+}
+
+static size_t
+vnet_idx(const struct topo *t, const struct topo_vnet *v)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvnets && t->vnets[i] != v; i++)
+		;
+	return i;
+}
+
+static size_t
+root(size_t *up, size_t i)
+{
+	while (up[i] != i)
+		i = up[i] = up[up[i]];
+	return i;
+}
+
+/* A hub whose Route Server has an NVA peer: one end of a possible overlay. */
+static bool
+rs_hub(const struct topo *t, const struct topo_vnet *v)
+{
+	size_t i;
+
+	if (!v->hub || v->rs == NULL)
+		return false;
+	for (i = 0; i < t->nnvas; i++)
+		if (hub_of(t->nvas[i]->node) == v && peers_rs(t->nvas[i]))
+			return true;
+	return false;
+}
+
+/*
+ * RS-52: two Route Servers exchange nothing, not even through ExpressRoute
+ * (RS-51); a chain of NVA overlays (NVAs pass routes on) joins their hubs.
+ * One warning per pair of hubs that no chain joins. RS-20: an overlay that
+ * keeps 65515 is dropped by the far Route Server.
+ */
+static void
+lint_regions(struct topo *t)
+{
+	char path[TOPO_PATH_MAX];
+	size_t *up, i, j;
+
+	up = xcalloc(t->nvnets + 1, sizeof(*up));
+	for (i = 0; i < t->nvnets; i++)
+		up[i] = i;
+	for (i = 0; i < t->ngwlinks; i++) {
+		const struct topo_gwlink *l = t->gwlinks[i];
+
+		if (!is_overlay(l))
+			continue;
+		up[root(up, vnet_idx(t, hub_of(l->a)))] =
+		    root(up, vnet_idx(t, hub_of(l->b)));
+		if (!l->as_override && hub_of(l->a)->rs != NULL &&
+		    hub_of(l->b)->rs != NULL)
+			warn(t, "overlays", "the overlay between NVAs \"%s\" and "
+			    "\"%s\" has as_override false: the routes each "
+			    "learns from its Route Server keep 65515 in the "
+			    "path, and the other hub's Route Server drops them "
+			    "(RS-20, RS-52)", l->a->name, l->b->name);
+	}
+	for (i = 0; i < t->nvnets; i++)
+		for (j = 0; j < i; j++) {
+			if (!rs_hub(t, t->vnets[i]) || !rs_hub(t, t->vnets[j]) ||
+			    root(up, i) == root(up, j))
+				continue;
+			warn(t, topo_path_key(path, t->vnets[i]->jpath, "nvas"),
+			    "hubs \"%s\" (%s) and \"%s\" (%s) both have a Route "
+			    "Server and no NVA overlay joins them: neither learns "
+			    "the other's routes, as two Route Servers exchange "
+			    "nothing (RS-52, RS-51); add an overlay between their "
+			    "NVAs, with as_override (RS-20)", t->vnets[j]->name,
+			    t->vnets[j]->region->name, t->vnets[i]->name,
+			    t->vnets[i]->region->name);
+		}
+	free(up);
+}
+
+/*
+ * TCP MD5 (RFC 2385). azure-semantics.md records nothing about keys on
+ * Route Server peerings, and almost every lab leaves them out on purpose;
+ * a warning per keyless session would fire on nearly every topology and
+ * make `validate --strict` useless. So the lab's own choice is the rule:
+ * once one NVA's Route Server sessions carry a key, an NVA of the lab whose
+ * sessions do not is the trap (a key forgotten, a session anyone on the
+ * subnet can reset or inject into). A key on an NVA that peers with no
+ * Route Server protects nothing.
+ */
+static void
+lint_md5(struct topo *t)
+{
+	const struct topo_nva *keyed = NULL;
+	char path[TOPO_PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < t->nnvas && keyed == NULL; i++)
+		if (peers_rs(t->nvas[i]) && t->nvas[i]->md5 != NULL)
+			keyed = t->nvas[i];
+	for (i = 0; i < t->nnvas; i++) {
+		const struct topo_nva *v = t->nvas[i];
+
+		if (!peers_rs(v) && v->md5 != NULL)
+			warn(t, topo_path_key(path, v->node->jpath, "md5"),
+			    "NVA \"%s\" peers with no Route Server: its MD5 key "
+			    "protects no session", v->node->name);
+		else if (peers_rs(v) && v->md5 == NULL && keyed != NULL)
+			warn(t, v->node->jpath, "NVA \"%s\" peers with the Route "
+			    "Server of hub \"%s\" without an MD5 key while NVA "
+			    "\"%s\" uses one: its sessions are not authenticated "
+			    "(RFC 2385); give it an \"md5\" key",
+			    v->node->name, hub_of(v->node)->name,
+			    keyed->node->name);
+	}
+}
+
+/* The first VNet or site prefix that p holds, or NULL: someone else's. */
+static const struct pfx4 *
+covers_other(const struct topo *t, const struct pfx4 *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nvnets; i++)
+		for (k = 0; k < t->vnets[i]->nspace; k++)
+			if (pfx_contains(p, &t->vnets[i]->space[k]))
+				return &t->vnets[i]->space[k];
+	for (i = 0; i < t->nsites; i++)
+		for (k = 0; k < t->sites[i]->nprefixes; k++)
+			if (pfx_contains(p, &t->sites[i]->prefixes[k]))
+				return &t->sites[i]->prefixes[k];
+	return NULL;
+}
+
+/*
+ * A server ("role": "server": a BGP speaker whose NIC does not forward)
+ * must never be transit. Routes it learns from Route Server carry 65515, so
+ * Route Server drops them if it sends them back (RS-20); a server becomes
+ * transit through a second kind of peer (an overlay), a site behind it, or
+ * a prefix that covers other networks. Azure then sends it traffic that its
+ * NIC drops.
+ */
+static void
+lint_server(struct topo *t, const struct topo_nva *v)
+{
+	const struct topo_node *n = v->node;
+	char path[TOPO_PATH_MAX], p1[PFX_STRLEN], p2[PFX_STRLEN];
+	const struct pfx4 *o;
+	size_t i;
+
+	if (n->nic->ip_forwarding || !peers_rs(v))
+		return;
+	for (i = 0; i < t->ngwlinks; i++)
+		if (is_overlay(t->gwlinks[i]) &&
+		    (t->gwlinks[i]->a == n || t->gwlinks[i]->b == n))
+			warn(t, n->jpath, "server \"%s\" has an overlay with \"%s\": "
+			    "it passes routes between it and the Route Server "
+			    "and becomes a transit node, while its NIC does not "
+			    "forward (BGP on servers must never be transit)",
+			    n->name, (t->gwlinks[i]->a == n ? t->gwlinks[i]->b :
+			    t->gwlinks[i]->a)->name);
+	for (i = 0; i < t->nsitelinks; i++)
+		if (t->sitelinks[i]->nva == v)
+			warn(t, n->jpath, "site \"%s\" sits behind server \"%s\": "
+			    "the server becomes a transit node, while its NIC "
+			    "does not forward (BGP on servers must never be "
+			    "transit)", t->sitelinks[i]->site->name, n->name);
+	for (i = 0; i < v->nadvertise; i++) {
+		if ((o = covers_other(t, &v->advertise[i])) == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s.advertise[%zu]", n->jpath, i);
+		warn(t, path, "server \"%s\" advertises %s, which covers %s: "
+		    "traffic for other networks is drawn to a NIC that does not "
+		    "forward (BGP on servers must never be transit)", n->name,
+		    pfx_fmt(&v->advertise[i], p1), pfx_fmt(o, p2));
+	}
+}
+
+struct pfxset {
+	struct pfx4	*v;
+	size_t		 n, cap;
+};
+
+static void
+set_add(struct pfxset *s, const struct pfx4 *p, size_t n)
+{
+	xgrow(&s->v, &s->cap, s->n + n, sizeof(*s->v));
+	memcpy(s->v + s->n, p, n * sizeof(*p));
+	s->n += n;
+}
+
+static int
+pfx_qcmp(const void *a, const void *b)
+{
+	return pfx_cmp(a, b);
+}
+
+static size_t
+set_count(struct pfxset *s)
+{
+	size_t i, n = 0;
+
+	qsort(s->v, s->n, sizeof(*s->v), pfx_qcmp);
+	for (i = 0; i < s->n; i++)
+		if (i == 0 || !pfx_equal(&s->v[i - 1], &s->v[i]))
+			n++;
+	return n;
+}
+
+static void
+add_served(const struct topo *t, const struct topo_vnet *hub,
+    struct pfxset *s)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvnets; i++)
+		if (served_by(hub, t->vnets[i]))
+			set_add(s, t->vnets[i]->space, t->vnets[i]->nspace);
+}
+
+static bool
+no_advertise(const struct topo_nva *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->ncommunities; i++)
+		if (v->communities[i] == NO_ADVERTISE)
+			return true;
+	return false;
+}
+
+/* What the NVAs of hub give its Route Server to pass on (RS-12, RS-24). */
+static void
+add_nvas(const struct topo *t, const struct topo_vnet *hub, struct pfxset *s)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnvas; i++)
+		if (hub_of(t->nvas[i]->node) == hub && peers_rs(t->nvas[i]) &&
+		    !no_advertise(t->nvas[i]))
+			set_add(s, t->nvas[i]->advertise, t->nvas[i]->nadvertise);
+}
+
+/*
+ * With branch-to-branch: the NVAs' routes, a VPN gateway's sites' (RS-13),
+ * and what the NVAs learn over overlays that override 65515 (the far hub's
+ * VNets and NVAs' routes; without the override Route Server drops them).
+ */
+static void
+add_learned(const struct topo *t, const struct topo_vnet *hub,
+    struct pfxset *s)
+{
+	const struct topo_gwlink *l;
+	const struct topo_vnet *far;
+	size_t i, k;
+
+	add_nvas(t, hub, s);
+	for (i = 0; i < hub->ngws; i++)
+		for (k = 0; hub->gws[i]->type == TOPO_GW_VPN &&
+		    k < hub->gws[i]->nconns; k++)
+			set_add(s, hub->gws[i]->conns[k]->site->prefixes,
+			    hub->gws[i]->conns[k]->site->nprefixes);
+	for (i = 0; i < t->ngwlinks; i++) {
+		l = t->gwlinks[i];
+		if (!is_overlay(l) || !l->as_override ||
+		    (hub_of(l->a) != hub && hub_of(l->b) != hub))
+			continue;
+		far = hub_of(l->a) == hub ? hub_of(l->b) : hub_of(l->a);
+		add_served(t, far, s);
+		add_nvas(t, far, s);
+	}
+}
+
+/*
+ * RS-42, GW-07: the VNet prefixes and, with branch-to-branch, every route
+ * Route Server learned, go to the ExpressRoute gateway and on to the
+ * circuit, which takes at most TOPO_LINT_ER_MAX.
+ */
+static void
+lint_er_count(struct topo *t, const struct topo_vnet *hub)
+{
+	struct pfxset s = { NULL, 0, 0 };
+	char path[TOPO_PATH_MAX], rp[TOPO_PATH_MAX];
+	size_t i, vnet, all;
+
+	for (i = 0; i < hub->ngws; i++)
+		if (hub->gws[i]->type == TOPO_GW_EXPRESSROUTE)
+			break;
+	if (i == hub->ngws || hub->rs == NULL)
+		return;
+	add_served(t, hub, &s);
+	vnet = set_count(&s);
+	if (hub->rs->branch_to_branch)
+		add_learned(t, hub, &s);
+	all = set_count(&s);
+	free(s.v);
+	if (all <= TOPO_LINT_ER_MAX)
+		return;
+	topo_path_key(rp, hub->jpath, "route_server");
+	warn(t, hub->rs->branch_to_branch ? topo_path_key(path, rp,
+	    "branch_to_branch") : rp, "hub \"%s\" advertises %zu prefixes "
+	    "to ExpressRoute gateway \"%s\" (%zu VNet prefixes, %zu routes "
+	    "learned by Route Server with branch_to_branch on): more than "
+	    "%d, and the circuit drops its BGP session (RS-42, GW-07)",
+	    hub->name, all, hub->gws[i]->name, vnet, all - vnet,
+	    TOPO_LINT_ER_MAX);
+}
+
+void
+topo_lint(struct topo *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnvas; i++)
+		lint_nva(t, t->nvas[i]);
+	lint_shared_asn(t);
+	lint_hold(t);
+	lint_regions(t);
+	lint_md5(t);
+	for (i = 0; i < t->nnvas; i++)
+		lint_server(t, t->nvas[i]);
+	for (i = 0; i < t->nvnets; i++)
+		if (t->vnets[i]->hub)
+			lint_er_count(t, t->vnets[i]);
 }

@@ -9,6 +9,7 @@
 #include "topo.h"
 
 #define TOPO_LINT_SLOW_HOLD	90	/* s: a frozen NVA goes unnoticed this long */
+#define TOPO_LINT_ER_MAX	1000	/* RS-42, GW-07: prefixes towards a circuit */
 
 /* Append the topology's traps to t->warnings. */
 void	topo_lint(struct topo *t);

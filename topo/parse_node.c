@@ -21,7 +21,7 @@
 
 static const char *const nva_fields[] = {
 	"name", "subnet", "asn", "advertise", "prepend", "ip", "next_hop",
-	"communities", "peers", "md5", "filter", NULL
+	"communities", "peers", "md5", "filter", "role", NULL
 };
 static const char *const vm_fields[] = { "name", "subnet", "ip", NULL };
 static const char *const site_fields[] = {
@@ -253,6 +253,27 @@ parse_peers(struct tctx *c, const cJSON *o, const char *path,
 	return 0;
 }
 
+/*
+ * "role": "nva" (default: an appliance, IP forwarding on its NIC) or
+ * "server": a VM that speaks BGP for its own prefixes and forwards nothing
+ * (lint warns where it would become transit).
+ */
+static int
+parse_role(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_node *n)
+{
+	char p[TOPO_PATH_MAX];
+	const char *role = "nva";
+
+	if (topo_jstr(c, o, path, "role", false, &role) == -1)
+		return -1;
+	if (strcmp(role, "nva") != 0 && strcmp(role, "server") != 0)
+		return topo_fail(c, topo_path_key(p, path, "role"), "\"%.32s\" "
+		    "is not a role: write \"nva\" or \"server\"", role);
+	n->nic->ip_forwarding = strcmp(role, "nva") == 0;
+	return 0;
+}
+
 int
 topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 {
@@ -269,9 +290,9 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	nva = n->nva = xcalloc(1, sizeof(*nva));
 	nva->node = n;
 	topo_push(&c->t->nvas, &c->t->nnvas, nva);
-	if (parse_nic(c, o, path, v, n) == -1)
+	if (parse_nic(c, o, path, v, n) == -1 ||
+	    parse_role(c, o, path, n) == -1)
 		return -1;
-	n->nic->ip_forwarding = true;
 	if (parse_asn(c, o, path, nva) == -1 ||
 	    parse_advertise(c, o, path, nva) == -1 ||
 	    topo_juint(c, o, path, "prepend", 0, TOPO_U16_MAX, &prepend) == -1)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/util.h"
 #include "../../topo/lint.h"
 #include "t.h"
 
@@ -45,6 +46,242 @@ lint(const char *timers, const char *a, const char *b, const char *rts,
 	return n;
 }
 
+
+/* Warnings of the load and lint of doc (' for "), as lint() counts them. */
+static size_t
+lint_doc(const char *doc, const char *needle, char *first, size_t len)
+{
+	struct topo_err e;
+	struct topo *t;
+	char *json = xstrdup(doc), *c;
+	size_t i, n = 0;
+
+	for (c = json; *c != '\0'; c++)
+		if (*c == '\'')
+			*c = '"';
+	first[0] = '\0';
+	if (topo_load_string(json, strlen(json), &t, &e) != 0) {
+		snprintf(first, len, "load failed: %.100s: %.300s", e.path, e.msg);
+		free(json);
+		return (size_t)-1;
+	}
+	free(json);
+	topo_lint(t);
+	for (i = 0; i < t->nwarnings; i++)
+		if (strstr(t->warnings[i], needle) != NULL && n++ == 0)
+			snprintf(first, len, "%.500s", t->warnings[i]);
+	topo_free(t);
+	return n;
+}
+
+static size_t
+lint_file(const char *file, const char *needle)
+{
+	struct topo_err e;
+	struct topo *t;
+	size_t i, n = 0;
+
+	if (topo_load_file(file, &t, &e) != 0)
+		return (size_t)-1;
+	topo_lint(t);
+	for (i = 0; i < t->nwarnings; i++)
+		n += strstr(t->warnings[i], needle) != NULL;
+	topo_free(t);
+	return n;
+}
+
+/*
+ * RS-53: one hub, subnets web and app with a VM each, NVA fw at 10.1.2.4
+ * advertising adv; rt: the route_tables member or "".
+ */
+static size_t
+intra(const char *adv, const char *rt, char *w, size_t len)
+{
+	char doc[2048];
+
+	snprintf(doc, sizeof(doc), "{'name':'l','regions':[{'name':'r','hub':{"
+	    "'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"
+	    "'RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24',"
+	    "'web':'10.1.3.0/24','app':'10.1.4.0/24'},'route_server':{},"
+	    "'nvas':[{'name':'fw','subnet':'nva','asn':65010,'advertise':['%s']}],"
+	    "'vms':[{'name':'w1','subnet':'web'},{'name':'a1','subnet':'app'}]},"
+	    "'spokes':[{'name':'s','address_space':['10.2.0.0/16'],"
+	    "'use_remote_gateways':true,'subnets':{'d':'10.2.1.0/24'},"
+	    "'vms':[{'name':'s1','subnet':'d'}]}]}]%s}", adv, rt);
+	return lint_doc(doc, "RS-53", w, len);
+}
+
+#define RT_WEB(pfx) ",'route_tables':[{'name':'rt','subnets':['hub/web'],"	\
+	"'routes':[{'name':'x','prefix':'" pfx "','next_hop_type':"		\
+	"'VirtualAppliance','next_hop_ip':'10.1.2.4'}]}]"
+
+static void
+test_rs53(void)
+{
+	char w[600];
+
+	T_EQ(intra("10.1.4.0/24", "", w, sizeof(w)), 1u, "RS-53: an NVA "
+	    "advertising subnet app, and web has no UDR: warns: %s", w);
+	T_OK(strstr(w, "hub/web (and 1 more)") != NULL &&
+	    strstr(w, "regions[0].hub.nvas[0].advertise[0]") != NULL,
+	    "RS-53: names the unsteered subnets (web, the spoke's) and the path");
+	T_EQ(intra("10.1.4.0/24", ",'route_tables':[{'name':'rt','subnets':"
+	    "['hub/web','s/d'],'routes':[{'name':'x','prefix':'10.1.4.0/24',"
+	    "'next_hop_type':'VirtualAppliance','next_hop_ip':'10.1.2.4'}]}]",
+	    w, sizeof(w)), 0u, "RS-53: with a VirtualAppliance UDR for app on "
+	    "web and on the spoke, no warning");
+	T_EQ(intra("10.1.4.0/24", RT_WEB("10.1.0.0/16"), w, sizeof(w)), 1u,
+	    "RS-53: a UDR as long as VnetLocal steers web, the spoke still "
+	    "warns: %s", w);
+	T_OK(strstr(w, "subnet s/d reaches") != NULL, "RS-53: only s/d left");
+	T_EQ(intra("10.1.4.0/24", RT_WEB("0.0.0.0/0"), w, sizeof(w)), 1u,
+	    "RS-53: a UDR 0.0.0.0/0 loses to VnetLocal 10.1.0.0/16 (VR-05): "
+	    "still warns");
+	T_OK(strstr(w, "subnet hub/web (and 1 more)") != NULL,
+	    "RS-53: web still unsteered by 0.0.0.0/0");
+	T_EQ(intra("10.2.0.0/16", RT_WEB("10.2.0.0/16"), w, sizeof(w)), 1u,
+	    "RS-53: an NVA advertising the spoke: hub/app crosses VNetPeering");
+	T_OK(strstr(w, "subnet hub/app reaches 10.2.0.0/16") != NULL,
+	    "RS-53: the spoke's own subnet is not a source: %s", w);
+	T_EQ(intra("10.0.0.0/8", "", w, sizeof(w)), 0u, "RS-53: a supernet is "
+	    "programmed (RS-21) and steers nothing inside a VNet: not this trap");
+	T_EQ(lint_file("examples/intra-vnet.json", "RS-53"), 0u, "RS-53: "
+	    "examples/intra-vnet.json (route tables on both subnets): no warning");
+}
+
+/* Two regions, a hub each with a Route Server and NVA n1 / n2; ov: overlays. */
+static size_t
+regions(const char *ov, const char *needle, char *w, size_t len)
+{
+	char doc[2048];
+
+	snprintf(doc, sizeof(doc), "{'name':'l','regions':["
+	    "{'name':'a','hub':{'name':'ha','address_space':['10.1.0.0/16'],"
+	    "'subnets':{'RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24'},"
+	    "'route_server':{},'peerings':['hb'],'nvas':[{'name':'n1',"
+	    "'subnet':'nva','asn':65001}]}},"
+	    "{'name':'b','hub':{'name':'hb','address_space':['10.11.0.0/16'],"
+	    "'subnets':{'RouteServerSubnet':'10.11.1.0/27','nva':'10.11.2.0/24'},"
+	    "'route_server':{},'nvas':[{'name':'n2','subnet':'nva',"
+	    "'asn':65002}]}}]%s}", ov);
+	return lint_doc(doc, needle, w, len);
+}
+
+static void
+test_rs52(void)
+{
+	char w[600];
+
+	T_EQ(regions("", "RS-52", w, sizeof(w)), 1u, "RS-52: two regions with "
+	    "Route Servers and no overlay warn: %s", w);
+	T_OK(strstr(w, "regions[1].hub.nvas") != NULL, "RS-52: names the hub");
+	T_EQ(regions(",'overlays':[{'nvas':['n1','n2']}]", "RS-52", w,
+	    sizeof(w)), 0u, "RS-52: an overlay with as_override (default): "
+	    "no warning");
+	T_EQ(regions(",'overlays':[{'nvas':['n1','n2'],'as_override':false}]",
+	    "RS-20", w, sizeof(w)), 1u, "RS-20: an overlay without as_override "
+	    "leaves 65515 in the path: warns: %s", w);
+	T_EQ(regions(",'overlays':[{'nvas':['n1','n2'],'as_override':true}]",
+	    "RS-20", w, sizeof(w)), 0u, "RS-20: as_override true: no warning");
+	T_EQ(lint_file("examples/multi-region-loop.json", "RS-52"), 1u,
+	    "RS-52: examples/multi-region-loop.json warns");
+	T_EQ(lint_file("examples/multi-region.json", "RS-5"), 0u,
+	    "RS-52: examples/multi-region.json (overlay) does not");
+	T_EQ(lint_file("examples/global-enterprise.json", "RS-52"), 0u,
+	    "RS-52: examples/global-enterprise.json: three hubs joined by "
+	    "overlays, no warning");
+}
+
+static void
+test_md5(void)
+{
+	char w[600];
+
+	T_EQ(lint("", "\"md5\": \"k1\"", "\"asn\": 65002", "", "MD5", w,
+	    sizeof(w)), 1u, "MD5: one NVA keyed, the other not: warns: %s", w);
+	T_OK(strstr(w, "regions[0].hub.nvas[1]: NVA \"b\"") != NULL,
+	    "MD5: names the NVA without a key");
+	T_EQ(lint("", "\"md5\": \"k1\"", "\"asn\": 65002, \"md5\": \"k2\"",
+	    "", "MD5", w, sizeof(w)), 0u, "MD5: both keyed: no warning");
+	T_EQ(lint("", "\"advertise\": []", "\"asn\": 65002", "", "MD5", w,
+	    sizeof(w)), 0u, "MD5: a lab without keys (the default): no warning");
+	T_EQ(lint_doc("{'name':'l','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'nva':'10.1.2.0/24'},"
+	    "'nvas':[{'name':'n','subnet':'nva','asn':65001,'md5':'k'}]}}]}",
+	    "protects no session", w, sizeof(w)), 1u, "MD5: a key without a "
+	    "Route Server to peer with warns");
+}
+
+static void
+test_server(void)
+{
+	char w[600];
+
+	T_EQ(regions(",'overlays':[{'nvas':['n1','n2']}]", "transit", w,
+	    sizeof(w)), 0u, "server: NVAs in an overlay are no servers");
+	T_EQ(lint("", "\"role\": \"server\", \"advertise\": [\"192.0.2.10/32\"]",
+	    "\"asn\": 65002", "", "transit", w, sizeof(w)), 0u, "server: a "
+	    "server announcing its own /32 only: no warning");
+	T_EQ(lint("", "\"role\": \"server\", \"advertise\": [\"0.0.0.0/0\"]",
+	    "\"asn\": 65002", "", "transit", w, sizeof(w)), 1u, "server: a "
+	    "server advertising 0.0.0.0/0 draws traffic it cannot forward: %s", w);
+	T_EQ(lint_doc("{'name':'l','regions':["
+	    "{'name':'a','hub':{'name':'ha','address_space':['10.1.0.0/16'],"
+	    "'subnets':{'RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24'},"
+	    "'route_server':{},'nvas':[{'name':'n1','subnet':'nva','asn':65001,"
+	    "'role':'server'}]}},"
+	    "{'name':'b','hub':{'name':'hb','address_space':['10.11.0.0/16'],"
+	    "'subnets':{'RouteServerSubnet':'10.11.1.0/27','nva':'10.11.2.0/24'},"
+	    "'route_server':{},'nvas':[{'name':'n2','subnet':'nva',"
+	    "'asn':65002}]}}],'overlays':[{'nvas':['n1','n2']}]}", "transit", w,
+	    sizeof(w)), 1u, "server: a server in an overlay becomes transit: %s", w);
+	T_EQ(lint_doc("{'name':'l','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'RouteServerSubnet':"
+	    "'10.1.1.0/27','nva':'10.1.2.0/24'},'route_server':{},'nvas':[{"
+	    "'name':'n','subnet':'nva','asn':65001,'role':'server'}]}}],"
+	    "'sites':[{'name':'br','prefixes':['10.250.0.0/16'],'nvas':['n']}]}",
+	    "transit", w, sizeof(w)), 1u, "server: a site behind a server: %s", w);
+}
+
+/* A hub with an ER gateway and an NVA advertising n /24s; b2b on or off. */
+static size_t
+er_count(unsigned n, bool b2b, char *w, size_t len)
+{
+	char *doc, *adv = xcalloc(n + 1, 24);
+	size_t i, r;
+
+	for (i = 0; i < n; i++)
+		snprintf(adv + strlen(adv), 24, "%s'172.%zu.%zu.0/24'", i ? "," : "",
+		    20 + i / 256, i % 256);
+	doc = xasprintf("{'name':'l','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'GatewaySubnet':"
+	    "'10.1.0.0/27','RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24'},"
+	    "'route_server':{'branch_to_branch':%s},'gateways':[{'name':'er',"
+	    "'type':'ExpressRoute','circuit':{'site':'hq'}}],'nvas':[{'name':'n',"
+	    "'subnet':'nva','asn':65001,'advertise':[%s]}]}}],'sites':[{'name':"
+	    "'hq','asn':64512,'prefixes':['192.168.0.0/16']}]}",
+	    b2b ? "true" : "false", adv);
+	r = lint_doc(doc, "RS-42", w, len);
+	free(doc);
+	free(adv);
+	return r;
+}
+
+static void
+test_rs42(void)
+{
+	char w[600];
+
+	T_EQ(er_count(1000, true, w, sizeof(w)), 1u, "RS-42: 1 VNet prefix + "
+	    "1000 NVA routes with branch_to_branch: warns: %s", w);
+	T_OK(strstr(w, "1001 prefixes") != NULL && strstr(w,
+	    "route_server.branch_to_branch") != NULL, "RS-42: the count and path");
+	T_EQ(er_count(999, true, w, sizeof(w)), 0u, "RS-42: exactly 1000: no "
+	    "warning");
+	T_EQ(er_count(1000, false, w, sizeof(w)), 0u, "RS-42: branch_to_branch "
+	    "off: NVA routes do not go to the gateway (RS-12): no warning");
+}
+
 int
 main(void)
 {
@@ -79,5 +316,10 @@ main(void)
 	T_EQ(lint("\"timers\": { \"hold\": 0, \"keepalive\": 0 },", "\"advertise\": []",
 	    "\"asn\": 65002", "", "never noticed", w, sizeof(w)), 1u,
 	    "hold 0: a frozen NVA is never noticed");
+	test_rs53();
+	test_rs52();
+	test_md5();
+	test_server();
+	test_rs42();
 	return t_done();
 }

@@ -1152,6 +1152,69 @@ test_nva_security(void)
 	}
 }
 
+/*
+ * Issue 8's corpus, continued: one bad topology per error not covered above,
+ * and an NVA's "role" (a server: a BGP speaker whose NIC does not forward).
+ */
+static void
+test_corpus_more(void)
+{
+	struct topo_err err;
+	struct topo *t;
+
+	expect_err("{'name':'t' 'regions':[]}", "", "",
+	    "malformed JSON: a missing comma");
+	expect_err("{'name':'t','regions':[{'name':'r'}],}", "", "",
+	    "malformed JSON: a trailing comma");
+	expect_err(NVASEC(",'role':'router'"), "regions[0].hub.nvas[0].role",
+	    "not a role", "an NVA role other than nva/server");
+	expect_err(NVASEC(",'role':1"), "regions[0].hub.nvas[0].role", "",
+	    "wrong type: role is a number");
+	expect_err(NVASEC(",'md5':'" "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789'"),
+	    "regions[0].hub.nvas[0].md5", "1 to 79 characters",
+	    "an 80-character MD5 key (the kernel takes 80 with its NUL)");
+	expect_err(NVASEC(",'filter':[{'action':'deny','to':'10.2.0.0/16'}]"),
+	    "regions[0].hub.nvas[0].filter[0].to", "",
+	    "unknown field in a filter rule");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'hub',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'routeserversubnet':"
+	    "'10.1.1.0/27'},'route_server':{}}}]}", "regions[0].hub.subnets",
+	    "RouteServerSubnet is missing", "RS-03: RouteServerSubnet misnamed "
+	    "(case matters)");
+	expect_err(NVASEC(",'name':'fw'"), "regions[0].hub.nvas[0].name", "",
+	    "duplicate field: an NVA's name twice");
+	expect_err(HUB(",'nvas':[{'name':'fw.1','subnet':'nva','asn':65001}]"),
+	    "regions[0].hub.nvas[0].name", "", "bad name: a dot cannot go into "
+	    "a namespace name");
+	expect_err(TWOHUBS("", ",'overlays':[{'nvas':['na','na']}]"),
+	    "overlays[0].nvas", "both NVAs are in hub", "RS-52: an overlay "
+	    "inside one hub");
+	expect_err(TWOHUBS("", ",'overlays':[{'nvas':['na','nb'],'ttl':2}]"),
+	    "overlays[0].ttl", "", "unknown overlay field");
+	expect_err(TWOHUBS("'peerings':['ha'],", ""), "regions[0].hub.peerings[0]",
+	    "does not peer with itself", "a hub peering with itself");
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','tunnels':[]}", DC),
+	    "regions[0].hub.gateways[0]", "not \"tunnels\"",
+	    "an ExpressRoute gateway with tunnels");
+	expect_err(GWHUB("{'name':'vpn','type':'Vpn','circuit':{'site':'dc'}}",
+	    DC), "regions[0].hub.gateways[0]", "not a \"circuit\"",
+	    "a VPN gateway with a circuit");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'hub',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'GatewaySubnet':"
+	    "'10.1.0.0/28'},'gateways':[" ER_DC "]}}],'sites':[{" DC "}]}",
+	    "regions[0].hub.subnets.GatewaySubnet", "too small for gateways",
+	    "GatewaySubnet /28 refused");
+	t = load_q(NVASEC(",'role':'server'"), &err);
+	T_OK(t != NULL && !t->nvas[0]->node->nic->ip_forwarding,
+	    "role server: a BGP speaker whose NIC does not forward");
+	topo_free(t);
+	t = load_q(NVASEC(""), &err);
+	T_OK(t != NULL && t->nvas[0]->node->nic->ip_forwarding,
+	    "role nva (default): IP forwarding on");
+	topo_free(t);
+}
+
 int
 main(void)
 {
@@ -1177,5 +1240,6 @@ main(void)
 	test_warnings();
 	test_gateways();
 	test_regions();
+	test_corpus_more();
 	return t_done();
 }
