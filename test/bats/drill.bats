@@ -180,7 +180,7 @@ teardown() { down_labs; }
 	[ -z "$(lab_namespaces "$ARSEMU_T-ec")" ]
 }
 
-@test "fail by hand: a gateway link A/B and a gateway instance down; rules and local delivery put back exactly" {
+@test "fail by hand: a gateway link A/B and a gateway instance down, rules and local delivery put back exactly; a VPN tunnel session disabled and enabled" {
 	require_root
 	local lab=$ARSEMU_T-gl rules0 rules1
 	arsemu up "$TOP/examples/branch-vpn.json" --name "$lab"
@@ -226,6 +226,14 @@ teardown() { down_labs; }
 	assert_equal "$(arsemu exec hub-vpn0 --name "$lab" -- ip rule)" "$rules1"
 	wait_until 10 bash -c "[ \"\$('$ARSEMU' routes spoke1-vm1 --name $lab | grep -c 'VirtualNetworkGateway  10.1.0.4')\" = 2 ]"
 	grep -q '"event": "fail", "node": "hub-vpn0", "kind": "down"' "/run/arsemu/$lab/journal.jsonl"
+	# one VPN tunnel's BGP session administratively down (Cease) and back
+	wait_until 10 bash -c "'$ARSEMU' status --name $lab | grep -E 'hub-vpn0 +branch2-edge' | grep -q Established"
+	run arsemu bgp hub-vpn0 disable branch2-edge --name "$lab"
+	assert_success
+	wait_until 5 bash -c "[ \"\$('$ARSEMU' routes spoke1-vm1 --name $lab | grep -c '192.168.2.0/24 *VirtualNetworkGateway  10.1.0.4')\" = 0 ]"
+	run arsemu bgp hub-vpn0 enable branch2-edge --name "$lab"
+	assert_success
+	wait_until 10 bash -c "'$ARSEMU' routes spoke1-vm1 --name $lab | grep -q '192.168.2.0/24 *VirtualNetworkGateway  10.1.0.4'"
 }
 
 @test "bgp by hand: an NVA-to-NVA overlay session disabled (RS-52) takes the other region's prefixes away, enabled brings them back" {
