@@ -8,6 +8,8 @@
  * use_remote_gateways (RS-10, VR-11).
  * A built-in NVA: its ASN, a peer per Route Server instance it peers with,
  * the prefixes it advertises with its prepends, NEXT_HOP and communities.
+ * An NVA's "md5" key signs both ends of its Route Server sessions
+ * (RFC 2385): the instance's peer and the NVA's.
  * A gateway instance (GW-01): AS 65515, the same VNet prefixes as the
  * Route Server, a peer per BGP link (the MSEE, or the site over a VPN
  * tunnel); it connects, the other side listens (GW-03). An MSEE: AS 12076,
@@ -163,6 +165,14 @@ conf_offfabric(const struct topo *t, const struct topo_node *n,
 	c->prepend = s->prepend;
 }
 
+/* topo checked the key's length against the kernel's, and pc->md5 fits it. */
+static void
+set_md5(struct bgp_peer_conf *pc, const char *key)
+{
+	if (key != NULL)
+		snprintf(pc->md5, sizeof(pc->md5), "%s", key);
+}
+
 static void
 conf_rs(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 {
@@ -188,6 +198,7 @@ conf_rs(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		pc->asn = v->asn;
 		pc->passive = true;
 		pc->route_limit = rs->route_limit;
+		set_md5(pc, v->md5);
 	}
 	vnet_origins(hub, c);
 }
@@ -211,6 +222,7 @@ conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		snprintf(pc->name, sizeof(pc->name), "%s", rs->inst[i]->name);
 		pc->addr = rs->ip[i];
 		pc->asn = TOPO_RS_ASN;
+		set_md5(pc, v->md5);
 	}
 	link_peers(t, n, c);
 	c->originate = xcalloc(v->nadvertise ? v->nadvertise : 1,
