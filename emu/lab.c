@@ -1,7 +1,8 @@
 /*
  * lab: build the kernel side of a lab from a topology, in a fixed order:
  * state directory, namespaces (fabric first), fabric sysctls, one veth per
- * NIC with its addresses, delivery route and rule, the delivery rule, then
+ * NIC with its addresses, delivery route and rule, the delivery rule, the
+ * policy rules (NVA filters, forwarded traffic: policy.c), then
  * the on-premises sites (edge bridge, hosts, links to their NVAs), the
  * gateway links (l<idx> on both ends, a /30 from 169.254.21.0/23, and a
  * host route to the peer's BGP address), then the Internet edge (lab.h).
@@ -28,6 +29,7 @@
 #include "labstate.h"
 #include "netns.h"
 #include "nl.h"
+#include "policy.h"
 
 #define LAB_RTPROT_STATIC	4	/* RTPROT_STATIC: not ours to reconcile */
 #define LAB_SCOPE_LINK		253
@@ -291,6 +293,23 @@ lab_delivery_rule(struct lab_ctx *c)
 	    LAB_DELIVERY_TABLE) < 0)
 		return lab_nlfail(c, &c->fabric, "rule lookup %u",
 		    LAB_DELIVERY_TABLE);
+	return 0;
+}
+
+/* NVA filters and the peerings' forwarded-traffic rules (policy.c). */
+static int
+lab_policy(struct lab_ctx *c)
+{
+	struct lab_ns *ns;
+	size_t i;
+
+	for (i = 0; i < c->t->nnvas; i++) {
+		ns = lab_node(c, c->t->nvas[i]->node);
+		if (policy_nva_install(ns->nl, c->t->nvas[i]) < 0)
+			return lab_nlfail(c, ns, "filter rules");
+	}
+	if (policy_fabric_install(c->fabric.nl, c->t) < 0)
+		return lab_nlfail(c, &c->fabric, "forwarded-traffic rules");
 	return 0;
 }
 
@@ -683,7 +702,7 @@ lab_steps(struct lab_ctx *c)
 	for (i = 0; i < t->nnics; i++)
 		if (lab_nic(c, t->nics[i]) < 0)
 			return -1;
-	if (lab_delivery_rule(c) < 0)
+	if (lab_delivery_rule(c) < 0 || lab_policy(c) < 0)
 		return -1;
 	for (i = 0; i < t->nsites; i++)
 		if (lab_site(c, t->sites[i]) < 0)

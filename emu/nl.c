@@ -951,3 +951,66 @@ nl_rule_blackhole(struct nl *nl, bool add, uint32_t prio, const char *iif,
 	return nl_submit(nl, nlh, "%s prio %u%s%s%s%s blackhole", what, prio,
 	    iif ? " iif " : "", iif ? iif : "", dst ? " to " : "", p);
 }
+
+static void
+nl_rule_port(struct nlmsghdr *nlh, uint16_t type, uint16_t port)
+{
+	struct fib_rule_port_range pr = { .start = port, .end = port };
+
+	mnl_attr_put(nlh, type, sizeof(pr), &pr);
+}
+
+/* The selectors and action of r, as `ip rule` would print them. */
+static void
+nl_rule_desc(const struct nl_rule *r, char *buf, size_t len)
+{
+	char s[PFX_STRLEN], d[PFX_STRLEN];
+
+	pfx_fmt(&r->src, s);
+	pfx_fmt(&r->dst, d);
+	snprintf(buf, len, "prio %u%s%s from %s to %s ipproto %u sport %u "
+	    "dport %u %s %u", r->prio, r->iif ? " iif " : "", r->iif ? r->iif : "",
+	    s, d, r->ipproto, r->sport, r->dport,
+	    r->action == NL_RULE_BLACKHOLE ? "blackhole" : "lookup", r->table);
+}
+
+int
+nl_rule_change(struct nl *nl, bool add, const struct nl_rule *r)
+{
+	const char *what = add ? "RTM_NEWRULE" : "RTM_DELRULE";
+	struct nlmsghdr *nlh;
+	struct fib_rule_hdr *frh;
+	char desc[NL_DESC_MAX];
+
+	nl_rule_desc(r, desc, sizeof(desc));
+	if ((r->iif != NULL && !nl_ifname_ok(r->iif)) || r->src.len > 32 ||
+	    r->dst.len > 32)
+		return nl_refuse(nl, EINVAL, "%s %s", what, desc);
+	nlh = nl_msg(nl, add ? RTM_NEWRULE : RTM_DELRULE,
+	    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = AF_INET;
+	frh->src_len = r->src.len;
+	frh->dst_len = r->dst.len;
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, r->prio);
+	if (r->iif != NULL)
+		mnl_attr_put_strz(nlh, FRA_IFNAME, r->iif);
+	if (r->src.len > 0)
+		mnl_attr_put_u32(nlh, FRA_SRC, htonl(r->src.addr));
+	if (r->dst.len > 0)
+		mnl_attr_put_u32(nlh, FRA_DST, htonl(r->dst.addr));
+	if (r->ipproto != 0)
+		mnl_attr_put_u8(nlh, FRA_IP_PROTO, r->ipproto);
+	if (r->sport != 0)
+		nl_rule_port(nlh, FRA_SPORT_RANGE, r->sport);
+	if (r->dport != 0)
+		nl_rule_port(nlh, FRA_DPORT_RANGE, r->dport);
+	if (r->action == NL_RULE_BLACKHOLE)
+		frh->action = FR_ACT_BLACKHOLE;
+	else {
+		frh->action = FR_ACT_TO_TBL;
+		frh->table = r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
+		mnl_attr_put_u32(nlh, FRA_TABLE, r->table);
+	}
+	return nl_submit(nl, nlh, "%s %s", what, desc);
+}

@@ -93,4 +93,26 @@ int	nl_rule_del(struct nl *nl, uint32_t prio, const char *iif, uint32_t table);
 int	nl_rule_blackhole(struct nl *nl, bool add, uint32_t prio, const char *iif,
 	    const struct pfx4 *dst);
 
+/*
+ * Any IPv4 rule: ip rule add|del priority PRIO [iif IIF] [from SRC] [to DST]
+ * [ipproto P] [sport N] [dport N] lookup TABLE | blackhole. A prefix of
+ * length 0, a proto or port of 0 and a NULL iif match anything.
+ */
+enum nl_rule_action {
+	NL_RULE_LOOKUP,		/* FR_ACT_TO_TBL */
+	NL_RULE_BLACKHOLE,	/* FR_ACT_BLACKHOLE: dropped silently */
+};
+
+struct nl_rule {
+	uint32_t		 prio;
+	const char		*iif;
+	struct pfx4		 src, dst;
+	uint8_t			 ipproto;
+	uint16_t		 sport, dport;
+	enum nl_rule_action	 action;
+	uint32_t		 table;		/* NL_RULE_LOOKUP */
+};
+
+int	nl_rule_change(struct nl *nl, bool add, const struct nl_rule *r);
+
 #endif
