@@ -215,15 +215,20 @@ hop_name(const struct walk_hop *h)
 	return h->node ? h->node->name : "internet";
 }
 
+static bool
+stops_at_last(enum walk_outcome o)
+{
+	return o == WALK_DELIVERED || o == WALK_FAILED_PEER ||
+	    o == WALK_NOT_FORWARDED || o == WALK_DENIED;
+}
+
 /* Transit nodes of a predicted walk (not the source, not the destination). */
 static bool
 same_path(const struct walk *p, const struct walk_obs *o, char *why, size_t len)
 {
 	/* The destination, or a node that stops the packet, is no transit. */
-	size_t i, k, last = p->outcome == WALK_DELIVERED ||
-	    p->outcome == WALK_FAILED_PEER || p->outcome == WALK_NOT_FORWARDED ?
-	    p->n - 1 : p->n;
-	bool pdel = p->outcome == WALK_DELIVERED;
+	size_t i, k, last = stops_at_last(p->outcome) ? p->n - 1 : p->n;
+	bool pdel = p->outcome == WALK_DELIVERED, stopped = false;
 
 	for (i = 1; i < last; i++) {
 		const struct topo_node *n = p->hop[i].node;
@@ -253,6 +258,14 @@ same_path(const struct walk *p, const struct walk_obs *o, char *why, size_t len)
 	if (pdel != o->delivered) {
 		snprintf(why, len, "predicted %s, observed %s", walk_outcome_str(
 		    p->outcome), o->delivered ? "delivered" : "not delivered");
+		return false;
+	}
+	/* A filter's drop: the probes reached the NVA and went no further. */
+	for (k = 0; p->outcome == WALK_DENIED && k < o->nstopped; k++)
+		stopped |= o->stopped[k] == p->hop[p->n - 1].node;
+	if (p->outcome == WALK_DENIED && !stopped) {
+		snprintf(why, len, "predicted to stop at %s, which did not receive "
+		    "the probes", p->hop[p->n - 1].node->name);
 		return false;
 	}
 	return true;
@@ -307,9 +320,7 @@ nvas_of(const struct walk *w, char *buf, size_t len)
 
 struct walk_args {
 	const struct topo_node	*src;
-	uint32_t		 dst;
-	enum walk_proto		 proto;
-	uint16_t		 port;
+	struct walk_pkt		 pkt;
 	unsigned		 flows;
 };
 
@@ -323,13 +334,15 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 	int mismatches = 0;
 	unsigned f;
 
-	addr_fmt(a->dst, dst);
+	addr_fmt(a->pkt.dst, dst);
 	if (json) {
 		json_key(j, label);
 		json_arr_begin(j);
-	} else
-		printf("%s: %s -> %s (%s)\n", label, a->src->name, dst,
-		    a->proto == WALK_ICMP ? "icmp" : "udp");
+	} else if (a->pkt.proto == WALK_ICMP)
+		printf("%s: %s -> %s (icmp)\n", label, a->src->name, dst);
+	else
+		printf("%s: %s -> %s (%s port %u)\n", label, a->src->name, dst,
+		    walk_proto_str(a->pkt.proto), a->pkt.port);
 	for (f = 0; f < a->flows; f++) {
 		struct walk_obs o;
 		struct walk p;
@@ -338,14 +351,14 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 
 		w->obs = NULL;
 		if (w->lab != NULL) {
-			if (walk_observe(w->lab, w->t, a->src, a->dst, a->proto,
-			    a->port, sport, WALK_PROBES, &o, err, sizeof(err)) != 0) {
+			if (walk_observe(w->lab, w->t, a->src, &a->pkt, sport,
+			    WALK_PROBES, &o, err, sizeof(err)) != 0) {
 				cli_err(CLI_ENV, "%s", err);
 				return -1;
 			}
 			w->obs = &o;
 		}
-		walk_predict(&env, a->src, a->dst, f, &p);
+		walk_predict(&env, a->src, &a->pkt, f, &p);
 		if (w->lab != NULL && !(match = same_path(&p, &o, why, sizeof(why))))
 			mismatches++;
 		nvas_of(&p, nvas[f], 128);
@@ -365,6 +378,11 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 				for (k = 0; k < o.nforwarded; k++)
 					json_str(j, o.forwarded[k]->name);
 				json_arr_end(j);
+				json_key(j, "stoppedAt");
+				json_arr_begin(j);
+				for (k = 0; k < o.nstopped; k++)
+					json_str(j, o.stopped[k]->name);
+				json_arr_end(j);
 				json_obj_end(j);
 				json_kbool(j, "match", match);
 				json_kstr(j, "mismatch", match ? NULL : why);
@@ -381,7 +399,11 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 			    "delivered" : "not delivered");
 			for (k = 0; k < o.nforwarded; k++)
 				printf(" %s", o.forwarded[k]->name);
-			printf("%s\n", o.nforwarded ? "" : " (no node)");
+			printf("%s", o.nforwarded ? "" : " (no node)");
+			for (k = 0; k < o.nstopped; k++)
+				printf("%s%s", k ? " " : "; stopped at: ",
+				    o.stopped[k]->name);
+			printf("\n");
 			printf("  %s%s\n", match ? "match" : "MISMATCH: ", match ? "" : why);
 		}
 	}
@@ -433,11 +455,12 @@ cmd_walk(struct cli *c)
 
 	memset(&w, 0, sizeof(w));
 	if (c->argc != 2)
-		return cli_err(CLI_USAGE, "usage: arsemu walk SRC DST [--proto icmp|udp] "
-		    "[--port N] [--flows N] [--both-ways] [--offline] [--topo FILE]");
-	if (c->proto && strcmp(c->proto, "icmp") && strcmp(c->proto, "udp"))
-		return cli_err(CLI_USAGE, "--proto is icmp or udp (tcp is not probed "
-		    "yet)");
+		return cli_err(CLI_USAGE, "usage: arsemu walk SRC DST [--proto "
+		    "icmp|udp|tcp] [--port N] [--flows N] [--both-ways] [--offline] "
+		    "[--topo FILE]");
+	if (c->proto && strcmp(c->proto, "icmp") && strcmp(c->proto, "udp") &&
+	    strcmp(c->proto, "tcp"))
+		return cli_err(CLI_USAGE, "--proto is icmp, udp or tcp");
 	if (c->flows > WALK_FLOWS_MAX)
 		return cli_err(CLI_USAGE, "--flows is at most %d", WALK_FLOWS_MAX);
 	if (c->topo != NULL)
@@ -459,11 +482,12 @@ cmd_walk(struct cli *c)
 	w.tabs = xcalloc(w.t->nnics ? w.t->nnics : 1, sizeof(*w.tabs));
 	w.have = xcalloc(w.t->nnics ? w.t->nnics : 1, sizeof(*w.have));
 	memset(&fwd, 0, sizeof(fwd));
-	fwd.proto = c->proto && strcmp(c->proto, "icmp") == 0 ? WALK_ICMP : WALK_UDP;
-	fwd.port = (uint16_t)(c->port > 0 ? c->port : WALK_PORT_DEFAULT);
+	fwd.pkt.proto = c->proto == NULL || strcmp(c->proto, "udp") == 0 ?
+	    WALK_UDP : strcmp(c->proto, "icmp") == 0 ? WALK_ICMP : WALK_TCP;
+	fwd.pkt.port = (uint16_t)(c->port > 0 ? c->port : WALK_PORT_DEFAULT);
 	fwd.flows = c->flows > 0 ? (unsigned)c->flows : 1;
-	if (endpoint(w.t, c->argv[0], &fwd.src, &(uint32_t){0}, true) != 0 ||
-	    endpoint(w.t, c->argv[1], &dnode, &fwd.dst, false) != 0) {
+	if (endpoint(w.t, c->argv[0], &fwd.src, &fwd.pkt.src, true) != 0 ||
+	    endpoint(w.t, c->argv[1], &dnode, &fwd.pkt.dst, false) != 0) {
 		rc = CLI_USAGE;
 		goto out;
 	}
@@ -473,7 +497,9 @@ cmd_walk(struct cli *c)
 		json_init(&j, stdout);
 		json_obj_begin(&j);
 		json_kstr(&j, "source", fwd.src->name);
-		json_kstr(&j, "destination", addr_fmt(fwd.dst, (char[ADDR_STRLEN]){0}));
+		json_kstr(&j, "destination", addr_fmt(fwd.pkt.dst,
+		    (char[ADDR_STRLEN]){0}));
+		json_kstr(&j, "protocol", walk_proto_str(fwd.pkt.proto));
 		json_kbool(&j, "offline", w.lab == NULL);
 	}
 	if ((mis = walk_dir(&w, &fwd, &j, c->json, "forward", nf)) < 0) {
@@ -489,7 +515,8 @@ cmd_walk(struct cli *c)
 		} else {
 			back = fwd;
 			back.src = dnode;
-			back.dst = walk_node_ip(fwd.src);
+			back.pkt.src = fwd.pkt.dst;
+			back.pkt.dst = fwd.pkt.src;
 			if ((mb = walk_dir(&w, &back, &j, c->json, "return", nb)) < 0) {
 				rc = CLI_ENV;
 				goto out;

@@ -13,10 +13,14 @@
  *   site host: everything goes to its router.
  * In the fabric, the NIC the packet entered through decides, by its
  * effective routes (sdn_lookup: longest prefix among active routes).
+ * Beyond routing (policy.c): an NVA's filter decides whether it forwards
+ * a packet it did not send itself, and a spoke peering without
+ * allowForwardedTraffic refuses what the hub forwards into it.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "policy.h"
 #include "walk.h"
 
 const char *
@@ -29,8 +33,28 @@ walk_outcome_str(enum walk_outcome o)
 	case WALK_LOOP:			return "loop";
 	case WALK_FAILED_PEER:		return "dropped by a failed peer";
 	case WALK_NOT_FORWARDED:	return "not forwarded";
+	case WALK_DENIED:		return "denied by an NVA's filter";
+	case WALK_PEERING_REFUSED:	return "denied by a peering";
 	}
 	return "?";
+}
+
+const char *
+walk_proto_str(enum walk_proto p)
+{
+	return p == WALK_ICMP ? "icmp" : p == WALK_TCP ? "tcp" : "udp";
+}
+
+static void
+policy_pkt_of(const struct walk_pkt *p, struct policy_pkt *q)
+{
+	static const uint8_t ipproto[] = { [WALK_ICMP] = 1, [WALK_UDP] = 17,
+	    [WALK_TCP] = 6 };
+
+	q->src = p->src;
+	q->dst = p->dst;
+	q->proto = ipproto[p->proto];
+	q->dport = p->proto == WALK_ICMP ? 0 : p->port;
 }
 
 const struct topo_node *
@@ -104,11 +128,32 @@ why(const struct sdn_table *tab, const struct sdn_route *r, char *buf,
 	}
 }
 
+/* PE-02: the spoke's peering refuses what the hub forwards into it. */
+static bool
+peering_refuses(const struct topo_node *from, const struct topo_node *to,
+    uint32_t src, struct walk *w)
+{
+	const struct topo_vnet *s = policy_peering_refuses(from->nic, to->nic,
+	    src);
+	char a[ADDR_STRLEN];
+
+	if (s == NULL)
+		return false;
+	w->outcome = WALK_PEERING_REFUSED;
+	snprintf(w->detail, sizeof(w->detail), "%s's peering to %s has "
+	    "allow_forwarded_traffic false (%s): %s forwarded a packet from %s, "
+	    "outside %s's address space", s->name, s->peer_hub->name, s->jpath,
+	    from->name, addr_fmt(src, a), s->peer_hub->name);
+	return true;
+}
+
 /* The packet enters the fabric from `from`; where does it go? */
 static const struct topo_node *
-fabric(const struct walk_env *e, const struct topo_node *from, uint32_t dst,
-    unsigned flow, struct walk *w, struct walk_hop *h)
+fabric(const struct walk_env *e, const struct topo_node *from,
+    const struct walk_pkt *pkt, unsigned flow, struct walk *w,
+    struct walk_hop *h)
 {
+	uint32_t dst = pkt->dst;
 	const struct sdn_table *tab = e->table(e->arg, from->nic);
 	const struct sdn_route *r = tab ? sdn_lookup(tab, dst) : NULL;
 	char pf[PFX_STRLEN], nh[ADDR_STRLEN], reason[160];
@@ -145,6 +190,8 @@ fabric(const struct walk_env *e, const struct topo_node *from, uint32_t dst,
 		}
 		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s (%s)", from->name,
 		    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type), reason);
+		if (peering_refuses(from, next, pkt->src, w))
+			return NULL;
 		return next;
 	case SDN_NH_VNG:
 	case SDN_NH_VIRTUALAPPLIANCE:
@@ -278,9 +325,11 @@ site_gw_step(const struct walk_env *e, const struct topo_site *s,
 
 /* The next node from `n` (not the owner of dst), or NULL with the outcome set. */
 static const struct topo_node *
-step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
-    unsigned flow, struct walk *w, struct walk_hop *h, bool *internet)
+step(const struct walk_env *e, const struct topo_node *n,
+    const struct walk_pkt *pkt, unsigned flow, struct walk *w,
+    struct walk_hop *h, bool *internet)
 {
+	uint32_t dst = pkt->dst;
 	const struct topo_node *next;
 	const struct topo_site *s;
 	size_t i;
@@ -333,7 +382,7 @@ step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 			    "to the destination", n->name);
 			return NULL;
 		}
-		return fabric(e, n, dst, flow, w, h);
+		return fabric(e, n, pkt, flow, w, h);
 	case TOPO_NVA:
 		if ((next = overlay_step(e, n, dst, h)) != NULL)
 			return next;
@@ -356,7 +405,7 @@ step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 			return NULL;
 		}
 		{
-			next = fabric(e, n, dst, flow, w, h);
+			next = fabric(e, n, pkt, flow, w, h);
 			if (next == NULL && w->detail[0] == '\0')
 				*internet = true;
 			return next;
@@ -365,11 +414,42 @@ step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 	return NULL;
 }
 
+/*
+ * An NVA's filter, for what it forwards (not what it sends itself): true
+ * if a rule denies the packet. An allowing rule is named after the route.
+ */
+static bool
+nva_denies(const struct topo_node *n, const struct walk_pkt *pkt,
+    struct walk *w, const struct topo_filter **allow)
+{
+	const struct topo_filter *f;
+	struct policy_pkt q;
+	char rule[96];
+
+	*allow = NULL;
+	if (n->kind != TOPO_NVA || w->n < 2)
+		return false;
+	policy_pkt_of(pkt, &q);
+	if ((f = policy_filter_match(n->nva, &q)) == NULL)
+		return false;
+	if (!f->deny) {
+		*allow = f;
+		return false;
+	}
+	w->outcome = WALK_DENIED;
+	snprintf(w->hop[w->n - 1].how, sizeof(w->hop[0].how), "filter rule %s "
+	    "denies", f->jpath);
+	snprintf(w->detail, sizeof(w->detail), "%s: rule %s (%s)", n->name,
+	    f->jpath, policy_filter_str(f, rule, sizeof(rule)));
+	return true;
+}
+
 void
 walk_predict(const struct walk_env *e, const struct topo_node *src,
-    uint32_t dst, unsigned flow, struct walk *w)
+    const struct walk_pkt *pkt, unsigned flow, struct walk *w)
 {
-	const struct topo_node *n = src, *owner = walk_owner(e->t, dst);
+	const struct topo_node *n = src, *owner = walk_owner(e->t, pkt->dst);
+	const struct topo_filter *allow;
 	size_t i;
 
 	memset(w, 0, sizeof(*w));
@@ -378,8 +458,17 @@ walk_predict(const struct walk_env *e, const struct topo_node *src,
 	while (n != owner) {
 		struct walk_hop *cur = &w->hop[w->n - 1];
 		bool internet = false;
-		const struct topo_node *next = step(e, n, dst, flow, w, cur, &internet);
+		const struct topo_node *next;
 
+		if (nva_denies(n, pkt, w, &allow))
+			return;
+		next = step(e, n, pkt, flow, w, cur, &internet);
+		if (allow != NULL) {
+			size_t used = strlen(cur->how);
+
+			snprintf(cur->how + used, sizeof(cur->how) - used,
+			    "; allowed by rule %s", allow->jpath);
+		}
 		if (internet) {
 			struct walk_hop *h = add_hop(w, NULL);
 

@@ -27,6 +27,17 @@ enum walk_outcome {
 	WALK_LOOP,
 	WALK_FAILED_PEER,	/* forwarded to a node that is failed (frozen, link) */
 	WALK_NOT_FORWARDED,	/* reached a VM or host that does not forward */
+	WALK_DENIED,		/* an NVA's filter denied it (policy.h) */
+	WALK_PEERING_REFUSED,	/* forwarded into a spoke without allowForwardedTraffic */
+};
+
+enum walk_proto { WALK_ICMP, WALK_UDP, WALK_TCP };
+
+/* What is walked: addresses, protocol, destination port (UDP, TCP). */
+struct walk_pkt {
+	uint32_t	 src, dst;
+	enum walk_proto	 proto;
+	uint16_t	 port;
 };
 
 struct walk_hop {
@@ -58,31 +69,34 @@ struct walk_env {
 };
 
 void	walk_predict(const struct walk_env *e, const struct topo_node *src,
-	    uint32_t dst, unsigned flow, struct walk *w);
+	    const struct walk_pkt *pkt, unsigned flow, struct walk *w);
 const char *walk_outcome_str(enum walk_outcome o);
+const char *walk_proto_str(enum walk_proto p);
 /* The node that owns an address (a NIC or a site host), or NULL. */
 const struct topo_node *walk_owner(const struct topo *t, uint32_t ip);
 /* The address of a node (NIC or site host), 0 for a site router. */
 uint32_t walk_node_ip(const struct topo_node *n);
 
 /* Observed: probes through the running lab (root). */
-enum walk_proto { WALK_ICMP, WALK_UDP };
-
 struct walk_obs {
 	const struct topo_node	*forwarded[WALK_MAX_HOPS];	/* transit nodes seen */
 	size_t			 nforwarded;
+	/* not delivered: nodes that received the probes and forwarded none */
+	const struct topo_node	*stopped[WALK_MAX_HOPS];
+	size_t			 nstopped;
 	bool			 delivered;
 	unsigned		 sent;
 };
 
 /*
- * Send `count` probes from src to dst (UDP from source port sport, or ICMP
- * echo with that id) and read every transit node's and the destination's
- * counters before and after. -1 with err set if it could not be done.
+ * Send `count` probes from src to pkt->dst (UDP from source port sport,
+ * ICMP echo with that id, or TCP SYNs from sport) and read every transit
+ * node's and the destination's counters before and after. -1 with err set
+ * if it could not be done.
  */
 int	walk_observe(const char *lab, const struct topo *t,
-	    const struct topo_node *src, uint32_t dst, enum walk_proto proto,
-	    uint16_t port, uint16_t sport, unsigned count, struct walk_obs *o,
+	    const struct topo_node *src, const struct walk_pkt *pkt,
+	    uint16_t sport, unsigned count, struct walk_obs *o,
 	    char *err, size_t len);
 
 /* The node's Ip ForwDatagrams counter now; -1 if it cannot be read. */

@@ -2,10 +2,23 @@
  * walkobs: the observed walk. Real probes from the source's namespace, and
  * the kernel's own counters (/proc/net/snmp of each namespace) before and
  * after: a node that forwarded the probes shows them in Ip ForwDatagrams;
- * the destination shows them in Icmp InEchos (ICMP), or on a UDP socket the
- * walk opens there for the probe (so that no port-unreachable goes back). The fabric's counters are not
- * read: it is invisible, as in Azure. Other traffic crossing the same nodes
- * at the same time (a drill's probes) would count too.
+ * the destination shows them in Icmp InEchos (ICMP), on a UDP socket the
+ * walk opens there for the probe (so that no port-unreachable goes back),
+ * or on a TCP listener it opens there. A probe that is not delivered
+ * stopped at a node that received it (Ip InReceives) and forwarded none
+ * (an NVA's filter, a failed node, a VM that does not forward). The
+ * fabric's counters are not read: it is invisible, as in Azure. Other
+ * traffic crossing the same nodes at the same time (a drill's probes, BGP
+ * keepalives for InReceives) would count too.
+ *
+ * No reply may cross the transit nodes, or a return path would count as
+ * the forward one. TCP: each probe is one SYN (a non-blocking connect from
+ * the flow's source port, closed at once, which sends nothing more); the
+ * listener's SYN-ACKs are blackholed by a rule in the destination's
+ * namespace (priority WALKOBS_TCP_PRIO: ipproto tcp sport PORT to SRC),
+ * so the kernel drops each SYN at the listener when it cannot route the
+ * answer, and counts it in the listener's drops (SO_MEMINFO): that is how
+ * delivery is seen. The rule is removed when the listener is closed.
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -20,17 +33,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/sock_diag.h>
+
 #include "../lib/util.h"
 #include "lab.h"
 #include "netns.h"
+#include "nl.h"
 #include "walk.h"
 
 #define SETTLE_US	200000	/* probes in flight arrive */
 #define SETTLE_MORE_US	800000
 #define GAP_US		5000
+#define WALKOBS_TCP_PRIO	5	/* before fail.c's rules at 10 */
+#define TCP_BACKLOG	64
 
 struct snmp {
-	unsigned long long	forw, inechos, udp_in, udp_noports;
+	unsigned long long	forw, inechos, udp_in, udp_noports, in_receives;
 };
 
 /* "Name: a b c" header and value lines; the value under `field`. */
@@ -94,6 +112,7 @@ snmp_read(const char *ns, struct snmp *s)
 		return -1;
 	text[n] = '\0';
 	s->forw = snmp_field(text, "Ip", "ForwDatagrams");
+	s->in_receives = snmp_field(text, "Ip", "InReceives");
 	s->inechos = snmp_field(text, "Icmp", "InEchos");
 	s->udp_in = snmp_field(text, "Udp", "InDatagrams");
 	s->udp_noports = snmp_field(text, "Udp", "NoPorts");
@@ -116,6 +135,20 @@ csum(const void *p, size_t len)
 	return htons((uint16_t)~sum);
 }
 
+/* One SYN from sport: connect, non-blocking, and close while SYN_SENT. */
+static void
+tcp_syn(const struct sockaddr_in *to, const struct sockaddr_in *from)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
+
+	if (fd == -1)
+		return;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)from, sizeof(*from)) == 0)
+		(void)connect(fd, (const struct sockaddr *)to, sizeof(*to));
+	close(fd);
+}
+
 /* In the child, inside the source's namespace. */
 static int
 send_probes(uint32_t dst, enum walk_proto proto, uint16_t port, uint16_t sport,
@@ -125,8 +158,15 @@ send_probes(uint32_t dst, enum walk_proto proto, uint16_t port, uint16_t sport,
 	    .sin_addr.s_addr = htonl(dst) };
 	struct sockaddr_in from = { .sin_family = AF_INET, .sin_port = htons(sport) };
 	unsigned i;
-	int fd;
+	int fd = -1;
 
+	if (proto == WALK_TCP) {
+		for (i = 0; i < count; i++) {
+			tcp_syn(&to, &from);
+			usleep(GAP_US);
+		}
+		return 0;
+	}
 	if (proto == WALK_UDP) {
 		if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
 		    bind(fd, (struct sockaddr *)&from, sizeof(from)) == -1)
@@ -177,25 +217,47 @@ probe(const char *lab, const struct topo_node *src, uint32_t dst,
 /*
  * Keep the destination from answering, so that its replies do not cross the
  * transit nodes and count as probes: a socket on the UDP port (no ICMP port
- * unreachable), or ICMP echo ignored for the probe's duration.
+ * unreachable), ICMP echo ignored for the probe's duration, or a TCP
+ * listener whose SYN-ACKs to the source are blackholed.
  */
 struct quiet {
-	int	nsfd;
-	int	sock;
-	char	echo[8];
+	int		 nsfd;
+	int		 sock;
+	char		 echo[8];
+	struct nl	*nl;		/* TCP: the rule's namespace */
+	struct nl_rule	 rule;
+	bool		 ruled;
 };
 
 static void
-quiet_on(const char *ns, enum walk_proto proto, uint16_t port, struct quiet *q)
+quiet_tcp(struct quiet *q, uint32_t src, uint16_t port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int saved;
+	memset(&q->rule, 0, sizeof(q->rule));
+	q->rule.prio = WALKOBS_TCP_PRIO;
+	q->rule.dst = (struct pfx4){ src, 32 };
+	q->rule.ipproto = IPPROTO_TCP;
+	q->rule.sport = port;
+	q->rule.action = NL_RULE_BLACKHOLE;
+	if ((q->nl = nl_open(q->nsfd)) != NULL)
+		q->ruled = nl_rule_change(q->nl, true, &q->rule) == 0;
+	if (q->sock >= 0 && (!q->ruled || listen(q->sock, TCP_BACKLOG) == -1)) {
+		close(q->sock);
+		q->sock = -1;
+	}
+}
 
+static void
+quiet_on(const char *ns, const struct walk_pkt *pkt, struct quiet *q)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+	    .sin_port = htons(pkt->port) };
+	int saved, one = 1;
+
+	memset(q, 0, sizeof(*q));
 	q->sock = -1;
-	q->echo[0] = '\0';
 	if ((q->nsfd = netns_open(ns)) < 0)
 		return;
-	if (proto == WALK_ICMP) {
+	if (pkt->proto == WALK_ICMP) {
 		if (netns_sysctl_read(q->nsfd, "net/ipv4/icmp_echo_ignore_all",
 		    q->echo, sizeof(q->echo)) >= 0)
 			(void)netns_sysctl(q->nsfd, "net/ipv4/icmp_echo_ignore_all", "1");
@@ -205,33 +267,54 @@ quiet_on(const char *ns, enum walk_proto proto, uint16_t port, struct quiet *q)
 	}
 	if (netns_enter(q->nsfd, &saved) != 0)
 		return;
-	q->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	q->sock = socket(AF_INET, (pkt->proto == WALK_TCP ? SOCK_STREAM :
+	    SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+	if (q->sock >= 0)
+		(void)setsockopt(q->sock, SOL_SOCKET, SO_REUSEADDR, &one,
+		    sizeof(one));
 	if (q->sock >= 0 && bind(q->sock, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
 		close(q->sock);
 		q->sock = -1;
 	}
 	netns_leave(saved);
+	if (pkt->proto == WALK_TCP)
+		quiet_tcp(q, pkt->src, pkt->port);
 }
 
-/* Returns the datagrams the quiet socket took (UDP counts them on read). */
+/* What the destination took: datagrams read, or SYNs the listener dropped. */
 static unsigned
-quiet_off(struct quiet *q)
+quiet_count(struct quiet *q, enum walk_proto proto)
 {
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t l = sizeof(mem);
 	unsigned got = 0;
 	char buf[64];
 
-	if (q->sock >= 0) {
-		while (recv(q->sock, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
-			got++;
+	if (q->sock < 0)
+		return 0;
+	if (proto == WALK_TCP)
+		return getsockopt(q->sock, SOL_SOCKET, SO_MEMINFO, mem, &l) == 0 &&
+		    l > SK_MEMINFO_DROPS * sizeof(mem[0]) ? mem[SK_MEMINFO_DROPS] : 0;
+	while (recv(q->sock, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		got++;
+	return got;
+}
+
+static void
+quiet_off(struct quiet *q)
+{
+	if (q->sock >= 0)
 		close(q->sock);
-	}
+	/* after the listener: a SYN still queued finds no one to answer it */
+	if (q->ruled)
+		(void)nl_rule_change(q->nl, false, &q->rule);
+	nl_close(q->nl);
 	if (q->echo[0] != '\0') {
 		q->echo[strcspn(q->echo, "\n")] = '\0';
 		(void)netns_sysctl(q->nsfd, "net/ipv4/icmp_echo_ignore_all", q->echo);
 	}
 	if (q->nsfd >= 0)
 		close(q->nsfd);
-	return got;
 }
 
 static bool
@@ -242,68 +325,95 @@ transit_kind(const struct topo_node *n)
 	    n->kind == TOPO_GW || n->kind == TOPO_MSEE;
 }
 
+static void
+read_all(const char *lab, const struct topo *t, struct snmp *v)
+{
+	char ns[300];
+	size_t i;
+
+	for (i = 0; i < t->nnodes; i++)
+		if (transit_kind(t->nodes[i]))
+			(void)snmp_read(lab_ns_name(lab, t->nodes[i]->name, ns,
+			    sizeof(ns)), &v[i]);
+}
+
+/* Who forwarded every probe, and (not delivered) who took them and stopped. */
+static void
+judge(const struct topo *t, const struct topo_node *src,
+    const struct topo_node *owner, const struct snmp *before,
+    const struct snmp *after, unsigned count, struct walk_obs *o)
+{
+	const struct topo_node *n;
+	size_t i;
+
+	for (i = 0; i < t->nnodes; i++) {
+		n = t->nodes[i];
+		if (!transit_kind(n) || n == src || n == owner)
+			continue;
+		if (after[i].forw >= before[i].forw + count) {
+			if (o->nforwarded < WALK_MAX_HOPS)
+				o->forwarded[o->nforwarded++] = n;
+		} else if (!o->delivered &&
+		    after[i].in_receives >= before[i].in_receives + count &&
+		    o->nstopped < WALK_MAX_HOPS)
+			o->stopped[o->nstopped++] = n;
+	}
+}
+
 int
 walk_observe(const char *lab, const struct topo *t,
-    const struct topo_node *src, uint32_t dst, enum walk_proto proto,
-    uint16_t port, uint16_t sport, unsigned count, struct walk_obs *o,
+    const struct topo_node *src, const struct walk_pkt *pkt,
+    uint16_t sport, unsigned count, struct walk_obs *o,
     char *err, size_t len)
 {
-	const struct topo_node *owner = walk_owner(t, dst);
+	const struct topo_node *owner = walk_owner(t, pkt->dst);
 	struct snmp *before, *after, db, da;
 	struct quiet q;
 	unsigned got;
 	char ns[300];
-	size_t i;
 	int rc = -1;
 
 	memset(o, 0, sizeof(*o));
 	o->sent = count;
 	before = xcalloc(t->nnodes, sizeof(*before));
 	after = xcalloc(t->nnodes, sizeof(*after));
-	if (owner != NULL)
-		lab_ns_name(lab, owner->name, ns, sizeof(ns));
-	else
-		lab_ns_name(lab, LAB_INET_NODE, ns, sizeof(ns));
-	for (i = 0; i < t->nnodes; i++)
-		if (transit_kind(t->nodes[i]))
-			(void)snmp_read(lab_ns_name(lab, t->nodes[i]->name,
-			    (char[300]){0}, 300), &before[i]);
+	lab_ns_name(lab, owner != NULL ? owner->name : LAB_INET_NODE, ns,
+	    sizeof(ns));
+	read_all(lab, t, before);
 	if (snmp_read(ns, &db) == -1 && owner != NULL) {
 		snprintf(err, len, "cannot read the counters of %s", ns);
 		goto out;
 	}
-	quiet_on(ns, proto, port, &q);
-	if (probe(lab, src, dst, proto, port, sport, count) == -1) {
+	quiet_on(ns, pkt, &q);
+	if (probe(lab, src, pkt->dst, pkt->proto, pkt->port, sport, count) == -1) {
 		quiet_off(&q);
 		snprintf(err, len, "cannot send probes from %s", src->name);
 		goto out;
 	}
 	usleep(SETTLE_US);
-	if (proto == WALK_UDP && q.sock >= 0) {
-		/* a first packet may wait for ARP along the way */
+	/* a first packet may wait for ARP along the way */
+	if (pkt->proto == WALK_TCP && q.sock >= 0 &&
+	    quiet_count(&q, WALK_TCP) < count)
+		usleep(SETTLE_MORE_US);
+	else if (pkt->proto == WALK_UDP && q.sock >= 0) {
 		struct pollfd p = { .fd = q.sock, .events = POLLIN };
 
 		if (poll(&p, 1, 0) == 0)
 			usleep(SETTLE_MORE_US);
 	}
-	got = quiet_off(&q);
-	for (i = 0; i < t->nnodes; i++) {
-		if (!transit_kind(t->nodes[i]) || t->nodes[i] == src)
-			continue;
-		(void)snmp_read(lab_ns_name(lab, t->nodes[i]->name, (char[300]){0},
-		    300), &after[i]);
-		if (after[i].forw >= before[i].forw + count &&
-		    o->nforwarded < WALK_MAX_HOPS)
-			o->forwarded[o->nforwarded++] = t->nodes[i];
-	}
+	got = quiet_count(&q, pkt->proto);
+	quiet_off(&q);
 	/*
 	 * UDP: what the quiet socket received (the kernel counts InDatagrams
 	 * only when a datagram is read), else NoPorts if nothing could listen.
 	 */
 	if (snmp_read(ns, &da) == 0)
-		o->delivered = proto == WALK_ICMP ?
-		    da.inechos >= db.inechos + count :
-		    got >= count || da.udp_noports >= db.udp_noports + count;
+		o->delivered = pkt->proto == WALK_ICMP ?
+		    da.inechos >= db.inechos + count : got >= count ||
+		    (pkt->proto == WALK_UDP &&
+		    da.udp_noports >= db.udp_noports + count);
+	read_all(lab, t, after);
+	judge(t, src, owner, before, after, count, o);
 	rc = 0;
 out:
 	free(before);
