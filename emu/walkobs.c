@@ -12,9 +12,8 @@
  * keepalives for InReceives) would count too.
  *
  * No reply may cross the transit nodes, or a return path would count as
- * the forward one. TCP: each probe is one SYN (a non-blocking connect from
- * the flow's source port, closed at once, which sends nothing more); the
- * listener's SYN-ACKs are blackholed by a rule in the destination's
+ * the forward one. TCP: each probe is one SYN from the flow's source port
+ * (tcp_syns()); the listener's SYN-ACKs are blackholed by a rule in the destination's
  * namespace (priority WALKOBS_TCP_PRIO: ipproto tcp sport PORT to SRC),
  * so the kernel drops each SYN at the listener when it cannot route the
  * answer, and counts it in the listener's drops (SO_MEMINFO): that is how
@@ -24,6 +23,7 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -135,38 +135,68 @@ csum(const void *p, size_t len)
 	return htons((uint16_t)~sum);
 }
 
-/* One SYN from sport: connect, non-blocking, and close while SYN_SENT. */
-static void
-tcp_syn(const struct sockaddr_in *to, const struct sockaddr_in *from)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
+/*
+ * TCP SYNs written by hand on a raw socket bound to the source's address:
+ * every probe of a flow has the same 5-tuple and no socket hash, so the
+ * fabric's ECMP hash sends them all one way, as it would one connection
+ * (a new socket per SYN would get a new random hash, and spread them).
+ */
+struct pseudo {
+	uint32_t	src, dst;
+	uint8_t		zero, proto;
+	uint16_t	len;
+	struct tcphdr	th;
+} __attribute__((packed));
 
-	if (fd == -1)
-		return;
-	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (const struct sockaddr *)from, sizeof(*from)) == 0)
-		(void)connect(fd, (const struct sockaddr *)to, sizeof(*to));
+static int
+tcp_syns(const struct sockaddr_in *to, const struct sockaddr_in *from,
+    unsigned count)
+{
+	struct sockaddr_in bind_to = *from;
+	struct pseudo ph;
+	unsigned i;
+	int fd;
+
+	bind_to.sin_port = 0;
+	if ((fd = socket(AF_INET, SOCK_RAW, IPPROTO_TCP)) == -1 ||
+	    bind(fd, (struct sockaddr *)&bind_to, sizeof(bind_to)) == -1)
+		return 3;
+	memset(&ph, 0, sizeof(ph));
+	ph.src = from->sin_addr.s_addr;
+	ph.dst = to->sin_addr.s_addr;
+	ph.proto = IPPROTO_TCP;
+	ph.len = htons(sizeof(ph.th));
+	ph.th.source = from->sin_port;
+	ph.th.dest = to->sin_port;
+	ph.th.seq = htonl((uint32_t)mono_ms());
+	ph.th.doff = sizeof(ph.th) / 4;
+	ph.th.syn = 1;
+	ph.th.window = htons(UINT16_MAX);
+	ph.th.check = csum(&ph, sizeof(ph));
+	for (i = 0; i < count; i++) {
+		(void)sendto(fd, &ph.th, sizeof(ph.th), 0,
+		    (const struct sockaddr *)to, sizeof(*to));
+		usleep(GAP_US);
+	}
 	close(fd);
+	return 0;
 }
 
 /* In the child, inside the source's namespace. */
 static int
-send_probes(uint32_t dst, enum walk_proto proto, uint16_t port, uint16_t sport,
-    unsigned count)
+send_probes(const struct walk_pkt *pkt, uint16_t sport, unsigned count)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
-	    .sin_addr.s_addr = htonl(dst) };
-	struct sockaddr_in from = { .sin_family = AF_INET, .sin_port = htons(sport) };
+	struct sockaddr_in to = { .sin_family = AF_INET,
+	    .sin_port = htons(pkt->port), .sin_addr.s_addr = htonl(pkt->dst) };
+	struct sockaddr_in from = { .sin_family = AF_INET, .sin_port = htons(sport),
+	    .sin_addr.s_addr = htonl(pkt->src) };
+	enum walk_proto proto = pkt->proto;
 	unsigned i;
 	int fd = -1;
 
-	if (proto == WALK_TCP) {
-		for (i = 0; i < count; i++) {
-			tcp_syn(&to, &from);
-			usleep(GAP_US);
-		}
-		return 0;
-	}
+	if (proto == WALK_TCP)
+		return tcp_syns(&to, &from, count);
+	from.sin_addr.s_addr = INADDR_ANY;
 	if (proto == WALK_UDP) {
 		if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
 		    bind(fd, (struct sockaddr *)&from, sizeof(from)) == -1)
@@ -193,8 +223,8 @@ send_probes(uint32_t dst, enum walk_proto proto, uint16_t port, uint16_t sport,
 }
 
 static int
-probe(const char *lab, const struct topo_node *src, uint32_t dst,
-    enum walk_proto proto, uint16_t port, uint16_t sport, unsigned count)
+probe(const char *lab, const struct topo_node *src, const struct walk_pkt *pkt,
+    uint16_t sport, unsigned count)
 {
 	char ns[300];
 	pid_t pid;
@@ -205,7 +235,7 @@ probe(const char *lab, const struct topo_node *src, uint32_t dst,
 	if ((pid = fork()) == 0) {
 		if (setns(fd, CLONE_NEWNET) == -1)
 			_exit(3);
-		_exit(send_probes(dst, proto, port, sport, count));
+		_exit(send_probes(pkt, sport, count));
 	}
 	close(fd);
 	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
@@ -385,7 +415,7 @@ walk_observe(const char *lab, const struct topo *t,
 		goto out;
 	}
 	quiet_on(ns, pkt, &q);
-	if (probe(lab, src, pkt->dst, pkt->proto, pkt->port, sport, count) == -1) {
+	if (probe(lab, src, pkt, sport, count) == -1) {
 		quiet_off(&q);
 		snprintf(err, len, "cannot send probes from %s", src->name);
 		goto out;
