@@ -450,7 +450,7 @@ lint_server(struct topo *t, const struct topo_nva *v)
 		if ((o = covers_other(t, &v->advertise[i])) == NULL)
 			continue;
 		snprintf(path, sizeof(path), "%s.advertise[%zu]", n->jpath, i);
-		warn(t, path, "server \"%s\" advertises %s, which covers %s: "
+		warn(t, path, "server \"%s\" advertises %s, which holds %s: "
 		    "traffic for other networks is drawn to a NIC that does not "
 		    "forward (BGP on servers must never be transit)", n->name,
 		    pfx_fmt(&v->advertise[i], p1), pfx_fmt(o, p2));
