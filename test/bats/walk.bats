@@ -102,3 +102,152 @@ hops() { awk '/predicted/{p=1; next} p && /^ +[0-9]+ /{print $2} /observed|^ flo
 	assert_output --regexp "observed: delivered; forwarded by: .*fw"
 	assert_output --partial "MISMATCH: fw forwarded the probes, the model does not cross it"
 }
+
+POL=$BATS_TEST_DIRNAME/../walk/policy.json
+
+# The outcome line of the first walk printed.
+outcome() { echo "$output" | grep -m1 -E 'predicted( \(offline\))?:' | sed 's/.*predicted[^:]*: //'; }
+
+@test "walk outcome 'no route': an address of a site prefix that no host has, offline and live (observed not delivered)" {
+	run arsemu walk vm1 10.250.9.9 --topo "$OUT"
+	assert_success
+	assert_equal "$(outcome)" "no route: no host of site branch has the address"
+	require_root
+	local lab=$ARSEMU_T-wnr
+	arsemu up "$OUT" --name "$lab"
+	run arsemu walk vm1 10.250.9.9 --name "$lab"
+	assert_success
+	assert_output --partial "predicted: no route: no host of site branch has the address"
+	assert_output --partial "observed: not delivered; forwarded by: sdwan"
+	assert_output --partial "  match"
+}
+
+@test "walk outcome 'blackholed': VR-08 a None UDR, offline and live; 'not forwarded': a VM as next hop, live" {
+	run arsemu walk vm1 h2 --topo "$OUT" --json
+	assert_success
+	assert_output --partial '"outcome": "blackholed"'
+	assert_output --partial '"detail": "NIC vm1: User 10.250.2.0/24 None (longest prefix /24)"'
+	require_root
+	local lab=$ARSEMU_T-wbh
+	arsemu up "$OUT" --name "$lab"
+	run arsemu walk vm1 h2 --name "$lab"
+	assert_success
+	assert_output --partial "observed: not delivered; forwarded by: (no node)"
+	assert_output --partial "  match"
+	run arsemu walk vm1 10.250.3.1 --name "$lab" --proto icmp
+	assert_success
+	assert_output --partial "predicted: not forwarded: vm2 is not an NVA and does not forward"
+	assert_output --partial "stopped at: vm2"
+	assert_output --partial "  match"
+}
+
+@test "walk outcome 'loop': RS-22 live, the repeating hop named, the firewall seen forwarding the looping probes" {
+	require_root
+	local lab=$ARSEMU_T-wl
+	arsemu up "$TOP/examples/single-hub.json" --name "$lab"
+	run arsemu walk spoke1-vm1 internet --name "$lab" --proto icmp
+	assert_success
+	assert_output --partial "predicted: loop: back at fw: the packet loops"
+	assert_output --partial "observed: not delivered; forwarded by: fw"
+	assert_output --partial "  match"
+}
+
+@test "walk outcome 'denied by an NVA's filter': offline names the NVA, the rule and its JSON path; an allow rule is named; no root" {
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$ARSEMU" walk spoke1-vm1 spoke2-vm1 --proto tcp --port 22 --topo "$POL"
+	assert_success
+	assert_equal "$(outcome)" "denied by an NVA's filter: fw: rule regions[0].hub.nvas[0].filter[1] (deny tcp 10.2.0.0/16 -> 10.3.0.0/16 port 22)"
+	assert_output --regexp "2  fw +filter rule regions\[0\]\.hub\.nvas\[0\]\.filter\[1\] denies"
+	# another port, another protocol: forwarded
+	run arsemu walk spoke1-vm1 spoke2-vm1 --proto tcp --port 443 --topo "$POL"
+	assert_equal "$(outcome)" "delivered"
+	run arsemu walk spoke1-vm1 spoke2-vm1 --proto udp --port 22 --topo "$POL"
+	assert_equal "$(outcome)" "delivered"
+	# first match wins: ICMP from spoke2 is allowed before "deny from spoke2"
+	run arsemu walk spoke2-vm1 spoke1-vm1 --proto icmp --topo "$POL"
+	assert_equal "$(outcome)" "delivered"
+	assert_output --partial "allowed by rule regions[0].hub.nvas[0].filter[0]"
+	run arsemu walk spoke2-vm1 spoke1-vm1 --topo "$POL" --json
+	assert_output --partial '"outcome": "denied by an NVA'"'"'s filter"'
+	assert_output --partial 'filter[2] (deny any 10.3.0.0/16 -> 0.0.0.0/0)'
+	# what the firewall sends itself is not filtered
+	run arsemu walk fw spoke2-vm1 --proto tcp --port 22 --topo "$POL"
+	assert_equal "$(outcome)" "delivered"
+}
+
+@test "walk live: an NVA's filter drops real packets at the NVA (TCP SYNs, UDP); observed stopped at fw, the comparison agrees" {
+	require_root
+	local lab=$ARSEMU_T-wfl
+	arsemu up "$POL" --name "$lab"
+	run arsemu exec fw --name "$lab" -- ip rule
+	assert_output --regexp "102:.*from 10\.2\.0\.0/16 to 10\.3\.0\.0/16 ipproto tcp dport 22 blackhole"
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --proto tcp --port 22
+	assert_success
+	assert_output --partial "predicted: denied by an NVA's filter: fw: rule regions[0].hub.nvas[0].filter[1]"
+	assert_output --partial "observed: not delivered; forwarded by: (no node); stopped at: fw"
+	assert_output --partial "  match"
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --proto tcp --port 80
+	assert_success
+	assert_output --partial "observed: delivered; forwarded by: fw"
+	run arsemu walk spoke2-vm1 spoke1-vm1 --name "$lab" --json
+	assert_success
+	assert_output --partial '"stoppedAt": ['
+	assert_output --partial '"match": true'
+	# the kernel agrees without arsemu: ssh's SYN never arrives, ping does
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c1 -W2 10.3.1.4
+	assert_success
+}
+
+@test "walk outcome 'denied by a peering': PE-02 allow_forwarded_traffic false drops what the hub NVA forwards into the spoke (live and offline); hub-originated traffic passes" {
+	run arsemu walk spoke1-vm1 spoke3-vm1 --topo "$POL"
+	assert_success
+	assert_equal "$(outcome)" "denied by a peering: spoke3's peering to hub has allow_forwarded_traffic false (regions[0].spokes[2]): fw forwarded a packet from 10.2.1.4, outside hub's address space"
+	run arsemu walk fw spoke3-vm1 --topo "$POL"
+	assert_equal "$(outcome)" "delivered"
+	run arsemu walk hub-vm1 spoke3-vm1 --topo "$POL"
+	assert_equal "$(outcome)" "delivered"
+	run arsemu walk spoke3-vm1 spoke1-vm1 --topo "$POL"
+	assert_equal "$(outcome)" "delivered"
+	require_root
+	local lab=$ARSEMU_T-wpe
+	arsemu up "$POL" --name "$lab"
+	local before after
+	before=$(ip_forwarded "$lab" fw)
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c2 -i0.2 -W1 10.4.1.4
+	assert_failure
+	after=$(ip_forwarded "$lab" fw)
+	(( after >= before + 2 )) || fail "fw forwarded $before -> $after: the fabric, not fw, must drop"
+	run arsemu exec fw --name "$lab" -- ping -c1 -W2 10.4.1.4
+	assert_success
+	run arsemu exec hub-vm1 --name "$lab" -- ping -c1 -W2 10.4.1.4
+	assert_success
+	run arsemu walk spoke1-vm1 spoke3-vm1 --name "$lab" --proto tcp
+	assert_success
+	assert_output --partial "observed: not delivered; forwarded by: fw"
+	assert_output --partial "  match"
+}
+
+@test "walk offline: PE-02 allow_forwarded_traffic false does not refuse gateway transit (on-premises through the hub's gateway)" {
+	local topo
+	topo=$(example_as "$TOP/examples/expressroute.json" xr \
+		's#"use_remote_gateways": true#"use_remote_gateways": true, "allow_forwarded_traffic": false#')
+	grep -q '"allow_forwarded_traffic": false' "$topo" || fail "the edit did not apply"
+	run arsemu walk dc-h1 spoke1-vm1 --topo "$topo"
+	assert_success
+	assert_equal "$(outcome)" "delivered"
+}
+
+@test "walk --proto tcp live: RS-33 SYNs over the active-active firewalls to a DC host, both ways, every flow matching" {
+	require_root
+	local lab=$ARSEMU_T-wtcp
+	arsemu up "$TOP/examples/active-active.json" --name "$lab"
+	run arsemu walk spoke1-vm1 dc-h1 --name "$lab" --proto tcp --port 443 --flows 6 --both-ways
+	assert_success
+	refute_output --partial MISMATCH
+	assert_output --regexp "forward: spoke1-vm1 -> 10\.250\.0\.1 \(tcp port 443\)"
+	assert_output --regexp "observed: delivered; forwarded by: fw[12] dc-edge"
+	[ "$(echo "$output" | grep -c '^  match$')" -eq 12 ] || fail "12 walks should match"
+	# nothing is left behind in the destination's namespace
+	run arsemu exec dc-h1 --name "$lab" -- ip rule
+	refute_output --partial "ipproto tcp"
+}
