@@ -35,7 +35,7 @@ WALKS=$BATS_TEST_DIRNAME/../walk/examples.walks
 	echo "# $n walks asserted" >&3
 }
 
-@test "walk live: expressroute, gateway instance, MSEE and edge forward, both ways, TCP (GW-09 path)" {
+@test "walk live: expressroute, gateway instance, MSEE and edge forward, both ways, TCP" {
 	require_root
 	local lab=$ARSEMU_T-wer
 	arsemu up "$TOP/examples/expressroute.json" --name "$lab"
