@@ -14,6 +14,7 @@
  * Must not: decide BGP paths (the route servers do) or build namespaces
  * (lab.c does).
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -115,7 +116,7 @@ static pid_t
 spawn_speaker(struct daemon *d, const struct topo_node *n)
 {
 	char ns[300], log[400];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 	int fd, logfd;
 
 	lab_ns_name(d->lab, n->name, ns, sizeof(ns));
@@ -128,6 +129,12 @@ spawn_speaker(struct daemon *d, const struct topo_node *n)
 	}
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+	/*
+	 * A speaker dies with its daemon: one forked just before the daemon
+	 * was killed is in no state file yet, and nothing else would end it.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
+		_exit(3);
 	if (setns(fd, CLONE_NEWNET) == -1)
 		_exit(3);
 	if ((logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) >= 0) {
@@ -156,9 +163,12 @@ start_speakers(struct daemon *d)
 			    n->name);
 			return -1;
 		}
+		lab_crash_point("speaker-forked");
 		snprintf(what, sizeof(what), "speaker:%s", n->name);
 		lab_state_add_pid(d->lab, pid, what);
 		d->kids[d->nkids++] = (struct child){ n, pid, -1 };
+		if (d->nkids == 2)
+			lab_crash_point("speakers-half");
 		journal(d, "speaker-start", "\"node\": \"%s\", \"pid\": %d",
 		    n->name, (int)pid);
 		if (n->kind == TOPO_RS || n->kind == TOPO_GW) {
@@ -358,6 +368,8 @@ recompute(struct daemon *d)
 		if (fabric_sync_nic(d->nl, d->t, &tab, &changes) != 0)
 			journal(d, "error", "\"nic\": \"%s\", \"text\": \"%s\"",
 			    d->t->nics[i]->name, nl_errmsg(d->nl));
+		if (changes > 0)
+			lab_crash_point("route-sync");
 		if (changes > 0) {
 			journal(d, "nic-routes", "\"nic\": \"%s\", \"routes\": %zu, "
 			    "\"netlink_changes\": %u", d->t->nics[i]->name,

@@ -696,12 +696,17 @@ lab_steps(struct lab_ctx *c)
 	    lab_fabric_sysctls(c) < 0 ||
 	    lab_ns_make(c, &c->inet, LAB_INET_NODE) < 0)
 		return -1;
-	for (i = 0; i < t->nnodes; i++)
+	for (i = 0; i < t->nnodes; i++) {
 		if (lab_ns_make(c, &c->nodes[i], t->nodes[i]->name) < 0)
 			return -1;
+		if (i == t->nnodes / 2)
+			lab_crash_point("namespaces-half");
+	}
+	lab_crash_point("namespaces");
 	for (i = 0; i < t->nnics; i++)
 		if (lab_nic(c, t->nics[i]) < 0)
 			return -1;
+	lab_crash_point("nics");
 	if (lab_delivery_rule(c) < 0 || lab_policy(c) < 0)
 		return -1;
 	for (i = 0; i < t->nsites; i++)
@@ -710,9 +715,11 @@ lab_steps(struct lab_ctx *c)
 	for (i = 0; i < t->nnvas; i++)
 		if (lab_nva_site_routes(c, t->nvas[i]) < 0)
 			return -1;
+	lab_crash_point("sites");
 	for (i = 0; i < t->ngwlinks; i++)
 		if (lab_gwlink(c, t->gwlinks[i]) < 0)
 			return -1;
+	lab_crash_point("gateway-links");
 	for (i = 0; i < t->ngwlinks; i++)
 		if (!t->gwlinks[i]->bgp && lab_static_tunnel(c, t->gwlinks[i]) < 0)
 			return -1;
@@ -740,6 +747,7 @@ lab_build(const struct topo *t, const char *topo_file, struct lab_err *err)
 	err->msg[0] = '\0';
 	if (labstate_create(t->name, topo_file, &c.st, err) < 0)
 		return -1;
+	lab_crash_point("state");
 	c.fabric.fd = -1;
 	c.inet.fd = -1;
 	c.nodes = xcalloc(t->nnodes, sizeof(*c.nodes));

@@ -74,6 +74,11 @@ int	lab_build(const struct topo *t, const char *topo_file, struct lab_err *err);
  * crashed lab can be cleaned up. `what` is a word, e.g. "daemon", "speaker:fw1".
  */
 int	lab_state_add_pid(const char *lab, pid_t pid, const char *what);
+/*
+ * A test hook: SIGKILL this process here if ARSEMU_CRASH_AT names `where`
+ * (the reliability tests kill `up` and the lab daemon at named points).
+ */
+void	lab_crash_point(const char *where);
 
 /*
  * Tear down what the state file of `lab` records, in reverse: processes

@@ -591,3 +591,12 @@ lab_list_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+void
+lab_crash_point(const char *where)
+{
+	const char *at = getenv("ARSEMU_CRASH_AT");
+
+	if (at != NULL && strcmp(at, where) == 0)
+		kill(getpid(), SIGKILL);
+}

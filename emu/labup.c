@@ -24,6 +24,11 @@ start_daemon(const char *lab)
 
 	if ((pid = fork()) != 0)
 		return pid;
+	/*
+	 * The daemon records itself too: if `up` dies between fork() and its
+	 * own record, the teardown must still find the daemon.
+	 */
+	lab_state_add_pid(lab, getpid(), "daemon");
 	setsid();
 	snprintf(log, sizeof(log), "%s/daemon.log", lab_dir(lab, dir, sizeof(dir)));
 	if ((fd = open("/dev/null", O_RDONLY)) >= 0)
@@ -115,7 +120,9 @@ emu_lab_up(const struct topo *t, const char *file, int wait_s, bool tty,
 		snprintf(err, len, "cannot start the lab daemon");
 		return -1;
 	}
+	lab_crash_point("daemon-started");
 	w = wait_converged(t->name, pid, wait_s, tty);
+	lab_crash_point("converged");
 	if (w == -1) {
 		lab_destroy(t->name, &le);
 		snprintf(err, len, "the lab daemon exited; see %s/daemon.log (the "

@@ -48,6 +48,34 @@ nothing_left() {
 	nothing_left "$lab"
 }
 
+@test "SIGKILL at 11 named points of up and of the lab daemon (ARSEMU_CRASH_AT): down removes everything, a new up works" {
+	require_root
+	local lab=$ARSEMU_T-cp p rc
+	# er-vpn: sites, gateway links and an MSEE besides VNets and the fabric
+	for p in state namespaces-half namespaces nics sites gateway-links \
+	    daemon-started speaker-forked speakers-half route-sync converged; do
+		run env ARSEMU_CRASH_AT="$p" "$ARSEMU" up "$TOP/examples/er-vpn.json" --name "$lab" --wait 20
+		rc=$status
+		case $p in
+		speaker-forked|speakers-half|route-sync)
+			# the daemon died there; up saw it and undid the lab itself
+			[ "$rc" -ne 0 ] || fail "up succeeded with the daemon killed at $p"
+			assert_output --partial "the lab daemon exited" ;;
+		*)	[ "$rc" = 137 ] || fail "up was not killed at $p (exit $rc)" ;;
+		esac
+		if [ -e "/run/arsemu/$lab" ]; then
+			run arsemu down "$lab"
+			assert_success
+		fi
+		nothing_left "$lab" || fail "after a kill at $p"
+	done
+	run arsemu up "$TOP/examples/er-vpn.json" --name "$lab"
+	assert_success
+	run arsemu down "$lab"
+	assert_success
+	nothing_left "$lab"
+}
+
 @test "a crashed lab daemon and speakers: down still removes everything" {
 	require_root
 	local lab=$ARSEMU_T-crash
