@@ -227,7 +227,9 @@ conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 	link_peers(t, n, c);
 	c->originate = xcalloc(v->nadvertise ? v->nadvertise : 1,
 	    sizeof(*c->originate));
-	memcpy(c->originate, v->advertise, v->nadvertise * sizeof(*v->advertise));
+	if (v->nadvertise > 0)	/* memcpy from NULL is undefined, even of 0 */
+		memcpy(c->originate, v->advertise,
+		    v->nadvertise * sizeof(*v->advertise));
 	c->noriginate = v->nadvertise;
 	c->prepend = v->prepend;
 	c->orig_nexthop = v->next_hop;

@@ -206,8 +206,8 @@ teardown() { down_labs; }
 	run arsemu status --name "$lab"
 	assert_output --regexp "hub-vpn1 +branch1-edge +Established"
 	assert_output --regexp "hub-vpn0 +branch2-edge +Established"
-	run arsemu exec b1-h1 --name "$lab" -- ping -c1 -W2 10.2.1.4
-	assert_success
+	# once the edge's own hold timer has fired too, the branch gets back
+	wait_until 8 "$ARSEMU" exec b1-h1 --name "$lab" -- ping -c1 -W1 10.2.1.4
 	run arsemu restore hub-vpn0/branch1-edge --name "$lab"
 	assert_success
 	assert_equal "$(arsemu exec branch1-edge --name "$lab" -- ip rule)" "$rules0"

@@ -5,7 +5,8 @@ load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-ARSEMU="$TOP/arsemu"
+# ARSEMU_BIN: another build of arsemu to test (the suite under ASan+UBSan)
+ARSEMU="${ARSEMU_BIN:-$TOP/arsemu}"
 : "${ARSEMU_T:=t$(( $$ % 100000 ))}"
 export ARSEMU_T
 
