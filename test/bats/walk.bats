@@ -103,7 +103,7 @@ hops() { awk '/predicted/{p=1; next} p && /^ +[0-9]+ /{print $2} /observed|^ flo
 	assert_output --partial "MISMATCH: fw forwarded the probes, the model does not cross it"
 }
 
-POL=$BATS_TEST_DIRNAME/../walk/policy.json
+POL=$TOP/examples/fw-filter.json
 
 # The outcome line of the first walk printed.
 outcome() { echo "$output" | grep -m1 -E 'predicted( \(offline\))?:' | sed 's/.*predicted[^:]*: //'; }
