@@ -292,6 +292,10 @@ json_walk(struct json *j, const char *key, const struct walk *w)
 	json_obj_begin(j);
 	json_kstr(j, "outcome", walk_outcome_str(w->outcome));
 	json_kstr(j, "detail", w->detail[0] ? w->detail : NULL);
+	if (w->rule != NULL)
+		json_kstr(j, "filterRule", w->rule->jpath);
+	if (w->refused_by != NULL)
+		json_kstr(j, "refusedBy", w->refused_by->jpath);
 	json_key(j, "hops");
 	json_arr_begin(j);
 	for (i = 0; i < w->n; i++) {

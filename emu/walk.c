@@ -140,6 +140,7 @@ peering_refuses(const struct topo_node *from, const struct topo_node *to,
 	if (s == NULL)
 		return false;
 	w->outcome = WALK_PEERING_REFUSED;
+	w->refused_by = s;
 	snprintf(w->detail, sizeof(w->detail), "%s's peering to %s has "
 	    "allow_forwarded_traffic false (%s): %s forwarded a packet from %s, "
 	    "outside %s's address space", s->name, s->peer_hub->name, s->jpath,
@@ -437,6 +438,7 @@ nva_denies(const struct topo_node *n, const struct walk_pkt *pkt,
 		return false;
 	}
 	w->outcome = WALK_DENIED;
+	w->rule = f;
 	snprintf(w->hop[w->n - 1].how, sizeof(w->hop[0].how), "filter rule %s "
 	    "denies", f->jpath);
 	snprintf(w->detail, sizeof(w->detail), "%s: rule %s (%s)", n->name,

@@ -54,6 +54,8 @@ struct walk {
 	enum walk_outcome	 outcome;
 	char			 detail[224];
 	size_t			 loop_from;	/* WALK_LOOP: first repeated hop */
+	const struct topo_filter *rule;		/* WALK_DENIED: the rule */
+	const struct topo_vnet	*refused_by;	/* WALK_PEERING_REFUSED: the spoke */
 };
 
 struct walk_env {

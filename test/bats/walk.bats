@@ -170,6 +170,7 @@ outcome() { echo "$output" | grep -m1 -E 'predicted( \(offline\))?:' | sed 's/.*
 	run arsemu walk spoke2-vm1 spoke1-vm1 --topo "$POL" --json
 	assert_output --partial '"outcome": "denied by an NVA'"'"'s filter"'
 	assert_output --partial 'filter[2] (deny any 10.3.0.0/16 -> 0.0.0.0/0)'
+	assert_output --partial '"filterRule": "regions[0].hub.nvas[0].filter[2]"'
 	# what the firewall sends itself is not filtered
 	run arsemu walk fw spoke2-vm1 --proto tcp --port 22 --topo "$POL"
 	assert_equal "$(outcome)" "delivered"
@@ -203,6 +204,8 @@ outcome() { echo "$output" | grep -m1 -E 'predicted( \(offline\))?:' | sed 's/.*
 	run arsemu walk spoke1-vm1 spoke3-vm1 --topo "$POL"
 	assert_success
 	assert_equal "$(outcome)" "denied by a peering: spoke3's peering to hub has allow_forwarded_traffic false (regions[0].spokes[2]): fw forwarded a packet from 10.2.1.4, outside hub's address space"
+	run arsemu walk spoke1-vm1 spoke3-vm1 --topo "$POL" --json
+	assert_output --partial '"refusedBy": "regions[0].spokes[2]"'
 	run arsemu walk fw spoke3-vm1 --topo "$POL"
 	assert_equal "$(outcome)" "delivered"
 	run arsemu walk hub-vm1 spoke3-vm1 --topo "$POL"
