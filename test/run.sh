@@ -2,7 +2,9 @@
 # The whole test suite, as `make test` and CI run it. Every stage prints TAP;
 # this script counts the results and ends with one line "N passed, M failed".
 #   stages: build (-Werror), unit, unit under ASan+UBSan, valgrind, fuzz smoke,
-#           rule coverage, topology schema, end to end in namespaces (root), interop (root)
+#           rule coverage, topology schema, end to end in namespaces (root; the
+#           spine with the release build, the whole suite under ASan+UBSan),
+#           interop (root)
 # FUZZ_SECONDS (default 20) bounds each fuzz target's run.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -54,6 +56,27 @@ fuzz_smoke() {
 	done
 }
 
+# The whole end-to-end suite with arsemu built under ASan and UBSan: the
+# CLI, the lab daemon and every speaker it starts. UBSan stops a process at
+# its first finding; every report also lands in $LOG/san, which must stay empty.
+e2e_san() {
+	make -s BUILD=build-san SAN=1 build-san/arsemu ||
+		{ echo "not ok - arsemu builds under ASan+UBSan"; return 1; }
+	d=$PWD/$LOG/san
+	rm -rf "$d" && mkdir -p "$d" && chmod 1777 "$d"
+	ASAN_OPTIONS="log_path=$d/asan:detect_leaks=1" \
+	UBSAN_OPTIONS="log_path=$d/ubsan:print_stacktrace=1" \
+	ARSEMU_BIN=$PWD/build-san/arsemu bats --tap test/bats
+	rc=$?
+	if [ -n "$(ls -A "$d")" ]; then
+		echo "not ok - ASan/UBSan/LSan reports: $(ls "$d" | tr '\n' ' ')"
+		head -n 40 "$d"/*
+		return 1
+	fi
+	echo "ok - no ASan, UBSan or LeakSanitizer report from any arsemu process"
+	return $rc
+}
+
 valgrind_unit() {	# the pure unit tests: no leak, no invalid access
 	i=0
 	for t in decide codec wire topo sdn drill plan; do
@@ -88,7 +111,9 @@ fi
 stage rules sh test/rules.sh
 stage schema python3 test/schema.py
 if [ "$(id -u)" = 0 ]; then
-	stage e2e bats --tap test/bats
+	# the release build end to end (spine), then everything under sanitizers
+	stage e2e bats --tap test/bats/spine.bats
+	stage e2e-san e2e_san
 	if [ -d test/interop ] && ls test/interop/*.bats >/dev/null 2>&1; then
 		stage interop bats --tap test/interop
 	fi
