@@ -16,13 +16,15 @@ require_root() {
 	[ "$(id -u)" = 0 ] || fail "end-to-end tests need root (network namespaces)"
 }
 
-# Links, addresses, routes and rules of the host namespace, to compare.
+# Links, addresses, routes, rules and nftables of the host namespace, to compare.
 host_snapshot() {
 	{
 		ip -o link show | sed 's/ state [A-Z]* / /'
 		ip -o addr show
 		ip route show table all
 		ip rule show
+		# nftables too (scripts/deps.sh test installs nft)
+		if command -v nft >/dev/null; then nft list ruleset; else echo "nft missing"; fi
 	} 2>&1
 }
 
