@@ -25,6 +25,7 @@
 
 #include "../lib/util.h"
 #include "bgpd.h"
+#include "hubpref.h"
 
 #define OPENSENT_HOLD_S		240	/* RFC 4271 8.2.2: "a large value" */
 #define SHUTDOWN_TEXT_MAX	255	/* RFC 9003 2: one length octet */
@@ -258,8 +259,14 @@ check_open(struct peer *p, const struct bgp_open *o)
 	const struct bgp_conf *c = p->s->conf;
 	uint32_t as = o->cap_as4 ? o->as4 : o->my_as;
 
+	/*
+	 * RS-05 refuses 65515 from a customer's peer; the platform's own
+	 * sessions with the hub's gateways are iBGP in 65515 (RS-50).
+	 */
+	bool platform = p->conf->kind == BGP_SRC_ER || p->conf->kind == BGP_SRC_VPN;
+
 	if (as != p->conf->asn || (c->role == BGP_ROLE_RS &&
-	    (as == BGP_RS_ASN || as > 0xffff))) {
+	    ((as == BGP_RS_ASN && !platform) || as > 0xffff))) {
 		uint8_t d[2] = { (uint8_t)(o->my_as >> 8), (uint8_t)o->my_as };
 
 		session_send_notify(p, BGP_ERR_OPEN, BGP_OPEN_PEER_AS, d, 2);

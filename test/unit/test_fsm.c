@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../../bgp/bgpd.h"
+#include "../../bgp/hubpref.h"
 #include "../../lib/util.h"
 #include "t.h"
 
@@ -262,6 +263,16 @@ test_open_checks(void)
 	T_EQ(notified(NULL), BGP_ERR_OPEN << 8 | BGP_OPEN_PEER_AS,
 	    "RS-05: a peer with ASN 65515 is refused: OPEN error / Bad Peer AS");
 	T_EQ(p->state, ST_IDLE, "RS-05: and the session goes to Idle");
+
+	p = setup(BGP_ROLE_RS, BGP_RS_ASN, BGP_RS_ASN);
+	conf.peers[0].kind = BGP_SRC_ER;
+	fsm_event(p, EV_START, NULL);
+	connect_peer(p);
+	fsm_event(p, EV_TCP_CONFIRMED, NULL);
+	m = open_msg(BGP_RS_ASN, BGP_RS_ASN, 180, "10.0.0.10");
+	fsm_event(p, EV_OPEN, &m);
+	T_EQ(p->state, ST_OPENCONFIRM,
+	    "RS-50: the hub's ExpressRoute gateway, iBGP in 65515, is accepted");
 
 	p = setup(BGP_ROLE_RS, BGP_RS_ASN, 4200000001u);
 	fsm_event(p, EV_START, NULL);
