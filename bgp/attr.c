@@ -1087,7 +1087,8 @@ bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src)
 static bool
 same_bytes(const void *a, size_t alen, const void *b, size_t blen)
 {
-	return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+	/* a == b: the RIB's shared AS_PATHs compare by address */
+	return alen == blen && (alen == 0 || a == b || memcmp(a, b, alen) == 0);
 }
 
 /* Equal as they would go on the wire; values of absent attributes do not count. */

@@ -97,23 +97,20 @@ struct rib_path {
 	const char		*reject;	/* NULL: eligible; else why not (U-09) */
 };
 
-/* Laid out for size: one of these per prefix. */
+/* Laid out for size (64 bytes, a cache line): one of these per prefix. */
 struct rib_entry {
 	struct pfx4		 pfx;
 	struct rib_entry	*hnext;
 	struct rib_path		*paths;
 	struct rib_path		*best;		/* Loc-RIB */
-	struct rib_entry	*dnext;		/* dirty list */
-	struct rib_entry	*xnext;		/* export list */
 	uint64_t		 pending;	/* peers whose Adj-RIB-Out needs a look */
 	/*
 	 * Adj-RIB-Out, for all peers at once: adv has a bit for each peer the
 	 * prefix is announced to. What they were sent is the export of the
-	 * best path of source xsrc as it was when xvalid was set; a change to
-	 * that source's path on this prefix clears xvalid.
+	 * best path of source xsrc (rib_xsrc()) as it was when xvalid was
+	 * set; a change to that source's path on this prefix clears xvalid.
 	 */
 	uint64_t		 adv;
-	const struct peer	*xsrc;
 	/* what the FIB was last told: rib_fib_nh(); many is malloc'd */
 	union {
 		uint32_t	 one;
@@ -121,10 +118,27 @@ struct rib_entry {
 	}			 fib_nh;
 	uint16_t		 fib_hops;
 	uint8_t			 fib_nnh;
-	bool			 dirty;		/* decision must run again */
-	bool			 queued;	/* on the export list */
-	bool			 xvalid;
+	uint8_t			 xsrc;
+	bool			 dirty:1;	/* decision must run again */
+	bool			 queued:1;	/* pending peers to export to */
+	bool			 listed:1;	/* in rib.work */
+	bool			 xvalid:1;
+	bool			 gc:1;		/* in rib.garbage */
 };
+
+#define RIB_XSRC_SELF	0xff	/* xsrc of a path this speaker originates */
+
+static inline uint8_t
+rib_xsrc(const struct peer *from)
+{
+	return from == NULL ? RIB_XSRC_SELF : (uint8_t)from->idx;
+}
+
+static inline uint64_t
+peer_bit(const struct peer *p)
+{
+	return 1ull << p->idx;
+}
 
 static inline const uint32_t *
 rib_fib_nh(const struct rib_entry *e)
@@ -132,12 +146,39 @@ rib_fib_nh(const struct rib_entry *e)
 	return e->fib_nnh > 1 ? e->fib_nh.many : &e->fib_nh.one;
 }
 
+/* slab.c: fixed-size objects from large chunks; zeroed on allocation. */
+struct slab_chunk;
+struct slab {
+	size_t			 size;
+	void			*free;		/* list of returned objects */
+	struct slab_chunk	*chunks;
+	uint8_t			*cur;		/* unused part of the newest chunk */
+	size_t			 left;
+	size_t			 nobj;		/* objects in use */
+};
+void	slab_init(struct slab *s, size_t size);
+void	*slab_alloc(struct slab *s);
+void	slab_put(struct slab *s, void *p);
+void	slab_free_all(struct slab *s);
+
+struct rib_aspath;
+
 struct rib {
 	struct rib_entry	**buckets;
 	size_t			 nbuckets;
 	size_t			 count;
-	struct rib_entry	*dirty;
-	struct rib_entry	*xhead, **xtail;
+	/*
+	 * Entries that are dirty or have exports pending, in the order they
+	 * became so: an array, so that a pass can fetch entries ahead of use.
+	 */
+	struct rib_entry	**work;
+	size_t			 nwork, workcap;
+	struct slab		 entries, paths;
+	struct rib_entry	**garbage;	/* for rib_gc_flush() */
+	size_t			 ngarbage, garbagecap;
+	/* AS_PATHs held by paths, one shared copy of each (rib.c) */
+	struct rib_aspath	**asp;
+	size_t			 nasp, naspbuckets;
 };
 
 struct ctl;
@@ -160,16 +201,38 @@ void	rib_init(struct rib *r);
 void	rib_free(struct rib *r);
 struct rib_entry *rib_lookup(struct rib *r, const struct pfx4 *p);
 struct rib_entry *rib_get(struct rib *r, const struct pfx4 *p);
+/* Hints for batches: stages 0, 1, 2 for a prefix looked up soon. */
+void	rib_prefetch(struct rib *r, const struct pfx4 *p, int stage);
 struct rib_path *rib_path_find(struct rib_entry *e, const struct peer *peer);
-/* Take ownership of *a (it is reset). Marks the entry dirty. */
+/*
+ * Take ownership of *a (it is reset). Marks the entry dirty. The path's
+ * AS_PATH becomes the RIB's shared copy: read it, never change or free it.
+ */
 void	rib_set_path(struct rib *r, struct rib_entry *e, struct peer *peer,
 	    struct bgp_attrs *a, const char *reject);
+/* The same for a that stays the caller's (one UPDATE's attributes, many NLRI). */
+void	rib_set_path_copy(struct rib *r, struct rib_entry *e, struct peer *peer,
+	    const struct bgp_attrs *a, const char *reject);
 /* Returns true if the peer had a path there. */
 bool	rib_del_path(struct rib *r, struct rib_entry *e, const struct peer *peer);
 void	rib_mark_dirty(struct rib *r, struct rib_entry *e);
 void	rib_queue_export(struct rib *r, struct rib_entry *e, uint64_t peers);
-/* Free an entry that holds no path and is on no list. */
+/*
+ * Hand the work list to a pass (*n entries, room for *cap), and back
+ * with rib_done_work() when the pass is over. Entries stay `listed` until
+ * the pass clears it; anything marked meanwhile goes on a new list.
+ */
+struct rib_entry **rib_take_work(struct rib *r, size_t *n, size_t *cap);
+void	rib_done_work(struct rib *r, struct rib_entry **v, size_t cap);
+/* One next hop lives in the entry; more in an array of their own. */
+void	rib_set_fib_nh(struct rib_entry *e, const uint32_t *nh, unsigned nnh);
+/*
+ * Free an entry that holds no path and is on no list: marked now, freed by
+ * the next rib_gc_flush(), which runs at the end of every export pass (if
+ * it has a path again by then, it stays).
+ */
 void	rib_gc(struct rib *r, struct rib_entry *e);
+void	rib_gc_flush(struct rib *r);
 void	rib_foreach(struct rib *r, void (*fn)(struct rib_entry *, void *), void *arg);
 /* Entries sorted by prefix, for stable output. *out malloc'd. */
 size_t	rib_sorted(struct rib *r, struct rib_entry ***out);
@@ -186,6 +249,9 @@ void	decide(const struct speaker *s, struct rib_entry *e, struct decision *d);
 /* <0 if a is better than b; exposed for tests. */
 int	decide_cmp(const struct speaker *s, const struct rib_path *a,
 	    const struct rib_path *b);
+
+/* export.c: decisions and exports for everything on the work list */
+void	export_pass(struct speaker *s);
 
 /* rs.c: import and export policy */
 const char *policy_import(const struct speaker *s, const struct peer *from,
@@ -217,7 +283,13 @@ int	session_listen(struct speaker *s);
 void	session_accept(struct speaker *s);
 int	session_connect(struct peer *p);
 void	session_close(struct peer *p);
+/* Queue a message and try to write what is queued. */
 void	session_send(struct peer *p, const void *msg, size_t len);
+/*
+ * Only queue it: a table's worth of UPDATEs leaves in a few large writes
+ * (session_flush) instead of one write per 4096-byte message.
+ */
+void	session_queue(struct peer *p, const void *msg, size_t len);
 void	session_send_notify(struct peer *p, uint8_t code, uint8_t subcode,
 	    const void *data, size_t len);
 /* Read what is there and feed whole messages to the FSM, at most `budget`. */
@@ -240,6 +312,8 @@ void	session_shutdown_text(const struct bgp_notify *n, char *out, size_t len);
 int	md5_set(int fd, uint32_t addr, const char *key);
 
 /* speaker.c: hooks the FSM calls */
+/* Peers in Established, one bit each. */
+uint64_t speaker_established(const struct speaker *s);
 void	speaker_peer_up(struct peer *p);
 void	speaker_peer_down(struct peer *p);
 /* Returns -1 after it has reset the session (route limit). */

@@ -379,7 +379,7 @@ session_flush(struct peer *p)
 }
 
 void
-session_send(struct peer *p, const void *msg, size_t len)
+session_queue(struct peer *p, const void *msg, size_t len)
 {
 	if (p->fd == -1)
 		return;
@@ -389,6 +389,12 @@ session_send(struct peer *p, const void *msg, size_t len)
 	memcpy(p->obuf + p->olen, msg, len);
 	p->olen += len;
 	p->msgs_out++;
+}
+
+void
+session_send(struct peer *p, const void *msg, size_t len)
+{
+	session_queue(p, msg, len);
 	/* Try now: a NOTIFICATION must leave before the close that follows. */
 	(void)session_flush(p);
 }

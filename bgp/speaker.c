@@ -27,7 +27,6 @@
 #define READ_BUDGET	64
 #define BGP_MAX_PREPEND	32	/* a run-time prepend change, at most */
 #define LOG_LINE_MAX	512
-#define BATCH_FLUSH	4096	/* prefixes queued for one peer */
 #define MAX_POLLFDS	(2 * BGP_MAX_PEERS + 2 + 64)
 
 static volatile sig_atomic_t quit_signal;
@@ -138,14 +137,8 @@ speaker_log_state(const struct peer *p, enum peer_state from,
 	log_write(p->s, line);
 }
 
-static uint64_t
-peer_bit(const struct peer *p)
-{
-	return 1ull << p->idx;
-}
-
-static uint64_t
-established_mask(const struct speaker *s)
+uint64_t
+speaker_established(const struct speaker *s)
 {
 	uint64_t m = 0;
 	unsigned i;
@@ -187,7 +180,7 @@ forget_sent(struct peer *p)
 static void
 path_changes(struct rib_entry *e, const struct peer *peer)
 {
-	if (e->xsrc == peer)
+	if (e->xsrc == rib_xsrc(peer))
 		e->xvalid = false;
 }
 
@@ -306,6 +299,22 @@ withdraw(struct peer *p, const struct pfx4 *pfx)
 	p->nroutes--;
 }
 
+#define PREFETCH_DIST	4	/* prefixes between the prefetch stages */
+
+/* The RIB entries of v[i + 1 ...] are fetched while v[i] is handled. */
+static void
+prefetch_ahead(struct rib *rib, const struct pfx4 *v, size_t n, size_t i)
+{
+	int stage;
+
+	for (stage = 0; stage < 3; stage++) {
+		size_t k = i + (size_t)(3 - stage) * PREFETCH_DIST;
+
+		if (k < n)
+			rib_prefetch(rib, &v[k], stage);
+	}
+}
+
 int
 speaker_update(struct peer *p, struct bgp_update *u)
 {
@@ -314,8 +323,10 @@ speaker_update(struct peer *p, struct bgp_update *u)
 	const char *why;
 	size_t i;
 
-	for (i = 0; i < u->nwithdrawn; i++)
+	for (i = 0; i < u->nwithdrawn; i++) {
+		prefetch_ahead(rib, u->withdrawn, u->nwithdrawn, i);
 		withdraw(p, &u->withdrawn[i]);
+	}
 	if (u->treat_as_withdraw) {
 		/* RFC 7606 2: the NLRI are handled as withdrawn. */
 		speaker_log(p->s, "peer %s: malformed attribute, %zu NLRI treated "
@@ -333,14 +344,12 @@ speaker_update(struct peer *p, struct bgp_update *u)
 		return -1;
 	why = u->nnlri > 0 ? policy_import(p->s, p, &u->attrs) : NULL;
 	for (i = 0; i < u->nnlri; i++) {
-		struct bgp_attrs a;
-
-		bgp_attrs_copy(&a, &u->attrs);
+		prefetch_ahead(rib, u->nlri, u->nnlri, i);
 		e = rib_get(rib, &u->nlri[i]);
 		if (rib_path_find(e, p) == NULL)
 			p->nroutes++;
 		path_changes(e, p);
-		rib_set_path(rib, e, p, &a, why);
+		rib_set_path_copy(rib, e, p, &u->attrs, why);
 	}
 	return 0;
 }
@@ -402,7 +411,7 @@ requeue_local(struct rib_entry *e, void *arg)
 	/* what we sent for our own path no longer holds: export it again */
 	if (rib_path_find(e, NULL) != NULL) {
 		e->xvalid = false;
-		rib_queue_export(&s->rib, e, established_mask(s));
+		rib_queue_export(&s->rib, e, speaker_established(s));
 	}
 }
 
@@ -430,291 +439,6 @@ speaker_admin(struct peer *p, bool down)
 	if (down)
 		p->t_connect_retry = 0;
 	return down ? "disabled" : "enabled";
-}
-
-/* One next hop lives in the entry; more in an array of their own. */
-static void
-set_fib_nh(struct rib_entry *e, const uint32_t *nh, unsigned nnh)
-{
-	if (e->fib_nnh > 1)
-		free(e->fib_nh.many);
-	e->fib_nh.many = NULL;
-	if (nnh == 1)
-		e->fib_nh.one = nh[0];
-	else if (nnh > 1) {
-		e->fib_nh.many = xcalloc(nnh, sizeof(nh[0]));
-		memcpy(e->fib_nh.many, nh, nnh * sizeof(nh[0]));
-	}
-	e->fib_nnh = (uint8_t)nnh;
-}
-
-/* Decision pass: every changed prefix, once. */
-static void
-run_decisions(struct speaker *s)
-{
-	const struct bgp_fib_ops *fib = s->conf->fib;
-	struct rib_entry *e, *next;
-	struct decision d;
-	bool changed_fib = false;
-	uint64_t peers = established_mask(s);
-
-	for (e = s->rib.dirty, s->rib.dirty = NULL; e != NULL; e = next) {
-		next = e->dnext;
-		e->dirty = false;
-		decide(s, e, &d);
-		if (d.nnh != e->fib_nnh || d.hops != e->fib_hops ||
-		    (d.nnh > 0 && memcmp(d.nh, rib_fib_nh(e),
-		    d.nnh * sizeof(d.nh[0])) != 0)) {
-			set_fib_nh(e, d.nh, d.nnh);
-			e->fib_hops = (uint16_t)d.hops;
-			if (fib != NULL && fib->change != NULL)
-				fib->change(fib->arg, &e->pfx, d.nh, d.nnh, d.hops);
-			ctl_fib_change(s->ctl, &e->pfx, d.nh, d.nnh, d.hops);
-			changed_fib = true;
-		}
-		/* Attributes can change without the best path changing. */
-		e->best = d.best;
-		rib_queue_export(&s->rib, e, peers);
-		rib_gc(&s->rib, e);
-	}
-	if (changed_fib) {
-		if (fib != NULL && fib->flush != NULL)
-			fib->flush(fib->arg);
-		ctl_fib_flush(s->ctl);
-	}
-}
-
-struct out_group {
-	struct bgp_attrs	 attrs;
-	struct pfx4		*nlri;
-	size_t			 n, cap;
-};
-
-/* One peer's UPDATEs in the making during an export pass. */
-struct out_batch {
-	struct pfx4		*wd;
-	size_t			 nwd, wdcap;
-	struct out_group	*g;
-	size_t			 ng, gcap;
-	size_t			 queued;	/* prefixes in wd and g */
-	long			 last;	/* group the previous entry went to; -1 */
-};
-
-/* Returns the group that now holds p. */
-static size_t
-batch_announce(struct out_batch *b, const struct pfx4 *p,
-    struct bgp_attrs *a)
-{
-	struct out_group *g = NULL;
-	size_t i;
-
-	for (i = 0; i < b->ng; i++)
-		if (bgp_attrs_equal(&b->g[i].attrs, a)) {
-			g = &b->g[i];
-			break;
-		}
-	if (g == NULL) {
-		xgrow(&b->g, &b->gcap, b->ng + 1, sizeof(*b->g));
-		g = &b->g[b->ng++];
-		memset(g, 0, sizeof(*g));
-		g->attrs = *a;
-		bgp_attrs_init(a);
-	} else
-		bgp_attrs_free(a);
-	xgrow(&g->nlri, &g->cap, g->n + 1, sizeof(*g->nlri));
-	g->nlri[g->n++] = *p;
-	b->queued++;
-	return (size_t)(g - b->g);
-}
-
-/* The peer holds exactly what exporting e's best path would send it. */
-static bool
-in_sync(const struct rib_entry *e, const struct peer *p)
-{
-	return (e->adv & peer_bit(p)) && e->xvalid && e->best != NULL &&
-	    e->best->peer == e->xsrc;
-}
-
-/*
- * same_as_prev: e's best path has the source and the attributes of the
- * previous entry's, so export policy (a function of the receiving peer and
- * the best path's source and attributes, rs.c) gives what it gave then,
- * and the prefix joins that group without policy being asked again. This
- * is what makes a table of thousands of routes from a few peers cheap.
- */
-static void
-export_one(struct speaker *s, struct peer *p, struct rib_entry *e,
-    struct out_batch *b, bool same_as_prev)
-{
-	uint64_t bit = peer_bit(p);
-	struct out_group *g;
-	struct bgp_attrs a;
-	long last = b->last;
-
-	b->last = -1;
-	if (in_sync(e, p))
-		return;
-	if (same_as_prev && last >= 0) {
-		g = &b->g[last];
-		xgrow(&g->nlri, &g->cap, g->n + 1, sizeof(*g->nlri));
-		g->nlri[g->n++] = e->pfx;
-		b->queued++;
-		b->last = last;
-		goto announced;
-	}
-	/* no best path: nothing to export, only a withdrawal to send */
-	if (e->best != NULL) {
-		bgp_attrs_init(&a);
-		if (policy_export(s, p, e, &a)) {
-			b->last = (long)batch_announce(b, &e->pfx, &a);
-			goto announced;
-		}
-		bgp_attrs_free(&a);
-	}
-	if (!(e->adv & bit))
-		return;
-	e->adv &= ~bit;
-	p->nadvertised--;
-	xgrow(&b->wd, &b->wdcap, b->nwd + 1, sizeof(*b->wd));
-	b->wd[b->nwd++] = e->pfx;
-	b->queued++;
-	return;
-announced:
-	if (!(e->adv & bit))
-		p->nadvertised++;
-	e->adv |= bit;
-}
-
-static void
-send_updates(struct peer *p, const struct pfx4 *wd, size_t nwd,
-    const struct bgp_attrs *a, const struct pfx4 *nlri, size_t nnlri)
-{
-	uint8_t msg[BGP_MAX_LEN];
-	struct wbuf w;
-	size_t dw, dn;
-
-	while (nwd > 0 || nnlri > 0) {
-		wbuf_init(&w, msg, sizeof(msg));
-		if (bgp_build_update(&p->codec, &w, wd, nwd, &dw, a, nlri,
-		    nnlri, &dn) == -1 || (dw == 0 && dn == 0)) {
-			speaker_log(p->s, "peer %s: UPDATE does not fit",
-			    p->conf->name);
-			return;
-		}
-		session_send(p, msg, w.len);
-		p->updates_out++;
-		wd += dw;
-		nwd -= dw;
-		nlri += dn;
-		nnlri -= dn;
-	}
-}
-
-static void
-flush_batch(struct peer *p, struct out_batch *b)
-{
-	size_t i;
-
-	/* Withdrawals before announcements. */
-	if (b->nwd > 0)
-		send_updates(p, b->wd, b->nwd, NULL, NULL, 0);
-	for (i = 0; i < b->ng; i++) {
-		send_updates(p, NULL, 0, &b->g[i].attrs, b->g[i].nlri, b->g[i].n);
-		bgp_attrs_free(&b->g[i].attrs);
-		free(b->g[i].nlri);
-	}
-	free(b->wd);
-	free(b->g);
-	memset(b, 0, sizeof(*b));
-	b->last = -1;
-}
-
-/* Nothing queued for a peer whose session went down. */
-static void
-drop_batch(struct out_batch *b)
-{
-	size_t k;
-
-	for (k = 0; k < b->ng; k++) {
-		bgp_attrs_free(&b->g[k].attrs);
-		free(b->g[k].nlri);
-	}
-	free(b->wd);
-	free(b->g);
-	memset(b, 0, sizeof(*b));
-	b->last = -1;
-}
-
-static bool
-same_export(const struct rib_path *prev, const struct rib_path *cur)
-{
-	return prev != NULL && cur != NULL && prev->peer == cur->peer &&
-	    bgp_attrs_equal(&prev->attrs, &cur->attrs);
-}
-
-static void
-send_eor(struct peer *p)
-{
-	uint8_t msg[BGP_UPDATE_MIN_LEN];
-	struct wbuf w;
-	size_t dw, dn;
-
-	wbuf_init(&w, msg, sizeof(msg));
-	if (bgp_build_update(&p->codec, &w, NULL, 0, &dw, NULL, NULL, 0,
-	    &dn) == 0)
-		session_send(p, msg, w.len);
-	p->eor_sent = true;
-}
-
-static void
-run_exports(struct speaker *s)
-{
-	struct out_batch b[BGP_MAX_PEERS];
-	struct rib_entry *e, *next;
-	const struct rib_path *prev = NULL;
-	unsigned i;
-
-	memset(b, 0, sizeof(b));
-	for (i = 0; i < s->npeers; i++)
-		b[i].last = -1;
-	for (e = s->rib.xhead, s->rib.xhead = NULL, s->rib.xtail = &s->rib.xhead;
-	    e != NULL; e = next) {
-		bool same = same_export(prev, e->best);
-
-		next = e->xnext;
-		e->queued = false;
-		for (i = 0; i < s->npeers; i++) {
-			struct peer *p = &s->peers[i];
-
-			if (!(e->pending & peer_bit(p)) || p->state != ST_ESTABLISHED) {
-				b[i].last = -1;
-				continue;
-			}
-			export_one(s, p, e, &b[i], same);
-			/* bounded memory, and the first UPDATEs leave early */
-			if (b[i].queued >= BATCH_FLUSH)
-				flush_batch(p, &b[i]);
-		}
-		/* every peer holding the prefix now has this export */
-		e->xsrc = e->best != NULL ? e->best->peer : NULL;
-		e->xvalid = e->best != NULL;
-		e->pending = 0;
-		prev = e->best;
-		rib_gc(&s->rib, e);
-	}
-	for (i = 0; i < s->npeers; i++) {
-		struct peer *p = &s->peers[i];
-
-		if (p->state != ST_ESTABLISHED) {
-			drop_batch(&b[i]);
-			continue;
-		}
-		flush_batch(p, &b[i]);
-		if (p->sync_pending) {
-			p->sync_pending = false;
-			send_eor(p);
-		}
-	}
 }
 
 static uint64_t
@@ -816,12 +540,6 @@ speaker_stop(struct speaker *s)
 			fsm_event(&s->peers[i], EV_STOP, NULL);
 }
 
-static void
-free_fib_nh(struct rib_entry *e, void *arg)
-{
-	set_fib_nh(e, NULL, 0);
-}
-
 void
 speaker_fini(struct speaker *s)
 {
@@ -839,7 +557,6 @@ speaker_fini(struct speaker *s)
 	if (s->lfd != -1)
 		close(s->lfd);
 	ctl_close(s->ctl);
-	rib_foreach(&s->rib, free_fib_nh, NULL);
 	rib_free(&s->rib);
 }
 
@@ -852,8 +569,7 @@ loop_once(struct speaker *s)
 	uint64_t dl, now;
 	int timeout = -1;
 
-	run_decisions(s);
-	run_exports(s);
+	export_pass(s);
 	pfd[n] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
 	owner[n++] = NULL;
 	for (i = 0; i < s->npeers; i++) {
