@@ -1,11 +1,18 @@
 /*
  * cmd_graph: the topology as a Graphviz picture, `arsemu graph [LAB|TOPO]
- * [--format dot|svg]`. Regions are clusters, VNets clusters inside them
- * (hubs and spokes), then the NVAs, Route Server instances and VMs; sites
- * are clusters of their own. Edges: VNet peerings, site links, and the BGP
- * sessions between NVAs and Route Server instances, coloured by their state
- * when a lab is running (green Established, red anything else, grey when
- * the picture comes from a file).
+ * [--format dot|svg] [--walk SRC DST]`. Regions are clusters, VNets clusters
+ * inside them (hubs and spokes), then the NVAs, Route Server instances and
+ * VMs; sites are clusters of their own. Edges: VNet peerings, site links,
+ * and the BGP sessions between NVAs and Route Server instances, coloured by
+ * their state when a lab is running (green Established, red anything else,
+ * grey when the picture comes from a file).
+ *
+ * With --walk, the predicted walk (walk_predict() on `arsemu plan`'s Route
+ * Server outcome, as `arsemu walk --offline` does) is drawn on top: its
+ * nodes bold and red, one numbered arrow per hop, and the outcome in the
+ * graph's label. The fabric stays invisible, as in a walk.
+ *
+ * Parses its own options (a raw command): --walk takes two values.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -16,6 +23,8 @@
 
 #include "../emu/emu.h"
 #include "../emu/lab.h"
+#include "../emu/plan.h"
+#include "../emu/walk.h"
 #include "../lib/ctlc.h"
 #include "../lib/util.h"
 #include "cli.h"
@@ -32,7 +41,11 @@ struct graph {
 	struct session		*s;
 	size_t			 ns;
 	bool			 live;
+	const struct walk	*walk;		/* --walk: the path to highlight */
+	const char		*walk_dst;	/* as given, for the label */
 };
+
+#define WALK_COLOR	"red"
 
 static const char *
 session_color(const struct graph *g, const char *rs, const char *peer)
@@ -178,6 +191,65 @@ edges(struct graph *g)
 			    t->sites[i]->router->name, t->sites[i]->hosts[k]->name);
 }
 
+static const char *
+hop_name(const struct walk_hop *h)
+{
+	return h->node != NULL ? h->node->name : "internet";
+}
+
+/* Text inside a quoted dot string: quotes and backslashes escaped. */
+static void
+dot_text(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+}
+
+static void
+walk_label(struct graph *g)
+{
+	const struct walk *w = g->walk;
+
+	fprintf(g->f, "  labelloc=t; fontname=\"Helvetica\";\n  label=\"walk ");
+	dot_text(g->f, hop_name(&w->hop[0]));
+	fputs(" -> ", g->f);
+	dot_text(g->f, g->walk_dst);
+	fprintf(g->f, " (predicted): %s", walk_outcome_str(w->outcome));
+	if (w->detail[0] != '\0') {
+		fputs("\\n", g->f);
+		dot_text(g->f, w->detail);
+	}
+	fprintf(g->f, "\";\n");
+}
+
+/*
+ * The walk on top of the picture: every node on it bold and red (a node
+ * declared twice keeps both attribute lists), one arrow per hop, numbered;
+ * the Internet edge, which has no node of its own, gets one here.
+ */
+static void
+walk_edges(struct graph *g)
+{
+	const struct walk *w = g->walk;
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		if (w->hop[i].node == NULL)
+			fprintf(g->f, "  \"internet\" [shape=egg];\n");
+		fprintf(g->f, "  \"%s\" [color=%s, penwidth=2.5, fontcolor=%s];\n",
+		    hop_name(&w->hop[i]), WALK_COLOR, WALK_COLOR);
+	}
+	for (i = 1; i < w->n; i++)
+		fprintf(g->f, "  \"%s\" -- \"%s\" [dir=forward, color=%s, "
+		    "penwidth=2.5, style=bold, label=\"%zu%s\", fontcolor=%s, "
+		    "constraint=false];\n", hop_name(&w->hop[i - 1]),
+		    hop_name(&w->hop[i]), WALK_COLOR, i,
+		    w->hop[i].ecmp ? " (ECMP)" : "", WALK_COLOR);
+}
+
 static void
 write_dot(struct graph *g)
 {
@@ -187,6 +259,8 @@ write_dot(struct graph *g)
 	fprintf(g->f, "graph \"%s\" {\n  compound=true; rankdir=LR;\n"
 	    "  node [fontname=\"Helvetica\", fontsize=10];\n"
 	    "  edge [fontname=\"Helvetica\", fontsize=8];\n", t->name);
+	if (g->walk != NULL)
+		walk_label(g);
 	for (i = 0; i < t->nregions; i++) {
 		fprintf(g->f, "  subgraph \"cluster_region_%s\" {\n    label=\"%s\";\n"
 		    "    style=rounded;\n", t->regions[i]->name, t->regions[i]->name);
@@ -210,6 +284,8 @@ write_dot(struct graph *g)
 		fprintf(g->f, "  }\n");
 	}
 	edges(g);
+	if (g->walk != NULL)
+		walk_edges(g);
 	fprintf(g->f, "}\n");
 }
 
@@ -238,22 +314,143 @@ to_svg(struct graph *g)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? CLI_OK : CLI_ENV;
 }
 
+#define GRAPH_USAGE "usage: arsemu graph [LAB | TOPO] [--name LAB] " \
+	"[--format dot|svg] [--walk SRC DST]"
+
+struct gargs {
+	struct cli	 c;		/* what cli_topo() reads: argv, name */
+	const char	*walk[2];	/* SRC, DST */
+};
+
+static int
+parse_args(struct cli *in, struct gargs *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->c.argv = in->argv;	/* positional ones are moved to the front */
+	for (i = 0; i < in->argc; i++) {
+		const char *s = in->argv[i];
+
+		if (strcmp(s, "--walk") == 0) {
+			if (i + 2 >= in->argc)
+				return cli_err(CLI_USAGE, "--walk needs SRC and DST");
+			a->walk[0] = in->argv[++i];
+			a->walk[1] = in->argv[++i];
+		} else if (strcmp(s, "--format") == 0 || strcmp(s, "--name") == 0) {
+			if (i + 1 >= in->argc)
+				return cli_err(CLI_USAGE, "%s needs a value", s);
+			if (s[2] == 'f')
+				a->c.format = in->argv[++i];
+			else
+				a->c.name = in->argv[++i];
+		} else if (s[0] == '-' && s[1] != '\0')
+			return cli_err(CLI_USAGE, "unknown option %s", s);
+		else
+			a->c.argv[a->c.argc++] = in->argv[i];
+	}
+	return 0;
+}
+
+/* A node's name, or an address a node owns. NULL after a message. */
+static const struct topo_node *
+walk_end(const struct topo *t, const char *s, uint32_t *ip, bool src)
+{
+	const struct topo_node *n;
+
+	if (!src && strcmp(s, "internet") == 0) {
+		addr_parse("198.51.100.1", ip);	/* a public test address */
+		return NULL;
+	}
+	if (addr_parse(s, ip) == 0) {
+		if ((n = walk_owner(t, *ip)) == NULL && src)
+			cli_err(CLI_USAGE, "--walk: no node has the address %s", s);
+		return n;
+	}
+	if ((n = topo_node_find(t, s)) == NULL || (*ip = walk_node_ip(n)) == 0) {
+		cli_err(CLI_USAGE, "--walk: %s %s", s, n ? "has no address" :
+		    "is no node");
+		*ip = 0;
+		return NULL;
+	}
+	return n;
+}
+
+struct wenv {
+	const struct topo	*t;
+	struct plan		 plan;
+	struct sdn_table	*tabs;
+	bool			*have;
+};
+
+static const struct sdn_table *
+plan_table(void *arg, const struct topo_nic *nic)
+{
+	struct wenv *e = arg;
+
+	if (!e->have[nic->idx]) {
+		sdn_effective(e->t, &e->plan.in, nic, &e->tabs[nic->idx]);
+		e->have[nic->idx] = true;
+	}
+	return &e->tabs[nic->idx];
+}
+
+/* The offline prediction, as `arsemu walk --offline SRC DST` makes it. */
+static int
+predict(const struct topo *t, const char *const sd[2], struct walk *w)
+{
+	struct walk_pkt pkt = { .proto = WALK_ICMP };
+	const struct topo_node *src;
+	struct wenv e = { .t = t };
+	struct walk_env env = { t, plan_table, NULL, NULL, &e };
+	size_t i;
+
+	if ((src = walk_end(t, sd[0], &pkt.src, true)) == NULL)
+		return CLI_USAGE;
+	(void)walk_end(t, sd[1], &pkt.dst, false);
+	if (pkt.dst == 0)
+		return CLI_USAGE;
+	e.tabs = xcalloc(t->nnics + 1, sizeof(*e.tabs));
+	e.have = xcalloc(t->nnics + 1, sizeof(*e.have));
+	plan_run(t, &e.plan);
+	walk_predict(&env, src, &pkt, 0, w);
+	for (i = 0; i < t->nnics; i++)
+		if (e.have[i])
+			sdn_table_free(&e.tabs[i]);
+	free(e.tabs);
+	free(e.have);
+	plan_free(&e.plan);
+	return CLI_OK;
+}
+
 int
-cmd_graph(struct cli *c)
+cmd_graph(struct cli *in)
 {
 	struct graph g = { 0 };
+	struct gargs a;
+	struct walk w;
 	struct topo *t;
-	const char *lab = NULL, *fmt = c->format ? c->format : "dot";
+	const char *lab = NULL, *fmt;
 	int rc;
 
-	if (c->argc > 1)
-		return cli_err(CLI_USAGE, "usage: arsemu graph [LAB | TOPO] "
-		    "[--format dot|svg]");
+	if ((rc = parse_args(in, &a)) != 0)
+		return rc;
+	fmt = a.c.format ? a.c.format : "dot";
+	if (a.c.argc > 1)
+		return cli_err(CLI_USAGE, GRAPH_USAGE);
 	if (strcmp(fmt, "dot") != 0 && strcmp(fmt, "svg") != 0)
 		return cli_err(CLI_USAGE, "--format is dot or svg");
-	if ((t = cli_topo(c, &lab, &rc)) == NULL)
+	if ((t = cli_topo(&a.c, &lab, &rc)) == NULL)
 		return rc;
 	g.t = t;
+	if (a.walk[0] != NULL) {
+		if ((rc = predict(t, a.walk, &w)) != CLI_OK) {
+			topo_free(t);
+			return rc;
+		}
+		g.walk = &w;
+		g.walk_dst = a.walk[1];
+	}
 	if (lab != NULL) {
 		load_sessions(&g, lab);
 		g.live = true;

@@ -98,3 +98,27 @@ teardown() { down_labs; }
 	run arsemu rs hub dump --name "$lab"
 	assert_failure 2
 }
+
+@test "graph --walk: the predicted path's nodes and hops highlighted, its outcome in the label" {
+	run arsemu graph "$TOP/examples/single-hub.json" --walk spoke1-vm1 branch-h1
+	assert_success
+	assert_line '  label="walk spoke1-vm1 -> branch-h1 (predicted): delivered";'
+	assert_line '  "sdwan" [color=red, penwidth=2.5, fontcolor=red];'
+	assert_output --partial '"spoke1-vm1" -- "sdwan" [dir=forward, color=red, penwidth=2.5, style=bold, label="1"'
+	assert_output --partial '"sdwan" -- "branch-edge" [dir=forward, color=red, penwidth=2.5, style=bold, label="2"'
+	assert_output --partial '"branch-edge" -- "branch-h1" [dir=forward, color=red, penwidth=2.5, style=bold, label="3"'
+	refute_output --partial '"fw" [color=red'
+	run dot -Tsvg -o /dev/null <(arsemu graph "$TOP/examples/single-hub.json" --walk spoke1-vm1 branch-h1)
+	assert_success
+}
+
+@test "graph --walk: an undelivered walk says why; bad endpoints are usage errors" {
+	run arsemu graph "$TOP/examples/single-hub.json" --walk spoke1-vm1 10.2.9.9
+	assert_success
+	assert_output --partial 'label="walk spoke1-vm1 -> 10.2.9.9 (predicted): no route\nNIC spoke1-vm1: VnetLocal 10.2.0.0/16'
+	run arsemu graph "$TOP/examples/single-hub.json" --walk nosuch branch-h1
+	assert_failure 2
+	assert_output --partial "nosuch is no node"
+	run arsemu graph "$TOP/examples/single-hub.json" --walk spoke1-vm1
+	assert_failure 2
+}
