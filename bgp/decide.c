@@ -9,6 +9,9 @@
  *   5. eBGP over iBGP
  *   6. lowest BGP identifier of the sender, then lowest peer address
  *   A path this speaker originates beats every learned one (like a weight).
+ *   A gateway instance ranks what its Route Server relays (RS-50, peer kind
+ *   RS) below what its own links bring, before step 1: the gateway programs
+ *   the VNet with its sites' routes, and the Route Server programs the NVAs'.
  *   Multipath: paths equal through step 5 with the same neighbour AS.
  *
  * Azure Route Server's order (RS-30..RS-33, azure-semantics.md), the RS role:
@@ -59,6 +62,10 @@ cmp_multipath(const struct speaker *s, const struct rib_path *a,
 
 	if ((a->peer == NULL) != (b->peer == NULL))
 		return a->peer == NULL ? -1 : 1;
+	if (s->conf->role == BGP_ROLE_ROUTER && a->peer != NULL &&
+	    b->peer != NULL && (a->peer->conf->kind == BGP_SRC_RS) !=
+	    (b->peer->conf->kind == BGP_SRC_RS))
+		return a->peer->conf->kind == BGP_SRC_RS ? 1 : -1;
 	if (s->conf->role == BGP_ROLE_ROUTER && local_pref(s, a) != local_pref(s, b))
 		return local_pref(s, a) > local_pref(s, b) ? -1 : 1;
 	ha = bgp_aspath_hops(&a->attrs);
@@ -131,7 +138,9 @@ decide(const struct speaker *s, struct rib_entry *e, struct decision *d)
 	struct rib_path *p;
 	unsigned max = s->conf->max_paths ? s->conf->max_paths : 1;
 
-	memset(d, 0, sizeof(*d));
+	/* not memset: nh[] is filled as it is used, and this runs per prefix */
+	d->best = NULL;
+	d->nnh = d->hops = 0;
 	if (max > BGP_MAX_ECMP)
 		max = BGP_MAX_ECMP;
 	for (p = e->paths; p != NULL; p = p->next) {

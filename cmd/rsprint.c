@@ -66,6 +66,9 @@ rsprint_peers(const struct rsprint_inst *in, size_t n, bool json)
 		for (i = 0; i < r.n; i++) {
 			if (ctlc_fields(r.rows[i], f, PEER_FIELDS) < PEER_FIELDS)
 				continue;
+			/* RS-50: the gateways' iBGP sessions are the platform's */
+			if (strcmp(f[2], "65515") == 0)
+				continue;
 			if (json)
 				peer_json(&j, &in[inst], f);
 			else

@@ -12,7 +12,8 @@
  * (RFC 2385): the instance's peer and the NVA's.
  * A gateway instance (GW-01): AS 65515, the same VNet prefixes as the
  * Route Server, a peer per BGP link (the MSEE, or the site over a VPN
- * tunnel); it connects, the other side listens (GW-03). An MSEE: AS 12076,
+ * tunnel) and one per Route Server instance of its hub (iBGP, RS-50); it
+ * connects, the other side listens (GW-03). An MSEE: AS 12076,
  * the gateway instances and the site's edge. A site's edge, when a gateway
  * connects it over BGP: the site's ASN, its prefixes with its prepends.
  * Speakers off the fabric source their sessions from topo_bgp_addr(); the
@@ -145,6 +146,50 @@ emu_has_speaker(const struct topo *t, const struct topo_node *n)
 	}
 }
 
+/*
+ * RS-50: every instance of the hub's gateways is an iBGP peer of each
+ * Route Server instance (both in 65515), managed by the platform: not
+ * counted against RS-07, not listed by `rs HUB peers`. The gateway
+ * connects; what crosses is decided by branch-to-branch (bgp/rs.c).
+ */
+static void
+rs_gateway_peers(const struct topo_vnet *hub, struct bgp_conf *c)
+{
+	const struct topo_node *g;
+	struct bgp_peer_conf *pc;
+	size_t i, k;
+
+	for (i = 0; i < hub->ngws; i++)
+		for (k = 0; k < hub->gws[i]->ninst && c->npeers < BGP_MAX_PEERS;
+		    k++) {
+			g = hub->gws[i]->inst[k];
+			pc = &c->peers[c->npeers++];
+			snprintf(pc->name, sizeof(pc->name), "%s", g->name);
+			pc->addr = g->nic->ip;
+			pc->asn = TOPO_GW_ASN;
+			pc->passive = true;
+			pc->kind = hub->gws[i]->type == TOPO_GW_EXPRESSROUTE ?
+			    BGP_SRC_ER : BGP_SRC_VPN;
+		}
+}
+
+/* RS-50, the gateway's side: a peer per instance of its hub's Route Server. */
+static void
+gateway_rs_peers(const struct topo_node *n, struct bgp_conf *c)
+{
+	const struct topo_rs *rs = n->gw->vnet->rs;
+	struct bgp_peer_conf *pc;
+	unsigned i;
+
+	for (i = 0; rs != NULL && i < 2 && c->npeers < BGP_MAX_PEERS; i++) {
+		pc = &c->peers[c->npeers++];
+		snprintf(pc->name, sizeof(pc->name), "%s", rs->inst[i]->name);
+		pc->addr = rs->ip[i];
+		pc->asn = TOPO_RS_ASN;
+		pc->kind = BGP_SRC_RS;
+	}
+}
+
 static void
 conf_offfabric(const struct topo *t, const struct topo_node *n,
     struct bgp_conf *c)
@@ -156,8 +201,10 @@ conf_offfabric(const struct topo *t, const struct topo_node *n,
 	c->asn = node_asn(n);
 	c->local_addr = c->bgp_id = topo_bgp_addr(t, n);
 	link_peers(t, n, c);
-	if (n->kind == TOPO_GW)
+	if (n->kind == TOPO_GW) {
+		gateway_rs_peers(n, c);
 		vnet_origins(n->gw->vnet, c);
+	}
 	if (n->kind != TOPO_SITE_ROUTER)
 		return;
 	for (k = 0; k < s->nprefixes; k++)
@@ -200,6 +247,7 @@ conf_rs(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		pc->route_limit = rs->route_limit;
 		set_md5(pc, v->md5);
 	}
+	rs_gateway_peers(hub, c);
 	vnet_origins(hub, c);
 }
 

@@ -206,9 +206,32 @@ reap(struct daemon *d)
 	}
 }
 
-/* One "fib" row from a Route Server instance. */
+/*
+ * RS-50: the Route Server and the gateways of a hub exchange routes over
+ * iBGP, but each programs the VNet with its own: a Route Server instance
+ * with what NVAs sent it (not the gateways' routes, which the gateways
+ * program themselves), a gateway instance with what came over its links
+ * (not the Route Server's). A next hop of the other kind is dropped here.
+ */
+static bool
+watch_nh_ok(const struct daemon *d, const struct watch *w, uint32_t nh)
+{
+	const struct topo_vnet *hub;
+	size_t i, k;
+
+	if (w->node->kind == TOPO_GW)
+		return lab_gwlink_to(d->t, w->node, nh) != NULL;
+	hub = w->node->rs->vnet;
+	for (i = 0; i < hub->ngws; i++)
+		for (k = 0; k < hub->gws[i]->ninst; k++)
+			if (hub->gws[i]->inst[k]->nic->ip == nh)
+				return false;
+	return true;
+}
+
+/* One "fib" row from a Route Server or gateway instance. */
 static void
-watch_fib(struct watch *w, char *row)
+watch_fib(const struct daemon *d, struct watch *w, char *row)
 {
 	char *f[4], *nh, *save = NULL;
 	struct sdn_bgp_route r;
@@ -220,7 +243,8 @@ watch_fib(struct watch *w, char *row)
 	r.aspath_hops = (unsigned)strtoul(f[2], NULL, 10);
 	for (nh = strtok_r(f[3], ",", &save); nh != NULL && r.nnh < SDN_MAX_NH;
 	    nh = strtok_r(NULL, ",", &save))
-		if (addr_parse(nh, &r.nh[r.nnh]) == 0)
+		if (addr_parse(nh, &r.nh[r.nnh]) == 0 &&
+		    watch_nh_ok(d, w, r.nh[r.nnh]))
 			r.nnh++;
 	if (w->synced)
 		w->changes++;
@@ -273,7 +297,7 @@ watch_read(struct daemon *d, struct watch *w)
 	for (line = w->buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		*nl = '\0';
 		if (strncmp(line, "fib\t", 4) == 0)
-			watch_fib(w, line);
+			watch_fib(d, w, line);
 		else if (strcmp(line, "sync") == 0) {
 			if (!w->synced)
 				journal(d, "rs-watch", "\"node\": \"%s\", "

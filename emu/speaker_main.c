@@ -12,7 +12,8 @@
  * watches their control socket instead (RS is never in the data path, RS-23).
  * Gateway instances, MSEEs and site edges install theirs the same way, but
  * onlink on the gateway link ("l<idx>") that reaches the next hop; the
- * daemon also watches gateway instances, for the VMs' effective routes.
+ * daemon also watches gateway instances, for the VMs' effective routes. A
+ * gateway installs only what it learned over its links (see fib_change).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,15 @@ fib_change(void *arg, const struct pfx4 *p, const uint32_t *nh, unsigned nnh,
 	for (i = 0; i < nnh && r.nnh < NL_MAX_NH; i++) {
 		struct nl_nh *x = &r.nh[r.nnh];
 
+		/*
+		 * RS-50: what a gateway learns from its Route Server (an
+		 * NVA's next hop in the VNet) stays out of its kernel: its
+		 * default route sends that traffic into the fabric, where its
+		 * NIC's effective routes carry it, as Azure's SDN does.
+		 */
+		if (f->n->kind == TOPO_GW &&
+		    lab_gwlink_to(f->t, f->n, nh[i]) == NULL)
+			continue;
 		if ((x->ifindex = fib_dev(f, nh[i])) == 0)
 			continue;
 		x->gw = nh[i];
