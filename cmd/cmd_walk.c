@@ -226,8 +226,13 @@ stops_at_last(enum walk_outcome o)
 static bool
 same_path(const struct walk *p, const struct walk_obs *o, char *why, size_t len)
 {
-	/* The destination, or a node that stops the packet, is no transit. */
-	size_t i, k, last = stops_at_last(p->outcome) ? p->n - 1 : p->n;
+	/*
+	 * The destination, or a node that stops the packet, is no transit; a
+	 * site's edge without a route drops in its own kernel (a NIC without
+	 * one hands the packet to the fabric first, and counts as forwarding).
+	 */
+	size_t i, k, last = stops_at_last(p->outcome) || p->dropped_at_last ?
+	    p->n - 1 : p->n;
 	bool pdel = p->outcome == WALK_DELIVERED, stopped = false;
 
 	for (i = 1; i < last; i++) {

@@ -307,21 +307,141 @@ overlay_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 	return NULL;
 }
 
-/* A site without NVA links reaches Azure over its first gateway connection. */
-static const struct topo_node *
-site_gw_step(const struct walk_env *e, const struct topo_site *s,
-    struct walk_hop *h)
-{
-	const struct topo_gwconn *cn;
+/*
+ * A site's edge reaches Azure with what its gateway connections taught it
+ * (the lab's edge runs BGP and takes the same decision):
+ *   - every connection: the VNets its gateway serves (RS-10, GW-04), as
+ *     static routes on a static VPN connection (which beat BGP there);
+ *   - a VPN connection with BGP: the other sites of that gateway (GW-04);
+ *   - with branch-to-branch on the hub's Route Server (RS-12, RS-13, RS-50):
+ *     the prefixes the hub's NVAs advertise and the sites of the hub's
+ *     other gateways.
+ * Longest prefix first, then the shortest AS path as the edge sees it (an
+ * MSEE adds 12076); equal ones are ECMP, one candidate per ExpressRoute
+ * circuit or VPN tunnel.
+ */
+struct offer {
+	unsigned	plen;		/* 0: none */
+	unsigned	hops;
+};
 
-	(void)e;
-	if (s->nconns == 0)
+static void
+offer_take(struct offer *o, const struct pfx4 *p, uint32_t dst, unsigned hops)
+{
+	if (!pfx_contains_addr(p, dst))
+		return;
+	if (o->plen == 0 || p->len > o->plen ||
+	    (p->len == o->plen && hops < o->hops)) {
+		o->plen = p->len;
+		o->hops = hops;
+	}
+}
+
+static void
+offer_site(struct offer *o, const struct topo_site *s, uint32_t dst,
+    unsigned hops)
+{
+	size_t k;
+
+	for (k = 0; k < s->nprefixes; k++)
+		offer_take(o, &s->prefixes[k], dst, hops + 1 + s->prepend);
+}
+
+/* What connection cn offers for dst (plen 0: nothing). */
+static struct offer
+conn_offer(const struct topo *t, const struct topo_gwconn *cn, uint32_t dst)
+{
+	const struct topo_vnet *hub = cn->gw->vnet, *v;
+	bool er = cn->gw->type == TOPO_GW_EXPRESSROUTE;
+	unsigned base = 1 + er;		/* 65515, and 12076 over a circuit */
+	struct offer o = { 0, 0 };
+	size_t i, k;
+
+	for (i = 0; i <= hub->nspokes; i++) {
+		v = i == 0 ? hub : hub->spokes[i - 1];
+		if (i > 0 && (!v->use_remote_gateways || !hub->allow_gateway_transit))
+			continue;
+		for (k = 0; k < v->nspace; k++)
+			offer_take(&o, &v->space[k], dst, cn->bgp || er ? base : 0);
+	}
+	if (!cn->bgp && !er)
+		return o;
+	for (i = 0; !er && i < cn->gw->nconns; i++)
+		if (cn->gw->conns[i]->site != cn->site)
+			offer_site(&o, cn->gw->conns[i]->site, dst, base);
+	if (hub->rs == NULL || !hub->rs->branch_to_branch)
+		return o;
+	for (i = 0; i < t->nnvas; i++) {
+		const struct topo_nva *nv = t->nvas[i];
+
+		if (nv->node->nic->subnet->vnet != hub ||
+		    (!nv->peer_rs[0] && !nv->peer_rs[1]))
+			continue;
+		for (k = 0; k < nv->nadvertise; k++)
+			offer_take(&o, &nv->advertise[k], dst, base + 1 + nv->prepend);
+	}
+	for (i = 0; i < hub->ngws; i++) {
+		const struct topo_gw *g = hub->gws[i];
+
+		if (g == cn->gw)
+			continue;
+		for (k = 0; k < g->nconns; k++)
+			if (g->conns[k]->site != cn->site)
+				offer_site(&o, g->conns[k]->site, dst, base +
+				    (g->type == TOPO_GW_EXPRESSROUTE));
+	}
+	return o;
+}
+
+static const struct topo_node *
+site_gw_step(const struct walk_env *e, const struct topo_site *s, uint32_t dst,
+    unsigned flow, struct walk *w, struct walk_hop *h)
+{
+	const struct topo_node *next[SDN_MAX_NH];
+	const struct topo_gwconn *cn, *via[SDN_MAX_NH];
+	struct offer best = { 0, 0 }, o;
+	uint32_t m[SDN_MAX_NH];
+	unsigned nm = 0, k;
+	size_t i, j;
+
+	for (i = 0; i < s->nconns; i++) {
+		o = conn_offer(e->t, s->conns[i], dst);
+		if (o.plen == 0 || (best.plen != 0 && (o.plen < best.plen ||
+		    (o.plen == best.plen && o.hops > best.hops))))
+			continue;
+		if (o.plen != best.plen || o.hops != best.hops)
+			nm = 0;		/* a better offer: start again */
+		best = o;
+		for (j = 0; j < e->t->ngwlinks && nm < SDN_MAX_NH; j++) {
+			const struct topo_gwlink *l = e->t->gwlinks[j];
+
+			if (l->conn != s->conns[i] || l->b != s->router)
+				continue;
+			next[nm] = l->a;
+			via[nm] = s->conns[i];
+			m[nm++] = l->a_ip;
+		}
+	}
+	if (nm == 0) {
+		w->outcome = WALK_NO_ROUTE;
+		w->dropped_at_last = true;
+		snprintf(w->detail, sizeof(w->detail), "the edge of site %s learned "
+		    "no route to the destination from its gateways%s", s->name,
+		    s->nconns > 0 ? " (what they advertise: GW-04; between "
+		    "branches through Route Server: RS-12, RS-13)" : "");
 		return NULL;
-	cn = s->conns[0];
-	snprintf(h->how, sizeof(h->how), "%s connection to gateway %s",
-	    topo_gw_type_str(cn->gw->type), cn->gw->name);
-	return cn->gw->type == TOPO_GW_EXPRESSROUTE ? cn->gw->msee :
-	    cn->gw->inst[0];
+	}
+	k = choose(e, s->router, m, nm, flow);
+	if (nm > 1) {
+		h->ecmp = true;
+		memcpy(h->members, m, nm * sizeof(m[0]));
+		h->nmembers = nm;
+	}
+	cn = via[k];
+	snprintf(h->how, sizeof(h->how), "%s connection to gateway %s (/%u, AS "
+	    "path %u%s)", topo_gw_type_str(cn->gw->type), cn->gw->name, best.plen,
+	    best.hops, nm > 1 ? "; ECMP by flow hash" : "");
+	return next[k];
 }
 
 /* The next node from `n` (not the owner of dst), or NULL with the outcome set. */
@@ -357,12 +477,8 @@ step(const struct walk_env *e, const struct topo_node *n,
 
 			for (i = 0; i < s->nlinks && nm < SDN_MAX_NH; i++)
 				m[nm++] = s->links[i]->nva->node->nic->ip;
-			if (nm == 0 && (next = site_gw_step(e, s, h)) != NULL)
-				return next;
-			if (nm == 0) {
-				w->outcome = WALK_NO_ROUTE;
-				return NULL;
-			}
+			if (nm == 0)
+				return site_gw_step(e, s, dst, flow, w, h);
 			k = choose(e, n, m, nm, flow);
 			if (nm > 1) {
 				h->ecmp = true;

@@ -56,6 +56,7 @@ struct walk {
 	size_t			 loop_from;	/* WALK_LOOP: first repeated hop */
 	const struct topo_filter *rule;		/* WALK_DENIED: the rule */
 	const struct topo_vnet	*refused_by;	/* WALK_PEERING_REFUSED: the spoke */
+	bool			 dropped_at_last; /* the last node had no route itself */
 };
 
 struct walk_env {

@@ -162,3 +162,62 @@ assert not any("65515" in e["asPath"] for e in v), v
 	assert_output --partial 'uks-vm1 10.12.0.0/16 via 10.1.2.4 is absent'
 	refute_output --partial 'FAIL'
 }
+
+@test "sdwan-branches: RS-50 Route Server and gateways speak iBGP (not listed as peers); RS-12/RS-13 branch-to-branch relays NVA, ER and VPN routes; every branch reaches every other" {
+	require_root
+	local lab=$ARSEMU_T-sw p
+	run arsemu up "$TOP/examples/sdwan-branches.json" --name "$lab"
+	assert_success
+	# RS-50: the platform's sessions are up, but `rs peers` lists the NVA only
+	run arsemu status --name "$lab"
+	assert_output --regexp 'hub-rs0 +hub-er0 +Established'
+	assert_output --regexp 'hub-rs1 +hub-vpn1 +Established'
+	assert_output --regexp 'hub-er1 +hub-rs0 +Established'
+	run arsemu rs hub peers --name "$lab"
+	assert_output --partial 'sdwan'
+	refute_output --partial 'hub-er0'
+	refute_output --partial 'hub-vpn0'
+	# RS-13: the NVA's branch and the VPN branches go to on-premises over ER
+	run arsemu gateway er advertised --name "$lab"
+	assert_output --regexp 'hub-er0 +10\.250\.3\.0/24 +10\.1\.0\.4 +65515-65010'
+	assert_output --regexp 'hub-er0 +192\.168\.1\.0/24 +10\.1\.0\.4 +65515-65101'
+	# RS-12/RS-13: the NVA hears the data centre (next hop: the ER gateway)
+	run arsemu rs hub advertised sdwan --name "$lab"
+	assert_output --regexp '172\.16\.0\.0/16 +10\.1\.0\.[45] +65515-12076-64512'
+	# real packets, every pair
+	for p in "dc-h1 10.250.3.10" "b3-h1 172.16.0.10" "b1-h1 172.16.0.10" \
+	    "dc-h1 192.168.2.10" "b1-h1 192.168.2.10" "b2-h1 10.250.3.10"; do
+		set -- $p
+		run arsemu exec "$1" --name "$lab" -- ping -c1 -W2 "$2"
+		[ "$status" = 0 ] || fail "$1 -> $2 lost"
+	done
+	# the walk, predicted and observed, agrees
+	run arsemu walk dc-h1 b3-h1 --name "$lab"
+	assert_success
+	assert_output --regexp 'dc-edge +ExpressRoute connection to gateway er'
+}
+
+@test "sdwan-branches without branch-to-branch: RS-12 nothing crosses between NVA and gateways; the VPN branches still meet at the VPN gateway (GW-04)" {
+	require_root
+	local lab=$ARSEMU_T-sn f
+	f=$(example_as "$TOP/examples/sdwan-branches.json" "$lab" 's/"branch_to_branch": true/"branch_to_branch": false/')
+	# offline first: the data centre's edge learns nothing of the NVA's branch
+	run arsemu walk dc-h1 b3-h1 --topo "$f"
+	assert_output --partial 'no route: the edge of site dc learned no route'
+	run arsemu up "$f" --name "$lab"
+	assert_success
+	run arsemu gateway er advertised --name "$lab"
+	refute_output --partial '10.250.3.0/24'
+	refute_output --partial '192.168.1.0/24'
+	run arsemu rs hub advertised sdwan --name "$lab"
+	refute_output --partial '172.16.0.0/16'
+	run arsemu exec dc-h1 --name "$lab" -- ping -c1 -W1 10.250.3.10
+	assert_failure
+	run arsemu exec b1-h1 --name "$lab" -- ping -c1 -W1 172.16.0.10
+	assert_failure
+	run arsemu exec b1-h1 --name "$lab" -- ping -c1 -W2 192.168.2.10
+	assert_success
+	run arsemu walk dc-h1 b3-h1 --name "$lab"
+	assert_success
+	assert_output --partial 'no route'
+}
