@@ -123,7 +123,6 @@ struct rib_entry {
 	bool			 queued:1;	/* pending peers to export to */
 	bool			 listed:1;	/* in rib.work */
 	bool			 xvalid:1;
-	bool			 gc:1;		/* in rib.garbage */
 };
 
 #define RIB_XSRC_SELF	0xff	/* xsrc of a path this speaker originates */
@@ -174,8 +173,6 @@ struct rib {
 	struct rib_entry	**work;
 	size_t			 nwork, workcap;
 	struct slab		 entries, paths;
-	struct rib_entry	**garbage;	/* for rib_gc_flush() */
-	size_t			 ngarbage, garbagecap;
 	/* AS_PATHs held by paths, one shared copy of each (rib.c) */
 	struct rib_aspath	**asp;
 	size_t			 nasp, naspbuckets;
@@ -226,13 +223,8 @@ struct rib_entry **rib_take_work(struct rib *r, size_t *n, size_t *cap);
 void	rib_done_work(struct rib *r, struct rib_entry **v, size_t cap);
 /* One next hop lives in the entry; more in an array of their own. */
 void	rib_set_fib_nh(struct rib_entry *e, const uint32_t *nh, unsigned nnh);
-/*
- * Free an entry that holds no path and is on no list: marked now, freed by
- * the next rib_gc_flush(), which runs at the end of every export pass (if
- * it has a path again by then, it stays).
- */
-void	rib_gc(struct rib *r, struct rib_entry *e);
-void	rib_gc_flush(struct rib *r);
+/* Free the entries of v[0..n) that hold no path and are on no list. */
+void	rib_gc(struct rib *r, struct rib_entry **v, size_t n);
 void	rib_foreach(struct rib *r, void (*fn)(struct rib_entry *, void *), void *arg);
 /* Entries sorted by prefix, for stable output. *out malloc'd. */
 size_t	rib_sorted(struct rib *r, struct rib_entry ***out);

@@ -2,8 +2,9 @@
  * export: the pass over every prefix on the RIB's work list. For each, once:
  * the decision (decide.c) if its paths changed, the FIB if the chosen next
  * hops changed, then the UPDATEs for every peer whose Adj-RIB-Out may no
- * longer match: announcements grouped by identical attributes, withdrawals
- * written straight into withdrawal-only messages (wdmsg.c).
+ * longer match: announcements grouped by identical attributes; withdrawals
+ * encoded once for all the peers that get them and copied into their
+ * withdrawal-only messages (wdmsg.c) a run of prefixes at a time.
  *
  * A table is larger than the caches, and the pass is bound by memory
  * latency: it walks an array of entries and fetches entries, and their
@@ -40,8 +41,21 @@ struct out_batch {
 	size_t			 last_seq;
 };
 
+/*
+ * Withdrawals for a run of prefixes that go to the same peers, encoded
+ * once and copied to each peer's message in one piece when the run ends.
+ * Withdrawing a peer's whole table is a few long runs.
+ */
+struct wd_run {
+	uint64_t		 mask;		/* the peers */
+	size_t			 n;		/* prefixes */
+	size_t			 len;
+	uint8_t			 buf[BGP_MAX_LEN];
+};
+
 struct pass {
 	struct speaker		*s;
+	struct wd_run		 run;
 	uint64_t		 est;		/* Established peers */
 	bool			 changed_fib;
 	size_t			 seq;		/* entries exported so far, + 1 */
@@ -60,8 +74,11 @@ decide_entry(struct pass *ps, struct rib_entry *e)
 	e->dirty = false;
 	if (e->paths != NULL)
 		decide(ps->s, e, &d);
-	else
-		memset(&d, 0, sizeof(d));	/* what decide() finds, at once */
+	else {
+		/* what decide() finds, at once */
+		d.best = NULL;
+		d.nnh = d.hops = 0;
+	}
 	if (d.nnh != e->fib_nnh || d.hops != e->fib_hops ||
 	    (d.nnh > 0 && memcmp(d.nh, rib_fib_nh(e),
 	    d.nnh * sizeof(d.nh[0])) != 0)) {
@@ -125,14 +142,34 @@ wd_send(struct peer *p, struct wdmsg *m)
 static void
 wd_add(struct peer *p, struct out_batch *b, const uint8_t *enc, size_t len)
 {
+	size_t k;
+
 	if (b->wd == NULL) {
 		b->wd = xmalloc(sizeof(*b->wd));
 		wdmsg_init(b->wd);
 	}
-	if (!wdmsg_put(b->wd, enc, len)) {
+	while ((k = wdmsg_append(b->wd, enc, len)) < len) {
 		wd_send(p, b->wd);
-		(void)wdmsg_put(b->wd, enc, len);
+		enc += k;
+		len -= k;
 	}
+}
+
+/* The run's withdrawals into the messages of its peers. */
+static void
+run_flush(struct pass *ps)
+{
+	struct wd_run *r = &ps->run;
+	uint64_t m;
+	unsigned i;
+
+	for (m = r->mask; m != 0; m &= m - 1) {
+		i = (unsigned)__builtin_ctzll(m);
+		ps->s->peers[i].nadvertised -= r->n;
+		wd_add(&ps->s->peers[i], &ps->b[i], r->buf, r->len);
+	}
+	r->mask = 0;
+	r->n = r->len = 0;
 }
 
 static void
@@ -212,20 +249,17 @@ in_sync(const struct rib_entry *e, const struct peer *p)
 static void
 withdraw_from(struct pass *ps, struct rib_entry *e, uint64_t mask)
 {
-	uint8_t enc[WDMSG_PFX_MAX];
-	size_t len;
-	unsigned i;
+	struct wd_run *r = &ps->run;
 
 	mask &= e->adv;
 	if (mask == 0)
 		return;
 	e->adv &= ~mask;
-	len = wdmsg_encode(&e->pfx, enc);
-	for (; mask != 0; mask &= mask - 1) {
-		i = (unsigned)__builtin_ctzll(mask);
-		ps->s->peers[i].nadvertised--;
-		wd_add(&ps->s->peers[i], &ps->b[i], enc, len);
-	}
+	if (r->mask != mask || r->len + WDMSG_PFX_MAX > sizeof(r->buf))
+		run_flush(ps);
+	r->mask = mask;
+	r->len += wdmsg_encode(&e->pfx, r->buf + r->len);
+	r->n++;
 }
 
 /*
@@ -321,6 +355,7 @@ pass_end(struct pass *ps)
 	struct speaker *s = ps->s;
 	unsigned i;
 
+	run_flush(ps);
 	for (i = 0; i < s->npeers; i++) {
 		struct peer *p = &s->peers[i];
 
@@ -339,8 +374,6 @@ pass_end(struct pass *ps)
 			fib->flush(fib->arg);
 		ctl_fib_flush(s->ctl);
 	}
-	/* after the writes: freeing can wait, the peers should not */
-	rib_gc_flush(&s->rib);
 }
 
 /* Entry v[i] is handled now: fetch the ones after it. */
@@ -364,7 +397,7 @@ export_pass(struct speaker *s)
 {
 	struct pass *ps;
 	struct rib_entry **v, *e;
-	size_t i, n, cap;
+	size_t i, n, cap, ngone;
 
 	if (s->rib.nwork == 0)
 		return;
@@ -375,7 +408,7 @@ export_pass(struct speaker *s)
 	for (i = 0; i < BGP_MAX_PEERS; i++)
 		ps->b[i].last = -1;
 	v = rib_take_work(&s->rib, &n, &cap);
-	for (i = 0; i < n; i++) {
+	for (i = ngone = 0; i < n; i++) {
 		fetch_ahead(v, n, i);
 		e = v[i];
 		if (e->dirty)
@@ -385,9 +418,13 @@ export_pass(struct speaker *s)
 		else
 			ps->prev = NULL;
 		e->listed = false;
-		rib_gc(&s->rib, e);
+		/* what may be freed collects in the part of v already done */
+		if (e->paths == NULL && e->fib_nnh == 0)
+			v[ngone++] = e;
 	}
-	rib_done_work(&s->rib, v, cap);
 	pass_end(ps);
 	free(ps);
+	/* after the writes: freeing can wait, the peers should not */
+	rib_gc(&s->rib, v, ngone);
+	rib_done_work(&s->rib, v, cap);
 }

@@ -15,6 +15,7 @@
 #include "bgpd.h"
 
 #define RIB_INIT_BUCKETS	1024
+#define RIB_LINE		64	/* bytes in a cache line */
 
 static size_t
 pfx_hash(const struct pfx4 *p, size_t nbuckets)
@@ -173,7 +174,6 @@ rib_free(struct rib *r)
 		}
 	slab_free_all(&r->entries);
 	slab_free_all(&r->paths);
-	free(r->garbage);
 	free(r->work);
 	free(r->buckets);
 	free(r->asp);
@@ -230,8 +230,11 @@ rib_prefetch(struct rib *r, const struct pfx4 *p, int stage)
 		return;
 	else if (stage == 1)
 		__builtin_prefetch(*b);
-	else if ((*b)->paths != NULL)
+	else if ((*b)->paths != NULL) {
+		/* a path is more than a cache line; withdrawing touches both */
 		__builtin_prefetch((*b)->paths);
+		__builtin_prefetch((const char *)(*b)->paths + RIB_LINE);
+	}
 }
 
 struct rib_entry *
@@ -401,16 +404,6 @@ is_garbage(const struct rib_entry *e)
 	return e->paths == NULL && !e->listed && e->fib_nnh == 0;
 }
 
-void
-rib_gc(struct rib *r, struct rib_entry *e)
-{
-	if (e->gc || !is_garbage(e))
-		return;
-	e->gc = true;
-	xgrow(&r->garbage, &r->garbagecap, r->ngarbage + 1, sizeof(*r->garbage));
-	r->garbage[r->ngarbage++] = e;
-}
-
 static void
 unlink_entry(struct rib *r, struct rib_entry *e)
 {
@@ -431,34 +424,28 @@ unlink_entry(struct rib *r, struct rib_entry *e)
 
 /*
  * Unlinking means walking a bucket's chain: misses on the bucket and the
- * entries in it. Done for the whole batch with those fetched ahead, as a
+ * entries in it. Done for a whole batch with those fetched ahead, as a
  * withdrawn table is tens of thousands of entries at once.
  */
 void
-rib_gc_flush(struct rib *r)
+rib_gc(struct rib *r, struct rib_entry **v, size_t n)
 {
-	size_t i, n = r->ngarbage;
 	struct rib_entry **b;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
-		struct rib_entry *e = r->garbage[i];
-
 		if (i + GC_AHEAD < n)
 			__builtin_prefetch(&r->buckets[pfx_hash(
-			    &r->garbage[i + GC_AHEAD]->pfx, r->nbuckets)]);
+			    &v[i + GC_AHEAD]->pfx, r->nbuckets)]);
 		if (i + GC_AHEAD / 2 < n) {
-			b = &r->buckets[pfx_hash(&r->garbage[i + GC_AHEAD / 2]->pfx,
+			b = &r->buckets[pfx_hash(&v[i + GC_AHEAD / 2]->pfx,
 			    r->nbuckets)];
 			if (*b != NULL)
 				__builtin_prefetch(*b);
 		}
-		e->gc = false;
-		/* it may have been given a path again since */
-		if (is_garbage(e))
-			unlink_entry(r, e);
+		if (is_garbage(v[i]))
+			unlink_entry(r, v[i]);
 	}
-	/* the array stays: the next big withdrawal would fault it in again */
-	r->ngarbage = 0;
 }
 
 void

@@ -299,7 +299,7 @@ withdraw(struct peer *p, const struct pfx4 *pfx)
 	p->nroutes--;
 }
 
-#define PREFETCH_DIST	4	/* prefixes between the prefetch stages */
+#define PREFETCH_DIST	8	/* prefixes between the prefetch stages */
 
 /* The RIB entries of v[i + 1 ...] are fetched while v[i] is handled. */
 static void

@@ -16,6 +16,7 @@
 #define WD_LEN_OFF	BGP_HDR_LEN
 #define WD_START	(BGP_HDR_LEN + 2)
 #define PFX_MAX_BITS	32
+#define WDMSG_ROOM	(BGP_MAX_LEN - 2)	/* the attribute length follows */
 #define BITS		8
 
 void
@@ -24,7 +25,6 @@ wdmsg_init(struct wdmsg *m)
 	memset(m->buf, 0xff, MARKER_LEN);
 	m->buf[MARKER_LEN + 2] = BGP_UPDATE;
 	m->len = WD_START;
-	m->n = 0;
 }
 
 size_t
@@ -42,11 +42,27 @@ wdmsg_encode(const struct pfx4 *p, uint8_t out[WDMSG_PFX_MAX])
 }
 
 size_t
+wdmsg_append(struct wdmsg *m, const uint8_t *enc, size_t len)
+{
+	size_t room = WDMSG_ROOM - m->len, take = 0, one;
+
+	if (len <= room)
+		take = len;
+	else	/* cut between prefixes: each starts with its length in bits */
+		while (take < len && take + (one = 1 + ((size_t)enc[take] +
+		    BITS - 1) / BITS) <= room)
+			take += one;
+	memcpy(m->buf + m->len, enc, take);
+	m->len += take;
+	return take;
+}
+
+size_t
 wdmsg_finish(struct wdmsg *m)
 {
 	size_t wdlen = m->len - WD_START, total = m->len + 2;
 
-	if (m->n == 0)
+	if (wdlen == 0)
 		return 0;
 	m->buf[WD_LEN_OFF] = (uint8_t)(wdlen >> BITS);
 	m->buf[WD_LEN_OFF + 1] = (uint8_t)wdlen;

@@ -12,39 +12,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "msg.h"
 
 #define WDMSG_PFX_MAX	5	/* length byte and four address bytes */
-#define WDMSG_ROOM	(BGP_MAX_LEN - 2)	/* the attribute length follows */
 
 struct wdmsg {
 	size_t		len;		/* bytes in buf, header included */
-	unsigned	n;		/* prefixes in it */
-	uint8_t		buf[BGP_MAX_LEN + WDMSG_PFX_MAX];
+	uint8_t		buf[BGP_MAX_LEN];
 };
 
 /* An empty message: header and an empty withdrawn-routes field. */
 void	wdmsg_init(struct wdmsg *m);
 /* p as it goes on the wire; returns its length. */
 size_t	wdmsg_encode(const struct pfx4 *p, uint8_t out[WDMSG_PFX_MAX]);
-
 /*
- * Add a prefix encoded by wdmsg_encode(); false if it does not fit (m is
- * full: finish it, send it, init it). Inline: a table withdrawn from every
- * peer is this, hundreds of thousands of times.
+ * Append prefixes encoded by wdmsg_encode(), len bytes of them: as many
+ * whole ones as fit. Returns the bytes taken; fewer than len means m is
+ * full (finish it, send it, init it, append the rest).
  */
-static inline bool
-wdmsg_put(struct wdmsg *m, const uint8_t *enc, size_t len)
-{
-	if (m->len + len > WDMSG_ROOM)
-		return false;
-	memcpy(m->buf + m->len, enc, WDMSG_PFX_MAX);	/* buf has the slack */
-	m->len += len;
-	m->n++;
-	return true;
-}
+size_t	wdmsg_append(struct wdmsg *m, const uint8_t *enc, size_t len);
 /* Patch the lengths; returns the message length, 0 if no prefix is in it. */
 size_t	wdmsg_finish(struct wdmsg *m);
 
