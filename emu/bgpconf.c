@@ -30,6 +30,9 @@
 #include "lab.h"
 #include "../bgp/hubpref.h"
 
+/* GW-07: IPv4 prefixes from on-premises on a Standard circuit (Premium: 10,000). */
+#define ER_PRIVATE_PEERING_LIMIT	4000
+
 char *
 emu_speaker_sock(const char *lab, const char *node, char *buf, size_t len)
 {
@@ -114,8 +117,12 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			pc->kind = l->as_override ? BGP_SRC_OVERLAY : BGP_SRC_NVA;
 			continue;
 		}
-		if (l->conn->gw->type != TOPO_GW_VPN)
+		if (l->conn->gw->type == TOPO_GW_EXPRESSROUTE) {
+			/* GW-07: the private peering's limit, at the MSEE. */
+			if (n->kind == TOPO_MSEE && o->kind == TOPO_SITE_ROUTER)
+				pc->route_limit = ER_PRIVATE_PEERING_LIMIT;
 			continue;
+		}
 		if (n->kind == TOPO_GW) {
 			/* GW-04 (export) and GW-05's inbound limit. */
 			pc->kind = BGP_SRC_VPN;
