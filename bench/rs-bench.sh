@@ -4,15 +4,20 @@
 #
 #   bench/rs-bench.sh [M ...]        (default: 1000 4000; root; after `make`)
 #   RS_BENCH_IMPLS="arsemu bird"     to run only some
+#   RS_BENCH_RUNS=3                  runs of each; the table gives medians
+#                                    and, for the times, the range
 #   RS_BENCH_WRAP="perf record -o /tmp/p.data"   prefix for the arsemu command
 #
 # Each route server gets 8 peers from bench/rsbench (one process, one poll
 # loop): 7 injectors announcing M /24s each and 1 monitor. Reported per run:
 #   full    ms from the first UPDATE written until the monitor holds 7 x M
 #   wd      ms from the first withdrawal until the monitor holds none
+#           (both taken to the microsecond by rsbench)
 #   rss     the route server's peak RSS (VmHWM), MiB
-#   cpu     the route server's CPU time (user + system) during the run, s
-#   tool    rsbench's own CPU time, s (the load side is not the bottleneck
+#   cpu     the route server's CPU time during the run, ms: the run time of
+#           all its threads from /proc/PID/task/*/schedstat (nanoseconds;
+#           the 10 ms ticks of /proc/PID/stat were too coarse)
+#   tool    rsbench's own CPU time, ms (the load side is not the bottleneck
 #           while this stays well below the route server's)
 # and each time and memory as a ratio to arsemu's.
 #
@@ -29,10 +34,10 @@ chmod 755 "$W"
 PIDS=()
 MS=${*:-1000 4000}
 IMPLS=${RS_BENCH_IMPLS:-arsemu bird frr gobgp}
+RUNS=${RS_BENCH_RUNS:-1}
 RS=10.0.0.4
 MON=10.0.0.10
 INJ="10.0.0.11 10.0.0.12 10.0.0.13 10.0.0.14 10.0.0.15 10.0.0.16 10.0.0.17"
-TCK=$(getconf CLK_TCK)
 
 cleanup() {
 	local p
@@ -153,7 +158,7 @@ start_rs() {
 	echo $!
 }
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%d", t }'; }
 rss_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 
 version() {
@@ -165,29 +170,42 @@ version() {
 	esac
 }
 
+# median LIST...: the middle value (the lower middle for an even count)
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+# range LIST...: "lo-hi"
+range() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) print lo "-" hi }'; }
+
 declare -A FULL WD RSS CPU TOOL
-echo "# rs-bench on $(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "# rs-bench on $(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ), $RUNS run(s) each"
+echo "#   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for impl in $IMPLS; do echo "#   $(version "$impl")"; done
 for m in $MS; do
 	for impl in $IMPLS; do
-		net_up
-		pid=$(start_rs "$impl" "$m")
-		PIDS+=("$pid")
-		sleep 1
-		c0=$(cpu_ticks "$pid")
-		# shellcheck disable=SC2086
-		out=$(ip netns exec "$P-load" "$W/rsbench" "$RS" "$m" $MON $INJ 2>&1)
-		c1=$(cpu_ticks "$pid")
-		k=$impl/$m
-		FULL[$k]=$(sed -n 's/.*full_ms=\([0-9]*\).*/\1/p' <<< "$out")
-		WD[$k]=$(sed -n 's/.*withdraw_ms=\([0-9]*\).*/\1/p' <<< "$out")
-		TOOL[$k]=$(sed -n 's/.*tool_cpu_ms=\([0-9]*\).*/\1/p' <<< "$out")
-		RSS[$k]=$(rss_kib "$pid")
-		CPU[$k]=$(( (c1 - c0) * 1000 / TCK ))
-		[ -n "${FULL[$k]}" ] || echo "# $impl M=$m failed: $out" >&2
-		kill "$pid"
-		wait "$pid" 2>/dev/null
-		net_down
+		for ((run = 1; run <= RUNS; run++)); do
+			net_up
+			pid=$(start_rs "$impl" "$m")
+			PIDS+=("$pid")
+			sleep 1
+			c0=$(cpu_ns "$pid")
+			# shellcheck disable=SC2086
+			out=$(ip netns exec "$P-load" "$W/rsbench" "$RS" "$m" $MON $INJ 2>&1)
+			c1=$(cpu_ns "$pid")
+			k=$impl/$m
+			f=$(sed -n 's/.*full_ms=\([0-9.]*\).*/\1/p' <<< "$out")
+			if [ -z "$f" ]; then
+				echo "# $impl M=$m run $run failed: $out" >&2
+			else
+				FULL[$k]+=" $f"
+				WD[$k]+=" $(sed -n 's/.*withdraw_ms=\([0-9.]*\).*/\1/p' <<< "$out")"
+				TOOL[$k]+=" $(sed -n 's/.*tool_cpu_ms=\([0-9]*\).*/\1/p' <<< "$out")"
+				RSS[$k]+=" $(rss_kib "$pid")"
+				CPU[$k]+=" $(( (c1 - c0) / 1000000 ))"
+			fi
+			echo "# $impl M=$m run $run: $out"
+			kill "$pid"
+			wait "$pid" 2>/dev/null
+			net_down
+		done
 	done
 done
 
@@ -200,15 +218,24 @@ echo
 echo "| M | route server | full (ms) | withdraw (ms) | peak RSS (MiB) | CPU (ms) | rsbench CPU (ms) | full / arsemu | withdraw / arsemu | RSS / arsemu |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for m in $MS; do
+	a=arsemu/$m
+	# shellcheck disable=SC2086
+	af=$(median ${FULL[$a]:-}); aw=$(median ${WD[$a]:-}); ar=$(median ${RSS[$a]:-})
 	for impl in $IMPLS; do
 		k=$impl/$m
-		a=arsemu/$m
+		# shellcheck disable=SC2086
+		{
+		f=$(median ${FULL[$k]:-}); w=$(median ${WD[$k]:-}); r=$(median ${RSS[$k]:-})
+		fr=$(range ${FULL[$k]:-}); wr=$(range ${WD[$k]:-})
+		c=$(median ${CPU[$k]:-}); t=$(median ${TOOL[$k]:-})
+		}
+		[ "$RUNS" -gt 1 ] && [ -n "$f" ] && { f="$f ($fr)"; w="$w ($wr)"; }
 		printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$m" "$impl" \
-		    "${FULL[$k]:-fail}" "${WD[$k]:-fail}" \
-		    "$(awk -v r="${RSS[$k]:-0}" 'BEGIN { printf "%.1f", r / 1024 }')" \
-		    "${CPU[$k]}" "${TOOL[$k]:-}" \
-		    "$(ratio "${FULL[$k]:-}" "${FULL[$a]:-}")" \
-		    "$(ratio "${WD[$k]:-}" "${WD[$a]:-}")" \
-		    "$(ratio "${RSS[$k]:-}" "${RSS[$a]:-}")"
+		    "${f:-fail}" "${w:-fail}" \
+		    "$(awk -v r="${r:-0}" 'BEGIN { printf "%.1f", r / 1024 }')" \
+		    "${c:-}" "${t:-}" \
+		    "$(ratio "$(median ${FULL[$k]:-})" "$af")" \
+		    "$(ratio "$(median ${WD[$k]:-})" "$aw")" \
+		    "$(ratio "$r" "$ar")"
 	done
 done
