@@ -79,6 +79,8 @@ struct bgp_conf {
 	/* RS role with gateways: RS-12, RS-13 and RS-31 (hubpref.h) */
 	bool		branch_to_branch;
 	uint8_t		hub_pref;	/* enum bgp_hub_pref */
+	/* router role: originate only, never pass a learned route on (a server) */
+	bool		no_transit;
 };
 
 /* RFC 8203 text sent with Cease / Administrative Shutdown on SIGTERM. */

@@ -17,6 +17,8 @@
  * Router role (RFC 4271, RFC 1997): import rejects our own ASN in the path;
  *   export sets next hop self, honours NO_ADVERTISE and NO_EXPORT, and
  *   prepends our ASN (plus the configured prepends on originated routes);
+ *   a server (no_transit) sends only what it originates: BGP on a server
+ *   must never make it a transit node;
  *   an iBGP-learned path is not sent to another iBGP peer (RFC 4271 9.1.1),
  *   a gateway sends no VNet prefix to its Route Server (RS-14), and a VPN
  *   gateway (peer kind VPN) no learned default route and nothing that
@@ -104,8 +106,8 @@ gateway_export_ok(const struct speaker *s, const struct peer *to,
 			return c->branch_to_branch;
 		return true;
 	}
-	if (best->peer != NULL && best->peer->conf->asn == c->asn &&
-	    to->conf->asn == c->asn)
+	if (best->peer != NULL && (c->no_transit ||
+	    (best->peer->conf->asn == c->asn && to->conf->asn == c->asn)))
 		return false;
 	if (to->conf->kind == BGP_SRC_VPN && best->peer != NULL &&
 	    !vpn_export_ok(s, e))

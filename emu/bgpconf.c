@@ -267,6 +267,8 @@ conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 
 	c->role = BGP_ROLE_ROUTER;
 	c->asn = v->asn;
+	/* "role": "server": no IP forwarding, and no route passed on */
+	c->no_transit = !n->nic->ip_forwarding;
 	c->local_addr = c->bgp_id = n->nic->ip;
 	for (i = 0; rs != NULL && i < 2; i++) {
 		struct bgp_peer_conf *pc;

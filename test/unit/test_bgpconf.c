@@ -104,9 +104,32 @@ test_limits(void)
 	topo_free(t);
 }
 
+static void
+test_server(void)
+{
+	static const char doc[] = "{\"name\": \"s\", \"regions\": [{\"name\": "
+	    "\"r\", \"hub\": {\"name\": \"hub\", \"address_space\": "
+	    "[\"10.1.0.0/16\"], \"subnets\": {\"RouteServerSubnet\": "
+	    "\"10.1.1.0/27\", \"app\": \"10.1.2.0/24\"}, \"route_server\": {}, "
+	    "\"nvas\": [{\"name\": \"dns1\", \"subnet\": \"app\", \"asn\": "
+	    "65100, \"role\": \"server\", \"advertise\": [\"10.99.0.1/32\"]}, "
+	    "{\"name\": \"fw\", \"subnet\": \"app\", \"asn\": 65001}]}}]}";
+	struct topo_err err;
+	struct topo *t;
+
+	if (topo_load_string(doc, strlen(doc), &t, &err) == -1)
+		die("server topology: %s: %s", err.path, err.msg);
+	T_EQ(load_conf(t, "dns1"), 0, "the server has a configuration");
+	T_OK(conf.no_transit, "a server's speaker is never transit (no_transit)");
+	T_EQ(load_conf(t, "fw"), 0, "the NVA has a configuration");
+	T_OK(!conf.no_transit, "an NVA passes routes on");
+	topo_free(t);
+}
+
 int
 main(void)
 {
+	test_server();
 	test_rs_gateways();
 	test_limits();
 	free(conf.originate);

@@ -189,6 +189,24 @@ test_gateway_side(void)
 }
 
 static void
+test_server(void)
+{
+	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	conf.asn = 65100;			/* a server peering with RS */
+	conf.peers[1].kind = conf.peers[2].kind = BGP_SRC_NVA;	/* as bgpconf */
+	conf.peers[1].asn = conf.peers[2].asn = 65515;
+	add("10.60.0.0/16", -1, 0, 0);
+	add("10.50.0.0/16", 1, 65001, 1);
+	T_OK(sends(2, "10.50.0.0/16"), "without no_transit a learned route is "
+	    "passed on (to the other Route Server instance)");
+	conf.no_transit = true;
+	T_OK(!sends(2, "10.50.0.0/16") && !sends(0, "10.50.0.0/16"),
+	    "a server (no_transit) passes no learned route on: never a transit node");
+	T_OK(sends(1, "10.60.0.0/16") && sends(2, "10.60.0.0/16"),
+	    "a server still advertises what it originates");
+}
+
+static void
 test_vpn_export(void)
 {
 	struct pfx4 vnet;
@@ -254,6 +272,7 @@ main(void)
 	test_exchange();
 	test_preference();
 	test_gateway_side();
+	test_server();
 	test_vpn_export();
 	test_as_override();
 	rib_free(&spk.rib);
