@@ -1,6 +1,7 @@
 /*
  * bgpd.h: the speaker's internal types, shared by fsm.c, session.c, rib.c,
- * decide.c, rs.c, speaker.c and ctl.c. Not for use outside bgp/.
+ * slab.c, decide.c, export.c, rs.c, speaker.c and ctl.c. Not for use
+ * outside bgp/.
  */
 #ifndef ARSEMU_BGPD_H
 #define ARSEMU_BGPD_H

@@ -2,9 +2,11 @@
  * rib: the speaker's tables. One hash of prefixes holds, per prefix, every
  * path received (Adj-RIB-In, rejected ones included, U-09) and the chosen one
  * (Loc-RIB). What each peer was sent is a bit per peer in the entry
- * (speaker.c). Entries and paths come from slabs; every distinct AS_PATH
- * is held once, reference-counted, and shared by the paths that carry it,
- * as a table is mostly a few peers' paths over many prefixes.
+ * (export.c). Entries and paths come from slabs (slab.c); every distinct
+ * AS_PATH is held once, reference-counted, and shared by the paths that
+ * carry it, as a table is mostly a few peers' paths over many prefixes.
+ * Changed entries are kept in an array, the work list, for the next pass;
+ * entries left without paths are freed in batches after it.
  *
  * Must not: decide, apply policy or touch sockets.
  */

@@ -1,14 +1,17 @@
 /*
- * speaker: one BGP speaker process. The poll loop, the hooks the FSM calls
- * (peer up, peer down, UPDATE received), the decision pass over changed
- * prefixes, and the export pass that turns Loc-RIB changes into UPDATEs
- * (withdrawals first, then announcements grouped by identical attributes).
+ * speaker: one BGP speaker process. The poll loop and the hooks the FSM
+ * calls (peer up, peer down, UPDATE received, route refresh); each round of
+ * the loop first runs the pass (export.c) that decides every changed prefix
+ * and turns Loc-RIB changes into UPDATEs.
  *
  * Work per pass is bounded: each peer reads at most READ_BUDGET messages, so
- * one peer flooding UPDATEs cannot starve the keepalives of the others.
+ * one peer flooding UPDATEs cannot starve the keepalives of the others. The
+ * prefixes of an UPDATE are looked up with the RIB entries fetched ahead
+ * (rib_prefetch): a large table does not fit the caches.
  *
  * Must not: parse bytes (msg.c), choose paths (decide.c), judge routes
- * (rs.c), or reach the kernel except through conf->fib.
+ * (rs.c), build UPDATEs (export.c), or reach the kernel except through
+ * conf->fib.
  */
 #include <sys/socket.h>
 #include <errno.h>
