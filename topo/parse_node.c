@@ -3,7 +3,8 @@
  * NIC in a subnet of its VNet) and on-premises sites (an edge router, hosts,
  * and one link per NVA the site sits behind). Checks what one node can tell:
  * its subnet, its ASN (RS-01, RS-05, RS-06), prepend, communities, which RS
- * instances it peers with (RS-04), and a site host's address.
+ * instances it peers with (RS-04), which BGP daemon runs it, and a site
+ * host's address.
  *
  * Must not: assign NIC addresses (addr.c) or compare nodes with each other
  * beyond one site's own hosts (validate.c).
@@ -21,7 +22,12 @@
 
 static const char *const nva_fields[] = {
 	"name", "subnet", "asn", "advertise", "prepend", "ip", "next_hop",
-	"communities", "peers", "md5", "filter", "role", NULL
+	"communities", "peers", "md5", "filter", "role", "daemon", NULL
+};
+static const char *const daemon_fields[] = { "type", "config", NULL };
+static const char *const nvad_names[] = {
+	[TOPO_NVAD_BUILTIN] = "builtin", [TOPO_NVAD_FRR] = "frr",
+	[TOPO_NVAD_BIRD] = "bird",
 };
 static const char *const vm_fields[] = { "name", "subnet", "ip", NULL };
 static const char *const site_fields[] = {
@@ -274,6 +280,72 @@ parse_role(struct tctx *c, const cJSON *o, const char *path,
 	return 0;
 }
 
+const char *
+topo_nvad_str(enum topo_nvad d)
+{
+	return (size_t)d < NELEM(nvad_names) ? nvad_names[d] : "?";
+}
+
+/* A relative path may not climb out of the topology's directory. */
+static bool
+path_climbs(const char *s)
+{
+	const char *p;
+
+	for (p = s; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == s || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * "daemon": {"type": "builtin" | "frr" | "bird", "config": PATH}. The
+ * file itself is looked for by topo_load_file(), which knows where the
+ * topology lives. A relative path stays inside the topology's directory:
+ * `up` copies it into the lab directory, where the lab's saved topology
+ * must find it at the same relative path.
+ */
+static int
+parse_daemon(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_nva *nva)
+{
+	char dp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
+	const char *type, *conf = NULL;
+	const cJSON *d;
+	size_t i;
+	int r;
+
+	if ((r = topo_jobj(c, o, path, "daemon", false, &d)) <= 0)
+		return r;
+	topo_path_key(dp, path, "daemon");
+	if (topo_jfields(c, d, dp, daemon_fields) == -1 ||
+	    topo_jstr(c, d, dp, "type", true, &type) == -1 ||
+	    topo_jstr(c, d, dp, "config", false, &conf) == -1)
+		return -1;
+	for (i = 0; i < NELEM(nvad_names); i++)
+		if (strcmp(type, nvad_names[i]) == 0)
+			break;
+	if (i == NELEM(nvad_names))
+		return topo_fail(c, topo_path_key(p, dp, "type"), "\"%.32s\" is "
+		    "not a daemon type: write \"frr\", \"bird\" or \"builtin\"",
+		    type);
+	nva->daemon = (enum topo_nvad)i;
+	if (conf == NULL)
+		return 0;
+	topo_path_key(p, dp, "config");
+	if (nva->daemon == TOPO_NVAD_BUILTIN)
+		return topo_fail(c, p, "the built-in speaker takes no config "
+		    "file: its configuration is the topology");
+	if (conf[0] == '\0')
+		return topo_fail(c, p, "must name a file");
+	if (conf[0] != '/' && path_climbs(conf))
+		return topo_fail(c, p, "\"%.64s\" climbs out of the topology's "
+		    "directory: give an absolute path, or one below it (the lab "
+		    "copies it there)", conf);
+	nva->daemon_config = xstrdup(conf);
+	return 0;
+}
+
 int
 topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 {
@@ -305,7 +377,8 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	nva->prepend = prepend;
 	if (topo_jaddr(c, o, path, "next_hop", &nva->next_hop) == -1 ||
 	    parse_communities(c, o, path, nva) == -1 ||
-	    topo_parse_nva_security(c, o, path, nva) == -1)
+	    topo_parse_nva_security(c, o, path, nva) == -1 ||
+	    parse_daemon(c, o, path, nva) == -1)
 		return -1;
 	return parse_peers(c, o, path, v, nva);
 }

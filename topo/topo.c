@@ -4,13 +4,16 @@
  * small lookups the rest of arsemu needs.
  *
  * Must not: log, print, or keep state between calls; the only I/O is
- * reading the topology file.
+ * reading the topology file (and finding the NVA daemon config files it
+ * names, relative to it).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -159,6 +162,45 @@ fail:
 	return -1;
 }
 
+/*
+ * An NVA daemon's "config": relative to the topology file's directory, made
+ * absolute, and readable now, or the load fails naming its JSON path.
+ */
+static int
+find_configs(struct topo *t, const char *file, const char *text, size_t len,
+    struct topo_err *err)
+{
+	char dir[PATH_MAX], *slash;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	for (i = 0; i < t->nnvas; i++) {
+		struct topo_nva *v = t->nvas[i];
+		char abs[PATH_MAX], *p;
+
+		if (v->daemon_config == NULL)
+			continue;
+		p = v->daemon_config[0] == '/' ? xstrdup(v->daemon_config) :
+		    xasprintf("%s/%s", dir, v->daemon_config);
+		if (access(p, R_OK) == -1 || realpath(p, abs) == NULL) {
+			snprintf(err->path, sizeof(err->path), "%s.daemon.config",
+			    v->node->jpath);
+			topo_pos_path(text, len, err->path, &err->line, &err->col);
+			snprintf(err->msg, sizeof(err->msg), "cannot read %s: %s",
+			    p, strerror(errno));
+			free(p);
+			return -1;
+		}
+		free(p);
+		v->daemon_config_path = xstrdup(abs);
+	}
+	return 0;
+}
+
 int
 topo_load_file(const char *file, struct topo **out, struct topo_err *err)
 {
@@ -184,6 +226,11 @@ topo_load_file(const char *file, struct topo **out, struct topo_err *err)
 		goto bad_io;
 	fclose(f);
 	rc = topo_load_string(text, len, out, err);
+	if (rc == 0 && find_configs(*out, file, text, len, err) == -1) {
+		topo_free(*out);
+		*out = NULL;
+		rc = -1;
+	}
 	free(text);
 	return rc;
 too_big:
@@ -237,6 +284,8 @@ free_node(struct topo_node *n)
 		for (i = 0; i < n->nva->nfilters; i++)
 			free(n->nva->filters[i].jpath);
 		free(n->nva->filters);
+		free(n->nva->daemon_config);
+		free(n->nva->daemon_config_path);
 		free(n->nva);
 	}
 	free(n->name);

@@ -158,6 +158,17 @@ struct topo_filter {
 	char			*jpath;
 };
 
+/*
+ * Who speaks BGP for an NVA: the built-in speaker, or a real FRR (bgpd and
+ * zebra) or BIRD started in its namespace (emu/nvad.c), with the user's
+ * config file or one rendered from the topology.
+ */
+enum topo_nvad {
+	TOPO_NVAD_BUILTIN,
+	TOPO_NVAD_FRR,
+	TOPO_NVAD_BIRD,
+};
+
 struct topo_nva {
 	struct topo_node	*node;
 	uint32_t		 asn;
@@ -171,6 +182,15 @@ struct topo_nva {
 	char			*md5;		/* RFC 2385 key of its RS sessions; NULL: none */
 	struct topo_filter	*filters;	/* what it forwards, first match wins */
 	size_t			 nfilters;
+	enum topo_nvad		 daemon;	/* "daemon": {"type": ...} */
+	/*
+	 * "daemon": {"config": ...}: as written (relative to the topology
+	 * file, never climbing out of its directory, or absolute), and the
+	 * file it names, absolute, once topo_load_file() found it; both
+	 * NULL: arsemu renders the config.
+	 */
+	char			*daemon_config;
+	char			*daemon_config_path;
 };
 
 /* A point-to-point link between a site's router and an NVA. */
@@ -315,6 +335,8 @@ const char *topo_kind_str(enum topo_node_kind k);
 const char *topo_pref_str(enum topo_hub_pref p);
 /* "VirtualAppliance", ... as the topology file and az spell them (VR-08). */
 const char *topo_udr_type_str(enum topo_udr_type t);
+/* "builtin", "frr" or "bird", as the topology file spells them. */
+const char *topo_nvad_str(enum topo_nvad d);
 /* "ExpressRoute" or "Vpn", as the topology file spells them. */
 const char *topo_gw_type_str(enum topo_gw_type t);
 /*
