@@ -2,7 +2,8 @@
  * daemon: the lab daemon, `arsemu _daemon LAB`. It plays Azure's SDN
  * controller:
  *   - starts a BGP speaker process in the namespace of every Route Server
- *     instance and built-in NVA, and records each PID in the lab state;
+ *     instance and NVA (the built-in one, or its FRR or BIRD: nvad.c), and
+ *     records each PID in the lab state;
  *   - watches each Route Server instance's control socket for the routes it
  *     programs (never told by anyone else: a dead NVA is noticed by BGP);
  *   - merges the two instances of each hub (a prefix's shortest AS path wins
@@ -36,6 +37,7 @@
 #include "lab.h"
 #include "netns.h"
 #include "nl.h"
+#include "nvad.h"
 
 #define WATCH_RETRY_MS	100
 #define QUIET_MS	300
@@ -112,13 +114,24 @@ journal(struct daemon *d, const char *event, const char *fmt, ...)
 	fflush(d->journal);
 }
 
+/*
+ * A node's BGP process: `arsemu _speaker`, or for an NVA run by FRR or
+ * BIRD that daemon (nvad.c); either is the node's child, failed and
+ * restored alike.
+ */
 static pid_t
 spawn_speaker(struct daemon *d, const struct topo_node *n)
 {
-	char ns[300], log[400];
+	char ns[300], log[400], err[300];
 	pid_t pid, parent = getpid();
 	int fd, logfd;
 
+	if (nvad_external(n) && nvad_prepare(d->lab, d->t, n, err,
+	    sizeof(err)) == -1) {
+		journal(d, "error", "\"node\": \"%s\", \"text\": \"%s\"",
+		    n->name, err);
+		return -1;
+	}
 	lab_ns_name(d->lab, n->name, ns, sizeof(ns));
 	snprintf(log, sizeof(log), "%s/log/%s.log", d->dir, n->name);
 	if ((fd = netns_open(ns)) < 0)
@@ -140,6 +153,10 @@ spawn_speaker(struct daemon *d, const struct topo_node *n)
 	if ((logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) >= 0) {
 		dup2(logfd, 1);
 		dup2(logfd, 2);
+	}
+	if (nvad_external(n)) {
+		nvad_exec(d->lab, n);
+		_exit(127);
 	}
 	execl(d->exe, "arsemu", "_speaker", d->lab, n->name, (char *)NULL);
 	_exit(127);
@@ -526,7 +543,9 @@ sessions_status(struct daemon *d, FILE *f)
 				continue;
 			fprintf(f, "session\t%s\t%s\t%s\t%s\n", d->w[i].node->name,
 			    fl[0], fl[3], fl[12]);
-			if (strcmp(fl[3], "Established") != 0 || strcmp(fl[12], "1") != 0)
+			if (strcmp(fl[3], "Established") != 0 ||
+			    (strcmp(fl[12], "1") != 0 && !nvad_settled(d->t, fl[0],
+			    (unsigned)atoi(fl[4]), (unsigned)atoi(fl[5]))))
 				all = false;
 		}
 		ctlc_free(&r);

@@ -14,6 +14,7 @@
 #include "../lib/util.h"
 #include "emu.h"
 #include "lab.h"
+#include "nvad.h"
 
 static pid_t
 start_daemon(const char *lab)
@@ -112,6 +113,11 @@ emu_lab_up(const struct topo *t, const char *file, int wait_s, bool tty,
 
 	if (lab_build(t, file, &le) == -1) {
 		snprintf(err, len, "%s", le.msg);
+		return -1;
+	}
+	/* NVA daemon configs beside the saved topology (nvad.h). */
+	if (nvad_stage(t, err, len) == -1) {
+		lab_destroy(t->name, &le);
 		return -1;
 	}
 	if ((pid = start_daemon(t->name)) == -1 ||
