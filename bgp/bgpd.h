@@ -252,6 +252,12 @@ const char *policy_import(const struct speaker *s, const struct peer *from,
 /* Fill *out with what `to` should receive for e's best path; false: nothing. */
 bool	policy_export(const struct speaker *s, const struct peer *to,
 	    const struct rib_entry *e, struct bgp_attrs *out);
+/*
+ * Whether export to `to` depends on the prefix as well as on the best
+ * path's source and attributes (if not, one answer serves a run of
+ * prefixes with the same best path).
+ */
+bool	policy_export_by_prefix(const struct speaker *s, const struct peer *to);
 
 /* fsm.c */
 void	fsm_event(struct peer *p, enum fsm_event ev, struct bgp_msg *m);

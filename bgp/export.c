@@ -264,10 +264,12 @@ withdraw_from(struct pass *ps, struct rib_entry *e, uint64_t mask)
 
 /*
  * same_as_prev: e's best path has the source and the attributes of the
- * previous entry's, so export policy (a function of the receiving peer and
- * the best path's source and attributes, rs.c) gives what it gave then,
- * and the prefix joins that group without policy being asked again. This
- * is what makes a table of thousands of routes from a few peers cheap.
+ * previous entry's, so export policy (for most peers a function of the
+ * receiving peer and the best path's source and attributes, rs.c) gives
+ * what it gave then, and the prefix joins that group without policy being
+ * asked again. This is what makes a table of thousands of routes from a
+ * few peers cheap. For a peer whose policy looks at the prefix too
+ * (policy_export_by_prefix), policy is asked for every prefix.
  */
 static void
 export_one(struct pass *ps, struct peer *p, struct rib_entry *e,
@@ -281,7 +283,7 @@ export_one(struct pass *ps, struct peer *p, struct rib_entry *e,
 	b->last_seq = ps->seq;
 	if (in_sync(e, p))
 		return;
-	if (same_as_prev && last >= 0) {
+	if (same_as_prev && last >= 0 && !policy_export_by_prefix(ps->s, p)) {
 		group_add(&b->g[last], &e->pfx);
 		b->queued++;
 		b->last = last;

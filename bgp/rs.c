@@ -129,6 +129,13 @@ policy_import(const struct speaker *s, const struct peer *from,
 }
 
 bool
+policy_export_by_prefix(const struct speaker *s, const struct peer *to)
+{
+	/* GW-04 (vpn_export_ok) is the one rule that looks at the prefix */
+	return s->conf->role == BGP_ROLE_ROUTER && to->conf->kind == BGP_SRC_VPN;
+}
+
+bool
 policy_export(const struct speaker *s, const struct peer *to,
     const struct rib_entry *e, struct bgp_attrs *out)
 {
