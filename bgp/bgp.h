@@ -38,6 +38,7 @@ struct bgp_peer_conf {
 	uint16_t	port;		/* 0: 179 (tests use others) */
 	char		md5[80];	/* RFC 2385 key; "" for none */
 	uint8_t		kind;		/* what the peer is: enum bgp_src (hubpref.h) */
+	uint8_t		ttl_hops;	/* RFC 5082 GTSM: accept TTL >= 256 - hops; 0 off */
 };
 
 /*

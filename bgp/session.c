@@ -45,6 +45,26 @@ sock_opts(int fd)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
+/*
+ * RFC 5082 (GTSM): we send with TTL 255 always (sock_opts); with ttl_hops
+ * set, the kernel drops whatever arrives from the peer with a TTL below
+ * 256 - hops, so a spoofer further away cannot reach the session. Linux
+ * checks IP_MINTTL per socket: on our own connection it covers the SYN-ACK
+ * and all that follows, but on a connection accepted from the listener
+ * (shared with peers without GTSM) it would come too late for what already
+ * arrived, the peer's OPEN included. So a GTSM peer is reached only over
+ * connections we open, and what it opens is closed (session_accept).
+ */
+static int
+gtsm_set(int fd, const struct bgp_peer_conf *pc)
+{
+	int min = 256 - pc->ttl_hops;
+
+	if (pc->ttl_hops == 0)
+		return 0;
+	return setsockopt(fd, IPPROTO_IP, IP_MINTTL, &min, sizeof(min));
+}
+
 static void
 sin_set(struct sockaddr_in *sin, uint32_t addr, uint16_t port)
 {
@@ -209,6 +229,12 @@ session_accept(struct speaker *s)
 		close(fd);
 		return;
 	}
+	if (p->conf->ttl_hops != 0) {
+		speaker_log(s, "peer %s: closed its connection: with TTL security "
+		    "(RFC 5082) we connect ourselves", p->conf->name);
+		close(fd);
+		return;
+	}
 	sock_opts(fd);
 	/*
 	 * Our own connect() may have completed in the kernel already; then the
@@ -330,6 +356,8 @@ session_connect(struct peer *p)
 	sock_opts(fd);
 	/* RFC 2385: the SYN is signed already */
 	if (p->conf->md5[0] != '\0' && md5_set(fd, p->conf->addr, p->conf->md5) == -1)
+		goto fail;
+	if (gtsm_set(fd, p->conf) == -1)
 		goto fail;
 	sin_set(&sin, p->s->conf->local_addr, 0);
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)

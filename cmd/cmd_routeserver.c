@@ -3,7 +3,8 @@
  * foreground, in the current network namespace, and its inspector.
  *
  *   routeserver --listen IP [--asn 65515] [--router-id ID] [--port N]
- *       --peer IP:ASN[:name=N][:active][:port=N][:max-prefix=N][:md5=SECRET]
+ *       --peer IP:ASN[:name=N][:active][:port=N][:max-prefix=N]
+ *           [:ttl-security=HOPS][:md5=SECRET]
  *       [--peer ...] [--hold S] [--connect-retry S] [--max-prefix N]
  *       [--advertise PREFIX...] [--control PATH] [--log json|text]
  *       [--name NAME]
@@ -13,6 +14,9 @@
  *       refresh PEER|all [--json]
  *
  * md5= takes the rest of the --peer argument, so a key may hold ':'.
+ * ttl-security=HOPS is RFC 5082's GTSM: packets from the peer must arrive
+ * with a TTL of at least 256 - HOPS (we always send with 255); such a peer
+ * is connected to (implies active), see bgp/session.c.
  * Peers are passive by default (NVAs connect to Azure Route Server);
  * ":active" makes the route server connect too, collisions being settled
  * per RFC 4271 6.8. The configuration is checked as Azure checks a
@@ -188,9 +192,15 @@ peer_opt(struct rs_build *b, struct bgp_peer_conf *p, char *opt)
 	else if (strcmp(opt, "max-prefix") == 0 && num(v, UINT_MAX, &n) == 0) {
 		p->route_limit = (unsigned)n;
 		b->limit_set[p - b->c.peers] = true;
-	} else
+	} else if (strcmp(opt, "ttl-security") == 0 && num(v, 254, &n) == 0 &&
+	    n > 0) {
+		p->ttl_hops = (uint8_t)n;
+		p->passive = false;	/* GTSM peers are reached actively */
+	}
+	else
 		return cli_err(CLI_USAGE, "peer %s: unknown option \"%s\" (name=, "
-		    "active, port=, max-prefix=, md5=)", p->name, opt);
+		    "active, port=, max-prefix=, ttl-security=HOPS, md5=)", p->name,
+		    opt);
 	return 0;
 }
 
@@ -315,13 +325,14 @@ static int
 config_peer(struct rs_build *b, const cJSON *o, int i)
 {
 	static const char *const keys[] = {
-		"ip", "asn", "name", "md5", "passive", "maxPrefix", "port", NULL
+		"ip", "asn", "name", "md5", "passive", "maxPrefix", "port",
+		"ttlSecurity", NULL
 	};
 	const cJSON *pas = cJSON_GetObjectItemCaseSensitive(o, "passive");
 	struct bgp_peer_conf *p;
 	char where[32];
 	long long asn = jnum(o, "asn"), lim = jnum(o, "maxPrefix"),
-	    port = jnum(o, "port");
+	    port = jnum(o, "port"), ttl = jnum(o, "ttlSecurity");
 
 	snprintf(where, sizeof(where), "peers[%d]", i);
 	if (!cJSON_IsObject(o) || known_keys(o, where, keys) != 0)
@@ -346,6 +357,16 @@ config_peer(struct rs_build *b, const cJSON *o, int i)
 	if (lim >= 0) {
 		p->route_limit = (unsigned)lim;
 		b->limit_set[p - b->c.peers] = true;
+	}
+	if (ttl == -2 || ttl == 0 || ttl > 254)
+		return cli_err(CLI_USAGE, "config %s.ttlSecurity: hops, 1..254 "
+		    "(RFC 5082)", where);
+	if (ttl > 0 && pas != NULL && cJSON_IsTrue(pas))
+		return cli_err(CLI_USAGE, "config %s: a peer with ttlSecurity is "
+		    "connected to, not waited for: passive must be false", where);
+	if (ttl > 0) {
+		p->ttl_hops = (uint8_t)ttl;
+		p->passive = false;
 	}
 	if (port > 0)
 		p->port = (uint16_t)port;

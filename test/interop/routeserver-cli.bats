@@ -120,3 +120,22 @@ EOF
 	assert_output 1
 	kill -TERM "$(pid_of rs)"
 }
+
+@test "routeserver: ttl-security (RFC 5082) takes hops 1..254 and makes the peer active" {
+	local v
+	for v in 0 255 x ""; do
+		run rs --listen 10.0.0.4 --peer "10.0.0.10:65001:ttl-security=$v"
+		assert_failure 2
+		assert_output --partial 'unknown option "ttl-security"'
+	done
+	printf '{"listen": "10.0.0.4", "peers": [{"ip": "10.0.0.10", "asn": 65001, "ttlSecurity": 1, "passive": true}]}' \
+	    > "$IXDIR/gtsm.json"
+	run rs --config "$IXDIR/gtsm.json"
+	assert_failure 2
+	assert_output --partial 'passive must be false'
+	printf '{"listen": "10.0.0.4", "peers": [{"ip": "10.0.0.10", "asn": 65001, "ttlSecurity": 300}]}' \
+	    > "$IXDIR/gtsm.json"
+	run rs --config "$IXDIR/gtsm.json"
+	assert_failure 2
+	assert_output --partial 'ttlSecurity: hops, 1..254'
+}
