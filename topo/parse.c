@@ -43,7 +43,7 @@ static const char *const spoke_fields[] = {
 };
 static const char *const rs_fields[] = {
 	"branch_to_branch", "hub_routing_preference", "route_limit",
-	"max_peers", NULL
+	"max_peers", "routing_units", NULL
 };
 
 /* Ranges Azure refuses in a VNet; arsemu also uses 169.254/16 for sites. */
@@ -316,13 +316,16 @@ parse_rs(struct tctx *c, const cJSON *o, const char *path,
 	rs->pref = TOPO_PREF_EXPRESSROUTE;
 	rs->route_limit = TOPO_RS_ROUTE_LIMIT;
 	rs->max_peers = TOPO_RS_MAX_PEERS;
+	rs->routing_units = TOPO_RS_UNITS_MIN;
 	topo_push(&c->t->rss, &c->t->nrss, rs);
 	if (topo_jbool(c, o, p, "branch_to_branch", &rs->branch_to_branch)
 	    == -1 || parse_pref(c, o, p, &rs->pref) == -1 ||
 	    topo_juint(c, o, p, "route_limit", 1, TOPO_ROUTE_LIMIT_MAX,
 	    &rs->route_limit) == -1 ||
 	    topo_juint(c, o, p, "max_peers", 1, TOPO_MAX_PEERS_MAX,
-	    &rs->max_peers) == -1)
+	    &rs->max_peers) == -1 ||
+	    topo_juint(c, o, p, "routing_units", TOPO_RS_UNITS_MIN,
+	    TOPO_RS_UNITS_MAX, &rs->routing_units) == -1)
 		return -1;
 	return rs_nodes(c, path, v, sn);
 }

@@ -21,6 +21,12 @@
 #define TOPO_NAME_MAX		32	/* lab and node names */
 #define TOPO_RS_ASN		65515	/* RS-01 */
 #define TOPO_RS_MAX_PEERS	8	/* RS-07 */
+/* RS-41: what one Route Server serves */
+#define TOPO_RS_MAX_VNETS	500	/* its VNet and the VNets peered with it */
+#define TOPO_RS_MAX_PREFIXES	10000	/* on-premises and VNet prefixes */
+#define TOPO_RS_UNITS_MIN	2	/* routing infrastructure units */
+#define TOPO_RS_UNITS_MAX	48
+#define TOPO_RS_VMS(units)	(4000u + 1000u * ((units) - 2u))
 #define TOPO_RS_ROUTE_LIMIT	4000	/* RS-40, D-02 */
 #define TOPO_UDR_MAX		400	/* VR-12: routes per route table */
 
@@ -138,6 +144,7 @@ struct topo_rs {
 	enum topo_hub_pref	 pref;			/* default ExpressRoute */
 	unsigned		 route_limit;		/* per peer, default 4000 */
 	unsigned		 max_peers;		/* default 8 */
+	unsigned		 routing_units;		/* RS-41: 2 (default) to 48 */
 };
 
 /*

@@ -157,6 +157,70 @@ rs_peers(struct tctx *c, const struct topo_rs *rs)
 	return 0;
 }
 
+/* Is v the hub of rs, one of its spokes, or a hub peered with it? */
+static bool
+rs_serves(const struct topo_rs *rs, const struct topo_vnet *v)
+{
+	const struct topo_vnet *hub = rs->vnet;
+	size_t i;
+
+	if (v == hub || v->peer_hub == hub)
+		return true;
+	for (i = 0; i < hub->nhub_peers; i++)
+		if (hub->hub_peers[i] == v)
+			return true;
+	return false;
+}
+
+/*
+ * RS-41: one Route Server serves at most 500 VNets (its own and the peered
+ * ones), 4,000 VMs at the default 2 routing infrastructure units (1,000 more
+ * per unit, "routing_units"), and 10,000 on-premises and VNet prefixes.
+ */
+static int
+rs_totals(struct tctx *c, const struct topo_rs *rs)
+{
+	const struct topo *t = c->t;
+	unsigned vnets = 0, vms = 0, pfx = 0, cap = TOPO_RS_VMS(rs->routing_units);
+	char p[TOPO_PATH_MAX];
+	size_t i, k;
+
+	topo_path_key(p, rs->vnet->jpath, "route_server");
+	for (i = 0; i < t->nvnets; i++)
+		if (rs_serves(rs, t->vnets[i])) {
+			vnets++;
+			pfx += (unsigned)t->vnets[i]->nspace;
+		}
+	for (i = 0; i < t->nnodes; i++)
+		vms += t->nodes[i]->kind == TOPO_VM &&
+		    rs_serves(rs, t->nodes[i]->nic->subnet->vnet);
+	for (i = 0; i < rs->vnet->ngws; i++)
+		for (k = 0; k < rs->vnet->gws[i]->nconns; k++)
+			pfx += (unsigned)rs->vnet->gws[i]->conns[k]->site->nprefixes;
+	for (i = 0; i < t->nsites; i++)
+		for (k = 0; k < t->sites[i]->nlinks; k++)
+			if (t->sites[i]->links[k]->nva->node->nic->subnet->vnet ==
+			    rs->vnet) {
+				pfx += (unsigned)t->sites[i]->nprefixes;
+				break;
+			}
+	if (vnets > TOPO_RS_MAX_VNETS)
+		return topo_fail(c, p, "serves %u VNets (hub \"%s\" and the VNets "
+		    "peered with it); a Route Server serves at most %u (RS-41)",
+		    vnets, rs->vnet->name, TOPO_RS_MAX_VNETS);
+	if (vms > cap)
+		return topo_fail(c, p, "serves %u VMs; with %u routing "
+		    "infrastructure units a Route Server serves at most %u "
+		    "(RS-41: 4,000 at 2 units, 1,000 more per unit up to %u; "
+		    "set routing_units)", vms, rs->routing_units, cap,
+		    TOPO_RS_UNITS_MAX);
+	if (pfx > TOPO_RS_MAX_PREFIXES)
+		return topo_fail(c, p, "would carry %u on-premises and VNet "
+		    "prefixes; a Route Server takes at most %u (RS-41)", pfx,
+		    TOPO_RS_MAX_PREFIXES);
+	return 0;
+}
+
 /* RS-04 and U-04: allowed, programmed, and flagged. */
 static void
 one_instance(struct tctx *c, const struct topo_nva *nva)
@@ -218,7 +282,7 @@ topo_validate(struct tctx *c)
 			return -1;
 	}
 	for (i = 0; i < t->nrss; i++)
-		if (rs_peers(c, t->rss[i]) == -1)
+		if (rs_peers(c, t->rss[i]) == -1 || rs_totals(c, t->rss[i]) == -1)
 			return -1;
 	for (i = 0; i < t->nsites; i++)
 		if (site_overlap(c, i) == -1)

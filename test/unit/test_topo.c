@@ -4,6 +4,7 @@
  * checking the JSON path the error names. Inline documents are written with
  * ' for " to stay readable; q() swaps them back.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1215,6 +1216,110 @@ test_corpus_more(void)
 	topo_free(t);
 }
 
+/* RS-41: documents built in a loop, too large to write out. */
+struct gen {
+	char	*s;
+	size_t	 len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+gen(struct gen *g, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	xgrow(&g->s, &g->cap, g->len + (size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(g->s + g->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	g->len += (size_t)n;
+}
+
+/* A hub with a Route Server (rs: its fields), nspokes /24 spokes, nvms VMs
+ * in one more spoke, and nsite /24 prefixes in sites behind NVA n1. */
+static struct topo *
+limits_doc(const char *rs, unsigned nspokes, unsigned nvms, unsigned nsite,
+    struct topo_err *err)
+{
+	struct gen g = { 0 };
+	struct topo *t = NULL;
+	unsigned i;
+
+	gen(&g, "{\"name\":\"t\",\"regions\":[{\"name\":\"r\",\"hub\":{\"name\":"
+	    "\"hub\",\"address_space\":[\"10.1.0.0/16\"],\"subnets\":{"
+	    "\"RouteServerSubnet\":\"10.1.1.0/27\",\"nva\":\"10.1.2.0/24\"},"
+	    "\"route_server\":{%s},\"nvas\":[{\"name\":\"n1\",\"subnet\":\"nva\","
+	    "\"asn\":65001}]},\"spokes\":[{\"name\":\"big\",\"address_space\":"
+	    "[\"10.2.0.0/16\"],\"subnets\":{\"default\":\"10.2.0.0/20\"},"
+	    "\"vms\":[", rs);
+	for (i = 0; i < nvms; i++)
+		gen(&g, "%s{\"name\":\"v%u\",\"subnet\":\"default\"}", i ? "," : "",
+		    i);
+	gen(&g, "]}");
+	for (i = 0; i < nspokes; i++)
+		gen(&g, ",{\"name\":\"s%u\",\"address_space\":[\"10.%u.%u.0/24\"],"
+		    "\"subnets\":{\"default\":\"10.%u.%u.0/24\"}}", i, 3 + i / 256,
+		    i % 256, 3 + i / 256, i % 256);
+	gen(&g, "]}]");
+	/* sites of at most 2,500 prefixes each (a site takes 4,096) */
+	for (i = 0; i < nsite; i++) {
+		if (i % 2500 == 0)
+			gen(&g, "%s{\"name\":\"br%u\",\"nvas\":[\"n1\"],"
+			    "\"prefixes\":[", i ? "]}," : ",\"sites\":[", i / 2500);
+		gen(&g, "%s\"20.%u.%u.0/24\"", i % 2500 ? "," : "", i / 256,
+		    i % 256);
+	}
+	if (nsite > 0)
+		gen(&g, "]}]");
+	gen(&g, "}");
+	if (topo_load_string(g.s, g.len, &t, err) == -1)
+		t = NULL;
+	free(g.s);
+	return t;
+}
+
+static void
+test_rs_limits(void)
+{
+	struct topo_err err;
+	struct topo *t;
+
+	t = limits_doc("", 498, 0, 0, &err);
+	T_OK(t != NULL, "RS-41: 500 VNets (hub, 499 spokes) are served: %s",
+	    t ? "" : err.msg);
+	topo_free(t);
+	t = limits_doc("", 499, 0, 0, &err);
+	T_OK(t == NULL && strcmp(err.path, "regions[0].hub.route_server") == 0 &&
+	    strstr(err.msg, "serves 501 VNets") != NULL &&
+	    strstr(err.msg, "RS-41") != NULL,
+	    "RS-41: 501 VNets are refused at the route_server (%s)", err.msg);
+	t = limits_doc("", 0, 4000, 0, &err);
+	T_OK(t != NULL, "RS-41: 4,000 VMs at 2 routing units: %s",
+	    t ? "" : err.msg);
+	topo_free(t);
+	t = limits_doc("", 0, 4001, 0, &err);
+	T_OK(t == NULL && strstr(err.msg, "serves 4001 VMs") != NULL &&
+	    strstr(err.msg, "at most 4000") != NULL,
+	    "RS-41: 4,001 VMs are refused at 2 units (%s)", err.msg);
+	t = limits_doc("\"routing_units\":3", 0, 4001, 0, &err);
+	T_OK(t != NULL, "RS-41: 4,001 VMs with 3 routing units (5,000): %s",
+	    t ? "" : err.msg);
+	topo_free(t);
+	expect_err(HUBRS("'routing_units':49", ""),
+	    "regions[0].hub.route_server.routing_units", "",
+	    "RS-41: routing_units above 48");
+	t = limits_doc("", 0, 0, 9998, &err);
+	T_OK(t != NULL, "RS-41: 10,000 prefixes (2 VNets, 9,998 on-premises): %s",
+	    t ? "" : err.msg);
+	topo_free(t);
+	t = limits_doc("", 0, 0, 9999, &err);
+	T_OK(t == NULL && strstr(err.msg, "10001 on-premises and VNet prefixes")
+	    != NULL, "RS-41: 10,001 prefixes are refused (%s)", err.msg);
+}
+
 int
 main(void)
 {
@@ -1225,6 +1330,7 @@ main(void)
 	test_syntax_and_types();
 	test_fields();
 	test_nva_security();
+	test_rs_limits();
 	test_names();
 	test_prefixes();
 	test_route_server();
