@@ -32,6 +32,8 @@
 
 /* GW-07: IPv4 prefixes from on-premises on a Standard circuit (Premium: 10,000). */
 #define ER_PRIVATE_PEERING_LIMIT	4000
+/* RS-42: prefixes Azure may advertise to a circuit; beyond, the session drops. */
+#define ER_FROM_AZURE_LIMIT		1000
 
 char *
 emu_speaker_sock(const char *lab, const char *node, char *buf, size_t len)
@@ -121,6 +123,9 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			/* GW-07: the private peering's limit, at the MSEE. */
 			if (n->kind == TOPO_MSEE && o->kind == TOPO_SITE_ROUTER)
 				pc->route_limit = ER_PRIVATE_PEERING_LIMIT;
+			/* RS-42: what Azure advertises into the circuit */
+			if (n->kind == TOPO_MSEE && o->kind == TOPO_GW)
+				pc->route_limit = ER_FROM_AZURE_LIMIT;
 			continue;
 		}
 		if (n->kind == TOPO_GW) {
