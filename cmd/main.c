@@ -13,6 +13,7 @@
 #include "../lib/util.h"
 #include "cli.h"
 #include "cmd_gateway.h"
+#include "cmd_import.h"
 
 struct command {
 	const char	*name;
@@ -40,6 +41,7 @@ static const struct command commands[] = {
 	{ "nodes", cmd_nodes, "nodes [LAB | TOPO] [--json]", false, false },
 	{ "walk", cmd_walk, "walk SRC DST [--proto icmp|udp] [--port N] [--flows N] [--both-ways] [--offline] [--topo FILE] [--json]", false, false },
 	{ "graph", cmd_graph, "graph [LAB | TOPO] [--format dot|svg] [--walk SRC DST]", false, true },
+	{ "import", cmd_import, "import az DIR [-o TOPO.json] [--name LAB] [--json]", false, true },
 	{ "capture", cmd_capture, "capture NODE [IFACE] [-w FILE] [-- TCPDUMP-ARGS]", false, false },
 	{ "_probe", cmd_probe, "_probe send|recv ...", true, false },
 	{ "routeserver", cmd_routeserver, "routeserver --listen IP --peer IP:ASN[:md5=KEY] ... | --config FILE.json", false, true },

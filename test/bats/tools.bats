@@ -122,3 +122,21 @@ teardown() { down_labs; }
 	run arsemu graph "$TOP/examples/single-hub.json" --walk spoke1-vm1
 	assert_failure 2
 }
+
+@test "bash completion: import az DIR, graph TOPO --walk nodes (offline)" {
+	complete_words() {
+		PATH="$TOP:$PATH"
+		source "$TOP/contrib/arsemu.bash-completion"
+		COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+		_arsemu
+		echo "${COMPREPLY[*]}"
+	}
+	run complete_words arsemu im
+	assert_output import
+	run complete_words arsemu import ""
+	assert_output az
+	run complete_words arsemu graph "$TOP/examples/single-hub.json" --walk spoke
+	assert_output spoke1-vm1
+	run complete_words arsemu graph "$TOP/examples/single-hub.json" --walk spoke1-vm1 branch
+	assert_output "branch-edge branch-h1"
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+# arsemu import az (issue 9): a topology from what the az CLI prints, saved
+# as files. test/import/az holds a hub with a Route Server, two spokes
+# peered with useRemoteGateways, two NVAs peering the Route Server and a
+# route table on a spoke subnet, in the documented az/REST shapes (a VNet
+# list with its peerings, per-VNet peering lists, `routeserver show`, its
+# `peering list`, `route-table list`); test/import/broken has a VNet
+# without its address space. No root needed.
+
+load helpers
+
+@test "import az: the fixture becomes a topology that validates; spoke VMs from their NICs, NVAs from the RS peerings" {
+	local out=$BATS_TEST_TMPDIR/contoso.json
+	run arsemu import az "$TOP/test/import/az" -o "$out" --name contoso
+	assert_success
+	# what az cannot say, and what arsemu cannot model, are warnings with file and path
+	assert_output --partial 'warning: routeserver-peerings.json: [0]: NVA fw1: what it advertises is not in'
+	assert_output --partial "warning: vnets.json: [2].name: VNet Spoke2_VNet is called spoke2-vnet"
+	assert_output --partial "warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a service tag"
+	run arsemu validate "$out"
+	assert_success
+	assert_output --partial "valid: lab contoso, 3 VNets, 6 nodes, 6 NICs"
+	run jq -c '.regions[0].hub | [.name, .route_server, [.nvas[] | [.name, .asn, .ip]]]' "$out"
+	assert_output '["hub-vnet",{"branch_to_branch":false,"hub_routing_preference":"ExpressRoute"},[["fw1",65010,"10.1.2.4"],["fw2",65010,"10.1.2.5"]]]'
+	run jq -c '[.regions[0].spokes[] | [.name, .use_remote_gateways, .vms[0].name]]' "$out"
+	assert_output '[["spoke1-vnet",true,"app1"],["spoke2-vnet",true,"web1"]]'
+}
+
+@test "import az: plan of the imported topology for a spoke VM's NIC (UDR to the firewall, VR-08)" {
+	local out=$BATS_TEST_TMPDIR/contoso.json
+	arsemu import az "$TOP/test/import/az" -o "$out" 2>/dev/null
+	run arsemu plan "$out" app1 --json
+	assert_success
+	run jq -c '[.value[] | [.source, .state, .addressPrefix[0], .nextHopType, (.nextHopIpAddress | join(","))]]' <(arsemu plan "$out" app1 --json)
+	assert_output '[["Default","Active","10.2.0.0/16","VnetLocal",""],["Default","Active","10.1.0.0/16","VNetPeering",""],["Default","Invalid","0.0.0.0/0","Internet",""],["User","Active","0.0.0.0/0","VirtualAppliance","10.1.2.4"]]'
+	run jq -c '[.value[] | select(.state == "Active") | .addressPrefix[0]]' <(arsemu plan "$out" web1 --json)
+	assert_output '["10.3.0.0/16","10.1.0.0/16","0.0.0.0/0","10.0.0.0/8","100.64.0.0/10","172.16.0.0/12","192.168.0.0/16"]'
+}
+
+@test "import az: to stdout; --json summary" {
+	run bash -c "'$ARSEMU' import az '$TOP/test/import/az' 2>/dev/null | jq -r .regions[0].hub.name"
+	assert_output hub-vnet
+	run arsemu import az "$TOP/test/import/az" -o "$BATS_TEST_TMPDIR/t.json" --json
+	assert_success
+	run jq -c '[.valid, .vnets, .nvas, .nics, (.warnings | length)]' <(arsemu import az "$TOP/test/import/az" -o "$BATS_TEST_TMPDIR/t.json" --json)
+	assert_output '[true,3,2,6,4]'
+}
+
+@test "import az: a broken file is an error naming the file and the JSON path" {
+	run arsemu import az "$TOP/test/import/broken"
+	assert_failure 2
+	assert_output "arsemu: import az $TOP/test/import/broken: vnets.json: [1].addressSpace.addressPrefixes: VNet hub-vnet has no address space"
+	local d=$BATS_TEST_TMPDIR/notjson
+	mkdir "$d"
+	printf '[\n  { "name": "x",\n    "type": }\n]\n' > "$d/vnets.json"
+	run arsemu import az "$d"
+	assert_failure 2
+	assert_output --partial "vnets.json: not JSON (line 3, column"
+	run arsemu import az "$BATS_TEST_TMPDIR/none"
+	assert_failure 2
+	assert_output --partial "cannot open the directory"
+	run arsemu import gcp "$TOP/test/import/az"
+	assert_failure 2
+}
+
+@test "import az: an unsupported resource is a warning with its file and path, the rest is imported" {
+	local d=$BATS_TEST_TMPDIR/az
+	cp -r "$TOP/test/import/az" "$d"
+	printf '[{"name": "hub-nsg", "type": "Microsoft.Network/networkSecurityGroups"}]\n' > "$d/nsgs.json"
+	run arsemu import az "$d" -o "$BATS_TEST_TMPDIR/t.json"
+	assert_success
+	assert_output --partial "warning: nsgs.json: [0].type: Microsoft.Network/networkSecurityGroups is not imported"
+	run arsemu validate "$BATS_TEST_TMPDIR/t.json"
+	assert_success
+}
