@@ -158,7 +158,8 @@ start_rs() {
 	echo $!
 }
 
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%d", t }'; }
+# %.0f, not %d: mawk's %d stops at 2^31 (2.1 s in nanoseconds)
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { printf "%.0f", t }'; }
 rss_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 
 version() {
@@ -201,7 +202,7 @@ for m in $MS; do
 				RSS[$k]+=" $(rss_kib "$pid")"
 				CPU[$k]+=" $(( (c1 - c0) / 1000000 ))"
 			fi
-			echo "# $impl M=$m run $run: $out"
+			echo "# $impl M=$m run $run: $out cpu_ms=$(( (c1 - c0) / 1000000 )) rss_kib=$(rss_kib "$pid")"
 			kill "$pid"
 			wait "$pid" 2>/dev/null
 			net_down
