@@ -130,6 +130,7 @@ spawn_speaker(struct daemon *d, const struct topo_node *n)
 	    sizeof(err)) == -1) {
 		journal(d, "error", "\"node\": \"%s\", \"text\": \"%s\"",
 		    n->name, err);
+		fprintf(stderr, "arsemu: %s: %s\n", n->name, err);
 		return -1;
 	}
 	lab_ns_name(d->lab, n->name, ns, sizeof(ns));

@@ -273,6 +273,25 @@ render_zebra_c(FILE *f, const struct topo_node *n, const struct bgp_conf *c)
 	render_zebra(f, n);
 }
 
+/* Is prog (a path, or a name looked up in $PATH) executable? */
+static bool
+have_prog(const char *prog)
+{
+	char *path, *dir, *save = NULL, file[PATH_MAX];
+	bool found = false;
+
+	if (strchr(prog, '/') != NULL)
+		return access(prog, X_OK) == 0;
+	path = xstrdup(getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin");
+	for (dir = strtok_r(path, ":", &save); dir != NULL && !found;
+	    dir = strtok_r(NULL, ":", &save)) {
+		snprintf(file, sizeof(file), "%s/%s", dir, prog);
+		found = access(file, X_OK) == 0;
+	}
+	free(path);
+	return found;
+}
+
 int
 nvad_prepare(const char *lab, const struct topo *t, const struct topo_node *n,
     char *err, size_t len)
@@ -281,6 +300,14 @@ nvad_prepare(const char *lab, const struct topo *t, const struct topo_node *n,
 	const struct topo_nva *v = n->nva;
 	struct bgp_conf c;
 	int rc = 0;
+
+	if (v->daemon == TOPO_NVAD_FRR ? !have_prog(FRR_BGPD) ||
+	    !have_prog(FRR_ZEBRA) : !have_prog(BIRD_BIN)) {
+		snprintf(err, len, "%s is not installed (apt-get install %s)",
+		    topo_nvad_str(v->daemon), v->daemon == TOPO_NVAD_FRR ?
+		    "frr" : "bird2");
+		return -1;
+	}
 
 	snprintf(path, sizeof(path), "%s/nvad", lab_dir(lab, ld, sizeof(ld)));
 	nvad_dir(lab, n->name, dir, sizeof(dir));

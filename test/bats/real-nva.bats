@@ -10,6 +10,13 @@ load helpers
 
 teardown() { down_labs; }
 
+# scripts/deps.sh test installs them (Debian's frr and bird2)
+require_daemons() {
+	require_root
+	[ -x /usr/lib/frr/bgpd ] && [ -x /usr/lib/frr/zebra ] && command -v bird >/dev/null ||
+		fail "real NVA tests need FRR and BIRD: apt-get install frr bird2"
+}
+
 # nva_copy EXAMPLE TYPE [JQ-FILTER]: the example with every NVA run by TYPE,
 # in this test's tmp dir; the shipped example is left as it is.
 nva_copy() {
@@ -71,7 +78,7 @@ nh_is() { [ "$(nh_of "$1" "$2")" = "$3" ]; }
 }
 
 @test "single-hub with FRR NVAs (rendered config): same effective routes as built-in ones, a ping crosses the FRR NVA" {
-	require_root
+	require_daemons
 	local lab=$ARSEMU_T-rf1 t
 	t=$(nva_copy single-hub frr)
 	arsemu up "$t" --name "$lab"
@@ -95,7 +102,7 @@ nh_is() { [ "$(nh_of "$1" "$2")" = "$3" ]; }
 }
 
 @test "active-active with FRR NVAs: same routes; fail fw1 crash removes its next hop, restore brings it back; down leaves no process" {
-	require_root
+	require_daemons
 	local lab=$ARSEMU_T-rf2 t
 	t=$(nva_copy active-active frr)
 	arsemu up "$t" --name "$lab"
@@ -118,7 +125,7 @@ nh_is() { [ "$(nh_of "$1" "$2")" = "$3" ]; }
 }
 
 @test "active-active with BIRD NVAs (rendered config): same routes, kernel routes, fail and restore" {
-	require_root
+	require_daemons
 	local lab=$ARSEMU_T-rb1 t
 	t=$(nva_copy active-active bird)
 	arsemu up "$t" --name "$lab"
@@ -140,7 +147,7 @@ nh_is() { [ "$(nh_of "$1" "$2")" = "$3" ]; }
 }
 
 @test "active-active, fw1 with the user's own FRR config (relative to the topology), fw2 rendered: same routes" {
-	require_root
+	require_daemons
 	local lab=$ARSEMU_T-ru1 t
 	cp "$TOP/test/nva/active-active-fw1.frr.conf" "$BATS_TEST_TMPDIR/fw1.frr.conf"
 	t=$(nva_copy active-active frr '.regions[0].hub.nvas[0].daemon.config = "fw1.frr.conf"')
@@ -151,4 +158,18 @@ nh_is() { [ "$(nh_of "$1" "$2")" = "$3" ]; }
 	[ ! -e "/run/arsemu/$lab/nvad/fw1/bgpd.conf" ]
 	run bash -c "tr '\0' ' ' < /proc/\$(cat /run/arsemu/$lab/nvad/fw1/bgpd.pid)/cmdline"
 	assert_output --partial "/run/arsemu/$lab/fw1.frr.conf"
+}
+
+@test "a crashed lab daemon takes its NVAs' FRR and BIRD with it; down still cleans up" {
+	require_daemons
+	local lab=$ARSEMU_T-rk1 t daemon
+	t=$(nva_copy single-hub frr '.regions[0].hub.nvas[1].daemon.type = "bird"')
+	arsemu up "$t" --name "$lab"
+	[ "$(nvad_processes "$lab" | wc -l)" -eq 3 ]	# sdwan: bgpd, zebra; fw: bird
+	daemon=$(awk '$3 == "daemon" { print $2; exit }' "/run/arsemu/$lab/state")
+	kill -9 "$daemon"
+	wait_until 5 test -z "$(nvad_processes "$lab")"
+	arsemu down "$lab"
+	run lab_namespaces "$lab"
+	assert_output ""
 }
