@@ -45,7 +45,9 @@ lab_namespaces() { ip netns list | awk '{print $1}' | grep -E "^arsemu-$1-" || t
 lab_processes() {
 	local p
 	for p in /proc/[0-9]*; do
-		tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -qE "^arsemu _(daemon|speaker) $1( |$)" &&
+		# a process may exit while we scan: the shell's own redirection
+		# error is silenced too
+		{ tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -qE "^arsemu _(daemon|speaker) $1( |$)" &&
 			echo "${p#/proc/}"
 	done
 	return 0
