@@ -101,6 +101,20 @@ nh_is() { [ "$(nh_of "$1" "$2")" = "$3" ]; }
 	assert_output --partial "forwarded by: sdwan branch-edge"
 }
 
+@test "single-hub with BIRD NVAs (rendered config): same effective routes as built-in ones, a ping crosses the BIRD NVA" {
+	require_daemons
+	local lab=$ARSEMU_T-rb1 t before after
+	t=$(nva_copy single-hub bird)
+	arsemu up "$t" --name "$lab"
+	wait_until 10 same_routes "$lab" single-hub spoke1-vm1 fw sdwan
+	[ -n "$(nvad_processes "$lab")" ]
+	before=$(ip_forwarded "$lab" sdwan)
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c 3 -W 2 10.250.0.1
+	assert_success
+	after=$(ip_forwarded "$lab" sdwan)
+	(( after >= before + 3 ))
+}
+
 @test "active-active with FRR NVAs: same routes; fail fw1 crash removes its next hop, restore brings it back; down leaves no process" {
 	require_daemons
 	local lab=$ARSEMU_T-rf2 t
