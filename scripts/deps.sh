@@ -7,7 +7,7 @@ set -eu
 want="build-essential pkg-config libmnl-dev libcjson-dev iproute2 iputils-ping"
 case "${1:-build}" in
 build) ;;
-test)  want="$want bats bats-assert bats-support clang libclang-rt-14-dev frr bird2 gobgpd exabgp tcpdump python3-jsonschema graphviz valgrind bgpdump nftables jq" ;;
+test)  want="$want bats bats-assert bats-support clang libclang-rt-14-dev frr bird2 gobgpd exabgp tcpdump python3-jsonschema graphviz valgrind bgpdump nftables jq tshark" ;;
 *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac
 missing=""

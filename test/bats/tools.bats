@@ -37,7 +37,7 @@ teardown() { down_labs; }
 	assert_output --regexp '"fw2" -- "hub-rs1" \[style=dashed, color=forestgreen'
 }
 
-@test "capture: tcpdump inside a node's namespace sees its BGP keepalives" {
+@test "capture: tcpdump inside a node's namespace sees its BGP keepalives; tshark decodes them" {
 	require_root
 	local lab=$ARSEMU_T-cap pcap=$BATS_TEST_TMPDIR/fw1.pcap
 	arsemu up "$TOP/examples/active-active.json" --name "$lab"
@@ -47,6 +47,10 @@ teardown() { down_labs; }
 	assert_success
 	assert_output --partial "10.1.2.4"
 	assert_output --partial ".179"
+	# and Wireshark's dissector reads BGP in it (type 4: KEEPALIVE)
+	run tshark -r "$pcap" -Y bgp -T fields -e bgp.type
+	assert_success
+	assert_output --partial "4"
 }
 
 @test "bash completion: commands, labs, nodes and failure kinds" {
