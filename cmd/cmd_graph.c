@@ -12,6 +12,10 @@
  * nodes bold and red, one numbered arrow per hop, and the outcome in the
  * graph's label. The fabric stays invisible, as in a walk.
  *
+ * --json (or --format json) gives the same as data: VNets, nodes, edges
+ * (peerings, sessions with their state when live, gateway links, site
+ * links) and the walk.
+ *
  * Parses its own options (a raw command): --walk takes two values.
  */
 #include <sys/stat.h>
@@ -26,6 +30,7 @@
 #include "../emu/plan.h"
 #include "../emu/walk.h"
 #include "../lib/ctlc.h"
+#include "../lib/json.h"
 #include "../lib/util.h"
 #include "cli.h"
 
@@ -59,6 +64,29 @@ session_color(const struct graph *g, const char *rs, const char *peer)
 			return strcmp(g->s[i].state, "Established") == 0 ?
 			    "forestgreen" : "red3";
 	return "red3";
+}
+
+/* A session's state in the running lab; NULL when the graph is offline. */
+static const char *
+session_state(const struct graph *g, const char *rs, const char *peer)
+{
+	size_t i;
+
+	if (!g->live)
+		return NULL;
+	for (i = 0; i < g->ns; i++)
+		if (strcmp(g->s[i].rs, rs) == 0 && strcmp(g->s[i].peer, peer) == 0)
+			return g->s[i].state;
+	return "Idle";
+}
+
+/* What a gateway link is: an ER circuit's hop, a VPN tunnel, an overlay. */
+static const char *
+gwlink_type(const struct topo_gwlink *l)
+{
+	if (l->conn == NULL)
+		return "overlay";
+	return l->conn->gw->type == TOPO_GW_EXPRESSROUTE ? "circuit" : "tunnel";
 }
 
 static void
@@ -181,6 +209,22 @@ edges(struct graph *g)
 				    rs->inst[k]->name, session_color(g,
 				    rs->inst[k]->name, nv->node->name));
 	}
+	for (i = 0; i < t->nrss; i++)		/* RS-50: the platform's iBGP */
+		for (k = 0; k < 2 * t->rss[i]->vnet->ngws; k++) {
+			const struct topo_gw *gw = t->rss[i]->vnet->gws[k / 2];
+			unsigned n;
+
+			for (n = 0; n < gw->ninst; n++)
+				fprintf(g->f, "  \"%s\" -- \"%s\" [style=dotted, "
+				    "color=%s, label=\"iBGP\"];\n",
+				    t->rss[i]->inst[k % 2]->name, gw->inst[n]->name,
+				    session_color(g, t->rss[i]->inst[k % 2]->name,
+				    gw->inst[n]->name));
+		}
+	for (i = 0; i < t->ngwlinks; i++)
+		fprintf(g->f, "  \"%s\" -- \"%s\" [color=purple, label=\"%s%s\"];\n",
+		    t->gwlinks[i]->a->name, t->gwlinks[i]->b->name,
+		    gwlink_type(t->gwlinks[i]), t->gwlinks[i]->bgp ? "\\nBGP" : "");
 	for (i = 0; i < t->nsitelinks; i++)
 		fprintf(g->f, "  \"%s\" -- \"%s\" [color=sienna];\n",
 		    t->sitelinks[i]->nva->node->name,
@@ -314,8 +358,134 @@ to_svg(struct graph *g)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? CLI_OK : CLI_ENV;
 }
 
+/* --json: the same picture as data: nodes, VNets, edges, and the walk. */
+static void
+json_edge(struct json *j, const char *a, const char *b, const char *type,
+    const char *state)
+{
+	json_obj_begin(j);
+	json_kstr(j, "a", a);
+	json_kstr(j, "b", b);
+	json_kstr(j, "type", type);
+	if (state != NULL)
+		json_kstr(j, "state", state);
+	json_obj_end(j);
+}
+
+static void
+json_nodes(struct json *j, const struct topo *t)
+{
+	char ip[ADDR_STRLEN], p[PFX_STRLEN];
+	size_t i, k;
+
+	json_key(j, "vnets");
+	json_arr_begin(j);
+	for (i = 0; i < t->nvnets; i++) {
+		json_obj_begin(j);
+		json_kstr(j, "name", t->vnets[i]->name);
+		json_kstr(j, "region", t->vnets[i]->region->name);
+		json_kbool(j, "hub", t->vnets[i]->hub);
+		json_key(j, "addressSpace");
+		json_arr_begin(j);
+		for (k = 0; k < t->vnets[i]->nspace; k++)
+			json_str(j, pfx_fmt(&t->vnets[i]->space[k], p));
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_key(j, "nodes");
+	json_arr_begin(j);
+	for (i = 0; i < t->nnodes; i++) {
+		const struct topo_node *n = t->nodes[i];
+		uint32_t a = n->nic ? n->nic->ip : n->host_ip;
+
+		json_obj_begin(j);
+		json_kstr(j, "name", n->name);
+		json_kstr(j, "kind", topo_kind_str(n->kind));
+		if (n->nic != NULL)
+			json_kstr(j, "vnet", n->nic->subnet->vnet->name);
+		if (n->site != NULL)
+			json_kstr(j, "site", n->site->name);
+		json_kstr(j, "ip", a ? addr_fmt(a, ip) : NULL);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void
+json_edges(struct json *j, const struct graph *g)
+{
+	const struct topo *t = g->t;
+	size_t i, k, n;
+
+	json_key(j, "edges");
+	json_arr_begin(j);
+	for (i = 0; i < t->nvnets; i++)
+		if (!t->vnets[i]->hub && t->vnets[i]->peer_hub != NULL)
+			json_edge(j, t->vnets[i]->name, t->vnets[i]->peer_hub->name,
+			    t->vnets[i]->region == t->vnets[i]->peer_hub->region ?
+			    "peering" : "globalPeering", NULL);
+	for (i = 0; i < t->nnvas; i++) {
+		const struct topo_nva *nv = t->nvas[i];
+		const struct topo_rs *rs = nv->node->nic->subnet->vnet->rs;
+
+		for (k = 0; rs != NULL && k < 2; k++)
+			if (nv->peer_rs[k])
+				json_edge(j, nv->node->name, rs->inst[k]->name, "eBGP",
+				    session_state(g, rs->inst[k]->name,
+				    nv->node->name));
+	}
+	for (i = 0; i < t->nrss; i++)
+		for (k = 0; k < 2 * t->rss[i]->vnet->ngws; k++)
+			for (n = 0; n < t->rss[i]->vnet->gws[k / 2]->ninst; n++) {
+				const char *rs = t->rss[i]->inst[k % 2]->name,
+				    *gw = t->rss[i]->vnet->gws[k / 2]->inst[n]->name;
+
+				json_edge(j, rs, gw, "iBGP", session_state(g, rs, gw));
+			}
+	for (i = 0; i < t->ngwlinks; i++)
+		json_edge(j, t->gwlinks[i]->a->name, t->gwlinks[i]->b->name,
+		    gwlink_type(t->gwlinks[i]), NULL);
+	for (i = 0; i < t->nsitelinks; i++)
+		json_edge(j, t->sitelinks[i]->nva->node->name,
+		    t->sitelinks[i]->site->router->name, "siteLink", NULL);
+	for (i = 0; i < t->nsites; i++)
+		for (k = 0; k < t->sites[i]->nhosts; k++)
+			json_edge(j, t->sites[i]->router->name,
+			    t->sites[i]->hosts[k]->name, "lan", NULL);
+	json_arr_end(j);
+}
+
+static void
+write_json(const struct graph *g)
+{
+	struct json j;
+	size_t i;
+
+	json_init(&j, g->f);
+	json_obj_begin(&j);
+	json_kstr(&j, "lab", g->t->name);
+	json_kbool(&j, "live", g->live);
+	json_nodes(&j, g->t);
+	json_edges(&j, g);
+	if (g->walk != NULL) {
+		json_key(&j, "walk");
+		json_obj_begin(&j);
+		json_kstr(&j, "outcome", walk_outcome_str(g->walk->outcome));
+		json_kstr(&j, "detail", g->walk->detail);
+		json_key(&j, "hops");
+		json_arr_begin(&j);
+		for (i = 0; i < g->walk->n; i++)
+			json_str(&j, hop_name(&g->walk->hop[i]));
+		json_arr_end(&j);
+		json_obj_end(&j);
+	}
+	json_obj_end(&j);
+	json_end(&j);
+}
+
 #define GRAPH_USAGE "usage: arsemu graph [LAB | TOPO] [--name LAB] " \
-	"[--format dot|svg] [--walk SRC DST]"
+	"[--format dot|svg|json] [--json] [--walk SRC DST]"
 
 struct gargs {
 	struct cli	 c;		/* what cli_topo() reads: argv, name */
@@ -344,7 +514,9 @@ parse_args(struct cli *in, struct gargs *a)
 				a->c.format = in->argv[++i];
 			else
 				a->c.name = in->argv[++i];
-		} else if (s[0] == '-' && s[1] != '\0')
+		} else if (strcmp(s, "--json") == 0)
+			a->c.format = "json";
+		else if (s[0] == '-' && s[1] != '\0')
 			return cli_err(CLI_USAGE, "unknown option %s", s);
 		else
 			a->c.argv[a->c.argc++] = in->argv[i];
@@ -438,8 +610,9 @@ cmd_graph(struct cli *in)
 	fmt = a.c.format ? a.c.format : "dot";
 	if (a.c.argc > 1)
 		return cli_err(CLI_USAGE, GRAPH_USAGE);
-	if (strcmp(fmt, "dot") != 0 && strcmp(fmt, "svg") != 0)
-		return cli_err(CLI_USAGE, "--format is dot or svg");
+	if (strcmp(fmt, "dot") != 0 && strcmp(fmt, "svg") != 0 &&
+	    strcmp(fmt, "json") != 0)
+		return cli_err(CLI_USAGE, "--format is dot, svg or json");
 	if ((t = cli_topo(&a.c, &lab, &rc)) == NULL)
 		return rc;
 	g.t = t;
@@ -458,7 +631,10 @@ cmd_graph(struct cli *in)
 	g.f = stdout;
 	if (strcmp(fmt, "svg") == 0)
 		rc = to_svg(&g);
-	else {
+	else if (strcmp(fmt, "json") == 0) {
+		write_json(&g);
+		rc = CLI_OK;
+	} else {
 		write_dot(&g);
 		rc = CLI_OK;
 	}

@@ -40,7 +40,7 @@ static const struct command commands[] = {
 	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false, false },
 	{ "nodes", cmd_nodes, "nodes [LAB | TOPO] [--json]", false, false },
 	{ "walk", cmd_walk, "walk SRC DST [--proto icmp|udp] [--port N] [--flows N] [--both-ways] [--offline] [--topo FILE] [--json]", false, false },
-	{ "graph", cmd_graph, "graph [LAB | TOPO] [--format dot|svg] [--walk SRC DST]", false, true },
+	{ "graph", cmd_graph, "graph [LAB | TOPO] [--format dot|svg|json] [--json] [--walk SRC DST]", false, true },
 	{ "import", cmd_import, "import az DIR [-o TOPO.json] [--name LAB] [--json]", false, true },
 	{ "capture", cmd_capture, "capture NODE [IFACE] [-w FILE] [-- TCPDUMP-ARGS]", false, false },
 	{ "_probe", cmd_probe, "_probe send|recv ...", true, false },

@@ -144,3 +144,22 @@ teardown() { down_labs; }
 	run complete_words arsemu graph "$TOP/examples/single-hub.json" --walk spoke1-vm1 branch
 	assert_output "branch-edge branch-h1"
 }
+
+@test "graph --json: VNets, nodes, edges (peerings, eBGP and RS-50 iBGP sessions with their live state, circuits, tunnels, site links) and the walk" {
+	run arsemu graph "$TOP/examples/sdwan-branches.json" --json --walk dc-h1 b3-h1
+	assert_success
+	echo "$output" | jq -e '.live == false and (.nodes | length) == 17 and
+	    ([.edges[] | select(.type == "iBGP")] | length) == 8 and
+	    ([.edges[] | select(.type == "tunnel")] | length) == 4 and
+	    ([.edges[] | select(.type == "circuit")] | length) == 3 and
+	    (.edges[] | select(.type == "eBGP") | has("state") | not) and
+	    .walk.outcome == "delivered" and .walk.hops[0] == "dc-h1" and
+	    .walk.hops[-1] == "b3-h1"'
+	require_root
+	local lab=$ARSEMU_T-gj
+	arsemu up "$TOP/examples/sdwan-branches.json" --name "$lab"
+	run arsemu graph --json --name "$lab"
+	assert_success
+	echo "$output" | jq -e '.live and ([.edges[] | select(.type == "eBGP" or
+	    .type == "iBGP") | .state] | unique) == ["Established"]'
+}
