@@ -14,17 +14,30 @@
 #include "../lib/util.h"
 #include "cli.h"
 
+/* A fail or restore; with --json, what was done and when (the journal's clock). */
 static int
-daemon_req(const char *lab, const char *req)
+daemon_req(const struct cli *c, const char *lab, const char *req)
 {
 	struct ctlc_reply r;
-	char sock[300];
+	char sock[300], *f[2];
 	int rc = CLI_OK;
 
 	if (ctlc_request(emu_daemon_sock(lab, sock, sizeof(sock)), req, 5000, &r) != 0)
 		return cli_err(CLI_ENV, "lab %s: the lab daemon does not answer", lab);
 	if (r.error != NULL)
 		rc = cli_err(CLI_USAGE, "%s", r.error);
+	else if (c->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kstr(&j, "lab", lab);
+		json_kstr(&j, "request", req);
+		if (r.n > 0 && ctlc_fields(r.rows[0], f, 2) == 2)
+			json_kint(&j, "tMs", atoll(f[1]));
+		json_obj_end(&j);
+		json_end(&j);
+	}
 	ctlc_free(&r);
 	return rc;
 }
@@ -42,7 +55,7 @@ cmd_fail(struct cli *c)
 		return CLI_ENV;
 	snprintf(req, sizeof(req), "fail %s %s", c->argv[0],
 	    c->argc == 2 ? c->argv[1] : "crash");
-	return daemon_req(lab, req);
+	return daemon_req(c, lab, req);
 }
 
 int
@@ -56,7 +69,7 @@ cmd_restore(struct cli *c)
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	snprintf(req, sizeof(req), "restore %s", c->argv[0]);
-	return daemon_req(lab, req);
+	return daemon_req(c, lab, req);
 }
 
 int
@@ -253,6 +266,18 @@ cmd_bgp(struct cli *c)
 	rc = emu_bgp_command(lab, c->argv[0], cmd, reply, sizeof(reply));
 	if (rc != 0)
 		return cli_err(rc == -1 ? CLI_USAGE : CLI_USAGE, "%s", reply);
-	printf("%s: %s\n", c->argv[0], reply);
+	if (c->json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kstr(&j, "lab", lab);
+		json_kstr(&j, "node", c->argv[0]);
+		json_kstr(&j, "command", cmd);
+		json_kstr(&j, "result", reply);
+		json_obj_end(&j);
+		json_end(&j);
+	} else
+		printf("%s: %s\n", c->argv[0], reply);
 	return CLI_OK;
 }

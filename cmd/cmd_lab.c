@@ -117,13 +117,17 @@ cmd_up(struct cli *c)
 		fprintf(stderr, "arsemu: %s is up but %s\n", lab, err);
 		return CLI_FAIL;
 	}
-	printf("lab %s is up and converged in %.1f s\n", lab,
-	    (double)(mono_ms() - t0) / 1000);
+	if (c->json)
+		printf("{\"lab\": \"%s\", \"converged\": true, \"seconds\": %.1f}\n",
+		    lab, (double)(mono_ms() - t0) / 1000);
+	else
+		printf("lab %s is up and converged in %.1f s\n", lab,
+		    (double)(mono_ms() - t0) / 1000);
 	return CLI_OK;
 }
 
 static int
-down_one(const char *lab)
+down_one(const char *lab, bool json)
 {
 	struct lab_err e;
 	int r = lab_destroy(lab, &e);
@@ -132,7 +136,10 @@ down_one(const char *lab)
 		return cli_err(CLI_USAGE, "no lab named %s", lab);
 	if (r == -1)
 		return cli_err(CLI_ENV, "down %s: %s", lab, e.msg);
-	printf("lab %s is down\n", lab);
+	if (json)
+		printf("{\"lab\": \"%s\", \"down\": true}\n", lab);
+	else
+		printf("lab %s is down\n", lab);
 	return CLI_OK;
 }
 
@@ -150,7 +157,7 @@ cmd_down(struct cli *c)
 		if (lab_list(&labs, &n) != 0)
 			return CLI_OK;
 		for (i = 0; i < n; i++) {
-			if (down_one(labs[i]) != CLI_OK)
+			if (down_one(labs[i], c->json) != CLI_OK)
 				rc = CLI_ENV;
 			free(labs[i]);
 		}
@@ -160,10 +167,10 @@ cmd_down(struct cli *c)
 	if (c->argc > 1)
 		return cli_err(CLI_USAGE, "usage: arsemu down [LAB | --all]");
 	if (c->argc == 1)
-		return down_one(c->argv[0]);
+		return down_one(c->argv[0], c->json);
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
-	return down_one(lab);
+	return down_one(lab, c->json);
 }
 
 int

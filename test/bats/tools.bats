@@ -163,3 +163,19 @@ teardown() { down_labs; }
 	echo "$output" | jq -e '.live and ([.edges[] | select(.type == "eBGP" or
 	    .type == "iBGP") | .state] | unique) == ["Established"]'
 }
+
+@test "--json on up, fail, restore, bgp and down too: every command that prints" {
+	require_root
+	local lab=$ARSEMU_T-js
+	run arsemu up "$TOP/examples/single-hub.json" --name "$lab" --json
+	assert_success
+	echo "$output" | tail -n 1 | jq -e ".lab == \"$lab\" and .converged"
+	run arsemu fail fw crash --name "$lab" --json
+	echo "$output" | jq -e '.request == "fail fw crash" and .tMs > 0'
+	run arsemu restore fw --name "$lab" --json
+	echo "$output" | jq -e '.request == "restore fw"'
+	run arsemu bgp sdwan withdraw 10.250.0.0/16 --name "$lab" --json
+	echo "$output" | jq -e '.node == "sdwan" and .result == "withdrawn"'
+	run arsemu down "$lab" --json
+	echo "$output" | jq -e ".lab == \"$lab\" and .down"
+}
