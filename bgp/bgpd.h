@@ -135,7 +135,7 @@ rib_xsrc(const struct peer *from)
 }
 
 static inline uint64_t
-peer_bit(const struct peer *p)
+rib_peer_bit(const struct peer *p)
 {
 	return 1ull << p->idx;
 }

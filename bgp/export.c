@@ -241,7 +241,7 @@ batch_announce(struct out_batch *b, const struct pfx4 *p,
 static bool
 in_sync(const struct rib_entry *e, const struct peer *p)
 {
-	return (e->adv & peer_bit(p)) && e->xvalid && e->best != NULL &&
+	return (e->adv & rib_peer_bit(p)) && e->xvalid && e->best != NULL &&
 	    rib_xsrc(e->best->peer) == e->xsrc;
 }
 
@@ -291,14 +291,14 @@ export_one(struct pass *ps, struct peer *p, struct rib_entry *e,
 		bgp_attrs_init(&a);
 		if (!policy_export(ps->s, p, e, &a)) {
 			bgp_attrs_free(&a);
-			withdraw_from(ps, e, peer_bit(p));
+			withdraw_from(ps, e, rib_peer_bit(p));
 			return;
 		}
 		b->last = (long)batch_announce(b, &e->pfx, &a);
 	}
-	if (!(e->adv & peer_bit(p)))
+	if (!(e->adv & rib_peer_bit(p)))
 		p->nadvertised++;
-	e->adv |= peer_bit(p);
+	e->adv |= rib_peer_bit(p);
 	/* bounded memory, and the first UPDATEs leave early */
 	if (b->queued >= BATCH_FLUSH)
 		flush_batch(p, b);

@@ -148,7 +148,7 @@ speaker_established(const struct speaker *s)
 
 	for (i = 0; i < s->npeers; i++)
 		if (s->peers[i].state == ST_ESTABLISHED)
-			m |= peer_bit(&s->peers[i]);
+			m |= rib_peer_bit(&s->peers[i]);
 	return m;
 }
 
@@ -157,7 +157,7 @@ queue_all(struct rib_entry *e, void *arg)
 {
 	struct peer *p = arg;
 
-	rib_queue_export(&p->s->rib, e, peer_bit(p));
+	rib_queue_export(&p->s->rib, e, rib_peer_bit(p));
 }
 
 /* Forget that the peer was sent anything (its session restarts). */
@@ -166,7 +166,7 @@ unadvertise(struct rib_entry *e, void *arg)
 {
 	struct peer *p = arg;
 
-	e->adv &= ~peer_bit(p);
+	e->adv &= ~rib_peer_bit(p);
 }
 
 static void
