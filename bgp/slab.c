@@ -15,6 +15,28 @@
 #include "../lib/util.h"
 #include "bgpd.h"
 
+/*
+ * Under AddressSanitizer a returned object is poisoned (all but the
+ * free-list link in its first word), so a use after slab_put() is caught
+ * as it would be after free().
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SLAB_ASAN	1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SLAB_ASAN	1
+#endif
+#ifdef SLAB_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n)	((void)(p), (void)(n))
+#define UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
 #define SLAB_CHUNK	(64 * 1024)
 #define SLAB_ALIGN	64	/* a cache line: a 64-byte object spans one */
 
@@ -44,6 +66,7 @@ slab_alloc(struct slab *s)
 	if (s->free != NULL) {
 		p = s->free;
 		memcpy(&s->free, p, sizeof(void *));
+		UNPOISON(p, s->size);
 	} else {
 		if (s->left < s->size) {
 			if ((c = aligned_alloc(SLAB_ALIGN, SLAB_CHUNK)) == NULL)
@@ -67,6 +90,7 @@ slab_put(struct slab *s, void *p)
 	if (p == NULL)
 		return;
 	memcpy(p, &s->free, sizeof(void *));
+	POISON((char *)p + sizeof(void *), s->size - sizeof(void *));
 	s->free = p;
 	s->nobj--;
 }
@@ -79,6 +103,7 @@ slab_free_all(struct slab *s)
 
 	for (c = s->chunks; c != NULL; c = prev) {
 		prev = c->prev;
+		UNPOISON(c, SLAB_CHUNK);
 		free(c);
 	}
 	slab_init(s, size);
