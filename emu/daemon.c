@@ -720,9 +720,15 @@ fail_refusal(struct daemon *d, const struct topo_node *n,
  *   down      the node is powered off: NIC and every gateway link cut
  *             first, then the speaker killed, so no FIN gets out
  */
+/*
+ * fail and restore answer with the time the change began, not when it was
+ * done: cutting a link takes several netlink requests, and a drill counts
+ * what is lost from the moment the first of them took effect.
+ */
 static void
 reply_fail(struct daemon *d, FILE *f, char *arg)
 {
+	uint64_t t0 = mono_ms();
 	char *kind = strchr(arg, ' '), err[256];
 	const struct topo_gwlink *l = NULL;
 	const struct topo_node *n = NULL;
@@ -783,7 +789,7 @@ reply_fail(struct daemon *d, FILE *f, char *arg)
 	else if (strcmp(kind, "freeze") == 0)
 		kill(k->pid, SIGSTOP);
 	journal(d, "fail", "\"node\": \"%s\", \"kind\": \"%s\"", arg, kind);
-	fprintf(f, "ok\t%llu\n", (unsigned long long)mono_ms());
+	fprintf(f, "ok\t%llu\n", (unsigned long long)t0);
 }
 
 static int
@@ -811,6 +817,7 @@ respawn(struct daemon *d, struct child *k)
 static void
 reply_restore(struct daemon *d, FILE *f, char *arg)
 {
+	uint64_t t0 = mono_ms();
 	const struct topo_gwlink *l = strchr(arg, '/') ? fail_gwlink_find(d->t, arg) :
 	    NULL;
 	const struct topo_node *n = l ? NULL : topo_node_find(d->t, arg);
@@ -849,7 +856,7 @@ reply_restore(struct daemon *d, FILE *f, char *arg)
 		return;
 	}
 	journal(d, "restore", "\"node\": \"%s\", \"kind\": \"%s\"", arg, kind);
-	fprintf(f, "ok\t%llu\n", (unsigned long long)mono_ms());
+	fprintf(f, "ok\t%llu\n", (unsigned long long)t0);
 }
 
 static void
