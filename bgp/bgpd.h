@@ -150,9 +150,10 @@ rib_fib_nh(const struct rib_entry *e)
 struct slab_chunk;
 struct slab {
 	size_t			 size;
-	void			*free;		/* list of returned objects */
-	struct slab_chunk	*chunks;
-	uint8_t			*cur;		/* unused part of the newest chunk */
+	struct slab_chunk	*chunks;	/* all of them */
+	struct slab_chunk	*partial;	/* those with a returned object */
+	struct slab_chunk	*cur;		/* the chunk being carved */
+	uint8_t			*next;		/* its unused part */
 	size_t			 left;
 	size_t			 nobj;		/* objects in use */
 };
@@ -192,6 +193,7 @@ struct speaker {
 	uint64_t		 started;
 	bool			 quit;
 	unsigned		 prepend;	/* on originated routes; conf's, or set at run time */
+	size_t			 rib_peak;	/* RIB entries at most since the last trim */
 };
 
 /* rib.c */

@@ -17,6 +17,7 @@
 #include "bgpd.h"
 
 #define RIB_INIT_BUCKETS	1024
+#define RIB_WORK_KEEP		1024	/* changed-entry slots kept between passes */
 #define RIB_LINE		64	/* bytes in a cache line */
 
 static size_t
@@ -182,11 +183,12 @@ rib_free(struct rib *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* n buckets (a power of two): twice as many as entries grow, fewer as they go. */
 static void
-rib_rehash(struct rib *r)
+rib_rehash(struct rib *r, size_t n)
 {
 	struct rib_entry **nb, *e, *en;
-	size_t i, n = r->nbuckets * 2;
+	size_t i;
 
 	nb = xcalloc(n, sizeof(*nb));
 	for (i = 0; i < r->nbuckets; i++) {
@@ -248,7 +250,7 @@ rib_get(struct rib *r, const struct pfx4 *p)
 	if ((e = rib_lookup(r, p)) != NULL)
 		return e;
 	if (r->count >= r->nbuckets)
-		rib_rehash(r);
+		rib_rehash(r, r->nbuckets * 2);
 	e = slab_alloc(&r->entries);
 	e->pfx = *p;
 	h = pfx_hash(p, r->nbuckets);
@@ -312,8 +314,11 @@ rib_take_work(struct rib *r, size_t *n, size_t *cap)
 void
 rib_done_work(struct rib *r, struct rib_entry **v, size_t cap)
 {
-	/* kept for the next pass, unless a new list was started meanwhile */
-	if (r->work != NULL || cap == 0) {
+	/*
+	 * Kept for the next pass, unless a new list was started meanwhile or
+	 * it was grown for a whole table (memory back after churn).
+	 */
+	if (r->work != NULL || cap == 0 || cap > RIB_WORK_KEEP) {
 		free(v);
 		return;
 	}
@@ -448,6 +453,11 @@ rib_gc(struct rib *r, struct rib_entry **v, size_t n)
 		if (is_garbage(v[i]))
 			unlink_entry(r, v[i]);
 	}
+	/* a table withdrawn: the buckets it needed go too */
+	for (i = r->nbuckets; i > RIB_INIT_BUCKETS && r->count < i / 4; i /= 2)
+		;
+	if (i != r->nbuckets)
+		rib_rehash(r, i);
 }
 
 void

@@ -33,6 +33,7 @@
 #include "bgpd.h"
 
 #define RBUF_SIZE	(4 * BGP_MAX_LEN)
+#define OBUF_KEEP	(16 * 1024)	/* output buffer kept between bursts */
 #define COLLISION_WAIT_S	240	/* for the OPEN on a second connection */
 
 static void
@@ -401,8 +402,15 @@ session_flush(struct peer *p)
 		}
 		p->ooff += (size_t)n;
 	}
-	if (p->ooff == p->olen)
+	if (p->ooff == p->olen) {
 		p->ooff = p->olen = 0;
+		/* a burst's buffer (a full table) is not kept once it is sent */
+		if (p->ocap > OBUF_KEEP) {
+			free(p->obuf);
+			p->obuf = NULL;
+			p->ocap = 0;
+		}
+	}
 	return 0;
 }
 

@@ -15,6 +15,7 @@
  */
 #include <sys/socket.h>
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -563,6 +564,25 @@ speaker_fini(struct speaker *s)
 	rib_free(&s->rib);
 }
 
+/*
+ * Once the RIB has shrunk by TRIM_AFTER entries (a peer flapped or withdrew
+ * a table), hand what malloc holds free back to the kernel, so a route
+ * server under churn returns to its size (the slabs give back their empty
+ * chunks themselves).
+ */
+#define TRIM_AFTER	1000
+
+static void
+trim_memory(struct speaker *s)
+{
+	if (s->rib.count > s->rib_peak)
+		s->rib_peak = s->rib.count;
+	else if (s->rib_peak - s->rib.count >= TRIM_AFTER) {
+		malloc_trim(0);
+		s->rib_peak = s->rib.count;
+	}
+}
+
 static void
 loop_once(struct speaker *s)
 {
@@ -573,6 +593,7 @@ loop_once(struct speaker *s)
 	int timeout = -1;
 
 	export_pass(s);
+	trim_memory(s);
 	pfd[n] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
 	owner[n++] = NULL;
 	for (i = 0; i < s->npeers; i++) {
