@@ -39,6 +39,8 @@ struct bgp_peer_conf {
 	char		md5[80];	/* RFC 2385 key; "" for none */
 	uint8_t		kind;		/* what the peer is: enum bgp_src (hubpref.h) */
 	uint8_t		ttl_hops;	/* RFC 5082 GTSM: accept TTL >= 256 - hops; 0 off */
+	uint16_t	hold;		/* proposed to this peer; 0: the speaker's */
+	uint16_t	keepalive;	/* 0: the speaker's */
 };
 
 /*

@@ -123,6 +123,19 @@ start_hold(struct peer *p)
 	p->t_hold = p->hold ? after(p->hold) : 0;
 }
 
+/* The timers proposed to this peer: its own (GW-06), else the speaker's. */
+static unsigned
+conf_hold(const struct peer *p)
+{
+	return p->conf->hold ? p->conf->hold : p->s->conf->hold;
+}
+
+static unsigned
+conf_keepalive(const struct peer *p)
+{
+	return p->conf->keepalive ? p->conf->keepalive : p->s->conf->keepalive;
+}
+
 int
 fsm_build_open(const struct peer *p, struct wbuf *w)
 {
@@ -130,7 +143,7 @@ fsm_build_open(const struct peer *p, struct wbuf *w)
 	struct bgp_open o = {
 		.version = BGP_VERSION,
 		.my_as = c->asn > 0xffff ? BGP_AS_TRANS : (uint16_t)c->asn,
-		.holdtime = (uint16_t)c->hold,
+		.holdtime = (uint16_t)conf_hold(p),
 		.bgp_id = c->bgp_id,
 		.cap_as4 = true,
 		.as4 = c->asn,
@@ -288,7 +301,6 @@ check_open(struct peer *p, const struct bgp_open *o)
 static void
 got_open(struct peer *p, const struct bgp_open *o, enum fsm_event ev)
 {
-	const struct bgp_conf *c = p->s->conf;
 	unsigned hold;
 
 	if (check_open(p, o) == -1) {
@@ -300,10 +312,10 @@ got_open(struct peer *p, const struct bgp_open *o, enum fsm_event ev)
 	p->remote_rr = o->cap_rr;
 	p->codec.as4 = o->cap_as4;
 	/* U-01: RFC 4271 negotiation: the smaller hold time wins. */
-	hold = o->holdtime < c->hold ? o->holdtime : c->hold;
+	hold = o->holdtime < conf_hold(p) ? o->holdtime : conf_hold(p);
 	p->hold = hold;
-	p->keepalive = hold == 0 ? 0 :
-	    (c->keepalive && c->keepalive * 3 <= hold ? c->keepalive : hold / 3);
+	p->keepalive = hold == 0 ? 0 : (conf_keepalive(p) &&
+	    conf_keepalive(p) * 3 <= hold ? conf_keepalive(p) : hold / 3);
 	if (hold != 0 && p->keepalive == 0)
 		p->keepalive = 1;
 	send_keepalive(p);

@@ -32,6 +32,9 @@
 
 /* GW-07: IPv4 prefixes from on-premises on a Standard circuit (Premium: 10,000). */
 #define ER_PRIVATE_PEERING_LIMIT	4000
+/* GW-06: a VPN gateway's BGP timers, not configurable */
+#define VPN_HOLD			180
+#define VPN_KEEPALIVE			60
 /* RS-42: prefixes Azure may advertise to a circuit; beyond, the session drops. */
 #define ER_FROM_AZURE_LIMIT		1000
 
@@ -132,6 +135,13 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			/* GW-04 (export) and GW-05's inbound limit. */
 			pc->kind = BGP_SRC_VPN;
 			pc->route_limit = TOPO_VPN_ROUTE_LIMIT;
+			/*
+			 * GW-06: a VPN gateway always proposes 60/180; the
+			 * branch's smaller hold time wins the negotiation
+			 * (RFC 4271 4.2), so the lab's timers still rule.
+			 */
+			pc->hold = VPN_HOLD;
+			pc->keepalive = VPN_KEEPALIVE;
 		} else
 			pc->prepend = l->conn->prepend;
 	}

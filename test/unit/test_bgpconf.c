@@ -91,6 +91,9 @@ test_limits(void)
 	p = peer("dc-edge");
 	T_OK(p != NULL && p->kind == BGP_SRC_VPN && p->route_limit == 4000,
 	    "GW-05: a VPN gateway takes at most 4,000 prefixes from its site");
+	T_OK(p != NULL && p->hold == 180 && p->keepalive == 60,
+	    "GW-06: a VPN gateway proposes keepalive 60 s, hold 180 s to its site");
+	T_EQ(conf.hold, 9, "GW-06: the lab's hold time stays the speaker's own");
 	T_OK(peer("hub-rs0") == NULL, "RS-50: no Route Server, no platform peer");
 	T_EQ(load_conf(t, "hub-er-msee"), 0, "the MSEE has a configuration");
 	p = peer("dc-edge");

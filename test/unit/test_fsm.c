@@ -118,6 +118,21 @@ drain(void)
 		bgp_msg_free(&m);
 }
 
+/* The hold time of the OPEN the speaker sent (what it proposed); -1 if none. */
+static int
+sent_open_hold(void)
+{
+	struct bgp_msg m;
+	int t, hold = -1;
+
+	while ((t = recv_type(&m)) > 0) {
+		if (t == BGP_OPEN && hold < 0)
+			hold = m.u.open.holdtime;
+		bgp_msg_free(&m);
+	}
+	return hold;
+}
+
 static struct bgp_msg
 open_msg(uint16_t my_as, uint32_t as4, uint16_t hold, const char *id)
 {
@@ -251,6 +266,7 @@ static void
 test_open_checks(void)
 {
 	struct bgp_notify n;
+	int hold;
 	struct peer *p;
 	struct bgp_msg m;
 
@@ -263,6 +279,23 @@ test_open_checks(void)
 	T_EQ(notified(NULL), BGP_ERR_OPEN << 8 | BGP_OPEN_PEER_AS,
 	    "RS-05: a peer with ASN 65515 is refused: OPEN error / Bad Peer AS");
 	T_EQ(p->state, ST_IDLE, "RS-05: and the session goes to Idle");
+
+	/* GW-06: a peer's own proposal (a VPN gateway's 180); the smaller wins */
+	p = setup(BGP_ROLE_ROUTER, 65515, 65101);
+	conf.peers[0].hold = 180;
+	conf.peers[0].keepalive = 60;
+	conf.hold = 9;
+	fsm_event(p, EV_START, NULL);
+	connect_peer(p);
+	fsm_event(p, EV_TCP_CONFIRMED, NULL);
+	hold = sent_open_hold();
+	T_OK(hold == 180, "GW-06: the OPEN to this peer proposes hold 180 (%d)",
+	    hold);
+	m = open_msg(65101, 65101, 9, "10.0.0.10");
+	fsm_event(p, EV_OPEN, &m);
+	T_OK(p->state == ST_OPENCONFIRM && p->hold == 9 && p->keepalive == 3,
+	    "GW-06/RFC 4271 4.2: the branch's hold 9 wins, keepalive 9/3 "
+	    "(hold %u, keepalive %u)", p->hold, p->keepalive);
 
 	p = setup(BGP_ROLE_RS, BGP_RS_ASN, BGP_RS_ASN);
 	conf.peers[0].kind = BGP_SRC_ER;

@@ -1198,6 +1198,10 @@ test_corpus_more(void)
 	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','tunnels':[]}", DC),
 	    "regions[0].hub.gateways[0]", "not \"tunnels\"",
 	    "an ExpressRoute gateway with tunnels");
+	expect_err(GWHUB("{'name':'vpn','type':'Vpn','tunnels':[{'site':'dc',"
+	    "'bgp':true,'weight':10}]}", DC),
+	    "regions[0].hub.gateways[0].tunnels[0].weight", "unknown field",
+	    "GW-06: routing weight is for ExpressRoute connections only");
 	expect_err(GWHUB("{'name':'vpn','type':'Vpn','circuit':{'site':'dc'}}",
 	    DC), "regions[0].hub.gateways[0]", "not a \"circuit\"",
 	    "a VPN gateway with a circuit");
