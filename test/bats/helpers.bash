@@ -41,17 +41,20 @@ wait_until() {
 
 lab_namespaces() { ip netns list | awk '{print $1}' | grep -E "^arsemu-$1-" || true; }
 
-# Processes of lab $1 by the command lines arsemu gives them.
-lab_processes() {
+# procs_matching ERE: PIDs whose command line matches.
+procs_matching() {
 	local p
 	for p in /proc/[0-9]*; do
 		# a process may exit while we scan: the shell's own redirection
 		# error is silenced too
-		{ tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -qE "^arsemu _(daemon|speaker) $1( |$)" &&
+		{ tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -qE "$1" &&
 			echo "${p#/proc/}"
 	done
 	return 0
 }
+
+# Processes of lab $1 by the command lines arsemu gives them.
+lab_processes() { procs_matching "^arsemu _(daemon|speaker) $1( |$)"; }
 
 # A copy of an example with a new lab name and optional sed edits.
 example_as() {

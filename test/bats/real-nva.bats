@@ -37,14 +37,7 @@ same_routes() {
 }
 
 # Processes that run an NVA daemon of lab $1 (their command lines name its dir).
-nvad_processes() {
-	local p
-	for p in /proc/[0-9]*; do
-		{ tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -q "/arsemu/$1/nvad/" &&
-			echo "${p#/proc/}"
-	done
-	return 0
-}
+nvad_processes() { procs_matching "/arsemu/$1/nvad/"; }
 
 # nh_of LAB PREFIX: spoke1-vm1's active next hops for PREFIX, "a,b".
 nh_of() {
