@@ -77,10 +77,10 @@ udr_type(struct tctx *c, const cJSON *o, const char *path,
 		    "VirtualNetworkServiceEndpoint cannot be used)", s);
 	u->type = udr_types[i];
 	if (u->type == TOPO_UDR_VNG)
-		return topo_fail(c, p, "VirtualNetworkGateway needs a VPN "
-		    "gateway in the VNet (VR-08, GW-11), and arsemu emulates "
-		    "no VPN gateway yet: Route Server routes reach subnets by "
-		    "BGP, not by route table");
+		return topo_fail(c, p, "VirtualNetworkGateway as a route "
+		    "table's next hop (a VPN gateway's, VR-08, GW-11) is not "
+		    "emulated yet: gateway and Route Server routes reach "
+		    "subnets by BGP, not by route table");
 	if ((r = topo_jaddr(c, o, path, "next_hop_ip", &u->nh_ip)) == -1)
 		return -1;
 	topo_path_key(p, path, "next_hop_ip");

@@ -163,7 +163,7 @@ assert not any("65515" in e["asPath"] for e in v), v
 	refute_output --partial 'FAIL'
 }
 
-@test "sdwan-branches: RS-50 Route Server and gateways speak iBGP (not listed as peers); RS-12/RS-13 branch-to-branch relays NVA, ER and VPN routes; every branch reaches every other" {
+@test "sdwan-branches: RS-50/D-06 Route Server and gateways (the active-active VPN one too) speak iBGP (not listed as peers); RS-12/RS-13 branch-to-branch relays NVA, ER and VPN routes; every branch reaches every other" {
 	require_root
 	local lab=$ARSEMU_T-sw p
 	run arsemu up "$TOP/examples/sdwan-branches.json" --name "$lab"

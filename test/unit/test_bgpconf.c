@@ -101,7 +101,7 @@ test_limits(void)
 	    "GW-07: the private peering takes at most 4,000 prefixes from on-premises");
 	p = peer("hub-er0");
 	T_OK(p != NULL && p->route_limit == 1000,
-	    "RS-42: the MSEE takes at most 1,000 prefixes from each gateway "
+	    "RS-42/D-15: the MSEE takes at most 1,000 prefixes from each gateway "
 	    "instance (VNet prefixes and, with branch-to-branch, RS-learned ones)");
 	T_EQ(load_conf(t, "dc-edge"), 0, "the site's edge has a configuration");
 	T_EQ(conf.asn, 64512, "the site's edge speaks with the site's ASN");

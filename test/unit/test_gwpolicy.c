@@ -206,6 +206,27 @@ test_server(void)
 	    "a server still advertises what it originates");
 }
 
+/* D-08: a branch may send the VPN gateway 0.0.0.0/0; it goes to no branch. */
+static void
+test_vpn_default(void)
+{
+	struct rib_entry *e;
+	struct pfx4 p;
+
+	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	conf.peers[0].kind = conf.peers[2].kind = BGP_SRC_VPN;	/* branches */
+	conf.peers[0].asn = 64600;
+	conf.peers[2].asn = 64700;
+	conf.peers[1].kind = BGP_SRC_RS;
+	add("0.0.0.0/0", 0, 64600, 1);
+	pfx_parse("0.0.0.0/0", &p);
+	e = rib_lookup(&spk.rib, &p);
+	T_OK(e != NULL && e->paths != NULL && e->paths->reject == NULL,
+	    "D-08: the VPN gateway accepts 0.0.0.0/0 from a branch");
+	T_OK(!sends(2, "0.0.0.0/0"), "D-08/GW-04: and re-advertises it to no "
+	    "other branch");
+}
+
 static void
 test_vpn_export(void)
 {
@@ -273,6 +294,7 @@ main(void)
 	test_preference();
 	test_gateway_side();
 	test_server();
+	test_vpn_default();
 	test_vpn_export();
 	test_as_override();
 	rib_free(&spk.rib);

@@ -874,8 +874,9 @@ test_route_tables(void)
 	    "VR-08: None with a next_hop_ip refused");
 	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
 	    "'10.3.0.0/16','next_hop_type':'VirtualNetworkGateway'}]}]"),
-	    "route_tables[0].routes[0].next_hop_type", "no VPN gateway",
-	    "VR-08: VirtualNetworkGateway refused: no VPN gateway is emulated");
+	    "route_tables[0].routes[0].next_hop_type", "not emulated yet",
+	    "VR-08: a VirtualNetworkGateway route table next hop is refused, "
+	    "said plainly (not emulated yet)");
 	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
 	    "'10.3.0.0/16','next_hop_type':'VNetPeering'}]}]"),
 	    "route_tables[0].routes[0].next_hop_type", "VNetPeering and",
