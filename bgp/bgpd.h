@@ -26,6 +26,7 @@ enum peer_state {
 enum fsm_event {
 	EV_START = 1,			/* ManualStart / AutomaticStart */
 	EV_STOP = 2,			/* ManualStop */
+	EV_AUTO_START_PASSIVE = 5,	/* AutomaticStart_with_PassiveTcpEstablishment */
 	EV_CONNECT_RETRY_EXPIRES = 9,
 	EV_HOLD_EXPIRES = 10,
 	EV_KEEPALIVE_EXPIRES = 11,

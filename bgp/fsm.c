@@ -56,6 +56,7 @@ fsm_event_str(enum fsm_event ev)
 	switch (ev) {
 	case EV_START:			return "Start";
 	case EV_STOP:			return "Stop";
+	case EV_AUTO_START_PASSIVE:	return "AutomaticStart_with_PassiveTcpEstablishment";
 	case EV_CONNECT_RETRY_EXPIRES:	return "ConnectRetryTimer_Expires";
 	case EV_HOLD_EXPIRES:		return "HoldTimer_Expires";
 	case EV_KEEPALIVE_EXPIRES:	return "KeepaliveTimer_Expires";
@@ -329,7 +330,12 @@ fsm_idle(struct peer *p, enum fsm_event ev)
 {
 	if ((ev == EV_START || ev == EV_CONNECT_RETRY_EXPIRES) && !p->admin_down)
 		start(p, ev);
-	else if (ev == EV_TCP_CONFIRMED)
+	else if (ev == EV_AUTO_START_PASSIVE && !p->admin_down) {
+		/* RFC 4271 8.1.1 Event 5: listen now; ConnectRetry still runs */
+		if (p->t_connect_retry == 0)
+			p->t_connect_retry = after_jitter(p->s->conf->connect_retry);
+		set_state(p, ST_ACTIVE, ev);
+	} else if (ev == EV_TCP_CONFIRMED)
 		session_close(p);	/* not started: refuse */
 }
 

@@ -244,6 +244,15 @@ session_accept(struct speaker *s)
 	 */
 	if (p->state == ST_CONNECT && p->outgoing && connect_finished(p))
 		session_connect_done(p);
+	/*
+	 * A session that went down waits in Idle for ConnectRetry before it
+	 * connects again. Refusing the peer meanwhile would make two speakers
+	 * whose retries fall in each other's Idle reject each other for ever;
+	 * the peer's connection is taken instead, as an automatic start with
+	 * passive TCP establishment. Only a disabled peering refuses.
+	 */
+	if (p->state == ST_IDLE)
+		fsm_event(p, EV_AUTO_START_PASSIVE, NULL);
 	switch (p->state) {
 	case ST_CONNECT:
 	case ST_ACTIVE:
@@ -262,8 +271,8 @@ session_accept(struct speaker *s)
 		refuse(fd, BGP_ERR_CEASE, BGP_CEASE_COLLISION);
 		break;
 	case ST_IDLE:
-		speaker_log(s, "peer %s: refused connection in Idle (RFC 4486 "
-		    "Connection Rejected)", p->conf->name);
+		speaker_log(s, "peer %s: refused connection: the peering is "
+		    "disabled (RFC 4486 Connection Rejected)", p->conf->name);
 		refuse(fd, BGP_ERR_CEASE, BGP_CEASE_REJECTED);
 		break;
 	}

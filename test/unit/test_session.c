@@ -661,6 +661,69 @@ test_both_active(void)
 	stop(b);
 }
 
+/*
+ * A session that went down sits in Idle until ConnectRetry; the peer's new
+ * connection meanwhile is taken (automatic start, passive TCP), not refused:
+ * two speakers whose retries fall in each other's Idle would otherwise
+ * reject each other for ever. A disabled peering still refuses.
+ */
+static void
+test_idle_accept(void)
+{
+	static struct bgp_conf rs;
+	struct bgp_notify n = { .code = BGP_ERR_CEASE, .subcode = 4 };
+	struct ctlc_reply cr;
+	struct fake f;
+	struct bgp_msg m;
+	uint8_t msg[BGP_MAX_LEN];
+	struct wbuf w;
+	char sock[128];
+	pid_t prs;
+	int t;
+
+	base(&rs, "rs-idle", "127.0.1.40", BGP_RS_ASN, BGP_ROLE_RS);
+	rs.connect_retry = 60;
+	peer(&rs, "nva", "127.0.1.41", 65001, false, 0);
+	prs = run(&rs);
+	snprintf(sock, sizeof(sock), "%s/rs-idle.sock", dir);
+	T_OK(fake_session(&f, "127.0.1.41", "127.0.1.40", 65001, true, 3000),
+	    "RFC 4271 8: a peer reaches Established");
+	wbuf_init(&w, msg, sizeof(msg));
+	bgp_build_notification(&w, &n);
+	fake_send(&f, msg, w.len);
+	close(f.fd);
+	T_OK(wait_row("rs-idle", "peers", "nva", "\tIdle\t", false, 2000),
+	    "RFC 4271 8.2.2: a NOTIFICATION takes the session to Idle");
+	fake_init(&f, fake_connect("127.0.1.41", "127.0.1.40", 1000));
+	t = fake_wait(&f, BGP_OPEN, &m, 2000);
+	T_EQ(t, BGP_OPEN, "RFC 4271 8.1.1 Event 5: in Idle, waiting for "
+	    "ConnectRetry (60 s), the peer's connection is taken and gets an OPEN, "
+	    "not Connection Rejected");
+	if (t > 0)
+		bgp_msg_free(&m);
+	fake_open(&f, 65001, "127.0.1.41", true);
+	fake_keepalive(&f);
+	T_OK(wait_row("rs-idle", "peers", "nva", "\tEstablished\t", false, 2000),
+	    "RFC 4271 8.1.1: and the session comes up again at once");
+	T_OK(ctlc_request(sock, "disable nva", 1000, &cr) == 0,
+	    "control: disable a peering");
+	ctlc_free(&cr);
+	close(f.fd);
+	T_OK(wait_row("rs-idle", "peers", "nva", "\tIdle\t", false, 2000),
+	    "a disabled peering is Idle");
+	fake_init(&f, fake_connect("127.0.1.41", "127.0.1.40", 1000));
+	t = fake_wait(&f, BGP_NOTIFICATION, &m, 2000);
+	T_OK(t == BGP_NOTIFICATION && notify_of(&m) ==
+	    (BGP_ERR_CEASE << 8 | BGP_CEASE_REJECTED),
+	    "RFC 4486: a disabled peering refuses the peer's connection with "
+	    "Cease / Connection Rejected");
+	if (t > 0)
+		bgp_msg_free(&m);
+	if (f.fd != -1)
+		close(f.fd);
+	stop(prs);
+}
+
 static void
 test_md5(void)
 {
@@ -820,6 +883,7 @@ main(void)
 	test_collision(true);
 	test_collision(false);
 	test_both_active();
+	test_idle_accept();
 	test_md5();
 	{
 		char cmd[128];
