@@ -212,35 +212,23 @@ hub_routes(const struct sdn_input *in, const struct topo_vnet *hub)
 	return NULL;
 }
 
-static bool
-inside_any(const struct pfx4 *space, size_t n, const struct pfx4 *p)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (pfx_contains(&space[i], p))
-			return true;
-	return false;
-}
-
 /*
  * RS-21: an NVA route equal to or more specific than a prefix of a VNet the
  * RS serves (its own, or a peered VNet using its gateway) is not injected.
  * "Not injected" means not listed at all, in any NIC the RS programs.
  */
-static bool
-rs_filters(const struct topo *t, const struct topo_vnet *hub,
-    const struct pfx4 *p)
+static void
+rs_filter_set(const struct topo *t, const struct topo_vnet *hub,
+    struct pfx_cover *c)
 {
 	size_t i;
 
-	if (inside_any(hub->space, hub->nspace, p))
-		return true;
+	pfx_cover_init(c);
+	pfx_cover_add(c, hub->space, hub->nspace);
 	for (i = 0; i < t->nvnets; i++)
-		if (serves(hub, t->vnets[i]) &&
-		    inside_any(t->vnets[i]->space, t->vnets[i]->nspace, p))
-			return true;
-	return false;
+		if (serves(hub, t->vnets[i]))
+			pfx_cover_add(c, t->vnets[i]->space, t->vnets[i]->nspace);
+	pfx_cover_done(c);
 }
 
 static int
@@ -317,12 +305,14 @@ offers(const struct topo *t, const struct sdn_input *in,
 	const struct sdn_hub_routes *hr = hub_routes(in, hub);
 	const struct sdn_gw_routes *gr;
 	const struct topo_gw *gw;
+	struct pfx_cover filt;
 	size_t n = 0, cap = 0, i, k;
 
 	*v = NULL;
+	rs_filter_set(t, hub, &filt);
 	for (i = 0; hr != NULL && i < hr->nroutes; i++)
 		if (hr->routes[i].nnh > 0 &&
-		    !rs_filters(t, hub, &hr->routes[i].pfx))
+		    !pfx_cover_has(&filt, &hr->routes[i].pfx))
 			offer_add(v, &n, &cap, &hr->routes[i], BGP_SRC_NVA, 0);
 	for (k = 0; k < hub->ngws; k++) {
 		gw = hub->gws[k];
@@ -330,12 +320,13 @@ offers(const struct topo *t, const struct sdn_input *in,
 			continue;
 		for (i = 0; i < gr->nroutes; i++)
 			if (gr->routes[i].nnh > 0 &&
-			    !rs_filters(t, hub, &gr->routes[i].pfx))
+			    !pfx_cover_has(&filt, &gr->routes[i].pfx))
 				offer_add(v, &n, &cap, &gr->routes[i],
 				    gw->type == TOPO_GW_EXPRESSROUTE ?
 				    BGP_SRC_ER : BGP_SRC_VPN,
 				    gw->nconns ? gw->conns[0]->weight : 0);
 	}
+	pfx_cover_free(&filt);
 	if (n > 1)
 		qsort(*v, n, sizeof(**v), cmp_offer);
 	return n;
@@ -425,17 +416,20 @@ add_user(const struct topo_nic *nic, struct cands *c)
 static void
 block_bgp(struct cands *c)
 {
-	size_t i, j, nvnet;
+	struct pfx_cover vnet;
+	size_t i, nvnet;
 
 	for (nvnet = 0; nvnet < c->n && is_vnet_route(&c->v[nvnet].r); nvnet++)
 		;
-	for (i = nvnet; i < c->n; i++) {
-		if (c->v[i].r.source != SDN_SRC_VNG)
-			continue;
-		for (j = 0; j < nvnet && !c->v[i].blocked; j++)
-			if (pfx_contains(&c->v[j].r.pfx, &c->v[i].r.pfx))
-				c->v[i].blocked = true;
-	}
+	pfx_cover_init(&vnet);
+	for (i = 0; i < nvnet; i++)
+		pfx_cover_add(&vnet, &c->v[i].r.pfx, 1);
+	pfx_cover_done(&vnet);
+	for (i = nvnet; i < c->n; i++)
+		if (c->v[i].r.source == SDN_SRC_VNG &&
+		    pfx_cover_has(&vnet, &c->v[i].r.pfx))
+			c->v[i].blocked = true;
+	pfx_cover_free(&vnet);
 }
 
 static enum rank
@@ -606,58 +600,69 @@ sdn_effective(const struct topo *t, const struct sdn_input *in,
 	free(c.v);
 }
 
-static struct sdn_bgp_route *
-merged_find(struct sdn_hub_routes *h, const struct pfx4 *p)
-{
-	size_t i;
-
-	for (i = 0; i < h->nroutes; i++)
-		if (pfx_equal(&h->routes[i].pfx, p))
-			return &h->routes[i];
-	return NULL;
-}
+/* A route and where it came from: equal prefixes fold in input order. */
+struct merge_in {
+	const struct sdn_bgp_route	*r;
+	size_t				 order;
+};
 
 static int
-cmp_bgp_route(const void *a, const void *b)
+cmp_merge_in(const void *a, const void *b)
 {
-	return pfx_cmp(&((const struct sdn_bgp_route *)a)->pfx,
-	    &((const struct sdn_bgp_route *)b)->pfx);
+	const struct merge_in *x = a, *y = b;
+	int c = pfx_cmp(&x->r->pfx, &y->r->pfx);
+
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/*
+ * Sorted by prefix, then folded: O(n log n) for the 10,000 routes a Route
+ * Server may hold (RS-41), where a search per route was quadratic.
+ */
 void
 sdn_merge_instances(const struct topo_rs *rs,
     const struct sdn_bgp_route *const *instances, const size_t *ninstance,
     size_t ninstances, struct sdn_hub_routes *out)
 {
-	const struct sdn_bgp_route *r;
-	struct sdn_bgp_route *m;
-	size_t i, k, cap = 0;
+	struct merge_in *v;
+	struct sdn_bgp_route *m = NULL;
+	size_t i, k, n = 0, total = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->rs = rs;
 	for (i = 0; i < ninstances; i++)
-		for (k = 0; k < ninstance[i]; k++) {
-			r = &instances[i][k];
-			if (r->nnh == 0)
-				continue;
-			if ((m = merged_find(out, &r->pfx)) == NULL) {
-				xgrow(&out->routes, &cap, out->nroutes + 1,
-				    sizeof(*out->routes));
-				m = &out->routes[out->nroutes++];
-				*m = *r;
-				m->nnh = 0;
-			} else if (r->aspath_hops > m->aspath_hops)
-				continue;
-			else if (r->aspath_hops < m->aspath_hops) {
-				*m = *r;
-				m->nnh = 0;
+		total += ninstance[i];
+	if (total == 0)
+		return;
+	v = xcalloc(total, sizeof(*v));
+	for (i = 0; i < ninstances; i++)
+		for (k = 0; k < ninstance[i]; k++)
+			if (instances[i][k].nnh != 0) {
+				v[n].r = &instances[i][k];
+				v[n].order = n;
+				n++;
 			}
-			nh_union(m->nh, &m->nnh, r->nh,
-			    r->nnh < SDN_MAX_NH ? r->nnh : SDN_MAX_NH);
+	qsort(v, n, sizeof(*v), cmp_merge_in);
+	out->routes = xcalloc(n ? n : 1, sizeof(*out->routes));
+	for (i = 0; i < n; i++) {
+		const struct sdn_bgp_route *r = v[i].r;
+
+		if (m == NULL || !pfx_equal(&m->pfx, &r->pfx)) {
+			m = &out->routes[out->nroutes++];
+			*m = *r;
+			m->nnh = 0;
+		} else if (r->aspath_hops > m->aspath_hops)
+			continue;
+		else if (r->aspath_hops < m->aspath_hops) {
+			*m = *r;
+			m->nnh = 0;
 		}
-	if (out->nroutes > 1)
-		qsort(out->routes, out->nroutes, sizeof(*out->routes),
-		    cmp_bgp_route);
+		nh_union(m->nh, &m->nnh, r->nh,
+		    r->nnh < SDN_MAX_NH ? r->nnh : SDN_MAX_NH);
+	}
+	free(v);
 }
 
 void

@@ -100,3 +100,70 @@ pfx_cmp(const struct pfx4 *a, const struct pfx4 *b)
 		return a->len < b->len ? -1 : 1;
 	return 0;
 }
+
+static int
+pfx_qcmp(const void *a, const void *b)
+{
+	return pfx_cmp(a, b);
+}
+
+void
+pfx_cover_init(struct pfx_cover *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void
+pfx_cover_add(struct pfx_cover *c, const struct pfx4 *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	c->v = realloc(c->v, (c->n + n) * sizeof(*c->v));
+	if (c->v == NULL)
+		abort();
+	for (i = 0; i < n; i++) {
+		c->v[c->n].len = v[i].len > 32 ? 32 : v[i].len;
+		c->v[c->n].addr = v[i].addr & pfx_mask(c->v[c->n].len);
+		c->n++;
+	}
+}
+
+void
+pfx_cover_done(struct pfx_cover *c)
+{
+	bool seen[33] = { false };
+	size_t i;
+	unsigned l;
+
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), pfx_qcmp);
+	for (i = 0; i < c->n; i++)
+		seen[c->v[i].len] = true;
+	c->nlens = 0;
+	for (l = 0; l <= 32; l++)
+		if (seen[l])
+			c->lens[c->nlens++] = (uint8_t)l;
+}
+
+bool
+pfx_cover_has(const struct pfx_cover *c, const struct pfx4 *p)
+{
+	unsigned k;
+
+	for (k = 0; k < c->nlens && c->lens[k] <= p->len; k++) {
+		struct pfx4 key = { p->addr & pfx_mask(c->lens[k]), c->lens[k] };
+
+		if (bsearch(&key, c->v, c->n, sizeof(*c->v), pfx_qcmp) != NULL)
+			return true;
+	}
+	return false;
+}
+
+void
+pfx_cover_free(struct pfx_cover *c)
+{
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}

@@ -30,4 +30,24 @@ bool	pfx_equal(const struct pfx4 *a, const struct pfx4 *b);
 /* Order: by address, then by length; for qsort and sorted output. */
 int	pfx_cmp(const struct pfx4 *a, const struct pfx4 *b);
 
+/*
+ * A set of prefixes asked "does one of you contain p?" many times: sorted,
+ * searched once per distinct length in the set, so that checking 10,000
+ * routes against 500 VNets' address spaces is not 5,000,000 comparisons.
+ */
+struct pfx_cover {
+	struct pfx4	*v;
+	size_t		 n;
+	uint8_t		 lens[33];	/* the distinct lengths in v, ascending */
+	unsigned	 nlens;
+};
+
+void	pfx_cover_init(struct pfx_cover *c);
+void	pfx_cover_add(struct pfx_cover *c, const struct pfx4 *v, size_t n);
+/* Sort and index after the last add; then pfx_cover_has may be called. */
+void	pfx_cover_done(struct pfx_cover *c);
+/* Is p equal to, or inside, one of the set? */
+bool	pfx_cover_has(const struct pfx_cover *c, const struct pfx4 *p);
+void	pfx_cover_free(struct pfx_cover *c);
+
 #endif

@@ -1348,6 +1348,50 @@ test_hubpref(void)
 	    "RS-31 ASPath: the shortest path, whatever the source");
 }
 
+/* pfx_cover against the plain loop it replaces (RS-21 and VR-06 use it). */
+static void
+test_cover(void)
+{
+	struct pfx_cover c;
+	struct pfx4 set[64], p;
+	unsigned seed = 7, i, k, bad = 0, hits = 0;
+
+	for (i = 0; i < 64; i++) {
+		set[i].len = (uint8_t)(8 + rand_r(&seed) % 17);
+		set[i].addr = ((uint32_t)rand_r(&seed) << 1 ^ (uint32_t)rand_r(&seed)) &
+		    pfx_mask(set[i].len) & 0x0fffffffu;
+	}
+	pfx_cover_init(&c);
+	pfx_cover_add(&c, set, 40);
+	pfx_cover_add(&c, set + 40, 24);
+	pfx_cover_done(&c);
+	for (k = 0; k < 20000; k++) {
+		bool want = false;
+
+		if (k % 2 == 0) {
+			/* inside or around a member */
+			const struct pfx4 *m = &set[rand_r(&seed) % 64];
+
+			p.len = (uint8_t)(m->len - 2 + rand_r(&seed) % 12);
+			p.addr = (m->addr | ((uint32_t)rand_r(&seed) & ~pfx_mask(m->len))) &
+			    pfx_mask(p.len);
+		} else {
+			p.len = (uint8_t)(rand_r(&seed) % 33);
+			p.addr = ((uint32_t)rand_r(&seed) << 1) & pfx_mask(p.len) &
+			    0x0fffffffu;
+		}
+		for (i = 0; i < 64 && !want; i++)
+			want = pfx_contains(&set[i], &p);
+		hits += want;
+		bad += pfx_cover_has(&c, &p) != want;
+	}
+	pfx_cover_free(&c);
+	T_EQ(bad, 0u, "pfx_cover agrees with a loop of pfx_contains on 20,000 "
+	    "prefixes (%u contained)", hits);
+	T_OK(hits > 1000, "and the test asks both ways (%u of 20,000 contained)",
+	    hits);
+}
+
 int
 main(void)
 {
@@ -1373,5 +1417,6 @@ main(void)
 	test_merge();
 	test_gateways();
 	test_hubpref();
+	test_cover();
 	return t_done();
 }
