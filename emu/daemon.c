@@ -38,6 +38,7 @@
 #include "netns.h"
 #include "nl.h"
 #include "nvad.h"
+#include "share.h"
 
 #define WATCH_RETRY_MS	100
 #define QUIET_MS	300
@@ -79,7 +80,10 @@ struct daemon {
 	size_t			 nw;
 	struct child		*kids;
 	size_t			 nkids;
-	struct sdn_table	*tabs;		/* per NIC, last programmed */
+	struct share_layout	 share;		/* subnet slots and groups */
+	struct fabric		 fab;
+	uint64_t		*slot_hash;	/* [nslots]: last programmed, 0 never */
+	struct sdn_input	 in;		/* what the tables were built from */
 	bool			 dirty;
 	uint64_t		 last_change;
 	int			 lfd;
@@ -381,55 +385,179 @@ merge_gw(struct daemon *d, const struct topo_gw *gw, struct sdn_gw_routes *g)
 }
 
 static void
+input_free(struct sdn_input *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->nhubs; i++)
+		sdn_hub_routes_free(&in->hubs[i]);
+	free(in->hubs);
+	for (i = 0; i < in->ngws; i++)
+		sdn_gw_routes_free(&in->gws[i]);
+	free(in->gws);
+	memset(in, 0, sizeof(*in));
+}
+
+/* FNV-1a over what a table lists: a changed table changes its hash. */
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t
+table_hash(const struct sdn_table *tab)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	h = fnv(h, &tab->disable_bgp, sizeof(tab->disable_bgp));
+	for (i = 0; i < tab->nroutes; i++) {
+		const struct sdn_route *r = &tab->routes[i];
+		uint8_t a = r->active;
+
+		h = fnv(h, &r->pfx.addr, sizeof(r->pfx.addr));
+		h = fnv(h, &r->pfx.len, sizeof(r->pfx.len));
+		h = fnv(h, &r->source, sizeof(r->source));
+		h = fnv(h, &r->type, sizeof(r->type));
+		h = fnv(h, &a, 1);
+		h = fnv(h, r->nh, r->nnh * sizeof(r->nh[0]));
+		if (r->name != NULL)
+			h = fnv(h, r->name, strlen(r->name));
+		h = fnv(h, "|", 1);
+	}
+	return h | 1;	/* 0 means never programmed */
+}
+
+/* Slot s's kernel routes, from its first NIC's effective routes. */
+static size_t
+slot_routes(struct daemon *d, size_t s, struct nl_route **k, size_t *nlisted)
+{
+	struct sdn_table tab;
+	size_t n;
+
+	sdn_effective(d->t, &d->in, d->share.rep[s], &tab);
+	n = fabric_kernel_routes(&d->fab, &tab, k);
+	if (nlisted != NULL)
+		*nlisted = tab.nroutes;
+	sdn_table_free(&tab);
+	return n;
+}
+
+static void
+sync_table(struct daemon *d, uint32_t table, struct nl_route *v, size_t n,
+    size_t nics, size_t *nchanged)
+{
+	unsigned changes = 0;
+
+	if (fabric_sync_table(d->nl, table, v, n, &changes) != 0)
+		journal(d, "error", "\"table\": %u, \"text\": \"%s\"", table,
+		    nl_errmsg(d->nl));
+	if (changes == 0)
+		return;
+	lab_crash_point("route-sync");
+	journal(d, "table-routes", "\"table\": %u, \"nics\": %zu, \"routes\": "
+	    "%zu, \"netlink_changes\": %u", table, nics, n, changes);
+	(*nchanged)++;
+}
+
+/*
+ * One group of subnets (share.h): if any slot's effective routes changed,
+ * its shared table is the intersection of the slots' kernel tables, each
+ * slot's table the rest. Tables are rebuilt one slot at a time, so that a
+ * group of 500 subnets never holds 500 tables of 10,000 routes at once.
+ */
+static void
+recompute_group(struct daemon *d, unsigned g, uint64_t *hash, size_t *nchanged)
+{
+	struct nl_route *b = NULL, *k, *dv;
+	size_t nb = 0, nk, nd, s, nics = 0, stray = 0, nlisted;
+	bool dirty = false, first = true, empty_b = false;
+
+	for (s = 0; s < d->share.nslots; s++) {
+		struct sdn_table tab;
+
+		if (d->share.group[s] != g)
+			continue;
+		sdn_effective(d->t, &d->in, d->share.rep[s], &tab);
+		hash[s] = table_hash(&tab);
+		sdn_table_free(&tab);
+		dirty |= hash[s] != d->slot_hash[s];
+		nics += d->share.nnics[s];
+	}
+	if (!dirty)
+		return;
+	for (s = 0; s < d->share.nslots; s++) {
+		if (d->share.group[s] != g)
+			continue;
+		nk = slot_routes(d, s, &k, NULL);
+		share_intersect(&b, &nb, k, nk, first);
+		first = false;
+		free(k);
+	}
+again:
+	for (s = 0; s < d->share.nslots; s++) {
+		const struct topo_vnet *v = d->share.slot[s]->vnet;
+		size_t i;
+
+		if (d->share.group[s] != g)
+			continue;
+		nk = slot_routes(d, s, &k, &nlisted);
+		stray = share_split(k, nk, b, nb, v ? v->space : NULL,
+		    v ? v->nspace : 0, &dv, &nd);
+		free(k);
+		if (stray > 0 && !empty_b) {
+			/* a throw only some slots have: share nothing (share.h) */
+			journal(d, "warning", "\"text\": \"table group %u shares "
+			    "nothing: %zu throw routes differ\"", g, stray);
+			free(dv);
+			nb = 0;
+			empty_b = true;
+			goto again;
+		}
+		sync_table(d, LAB_SUBNET_TABLE(s), dv, nd, d->share.nnics[s],
+		    nchanged);
+		free(dv);
+		if (hash[s] != d->slot_hash[s])
+			for (i = 0; i < d->t->nnics; i++)
+				if (d->share.nic_slot[i] == s)
+					journal(d, "nic-routes", "\"nic\": \"%s\", "
+					    "\"routes\": %zu", d->t->nics[i]->name,
+					    nlisted);
+		d->slot_hash[s] = hash[s];
+	}
+	sync_table(d, LAB_GROUP_TABLE(g), b, nb, nics, nchanged);
+	free(b);
+}
+
+static void
 recompute(struct daemon *d)
 {
 	struct sdn_hub_routes *hubs;
-	struct sdn_input in;
+	uint64_t *hash;
 	size_t i, nchanged = 0;
 
 	d->dirty = false;
-	memset(&in, 0, sizeof(in));
-	in.gws = xcalloc(d->t->ngws ? d->t->ngws : 1, sizeof(*in.gws));
-	in.ngws = d->t->ngws;
+	input_free(&d->in);
+	d->in.gws = xcalloc(d->t->ngws ? d->t->ngws : 1, sizeof(*d->in.gws));
+	d->in.ngws = d->t->ngws;
 	for (i = 0; i < d->t->ngws; i++)
-		merge_gw(d, d->t->gws[i], &in.gws[i]);
+		merge_gw(d, d->t->gws[i], &d->in.gws[i]);
 	hubs = xcalloc(d->t->nrss ? d->t->nrss : 1, sizeof(*hubs));
 	for (i = 0; i < d->t->nrss; i++)
 		merge_hub(d, d->t->rss[i], &hubs[i]);
-	in.hubs = hubs;
-	in.nhubs = d->t->nrss;
-	for (i = 0; i < d->t->nnics; i++) {
-		struct sdn_table tab;
-		unsigned changes = 0;
-
-		sdn_effective(d->t, &in, d->t->nics[i], &tab);
-		if (d->tabs[i].nic != NULL && sdn_table_equal(&tab, &d->tabs[i])) {
-			sdn_table_free(&tab);
-			continue;
-		}
-		if (fabric_sync_nic(d->nl, d->t, &tab, &changes) != 0)
-			journal(d, "error", "\"nic\": \"%s\", \"text\": \"%s\"",
-			    d->t->nics[i]->name, nl_errmsg(d->nl));
-		if (changes > 0)
-			lab_crash_point("route-sync");
-		if (changes > 0) {
-			journal(d, "nic-routes", "\"nic\": \"%s\", \"routes\": %zu, "
-			    "\"netlink_changes\": %u", d->t->nics[i]->name,
-			    tab.nroutes, changes);
-			nchanged++;
-		}
-		if (d->tabs[i].nic != NULL)
-			sdn_table_free(&d->tabs[i]);
-		d->tabs[i] = tab;
-	}
+	d->in.hubs = hubs;
+	d->in.nhubs = d->t->nrss;
+	hash = xcalloc(d->share.nslots ? d->share.nslots : 1, sizeof(*hash));
+	for (i = 0; i < d->share.ngroups; i++)
+		recompute_group(d, (unsigned)i, hash, &nchanged);
+	free(hash);
 	if (nchanged)
 		d->last_change = mono_ms();
-	for (i = 0; i < d->t->nrss; i++)
-		sdn_hub_routes_free(&hubs[i]);
-	free(hubs);
-	for (i = 0; i < d->t->ngws; i++)
-		sdn_gw_routes_free(&in.gws[i]);
-	free(in.gws);
 }
 
 /* Control socket */
@@ -467,12 +595,16 @@ reply_routes(struct daemon *d, FILE *f, const char *nicname)
 	for (i = 0; i < d->t->nnics; i++) {
 		if (strcmp(d->t->nics[i]->name, nicname) != 0)
 			continue;
-		n = sdn_rows(&d->tabs[i], &rows);
+		struct sdn_table tab;
+
+		sdn_effective(d->t, &d->in, d->t->nics[i], &tab);
+		n = sdn_rows(&tab, &rows);
 		for (k = 0; k < n; k++) {
 			sdn_row_format(&rows[k], line, sizeof(line));
 			fprintf(f, "%s\n", line);
 		}
 		free(rows);
+		sdn_table_free(&tab);
 		return;
 	}
 	fprintf(f, "error\tno NIC named %s in lab %s\n", nicname, d->lab);
@@ -960,7 +1092,7 @@ emu_daemon_main(const char *lab)
 {
 	struct daemon dd, *d = &dd;
 	struct topo_err err;
-	char file[400];
+	char file[600];
 	struct sigaction sa;
 	ssize_t len;
 	int nsfd, rc = 3;
@@ -1008,7 +1140,10 @@ emu_daemon_main(const char *lab)
 		(void)netns_sysctl(nsfd, path, "0");
 	}
 	close(nsfd);
-	d->tabs = xcalloc(d->t->nnics ? d->t->nnics : 1, sizeof(*d->tabs));
+	share_layout(d->t, &d->share);
+	fabric_init(&d->fab, d->nl, d->t);
+	d->slot_hash = xcalloc(d->share.nslots ? d->share.nslots : 1,
+	    sizeof(*d->slot_hash));
 	if (ctl_listen(d) == -1 || start_speakers(d) == -1)
 		goto out;
 	journal(d, "daemon-start", "\"lab\": \"%s\", \"pid\": %d", lab, (int)getpid());
@@ -1024,10 +1159,10 @@ out:
 		free(d->w[i].buf);
 		free(d->w[i].routes);
 	}
-	for (i = 0; d->tabs && i < d->t->nnics; i++)
-		if (d->tabs[i].nic != NULL)
-			sdn_table_free(&d->tabs[i]);
-	free(d->tabs);
+	input_free(&d->in);
+	free(d->slot_hash);
+	fabric_free(&d->fab);
+	share_layout_free(&d->share);
 	free(d->w);
 	free(d->kids);
 	free(d->fails);

@@ -16,6 +16,7 @@
 #include "sdn.h"
 
 struct nl;
+struct nl_route;
 
 /*
  * The BGP configuration of one speaker node (a Route Server instance or a
@@ -35,12 +36,29 @@ int	emu_speaker_main(const char *lab, const char *node);
 int	emu_daemon_main(const char *lab);
 
 /*
- * Reconcile NIC i's table in the fabric with its effective routes: dump what
- * the kernel has (protocol RTPROT_ARSEMU), replace what differs, delete what
- * is stale, in one batch. *changes counts the netlink requests sent.
+ * The fabric's kernel routes (fabric.c). A NIC's effective routes become
+ * kernel routes (one table per subnet and one per group of subnets, see
+ * share.h); interface indexes are looked up once and kept here.
  */
-int	fabric_sync_nic(struct nl *nl, const struct topo *t,
-	    const struct sdn_table *tab, unsigned *changes);
+struct fabric {
+	struct nl		*nl;
+	const struct topo	*t;
+	int			*ifindex;	/* [t->nnics]: 0 unknown, -1 none */
+	int			 inet, none;	/* the edge links, 0 unknown */
+};
+
+void	fabric_init(struct fabric *f, struct nl *nl, const struct topo *t);
+void	fabric_free(struct fabric *f);
+/* The active routes of tab as kernel routes, sorted by prefix (caller frees). */
+size_t	fabric_kernel_routes(struct fabric *f, const struct sdn_table *tab,
+	    struct nl_route **out);
+/*
+ * Make `table` hold exactly want[0..n) (sorted by prefix): dump what the
+ * kernel has (protocol RTPROT_ARSEMU), replace what differs, delete what is
+ * stale, in one batch. *changes counts the netlink requests sent.
+ */
+int	fabric_sync_table(struct nl *nl, uint32_t table, struct nl_route *want,
+	    size_t n, unsigned *changes);
 
 struct emu_status {
 	unsigned	sessions;	/* Route Server peerings */

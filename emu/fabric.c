@@ -1,7 +1,9 @@
 /*
  * fabric: effective routes become kernel routes in the fabric namespace.
  *
- * NIC i's active effective routes map onto its table LAB_NIC_TABLE(i):
+ * A NIC's active effective routes become kernel routes (held once for all
+ * the NICs of a subnet, and what a group of subnets has in common once for
+ * the group: share.h):
  *   VnetLocal, VNetPeering, VNetGlobalPeering -> throw (the lookup falls
  *       through to the delivery table, which holds a /32 per NIC)
  *   VirtualNetworkGateway, VirtualAppliance  -> via each next hop, onlink on
@@ -38,56 +40,62 @@ reachable(const struct topo_nic *from, const struct topo_nic *to)
 	return a == b || a->peer_hub == b || b->peer_hub == a;
 }
 
-/*
- * Interface indexes, looked up once per sync: a table of thousands of
- * routes names only a few next-hop NICs, and each lookup is a netlink
- * round trip (queries are never batched).
- */
-#define IFCACHE	64
-
-struct ifcache {
-	struct nl	*nl;
-	char		 name[IFCACHE][16];
-	int		 idx[IFCACHE];
-	size_t		 n;
-};
-
-static int
-link_index(struct ifcache *c, const char *name)
+void
+fabric_init(struct fabric *f, struct nl *nl, const struct topo *t)
 {
-	size_t i;
-	int idx;
+	memset(f, 0, sizeof(*f));
+	f->nl = nl;
+	f->t = t;
+	f->ifindex = xcalloc(t->nnics ? t->nnics : 1, sizeof(*f->ifindex));
+}
 
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->name[i], name) == 0)
-			return c->idx[i];
-	idx = nl_link_index(c->nl, name);
-	if (c->n < IFCACHE) {
-		snprintf(c->name[c->n], sizeof(c->name[0]), "%s", name);
-		c->idx[c->n++] = idx;
+void
+fabric_free(struct fabric *f)
+{
+	free(f->ifindex);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Interface indexes, asked once: each is a netlink round trip. */
+static int
+nic_link(struct fabric *f, const struct topo_nic *nic)
+{
+	char name[16];
+
+	if (f->ifindex[nic->idx] == 0) {
+		snprintf(name, sizeof(name), "n%u", nic->idx);
+		f->ifindex[nic->idx] = nl_link_index(f->nl, name);
+		if (f->ifindex[nic->idx] <= 0)
+			f->ifindex[nic->idx] = -1;
 	}
-	return idx;
+	return f->ifindex[nic->idx];
 }
 
 static int
-nic_ifindex(struct ifcache *c, const struct topo *t, const struct topo_nic *from,
-    uint32_t ip)
+nic_ifindex(struct fabric *f, const struct topo_nic *from, uint32_t ip)
 {
-	const struct topo_nic *nic = topo_nic_by_ip(t, ip);
-	char name[16];
+	const struct topo_nic *nic = topo_nic_by_ip(f->t, ip);
 
 	if (nic == NULL || !reachable(from, nic))
 		return -1;
-	snprintf(name, sizeof(name), "n%u", nic->idx);
-	return link_index(c, name);
+	return nic_link(f, nic);
+}
+
+static int
+edge_link(struct fabric *f, int *cache, const char *name)
+{
+	if (*cache == 0) {
+		*cache = nl_link_index(f->nl, name);
+		if (*cache <= 0)
+			*cache = -1;
+	}
+	return *cache;
 }
 
 /* Out of one of the links to the Internet edge, via gw (0: none). */
 static void
-to_edge(struct ifcache *c, const char *ifname, uint32_t gw, struct nl_route *r)
+to_edge(int ifi, uint32_t gw, struct nl_route *r)
 {
-	int ifi = link_index(c, ifname);
-
 	if (ifi < 0) {
 		r->type = NL_RT_BLACKHOLE;	/* a lab built before the edge */
 		return;
@@ -101,13 +109,12 @@ to_edge(struct ifcache *c, const char *ifname, uint32_t gw, struct nl_route *r)
 }
 
 static void
-desired(struct ifcache *c, const struct topo *t, const struct sdn_table *tab,
-    const struct sdn_route *s, uint32_t table, struct nl_route *r)
+desired(struct fabric *f, const struct sdn_table *tab,
+    const struct sdn_route *s, struct nl_route *r)
 {
 	unsigned i;
 
 	memset(r, 0, sizeof(*r));
-	r->table = table;
 	r->dst = s->pfx;
 	r->protocol = RTPROT_ARSEMU;
 	switch (s->type) {
@@ -117,10 +124,10 @@ desired(struct ifcache *c, const struct topo *t, const struct sdn_table *tab,
 		r->type = NL_RT_THROW;
 		return;
 	case SDN_NH_NONE:
-		to_edge(c, LAB_NONE_IF, LAB_EDGE_ADDR, r);
+		to_edge(edge_link(f, &f->none, LAB_NONE_IF), LAB_EDGE_ADDR, r);
 		return;
 	case SDN_NH_INTERNET:
-		to_edge(c, LAB_INET_IF, 0, r);
+		to_edge(edge_link(f, &f->inet, LAB_INET_IF), 0, r);
 		return;
 	case SDN_NH_VNG:
 	case SDN_NH_VIRTUALAPPLIANCE:
@@ -128,7 +135,7 @@ desired(struct ifcache *c, const struct topo *t, const struct sdn_table *tab,
 	}
 	r->type = NL_RT_UNICAST;
 	for (i = 0; i < s->nnh && r->nnh < NL_MAX_NH; i++) {
-		int ifi = nic_ifindex(c, t, tab->nic, s->nh[i]);
+		int ifi = nic_ifindex(f, tab->nic, s->nh[i]);
 
 		if (ifi < 0)
 			continue;
@@ -162,31 +169,38 @@ route_cmp(const void *a, const void *b)
 	    &((const struct nl_route *)b)->dst);
 }
 
+size_t
+fabric_kernel_routes(struct fabric *f, const struct sdn_table *tab,
+    struct nl_route **out)
+{
+	struct nl_route *v = xcalloc(tab->nroutes + 1, sizeof(*v));
+	size_t i, n = 0;
+
+	for (i = 0; i < tab->nroutes; i++)
+		if (tab->routes[i].active)
+			desired(f, tab, &tab->routes[i], &v[n++]);
+	qsort(v, n, sizeof(*v), route_cmp);
+	*out = v;
+	return n;
+}
+
 /*
- * Desired and actual, both sorted by prefix, walked together: O(n log n)
- * for a table of n routes, and only the differences go to the kernel.
+ * Desired and actual, both sorted by prefix, walked together: O(n) after
+ * the dump, and only the differences go to the kernel.
  */
 int
-fabric_sync_nic(struct nl *nl, const struct topo *t,
-    const struct sdn_table *tab, unsigned *changes)
+fabric_sync_table(struct nl *nl, uint32_t table, struct nl_route *want,
+    size_t nwant, unsigned *changes)
 {
-	uint32_t table = LAB_NIC_TABLE(tab->nic->idx);
-	struct ifcache *cache = xcalloc(1, sizeof(*cache));
-	struct nl_route *have, *want;
-	size_t nhave, nwant = 0, i = 0, k = 0;
+	struct nl_route *have;
+	size_t nhave, i = 0, k = 0;
 	int rc;
 
 	*changes = 0;
-	cache->nl = nl;
-	if (nl_route_dump(nl, table, RTPROT_ARSEMU, &have, &nhave) != 0) {
-		free(cache);
+	if (nl_route_dump(nl, table, RTPROT_ARSEMU, &have, &nhave) != 0)
 		return -1;
-	}
-	want = xcalloc(tab->nroutes + 1, sizeof(*want));
-	for (i = 0; i < tab->nroutes; i++)
-		if (tab->routes[i].active)
-			desired(cache, t, tab, &tab->routes[i], table, &want[nwant++]);
-	qsort(want, nwant, sizeof(*want), route_cmp);
+	for (i = 0; i < nwant; i++)
+		want[i].table = table;
 	nl_batch_begin(nl);
 	for (i = 0; i < nwant || k < nhave; ) {
 		int c = i == nwant ? 1 : k == nhave ? -1 :
@@ -208,8 +222,6 @@ fabric_sync_nic(struct nl *nl, const struct topo *t,
 		}
 	}
 	rc = nl_batch_commit(nl);
-	free(want);
 	free(have);
-	free(cache);
 	return rc == 0 ? 0 : -1;
 }

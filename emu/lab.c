@@ -30,6 +30,7 @@
 #include "netns.h"
 #include "nl.h"
 #include "policy.h"
+#include "share.h"
 
 #define LAB_RTPROT_STATIC	4	/* RTPROT_STATIC: not ours to reconcile */
 #define LAB_SCOPE_LINK		253
@@ -53,6 +54,7 @@ struct lab_ctx {
 	struct lab_ns		 fabric;
 	struct lab_ns		 inet;		/* the Internet edge */
 	struct lab_ns		*nodes;		/* parallel to t->nodes */
+	struct share_layout	 share;		/* which tables NICs look up */
 	struct lab_err		*err;
 };
 
@@ -234,6 +236,45 @@ lab_forwarder_sysctls(struct lab_ctx *c, const struct lab_ns *ns)
 	return 0;
 }
 
+/*
+ * The rules that choose NIC i's tables (share.h): its subnet's, a goto to
+ * the delivery path for its own VNet's space, then its group's. One batch.
+ */
+static int
+lab_nic_rules(struct lab_ctx *c, const struct topo_nic *nic, const char *hname)
+{
+	struct lab_ns *f = &c->fabric;
+	const struct topo_vnet *v = nic->subnet->vnet;
+	unsigned slot = c->share.nic_slot[nic->idx];
+	struct nl_rule r;
+	size_t k;
+
+	nl_batch_begin(f->nl);
+	memset(&r, 0, sizeof(r));
+	r.iif = hname;
+	r.prio = LAB_RULE_PRIO(nic->idx);
+	r.action = NL_RULE_LOOKUP;
+	r.table = LAB_SUBNET_TABLE(slot);
+	(void)nl_rule_change(f->nl, true, &r);
+	r.prio = LAB_THROW_PRIO;
+	r.action = NL_RULE_GOTO;
+	r.target = LAB_PATH_PRIO;
+	for (k = 0; v != NULL && k < v->nspace; k++) {
+		r.dst = v->space[k];
+		(void)nl_rule_change(f->nl, true, &r);
+	}
+	memset(&r.dst, 0, sizeof(r.dst));
+	r.prio = LAB_GROUP_PRIO;
+	r.action = NL_RULE_LOOKUP;
+	r.table = LAB_GROUP_TABLE(c->share.group[slot]);
+	(void)nl_rule_change(f->nl, true, &r);
+	if (nl_batch_commit(f->nl) != 0)
+		return lab_nlfail(c, f, "rules iif %s lookup %u, goto %u, lookup %u",
+		    hname, LAB_SUBNET_TABLE(slot), LAB_PATH_PRIO,
+		    LAB_GROUP_TABLE(c->share.group[slot]));
+	return 0;
+}
+
 /* The fabric end of NIC i: gateway /32, proxy ARP, no redirects. */
 static int
 lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
@@ -257,11 +298,7 @@ lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
 	r.nh[0] = (struct nl_nh){ .ifindex = idx, .weight = 1 };
 	if (lab_route(c, f, &r) < 0)
 		return -1;
-	if (nl_rule_add(f->nl, LAB_RULE_PRIO(nic->idx), hname,
-	    LAB_NIC_TABLE(nic->idx)) < 0)
-		return lab_nlfail(c, f, "rule iif %s lookup %u", hname,
-		    LAB_NIC_TABLE(nic->idx));
-	return 0;
+	return lab_nic_rules(c, nic, hname);
 }
 
 static int
@@ -289,6 +326,10 @@ lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
 static int
 lab_delivery_rule(struct lab_ctx *c)
 {
+	struct nl_rule nop = { .prio = LAB_PATH_PRIO, .action = NL_RULE_NOP };
+
+	if (nl_rule_change(c->fabric.nl, true, &nop) < 0)
+		return lab_nlfail(c, &c->fabric, "rule %u nop", LAB_PATH_PRIO);
 	if (nl_rule_add(c->fabric.nl, LAB_DELIVERY_PRIO, NULL,
 	    LAB_DELIVERY_TABLE) < 0)
 		return lab_nlfail(c, &c->fabric, "rule lookup %u",
@@ -745,6 +786,12 @@ lab_build(const struct topo *t, const char *topo_file, struct lab_err *err)
 	int rc;
 
 	err->msg[0] = '\0';
+	if (t->nnics > LAB_MAX_NICS) {
+		snprintf(err->msg, sizeof(err->msg), "%zu NICs: a lab holds at "
+		    "most %u (one fabric rule priority each)", t->nnics,
+		    LAB_MAX_NICS);
+		return -1;
+	}
 	if (labstate_create(t->name, topo_file, &c.st, err) < 0)
 		return -1;
 	lab_crash_point("state");
@@ -753,7 +800,9 @@ lab_build(const struct topo *t, const char *topo_file, struct lab_err *err)
 	c.nodes = xcalloc(t->nnodes, sizeof(*c.nodes));
 	for (i = 0; i < t->nnodes; i++)
 		c.nodes[i].fd = -1;
+	share_layout(t, &c.share);
 	rc = lab_steps(&c);
+	share_layout_free(&c.share);
 	lab_ns_close(&c.fabric);
 	lab_ns_close(&c.inet);
 	for (i = 0; i < t->nnodes; i++)

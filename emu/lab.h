@@ -9,10 +9,13 @@
  *
  * In the fabric namespace, NIC i (topo nics[i]) is the veth "n<i>"; its guest
  * end is "eth0" in the node's namespace. NIC i's effective routes live in
- * routing table LAB_NIC_TABLE(i), selected by "priority LAB_RULE_PRIO(i)
- * iif n<i> lookup LAB_NIC_TABLE(i)"; a `throw` there falls through to the
- * delivery table LAB_DELIVERY_TABLE (one /32 per NIC, dev n<i>) at priority
- * LAB_DELIVERY_PRIO. The host end of every NIC carries its subnet's gateway
+ * two tables that other NICs share (share.h): its subnet's,
+ * LAB_SUBNET_TABLE(slot), at "priority LAB_RULE_PRIO(i) iif n<i>", and its
+ * subnet group's, LAB_GROUP_TABLE(group), at LAB_GROUP_PRIO; between them,
+ * "iif n<i> to P goto LAB_PATH_PRIO" for each prefix P of its VNet. A
+ * `throw`, or a goto, leads to the delivery path: policy.c's rules, then
+ * the delivery table LAB_DELIVERY_TABLE (one /32 per NIC, dev n<i>) at
+ * priority LAB_DELIVERY_PRIO. The host end of every NIC carries its subnet's gateway
  * address (x.x.x.1/32) and answers ARP for the whole subnet (proxy_arp), as
  * the Azure fabric does.
  *
@@ -35,8 +38,13 @@
 #include "../topo/topo.h"
 
 #define LAB_RUNDIR_DEFAULT	"/run/arsemu"
-#define LAB_NIC_TABLE(i)	(1000u + (unsigned)(i))
+#define LAB_SUBNET_TABLE(s)	(1000u + (unsigned)(s))
+#define LAB_GROUP_TABLE(g)	(200000u + (unsigned)(g))
 #define LAB_RULE_PRIO(i)	(1000u + (unsigned)(i))
+#define LAB_MAX_NICS		15000u	/* LAB_RULE_PRIO below LAB_THROW_PRIO */
+#define LAB_THROW_PRIO		16000u
+#define LAB_GROUP_PRIO		17000u
+#define LAB_PATH_PRIO		19999u	/* nop: the goto target */
 #define LAB_DELIVERY_TABLE	999u
 #define LAB_DELIVERY_PRIO	30000u
 #define LAB_INET_NODE		"internet"	/* arsemu-<lab>-internet */

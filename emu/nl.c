@@ -987,10 +987,15 @@ nl_rule_desc(const struct nl_rule *r, char *buf, size_t len)
 
 	pfx_fmt(&r->src, s);
 	pfx_fmt(&r->dst, d);
+	static const char *const act[] = {
+		[NL_RULE_LOOKUP] = "lookup", [NL_RULE_BLACKHOLE] = "blackhole",
+		[NL_RULE_GOTO] = "goto", [NL_RULE_NOP] = "nop",
+	};
+
 	snprintf(buf, len, "prio %u%s%s from %s to %s ipproto %u sport %u "
 	    "dport %u %s %u", r->prio, r->iif ? " iif " : "", r->iif ? r->iif : "",
-	    s, d, r->ipproto, r->sport, r->dport,
-	    r->action == NL_RULE_BLACKHOLE ? "blackhole" : "lookup", r->table);
+	    s, d, r->ipproto, r->sport, r->dport, act[r->action],
+	    r->action == NL_RULE_GOTO ? r->target : r->table);
 }
 
 int
@@ -1026,7 +1031,12 @@ nl_rule_change(struct nl *nl, bool add, const struct nl_rule *r)
 		nl_rule_port(nlh, FRA_DPORT_RANGE, r->dport);
 	if (r->action == NL_RULE_BLACKHOLE)
 		frh->action = FR_ACT_BLACKHOLE;
-	else {
+	else if (r->action == NL_RULE_NOP)
+		frh->action = FR_ACT_NOP;
+	else if (r->action == NL_RULE_GOTO) {
+		frh->action = FR_ACT_GOTO;
+		mnl_attr_put_u32(nlh, FRA_GOTO, r->target);
+	} else {
 		frh->action = FR_ACT_TO_TBL;
 		frh->table = r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
 		mnl_attr_put_u32(nlh, FRA_TABLE, r->table);

@@ -101,6 +101,8 @@ int	nl_rule_blackhole(struct nl *nl, bool add, uint32_t prio, const char *iif,
 enum nl_rule_action {
 	NL_RULE_LOOKUP,		/* FR_ACT_TO_TBL */
 	NL_RULE_BLACKHOLE,	/* FR_ACT_BLACKHOLE: dropped silently */
+	NL_RULE_GOTO,		/* FR_ACT_GOTO: on at rule `target` */
+	NL_RULE_NOP,		/* FR_ACT_NOP: nothing (a goto target) */
 };
 
 struct nl_rule {
@@ -111,6 +113,7 @@ struct nl_rule {
 	uint16_t		 sport, dport;
 	enum nl_rule_action	 action;
 	uint32_t		 table;		/* NL_RULE_LOOKUP */
+	uint32_t		 target;	/* NL_RULE_GOTO: a priority */
 };
 
 int	nl_rule_change(struct nl *nl, bool add, const struct nl_rule *r);

@@ -39,6 +39,30 @@ wait_until() {
 	"$@"
 }
 
+# nic_route LAB IFNAME PREFIX: the route for PREFIX that the fabric holds for
+# the NIC whose fabric end is IFNAME (n<i>), from the first of its tables
+# (its subnet's, then its group's: emu/share.h) that has one.
+nic_route() {
+	local t out
+	for t in $("$ARSEMU" exec fabric --name "$1" -- ip rule show iif "$2" |
+		awk '$NF ~ /^[0-9]+$/ && $(NF-1) == "lookup" {print $NF}'); do
+		out=$("$ARSEMU" exec fabric --name "$1" -- ip route show table "$t" "$3")
+		if [ -n "$out" ]; then echo "$out"; return 0; fi
+	done
+}
+
+# nic_table_of LAB IFNAME PREFIX: the number of that table.
+nic_table_of() {
+	local t
+	for t in $("$ARSEMU" exec fabric --name "$1" -- ip rule show iif "$2" |
+		awk '$NF ~ /^[0-9]+$/ && $(NF-1) == "lookup" {print $NF}'); do
+		if [ -n "$("$ARSEMU" exec fabric --name "$1" -- ip route show table "$t" "$3")" ]; then
+			echo "$t"; return 0
+		fi
+	done
+	return 1
+}
+
 lab_namespaces() { ip netns list | awk '{print $1}' | grep -E "^arsemu-$1-" || true; }
 
 # procs_matching ERE: PIDs whose command line matches.

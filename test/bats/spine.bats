@@ -102,7 +102,7 @@ teardown() { down_labs; }
 	require_root
 	local lab=$ARSEMU_T-aa
 	arsemu up "$TOP/examples/active-active.json" --name "$lab"
-	run arsemu exec fabric --name "$lab" -- ip route show table 1004 10.0.0.0/8
+	run nic_route "$lab" n4 10.0.0.0/8
 	assert_success
 	assert_output --partial "nexthop via 10.1.2.4"
 	assert_output --partial "nexthop via 10.1.2.5"
@@ -120,7 +120,7 @@ teardown() { down_labs; }
 		'/"name": "fw2"/s/"prepend": 0/"prepend": 2/')
 	grep -q '"prepend": 2' "$topo" || fail "the example lost its prepend field"
 	arsemu up "$topo"
-	run arsemu exec fabric --name "$lab" -- ip route show table 1004 10.0.0.0/8
+	run nic_route "$lab" n4 10.0.0.0/8
 	assert_success
 	assert_output --partial "via 10.1.2.4"
 	refute_output --partial "10.1.2.5"
@@ -139,7 +139,7 @@ teardown() { down_labs; }
 	[ -n "$pid" ] || fail "no fw1 speaker in the state file"
 	t0=$(date +%s%N)
 	kill -9 "$pid"
-	one_nexthop() { "$ARSEMU" exec fabric --name "$lab" -- ip route show table 1004 10.0.0.0/8 |
+	one_nexthop() { nic_route "$lab" n4 10.0.0.0/8 |
 		grep -q '^10.0.0.0/8 via 10.1.2.5 '; }
 	wait_until 3 one_nexthop
 	t1=$(date +%s%N)

@@ -94,7 +94,9 @@ hops() { awk '/predicted/{p=1; next} p && /^ +[0-9]+ /{print $2} /observed|^ flo
 	require_root
 	local lab=$ARSEMU_T-wm
 	arsemu up "$TOP/examples/single-hub.json" --name "$lab"
-	arsemu exec fabric --name "$lab" -- ip route del 10.250.0.0/16 table 1004
+	local table
+	table=$(nic_table_of "$lab" n4 10.250.0.0/16) || fail "no table of n4 holds 10.250.0.0/16"
+	arsemu exec fabric --name "$lab" -- ip route del 10.250.0.0/16 table "$table"
 	# the packet now takes the firewall's default route and still arrives:
 	# the observed path crosses fw, which the model says it does not
 	run arsemu walk spoke1-vm1 branch-h1 --name "$lab"

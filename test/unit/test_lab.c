@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../../emu/lab.h"
+#include "../../emu/share.h"
 #include "../../emu/netns.h"
 #include "../../emu/nl.h"
 #include "../../lib/util.h"
@@ -338,16 +339,31 @@ check_fabric(void)
 	    nrs);
 	free(rs);
 	ok = 1;
-	for (i = 0; i < F.t.nnics; i++) {
-		T_EQ(nl_route_dump(nl, LAB_NIC_TABLE(i), 0, &rs, &nrs), 0,
-		    "dump table %u", LAB_NIC_TABLE(i));
-		ok &= nrs == 0;
-		free(rs);
-		snprintf(want, sizeof(want), "%u:\tfrom all iif n%zu lookup %u",
-		    LAB_RULE_PRIO(i), i, LAB_NIC_TABLE(i));
-		ok &= ip_has("fabric", "rule", want);
+	{
+		struct share_layout sl;
+
+		share_layout(&F.t, &sl);
+		for (i = 0; i < F.t.nnics; i++) {
+			unsigned s = sl.nic_slot[i];
+
+			T_EQ(nl_route_dump(nl, LAB_SUBNET_TABLE(s), 0, &rs, &nrs),
+			    0, "dump table %u", LAB_SUBNET_TABLE(s));
+			ok &= nrs == 0;
+			free(rs);
+			snprintf(want, sizeof(want), "%u:\tfrom all iif n%zu "
+			    "lookup %u", LAB_RULE_PRIO(i), i, LAB_SUBNET_TABLE(s));
+			ok &= ip_has("fabric", "rule", want);
+			snprintf(want, sizeof(want), "%u:\tfrom all iif n%zu "
+			    "lookup %u", LAB_GROUP_PRIO, i,
+			    LAB_GROUP_TABLE(sl.group[s]));
+			ok &= ip_has("fabric", "rule", want);
+		}
+		share_layout_free(&sl);
 	}
-	T_OK(ok, "rule iif n<i> lookup 1000+i for every NIC, tables empty");
+	snprintf(want, sizeof(want), "%u:\tfrom all nop", LAB_PATH_PRIO);
+	ok &= ip_has("fabric", "rule", want);
+	T_OK(ok, "rules iif n<i> lookup <its subnet's table>, then <its group's>, "
+	    "a nop at %u; tables empty", LAB_PATH_PRIO);
 	T_OK(ip_has("fabric", "rule", "30000:\tfrom all lookup 999"),
 	    "delivery rule");
 	nl_close(nl);
@@ -563,11 +579,13 @@ test_failed_builds(const char *topo_file, const char *base)
 static bool
 example_nics_ok(const struct topo *t)
 {
-	char a[ADDR_STRLEN], args[64], want[96];
+	char a[ADDR_STRLEN], args[64], want[128];
 	const struct topo_nic *nic;
-	size_t i;
+	struct share_layout sl;
+	size_t i, k;
 	bool ok = true;
 
+	share_layout(t, &sl);
 	for (i = 0; i < t->nnics; i++) {
 		nic = t->nics[i];
 		snprintf(args, sizeof(args), "-o addr show n%u", nic->idx);
@@ -578,9 +596,20 @@ example_nics_ok(const struct topo *t)
 		    addr_fmt(nic->ip, a), nic->subnet->pfx.len);
 		ok &= ip_has(nic->node->name, "-o addr show eth0", want);
 		snprintf(want, sizeof(want), "%u:\tfrom all iif n%u lookup %u",
-		    LAB_RULE_PRIO(nic->idx), nic->idx, LAB_NIC_TABLE(nic->idx));
+		    LAB_RULE_PRIO(nic->idx), nic->idx,
+		    LAB_SUBNET_TABLE(sl.nic_slot[i]));
 		ok &= ip_has("fabric", "rule", want);
+		for (k = 0; nic->subnet->vnet && k < nic->subnet->vnet->nspace; k++) {
+			char p[PFX_STRLEN];
+
+			snprintf(want, sizeof(want), "%u:\tfrom all to %s iif n%u "
+			    "goto %u", LAB_THROW_PRIO,
+			    pfx_fmt(&nic->subnet->vnet->space[k], p), nic->idx,
+			    LAB_PATH_PRIO);
+			ok &= ip_has("fabric", "rule", want);
+		}
 	}
+	share_layout_free(&sl);
 	return ok;
 }
 

@@ -1,0 +1,247 @@
+/*
+ * share: which kernel tables the fabric's NICs look up (see share.h).
+ * Owns the grouping of subnets and the split of their tables into the part
+ * a group shares and the part each subnet keeps. Must not: do I/O or know
+ * how routes reach the kernel (fabric.c and the daemon do).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util.h"
+#include "share.h"
+
+/* What decides a slot's routes outside its own address space. */
+struct key {
+	const struct topo_vnet		*domain;	/* the hub, or the VNet */
+	bool				 hub;		/* a hub's own subnet */
+	const struct topo_route_table	*rt;
+	bool				 remote_gw;
+};
+
+static struct key
+key_of(const struct topo_subnet *sub)
+{
+	const struct topo_vnet *v = sub->vnet;
+	struct key k = { v, v->hub, sub->rt, v->use_remote_gateways };
+
+	if (!v->hub && v->peer_hub != NULL)
+		k.domain = v->peer_hub;
+	return k;
+}
+
+static bool
+key_equal(const struct key *a, const struct key *b)
+{
+	return a->domain == b->domain && a->hub == b->hub && a->rt == b->rt &&
+	    a->remote_gw == b->remote_gw;
+}
+
+void
+share_layout(const struct topo *t, struct share_layout *l)
+{
+	struct key *keys;
+	size_t i, s, g;
+
+	memset(l, 0, sizeof(*l));
+	l->nic_slot = xcalloc(t->nnics ? t->nnics : 1, sizeof(*l->nic_slot));
+	l->slot = xcalloc(t->nnics ? t->nnics : 1, sizeof(*l->slot));
+	l->rep = xcalloc(t->nnics ? t->nnics : 1, sizeof(*l->rep));
+	l->nnics = xcalloc(t->nnics ? t->nnics : 1, sizeof(*l->nnics));
+	l->group = xcalloc(t->nnics ? t->nnics : 1, sizeof(*l->group));
+	keys = xcalloc(t->nnics ? t->nnics : 1, sizeof(*keys));
+	/* slots in the order of their first NIC: stable for a topology */
+	for (i = 0; i < t->nnics; i++) {
+		const struct topo_subnet *sub = t->nics[i]->subnet;
+
+		for (s = 0; s < l->nslots && l->slot[s] != sub; s++)
+			;
+		if (s == l->nslots) {
+			l->slot[s] = sub;
+			l->rep[s] = t->nics[i];
+			l->nslots++;
+		}
+		l->nnics[s]++;
+		l->nic_slot[i] = (unsigned)s;
+	}
+	for (s = 0; s < l->nslots; s++) {
+		struct key k;
+
+		if (l->slot[s] == NULL || l->slot[s]->vnet == NULL) {
+			/* a hand-built topology: a group of its own */
+			l->group[s] = (unsigned)l->ngroups++;
+			memset(&keys[l->group[s]], 0, sizeof(keys[0]));
+			continue;
+		}
+		k = key_of(l->slot[s]);
+		for (g = 0; g < l->ngroups; g++)
+			if (keys[g].domain != NULL && key_equal(&keys[g], &k))
+				break;
+		if (g == l->ngroups)
+			keys[l->ngroups++] = k;
+		l->group[s] = (unsigned)g;
+	}
+	free(keys);
+}
+
+void
+share_layout_free(struct share_layout *l)
+{
+	free(l->slot);
+	free(l->rep);
+	free(l->nnics);
+	free(l->group);
+	free(l->nic_slot);
+	memset(l, 0, sizeof(*l));
+}
+
+bool
+share_route_equal(const struct nl_route *a, const struct nl_route *b)
+{
+	unsigned i;
+
+	if (!pfx_equal(&a->dst, &b->dst) || a->type != b->type ||
+	    a->scope != b->scope || a->nnh != b->nnh)
+		return false;
+	for (i = 0; i < a->nnh; i++)
+		if (a->nh[i].gw != b->nh[i].gw ||
+		    a->nh[i].ifindex != b->nh[i].ifindex ||
+		    a->nh[i].onlink != b->nh[i].onlink ||
+		    a->nh[i].weight != b->nh[i].weight)
+			return false;
+	return true;
+}
+
+void
+share_intersect(struct nl_route **b, size_t *nb, const struct nl_route *k,
+    size_t nk, bool first)
+{
+	size_t i = 0, j = 0, n = 0;
+
+	if (first) {
+		*b = xcalloc(nk ? nk : 1, sizeof(**b));
+		memcpy(*b, k, nk * sizeof(*k));
+		*nb = nk;
+		return;
+	}
+	/* both sorted by prefix: one walk, keeping b's routes in place */
+	while (i < *nb && j < nk) {
+		int c = pfx_cmp(&(*b)[i].dst, &k[j].dst);
+
+		if (c < 0)
+			i++;
+		else if (c > 0)
+			j++;
+		else {
+			if (share_route_equal(&(*b)[i], &k[j])) {
+				if (n != i)
+					(*b)[n] = (*b)[i];
+				n++;
+			}
+			i++;
+			j++;
+		}
+	}
+	*nb = n;
+}
+
+/* Is r in b (sorted)? */
+static bool
+in_sorted(const struct nl_route *b, size_t nb, const struct nl_route *r)
+{
+	size_t lo = 0, hi = nb;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = pfx_cmp(&b[mid].dst, &r->dst);
+
+		if (c == 0)
+			return share_route_equal(&b[mid], r);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+size_t
+share_split(const struct nl_route *k, size_t nk, const struct nl_route *b,
+    size_t nb, const struct pfx4 *t, size_t nt, struct nl_route **d,
+    size_t *nd)
+{
+	struct pfx_cover own;
+	bool *mine = xcalloc(nk ? nk : 1, sizeof(*mine));
+	size_t i, stray = 0;
+
+	pfx_cover_init(&own);
+	pfx_cover_add(&own, t, nt);
+	pfx_cover_done(&own);
+	for (i = 0; i < nk; i++)
+		if (!in_sorted(b, nb, &k[i])) {
+			mine[i] = true;
+			if (k[i].type == NL_RT_THROW && nb > 0 &&
+			    !pfx_cover_has(&own, &k[i].dst))
+				stray++;
+		}
+	/* everything equal to or inside what stays, and inside T */
+	for (i = 0; i < nk; i++)
+		if (mine[i])
+			pfx_cover_add(&own, &k[i].dst, 1);
+	pfx_cover_done(&own);
+	*d = xcalloc(nk ? nk : 1, sizeof(**d));
+	*nd = 0;
+	for (i = 0; i < nk; i++)
+		if (mine[i] || pfx_cover_has(&own, &k[i].dst))
+			(*d)[(*nd)++] = k[i];
+	pfx_cover_free(&own);
+	free(mine);
+	return stray;
+}
+
+const struct nl_route *
+share_lpm(const struct nl_route *v, size_t n, uint32_t d)
+{
+	int len;
+
+	for (len = 32; len >= 0; len--) {
+		struct pfx4 p = { d & pfx_mask((uint8_t)len), (uint8_t)len };
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = pfx_cmp(&v[mid].dst, &p);
+
+			if (c == 0)
+				return &v[mid];
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return NULL;
+}
+
+enum share_how
+share_lookup(const struct nl_route *dv, size_t nd, const struct nl_route *bv,
+    size_t nb, const struct pfx4 *t, size_t nt, uint32_t d,
+    const struct nl_route **route)
+{
+	const struct nl_route *r;
+	size_t i;
+
+	*route = NULL;
+	if ((r = share_lpm(dv, nd, d)) != NULL && r->type != NL_RT_THROW) {
+		*route = r;
+		return SHARE_ROUTE;
+	}
+	for (i = 0; i < nt; i++)
+		if (pfx_contains_addr(&t[i], d))
+			return SHARE_DELIVERY;		/* the goto rules */
+	if ((r = share_lpm(bv, nb, d)) == NULL)
+		return SHARE_NONE;
+	if (r->type == NL_RT_THROW)
+		return SHARE_DELIVERY;
+	*route = r;
+	return SHARE_ROUTE;
+}
