@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -389,6 +390,7 @@ input_free(struct sdn_input *in)
 {
 	size_t i;
 
+	sdn_memo_free(in);
 	for (i = 0; i < in->nhubs; i++)
 		sdn_hub_routes_free(&in->hubs[i]);
 	free(in->hubs);
@@ -552,6 +554,7 @@ recompute(struct daemon *d)
 		merge_hub(d, d->t->rss[i], &hubs[i]);
 	d->in.hubs = hubs;
 	d->in.nhubs = d->t->nrss;
+	sdn_memo_start(&d->in);
 	hash = xcalloc(d->share.nslots ? d->share.nslots : 1, sizeof(*hash));
 	for (i = 0; i < d->share.ngroups; i++)
 		recompute_group(d, (unsigned)i, hash, &nchanged);
@@ -1101,6 +1104,12 @@ emu_daemon_main(const char *lab)
 	memset(d, 0, sizeof(*d));
 	d->lab = lab;
 	d->lfd = -1;
+	/*
+	 * A recompute builds one subnet's table after another, each a few MiB:
+	 * from the heap, reused, not a fresh mmap (and its page faults) each.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	lab_dir(lab, d->dir, sizeof(d->dir));
 	if ((len = readlink("/proc/self/exe", d->exe, sizeof(d->exe) - 1)) <= 0)
 		return 3;

@@ -162,11 +162,14 @@ same_route(const struct nl_route *a, const struct nl_route *b)
 	return true;
 }
 
+/* Sorted by prefix through an index: the routes are large to move around. */
+static const struct sdn_route *sort_base;
+
 static int
-route_cmp(const void *a, const void *b)
+idx_cmp(const void *a, const void *b)
 {
-	return pfx_cmp(&((const struct nl_route *)a)->dst,
-	    &((const struct nl_route *)b)->dst);
+	return pfx_cmp(&sort_base[*(const uint32_t *)a].pfx,
+	    &sort_base[*(const uint32_t *)b].pfx);
 }
 
 size_t
@@ -174,12 +177,17 @@ fabric_kernel_routes(struct fabric *f, const struct sdn_table *tab,
     struct nl_route **out)
 {
 	struct nl_route *v = xcalloc(tab->nroutes + 1, sizeof(*v));
+	uint32_t *idx = xcalloc(tab->nroutes + 1, sizeof(*idx));
 	size_t i, n = 0;
 
 	for (i = 0; i < tab->nroutes; i++)
 		if (tab->routes[i].active)
-			desired(f, tab, &tab->routes[i], &v[n++]);
-	qsort(v, n, sizeof(*v), route_cmp);
+			idx[n++] = (uint32_t)i;
+	sort_base = tab->routes;
+	qsort(idx, n, sizeof(*idx), idx_cmp);
+	for (i = 0; i < n; i++)
+		desired(f, tab, &tab->routes[idx[i]], &v[i]);
+	free(idx);
 	*out = v;
 	return n;
 }

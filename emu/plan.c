@@ -208,6 +208,7 @@ plan_run(const struct topo *t, struct plan *p)
 	}
 	confs_free(nvas, t->nnvas);
 	plan_gateways(t, p);
+	sdn_memo_start(&p->in);
 }
 
 void
@@ -215,6 +216,7 @@ plan_free(struct plan *p)
 {
 	size_t i;
 
+	sdn_memo_free(&p->in);
 	for (i = 0; i < p->in.nhubs; i++)
 		sdn_hub_routes_free(&p->in.hubs[i]);
 	free(p->in.hubs);

@@ -332,6 +332,44 @@ offers(const struct topo *t, const struct sdn_input *in,
 	return n;
 }
 
+/* One hub's choice for a prefix: its next hops. */
+struct memo_route {
+	struct pfx4	pfx;
+	uint32_t	nh[SDN_MAX_NH];
+	unsigned	nnh;
+};
+
+struct memo_hub {
+	const struct topo_vnet	*hub;
+	struct memo_route	*r;
+	size_t			 n;
+};
+
+struct sdn_bgp_memo {
+	struct memo_hub		*h;
+	size_t			 n;
+};
+
+void
+sdn_memo_start(struct sdn_input *in)
+{
+	in->memo = xcalloc(1, sizeof(*in->memo));
+}
+
+void
+sdn_memo_free(struct sdn_input *in)
+{
+	size_t i;
+
+	if (in->memo == NULL)
+		return;
+	for (i = 0; i < in->memo->n; i++)
+		free(in->memo->h[i].r);
+	free(in->memo->h);
+	free(in->memo);
+	in->memo = NULL;
+}
+
 /*
  * VR-04, RS-22, RS-23: what the serving hub's RS and gateways program. For
  * one prefix, the hub routing preference picks between them (RS-30, RS-31,
@@ -339,32 +377,67 @@ offers(const struct topo *t, const struct sdn_input *in,
  * of the offers that tie are unioned.
  */
 static void
-add_bgp(const struct topo *t, const struct sdn_input *in,
-    const struct topo_vnet *v, struct cands *c)
+hub_choice(const struct topo *t, const struct sdn_input *in,
+    const struct topo_vnet *hub, struct memo_hub *out)
 {
-	const struct topo_vnet *hub;
 	enum bgp_hub_pref pref;
 	struct offer *o;
-	struct cand *k;
+	struct memo_route *k;
 	size_t n, i, j, b, m;
 
-	if ((hub = serving_hub(v)) == NULL)
-		return;
 	pref = hub->rs != NULL ? (enum bgp_hub_pref)hub->rs->pref :
 	    BGP_PREF_EXPRESSROUTE;
 	n = offers(t, in, hub, &o);
+	out->hub = hub;
+	out->r = xcalloc(n ? n : 1, sizeof(*out->r));
+	out->n = 0;
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1, b = i; j < n && pfx_equal(&o[j].b->pfx,
 		    &o[i].b->pfx); j++)
 			if (bgp_hubpref_cmp(pref, &o[j].o, &o[b].o) < 0)
 				b = j;
-		k = cand_add(c, &o[b].b->pfx, SDN_SRC_VNG, SDN_NH_VNG);
+		k = &out->r[out->n++];
+		k->pfx = o[b].b->pfx;
 		for (m = i; m < j; m++)
 			if (bgp_hubpref_cmp(pref, &o[m].o, &o[b].o) == 0)
-				nh_merge(&k->r, o[m].b->nh, o[m].b->nnh <
+				nh_union(k->nh, &k->nnh, o[m].b->nh, o[m].b->nnh <
 				    SDN_MAX_NH ? o[m].b->nnh : SDN_MAX_NH);
 	}
 	free(o);
+}
+
+static void
+add_bgp(const struct topo *t, const struct sdn_input *in,
+    const struct topo_vnet *v, struct cands *c)
+{
+	const struct topo_vnet *hub;
+	struct sdn_bgp_memo *memo = in != NULL ? in->memo : NULL;
+	struct memo_hub one, *h = NULL;
+	struct cand *k;
+	size_t i;
+
+	if ((hub = serving_hub(v)) == NULL)
+		return;
+	for (i = 0; memo != NULL && i < memo->n && h == NULL; i++)
+		if (memo->h[i].hub == hub)
+			h = &memo->h[i];
+	if (h == NULL) {
+		hub_choice(t, in, hub, &one);
+		if (memo != NULL) {
+			memo->h = xrealloc(memo->h, (memo->n + 1) * sizeof(*memo->h));
+			memo->h[memo->n] = one;
+			h = &memo->h[memo->n++];
+		} else
+			h = &one;
+	}
+	xgrow(&c->v, &c->cap, c->n + h->n, sizeof(*c->v));
+	for (i = 0; i < h->n; i++) {
+		k = cand_add(c, &h->r[i].pfx, SDN_SRC_VNG, SDN_NH_VNG);
+		memcpy(k->r.nh, h->r[i].nh, h->r[i].nnh * sizeof(k->r.nh[0]));
+		k->r.nnh = h->r[i].nnh;
+	}
+	if (h == &one)
+		free(one.r);
 }
 
 static enum sdn_nh_type

@@ -44,12 +44,24 @@ struct sdn_gw_routes {
 	size_t			 nroutes;
 };
 
+struct sdn_bgp_memo;
+
 struct sdn_input {
 	struct sdn_hub_routes	*hubs;
 	size_t			 nhubs;
 	struct sdn_gw_routes	*gws;		/* may be NULL */
 	size_t			 ngws;
+	/*
+	 * Optional (NULL: none): what each hub programs, chosen once and kept
+	 * for every NIC it serves, while hubs and gws stay as they are. The
+	 * lab daemon builds 500 subnets' tables from one input.
+	 */
+	struct sdn_bgp_memo	*memo;
 };
+
+/* Start and end remembering per-hub BGP choices in `in` (see above). */
+void	sdn_memo_start(struct sdn_input *in);
+void	sdn_memo_free(struct sdn_input *in);
 
 enum sdn_source {
 	SDN_SRC_DEFAULT,	/* "Default" */

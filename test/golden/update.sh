@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 ARSEMU=${ARSEMU:-./arsemu}
 export ARSEMU
 rm -f test/golden/*.json
-for f in examples/*.json; do
+for f in $(sh test/golden/examples.sh); do
 	ex=$(basename "$f" .json)
 	for nic in $(sh test/golden/nics.sh "$f"); do
 		"$ARSEMU" plan "$f" "$nic" --json 2>/dev/null > "test/golden/$ex.$nic.json"

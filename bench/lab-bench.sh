@@ -1,0 +1,159 @@
+#!/bin/bash
+# lab-bench: a lab at Azure Route Server's limits, and the kernel work under
+# it, side by side with its baselines in one run (issue 10). A benchmark,
+# never a test; root, after `make`.
+#
+#   bench/lab-bench.sh [TOPO]     default examples/azure-limits.json
+#   LAB_BENCH_PARTS="floor iproute2 fib up"   to run only some
+#
+# Parts, each printed with its ratio to its baseline:
+#   floor     N namespaces made and removed by a loop of syscalls
+#             (unshare + bind mount: bench/labbench.c), N = the topology's
+#             nodes + 2 (fabric, internet edge)
+#   iproute2  the same N namespaces the iproute2 way: `ip netns add` each,
+#             then one `ip -batch` in the fabric (a veth per node, its
+#             address, its rule) and one `ip -n NODE -batch` per node (its
+#             address, link up, default route); `ip netns del` each
+#   up        `arsemu up TOPO` to a converged lab (every session up, the
+#             fabric programmed), then `arsemu down`; the lab's memory: the
+#             kernel's (MemAvailable before and after) and its processes'
+#             (RSS), per VM; the fabric's tables and routes; then one route
+#             announced by an NVA: the tables it touched and the netlink
+#             requests it took (the daemon's journal)
+#   fib       10,000 and 100,000 routes into an empty table: arsemu's sync
+#             (emu/fabric.c) against `ip -batch`; then one route changed
+#
+# Namespaces are named lb<pid>-*; the lab "lb<pid>"; everything made is
+# removed on exit, also on failure or ^C. Only processes this script
+# started are ended, by PID.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+[ "$(id -u)" = 0 ] || { echo "lab-bench: needs root (namespaces)" >&2; exit 3; }
+[ -x ./arsemu ] && [ -f build/libemu.a ] || { echo "lab-bench: run make first" >&2; exit 3; }
+
+TOPO=${1:-examples/azure-limits.json}
+PARTS=${LAB_BENCH_PARTS:-floor iproute2 up fib}
+P=lb$$
+LAB=$P
+W=$(mktemp -d /tmp/arsemu-labbench-XXXXXX)
+
+cleanup() {
+	local ns
+	./arsemu down "$LAB" >/dev/null 2>&1
+	for ns in $(ip netns list | awk '{print $1}' | grep "^$P-"); do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cc -std=c11 -D_GNU_SOURCE -O2 -o "$W/labbench" bench/labbench.c \
+	build/libemu.a build/libcore.a -lmnl -lcjson || exit 2
+
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+per() { awk -v a="$1" -v n="$2" 'BEGIN { printf "%.3f", a / n }'; }
+
+NODES=$(./arsemu nodes "$TOPO" 2>/dev/null | tail -n +3 | wc -l)
+NICS=$(./arsemu validate "$TOPO" | sed -n 's/.*, \([0-9]*\) NICs$/\1/p')
+VMS=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(sum(len(s.get("vms",[])) for r in t["regions"] for s in r.get("spokes",[])) + sum(len(r["hub"].get("vms",[])) for r in t["regions"]))' "$TOPO")
+N=$((NODES + 2))
+echo "# lab-bench $(date -u +%FT%TZ) on $(nproc) CPUs, $(uname -r); $TOPO: $NODES nodes, $NICS NICs, $VMS VMs"
+echo "# iproute2 $(ip -V | sed 's/.*iproute2-//')"
+
+FLOOR_UP=""
+for part in $PARTS; do
+case $part in
+floor)
+	read -r FLOOR_UP FLOOR_DOWN < <("$W/labbench" floor "$N" "$P-f") || exit 1
+	printf 'floor     %6d namespaces  make %8.0f ms (%s ms each)  remove %8.0f ms\n' \
+		"$N" "$FLOOR_UP" "$(per "$FLOOR_UP" "$N")" "$FLOOR_DOWN"
+	;;
+iproute2)
+	t0=$(ms)
+	ip netns add "$P-fab" || exit 1
+	for ((i = 0; i < N - 1; i++)); do ip netns add "$P-$i" || exit 1; done
+	t1=$(ms)
+	for ((i = 0; i < N - 1; i++)); do
+		a=$((i / 250)); b=$((i % 250 + 1))
+		echo "link add n$i type veth peer name eth0 netns $P-$i"
+		echo "addr add 10.$a.$b.1/32 dev n$i"
+		echo "link set n$i up"
+		echo "rule add iif n$i lookup $((1000 + i)) prio $((1000 + i))"
+	done > "$W/fabric.batch"
+	ip -n "$P-fab" -batch "$W/fabric.batch" || exit 1
+	for ((i = 0; i < N - 1; i++)); do
+		a=$((i / 250)); b=$((i % 250 + 1))
+		printf 'addr add 10.%d.%d.4/24 dev eth0\nlink set eth0 up\nlink set lo up\nroute add default via 10.%d.%d.1 dev eth0 onlink\n' \
+			"$a" "$b" "$a" "$b" | ip -n "$P-$i" -batch - || exit 1
+	done
+	t2=$(ms)
+	for ((i = 0; i < N - 1; i++)); do ip netns del "$P-$i"; done
+	ip netns del "$P-fab"
+	t3=$(ms)
+	IP_UP=$((t2 - t0))
+	printf 'iproute2  %6d namespaces  make %8d ms (%s ms each; namespaces alone %d ms)  remove %8d ms\n' \
+		"$N" "$IP_UP" "$(per "$IP_UP" "$N")" $((t1 - t0)) $((t3 - t2))
+	[ -n "$FLOOR_UP" ] && echo "          ratio to the floor: $(ratio "$IP_UP" "$FLOOR_UP")"
+	;;
+up)
+	sed "s/\"name\": \"azure-limits\"/\"name\": \"$LAB\"/" "$TOPO" > "$W/topo.json"
+	grep -q "\"name\": \"$LAB\"" "$W/topo.json" || cp "$TOPO" "$W/topo.json"
+	avail0=$(awk '/^MemAvailable/{print $2}' /proc/meminfo)
+	t0=$(ms)
+	./arsemu up "$W/topo.json" --name "$LAB" --wait 600 > "$W/up.out" 2>&1
+	rc=$?
+	t1=$(ms)
+	sed 's/^/          /' "$W/up.out" | grep -v warning
+	[ $rc -eq 0 ] || { echo "up: exit $rc"; exit 1; }
+	sleep 2
+	avail1=$(awk '/^MemAvailable/{print $2}' /proc/meminfo)
+	rss=0
+	for pid in $(awk '$1 == "pid" {print $2}' "/run/arsemu/$LAB/state"); do
+		r=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null)
+		rss=$((rss + ${r:-0}))
+	done
+	tables=$(./arsemu exec fabric --name "$LAB" -- ip route show table all proto 222 | wc -l)
+	rules=$(./arsemu exec fabric --name "$LAB" -- ip rule show | wc -l)
+	UP=$((t1 - t0))
+	printf 'up        %6d nodes       converged in %d ms (%s ms a node)\n' "$NODES" "$UP" "$(per "$UP" "$N")"
+	[ -n "$FLOOR_UP" ] && echo "          ratio to the floor, per node: $(ratio "$UP" "$FLOOR_UP")"
+	kmem=$((avail0 - avail1))
+	printf '          memory: kernel %d MiB, processes %d MiB (RSS); per VM %s KiB\n' \
+		$((kmem / 1024)) $((rss / 1024)) "$(per $((kmem + rss)) "$VMS")"
+	printf '          fabric: %d routes of arsemu in its tables, %d rules (%d NICs)\n' "$tables" "$rules" "$NICS"
+	# one more route from an NVA: which tables did it touch, with how many requests?
+	j=/run/arsemu/$LAB/journal.jsonl
+	before=$(wc -l < "$j")
+	nva=$(./arsemu nodes "$TOPO" 2>/dev/null | awk '$2 == "nva" {print $1; exit}')
+	t2=$(ms)
+	./arsemu bgp "$nva" announce 198.18.0.0/24 --name "$LAB" >/dev/null
+	for ((k = 0; k < 100; k++)); do
+		tail -n +"$((before + 1))" "$j" | grep -q '"table-routes"' && break
+		sleep 0.05
+	done
+	sleep 1
+	t3=$(ms)
+	tail -n +"$((before + 1))" "$j" | grep '"table-routes"' > "$W/one.jsonl"
+	ntab=$(wc -l < "$W/one.jsonl")
+	nmsg=$(sed 's/.*"netlink_changes": \([0-9]*\).*/\1/' "$W/one.jsonl" | awk '{s += $1} END {print s + 0}')
+	nnic=$(sed 's/.*"nics": \([0-9]*\).*/\1/' "$W/one.jsonl" | awk '{s += $1} END {print s + 0}')
+	printf '          one route announced by %s: %d tables touched (for %d NICs), %d netlink requests\n' \
+		"$nva" "$ntab" "$nnic" "$nmsg"
+	t4=$(ms)
+	./arsemu down "$LAB" > /dev/null || exit 1
+	t5=$(ms)
+	printf 'down      %6d nodes       in %d ms\n' "$NODES" $((t5 - t4))
+	;;
+fib)
+	for n in 10000 100000; do
+		read -r a b a1 b1 m < <("$W/labbench" fib "$n" "$W") || exit 1
+		printf 'fib       %6d routes      arsemu %8.1f ms  ip -batch %8.1f ms  ratio ip/arsemu %s\n' \
+			"$n" "$a" "$b" "$(ratio "$b" "$a")"
+		printf '          one route changed: arsemu %.2f ms (%d netlink request), ip -batch %.2f ms\n' \
+			"$a1" "$m" "$b1"
+	done
+	;;
+esac
+done
