@@ -32,8 +32,10 @@ for n in range(nvas):
                     for m in range(1, n))
         adv = ["100.%d.%d.0/24" % (96 + k // 256, k % 256)
                 for k in range(first, first + share)]
+    # passing RS-learned routes on would count against RS-40 (see
+    # arsemu-topology(5), sender_as_path_loop_detection)
     hub_nvas.append({"name": "nva%d" % n, "subnet": "nva", "asn": 65001 + n,
-                     "advertise": adv})
+                     "advertise": adv, "sender_as_path_loop_detection": True})
 sp = []
 for i in range(spokes):
     space = spoke_space(i)

@@ -142,7 +142,10 @@ fib_child(int n, const char *dir)
 
 	if (unshare(CLONE_NEWNET) == -1 || (nl = nl_open(-1)) == NULL)
 		return 1;
-	if (nl_veth_create(nl, "v0", -1, "v1", -1) != 0 ||
+	/* lo up: the local table exists, and an onlink gateway is unicast */
+	if ((ifi = nl_link_index(nl, "lo")) <= 0 || nl_link_set_up(nl, ifi) != 0 ||
+	    nl_veth_create(nl, "v0", -1, "v1", -1) != 0 ||
+	    (ifi = nl_link_index(nl, "v1")) <= 0 || nl_link_set_up(nl, ifi) != 0 ||
 	    (ifi = nl_link_index(nl, "v0")) <= 0 || nl_link_set_up(nl, ifi) != 0)
 		return 1;
 	v = calloc((size_t)n, sizeof(*v));
@@ -192,7 +195,7 @@ main(int argc, char **argv)
 		return floor_loop(atoi(argv[2]), argv[3]);
 	if (argc == 4 && strcmp(argv[1], "fib") == 0) {
 		if ((pid = fork()) == 0)
-			_exit(fib_child(atoi(argv[2]), argv[3]));
+			_exit(fib_child(atoi(argv[2]), argv[3]) || fflush(stdout));
 		if (pid == -1 || waitpid(pid, &st, 0) == -1)
 			return 1;
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;

@@ -41,6 +41,8 @@ struct bgp_peer_conf {
 	uint8_t		ttl_hops;	/* RFC 5082 GTSM: accept TTL >= 256 - hops; 0 off */
 	uint16_t	hold;		/* proposed to this peer; 0: the speaker's */
 	uint16_t	keepalive;	/* 0: the speaker's */
+	/* never send this peer a route whose AS path holds the peer's AS */
+	bool		sender_loop;
 };
 
 /*

@@ -154,6 +154,10 @@ policy_export(const struct speaker *s, const struct peer *to,
 	    bgp_attrs_has_comm(&best->attrs, BGP_COMM_NO_EXPORT) &&
 	    to->conf->asn != c->asn)
 		return false;
+	/* sender-side loop detection: the peer would drop it anyway (RS-20) */
+	if (to->conf->sender_loop && best->peer != NULL &&
+	    bgp_aspath_contains(&best->attrs, to->conf->asn))
+		return false;
 	bgp_attrs_copy(out, &best->attrs);
 	out->present &= ~(BGP_ATTR_BIT(BGP_ATTR_MED) |
 	    BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF));

@@ -294,6 +294,7 @@ conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		snprintf(pc->name, sizeof(pc->name), "%s", rs->inst[i]->name);
 		pc->addr = rs->ip[i];
 		pc->asn = TOPO_RS_ASN;
+		pc->sender_loop = v->sender_loop;
 		set_md5(pc, v->md5);
 	}
 	link_peers(t, n, c);

@@ -55,6 +55,8 @@ struct watch {
 	uint64_t		 next_try;
 	struct sdn_bgp_route	*routes;
 	size_t			 nroutes, rcap;
+	uint32_t		*slot;		/* prefix -> 1 + index in routes */
+	size_t			 nslot;		/* a power of two, or 0 */
 };
 
 struct child {
@@ -252,13 +254,68 @@ watch_nh_ok(const struct daemon *d, const struct watch *w, uint32_t nh)
 	return true;
 }
 
+/*
+ * The routes of a watch by prefix: open addressing, linear probing, so that
+ * a table of 10,000 rows is read in linear time, not a search per row.
+ */
+static size_t
+slot_of(const struct watch *w, const struct pfx4 *p)
+{
+	uint32_t h = (p->addr * 2654435761u) ^ ((uint32_t)p->len * 40503u);
+	size_t i = h & (w->nslot - 1);
+
+	while (w->slot[i] != 0 && !pfx_equal(&w->routes[w->slot[i] - 1].pfx, p))
+		i = (i + 1) & (w->nslot - 1);
+	return i;
+}
+
+static void
+slot_rehash(struct watch *w, size_t want)
+{
+	size_t i;
+
+	free(w->slot);
+	w->nslot = 64;
+	while (w->nslot < want * 2)
+		w->nslot *= 2;
+	w->slot = xcalloc(w->nslot, sizeof(*w->slot));
+	for (i = 0; i < w->nroutes; i++)
+		w->slot[slot_of(w, &w->routes[i].pfx)] = (uint32_t)i + 1;
+}
+
+/* Empty slot i, moving back the entries after it (no tombstones). */
+static void
+slot_clear(struct watch *w, size_t i)
+{
+	size_t j = i, home;
+
+	w->slot[i] = 0;
+	for (;;) {
+		const struct pfx4 *p;
+		uint32_t h;
+
+		j = (j + 1) & (w->nslot - 1);
+		if (w->slot[j] == 0)
+			return;
+		p = &w->routes[w->slot[j] - 1].pfx;
+		h = (p->addr * 2654435761u) ^ ((uint32_t)p->len * 40503u);
+		home = h & (w->nslot - 1);
+		/* leave it if its home lies cyclically in (i, j] */
+		if (i <= j ? (home > i && home <= j) : (home > i || home <= j))
+			continue;
+		w->slot[i] = w->slot[j];
+		w->slot[j] = 0;
+		i = j;
+	}
+}
+
 /* One "fib" row from a Route Server or gateway instance. */
 static void
 watch_fib(const struct daemon *d, struct watch *w, char *row)
 {
 	char *f[4], *nh, *save = NULL;
 	struct sdn_bgp_route r;
-	size_t i;
+	size_t i, at;
 
 	memset(&r, 0, sizeof(r));
 	if (ctlc_fields(row, f, 4) != 4 || pfx_parse(f[1], &r.pfx) != 0)
@@ -271,19 +328,27 @@ watch_fib(const struct daemon *d, struct watch *w, char *row)
 			r.nnh++;
 	if (w->synced)
 		w->changes++;
-	for (i = 0; i < w->nroutes; i++)
-		if (pfx_equal(&w->routes[i].pfx, &r.pfx))
-			break;
+	if (w->nslot < (w->nroutes + 1) * 2)
+		slot_rehash(w, w->nroutes + 1);
+	at = slot_of(w, &r.pfx);
 	if (r.nnh == 0) {
-		if (i < w->nroutes)
-			w->routes[i] = w->routes[--w->nroutes];
+		if (w->slot[at] == 0)
+			return;
+		i = w->slot[at] - 1;
+		slot_clear(w, at);
+		if (i != --w->nroutes) {
+			/* the last route moves into the hole */
+			w->slot[slot_of(w, &w->routes[w->nroutes].pfx)] =
+			    (uint32_t)i + 1;
+			w->routes[i] = w->routes[w->nroutes];
+		}
 		return;
 	}
-	if (i == w->nroutes) {
+	if (w->slot[at] == 0) {
 		xgrow(&w->routes, &w->rcap, w->nroutes + 1, sizeof(*w->routes));
-		w->nroutes++;
+		w->slot[at] = (uint32_t)++w->nroutes;
 	}
-	w->routes[i] = r;
+	w->routes[w->slot[at] - 1] = r;
 }
 
 static void
@@ -294,6 +359,8 @@ watch_drop(struct daemon *d, struct watch *w, const char *why)
 	w->fd = -1;
 	w->len = 0;
 	w->nroutes = 0;
+	if (w->slot != NULL)
+		memset(w->slot, 0, w->nslot * sizeof(*w->slot));
 	w->synced = false;
 	w->next_try = mono_ms() + WATCH_RETRY_MS;
 	d->dirty = true;
@@ -437,7 +504,8 @@ table_hash(const struct sdn_table *tab)
 
 /* Slot s's kernel routes, from its first NIC's effective routes. */
 static size_t
-slot_routes(struct daemon *d, size_t s, struct nl_route **k, size_t *nlisted)
+slot_routes(struct daemon *d, size_t s, struct nl_route **k, size_t *nlisted,
+    uint64_t *hash)
 {
 	struct sdn_table tab;
 	size_t n;
@@ -446,6 +514,8 @@ slot_routes(struct daemon *d, size_t s, struct nl_route **k, size_t *nlisted)
 	n = fabric_kernel_routes(&d->fab, &tab, k);
 	if (nlisted != NULL)
 		*nlisted = tab.nroutes;
+	if (hash != NULL)
+		*hash = table_hash(&tab);
 	sdn_table_free(&tab);
 	return n;
 }
@@ -480,26 +550,20 @@ recompute_group(struct daemon *d, unsigned g, uint64_t *hash, size_t *nchanged)
 	size_t nb = 0, nk, nd, s, nics = 0, stray = 0, nlisted;
 	bool dirty = false, first = true, empty_b = false;
 
+	/* the intersection, and whether any slot changed at all */
 	for (s = 0; s < d->share.nslots; s++) {
-		struct sdn_table tab;
-
 		if (d->share.group[s] != g)
 			continue;
-		sdn_effective(d->t, &d->in, d->share.rep[s], &tab);
-		hash[s] = table_hash(&tab);
-		sdn_table_free(&tab);
+		nk = slot_routes(d, s, &k, NULL, &hash[s]);
 		dirty |= hash[s] != d->slot_hash[s];
 		nics += d->share.nnics[s];
-	}
-	if (!dirty)
-		return;
-	for (s = 0; s < d->share.nslots; s++) {
-		if (d->share.group[s] != g)
-			continue;
-		nk = slot_routes(d, s, &k, NULL);
 		share_intersect(&b, &nb, k, nk, first);
 		first = false;
 		free(k);
+	}
+	if (!dirty) {
+		free(b);
+		return;
 	}
 again:
 	for (s = 0; s < d->share.nslots; s++) {
@@ -508,7 +572,7 @@ again:
 
 		if (d->share.group[s] != g)
 			continue;
-		nk = slot_routes(d, s, &k, &nlisted);
+		nk = slot_routes(d, s, &k, &nlisted, NULL);
 		stray = share_split(k, nk, b, nb, v ? v->space : NULL,
 		    v ? v->nspace : 0, &dv, &nd);
 		free(k);
@@ -1167,6 +1231,7 @@ out:
 			close(d->w[i].fd);
 		free(d->w[i].buf);
 		free(d->w[i].routes);
+		free(d->w[i].slot);
 	}
 	input_free(&d->in);
 	free(d->slot_hash);

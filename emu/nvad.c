@@ -103,20 +103,29 @@ frr_neighbor(FILE *f, const struct bgp_conf *c, const struct bgp_peer_conf *p,
 		fprintf(f, " neighbor %s passive\n", a);
 }
 
-/* Originated routes only: what the built-in speaker sets on its own. */
+/*
+ * Originated routes only: what the built-in speaker sets on its own. With
+ * loop_as, route-map ARSEMU-OUT-<AS>: the same, after denying every route
+ * whose AS path holds loop_as (sender-side loop detection as a filter;
+ * FRR 8.4's "sender-as-path-loop-detection" still sent them here).
+ */
 static void
-frr_policy(FILE *f, const struct bgp_conf *c)
+frr_routemap(FILE *f, const struct bgp_conf *c, uint32_t loop_as)
 {
-	char p[PFX_STRLEN], a[ADDR_STRLEN];
+	char name[32], a[ADDR_STRLEN];
 	size_t i;
 	unsigned k;
 
-	for (i = 0; i < c->noriginate; i++)
-		fprintf(f, "ip prefix-list ARSEMU-ORIGIN seq %zu permit %s\n",
-		    (i + 1) * 5, pfx_fmt(&c->originate[i], p));
+	if (loop_as != 0) {
+		snprintf(name, sizeof(name), "ARSEMU-OUT-%u", loop_as);
+		fprintf(f, "bgp as-path access-list ARSEMU-VIA-%u seq 5 permit "
+		    "_%u_\nroute-map %s deny 5\n match as-path ARSEMU-VIA-%u\n",
+		    loop_as, loop_as, name, loop_as);
+	} else
+		snprintf(name, sizeof(name), "ARSEMU-OUT");
 	if (c->noriginate > 0) {
-		fprintf(f, "route-map ARSEMU-OUT permit 10\n"
-		    " match ip address prefix-list ARSEMU-ORIGIN\n");
+		fprintf(f, "route-map %s permit 10\n"
+		    " match ip address prefix-list ARSEMU-ORIGIN\n", name);
 		if (c->prepend > 0) {
 			fprintf(f, " set as-path prepend");
 			for (k = 0; k < c->prepend; k++)
@@ -134,7 +143,24 @@ frr_policy(FILE *f, const struct bgp_conf *c)
 			fprintf(f, " set ip next-hop %s\n",
 			    addr_fmt(c->orig_nexthop, a));
 	}
-	fprintf(f, "route-map ARSEMU-OUT permit 20\n!\n");
+	fprintf(f, "route-map %s permit 20\n!\n", name);
+}
+
+static void
+frr_policy(FILE *f, const struct bgp_conf *c)
+{
+	char p[PFX_STRLEN];
+	size_t i;
+
+	for (i = 0; i < c->noriginate; i++)
+		fprintf(f, "ip prefix-list ARSEMU-ORIGIN seq %zu permit %s\n",
+		    (i + 1) * 5, pfx_fmt(&c->originate[i], p));
+	frr_routemap(f, c, 0);
+	for (i = 0; i < c->npeers; i++)
+		if (c->peers[i].sender_loop) {
+			frr_routemap(f, c, c->peers[i].asn);
+			break;	/* the RS instances share one AS */
+		}
 }
 
 static void
@@ -159,7 +185,11 @@ render_frr(FILE *f, const struct topo_node *n, const struct bgp_conf *c)
 		if (c->orig_nexthop == 0)
 			fprintf(f, "  neighbor %s next-hop-self\n", a);
 		fprintf(f, "  neighbor %s send-community\n", a);
-		fprintf(f, "  neighbor %s route-map ARSEMU-OUT out\n", a);
+		if (c->peers[i].sender_loop)
+			fprintf(f, "  neighbor %s route-map ARSEMU-OUT-%u out\n", a,
+			    c->peers[i].asn);
+		else
+			fprintf(f, "  neighbor %s route-map ARSEMU-OUT out\n", a);
 	}
 	fprintf(f, "  maximum-paths %d\n exit-address-family\n!\n",
 	    NVAD_MAX_PATHS);
@@ -175,14 +205,23 @@ render_zebra(FILE *f, const struct topo_node *n)
 
 /* ---- BIRD ---- */
 
+/*
+ * arsemu_out, or with loop_as, arsemu_out_<AS>: the same, but no route
+ * whose AS path holds loop_as (BIRD has no sender-side loop detection).
+ */
 static void
-bird_filter(FILE *f, const struct bgp_conf *c)
+bird_filter(FILE *f, const struct bgp_conf *c, uint32_t loop_as)
 {
 	char a[ADDR_STRLEN];
 	unsigned k;
 	size_t i;
 
-	fprintf(f, "filter arsemu_out {\n\tif source = RTS_STATIC then {\n");
+	if (loop_as != 0)
+		fprintf(f, "filter arsemu_out_%u {\n\tif source = RTS_BGP && "
+		    "bgp_path ~ [= * %u * =] then reject;\n", loop_as, loop_as);
+	else
+		fprintf(f, "filter arsemu_out {\n");
+	fprintf(f, "\tif source = RTS_STATIC then {\n");
 	for (k = 0; k < c->prepend; k++)
 		fprintf(f, "\t\tbgp_path.prepend(%u);\n", c->asn);
 	for (i = 0; i < c->norig_comm; i++)
@@ -215,8 +254,13 @@ bird_peer(FILE *f, const struct bgp_conf *c, const struct bgp_peer_conf *p,
 		fprintf(f, "\tpassword \"%s\";\n", p->md5);
 	if (p->passive)
 		fprintf(f, "\tpassive on;\n");
-	fprintf(f, "\tipv4 {\n\t\timport all;\n\t\texport filter arsemu_out;\n"
-	    "\t\tigp table arsemu_igp;\n\t\tgateway recursive;\n\t};\n}\n\n");
+	if (p->sender_loop)
+		fprintf(f, "\tipv4 {\n\t\timport all;\n"
+		    "\t\texport filter arsemu_out_%u;\n", p->asn);
+	else
+		fprintf(f, "\tipv4 {\n\t\timport all;\n"
+		    "\t\texport filter arsemu_out;\n");
+	fprintf(f, "\t\tigp table arsemu_igp;\n\t\tgateway recursive;\n\t};\n}\n\n");
 }
 
 static void
@@ -244,7 +288,12 @@ render_bird(FILE *f, const struct topo_node *n, const struct bgp_conf *c)
 			    pfx_fmt(&c->originate[k], p));
 		fprintf(f, "}\n\n");
 	}
-	bird_filter(f, c);
+	bird_filter(f, c, 0);
+	for (i = 0; i < c->npeers; i++)
+		if (c->peers[i].sender_loop) {
+			bird_filter(f, c, c->peers[i].asn);
+			break;	/* the RS instances share one AS */
+		}
 	for (i = 0; i < c->npeers; i++)
 		bird_peer(f, c, &c->peers[i], i);
 }

@@ -22,7 +22,8 @@
 
 static const char *const nva_fields[] = {
 	"name", "subnet", "asn", "advertise", "prepend", "ip", "next_hop",
-	"communities", "peers", "md5", "filter", "role", "daemon", NULL
+	"communities", "peers", "md5", "filter", "role", "daemon",
+	"sender_as_path_loop_detection", NULL
 };
 static const char *const daemon_fields[] = { "type", "config", NULL };
 static const char *const nvad_names[] = {
@@ -376,6 +377,8 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 		    prepend, TOPO_PREPEND_MAX);
 	nva->prepend = prepend;
 	if (topo_jaddr(c, o, path, "next_hop", &nva->next_hop) == -1 ||
+	    topo_jbool(c, o, path, "sender_as_path_loop_detection",
+	    &nva->sender_loop) == -1 ||
 	    parse_communities(c, o, path, nva) == -1 ||
 	    topo_parse_nva_security(c, o, path, nva) == -1 ||
 	    parse_daemon(c, o, path, nva) == -1)

@@ -187,6 +187,8 @@ struct topo_nva {
 	size_t			 ncommunities;
 	bool			 peer_rs[2];	/* which RS instances it peers with (RS-04) */
 	char			*md5;		/* RFC 2385 key of its RS sessions; NULL: none */
+	/* sends the RS no route whose AS path holds 65515 (RS-40, RS-20) */
+	bool			 sender_loop;
 	struct topo_filter	*filters;	/* what it forwards, first match wins */
 	size_t			 nfilters;
 	enum topo_nvad		 daemon;	/* "daemon": {"type": ...} */

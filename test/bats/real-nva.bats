@@ -180,3 +180,36 @@ nh_is() { [ "$(nh_of "$1" "$2")" = "$3" ]; }
 	run lab_namespaces "$lab"
 	assert_output ""
 }
+
+# rs_relearned LAB: rows of `rs hub learned sdwan` whose AS path holds 65515
+rs_relearned() { arsemu rs hub learned sdwan --name "$1" | awk '$4 ~ /65515/' | wc -l; }
+rs_own_both() { [ "$(arsemu rs hub learned sdwan --name "$1" | awk '$2 == "10.250.0.0/16"' | wc -l)" = 2 ]; }
+
+@test "RS-40/RS-20: sender_as_path_loop_detection: the built-in speaker, FRR and BIRD send the Route Server nothing it relayed; without it they do" {
+	require_daemons
+	local type lab t i=0
+	for type in builtin frr bird; do
+		lab=$ARSEMU_T-sl$i
+		i=$((i + 1))
+		t=$(nva_copy single-hub "$type" '.regions[0].hub.nvas[0].sender_as_path_loop_detection = true')
+		arsemu up "$t" --name "$lab"
+		case $type in
+		frr) grep -q "route-map ARSEMU-OUT-65515 out" "/run/arsemu/$lab/nvad/sdwan/bgpd.conf" ;;
+		bird) grep -q "export filter arsemu_out_65515" "/run/arsemu/$lab/nvad/sdwan/bird.conf" ;;
+		esac || fail "$type: the rendered config lacks the option"
+		wait_until 10 rs_own_both "$lab" || fail "$type: 10.250.0.0/16 not learned by both instances"
+		# the fw's 0.0.0.0/0 and the VNet prefixes reach sdwan through RS
+		sleep 2
+		run rs_relearned "$lab"
+		assert_output 0
+		arsemu down "$lab"
+	done
+	# the control: without the option, sdwan passes them on (RS-20 drops them)
+	lab=$ARSEMU_T-sl$i
+	t=$(nva_copy single-hub frr)
+	arsemu up "$t" --name "$lab"
+	wait_until 10 rs_own_both "$lab"
+	wait_until 10 test "$(rs_relearned "$lab")" -gt 0 || fail "no relayed route came back"
+	run arsemu rs hub learned sdwan --name "$lab"
+	assert_output --partial "AS path contains 65515 (RS-20)"
+}

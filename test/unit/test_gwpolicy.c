@@ -206,6 +206,30 @@ test_server(void)
 	    "a server still advertises what it originates");
 }
 
+/*
+ * An NVA with sender_as_path_loop_detection sends the Route Server nothing
+ * it learned through a Route Server (AS path holding 65515): RS-20 would drop
+ * it, and RS-40 counts it first (2,001 routes re-advertised count 4,002).
+ */
+static void
+test_sender_loop(void)
+{
+	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	conf.asn = 65100;
+	conf.peers[1].kind = conf.peers[2].kind = BGP_SRC_NVA;
+	conf.peers[1].asn = conf.peers[2].asn = 65515;
+	add("10.60.0.0/16", -1, 0, 0);
+	add("10.70.0.0/16", 1, 65515, 1);
+	T_OK(sends(2, "10.70.0.0/16"), "RS-40: an NVA passes a route learned from "
+	    "one Route Server instance on to the other (which counts it)");
+	conf.peers[2].sender_loop = true;
+	T_OK(!sends(2, "10.70.0.0/16"), "RS-40/RS-20: with sender-side loop "
+	    "detection it does not (the AS path holds the peer's 65515)");
+	T_OK(sends(2, "10.60.0.0/16"), "and still sends what it originates");
+	T_OK(sends(0, "10.70.0.0/16"), "and still passes the route on to a peer "
+	    "whose AS is not in the path");
+}
+
 /* D-08: a branch may send the VPN gateway 0.0.0.0/0; it goes to no branch. */
 static void
 test_vpn_default(void)
@@ -294,6 +318,7 @@ main(void)
 	test_preference();
 	test_gateway_side();
 	test_server();
+	test_sender_loop();
 	test_vpn_default();
 	test_vpn_export();
 	test_as_override();
