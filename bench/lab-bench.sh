@@ -15,11 +15,12 @@
 #             address, its rule) and one `ip -n NODE -batch` per node (its
 #             address, link up, default route); `ip netns del` each
 #   up        `arsemu up TOPO` to a converged lab (every session up, the
-#             fabric programmed), then `arsemu down`; the lab's memory: the
-#             kernel's (MemAvailable before and after) and its processes'
-#             (RSS), per VM; the fabric's tables and routes; then one route
-#             announced by an NVA: the tables it touched and the netlink
-#             requests it took (the daemon's journal)
+#             fabric programmed; the build alone: until the daemon starts),
+#             then `arsemu down`; the lab's memory (memory in use, less
+#             buffers and page cache, before and after; the processes' RSS),
+#             per VM; the fabric's routes and rules; then one route
+#             announced by an NVA: the tables it touched, the netlink
+#             requests, the time (all from the daemon's journal)
 #   fib       10,000 and 100,000 routes into an empty table: arsemu's sync
 #             (emu/fabric.c) against `ip -batch`; then one route changed
 #
@@ -62,8 +63,21 @@ N=$((NODES + 2))
 echo "# lab-bench $(date -u +%FT%TZ) on $(nproc) CPUs, $(uname -r); $TOPO: $NODES nodes, $NICS NICs, $VMS VMs"
 echo "# iproute2 $(ip -V | sed 's/.*iproute2-//')"
 
+# settle: wait (at most 60 s) until the machine is idle: the kernel frees a
+# removed namespace later, holding the RTNL lock, which would slow the next part
+settle() {
+	local k a b
+	for ((k = 0; k < 60; k++)); do
+		a=$(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat)
+		sleep 1
+		b=$(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat)
+		(( b - a < 5 )) && return 0
+	done
+}
+
 FLOOR_UP=""
 for part in $PARTS; do
+settle
 case $part in
 floor)
 	read -r FLOOR_UP FLOOR_DOWN < <("$W/labbench" floor "$N" "$P-f") || exit 1
@@ -100,15 +114,19 @@ iproute2)
 up)
 	sed "s/\"name\": \"azure-limits\"/\"name\": \"$LAB\"/" "$TOPO" > "$W/topo.json"
 	grep -q "\"name\": \"$LAB\"" "$W/topo.json" || cp "$TOPO" "$W/topo.json"
-	avail0=$(awk '/^MemAvailable/{print $2}' /proc/meminfo)
+	used0=$(awk '/^MemTotal/{t=$2} /^MemFree/{f=$2} /^Buffers/{b=$2} /^Cached/{c=$2} END {print t-f-b-c}' /proc/meminfo)
+	# CLOCK_BOOTTIME (uptime) is the journal's CLOCK_MONOTONIC on a machine that never slept
+	u0=$(awk '{printf "%d", $1 * 1000}' /proc/uptime)
 	t0=$(ms)
 	./arsemu up "$W/topo.json" --name "$LAB" --wait 600 > "$W/up.out" 2>&1
 	rc=$?
 	t1=$(ms)
 	sed 's/^/          /' "$W/up.out" | grep -v warning
 	[ $rc -eq 0 ] || { echo "up: exit $rc"; exit 1; }
+	j=/run/arsemu/$LAB/journal.jsonl
+	dstart=$(grep -m1 '"daemon-start"' "$j" | sed 's/{"t_ms": \([0-9]*\).*/\1/')
 	sleep 2
-	avail1=$(awk '/^MemAvailable/{print $2}' /proc/meminfo)
+	used1=$(awk '/^MemTotal/{t=$2} /^MemFree/{f=$2} /^Buffers/{b=$2} /^Cached/{c=$2} END {print t-f-b-c}' /proc/meminfo)
 	rss=0
 	for pid in $(awk '$1 == "pid" {print $2}' "/run/arsemu/$LAB/state"); do
 		r=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null)
@@ -117,30 +135,40 @@ up)
 	tables=$(./arsemu exec fabric --name "$LAB" -- ip route show table all proto 222 | wc -l)
 	rules=$(./arsemu exec fabric --name "$LAB" -- ip rule show | wc -l)
 	UP=$((t1 - t0))
-	printf 'up        %6d nodes       converged in %d ms (%s ms a node)\n' "$NODES" "$UP" "$(per "$UP" "$N")"
-	[ -n "$FLOOR_UP" ] && echo "          ratio to the floor, per node: $(ratio "$UP" "$FLOOR_UP")"
-	kmem=$((avail0 - avail1))
-	printf '          memory: kernel %d MiB, processes %d MiB (RSS); per VM %s KiB\n' \
-		$((kmem / 1024)) $((rss / 1024)) "$(per $((kmem + rss)) "$VMS")"
+	BUILD=$((dstart - u0))
+	printf 'up        %6d nodes       converged in %d ms (%s ms a node): building the namespaces, links,\n' \
+		"$NODES" "$UP" "$(per "$UP" "$N")"
+	printf '                                addresses and rules %d ms (%s ms a node), then BGP and the fabric %d ms\n' \
+		"$BUILD" "$(per "$BUILD" "$N")" $((UP - BUILD))
+	[ -n "$FLOOR_UP" ] && echo "          ratio to the floor, per node: $(ratio "$UP" "$FLOOR_UP") (the build alone: $(ratio "$BUILD" "$FLOOR_UP"))"
+	used=$((used1 - used0))
+	printf '          memory: %d MiB more in use (kernel and processes), of it %d MiB the processes'"'"' RSS; per VM %s KiB\n' \
+		$((used / 1024)) $((rss / 1024)) "$(per "$used" "$VMS")"
 	printf '          fabric: %d routes of arsemu in its tables, %d rules (%d NICs)\n' "$tables" "$rules" "$NICS"
-	# one more route from an NVA: which tables did it touch, with how many requests?
-	j=/run/arsemu/$LAB/journal.jsonl
+	# one more route from an NVA: which tables did it touch, with how many
+	# requests, how long after the Route Server had it?
 	before=$(wc -l < "$j")
-	nva=$(./arsemu nodes "$TOPO" 2>/dev/null | awk '$2 == "nva" {print $1; exit}')
-	t2=$(ms)
+	# the last NVA: nva0 holds 4,000 routes, and one more would cross RS-40
+	nva=$(./arsemu nodes "$TOPO" 2>/dev/null | awk '$2 == "nva" {n = $1} END {print n}')
 	./arsemu bgp "$nva" announce 198.18.0.0/24 --name "$LAB" >/dev/null
-	for ((k = 0; k < 100; k++)); do
-		tail -n +"$((before + 1))" "$j" | grep -q '"table-routes"' && break
-		sleep 0.05
+	last=$before
+	for ((k = 0; k < 120; k++)); do	# until the journal is quiet for 3 s
+		sleep 1
+		now=$(wc -l < "$j")
+		if [ "$now" = "$last" ] && (( ++quiet >= 3 )); then break; fi
+		[ "$now" = "$last" ] || quiet=0
+		last=$now
 	done
-	sleep 1
-	t3=$(ms)
-	tail -n +"$((before + 1))" "$j" | grep '"table-routes"' > "$W/one.jsonl"
-	ntab=$(wc -l < "$W/one.jsonl")
-	nmsg=$(sed 's/.*"netlink_changes": \([0-9]*\).*/\1/' "$W/one.jsonl" | awk '{s += $1} END {print s + 0}')
-	nnic=$(sed 's/.*"nics": \([0-9]*\).*/\1/' "$W/one.jsonl" | awk '{s += $1} END {print s + 0}')
-	printf '          one route announced by %s: %d tables touched (for %d NICs), %d netlink requests\n' \
+	tail -n +"$((before + 1))" "$j" > "$W/one.jsonl"
+	grep '"table-routes"' "$W/one.jsonl" > "$W/one-t.jsonl"
+	ntab=$(wc -l < "$W/one-t.jsonl")
+	nmsg=$(sed 's/.*"netlink_changes": \([0-9]*\).*/\1/' "$W/one-t.jsonl" | awk '{s += $1} END {print s + 0}')
+	nnic=$(sed 's/.*"nics": \([0-9]*\).*/\1/' "$W/one-t.jsonl" | awk '{s += $1} END {print s + 0}')
+	tfirst=$(grep -m1 '"rs-routes-changed"' "$W/one.jsonl" | sed 's/{"t_ms": \([0-9]*\).*/\1/')
+	tlast=$(tail -1 "$W/one-t.jsonl" | sed 's/{"t_ms": \([0-9]*\).*/\1/')
+	printf '          one route announced by %s: %d tables touched (for %d NICs), %d netlink requests,\n' \
 		"$nva" "$ntab" "$nnic" "$nmsg"
+	printf '          the last %d ms after the Route Server had it\n' $(( ${tlast:-0} - ${tfirst:-0} ))
 	t4=$(ms)
 	./arsemu down "$LAB" > /dev/null || exit 1
 	t5=$(ms)

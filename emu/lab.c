@@ -237,41 +237,61 @@ lab_forwarder_sysctls(struct lab_ctx *c, const struct lab_ns *ns)
 }
 
 /*
- * The rules that choose NIC i's tables (share.h): its subnet's, a goto to
- * the delivery path for its own VNet's space, then its group's. One batch.
+ * The rules that choose each NIC's tables (share.h): its subnet's, a goto
+ * to the delivery path for its own VNet's space, then its group's. Made
+ * after every link (a new link walks all rules), highest priority first
+ * (lab.h), without the kernel's duplicate check: the namespace is new.
+ * One batch.
  */
 static int
-lab_nic_rules(struct lab_ctx *c, const struct topo_nic *nic, const char *hname)
+lab_nic_rules(struct lab_ctx *c)
 {
 	struct lab_ns *f = &c->fabric;
-	const struct topo_vnet *v = nic->subnet->vnet;
-	unsigned slot = c->share.nic_slot[nic->idx];
+	const struct topo *t = c->t;
+	char hname[24];
 	struct nl_rule r;
-	size_t k;
+	size_t i, k;
 
 	nl_batch_begin(f->nl);
-	memset(&r, 0, sizeof(r));
-	r.iif = hname;
-	r.prio = LAB_RULE_PRIO(nic->idx);
-	r.action = NL_RULE_LOOKUP;
-	r.table = LAB_SUBNET_TABLE(slot);
-	(void)nl_rule_change(f->nl, true, &r);
-	r.prio = LAB_THROW_PRIO;
-	r.action = NL_RULE_GOTO;
-	r.target = LAB_PATH_PRIO;
-	for (k = 0; v != NULL && k < v->nspace; k++) {
-		r.dst = v->space[k];
+	for (i = t->nnics; i-- > 0; ) {
+		unsigned slot = c->share.nic_slot[i];
+
+		snprintf(hname, sizeof(hname), "n%zu", i);
+		memset(&r, 0, sizeof(r));
+		r.fresh = true;
+		r.iif = hname;
+		r.prio = LAB_GROUP_PRIO(i);
+		r.action = NL_RULE_LOOKUP;
+		r.table = LAB_GROUP_TABLE(c->share.group[slot]);
 		(void)nl_rule_change(f->nl, true, &r);
 	}
-	memset(&r.dst, 0, sizeof(r.dst));
-	r.prio = LAB_GROUP_PRIO;
-	r.action = NL_RULE_LOOKUP;
-	r.table = LAB_GROUP_TABLE(c->share.group[slot]);
-	(void)nl_rule_change(f->nl, true, &r);
+	for (i = t->nnics; i-- > 0; ) {
+		const struct topo_vnet *v = t->nics[i]->subnet->vnet;
+
+		snprintf(hname, sizeof(hname), "n%zu", i);
+		memset(&r, 0, sizeof(r));
+		r.fresh = true;
+		r.iif = hname;
+		r.prio = LAB_THROW_PRIO(i);
+		r.action = NL_RULE_GOTO;
+		r.target = LAB_PATH_PRIO;
+		for (k = 0; v != NULL && k < v->nspace; k++) {
+			r.dst = v->space[k];
+			(void)nl_rule_change(f->nl, true, &r);
+		}
+	}
+	for (i = t->nnics; i-- > 0; ) {
+		snprintf(hname, sizeof(hname), "n%zu", i);
+		memset(&r, 0, sizeof(r));
+		r.fresh = true;
+		r.iif = hname;
+		r.prio = LAB_RULE_PRIO(i);
+		r.action = NL_RULE_LOOKUP;
+		r.table = LAB_SUBNET_TABLE(c->share.nic_slot[i]);
+		(void)nl_rule_change(f->nl, true, &r);
+	}
 	if (nl_batch_commit(f->nl) != 0)
-		return lab_nlfail(c, f, "rules iif %s lookup %u, goto %u, lookup %u",
-		    hname, LAB_SUBNET_TABLE(slot), LAB_PATH_PRIO,
-		    LAB_GROUP_TABLE(c->share.group[slot]));
+		return lab_nlfail(c, f, "the NICs' rules (%zu NICs)", t->nnics);
 	return 0;
 }
 
@@ -298,7 +318,7 @@ lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
 	r.nh[0] = (struct nl_nh){ .ifindex = idx, .weight = 1 };
 	if (lab_route(c, f, &r) < 0)
 		return -1;
-	return lab_nic_rules(c, nic, hname);
+	return 0;
 }
 
 static int
@@ -747,6 +767,8 @@ lab_steps(struct lab_ctx *c)
 	for (i = 0; i < t->nnics; i++)
 		if (lab_nic(c, t->nics[i]) < 0)
 			return -1;
+	if (lab_nic_rules(c) < 0)
+		return -1;
 	lab_crash_point("nics");
 	if (lab_delivery_rule(c) < 0 || lab_policy(c) < 0)
 		return -1;

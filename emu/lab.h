@@ -40,11 +40,17 @@
 #define LAB_RUNDIR_DEFAULT	"/run/arsemu"
 #define LAB_SUBNET_TABLE(s)	(1000u + (unsigned)(s))
 #define LAB_GROUP_TABLE(g)	(200000u + (unsigned)(g))
-#define LAB_RULE_PRIO(i)	(1000u + (unsigned)(i))
-#define LAB_MAX_NICS		15000u	/* LAB_RULE_PRIO below LAB_THROW_PRIO */
-#define LAB_THROW_PRIO		16000u
-#define LAB_GROUP_PRIO		17000u
-#define LAB_PATH_PRIO		19999u	/* nop: the goto target */
+/*
+ * A priority of its own for each NIC's rule of each kind: the kernel finds
+ * where a new rule goes by walking the list to the first higher priority,
+ * and the lab adds them from the highest down, so that each insertion is
+ * O(1), not O(rules) (12,000 rules for 4,000 NICs).
+ */
+#define LAB_MAX_NICS		9000u
+#define LAB_RULE_PRIO(i)	(1000u + (unsigned)(i))		/* < 10000 */
+#define LAB_THROW_PRIO(i)	(10000u + (unsigned)(i))	/* < 19000 */
+#define LAB_GROUP_PRIO(i)	(19000u + (unsigned)(i))	/* < 28000 */
+#define LAB_PATH_PRIO		28999u	/* nop: the goto target */
 #define LAB_DELIVERY_TABLE	999u
 #define LAB_DELIVERY_PRIO	30000u
 #define LAB_INET_NODE		"internet"	/* arsemu-<lab>-internet */

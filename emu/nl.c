@@ -1011,7 +1011,7 @@ nl_rule_change(struct nl *nl, bool add, const struct nl_rule *r)
 	    r->dst.len > 32)
 		return nl_refuse(nl, EINVAL, "%s %s", what, desc);
 	nlh = nl_msg(nl, add ? RTM_NEWRULE : RTM_DELRULE,
-	    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	    add ? NLM_F_CREATE | (r->fresh ? 0 : NLM_F_EXCL) : 0);
 	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
 	frh->family = AF_INET;
 	frh->src_len = r->src.len;

@@ -114,6 +114,11 @@ struct nl_rule {
 	enum nl_rule_action	 action;
 	uint32_t		 table;		/* NL_RULE_LOOKUP */
 	uint32_t		 target;	/* NL_RULE_GOTO: a priority */
+	/*
+	 * Added to a namespace made just now: no NLM_F_EXCL, whose duplicate
+	 * check walks every rule (quadratic over thousands of rules).
+	 */
+	bool			 fresh;
 };
 
 int	nl_rule_change(struct nl *nl, bool add, const struct nl_rule *r);

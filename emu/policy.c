@@ -29,8 +29,8 @@
  * gateway instance is not refused (a stated reading, not a captured one).
  * In the fabric, for every NIC n<i> of a hub but its gateway instances,
  * only on the delivery path (a VnetLocal/peering route threw):
- *   20000     iif n<i> from <hub prefix> lookup <delivery table>
- *   20001     iif n<i> to <refusing spoke's prefix> blackhole
+ *   29000     iif n<i> from <hub prefix> lookup <delivery table>
+ *   29001     iif n<i> to <refusing spoke's prefix> blackhole
  * A hub route whose next hop is an appliance inside the spoke (onlink to
  * that NIC) is not checked: arsemu knows no such design yet.
  */
@@ -42,7 +42,7 @@
 #include "policy.h"
 
 #define POLICY_NVA_PRIO		100u
-#define POLICY_PEER_PRIO	20000u
+#define POLICY_PEER_PRIO	29000u	/* after LAB_PATH_PRIO (lab.h) */
 #define POLICY_TABLE_MAIN	254u
 #define POLICY_LOOPBACK		"lo"
 

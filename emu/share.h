@@ -11,11 +11,11 @@
  * spokes') and their route table. In the fabric, for NIC i of slot s in
  * group g (lab.h has the numbers):
  *
- *   LAB_RULE_PRIO(i)  iif n<i> lookup LAB_SUBNET_TABLE(s)    D(s)
- *   LAB_THROW_PRIO    iif n<i> to P goto LAB_PATH_PRIO       each P of the
- *                                                            VNet's space
- *   LAB_GROUP_PRIO    iif n<i> lookup LAB_GROUP_TABLE(g)     B(g)
- *   LAB_PATH_PRIO     nop; then policy.c's rules and the delivery table
+ *   LAB_RULE_PRIO(i)   iif n<i> lookup LAB_SUBNET_TABLE(s)    D(s)
+ *   LAB_THROW_PRIO(i)  iif n<i> to P goto LAB_PATH_PRIO       each P of the
+ *                                                             VNet's space
+ *   LAB_GROUP_PRIO(i)  iif n<i> lookup LAB_GROUP_TABLE(g)     B(g)
+ *   LAB_PATH_PRIO      nop; then policy.c's rules and the delivery table
  *
  * B(g) is the intersection of the kernel tables K(s) of the group's slots
  * (the same prefix with the same route). D(s) is every route of K(s) equal

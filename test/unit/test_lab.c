@@ -354,7 +354,7 @@ check_fabric(void)
 			    "lookup %u", LAB_RULE_PRIO(i), i, LAB_SUBNET_TABLE(s));
 			ok &= ip_has("fabric", "rule", want);
 			snprintf(want, sizeof(want), "%u:\tfrom all iif n%zu "
-			    "lookup %u", LAB_GROUP_PRIO, i,
+			    "lookup %u", LAB_GROUP_PRIO(i), i,
 			    LAB_GROUP_TABLE(sl.group[s]));
 			ok &= ip_has("fabric", "rule", want);
 		}
@@ -603,7 +603,7 @@ example_nics_ok(const struct topo *t)
 			char p[PFX_STRLEN];
 
 			snprintf(want, sizeof(want), "%u:\tfrom all to %s iif n%u "
-			    "goto %u", LAB_THROW_PRIO,
+			    "goto %u", LAB_THROW_PRIO(nic->idx),
 			    pfx_fmt(&nic->subnet->vnet->space[k], p), nic->idx,
 			    LAB_PATH_PRIO);
 			ok &= ip_has("fabric", "rule", want);
