@@ -537,51 +537,70 @@ sync_table(struct daemon *d, uint32_t table, struct nl_route *v, size_t n,
 	(*nchanged)++;
 }
 
+static int
+pfx_qcmp(const void *a, const void *b)
+{
+	return pfx_cmp(a, b);
+}
+
 /*
  * One group of subnets (share.h): if any slot's effective routes changed,
- * its shared table is the intersection of the slots' kernel tables, each
- * slot's table the rest. Tables are rebuilt one slot at a time, so that a
- * group of 500 subnets never holds 500 tables of 10,000 routes at once.
+ * its shared table is what every slot has, each slot's table the rest.
+ * Each slot's table is built once, kept only as its difference to the
+ * first slot's (share_diff): a group of 500 subnets of 10,000 routes holds
+ * one table and 500 small differences, never 500 tables.
  */
 static void
 recompute_group(struct daemon *d, unsigned g, uint64_t *hash, size_t *nchanged)
 {
-	struct nl_route *b = NULL, *k, *dv;
-	size_t nb = 0, nk, nd, s, nics = 0, stray = 0, nlisted;
+	struct nl_route *base = NULL, *k, *b, *dv;
+	struct share_diff *sd;
+	struct pfx4 *mall = NULL;
+	size_t nbase = 0, nk, nb, nd, s, i, nics = 0, stray, nm = 0, cap = 0, n;
+	size_t *nlisted;
 	bool dirty = false, first = true, empty_b = false;
 
-	/* the intersection, and whether any slot changed at all */
+	sd = xcalloc(d->share.nslots ? d->share.nslots : 1, sizeof(*sd));
+	nlisted = xcalloc(d->share.nslots ? d->share.nslots : 1, sizeof(*nlisted));
 	for (s = 0; s < d->share.nslots; s++) {
 		if (d->share.group[s] != g)
 			continue;
-		nk = slot_routes(d, s, &k, NULL, &hash[s]);
+		nk = slot_routes(d, s, &k, &nlisted[s], &hash[s]);
 		dirty |= hash[s] != d->slot_hash[s];
 		nics += d->share.nnics[s];
-		share_intersect(&b, &nb, k, nk, first);
-		first = false;
+		if (first) {
+			base = k;
+			nbase = nk;
+			first = false;
+			continue;
+		}
+		share_diff(base, nbase, k, nk, &sd[s]);
 		free(k);
+		xgrow(&mall, &cap, nm + sd[s].nm + 1, sizeof(*mall));
+		memcpy(mall + nm, sd[s].m, sd[s].nm * sizeof(*mall));
+		nm += sd[s].nm;
 	}
-	if (!dirty) {
-		free(b);
-		return;
-	}
+	if (!dirty)
+		goto out;
+	if (nm > 1)
+		qsort(mall, nm, sizeof(*mall), pfx_qcmp);
+	for (i = n = 0; i < nm; i++)
+		if (n == 0 || !pfx_equal(&mall[n - 1], &mall[i]))
+			mall[n++] = mall[i];
+	nm = n;
 again:
 	for (s = 0; s < d->share.nslots; s++) {
 		const struct topo_vnet *v = d->share.slot[s]->vnet;
-		size_t i;
 
 		if (d->share.group[s] != g)
 			continue;
-		nk = slot_routes(d, s, &k, &nlisted, NULL);
-		stray = share_split(k, nk, b, nb, v ? v->space : NULL,
-		    v ? v->nspace : 0, &dv, &nd);
-		free(k);
+		stray = share_split_diff(base, nbase, &sd[s], mall, nm, empty_b,
+		    v ? v->space : NULL, v ? v->nspace : 0, &dv, &nd);
 		if (stray > 0 && !empty_b) {
 			/* a throw only some slots have: share nothing (share.h) */
 			journal(d, "warning", "\"text\": \"table group %u shares "
 			    "nothing: %zu throw routes differ\"", g, stray);
 			free(dv);
-			nb = 0;
 			empty_b = true;
 			goto again;
 		}
@@ -593,11 +612,21 @@ again:
 				if (d->share.nic_slot[i] == s)
 					journal(d, "nic-routes", "\"nic\": \"%s\", "
 					    "\"routes\": %zu", d->t->nics[i]->name,
-					    nlisted);
+					    nlisted[s]);
 		d->slot_hash[s] = hash[s];
 	}
+	nb = empty_b ? 0 : share_base(base, nbase, mall, nm, &b);
+	if (empty_b)
+		b = xcalloc(1, sizeof(*b));
 	sync_table(d, LAB_GROUP_TABLE(g), b, nb, nics, nchanged);
 	free(b);
+out:
+	for (s = 0; s < d->share.nslots; s++)
+		share_diff_free(&sd[s]);
+	free(sd);
+	free(nlisted);
+	free(mall);
+	free(base);
 }
 
 static void

@@ -217,6 +217,13 @@ lab_fabric_sysctls(struct lab_ctx *c)
 		/* The fabric is invisible: it never redirects a guest. */
 		{ "net/ipv4/conf/all/send_redirects", "0" },
 		{ "net/ipv4/conf/default/send_redirects", "0" },
+		/*
+		 * Every NIC's fabric end answers ARP for its subnet: set here,
+		 * before the links, each link inherits it instead of a write
+		 * per link. (proxy_delay has no per-namespace default: the
+		 * daemon sets it per link.)
+		 */
+		{ "net/ipv4/conf/default/proxy_arp", "1" },
 	};
 	size_t i;
 
@@ -295,7 +302,10 @@ lab_nic_rules(struct lab_ctx *c)
 	return 0;
 }
 
-/* The fabric end of NIC i: gateway /32, proxy ARP, no redirects. */
+/*
+ * The fabric end of NIC i: gateway /32; proxy ARP, no rp_filter, no
+ * redirects from the fabric's defaults (lab_fabric_sysctls).
+ */
 static int
 lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
     const char *hname)
@@ -310,9 +320,6 @@ lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
 	int idx;
 
 	if ((idx = lab_ifindex(c, f, hname)) < 0 ||
-	    lab_if_sysctl(c, f, hname, "proxy_arp", "1") < 0 ||
-	    lab_if_sysctl(c, f, hname, "rp_filter", "0") < 0 ||
-	    lab_if_sysctl(c, f, hname, "send_redirects", "0") < 0 ||
 	    lab_if_up(c, f, idx, hname, gw, 32) < 0)
 		return -1;
 	r.nh[0] = (struct nl_nh){ .ifindex = idx, .weight = 1 };
@@ -739,8 +746,13 @@ lab_internet(struct lab_ctx *c)
 	    lab_edge_link(c, LAB_INET_IF, LAB_GUEST_IF, &eth0) < 0 ||
 	    lab_edge_link(c, LAB_NONE_IF, LAB_NONE_IF, &none0) < 0)
 		return -1;
-	/* The edge's replies to VNet addresses: the fabric answers ARP. */
-	if (lab_if_sysctl(c, &c->fabric, LAB_INET_IF, "proxy_arp", "1") < 0)
+	/*
+	 * The edge's replies to VNet addresses: the fabric answers ARP on
+	 * "inet" (the fabric's default, lab_fabric_sysctls); the drop link
+	 * carries nothing back and answers nothing.
+	 */
+	if (lab_if_sysctl(c, &c->fabric, LAB_INET_IF, "proxy_arp", "1") < 0 ||
+	    lab_if_sysctl(c, &c->fabric, LAB_NONE_IF, "proxy_arp", "0") < 0)
 		return -1;
 	return lab_edge_routes(c, eth0);
 }

@@ -245,3 +245,182 @@ share_lookup(const struct nl_route *dv, size_t nd, const struct nl_route *bv,
 	*route = r;
 	return SHARE_ROUTE;
 }
+
+/* ---- the split from differences (share.h) ---- */
+
+/* Is p equal to or inside a prefix of t (a few: a VNet's space)? */
+static bool
+pfx_in_cover(const struct pfx4 *t, size_t nt, const struct pfx4 *p)
+{
+	size_t i;
+
+	for (i = 0; i < nt; i++)
+		if (pfx_contains(&t[i], p))
+			return true;
+	return false;
+}
+
+static int
+pfx_qcmp2(const void *a, const void *b)
+{
+	return pfx_cmp(a, b);
+}
+
+static bool
+pfx_in(const struct pfx4 *v, size_t n, const struct pfx4 *p)
+{
+	return n > 0 && bsearch(p, v, n, sizeof(*v), pfx_qcmp2) != NULL;
+}
+
+void
+share_diff(const struct nl_route *base, size_t nbase, const struct nl_route *k,
+    size_t nk, struct share_diff *out)
+{
+	size_t i = 0, j = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->e = xcalloc(nk ? nk : 1, sizeof(*out->e));
+	out->m = xcalloc(nbase ? nbase : 1, sizeof(*out->m));
+	while (i < nbase || j < nk) {
+		int c = i == nbase ? 1 : j == nk ? -1 :
+		    pfx_cmp(&base[i].dst, &k[j].dst);
+
+		if (c < 0)
+			out->m[out->nm++] = base[i++].dst;
+		else if (c > 0)
+			out->e[out->ne++] = k[j++];
+		else {
+			if (!share_route_equal(&base[i], &k[j])) {
+				out->m[out->nm++] = base[i].dst;
+				out->e[out->ne++] = k[j];
+			}
+			i++;
+			j++;
+		}
+	}
+}
+
+void
+share_diff_free(struct share_diff *d)
+{
+	free(d->e);
+	free(d->m);
+	memset(d, 0, sizeof(*d));
+}
+
+size_t
+share_base(const struct nl_route *base, size_t nbase, const struct pfx4 *mall,
+    size_t nmall, struct nl_route **b)
+{
+	size_t i, n = 0;
+
+	*b = xcalloc(nbase ? nbase : 1, sizeof(**b));
+	for (i = 0; i < nbase; i++)
+		if (!pfx_in(mall, nmall, &base[i].dst))
+			(*b)[n++] = base[i];
+	return n;
+}
+
+/* First index of v (sorted) whose prefix is not below (addr, 0). */
+static size_t
+lower(const struct nl_route *v, size_t n, uint32_t addr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].dst.addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+take(const struct nl_route ***out, size_t *n, size_t *cap,
+    const struct nl_route *r)
+{
+	xgrow(out, cap, *n + 1, sizeof(**out));
+	(*out)[(*n)++] = r;
+}
+
+static int
+route_pcmp(const void *a, const void *b)
+{
+	return pfx_cmp(&(*(const struct nl_route *const *)a)->dst,
+	    &(*(const struct nl_route *const *)b)->dst);
+}
+
+size_t
+share_split_diff(const struct nl_route *base, size_t nbase,
+    const struct share_diff *sd, const struct pfx4 *mall, size_t nmall,
+    bool b_empty, const struct pfx4 *t, size_t nt, struct nl_route **d,
+    size_t *nd)
+{
+	struct pfx4 *cover;
+	const struct nl_route **got = NULL;
+	size_t ncover = 0, n = 0, cap = 0, i, k, stray = 0;
+
+	if (b_empty) {
+		/* D is the slot's whole table: base less m, with e */
+		for (i = 0; i < nbase; i++)
+			if (!pfx_in(sd->m, sd->nm, &base[i].dst))
+				take(&got, &n, &cap, &base[i]);
+		for (i = 0; i < sd->ne; i++)
+			take(&got, &n, &cap, &sd->e[i]);
+		goto out;
+	}
+	/* what stays the slot's own: e, and base's routes only some slots lack */
+	cover = xcalloc(nt + sd->ne + nmall + 1, sizeof(*cover));
+	for (i = 0; i < nt; i++)
+		cover[ncover++] = t[i];
+	for (i = 0; i < sd->ne; i++) {
+		cover[ncover++] = sd->e[i].dst;
+		if (sd->e[i].type == NL_RT_THROW && !pfx_in_cover(t, nt,
+		    &sd->e[i].dst))
+			stray++;
+	}
+	for (i = 0; i < nmall; i++) {
+		const struct nl_route *r;
+
+		if (pfx_in(sd->m, sd->nm, &mall[i]))
+			continue;	/* the slot lacks it: not its own */
+		k = lower(base, nbase, mall[i].addr);
+		for (r = NULL; k < nbase && base[k].dst.addr == mall[i].addr; k++)
+			if (base[k].dst.len == mall[i].len)
+				r = &base[k];
+		if (r == NULL)
+			continue;
+		cover[ncover++] = r->dst;
+		if (r->type == NL_RT_THROW && !pfx_in_cover(t, nt, &r->dst))
+			stray++;
+	}
+	/* every route of the slot inside what it covers */
+	for (i = 0; i < ncover; i++) {
+		const struct pfx4 *p = &cover[i];
+		uint32_t hi = p->addr | ~pfx_mask(p->len);
+
+		for (k = lower(base, nbase, p->addr); k < nbase &&
+		    base[k].dst.addr <= hi; k++)
+			if (pfx_contains(p, &base[k].dst) &&
+			    !pfx_in(sd->m, sd->nm, &base[k].dst))
+				take(&got, &n, &cap, &base[k]);
+		for (k = lower(sd->e, sd->ne, p->addr); k < sd->ne &&
+		    sd->e[k].dst.addr <= hi; k++)
+			if (pfx_contains(p, &sd->e[k].dst))
+				take(&got, &n, &cap, &sd->e[k]);
+	}
+	free(cover);
+out:
+	if (n > 1)
+		qsort(got, n, sizeof(*got), route_pcmp);
+	*d = xcalloc(n ? n : 1, sizeof(**d));
+	*nd = 0;
+	for (i = 0; i < n; i++)
+		if (i == 0 || got[i] != got[i - 1])
+			(*d)[(*nd)++] = *got[i];
+	free(got);
+	return stray;
+}

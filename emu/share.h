@@ -75,6 +75,33 @@ size_t	share_split(const struct nl_route *k, size_t nk,
 	    const struct nl_route *b, size_t nb, const struct pfx4 *t, size_t nt,
 	    struct nl_route **d, size_t *nd);
 
+/*
+ * The same split from a slot's difference to a base table (the group's
+ * first slot's), so that a group's tables come from one table and small
+ * differences, not from every slot's whole table twice:
+ *   share_diff: e = k's routes not in base (as they are), m = prefixes of
+ *   base's routes that k lacks or has otherwise; both sorted.
+ * B is then base without every slot's m (share_base), and share_split_diff
+ * gives what share_split gives for k. The caller frees what they return.
+ */
+struct share_diff {
+	struct nl_route	*e;
+	size_t		 ne;
+	struct pfx4	*m;
+	size_t		 nm;
+};
+
+void	share_diff(const struct nl_route *base, size_t nbase,
+	    const struct nl_route *k, size_t nk, struct share_diff *out);
+void	share_diff_free(struct share_diff *d);
+/* b = base without the prefixes in mall (sorted); returns nb. */
+size_t	share_base(const struct nl_route *base, size_t nbase,
+	    const struct pfx4 *mall, size_t nmall, struct nl_route **b);
+size_t	share_split_diff(const struct nl_route *base, size_t nbase,
+	    const struct share_diff *sd, const struct pfx4 *mall, size_t nmall,
+	    bool b_empty, const struct pfx4 *t, size_t nt, struct nl_route **d,
+	    size_t *nd);
+
 /* What the fabric does with d for one slot: the route used, or NULL. */
 enum share_how {
 	SHARE_ROUTE,		/* *route is the one used */

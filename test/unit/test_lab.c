@@ -328,8 +328,10 @@ check_fabric(void)
 	T_OK(sysctl_is("fabric", "net/ipv4/conf/n0/proxy_arp", "1") &&
 	    sysctl_is("fabric", "net/ipv4/conf/n4/proxy_arp", "1") &&
 	    sysctl_is("fabric", "net/ipv4/conf/n2/send_redirects", "0") &&
-	    sysctl_is("fabric", "net/ipv4/conf/n3/rp_filter", "0"),
-	    "NIC ends: proxy_arp=1, send_redirects=0, rp_filter=0");
+	    sysctl_is("fabric", "net/ipv4/conf/n3/rp_filter", "0") &&
+	    sysctl_is("fabric", "net/ipv4/conf/none0/proxy_arp", "0"),
+	    "NIC ends: proxy_arp=1, send_redirects=0, rp_filter=0 (from the "
+	    "fabric's defaults); none0 answers no ARP");
 	T_EQ(nl_route_dump(nl, LAB_DELIVERY_TABLE, 0, &rs, &nrs), 0,
 	    "dump the delivery table");
 	ok = nrs == F.t.nnics;

@@ -4,6 +4,7 @@
  * table, the goto rules and its group's table give what a lookup in its
  * whole table gives. No root: interface indexes are made up.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,9 +80,85 @@ probes(const struct topo *t, const struct slotk *sk, size_t nslots,
  * slot's lookups with its whole table. Returns the mismatches; counts
  * routes held with and without sharing.
  */
+static bool
+same_routes(const struct nl_route *a, size_t na, const struct nl_route *b,
+    size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (!share_route_equal(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+static int
+pfx_qcmp(const void *a, const void *b)
+{
+	return pfx_cmp(a, b);
+}
+
+/*
+ * The daemon's way (share_diff, share_base, share_split_diff from the
+ * group's first slot) gives the same shared table and the same slot tables
+ * as share_intersect and share_split. Returns the slots that differ.
+ */
+static size_t
+check_diff(const struct share_layout *l, size_t g, const struct slotk *sk,
+    const struct nl_route *b, size_t nb, bool empty)
+{
+	struct share_diff *sd = xcalloc(l->nslots, sizeof(*sd));
+	struct pfx4 *mall = NULL;
+	struct nl_route *b2, *d2;
+	size_t s, first = SIZE_MAX, nm = 0, cap = 0, i, n, nb2, nd2, bad = 0;
+
+	for (s = 0; s < l->nslots; s++)
+		if (l->group[s] == g && first == SIZE_MAX)
+			first = s;
+	for (s = 0; s < l->nslots; s++) {
+		if (l->group[s] != g)
+			continue;
+		share_diff(sk[first].k, sk[first].nk, sk[s].k, sk[s].nk, &sd[s]);
+		xgrow(&mall, &cap, nm + sd[s].nm + 1, sizeof(*mall));
+		memcpy(mall + nm, sd[s].m, sd[s].nm * sizeof(*mall));
+		nm += sd[s].nm;
+	}
+	qsort(mall, nm, sizeof(*mall), pfx_qcmp);
+	for (i = n = 0; i < nm; i++)
+		if (n == 0 || !pfx_equal(&mall[n - 1], &mall[i]))
+			mall[n++] = mall[i];
+	nb2 = share_base(sk[first].k, sk[first].nk, mall, n, &b2);
+	if (!empty && !same_routes(b, nb, b2, nb2)) {
+		fprintf(stderr, "# group %zu: shared table %zu routes, from "
+		    "differences %zu\n", g, nb, nb2);
+		bad++;
+	}
+	for (s = 0; s < l->nslots; s++) {
+		const struct topo_vnet *v = l->slot[s]->vnet;
+
+		if (l->group[s] != g)
+			continue;
+		(void)share_split_diff(sk[first].k, sk[first].nk, &sd[s], mall, n,
+		    empty, v->space, v->nspace, &d2, &nd2);
+		if (!same_routes(sk[s].d, sk[s].nd, d2, nd2)) {
+			fprintf(stderr, "# slot %zu (%s): %zu routes, from "
+			    "differences %zu\n", s, l->slot[s]->name, sk[s].nd, nd2);
+			bad++;
+		}
+		free(d2);
+		share_diff_free(&sd[s]);
+	}
+	free(b2);
+	free(mall);
+	free(sd);
+	return bad;
+}
+
 static size_t
 check_topo(const char *what, const struct topo *t, size_t *held,
-    size_t *whole, size_t *asked)
+    size_t *whole, size_t *asked, size_t *diff_bad)
 {
 	struct share_layout l;
 	struct plan p;
@@ -94,7 +171,7 @@ check_topo(const char *what, const struct topo *t, size_t *held,
 	sk = xcalloc(l.nslots ? l.nslots : 1, sizeof(*sk));
 	kernel_tables(t, &p, &l, sk);
 	npr = probes(t, sk, l.nslots, &pr);
-	*held = *whole = *asked = 0;
+	*held = *whole = *asked = *diff_bad = 0;
 	for (g = 0; g < l.ngroups; g++) {
 		struct nl_route *b = NULL;
 		size_t nb = 0, stray = 0;
@@ -124,6 +201,7 @@ check_topo(const char *what, const struct topo *t, size_t *held,
 				}
 		}
 		*held += nb;
+		*diff_bad += check_diff(&l, g, sk, b, nb, stray > 0);
 		for (s = 0; s < l.nslots; s++) {
 			const struct topo_vnet *v = l.slot[s]->vnet;
 
@@ -185,13 +263,15 @@ test_examples(void)
 	};
 	struct topo_err err;
 	struct topo *t;
-	size_t i, held, whole, asked, bad;
+	size_t i, held, whole, asked, bad, dbad;
 
 	for (i = 0; i < NELEM(files); i++) {
 		if (!T_EQ(topo_load_file(files[i], &t, &err), 0, "%s loads",
 		    files[i]))
 			continue;
-		bad = check_topo(files[i], t, &held, &whole, &asked);
+		bad = check_topo(files[i], t, &held, &whole, &asked, &dbad);
+		T_EQ(dbad, 0, "%s: the daemon's split from differences gives the "
+		    "same tables", files[i]);
 		T_EQ(bad, 0,
 		    "%s: %zu lookups through the shared tables give the NICs' own "
 		    "tables' answers (%zu routes held instead of %zu)", files[i],
@@ -206,12 +286,14 @@ test_many_spokes(void)
 {
 	struct topo_err err;
 	struct topo *t;
-	size_t held, whole, asked, bad;
+	size_t held, whole, asked, bad, dbad;
 
 	if (!T_EQ(topo_load_file("test/unit/data/share-spokes.json", &t, &err),
 	    0, "share-spokes.json loads (%s)", err.msg))
 		return;
-	bad = check_topo("share-spokes", t, &held, &whole, &asked);
+	bad = check_topo("share-spokes", t, &held, &whole, &asked, &dbad);
+	T_EQ(dbad, 0, "share-spokes: the daemon's split from differences gives "
+	    "the same tables");
 	T_EQ(bad, 0,
 	    "40 spokes, 2 route tables: %zu lookups through the shared tables "
 	    "give the NICs' own tables' answers", asked);
@@ -279,11 +361,48 @@ test_stray_throw(void)
 	free(b);
 }
 
+/*
+ * A route only the group's first slot has, outside its space: it is not
+ * shared, so it stays in that slot's table (from differences too).
+ */
+static void
+test_diff_only_first(void)
+{
+	struct nl_route ka[2], kb[1], *b = NULL, *da, *da2, *b2;
+	struct share_diff sa, sb;
+	struct pfx4 ta, tb;
+	size_t nb, nda, nda2, nb2;
+
+	ka[0] = rt("0.0.0.0/0", NL_RT_UNICAST, 0x0a000204);
+	ka[1] = rt("10.9.0.0/16", NL_RT_UNICAST, 0x0a000205);
+	kb[0] = ka[0];
+	pfx_parse("10.1.0.0/16", &ta);
+	pfx_parse("10.2.0.0/16", &tb);
+	share_intersect(&b, &nb, ka, 2, true);
+	share_intersect(&b, &nb, kb, 1, false);
+	(void)share_split(ka, 2, b, nb, &ta, 1, &da, &nda);
+	share_diff(ka, 2, ka, 2, &sa);
+	share_diff(ka, 2, kb, 1, &sb);
+	T_EQ(sb.nm, 1, "the second slot lacks one route of the first");
+	nb2 = share_base(ka, 2, sb.m, sb.nm, &b2);
+	(void)share_split_diff(ka, 2, &sa, sb.m, sb.nm, false, &ta, 1, &da2, &nda2);
+	T_OK(nb2 == nb && nda == 1 && nda2 == nda &&
+	    share_route_equal(&da2[0], &ka[1]), "the first slot keeps 10.9.0.0/16 "
+	    "in its own table, by either way (%zu, %zu routes)", nda, nda2);
+	share_diff_free(&sa);
+	share_diff_free(&sb);
+	free(b);
+	free(b2);
+	free(da);
+	free(da2);
+}
+
 int
 main(void)
 {
 	test_examples();
 	test_many_spokes();
 	test_stray_throw();
+	test_diff_only_first();
 	return t_done();
 }
