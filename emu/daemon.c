@@ -43,6 +43,12 @@
 
 #define WATCH_RETRY_MS	100
 #define QUIET_MS	300
+/*
+ * A recompute waits until the Route Servers have been quiet this long: the
+ * two instances of a hub report the same change moments apart, and at
+ * 4,000 VMs a recompute takes about a second; one for both, not two.
+ */
+#define SETTLE_MS	15
 #define STOP_GRACE_MS	1500
 
 struct watch {
@@ -88,6 +94,7 @@ struct daemon {
 	uint64_t		*slot_hash;	/* [nslots]: last programmed, 0 never */
 	struct sdn_input	 in;		/* what the tables were built from */
 	bool			 dirty;
+	uint64_t		 last_rx;	/* a watch last read data */
 	uint64_t		 last_change;
 	int			 lfd;
 	struct failure		*fails;
@@ -384,6 +391,7 @@ watch_read(struct daemon *d, struct watch *w)
 	}
 	w->len += (size_t)n;
 	w->buf[w->len] = '\0';
+	d->last_rx = mono_ms();
 	for (line = w->buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		*nl = '\0';
 		if (strncmp(line, "fib\t", 4) == 0)
@@ -467,15 +475,16 @@ input_free(struct sdn_input *in)
 	memset(in, 0, sizeof(*in));
 }
 
-/* FNV-1a over what a table lists: a changed table changes its hash. */
+/* A 64-bit mix (splitmix64's finaliser): a changed table changes its hash. */
 static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
+mix(uint64_t h, uint64_t v)
 {
-	const unsigned char *b = p;
-
-	while (n--)
-		h = (h ^ *b++) * 0x100000001b3ull;
-	return h;
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
 }
 
 static uint64_t
@@ -483,21 +492,21 @@ table_hash(const struct sdn_table *tab)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	size_t i;
+	unsigned k;
 
-	h = fnv(h, &tab->disable_bgp, sizeof(tab->disable_bgp));
+	h = mix(h, tab->disable_bgp);
 	for (i = 0; i < tab->nroutes; i++) {
 		const struct sdn_route *r = &tab->routes[i];
-		uint8_t a = r->active;
+		const char *c;
 
-		h = fnv(h, &r->pfx.addr, sizeof(r->pfx.addr));
-		h = fnv(h, &r->pfx.len, sizeof(r->pfx.len));
-		h = fnv(h, &r->source, sizeof(r->source));
-		h = fnv(h, &r->type, sizeof(r->type));
-		h = fnv(h, &a, 1);
-		h = fnv(h, r->nh, r->nnh * sizeof(r->nh[0]));
-		if (r->name != NULL)
-			h = fnv(h, r->name, strlen(r->name));
-		h = fnv(h, "|", 1);
+		h = mix(h, (uint64_t)r->pfx.addr << 8 | r->pfx.len);
+		h = mix(h, (uint64_t)r->source << 32 | (uint64_t)r->type << 8 |
+		    r->active);
+		for (k = 0; k < r->nnh; k++)
+			h = mix(h, r->nh[k]);
+		for (c = r->name; c != NULL && *c != '\0'; c++)
+			h = mix(h, (uint8_t)*c);
+		h = mix(h, 0x7c);
 	}
 	return h | 1;	/* 0 means never programmed */
 }
@@ -510,7 +519,7 @@ slot_routes(struct daemon *d, size_t s, struct nl_route **k, size_t *nlisted,
 	struct sdn_table tab;
 	size_t n;
 
-	sdn_effective(d->t, &d->in, d->share.rep[s], &tab);
+	sdn_effective_by_prefix(d->t, &d->in, d->share.rep[s], &tab);
 	n = fabric_kernel_routes(&d->fab, &tab, k);
 	if (nlisted != NULL)
 		*nlisted = tab.nroutes;
@@ -577,7 +586,8 @@ recompute_group(struct daemon *d, unsigned g, uint64_t *hash, size_t *nchanged)
 		share_diff(base, nbase, k, nk, &sd[s]);
 		free(k);
 		xgrow(&mall, &cap, nm + sd[s].nm + 1, sizeof(*mall));
-		memcpy(mall + nm, sd[s].m, sd[s].nm * sizeof(*mall));
+		if (sd[s].nm > 0)
+			memcpy(mall + nm, sd[s].m, sd[s].nm * sizeof(*mall));
 		nm += sd[s].nm;
 	}
 	if (!dirty)
@@ -1166,8 +1176,10 @@ loop(struct daemon *d)
 		for (i = 0; i < d->nw; i++)
 			if (d->w[i].fd == -1 && d->w[i].next_try <= now)
 				watch_connect(d, &d->w[i]);
-		if (d->dirty)
+		if (d->dirty && now >= d->last_rx + SETTLE_MS)
 			recompute(d);
+		else if (d->dirty)
+			timeout = (int)(d->last_rx + SETTLE_MS - now);
 		n = 0;
 		pfd[n++] = (struct pollfd){ .fd = d->lfd, .events = POLLIN };
 		for (i = 0; i < d->nw && n < NELEM(pfd); i++)
@@ -1201,7 +1213,7 @@ emu_daemon_main(const char *lab)
 	 * A recompute builds one subnet's table after another, each a few MiB:
 	 * from the heap, reused, not a fresh mmap (and its page faults) each.
 	 */
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);	/* the most glibc takes */
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	lab_dir(lab, d->dir, sizeof(d->dir));
 	if ((len = readlink("/proc/self/exe", d->exe, sizeof(d->exe) - 1)) <= 0)

@@ -644,9 +644,27 @@ cmp_list(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+static void
+effective(const struct topo *t, const struct sdn_input *in,
+    const struct topo_nic *nic, struct sdn_table *out, bool listed);
+
 void
 sdn_effective(const struct topo *t, const struct sdn_input *in,
     const struct topo_nic *nic, struct sdn_table *out)
+{
+	effective(t, in, nic, out, true);
+}
+
+void
+sdn_effective_by_prefix(const struct topo *t, const struct sdn_input *in,
+    const struct topo_nic *nic, struct sdn_table *out)
+{
+	effective(t, in, nic, out, false);
+}
+
+static void
+effective(const struct topo *t, const struct sdn_input *in,
+    const struct topo_nic *nic, struct sdn_table *out, bool listed)
 {
 	struct cands c = { NULL, 0, 0 };
 	const struct topo_vnet *v;
@@ -665,7 +683,8 @@ sdn_effective(const struct topo *t, const struct sdn_input *in,
 	block_bgp(&c);
 	select_routes(&c);
 	drop_reserved(&c);
-	qsort(c.v, c.n, sizeof(*c.v), cmp_list);
+	if (listed)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_list);
 	out->routes = xcalloc(c.n, sizeof(*out->routes));
 	for (i = 0; i < c.n; i++)
 		out->routes[i] = c.v[i].r;

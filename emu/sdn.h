@@ -119,6 +119,9 @@ struct sdn_row {
 /* Compute nic's effective routes into *out (free with sdn_table_free). */
 void	sdn_effective(const struct topo *t, const struct sdn_input *in,
 	    const struct topo_nic *nic, struct sdn_table *out);
+/* The same routes, by prefix instead of az's listing order (the fabric's). */
+void	sdn_effective_by_prefix(const struct topo *t, const struct sdn_input *in,
+	    const struct topo_nic *nic, struct sdn_table *out);
 void	sdn_table_free(struct sdn_table *tab);
 /*
  * The active route a packet to `dst` from this NIC uses (longest prefix

@@ -276,27 +276,29 @@ void
 share_diff(const struct nl_route *base, size_t nbase, const struct nl_route *k,
     size_t nk, struct share_diff *out)
 {
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, ecap = 0, mcap = 0;
 
+	/* grown as needed: differences are small, and kept per slot */
 	memset(out, 0, sizeof(*out));
-	out->e = xcalloc(nk ? nk : 1, sizeof(*out->e));
-	out->m = xcalloc(nbase ? nbase : 1, sizeof(*out->m));
 	while (i < nbase || j < nk) {
 		int c = i == nbase ? 1 : j == nk ? -1 :
 		    pfx_cmp(&base[i].dst, &k[j].dst);
+		bool m = c < 0, e = c > 0;
 
-		if (c < 0)
-			out->m[out->nm++] = base[i++].dst;
-		else if (c > 0)
-			out->e[out->ne++] = k[j++];
-		else {
-			if (!share_route_equal(&base[i], &k[j])) {
-				out->m[out->nm++] = base[i].dst;
-				out->e[out->ne++] = k[j];
-			}
-			i++;
-			j++;
+		if (c == 0 && !share_route_equal(&base[i], &k[j]))
+			m = e = true;
+		if (m) {
+			xgrow(&out->m, &mcap, out->nm + 1, sizeof(*out->m));
+			out->m[out->nm++] = base[i].dst;
 		}
+		if (e) {
+			xgrow(&out->e, &ecap, out->ne + 1, sizeof(*out->e));
+			out->e[out->ne++] = k[j];
+		}
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
 	}
 }
 

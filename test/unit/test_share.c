@@ -122,7 +122,8 @@ check_diff(const struct share_layout *l, size_t g, const struct slotk *sk,
 			continue;
 		share_diff(sk[first].k, sk[first].nk, sk[s].k, sk[s].nk, &sd[s]);
 		xgrow(&mall, &cap, nm + sd[s].nm + 1, sizeof(*mall));
-		memcpy(mall + nm, sd[s].m, sd[s].nm * sizeof(*mall));
+		if (sd[s].nm > 0)
+			memcpy(mall + nm, sd[s].m, sd[s].nm * sizeof(*mall));
 		nm += sd[s].nm;
 	}
 	qsort(mall, nm, sizeof(*mall), pfx_qcmp);
