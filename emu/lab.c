@@ -123,7 +123,7 @@ lab_if_sysctl(struct lab_ctx *c, const struct lab_ns *ns, const char *ifname,
 static int
 lab_ns_make(struct lab_ctx *c, struct lab_ns *ns, const char *node)
 {
-	int rc, lo;
+	int rc, lo = 1;
 
 	lab_ns_name(c->t->name, node, ns->name, sizeof(ns->name));
 	if (labstate_record(&c->st, "ns %s", ns->name) < 0)
@@ -142,8 +142,8 @@ lab_ns_make(struct lab_ctx *c, struct lab_ns *ns, const char *node)
 	if ((ns->nl = nl_open(ns->fd)) == NULL)
 		return lab_fail(c, "netlink socket in %s: %s", ns->name,
 		    strerror(errno));
-	if ((lo = nl_link_index(ns->nl, "lo")) < 0 ||
-	    nl_link_set_up(ns->nl, lo) < 0)
+	/* a new namespace's loopback is always its link 1 */
+	if (nl_link_set_up(ns->nl, lo) < 0)
 		return lab_nlfail(c, ns, "bring lo up");
 	return 0;
 }
@@ -198,13 +198,20 @@ lab_default_via(struct lab_ctx *c, const struct lab_ns *ns, int idx,
 }
 
 static int
-lab_veth(struct lab_ctx *c, const struct lab_ns *a, const char *aname,
-    const struct lab_ns *b, const char *bname)
+lab_veth_at(struct lab_ctx *c, const struct lab_ns *a, const char *aname,
+    int aidx, const struct lab_ns *b, const char *bname, int bidx)
 {
-	if (nl_veth_create(a->nl, aname, a->fd, bname, b->fd) < 0)
+	if (nl_veth_create_at(a->nl, aname, a->fd, aidx, bname, b->fd, bidx) < 0)
 		return lab_fail(c, "create veth %s (%s) <-> %s (%s): %s", aname,
 		    a->name, bname, b->name, nl_errmsg(a->nl));
 	return 0;
+}
+
+static int
+lab_veth(struct lab_ctx *c, const struct lab_ns *a, const char *aname,
+    const struct lab_ns *b, const char *bname)
+{
+	return lab_veth_at(c, a, aname, 0, b, bname, 0);
 }
 
 static int
@@ -255,11 +262,17 @@ lab_nic_rules(struct lab_ctx *c)
 {
 	struct lab_ns *f = &c->fabric;
 	const struct topo *t = c->t;
+	struct nl_rule nop = { .prio = LAB_PATH_PRIO, .action = NL_RULE_NOP };
 	char hname[24];
 	struct nl_rule r;
 	size_t i, k;
 
 	nl_batch_begin(f->nl);
+	/*
+	 * The gotos' target first: while a goto is unresolved, the kernel
+	 * walks every rule on each insert to see whether it resolves it.
+	 */
+	(void)nl_rule_change(f->nl, true, &nop);
 	for (i = t->nnics; i-- > 0; ) {
 		unsigned slot = c->share.nic_slot[i];
 
@@ -317,10 +330,9 @@ lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
 		.type = NL_RT_UNICAST, .scope = LAB_SCOPE_LINK, .nnh = 1,
 		.dst = { .addr = nic->ip, .len = 32 },
 	};
-	int idx;
+	int idx = LAB_NIC_IFINDEX(nic->idx);
 
-	if ((idx = lab_ifindex(c, f, hname)) < 0 ||
-	    lab_if_up(c, f, idx, hname, gw, 32) < 0)
+	if (lab_if_up(c, f, idx, hname, gw, 32) < 0)
 		return -1;
 	r.nh[0] = (struct nl_nh){ .ifindex = idx, .weight = 1 };
 	if (lab_route(c, f, &r) < 0)
@@ -333,14 +345,15 @@ lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
 {
 	struct lab_ns *g = lab_node(c, nic->node);
 	char hname[16];
-	int idx;
+	int idx = LAB_GUEST_IFINDEX;
 
+	/* indexes given, not looked up: eth0 is its node's first link */
 	snprintf(hname, sizeof(hname), "n%u", nic->idx);
-	if (lab_veth(c, &c->fabric, hname, g, LAB_GUEST_IF) < 0 ||
+	if (lab_veth_at(c, &c->fabric, hname, LAB_NIC_IFINDEX(nic->idx), g,
+	    LAB_GUEST_IF, LAB_GUEST_IFINDEX) < 0 ||
 	    lab_nic_fabric(c, nic, hname) < 0)
 		return -1;
-	if ((idx = lab_ifindex(c, g, LAB_GUEST_IF)) < 0 ||
-	    lab_if_up(c, g, idx, LAB_GUEST_IF, nic->ip,
+	if (lab_if_up(c, g, idx, LAB_GUEST_IF, nic->ip,
 	    nic->subnet->pfx.len) < 0 ||
 	    lab_default_via(c, g, idx, nic->subnet->pfx.addr + 1) < 0)
 		return -1;
@@ -353,10 +366,6 @@ lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
 static int
 lab_delivery_rule(struct lab_ctx *c)
 {
-	struct nl_rule nop = { .prio = LAB_PATH_PRIO, .action = NL_RULE_NOP };
-
-	if (nl_rule_change(c->fabric.nl, true, &nop) < 0)
-		return lab_nlfail(c, &c->fabric, "rule %u nop", LAB_PATH_PRIO);
 	if (nl_rule_add(c->fabric.nl, LAB_DELIVERY_PRIO, NULL,
 	    LAB_DELIVERY_TABLE) < 0)
 		return lab_nlfail(c, &c->fabric, "rule lookup %u",

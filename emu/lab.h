@@ -51,6 +51,8 @@
 #define LAB_THROW_PRIO(i)	(10000u + (unsigned)(i))	/* < 19000 */
 #define LAB_GROUP_PRIO(i)	(19000u + (unsigned)(i))	/* < 28000 */
 #define LAB_PATH_PRIO		28999u	/* nop: the goto target */
+#define LAB_NIC_IFINDEX(i)	(1000 + (int)(i))	/* n<i> in the fabric */
+#define LAB_GUEST_IFINDEX	2	/* eth0 in its node, after lo */
 #define LAB_DELIVERY_TABLE	999u
 #define LAB_DELIVERY_PRIO	30000u
 #define LAB_INET_NODE		"internet"	/* arsemu-<lab>-internet */

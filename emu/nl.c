@@ -478,6 +478,13 @@ int
 nl_veth_create(struct nl *nl, const char *name, int ns_fd, const char *peer,
     int peer_ns_fd)
 {
+	return nl_veth_create_at(nl, name, ns_fd, 0, peer, peer_ns_fd, 0);
+}
+
+int
+nl_veth_create_at(struct nl *nl, const char *name, int ns_fd, int idx,
+    const char *peer, int peer_ns_fd, int peer_idx)
+{
 	struct nlmsghdr *nlh;
 	struct nlattr *info, *data, *pinfo;
 	struct ifinfomsg *pifm;
@@ -485,7 +492,7 @@ nl_veth_create(struct nl *nl, const char *name, int ns_fd, const char *peer,
 	if (!nl_ifname_ok(name) || !nl_ifname_ok(peer))
 		return nl_refuse(nl, EINVAL, "RTM_NEWLINK veth %s/%s",
 		    name ? name : "", peer ? peer : "");
-	nl_link_msg(nl, &nlh, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	nl_link_msg(nl, &nlh, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, idx);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (ns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)ns_fd);
@@ -496,6 +503,7 @@ nl_veth_create(struct nl *nl, const char *name, int ns_fd, const char *peer,
 	pinfo = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
 	pifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifm));
 	pifm->ifi_family = AF_UNSPEC;
+	pifm->ifi_index = peer_idx;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
 	if (peer_ns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_ns_fd);

@@ -38,6 +38,9 @@ int	nl_batch_commit(struct nl *nl);
  */
 int	nl_veth_create(struct nl *nl, const char *name, int ns_fd,
 	    const char *peer, int peer_ns_fd);
+/* The same with the interface indexes given (0: the kernel picks), to save a lookup each. */
+int	nl_veth_create_at(struct nl *nl, const char *name, int ns_fd, int idx,
+	    const char *peer, int peer_ns_fd, int peer_idx);
 /* A bridge in this socket's namespace. */
 int	nl_bridge_create(struct nl *nl, const char *name);
 int	nl_link_set_master(struct nl *nl, int ifindex, int master_ifindex);
