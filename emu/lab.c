@@ -250,6 +250,30 @@ lab_forwarder_sysctls(struct lab_ctx *c, const struct lab_ns *ns)
 	return 0;
 }
 
+/* One rule of NIC i: lookup `arg`, or with a dst, goto `arg`. */
+static void
+lab_nic_rule(struct nl *nl, size_t i, uint32_t prio, uint32_t arg,
+    const struct pfx4 *dst)
+{
+	char hname[24];
+	struct nl_rule r;
+
+	snprintf(hname, sizeof(hname), "n%zu", i);
+	memset(&r, 0, sizeof(r));
+	r.fresh = true;
+	r.iif = hname;
+	r.prio = prio;
+	if (dst != NULL) {
+		r.dst = *dst;
+		r.action = NL_RULE_GOTO;
+		r.target = arg;
+	} else {
+		r.action = NL_RULE_LOOKUP;
+		r.table = arg;
+	}
+	(void)nl_rule_change(nl, true, &r);
+}
+
 /*
  * The rules that choose each NIC's tables (share.h): its subnet's, a goto
  * to the delivery path for its own VNet's space, then its group's. Made
@@ -263,8 +287,6 @@ lab_nic_rules(struct lab_ctx *c)
 	struct lab_ns *f = &c->fabric;
 	const struct topo *t = c->t;
 	struct nl_rule nop = { .prio = LAB_PATH_PRIO, .action = NL_RULE_NOP };
-	char hname[24];
-	struct nl_rule r;
 	size_t i, k;
 
 	nl_batch_begin(f->nl);
@@ -273,43 +295,19 @@ lab_nic_rules(struct lab_ctx *c)
 	 * walks every rule on each insert to see whether it resolves it.
 	 */
 	(void)nl_rule_change(f->nl, true, &nop);
-	for (i = t->nnics; i-- > 0; ) {
-		unsigned slot = c->share.nic_slot[i];
-
-		snprintf(hname, sizeof(hname), "n%zu", i);
-		memset(&r, 0, sizeof(r));
-		r.fresh = true;
-		r.iif = hname;
-		r.prio = LAB_GROUP_PRIO(i);
-		r.action = NL_RULE_LOOKUP;
-		r.table = LAB_GROUP_TABLE(c->share.group[slot]);
-		(void)nl_rule_change(f->nl, true, &r);
-	}
+	for (i = t->nnics; i-- > 0; )
+		lab_nic_rule(f->nl, i, LAB_GROUP_PRIO(i),
+		    LAB_GROUP_TABLE(c->share.group[c->share.nic_slot[i]]), NULL);
 	for (i = t->nnics; i-- > 0; ) {
 		const struct topo_vnet *v = t->nics[i]->subnet->vnet;
 
-		snprintf(hname, sizeof(hname), "n%zu", i);
-		memset(&r, 0, sizeof(r));
-		r.fresh = true;
-		r.iif = hname;
-		r.prio = LAB_THROW_PRIO(i);
-		r.action = NL_RULE_GOTO;
-		r.target = LAB_PATH_PRIO;
-		for (k = 0; v != NULL && k < v->nspace; k++) {
-			r.dst = v->space[k];
-			(void)nl_rule_change(f->nl, true, &r);
-		}
+		for (k = 0; v != NULL && k < v->nspace; k++)
+			lab_nic_rule(f->nl, i, LAB_THROW_PRIO(i), LAB_PATH_PRIO,
+			    &v->space[k]);
 	}
-	for (i = t->nnics; i-- > 0; ) {
-		snprintf(hname, sizeof(hname), "n%zu", i);
-		memset(&r, 0, sizeof(r));
-		r.fresh = true;
-		r.iif = hname;
-		r.prio = LAB_RULE_PRIO(i);
-		r.action = NL_RULE_LOOKUP;
-		r.table = LAB_SUBNET_TABLE(c->share.nic_slot[i]);
-		(void)nl_rule_change(f->nl, true, &r);
-	}
+	for (i = t->nnics; i-- > 0; )
+		lab_nic_rule(f->nl, i, LAB_RULE_PRIO(i),
+		    LAB_SUBNET_TABLE(c->share.nic_slot[i]), NULL);
 	if (nl_batch_commit(f->nl) != 0)
 		return lab_nlfail(c, f, "the NICs' rules (%zu NICs)", t->nnics);
 	return 0;
