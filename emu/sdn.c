@@ -459,6 +459,25 @@ udr_nh_type(enum topo_udr_type t)
 }
 
 /*
+ * VR-08, GW-11: a VirtualNetworkGateway user route goes to the VPN gateway
+ * of the subnet's VNet or of the hub it uses (topo_udr_gateway()), listed
+ * as az lists a gateway's routes: its instances' IPs, one entry each
+ * (VR-04, VR-10). The gateway then forwards by what it learned. None (a
+ * topology the loader would refuse): no next hop, and nothing is sent.
+ */
+static void
+udr_gateway_nh(const struct topo_vnet *v, struct sdn_route *r)
+{
+	const struct topo_gw *gw = topo_udr_gateway(v);
+	uint32_t ip[2];
+	unsigned k, n = 0;
+
+	for (k = 0; gw != NULL && k < gw->ninst && k < NELEM(ip); k++)
+		ip[n++] = gw->inst[k]->nic->ip;
+	nh_union(r->nh, &r->nnh, ip, n);
+}
+
+/*
  * VR-08: the user routes of the route table on the NIC's subnet: source
  * User, the UDR's name, its next hop type and (VirtualAppliance) address.
  * Selection ranks them first (VR-05) and VR-06 does not block them: a UDR
@@ -478,6 +497,8 @@ add_user(const struct topo_nic *nic, struct cands *c)
 		k->r.name = u->name;
 		if (u->type == TOPO_UDR_VIRTUALAPPLIANCE)
 			k->r.nh[k->r.nnh++] = u->nh_ip;
+		else if (u->type == TOPO_UDR_VNG)
+			udr_gateway_nh(nic->subnet->vnet, &k->r);
 	}
 }
 

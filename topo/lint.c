@@ -19,6 +19,8 @@
  *   server a BGP speaker without IP forwarding ("role": "server") placed
  *          where it would carry other networks' routes and traffic
  *   RS-42  more than 1,000 prefixes towards an ExpressRoute circuit
+ *   GW-11  a route table on the GatewaySubnet of a VPN gateway with a
+ *          0.0.0.0/0 route: it can break the gateway
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -587,6 +589,55 @@ lint_er_count(struct topo *t, const struct topo_vnet *hub)
 	    TOPO_LINT_ER_MAX);
 }
 
+/* The first VPN gateway of hub, or NULL. */
+static const struct topo_gw *
+vpn_gw(const struct topo_vnet *hub)
+{
+	size_t i;
+
+	for (i = 0; i < hub->ngws; i++)
+		if (hub->gws[i]->type == TOPO_GW_VPN)
+			return hub->gws[i];
+	return NULL;
+}
+
+/*
+ * GW-11: "a UDR for 0.0.0.0/0 on a VPN GatewaySubnet can break the
+ * gateway". Azure accepts the association; what fails is the gateway's own
+ * traffic (its tunnels, and Azure's management of it), which the lab does
+ * not carry through the fabric, so it is a warning here.
+ * VR-07's rule on GatewaySubnet (no disabled propagation) is an error in
+ * parse_rt.c.
+ */
+static void
+lint_gateway_subnet(struct topo *t, const struct topo_route_table *rt)
+{
+	const struct topo_subnet *sn;
+	const struct topo_gw *vpn;
+	char path[TOPO_PATH_MAX], rp[TOPO_PATH_MAX];
+	size_t i, k;
+
+	for (i = 0; i < rt->nsubnets; i++) {
+		sn = rt->subnets[i];
+		if (strcmp(sn->name, "GatewaySubnet") != 0 ||
+		    (vpn = vpn_gw(sn->vnet)) == NULL)
+			continue;
+		for (k = 0; k < rt->nroutes; k++) {
+			if (rt->routes[k].pfx.len != 0)
+				continue;
+			topo_path_idx(path, topo_path_key(rp, rt->jpath,
+			    "routes"), k);
+			warn(t, path, "route \"%s\" sends 0.0.0.0/0 from "
+			    "GatewaySubnet of hub \"%s\" to %s: a default route "
+			    "on a VPN gateway's subnet can break VPN gateway "
+			    "\"%s\" (GW-11); give GatewaySubnet specific "
+			    "prefixes only", rt->routes[k].name, sn->vnet->name,
+			    topo_udr_type_str(rt->routes[k].type), vpn->name);
+			break;
+		}
+	}
+}
+
 void
 topo_lint(struct topo *t)
 {
@@ -603,4 +654,6 @@ topo_lint(struct topo *t)
 	for (i = 0; i < t->nvnets; i++)
 		if (t->vnets[i]->hub)
 			lint_er_count(t, t->vnets[i]);
+	for (i = 0; i < t->nrts; i++)
+		lint_gateway_subnet(t, t->rts[i]);
 }

@@ -39,7 +39,7 @@ static const char *const hub_fields[] = {
 };
 static const char *const spoke_fields[] = {
 	"name", "address_space", "peered", "use_remote_gateways",
-	"allow_forwarded_traffic", "subnets", "vms", NULL
+	"allow_forwarded_traffic", "subnets", "vms", "region", NULL
 };
 static const char *const rs_fields[] = {
 	"branch_to_branch", "hub_routing_preference", "route_limit",
@@ -455,6 +455,61 @@ parse_region(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	return topo_parse_list(c, o, path, "spokes", rg, parse_spoke);
 }
 
+static struct topo_region *
+region_find(const struct topo *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nregions; i++)
+		if (strcmp(t->regions[i]->name, name) == 0)
+			return t->regions[i];
+	return NULL;
+}
+
+/*
+ * A spoke stays listed under the region of the hub it peers with; its
+ * "region" says where it lives when that is elsewhere: the peering with
+ * its hub is then global (VR-03 VNetGlobalPeering) and gateway transit
+ * works over it as over a regional one (PE-04; for Route Server, U-10).
+ * Read once every region exists, since it may name a later one.
+ */
+static int
+spoke_regions(struct tctx *c, const cJSON *regions)
+{
+	char rp[TOPO_PATH_MAX], sp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
+	const cJSON *rg, *spokes, *o;
+	struct topo_region *home;
+	struct topo_vnet *v;
+	const char *name;
+	size_t i = 0, j, k = 0;
+	int r;
+
+	cJSON_ArrayForEach(rg, regions) {
+		topo_path_key(sp, topo_path_idx(rp, "regions", i++), "spokes");
+		spokes = topo_jget(rg, "spokes");
+		j = 0;
+		cJSON_ArrayForEach(o, spokes) {
+			topo_path_idx(p, sp, j++);
+			/* vnets are in file order: the spoke is further on */
+			while (strcmp(c->t->vnets[k]->jpath, p) != 0)
+				k++;
+			v = c->t->vnets[k];
+			if ((r = topo_jstr(c, o, p, "region", false, &name)) <= 0) {
+				if (r == -1)
+					return -1;
+				continue;
+			}
+			if ((home = region_find(c->t, name)) == NULL)
+				return topo_fail(c, topo_path_key(rp, p, "region"),
+				    "no region is named \"%.64s\": a spoke's "
+				    "region must be one of the file's regions",
+				    name);
+			v->region = home;
+		}
+	}
+	return 0;
+}
+
 int
 topo_parse(struct tctx *c, const cJSON *root)
 {
@@ -472,7 +527,8 @@ topo_parse(struct tctx *c, const cJSON *root)
 		c->t->description = xstrdup(desc);
 	if (parse_timers(c, root) == -1 ||
 	    topo_jarr(c, root, "", "regions", true, &regions) == -1 ||
-	    each_obj(c, regions, "regions", NULL, parse_region) == -1)
+	    each_obj(c, regions, "regions", NULL, parse_region) == -1 ||
+	    spoke_regions(c, regions) == -1)
 		return -1;
 	if (topo_parse_list(c, root, "", "sites", NULL, topo_parse_site) == -1 ||
 	    topo_resolve_gws(c) == -1 || topo_parse_overlays(c, root) == -1)

@@ -4,7 +4,9 @@
  * created or associated: the next hop types and their next hop address
  * (VR-08), at most 400 routes (VR-12), no route table on RouteServerSubnet
  * (RS-03), one route table per subnet, and no disabled gateway route
- * propagation on GatewaySubnet (VR-07).
+ * propagation on GatewaySubnet (VR-07). Whether a VirtualNetworkGateway
+ * route has a VPN gateway to go to depends on the subnets the table is
+ * associated with, so validate.c checks it (GW-11).
  *
  * Runs after the regions, since a route table names subnets as
  * "vnet/subnet".
@@ -76,11 +78,6 @@ udr_type(struct tctx *c, const cJSON *o, const char *path,
 		    "VnetLocal, Internet or None (VR-08; VNetPeering and "
 		    "VirtualNetworkServiceEndpoint cannot be used)", s);
 	u->type = udr_types[i];
-	if (u->type == TOPO_UDR_VNG)
-		return topo_fail(c, p, "VirtualNetworkGateway as a route "
-		    "table's next hop (a VPN gateway's, VR-08, GW-11) is not "
-		    "emulated yet: gateway and Route Server routes reach "
-		    "subnets by BGP, not by route table");
 	if ((r = topo_jaddr(c, o, path, "next_hop_ip", &u->nh_ip)) == -1)
 		return -1;
 	topo_path_key(p, path, "next_hop_ip");

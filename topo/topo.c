@@ -462,6 +462,31 @@ topo_subnet_find(const struct topo_vnet *v, const char *name)
 	return NULL;
 }
 
+const struct topo_vnet *
+topo_gateway_vnet(const struct topo_vnet *v)
+{
+	const struct topo_vnet *h = v->peer_hub;
+
+	if (v->ngws > 0)
+		return v;
+	if (h != NULL && v->use_remote_gateways && h->allow_gateway_transit &&
+	    h->ngws > 0)
+		return h;
+	return NULL;
+}
+
+const struct topo_gw *
+topo_udr_gateway(const struct topo_vnet *v)
+{
+	const struct topo_vnet *g = topo_gateway_vnet(v);
+	size_t i;
+
+	for (i = 0; g != NULL && i < g->ngws; i++)
+		if (g->gws[i]->type == TOPO_GW_VPN)
+			return g->gws[i];
+	return NULL;
+}
+
 const char *
 topo_kind_str(enum topo_node_kind k)
 {

@@ -354,6 +354,18 @@ const char *topo_gw_type_str(enum topo_gw_type t);
  */
 uint32_t topo_bgp_addr(const struct topo *t, const struct topo_node *n);
 struct topo_gw *topo_gw_find(const struct topo *t, const char *name);
+/*
+ * The gateway VNet of v (VR-08, GW-11, PE-03): v itself when it has a
+ * gateway, else the hub it peers with using use_remote_gateways (with the
+ * hub's allow_gateway_transit); NULL when it has none.
+ */
+const struct topo_vnet *topo_gateway_vnet(const struct topo_vnet *v);
+/*
+ * The VPN gateway a route table's VirtualNetworkGateway route on a subnet
+ * of v sends to: the first VPN gateway of v's gateway VNet; NULL if there
+ * is none (no gateway, or ExpressRoute only: GW-11).
+ */
+const struct topo_gw *topo_udr_gateway(const struct topo_vnet *v);
 
 /* Added with topo.c. */
 struct topo_subnet *topo_subnet_find(const struct topo_vnet *v, const char *name);

@@ -1,7 +1,8 @@
 /*
  * validate: the checks that compare objects once the whole file is parsed:
  * names that must be unique (nodes become namespaces), the peering rules
- * (PE-03, PE-05), the Route Server peer limit (RS-07), and on-premises
+ * (PE-03, PE-05), the gateway a route table's VirtualNetworkGateway route
+ * goes to (GW-11), the Route Server peer limit (RS-07), and on-premises
  * prefixes that must stay outside every VNet. Also the warnings: what Azure
  * accepts but advises against (RS-04: an NVA peering with one instance).
  *
@@ -132,6 +133,73 @@ remote_gateways(struct tctx *c, const struct topo_vnet *v)
 	if (h->rs == NULL && h->ngws == 0)
 		return topo_fail(c, p, "hub \"%s\" has neither a route_server "
 		    "nor a gateway to use (PE-03)", h->name);
+	return 0;
+}
+
+/* Why a subnet of v has no gateway VNet (topo_gateway_vnet() is NULL). */
+static void
+no_gateway_why(const struct topo_vnet *v, char *buf, size_t len)
+{
+	const struct topo_vnet *h = v->peer_hub;
+
+	if (h == NULL)
+		snprintf(buf, len, "VNet \"%s\" has no gateway and is peered "
+		    "with no hub", v->name);
+	else if (!v->use_remote_gateways)
+		snprintf(buf, len, "spoke \"%s\" does not set "
+		    "use_remote_gateways, so it uses no gateway of hub \"%s\"",
+		    v->name, h->name);
+	else
+		snprintf(buf, len, "hub \"%s\" has no gateway (a Route Server "
+		    "is not one: it is never in the data path, RS-23)", h->name);
+}
+
+/*
+ * VR-08, GW-11: a VirtualNetworkGateway route sends to the VPN gateway of
+ * the subnet's VNet, or of the hub a spoke uses with use_remote_gateways.
+ * Azure refuses an ExpressRoute gateway as its target; with no gateway at
+ * all the route has nowhere to go.
+ */
+static int
+udr_gateway(struct tctx *c, const struct topo_route_table *rt, size_t k,
+    const struct topo_subnet *sn)
+{
+	const struct topo_vnet *g = topo_gateway_vnet(sn->vnet);
+	char p[TOPO_PATH_MAX], rp[TOPO_PATH_MAX], why[256];
+
+	if (topo_udr_gateway(sn->vnet) != NULL)
+		return 0;
+	topo_path_key(p, topo_path_idx(rp, topo_path_key(p, rt->jpath,
+	    "routes"), k), "next_hop_type");
+	if (g != NULL)
+		return topo_fail(c, p, "route \"%s\" of route table \"%s\" "
+		    "on subnet %s/%s would send to ExpressRoute gateway \"%s\" "
+		    "of hub \"%s\": a VirtualNetworkGateway route cannot target "
+		    "an ExpressRoute gateway, only a VPN gateway (GW-11, VR-08)",
+		    rt->routes[k].name, rt->name, sn->vnet->name, sn->name,
+		    g->gws[0]->name, g->name);
+	no_gateway_why(sn->vnet, why, sizeof(why));
+	return topo_fail(c, p, "route \"%s\" of route table \"%s\" on subnet "
+	    "%s/%s has no gateway to send to: %s; a VirtualNetworkGateway "
+	    "route needs a VPN gateway in the VNet or in the hub it uses with "
+	    "use_remote_gateways (VR-08, GW-11)", rt->routes[k].name, rt->name,
+	    sn->vnet->name, sn->name, why);
+}
+
+static int
+udr_gateways(struct tctx *c)
+{
+	const struct topo_route_table *rt;
+	size_t i, k, s;
+
+	for (i = 0; i < c->t->nrts; i++) {
+		rt = c->t->rts[i];
+		for (k = 0; k < rt->nroutes; k++)
+			for (s = 0; rt->routes[k].type == TOPO_UDR_VNG &&
+			    s < rt->nsubnets; s++)
+				if (udr_gateway(c, rt, k, rt->subnets[s]) == -1)
+					return -1;
+	}
 	return 0;
 }
 
@@ -281,6 +349,8 @@ topo_validate(struct tctx *c)
 		if (remote_gateways(c, t->vnets[i]) == -1)
 			return -1;
 	}
+	if (udr_gateways(c) == -1)
+		return -1;
 	for (i = 0; i < t->nrss; i++)
 		if (rs_peers(c, t->rss[i]) == -1 || rs_totals(c, t->rss[i]) == -1)
 			return -1;

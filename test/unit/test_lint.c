@@ -282,6 +282,50 @@ test_rs42(void)
 	    "off: NVA routes do not go to the gateway (RS-12): no warning");
 }
 
+/*
+ * GW-11: a hub with gateway gw (a VPN or an ExpressRoute one) and a route
+ * table on GatewaySubnet with one route.
+ */
+static size_t
+gw_subnet(const char *gw, const char *route, char *w, size_t len)
+{
+	char doc[2048];
+
+	snprintf(doc, sizeof(doc), "{'name':'g','regions':[{'name':'r','hub':{"
+	    "'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"
+	    "'GatewaySubnet':'10.1.0.0/27','nva':'10.1.2.0/24'},"
+	    "'nvas':[{'name':'fw','subnet':'nva','asn':65001}],"
+	    "'gateways':[%s]}}],'sites':[{'name':'hq','asn':65010,"
+	    "'prefixes':['192.168.10.0/24']}],'route_tables':[{'name':'gw-rt',"
+	    "'subnets':['hub/GatewaySubnet'],'routes':[%s]}]}", gw, route);
+	return lint_doc(doc, "GW-11", w, len);
+}
+
+static void
+test_gw11(void)
+{
+	const char *vpn = "{'name':'vpn','type':'Vpn','tunnels':[{'site':'hq'}]}";
+	const char *er = "{'name':'er','type':'ExpressRoute','circuit':"
+	    "{'site':'hq'}}";
+	char w[600];
+
+	T_EQ(gw_subnet(vpn, "{'name':'all','prefix':'0.0.0.0/0',"
+	    "'next_hop_type':'VirtualAppliance','next_hop_ip':'10.1.2.4'}", w,
+	    sizeof(w)), 1u, "GW-11: a 0.0.0.0/0 route on a VPN gateway's "
+	    "GatewaySubnet warns: %s", w);
+	T_OK(strstr(w, "route_tables[0].routes[0]: ") == w &&
+	    strstr(w, "can break VPN gateway \"vpn\"") != NULL,
+	    "GW-11: the warning names the route's JSON path and the gateway");
+	T_EQ(gw_subnet(vpn, "{'name':'dc','prefix':'10.9.0.0/16',"
+	    "'next_hop_type':'VirtualAppliance','next_hop_ip':'10.1.2.4'}", w,
+	    sizeof(w)), 0u, "GW-11: a specific prefix on GatewaySubnet: no "
+	    "warning");
+	T_EQ(gw_subnet(er, "{'name':'all','prefix':'0.0.0.0/0',"
+	    "'next_hop_type':'VirtualAppliance','next_hop_ip':'10.1.2.4'}", w,
+	    sizeof(w)), 0u, "GW-11 names VPN gateways: an ExpressRoute "
+	    "gateway's subnet gets no such warning");
+}
+
 int
 main(void)
 {
@@ -321,5 +365,6 @@ main(void)
 	test_md5();
 	test_server();
 	test_rs42();
+	test_gw11();
 	return t_done();
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../emu/emu.h"
 #include "../../emu/sdn.h"
 #include "../../lib/util.h"
 #include "../../bgp/hubpref.h"
@@ -1330,6 +1331,220 @@ test_gateways(void)
 	}
 }
 
+/* A document written with ' for ", loaded (gw_load dies on an error). */
+static struct topo *
+load_q(const char *doc)
+{
+	char *j = xstrdup(doc), *c;
+	struct topo *t;
+
+	for (c = j; *c != '\0'; c++)
+		if (*c == '\'')
+			*c = '"';
+	t = gw_load(j);
+	free(j);
+	return t;
+}
+
+/*
+ * GW-11: a VPN gateway (AA: active-active) in the hub, branch hq behind it,
+ * route table "rt" (DIS: disable_bgp_route_propagation) on the spoke's and
+ * the hub's default subnets, with one VirtualNetworkGateway route for PFX.
+ */
+#define VNG_TOPO(aa, dis, pfx) "{'name':'v','regions':[{'name':'r','hub':{"	\
+	"'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"	\
+	"'GatewaySubnet':'10.1.0.0/27','default':'10.1.2.0/24'},"	\
+	"'gateways':[{'name':'vpn','type':'Vpn','active_active':" aa ","	\
+	"'tunnels':[{'site':'hq'}]}],'vms':[{'name':'hvm','subnet':"	\
+	"'default'}]},'spokes':[{'name':'s1','address_space':['10.2.0.0/16'],"	\
+	"'use_remote_gateways':true,'subnets':{'default':'10.2.1.0/24'},"	\
+	"'vms':[{'name':'vm1','subnet':'default'}]}]}],'sites':[{'name':"	\
+	"'hq','asn':65010,'prefixes':['192.168.10.0/24']}],'route_tables':"	\
+	"[{'name':'rt','subnets':['s1/default','hub/default'],"		\
+	"'disable_bgp_route_propagation':" dis ",'routes':[{'name':'to-vpn',"	\
+	"'prefix':'" pfx "','next_hop_type':'VirtualNetworkGateway'}]}]}"
+
+static void
+table_of(const struct topo *t, const struct sdn_input *in, const char *nic,
+    struct sdn_table *tab)
+{
+	sdn_effective(t, in, topo_node_find(t, nic)->nic, tab);
+}
+
+/* What hq taught the gateway: 192.168.10.0/24, on both instances. */
+static void
+hq_routes(const struct topo *t, struct sdn_gw_routes *g, struct sdn_input *in)
+{
+	struct sdn_bgp_route r;
+	const struct sdn_bgp_route *inst[2] = { &r, &r };
+	size_t n[2] = { 1, 1 };
+
+	bgp(&r, "192.168.10.0/24", "169.254.21.2", NULL);
+	sdn_merge_gateway(t->gws[0], inst, n, g);
+	memset(in, 0, sizeof(*in));
+	in->gws = g;
+	in->ngws = 1;
+}
+
+static void
+test_udr_vng(void)
+{
+	static const char *want[] = {
+		"Default Active 10.2.0.0/16 VnetLocal",
+		"Default Active 10.1.0.0/16 VNetPeering",
+		"Default Invalid 0.0.0.0/0 Internet",
+		"User Active 0.0.0.0/0 VirtualNetworkGateway 10.1.0.4,10.1.0.5 "
+		    "name=to-vpn",
+	};
+	struct topo *t = load_q(VNG_TOPO("true", "true", "0.0.0.0/0"));
+	struct sdn_gw_routes g;
+	struct sdn_input in;
+	struct sdn_table tab;
+	struct sdn_row *rows;
+	const struct sdn_route *x;
+	size_t n;
+
+	table_of(t, NULL, "vm1", &tab);
+	table_is(&tab, want, NELEM(want), "GW-11, VR-08: forced tunnelling: a "
+	    "spoke's User 0.0.0.0/0 VirtualNetworkGateway goes to the hub's "
+	    "VPN gateway instances; the reserved None routes go (VR-01)");
+	x = sdn_lookup(&tab, A("192.168.10.10"));
+	T_OK(x != NULL && x->source == SDN_SRC_USER && x->type == SDN_NH_VNG &&
+	    x->nnh == 2, "GW-11: with propagation off (VR-07) the branch is "
+	    "reached through the UDR, to the gateway, which forwards by what "
+	    "it learned");
+	n = sdn_rows(&tab, &rows);
+	T_OK(n == 5 && strcmp(rows[3].source, "User") == 0 &&
+	    strcmp(rows[3].type, "VirtualNetworkGateway") == 0 &&
+	    strcmp(rows[3].nh, "10.1.0.4") == 0 &&
+	    strcmp(rows[4].nh, "10.1.0.5") == 0 &&
+	    strcmp(rows[4].name, "to-vpn") == 0, "GW-11, VR-10, CLI-01: one "
+	    "row per gateway instance, source User, the route's name");
+	free(rows);
+	sdn_table_free(&tab);
+	table_of(t, NULL, "hvm", &tab);
+	x = find(&tab, "0.0.0.0/0", SDN_SRC_USER);
+	T_OK(x != NULL && x->active && x->nnh == 2 && x->nh[0] == A("10.1.0.4"),
+	    "GW-11: on the hub's own subnet, the same gateway instances");
+	sdn_table_free(&tab);
+	topo_free(t);
+
+	t = load_q(VNG_TOPO("false", "true", "0.0.0.0/0"));
+	table_of(t, NULL, "vm1", &tab);
+	x = find(&tab, "0.0.0.0/0", SDN_SRC_USER);
+	T_OK(x != NULL && x->nnh == 1 && x->nh[0] == A("10.1.0.4"),
+	    "GW-11: an active-standby VPN gateway: its one instance");
+	sdn_table_free(&tab);
+	topo_free(t);
+
+	t = load_q(VNG_TOPO("true", "false", "192.168.10.0/24"));
+	hq_routes(t, &g, &in);
+	table_of(t, &in, "vm1", &tab);
+	T_OK(has_row(&tab, "User Active 192.168.10.0/24 VirtualNetworkGateway "
+	    "10.1.0.4,10.1.0.5 name=to-vpn") && has_row(&tab,
+	    "VirtualNetworkGateway Invalid 192.168.10.0/24 VirtualNetworkGateway "
+	    "10.1.0.4,10.1.0.5"), "GW-11, VR-05: equal prefix: the User "
+	    "VirtualNetworkGateway route beats the one the gateway learned, "
+	    "which stays listed Invalid");
+	sdn_table_free(&tab);
+	sdn_gw_routes_free(&g);
+	topo_free(t);
+}
+
+/*
+ * U-10 (PE-04): a spoke written in another region than its hub's, with
+ * use_remote_gateways over that global peering, against the same spoke in
+ * the hub's region. RS_X is the spoke's extra fields.
+ */
+#define U10_TOPO(x) "{'name':'u','regions':[{'name':'westeurope','hub':{"	\
+	"'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"	\
+	"'RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24'},"		\
+	"'route_server':{},'nvas':[{'name':'fw','subnet':'nva','asn':65001,"	\
+	"'advertise':['10.250.0.0/16']}],'vms':[{'name':'hvm','subnet':"	\
+	"'nva'}]},'spokes':[{'name':'s1','address_space':['10.2.0.0/16'],"	\
+	"'use_remote_gateways':true" x ",'subnets':{'default':"		\
+	"'10.2.1.0/24'},'vms':[{'name':'vm1','subnet':'default'}]}]},"	\
+	"{'name':'northeurope'}]}"
+
+/* Routes a and b are the same but for VNetGlobalPeering vs VNetPeering. */
+static bool
+same_but_global(const struct sdn_route *a, const struct sdn_route *b)
+{
+	struct sdn_route c = *b;
+
+	if (a->type == SDN_NH_VNETPEERING && b->type == SDN_NH_VNETGLOBALPEERING)
+		c.type = SDN_NH_VNETPEERING;
+	return sdn_route_equal(a, &c);
+}
+
+static void
+test_global_spoke(void)
+{
+	struct topo *in_reg = load_q(U10_TOPO("")),
+	    *cross = load_q(U10_TOPO(",'region':'northeurope'"));
+	struct sdn_bgp_route br[2];
+	struct sdn_hub_routes hr[2];
+	struct sdn_input in[2];
+	struct sdn_table a, b;
+	struct bgp_conf conf;
+	size_t i, diff = 0, k;
+	bool same = true, served = false;
+
+	for (i = 0; i < 2; i++) {
+		const struct topo *t = i == 0 ? in_reg : cross;
+
+		memset(&in[i], 0, sizeof(in[i]));
+		hr[i] = (struct sdn_hub_routes){ t->rss[0], br, 2 };
+		in[i].hubs = &hr[i];
+		in[i].nhubs = 1;
+	}
+	bgp(&br[0], "0.0.0.0/0", "10.1.2.4", NULL);
+	bgp(&br[1], "10.250.0.0/16", "10.1.2.4", NULL);
+	T_OK(topo_vnet_find(cross, "s1")->region == cross->regions[1] &&
+	    topo_vnet_find(cross, "s1")->peer_hub == topo_vnet_find(cross,
+	    "hub"), "U-10: the spoke lives in northeurope and stays peered "
+	    "with its hub in westeurope");
+	table_of(in_reg, &in[0], "vm1", &a);
+	table_of(cross, &in[1], "vm1", &b);
+	same = a.nroutes == b.nroutes;
+	for (i = 0; same && i < a.nroutes; i++) {
+		same = same_but_global(&a.routes[i], &b.routes[i]);
+		diff += a.routes[i].type != b.routes[i].type;
+	}
+	T_OK(same && diff == 1 && has_row(&b,
+	    "Default Active 10.1.0.0/16 VNetGlobalPeering"), "U-10, PE-04, "
+	    "VR-03: the cross-region spoke's effective routes equal the "
+	    "in-region spoke's, but for its hub peering being VNetGlobalPeering");
+	T_OK(has_row(&b, "VirtualNetworkGateway Active 10.250.0.0/16 "
+	    "VirtualNetworkGateway 10.1.2.4") && has_row(&b,
+	    "VirtualNetworkGateway Active 0.0.0.0/0 VirtualNetworkGateway "
+	    "10.1.2.4"), "U-10, VR-11: the hub's Route Server programs the "
+	    "spoke over global peering (use_remote_gateways)");
+	if (!same) {
+		printf("# in-region:\n");
+		dump(&a);
+		printf("# cross-region:\n");
+		dump(&b);
+	}
+	sdn_table_free(&a);
+	sdn_table_free(&b);
+	table_of(cross, &in[1], "hvm", &a);
+	T_OK(has_row(&a, "Default Active 10.2.0.0/16 VNetGlobalPeering"),
+	    "VR-03: the hub sees the cross-region spoke as VNetGlobalPeering");
+	sdn_table_free(&a);
+	memset(&conf, 0, sizeof(conf));
+	if (emu_bgp_conf(cross, topo_node_find(cross, "hub-rs0"),
+	    "/nonexistent.sock", &conf) == 0)
+		for (k = 0; k < conf.noriginate; k++)
+			served |= pfx_equal(&conf.originate[k],
+			    &(struct pfx4){ A("10.2.0.0"), 16 });
+	T_OK(served, "U-10, RS-10: the Route Server advertises the "
+	    "cross-region spoke's prefix to its NVAs");
+	free(conf.originate);
+	topo_free(in_reg);
+	topo_free(cross);
+}
+
 static void
 test_hubpref(void)
 {
@@ -1416,6 +1631,8 @@ main(void)
 	test_rows();
 	test_merge();
 	test_gateways();
+	test_udr_vng();
+	test_global_spoke();
 	test_hubpref();
 	test_cover();
 	return t_done();

@@ -872,11 +872,21 @@ test_route_tables(void)
 	    "'10.3.0.0/16','next_hop_type':'None','next_hop_ip':'10.1.2.4'}]}]"),
 	    "route_tables[0].routes[0].next_hop_ip", "VR-08",
 	    "VR-08: None with a next_hop_ip refused");
-	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
+	expect_ok(RT("[{'name':'x','routes':[{'name':'r','prefix':"
 	    "'10.3.0.0/16','next_hop_type':'VirtualNetworkGateway'}]}]"),
-	    "route_tables[0].routes[0].next_hop_type", "not emulated yet",
-	    "VR-08: a VirtualNetworkGateway route table next hop is refused, "
-	    "said plainly (not emulated yet)");
+	    "VR-08: a VirtualNetworkGateway route in a route table on no "
+	    "subnet loads (it sends nothing yet)");
+	expect_err(RT("[{'name':'x','subnets':['s1/default'],'routes':[{'name':"
+	    "'r','prefix':'10.3.0.0/16','next_hop_type':"
+	    "'VirtualNetworkGateway'}]}]"),
+	    "route_tables[0].routes[0].next_hop_type", "a Route Server is not "
+	    "one", "GW-11, VR-08: a VirtualNetworkGateway route on a spoke whose "
+	    "hub has only a Route Server is refused, saying why");
+	expect_err(RT("[{'name':'x','subnets':['s1/default'],'routes':[{'name':"
+	    "'r','prefix':'10.3.0.0/16','next_hop_type':"
+	    "'VirtualNetworkGateway','next_hop_ip':'10.1.0.4'}]}]"),
+	    "route_tables[0].routes[0].next_hop_ip", "takes none (VR-08)",
+	    "VR-08: a VirtualNetworkGateway route takes no next_hop_ip");
 	expect_err(RT("[{'name':'x','routes':[{'name':'r','prefix':"
 	    "'10.3.0.0/16','next_hop_type':'VNetPeering'}]}]"),
 	    "route_tables[0].routes[0].next_hop_type", "VNetPeering and",
@@ -1070,6 +1080,64 @@ test_gateways(void)
 	    "GatewaySubnet holds no VM");
 }
 
+/*
+ * GW-11: hub gateways gws, spoke s1 (its extra fields), site dc, and the
+ * route_tables array rts; VNG is a VirtualNetworkGateway route.
+ */
+#define GWRT(gws, spoke, rts) "{'name':'t','regions':[{'name':'r','hub':{"	\
+	"'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"	\
+	"'GatewaySubnet':'10.1.0.0/27','default':'10.1.2.0/24'},"	\
+	"'gateways':[" gws "]},'spokes':[{" SPOKE_BASE spoke "}]}],"	\
+	"'sites':[{" DC "}],'route_tables':" rts "}"
+#define VPN_DC	"{'name':'vpn','type':'Vpn','tunnels':[{'site':'dc'}]}"
+#define VNG(pfx) "{'name':'fwd','prefix':'" pfx "','next_hop_type':"	\
+	"'VirtualNetworkGateway'}"
+#define GWRT_ON(subnets, pfx) "[{'name':'rt','subnets':[" subnets "],"	\
+	"'routes':[" VNG(pfx) "]}]"
+
+static void
+test_udr_gateway(void)
+{
+	struct topo_err err;
+	struct topo *t;
+
+	t = load_q(GWRT(VPN_DC, ",'use_remote_gateways':true",
+	    GWRT_ON("'s1/default','hub/default'", "0.0.0.0/0")), &err);
+	T_OK(t != NULL, "GW-11, VR-08: a VirtualNetworkGateway route on a "
+	    "spoke using the hub's VPN gateway, and on the hub, loads (%s)",
+	    t ? "" : err.msg);
+	if (t != NULL) {
+		T_OK(t->rts[0]->routes[0].type == TOPO_UDR_VNG &&
+		    topo_udr_gateway(topo_vnet_find(t, "s1")) == t->gws[0] &&
+		    topo_udr_gateway(topo_vnet_find(t, "hub")) == t->gws[0],
+		    "GW-11: both send to the hub's VPN gateway");
+		topo_free(t);
+	}
+	t = load_q(GWRT(ER_DC "," VPN_DC, ",'use_remote_gateways':true",
+	    GWRT_ON("'s1/default'", "172.16.0.0/16")), &err);
+	T_OK(t != NULL && topo_udr_gateway(topo_vnet_find(t, "s1")) ==
+	    t->gws[1], "GW-11: with ExpressRoute and VPN gateways side by side, "
+	    "the route goes to the VPN gateway (%s)", t ? "" : err.msg);
+	topo_free(t);
+	expect_err(GWRT(ER_DC, ",'use_remote_gateways':true",
+	    GWRT_ON("'s1/default'", "0.0.0.0/0")),
+	    "route_tables[0].routes[0].next_hop_type", "cannot target an "
+	    "ExpressRoute gateway", "GW-11: a spoke's VirtualNetworkGateway "
+	    "route cannot target the hub's ExpressRoute gateway");
+	expect_err(GWRT(ER_DC, "", GWRT_ON("'hub/default'", "10.9.0.0/16")),
+	    "route_tables[0].routes[0].next_hop_type", "(GW-11, VR-08)",
+	    "GW-11: nor can the hub's own subnet's");
+	expect_err(GWRT(VPN_DC, "", GWRT_ON("'hub/default','s1/default'",
+	    "0.0.0.0/0")), "route_tables[0].routes[0].next_hop_type",
+	    "subnet s1/default has no gateway to send to: spoke \"s1\" does "
+	    "not set use_remote_gateways", "GW-11, PE-03: a spoke that does "
+	    "not use the hub's gateway has none to send to");
+	expect_err(GWRT(VPN_DC, ",'peered':false",
+	    GWRT_ON("'s1/default'", "0.0.0.0/0")),
+	    "route_tables[0].routes[0].next_hop_type", "is peered with no hub",
+	    "GW-11: a VNet with no gateway and no hub has none to send to");
+}
+
 #define TWOHUBS(hubextra, top) "{'name':'t','regions':[{'name':'a','hub':{" \
 	"'name':'ha','address_space':['10.1.0.0/16'],'subnets':{"	\
 	"'RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24'},"	\
@@ -1098,6 +1166,21 @@ test_regions(void)
 	    t->gwlinks[0]->as_override && t->gwlinks[0]->bgp,
 	    "RS-52: the overlay is a BGP link with as-override by default");
 	topo_free(t);
+	t = load_q("{'name':'t','regions':[{'name':'r','hub':{" HUB_BASE
+	    ",'route_server':{}},'spokes':[{" SPOKE_BASE ",'region':'far',"
+	    "'use_remote_gateways':true}]},{'name':'far'}]}", &err);
+	T_OK(t != NULL && topo_vnet_find(t, "s1")->region == t->regions[1] &&
+	    topo_vnet_find(t, "s1")->peer_hub == topo_vnet_find(t, "hub") &&
+	    topo_vnet_find(t, "hub")->nspokes == 1, "U-10, PE-04: a spoke "
+	    "listed under its hub may live in a later region, still peered "
+	    "with that hub (%s)", t ? "" : err.msg);
+	topo_free(t);
+	expect_err(SPOKE("", SPOKE_BASE ",'region':'nowhere'"),
+	    "regions[0].spokes[0].region", "no region is named \"nowhere\"",
+	    "U-10: a spoke's region must be a region of the file");
+	expect_err(SPOKE("", SPOKE_BASE ",'region':7"),
+	    "regions[0].spokes[0].region", "string", "U-10: a spoke's region "
+	    "is a string");
 	expect_err(TWOHUBS("'peerings':['nosuch'],", ""),
 	    "regions[0].hub.peerings[0]", "no hub is named",
 	    "a peering names an unknown hub");
@@ -1350,6 +1433,7 @@ main(void)
 	test_udr_limit();
 	test_warnings();
 	test_gateways();
+	test_udr_gateway();
 	test_regions();
 	test_corpus_more();
 	return t_done();
