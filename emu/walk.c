@@ -419,7 +419,16 @@ site_gw_step(const struct walk_env *e, const struct topo_site *s, uint32_t dst,
 				continue;
 			next[nm] = l->a;
 			via[nm] = s->conns[i];
-			m[nm++] = l->a_ip;
+			/*
+			 * A gateway instance by its NIC's address, as the
+			 * fabric's ECMP names it, so that a live walk can
+			 * follow the instance it saw forward; an MSEE has
+			 * none and is named by its link's.
+			 */
+			m[nm] = walk_node_ip(l->a);
+			if (m[nm] == 0)
+				m[nm] = l->a_ip;
+			nm++;
 		}
 	}
 	if (nm == 0) {
@@ -499,7 +508,15 @@ step(const struct walk_env *e, const struct topo_node *n,
 			    "to the destination", n->name);
 			return NULL;
 		}
-		return fabric(e, n, pkt, flow, w, h);
+		/*
+		 * Nothing learned for it: the instance sends it into the
+		 * fabric, where GatewaySubnet's routes carry it (a VPN
+		 * gateway's Default Site is not emulated); Internet too.
+		 */
+		next = fabric(e, n, pkt, flow, w, h);
+		if (next == NULL && w->detail[0] == '\0')
+			*internet = true;
+		return next;
 	case TOPO_NVA:
 		if ((next = overlay_step(e, n, dst, h)) != NULL)
 			return next;
