@@ -376,6 +376,18 @@ test_positions(void)
 	T_OK(err.line == 7 && err.col == 41 && strcmp(err.path,
 	    "regions[0].hub.subnets.RouteServerSubnet") == 0,
 	    "RS-03: error at 7:41, the subnet's value");
+	T_EQ(topo_load_file("test/topo/bad-udr-er.json", &t, &err), -1,
+	    "GW-11: file with a VirtualNetworkGateway route to ExpressRoute");
+	T_OK(err.line == 16 && err.col == 36 && strcmp(err.path,
+	    "route_tables[0].routes[0].next_hop_type") == 0 &&
+	    strstr(err.msg, "GW-11") != NULL, "GW-11: error at 16:36, the "
+	    "route's next_hop_type");
+	T_EQ(topo_load_file("test/topo/bad-spoke-region.json", &t, &err), -1,
+	    "U-10: file with a spoke in a region it does not declare");
+	T_OK(err.line == 10 && err.col == 29 && strcmp(err.path,
+	    "regions[0].spokes[0].region") == 0 &&
+	    strstr(err.msg, "\"north-europe\"") != NULL, "U-10: error at "
+	    "10:29, the spoke's region");
 	T_EQ(topo_load_file("test/topo/good-minimal.json", &t, &err), 0,
 	    "minimal file loads");
 	topo_free(t);
