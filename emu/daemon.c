@@ -1243,16 +1243,7 @@ emu_daemon_main(const char *lab)
 	if (netns_sysctl(nsfd, "net/ipv4/fib_multipath_hash_policy", "1") != 0)
 		journal(d, "warning", "\"text\": \"fib_multipath_hash_policy: "
 		    "ECMP hashes on addresses only\"");
-	/*
-	 * Azure's fabric answers ARP at once; the kernel delays proxy ARP
-	 * replies by up to proxy_delay (0.8 s), which a first packet would pay.
-	 */
-	for (i = 0; i < d->t->nnics; i++) {
-		char path[64];
-
-		snprintf(path, sizeof(path), "net/ipv4/neigh/n%zu/proxy_delay", i);
-		(void)netns_sysctl(nsfd, path, "0");
-	}
+	/* proxy_delay 0 on every NIC's link: set as the lab was built */
 	close(nsfd);
 	share_layout(d->t, &d->share);
 	fabric_init(&d->fab, d->nl, d->t);

@@ -19,6 +19,7 @@
  * Must not: touch the host namespace (no link, address, route or rule there).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@ struct lab_ctx {
 	struct lab_ns		 inet;		/* the Internet edge */
 	struct lab_ns		*nodes;		/* parallel to t->nodes */
 	struct share_layout	 share;		/* which tables NICs look up */
+	size_t			*nic_node;	/* NIC index -> its node's index */
 	struct lab_err		*err;
 };
 
@@ -119,29 +121,62 @@ lab_if_sysctl(struct lab_ctx *c, const struct lab_ns *ns, const char *ifname,
 	return lab_sysctl(c, ns, path, value);
 }
 
-/* Record, create, open, and bring lo up. */
+/* What a namespace is given from inside, while it is being made. */
+struct lab_ns_init {
+	struct lab_ns	*ns;
+	bool		 forwarder;	/* a NIC with IP forwarding (an NVA) */
+};
+
+/*
+ * A forwarder's defaults are set before its eth0 exists, which inherits
+ * them. Only forwarders: each /proc/sys lookup in a new namespace walks
+ * a dentry chain as long as the number of namespaces (proc_sys_compare),
+ * which made thousands of them quadratic.
+ */
+static const char *const lab_ns_fwd[][2] = {
+	{ "net/ipv4/ip_forward", "1" },
+	{ "net/ipv4/conf/all/rp_filter", "0" },
+	{ "net/ipv4/conf/default/rp_filter", "0" },
+};
+
 static int
-lab_ns_make(struct lab_ctx *c, struct lab_ns *ns, const char *node)
+lab_ns_inside(void *arg)
 {
+	struct lab_ns_init *in = arg;
+	size_t i;
+	int rc;
+
+	for (i = 0; in->forwarder && i < NELEM(lab_ns_fwd); i++)
+		if ((rc = netns_sysctl(-1, lab_ns_fwd[i][0],
+		    lab_ns_fwd[i][1])) < 0)
+			return rc;
+	if ((in->ns->fd = netns_open_self()) < 0)
+		return in->ns->fd;
+	/* made here, the socket belongs to the new namespace: no setns */
+	if ((in->ns->nl = nl_open(-1)) == NULL)
+		return errno ? -errno : -ENOMEM;
+	return 0;
+}
+
+/* Record, create (with what lab_ns_inside gives it), and bring lo up. */
+static int
+lab_ns_make(struct lab_ctx *c, struct lab_ns *ns, const char *node,
+    bool forwarder)
+{
+	struct lab_ns_init in = { .ns = ns, .forwarder = forwarder };
 	int rc, lo = 1;
 
 	lab_ns_name(c->t->name, node, ns->name, sizeof(ns->name));
 	if (labstate_record(&c->st, "ns %s", ns->name) < 0)
 		return lab_fail(c, "record namespace %s in %s/state: %s",
 		    ns->name, c->st.dir, strerror(errno));
-	if ((rc = netns_create(ns->name)) < 0) {
+	if ((rc = netns_create_with(ns->name, lab_ns_inside, &in)) < 0) {
 		/* Not ours (EEXIST) or not made: teardown must leave it. */
 		labstate_record(&c->st, "nsfail %s", ns->name);
 		return lab_fail(c, "create namespace %s: %s%s", ns->name,
 		    strerror(-rc), rc == -EEXIST ? " (a namespace of that "
 		    "name is left over or used by someone else)" : "");
 	}
-	if ((ns->fd = netns_open(ns->name)) < 0)
-		return lab_fail(c, "open namespace %s: %s", ns->name,
-		    strerror(-ns->fd));
-	if ((ns->nl = nl_open(ns->fd)) == NULL)
-		return lab_fail(c, "netlink socket in %s: %s", ns->name,
-		    strerror(errno));
 	/* a new namespace's loopback is always its link 1 */
 	if (nl_link_set_up(ns->nl, lo) < 0)
 		return lab_nlfail(c, ns, "bring lo up");
@@ -168,7 +203,8 @@ lab_if_up(struct lab_ctx *c, const struct lab_ns *ns, int idx,
 	if (addr != 0 && nl_addr_add(ns->nl, idx, addr, plen) < 0)
 		return lab_nlfail(c, ns, "address %s/%u on %s",
 		    addr_fmt(addr, a), plen, ifname);
-	if (nl_link_set_up(ns->nl, idx) < 0)
+	/* the lab is IPv4 only, as the Route Server is (RS-26) */
+	if (nl_link_set_up_v4(ns->nl, idx) < 0)
 		return lab_nlfail(c, ns, "bring %s up", ifname);
 	return 0;
 }
@@ -227,16 +263,29 @@ lab_fabric_sysctls(struct lab_ctx *c)
 		/*
 		 * Every NIC's fabric end answers ARP for its subnet: set here,
 		 * before the links, each link inherits it instead of a write
-		 * per link. (proxy_delay has no per-namespace default: the
-		 * daemon sets it per link.)
+		 * per link. (proxy_delay has no per-namespace default: set per
+		 * link, lab_nic_fabric.)
 		 */
 		{ "net/ipv4/conf/default/proxy_arp", "1" },
+		/*
+		 * IPv4 only (RS-26): no IPv6 on thousands of fabric links (each
+		 * link-local fe80::/64 on one fib6 leaf made the next link slower).
+		 */
+		{ "net/ipv6/conf/all/disable_ipv6", "1" },
+		{ "net/ipv6/conf/default/disable_ipv6", "1" },
 	};
+	char b[8];
 	size_t i;
 
-	for (i = 0; i < NELEM(set); i++)
+	for (i = 0; i < NELEM(set); i++) {
+		/* a kernel without IPv6 has none to turn off */
+		if (strncmp(set[i][0], "net/ipv6/", 9) == 0 &&
+		    netns_sysctl_read(c->fabric.fd, set[i][0], b,
+		    sizeof(b)) == -ENOENT)
+			continue;
 		if (lab_sysctl(c, &c->fabric, set[i][0], set[i][1]) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -332,6 +381,13 @@ lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
 
 	if (lab_if_up(c, f, idx, hname, gw, 32) < 0)
 		return -1;
+	/*
+	 * Azure's fabric answers ARP at once; the kernel delays proxy ARP
+	 * replies by up to proxy_delay (0.8 s), which a first packet would
+	 * pay. Per link: the kernel has no per-namespace default for it.
+	 */
+	if (nl_link_proxy_delay(f->nl, idx, 0) < 0)
+		return lab_nlfail(c, f, "proxy_delay 0 on %s", hname);
 	r.nh[0] = (struct nl_nh){ .ifindex = idx, .weight = 1 };
 	if (lab_route(c, f, &r) < 0)
 		return -1;
@@ -341,7 +397,7 @@ lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
 static int
 lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
 {
-	struct lab_ns *g = lab_node(c, nic->node);
+	struct lab_ns *g = &c->nodes[c->nic_node[nic->idx]];
 	char hname[16];
 	int idx = LAB_GUEST_IFINDEX;
 
@@ -355,9 +411,7 @@ lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
 	    nic->subnet->pfx.len) < 0 ||
 	    lab_default_via(c, g, idx, nic->subnet->pfx.addr + 1) < 0)
 		return -1;
-	if (nic->ip_forwarding && (lab_forwarder_sysctls(c, g) < 0 ||
-	    lab_if_sysctl(c, g, LAB_GUEST_IF, "rp_filter", "0") < 0))
-		return -1;
+	/* a forwarder's sysctls were set as its namespace was made */
 	return 0;
 }
 
@@ -766,26 +820,105 @@ lab_internet(struct lab_ctx *c)
 
 /* ---- the whole build ---- */
 
+/*
+ * The NICs are made while the namespaces still are, by a second thread:
+ * most of a namespace's cost is the file system and the kernel's pernet
+ * set-up, most of a NIC's is link registration under the RTNL lock, so
+ * on two CPUs they overlap. The namespace thread publishes how many
+ * nodes exist; the NIC thread takes each NIC once its node's namespace
+ * (and the socket the namespace thread opened in it) is there, and is
+ * then its only user. The NIC thread has its own error buffer.
+ */
+struct lab_pipe {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	size_t		 made;		/* nodes whose namespaces exist */
+	bool		 stop;		/* the namespace thread gave up */
+	struct lab_ctx	 wc;		/* the NIC thread's view: its own err */
+	struct lab_err	 werr;
+	int		 rc;
+};
+
+static void
+lab_pipe_publish(struct lab_pipe *p, size_t made, bool stop)
+{
+	pthread_mutex_lock(&p->mu);
+	p->made = made;
+	p->stop = stop;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void *
+lab_nic_thread(void *arg)
+{
+	struct lab_pipe *p = arg;
+	const struct topo *t = p->wc.t;
+	size_t i, need;
+	bool go;
+
+	p->rc = 0;
+	for (i = 0; i < t->nnics; i++) {
+		need = p->wc.nic_node[i] + 1;
+		pthread_mutex_lock(&p->mu);
+		while (p->made < need && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		go = p->made >= need;
+		pthread_mutex_unlock(&p->mu);
+		if (!go || (p->rc = lab_nic(&p->wc, t->nics[i])) < 0)
+			break;
+	}
+	return NULL;
+}
+
+static int
+lab_namespaces_and_nics(struct lab_ctx *c)
+{
+	const struct topo *t = c->t;
+	struct lab_pipe p = { .wc = *c };
+	pthread_t th;
+	size_t i;
+	int rc = 0, e;
+
+	p.wc.err = &p.werr;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if ((e = pthread_create(&th, NULL, lab_nic_thread, &p)) != 0) {
+		rc = lab_fail(c, "start the NIC thread: %s", strerror(e));
+		goto out;
+	}
+	for (i = 0; i < t->nnodes && rc == 0; i++) {
+		rc = lab_ns_make(c, &c->nodes[i], t->nodes[i]->name,
+		    t->nodes[i]->nic != NULL && t->nodes[i]->nic->ip_forwarding);
+		lab_pipe_publish(&p, rc == 0 ? i + 1 : i, rc != 0);
+		if (i == t->nnodes / 2)
+			lab_crash_point("namespaces-half");
+	}
+	if (rc == 0)
+		lab_crash_point("namespaces");
+	pthread_join(th, NULL);
+	if (rc == 0 && p.rc < 0) {
+		snprintf(c->err->msg, sizeof(c->err->msg), "%s", p.werr.msg);
+		rc = -1;
+	}
+out:
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	return rc;
+}
+
 static int
 lab_steps(struct lab_ctx *c)
 {
 	const struct topo *t = c->t;
 	size_t i;
 
-	if (lab_ns_make(c, &c->fabric, "fabric") < 0 ||
+	if (lab_ns_make(c, &c->fabric, "fabric", false) < 0 ||
 	    lab_fabric_sysctls(c) < 0 ||
-	    lab_ns_make(c, &c->inet, LAB_INET_NODE) < 0)
+	    lab_ns_make(c, &c->inet, LAB_INET_NODE, false) < 0)
 		return -1;
-	for (i = 0; i < t->nnodes; i++) {
-		if (lab_ns_make(c, &c->nodes[i], t->nodes[i]->name) < 0)
-			return -1;
-		if (i == t->nnodes / 2)
-			lab_crash_point("namespaces-half");
-	}
-	lab_crash_point("namespaces");
-	for (i = 0; i < t->nnics; i++)
-		if (lab_nic(c, t->nics[i]) < 0)
-			return -1;
+	if (lab_namespaces_and_nics(c) < 0)
+		return -1;
 	if (lab_nic_rules(c) < 0)
 		return -1;
 	lab_crash_point("nics");
@@ -842,7 +975,12 @@ lab_build(const struct topo *t, const char *topo_file, struct lab_err *err)
 	for (i = 0; i < t->nnodes; i++)
 		c.nodes[i].fd = -1;
 	share_layout(t, &c.share);
+	c.nic_node = xcalloc(t->nnics ? t->nnics : 1, sizeof(*c.nic_node));
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i]->nic != NULL)
+			c.nic_node[t->nodes[i]->nic->idx] = i;
 	rc = lab_steps(&c);
+	free(c.nic_node);
 	share_layout_free(&c.share);
 	lab_ns_close(&c.fabric);
 	lab_ns_close(&c.inet);

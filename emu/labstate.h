@@ -1,8 +1,10 @@
 /*
  * labstate: internal to emu/lab*.c. A lab's directory under the run dir,
  * its lock, and its state file: append-only, one object per line, each line
- * on disk (fsync) before the object exists, so that the teardown, which works
- * from the file alone, finds everything even after a crash.
+ * written before the object exists, so that the teardown, which works from
+ * the file alone, finds everything even after its process was killed. Not
+ * fsynced: a killed process's writes are in the page cache, and nothing
+ * recorded (namespaces, processes) outlives a machine's crash.
  *
  *   lab <name>		first line
  *   ns <name>		a namespace about to be created
@@ -28,7 +30,7 @@ struct labstate {
  */
 int	labstate_create(const char *lab, const char *topo_file,
 	    struct labstate *st, struct lab_err *err);
-/* Append one line and fsync it. */
+/* Append one line (before the object it names exists). */
 int	labstate_record(struct labstate *st, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Close the state file; keep the lock. */

@@ -49,7 +49,7 @@ netns_path(const char *name, char *buf, size_t len)
  * then it becomes one by being bind-mounted onto itself, and we try again.
  */
 static int
-netns_rundir(void)
+netns_rundir_setup(void)
 {
 	if (mkdir(NETNS_RUN_DIR, 0755) == -1 && errno != EEXIST)
 		return -errno;
@@ -65,6 +65,21 @@ netns_rundir(void)
 	return 0;
 }
 
+static int
+netns_rundir(void)
+{
+	/* once a process: a mount syscall per namespace showed in the build */
+	static bool ready;
+	int rc;
+
+	if (ready)
+		return 0;
+	if ((rc = netns_rundir_setup()) == 0)
+		ready = true;
+	return rc;
+}
+
+
 /* Going back to a namespace we were just in cannot fail unless the system is broken. */
 static void
 netns_restore(int saved)
@@ -77,6 +92,12 @@ netns_restore(int saved)
 
 int
 netns_create(const char *name)
+{
+	return netns_create_with(name, NULL, NULL);
+}
+
+int
+netns_create_with(const char *name, int (*inside)(void *), void *arg)
 {
 	char path[NETNS_PATHMAX];
 	int fd, saved, rc;
@@ -101,6 +122,8 @@ netns_create(const char *name)
 	rc = 0;
 	if (mount(NETNS_SELF, path, "none", MS_BIND, NULL) == -1)
 		rc = -errno;
+	else if (inside != NULL && (rc = inside(arg)) < 0)
+		umount2(path, MNT_DETACH);
 	netns_restore(saved);
 	if (rc < 0)
 		goto fail_unlink;
@@ -137,6 +160,16 @@ netns_exists(const char *name)
 	if (netns_path(name, path, sizeof(path)) < 0)
 		return false;
 	return stat(path, &st) == 0;
+}
+
+int
+netns_open_self(void)
+{
+	int fd;
+
+	if ((fd = open(NETNS_SELF, O_RDONLY | O_CLOEXEC)) == -1)
+		return -errno;
+	return fd;
 }
 
 int

@@ -13,6 +13,15 @@
 
 /* Create /run/netns/NAME; -EEXIST if it is there already; -errno on failure. */
 int	netns_create(const char *name);
+/*
+ * The same, and inside(arg) runs in the new namespace before the thread
+ * goes back (sockets, /proc/sys writes, its fd from /proc/thread-self
+ * without a setns each). Its negative return (-errno) fails the creation
+ * and NAME is removed; fds inside() opened are the caller's to close.
+ */
+int	netns_create_with(const char *name, int (*inside)(void *), void *arg);
+/* The calling thread's own namespace, O_RDONLY|O_CLOEXEC, or -errno. */
+int	netns_open_self(void);
 /* Unmount and remove /run/netns/NAME; 0 if it was not there. */
 int	netns_delete(const char *name);
 bool	netns_exists(const char *name);

@@ -28,6 +28,7 @@
 #include <linux/fib_rules.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -56,6 +57,7 @@ struct nl {
 	uint32_t		 portid;
 	uint32_t		 seq;
 	bool			 batching;
+	bool			 no_inet6;	/* the kernel has no IPv6 */
 	char			*queue;
 	size_t			 qlen;
 	struct nl_req		*reqs;		/* one per queued request */
@@ -597,10 +599,67 @@ nl_link_set_up(struct nl *nl, int ifindex)
 	return nl_link_updown(nl, ifindex, true);
 }
 
+/*
+ * Up, with IPv6 address generation off in the same request: the kernel
+ * applies it before the carrier event that would give the link its
+ * link-local address (the link event waits for the RTNL lock this request
+ * holds), so no DAD, MLD or fe80::/64 route. A kernel without IPv6
+ * refuses the attribute: then plain up.
+ */
+int
+nl_link_set_up_v4(struct nl *nl, int ifindex)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct nlattr *spec, *af;
+	int rc;
+
+	if (nl->batching || nl->no_inet6)
+		return nl_link_updown(nl, ifindex, true);
+	ifm = nl_link_msg(nl, &nlh, RTM_NEWLINK, 0, ifindex);
+	ifm->ifi_change = IFF_UP;
+	ifm->ifi_flags = IFF_UP;
+	spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	af = mnl_attr_nest_start(nlh, AF_INET6);
+	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+	mnl_attr_nest_end(nlh, af);
+	mnl_attr_nest_end(nlh, spec);
+	rc = nl_submit(nl, nlh, "RTM_NEWLINK ifindex %d up, no IPv6 addresses",
+	    ifindex);
+	if (rc != -EAFNOSUPPORT)
+		return rc;
+	nl->no_inet6 = true;
+	return nl_link_updown(nl, ifindex, true);
+}
+
 int
 nl_link_set_down(struct nl *nl, int ifindex)
 {
 	return nl_link_updown(nl, ifindex, false);
+}
+
+/*
+ * ARP's proxy_delay of one link, by netlink (RTM_SETNEIGHTBL): the same
+ * as net/ipv4/neigh/IF/proxy_delay without a /proc/sys lookup, which is
+ * slow in a machine with thousands of namespaces.
+ */
+int
+nl_link_proxy_delay(struct nl *nl, int ifindex, unsigned ms)
+{
+	struct nlmsghdr *nlh;
+	struct ndtmsg *ndtm;
+	struct nlattr *parms;
+
+	nlh = nl_msg(nl, RTM_SETNEIGHTBL, 0);
+	ndtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndtm));
+	ndtm->ndtm_family = AF_INET;
+	mnl_attr_put_strz(nlh, NDTA_NAME, "arp_cache");
+	parms = mnl_attr_nest_start(nlh, NDTA_PARMS);
+	mnl_attr_put_u32(nlh, NDTPA_IFINDEX, (uint32_t)ifindex);
+	mnl_attr_put_u64(nlh, NDTPA_PROXY_DELAY, ms);
+	mnl_attr_nest_end(nlh, parms);
+	return nl_submit(nl, nlh, "RTM_SETNEIGHTBL ifindex %d proxy_delay %u ms",
+	    ifindex, ms);
 }
 
 int

@@ -47,8 +47,12 @@ int	nl_link_set_master(struct nl *nl, int ifindex, int master_ifindex);
 /* ifindex in this socket's namespace, or -ENODEV. */
 int	nl_link_index(struct nl *nl, const char *name);
 int	nl_link_set_up(struct nl *nl, int ifindex);
+/* Up without IPv6 addresses (the lab is IPv4 only); plain up without IPv6 in the kernel. */
+int	nl_link_set_up_v4(struct nl *nl, int ifindex);
 int	nl_link_set_down(struct nl *nl, int ifindex);
 int	nl_link_del(struct nl *nl, int ifindex);
+/* ARP proxy_delay of one link (its net/ipv4/neigh/IF/proxy_delay). */
+int	nl_link_proxy_delay(struct nl *nl, int ifindex, unsigned ms);
 
 int	nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, uint8_t plen);
 
