@@ -9,7 +9,8 @@
  *   1. candidates: system routes (VR-01..VR-03), BGP routes (VR-04, VR-11,
  *      RS-10, RS-21..RS-23; none at all when the subnet's route table
  *      disables gateway route propagation, VR-07) and the user routes of
- *      the subnet's route table (VR-08);
+ *      the subnet's route table (VR-08; a VirtualNetworkGateway one goes
+ *      to the VPN gateway's instances, GW-11);
  *   2. VR-06: a BGP route equal to or inside one of this NIC's VnetLocal or
  *      peering prefixes can never win;
  *   3. selection per prefix (VR-05): User > VirtualNetworkGateway > Default,

@@ -11,6 +11,11 @@
  *   site router: a host of the site is delivered on the LAN; anything else
  *       goes to the NVAs it links to (ECMP).
  *   site host: everything goes to its router.
+ *   gateway instance: a prefix of a site it connects goes down that link
+ *       (tunnel or circuit); anything else back into the fabric through
+ *       its NIC, as its default route does (a route table's
+ *       VirtualNetworkGateway route lands here too, GW-11).
+ *   MSEE: the site's prefixes to the site's edge, the rest to the gateway.
  * In the fabric, the NIC the packet entered through decides, by its
  * effective routes (sdn_lookup: longest prefix among active routes).
  * Beyond routing (policy.c): an NVA's filter decides whether it forwards
