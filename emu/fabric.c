@@ -179,12 +179,20 @@ fabric_kernel_routes(struct fabric *f, const struct sdn_table *tab,
 	struct nl_route *v = xcalloc(tab->nroutes + 1, sizeof(*v));
 	uint32_t *idx = xcalloc(tab->nroutes + 1, sizeof(*idx));
 	size_t i, n = 0;
+	bool sorted = true;
 
 	for (i = 0; i < tab->nroutes; i++)
-		if (tab->routes[i].active)
+		if (tab->routes[i].active) {
+			if (n > 0 && pfx_cmp(&tab->routes[idx[n - 1]].pfx,
+			    &tab->routes[i].pfx) > 0)
+				sorted = false;
 			idx[n++] = (uint32_t)i;
-	sort_base = tab->routes;
-	qsort(idx, n, sizeof(*idx), idx_cmp);
+		}
+	/* sdn's tables come in prefix order: a sort is then only a check */
+	if (!sorted) {
+		sort_base = tab->routes;
+		qsort(idx, n, sizeof(*idx), idx_cmp);
+	}
 	for (i = 0; i < n; i++)
 		desired(f, tab, &tab->routes[idx[i]], &v[i]);
 	free(idx);
