@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <poll.h>
@@ -553,6 +554,70 @@ pfx_qcmp(const void *a, const void *b)
 }
 
 /*
+ * The other slots of group g as differences to its first (base): each
+ * slot's table is computed and dropped at once. On two threads when the
+ * group is large: the inputs, the memo (filled before) and the fabric are
+ * only read, each slot's results are its own.
+ */
+struct slot_job {
+	struct daemon		*d;
+	const size_t		*slots;
+	size_t			 n, from, step;
+	const struct nl_route	*base;
+	size_t			 nbase;
+	struct share_diff	*sd;
+	size_t			*nlisted;
+	uint64_t		*hash;
+};
+
+#define SLOT_THREAD_MIN	32	/* slots in a group worth a second thread */
+
+static void *
+slot_work(void *arg)
+{
+	struct slot_job *j = arg;
+	struct nl_route *k;
+	size_t i, s, nk;
+
+	for (i = j->from; i < j->n; i += j->step) {
+		s = j->slots[i];
+		nk = slot_routes(j->d, s, &k, &j->nlisted[s], &j->hash[s]);
+		share_diff(j->base, j->nbase, k, nk, &j->sd[s]);
+		free(k);
+	}
+	return NULL;
+}
+
+static void
+slot_diffs(struct daemon *d, unsigned g, const struct nl_route *base,
+    size_t nbase, struct share_diff *sd, size_t *nlisted, uint64_t *hash)
+{
+	struct slot_job j[2];
+	size_t *slots, n = 0, s;
+	pthread_t th;
+	bool two;
+
+	slots = xcalloc(d->share.nslots ? d->share.nslots : 1, sizeof(*slots));
+	for (s = 0; s < d->share.nslots; s++)
+		if (d->share.group[s] == g)
+			slots[n++] = s;
+	/* slots[0] is the base itself */
+	two = n > SLOT_THREAD_MIN;
+	j[0] = (struct slot_job){ d, slots, n, 1, two ? 2 : 1, base, nbase, sd,
+	    nlisted, hash };
+	j[1] = j[0];
+	j[1].from = 2;
+	if (two && pthread_create(&th, NULL, slot_work, &j[1]) != 0) {
+		two = false;
+		j[0].step = 1;
+	}
+	slot_work(&j[0]);
+	if (two)
+		pthread_join(th, NULL);
+	free(slots);
+}
+
+/*
  * One group of subnets (share.h): if any slot's effective routes changed,
  * its shared table is what every slot has, each slot's table the rest.
  * Each slot's table is built once, kept only as its difference to the
@@ -562,10 +627,10 @@ pfx_qcmp(const void *a, const void *b)
 static void
 recompute_group(struct daemon *d, unsigned g, uint64_t *hash, size_t *nchanged)
 {
-	struct nl_route *base = NULL, *k, *b, *dv;
+	struct nl_route *base = NULL, *b, *dv;
 	struct share_diff *sd;
 	struct pfx4 *mall = NULL;
-	size_t nbase = 0, nk, nb, nd, s, i, nics = 0, stray, nm = 0, cap = 0, n;
+	size_t nbase = 0, nb, nd, s, i, nics = 0, stray, nm = 0, cap = 0, n;
 	size_t *nlisted;
 	bool dirty = false, first = true, empty_b = false;
 
@@ -574,17 +639,19 @@ recompute_group(struct daemon *d, unsigned g, uint64_t *hash, size_t *nchanged)
 	for (s = 0; s < d->share.nslots; s++) {
 		if (d->share.group[s] != g)
 			continue;
-		nk = slot_routes(d, s, &k, &nlisted[s], &hash[s]);
+		nbase = slot_routes(d, s, &base, &nlisted[s], &hash[s]);
+		break;
+	}
+	slot_diffs(d, g, base, nbase, sd, nlisted, hash);
+	for (s = 0; s < d->share.nslots; s++) {
+		if (d->share.group[s] != g)
+			continue;
 		dirty |= hash[s] != d->slot_hash[s];
 		nics += d->share.nnics[s];
 		if (first) {
-			base = k;
-			nbase = nk;
 			first = false;
 			continue;
 		}
-		share_diff(base, nbase, k, nk, &sd[s]);
-		free(k);
 		xgrow(&mall, &cap, nm + sd[s].nm + 1, sizeof(*mall));
 		if (sd[s].nm > 0)
 			memcpy(mall + nm, sd[s].m, sd[s].nm * sizeof(*mall));
@@ -658,6 +725,7 @@ recompute(struct daemon *d)
 	d->in.hubs = hubs;
 	d->in.nhubs = d->t->nrss;
 	sdn_memo_start(&d->in);
+	sdn_memo_fill(d->t, &d->in);
 	hash = xcalloc(d->share.nslots ? d->share.nslots : 1, sizeof(*hash));
 	for (i = 0; i < d->share.ngroups; i++)
 		recompute_group(d, (unsigned)i, hash, &nchanged);

@@ -43,14 +43,14 @@ int	emu_daemon_main(const char *lab);
 struct fabric {
 	struct nl		*nl;
 	const struct topo	*t;
-	int			*ifindex;	/* [t->nnics]: 0 unknown, -1 none */
-	int			 inet, none;	/* the edge links, 0 unknown */
+	int			*ifindex;	/* [t->nnics] */
+	int			 inet, none;	/* the edge links, -1 none */
 };
 
 void	fabric_init(struct fabric *f, struct nl *nl, const struct topo *t);
 void	fabric_free(struct fabric *f);
-/* The active routes of tab as kernel routes, sorted by prefix (caller frees). */
-size_t	fabric_kernel_routes(struct fabric *f, const struct sdn_table *tab,
+/* The active routes of tab as kernel routes, sorted by prefix (caller frees); thread-safe. */
+size_t	fabric_kernel_routes(const struct fabric *f, const struct sdn_table *tab,
 	    struct nl_route **out);
 /*
  * Make `table` hold exactly want[0..n) (sorted by prefix): dump what the

@@ -40,13 +40,34 @@ reachable(const struct topo_nic *from, const struct topo_nic *to)
 	return a == b || a->peer_hub == b || b->peer_hub == a;
 }
 
+static int
+edge_link(struct fabric *f, const char *name)
+{
+	int idx;
+
+	if (f->nl == NULL || (idx = nl_link_index(f->nl, name)) <= 0)
+		return -1;
+	return idx;
+}
+
+/*
+ * Every link a route can leave by, known once: a NIC's is given at
+ * creation (lab.h), the edge links are asked for here. Afterwards the
+ * fabric is only read, so tables can be computed on several threads.
+ */
 void
 fabric_init(struct fabric *f, struct nl *nl, const struct topo *t)
 {
+	size_t i;
+
 	memset(f, 0, sizeof(*f));
 	f->nl = nl;
 	f->t = t;
 	f->ifindex = xcalloc(t->nnics ? t->nnics : 1, sizeof(*f->ifindex));
+	for (i = 0; i < t->nnics; i++)
+		f->ifindex[i] = LAB_NIC_IFINDEX(i);
+	f->none = edge_link(f, LAB_NONE_IF);
+	f->inet = edge_link(f, LAB_INET_IF);
 }
 
 void
@@ -56,40 +77,14 @@ fabric_free(struct fabric *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* Interface indexes, asked once: each is a netlink round trip. */
 static int
-nic_link(struct fabric *f, const struct topo_nic *nic)
-{
-	char name[16];
-
-	if (f->ifindex[nic->idx] == 0) {
-		snprintf(name, sizeof(name), "n%u", nic->idx);
-		f->ifindex[nic->idx] = nl_link_index(f->nl, name);
-		if (f->ifindex[nic->idx] <= 0)
-			f->ifindex[nic->idx] = -1;
-	}
-	return f->ifindex[nic->idx];
-}
-
-static int
-nic_ifindex(struct fabric *f, const struct topo_nic *from, uint32_t ip)
+nic_ifindex(const struct fabric *f, const struct topo_nic *from, uint32_t ip)
 {
 	const struct topo_nic *nic = topo_nic_by_ip(f->t, ip);
 
 	if (nic == NULL || !reachable(from, nic))
 		return -1;
-	return nic_link(f, nic);
-}
-
-static int
-edge_link(struct fabric *f, int *cache, const char *name)
-{
-	if (*cache == 0) {
-		*cache = nl_link_index(f->nl, name);
-		if (*cache <= 0)
-			*cache = -1;
-	}
-	return *cache;
+	return f->ifindex[nic->idx];
 }
 
 /* Out of one of the links to the Internet edge, via gw (0: none). */
@@ -109,7 +104,7 @@ to_edge(int ifi, uint32_t gw, struct nl_route *r)
 }
 
 static void
-desired(struct fabric *f, const struct sdn_table *tab,
+desired(const struct fabric *f, const struct sdn_table *tab,
     const struct sdn_route *s, struct nl_route *r)
 {
 	unsigned i;
@@ -124,10 +119,10 @@ desired(struct fabric *f, const struct sdn_table *tab,
 		r->type = NL_RT_THROW;
 		return;
 	case SDN_NH_NONE:
-		to_edge(edge_link(f, &f->none, LAB_NONE_IF), LAB_EDGE_ADDR, r);
+		to_edge(f->none, LAB_EDGE_ADDR, r);
 		return;
 	case SDN_NH_INTERNET:
-		to_edge(edge_link(f, &f->inet, LAB_INET_IF), 0, r);
+		to_edge(f->inet, 0, r);
 		return;
 	case SDN_NH_VNG:
 	case SDN_NH_VIRTUALAPPLIANCE:
@@ -163,17 +158,16 @@ same_route(const struct nl_route *a, const struct nl_route *b)
 }
 
 /* Sorted by prefix through an index: the routes are large to move around. */
-static const struct sdn_route *sort_base;
-
 static int
-idx_cmp(const void *a, const void *b)
+idx_cmp(const void *a, const void *b, void *base)
 {
-	return pfx_cmp(&sort_base[*(const uint32_t *)a].pfx,
-	    &sort_base[*(const uint32_t *)b].pfx);
+	const struct sdn_route *r = base;
+
+	return pfx_cmp(&r[*(const uint32_t *)a].pfx, &r[*(const uint32_t *)b].pfx);
 }
 
 size_t
-fabric_kernel_routes(struct fabric *f, const struct sdn_table *tab,
+fabric_kernel_routes(const struct fabric *f, const struct sdn_table *tab,
     struct nl_route **out)
 {
 	struct nl_route *v = xcalloc(tab->nroutes + 1, sizeof(*v));
@@ -189,10 +183,8 @@ fabric_kernel_routes(struct fabric *f, const struct sdn_table *tab,
 			idx[n++] = (uint32_t)i;
 		}
 	/* sdn's tables come in prefix order: a sort is then only a check */
-	if (!sorted) {
-		sort_base = tab->routes;
-		qsort(idx, n, sizeof(*idx), idx_cmp);
-	}
+	if (!sorted)
+		qsort_r(idx, n, sizeof(*idx), idx_cmp, tab->routes);
 	for (i = 0; i < n; i++)
 		desired(f, tab, &tab->routes[idx[i]], &v[i]);
 	free(idx);

@@ -407,30 +407,51 @@ hub_choice(const struct topo *t, const struct sdn_input *in,
 	free(o);
 }
 
+/* The hub's choice from the memo, computed and kept there the first time. */
+static const struct memo_hub *
+memo_get(const struct topo *t, const struct sdn_input *in,
+    const struct topo_vnet *hub, struct memo_hub *one)
+{
+	struct sdn_bgp_memo *memo = in != NULL ? in->memo : NULL;
+	size_t i;
+
+	for (i = 0; memo != NULL && i < memo->n; i++)
+		if (memo->h[i].hub == hub)
+			return &memo->h[i];
+	hub_choice(t, in, hub, one);
+	if (memo == NULL)
+		return one;
+	memo->h = xrealloc(memo->h, (memo->n + 1) * sizeof(*memo->h));
+	memo->h[memo->n] = *one;
+	one->r = NULL;
+	return &memo->h[memo->n++];
+}
+
+void
+sdn_memo_fill(const struct topo *t, struct sdn_input *in)
+{
+	struct memo_hub one;
+	const struct topo_vnet *hub;
+	size_t i;
+
+	for (i = 0; in->memo != NULL && i < t->nvnets; i++)
+		if ((hub = serving_hub(t->vnets[i])) != NULL)
+			(void)memo_get(t, in, hub, &one);
+}
+
 static void
 add_bgp(const struct topo *t, const struct sdn_input *in,
     const struct topo_vnet *v, struct cands *c)
 {
 	const struct topo_vnet *hub;
-	struct sdn_bgp_memo *memo = in != NULL ? in->memo : NULL;
-	struct memo_hub one, *h = NULL;
+	const struct memo_hub *h;
+	struct memo_hub one = { .r = NULL };
 	struct cand *k;
 	size_t i;
 
 	if ((hub = serving_hub(v)) == NULL)
 		return;
-	for (i = 0; memo != NULL && i < memo->n && h == NULL; i++)
-		if (memo->h[i].hub == hub)
-			h = &memo->h[i];
-	if (h == NULL) {
-		hub_choice(t, in, hub, &one);
-		if (memo != NULL) {
-			memo->h = xrealloc(memo->h, (memo->n + 1) * sizeof(*memo->h));
-			memo->h[memo->n] = one;
-			h = &memo->h[memo->n++];
-		} else
-			h = &one;
-	}
+	h = memo_get(t, in, hub, &one);
 	xgrow(&c->v, &c->cap, c->n + h->n, sizeof(*c->v));
 	for (i = 0; i < h->n; i++) {
 		k = cand_add(c, &h->r[i].pfx, SDN_SRC_VNG, SDN_NH_VNG);

@@ -62,6 +62,8 @@ struct sdn_input {
 /* Start and end remembering per-hub BGP choices in `in` (see above). */
 void	sdn_memo_start(struct sdn_input *in);
 void	sdn_memo_free(struct sdn_input *in);
+/* Every hub's BGP choice into the memo now: afterwards the memo is only read, and sdn_effective* may run on several threads. */
+void	sdn_memo_fill(const struct topo *t, struct sdn_input *in);
 
 enum sdn_source {
 	SDN_SRC_DEFAULT,	/* "Default" */
