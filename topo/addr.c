@@ -146,16 +146,28 @@ auto_ip(struct tctx *c, struct topo_nic *nic)
  * NICs in VNets that overlap without being peered still need distinct IPs.
  */
 static int
-unique_ip(struct tctx *c, const struct topo_nic *nic)
+nic_ip_cmp(const void *a, const void *b)
 {
-	const struct topo_nic *o;
-	char p[TOPO_PATH_MAX], a[ADDR_STRLEN];
-	size_t i;
+	uint32_t x = (*(const struct topo_nic *const *)a)->ip;
+	uint32_t y = (*(const struct topo_nic *const *)b)->ip;
 
-	for (i = 0; i < nic->idx; i++) {
-		o = c->t->nics[i];
-		if (o->ip != nic->ip)
-			continue;
+	return x < y ? -1 : x > y;
+}
+
+/* Unique NIC addresses; then the index topo_nic_by_ip searches. */
+static int
+unique_ips(struct tctx *c)
+{
+	struct topo *t = c->t;
+	const struct topo_nic *nic, *o;
+	char p[TOPO_PATH_MAX], a[ADDR_STRLEN];
+	size_t dup, first = 0;
+
+	dup = topo_first_dup(t->nics, t->nnics, sizeof(*t->nics), nic_ip_cmp,
+	    &first);
+	if (dup < t->nnics) {
+		nic = t->nics[dup];
+		o = t->nics[first];
 		if (nic->ip_given)
 			ip_path(p, nic);
 		else
@@ -165,6 +177,11 @@ unique_ip(struct tctx *c, const struct topo_nic *nic)
 		    "lab to be unique", addr_fmt(nic->ip, a), o->name,
 		    o->subnet->vnet->name);
 	}
+	free(t->nics_by_ip);
+	t->nics_by_ip = xcalloc(t->nnics ? t->nnics : 1, sizeof(*t->nics_by_ip));
+	if (t->nnics > 0)
+		memcpy(t->nics_by_ip, t->nics, t->nnics * sizeof(*t->nics));
+	qsort(t->nics_by_ip, t->nnics, sizeof(*t->nics_by_ip), nic_ip_cmp);
 	return 0;
 }
 
@@ -269,9 +286,8 @@ topo_address(struct tctx *c)
 		if (t->nics[i]->node->kind != TOPO_RS &&
 		    !t->nics[i]->ip_given && auto_ip(c, t->nics[i]) == -1)
 			return -1;
-	for (i = 0; i < t->nnics; i++)
-		if (unique_ip(c, t->nics[i]) == -1)
-			return -1;
+	if (unique_ips(c) == -1)
+		return -1;
 	for (i = 0; i < t->nnvas; i++)
 		if (next_hop(c, t->nvas[i]) == -1)
 			return -1;

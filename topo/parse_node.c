@@ -150,12 +150,18 @@ parse_asn(struct tctx *c, const cJSON *o, const char *path,
 }
 
 static int
+pfx_qcmp(const void *a, const void *b)
+{
+	return pfx_cmp(a, b);
+}
+
+static int
 parse_advertise(struct tctx *c, const cJSON *o, const char *path,
     struct topo_nva *nva)
 {
 	char ap[TOPO_PATH_MAX], p[TOPO_PATH_MAX], b[PFX_STRLEN];
 	const cJSON *arr, *el;
-	size_t j;
+	size_t j, first = 0;
 	int r;
 
 	if ((r = topo_jarr(c, o, path, "advertise", false, &arr)) <= 0)
@@ -169,12 +175,13 @@ parse_advertise(struct tctx *c, const cJSON *o, const char *path,
 		topo_path_idx(p, ap, nva->nadvertise);
 		if (topo_vpfx(c, el, p, pf) == -1)
 			return -1;
-		for (j = 0; j < nva->nadvertise; j++)
-			if (pfx_equal(&nva->advertise[j], pf))
-				return topo_fail(c, p, "%s is listed twice",
-				    pfx_fmt(pf, b));
 		nva->nadvertise++;
 	}
+	j = topo_first_dup(nva->advertise, nva->nadvertise,
+	    sizeof(*nva->advertise), pfx_qcmp, &first);
+	if (j < nva->nadvertise)
+		return topo_fail(c, topo_path_idx(p, ap, j), "%s is listed "
+		    "twice", pfx_fmt(&nva->advertise[j], b));
 	return 0;
 }
 

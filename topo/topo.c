@@ -375,6 +375,7 @@ topo_free(struct topo *t)
 	free(t->vnets);
 	free(t->nodes);
 	free(t->nics);
+	free(t->nics_by_ip);
 	free(t->nvas);
 	free(t->rss);
 	free(t->sites);
@@ -432,12 +433,67 @@ topo_node_find(const struct topo *t, const char *name)
 struct topo_nic *
 topo_nic_by_ip(const struct topo *t, uint32_t ip)
 {
-	size_t i;
+	size_t i, lo = 0, hi = t->nnics;
 
-	for (i = 0; i < t->nnics; i++)
-		if (t->nics[i]->ip == ip)
-			return t->nics[i];
-	return NULL;
+	if (t->nics_by_ip == NULL) {
+		for (i = 0; i < t->nnics; i++)
+			if (t->nics[i]->ip == ip)
+				return t->nics[i];
+		return NULL;
+	}
+	/* the lowest index holding ip, as the walk above would find */
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (t->nics_by_ip[i]->ip < ip)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	return lo < t->nnics && t->nics_by_ip[lo]->ip == ip ?
+	    t->nics_by_ip[lo] : NULL;
+}
+
+struct dup_sort {
+	const char	*base;
+	size_t		 sz;
+	int		(*cmp)(const void *, const void *);
+};
+
+static int
+dup_cmp(const void *a, const void *b, void *arg)
+{
+	const struct dup_sort *d = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = d->cmp(d->base + i * d->sz, d->base + j * d->sz);
+
+	if (c != 0)
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+size_t
+topo_first_dup(const void *base, size_t n, size_t sz,
+    int (*cmp)(const void *, const void *), size_t *first)
+{
+	struct dup_sort d = { base, sz, cmp };
+	size_t *idx, i, best = n;
+
+	if (n < 2)
+		return n;
+	idx = xcalloc(n, sizeof(*idx));
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	qsort_r(idx, n, sizeof(*idx), dup_cmp, &d);
+	/* in each run of equals, sorted by index: its first and second */
+	for (i = 1; i < n; i++)
+		if (cmp(d.base + idx[i - 1] * sz, d.base + idx[i] * sz) == 0 &&
+		    (i < 2 || cmp(d.base + idx[i - 2] * sz,
+		    d.base + idx[i - 1] * sz) != 0) && idx[i] < best) {
+			best = idx[i];
+			*first = idx[i - 1];
+		}
+	free(idx);
+	return best;
 }
 
 struct topo_vnet *

@@ -299,6 +299,7 @@ struct topo {
 	size_t			 nnodes;
 	struct topo_nic		**nics;		/* nics[i]->idx == i */
 	size_t			 nnics;
+	struct topo_nic		**nics_by_ip;	/* sorted by address, once addressed */
 	struct topo_nva		**nvas;
 	size_t			 nnvas;
 	struct topo_rs		**rss;

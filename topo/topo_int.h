@@ -48,6 +48,14 @@ char	*topo_path_key(char *buf, const char *base, const char *key);
 char	*topo_path_idx(char *buf, const char *base, size_t i);
 /* Append item to a malloc'd array of pointers of *n elements. */
 void	 topo_push(void *arrp, size_t *n, void *item);
+/*
+ * The first repeat in an array of n elements of size sz, compared by cmp:
+ * the lowest index i whose element equals an earlier one, and in *first
+ * the earliest of those; n if none. O(n log n): the checks it replaces
+ * compared every pair, which a topology at Azure's limits made slow.
+ */
+size_t	 topo_first_dup(const void *base, size_t n, size_t sz,
+	    int (*cmp)(const void *, const void *), size_t *first);
 
 /* pos.c: where a JSON path (or a byte offset) is in the text, 1-based. */
 void	 topo_pos_path(const char *text, size_t len, const char *path,

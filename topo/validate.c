@@ -35,12 +35,21 @@ topo_warn(struct tctx *c, const char *path, const char *fmt, ...)
 }
 
 static int
+node_name_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct topo_node *const *)a)->name,
+	    (*(const struct topo_node *const *)b)->name);
+}
+
+static int
 node_names(struct tctx *c)
 {
 	const struct topo *t = c->t;
 	char p[TOPO_PATH_MAX];
-	size_t i, j;
+	size_t i, j, dup, first = 0;
 
+	dup = topo_first_dup(t->nodes, t->nnodes, sizeof(*t->nodes),
+	    node_name_cmp, &first);
 	for (i = 0; i < t->nnodes; i++) {
 		topo_node_name_path(p, t->nodes[i]);
 		for (j = 0; j < NELEM(lab_ns_names); j++)
@@ -49,13 +58,12 @@ node_names(struct tctx *c)
 				    "reserved: the lab's own namespace "
 				    "arsemu-<lab>-%s has it", lab_ns_names[j],
 				    lab_ns_names[j]);
-		for (j = 0; j < i; j++)
-			if (strcmp(t->nodes[i]->name, t->nodes[j]->name) == 0)
-				return topo_fail(c, p, "node name \"%s\" is "
-				    "already used by %s: node names must be "
-				    "unique, since each becomes the namespace "
-				    "arsemu-<lab>-<name>", t->nodes[i]->name,
-				    t->nodes[j]->jpath);
+		if (i == dup)
+			return topo_fail(c, p, "node name \"%s\" is "
+			    "already used by %s: node names must be "
+			    "unique, since each becomes the namespace "
+			    "arsemu-<lab>-<name>", t->nodes[i]->name,
+			    t->nodes[first]->jpath);
 	}
 	return 0;
 }
