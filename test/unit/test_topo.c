@@ -11,6 +11,7 @@
 
 #include "../../lib/util.h"
 #include "../../topo/topo.h"
+#include "../../topo/topo_int.h"
 #include "t.h"
 
 static uint32_t
@@ -1420,9 +1421,61 @@ test_rs_limits(void)
 	    != NULL, "RS-41: 10,001 prefixes are refused (%s)", err.msg);
 }
 
+static int
+int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The sort-based duplicate check gives what comparing every pair gave. */
+static void
+test_first_dup(void)
+{
+	int none[] = { 5, 3, 9, 1 }, one[] = { 7, 2, 7 };
+	int many[] = { 4, 8, 6, 8, 4, 6, 4 };
+	size_t first = 99;
+
+	T_EQ(topo_first_dup(none, 4, sizeof(int), int_cmp, &first), 4,
+	    "first_dup: no repeat gives n");
+	T_EQ(first, 99, "first_dup: *first untouched without a repeat");
+	T_EQ(topo_first_dup(none, 0, sizeof(int), int_cmp, &first), 0,
+	    "first_dup: empty array");
+	T_EQ(topo_first_dup(one, 3, sizeof(int), int_cmp, &first), 2,
+	    "first_dup: the repeat at index 2");
+	T_EQ(first, 0, "first_dup: repeats index 0");
+	/* 8 repeats at 3, before 4 repeats at 4 and 6 at 5 */
+	T_EQ(topo_first_dup(many, 7, sizeof(int), int_cmp, &first), 3,
+	    "first_dup: the lowest index that repeats an earlier one");
+	T_EQ(first, 1, "first_dup: names the earliest equal element");
+}
+
+/* topo_nic_by_ip through the index made at addressing, and without it. */
+static void
+test_nic_by_ip(void)
+{
+	struct topo *t = NULL;
+	struct topo_err err;
+	size_t i;
+	bool all = true;
+
+	T_EQ(topo_load_file("examples/active-active.json", &t, &err), 0,
+	    "load active-active.json");
+	T_OK(t != NULL && t->nics_by_ip != NULL, "addressing makes the IP index");
+	for (i = 0; t != NULL && i < t->nnics; i++)
+		all &= topo_nic_by_ip(t, t->nics[i]->ip) == t->nics[i];
+	T_OK(all, "every NIC found by its address");
+	T_OK(t != NULL && topo_nic_by_ip(t, 0x01020304) == NULL,
+	    "an address no NIC has: NULL");
+	topo_free(t);
+}
+
 int
 main(void)
 {
+	test_first_dup();
+	test_nic_by_ip();
 	test_single_hub();
 	test_active_active();
 	test_model_misc();
