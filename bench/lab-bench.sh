@@ -10,6 +10,9 @@
 #   floor     N namespaces made and removed by a loop of syscalls
 #             (unshare + bind mount: bench/labbench.c), N = the topology's
 #             nodes + 2 (fabric, internet edge)
+#   floorveth the same N namespaces, each with one veth pair from a fabric
+#             namespace into it (its interface indexes given, nothing
+#             else): the least work a lab node needs (labbench.c)
 #   iproute2  the same N namespaces the iproute2 way: `ip netns add` each,
 #             then one `ip -batch` in the fabric (a veth per node, its
 #             address, its rule) and one `ip -n NODE -batch` per node (its
@@ -27,13 +30,29 @@
 # Namespaces are named lb<pid>-*; the lab "lb<pid>"; everything made is
 # removed on exit, also on failure or ^C. Only processes this script
 # started are ended, by PID.
+#
+# The run dirs: by default the whole run happens in a mount namespace of
+# its own with a fresh tmpfs on /run/netns and /run/arsemu (what most
+# machines have under /run). On a file system like ext4 without a journal,
+# creating a file scans past every inode deleted in the last minutes, so
+# each part would pay for the namespaces the part before it removed, and
+# the floor varied from 1.7 to 4.5 s between runs. LAB_BENCH_TMPFS=0: the
+# machine's own /run, as it is. Nothing of the host's mounts changes.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 [ "$(id -u)" = 0 ] || { echo "lab-bench: needs root (namespaces)" >&2; exit 3; }
 [ -x ./arsemu ] && [ -f build/libemu.a ] || { echo "lab-bench: run make first" >&2; exit 3; }
+if [ "${LAB_BENCH_TMPFS:-1}" = 1 ] && [ -z "${LAB_BENCH_IN_MNTNS:-}" ]; then
+	LAB_BENCH_IN_MNTNS=1 exec unshare -m --propagation private sh -c '
+		mkdir -p /run/netns /run/arsemu &&
+		mount -t tmpfs lab-bench /run/netns &&
+		mount -t tmpfs lab-bench /run/arsemu &&
+		exec bash "$0" "$@"' "$PWD/bench/lab-bench.sh" "$@"
+fi
+RUNFS=$(stat -f -c %T /run/netns 2>/dev/null || echo "?")
 
 TOPO=${1:-examples/azure-limits.json}
-PARTS=${LAB_BENCH_PARTS:-floor iproute2 up fib}
+PARTS=${LAB_BENCH_PARTS:-floor floorveth iproute2 up fib}
 P=lb$$
 LAB=$P
 W=$(mktemp -d /tmp/arsemu-labbench-XXXXXX)
@@ -61,7 +80,7 @@ NICS=$(./arsemu validate "$TOPO" | sed -n 's/.*, \([0-9]*\) NICs$/\1/p')
 VMS=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(sum(len(s.get("vms",[])) for r in t["regions"] for s in r.get("spokes",[])) + sum(len(r["hub"].get("vms",[])) for r in t["regions"]))' "$TOPO")
 N=$((NODES + 2))
 echo "# lab-bench $(date -u +%FT%TZ) on $(nproc) CPUs, $(uname -r); $TOPO: $NODES nodes, $NICS NICs, $VMS VMs"
-echo "# iproute2 $(ip -V | sed 's/.*iproute2-//')"
+echo "# iproute2 $(ip -V | sed 's/.*iproute2-//'); /run/netns on $RUNFS"
 
 # settle: wait (at most 60 s) until the machine is idle: the kernel frees a
 # removed namespace later, holding the RTNL lock, which would slow the next part
@@ -76,6 +95,7 @@ settle() {
 }
 
 FLOOR_UP=""
+VETH_UP=""
 for part in $PARTS; do
 settle
 case $part in
@@ -83,6 +103,12 @@ floor)
 	read -r FLOOR_UP FLOOR_DOWN < <("$W/labbench" floor "$N" "$P-f") || exit 1
 	printf 'floor     %6d namespaces  make %8.0f ms (%s ms each)  remove %8.0f ms\n' \
 		"$N" "$FLOOR_UP" "$(per "$FLOOR_UP" "$N")" "$FLOOR_DOWN"
+	;;
+floorveth)
+	read -r VETH_UP VETH_DOWN < <("$W/labbench" floorveth "$N" "$P-v") || exit 1
+	printf 'floorveth %6d namespaces  make %8.0f ms (%s ms each)  remove %8.0f ms, each with a veth pair\n' \
+		"$N" "$VETH_UP" "$(per "$VETH_UP" "$N")" "$VETH_DOWN"
+	[ -n "$FLOOR_UP" ] && echo "          ratio to the floor: $(ratio "$VETH_UP" "$FLOOR_UP")"
 	;;
 iproute2)
 	t0=$(ms)
@@ -141,6 +167,7 @@ up)
 	printf '                                addresses and rules %d ms (%s ms a node), then BGP and the fabric %d ms\n' \
 		"$BUILD" "$(per "$BUILD" "$N")" $((UP - BUILD))
 	[ -n "$FLOOR_UP" ] && echo "          ratio to the floor, per node: $(ratio "$UP" "$FLOOR_UP") (the build alone: $(ratio "$BUILD" "$FLOOR_UP"))"
+	[ -n "$VETH_UP" ] && echo "          ratio to the floor with a veth a node: $(ratio "$UP" "$VETH_UP") (the build alone: $(ratio "$BUILD" "$VETH_UP"))"
 	used=$((used1 - used0))
 	printf '          memory: %d MiB more in use (kernel and processes), of it %d MiB the processes'"'"' RSS; per VM %s KiB\n' \
 		$((used / 1024)) $((rss / 1024)) "$(per "$used" "$VMS")"

@@ -6,6 +6,10 @@
  *                             (unshare + bind mount at /run/netns/PREFIX-i,
  *                             a loop of syscalls), then remove them; print
  *                             "floor_up_ms floor_down_ms"
+ *   labbench floorveth N PREFIX   the same, each with one veth pair from a
+ *                             fabric namespace into it (made with its
+ *                             indexes, nothing else): the least a lab
+ *                             node needs
  *   labbench fib N DIR        in a namespace of its own: install N routes
  *                             into an empty table with arsemu's own sync
  *                             (fabric_sync_table: dump, diff, one batch),
@@ -23,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +35,7 @@
 #include <unistd.h>
 
 #include "../emu/emu.h"
+#include "../emu/netns.h"
 #include "../emu/nl.h"
 
 static double
@@ -41,18 +47,30 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/*
+ * The floor: N namespaces. With veth, also what every lab node needs at
+ * the least: one veth pair from a fabric namespace into it (made with
+ * its interface indexes, down, no address), the fabric made first.
+ */
 static int
-floor_loop(int n, const char *prefix)
+floor_loop(int n, const char *prefix, bool veth)
 {
-	char path[256];
+	char path[256], name[32];
 	double t0, t1, t2;
-	int self, i, fd, made = 0;
+	int self, i, fd, nsfd, fab = -1, made = 0, rc = 0;
+	struct nl *nl = NULL;
 
 	mkdir("/run/netns", 0755);
 	if ((self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) == -1)
 		return 1;
+	if (veth) {
+		snprintf(path, sizeof(path), "%s-fab", prefix);
+		if (netns_create(path) < 0 || (fab = netns_open(path)) < 0 ||
+		    (nl = nl_open(fab)) == NULL)
+			rc = 1;
+	}
 	t0 = now_ms();
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && rc == 0; i++) {
 		snprintf(path, sizeof(path), "/run/netns/%s-%d", prefix, i);
 		if ((fd = open(path, O_RDONLY | O_CREAT | O_EXCL, 0)) == -1)
 			break;
@@ -63,8 +81,16 @@ floor_loop(int n, const char *prefix)
 			break;
 		}
 		made++;
+		nsfd = veth ? open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC) : -1;
 		if (setns(self, CLONE_NEWNET) == -1)
 			break;
+		if (veth) {
+			snprintf(name, sizeof(name), "n%d", i);
+			if (nsfd < 0 || nl_veth_create_at(nl, name, -1, 1000 + i,
+			    "eth0", nsfd, 2) < 0)
+				rc = 1;
+			close(nsfd);
+		}
 	}
 	t1 = now_ms();
 	for (i = 0; i < made; i++) {
@@ -73,8 +99,15 @@ floor_loop(int n, const char *prefix)
 		unlink(path);
 	}
 	t2 = now_ms();
+	if (veth) {
+		nl_close(nl);
+		if (fab >= 0)
+			close(fab);
+		snprintf(path, sizeof(path), "%s-fab", prefix);
+		netns_delete(path);
+	}
 	close(self);
-	if (made != n) {
+	if (made != n || rc != 0) {
 		fprintf(stderr, "labbench: made %d of %d namespaces: %s\n", made, n,
 		    strerror(errno));
 		return 1;
@@ -192,7 +225,9 @@ main(int argc, char **argv)
 	int st;
 
 	if (argc == 4 && strcmp(argv[1], "floor") == 0)
-		return floor_loop(atoi(argv[2]), argv[3]);
+		return floor_loop(atoi(argv[2]), argv[3], false);
+	if (argc == 4 && strcmp(argv[1], "floorveth") == 0)
+		return floor_loop(atoi(argv[2]), argv[3], true);
 	if (argc == 4 && strcmp(argv[1], "fib") == 0) {
 		if ((pid = fork()) == 0)
 			_exit(fib_child(atoi(argv[2]), argv[3]) || fflush(stdout));
@@ -200,6 +235,6 @@ main(int argc, char **argv)
 			return 1;
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 	}
-	fprintf(stderr, "usage: labbench floor N PREFIX | fib N DIR\n");
+	fprintf(stderr, "usage: labbench floor|floorveth N PREFIX | fib N DIR\n");
 	return 2;
 }

@@ -158,13 +158,25 @@ lab_ns_inside(void *arg)
 	return 0;
 }
 
-/* Record, create (with what lab_ns_inside gives it), and bring lo up. */
+/* Bring lo up: a new namespace's loopback is always its link 1. */
+static int
+lab_lo_up(struct lab_ctx *c, const struct lab_ns *ns)
+{
+	if (nl_link_set_up(ns->nl, 1) < 0)
+		return lab_nlfail(c, ns, "bring lo up");
+	return 0;
+}
+
+/*
+ * Record and create (with what lab_ns_inside gives it); with lo, bring
+ * lo up too (without, lab_nic does, on the NIC thread).
+ */
 static int
 lab_ns_make(struct lab_ctx *c, struct lab_ns *ns, const char *node,
-    bool forwarder)
+    bool forwarder, bool lo)
 {
 	struct lab_ns_init in = { .ns = ns, .forwarder = forwarder };
-	int rc, lo = 1;
+	int rc;
 
 	lab_ns_name(c->t->name, node, ns->name, sizeof(ns->name));
 	if (labstate_record(&c->st, "ns %s", ns->name) < 0)
@@ -177,10 +189,7 @@ lab_ns_make(struct lab_ctx *c, struct lab_ns *ns, const char *node,
 		    strerror(-rc), rc == -EEXIST ? " (a namespace of that "
 		    "name is left over or used by someone else)" : "");
 	}
-	/* a new namespace's loopback is always its link 1 */
-	if (nl_link_set_up(ns->nl, lo) < 0)
-		return lab_nlfail(c, ns, "bring lo up");
-	return 0;
+	return lo ? lab_lo_up(c, ns) : 0;
 }
 
 static int
@@ -401,6 +410,8 @@ lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
 	char hname[16];
 	int idx = LAB_GUEST_IFINDEX;
 
+	if (lab_lo_up(c, g) < 0)
+		return -1;
 	/* indexes given, not looked up: eth0 is its node's first link */
 	snprintf(hname, sizeof(hname), "n%u", nic->idx);
 	if (lab_veth_at(c, &c->fabric, hname, LAB_NIC_IFINDEX(nic->idx), g,
@@ -889,7 +900,8 @@ lab_namespaces_and_nics(struct lab_ctx *c)
 	}
 	for (i = 0; i < t->nnodes && rc == 0; i++) {
 		rc = lab_ns_make(c, &c->nodes[i], t->nodes[i]->name,
-		    t->nodes[i]->nic != NULL && t->nodes[i]->nic->ip_forwarding);
+		    t->nodes[i]->nic != NULL && t->nodes[i]->nic->ip_forwarding,
+		    t->nodes[i]->nic == NULL);
 		lab_pipe_publish(&p, rc == 0 ? i + 1 : i, rc != 0);
 		if (i == t->nnodes / 2)
 			lab_crash_point("namespaces-half");
@@ -913,9 +925,9 @@ lab_steps(struct lab_ctx *c)
 	const struct topo *t = c->t;
 	size_t i;
 
-	if (lab_ns_make(c, &c->fabric, "fabric", false) < 0 ||
+	if (lab_ns_make(c, &c->fabric, "fabric", false, true) < 0 ||
 	    lab_fabric_sysctls(c) < 0 ||
-	    lab_ns_make(c, &c->inet, LAB_INET_NODE, false) < 0)
+	    lab_ns_make(c, &c->inet, LAB_INET_NODE, false, true) < 0)
 		return -1;
 	if (lab_namespaces_and_nics(c) < 0)
 		return -1;
