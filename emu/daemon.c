@@ -178,39 +178,81 @@ spawn_speaker(struct daemon *d, const struct topo_node *n)
 	_exit(127);
 }
 
+/*
+ * The Azure side first: NVAs and sites connect to the Route Server,
+ * gateways and MSEEs, and a first connection that finds nothing
+ * listening waits ConnectRetry (a second, at Azure's limits) before the
+ * next.
+ */
+static bool
+azure_side(const struct topo_node *n)
+{
+	return n->kind == TOPO_RS || n->kind == TOPO_GW || n->kind == TOPO_MSEE;
+}
+
+/* Until each Azure-side speaker has its control socket (made after it listens), at most 3 s. */
+static void
+wait_listening(const struct daemon *d)
+{
+	char path[300];
+	uint64_t deadline = mono_ms() + 3000;
+	size_t i;
+
+	for (i = 0; i < d->nkids; i++) {
+		emu_speaker_sock(d->lab, d->kids[i].node->name, path,
+		    sizeof(path));
+		while (access(path, F_OK) != 0 && mono_ms() < deadline)
+			usleep(2000);
+	}
+}
+
+static int
+start_speaker(struct daemon *d, const struct topo_node *n)
+{
+	char what[64];
+	pid_t pid;
+
+	if ((pid = spawn_speaker(d, n)) < 0) {
+		journal(d, "error", "\"text\": \"cannot start speaker %s\"",
+		    n->name);
+		return -1;
+	}
+	lab_crash_point("speaker-forked");
+	snprintf(what, sizeof(what), "speaker:%s", n->name);
+	lab_state_add_pid(d->lab, pid, what);
+	d->kids[d->nkids++] = (struct child){ n, pid, -1 };
+	if (d->nkids == 2)
+		lab_crash_point("speakers-half");
+	journal(d, "speaker-start", "\"node\": \"%s\", \"pid\": %d",
+	    n->name, (int)pid);
+	if (n->kind == TOPO_RS || n->kind == TOPO_GW) {
+		d->w = xrealloc(d->w, (d->nw + 1) * sizeof(*d->w));
+		memset(&d->w[d->nw], 0, sizeof(*d->w));
+		d->w[d->nw].node = n;
+		d->w[d->nw].fd = -1;
+		d->nw++;
+	}
+	return 0;
+}
+
 static int
 start_speakers(struct daemon *d)
 {
+	const struct topo_node *n;
 	size_t i;
+	int pass;
 
 	d->kids = xcalloc(d->t->nnodes, sizeof(*d->kids));
-	for (i = 0; i < d->t->nnodes; i++) {
-		const struct topo_node *n = d->t->nodes[i];
-		char what[64];
-		pid_t pid;
-
-		if (!emu_has_speaker(d->t, n))
-			continue;
-		if ((pid = spawn_speaker(d, n)) < 0) {
-			journal(d, "error", "\"text\": \"cannot start speaker %s\"",
-			    n->name);
-			return -1;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < d->t->nnodes; i++) {
+			n = d->t->nodes[i];
+			if (emu_has_speaker(d->t, n) &&
+			    azure_side(n) == (pass == 0) &&
+			    start_speaker(d, n) == -1)
+				return -1;
 		}
-		lab_crash_point("speaker-forked");
-		snprintf(what, sizeof(what), "speaker:%s", n->name);
-		lab_state_add_pid(d->lab, pid, what);
-		d->kids[d->nkids++] = (struct child){ n, pid, -1 };
-		if (d->nkids == 2)
-			lab_crash_point("speakers-half");
-		journal(d, "speaker-start", "\"node\": \"%s\", \"pid\": %d",
-		    n->name, (int)pid);
-		if (n->kind == TOPO_RS || n->kind == TOPO_GW) {
-			d->w = xrealloc(d->w, (d->nw + 1) * sizeof(*d->w));
-			memset(&d->w[d->nw], 0, sizeof(*d->w));
-			d->w[d->nw].node = n;
-			d->w[d->nw].fd = -1;
-			d->nw++;
-		}
+		if (pass == 0)
+			wait_listening(d);
 	}
 	return 0;
 }
