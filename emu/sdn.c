@@ -705,6 +705,197 @@ sdn_effective_by_prefix(const struct topo *t, const struct sdn_input *in,
 	effective(t, in, nic, out, false);
 }
 
+static bool
+pfx_in(const struct pfx4 *set, size_t n, const struct pfx4 *p)
+{
+	size_t lo = 0, hi = n, m;
+	int c;
+
+	while (lo < hi) {
+		m = lo + (hi - lo) / 2;
+		if ((c = pfx_cmp(&set[m], p)) == 0)
+			return true;
+		if (c < 0)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return false;
+}
+
+/* The hub's choice for the prefixes of P only (memo routes are sorted). */
+static void
+add_bgp_only(const struct topo *t, const struct sdn_input *in,
+    const struct topo_vnet *v, const struct pfx4 *P, size_t nP,
+    struct cands *c)
+{
+	const struct topo_vnet *hub;
+	const struct memo_hub *h;
+	struct memo_hub one = { .r = NULL };
+	struct cand *k;
+	size_t i, lo, hi, m;
+	int cmp;
+
+	if ((hub = serving_hub(v)) == NULL)
+		return;
+	h = memo_get(t, in, hub, &one);
+	for (i = 0; i < nP; i++) {
+		for (lo = 0, hi = h->n; lo < hi; ) {
+			m = lo + (hi - lo) / 2;
+			if ((cmp = pfx_cmp(&h->r[m].pfx, &P[i])) == 0)
+				break;
+			if (cmp < 0)
+				lo = m + 1;
+			else
+				hi = m;
+		}
+		if (lo >= hi)
+			continue;
+		k = cand_add(c, &h->r[m].pfx, SDN_SRC_VNG, SDN_NH_VNG);
+		memcpy(k->r.nh, h->r[m].nh, h->r[m].nnh * sizeof(k->r.nh[0]));
+		k->r.nnh = h->r[m].nnh;
+	}
+	if (h == &one)
+		free(one.r);
+}
+
+/*
+ * What effective() gives at the prefixes of P, nothing else. The choice
+ * at one prefix reads only the candidates of that prefix, once VR-06's
+ * blocking has seen every VNet route, except for drop_reserved(), which
+ * reads whether any 0.0.0.0/0 is active: so a P holding 0.0.0.0/0 or a
+ * reserved prefix is refused (false), and the caller computes the whole
+ * table.
+ */
+bool
+sdn_effective_only(const struct topo *t, const struct sdn_input *in,
+    const struct topo_nic *nic, const struct pfx4 *P, size_t nP,
+    struct sdn_table *out)
+{
+	struct cands c = { NULL, 0, 0 };
+	const struct topo_vnet *v;
+	size_t i, n;
+
+	memset(out, 0, sizeof(*out));
+	out->nic = nic;
+	for (i = 0; i < nP; i++) {
+		if (P[i].len == PFX_DEFAULT_LEN)
+			return false;
+		for (n = 0; n < NELEM(reserved); n++)
+			if (pfx_equal(&P[i], &reserved[n]))
+				return false;
+	}
+	if (nic == NULL || nic->subnet == NULL || nic->subnet->vnet == NULL)
+		return true;
+	v = nic->subnet->vnet;
+	out->disable_bgp = nic->subnet->rt != NULL && nic->subnet->rt->disable_bgp;
+	add_system(t, v, &c);
+	if (!out->disable_bgp)
+		add_bgp_only(t, in, v, P, nP, &c);
+	add_user(nic, &c);
+	block_bgp(&c);
+	for (i = n = 0; i < c.n; i++)
+		if (pfx_in(P, nP, &c.v[i].r.pfx))
+			c.v[n++] = c.v[i];
+	c.n = n;
+	select_routes(&c);
+	out->routes = xcalloc(c.n ? c.n : 1, sizeof(*out->routes));
+	for (i = 0; i < c.n; i++)
+		out->routes[i] = c.v[i].r;
+	out->nroutes = c.n;
+	free(c.v);
+	return true;
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool
+same_nh(const struct memo_route *a, const struct memo_route *b)
+{
+	uint32_t x[SDN_MAX_NH], y[SDN_MAX_NH];
+
+	if (a->nnh != b->nnh)
+		return false;
+	memcpy(x, a->nh, a->nnh * sizeof(*x));
+	memcpy(y, b->nh, b->nnh * sizeof(*y));
+	qsort(x, a->nnh, sizeof(*x), u32_cmp);
+	qsort(y, b->nnh, sizeof(*y), u32_cmp);
+	return memcmp(x, y, a->nnh * sizeof(*x)) == 0;
+}
+
+static const struct memo_hub *
+memo_find(const struct sdn_input *in, const struct topo_vnet *hub)
+{
+	size_t i;
+
+	for (i = 0; in->memo != NULL && i < in->memo->n; i++)
+		if (in->memo->h[i].hub == hub)
+			return &in->memo->h[i];
+	return NULL;
+}
+
+static int
+pfx_qcmp(const void *a, const void *b)
+{
+	return pfx_cmp(a, b);
+}
+
+/* One hub's differences between a and b, appended to *P. */
+static void
+memo_hub_changes(const struct memo_hub *a, const struct memo_hub *b,
+    struct pfx4 **P, size_t *n, size_t *cap)
+{
+	size_t i = 0, j = 0, na = a ? a->n : 0, nb = b ? b->n : 0;
+	int c;
+
+	while (i < na || j < nb) {
+		c = i == na ? 1 : j == nb ? -1 : pfx_cmp(&a->r[i].pfx, &b->r[j].pfx);
+		xgrow(P, cap, *n + 1, sizeof(**P));
+		if (c < 0)
+			(*P)[(*n)++] = a->r[i++].pfx;
+		else if (c > 0)
+			(*P)[(*n)++] = b->r[j++].pfx;
+		else {
+			if (!same_nh(&a->r[i], &b->r[j]))
+				(*P)[(*n)++] = a->r[i].pfx;
+			i++;
+			j++;
+		}
+	}
+}
+
+size_t
+sdn_memo_changes(const struct topo *t, const struct sdn_input *a,
+    const struct sdn_input *b, struct pfx4 **P)
+{
+	const struct topo_vnet *hub;
+	size_t n = 0, cap = 0, i, k;
+
+	*P = NULL;
+	for (i = 0; i < t->nvnets; i++) {
+		if ((hub = serving_hub(t->vnets[i])) == NULL)
+			continue;
+		for (k = 0; k < i; k++)
+			if (serving_hub(t->vnets[k]) == hub)
+				break;
+		if (k == i)	/* each hub once */
+			memo_hub_changes(memo_find(a, hub), memo_find(b, hub),
+			    P, &n, &cap);
+	}
+	if (n > 1)
+		qsort(*P, n, sizeof(**P), pfx_qcmp);
+	for (i = k = 0; i < n; i++)
+		if (k == 0 || !pfx_equal(&(*P)[k - 1], &(*P)[i]))
+			(*P)[k++] = (*P)[i];
+	return k;
+}
+
 static void
 effective(const struct topo *t, const struct sdn_input *in,
     const struct topo_nic *nic, struct sdn_table *out, bool listed)

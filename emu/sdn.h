@@ -64,6 +64,13 @@ void	sdn_memo_start(struct sdn_input *in);
 void	sdn_memo_free(struct sdn_input *in);
 /* Every hub's BGP choice into the memo now: afterwards the memo is only read, and sdn_effective* may run on several threads. */
 void	sdn_memo_fill(const struct topo *t, struct sdn_input *in);
+/*
+ * The prefixes (sorted, the caller frees *P) whose hub choice differs
+ * between two filled memos: the only prefixes whose effective routes can
+ * differ between a and b.
+ */
+size_t	sdn_memo_changes(const struct topo *t, const struct sdn_input *a,
+	    const struct sdn_input *b, struct pfx4 **P);
 
 enum sdn_source {
 	SDN_SRC_DEFAULT,	/* "Default" */
@@ -124,6 +131,14 @@ void	sdn_effective(const struct topo *t, const struct sdn_input *in,
 /* The same routes, by prefix instead of az's listing order (the fabric's). */
 void	sdn_effective_by_prefix(const struct topo *t, const struct sdn_input *in,
 	    const struct topo_nic *nic, struct sdn_table *out);
+/*
+ * The effective routes at the prefixes of P only (sorted), as
+ * sdn_effective_by_prefix gives them there; false (nothing computed) when
+ * P holds 0.0.0.0/0 or a reserved prefix, whose change reaches further.
+ */
+bool	sdn_effective_only(const struct topo *t, const struct sdn_input *in,
+	    const struct topo_nic *nic, const struct pfx4 *P, size_t nP,
+	    struct sdn_table *out);
 void	sdn_table_free(struct sdn_table *tab);
 /*
  * The active route a packet to `dst` from this NIC uses (longest prefix
