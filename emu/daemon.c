@@ -79,6 +79,21 @@ struct failure {
 	char			 target[2 * TOPO_NAME_MAX + 2];
 };
 
+/*
+ * What a group's last whole computation left, for the next change to be
+ * applied to it alone (incr_group): the first slot's kernel routes, the
+ * prefixes the group's tables differ on, and every prefix a change may not
+ * touch for the group table alone to take it.
+ */
+struct group_keep {
+	bool			 valid;
+	struct nl_route		*base;
+	size_t			 nbase;
+	size_t			 nm;		/* prefixes of base not shared */
+	struct pfx_cover	 sens;
+	bool			 programmed;	/* synced whole once */
+};
+
 struct daemon {
 	const char		*lab;
 	struct topo		*t;
@@ -92,9 +107,12 @@ struct daemon {
 	size_t			 nkids;
 	struct share_layout	 share;		/* subnet slots and groups */
 	struct fabric		 fab;
-	uint64_t		*slot_hash;	/* [nslots]: last programmed, 0 never */
+	uint64_t		*slot_hash;	/* [nslots]: of what was programmed */
+	size_t			*slot_nlisted;	/* [nslots]: its listed routes */
+	struct group_keep	*keep;		/* [ngroups] */
 	struct sdn_input	 in;		/* what the tables were built from */
 	bool			 dirty;
+	bool			 no_incr;	/* ARSEMU_NO_INCREMENTAL: always whole */
 	uint64_t		 last_rx;	/* a watch last read data */
 	uint64_t		 last_change;
 	int			 lfd;
@@ -531,27 +549,42 @@ mix(uint64_t h, uint64_t v)
 }
 
 static uint64_t
-table_hash(const struct sdn_table *tab)
+route_hash(const struct sdn_route *r)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
+	const char *c;
 	unsigned k;
 
-	h = mix(h, tab->disable_bgp);
-	for (i = 0; i < tab->nroutes; i++) {
-		const struct sdn_route *r = &tab->routes[i];
-		const char *c;
+	h = mix(h, (uint64_t)r->pfx.addr << 8 | r->pfx.len);
+	h = mix(h, (uint64_t)r->source << 32 | (uint64_t)r->type << 8 |
+	    r->active);
+	for (k = 0; k < r->nnh; k++)
+		h = mix(h, r->nh[k]);
+	for (c = r->name; c != NULL && *c != '\0'; c++)
+		h = mix(h, (uint8_t)*c);
+	return h;
+}
 
-		h = mix(h, (uint64_t)r->pfx.addr << 8 | r->pfx.len);
-		h = mix(h, (uint64_t)r->source << 32 | (uint64_t)r->type << 8 |
-		    r->active);
-		for (k = 0; k < r->nnh; k++)
-			h = mix(h, r->nh[k]);
-		for (c = r->name; c != NULL && *c != '\0'; c++)
-			h = mix(h, (uint8_t)*c);
-		h = mix(h, 0x7c);
-	}
-	return h | 1;	/* 0 means never programmed */
+/*
+ * A sum over the routes, so that a change at some prefixes updates it
+ * (incr_group) without the whole table.
+ */
+static uint64_t
+routes_sum(const struct sdn_route *v, size_t n)
+{
+	uint64_t h = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h += route_hash(&v[i]);
+	return h;
+}
+
+static uint64_t
+table_hash(const struct sdn_table *tab)
+{
+	return mix(0x7c, tab->disable_bgp) + routes_sum(tab->routes,
+	    tab->nroutes);
 }
 
 /* Slot s's kernel routes, from its first NIC's effective routes. */
@@ -659,6 +692,249 @@ slot_diffs(struct daemon *d, unsigned g, const struct nl_route *base,
 	free(slots);
 }
 
+/* Each NIC of slot s: its effective routes changed. */
+static void
+journal_slot(struct daemon *d, size_t s)
+{
+	size_t i;
+
+	for (i = 0; i < d->t->nnics; i++)
+		if (d->share.nic_slot[i] == s)
+			journal(d, "nic-routes", "\"nic\": \"%s\", \"routes\": "
+			    "%zu", d->t->nics[i]->name, d->slot_nlisted[s]);
+}
+
+/* What incr_group needs of a group just computed whole (takes *base). */
+static void
+keep_group(struct daemon *d, unsigned g, struct nl_route **base, size_t nbase,
+    const struct pfx4 *mall, size_t nm, const struct share_diff *sd,
+    bool empty_b)
+{
+	struct group_keep *k = &d->keep[g];
+	const struct topo_vnet *v;
+	size_t s, i;
+
+	if (k->valid)
+		pfx_cover_free(&k->sens);
+	free(k->base);
+	k->base = *base;
+	*base = NULL;
+	k->nbase = nbase;
+	k->nm = nm;
+	/*
+	 * A change at a prefix equal to or inside one of these may change a
+	 * slot's own table (share.h's D): the prefixes not shared, every
+	 * slot's own routes, every slot's VNet space.
+	 */
+	pfx_cover_init(&k->sens);
+	pfx_cover_add(&k->sens, mall, nm);
+	for (s = 0; s < d->share.nslots; s++) {
+		if (d->share.group[s] != g)
+			continue;
+		for (i = 0; i < sd[s].ne; i++)
+			pfx_cover_add(&k->sens, &sd[s].e[i].dst, 1);
+		if ((v = d->share.slot[s]->vnet) != NULL && v->nspace > 0)
+			pfx_cover_add(&k->sens, v->space, v->nspace);
+	}
+	pfx_cover_done(&k->sens);
+	k->valid = !empty_b;
+	k->programmed = true;
+	if (!k->valid)
+		pfx_cover_free(&k->sens);
+}
+
+static void
+keep_free(struct daemon *d)
+{
+	size_t g;
+
+	for (g = 0; d->keep != NULL && g < d->share.ngroups; g++) {
+		if (d->keep[g].valid)
+			pfx_cover_free(&d->keep[g].sens);
+		free(d->keep[g].base);
+	}
+	free(d->keep);
+}
+
+static bool
+same_kernel(const struct nl_route *a, size_t na, const struct nl_route *b,
+    size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (!pfx_equal(&a[i].dst, &b[i].dst) ||
+		    !share_route_equal(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+/* Kernel routes of slot s at P (sorted), its listed count and hash sum there. */
+static bool
+slot_only(struct daemon *d, const struct sdn_input *in, size_t s,
+    const struct pfx4 *P, size_t nP, struct nl_route **k, size_t *nk,
+    size_t *nlisted, uint64_t *sum)
+{
+	struct sdn_table tab;
+
+	if (!sdn_effective_only(d->t, in, d->share.rep[s], P, nP, &tab))
+		return false;
+	if (k != NULL)
+		*nk = fabric_kernel_routes(&d->fab, &tab, k);
+	*nlisted = tab.nroutes;
+	*sum = routes_sum(tab.routes, tab.nroutes);
+	sdn_table_free(&tab);
+	return true;
+}
+
+/* The route at exactly p in v (sorted by prefix), or NULL. */
+static const struct nl_route *
+route_at(const struct nl_route *v, size_t n, const struct pfx4 *p)
+{
+	size_t lo = 0, hi = n, m;
+	int c;
+
+	while (lo < hi) {
+		m = lo + (hi - lo) / 2;
+		if ((c = pfx_cmp(&v[m].dst, p)) == 0)
+			return &v[m];
+		if (c < 0)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return NULL;
+}
+
+/* base with its routes at P replaced by kp (all sorted); returns the new count. */
+static size_t
+patch_base(struct nl_route **base, size_t nbase, const struct pfx4 *P,
+    size_t nP, const struct nl_route *kp, size_t nkp)
+{
+	struct nl_route *v = xcalloc(nbase + nkp + 1, sizeof(*v));
+	size_t i = 0, j = 0, p = 0, n = 0;
+
+	while (i < nbase || j < nkp) {
+		int c = i == nbase ? 1 : j == nkp ? -1 :
+		    pfx_cmp(&(*base)[i].dst, &kp[j].dst);
+
+		if (c > 0) {
+			v[n++] = kp[j++];
+			continue;
+		}
+		while (p < nP && pfx_cmp(&P[p], &(*base)[i].dst) < 0)
+			p++;
+		if (!(p < nP && pfx_equal(&P[p], &(*base)[i].dst)))
+			v[n++] = (*base)[i];
+		i++;
+		if (c == 0)
+			v[n++] = kp[j++];
+	}
+	free(*base);
+	*base = v;
+	return n;
+}
+
+#define INCR_MAX	1024	/* changed prefixes worth applying alone (an NVA of 857) */
+
+/*
+ * A change at the prefixes P alone, applied to group g's table alone,
+ * when share.h allows it: every slot of the group has the same kernel
+ * route (or none) at each p, and no p is equal to or inside a prefix the
+ * group's slot tables depend on (keep->sens). The slots' tables stay as
+ * they are; the group table gets one batch, without a dump. False: the
+ * caller computes the group whole.
+ */
+static bool
+incr_group(struct daemon *d, unsigned g, const struct sdn_input *old,
+    const struct pfx4 *P, size_t nP, size_t *nchanged)
+{
+	struct group_keep *kg = &d->keep[g];
+	struct nl_route *k0 = NULL, *ks = NULL, r;
+	size_t *slots, n = 0, s, i, nk0 = 0, nks = 0, nl_new, nl_old, nics = 0;
+	uint64_t *delta, sum_new, sum_old;
+	long *ldelta;
+	unsigned changes = 0;
+	bool ok = kg->valid;
+
+	for (i = 0; ok && i < nP; i++)
+		ok = !pfx_cover_has(&kg->sens, &P[i]);
+	if (!ok)
+		return false;
+	slots = xcalloc(d->share.nslots ? d->share.nslots : 1, sizeof(*slots));
+	delta = xcalloc(d->share.nslots ? d->share.nslots : 1, sizeof(*delta));
+	ldelta = xcalloc(d->share.nslots ? d->share.nslots : 1, sizeof(*ldelta));
+	for (s = 0; s < d->share.nslots; s++)
+		if (d->share.group[s] == g)
+			slots[n++] = s;
+	for (i = 0; ok && i < n; i++) {
+		s = slots[i];
+		ok = slot_only(d, &d->in, s, P, nP, i == 0 ? &k0 : &ks,
+		    i == 0 ? &nk0 : &nks, &nl_new, &sum_new) &&
+		    slot_only(d, old, s, P, nP, NULL, NULL, &nl_old, &sum_old);
+		if (ok && i > 0)
+			ok = same_kernel(k0, nk0, ks, nks);
+		free(ks);
+		ks = NULL;
+		delta[s] = sum_new - sum_old;
+		ldelta[s] = (long)nl_new - (long)nl_old;
+		nics += d->share.nnics[s];
+	}
+	if (!ok)
+		goto out;
+	nl_batch_begin(d->nl);
+	for (i = 0, s = 0; i < nP; i++) {
+		const struct nl_route *had = route_at(kg->base, kg->nbase, &P[i]);
+
+		while (s < nk0 && pfx_cmp(&k0[s].dst, &P[i]) < 0)
+			s++;
+		if (s < nk0 && pfx_equal(&k0[s].dst, &P[i])) {
+			if (had != NULL && share_route_equal(had, &k0[s]))
+				continue;
+			r = k0[s];
+			r.table = LAB_GROUP_TABLE(g);
+			nl_route_replace(d->nl, &r);
+			changes++;
+		} else if (had != NULL) {
+			r = *had;
+			r.table = LAB_GROUP_TABLE(g);
+			nl_route_del(d->nl, &r);
+			changes++;
+		}
+	}
+	if (nl_batch_commit(d->nl) != 0) {
+		journal(d, "error", "\"table\": %u, \"text\": \"%s\"",
+		    LAB_GROUP_TABLE(g), nl_errmsg(d->nl));
+		kg->valid = false;	/* the next change computes it whole */
+		pfx_cover_free(&kg->sens);
+	}
+	kg->nbase = patch_base(&kg->base, kg->nbase, P, nP, k0, nk0);
+	if (changes > 0) {
+		lab_crash_point("route-sync");
+		journal(d, "table-routes", "\"table\": %u, \"nics\": %zu, "
+		    "\"routes\": %zu, \"netlink_changes\": %u, "
+		    "\"incremental\": true", LAB_GROUP_TABLE(g), nics,
+		    kg->nbase - kg->nm, changes);
+		(*nchanged)++;
+	}
+	for (i = 0; i < n; i++) {
+		s = slots[i];
+		if (delta[s] == 0 && ldelta[s] == 0)
+			continue;
+		d->slot_hash[s] += delta[s];
+		d->slot_nlisted[s] = (size_t)((long)d->slot_nlisted[s] + ldelta[s]);
+		journal_slot(d, s);
+	}
+out:
+	free(k0);
+	free(slots);
+	free(delta);
+	free(ldelta);
+	return ok;
+}
+
 /*
  * One group of subnets (share.h): if any slot's effective routes changed,
  * its shared table is what every slot has, each slot's table the rest.
@@ -688,7 +964,7 @@ recompute_group(struct daemon *d, unsigned g, uint64_t *hash, size_t *nchanged)
 	for (s = 0; s < d->share.nslots; s++) {
 		if (d->share.group[s] != g)
 			continue;
-		dirty |= hash[s] != d->slot_hash[s];
+		dirty |= hash[s] != d->slot_hash[s] || !d->keep[g].programmed;
 		nics += d->share.nnics[s];
 		if (first) {
 			first = false;
@@ -726,19 +1002,18 @@ again:
 		sync_table(d, LAB_SUBNET_TABLE(s), dv, nd, d->share.nnics[s],
 		    nchanged);
 		free(dv);
-		if (hash[s] != d->slot_hash[s])
-			for (i = 0; i < d->t->nnics; i++)
-				if (d->share.nic_slot[i] == s)
-					journal(d, "nic-routes", "\"nic\": \"%s\", "
-					    "\"routes\": %zu", d->t->nics[i]->name,
-					    nlisted[s]);
-		d->slot_hash[s] = hash[s];
+		d->slot_nlisted[s] = nlisted[s];
+		if (hash[s] != d->slot_hash[s] || !d->keep[g].programmed) {
+			d->slot_hash[s] = hash[s];
+			journal_slot(d, s);
+		}
 	}
 	nb = empty_b ? 0 : share_base(base, nbase, mall, nm, &b);
 	if (empty_b)
 		b = xcalloc(1, sizeof(*b));
 	sync_table(d, LAB_GROUP_TABLE(g), b, nb, nics, nchanged);
 	free(b);
+	keep_group(d, g, &base, nbase, mall, nm, sd, empty_b);
 out:
 	for (s = 0; s < d->share.nslots; s++)
 		share_diff_free(&sd[s]);
@@ -752,11 +1027,15 @@ static void
 recompute(struct daemon *d)
 {
 	struct sdn_hub_routes *hubs;
+	struct sdn_input old;
+	struct pfx4 *P = NULL;
 	uint64_t *hash;
-	size_t i, nchanged = 0;
+	size_t i, nchanged = 0, nP;
+	bool whole;
 
 	d->dirty = false;
-	input_free(&d->in);
+	old = d->in;
+	memset(&d->in, 0, sizeof(d->in));
 	d->in.gws = xcalloc(d->t->ngws ? d->t->ngws : 1, sizeof(*d->in.gws));
 	d->in.ngws = d->t->ngws;
 	for (i = 0; i < d->t->ngws; i++)
@@ -768,10 +1047,22 @@ recompute(struct daemon *d)
 	d->in.nhubs = d->t->nrss;
 	sdn_memo_start(&d->in);
 	sdn_memo_fill(d->t, &d->in);
+	/*
+	 * The effective routes read the input through the hubs' choices only:
+	 * the prefixes where those differ are all that can have changed.
+	 */
+	nP = old.memo != NULL ? sdn_memo_changes(d->t, &old, &d->in, &P) : 0;
+	whole = old.memo == NULL || d->no_incr || nP > INCR_MAX;
 	hash = xcalloc(d->share.nslots ? d->share.nslots : 1, sizeof(*hash));
-	for (i = 0; i < d->share.ngroups; i++)
-		recompute_group(d, (unsigned)i, hash, &nchanged);
+	for (i = 0; i < d->share.ngroups; i++) {
+		if (!whole && nP == 0)
+			break;
+		if (whole || !incr_group(d, (unsigned)i, &old, P, nP, &nchanged))
+			recompute_group(d, (unsigned)i, hash, &nchanged);
+	}
 	free(hash);
+	free(P);
+	input_free(&old);
 	if (nchanged)
 		d->last_change = mono_ms();
 }
@@ -1359,6 +1650,11 @@ emu_daemon_main(const char *lab)
 	fabric_init(&d->fab, d->nl, d->t);
 	d->slot_hash = xcalloc(d->share.nslots ? d->share.nslots : 1,
 	    sizeof(*d->slot_hash));
+	d->slot_nlisted = xcalloc(d->share.nslots ? d->share.nslots : 1,
+	    sizeof(*d->slot_nlisted));
+	d->keep = xcalloc(d->share.ngroups ? d->share.ngroups : 1,
+	    sizeof(*d->keep));
+	d->no_incr = getenv("ARSEMU_NO_INCREMENTAL") != NULL;
 	if (ctl_listen(d) == -1 || start_speakers(d) == -1)
 		goto out;
 	journal(d, "daemon-start", "\"lab\": \"%s\", \"pid\": %d", lab, (int)getpid());
@@ -1376,7 +1672,9 @@ out:
 		free(d->w[i].slot);
 	}
 	input_free(&d->in);
+	keep_free(d);
 	free(d->slot_hash);
+	free(d->slot_nlisted);
 	fabric_free(&d->fab);
 	share_layout_free(&d->share);
 	free(d->w);
