@@ -43,7 +43,17 @@ struct bgp_peer_conf {
 	uint16_t	keepalive;	/* 0: the speaker's */
 	/* never send this peer a route whose AS path holds the peer's AS */
 	bool		sender_loop;
+	/*
+	 * BFD (RFC 5880/5881 single hop, bgp/bfd.h): bfd_mult 0 is off; else
+	 * the session runs at bfd_interval_ms (transmit and receive) with that
+	 * Detect Mult, and its going Down from Up closes the BGP session.
+	 */
+	uint16_t	bfd_interval_ms;
+	uint8_t		bfd_mult;
 };
+
+#define BGP_BFD_INTERVAL_MIN	10	/* ms; below, the poll loop's resolution */
+#define BGP_BFD_INTERVAL_MAX	60000
 
 /*
  * The kernel seam. change() is called once per prefix whose best paths

@@ -10,8 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bfd.h"
 #include "bgp.h"
 #include "msg.h"
+
+/* RFC 9384: Cease subcode for a session closed because BFD went down. */
+#define BGP_CEASE_BFD_DOWN	10
 
 enum peer_state {
 	ST_IDLE,
@@ -90,6 +94,10 @@ struct peer {
 	uint64_t		 msgs_in, msgs_out, updates_in, updates_out;
 	unsigned		 refresh_in, refresh_out;
 	char			 last_error[384];	/* room for an RFC 8203 text */
+	/* BFD (bfdsock.c): conf->bfd_mult != 0; bfd_fd sends, the speaker's
+	 * bfd_rfd receives */
+	struct bfd_session	 bfd;
+	int			 bfd_fd;
 };
 
 struct rib_path {
@@ -190,6 +198,7 @@ struct speaker {
 	unsigned		 npeers;
 	struct rib		 rib;
 	int			 lfd;		/* listening socket */
+	int			 bfd_rfd;	/* BFD control, UDP 3784; -1: none */
 	struct ctl		*ctl;
 	uint64_t		 started;
 	bool			 quit;
@@ -310,6 +319,21 @@ void	session_collision_close(struct peer *p);
  */
 void	session_shutdown_text(const struct bgp_notify *n, char *out, size_t len);
 
+/*
+ * bfdsock.c: the RFC 5881 sockets of the peers with BFD, on the clock of
+ * mono_ms(). open: -1 if BFD cannot run (logged; BGP runs without it).
+ */
+int	bfdsock_open(struct speaker *s);
+void	bfdsock_close(struct speaker *s);
+/* Datagrams waiting on bfd_rfd, each to its session. */
+void	bfdsock_read(struct speaker *s);
+/* Detection Times and transmissions that are due. */
+void	bfdsock_run(struct speaker *s);
+/* The nearest BFD deadline in mono_ms(), rounded up; 0: none. */
+uint64_t bfdsock_next(const struct speaker *s);
+/* Every session AdminDown (a peering disabled, the speaker stopping). */
+void	bfdsock_admin(struct peer *p, bool down);
+
 /* md5.c: RFC 2385 key for connections with addr on fd ("" deletes it). */
 int	md5_set(int fd, uint32_t addr, const char *key);
 
@@ -318,6 +342,11 @@ int	md5_set(int fd, uint32_t addr, const char *key);
 uint64_t speaker_established(const struct speaker *s);
 void	speaker_peer_up(struct peer *p);
 void	speaker_peer_down(struct peer *p);
+/*
+ * The peer's BFD session changed state (p->bfd.prev_state to p->bfd.state):
+ * logged, and from Up to Down the BGP session is closed (RFC 5882 4.3).
+ */
+void	speaker_bfd_change(struct peer *p);
 /* Returns -1 after it has reset the session (route limit). */
 int	speaker_update(struct peer *p, struct bgp_update *u);
 void	speaker_route_refresh(struct peer *p, uint16_t afi, uint8_t safi);

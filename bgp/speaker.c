@@ -9,6 +9,14 @@
  * prefixes of an UPDATE are looked up with the RIB entries fetched ahead
  * (rib_prefetch): a large table does not fit the caches.
  *
+ * BFD (bfdsock.c) only ever takes a session down: BGP never waits for it.
+ * When a peer's BFD session goes from Up to Down, the BGP session is closed
+ * at once with Cease / BFD Down (RFC 9384; RFC 5882 4.3: the peer is taken
+ * as lost). The NOTIFICATION is sent though the path is most likely gone:
+ * when BFD went down for another reason (a one-way loss, the peer's own
+ * Down), it tells the peer why. A BFD session the peer took AdminDown is
+ * not a failure (RFC 5882 3.2) and leaves BGP alone.
+ *
  * Must not: parse bytes (msg.c), choose paths (decide.c), judge routes
  * (rs.c), build UPDATEs (export.c), or reach the kernel except through
  * conf->fib.
@@ -31,7 +39,7 @@
 #define READ_BUDGET	64
 #define BGP_MAX_PREPEND	32	/* a run-time prepend change, at most */
 #define LOG_LINE_MAX	512
-#define MAX_POLLFDS	(2 * BGP_MAX_PEERS + 2 + 64)
+#define MAX_POLLFDS	(2 * BGP_MAX_PEERS + 3 + 64)
 
 static volatile sig_atomic_t quit_signal;
 
@@ -139,6 +147,50 @@ speaker_log_state(const struct peer *p, enum peer_state from,
 	    "\"cause\":\"%s\",\"lastError\":\"%s\"}\n", name, a, p->conf->asn,
 	    fsm_state_str(from), fsm_state_str(to), cause, err);
 	log_write(p->s, line);
+}
+
+static void
+bfd_log(const struct peer *p, bool teardown)
+{
+	const struct bfd_session *b = &p->bfd;
+	char line[2 * LOG_LINE_MAX], name[2 * BGP_NAME_MAX];
+	char a[ADDR_STRLEN];
+	int n;
+
+	addr_fmt(p->conf->addr, a);
+	if (!p->s->conf->log_json) {
+		speaker_log(p->s, "peer %s (%s): BFD %s -> %s (%s)%s", p->conf->name,
+		    a, bfd_state_str(b->prev_state), bfd_state_str(b->state),
+		    bfd_diag_str(b->local_diag), teardown ? ": BGP session "
+		    "closed (RFC 5882)" : "");
+		return;
+	}
+	json_esc(name, sizeof(name), p->conf->name);
+	n = json_head(p->s, line, sizeof(line), "bfd");
+	snprintf(line + n, sizeof(line) - (size_t)n, ",\"peer\":\"%s\","
+	    "\"address\":\"%s\",\"from\":\"%s\",\"to\":\"%s\","
+	    "\"diag\":\"%s\",\"remote\":\"%s\",\"bgpClosed\":%s}\n", name, a,
+	    bfd_state_str(b->prev_state), bfd_state_str(b->state),
+	    bfd_diag_str(b->local_diag), bfd_state_str(b->remote_state),
+	    teardown ? "true" : "false");
+	log_write(p->s, line);
+}
+
+void
+speaker_bfd_change(struct peer *p)
+{
+	const struct bfd_session *b = &p->bfd;
+	bool teardown = b->prev_state == BFD_UP && b->state == BFD_DOWN &&
+	    b->remote_state != BFD_ADMIN_DOWN && p->state >= ST_OPENSENT;
+	char why[128];
+
+	bfd_log(p, teardown);
+	if (!teardown)
+		return;
+	snprintf(why, sizeof(why), "BFD down: %s", bfd_diag_str(b->local_diag));
+	fsm_cease(p, BGP_CEASE_BFD_DOWN, NULL);
+	snprintf(p->last_error, sizeof(p->last_error), "%s; sent NOTIFICATION "
+	    "Cease / BFD Down (RFC 9384)", why);
 }
 
 uint64_t
@@ -439,6 +491,7 @@ speaker_admin(struct peer *p, bool down)
 	p->admin_down = down;
 	speaker_log(p->s, "peer %s: administratively %s", p->conf->name,
 	    down ? "disabled" : "enabled");
+	bfdsock_admin(p, down);
 	fsm_event(p, down ? EV_STOP : EV_START, NULL);
 	if (down)
 		p->t_connect_retry = 0;
@@ -448,7 +501,7 @@ speaker_admin(struct peer *p, bool down)
 static uint64_t
 next_deadline(const struct speaker *s)
 {
-	uint64_t t = 0;
+	uint64_t t = bfdsock_next(s);
 	unsigned i;
 
 	for (i = 0; i < s->npeers; i++) {
@@ -470,6 +523,7 @@ run_timers(struct speaker *s)
 	uint64_t now = mono_ms();
 	unsigned i;
 
+	bfdsock_run(s);
 	for (i = 0; i < s->npeers; i++) {
 		struct peer *p = &s->peers[i];
 
@@ -520,6 +574,7 @@ speaker_init(struct speaker *s, const struct bgp_conf *c)
 	s->conf = c;
 	s->prepend = c->prepend;
 	s->lfd = -1;
+	s->bfd_rfd = -1;
 	s->started = mono_ms();
 	rib_init(&s->rib);
 	s->npeers = c->npeers;
@@ -529,6 +584,7 @@ speaker_init(struct speaker *s, const struct bgp_conf *c)
 		s->peers[i].idx = i;
 		s->peers[i].fd = -1;
 		s->peers[i].cfd = -1;
+		s->peers[i].bfd_fd = -1;
 	}
 	originate(s);
 }
@@ -539,9 +595,12 @@ speaker_stop(struct speaker *s)
 {
 	unsigned i;
 
-	for (i = 0; i < s->npeers; i++)
+	for (i = 0; i < s->npeers; i++) {
+		/* RFC 5882 3.2: going away on purpose is no path failure */
+		bfdsock_admin(&s->peers[i], true);
 		if (s->peers[i].state >= ST_OPENSENT)
 			fsm_event(&s->peers[i], EV_STOP, NULL);
+	}
 }
 
 void
@@ -560,6 +619,7 @@ speaker_fini(struct speaker *s)
 	}
 	if (s->lfd != -1)
 		close(s->lfd);
+	bfdsock_close(s);
 	ctl_close(s->ctl);
 	rib_free(&s->rib);
 }
@@ -588,7 +648,7 @@ loop_once(struct speaker *s)
 {
 	struct pollfd pfd[MAX_POLLFDS];
 	struct peer *owner[MAX_POLLFDS];
-	size_t n = 0, nctl, i;
+	size_t n = 0, nctl, i, first;
 	uint64_t dl, now;
 	int timeout = -1;
 
@@ -596,6 +656,10 @@ loop_once(struct speaker *s)
 	trim_memory(s);
 	pfd[n] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
 	owner[n++] = NULL;
+	/* BFD's socket, when there is one, at 1 (-1 is ignored by poll) */
+	pfd[n] = (struct pollfd){ .fd = s->bfd_rfd, .events = POLLIN };
+	owner[n++] = NULL;
+	first = n;
 	for (i = 0; i < s->npeers; i++) {
 		struct peer *p = &s->peers[i];
 
@@ -621,7 +685,9 @@ loop_once(struct speaker *s)
 		die("poll: %s", strerror(errno));
 	if (pfd[0].revents & POLLIN)
 		session_accept(s);
-	for (i = 1; i < n; i++) {
+	if (pfd[1].revents & POLLIN)
+		bfdsock_read(s);
+	for (i = first; i < n; i++) {
 		if (pfd[i].revents == 0 && !session_pending(owner[i]))
 			continue;
 		if (owner[i]->fd == pfd[i].fd)
@@ -648,6 +714,7 @@ bgp_speaker_run(const struct bgp_conf *c)
 	speaker_init(s, c);
 	if (session_listen(s) == -1)
 		goto fail;
+	(void)bfdsock_open(s);	/* without it BGP still runs: logged */
 	if (c->ctl_path[0] != '\0' && (s->ctl = ctl_open(s, c->ctl_path)) == NULL)
 		goto fail;
 	speaker_log(s, "started: AS %u, id %s, %u peers, %zu prefixes originated",

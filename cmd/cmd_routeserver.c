@@ -4,7 +4,7 @@
  *
  *   routeserver --listen IP [--asn 65515] [--router-id ID] [--port N]
  *       --peer IP:ASN[:name=N][:active][:port=N][:max-prefix=N]
- *           [:ttl-security=HOPS][:md5=SECRET]
+ *           [:ttl-security=HOPS][:bfd[=MSxMULT]][:md5=SECRET]
  *       [--peer ...] [--hold S] [--connect-retry S] [--max-prefix N]
  *       [--advertise PREFIX...] [--control PATH] [--log json|text]
  *       [--name NAME]
@@ -17,6 +17,9 @@
  * ttl-security=HOPS is RFC 5082's GTSM: packets from the peer must arrive
  * with a TTL of at least 256 - HOPS (we always send with 255); such a peer
  * is connected to (implies active), see bgp/session.c.
+ * bfd runs RFC 5880/5881 BFD with the peer (300 ms x 3 unless given) and
+ * closes the BGP session when BFD goes down. Azure Route Server has no
+ * BFD (U-05): this is the speaker of the MSEE's GW-10, for tests.
  * Peers are passive by default (NVAs connect to Azure Route Server);
  * ":active" makes the route server connect too, collisions being settled
  * per RFC 4271 6.8. The configuration is checked as Azure checks a
@@ -172,6 +175,34 @@ set_name(struct bgp_peer_conf *p, const char *name)
 	return 0;
 }
 
+/* bfd or bfd=MSxMULT: 300 ms x 3 by default, ExpressRoute's (GW-10). */
+static int
+set_bfd(struct bgp_peer_conf *p, const char *v)
+{
+	unsigned long ms = 300, mult = 3;
+	char *x, *dup;
+	int bad = 0;
+
+	if (v != NULL) {
+		dup = xstrdup(v);
+		if ((x = strchr(dup, 'x')) == NULL)
+			bad = 1;
+		else {
+			*x++ = '\0';
+			bad = num(dup, BGP_BFD_INTERVAL_MAX, &ms) == -1 ||
+			    num(x, 255, &mult) == -1;
+		}
+		free(dup);
+	}
+	if (bad || ms < BGP_BFD_INTERVAL_MIN || mult == 0)
+		return cli_err(CLI_USAGE, "peer %s: bfd=MSxMULT wants %u..%u ms "
+		    "and a multiplier of 1..255, e.g. bfd=300x3", p->name,
+		    BGP_BFD_INTERVAL_MIN, BGP_BFD_INTERVAL_MAX);
+	p->bfd_interval_ms = (uint16_t)ms;
+	p->bfd_mult = (uint8_t)mult;
+	return 0;
+}
+
 /* One ":key[=value]" of a --peer argument. */
 static int
 peer_opt(struct rs_build *b, struct bgp_peer_conf *p, char *opt)
@@ -187,6 +218,8 @@ peer_opt(struct rs_build *b, struct bgp_peer_conf *p, char *opt)
 		p->passive = true;
 	else if (strcmp(opt, "name") == 0 && v != NULL)
 		return set_name(p, v);
+	else if (strcmp(opt, "bfd") == 0)
+		return set_bfd(p, v);
 	else if (strcmp(opt, "port") == 0 && num(v, 65535, &n) == 0 && n > 0)
 		p->port = (uint16_t)n;
 	else if (strcmp(opt, "max-prefix") == 0 && num(v, UINT_MAX, &n) == 0) {
@@ -199,7 +232,7 @@ peer_opt(struct rs_build *b, struct bgp_peer_conf *p, char *opt)
 	}
 	else
 		return cli_err(CLI_USAGE, "peer %s: unknown option \"%s\" (name=, "
-		    "active, port=, max-prefix=, ttl-security=HOPS, md5=)", p->name,
+		    "active, port=, max-prefix=, ttl-security=HOPS, bfd[=MSxMULT], md5=)", p->name,
 		    opt);
 	return 0;
 }
