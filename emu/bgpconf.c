@@ -14,7 +14,9 @@
  * Route Server, a peer per BGP link (the MSEE, or the site over a VPN
  * tunnel) and one per Route Server instance of its hub (iBGP, RS-50); it
  * connects, the other side listens (GW-03). An MSEE: AS 12076,
- * the gateway instances and the site's edge. A site's edge, when a gateway
+ * the gateway instances and the site's edge, with BFD on the private
+ * peering (GW-10; the edge too unless its circuit says "bfd": false). A
+ * site's edge, when a gateway
  * connects it over BGP: the site's ASN, its prefixes with its prepends.
  * Speakers off the fabric source their sessions from topo_bgp_addr(); the
  * lab builder routes that /32 over the link (lab.c).
@@ -37,6 +39,12 @@
 #define VPN_KEEPALIVE			60
 /* RS-42: prefixes Azure may advertise to a circuit; beyond, the session drops. */
 #define ER_FROM_AZURE_LIMIT		1000
+/*
+ * GW-10: BFD on the MSEE's private peering interfaces, on by default; the
+ * Learn page's edge configuration runs 300 ms x 3, which we give both ends.
+ */
+#define ER_BFD_INTERVAL_MS		300
+#define ER_BFD_MULT			3
 
 char *
 emu_speaker_sock(const char *lab, const char *node, char *buf, size_t len)
@@ -126,6 +134,12 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			/* GW-07: the private peering's limit, at the MSEE. */
 			if (n->kind == TOPO_MSEE && o->kind == TOPO_SITE_ROUTER)
 				pc->route_limit = ER_PRIVATE_PEERING_LIMIT;
+			/* GW-10: the MSEE always; the edge as the circuit says */
+			if ((n->kind == TOPO_MSEE && o->kind == TOPO_SITE_ROUTER) ||
+			    (n->kind == TOPO_SITE_ROUTER && l->conn->bfd)) {
+				pc->bfd_interval_ms = ER_BFD_INTERVAL_MS;
+				pc->bfd_mult = ER_BFD_MULT;
+			}
 			/* RS-42: what Azure advertises into the circuit */
 			if (n->kind == TOPO_MSEE && o->kind == TOPO_GW)
 				pc->route_limit = ER_FROM_AZURE_LIMIT;

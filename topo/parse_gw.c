@@ -3,7 +3,8 @@
  * two instances (AS 65515, GW-01) in GatewaySubnet and one circuit, whose
  * MSEE (AS 12076) links to the site's edge router; a VPN gateway has one
  * instance (two when active-active) and a tunnel per instance to each site
- * it connects, carrying BGP or not (GW-03).
+ * it connects, carrying BGP or not (GW-03). A circuit's "bfd" (default
+ * true) says whether the site's edge runs BFD with the MSEE (GW-10).
  *
  * Gateways are read with their hub, before the sites exist; the sites they
  * name, the MSEE nodes and the links are made by topo_resolve_gws() once
@@ -32,7 +33,7 @@
 static const char *const gw_fields[] = {
 	"name", "type", "circuit", "active_active", "tunnels", NULL
 };
-static const char *const circuit_fields[] = { "site", "weight", NULL };
+static const char *const circuit_fields[] = { "site", "weight", "bfd", NULL };
 static const char *const tunnel_fields[] = {
 	"site", "bgp", "prepend", NULL
 };
@@ -72,8 +73,12 @@ parse_circuit(struct tctx *c, const cJSON *o, const char *path,
 	    topo_jfields(c, o, p, circuit_fields) == -1 ||
 	    (cn = new_conn(c, gw, o, p)) == NULL)
 		return -1;
-	return topo_juint(c, o, p, "weight", 0, GW_WEIGHT_MAX, &cn->weight) ==
-	    -1 ? -1 : 0;
+	/* GW-10: the MSEE always runs BFD; "bfd" says whether the edge does */
+	cn->bfd = true;
+	if (topo_juint(c, o, p, "weight", 0, GW_WEIGHT_MAX, &cn->weight) == -1 ||
+	    topo_jbool(c, o, p, "bfd", &cn->bfd) == -1)
+		return -1;
+	return 0;
 }
 
 static int

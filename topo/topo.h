@@ -223,6 +223,7 @@ struct topo_gwconn {
 	unsigned		 weight;	/* ER connection weight (GW-09) */
 	bool			 bgp;		/* VPN: false = static prefixes */
 	unsigned		 prepend;	/* VPN: the site's extra prepends on it */
+	bool			 bfd;		/* ER: the site's edge runs BFD (GW-10) */
 };
 
 /*

@@ -2,11 +2,16 @@
  * test_bfd: the BFD core (bgp/bfd.c) on a fake clock, GW-10's detector.
  * The codec both ways, each reception check of RFC 5880 6.8.6, the state
  * machine of two sessions wired back to back (Down -> Init -> Up, the
- * Detection Time, AdminDown), the Poll Sequence and the jitter of 6.8.7.
+ * Detection Time, AdminDown), the Poll Sequence and the jitter of 6.8.7;
+ * and which lab speakers get BFD from the topology (emu/bgpconf.c).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../bgp/bfd.h"
+#include "../../emu/emu.h"
+#include "../../lib/util.h"
 #include "t.h"
 
 #define MS		1000ull		/* the clock is in microseconds */
@@ -462,6 +467,93 @@ test_names(void)
 	    "GW-10: reception errors named");
 }
 
+/* examples/er-vpn.json with its circuit object replaced by `circuit`. */
+static int
+load_er(const char *circuit, struct topo **t, struct topo_err *err)
+{
+	static const char old[] = "\"circuit\": { \"site\": \"dc\" }";
+	char *json = NULL, *at, *doc;
+	size_t len = 0, cap = 0;
+	FILE *f = fopen("examples/er-vpn.json", "r");
+	int c, rc;
+
+	if (f == NULL)
+		die("examples/er-vpn.json: cannot open");
+	while ((c = fgetc(f)) != EOF) {
+		xgrow(&json, &cap, len + 2, 1);
+		json[len++] = (char)c;
+	}
+	fclose(f);
+	json[len] = '\0';
+	if ((at = strstr(json, old)) == NULL)
+		die("examples/er-vpn.json: no circuit to replace");
+	*at = '\0';
+	doc = xasprintf("%s%s%s", json, circuit, at + strlen(old));
+	rc = topo_load_string(doc, strlen(doc), t, err);
+	free(doc);
+	free(json);
+	return rc;
+}
+
+static const struct bgp_peer_conf *
+conf_peer(const struct topo *t, const char *node, const char *peer,
+    struct bgp_conf *c)
+{
+	size_t i;
+
+	free(c->originate);
+	memset(c, 0, sizeof(*c));
+	if (emu_bgp_conf(t, topo_node_find(t, node), "/nonexistent.sock", c) != 0)
+		return NULL;
+	for (i = 0; i < c->npeers; i++)
+		if (strcmp(c->peers[i].name, peer) == 0)
+			return &c->peers[i];
+	return NULL;
+}
+
+static void
+test_lab_conf(void)
+{
+	const struct bgp_peer_conf *p;
+	struct bgp_conf c = { 0 };
+	struct topo_err err;
+	struct topo *t;
+
+	T_EQ(load_er("\"circuit\": { \"site\": \"dc\" }", &t, &err), 0,
+	    "GW-10: er-vpn.json loads");
+	p = conf_peer(t, "hub-er-msee", "dc-edge", &c);
+	T_OK(p != NULL && p->bfd_mult == 3 && p->bfd_interval_ms == 300,
+	    "GW-10: the MSEE runs BFD 300 ms x 3 with the site's edge");
+	p = conf_peer(t, "dc-edge", "hub-er-msee", &c);
+	T_OK(p != NULL && p->bfd_mult == 3 && p->bfd_interval_ms == 300,
+	    "GW-10: the edge runs BFD 300 ms x 3 with the MSEE by default");
+	p = conf_peer(t, "dc-edge", "hub-vpn0", &c);
+	T_OK(p != NULL && p->bfd_mult == 0, "GW-10 / RS-43: no BFD over a VPN "
+	    "tunnel");
+	p = conf_peer(t, "hub-er-msee", "hub-er0", &c);
+	T_OK(p != NULL && p->bfd_mult == 0, "GW-10: no BFD between the MSEE "
+	    "and a gateway instance (only the private peering has it)");
+	p = conf_peer(t, "hub-er0", "hub-er-msee", &c);
+	T_OK(p != NULL && p->bfd_mult == 0, "GW-10: the gateway has no BFD");
+	topo_free(t);
+
+	T_EQ(load_er("\"circuit\": { \"site\": \"dc\", \"bfd\": false }",
+	    &t, &err), 0, "GW-10: a circuit with \"bfd\": false loads");
+	p = conf_peer(t, "hub-er-msee", "dc-edge", &c);
+	T_OK(p != NULL && p->bfd_mult == 3, "GW-10: with \"bfd\": false the MSEE "
+	    "still runs BFD");
+	p = conf_peer(t, "dc-edge", "hub-er-msee", &c);
+	T_OK(p != NULL && p->bfd_mult == 0, "GW-10: with \"bfd\": false the edge "
+	    "does not");
+	topo_free(t);
+	free(c.originate);
+
+	T_EQ(load_er("\"circuit\": { \"site\": \"dc\", \"bfd\": \"no\" }",
+	    &t, &err), -1, "GW-10: \"bfd\": \"no\" is refused");
+	T_OK(strstr(err.path, "circuit") != NULL && strstr(err.path, "bfd") !=
+	    NULL, "GW-10: ... at its JSON path (%s: %s)", err.path, err.msg);
+}
+
 int
 main(void)
 {
@@ -473,5 +565,6 @@ main(void)
 	test_admin_down();
 	test_jitter();
 	test_names();
+	test_lab_conf();
 	return t_done();
 }
