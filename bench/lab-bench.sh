@@ -196,6 +196,24 @@ up)
 	printf '          one route announced by %s: %d tables touched (for %d NICs), %d netlink requests,\n' \
 		"$nva" "$ntab" "$nnic" "$nmsg"
 	printf '          the last %d ms after the Route Server had it\n' $(( ${tlast:-0} - ${tfirst:-0} ))
+	# an NVA's speaker crashes (FIN): its 857 routes withdrawn at once
+	before=$(wc -l < "$j")
+	cnva=$(./arsemu nodes "$TOPO" 2>/dev/null | awk '$2 == "nva" {print $1}' | sed -n 4p)
+	./arsemu fail "$cnva" crash --name "$LAB" >/dev/null
+	last=$before; quiet=0
+	for ((k = 0; k < 120; k++)); do
+		sleep 1
+		now=$(wc -l < "$j")
+		if [ "$now" = "$last" ] && (( ++quiet >= 3 )); then break; fi
+		[ "$now" = "$last" ] || quiet=0
+		last=$now
+	done
+	tail -n +"$((before + 1))" "$j" > "$W/crash.jsonl"
+	tfail=$(grep -m1 '"fail"' "$W/crash.jsonl" | sed 's/{"t_ms": \([0-9]*\).*/\1/')
+	tlast=$(grep '"table-routes"' "$W/crash.jsonl" | tail -1 | sed 's/{"t_ms": \([0-9]*\).*/\1/')
+	nmsg=$(grep '"table-routes"' "$W/crash.jsonl" | sed 's/.*"netlink_changes": \([0-9]*\).*/\1/' | awk '{s += $1} END {print s + 0}')
+	printf '          %s crashed (FIN): its routes out of every table %d ms after the crash (%d netlink changes)\n' \
+		"$cnva" $(( ${tlast:-0} - ${tfail:-0} )) "$nmsg"
 	t4=$(ms)
 	./arsemu down "$LAB" > /dev/null || exit 1
 	t5=$(ms)
