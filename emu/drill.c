@@ -553,8 +553,9 @@ read_journal(struct run *r)
 }
 
 /*
- * Session changes and NOTIFICATIONs from the route servers' and the
- * gateway instances' own logs (a VPN tunnel or an ER session is seen there).
+ * Session changes and NOTIFICATIONs from the route servers', the gateway
+ * instances' and the MSEEs' own logs (a VPN tunnel or an ER session is seen
+ * there; the MSEE's BFD with the site's edge too, GW-10).
  */
 static void
 read_rs_logs(struct run *r)
@@ -569,7 +570,8 @@ read_rs_logs(struct run *r)
 		FILE *f;
 		int off;
 
-		if (n->kind != TOPO_RS && n->kind != TOPO_GW)
+		if (n->kind != TOPO_RS && n->kind != TOPO_GW &&
+		    n->kind != TOPO_MSEE)
 			continue;
 		snprintf(path, sizeof(path), "%s/log/%s.log", r->dir, n->name);
 		if ((f = fopen(path, "r")) == NULL)
