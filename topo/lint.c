@@ -4,6 +4,11 @@
  *   RS-22  an NVA advertises 0.0.0.0/0 and its own subnet has no route table
  *          sending 0.0.0.0/0 to the Internet: the default route comes back to
  *          the NVA itself and traffic loops
+ *   RS-30  an NVA advertises a site prefix its hub's ExpressRoute or VPN
+ *          gateway also offers at the same length, and the hub routing
+ *          preference lets the gateway's route win: the NVA is bypassed;
+ *          RS-22 ... or the NVA's route wins (the preference, or a longer
+ *          prefix) in its own subnet too: it gets its traffic back, a loop
  *   RS-21  an NVA advertises a prefix equal to or inside a VNet prefix the
  *          Route Server serves: it is never programmed
  *   RS-53  ... and so VM subnets that reach that prefix over their VnetLocal
@@ -223,6 +228,228 @@ lint_nva(struct topo *t, const struct topo_nva *v)
 		    pfx_equal(vp, &v->advertise[i]) ? "equal to" : "inside",
 		    pfx_fmt(vp, p2));
 		lint_unsteered(t, v, path, &v->advertise[i]);
+	}
+}
+
+/* A route for one prefix as Route Server weighs it (RS-30, RS-31, GW-09). */
+struct offer {
+	const struct topo_gw	*gw;		/* NULL: the NVA's */
+	bool			 er;
+	unsigned		 hops;		/* AS path length */
+	unsigned		 weight;	/* ER connection weight */
+};
+
+static int
+by_er(bool a, bool b, bool er_first)
+{
+	if (a == b)
+		return 0;
+	return a == er_first ? -1 : 1;
+}
+
+/*
+ * < 0: a wins, 0: a tie (ECMP). The order of bgp/hubpref.c, which decides
+ * for the lab; topo depends on nothing of ours, so it is restated here.
+ */
+static int
+offer_cmp(enum topo_hub_pref pref, const struct offer *a,
+    const struct offer *b)
+{
+	int r;
+
+	if (pref == TOPO_PREF_EXPRESSROUTE &&
+	    (r = by_er(a->er, b->er, true)) != 0)
+		return r;
+	if (pref == TOPO_PREF_VPNGATEWAY &&
+	    (r = by_er(a->er, b->er, false)) != 0)
+		return r;
+	if (a->er && b->er && a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	if (a->hops != b->hops)
+		return a->hops < b->hops ? -1 : 1;
+	return by_er(a->er, b->er, true);
+}
+
+/*
+ * The best route hub's gateways offer for exactly p (false if none), and in
+ * *wider a gateway whose site prefix strictly holds p. AS paths as Route
+ * Server sees them: ER 12076 and the site's ASN (and its prepends); VPN
+ * with BGP the site's ASN and prepends; a static tunnel's prefixes none.
+ */
+static bool
+gw_offer(const struct topo_vnet *hub, const struct pfx4 *p,
+    struct offer *best, const struct topo_gw **wider)
+{
+	const struct topo_gwconn *cn;
+	struct offer o;
+	bool found = false;
+	size_t i, k, m;
+
+	*wider = NULL;
+	for (i = 0; i < hub->ngws; i++)
+		for (k = 0; k < hub->gws[i]->nconns; k++) {
+			cn = hub->gws[i]->conns[k];
+			o.gw = hub->gws[i];
+			o.er = o.gw->type == TOPO_GW_EXPRESSROUTE;
+			o.weight = o.er ? cn->weight : 0;
+			o.hops = o.er ? 2 + cn->site->prepend : cn->bgp ?
+			    1 + cn->site->prepend + cn->prepend : 0;
+			for (m = 0; m < cn->site->nprefixes; m++) {
+				const struct pfx4 *s = &cn->site->prefixes[m];
+
+				if (pfx_equal(s, p)) {
+					if (!found || offer_cmp(hub->rs->pref, &o,
+					    best) < 0)
+						*best = o;
+					found = true;
+				} else if (pfx_contains(s, p) && *wider == NULL)
+					*wider = o.gw;
+			}
+		}
+	return found;
+}
+
+static const char *
+gw_kind(const struct topo_gw *gw)
+{
+	return gw->type == TOPO_GW_EXPRESSROUTE ? "ExpressRoute" : "VPN";
+}
+
+/*
+ * RS-30, RS-31: the gateway's route wins in every subnet the Route Server
+ * serves; only a route table sending p to an appliance (User beats BGP,
+ * VR-05) brings a subnet's traffic to the NVA. A subnet without gateway
+ * routes (VR-07) is not bypassing anything.
+ */
+static void
+lint_bypass(struct topo *t, const struct topo_nva *v, const char *path,
+    const struct pfx4 *p, const struct offer *gw)
+{
+	const struct topo_subnet *own = v->node->nic->subnet, *first = NULL;
+	char p1[PFX_STRLEN], more[48] = "";
+	size_t i, k, n = 0;
+
+	for (i = 0; i < t->nvnets; i++) {
+		if (!served_by(own->vnet, t->vnets[i]))
+			continue;
+		for (k = 0; k < t->vnets[i]->nsubnets; k++) {
+			const struct topo_subnet *sn = t->vnets[i]->subnets[k];
+
+			if (sn == own || !has_vm(t, sn) || (sn->rt != NULL &&
+			    sn->rt->disable_bgp) || udr_steers(sn, p, p->len))
+				continue;
+			if (n++ == 0)
+				first = sn;
+		}
+	}
+	if (n == 0)
+		return;
+	if (n > 1)
+		snprintf(more, sizeof(more), " and %zu more", n - 1);
+	warn(t, path, "NVA \"%s\" advertises %s, which %s gateway \"%s\" also "
+	    "offers at the same length: with hub routing preference %s the "
+	    "gateway's route wins (RS-30, RS-31), so traffic to %s bypasses "
+	    "NVA \"%s\" in every served subnet without a route table for it "
+	    "(%s/%s%s); send it to the NVA with a VirtualAppliance route "
+	    "(VR-05)", v->node->name, pfx_fmt(p, p1), gw_kind(gw->gw),
+	    gw->gw->name, topo_pref_str(own->vnet->rs->pref), p1,
+	    v->node->name, first->vnet->name, first->name, more);
+}
+
+/* The NVA's own subnet has a route table that keeps p away from the NVA. */
+static bool
+own_subnet_mended(const struct topo_subnet *sn, const struct pfx4 *p)
+{
+	size_t i;
+
+	if (sn->rt == NULL)
+		return false;
+	if (sn->rt->disable_bgp)
+		return true;
+	for (i = 0; i < sn->rt->nroutes; i++)
+		if (pfx_equal(&sn->rt->routes[i].pfx, p))
+			return true;
+	return false;
+}
+
+/* A site that sits behind v holds p: v sends p down that link, no loop. */
+static bool
+site_behind(const struct topo *t, const struct topo_nva *v,
+    const struct pfx4 *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nsitelinks; i++) {
+		const struct topo_site *s = t->sitelinks[i]->site;
+
+		if (t->sitelinks[i]->nva != v)
+			continue;
+		for (k = 0; k < s->nprefixes; k++)
+			if (pfx_contains(&s->prefixes[k], p))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * RS-22 for any prefix: Route Server programs the NVA's route into the
+ * NVA's own subnet as into every other (route-injection-in-spokes,
+ * multiregion). When it beats the gateway's there, what the NVA forwards
+ * into the fabric comes back to it. A route table on that subnet could
+ * send p to a VPN gateway, never to an ExpressRoute one (GW-11).
+ */
+static void
+lint_self_loop(struct topo *t, const struct topo_nva *v, const char *path,
+    const struct pfx4 *p, const struct topo_gw *gw, bool equal)
+{
+	const struct topo_subnet *own = v->node->nic->subnet;
+	char p1[PFX_STRLEN], why[96];
+
+	if (own_subnet_mended(own, p) || site_behind(t, v, p))
+		return;
+	if (equal)
+		snprintf(why, sizeof(why), "hub routing preference %s, RS-30, "
+		    "RS-31", topo_pref_str(own->vnet->rs->pref));
+	else
+		snprintf(why, sizeof(why), "a longer prefix, RS-30");
+	warn(t, path, "NVA \"%s\" advertises %s, and its route beats %s "
+	    "gateway \"%s\"'s (%s) in the NVA's own subnet %s/%s too: the "
+	    "NVA gets its own traffic back and traffic to %s loops (RS-22); "
+	    "%s", v->node->name, pfx_fmt(p, p1), gw_kind(gw), gw->name, why,
+	    own->vnet->name, own->name, p1, gw->type == TOPO_GW_EXPRESSROUTE ?
+	    "no route table can send it to an ExpressRoute gateway (GW-11): "
+	    "steer the other subnets to the NVA with route tables instead" :
+	    "a route table on that subnet with a VirtualNetworkGateway route "
+	    "for it ends the loop");
+}
+
+/* RS-30 and RS-22 for the site prefixes an NVA also advertises. */
+static void
+lint_gw_overlap(struct topo *t, const struct topo_nva *v)
+{
+	const struct topo_vnet *hub = v->node->nic->subnet->vnet;
+	const struct topo_gw *wider;
+	char path[TOPO_PATH_MAX];
+	struct offer best = { NULL, false, 0, 0 };
+	struct offer nva = { NULL, false, 1 + v->prepend, 0 };
+	bool equal;
+	size_t i;
+
+	if (hub->rs == NULL || !(v->peer_rs[0] || v->peer_rs[1]))
+		return;
+	for (i = 0; i < v->nadvertise; i++) {
+		if (v->advertise[i].len == 0)
+			continue;	/* RS-22's own warning, lint_nva() */
+		equal = gw_offer(hub, &v->advertise[i], &best, &wider);
+		if (!equal && wider == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s.advertise[%zu]",
+		    v->node->jpath, i);
+		if (equal && offer_cmp(hub->rs->pref, &best, &nva) < 0)
+			lint_bypass(t, v, path, &v->advertise[i], &best);
+		else
+			lint_self_loop(t, v, path, &v->advertise[i],
+			    equal ? best.gw : wider, equal);
 	}
 }
 
@@ -643,8 +870,10 @@ topo_lint(struct topo *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->nnvas; i++)
+	for (i = 0; i < t->nnvas; i++) {
 		lint_nva(t, t->nvas[i]);
+		lint_gw_overlap(t, t->nvas[i]);
+	}
 	lint_shared_asn(t);
 	lint_hold(t);
 	lint_regions(t);

@@ -326,6 +326,99 @@ test_gw11(void)
 	    "gateway's subnet gets no such warning");
 }
 
+/*
+ * RS-30, RS-22: a hub with Route Server (preference pref), gateway gw
+ * connecting site hq (172.16.0.0/16), NVA fw (10.1.2.4) advertising adv
+ * with prepend pp, a spoke with a VM; rt: the route_tables member or "".
+ */
+static size_t
+gw_overlap(const char *pref, const char *gw, const char *adv, unsigned pp,
+    const char *rt, const char *needle, char *w, size_t len)
+{
+	char doc[2048];
+
+	snprintf(doc, sizeof(doc), "{'name':'o','regions':[{'name':'r','hub':{"
+	    "'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"
+	    "'GatewaySubnet':'10.1.0.0/27','RouteServerSubnet':'10.1.1.0/27',"
+	    "'nva':'10.1.2.0/24'},'route_server':{'hub_routing_preference':"
+	    "'%s'},'gateways':[%s],'nvas':[{'name':'fw','subnet':'nva',"
+	    "'asn':65010,'prepend':%u,'advertise':['10.0.0.0/8','%s']}]},"
+	    "'spokes':[{'name':'s','address_space':['10.2.0.0/16'],"
+	    "'use_remote_gateways':true,'subnets':{'d':'10.2.1.0/24'},"
+	    "'vms':[{'name':'s1','subnet':'d'}]}]}],'sites':[{'name':'hq',"
+	    "'asn':64512,'prefixes':['172.16.0.0/16']}]%s}", pref, gw, pp, adv,
+	    rt);
+	return lint_doc(doc, needle, w, len);
+}
+
+#define ER_GW	"{'name':'er','type':'ExpressRoute','circuit':{'site':'hq'}}"
+#define VPN_GW	"{'name':'vpn','type':'Vpn','tunnels':[{'site':'hq'}]}"
+#define RT_ON(sub, pfx, type)	",'route_tables':[{'name':'rt','subnets':"	\
+	"['" sub "'],'routes':[{'name':'x','prefix':'" pfx "',"			\
+	"'next_hop_type':" type "}]}]"
+#define TO_FW	"'VirtualAppliance','next_hop_ip':'10.1.2.4'"
+
+static void
+test_gw_overlap(void)
+{
+	char w[600];
+
+	T_EQ(gw_overlap("ExpressRoute", ER_GW, "172.16.0.0/16", 0, "",
+	    "bypasses NVA", w, sizeof(w)), 1u, "RS-30: the NVA advertises "
+	    "the ER site's prefix at the same length, preference "
+	    "ExpressRoute: bypassed: %s", w);
+	T_OK(strstr(w, "regions[0].hub.nvas[0].advertise[1]: ") == w &&
+	    strstr(w, "traffic to 172.16.0.0/16 bypasses NVA \"fw\" in every "
+	    "served subnet") != NULL && strstr(w, "(s/d)") != NULL &&
+	    strstr(w, "(RS-30, RS-31)") != NULL, "RS-30: names the path, the "
+	    "prefix, the NVA and the subnet");
+	T_EQ(gw_overlap("ExpressRoute", ER_GW, "172.16.0.0/16", 0, "",
+	    "RS-22", w, sizeof(w)), 0u, "RS-30: the ER route wins in the NVA's "
+	    "subnet too: no loop");
+	T_EQ(gw_overlap("ExpressRoute", ER_GW, "172.16.0.0/16", 0,
+	    RT_ON("s/d", "172.16.0.0/16", TO_FW), "RS-30", w, sizeof(w)), 0u,
+	    "RS-30: a route table sends the spoke to the NVA (VR-05): no "
+	    "warning");
+	T_EQ(gw_overlap("ASPath", ER_GW, "172.16.0.0/16", 0, "", "loops "
+	    "(RS-22)", w, sizeof(w)), 1u, "RS-22: preference ASPath, NVA path "
+	    "1 against ER's 2: the NVA's subnet gets its own route: %s", w);
+	T_OK(strstr(w, "hub/nva") != NULL && strstr(w, "(GW-11)") != NULL,
+	    "RS-22: names the NVA's subnet and why no route table mends it "
+	    "(GW-11)");
+	T_EQ(gw_overlap("ASPath", ER_GW, "172.16.0.0/16", 0, "", "RS-30, "
+	    "RS-31)", w, sizeof(w)), 1u, "RS-22: names the preference that "
+	    "made the NVA win");
+	T_EQ(gw_overlap("ASPath", ER_GW, "172.16.0.0/16", 2, "", "bypasses",
+	    w, sizeof(w)), 1u, "RS-30: ASPath, the NVA prepends twice (3 "
+	    "against 2): ER wins, bypassed");
+	T_EQ(gw_overlap("ASPath", ER_GW, "172.16.0.0/16", 1, "", "bypasses",
+	    w, sizeof(w)), 1u, "RS-30: ASPath, equal paths: ER first (GW-09)");
+	T_EQ(gw_overlap("VpnGateway", ER_GW, "172.16.0.0/16", 5, "",
+	    "loops (RS-22)", w, sizeof(w)), 1u, "RS-22: preference VpnGateway: "
+	    "the NVA beats ER whatever its path");
+	T_EQ(gw_overlap("ExpressRoute", ER_GW, "172.16.0.0/17", 0, "",
+	    "a longer prefix, RS-30", w, sizeof(w)), 1u, "RS-22: a prefix "
+	    "inside the site's wins by length, in the NVA's subnet too: %s", w);
+	T_EQ(gw_overlap("ExpressRoute", VPN_GW, "172.16.0.0/16", 0, "",
+	    "loops (RS-22)", w, sizeof(w)), 1u, "RS-22: a VPN gateway (path 1) "
+	    "and the NVA (path 1) tie under ExpressRoute: ECMP, some flows "
+	    "loop: %s", w);
+	T_OK(strstr(w, "VirtualNetworkGateway route") != NULL, "RS-22: with "
+	    "a VPN gateway, the route table that mends it is named");
+	T_EQ(gw_overlap("ExpressRoute", VPN_GW, "172.16.0.0/16", 0,
+	    RT_ON("hub/nva", "172.16.0.0/16", "'VirtualNetworkGateway'"),
+	    "RS-22", w, sizeof(w)), 0u, "RS-22: the NVA's subnet sends the "
+	    "prefix to the VPN gateway: no loop");
+	T_EQ(gw_overlap("ASPath", ER_GW, "192.168.0.0/16", 0, "", "fw", w,
+	    sizeof(w)), 0u, "RS-30/RS-22: prefixes no gateway offers "
+	    "(10.0.0.0/8, 192.168.0.0/16): no warning");
+	T_EQ(lint_file("examples/global-enterprise.json", "RS-30"), 0u,
+	    "RS-30: examples/global-enterprise.json (route tables, no "
+	    "on-premises prefix from the NVAs): no warning");
+	T_EQ(lint_file("examples/global-enterprise.json", "loops (RS-22)"), 0u,
+	    "RS-22: examples/global-enterprise.json: no loop warning");
+}
+
 int
 main(void)
 {
@@ -366,5 +459,6 @@ main(void)
 	test_server();
 	test_rs42();
 	test_gw11();
+	test_gw_overlap();
 	return t_done();
 }
