@@ -28,6 +28,13 @@ enum bgp_role {
 	BGP_ROLE_RS,		/* Azure Route Server instance */
 };
 
+/* Communities added to one prefix sent to a peer (GW-08). */
+struct bgp_tag {
+	struct pfx4	pfx;
+	uint32_t	comm[2];
+	unsigned	ncomm;
+};
+
 struct bgp_peer_conf {
 	char		name[BGP_NAME_MAX];	/* peering name (CLI-02: -n) */
 	uint32_t	addr;
@@ -50,6 +57,14 @@ struct bgp_peer_conf {
 	 */
 	uint16_t	bfd_interval_ms;
 	uint8_t		bfd_mult;
+	/*
+	 * GW-08: what an MSEE adds to Azure's prefixes towards the site (sorted
+	 * by prefix; the conf's builder owns them), and that it honours none
+	 * of the communities the site sets (NO_EXPORT, NO_ADVERTISE included).
+	 */
+	const struct bgp_tag *tags;
+	size_t		ntags;
+	bool		comm_ignored;
 };
 
 #define BGP_BFD_INTERVAL_MIN	10	/* ms; below, the poll loop's resolution */

@@ -8,7 +8,8 @@
  *   learned PEER          network nextHop asPath origin sourcePeer weight why
  *                         (PEER = name or address; rejected paths included, U-09)
  *   advertised PEER       network nextHop asPath origin weight
- *   rib                   network nextHops asPath from
+ *   rib                   network nextHops asPath from communities
+ *                         (communities "a:b,a:b", "-" for none)
  *   announce PREFIX       originate a prefix (drills: a routing change)
  *   withdraw PREFIX       stop originating it
  *   prepend N             prepend our ASN N more times on what we originate
@@ -274,6 +275,19 @@ out_nhs(struct ctl_client *cl, const uint32_t *nh, unsigned nnh)
 		out(cl, "%s%s", i ? "," : "", addr_fmt(nh[i], a));
 }
 
+/* RFC 1997 communities as "a:b,a:b", "-" for none. */
+static void
+out_comms(struct ctl_client *cl, const struct bgp_attrs *a)
+{
+	unsigned i;
+
+	if (a->ncomm == 0)
+		out(cl, "-");
+	for (i = 0; i < a->ncomm; i++)
+		out(cl, "%s%u:%u", i ? "," : "", a->comm[i] >> 16,
+		    a->comm[i] & 0xffffu);
+}
+
 static void
 req_rib(struct ctl *c, struct ctl_client *cl)
 {
@@ -289,9 +303,11 @@ req_rib(struct ctl *c, struct ctl_client *cl)
 			continue;
 		out(cl, "%s\t", pfx_fmt(&v[i]->pfx, pf));
 		out_nhs(cl, rib_fib_nh(v[i]), v[i]->fib_nnh);
-		out(cl, "%s\t%s\t%s\n", v[i]->fib_nnh ? "" : "-",
+		out(cl, "%s\t%s\t%s\t", v[i]->fib_nnh ? "" : "-",
 		    bgp_aspath_fmt(&b->attrs, '-', path, sizeof(path)),
 		    b->peer ? b->peer->conf->name : "local");
+		out_comms(cl, &b->attrs);
+		out(cl, "\n");
 	}
 	free(v);
 }

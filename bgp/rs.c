@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/util.h"
 #include "bgpd.h"
 #include "hubpref.h"
 
@@ -131,8 +132,37 @@ policy_import(const struct speaker *s, const struct peer *from,
 bool
 policy_export_by_prefix(const struct speaker *s, const struct peer *to)
 {
-	/* GW-04 (vpn_export_ok) is the one rule that looks at the prefix */
-	return s->conf->role == BGP_ROLE_ROUTER && to->conf->kind == BGP_SRC_VPN;
+	/* GW-04 (vpn_export_ok) and GW-08's tags look at the prefix */
+	return (s->conf->role == BGP_ROLE_ROUTER &&
+	    to->conf->kind == BGP_SRC_VPN) || to->conf->ntags > 0;
+}
+
+/* GW-08: the tag of exactly p, if any, added (each community once). */
+static void
+add_tags(const struct bgp_peer_conf *pc, const struct pfx4 *p,
+    struct bgp_attrs *a)
+{
+	size_t lo = 0, hi = pc->ntags, m;
+	const struct bgp_tag *t = NULL;
+	unsigned i;
+	int c;
+
+	while (lo < hi && t == NULL) {
+		m = lo + (hi - lo) / 2;
+		if ((c = pfx_cmp(&pc->tags[m].pfx, p)) == 0)
+			t = &pc->tags[m];
+		else if (c < 0)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	for (i = 0; t != NULL && i < t->ncomm; i++) {
+		if (bgp_attrs_has_comm(a, t->comm[i]))
+			continue;
+		a->comm = xrealloc(a->comm, (a->ncomm + 1u) * sizeof(*a->comm));
+		a->comm[a->ncomm++] = t->comm[i];
+		a->present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	}
 }
 
 bool
@@ -146,11 +176,15 @@ policy_export(const struct speaker *s, const struct peer *to,
 	if (best == NULL || best->peer == to ||
 	    !gateway_export_ok(s, to, e))
 		return false;
-	/* RFC 1997: the well-known communities bind whoever receives them. */
-	if (best->peer != NULL &&
+	/*
+	 * RFC 1997: the well-known communities bind whoever receives them,
+	 * unless the speaker honours none from that peer (GW-08: the MSEE).
+	 */
+	if (best->peer != NULL && !best->peer->conf->comm_ignored &&
 	    bgp_attrs_has_comm(&best->attrs, BGP_COMM_NO_ADVERTISE))
 		return false;
 	if (c->role == BGP_ROLE_ROUTER && best->peer != NULL &&
+	    !best->peer->conf->comm_ignored &&
 	    bgp_attrs_has_comm(&best->attrs, BGP_COMM_NO_EXPORT) &&
 	    to->conf->asn != c->asn)
 		return false;
@@ -161,6 +195,8 @@ policy_export(const struct speaker *s, const struct peer *to,
 	bgp_attrs_copy(out, &best->attrs);
 	out->present &= ~(BGP_ATTR_BIT(BGP_ATTR_MED) |
 	    BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF));
+	if (to->conf->ntags > 0)
+		add_tags(to->conf, &e->pfx, out);
 	if (best->peer == NULL || c->role == BGP_ROLE_ROUTER)
 		out->nexthop = best->peer == NULL && c->orig_nexthop ?
 		    c->orig_nexthop : c->local_addr;

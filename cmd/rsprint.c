@@ -203,15 +203,17 @@ rsprint_rib(const struct rsprint_inst *in, size_t n, bool json)
 	}
 	for (inst = 0; inst < n; inst++) {
 		struct ctlc_reply r;
-		char *f[4];
+		char *f[5];
 		size_t i;
 
+		memset(f, 0, sizeof(f));
 		if (ctlc_request(in[inst].sock, "rib", 3000, &r) != 0) {
 			rc = cli_err(CLI_ENV, "%s does not answer", in[inst].name);
 			continue;
 		}
 		for (i = 0; i < r.n; i++) {
-			if (ctlc_fields(r.rows[i], f, 4) < 4)
+			f[4] = NULL;
+			if (ctlc_fields(r.rows[i], f, 5) < 4)
 				continue;
 			if (json) {
 				json_obj_begin(&j);
@@ -221,6 +223,9 @@ rsprint_rib(const struct rsprint_inst *in, size_t n, bool json)
 				json_csv(&j, strcmp(f[1], "-") ? f[1] : "");
 				json_kstr(&j, "asPath", f[2]);
 				json_kstr(&j, "from", f[3]);
+				/* not an az field: arsemu's own view (GW-08) */
+				json_key(&j, "communities");
+				json_csv(&j, f[4] != NULL && strcmp(f[4], "-") ? f[4] : "");
 				json_obj_end(&j);
 			} else
 				table_row(t, (const char *[]){ in[inst].name, f[0],

@@ -89,6 +89,55 @@ vnet_origins(const struct topo_vnet *hub, struct bgp_conf *c)
 	}
 }
 
+static void
+tag_vnet(const struct topo_vnet *v, struct bgp_tag **t, size_t *n,
+    size_t *cap)
+{
+	size_t k;
+
+	if (v->bgp_community == 0)
+		return;
+	for (k = 0; k < v->nspace; k++) {
+		xgrow(t, cap, *n + 1, sizeof(**t));
+		(*t)[*n].pfx = v->space[k];
+		(*t)[*n].comm[0] = v->bgp_community;
+		(*t)[*n].ncomm = 1;
+		if (v->region != NULL && v->region->community != 0)
+			(*t)[*n].comm[(*t)[*n].ncomm++] = v->region->community;
+		(*n)++;
+	}
+}
+
+static int
+tag_cmp(const void *a, const void *b)
+{
+	return pfx_cmp(&((const struct bgp_tag *)a)->pfx,
+	    &((const struct bgp_tag *)b)->pfx);
+}
+
+/*
+ * GW-08: a VNet with a custom community (bgp_community) has it and its
+ * region's on each of its prefixes the MSEE sends the site; a VNet without
+ * one gets neither (Learn: the regional community comes with the custom
+ * one). The VNets are those the gateway advertises: vnet_origins' set.
+ */
+static void
+msee_tags(const struct topo_vnet *hub, struct bgp_peer_conf *pc)
+{
+	struct bgp_tag *t = NULL;
+	size_t n = 0, cap = 0, i;
+
+	tag_vnet(hub, &t, &n, &cap);
+	for (i = 0; i < hub->nspokes; i++)
+		if (hub->spokes[i]->use_remote_gateways &&
+		    hub->allow_gateway_transit)
+			tag_vnet(hub->spokes[i], &t, &n, &cap);
+	if (n > 1)
+		qsort(t, n, sizeof(*t), tag_cmp);
+	pc->tags = t;
+	pc->ntags = n;
+}
+
 static uint32_t
 node_asn(const struct topo_node *n)
 {
@@ -139,6 +188,11 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			    (n->kind == TOPO_SITE_ROUTER && l->conn->bfd)) {
 				pc->bfd_interval_ms = ER_BFD_INTERVAL_MS;
 				pc->bfd_mult = ER_BFD_MULT;
+			}
+			/* GW-08: towards the site, the VNets' communities */
+			if (n->kind == TOPO_MSEE && o->kind == TOPO_SITE_ROUTER) {
+				msee_tags(l->conn->gw->vnet, pc);
+				pc->comm_ignored = true;
 			}
 			/* RS-42: what Azure advertises into the circuit */
 			if (n->kind == TOPO_MSEE && o->kind == TOPO_GW)
@@ -322,6 +376,20 @@ conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 	c->orig_nexthop = v->next_hop;
 	c->orig_comm = v->communities;
 	c->norig_comm = v->ncommunities;
+}
+
+void
+emu_bgp_conf_free(struct bgp_conf *c)
+{
+	unsigned i;
+
+	free(c->originate);
+	c->originate = NULL;
+	for (i = 0; i < c->npeers; i++) {
+		free((void *)c->peers[i].tags);
+		c->peers[i].tags = NULL;
+		c->peers[i].ntags = 0;
+	}
 }
 
 int

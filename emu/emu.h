@@ -25,6 +25,8 @@ struct nl_route;
  */
 int	emu_bgp_conf(const struct topo *t, const struct topo_node *n,
 	    const char *ctl_path, struct bgp_conf *c);
+/* What emu_bgp_conf allocated (the originated prefixes, an MSEE's tags). */
+void	emu_bgp_conf_free(struct bgp_conf *c);
 /* "<labdir>/<node>.sock" */
 char	*emu_speaker_sock(const char *lab, const char *node, char *buf, size_t len);
 /* "<labdir>/ctl.sock" */

@@ -381,7 +381,7 @@ nvad_prepare(const char *lab, const struct topo *t, const struct topo_node *n,
 		snprintf(path, sizeof(path), "%s/bird.conf", dir);
 		rc = write_conf(path, n, &c, render_bird, err, len);
 	}
-	free(c.originate);
+	emu_bgp_conf_free(&c);
 	return rc;
 }
 

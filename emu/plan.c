@@ -83,7 +83,7 @@ confs_free(struct bgp_conf **v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		free(v[i]->originate);
+		emu_bgp_conf_free(v[i]);
 		free(v[i]);
 	}
 	free(v);
@@ -135,7 +135,7 @@ instance(const struct topo *t, const struct topo_node *inst,
 		(*out)[i].aspath_hops = sim.fib[i].aspath_hops;
 	}
 	bgp_sim_free(&sim);
-	free(c->originate);
+	emu_bgp_conf_free(c);
 	free(c);
 	return n;
 }

@@ -172,7 +172,7 @@ emu_speaker_main(const char *lab, const char *node)
 	rc = bgp_speaker_run(&c) == 0 ? 0 : 3;
 	if (f.nl != NULL)
 		nl_close(f.nl);
-	free(c.originate);
+	emu_bgp_conf_free(&c);
 	topo_free(t);
 	return rc;
 }

@@ -35,11 +35,13 @@ static const char *const timer_fields[] = {
 static const char *const region_fields[] = { "name", "hub", "spokes", NULL };
 static const char *const hub_fields[] = {
 	"name", "address_space", "subnets", "route_server",
-	"allow_gateway_transit", "nvas", "vms", "gateways", "peerings", NULL
+	"allow_gateway_transit", "nvas", "vms", "gateways", "peerings",
+	"bgp_community", NULL
 };
 static const char *const spoke_fields[] = {
 	"name", "address_space", "peered", "use_remote_gateways",
-	"allow_forwarded_traffic", "subnets", "vms", "region", NULL
+	"allow_forwarded_traffic", "subnets", "vms", "region", "bgp_community",
+	NULL
 };
 static const char *const rs_fields[] = {
 	"branch_to_branch", "hub_routing_preference", "route_limit",
@@ -399,6 +401,31 @@ parse_spoke_side(struct tctx *c, const cJSON *o, const char *path,
 	return 0;
 }
 
+#define VNET_COMMUNITY_MIN	(12076u << 16 | 20000u)
+#define VNET_COMMUNITY_MAX	(12076u << 16 | 49999u)
+
+/* GW-08: the custom community ExpressRoute puts on the VNet's prefixes. */
+static int
+parse_vnet_community(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_vnet *v)
+{
+	char p[TOPO_PATH_MAX];
+	const char *s;
+	int r;
+
+	if ((r = topo_jstr(c, o, path, "bgp_community", false, &s)) <= 0)
+		return r;
+	topo_path_key(p, path, "bgp_community");
+	if (!topo_community_parse(s, &v->bgp_community))
+		return topo_fail(c, p, "\"%.64s\" is not a community: write it "
+		    "as 12076:n", s);
+	if (v->bgp_community < VNET_COMMUNITY_MIN ||
+	    v->bgp_community > VNET_COMMUNITY_MAX)
+		return topo_fail(c, p, "%s: a virtual network's community must "
+		    "be from 12076:20000 to 12076:49999 (GW-08)", s);
+	return 0;
+}
+
 static int
 parse_vnet(struct tctx *c, const cJSON *o, const char *path,
     struct topo_region *rg, bool hub)
@@ -421,6 +448,7 @@ parse_vnet(struct tctx *c, const cJSON *o, const char *path,
 	    topo_jarr(c, o, path, "address_space", true, &arr) == -1 ||
 	    topo_parse_pfxs(c, arr, topo_path_key(p, path, "address_space"),
 	    &v->space, &v->nspace) == -1 ||
+	    parse_vnet_community(c, o, path, v) == -1 ||
 	    parse_subnets(c, o, path, v) == -1)
 		return -1;
 	if (hub ? parse_hub_side(c, o, path, v) == -1 :
@@ -449,6 +477,7 @@ parse_region(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	    topo_jname(c, o, path, &rg->name) == -1 ||
 	    topo_jobj(c, o, path, "hub", false, &hub) == -1)
 		return -1;
+	rg->community = topo_region_community(rg->name);
 	if (hub != NULL &&
 	    parse_vnet(c, hub, topo_path_key(p, path, "hub"), rg, true) == -1)
 		return -1;

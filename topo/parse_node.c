@@ -185,25 +185,6 @@ parse_advertise(struct tctx *c, const cJSON *o, const char *path,
 	return 0;
 }
 
-/* "a:b", both decimal 0..65535 (RFC 1997), as one 32-bit value. */
-static bool
-community_parse(const char *s, uint32_t *out)
-{
-	unsigned long part[2];
-	char *end;
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		part[i] = strtoul(s, &end, 10);
-		if (part[i] > TOPO_U16_MAX || *end != (i == 0 ? ':' : '\0'))
-			return false;
-		s = end + 1;
-	}
-	*out = (uint32_t)(part[0] << 16 | part[1]);
-	return true;
-}
 
 static int
 parse_communities(struct tctx *c, const cJSON *o, const char *path,
@@ -223,7 +204,7 @@ parse_communities(struct tctx *c, const cJSON *o, const char *path,
 		topo_path_idx(p, cp, nva->ncommunities);
 		if (topo_vstr(c, el, p, &s) == -1)
 			return -1;
-		if (!community_parse(s, &nva->communities[nva->ncommunities]))
+		if (!topo_community_parse(s, &nva->communities[nva->ncommunities]))
 			return topo_fail(c, p, "\"%.64s\" is not a community: "
 			    "write it as a:b with a and b from 0 to 65535", s);
 		nva->ncommunities++;

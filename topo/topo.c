@@ -609,3 +609,23 @@ topo_err_str(const struct topo_err *err, const char *file, char *buf,
 	append(buf, len, "%s%s", buf[0] ? " " : "", err->msg);
 	return buf;
 }
+
+/* "a:b", both decimal 0..65535 (RFC 1997), as one 32-bit value. */
+bool
+topo_community_parse(const char *s, uint32_t *out)
+{
+	unsigned long part[2];
+	char *end;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		part[i] = strtoul(s, &end, 10);
+		if (part[i] > TOPO_U16_MAX || *end != (i == 0 ? ':' : '\0'))
+			return false;
+		s = end + 1;
+	}
+	*out = (uint32_t)(part[0] << 16 | part[1]);
+	return true;
+}

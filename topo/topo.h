@@ -73,6 +73,8 @@ struct topo_route_table;
 struct topo_region {
 	char			*name;
 	struct topo_vnet	*hub;		/* NULL if the region has none */
+	/* GW-08: its regional community on ExpressRoute private peering, 0 if unknown */
+	uint32_t		 community;
 };
 
 struct topo_subnet {
@@ -118,6 +120,8 @@ struct topo_vnet {
 	struct topo_vnet	*peer_hub;
 	bool			 use_remote_gateways;	/* default false, as in Azure */
 	bool			 allow_forwarded_traffic; /* default true */
+	/* GW-08: bgpCommunities.virtualNetworkCommunity, 12076:20000-49999; 0 none */
+	uint32_t		 bgp_community;
 	char			*jpath;		/* "regions[0].hub", for messages */
 	struct topo_gw		**gws;		/* hub: its gateways, file order */
 	size_t			 ngws;
@@ -340,6 +344,8 @@ int	topo_set_name(struct topo *t, const char *name, struct topo_err *err);
 bool	topo_name_ok(const char *name);
 
 struct topo_node *topo_node_find(const struct topo *t, const char *name);
+/* GW-08: a region's private peering community by its API name ("uksouth"), 0 if unknown. */
+uint32_t topo_region_community(const char *name);
 struct topo_nic  *topo_nic_by_ip(const struct topo *t, uint32_t ip);
 struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);
 const char *topo_kind_str(enum topo_node_kind k);

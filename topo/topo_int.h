@@ -54,6 +54,8 @@ void	 topo_push(void *arrp, size_t *n, void *item);
  * the earliest of those; n if none. O(n log n): the checks it replaces
  * compared every pair, which a topology at Azure's limits made slow.
  */
+/* "a:b", both decimal 0..65535 (RFC 1997), as one 32-bit value. */
+bool	 topo_community_parse(const char *s, uint32_t *out);
 size_t	 topo_first_dup(const void *base, size_t n, size_t sz,
 	    int (*cmp)(const void *, const void *), size_t *first);
 

@@ -47,6 +47,30 @@ assert not any("65515" in e["asPath"] for e in v), v
 	assert_failure
 }
 
+@test "expressroute: GW-08 the MSEE tags the spoke's prefix with its community (12076:20001) and West Europe's (12076:50002) towards the data centre, the hub's (no community of its own) with none" {
+	require_root
+	local lab=$ARSEMU_T-er8
+	run arsemu up "$TOP/examples/expressroute.json" --name "$lab"
+	assert_success
+	run arsemu rsctl --control "/run/arsemu/$lab/dc-edge.sock" rib --json
+	assert_success
+	echo "$output" | python3 -c '
+import json, sys
+rib = {r["network"]: r for r in json.load(sys.stdin)}
+assert rib["10.2.0.0/16"]["communities"] == ["12076:20001", "12076:50002"], rib["10.2.0.0/16"]
+assert rib["10.1.0.0/16"]["communities"] == [], rib["10.1.0.0/16"]
+assert rib["10.2.0.0/16"]["asPath"] == "12076-65515", rib["10.2.0.0/16"]
+'
+	# what the gateway sent the MSEE carries none: the MSEE adds them
+	run arsemu rsctl --control "/run/arsemu/$lab/hub-er-msee.sock" rib --json
+	assert_success
+	echo "$output" | python3 -c '
+import json, sys
+rib = {r["network"]: r for r in json.load(sys.stdin)}
+assert rib["10.2.0.0/16"]["communities"] == [], rib["10.2.0.0/16"]
+'
+}
+
 @test "expressroute: a spoke VM and a data-centre host reach each other over the circuit; walk crosses gateway and MSEE" {
 	require_root
 	local lab=$ARSEMU_T-er2

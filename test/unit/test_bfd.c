@@ -501,7 +501,7 @@ conf_peer(const struct topo *t, const char *node, const char *peer,
 {
 	size_t i;
 
-	free(c->originate);
+	emu_bgp_conf_free(c);
 	memset(c, 0, sizeof(*c));
 	if (emu_bgp_conf(t, topo_node_find(t, node), "/nonexistent.sock", c) != 0)
 		return NULL;
@@ -546,7 +546,7 @@ test_lab_conf(void)
 	T_OK(p != NULL && p->bfd_mult == 0, "GW-10: with \"bfd\": false the edge "
 	    "does not");
 	topo_free(t);
-	free(c.originate);
+	emu_bgp_conf_free(&c);
 
 	T_EQ(load_er("\"circuit\": { \"site\": \"dc\", \"bfd\": \"no\" }",
 	    &t, &err), -1, "GW-10: \"bfd\": \"no\" is refused");

@@ -31,7 +31,7 @@ load_conf(const struct topo *t, const char *node)
 {
 	const struct topo_node *n = topo_node_find(t, node);
 
-	free(conf.originate);
+	emu_bgp_conf_free(&conf);
 	memset(&conf, 0, sizeof(conf));
 	return n == NULL ? -1 : emu_bgp_conf(t, n, "/nonexistent.sock", &conf);
 }
@@ -136,6 +136,6 @@ main(void)
 	test_server();
 	test_rs_gateways();
 	test_limits();
-	free(conf.originate);
+	emu_bgp_conf_free(&conf);
 	return t_done();
 }

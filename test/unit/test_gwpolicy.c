@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/util.h"
 #include "../../bgp/bgpd.h"
 #include "../../bgp/hubpref.h"
 #include "t.h"
@@ -311,6 +312,77 @@ test_as_override(void)
 	bgp_attrs_free(&out);
 }
 
+/* The communities sent to peer `to` for pfx (at most 4), their count; -1 not sent. */
+static int
+sent_comms(int to, const char *pfx, uint32_t *c)
+{
+	struct decision d;
+	struct bgp_attrs out;
+	struct rib_entry *e = decided(pfx, &d);
+	int n = -1;
+
+	bgp_attrs_init(&out);
+	if (policy_export(&spk, &spk.peers[to], e, &out)) {
+		n = out.ncomm < 4 ? out.ncomm : 4;
+		memcpy(c, out.comm, (size_t)n * sizeof(*c));
+	}
+	bgp_attrs_free(&out);
+	return n;
+}
+
+/*
+ * GW-08, an MSEE: peer 0 the site edge (AS 64512), peer 1 a gateway
+ * instance (65515). Towards the site, a VNet's prefix gets its tags; from
+ * the site, no community the site set is acted on.
+ */
+static void
+test_msee(void)
+{
+	static const struct bgp_tag tags[] = {
+		{ { 0x0a020000, 16 }, { 12076u << 16 | 20001u,
+		    12076u << 16 | 50024u }, 2 },
+	};
+	uint32_t c[4];
+	struct rib_entry *e;
+	struct pfx4 p;
+
+	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	conf.asn = 12076;
+	conf.peers[0].asn = 64512;
+	conf.peers[0].kind = BGP_SRC_NVA;
+	conf.peers[1].kind = BGP_SRC_NVA;
+	conf.peers[0].tags = tags;
+	conf.peers[0].ntags = 1;
+	conf.peers[0].comm_ignored = true;
+	add("10.2.0.0/16", 1, 65515, 1);
+	add("10.1.0.0/16", 1, 65515, 1);
+	T_EQ(sent_comms(0, "10.2.0.0/16", c), 2, "GW-08: the MSEE sends the "
+	    "site a tagged VNet prefix with two communities");
+	T_OK(c[0] == (12076u << 16 | 20001u) && c[1] == (12076u << 16 | 50024u),
+	    "GW-08: the VNet's own (12076:20001) and its region's (12076:50024)");
+	T_EQ(sent_comms(0, "10.1.0.0/16", c), 0, "GW-08: a VNet without a "
+	    "community of its own: none");
+	T_EQ(sent_comms(2, "10.2.0.0/16", c), 0, "GW-08: tags go to the peer "
+	    "they are set on only");
+	/* the site's NO_EXPORT and NO_ADVERTISE: not honoured */
+	add("172.16.0.0/16", 0, 64512, 1);
+	pfx_parse("172.16.0.0/16", &p);
+	e = rib_lookup(&spk.rib, &p);
+	e->paths->attrs.comm = xcalloc(2, sizeof(uint32_t));
+	e->paths->attrs.comm[0] = BGP_COMM_NO_EXPORT;
+	e->paths->attrs.comm[1] = BGP_COMM_NO_ADVERTISE;
+	e->paths->attrs.ncomm = 2;
+	e->paths->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	T_OK(sends(1, "172.16.0.0/16"), "GW-08: Microsoft honours no community "
+	    "the site sets: NO_EXPORT and NO_ADVERTISE from the site still go "
+	    "to the gateway");
+	conf.peers[0].comm_ignored = false;
+	T_OK(!sends(1, "172.16.0.0/16"), "and a speaker that honours them "
+	    "(RFC 1997) does not send it (the control)");
+	conf.peers[0].tags = NULL;
+	conf.peers[0].ntags = 0;
+}
+
 int
 main(void)
 {
@@ -322,6 +394,7 @@ main(void)
 	test_vpn_default();
 	test_vpn_export();
 	test_as_override();
+	test_msee();
 	rib_free(&spk.rib);
 	return t_done();
 }

@@ -1540,7 +1540,7 @@ test_global_spoke(void)
 			    &(struct pfx4){ A("10.2.0.0"), 16 });
 	T_OK(served, "U-10, RS-10: the Route Server advertises the "
 	    "cross-region spoke's prefix to its NVAs");
-	free(conf.originate);
+	emu_bgp_conf_free(&conf);
 	topo_free(in_reg);
 	topo_free(cross);
 }

@@ -1471,9 +1471,43 @@ test_nic_by_ip(void)
 	topo_free(t);
 }
 
+/* GW-08: a VNet's custom community and its region's. */
+static void
+test_vnet_community(void)
+{
+	struct topo_err err;
+	struct topo *t;
+
+	t = load_q(SPOKE("", SPOKE_BASE ",'bgp_community':'12076:20001'"), &err);
+	T_OK(t != NULL && t->vnets[1]->bgp_community == (12076u << 16 | 20001u),
+	    "GW-08: a spoke's bgp_community is read");
+	T_OK(t != NULL && t->vnets[0]->bgp_community == 0,
+	    "GW-08: none by default");
+	T_EQ(t != NULL ? t->regions[0]->community : 1, 0,
+	    "GW-08: a region name Azure does not have: no regional community");
+	topo_free(t);
+	expect_err(SPOKE("", SPOKE_BASE ",'bgp_community':'12076:50024'"),
+	    "regions[0].spokes[0].bgp_community", "12076:20000 to 12076:49999",
+	    "GW-08: a VNet community outside 12076:20000-49999 refused");
+	expect_err(HUB(",'bgp_community':'65000:20001'"),
+	    "regions[0].hub.bgp_community", "12076:20000 to 12076:49999",
+	    "GW-08: a VNet community of another AS refused");
+	expect_err(HUB(",'bgp_community':'12076'"),
+	    "regions[0].hub.bgp_community", "is not a community",
+	    "GW-08: a malformed community refused");
+	T_EQ(topo_region_community("uksouth"), 12076u << 16 | 50024u,
+	    "GW-08: uksouth is 12076:50024 (private peering)");
+	T_EQ(topo_region_community("westeurope"), 12076u << 16 | 50002u,
+	    "GW-08: westeurope is 12076:50002");
+	T_EQ(topo_region_community("eastus"), 12076u << 16 | 50004u,
+	    "GW-08: eastus is 12076:50004");
+	T_EQ(topo_region_community("Mars"), 0, "GW-08: unknown region: 0");
+}
+
 int
 main(void)
 {
+	test_vnet_community();
 	test_first_dup();
 	test_nic_by_ip();
 	test_single_hub();
