@@ -94,6 +94,20 @@ settle() {
 	done
 }
 
+# journal_since FILE LINES: once FILE has been quiet for 3 s (at most
+# 120 s), what it gained after its first LINES lines
+journal_since() {
+	local last=$2 now quiet=0 k
+	for ((k = 0; k < 120; k++)); do
+		sleep 1
+		now=$(wc -l < "$1")
+		if [ "$now" = "$last" ] && (( ++quiet >= 3 )); then break; fi
+		[ "$now" = "$last" ] || quiet=0
+		last=$now
+	done
+	tail -n +"$(($2 + 1))" "$1"
+}
+
 FLOOR_UP=""
 VETH_UP=""
 for part in $PARTS; do
@@ -178,15 +192,7 @@ up)
 	# the last NVA: nva0 holds 4,000 routes, and one more would cross RS-40
 	nva=$(./arsemu nodes "$TOPO" 2>/dev/null | awk '$2 == "nva" {n = $1} END {print n}')
 	./arsemu bgp "$nva" announce 198.18.0.0/24 --name "$LAB" >/dev/null
-	last=$before
-	for ((k = 0; k < 120; k++)); do	# until the journal is quiet for 3 s
-		sleep 1
-		now=$(wc -l < "$j")
-		if [ "$now" = "$last" ] && (( ++quiet >= 3 )); then break; fi
-		[ "$now" = "$last" ] || quiet=0
-		last=$now
-	done
-	tail -n +"$((before + 1))" "$j" > "$W/one.jsonl"
+	journal_since "$j" "$before" > "$W/one.jsonl"
 	grep '"table-routes"' "$W/one.jsonl" > "$W/one-t.jsonl"
 	ntab=$(wc -l < "$W/one-t.jsonl")
 	nmsg=$(sed 's/.*"netlink_changes": \([0-9]*\).*/\1/' "$W/one-t.jsonl" | awk '{s += $1} END {print s + 0}')
@@ -200,15 +206,7 @@ up)
 	before=$(wc -l < "$j")
 	cnva=$(./arsemu nodes "$TOPO" 2>/dev/null | awk '$2 == "nva" {print $1}' | sed -n 4p)
 	./arsemu fail "$cnva" crash --name "$LAB" >/dev/null
-	last=$before; quiet=0
-	for ((k = 0; k < 120; k++)); do
-		sleep 1
-		now=$(wc -l < "$j")
-		if [ "$now" = "$last" ] && (( ++quiet >= 3 )); then break; fi
-		[ "$now" = "$last" ] || quiet=0
-		last=$now
-	done
-	tail -n +"$((before + 1))" "$j" > "$W/crash.jsonl"
+	journal_since "$j" "$before" > "$W/crash.jsonl"
 	tfail=$(grep -m1 '"fail"' "$W/crash.jsonl" | sed 's/{"t_ms": \([0-9]*\).*/\1/')
 	tlast=$(grep '"table-routes"' "$W/crash.jsonl" | tail -1 | sed 's/{"t_ms": \([0-9]*\).*/\1/')
 	nmsg=$(grep '"table-routes"' "$W/crash.jsonl" | sed 's/.*"netlink_changes": \([0-9]*\).*/\1/' | awk '{s += $1} END {print s + 0}')

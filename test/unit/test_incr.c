@@ -13,20 +13,8 @@
 #include "../../emu/plan.h"
 #include "../../emu/share.h"
 #include "../../lib/util.h"
+#include "examples.h"
 #include "t.h"
-
-static const char *const examples[] = {
-	"examples/active-active.json", "examples/active-passive.json",
-	"examples/branch-vpn.json", "examples/egress-backup.json",
-	"examples/er-vpn.json", "examples/expressroute.json",
-	"examples/fw-filter.json", "examples/global-enterprise.json",
-	"examples/internet-egress.json", "examples/intra-vnet.json",
-	"examples/multi-region-loop.json", "examples/multi-region.json",
-	"examples/no-propagation.json", "examples/one-instance.json",
-	"examples/sdwan-branches.json", "examples/single-hub.json",
-	"examples/udr-firewall.json", "examples/vpn-static.json",
-	"examples/vpn-udr.json", "test/unit/data/share-spokes.json",
-};
 
 static bool
 same_route(const struct sdn_route *a, const struct sdn_route *b)
@@ -130,9 +118,9 @@ test_only(void)
 	unsigned bad = 0, asked = 0, nfiles = 0;
 	size_t i, s;
 
-	for (i = 0; i < sizeof(examples) / sizeof(examples[0]); i++) {
-		if (topo_load_file(examples[i], &t, &err) != 0) {
-			T_OK(0, "load %s: %s", examples[i], err.msg);
+	for (i = 0; i < NELEM(shipped_examples); i++) {
+		if (topo_load_file(shipped_examples[i], &t, &err) != 0) {
+			T_OK(0, "load %s: %s", shipped_examples[i], err.msg);
 			continue;
 		}
 		plan_run(t, &p);	/* leaves its memo started */

@@ -13,6 +13,7 @@
 #include "../../emu/plan.h"
 #include "../../emu/share.h"
 #include "../../lib/util.h"
+#include "examples.h"
 #include "t.h"
 
 struct slotk {
@@ -251,31 +252,21 @@ check_topo(const char *what, const struct topo *t, size_t *held,
 static void
 test_examples(void)
 {
-	static const char *files[] = {
-		"examples/active-active.json", "examples/active-passive.json",
-		"examples/branch-vpn.json", "examples/egress-backup.json",
-		"examples/er-vpn.json", "examples/expressroute.json",
-		"examples/fw-filter.json", "examples/global-enterprise.json",
-		"examples/internet-egress.json", "examples/intra-vnet.json",
-		"examples/multi-region-loop.json", "examples/multi-region.json",
-		"examples/no-propagation.json", "examples/one-instance.json",
-		"examples/sdwan-branches.json", "examples/single-hub.json",
-		"examples/udr-firewall.json", "examples/vpn-static.json",
-	};
 	struct topo_err err;
 	struct topo *t;
 	size_t i, held, whole, asked, bad, dbad;
 
-	for (i = 0; i < NELEM(files); i++) {
-		if (!T_EQ(topo_load_file(files[i], &t, &err), 0, "%s loads",
-		    files[i]))
+	for (i = 0; i < NELEM(shipped_examples); i++) {
+		const char *f = shipped_examples[i];
+
+		if (!T_EQ(topo_load_file(f, &t, &err), 0, "%s loads", f))
 			continue;
-		bad = check_topo(files[i], t, &held, &whole, &asked, &dbad);
+		bad = check_topo(f, t, &held, &whole, &asked, &dbad);
 		T_EQ(dbad, 0, "%s: the daemon's split from differences gives the "
-		    "same tables", files[i]);
+		    "same tables", f);
 		T_EQ(bad, 0,
 		    "%s: %zu lookups through the shared tables give the NICs' own "
-		    "tables' answers (%zu routes held instead of %zu)", files[i],
+		    "tables' answers (%zu routes held instead of %zu)", f,
 		    asked, held, whole);
 		topo_free(t);
 	}
