@@ -327,6 +327,28 @@ nvas_of(const struct walk *w, char *buf, size_t len)
 			    used ? "," : "", w->hop[i].node->name);
 }
 
+/*
+ * A return walk is symmetric when it crosses the forward walk's NVAs in
+ * the opposite order: "a,b" forward, "b,a" back.
+ */
+static bool
+same_nvas_back(const char *fwd, const char *back)
+{
+	char rev[128];
+	const char *end = back + strlen(back), *p;
+	size_t used = 0;
+
+	rev[0] = '\0';
+	while (end > back && used < sizeof(rev)) {
+		for (p = end; p > back && p[-1] != ','; p--)
+			;
+		used += (size_t)snprintf(rev + used, sizeof(rev) - used, "%s%.*s",
+		    used ? "," : "", (int)(end - p), p);
+		end = p > back ? p - 1 : back;
+	}
+	return strcmp(fwd, rev) == 0;
+}
+
 struct walk_args {
 	const struct topo_node	*src;
 	struct walk_pkt		 pkt;
@@ -531,7 +553,7 @@ cmd_walk(struct cli *c)
 				goto out;
 			}
 			for (f = 0; f < fwd.flows; f++)
-				if (strcmp(nf[f], nb[f]) != 0 && (nf[f][0] || nb[f][0])) {
+				if (!same_nvas_back(nf[f], nb[f])) {
 					if (!c->json)
 						printf("warning: flow %u is asymmetric: forward "
 						    "through %s, return through %s: a stateful "

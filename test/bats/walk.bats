@@ -257,3 +257,21 @@ outcome() { echo "$output" | grep -m1 -E 'predicted( \(offline\))?:' | sed 's/.*
 	run arsemu exec dc-h1 --name "$lab" -- ip rule
 	refute_output --partial "ipproto tcp"
 }
+
+@test "walk --both-ways: a return that crosses the forward walk's NVAs in the opposite order is symmetric; one that skips them is flagged (offline)" {
+	local t="$BATS_TEST_TMPDIR/ge-nogw.json"
+	# cross-region: uks-fw1 then weu-fw1 out, weu-fw1 then uks-fw1 back
+	run arsemu walk uks-vm1 weu-vm1 --both-ways --offline --topo "$TOP/examples/global-enterprise.json"
+	assert_success
+	refute_output --partial 'asymmetric'
+	# without GatewaySubnet's route tables HQ answers past the NVA
+	python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["route_tables"] = [r for r in t["route_tables"] if not r["name"].startswith("gw-")]
+json.dump(t, open(sys.argv[2], "w"))
+' "$TOP/examples/global-enterprise.json" "$t"
+	run arsemu walk uks-vm1 hq-h1 --both-ways --offline --topo "$t"
+	assert_success
+	assert_output --partial 'is asymmetric: forward through uks-fw1, return through no NVA'
+}
