@@ -324,7 +324,8 @@ sent_comms(int to, const char *pfx, uint32_t *c)
 	bgp_attrs_init(&out);
 	if (policy_export(&spk, &spk.peers[to], e, &out)) {
 		n = out.ncomm < 4 ? out.ncomm : 4;
-		memcpy(c, out.comm, (size_t)n * sizeof(*c));
+		if (n > 0)
+			memcpy(c, out.comm, (size_t)n * sizeof(*c));
 	}
 	bgp_attrs_free(&out);
 	return n;
