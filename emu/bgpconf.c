@@ -13,7 +13,9 @@
  * A gateway instance (GW-01): AS 65515, the same VNet prefixes as the
  * Route Server, a peer per BGP link (the MSEE, or the site over a VPN
  * tunnel) and one per Route Server instance of its hub (iBGP, RS-50); it
- * connects, the other side listens (GW-03). An MSEE: AS 12076,
+ * connects, the other side listens (GW-03). An ExpressRoute gateway
+ * instance programs the ECMP of the circuits' tied paths to a site, but
+ * only one path when its hub has a Route Server (RS-35). An MSEE: AS 12076,
  * the gateway instances and the site's edge, with BFD on the private
  * peering (GW-10; the edge too unless its circuit says "bfd": false). A
  * site's edge, when a gateway
@@ -294,6 +296,14 @@ conf_offfabric(const struct topo *t, const struct topo_node *n,
 	if (n->kind == TOPO_GW) {
 		gateway_rs_peers(n, c);
 		vnet_origins(n->gw->vnet, c);
+		/*
+		 * RS-35: with a Route Server in the hub the multipath of
+		 * on-premises prefixes over several circuits is lost; the
+		 * instance keeps the best path only (decide.c: lowest BGP
+		 * identifier, then peer address, among tied MSEEs).
+		 */
+		if (n->gw->type == TOPO_GW_EXPRESSROUTE && n->gw->vnet->rs != NULL)
+			c->max_paths = 1;
 	}
 	if (n->kind != TOPO_SITE_ROUTER)
 		return;

@@ -145,24 +145,36 @@ instance(const struct topo *t, const struct topo_node *inst,
  * BGP connection's site prefixes with the path the site's edge sends
  * (its ASN and prepends, the tunnel's too) behind the MSEE's 12076 for
  * ExpressRoute. Static VPN prefixes are sdn_merge_gateway()'s to add.
+ * A prefix learned over several connections (circuits to one site, RS-35)
+ * is one FIB entry, with the shortest of their paths.
  */
 static size_t
 gw_instance(const struct topo_gw *gw, struct sdn_bgp_route **out)
 {
 	const struct topo_gwconn *cn;
-	size_t n = 0, cap = 0, i, k;
+	size_t n = 0, cap = 0, i, k, j;
+	unsigned hops;
 
 	*out = NULL;
 	for (i = 0; i < gw->nconns; i++) {
 		cn = gw->conns[i];
 		for (k = 0; cn->bgp && k < cn->site->nprefixes; k++) {
+			hops = 1 + cn->site->prepend + cn->prepend +
+			    (gw->type == TOPO_GW_EXPRESSROUTE);
+			for (j = 0; j < n; j++)
+				if (pfx_equal(&(*out)[j].pfx, &cn->site->prefixes[k]))
+					break;
+			if (j < n) {
+				if (hops < (*out)[j].aspath_hops)
+					(*out)[j].aspath_hops = hops;
+				continue;
+			}
 			xgrow(out, &cap, n + 1, sizeof(**out));
 			memset(&(*out)[n], 0, sizeof((*out)[n]));
 			(*out)[n].pfx = cn->site->prefixes[k];
 			(*out)[n].nnh = 1;
 			(*out)[n].nh[0] = 1;	/* replaced by the instance's IP */
-			(*out)[n].aspath_hops = 1 + cn->site->prepend +
-			    cn->prepend + (gw->type == TOPO_GW_EXPRESSROUTE);
+			(*out)[n].aspath_hops = hops;
 			n++;
 		}
 	}

@@ -12,7 +12,10 @@
  *       goes to the NVAs it links to (ECMP).
  *   site host: everything goes to its router.
  *   gateway instance: a prefix of a site it connects goes down that link
- *       (tunnel or circuit); anything else back into the fabric through
+ *       (tunnel or circuit; over several circuits, the MSEEs whose paths
+ *       tie share the flows by ECMP, or, with a Route Server in the hub,
+ *       the one with the lowest BGP identifier takes them all: RS-35);
+ *       anything else back into the fabric through
  *       its NIC, as its default route does (a route table's
  *       VirtualNetworkGateway route lands here too, GW-11).
  *   MSEE: the site's prefixes to the site's edge, the rest to the gateway.
@@ -352,6 +355,64 @@ offer_site(struct offer *o, const struct topo_site *s, uint32_t dst,
 		offer_take(o, &s->prefixes[k], dst, hops + 1 + s->prepend);
 }
 
+/*
+ * An ExpressRoute gateway instance towards a site prefix: the MSEEs whose
+ * circuits offer the longest prefix with the shortest AS path tie. RS-35:
+ * with a Route Server in the hub the instance programs one of them, the
+ * one its speaker ranks first (bgp/decide.c: lowest BGP identifier, then
+ * lowest peer address; an MSEE's are both its topo_bgp_addr()); without,
+ * all of them (ECMP). GW-09's weight is not compared within a gateway.
+ * NULL: no circuit offers dst.
+ */
+static const struct topo_node *
+er_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
+    unsigned flow, struct walk_hop *h)
+{
+	const struct topo_gwlink *l, *via[SDN_MAX_NH];
+	struct offer best = { 0, 0 }, o;
+	uint32_t m[SDN_MAX_NH];
+	unsigned nm = 0, k, i;
+	bool one = n->gw->vnet->rs != NULL;
+	size_t j;
+
+	for (j = 0; j < e->t->ngwlinks; j++) {
+		l = e->t->gwlinks[j];
+		if (l->a != n || l->conn == NULL || l->b->kind != TOPO_MSEE)
+			continue;
+		o.plen = o.hops = 0;
+		offer_site(&o, l->conn->site, dst, 1);	/* 12076 first */
+		if (o.plen == 0 || (best.plen != 0 && (o.plen < best.plen ||
+		    (o.plen == best.plen && o.hops > best.hops))))
+			continue;
+		if (o.plen != best.plen || o.hops != best.hops)
+			nm = 0;
+		best = o;
+		if (nm < SDN_MAX_NH) {
+			via[nm] = l;
+			m[nm++] = topo_bgp_addr(e->t, l->b);
+		}
+	}
+	if (nm == 0)
+		return NULL;
+	if (one) {
+		for (k = 0, i = 1; i < nm; i++)
+			if (m[i] < m[k])
+				k = i;
+	} else {
+		k = choose(e, n, m, nm, flow);
+		if (nm > 1) {
+			h->ecmp = true;
+			memcpy(h->members, m, nm * sizeof(m[0]));
+			h->nmembers = nm;
+		}
+	}
+	snprintf(h->how, sizeof(h->how), "link l%u to %s%s", via[k]->idx,
+	    via[k]->b->name, nm < 2 ? "" : one ? " (RS-35: a Route Server in the "
+	    "hub leaves one of the circuits' paths, the lowest BGP identifier's)" :
+	    " (circuits' ECMP by flow hash)");
+	return via[k]->b;
+}
+
 /* What connection cn offers for dst (plen 0: nothing). */
 static struct offer
 conn_offer(const struct topo *t, const struct topo_gwconn *cn, uint32_t dst)
@@ -505,6 +566,9 @@ step(const struct walk_env *e, const struct topo_node *n,
 		}
 	case TOPO_GW:
 	case TOPO_MSEE:
+		if (n->kind == TOPO_GW && n->gw->type == TOPO_GW_EXPRESSROUTE &&
+		    (next = er_step(e, n, dst, flow, h)) != NULL)
+			return next;
 		if ((next = gw_step(e, n, dst, flow, h)) != NULL)
 			return next;
 		if (n->kind == TOPO_MSEE) {

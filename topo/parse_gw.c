@@ -1,7 +1,9 @@
 /*
  * parse_gw: a hub's virtual network gateways. An ExpressRoute gateway has
- * two instances (AS 65515, GW-01) in GatewaySubnet and one circuit, whose
- * MSEE (AS 12076) links to the site's edge router; a VPN gateway has one
+ * two instances (AS 65515, GW-01) in GatewaySubnet and one "circuit", or
+ * two or more "circuits" (several may reach the same site: the bow-tie of
+ * one data centre over two circuits); each circuit's MSEE (AS 12076)
+ * links to both instances and to the site's edge router; a VPN gateway has one
  * instance (two when active-active) and a tunnel per instance to each site
  * it connects, carrying BGP or not (GW-03). A circuit's "bfd" (default
  * true) says whether the site's edge runs BFD with the MSEE (GW-10).
@@ -31,7 +33,7 @@
 #define GW_WEIGHT_MAX	32000u	/* ER connection routing weight */
 
 static const char *const gw_fields[] = {
-	"name", "type", "circuit", "active_active", "tunnels", NULL
+	"name", "type", "circuit", "circuits", "active_active", "tunnels", NULL
 };
 static const char *const circuit_fields[] = { "site", "weight", "bfd", NULL };
 static const char *const tunnel_fields[] = {
@@ -61,23 +63,69 @@ new_conn(struct tctx *c, struct topo_gw *gw, const cJSON *o, const char *path)
 	return cn;
 }
 
+/* One circuit object at path p: "circuit", or an element of "circuits". */
 static int
-parse_circuit(struct tctx *c, const cJSON *o, const char *path,
-    struct topo_gw *gw)
+circuit_obj(struct tctx *c, const cJSON *o, const char *p, void *arg)
 {
-	char p[TOPO_PATH_MAX];
 	struct topo_gwconn *cn;
 
-	topo_path_key(p, path, "circuit");
-	if (topo_jobj(c, o, path, "circuit", true, &o) == -1 ||
-	    topo_jfields(c, o, p, circuit_fields) == -1 ||
-	    (cn = new_conn(c, gw, o, p)) == NULL)
+	if (topo_jfields(c, o, p, circuit_fields) == -1 ||
+	    (cn = new_conn(c, arg, o, p)) == NULL)
 		return -1;
 	/* GW-10: the MSEE always runs BFD; "bfd" says whether the edge does */
 	cn->bfd = true;
 	if (topo_juint(c, o, p, "weight", 0, GW_WEIGHT_MAX, &cn->weight) == -1 ||
 	    topo_jbool(c, o, p, "bfd", &cn->bfd) == -1)
 		return -1;
+	return 0;
+}
+
+/*
+ * GW-09 ranks circuits by weight, but one gateway instance's speaker
+ * decides between its MSEEs by BGP alone (AS path, then RS-35's single
+ * path or ECMP): different weights on one gateway are not emulated.
+ */
+static void
+circuit_weights(struct tctx *c, const char *path, const struct topo_gw *gw)
+{
+	char p[TOPO_PATH_MAX];
+	size_t i;
+
+	for (i = 1; i < gw->nconns; i++)
+		if (gw->conns[i]->weight != gw->conns[0]->weight) {
+			topo_warn(c, topo_path_key(p, path, "circuits"), "the "
+			    "circuits' weights differ: Azure sends on-premises "
+			    "traffic over the heaviest (GW-09); arsemu does not "
+			    "emulate weight between the circuits of one gateway");
+			return;
+		}
+}
+
+static int
+parse_circuit(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_gw *gw)
+{
+	char p[TOPO_PATH_MAX];
+	const cJSON *arr;
+
+	if (topo_jget(o, "circuits") == NULL) {
+		topo_path_key(p, path, "circuit");
+		if (topo_jobj(c, o, path, "circuit", true, &o) == -1)
+			return -1;
+		return circuit_obj(c, o, p, gw);
+	}
+	topo_path_key(p, path, "circuits");
+	if (topo_jget(o, "circuit") != NULL)
+		return topo_fail(c, p, "an ExpressRoute gateway has one "
+		    "\"circuit\" or a list of \"circuits\", not both");
+	if (topo_jarr(c, o, path, "circuits", true, &arr) == -1)
+		return -1;
+	if (cJSON_GetArraySize(arr) < 2)
+		return topo_fail(c, p, "\"circuits\" lists two or more "
+		    "circuits; a gateway with one has \"circuit\"");
+	if (topo_parse_list(c, o, path, "circuits", gw, circuit_obj) == -1)
+		return -1;
+	circuit_weights(c, path, gw);
 	return 0;
 }
 
@@ -169,13 +217,14 @@ topo_parse_gw(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	if (gw->type == TOPO_GW_EXPRESSROUTE) {
 		if (topo_jget(o, "tunnels") != NULL)
 			return topo_fail(c, path, "an ExpressRoute gateway has a "
-			    "\"circuit\", not \"tunnels\"");
+			    "\"circuit\" or \"circuits\", not \"tunnels\"");
 		if (parse_circuit(c, o, path, gw) == -1)
 			return -1;
 	} else {
-		if (topo_jget(o, "circuit") != NULL)
+		if (topo_jget(o, "circuit") != NULL ||
+		    topo_jget(o, "circuits") != NULL)
 			return topo_fail(c, path, "a Vpn gateway has \"tunnels\", "
-			    "not a \"circuit\"");
+			    "not a \"circuit\" or \"circuits\"");
 		if (topo_parse_list(c, o, path, "tunnels", gw, parse_tunnel) == -1)
 			return -1;
 	}
@@ -223,18 +272,28 @@ add_link(struct tctx *c, const char *path, struct topo_node *a,
 	return 0;
 }
 
-/* ER: the MSEE, a link to each instance and one to the site's edge. */
+/*
+ * ER: the circuit's MSEE, a link to each instance and one to the site's
+ * edge. The first circuit's MSEE is "<hub>-<gw>-msee", the others
+ * "-msee2", "-msee3"... in file order.
+ */
 static int
 er_links(struct tctx *c, struct topo_gw *gw, struct topo_gwconn *cn)
 {
 	char p[TOPO_PATH_MAX];
 	struct topo_node *m;
+	size_t nth;
 	unsigned k;
 
-	m = topo_new_node(c, xasprintf("%s-%s-msee", gw->vnet->name, gw->name),
-	    TOPO_MSEE, cn->jpath, NULL);
+	for (nth = 0; nth < gw->nconns && gw->conns[nth] != cn; nth++)
+		;
+	m = topo_new_node(c, nth == 0 ? xasprintf("%s-%s-msee",
+	    gw->vnet->name, gw->name) : xasprintf("%s-%s-msee%zu",
+	    gw->vnet->name, gw->name, nth + 1), TOPO_MSEE, cn->jpath, NULL);
 	m->gw = gw;
-	gw->msee = m;
+	cn->msee = m;
+	if (nth == 0)
+		gw->msee = m;
 	if (!topo_name_ok(m->name))
 		return topo_fail(c, topo_path_key(p, gw->jpath, "name"), "MSEE "
 		    "node \"%s\" is too long: node names have at most %d "
@@ -256,7 +315,8 @@ resolve_conn(struct tctx *c, struct topo_gw *gw, struct topo_gwconn *cn)
 	if ((cn->site = site_find(c->t, cn->site_name)) == NULL)
 		return topo_fail(c, p, "no site is named \"%.64s\"",
 		    cn->site_name);
-	for (i = 0; i < cn->site->nconns; i++)
+	/* ER: one circuit per connection, and a site may have several */
+	for (i = 0; gw->type != TOPO_GW_EXPRESSROUTE && i < cn->site->nconns; i++)
 		if (cn->site->conns[i]->gw == gw)
 			return topo_fail(c, p, "gateway \"%s\" already connects "
 			    "site \"%s\"", gw->name, cn->site->name);

@@ -228,6 +228,7 @@ struct topo_gwconn {
 	bool			 bgp;		/* VPN: false = static prefixes */
 	unsigned		 prepend;	/* VPN: the site's extra prepends on it */
 	bool			 bfd;		/* ER: the site's edge runs BFD (GW-10) */
+	struct topo_node	*msee;		/* ER: this circuit's MSEE */
 };
 
 /*
@@ -252,7 +253,11 @@ struct topo_gw {
 	struct topo_vnet	*vnet;		/* its hub */
 	struct topo_node	*inst[2];	/* "<hub>-<name>0", "<hub>-<name>1" */
 	unsigned		 ninst;		/* 2 (VPN active-standby: 1) */
-	struct topo_node	*msee;		/* ER: "<hub>-<name>-msee" */
+	/*
+	 * ER: the first circuit's MSEE, "<hub>-<name>-msee"; circuit k's
+	 * (k >= 1) is "<hub>-<name>-msee<k+1>", in its conn's msee.
+	 */
+	struct topo_node	*msee;
 	struct topo_gwconn	**conns;
 	size_t			 nconns;
 };

@@ -1,8 +1,9 @@
 /*
  * test_bgpconf: what each speaker of a lab is configured with (emu/bgpconf.c):
  * the platform's sessions between Route Server and gateways (RS-50), the
- * ASNs Azure uses (GW-01) and the route limits on gateway peerings (GW-05,
- * GW-07). Pure: no namespace, no process.
+ * ASNs Azure uses (GW-01), the route limits on gateway peerings (GW-05,
+ * GW-07) and the ECMP a gateway instance keeps over several circuits
+ * (RS-35). Pure: no namespace, no process.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "../../emu/emu.h"
 #include "../../bgp/hubpref.h"
+#include "../../bgp/sim.h"
 #include "../../lib/util.h"
 #include "t.h"
 
@@ -130,12 +132,139 @@ test_server(void)
 	topo_free(t);
 }
 
+static struct topo *
+load_text(char *doc)
+{
+	struct topo_err err;
+	struct topo *t;
+
+	if (topo_load_string(doc, strlen(doc), &t, &err) == -1)
+		die("topology: %s: %s", err.path, err.msg);
+	free(doc);
+	return t;
+}
+
+/* examples/er-two-circuits.json, with its Route Server or without. */
+static struct topo *
+two_circuits(bool rs)
+{
+	FILE *f = fopen("examples/er-two-circuits.json", "r");
+	static const char key[] = "\"route_server\": {},";
+	char *doc = xcalloc(1, 8192), *at;
+	size_t n;
+
+	if (f == NULL)
+		die("examples/er-two-circuits.json: cannot open");
+	n = fread(doc, 1, 8191, f);
+	fclose(f);
+	doc[n] = '\0';
+	if (!rs) {
+		if ((at = strstr(doc, key)) == NULL)
+			die("er-two-circuits.json: no %s", key);
+		memmove(at, at + strlen(key), strlen(at + strlen(key)) + 1);
+	}
+	return load_text(doc);
+}
+
+/*
+ * The gateway instance's decision, run with the speaker's own code: each
+ * MSEE stands in for its circuit and originates the site's prefix (one AS,
+ * as 12076 64512 is one path length for both), the instance's conf is
+ * bgpconf's. Returns the FIB's next hops for 172.16.0.0/16.
+ */
+static unsigned
+gw_fib(const struct topo *t, uint32_t *nh)
+{
+	struct bgp_conf *m[2], *gw = xcalloc(1, sizeof(*gw));
+	const char *msee[2] = { "hub-er-msee2", "hub-er-msee" };
+	struct pfx4 dc = { 0xac100000, 16 };
+	struct bgp_sim sim;
+	unsigned k, nnh = 0;
+	size_t i;
+
+	emu_bgp_conf(t, topo_node_find(t, "hub-er0"), "", gw);
+	for (k = 0; k < 2; k++) {
+		m[k] = xcalloc(1, sizeof(*m[k]));
+		emu_bgp_conf(t, topo_node_find(t, msee[k]), "", m[k]);
+		free(m[k]->originate);
+		m[k]->originate = xcalloc(1, sizeof(dc));
+		m[k]->originate[0] = dc;
+		m[k]->noriginate = 1;
+	}
+	bgp_sim_run(gw, (const struct bgp_conf *const *)m, 2, &sim);
+	for (i = 0; i < sim.nfib; i++)
+		if (pfx_equal(&sim.fib[i].pfx, &dc)) {
+			nnh = sim.fib[i].nnh;
+			memcpy(nh, sim.fib[i].nh, nnh * sizeof(*nh));
+		}
+	bgp_sim_free(&sim);
+	for (k = 0; k < 2; k++) {
+		emu_bgp_conf_free(m[k]);
+		free(m[k]);
+	}
+	emu_bgp_conf_free(gw);
+	free(gw);
+	return nnh;
+}
+
+static void
+test_circuits(void)
+{
+	struct topo *t = two_circuits(true);
+	const struct topo_node *m1 = topo_node_find(t, "hub-er-msee"),
+	    *m2 = topo_node_find(t, "hub-er-msee2");
+	uint32_t nh[BGP_MAX_ECMP];
+	unsigned n;
+
+	T_EQ(load_conf(t, "hub-er0"), 0, "hub-er0 has a configuration");
+	T_OK(peer("hub-er-msee") != NULL && peer("hub-er-msee2") != NULL &&
+	    peer("hub-er-msee2")->asn == 12076 && !peer("hub-er-msee2")->passive,
+	    "RS-35: the instance peers with both circuits' MSEEs and connects");
+	T_EQ(conf.max_paths, 1, "RS-35: with a Route Server in the hub, an ER "
+	    "gateway instance keeps one path (max_paths 1)");
+	T_EQ(load_conf(t, "dc-edge"), 0, "dc-edge has a configuration");
+	T_OK(peer("hub-er-msee") != NULL && peer("hub-er-msee2") != NULL &&
+	    conf.max_paths > 1, "the site's edge peers with both MSEEs and "
+	    "keeps its ECMP (not Azure's)");
+	n = gw_fib(t, nh);
+	T_OK(n == 1 && nh[0] == topo_bgp_addr(t, m1), "RS-35: the instance's "
+	    "decision keeps one next hop, the first circuit's MSEE (lowest BGP "
+	    "identifier), as walk predicts (got %u)", n);
+	topo_free(t);
+
+	t = two_circuits(false);
+	m1 = topo_node_find(t, "hub-er-msee");
+	m2 = topo_node_find(t, "hub-er-msee2");
+	T_EQ(load_conf(t, "hub-er0"), 0, "hub-er0 (no Route Server) has a "
+	    "configuration");
+	T_EQ(conf.max_paths, BGP_MAX_ECMP, "RS-35: without a Route Server, "
+	    "the instance keeps its ECMP");
+	n = gw_fib(t, nh);
+	T_OK(n == 2 && ((nh[0] == topo_bgp_addr(t, m1) &&
+	    nh[1] == topo_bgp_addr(t, m2)) || (nh[1] == topo_bgp_addr(t, m1) &&
+	    nh[0] == topo_bgp_addr(t, m2))), "RS-35: without a Route Server "
+	    "the instance's FIB holds both MSEEs (got %u)", n);
+	topo_free(t);
+
+	t = load("examples/expressroute.json");
+	T_EQ(load_conf(t, "hub-er1"), 0, "hub-er1 has a configuration");
+	T_EQ(conf.max_paths, BGP_MAX_ECMP, "RS-35: one circuit, no Route Server: "
+	    "the default ECMP width stays");
+	topo_free(t);
+	t = load("examples/er-vpn.json");
+	T_EQ(load_conf(t, "hub-vpn0"), 0, "hub-vpn0 has a configuration");
+	T_EQ(conf.max_paths, BGP_MAX_ECMP, "RS-35 is ExpressRoute's: a VPN "
+	    "gateway keeps its ECMP");
+	topo_free(t);
+}
+
 int
 main(void)
 {
 	test_server();
 	test_rs_gateways();
 	test_limits();
+	test_circuits();
 	emu_bgp_conf_free(&conf);
 	return t_done();
 }

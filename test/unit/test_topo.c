@@ -1504,6 +1504,97 @@ test_vnet_community(void)
 	T_EQ(topo_region_community("Mars"), 0, "GW-08: unknown region: 0");
 }
 
+/* RS-35, GW-09: an ExpressRoute gateway over several circuits. */
+#define ER_2C(w1, w2) "{'name':'er','type':'ExpressRoute','circuits':["	\
+	"{'site':'dc','weight':" w1 "},{'site':'dc','weight':" w2 ",'bfd':false}]}"
+
+static void
+test_er_circuits(void)
+{
+	struct topo_err err;
+	struct topo *t;
+	const struct topo_node *m1, *m2, *edge;
+	size_t i, nedge = 0;
+
+	t = load_q(GWHUB(ER_2C("0", "0"), DC), &err);
+	if (!T_OK(t != NULL, "RS-35: a gateway with two circuits to one site "
+	    "loads (%s)", t ? "" : err.msg))
+		return;
+	T_EQ(t->gws[0]->nconns, 2, "two circuits, two connections");
+	m1 = topo_node_find(t, "hub-er-msee");
+	m2 = topo_node_find(t, "hub-er-msee2");
+	T_OK(m1 != NULL && m2 != NULL && m1->kind == TOPO_MSEE &&
+	    m2->kind == TOPO_MSEE && m2->gw == t->gws[0] && m2->nic == NULL,
+	    "RS-35: each circuit has its MSEE: hub-er-msee, hub-er-msee2");
+	T_OK(t->gws[0]->msee == m1 && t->gws[0]->conns[0]->msee == m1 &&
+	    t->gws[0]->conns[1]->msee == m2, "the gateway's msee is the first "
+	    "circuit's; each connection names its own");
+	T_EQ(t->ngwlinks, 6, "links: per circuit two to the instances, one to "
+	    "the edge");
+	edge = t->sites[0]->router;
+	for (i = 0; i < t->ngwlinks; i++)
+		nedge += t->gwlinks[i]->b == edge;
+	T_EQ(nedge, 2, "the site's edge has one link per circuit");
+	T_EQ(t->sites[0]->nconns, 2, "the site has both connections");
+	T_OK(t->gwlinks[3]->a == t->gws[0]->inst[0] && t->gwlinks[3]->b == m2 &&
+	    t->gwlinks[3]->a_ip == A("169.254.21.13") &&
+	    t->gwlinks[5]->b_ip == A("169.254.21.22"),
+	    "the second circuit's links follow in the same /23");
+	T_OK(topo_bgp_addr(t, m1) < topo_bgp_addr(t, m2), "RS-35: the first "
+	    "circuit's MSEE has the lower BGP identifier");
+	T_OK(t->gws[0]->conns[0]->bfd && !t->gws[0]->conns[1]->bfd,
+	    "GW-10: bfd is per circuit");
+	T_EQ(t->nwarnings, 0, "GW-09: equal weights warn of nothing");
+	topo_free(t);
+
+	t = load_q(GWHUB(ER_2C("10", "20"), DC), &err);
+	T_OK(t != NULL && t->gws[0]->conns[1]->weight == 20 &&
+	    t->nwarnings == 1 && strstr(t->warnings[0],
+	    "regions[0].hub.gateways[0].circuits") != NULL &&
+	    strstr(t->warnings[0], "GW-09") != NULL, "GW-09: different "
+	    "weights on one gateway's circuits load with a warning that "
+	    "weight is not emulated between them");
+	topo_free(t);
+
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuit':"
+	    "{'site':'dc'},'circuits':[{'site':'dc'},{'site':'dc'}]}", DC),
+	    "regions[0].hub.gateways[0].circuits", "not both",
+	    "RS-35: \"circuit\" and \"circuits\" together are refused");
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuits':"
+	    "[{'site':'dc'}]}", DC), "regions[0].hub.gateways[0].circuits",
+	    "two or more", "RS-35: \"circuits\" with one circuit is refused");
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuits':{}}",
+	    DC), "regions[0].hub.gateways[0].circuits", "must be an array",
+	    "\"circuits\" is an array");
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuits':"
+	    "[{'site':'dc'},{'site':'nosuch'}]}", DC),
+	    "regions[0].hub.gateways[0].circuits[1].site", "no site is named",
+	    "a second circuit names an unknown site, by its path");
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuits':"
+	    "[{'site':'dc'},{'site':'dc','speed':1}]}", DC),
+	    "regions[0].hub.gateways[0].circuits[1].speed", "",
+	    "an unknown field of a circuit is refused");
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuits':"
+	    "[{'site':'dc'},{'site':'dc','weight':32001}]}", DC),
+	    "regions[0].hub.gateways[0].circuits[1].weight", "",
+	    "GW-09: a circuit's weight is bounded as \"circuit\"'s is");
+	expect_err(GWHUB("{'name':'vpn','type':'Vpn','circuits':"
+	    "[{'site':'dc'},{'site':'dc'}]}", DC),
+	    "regions[0].hub.gateways[0]", "not a \"circuit\" or \"circuits\"",
+	    "a Vpn gateway has no circuits");
+	expect_err(GWHUB("{'name':'vpn','type':'Vpn','tunnels':"
+	    "[{'site':'dc'},{'site':'dc'}]}", DC),
+	    "regions[0].hub.gateways[0].tunnels[1].site", "already connects",
+	    "a Vpn gateway still connects a site once");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':"
+	    "'hub-with-a-long-name','address_space':['10.1.0.0/16'],"
+	    "'subnets':{'GatewaySubnet':'10.1.0.0/27'},'gateways':[{'name':"
+	    "'er-lon','type':'ExpressRoute','circuits':[{'site':'dc'},"
+	    "{'site':'dc'}]}]}}],'sites':[{" DC "}]}",
+	    "regions[0].hub.gateways[0].name", "hub-with-a-long-name-er-lon-msee2",
+	    "RS-35: the second MSEE's name is checked against the length limit (the first fits)");
+}
+
 int
 main(void)
 {
@@ -1535,5 +1626,6 @@ main(void)
 	test_udr_gateway();
 	test_regions();
 	test_corpus_more();
+	test_er_circuits();
 	return t_done();
 }
