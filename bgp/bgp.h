@@ -51,6 +51,12 @@ struct bgp_peer_conf {
 	/* never send this peer a route whose AS path holds the peer's AS */
 	bool		sender_loop;
 	/*
+	 * Every 65515 (a Route Server's ASN) in what we send this peer becomes
+	 * our own ASN first: "as-override" (RS-20, RS-52, PE-06). An overlay
+	 * peer (kind OVERLAY) always gets it.
+	 */
+	bool		as_override;
+	/*
 	 * BFD (RFC 5880/5881 single hop, bgp/bfd.h): bfd_mult 0 is off; else
 	 * the session runs at bfd_interval_ms (transmit and receive) with that
 	 * Detect Mult, and its going Down from Up closes the BGP session.

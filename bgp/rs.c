@@ -189,7 +189,8 @@ policy_export(const struct speaker *s, const struct peer *to,
 	    to->conf->asn != c->asn)
 		return false;
 	/* sender-side loop detection: the peer would drop it anyway (RS-20) */
-	if (to->conf->sender_loop && best->peer != NULL &&
+	if (to->conf->sender_loop && !to->conf->as_override &&
+	    best->peer != NULL &&
 	    bgp_aspath_contains(&best->attrs, to->conf->asn))
 		return false;
 	bgp_attrs_copy(out, &best->attrs);
@@ -203,7 +204,7 @@ policy_export(const struct speaker *s, const struct peer *to,
 	out->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	if (to->conf->asn == c->asn)
 		return true;	/* iBGP: no prepend */
-	if (to->conf->kind == BGP_SRC_OVERLAY)
+	if (to->conf->kind == BGP_SRC_OVERLAY || to->conf->as_override)
 		as_override(out, c->asn);
 	prepend = 1 + to->conf->prepend;
 	if (best->peer == NULL)

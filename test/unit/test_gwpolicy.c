@@ -310,6 +310,22 @@ test_as_override(void)
 	T_OK(strcmp(buf, "65001-65515") == 0, "RS-20: without as-override the "
 	    "path keeps 65515, which the other Route Server drops (%s)", buf);
 	bgp_attrs_free(&out);
+	/* PE-06: a Route Server peer (eBGP to 65515) with as_override */
+	conf.peers[0].asn = 65515;
+	conf.peers[0].as_override = true;
+	conf.peers[0].sender_loop = true;
+	bgp_attrs_init(&out);
+	T_OK(policy_export(&spk, &spk.peers[0], e, &out), "PE-06: with "
+	    "as-override an NVA passes one Route Server's VNet route to another "
+	    "Route Server, sender-side loop detection notwithstanding");
+	bgp_aspath_fmt(&out, '-', buf, sizeof(buf));
+	T_OK(strcmp(buf, "65001-65001") == 0, "PE-06: as-override towards a "
+	    "Route Server: 65515 becomes our ASN (%s)", buf);
+	bgp_attrs_free(&out);
+	conf.peers[0].as_override = false;
+	T_OK(!sends(0, "10.2.0.0/16"), "PE-06/RS-20: without it, sender-side "
+	    "loop detection keeps the route back");
+	conf.peers[0].sender_loop = false;
 }
 
 /* The communities sent to peer `to` for pfx (at most 4), their count; -1 not sent. */
