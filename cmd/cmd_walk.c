@@ -360,11 +360,17 @@ static int
 walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
     bool json, const char *label, char nvas[][128])
 {
-	struct walk_env env = { w->t, get_table, is_failed, steer, w };
+	struct walk_env env = { w->t, get_table, is_failed, steer, w,
+	    &w->plan.in };
 	char dst[ADDR_STRLEN], why[224], err[256];
 	int mismatches = 0;
 	unsigned f;
 
+	/* the Route Servers' routes: what the gateways tell sites (walk.h) */
+	if (!w->planned) {
+		plan_run(w->t, &w->plan);
+		w->planned = true;
+	}
 	addr_fmt(a->pkt.dst, dst);
 	if (json) {
 		json_key(j, label);

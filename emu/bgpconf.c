@@ -3,11 +3,15 @@
  *
  * A Route Server instance (RS-01, RS-02, RS-10): AS 65515, its own IP as
  * identifier and source, every NVA of the hub that peers with this instance
- * as a passive peer with the hub's route limit (RS-40), and it originates the
- * hub's address space plus that of every spoke that peers with the hub with
- * use_remote_gateways (RS-10, VR-11).
- * A built-in NVA: its ASN, a peer per Route Server instance it peers with,
- * the prefixes it advertises with its prepends, NEXT_HOP and communities.
+ * and every NVA of a directly peered VNet that names its Route Server
+ * (RS-08: a Route Server in a dual-homed spoke, PE-06) as a passive peer
+ * with the route limit (RS-40), and it originates its VNet's address space
+ * plus that of every spoke that peers with the hub with use_remote_gateways
+ * (RS-10, VR-11).
+ * A built-in NVA: its ASN, a peer per Route Server instance it peers with
+ * (its hub's, and both instances of each one it names across a peering,
+ * with as-override on them all when asked: PE-06), the prefixes it
+ * advertises with its prepends, NEXT_HOP and communities.
  * An NVA's "md5" key signs both ends of its Route Server sessions
  * (RFC 2385): the instance's peer and the NVA's.
  * A gateway instance (GW-01): AS 65515, the same VNet prefixes as the
@@ -336,8 +340,10 @@ conf_rs(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		const struct topo_nva *v = t->nvas[i];
 		struct bgp_peer_conf *pc;
 
-		if (v->node->nic->subnet->vnet != hub ||
-		    !v->peer_rs[n->rs_instance] || c->npeers >= BGP_MAX_PEERS)
+		/* RS-04 on its own hub's; RS-08: across a peering, both */
+		if (!topo_nva_peers_rs(v, rs) || (v->node->nic->subnet->vnet ==
+		    hub && !v->peer_rs[n->rs_instance]) ||
+		    c->npeers >= BGP_MAX_PEERS)
 			continue;
 		pc = &c->peers[c->npeers++];
 		snprintf(pc->name, sizeof(pc->name), "%s", v->node->name);
@@ -351,30 +357,45 @@ conf_rs(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 	vnet_origins(hub, c);
 }
 
+/* Its sessions with one Route Server: inst[i] where want[i]. */
 static void
-conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
+nva_rs_peers(const struct topo_nva *v, const struct topo_rs *rs,
+    const bool want[2], struct bgp_conf *c)
 {
-	const struct topo_nva *v = n->nva;
-	const struct topo_rs *rs = n->nic->subnet->vnet->rs;
+	struct bgp_peer_conf *pc;
 	unsigned i;
 
-	c->role = BGP_ROLE_ROUTER;
-	c->asn = v->asn;
-	/* "role": "server": no IP forwarding, and no route passed on */
-	c->no_transit = !n->nic->ip_forwarding;
-	c->local_addr = c->bgp_id = n->nic->ip;
-	for (i = 0; rs != NULL && i < 2; i++) {
-		struct bgp_peer_conf *pc;
-
-		if (!v->peer_rs[i])
+	for (i = 0; i < 2 && c->npeers < BGP_MAX_PEERS; i++) {
+		if (!want[i])
 			continue;
 		pc = &c->peers[c->npeers++];
 		snprintf(pc->name, sizeof(pc->name), "%s", rs->inst[i]->name);
 		pc->addr = rs->ip[i];
 		pc->asn = TOPO_RS_ASN;
 		pc->sender_loop = v->sender_loop;
+		pc->as_override = v->as_override;
 		set_md5(pc, v->md5);
 	}
+}
+
+static void
+conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
+{
+	static const bool both[2] = { true, true };
+	const struct topo_nva *v = n->nva;
+	const struct topo_rs *rs = n->nic->subnet->vnet->rs;
+	size_t i;
+
+	c->role = BGP_ROLE_ROUTER;
+	c->asn = v->asn;
+	/* "role": "server": no IP forwarding, and no route passed on */
+	c->no_transit = !n->nic->ip_forwarding;
+	c->local_addr = c->bgp_id = n->nic->ip;
+	if (rs != NULL)
+		nva_rs_peers(v, rs, v->peer_rs, c);
+	/* RS-08, PE-06: Route Servers across a peering */
+	for (i = 0; i < v->nxrs; i++)
+		nva_rs_peers(v, v->xrs[i], both, c);
 	link_peers(t, n, c);
 	c->originate = xcalloc(v->nadvertise ? v->nadvertise : 1,
 	    sizeof(*c->originate));

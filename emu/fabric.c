@@ -37,7 +37,7 @@ reachable(const struct topo_nic *from, const struct topo_nic *to)
 {
 	const struct topo_vnet *a = from->subnet->vnet, *b = to->subnet->vnet;
 
-	return a == b || a->peer_hub == b || b->peer_hub == a;
+	return a == b || topo_vnets_peered(a, b);
 }
 
 static int

@@ -107,7 +107,7 @@ in_space(const struct topo_vnet *v, uint32_t a)
 static bool
 refuses_forwarded(const struct topo_vnet *spoke, const struct topo_vnet *hub)
 {
-	return !spoke->hub && spoke->peer_hub == hub &&
+	return !spoke->hub && topo_vnets_peered(spoke, hub) &&
 	    !spoke->allow_forwarded_traffic;
 }
 

@@ -111,20 +111,14 @@ same_region(const struct topo_vnet *a, const struct topo_vnet *b)
 	return strcmp(a->region->name, b->region->name) == 0;
 }
 
-/* Hub and spoke, and hub to hub (global across regions); PE-01: no transit. */
+/*
+ * Hub and spoke, hub to hub (global across regions), a dual-homed spoke's
+ * further hubs (PE-06); PE-01: no transit.
+ */
 static bool
 peered(const struct topo_vnet *a, const struct topo_vnet *b)
 {
-	size_t i;
-
-	if (a == b)
-		return false;
-	if (a->peer_hub == b || b->peer_hub == a)
-		return true;
-	for (i = 0; i < a->nhub_peers; i++)
-		if (a->hub_peers[i] == b)
-			return true;
-	return false;
+	return topo_vnets_peered(a, b);
 }
 
 /* RS-10, VR-11: a peered VNet the hub's RS (or gateway) serves. */

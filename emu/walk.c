@@ -151,8 +151,9 @@ peering_refuses(const struct topo_node *from, const struct topo_node *to,
 	w->refused_by = s;
 	snprintf(w->detail, sizeof(w->detail), "%s's peering to %s has "
 	    "allow_forwarded_traffic false (%s): %s forwarded a packet from %s, "
-	    "outside %s's address space", s->name, s->peer_hub->name, s->jpath,
-	    from->name, addr_fmt(src, a), s->peer_hub->name);
+	    "outside %s's address space", s->name,
+	    from->nic->subnet->vnet->name, s->jpath, from->name, addr_fmt(src, a),
+	    from->nic->subnet->vnet->name);
 	return true;
 }
 
@@ -413,9 +414,43 @@ er_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 	return via[k]->b;
 }
 
+/*
+ * RS-12, RS-13: what the hub's Route Server passes its gateways from NVAs,
+ * with branch-to-branch: its routes as bgp_sim ranked them (what an NVA
+ * relays from another Route Server included, PE-06), or, without them, the
+ * prefixes the hub's NVAs advertise.
+ */
+static void
+offer_nvas(const struct walk_env *e, const struct topo_vnet *hub,
+    uint32_t dst, unsigned base, struct offer *o)
+{
+	const struct topo *t = e->t;
+	size_t i, k;
+
+	for (i = 0; e->bgp != NULL && i < e->bgp->nhubs; i++) {
+		const struct sdn_hub_routes *h = &e->bgp->hubs[i];
+
+		if (h->rs != hub->rs)
+			continue;
+		for (k = 0; k < h->nroutes; k++)
+			offer_take(o, &h->routes[k].pfx, dst, base +
+			    h->routes[k].aspath_hops);
+		return;
+	}
+	for (i = 0; i < t->nnvas; i++) {
+		const struct topo_nva *nv = t->nvas[i];
+
+		if (nv->node->nic->subnet->vnet != hub ||
+		    (!nv->peer_rs[0] && !nv->peer_rs[1]))
+			continue;
+		for (k = 0; k < nv->nadvertise; k++)
+			offer_take(o, &nv->advertise[k], dst, base + 1 + nv->prepend);
+	}
+}
+
 /* What connection cn offers for dst (plen 0: nothing). */
 static struct offer
-conn_offer(const struct topo *t, const struct topo_gwconn *cn, uint32_t dst)
+conn_offer(const struct walk_env *e, const struct topo_gwconn *cn, uint32_t dst)
 {
 	const struct topo_vnet *hub = cn->gw->vnet, *v;
 	bool er = cn->gw->type == TOPO_GW_EXPRESSROUTE;
@@ -437,15 +472,7 @@ conn_offer(const struct topo *t, const struct topo_gwconn *cn, uint32_t dst)
 			offer_site(&o, cn->gw->conns[i]->site, dst, base);
 	if (hub->rs == NULL || !hub->rs->branch_to_branch)
 		return o;
-	for (i = 0; i < t->nnvas; i++) {
-		const struct topo_nva *nv = t->nvas[i];
-
-		if (nv->node->nic->subnet->vnet != hub ||
-		    (!nv->peer_rs[0] && !nv->peer_rs[1]))
-			continue;
-		for (k = 0; k < nv->nadvertise; k++)
-			offer_take(&o, &nv->advertise[k], dst, base + 1 + nv->prepend);
-	}
+	offer_nvas(e, hub, dst, base, &o);
 	for (i = 0; i < hub->ngws; i++) {
 		const struct topo_gw *g = hub->gws[i];
 
@@ -471,7 +498,7 @@ site_gw_step(const struct walk_env *e, const struct topo_site *s, uint32_t dst,
 	size_t i, j;
 
 	for (i = 0; i < s->nconns; i++) {
-		o = conn_offer(e->t, s->conns[i], dst);
+		o = conn_offer(e, s->conns[i], dst);
 		if (o.plen == 0 || (best.plen != 0 && (o.plen < best.plen ||
 		    (o.plen == best.plen && o.hops > best.hops))))
 			continue;

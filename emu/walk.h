@@ -69,6 +69,12 @@ struct walk_env {
 	unsigned		(*choose)(void *arg, const struct topo_node *at,
 				    const uint32_t *members, unsigned n, unsigned flow);
 	void			*arg;
+	/*
+	 * What the Route Servers hold (plan_run()'s sdn_input), for what they
+	 * pass the gateways with branch-to-branch; NULL: the NVAs' own
+	 * prefixes only.
+	 */
+	const struct sdn_input	*bgp;
 };
 
 void	walk_predict(const struct walk_env *e, const struct topo_node *src,

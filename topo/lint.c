@@ -19,6 +19,9 @@
  *          goes unnoticed that long (or forever), drills are slow
  *   RS-52  hubs of different regions with Route Servers and no chain of NVA
  *          overlays between them; RS-20: an overlay without as_override
+ *   PE-06  an NVA peering with the Route Servers of two VNets (a dual-homed
+ *          spoke's) without as_override; with it, those VNets count as
+ *          joined for RS-52
  *   MD5    an NVA peering with a Route Server without a key while others in
  *          the lab have one; a key on an NVA that peers with no Route Server
  *   server a BGP speaker without IP forwarding ("role": "server") placed
@@ -542,6 +545,33 @@ rs_hub(const struct topo *t, const struct topo_vnet *v)
 }
 
 /*
+ * PE-06: an NVA that peers with the Route Servers of two VNets (its hub's
+ * and a dual-homed spoke's) passes routes between them only with
+ * as-override, since every Route Server is AS 65515 (RS-20); with it, it
+ * joins them as an overlay would.
+ */
+static void
+join_shared_rs(struct topo *t, const struct topo_nva *nv, size_t *up)
+{
+	char path[TOPO_PATH_MAX];
+	size_t k;
+
+	if (nv->nxrs == 0)
+		return;
+	if (!nv->as_override) {
+		warn(t, topo_path_key(path, nv->node->jpath, "route_servers"),
+		    "NVA \"%s\" peers with the Route Server of \"%s\" and "
+		    "another one without as_override: whatever it learns from "
+		    "one keeps 65515 in the path, and the other drops it "
+		    "(RS-20, PE-06)", nv->node->name, nv->xrs[0]->vnet->name);
+		return;
+	}
+	for (k = 0; k < nv->nxrs; k++)
+		up[root(up, vnet_idx(t, hub_of(nv->node)))] =
+		    root(up, vnet_idx(t, nv->xrs[k]->vnet));
+}
+
+/*
  * RS-52: two Route Servers exchange nothing, not even through ExpressRoute
  * (RS-51); a chain of NVA overlays (NVAs pass routes on) joins their hubs.
  * One warning per pair of hubs that no chain joins. RS-20: an overlay that
@@ -571,6 +601,8 @@ lint_regions(struct topo *t)
 			    "path, and the other hub's Route Server drops them "
 			    "(RS-20, RS-52)", l->a->name, l->b->name);
 	}
+	for (i = 0; i < t->nnvas; i++)
+		join_shared_rs(t, t->nvas[i], up);
 	for (i = 0; i < t->nvnets; i++)
 		for (j = 0; j < i; j++) {
 			if (!rs_hub(t, t->vnets[i]) || !rs_hub(t, t->vnets[j]) ||

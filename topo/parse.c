@@ -41,7 +41,7 @@ static const char *const hub_fields[] = {
 static const char *const spoke_fields[] = {
 	"name", "address_space", "peered", "use_remote_gateways",
 	"allow_forwarded_traffic", "subnets", "vms", "region", "bgp_community",
-	NULL
+	"peerings", "route_server", NULL
 };
 static const char *const rs_fields[] = {
 	"branch_to_branch", "hub_routing_preference", "route_limit",
@@ -262,7 +262,7 @@ rs_subnet(struct tctx *c, const char *path, struct topo_vnet *v,
 
 	topo_path_key(sp, path, "subnets");
 	if ((*out = topo_subnet_find(v, "RouteServerSubnet")) == NULL)
-		return topo_fail(c, sp, "RouteServerSubnet is missing: a hub "
+		return topo_fail(c, sp, "RouteServerSubnet is missing: a VNet "
 		    "with a route_server needs a subnet named exactly "
 		    "RouteServerSubnet (RS-03)");
 	if ((*out)->pfx.len > TOPO_RS_SUBNET_LEN)
@@ -287,7 +287,7 @@ rs_nodes(struct tctx *c, const char *path, struct topo_vnet *v,
 		    rp, sn);
 		if (!topo_name_ok(n->name))
 			return topo_fail(c, topo_path_key(np, path, "name"),
-			    "hub name \"%s\" is too long: its Route Server "
+			    "VNet name \"%s\" is too long: its Route Server "
 			    "nodes are named \"%s\", and node names have at "
 			    "most %d characters", v->name, n->name,
 			    TOPO_NAME_MAX);
@@ -390,6 +390,9 @@ parse_spoke_side(struct tctx *c, const cJSON *o, const char *path,
 	    &v->use_remote_gateways) == -1 ||
 	    topo_jbool(c, o, path, "allow_forwarded_traffic",
 	    &v->allow_forwarded_traffic) == -1)
+		return -1;
+	/* PE-06: a dual-homed spoke may host its own Route Server */
+	if (parse_rs(c, o, path, v) == -1)
 		return -1;
 	if (peered && hub == NULL)
 		return topo_fail(c, topo_path_key(p, path, "peered"),
@@ -523,6 +526,8 @@ spoke_regions(struct tctx *c, const cJSON *regions)
 			while (strcmp(c->t->vnets[k]->jpath, p) != 0)
 				k++;
 			v = c->t->vnets[k];
+			if (topo_parse_spoke_peerings(c, o, p, v) == -1)
+				return -1;
 			if ((r = topo_jstr(c, o, p, "region", false, &name)) <= 0) {
 				if (r == -1)
 					return -1;
@@ -557,7 +562,8 @@ topo_parse(struct tctx *c, const cJSON *root)
 	if (parse_timers(c, root) == -1 ||
 	    topo_jarr(c, root, "", "regions", true, &regions) == -1 ||
 	    each_obj(c, regions, "regions", NULL, parse_region) == -1 ||
-	    spoke_regions(c, regions) == -1)
+	    spoke_regions(c, regions) == -1 ||
+	    topo_parse_nva_route_servers(c, regions) == -1)
 		return -1;
 	if (topo_parse_list(c, root, "", "sites", NULL, topo_parse_site) == -1 ||
 	    topo_resolve_gws(c) == -1 || topo_parse_overlays(c, root) == -1)

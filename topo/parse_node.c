@@ -23,7 +23,7 @@
 static const char *const nva_fields[] = {
 	"name", "subnet", "asn", "advertise", "prepend", "ip", "next_hop",
 	"communities", "peers", "md5", "filter", "role", "daemon",
-	"sender_as_path_loop_detection", NULL
+	"sender_as_path_loop_detection", "route_servers", "as_override", NULL
 };
 static const char *const daemon_fields[] = { "type", "config", NULL };
 static const char *const nvad_names[] = {
@@ -367,6 +367,7 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	if (topo_jaddr(c, o, path, "next_hop", &nva->next_hop) == -1 ||
 	    topo_jbool(c, o, path, "sender_as_path_loop_detection",
 	    &nva->sender_loop) == -1 ||
+	    topo_jbool(c, o, path, "as_override", &nva->as_override) == -1 ||
 	    parse_communities(c, o, path, nva) == -1 ||
 	    topo_parse_nva_security(c, o, path, nva) == -1 ||
 	    parse_daemon(c, o, path, nva) == -1)

@@ -262,6 +262,8 @@ free_vnet(struct topo_vnet *v)
 	free(v->spokes);
 	free(v->gws);
 	free(v->hub_peers);
+	free(v->xhubs);
+	free(v->xspokes);
 	free(v->rs);
 	free(v->name);
 	free(v->jpath);
@@ -280,6 +282,7 @@ free_node(struct topo_node *n)
 	if (n->nva != NULL) {
 		free(n->nva->advertise);
 		free(n->nva->communities);
+		free(n->nva->xrs);
 		free(n->nva->md5);
 		for (i = 0; i < n->nva->nfilters; i++)
 			free(n->nva->filters[i].jpath);
@@ -529,6 +532,42 @@ topo_gateway_vnet(const struct topo_vnet *v)
 	    h->ngws > 0)
 		return h;
 	return NULL;
+}
+
+bool
+topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b)
+{
+	size_t i;
+
+	if (a == b || a == NULL || b == NULL)
+		return false;
+	if (a->peer_hub == b || b->peer_hub == a)
+		return true;
+	for (i = 0; i < a->nhub_peers; i++)
+		if (a->hub_peers[i] == b)
+			return true;
+	for (i = 0; i < a->nxhubs; i++)
+		if (a->xhubs[i] == b)
+			return true;
+	for (i = 0; i < b->nxhubs; i++)
+		if (b->xhubs[i] == a)
+			return true;
+	return false;
+}
+
+bool
+topo_nva_peers_rs(const struct topo_nva *nv, const struct topo_rs *rs)
+{
+	size_t i;
+
+	if (rs == NULL)
+		return false;
+	if (nv->node->nic->subnet->vnet->rs == rs)
+		return nv->peer_rs[0] || nv->peer_rs[1];
+	for (i = 0; i < nv->nxrs; i++)
+		if (nv->xrs[i] == rs)
+			return true;
+	return false;
 }
 
 const struct topo_gw *

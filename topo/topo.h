@@ -127,6 +127,15 @@ struct topo_vnet {
 	size_t			 ngws;
 	struct topo_vnet	**hub_peers;	/* hub: hubs peered with it (both ways) */
 	size_t			 nhub_peers;
+	/*
+	 * A spoke peered with further hubs ("peerings", PE-06: dual-homed),
+	 * beyond its region's hub: never with gateway transit (PE-03, one
+	 * such peering at most, and it is peer_hub's). xspokes: the hub side.
+	 */
+	struct topo_vnet	**xhubs;
+	size_t			 nxhubs;
+	struct topo_vnet	**xspokes;
+	size_t			 nxspokes;
 };
 
 /* A NIC plugged into the fabric: one veth, one effective route table. */
@@ -141,7 +150,7 @@ struct topo_nic {
 };
 
 struct topo_rs {
-	struct topo_vnet	*vnet;
+	struct topo_vnet	*vnet;		/* a hub, or a spoke (PE-06) */
 	uint32_t		 ip[2];		/* .4 and .5 of RouteServerSubnet (RS-02) */
 	struct topo_node	*inst[2];	/* nodes "<hub>-rs0", "<hub>-rs1" */
 	bool			 branch_to_branch;	/* default false */
@@ -190,6 +199,14 @@ struct topo_nva {
 	uint32_t		*communities;	/* attached to every route it originates */
 	size_t			 ncommunities;
 	bool			 peer_rs[2];	/* which RS instances it peers with (RS-04) */
+	/*
+	 * RS-08, PE-06: Route Servers of directly peered VNets it also peers
+	 * with ("route_servers"), both instances each; as_override: 65515
+	 * becomes its ASN on what it sends any Route Server (RS-20).
+	 */
+	struct topo_rs		**xrs;
+	size_t			 nxrs;
+	bool			 as_override;
 	char			*md5;		/* RFC 2385 key of its RS sessions; NULL: none */
 	/* sends the RS no route whose AS path holds 65515 (RS-40, RS-20) */
 	bool			 sender_loop;
@@ -373,6 +390,10 @@ struct topo_gw *topo_gw_find(const struct topo *t, const char *name);
  * hub's allow_gateway_transit); NULL when it has none.
  */
 const struct topo_vnet *topo_gateway_vnet(const struct topo_vnet *v);
+/* A direct peering between a and b (hub-spoke, hub-hub, dual-homed); PE-01. */
+bool	topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b);
+/* Whether NVA nv peers with Route Server rs (its hub's, or one of xrs). */
+bool	topo_nva_peers_rs(const struct topo_nva *nv, const struct topo_rs *rs);
 /*
  * The VPN gateway a route table's VirtualNetworkGateway route on a subnet
  * of v sends to: the first VPN gateway of v's gateway VNet; NULL if there

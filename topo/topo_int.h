@@ -133,6 +133,11 @@ int	topo_parse_gw(struct tctx *c, const struct cJSON *o, const char *path,
 int	topo_resolve_gws(struct tctx *c);
 /* parse_gw.c: hubs' "peerings" (after all regions) and top-level "overlays". */
 int	topo_parse_overlays(struct tctx *c, const struct cJSON *root);
+/* parse_peer.c: PE-06, RS-08 (once every VNet exists) */
+int	topo_parse_spoke_peerings(struct tctx *c, const struct cJSON *o,
+	    const char *path, struct topo_vnet *v);
+int	topo_parse_nva_route_servers(struct tctx *c,
+	    const struct cJSON *regions);
 /* parse_node.c: GW-02 and RS-06's reserved ASNs; NULL if asn is allowed. */
 const char *topo_asn_reserved(unsigned asn);
 

@@ -101,11 +101,11 @@ other_names(struct tctx *c)
 	return 0;
 }
 
-/* PE-05, for each spoke and the hub it is peered with. */
+/* PE-05, for a spoke and a hub it is peered with. */
 static int
-peered_overlap(struct tctx *c, const struct topo_vnet *v)
+peered_overlap(struct tctx *c, const struct topo_vnet *v,
+    const struct topo_vnet *h)
 {
-	const struct topo_vnet *h = v->peer_hub;
 	char p[TOPO_PATH_MAX], sp[TOPO_PATH_MAX], a[PFX_STRLEN], b[PFX_STRLEN];
 	size_t i, j;
 
@@ -131,6 +131,11 @@ remote_gateways(struct tctx *c, const struct topo_vnet *v)
 	if (!v->use_remote_gateways)
 		return 0;
 	topo_path_key(p, v->jpath, "use_remote_gateways");
+	if (v->rs != NULL)
+		return topo_fail(c, p, "spoke \"%s\" has its own route_server: "
+		    "a VNet with a Route Server or gateway cannot use a remote "
+		    "one, and a dual-homed spoke keeps \"Use remote gateway or "
+		    "Route Server\" off (PE-03, PE-06)", v->name);
 	if (h == NULL)
 		return topo_fail(c, p, "spoke \"%s\" is not peered with a hub, "
 		    "so it has no remote gateway to use (PE-03)", v->name);
@@ -221,31 +226,22 @@ rs_peers(struct tctx *c, const struct topo_rs *rs)
 
 	for (i = 0; i < c->t->nnvas; i++) {
 		nva = c->t->nvas[i];
-		if (nva->node->nic->subnet->vnet != rs->vnet ||
-		    (!nva->peer_rs[0] && !nva->peer_rs[1]))
+		if (!topo_nva_peers_rs(nva, rs))
 			continue;
 		if (++count > rs->max_peers)
 			return topo_fail(c, nva->node->jpath, "the Route Server "
-			    "of hub \"%s\" already has %u peers, the most it "
+			    "of VNet \"%s\" already has %u peers, the most it "
 			    "takes (max_peers, RS-07)", rs->vnet->name,
 			    rs->max_peers);
 	}
 	return 0;
 }
 
-/* Is v the hub of rs, one of its spokes, or a hub peered with it? */
+/* Is v the VNet of rs or one peered with it (RS-41 counts them all)? */
 static bool
 rs_serves(const struct topo_rs *rs, const struct topo_vnet *v)
 {
-	const struct topo_vnet *hub = rs->vnet;
-	size_t i;
-
-	if (v == hub || v->peer_hub == hub)
-		return true;
-	for (i = 0; i < hub->nhub_peers; i++)
-		if (hub->hub_peers[i] == v)
-			return true;
-	return false;
+	return v == rs->vnet || topo_vnets_peered(v, rs->vnet);
 }
 
 /*
@@ -346,14 +342,18 @@ int
 topo_validate(struct tctx *c)
 {
 	const struct topo *t = c->t;
-	size_t i;
+	size_t i, k;
 
 	if (other_names(c) == -1 || node_names(c) == -1)
 		return -1;
 	for (i = 0; i < t->nvnets; i++) {
 		if (t->vnets[i]->peer_hub != NULL &&
-		    peered_overlap(c, t->vnets[i]) == -1)
+		    peered_overlap(c, t->vnets[i], t->vnets[i]->peer_hub) == -1)
 			return -1;
+		for (k = 0; k < t->vnets[i]->nxhubs; k++)
+			if (peered_overlap(c, t->vnets[i],
+			    t->vnets[i]->xhubs[k]) == -1)
+				return -1;
 		if (remote_gateways(c, t->vnets[i]) == -1)
 			return -1;
 	}

@@ -258,6 +258,41 @@ test_circuits(void)
 	topo_free(t);
 }
 
+/* PE-06, RS-08: a Route Server in a dual-homed spoke and its NVAs. */
+static void
+test_dual_homed(void)
+{
+	struct topo *t = load("examples/dual-homed.json");
+	const struct bgp_peer_conf *p;
+	const char *rs[] = { "hub-uks-rs0", "hub-uks-rs1", "spoke-dh-rs0",
+	    "spoke-dh-rs1" };
+	size_t i;
+
+	T_EQ(load_conf(t, "spoke-dh-rs1"), 0, "the spoke's Route Server has a "
+	    "configuration");
+	p = peer("nva-uks");
+	T_OK(conf.asn == 65515 && conf.local_addr == topo_node_find(t,
+	    "spoke-dh-rs1")->nic->ip && conf.npeers == 2 && p != NULL &&
+	    p->asn == 65001 && p->passive && p->route_limit == 4000 &&
+	    peer("nva-weu") != NULL && peer("nva-weu")->asn == 65002,
+	    "RS-08, PE-06: the spoke's Route Server (65515) peers with the NVAs "
+	    "of both hubs, across the peerings, with the route limit (RS-40)");
+	T_OK(conf.noriginate == 1 && conf.originate[0].len == 16 &&
+	    conf.originate[0].addr == topo_vnet_find(t, "spoke-dh")->space[0].addr,
+	    "RS-10: it originates its own VNet's prefix, and no hub's");
+	T_EQ(load_conf(t, "nva-uks"), 0, "nva-uks has a configuration");
+	for (i = 0; i < 4; i++) {
+		p = peer(rs[i]);
+		T_OK(p != NULL && p->asn == 65515 && !p->passive && p->as_override,
+		    "PE-06: nva-uks peers with %s, with as-override", rs[i]);
+	}
+	T_EQ(conf.npeers, 4u, "and with no other (not hub-weu's, RS-08)");
+	T_EQ(load_conf(t, "hub-weu-rs0"), 0, "hub-weu-rs0 has a configuration");
+	T_OK(peer("nva-weu") != NULL && peer("nva-uks") == NULL,
+	    "a hub's Route Server keeps its own NVAs only");
+	topo_free(t);
+}
+
 int
 main(void)
 {
@@ -265,6 +300,7 @@ main(void)
 	test_rs_gateways();
 	test_limits();
 	test_circuits();
+	test_dual_homed();
 	emu_bgp_conf_free(&conf);
 	return t_done();
 }

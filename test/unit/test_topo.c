@@ -11,6 +11,7 @@
 
 #include "../../lib/util.h"
 #include "../../topo/topo.h"
+#include "../../topo/lint.h"
 #include "../../topo/topo_int.h"
 #include "t.h"
 
@@ -447,8 +448,8 @@ test_fields(void)
 	    "regions[0].spokes[0].gateways", "unknown field",
 	    "unknown spoke field");
 	expect_err(SPOKE("", SPOKE_BASE ",'route_server':{}"),
-	    "regions[0].spokes[0].route_server", "unknown field",
-	    "route_server is a hub field only");
+	    "regions[0].spokes[0].subnets", "RouteServerSubnet is missing",
+	    "PE-06: a spoke's route_server needs its RouteServerSubnet (RS-03)");
 	expect_err("{'regions':[{'name':'r'}]}", "name", "required field",
 	    "missing lab name");
 	expect_err("{'name':'t'}", "regions", "required field",
@@ -1160,6 +1161,117 @@ test_udr_gateway(void)
 	"'nva':'10.11.2.0/24'},'route_server':{},'nvas':[{'name':'nb',"	\
 	"'subnet':'nva','asn':65002}]}}]" top "}"
 
+/*
+ * PE-06: hubs ha (NVA na) and hb (NVA nb); spoke sd in region a with its
+ * own Route Server, peered with ha (its region's) and with hb.
+ * na: its extra fields; sd: the spoke's.
+ */
+#define DH(na, sd) "{'name':'t','timers':{'hold':9,'keepalive':3},"	\
+	"'regions':[{'name':'a','hub':{"					\
+	"'name':'ha','address_space':['10.1.0.0/16'],'subnets':{"	\
+	"'RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24'},"	\
+	"'route_server':{},'nvas':[{'name':'na','subnet':'nva',"	\
+	"'asn':65001" na "}]},'spokes':[{'name':'sd','address_space':"	\
+	"['10.5.0.0/16'],'subnets':{'RouteServerSubnet':'10.5.0.0/27',"	\
+	"'default':'10.5.1.0/24'},'route_server':{}" sd "}]},"		\
+	"{'name':'b','hub':{'name':'hb','address_space':['10.11.0.0/16'],"	\
+	"'subnets':{'RouteServerSubnet':'10.11.1.0/27','nva':'10.11.2.0/24'},"	\
+	"'route_server':{},'nvas':[{'name':'nb','subnet':'nva','asn':65002,"	\
+	"'route_servers':['sd'],'as_override':true}]}}]}"
+
+static void
+test_dual_homed(void)
+{
+	struct topo_vnet *sd, *ha, *hb;
+	struct topo_err err;
+	struct topo_nva *na;
+	struct topo *t;
+
+	t = load_q(DH(",'route_servers':['sd'],'as_override':true",
+	    ",'peerings':['hb']"), &err);
+	if (!T_OK(t != NULL, "PE-06: a dual-homed spoke with its own Route "
+	    "Server loads (%s)", t ? "" : err.msg))
+		return;
+	sd = topo_vnet_find(t, "sd");
+	ha = topo_vnet_find(t, "ha");
+	hb = topo_vnet_find(t, "hb");
+	na = topo_node_find(t, "na")->nva;
+	T_OK(sd->rs != NULL && sd->rs->vnet == sd && t->nrss == 3 &&
+	    sd->rs->ip[0] == A("10.5.0.4") && sd->rs->ip[1] == A("10.5.0.5") &&
+	    topo_node_find(t, "sd-rs0") != NULL, "PE-06, RS-02: the spoke's "
+	    "Route Server, two instances at .4 and .5 of its RouteServerSubnet");
+	T_OK(sd->peer_hub == ha && sd->nxhubs == 1 && sd->xhubs[0] == hb &&
+	    hb->nxspokes == 1 && hb->xspokes[0] == sd && hb->nspokes == 0,
+	    "PE-06: peered with its region's hub and, by \"peerings\", with hb");
+	T_OK(topo_vnets_peered(sd, hb) && topo_vnets_peered(hb, sd) &&
+	    topo_vnets_peered(sd, ha) && !topo_vnets_peered(ha, hb),
+	    "PE-01: the peerings are direct, and nothing joins ha and hb");
+	T_OK(na->nxrs == 1 && na->xrs[0] == sd->rs && na->as_override &&
+	    topo_nva_peers_rs(na, ha->rs) && topo_nva_peers_rs(na, sd->rs) &&
+	    !topo_nva_peers_rs(na, hb->rs), "RS-08: NVA na peers with its "
+	    "hub's Route Server and, across the peering, the spoke's");
+	topo_lint(t);
+	T_EQ(t->nwarnings, 0u, "PE-06 with as_override: no warning, the spoke's "
+	    "Route Server joins the hubs (RS-52) (%s)",
+	    t->nwarnings ? t->warnings[0] : "");
+	topo_free(t);
+	t = load_q(DH(",'route_servers':['sd']", ",'peerings':['hb']"), &err);
+	if (t != NULL)
+		topo_lint(t);
+	T_OK(t != NULL && t->nwarnings == 2 && strstr(t->warnings[0],
+	    "PE-06") != NULL && strstr(t->warnings[0], "as_override") != NULL &&
+	    strstr(t->warnings[1], "RS-52") != NULL,
+	    "PE-06/RS-20: without as_override, a warning, and the hubs are not "
+	    "joined (RS-52) (%s)", t && t->nwarnings ? t->warnings[0] : "none");
+	topo_free(t);
+	expect_err(DH(",'route_servers':['sd']", ""),
+	    "regions[1].hub.nvas[0].route_servers[0]", "RS-08",
+	    "RS-08: a Route Server across no peering is refused");
+	expect_err(DH(",'route_servers':['hb']", ",'peerings':['hb']"),
+	    "regions[0].hub.nvas[0].route_servers[0]", "is not peered",
+	    "RS-08: hubs not peered with each other");
+	expect_err(DH(",'route_servers':['nosuch']", ",'peerings':['hb']"),
+	    "regions[0].hub.nvas[0].route_servers[0]", "no VNet is named",
+	    "an NVA names an unknown VNet's Route Server");
+	expect_err(DH(",'route_servers':['ha']", ",'peerings':['hb']"),
+	    "regions[0].hub.nvas[0].route_servers[0]", "own VNet",
+	    "an NVA's own hub is not named in route_servers");
+	expect_err(DH(",'route_servers':['sd','sd']", ",'peerings':['hb']"),
+	    "regions[0].hub.nvas[0].route_servers[1]", "listed twice",
+	    "a Route Server named twice");
+	expect_err(DH("", ",'peerings':['ha']"),
+	    "regions[0].spokes[0].peerings[0]", "already peered",
+	    "PE-06: a spoke's peerings do not repeat its region's hub");
+	expect_err(DH("", ",'peerings':['sd']"),
+	    "regions[0].spokes[0].peerings[0]", "no hub is named",
+	    "a spoke peers with hubs only");
+	expect_err(DH("", ",'peerings':['hb','hb']"),
+	    "regions[0].spokes[0].peerings[1]", "listed twice",
+	    "a hub named twice in peerings");
+	expect_err(DH("", ",'peerings':['hb'],'use_remote_gateways':true"),
+	    "regions[0].spokes[0].use_remote_gateways", "PE-06",
+	    "PE-03, PE-06: a spoke with its own Route Server uses no remote one");
+	expect_err("{'name':'t','regions':[{'name':'a','hub':{'name':'ha',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'RouteServerSubnet':"
+	    "'10.1.1.0/27','nva':'10.1.2.0/24'},'route_server':{},'nvas':["
+	    "{'name':'n1','subnet':'nva','asn':65001,'route_servers':['sd']},"
+	    "{'name':'n2','subnet':'nva','asn':65002,'route_servers':['sd']}]},"
+	    "'spokes':[{'name':'sd','address_space':['10.5.0.0/16'],'subnets':"
+	    "{'RouteServerSubnet':'10.5.0.0/27'},'route_server':{'max_peers':1}"
+	    "}]}]}", "regions[0].hub.nvas[1]", "RS-07",
+	    "RS-07: NVAs across a peering count against the spoke Route "
+	    "Server's peers");
+	expect_err("{'name':'t','regions':[{'name':'a','hub':{'name':'ha',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'nva':'10.1.2.0/24'}},"
+	    "'spokes':[{'name':'sd','address_space':['10.1.128.0/17'],"
+	    "'subnets':{'x':'10.1.128.0/24'}}]},{'name':'b','hub':{'name':'hb',"
+	    "'address_space':['10.5.0.0/16'],'subnets':{'x':'10.5.1.0/24'}},"
+	    "'spokes':[{'name':'s2','address_space':['10.11.0.0/16'],"
+	    "'peered':false,'peerings':['ha'],'subnets':{'x':'10.11.1.0/24'}}]"
+	    "}]}", "regions[0].spokes[0].address_space[0]", "PE-05",
+	    "PE-05: peered address spaces must not overlap");
+}
+
 static void
 test_regions(void)
 {
@@ -1627,5 +1739,6 @@ main(void)
 	test_regions();
 	test_corpus_more();
 	test_er_circuits();
+	test_dual_homed();
 	return t_done();
 }
