@@ -104,6 +104,23 @@ frr_neighbor(FILE *f, const struct bgp_conf *c, const struct bgp_peer_conf *p,
 }
 
 /*
+ * Sender-side loop detection, unless 65515 is overridden (PE-06): then
+ * what holds 65515 goes out, rewritten, as the built-in speaker does.
+ */
+static bool
+loop_filtered(const struct bgp_peer_conf *p)
+{
+	return p->sender_loop && !p->as_override;
+}
+
+/* PE-06: as-override towards a Route Server (65515 is that peer's AS). */
+static bool
+overrides(const struct bgp_peer_conf *p)
+{
+	return p->as_override && p->asn == TOPO_RS_ASN;
+}
+
+/*
  * Originated routes only: what the built-in speaker sets on its own. With
  * loop_as, route-map ARSEMU-OUT-<AS>: the same, after denying every route
  * whose AS path holds loop_as (sender-side loop detection as a filter;
@@ -157,7 +174,7 @@ frr_policy(FILE *f, const struct bgp_conf *c)
 		    (i + 1) * 5, pfx_fmt(&c->originate[i], p));
 	frr_routemap(f, c, 0);
 	for (i = 0; i < c->npeers; i++)
-		if (c->peers[i].sender_loop) {
+		if (loop_filtered(&c->peers[i])) {
 			frr_routemap(f, c, c->peers[i].asn);
 			break;	/* the RS instances share one AS */
 		}
@@ -185,7 +202,9 @@ render_frr(FILE *f, const struct topo_node *n, const struct bgp_conf *c)
 		if (c->orig_nexthop == 0)
 			fprintf(f, "  neighbor %s next-hop-self\n", a);
 		fprintf(f, "  neighbor %s send-community\n", a);
-		if (c->peers[i].sender_loop)
+		if (overrides(&c->peers[i]))
+			fprintf(f, "  neighbor %s as-override\n", a);
+		if (loop_filtered(&c->peers[i]))
 			fprintf(f, "  neighbor %s route-map ARSEMU-OUT-%u out\n", a,
 			    c->peers[i].asn);
 		else
@@ -207,16 +226,25 @@ render_zebra(FILE *f, const struct topo_node *n)
 
 /*
  * arsemu_out, or with loop_as, arsemu_out_<AS>: the same, but no route
- * whose AS path holds loop_as (BIRD has no sender-side loop detection).
+ * whose AS path holds loop_as (BIRD has no sender-side loop detection);
+ * or with ovr, arsemu_out_ovr: what BIRD has no as-override for (PE-06),
+ * 65515 out of a learned path and our ASN in its place (one Route
+ * Server's 65515 per path; BIRD prepends ours once more on export, as
+ * FRR's as-override has it).
  */
 static void
-bird_filter(FILE *f, const struct bgp_conf *c, uint32_t loop_as)
+bird_filter(FILE *f, const struct bgp_conf *c, uint32_t loop_as, bool ovr)
 {
 	char a[ADDR_STRLEN];
 	unsigned k;
 	size_t i;
 
-	if (loop_as != 0)
+	if (ovr)
+		fprintf(f, "filter arsemu_out_ovr {\n\tif source = RTS_BGP && "
+		    "bgp_path ~ [= * %u * =] then {\n\t\tbgp_path = "
+		    "delete(bgp_path, %u);\n\t\tbgp_path.prepend(%u);\n\t}\n",
+		    TOPO_RS_ASN, TOPO_RS_ASN, c->asn);
+	else if (loop_as != 0)
 		fprintf(f, "filter arsemu_out_%u {\n\tif source = RTS_BGP && "
 		    "bgp_path ~ [= * %u * =] then reject;\n", loop_as, loop_as);
 	else
@@ -254,7 +282,10 @@ bird_peer(FILE *f, const struct bgp_conf *c, const struct bgp_peer_conf *p,
 		fprintf(f, "\tpassword \"%s\";\n", p->md5);
 	if (p->passive)
 		fprintf(f, "\tpassive on;\n");
-	if (p->sender_loop)
+	if (overrides(p))
+		fprintf(f, "\tipv4 {\n\t\timport all;\n"
+		    "\t\texport filter arsemu_out_ovr;\n");
+	else if (loop_filtered(p))
 		fprintf(f, "\tipv4 {\n\t\timport all;\n"
 		    "\t\texport filter arsemu_out_%u;\n", p->asn);
 	else
@@ -288,10 +319,15 @@ render_bird(FILE *f, const struct topo_node *n, const struct bgp_conf *c)
 			    pfx_fmt(&c->originate[k], p));
 		fprintf(f, "}\n\n");
 	}
-	bird_filter(f, c, 0);
+	bird_filter(f, c, 0, false);
 	for (i = 0; i < c->npeers; i++)
-		if (c->peers[i].sender_loop) {
-			bird_filter(f, c, c->peers[i].asn);
+		if (overrides(&c->peers[i])) {
+			bird_filter(f, c, 0, true);
+			break;
+		}
+	for (i = 0; i < c->npeers; i++)
+		if (loop_filtered(&c->peers[i])) {
+			bird_filter(f, c, c->peers[i].asn, false);
 			break;	/* the RS instances share one AS */
 		}
 	for (i = 0; i < c->npeers; i++)
