@@ -197,17 +197,29 @@ edges(struct graph *g)
 		    v->peer_hub->name, v->region != v->peer_hub->region ?
 		    "global peering" : "peering", v->use_remote_gateways ?
 		    "\\nuseRemoteGateways" : "");
+		for (k = 0; k < v->nxhubs; k++)		/* PE-06 */
+			fprintf(g->f, "  \"vnet:%s\" -- \"vnet:%s\" [ltail="
+			    "\"cluster_vnet_%s\", lhead=\"cluster_vnet_%s\", "
+			    "style=bold, color=steelblue, label=\"%s\"];\n",
+			    v->name, v->xhubs[k]->name, v->name, v->xhubs[k]->name,
+			    v->region != v->xhubs[k]->region ? "global peering" :
+			    "peering");
 	}
 	for (i = 0; i < t->nnvas; i++) {
 		const struct topo_nva *nv = t->nvas[i];
 		const struct topo_rs *rs = nv->node->nic->subnet->vnet->rs;
 
-		for (k = 0; rs != NULL && k < 2; k++)
-			if (nv->peer_rs[k])
-				fprintf(g->f, "  \"%s\" -- \"%s\" [style=dashed, color=%s, "
-				    "label=\"eBGP\"];\n", nv->node->name,
-				    rs->inst[k]->name, session_color(g,
-				    rs->inst[k]->name, nv->node->name));
+		for (k = 0; k < 2 * (1 + nv->nxrs); k++) {
+			const struct topo_rs *r = k < 2 ? rs : nv->xrs[k / 2 - 1];
+
+			if (r == NULL || (k < 2 && !nv->peer_rs[k]))
+				continue;
+			fprintf(g->f, "  \"%s\" -- \"%s\" [style=dashed, color=%s, "
+			    "label=\"eBGP%s\"];\n", nv->node->name,
+			    r->inst[k % 2]->name, session_color(g,
+			    r->inst[k % 2]->name, nv->node->name),
+			    nv->as_override ? "\\nas-override" : "");
+		}
 	}
 	for (i = 0; i < t->nrss; i++)		/* RS-50: the platform's iBGP */
 		for (k = 0; k < 2 * t->rss[i]->vnet->ngws; k++) {
@@ -425,15 +437,24 @@ json_edges(struct json *j, const struct graph *g)
 			json_edge(j, t->vnets[i]->name, t->vnets[i]->peer_hub->name,
 			    t->vnets[i]->region == t->vnets[i]->peer_hub->region ?
 			    "peering" : "globalPeering", NULL);
+	for (i = 0; i < t->nvnets; i++)		/* PE-06 */
+		for (k = 0; k < t->vnets[i]->nxhubs; k++)
+			json_edge(j, t->vnets[i]->name, t->vnets[i]->xhubs[k]->name,
+			    t->vnets[i]->region == t->vnets[i]->xhubs[k]->region ?
+			    "peering" : "globalPeering", NULL);
 	for (i = 0; i < t->nnvas; i++) {
 		const struct topo_nva *nv = t->nvas[i];
 		const struct topo_rs *rs = nv->node->nic->subnet->vnet->rs;
 
-		for (k = 0; rs != NULL && k < 2; k++)
-			if (nv->peer_rs[k])
-				json_edge(j, nv->node->name, rs->inst[k]->name, "eBGP",
-				    session_state(g, rs->inst[k]->name,
-				    nv->node->name));
+		for (k = 0; k < 2 * (1 + nv->nxrs); k++) {
+			const struct topo_rs *r = k < 2 ? rs : nv->xrs[k / 2 - 1];
+
+			if (r == NULL || (k < 2 && !nv->peer_rs[k]))
+				continue;
+			json_edge(j, nv->node->name, r->inst[k % 2]->name, "eBGP",
+			    session_state(g, r->inst[k % 2]->name,
+			    nv->node->name));
+		}
 	}
 	for (i = 0; i < t->nrss; i++)
 		for (k = 0; k < 2 * t->rss[i]->vnet->ngws; k++)
