@@ -131,6 +131,24 @@ is_failed(void *arg, const struct topo_node *n)
 	return false;
 }
 
+/*
+ * Whether addr names node n in an ECMP choice: its NIC's address, or, off
+ * the fabric (an MSEE, a gateway instance's link), one of its link ends.
+ */
+static bool
+names_node(const struct topo *t, const struct topo_node *n, uint32_t addr)
+{
+	size_t i;
+
+	if (walk_node_ip(n) == addr)
+		return true;
+	for (i = 0; i < t->ngwlinks; i++)
+		if ((t->gwlinks[i]->a == n && t->gwlinks[i]->a_ip == addr) ||
+		    (t->gwlinks[i]->b == n && t->gwlinks[i]->b_ip == addr))
+			return true;
+	return n->nic == NULL && topo_bgp_addr(t, n) == addr;
+}
+
 /* Follow what was observed where the model leaves a choice (ECMP). */
 static unsigned
 steer(void *arg, const struct topo_node *at, const uint32_t *m, unsigned n,
@@ -142,7 +160,7 @@ steer(void *arg, const struct topo_node *at, const uint32_t *m, unsigned n,
 
 	for (k = 0; w->obs != NULL && k < n; k++)
 		for (i = 0; i < w->obs->nforwarded; i++)
-			if (walk_node_ip(w->obs->forwarded[i]) == m[k])
+			if (names_node(w->t, w->obs->forwarded[i], m[k]))
 				return k;
 	(void)at;
 	return flow % n;

@@ -5,10 +5,9 @@
 # equal paths (the MSEE with the lowest BGP identifier, the first circuit's);
 # without one it programs both (ECMP). The edge's return is ECMP either way.
 #
-# A live walk's ECMP choice follows what it saw forward only for nodes with a
-# NIC (cmd_walk.c's steer), so where the choice is between MSEEs (the edge,
-# and the gateway without Route Server) the flows are judged by what the
-# probes crossed, not by the walk's match.
+# A live walk's ECMP choice follows what it saw forward (cmd_walk.c's
+# steer), MSEEs included (named by their link addresses), so every flow
+# must also match its prediction.
 
 load helpers
 
@@ -116,4 +115,5 @@ via 169.254.21.2"
 		awk '{print $4}' | sort -u | tr '\n' ' ')
 	[ "$seen" = "hub-er-msee hub-er-msee2 " ] || fail "flows crossed: '$seen'"
 	refute_output --partial "not delivered"
+	refute_output --partial "MISMATCH"
 }
