@@ -671,6 +671,10 @@ lab_gwlink(struct lab_ctx *c, const struct topo_gwlink *l)
 	    lab_gwlink_end(c, b, name, l->b_ip, topo_bgp_addr(c->t, l->a),
 	    l->a_ip, &ib) < 0)
 		return -1;
+	/* VR-10: Azure's gateways and MSEEs hash ECMP per flow, as the fabric */
+	if ((l->a->kind == TOPO_GW || l->a->kind == TOPO_MSEE) &&
+	    lab_sysctl(c, a, "net/ipv4/fib_multipath_hash_policy", "1") < 0)
+		return -1;
 	return 0;
 }
 

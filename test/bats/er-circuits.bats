@@ -102,14 +102,11 @@ wait_nexthops() {
 		assert_output "via 169.254.21.14
 via 169.254.21.2"
 	done
-	# The lab sets the L4 (5-tuple) hash in the fabric only (VR-10); a
-	# gateway instance's namespace hashes on addresses, which puts every
-	# flow of one address pair on one MSEE. Azure's gateway hashes per
-	# flow: give the instances the fabric's policy, then 16 flows reach
-	# both MSEEs (1 in 2^15 to fail).
-	for g in hub-er0 hub-er1; do
-		arsemu exec "$g" --name "$lab" -- sysctl -qw net.ipv4.fib_multipath_hash_policy=1
-	done
+	# VR-10: Azure's gateway hashes per flow, and so does a gateway
+	# instance's namespace in the lab (the 5-tuple hash, as the fabric's):
+	# 16 flows reach both MSEEs (1 in 2^15 to fail).
+	run arsemu exec hub-er0 --name "$lab" -- sysctl -n net.ipv4.fib_multipath_hash_policy
+	assert_output 1
 	run arsemu walk spoke1-vm1 dc-h1 --name "$lab" --flows 16
 	seen=$(echo "$output" | grep -o 'forwarded by: hub-er[01] hub-er-msee2\? dc-edge' |
 		awk '{print $4}' | sort -u | tr '\n' ' ')
