@@ -79,7 +79,7 @@ import(struct speaker *s, struct peer *p, struct offer *o, size_t n,
 	const char *why;
 	size_t i;
 
-	sp->received = n;
+	sp->received += n;
 	/* RS-40: the session is reset before the routes count. */
 	if (p->conf->route_limit != 0 && n > p->conf->route_limit) {
 		sp->over_limit = true;
@@ -94,11 +94,51 @@ import(struct speaker *s, struct peer *p, struct offer *o, size_t n,
 	}
 }
 
-/* One session of self, with the speaker `oc`, if it comes up. */
-static void
-session(struct speaker *self, const struct bgp_conf *oc, struct bgp_sim *out)
+/* The peer of s at addr, up, as an OPEN would have left it. */
+static struct peer *
+peer_up(struct speaker *s, uint32_t addr)
 {
-	const struct bgp_conf *sc = self->conf;
+	unsigned i;
+
+	for (i = 0; i < s->conf->npeers; i++)
+		if (s->conf->peers[i].addr == addr) {
+			s->peers[i].state = ST_ESTABLISHED;
+			s->peers[i].remote_as = s->conf->peers[i].asn;
+			/* every arsemu speaker's identifier is its address */
+			s->peers[i].remote_id = addr;
+			return &s->peers[i];
+		}
+	return NULL;
+}
+
+/* Held paths into s, through import policy; counted in out when given. */
+static void
+hold(struct speaker *s, const struct bgp_sim_node *n, struct bgp_sim *out)
+{
+	struct peer *p;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < n->nheld; i++) {
+		if ((p = peer_up(s, n->held[i].peer)) == NULL)
+			continue;
+		why = policy_import(s, p, &n->held[i].attrs);
+		if (out != NULL) {
+			out->peers[p->idx].established = true;
+			out->peers[p->idx].received++;
+			out->peers[p->idx].accepted += why == NULL;
+		}
+		rib_set_path_copy(&s->rib, rib_get(&s->rib, &n->held[i].pfx), p,
+		    &n->held[i].attrs, why);
+	}
+}
+
+/* One session of self, with the speaker `on`, if it comes up. */
+static void
+session(struct speaker *self, const struct bgp_sim_node *on,
+    struct bgp_sim *out)
+{
+	const struct bgp_conf *sc = self->conf, *oc = on->conf;
 	struct speaker *other;
 	struct offer *o;
 	size_t n, i;
@@ -110,6 +150,7 @@ session(struct speaker *self, const struct bgp_conf *oc, struct bgp_sim *out)
 		return;
 	other = xcalloc(1, sizeof(*other));
 	speaker_init(other, oc);
+	hold(other, on, NULL);
 	decide_all(other);
 	other->peers[po].state = ST_ESTABLISHED;
 	other->peers[po].remote_id = sc->bgp_id;
@@ -150,27 +191,87 @@ collect(struct speaker *s, struct bgp_sim *out)
 	free(v);
 }
 
+/* What s sends each of its established peers, after collect(). */
+static void
+adj_out(struct speaker *s, struct bgp_sim *out)
+{
+	struct bgp_sim_peer *sp;
+	struct offer *o;
+	size_t n, k;
+	unsigned i;
+
+	for (i = 0; i < s->conf->npeers; i++) {
+		sp = &out->peers[i];
+		if (!sp->established || s->peers[i].state != ST_ESTABLISHED)
+			continue;
+		n = offers(s, &s->peers[i], &o);
+		sp->sent = xcalloc(n ? n : 1, sizeof(*sp->sent));
+		for (k = 0; k < n; k++) {
+			sp->sent[k].peer = s->conf->local_addr;
+			sp->sent[k].pfx = o[k].pfx;
+			sp->sent[k].attrs = o[k].attrs;	/* moved */
+		}
+		sp->nsent = n;
+		free(o);
+	}
+}
+
 void
-bgp_sim_run(const struct bgp_conf *self, const struct bgp_conf *const *others,
-    size_t nothers, struct bgp_sim *out)
+bgp_sim_run_nodes(const struct bgp_sim_node *self,
+    const struct bgp_sim_node *others, size_t nothers, bool want_sent,
+    struct bgp_sim *out)
 {
 	struct speaker *s;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	out->npeers = self->npeers;
+	out->npeers = self->conf->npeers;
 	s = xcalloc(1, sizeof(*s));
-	speaker_init(s, self);
+	speaker_init(s, self->conf);
+	hold(s, self, out);
 	for (i = 0; i < nothers; i++)
-		session(s, others[i], out);
+		session(s, &others[i], out);
 	collect(s, out);
+	if (want_sent)
+		adj_out(s, out);
 	speaker_fini(s);
 	free(s);
 }
 
 void
+bgp_sim_run(const struct bgp_conf *self, const struct bgp_conf *const *others,
+    size_t nothers, struct bgp_sim *out)
+{
+	struct bgp_sim_node me = { self, NULL, 0 }, *v;
+	size_t i;
+
+	v = xcalloc(nothers ? nothers : 1, sizeof(*v));
+	for (i = 0; i < nothers; i++)
+		v[i].conf = others[i];
+	bgp_sim_run_nodes(&me, v, nothers, false, out);
+	free(v);
+}
+
+void
+bgp_sim_paths_free(struct bgp_sim_path *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		bgp_attrs_free(&v[i].attrs);
+	free(v);
+}
+
+void
 bgp_sim_free(struct bgp_sim *s)
 {
+	unsigned i;
+
+	for (i = 0; i < s->npeers && i < BGP_MAX_PEERS; i++) {
+		bgp_sim_paths_free(s->peers[i].sent, s->peers[i].nsent);
+		s->peers[i].sent = NULL;
+		s->peers[i].nsent = 0;
+	}
 	free(s->fib);
 	s->fib = NULL;
 	s->nfib = 0;

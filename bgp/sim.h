@@ -10,10 +10,17 @@
  * (not both passive). A peer that sends more routes than the route limit of
  * its peering has its session reset (RS-40), so it contributes nothing.
  *
+ * Each speaker may hold paths already (bgp_sim_node.held): what its peers
+ * sent it in an earlier round of a caller that iterates (emu/plan.c runs
+ * Route Servers and the NVAs between them to a fixpoint, PE-06), or what a
+ * speaker that is not simulated sent it (a gateway's routes at a Route
+ * Server, RS-50). They enter as an UPDATE would, through import policy.
+ * With want_sent, what `self` would send each peer (its Adj-RIB-Out) comes
+ * back too, for the next round.
+ *
  * What this does not model: timing (which path arrived first never matters
- * to these decisions), routes the other speakers learn from `self` and send
- * back (for a Route Server they carry 65515 and are refused: RS-20), and
- * sessions between the other speakers.
+ * to these decisions), and sessions between the other speakers (a caller
+ * feeds them back as held paths).
  *
  * Pure: no sockets, no kernel, no clock that matters.
  */
@@ -34,12 +41,32 @@ struct bgp_sim_route {
 	unsigned	aspath_hops;
 };
 
+/* A path a speaker holds from one of its peers, as an UPDATE brought it. */
+struct bgp_sim_path {
+	uint32_t		 peer;	/* the peering's address: conf->peers[].addr */
+	struct pfx4		 pfx;
+	struct bgp_attrs	 attrs;
+};
+
+/*
+ * A speaker: its configuration, and paths it already holds from peers (what
+ * they sent in an earlier round, or speakers that are not simulated).
+ */
+struct bgp_sim_node {
+	const struct bgp_conf		*conf;
+	const struct bgp_sim_path	*held;
+	size_t				 nheld;
+};
+
 /* One peering of `self`, in the order of self->peers. */
 struct bgp_sim_peer {
 	bool		established;
 	bool		over_limit;	/* sent more than route_limit (RS-40) */
 	size_t		received;	/* routes it sent */
 	size_t		accepted;	/* ... that import policy accepted */
+	/* with want_sent: what self sends it (Adj-RIB-Out), peer = self's address */
+	struct bgp_sim_path *sent;
+	size_t		nsent;
 };
 
 struct bgp_sim {
@@ -53,6 +80,14 @@ struct bgp_sim {
 void	bgp_sim_run(const struct bgp_conf *self,
 	    const struct bgp_conf *const *others, size_t nothers,
 	    struct bgp_sim *out);
+/*
+ * The same, each speaker with the paths it holds; with want_sent, what
+ * self sends each established peer is in out->peers[i].sent.
+ */
+void	bgp_sim_run_nodes(const struct bgp_sim_node *self,
+	    const struct bgp_sim_node *others, size_t nothers, bool want_sent,
+	    struct bgp_sim *out);
 void	bgp_sim_free(struct bgp_sim *s);
+void	bgp_sim_paths_free(struct bgp_sim_path *v, size_t n);
 
 #endif

@@ -4,6 +4,7 @@
  * Must not: decide paths itself (bgp/ does, through bgp_sim) or compute
  * effective routes (sdn.c does).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,47 @@ record_peerings(const struct topo *t, const struct topo_node *inst,
 	}
 }
 
+/* Is nh an instance of one of the gateways of the VNet of rs? */
+static bool
+gateway_nh(const struct topo_rs *rs, uint32_t nh)
+{
+	const struct topo_vnet *v = rs->vnet;
+	size_t i, k;
+
+	for (i = 0; i < v->ngws; i++)
+		for (k = 0; k < v->gws[i]->ninst; k++)
+			if (v->gws[i]->inst[k]->nic->ip == nh)
+				return true;
+	return false;
+}
+
+/*
+ * A simulated FIB as sdn_bgp_routes, *out malloc'd. RS-50: a next hop of
+ * a gateway is the gateway's to program, not the Route Server's (the lab
+ * daemon drops it the same way).
+ */
+static size_t
+fib_routes(const struct topo_rs *rs, const struct bgp_sim *sim,
+    struct sdn_bgp_route **out)
+{
+	struct sdn_bgp_route *r;
+	size_t i, n = 0;
+	unsigned k;
+
+	*out = xcalloc(sim->nfib ? sim->nfib : 1, sizeof(**out));
+	for (i = 0; i < sim->nfib; i++) {
+		r = &(*out)[n];
+		r->pfx = sim->fib[i].pfx;
+		r->nnh = 0;
+		for (k = 0; k < sim->fib[i].nnh && r->nnh < SDN_MAX_NH; k++)
+			if (!gateway_nh(rs, sim->fib[i].nh[k]))
+				r->nh[r->nnh++] = sim->fib[i].nh[k];
+		r->aspath_hops = sim->fib[i].aspath_hops;
+		n += r->nnh > 0;
+	}
+	return n;
+}
+
 /* One instance: its FIB as sdn_bgp_routes. *out malloc'd. */
 static size_t
 instance(const struct topo *t, const struct topo_node *inst,
@@ -119,21 +161,12 @@ instance(const struct topo *t, const struct topo_node *inst,
 {
 	struct bgp_conf *c = xcalloc(1, sizeof(*c));
 	struct bgp_sim sim;
-	size_t i, n;
+	size_t n;
 
 	emu_bgp_conf(t, inst, "", c);
 	bgp_sim_run(c, nvas, t->nnvas, &sim);
 	record_peerings(t, inst, c, &sim, p);
-	n = sim.nfib;
-	*out = xcalloc(n, sizeof(**out));
-	for (i = 0; i < n; i++) {
-		(*out)[i].pfx = sim.fib[i].pfx;
-		(*out)[i].nnh = sim.fib[i].nnh < SDN_MAX_NH ?
-		    sim.fib[i].nnh : SDN_MAX_NH;
-		memcpy((*out)[i].nh, sim.fib[i].nh,
-		    (*out)[i].nnh * sizeof((*out)[i].nh[0]));
-		(*out)[i].aspath_hops = sim.fib[i].aspath_hops;
-	}
+	n = fib_routes(inst->rs, &sim, out);
 	bgp_sim_free(&sim);
 	emu_bgp_conf_free(c);
 	free(c);
@@ -198,6 +231,225 @@ plan_gateways(const struct topo *t, struct plan *p)
 	}
 }
 
+/*
+ * PE-06: when an NVA peers with the Route Servers of two VNets, what one
+ * of them sends it goes on to the other (with as-override; without, the
+ * other drops it, RS-20), so no Route Server can be predicted alone. The
+ * speakers' exchanges are run in rounds: every instance with what each NVA
+ * held after the round before (what the instances sent it) and what the
+ * hub's gateways sent it (RS-50, so that branch-to-branch passes the
+ * sites' prefixes on, RS-13), until nothing an NVA holds changes.
+ */
+#define RELAY_ROUNDS_MAX	16
+
+struct held {
+	struct bgp_sim_path	*v;
+	size_t			 n, cap;
+};
+
+static bool
+relays(const struct topo *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnvas; i++)
+		if (t->nvas[i]->nxrs > 0)
+			return true;
+	return false;
+}
+
+static void
+held_add(struct held *h, uint32_t peer, const struct pfx4 *pfx,
+    const struct bgp_attrs *a)
+{
+	xgrow(&h->v, &h->cap, h->n + 1, sizeof(*h->v));
+	h->v[h->n].peer = peer;
+	h->v[h->n].pfx = *pfx;
+	bgp_attrs_copy(&h->v[h->n].attrs, a);
+	h->n++;
+}
+
+static void
+held_clear(struct held *h)
+{
+	bgp_sim_paths_free(h->v, h->n);
+	memset(h, 0, sizeof(*h));
+}
+
+static bool
+held_equal(const struct held *a, const struct held *b)
+{
+	char x[512], y[512];
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++) {
+		if (a->v[i].peer != b->v[i].peer ||
+		    !pfx_equal(&a->v[i].pfx, &b->v[i].pfx) ||
+		    a->v[i].attrs.nexthop != b->v[i].attrs.nexthop)
+			return false;
+		bgp_aspath_fmt(&a->v[i].attrs, ' ', x, sizeof(x));
+		bgp_aspath_fmt(&b->v[i].attrs, ' ', y, sizeof(y));
+		if (strcmp(x, y) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * RS-50: what a gateway instance sends its Route Server (iBGP, no prepend,
+ * its own address as next hop): each BGP connection's site prefixes with
+ * the path the site sends, behind 12076 over ExpressRoute; one path a
+ * prefix, the shortest (the instance's best).
+ */
+static void
+gateway_paths(const struct topo_gw *gw, uint32_t inst_ip, struct held *h)
+{
+	const struct topo_gwconn *cn;
+	struct bgp_attrs a;
+	uint32_t path[64];	/* 12076, then the site's ASN and prepends */
+	unsigned np, r;
+	size_t i, k, j, first = h->n;
+
+	for (i = 0; i < gw->nconns; i++) {
+		cn = gw->conns[i];
+		np = 0;
+		if (gw->type == TOPO_GW_EXPRESSROUTE)
+			path[np++] = TOPO_MSEE_ASN;
+		for (r = 0; r <= cn->site->prepend + cn->prepend &&
+		    np < NELEM(path); r++)
+			path[np++] = cn->site->asn;
+		for (k = 0; cn->bgp && k < cn->site->nprefixes; k++) {
+			for (j = first; j < h->n; j++)
+				if (pfx_equal(&h->v[j].pfx, &cn->site->prefixes[k]))
+					break;
+			if (j < h->n)
+				continue;	/* the circuits tie or one is shorter */
+			bgp_attrs_init(&a);
+			a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) |
+			    BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+			    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+			a.origin = BGP_ORIGIN_IGP;
+			a.nexthop = inst_ip;
+			bgp_aspath_set(&a, path, np);
+			held_add(h, inst_ip, &cn->site->prefixes[k], &a);
+			bgp_attrs_free(&a);
+		}
+	}
+}
+
+static size_t
+nva_index(const struct topo *t, uint32_t addr)
+{
+	const struct topo_nic *nic = topo_nic_by_ip(t, addr);
+	size_t i;
+
+	for (i = 0; nic != NULL && nic->node->nva != NULL && i < t->nnvas; i++)
+		if (t->nvas[i] == nic->node->nva)
+			return i;
+	return SIZE_MAX;
+}
+
+/* One round of one instance; what it sends each NVA goes to next[]. */
+static size_t
+relay_instance(const struct topo *t, const struct topo_node *inst,
+    const struct bgp_sim_node *nvas, struct held *next, struct plan *p,
+    struct sdn_bgp_route **out)
+{
+	const struct topo_vnet *v = inst->rs->vnet;
+	struct bgp_conf *c = xcalloc(1, sizeof(*c));
+	struct held gw = { NULL, 0, 0 };
+	struct bgp_sim_node self;
+	struct bgp_sim sim;
+	size_t i, k, j, n;
+
+	emu_bgp_conf(t, inst, "", c);
+	for (i = 0; i < v->ngws; i++)
+		for (k = 0; k < v->gws[i]->ninst; k++)
+			gateway_paths(v->gws[i], v->gws[i]->inst[k]->nic->ip, &gw);
+	self.conf = c;
+	self.held = gw.v;
+	self.nheld = gw.n;
+	bgp_sim_run_nodes(&self, nvas, t->nnvas, true, &sim);
+	for (i = 0; i < c->npeers; i++) {
+		if ((j = nva_index(t, c->peers[i].addr)) == SIZE_MAX)
+			continue;
+		for (k = 0; k < sim.peers[i].nsent; k++)
+			held_add(&next[j], sim.peers[i].sent[k].peer,
+			    &sim.peers[i].sent[k].pfx, &sim.peers[i].sent[k].attrs);
+	}
+	if (p != NULL)
+		record_peerings(t, inst, c, &sim, p);
+	n = out != NULL ? fib_routes(inst->rs, &sim, out) : 0;
+	bgp_sim_free(&sim);
+	held_clear(&gw);
+	emu_bgp_conf_free(c);
+	free(c);
+	return n;
+}
+
+/*
+ * Rounds until what every NVA holds is what it held before; the last
+ * round's FIBs are the outcome. RELAY_ROUNDS_MAX bounds a design that
+ * never settles (a relay loop as-override let through): its last round
+ * stands, as a lab's routes would keep changing.
+ */
+static void
+relay_run(const struct topo *t, struct bgp_conf **confs, struct plan *p)
+{
+	struct held *cur = xcalloc(t->nnvas + 1, sizeof(*cur));
+	struct held *next = xcalloc(t->nnvas + 1, sizeof(*next));
+	struct bgp_sim_node *nvas = xcalloc(t->nnvas + 1, sizeof(*nvas));
+	struct sdn_bgp_route *inst[2];
+	unsigned round;
+	bool last = false;
+	size_t i, k, n[2];
+
+	for (round = 0; !last; round++) {
+		for (i = 0; i < t->nnvas; i++) {
+			nvas[i].conf = confs[i];
+			nvas[i].held = cur[i].v;
+			nvas[i].nheld = cur[i].n;
+		}
+		for (i = 0; i < t->nrss; i++)
+			for (k = 0; k < 2; k++)
+				relay_instance(t, t->rss[i]->inst[k], nvas, next,
+				    NULL, NULL);
+		last = round + 1 >= RELAY_ROUNDS_MAX;
+		for (i = 0; i < t->nnvas && !last; i++)
+			if (!held_equal(&cur[i], &next[i]))
+				break;
+		last = last || i == t->nnvas;
+		for (i = 0; i < t->nnvas; i++) {
+			held_clear(&cur[i]);
+			cur[i] = next[i];
+			memset(&next[i], 0, sizeof(next[i]));
+		}
+	}
+	for (i = 0; i < t->nnvas; i++) {
+		nvas[i].held = cur[i].v;
+		nvas[i].nheld = cur[i].n;
+	}
+	for (i = 0; i < t->nrss; i++) {
+		for (k = 0; k < 2; k++)
+			n[k] = relay_instance(t, t->rss[i]->inst[k], nvas, next,
+			    p, &inst[k]);
+		sdn_merge_instances(t->rss[i],
+		    (const struct sdn_bgp_route *const *)inst, n, 2,
+		    &p->in.hubs[i]);
+		for (k = 0; k < 2; k++)
+			free(inst[k]);
+	}
+	for (i = 0; i < t->nnvas; i++) {
+		held_clear(&cur[i]);
+		held_clear(&next[i]);
+	}
+	free(cur);
+	free(next);
+	free(nvas);
+}
+
 void
 plan_run(const struct topo *t, struct plan *p)
 {
@@ -208,6 +460,13 @@ plan_run(const struct topo *t, struct plan *p)
 	memset(p, 0, sizeof(*p));
 	p->in.hubs = xcalloc(t->nrss, sizeof(*p->in.hubs));
 	p->in.nhubs = t->nrss;
+	if (relays(t)) {
+		relay_run(t, nvas, p);
+		confs_free(nvas, t->nnvas);
+		plan_gateways(t, p);
+		sdn_memo_start(&p->in);
+		return;
+	}
 	for (i = 0; i < t->nrss; i++) {
 		for (k = 0; k < 2; k++)
 			n[k] = instance(t, t->rss[i]->inst[k],

@@ -309,6 +309,78 @@ test_examples(void)
 	}
 }
 
+/* The merged routes of the Route Server of VNet `vnet`, at pfx. */
+static const struct sdn_bgp_route *
+rs_route(const struct plan *p, const char *vnet, const char *pfx)
+{
+	struct pfx4 want = P(pfx);
+	size_t i, k;
+
+	for (i = 0; i < p->in.nhubs; i++) {
+		if (strcmp(p->in.hubs[i].rs->vnet->name, vnet) != 0)
+			continue;
+		for (k = 0; k < p->in.hubs[i].nroutes; k++)
+			if (pfx_equal(&p->in.hubs[i].routes[k].pfx, &want))
+				return &p->in.hubs[i].routes[k];
+	}
+	return NULL;
+}
+
+/*
+ * PE-06: the NVAs relay between their hub's Route Server and the spoke's,
+ * with as-override; plan runs the exchange in rounds. Without as-override
+ * each Route Server drops what the NVAs relay (RS-20).
+ */
+static void
+test_dual_homed(void)
+{
+	const struct sdn_bgp_route *r;
+	const struct plan_peering *pp;
+	struct topo_err err;
+	struct topo *t;
+	struct plan p;
+	size_t i;
+
+	if (!T_EQ(topo_load_file("examples/dual-homed.json", &t, &err), 0,
+	    "examples/dual-homed.json loads"))
+		return;
+	plan_run(t, &p);
+	r = rs_route(&p, "spoke-dh", "172.16.0.0/16");
+	T_OK(r != NULL && r->nnh == 2 && r->nh[0] == A("10.1.2.4") &&
+	    r->nh[1] == A("10.11.2.4") && r->aspath_hops == 4, "PE-06: the "
+	    "spoke's Route Server has the data centre from both NVAs, ECMP, "
+	    "path 4 long (NVA, NVA for 65515, 12076, the site)");
+	r = rs_route(&p, "spoke-dh", "10.2.0.0/16");
+	T_OK(r != NULL && r->nnh == 1 && r->nh[0] == A("10.1.2.4") &&
+	    r->aspath_hops == 2, "PE-06: and spoke-uks from nva-uks only (2)");
+	r = rs_route(&p, "hub-uks", "10.5.0.0/16");
+	T_OK(r != NULL && r->nnh == 1 && r->nh[0] == A("10.1.2.4"),
+	    "PE-06: hub-uks's Route Server has the spoke from nva-uks");
+	r = rs_route(&p, "hub-uks", "172.16.0.0/16");
+	T_OK(r == NULL, "RS-50: the gateway's own route is not the Route "
+	    "Server's to program (the gateway's next hop is dropped)");
+	pp = peering(&p, "spoke-dh-rs1", "nva-weu");
+	T_OK(pp != NULL && pp->established && pp->received >= 3 &&
+	    pp->accepted == pp->received, "RS-08: nva-weu's session with the "
+	    "spoke's Route Server, across the peering, is up (%zu routes)",
+	    pp ? pp->received : 0);
+	plan_free(&p);
+	/* without as_override: RS-20 */
+	for (i = 0; i < t->nnvas; i++)
+		t->nvas[i]->as_override = false;
+	plan_run(t, &p);
+	T_OK(rs_route(&p, "spoke-dh", "172.16.0.0/16") == NULL &&
+	    rs_route(&p, "hub-uks", "10.5.0.0/16") == NULL, "RS-20: without "
+	    "as-override nothing crosses from one Route Server to the other");
+	pp = peering(&p, "spoke-dh-rs0", "nva-uks");
+	T_OK(pp != NULL && pp->established && pp->received > 0 &&
+	    pp->accepted == 0, "RS-20: the spoke's Route Server receives the "
+	    "relayed routes and accepts none (%zu received)",
+	    pp ? pp->received : 0);
+	plan_free(&p);
+	topo_free(t);
+}
+
 int
 main(void)
 {
@@ -319,5 +391,6 @@ main(void)
 	test_no_caps();
 	test_sim_sessions();
 	test_examples();
+	test_dual_homed();
 	return t_done();
 }
