@@ -309,17 +309,9 @@ reap(struct daemon *d)
 static bool
 watch_nh_ok(const struct daemon *d, const struct watch *w, uint32_t nh)
 {
-	const struct topo_vnet *hub;
-	size_t i, k;
-
 	if (w->node->kind == TOPO_GW)
 		return lab_gwlink_to(d->t, w->node, nh) != NULL;
-	hub = w->node->rs->vnet;
-	for (i = 0; i < hub->ngws; i++)
-		for (k = 0; k < hub->gws[i]->ninst; k++)
-			if (hub->gws[i]->inst[k]->nic->ip == nh)
-				return false;
-	return true;
+	return !topo_vnet_gateway_ip(w->node->rs->vnet, nh);
 }
 
 /*

@@ -112,20 +112,6 @@ record_peerings(const struct topo *t, const struct topo_node *inst,
 	}
 }
 
-/* Is nh an instance of one of the gateways of the VNet of rs? */
-static bool
-gateway_nh(const struct topo_rs *rs, uint32_t nh)
-{
-	const struct topo_vnet *v = rs->vnet;
-	size_t i, k;
-
-	for (i = 0; i < v->ngws; i++)
-		for (k = 0; k < v->gws[i]->ninst; k++)
-			if (v->gws[i]->inst[k]->nic->ip == nh)
-				return true;
-	return false;
-}
-
 /*
  * A simulated FIB as sdn_bgp_routes, *out malloc'd. RS-50: a next hop of
  * a gateway is the gateway's to program, not the Route Server's (the lab
@@ -145,7 +131,7 @@ fib_routes(const struct topo_rs *rs, const struct bgp_sim *sim,
 		r->pfx = sim->fib[i].pfx;
 		r->nnh = 0;
 		for (k = 0; k < sim->fib[i].nnh && r->nnh < SDN_MAX_NH; k++)
-			if (!gateway_nh(rs, sim->fib[i].nh[k]))
+			if (!topo_vnet_gateway_ip(rs->vnet, sim->fib[i].nh[k]))
 				r->nh[r->nnh++] = sim->fib[i].nh[k];
 		r->aspath_hops = sim->fib[i].aspath_hops;
 		n += r->nnh > 0;

@@ -133,6 +133,27 @@ topo_vstr(struct tctx *c, const cJSON *v, const char *path, const char **out)
 }
 
 int
+topo_jnames(struct tctx *c, const cJSON *o, const char *path, const char *key,
+    void *arg, int (*fn)(struct tctx *, const char *, const char *, void *))
+{
+	char pp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
+	const cJSON *arr, *el;
+	const char *name = NULL;
+	size_t i = 0;
+	int r;
+
+	if ((r = topo_jarr(c, o, path, key, false, &arr)) <= 0)
+		return r;
+	topo_path_key(pp, path, key);
+	cJSON_ArrayForEach(el, arr) {
+		topo_path_idx(p, pp, i++);
+		if (topo_vstr(c, el, p, &name) == -1 || fn(c, p, name, arg) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
 topo_jstr(struct tctx *c, const cJSON *o, const char *path, const char *key,
     bool req, const char **out)
 {

@@ -419,31 +419,17 @@ peer_hubs(struct topo_vnet *a, struct topo_vnet *b)
 	topo_push(&b->hub_peers, &b->nhub_peers, a);
 }
 
-/* A hub's "peerings": other hubs, by name (PE-01: no transit through them). */
+/* One of a hub's "peerings": another hub (PE-01: no transit through it). */
 static int
-hub_peerings(struct tctx *c, const cJSON *hub, const char *path,
-    struct topo_vnet *v)
+hub_peering(struct tctx *c, const char *p, const char *name, void *arg)
 {
-	char pp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
-	const cJSON *arr, *el;
-	struct topo_vnet *w;
-	const char *name;
-	size_t i = 0;
-	int r;
+	struct topo_vnet *v = arg, *w;
 
-	if ((r = topo_jarr(c, hub, path, "peerings", false, &arr)) <= 0)
-		return r;
-	topo_path_key(pp, path, "peerings");
-	cJSON_ArrayForEach(el, arr) {
-		topo_path_idx(p, pp, i++);
-		if (topo_vstr(c, el, p, &name) == -1)
-			return -1;
-		if ((w = topo_vnet_find(c->t, name)) == NULL || !w->hub)
-			return topo_fail(c, p, "no hub is named \"%.64s\"", name);
-		if (w == v)
-			return topo_fail(c, p, "a hub does not peer with itself");
-		peer_hubs(v, w);
-	}
+	if ((w = topo_vnet_find(c->t, name)) == NULL || !w->hub)
+		return topo_fail(c, p, "no hub is named \"%.64s\"", name);
+	if (w == v)
+		return topo_fail(c, p, "a hub does not peer with itself");
+	peer_hubs(v, w);
 	return 0;
 }
 
@@ -460,8 +446,8 @@ topo_parse_overlays(struct tctx *c, const cJSON *root)
 		if ((hub = topo_jget(rg, "hub")) == NULL || c->t->regions[i - 1]->hub
 		    == NULL)
 			continue;
-		if (hub_peerings(c, hub, topo_path_key(hp, p, "hub"),
-		    c->t->regions[i - 1]->hub) == -1)
+		if (topo_jnames(c, hub, topo_path_key(hp, p, "hub"), "peerings",
+		    c->t->regions[i - 1]->hub, hub_peering) == -1)
 			return -1;
 	}
 	return topo_parse_list(c, root, "", "overlays", NULL, parse_overlay);

@@ -33,38 +33,29 @@ listed(struct topo_vnet *const *v, size_t n, const struct topo_vnet *w)
  * PE-06: the spoke's further hubs. No gateway transit over them: PE-03
  * allows use_remote_gateways on one peering, and it is the region hub's.
  */
+static int
+spoke_peering(struct tctx *c, const char *p, const char *name, void *arg)
+{
+	struct topo_vnet *v = arg, *h;
+
+	if ((h = topo_vnet_find(c->t, name)) == NULL || !h->hub)
+		return topo_fail(c, p, "no hub is named \"%.64s\": a spoke's "
+		    "peerings name hubs", name);
+	if (h == v->peer_hub)
+		return topo_fail(c, p, "spoke \"%s\" is already peered with "
+		    "hub \"%s\", its region's (\"peered\")", v->name, h->name);
+	if (listed(v->xhubs, v->nxhubs, h))
+		return topo_fail(c, p, "hub \"%s\" is listed twice", h->name);
+	topo_push(&v->xhubs, &v->nxhubs, h);
+	topo_push(&h->xspokes, &h->nxspokes, v);
+	return 0;
+}
+
 int
 topo_parse_spoke_peerings(struct tctx *c, const cJSON *o, const char *path,
     struct topo_vnet *v)
 {
-	char pp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
-	const cJSON *arr, *el;
-	struct topo_vnet *h;
-	const char *name;
-	size_t i = 0;
-	int r;
-
-	if ((r = topo_jarr(c, o, path, "peerings", false, &arr)) <= 0)
-		return r;
-	topo_path_key(pp, path, "peerings");
-	cJSON_ArrayForEach(el, arr) {
-		topo_path_idx(p, pp, i++);
-		if (topo_vstr(c, el, p, &name) == -1)
-			return -1;
-		if ((h = topo_vnet_find(c->t, name)) == NULL || !h->hub)
-			return topo_fail(c, p, "no hub is named \"%.64s\": a "
-			    "spoke's peerings name hubs", name);
-		if (h == v->peer_hub)
-			return topo_fail(c, p, "spoke \"%s\" is already peered "
-			    "with hub \"%s\", its region's (\"peered\")",
-			    v->name, h->name);
-		if (listed(v->xhubs, v->nxhubs, h))
-			return topo_fail(c, p, "hub \"%s\" is listed twice",
-			    h->name);
-		topo_push(&v->xhubs, &v->nxhubs, h);
-		topo_push(&h->xspokes, &h->nxspokes, v);
-	}
-	return 0;
+	return topo_jnames(c, o, path, "peerings", v, spoke_peering);
 }
 
 static struct topo_nva *
@@ -80,9 +71,9 @@ nva_at(const struct topo *t, const char *jpath)
 
 /* RS-08: a Route Server of a VNet directly peered with the NVA's own. */
 static int
-nva_route_server(struct tctx *c, const char *p, struct topo_nva *nva,
-    const char *name)
+nva_route_server(struct tctx *c, const char *p, const char *name, void *arg)
 {
+	struct topo_nva *nva = arg;
 	const struct topo_vnet *own = nva->node->nic->subnet->vnet;
 	struct topo_vnet *v;
 	size_t i;
@@ -109,25 +100,11 @@ nva_route_server(struct tctx *c, const char *p, struct topo_nva *nva,
 static int
 nva_route_servers(struct tctx *c, const cJSON *o, const char *path)
 {
-	char pp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
-	const cJSON *arr, *el;
 	struct topo_nva *nva;
-	const char *name;
-	size_t i = 0;
-	int r;
 
-	if ((r = topo_jarr(c, o, path, "route_servers", false, &arr)) <= 0)
-		return r;
 	if ((nva = nva_at(c->t, path)) == NULL)
 		return topo_fail(c, path, "internal: no NVA was read here");
-	topo_path_key(pp, path, "route_servers");
-	cJSON_ArrayForEach(el, arr) {
-		topo_path_idx(p, pp, i++);
-		if (topo_vstr(c, el, p, &name) == -1 ||
-		    nva_route_server(c, p, nva, name) == -1)
-			return -1;
-	}
-	return 0;
+	return topo_jnames(c, o, path, "route_servers", nva, nva_route_server);
 }
 
 int

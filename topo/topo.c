@@ -556,6 +556,18 @@ topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b)
 }
 
 bool
+topo_vnet_gateway_ip(const struct topo_vnet *v, uint32_t ip)
+{
+	size_t i, k;
+
+	for (i = 0; i < v->ngws; i++)
+		for (k = 0; k < v->gws[i]->ninst; k++)
+			if (v->gws[i]->inst[k]->nic->ip == ip)
+				return true;
+	return false;
+}
+
+bool
 topo_nva_peers_rs(const struct topo_nva *nv, const struct topo_rs *rs)
 {
 	size_t i;

@@ -392,6 +392,8 @@ struct topo_gw *topo_gw_find(const struct topo *t, const char *name);
 const struct topo_vnet *topo_gateway_vnet(const struct topo_vnet *v);
 /* A direct peering between a and b (hub-spoke, hub-hub, dual-homed); PE-01. */
 bool	topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b);
+/* Whether ip is the NIC of an instance of one of v's gateways (RS-50). */
+bool	topo_vnet_gateway_ip(const struct topo_vnet *v, uint32_t ip);
 /* Whether NVA nv peers with Route Server rs (its hub's, or one of xrs). */
 bool	topo_nva_peers_rs(const struct topo_nva *nv, const struct topo_rs *rs);
 /*

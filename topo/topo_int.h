@@ -88,6 +88,13 @@ int	topo_jaddr(struct tctx *c, const struct cJSON *o, const char *path,
 int	topo_jname(struct tctx *c, const struct cJSON *o, const char *path,
 	    char **out);
 /* Values (array elements): path is the element's own path. */
+/*
+ * An optional array of strings at key: fn with each (and its JSON path).
+ * Returns 0 (absent or all done) or -1 (fn's, or not strings).
+ */
+int	topo_jnames(struct tctx *c, const struct cJSON *o, const char *path,
+	    const char *key, void *arg, int (*fn)(struct tctx *, const char *,
+	    const char *, void *));
 int	topo_vstr(struct tctx *c, const struct cJSON *v, const char *path,
 	    const char **out);
 int	topo_vuint(struct tctx *c, const struct cJSON *v, const char *path,
