@@ -57,6 +57,12 @@ struct bgp_peer_conf {
 	 */
 	bool		as_override;
 	/*
+	 * Router role: a path from a peer of higher weight wins before
+	 * anything else BGP compares (GW-09: an ExpressRoute gateway's
+	 * connection weight between its circuits). 0 by default.
+	 */
+	uint16_t	weight;
+	/*
 	 * BFD (RFC 5880/5881 single hop, bgp/bfd.h): bfd_mult 0 is off; else
 	 * the session runs at bfd_interval_ms (transmit and receive) with that
 	 * Detect Mult, and its going Down from Up closes the BGP session.

@@ -12,6 +12,9 @@
  *   A gateway instance ranks what its Route Server relays (RS-50, peer kind
  *   RS) below what its own links bring, before step 1: the gateway programs
  *   the VNet with its sites' routes, and the Route Server programs the NVAs'.
+ *   Then, still before step 1, the higher peer weight (a configured
+ *   per-peer value, 0 by default: GW-09's connection weight between the
+ *   circuits of one ExpressRoute gateway).
  *   Multipath: paths equal through step 5 with the same neighbour AS.
  *
  * Azure Route Server's order (RS-30..RS-33, azure-semantics.md), the RS role:
@@ -66,6 +69,9 @@ cmp_multipath(const struct speaker *s, const struct rib_path *a,
 	    b->peer != NULL && (a->peer->conf->kind == BGP_SRC_RS) !=
 	    (b->peer->conf->kind == BGP_SRC_RS))
 		return a->peer->conf->kind == BGP_SRC_RS ? 1 : -1;
+	if (s->conf->role == BGP_ROLE_ROUTER && a->peer != NULL &&
+	    b->peer != NULL && a->peer->conf->weight != b->peer->conf->weight)
+		return a->peer->conf->weight > b->peer->conf->weight ? -1 : 1;
 	if (s->conf->role == BGP_ROLE_ROUTER && local_pref(s, a) != local_pref(s, b))
 		return local_pref(s, a) > local_pref(s, b) ? -1 : 1;
 	ha = bgp_aspath_hops(&a->attrs);

@@ -203,6 +203,9 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			/* RS-42: what Azure advertises into the circuit */
 			if (n->kind == TOPO_MSEE && o->kind == TOPO_GW)
 				pc->route_limit = ER_FROM_AZURE_LIMIT;
+			/* GW-09: the heavier circuit first, before AS paths */
+			if (n->kind == TOPO_GW)
+				pc->weight = (uint16_t)l->conn->weight;
 			continue;
 		}
 		if (n->kind == TOPO_GW) {

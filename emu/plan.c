@@ -159,41 +159,78 @@ instance(const struct topo *t, const struct topo_node *inst,
 	return n;
 }
 
+/* The AS path a connection's site prefixes reach the gateway with. */
+static unsigned
+conn_hops(const struct topo_gw *gw, const struct topo_gwconn *cn)
+{
+	return 1 + cn->site->prepend + cn->prepend +
+	    (gw->type == TOPO_GW_EXPRESSROUTE);
+}
+
+static bool
+site_has_pfx(const struct topo_site *s, const struct pfx4 *p)
+{
+	size_t k;
+
+	for (k = 0; k < s->nprefixes; k++)
+		if (pfx_equal(&s->prefixes[k], p))
+			return true;
+	return false;
+}
+
+/*
+ * The connection a gateway instance takes p from: of its BGP connections
+ * offering p, the highest connection weight (GW-09, between circuits),
+ * then the shortest path (the speaker's decide.c, peer weight first).
+ */
+static const struct topo_gwconn *
+best_conn(const struct topo_gw *gw, const struct pfx4 *p)
+{
+	const struct topo_gwconn *cn, *best = NULL;
+	size_t i;
+
+	for (i = 0; i < gw->nconns; i++) {
+		cn = gw->conns[i];
+		if (!cn->bgp || !site_has_pfx(cn->site, p))
+			continue;
+		if (best == NULL || cn->weight > best->weight ||
+		    (cn->weight == best->weight &&
+		    conn_hops(gw, cn) < conn_hops(gw, best)))
+			best = cn;
+	}
+	return best;
+}
+
 /*
  * What a gateway instance learns from its sites, without running BGP: each
  * BGP connection's site prefixes with the path the site's edge sends
  * (its ASN and prepends, the tunnel's too) behind the MSEE's 12076 for
  * ExpressRoute. Static VPN prefixes are sdn_merge_gateway()'s to add.
  * A prefix learned over several connections (circuits to one site, RS-35)
- * is one FIB entry, with the shortest of their paths.
+ * is one FIB entry, with best_conn()'s path.
  */
 static size_t
 gw_instance(const struct topo_gw *gw, struct sdn_bgp_route **out)
 {
 	const struct topo_gwconn *cn;
+	const struct pfx4 *p;
 	size_t n = 0, cap = 0, i, k, j;
-	unsigned hops;
 
 	*out = NULL;
 	for (i = 0; i < gw->nconns; i++) {
 		cn = gw->conns[i];
 		for (k = 0; cn->bgp && k < cn->site->nprefixes; k++) {
-			hops = 1 + cn->site->prepend + cn->prepend +
-			    (gw->type == TOPO_GW_EXPRESSROUTE);
-			for (j = 0; j < n; j++)
-				if (pfx_equal(&(*out)[j].pfx, &cn->site->prefixes[k]))
-					break;
-			if (j < n) {
-				if (hops < (*out)[j].aspath_hops)
-					(*out)[j].aspath_hops = hops;
+			p = &cn->site->prefixes[k];
+			for (j = 0; j < n && !pfx_equal(&(*out)[j].pfx, p); j++)
+				;
+			if (j < n)
 				continue;
-			}
 			xgrow(out, &cap, n + 1, sizeof(**out));
 			memset(&(*out)[n], 0, sizeof((*out)[n]));
-			(*out)[n].pfx = cn->site->prefixes[k];
+			(*out)[n].pfx = *p;
 			(*out)[n].nnh = 1;
 			(*out)[n].nh[0] = 1;	/* replaced by the instance's IP */
-			(*out)[n].aspath_hops = hops;
+			(*out)[n].aspath_hops = conn_hops(gw, best_conn(gw, p));
 			n++;
 		}
 	}
@@ -287,7 +324,7 @@ held_equal(const struct held *a, const struct held *b)
  * RS-50: what a gateway instance sends its Route Server (iBGP, no prepend,
  * its own address as next hop): each BGP connection's site prefixes with
  * the path the site sends, behind 12076 over ExpressRoute; one path a
- * prefix, the shortest (the instance's best).
+ * prefix, best_conn()'s (the instance's best).
  */
 static void
 gateway_paths(const struct topo_gw *gw, uint32_t inst_ip, struct held *h)
@@ -296,7 +333,7 @@ gateway_paths(const struct topo_gw *gw, uint32_t inst_ip, struct held *h)
 	struct bgp_attrs a;
 	uint32_t path[64];	/* 12076, then the site's ASN and prepends */
 	unsigned np, r;
-	size_t i, k, j, first = h->n;
+	size_t i, k;
 
 	for (i = 0; i < gw->nconns; i++) {
 		cn = gw->conns[i];
@@ -307,11 +344,8 @@ gateway_paths(const struct topo_gw *gw, uint32_t inst_ip, struct held *h)
 		    np < NELEM(path); r++)
 			path[np++] = cn->site->asn;
 		for (k = 0; cn->bgp && k < cn->site->nprefixes; k++) {
-			for (j = first; j < h->n; j++)
-				if (pfx_equal(&h->v[j].pfx, &cn->site->prefixes[k]))
-					break;
-			if (j < h->n)
-				continue;	/* the circuits tie or one is shorter */
+			if (best_conn(gw, &cn->site->prefixes[k]) != cn)
+				continue;	/* another connection's path wins */
 			bgp_attrs_init(&a);
 			a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) |
 			    BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |

@@ -357,13 +357,33 @@ offer_site(struct offer *o, const struct topo_site *s, uint32_t dst,
 }
 
 /*
+ * A circuit's offer (o, with its connection weight w) against the best so
+ * far: longest prefix, then the higher weight (GW-09), then the shorter AS
+ * path. <0: better, 0: a tie (ECMP), >0: worse.
+ */
+static int
+er_cmp(const struct offer *o, unsigned w, const struct offer *best,
+    unsigned bw)
+{
+	if (best->plen == 0)
+		return -1;
+	if (o->plen != best->plen)
+		return o->plen > best->plen ? -1 : 1;
+	if (w != bw)
+		return w > bw ? -1 : 1;
+	if (o->hops != best->hops)
+		return o->hops < best->hops ? -1 : 1;
+	return 0;
+}
+
+/*
  * An ExpressRoute gateway instance towards a site prefix: the MSEEs whose
- * circuits offer the longest prefix with the shortest AS path tie. RS-35:
+ * circuits offer the longest prefix, the highest connection weight (GW-09)
+ * and the shortest AS path tie. RS-35:
  * with a Route Server in the hub the instance programs one of them, the
  * one its speaker ranks first (bgp/decide.c: lowest BGP identifier, then
  * lowest peer address; an MSEE's are both its topo_bgp_addr()); without,
- * all of them (ECMP). GW-09's weight is not compared within a gateway.
- * NULL: no circuit offers dst.
+ * all of them (ECMP). NULL: no circuit offers dst.
  */
 static const struct topo_node *
 er_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
@@ -372,9 +392,10 @@ er_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 	const struct topo_gwlink *l, *via[SDN_MAX_NH];
 	struct offer best = { 0, 0 }, o;
 	uint32_t m[SDN_MAX_NH];
-	unsigned nm = 0, k, i;
+	unsigned nm = 0, k, i, bw = 0;
 	bool one = n->gw->vnet->rs != NULL;
 	size_t j;
+	int c;
 
 	for (j = 0; j < e->t->ngwlinks; j++) {
 		l = e->t->gwlinks[j];
@@ -382,12 +403,12 @@ er_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 			continue;
 		o.plen = o.hops = 0;
 		offer_site(&o, l->conn->site, dst, 1);	/* 12076 first */
-		if (o.plen == 0 || (best.plen != 0 && (o.plen < best.plen ||
-		    (o.plen == best.plen && o.hops > best.hops))))
+		if (o.plen == 0 || (c = er_cmp(&o, l->conn->weight, &best, bw)) > 0)
 			continue;
-		if (o.plen != best.plen || o.hops != best.hops)
+		if (c < 0)
 			nm = 0;
 		best = o;
+		bw = l->conn->weight;
 		if (nm < SDN_MAX_NH) {
 			via[nm] = l;
 			m[nm++] = topo_bgp_addr(e->t, l->b);

@@ -80,27 +80,6 @@ circuit_obj(struct tctx *c, const cJSON *o, const char *p, void *arg)
 	return 0;
 }
 
-/*
- * GW-09 ranks circuits by weight, but one gateway instance's speaker
- * decides between its MSEEs by BGP alone (AS path, then RS-35's single
- * path or ECMP): different weights on one gateway are not emulated.
- */
-static void
-circuit_weights(struct tctx *c, const char *path, const struct topo_gw *gw)
-{
-	char p[TOPO_PATH_MAX];
-	size_t i;
-
-	for (i = 1; i < gw->nconns; i++)
-		if (gw->conns[i]->weight != gw->conns[0]->weight) {
-			topo_warn(c, topo_path_key(p, path, "circuits"), "the "
-			    "circuits' weights differ: Azure sends on-premises "
-			    "traffic over the heaviest (GW-09); arsemu does not "
-			    "emulate weight between the circuits of one gateway");
-			return;
-		}
-}
-
 static int
 parse_circuit(struct tctx *c, const cJSON *o, const char *path,
     struct topo_gw *gw)
@@ -125,7 +104,6 @@ parse_circuit(struct tctx *c, const cJSON *o, const char *path,
 		    "circuits; a gateway with one has \"circuit\"");
 	if (topo_parse_list(c, o, path, "circuits", gw, circuit_obj) == -1)
 		return -1;
-	circuit_weights(c, path, gw);
 	return 0;
 }
 

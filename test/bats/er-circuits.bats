@@ -114,3 +114,29 @@ via 169.254.21.2"
 	refute_output --partial "not delivered"
 	refute_output --partial "MISMATCH"
 }
+
+@test "GW-09: the heavier circuit (weight 100 on the second) carries everything to the site; plan, walk and the lab agree" {
+	local t=$BATS_TEST_TMPDIR/er2-weight.json lab=$ARSEMU_T-erw
+	jq '.regions[0].hub.gateways[0].circuits[1].weight = 100' "$EX" > "$t"
+	run arsemu validate "$t"
+	assert_success
+	refute_output --partial "GW-09"
+	run arsemu walk spoke1-vm1 dc-h1 --topo "$t" --flows 4
+	assert_success
+	assert_output --regexp "hub-er-msee2 +link"
+	refute_output --regexp "hub-er-msee +link"
+	require_root
+	run arsemu up "$t" --name "$lab"
+	assert_success
+	for g in hub-er0 hub-er1; do
+		wait_nexthops "$lab" "$g" 1 || fail "$g: not one next hop"
+		run site_nexthops "$lab" "$g"
+		# hub-er-msee2's end of its link to the instance
+		assert_output "via 169.254.21.14"
+	done
+	run arsemu walk spoke1-vm1 dc-h1 --name "$lab" --flows 6
+	assert_success
+	refute_output --partial MISMATCH
+	refute_output --partial "hub-er-msee dc-edge"
+	assert_output --partial "hub-er-msee2 dc-edge"
+}

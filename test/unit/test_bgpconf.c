@@ -244,6 +244,17 @@ test_circuits(void)
 	    nh[1] == topo_bgp_addr(t, m2)) || (nh[1] == topo_bgp_addr(t, m1) &&
 	    nh[0] == topo_bgp_addr(t, m2))), "RS-35: without a Route Server "
 	    "the instance's FIB holds both MSEEs (got %u)", n);
+	t->gws[0]->conns[1]->weight = 100;
+	T_EQ(load_conf(t, "hub-er0"), 0, "hub-er0, the second circuit heavier");
+	T_OK(peer("hub-er-msee2") != NULL && peer("hub-er-msee2")->weight == 100 &&
+	    peer("hub-er-msee")->weight == 0, "GW-09: the instance's peer of "
+	    "each circuit's MSEE carries the connection weight");
+	n = gw_fib(t, nh);
+	T_OK(n == 1 && nh[0] == topo_bgp_addr(t, m2), "GW-09: the heavier "
+	    "circuit alone, even without a Route Server (got %u)", n);
+	T_EQ(load_conf(t, "hub-er-msee2"), 0, "the MSEE has a configuration");
+	T_OK(peer("hub-er0") != NULL && peer("hub-er0")->weight == 0,
+	    "GW-09 is the gateway's choice: the MSEE weighs nothing");
 	topo_free(t);
 
 	t = load("examples/expressroute.json");

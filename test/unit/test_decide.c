@@ -314,6 +314,40 @@ test_router_loop(void)
 	    "RFC 4271 9.1.2: a path holding our own ASN is dropped (NVAs sharing an ASN)");
 }
 
+/*
+ * GW-09: an ExpressRoute gateway instance (router role) prefers the circuit
+ * of higher connection weight (its MSEE peer's weight) before AS path
+ * length; equal weights leave the RFC order (and multipath) as it was.
+ */
+static void
+test_router_peer_weight(void)
+{
+	uint32_t asn[2] = { 12076, 12076 };
+	uint32_t longer[] = { 12076, 64512, 64512 }, p[] = { 12076, 64512 };
+	struct decision d;
+
+	setup(BGP_ROLE_ROUTER, 65515, 2, asn);
+	conf.max_paths = 8;
+	add("172.16.0.0/16", 0, p, 2, A("169.254.21.2"));
+	add("172.16.0.0/16", 1, p, 2, A("169.254.21.14"));
+	decide_at("172.16.0.0/16", &d);
+	T_EQ(d.nnh, 2u, "GW-09: equal weights, equal paths: both circuits (ECMP)");
+	conf.peers[1].weight = 100;
+	decide_at("172.16.0.0/16", &d);
+	T_OK(d.nnh == 1 && d.nh[0] == A("169.254.21.14"), "GW-09: the "
+	    "heavier circuit alone");
+	add("172.17.0.0/16", 0, p, 2, A("169.254.21.2"));
+	add("172.17.0.0/16", 1, longer, 3, A("169.254.21.14"));
+	decide_at("172.17.0.0/16", &d);
+	T_OK(d.nnh == 1 && d.nh[0] == A("169.254.21.14"), "GW-09: weight is "
+	    "compared before AS path length");
+	conf.peers[1].weight = 0;
+	decide_at("172.17.0.0/16", &d);
+	T_OK(d.nnh == 1 && d.nh[0] == A("169.254.21.2"), "and without it the "
+	    "shorter path wins");
+	conf.max_paths = 0;
+}
+
 int
 main(void)
 {
@@ -327,6 +361,7 @@ main(void)
 	test_router_ebgp_local_pref();
 	test_router_originates_no_advertise();
 	test_router_loop();
+	test_router_peer_weight();
 	rib_free(&spk.rib);
 	return t_done();
 }
