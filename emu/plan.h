@@ -6,7 +6,11 @@
  * hub are merged as the lab daemon merges them (sdn_merge_instances). The
  * result is the sdn_input that sdn_effective() takes, as in the live lab.
  * Gateways learn their sites' prefixes with the path the site sends (behind
- * 12076 over ExpressRoute); no BGP runs for them.
+ * 12076 over ExpressRoute, from the heaviest circuit first: GW-09); no BGP
+ * runs for them. When an NVA peers with the Route Servers of two VNets
+ * (PE-06), the instances and the NVAs between them are run in rounds, each
+ * speaker holding what the others sent it in the round before, until that
+ * settles.
  *
  * Pure: no I/O.
  */
