@@ -144,3 +144,13 @@ same_routes() {
 	run arsemu rs spoke-dh learned nva-weu --name "$lab"
 	assert_output --regexp '172\.16\.0\.0/16 +10\.11\.2\.4 +65002-65002-12076-64512'
 }
+
+@test "PE-06 drill dual-homed-nva-crash: nva-uks's BGP crashes, the spoke's flows to the data centre keep nva-weu alone at once, no packet lost, exit 0" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/dual-homed-nva-crash.json" --name "$ARSEMU_T-dhd" --json
+	assert_success
+	assert_output --partial '"passed": true'
+	assert_output --partial '"lossMs": 0'
+	refute_output --partial '"ok": false'
+	[ -z "$(lab_namespaces "$ARSEMU_T-dhd")" ]
+}
