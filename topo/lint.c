@@ -726,6 +726,8 @@ struct pfxset {
 static void
 set_add(struct pfxset *s, const struct pfx4 *p, size_t n)
 {
+	if (n == 0)	/* p may be NULL (an NVA that advertises nothing) */
+		return;
 	xgrow(&s->v, &s->cap, s->n + n, sizeof(*s->v));
 	memcpy(s->v + s->n, p, n * sizeof(*p));
 	s->n += n;
