@@ -322,7 +322,8 @@ struct topo {
 	size_t			 nregions;
 	struct topo_vnet	**vnets;	/* hubs and spokes, in file order */
 	size_t			 nvnets;
-	struct topo_node	**nodes;	/* RS instances, NVAs, VMs, site routers, site hosts */
+	/* RS and gateway instances, NVAs, VMs, MSEEs, then each site's nodes */
+	struct topo_node	**nodes;
 	size_t			 nnodes;
 	struct topo_nic		**nics;		/* nics[i]->idx == i */
 	size_t			 nnics;
