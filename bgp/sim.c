@@ -5,6 +5,9 @@
  * it enters `self` through policy_import() and rib_set_path(), as an UPDATE
  * would (speaker_update()). Then decide() runs on every prefix, and its
  * ECMP set is what the FIB (for a Route Server: the SDN controller) gets.
+ * Paths a speaker already holds (bgp_sim_node.held) enter it the same way
+ * before anything else, from the peer at their address; self's Adj-RIB-Out
+ * is policy_export() of its best paths towards each established peer.
  *
  * Must not: change decide.c, rs.c or rib.c to suit the prediction: the point
  * is that the live lab and the plan run the same code.
