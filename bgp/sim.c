@@ -256,6 +256,14 @@ bgp_sim_run(const struct bgp_conf *self, const struct bgp_conf *const *others,
 }
 
 void
+bgp_sim_path_copy(struct bgp_sim_path *dst, const struct bgp_sim_path *src)
+{
+	dst->peer = src->peer;
+	dst->pfx = src->pfx;
+	bgp_attrs_copy(&dst->attrs, &src->attrs);
+}
+
+void
 bgp_sim_paths_free(struct bgp_sim_path *v, size_t n)
 {
 	size_t i;

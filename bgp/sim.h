@@ -88,6 +88,10 @@ void	bgp_sim_run_nodes(const struct bgp_sim_node *self,
 	    const struct bgp_sim_node *others, size_t nothers, bool want_sent,
 	    struct bgp_sim *out);
 void	bgp_sim_free(struct bgp_sim *s);
+/* dst gets its own attributes: a caller keeps paths across rounds. */
+void	bgp_sim_path_copy(struct bgp_sim_path *dst,
+	    const struct bgp_sim_path *src);
+/* Frees the attributes of v[0..n), then v. */
 void	bgp_sim_paths_free(struct bgp_sim_path *v, size_t n);
 
 #endif
