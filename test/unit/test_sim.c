@@ -205,22 +205,26 @@ static void
 run_gw(bool b2b, struct bgp_sim *out)
 {
 	static const uint32_t as[2] = { 12076, 65020 };
-	struct bgp_sim_path held[2];
+	static const uint32_t loop[2] = { 65020, BGP_RS_ASN };
+	struct bgp_sim_path held[3];
 	struct bgp_sim_node self, on[2];
 
 	confs(b2b, false);
 	path(&held[0], GW, "192.168.0.0/16", as, 2, GW);
 	/* a peering self does not have: ignored */
 	path(&held[1], "10.9.9.9", "192.168.1.0/24", as, 2, "10.9.9.9");
+	/* RS-20 applies to held paths too */
+	path(&held[2], GW, "172.16.0.0/16", loop, 2, GW);
 	self.conf = &rs_a;
 	self.held = held;
-	self.nheld = 2;
+	self.nheld = 3;
 	memset(on, 0, sizeof(on));
 	on[0].conf = &nva1;
 	on[1].conf = &nva2;
 	bgp_sim_run_nodes(&self, on, 2, true, out);
 	bgp_attrs_free(&held[0].attrs);
 	bgp_attrs_free(&held[1].attrs);
+	bgp_attrs_free(&held[2].attrs);
 }
 
 static void
@@ -232,8 +236,12 @@ test_gateway(void)
 	unsigned i;
 
 	run_gw(false, &s);
-	T_OK(gw->established && gw->received == 1 && gw->accepted == 1,
-	    "RS-50: held gateway path counted, gateway peering established");
+	T_OK(gw->established && gw->received == 2,
+	    "RS-50: held gateway paths counted, gateway peering established");
+	T_EQ(gw->accepted, 1,
+	    "RS-20: a held path with 65515 in it is received, not accepted");
+	T_OK(fib(&s, "172.16.0.0/16") == NULL,
+	    "RS-20: ... and not in the FIB");
 	T_OK(fib(&s, "192.168.1.0/24") == NULL,
 	    "a held path from no peering of self is ignored");
 	T_OK(sent(&s.peers[0], "192.168.0.0/16") == NULL &&
