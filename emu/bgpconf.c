@@ -23,7 +23,9 @@
  * the gateway instances and the site's edge, with BFD on the private
  * peering (GW-10; the edge too unless its circuit says "bfd": false). A
  * site's edge, when a gateway
- * connects it over BGP: the site's ASN, its prefixes with its prepends.
+ * connects it over BGP: the site's ASN, its prefixes with its prepends,
+ * nothing it learned passed on. The site's limits are on the Azure side
+ * of its sessions: GW-05 at a VPN gateway instance, GW-07 at the MSEE.
  * Speakers off the fabric source their sessions from topo_bgp_addr(); the
  * lab builder routes that /32 over the link (lab.c).
  *
@@ -38,8 +40,6 @@
 #include "lab.h"
 #include "../bgp/hubpref.h"
 
-/* GW-07: IPv4 prefixes from on-premises on a Standard circuit (Premium: 10,000). */
-#define ER_PRIVATE_PEERING_LIMIT	4000
 /* GW-06: a VPN gateway's BGP timers, not configurable */
 #define VPN_HOLD			180
 #define VPN_KEEPALIVE			60
@@ -188,7 +188,7 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		if (l->conn->gw->type == TOPO_GW_EXPRESSROUTE) {
 			/* GW-07: the private peering's limit, at the MSEE. */
 			if (n->kind == TOPO_MSEE && o->kind == TOPO_SITE_ROUTER)
-				pc->route_limit = ER_PRIVATE_PEERING_LIMIT;
+				pc->route_limit = topo_conn_route_limit(l->conn);
 			/* GW-10: the MSEE always; the edge as the circuit says */
 			if ((n->kind == TOPO_MSEE && o->kind == TOPO_SITE_ROUTER) ||
 			    (n->kind == TOPO_SITE_ROUTER && l->conn->bfd)) {
@@ -211,7 +211,7 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		if (n->kind == TOPO_GW) {
 			/* GW-04 (export) and GW-05's inbound limit. */
 			pc->kind = BGP_SRC_VPN;
-			pc->route_limit = TOPO_VPN_ROUTE_LIMIT;
+			pc->route_limit = topo_conn_route_limit(l->conn);
 			/*
 			 * GW-06: a VPN gateway always proposes 60/180; the
 			 * branch's smaller hold time wins the negotiation
@@ -317,6 +317,13 @@ conf_offfabric(const struct topo *t, const struct topo_node *n,
 	for (k = 0; k < s->nprefixes; k++)
 		add_origin(c, &s->prefixes[k], &cap);
 	c->prepend = s->prepend;
+	/*
+	 * The site advertises its own prefixes, nothing it learned: what
+	 * it would pass from one connection to another carries 65515 or
+	 * 12076 and is dropped on arrival (RS-20, GW-01), but would count
+	 * against the gateways' limits (GW-05, GW-07).
+	 */
+	c->no_transit = true;
 }
 
 /* topo checked the key's length against the kernel's, and pc->md5 fits it. */

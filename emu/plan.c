@@ -178,6 +178,13 @@ site_has_pfx(const struct topo_site *s, const struct pfx4 *p)
 	return false;
 }
 
+/* A BGP connection whose sessions stay up (GW-05, GW-07). */
+static bool
+conn_learns(const struct topo_gwconn *cn)
+{
+	return cn->bgp && !topo_conn_over_limit(cn);
+}
+
 /*
  * The connection a gateway instance takes p from: of its BGP connections
  * offering p, the highest connection weight (GW-09, between circuits),
@@ -191,7 +198,7 @@ best_conn(const struct topo_gw *gw, const struct pfx4 *p)
 
 	for (i = 0; i < gw->nconns; i++) {
 		cn = gw->conns[i];
-		if (!cn->bgp || !site_has_pfx(cn->site, p))
+		if (!conn_learns(cn) || !site_has_pfx(cn->site, p))
 			continue;
 		if (best == NULL || cn->weight > best->weight ||
 		    (cn->weight == best->weight &&
@@ -207,7 +214,8 @@ best_conn(const struct topo_gw *gw, const struct pfx4 *p)
  * (its ASN and prepends, the tunnel's too) behind the MSEE's 12076 for
  * ExpressRoute. Static VPN prefixes are sdn_merge_gateway()'s to add.
  * A prefix learned over several connections (circuits to one site, RS-35)
- * is one FIB entry, with best_conn()'s path.
+ * is one FIB entry, with best_conn()'s path. A connection over its route
+ * limit teaches nothing (GW-05, GW-07).
  */
 static size_t
 gw_instance(const struct topo_gw *gw, struct sdn_bgp_route **out)
@@ -219,7 +227,7 @@ gw_instance(const struct topo_gw *gw, struct sdn_bgp_route **out)
 	*out = NULL;
 	for (i = 0; i < gw->nconns; i++) {
 		cn = gw->conns[i];
-		for (k = 0; cn->bgp && k < cn->site->nprefixes; k++) {
+		for (k = 0; conn_learns(cn) && k < cn->site->nprefixes; k++) {
 			p = &cn->site->prefixes[k];
 			for (j = 0; j < n && !pfx_equal(&(*out)[j].pfx, p); j++)
 				;
@@ -343,7 +351,7 @@ gateway_paths(const struct topo_gw *gw, uint32_t inst_ip, struct held *h)
 		for (r = 0; r <= cn->site->prepend + cn->prepend &&
 		    np < NELEM(path); r++)
 			path[np++] = cn->site->asn;
-		for (k = 0; cn->bgp && k < cn->site->nprefixes; k++) {
+		for (k = 0; conn_learns(cn) && k < cn->site->nprefixes; k++) {
 			if (best_conn(gw, &cn->site->prefixes[k]) != cn)
 				continue;	/* another connection's path wins */
 			bgp_attrs_init(&a);

@@ -249,6 +249,7 @@ gw_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 	for (i = 0; i < e->t->ngwlinks; i++) {
 		l = e->t->gwlinks[i];
 		if (l->a == n && l->conn != NULL && site_has(l->conn->site, dst) &&
+		    !topo_conn_over_limit(l->conn) &&
 		    (l->b->kind == TOPO_MSEE || l->b->kind == TOPO_SITE_ROUTER)) {
 			snprintf(h->how, sizeof(h->how), "link l%u to %s", l->idx,
 			    l->b->name);
@@ -399,7 +400,8 @@ er_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 
 	for (j = 0; j < e->t->ngwlinks; j++) {
 		l = e->t->gwlinks[j];
-		if (l->a != n || l->conn == NULL || l->b->kind != TOPO_MSEE)
+		if (l->a != n || l->conn == NULL || l->b->kind != TOPO_MSEE ||
+		    topo_conn_over_limit(l->conn))
 			continue;
 		o.plen = o.hops = 0;
 		offer_site(&o, l->conn->site, dst, 1);	/* 12076 first */
@@ -479,6 +481,8 @@ conn_offer(const struct walk_env *e, const struct topo_gwconn *cn, uint32_t dst)
 	struct offer o = { 0, 0 };
 	size_t i, k;
 
+	if (topo_conn_over_limit(cn))
+		return o;	/* GW-05, GW-07: its sessions are reset */
 	for (i = 0; i <= hub->nspokes; i++) {
 		v = i == 0 ? hub : hub->spokes[i - 1];
 		if (i > 0 && (!v->use_remote_gateways || !hub->allow_gateway_transit))
@@ -489,7 +493,8 @@ conn_offer(const struct walk_env *e, const struct topo_gwconn *cn, uint32_t dst)
 	if (!cn->bgp && !er)
 		return o;
 	for (i = 0; !er && i < cn->gw->nconns; i++)
-		if (cn->gw->conns[i]->site != cn->site)
+		if (cn->gw->conns[i]->site != cn->site &&
+		    !topo_conn_over_limit(cn->gw->conns[i]))
 			offer_site(&o, cn->gw->conns[i]->site, dst, base);
 	if (hub->rs == NULL || !hub->rs->branch_to_branch)
 		return o;
@@ -500,7 +505,8 @@ conn_offer(const struct walk_env *e, const struct topo_gwconn *cn, uint32_t dst)
 		if (g == cn->gw)
 			continue;
 		for (k = 0; k < g->nconns; k++)
-			if (g->conns[k]->site != cn->site)
+			if (g->conns[k]->site != cn->site &&
+			    !topo_conn_over_limit(g->conns[k]))
 				offer_site(&o, g->conns[k]->site, dst, base +
 				    (g->type == TOPO_GW_EXPRESSROUTE));
 	}

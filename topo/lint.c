@@ -27,6 +27,8 @@
  *   server a BGP speaker without IP forwarding ("role": "server") placed
  *          where it would carry other networks' routes and traffic
  *   RS-42  more than 1,000 prefixes towards an ExpressRoute circuit
+ *   GW-05, GW-07  a site advertising more prefixes than a VPN gateway or a
+ *          circuit's private peering takes: the session drops
  *   GW-11  a route table on the GatewaySubnet of a VPN gateway with a
  *          0.0.0.0/0 route: it can break the gateway
  */
@@ -292,6 +294,8 @@ gw_offer(const struct topo_vnet *hub, const struct pfx4 *p,
 	for (i = 0; i < hub->ngws; i++)
 		for (k = 0; k < hub->gws[i]->nconns; k++) {
 			cn = hub->gws[i]->conns[k];
+			if (topo_conn_over_limit(cn))
+				continue;	/* GW-05, GW-07: no session */
 			o.gw = hub->gws[i];
 			o.er = o.gw->type == TOPO_GW_EXPRESSROUTE;
 			o.weight = o.er ? cn->weight : 0;
@@ -850,6 +854,27 @@ lint_er_count(struct topo *t, const struct topo_vnet *hub)
 	    TOPO_LINT_ER_MAX);
 }
 
+/*
+ * GW-05, GW-07: a site whose prefixes exceed what the gateway takes over
+ * a connection loses that connection's sessions as soon as they carry its
+ * routes; the lab and plan leave the connection without routes both ways.
+ */
+static void
+lint_site_limit(struct topo *t, const struct topo_gwconn *cn)
+{
+	bool er = cn->gw->type == TOPO_GW_EXPRESSROUTE;
+
+	if (!topo_conn_over_limit(cn))
+		return;
+	warn(t, cn->jpath, "site \"%s\" advertises %zu prefixes to %s \"%s\", "
+	    "which takes at most %u from on-premises%s: the session drops and "
+	    "nothing is learned over this connection, either way (%s)",
+	    cn->site->name, cn->site->nprefixes, er ? "the private peering of "
+	    "ExpressRoute gateway" : "VPN gateway", cn->gw->name,
+	    topo_conn_route_limit(cn), er && !cn->premium ? " (Premium: "
+	    "10,000)" : "", er ? "GW-07" : "GW-05");
+}
+
 /* The first VPN gateway of hub, or NULL. */
 static const struct topo_gw *
 vpn_gw(const struct topo_vnet *hub)
@@ -902,7 +927,7 @@ lint_gateway_subnet(struct topo *t, const struct topo_route_table *rt)
 void
 topo_lint(struct topo *t)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < t->nnvas; i++) {
 		lint_nva(t, t->nvas[i]);
@@ -919,4 +944,7 @@ topo_lint(struct topo *t)
 			lint_er_count(t, t->vnets[i]);
 	for (i = 0; i < t->nrts; i++)
 		lint_gateway_subnet(t, t->rts[i]);
+	for (i = 0; i < t->ngws; i++)
+		for (k = 0; k < t->gws[i]->nconns; k++)
+			lint_site_limit(t, t->gws[i]->conns[k]);
 }

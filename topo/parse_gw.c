@@ -35,7 +35,9 @@
 static const char *const gw_fields[] = {
 	"name", "type", "circuit", "circuits", "active_active", "tunnels", NULL
 };
-static const char *const circuit_fields[] = { "site", "weight", "bfd", NULL };
+static const char *const circuit_fields[] = {
+	"site", "weight", "bfd", "sku", NULL
+};
 static const char *const tunnel_fields[] = {
 	"site", "bgp", "prepend", NULL
 };
@@ -63,6 +65,29 @@ new_conn(struct tctx *c, struct topo_gw *gw, const cJSON *o, const char *path)
 	return cn;
 }
 
+/*
+ * A circuit's SKU tier: Local and Standard take 4,000 prefixes from
+ * on-premises on private peering, Premium 10,000 (GW-07).
+ */
+static int
+circuit_sku(struct tctx *c, const cJSON *o, const char *p,
+    struct topo_gwconn *cn)
+{
+	char sp[TOPO_PATH_MAX];
+	const char *s = NULL;
+
+	if (topo_jstr(c, o, p, "sku", false, &s) == -1)
+		return -1;
+	if (s == NULL || strcmp(s, "Standard") == 0 || strcmp(s, "Local") == 0)
+		return 0;
+	if (strcmp(s, "Premium") == 0) {
+		cn->premium = true;
+		return 0;
+	}
+	return topo_fail(c, topo_path_key(sp, p, "sku"), "\"%.64s\" is not an "
+	    "ExpressRoute circuit SKU: use Local, Standard or Premium", s);
+}
+
 /* One circuit object at path p: "circuit", or an element of "circuits". */
 static int
 circuit_obj(struct tctx *c, const cJSON *o, const char *p, void *arg)
@@ -75,7 +100,8 @@ circuit_obj(struct tctx *c, const cJSON *o, const char *p, void *arg)
 	/* GW-10: the MSEE always runs BFD; "bfd" says whether the edge does */
 	cn->bfd = true;
 	if (topo_juint(c, o, p, "weight", 0, GW_WEIGHT_MAX, &cn->weight) == -1 ||
-	    topo_jbool(c, o, p, "bfd", &cn->bfd) == -1)
+	    topo_jbool(c, o, p, "bfd", &cn->bfd) == -1 ||
+	    circuit_sku(c, o, p, cn) == -1)
 		return -1;
 	return 0;
 }

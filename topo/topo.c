@@ -582,6 +582,23 @@ topo_nva_peers_rs(const struct topo_nva *nv, const struct topo_rs *rs)
 	return false;
 }
 
+unsigned
+topo_conn_route_limit(const struct topo_gwconn *cn)
+{
+	if (cn->gw->type == TOPO_GW_EXPRESSROUTE)
+		return cn->premium ? TOPO_ER_PREMIUM_ROUTE_LIMIT :
+		    TOPO_ER_ROUTE_LIMIT;
+	return cn->bgp ? TOPO_VPN_ROUTE_LIMIT : 0;
+}
+
+bool
+topo_conn_over_limit(const struct topo_gwconn *cn)
+{
+	unsigned lim = topo_conn_route_limit(cn);
+
+	return lim != 0 && cn->site->nprefixes > lim;
+}
+
 const struct topo_gw *
 topo_udr_gateway(const struct topo_vnet *v)
 {

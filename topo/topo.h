@@ -48,6 +48,9 @@ enum topo_gw_type {
 #define TOPO_GW_ASN	65515	/* GW-01, RS-50 */
 #define TOPO_MSEE_ASN	12076	/* GW-01 */
 #define TOPO_VPN_ROUTE_LIMIT 4000	/* GW-05: prefixes into a VPN gateway */
+/* GW-07: IPv4 prefixes from on-premises into a circuit's private peering */
+#define TOPO_ER_ROUTE_LIMIT	4000	/* Local and Standard circuits */
+#define TOPO_ER_PREMIUM_ROUTE_LIMIT 10000
 
 enum topo_hub_pref {		/* RS-31 */
 	TOPO_PREF_EXPRESSROUTE,
@@ -245,6 +248,7 @@ struct topo_gwconn {
 	bool			 bgp;		/* VPN: false = static prefixes */
 	unsigned		 prepend;	/* VPN: the site's extra prepends on it */
 	bool			 bfd;		/* ER: the site's edge runs BFD (GW-10) */
+	bool			 premium;	/* ER: a Premium circuit (GW-07) */
 	struct topo_node	*msee;		/* ER: this circuit's MSEE */
 };
 
@@ -397,6 +401,19 @@ bool	topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b);
 bool	topo_vnet_gateway_ip(const struct topo_vnet *v, uint32_t ip);
 /* Whether NVA nv peers with Route Server rs (its hub's, or one of xrs). */
 bool	topo_nva_peers_rs(const struct topo_nva *nv, const struct topo_rs *rs);
+/*
+ * The prefixes Azure takes from the site over connection cn before it
+ * drops the session: GW-05 on a VPN tunnel, GW-07 at a circuit's MSEE
+ * (Premium: 10,000); 0 for a static VPN connection, which has no session.
+ */
+unsigned topo_conn_route_limit(const struct topo_gwconn *cn);
+/*
+ * Whether cn's BGP sessions are down for good: its site advertises more
+ * prefixes than topo_conn_route_limit() (a site's edge advertises its own
+ * prefixes only), so every session of it is reset as soon as the routes
+ * arrive; nothing crosses it either way.
+ */
+bool	topo_conn_over_limit(const struct topo_gwconn *cn);
 /*
  * The VPN gateway a route table's VirtualNetworkGateway route on a subnet
  * of v sends to: the first VPN gateway of v's gateway VNet; NULL if there

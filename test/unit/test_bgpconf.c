@@ -107,6 +107,22 @@ test_limits(void)
 	    "instance (VNet prefixes and, with branch-to-branch, RS-learned ones)");
 	T_EQ(load_conf(t, "dc-edge"), 0, "the site's edge has a configuration");
 	T_EQ(conf.asn, 64512, "the site's edge speaks with the site's ASN");
+	T_OK(conf.no_transit, "the site's edge advertises its own prefixes "
+	    "only, nothing learned over another connection (GW-05, GW-07 "
+	    "count what it sends)");
+	topo_free(t);
+
+	t = load("examples/er-two-circuits.json");
+	t->gws[0]->conns[1]->premium = true;
+	T_EQ(load_conf(t, "hub-er-msee2"), 0, "the second MSEE has a "
+	    "configuration");
+	p = peer("dc-edge");
+	T_OK(p != NULL && p->route_limit == 10000, "GW-07: a Premium circuit's "
+	    "private peering takes 10,000 prefixes from on-premises");
+	T_EQ(load_conf(t, "hub-er-msee"), 0, "the first MSEE has one");
+	p = peer("dc-edge");
+	T_OK(p != NULL && p->route_limit == 4000, "GW-07: the Standard one "
+	    "beside it keeps 4,000");
 	topo_free(t);
 }
 

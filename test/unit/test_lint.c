@@ -283,6 +283,59 @@ test_rs42(void)
 }
 
 /*
+ * GW-05, GW-07: a site sending n /24s to a gateway: over an ExpressRoute
+ * circuit (of SKU sku, "" for none) or a VPN tunnel with BGP.
+ */
+static size_t
+site_count(unsigned n, bool er, const char *sku, char *w, size_t len)
+{
+	char *doc, *pfx = xcalloc(n + 1, 24), *gw;
+	size_t i, at = 0, r;
+
+	for (i = 0; i < n; i++)
+		at += (size_t)snprintf(pfx + at, 24, "%s'172.%zu.%zu.0/24'",
+		    i ? "," : "", 16 + i / 256, i % 256);
+	gw = er ? xasprintf("{'name':'er','type':'ExpressRoute','circuit':{"
+	    "'site':'dc'%s%s%s}}", *sku ? ",'sku':'" : "", sku, *sku ? "'" : "") :
+	    xstrdup("{'name':'vpn','type':'Vpn','tunnels':[{'site':'dc',"
+	    "'bgp':true}]}");
+	doc = xasprintf("{'name':'l','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'GatewaySubnet':"
+	    "'10.1.0.0/27'},'gateways':[%s]}}],'sites':[{'name':'dc','asn':"
+	    "64512,'prefixes':[%s]}]}", gw, pfx);
+	r = lint_doc(doc, er ? "GW-07" : "GW-05", w, len);
+	free(doc);
+	free(gw);
+	free(pfx);
+	return r;
+}
+
+static void
+test_site_limits(void)
+{
+	char w[600];
+
+	T_EQ(site_count(4001, true, "", w, sizeof(w)), 1u, "GW-07: a site "
+	    "sending 4,001 prefixes over a Standard circuit warns: %s", w);
+	T_OK(strstr(w, "regions[0].hub.gateways[0].circuit:") == w &&
+	    strstr(w, "4001 prefixes") != NULL && strstr(w, "at most 4000") !=
+	    NULL, "GW-07: the warning names the circuit's path, the count and "
+	    "the limit");
+	T_EQ(site_count(4000, true, "", w, sizeof(w)), 0u, "GW-07: exactly "
+	    "4,000: no warning");
+	T_EQ(site_count(4001, true, "Premium", w, sizeof(w)), 0u, "GW-07: "
+	    "4,001 over a Premium circuit: no warning");
+	T_EQ(site_count(4001, true, "Local", w, sizeof(w)), 1u, "GW-07: "
+	    "a Local circuit has Standard's limit");
+	T_EQ(site_count(4001, false, "", w, sizeof(w)), 1u, "GW-05: a site "
+	    "sending 4,001 prefixes to a VPN gateway warns: %s", w);
+	T_OK(strstr(w, "regions[0].hub.gateways[0].tunnels[0]:") == w,
+	    "GW-05: the warning names the tunnel's path");
+	T_EQ(site_count(4000, false, "", w, sizeof(w)), 0u, "GW-05: exactly "
+	    "4,000: no warning");
+}
+
+/*
  * GW-11: a hub with gateway gw (a VPN or an ExpressRoute one) and a route
  * table on GatewaySubnet with one route.
  */
@@ -458,6 +511,7 @@ main(void)
 	test_md5();
 	test_server();
 	test_rs42();
+	test_site_limits();
 	test_gw11();
 	test_gw_overlap();
 	return t_done();

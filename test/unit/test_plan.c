@@ -381,6 +381,110 @@ test_dual_homed(void)
 	topo_free(t);
 }
 
+/*
+ * A hub with an ExpressRoute gateway (circuits to "big", Standard, and to
+ * "prem", Premium) and a VPN gateway (BGP tunnels to "vbig" and "small");
+ * big, prem and vbig advertise n /24s each, small one.
+ */
+static struct topo *
+limits_topo(size_t n)
+{
+	static const unsigned a[] = { 172, 10, 10 }, b[] = { 16, 160, 192 };
+	static const char *const site[] = { "big", "prem", "vbig" };
+	char *doc = NULL, *s;
+	size_t i, k, len = 0, cap = 0;
+	struct topo *t;
+
+#define PUT(...) do {							\
+		s = xasprintf(__VA_ARGS__);				\
+		xgrow(&doc, &cap, len + strlen(s) + 1, 1);		\
+		memcpy(doc + len, s, strlen(s) + 1);			\
+		len += strlen(s);					\
+		free(s);						\
+	} while (0)
+	PUT("{'name':'l','regions':[{'name':'r','hub':{'name':'hub',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'GatewaySubnet':"
+	    "'10.1.0.0/27','app':'10.1.2.0/24'},'vms':[{'name':'vm1',"
+	    "'subnet':'app'}],'gateways':[{'name':'er','type':'ExpressRoute',"
+	    "'circuits':[{'site':'big'},{'site':'prem','sku':'Premium'}]},"
+	    "{'name':'vpn','type':'Vpn','tunnels':[{'site':'vbig','bgp':true},"
+	    "{'site':'small','bgp':true}]}]}}],'sites':[");
+	for (i = 0; i < 3; i++) {
+		PUT("{'name':'%s','asn':%zu,'prefixes':[", site[i], 64601 + i);
+		for (k = 0; k < n; k++)
+			PUT("%s'%u.%zu.%zu.0/24'", k ? "," : "", a[i],
+			    b[i] + k / 256, k % 256);
+		PUT("]},");
+	}
+	PUT("{'name':'small','asn':64604,'prefixes':['192.168.50.0/24']}]}");
+#undef PUT
+	t = load(doc);
+	free(doc);
+	return t;
+}
+
+static const struct sdn_bgp_route *
+gw_route(const struct plan *p, const char *gw, const char *pfx)
+{
+	struct pfx4 want = P(pfx);
+	size_t i, k;
+
+	for (i = 0; i < p->in.ngws; i++)
+		for (k = 0; strcmp(p->in.gws[i].gw->name, gw) == 0 &&
+		    k < p->in.gws[i].nroutes; k++)
+			if (pfx_equal(&p->in.gws[i].routes[k].pfx, &want))
+				return &p->in.gws[i].routes[k];
+	return NULL;
+}
+
+static void
+test_site_limits(void)
+{
+	struct topo *t;
+	struct plan p;
+
+	/* 4,001 /24s: 172.16.0.0/24 ... 172.31.160.0/24 */
+	if (!T_OK((t = limits_topo(4001)) != NULL, "GW-05/GW-07: the "
+	    "limits topology loads"))
+		return;
+	T_OK(topo_conn_route_limit(t->gws[0]->conns[0]) == 4000 &&
+	    topo_conn_route_limit(t->gws[0]->conns[1]) == 10000 &&
+	    topo_conn_route_limit(t->gws[1]->conns[0]) == 4000,
+	    "GW-07: 4,000 on a Standard circuit, 10,000 on a Premium one; "
+	    "GW-05: 4,000 on a VPN tunnel");
+	T_OK(topo_conn_over_limit(t->gws[0]->conns[0]) &&
+	    !topo_conn_over_limit(t->gws[0]->conns[1]) &&
+	    topo_conn_over_limit(t->gws[1]->conns[0]) &&
+	    !topo_conn_over_limit(t->gws[1]->conns[1]),
+	    "GW-05/GW-07: 4,001 prefixes put the Standard circuit and the "
+	    "VPN tunnel over their limits, not the Premium circuit");
+	plan_run(t, &p);
+	T_OK(gw_route(&p, "er", "172.16.0.0/24") == NULL &&
+	    gw_route(&p, "er", "172.31.160.0/24") == NULL,
+	    "GW-07: the gateway learns nothing over a circuit whose site "
+	    "sends more than 4,000 prefixes (the session is reset)");
+	T_OK(gw_route(&p, "er", "10.160.0.0/24") != NULL &&
+	    gw_route(&p, "er", "10.175.160.0/24") != NULL &&
+	    gw_route(&p, "er", "10.160.0.0/24")->aspath_hops == 2,
+	    "GW-07: all 4,001 from the Premium circuit, path 12076 64602");
+	T_OK(gw_route(&p, "vpn", "10.192.0.0/24") == NULL &&
+	    gw_route(&p, "vpn", "192.168.50.0/24") != NULL,
+	    "GW-05: nothing from the VPN site over 4,000, the other site's "
+	    "prefix still learned");
+	plan_free(&p);
+	topo_free(t);
+	/* exactly at the limit: every session stays */
+	if (!T_OK((t = limits_topo(4000)) != NULL, "4,000 each loads"))
+		return;
+	plan_run(t, &p);
+	T_OK(!topo_conn_over_limit(t->gws[0]->conns[0]) &&
+	    gw_route(&p, "er", "172.31.159.0/24") != NULL &&
+	    gw_route(&p, "vpn", "10.207.159.0/24") != NULL,
+	    "GW-05/GW-07: a site at exactly 4,000 prefixes is learned whole");
+	plan_free(&p);
+	topo_free(t);
+}
+
 int
 main(void)
 {
@@ -392,5 +496,6 @@ main(void)
 	test_sim_sessions();
 	test_examples();
 	test_dual_homed();
+	test_site_limits();
 	return t_done();
 }

@@ -1666,6 +1666,18 @@ test_er_circuits(void)
 	    "(no warning)");
 	topo_free(t);
 
+	t = load_q(GWHUB("{'name':'er','type':'ExpressRoute','circuits':["
+	    "{'site':'dc','sku':'Premium'},{'site':'dc','sku':'Local'},"
+	    "{'site':'dc','sku':'Standard'},{'site':'dc'}]}", DC), &err);
+	T_OK(t != NULL && t->gws[0]->conns[0]->premium &&
+	    !t->gws[0]->conns[1]->premium && !t->gws[0]->conns[2]->premium &&
+	    !t->gws[0]->conns[3]->premium, "GW-07: \"sku\": Premium marks "
+	    "that circuit only; Local, Standard and none are Standard's limit");
+	T_OK(t != NULL && topo_conn_route_limit(t->gws[0]->conns[0]) == 10000 &&
+	    topo_conn_route_limit(t->gws[0]->conns[3]) == 4000,
+	    "GW-07: 10,000 prefixes on Premium, 4,000 otherwise");
+	topo_free(t);
+
 	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuit':"
 	    "{'site':'dc'},'circuits':[{'site':'dc'},{'site':'dc'}]}", DC),
 	    "regions[0].hub.gateways[0].circuits", "not both",
@@ -1688,6 +1700,18 @@ test_er_circuits(void)
 	    "[{'site':'dc'},{'site':'dc','weight':32001}]}", DC),
 	    "regions[0].hub.gateways[0].circuits[1].weight", "",
 	    "GW-09: a circuit's weight is bounded as \"circuit\"'s is");
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuits':"
+	    "[{'site':'dc'},{'site':'dc','sku':'Ultra'}]}", DC),
+	    "regions[0].hub.gateways[0].circuits[1].sku", "Local, Standard "
+	    "or Premium", "GW-07: a circuit's SKU is Local, Standard or "
+	    "Premium, by its path");
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuit':"
+	    "{'site':'dc','sku':5}}", DC), "regions[0].hub.gateways[0]."
+	    "circuit.sku", "must be a string", "GW-07: the SKU is a string");
+	expect_err(GWHUB("{'name':'vpn','type':'Vpn','tunnels':"
+	    "[{'site':'dc','sku':'Premium'}]}", DC),
+	    "regions[0].hub.gateways[0].tunnels[0].sku", "unknown field",
+	    "GW-07: a VPN tunnel has no circuit SKU");
 	expect_err(GWHUB("{'name':'vpn','type':'Vpn','circuits':"
 	    "[{'site':'dc'},{'site':'dc'}]}", DC),
 	    "regions[0].hub.gateways[0]", "not a \"circuit\" or \"circuits\"",
