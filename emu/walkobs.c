@@ -5,11 +5,12 @@
  * the destination shows them in Icmp InEchos (ICMP), on a UDP socket the
  * walk opens there for the probe (so that no port-unreachable goes back),
  * or on a TCP listener it opens there. A probe that is not delivered
- * stopped at a node that received it (Ip InReceives) and forwarded none
- * (an NVA's filter, a failed node, a VM that does not forward). The
- * fabric's counters are not read: it is invisible, as in Azure. Other
- * traffic crossing the same nodes at the same time (a drill's probes, BGP
- * keepalives for InReceives) would count too.
+ * stopped at a node that received it (Ip InReceives), neither forwarded
+ * it nor took it for itself (Ip InDelivers: BGP keepalives, BFD) (an
+ * NVA's filter, a failed node, a VM that does not forward). The fabric's
+ * counters are not read: it is invisible, as in Azure. Other traffic
+ * crossing the same nodes at the same time (a drill's probes) would count
+ * too.
  *
  * No reply may cross the transit nodes, or a return path would count as
  * the forward one. TCP: each probe is one SYN from the flow's source port
@@ -49,6 +50,7 @@
 
 struct snmp {
 	unsigned long long	forw, inechos, udp_in, udp_noports, in_receives;
+	unsigned long long	in_delivers;
 };
 
 /* "Name: a b c" header and value lines; the value under `field`. */
@@ -113,6 +115,7 @@ snmp_read(const char *ns, struct snmp *s)
 	text[n] = '\0';
 	s->forw = snmp_field(text, "Ip", "ForwDatagrams");
 	s->in_receives = snmp_field(text, "Ip", "InReceives");
+	s->in_delivers = snmp_field(text, "Ip", "InDelivers");
 	s->inechos = snmp_field(text, "Icmp", "InEchos");
 	s->udp_in = snmp_field(text, "Udp", "InDatagrams");
 	s->udp_noports = snmp_field(text, "Udp", "NoPorts");
@@ -367,6 +370,17 @@ read_all(const char *lab, const struct topo *t, struct snmp *v)
 			    sizeof(ns)), &v[i]);
 }
 
+/* Packets a node received and neither forwarded nor delivered to itself. */
+static unsigned long long
+kept(const struct snmp *b, const struct snmp *a)
+{
+	unsigned long long in = a->in_receives - b->in_receives;
+	unsigned long long out = (a->in_delivers - b->in_delivers) +
+	    (a->forw - b->forw);
+
+	return in > out ? in - out : 0;
+}
+
 /* Who forwarded every probe, and (not delivered) who took them and stopped. */
 static void
 judge(const struct topo *t, const struct topo_node *src,
@@ -383,8 +397,7 @@ judge(const struct topo *t, const struct topo_node *src,
 		if (after[i].forw >= before[i].forw + count) {
 			if (o->nforwarded < WALK_MAX_HOPS)
 				o->forwarded[o->nforwarded++] = n;
-		} else if (!o->delivered &&
-		    after[i].in_receives >= before[i].in_receives + count &&
+		} else if (!o->delivered && kept(&before[i], &after[i]) >= count &&
 		    o->nstopped < WALK_MAX_HOPS)
 			o->stopped[o->nstopped++] = n;
 	}
