@@ -128,19 +128,30 @@ tag_cmp(const void *a, const void *b)
  * one). The VNets are those the gateway advertises: vnet_origins' set.
  */
 static void
-msee_tags(const struct topo_vnet *hub, struct bgp_peer_conf *pc)
+msee_tags(const struct topo *t, const struct topo_node *msee,
+    struct bgp_peer_conf *pc)
 {
-	struct bgp_tag *t = NULL;
-	size_t n = 0, cap = 0, i;
+	const struct topo_gwlink *l;
+	const struct topo_vnet *hub;
+	struct bgp_tag *tag = NULL;
+	size_t n = 0, cap = 0, i, k;
 
-	tag_vnet(hub, &t, &n, &cap);
-	for (i = 0; i < hub->nspokes; i++)
-		if (hub->spokes[i]->use_remote_gateways &&
-		    hub->allow_gateway_transit)
-			tag_vnet(hub->spokes[i], &t, &n, &cap);
+	/* every gateway on the circuit (several when it is shared) */
+	for (k = 0; k < t->ngwlinks; k++) {
+		l = t->gwlinks[k];
+		if (l->b != msee || l->a->kind != TOPO_GW ||
+		    l->a->gw_instance != 0)
+			continue;
+		hub = l->a->gw->vnet;
+		tag_vnet(hub, &tag, &n, &cap);
+		for (i = 0; i < hub->nspokes; i++)
+			if (hub->spokes[i]->use_remote_gateways &&
+			    hub->allow_gateway_transit)
+				tag_vnet(hub->spokes[i], &tag, &n, &cap);
+	}
 	if (n > 1)
-		qsort(t, n, sizeof(*t), tag_cmp);
-	pc->tags = t;
+		qsort(tag, n, sizeof(*tag), tag_cmp);
+	pc->tags = tag;
 	pc->ntags = n;
 }
 
@@ -197,7 +208,7 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			}
 			/* GW-08: towards the site, the VNets' communities */
 			if (n->kind == TOPO_MSEE && o->kind == TOPO_SITE_ROUTER) {
-				msee_tags(l->conn->gw->vnet, pc);
+				msee_tags(t, n, pc);
 				pc->comm_ignored = true;
 			}
 			/* RS-42: what Azure advertises into the circuit */
@@ -206,6 +217,13 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			/* GW-09: the heavier circuit first, before AS paths */
 			if (n->kind == TOPO_GW)
 				pc->weight = (uint16_t)l->conn->weight;
+			/*
+			 * No transit between circuits (that is Global Reach):
+			 * what one MSEE sent holds 12076, which another drops
+			 * on arrival but counts against RS-42's 1,000.
+			 */
+			if (n->kind == TOPO_GW)
+				pc->sender_loop = true;
 			continue;
 		}
 		if (n->kind == TOPO_GW) {

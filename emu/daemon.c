@@ -1123,6 +1123,39 @@ has_overlay(const struct topo *t, const struct topo_node *n)
 }
 
 /*
+ * GW-05, GW-07: the session between a site's edge and the Azure side of a
+ * connection over its route limit is reset each time the routes arrive;
+ * down is where it settles (plan leaves the connection out too).
+ */
+static bool
+expected_down(const struct topo *t, const char *node, const char *peer)
+{
+	const struct topo_node *a = topo_node_find(t, node);
+	const struct topo_node *b = topo_node_find(t, peer);
+	const struct topo_gwlink *l;
+	size_t i;
+
+	if (a == NULL || b == NULL || (a->kind != TOPO_SITE_ROUTER &&
+	    b->kind != TOPO_SITE_ROUTER))
+		return false;
+	for (i = 0; i < t->ngwlinks; i++) {
+		l = t->gwlinks[i];
+		if (((l->a == a && l->b == b) || (l->a == b && l->b == a)) &&
+		    l->conn != NULL && topo_conn_over_limit(l->conn))
+			return true;
+	}
+	return false;
+}
+
+/* A session row of a speaker's "peers": Established, or expected down. */
+static bool
+session_settled(struct daemon *d, const char *node, char **fl)
+{
+	return strcmp(fl[3], "Established") == 0 ||
+	    expected_down(d->t, node, fl[0]);
+}
+
+/*
  * Off-fabric speakers (MSEEs, site edges) feed the gateways, and overlay
  * NVAs feed each other: their sessions must be up too before the lab
  * counts as converged. Not listed.
@@ -1145,8 +1178,9 @@ offfabric_up(struct daemon *d)
 			return false;
 		for (k = 0; k < r.n; k++)
 			if (ctlc_fields(r.rows[k], fl, 13) < 13 ||
-			    strcmp(fl[3], "Established") != 0 ||
-			    strcmp(fl[12], "1") != 0)
+			    !session_settled(d, d->kids[i].node->name, fl) ||
+			    (strcmp(fl[3], "Established") == 0 &&
+			    strcmp(fl[12], "1") != 0))
 				all = false;
 		ctlc_free(&r);
 	}
@@ -1175,9 +1209,12 @@ sessions_status(struct daemon *d, FILE *f)
 				continue;
 			fprintf(f, "session\t%s\t%s\t%s\t%s\n", d->w[i].node->name,
 			    fl[0], fl[3], fl[12]);
-			if (strcmp(fl[3], "Established") != 0 ||
-			    (strcmp(fl[12], "1") != 0 && !nvad_settled(d->t, fl[0],
-			    (unsigned)atoi(fl[4]), (unsigned)atoi(fl[5]))))
+			if (strcmp(fl[3], "Established") != 0) {
+				if (!expected_down(d->t, d->w[i].node->name,
+				    fl[0]))
+					all = false;
+			} else if (strcmp(fl[12], "1") != 0 && !nvad_settled(d->t,
+			    fl[0], (unsigned)atoi(fl[4]), (unsigned)atoi(fl[5])))
 				all = false;
 		}
 		ctlc_free(&r);

@@ -234,16 +234,14 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 /*
  * Gateway hops (outside the fabric): a gateway instance sends a site's
  * prefixes down its link (to the MSEE, or the VPN tunnel); an MSEE sends
- * them to the site's edge and everything else to the first gateway
- * instance of its circuit. NULL: not a link destination.
+ * them to the site's edge (the rest: msee_step). NULL: not a link
+ * destination.
  */
 static const struct topo_node *
 gw_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
     unsigned flow, struct walk_hop *h)
 {
 	const struct topo_gwlink *l;
-	uint32_t m[2];
-	unsigned k, nm;
 	size_t i;
 
 	for (i = 0; i < e->t->ngwlinks; i++) {
@@ -255,20 +253,6 @@ gw_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 			    l->b->name);
 			return l->b;
 		}
-	}
-	if (n->kind == TOPO_MSEE && n->gw != NULL && n->gw->ninst > 0) {
-		nm = n->gw->ninst < 2 ? n->gw->ninst : 2;
-		for (k = 0; k < nm; k++)
-			m[k] = n->gw->inst[k]->nic->ip;
-		k = choose(e, n, m, nm, flow);
-		if (nm > 1) {
-			h->ecmp = true;
-			memcpy(h->members, m, nm * sizeof(m[0]));
-			h->nmembers = nm;
-		}
-		snprintf(h->how, sizeof(h->how), "circuit to gateway %s%s",
-		    n->gw->name, nm > 1 ? " (ECMP by flow hash)" : "");
-		return n->gw->inst[k];
 	}
 	return NULL;
 }
@@ -513,6 +497,62 @@ conn_offer(const struct walk_env *e, const struct topo_gwconn *cn, uint32_t dst)
 	return o;
 }
 
+/*
+ * An MSEE towards Azure: the gateways on its circuit (several when it is
+ * shared) offer what their connections to its site offer (conn_offer);
+ * the longest prefix, then the shortest AS path, wins, and the instances
+ * of the gateways that tie share the flows (the MSEE's ECMP). VNets of
+ * one gateway reach another's only through Azure's own paths: a path
+ * through the circuit holds 65515 and the other gateway drops it.
+ */
+static const struct topo_node *
+msee_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
+    unsigned flow, struct walk_hop *h)
+{
+	const struct topo_node *inst[SDN_MAX_NH];
+	const struct topo_gwlink *l;
+	const struct topo_gw *g = NULL;
+	struct offer best = { 0, 0 }, o;
+	uint32_t m[SDN_MAX_NH];
+	unsigned nm = 0, ng = 0, k;
+	size_t i;
+
+	for (i = 0; i < e->t->ngwlinks; i++) {
+		l = e->t->gwlinks[i];
+		if (l->b != n || l->a->kind != TOPO_GW || l->conn == NULL)
+			continue;
+		if (l->a->gw_instance == 0) {
+			o = conn_offer(e, l->conn, dst);
+			if (o.plen == 0 || (best.plen != 0 && (o.plen < best.plen ||
+			    (o.plen == best.plen && o.hops > best.hops)))) {
+				g = NULL;
+				continue;
+			}
+			if (o.plen != best.plen || o.hops != best.hops)
+				nm = ng = 0;	/* a better offer: start again */
+			best = o;
+			g = l->a->gw;
+			ng++;
+		}
+		if (g == l->a->gw && nm < SDN_MAX_NH) {
+			inst[nm] = l->a;
+			m[nm++] = l->a->nic->ip;
+		}
+	}
+	if (nm == 0)
+		return NULL;
+	k = choose(e, n, m, nm, flow);
+	if (nm > 1) {
+		h->ecmp = true;
+		memcpy(h->members, m, nm * sizeof(m[0]));
+		h->nmembers = nm;
+	}
+	snprintf(h->how, sizeof(h->how), "circuit to gateway %s%s",
+	    inst[k]->gw->name, nm < 2 ? "" : ng > 1 ? " (ECMP over the "
+	    "circuit's gateways by flow hash)" : " (ECMP by flow hash)");
+	return inst[k];
+}
+
 static const struct topo_node *
 site_gw_step(const struct walk_env *e, const struct topo_site *s, uint32_t dst,
     unsigned flow, struct walk *w, struct walk_hop *h)
@@ -535,8 +575,15 @@ site_gw_step(const struct walk_env *e, const struct topo_site *s, uint32_t dst,
 		for (j = 0; j < e->t->ngwlinks && nm < SDN_MAX_NH; j++) {
 			const struct topo_gwlink *l = e->t->gwlinks[j];
 
-			if (l->conn != s->conns[i] || l->b != s->router)
+			/* a shared circuit's site link is its first conn's */
+			if (l->b != s->router || (l->conn != s->conns[i] &&
+			    (s->conns[i]->msee == NULL ||
+			    l->a != s->conns[i]->msee)))
 				continue;
+			for (k = 0; k < nm && next[k] != l->a; k++)
+				;
+			if (k < nm)
+				continue;	/* that MSEE is a candidate */
 			next[nm] = l->a;
 			via[nm] = s->conns[i];
 			/*
@@ -624,6 +671,9 @@ step(const struct walk_env *e, const struct topo_node *n,
 		    (next = er_step(e, n, dst, flow, h)) != NULL)
 			return next;
 		if ((next = gw_step(e, n, dst, flow, h)) != NULL)
+			return next;
+		if (n->kind == TOPO_MSEE &&
+		    (next = msee_step(e, n, dst, flow, h)) != NULL)
 			return next;
 		if (n->kind == TOPO_MSEE) {
 			w->outcome = WALK_NO_ROUTE;

@@ -863,9 +863,18 @@ static void
 lint_site_limit(struct topo *t, const struct topo_gwconn *cn)
 {
 	bool er = cn->gw->type == TOPO_GW_EXPRESSROUTE;
+	size_t i, k;
 
 	if (!topo_conn_over_limit(cn))
 		return;
+	/* a shared circuit has one session with the site: warn once */
+	for (i = 0; er && i < t->ngws; i++)
+		for (k = 0; k < t->gws[i]->nconns; k++)
+			if (t->gws[i]->conns[k] == cn)
+				goto first;
+			else if (t->gws[i]->conns[k]->msee == cn->msee)
+				return;
+first:
 	warn(t, cn->jpath, "site \"%s\" advertises %zu prefixes to %s \"%s\", "
 	    "which takes at most %u from on-premises%s: the session drops and "
 	    "nothing is learned over this connection, either way (%s)",

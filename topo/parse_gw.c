@@ -36,7 +36,7 @@ static const char *const gw_fields[] = {
 	"name", "type", "circuit", "circuits", "active_active", "tunnels", NULL
 };
 static const char *const circuit_fields[] = {
-	"site", "weight", "bfd", "sku", NULL
+	"site", "weight", "bfd", "sku", "name", NULL
 };
 static const char *const tunnel_fields[] = {
 	"site", "bgp", "prepend", NULL
@@ -102,6 +102,10 @@ circuit_obj(struct tctx *c, const cJSON *o, const char *p, void *arg)
 	if (topo_juint(c, o, p, "weight", 0, GW_WEIGHT_MAX, &cn->weight) == -1 ||
 	    topo_jbool(c, o, p, "bfd", &cn->bfd) == -1 ||
 	    circuit_sku(c, o, p, cn) == -1)
+		return -1;
+	/* a circuit several gateways connect to: named in each */
+	if (topo_jget(o, "name") != NULL && topo_jname(c, o, p,
+	    &cn->circuit) == -1)
 		return -1;
 	return 0;
 }
@@ -277,35 +281,91 @@ add_link(struct tctx *c, const char *path, struct topo_node *a,
 }
 
 /*
+ * A circuit named before cn by another connection (a shared circuit), or
+ * NULL. The two must agree on what belongs to the circuit: its site, its
+ * SKU and whether the edge runs BFD; a gateway connects to it once.
+ */
+static int
+shared_circuit(struct tctx *c, struct topo_gw *gw, struct topo_gwconn *cn,
+    struct topo_gwconn **out)
+{
+	char p[TOPO_PATH_MAX];
+	struct topo_gwconn *o;
+	size_t i, k;
+
+	*out = NULL;
+	for (i = 0; cn->circuit != NULL && i < c->t->ngws; i++)
+		for (k = 0; k < c->t->gws[i]->nconns; k++) {
+			o = c->t->gws[i]->conns[k];
+			if (o == cn)
+				return 0;	/* only those before cn */
+			if (o->circuit == NULL || o->msee == NULL ||
+			    strcmp(o->circuit, cn->circuit) != 0)
+				continue;
+			if (o->gw == gw)
+				return topo_fail(c, topo_path_key(p, cn->jpath,
+				    "name"), "gateway \"%s\" already connects "
+				    "circuit \"%s\" (%s)", gw->name, cn->circuit,
+				    o->jpath);
+			if (o->site != cn->site || o->premium != cn->premium ||
+			    o->bfd != cn->bfd)
+				return topo_fail(c, topo_path_key(p, cn->jpath,
+				    o->site != cn->site ? "site" : o->premium !=
+				    cn->premium ? "sku" : "bfd"), "circuit \"%s\" "
+				    "is declared at %s with another %s: a shared "
+				    "circuit has one site, SKU and BFD setting",
+				    cn->circuit, o->jpath, o->site != cn->site ?
+				    "site" : o->premium != cn->premium ? "SKU" :
+				    "bfd");
+			*out = o;
+			return 0;
+		}
+	return 0;
+}
+
+/*
  * ER: the circuit's MSEE, a link to each instance and one to the site's
  * edge. The first circuit's MSEE is "<hub>-<gw>-msee", the others
- * "-msee2", "-msee3"... in file order.
+ * "-msee2", "-msee3"... in file order; a named circuit's "<name>-msee",
+ * made once: the gateways that name it later only link their instances
+ * to it (one MSEE, one link to the site, several gateways).
  */
 static int
 er_links(struct tctx *c, struct topo_gw *gw, struct topo_gwconn *cn)
 {
 	char p[TOPO_PATH_MAX];
+	struct topo_gwconn *sh;
 	struct topo_node *m;
 	size_t nth;
 	unsigned k;
 
 	for (nth = 0; nth < gw->nconns && gw->conns[nth] != cn; nth++)
 		;
-	m = topo_new_node(c, nth == 0 ? xasprintf("%s-%s-msee",
-	    gw->vnet->name, gw->name) : xasprintf("%s-%s-msee%zu",
-	    gw->vnet->name, gw->name, nth + 1), TOPO_MSEE, cn->jpath, NULL);
-	m->gw = gw;
+	if (shared_circuit(c, gw, cn, &sh) == -1)
+		return -1;
+	if (sh != NULL)
+		m = sh->msee;
+	else {
+		m = topo_new_node(c, cn->circuit != NULL ? xasprintf("%s-msee",
+		    cn->circuit) : nth == 0 ? xasprintf("%s-%s-msee",
+		    gw->vnet->name, gw->name) : xasprintf("%s-%s-msee%zu",
+		    gw->vnet->name, gw->name, nth + 1), TOPO_MSEE, cn->jpath,
+		    NULL);
+		m->gw = gw;
+		if (!topo_name_ok(m->name))
+			return topo_fail(c, topo_path_key(p, cn->circuit ?
+			    cn->jpath : gw->jpath, "name"), "MSEE node \"%s\" "
+			    "is too long: node names have at most %d "
+			    "characters", m->name, TOPO_NAME_MAX);
+	}
 	cn->msee = m;
 	if (nth == 0)
 		gw->msee = m;
-	if (!topo_name_ok(m->name))
-		return topo_fail(c, topo_path_key(p, gw->jpath, "name"), "MSEE "
-		    "node \"%s\" is too long: node names have at most %d "
-		    "characters", m->name, TOPO_NAME_MAX);
 	for (k = 0; k < gw->ninst; k++)
 		if (add_link(c, cn->jpath, gw->inst[k], m, cn, true) == -1)
 			return -1;
-	return add_link(c, cn->jpath, m, cn->site->router, cn, true);
+	return sh != NULL ? 0 : add_link(c, cn->jpath, m, cn->site->router,
+	    cn, true);
 }
 
 static int

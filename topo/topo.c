@@ -317,6 +317,7 @@ free_gw(struct topo_gw *gw)
 
 	for (i = 0; i < gw->nconns; i++) {
 		free(gw->conns[i]->site_name);
+		free(gw->conns[i]->circuit);
 		free(gw->conns[i]->jpath);
 		free(gw->conns[i]);
 	}

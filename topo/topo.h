@@ -249,6 +249,12 @@ struct topo_gwconn {
 	unsigned		 prepend;	/* VPN: the site's extra prepends on it */
 	bool			 bfd;		/* ER: the site's edge runs BFD (GW-10) */
 	bool			 premium;	/* ER: a Premium circuit (GW-07) */
+	/*
+	 * ER: the circuit's name when gateways share it ("name"): one MSEE,
+	 * "<name>-msee", with one link to the site's edge, made with the
+	 * first connection; NULL: the gateway's own circuit.
+	 */
+	char			*circuit;
 	struct topo_node	*msee;		/* ER: this circuit's MSEE */
 };
 

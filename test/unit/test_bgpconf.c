@@ -119,10 +119,59 @@ test_limits(void)
 	p = peer("dc-edge");
 	T_OK(p != NULL && p->route_limit == 10000, "GW-07: a Premium circuit's "
 	    "private peering takes 10,000 prefixes from on-premises");
+	T_EQ(load_conf(t, "hub-er0"), 0, "a gateway instance has one");
+	p = peer("hub-er-msee");
+	T_OK(p != NULL && p->sender_loop && peer("hub-er-msee2") != NULL &&
+	    peer("hub-er-msee2")->sender_loop, "RS-42: a gateway instance sends "
+	    "no MSEE what holds 12076 (no transit between circuits), which "
+	    "would count against the 1,000 it may send");
 	T_EQ(load_conf(t, "hub-er-msee"), 0, "the first MSEE has one");
 	p = peer("dc-edge");
 	T_OK(p != NULL && p->route_limit == 4000, "GW-07: the Standard one "
 	    "beside it keeps 4,000");
+	topo_free(t);
+}
+
+/* examples/shared-circuit.json: one MSEE for the gateways of two hubs. */
+static void
+test_shared_circuit(void)
+{
+	struct topo *t = load("examples/shared-circuit.json");
+	const struct bgp_peer_conf *p;
+	static const char *const inst[] = { "hub-uks-er-uks0",
+	    "hub-uks-er-uks1", "hub-weu-er-weu0", "hub-weu-er-weu1" };
+	size_t i, k;
+
+	for (i = 0; i < t->nvnets; i++)
+		if (t->vnets[i]->hub)
+			t->vnets[i]->bgp_community = 12076u << 16 | (20000 + i);
+	T_EQ(load_conf(t, "hq-london-msee"), 0, "the shared MSEE has a "
+	    "configuration");
+	T_EQ(conf.asn, 12076, "GW-01: AS 12076");
+	T_EQ(conf.npeers, 5, "four gateway instances and the site's edge");
+	for (i = 0; i < 4; i++) {
+		p = peer(inst[i]);
+		T_OK(p != NULL && p->asn == 65515 && p->route_limit == 1000,
+		    "RS-42: %s, AS 65515, at most 1,000 prefixes", inst[i]);
+	}
+	p = peer("hq-edge");
+	T_OK(p != NULL && p->route_limit == 4000 && p->comm_ignored,
+	    "GW-07, GW-08: the site's edge, 4,000 prefixes, its communities "
+	    "not honoured");
+	for (i = k = 0; p != NULL && i < p->ntags; i++)
+		k += (p->tags[i].pfx.addr >> 24 == 10) && p->tags[i].ncomm == 2;
+	T_OK(p != NULL && p->ntags == 2 && k == 2, "GW-08: both hubs' VNet "
+	    "prefixes carry their own custom and regional communities to the "
+	    "site (%zu tags)", p ? p->ntags : 0);
+	T_EQ(load_conf(t, "hub-weu-er-weu0"), 0, "a hub-weu instance has one");
+	p = peer("hq-london-msee");
+	T_OK(p != NULL && p->weight == 10 && p->sender_loop, "GW-09: hub-weu's "
+	    "connection weight on the shared circuit (10); RS-42: nothing "
+	    "holding 12076 is sent back");
+	T_EQ(load_conf(t, "hub-uks-er-uks0"), 0, "a hub-uks instance has one");
+	p = peer("hq-london-msee");
+	T_OK(p != NULL && p->weight == 0, "GW-09: hub-uks's connection weight "
+	    "(0): each gateway's own");
 	topo_free(t);
 }
 
@@ -326,6 +375,7 @@ main(void)
 	test_server();
 	test_rs_gateways();
 	test_limits();
+	test_shared_circuit();
 	test_circuits();
 	test_dual_homed();
 	emu_bgp_conf_free(&conf);

@@ -1729,6 +1729,76 @@ test_er_circuits(void)
 	    "RS-35: the second MSEE's name is checked against the length limit (the first fits)");
 }
 
+/* Two hubs whose ER gateways name circuits c1 and c2 (objects' tails). */
+#define DC2	"{'name':'dc2','asn':64513,'prefixes':['172.17.0.0/16']}"
+#define SHARED(c1, c2) SHARED_S(c1, c2, "")
+#define SHARED_S(c1, c2, more) "{'name':'t','regions':[{'name':'r1','hub':{"	\
+	"'name':'h1','address_space':['10.1.0.0/16'],'subnets':{"	\
+	"'GatewaySubnet':'10.1.0.0/27'},'gateways':[{'name':'er1',"	\
+	"'type':'ExpressRoute','circuit':{" c1 "}}]}},{'name':'r2',"	\
+	"'hub':{'name':'h2','address_space':['10.2.0.0/16'],'subnets':{" \
+	"'GatewaySubnet':'10.2.0.0/27'},'gateways':[{'name':'er2',"	\
+	"'type':'ExpressRoute','circuit':{" c2 "}}]}}],'sites':[{" DC	\
+	"}" more "]}"
+
+static void
+test_shared_circuit(void)
+{
+	const struct topo_node *m;
+	struct topo_err err;
+	struct topo *t;
+	size_t i, toinst = 0, tosite = 0;
+
+	t = load_q(SHARED("'name':'hq','site':'dc'", "'name':'hq','site':'dc',"
+	    "'weight':5"), &err);
+	if (!T_OK(t != NULL, "a circuit named by two hubs' gateways loads: %s",
+	    t ? "" : err.msg))
+		return;
+	m = topo_node_find(t, "hq-msee");
+	T_OK(m != NULL && m->kind == TOPO_MSEE && t->gws[0]->msee == m &&
+	    t->gws[1]->msee == m && t->gws[0]->conns[0]->msee == m &&
+	    t->gws[1]->conns[0]->msee == m, "a shared circuit has one MSEE, "
+	    "\"<name>-msee\", for both gateways");
+	T_OK(topo_node_find(t, "h1-er1-msee") == NULL &&
+	    topo_node_find(t, "h2-er2-msee") == NULL, "and no MSEE of a "
+	    "gateway's own");
+	for (i = 0; i < t->ngwlinks; i++) {
+		toinst += t->gwlinks[i]->b == m && t->gwlinks[i]->a->kind == TOPO_GW;
+		tosite += t->gwlinks[i]->a == m &&
+		    t->gwlinks[i]->b->kind == TOPO_SITE_ROUTER;
+	}
+	T_OK(toinst == 4 && tosite == 1, "a link to each of the four gateway "
+	    "instances, one to the site's edge (%zu, %zu)", toinst, tosite);
+	T_OK(t->gws[1]->conns[0]->weight == 5 && t->gws[0]->conns[0]->weight == 0,
+	    "GW-09: the connection weight stays each gateway's");
+	T_EQ(t->sites[0]->nconns, 2, "the site has both connections");
+	topo_free(t);
+
+	t = load_q(SHARED("'name':'c1','site':'dc'", "'name':'c2','site':'dc'"),
+	    &err);
+	T_OK(t != NULL && topo_node_find(t, "c1-msee") != NULL &&
+	    topo_node_find(t, "c2-msee") != NULL, "two names, two circuits");
+	topo_free(t);
+
+	expect_err(SHARED_S("'name':'hq','site':'dc'", "'name':'hq','site':'dc2'",
+	    "," DC2),
+	    "regions[1].hub.gateways[0].circuit.site", "another site",
+	    "a shared circuit reaches one site: the second names another");
+	expect_err(SHARED("'name':'hq','site':'dc'", "'name':'hq','site':'dc',"
+	    "'sku':'Premium'"), "regions[1].hub.gateways[0].circuit.sku",
+	    "another SKU", "GW-07: a shared circuit has one SKU");
+	expect_err(SHARED("'name':'hq','site':'dc'", "'name':'hq','site':'dc',"
+	    "'bfd':false"), "regions[1].hub.gateways[0].circuit.bfd",
+	    "another bfd", "GW-10: a shared circuit's edge runs BFD or not");
+	expect_err(SHARED("'name':'hq','site':'dc'", "'name':'hq hq','site':'dc'"),
+	    "regions[1].hub.gateways[0].circuit.name", "",
+	    "a circuit's name is a name");
+	expect_err(GWHUB("{'name':'er','type':'ExpressRoute','circuits':["
+	    "{'name':'hq','site':'dc'},{'name':'hq','site':'dc'}]}", DC),
+	    "regions[0].hub.gateways[0].circuits[1].name", "already connects "
+	    "circuit", "a gateway connects a shared circuit once");
+}
+
 int
 main(void)
 {
@@ -1761,6 +1831,7 @@ main(void)
 	test_regions();
 	test_corpus_more();
 	test_er_circuits();
+	test_shared_circuit();
 	test_dual_homed();
 	return t_done();
 }
