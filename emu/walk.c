@@ -118,6 +118,19 @@ choose(const struct walk_env *e, const struct topo_node *at,
 	return k < n ? k : 0;
 }
 
+/* choose() at hop h, which lists the ECMP members when there are several. */
+static unsigned
+choose_hop(const struct walk_env *e, const struct topo_node *at,
+    const uint32_t *m, unsigned n, unsigned flow, struct walk_hop *h)
+{
+	if (n > 1) {
+		h->ecmp = true;
+		memcpy(h->members, m, n * sizeof(m[0]));
+		h->nmembers = n;
+	}
+	return choose(e, at, m, n, flow);
+}
+
 /* Why the route won: longest prefix, and what it beat for the same prefix. */
 static void
 why(const struct sdn_table *tab, const struct sdn_route *r, char *buf,
@@ -213,12 +226,7 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 		    from->name, pf);
 		return NULL;
 	}
-	k = choose(e, from, r->nh, r->nnh, flow);
-	if (r->nnh > 1) {
-		h->ecmp = true;
-		memcpy(h->members, r->nh, r->nnh * sizeof(r->nh[0]));
-		h->nmembers = r->nnh;
-	}
+	k = choose_hop(e, from, r->nh, r->nnh, flow, h);
 	snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s -> %s (%s%s)", from->name,
 	    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type),
 	    addr_fmt(r->nh[k], nh), reason, r->nnh > 1 ? "; ECMP by flow hash" : "");
@@ -407,12 +415,7 @@ er_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 			if (m[i] < m[k])
 				k = i;
 	} else {
-		k = choose(e, n, m, nm, flow);
-		if (nm > 1) {
-			h->ecmp = true;
-			memcpy(h->members, m, nm * sizeof(m[0]));
-			h->nmembers = nm;
-		}
+		k = choose_hop(e, n, m, nm, flow, h);
 	}
 	snprintf(h->how, sizeof(h->how), "link l%u to %s%s", via[k]->idx,
 	    via[k]->b->name, nm < 2 ? "" : one ? " (RS-35: a Route Server in the "
@@ -541,12 +544,7 @@ msee_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 	}
 	if (nm == 0)
 		return NULL;
-	k = choose(e, n, m, nm, flow);
-	if (nm > 1) {
-		h->ecmp = true;
-		memcpy(h->members, m, nm * sizeof(m[0]));
-		h->nmembers = nm;
-	}
+	k = choose_hop(e, n, m, nm, flow, h);
 	snprintf(h->how, sizeof(h->how), "circuit to gateway %s%s",
 	    inst[k]->gw->name, nm < 2 ? "" : ng > 1 ? " (ECMP over the "
 	    "circuit's gateways by flow hash)" : " (ECMP by flow hash)");
@@ -607,12 +605,7 @@ site_gw_step(const struct walk_env *e, const struct topo_site *s, uint32_t dst,
 		    "branches through Route Server: RS-12, RS-13)" : "");
 		return NULL;
 	}
-	k = choose(e, s->router, m, nm, flow);
-	if (nm > 1) {
-		h->ecmp = true;
-		memcpy(h->members, m, nm * sizeof(m[0]));
-		h->nmembers = nm;
-	}
+	k = choose_hop(e, s->router, m, nm, flow, h);
 	cn = via[k];
 	snprintf(h->how, sizeof(h->how), "%s connection to gateway %s (/%u, AS "
 	    "path %u%s)", topo_gw_type_str(cn->gw->type), cn->gw->name, best.plen,
@@ -655,12 +648,7 @@ step(const struct walk_env *e, const struct topo_node *n,
 				m[nm++] = s->links[i]->nva->node->nic->ip;
 			if (nm == 0)
 				return site_gw_step(e, s, dst, flow, w, h);
-			k = choose(e, n, m, nm, flow);
-			if (nm > 1) {
-				h->ecmp = true;
-				memcpy(h->members, m, nm * sizeof(m[0]));
-				h->nmembers = nm;
-			}
+			k = choose_hop(e, n, m, nm, flow, h);
 			snprintf(h->how, sizeof(h->how), "default route to the NVAs%s",
 			    nm > 1 ? " (ECMP by flow hash)" : "");
 			return s->links[k]->nva->node;

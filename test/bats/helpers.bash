@@ -98,3 +98,13 @@ down_labs() {
 		"$ARSEMU" down "$l" >/dev/null 2>&1 || true
 	done
 }
+
+# peer_field LAB NODE PEER FIELD: one field of NODE's peer PEER, from the
+# speaker's control socket (rsctl peers --json).
+peer_field() {
+	"$ARSEMU" rsctl --control "/run/arsemu/$1/$2.sock" peers --json |
+		python3 -c 'import json, sys
+for p in json.load(sys.stdin):
+    if p["name"] == sys.argv[1]:
+        print(p[sys.argv[2]])' "$3" "$4"
+}

@@ -15,22 +15,13 @@ teardown() {
 	down_labs
 }
 
-# rib_has LAB NODE PREFIX: the speaker's RIB (rsctl --json) has PREFIX.
+# rib_path LAB NODE PREFIX: the AS path of PREFIX in the speaker's RIB (rsctl --json).
 rib_path() {
 	arsemu rsctl --control "/run/arsemu/$1/$2.sock" rib --json |
 		python3 -c 'import json, sys
 for r in json.load(sys.stdin):
     if r["network"] == sys.argv[1]:
         print(r["asPath"])' "$3"
-}
-
-# peer_field LAB NODE PEER FIELD: one field of NODE's peer PEER (rsctl --json).
-peer_field() {
-	arsemu rsctl --control "/run/arsemu/$1/$2.sock" peers --json |
-		python3 -c 'import json, sys
-for p in json.load(sys.stdin):
-    if p["name"] == sys.argv[1]:
-        print(p[sys.argv[2]])' "$3" "$4"
 }
 
 @test "shared circuit offline: one MSEE for two hubs, the data centre reaches each hub through its own gateway, the hubs not each other" {

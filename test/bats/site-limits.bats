@@ -19,15 +19,6 @@ teardown() {
 	down_labs
 }
 
-# peer_field LAB NODE PEER FIELD: one field of NODE's peer PEER (rsctl --json).
-peer_field() {
-	arsemu rsctl --control "/run/arsemu/$1/$2.sock" peers --json |
-		python3 -c 'import json, sys
-for p in json.load(sys.stdin):
-    if p["name"] == sys.argv[1]:
-        print(p[sys.argv[2]])' "$3" "$4"
-}
-
 @test "GW-05, GW-07: validate warns of the Standard circuit and the VPN tunnel over 4,000, not of the Premium circuit; plan leaves them out" {
 	run arsemu validate "$TOPO"
 	assert_success
