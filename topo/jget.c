@@ -226,6 +226,9 @@ topo_vpfx(struct tctx *c, const cJSON *v, const char *path, struct pfx4 *out)
 		return topo_fail(c, path, "\"%s\" has host bits set: the prefix "
 		    "is %s", s, pfx_fmt(out, buf));
 	default:
+		if (strchr(s, ':') != NULL)
+			return topo_fail(c, path, "\"%.64s\" is IPv6: the lab is "
+			    "IPv4 only, as Route Server is (RS-26, D-13)", s);
 		return topo_fail(c, path, "\"%.64s\" is not an IPv4 prefix "
 		    "(a.b.c.d/n)", s);
 	}
@@ -238,6 +241,9 @@ topo_vaddr(struct tctx *c, const cJSON *v, const char *path, uint32_t *out)
 
 	if (topo_vstr(c, v, path, &s) == -1)
 		return -1;
+	if (addr_parse(s, out) == -1 && strchr(s, ':') != NULL)
+		return topo_fail(c, path, "\"%.64s\" is IPv6: the lab is IPv4 "
+		    "only, as Route Server is (RS-26, D-13)", s);
 	if (addr_parse(s, out) == -1)
 		return topo_fail(c, path, "\"%.64s\" is not an IPv4 address "
 		    "(a.b.c.d)", s);

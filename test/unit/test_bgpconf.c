@@ -68,7 +68,8 @@ test_rs_gateways(void)
 	}
 	p = peer("sdwan");
 	T_OK(p != NULL && p->asn == 65010 && p->route_limit == 4000,
-	    "RS-40: the NVA keeps its route limit beside the gateways");
+	    "RS-40, D-02: the NVA keeps the route limit, 4,000 flat, beside "
+	    "the gateways");
 	T_OK(conf.branch_to_branch, "RS-12: branch_to_branch reaches the speaker");
 	T_EQ(load_conf(t, "hub-er1"), 0, "hub-er1 has a configuration");
 	T_EQ(conf.asn, 65515, "GW-01: an ExpressRoute gateway instance is AS 65515");

@@ -599,6 +599,14 @@ test_route_server(void)
 	expect_err(HUBRS("'hub_routing_preference':'Vpn'", ""),
 	    "regions[0].hub.route_server.hub_routing_preference", "RS-31",
 	    "RS-31: unknown hub routing preference");
+	expect_err(HUBRS("'hub_routing_preference':'VPN/NVA'", ""),
+	    "regions[0].hub.route_server.hub_routing_preference", "VpnGateway",
+	    "D-05: the docs' \"VPN/NVA\" is refused; the API string is "
+	    "VpnGateway");
+	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':'h',"
+	    "'address_space':['2001:db8::/32'],'subnets':{'a':'10.1.0.0/24'}}}]}",
+	    "regions[0].hub.address_space[0]", "IPv4 only",
+	    "RS-26, D-13: an IPv6 address space is refused, by its path");
 	expect_err(HUBRS("'route_limit':0", ""),
 	    "regions[0].hub.route_server.route_limit", "not an integer",
 	    "RS-40: route_limit 0 refused");
@@ -1510,7 +1518,7 @@ test_rs_limits(void)
 	    strstr(err.msg, "RS-41") != NULL,
 	    "RS-41: 501 VNets are refused at the route_server (%s)", err.msg);
 	t = limits_doc("", 0, 4000, 0, &err);
-	T_OK(t != NULL, "RS-41: 4,000 VMs at 2 routing units: %s",
+	T_OK(t != NULL, "RS-41, D-03: 4,000 VMs at 2 routing units: %s",
 	    t ? "" : err.msg);
 	topo_free(t);
 	t = limits_doc("", 0, 4001, 0, &err);
@@ -1518,7 +1526,7 @@ test_rs_limits(void)
 	    strstr(err.msg, "at most 4000") != NULL,
 	    "RS-41: 4,001 VMs are refused at 2 units (%s)", err.msg);
 	t = limits_doc("\"routing_units\":3", 0, 4001, 0, &err);
-	T_OK(t != NULL, "RS-41: 4,001 VMs with 3 routing units (5,000): %s",
+	T_OK(t != NULL, "RS-41, D-03: 4,001 VMs with 3 routing units (5,000): %s",
 	    t ? "" : err.msg);
 	topo_free(t);
 	expect_err(HUBRS("'routing_units':49", ""),
@@ -1720,6 +1728,13 @@ test_er_circuits(void)
 	    "[{'site':'dc'},{'site':'dc'}]}", DC),
 	    "regions[0].hub.gateways[0].tunnels[1].site", "already connects",
 	    "a Vpn gateway still connects a site once");
+	expect_err(GWHUB(ER_DC, "'name':'dc','asn':4294967295,'prefixes':"
+	    "['172.16.0.0/16']"), "sites[0].asn", "1 to 4294967294",
+	    "D-14: a site's asn 4294967295 refused (the FAQ's IANA list; its "
+	    "\"429496729\" is a typo)");
+	expect_err(GWHUB(ER_DC, "'name':'dc','asn':65516,'prefixes':"
+	    "['172.16.0.0/16']"), "sites[0].asn", "D-01",
+	    "D-14, GW-02: a site's asn 65516 refused, the FAQ list plus 65516");
 	expect_err("{'name':'t','regions':[{'name':'r','hub':{'name':"
 	    "'hub-with-a-long-name','address_space':['10.1.0.0/16'],"
 	    "'subnets':{'GatewaySubnet':'10.1.0.0/27'},'gateways':[{'name':"
