@@ -11,6 +11,7 @@
  * Must not: assign addresses (addr.c) or keep cJSON pointers in the model.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,43 @@ topo_check_reserved(struct tctx *c, const char *path, const struct pfx4 *p)
 }
 
 /* Prefixes in an array, none overlapping another: address spaces, sites. */
+/*
+ * Lists longer than this are checked for overlaps by sorting (a site's
+ * prefixes may number 10,000: GW-07, Premium); shorter ones pairwise.
+ */
+#define PFXS_QUADRATIC	256
+
+static int
+pfx_qcmp(const void *a, const void *b)
+{
+	return pfx_cmp(a, b);
+}
+
+/*
+ * Whether two of v overlap. Sorted by address then length, a prefix
+ * overlaps an earlier one exactly when it starts before the farthest end
+ * seen so far (prefixes nest or are disjoint).
+ */
+static bool
+pfxs_overlap(const struct pfx4 *v, size_t n)
+{
+	struct pfx4 *s = xcalloc(n, sizeof(*s));
+	uint64_t end = 0, e;
+	bool hit = false;
+	size_t i;
+
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), pfx_qcmp);
+	for (i = 0; i < n && !hit; i++) {
+		e = (uint64_t)s[i].addr + (UINT64_C(1) << (32 - s[i].len));
+		hit = i > 0 && s[i].addr < end;
+		if (e > end)
+			end = e;
+	}
+	free(s);
+	return hit;
+}
+
 int
 topo_parse_pfxs(struct tctx *c, const cJSON *arr, const char *path,
     struct pfx4 **out, size_t *n)
@@ -88,14 +126,17 @@ topo_parse_pfxs(struct tctx *c, const cJSON *arr, const char *path,
 	const cJSON *el;
 	size_t i = 0, j;
 
-	*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(**out));
+	size_t len = (size_t)cJSON_GetArraySize(arr);
+	bool quad = len <= PFXS_QUADRATIC;
+
+	*out = xcalloc(len ? len : 1, sizeof(**out));
 	*n = 0;
 	cJSON_ArrayForEach(el, arr) {
 		topo_path_idx(p, path, i);
 		if (topo_vpfx(c, el, p, &(*out)[i]) == -1 ||
 		    topo_check_reserved(c, p, &(*out)[i]) == -1)
 			return -1;
-		for (j = 0; j < i; j++)
+		for (j = 0; quad && j < i; j++)
 			if (pfx_overlap(&(*out)[j], &(*out)[i]))
 				return topo_fail(c, p, "%s overlaps %s at "
 				    "index %zu of the same list",
@@ -103,6 +144,16 @@ topo_parse_pfxs(struct tctx *c, const cJSON *arr, const char *path,
 				    pfx_fmt(&(*out)[j], b), j);
 		*n = ++i;
 	}
+	if (quad || !pfxs_overlap(*out, *n))
+		return 0;
+	/* the first overlap in file order, named as above */
+	for (i = 1; i < *n; i++)
+		for (j = 0; j < i; j++)
+			if (pfx_overlap(&(*out)[j], &(*out)[i]))
+				return topo_fail(c, topo_path_idx(p, path, i),
+				    "%s overlaps %s at index %zu of the same "
+				    "list", pfx_fmt(&(*out)[i], a),
+				    pfx_fmt(&(*out)[j], b), j);
 	return 0;
 }
 

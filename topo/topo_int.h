@@ -18,8 +18,8 @@
 #include "topo.h"
 
 #define TOPO_PATH_MAX	256	/* == sizeof(struct topo_err).path */
-/* Entries in one array or object: a lab runs on one host. */
-#define TOPO_LIST_MAX	4096
+/* Entries in one array or object (a Premium circuit site may send 10,000). */
+#define TOPO_LIST_MAX	16384
 /* Site links' /30s: 169.254.0.0 up to 169.254.21.0, where gateway links start. */
 #define TOPO_LINKS_MAX	1344
 #define TOPO_GWLINKS_MAX 128	/* /30s in 169.254.21.0/23 */

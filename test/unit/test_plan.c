@@ -473,6 +473,25 @@ test_site_limits(void)
 	    "prefix still learned");
 	plan_free(&p);
 	topo_free(t);
+	/* 10,001: the Premium circuit too (its /24s run to 10.199.16.0) */
+	if (!T_OK((t = limits_topo(10001)) != NULL, "10,001 each loads"))
+		return;
+	plan_run(t, &p);
+	T_OK(topo_conn_over_limit(t->gws[0]->conns[1]) &&
+	    gw_route(&p, "er", "10.160.0.0/24") == NULL &&
+	    gw_route(&p, "vpn", "192.168.50.0/24") != NULL,
+	    "GW-07: 10,001 prefixes put the Premium circuit over its 10,000");
+	plan_free(&p);
+	topo_free(t);
+	if (!T_OK((t = limits_topo(10000)) != NULL, "10,000 each loads"))
+		return;
+	plan_run(t, &p);
+	T_OK(gw_route(&p, "er", "10.199.15.0/24") != NULL &&
+	    gw_route(&p, "er", "172.16.0.0/24") == NULL,
+	    "GW-07: a Premium circuit takes exactly 10,000; the Standard one "
+	    "none of its site's");
+	plan_free(&p);
+	topo_free(t);
 	/* exactly at the limit: every session stays */
 	if (!T_OK((t = limits_topo(4000)) != NULL, "4,000 each loads"))
 		return;

@@ -1756,6 +1756,53 @@ test_er_circuits(void)
 	"'type':'ExpressRoute','circuit':{" c2 "}}]}}],'sites':[{" DC	\
 	"}" more "]}"
 
+/* A site of n /24s from 172.16.0.0, prefix k replaced by dup when given. */
+static void
+big_list(size_t n, size_t k, const char *dup, const char *path,
+    const char *want, const char *what)
+{
+	char *doc = NULL, *s;
+	size_t i, len = 0, cap = 0;
+	struct topo_err err;
+	struct topo *t;
+
+	s = xasprintf("{'name':'t','regions':[{'name':'r','hub':{'name':'hub',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'GatewaySubnet':"
+	    "'10.1.0.0/27'},'gateways':[" ER_DC "]}}],'sites':[{'name':'dc',"
+	    "'asn':64512,'prefixes':[");
+	for (i = 0; s != NULL; i++) {
+		xgrow(&doc, &cap, len + strlen(s) + 1, 1);
+		memcpy(doc + len, s, strlen(s) + 1);
+		len += strlen(s);
+		free(s);
+		s = i < n ? (i == k && dup != NULL ? xasprintf("%s'%s'", i ? "," :
+		    "", dup) : xasprintf("%s'172.%zu.%zu.0/24'", i ? "," : "",
+		    16 + i / 256, i % 256)) : i == n ? xstrdup("]}]}") : NULL;
+	}
+	if (want == NULL) {
+		t = load_q(doc, &err);
+		T_OK(t != NULL && t->sites[0]->nprefixes == n, "%s", what);
+		topo_free(t);
+	} else
+		expect_err(doc, path, want, what);
+	free(doc);
+}
+
+static void
+test_big_lists(void)
+{
+	big_list(10001, 0, NULL, NULL, NULL, "GW-07: a site of 10,001 "
+	    "prefixes loads (a Premium circuit's limit can be passed)");
+	big_list(300, 299, "172.16.7.0/24", "sites[0].prefixes[299]",
+	    "overlaps 172.16.7.0/24 at index 7", "a long list's overlap is "
+	    "found by sorting and named as a short list's is");
+	big_list(300, 299, "172.16.0.0/16", "sites[0].prefixes[299]",
+	    "overlaps 172.16.0.0/24 at index 0", "and a supernet of earlier "
+	    "entries too");
+	big_list(16385, 0, NULL, "sites[0].prefixes", "more than 16384",
+	    "a list of more than 16,384 entries is refused");
+}
+
 static void
 test_shared_circuit(void)
 {
@@ -1847,6 +1894,7 @@ main(void)
 	test_corpus_more();
 	test_er_circuits();
 	test_shared_circuit();
+	test_big_lists();
 	test_dual_homed();
 	return t_done();
 }
