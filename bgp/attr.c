@@ -1152,6 +1152,20 @@ bgp_aspath_contains(const struct bgp_attrs *a, uint32_t asn)
 	return false;
 }
 
+unsigned
+bgp_aspath_count(const struct bgp_attrs *a, uint32_t asn)
+{
+	struct buf b;
+	struct seg s;
+	unsigned i, n = 0;
+
+	buf_init(&b, a->aspath, a->aspath_len);
+	while (seg_next(&b, AS4_WIDTH, &s) == 1)
+		for (i = 0; i < s.n; i++)
+			n += seg_asn(&s, AS4_WIDTH) == asn;
+	return n;
+}
+
 uint32_t
 bgp_aspath_first(const struct bgp_attrs *a)
 {

@@ -51,6 +51,18 @@ struct bgp_peer_conf {
 	/* never send this peer a route whose AS path holds the peer's AS */
 	bool		sender_loop;
 	/*
+	 * Take from this peer a path holding our own AS (once): an
+	 * ExpressRoute gateway's allowRemoteVnetTraffic, other VNets' routes
+	 * from the MSEE of a circuit they share.
+	 */
+	bool		allowas_in;
+	/*
+	 * Peers of one group (non-zero) get nothing learned from another
+	 * member: an MSEE's split horizon between the instances of one
+	 * gateway, which would otherwise be offered each other's routes.
+	 */
+	uint16_t	group;
+	/*
 	 * Every 65515 (a Route Server's ASN) in what we send this peer becomes
 	 * our own ASN first: "as-override" (RS-20, RS-52, PE-06). An overlay
 	 * peer (kind OVERLAY) always gets it.

@@ -181,6 +181,8 @@ bool	bgp_attrs_has_comm(const struct bgp_attrs *a, uint32_t comm);
 /* AS_PATH helpers (four-octet form). */
 unsigned bgp_aspath_hops(const struct bgp_attrs *a);	/* an AS_SET counts 1 */
 bool	bgp_aspath_contains(const struct bgp_attrs *a, uint32_t asn);
+/* How many times asn stands in the AS_PATH (segments of every type). */
+unsigned bgp_aspath_count(const struct bgp_attrs *a, uint32_t asn);
 uint32_t bgp_aspath_first(const struct bgp_attrs *a);	/* leftmost ASN, 0 if empty */
 void	bgp_aspath_prepend(struct bgp_attrs *a, uint32_t asn, unsigned times);
 /* "65001-65001" with sep '-', "65001 65001" with ' '; sets as {a,b}. */

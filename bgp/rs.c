@@ -120,12 +120,13 @@ const char *
 policy_import(const struct speaker *s, const struct peer *from,
     const struct bgp_attrs *a)
 {
-	if (bgp_aspath_contains(a, s->conf->asn))
+	if (bgp_aspath_contains(a, s->conf->asn) &&
+	    (from == NULL || !from->conf->allowas_in ||
+	    bgp_aspath_count(a, s->conf->asn) > 1))
 		return s->conf->role == BGP_ROLE_RS ?
 		    "AS path contains 65515 (RS-20)" : "AS path loop";
 	if (a->nexthop == 0)
 		return "no next hop";
-	(void)from;
 	return NULL;
 }
 
@@ -176,6 +177,9 @@ policy_export(const struct speaker *s, const struct peer *to,
 	if (best == NULL || best->peer == to ||
 	    !gateway_export_ok(s, to, e))
 		return false;
+	if (to->conf->group != 0 && best->peer != NULL &&
+	    best->peer->conf->group == to->conf->group)
+		return false;	/* split horizon within a group */
 	/*
 	 * RFC 1997: the well-known communities bind whoever receives them,
 	 * unless the speaker honours none from that peer (GW-08: the MSEE).

@@ -173,6 +173,16 @@ node_asn(const struct topo_node *n)
 }
 
 /* A peer per BGP-carrying gateway link of n; the Azure side connects. */
+static size_t
+gw_index(const struct topo *t, const struct topo_gw *gw)
+{
+	size_t i;
+
+	for (i = 0; i < t->ngws && t->gws[i] != gw; i++)
+		;
+	return i;
+}
+
 static void
 link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 {
@@ -214,6 +224,9 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			/* RS-42: what Azure advertises into the circuit */
 			if (n->kind == TOPO_MSEE && o->kind == TOPO_GW)
 				pc->route_limit = ER_FROM_AZURE_LIMIT;
+			/* nothing from one instance of a gateway to the other */
+			if (n->kind == TOPO_MSEE && o->kind == TOPO_GW)
+				pc->group = (uint16_t)(1 + gw_index(t, o->gw));
 			/* GW-09: the heavier circuit first, before AS paths */
 			if (n->kind == TOPO_GW)
 				pc->weight = (uint16_t)l->conn->weight;
@@ -224,6 +237,9 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			 */
 			if (n->kind == TOPO_GW)
 				pc->sender_loop = true;
+			/* other VNets' routes over a shared circuit */
+			if (n->kind == TOPO_GW && n->gw->remote_vnets)
+				pc->allowas_in = true;
 			continue;
 		}
 		if (n->kind == TOPO_GW) {

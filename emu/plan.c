@@ -241,22 +241,113 @@ gw_picks(const struct topo_gw *gw, struct gw_pick **out)
  * A prefix learned over several connections (circuits to one site, RS-35)
  * is one FIB entry, with gw_picks()'s path.
  */
+static void
+route_add(struct sdn_bgp_route **v, size_t *n, size_t *cap,
+    const struct pfx4 *p, unsigned hops)
+{
+	xgrow(v, cap, *n + 1, sizeof(**v));
+	memset(&(*v)[*n], 0, sizeof((*v)[*n]));
+	(*v)[*n].pfx = *p;
+	(*v)[*n].nnh = 1;
+	(*v)[*n].nh[0] = 1;	/* replaced by the instance's IP */
+	(*v)[(*n)++].aspath_hops = hops;
+}
+
+/* The VNets a gateway advertises: its hub's and its transit spokes' (RS-10). */
+static bool
+gw_originates(const struct topo_gw *gw, const struct pfx4 *p)
+{
+	const struct topo_vnet *hub = gw->vnet, *v;
+	size_t i, k;
+
+	for (i = 0; i <= hub->nspokes; i++) {
+		v = i == 0 ? hub : hub->spokes[i - 1];
+		if (i > 0 && (!v->use_remote_gateways || !hub->allow_gateway_transit))
+			continue;
+		for (k = 0; k < v->nspace; k++)
+			if (pfx_equal(&v->space[k], p))
+				return true;
+	}
+	return false;
+}
+
+static int
+route_cmp(const void *a, const void *b)
+{
+	const struct sdn_bgp_route *x = a, *y = b;
+	int c = pfx_cmp(&x->pfx, &y->pfx);
+
+	if (c != 0)
+		return c;
+	return (x->aspath_hops > y->aspath_hops) -
+	    (x->aspath_hops < y->aspath_hops);
+}
+
+/*
+ * allowRemoteVnetTraffic: what the other gateways on gw's circuits send
+ * their MSEE, which passes it on to gw behind 12076 (65515 and all): their
+ * VNets (RS-10) and, with branch-to-branch, what their hub's Route Server
+ * has from NVAs (RS-13). gw's own VNets stay its own (a path it originates
+ * wins). A prefix gw also learns from a site keeps the shorter path, the
+ * site's on a tie.
+ */
 static size_t
-gw_instance(const struct topo_gw *gw, struct sdn_bgp_route **out)
+gw_remote(const struct topo *t, const struct plan *p, const struct topo_gw *gw,
+    struct sdn_bgp_route **v, size_t n, size_t *cap)
+{
+	const struct topo_gw *peers[16], *g;
+	const struct topo_vnet *hub, *vn;
+	size_t np, i, j, k, u, first = n;
+
+	np = topo_gw_circuit_peers(t, gw, peers, NELEM(peers));
+	for (i = 0; gw->remote_vnets && i < np; i++) {
+		g = peers[i];
+		hub = g->vnet;
+		for (j = 0; j <= hub->nspokes; j++) {
+			vn = j == 0 ? hub : hub->spokes[j - 1];
+			if (j > 0 && (!vn->use_remote_gateways ||
+			    !hub->allow_gateway_transit))
+				continue;
+			for (k = 0; k < vn->nspace; k++)
+				route_add(v, &n, cap, &vn->space[k], 2);
+		}
+		for (j = 0; hub->rs != NULL && hub->rs->branch_to_branch &&
+		    j < p->in.nhubs; j++)
+			for (k = 0; p->in.hubs[j].rs == hub->rs &&
+			    k < p->in.hubs[j].nroutes; k++)
+				route_add(v, &n, cap, &p->in.hubs[j].routes[k].pfx,
+				    2 + p->in.hubs[j].routes[k].aspath_hops);
+	}
+	if (n == first)
+		return n;
+	/* sites' picks first (already one a prefix), then the shortest */
+	for (i = first, u = first; i < n; i++)
+		if (!gw_originates(gw, &(*v)[i].pfx))
+			(*v)[u++] = (*v)[i];
+	n = u;
+	qsort(*v, n, sizeof(**v), route_cmp);
+	for (i = u = 0; i < n; i++)
+		if (u == 0 || !pfx_equal(&(*v)[u - 1].pfx, &(*v)[i].pfx))
+			(*v)[u++] = (*v)[i];
+	return u;
+}
+
+static size_t
+gw_instance(const struct topo *t, const struct plan *p,
+    const struct topo_gw *gw, struct sdn_bgp_route **out)
 {
 	struct gw_pick *v;
-	size_t n, i;
+	size_t n, i, k = 0, cap = 0;
 
 	n = gw_picks(gw, &v);
-	*out = xcalloc(n ? n : 1, sizeof(**out));
-	for (i = 0; i < n; i++) {
-		(*out)[i].pfx = v[i].pfx;
-		(*out)[i].nnh = 1;
-		(*out)[i].nh[0] = 1;	/* replaced by the instance's IP */
-		(*out)[i].aspath_hops = conn_hops(gw, v[i].cn);
-	}
+	*out = NULL;
+	for (i = 0; i < n; i++)
+		route_add(out, &k, &cap, &v[i].pfx, conn_hops(gw, v[i].cn));
 	free(v);
-	return n;
+	k = gw_remote(t, p, gw, out, k, &cap);
+	if (*out == NULL)
+		*out = xcalloc(1, sizeof(**out));
+	return k;
 }
 
 static void
@@ -269,7 +360,7 @@ plan_gateways(const struct topo *t, struct plan *p)
 	p->in.gws = xcalloc(t->ngws ? t->ngws : 1, sizeof(*p->in.gws));
 	p->in.ngws = t->ngws;
 	for (i = 0; i < t->ngws; i++) {
-		n[0] = n[1] = gw_instance(t->gws[i], &r);
+		n[0] = n[1] = gw_instance(t, p, t->gws[i], &r);
 		inst[0] = inst[1] = r;
 		sdn_merge_gateway(t->gws[i], inst, n, &p->in.gws[i]);
 		free(r);

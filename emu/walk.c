@@ -349,6 +349,41 @@ offer_site(struct offer *o, const struct topo_site *s, uint32_t dst,
 		offer_take(o, &s->prefixes[k], dst, hops + 1 + s->prepend);
 }
 
+static void offer_nvas(const struct walk_env *, const struct topo_vnet *,
+    uint32_t, unsigned, struct offer *);
+
+/*
+ * allowRemoteVnetTraffic: what the other gateways on MSEE m offer gw
+ * through it, behind 12076 65515: their VNets (RS-10) and, with
+ * branch-to-branch, their Route Server's routes from NVAs (RS-13).
+ */
+static void
+offer_remote(const struct walk_env *e, const struct topo_gw *gw,
+    const struct topo_node *m, uint32_t dst, struct offer *o)
+{
+	const struct topo_gwlink *l;
+	const struct topo_vnet *hub, *v;
+	size_t i, j, k;
+
+	for (i = 0; i < e->t->ngwlinks; i++) {
+		l = e->t->gwlinks[i];
+		if (l->b != m || l->a->kind != TOPO_GW || l->a->gw == gw ||
+		    l->a->gw_instance != 0)
+			continue;
+		hub = l->a->gw->vnet;
+		for (j = 0; j <= hub->nspokes; j++) {
+			v = j == 0 ? hub : hub->spokes[j - 1];
+			if (j > 0 && (!v->use_remote_gateways ||
+			    !hub->allow_gateway_transit))
+				continue;
+			for (k = 0; k < v->nspace; k++)
+				offer_take(o, &v->space[k], dst, 2);
+		}
+		if (hub->rs != NULL && hub->rs->branch_to_branch)
+			offer_nvas(e, hub, dst, 2, o);
+	}
+}
+
 /*
  * A circuit's offer (o, with its connection weight w) against the best so
  * far: longest prefix, then the higher weight (GW-09), then the shorter AS
@@ -397,6 +432,8 @@ er_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 			continue;
 		o.plen = o.hops = 0;
 		offer_site(&o, l->conn->site, dst, 1);	/* 12076 first */
+		if (n->gw->remote_vnets && !hub_domain(n->gw->vnet, dst))
+			offer_remote(e, n->gw, l->b, dst, &o);
 		if (o.plen == 0 || (c = er_cmp(&o, l->conn->weight, &best, bw)) > 0)
 			continue;
 		if (c < 0)

@@ -33,7 +33,8 @@
 #define GW_WEIGHT_MAX	32000u	/* ER connection routing weight */
 
 static const char *const gw_fields[] = {
-	"name", "type", "circuit", "circuits", "active_active", "tunnels", NULL
+	"name", "type", "circuit", "circuits", "active_active", "tunnels",
+	"allow_remote_vnet_traffic", NULL
 };
 static const char *const circuit_fields[] = {
 	"site", "weight", "bfd", "sku", "name", NULL
@@ -207,6 +208,7 @@ gw_nodes(struct tctx *c, const char *path, struct topo_vnet *v,
 int
 topo_parse_gw(struct tctx *c, const cJSON *o, const char *path, void *arg)
 {
+	char p[TOPO_PATH_MAX];
 	struct topo_vnet *v = arg;
 	struct topo_gw *gw;
 	bool aa = true;
@@ -222,6 +224,13 @@ topo_parse_gw(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	    topo_jbool(c, o, path, "active_active", &aa) == -1)
 		return -1;
 	gw->ninst = gw->type == TOPO_GW_VPN && !aa ? 1 : 2;
+	if (topo_jbool(c, o, path, "allow_remote_vnet_traffic",
+	    &gw->remote_vnets) == -1)
+		return -1;
+	if (gw->remote_vnets && gw->type != TOPO_GW_EXPRESSROUTE)
+		return topo_fail(c, topo_path_key(p, path,
+		    "allow_remote_vnet_traffic"), "only an ExpressRoute "
+		    "gateway takes other VNets' routes from its circuits");
 	if (gw->type == TOPO_GW_EXPRESSROUTE) {
 		if (topo_jget(o, "tunnels") != NULL)
 			return topo_fail(c, path, "an ExpressRoute gateway has a "

@@ -592,6 +592,31 @@ topo_conn_route_limit(const struct topo_gwconn *cn)
 	return cn->bgp ? TOPO_VPN_ROUTE_LIMIT : 0;
 }
 
+size_t
+topo_gw_circuit_peers(const struct topo *t, const struct topo_gw *gw,
+    const struct topo_gw **out, size_t max)
+{
+	const struct topo_gw *g;
+	size_t n = 0, i, k, j, m;
+	bool shared;
+
+	for (i = 0; i < t->ngws && n < max; i++) {
+		g = t->gws[i];
+		if (g == gw || g->type != TOPO_GW_EXPRESSROUTE)
+			continue;
+		shared = false;
+		for (k = 0; k < g->nconns && !shared; k++)
+			for (j = 0; j < gw->nconns && !shared; j++)
+				shared = g->conns[k]->msee != NULL &&
+				    g->conns[k]->msee == gw->conns[j]->msee;
+		for (m = 0; shared && m < n && out[m] != g; m++)
+			;
+		if (shared && m == n)
+			out[n++] = g;
+	}
+	return n;
+}
+
 bool
 topo_conn_over_limit(const struct topo_gwconn *cn)
 {

@@ -287,6 +287,12 @@ struct topo_gw {
 	struct topo_node	*msee;
 	struct topo_gwconn	**conns;
 	size_t			 nconns;
+	/*
+	 * ER: allowRemoteVnetTraffic: take from a circuit what other VNets'
+	 * gateways on it advertise (their paths hold 65515), so that this
+	 * VNet reaches them over the circuit; off by default.
+	 */
+	bool			 remote_vnets;
 };
 
 struct topo_site {
@@ -413,6 +419,12 @@ bool	topo_nva_peers_rs(const struct topo_nva *nv, const struct topo_rs *rs);
  * (Premium: 10,000); 0 for a static VPN connection, which has no session.
  */
 unsigned topo_conn_route_limit(const struct topo_gwconn *cn);
+/*
+ * The other gateways whose connections share an MSEE with gw's (a circuit
+ * several gateways name), each once, in file order; n at most max.
+ */
+size_t	topo_gw_circuit_peers(const struct topo *t, const struct topo_gw *gw,
+	    const struct topo_gw **out, size_t max);
 /*
  * Whether cn's BGP sessions are down for good: its site advertises more
  * prefixes than topo_conn_route_limit() (a site's edge advertises its own

@@ -106,3 +106,41 @@ print(sum(1 for e in d["edges"] if "hq-london-msee" in (e["a"], e["b"])))')" = 5
 	run arsemu walk hq-h1 weu-vm1 --name "$lab" --flows 2
 	refute_output --partial MISMATCH
 }
+
+@test "allowRemoteVnetTraffic on both gateways: the hubs reach each other over the circuit, every flow as predicted; RS-51 each Route Server drops what its gateway passes on (65515); plan == routes" {
+	require_root
+	local lab=$ARSEMU_T-sr topo=$BATS_TEST_TMPDIR/sc-remote.json nic
+	python3 - "$EX" "$topo" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["regions"]:
+    r["hub"]["gateways"][0]["allow_remote_vnet_traffic"] = True
+d["name"] = "sc-remote"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+	run arsemu plan "$topo" uks-vm1
+	assert_output --regexp 'VirtualNetworkGateway +Active +10\.12\.0\.0/16 +VirtualNetworkGateway +10\.1\.0\.4'
+	assert_output --regexp 'VirtualNetworkGateway +Active +192\.168\.20\.0/24 +VirtualNetworkGateway +10\.1\.0\.4'
+	assert_output --regexp 'VirtualNetworkGateway +Active +192\.168\.10\.0/24 +VirtualNetworkGateway +10\.1\.2\.4'
+	run arsemu up "$topo" --name "$lab"
+	assert_success
+	for nic in hub-uks-er-uks0 hub-weu-er-weu1 nva-uks nva-weu uks-vm1 weu-vm1; do
+		diff -u <(arsemu plan "$topo" "$nic" --json 2>/dev/null) \
+			<(arsemu routes "$nic" --name "$lab" --json) ||
+			fail "plan and routes differ for $nic"
+	done
+	run arsemu gateway er-weu learned --name "$lab"
+	assert_output --regexp '10\.1\.0\.0/16 +169\.254\.21\.2 +12076-65515 '
+	assert_output --partial '12076-65515-65001'
+	run arsemu rsctl --control "/run/arsemu/$lab/hub-weu-rs0.sock" learned hub-weu-er-weu0
+	assert_output --regexp '192\.168\.10\.0/24 .*AS path contains 65515 \(RS-20\)'
+	run rib_path "$lab" hub-weu-rs0 192.168.10.0/24
+	assert_output ''
+	for pair in "uks-vm1 weu-vm1" "weu-vm1 uks-vm1"; do
+		run arsemu walk $pair --name "$lab" --flows 4
+		assert_success
+		refute_output --partial MISMATCH
+		assert_output --partial 'hq-london-msee circuit to gateway'
+		assert_output --partial 'observed: delivered'
+	done
+}

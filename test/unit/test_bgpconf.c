@@ -169,10 +169,24 @@ test_shared_circuit(void)
 	T_OK(p != NULL && p->weight == 10 && p->sender_loop, "GW-09: hub-weu's "
 	    "connection weight on the shared circuit (10); RS-42: nothing "
 	    "holding 12076 is sent back");
+	T_OK(p != NULL && !p->allowas_in, "RS-51: by default the gateway "
+	    "drops other VNets' routes from the circuit");
 	T_EQ(load_conf(t, "hub-uks-er-uks0"), 0, "a hub-uks instance has one");
 	p = peer("hq-london-msee");
 	T_OK(p != NULL && p->weight == 0, "GW-09: hub-uks's connection weight "
 	    "(0): each gateway's own");
+	t->gws[0]->remote_vnets = true;
+	T_EQ(load_conf(t, "hub-uks-er-uks0"), 0, "again, remote VNets allowed");
+	p = peer("hq-london-msee");
+	T_OK(p != NULL && p->allowas_in, "allowRemoteVnetTraffic: the gateway "
+	    "takes paths holding 65515 from its MSEE");
+	T_EQ(load_conf(t, "hq-london-msee"), 0, "the MSEE again");
+	T_OK(peer("hub-uks-er-uks0")->group == peer("hub-uks-er-uks1")->group &&
+	    peer("hub-weu-er-weu0")->group == peer("hub-weu-er-weu1")->group &&
+	    peer("hub-uks-er-uks0")->group != peer("hub-weu-er-weu0")->group &&
+	    peer("hub-uks-er-uks0")->group != 0 && peer("hq-edge")->group == 0,
+	    "the MSEE groups each gateway's instances (split horizon), not "
+	    "the site");
 	topo_free(t);
 }
 

@@ -400,6 +400,54 @@ test_msee(void)
 	conf.peers[0].ntags = 0;
 }
 
+/*
+ * A shared circuit (RS-51): an MSEE's split horizon between the instances
+ * of one gateway, and a gateway's allowRemoteVnetTraffic (allowas_in on its
+ * MSEE peers: another VNet's path holds 65515 once).
+ */
+static void
+test_remote_vnets(void)
+{
+	static const uint32_t other_vnet[] = { 12076, 65515 };
+	static const uint32_t twice[] = { 12076, 65515, 65001, 65515 };
+	struct bgp_attrs a;
+
+	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	conf.asn = 12076;			/* the MSEE */
+	conf.peers[0].asn = 64512;		/* the site's edge */
+	conf.peers[0].kind = conf.peers[1].kind = conf.peers[2].kind =
+	    BGP_SRC_NVA;
+	conf.peers[1].group = 1;		/* gateway A's instances */
+	conf.peers[2].group = 1;
+	add("10.1.0.0/16", 1, 65515, 1);
+	T_OK(!sends(2, "10.1.0.0/16") && sends(0, "10.1.0.0/16"), "the MSEE "
+	    "sends one instance of a gateway nothing the other sent it (split "
+	    "horizon), the site all of it");
+	conf.peers[2].group = 2;		/* gateway B's */
+	T_OK(sends(2, "10.1.0.0/16"), "RS-51: and another gateway on the "
+	    "circuit what gateway A sent (with 65515 in the path)");
+
+	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	conf.peers[1].asn = 12076;		/* gateway B's MSEE */
+	bgp_attrs_init(&a);
+	a.present = BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+	    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	a.nexthop = conf.peers[1].addr;
+	bgp_aspath_set(&a, other_vnet, 2);
+	T_OK(policy_import(&spk, &spk.peers[1], &a) != NULL, "RS-51: by "
+	    "default a gateway drops another VNet's route from the circuit "
+	    "(65515 in the path): VNet-to-VNet over ExpressRoute is off");
+	conf.peers[1].allowas_in = true;
+	T_OK(policy_import(&spk, &spk.peers[1], &a) == NULL,
+	    "allowRemoteVnetTraffic: the gateway takes it (65515 once)");
+	bgp_aspath_set(&a, twice, 4);
+	T_OK(policy_import(&spk, &spk.peers[1], &a) != NULL, "but not a path "
+	    "holding 65515 twice (a loop through another Route Server)");
+	T_OK(policy_import(&spk, &spk.peers[2], &a) != NULL, "nor from a peer "
+	    "without it");
+	bgp_attrs_free(&a);
+}
+
 int
 main(void)
 {
@@ -412,6 +460,7 @@ main(void)
 	test_vpn_export();
 	test_as_override();
 	test_msee();
+	test_remote_vnets();
 	rib_free(&spk.rib);
 	return t_done();
 }

@@ -504,6 +504,40 @@ test_site_limits(void)
 	topo_free(t);
 }
 
+/* examples/shared-circuit.json with allowRemoteVnetTraffic on er-uks. */
+static void
+test_remote_vnets(void)
+{
+	const struct sdn_bgp_route *r;
+	struct topo_err err;
+	struct topo *t;
+	struct plan p;
+
+	if (!T_EQ(topo_load_file("examples/shared-circuit.json", &t, &err), 0,
+	    "examples/shared-circuit.json loads"))
+		return;
+	plan_run(t, &p);
+	T_OK(gw_route(&p, "er-uks", "10.11.0.0/16") == NULL &&
+	    gw_route(&p, "er-uks", "192.168.20.0/24") == NULL &&
+	    gw_route(&p, "er-uks", "172.16.0.0/16") != NULL, "RS-51: by "
+	    "default er-uks has the site's prefix only from the shared circuit");
+	plan_free(&p);
+	t->gws[0]->remote_vnets = true;
+	plan_run(t, &p);
+	r = gw_route(&p, "er-uks", "10.12.0.0/16");
+	T_OK(r != NULL && r->aspath_hops == 2, "allowRemoteVnetTraffic: er-uks "
+	    "has hub-weu's spoke behind 12076 65515 (2)");
+	r = gw_route(&p, "er-uks", "192.168.20.0/24");
+	T_OK(r != NULL && r->aspath_hops == 3, "and, branch-to-branch on in "
+	    "hub-weu, nva-weu's prefix behind 12076 65515 65002 (3)");
+	T_OK(gw_route(&p, "er-uks", "10.1.0.0/16") == NULL, "but never its own "
+	    "VNet back");
+	T_OK(gw_route(&p, "er-weu", "10.1.0.0/16") == NULL, "er-weu, without "
+	    "the setting, still has no hub-uks route");
+	plan_free(&p);
+	topo_free(t);
+}
+
 int
 main(void)
 {
@@ -516,5 +550,6 @@ main(void)
 	test_examples();
 	test_dual_homed();
 	test_site_limits();
+	test_remote_vnets();
 	return t_done();
 }

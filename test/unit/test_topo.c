@@ -1842,6 +1842,29 @@ test_shared_circuit(void)
 	    topo_node_find(t, "c2-msee") != NULL, "two names, two circuits");
 	topo_free(t);
 
+	t = load_q("{'name':'t','regions':[{'name':'r1','hub':{'name':'h1',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'GatewaySubnet':"
+	    "'10.1.0.0/27'},'gateways':[{'name':'er1','type':'ExpressRoute',"
+	    "'allow_remote_vnet_traffic':true,'circuit':{'name':'hq','site':"
+	    "'dc'}}]}},{'name':'r2','hub':{'name':'h2','address_space':"
+	    "['10.2.0.0/16'],'subnets':{'GatewaySubnet':'10.2.0.0/27'},"
+	    "'gateways':[{'name':'er2','type':'ExpressRoute','circuit':{'name':"
+	    "'hq','site':'dc'}}]}}],'sites':[{" DC "}]}", &err);
+	{
+		const struct topo_gw *peers[4];
+
+		T_OK(t != NULL && t->gws[0]->remote_vnets &&
+		    !t->gws[1]->remote_vnets, "allow_remote_vnet_traffic is "
+		    "the gateway's own setting");
+		T_OK(t != NULL && topo_gw_circuit_peers(t, t->gws[0], peers, 4)
+		    == 1 && peers[0] == t->gws[1], "er1's circuit peer is er2");
+	}
+	topo_free(t);
+	expect_err(GWHUB("{'name':'vpn','type':'Vpn','allow_remote_vnet_traffic'"
+	    ":true,'tunnels':[{'site':'dc'}]}", DC),
+	    "regions[0].hub.gateways[0].allow_remote_vnet_traffic",
+	    "only an ExpressRoute", "a VPN gateway has no circuit to take "
+	    "other VNets' routes from");
 	expect_err(SHARED_S("'name':'hq','site':'dc'", "'name':'hq','site':'dc2'",
 	    "," DC2),
 	    "regions[1].hub.gateways[0].circuit.site", "another site",
