@@ -726,9 +726,7 @@ lab_static_tunnel(struct lab_ctx *c, const struct topo_gwlink *l)
 		if (lab_static_via(c, a, &s->prefixes[i], name, l->b_ip) < 0)
 			return -1;
 	for (i = 0; i <= hub->nspokes; i++) {
-		v = i == 0 ? hub : hub->spokes[i - 1];
-		if (i > 0 && (!v->use_remote_gateways ||
-		    !hub->allow_gateway_transit))
+		if ((v = topo_gateway_served(hub, i)) == NULL)
 			continue;
 		for (k = 0; k < v->nspace; k++)
 			if (lab_static_via(c, b, &v->space[k], name, l->a_ip) < 0)

@@ -52,9 +52,7 @@ overlay_routes(const struct topo *t, const struct topo_node *n,
 			add_prefix(c, &o->nva->advertise[k]);
 		hub = o->nic->subnet->vnet;
 		for (j = 0; l->as_override && j <= hub->nspokes; j++) {
-			v = j == 0 ? hub : hub->spokes[j - 1];
-			if (j > 0 && (!v->use_remote_gateways ||
-			    !hub->allow_gateway_transit))
+			if ((v = topo_gateway_served(hub, j)) == NULL)
 				continue;
 			for (k = 0; k < v->nspace; k++)
 				add_prefix(c, &v->space[k]);
@@ -261,8 +259,7 @@ gw_originates(const struct topo_gw *gw, const struct pfx4 *p)
 	size_t i, k;
 
 	for (i = 0; i <= hub->nspokes; i++) {
-		v = i == 0 ? hub : hub->spokes[i - 1];
-		if (i > 0 && (!v->use_remote_gateways || !hub->allow_gateway_transit))
+		if ((v = topo_gateway_served(hub, i)) == NULL)
 			continue;
 		for (k = 0; k < v->nspace; k++)
 			if (pfx_equal(&v->space[k], p))
@@ -304,9 +301,7 @@ gw_remote(const struct topo *t, const struct plan *p, const struct topo_gw *gw,
 		g = peers[i];
 		hub = g->vnet;
 		for (j = 0; j <= hub->nspokes; j++) {
-			vn = j == 0 ? hub : hub->spokes[j - 1];
-			if (j > 0 && (!vn->use_remote_gateways ||
-			    !hub->allow_gateway_transit))
+			if ((vn = topo_gateway_served(hub, j)) == NULL)
 				continue;
 			for (k = 0; k < vn->nspace; k++)
 				route_add(v, &n, cap, &vn->space[k], 2);

@@ -372,9 +372,7 @@ offer_remote(const struct walk_env *e, const struct topo_gw *gw,
 			continue;
 		hub = l->a->gw->vnet;
 		for (j = 0; j <= hub->nspokes; j++) {
-			v = j == 0 ? hub : hub->spokes[j - 1];
-			if (j > 0 && (!v->use_remote_gateways ||
-			    !hub->allow_gateway_transit))
+			if ((v = topo_gateway_served(hub, j)) == NULL)
 				continue;
 			for (k = 0; k < v->nspace; k++)
 				offer_take(o, &v->space[k], dst, 2);
@@ -508,8 +506,7 @@ conn_offer(const struct walk_env *e, const struct topo_gwconn *cn, uint32_t dst)
 	if (topo_conn_over_limit(cn))
 		return o;	/* GW-05, GW-07: its sessions are reset */
 	for (i = 0; i <= hub->nspokes; i++) {
-		v = i == 0 ? hub : hub->spokes[i - 1];
-		if (i > 0 && (!v->use_remote_gateways || !hub->allow_gateway_transit))
+		if ((v = topo_gateway_served(hub, i)) == NULL)
 			continue;
 		for (k = 0; k < v->nspace; k++)
 			offer_take(&o, &v->space[k], dst, cn->bgp || er ? base : 0);

@@ -556,6 +556,17 @@ topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b)
 	return false;
 }
 
+const struct topo_vnet *
+topo_gateway_served(const struct topo_vnet *hub, size_t i)
+{
+	const struct topo_vnet *v;
+
+	if (i == 0)
+		return hub;
+	v = hub->spokes[i - 1];
+	return v->use_remote_gateways && hub->allow_gateway_transit ? v : NULL;
+}
+
 bool
 topo_vnet_gateway_ip(const struct topo_vnet *v, uint32_t ip)
 {

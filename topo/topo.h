@@ -407,6 +407,13 @@ struct topo_gw *topo_gw_find(const struct topo *t, const char *name);
  * hub's allow_gateway_transit); NULL when it has none.
  */
 const struct topo_vnet *topo_gateway_vnet(const struct topo_vnet *v);
+/*
+ * The i-th VNet a hub's gateways serve, for i from 0 to hub->nspokes: the
+ * hub itself (0), then each spoke peered with use_remote_gateways when the
+ * hub allows gateway transit (RS-10, VR-04); NULL for a spoke they do not.
+ */
+const struct topo_vnet *topo_gateway_served(const struct topo_vnet *hub,
+	    size_t i);
 /* A direct peering between a and b (hub-spoke, hub-hub, dual-homed); PE-01. */
 bool	topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b);
 /* Whether ip is the NIC of an instance of one of v's gateways (RS-50). */
