@@ -77,6 +77,13 @@ struct peer {
 	uint32_t		 remote_as;
 	bool			 remote_rr;	/* peer can do route refresh */
 	bool			 admin_down;	/* disabled by `disable`: stays Idle */
+	/*
+	 * After a reset for the route limit (RS-40, GW-05, GW-07) the peer
+	 * stays Idle, refusing connections, until t_limit_hold: 30 s, twice
+	 * as long after each further one, 10 min at most (nlimit so far).
+	 */
+	uint64_t		 t_limit_hold;
+	unsigned		 nlimit;
 	uint8_t			*rbuf;
 	size_t			 rlen;
 	uint8_t			*obuf;
@@ -273,6 +280,13 @@ bool	policy_export_by_prefix(const struct speaker *s, const struct peer *to);
 
 /* fsm.c */
 void	fsm_event(struct peer *p, enum fsm_event ev, struct bgp_msg *m);
+/*
+ * The route limit was passed (the NOTIFICATION is sent): Idle, held down
+ * 30 s, then twice as long after each further time, 10 min at most.
+ */
+void	fsm_limit_reset(struct peer *p);
+/* Disabled, or held down after a route limit: Idle, refusing connections. */
+bool	fsm_held_down(const struct peer *p);
 /*
  * Close an open or established session with Cease / subcode (RFC 4486);
  * `text` goes out as the RFC 8203 shutdown communication with subcodes 2

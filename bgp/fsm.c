@@ -28,6 +28,9 @@
 #include "hubpref.h"
 
 #define OPENSENT_HOLD_S		240	/* RFC 4271 8.2.2: "a large value" */
+/* A route limit's hold-down: 30 s, doubling, 10 min at most (fsm_limit_reset). */
+#define LIMIT_HOLD_MS		30000ull
+#define LIMIT_HOLD_MAX_MS	600000ull
 #define SHUTDOWN_TEXT_MAX	255	/* RFC 9003 2: one length octet */
 
 /* RFC 6608 3: Finite State Machine Error subcodes */
@@ -177,16 +180,40 @@ send_keepalive(struct peer *p)
 		session_send(p, msg, w.len);
 }
 
-/* Release the connection and go to Idle; Idle restarts after ConnectRetry. */
+bool
+fsm_held_down(const struct peer *p)
+{
+	return p->admin_down || (p->t_limit_hold != 0 &&
+	    mono_ms() < p->t_limit_hold);
+}
+
+/*
+ * Release the connection and go to Idle; Idle restarts after ConnectRetry,
+ * or once a route limit's hold-down is over.
+ */
 static void
 to_idle(struct peer *p, enum fsm_event ev)
 {
 	session_close(p);
 	p->t_hold = p->t_keepalive = 0;
 	/* An administratively disabled peering stays down (no IdleHoldTimer). */
-	p->t_connect_retry = p->admin_down ? 0 :
-	    after_jitter(p->s->conf->connect_retry);
+	p->t_connect_retry = p->admin_down ? 0 : fsm_held_down(p) ?
+	    p->t_limit_hold : after_jitter(p->s->conf->connect_retry);
 	set_state(p, ST_IDLE, ev);
+}
+
+void
+fsm_limit_reset(struct peer *p)
+{
+	uint64_t ms = LIMIT_HOLD_MS << (p->nlimit < 5 ? p->nlimit : 5);
+
+	if (ms > LIMIT_HOLD_MAX_MS)
+		ms = LIMIT_HOLD_MAX_MS;
+	p->nlimit++;
+	p->t_limit_hold = mono_ms() + ms;
+	speaker_log(p->s, "peer %s: held down %llu s after its route limit",
+	    p->conf->name, (unsigned long long)(ms / 1000));
+	fsm_event(p, EV_UPDATE_ERR, NULL);
 }
 
 /* RFC 6608 3: which state an unexpected message arrived in. */
@@ -328,9 +355,10 @@ got_open(struct peer *p, const struct bgp_open *o, enum fsm_event ev)
 static void
 fsm_idle(struct peer *p, enum fsm_event ev)
 {
-	if ((ev == EV_START || ev == EV_CONNECT_RETRY_EXPIRES) && !p->admin_down)
+	if ((ev == EV_START || ev == EV_CONNECT_RETRY_EXPIRES) &&
+	    !fsm_held_down(p))
 		start(p, ev);
-	else if (ev == EV_AUTO_START_PASSIVE && !p->admin_down) {
+	else if (ev == EV_AUTO_START_PASSIVE && !fsm_held_down(p)) {
 		/* RFC 4271 8.1.1 Event 5: listen now; ConnectRetry still runs */
 		if (p->t_connect_retry == 0)
 			p->t_connect_retry = after_jitter(p->s->conf->connect_retry);

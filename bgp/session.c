@@ -249,7 +249,8 @@ session_accept(struct speaker *s)
 	 * connects again. Refusing the peer meanwhile would make two speakers
 	 * whose retries fall in each other's Idle reject each other for ever;
 	 * the peer's connection is taken instead, as an automatic start with
-	 * passive TCP establishment. Only a disabled peering refuses.
+	 * passive TCP establishment. Only a disabled peering, or one held down
+	 * after its route limit (fsm_held_down), refuses.
 	 */
 	if (p->state == ST_IDLE)
 		fsm_event(p, EV_AUTO_START_PASSIVE, NULL);
@@ -272,7 +273,9 @@ session_accept(struct speaker *s)
 		break;
 	case ST_IDLE:
 		speaker_log(s, "peer %s: refused connection: the peering is "
-		    "disabled (RFC 4486 Connection Rejected)", p->conf->name);
+		    "%s (RFC 4486 Connection Rejected)", p->conf->name,
+		    p->admin_down ? "disabled" : "held down after its route "
+		    "limit");
 		refuse(fd, BGP_ERR_CEASE, BGP_CEASE_REJECTED);
 		break;
 	}

@@ -338,7 +338,7 @@ route_limit_hit(struct peer *p, size_t incoming)
 	    "route limit: %zu held + %zu in UPDATE > %u (RS-40)", p->nroutes,
 	    incoming, limit);
 	speaker_log(p->s, "peer %s: %s", p->conf->name, p->last_error);
-	fsm_event(p, EV_UPDATE_ERR, NULL);
+	fsm_limit_reset(p);
 	return -1;
 }
 
@@ -486,9 +486,12 @@ speaker_set_prepend(struct speaker *s, unsigned n)
 const char *
 speaker_admin(struct peer *p, bool down)
 {
-	if (down == p->admin_down)
+	if (down == p->admin_down && (down || p->t_limit_hold == 0))
 		return down ? "already disabled" : "already enabled";
 	p->admin_down = down;
+	/* an operator's enable also ends a route limit's hold-down */
+	p->t_limit_hold = 0;
+	p->nlimit = 0;
 	speaker_log(p->s, "peer %s: administratively %s", p->conf->name,
 	    down ? "disabled" : "enabled");
 	bfdsock_admin(p, down);

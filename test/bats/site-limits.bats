@@ -60,6 +60,18 @@ teardown() {
 	assert_output --partial '> 4000'
 	run peer_field "$lab" hub-er-msee big-edge state
 	refute_output Established
+	# held down 30 s, not flapping at every connect-retry
+	grep -q 'peer big-edge: held down 30 s after its route limit' \
+		"/run/arsemu/$lab/log/hub-er-msee.log"
+	run peer_field "$lab" hub-er-msee big-edge flaps
+	assert_output 1
+	# an operator's enable ends the hold-down: the session comes back,
+	# the site sends its 4,001 again and it is reset again
+	run arsemu bgp hub-er-msee enable big-edge --name "$lab"
+	assert_success
+	assert_output --partial enabled
+	wait_until 15 test "$(peer_field "$lab" hub-er-msee big-edge flaps)" = 2
+	[ "$(grep -c 'peer big-edge: held down 30 s' "/run/arsemu/$lab/log/hub-er-msee.log")" = 2 ]
 	# ... and the Premium one took them all
 	run peer_field "$lab" hub-er-msee2 prem-edge routesAccepted
 	assert_output 4001

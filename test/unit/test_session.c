@@ -853,6 +853,12 @@ test_spine(void)
 	row("rs0", "rib", "10.0.0.0/8", r, sizeof(r));
 	T_OK(r[0] == '\0', "the frozen NVA's route is withdrawn");
 	kill(p2, SIGCONT);
+	/* seconds have passed; nva3 retries every second (connect_retry 1) */
+	row("rs0", "peers", "nva3", r, sizeof(r));
+	T_OK(strstr(r, "Established") == NULL && strstr(r, "route limit") !=
+	    NULL && strstr(r, "\t0\t1\t3\t1\troute limit") != NULL,
+	    "RS-40: nva3 is still down seconds later, one flap: held down 30 s "
+	    "after its route limit instead of flapping every retry (%s)", r);
 
 	kill(p2, SIGTERM);
 	kill(p3, SIGTERM);
