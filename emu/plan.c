@@ -292,12 +292,15 @@ static size_t
 gw_remote(const struct topo *t, const struct plan *p, const struct topo_gw *gw,
     struct sdn_bgp_route **v, size_t n, size_t *cap)
 {
-	const struct topo_gw *peers[16], *g;
+	const struct topo_gw **peers, *g;
 	const struct topo_vnet *hub, *vn;
 	size_t np, i, j, k, u, first = n;
 
-	np = topo_gw_circuit_peers(t, gw, peers, NELEM(peers));
-	for (i = 0; gw->remote_vnets && i < np; i++) {
+	if (!gw->remote_vnets)
+		return n;
+	peers = xcalloc(t->ngws, sizeof(*peers));
+	np = topo_gw_circuit_peers(t, gw, peers, t->ngws);
+	for (i = 0; i < np; i++) {
 		g = peers[i];
 		hub = g->vnet;
 		for (j = 0; j <= hub->nspokes; j++) {
@@ -313,6 +316,7 @@ gw_remote(const struct topo *t, const struct plan *p, const struct topo_gw *gw,
 				route_add(v, &n, cap, &p->in.hubs[j].routes[k].pfx,
 				    2 + p->in.hubs[j].routes[k].aspath_hops);
 	}
+	free(peers);
 	if (n == first)
 		return n;
 	/* sites' picks first (already one a prefix), then the shortest */

@@ -854,6 +854,22 @@ lint_er_count(struct topo *t, const struct topo_vnet *hub)
 	    TOPO_LINT_ER_MAX);
 }
 
+/* Whether cn is the first connection (file order) to its circuit's MSEE. */
+static bool
+first_on_msee(const struct topo *t, const struct topo_gwconn *cn)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->ngws; i++)
+		for (k = 0; k < t->gws[i]->nconns; k++) {
+			if (t->gws[i]->conns[k] == cn)
+				return true;
+			if (t->gws[i]->conns[k]->msee == cn->msee)
+				return false;
+		}
+	return true;
+}
+
 /*
  * GW-05, GW-07: a site whose prefixes exceed what the gateway takes over
  * a connection loses that connection's sessions as soon as they carry its
@@ -863,18 +879,10 @@ static void
 lint_site_limit(struct topo *t, const struct topo_gwconn *cn)
 {
 	bool er = cn->gw->type == TOPO_GW_EXPRESSROUTE;
-	size_t i, k;
 
-	if (!topo_conn_over_limit(cn))
-		return;
 	/* a shared circuit has one session with the site: warn once */
-	for (i = 0; er && i < t->ngws; i++)
-		for (k = 0; k < t->gws[i]->nconns; k++)
-			if (t->gws[i]->conns[k] == cn)
-				goto first;
-			else if (t->gws[i]->conns[k]->msee == cn->msee)
-				return;
-first:
+	if (!topo_conn_over_limit(cn) || (er && !first_on_msee(t, cn)))
+		return;
 	warn(t, cn->jpath, "site \"%s\" advertises %zu prefixes to %s \"%s\", "
 	    "which takes at most %u from on-premises%s: the session drops and "
 	    "nothing is learned over this connection, either way (%s)",

@@ -333,6 +333,27 @@ test_site_limits(void)
 	    "GW-05: the warning names the tunnel's path");
 	T_EQ(site_count(4000, false, "", w, sizeof(w)), 0u, "GW-05: exactly "
 	    "4,000: no warning");
+	{
+		char *doc, *pfx = xcalloc(4002, 24);
+		size_t i, at = 0;
+
+		for (i = 0; i < 4001; i++)
+			at += (size_t)snprintf(pfx + at, 24, "%s'172.%zu.%zu.0/24'",
+			    i ? "," : "", 16 + i / 256, i % 256);
+		doc = xasprintf("{'name':'l','regions':[{'name':'r1','hub':{"
+		    "'name':'h1','address_space':['10.1.0.0/16'],'subnets':{"
+		    "'GatewaySubnet':'10.1.0.0/27'},'gateways':[{'name':'e1',"
+		    "'type':'ExpressRoute','circuit':{'name':'c','site':'dc'}}]}},"
+		    "{'name':'r2','hub':{'name':'h2','address_space':"
+		    "['10.2.0.0/16'],'subnets':{'GatewaySubnet':'10.2.0.0/27'},"
+		    "'gateways':[{'name':'e2','type':'ExpressRoute','circuit':{"
+		    "'name':'c','site':'dc'}}]}}],'sites':[{'name':'dc','asn':"
+		    "64512,'prefixes':[%s]}]}", pfx);
+		T_EQ(lint_doc(doc, "GW-07", w, sizeof(w)), 1u, "GW-07: a shared "
+		    "circuit has one session with the site: one warning");
+		free(doc);
+		free(pfx);
+	}
 }
 
 /*
