@@ -132,7 +132,7 @@ msee_tags(const struct topo *t, const struct topo_node *msee,
     struct bgp_peer_conf *pc)
 {
 	const struct topo_gwlink *l;
-	const struct topo_vnet *hub;
+	const struct topo_vnet *hub, *v;
 	struct bgp_tag *tag = NULL;
 	size_t n = 0, cap = 0, i, k;
 
@@ -143,11 +143,9 @@ msee_tags(const struct topo *t, const struct topo_node *msee,
 		    l->a->gw_instance != 0)
 			continue;
 		hub = l->a->gw->vnet;
-		tag_vnet(hub, &tag, &n, &cap);
-		for (i = 0; i < hub->nspokes; i++)
-			if (hub->spokes[i]->use_remote_gateways &&
-			    hub->allow_gateway_transit)
-				tag_vnet(hub->spokes[i], &tag, &n, &cap);
+		for (i = 0; i <= hub->nspokes; i++)
+			if ((v = topo_gateway_served(hub, i)) != NULL)
+				tag_vnet(v, &tag, &n, &cap);
 	}
 	if (n > 1)
 		qsort(tag, n, sizeof(*tag), tag_cmp);
@@ -172,7 +170,6 @@ node_asn(const struct topo_node *n)
 	}
 }
 
-/* A peer per BGP-carrying gateway link of n; the Azure side connects. */
 static size_t
 gw_index(const struct topo *t, const struct topo_gw *gw)
 {
@@ -183,6 +180,7 @@ gw_index(const struct topo *t, const struct topo_gw *gw)
 	return i;
 }
 
+/* A peer per BGP-carrying gateway link of n; the Azure side connects. */
 static void
 link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 {
