@@ -538,6 +538,76 @@ test_remote_vnets(void)
 	topo_free(t);
 }
 
+/*
+ * D-04: one data centre over ExpressRoute (BGP) and over a static VPN
+ * tunnel (its prefix a static route in the VPN gateway), with a Route
+ * Server of preference rs ("" for none) or without one. The next hops of
+ * 172.16.0.0/16 in spoke1-vm1's effective routes, as "a,b".
+ */
+static void
+static_vs_bgp(const char *rs, char *out, size_t len)
+{
+	char *doc;
+	struct sdn_table tab;
+	struct sdn_row *rows;
+	struct topo *t;
+	struct plan p;
+	size_t i, n;
+
+	doc = xasprintf("{'name':'d','regions':[{'name':'westeurope','hub':{"
+	    "'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"
+	    "'GatewaySubnet':'10.1.0.0/27','RouteServerSubnet':'10.1.1.0/27',"
+	    "'default':'10.1.2.0/24'}%s%s%s,'gateways':[{'name':'er','type':"
+	    "'ExpressRoute','circuit':{'site':'dc'}},{'name':'vpn','type':'Vpn',"
+	    "'tunnels':[{'site':'dc','bgp':false}]}]},'spokes':[{'name':"
+	    "'spoke1','address_space':['10.2.0.0/16'],'use_remote_gateways':"
+	    "true,'subnets':{'default':'10.2.1.0/24'},'vms':[{'name':"
+	    "'spoke1-vm1','subnet':'default'}]}]}],'sites':[{'name':'dc','asn':"
+	    "64512,'prefixes':['172.16.0.0/16']}]}", *rs ? ",'route_server':{" :
+	    "", rs, *rs ? "}" : "");
+	out[0] = '\0';
+	if ((t = load(doc)) == NULL) {
+		free(doc);
+		return;
+	}
+	free(doc);
+	plan_run(t, &p);
+	for (i = 0; i < t->nnics; i++)
+		if (strcmp(t->nics[i]->node->name, "spoke1-vm1") == 0)
+			break;
+	sdn_effective(t, &p.in, t->nics[i], &tab);
+	n = sdn_rows(&tab, &rows);
+	for (i = 0; i < n; i++)
+		if (strcmp(rows[i].prefix, "172.16.0.0/16") == 0 &&
+		    strcmp(rows[i].state, "Active") == 0)
+			snprintf(out + strlen(out), len - strlen(out), "%s%s",
+			    out[0] ? "," : "", rows[i].nh);
+	free(rows);
+	sdn_table_free(&tab);
+	plan_free(&p);
+	topo_free(t);
+}
+
+static void
+test_static_vs_bgp(void)
+{
+	char nh[128];
+
+	static_vs_bgp("", nh, sizeof(nh));
+	T_OK(strcmp(nh, "10.1.0.4,10.1.0.5") == 0, "D-04, GW-09: without a Route Server "
+	    "the ExpressRoute gateway's BGP route beats the VPN gateway's static "
+	    "one: no 'static before BGP' step (%s)", nh);
+	static_vs_bgp("'hub_routing_preference':'ExpressRoute'", nh, sizeof(nh));
+	T_OK(strcmp(nh, "10.1.0.4,10.1.0.5") == 0, "D-04, RS-31: preference "
+	    "ExpressRoute: "
+	    "ExpressRoute, the static VPN route notwithstanding (%s)", nh);
+	static_vs_bgp("'hub_routing_preference':'VpnGateway'", nh, sizeof(nh));
+	T_OK(strcmp(nh, "10.1.0.6,10.1.0.7") == 0, "D-04, RS-31: preference "
+	    "VpnGateway: the "
+	    "VPN gateway (its static route) wins by the preference, not by "
+	    "being static (%s)", nh);
+}
+
 int
 main(void)
 {
@@ -551,5 +621,6 @@ main(void)
 	test_dual_homed();
 	test_site_limits();
 	test_remote_vnets();
+	test_static_vs_bgp();
 	return t_done();
 }
