@@ -8,6 +8,9 @@
 # FUZZ_SECONDS (default 20) bounds each fuzz target's run.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# the project's own builds fail on any warning (a user's `make` does not)
+WERROR=-Werror
+export WERROR
 LOG=build/test-logs
 mkdir -p "$LOG"
 : > "$LOG/all.tap"
