@@ -231,10 +231,15 @@ cmd_drill(struct cli *c)
 		drill_free(d);
 		return CLI_ENV;
 	}
+	/* parse() refused a --name that is not a lab name (not one of 33+) */
 	if (c->name != NULL)
 		snprintf(lab, sizeof(lab), "%s", c->name);
 	else
 		snprintf(lab, sizeof(lab), "%.20s-%u", d->name, (unsigned)getpid() % 100000);
+	if (cli_lab_name("--name", lab) != 0) {
+		drill_free(d);
+		return CLI_USAGE;
+	}
 	if (emu_drill_run(d, lab, c->keep, isatty(2), &rep, err, sizeof(err)) == -1) {
 		drill_free(d);
 		return cli_err(CLI_ENV, "drill %s: %s", c->argv[0], err);
