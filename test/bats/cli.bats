@@ -158,3 +158,27 @@ while True:
 	    --port 443 --flows 2 --proto tcp --offline --json
 	assert_success
 }
+
+@test "bash completion offers the commands and each command's own options, from --help" {
+	complete_words() {
+		PATH="$TOP:$PATH"
+		source "$TOP/contrib/arsemu.bash-completion"
+		COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+		_arsemu
+		echo "${COMPREPLY[*]}"
+	}
+	run complete_words arsemu ga
+	assert_output gateway
+	run complete_words arsemu w
+	assert_output walk
+	run complete_words arsemu status -
+	assert_output "--json --name"
+	run complete_words arsemu walk a b --p
+	assert_output "--port --proto"
+	run complete_words arsemu walk a b --proto ""
+	assert_output "icmp udp tcp"
+	run complete_words arsemu capture x -
+	assert_output "-- --name -w"
+	run complete_words arsemu ls --
+	assert_output "--json"
+}
