@@ -1,6 +1,7 @@
 /*
  * cmd_drill: failures by hand (fail, restore) and scripted drills (drill).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,11 +261,19 @@ cmd_bgp(struct cli *c)
 {
 	char cmd[128], reply[256];
 	const char *lab;
+	unsigned n;
 	int rc;
 
 	if (c->argc != 3)
 		return cli_err(CLI_USAGE, "usage: arsemu bgp NODE announce|withdraw "
 		    "PREFIX | prepend N | disable|enable PEER");
+	/*
+	 * The speaker reads N with strtoul and casts it: 4294967296 was 0.
+	 * Here only what fits; the speaker refuses more than its maximum.
+	 */
+	if (strcmp(c->argv[1], "prepend") == 0 &&
+	    opt_uint("prepend", c->argv[2], 0, UINT_MAX, &n) != 0)
+		return CLI_USAGE;
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	snprintf(cmd, sizeof(cmd), "%s %s", c->argv[1], c->argv[2]);

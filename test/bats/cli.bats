@@ -182,3 +182,16 @@ while True:
 	run complete_words arsemu ls --
 	assert_output "--json"
 }
+
+@test "bgp NODE prepend N: a count that does not fit is refused before any lab is asked" {
+	run arsemu bgp fw prepend 4294967296
+	assert_failure 2
+	assert_output "arsemu: prepend: 4294967296 is out of range 0..4294967295"
+	run arsemu bgp fw prepend abc
+	assert_failure 2
+	assert_output --partial "arsemu: prepend: abc is not a number"
+	# a count that fits goes on to find the lab (none in this run dir)
+	run arsemu bgp fw prepend 3
+	assert_failure 3
+	assert_output "arsemu: no lab is running (arsemu up TOPO)"
+}
