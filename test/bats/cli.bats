@@ -195,3 +195,24 @@ while True:
 	assert_failure 3
 	assert_output "arsemu: no lab is running (arsemu up TOPO)"
 }
+
+@test "routeserver: its numeric options go through the same parser, with the ranges arsemu(1) gives" {
+	local opt v range rs=(routeserver --listen 127.0.0.1 --peer 127.0.0.2:65001)
+	for opt in --asn --port --hold --connect-retry --max-prefix; do
+		for v in abc -1 99999999999 4294967296 ''; do
+			run arsemu "${rs[@]}" "$opt" "$v"
+			[ "$status" -eq 2 ] || fail "$opt '$v': exit $status: $output"
+			[[ $output == "arsemu: $opt: $v is "* ]] || fail "$opt '$v': $output"
+		done
+		range=$(arsemu "${rs[@]}" "$opt" 99999999999 2>&1 | sed -n 's/.* range \([0-9.]*\)$/\1/p')
+		[ "$opt" != --hold ] || range=3..${range##*..}	# and 0, checked below
+		grep -F -A1 -- ".BI ${opt//-/\\-} \"" "$TOP/man/arsemu.1" |
+		    grep -qF "from ${range%%..*} to ${range##*..}" ||
+		    fail "$opt: range $range is not in arsemu(1)"
+	done
+	run arsemu "${rs[@]}" --port 70000
+	assert_output "arsemu: --port: 70000 is out of range 1..65535"
+	run arsemu "${rs[@]}" --hold 2
+	assert_failure 2
+	assert_output "arsemu: --hold: 2 is neither 0 nor in 3..65535"
+}
