@@ -37,7 +37,7 @@ struct cli {
 	bool		 all;		/* --all */
 	bool		 keep;		/* --keep */
 	bool		 strict;	/* --strict */
-	const char	*format;	/* --format F */
+	const char	*format;	/* graph --format F (its own parser) */
 	const char	*write;		/* -w FILE */
 	const char	*mrt;		/* --mrt FILE */
 	const char	*proto;		/* --proto icmp|udp */

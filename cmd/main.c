@@ -1,6 +1,9 @@
 /*
  * main: the command table and the one argument parser. A command matches
  * exactly or by a unique prefix; options may stand anywhere before "--".
+ * A command takes the options its usage line names; a lab name is checked
+ * by cli_lab_name() and a number by opt_uint(), the commands that parse
+ * their own options (raw) included.
  */
 #include <errno.h>
 #include <signal.h>
@@ -145,11 +148,13 @@ opt_uint(const char *opt, const char *val, unsigned min, unsigned max,
 
 /*
  * The options of the shared parser. A command takes those its usage line
- * names (takes()): the usage is the one list of what a command accepts.
+ * names (takes()): the usage, which --help prints, is the one list of
+ * what a command accepts. (graph, import, routeserver and rsctl parse
+ * their own.)
  */
 enum opt_kind { OPT_FLAG, OPT_STR, OPT_LAB, OPT_UINT };
 
-struct option {
+struct opt_def {
 	const char	*name;
 	enum opt_kind	 kind;
 	size_t		 off;		/* of the field in struct cli */
@@ -159,7 +164,7 @@ struct option {
 #define OPT(n, k, f)		{ n, k, offsetof(struct cli, f), 0, 0 }
 #define OPT_NUM(n, f, lo, hi)	{ n, OPT_UINT, offsetof(struct cli, f), lo, hi }
 
-static const struct option options[] = {
+static const struct opt_def options[] = {
 	OPT("--json", OPT_FLAG, json),
 	OPT("--all", OPT_FLAG, all),
 	OPT("--keep", OPT_FLAG, keep),
@@ -167,7 +172,6 @@ static const struct option options[] = {
 	OPT("--both-ways", OPT_FLAG, both_ways),
 	OPT("--offline", OPT_FLAG, offline),
 	OPT("--name", OPT_LAB, name),
-	OPT("--format", OPT_STR, format),
 	OPT("-w", OPT_STR, write),
 	OPT("--mrt", OPT_STR, mrt),
 	OPT("--proto", OPT_STR, proto),
@@ -194,7 +198,7 @@ takes(const struct command *cmd, const char *opt)
 static int
 parse(const struct command *cmd, int argc, char **argv, struct cli *c)
 {
-	const struct option *o;
+	const struct opt_def *o;
 	size_t k;
 	int i;
 

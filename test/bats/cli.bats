@@ -45,7 +45,7 @@ while True:
 	open(sys.argv[2], "a").write("connected\n")
 	c.close()' "$BATS_TEST_TMPDIR/run/evil/ctl.sock" "$BATS_TEST_TMPDIR/touched" &
 	LISTENER=$!
-	wait_until 3 test -S "$BATS_TEST_TMPDIR/run/evil/ctl.sock"
+	wait_until 10 test -S "$BATS_TEST_TMPDIR/run/evil/ctl.sock"
 	run arsemu status --name ../evil
 	assert_failure 2
 	assert_output "arsemu: --name \"../evil\": $NAME_RULE"
