@@ -288,8 +288,10 @@ main(int argc, char **argv)
 		c.argc = argc - 2;
 		c.argv = xcalloc((size_t)argc, sizeof(*c.argv));
 		memcpy(c.argv, argv + 2, (size_t)(argc - 2) * sizeof(*c.argv));
-	} else if ((rc = parse(cmd, argc - 2, argv + 2, &c)) != 0)
+	} else if ((rc = parse(cmd, argc - 2, argv + 2, &c)) != 0) {
+		free(c.argv);
 		return rc;
+	}
 	rc = cmd->fn(&c);
 	free(c.argv);
 	return rc;
