@@ -17,21 +17,32 @@
 #define CLI_USAGE	2
 #define CLI_ENV		3
 
+/*
+ * The ranges of the numeric options (arsemu(1) documents them). A lab
+ * name's rule and its length limit are topo_name_ok() and TOPO_NAME_MAX.
+ */
+#define CLI_WAIT_MIN	1	/* --wait SECONDS */
+#define CLI_WAIT_MAX	3600
+#define CLI_PORT_MIN	1	/* --port N */
+#define CLI_PORT_MAX	65535
+#define CLI_FLOWS_MIN	1	/* --flows N */
+#define CLI_FLOWS_MAX	64
+
 struct cli {
 	int		 argc;		/* positional arguments, command excluded */
 	char		**argv;
 	bool		 json;
 	const char	*name;		/* --name LAB */
-	int		 wait;		/* --wait SECONDS */
+	unsigned	 wait;		/* --wait SECONDS, 0: not given */
 	bool		 all;		/* --all */
 	bool		 keep;		/* --keep */
 	bool		 strict;	/* --strict */
-	const char	*format;	/* --format F */
+	const char	*format;	/* graph --format F (its own parser) */
 	const char	*write;		/* -w FILE */
 	const char	*mrt;		/* --mrt FILE */
 	const char	*proto;		/* --proto icmp|udp */
-	int		 port;		/* --port N */
-	int		 flows;		/* --flows N */
+	unsigned	 port;		/* --port N, 0: not given */
+	unsigned	 flows;		/* --flows N, 0: not given */
 	bool		 both_ways;	/* --both-ways */
 	bool		 offline;	/* --offline */
 	const char	*topo;		/* --topo FILE */
@@ -40,6 +51,20 @@ struct cli {
 };
 
 int	cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * The one check of a lab name from the command line (--name, a LAB
+ * argument, a default): 0 if topo_name_ok() accepts it, else CLI_USAGE
+ * after a message naming `what` (the option or argument). No command
+ * builds a path or a namespace name from a name this has not passed.
+ */
+int	cli_lab_name(const char *what, const char *name);
+/*
+ * The one parser of a numeric option: `val` as a decimal number in
+ * min..max into *out, 0; else CLI_USAGE after "arsemu: OPT: VAL is out of
+ * range MIN..MAX" (or "is not a number").
+ */
+int	opt_uint(const char *opt, const char *val, unsigned min, unsigned max,
+	    unsigned *out);
 /* The lab a command acts on: --name, else the only running lab. NULL + message. */
 const char *cli_lab(const struct cli *c);
 bool	cli_root(const char *what);

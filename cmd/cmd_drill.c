@@ -1,6 +1,7 @@
 /*
  * cmd_drill: failures by hand (fail, restore) and scripted drills (drill).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,10 +232,15 @@ cmd_drill(struct cli *c)
 		drill_free(d);
 		return CLI_ENV;
 	}
+	/* parse() refused a --name that is not a lab name (not one of 33+) */
 	if (c->name != NULL)
 		snprintf(lab, sizeof(lab), "%s", c->name);
 	else
 		snprintf(lab, sizeof(lab), "%.20s-%u", d->name, (unsigned)getpid() % 100000);
+	if (cli_lab_name("--name", lab) != 0) {
+		drill_free(d);
+		return CLI_USAGE;
+	}
 	if (emu_drill_run(d, lab, c->keep, isatty(2), &rep, err, sizeof(err)) == -1) {
 		drill_free(d);
 		return cli_err(CLI_ENV, "drill %s: %s", c->argv[0], err);
@@ -255,11 +261,19 @@ cmd_bgp(struct cli *c)
 {
 	char cmd[128], reply[256];
 	const char *lab;
+	unsigned n;
 	int rc;
 
 	if (c->argc != 3)
 		return cli_err(CLI_USAGE, "usage: arsemu bgp NODE announce|withdraw "
 		    "PREFIX | prepend N | disable|enable PEER");
+	/*
+	 * The speaker reads N with strtoul and casts it: 4294967296 was 0.
+	 * Here only what fits; the speaker refuses more than its maximum.
+	 */
+	if (strcmp(c->argv[1], "prepend") == 0 &&
+	    opt_uint("prepend", c->argv[2], 0, UINT_MAX, &n) != 0)
+		return CLI_USAGE;
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	snprintf(cmd, sizeof(cmd), "%s %s", c->argv[1], c->argv[2]);

@@ -533,8 +533,10 @@ parse_args(struct cli *in, struct gargs *a)
 				return cli_err(CLI_USAGE, "%s needs a value", s);
 			if (s[2] == 'f')
 				a->c.format = in->argv[++i];
+			else if (cli_lab_name(s, in->argv[++i]) != 0)
+				return CLI_USAGE;
 			else
-				a->c.name = in->argv[++i];
+				a->c.name = in->argv[i];
 		} else if (strcmp(s, "--json") == 0)
 			a->c.format = "json";
 		else if (s[0] == '-' && s[1] != '\0')

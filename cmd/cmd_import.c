@@ -41,6 +41,8 @@ parse_args(const struct cli *c, struct iargs *a)
 			if (i + 1 >= c->argc)
 				return cli_err(CLI_USAGE, "%s needs a value", s);
 			*(s[1] == 'o' ? &a->out : &a->name) = c->argv[++i];
+			if (s[1] != 'o' && cli_lab_name(s, a->name) != 0)
+				return CLI_USAGE;
 		} else if (strcmp(s, "--json") == 0)
 			a->json = true;
 		else if (s[0] == '-' && s[1] != '\0')
@@ -55,9 +57,6 @@ parse_args(const struct cli *c, struct iargs *a)
 	}
 	if (a->dir == NULL)
 		return cli_err(CLI_USAGE, IMPORT_USAGE);
-	if (a->name != NULL && !topo_name_ok(a->name))
-		return cli_err(CLI_USAGE, "--name %s: lab names are a-z, 0-9 "
-		    "and '-', at most %d", a->name, TOPO_NAME_MAX);
 	return 0;
 }
 

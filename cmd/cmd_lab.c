@@ -108,7 +108,7 @@ cmd_up(struct cli *c)
 		return CLI_ENV;
 	}
 	snprintf(lab, sizeof(lab), "%s", t->name);
-	w = emu_lab_up(t, c->argv[0], c->wait > 0 ? c->wait : UP_WAIT_DEFAULT_S,
+	w = emu_lab_up(t, c->argv[0], c->wait > 0 ? (int)c->wait : UP_WAIT_DEFAULT_S,
 	    isatty(2), err, sizeof(err));
 	topo_free(t);
 	if (w == -1)
@@ -151,6 +151,10 @@ cmd_down(struct cli *c)
 	size_t n, i;
 	int rc = CLI_OK;
 
+	if (c->argc > 1 || (c->argc == 1 && (c->all || c->name != NULL)))
+		return cli_err(CLI_USAGE, "usage: arsemu down [LAB | --name LAB | --all]");
+	if (c->argc == 1 && cli_lab_name("LAB", c->argv[0]) != 0)
+		return CLI_USAGE;
 	if (!cli_root("arsemu down"))
 		return CLI_ENV;
 	if (c->all) {
@@ -164,8 +168,6 @@ cmd_down(struct cli *c)
 		free(labs);
 		return rc;
 	}
-	if (c->argc > 1)
-		return cli_err(CLI_USAGE, "usage: arsemu down [LAB | --all]");
 	if (c->argc == 1)
 		return down_one(c->argv[0], c->json);
 	if ((lab = cli_lab(c)) == NULL)
@@ -308,6 +310,8 @@ cmd_daemon(struct cli *c)
 {
 	if (c->argc != 1)
 		return CLI_USAGE;
+	if (cli_lab_name("LAB", c->argv[0]) != 0)
+		return CLI_USAGE;
 	return emu_daemon_main(c->argv[0]);
 }
 
@@ -315,6 +319,8 @@ int
 cmd_speaker(struct cli *c)
 {
 	if (c->argc != 2)
+		return CLI_USAGE;
+	if (cli_lab_name("LAB", c->argv[0]) != 0)
 		return CLI_USAGE;
 	return emu_speaker_main(c->argv[0], c->argv[1]);
 }

@@ -531,7 +531,7 @@ static int
 one_opt(struct rs_build *b, int argc, char **argv, int *ip)
 {
 	const char *o = argv[*ip], *v;
-	unsigned long n;
+	unsigned n;
 	int i = *ip;
 
 	if (need(argc, argv, i) != 0)
@@ -566,22 +566,28 @@ one_opt(struct rs_build *b, int argc, char **argv, int *ip)
 		*ip = i;
 		return 0;
 	}
-	if (num(v, UINT32_MAX, &n) == -1)
-		return cli_err(CLI_USAGE, "%s %s: want a number", o, v);
-	if (strcmp(o, "--asn") == 0 && n > 0)
-		b->c.asn = (uint32_t)n;
-	else if (strcmp(o, "--port") == 0 && n > 0 && n <= 65535)
+	if (strcmp(o, "--asn") == 0)
+		return opt_uint(o, v, 1, UINT32_MAX, &b->c.asn);
+	if (strcmp(o, "--port") == 0) {
+		if (opt_uint(o, v, 1, UINT16_MAX, &n) != 0)
+			return CLI_USAGE;
 		b->c.port = (uint16_t)n;
-	else if (strcmp(o, "--hold") == 0 && hold_ok(n))
-		b->c.hold = (unsigned)n;
-	else if (strcmp(o, "--connect-retry") == 0 && n > 0)
-		b->c.connect_retry = (unsigned)n;
-	else if (strcmp(o, "--max-prefix") == 0)
-		b->limit = (unsigned)n;
-	else
-		return cli_err(CLI_USAGE, "%s %s: unknown option or value out of "
-		    "range", o, v);
-	return 0;
+		return 0;
+	}
+	if (strcmp(o, "--hold") == 0) {
+		if (opt_uint(o, v, 0, MAX_HOLD, &n) != 0)
+			return CLI_USAGE;
+		if (!hold_ok(n))
+			return cli_err(CLI_USAGE, "%s: %s is neither 0 nor in %u..%u",
+			    o, v, MIN_HOLD, MAX_HOLD);
+		b->c.hold = n;
+		return 0;
+	}
+	if (strcmp(o, "--connect-retry") == 0)
+		return opt_uint(o, v, 1, UINT32_MAX, &b->c.connect_retry);
+	if (strcmp(o, "--max-prefix") == 0)
+		return opt_uint(o, v, 0, UINT32_MAX, &b->limit);
+	return cli_err(CLI_USAGE, "unknown option %s", o);
 }
 
 static int

@@ -24,7 +24,6 @@
 #define WALK_PORT_DEFAULT	33434
 #define WALK_SPORT_BASE		40000
 #define WALK_PROBES		5
-#define WALK_FLOWS_MAX		64
 
 struct wctx {
 	struct topo		*t;
@@ -470,8 +469,8 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 static void
 ecmp_split(char nvas[][128], unsigned flows, bool json, struct json *j)
 {
-	char seen[WALK_FLOWS_MAX][128];
-	unsigned count[WALK_FLOWS_MAX] = { 0 }, ns = 0, f, k;
+	char seen[CLI_FLOWS_MAX][128];
+	unsigned count[CLI_FLOWS_MAX] = { 0 }, ns = 0, f, k;
 
 	for (f = 0; f < flows; f++) {
 		for (k = 0; k < ns && strcmp(seen[k], nvas[f]) != 0; k++)
@@ -502,8 +501,8 @@ cmd_walk(struct cli *c)
 	struct walk_args fwd, back;
 	struct topo_err te;
 	struct json j;
-	char file[400], dir[256], err[600], nf[WALK_FLOWS_MAX][128],
-	    nb[WALK_FLOWS_MAX][128];
+	char file[400], dir[256], err[600], nf[CLI_FLOWS_MAX][128],
+	    nb[CLI_FLOWS_MAX][128];
 	const struct topo_node *dnode;
 	int mis = 0, mb = 0, rc = CLI_OK;
 	unsigned f;
@@ -516,8 +515,6 @@ cmd_walk(struct cli *c)
 	if (c->proto && strcmp(c->proto, "icmp") && strcmp(c->proto, "udp") &&
 	    strcmp(c->proto, "tcp"))
 		return cli_err(CLI_USAGE, "--proto is icmp, udp or tcp");
-	if (c->flows > WALK_FLOWS_MAX)
-		return cli_err(CLI_USAGE, "--flows is at most %d", WALK_FLOWS_MAX);
 	if (c->topo != NULL)
 		snprintf(file, sizeof(file), "%s", c->topo);
 	else {
@@ -540,7 +537,7 @@ cmd_walk(struct cli *c)
 	fwd.pkt.proto = c->proto == NULL || strcmp(c->proto, "udp") == 0 ?
 	    WALK_UDP : strcmp(c->proto, "icmp") == 0 ? WALK_ICMP : WALK_TCP;
 	fwd.pkt.port = (uint16_t)(c->port > 0 ? c->port : WALK_PORT_DEFAULT);
-	fwd.flows = c->flows > 0 ? (unsigned)c->flows : 1;
+	fwd.flows = c->flows > 0 ? c->flows : 1;
 	if (endpoint(w.t, c->argv[0], &fwd.src, &fwd.pkt.src, true) != 0 ||
 	    endpoint(w.t, c->argv[1], &dnode, &fwd.pkt.dst, false) != 0) {
 		rc = CLI_USAGE;

@@ -1,9 +1,14 @@
 /*
  * main: the command table and the one argument parser. A command matches
  * exactly or by a unique prefix; options may stand anywhere before "--".
+ * A command takes the options its usage line names; a lab name is checked
+ * by cli_lab_name() and a number by opt_uint(), the commands that parse
+ * their own options (raw) included.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,24 +30,24 @@ struct command {
 
 static const struct command commands[] = {
 	{ "validate", cmd_validate, "validate TOPO [--strict] [--json]", false, false },
-	{ "up", cmd_up, "up TOPO [--name LAB] [--wait SECONDS]", false, false },
-	{ "down", cmd_down, "down [LAB | --all]", false, false },
+	{ "up", cmd_up, "up TOPO [--name LAB] [--wait SECONDS] [--json]", false, false },
+	{ "down", cmd_down, "down [LAB | --name LAB | --all] [--json]", false, false },
 	{ "status", cmd_status, "status [--name LAB] [--json]", false, false },
 	{ "ls", cmd_ls, "ls [--json]", false, false },
 	{ "routes", cmd_routes, "routes NIC [--name LAB] [--json]", false, false },
 	{ "plan", cmd_plan, "plan TOPO [NIC] [--json]", false, false },
-	{ "gateway", cmd_gateway, "gateway NAME learned | advertised [--json]", false, false },
-	{ "rs", cmd_rs, "rs HUB show | peers | learned PEER | advertised PEER | dump --mrt FILE [--json]", false, false },
-	{ "exec", cmd_exec, "exec NODE -- CMD [ARG...]", false, false },
-	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link|down] | NODE/NODE link [--name LAB]", false, false },
-	{ "restore", cmd_restore, "restore NODE | NODE/NODE [--name LAB]", false, false },
-	{ "bgp", cmd_bgp, "bgp NODE announce|withdraw PREFIX | prepend N | disable|enable PEER [--name LAB]", false, false },
+	{ "gateway", cmd_gateway, "gateway NAME learned | advertised [--name LAB] [--json]", false, false },
+	{ "rs", cmd_rs, "rs HUB show | peers | learned PEER | advertised PEER | dump --mrt FILE [--name LAB] [--json]", false, false },
+	{ "exec", cmd_exec, "exec NODE [--name LAB] -- CMD [ARG...]", false, false },
+	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link|down] | NODE/NODE link [--name LAB] [--json]", false, false },
+	{ "restore", cmd_restore, "restore NODE | NODE/NODE [--name LAB] [--json]", false, false },
+	{ "bgp", cmd_bgp, "bgp NODE announce|withdraw PREFIX | prepend N | disable|enable PEER [--name LAB] [--json]", false, false },
 	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false, false },
-	{ "nodes", cmd_nodes, "nodes [LAB | TOPO] [--json]", false, false },
-	{ "walk", cmd_walk, "walk SRC DST [--proto icmp|udp] [--port N] [--flows N] [--both-ways] [--offline] [--topo FILE] [--json]", false, false },
-	{ "graph", cmd_graph, "graph [LAB | TOPO] [--format dot|svg|json] [--json] [--walk SRC DST]", false, true },
+	{ "nodes", cmd_nodes, "nodes [LAB | TOPO] [--name LAB] [--json]", false, false },
+	{ "walk", cmd_walk, "walk SRC DST [--name LAB] [--proto icmp|udp|tcp] [--port N] [--flows N] [--both-ways] [--offline] [--topo FILE] [--json]", false, false },
+	{ "graph", cmd_graph, "graph [LAB | TOPO] [--name LAB] [--format dot|svg|json] [--json] [--walk SRC DST]", false, true },
 	{ "import", cmd_import, "import az DIR [-o TOPO.json] [--name LAB] [--json]", false, true },
-	{ "capture", cmd_capture, "capture NODE [IFACE] [-w FILE] [-- TCPDUMP-ARGS]", false, false },
+	{ "capture", cmd_capture, "capture NODE [IFACE] [--name LAB] [-w FILE] [-- TCPDUMP-ARGS]", false, false },
 	{ "_probe", cmd_probe, "_probe send|recv ...", true, false },
 	{ "routeserver", cmd_routeserver, "routeserver --listen IP --peer IP:ASN[:md5=KEY] ... | --config FILE.json", false, true },
 	{ "rsctl", cmd_rsctl, "rsctl --control PATH peers | learned PEER | advertised PEER | rib | refresh PEER|all [--json]", false, true },
@@ -91,8 +96,8 @@ cli_lab(const struct cli *c)
 	size_t n, i;
 	static char only[TOPO_NAME_MAX + 1];
 
-	if (c->name != NULL)
-		return c->name;
+	if (c->name != NULL)	/* parse() checked it; graph and cli_topo() too */
+		return cli_lab_name("--name", c->name) == 0 ? c->name : NULL;
 	if (lab_list(&labs, &n) != 0 || n == 0) {
 		cli_err(CLI_ENV, "no lab is running (arsemu up TOPO)");
 		return NULL;
@@ -107,66 +112,137 @@ cli_lab(const struct cli *c)
 	for (i = 0; i < n; i++)
 		free(labs[i]);
 	free(labs);
-	return n == 1 ? only : NULL;
+	return n == 1 && cli_lab_name("the running lab", only) == 0 ? only : NULL;
+}
+
+int
+cli_lab_name(const char *what, const char *name)
+{
+	if (topo_name_ok(name))
+		return 0;
+	return cli_err(CLI_USAGE, "%s \"%.64s\": not a lab name (1 to %d "
+	    "characters of a-z, 0-9 and '-', not starting with '-')", what,
+	    name != NULL ? name : "", TOPO_NAME_MAX);
+}
+
+int
+opt_uint(const char *opt, const char *val, unsigned min, unsigned max,
+    unsigned *out)
+{
+	const char *d = val[0] == '-' ? val + 1 : val;
+	unsigned long long v;
+	char *end;
+
+	/* Digits only: no sign, no blank, no base prefix strtoull would take. */
+	if (*d < '0' || *d > '9' || d[strspn(d, "0123456789")] != '\0')
+		return cli_err(CLI_USAGE, "%s: %s is not a number (%u..%u)", opt,
+		    val, min, max);
+	errno = 0;
+	v = strtoull(d, &end, 10);
+	if (d != val || errno == ERANGE || v < min || v > max)
+		return cli_err(CLI_USAGE, "%s: %s is out of range %u..%u", opt, val,
+		    min, max);
+	*out = (unsigned)v;
+	return 0;
+}
+
+/*
+ * The options of the shared parser. A command takes those its usage line
+ * names (takes()): the usage, which --help prints, is the one list of
+ * what a command accepts. (graph, import, routeserver and rsctl parse
+ * their own.)
+ */
+enum opt_kind { OPT_FLAG, OPT_STR, OPT_LAB, OPT_UINT };
+
+struct opt_def {
+	const char	*name;
+	enum opt_kind	 kind;
+	size_t		 off;		/* of the field in struct cli */
+	unsigned	 min, max;	/* OPT_UINT */
+};
+
+#define OPT(n, k, f)		{ n, k, offsetof(struct cli, f), 0, 0 }
+#define OPT_NUM(n, f, lo, hi)	{ n, OPT_UINT, offsetof(struct cli, f), lo, hi }
+
+static const struct opt_def options[] = {
+	OPT("--json", OPT_FLAG, json),
+	OPT("--all", OPT_FLAG, all),
+	OPT("--keep", OPT_FLAG, keep),
+	OPT("--strict", OPT_FLAG, strict),
+	OPT("--both-ways", OPT_FLAG, both_ways),
+	OPT("--offline", OPT_FLAG, offline),
+	OPT("--name", OPT_LAB, name),
+	OPT("-w", OPT_STR, write),
+	OPT("--mrt", OPT_STR, mrt),
+	OPT("--proto", OPT_STR, proto),
+	OPT("--topo", OPT_STR, topo),
+	OPT_NUM("--wait", wait, CLI_WAIT_MIN, CLI_WAIT_MAX),
+	OPT_NUM("--port", port, CLI_PORT_MIN, CLI_PORT_MAX),
+	OPT_NUM("--flows", flows, CLI_FLOWS_MIN, CLI_FLOWS_MAX),
+};
+
+/* Whether the usage line names `opt` as a word ("[--json]", "| --all"). */
+static bool
+takes(const struct command *cmd, const char *opt)
+{
+	size_t len = strlen(opt);
+	const char *p;
+
+	for (p = cmd->usage; (p = strstr(p, opt)) != NULL; p += len)
+		if ((p == cmd->usage || strchr(" [|", p[-1]) != NULL) &&
+		    strchr(" ]|", p[len]) != NULL)	/* also the final NUL */
+			return true;
+	return false;
 }
 
 static int
-parse(int argc, char **argv, struct cli *c)
+parse(const struct command *cmd, int argc, char **argv, struct cli *c)
 {
+	const struct opt_def *o;
+	size_t k;
 	int i;
 
 	memset(c, 0, sizeof(*c));
 	c->argv = xcalloc((size_t)argc + 1, sizeof(*c->argv));
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		char *field;
 
 		if (strcmp(a, "--") == 0) {
+			if (!takes(cmd, a))
+				return cli_err(CLI_USAGE, "%s takes no \"--\" (usage: "
+				    "arsemu %s)", cmd->name, cmd->usage);
 			c->rest = argv + i + 1;
 			c->nrest = argc - i - 1;
 			break;
-		} else if (strcmp(a, "--json") == 0) {
-			c->json = true;
-		} else if (strcmp(a, "--all") == 0) {
-			c->all = true;
-		} else if (strcmp(a, "--keep") == 0) {
-			c->keep = true;
-		} else if (strcmp(a, "--strict") == 0) {
-			c->strict = true;
-		} else if (strcmp(a, "--both-ways") == 0) {
-			c->both_ways = true;
-		} else if (strcmp(a, "--offline") == 0) {
-			c->offline = true;
-		} else if (strcmp(a, "--proto") == 0 || strcmp(a, "--port") == 0 ||
-		    strcmp(a, "--flows") == 0 || strcmp(a, "--topo") == 0) {
-			if (i + 1 >= argc)
-				return cli_err(CLI_USAGE, "%s needs a value", a);
-			i++;
-			if (strcmp(a, "--proto") == 0)
-				c->proto = argv[i];
-			else if (strcmp(a, "--topo") == 0)
-				c->topo = argv[i];
-			else if ((a[2] == 'p' ? (c->port = atoi(argv[i])) :
-			    (c->flows = atoi(argv[i]))) <= 0)
-				return cli_err(CLI_USAGE, "%s takes a positive number", a);
-		} else if (strcmp(a, "--name") == 0 || strcmp(a, "--wait") == 0 ||
-		    strcmp(a, "--format") == 0 || strcmp(a, "-w") == 0 ||
-		    strcmp(a, "--mrt") == 0) {
-			if (i + 1 >= argc)
-				return cli_err(CLI_USAGE, "%s needs a value", a);
-			if (strcmp(a, "--name") == 0)
-				c->name = argv[++i];
-			else if (strcmp(a, "--format") == 0)
-				c->format = argv[++i];
-			else if (strcmp(a, "-w") == 0)
-				c->write = argv[++i];
-			else if (strcmp(a, "--mrt") == 0)
-				c->mrt = argv[++i];
-			else
-				c->wait = atoi(argv[++i]);
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return cli_err(CLI_USAGE, "unknown option %s", a);
-		} else
+		}
+		if (a[0] != '-' || a[1] == '\0') {
 			c->argv[c->argc++] = argv[i];
+			continue;
+		}
+		for (k = 0, o = NULL; k < NELEM(options) && o == NULL; k++)
+			if (strcmp(a, options[k].name) == 0)
+				o = &options[k];
+		if (o == NULL)
+			return cli_err(CLI_USAGE, "unknown option %s", a);
+		if (!takes(cmd, a))
+			return cli_err(CLI_USAGE, "%s does not take %s (usage: "
+			    "arsemu %s)", cmd->name, a, cmd->usage);
+		field = (char *)c + o->off;
+		if (o->kind == OPT_FLAG) {
+			*(bool *)field = true;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return cli_err(CLI_USAGE, "%s needs a value", a);
+		a = argv[++i];
+		if (o->kind == OPT_UINT) {
+			if (opt_uint(o->name, a, o->min, o->max, (unsigned *)field))
+				return CLI_USAGE;
+		} else if (o->kind == OPT_LAB && cli_lab_name(o->name, a) != 0)
+			return CLI_USAGE;
+		else
+			*(const char **)field = a;
 	}
 	return 0;
 }
@@ -212,8 +288,10 @@ main(int argc, char **argv)
 		c.argc = argc - 2;
 		c.argv = xcalloc((size_t)argc, sizeof(*c.argv));
 		memcpy(c.argv, argv + 2, (size_t)(argc - 2) * sizeof(*c.argv));
-	} else if ((rc = parse(argc - 2, argv + 2, &c)) != 0)
+	} else if ((rc = parse(cmd, argc - 2, argv + 2, &c)) != 0) {
+		free(c.argv);
 		return rc;
+	}
 	rc = cmd->fn(&c);
 	free(c.argv);
 	return rc;

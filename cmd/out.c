@@ -100,8 +100,11 @@ cli_topo(struct cli *c, const char **lab, int *rc)
 	if (c->argc == 1 && stat(c->argv[0], &st) == 0)
 		snprintf(file, sizeof(file), "%s", c->argv[0]);
 	else {
-		if (c->argc == 1)
+		if (c->argc == 1) {
+			if ((*rc = cli_lab_name("LAB", c->argv[0])) != 0)
+				return NULL;
 			c->name = c->argv[0];
+		}
 		if ((*lab = cli_lab(c)) == NULL) {
 			*rc = CLI_ENV;
 			return NULL;

@@ -70,22 +70,15 @@ lab_fabric_ns(const char *lab, char *buf, size_t len)
 	return lab_ns_name(lab, "fabric", buf, len);
 }
 
-/* The lab name becomes a directory name and part of namespace names. */
+/*
+ * The lab name becomes a directory name and part of namespace names: the
+ * one rule of lab names, topo_name_ok() (no '/', no '.', no leading '-',
+ * at most TOPO_NAME_MAX), which `up` also applies to the lab it makes.
+ */
 static bool
 lab_name_safe(const char *lab)
 {
-	size_t i;
-
-	if (lab == NULL || lab[0] == '\0' || lab[0] == '.' || lab[0] == '-')
-		return false;
-	for (i = 0; lab[i] != '\0'; i++)
-		if (i >= TOPO_NAME_MAX || !(
-		    (lab[i] >= 'a' && lab[i] <= 'z') ||
-		    (lab[i] >= 'A' && lab[i] <= 'Z') ||
-		    (lab[i] >= '0' && lab[i] <= '9') ||
-		    lab[i] == '-' || lab[i] == '_' || lab[i] == '.'))
-			return false;
-	return true;
+	return topo_name_ok(lab);
 }
 
 __attribute__((format(printf, 2, 3)))
