@@ -383,7 +383,11 @@ const char *speaker_refresh(struct peer *p);
 void	speaker_init(struct speaker *s, const struct bgp_conf *c);
 void	speaker_fini(struct speaker *s);
 
-/* mrt.c: write the RIB as MRT TABLE_DUMP_V2; -1 on a write error. */
+/*
+ * mrt.c: write the RIB as MRT TABLE_DUMP_V2; -1 with errno on an error
+ * (ELOOP: path is a symbolic link, EINVAL: not a regular file, EMLINK: a
+ * file with another name).
+ */
 int	mrt_dump(const struct speaker *s, const char *path, size_t *prefixes);
 
 /* ctl.c */
@@ -392,6 +396,8 @@ void	ctl_close(struct ctl *c);
 /* poll fds of the control socket and its clients */
 size_t	ctl_pollfds(struct ctl *c, struct pollfd *pfd, size_t max);
 void	ctl_handle(struct ctl *c, struct pollfd *pfd, size_t n);
+/* ms until a control client's idle deadline, -1 for none (for poll) */
+int	ctl_timeout(struct ctl *c);
 /* Tell watchers about a FIB change. */
 void	ctl_fib_change(struct ctl *c, const struct pfx4 *p, const uint32_t *nh,
 	    unsigned nnh, unsigned hops);

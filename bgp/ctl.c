@@ -26,11 +26,11 @@
  *                         withdrawn) followed by "sync" after each batch.
  * An error is "error<TAB>text" then ".". Rows are what the CLI formats as
  * text or as az-shaped JSON; the speaker itself prints no JSON.
+ * The socket and its clients (non-blocking, each bounded, idle ones timed
+ * out, mode 0600) are lib/ctlsrv's, as the lab daemon's are.
  *
  * Must not: change routing state itself; `refresh` asks speaker.c to act.
  */
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -40,116 +40,49 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/ctlsrv.h"
 #include "../lib/util.h"
 #include "bgpd.h"
 
-#define CTL_MAX_CLIENTS	32
-#define CTL_LINE_MAX	512
-
-struct ctl_client {
-	int	 fd;
-	bool	 watch;
-	char	 in[CTL_LINE_MAX];
-	size_t	 inlen;
-	char	*out;
-	size_t	 outlen, outoff, outcap;
-};
+/* A reply's or a watch's rows go to the client's bounded output. */
+#define out(cl, ...)	ctlsrv_printf((cl), __VA_ARGS__)
 
 struct ctl {
-	struct speaker		*s;
-	int			 fd;
-	char			 path[108];
-	struct ctl_client	 c[CTL_MAX_CLIENTS];
+	struct speaker	*s;
+	struct ctlsrv	*srv;
 };
+
+static void request(void *arg, struct ctlsrv_client *cl, char *line);
+
+static void
+ctl_log(void *arg, const char *msg)
+{
+	speaker_log(((struct ctl *)arg)->s, "%s", msg);
+}
 
 struct ctl *
 ctl_open(struct speaker *s, const char *path)
 {
-	struct sockaddr_un sun;
-	struct ctl *c;
-	unsigned i;
-	int fd;
+	struct ctl *c = xcalloc(1, sizeof(*c));
+	struct ctlsrv_conf conf = { .path = path, .request = request,
+	    .log = ctl_log, .arg = c };
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return NULL;
-	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd == -1)
-		return NULL;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    listen(fd, 8) == -1) {
+	c->s = s;
+	if ((c->srv = ctlsrv_open(&conf)) == NULL) {
 		speaker_log(s, "control socket %s: %s", path, strerror(errno));
-		close(fd);
+		free(c);
 		return NULL;
 	}
-	c = xcalloc(1, sizeof(*c));
-	c->s = s;
-	c->fd = fd;
-	strcpy(c->path, path);
-	for (i = 0; i < CTL_MAX_CLIENTS; i++)
-		c->c[i].fd = -1;
 	return c;
-}
-
-static void
-client_close(struct ctl_client *cl)
-{
-	if (cl->fd != -1)
-		close(cl->fd);
-	free(cl->out);
-	memset(cl, 0, sizeof(*cl));
-	cl->fd = -1;
 }
 
 void
 ctl_close(struct ctl *c)
 {
-	unsigned i;
-
 	if (c == NULL)
 		return;
-	for (i = 0; i < CTL_MAX_CLIENTS; i++)
-		client_close(&c->c[i]);
-	close(c->fd);
-	unlink(c->path);
+	ctlsrv_close(c->srv);
 	free(c);
-}
-
-static void
-out_flush(struct ctl_client *cl)
-{
-	ssize_t n;
-
-	while (cl->outoff < cl->outlen) {
-		n = write(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff);
-		if (n == -1) {
-			if (errno != EAGAIN && errno != EINTR)
-				cl->outoff = cl->outlen;	/* gone: drop */
-			break;
-		}
-		cl->outoff += (size_t)n;
-	}
-	if (cl->outoff == cl->outlen)
-		cl->outoff = cl->outlen = 0;
-}
-
-static void __attribute__((format(printf, 2, 3)))
-out(struct ctl_client *cl, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	xgrow(&cl->out, &cl->outcap, cl->outlen + (size_t)n + 1, 1);
-	va_start(ap, fmt);
-	vsnprintf(cl->out + cl->outlen, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	cl->outlen += (size_t)n;
 }
 
 static struct peer *
@@ -194,7 +127,7 @@ peer_counts(struct speaker *s, struct peer *p, size_t *acc)
 }
 
 static void
-req_peers(struct ctl *c, struct ctl_client *cl)
+req_peers(struct ctl *c, struct ctlsrv_client *cl)
 {
 	struct speaker *s = c->s;
 	char a[ADDR_STRLEN];
@@ -217,7 +150,7 @@ req_peers(struct ctl *c, struct ctl_client *cl)
 }
 
 static void
-req_learned(struct ctl *c, struct ctl_client *cl, struct peer *p)
+req_learned(struct ctl *c, struct ctlsrv_client *cl, struct peer *p)
 {
 	struct rib_entry **v;
 	char pf[PFX_STRLEN], nh[ADDR_STRLEN], src[ADDR_STRLEN], path[256];
@@ -243,7 +176,7 @@ req_learned(struct ctl *c, struct ctl_client *cl, struct peer *p)
  * of their best path (the export pass has run since any change).
  */
 static void
-req_advertised(struct ctl *c, struct ctl_client *cl, struct peer *p)
+req_advertised(struct ctl *c, struct ctlsrv_client *cl, struct peer *p)
 {
 	struct rib_entry **v;
 	char pf[PFX_STRLEN], nh[ADDR_STRLEN], path[256];
@@ -266,7 +199,7 @@ req_advertised(struct ctl *c, struct ctl_client *cl, struct peer *p)
 }
 
 static void
-out_nhs(struct ctl_client *cl, const uint32_t *nh, unsigned nnh)
+out_nhs(struct ctlsrv_client *cl, const uint32_t *nh, unsigned nnh)
 {
 	char a[ADDR_STRLEN];
 	unsigned i;
@@ -277,7 +210,7 @@ out_nhs(struct ctl_client *cl, const uint32_t *nh, unsigned nnh)
 
 /* RFC 1997 communities as "a:b,a:b", "-" for none. */
 static void
-out_comms(struct ctl_client *cl, const struct bgp_attrs *a)
+out_comms(struct ctlsrv_client *cl, const struct bgp_attrs *a)
 {
 	unsigned i;
 
@@ -289,7 +222,7 @@ out_comms(struct ctl_client *cl, const struct bgp_attrs *a)
 }
 
 static void
-req_rib(struct ctl *c, struct ctl_client *cl)
+req_rib(struct ctl *c, struct ctlsrv_client *cl)
 {
 	struct rib_entry **v;
 	char pf[PFX_STRLEN], path[256];
@@ -313,13 +246,13 @@ req_rib(struct ctl *c, struct ctl_client *cl)
 }
 
 static void
-req_watch(struct ctl *c, struct ctl_client *cl)
+req_watch(struct ctl *c, struct ctlsrv_client *cl)
 {
 	struct rib_entry **v;
 	char pf[PFX_STRLEN];
 	size_t n, i;
 
-	cl->watch = true;
+	ctlsrv_stream(cl);
 	n = rib_sorted(&c->s->rib, &v);
 	for (i = 0; i < n; i++) {
 		if (v[i]->fib_nnh == 0)
@@ -333,7 +266,7 @@ req_watch(struct ctl *c, struct ctl_client *cl)
 }
 
 static void
-req_refresh(struct ctl *c, struct ctl_client *cl, const char *arg)
+req_refresh(struct ctl *c, struct ctlsrv_client *cl, const char *arg)
 {
 	struct peer *p;
 	unsigned i;
@@ -350,8 +283,9 @@ req_refresh(struct ctl *c, struct ctl_client *cl, const char *arg)
 }
 
 static void
-request(struct ctl *c, struct ctl_client *cl, char *line)
+request(void *carg, struct ctlsrv_client *cl, char *line)
 {
+	struct ctl *c = carg;
 	char *arg = strchr(line, ' ');
 	struct peer *p;
 
@@ -391,7 +325,11 @@ request(struct ctl *c, struct ctl_client *cl, char *line)
 		if (arg == NULL || arg[0] != '/')
 			out(cl, "error\tmrt needs an absolute file name\n");
 		else if (mrt_dump(c->s, arg, &np) == -1)
-			out(cl, "error\tcannot write %s\n", arg);
+			out(cl, "error\tcannot write %s: %s\n", arg,
+			    errno == ELOOP ? "a symbolic link" :
+			    errno == EINVAL ? "not a regular file" :
+			    errno == EMLINK ? "a file with another name" :
+			    strerror(errno));
 		else
 			out(cl, "ok\t%zu\n", np);
 	} else if (strcmp(line, "rib") == 0) {
@@ -416,109 +354,32 @@ request(struct ctl *c, struct ctl_client *cl, char *line)
 size_t
 ctl_pollfds(struct ctl *c, struct pollfd *pfd, size_t max)
 {
-	size_t n = 0;
-	unsigned i;
-
-	if (c == NULL || max == 0)
-		return 0;
-	pfd[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
-	for (i = 0; i < CTL_MAX_CLIENTS && n < max; i++) {
-		struct ctl_client *cl = &c->c[i];
-
-		if (cl->fd == -1)
-			continue;
-		pfd[n] = (struct pollfd){ .fd = cl->fd, .events = POLLIN };
-		if (cl->outlen > cl->outoff)
-			pfd[n].events |= POLLOUT;
-		n++;
-	}
-	return n;
-}
-
-static void
-client_accept(struct ctl *c)
-{
-	unsigned i;
-	int fd;
-
-	if ((fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) == -1)
-		return;
-	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
-		if (c->c[i].fd == -1) {
-			c->c[i].fd = fd;
-			return;
-		}
-	}
-	close(fd);
-}
-
-static void
-client_read(struct ctl *c, struct ctl_client *cl)
-{
-	char *nl;
-	ssize_t n;
-
-	n = read(cl->fd, cl->in + cl->inlen, sizeof(cl->in) - 1 - cl->inlen);
-	if (n <= 0) {
-		if (n == 0 || (errno != EAGAIN && errno != EINTR))
-			client_close(cl);
-		return;
-	}
-	cl->inlen += (size_t)n;
-	cl->in[cl->inlen] = '\0';
-	while ((nl = strchr(cl->in, '\n')) != NULL) {
-		size_t used = (size_t)(nl - cl->in) + 1;
-
-		*nl = '\0';
-		if (nl > cl->in && nl[-1] == '\r')
-			nl[-1] = '\0';
-		request(c, cl, cl->in);
-		memmove(cl->in, cl->in + used, cl->inlen - used + 1);
-		cl->inlen -= used;
-	}
-	if (cl->inlen == sizeof(cl->in) - 1)
-		client_close(cl);	/* a line that long is not a request */
+	return c == NULL ? 0 : ctlsrv_pollfds(c->srv, pfd, max);
 }
 
 void
 ctl_handle(struct ctl *c, struct pollfd *pfd, size_t n)
 {
-	size_t i;
-	unsigned k;
+	if (c != NULL)
+		ctlsrv_handle(c->srv, pfd, n);
+}
 
-	if (c == NULL || n == 0)
-		return;
-	if (pfd[0].revents & POLLIN)
-		client_accept(c);
-	for (i = 1; i < n; i++) {
-		for (k = 0; k < CTL_MAX_CLIENTS; k++) {
-			struct ctl_client *cl = &c->c[k];
-
-			if (cl->fd != pfd[i].fd)
-				continue;
-			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
-				client_read(c, cl);
-			if (cl->fd != -1)
-				out_flush(cl);
-			break;
-		}
-	}
+int
+ctl_timeout(struct ctl *c)
+{
+	return c == NULL ? -1 : ctlsrv_timeout(c->srv);
 }
 
 void
 ctl_fib_change(struct ctl *c, const struct pfx4 *p, const uint32_t *nh,
     unsigned nnh, unsigned hops)
 {
+	struct ctlsrv_client *cl = NULL;
 	char pf[PFX_STRLEN];
-	unsigned i;
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
-		struct ctl_client *cl = &c->c[i];
-
-		if (cl->fd == -1 || !cl->watch)
-			continue;
+	while ((cl = ctlsrv_streams(c->srv, cl)) != NULL) {
 		out(cl, "fib\t%s\t%u\t", pfx_fmt(p, pf), hops);
 		out_nhs(cl, nh, nnh);
 		out(cl, "\n");
@@ -528,16 +389,11 @@ ctl_fib_change(struct ctl *c, const struct pfx4 *p, const uint32_t *nh,
 void
 ctl_fib_flush(struct ctl *c)
 {
-	unsigned i;
+	struct ctlsrv_client *cl = NULL;
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
-		struct ctl_client *cl = &c->c[i];
-
-		if (cl->fd == -1 || !cl->watch)
-			continue;
+	while ((cl = ctlsrv_streams(c->srv, cl)) != NULL)
 		out(cl, "sync\n");
-		out_flush(cl);
-	}
+	ctlsrv_flush(c->srv);
 }

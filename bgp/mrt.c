@@ -6,12 +6,21 @@
  * Adj-RIB-In, rejected paths too, as `learned` shows them). Path attributes
  * are written as on a four-octet session (RFC 6396 4.3.4).
  *
+ * The file is opened as the speaker's own (root in a lab) for a client of
+ * its control socket: never through a symbolic link, and only a regular
+ * file with no other name (not a device, a FIFO, or a hard link to
+ * something else) is written over.
+ *
  * Must not: change routing state.
  */
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../lib/util.h"
 #include "bgpd.h"
@@ -99,20 +108,50 @@ rib_entry_rec(FILE *f, const struct speaker *s, const struct rib_entry *e,
 	return w.err ? -1 : record(f, MRT_RIB_IPV4_UNICAST, buf, w.len);
 }
 
+/* path opened for writing, emptied; NULL with errno (ELOOP: a link). */
+static FILE *
+open_out(const char *path)
+{
+	struct stat st;
+	FILE *f;
+	int fd, e;
+
+	/* O_NONBLOCK: a FIFO without a reader fails instead of waiting */
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC, 0644);
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1)
+		e = errno;
+	else if (!S_ISREG(st.st_mode))
+		e = EINVAL;
+	else if (st.st_nlink != 1)
+		e = EMLINK;
+	else if (ftruncate(fd, 0) == -1 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1)
+		e = errno;
+	else if ((f = fdopen(fd, "w")) == NULL)
+		e = errno;
+	else
+		return f;
+	close(fd);
+	errno = e;
+	return NULL;
+}
+
 int
 mrt_dump(const struct speaker *s, const char *path, size_t *prefixes)
 {
 	struct rib_entry **v;
-	uint8_t *buf = xmalloc(MRT_REC_MAX);
+	uint8_t *buf;
 	size_t n, i;
 	FILE *f;
 	int rc = 0;
 
 	*prefixes = 0;
-	if ((f = fopen(path, "w")) == NULL) {
-		free(buf);
+	if ((f = open_out(path)) == NULL)
 		return -1;
-	}
+	buf = xmalloc(MRT_REC_MAX);
 	n = rib_sorted((struct rib *)&s->rib, &v);
 	if (peer_index(f, s, buf) == -1)
 		rc = -1;

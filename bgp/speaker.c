@@ -33,13 +33,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/ctlsrv.h"
 #include "../lib/util.h"
 #include "bgpd.h"
 
 #define READ_BUDGET	64
 #define BGP_MAX_PREPEND	32	/* a run-time prepend change, at most */
 #define LOG_LINE_MAX	512
-#define MAX_POLLFDS	(2 * BGP_MAX_PEERS + 3 + 64)
+#define MAX_POLLFDS	(2 * BGP_MAX_PEERS + 2 + CTLSRV_NPOLLFDS)
 
 static volatile sig_atomic_t quit_signal;
 
@@ -653,7 +654,7 @@ loop_once(struct speaker *s)
 	struct peer *owner[MAX_POLLFDS];
 	size_t n = 0, nctl, i, first;
 	uint64_t dl, now;
-	int timeout = -1;
+	int timeout = -1, ctlt;
 
 	export_pass(s);
 	trim_memory(s);
@@ -684,6 +685,9 @@ loop_once(struct speaker *s)
 		now = mono_ms();
 		timeout = dl <= now ? 0 : (int)(dl - now);
 	}
+	if ((ctlt = ctl_timeout(s->ctl)) != -1 &&
+	    (timeout == -1 || ctlt < timeout))
+		timeout = ctlt;
 	if (poll(pfd, n + nctl, timeout) == -1 && errno != EINTR)
 		die("poll: %s", strerror(errno));
 	if (pfd[0].revents & POLLIN)

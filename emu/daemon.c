@@ -10,14 +10,13 @@
  *     and the next hops of that length are unioned: U-04), computes every
  *     NIC's effective routes (sdn.c) and reconciles the fabric tables;
  *   - keeps a journal of events (JSON lines, monotonic milliseconds);
- *   - answers `routes NIC` and `status` on <labdir>/ctl.sock.
+ *   - answers `routes NIC`, `status`, `fail` and `restore` on
+ *     <labdir>/ctl.sock (lib/ctlsrv: no client can hold the loop up).
  *
  * Must not: decide BGP paths (the route servers do) or build namespaces
  * (lab.c does).
  */
 #include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -34,6 +33,7 @@
 #include <unistd.h>
 
 #include "../lib/ctlc.h"
+#include "../lib/ctlsrv.h"
 #include "../lib/util.h"
 #include "emu.h"
 #include "lab.h"
@@ -115,7 +115,7 @@ struct daemon {
 	bool			 no_incr;	/* ARSEMU_NO_INCREMENTAL: always whole */
 	uint64_t		 last_rx;	/* a watch last read data */
 	uint64_t		 last_change;
-	int			 lfd;
+	struct ctlsrv		*ctl;		/* <labdir>/ctl.sock */
 	struct failure		*fails;
 	size_t			 nfails;
 };
@@ -1061,25 +1061,28 @@ recompute(struct daemon *d)
 
 /* Control socket */
 
+static void	serve(void *arg, struct ctlsrv_client *cl, char *line);
+
+static void
+ctl_log(void *arg, const char *msg)
+{
+	journal(arg, "control", "\"text\": \"%s\"", msg);
+}
+
+/* One request per connection, as before; ctlsrv.h bounds each client. */
 static int
 ctl_listen(struct daemon *d)
 {
-	struct sockaddr_un sun;
 	char path[300];
-	int fd;
+	struct ctlsrv_conf conf = { .path = path, .request = serve,
+	    .log = ctl_log, .arg = d, .oneshot = true };
 
 	emu_daemon_sock(d->lab, path, sizeof(path));
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
+	if ((d->ctl = ctlsrv_open(&conf)) == NULL) {
+		journal(d, "error", "\"text\": \"control socket %s: %s\"",
+		    path, strerror(errno));
 		return -1;
-	strcpy(sun.sun_path, path);
-	unlink(path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    listen(fd, 8) == -1)
-		return -1;
-	d->lfd = fd;
+	}
 	return 0;
 }
 
@@ -1527,32 +1530,17 @@ reply_restore(struct daemon *d, FILE *f, char *arg)
 	fprintf(f, "ok\t%llu\n", (unsigned long long)t0);
 }
 
+/* A request's reply is built whole, then queued: the client reads it. */
 static void
-serve(struct daemon *d)
+serve(void *arg, struct ctlsrv_client *cl, char *line)
 {
-	char line[256], *nl;
-	ssize_t n;
+	struct daemon *d = arg;
+	char *buf = NULL;
+	size_t len = 0;
 	FILE *f;
-	int fd;
 
-	if ((fd = accept4(d->lfd, NULL, NULL, SOCK_CLOEXEC)) == -1)
+	if ((f = open_memstream(&buf, &len)) == NULL)
 		return;
-	{
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-
-		if (poll(&p, 1, 1000) <= 0 ||
-		    (n = read(fd, line, sizeof(line) - 1)) <= 0) {
-			close(fd);
-			return;
-		}
-	}
-	line[n] = '\0';
-	if ((nl = strchr(line, '\n')) != NULL)
-		*nl = '\0';
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		return;
-	}
 	if (strncmp(line, "routes ", 7) == 0)
 		reply_routes(d, f, line + 7);
 	else if (strcmp(line, "status") == 0)
@@ -1564,7 +1552,9 @@ serve(struct daemon *d)
 	else
 		fprintf(f, "error\tunknown request %s\n", line);
 	fputs(".\n", f);
-	fclose(f);
+	if (fclose(f) == 0)
+		ctlsrv_write(cl, buf, len);
+	free(buf);
 }
 
 static void
@@ -1591,13 +1581,17 @@ stop_children(struct daemon *d)
 	reap(d);
 }
 
+/*
+ * One pollfd for each watch, at the same index, then the control
+ * socket's: any number of hubs and gateways.
+ */
 static void
 loop(struct daemon *d)
 {
-	struct pollfd pfd[1 + 64];
-	size_t n, i;
+	struct pollfd *pfd = xcalloc(d->nw + CTLSRV_NPOLLFDS, sizeof(*pfd));
+	size_t nc, i;
 	uint64_t now;
-	int timeout;
+	int timeout, ct;
 
 	while (!stop_sig) {
 		reap(d);
@@ -1610,19 +1604,20 @@ loop(struct daemon *d)
 			recompute(d);
 		else if (d->dirty)
 			timeout = (int)(d->last_rx + SETTLE_MS - now);
-		n = 0;
-		pfd[n++] = (struct pollfd){ .fd = d->lfd, .events = POLLIN };
-		for (i = 0; i < d->nw && n < NELEM(pfd); i++)
-			pfd[n++] = (struct pollfd){ .fd = d->w[i].fd, .events = POLLIN };
-		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
-			break;
-		if (pfd[0].revents & POLLIN)
-			serve(d);
 		for (i = 0; i < d->nw; i++)
-			if (d->w[i].fd != -1 && (pfd[1 + i].revents &
+			pfd[i] = (struct pollfd){ .fd = d->w[i].fd, .events = POLLIN };
+		nc = ctlsrv_pollfds(d->ctl, pfd + d->nw, CTLSRV_NPOLLFDS);
+		if ((ct = ctlsrv_timeout(d->ctl)) != -1 && ct < timeout)
+			timeout = ct;
+		if (poll(pfd, d->nw + nc, timeout) == -1 && errno != EINTR)
+			break;
+		for (i = 0; i < d->nw; i++)
+			if (d->w[i].fd != -1 && (pfd[i].revents &
 			    (POLLIN | POLLHUP | POLLERR)))
 				watch_read(d, &d->w[i]);
+		ctlsrv_handle(d->ctl, pfd + d->nw, nc);
 	}
+	free(pfd);
 }
 
 int
@@ -1638,7 +1633,6 @@ emu_daemon_main(const char *lab)
 
 	memset(d, 0, sizeof(*d));
 	d->lab = lab;
-	d->lfd = -1;
 	/*
 	 * A recompute builds one subnet's table after another, each a few MiB:
 	 * from the heap, reused, not a fresh mmap (and its page faults) each.
@@ -1709,8 +1703,7 @@ out:
 	free(d->w);
 	free(d->kids);
 	free(d->fails);
-	if (d->lfd != -1)
-		close(d->lfd);
+	ctlsrv_close(d->ctl);
 	if (d->nl)
 		nl_close(d->nl);
 	if (d->journal)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ctlc.h"
+#include "ctlsrv.h"
 #include "util.h"
 
 int
@@ -18,11 +19,8 @@ ctlc_open(const char *path, const char *req)
 	char *line;
 	int fd, e;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sun.sun_path, path);
+	if ((e = ctl_sockaddr(path, &sun)) != 0)
+		return e;
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return -errno;
 	line = xasprintf("%s\n", req);
