@@ -88,6 +88,11 @@ struct peer {
 	size_t			 rlen;
 	uint8_t			*obuf;
 	size_t			 olen, ooff, ocap;
+	/*
+	 * The output queue reached its cap (BGP_OUTQ_MAX) and a message was
+	 * dropped: the session must close (speaker.c, after the export pass).
+	 */
+	bool			 oflow;
 	/* what the peer gave us */
 	size_t			 nroutes;	/* paths held in the Adj-RIB-In */
 	size_t			 naccepted;	/* ... of which import policy accepted */
@@ -308,7 +313,11 @@ int	session_listen(struct speaker *s);
 void	session_accept(struct speaker *s);
 int	session_connect(struct peer *p);
 void	session_close(struct peer *p);
-/* Queue a message and try to write what is queued. */
+/*
+ * Queue a message and try to write what is queued. Past the cap
+ * (bgp_conf.outq_max) a message is dropped and p->oflow set; a NOTIFICATION,
+ * always followed by the close, is let through.
+ */
 void	session_send(struct peer *p, const void *msg, size_t len);
 /*
  * Only queue it: a table's worth of UPDATEs leaves in a few large writes
@@ -317,6 +326,13 @@ void	session_send(struct peer *p, const void *msg, size_t len);
 void	session_queue(struct peer *p, const void *msg, size_t len);
 void	session_send_notify(struct peer *p, uint8_t code, uint8_t subcode,
 	    const void *data, size_t len);
+/*
+ * The queue overflowed: what is not yet written is dropped from the first
+ * whole message on, so that the NOTIFICATION follows a whole message.
+ */
+void	session_drop_queue(struct peer *p);
+/* The peer's cap on its output queue, in bytes. */
+size_t	session_outq_max(const struct peer *p);
 /* Read what is there and feed whole messages to the FSM, at most `budget`. */
 void	session_read(struct peer *p, unsigned budget);
 int	session_flush(struct peer *p);

@@ -646,6 +646,32 @@ trim_memory(struct speaker *s)
 	}
 }
 
+/*
+ * A peer whose output queue reached its cap (it does not read, or reads far
+ * slower than routes change) is closed with Cease / Out of Resources
+ * (RFC 4486 3, subcode 8), after the export pass that filled it; its queue
+ * is freed with the session. The other peers are not touched.
+ */
+static void
+close_overflowed(struct speaker *s)
+{
+	unsigned i;
+
+	for (i = 0; i < s->npeers; i++) {
+		struct peer *p = &s->peers[i];
+
+		if (!p->oflow || p->fd == -1)
+			continue;
+		speaker_log(s, "peer %s: output queue full (%zu bytes unsent, cap "
+		    "%zu): the peer does not read; closing the session (Cease / "
+		    "Out of Resources, RFC 4486)", p->conf->name,
+		    p->olen - p->ooff, session_outq_max(p));
+		session_drop_queue(p);
+		fsm_cease(p, BGP_CEASE_RESOURCES, "output queue full");
+		p->oflow = false;
+	}
+}
+
 static void
 loop_once(struct speaker *s)
 {
@@ -656,6 +682,7 @@ loop_once(struct speaker *s)
 	int timeout = -1;
 
 	export_pass(s);
+	close_overflowed(s);
 	trim_memory(s);
 	pfd[n] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
 	owner[n++] = NULL;
