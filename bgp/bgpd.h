@@ -13,6 +13,7 @@
 #include "bfd.h"
 #include "bgp.h"
 #include "msg.h"
+#include "ratelim.h"
 
 /* RFC 9384: Cease subcode for a session closed because BFD went down. */
 #define BGP_CEASE_BFD_DOWN	10
@@ -216,6 +217,8 @@ struct speaker {
 	bool			 quit;
 	unsigned		 prepend;	/* on originated routes; conf's, or set at run time */
 	size_t			 rib_peak;	/* RIB entries at most since the last trim */
+	/* log lines for connections from addresses that are no peer */
+	struct ratelim		 refused;
 };
 
 /* rib.c */
@@ -311,6 +314,11 @@ const char *fsm_event_str(enum fsm_event ev);
 /* session.c */
 int	session_listen(struct speaker *s);
 void	session_accept(struct speaker *s);
+/*
+ * Sum up the refused connections whose log lines were held back, once
+ * their interval is over (s->refused); for the timers.
+ */
+void	session_refused_due(struct speaker *s, uint64_t now);
 int	session_connect(struct peer *p);
 void	session_close(struct peer *p);
 /*

@@ -12,7 +12,8 @@
  * a peer whose session is in OpenSent or OpenConfirm is held as a second
  * connection (cfd) until the peer's OPEN on it names the BGP identifier to
  * compare. A connection from an address that is no configured peer is closed
- * and logged; TCP MD5 keys (RFC 2385) are set on every socket of a peer.
+ * and logged, a few lines a minute at most (ratelim.h); TCP MD5 keys
+ * (RFC 2385) are set on every socket of a peer.
  *
  * Must not: interpret message contents beyond choosing the event.
  */
@@ -211,6 +212,22 @@ collision_begin(struct peer *p, int fd)
 	    fsm_state_str(p->state));
 }
 
+static void
+log_held(struct speaker *s, unsigned long held)
+{
+	if (held == 0)
+		return;
+	speaker_log(s, "refused %lu more connections from addresses that are "
+	    "no configured peer (logged at most %u a minute)", held,
+	    s->refused.burst);
+}
+
+void
+session_refused_due(struct speaker *s, uint64_t now)
+{
+	log_held(s, ratelim_due(&s->refused, now));
+}
+
 void
 session_accept(struct speaker *s)
 {
@@ -229,9 +246,19 @@ session_accept(struct speaker *s)
 		if (s->peers[i].conf->addr == from)
 			p = &s->peers[i];
 	if (p == NULL) {
-		/* no session exists to send a NOTIFICATION in: just close */
-		speaker_log(s, "refused connection from %s: not a configured peer",
-		    addr_fmt(from, (char[ADDR_STRLEN]){0}));
+		unsigned long held;
+
+		/*
+		 * No session exists to send a NOTIFICATION in: just close.
+		 * Anyone can knock as often as they like: a few lines a
+		 * minute, then a count (ratelim.h).
+		 */
+		if (ratelim_allow(&s->refused, mono_ms(), &held)) {
+			log_held(s, held);
+			speaker_log(s, "refused connection from %s: not a "
+			    "configured peer",
+			    addr_fmt(from, (char[ADDR_STRLEN]){0}));
+		}
 		close(fd);
 		return;
 	}

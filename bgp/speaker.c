@@ -504,8 +504,11 @@ speaker_admin(struct peer *p, bool down)
 static uint64_t
 next_deadline(const struct speaker *s)
 {
-	uint64_t t = bfdsock_next(s);
+	uint64_t t = bfdsock_next(s), r = ratelim_deadline(&s->refused);
 	unsigned i;
+
+	if (r != 0 && (t == 0 || r < t))
+		t = r;
 
 	for (i = 0; i < s->npeers; i++) {
 		const struct peer *p = &s->peers[i];
@@ -527,6 +530,7 @@ run_timers(struct speaker *s)
 	unsigned i;
 
 	bfdsock_run(s);
+	session_refused_due(s, now);
 	for (i = 0; i < s->npeers; i++) {
 		struct peer *p = &s->peers[i];
 
@@ -579,6 +583,8 @@ speaker_init(struct speaker *s, const struct bgp_conf *c)
 	s->lfd = -1;
 	s->bfd_rfd = -1;
 	s->started = mono_ms();
+	ratelim_init(&s->refused, RATELIM_REFUSED_BURST,
+	    RATELIM_REFUSED_INTERVAL_MS);
 	rib_init(&s->rib);
 	s->npeers = c->npeers;
 	for (i = 0; i < c->npeers; i++) {
