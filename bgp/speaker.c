@@ -391,6 +391,16 @@ speaker_update(struct peer *p, struct bgp_update *u)
 			withdraw(p, &u->nlri[i]);
 		return 0;
 	}
+	if (u->nnlri > 0 && (why = bgp_update_check_peer(&u->attrs,
+	    p->s->conf->asn, p->conf->asn, p->s->conf->local_addr,
+	    p->codec.as4)) != NULL) {
+		/* RFC 4271 6.3, RFC 7606 2: routes withdrawn, session kept */
+		speaker_log(p->s, "peer %s: %zu NLRI treated as withdrawn: %s",
+		    p->conf->name, u->nnlri, why);
+		for (i = 0; i < u->nnlri; i++)
+			withdraw(p, &u->nlri[i]);
+		return 0;
+	}
 	if (u->ipv6_reach && p->s->conf->role == BGP_ROLE_RS)
 		speaker_log(p->s, "peer %s: %u IPv6 prefixes ignored: Route Server "
 		    "is IPv4-only (RS-26)", p->conf->name, u->ipv6_reach);

@@ -700,9 +700,10 @@ test_as4(void)
 	    strcmp(bgp_aspath_fmt(&m.u.update.attrs, '-', s, sizeof(s)),
 	    "65001-{65002}-4200000001") == 0 &&
 	    m.u.update.attrs.agg_as == 4200000002u &&
-	    m.u.update.attrs.agg_id == 0x05060708,
+	    m.u.update.attrs.agg_id == 0x05060708 &&
+	    m.u.update.treat_as_withdraw,
 	    "RFC 6793 4.2.3: AGGREGATOR AS_TRANS takes AS4_AGGREGATOR; an AS_SET "
-	    "counts one (%s)", s);
+	    "counts one (%s), and makes the NLRI withdrawn (RFC 9774 3)", s);
 	bgp_msg_free(&m);
 	expect_discard("RFC 6793 6: malformed AS4_PATH (segment type 5)", &AS2,
 	    A_GOOD2 "c01106 0501 fa56ea01", 1);
@@ -1012,8 +1013,9 @@ test_aspath(void)
 	bgp_attrs_free(&a);
 
 	T_OK(parse_update(&AS4, "", A_ORIGIN "400216 0201 0000fde9 0102 00000001"
-	    "00000002 0201 0000fdea" A_NEXTHOP, N_ONE, &m, NULL) == 0, "RFC 4271 "
-	    "4.3: path with an AS_SET parses");
+	    "00000002 0201 0000fdea" A_NEXTHOP, N_ONE, &m, NULL) == 0 &&
+	    m.u.update.treat_as_withdraw, "RFC 4271 4.3: path with an AS_SET "
+	    "parses; RFC 9774 3: its NLRI are treated as withdrawn");
 	T_OK(strcmp(bgp_aspath_fmt(&m.u.update.attrs, '-', s, sizeof(s)),
 	    "65001-{1,2}-65002") == 0 && bgp_aspath_hops(&m.u.update.attrs) == 3,
 	    "RFC 4271 9.1.2.2: AS_SET printed {1,2} and counted once (%s)", s);
