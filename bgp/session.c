@@ -420,17 +420,21 @@ fail:
 	return -1;
 }
 
-/* A burst's buffer (a full table) is not kept once it is sent, or unsent. */
+/*
+ * A burst's buffer (a full table) is not kept once it is sent, nor when
+ * the session ends; then (trim) what it freed in the middle of the heap
+ * goes back to the kernel too: it may be megabytes (BGP_OUTQ_MAX).
+ */
 static void
-obuf_release(struct peer *p)
+obuf_release(struct peer *p, bool trim)
 {
 	if (p->ocap <= OBUF_KEEP)
 		return;
 	free(p->obuf);
 	p->obuf = NULL;
 	p->ocap = 0;
-	/* megabytes freed in the middle of the heap go back to the kernel */
-	malloc_trim(0);
+	if (trim)
+		malloc_trim(0);
 }
 
 void
@@ -443,7 +447,7 @@ session_close(struct peer *p)
 	p->fd = -1;
 	p->rlen = 0;
 	p->olen = p->ooff = 0;
-	obuf_release(p);
+	obuf_release(p, true);
 }
 
 int
@@ -462,7 +466,7 @@ session_flush(struct peer *p)
 	}
 	if (p->ooff == p->olen) {
 		p->ooff = p->olen = 0;
-		obuf_release(p);
+		obuf_release(p, false);
 	}
 	return 0;
 }

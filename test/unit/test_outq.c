@@ -219,8 +219,8 @@ announce(struct fake *f, size_t n, unsigned round)
 		for (k = 1; k < HOPS; k++)
 			asns[k] = 4200000000u + (uint32_t)(i * HOPS + k + round);
 		bgp_aspath_set(&a, asns, HOPS);
-		comm[0] = CHURN_AS << 16 | (uint32_t)(i & 0xffff);
-		comm[1] = CHURN_AS << 16 | round;
+		comm[0] = (uint32_t)CHURN_AS << 16 | (uint32_t)(i & 0xffff);
+		comm[1] = (uint32_t)CHURN_AS << 16 | round;
 		a.comm = comm;
 		a.ncomm = 2;
 		a.origin = BGP_ORIGIN_IGP;
@@ -464,11 +464,16 @@ main(void)
 	printf("# route server RSS: %ld kB with the table, %ld kB at most while "
 	    "the sink's queue filled, %ld kB after it was closed and the table "
 	    "withdrawn (cap %zu bytes)\n", rss0, rss_peak, rss1, cap);
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan's quarantine and shadow keep what was freed: the plain build checks */
+	printf("# RSS not checked under AddressSanitizer\n");
+#else
 	T_OK(rss_peak - rss0 < (long)(2 * cap / 1024) + 16384,
 	    "memory while the sink's queue fills stays within the cap's reach "
 	    "(%ld kB more)", rss_peak - rss0);
 	T_OK(rss1 <= rss0 + 4096, "and comes back when it is closed (%ld kB, "
 	    "%ld kB before)", rss1, rss0);
+#endif
 
 	fake_close(&churn);
 	fake_close(&reader);
