@@ -1,7 +1,8 @@
 /*
  * session: the TCP side of a peer. Listening, accepting (matched to a
  * configured peer by source address), non-blocking connects, buffered reads
- * cut into whole messages with bgp_msg_frame(), and a write queue.
+ * cut into whole messages with bgp_msg_frame(), and a write queue capped
+ * at BGP_OUTQ_MAX (the speaker closes a peer that fills it).
  *
  * Every message read becomes exactly one FSM event; a message that does not
  * parse is answered with the NOTIFICATION the codec chose, then the matching
