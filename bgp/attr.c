@@ -54,6 +54,7 @@
 #define AS4_WIDTH	4
 #define AS2_WIDTH	2
 #define LCOMM_WORDS	3
+#define AS_CONFED_SET	4		/* RFC 5065 3 */
 
 /* Everything one parse of an attribute list needs to carry along. */
 struct attr_ctx {
@@ -158,6 +159,24 @@ path_hops(const uint8_t *p, size_t len, unsigned asw)
 	while (seg_next(&b, asw, &s) == 1)
 		hops += s.type == BGP_AS_SET ? 1 : s.n;
 	return hops;
+}
+
+/*
+ * RFC 9774 3: an AS_SET or AS_CONFED_SET segment anywhere in the path,
+ * whether or not the rest of it parses (segment headers only).
+ */
+static bool
+path_has_set(struct buf b, unsigned asw)
+{
+	uint8_t type, n;
+
+	while (buf_get_u8(&b, &type) == 0 && buf_get_u8(&b, &n) == 0) {
+		if (type == BGP_AS_SET || type == AS_CONFED_SET)
+			return true;
+		if (buf_skip(&b, (size_t)n * asw) == -1)
+			break;
+	}
+	return false;
 }
 
 /* The whole path parses, to its last byte. */
@@ -289,6 +308,9 @@ dec_aspath(struct attr_ctx *x, struct buf *v)
 
 	if (!path_valid(b, asw))
 		return -1;
+	/* RFC 9774 3: treat-as-withdraw; update.c applies it to NLRI */
+	if (path_has_set(b, asw))
+		x->r->as_set = true;
 	/* two-octet segments double in size at most */
 	pw_init(&pw, buf_left(v) * 2 + 1);
 	while (seg_next(v, asw, &s) == 1)
@@ -299,13 +321,20 @@ dec_aspath(struct attr_ctx *x, struct buf *v)
 
 /*
  * RFC 4271 6.3 semantic check, RFC 7606 7.3: a next hop that no host can
- * have. The routes are withdrawn without a NOTIFICATION; update.c applies
- * it when there are NLRI.
+ * have: 0.0.0.0, multicast 224.0.0.0/4 (RFC 5771), and the reserved class E
+ * 240.0.0.0/4 with the limited broadcast 255.255.255.255 in it (RFC 1112 4,
+ * RFC 6890). The routes are withdrawn without a NOTIFICATION; update.c
+ * applies it when there are NLRI.
  */
+#define NH_MULTICAST	0xe0000000u
+#define NH_CLASS_E	0xf0000000u
+#define NH_TOP4		0xf0000000u
+
 static bool
 nh_martian(uint32_t nh)
 {
-	return nh == 0 || nh == 0xffffffffu || (nh & 0xf0000000u) == 0xe0000000u;
+	return nh == 0 || (nh & NH_TOP4) == NH_MULTICAST ||
+	    (nh & NH_TOP4) == NH_CLASS_E;
 }
 
 static int
@@ -458,6 +487,9 @@ dec_as4path(struct attr_ctx *x, struct buf *v)
 		x->u->discarded++;
 		return buf_skip(v, buf_left(v));
 	}
+	/* RFC 9774 3: in AS4_PATH too, before RFC 6793 6 would discard it */
+	if (path_has_set(*v, AS4_WIDTH))
+		x->r->as_set = true;
 	if (!path_valid(*v, AS4_WIDTH))
 		return -1;
 	x->as4path_len = (uint16_t)buf_left(v);

@@ -22,6 +22,17 @@
 #define BGP_MAX_PEERS	64
 #define BGP_MAX_ECMP	32
 #define BGP_RS_ASN	65515
+/*
+ * The most a peer's output queue (bytes written for it and not yet taken
+ * by its socket) may hold. A peer that lets it fill is closed with Cease /
+ * Out of Resources (RFC 4486 3, subcode 8) and the queue is freed; other
+ * peers are not touched. A full table at the Route Server's limits (RS-41:
+ * 10,000 prefixes, topo/topo.h) in the worst packing, one UPDATE per prefix
+ * (five-hop paths, two communities), is 0.78 MB on the wire (test_outq):
+ * 8 MiB holds it ten times, and twice even at 400 bytes a prefix (paths of
+ * some 90 hops).
+ */
+#define BGP_OUTQ_MAX	(8u * 1024 * 1024)
 
 enum bgp_role {
 	BGP_ROLE_ROUTER,	/* an ordinary eBGP speaker: the built-in NVA */
@@ -135,6 +146,8 @@ struct bgp_conf {
 	uint8_t		hub_pref;	/* enum bgp_hub_pref */
 	/* router role: originate only, never pass a learned route on (a server) */
 	bool		no_transit;
+	/* output queue cap per peer; 0: BGP_OUTQ_MAX (tests set less) */
+	size_t		outq_max;
 };
 
 /* RFC 8203 text sent with Cease / Administrative Shutdown on SIGTERM. */

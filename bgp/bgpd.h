@@ -13,6 +13,7 @@
 #include "bfd.h"
 #include "bgp.h"
 #include "msg.h"
+#include "ratelim.h"
 
 /* RFC 9384: Cease subcode for a session closed because BFD went down. */
 #define BGP_CEASE_BFD_DOWN	10
@@ -88,6 +89,11 @@ struct peer {
 	size_t			 rlen;
 	uint8_t			*obuf;
 	size_t			 olen, ooff, ocap;
+	/*
+	 * The output queue reached its cap (BGP_OUTQ_MAX) and a message was
+	 * dropped: the session must close (speaker.c, after the export pass).
+	 */
+	bool			 oflow;
 	/* what the peer gave us */
 	size_t			 nroutes;	/* paths held in the Adj-RIB-In */
 	size_t			 naccepted;	/* ... of which import policy accepted */
@@ -211,6 +217,8 @@ struct speaker {
 	bool			 quit;
 	unsigned		 prepend;	/* on originated routes; conf's, or set at run time */
 	size_t			 rib_peak;	/* RIB entries at most since the last trim */
+	/* log lines for connections from addresses that are no peer */
+	struct ratelim		 refused;
 };
 
 /* rib.c */
@@ -306,9 +314,18 @@ const char *fsm_event_str(enum fsm_event ev);
 /* session.c */
 int	session_listen(struct speaker *s);
 void	session_accept(struct speaker *s);
+/*
+ * Sum up the refused connections whose log lines were held back, once
+ * their interval is over (s->refused); for the timers.
+ */
+void	session_refused_due(struct speaker *s, uint64_t now);
 int	session_connect(struct peer *p);
 void	session_close(struct peer *p);
-/* Queue a message and try to write what is queued. */
+/*
+ * Queue a message and try to write what is queued. Past the cap
+ * (bgp_conf.outq_max) a message is dropped and p->oflow set; a NOTIFICATION,
+ * always followed by the close, is let through.
+ */
 void	session_send(struct peer *p, const void *msg, size_t len);
 /*
  * Only queue it: a table's worth of UPDATEs leaves in a few large writes
@@ -317,6 +334,13 @@ void	session_send(struct peer *p, const void *msg, size_t len);
 void	session_queue(struct peer *p, const void *msg, size_t len);
 void	session_send_notify(struct peer *p, uint8_t code, uint8_t subcode,
 	    const void *data, size_t len);
+/*
+ * The queue overflowed: what is not yet written is dropped from the first
+ * whole message on, so that the NOTIFICATION follows a whole message.
+ */
+void	session_drop_queue(struct peer *p);
+/* The peer's cap on its output queue, in bytes. */
+size_t	session_outq_max(const struct peer *p);
 /* Read what is there and feed whole messages to the FSM, at most `budget`. */
 void	session_read(struct peer *p, unsigned budget);
 int	session_flush(struct peer *p);

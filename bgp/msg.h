@@ -275,12 +275,22 @@ struct bgp_attr_result {
 	enum bgp_eh	eh;		/* strongest approach any error asked for */
 	bool		mp_reach;	/* an MP_REACH_NLRI parsed: reachable NLRI */
 	bool		nh_martian;	/* NEXT_HOP fails the RFC 4271 6.3 semantic check */
+	bool		as_set;		/* AS_SET or AS_CONFED_SET in AS_PATH or AS4_PATH (RFC 9774) */
 };
 
 /* UPDATE body (after the header); update.c. */
 int	bgp_update_parse(const struct bgp_codec *c, struct buf *body,
 	    struct bgp_update *u, struct bgp_notify *err);
 void	bgp_update_free(struct bgp_update *u);
+/*
+ * The RFC 4271 6.3 checks that need the session, for the reachable NLRI of
+ * an UPDATE that parsed without treat-as-withdraw: from a peer of AS
+ * peer_as, at a speaker of AS local_as and address local_addr; as4: the
+ * session carries four-octet ASNs. NULL: the routes may be taken; else why
+ * their NLRI are treated as withdrawn (the session stays up).
+ */
+const char *bgp_update_check_peer(const struct bgp_attrs *a, uint32_t local_as,
+	    uint32_t peer_as, uint32_t local_addr, bool as4);
 /* Prefixes of one NLRI slice, appended to u (IPv4) or counted (IPv6). */
 int	bgp_nlri_parse(struct buf *b, uint16_t afi, bool withdrawn,
 	    struct bgp_update *u);

@@ -1,7 +1,8 @@
 /*
  * session: the TCP side of a peer. Listening, accepting (matched to a
  * configured peer by source address), non-blocking connects, buffered reads
- * cut into whole messages with bgp_msg_frame(), and a write queue.
+ * cut into whole messages with bgp_msg_frame(), and a write queue capped
+ * at BGP_OUTQ_MAX (the speaker closes a peer that fills it).
  *
  * Every message read becomes exactly one FSM event; a message that does not
  * parse is answered with the NOTIFICATION the codec chose, then the matching
@@ -12,7 +13,8 @@
  * a peer whose session is in OpenSent or OpenConfirm is held as a second
  * connection (cfd) until the peer's OPEN on it names the BGP identifier to
  * compare. A connection from an address that is no configured peer is closed
- * and logged; TCP MD5 keys (RFC 2385) are set on every socket of a peer.
+ * and logged, a few lines a minute at most (ratelim.h); TCP MD5 keys
+ * (RFC 2385) are set on every socket of a peer.
  *
  * Must not: interpret message contents beyond choosing the event.
  */
@@ -23,6 +25,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +38,9 @@
 #define RBUF_SIZE	(4 * BGP_MAX_LEN)
 #define OBUF_KEEP	(16 * 1024)	/* output buffer kept between bursts */
 #define COLLISION_WAIT_S	240	/* for the OPEN on a second connection */
+/* RFC 4271 4.1: marker (16), length (2), type (1) */
+#define HDR_LEN_AT	16
+#define HDR_TYPE_AT	18
 
 static void
 sock_opts(int fd)
@@ -116,6 +122,7 @@ attach(struct peer *p, int fd, bool outgoing)
 	p->outgoing = outgoing;
 	p->rlen = 0;
 	p->olen = p->ooff = 0;
+	p->oflow = false;
 	if (p->rbuf == NULL)
 		p->rbuf = xmalloc(RBUF_SIZE);
 }
@@ -206,6 +213,22 @@ collision_begin(struct peer *p, int fd)
 	    fsm_state_str(p->state));
 }
 
+static void
+log_held(struct speaker *s, unsigned long held)
+{
+	if (held == 0)
+		return;
+	speaker_log(s, "refused %lu more connections from addresses that are "
+	    "no configured peer (logged at most %u a minute)", held,
+	    s->refused.burst);
+}
+
+void
+session_refused_due(struct speaker *s, uint64_t now)
+{
+	log_held(s, ratelim_due(&s->refused, now));
+}
+
 void
 session_accept(struct speaker *s)
 {
@@ -224,9 +247,19 @@ session_accept(struct speaker *s)
 		if (s->peers[i].conf->addr == from)
 			p = &s->peers[i];
 	if (p == NULL) {
-		/* no session exists to send a NOTIFICATION in: just close */
-		speaker_log(s, "refused connection from %s: not a configured peer",
-		    addr_fmt(from, (char[ADDR_STRLEN]){0}));
+		unsigned long held;
+
+		/*
+		 * No session exists to send a NOTIFICATION in: just close.
+		 * Anyone can knock as often as they like: a few lines a
+		 * minute, then a count (ratelim.h).
+		 */
+		if (ratelim_allow(&s->refused, mono_ms(), &held)) {
+			log_held(s, held);
+			speaker_log(s, "refused connection from %s: not a "
+			    "configured peer",
+			    addr_fmt(from, (char[ADDR_STRLEN]){0}));
+		}
 		close(fd);
 		return;
 	}
@@ -388,6 +421,23 @@ fail:
 	return -1;
 }
 
+/*
+ * A burst's buffer (a full table) is not kept once it is sent, nor when
+ * the session ends; then (trim) what it freed in the middle of the heap
+ * goes back to the kernel too: it may be megabytes (BGP_OUTQ_MAX).
+ */
+static void
+obuf_release(struct peer *p, bool trim)
+{
+	if (p->ocap <= OBUF_KEEP)
+		return;
+	free(p->obuf);
+	p->obuf = NULL;
+	p->ocap = 0;
+	if (trim)
+		malloc_trim(0);
+}
+
 void
 session_close(struct peer *p)
 {
@@ -398,6 +448,7 @@ session_close(struct peer *p)
 	p->fd = -1;
 	p->rlen = 0;
 	p->olen = p->ooff = 0;
+	obuf_release(p, true);
 }
 
 int
@@ -416,24 +467,104 @@ session_flush(struct peer *p)
 	}
 	if (p->ooff == p->olen) {
 		p->ooff = p->olen = 0;
-		/* a burst's buffer (a full table) is not kept once it is sent */
-		if (p->ocap > OBUF_KEEP) {
-			free(p->obuf);
-			p->obuf = NULL;
-			p->ocap = 0;
-		}
+		obuf_release(p, false);
 	}
 	return 0;
+}
+
+size_t
+session_outq_max(const struct peer *p)
+{
+	return p->s->conf->outq_max != 0 ? p->s->conf->outq_max : BGP_OUTQ_MAX;
+}
+
+/*
+ * obuf always begins with a whole message. The offset of the start of the
+ * first message that ends past `at` (olen if none).
+ */
+static size_t
+msg_boundary(const struct peer *p, size_t at)
+{
+	size_t off = 0, len;
+
+	while (off + HDR_TYPE_AT < p->olen) {
+		len = (size_t)p->obuf[off + HDR_LEN_AT] << 8 |
+		    p->obuf[off + HDR_LEN_AT + 1];
+		if (len < BGP_HDR_LEN || off + len > at)
+			break;
+		off += len;
+	}
+	return off;
+}
+
+/*
+ * Before the buffer grows, what is written leaves its front, from the start
+ * of the message being written, so that obuf still begins with one.
+ */
+static void
+obuf_compact(struct peer *p)
+{
+	size_t start = msg_boundary(p, p->ooff);
+
+	if (start == 0)
+		return;
+	memmove(p->obuf, p->obuf + start, p->olen - start);
+	p->olen -= start;
+	p->ooff -= start;
+}
+
+/* Room for need bytes; never much past the cap and one message. */
+static void
+obuf_grow(struct peer *p, size_t need)
+{
+	size_t lim = session_outq_max(p) + BGP_MAX_LEN, ncap;
+
+	if (need <= p->ocap)
+		return;
+	ncap = p->ocap != 0 ? p->ocap : BGP_MAX_LEN;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > lim && need <= lim)
+		ncap = lim;
+	p->obuf = xrealloc(p->obuf, ncap);
+	p->ocap = ncap;
+}
+
+void
+session_drop_queue(struct peer *p)
+{
+	size_t end = msg_boundary(p, p->ooff);
+
+	/* a message partly written is finished; all after it goes */
+	if (end < p->ooff)
+		end += (size_t)p->obuf[end + HDR_LEN_AT] << 8 |
+		    p->obuf[end + HDR_LEN_AT + 1];
+	if (end < p->olen)
+		p->olen = end;
 }
 
 void
 session_queue(struct peer *p, const void *msg, size_t len)
 {
+	const uint8_t *m = msg;
+	bool notify = len > HDR_TYPE_AT && m[HDR_TYPE_AT] == BGP_NOTIFICATION;
+
 	if (p->fd == -1)
 		return;
+	/*
+	 * A peer that does not read must not grow our memory: past the cap
+	 * the message is dropped and the session is to be closed (oflow).
+	 */
+	if (!notify && (p->oflow ||
+	    p->olen - p->ooff + len > session_outq_max(p))) {
+		p->oflow = true;
+		return;
+	}
 	if (p->ooff > 0 && p->ooff == p->olen)
 		p->ooff = p->olen = 0;
-	xgrow(&p->obuf, &p->ocap, p->olen + len, 1);
+	if (p->ooff > 0 && p->olen + len > p->ocap)
+		obuf_compact(p);
+	obuf_grow(p, p->olen + len);
 	memcpy(p->obuf + p->olen, msg, len);
 	p->olen += len;
 	p->msgs_out++;

@@ -392,6 +392,16 @@ speaker_update(struct peer *p, struct bgp_update *u)
 			withdraw(p, &u->nlri[i]);
 		return 0;
 	}
+	if (u->nnlri > 0 && (why = bgp_update_check_peer(&u->attrs,
+	    p->s->conf->asn, p->conf->asn, p->s->conf->local_addr,
+	    p->codec.as4)) != NULL) {
+		/* RFC 4271 6.3, RFC 7606 2: routes withdrawn, session kept */
+		speaker_log(p->s, "peer %s: %zu NLRI treated as withdrawn: %s",
+		    p->conf->name, u->nnlri, why);
+		for (i = 0; i < u->nnlri; i++)
+			withdraw(p, &u->nlri[i]);
+		return 0;
+	}
 	if (u->ipv6_reach && p->s->conf->role == BGP_ROLE_RS)
 		speaker_log(p->s, "peer %s: %u IPv6 prefixes ignored: Route Server "
 		    "is IPv4-only (RS-26)", p->conf->name, u->ipv6_reach);
@@ -505,8 +515,11 @@ speaker_admin(struct peer *p, bool down)
 static uint64_t
 next_deadline(const struct speaker *s)
 {
-	uint64_t t = bfdsock_next(s);
+	uint64_t t = bfdsock_next(s), r = ratelim_deadline(&s->refused);
 	unsigned i;
+
+	if (r != 0 && (t == 0 || r < t))
+		t = r;
 
 	for (i = 0; i < s->npeers; i++) {
 		const struct peer *p = &s->peers[i];
@@ -528,6 +541,7 @@ run_timers(struct speaker *s)
 	unsigned i;
 
 	bfdsock_run(s);
+	session_refused_due(s, now);
 	for (i = 0; i < s->npeers; i++) {
 		struct peer *p = &s->peers[i];
 
@@ -580,6 +594,8 @@ speaker_init(struct speaker *s, const struct bgp_conf *c)
 	s->lfd = -1;
 	s->bfd_rfd = -1;
 	s->started = mono_ms();
+	ratelim_init(&s->refused, RATELIM_REFUSED_BURST,
+	    RATELIM_REFUSED_INTERVAL_MS);
 	rib_init(&s->rib);
 	s->npeers = c->npeers;
 	for (i = 0; i < c->npeers; i++) {
@@ -647,6 +663,32 @@ trim_memory(struct speaker *s)
 	}
 }
 
+/*
+ * A peer whose output queue reached its cap (it does not read, or reads far
+ * slower than routes change) is closed with Cease / Out of Resources
+ * (RFC 4486 3, subcode 8), after the export pass that filled it; its queue
+ * is freed with the session. The other peers are not touched.
+ */
+static void
+close_overflowed(struct speaker *s)
+{
+	unsigned i;
+
+	for (i = 0; i < s->npeers; i++) {
+		struct peer *p = &s->peers[i];
+
+		if (!p->oflow || p->fd == -1)
+			continue;
+		speaker_log(s, "peer %s: output queue full (%zu bytes unsent, cap "
+		    "%zu): the peer does not read; closing the session (Cease / "
+		    "Out of Resources, RFC 4486)", p->conf->name,
+		    p->olen - p->ooff, session_outq_max(p));
+		session_drop_queue(p);
+		fsm_cease(p, BGP_CEASE_RESOURCES, "output queue full");
+		p->oflow = false;
+	}
+}
+
 static void
 loop_once(struct speaker *s)
 {
@@ -657,6 +699,7 @@ loop_once(struct speaker *s)
 	int timeout = -1, ctlt;
 
 	export_pass(s);
+	close_overflowed(s);
 	trim_memory(s);
 	pfd[n] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
 	owner[n++] = NULL;

@@ -3,8 +3,9 @@
  * and the prefix encoding of its withdrawn routes and NLRI.
  *
  * Owns: cutting an UPDATE body into its three slices, prefixes in and out,
- * the message-level RFC 7606 decisions (missing attributes, 5.2, 5.3), and
- * packing UPDATEs within 4096 bytes.
+ * the message-level RFC 7606 decisions (missing attributes, 5.2, 5.3), the
+ * RFC 4271 6.3 checks that need the peer's AS and our own (given as
+ * numbers: bgp_update_check_peer), and packing UPDATEs within 4096 bytes.
  * Must not: judge individual attributes (attr.c does, through its table),
  * touch sessions or RIBs.
  *
@@ -133,8 +134,17 @@ bgp_update_parse(const struct bgp_codec *c, struct buf *body,
 	if (u->nnlri > 0) {
 		check_mandatory(u, &r, err);
 		/* RFC 4271 6.3 semantic NEXT_HOP check, RFC 7606 7.3 */
-		if (r.nh_martian && r.eh < BGP_EH_WITHDRAW)
+		if (r.nh_martian && r.eh < BGP_EH_WITHDRAW) {
 			r.eh = BGP_EH_WITHDRAW;
+			bgp_notify_set(err, BGP_ERR_UPDATE, BGP_UPD_NEXTHOP,
+			    NULL, 0);
+		}
+		/* RFC 9774 3: AS_SET, AS_CONFED_SET: treat-as-withdraw */
+		if (r.as_set && r.eh < BGP_EH_WITHDRAW) {
+			r.eh = BGP_EH_WITHDRAW;
+			bgp_notify_set(err, BGP_ERR_UPDATE, BGP_UPD_ASPATH,
+			    NULL, 0);
+		}
 	}
 	/*
 	 * RFC 7606 5.2: attributes but no reachable NLRI, and an error
@@ -154,6 +164,42 @@ bad_network:
 fail:
 	bgp_update_free(u);
 	return -1;
+}
+
+/*
+ * Each is answered as RFC 7606 2 treat-as-withdraw: the routes go, the
+ * session stays.
+ * - NEXT_HOP is our own address: RFC 4271 6.3 says the route SHOULD be
+ *   ignored (it would point back at us); the peer's earlier route for the
+ *   prefix goes too, as with any replacement.
+ * - From an eBGP peer, an AS_PATH that is empty or whose leftmost AS is not
+ *   the peer's: RFC 4271 6.3 (MAY check; then Malformed AS_PATH) and 5.1.2
+ *   (an eBGP speaker prepends its own AS), RFC 7606 7.2 (Malformed AS_PATH
+ *   is treat-as-withdraw). Azure's Route Server peers with NVAs over eBGP
+ *   only (RS-05); an empty path from one would otherwise leave as "65515"
+ *   alone and win on length over every honest NVA.
+ * On a two-octet session a peer with a four-octet AS shows AS_TRANS
+ * (RFC 6793 4.2.3) unless AS4_PATH gave the real one.
+ */
+const char *
+bgp_update_check_peer(const struct bgp_attrs *a, uint32_t local_as,
+    uint32_t peer_as, uint32_t local_addr, bool as4)
+{
+	uint32_t first;
+
+	if (a->nexthop == local_addr)
+		return "NEXT_HOP is this speaker's own address (RFC 4271 6.3)";
+	if (peer_as == local_as)
+		return NULL;
+	if (bgp_aspath_hops(a) == 0)
+		return "empty AS_PATH from an eBGP peer (RFC 4271 6.3, "
+		    "RFC 7606 7.2)";
+	first = bgp_aspath_first(a);
+	if (first != peer_as && !(!as4 && peer_as > UINT16_MAX &&
+	    first == BGP_AS_TRANS))
+		return "AS_PATH does not begin with the peer's AS (RFC 4271 "
+		    "6.3, RFC 7606 7.2)";
+	return NULL;
 }
 
 /* ---- building ---------------------------------------------------------------- */

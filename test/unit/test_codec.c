@@ -700,9 +700,10 @@ test_as4(void)
 	    strcmp(bgp_aspath_fmt(&m.u.update.attrs, '-', s, sizeof(s)),
 	    "65001-{65002}-4200000001") == 0 &&
 	    m.u.update.attrs.agg_as == 4200000002u &&
-	    m.u.update.attrs.agg_id == 0x05060708,
+	    m.u.update.attrs.agg_id == 0x05060708 &&
+	    m.u.update.treat_as_withdraw,
 	    "RFC 6793 4.2.3: AGGREGATOR AS_TRANS takes AS4_AGGREGATOR; an AS_SET "
-	    "counts one (%s)", s);
+	    "counts one (%s), and makes the NLRI withdrawn (RFC 9774 3)", s);
 	bgp_msg_free(&m);
 	expect_discard("RFC 6793 6: malformed AS4_PATH (segment type 5)", &AS2,
 	    A_GOOD2 "c01106 0501 fa56ea01", 1);
@@ -809,6 +810,19 @@ test_7606_withdraw(void)
 	    &AS4, A_ORIGIN A_ASPATH "400304 ffffffff", N_ONE);
 	expect_withdraw("RFC 7606 7.3 / RFC 4271 6.3: NEXT_HOP 224.0.0.5",
 	    &AS4, A_ORIGIN A_ASPATH "400304 e0000005", N_ONE);
+	expect_withdraw("U-14, RFC 7606 7.3 / RFC 4271 6.3: NEXT_HOP 240.0.0.1 "
+	    "(class E)", &AS4, A_ORIGIN A_ASPATH "400304 f0000001", N_ONE);
+	expect_withdraw("U-14, RFC 7606 7.3 / RFC 4271 6.3: NEXT_HOP "
+	    "254.255.255.255 (class E)", &AS4, A_ORIGIN A_ASPATH "400304 feffffff",
+	    N_ONE);
+	expect_withdraw("U-15, RFC 9774 3: AS_SET after a sequence", &AS4,
+	    A_ORIGIN "40020e 0201 0000fde9 0102 00000001 00000002" A_NEXTHOP,
+	    N_ONE);
+	expect_withdraw("U-15, RFC 9774 3: AS_SET in AS4_PATH on a two-octet "
+	    "session", &AS2, A_GOOD2 "c0110a 0201 0000fde9 0101 fa56ea01", N_ONE);
+	expect_withdraw("U-15, RFC 9774 3 before RFC 6793 6: AS4_PATH with an "
+	    "AS_CONFED_SET", &AS2, A_GOOD2 "c0110a 0201 0000fde9 0401 fa56ea01",
+	    N_ONE);
 	expect_withdraw("RFC 7606 7.4: MED length 3", &AS4,
 	    A_GOOD "800403 000001", N_ONE);
 	expect_withdraw("RFC 7606 7.5: LOCAL_PREF length 2", &AS4,
@@ -1012,8 +1026,9 @@ test_aspath(void)
 	bgp_attrs_free(&a);
 
 	T_OK(parse_update(&AS4, "", A_ORIGIN "400216 0201 0000fde9 0102 00000001"
-	    "00000002 0201 0000fdea" A_NEXTHOP, N_ONE, &m, NULL) == 0, "RFC 4271 "
-	    "4.3: path with an AS_SET parses");
+	    "00000002 0201 0000fdea" A_NEXTHOP, N_ONE, &m, NULL) == 0 &&
+	    m.u.update.treat_as_withdraw, "RFC 4271 4.3: path with an AS_SET "
+	    "parses; RFC 9774 3 (U-15): its NLRI are treated as withdrawn");
 	T_OK(strcmp(bgp_aspath_fmt(&m.u.update.attrs, '-', s, sizeof(s)),
 	    "65001-{1,2}-65002") == 0 && bgp_aspath_hops(&m.u.update.attrs) == 3,
 	    "RFC 4271 9.1.2.2: AS_SET printed {1,2} and counted once (%s)", s);
@@ -1061,9 +1076,51 @@ test_text(void)
 	    "RFC 4271 4.1: type names");
 }
 
+/* U-11, U-12, U-13: what bgp_update_check_peer() refuses, and what not. */
+static void
+test_check_peer(void)
+{
+	struct bgp_attrs a;
+	uint32_t p[2] = { 65001, 65010 };
+	const uint32_t self = 0x0a000004;	/* 10.0.0.4 */
+
+	bgp_attrs_init(&a);
+	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) |
+	    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+	a.nexthop = 0x0a000001;
+	bgp_aspath_set(&a, p, 0);
+	T_OK(bgp_update_check_peer(&a, 65515, 65001, self, true) != NULL,
+	    "U-11, RFC 4271 6.3: empty AS_PATH from an eBGP peer is refused");
+	T_OK(bgp_update_check_peer(&a, 65515, 65515, self, true) == NULL,
+	    "U-11: an empty AS_PATH from an iBGP peer (a gateway, RS-50) is "
+	    "taken");
+	bgp_aspath_set(&a, p, 2);
+	T_OK(bgp_update_check_peer(&a, 65515, 65001, self, true) == NULL,
+	    "RFC 4271 6.3: a path that begins with the peer's AS is taken");
+	T_OK(bgp_update_check_peer(&a, 65515, 65010, self, true) != NULL,
+	    "U-12, RFC 4271 6.3: a path that does not begin with the peer's AS "
+	    "is refused");
+	p[0] = BGP_AS_TRANS;
+	bgp_aspath_set(&a, p, 2);
+	T_OK(bgp_update_check_peer(&a, 65515, 4200000001u, self, false) == NULL,
+	    "U-12, RFC 6793 4.2.3: on a two-octet session AS_TRANS stands for a "
+	    "four-octet peer");
+	T_OK(bgp_update_check_peer(&a, 65515, 4200000001u, self, true) != NULL,
+	    "U-12: but not on a four-octet one");
+	p[0] = 65001;
+	bgp_aspath_set(&a, p, 2);
+	a.nexthop = self;
+	T_OK(bgp_update_check_peer(&a, 65515, 65001, self, true) != NULL &&
+	    bgp_update_check_peer(&a, 65515, 65515, self, true) != NULL,
+	    "U-13, RFC 4271 6.3: NEXT_HOP equal to our own address is ignored, "
+	    "from eBGP and iBGP peers alike");
+	bgp_attrs_free(&a);
+}
+
 int
 main(void)
 {
+	test_check_peer();
 	test_small_messages();
 	test_open_roundtrip();
 	test_open_parse();

@@ -4,7 +4,13 @@
  * a malformed message gets the NOTIFICATION the RFC names (RFC 4271 6,
  * RFC 7606), a treat-as-withdraw error leaves the session up, and all the
  * while a bystander NVA keeps its session and its route, and the route
- * server keeps running. No root: ports above 1024.
+ * server keeps running. An UPDATE whose routes must be taken shows in the
+ * route server's Adj-RIB-In for that peer; one treated as withdrawn, by the
+ * codec or by the speaker's session checks (expect-peer: withdraw; U-11 to
+ * U-15), does not; a prefix of either that no other vector announces must
+ * reach the bystander, or not. A route server takes BGP_MAX_PEERS - 1 injectors;
+ * the vectors go in batches, a route server and a bystander for each. No
+ * root: ports above 1024.
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -25,8 +31,11 @@
 #include "t.h"
 
 #define WIRE_DIR	"test/wire"
-#define MAX_VECTORS	60
+#define MAX_VECTORS	200
+#define BATCH		(BGP_MAX_PEERS - 1)	/* and the bystander */
 #define VICTIM_BASE	0x7f000a00u	/* 127.0.10.0 + n */
+#define RS_ORIGIN	"10.1.0.0/16"
+#define BY_ORIGIN	"10.77.0.0/16"
 
 struct vec {
 	char	name[128];
@@ -37,6 +46,10 @@ struct vec {
 	char	expect[32];	/* ok, withdraw, notify, incomplete */
 	char	type[32];	/* ok TYPE */
 	int	code, subcode;
+	bool	peer_wd;	/* expect-peer: withdraw */
+	/* an UPDATE's IPv4 NLRI, as the codec finds them */
+	struct pfx4 nlri[8];
+	size_t	nnlri;
 };
 
 static char dir[64];
@@ -80,6 +93,8 @@ load_vec(const char *path, struct vec *v)
 			}
 		} else if (strncmp(line, "expect: ", 8) == 0)
 			sscanf(line + 8, "%31s %31s", v->expect, v->type);
+		else if (strcmp(line, "expect-peer: withdraw") == 0)
+			v->peer_wd = true;
 	}
 	fclose(f);
 	return v->len > 0;
@@ -97,6 +112,39 @@ fix_notify(const char *path, struct vec *v)
 			sscanf(line + 15, "%d %d", &v->code, &v->subcode);
 	if (f != NULL)
 		fclose(f);
+}
+
+/* The NLRI of an UPDATE that parses (treat-as-withdraw or not). */
+static void
+vec_nlri(struct vec *v)
+{
+	static struct bgp_notify err;
+	struct bgp_codec c = { .as4 = !v->as2 };
+	struct bgp_msg m;
+	size_t i;
+
+	if (bgp_msg_frame(v->msg, v->len, &err) != (ssize_t)v->len ||
+	    bgp_msg_parse(&c, v->msg, v->len, &m, &err) != 0)
+		return;
+	if (m.type == BGP_UPDATE)
+		for (i = 0; i < m.u.update.nnlri && i < NELEM(v->nlri); i++)
+			v->nlri[v->nnlri++] = m.u.update.nlri[i];
+	bgp_msg_free(&m);
+}
+
+/* An UPDATE with NLRI whose routes must not be taken (RFC 7606, 4271 6.3). */
+static bool
+routes_refused(const struct vec *v)
+{
+	return v->nnlri > 0 && (strcmp(v->expect, "withdraw") == 0 ||
+	    v->peer_wd);
+}
+
+static bool
+routes_taken(const struct vec *v)
+{
+	return v->nnlri > 0 && strcmp(v->expect, "ok") == 0 &&
+	    strcmp(v->type, "UPDATE") == 0 && !v->peer_wd;
 }
 
 static int
@@ -122,6 +170,7 @@ load_all(struct vec *v)
 			continue;
 		fix_notify(path, &v[n]);
 		snprintf(v[n].name, sizeof(v[n].name), "%.100s", e->d_name);
+		vec_nlri(&v[n]);
 		n++;
 	}
 	if (d != NULL)
@@ -264,15 +313,111 @@ run(struct bgp_conf *c)
 	return pid;
 }
 
+/* Rows of `req` on speaker `who` that begin with `key` and a tab. */
+static unsigned
+rows_with(const char *who, const char *req, const char *key)
+{
+	struct ctlc_reply r;
+	char sock[128];
+	unsigned n = 0;
+	size_t i;
+
+	snprintf(sock, sizeof(sock), "%s/%s.sock", dir, who);
+	if (ctlc_request(sock, req, 2000, &r) != 0)
+		return 0;
+	for (i = 0; i < r.n; i++)
+		n += key[0] == '\0' || (strncmp(r.rows[i], key, strlen(key)) == 0 &&
+		    r.rows[i][strlen(key)] == '\t');
+	ctlc_free(&r);
+	return n;
+}
+
+/* Does the bystander hold prefix p within ms (or, with gone, not)? */
+static bool
+bystander_has(const struct pfx4 *p, bool want, int ms)
+{
+	uint64_t until = mono_ms() + (uint64_t)ms;
+	char pf[PFX_STRLEN];
+	bool has;
+
+	pfx_fmt(p, pf);
+	do {
+		has = rows_with("bystander", "rib", pf) > 0;
+		if (has == want)
+			return true;
+		usleep(50000);
+	} while (mono_ms() < until);
+	return false;
+}
+
+/*
+ * A prefix only this vector announces, and neither speaker originates: the
+ * bystander can show whether the route server passed it on.
+ */
+static bool
+pfx_unique(const struct vec *all, size_t n, const struct vec *v,
+    const struct pfx4 *p)
+{
+	struct pfx4 o;
+	size_t i, k;
+
+	pfx_parse(RS_ORIGIN, &o);
+	if (pfx_equal(&o, p))
+		return false;
+	pfx_parse(BY_ORIGIN, &o);
+	if (pfx_equal(&o, p))
+		return false;
+	for (i = 0; i < n; i++)
+		for (k = 0; &all[i] != v && k < all[i].nnlri; k++)
+			if (pfx_equal(&all[i].nlri[k], p))
+				return false;
+	return true;
+}
+
+/* Taken or refused, as the vector says: the RS's Adj-RIB-In, the bystander. */
 static void
-inject(const struct vec *v, unsigned idx)
+check_routes(const struct vec *all, size_t n, const struct vec *v,
+    const char *peer)
+{
+	char req[64];
+	unsigned got;
+	size_t k;
+
+	snprintf(req, sizeof(req), "learned %s", peer);
+	got = rows_with("rs", req, "");
+	if (routes_refused(v))
+		T_OK(got == 0, "%s: the route server holds none of its %zu "
+		    "route(s) (%u)", v->name, v->nnlri, got);
+	else
+		T_OK(got == v->nnlri, "%s: the route server holds its %zu "
+		    "route(s) (%u)", v->name, v->nnlri, got);
+	for (k = 0; k < v->nnlri; k++) {
+		char pf[PFX_STRLEN];
+
+		if (!pfx_unique(all, n, v, &v->nlri[k]))
+			continue;
+		pfx_fmt(&v->nlri[k], pf);
+		if (routes_refused(v)) {
+			/* as long as a route taken needs to get there */
+			usleep(500000);
+			T_OK(bystander_has(&v->nlri[k], false, 0), "%s: %s is not "
+			    "passed on to the bystander", v->name, pf);
+		} else
+			T_OK(bystander_has(&v->nlri[k], true, 2000), "%s: %s is "
+			    "passed on to the bystander", v->name, pf);
+	}
+}
+
+static void
+inject(const struct vec *all, size_t nall, const struct vec *v, unsigned idx)
 {
 	uint32_t src = VICTIM_BASE + idx + 1;
 	uint8_t in[BGP_MAX_LEN];
-	char row[512];
+	char row[512], name[16];
 	int fd, t;
 	bool ok = false;
 
+	snprintf(name, sizeof(name), "v%u", idx + 1);
 	if ((fd = connect_from(src)) == -1) {
 		T_OK(false, "%s: connect: %s", v->name, strerror(errno));
 		return;
@@ -311,38 +456,30 @@ inject(const struct vec *v, unsigned idx)
 		bgp_build_keepalive(&w);
 		(void)!write(fd, ka, w.len);
 		usleep(100000);
-		{
-			char name[16];
-
-			snprintf(name, sizeof(name), "v%u", idx + 1);
-			peer_row(name, row, sizeof(row));
-		}
+		peer_row(name, row, sizeof(row));
 		T_OK(strstr(row, "\tEstablished\t") != NULL, "%s: %s keeps the session "
-		    "(%s)", v->name, strcmp(v->expect, "withdraw") == 0 ?
-		    "RFC 7606 treat-as-withdraw" : "a valid message", v->desc);
+		    "(%s)", v->name, routes_refused(v) ?
+		    "treat-as-withdraw (RFC 7606 2)" : "a valid message", v->desc);
+		if (routes_refused(v) || routes_taken(v))
+			check_routes(all, nall, v, name);
 	}
 	close(fd);
 	T_OK(bystander_ok(), "%s: the bystander NVA keeps its session and route",
 	    v->name);
 }
 
-int
-main(void)
+/*
+ * A route server with injectors for vectors [first, first + count) and
+ * the bystander, and a bystander NVA; inject each. Returns how many went.
+ */
+static size_t
+batch(const struct vec *v, size_t n, size_t first, size_t count)
 {
 	static struct bgp_conf rs, by;
-	static struct vec v[MAX_VECTORS];
 	struct pfx4 rs_orig, by_orig;
-	size_t n, i, sent = 0;
+	size_t i, sent = 0;
 	pid_t prs, pby;
 	int st;
-
-	snprintf(dir, sizeof(dir), "/tmp/arsemu-inject-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return 1;
-	port = (uint16_t)(20000 + (getpid() * 7) % 20000);
-	signal(SIGPIPE, SIG_IGN);
-	n = load_all(v);
-	T_OK(n >= 30, "at least 30 wire vectors to inject (%zu)", n);
 
 	bgp_conf_init(&rs);
 	snprintf(rs.name, sizeof(rs.name), "rs");
@@ -354,10 +491,10 @@ main(void)
 	rs.keepalive = 10;
 	rs.connect_retry = 1;
 	snprintf(rs.ctl_path, sizeof(rs.ctl_path), "%s/rs.sock", dir);
-	pfx_parse("10.1.0.0/16", &rs_orig);
+	pfx_parse(RS_ORIGIN, &rs_orig);
 	rs.originate = &rs_orig;
 	rs.noriginate = 1;
-	for (i = 0; i < n && rs.npeers < BGP_MAX_PEERS - 1; i++) {
+	for (i = first; i < first + count; i++) {
 		struct bgp_peer_conf *p = &rs.peers[rs.npeers++];
 
 		snprintf(p->name, sizeof(p->name), "v%zu", i + 1);
@@ -384,12 +521,13 @@ main(void)
 	by.hold = 30;
 	by.keepalive = 10;
 	by.connect_retry = 1;
+	snprintf(by.ctl_path, sizeof(by.ctl_path), "%s/bystander.sock", dir);
 	by.npeers = 1;
 	snprintf(by.peers[0].name, sizeof(by.peers[0].name), "rs");
 	by.peers[0].addr = 0x7f000002;
 	by.peers[0].asn = BGP_RS_ASN;
 	by.peers[0].port = port;
-	pfx_parse("10.77.0.0/16", &by_orig);
+	pfx_parse(BY_ORIGIN, &by_orig);
 	by.originate = &by_orig;
 	by.noriginate = 1;
 
@@ -397,21 +535,45 @@ main(void)
 	pby = run(&by);
 	for (i = 0; i < 100 && !bystander_ok(); i++)
 		usleep(50000);
-	T_OK(bystander_ok(), "the bystander NVA is up with its route before the "
-	    "injection");
-	for (i = 0; i < n && i < rs.npeers - 1; i++) {
+	T_OK(bystander_ok(), "vectors %zu to %zu: the bystander NVA is up with "
+	    "its route before the injection", first + 1, first + count);
+	for (i = first; i < first + count; i++) {
 		if (!injectable(&v[i]))
 			continue;
-		inject(&v[i], (unsigned)i);
+		inject(v, n, &v[i], (unsigned)i);
 		sent++;
 	}
-	T_OK(sent >= 30, "%zu malformed and valid messages injected", sent);
 	T_OK(waitpid(prs, &st, WNOHANG) == 0, "the route server is still running");
 	kill(pby, SIGTERM);
 	kill(prs, SIGTERM);
 	waitpid(pby, NULL, 0);
 	waitpid(prs, &st, 0);
 	T_OK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "and exits cleanly on SIGTERM");
+	return sent;
+}
+
+int
+main(void)
+{
+	static struct vec v[MAX_VECTORS];
+	size_t n, i, sent = 0, refused = 0, taken = 0;
+
+	snprintf(dir, sizeof(dir), "/tmp/arsemu-inject-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	port = (uint16_t)(20000 + (getpid() * 7) % 20000);
+	signal(SIGPIPE, SIG_IGN);
+	n = load_all(v);
+	T_OK(n >= 30 && n < MAX_VECTORS, "at least 30 wire vectors to inject, "
+	    "all of them loaded (%zu)", n);
+	for (i = 0; i < n; i++) {
+		refused += injectable(&v[i]) && routes_refused(&v[i]);
+		taken += injectable(&v[i]) && routes_taken(&v[i]);
+	}
+	for (i = 0; i < n; i += BATCH)
+		sent += batch(v, n, i, n - i < BATCH ? n - i : BATCH);
+	T_OK(sent >= 30, "%zu malformed and valid messages injected: %zu with "
+	    "routes to refuse, %zu with routes to take", sent, refused, taken);
 	if (t_failed == 0) {
 		char cmd[128];
 

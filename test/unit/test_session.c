@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../../bgp/bgp.h"
+#include "../../bgp/ratelim.h"
 #include "../../lib/ctlc.h"
 #include "../../lib/util.h"
 #include "t.h"
@@ -352,6 +353,22 @@ log_has(const char *who, const char *text)
 	return found;
 }
 
+static unsigned
+log_count(const char *who, const char *text)
+{
+	char path[128], line[1024];
+	unsigned n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.log", dir, who);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n += strstr(line, text) != NULL;
+	fclose(f);
+	return n;
+}
+
 static bool
 wait_log(const char *who, const char *text, int ms)
 {
@@ -391,6 +408,25 @@ test_unknown_peer(void)
 	T_OK(wait_log("rs-unknown", "refused connection from 127.0.1.9: not a "
 	    "configured peer", 2000), "and the refusal is logged");
 	close(f.fd);
+	{
+		char from[32];
+		unsigned i, n;
+
+		/* a flood of strangers: the log says a few, not every one */
+		for (i = 0; i < 4 * RATELIM_REFUSED_BURST; i++) {
+			snprintf(from, sizeof(from), "127.0.1.%u", 100 + i);
+			fake_init(&f, fake_connect(from, "127.0.1.2", 1000));
+			if (f.fd != -1) {
+				(void)fake_recv(&f, &m, 1000);
+				close(f.fd);
+			}
+		}
+		n = log_count("rs-unknown", "refused connection from");
+		T_OK(n == RATELIM_REFUSED_BURST, "%u connections from unknown "
+		    "addresses write %u log lines, the rate limit's %u a "
+		    "minute", 4 * RATELIM_REFUSED_BURST + 1, n,
+		    RATELIM_REFUSED_BURST);
+	}
 	stop(prs);
 }
 

@@ -14,6 +14,14 @@
 #include "t.h"
 
 #define WIRE_DIR	"test/wire/"
+/*
+ * The session bgp_update_check_peer() judges an UPDATE in (README.md,
+ * expect-peer): the injector's (test_inject.c), an eBGP peer of AS 65001 at
+ * the route server 127.0.0.2, AS 65515.
+ */
+#define PEER_AS		65001
+#define LOCAL_AS	65515
+#define LOCAL_ADDR	0x7f000002u
 #define VEC_MAX		8192
 #define LINE_MAX_LEN	(VEC_MAX * 2 + 64)
 
@@ -23,6 +31,7 @@ struct vec {
 	uint8_t		 in[VEC_MAX];
 	size_t		 len;
 	char		 expect[512];
+	char		 expect_peer[16];	/* "", ok, withdraw */
 };
 
 static char why[512];
@@ -113,7 +122,12 @@ vec_load(const char *path, struct vec *v)
 				rc = -1;
 		} else if (strncmp(line, "expect: ", 8) == 0)
 			scopy(v->expect, sizeof(v->expect), line + 8);
-		else
+		else if (strncmp(line, "expect-peer: ", 13) == 0) {
+			scopy(v->expect_peer, sizeof(v->expect_peer), line + 13);
+			if (strcmp(v->expect_peer, "ok") != 0 &&
+			    strcmp(v->expect_peer, "withdraw") != 0)
+				rc = -1;
+		} else
 			rc = -1;
 	}
 	fclose(f);
@@ -338,6 +352,28 @@ notify_is(const struct bgp_notify *n, char *rest)
 	return true;
 }
 
+/*
+ * An UPDATE the codec takes, with NLRI: what the speaker's session checks
+ * say (RFC 4271 6.3). Without expect-peer it must be taken.
+ */
+static bool
+peer_check(const struct vec *v, const struct bgp_update *u)
+{
+	bool want_wd = strcmp(v->expect_peer, "withdraw") == 0;
+	const char *r;
+
+	if (u->nnlri == 0)
+		return v->expect_peer[0] == '\0' ? true :
+		    fail("expect-peer on an UPDATE without NLRI");
+	r = bgp_update_check_peer(&u->attrs, LOCAL_AS, PEER_AS, LOCAL_ADDR,
+	    !v->as2);
+	if (want_wd && r == NULL)
+		return fail("the session check takes the routes");
+	if (!want_wd && r != NULL)
+		return fail("the session check refuses the routes: %s", r);
+	return true;
+}
+
 static bool
 vec_run(struct vec *v)
 {
@@ -365,6 +401,8 @@ vec_run(struct vec *v)
 	if (strcmp(kind, "withdraw") == 0) {
 		ok = m.type == BGP_UPDATE && m.u.update.treat_as_withdraw ?
 		    check_keys(&m, rest) : fail("not treat-as-withdraw");
+		if (ok && v->expect_peer[0] != '\0')
+			ok = fail("expect-peer: the codec withdraws already");
 	} else if (strcmp(kind, "ok") == 0) {
 		type = rest;
 		rest = type + strcspn(type, " ");
@@ -375,6 +413,10 @@ vec_run(struct vec *v)
 		if (ok && m.type == BGP_UPDATE && m.u.update.treat_as_withdraw)
 			ok = fail("unexpected treat-as-withdraw");
 		ok = ok && check_keys(&m, rest);
+		if (ok && m.type == BGP_UPDATE)
+			ok = peer_check(v, &m.u.update);
+		else if (ok && v->expect_peer[0] != '\0')
+			ok = fail("expect-peer is for UPDATEs");
 		if (ok && m.type == BGP_UPDATE && m.u.update.discarded == 0)
 			ok = rebuild_update(&c, &m.u.update);
 		if (ok && m.type == BGP_OPEN)
