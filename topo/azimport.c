@@ -61,6 +61,12 @@ struct azrs {
 	int		 vnet;
 };
 
+/* A node name taken, and the next suffix to try when it is wanted again. */
+struct azname {
+	char		*name;		/* NULL: a free slot */
+	unsigned	 next;
+};
+
 struct azfile {
 	char		*name;
 	cJSON		*root;
@@ -77,8 +83,8 @@ struct az {
 	size_t		 nrss, rcap;
 	struct azres	*peerings, *bgps, *rts;
 	size_t		 npeerings, pcap, nbgps, bcap, nrts, tcap;
-	char		**names;	/* node names taken */
-	size_t		 nnames, ncap;
+	struct azname	*names;		/* node names taken: a hash set */
+	size_t		 nnames, ncap;	/* ncap: 0 or a power of two */
 	struct topo_az	*out;
 };
 
@@ -193,24 +199,86 @@ node_name(const char *in, char *out, size_t max)
 	return strcmp(in, out) != 0;
 }
 
-/* Reserve a unique node name made from want; returns it. */
+static size_t
+name_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The slot of name in a->names: the taken one, or the free one for it. */
+static struct azname *
+name_slot(struct azname *tab, size_t cap, const char *name)
+{
+	size_t i = name_hash(name) & (cap - 1);
+
+	while (tab[i].name != NULL && strcmp(tab[i].name, name) != 0)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static bool
+name_taken(const struct az *a, const char *name)
+{
+	return a->ncap > 0 && name_slot(a->names, a->ncap, name)->name != NULL;
+}
+
+/* Take name (not taken yet); the table stays at most half full. */
+static void
+name_take(struct az *a, const char *name)
+{
+	struct azname *tab;
+	size_t cap, i;
+
+	if (2 * (a->nnames + 1) > a->ncap) {
+		cap = a->ncap ? 2 * a->ncap : 64;
+		tab = xcalloc(cap, sizeof(*tab));
+		for (i = 0; i < a->ncap; i++)
+			if (a->names[i].name != NULL)
+				*name_slot(tab, cap, a->names[i].name) =
+				    a->names[i];
+		free(a->names);
+		a->names = tab;
+		a->ncap = cap;
+	}
+	tab = name_slot(a->names, a->ncap, name);
+	tab->name = xstrdup(name);
+	tab->next = 2;
+	a->nnames++;
+}
+
+/*
+ * Reserve a unique node name made from want, into buf (max characters);
+ * returns buf. A name taken already gets "-2", "-3", ... with the base cut
+ * so that the whole suffix fits: cutting the suffix instead made "-100"
+ * "-10", taken, and the search never ended. Each name remembers its next
+ * suffix, so n names wanted alike cost O(n), not O(n^2).
+ */
 static const char *
 take_name(struct az *a, const char *want, char *buf, size_t max)
 {
-	char base[TOPO_NAME_MAX + 1];
-	size_t i;
-	int k = 1;
+	char base[TOPO_NAME_MAX + 1], sfx[16];
+	unsigned k;
+	int cut, l;
 
 	node_name(want, base, max - 3);
-	snprintf(buf, max + 1, "%s", base);
-	for (i = 0; i < a->nnames; i++)
-		if (strcmp(a->names[i], buf) == 0) {
-			if (snprintf(buf, max + 1, "%s-%d", base, ++k) < 0)
-				buf[0] = '\0';
-			i = (size_t)-1;
-		}
-	xgrow(&a->names, &a->ncap, a->nnames + 1, sizeof(char *));
-	a->names[a->nnames++] = xstrdup(buf);
+	if (!name_taken(a, base)) {
+		snprintf(buf, max + 1, "%s", base);
+		name_take(a, buf);
+		return buf;
+	}
+	for (k = name_slot(a->names, a->ncap, base)->next; ; k++) {
+		l = snprintf(sfx, sizeof(sfx), "-%u", k);
+		cut = (int)max - l;
+		snprintf(buf, max + 1, "%.*s%s", cut, base, sfx);
+		if (!name_taken(a, buf))
+			break;
+	}
+	name_slot(a->names, a->ncap, base)->next = k + 1;
+	name_take(a, buf);
 	return buf;
 }
 
@@ -891,8 +959,8 @@ topo_az_import(const char *dir, const char *name, struct topo_az *out,
 		free(a.files[i].name);
 		cJSON_Delete(a.files[i].root);
 	}
-	for (i = 0; i < a.nnames; i++)
-		free(a.names[i]);
+	for (i = 0; i < a.ncap; i++)
+		free(a.names[i].name);
 	free(a.names);
 	free(a.files);
 	free(a.vnets);
