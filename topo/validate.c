@@ -22,6 +22,16 @@
 static const char *const lab_ns_names[] = { "fabric", "internet" };
 
 void
+topo_warning(struct topo *t, const char *path, const char *msg)
+{
+	char raw[TOPO_PATH_MAX + 640], out[sizeof(raw)];
+
+	snprintf(raw, sizeof(raw), "%s%s%s", path, *path ? ": " : "", msg);
+	topo_push(&t->warnings, &t->nwarnings,
+	    xstrdup(str_escape(out, sizeof(out), raw)));
+}
+
+void
 topo_warn(struct tctx *c, const char *path, const char *fmt, ...)
 {
 	char msg[512];
@@ -30,8 +40,7 @@ topo_warn(struct tctx *c, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	topo_push(&c->t->warnings, &c->t->nwarnings,
-	    xasprintf("%s%s%s", path, *path ? ": " : "", msg));
+	topo_warning(c->t, path, msg);
 }
 
 static int

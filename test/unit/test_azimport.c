@@ -170,10 +170,68 @@ test_many_bgp_connections(void)
 	rm_tmp();
 }
 
+/* The import fails; its message holds want (and no control character). */
+static void
+import_fails(const char *want, const char *desc)
+{
+	struct topo_az az;
+	struct topo_err err;
+	const char *c;
+	bool clean = true;
+	int rc;
+
+	rc = topo_az_import(dir, "x", &az, &err);
+	for (c = err.msg; *c != '\0'; c++)
+		clean = clean && (unsigned char)*c >= 0x20 && *c != 0x7f;
+	T_OK(rc == -1 && strstr(err.msg, want) != NULL && clean, "%s: %s",
+	    desc, err.msg);
+	if (rc == 0)
+		topo_az_free(&az);
+}
+
+/* What a directory may hold instead of az's output. */
+static void
+test_bad_input(void)
+{
+	char *link;
+
+	mkdir_tmp();
+	import_fails("no *.json files", "import az: an empty directory is a "
+	    "clear error");
+	link = xasprintf("%s/zero.json", dir);
+	if (symlink("/dev/zero", link) == -1)
+		die("symlink %s", link);
+	free(link);
+	import_fails("zero.json: the file is larger than 16777216 bytes",
+	    "import az: a symlink to /dev/zero is refused at the topology's "
+	    "size cap");
+	rm_tmp();
+
+	mkdir_tmp();
+	put("vnets.json", "[]\n]garbage\n");
+	import_fails("vnets.json: not JSON (line 2, column 1): malformed JSON: "
+	    "text after the end", "import az: text after the JSON is refused");
+	rm_tmp();
+
+	mkdir_tmp();
+	put("vnets.json", "[{\"type\":\"Microsoft.Network/virtualNetworks\","
+	    "\"name\":\"good\\u0000; rm -rf /\"}]\n");
+	import_fails("vnets.json: [0].name: a string holds a NUL", "import "
+	    "az: a \\u0000 in a string is refused with its path");
+	rm_tmp();
+
+	mkdir_tmp();
+	put("x\x1b[2J.json", "{");
+	import_fails("x\\x1b[2J.json: not JSON", "import az: a control "
+	    "character in a file name is escaped in the error");
+	rm_tmp();
+}
+
 int
 main(void)
 {
 	test_many_nics();
 	test_many_bgp_connections();
+	test_bad_input();
 	return t_done();
 }
