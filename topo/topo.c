@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,12 +55,19 @@ topo_path_idx(char *buf, const char *base, size_t i)
 	return buf;
 }
 
+/*
+ * Doubling, so that n pushes cost O(n): growing by one element copied
+ * the node array at every VM of a large topology. The capacity is what
+ * the allocator says the block holds, so an array allocated elsewhere
+ * (topo_layout's) may be pushed onto too.
+ */
 void
 topo_push(void *arrp, size_t *n, void *item)
 {
 	void ***arr = arrp;
 
-	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+	if (*arr == NULL || malloc_usable_size(*arr) < (*n + 1) * sizeof(**arr))
+		*arr = xrealloc(*arr, 2 * (*n + 1) * sizeof(**arr));
 	(*arr)[(*n)++] = item;
 }
 
