@@ -353,6 +353,13 @@ topo_validate(struct tctx *c)
 	const struct topo *t = c->t;
 	size_t i, k;
 
+	/* t->nodes is in file order: the first node past the cap */
+	if (t->nnodes > TOPO_NODES_MAX)
+		return topo_fail(c, t->nodes[TOPO_NODES_MAX]->jpath, "node "
+		    "%u of the topology: a topology holds at most %u nodes "
+		    "(VMs, NVAs, instances of Route Servers and gateways, "
+		    "MSEEs, site routers and hosts)", TOPO_NODES_MAX + 1,
+		    TOPO_NODES_MAX);
 	if (other_names(c) == -1 || node_names(c) == -1)
 		return -1;
 	for (i = 0; i < t->nvnets; i++) {

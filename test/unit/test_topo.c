@@ -1964,6 +1964,45 @@ test_input_text(void)
 	free(dir);
 }
 
+/*
+ * TOPO_NODES_MAX: one node more is refused at the path of that node, in
+ * file order (unpeered spokes of 16,384 VMs, the most one list holds).
+ */
+static void
+test_node_cap(void)
+{
+	struct topo_err err;
+	struct topo *t = NULL;
+	size_t cap = 64u << 20, len = 0, n = 0, per = 16384, s, k, last;
+	char *j = xmalloc(cap), want[TOPO_PATH_MAX];
+	int rc;
+
+#define PUT(...) (len += (size_t)snprintf(j + len, cap - len, __VA_ARGS__))
+	PUT("{\"name\":\"big\",\"regions\":[{\"name\":\"r\",\"spokes\":[");
+	for (s = 0; n < TOPO_NODES_MAX + 1; s++) {
+		PUT("%s{\"name\":\"s%zu\",\"peered\":false,\"address_space\":"
+		    "[\"10.%zu.0.0/16\"],\"subnets\":{\"d\":\"10.%zu.0.0/16\"},"
+		    "\"vms\":[", s ? "," : "", s, s + 1, s + 1);
+		for (k = 0; k < per && n < TOPO_NODES_MAX + 1; k++, n++)
+			PUT("%s{\"name\":\"v%zu\",\"subnet\":\"d\"}", k ? "," : "",
+			    n);
+		PUT("]}");
+		last = k - 1;
+	}
+	PUT("]}]}");
+#undef PUT
+	T_OK(len < cap, "node cap: the document fits its buffer");
+	rc = topo_load_string(j, len, &t, &err);
+	snprintf(want, sizeof(want), "regions[0].spokes[%zu].vms[%zu]", s - 1,
+	    last);
+	T_OK(rc == -1 && strcmp(err.path, want) == 0 &&
+	    strstr(err.msg, "at most 131072 nodes") != NULL, "a topology of "
+	    "TOPO_NODES_MAX + 1 nodes is refused at its last node (%s): %s: %s",
+	    want, err.path, err.msg);
+	topo_free(t);
+	free(j);
+}
+
 int
 main(void)
 {
@@ -2000,5 +2039,6 @@ main(void)
 	test_big_lists();
 	test_dual_homed();
 	test_input_text();
+	test_node_cap();
 	return t_done();
 }
