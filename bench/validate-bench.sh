@@ -6,13 +6,15 @@
 #
 #   bench/validate-bench.sh [NODES...]      default: 16384 65536 MAX
 #   VALIDATE_BENCH_RUNS=N                   runs per size (default 5)
+#   ARSEMU=path                             another build (default ./arsemu)
 #
 # Prints, per size, the file's size, every run's wall time, the median
 # and the peak RSS (GNU time). The target: the largest allowed topology
 # validates in under 2 s (issue: hardening, item 6).
 set -eu
 cd "$(dirname "$0")/.."
-[ -x ./arsemu ] || { echo "validate-bench: run make first" >&2; exit 1; }
+arsemu=${ARSEMU:-./arsemu}
+[ -x "$arsemu" ] || { echo "validate-bench: run make first" >&2; exit 1; }
 max=$(sed -n 's/^#define TOPO_NODES_MAX[[:space:]]*\([0-9]*\).*/\1/p' topo/topo.h)
 [ -n "$max" ] || { echo "validate-bench: no TOPO_NODES_MAX in topo/topo.h" >&2; exit 1; }
 runs=${VALIDATE_BENCH_RUNS:-5}
@@ -20,7 +22,7 @@ sizes=${*:-16384 65536 $max}
 dir=$(mktemp -d /tmp/validate-bench.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 
-echo "# arsemu $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) CPUs," \
+echo "# $arsemu ($(git rev-parse --short HEAD 2>/dev/null || echo '?')), $(nproc) CPUs," \
     "load $(cut -d' ' -f1-3 /proc/loadavg), TOPO_NODES_MAX $max"
 for n in $sizes; do
 	n=${n/MAX/$max}
@@ -29,9 +31,9 @@ for n in $sizes; do
 	times=()
 	rss=0
 	for ((i = 0; i < runs; i++)); do
-		/usr/bin/time -f '%e %M' -o "$dir/t" ./arsemu validate "$f" \
+		/usr/bin/time -f '%e %M' -o "$dir/t" "$arsemu" validate "$f" \
 		    > /dev/null 2>&1 || { echo "validate-bench: $n nodes: validate failed" >&2
-		    ./arsemu validate "$f" >&2 || true; exit 1; }
+		    "$arsemu" validate "$f" >&2 || true; exit 1; }
 		read -r s kb < "$dir/t"
 		times+=("$s")
 		((kb > rss)) && rss=$kb
