@@ -91,6 +91,62 @@ xasprintf(const char *fmt, ...)
 	return s;
 }
 
+/* Bytes of the printable UTF-8 character at s (1 to 4), 0 if none. */
+static size_t
+utf8_printable(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] != 0x7f;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	/* C1 controls, overlong forms, surrogates, past U+10FFFF */
+	if (cp < 0xa0 || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+char *
+str_escape(char *dst, size_t len, const char *src)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, n;
+
+	if (len == 0)
+		return dst;
+	while (*s != '\0') {
+		if ((n = utf8_printable(s)) > 0) {
+			if (o + n >= len)
+				break;
+			memcpy(dst + o, s, n);
+		} else {
+			if (o + 4 >= len)
+				break;
+			snprintf(dst + o, 5, "\\x%02x", *s);
+			n = 1;
+			o += 3;
+		}
+		o += n;
+		s += n;
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
 uint64_t
 mono_ms(void)
 {

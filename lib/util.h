@@ -18,6 +18,13 @@ void	 xgrow(void *arrp, size_t *cap, size_t need, size_t sz);
 char	*xstrdup(const char *s);
 char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/*
+ * src into dst (len bytes, always terminated) with what a terminal could
+ * take for a command written \xNN: control characters (C0, DEL, C1) and
+ * bytes that are not well-formed UTF-8. For every message that quotes its
+ * input; the output holds no such byte, so escaping it again is a no-op.
+ */
+char	*str_escape(char *dst, size_t len, const char *src);
 /* Monotonic time in milliseconds. */
 uint64_t mono_ms(void);
 

@@ -8,6 +8,7 @@
  *
  * Must not: read JSON (everything it needs is in the model).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,65 +78,124 @@ ip_path(char *buf, const struct topo_nic *nic)
 	return topo_path_key(buf, nic->node->jpath, "ip");
 }
 
-/* The NIC of sn that already has ip, if any (0 is never assigned). */
-static const struct topo_nic *
-holder(const struct topo *t, const struct topo_subnet *sn, uint32_t ip)
-{
-	size_t i;
-
-	for (i = 0; i < t->nnics; i++)
-		if (t->nics[i]->subnet == sn && t->nics[i]->ip == ip)
-			return t->nics[i];
-	return NULL;
-}
-
+/* NICs by subnet, then address; ties (equal or unset addresses) by index. */
 static int
-given_ip(struct tctx *c, struct topo_nic *nic)
+sn_ip_cmp(const void *a, const void *b)
 {
-	const struct topo_subnet *sn = nic->subnet;
-	const struct topo_nic *other;
-	char p[TOPO_PATH_MAX], a[ADDR_STRLEN], b[PFX_STRLEN];
-	uint32_t ip = nic->ip;
-	size_t i;
+	const struct topo_nic *x = *(const struct topo_nic *const *)a;
+	const struct topo_nic *y = *(const struct topo_nic *const *)b;
+	uintptr_t sx = (uintptr_t)x->subnet, sy = (uintptr_t)y->subnet;
 
-	ip_path(p, nic);
-	addr_fmt(ip, a);
-	if (!pfx_contains_addr(&sn->pfx, ip))
-		return topo_fail(c, p, "%s is outside subnet \"%s\" (%s)", a,
-		    sn->name, pfx_fmt(&sn->pfx, b));
-	if (ip - sn->pfx.addr < TOPO_AZ_RESERVED_LOW || ip == last_addr(sn))
-		return topo_fail(c, p, "%s is reserved: Azure keeps the first "
-		    "four addresses and the last address of every subnet", a);
-	for (i = 0; i < nic->idx; i++) {
-		other = c->t->nics[i];
-		if (other->ip_given && other->subnet == sn && other->ip == ip)
-			return topo_fail(c, p, "%s is already the address of "
-			    "\"%s\"", a, other->name);
-	}
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	if (x->ip != y->ip)
+		return x->ip < y->ip ? -1 : 1;
 	return 0;
 }
 
+static int
+sn_ip_idx_cmp(const void *a, const void *b)
+{
+	const struct topo_nic *x = *(const struct topo_nic *const *)a;
+	const struct topo_nic *y = *(const struct topo_nic *const *)b;
+	int r = sn_ip_cmp(a, b);
+
+	return r != 0 ? r : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
 /*
- * The next free address from .4 up. Automatic addresses are handed out in
- * NIC order, so the search starts past the last one given in this subnet.
+ * Given addresses, in NIC order: inside the subnet, not reserved, and not
+ * given twice in one subnet (the second is the error, naming the first).
  */
 static int
-auto_ip(struct tctx *c, struct topo_nic *nic)
+given_ips(struct tctx *c)
 {
-	const struct topo_subnet *sn = nic->subnet;
-	uint32_t ip = sn->pfx.addr + TOPO_AZ_RESERVED_LOW;
-	char b[PFX_STRLEN];
-	size_t i;
+	const struct topo *t = c->t;
+	const struct topo_nic **given = NULL, *nic;
+	char p[TOPO_PATH_MAX], a[ADDR_STRLEN], b[PFX_STRLEN];
+	size_t n = 0, i, dup, first = 0;
+	int rc = 0;
 
-	for (i = 0; i < nic->idx; i++)
-		if (c->t->nics[i]->subnet == sn && !c->t->nics[i]->ip_given &&
-		    c->t->nics[i]->ip >= ip)
-			ip = c->t->nics[i]->ip + 1;
-	for (; ip < last_addr(sn); ip++)
-		if (holder(c->t, sn, ip) == NULL) {
-			nic->ip = ip;
-			return 0;
+	given = xcalloc(t->nnics ? t->nnics : 1, sizeof(*given));
+	for (i = 0; i < t->nnics; i++)
+		if (t->nics[i]->ip_given)
+			given[n++] = t->nics[i];
+	dup = topo_first_dup(given, n, sizeof(*given), sn_ip_cmp, &first);
+	for (i = 0; i < n && rc == 0; i++) {
+		const struct topo_subnet *sn = (nic = given[i])->subnet;
+
+		ip_path(p, nic);
+		addr_fmt(nic->ip, a);
+		if (!pfx_contains_addr(&sn->pfx, nic->ip))
+			rc = topo_fail(c, p, "%s is outside subnet \"%s\" (%s)",
+			    a, sn->name, pfx_fmt(&sn->pfx, b));
+		else if (nic->ip - sn->pfx.addr < TOPO_AZ_RESERVED_LOW ||
+		    nic->ip == last_addr(sn))
+			rc = topo_fail(c, p, "%s is reserved: Azure keeps the "
+			    "first four addresses and the last address of every "
+			    "subnet", a);
+		else if (i == dup)
+			rc = topo_fail(c, p, "%s is already the address of "
+			    "\"%s\"", a, given[first]->name);
+	}
+	free(given);
+	return rc;
+}
+
+/*
+ * The next free address from .4 up, for every NIC without one, in NIC
+ * order: each subnet's NICs get increasing addresses, past those already
+ * handed out, skipping the given ones and Route Server's (RS-02).
+ *
+ * O(n log n): the NICs sorted by (subnet, address, index) put, for each
+ * subnet, its taken addresses in order (the NICs still to number sort
+ * first, at address 0, in NIC order), so one walk numbers a subnet.
+ * The search that scanned every NIC for every candidate address took
+ * 33 s for 128k VMs.
+ */
+static int
+auto_ips(struct tctx *c)
+{
+	const struct topo *t = c->t;
+	struct topo_nic **by, *nic, *bad = NULL;
+	const struct topo_subnet *sn;
+	char b[PFX_STRLEN];
+	size_t i, j, k, todo, end;
+	uint32_t ip;
+
+	if (t->nnics == 0)
+		return 0;
+	by = xcalloc(t->nnics, sizeof(*by));
+	memcpy(by, t->nics, t->nnics * sizeof(*by));
+	qsort(by, t->nnics, sizeof(*by), sn_ip_idx_cmp);
+	for (i = 0; i < t->nnics; i = end) {
+		sn = by[i]->subnet;
+		for (end = i; end < t->nnics && by[end]->subnet == sn; end++)
+			;
+		/* by[i..todo): to number; by[todo..end): taken, ascending */
+		for (todo = i; todo < end && by[todo]->ip == 0; todo++)
+			;
+		k = todo;
+		for (j = i, ip = sn->pfx.addr + TOPO_AZ_RESERVED_LOW; j < todo;
+		    j++, ip++) {
+			for (;; ip++) {		/* past the taken ones */
+				while (k < end && by[k]->ip < ip)
+					k++;
+				if (k == end || by[k]->ip != ip)
+					break;
+			}
+			if (ip >= last_addr(sn)) {
+				if (bad == NULL || by[j]->idx < bad->idx)
+					bad = by[j];
+				break;
+			}
+			by[j]->ip = ip;
 		}
+	}
+	free(by);
+	if ((nic = bad) == NULL)
+		return 0;
+	sn = nic->subnet;
 	return topo_fail(c, nic->node->jpath, "subnet \"%s\" (%s) is full: no "
 	    "address is left for \"%s\" (Azure keeps .0 to .3 and the last "
 	    "address)", sn->name, pfx_fmt(&sn->pfx, b), nic->name);
@@ -279,14 +339,7 @@ topo_address(struct tctx *c)
 	size_t i;
 
 	rs_ips(t);
-	for (i = 0; i < t->nnics; i++)
-		if (t->nics[i]->ip_given && given_ip(c, t->nics[i]) == -1)
-			return -1;
-	for (i = 0; i < t->nnics; i++)
-		if (t->nics[i]->node->kind != TOPO_RS &&
-		    !t->nics[i]->ip_given && auto_ip(c, t->nics[i]) == -1)
-			return -1;
-	if (unique_ips(c) == -1)
+	if (given_ips(c) == -1 || auto_ips(c) == -1 || unique_ips(c) == -1)
 		return -1;
 	for (i = 0; i < t->nnvas; i++)
 		if (next_hop(c, t->nvas[i]) == -1)

@@ -61,6 +61,12 @@ struct azrs {
 	int		 vnet;
 };
 
+/* A node name taken, and the next suffix to try when it is wanted again. */
+struct azname {
+	char		*name;		/* NULL: a free slot */
+	unsigned	 next;
+};
+
 struct azfile {
 	char		*name;
 	cJSON		*root;
@@ -77,8 +83,8 @@ struct az {
 	size_t		 nrss, rcap;
 	struct azres	*peerings, *bgps, *rts;
 	size_t		 npeerings, pcap, nbgps, bcap, nrts, tcap;
-	char		**names;	/* node names taken */
-	size_t		 nnames, ncap;
+	struct azname	*names;		/* node names taken: a hash set */
+	size_t		 nnames, ncap;	/* ncap: 0 or a power of two */
 	struct topo_az	*out;
 };
 
@@ -93,40 +99,43 @@ res_at(struct azres *out, const struct azres *in, const char *key, size_t i)
 	    in->path, i);
 }
 
+/* Warnings and errors are escaped (str_escape): file names and paths
+ * come from the directory and the files. */
 static void __attribute__((format(printf, 4, 5)))
 warn(struct az *a, const struct azres *r, const char *key, const char *fmt, ...)
 {
-	char *msg, *w;
+	char msg[512], raw[sizeof(msg) + TOPO_PATH_MAX + 300], out[sizeof(raw)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) == -1)
-		die("out of memory");
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	w = xasprintf("%s: %s%s%s: %s", r->file, r->path, r->path[0] && key ?
-	    "." : "", key ? key : "", msg);
-	free(msg);
+	snprintf(raw, sizeof(raw), "%s: %s%s%s: %s", r->file, r->path,
+	    r->path[0] && key ? "." : "", key ? key : "", msg);
 	a->out->warnings = xrealloc(a->out->warnings,
 	    (a->out->nwarnings + 1) * sizeof(char *));
-	a->out->warnings[a->out->nwarnings++] = w;
+	a->out->warnings[a->out->nwarnings++] =
+	    xstrdup(str_escape(out, sizeof(out), raw));
 }
 
 static int __attribute__((format(printf, 4, 5)))
 fail(struct az *a, const struct azres *r, const char *key, const char *fmt, ...)
 {
-	char msg[200];
+	char msg[400], path[TOPO_PATH_MAX], raw[sizeof(a->err->msg)];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (key != NULL)
-		topo_path_key(a->err->path, r->path, key);
+		topo_path_key(path, r->path, key);
 	else
-		snprintf(a->err->path, sizeof(a->err->path), "%s", r->path);
-	if (snprintf(a->err->msg, sizeof(a->err->msg), "%s: %s%s%s", r->file,
-	    a->err->path, a->err->path[0] ? ": " : "", msg) < 0)
-		a->err->msg[0] = '\0';
+		snprintf(path, sizeof(path), "%s", r->path);
+	str_escape(a->err->path, sizeof(a->err->path), path);
+	if (snprintf(raw, sizeof(raw), "%s: %s%s%s", r->file, path,
+	    path[0] ? ": " : "", msg) < 0)
+		raw[0] = '\0';
+	str_escape(a->err->msg, sizeof(a->err->msg), raw);
 	return -1;
 }
 
@@ -193,24 +202,86 @@ node_name(const char *in, char *out, size_t max)
 	return strcmp(in, out) != 0;
 }
 
-/* Reserve a unique node name made from want; returns it. */
+static size_t
+name_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The slot of name in a->names: the taken one, or the free one for it. */
+static struct azname *
+name_slot(struct azname *tab, size_t cap, const char *name)
+{
+	size_t i = name_hash(name) & (cap - 1);
+
+	while (tab[i].name != NULL && strcmp(tab[i].name, name) != 0)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static bool
+name_taken(const struct az *a, const char *name)
+{
+	return a->ncap > 0 && name_slot(a->names, a->ncap, name)->name != NULL;
+}
+
+/* Take name (not taken yet); the table stays at most half full. */
+static void
+name_take(struct az *a, const char *name)
+{
+	struct azname *tab;
+	size_t cap, i;
+
+	if (2 * (a->nnames + 1) > a->ncap) {
+		cap = a->ncap ? 2 * a->ncap : 64;
+		tab = xcalloc(cap, sizeof(*tab));
+		for (i = 0; i < a->ncap; i++)
+			if (a->names[i].name != NULL)
+				*name_slot(tab, cap, a->names[i].name) =
+				    a->names[i];
+		free(a->names);
+		a->names = tab;
+		a->ncap = cap;
+	}
+	tab = name_slot(a->names, a->ncap, name);
+	tab->name = xstrdup(name);
+	tab->next = 2;
+	a->nnames++;
+}
+
+/*
+ * Reserve a unique node name made from want, into buf (max characters);
+ * returns buf. A name taken already gets "-2", "-3", ... with the base cut
+ * so that the whole suffix fits: cutting the suffix instead made "-100"
+ * "-10", taken, and the search never ended. Each name remembers its next
+ * suffix, so n names wanted alike cost O(n), not O(n^2).
+ */
 static const char *
 take_name(struct az *a, const char *want, char *buf, size_t max)
 {
-	char base[TOPO_NAME_MAX + 1];
-	size_t i;
-	int k = 1;
+	char base[TOPO_NAME_MAX + 1], sfx[16];
+	unsigned k;
+	int cut, l;
 
 	node_name(want, base, max - 3);
-	snprintf(buf, max + 1, "%s", base);
-	for (i = 0; i < a->nnames; i++)
-		if (strcmp(a->names[i], buf) == 0) {
-			if (snprintf(buf, max + 1, "%s-%d", base, ++k) < 0)
-				buf[0] = '\0';
-			i = (size_t)-1;
-		}
-	xgrow(&a->names, &a->ncap, a->nnames + 1, sizeof(char *));
-	a->names[a->nnames++] = xstrdup(buf);
+	if (!name_taken(a, base)) {
+		snprintf(buf, max + 1, "%s", base);
+		name_take(a, buf);
+		return buf;
+	}
+	for (k = name_slot(a->names, a->ncap, base)->next; ; k++) {
+		l = snprintf(sfx, sizeof(sfx), "-%u", k);
+		cut = (int)max - l;
+		snprintf(buf, max + 1, "%.*s%s", cut, base, sfx);
+		if (!name_taken(a, buf))
+			break;
+	}
+	name_slot(a->names, a->ncap, base)->next = k + 1;
+	name_take(a, buf);
 	return buf;
 }
 
@@ -222,40 +293,44 @@ cmp_str(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
+/*
+ * fname parsed, or -1: the file is read and parsed as a topology is
+ * (topo_read_file, topo_json_parse: its size cap, no text after the
+ * document, no NUL in a string), and its errors name the file.
+ */
 static int
 read_one(struct az *a, const char *fname)
 {
-	char *path = xasprintf("%s/%s", a->dir, fname), *text = NULL;
+	char *path = xasprintf("%s/%s", a->dir, fname), *text;
 	struct azres r = { .file = fname };
-	size_t len = 0, cap = 0, n;
+	struct topo_err e = { .line = 0 };
+	struct tctx c = { .err = &e };
 	struct azfile *f;
-	FILE *fp;
+	size_t len;
+	cJSON *root;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if (topo_read_file(path, &text, &len, &e) == -1) {
 		free(path);
-		return fail(a, &r, NULL, "cannot read: %s", strerror(errno));
+		return fail(a, &r, NULL, "%s", e.msg);
 	}
-	do {
-		xgrow(&text, &cap, len + 65536, 1);
-		len += n = fread(text + len, 1, cap - len - 1, fp);
-	} while (n > 0);
-	fclose(fp);
 	free(path);
-	text[len] = '\0';
+	c.text = text;
+	c.len = len;
+	root = topo_json_parse(&c);
+	free(text);
+	if (root == NULL) {
+		snprintf(r.path, sizeof(r.path), "%s", e.path);
+		if (e.path[0] != '\0')
+			return fail(a, &r, NULL, "%s (line %d, column %d)", e.msg,
+			    e.line, e.col);
+		return fail(a, &r, NULL, "not JSON (line %d, column %d): %s; "
+		    "save what az prints with --output json", e.line, e.col,
+		    e.msg);
+	}
 	xgrow(&a->files, &a->fcap, a->nfiles + 1, sizeof(*a->files));
 	f = &a->files[a->nfiles++];
 	f->name = xstrdup(fname);
-	if ((f->root = cJSON_ParseWithLength(text, len)) == NULL) {
-		int line, col;
-		const char *at = cJSON_GetErrorPtr();
-
-		topo_pos_offset(text, len, at && at >= text && at <= text + len ?
-		    (size_t)(at - text) : 0, &line, &col);
-		free(text);
-		return fail(a, &r, NULL, "not JSON (line %d, column %d): save "
-		    "what az prints with --output json", line, col);
-	}
-	free(text);
+	f->root = root;
 	return 0;
 }
 
@@ -281,6 +356,9 @@ read_dir(struct az *a)
 		}
 	}
 	closedir(d);
+	if (n == 0)
+		return fail(a, &r, NULL, "no *.json files: save the az "
+		    "commands' output there (arsemu(1), import)");
 	qsort(names, n, sizeof(char *), cmp_str);
 	for (i = 0; i < n; i++) {
 		if (rc == 0)
@@ -288,9 +366,6 @@ read_dir(struct az *a)
 		free(names[i]);
 	}
 	free(names);
-	if (rc == 0 && n == 0)
-		return fail(a, &r, NULL, "no *.json files: save the az "
-		    "commands' output there (arsemu(1), import)");
 	return rc;
 }
 
@@ -891,8 +966,8 @@ topo_az_import(const char *dir, const char *name, struct topo_az *out,
 		free(a.files[i].name);
 		cJSON_Delete(a.files[i].root);
 	}
-	for (i = 0; i < a.nnames; i++)
-		free(a.names[i]);
+	for (i = 0; i < a.ncap; i++)
+		free(a.names[i].name);
 	free(a.names);
 	free(a.files);
 	free(a.vnets);

@@ -24,7 +24,6 @@
 #include "drill.h"
 #include "topo_int.h"
 
-#define DRILL_FILE_MAX	(1u << 20)
 
 struct dctx {
 	struct tctx	 c;
@@ -233,7 +232,7 @@ parse_bgp(struct tctx *c, const cJSON *o, const char *path,
 	    "enable ", "prepend ", NULL };
 	const char *node = NULL, *cmd = NULL, *name = NULL;
 	char p[TOPO_PATH_MAX];
-	size_t i;
+	size_t i, k;
 
 	s->kind = DRILL_BGP;
 	if (topo_jfields(c, o, path, keys) == -1 ||
@@ -244,9 +243,15 @@ parse_bgp(struct tctx *c, const cJSON *o, const char *path,
 	for (i = 0; verbs[i] != NULL && strncmp(cmd, verbs[i],
 	    strlen(verbs[i])) != 0; i++)
 		;
+	topo_path_key(p, path, "command");
+	/* It goes to the node's control socket as one line (emu_bgp_command). */
+	for (k = 0; cmd[k] != '\0'; k++)
+		if ((unsigned char)cmd[k] < 0x20 || cmd[k] == 0x7f)
+			return topo_fail(c, p, "\"%.64s\" holds a control "
+			    "character: a command is one line of text", cmd);
 	if (verbs[i] == NULL || cmd[strlen(verbs[i])] == '\0' ||
 	    strchr(cmd, '"') != NULL)
-		return topo_fail(c, topo_path_key(p, path, "command"), "\"%.64s\" is "
+		return topo_fail(c, p, "\"%.64s\" is "
 		    "not announce PREFIX, withdraw PREFIX, prepend N, disable PEER or "
 		    "enable PEER", cmd);
 	s->node = xstrdup(node);
@@ -435,7 +440,6 @@ drill_load_string(const char *json, size_t len, const char *base,
 {
 	struct dctx x;
 	cJSON *root;
-	char *buf;
 	int rc;
 
 	*out = NULL;
@@ -445,23 +449,11 @@ drill_load_string(const char *json, size_t len, const char *base,
 	x.c.len = len;
 	x.c.err = err;
 	x.base = base;
-	buf = xmalloc(len + 1);
-	memcpy(buf, json, len);
-	buf[len] = '\0';
-	root = cJSON_ParseWithLength(buf, len);
-	if (root == NULL) {
-		const char *at = cJSON_GetErrorPtr();
-		size_t off = at && at >= buf && at <= buf + len ? (size_t)(at - buf) : 0;
-
-		snprintf(err->msg, sizeof(err->msg), "malformed JSON");
-		topo_pos_offset(json, len, off, &err->line, &err->col);
-		free(buf);
+	if ((root = topo_json_parse(&x.c)) == NULL)
 		return -1;
-	}
 	x.d = xcalloc(1, sizeof(*x.d));
 	rc = parse_drill(&x, root);
 	cJSON_Delete(root);
-	free(buf);
 	if (rc == -1) {
 		drill_free(x.d);
 		return -1;
@@ -473,28 +465,14 @@ drill_load_string(const char *json, size_t len, const char *base,
 int
 drill_load_file(const char *file, struct drill **out, struct topo_err *err)
 {
-	char *text = NULL, *base, *slash;
-	size_t len = 0, cap = 0, n;
-	FILE *f;
+	char *text, *base, *slash;
+	size_t len;
 	int rc;
 
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
-	if ((f = fopen(file, "r")) == NULL) {
-		snprintf(err->msg, sizeof(err->msg), "cannot read %s", file);
+	if (topo_read_file(file, &text, &len, err) == -1)
 		return -1;
-	}
-	do {
-		xgrow(&text, &cap, len + 65536, 1);
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0 && len <= DRILL_FILE_MAX);
-	fclose(f);
-	if (len > DRILL_FILE_MAX) {
-		free(text);
-		snprintf(err->msg, sizeof(err->msg), "%s is larger than 1 MiB", file);
-		return -1;
-	}
 	base = xstrdup(file);
 	if ((slash = strrchr(base, '/')) != NULL)
 		*slash = '\0';

@@ -52,8 +52,7 @@ warn(struct topo *t, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	topo_push(&t->warnings, &t->nwarnings, xasprintf("%s%s%s", path,
-	    *path ? ": " : "", msg));
+	topo_warning(t, path, msg);
 }
 
 static bool

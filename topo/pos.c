@@ -213,3 +213,85 @@ topo_pos_path(const char *text, size_t len, const char *path, int *line,
 	}
 	topo_pos_offset(text, len, walk(&p, path), line, col);
 }
+
+/* buf (TOPO_PATH_MAX) extended by a raw key s[k0..k1) or an index. */
+static void
+path_add_key(char *buf, const char *s, size_t k0, size_t k1)
+{
+	char key[TOPO_PATH_MAX], tmp[TOPO_PATH_MAX];
+	size_t n = k1 > k0 ? k1 - k0 : 0;
+
+	if (n >= sizeof(key))
+		n = sizeof(key) - 1;
+	memcpy(key, s + k0, n);
+	key[n] = '\0';
+	memcpy(buf, topo_path_key(tmp, buf, key), TOPO_PATH_MAX);
+}
+
+static void
+path_add_idx(char *buf, size_t idx)
+{
+	char tmp[TOPO_PATH_MAX];
+
+	memcpy(buf, topo_path_idx(tmp, buf, idx), TOPO_PATH_MAX);
+}
+
+void
+topo_pos_path_at(const char *text, size_t len, size_t off, char *buf)
+{
+	struct scan p = { .s = text, .len = len };
+	size_t k0, k1, v0, idx;
+
+	buf[0] = '\0';
+	skip_ws(&p);
+	for (;;) {
+		if (at(&p, '{')) {
+			for (p.i++;;) {
+				skip_ws(&p);
+				if (!at(&p, '"'))
+					return;
+				k0 = p.i + 1;
+				skip_string(&p);
+				k1 = p.i - 1;
+				if (off < p.i) {	/* in the key itself */
+					path_add_key(buf, text, k0, k1);
+					return;
+				}
+				skip_ws(&p);
+				if (!at(&p, ':'))
+					return;
+				p.i++;
+				skip_ws(&p);
+				v0 = p.i;
+				skip_value(&p);
+				if (off < p.i) {
+					path_add_key(buf, text, k0, k1);
+					p.i = v0;
+					break;
+				}
+				skip_ws(&p);
+				if (!at(&p, ','))
+					return;
+				p.i++;
+			}
+		} else if (at(&p, '[')) {
+			for (idx = 0, p.i++;; idx++) {
+				skip_ws(&p);
+				if (p.i >= p.len || at(&p, ']'))
+					return;
+				v0 = p.i;
+				skip_value(&p);
+				if (off < p.i) {
+					path_add_idx(buf, idx);
+					p.i = v0;
+					break;
+				}
+				skip_ws(&p);
+				if (!at(&p, ','))
+					return;
+				p.i++;
+			}
+		} else
+			return;		/* a scalar: buf names it */
+	}
+}

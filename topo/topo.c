@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,20 +21,19 @@
 #include "../lib/util.h"
 #include "topo_int.h"
 
-#define TOPO_FILE_MAX	(16u << 20)	/* a topology is a few kB; refuse junk */
-#define TOPO_FILE_CHUNK	(64u << 10)
-#define TOPO_SNIPPET	24		/* bytes of context in a syntax error */
-
+/* Path and message are escaped (str_escape): both may quote the input. */
 int
 topo_fail(struct tctx *c, const char *path, const char *fmt, ...)
 {
+	char msg[sizeof(c->err->msg)];
 	va_list ap;
 
-	snprintf(c->err->path, sizeof(c->err->path), "%s", path);
-	va_start(ap, fmt);
-	vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
-	va_end(ap);
 	topo_pos_path(c->text, c->len, path, &c->err->line, &c->err->col);
+	str_escape(c->err->path, sizeof(c->err->path), path);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	str_escape(c->err->msg, sizeof(c->err->msg), msg);
 	return -1;
 }
 
@@ -55,12 +55,19 @@ topo_path_idx(char *buf, const char *base, size_t i)
 	return buf;
 }
 
+/*
+ * Doubling, so that n pushes cost O(n): growing by one element copied
+ * the node array at every VM of a large topology. The capacity is what
+ * the allocator says the block holds, so an array allocated elsewhere
+ * (topo_layout's) may be pushed onto too.
+ */
 void
 topo_push(void *arrp, size_t *n, void *item)
 {
 	void ***arr = arrp;
 
-	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+	if (*arr == NULL || malloc_usable_size(*arr) < (*n + 1) * sizeof(**arr))
+		*arr = xrealloc(*arr, 2 * (*n + 1) * sizeof(**arr));
 	(*arr)[(*n)++] = item;
 }
 
@@ -79,64 +86,6 @@ topo_node_name_path(char *buf, const struct topo_node *n)
 	return topo_path_key(buf, n->jpath, "name");
 }
 
-/* cJSON says only where it gave up; show the user that spot. */
-static int
-syntax_error(struct tctx *c, size_t off)
-{
-	char snip[TOPO_SNIPPET + 1];
-	size_t i, n;
-
-	for (n = 0, i = off; i < c->len && n < TOPO_SNIPPET; i++) {
-		unsigned char ch = (unsigned char)c->text[i];
-
-		if (ch == '\n' && n > 0)
-			break;
-		snip[n++] = ch >= 0x20 && ch < 0x7f ? (char)ch : ' ';
-	}
-	snip[n] = '\0';
-	snprintf(c->err->path, sizeof(c->err->path), "%s", "");
-	if (off >= c->len)
-		snprintf(c->err->msg, sizeof(c->err->msg),
-		    "malformed JSON: the document ends too early or is empty");
-	else
-		snprintf(c->err->msg, sizeof(c->err->msg),
-		    "malformed JSON near \"%s\"", snip);
-	topo_pos_offset(c->text, c->len, off, &c->err->line, &c->err->col);
-	return -1;
-}
-
-static cJSON *
-parse_json(struct tctx *c)
-{
-	const char *end = NULL;
-	char *copy;
-	cJSON *root;
-	size_t off;
-
-	/* A NUL-terminated copy: cJSON is not trusted to stop at len. */
-	copy = xmalloc(c->len + 1);
-	if (c->len > 0)
-		memcpy(copy, c->text, c->len);
-	copy[c->len] = '\0';
-	root = cJSON_ParseWithLengthOpts(copy, c->len, &end, 0);
-	off = end != NULL && end >= copy ? (size_t)(end - copy) : 0;
-	free(copy);
-	if (root == NULL) {
-		syntax_error(c, off > c->len ? c->len : off);
-		return NULL;
-	}
-	while (off < c->len && strchr(" \t\r\n", c->text[off]) != NULL)
-		off++;
-	if (off < c->len) {
-		cJSON_Delete(root);
-		syntax_error(c, off);
-		snprintf(c->err->msg, sizeof(c->err->msg),
-		    "malformed JSON: text after the end of the document");
-		return NULL;
-	}
-	return root;
-}
-
 int
 topo_load_string(const char *json, size_t len, struct topo **out,
     struct topo_err *err)
@@ -146,7 +95,7 @@ topo_load_string(const char *json, size_t len, struct topo **out,
 
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
-	if ((root = parse_json(&c)) == NULL)
+	if ((root = topo_json_parse(&c)) == NULL)
 		return -1;
 	c.t = xcalloc(1, sizeof(*c.t));
 	/* Validate before layout: t->nodes is still in file order then. */
@@ -187,11 +136,14 @@ find_configs(struct topo *t, const char *file, const char *text, size_t len,
 		p = v->daemon_config[0] == '/' ? xstrdup(v->daemon_config) :
 		    xasprintf("%s/%s", dir, v->daemon_config);
 		if (access(p, R_OK) == -1 || realpath(p, abs) == NULL) {
-			snprintf(err->path, sizeof(err->path), "%s.daemon.config",
+			struct tctx c = { .text = text, .len = len, .t = t,
+			    .err = err };
+			char jp[TOPO_PATH_MAX];
+
+			snprintf(jp, sizeof(jp), "%s.daemon.config",
 			    v->node->jpath);
-			topo_pos_path(text, len, err->path, &err->line, &err->col);
-			snprintf(err->msg, sizeof(err->msg), "cannot read %s: %s",
-			    p, strerror(errno));
+			topo_fail(&c, jp, "cannot read %s: %s", p,
+			    strerror(errno));
 			free(p);
 			return -1;
 		}
@@ -204,27 +156,14 @@ find_configs(struct topo *t, const char *file, const char *text, size_t len,
 int
 topo_load_file(const char *file, struct topo **out, struct topo_err *err)
 {
-	char *text = NULL;
-	size_t len = 0, cap = 0, n;
-	FILE *f;
+	char *text;
+	size_t len;
 	int rc;
 
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
-	if ((f = fopen(file, "r")) == NULL)
-		goto bad_io;
-	do {
-		if (len > TOPO_FILE_MAX)
-			goto too_big;
-		if (len == cap) {
-			cap = cap ? cap * 2 : TOPO_FILE_CHUNK;
-			text = xrealloc(text, cap);
-		}
-		len += n = fread(text + len, 1, cap - len, f);
-	} while (n > 0);
-	if (ferror(f))
-		goto bad_io;
-	fclose(f);
+	if (topo_read_file(file, &text, &len, err) == -1)
+		return -1;
 	rc = topo_load_string(text, len, out, err);
 	if (rc == 0 && find_configs(*out, file, text, len, err) == -1) {
 		topo_free(*out);
@@ -233,19 +172,6 @@ topo_load_file(const char *file, struct topo **out, struct topo_err *err)
 	}
 	free(text);
 	return rc;
-too_big:
-	snprintf(err->msg, sizeof(err->msg), "the file is larger than %u "
-	    "bytes: not a topology", TOPO_FILE_MAX);
-	fclose(f);
-	free(text);
-	return -1;
-bad_io:
-	snprintf(err->msg, sizeof(err->msg), "cannot read the file: %s",
-	    strerror(errno));
-	if (f != NULL)
-		fclose(f);
-	free(text);
-	return -1;
 }
 
 static void
@@ -409,15 +335,13 @@ topo_name_ok(const char *name)
 int
 topo_set_name(struct topo *t, const char *name, struct topo_err *err)
 {
+	struct tctx c = { .t = t, .err = err };
+
 	memset(err, 0, sizeof(*err));
-	if (!topo_name_ok(name)) {
-		snprintf(err->path, sizeof(err->path), "name");
-		snprintf(err->msg, sizeof(err->msg),
-		    "lab name \"%.64s\" is not allowed: use 1 to %d characters "
-		    "of a-z, 0-9 and '-', not starting with '-'", name ? name : "",
-		    TOPO_NAME_MAX);
-		return -1;
-	}
+	if (!topo_name_ok(name))
+		return topo_fail(&c, "name", "lab name \"%.64s\" is not "
+		    "allowed: use 1 to %d characters of a-z, 0-9 and '-', not "
+		    "starting with '-'", name ? name : "", TOPO_NAME_MAX);
 	free(t->name);
 	t->name = xstrdup(name);
 	return 0;
@@ -702,11 +626,14 @@ const char *
 topo_err_str(const struct topo_err *err, const char *file, char *buf,
     size_t len)
 {
+	char f[TOPO_PATH_MAX];
+
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
+	/* path and msg are escaped already (topo_fail); file is not ours */
 	if (file != NULL)
-		append(buf, len, "%s:", file);
+		append(buf, len, "%s:", str_escape(f, sizeof(f), file));
 	if (err->line > 0)
 		append(buf, len, "%d:%d:", err->line, err->col);
 	if (err->path[0] != '\0')

@@ -29,6 +29,14 @@
 #define TOPO_RS_VMS(units)	(4000u + 1000u * ((units) - 2u))
 #define TOPO_RS_ROUTE_LIMIT	4000	/* RS-40, D-02 */
 #define TOPO_UDR_MAX		400	/* VR-12: routes per route table */
+/*
+ * Nodes in one topology (Route Server and gateway instances, NVAs, VMs,
+ * MSEEs, site routers and hosts), so that validate and plan stay fast
+ * (bench/validate-bench.sh). Above Azure's own scale: 65,536 NICs per
+ * region and subscription, 50,000 VMs for a Route Server at 48 routing
+ * infrastructure units (RS-41). A lab that runs holds fewer (emu/lab.h).
+ */
+#define TOPO_NODES_MAX		131072
 
 enum topo_node_kind {
 	TOPO_RS,		/* one Route Server instance */

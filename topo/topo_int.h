@@ -40,7 +40,10 @@ struct tctx {
 	struct topo_err	*err;
 };
 
-/* Fill c->err (path, line:col from the path, message); always returns -1. */
+/*
+ * Fill c->err (path, line:col from the path, message), path and message
+ * escaped with str_escape() (they may quote the input); always returns -1.
+ */
 int	topo_fail(struct tctx *c, const char *path, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* "base.key" (or "key" at the top) / "base[i]" into buf of TOPO_PATH_MAX. */
@@ -64,6 +67,23 @@ void	 topo_pos_path(const char *text, size_t len, const char *path,
 	    int *line, int *col);
 void	 topo_pos_offset(const char *text, size_t len, size_t off,
 	    int *line, int *col);
+/* The reverse: the JSON path of the innermost value (or key) holding the
+ * byte at off, into buf of TOPO_PATH_MAX; "" for the document itself. */
+void	 topo_pos_path_at(const char *text, size_t len, size_t off, char *buf);
+
+/*
+ * jread.c: every JSON document topo/ reads (topologies, drills, az CLI
+ * output) comes through here. topo_read_file: the whole file, at most
+ * TOPO_FILE_MAX bytes (a symlink to /dev/zero must not exhaust memory);
+ * -1 with err->msg. topo_json_parse: c->text as one JSON document, or NULL
+ * after topo_fail() with the place: malformed JSON, text after the
+ * document, or a NUL in a string (raw or \u0000: cJSON would end the
+ * string there, and "good\u0000; rm -rf /" would read as "good").
+ */
+#define TOPO_FILE_MAX	(16u << 20)
+int	 topo_read_file(const char *file, char **text, size_t *len,
+	    struct topo_err *err);
+struct cJSON *topo_json_parse(struct tctx *c);
 
 /*
  * jget.c: typed access to one field. Each returns -1 after topo_fail(),
@@ -151,7 +171,11 @@ const char *topo_asn_reserved(unsigned asn);
 /* parse_rt.c: the top-level "route_tables", after regions (VR-07, VR-08). */
 int	topo_parse_route_tables(struct tctx *c, const struct cJSON *root);
 
-/* validate.c: record a warning "PATH: text" in c->t->warnings. */
+/*
+ * validate.c: record a warning "PATH: text" in t->warnings, escaped as
+ * topo_fail() escapes an error (str_escape: both may quote the input).
+ */
+void	topo_warning(struct topo *t, const char *path, const char *msg);
 void	topo_warn(struct tctx *c, const char *path, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 

@@ -22,6 +22,16 @@
 static const char *const lab_ns_names[] = { "fabric", "internet" };
 
 void
+topo_warning(struct topo *t, const char *path, const char *msg)
+{
+	char raw[TOPO_PATH_MAX + 640], out[sizeof(raw)];
+
+	snprintf(raw, sizeof(raw), "%s%s%s", path, *path ? ": " : "", msg);
+	topo_push(&t->warnings, &t->nwarnings,
+	    xstrdup(str_escape(out, sizeof(out), raw)));
+}
+
+void
 topo_warn(struct tctx *c, const char *path, const char *fmt, ...)
 {
 	char msg[512];
@@ -30,8 +40,7 @@ topo_warn(struct tctx *c, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	topo_push(&c->t->warnings, &c->t->nwarnings,
-	    xasprintf("%s%s%s", path, *path ? ": " : "", msg));
+	topo_warning(c->t, path, msg);
 }
 
 static int
@@ -344,6 +353,13 @@ topo_validate(struct tctx *c)
 	const struct topo *t = c->t;
 	size_t i, k;
 
+	/* t->nodes is in file order: the first node past the cap */
+	if (t->nnodes > TOPO_NODES_MAX)
+		return topo_fail(c, t->nodes[TOPO_NODES_MAX]->jpath, "node "
+		    "%u of the topology: a topology holds at most %u nodes "
+		    "(VMs, NVAs, instances of Route Servers and gateways, "
+		    "MSEEs, site routers and hosts)", TOPO_NODES_MAX + 1,
+		    TOPO_NODES_MAX);
 	if (other_names(c) == -1 || node_names(c) == -1)
 		return -1;
 	for (i = 0; i < t->nvnets; i++) {

@@ -73,3 +73,20 @@ load helpers
 	run arsemu validate "$BATS_TEST_TMPDIR/t.json"
 	assert_success
 }
+
+@test "import az: an empty directory, a symlink to /dev/zero and text after the JSON are clear errors" {
+	local d=$BATS_TEST_TMPDIR/empty
+	mkdir "$d"
+	run arsemu import az "$d"
+	assert_failure 2
+	assert_output --partial "no *.json files"
+	ln -s /dev/zero "$d/zero.json"
+	run arsemu import az "$d"
+	assert_failure 2
+	assert_output --partial "zero.json: the file is larger than 16777216 bytes"
+	rm "$d/zero.json"
+	printf '[]\n]garbage\n' > "$d/vnets.json"
+	run arsemu import az "$d"
+	assert_failure 2
+	assert_output --partial "vnets.json: not JSON (line 2, column 1): malformed JSON: text after the end of the document"
+}

@@ -95,6 +95,16 @@ static void
 test_errors(void)
 {
 	bad("{", "", "malformed JSON", "truncated JSON");
+	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"sleep_ms\": 5 } ] }"
+	    "\n}garbage", "", "text after the end", "text after the document is "
+	    "refused");
+	bad("{ \"name\": \"x\", \"topology\": \"t\\u0000.json\", \"steps\": [ "
+	    "{ \"sleep_ms\": 5 } ] }", "topology", "NUL character",
+	    "a \\u0000 in a string is refused with its path");
+	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"bgp\": \"fw\","
+	    "\"command\": \"withdraw 0.0.0.0/0\\nannounce 10.0.0.0/8\" } ] }",
+	    "steps[0].command", "control character", "a bgp command with a "
+	    "newline is refused at parse time");
 	bad("{ \"name\": \"x\" }", "topology", "", "topology is required");
 	bad("{ \"name\": \"x\", \"topology\": \"t\", \"steps\": [ { \"fail\": \"fw\","
 	    "\"kind\": \"melt\" } ] }", "steps[0].kind", "not one of",

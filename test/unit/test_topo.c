@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../lib/util.h"
 #include "../../topo/topo.h"
@@ -1884,6 +1885,124 @@ test_shared_circuit(void)
 	    "circuit", "a gateway connects a shared circuit once");
 }
 
+/* No byte of s is a control character (C0, DEL) or an ESC sequence. */
+static bool
+no_ctl(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * Input text: a NUL in a string (\u0000 or raw) cuts a C string and is
+ * refused with its path; errors escape control characters; an error on a
+ * file that is not JSON quotes none of it; a file is read up to a cap.
+ */
+static void
+test_input_text(void)
+{
+	static const char raw_nul[] = "{\"name\":\"good\0; rm -rf /\","
+	    "\"regions\":[{\"name\":\"r\"}]}";
+	static const char shadow[] = "root:$y$j9T$Hs6vS3cr3tHa5h:19000:0:99999"
+	    ":7:::\ndaemon:*:19000:0:99999:7:::\n";
+	char buf[1024], *dir, *link;
+	struct topo_err err;
+	struct topo *t = NULL;
+
+	expect_err("{'name':'good\\u0000; rm -rf /','regions':[{'name':'r'}]}",
+	    "name", "NUL character", "a \\u0000 in a string is refused with "
+	    "its path (it read as lab \"good\")");
+	expect_err(HUB(",'nvas':[{'name':'n1\\u0000x','subnet':'nva',"
+	    "'asn':65001}]"), "regions[0].hub.nvas[0].name", "NUL character",
+	    "a \\u0000 deep in the document: the path of its string");
+	expect_err(TOP(",'x\\u0000':1"), "x\\u0000", "NUL character",
+	    "a \\u0000 in a key: the key's path");
+	expect_ok(TOP(",'description':'a\\\\u0000b'"), "an escaped backslash "
+	    "before u0000 is text, not a NUL");
+	T_EQ(topo_load_string(raw_nul, sizeof(raw_nul) - 1, &t, &err), -1,
+	    "a raw NUL byte in a string is refused");
+	T_OK(strcmp(err.path, "name") == 0 && strstr(err.msg, "NUL") != NULL &&
+	    err.line == 1 && err.col == 14, "... with its path and position "
+	    "(%s %d:%d)", err.path, err.line, err.col);
+
+	expect_err(TOP(",'x\\u001b]0;owned\\u0007\\u001b[2J':1"),
+	    "x\\x1b]0;owned\\x07\\x1b[2J", "unknown field \"x\\x1b]0;owned"
+	    "\\x07\\x1b[2J\"", "control characters in a path and a message "
+	    "are escaped \\xNN");
+	t = load_q("{'name':'t','regions':[{'name':'r\\u001b[31m\\u009b1m\\n'}]}",
+	    &err);
+	topo_err_str(&err, "f\x1b.json", buf, sizeof(buf));
+	T_OK(t == NULL && no_ctl(err.msg) && no_ctl(err.path) &&
+	    strstr(err.msg, "r\\x1b[31m\\xc2\\x9b1m\\x0a") != NULL,
+	    "C0 and C1 (U+009B, CSI) controls escaped in the message: %s",
+	    err.msg);
+	T_OK(no_ctl(buf) && strncmp(buf, "f\\x1b.json:", 11) == 0,
+	    "topo_err_str prints the file, path and message escaped: %s", buf);
+
+	T_EQ(topo_load_string(shadow, strlen(shadow), &t, &err), -1,
+	    "a file that is not JSON (/etc/shadow) is refused");
+	topo_err_str(&err, "f", buf, sizeof(buf));
+	T_OK(strstr(buf, "root") == NULL && strstr(buf, "$y$") == NULL &&
+	    strstr(buf, "Hs6v") == NULL && err.line == 1 && err.col == 1,
+	    "... and its error quotes none of it, only the position: %s", buf);
+
+	dir = xstrdup("/tmp/arsemu-topo-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		die("mkdtemp");
+	link = xasprintf("%s/zero.json", dir);
+	if (symlink("/dev/zero", link) == -1)
+		die("symlink");
+	T_EQ(topo_load_file(link, &t, &err), -1, "a symlink to /dev/zero is "
+	    "refused");
+	T_OK(strstr(err.msg, "larger than 16777216 bytes") != NULL,
+	    "... after TOPO_FILE_MAX bytes: %s", err.msg);
+	unlink(link);
+	rmdir(dir);
+	free(link);
+	free(dir);
+}
+
+/*
+ * TOPO_NODES_MAX: one node more is refused at the path of that node, in
+ * file order (unpeered spokes of 16,384 VMs, the most one list holds).
+ */
+static void
+test_node_cap(void)
+{
+	struct topo_err err;
+	struct topo *t = NULL;
+	size_t cap = 64u << 20, len = 0, n = 0, per = 16384, s, k, last;
+	char *j = xmalloc(cap), want[TOPO_PATH_MAX];
+	int rc;
+
+#define PUT(...) (len += (size_t)snprintf(j + len, cap - len, __VA_ARGS__))
+	PUT("{\"name\":\"big\",\"regions\":[{\"name\":\"r\",\"spokes\":[");
+	for (s = 0; n < TOPO_NODES_MAX + 1; s++) {
+		PUT("%s{\"name\":\"s%zu\",\"peered\":false,\"address_space\":"
+		    "[\"10.%zu.0.0/16\"],\"subnets\":{\"d\":\"10.%zu.0.0/16\"},"
+		    "\"vms\":[", s ? "," : "", s, s + 1, s + 1);
+		for (k = 0; k < per && n < TOPO_NODES_MAX + 1; k++, n++)
+			PUT("%s{\"name\":\"v%zu\",\"subnet\":\"d\"}", k ? "," : "",
+			    n);
+		PUT("]}");
+		last = k - 1;
+	}
+	PUT("]}]}");
+#undef PUT
+	T_OK(len < cap, "node cap: the document fits its buffer");
+	rc = topo_load_string(j, len, &t, &err);
+	snprintf(want, sizeof(want), "regions[0].spokes[%zu].vms[%zu]", s - 1,
+	    last);
+	T_OK(rc == -1 && strcmp(err.path, want) == 0 &&
+	    strstr(err.msg, "at most 131072 nodes") != NULL, "a topology of "
+	    "TOPO_NODES_MAX + 1 nodes is refused at its last node (%s): %s: %s",
+	    want, err.path, err.msg);
+	topo_free(t);
+	free(j);
+}
+
 int
 main(void)
 {
@@ -1919,5 +2038,7 @@ main(void)
 	test_shared_circuit();
 	test_big_lists();
 	test_dual_homed();
+	test_input_text();
+	test_node_cap();
 	return t_done();
 }
