@@ -91,3 +91,27 @@ field() { awk -F, -v r="$2" -v t="$3" -v c="$4" '$3 == r && $2 == t { v = $c } E
 	run "$SOAK" --check "$csv.empty"
 	assert_failure 1
 }
+
+# A descriptor leak the soak's first runs showed: `up` forked the lab daemon
+# with every descriptor of its caller still open (and the /dev/null and
+# daemon.log it had just dup2()ed), so the daemon and each speaker held a
+# shell's or test runner's pipes for the lab's life.
+@test "up: the lab daemon and its speakers hold none of the caller's descriptors" {
+	require_root
+	local lab=$ARSEMU_T-fds marker=$BATS_TEST_TMPDIR/caller-fd p f l
+	arsemu up "$TOP/examples/single-hub.json" --name "$lab" 7> "$marker"
+	[ -n "$(lab_processes "$lab")" ]
+	for p in $(lab_processes "$lab"); do
+		for f in /proc/"$p"/fd/*; do
+			l=$(readlink "$f") || continue
+			[ "$l" != "$marker" ] || fail "pid $p holds the caller's fd as ${f##*/}"
+			[ "$l" = "/run/arsemu/$lab/daemon.log" ] || continue
+			# the daemon's stdout and stderr only
+			case "$(tr '\0' ' ' < "/proc/$p/cmdline")/${f##*/}" in
+			"arsemu _daemon "*/[12]) ;;
+			*) fail "pid $p holds daemon.log as fd ${f##*/}" ;;
+			esac
+		done
+	done
+	arsemu down "$lab"
+}
