@@ -214,6 +214,9 @@ wait_for() {
 # ---- the run ----
 
 T0=$(ms)
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+COMMIT=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?')
 FAILED=
 PING=
 cleanup_ping() {
@@ -303,8 +306,8 @@ done
 # ---- the summary ----
 RSSRC=1
 {
-echo "soak: lab $LAB ($TOPO), ${SECONDS_RUN}s, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo '?')"
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
+echo "soak: lab $LAB ($TOPO), ${SECONDS_RUN}s, started $STARTED, commit $COMMIT, $A"
+echo "load average at the start: $LOAD0; at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
 echo "flaps: $FLAPS (crash/restore and session disable/enable of ${NVAS[*]}, alternating)${FAILED:+; STOPPED: $FAILED}"
 tx=$(grep -o '[0-9]* packets transmitted' "$PINGLOG" | awk '{print $1}')
 rx=$(grep -o '[0-9]* received' "$PINGLOG" | awk '{print $1}')
