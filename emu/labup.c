@@ -38,6 +38,12 @@ start_daemon(const char *lab)
 		dup2(fd, 1);
 		dup2(fd, 2);
 	}
+	/*
+	 * Nothing else of the caller's (a shell's or a test runner's pipe)
+	 * and neither of the two opens above: the daemon and every speaker
+	 * it forks would hold them for the lab's life.
+	 */
+	closefrom(3);
 	execl("/proc/self/exe", "arsemu", "_daemon", lab, (char *)NULL);
 	_exit(127);
 }
