@@ -96,7 +96,7 @@ ok "no rule with a reason for no test is asserted by one" "${stale:+ asserted no
 
 # 4. Every id the tree cites (code, tests, docs, man pages, examples) is in
 # the catalogue.
-grep -rhoE "\\b$ID\\b" --exclude-dir=.git --exclude-dir=build \
+grep -rIhoE "\\b$ID\\b" --exclude-dir=.git --exclude-dir=build \
 	--exclude-dir=build-san --exclude-dir=build-fuzz --exclude=rules.md . |
 	sort -u > "$tmp/cited"
 unknown=$(comm -23 "$tmp/cited" "$tmp/ids" | tr '\n' ' ')
