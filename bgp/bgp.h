@@ -143,7 +143,7 @@ struct bgp_conf {
 	bool		log_json;	/* one JSON object per log line */
 	/* RS role with gateways: RS-12, RS-13 and RS-31 (hubpref.h) */
 	bool		branch_to_branch;
-	uint8_t		hub_pref;	/* enum bgp_hub_pref */
+	uint8_t		hub_pref;	/* enum az_hub_pref */
 	/* router role: originate only, never pass a learned route on (a server) */
 	bool		no_transit;
 	/* output queue cap per peer; 0: BGP_OUTQ_MAX (tests set less) */

@@ -80,7 +80,7 @@ cmp_multipath(const struct speaker *s, const struct rib_path *a,
 		struct bgp_offer oa = { (enum bgp_src)a->peer->conf->kind, ha, 0 };
 		struct bgp_offer ob = { (enum bgp_src)b->peer->conf->kind, hb, 0 };
 
-		return bgp_hubpref_cmp((enum bgp_hub_pref)s->conf->hub_pref,
+		return bgp_hubpref_cmp((enum az_hub_pref)s->conf->hub_pref,
 		    &oa, &ob);
 	}
 	if (ha != hb)

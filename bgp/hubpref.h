@@ -1,9 +1,11 @@
 /*
  * hubpref: how Azure chooses, for one prefix of equal length, between what
- * NVAs (through Route Server), ExpressRoute and VPN gateways offer: the
- * hub routing preference (RS-30, RS-31) and the ER connection weight
- * (GW-09). The Route Server's decision (decide.c) and the SDN controller's
- * effective-route merge (emu/sdn.c) both ask here, so they agree.
+ * NVAs (through Route Server), ExpressRoute and VPN gateways offer, by the
+ * sources BGP knows. The order itself (the hub routing preference, RS-30,
+ * RS-31, and the ER connection weight, GW-09) is lib/azure.c's, which
+ * topo's validate uses too. The Route Server's decision (decide.c) and the
+ * SDN controller's effective-route merge (emu/sdn.c) both ask here, so
+ * they agree.
  *
  * Pure: no state, no I/O.
  */
@@ -12,11 +14,7 @@
 
 #include <stdint.h>
 
-enum bgp_hub_pref {		/* same order as topo's enum topo_hub_pref */
-	BGP_PREF_EXPRESSROUTE,
-	BGP_PREF_VPNGATEWAY,
-	BGP_PREF_ASPATH,
-};
+#include "../lib/azure.h"
 
 enum bgp_src {
 	BGP_SRC_NVA,		/* an NVA peer of Route Server; any other peer */
@@ -33,7 +31,7 @@ struct bgp_offer {
 };
 
 /* < 0: a is preferred; > 0: b is; 0: equal (ECMP candidates). */
-int	bgp_hubpref_cmp(enum bgp_hub_pref pref, const struct bgp_offer *a,
+int	bgp_hubpref_cmp(enum az_hub_pref pref, const struct bgp_offer *a,
 	    const struct bgp_offer *b);
 const char *bgp_src_str(enum bgp_src s);
 

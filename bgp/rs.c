@@ -41,7 +41,7 @@ is_gw(const struct peer *p)
 	    p->conf->kind == BGP_SRC_VPN);
 }
 
-#define AS_OVERRIDE_FROM	65515	/* RS-01: every Route Server's ASN */
+#define AS_OVERRIDE_FROM	AZ_ASN	/* RS-01: every Route Server's ASN */
 #define AS_PATH_MAX		64
 
 /*

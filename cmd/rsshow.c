@@ -52,7 +52,7 @@ show_json(const char *lab, const struct topo_rs *rs, const char *state)
 	json_init(&j, stdout);
 	json_obj_begin(&j);
 	json_kbool(&j, "allowBranchToBranchTraffic", rs->branch_to_branch);
-	json_kstr(&j, "hubRoutingPreference", topo_pref_str(rs->pref));
+	json_kstr(&j, "hubRoutingPreference", az_pref_str(rs->pref));
 	json_kstr(&j, "id", id);
 	json_kstr(&j, "kind", "RouteServer");
 	json_kstr(&j, "location", rs->vnet->region->name);
@@ -96,7 +96,7 @@ show_text(const char *lab, const struct topo_rs *rs, const char *state)
 	table_row(t, (const char *[]){ "Branch to branch",
 	    rs->branch_to_branch ? "true" : "false" });
 	table_row(t, (const char *[]){ "Hub routing preference",
-	    topo_pref_str(rs->pref) });
+	    az_pref_str(rs->pref) });
 	table_row(t, (const char *[]){ "Minimum capacity", cap });
 	table_row(t, (const char *[]){ "Provisioning state", "Succeeded" });
 	table_row(t, (const char *[]){ "Routing state", state });

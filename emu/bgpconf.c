@@ -44,7 +44,7 @@
 #define VPN_HOLD			180
 #define VPN_KEEPALIVE			60
 /* RS-42: prefixes Azure may advertise to a circuit; beyond, the session drops. */
-#define ER_FROM_AZURE_LIMIT		1000
+#define ER_FROM_AZURE_LIMIT		AZ_ER_TO_CIRCUIT_MAX
 /*
  * GW-10: BFD on the MSEE's private peering interfaces, on by default; the
  * Learn page's edge configuration runs 300 ms x 3, which we give both ends.

@@ -375,13 +375,12 @@ static void
 hub_choice(const struct topo *t, const struct sdn_input *in,
     const struct topo_vnet *hub, struct memo_hub *out)
 {
-	enum bgp_hub_pref pref;
+	enum az_hub_pref pref;
 	struct offer *o;
 	struct memo_route *k;
 	size_t n, i, j, b, m;
 
-	pref = hub->rs != NULL ? (enum bgp_hub_pref)hub->rs->pref :
-	    BGP_PREF_EXPRESSROUTE;
+	pref = hub->rs != NULL ? hub->rs->pref : AZ_PREF_EXPRESSROUTE;
 	n = offers(t, in, hub, &o);
 	out->hub = hub;
 	out->r = xcalloc(n ? n : 1, sizeof(*out->r));

@@ -31,7 +31,8 @@
  *    lie inside T), and B, a part of K holding q, answers q.
  *  - nothing in K matches: nothing in D, T or B does: the delivery path,
  *    as before tables were shared.
- * test_share.c checks this by lookups against K on every example.
+ * test_share.c checks this by lookups against K on every file of examples/
+ * (the scale lab's addresses shared out among its slots).
  */
 #ifndef ARSEMU_EMU_SHARE_H
 #define ARSEMU_EMU_SHARE_H

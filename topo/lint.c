@@ -235,43 +235,21 @@ lint_nva(struct topo *t, const struct topo_nva *v)
 	}
 }
 
-/* A route for one prefix as Route Server weighs it (RS-30, RS-31, GW-09). */
+/*
+ * A route for one prefix as Route Server weighs it (RS-30, RS-31, GW-09),
+ * by lib/azure.c's order, the one bgp/hubpref.c decides by in the lab.
+ */
 struct offer {
 	const struct topo_gw	*gw;		/* NULL: the NVA's */
-	bool			 er;
-	unsigned		 hops;		/* AS path length */
-	unsigned		 weight;	/* ER connection weight */
+	struct az_offer		 az;
 };
 
+/* < 0: a wins, 0: a tie (ECMP). */
 static int
-by_er(bool a, bool b, bool er_first)
-{
-	if (a == b)
-		return 0;
-	return a == er_first ? -1 : 1;
-}
-
-/*
- * < 0: a wins, 0: a tie (ECMP). The order of bgp/hubpref.c, which decides
- * for the lab; topo depends on nothing of ours, so it is restated here.
- */
-static int
-offer_cmp(enum topo_hub_pref pref, const struct offer *a,
+offer_cmp(enum az_hub_pref pref, const struct offer *a,
     const struct offer *b)
 {
-	int r;
-
-	if (pref == TOPO_PREF_EXPRESSROUTE &&
-	    (r = by_er(a->er, b->er, true)) != 0)
-		return r;
-	if (pref == TOPO_PREF_VPNGATEWAY &&
-	    (r = by_er(a->er, b->er, false)) != 0)
-		return r;
-	if (a->er && b->er && a->weight != b->weight)
-		return a->weight > b->weight ? -1 : 1;
-	if (a->hops != b->hops)
-		return a->hops < b->hops ? -1 : 1;
-	return by_er(a->er, b->er, true);
+	return az_hubpref_cmp(pref, &a->az, &b->az);
 }
 
 /*
@@ -296,9 +274,9 @@ gw_offer(const struct topo_vnet *hub, const struct pfx4 *p,
 			if (topo_conn_over_limit(cn))
 				continue;	/* GW-05, GW-07: no session */
 			o.gw = hub->gws[i];
-			o.er = o.gw->type == TOPO_GW_EXPRESSROUTE;
-			o.weight = o.er ? cn->weight : 0;
-			o.hops = o.er ? 2 + cn->site->prepend : cn->bgp ?
+			o.az.er = o.gw->type == TOPO_GW_EXPRESSROUTE;
+			o.az.weight = o.az.er ? cn->weight : 0;
+			o.az.hops = o.az.er ? 2 + cn->site->prepend : cn->bgp ?
 			    1 + cn->site->prepend + cn->prepend : 0;
 			for (m = 0; m < cn->site->nprefixes; m++) {
 				const struct pfx4 *s = &cn->site->prefixes[m];
@@ -358,7 +336,7 @@ lint_bypass(struct topo *t, const struct topo_nva *v, const char *path,
 	    "NVA \"%s\" in every served subnet without a route table for it "
 	    "(%s/%s%s); send it to the NVA with a VirtualAppliance route "
 	    "(VR-05)", v->node->name, pfx_fmt(p, p1), gw_kind(gw->gw),
-	    gw->gw->name, topo_pref_str(own->vnet->rs->pref), p1,
+	    gw->gw->name, az_pref_str(own->vnet->rs->pref), p1,
 	    v->node->name, first->vnet->name, first->name, more);
 }
 
@@ -415,7 +393,7 @@ lint_self_loop(struct topo *t, const struct topo_nva *v, const char *path,
 		return;
 	if (equal)
 		snprintf(why, sizeof(why), "hub routing preference %s, RS-30, "
-		    "RS-31", topo_pref_str(own->vnet->rs->pref));
+		    "RS-31", az_pref_str(own->vnet->rs->pref));
 	else
 		snprintf(why, sizeof(why), "a longer prefix, RS-30");
 	warn(t, path, "NVA \"%s\" advertises %s, and its route beats %s "
@@ -436,8 +414,8 @@ lint_gw_overlap(struct topo *t, const struct topo_nva *v)
 	const struct topo_vnet *hub = v->node->nic->subnet->vnet;
 	const struct topo_gw *wider;
 	char path[TOPO_PATH_MAX];
-	struct offer best = { NULL, false, 0, 0 };
-	struct offer nva = { NULL, false, 1 + v->prepend, 0 };
+	struct offer best = { NULL, { false, 0, 0 } };
+	struct offer nva = { NULL, { false, 1 + v->prepend, 0 } };
 	bool equal;
 	size_t i;
 

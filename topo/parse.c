@@ -282,10 +282,10 @@ parse_subnets(struct tctx *c, const cJSON *o, const char *path,
 
 static int
 parse_pref(struct tctx *c, const cJSON *o, const char *path,
-    enum topo_hub_pref *out)
+    enum az_hub_pref *out)
 {
-	static const enum topo_hub_pref prefs[] = { TOPO_PREF_EXPRESSROUTE,
-	    TOPO_PREF_VPNGATEWAY, TOPO_PREF_ASPATH };
+	static const enum az_hub_pref prefs[] = { AZ_PREF_EXPRESSROUTE,
+	    AZ_PREF_VPNGATEWAY, AZ_PREF_ASPATH };
 	char p[TOPO_PATH_MAX];
 	const char *s;
 	size_t i;
@@ -295,7 +295,7 @@ parse_pref(struct tctx *c, const cJSON *o, const char *path,
 	    &s)) <= 0)
 		return r;
 	for (i = 0; i < NELEM(prefs); i++)
-		if (strcmp(s, topo_pref_str(prefs[i])) == 0) {
+		if (strcmp(s, az_pref_str(prefs[i])) == 0) {
 			*out = prefs[i];
 			return 1;
 		}
@@ -366,7 +366,7 @@ parse_rs(struct tctx *c, const cJSON *o, const char *path,
 		return -1;
 	rs = v->rs = xcalloc(1, sizeof(*rs));
 	rs->vnet = v;
-	rs->pref = TOPO_PREF_EXPRESSROUTE;
+	rs->pref = AZ_PREF_EXPRESSROUTE;
 	rs->route_limit = TOPO_RS_ROUTE_LIMIT;
 	rs->max_peers = TOPO_RS_MAX_PEERS;
 	rs->routing_units = TOPO_RS_UNITS_MIN;

@@ -13,7 +13,7 @@
 #include "../lib/util.h"
 #include "topo_int.h"
 
-#define MS_ASN		12076u
+#define MS_ASN		AZ_MSEE_ASN
 #define REGIONAL_BASE	50000u
 
 static const struct {

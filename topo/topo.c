@@ -594,21 +594,6 @@ topo_kind_str(enum topo_node_kind k)
 	return "?";
 }
 
-/* The API strings (RS-31, D-05), as the topology file spells them. */
-const char *
-topo_pref_str(enum topo_hub_pref p)
-{
-	switch (p) {
-	case TOPO_PREF_EXPRESSROUTE:
-		return "ExpressRoute";
-	case TOPO_PREF_VPNGATEWAY:
-		return "VpnGateway";
-	case TOPO_PREF_ASPATH:
-		return "ASPath";
-	}
-	return "?";
-}
-
 __attribute__((format(printf, 3, 4))) static void
 append(char *buf, size_t len, const char *fmt, ...)
 {

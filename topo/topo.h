@@ -16,19 +16,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/azure.h"
 #include "../lib/pfx.h"
 
 #define TOPO_NAME_MAX		32	/* lab and node names */
-#define TOPO_RS_ASN		65515	/* RS-01 */
-#define TOPO_RS_MAX_PEERS	8	/* RS-07 */
-/* RS-41: what one Route Server serves */
-#define TOPO_RS_MAX_VNETS	500	/* its VNet and the VNets peered with it */
-#define TOPO_RS_MAX_PREFIXES	10000	/* on-premises and VNet prefixes */
-#define TOPO_RS_UNITS_MIN	2	/* routing infrastructure units */
-#define TOPO_RS_UNITS_MAX	48
-#define TOPO_RS_VMS(units)	(4000u + 1000u * ((units) - 2u))
-#define TOPO_RS_ROUTE_LIMIT	4000	/* RS-40, D-02 */
-#define TOPO_UDR_MAX		400	/* VR-12: routes per route table */
+/* Azure's numbers are lib/azure.h's; topo's names for them: */
+#define TOPO_RS_ASN		AZ_ASN			/* RS-01 */
+#define TOPO_RS_MAX_PEERS	AZ_RS_MAX_PEERS		/* RS-07 */
+#define TOPO_RS_MAX_VNETS	AZ_RS_MAX_VNETS		/* RS-41 */
+#define TOPO_RS_MAX_PREFIXES	AZ_RS_MAX_PREFIXES	/* RS-41 */
+#define TOPO_RS_UNITS_MIN	AZ_RS_UNITS_MIN
+#define TOPO_RS_UNITS_MAX	AZ_RS_UNITS_MAX
+#define TOPO_RS_VMS(units)	AZ_RS_VMS(units)
+#define TOPO_RS_ROUTE_LIMIT	AZ_RS_ROUTE_LIMIT	/* RS-40, D-02 */
+#define TOPO_UDR_MAX		AZ_UDR_MAX		/* VR-12 */
 /*
  * Nodes in one topology (Route Server and gateway instances, NVAs, VMs,
  * MSEEs, site routers and hosts), so that validate and plan stay fast
@@ -53,18 +54,11 @@ enum topo_gw_type {
 	TOPO_GW_VPN,
 };
 
-#define TOPO_GW_ASN	65515	/* GW-01, RS-50 */
-#define TOPO_MSEE_ASN	12076	/* GW-01 */
-#define TOPO_VPN_ROUTE_LIMIT 4000	/* GW-05: prefixes into a VPN gateway */
-/* GW-07: IPv4 prefixes from on-premises into a circuit's private peering */
-#define TOPO_ER_ROUTE_LIMIT	4000	/* Local and Standard circuits */
-#define TOPO_ER_PREMIUM_ROUTE_LIMIT 10000
-
-enum topo_hub_pref {		/* RS-31 */
-	TOPO_PREF_EXPRESSROUTE,
-	TOPO_PREF_VPNGATEWAY,
-	TOPO_PREF_ASPATH,
-};
+#define TOPO_GW_ASN	AZ_ASN		/* GW-01, RS-50 */
+#define TOPO_MSEE_ASN	AZ_MSEE_ASN	/* GW-01 */
+#define TOPO_VPN_ROUTE_LIMIT AZ_VPN_ROUTE_LIMIT	/* GW-05 */
+#define TOPO_ER_ROUTE_LIMIT	AZ_ER_ROUTE_LIMIT	/* GW-07 */
+#define TOPO_ER_PREMIUM_ROUTE_LIMIT AZ_ER_PREMIUM_ROUTE_LIMIT
 
 /* VR-08: the next hop types a user-defined route may name. */
 enum topo_udr_type {
@@ -165,7 +159,7 @@ struct topo_rs {
 	uint32_t		 ip[2];		/* .4 and .5 of RouteServerSubnet (RS-02) */
 	struct topo_node	*inst[2];	/* nodes "<hub>-rs0", "<hub>-rs1" */
 	bool			 branch_to_branch;	/* default false */
-	enum topo_hub_pref	 pref;			/* default ExpressRoute */
+	enum az_hub_pref	 pref;			/* default ExpressRoute */
 	unsigned		 route_limit;		/* per peer, default 4000 */
 	unsigned		 max_peers;		/* default 8 */
 	unsigned		 routing_units;		/* RS-41: 2 (default) to 48 */
@@ -396,7 +390,6 @@ uint32_t topo_region_community(const char *name);
 struct topo_nic  *topo_nic_by_ip(const struct topo *t, uint32_t ip);
 struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);
 const char *topo_kind_str(enum topo_node_kind k);
-const char *topo_pref_str(enum topo_hub_pref p);
 /* "VirtualAppliance", ... as the topology file and az spell them (VR-08). */
 const char *topo_udr_type_str(enum topo_udr_type t);
 /* "builtin", "frr" or "bird", as the topology file spells them. */

@@ -25,7 +25,7 @@ A(const char *s)
 }
 
 static void
-setup(enum bgp_role role, bool b2b, enum bgp_hub_pref pref)
+setup(enum bgp_role role, bool b2b, enum az_hub_pref pref)
 {
 	static const uint32_t asn[3] = { 65001, 65515, 65515 };
 	static const uint8_t kind[3] = { BGP_SRC_NVA, BGP_SRC_ER, BGP_SRC_VPN };
@@ -111,7 +111,7 @@ sends(int to, const char *pfx)
 static void
 test_exchange(void)
 {
-	setup(BGP_ROLE_RS, false, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_RS, false, AZ_PREF_EXPRESSROUTE);
 	add("10.1.0.0/16", -1, 0, 0);
 	add("10.50.0.0/16", 0, 65001, 1);
 	add("172.16.0.0/16", 1, 12076, 2);
@@ -126,7 +126,7 @@ test_exchange(void)
 	    "gateway by its own path, never from Route Server");
 	T_OK(sends(0, "10.1.0.0/16"), "RS-10: the NVA still gets the VNet");
 
-	setup(BGP_ROLE_RS, true, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_RS, true, AZ_PREF_EXPRESSROUTE);
 	add("10.1.0.0/16", -1, 0, 0);
 	add("10.50.0.0/16", 0, 65001, 1);
 	add("172.16.0.0/16", 1, 12076, 2);
@@ -143,7 +143,7 @@ test_exchange(void)
 
 /* Which peer's path wins for a prefix offered by NVA (nh hops) and ER, VPN. */
 static int
-winner(enum bgp_hub_pref pref, unsigned nva, unsigned er, unsigned vpn)
+winner(enum az_hub_pref pref, unsigned nva, unsigned er, unsigned vpn)
 {
 	struct decision d;
 
@@ -161,22 +161,22 @@ winner(enum bgp_hub_pref pref, unsigned nva, unsigned er, unsigned vpn)
 static void
 test_preference(void)
 {
-	T_EQ(winner(BGP_PREF_EXPRESSROUTE, 1, 3, 1), 1, "RS-31 ExpressRoute: "
+	T_EQ(winner(AZ_PREF_EXPRESSROUTE, 1, 3, 1), 1, "RS-31 ExpressRoute: "
 	    "ER wins over shorter NVA and VPN paths");
-	T_EQ(winner(BGP_PREF_VPNGATEWAY, 3, 1, 2), 2, "RS-31 VpnGateway: VPN "
+	T_EQ(winner(AZ_PREF_VPNGATEWAY, 3, 1, 2), 2, "RS-31 VpnGateway: VPN "
 	    "and NVA beat ER; VPN's shorter path beats the NVA's");
-	T_EQ(winner(BGP_PREF_VPNGATEWAY, 1, 1, 2), 0, "RS-31 VpnGateway: the "
+	T_EQ(winner(AZ_PREF_VPNGATEWAY, 1, 1, 2), 0, "RS-31 VpnGateway: the "
 	    "NVA's shorter path beats VPN; ER is out");
-	T_EQ(winner(BGP_PREF_ASPATH, 1, 2, 3), 0, "RS-30 ASPath: the shortest "
+	T_EQ(winner(AZ_PREF_ASPATH, 1, 2, 3), 0, "RS-30 ASPath: the shortest "
 	    "path wins whatever the source");
-	T_EQ(winner(BGP_PREF_ASPATH, 2, 2, 0), 1, "RS-30 ASPath: equal paths, "
+	T_EQ(winner(AZ_PREF_ASPATH, 2, 2, 0), 1, "RS-30 ASPath: equal paths, "
 	    "ER first (GW-09)");
 }
 
 static void
 test_gateway_side(void)
 {
-	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_ROUTER, false, AZ_PREF_EXPRESSROUTE);
 	conf.peers[1].kind = BGP_SRC_RS;	/* the gateway's Route Server */
 	conf.peers[2].kind = BGP_SRC_RS;
 	add("10.1.0.0/16", -1, 0, 0);
@@ -192,7 +192,7 @@ test_gateway_side(void)
 static void
 test_server(void)
 {
-	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_ROUTER, false, AZ_PREF_EXPRESSROUTE);
 	conf.asn = 65100;			/* a server peering with RS */
 	conf.peers[1].kind = conf.peers[2].kind = BGP_SRC_NVA;	/* as bgpconf */
 	conf.peers[1].asn = conf.peers[2].asn = 65515;
@@ -215,7 +215,7 @@ test_server(void)
 static void
 test_sender_loop(void)
 {
-	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_ROUTER, false, AZ_PREF_EXPRESSROUTE);
 	conf.asn = 65100;
 	conf.peers[1].kind = conf.peers[2].kind = BGP_SRC_NVA;
 	conf.peers[1].asn = conf.peers[2].asn = 65515;
@@ -238,7 +238,7 @@ test_vpn_default(void)
 	struct rib_entry *e;
 	struct pfx4 p;
 
-	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_ROUTER, false, AZ_PREF_EXPRESSROUTE);
 	conf.peers[0].kind = conf.peers[2].kind = BGP_SRC_VPN;	/* branches */
 	conf.peers[0].asn = 64600;
 	conf.peers[2].asn = 64700;
@@ -257,7 +257,7 @@ test_vpn_export(void)
 {
 	struct pfx4 vnet;
 
-	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_ROUTER, false, AZ_PREF_EXPRESSROUTE);
 	conf.peers[0].kind = BGP_SRC_VPN;	/* the branch over a tunnel */
 	conf.peers[0].asn = 64600;
 	conf.peers[1].kind = BGP_SRC_RS;
@@ -289,7 +289,7 @@ test_as_override(void)
 	struct rib_entry *e;
 	char buf[64];
 
-	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_ROUTER, false, AZ_PREF_EXPRESSROUTE);
 	conf.asn = 65001;
 	conf.peers[0].asn = 65002;
 	conf.peers[0].kind = BGP_SRC_OVERLAY;
@@ -363,7 +363,7 @@ test_msee(void)
 	struct rib_entry *e;
 	struct pfx4 p;
 
-	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_ROUTER, false, AZ_PREF_EXPRESSROUTE);
 	conf.asn = 12076;
 	conf.peers[0].asn = 64512;
 	conf.peers[0].kind = BGP_SRC_NVA;
@@ -412,7 +412,7 @@ test_remote_vnets(void)
 	static const uint32_t twice[] = { 12076, 65515, 65001, 65515 };
 	struct bgp_attrs a;
 
-	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_ROUTER, false, AZ_PREF_EXPRESSROUTE);
 	conf.asn = 12076;			/* the MSEE */
 	conf.peers[0].asn = 64512;		/* the site's edge */
 	conf.peers[0].kind = conf.peers[1].kind = conf.peers[2].kind =
@@ -427,7 +427,7 @@ test_remote_vnets(void)
 	T_OK(sends(2, "10.1.0.0/16"), "RS-51: and another gateway on the "
 	    "circuit what gateway A sent (with 65515 in the path)");
 
-	setup(BGP_ROLE_ROUTER, false, BGP_PREF_EXPRESSROUTE);
+	setup(BGP_ROLE_ROUTER, false, AZ_PREF_EXPRESSROUTE);
 	conf.peers[1].asn = 12076;		/* gateway B's MSEE */
 	bgp_attrs_init(&a);
 	a.present = BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |

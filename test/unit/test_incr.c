@@ -83,12 +83,8 @@ check_slot(const struct topo *t, const struct sdn_input *in,
 		return 1;
 	}
 	for (i = k = want = 0; i < full.nroutes; i++) {
-		size_t j;
-		bool inP = false;
-
-		for (j = 0; j < nP && !inP; j++)
-			inP = pfx_equal(&P[j], &full.routes[i].pfx);
-		if (!inP)
+		if (bsearch(&full.routes[i].pfx, P, nP, sizeof(*P),
+		    pfx_qcmp) == NULL)
 			continue;
 		want++;
 		(*asked)++;
@@ -116,11 +112,12 @@ test_only(void)
 	struct plan p;
 	struct share_layout l;
 	unsigned bad = 0, asked = 0, nfiles = 0;
-	size_t i, s;
+	size_t i, s, n;
+	char **ex = examples_list(&n);
 
-	for (i = 0; i < NELEM(shipped_examples); i++) {
-		if (topo_load_file(shipped_examples[i], &t, &err) != 0) {
-			T_OK(0, "load %s: %s", shipped_examples[i], err.msg);
+	for (i = 0; i < n; i++) {
+		if (topo_load_file(ex[i], &t, &err) != 0) {
+			T_OK(0, "load %s: %s", ex[i], err.msg);
 			continue;
 		}
 		plan_run(t, &p);	/* leaves its memo started */
@@ -133,6 +130,9 @@ test_only(void)
 		topo_free(t);
 		nfiles++;
 	}
+	examples_free(ex);
+	T_OK(nfiles > 1 && nfiles == n, "every example loaded (%u of %zu, "
+	    "examples/*.json and the fixture)", nfiles, n);
 	T_EQ(bad, 0, "issue 10: sdn_effective_only equals the whole table at "
 	    "the prefixes asked (%u routes, %u examples, every subnet)", asked,
 	    nfiles);

@@ -1551,15 +1551,15 @@ test_hubpref(void)
 	struct bgp_offer er = { BGP_SRC_ER, 3, 0 }, er2 = { BGP_SRC_ER, 5, 10 },
 	    vpn = { BGP_SRC_VPN, 2, 0 }, nva = { BGP_SRC_NVA, 1, 0 };
 
-	T_OK(bgp_hubpref_cmp(BGP_PREF_EXPRESSROUTE, &er, &vpn) < 0,
+	T_OK(bgp_hubpref_cmp(AZ_PREF_EXPRESSROUTE, &er, &vpn) < 0,
 	    "GW-09: ER beats VPN by default");
-	T_OK(bgp_hubpref_cmp(BGP_PREF_EXPRESSROUTE, &er2, &er) < 0,
+	T_OK(bgp_hubpref_cmp(AZ_PREF_EXPRESSROUTE, &er2, &er) < 0,
 	    "GW-09: between ER connections, the higher weight wins first");
-	T_OK(bgp_hubpref_cmp(BGP_PREF_VPNGATEWAY, &vpn, &nva) > 0,
+	T_OK(bgp_hubpref_cmp(AZ_PREF_VPNGATEWAY, &vpn, &nva) > 0,
 	    "RS-31 VpnGateway: VPN against NVA by AS path (the NVA is shorter)");
-	T_OK(bgp_hubpref_cmp(BGP_PREF_VPNGATEWAY, &vpn, &er) < 0,
+	T_OK(bgp_hubpref_cmp(AZ_PREF_VPNGATEWAY, &vpn, &er) < 0,
 	    "RS-31 VpnGateway: VPN beats ER");
-	T_OK(bgp_hubpref_cmp(BGP_PREF_ASPATH, &nva, &er) < 0,
+	T_OK(bgp_hubpref_cmp(AZ_PREF_ASPATH, &nva, &er) < 0,
 	    "RS-31 ASPath: the shortest path, whatever the source");
 }
 

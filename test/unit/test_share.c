@@ -16,71 +16,96 @@
 #include "examples.h"
 #include "t.h"
 
-struct slotk {
-	struct nl_route	*k;
-	size_t		 nk;
-	struct nl_route	*d;
-	size_t		 nd;
+/*
+ * One example's check holds the kernel routes of one slot at a time (and
+ * each group's first slot's): the scale lab's 500 slots of 10,000 routes
+ * each would take 2 GB at once. So each slot's table is computed twice (a
+ * third time in a group whose shared table turns out empty).
+ */
+struct group {
+	size_t		 first;		/* its first slot */
+	struct nl_route	*kf;		/* that slot's kernel routes */
+	size_t		 nkf;
+	struct nl_route	*b;		/* the shared table */
+	size_t		 nb;
+	size_t		 stray;
+	struct pfx4	*mall;		/* every slot's share_diff m, once */
+	size_t		 nmall, capmall;
 };
 
-/* Kernel routes of every slot, as the daemon would install them. */
-static void
-kernel_tables(const struct topo *t, const struct plan *p,
-    const struct share_layout *l, struct slotk *sk)
-{
-	struct fabric f;
-	struct sdn_table tab;
-	size_t i, s;
-
-	fabric_init(&f, NULL, t);
-	for (i = 0; i < t->nnics; i++)
-		f.ifindex[i] = 100 + (int)i;
-	f.inet = 2;
-	f.none = 3;
-	for (s = 0; s < l->nslots; s++) {
-		sdn_effective(t, &p->in, l->rep[s], &tab);
-		sk[s].nk = fabric_kernel_routes(&f, &tab, &sk[s].k);
-		sdn_table_free(&tab);
-	}
-	fabric_free(&f);
-}
-
-/* Addresses worth asking: each prefix's ends and middle, every NIC, more. */
+/* Kernel routes of slot s, as the daemon would install them. */
 static size_t
-probes(const struct topo *t, const struct slotk *sk, size_t nslots,
-    uint32_t **out)
+slot_kernel(struct fabric *f, const struct topo *t, const struct plan *p,
+    const struct share_layout *l, size_t s, struct nl_route **k)
 {
-	uint32_t *v = NULL;
-	size_t n = 0, cap = 0, s, i;
-	unsigned seed = 11;
+	struct sdn_table tab;
+	size_t n;
 
-	for (s = 0; s < nslots; s++)
-		for (i = 0; i < sk[s].nk; i++) {
-			const struct pfx4 *p = &sk[s].k[i].dst;
-			uint32_t span = ~pfx_mask(p->len);
-
-			xgrow(&v, &cap, n + 3, sizeof(*v));
-			v[n++] = p->addr;
-			v[n++] = p->addr | span;
-			v[n++] = p->addr | (span >> 1);
-		}
-	for (i = 0; i < t->nnics; i++) {
-		xgrow(&v, &cap, n + 1, sizeof(*v));
-		v[n++] = t->nics[i]->ip;
-	}
-	for (i = 0; i < 2000; i++) {
-		xgrow(&v, &cap, n + 1, sizeof(*v));
-		v[n++] = (uint32_t)rand_r(&seed) << 1 ^ (uint32_t)rand_r(&seed);
-	}
-	*out = v;
+	sdn_effective(t, &p->in, l->rep[s], &tab);
+	n = fabric_kernel_routes(f, &tab, k);
+	sdn_table_free(&tab);
 	return n;
 }
 
-/*
- * Split as the daemon does (daemon.c recompute_group) and compare every
- * slot's lookups with its whole table. Returns the mismatches; counts
- * routes held with and without sharing.
- */
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort v and drop its repeats (slots share most prefixes); returns n. */
+static size_t
+uniq_u32(uint32_t *v, size_t n)
+{
+	size_t i, m = 0;
+
+	qsort(v, n, sizeof(*v), u32_cmp);
+	for (i = 0; i < n; i++)
+		if (m == 0 || v[m - 1] != v[i])
+			v[m++] = v[i];
+	return m;
+}
+
+/* Addresses worth asking: each prefix's ends and middle. */
+static void
+add_probes(uint32_t **v, size_t *n, size_t *cap, const struct nl_route *k,
+    size_t nk)
+{
+	size_t i;
+
+	for (i = 0; i < nk; i++) {
+		const struct pfx4 *p = &k[i].dst;
+		uint32_t span = ~pfx_mask(p->len);
+
+		xgrow(v, cap, *n + 3, sizeof(**v));
+		(*v)[(*n)++] = p->addr;
+		(*v)[(*n)++] = p->addr | span;
+		(*v)[(*n)++] = p->addr | (span >> 1);
+	}
+	if (*n > 1000000)
+		*n = uniq_u32(*v, *n);
+}
+
+/* ... and every NIC, and more. */
+static size_t
+end_probes(const struct topo *t, uint32_t **v, size_t n, size_t *cap)
+{
+	unsigned seed = 11;
+	size_t i;
+
+	for (i = 0; i < t->nnics; i++) {
+		xgrow(v, cap, n + 1, sizeof(**v));
+		(*v)[n++] = t->nics[i]->ip;
+	}
+	for (i = 0; i < 2000; i++) {
+		xgrow(v, cap, n + 1, sizeof(**v));
+		(*v)[n++] = (uint32_t)rand_r(&seed) << 1 ^ (uint32_t)rand_r(&seed);
+	}
+	return uniq_u32(*v, n);
+}
+
 static bool
 same_routes(const struct nl_route *a, size_t na, const struct nl_route *b,
     size_t nb)
@@ -101,132 +126,139 @@ pfx_qcmp(const void *a, const void *b)
 	return pfx_cmp(a, b);
 }
 
+#define LOOKUP_BUDGET	2000000u	/* lookups per example, about */
+
 /*
- * The daemon's way (share_diff, share_base, share_split_diff from the
- * group's first slot) gives the same shared table and the same slot tables
- * as share_intersect and share_split. Returns the slots that differ.
+ * Split as the daemon does (daemon.c recompute_group) and compare every
+ * slot's lookups with its whole table. Returns the mismatches; counts
+ * routes held with and without sharing. *diff_bad: the slots and groups
+ * for which the daemon's way (share_diff, share_base, share_split_diff from
+ * the group's first slot) does not give the same shared table and slot
+ * tables as share_intersect and share_split.
  */
-static size_t
-check_diff(const struct share_layout *l, size_t g, const struct slotk *sk,
-    const struct nl_route *b, size_t nb, bool empty)
-{
-	struct share_diff *sd = xcalloc(l->nslots, sizeof(*sd));
-	struct pfx4 *mall = NULL;
-	struct nl_route *b2, *d2;
-	size_t s, first = SIZE_MAX, nm = 0, cap = 0, i, n, nb2, nd2, bad = 0;
-
-	for (s = 0; s < l->nslots; s++)
-		if (l->group[s] == g && first == SIZE_MAX)
-			first = s;
-	for (s = 0; s < l->nslots; s++) {
-		if (l->group[s] != g)
-			continue;
-		share_diff(sk[first].k, sk[first].nk, sk[s].k, sk[s].nk, &sd[s]);
-		xgrow(&mall, &cap, nm + sd[s].nm + 1, sizeof(*mall));
-		if (sd[s].nm > 0)
-			memcpy(mall + nm, sd[s].m, sd[s].nm * sizeof(*mall));
-		nm += sd[s].nm;
-	}
-	qsort(mall, nm, sizeof(*mall), pfx_qcmp);
-	for (i = n = 0; i < nm; i++)
-		if (n == 0 || !pfx_equal(&mall[n - 1], &mall[i]))
-			mall[n++] = mall[i];
-	nb2 = share_base(sk[first].k, sk[first].nk, mall, n, &b2);
-	if (!empty && !same_routes(b, nb, b2, nb2)) {
-		fprintf(stderr, "# group %zu: shared table %zu routes, from "
-		    "differences %zu\n", g, nb, nb2);
-		bad++;
-	}
-	for (s = 0; s < l->nslots; s++) {
-		const struct topo_vnet *v = l->slot[s]->vnet;
-
-		if (l->group[s] != g)
-			continue;
-		(void)share_split_diff(sk[first].k, sk[first].nk, &sd[s], mall, n,
-		    empty, v->space, v->nspace, &d2, &nd2);
-		if (!same_routes(sk[s].d, sk[s].nd, d2, nd2)) {
-			fprintf(stderr, "# slot %zu (%s): %zu routes, from "
-			    "differences %zu\n", s, l->slot[s]->name, sk[s].nd, nd2);
-			bad++;
-		}
-		free(d2);
-		share_diff_free(&sd[s]);
-	}
-	free(b2);
-	free(mall);
-	free(sd);
-	return bad;
-}
-
 static size_t
 check_topo(const char *what, const struct topo *t, size_t *held,
     size_t *whole, size_t *asked, size_t *diff_bad)
 {
 	struct share_layout l;
 	struct plan p;
-	struct slotk *sk;
-	uint32_t *pr;
-	size_t npr, s, g, i, bad = 0;
+	struct fabric f;
+	struct group *gr;
+	struct share_diff *sd;
+	struct nl_route *k, *d, *b2, *d2;
+	uint32_t *pr = NULL;
+	size_t npr = 0, cap = 0, nk, nd, nb2, nd2, s, g, i, stride, bad = 0;
 
-	plan_run(t, &p);
+	plan_run(t, &p);	/* leaves its memo started */
+	sdn_memo_fill(t, &p.in);
 	share_layout(t, &l);
-	sk = xcalloc(l.nslots ? l.nslots : 1, sizeof(*sk));
-	kernel_tables(t, &p, &l, sk);
-	npr = probes(t, sk, l.nslots, &pr);
+	fabric_init(&f, NULL, t);
+	for (i = 0; i < t->nnics; i++)
+		f.ifindex[i] = 100 + (int)i;
+	f.inet = 2;
+	f.none = 3;
+	gr = xcalloc(l.ngroups ? l.ngroups : 1, sizeof(*gr));
+	sd = xcalloc(l.nslots ? l.nslots : 1, sizeof(*sd));
+	for (g = 0; g < l.ngroups; g++)
+		gr[g].first = SIZE_MAX;
 	*held = *whole = *asked = *diff_bad = 0;
-	for (g = 0; g < l.ngroups; g++) {
-		struct nl_route *b = NULL;
-		size_t nb = 0, stray = 0;
-		bool first = true;
 
-		for (s = 0; s < l.nslots; s++)
-			if (l.group[s] == g) {
-				share_intersect(&b, &nb, sk[s].k, sk[s].nk, first);
-				first = false;
-			}
-		for (s = 0; s < l.nslots; s++)
-			if (l.group[s] == g) {
-				const struct topo_vnet *v = l.slot[s]->vnet;
+	/* 1: each group's shared table; differences from its first slot;
+	 * the addresses to ask. */
+	for (s = 0; s < l.nslots; s++) {
+		struct group *G = &gr[l.group[s]];
 
-				stray += share_split(sk[s].k, sk[s].nk, b, nb,
-				    v->space, v->nspace, &sk[s].d, &sk[s].nd);
-			}
-		if (stray > 0) {
-			nb = 0;
-			for (s = 0; s < l.nslots; s++)
-				if (l.group[s] == g) {
-					const struct topo_vnet *v = l.slot[s]->vnet;
-
-					free(sk[s].d);
-					(void)share_split(sk[s].k, sk[s].nk, b, 0,
-					    v->space, v->nspace, &sk[s].d, &sk[s].nd);
-				}
+		nk = slot_kernel(&f, t, &p, &l, s, &k);
+		share_intersect(&G->b, &G->nb, k, nk, G->first == SIZE_MAX);
+		add_probes(&pr, &npr, &cap, k, nk);
+		if (G->first == SIZE_MAX) {
+			G->first = s;
+			G->kf = k;
+			G->nkf = nk;
 		}
-		*held += nb;
-		*diff_bad += check_diff(&l, g, sk, b, nb, stray > 0);
+		share_diff(G->kf, G->nkf, k, nk, &sd[s]);
+		xgrow(&G->mall, &G->capmall, G->nmall + sd[s].nm + 1,
+		    sizeof(*G->mall));
+		if (sd[s].nm > 0)
+			memcpy(G->mall + G->nmall, sd[s].m,
+			    sd[s].nm * sizeof(*G->mall));
+		G->nmall += sd[s].nm;
+		if (k != G->kf)
+			free(k);
+	}
+	npr = end_probes(t, &pr, npr, &cap);
+	/* the scale lab: each slot asks every stride-th address, from its own
+	 * offset, so that all are asked and the test stays short */
+	stride = npr * l.nslots / LOOKUP_BUDGET + 1;
+	for (g = 0; g < l.ngroups; g++) {
+		struct group *G = &gr[g];
+
+		qsort(G->mall, G->nmall, sizeof(*G->mall), pfx_qcmp);
+		for (i = nk = 0; i < G->nmall; i++)
+			if (nk == 0 || !pfx_equal(&G->mall[nk - 1], &G->mall[i]))
+				G->mall[nk++] = G->mall[i];
+		G->nmall = nk;
+	}
+
+	/* 2, a group at a time: each slot's own table, both ways; lookups
+	 * against its whole table. A slot with routes that would stray
+	 * empties the group's shared table (share_split): then the group is
+	 * done again. */
+	for (g = 0; g < l.ngroups; g++) {
+		struct group *G = &gr[g];
+		size_t gheld, gwhole, gasked, gbad, gdiff;
+again:
+		gheld = G->nb;
+		gwhole = gasked = gbad = gdiff = 0;
+		nb2 = share_base(G->kf, G->nkf, G->mall, G->nmall, &b2);
+		if (G->stray == 0 && !same_routes(G->b, G->nb, b2, nb2)) {
+			fprintf(stderr, "# %s: group %zu: shared table %zu routes, "
+			    "from differences %zu\n", what, g, G->nb, nb2);
+			gdiff++;
+		}
+		free(b2);
 		for (s = 0; s < l.nslots; s++) {
 			const struct topo_vnet *v = l.slot[s]->vnet;
 
 			if (l.group[s] != g)
 				continue;
-			*held += sk[s].nd;
-			*whole += sk[s].nk * l.nnics[s];
-			for (i = 0; i < npr; i++) {
+			nk = slot_kernel(&f, t, &p, &l, s, &k);
+			if (share_split(k, nk, G->b, G->nb, v->space, v->nspace,
+			    &d, &nd) > 0 && G->stray == 0) {
+				G->stray = 1;
+				G->nb = 0;
+				free(k);
+				free(d);
+				goto again;
+			}
+			(void)share_split_diff(G->kf, G->nkf, &sd[s], G->mall,
+			    G->nmall, G->stray > 0, v->space, v->nspace, &d2,
+			    &nd2);
+			if (!same_routes(d, nd, d2, nd2)) {
+				fprintf(stderr, "# %s: slot %zu (%s): %zu routes, "
+				    "from differences %zu\n", what, s,
+				    l.slot[s]->name, nd, nd2);
+				gdiff++;
+			}
+			free(d2);
+			gheld += nd;
+			gwhole += nk * l.nnics[s];
+			for (i = s % stride; i < npr; i += stride) {
 				const struct nl_route *want, *got;
 				enum share_how how;
 				bool ok;
 
-				want = share_lpm(sk[s].k, sk[s].nk, pr[i]);
-				how = share_lookup(sk[s].d, sk[s].nd, b, nb,
-				    v->space, v->nspace, pr[i], &got);
+				want = share_lpm(k, nk, pr[i]);
+				how = share_lookup(d, nd, G->b, G->nb, v->space,
+				    v->nspace, pr[i], &got);
 				/* no match and a throw: both the delivery path */
 				if (want == NULL || want->type == NL_RT_THROW)
 					ok = how != SHARE_ROUTE;
 				else
 					ok = how == SHARE_ROUTE &&
 					    share_route_equal(want, got);
-				(*asked)++;
-				if (!ok && bad++ < 5) {
+				gasked++;
+				if (!ok && bad + gbad++ < 5) {
 					char a[ADDR_STRLEN];
 
 					fprintf(stderr, "# %s: slot %zu (%s), %s: "
@@ -235,15 +267,26 @@ check_topo(const char *what, const struct topo *t, size_t *held,
 					    (int)how);
 				}
 			}
+			free(k);
+			free(d);
 		}
-		free(b);
+		*held += gheld;
+		*whole += gwhole;
+		*asked += gasked;
+		*diff_bad += gdiff;
+		bad += gbad;
 	}
-	for (s = 0; s < l.nslots; s++) {
-		free(sk[s].k);
-		free(sk[s].d);
+	for (s = 0; s < l.nslots; s++)
+		share_diff_free(&sd[s]);
+	for (g = 0; g < l.ngroups; g++) {
+		free(gr[g].kf);
+		free(gr[g].b);
+		free(gr[g].mall);
 	}
-	free(sk);
+	free(gr);
+	free(sd);
 	free(pr);
+	fabric_free(&f);
 	share_layout_free(&l);
 	plan_free(&p);
 	return bad;
@@ -254,10 +297,12 @@ test_examples(void)
 {
 	struct topo_err err;
 	struct topo *t;
-	size_t i, held, whole, asked, bad, dbad;
+	size_t i, n, held, whole, asked, bad, dbad;
+	char **ex = examples_list(&n);
 
-	for (i = 0; i < NELEM(shipped_examples); i++) {
-		const char *f = shipped_examples[i];
+	T_OK(n > 1, "%zu examples from examples/*.json and the fixture", n);
+	for (i = 0; i < n; i++) {
+		const char *f = ex[i];
 
 		if (!T_EQ(topo_load_file(f, &t, &err), 0, "%s loads", f))
 			continue;
@@ -270,6 +315,7 @@ test_examples(void)
 		    asked, held, whole);
 		topo_free(t);
 	}
+	examples_free(ex);
 }
 
 /* Many spokes, some with a route table: most routes are held once. */

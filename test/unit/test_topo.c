@@ -144,7 +144,7 @@ test_single_hub(void)
 	    "RS-02: RS instances at .4 and .5 of RouteServerSubnet");
 	T_EQ(rs->route_limit, 4000, "RS-40: route_limit default 4000");
 	T_EQ(rs->max_peers, 8, "RS-07: max_peers default 8");
-	T_OK(rs->pref == TOPO_PREF_EXPRESSROUTE && !rs->branch_to_branch,
+	T_OK(rs->pref == AZ_PREF_EXPRESSROUTE && !rs->branch_to_branch,
 	    "RS-31: preference ExpressRoute, branch_to_branch false");
 	T_EQ(t->nnodes, NELEM(order), "7 nodes");
 	for (i = 0; i < NELEM(order) && i < t->nnodes; i++)
@@ -188,7 +188,7 @@ test_single_hub(void)
 	    topo_nic_by_ip(t, A("10.9.9.9")) == NULL, "topo_nic_by_ip");
 	T_OK(topo_subnet_find(hub, "nva") == hub->subnets[1],
 	    "topo_subnet_find");
-	T_OK(strcmp(topo_pref_str(TOPO_PREF_ASPATH), "ASPath") == 0 &&
+	T_OK(strcmp(az_pref_str(AZ_PREF_ASPATH), "ASPath") == 0 &&
 	    strcmp(topo_kind_str(TOPO_NVA), "nva") == 0, "string helpers");
 	T_EQ(topo_set_name(t, "other-lab", &err), 0, "topo_set_name ok");
 	T_OK(strcmp(t->name, "other-lab") == 0, "renamed");
@@ -249,7 +249,7 @@ test_model_misc(void)
 	    "field order in the file does not change the model");
 	T_OK(t != NULL && t->rss[0]->max_peers == 2 &&
 	    t->rss[0]->route_limit == 10 && t->rss[0]->branch_to_branch &&
-	    t->rss[0]->pref == TOPO_PREF_ASPATH, "RS-31: route_server settings");
+	    t->rss[0]->pref == AZ_PREF_ASPATH, "RS-31: route_server settings");
 	T_OK(t != NULL && t->nodes[3]->nic->ip == A("10.1.2.5"),
 	    "hub VM after the NVA in the same subnet gets .5");
 	topo_free(t);
