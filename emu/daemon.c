@@ -1647,7 +1647,7 @@ emu_daemon_main(const char *lab)
 	snprintf(file, sizeof(file), "%s/log", d->dir);
 	(void)mkdir(file, 0755);
 	snprintf(file, sizeof(file), "%s/journal.jsonl", d->dir);
-	d->journal = fopen(file, "a");
+	d->journal = fopen(file, "ae");
 	snprintf(file, sizeof(file), "%s/topology.json", d->dir);
 	if (topo_load_file(file, &d->t, &err) == -1) {
 		journal(d, "error", "\"text\": \"topology: %s\"", err.msg);

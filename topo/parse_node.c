@@ -36,30 +36,11 @@ static const char *const site_fields[] = {
 };
 static const char *const host_fields[] = { "name", "ip", NULL };
 
-/* RS-06 with D-01 (65516 too); 65515 itself is RS-01/RS-05, said apart. */
-static const struct {
-	unsigned	 lo, hi;
-	const char	*by;
-} reserved_asn[] = {
-	{ 8074, 8075, "Azure" },
-	{ 12076, 12076, "Azure (the ExpressRoute MSEEs)" },
-	{ 65516, 65520, "Azure (65515-65520, D-01)" },
-	{ 23456, 23456, "IANA (AS_TRANS)" },
-	{ 64496, 64511, "IANA (documentation)" },
-	{ 65535, 65535, "IANA" },
-};
-
+/* RS-06, GW-02, D-01 (65516 too): lib/azure.c holds the table. */
 const char *
 topo_asn_reserved(unsigned asn)
 {
-	size_t i;
-
-	if (asn == TOPO_RS_ASN)
-		return "Azure (65515: Route Server and gateways)";
-	for (i = 0; i < NELEM(reserved_asn); i++)
-		if (asn >= reserved_asn[i].lo && asn <= reserved_asn[i].hi)
-			return reserved_asn[i].by;
-	return NULL;
+	return az_asn_reserved(asn);
 }
 
 static void
@@ -123,7 +104,7 @@ parse_asn(struct tctx *c, const cJSON *o, const char *path,
 	char p[TOPO_PATH_MAX];
 	const cJSON *v;
 	unsigned asn;
-	size_t i;
+	const char *by;
 
 	topo_path_key(p, path, "asn");
 	if ((v = topo_jget(o, "asn")) == NULL)
@@ -136,11 +117,9 @@ parse_asn(struct tctx *c, const cJSON *o, const char *path,
 	if (asn == TOPO_RS_ASN)
 		return topo_fail(c, p, "asn %u is the Route Server's own ASN, "
 		    "and Route Server peers only over eBGP (RS-05, RS-01)", asn);
-	for (i = 0; i < NELEM(reserved_asn); i++)
-		if (asn >= reserved_asn[i].lo && asn <= reserved_asn[i].hi)
-			return topo_fail(c, p, "asn %u is reserved by %s and "
-			    "cannot peer with Route Server (RS-06)", asn,
-			    reserved_asn[i].by);
+	if ((by = az_asn_reserved(asn)) != NULL)
+		return topo_fail(c, p, "asn %u is reserved by %s and "
+		    "cannot peer with Route Server (RS-06)", asn, by);
 	if (asn < 1 || asn > TOPO_ASN2_MAX)
 		return topo_fail(c, p, "asn %u is not allowed: Route Server "
 		    "peers must use a 2-byte ASN from 1 to %u (RS-06)", asn,
