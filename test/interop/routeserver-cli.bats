@@ -52,7 +52,7 @@ rs() { "$ARSEMU" routeserver "$@"; }
 @test "routeserver: bad values are named" {
 	run rs --listen 10.0.0.4 --peer 10.0.0.10:65001 --hold 2
 	assert_failure 2
-	assert_output --partial '--hold 2'
+	assert_output --partial '--hold: 2 is neither 0 nor in 3..65535'
 	run rs --listen 10.0.0.4 --peer 10.0.0.10:65001:bogus
 	assert_failure 2
 	assert_output --partial 'unknown option "bogus"'
