@@ -75,8 +75,12 @@ same_routes() {
 	run arsemu walk dh-vm1 dc-h1 --flows 4 --both-ways --name "$lab"
 	assert_success
 	refute_output --partial MISMATCH
-	assert_output --partial 'forwarded by: hub-uks-er-uks0 nva-uks'
 	assert_output --regexp 'return: dc-h1'
+	# every flow, both ways, crosses one hub's gateway instance and that
+	# hub's NVA; which hub and which instance is the kernel's flow hash
+	local n
+	n=$(grep -cE 'observed: delivered; forwarded by: (hub-uks-er-uks[01] nva-uks|hub-weu-er-weu[01] nva-weu) ' <<<"$output")
+	[ "$n" = 8 ] || fail "$n of 8 walks crossed a hub's gateway and its NVA"
 	run arsemu walk uks-vm1 dh-vm1 --name "$lab"
 	assert_success
 	assert_output --partial 'forwarded by: nva-uks'

@@ -66,7 +66,7 @@ wait_nexthops() {
 	assert_output --regexp "hub-er-msee2 +link"
 }
 
-@test "RS-35: with Route Server the gateway instances' kernel routes to the site have one next hop, the first MSEE; a 6-flow walk crosses only it, matched live" {
+@test "RS-35: with Route Server the gateway instances' kernel routes to the site have one next hop, the first MSEE; a 16-flow walk crosses only it, matched live" {
 	require_root
 	local lab=$ARSEMU_T-erc
 	run arsemu up "$EX" --name "$lab"
@@ -82,7 +82,8 @@ wait_nexthops() {
 		# hub-er-msee's BGP address, its end of link l0 (lower than -msee2's .14)
 		assert_output "via 169.254.21.2"
 	done
-	run arsemu walk spoke1-vm1 dc-h1 --name "$lab" --flows 6
+	# 16 flows cross both gateway instances (1 in 2^15 to fail)
+	run arsemu walk spoke1-vm1 dc-h1 --name "$lab" --flows 16
 	assert_success
 	refute_output --partial MISMATCH
 	assert_output --partial "forwarded by: hub-er0 hub-er-msee dc-edge"

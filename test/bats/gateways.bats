@@ -168,7 +168,8 @@ assert rib["10.2.0.0/16"]["communities"] == [], rib["10.2.0.0/16"]
 	local lab=$ARSEMU_T-ge
 	run arsemu up "$TOP/examples/global-enterprise.json" --name "$lab"
 	assert_success
-	run arsemu walk uks-vm1 10.12.1.4 --name "$lab" --flows 4
+	# 16 flows cross both local firewalls (1 in 2^15 to fail)
+	run arsemu walk uks-vm1 10.12.1.4 --name "$lab" --flows 16
 	assert_success
 	assert_output --partial 'forwarded by: uks-fw1 weu-fw1'
 	assert_output --partial 'forwarded by: uks-fw2 weu-fw2'
