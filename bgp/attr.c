@@ -179,15 +179,22 @@ path_has_set(struct buf b, unsigned asw)
 	return false;
 }
 
-/* The whole path parses, to its last byte. */
+/*
+ * The whole path parses, to its last byte, and holds no AS 0 (RFC 7607 2:
+ * malformed; AS_PATH's row makes it treat-as-withdraw, AS4_PATH's
+ * attribute discard, as RFC 7606 and RFC 6793 say).
+ */
 static bool
 path_valid(struct buf b, unsigned asw)
 {
 	struct seg s;
+	unsigned i;
 	int rc;
 
 	while ((rc = seg_next(&b, asw, &s)) == 1)
-		;
+		for (i = 0; i < s.n; i++)
+			if (seg_asn(&s, asw) == 0)
+				return false;
 	return rc == 0;
 }
 
@@ -390,7 +397,8 @@ dec_aggregator(struct attr_ctx *x, struct buf *v)
 			return -1;
 		as = as2;
 	}
-	if (buf_get_u32(v, &id) == -1)
+	/* RFC 7607 2: AS 0 makes it malformed: attribute discard (RFC 7606 7.7) */
+	if (buf_get_u32(v, &id) == -1 || as == 0)
 		return -1;
 	x->a->agg_as = as;
 	x->a->agg_id = id;
@@ -505,8 +513,9 @@ dec_as4agg(struct attr_ctx *x, struct buf *v)
 		x->u->discarded++;
 		return buf_skip(v, buf_left(v));
 	}
+	/* RFC 7607 2: AS 0 is malformed: attribute discard (RFC 6793 6) */
 	if (buf_get_u32(v, &x->as4agg_as) == -1 ||
-	    buf_get_u32(v, &x->as4agg_id) == -1)
+	    buf_get_u32(v, &x->as4agg_id) == -1 || x->as4agg_as == 0)
 		return -1;
 	x->has_as4agg = true;
 	return 0;

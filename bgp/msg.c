@@ -241,6 +241,13 @@ open_parse(struct buf *b, struct bgp_open *o, struct bgp_notify *err)
 		if (caps_parse(&v, o, err) == -1)
 			return -1;
 	}
+	/* RFC 7607 2: AS 0 as the peer's AS, in My AS or the AS4 capability */
+	if (o->my_as == 0 || (o->cap_as4 && o->as4 == 0)) {
+		uint8_t d[2] = { (uint8_t)(o->my_as >> 8), (uint8_t)o->my_as };
+
+		bgp_notify_set(err, BGP_ERR_OPEN, BGP_OPEN_PEER_AS, d, sizeof(d));
+		return -1;
+	}
 	return 0;
 
 bad_len:

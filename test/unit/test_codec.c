@@ -217,6 +217,7 @@ test_open_roundtrip(void)
 	bgp_msg_free(&m);
 
 	memset(&o, 0, sizeof(o));
+	o.my_as = 65001;
 	o.holdtime = 0;
 	o.bgp_id = 1;
 	wbuf_init(&w, b, sizeof(b));
