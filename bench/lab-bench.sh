@@ -25,7 +25,21 @@
 #             announced by an NVA: the tables it touched, the netlink
 #             requests, the time (all from the daemon's journal)
 #   fib       10,000 and 100,000 routes into an empty table: arsemu's sync
-#             (emu/fabric.c) against `ip -batch`; then one route changed
+#             (emu/fabric.c) against `ip -batch` and against libnl-route-3
+#             (bench/nlbench_libnl.c: a route cache, rtnl_route_add each);
+#             then one route changed
+#
+# libnl-route-3 (issue 21) is a contender in floorveth (the veth pairs made
+# with rtnl_link_veth_alloc + rtnl_link_add instead of emu/nl.c) and fib.
+# Those two parts run each contender LAB_BENCH_RUNS times (default 3),
+# interleaved, the order swapped every round, and print the median (and the
+# range). Without libnl-route-3-dev (`apt-get install libnl-route-3-dev`)
+# the script says so and prints "-" in libnl's place.
+#
+#   LAB_BENCH_N=K         K namespaces instead of the topology's nodes + 2
+#   LAB_BENCH_FIB="N..."  the fib sizes (default "10000 100000")
+#   LAB_BENCH_SETTLE=S    wait at most S s (default 60) for an idle machine
+#                         before each part; 0 for a smoke run
 #
 # Namespaces are named lb<pid>-*; the lab "lb<pid>"; everything made is
 # removed on exit, also on failure or ^C. Only processes this script
@@ -70,23 +84,45 @@ trap 'exit 130' INT TERM
 
 cc -std=c11 -D_GNU_SOURCE -O2 -o "$W/labbench" bench/labbench.c \
 	build/libemu.a build/libcore.a -lmnl -lcjson || exit 2
+LIBNL=""
+if pkg-config --exists libnl-route-3.0 2>/dev/null; then
+	# shellcheck disable=SC2046
+	cc -std=c11 -D_GNU_SOURCE -O2 $(pkg-config --cflags libnl-route-3.0) \
+		-o "$W/nlbench_libnl" bench/nlbench_libnl.c \
+		$(pkg-config --libs libnl-route-3.0) || exit 2
+	LIBNL=$W/nlbench_libnl
+fi
+RUNS=${LAB_BENCH_RUNS:-3}
+FIBN=${LAB_BENCH_FIB:-10000 100000}
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 per() { awk -v a="$1" -v n="$2" 'BEGIN { printf "%.3f", a / n }'; }
+# med V...: the median of the values and their range, "median (lo-hi)"
+med() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+	m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+	if (NR > 1) printf "%.1f (%.1f-%.1f)", m, v[1], v[NR]; else printf "%.1f", m }'; }
+# mid V...: the median alone
+mid() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+	printf "%s", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 NODES=$(./arsemu nodes "$TOPO" 2>/dev/null | tail -n +3 | wc -l)
 NICS=$(./arsemu validate "$TOPO" | sed -n 's/.*, \([0-9]*\) NICs$/\1/p')
 VMS=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); print(sum(len(s.get("vms",[])) for r in t["regions"] for s in r.get("spokes",[])) + sum(len(r["hub"].get("vms",[])) for r in t["regions"]))' "$TOPO")
-N=$((NODES + 2))
+N=${LAB_BENCH_N:-$((NODES + 2))}
 echo "# lab-bench $(date -u +%FT%TZ) on $(nproc) CPUs, $(uname -r); $TOPO: $NODES nodes, $NICS NICs, $VMS VMs"
-echo "# iproute2 $(ip -V | sed 's/.*iproute2-//'); /run/netns on $RUNFS"
+echo "# iproute2 $(ip -V | sed 's/.*iproute2-//'); /run/netns on $RUNFS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "$LIBNL" ]; then
+	echo "# libnl-route-3 $(pkg-config --modversion libnl-route-3.0); floorveth and fib: $RUNS runs each, interleaved"
+else
+	echo "# libnl-route-3 not installed (apt-get install libnl-route-3-dev): its column is skipped (-)"
+fi
 
 # settle: wait (at most 60 s) until the machine is idle: the kernel frees a
 # removed namespace later, holding the RTNL lock, which would slow the next part
 settle() {
 	local k a b
-	for ((k = 0; k < 60; k++)); do
+	for ((k = 0; k < ${LAB_BENCH_SETTLE:-60}; k++)); do
 		a=$(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat)
 		sleep 1
 		b=$(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat)
@@ -119,9 +155,29 @@ floor)
 		"$N" "$FLOOR_UP" "$(per "$FLOOR_UP" "$N")" "$FLOOR_DOWN"
 	;;
 floorveth)
-	read -r VETH_UP VETH_DOWN < <("$W/labbench" floorveth "$N" "$P-v") || exit 1
-	printf 'floorveth %6d namespaces  make %8.0f ms (%s ms each)  remove %8.0f ms, each with a veth pair\n' \
-		"$N" "$VETH_UP" "$(per "$VETH_UP" "$N")" "$VETH_DOWN"
+	ups=(); downs=(); lups=(); ldowns=()
+	for ((r = 0; r < RUNS; r++)); do
+		for who in $( ((r % 2)) && echo "libnl nl" || echo "nl libnl"); do
+			if [ "$who" = nl ]; then
+				read -r u d < <("$W/labbench" floorveth "$N" "$P-v") || exit 1
+				ups+=("$u"); downs+=("$d")
+			elif [ -n "$LIBNL" ]; then
+				read -r u d < <("$LIBNL" floorveth "$N" "$P-l") || exit 1
+				lups+=("$u"); ldowns+=("$d")
+			fi
+		done
+	done
+	VETH_UP=$(mid "${ups[@]}")
+	printf 'floorveth %6d namespaces  make %8.0f ms (%s ms each)  remove %8.0f ms, each with a veth pair (emu/nl.c)\n' \
+		"$N" "$VETH_UP" "$(per "$VETH_UP" "$N")" "$(mid "${downs[@]}")"
+	if [ -n "$LIBNL" ]; then
+		LVETH_UP=$(mid "${lups[@]}")
+		printf '          libnl  make %8.0f ms (%s ms each)  remove %8.0f ms; ratio libnl/nl.c %s\n' \
+			"$LVETH_UP" "$(per "$LVETH_UP" "$N")" "$(mid "${ldowns[@]}")" "$(ratio "$LVETH_UP" "$VETH_UP")"
+		echo "          make, median (range) of $RUNS: nl.c $(med "${ups[@]}") ms, libnl $(med "${lups[@]}") ms"
+	else
+		echo "          libnl  - (libnl-route-3 not installed); ratio libnl/nl.c -"
+	fi
 	[ -n "$FLOOR_UP" ] && echo "          ratio to the floor: $(ratio "$VETH_UP" "$FLOOR_UP")"
 	;;
 iproute2)
@@ -218,12 +274,36 @@ up)
 	printf 'down      %6d nodes       in %d ms\n' "$NODES" $((t5 - t4))
 	;;
 fib)
-	for n in 10000 100000; do
-		read -r a b a1 b1 m < <("$W/labbench" fib "$n" "$W") || exit 1
-		printf 'fib       %6d routes      arsemu %8.1f ms  ip -batch %8.1f ms  ratio ip/arsemu %s\n' \
-			"$n" "$a" "$b" "$(ratio "$b" "$a")"
-		printf '          one route changed: arsemu %.2f ms (%d netlink request), ip -batch %.2f ms\n' \
-			"$a1" "$m" "$b1"
+	for n in $FIBN; do
+		A=(); B=(); A1=(); B1=(); L=(); L1=(); m=0; lm=0
+		for ((r = 0; r < RUNS; r++)); do
+			for who in $( ((r % 2)) && echo "libnl nl" || echo "nl libnl"); do
+				if [ "$who" = nl ]; then
+					read -r a b a1 b1 m < <("$W/labbench" fib "$n" "$W") || exit 1
+					A+=("$a"); B+=("$b"); A1+=("$a1"); B1+=("$b1")
+				elif [ -n "$LIBNL" ]; then
+					read -r l l1 lm < <("$LIBNL" fib "$n") || exit 1
+					L+=("$l"); L1+=("$l1")
+				fi
+			done
+		done
+		a=$(mid "${A[@]}"); b=$(mid "${B[@]}")
+		if [ -n "$LIBNL" ]; then
+			l=$(mid "${L[@]}"); lr=$(ratio "$l" "$a")
+			ls=$(printf '%8.1f ms' "$l")
+		else
+			l=""; lr="-"; ls="       - (not installed)"
+		fi
+		printf 'fib       %6d routes      arsemu %8.1f ms  ip -batch %8.1f ms  libnl %s  ratio ip/arsemu %s  libnl/arsemu %s\n' \
+			"$n" "$a" "$b" "$ls" "$(ratio "$b" "$a")" "$lr"
+		if [ -n "$LIBNL" ]; then
+			printf '          one route changed: arsemu %.2f ms (%d netlink request), ip -batch %.2f ms, libnl %.2f ms (%d request)\n' \
+				"$(mid "${A1[@]}")" "$m" "$(mid "${B1[@]}")" "$(mid "${L1[@]}")" "$lm"
+			echo "          median (range) of $RUNS: arsemu $(med "${A[@]}") ms, ip -batch $(med "${B[@]}") ms, libnl $(med "${L[@]}") ms"
+		else
+			printf '          one route changed: arsemu %.2f ms (%d netlink request), ip -batch %.2f ms, libnl -\n' \
+				"$(mid "${A1[@]}")" "$m" "$(mid "${B1[@]}")"
+		fi
 	done
 	;;
 esac
