@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../emu/plan.h"
+#include "../emu/model/plan.h"
 #include "../lib/json.h"
 #include "../lib/util.h"
 #include "cli.h"

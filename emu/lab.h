@@ -120,12 +120,6 @@ void	lab_list_free(char **v, size_t n);
 unsigned lab_sitelink_port(const struct topo *t, const struct topo_sitelink *l);
 
 /*
- * Added with gateways (bgpconf.c): whether node n runs a BGP speaker: Route
- * Server and gateway instances, NVAs, MSEEs, and a site's edge when a
- * gateway connects it over BGP.
- */
-bool	emu_has_speaker(const struct topo *t, const struct topo_node *n);
-/*
  * Gateway links (lab.c): the interface "l<idx>" on both ends, and the
  * link of `n` that reaches address `ip` (the other end's link or BGP
  * address); NULL if none.

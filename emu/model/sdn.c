@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util.h"
+#include "../../lib/util.h"
 #include "sdn.h"
-#include "../bgp/hubpref.h"
+#include "../../bgp/hubpref.h"
 
 #define PFX_DEFAULT_LEN	0
 

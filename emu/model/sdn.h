@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/pfx.h"
-#include "../topo/topo.h"
+#include "../../lib/pfx.h"
+#include "../../topo/topo.h"
 
 #define SDN_MAX_NH	32
 

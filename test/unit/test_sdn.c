@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../../emu/emu.h"
-#include "../../emu/sdn.h"
+#include "../../emu/model/sdn.h"
 #include "../../lib/util.h"
 #include "../../bgp/hubpref.h"
 #include "t.h"
