@@ -2,9 +2,9 @@
 # The whole test suite, as `make test` and CI run it. Every stage prints TAP;
 # this script counts the results and ends with one line "N passed, M failed".
 #   stages: build (-Werror), unit, unit under ASan+UBSan, valgrind, fuzz smoke,
-#           rule coverage, layering of emu/ (nm), topology schema, end to end in namespaces (root; the
-#           spine with the release build, the whole suite under ASan+UBSan),
-#           interop (root)
+#           rule coverage, layering of emu/ (nm), topology schema, end to end
+#           in namespaces (root; the spine with the release build, the whole
+#           suite under ASan+UBSan), interop (root)
 # FUZZ_SECONDS (default 20) bounds each fuzz target's run.
 set -u
 cd "$(dirname "$0")/.." || exit 2
