@@ -30,15 +30,21 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
 
 CORE_SRCS := $(wildcard lib/*.c topo/*.c bgp/*.c)
+MODEL_SRCS := $(wildcard emu/model/*.c)
 EMU_SRCS  := $(wildcard emu/*.c)
 CMD_SRCS  := $(wildcard cmd/*.c)
 UNIT_SRCS := $(wildcard test/unit/test_*.c)
 FUZZ_SRCS := $(wildcard test/fuzz/fuzz_*.c)
 
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
+MODEL_OBJS := $(MODEL_SRCS:%.c=$(BUILD)/%.o)
 EMU_OBJS  := $(EMU_SRCS:%.c=$(BUILD)/%.o)
 CMD_OBJS  := $(CMD_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=$(BUILD)/test/%)
+
+# Unit tests that reach kernel/process code (emu/ outside model/); every
+# other test is pure and is linked without libemu.a.
+UNIT_KERNEL := incr lab nl share
 
 .PHONY: all test unit unit-san demo install clean fuzz deps golden
 all: arsemu
@@ -59,20 +65,30 @@ $(BUILD)/%.o: %.c $(FLAGS_STAMP)
 $(BUILD)/libcore.a: $(CORE_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
+# The pure model (emu/model/: no kernel, no processes) is its own archive,
+# below libemu.a: topo/ bgp/ lib/ -> emu/model/ -> emu/ -> cmd/.
+$(BUILD)/libmodel.a: $(MODEL_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
 $(BUILD)/libemu.a: $(EMU_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/arsemu: $(CMD_OBJS) $(BUILD)/libemu.a $(BUILD)/libcore.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(BUILD)/libemu.a $(BUILD)/libcore.a $(PKG_LIBS)
+$(BUILD)/arsemu: $(CMD_OBJS) $(BUILD)/libemu.a $(BUILD)/libmodel.a $(BUILD)/libcore.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJS) $(BUILD)/libemu.a $(BUILD)/libmodel.a $(BUILD)/libcore.a $(PKG_LIBS)
 
 arsemu: $(BUILD)/arsemu
 	cp $< $@.tmp && mv -f $@.tmp $@
 
 # Unit tests link the archives: only the objects a test uses are pulled in.
-$(BUILD)/test/%: $(BUILD)/test/unit/%.o $(BUILD)/libemu.a $(BUILD)/libcore.a
+# The pure model's tests link no libemu.a at all: they cannot reach the kernel.
+PURE_UNITS := $(filter-out $(UNIT_KERNEL:%=$(BUILD)/test/test_%),$(UNIT_BINS))
+$(PURE_UNITS): $(BUILD)/test/%: $(BUILD)/test/unit/%.o $(BUILD)/libmodel.a $(BUILD)/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libemu.a $(BUILD)/libcore.a $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libmodel.a $(BUILD)/libcore.a $(PKG_LIBS)
+$(BUILD)/test/%: $(BUILD)/test/unit/%.o $(BUILD)/libemu.a $(BUILD)/libmodel.a $(BUILD)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libemu.a $(BUILD)/libmodel.a $(BUILD)/libcore.a $(PKG_LIBS)
 
 unit: $(UNIT_BINS)
 	@sh test/unit/run.sh $(UNIT_BINS)

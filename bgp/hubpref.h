@@ -4,7 +4,7 @@
  * sources BGP knows. The order itself (the hub routing preference, RS-30,
  * RS-31, and the ER connection weight, GW-09) is lib/azure.c's, which
  * topo's validate uses too. The Route Server's decision (decide.c) and the
- * SDN controller's effective-route merge (emu/sdn.c) both ask here, so
+ * SDN controller's effective-route merge (emu/model/sdn.c) both ask here, so
  * they agree.
  *
  * Pure: no state, no I/O.

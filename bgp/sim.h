@@ -11,7 +11,7 @@
  * its peering has its session reset (RS-40), so it contributes nothing.
  *
  * Each speaker may hold paths already (bgp_sim_node.held): what its peers
- * sent it in an earlier round of a caller that iterates (emu/plan.c runs
+ * sent it in an earlier round of a caller that iterates (emu/model/plan.c runs
  * Route Servers and the NVAs between them to a fixpoint, PE-06), or what a
  * speaker that is not simulated sent it (a gateway's routes at a Route
  * Server, RS-50). They enter as an UPDATE would, through import policy.

@@ -1,6 +1,6 @@
 /*
  * cmd_plan: `arsemu plan TOPO [NIC] [--json]`, without root. Predicts what
- * the Route Servers of the topology would program (emu/plan.c runs the
+ * the Route Servers of the topology would program (emu/model/plan.c runs the
  * speaker's own decision and policy code) and prints every NIC's effective
  * routes exactly as `arsemu routes NIC` prints them from a running lab: with
  * a NIC, the output is byte for byte that of `routes`; without one, every
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../emu/plan.h"
+#include "../emu/model/plan.h"
 #include "../lib/json.h"
 #include "../lib/util.h"
 #include "cli.h"

@@ -14,8 +14,8 @@
 
 #include "../emu/emu.h"
 #include "../emu/lab.h"
-#include "../emu/plan.h"
-#include "../emu/walk.h"
+#include "../emu/model/plan.h"
+#include "../emu/model/walk.h"
 #include "../lib/ctlc.h"
 #include "../lib/json.h"
 #include "../lib/util.h"

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../emu/sdn.h"
+#include "../emu/model/sdn.h"
 #include "../lib/json.h"
 
 /* To stdout: az's table, or az's JSON document. */

@@ -31,7 +31,7 @@
 #include "emu.h"
 #include "lab.h"
 #include "netns.h"
-#include "walk.h"
+#include "model/walk.h"
 
 #define WARMUP_MS		1000
 #define STABLE_RECENT_MS	200

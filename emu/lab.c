@@ -30,7 +30,7 @@
 #include "labstate.h"
 #include "netns.h"
 #include "nl.h"
-#include "policy.h"
+#include "policyrules.h"
 #include "share.h"
 
 #define LAB_RTPROT_STATIC	4	/* RTPROT_STATIC: not ours to reconcile */

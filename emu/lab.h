@@ -13,7 +13,7 @@
  * LAB_SUBNET_TABLE(slot), at "priority LAB_RULE_PRIO(i) iif n<i>", and its
  * subnet group's, LAB_GROUP_TABLE(group), at LAB_GROUP_PRIO; between them,
  * "iif n<i> to P goto LAB_PATH_PRIO" for each prefix P of its VNet. A
- * `throw`, or a goto, leads to the delivery path: policy.c's rules, then
+ * `throw`, or a goto, leads to the delivery path: policyrules.c's rules, then
  * the delivery table LAB_DELIVERY_TABLE (one /32 per NIC, dev n<i>) at
  * priority LAB_DELIVERY_PRIO. The host end of every NIC carries its subnet's gateway
  * address (x.x.x.1/32) and answers ARP for the whole subnet (proxy_arp), as
@@ -119,12 +119,6 @@ void	lab_list_free(char **v, size_t n);
  */
 unsigned lab_sitelink_port(const struct topo *t, const struct topo_sitelink *l);
 
-/*
- * Added with gateways (bgpconf.c): whether node n runs a BGP speaker: Route
- * Server and gateway instances, NVAs, MSEEs, and a site's edge when a
- * gateway connects it over BGP.
- */
-bool	emu_has_speaker(const struct topo *t, const struct topo_node *n);
 /*
  * Gateway links (lab.c): the interface "l<idx>" on both ends, and the
  * link of `n` that reaches address `ip` (the other end's link or BGP

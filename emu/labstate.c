@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../lib/util.h"
+#include "emu.h"
 #include "labstate.h"
 #include "netns.h"
 
@@ -54,6 +55,24 @@ char *
 lab_dir(const char *lab, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", lab_rundir(), lab);
+	return buf;
+}
+
+char *
+emu_speaker_sock(const char *lab, const char *node, char *buf, size_t len)
+{
+	char d[256];
+
+	snprintf(buf, len, "%s/%s.sock", lab_dir(lab, d, sizeof(d)), node);
+	return buf;
+}
+
+char *
+emu_daemon_sock(const char *lab, char *buf, size_t len)
+{
+	char d[256];
+
+	snprintf(buf, len, "%s/ctl.sock", lab_dir(lab, d, sizeof(d)));
 	return buf;
 }
 

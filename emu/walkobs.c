@@ -40,7 +40,7 @@
 #include "lab.h"
 #include "netns.h"
 #include "nl.h"
-#include "walk.h"
+#include "model/walk.h"
 
 #define SETTLE_US	200000	/* probes in flight arrive */
 #define SETTLE_MORE_US	800000

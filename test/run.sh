@@ -2,9 +2,9 @@
 # The whole test suite, as `make test` and CI run it. Every stage prints TAP;
 # this script counts the results and ends with one line "N passed, M failed".
 #   stages: build (-Werror), unit, unit under ASan+UBSan, valgrind, fuzz smoke,
-#           rule coverage, topology schema, end to end in namespaces (root; the
-#           spine with the release build, the whole suite under ASan+UBSan),
-#           interop (root)
+#           rule coverage, layering of emu/ (nm), topology schema, end to end
+#           in namespaces (root; the spine with the release build, the whole
+#           suite under ASan+UBSan), interop (root)
 # FUZZ_SECONDS (default 20) bounds each fuzz target's run.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -112,6 +112,7 @@ else
 	echo "not ok - clang is missing: fuzz targets not run" >> "$LOG/all.tap"
 fi
 stage rules sh test/rules.sh
+stage layering sh test/layering.sh
 stage schema python3 test/schema.py
 if [ "$(id -u)" = 0 ]; then
 	# the release build end to end (spine), then everything under sanitizers

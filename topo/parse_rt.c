@@ -11,7 +11,7 @@
  * Runs after the regions, since a route table names subnets as
  * "vnet/subnet".
  *
- * Must not: compute effective routes (emu/sdn.c does) or keep cJSON
+ * Must not: compute effective routes (emu/model/sdn.c does) or keep cJSON
  * pointers in the model.
  */
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * The codec both ways, each reception check of RFC 5880 6.8.6, the state
  * machine of two sessions wired back to back (Down -> Init -> Up, the
  * Detection Time, AdminDown), the Poll Sequence and the jitter of 6.8.7;
- * and which lab speakers get BFD from the topology (emu/bgpconf.c).
+ * and which lab speakers get BFD from the topology (emu/model/bgpconf.c).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * test_bgpconf: what each speaker of a lab is configured with (emu/bgpconf.c):
+ * test_bgpconf: what each speaker of a lab is configured with (emu/model/bgpconf.c):
  * the platform's sessions between Route Server and gateways (RS-50), the
  * ASNs Azure uses (GW-01), the route limits on gateway peerings (GW-05,
  * GW-07) and the ECMP a gateway instance keeps over several circuits

@@ -11,7 +11,7 @@
 
 #include "../../bgp/sim.h"
 #include "../../emu/emu.h"
-#include "../../emu/plan.h"
+#include "../../emu/model/plan.h"
 #include "../../lib/util.h"
 #include "t.h"
 

@@ -1,5 +1,5 @@
 /*
- * test_sdn: effective routes as Azure computes them (emu/sdn.c). Topologies
+ * test_sdn: effective routes as Azure computes them (emu/model/sdn.c). Topologies
  * are built by hand as C structs, so this test does not depend on the
  * topology parser. Each check names the azure-semantics.md rule it covers.
  */
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../../emu/emu.h"
-#include "../../emu/sdn.h"
+#include "../../emu/model/sdn.h"
 #include "../../lib/util.h"
 #include "../../bgp/hubpref.h"
 #include "t.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../../emu/emu.h"
-#include "../../emu/plan.h"
+#include "../../emu/model/plan.h"
 #include "../../emu/share.h"
 #include "../../lib/util.h"
 #include "examples.h"

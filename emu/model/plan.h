@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "../topo/topo.h"
+#include "../../topo/topo.h"
 #include "sdn.h"
 
 /* What one Route Server instance's peering would come to. */

@@ -3,17 +3,17 @@
  * forwarding filter (topology "filter": first matching rule wins, no match
  * forwards) and a spoke peering's allowForwardedTraffic. The pure half says
  * which rule a packet matches and whether a peering takes it (the predicted
- * walk); the kernel half installs the same decisions as policy routing
- * rules when a lab is built, in the namespaces that die with the lab.
+ * walk); the kernel half (emu/policyrules.h) installs the same decisions
+ * as policy routing rules when a lab is built, in the namespaces that die
+ * with the lab.
  */
 #ifndef ARSEMU_EMU_POLICY_H
 #define ARSEMU_EMU_POLICY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "../topo/topo.h"
-
-struct nl;
+#include "../../topo/topo.h"
 
 /* What a filter looks at: addresses, IP protocol (1, 6, 17), dest port. */
 struct policy_pkt {
@@ -36,9 +36,8 @@ const char *policy_filter_str(const struct topo_filter *f, char *buf, size_t len
 const struct topo_vnet *policy_peering_refuses(const struct topo_nic *from,
 	    const struct topo_nic *to, uint32_t src);
 
-/* v's filter as rules in its namespace (nl opened there). */
-int	policy_nva_install(struct nl *nl, const struct topo_nva *v);
-/* Every hub's forwarded-traffic rules in the fabric namespace. */
-int	policy_fabric_install(struct nl *nl, const struct topo *t);
+/* spoke refuses forwarded traffic over its peering to hub (PE-02). */
+bool	policy_refuses_forwarded(const struct topo_vnet *spoke,
+	    const struct topo_vnet *hub);
 
 #endif

@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/pfx.h"
-#include "../topo/topo.h"
+#include "../../lib/pfx.h"
+#include "../../topo/topo.h"
 
 #define SDN_MAX_NH	32
 
@@ -154,6 +154,9 @@ size_t	sdn_rows(const struct sdn_table *tab, struct sdn_row **out);
 void	sdn_row_format(const struct sdn_row *r, char *buf, size_t len);
 int	sdn_row_parse(const char *line, struct sdn_row *r);
 
+/* Add next hops to the sorted, distinct set v of *n (at most SDN_MAX_NH). */
+void	sdn_nh_union(uint32_t v[SDN_MAX_NH], unsigned *n, const uint32_t *nh,
+	    unsigned nnh);
 /*
  * What one hub's Route Server programs, from what each of its instances
  * programs (instances[i] holds ninstance[i] routes): per prefix the shortest

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../topo/topo.h"
+#include "../../topo/topo.h"
 #include "sdn.h"
 
 #define WALK_MAX_HOPS	32

@@ -35,10 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util.h"
-#include "emu.h"
-#include "lab.h"
-#include "../bgp/hubpref.h"
+#include "../../lib/util.h"
+#include "bgpconf.h"
+#include "../../bgp/hubpref.h"
 
 /* GW-06: a VPN gateway's BGP timers, not configurable */
 #define VPN_HOLD			180
@@ -51,24 +50,6 @@
  */
 #define ER_BFD_INTERVAL_MS		300
 #define ER_BFD_MULT			3
-
-char *
-emu_speaker_sock(const char *lab, const char *node, char *buf, size_t len)
-{
-	char d[256];
-
-	snprintf(buf, len, "%s/%s.sock", lab_dir(lab, d, sizeof(d)), node);
-	return buf;
-}
-
-char *
-emu_daemon_sock(const char *lab, char *buf, size_t len)
-{
-	char d[256];
-
-	snprintf(buf, len, "%s/ctl.sock", lab_dir(lab, d, sizeof(d)));
-	return buf;
-}
 
 static void
 add_origin(struct bgp_conf *c, const struct pfx4 *p, size_t *cap)

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bgp/sim.h"
-#include "../lib/util.h"
-#include "emu.h"
+#include "../../bgp/sim.h"
+#include "../../lib/util.h"
+#include "bgpconf.h"
 #include "plan.h"
 
 static void

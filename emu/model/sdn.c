@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util.h"
+#include "../../lib/util.h"
 #include "sdn.h"
-#include "../bgp/hubpref.h"
+#include "../../bgp/hubpref.h"
 
 #define PFX_DEFAULT_LEN	0
 
@@ -234,9 +234,8 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Add next hops to the set v of *n, keeping it sorted and distinct. */
-static void
-nh_union(uint32_t v[SDN_MAX_NH], unsigned *n, const uint32_t *nh,
+void
+sdn_nh_union(uint32_t v[SDN_MAX_NH], unsigned *n, const uint32_t *nh,
     unsigned nnh)
 {
 	unsigned i, j, k;
@@ -257,7 +256,7 @@ nh_union(uint32_t v[SDN_MAX_NH], unsigned *n, const uint32_t *nh,
 static void
 nh_merge(struct sdn_route *r, const uint32_t *nh, unsigned nnh)
 {
-	nh_union(r->nh, &r->nnh, nh, nnh);
+	sdn_nh_union(r->nh, &r->nnh, nh, nnh);
 }
 
 /* One route on offer for the hub's VMs: from its RS or one of its gateways. */
@@ -394,7 +393,7 @@ hub_choice(const struct topo *t, const struct sdn_input *in,
 		k->pfx = o[b].b->pfx;
 		for (m = i; m < j; m++)
 			if (bgp_hubpref_cmp(pref, &o[m].o, &o[b].o) == 0)
-				nh_union(k->nh, &k->nnh, o[m].b->nh, o[m].b->nnh <
+				sdn_nh_union(k->nh, &k->nnh, o[m].b->nh, o[m].b->nnh <
 				    SDN_MAX_NH ? o[m].b->nnh : SDN_MAX_NH);
 	}
 	free(o);
@@ -489,7 +488,7 @@ udr_gateway_nh(const struct topo_vnet *v, struct sdn_route *r)
 
 	for (k = 0; gw != NULL && k < gw->ninst && k < NELEM(ip); k++)
 		ip[n++] = gw->inst[k]->nic->ip;
-	nh_union(r->nh, &r->nnh, ip, n);
+	sdn_nh_union(r->nh, &r->nnh, ip, n);
 }
 
 /*
@@ -917,238 +916,4 @@ effective(const struct topo *t, const struct sdn_input *in,
 		out->routes[i] = c.v[i].r;
 	out->nroutes = c.n;
 	free(c.v);
-}
-
-/* A route and where it came from: equal prefixes fold in input order. */
-struct merge_in {
-	const struct sdn_bgp_route	*r;
-	size_t				 order;
-};
-
-static int
-cmp_merge_in(const void *a, const void *b)
-{
-	const struct merge_in *x = a, *y = b;
-	int c = pfx_cmp(&x->r->pfx, &y->r->pfx);
-
-	if (c != 0)
-		return c;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/*
- * Sorted by prefix, then folded: O(n log n) for the 10,000 routes a Route
- * Server may hold (RS-41), where a search per route was quadratic.
- */
-void
-sdn_merge_instances(const struct topo_rs *rs,
-    const struct sdn_bgp_route *const *instances, const size_t *ninstance,
-    size_t ninstances, struct sdn_hub_routes *out)
-{
-	struct merge_in *v;
-	struct sdn_bgp_route *m = NULL;
-	size_t i, k, n = 0, total = 0;
-
-	memset(out, 0, sizeof(*out));
-	out->rs = rs;
-	for (i = 0; i < ninstances; i++)
-		total += ninstance[i];
-	if (total == 0)
-		return;
-	v = xcalloc(total, sizeof(*v));
-	for (i = 0; i < ninstances; i++)
-		for (k = 0; k < ninstance[i]; k++)
-			if (instances[i][k].nnh != 0) {
-				v[n].r = &instances[i][k];
-				v[n].order = n;
-				n++;
-			}
-	qsort(v, n, sizeof(*v), cmp_merge_in);
-	out->routes = xcalloc(n ? n : 1, sizeof(*out->routes));
-	for (i = 0; i < n; i++) {
-		const struct sdn_bgp_route *r = v[i].r;
-
-		if (m == NULL || !pfx_equal(&m->pfx, &r->pfx)) {
-			m = &out->routes[out->nroutes++];
-			*m = *r;
-			m->nnh = 0;
-		} else if (r->aspath_hops > m->aspath_hops)
-			continue;
-		else if (r->aspath_hops < m->aspath_hops) {
-			*m = *r;
-			m->nnh = 0;
-		}
-		nh_union(m->nh, &m->nnh, r->nh,
-		    r->nnh < SDN_MAX_NH ? r->nnh : SDN_MAX_NH);
-	}
-	free(v);
-}
-
-void
-sdn_hub_routes_free(struct sdn_hub_routes *h)
-{
-	free(h->routes);
-	h->routes = NULL;
-	h->nroutes = 0;
-}
-
-/*
- * A static VPN connection (no BGP): its local network prefixes, as both
- * instances program them, with an empty AS path.
- */
-static size_t
-gw_static(const struct topo_gw *gw, size_t k, struct sdn_bgp_route **v,
-    size_t n, size_t *cap)
-{
-	const struct topo_gwconn *cn;
-	size_t i, j;
-
-	for (i = 0; i < gw->nconns; i++) {
-		cn = gw->conns[i];
-		if (cn->bgp)
-			continue;
-		for (j = 0; j < cn->site->nprefixes; j++) {
-			xgrow(v, cap, n + 1, sizeof(**v));
-			memset(&(*v)[n], 0, sizeof((*v)[n]));
-			(*v)[n].pfx = cn->site->prefixes[j];
-			(*v)[n].nh[0] = gw->inst[k]->nic->ip;
-			(*v)[n++].nnh = 1;
-		}
-	}
-	return n;
-}
-
-void
-sdn_merge_gateway(const struct topo_gw *gw,
-    const struct sdn_bgp_route *const *inst, const size_t *ninst,
-    struct sdn_gw_routes *out)
-{
-	struct sdn_bgp_route *copy[2] = { NULL, NULL };
-	const struct sdn_bgp_route *cin[2];
-	struct sdn_hub_routes h;
-	size_t k, i, n[2] = { 0, 0 }, cap;
-
-	for (k = 0; k < gw->ninst && k < 2; k++) {
-		cap = 0;
-		for (i = 0; i < ninst[k]; i++) {
-			if (inst[k][i].nnh == 0)
-				continue;
-			xgrow(&copy[k], &cap, n[k] + 1, sizeof(*copy[k]));
-			copy[k][n[k]] = inst[k][i];
-			memset(copy[k][n[k]].nh, 0, sizeof(copy[k][0].nh));
-			copy[k][n[k]].nh[0] = gw->inst[k]->nic->ip;
-			copy[k][n[k]++].nnh = 1;
-		}
-		n[k] = gw_static(gw, k, &copy[k], n[k], &cap);
-		cin[k] = copy[k];
-	}
-	sdn_merge_instances(NULL, cin, n, k, &h);
-	out->gw = gw;
-	out->routes = h.routes;
-	out->nroutes = h.nroutes;
-	free(copy[0]);
-	free(copy[1]);
-}
-
-void
-sdn_gw_routes_free(struct sdn_gw_routes *g)
-{
-	free(g->routes);
-	g->routes = NULL;
-	g->nroutes = 0;
-}
-
-void
-sdn_table_free(struct sdn_table *tab)
-{
-	if (tab == NULL)
-		return;
-	free(tab->routes);
-	tab->routes = NULL;
-	tab->nroutes = 0;
-}
-
-const struct sdn_route *
-sdn_lookup(const struct sdn_table *tab, uint32_t dst)
-{
-	const struct sdn_route *best = NULL, *r;
-	size_t i;
-
-	for (i = 0; i < tab->nroutes; i++) {
-		r = &tab->routes[i];
-		if (!r->active || !pfx_contains_addr(&r->pfx, dst))
-			continue;
-		if (best == NULL || r->pfx.len > best->pfx.len)
-			best = r;
-	}
-	return best;
-}
-
-bool
-sdn_route_equal(const struct sdn_route *a, const struct sdn_route *b)
-{
-	if (!pfx_equal(&a->pfx, &b->pfx) || a->source != b->source ||
-	    a->type != b->type || a->active != b->active || a->nnh != b->nnh)
-		return false;
-	if (a->nnh > 0 && memcmp(a->nh, b->nh, a->nnh * sizeof(a->nh[0])) != 0)
-		return false;
-	if (a->name == NULL || b->name == NULL)
-		return a->name == b->name;
-	return strcmp(a->name, b->name) == 0;
-}
-
-/* The routes only, not the NIC: equal tables may be shared between NICs. */
-bool
-sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b)
-{
-	size_t i;
-
-	if (a->nroutes != b->nroutes || a->disable_bgp != b->disable_bgp)
-		return false;
-	for (i = 0; i < a->nroutes; i++)
-		if (!sdn_route_equal(&a->routes[i], &b->routes[i]))
-			return false;
-	return true;
-}
-
-const char *
-sdn_source_str(enum sdn_source s)
-{
-	switch (s) {
-	case SDN_SRC_DEFAULT:
-		return "Default";
-	case SDN_SRC_USER:
-		return "User";
-	case SDN_SRC_VNG:
-		return "VirtualNetworkGateway";
-	}
-	return "Unknown";
-}
-
-const char *
-sdn_nh_type_str(enum sdn_nh_type t)
-{
-	switch (t) {
-	case SDN_NH_VNETLOCAL:
-		return "VnetLocal";
-	case SDN_NH_VNETPEERING:
-		return "VNetPeering";
-	case SDN_NH_VNETGLOBALPEERING:
-		return "VNetGlobalPeering";
-	case SDN_NH_VNG:
-		return "VirtualNetworkGateway";
-	case SDN_NH_VIRTUALAPPLIANCE:
-		return "VirtualAppliance";
-	case SDN_NH_INTERNET:
-		return "Internet";
-	case SDN_NH_NONE:
-		return "None";
-	}
-	return "Unknown";
-}
-
-const char *
-sdn_state_str(const struct sdn_route *r)
-{
-	return r->active ? "Active" : "Invalid";
 }

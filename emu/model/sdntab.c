@@ -1,0 +1,106 @@
+/*
+ * sdntab: working with a computed effective route table (see sdn.h):
+ * freeing it, the longest-prefix lookup a predicted walk makes, equality
+ * (what the daemon compares before reprogramming), and the names of its
+ * sources, next-hop types and states. Must not: compute a table (sdn.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/util.h"
+#include "sdn.h"
+
+void
+sdn_table_free(struct sdn_table *tab)
+{
+	if (tab == NULL)
+		return;
+	free(tab->routes);
+	tab->routes = NULL;
+	tab->nroutes = 0;
+}
+
+const struct sdn_route *
+sdn_lookup(const struct sdn_table *tab, uint32_t dst)
+{
+	const struct sdn_route *best = NULL, *r;
+	size_t i;
+
+	for (i = 0; i < tab->nroutes; i++) {
+		r = &tab->routes[i];
+		if (!r->active || !pfx_contains_addr(&r->pfx, dst))
+			continue;
+		if (best == NULL || r->pfx.len > best->pfx.len)
+			best = r;
+	}
+	return best;
+}
+
+bool
+sdn_route_equal(const struct sdn_route *a, const struct sdn_route *b)
+{
+	if (!pfx_equal(&a->pfx, &b->pfx) || a->source != b->source ||
+	    a->type != b->type || a->active != b->active || a->nnh != b->nnh)
+		return false;
+	if (a->nnh > 0 && memcmp(a->nh, b->nh, a->nnh * sizeof(a->nh[0])) != 0)
+		return false;
+	if (a->name == NULL || b->name == NULL)
+		return a->name == b->name;
+	return strcmp(a->name, b->name) == 0;
+}
+
+/* The routes only, not the NIC: equal tables may be shared between NICs. */
+bool
+sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b)
+{
+	size_t i;
+
+	if (a->nroutes != b->nroutes || a->disable_bgp != b->disable_bgp)
+		return false;
+	for (i = 0; i < a->nroutes; i++)
+		if (!sdn_route_equal(&a->routes[i], &b->routes[i]))
+			return false;
+	return true;
+}
+
+const char *
+sdn_source_str(enum sdn_source s)
+{
+	switch (s) {
+	case SDN_SRC_DEFAULT:
+		return "Default";
+	case SDN_SRC_USER:
+		return "User";
+	case SDN_SRC_VNG:
+		return "VirtualNetworkGateway";
+	}
+	return "Unknown";
+}
+
+const char *
+sdn_nh_type_str(enum sdn_nh_type t)
+{
+	switch (t) {
+	case SDN_NH_VNETLOCAL:
+		return "VnetLocal";
+	case SDN_NH_VNETPEERING:
+		return "VNetPeering";
+	case SDN_NH_VNETGLOBALPEERING:
+		return "VNetGlobalPeering";
+	case SDN_NH_VNG:
+		return "VirtualNetworkGateway";
+	case SDN_NH_VIRTUALAPPLIANCE:
+		return "VirtualAppliance";
+	case SDN_NH_INTERNET:
+		return "Internet";
+	case SDN_NH_NONE:
+		return "None";
+	}
+	return "Unknown";
+}
+
+const char *
+sdn_state_str(const struct sdn_route *r)
+{
+	return r->active ? "Active" : "Invalid";
+}
