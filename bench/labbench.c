@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../emu/emu.h"
+#include "../emu/fabric.h"
 #include "../emu/netns.h"
 #include "../emu/nl.h"
 

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../emu/emu.h"
+#include "../emu/bgpconf.h"
 #include "../emu/lab.h"
 #include "../emu/plan.h"
 #include "../emu/walk.h"

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../emu/emu.h"
+#include "../emu/bgpconf.h"
 #include "../lib/ctlc.h"
 #include "../lib/json.h"
 #include "cli.h"

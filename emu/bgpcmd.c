@@ -13,7 +13,8 @@
 
 #include "../lib/ctlc.h"
 #include "../lib/util.h"
-#include "emu.h"
+#include "bgpcmd.h"
+#include "bgpconf.h"
 #include "lab.h"
 
 static bool

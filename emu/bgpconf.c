@@ -35,10 +35,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util.h"
-#include "emu.h"
-#include "lab.h"
 #include "../bgp/hubpref.h"
+#include "../lib/util.h"
+#include "bgpconf.h"
+#include "lab.h"
 
 /* GW-06: a VPN gateway's BGP timers, not configurable */
 #define VPN_HOLD			180

@@ -27,10 +27,14 @@
 
 #include "../lib/ctlc.h"
 #include "../lib/util.h"
+#include "bgpcmd.h"
+#include "bgpconf.h"
 #include "drill.h"
-#include "emu.h"
+#include "fail.h"
 #include "lab.h"
+#include "labup.h"
 #include "netns.h"
+#include "probe.h"
 #include "walk.h"
 
 #define WARMUP_MS		1000
@@ -457,7 +461,8 @@ run_steps(struct run *r)
 			res->ok = true;
 			break;
 		case DRILL_FAIL:
-			snprintf(req, sizeof(req), "fail %s %s", s->node, s->fail_kind);
+			snprintf(req, sizeof(req), "fail %s %s", s->node,
+			    fail_kind_name(s->fail_kind));
 			step_daemon(r, req, res);
 			break;
 		case DRILL_RESTORE:

@@ -19,7 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "emu.h"
+#include "fabric.h"
+#include "fail.h"
 #include "lab.h"
 #include "netns.h"
 #include "nl.h"

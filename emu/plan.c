@@ -10,7 +10,7 @@
 
 #include "../bgp/sim.h"
 #include "../lib/util.h"
-#include "emu.h"
+#include "bgpconf.h"
 #include "plan.h"
 
 static void
