@@ -32,7 +32,7 @@ struct fakenl {
 	size_t			 nreq, capreq;
 };
 
-static struct fake_table *
+static inline struct fake_table *
 fake_table(struct fakenl *f, uint32_t table, bool make)
 {
 	size_t i;
@@ -49,7 +49,7 @@ fake_table(struct fakenl *f, uint32_t table, bool make)
 }
 
 /* Where dst is, or would go, in t. */
-static size_t
+static inline size_t
 fake_at(const struct fake_table *t, const struct pfx4 *dst, bool *found)
 {
 	size_t lo = 0, hi = t->n, m;
@@ -70,14 +70,14 @@ fake_at(const struct fake_table *t, const struct pfx4 *dst, bool *found)
 	return lo;
 }
 
-static void
+static inline void
 fake_record(struct fakenl *f, char op, const struct nl_route *r)
 {
 	xgrow(&f->req, &f->capreq, f->nreq + 1, sizeof(*f->req));
 	f->req[f->nreq++] = (struct fake_req){ op, r->table, r->dst };
 }
 
-static int
+static inline int
 fake_dump(void *arg, uint32_t table, struct nl_route **out, size_t *n)
 {
 	struct fakenl *f = arg;
@@ -91,13 +91,13 @@ fake_dump(void *arg, uint32_t table, struct nl_route **out, size_t *n)
 	return 0;
 }
 
-static void
+static inline void
 fake_begin(void *arg)
 {
 	((struct fakenl *)arg)->batches++;
 }
 
-static int
+static inline int
 fake_replace(void *arg, const struct nl_route *r)
 {
 	struct fakenl *f = arg;
@@ -115,7 +115,7 @@ fake_replace(void *arg, const struct nl_route *r)
 	return 0;
 }
 
-static int
+static inline int
 fake_del(void *arg, const struct nl_route *r)
 {
 	struct fakenl *f = arg;
@@ -131,19 +131,19 @@ fake_del(void *arg, const struct nl_route *r)
 	return 0;
 }
 
-static int
+static inline int
 fake_commit(void *arg)
 {
 	return 0;
 }
 
-static const char *
+static inline const char *
 fake_errmsg(void *arg)
 {
 	return "fake";
 }
 
-static void
+static inline void
 fake_init(struct fakenl *f, struct sync_nl *ops)
 {
 	memset(f, 0, sizeof(*f));
@@ -153,14 +153,14 @@ fake_init(struct fakenl *f, struct sync_nl *ops)
 }
 
 /* Forget the requests and counts so far (the tables stay). */
-static void
+static inline void
 fake_clear(struct fakenl *f)
 {
 	f->nreq = 0;
 	f->dumps = f->batches = 0;
 }
 
-static void
+static inline void
 fake_free(struct fakenl *f)
 {
 	size_t i;
@@ -173,7 +173,7 @@ fake_free(struct fakenl *f)
 }
 
 /* A deep copy of a planned input, without its memo (sync_apply takes it). */
-static void
+static inline void
 fake_input_copy(const struct sdn_input *in, struct sdn_input *out)
 {
 	size_t i;
