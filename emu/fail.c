@@ -13,7 +13,8 @@
  * too, so local delivery cannot come first: while a link of a node is cut,
  * its local table's rule moves from priority 0 to 20, after the cut.
  *   both ends: priority 10  iif l<idx> blackhole
- * The process half (kill, stop, continue, respawn) is in daemon.c.
+ * The process half (kill, stop, continue, respawn) is in fault.c and
+ * children.c.
  */
 #include <stdio.h>
 #include <string.h>

@@ -113,7 +113,7 @@ int	lab_list(char ***out, size_t *n);
 /* Free what lab_list() returned. */
 void	lab_list_free(char **v, size_t n);
 /*
- * N of the NVA-side interface "eth<N>" of site link l in the NVA's namespace:
+ * (labports.c) N of the NVA-side interface "eth<N>" of site link l in the NVA's namespace:
  * 1 + the number of site links of the same NVA with a lower idx (eth0 is the
  * NIC). The site edge's end is "nva<l->idx>".
  */
@@ -126,7 +126,7 @@ unsigned lab_sitelink_port(const struct topo *t, const struct topo_sitelink *l);
  */
 bool	emu_has_speaker(const struct topo *t, const struct topo_node *n);
 /*
- * Gateway links (lab.c): the interface "l<idx>" on both ends, and the
+ * Gateway links (labports.c): the interface "l<idx>" on both ends, and the
  * link of `n` that reaches address `ip` (the other end's link or BGP
  * address); NULL if none.
  */
