@@ -56,8 +56,7 @@ spawn_speaker(struct children *c, const struct topo_node *n)
 
 	if (nvad_external(n) && nvad_prepare(c->lab, c->t, n, err,
 	    sizeof(err)) == -1) {
-		journal(c->j, "error", "\"node\": \"%s\", \"text\": \"%s\"",
-		    n->name, err);
+		journal_node(c->j, "error", n->name, "text", err, 0);
 		fprintf(stderr, "arsemu: %s: %s\n", n->name, err);
 		return -1;
 	}
@@ -122,12 +121,12 @@ wait_listening(const struct children *c)
 static int
 start_speaker(struct children *c, const struct topo_node *n)
 {
-	char what[64];
+	char what[64], err[128];
 	pid_t pid;
 
 	if ((pid = spawn_speaker(c, n)) < 0) {
-		journal(c->j, "error", "\"text\": \"cannot start speaker %s\"",
-		    n->name);
+		snprintf(err, sizeof(err), "cannot start speaker %s", n->name);
+		journal_str(c->j, "error", "text", err);
 		return -1;
 	}
 	lab_crash_point("speaker-forked");
@@ -136,8 +135,7 @@ start_speaker(struct children *c, const struct topo_node *n)
 	c->v[c->n++] = (struct child){ n, pid, -1 };
 	if (c->n == 2)
 		lab_crash_point("speakers-half");
-	journal(c->j, "speaker-start", "\"node\": \"%s\", \"pid\": %d",
-	    n->name, (int)pid);
+	journal_node(c->j, "speaker-start", n->name, "pid", NULL, pid);
 	return 0;
 }
 
@@ -175,12 +173,12 @@ children_reap(struct children *c)
 				continue;
 			c->v[i].status = st;
 			if (WIFSIGNALED(st))
-				journal(c->j, "speaker-exit", "\"node\": \"%s\", "
-				    "\"signal\": %d", c->v[i].node->name,
+				journal_node(c->j, "speaker-exit",
+				    c->v[i].node->name, "signal", NULL,
 				    WTERMSIG(st));
 			else
-				journal(c->j, "speaker-exit", "\"node\": \"%s\", "
-				    "\"status\": %d", c->v[i].node->name,
+				journal_node(c->j, "speaker-exit",
+				    c->v[i].node->name, "status", NULL,
 				    WEXITSTATUS(st));
 		}
 	}
@@ -214,8 +212,8 @@ children_respawn(struct children *c, struct child *k)
 	k->status = -1;
 	snprintf(what, sizeof(what), "speaker:%s", k->node->name);
 	lab_state_add_pid(c->lab, k->pid, what);
-	journal(c->j, "speaker-start", "\"node\": \"%s\", \"pid\": %d",
-	    k->node->name, (int)k->pid);
+	journal_node(c->j, "speaker-start", k->node->name, "pid", NULL,
+	    k->pid);
 	return 0;
 }
 

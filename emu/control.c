@@ -20,7 +20,9 @@ static void	serve(void *arg, struct ctlsrv_client *cl, char *line);
 static void
 ctl_log(void *arg, const char *msg)
 {
-	journal(((struct control *)arg)->j, "control", "\"text\": \"%s\"", msg);
+	struct control *c = arg;
+
+	journal_str(c->j, "control", "text", msg);
 }
 
 /* One request per connection, as before; ctlsrv.h bounds each client. */
@@ -33,8 +35,11 @@ control_open(struct control *c)
 
 	emu_daemon_sock(c->lab, path, sizeof(path));
 	if ((c->srv = ctlsrv_open(&conf)) == NULL) {
-		journal(c->j, "error", "\"text\": \"control socket %s: %s\"",
-		    path, strerror(errno));
+		char text[400];
+
+		snprintf(text, sizeof(text), "control socket %s: %s", path,
+		    strerror(errno));
+		journal_str(c->j, "error", "text", text);
 		return -1;
 	}
 	return 0;

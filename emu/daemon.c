@@ -122,8 +122,9 @@ emu_daemon_main(const char *lab)
 {
 	struct daemon dd, *d = &dd;
 	struct topo_err err;
-	char file[800];
+	char file[800], text[1000];
 	struct sigaction sa;
+	struct json *w;
 	ssize_t len;
 	int nsfd, rc = 3;
 
@@ -139,13 +140,14 @@ emu_daemon_main(const char *lab)
 	if ((len = readlink("/proc/self/exe", d->exe, sizeof(d->exe) - 1)) <= 0)
 		return 3;
 	d->exe[len] = '\0';
-	snprintf(file, sizeof(file), "%s/log", d->dir);
+	snprintf(file, sizeof(file), "%.255s/log", d->dir);
 	(void)mkdir(file, 0755);
-	snprintf(file, sizeof(file), "%s/journal.jsonl", d->dir);
+	snprintf(file, sizeof(file), "%.255s/journal.jsonl", d->dir);
 	journal_open(&d->j, file);
-	snprintf(file, sizeof(file), "%s/topology.json", d->dir);
+	snprintf(file, sizeof(file), "%.255s/topology.json", d->dir);
 	if (topo_load_file(file, &d->t, &err) == -1) {
-		journal(&d->j, "error", "\"text\": \"topology: %s\"", err.msg);
+		snprintf(text, sizeof(text), "topology: %s", err.msg);
+		journal_str(&d->j, "error", "text", text);
 		journal_close(&d->j);
 		return 2;
 	}
@@ -162,14 +164,14 @@ emu_daemon_main(const char *lab)
 	    .faults = &d->faults };
 	lab_fabric_ns(lab, file, sizeof(file));
 	if ((nsfd = netns_open(file)) < 0 || (d->nl = nl_open(nsfd)) == NULL) {
-		journal(&d->j, "error", "\"text\": \"cannot open fabric %s\"",
-		    file);
+		snprintf(text, sizeof(text), "cannot open fabric %s", file);
+		journal_str(&d->j, "error", "text", text);
 		goto out;
 	}
 	/* VR-10: the fabric hashes ECMP per flow (5-tuple), as Azure does. */
 	if (netns_sysctl(nsfd, "net/ipv4/fib_multipath_hash_policy", "1") != 0)
-		journal(&d->j, "warning", "\"text\": \"fib_multipath_hash_policy: "
-		    "ECMP hashes on addresses only\"");
+		journal_str(&d->j, "warning", "text", "fib_multipath_hash_policy: "
+		    "ECMP hashes on addresses only");
 	/* proxy_delay 0 on every NIC's link: set as the lab was built */
 	close(nsfd);
 	fabric_init(&d->fab, d->nl, d->t);
@@ -179,12 +181,18 @@ emu_daemon_main(const char *lab)
 	if (control_open(&d->ctl) == -1 || children_start(&d->kids) == -1)
 		goto out;
 	watches_add_all(&d->ws);
-	journal(&d->j, "daemon-start", "\"lab\": \"%s\", \"pid\": %d", lab,
-	    (int)getpid());
+	if ((w = journal_begin(&d->j, "daemon-start")) != NULL) {
+		json_kstr(w, "lab", lab);
+		json_kint(w, "pid", getpid());
+		journal_end(&d->j);
+	}
 	loop(d);
 	rc = 0;
 out:
-	journal(&d->j, "daemon-stop", "\"signal\": %d", (int)stop_sig);
+	if ((w = journal_begin(&d->j, "daemon-stop")) != NULL) {
+		json_kint(w, "signal", stop_sig);
+		journal_end(&d->j);
+	}
 	children_stop(&d->kids);
 	watches_free(&d->ws);
 	sync_free(&d->sync);

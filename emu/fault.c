@@ -214,8 +214,7 @@ fault_fail(struct faults *fs, const char *arg, enum fail_kind kind,
 	case FAIL_LINK:
 		break;
 	}
-	journal(fs->j, "fail", "\"node\": \"%s\", \"kind\": \"%s\"", arg,
-	    fail_kind_name(kind));
+	journal_node(fs->j, "fail", arg, "kind", fail_kind_name(kind), 0);
 	return 0;
 }
 
@@ -257,7 +256,6 @@ fault_restore(struct faults *fs, const char *arg, uint64_t *t0, char *err,
 		snprintf(err, len, "%s: cannot restart its speaker", arg);
 		return -1;
 	}
-	journal(fs->j, "restore", "\"node\": \"%s\", \"kind\": \"%s\"", arg,
-	    fail_kind_name(kind));
+	journal_node(fs->j, "restore", arg, "kind", fail_kind_name(kind), 0);
 	return 0;
 }

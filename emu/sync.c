@@ -113,19 +113,47 @@ slot_routes(struct sync *e, size_t s, struct nl_route **k, size_t *nlisted,
 }
 
 static void
+journal_table_error(struct sync *e, uint32_t table)
+{
+	struct json *w;
+
+	if ((w = journal_begin(e->j, "error")) == NULL)
+		return;
+	json_kint(w, "table", table);
+	json_kstr(w, "text", e->nl->errmsg(e->nl->arg));
+	journal_end(e->j);
+}
+
+/* A table's routes changed (by `changes` netlink requests). */
+static void
+journal_table(struct sync *e, uint32_t table, size_t nics, size_t routes,
+    unsigned changes, bool incremental)
+{
+	struct json *w;
+
+	if ((w = journal_begin(e->j, "table-routes")) == NULL)
+		return;
+	json_kint(w, "table", table);
+	json_kint(w, "nics", (long long)nics);
+	json_kint(w, "routes", (long long)routes);
+	json_kint(w, "netlink_changes", changes);
+	if (incremental)
+		json_kbool(w, "incremental", true);
+	journal_end(e->j);
+}
+
+static void
 program_table(struct sync *e, uint32_t table, struct nl_route *v, size_t n,
     size_t nics, size_t *nchanged)
 {
 	unsigned changes = 0;
 
 	if (sync_table(e->nl, table, v, n, &changes) != 0)
-		journal(e->j, "error", "\"table\": %u, \"text\": \"%s\"", table,
-		    e->nl->errmsg(e->nl->arg));
+		journal_table_error(e, table);
 	if (changes == 0)
 		return;
 	lab_crash_point("route-sync");
-	journal(e->j, "table-routes", "\"table\": %u, \"nics\": %zu, \"routes\": "
-	    "%zu, \"netlink_changes\": %u", table, nics, n, changes);
+	journal_table(e, table, nics, n, changes, false);
 	(*nchanged)++;
 }
 
@@ -201,12 +229,16 @@ slot_diffs(struct sync *e, unsigned g, const struct nl_route *base,
 static void
 journal_slot(struct sync *e, size_t s)
 {
+	struct json *w;
 	size_t i;
 
 	for (i = 0; i < e->t->nnics; i++)
 		if (e->share.nic_slot[i] == s)
-			journal(e->j, "nic-routes", "\"nic\": \"%s\", \"routes\": "
-			    "%zu", e->t->nics[i]->name, e->slot_nlisted[s]);
+			if ((w = journal_begin(e->j, "nic-routes")) != NULL) {
+				json_kstr(w, "nic", e->t->nics[i]->name);
+				json_kint(w, "routes", (long long)e->slot_nlisted[s]);
+				journal_end(e->j);
+			}
 }
 
 /* What incr_group needs of a group just computed whole (takes *base). */
@@ -409,18 +441,15 @@ incr_group(struct sync *e, unsigned g, const struct sdn_input *old,
 		}
 	}
 	if (e->nl->commit(e->nl->arg) != 0) {
-		journal(e->j, "error", "\"table\": %u, \"text\": \"%s\"",
-		    LAB_GROUP_TABLE(g), e->nl->errmsg(e->nl->arg));
+		journal_table_error(e, LAB_GROUP_TABLE(g));
 		kg->valid = false;	/* the next change computes it whole */
 		pfx_cover_free(&kg->sens);
 	}
 	kg->nbase = patch_base(&kg->base, kg->nbase, P, nP, k0, nk0);
 	if (changes > 0) {
 		lab_crash_point("route-sync");
-		journal(e->j, "table-routes", "\"table\": %u, \"nics\": %zu, "
-		    "\"routes\": %zu, \"netlink_changes\": %u, "
-		    "\"incremental\": true", LAB_GROUP_TABLE(g), nics,
-		    kg->nbase - kg->nm, changes);
+		journal_table(e, LAB_GROUP_TABLE(g), nics, kg->nbase - kg->nm,
+		    changes, true);
 		(*nchanged)++;
 	}
 	for (i = 0; i < n; i++) {
@@ -497,8 +526,11 @@ again:
 		    v ? v->space : NULL, v ? v->nspace : 0, &dv, &nd);
 		if (stray > 0 && !empty_b) {
 			/* a throw only some slots have: share nothing (share.h) */
-			journal(e->j, "warning", "\"text\": \"table group %u shares "
-			    "nothing: %zu throw routes differ\"", g, stray);
+			char text[128];
+
+			snprintf(text, sizeof(text), "table group %u shares "
+			    "nothing: %zu throw routes differ", g, stray);
+			journal_str(e->j, "warning", "text", text);
 			free(dv);
 			empty_b = true;
 			goto again;

@@ -189,8 +189,20 @@ watch_drop(struct watches *ws, struct watch *w, const char *why)
 	w->synced = false;
 	w->next_try = mono_ms() + WATCH_RETRY_MS;
 	ws->dirty = true;
-	journal(ws->j, "rs-watch-lost", "\"node\": \"%s\", \"why\": \"%s\"",
-	    w->node->name, why);
+	journal_node(ws->j, "rs-watch-lost", w->node->name, "why", why, 0);
+}
+
+static void
+journal_changed(struct watches *ws, const struct watch *w)
+{
+	struct json *o;
+
+	if ((o = journal_begin(ws->j, "rs-routes-changed")) == NULL)
+		return;
+	json_kstr(o, "node", w->node->name);
+	json_kint(o, "changes", w->changes);
+	json_kint(o, "routes", (long long)w->nroutes);
+	journal_end(ws->j);
 }
 
 static void
@@ -216,12 +228,10 @@ watch_read(struct watches *ws, struct watch *w)
 			watch_fib(ws, w, line);
 		else if (strcmp(line, "sync") == 0) {
 			if (!w->synced)
-				journal(ws->j, "rs-watch", "\"node\": \"%s\", "
-				    "\"routes\": %zu", w->node->name, w->nroutes);
+				journal_node(ws->j, "rs-watch", w->node->name,
+				    "routes", NULL, (long long)w->nroutes);
 			else if (w->changes > 0)
-				journal(ws->j, "rs-routes-changed", "\"node\": \"%s\", "
-				    "\"changes\": %u, \"routes\": %zu",
-				    w->node->name, w->changes, w->nroutes);
+				journal_changed(ws, w);
 			w->changes = 0;
 			w->synced = true;
 			ws->dirty = true;
@@ -245,7 +255,8 @@ watch_open(struct watches *ws, struct watch *w)
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	w->fd = fd;
-	journal(ws->j, "rs-watch-connected", "\"node\": \"%s\"", w->node->name);
+	journal_node(ws->j, "rs-watch-connected", w->node->name, NULL, NULL,
+	    0);
 }
 
 /* Merge the instances of one hub's Route Server (U-04, see sdn.h). */
