@@ -12,7 +12,7 @@
  *                             node needs
  *   labbench fib N DIR        in a namespace of its own: install N routes
  *                             into an empty table with arsemu's own sync
- *                             (fabric_sync_table: dump, diff, one batch),
+ *                             (sync_table: dump, diff, one batch),
  *                             then the same N with `ip -batch`; then change
  *                             one route with each. Prints
  *                             "arsemu_ms ip_ms arsemu_one_ms ip_one_ms msgs_one"
@@ -34,9 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../emu/emu.h"
 #include "../emu/netns.h"
 #include "../emu/nl.h"
+#include "../emu/sync.h"
 
 static double
 now_ms(void)
@@ -167,6 +167,7 @@ static int
 fib_child(int n, const char *dir)
 {
 	struct nl *nl;
+	struct sync_nl ops;
 	struct nl_route *v;
 	unsigned changes = 0, one = 0;
 	char file[512], file1[512];
@@ -175,6 +176,7 @@ fib_child(int n, const char *dir)
 
 	if (unshare(CLONE_NEWNET) == -1 || (nl = nl_open(-1)) == NULL)
 		return 1;
+	sync_nl_kernel(&ops, nl);
 	/* lo up: the local table exists, and an onlink gateway is unicast */
 	if ((ifi = nl_link_index(nl, "lo")) <= 0 || nl_link_set_up(nl, ifi) != 0 ||
 	    nl_veth_create(nl, "v0", -1, "v1", -1) != 0 ||
@@ -189,7 +191,7 @@ fib_child(int n, const char *dir)
 		return 1;
 	/* the whole table: arsemu's sync, then ip -batch into another table */
 	t[0] = now_ms();
-	if (fabric_sync_table(nl, TBL_A, v, (size_t)n, &changes) != 0) {
+	if (sync_table(&ops, TBL_A, v, (size_t)n, &changes) != 0) {
 		fprintf(stderr, "labbench: %s\n", nl_errmsg(nl));
 		return 1;
 	}
@@ -203,7 +205,7 @@ fib_child(int n, const char *dir)
 	if (write_batch(file1, v, n / 2, n / 2 + 1) != 0)
 		return 1;
 	t[3] = now_ms();
-	if (fabric_sync_table(nl, TBL_A, v, (size_t)n, &one) != 0)
+	if (sync_table(&ops, TBL_A, v, (size_t)n, &one) != 0)
 		return 1;
 	t[4] = now_ms();
 	if (ip_batch(file1) != 0)

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "../lib/ctlsrv.h"
+#include "../lib/json.h"
 #include "../lib/util.h"
 #include "bgpd.h"
 
@@ -61,27 +62,6 @@ bgp_conf_init(struct bgp_conf *c)
 	c->log_fd = -1;
 }
 
-/* A JSON string body: quotes, backslashes and controls escaped. */
-static size_t
-json_esc(char *out, size_t len, const char *in)
-{
-	size_t k = 0;
-
-	for (; *in != '\0' && k + 7 < len; in++) {
-		unsigned char c = (unsigned char)*in;
-
-		if (c == '"' || c == '\\') {
-			out[k++] = '\\';
-			out[k++] = (char)c;
-		} else if (c < 0x20)
-			k += (size_t)snprintf(out + k, len - k, "\\u%04x", c);
-		else
-			out[k++] = (char)c;
-	}
-	out[k] = '\0';
-	return k;
-}
-
 static void
 log_write(const struct speaker *s, const char *line)
 {
@@ -89,40 +69,70 @@ log_write(const struct speaker *s, const char *line)
 	    strlen(line));
 }
 
-/* JSON lines start with the wall-clock time and the speaker's name. */
-static int
-json_head(const struct speaker *s, char *line, size_t len, const char *event)
+/*
+ * A --log json line (lib/json, one line, no spaces): it starts with the
+ * wall-clock time, the speaker's name and the event; jline_end writes it.
+ */
+struct jline {
+	struct json	 j;
+	FILE		*f;
+	char		*buf;
+	size_t		 len;
+};
+
+static struct json *
+jline_begin(struct jline *l, const struct speaker *s, const char *event)
 {
-	char ts[32], name[2 * BGP_NAME_MAX];
+	char ts[32], when[48];
 	struct timespec now;
 	struct tm tm;
 
+	l->buf = NULL;
+	l->len = 0;
+	if ((l->f = open_memstream(&l->buf, &l->len)) == NULL)
+		return NULL;
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	json_esc(name, sizeof(name), s->conf->name);
-	return snprintf(line, len, "{\"time\":\"%s.%03ldZ\",\"speaker\":\"%s\","
-	    "\"event\":\"%s\"", ts, now.tv_nsec / 1000000, name, event);
+	snprintf(when, sizeof(when), "%s.%03ldZ", ts, now.tv_nsec / 1000000);
+	json_init_compact(&l->j, l->f);
+	json_obj_begin(&l->j);
+	json_kstr(&l->j, "time", when);
+	json_kstr(&l->j, "speaker", s->conf->name);
+	json_kstr(&l->j, "event", event);
+	return &l->j;
+}
+
+static void
+jline_end(struct jline *l, const struct speaker *s)
+{
+	json_obj_end(&l->j);
+	json_end(&l->j);
+	if (fclose(l->f) == 0)
+		log_write(s, l->buf);
+	free(l->buf);
 }
 
 void
 speaker_log(const struct speaker *s, const char *fmt, ...)
 {
 	char msg[LOG_LINE_MAX], line[2 * LOG_LINE_MAX];
+	struct jline l;
+	struct json *j;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (s->conf->log_json) {
-		n = json_head(s, line, sizeof(line), "log");
-		n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"msg\":\"");
-		n += (int)json_esc(line + n, sizeof(line) - (size_t)n - 3, msg);
-		snprintf(line + n, sizeof(line) - (size_t)n, "\"}\n");
-	} else
-		snprintf(line, sizeof(line), "%llu %s: %s\n",
-		    (unsigned long long)mono_ms(), s->conf->name, msg);
+		if ((j = jline_begin(&l, s, "log")) == NULL)
+			return;
+		json_kstr(j, "msg", msg);
+		jline_end(&l, s);
+		return;
+	}
+	snprintf(line, sizeof(line), "%llu %s: %s\n",
+	    (unsigned long long)mono_ms(), s->conf->name, msg);
 	log_write(s, line);
 }
 
@@ -130,9 +140,9 @@ void
 speaker_log_state(const struct peer *p, enum peer_state from,
     enum peer_state to, const char *cause)
 {
-	char line[2 * LOG_LINE_MAX], name[2 * BGP_NAME_MAX], err[400];
 	char a[ADDR_STRLEN];
-	int n;
+	struct jline l;
+	struct json *j;
 
 	addr_fmt(p->conf->addr, a);
 	if (!p->s->conf->log_json) {
@@ -140,23 +150,25 @@ speaker_log_state(const struct peer *p, enum peer_state from,
 		    fsm_state_str(from), fsm_state_str(to), cause);
 		return;
 	}
-	json_esc(name, sizeof(name), p->conf->name);
-	json_esc(err, sizeof(err), p->last_error);
-	n = json_head(p->s, line, sizeof(line), "state");
-	snprintf(line + n, sizeof(line) - (size_t)n, ",\"peer\":\"%s\","
-	    "\"address\":\"%s\",\"asn\":%u,\"from\":\"%s\",\"to\":\"%s\","
-	    "\"cause\":\"%s\",\"lastError\":\"%s\"}\n", name, a, p->conf->asn,
-	    fsm_state_str(from), fsm_state_str(to), cause, err);
-	log_write(p->s, line);
+	if ((j = jline_begin(&l, p->s, "state")) == NULL)
+		return;
+	json_kstr(j, "peer", p->conf->name);
+	json_kstr(j, "address", a);
+	json_kint(j, "asn", p->conf->asn);
+	json_kstr(j, "from", fsm_state_str(from));
+	json_kstr(j, "to", fsm_state_str(to));
+	json_kstr(j, "cause", cause);
+	json_kstr(j, "lastError", p->last_error);
+	jline_end(&l, p->s);
 }
 
 static void
 bfd_log(const struct peer *p, bool teardown)
 {
 	const struct bfd_session *b = &p->bfd;
-	char line[2 * LOG_LINE_MAX], name[2 * BGP_NAME_MAX];
 	char a[ADDR_STRLEN];
-	int n;
+	struct jline l;
+	struct json *j;
 
 	addr_fmt(p->conf->addr, a);
 	if (!p->s->conf->log_json) {
@@ -166,15 +178,16 @@ bfd_log(const struct peer *p, bool teardown)
 		    "closed (RFC 5882)" : "");
 		return;
 	}
-	json_esc(name, sizeof(name), p->conf->name);
-	n = json_head(p->s, line, sizeof(line), "bfd");
-	snprintf(line + n, sizeof(line) - (size_t)n, ",\"peer\":\"%s\","
-	    "\"address\":\"%s\",\"from\":\"%s\",\"to\":\"%s\","
-	    "\"diag\":\"%s\",\"remote\":\"%s\",\"bgpClosed\":%s}\n", name, a,
-	    bfd_state_str(b->prev_state), bfd_state_str(b->state),
-	    bfd_diag_str(b->local_diag), bfd_state_str(b->remote_state),
-	    teardown ? "true" : "false");
-	log_write(p->s, line);
+	if ((j = jline_begin(&l, p->s, "bfd")) == NULL)
+		return;
+	json_kstr(j, "peer", p->conf->name);
+	json_kstr(j, "address", a);
+	json_kstr(j, "from", bfd_state_str(b->prev_state));
+	json_kstr(j, "to", bfd_state_str(b->state));
+	json_kstr(j, "diag", bfd_diag_str(b->local_diag));
+	json_kstr(j, "remote", bfd_state_str(b->remote_state));
+	json_kbool(j, "bgpClosed", teardown);
+	jline_end(&l, p->s);
 }
 
 void

@@ -8,11 +8,15 @@
 
 #include <unistd.h>
 
+#include "../emu/bgpcmd.h"
+#include "../emu/lab.h"
+#include "../emu/model/bgpconf.h"
 #include "../emu/drill.h"
-#include "../emu/emu.h"
+#include "../emu/probe.h"
 #include "../lib/ctlc.h"
 #include "../lib/json.h"
 #include "../lib/util.h"
+#include "../topo/failkind.h"
 #include "cli.h"
 
 /* A fail or restore; with --json, what was done and when (the journal's clock). */
@@ -55,7 +59,7 @@ cmd_fail(struct cli *c)
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	snprintf(req, sizeof(req), "fail %s %s", c->argv[0],
-	    c->argc == 2 ? c->argv[1] : "crash");
+	    c->argc == 2 ? c->argv[1] : fail_kind_name(FAIL_CRASH));
 	return daemon_req(c, lab, req);
 }
 

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../emu/emu.h"
+#include "../emu/model/bgpconf.h"
 #include "../emu/lab.h"
 #include "../emu/model/plan.h"
 #include "../emu/model/walk.h"

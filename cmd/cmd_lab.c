@@ -13,13 +13,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../emu/emu.h"
+#include "../emu/model/bgpconf.h"
+#include "../emu/daemon.h"
+#include "../emu/fabric.h"
 #include "../emu/lab.h"
+#include "../emu/labup.h"
 #include "../emu/netns.h"
 #include "../lib/ctlc.h"
 #include "../lib/json.h"
-#include "../topo/lint.h"
 #include "../lib/util.h"
+#include "../topo/lint.h"
 #include "cli.h"
 
 #define UP_WAIT_DEFAULT_S	60

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../emu/emu.h"
+#include "../emu/model/bgpconf.h"
 #include "../emu/lab.h"
 #include "../lib/ctlc.h"
 #include "../lib/json.h"

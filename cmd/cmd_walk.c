@@ -12,13 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../emu/emu.h"
+#include "../emu/model/bgpconf.h"
 #include "../emu/lab.h"
 #include "../emu/model/plan.h"
 #include "../emu/model/walk.h"
 #include "../lib/ctlc.h"
 #include "../lib/json.h"
 #include "../lib/util.h"
+#include "../topo/failkind.h"
 #include "cli.h"
 
 #define WALK_PORT_DEFAULT	33434
@@ -170,6 +171,7 @@ load_failures(struct wctx *w)
 {
 	struct ctlc_reply r;
 	char sock[300], *f[3];
+	enum fail_kind k;
 	size_t i;
 
 	if (ctlc_request(emu_daemon_sock(w->lab, sock, sizeof(sock)), "status",
@@ -177,7 +179,8 @@ load_failures(struct wctx *w)
 		return;
 	for (i = 0; i < r.n && w->nfailed < 64; i++)
 		if (ctlc_fields(r.rows[i], f, 3) == 3 && strcmp(f[0], "failed") == 0 &&
-		    (strcmp(f[2], "freeze") == 0 || strcmp(f[2], "link") == 0))
+		    fail_kind_parse(f[2], &k) == 0 &&
+		    (k == FAIL_FREEZE || k == FAIL_LINK))
 			snprintf(w->failed[w->nfailed++], TOPO_NAME_MAX + 1, "%s", f[1]);
 	ctlc_free(&r);
 }

@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../emu/emu.h"
+#include "../emu/lab.h"
+#include "../emu/model/bgpconf.h"
 #include "../lib/ctlc.h"
 #include "../lib/json.h"
 #include "cli.h"

@@ -8,12 +8,15 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../lib/ctlc.h"
+#include "../lib/json.h"
 #include "../lib/util.h"
-#include "emu.h"
+#include "bgpcmd.h"
+#include "model/bgpconf.h"
 #include "lab.h"
 
 static bool
@@ -35,9 +38,12 @@ int
 emu_bgp_command(const char *lab, const char *node, const char *cmd,
     char *reply, size_t len)
 {
-	char sock[300], dir[256], path[320], line[512];
+	char sock[300], dir[256], path[320], *line = NULL;
 	struct ctlc_reply r;
+	struct json j;
+	size_t n = 0;
 	uint64_t t;
+	FILE *f;
 	int fd;
 
 	if (!command_ok(cmd)) {
@@ -60,12 +66,23 @@ emu_bgp_command(const char *lab, const char *node, const char *cmd,
 	    strchr(r.rows[0], '\t') + 1 : r.rows[0]);
 	ctlc_free(&r);
 	snprintf(path, sizeof(path), "%s/journal.jsonl", lab_dir(lab, dir, sizeof(dir)));
-	snprintf(line, sizeof(line), "{\"t_ms\": %llu, \"event\": \"bgp\", \"node\": "
-	    "\"%s\", \"command\": \"%s\", \"result\": \"%s\"}\n",
-	    (unsigned long long)t, node, cmd, reply);
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0) {
-		(void)!write(fd, line, strlen(line));
+	/* the journal's line format (journal.h), written in one write() */
+	if ((f = open_memstream(&line, &n)) == NULL)
+		return 0;
+	json_init_line(&j, f);
+	json_obj_begin(&j);
+	json_kint(&j, "t_ms", (long long)t);
+	json_kstr(&j, "event", "bgp");
+	json_kstr(&j, "node", node);
+	json_kstr(&j, "command", cmd);
+	json_kstr(&j, "result", reply);
+	json_obj_end(&j);
+	json_end(&j);
+	if (fclose(f) == 0 &&
+	    (fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0) {
+		(void)!write(fd, line, n);
 		close(fd);
 	}
+	free(line);
 	return 0;
 }

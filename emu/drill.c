@@ -25,13 +25,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "../lib/ctlc.h"
 #include "../lib/util.h"
+#include "bgpcmd.h"
+#include "model/bgpconf.h"
 #include "drill.h"
-#include "emu.h"
+#include "fail.h"
 #include "lab.h"
+#include "labup.h"
 #include "netns.h"
 #include "model/walk.h"
+#include "probe.h"
 
 #define WARMUP_MS		1000
 #define STABLE_RECENT_MS	200
@@ -457,7 +463,8 @@ run_steps(struct run *r)
 			res->ok = true;
 			break;
 		case DRILL_FAIL:
-			snprintf(req, sizeof(req), "fail %s %s", s->node, s->fail_kind);
+			snprintf(req, sizeof(req), "fail %s %s", s->node,
+			    fail_kind_name(s->fail_kind));
 			step_daemon(r, req, res);
 			break;
 		case DRILL_RESTORE:
@@ -483,72 +490,94 @@ run_steps(struct run *r)
 	}
 }
 
+/* An event's members after "event", as "k=v k2=3" (a drill report's text). */
+static char *
+journal_rest(const cJSON *o)
+{
+	const cJSON *m;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	bool past = false, first = true;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return xstrdup("");
+	cJSON_ArrayForEach(m, o) {
+		if (!past) {
+			past = m->string != NULL && strcmp(m->string, "event") == 0;
+			continue;
+		}
+		fprintf(f, "%s%s=", first ? "" : " ", m->string);
+		first = false;
+		if (cJSON_IsString(m))
+			fputs(m->valuestring, f);
+		else if (cJSON_IsNumber(m))
+			fprintf(f, "%.0f", m->valuedouble);
+		else if (cJSON_IsBool(m))
+			fputs(cJSON_IsTrue(m) ? "true" : "false", f);
+		else
+			fputs("null", f);
+	}
+	fclose(f);
+	return buf;
+}
+
 /* Journal events since the start, nic-routes of one instant merged. */
 static void
 read_journal(struct run *r)
 {
 	struct drill_report *rep = r->rep;
-	char path[400], line[1024], ev[64];
-	unsigned long long t;
+	char path[400], *line = NULL;
+	const char *ev, *nic;
+	size_t cap = 0;
+	cJSON *o;
+	uint64_t t;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/journal.jsonl", r->dir);
 	if ((f = fopen(path, "r")) == NULL)
 		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *rest;
-
-		if (sscanf(line, "{\"t_ms\": %llu, \"event\": \"%63[^\"]\"", &t, ev) != 2 ||
-		    t < r->t0)
+	while (getline(&line, &cap, f) != -1) {
+		if ((o = cJSON_Parse(line)) == NULL)
 			continue;
-		if ((rest = strstr(line, "\", ")) != NULL)
-			rest += 3;
-		else
-			rest = "";
-		rest[strcspn(rest, "}\n")] = '\0';
+		ev = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
+		    "event"));
+		t = (uint64_t)cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(o, "t_ms"));
+		nic = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
+		    "nic"));
+		if (ev == NULL || t < r->t0) {
+			cJSON_Delete(o);
+			continue;
+		}
 		if (strcmp(ev, "nic-routes") == 0 && rep->nev > 0 &&
 		    rep->ev[rep->nev - 1].t_ms == rel(r, t) &&
 		    strncmp(rep->ev[rep->nev - 1].text, "NIC tables changed", 18) == 0) {
-			char *old = rep->ev[rep->nev - 1].text, *nic = strstr(rest, "\"nic\": \"");
+			char *old = rep->ev[rep->nev - 1].text;
 
 			if (nic != NULL) {
-				nic += 8;
-				nic[strcspn(nic, "\"")] = '\0';
 				rep->ev[rep->nev - 1].text = xasprintf("%s %s", old, nic);
 				free(old);
 			}
+			cJSON_Delete(o);
 			continue;
 		}
 		rep->ev = xrealloc(rep->ev, (rep->nev + 1) * sizeof(*rep->ev));
 		rep->ev[rep->nev].t_ms = rel(r, t);
 		rep->ev[rep->nev].source = xstrdup("daemon");
-		if (strcmp(ev, "nic-routes") == 0) {
-			char *nic = strstr(rest, "\"nic\": \"");
+		if (strcmp(ev, "nic-routes") == 0)
+			rep->ev[rep->nev].text = xasprintf("NIC tables changed: %s",
+			    nic ? nic : "?");
+		else {
+			char *rest = journal_rest(o);
 
-			nic = nic ? nic + 8 : "?";
-			nic[strcspn(nic, "\"")] = '\0';
-			rep->ev[rep->nev].text = xasprintf("NIC tables changed: %s", nic);
-		} else {
-			char *q, *w;
-
-			/* "k": "v", "k2": 3  ->  k=v k2=3 */
-			for (q = w = rest; *q; q++) {
-				if (*q == '"')
-					continue;
-				if (q[0] == ':' && q[1] == ' ') {
-					*w++ = '=';
-					q++;
-					continue;
-				}
-				if (q[0] == ',' && q[1] == ' ')
-					continue;
-				*w++ = *q;
-			}
-			*w = '\0';
 			rep->ev[rep->nev].text = xasprintf("%s %s", ev, rest);
+			free(rest);
 		}
 		rep->nev++;
+		cJSON_Delete(o);
 	}
+	free(line);
 	fclose(f);
 }
 

@@ -17,15 +17,14 @@
  * delivered: the route becomes a blackhole, which is what Azure does with a
  * next hop it cannot reach.
  *
- * Reconcile, never rebuild: dump the table, compare, send only the changes,
- * batched (STYLE 8).
+ * sync.c puts them in the kernel (reconcile, never rebuild: STYLE 8).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/util.h"
-#include "emu.h"
+#include "fabric.h"
 #include "lab.h"
 #include "nl.h"
 
@@ -144,19 +143,6 @@ desired(const struct fabric *f, const struct sdn_table *tab,
 		r->type = NL_RT_BLACKHOLE;
 }
 
-static bool
-same_route(const struct nl_route *a, const struct nl_route *b)
-{
-	unsigned i;
-
-	if (a->type != b->type || a->nnh != b->nnh)
-		return false;
-	for (i = 0; i < a->nnh; i++)
-		if (a->nh[i].gw != b->nh[i].gw || a->nh[i].ifindex != b->nh[i].ifindex)
-			return false;
-	return true;
-}
-
 /* Sorted by prefix through an index: the routes are large to move around. */
 static int
 idx_cmp(const void *a, const void *b, void *base)
@@ -190,46 +176,4 @@ fabric_kernel_routes(const struct fabric *f, const struct sdn_table *tab,
 	free(idx);
 	*out = v;
 	return n;
-}
-
-/*
- * Desired and actual, both sorted by prefix, walked together: O(n) after
- * the dump, and only the differences go to the kernel.
- */
-int
-fabric_sync_table(struct nl *nl, uint32_t table, struct nl_route *want,
-    size_t nwant, unsigned *changes)
-{
-	struct nl_route *have;
-	size_t nhave, i = 0, k = 0;
-	int rc;
-
-	*changes = 0;
-	if (nl_route_dump(nl, table, RTPROT_ARSEMU, &have, &nhave) != 0)
-		return -1;
-	for (i = 0; i < nwant; i++)
-		want[i].table = table;
-	nl_batch_begin(nl);
-	for (i = 0; i < nwant || k < nhave; ) {
-		int c = i == nwant ? 1 : k == nhave ? -1 :
-		    pfx_cmp(&want[i].dst, &have[k].dst);
-
-		if (c == 0) {
-			if (!same_route(&want[i], &have[k])) {
-				nl_route_replace(nl, &want[i]);
-				(*changes)++;
-			}
-			i++;
-			k++;
-		} else if (c < 0) {
-			nl_route_replace(nl, &want[i++]);
-			(*changes)++;
-		} else {
-			nl_route_del(nl, &have[k++]);
-			(*changes)++;
-		}
-	}
-	rc = nl_batch_commit(nl);
-	free(have);
-	return rc == 0 ? 0 : -1;
 }

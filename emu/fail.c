@@ -13,13 +13,15 @@
  * too, so local delivery cannot come first: while a link of a node is cut,
  * its local table's rule moves from priority 0 to 20, after the cut.
  *   both ends: priority 10  iif l<idx> blackhole
- * The process half (kill, stop, continue, respawn) is in daemon.c.
+ * The process half (kill, stop, continue, respawn) is in fault.c and
+ * children.c.
  */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "emu.h"
+#include "fabric.h"
+#include "fail.h"
 #include "lab.h"
 #include "netns.h"
 #include "nl.h"

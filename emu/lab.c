@@ -462,18 +462,6 @@ lab_site_gw(const struct pfx4 *p)
 	return (p->addr | ~pfx_mask(p->len)) - 1;
 }
 
-unsigned
-lab_sitelink_port(const struct topo *t, const struct topo_sitelink *l)
-{
-	unsigned m = 0;
-	size_t i;
-
-	for (i = 0; i < t->nsitelinks && t->sitelinks[i] != l; i++)
-		if (t->sitelinks[i]->nva == l->nva)
-			m++;
-	return 1 + m;
-}
-
 static int
 lab_site_host(struct lab_ctx *c, struct lab_ns *edge, int lan, size_t k,
     const struct topo_node *host)
@@ -611,22 +599,6 @@ out:
 }
 
 /* ---- gateway links: instance <-> MSEE <-> site edge, VPN tunnels ---- */
-
-const struct topo_gwlink *
-lab_gwlink_to(const struct topo *t, const struct topo_node *n, uint32_t ip)
-{
-	const struct topo_gwlink *l;
-	size_t i;
-
-	for (i = 0; i < t->ngwlinks; i++) {
-		l = t->gwlinks[i];
-		if (l->a == n && (l->b_ip == ip || topo_bgp_addr(t, l->b) == ip))
-			return l;
-		if (l->b == n && (l->a_ip == ip || topo_bgp_addr(t, l->a) == ip))
-			return l;
-	}
-	return NULL;
-}
 
 /* GW-03: the peer's BGP address as a host route over the link. */
 static int

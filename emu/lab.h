@@ -73,6 +73,10 @@ const char *lab_rundir(void);
 char	*lab_dir(const char *lab, char *buf, size_t len);
 /* "arsemu-<lab>-<node>" */
 char	*lab_ns_name(const char *lab, const char *node, char *buf, size_t len);
+/* "<labdir>/<node>.sock": a speaker's control socket */
+char	*emu_speaker_sock(const char *lab, const char *node, char *buf, size_t len);
+/* "<labdir>/ctl.sock": the lab daemon's */
+char	*emu_daemon_sock(const char *lab, char *buf, size_t len);
 char	*lab_fabric_ns(const char *lab, char *buf, size_t len);
 
 /*
@@ -113,14 +117,14 @@ int	lab_list(char ***out, size_t *n);
 /* Free what lab_list() returned. */
 void	lab_list_free(char **v, size_t n);
 /*
- * N of the NVA-side interface "eth<N>" of site link l in the NVA's namespace:
+ * (labports.c) N of the NVA-side interface "eth<N>" of site link l in the NVA's namespace:
  * 1 + the number of site links of the same NVA with a lower idx (eth0 is the
  * NIC). The site edge's end is "nva<l->idx>".
  */
 unsigned lab_sitelink_port(const struct topo *t, const struct topo_sitelink *l);
 
 /*
- * Gateway links (lab.c): the interface "l<idx>" on both ends, and the
+ * Gateway links (labports.c): the interface "l<idx>" on both ends, and the
  * link of `n` that reaches address `ip` (the other end's link or BGP
  * address); NULL if none.
  */

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "../lib/util.h"
-#include "emu.h"
+#include "lab.h"
 #include "labstate.h"
 #include "netns.h"
 

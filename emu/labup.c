@@ -12,8 +12,9 @@
 
 #include "../lib/ctlc.h"
 #include "../lib/util.h"
-#include "emu.h"
+#include "model/bgpconf.h"
 #include "lab.h"
+#include "labup.h"
 #include "nvad.h"
 
 static pid_t

@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "../lib/util.h"
-#include "emu.h"
+#include "model/bgpconf.h"
 #include "lab.h"
 #include "nvad.h"
 

@@ -22,14 +22,16 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/pfx.h"
 #include "../lib/util.h"
-#include "emu.h"
+#include "probe.h"
 
 #define PROBE_MAGIC	0x41525345u	/* "ARSE" */
 #define PROBE_FLUSH_MS	50

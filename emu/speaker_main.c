@@ -20,7 +20,8 @@
 #include <string.h>
 
 #include "../lib/util.h"
-#include "emu.h"
+#include "model/bgpconf.h"
+#include "daemon.h"
 #include "lab.h"
 #include "nl.h"
 

@@ -1,7 +1,7 @@
 /*
  * ctlsrv: the server side of arsemu's line-based control sockets, the one
  * implementation behind a speaker's socket (bgp/ctl.c) and the lab
- * daemon's (emu/daemon.c). The protocol: a client sends a request line,
+ * daemon's (emu/control.c). The protocol: a client sends a request line,
  * the owner answers with rows and a "." line (ctlc.h is the client).
  *
  * It never blocks its owner: the socket and every client are non-blocking,

@@ -11,11 +11,27 @@ json_init(struct json *j, FILE *f)
 	j->first[0] = true;
 }
 
+void
+json_init_line(struct json *j, FILE *f)
+{
+	json_init(j, f);
+	j->line = true;
+}
+
+void
+json_init_compact(struct json *j, FILE *f)
+{
+	json_init_line(j, f);
+	j->tight = true;
+}
+
 static void
 indent(struct json *j)
 {
 	int i;
 
+	if (j->line)
+		return;
 	fputc('\n', j->f);
 	for (i = 0; i < j->depth; i++)
 		fputs("  ", j->f);
@@ -32,7 +48,7 @@ pre(struct json *j)
 	if (j->depth == 0)
 		return;
 	if (!j->first[j->depth])
-		fputc(',', j->f);
+		fputs(j->line && !j->tight ? ", " : ",", j->f);
 	j->first[j->depth] = false;
 	indent(j);
 }
@@ -90,7 +106,7 @@ json_key(struct json *j, const char *key)
 {
 	pre(j);
 	quoted(j->f, key);
-	fputs(": ", j->f);
+	fputs(j->tight ? ":" : ": ", j->f);
 	j->after_key = true;
 }
 

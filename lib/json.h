@@ -1,7 +1,8 @@
 /*
  * json: a small streaming JSON writer for the CLI's --json output, indented
- * two spaces like the az CLI. Commas and nesting are tracked by the writer,
- * so callers only say what comes next.
+ * two spaces like the az CLI, and for JSON lines on one line (the lab's
+ * journal, a speaker's --log json). Commas, nesting and string escapes are
+ * the writer's, so callers only say what comes next.
  */
 #ifndef ARSEMU_JSON_H
 #define ARSEMU_JSON_H
@@ -16,9 +17,18 @@ struct json {
 	int	 depth;
 	bool	 first[JSON_DEPTH];
 	bool	 after_key;
+	bool	 line;		/* all on one line */
+	bool	 tight;		/* and without spaces */
 };
 
 void	json_init(struct json *j, FILE *f);
+/*
+ * One line, members separated by ", " (a JSON lines file: the lab's
+ * journal); json_end ends the line.
+ */
+void	json_init_line(struct json *j, FILE *f);
+/* One line without spaces (",", ":"): the speaker's --log json. */
+void	json_init_compact(struct json *j, FILE *f);
 void	json_obj_begin(struct json *j);
 void	json_obj_end(struct json *j);
 void	json_arr_begin(struct json *j);

@@ -114,11 +114,8 @@ parse_fail(struct tctx *c, const cJSON *o, const char *path,
 {
 	static const char *const fkeys[] = { "fail", "kind", "name", NULL };
 	static const char *const rkeys[] = { "restore", "name", NULL };
-	static const char *const kinds[] = { "crash", "freeze", "shutdown",
-	    "link", "down", NULL };
-	const char *node = NULL, *kind = "crash", *name = NULL;
+	const char *node = NULL, *kind = fail_kind_name(FAIL_CRASH), *name = NULL;
 	char p[TOPO_PATH_MAX];
-	size_t i;
 
 	s->kind = fail ? DRILL_FAIL : DRILL_RESTORE;
 	if (topo_jfields(c, o, path, fail ? fkeys : rkeys) == -1 ||
@@ -126,13 +123,10 @@ parse_fail(struct tctx *c, const cJSON *o, const char *path,
 	    topo_jstr(c, o, path, "name", false, &name) == -1 ||
 	    (fail && topo_jstr(c, o, path, "kind", false, &kind) == -1))
 		return -1;
-	for (i = 0; kinds[i] != NULL && strcmp(kinds[i], kind) != 0; i++)
-		;
-	if (kinds[i] == NULL)
+	if (fail_kind_parse(kind, &s->fail_kind) != 0)
 		return topo_fail(c, topo_path_key(p, path, "kind"), "kind \"%.32s\" "
-		    "is not one of crash, freeze, shutdown, link, down", kind);
+		    "is not one of %s", kind, fail_kind_list(", "));
 	s->node = xstrdup(node);
-	s->fail_kind = xstrdup(kind);
 	s->name = name ? xstrdup(name) : fail ?
 	    xasprintf("fail %s %s", node, kind) : xasprintf("restore %s", node);
 	return 1;
@@ -501,7 +495,6 @@ drill_free(struct drill *d)
 		free(d->steps[i]->name);
 		free(d->steps[i]->jpath);
 		free(d->steps[i]->node);
-		free(d->steps[i]->fail_kind);
 		free(d->steps[i]->command);
 		free(d->steps[i]->traffic);
 		for (k = 0; k < d->steps[i]->nthrough; k++)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "../lib/pfx.h"
+#include "failkind.h"
 #include "topo.h"
 
 #define DRILL_RATE_DEFAULT	200	/* packets/s per flow: 5 ms resolution */
@@ -45,7 +46,7 @@ struct drill_step {
 	char			*name;		/* given, or "fail fw1 crash" */
 	char			*jpath;
 	char			*node;		/* fail, restore */
-	char			*fail_kind;	/* crash freeze shutdown link */
+	enum fail_kind		 fail_kind;	/* DRILL_FAIL */
 	char			*command;	/* DRILL_BGP: "withdraw 0.0.0.0/0" */
 	char			*traffic;	/* DRILL_EXPECT_PATH */
 	char			**through;	/* nodes that must forward it */

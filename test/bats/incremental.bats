@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The lab daemon applies a change at a few prefixes to the shared group
-# table alone (emu/daemon.c, incr_group), when share.h allows it, and
+# table alone (emu/sync.c, incr_group), when share.h allows it, and
 # computes the group whole otherwise. Two labs of the same topology take
 # the same BGP changes, one with ARSEMU_NO_INCREMENTAL (every change
 # computed whole): their fabric tables must end up the same after every

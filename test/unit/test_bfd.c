@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../../bgp/bfd.h"
-#include "../../emu/emu.h"
+#include "../../emu/model/bgpconf.h"
 #include "../../lib/util.h"
 #include "t.h"
 

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../emu/emu.h"
 #include "../../bgp/hubpref.h"
 #include "../../bgp/sim.h"
+#include "../../emu/model/bgpconf.h"
 #include "../../lib/util.h"
 #include "t.h"
 

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../emu/emu.h"
 #include "../../emu/model/plan.h"
 #include "../../emu/share.h"
 #include "../../lib/util.h"

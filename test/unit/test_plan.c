@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "../../bgp/sim.h"
-#include "../../emu/emu.h"
 #include "../../emu/model/plan.h"
 #include "../../lib/util.h"
 #include "t.h"

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../emu/emu.h"
+#include "../../bgp/hubpref.h"
+#include "../../emu/model/bgpconf.h"
 #include "../../emu/model/sdn.h"
 #include "../../lib/util.h"
-#include "../../bgp/hubpref.h"
 #include "t.h"
 
 #define MAXR	4	/* regions */

@@ -9,28 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../emu/emu.h"
+#include "../../emu/fabric.h"
 #include "../../emu/model/plan.h"
 #include "../../emu/share.h"
 #include "../../lib/util.h"
+#include "../../emu/lab.h"
+#include "../../emu/sync.h"
 #include "examples.h"
+#include "fakenl.h"
 #include "t.h"
 
 /*
  * One example's check holds the kernel routes of one slot at a time (and
  * each group's first slot's): the scale lab's 500 slots of 10,000 routes
- * each would take 2 GB at once. So each slot's table is computed twice (a
- * third time in a group whose shared table turns out empty).
+ * each would take 2 GB at once. So each slot's table is computed twice.
  */
 struct group {
 	size_t		 first;		/* its first slot */
-	struct nl_route	*kf;		/* that slot's kernel routes */
-	size_t		 nkf;
-	struct nl_route	*b;		/* the shared table */
+	struct nl_route	*b;		/* the shared table, by share_intersect */
 	size_t		 nb;
-	size_t		 stray;
-	struct pfx4	*mall;		/* every slot's share_diff m, once */
-	size_t		 nmall, capmall;
+	bool		 stray;		/* share_split: B must be empty */
 };
 
 /* Kernel routes of slot s, as the daemon would install them. */
@@ -120,136 +118,127 @@ same_routes(const struct nl_route *a, size_t na, const struct nl_route *b,
 	return true;
 }
 
-static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
 #define LOOKUP_BUDGET	2000000u	/* lookups per example, about */
 
+/* A table as the engine left it in the fake kernel (empty if none). */
+static const struct nl_route *
+held_table(struct fakenl *fk, uint32_t table, size_t *n)
+{
+	struct fake_table *ft = fake_table(fk, table, false);
+
+	*n = ft ? ft->n : 0;
+	return ft ? ft->v : NULL;
+}
+
 /*
- * Split as the daemon does (daemon.c recompute_group) and compare every
- * slot's lookups with its whole table. Returns the mismatches; counts
- * routes held with and without sharing. *diff_bad: the slots and groups
- * for which the daemon's way (share_diff, share_base, share_split_diff from
- * the group's first slot) does not give the same shared table and slot
- * tables as share_intersect and share_split.
+ * The lab daemon's own sync engine (sync.c) programs a fake kernel
+ * (fakenl.h); every slot's lookups through the tables it left are
+ * compared with the slot's whole table. Returns the mismatches; counts
+ * routes held with and without sharing. *diff_bad: the groups and slots
+ * whose tables are not what share_intersect and share_split give.
  */
 static size_t
 check_topo(const char *what, const struct topo *t, size_t *held,
     size_t *whole, size_t *asked, size_t *diff_bad)
 {
-	struct share_layout l;
+	struct share_layout *l;
 	struct plan p;
 	struct fabric f;
+	struct fakenl fk;
+	struct sync_nl ops;
+	struct sync e;
+	struct sdn_input in;
 	struct group *gr;
-	struct share_diff *sd;
-	struct nl_route *k, *d, *b2, *d2;
+	struct nl_route *k, *d;
+	const struct nl_route *B, *D;
 	uint32_t *pr = NULL;
-	size_t npr = 0, cap = 0, nk, nd, nb2, nd2, s, g, i, stride, bad = 0;
+	size_t npr = 0, cap = 0, nk, nd, nB, nD, s, g, i, stride, bad = 0;
 
 	plan_run(t, &p);	/* leaves its memo started */
 	sdn_memo_fill(t, &p.in);
-	share_layout(t, &l);
 	fabric_init(&f, NULL, t);
 	for (i = 0; i < t->nnics; i++)
 		f.ifindex[i] = 100 + (int)i;
 	f.inet = 2;
 	f.none = 3;
-	gr = xcalloc(l.ngroups ? l.ngroups : 1, sizeof(*gr));
-	sd = xcalloc(l.nslots ? l.nslots : 1, sizeof(*sd));
-	for (g = 0; g < l.ngroups; g++)
+	fake_init(&fk, &ops);
+	sync_init(&e, t, &f, &ops, NULL);
+	fake_input_copy(&p.in, &in);
+	sync_apply(&e, &in);
+	l = &e.share;
+	gr = xcalloc(l->ngroups ? l->ngroups : 1, sizeof(*gr));
+	for (g = 0; g < l->ngroups; g++)
 		gr[g].first = SIZE_MAX;
 	*held = *whole = *asked = *diff_bad = 0;
 
-	/* 1: each group's shared table; differences from its first slot;
-	 * the addresses to ask. */
-	for (s = 0; s < l.nslots; s++) {
-		struct group *G = &gr[l.group[s]];
+	/* 1: each group's shared table; the addresses to ask */
+	for (s = 0; s < l->nslots; s++) {
+		struct group *G = &gr[l->group[s]];
 
-		nk = slot_kernel(&f, t, &p, &l, s, &k);
+		nk = slot_kernel(&f, t, &p, l, s, &k);
 		share_intersect(&G->b, &G->nb, k, nk, G->first == SIZE_MAX);
-		add_probes(&pr, &npr, &cap, k, nk);
-		if (G->first == SIZE_MAX) {
+		if (G->first == SIZE_MAX)
 			G->first = s;
-			G->kf = k;
-			G->nkf = nk;
-		}
-		share_diff(G->kf, G->nkf, k, nk, &sd[s]);
-		xgrow(&G->mall, &G->capmall, G->nmall + sd[s].nm + 1,
-		    sizeof(*G->mall));
-		if (sd[s].nm > 0)
-			memcpy(G->mall + G->nmall, sd[s].m,
-			    sd[s].nm * sizeof(*G->mall));
-		G->nmall += sd[s].nm;
-		if (k != G->kf)
-			free(k);
+		add_probes(&pr, &npr, &cap, k, nk);
+		free(k);
 	}
 	npr = end_probes(t, &pr, npr, &cap);
 	/* the scale lab: each slot asks every stride-th address, from its own
 	 * offset, so that all are asked and the test stays short */
-	stride = npr * l.nslots / LOOKUP_BUDGET + 1;
-	for (g = 0; g < l.ngroups; g++) {
-		struct group *G = &gr[g];
+	stride = npr * l->nslots / LOOKUP_BUDGET + 1;
 
-		qsort(G->mall, G->nmall, sizeof(*G->mall), pfx_qcmp);
-		for (i = nk = 0; i < G->nmall; i++)
-			if (nk == 0 || !pfx_equal(&G->mall[nk - 1], &G->mall[i]))
-				G->mall[nk++] = G->mall[i];
-		G->nmall = nk;
+	/* 2, a group at a time: does a slot's throw stray (then B is empty)? */
+	for (s = 0; s < l->nslots; s++) {
+		struct group *G = &gr[l->group[s]];
+		const struct topo_vnet *v = l->slot[s]->vnet;
+
+		if (G->stray)
+			continue;
+		nk = slot_kernel(&f, t, &p, l, s, &k);
+		G->stray = share_split(k, nk, G->b, G->nb, v->space, v->nspace,
+		    &d, &nd) > 0;
+		free(k);
+		free(d);
 	}
 
-	/* 2, a group at a time: each slot's own table, both ways; lookups
-	 * against its whole table. A slot with routes that would stray
-	 * empties the group's shared table (share_split): then the group is
-	 * done again. */
-	for (g = 0; g < l.ngroups; g++) {
+	/* 3: the engine's tables are share.c's; lookups through them */
+	for (g = 0; g < l->ngroups; g++) {
 		struct group *G = &gr[g];
-		size_t gheld, gwhole, gasked, gbad, gdiff;
-again:
-		gheld = G->nb;
-		gwhole = gasked = gbad = gdiff = 0;
-		nb2 = share_base(G->kf, G->nkf, G->mall, G->nmall, &b2);
-		if (G->stray == 0 && !same_routes(G->b, G->nb, b2, nb2)) {
-			fprintf(stderr, "# %s: group %zu: shared table %zu routes, "
-			    "from differences %zu\n", what, g, G->nb, nb2);
-			gdiff++;
-		}
-		free(b2);
-		for (s = 0; s < l.nslots; s++) {
-			const struct topo_vnet *v = l.slot[s]->vnet;
+		size_t gheld, gwhole = 0, gasked = 0, gbad = 0;
 
-			if (l.group[s] != g)
+		B = held_table(&fk, LAB_GROUP_TABLE(g), &nB);
+		gheld = nB;
+		if (!same_routes(B, nB, G->b, G->stray ? 0 : G->nb)) {
+			fprintf(stderr, "# %s: group %zu: shared table %zu routes, "
+			    "share_intersect %zu%s\n", what, g, nB, G->nb,
+			    G->stray ? " (stray: none)" : "");
+			(*diff_bad)++;
+		}
+		for (s = 0; s < l->nslots; s++) {
+			const struct topo_vnet *v = l->slot[s]->vnet;
+
+			if (l->group[s] != g)
 				continue;
-			nk = slot_kernel(&f, t, &p, &l, s, &k);
-			if (share_split(k, nk, G->b, G->nb, v->space, v->nspace,
-			    &d, &nd) > 0 && G->stray == 0) {
-				G->stray = 1;
-				G->nb = 0;
-				free(k);
-				free(d);
-				goto again;
-			}
-			(void)share_split_diff(G->kf, G->nkf, &sd[s], G->mall,
-			    G->nmall, G->stray > 0, v->space, v->nspace, &d2,
-			    &nd2);
-			if (!same_routes(d, nd, d2, nd2)) {
+			nk = slot_kernel(&f, t, &p, l, s, &k);
+			D = held_table(&fk, LAB_SUBNET_TABLE(s), &nD);
+			(void)share_split(k, nk, B, nB, v->space, v->nspace, &d,
+			    &nd);
+			if (!same_routes(D, nD, d, nd)) {
 				fprintf(stderr, "# %s: slot %zu (%s): %zu routes, "
-				    "from differences %zu\n", what, s,
-				    l.slot[s]->name, nd, nd2);
-				gdiff++;
+				    "share_split %zu\n", what, s,
+				    l->slot[s]->name, nD, nd);
+				(*diff_bad)++;
 			}
-			free(d2);
-			gheld += nd;
-			gwhole += nk * l.nnics[s];
+			free(d);
+			gheld += nD;
+			gwhole += nk * l->nnics[s];
 			for (i = s % stride; i < npr; i += stride) {
 				const struct nl_route *want, *got;
 				enum share_how how;
 				bool ok;
 
 				want = share_lpm(k, nk, pr[i]);
-				how = share_lookup(d, nd, G->b, G->nb, v->space,
+				how = share_lookup(D, nD, B, nB, v->space,
 				    v->nspace, pr[i], &got);
 				/* no match and a throw: both the delivery path */
 				if (want == NULL || want->type == NL_RT_THROW)
@@ -263,31 +252,24 @@ again:
 
 					fprintf(stderr, "# %s: slot %zu (%s), %s: "
 					    "lookup %d\n", what, s,
-					    l.slot[s]->name, addr_fmt(pr[i], a),
+					    l->slot[s]->name, addr_fmt(pr[i], a),
 					    (int)how);
 				}
 			}
 			free(k);
-			free(d);
 		}
 		*held += gheld;
 		*whole += gwhole;
 		*asked += gasked;
-		*diff_bad += gdiff;
 		bad += gbad;
 	}
-	for (s = 0; s < l.nslots; s++)
-		share_diff_free(&sd[s]);
-	for (g = 0; g < l.ngroups; g++) {
-		free(gr[g].kf);
+	for (g = 0; g < l->ngroups; g++)
 		free(gr[g].b);
-		free(gr[g].mall);
-	}
 	free(gr);
-	free(sd);
 	free(pr);
+	sync_free(&e);
+	fake_free(&fk);
 	fabric_free(&f);
-	share_layout_free(&l);
 	plan_free(&p);
 	return bad;
 }
@@ -307,8 +289,8 @@ test_examples(void)
 		if (!T_EQ(topo_load_file(f, &t, &err), 0, "%s loads", f))
 			continue;
 		bad = check_topo(f, t, &held, &whole, &asked, &dbad);
-		T_EQ(dbad, 0, "%s: the daemon's split from differences gives the "
-		    "same tables", f);
+		T_EQ(dbad, 0, "%s: the daemon's sync engine programs the tables "
+		    "share.c gives", f);
 		T_EQ(bad, 0,
 		    "%s: %zu lookups through the shared tables give the NICs' own "
 		    "tables' answers (%zu routes held instead of %zu)", f,
@@ -330,8 +312,8 @@ test_many_spokes(void)
 	    0, "share-spokes.json loads (%s)", err.msg))
 		return;
 	bad = check_topo("share-spokes", t, &held, &whole, &asked, &dbad);
-	T_EQ(dbad, 0, "share-spokes: the daemon's split from differences gives "
-	    "the same tables");
+	T_EQ(dbad, 0, "share-spokes: the daemon's sync engine programs the "
+	    "tables share.c gives");
 	T_EQ(bad, 0,
 	    "40 spokes, 2 route tables: %zu lookups through the shared tables "
 	    "give the NICs' own tables' answers", asked);
