@@ -614,12 +614,6 @@ sync_table(struct daemon *d, uint32_t table, struct nl_route *v, size_t n,
 	(*nchanged)++;
 }
 
-static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
 /*
  * The other slots of group g as differences to its first (base): each
  * slot's table is computed and dropped at once. On two threads when the

@@ -833,12 +833,6 @@ memo_find(const struct sdn_input *in, const struct topo_vnet *hub)
 	return NULL;
 }
 
-static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
 /* One hub's differences between a and b, appended to *P. */
 static void
 memo_hub_changes(const struct memo_hub *a, const struct memo_hub *b,

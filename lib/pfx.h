@@ -29,6 +29,8 @@ bool	pfx_overlap(const struct pfx4 *a, const struct pfx4 *b);
 bool	pfx_equal(const struct pfx4 *a, const struct pfx4 *b);
 /* Order: by address, then by length; for qsort and sorted output. */
 int	pfx_cmp(const struct pfx4 *a, const struct pfx4 *b);
+/* pfx_cmp for qsort and bsearch over arrays of struct pfx4. */
+int	pfx_qcmp(const void *a, const void *b);
 
 /*
  * A set of prefixes asked "does one of you contain p?" many times: sorted,

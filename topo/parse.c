@@ -87,12 +87,6 @@ topo_check_reserved(struct tctx *c, const char *path, const struct pfx4 *p)
  */
 #define PFXS_QUADRATIC	256
 
-static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
 /*
  * Whether two of v overlap. Sorted by address then length, a prefix
  * overlaps an earlier one exactly when it starts before the farthest end

@@ -120,12 +120,6 @@ same_routes(const struct nl_route *a, size_t na, const struct nl_route *b,
 	return true;
 }
 
-static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
 #define LOOKUP_BUDGET	2000000u	/* lookups per example, about */
 
 /*
