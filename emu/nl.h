@@ -6,7 +6,9 @@
  * kept for the caller (nl_errmsg). Requests can be batched: between
  * nl_batch_begin() and nl_batch_commit() they are queued and sent in as few
  * sendmsg() calls as fit, and every ACK is checked at commit.
- * Must not: know about topologies, Azure or BGP. The only libmnl user.
+ * In two files: nl.c (socket, queue, links, addresses) and nlroute.c
+ * (routes, rules), the only libmnl users.
+ * Must not: know about topologies, Azure or BGP.
  */
 #ifndef ARSEMU_EMU_NL_H
 #define ARSEMU_EMU_NL_H

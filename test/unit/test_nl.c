@@ -1,5 +1,5 @@
 /*
- * test_nl: rtnetlink (emu/nl.c) and named namespaces (emu/netns.c) against
+ * test_nl: rtnetlink (emu/nl.c, emu/nlroute.c) and named namespaces (emu/netns.c) against
  * the running kernel. Needs root; skips otherwise. Everything it makes lives
  * in two namespaces with a run-unique name, deleted at the end; the host
  * namespace's links, addresses, routes and rules are compared before/after.
