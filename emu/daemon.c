@@ -803,7 +803,7 @@ patch_base(struct nl_route **base, size_t nbase, const struct pfx4 *P,
 	size_t i = 0, j = 0, p = 0, n = 0;
 
 	while (i < nbase || j < nkp) {
-		int c = i == nbase ? 1 : j == nkp ? -1 :
+		int c = j == nkp ? -1 : i == nbase ? 1 :
 		    pfx_cmp(&(*base)[i].dst, &kp[j].dst);
 
 		if (c > 0) {
