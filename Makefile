@@ -6,6 +6,7 @@
 #   make unit       C unit tests only (no root)
 #   make golden     regenerate test/golden (arsemu plan of every example)
 #   make fuzz       libFuzzer targets (clang)
+#   make analyze    gcc -fanalyzer -Werror over every source (objects in build-analyze)
 
 PREFIX	?= /usr/local
 DESTDIR	?=
@@ -46,7 +47,7 @@ UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=$(BUILD)/test/%)
 # other test is pure and is linked without libemu.a.
 UNIT_KERNEL := incr lab nl share sync
 
-.PHONY: all test unit unit-san demo install clean fuzz deps golden
+.PHONY: all test unit unit-san demo install clean fuzz deps golden analyze
 all: arsemu
 
 # Objects depend on the flags they were built with: a build with other flags
@@ -103,6 +104,16 @@ build-fuzz/%: test/fuzz/%.c $(CORE_SRCS)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS) $(PKG_LIBS)
 
+# Static analysis: every source, the unit tests included, compiled with
+# gcc's -fanalyzer and -Werror into a scratch directory; a finding fails it.
+ANALYZE_DIR  = build-analyze
+ANALYZE_OBJS = $(addprefix $(ANALYZE_DIR)/,$(CORE_SRCS:.c=.o) $(EMU_SRCS:.c=.o) \
+	       $(CMD_SRCS:.c=.o) $(UNIT_SRCS:.c=.o))
+analyze: $(ANALYZE_OBJS)
+$(ANALYZE_DIR)/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fanalyzer -Werror -c -o $@ $<
+
 deps:
 	sh scripts/deps.sh build
 
@@ -127,6 +138,6 @@ install: arsemu
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/arsemu
 
 clean:
-	rm -rf build build-san build-fuzz arsemu
+	rm -rf build build-san build-fuzz build-analyze arsemu
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) $(ANALYZE_DIR) -name '*.d' 2>/dev/null)

@@ -23,19 +23,7 @@
 static size_t
 pfx_hash(const struct pfx4 *p, size_t nbuckets)
 {
-	/*
-	 * A full 64-bit mix (splitmix64's finaliser): prefixes differ in a few
-	 * middle bits (10.1.2.0/24, 10.1.3.0/24, ...), and every output bit must
-	 * depend on all of them before the low bits pick the bucket.
-	 */
-	uint64_t h = (uint64_t)p->addr << 8 | p->len;
-
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return (size_t)h & (nbuckets - 1);
+	return (size_t)pfx_hash64(p) & (nbuckets - 1);
 }
 
 /* One AS_PATH shared by every path that carries it. */

@@ -363,10 +363,19 @@ to_svg(struct graph *g)
 		_exit(127);
 	}
 	close(fd[0]);
-	g->f = fdopen(fd[1], "w");
+	if (pid == -1) {
+		close(fd[1]);
+		return cli_err(CLI_ENV, "fork failed");
+	}
+	if ((g->f = fdopen(fd[1], "w")) == NULL) {
+		close(fd[1]);	/* dot reads end of file and fails */
+		waitpid(pid, &st, 0);
+		return cli_err(CLI_ENV, "fdopen failed");
+	}
 	write_dot(g);
 	fclose(g->f);
-	waitpid(pid, &st, 0);
+	if (waitpid(pid, &st, 0) == -1)
+		return cli_err(CLI_ENV, "waitpid failed");
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? CLI_OK : CLI_ENV;
 }
 

@@ -407,6 +407,8 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 		bool match = true;
 
 		w->obs = NULL;
+		/* read only when w->lab is set, which the analyzer cannot follow */
+		memset(&o, 0, sizeof(o));
 		if (w->lab != NULL) {
 			if (walk_observe(w->lab, w->t, a->src, &a->pkt, sport,
 			    WALK_PROBES, &o, err, sizeof(err)) != 0) {

@@ -28,8 +28,6 @@
 #include "lab.h"
 #include "nl.h"
 
-#define SCOPE_LINK	253
-
 /* The same VNet, or the two ends of a peering (PE-01: nothing further). */
 static bool
 reachable(const struct topo_nic *from, const struct topo_nic *to)
@@ -99,7 +97,7 @@ to_edge(int ifi, uint32_t gw, struct nl_route *r)
 	r->nh[0] = (struct nl_nh){ .gw = gw, .ifindex = ifi, .onlink = gw != 0,
 	    .weight = 1 };
 	if (gw == 0)
-		r->scope = SCOPE_LINK;
+		r->scope = RT_SCOPE_LINK;
 }
 
 static void

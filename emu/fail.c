@@ -29,7 +29,6 @@
 #define FAIL_PRIO_IIF	10
 #define FAIL_PRIO_TO	11
 #define FAIL_PRIO_LOCAL	20
-#define LOCAL_TABLE	255
 
 static struct nl *
 open_ns(const char *ns, char *err, size_t len)
@@ -115,8 +114,8 @@ fail_local_late(const char *lab, const struct topo_node *n, bool late,
 	    len)) == NULL)
 		return -1;
 	/* Add before delete: local delivery is never without a rule. */
-	if (nl_rule_add(nl, to, NULL, LOCAL_TABLE) != 0 ||
-	    nl_rule_del(nl, from, NULL, LOCAL_TABLE) != 0) {
+	if (nl_rule_add(nl, to, NULL, RT_TABLE_LOCAL) != 0 ||
+	    nl_rule_del(nl, from, NULL, RT_TABLE_LOCAL) != 0) {
 		snprintf(err, len, "%s: %s", n->name, nl_errmsg(nl));
 		rc = -1;
 	}

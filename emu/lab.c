@@ -33,11 +33,6 @@
 #include "policyrules.h"
 #include "share.h"
 
-#define LAB_RTPROT_STATIC	4	/* RTPROT_STATIC: not ours to reconcile */
-#define LAB_SCOPE_LINK		253
-#define LAB_SCOPE_HOST		254
-#define LAB_TABLE_MAIN		254
-#define LAB_TABLE_LOCAL		255
 #define LAB_NS_NAME_MAX		96
 #define LAB_GUEST_IF		"eth0"
 #define LAB_SITE_BRIDGE		"lan"
@@ -234,7 +229,7 @@ lab_default_via(struct lab_ctx *c, const struct lab_ns *ns, int idx,
     uint32_t gw)
 {
 	struct nl_route r = {
-		.table = LAB_TABLE_MAIN, .protocol = LAB_RTPROT_STATIC,
+		.table = RT_TABLE_MAIN, .protocol = RTPROT_STATIC,
 		.type = NL_RT_UNICAST, .nnh = 1,
 	};
 
@@ -382,8 +377,8 @@ lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
 	struct lab_ns *f = &c->fabric;
 	uint32_t gw = nic->subnet->pfx.addr + 1;
 	struct nl_route r = {
-		.table = LAB_DELIVERY_TABLE, .protocol = LAB_RTPROT_STATIC,
-		.type = NL_RT_UNICAST, .scope = LAB_SCOPE_LINK, .nnh = 1,
+		.table = LAB_DELIVERY_TABLE, .protocol = RTPROT_STATIC,
+		.type = NL_RT_UNICAST, .scope = RT_SCOPE_LINK, .nnh = 1,
 		.dst = { .addr = nic->ip, .len = 32 },
 	};
 	int idx = LAB_NIC_IFINDEX(nic->idx);
@@ -537,7 +532,7 @@ lab_site(struct lab_ctx *c, const struct topo_site *s)
 {
 	struct lab_ns *edge = lab_node(c, s->router);
 	struct nl_route r = {
-		.table = LAB_TABLE_MAIN, .protocol = LAB_RTPROT_STATIC,
+		.table = RT_TABLE_MAIN, .protocol = RTPROT_STATIC,
 		.type = NL_RT_UNICAST,
 	};
 	size_t i;
@@ -582,7 +577,7 @@ lab_nva_site_routes(struct lab_ctx *c, const struct topo_nva *v)
 			if (k == n) {
 				xgrow(&rs, &cap, n + 1, sizeof(*rs));
 				rs[n++] = (struct nl_route){ .table =
-				    LAB_TABLE_MAIN, .protocol = LAB_RTPROT_STATIC,
+				    RT_TABLE_MAIN, .protocol = RTPROT_STATIC,
 				    .type = NL_RT_UNICAST,
 				    .dst = l->site->prefixes[j] };
 			}
@@ -606,8 +601,8 @@ lab_peer_route(struct lab_ctx *c, struct lab_ns *ns, int idx, uint32_t peer,
     uint32_t link_ip)
 {
 	struct nl_route r = {
-		.table = LAB_TABLE_MAIN, .protocol = LAB_RTPROT_STATIC,
-		.type = NL_RT_UNICAST, .scope = LAB_SCOPE_LINK, .nnh = 1,
+		.table = RT_TABLE_MAIN, .protocol = RTPROT_STATIC,
+		.type = NL_RT_UNICAST, .scope = RT_SCOPE_LINK, .nnh = 1,
 		.dst = { .addr = peer, .len = 32 },
 	};
 
@@ -656,7 +651,7 @@ lab_static_via(struct lab_ctx *c, struct lab_ns *ns, const struct pfx4 *p,
     const char *name, uint32_t gw)
 {
 	struct nl_route r = {
-		.table = LAB_TABLE_MAIN, .protocol = LAB_RTPROT_STATIC,
+		.table = RT_TABLE_MAIN, .protocol = RTPROT_STATIC,
 		.type = NL_RT_UNICAST, .dst = *p,
 	};
 	struct nl_route *v;
@@ -665,7 +660,7 @@ lab_static_via(struct lab_ctx *c, struct lab_ns *ns, const struct pfx4 *p,
 
 	if ((idx = lab_ifindex(c, ns, name)) < 0)
 		return -1;
-	if (nl_route_dump(ns->nl, LAB_TABLE_MAIN, LAB_RTPROT_STATIC, &v, &n) == 0) {
+	if (nl_route_dump(ns->nl, RT_TABLE_MAIN, RTPROT_STATIC, &v, &n) == 0) {
 		for (i = 0; i < n; i++)
 			if (pfx_equal(&v[i].dst, p) && v[i].nnh < NL_MAX_NH) {
 				r = v[i];
@@ -723,8 +718,8 @@ lab_edge_routes(struct lab_ctx *c, int eth0)
 {
 	struct lab_ns *e = &c->inet;
 	struct nl_route r = {
-		.table = LAB_TABLE_LOCAL, .protocol = LAB_RTPROT_STATIC,
-		.type = NL_RT_LOCAL, .scope = LAB_SCOPE_HOST, .nnh = 1,
+		.table = RT_TABLE_LOCAL, .protocol = RTPROT_STATIC,
+		.type = NL_RT_LOCAL, .scope = RT_SCOPE_HOST, .nnh = 1,
 	};
 	size_t i, k;
 	int lo;
@@ -744,9 +739,9 @@ lab_edge_routes(struct lab_ctx *c, int eth0)
 	r.nnh = 0;
 	if (lab_route(c, e, &r) < 0)
 		return -1;
-	r.table = LAB_TABLE_LOCAL;
+	r.table = RT_TABLE_LOCAL;
 	r.type = NL_RT_UNICAST;
-	r.scope = LAB_SCOPE_LINK;
+	r.scope = RT_SCOPE_LINK;
 	r.nnh = 1;
 	r.nh[0].ifindex = eth0;
 	for (i = 0; i < c->t->nvnets; i++)
@@ -756,8 +751,8 @@ lab_edge_routes(struct lab_ctx *c, int eth0)
 				return -1;
 		}
 	if (nl_rule_add(e->nl, LAB_NONE_PRIO, LAB_NONE_IF, LAB_NONE_TABLE) < 0 ||
-	    nl_rule_add(e->nl, LAB_LOCAL_PRIO, NULL, LAB_TABLE_LOCAL) < 0 ||
-	    nl_rule_del(e->nl, 0, NULL, LAB_TABLE_LOCAL) < 0)
+	    nl_rule_add(e->nl, LAB_LOCAL_PRIO, NULL, RT_TABLE_LOCAL) < 0 ||
+	    nl_rule_del(e->nl, 0, NULL, RT_TABLE_LOCAL) < 0)
 		return lab_nlfail(c, e, "rules iif %s lookup %u, then local",
 		    LAB_NONE_IF, LAB_NONE_TABLE);
 	return 0;

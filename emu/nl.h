@@ -6,7 +6,9 @@
  * kept for the caller (nl_errmsg). Requests can be batched: between
  * nl_batch_begin() and nl_batch_commit() they are queued and sent in as few
  * sendmsg() calls as fit, and every ACK is checked at commit.
- * Must not: know about topologies, Azure or BGP. The only libmnl user.
+ * In two files: nl.c (socket, queue, links, addresses) and nlroute.c
+ * (routes, rules), the only libmnl users.
+ * Must not: know about topologies, Azure or BGP.
  */
 #ifndef ARSEMU_EMU_NL_H
 #define ARSEMU_EMU_NL_H
@@ -14,6 +16,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * The kernel's names for its numbers (RT_TABLE_MAIN, RT_TABLE_LOCAL,
+ * RT_SCOPE_LINK, RT_SCOPE_HOST, RTPROT_STATIC, ...) are the one home of
+ * those numbers for every user of nl: no file restates them.
+ */
+#include <linux/rtnetlink.h>
 
 #include "../lib/pfx.h"
 
@@ -73,11 +82,11 @@ struct nl_nh {
 };
 
 struct nl_route {
-	uint32_t	table;		/* RT_TABLE_MAIN = 254 */
+	uint32_t	table;		/* e.g. RT_TABLE_MAIN */
 	struct pfx4	dst;
 	enum nl_rtype	type;
 	uint8_t		protocol;	/* RTPROT_ARSEMU unless said otherwise */
-	uint8_t		scope;		/* 0 = universe; 253 = link */
+	uint8_t		scope;		/* RT_SCOPE_UNIVERSE (0), RT_SCOPE_LINK, ... */
 	uint32_t	metric;
 	struct nl_nh	nh[NL_MAX_NH];
 	unsigned	nnh;		/* > 1: multipath (RTA_MULTIPATH) */

@@ -261,16 +261,10 @@ pfx_in_cover(const struct pfx4 *t, size_t nt, const struct pfx4 *p)
 	return false;
 }
 
-static int
-pfx_qcmp2(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
 static bool
 pfx_in(const struct pfx4 *v, size_t n, const struct pfx4 *p)
 {
-	return n > 0 && bsearch(p, v, n, sizeof(*v), pfx_qcmp2) != NULL;
+	return n > 0 && bsearch(p, v, n, sizeof(*v), pfx_qcmp) != NULL;
 }
 
 void

@@ -55,7 +55,7 @@ static void
 fib_route(struct fib_nl *f, const struct pfx4 *p, struct nl_route *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->table = 254;
+	r->table = RT_TABLE_MAIN;
 	r->dst = *p;
 	r->type = NL_RT_UNICAST;
 	r->protocol = RTPROT_ARSEMU;
@@ -123,7 +123,7 @@ fib_clear(struct fib_nl *f)
 	struct nl_route *v;
 	size_t n, i;
 
-	if (nl_route_dump(f->nl, 254, RTPROT_ARSEMU, &v, &n) != 0)
+	if (nl_route_dump(f->nl, RT_TABLE_MAIN, RTPROT_ARSEMU, &v, &n) != 0)
 		return;
 	nl_batch_begin(f->nl);
 	for (i = 0; i < n; i++)

@@ -157,12 +157,6 @@ program_table(struct sync *e, uint32_t table, struct nl_route *v, size_t n,
 	(*nchanged)++;
 }
 
-static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
 /*
  * The other slots of group g as differences to its first (base): each
  * slot's table is computed and dropped at once. On two threads when the
@@ -354,7 +348,7 @@ patch_base(struct nl_route **base, size_t nbase, const struct pfx4 *P,
 	size_t i = 0, j = 0, p = 0, n = 0;
 
 	while (i < nbase || j < nkp) {
-		int c = i == nbase ? 1 : j == nkp ? -1 :
+		int c = j == nkp ? -1 : i == nbase ? 1 :
 		    pfx_cmp(&(*base)[i].dst, &kp[j].dst);
 
 		if (c > 0) {

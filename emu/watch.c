@@ -86,8 +86,7 @@ watch_nh_ok(const struct watches *ws, const struct watch *w, uint32_t nh)
 static size_t
 slot_of(const struct watch *w, const struct pfx4 *p)
 {
-	uint32_t h = (p->addr * 2654435761u) ^ ((uint32_t)p->len * 40503u);
-	size_t i = h & (w->nslot - 1);
+	size_t i = (size_t)pfx_hash64(p) & (w->nslot - 1);
 
 	while (w->slot[i] != 0 && !pfx_equal(&w->routes[w->slot[i] - 1].pfx, p))
 		i = (i + 1) & (w->nslot - 1);
@@ -117,14 +116,12 @@ slot_clear(struct watch *w, size_t i)
 	w->slot[i] = 0;
 	for (;;) {
 		const struct pfx4 *p;
-		uint32_t h;
 
 		j = (j + 1) & (w->nslot - 1);
 		if (w->slot[j] == 0)
 			return;
 		p = &w->routes[w->slot[j] - 1].pfx;
-		h = (p->addr * 2654435761u) ^ ((uint32_t)p->len * 40503u);
-		home = h & (w->nslot - 1);
+		home = (size_t)pfx_hash64(p) & (w->nslot - 1);
 		/* leave it if its home lies cyclically in (i, j] */
 		if (i <= j ? (home > i && home <= j) : (home > i || home <= j))
 			continue;

@@ -17,6 +17,20 @@
 /* The Microsoft edge of every ExpressRoute circuit (GW-01). */
 #define AZ_MSEE_ASN		12076u
 
+/* BGP communities, AZ_MSEE_ASN:n as one 32-bit value. */
+#define AZ_COMMUNITY(n)		(AZ_MSEE_ASN << 16 | (uint32_t)(n))
+/* GW-08: a VNet's virtualNetworkCommunity is 12076:20000-49999. */
+#define AZ_VNET_COMMUNITY_MIN	AZ_COMMUNITY(20000u)
+#define AZ_VNET_COMMUNITY_MAX	AZ_COMMUNITY(49999u)
+/* A region's community is 12076:50000 + the region's number. */
+#define AZ_REGION_COMMUNITY_BASE 50000u
+
+/* BGP timers, seconds. */
+#define AZ_RS_HOLD_DEFAULT	180	/* RS-43: a Route Server peering's default */
+#define AZ_RS_KEEPALIVE_DEFAULT	60	/* RS-43 */
+#define AZ_VPN_HOLD		180	/* GW-06: a VPN gateway's, not configurable */
+#define AZ_VPN_KEEPALIVE	60	/* GW-06 */
+
 /* What one Route Server serves. */
 #define AZ_RS_MAX_PEERS		8	/* RS-07 */
 #define AZ_RS_ROUTE_LIMIT	4000	/* RS-40, D-02: routes from one peer */

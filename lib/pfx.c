@@ -101,7 +101,7 @@ pfx_cmp(const struct pfx4 *a, const struct pfx4 *b)
 	return 0;
 }
 
-static int
+int
 pfx_qcmp(const void *a, const void *b)
 {
 	return pfx_cmp(a, b);

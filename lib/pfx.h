@@ -29,6 +29,27 @@ bool	pfx_overlap(const struct pfx4 *a, const struct pfx4 *b);
 bool	pfx_equal(const struct pfx4 *a, const struct pfx4 *b);
 /* Order: by address, then by length; for qsort and sorted output. */
 int	pfx_cmp(const struct pfx4 *a, const struct pfx4 *b);
+/* pfx_cmp for qsort and bsearch over arrays of struct pfx4. */
+int	pfx_qcmp(const void *a, const void *b);
+
+/*
+ * The hash of a prefix for every table keyed by prefix (bgp/rib.c, the lab
+ * daemon's watches): splitmix64's finaliser, as prefixes differ in a few
+ * middle bits (10.1.2.0/24, 10.1.3.0/24, ...) and every output bit must
+ * depend on all of them before the low bits pick the bucket.
+ */
+static inline uint64_t
+pfx_hash64(const struct pfx4 *p)
+{
+	uint64_t h = (uint64_t)p->addr << 8 | p->len;
+
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return h;
+}
 
 /*
  * A set of prefixes asked "does one of you contain p?" many times: sorted,

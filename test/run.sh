@@ -1,10 +1,10 @@
 #!/bin/sh
 # The whole test suite, as `make test` and CI run it. Every stage prints TAP;
 # this script counts the results and ends with one line "N passed, M failed".
-#   stages: build (-Werror), unit, unit under ASan+UBSan, valgrind, fuzz smoke,
-#           rule coverage, layering of emu/ (nm), topology schema, end to end
-#           in namespaces (root; the spine with the release build, the whole
-#           suite under ASan+UBSan), interop (root)
+#   stages: build (-Werror), unit, unit under ASan+UBSan, gcc -fanalyzer,
+#           valgrind, fuzz smoke, rule coverage, layering of emu/ (nm),
+#           topology schema, end to end in namespaces (root; the spine with the
+#           release build, the whole suite under ASan+UBSan), interop (root)
 # FUZZ_SECONDS (default 20) bounds each fuzz target's run.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -80,6 +80,17 @@ e2e_san() {
 	return $rc
 }
 
+# gcc's static analyzer over every source (make analyze: -fanalyzer -Werror);
+# its time is printed, as the stage is the slowest compile of the tree.
+analyze() {
+	t0=$(date +%s)
+	if make -s -j2 analyze; then
+		echo "ok 1 - gcc -fanalyzer: no finding ($(($(date +%s) - t0)) s)"
+	else
+		echo "not ok 1 - gcc -fanalyzer: findings above ($(($(date +%s) - t0)) s)"
+	fi
+}
+
 valgrind_unit() {	# the pure unit tests: no leak, no invalid access
 	i=0
 	for t in decide codec wire topo sdn drill plan; do
@@ -101,6 +112,7 @@ if ! grep -q '^\[build\] ok' "$LOG/all.tap"; then
 fi
 stage unit make -s unit
 stage unit-san make -s unit-san
+stage analyze analyze
 if command -v valgrind >/dev/null 2>&1; then
 	stage valgrind valgrind_unit
 else

@@ -126,8 +126,11 @@ topo_jarr(struct tctx *c, const cJSON *o, const char *path, const char *key,
 int
 topo_vstr(struct tctx *c, const cJSON *v, const char *path, const char **out)
 {
-	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		return topo_fail(c, path, "must be a string");
+	if (!cJSON_IsString(v) || v->valuestring == NULL) {
+		/* -1 spelled out: callers' analysis cannot see into topo_fail */
+		topo_fail(c, path, "must be a string");
+		return -1;
+	}
 	*out = v->valuestring;
 	return 1;
 }

@@ -714,12 +714,6 @@ set_add(struct pfxset *s, const struct pfx4 *p, size_t n)
 	s->n += n;
 }
 
-static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
 static size_t
 set_count(struct pfxset *s)
 {

@@ -20,8 +20,6 @@
 #include "../lib/util.h"
 #include "topo_int.h"
 
-#define TOPO_HOLD_DEFAULT	180	/* RS-43 */
-#define TOPO_KEEPALIVE_DEFAULT	60	/* RS-43 */
 #define TOPO_RETRY_DEFAULT	5
 #define TOPO_ROUTE_LIMIT_MAX	1000000u
 #define TOPO_MAX_PEERS_MAX	255u
@@ -86,12 +84,6 @@ topo_check_reserved(struct tctx *c, const char *path, const struct pfx4 *p)
  * prefixes may number 10,000: GW-07, Premium); shorter ones pairwise.
  */
 #define PFXS_QUADRATIC	256
-
-static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
 
 /*
  * Whether two of v overlap. Sorted by address then length, a prefix
@@ -164,8 +156,8 @@ parse_timers(struct tctx *c, const cJSON *root)
 	const cJSON *o;
 	int r, hold_set;
 
-	tm->hold = TOPO_HOLD_DEFAULT;
-	tm->keepalive = TOPO_KEEPALIVE_DEFAULT;
+	tm->hold = AZ_RS_HOLD_DEFAULT;
+	tm->keepalive = AZ_RS_KEEPALIVE_DEFAULT;
 	tm->connect_retry = TOPO_RETRY_DEFAULT;
 	if ((r = topo_jobj(c, root, "", "timers", false, &o)) <= 0)
 		return r;
@@ -455,9 +447,6 @@ parse_spoke_side(struct tctx *c, const cJSON *o, const char *path,
 	return 0;
 }
 
-#define VNET_COMMUNITY_MIN	(12076u << 16 | 20000u)
-#define VNET_COMMUNITY_MAX	(12076u << 16 | 49999u)
-
 /* GW-08: the custom community ExpressRoute puts on the VNet's prefixes. */
 static int
 parse_vnet_community(struct tctx *c, const cJSON *o, const char *path,
@@ -473,8 +462,8 @@ parse_vnet_community(struct tctx *c, const cJSON *o, const char *path,
 	if (!topo_community_parse(s, &v->bgp_community))
 		return topo_fail(c, p, "\"%.64s\" is not a community: write it "
 		    "as 12076:n", s);
-	if (v->bgp_community < VNET_COMMUNITY_MIN ||
-	    v->bgp_community > VNET_COMMUNITY_MAX)
+	if (v->bgp_community < AZ_VNET_COMMUNITY_MIN ||
+	    v->bgp_community > AZ_VNET_COMMUNITY_MAX)
 		return topo_fail(c, p, "%s: a virtual network's community must "
 		    "be from 12076:20000 to 12076:49999 (GW-08)", s);
 	return 0;

@@ -464,11 +464,12 @@ parse_overlay(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	topo_path_key(np, path, "nvas");
 	if (cJSON_GetArraySize(arr) != 2)
 		return topo_fail(c, np, "an overlay links exactly two NVAs");
-	cJSON_ArrayForEach(el, arr) {
+	for (i = 0; i < 2; i++) {
+		el = cJSON_GetArrayItem(arr, (int)i);
 		topo_path_idx(p, np, i);
 		if (topo_vstr(c, el, p, &name) == -1)
 			return -1;
-		if ((n[i++] = nva_node(c->t, name)) == NULL)
+		if ((n[i] = nva_node(c->t, name)) == NULL)
 			return topo_fail(c, p, "no NVA is named \"%.64s\"", name);
 	}
 	if (n[0]->nic->subnet->vnet == n[1]->nic->subnet->vnet)

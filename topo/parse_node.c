@@ -129,12 +129,6 @@ parse_asn(struct tctx *c, const cJSON *o, const char *path,
 }
 
 static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
-static int
 parse_advertise(struct tctx *c, const cJSON *o, const char *path,
     struct topo_nva *nva)
 {

@@ -13,9 +13,6 @@
 #include "../lib/util.h"
 #include "topo_int.h"
 
-#define MS_ASN		AZ_MSEE_ASN
-#define REGIONAL_BASE	50000u
-
 static const struct {
 	const char	*name;
 	unsigned	 n;
@@ -45,6 +42,6 @@ topo_region_community(const char *name)
 
 	for (i = 0; name != NULL && i < NELEM(regions); i++)
 		if (strcmp(regions[i].name, name) == 0)
-			return MS_ASN << 16 | (REGIONAL_BASE + regions[i].n);
+			return AZ_COMMUNITY(AZ_REGION_COMMUNITY_BASE + regions[i].n);
 	return 0;
 }

@@ -39,9 +39,6 @@
 #include "bgpconf.h"
 #include "../../bgp/hubpref.h"
 
-/* GW-06: a VPN gateway's BGP timers, not configurable */
-#define VPN_HOLD			180
-#define VPN_KEEPALIVE			60
 /* RS-42: prefixes Azure may advertise to a circuit; beyond, the session drops. */
 #define ER_FROM_AZURE_LIMIT		AZ_ER_TO_CIRCUIT_MAX
 /*
@@ -230,8 +227,8 @@ link_peers(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 			 * branch's smaller hold time wins the negotiation
 			 * (RFC 4271 4.2), so the lab's timers still rule.
 			 */
-			pc->hold = VPN_HOLD;
-			pc->keepalive = VPN_KEEPALIVE;
+			pc->hold = AZ_VPN_HOLD;
+			pc->keepalive = AZ_VPN_KEEPALIVE;
 		} else
 			pc->prepend = l->conn->prepend;
 	}

@@ -832,20 +832,24 @@ memo_find(const struct sdn_input *in, const struct topo_vnet *hub)
 	return NULL;
 }
 
-static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
 /* One hub's differences between a and b, appended to *P. */
 static void
 memo_hub_changes(const struct memo_hub *a, const struct memo_hub *b,
     struct pfx4 **P, size_t *n, size_t *cap)
 {
-	size_t i = 0, j = 0, na = a ? a->n : 0, nb = b ? b->n : 0;
+	const struct memo_hub *only = a != NULL ? a : b;
+	size_t i = 0, j = 0, na, nb;
 	int c;
 
+	if (a == NULL || b == NULL) {	/* a hub on one side: all of it */
+		for (; only != NULL && i < only->n; i++) {
+			xgrow(P, cap, *n + 1, sizeof(**P));
+			(*P)[(*n)++] = only->r[i].pfx;
+		}
+		return;
+	}
+	na = a->n;
+	nb = b->n;
 	while (i < na || j < nb) {
 		c = i == na ? 1 : j == nb ? -1 : pfx_cmp(&a->r[i].pfx, &b->r[j].pfx);
 		xgrow(P, cap, *n + 1, sizeof(**P));

@@ -287,7 +287,8 @@ test_router_originates_no_advertise(void)
 	setup(BGP_ROLE_ROUTER, 65001, 1, asn);
 	add("10.250.0.0/16", -1, NULL, 0, conf.local_addr);
 	e = entry("10.250.0.0/16");
-	e->paths->attrs.comm = calloc(1, sizeof(uint32_t));
+	if ((e->paths->attrs.comm = calloc(1, sizeof(uint32_t))) == NULL)
+		abort();
 	e->paths->attrs.comm[0] = BGP_COMM_NO_ADVERTISE;
 	e->paths->attrs.ncomm = 1;
 	e->paths->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);

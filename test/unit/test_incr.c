@@ -31,12 +31,6 @@ same_route(const struct sdn_route *a, const struct sdn_route *b)
 	return a->name == NULL || strcmp(a->name, b->name) == 0;
 }
 
-static int
-pfx_qcmp(const void *a, const void *b)
-{
-	return pfx_cmp(a, b);
-}
-
 static bool
 refusable(const struct pfx4 *p)
 {

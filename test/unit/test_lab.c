@@ -295,7 +295,7 @@ delivery_ok(struct nl *nl, const struct nl_route *r)
 		return 0;
 	snprintf(n, sizeof(n), "n%zu", i);
 	return r->dst.len == 32 && r->type == NL_RT_UNICAST &&
-	    r->scope == 253 && r->nnh == 1 && r->nh[0].gw == 0 &&
+	    r->scope == RT_SCOPE_LINK && r->nnh == 1 && r->nh[0].gw == 0 &&
 	    r->nh[0].ifindex == nl_link_index(nl, n);
 }
 

@@ -1,5 +1,5 @@
 /*
- * test_nl: rtnetlink (emu/nl.c) and named namespaces (emu/netns.c) against
+ * test_nl: rtnetlink (emu/nl.c, emu/nlroute.c) and named namespaces (emu/netns.c) against
  * the running kernel. Needs root; skips otherwise. Everything it makes lives
  * in two namespaces with a run-unique name, deleted at the end; the host
  * namespace's links, addresses, routes and rules are compared before/after.
@@ -20,7 +20,6 @@
 #define TABLE		1001u
 #define BATCH_TABLE	2000u
 #define BATCH_N		1000u
-#define RTPROT_STATIC_	4
 
 static char ns_a[64], ns_b[64];
 
@@ -234,7 +233,7 @@ test_routes(struct nl *na, int va)
 	want[0].nnh = 1;
 	T_EQ(nl_route_replace(na, &want[0]), 0, "replace multipath by one");
 	want[1] = rt(TABLE, "10.80.0.0/16", NL_RT_BLACKHOLE);
-	want[1].protocol = RTPROT_STATIC_;
+	want[1].protocol = RTPROT_STATIC;
 	T_EQ(nl_route_replace(na, &want[1]), 0, "a route of another protocol");
 	T_EQ(nl_route_dump(na, TABLE, RTPROT_ARSEMU, &got, &ngot), 0, "dump");
 	T_EQ(ngot, n, "replace did not add; protocol filter works");
@@ -247,7 +246,7 @@ test_routes(struct nl *na, int va)
 	T_EQ(i, ngot, "delete them all: %s", nl_errmsg(na));
 	free(got);
 	T_EQ(nl_route_dump(na, TABLE, 0, &got, &ngot), 0, "dump any protocol");
-	T_OK(ngot == 1 && got[0].protocol == RTPROT_STATIC_,
+	T_OK(ngot == 1 && got[0].protocol == RTPROT_STATIC,
 	    "only the static one is left");
 	free(got);
 	T_EQ(nl_route_del(na, &want[1]), 0, "delete it");

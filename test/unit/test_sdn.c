@@ -389,6 +389,7 @@ test_reserved(void)
 	struct topo_vnet *sp = vnet(l, "spoke", r, "192.168.0.0/15", NULL);
 	struct topo_vnet *in = vnet(l, "inside", r, "10.1.0.0/16", NULL);
 	struct topo_nic *h, *s, *i;
+	const struct sdn_route *own;
 	struct sdn_table tab;
 	static const char *want_hub[] = {
 		"Default Active 172.16.0.0/12 VnetLocal",
@@ -405,8 +406,8 @@ test_reserved(void)
 	i = vm(l, "i", subnet(l, in, "app", "10.1.1.0/24"), "10.1.1.4");
 
 	sdn_effective(&l->t, NULL, h, &tab);
-	T_OK(find(&tab, "172.16.0.0/12", SDN_SRC_DEFAULT) != NULL &&
-	    find(&tab, "172.16.0.0/12", SDN_SRC_DEFAULT)->type == SDN_NH_VNETLOCAL,
+	own = find(&tab, "172.16.0.0/12", SDN_SRC_DEFAULT);
+	T_OK(own != NULL && own->type == SDN_NH_VNETLOCAL,
 	    "VR-02: a VNet prefix equal to 172.16.0.0/12 lists it as VnetLocal, not None");
 	T_OK(find(&tab, "192.168.0.0/16", SDN_SRC_DEFAULT) == NULL,
 	    "VR-02: a peered prefix that includes 192.168.0.0/16 removes its None route");
