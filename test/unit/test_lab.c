@@ -454,15 +454,33 @@ check_state(const char *lab, const char *topo_file)
 
 /* ---- processes recorded in the state ---- */
 
+/*
+ * A child of this test under another name (argv0): it re-executes this
+ * binary, sets its signal disposition, then writes one byte to fd 3; the
+ * parent waits for that byte, so a signal sent afterwards meets the
+ * disposition the child chose (on a loaded machine a fixed sleep did not).
+ */
 static pid_t
 spawn(const char *argv0, const char *mode, const char *lab)
 {
-	pid_t pid = fork();
+	int fds[2];
+	pid_t pid;
+	char c;
 
+	if (pipe(fds) == -1)
+		return -1;
+	pid = fork();
 	if (pid == 0) {
+		close(fds[0]);
+		if (dup2(fds[1], 3) == -1)
+			_exit(127);
 		execl("/proc/self/exe", argv0, mode, lab, (char *)NULL);
 		_exit(127);
 	}
+	close(fds[1]);
+	while (pid > 0 && read(fds[0], &c, 1) == -1 && errno == EINTR)
+		;
+	close(fds[0]);
 	return pid;
 }
 
@@ -471,6 +489,8 @@ child_main(const char *mode)
 {
 	if (strcmp(mode, "--stubborn") == 0)
 		signal(SIGTERM, SIG_IGN);
+	(void)!write(3, "r", 1);
+	close(3);
 	for (;;)
 		pause();
 }
@@ -523,7 +543,6 @@ test_build_destroy(const char *topo_file, const char *base)
 	p_term = spawn("arsemu", "--sleeper", F.lab);
 	p_kill = spawn("arsemu", "--stubborn", F.lab);
 	p_other = spawn("unrelated", "--sleeper", "x");
-	usleep(100000);		/* let them exec */
 	T_OK(lab_state_add_pid(F.lab, p_term, "daemon") == 0 &&
 	    lab_state_add_pid(F.lab, p_kill, "speaker:nva1") == 0 &&
 	    lab_state_add_pid(F.lab, p_other, "other") == 0, "record pids");
