@@ -130,19 +130,14 @@ opt_uint(const char *opt, const char *val, unsigned min, unsigned max,
     unsigned *out)
 {
 	const char *d = val[0] == '-' ? val + 1 : val;
-	unsigned long long v;
-	char *end;
 
 	/* Digits only: no sign, no blank, no base prefix strtoull would take. */
 	if (*d < '0' || *d > '9' || d[strspn(d, "0123456789")] != '\0')
 		return cli_err(CLI_USAGE, "%s: %s is not a number (%u..%u)", opt,
 		    val, min, max);
-	errno = 0;
-	v = strtoull(d, &end, 10);
-	if (d != val || errno == ERANGE || v < min || v > max)
+	if (d != val || str_uint(d, min, max, out) == -1)
 		return cli_err(CLI_USAGE, "%s: %s is out of range %u..%u", opt, val,
 		    min, max);
-	*out = (unsigned)v;
 	return 0;
 }
 

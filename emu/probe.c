@@ -31,6 +31,7 @@
 
 #include "../lib/pfx.h"
 #include "../lib/util.h"
+#include "../topo/drill.h"
 #include "probe.h"
 
 #define PROBE_MAGIC	0x41525345u	/* "ARSE" */
@@ -257,6 +258,7 @@ int
 emu_probe_main(int argc, char **argv)
 {
 	struct sigaction sa;
+	unsigned port, rate, flows;
 	uint32_t dst;
 
 	memset(&sa, 0, sizeof(sa));
@@ -267,11 +269,16 @@ emu_probe_main(int argc, char **argv)
 
 	if (tcp)
 		argc--;
-	if (argc == 6 && strcmp(argv[0], "send") == 0 && addr_parse(argv[1], &dst) == 0)
-		return probe_send(dst, (uint16_t)atoi(argv[2]),
-		    (unsigned)atoi(argv[3]), (unsigned)atoi(argv[4]), argv[5], tcp);
-	if (argc == 3 && strcmp(argv[0], "recv") == 0)
-		return probe_recv((uint16_t)atoi(argv[1]), argv[2], tcp);
+	/* the bounds a drill file's traffic is checked against (topo/drill.h) */
+	if (argc == 6 && strcmp(argv[0], "send") == 0 &&
+	    addr_parse(argv[1], &dst) == 0 &&
+	    str_uint(argv[2], DRILL_PORT_MIN, DRILL_PORT_MAX, &port) == 0 &&
+	    str_uint(argv[3], 1, DRILL_RATE_MAX, &rate) == 0 &&
+	    str_uint(argv[4], 1, DRILL_FLOWS_MAX, &flows) == 0)
+		return probe_send(dst, (uint16_t)port, rate, flows, argv[5], tcp);
+	if (argc == 3 && strcmp(argv[0], "recv") == 0 &&
+	    str_uint(argv[1], DRILL_PORT_MIN, DRILL_PORT_MAX, &port) == 0)
+		return probe_recv((uint16_t)port, argv[2], tcp);
 	fprintf(stderr, "usage: arsemu _probe send DST PORT RATE FLOWS SENTFILE [tcp] | "
 	    "recv PORT OUTFILE [tcp]\n");
 	return 2;

@@ -1,4 +1,5 @@
 /* util: fatal-on-failure allocation and the monotonic clock. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,4 +155,19 @@ mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int
+str_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9' || s[strspn(s, "0123456789")] != '\0')
+		return -1;
+	errno = 0;
+	v = strtoull(s, NULL, 10);
+	if (errno == ERANGE || v < min || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
 }

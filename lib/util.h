@@ -25,6 +25,11 @@ void	 die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
  * input; the output holds no such byte, so escaping it again is a no-op.
  */
 char	*str_escape(char *dst, size_t len, const char *src);
+/*
+ * A decimal number of digits only (no sign, blank or base prefix) within
+ * min..max: 0 and *out set, or -1 (not a number, or out of range).
+ */
+int	 str_uint(const char *s, unsigned min, unsigned max, unsigned *out);
 /* Monotonic time in milliseconds. */
 uint64_t mono_ms(void);
 

@@ -59,9 +59,11 @@ parse_traffic(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	    topo_jname(c, o, path, &tr->name) == -1 ||
 	    topo_jstr(c, o, path, "from", true, &from) == -1 ||
 	    topo_jstr(c, o, path, "to", true, &to) == -1 ||
-	    topo_juint(c, o, path, "rate", 1, 10000, &tr->rate) == -1 ||
-	    topo_juint(c, o, path, "flows", 1, 64, &tr->flows) == -1 ||
-	    topo_juint(c, o, path, "port", 1024, 65000, &tr->port) == -1 ||
+	    topo_juint(c, o, path, "rate", 1, DRILL_RATE_MAX, &tr->rate) == -1 ||
+	    topo_juint(c, o, path, "flows", 1, DRILL_FLOWS_MAX,
+	    &tr->flows) == -1 ||
+	    topo_juint(c, o, path, "port", DRILL_PORT_MIN, DRILL_PORT_MAX,
+	    &tr->port) == -1 ||
 	    topo_jstr(c, o, path, "proto", false, &proto) == -1)
 		return -1;
 	if (strcmp(proto, "udp") != 0 && strcmp(proto, "tcp") != 0)

@@ -17,6 +17,10 @@
 #include "topo.h"
 
 #define DRILL_RATE_DEFAULT	200	/* packets/s per flow: 5 ms resolution */
+#define DRILL_RATE_MAX		10000
+#define DRILL_FLOWS_MAX		64
+#define DRILL_PORT_MIN		1024	/* a flow's source ports follow: */
+#define DRILL_PORT_MAX		65000	/* port + DRILL_FLOWS_MAX < 65536 */
 #define DRILL_PORT_DEFAULT	5000
 #define DRILL_QUIET_DEFAULT_MS	1500
 #define DRILL_TIMEOUT_DEFAULT_S	30

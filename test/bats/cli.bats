@@ -124,6 +124,26 @@ while True:
 	assert_output "arsemu: --flows: 65 is out of range 1..64"
 }
 
+@test "the internal _probe checks its numbers against a drill's bounds, never atoi" {
+	local a
+	# port 1024..65000, rate 1..10000, flows 1..64 (topo/drill.h); each bad
+	# argument is refused before any socket is opened or file written
+	for a in "80 10 1" "5000x 10 1" "5000 0 1" "5000 10001 1" "5000 10 65" \
+	    "5000 10 -1" "4294972296 10 1" "5000 10 0x10"; do
+		# loopback, and a timeout: a regression must not send anywhere else
+		# shellcheck disable=SC2086
+		run timeout 5 "$ARSEMU" _probe send 127.0.0.1 $a "$BATS_TEST_TMPDIR/sent"
+		[ "$status" -eq 2 ] || fail "_probe send $a: exit $status"
+		[[ $output == usage:* || $output == "arsemu: unknown option -1" ]] ||
+		    fail "_probe send $a: $output"
+		[ ! -e "$BATS_TEST_TMPDIR/sent" ] || fail "_probe send $a wrote"
+	done
+	for a in 80 65001 abc ""; do
+		run timeout 5 "$ARSEMU" _probe recv "$a" "$BATS_TEST_TMPDIR/recv"
+		[ "$status" -eq 2 ] || fail "_probe recv '$a': exit $status"
+	done
+}
+
 @test "the ranges of the numeric options are the ones arsemu(1) documents" {
 	local cmd opt range
 	while read -r cmd opt; do
