@@ -23,6 +23,7 @@
 
 #define DIFF_USAGE	"usage: arsemu diff OLD NEW [--json] [--markdown]"
 #define DIFF_NAMES_MAX	8	/* subnets named in a text or markdown heading */
+#define DIFF_MD_ROWS	100	/* rows of a markdown table: a comment stays short */
 
 /* A revision, validated and linted; NULL after a message naming file, path. */
 static struct topo *
@@ -159,6 +160,39 @@ text_peering(const struct diff_peering *e)
 	text_pfxset("advertised", &e->advertised);
 }
 
+/* "NICs added to s1/app (2): a, b" */
+static void
+nicset_name(FILE *f, const struct diff *d, size_t set)
+{
+	const struct diff_nicset *s = &d->nicsets[set];
+	size_t i, n = 0;
+
+	fprintf(f, "NICs %s %s %s/%s (%zu): ", diff_kind_str(s->kind),
+	    s->kind == DIFF_ADDED ? "to" : "from", s->vnet, s->subnet, s->nnics);
+	for (i = 0; i < d->nnics; i++)
+		if (d->nics[i].set == set && n++ < DIFF_NAMES_MAX)
+			fprintf(f, "%s%s", n > 1 ? ", " : "", d->nics[i].name);
+	if (n > DIFF_NAMES_MAX)
+		fprintf(f, " and %zu more", n - DIFF_NAMES_MAX);
+}
+
+/* The set's NICs, then their routes, one a line. */
+static void
+text_nicset(const struct diff *d, size_t set)
+{
+	const struct diff_nicset *s = &d->nicsets[set];
+	char r[512], p[PFX_STRLEN];
+	size_t i;
+
+	putchar('\n');
+	nicset_name(stdout, d, set);
+	printf("\n");
+	for (i = 0; i < s->nroutes; i++)
+		printf("    %c %s %s\n", s->kind == DIFF_ADDED ? '+' : '-',
+		    pfx_fmt(&s->routes[i].pfx, p),
+		    route_str(&s->routes[i], r, sizeof(r)));
+}
+
 static void
 print_text(const struct diff *d)
 {
@@ -168,11 +202,8 @@ print_text(const struct diff *d)
 	putchar('\n');
 	for (i = 0; i < d->ngroups; i++)
 		text_group(&d->groups[i]);
-	if (d->nnics > 0)
-		printf("\nNICs:\n");
-	for (i = 0; i < d->nnics; i++)
-		printf("  %s %s (%s/%s)\n", diff_kind_str(d->nics[i].kind),
-		    d->nics[i].name, d->nics[i].vnet, d->nics[i].subnet);
+	for (i = 0; i < d->nnicsets; i++)
+		text_nicset(d, i);
 	if (d->npeerings > 0)
 		printf("\nRoute Server peerings:\n");
 	for (i = 0; i < d->npeerings; i++)
@@ -210,6 +241,21 @@ md_routes(const struct sdn_route *v, size_t n)
 	}
 }
 
+/* A table cut at DIFF_MD_ROWS rows says so in a last row of ncols cells. */
+static void
+md_more(size_t nrows, int ncols)
+{
+	int k;
+
+	if (nrows <= DIFF_MD_ROWS)
+		return;
+	printf("| and %zu more: `arsemu diff --json` lists them", nrows -
+	    DIFF_MD_ROWS);
+	for (k = 1; k < ncols; k++)
+		printf(" | ");
+	printf(" |\n");
+}
+
 static void
 md_group(const struct diff_group *g)
 {
@@ -219,7 +265,7 @@ md_group(const struct diff_group *g)
 	printf("\n### Subnets %s: ", diff_kind_str(g->kind));
 	group_name(stdout, g);
 	printf("\n\n| Prefix | Change | Before | After |\n|---|---|---|---|\n");
-	for (i = 0; i < g->nprefixes; i++) {
+	for (i = 0; i < g->nprefixes && i < DIFF_MD_ROWS; i++) {
 		printf("| %s | %s | ", pfx_fmt(&g->prefixes[i].pfx, p),
 		    diff_kind_str(g->prefixes[i].kind));
 		md_routes(g->prefixes[i].old, g->prefixes[i].nold);
@@ -227,6 +273,7 @@ md_group(const struct diff_group *g)
 		md_routes(g->prefixes[i].new, g->prefixes[i].nnew);
 		printf(" |\n");
 	}
+	md_more(g->nprefixes, 4);
 }
 
 static void
@@ -268,6 +315,24 @@ md_peerings(const struct diff *d)
 }
 
 static void
+md_nicset(const struct diff *d, size_t set)
+{
+	const struct diff_nicset *s = &d->nicsets[set];
+	char p[PFX_STRLEN];
+	size_t i;
+
+	printf("\n### ");
+	nicset_name(stdout, d, set);
+	printf("\n\n| Prefix | Effective route |\n|---|---|\n");
+	for (i = 0; i < s->nroutes && i < DIFF_MD_ROWS; i++) {
+		printf("| %s | ", pfx_fmt(&s->routes[i].pfx, p));
+		md_routes(&s->routes[i], 1);
+		printf(" |\n");
+	}
+	md_more(s->nroutes, 2);
+}
+
+static void
 print_markdown(const struct diff *d, const char *old, const char *new)
 {
 	size_t i;
@@ -279,12 +344,10 @@ print_markdown(const struct diff *d, const char *old, const char *new)
 		printf("\n## Effective routes\n");
 	for (i = 0; i < d->ngroups; i++)
 		md_group(&d->groups[i]);
-	if (d->nnics > 0)
-		printf("\n## NICs\n\n| NIC | Change | Subnet |\n|---|---|---|\n");
-	for (i = 0; i < d->nnics; i++)
-		printf("| %s | %s | %s/%s |\n", d->nics[i].name,
-		    diff_kind_str(d->nics[i].kind), d->nics[i].vnet,
-		    d->nics[i].subnet);
+	if (d->nnicsets > 0)
+		printf("\n## NICs\n");
+	for (i = 0; i < d->nnicsets; i++)
+		md_nicset(d, i);
 	md_peerings(d);
 	if (d->nlint_new + d->nlint_gone > 0)
 		printf("\n## Lint warnings\n\n");
@@ -421,6 +484,27 @@ json_strs(struct json *j, const char *key, const char *const *v, size_t n)
 	json_arr_end(j);
 }
 
+/* One subnet's NICs added or removed: names, and their routes once. */
+static void
+json_nicset(struct json *j, const struct diff *d, size_t set)
+{
+	const struct diff_nicset *s = &d->nicsets[set];
+	size_t i;
+
+	json_obj_begin(j);
+	json_kstr(j, "change", diff_kind_str(s->kind));
+	json_kstr(j, "vnet", s->vnet);
+	json_kstr(j, "subnet", s->subnet);
+	json_key(j, "names");
+	json_arr_begin(j);
+	for (i = 0; i < d->nnics; i++)
+		if (d->nics[i].set == set)
+			json_str(j, d->nics[i].name);
+	json_arr_end(j);
+	json_routes(j, "routes", s->routes, s->nroutes);
+	json_obj_end(j);
+}
+
 static void
 print_json(const struct diff *d, const char *old, const char *new)
 {
@@ -441,14 +525,8 @@ print_json(const struct diff *d, const char *old, const char *new)
 	json_arr_end(&j);
 	json_key(&j, "nics");
 	json_arr_begin(&j);
-	for (i = 0; i < d->nnics; i++) {
-		json_obj_begin(&j);
-		json_kstr(&j, "name", d->nics[i].name);
-		json_kstr(&j, "change", diff_kind_str(d->nics[i].kind));
-		json_kstr(&j, "vnet", d->nics[i].vnet);
-		json_kstr(&j, "subnet", d->nics[i].subnet);
-		json_obj_end(&j);
-	}
+	for (i = 0; i < d->nnicsets; i++)
+		json_nicset(&j, d, i);
 	json_arr_end(&j);
 	json_key(&j, "routeServerPeerings");
 	json_arr_begin(&j);

@@ -310,10 +310,40 @@ nics_sorted(const struct topo *t)
 	return v;
 }
 
+/* The set of NICs of kind in nic's subnet: found or made, with its routes. */
+static size_t
+nicset(struct diff *d, const struct topo *t, const struct plan *p,
+    const struct topo_nic *nic, enum diff_kind kind)
+{
+	struct diff_nicset *s;
+	struct sdn_table tab;
+	size_t i;
+
+	for (i = 0; i < d->nnicsets; i++)
+		if (d->nicsets[i].kind == kind &&
+		    strcmp(d->nicsets[i].vnet, nic->subnet->vnet->name) == 0 &&
+		    strcmp(d->nicsets[i].subnet, nic->subnet->name) == 0)
+			return i;
+	d->nicsets = xrealloc(d->nicsets, (d->nnicsets + 1) *
+	    sizeof(*d->nicsets));
+	s = &d->nicsets[d->nnicsets];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->vnet = nic->subnet->vnet->name;
+	s->subnet = nic->subnet->name;
+	sdn_effective(t, &p->in, nic, &tab);
+	s->routes = routes_copy(tab.routes, tab.nroutes);
+	s->nroutes = tab.nroutes;
+	sdn_table_free(&tab);
+	return d->nnicsets++;
+}
+
 static void
-nic_add(struct diff *d, const struct topo_nic *nic, enum diff_kind kind)
+nic_add(struct diff *d, const struct topo *t, const struct plan *p,
+    const struct topo_nic *nic, enum diff_kind kind)
 {
 	struct diff_nic *n;
+	size_t set = nicset(d, t, p, nic, kind);
 
 	d->nics = xrealloc(d->nics, (d->nnics + 1) * sizeof(*d->nics));
 	n = &d->nics[d->nnics++];
@@ -321,11 +351,14 @@ nic_add(struct diff *d, const struct topo_nic *nic, enum diff_kind kind)
 	n->vnet = nic->subnet->vnet->name;
 	n->subnet = nic->subnet->name;
 	n->kind = kind;
+	n->set = set;
+	d->nicsets[set].nnics++;
 }
 
-/* NICs by name in one revision only, in name order. */
+/* NICs by name in one revision only, or moved between subnets. */
 static void
-nics_diff(const struct topo *a, const struct topo *b, struct diff *d)
+nics_diff(const struct topo *a, const struct plan *pa, const struct topo *b,
+    const struct plan *pb, struct diff *d)
 {
 	const struct topo_nic **va = nics_sorted(a), **vb = nics_sorted(b);
 	size_t i = 0, k = 0;
@@ -334,10 +367,12 @@ nics_diff(const struct topo *a, const struct topo *b, struct diff *d)
 	while (i < a->nnics || k < b->nnics) {
 		c = i == a->nnics ? 1 : k == b->nnics ? -1 :
 		    strcmp(va[i]->name, vb[k]->name);
-		if (c < 0)
-			nic_add(d, va[i], DIFF_REMOVED);
-		else if (c > 0)
-			nic_add(d, vb[k], DIFF_ADDED);
+		if (c < 0 || (c == 0 && !same_subnet(va[i]->subnet,
+		    vb[k]->subnet)))
+			nic_add(d, a, pa, va[i], DIFF_REMOVED);
+		if (c > 0 || (c == 0 && !same_subnet(va[i]->subnet,
+		    vb[k]->subnet)))
+			nic_add(d, b, pb, vb[k], DIFF_ADDED);
 		i += c <= 0;
 		k += c >= 0;
 	}
@@ -487,7 +522,7 @@ diff_run(const struct topo *a, const struct plan *pa, const struct topo *b,
 {
 	memset(d, 0, sizeof(*d));
 	subnets_diff(a, pa, b, pb, d);
-	nics_diff(a, b, d);
+	nics_diff(a, pa, b, pb, d);
 	peerings_diff(a, pa, b, pb, d);
 	d->nlint_new = warnings_only(b, a, &d->lint_new);
 	d->nlint_gone = warnings_only(a, b, &d->lint_gone);
@@ -509,6 +544,9 @@ diff_free(struct diff *d)
 		group_fini(&d->groups[i]);
 	free(d->groups);
 	free(d->nics);
+	for (i = 0; i < d->nnicsets; i++)
+		free(d->nicsets[i].routes);
+	free(d->nicsets);
 	for (i = 0; i < d->npeerings; i++) {
 		pfxset_free(&d->peerings[i].learned);
 		pfxset_free(&d->peerings[i].advertised);

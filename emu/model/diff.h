@@ -66,11 +66,27 @@ struct diff_group {
 	uint64_t		 hash;		/* of kind and prefixes */
 };
 
-/* A NIC in one revision only. */
+/*
+ * A NIC in one revision only, or in another subnet there (removed from
+ * the old one, added to the new one). set: its entry in diff.nicsets.
+ */
 struct diff_nic {
 	const char		*name;
 	const char		*vnet, *subnet;
 	enum diff_kind		 kind;		/* ADDED or REMOVED */
+	size_t			 set;
+};
+
+/*
+ * The NICs added to (or removed from) one subnet, with their effective
+ * routes (the subnet's, in that revision, in az's order) once for all.
+ */
+struct diff_nicset {
+	enum diff_kind		 kind;
+	const char		*vnet, *subnet;
+	size_t			 nnics;
+	struct sdn_route	*routes;	/* copies, malloc'd */
+	size_t			 nroutes;
 };
 
 /* Prefixes that came (added) and went (removed), each sorted. */
@@ -97,8 +113,10 @@ struct diff {
 	size_t			 ngroups;
 	size_t			 subnets;	/* compared (with a NIC, in either) */
 	size_t			 unchanged;	/* of those, without a difference */
-	struct diff_nic		*nics;
+	struct diff_nic		*nics;		/* by name */
 	size_t			 nnics;
+	struct diff_nicset	*nicsets;	/* in order of their first NIC */
+	size_t			 nnicsets;
 	struct diff_peering	*peerings;
 	size_t			 npeerings;
 	const char		**lint_new;	/* warnings of new not in old */

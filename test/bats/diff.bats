@@ -116,6 +116,27 @@ diff_nobody() {
 	assert_line "    + learned 192.168.50.0/24"
 }
 
+@test "diff: a NIC added and one removed are listed by subnet, with the subnet's routes once" {
+	local new=$D/new.json
+	# uks-vm1 renamed: removed from spoke-uks/default, and added under its new name
+	jq '(.regions[] | .spokes[]? | select(.name == "spoke-uks") | .vms[0].name) = "uks-app1"' \
+	    "$BEFORE" > "$new"
+	chmod 644 "$new"
+	run diff_nobody "$BEFORE" "$new" --json
+	assert_failure 1
+	local out=$output
+	run jq -c '[.groups | length] + [.nics[] | [.change, .vnet, .subnet, .names]]' <<<"$out"
+	assert_output '[0,["added","spoke-uks","default",["uks-app1"]],["removed","spoke-uks","default",["uks-vm1"]]]'
+	run jq -c '.nics[0].routes[] | select(.addressPrefix == "172.16.0.0/16" and .state == "Active") |
+	    [.nextHopType, .nextHopIpAddress]' <<<"$out"
+	assert_output '["VirtualAppliance",["10.1.2.4"]]'
+	run diff_nobody "$BEFORE" "$new"
+	assert_failure 1
+	assert_line "NICs removed from spoke-uks/default (1): uks-vm1"
+	assert_line "NICs added to spoke-uks/default (1): uks-app1"
+	assert_line "    + 172.16.0.0/16 VirtualAppliance 10.1.2.4 (User, Active, hq-via-fw1)"
+}
+
 @test "diff: exit 2 for bad input, the file and the JSON path named; usage errors" {
 	local bad=$D/bad.json
 	jq '.route_tables[1].routes[0].prefix = "172.16.0.0/33"' "$BEFORE" > "$bad"

@@ -24,6 +24,7 @@ struct estate {
 	unsigned	 vms;		/* VMs in spoke 1 (1 or more) */
 	const char	*timers;	/* "" or a "timers" member */
 	const char	*adv;		/* more the NVA advertises: ",\"P\"" or NULL */
+	bool		 swap;		/* the VMs of s1 and s2 swap names */
 };
 
 static struct topo *
@@ -39,10 +40,12 @@ load(const struct estate *e)
 	for (i = 1; i <= e->vms; i++)
 		voff += (size_t)snprintf(vms + voff, sizeof(vms) - voff,
 		    "%s{\"name\":\"s1-vm%u\",\"subnet\":\"app\"}", i > 1 ? "," : "", i);
+	if (e->swap)
+		snprintf(vms, sizeof(vms), "{\"name\":\"s2-vm1\",\"subnet\":\"app\"}");
 	for (i = 1; i <= e->nspokes; i++) {
 		if (i > 1)
 			snprintf(vms, sizeof(vms), "{\"name\":\"s%u-vm1\","
-			    "\"subnet\":\"app\"}", i);
+			    "\"subnet\":\"app\"}", e->swap && i == 2 ? 1 : i);
 		off += (size_t)snprintf(spokes + off, sizeof(spokes) - off,
 		    "%s{\"name\":\"s%u\",\"address_space\":[\"10.%u.0.0/16\"],"
 		    "%s,\"subnets\":{\"app\":"
@@ -291,6 +294,10 @@ test_added(void)
 		    strcmp(r.d.nics[i].name, "s3-vm1") == 0);
 	T_OK(r.d.nnics == 2 && added == 2, "NICs s1-vm2 and s3-vm1 added "
 	    "(%zu NICs)", r.d.nnics);
+	T_OK(r.d.nnicsets == 2 && r.d.nicsets[0].kind == DIFF_ADDED &&
+	    r.d.nicsets[0].nnics == 1 && r.d.nicsets[0].nroutes > 0 &&
+	    r.d.nicsets[1].nnics == 1, "one set per subnet, with its routes "
+	    "(%zu sets)", r.d.nnicsets);
 	T_OK(group_of(&r.d, "s1", "app") == NULL,
 	    "s1's second VM changes none of its routes");
 	run_free(&r);
@@ -304,6 +311,30 @@ test_added(void)
 	    "the spoke gone: its subnet removed, with its routes");
 	T_OK(r.d.nnics == 2 && r.d.nics[0].kind == DIFF_REMOVED,
 	    "two NICs removed");
+	run_free(&r);
+}
+
+/* VMs that swap names: each name moves to the other subnet. */
+static void
+test_moved(void)
+{
+	struct estate a = { .nspokes = 2, .vms = 1, .timers = "" };
+	struct estate b = { .nspokes = 2, .vms = 1, .timers = "", .swap = true };
+	const struct diff_nicset *from, *to;
+	struct run r;
+
+	if (!T_OK(run(&a, &b, &r), "moved: both revisions load"))
+		return;
+	T_EQ(r.d.nnics, 4u, "both names moved: 4 NIC entries (%zu)", r.d.nnics);
+	from = r.d.nnics == 4 ? &r.d.nicsets[r.d.nics[0].set] : NULL;
+	to = r.d.nnics == 4 ? &r.d.nicsets[r.d.nics[1].set] : NULL;
+	T_OK(from != NULL && to != NULL &&
+	    strcmp(r.d.nics[0].name, "s1-vm1") == 0 &&
+	    from->kind == DIFF_REMOVED && strcmp(from->vnet, "s1") == 0 &&
+	    to->kind == DIFF_ADDED && strcmp(to->vnet, "s2") == 0,
+	    "s1-vm1: removed from s1/app, added to s2/app");
+	T_EQ(r.d.ngroups, 0u, "no subnet's routes change (%zu groups)",
+	    r.d.ngroups);
 	run_free(&r);
 }
 
@@ -373,5 +404,6 @@ main(void)
 	test_added();
 	test_lint();
 	test_learned();
+	test_moved();
 	return t_done();
 }
