@@ -75,9 +75,23 @@ offers(struct speaker *from, struct peer *to, struct offer **out)
 	return k;
 }
 
+/* A learned prefix of sp, when the caller asked for them (want). */
+static void
+learn(struct bgp_sim_peer *sp, const struct pfx4 *pfx, bool want)
+{
+	size_t n = sp->nlearned;
+
+	if (!want)
+		return;
+	if ((n & (n - 1)) == 0)		/* 0, 1, 2, 4, ...: double */
+		sp->learned = xrealloc(sp->learned, (n ? 2 * n : 1) *
+		    sizeof(*sp->learned));
+	sp->learned[sp->nlearned++] = *pfx;
+}
+
 static void
 import(struct speaker *s, struct peer *p, struct offer *o, size_t n,
-    struct bgp_sim_peer *sp)
+    struct bgp_sim_peer *sp, bool want)
 {
 	const char *why;
 	size_t i;
@@ -92,6 +106,8 @@ import(struct speaker *s, struct peer *p, struct offer *o, size_t n,
 	for (i = 0; i < n; i++) {
 		why = policy_import(s, p, &o[i].attrs);
 		sp->accepted += why == NULL;
+		if (why == NULL)
+			learn(sp, &o[i].pfx, want);
 		rib_set_path(&s->rib, rib_get(&s->rib, &o[i].pfx), p,
 		    &o[i].attrs, why);
 	}
@@ -116,7 +132,8 @@ peer_up(struct speaker *s, uint32_t addr)
 
 /* Held paths into s, through import policy; counted in out when given. */
 static void
-hold(struct speaker *s, const struct bgp_sim_node *n, struct bgp_sim *out)
+hold(struct speaker *s, const struct bgp_sim_node *n, struct bgp_sim *out,
+    bool want)
 {
 	struct peer *p;
 	const char *why;
@@ -130,6 +147,8 @@ hold(struct speaker *s, const struct bgp_sim_node *n, struct bgp_sim *out)
 			out->peers[p->idx].established = true;
 			out->peers[p->idx].received++;
 			out->peers[p->idx].accepted += why == NULL;
+			if (why == NULL)
+				learn(&out->peers[p->idx], &n->held[i].pfx, want);
 		}
 		rib_set_path_copy(&s->rib, rib_get(&s->rib, &n->held[i].pfx), p,
 		    &n->held[i].attrs, why);
@@ -139,7 +158,7 @@ hold(struct speaker *s, const struct bgp_sim_node *n, struct bgp_sim *out)
 /* One session of self, with the speaker `on`, if it comes up. */
 static void
 session(struct speaker *self, const struct bgp_sim_node *on,
-    struct bgp_sim *out)
+    struct bgp_sim *out, bool want)
 {
 	const struct bgp_conf *sc = self->conf, *oc = on->conf;
 	struct speaker *other;
@@ -153,7 +172,7 @@ session(struct speaker *self, const struct bgp_sim_node *on,
 		return;
 	other = xcalloc(1, sizeof(*other));
 	speaker_init(other, oc);
-	hold(other, on, NULL);
+	hold(other, on, NULL, false);
 	decide_all(other);
 	other->peers[po].state = ST_ESTABLISHED;
 	other->peers[po].remote_id = sc->bgp_id;
@@ -162,7 +181,7 @@ session(struct speaker *self, const struct bgp_sim_node *on,
 	self->peers[ps].remote_id = oc->bgp_id;
 	self->peers[ps].remote_as = oc->asn;
 	n = offers(other, &other->peers[po], &o);
-	import(self, &self->peers[ps], o, n, &out->peers[ps]);
+	import(self, &self->peers[ps], o, n, &out->peers[ps], want);
 	for (i = 0; i < n; i++)
 		bgp_attrs_free(&o[i].attrs);
 	free(o);
@@ -231,9 +250,9 @@ bgp_sim_run_nodes(const struct bgp_sim_node *self,
 	out->npeers = self->conf->npeers;
 	s = xcalloc(1, sizeof(*s));
 	speaker_init(s, self->conf);
-	hold(s, self, out);
+	hold(s, self, out, want_sent);
 	for (i = 0; i < nothers; i++)
-		session(s, &others[i], out);
+		session(s, &others[i], out, want_sent);
 	collect(s, out);
 	if (want_sent)
 		adj_out(s, out);
@@ -282,6 +301,9 @@ bgp_sim_free(struct bgp_sim *s)
 		bgp_sim_paths_free(s->peers[i].sent, s->peers[i].nsent);
 		s->peers[i].sent = NULL;
 		s->peers[i].nsent = 0;
+		free(s->peers[i].learned);
+		s->peers[i].learned = NULL;
+		s->peers[i].nlearned = 0;
 	}
 	free(s->fib);
 	s->fib = NULL;

@@ -67,6 +67,9 @@ struct bgp_sim_peer {
 	/* with want_sent: what self sends it (Adj-RIB-Out), peer = self's address */
 	struct bgp_sim_path *sent;
 	size_t		nsent;
+	/* with want_sent: the prefixes of its paths import policy accepted */
+	struct pfx4	*learned;
+	size_t		nlearned;
 };
 
 struct bgp_sim {
@@ -82,7 +85,8 @@ void	bgp_sim_run(const struct bgp_conf *self,
 	    struct bgp_sim *out);
 /*
  * The same, each speaker with the paths it holds; with want_sent, what
- * self sends each established peer is in out->peers[i].sent.
+ * self sends each established peer is in out->peers[i].sent, and what it
+ * accepted from each in out->peers[i].learned.
  */
 void	bgp_sim_run_nodes(const struct bgp_sim_node *self,
 	    const struct bgp_sim_node *others, size_t nothers, bool want_sent,

@@ -45,6 +45,7 @@ struct cli {
 	unsigned	 flows;		/* --flows N, 0: not given */
 	bool		 both_ways;	/* --both-ways */
 	bool		 offline;	/* --offline */
+	bool		 markdown;	/* diff --markdown */
 	const char	*topo;		/* --topo FILE */
 	char		**rest;		/* after "--" */
 	int		 nrest;
@@ -86,6 +87,7 @@ int	cmd_status(struct cli *c);
 int	cmd_ls(struct cli *c);
 int	cmd_routes(struct cli *c);
 int	cmd_plan(struct cli *c);
+int	cmd_diff(struct cli *c);
 int	cmd_rs(struct cli *c);
 int	cmd_exec(struct cli *c);
 int	cmd_fail(struct cli *c);

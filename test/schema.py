@@ -17,7 +17,8 @@ def ok(cond, what):
         fails += 1
     print(("ok" if cond else "not ok") + " %d - %s" % (n, what))
 
-examples = sorted(glob.glob("examples/*.json"))
+# examples/diff/: the pairs `arsemu diff` is shown and tested on (diff.bats)
+examples = sorted(glob.glob("examples/*.json") + glob.glob("examples/diff/*.json"))
 ok(len(examples) >= 2, "there are examples to check (%d)" % len(examples))
 for f in examples:
     errs = [e.message for e in v.iter_errors(json.load(open(f)))]

@@ -88,6 +88,36 @@ confs_free(struct bgp_conf **v, size_t n)
 	free(v);
 }
 
+/* A sorted, distinct copy of a peering's prefixes; the count. */
+static size_t
+pfx_set(const struct pfx4 *v, size_t n, struct pfx4 **out)
+{
+	size_t i, k = 0;
+
+	*out = xcalloc(n ? n : 1, sizeof(**out));
+	if (n > 0)
+		memcpy(*out, v, n * sizeof(*v));
+	qsort(*out, n, sizeof(**out), pfx_qcmp);
+	for (i = 0; i < n; i++)
+		if (k == 0 || !pfx_equal(&(*out)[k - 1], &(*out)[i]))
+			(*out)[k++] = (*out)[i];
+	return k;
+}
+
+/* What the peering learned and what it was sent (plan_run_routes). */
+static void
+record_routes(const struct bgp_sim_peer *sp, struct plan_peering *pp)
+{
+	struct pfx4 *adv = xcalloc(sp->nsent ? sp->nsent : 1, sizeof(*adv));
+	size_t k;
+
+	pp->nlearned = pfx_set(sp->learned, sp->nlearned, &pp->learned);
+	for (k = 0; k < sp->nsent; k++)
+		adv[k] = sp->sent[k].pfx;
+	pp->nadvertised = pfx_set(adv, sp->nsent, &pp->advertised);
+	free(adv);
+}
+
 static void
 record_peerings(const struct topo *t, const struct topo_node *inst,
     const struct bgp_conf *c, const struct bgp_sim *sim, struct plan *p)
@@ -107,6 +137,9 @@ record_peerings(const struct topo *t, const struct topo_node *inst,
 		pp->over_limit = sim->peers[i].over_limit;
 		pp->received = sim->peers[i].received;
 		pp->accepted = sim->peers[i].accepted;
+		pp->addr = c->peers[i].addr;
+		if (p->routes)
+			record_routes(&sim->peers[i], pp);
 	}
 }
 
@@ -144,11 +177,20 @@ instance(const struct topo *t, const struct topo_node *inst,
     struct sdn_bgp_route **out)
 {
 	struct bgp_conf *c = xcalloc(1, sizeof(*c));
+	struct bgp_sim_node self = { NULL, NULL, 0 }, *others;
 	struct bgp_sim sim;
-	size_t n;
+	size_t n, i;
 
 	emu_bgp_conf(t, inst, "", c);
-	bgp_sim_run(c, nvas, t->nnvas, &sim);
+	if (p->routes) {	/* bgp_sim_run, with what it sends */
+		self.conf = c;
+		others = xcalloc(t->nnvas ? t->nnvas : 1, sizeof(*others));
+		for (i = 0; i < t->nnvas; i++)
+			others[i].conf = nvas[i];
+		bgp_sim_run_nodes(&self, others, t->nnvas, true, &sim);
+		free(others);
+	} else
+		bgp_sim_run(c, nvas, t->nnvas, &sim);
 	record_peerings(t, inst, c, &sim, p);
 	n = fib_routes(inst->rs, &sim, out);
 	bgp_sim_free(&sim);
@@ -581,14 +623,15 @@ relay_run(const struct topo *t, struct bgp_conf **confs, struct plan *p)
 	free(nvas);
 }
 
-void
-plan_run(const struct topo *t, struct plan *p)
+static void
+run(const struct topo *t, struct plan *p, bool routes)
 {
 	struct bgp_conf **nvas = nva_confs(t);
 	struct sdn_bgp_route *inst[2];
 	size_t n[2], i, k;
 
 	memset(p, 0, sizeof(*p));
+	p->routes = routes;
 	p->in.hubs = xcalloc(t->nrss, sizeof(*p->in.hubs));
 	p->in.nhubs = t->nrss;
 	if (relays(t)) {
@@ -614,6 +657,18 @@ plan_run(const struct topo *t, struct plan *p)
 }
 
 void
+plan_run(const struct topo *t, struct plan *p)
+{
+	run(t, p, false);
+}
+
+void
+plan_run_routes(const struct topo *t, struct plan *p)
+{
+	run(t, p, true);
+}
+
+void
 plan_free(struct plan *p)
 {
 	size_t i;
@@ -625,6 +680,10 @@ plan_free(struct plan *p)
 	for (i = 0; i < p->in.ngws; i++)
 		sdn_gw_routes_free(&p->in.gws[i]);
 	free(p->in.gws);
+	for (i = 0; i < p->npeerings; i++) {
+		free(p->peerings[i].learned);
+		free(p->peerings[i].advertised);
+	}
 	free(p->peerings);
 	memset(p, 0, sizeof(*p));
 }

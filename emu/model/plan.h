@@ -17,7 +17,9 @@
 #ifndef ARSEMU_EMU_PLAN_H
 #define ARSEMU_EMU_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../../topo/topo.h"
 #include "sdn.h"
@@ -30,15 +32,27 @@ struct plan_peering {
 	bool			 over_limit;	/* RS-40: reset, routes dropped */
 	size_t			 received;
 	size_t			 accepted;
+	uint32_t		 addr;		/* the peer's address */
+	/* plan_run_routes only (else NULL, 0): sorted prefixes */
+	struct pfx4		*learned;	/* accepted from the peer */
+	size_t			 nlearned;
+	struct pfx4		*advertised;	/* sent to the peer */
+	size_t			 nadvertised;
 };
 
 struct plan {
 	struct sdn_input	 in;		/* per t->rss[i], per t->gws[i] */
 	struct plan_peering	*peerings;
 	size_t			 npeerings;
+	bool			 routes;	/* plan_run_routes */
 };
 
 void	plan_run(const struct topo *t, struct plan *p);
+/*
+ * plan_run, and each peering's learned and advertised prefixes too (what
+ * `rs HUB learned|advertised PEER` would list): `arsemu diff` compares them.
+ */
+void	plan_run_routes(const struct topo *t, struct plan *p);
 void	plan_free(struct plan *p);
 
 #endif

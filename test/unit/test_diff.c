@@ -1,0 +1,409 @@
+/*
+ * test_diff: `arsemu diff`'s core (emu/model/diff.c), pure: two revisions
+ * of a generated estate (a hub with a Route Server and one NVA, N spokes of
+ * one subnet and one VM), planned with plan_run_routes and compared.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../emu/model/diff.h"
+#include "../../lib/util.h"
+#include "../../topo/lint.h"
+#include "t.h"
+
+#define NSPOKES_MAX	8
+
+/* One revision of the estate. */
+struct estate {
+	unsigned	 nspokes;
+	/* the shared table's route: "VirtualAppliance" or "None"; NULL: none */
+	const char	*rt_nh;
+	unsigned	 rt_spokes;	/* the first rt_spokes spokes use it */
+	int		 unpeered;	/* spoke number (1..) not peered, 0: none */
+	unsigned	 vms;		/* VMs in spoke 1 (1 or more) */
+	const char	*timers;	/* "" or a "timers" member */
+	const char	*adv;		/* more the NVA advertises: ",\"P\"" or NULL */
+	bool		 swap;		/* the VMs of s1 and s2 swap names */
+};
+
+static struct topo *
+load(const struct estate *e)
+{
+	char doc[8192], spokes[4096] = "", rts[1024] = "", subnets[512] = "";
+	char vms[256] = "";
+	struct topo_err err;
+	struct topo *t = NULL;
+	size_t off = 0, soff = 0, voff = 0;
+	unsigned i;
+
+	for (i = 1; i <= e->vms; i++)
+		voff += (size_t)snprintf(vms + voff, sizeof(vms) - voff,
+		    "%s{\"name\":\"s1-vm%u\",\"subnet\":\"app\"}", i > 1 ? "," : "", i);
+	if (e->swap)
+		snprintf(vms, sizeof(vms), "{\"name\":\"s2-vm1\",\"subnet\":\"app\"}");
+	for (i = 1; i <= e->nspokes; i++) {
+		if (i > 1)
+			snprintf(vms, sizeof(vms), "{\"name\":\"s%u-vm1\","
+			    "\"subnet\":\"app\"}", e->swap && i == 2 ? 1 : i);
+		off += (size_t)snprintf(spokes + off, sizeof(spokes) - off,
+		    "%s{\"name\":\"s%u\",\"address_space\":[\"10.%u.0.0/16\"],"
+		    "%s,\"subnets\":{\"app\":"
+		    "\"10.%u.1.0/24\"},\"vms\":[%s]}", i > 1 ? "," : "", i,
+		    i + 1, (int)i == e->unpeered ? "\"peered\":false" :
+		    "\"use_remote_gateways\":true",
+		    i + 1, vms);
+		if (i <= e->rt_spokes)
+			soff += (size_t)snprintf(subnets + soff, sizeof(subnets) - soff,
+			    "%s\"s%u/app\"", i > 1 ? "," : "", i);
+	}
+	if (e->rt_nh != NULL && e->rt_spokes > 0)
+		snprintf(rts, sizeof(rts), ",\"route_tables\":[{\"name\":\"rt\","
+		    "\"subnets\":[%s],\"routes\":[{\"name\":\"onprem\",\"prefix\":"
+		    "\"192.168.0.0/16\",\"next_hop_type\":\"%s\"%s}]}]", subnets,
+		    e->rt_nh, strcmp(e->rt_nh, "VirtualAppliance") == 0 ?
+		    ",\"next_hop_ip\":\"10.1.2.4\"" : "");
+	snprintf(doc, sizeof(doc), "{\"name\":\"d\",%s\"regions\":[{\"name\":"
+	    "\"r\",\"hub\":{\"name\":\"hub\",\"address_space\":[\"10.1.0.0/16\"],"
+	    "\"subnets\":{\"RouteServerSubnet\":\"10.1.1.0/27\",\"nva\":"
+	    "\"10.1.2.0/24\"},\"route_server\":{},\"nvas\":[{\"name\":\"fw\","
+	    "\"subnet\":\"nva\",\"asn\":65010,\"ip\":\"10.1.2.4\",\"advertise\":"
+	    "[\"172.16.0.0/12\"%s]}]},\"spokes\":[%s]}]%s}", e->timers,
+	    e->adv != NULL ? e->adv : "", spokes, rts);
+	if (topo_load_string(doc, strlen(doc), &t, &err) != 0) {
+		printf("#   %s: %s\n#   %s\n", err.path, err.msg, doc);
+		return NULL;
+	}
+	topo_lint(t);
+	return t;
+}
+
+/* Both revisions loaded, planned and compared; false if one did not load. */
+struct run {
+	struct topo	*a, *b;
+	struct plan	 pa, pb;
+	struct diff	 d;
+};
+
+static bool
+run(const struct estate *ea, const struct estate *eb, struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->a = load(ea);
+	r->b = load(eb);
+	if (r->a == NULL || r->b == NULL) {
+		topo_free(r->a);
+		topo_free(r->b);
+		return false;
+	}
+	plan_run_routes(r->a, &r->pa);
+	plan_run_routes(r->b, &r->pb);
+	diff_run(r->a, &r->pa, r->b, &r->pb, &r->d);
+	return true;
+}
+
+static void
+run_free(struct run *r)
+{
+	diff_free(&r->d);
+	plan_free(&r->pa);
+	plan_free(&r->pb);
+	topo_free(r->a);
+	topo_free(r->b);
+}
+
+static const struct diff_prefix *
+prefix(const struct diff_group *g, const char *s)
+{
+	struct pfx4 p;
+	size_t i;
+
+	if (pfx_parse(s, &p) != 0)
+		die("bad prefix in test: %s", s);
+	for (i = 0; i < g->nprefixes; i++)
+		if (pfx_equal(&g->prefixes[i].pfx, &p))
+			return &g->prefixes[i];
+	return NULL;
+}
+
+/* The group holding subnet vnet/app, or NULL. */
+static const struct diff_group *
+group_of(const struct diff *d, const char *vnet, const char *subnet)
+{
+	size_t i, k;
+
+	for (i = 0; i < d->ngroups; i++)
+		for (k = 0; k < d->groups[i].nmembers; k++)
+			if (strcmp(d->groups[i].members[k].vnet, vnet) == 0 &&
+			    strcmp(d->groups[i].members[k].subnet, subnet) == 0)
+				return &d->groups[i];
+	return NULL;
+}
+
+static const struct sdn_route *
+active(const struct sdn_route *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].active)
+			return &v[i];
+	return NULL;
+}
+
+static void
+test_identical(void)
+{
+	struct estate e = { .nspokes = 3, .rt_nh = "VirtualAppliance",
+	    .rt_spokes = 2, .vms = 1, .timers = "" };
+	struct run r;
+
+	if (!T_OK(run(&e, &e, &r), "identical: both revisions load"))
+		return;
+	T_OK(!diff_changed(&r.d), "identical revisions: no change");
+	T_EQ(r.d.ngroups, 0u, "identical: no group (%zu)", r.d.ngroups);
+	T_EQ(r.d.subnets, 5u, "identical: the 5 subnets with a NIC compared "
+	    "(hub's nva and RouteServerSubnet, 3 spokes): %zu", r.d.subnets);
+	T_EQ(r.d.unchanged, r.d.subnets, "identical: every subnet unchanged");
+	T_EQ(r.d.npeerings + r.d.nnics + r.d.nlint_new + r.d.nlint_gone, 0u,
+	    "identical: no peering, NIC or warning differs");
+	run_free(&r);
+}
+
+static void
+test_route_table(void)
+{
+	struct estate a = { .nspokes = 3, .rt_nh = "VirtualAppliance",
+	    .rt_spokes = 1, .vms = 1, .timers = "" };
+	struct estate b = a;
+	const struct diff_prefix *p;
+	const struct diff_group *g;
+	const struct sdn_route *o, *n;
+	struct run r;
+
+	b.rt_nh = "None";
+	if (!T_OK(run(&a, &b, &r), "route table: both revisions load"))
+		return;
+	T_OK(diff_changed(&r.d), "a route's next hop changed: a change");
+	T_EQ(r.d.ngroups, 1u, "one group changes (%zu)", r.d.ngroups);
+	g = r.d.ngroups == 1 ? &r.d.groups[0] : NULL;
+	if (g == NULL)
+		goto out;
+	T_OK(g->nmembers == 1 && strcmp(g->members[0].vnet, "s1") == 0 &&
+	    strcmp(g->members[0].subnet, "app") == 0 && g->kind == DIFF_CHANGED,
+	    "the group is s1/app alone, changed");
+	T_EQ(g->nprefixes, 1u, "one prefix of it (%zu)", g->nprefixes);
+	p = prefix(g, "192.168.0.0/16");
+	o = p != NULL ? active(p->old, p->nold) : NULL;
+	n = p != NULL ? active(p->new, p->nnew) : NULL;
+	T_OK(p != NULL && p->kind == DIFF_CHANGED && o != NULL && n != NULL &&
+	    o->type == SDN_NH_VIRTUALAPPLIANCE && o->nnh == 1 &&
+	    n->type == SDN_NH_NONE && n->nnh == 0 && o->source == SDN_SRC_USER,
+	    "192.168.0.0/16: User VirtualAppliance 10.1.2.4 -> None");
+	T_EQ(r.d.npeerings, 0u, "a route table is no Route Server's business "
+	    "(%zu peerings)", r.d.npeerings);
+out:
+	run_free(&r);
+}
+
+static void
+test_unpeered(void)
+{
+	struct estate a = { .nspokes = 3, .vms = 1, .timers = "" };
+	struct estate b = a;
+	const struct diff_group *g;
+	const struct diff_prefix *p;
+	struct pfx4 s2;
+	size_t i;
+	bool adv = false;
+	struct run r;
+
+	b.unpeered = 2;
+	if (!T_OK(run(&a, &b, &r), "unpeered: both revisions load"))
+		return;
+	g = group_of(&r.d, "s2", "app");
+	p = g != NULL ? prefix(g, "10.1.0.0/16") : NULL;
+	T_OK(p != NULL && p->kind == DIFF_REMOVED && p->nold == 1 &&
+	    p->old[0].type == SDN_NH_VNETPEERING && p->nnew == 0,
+	    "s2 unpeered: its VNetPeering route to the hub's 10.1.0.0/16 removed");
+	p = g != NULL ? prefix(g, "172.16.0.0/12") : NULL;
+	T_OK(p != NULL && p->kind == DIFF_CHANGED &&
+	    active(p->old, p->nold) != NULL && active(p->new, p->nnew) != NULL &&
+	    active(p->old, p->nold)->type == SDN_NH_VNG &&
+	    active(p->new, p->nnew)->type == SDN_NH_NONE,
+	    "s2 unpeered: the NVA's 172.16.0.0/12 (VirtualNetworkGateway) gone, "
+	    "the Default None route under it Active again");
+	g = group_of(&r.d, "hub", "nva");
+	p = g != NULL ? prefix(g, "10.3.0.0/16") : NULL;
+	T_OK(p != NULL && p->kind == DIFF_REMOVED &&
+	    p->old[0].type == SDN_NH_VNETPEERING,
+	    "the hub's subnets lose the peering route to s2's 10.3.0.0/16");
+	T_OK(group_of(&r.d, "s1", "app") == NULL &&
+	    group_of(&r.d, "s3", "app") == NULL, "s1 and s3 unchanged");
+	pfx_parse("10.3.0.0/16", &s2);
+	for (i = 0; i < r.d.npeerings; i++)
+		adv = adv || (r.d.peerings[i].advertised.nremoved == 1 &&
+		    pfx_equal(&r.d.peerings[i].advertised.removed[0], &s2) &&
+		    strcmp(r.d.peerings[i].peer, "fw") == 0);
+	T_OK(r.d.npeerings == 2 && adv, "both Route Server instances stop "
+	    "advertising 10.3.0.0/16 to fw (%zu peerings)", r.d.npeerings);
+	run_free(&r);
+}
+
+static void
+test_grouping(void)
+{
+	struct estate a = { .nspokes = NSPOKES_MAX, .rt_nh = "VirtualAppliance",
+	    .rt_spokes = 5, .vms = 1, .timers = "" };
+	struct estate b = a;
+	const struct diff_group *g;
+	struct run r;
+
+	b.rt_nh = "None";
+	if (!T_OK(run(&a, &b, &r), "grouping: both revisions load"))
+		return;
+	T_EQ(r.d.ngroups, 1u, "5 subnets with the same change: one group (%zu)",
+	    r.d.ngroups);
+	g = r.d.ngroups == 1 ? &r.d.groups[0] : NULL;
+	T_OK(g != NULL && g->nmembers == 5 && g->nnics == 5 && g->nprefixes == 1,
+	    "the group names the 5 subnets and their 5 NICs, one prefix");
+	T_EQ(r.d.unchanged, r.d.subnets - 5, "the other %zu subnets unchanged",
+	    r.d.subnets - 5);
+	run_free(&r);
+}
+
+static void
+test_added(void)
+{
+	struct estate a = { .nspokes = 2, .vms = 1, .timers = "" };
+	struct estate b = { .nspokes = 3, .vms = 2, .timers = "" };
+	const struct diff_group *g;
+	size_t i, added = 0;
+	struct run r;
+
+	if (!T_OK(run(&a, &b, &r), "added: both revisions load"))
+		return;
+	g = group_of(&r.d, "s3", "app");
+	T_OK(g != NULL && g->kind == DIFF_ADDED && g->nmembers == 1 &&
+	    prefix(g, "10.4.0.0/16") != NULL &&
+	    prefix(g, "10.4.0.0/16")->kind == DIFF_ADDED,
+	    "a new spoke's subnet: added, with its routes (its own 10.4.0.0/16)");
+	for (i = 0; i < r.d.nnics; i++)
+		added += r.d.nics[i].kind == DIFF_ADDED &&
+		    (strcmp(r.d.nics[i].name, "s1-vm2") == 0 ||
+		    strcmp(r.d.nics[i].name, "s3-vm1") == 0);
+	T_OK(r.d.nnics == 2 && added == 2, "NICs s1-vm2 and s3-vm1 added "
+	    "(%zu NICs)", r.d.nnics);
+	T_OK(r.d.nnicsets == 2 && r.d.nicsets[0].kind == DIFF_ADDED &&
+	    r.d.nicsets[0].nnics == 1 && r.d.nicsets[0].nroutes > 0 &&
+	    r.d.nicsets[1].nnics == 1, "one set per subnet, with its routes "
+	    "(%zu sets)", r.d.nnicsets);
+	T_OK(group_of(&r.d, "s1", "app") == NULL,
+	    "s1's second VM changes none of its routes");
+	run_free(&r);
+	/* and back: removed */
+	if (!T_OK(run(&b, &a, &r), "removed: both revisions load"))
+		return;
+	g = group_of(&r.d, "s3", "app");
+	T_OK(g != NULL && g->kind == DIFF_REMOVED &&
+	    prefix(g, "10.4.0.0/16") != NULL &&
+	    prefix(g, "10.4.0.0/16")->kind == DIFF_REMOVED,
+	    "the spoke gone: its subnet removed, with its routes");
+	T_OK(r.d.nnics == 2 && r.d.nics[0].kind == DIFF_REMOVED,
+	    "two NICs removed");
+	run_free(&r);
+}
+
+/* VMs that swap names: each name moves to the other subnet. */
+static void
+test_moved(void)
+{
+	struct estate a = { .nspokes = 2, .vms = 1, .timers = "" };
+	struct estate b = { .nspokes = 2, .vms = 1, .timers = "", .swap = true };
+	const struct diff_nicset *from, *to;
+	struct run r;
+
+	if (!T_OK(run(&a, &b, &r), "moved: both revisions load"))
+		return;
+	T_EQ(r.d.nnics, 4u, "both names moved: 4 NIC entries (%zu)", r.d.nnics);
+	from = r.d.nnics == 4 ? &r.d.nicsets[r.d.nics[0].set] : NULL;
+	to = r.d.nnics == 4 ? &r.d.nicsets[r.d.nics[1].set] : NULL;
+	T_OK(from != NULL && to != NULL &&
+	    strcmp(r.d.nics[0].name, "s1-vm1") == 0 &&
+	    from->kind == DIFF_REMOVED && strcmp(from->vnet, "s1") == 0 &&
+	    to->kind == DIFF_ADDED && strcmp(to->vnet, "s2") == 0,
+	    "s1-vm1: removed from s1/app, added to s2/app");
+	T_EQ(r.d.ngroups, 0u, "no subnet's routes change (%zu groups)",
+	    r.d.ngroups);
+	run_free(&r);
+}
+
+static void
+test_lint(void)
+{
+	struct estate a = { .nspokes = 1, .vms = 1,
+	    .timers = "\"timers\":{\"hold\":9,\"keepalive\":3}," };
+	struct estate b = a;
+	struct run r;
+
+	b.timers = "\"timers\":{\"hold\":180,\"keepalive\":60},";
+	if (!T_OK(run(&a, &b, &r), "lint: both revisions load"))
+		return;
+	T_OK(r.d.nlint_new >= 1 && r.d.nlint_gone == 0 &&
+	    strstr(r.d.lint_new[0], "RS-43") != NULL,
+	    "hold 180 s: a new RS-43 warning, none gone (%zu new)", r.d.nlint_new);
+	T_OK(diff_changed(&r.d), "a new warning alone is a change");
+	run_free(&r);
+	if (!T_OK(run(&b, &a, &r), "lint back: both revisions load"))
+		return;
+	T_OK(r.d.nlint_gone >= 1 && r.d.nlint_new == 0, "and back: gone");
+	run_free(&r);
+}
+
+static void
+test_learned(void)
+{
+	struct estate a = { .nspokes = 1, .vms = 1, .timers = "" };
+	struct estate b = a;
+	const struct diff_prefix *p;
+	const struct diff_group *g;
+	struct pfx4 want;
+	size_t i, n = 0;
+	struct run r;
+
+	b.adv = ",\"192.168.0.0/16\"";
+	if (!T_OK(run(&a, &b, &r), "learned: both revisions load"))
+		return;
+	pfx_parse("192.168.0.0/16", &want);
+	for (i = 0; i < r.d.npeerings; i++)
+		n += r.d.peerings[i].kind == DIFF_CHANGED &&
+		    r.d.peerings[i].learned.nadded == 1 &&
+		    pfx_equal(&r.d.peerings[i].learned.added[0], &want) &&
+		    r.d.peerings[i].learned.nremoved == 0 &&
+		    r.d.peerings[i].old_accepted + 1 == r.d.peerings[i].new_accepted;
+	T_OK(r.d.npeerings == 2 && n == 2, "fw advertises 192.168.0.0/16 too: "
+	    "hub-rs0 and hub-rs1 learn it from fw, one more accepted");
+	g = group_of(&r.d, "s1", "app");
+	p = g != NULL ? prefix(g, "192.168.0.0/16") : NULL;
+	T_OK(p != NULL && p->kind == DIFF_CHANGED &&
+	    active(p->new, p->nnew) != NULL &&
+	    active(p->new, p->nnew)->type == SDN_NH_VNG &&
+	    active(p->old, p->nold) != NULL &&
+	    active(p->old, p->nold)->type == SDN_NH_NONE,
+	    "and s1's 192.168.0.0/16: Default None -> VirtualNetworkGateway");
+	run_free(&r);
+}
+
+int
+main(void)
+{
+	test_identical();
+	test_route_table();
+	test_unpeered();
+	test_grouping();
+	test_added();
+	test_lint();
+	test_learned();
+	test_moved();
+	return t_done();
+}
