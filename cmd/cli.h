@@ -46,6 +46,8 @@ struct cli {
 	bool		 both_ways;	/* --both-ways */
 	bool		 offline;	/* --offline */
 	const char	*topo;		/* --topo FILE */
+	const char	*from;		/* reach --from GROUP */
+	const char	*to;		/* reach --to GROUP */
 	char		**rest;		/* after "--" */
 	int		 nrest;
 };
