@@ -26,7 +26,7 @@
  * when cuts split its container, K counting from 1 in address order.
  */
 static void
-class_name(const struct reach *r, size_t i, char *buf, size_t len)
+class_name1(const struct reach *r, size_t i, char *buf, size_t len)
 {
 	const struct reach_class *c = &r->classes[i];
 	size_t k, nth = 0, of = 0;
@@ -48,6 +48,30 @@ class_name(const struct reach *r, size_t i, char *buf, size_t len)
 		snprintf(buf, len, "site:%s", c->site->name);
 	if (of > 1)
 		snprintf(buf + strlen(buf), len - strlen(buf), "#%zu", nth);
+}
+
+/* Every class's name, once: names[i] for r->classes[i]. */
+static char **
+class_names(const struct reach *r)
+{
+	char **v = xcalloc(r->nclasses + 1, sizeof(*v)), buf[128];
+	size_t i;
+
+	for (i = 0; i < r->nclasses; i++) {
+		class_name1(r, i, buf, sizeof(buf));
+		v[i] = xstrdup(buf);
+	}
+	return v;
+}
+
+static void
+names_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 static void
@@ -104,17 +128,17 @@ print_text(const struct reach *r)
 	static const char *const hdr[] = { "SOURCE", "N", "DESTINATION", "N",
 	    "PAIRS", "SERVICE", "OUTCOME", "PATH" };
 	struct table *tb = table_new(NELEM(hdr), hdr);
-	char src[128], dst[128], ns[24], nd[24], np[24], svc[256], out[300],
-	    path[PATH_MAX_TEXT];
+	char ns[24], nd[24], np[24], svc[256], out[300], path[PATH_MAX_TEXT];
+	char **names = class_names(r);
 	bool *done = xcalloc(r->nsvcs, sizeof(*done));
-	const char *cells[NELEM(hdr)] = { src, ns, dst, nd, np, svc, out, path };
+	const char *cells[NELEM(hdr)] = { NULL, ns, NULL, nd, np, svc, out, path };
 	size_t i, v, pairs = 0;
 
 	for (i = 0; i < r->ncells; i++) {
 		const struct reach_cell *c = &r->cells[i];
 
-		class_name(r, c->src, src, sizeof(src));
-		class_name(r, c->dst, dst, sizeof(dst));
+		cells[0] = names[c->src];
+		cells[2] = names[c->dst];
 		snprintf(ns, sizeof(ns), "%zu", c->nsrc);
 		snprintf(nd, sizeof(nd), "%zu", c->ndst);
 		snprintf(np, sizeof(np), "%zu", c->pairs);
@@ -132,6 +156,7 @@ print_text(const struct reach *r)
 	table_print(tb);
 	table_free(tb);
 	free(done);
+	names_free(names, r->nclasses);
 	printf("%zu classes for %zu VMs and %zu site hosts (and the Internet); "
 	    "%zu class pairs for %zu endpoint pairs; %zu services; %zu walks\n",
 	    r->nclasses, r->nvms, r->nhosts, r->ncells, pairs, r->nsvcs, r->walks);
@@ -143,7 +168,7 @@ json_class(struct json *j, const struct reach *r, size_t i)
 	const struct reach_class *c = &r->classes[i];
 	char name[128], pf[PFX_STRLEN];
 
-	class_name(r, i, name, sizeof(name));
+	class_name1(r, i, name, sizeof(name));
 	json_obj_begin(j);
 	json_kstr(j, "name", name);
 	json_kstr(j, "kind", c->kind == REACH_VM ? "vm" : c->kind == REACH_HOST ?
@@ -176,13 +201,12 @@ json_result(struct json *j, const struct reach_result *res)
 
 static void
 json_cell(struct json *j, const struct reach *r, const struct reach_cell *c,
-    bool *done)
+    char **names, bool *done)
 {
-	char src[128], dst[128], one[32];
+	const char *src = names[c->src], *dst = names[c->dst];
+	char one[32];
 	size_t v, k;
 
-	class_name(r, c->src, src, sizeof(src));
-	class_name(r, c->dst, dst, sizeof(dst));
 	memset(done, 0, r->nsvcs * sizeof(*done));
 	for (v = 0; v < r->nsvcs; v++) {
 		if (done[v])
@@ -211,7 +235,7 @@ print_json(const struct topo *t, const struct reach *r)
 {
 	struct json j;
 	bool *done = xcalloc(r->nsvcs, sizeof(*done));
-	char one[32];
+	char one[32], **names = class_names(r);
 	size_t i, pairs = 0;
 
 	json_init(&j, stdout);
@@ -233,7 +257,7 @@ print_json(const struct topo *t, const struct reach *r)
 	json_key(&j, "rows");
 	json_arr_begin(&j);
 	for (i = 0; i < r->ncells; i++) {
-		json_cell(&j, r, &r->cells[i], done);
+		json_cell(&j, r, &r->cells[i], names, done);
 		pairs += r->cells[i].pairs;
 	}
 	json_arr_end(&j);
@@ -241,6 +265,7 @@ print_json(const struct topo *t, const struct reach *r)
 	json_obj_end(&j);
 	json_end(&j);
 	free(done);
+	names_free(names, r->nclasses);
 }
 
 int

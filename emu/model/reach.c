@@ -437,7 +437,7 @@ reach_svc_str(const struct reach_svc *s, char *buf, size_t len)
 struct tabent {
 	const struct topo_subnet *subnet;
 	struct sdn_table	 tab;		/* az's order, as walk --offline */
-	uint32_t		*idx;		/* routes by (prefix, position) */
+	uint64_t		*key;		/* addr, length, position: sorted */
 	uint32_t		 lens;		/* bit l: a route of length l; 32 apart */
 	bool			 len32;
 	struct sdn_table	 view;		/* the routes holding view_dst */
@@ -458,22 +458,25 @@ struct rctx {
 	struct reach		*r;
 };
 
-static const struct sdn_table *idx_tab;
+/* A route's place in the index: its prefix, then its position. */
+#define KEY(addr, len, pos)	((uint64_t)(addr) << 32 | (uint64_t)(len) << 24 | (pos))
+#define KEY_PFX(k)		((k) >> 24)
+#define KEY_POS(k)		((uint32_t)((k) & 0xffffff))
+#define KEY_MAX_ROUTES		0x1000000u
 
 static int
-idx_cmp(const void *a, const void *b)
+u64_cmp(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	int c = pfx_cmp(&idx_tab->routes[x].pfx, &idx_tab->routes[y].pfx);
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	return c != 0 ? c : x < y ? -1 : x > y;
+	return x < y ? -1 : x > y;
 }
 
 static void
 ent_free(struct tabent *e)
 {
 	sdn_table_free(&e->tab);
-	free(e->idx);
+	free(e->key);
 	free(e->view.routes);
 	free(e->pos);
 	memset(e, 0, sizeof(*e));
@@ -489,29 +492,33 @@ ent_fill(struct rctx *x, struct tabent *e, const struct topo_nic *nic)
 	e->subnet = nic->subnet;
 	sdn_effective(x->t, &x->p->in, nic, &e->tab);
 	x->r->tables++;
-	e->idx = xcalloc(e->tab.nroutes + 1, sizeof(*e->idx));
+	if (e->tab.nroutes >= KEY_MAX_ROUTES)
+		die("reach: %s's table holds %zu routes, more than %u",
+		    nic->name, e->tab.nroutes, KEY_MAX_ROUTES - 1);
+	e->key = xcalloc(e->tab.nroutes + 1, sizeof(*e->key));
 	for (i = 0; i < e->tab.nroutes; i++) {
-		e->idx[i] = (uint32_t)i;
-		if (e->tab.routes[i].pfx.len == 32)
+		const struct pfx4 *p = &e->tab.routes[i].pfx;
+
+		e->key[i] = KEY(p->addr, p->len, (uint32_t)i);
+		if (p->len == 32)
 			e->len32 = true;
 		else
-			e->lens |= 1u << e->tab.routes[i].pfx.len;
+			e->lens |= 1u << p->len;
 	}
-	idx_tab = &e->tab;	/* qsort has no argument; reach runs on one thread */
-	qsort(e->idx, e->tab.nroutes, sizeof(*e->idx), idx_cmp);
+	qsort(e->key, e->tab.nroutes, sizeof(*e->key), u64_cmp);
 	e->view.nic = e->tab.nic;
 	e->view.disable_bgp = e->tab.disable_bgp;
 }
 
-/* The first index position whose route's prefix is >= key. */
+/* The first index position whose key is >= k. */
 static size_t
-idx_lower(const struct tabent *e, const struct pfx4 *key)
+key_lower(const struct tabent *e, uint64_t k)
 {
 	size_t a = 0, b = e->tab.nroutes, m;
 
 	while (a < b) {
 		m = a + (b - a) / 2;
-		if (pfx_cmp(&e->tab.routes[e->idx[m]].pfx, key) < 0)
+		if (e->key[m] < k)
 			a = m + 1;
 		else
 			b = m;
@@ -541,16 +548,15 @@ ent_view(struct tabent *e, uint32_t dst)
 	if (e->view_ok && e->view_dst == dst)
 		return;
 	for (l = 0; l <= 32; l++) {
-		struct pfx4 key;
+		uint64_t want;
 
 		if (l == 32 ? !e->len32 : !(e->lens & (1u << l)))
 			continue;
-		key.addr = dst & pfx_mask((uint8_t)l);
-		key.len = (uint8_t)l;
-		for (k = idx_lower(e, &key); k < e->tab.nroutes &&
-		    pfx_equal(&e->tab.routes[e->idx[k]].pfx, &key); k++) {
+		want = KEY(dst & pfx_mask((uint8_t)l), l, 0);
+		for (k = key_lower(e, want); k < e->tab.nroutes &&
+		    KEY_PFX(e->key[k]) == KEY_PFX(want); k++) {
 			xgrow(&e->pos, &e->pos_cap, np + 1, sizeof(*e->pos));
-			e->pos[np++] = e->idx[k];
+			e->pos[np++] = KEY_POS(e->key[k]);
 		}
 	}
 	qsort(e->pos, np, sizeof(*e->pos), u32_cmp);
