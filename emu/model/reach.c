@@ -138,6 +138,8 @@ struct pfxv {
 static void
 pv_add(struct pfxv *pv, const struct pfx4 *p, size_t n)
 {
+	if (n == 0)
+		return;		/* p may be NULL */
 	xgrow(&pv->v, &pv->cap, pv->n + n, sizeof(*pv->v));
 	memcpy(pv->v + pv->n, p, n * sizeof(*p));
 	pv->n += n;
