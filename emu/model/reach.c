@@ -159,8 +159,13 @@ cuts_topology(const struct topo *t, struct pfxv *pv)
 	for (i = 0; i < t->nsites; i++)
 		pv_add(pv, t->sites[i]->prefixes, t->sites[i]->nprefixes);
 	for (i = 0; i < t->nrts; i++)
-		for (k = 0; k < t->rts[i]->nroutes; k++)
-			pv_add(pv, &t->rts[i]->routes[k].pfx, 1);
+		for (k = 0; k < t->rts[i]->nroutes; k++) {
+			const struct topo_udr *u = &t->rts[i]->routes[k];
+			struct pfx4 nh = { u->nh_ip, 32 };
+
+			pv_add(pv, &u->pfx, 1);
+			pv_add(pv, &nh, u->nh_ip != 0);	/* a VM as next hop */
+		}
 	for (i = 0; i < t->nnvas; i++) {
 		pv_add(pv, t->nvas[i]->advertise, t->nvas[i]->nadvertise);
 		for (k = 0; k < t->nvas[i]->nfilters; k++) {
@@ -170,8 +175,24 @@ cuts_topology(const struct topo *t, struct pfxv *pv)
 	}
 }
 
+/* A BGP route's prefix and its next hops, each a /32. */
+static void
+bgp_cuts(struct pfxv *pv, const struct sdn_bgp_route *r)
+{
+	unsigned k;
+
+	pv_add(pv, &r->pfx, 1);
+	for (k = 0; k < r->nnh; k++) {
+		struct pfx4 nh = { r->nh[k], 32 };
+
+		pv_add(pv, &nh, 1);
+	}
+}
+
 /*
- * Owns: every prefix a table, a filter or a walk step can hold.
+ * Owns: every prefix a table, a filter or a walk step can hold, and every
+ * next hop a route names as a /32 (a VM named as a next hop is delivered
+ * to when it is the destination, and does not forward otherwise).
  * Must not: miss one (test_reach checks every table's routes are in it).
  */
 size_t
@@ -183,10 +204,10 @@ reach_cuts(const struct topo *t, const struct plan *p, struct pfx4 **out)
 	cuts_topology(t, &pv);
 	for (i = 0; i < p->in.nhubs; i++)
 		for (k = 0; k < p->in.hubs[i].nroutes; k++)
-			pv_add(&pv, &p->in.hubs[i].routes[k].pfx, 1);
+			bgp_cuts(&pv, &p->in.hubs[i].routes[k]);
 	for (i = 0; i < p->in.ngws; i++)
 		for (k = 0; k < p->in.gws[i].nroutes; k++)
-			pv_add(&pv, &p->in.gws[i].routes[k].pfx, 1);
+			bgp_cuts(&pv, &p->in.gws[i].routes[k]);
 	qsort(pv.v, pv.n, sizeof(*pv.v), pfx_qcmp);
 	for (i = 0; i < pv.n; i++)
 		if (n == 0 || !pfx_equal(&pv.v[n - 1], &pv.v[i]))

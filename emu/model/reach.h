@@ -10,7 +10,9 @@
  *     effective routes: sdn_effective() reads the NIC's subnet only),
  *     split further where a prefix of the model (a route, a UDR, a filter's
  *     source or destination, a VNet's space, a site prefix: reach_cuts())
- *     lies strictly inside the subnet and holds some of them but not all;
+ *     lies strictly inside the subnet and holds some of them but not all
+ *     (a route's next hop counts as a /32: a VM named as one is reached
+ *     when it is the destination and does not forward for the others);
  *   - a host class: hosts of one site prefix, split the same way;
  *   - the Internet.
  * Every lookup a walk makes is for the packet's destination (walk.c), a

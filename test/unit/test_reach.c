@@ -165,11 +165,18 @@ check_tables(const char *file, struct whole *w, const struct reach *r)
 	for (i = 0; i < w->t->nnics; i++) {
 		const struct sdn_table *tab = whole_table(w, w->t->nics[i]);
 
-		for (k = 0; k < tab->nroutes; k++)
-			missing += !in_cuts(c, nc, &tab->routes[k].pfx);
+		for (k = 0; k < tab->nroutes; k++) {
+			const struct sdn_route *rt = &tab->routes[k];
+			unsigned h;
+
+			missing += !in_cuts(c, nc, &rt->pfx);
+			for (h = 0; h < rt->nnh; h++)
+				missing += !in_cuts(c, nc, &(struct pfx4){ rt->nh[h],
+				    32 });
+		}
 	}
-	T_EQ(missing, 0, "%s: every route of every NIC's table is a cut (%zu "
-	    "are not)", file, missing);
+	T_EQ(missing, 0, "%s: every route of every NIC's table, and each of its "
+	    "next hops as a /32, is a cut (%zu are not)", file, missing);
 	for (i = 0; i < r->nclasses; i++)
 		for (k = 1; r->classes[i].kind == REACH_VM &&
 		    k < r->classes[i].nmembers; k++)
@@ -446,6 +453,60 @@ test_split(void)
 	topo_free(t);
 }
 
+/* b's route table sends a's space to a1, a VM: a1 is reached, a2 is not. */
+#define NEXTHOP_VM "{'name':'n','regions':[{'name':'r','hub':{'name':'hub',"	\
+	"'address_space':['10.1.0.0/16'],'subnets':{'vms':'10.1.3.0/24'},"	\
+	"'vms':[{'name':'h1','subnet':'vms'}]},'spokes':[{'name':'a',"	\
+	"'address_space':['10.2.0.0/16'],'subnets':{'app':'10.2.1.0/24'},"	\
+	"'vms':[{'name':'a1','subnet':'app','ip':'10.2.1.4'},"		\
+	"{'name':'a2','subnet':'app','ip':'10.2.1.5'}]},{'name':'b',"		\
+	"'address_space':['10.3.0.0/16'],'subnets':{'app':'10.3.1.0/24'},"	\
+	"'vms':[{'name':'b1','subnet':'app'}]}]}],'route_tables':[{"		\
+	"'name':'rt','subnets':['b/app'],'routes':[{'name':'to-a1','prefix':"	\
+	"'10.2.0.0/16','next_hop_type':'VirtualAppliance','next_hop_ip':"	\
+	"'10.2.1.4'}]}]}"
+
+static void
+test_nexthop_vm(void)
+{
+	struct topo_err e;
+	struct topo *t = NULL;
+	struct reach_group all;
+	struct whole w;
+	struct reach r;
+	struct plan p;
+	char *doc = xstrdup(NEXTHOP_VM), *q, err[256];
+	const struct reach_cell *c1, *c2;
+
+	for (q = doc; *q != '\0'; q++)
+		if (*q == '\'')
+			*q = '"';
+	if (topo_load_string(doc, strlen(doc), &t, &e) != 0)
+		printf("# %s: %s\n", e.path, e.msg);
+	free(doc);
+	if (!T_OK(t != NULL, "next hop VM: the document loads"))
+		return;
+	memset(&all, 0, sizeof(all));
+	plan_run(t, &p);
+	reach_run(t, &p, &all, &all, &r, err, sizeof(err));
+	c1 = cell_of(&r, "b1", "a1");
+	c2 = cell_of(&r, "b1", "a2");
+	T_OK(c1 != NULL && c2 != NULL && c1 != c2 &&
+	    c1->res[0].outcome == WALK_DELIVERED &&
+	    c2->res[0].outcome == WALK_NOT_FORWARDED, "next hop VM: a1, a "
+	    "route's next hop, is its own class: b1 reaches a1, and a2 only "
+	    "through a1, which does not forward");
+	w.t = t;
+	w.p = &p;
+	w.tabs = xcalloc(t->nnics + 1, sizeof(*w.tabs));
+	w.have = xcalloc(t->nnics + 1, sizeof(*w.have));
+	check_cells("next hop VM", &w, &r, true);
+	whole_free(&w);
+	reach_free(&r);
+	plan_free(&p);
+	topo_free(t);
+}
+
 static void
 test_groups(void)
 {
@@ -494,6 +555,7 @@ main(void)
 	test_onprem_through_nva();
 	test_spokes_without_path();
 	test_split();
+	test_nexthop_vm();
 	test_groups();
 	test_big();
 	return t_done();
