@@ -47,6 +47,8 @@ struct cli {
 	bool		 offline;	/* --offline */
 	bool		 markdown;	/* diff --markdown */
 	const char	*topo;		/* --topo FILE */
+	const char	*from;		/* reach --from GROUP */
+	const char	*to;		/* reach --to GROUP */
 	char		**rest;		/* after "--" */
 	int		 nrest;
 };

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "cmd_gateway.h"
 #include "cmd_import.h"
+#include "cmd_reach.h"
 
 struct command {
 	const char	*name;
@@ -46,6 +47,7 @@ static const struct command commands[] = {
 	{ "drill", cmd_drill, "drill DRILL.json [--name LAB] [--keep] [--json]", false, false },
 	{ "nodes", cmd_nodes, "nodes [LAB | TOPO] [--name LAB] [--json]", false, false },
 	{ "walk", cmd_walk, "walk SRC DST [--name LAB] [--proto icmp|udp|tcp] [--port N] [--flows N] [--both-ways] [--offline] [--topo FILE] [--json]", false, false },
+	{ "reach", cmd_reach, "reach TOPO [--from GROUP] [--to GROUP] [--json]", false, false },
 	{ "graph", cmd_graph, "graph [LAB | TOPO] [--name LAB] [--format dot|svg|json] [--json] [--walk SRC DST]", false, true },
 	{ "import", cmd_import, "import az DIR [-o TOPO.json] [--name LAB] [--json]", false, true },
 	{ "capture", cmd_capture, "capture NODE [IFACE] [--name LAB] [-w FILE] [-- TCPDUMP-ARGS]", false, false },
@@ -173,6 +175,8 @@ static const struct opt_def options[] = {
 	OPT("--mrt", OPT_STR, mrt),
 	OPT("--proto", OPT_STR, proto),
 	OPT("--topo", OPT_STR, topo),
+	OPT("--from", OPT_STR, from),
+	OPT("--to", OPT_STR, to),
 	OPT_NUM("--wait", wait, CLI_WAIT_MIN, CLI_WAIT_MAX),
 	OPT_NUM("--port", port, CLI_PORT_MIN, CLI_PORT_MAX),
 	OPT_NUM("--flows", flows, CLI_FLOWS_MIN, CLI_FLOWS_MAX),
