@@ -11,7 +11,7 @@
 
 #include "../../emu/fabric.h"
 #include "../../emu/model/plan.h"
-#include "../../emu/share.h"
+#include "../../emu/model/share.h"
 #include "../../lib/util.h"
 #include "../../emu/lab.h"
 #include "../../emu/sync.h"
@@ -26,7 +26,7 @@
  */
 struct group {
 	size_t		 first;		/* its first slot */
-	struct nl_route	*b;		/* the shared table, by share_intersect */
+	struct kroute	*b;		/* the shared table, by share_intersect */
 	size_t		 nb;
 	bool		 stray;		/* share_split: B must be empty */
 };
@@ -34,7 +34,7 @@ struct group {
 /* Kernel routes of slot s, as the daemon would install them. */
 static size_t
 slot_kernel(struct fabric *f, const struct topo *t, const struct plan *p,
-    const struct share_layout *l, size_t s, struct nl_route **k)
+    const struct share_layout *l, size_t s, struct kroute **k)
 {
 	struct sdn_table tab;
 	size_t n;
@@ -68,7 +68,7 @@ uniq_u32(uint32_t *v, size_t n)
 
 /* Addresses worth asking: each prefix's ends and middle. */
 static void
-add_probes(uint32_t **v, size_t *n, size_t *cap, const struct nl_route *k,
+add_probes(uint32_t **v, size_t *n, size_t *cap, const struct kroute *k,
     size_t nk)
 {
 	size_t i;
@@ -105,7 +105,7 @@ end_probes(const struct topo *t, uint32_t **v, size_t n, size_t *cap)
 }
 
 static bool
-same_routes(const struct nl_route *a, size_t na, const struct nl_route *b,
+same_routes(const struct kroute *a, size_t na, const struct kroute *b,
     size_t nb)
 {
 	size_t i;
@@ -120,14 +120,16 @@ same_routes(const struct nl_route *a, size_t na, const struct nl_route *b,
 
 #define LOOKUP_BUDGET	2000000u	/* lookups per example, about */
 
-/* A table as the engine left it in the fake kernel (empty if none). */
-static const struct nl_route *
+/*
+ * A table as the engine left it in the fake kernel (empty if none), as the
+ * model's routes (a route the model never makes compares unequal).
+ */
+static struct kroute *
 held_table(struct fakenl *fk, uint32_t table, size_t *n)
 {
-	struct fake_table *ft = fake_table(fk, table, false);
+	size_t odd = 0;
 
-	*n = ft ? ft->n : 0;
-	return ft ? ft->v : NULL;
+	return fake_model_table(fk, table, n, &odd);
 }
 
 /*
@@ -149,8 +151,8 @@ check_topo(const char *what, const struct topo *t, size_t *held,
 	struct sync e;
 	struct sdn_input in;
 	struct group *gr;
-	struct nl_route *k, *d;
-	const struct nl_route *B, *D;
+	struct kroute *k, *d;
+	struct kroute *B, *D;
 	uint32_t *pr = NULL;
 	size_t npr = 0, cap = 0, nk, nd, nB, nD, s, g, i, stride, bad = 0;
 
@@ -233,7 +235,7 @@ check_topo(const char *what, const struct topo *t, size_t *held,
 			gheld += nD;
 			gwhole += nk * l->nnics[s];
 			for (i = s % stride; i < npr; i += stride) {
-				const struct nl_route *want, *got;
+				const struct kroute *want, *got;
 				enum share_how how;
 				bool ok;
 
@@ -241,7 +243,7 @@ check_topo(const char *what, const struct topo *t, size_t *held,
 				how = share_lookup(D, nD, B, nB, v->space,
 				    v->nspace, pr[i], &got);
 				/* no match and a throw: both the delivery path */
-				if (want == NULL || want->type == NL_RT_THROW)
+				if (want == NULL || want->type == KROUTE_THROW)
 					ok = how != SHARE_ROUTE;
 				else
 					ok = how == SHARE_ROUTE &&
@@ -257,7 +259,9 @@ check_topo(const char *what, const struct topo *t, size_t *held,
 				}
 			}
 			free(k);
+			free(D);
 		}
+		free(B);
 		*held += gheld;
 		*whole += gwhole;
 		*asked += gasked;
@@ -322,17 +326,17 @@ test_many_spokes(void)
 	topo_free(t);
 }
 
-static struct nl_route
-rt(const char *p, enum nl_rtype type, uint32_t gw)
+static struct kroute
+rt(const char *p, enum kroute_type type, uint32_t gw)
 {
-	struct nl_route r;
+	struct kroute r;
 
 	memset(&r, 0, sizeof(r));
 	pfx_parse(p, &r.dst);
 	r.type = type;
 	if (gw != 0) {
 		r.nnh = 1;
-		r.nh[0] = (struct nl_nh){ .gw = gw, .ifindex = 7, .onlink = true,
+		r.nh[0] = (struct kroute_nh){ .gw = gw, .link = 7, .onlink = true,
 		    .weight = 1 };
 	}
 	return r;
@@ -346,13 +350,14 @@ rt(const char *p, enum nl_rtype type, uint32_t gw)
 static void
 test_stray_throw(void)
 {
-	struct nl_route ka[2], kb[1], *b = NULL, *da, *db, *got;
+	struct kroute ka[2], kb[1], *b = NULL, *da, *db;
+	const struct kroute *got;
 	struct pfx4 ta, tb;
 	size_t nb, nda, ndb;
 	uint32_t d;
 
-	ka[0] = rt("0.0.0.0/0", NL_RT_UNICAST, 0x0a000204);
-	ka[1] = rt("10.9.0.0/16", NL_RT_THROW, 0);
+	ka[0] = rt("0.0.0.0/0", KROUTE_UNICAST, 0x0a000204);
+	ka[1] = rt("10.9.0.0/16", KROUTE_THROW, 0);
 	kb[0] = ka[0];
 	pfx_parse("10.1.0.0/16", &ta);
 	pfx_parse("10.2.0.0/16", &tb);
@@ -362,7 +367,7 @@ test_stray_throw(void)
 	T_EQ(nb, 1, "the intersection holds the default route only");
 	T_EQ(share_split(ka, 2, b, nb, &ta, 1, &da, &nda), 1,
 	    "share_split counts the throw of 10.9.0.0/16 that only one slot has");
-	T_EQ(share_lookup(da, nda, b, nb, &ta, 1, d, (const struct nl_route **)&got),
+	T_EQ(share_lookup(da, nda, b, nb, &ta, 1, d, &got),
 	    SHARE_ROUTE, "with the shared table, 10.9.1.1 would take the default "
 	    "route (wrong: its own table throws it to delivery)");
 	free(da);
@@ -370,11 +375,11 @@ test_stray_throw(void)
 	    "with nothing shared, no stray throw");
 	T_EQ(nda, 2, "and the slot's table is its whole table");
 	T_OK(share_lookup(da, nda, b, 0, &ta, 1, d,
-	    (const struct nl_route **)&got) != SHARE_ROUTE,
+	    &got) != SHARE_ROUTE,
 	    "and 10.9.1.1 goes to the delivery path, as its own table says");
 	(void)share_split(kb, 1, b, 0, &tb, 1, &db, &ndb);
 	T_OK(share_lookup(db, ndb, b, 0, &tb, 1, d,
-	    (const struct nl_route **)&got) == SHARE_ROUTE && got->nh[0].gw ==
+	    &got) == SHARE_ROUTE && got->nh[0].gw ==
 	    0x0a000204, "while the other slot still takes its default route");
 	free(da);
 	free(db);
@@ -388,13 +393,13 @@ test_stray_throw(void)
 static void
 test_diff_only_first(void)
 {
-	struct nl_route ka[2], kb[1], *b = NULL, *da, *da2, *b2;
+	struct kroute ka[2], kb[1], *b = NULL, *da, *da2, *b2;
 	struct share_diff sa, sb;
 	struct pfx4 ta, tb;
 	size_t nb, nda, nda2, nb2;
 
-	ka[0] = rt("0.0.0.0/0", NL_RT_UNICAST, 0x0a000204);
-	ka[1] = rt("10.9.0.0/16", NL_RT_UNICAST, 0x0a000205);
+	ka[0] = rt("0.0.0.0/0", KROUTE_UNICAST, 0x0a000204);
+	ka[1] = rt("10.9.0.0/16", KROUTE_UNICAST, 0x0a000205);
 	kb[0] = ka[0];
 	pfx_parse("10.1.0.0/16", &ta);
 	pfx_parse("10.2.0.0/16", &tb);
