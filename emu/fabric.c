@@ -1,25 +1,14 @@
 /*
- * fabric: effective routes become kernel routes in the fabric namespace.
- *
- * A NIC's active effective routes become kernel routes (held once for all
- * the NICs of a subnet, and what a group of subnets has in common once for
- * the group: share.h):
- *   VnetLocal, VNetPeering, VNetGlobalPeering -> throw (the lookup falls
- *       through to the delivery table, which holds a /32 per NIC)
- *   VirtualNetworkGateway, VirtualAppliance  -> via each next hop, onlink on
- *       the fabric end of the NIC that owns that address (ECMP: multipath)
- *   Internet                                 -> out of "inet" to the lab's
- *       Internet edge, where every address answers (lab.h)
- *   None                                     -> out of "none0" to the edge,
- *       which drops and counts (Azure drops silently; the counter is ours)
- * A next hop that no NIC owns (say, a load balancer frontend not yet
- * emulated), or a NIC in a VNet this one is not peered with, cannot be
- * delivered: the route becomes a blackhole, which is what Azure does with a
- * next hop it cannot reach.
- *
- * sync.c puts them in the kernel (reconcile, never rebuild: STYLE 8).
+ * fabric: the fabric's kernel routes at the kernel edge. The links routes
+ * leave by are known here (a NIC's given at creation, lab.h; the edge
+ * links asked of the kernel once); kroute.c makes a NIC's effective routes
+ * into the model's kernel routes (struct kroute, held once for all the
+ * NICs of a subnet, and what a group of subnets has in common once for the
+ * group: model/share.h), and fabric_nl_route makes netlink routes of them.
+ * Owns the links and the conversion between struct kroute and struct
+ * nl_route. Must not: decide what a route becomes (kroute.c) or send it
+ * (sync.c puts them in the kernel: reconcile, never rebuild, STYLE 8).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,15 +16,6 @@
 #include "fabric.h"
 #include "lab.h"
 #include "nl.h"
-
-/* The same VNet, or the two ends of a peering (PE-01: nothing further). */
-static bool
-reachable(const struct topo_nic *from, const struct topo_nic *to)
-{
-	const struct topo_vnet *a = from->subnet->vnet, *b = to->subnet->vnet;
-
-	return a == b || topo_vnets_peered(a, b);
-}
 
 static int
 edge_link(struct fabric *f, const char *name)
@@ -74,104 +54,77 @@ fabric_free(struct fabric *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int
-nic_ifindex(const struct fabric *f, const struct topo_nic *from, uint32_t ip)
+size_t
+fabric_kernel_routes(const struct fabric *f, const struct sdn_table *tab,
+    struct kroute **out)
 {
-	const struct topo_nic *nic = topo_nic_by_ip(f->t, ip);
+	struct kroute_links l = { f->t, f->ifindex, f->inet, f->none,
+	    LAB_EDGE_ADDR };
 
-	if (nic == NULL || !reachable(from, nic))
-		return -1;
-	return f->ifindex[nic->idx];
+	return kroute_table(&l, tab, out);
 }
 
-/* Out of one of the links to the Internet edge, via gw (0: none). */
-static void
-to_edge(int ifi, uint32_t gw, struct nl_route *r)
-{
-	if (ifi < 0) {
-		r->type = NL_RT_BLACKHOLE;	/* a lab built before the edge */
-		return;
-	}
-	r->type = NL_RT_UNICAST;
-	r->nnh = 1;
-	r->nh[0] = (struct nl_nh){ .gw = gw, .ifindex = ifi, .onlink = gw != 0,
-	    .weight = 1 };
-	if (gw == 0)
-		r->scope = RT_SCOPE_LINK;
-}
+/* ---- the kernel edge: the model's routes as netlink's and back ---- */
 
-static void
-desired(const struct fabric *f, const struct sdn_table *tab,
-    const struct sdn_route *s, struct nl_route *r)
+_Static_assert(KROUTE_MAX_NH == NL_MAX_NH,
+    "a kroute's next hops fit a netlink route's");
+
+void
+fabric_nl_route(const struct kroute *k, uint32_t table, struct nl_route *r)
 {
 	unsigned i;
 
 	memset(r, 0, sizeof(*r));
-	r->dst = s->pfx;
+	r->table = table;
+	r->dst = k->dst;
 	r->protocol = RTPROT_ARSEMU;
-	switch (s->type) {
-	case SDN_NH_VNETLOCAL:
-	case SDN_NH_VNETPEERING:
-	case SDN_NH_VNETGLOBALPEERING:
+	switch (k->type) {
+	case KROUTE_UNICAST:
+		r->type = NL_RT_UNICAST;
+		break;
+	case KROUTE_THROW:
 		r->type = NL_RT_THROW;
-		return;
-	case SDN_NH_NONE:
-		to_edge(f->none, LAB_EDGE_ADDR, r);
-		return;
-	case SDN_NH_INTERNET:
-		to_edge(f->inet, 0, r);
-		return;
-	case SDN_NH_VNG:
-	case SDN_NH_VIRTUALAPPLIANCE:
+		break;
+	case KROUTE_BLACKHOLE:
+		r->type = NL_RT_BLACKHOLE;
 		break;
 	}
-	r->type = NL_RT_UNICAST;
-	for (i = 0; i < s->nnh && r->nnh < NL_MAX_NH; i++) {
-		int ifi = nic_ifindex(f, tab->nic, s->nh[i]);
+	if (k->scope_link)
+		r->scope = RT_SCOPE_LINK;
+	r->nnh = k->nnh;
+	for (i = 0; i < k->nnh; i++)
+		r->nh[i] = (struct nl_nh){ .gw = k->nh[i].gw,
+		    .ifindex = k->nh[i].link, .onlink = k->nh[i].onlink,
+		    .weight = k->nh[i].weight };
+}
 
-		if (ifi < 0)
-			continue;
-		r->nh[r->nnh].gw = s->nh[i];
-		r->nh[r->nnh].ifindex = ifi;
-		r->nh[r->nnh].onlink = true;
-		r->nh[r->nnh].weight = 1;
-		r->nnh++;
+bool
+fabric_model_route(const struct nl_route *r, struct kroute *k)
+{
+	unsigned i;
+
+	memset(k, 0, sizeof(*k));
+	k->dst = r->dst;
+	switch (r->type) {
+	case NL_RT_UNICAST:
+		k->type = KROUTE_UNICAST;
+		break;
+	case NL_RT_THROW:
+		k->type = KROUTE_THROW;
+		break;
+	case NL_RT_BLACKHOLE:
+		k->type = KROUTE_BLACKHOLE;
+		break;
+	default:
+		return false;
 	}
-	if (r->nnh == 0)
-		r->type = NL_RT_BLACKHOLE;
-}
-
-/* Sorted by prefix through an index: the routes are large to move around. */
-static int
-idx_cmp(const void *a, const void *b, void *base)
-{
-	const struct sdn_route *r = base;
-
-	return pfx_cmp(&r[*(const uint32_t *)a].pfx, &r[*(const uint32_t *)b].pfx);
-}
-
-size_t
-fabric_kernel_routes(const struct fabric *f, const struct sdn_table *tab,
-    struct nl_route **out)
-{
-	struct nl_route *v = xcalloc(tab->nroutes + 1, sizeof(*v));
-	uint32_t *idx = xcalloc(tab->nroutes + 1, sizeof(*idx));
-	size_t i, n = 0;
-	bool sorted = true;
-
-	for (i = 0; i < tab->nroutes; i++)
-		if (tab->routes[i].active) {
-			if (n > 0 && pfx_cmp(&tab->routes[idx[n - 1]].pfx,
-			    &tab->routes[i].pfx) > 0)
-				sorted = false;
-			idx[n++] = (uint32_t)i;
-		}
-	/* sdn's tables come in prefix order: a sort is then only a check */
-	if (!sorted)
-		qsort_r(idx, n, sizeof(*idx), idx_cmp, tab->routes);
-	for (i = 0; i < n; i++)
-		desired(f, tab, &tab->routes[idx[i]], &v[i]);
-	free(idx);
-	*out = v;
-	return n;
+	if (r->scope != RT_SCOPE_UNIVERSE && r->scope != RT_SCOPE_LINK)
+		return false;
+	k->scope_link = r->scope == RT_SCOPE_LINK;
+	k->nnh = r->nnh;
+	for (i = 0; i < r->nnh; i++)
+		k->nh[i] = (struct kroute_nh){ .gw = r->nh[i].gw,
+		    .link = r->nh[i].ifindex, .onlink = r->nh[i].onlink,
+		    .weight = r->nh[i].weight };
+	return true;
 }

@@ -31,7 +31,7 @@
 #include "netns.h"
 #include "nl.h"
 #include "policyrules.h"
-#include "share.h"
+#include "model/share.h"
 
 #define LAB_NS_NAME_MAX		96
 #define LAB_GUEST_IF		"eth0"

@@ -21,7 +21,7 @@
  */
 struct group_keep {
 	bool			 valid;
-	struct nl_route		*base;
+	struct kroute		*base;
 	size_t			 nbase;
 	size_t			 nm;		/* prefixes of base not shared */
 	struct pfx_cover	 sens;
@@ -96,7 +96,7 @@ table_hash(const struct sdn_table *tab)
 
 /* Slot s's kernel routes, from its first NIC's effective routes. */
 static size_t
-slot_routes(struct sync *e, size_t s, struct nl_route **k, size_t *nlisted,
+slot_routes(struct sync *e, size_t s, struct kroute **k, size_t *nlisted,
     uint64_t *hash)
 {
 	struct sdn_table tab;
@@ -142,14 +142,20 @@ journal_table(struct sync *e, uint32_t table, size_t nics, size_t routes,
 	journal_end(e->j);
 }
 
+/* Make table hold v: the model's routes become netlink's here (fabric.h). */
 static void
-program_table(struct sync *e, uint32_t table, struct nl_route *v, size_t n,
-    size_t nics, size_t *nchanged)
+program_table(struct sync *e, uint32_t table, const struct kroute *v,
+    size_t n, size_t nics, size_t *nchanged)
 {
+	struct nl_route *want = xcalloc(n + 1, sizeof(*want));
 	unsigned changes = 0;
+	size_t i;
 
-	if (sync_table(e->nl, table, v, n, &changes) != 0)
+	for (i = 0; i < n; i++)
+		fabric_nl_route(&v[i], table, &want[i]);
+	if (sync_table(e->nl, table, want, n, &changes) != 0)
 		journal_table_error(e, table);
+	free(want);
 	if (changes == 0)
 		return;
 	lab_crash_point("route-sync");
@@ -167,7 +173,7 @@ struct slot_job {
 	struct sync		*e;
 	const size_t		*slots;
 	size_t			 n, from, step;
-	const struct nl_route	*base;
+	const struct kroute	*base;
 	size_t			 nbase;
 	struct share_diff	*sd;
 	size_t			*nlisted;
@@ -178,7 +184,7 @@ static void *
 slot_work(void *arg)
 {
 	struct slot_job *j = arg;
-	struct nl_route *k;
+	struct kroute *k;
 	size_t i, s, nk;
 
 	for (i = j->from; i < j->n; i += j->step) {
@@ -191,7 +197,7 @@ slot_work(void *arg)
 }
 
 static void
-slot_diffs(struct sync *e, unsigned g, const struct nl_route *base,
+slot_diffs(struct sync *e, unsigned g, const struct kroute *base,
     size_t nbase, struct share_diff *sd, size_t *nlisted, uint64_t *hash)
 {
 	struct slot_job j[2];
@@ -237,7 +243,7 @@ journal_slot(struct sync *e, size_t s)
 
 /* What incr_group needs of a group just computed whole (takes *base). */
 static void
-keep_group(struct sync *e, unsigned g, struct nl_route **base, size_t nbase,
+keep_group(struct sync *e, unsigned g, struct kroute **base, size_t nbase,
     const struct pfx4 *mall, size_t nm, const struct share_diff *sd,
     bool empty_b)
 {
@@ -288,7 +294,7 @@ keep_free(struct sync *e)
 }
 
 static bool
-same_kernel(const struct nl_route *a, size_t na, const struct nl_route *b,
+same_kernel(const struct kroute *a, size_t na, const struct kroute *b,
     size_t nb)
 {
 	size_t i;
@@ -305,7 +311,7 @@ same_kernel(const struct nl_route *a, size_t na, const struct nl_route *b,
 /* Kernel routes of slot s at P (sorted), its listed count and hash sum there. */
 static bool
 slot_only(struct sync *e, const struct sdn_input *in, size_t s,
-    const struct pfx4 *P, size_t nP, struct nl_route **k, size_t *nk,
+    const struct pfx4 *P, size_t nP, struct kroute **k, size_t *nk,
     size_t *nlisted, uint64_t *sum)
 {
 	struct sdn_table tab;
@@ -321,8 +327,8 @@ slot_only(struct sync *e, const struct sdn_input *in, size_t s,
 }
 
 /* The route at exactly p in v (sorted by prefix), or NULL. */
-static const struct nl_route *
-route_at(const struct nl_route *v, size_t n, const struct pfx4 *p)
+static const struct kroute *
+route_at(const struct kroute *v, size_t n, const struct pfx4 *p)
 {
 	size_t lo = 0, hi = n, m;
 	int c;
@@ -341,10 +347,10 @@ route_at(const struct nl_route *v, size_t n, const struct pfx4 *p)
 
 /* base with its routes at P replaced by kp (all sorted); returns the new count. */
 static size_t
-patch_base(struct nl_route **base, size_t nbase, const struct pfx4 *P,
-    size_t nP, const struct nl_route *kp, size_t nkp)
+patch_base(struct kroute **base, size_t nbase, const struct pfx4 *P,
+    size_t nP, const struct kroute *kp, size_t nkp)
 {
-	struct nl_route *v = xcalloc(nbase + nkp + 1, sizeof(*v));
+	struct kroute *v = xcalloc(nbase + nkp + 1, sizeof(*v));
 	size_t i = 0, j = 0, p = 0, n = 0;
 
 	while (i < nbase || j < nkp) {
@@ -381,7 +387,8 @@ incr_group(struct sync *e, unsigned g, const struct sdn_input *old,
     const struct pfx4 *P, size_t nP, size_t *nchanged)
 {
 	struct group_keep *kg = &e->keep[g];
-	struct nl_route *k0 = NULL, *ks = NULL, r;
+	struct kroute *k0 = NULL, *ks = NULL;
+	struct nl_route r;
 	size_t *slots, n = 0, s, i, nk0 = 0, nks = 0, nl_new = 0, nl_old = 0;
 	size_t nics = 0;
 	uint64_t *delta, sum_new = 0, sum_old = 0;
@@ -416,20 +423,18 @@ incr_group(struct sync *e, unsigned g, const struct sdn_input *old,
 		goto out;
 	e->nl->begin(e->nl->arg);
 	for (i = 0, s = 0; i < nP; i++) {
-		const struct nl_route *had = route_at(kg->base, kg->nbase, &P[i]);
+		const struct kroute *had = route_at(kg->base, kg->nbase, &P[i]);
 
 		while (s < nk0 && pfx_cmp(&k0[s].dst, &P[i]) < 0)
 			s++;
 		if (s < nk0 && pfx_equal(&k0[s].dst, &P[i])) {
 			if (had != NULL && share_route_equal(had, &k0[s]))
 				continue;
-			r = k0[s];
-			r.table = LAB_GROUP_TABLE(g);
+			fabric_nl_route(&k0[s], LAB_GROUP_TABLE(g), &r);
 			e->nl->replace(e->nl->arg, &r);
 			changes++;
 		} else if (had != NULL) {
-			r = *had;
-			r.table = LAB_GROUP_TABLE(g);
+			fabric_nl_route(had, LAB_GROUP_TABLE(g), &r);
 			e->nl->del(e->nl->arg, &r);
 			changes++;
 		}
@@ -472,7 +477,7 @@ out:
 static void
 recompute_group(struct sync *e, unsigned g, uint64_t *hash, size_t *nchanged)
 {
-	struct nl_route *base = NULL, *b, *dv;
+	struct kroute *base = NULL, *b, *dv;
 	struct share_diff *sd;
 	struct pfx4 *mall = NULL;
 	size_t nbase = 0, nb, nd, s, i, nics = 0, stray, nm = 0, cap = 0, n;

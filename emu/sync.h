@@ -1,7 +1,7 @@
 /*
  * sync: the lab daemon's incremental sync engine. From the effective
  * routes' input (watch.c) it computes every subnet's effective routes
- * (sdn.h), shares them out into subnet and group tables (share.h) and
+ * (sdn.h), shares them out into subnet and group tables (model/share.h) and
  * makes the fabric's kernel tables hold them: a whole group by dump,
  * compare and one batch of changes; a change at a few prefixes that only
  * the group table can see, by one batch to the group table without a dump
@@ -26,7 +26,7 @@
 #include "journal.h"
 #include "nl.h"
 #include "model/sdn.h"
-#include "share.h"
+#include "model/share.h"
 
 /* The netlink seam: what the engine asks of the kernel. */
 struct sync_nl {

@@ -1,12 +1,15 @@
 #!/bin/sh
 # The layering of emu/, proved from the object files with nm (no source is
-# parsed): topo/ bgp/ lib/ -> emu/model/ -> emu/ (kernel, processes) -> cmd/.
+# parsed): topo/ bgp/ lib/ -> emu/model/ -> emu/ (kernel, processes) -> cmd/;
+# and the size of its files (source lines counted).
 #   1. no object of emu/model/ references a symbol that an object of emu/
 #      outside model/, or of cmd/, defines: the pure model links no kernel
 #      code (`arsemu plan` and the pure unit tests link it without libemu.a);
 #   2. the file-level call graph of emu/*.o and emu/model/*.o (an edge A -> B
 #      when A references a symbol B defines) has no cycle: no two files call
-#      each other, directly or round a loop.
+#      each other, directly or round a loop;
+#   3. no .c file under emu/ (model/ included) is longer than 1000 lines: a
+#      file that grows past it is split by what it owns.
 # Needs a build (make); BUILD= picks the build directory. Prints TAP.
 cd "$(dirname "$0")/.." || exit 2
 B=${BUILD:-build}
@@ -79,6 +82,17 @@ if [ -z "$cyc" ]; then
 else
 	echo "not ok $n - call cycles between files of emu/:"
 	echo "$cyc" | sed 's/^/# /'
+	rc=1
+fi
+# Size: counted on the sources, not the objects.
+n=$((n + 1))
+max=1000
+long=$(find emu -name '*.c' -exec wc -l {} + | awk -v max="$max" '
+    $2 != "total" && $1 > max { printf " %s (%d lines)", $2, $1 }')
+if [ -z "$long" ]; then
+	echo "ok $n - no .c file under emu/ is longer than $max lines"
+else
+	echo "not ok $n - longer than $max lines:$long"
 	rc=1
 fi
 echo "1..$n"

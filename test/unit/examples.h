@@ -1,9 +1,9 @@
 /*
  * The examples the unit tests that compute every subnet's tables run over
- * (test_share, test_incr): every .json file of examples/, read from the directory
- * when the test runs (so a new example is in without editing a list), then
- * the fixture of 40 spokes with route tables. Include once, in a test's .c
- * file; the tests run from the top of the tree.
+ * (test_share, test_sharesync, test_incr): every .json file of examples/,
+ * read from the directory when the test runs (so a new example is in
+ * without editing a list), then the fixture of 40 spokes with route tables.
+ * Include once, in a test's .c file; the tests run from the top of the tree.
  */
 #ifndef ARSEMU_TEST_EXAMPLES_H
 #define ARSEMU_TEST_EXAMPLES_H

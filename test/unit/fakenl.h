@@ -152,6 +152,35 @@ fake_init(struct fakenl *f, struct sync_nl *ops)
 	    .commit = fake_commit, .errmsg = fake_errmsg };
 }
 
+/* Two routes held are the same as the model sees them (fabric.h, share.h). */
+static inline bool
+fake_route_equal(const struct nl_route *a, const struct nl_route *b)
+{
+	struct kroute ka, kb;
+
+	return fabric_model_route(a, &ka) && fabric_model_route(b, &kb) &&
+	    share_route_equal(&ka, &kb);
+}
+
+/*
+ * A table as the engine left it, as the model's routes (caller frees; empty
+ * if none). *bad counts the routes of a kind fabric never makes.
+ */
+static inline struct kroute *
+fake_model_table(struct fakenl *f, uint32_t table, size_t *n, size_t *bad)
+{
+	struct fake_table *t = fake_table(f, table, false);
+	struct kroute *v;
+	size_t i;
+
+	*n = t ? t->n : 0;
+	v = xcalloc(*n + 1, sizeof(*v));
+	for (i = 0; i < *n; i++)
+		if (!fabric_model_route(&t->v[i], &v[i]))
+			(*bad)++;
+	return v;
+}
+
 /* Forget the requests and counts so far (the tables stay). */
 static inline void
 fake_clear(struct fakenl *f)

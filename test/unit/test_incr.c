@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../../emu/model/plan.h"
-#include "../../emu/share.h"
+#include "../../emu/model/share.h"
 #include "../../lib/util.h"
 #include "examples.h"
 #include "t.h"

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "../../emu/lab.h"
-#include "../../emu/share.h"
+#include "../../emu/model/share.h"
 #include "../../emu/netns.h"
 #include "../../emu/nl.h"
 #include "../../lib/util.h"

@@ -106,7 +106,7 @@ same_tables(const struct fakenl *a, const struct fakenl *b)
 			return false;
 		for (k = 0; k < o->n; k++)
 			if (!pfx_equal(&o->v[k].dst, &a->t[i].v[k].dst) ||
-			    !share_route_equal(&o->v[k], &a->t[i].v[k]))
+			    !fake_route_equal(&o->v[k], &a->t[i].v[k]))
 				return false;
 	}
 	return na == nb;

@@ -1,13 +1,15 @@
 /*
  * share: which kernel tables the fabric's NICs look up (see share.h).
- * Owns the grouping of subnets and the split of their tables into the part
- * a group shares and the part each subnet keeps. Must not: do I/O or know
- * how routes reach the kernel (fabric.c and the daemon do).
+ * Owns the grouping of subnets, the equality of two struct kroute and the
+ * split of their tables into the part a group shares and the part each
+ * subnet keeps. Must not: do I/O, know netlink's route type or how routes
+ * reach the kernel (fabric.c turns them into netlink routes, sync.c sends
+ * them).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/util.h"
+#include "../../lib/util.h"
 #include "share.h"
 
 /* What decides a slot's routes outside its own address space. */
@@ -96,16 +98,16 @@ share_layout_free(struct share_layout *l)
 }
 
 bool
-share_route_equal(const struct nl_route *a, const struct nl_route *b)
+share_route_equal(const struct kroute *a, const struct kroute *b)
 {
 	unsigned i;
 
 	if (!pfx_equal(&a->dst, &b->dst) || a->type != b->type ||
-	    a->scope != b->scope || a->nnh != b->nnh)
+	    a->scope_link != b->scope_link || a->nnh != b->nnh)
 		return false;
 	for (i = 0; i < a->nnh; i++)
 		if (a->nh[i].gw != b->nh[i].gw ||
-		    a->nh[i].ifindex != b->nh[i].ifindex ||
+		    a->nh[i].link != b->nh[i].link ||
 		    a->nh[i].onlink != b->nh[i].onlink ||
 		    a->nh[i].weight != b->nh[i].weight)
 			return false;
@@ -113,7 +115,7 @@ share_route_equal(const struct nl_route *a, const struct nl_route *b)
 }
 
 void
-share_intersect(struct nl_route **b, size_t *nb, const struct nl_route *k,
+share_intersect(struct kroute **b, size_t *nb, const struct kroute *k,
     size_t nk, bool first)
 {
 	size_t i = 0, j = 0, n = 0;
@@ -147,7 +149,7 @@ share_intersect(struct nl_route **b, size_t *nb, const struct nl_route *k,
 
 /* Is r in b (sorted)? */
 static bool
-in_sorted(const struct nl_route *b, size_t nb, const struct nl_route *r)
+in_sorted(const struct kroute *b, size_t nb, const struct kroute *r)
 {
 	size_t lo = 0, hi = nb;
 
@@ -166,8 +168,8 @@ in_sorted(const struct nl_route *b, size_t nb, const struct nl_route *r)
 }
 
 size_t
-share_split(const struct nl_route *k, size_t nk, const struct nl_route *b,
-    size_t nb, const struct pfx4 *t, size_t nt, struct nl_route **d,
+share_split(const struct kroute *k, size_t nk, const struct kroute *b,
+    size_t nb, const struct pfx4 *t, size_t nt, struct kroute **d,
     size_t *nd)
 {
 	struct pfx_cover own;
@@ -180,7 +182,7 @@ share_split(const struct nl_route *k, size_t nk, const struct nl_route *b,
 	for (i = 0; i < nk; i++)
 		if (!in_sorted(b, nb, &k[i])) {
 			mine[i] = true;
-			if (k[i].type == NL_RT_THROW && nb > 0 &&
+			if (k[i].type == KROUTE_THROW && nb > 0 &&
 			    !pfx_cover_has(&own, &k[i].dst))
 				stray++;
 		}
@@ -199,8 +201,8 @@ share_split(const struct nl_route *k, size_t nk, const struct nl_route *b,
 	return stray;
 }
 
-const struct nl_route *
-share_lpm(const struct nl_route *v, size_t n, uint32_t d)
+const struct kroute *
+share_lpm(const struct kroute *v, size_t n, uint32_t d)
 {
 	int len;
 
@@ -224,15 +226,15 @@ share_lpm(const struct nl_route *v, size_t n, uint32_t d)
 }
 
 enum share_how
-share_lookup(const struct nl_route *dv, size_t nd, const struct nl_route *bv,
+share_lookup(const struct kroute *dv, size_t nd, const struct kroute *bv,
     size_t nb, const struct pfx4 *t, size_t nt, uint32_t d,
-    const struct nl_route **route)
+    const struct kroute **route)
 {
-	const struct nl_route *r;
+	const struct kroute *r;
 	size_t i;
 
 	*route = NULL;
-	if ((r = share_lpm(dv, nd, d)) != NULL && r->type != NL_RT_THROW) {
+	if ((r = share_lpm(dv, nd, d)) != NULL && r->type != KROUTE_THROW) {
 		*route = r;
 		return SHARE_ROUTE;
 	}
@@ -241,7 +243,7 @@ share_lookup(const struct nl_route *dv, size_t nd, const struct nl_route *bv,
 			return SHARE_DELIVERY;		/* the goto rules */
 	if ((r = share_lpm(bv, nb, d)) == NULL)
 		return SHARE_NONE;
-	if (r->type == NL_RT_THROW)
+	if (r->type == KROUTE_THROW)
 		return SHARE_DELIVERY;
 	*route = r;
 	return SHARE_ROUTE;
@@ -268,7 +270,7 @@ pfx_in(const struct pfx4 *v, size_t n, const struct pfx4 *p)
 }
 
 void
-share_diff(const struct nl_route *base, size_t nbase, const struct nl_route *k,
+share_diff(const struct kroute *base, size_t nbase, const struct kroute *k,
     size_t nk, struct share_diff *out)
 {
 	size_t i = 0, j = 0, ecap = 0, mcap = 0;
@@ -306,8 +308,8 @@ share_diff_free(struct share_diff *d)
 }
 
 size_t
-share_base(const struct nl_route *base, size_t nbase, const struct pfx4 *mall,
-    size_t nmall, struct nl_route **b)
+share_base(const struct kroute *base, size_t nbase, const struct pfx4 *mall,
+    size_t nmall, struct kroute **b)
 {
 	size_t i, n = 0;
 
@@ -320,7 +322,7 @@ share_base(const struct nl_route *base, size_t nbase, const struct pfx4 *mall,
 
 /* First index of v (sorted) whose prefix is not below (addr, 0). */
 static size_t
-lower(const struct nl_route *v, size_t n, uint32_t addr)
+lower(const struct kroute *v, size_t n, uint32_t addr)
 {
 	size_t lo = 0, hi = n;
 
@@ -336,8 +338,8 @@ lower(const struct nl_route *v, size_t n, uint32_t addr)
 }
 
 static void
-take(const struct nl_route ***out, size_t *n, size_t *cap,
-    const struct nl_route *r)
+take(const struct kroute ***out, size_t *n, size_t *cap,
+    const struct kroute *r)
 {
 	xgrow(out, cap, *n + 1, sizeof(**out));
 	(*out)[(*n)++] = r;
@@ -346,18 +348,18 @@ take(const struct nl_route ***out, size_t *n, size_t *cap,
 static int
 route_pcmp(const void *a, const void *b)
 {
-	return pfx_cmp(&(*(const struct nl_route *const *)a)->dst,
-	    &(*(const struct nl_route *const *)b)->dst);
+	return pfx_cmp(&(*(const struct kroute *const *)a)->dst,
+	    &(*(const struct kroute *const *)b)->dst);
 }
 
 size_t
-share_split_diff(const struct nl_route *base, size_t nbase,
+share_split_diff(const struct kroute *base, size_t nbase,
     const struct share_diff *sd, const struct pfx4 *mall, size_t nmall,
-    bool b_empty, const struct pfx4 *t, size_t nt, struct nl_route **d,
+    bool b_empty, const struct pfx4 *t, size_t nt, struct kroute **d,
     size_t *nd)
 {
 	struct pfx4 *cover;
-	const struct nl_route **got = NULL;
+	const struct kroute **got = NULL;
 	size_t ncover = 0, n = 0, cap = 0, i, k, stray = 0;
 
 	if (b_empty) {
@@ -375,12 +377,12 @@ share_split_diff(const struct nl_route *base, size_t nbase,
 		cover[ncover++] = t[i];
 	for (i = 0; i < sd->ne; i++) {
 		cover[ncover++] = sd->e[i].dst;
-		if (sd->e[i].type == NL_RT_THROW && !pfx_in_cover(t, nt,
+		if (sd->e[i].type == KROUTE_THROW && !pfx_in_cover(t, nt,
 		    &sd->e[i].dst))
 			stray++;
 	}
 	for (i = 0; i < nmall; i++) {
-		const struct nl_route *r;
+		const struct kroute *r;
 
 		if (pfx_in(sd->m, sd->nm, &mall[i]))
 			continue;	/* the slot lacks it: not its own */
@@ -391,7 +393,7 @@ share_split_diff(const struct nl_route *base, size_t nbase,
 		if (r == NULL)
 			continue;
 		cover[ncover++] = r->dst;
-		if (r->type == NL_RT_THROW && !pfx_in_cover(t, nt, &r->dst))
+		if (r->type == KROUTE_THROW && !pfx_in_cover(t, nt, &r->dst))
 			stray++;
 	}
 	/* every route of the slot inside what it covers */

@@ -2,7 +2,9 @@
  * share: which kernel tables the fabric's NICs look up, so that identical
  * routes are held once (issue 10: 4,000 VMs in 500 spokes must not mean
  * 4,000 copies of 10,000 routes). Pure: no I/O, no netlink; the lab build,
- * the lab daemon and the unit tests call it and must agree.
+ * the lab daemon and the unit tests call it and must agree. It works on
+ * struct kroute (kroute.h), a fabric table's route as the model sees it;
+ * fabric.c turns them into netlink routes at the kernel edge.
  *
  * Every NIC of a subnet has the same effective routes (sdn.c reads only the
  * subnet, its VNet and its route table): the subnet is the unit, a "slot".
@@ -34,14 +36,16 @@
  * test_share.c checks this by lookups against K on every file of examples/
  * (the scale lab's addresses shared out among its slots).
  */
-#ifndef ARSEMU_EMU_SHARE_H
-#define ARSEMU_EMU_SHARE_H
+#ifndef ARSEMU_EMU_MODEL_SHARE_H
+#define ARSEMU_EMU_MODEL_SHARE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "../topo/topo.h"
-#include "nl.h"
+#include "../../lib/pfx.h"
+#include "../../topo/topo.h"
+#include "kroute.h"
 
 struct share_layout {
 	size_t				 nslots;
@@ -56,15 +60,15 @@ struct share_layout {
 void	share_layout(const struct topo *t, struct share_layout *l);
 void	share_layout_free(struct share_layout *l);
 
-/* The same kernel route: type, scope, next hops with their flags. */
-bool	share_route_equal(const struct nl_route *a, const struct nl_route *b);
+/* The same route: prefix, type, scope, next hops with their flags. */
+bool	share_route_equal(const struct kroute *a, const struct kroute *b);
 
 /*
  * *b = *b intersected with k (both sorted by prefix, one route a prefix);
  * with first, *b becomes a copy of k. The caller frees *b.
  */
-void	share_intersect(struct nl_route **b, size_t *nb,
-	    const struct nl_route *k, size_t nk, bool first);
+void	share_intersect(struct kroute **b, size_t *nb,
+	    const struct kroute *k, size_t nk, bool first);
 
 /*
  * D of a slot (sorted, the caller frees *d). Returns how many throws of k
@@ -72,9 +76,9 @@ void	share_intersect(struct nl_route **b, size_t *nb,
  * group has one, that group's B must be empty (and D = K for each slot)
  * for lookups to be exact.
  */
-size_t	share_split(const struct nl_route *k, size_t nk,
-	    const struct nl_route *b, size_t nb, const struct pfx4 *t, size_t nt,
-	    struct nl_route **d, size_t *nd);
+size_t	share_split(const struct kroute *k, size_t nk,
+	    const struct kroute *b, size_t nb, const struct pfx4 *t, size_t nt,
+	    struct kroute **d, size_t *nd);
 
 /*
  * The same split from a slot's difference to a base table (the group's
@@ -86,21 +90,21 @@ size_t	share_split(const struct nl_route *k, size_t nk,
  * gives what share_split gives for k. The caller frees what they return.
  */
 struct share_diff {
-	struct nl_route	*e;
+	struct kroute	*e;
 	size_t		 ne;
 	struct pfx4	*m;
 	size_t		 nm;
 };
 
-void	share_diff(const struct nl_route *base, size_t nbase,
-	    const struct nl_route *k, size_t nk, struct share_diff *out);
+void	share_diff(const struct kroute *base, size_t nbase,
+	    const struct kroute *k, size_t nk, struct share_diff *out);
 void	share_diff_free(struct share_diff *d);
 /* b = base without the prefixes in mall (sorted); returns nb. */
-size_t	share_base(const struct nl_route *base, size_t nbase,
-	    const struct pfx4 *mall, size_t nmall, struct nl_route **b);
-size_t	share_split_diff(const struct nl_route *base, size_t nbase,
+size_t	share_base(const struct kroute *base, size_t nbase,
+	    const struct pfx4 *mall, size_t nmall, struct kroute **b);
+size_t	share_split_diff(const struct kroute *base, size_t nbase,
 	    const struct share_diff *sd, const struct pfx4 *mall, size_t nmall,
-	    bool b_empty, const struct pfx4 *t, size_t nt, struct nl_route **d,
+	    bool b_empty, const struct pfx4 *t, size_t nt, struct kroute **d,
 	    size_t *nd);
 
 /* What the fabric does with d for one slot: the route used, or NULL. */
@@ -109,10 +113,10 @@ enum share_how {
 	SHARE_DELIVERY,		/* a throw or a goto: the delivery path */
 	SHARE_NONE,		/* no match: the delivery path too */
 };
-enum share_how share_lookup(const struct nl_route *dv, size_t nd,
-	    const struct nl_route *bv, size_t nb, const struct pfx4 *t, size_t nt,
-	    uint32_t d, const struct nl_route **route);
+enum share_how share_lookup(const struct kroute *dv, size_t nd,
+	    const struct kroute *bv, size_t nb, const struct pfx4 *t, size_t nt,
+	    uint32_t d, const struct kroute **route);
 /* The longest match of d in v (sorted by prefix), or NULL. */
-const struct nl_route *share_lpm(const struct nl_route *v, size_t n, uint32_t d);
+const struct kroute *share_lpm(const struct kroute *v, size_t n, uint32_t d);
 
 #endif
