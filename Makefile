@@ -107,8 +107,8 @@ build-fuzz/%: test/fuzz/%.c $(CORE_SRCS)
 # Static analysis: every source, the unit tests included, compiled with
 # gcc's -fanalyzer and -Werror into a scratch directory; a finding fails it.
 ANALYZE_DIR  = build-analyze
-ANALYZE_OBJS = $(addprefix $(ANALYZE_DIR)/,$(CORE_SRCS:.c=.o) $(EMU_SRCS:.c=.o) \
-	       $(CMD_SRCS:.c=.o) $(UNIT_SRCS:.c=.o))
+ANALYZE_OBJS = $(addprefix $(ANALYZE_DIR)/,$(CORE_SRCS:.c=.o) $(MODEL_SRCS:.c=.o) \
+	       $(EMU_SRCS:.c=.o) $(CMD_SRCS:.c=.o) $(UNIT_SRCS:.c=.o))
 analyze: $(ANALYZE_OBJS)
 $(ANALYZE_DIR)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
