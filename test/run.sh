@@ -71,6 +71,17 @@ e2e_san() {
 	UBSAN_OPTIONS="log_path=$d/ubsan:print_stacktrace=1" \
 	ARSEMU_BIN=$PWD/build-san/arsemu bats --tap test/bats
 	rc=$?
+	# Not reports: a file left empty, or holding only LeakSanitizer's
+	# "Unable to get registers from thread", is a process SIGKILLed (as the
+	# crash tests do on purpose) while LSan was opening its log or stopping
+	# its threads at exit; it found nothing. Named, then set aside.
+	for f in "$d"/*; do
+		[ -e "$f" ] || continue
+		if ! grep -qv 'Unable to get registers from thread' "$f"; then
+			echo "# killed during its exit-time leak check: ${f##*/}"
+			rm -f "$f"
+		fi
+	done
 	if [ -n "$(ls -A "$d")" ]; then
 		echo "not ok - ASan/UBSan/LSan reports: $(ls "$d" | tr '\n' ' ')"
 		head -n 40 "$d"/*
