@@ -46,6 +46,7 @@ struct cli {
 	bool		 both_ways;	/* --both-ways */
 	bool		 offline;	/* --offline */
 	bool		 markdown;	/* diff --markdown */
+	bool		 grouped;	/* plan --grouped */
 	const char	*topo;		/* --topo FILE */
 	const char	*from;		/* reach --from GROUP */
 	const char	*to;		/* reach --to GROUP */

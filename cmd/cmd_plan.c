@@ -1,10 +1,13 @@
 /*
- * cmd_plan: `arsemu plan TOPO [NIC] [--json]`, without root. Predicts what
- * the Route Servers of the topology would program (emu/model/plan.c runs the
- * speaker's own decision and policy code) and prints every NIC's effective
- * routes exactly as `arsemu routes NIC` prints them from a running lab: with
- * a NIC, the output is byte for byte that of `routes`; without one, every
- * NIC in turn (JSON: an object keyed by NIC name).
+ * cmd_plan: `arsemu plan TOPO [NIC | --grouped] [--json]`, without root.
+ * Predicts what the Route Servers of the topology would program
+ * (emu/model/plan.c runs the speaker's own decision and policy code) and
+ * prints every NIC's effective routes exactly as `arsemu routes NIC` prints
+ * them from a running lab: with a NIC, the output is byte for byte that of
+ * `routes`; without one, every NIC in turn (JSON: an object keyed by NIC
+ * name). With --grouped, one table per group of NICs whose tables are
+ * equal (emu/model/plangroup.c), headed by its subnets and NICs: the table
+ * is `plan TOPO NIC`'s for every NIC of the group.
  *
  * Warnings (RS-04 one-instance peers, RS-40 peers over the route limit) go
  * to stderr; they do not change the exit status.
@@ -14,10 +17,13 @@
 #include <string.h>
 
 #include "../emu/model/plan.h"
+#include "../emu/model/plangroup.h"
 #include "../lib/json.h"
 #include "../lib/util.h"
 #include "cli.h"
 #include "routesprint.h"
+
+#define PLAN_NAMES_MAX	16	/* subnets or NICs a text heading names */
 
 static struct topo *
 plan_load(const char *file)
@@ -97,6 +103,110 @@ print_all(const struct topo *t, const struct plan *p, bool json)
 	}
 }
 
+/* "hub/nva, spoke1/app and 3 more" */
+static void
+text_subnets(const struct plan_group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nsubnets && i < PLAN_NAMES_MAX; i++)
+		printf("%s%s/%s", i ? ", " : "", g->subnets[i]->vnet->name,
+		    g->subnets[i]->name);
+	if (g->nsubnets > PLAN_NAMES_MAX)
+		printf(" and %zu more", g->nsubnets - PLAN_NAMES_MAX);
+}
+
+static void
+text_nics(const struct plan_group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nnics && i < PLAN_NAMES_MAX; i++)
+		printf("%s%s", i ? ", " : "", g->nics[i]->name);
+	if (g->nnics > PLAN_NAMES_MAX)
+		printf(" and %zu more (--json names all)", g->nnics -
+		    PLAN_NAMES_MAX);
+}
+
+static void
+text_group(const struct plan_groups *gs, size_t i, const struct sdn_row *rows,
+    size_t n)
+{
+	const struct plan_group *g = &gs->v[i];
+
+	printf("%sgroup %zu of %zu (%zu subnet%s, %zu NIC%s)\n", i ? "\n" : "",
+	    i + 1, gs->n, g->nsubnets, g->nsubnets == 1 ? "" : "s", g->nnics,
+	    g->nnics == 1 ? "" : "s");
+	printf("subnets: ");
+	text_subnets(g);
+	printf("\nNICs: ");
+	text_nics(g);
+	putchar('\n');
+	routes_print(rows, n, false);
+}
+
+static void
+json_group(struct json *j, const struct plan_group *g,
+    const struct sdn_row *rows, size_t n)
+{
+	size_t i;
+
+	json_obj_begin(j);
+	json_key(j, "subnets");
+	json_arr_begin(j);
+	for (i = 0; i < g->nsubnets; i++) {
+		json_obj_begin(j);
+		json_kstr(j, "vnet", g->subnets[i]->vnet->name);
+		json_kstr(j, "subnet", g->subnets[i]->name);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_key(j, "nics");
+	json_arr_begin(j);
+	for (i = 0; i < g->nnics; i++)
+		json_str(j, g->nics[i]->name);
+	json_arr_end(j);
+	json_key(j, "routes");
+	routes_json(j, rows, n);
+	json_obj_end(j);
+}
+
+/*
+ * One table per group of NICs with equal tables, computed from the
+ * group's first NIC (JSON: {"nics": N, "groups": [...]}).
+ */
+static void
+print_grouped(const struct topo *t, const struct plan *p, bool json)
+{
+	struct plan_groups gs;
+	struct sdn_row *rows;
+	struct json j;
+	size_t i, n;
+
+	plan_group(t, p, &gs);
+	if (json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kint(&j, "nics", (long long)t->nnics);
+		json_key(&j, "groups");
+		json_arr_begin(&j);
+	}
+	for (i = 0; i < gs.n; i++) {
+		n = nic_rows(t, p, gs.v[i].nics[0], &rows);
+		if (json)
+			json_group(&j, &gs.v[i], rows, n);
+		else
+			text_group(&gs, i, rows, n);
+		free(rows);
+	}
+	if (json) {
+		json_arr_end(&j);
+		json_obj_end(&j);
+		json_end(&j);
+	}
+	plan_groups_free(&gs);
+}
+
 static const struct topo_nic *
 nic_find(const struct topo *t, const char *name)
 {
@@ -117,8 +227,9 @@ cmd_plan(struct cli *c)
 	struct plan p;
 	size_t n;
 
-	if (c->argc < 1 || c->argc > 2)
-		return cli_err(CLI_USAGE, "usage: arsemu plan TOPO [NIC] [--json]");
+	if (c->argc < 1 || c->argc > 2 || (c->argc == 2 && c->grouped))
+		return cli_err(CLI_USAGE, "usage: arsemu plan TOPO "
+		    "[NIC | --grouped] [--json]");
 	if ((t = plan_load(c->argv[0])) == NULL)
 		return CLI_USAGE;
 	if (c->argc == 2 && (nic = nic_find(t, c->argv[1])) == NULL) {
@@ -133,7 +244,9 @@ cmd_plan(struct cli *c)
 		n = nic_rows(t, &p, nic, &rows);
 		routes_print(rows, n, c->json);
 		free(rows);
-	} else
+	} else if (c->grouped)
+		print_grouped(t, &p, c->json);
+	else
 		print_all(t, &p, c->json);
 	plan_free(&p);
 	topo_free(t);

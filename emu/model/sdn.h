@@ -147,6 +147,8 @@ void	sdn_table_free(struct sdn_table *tab);
 const struct sdn_route *sdn_lookup(const struct sdn_table *tab, uint32_t dst);
 bool	sdn_route_equal(const struct sdn_route *a, const struct sdn_route *b);
 bool	sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b);
+/* A hash of the routes: equal tables (sdn_table_equal) hash alike. */
+uint64_t sdn_table_hash(const struct sdn_table *tab);
 
 /* The rows of a table, in its order; *out malloc'd. Returns the count. */
 size_t	sdn_rows(const struct sdn_table *tab, struct sdn_row **out);

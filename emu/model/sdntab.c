@@ -1,7 +1,8 @@
 /*
  * sdntab: working with a computed effective route table (see sdn.h):
  * freeing it, the longest-prefix lookup a predicted walk makes, equality
- * (what the daemon compares before reprogramming), and the names of its
+ * (what the daemon compares before reprogramming) and a hash that agrees
+ * with it (what `plan --grouped` groups by), and the names of its
  * sources, next-hop types and states. Must not: compute a table (sdn.c).
  */
 #include <stdlib.h>
@@ -61,6 +62,48 @@ sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b)
 		if (!sdn_route_equal(&a->routes[i], &b->routes[i]))
 			return false;
 	return true;
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t
+hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n-- > 0)
+		h = (h ^ *c++) * 1099511628211ull;
+	return h;
+}
+
+/* Over what sdn_route_equal compares, field by field (no padding). */
+static uint64_t
+hash_route(uint64_t h, const struct sdn_route *r)
+{
+	unsigned char active = r->active;
+
+	h = hash_bytes(h, &r->pfx.addr, sizeof(r->pfx.addr));
+	h = hash_bytes(h, &r->pfx.len, sizeof(r->pfx.len));
+	h = hash_bytes(h, &r->source, sizeof(r->source));
+	h = hash_bytes(h, &r->type, sizeof(r->type));
+	h = hash_bytes(h, &active, 1);
+	h = hash_bytes(h, r->nh, r->nnh * sizeof(r->nh[0]));
+	h = hash_bytes(h, &r->nnh, sizeof(r->nnh));
+	if (r->name != NULL)
+		h = hash_bytes(h, r->name, strlen(r->name) + 1);
+	return h;
+}
+
+uint64_t
+sdn_table_hash(const struct sdn_table *tab)
+{
+	uint64_t h = 14695981039346656037ull;
+	unsigned char dis = tab->disable_bgp;
+	size_t i;
+
+	h = hash_bytes(h, &dis, 1);
+	for (i = 0; i < tab->nroutes; i++)
+		h = hash_route(h, &tab->routes[i]);
+	return h;
 }
 
 const char *
