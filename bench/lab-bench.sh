@@ -83,7 +83,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 cc -std=c11 -D_GNU_SOURCE -O2 -o "$W/labbench" bench/labbench.c \
-	build/libemu.a build/libcore.a -lmnl -lcjson || exit 2
+	build/libemu.a build/libmodel.a build/libcore.a -lmnl -lcjson || exit 2
 LIBNL=""
 if pkg-config --exists libnl-route-3.0 2>/dev/null; then
 	# shellcheck disable=SC2046
