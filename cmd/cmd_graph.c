@@ -563,7 +563,7 @@ walk_end(const struct topo *t, const char *s, uint32_t *ip, bool src)
 	const struct topo_node *n;
 
 	if (!src && strcmp(s, "internet") == 0) {
-		addr_parse("198.51.100.1", ip);	/* a public test address */
+		*ip = WALK_INTERNET_IP;
 		return NULL;
 	}
 	if (addr_parse(s, ip) == 0) {

@@ -178,7 +178,7 @@ json_class(struct json *j, const struct reach *r, size_t i)
 	json_kint(j, "members", (long long)(c->kind == REACH_INTERNET ? 1 :
 	    c->nmembers));
 	json_kstr(j, "representative", c->kind == REACH_INTERNET ?
-	    "198.51.100.1" : c->members[0]->name);
+	    WALK_INTERNET_STR : c->members[0]->name);
 	json_obj_end(j);
 }
 

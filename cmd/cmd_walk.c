@@ -22,7 +22,6 @@
 #include "../topo/failkind.h"
 #include "cli.h"
 
-#define WALK_PORT_DEFAULT	33434
 #define WALK_SPORT_BASE		40000
 #define WALK_PROBES		5
 
@@ -192,7 +191,7 @@ endpoint(const struct topo *t, const char *s, const struct topo_node **n,
 {
 	*n = NULL;
 	if (strcmp(s, "internet") == 0 && !is_src) {
-		addr_parse("198.51.100.1", ip);
+		*ip = WALK_INTERNET_IP;
 		return 0;
 	}
 	if (addr_parse(s, ip) == 0) {

@@ -421,7 +421,7 @@ make_svcs(const struct topo *t, struct reach *r)
 	for (i = 0; i < t->nnvas; i++)
 		nf += t->nvas[i]->nfilters;
 	if (nf == 0) {
-		svc_add(r, &cap, WALK_UDP, REACH_PORT_OTHER, true);
+		svc_add(r, &cap, WALK_UDP, WALK_PORT_DEFAULT, true);
 		r->svcs[0].all = true;
 		return;
 	}
@@ -435,7 +435,7 @@ make_svcs(const struct topo *t, struct reach *r)
 				    f->proto == TOPO_PROTO_ANY))
 					svc_add(r, &cap, wp[p], f->port, false);
 			}
-		for (other = REACH_PORT_OTHER; port_named(t, fp[p], other); other++)
+		for (other = WALK_PORT_DEFAULT; port_named(t, fp[p], other); other++)
 			;
 		svc_add(r, &cap, wp[p], other, true);
 	}
@@ -737,7 +737,7 @@ walk_cell(struct rctx *x, const struct walk_env *env, struct reach_cell *cell)
 	size_t v;
 
 	cell->res = xcalloc(x->r->nsvcs, sizeof(*cell->res));
-	x->dst = d->kind == REACH_INTERNET ? REACH_INTERNET_IP : ep_ip(dn);
+	x->dst = d->kind == REACH_INTERNET ? WALK_INTERNET_IP : ep_ip(dn);
 	for (v = 0; v < x->r->nsvcs; v++) {
 		struct walk_pkt pkt = { ep_ip(s->rep_src), x->dst,
 		    x->r->svcs[v].proto, x->r->svcs[v].port };

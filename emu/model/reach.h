@@ -45,8 +45,6 @@
 #include "plan.h"
 #include "walk.h"
 
-#define REACH_INTERNET_IP	0xc6336401u	/* 198.51.100.1, as cmd_walk */
-#define REACH_PORT_OTHER	33434		/* walk's default port */
 
 enum reach_kind { REACH_VM, REACH_HOST, REACH_INTERNET };
 

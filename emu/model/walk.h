@@ -18,6 +18,14 @@
 #include "../../topo/topo.h"
 #include "sdn.h"
 
+/*
+ * What `walk SRC internet`, `reach` and `graph` walk to for "the Internet":
+ * 198.51.100.1, a public test address (RFC 5737); and the destination port
+ * of a UDP walk when none is given (traceroute's).
+ */
+#define WALK_INTERNET_IP	0xc6336401u
+#define WALK_INTERNET_STR	"198.51.100.1"
+#define WALK_PORT_DEFAULT	33434
 #define WALK_MAX_HOPS	32
 
 enum walk_outcome {

@@ -56,7 +56,7 @@ whole_free(struct whole *w)
 static uint32_t
 ip_of(const struct topo_node *n)
 {
-	return n == NULL ? REACH_INTERNET_IP : walk_node_ip(n);
+	return n == NULL ? WALK_INTERNET_IP : walk_node_ip(n);
 }
 
 /* The walk from s to d (NULL: the Internet) on whole tables. */
