@@ -105,6 +105,7 @@ struct peer {
 	uint64_t		 up_since;	/* mono_ms() when Established */
 	unsigned		 flaps;
 	uint64_t		 msgs_in, msgs_out, updates_in, updates_out;
+	struct ratelim		 malformed;	/* its RFC 7606 log lines */
 	unsigned		 refresh_in, refresh_out;
 	char			 last_error[384];	/* room for an RFC 8203 text */
 	/* BFD (bfdsock.c): conf->bfd_mult != 0; bfd_fd sends, the speaker's
@@ -319,6 +320,8 @@ void	session_accept(struct speaker *s);
  * their interval is over (s->refused); for the timers.
  */
 void	session_refused_due(struct speaker *s, uint64_t now);
+/* The count of malformed UPDATEs held back from the log, once due. */
+void	session_malformed_due(struct peer *p, uint64_t now);
 int	session_connect(struct peer *p);
 void	session_close(struct peer *p);
 /*

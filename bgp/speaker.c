@@ -536,8 +536,8 @@ next_deadline(const struct speaker *s)
 
 	for (i = 0; i < s->npeers; i++) {
 		const struct peer *p = &s->peers[i];
-		uint64_t d[4] = { p->t_connect_retry, p->t_hold, p->t_keepalive,
-		    p->t_collision };
+		uint64_t d[5] = { p->t_connect_retry, p->t_hold, p->t_keepalive,
+		    p->t_collision, ratelim_deadline(&p->malformed) };
 		unsigned k;
 
 		for (k = 0; k < NELEM(d); k++)
@@ -558,6 +558,7 @@ run_timers(struct speaker *s)
 	for (i = 0; i < s->npeers; i++) {
 		struct peer *p = &s->peers[i];
 
+		session_malformed_due(p, now);
 		if (p->t_hold && p->t_hold <= now) {
 			p->t_hold = 0;
 			fsm_event(p, EV_HOLD_EXPIRES, NULL);
@@ -618,6 +619,8 @@ speaker_init(struct speaker *s, const struct bgp_conf *c)
 		s->peers[i].fd = -1;
 		s->peers[i].cfd = -1;
 		s->peers[i].bfd_fd = -1;
+		ratelim_init(&s->peers[i].malformed, RATELIM_MALFORMED_BURST,
+		    RATELIM_MALFORMED_INTERVAL_MS);
 	}
 	originate(s);
 }
