@@ -389,6 +389,7 @@ int
 speaker_update(struct peer *p, struct bgp_update *u)
 {
 	struct rib *rib = &p->s->rib;
+	const struct bgp_attrs *ia;
 	struct rib_entry *e;
 	const char *why;
 	size_t i;
@@ -422,15 +423,20 @@ speaker_update(struct peer *p, struct bgp_update *u)
 		p->eor_rcvd = true;
 	if (route_limit_hit(p, u->nnlri) == -1)
 		return -1;
-	why = u->nnlri > 0 ? policy_import(p->s, p, &u->attrs) : NULL;
+	if (u->nnlri == 0)
+		return 0;
+	why = policy_import(p->s, p, &u->attrs);
+	/* one interned copy for all of the UPDATE's NLRI */
+	ia = rib_attrs_get(rib, &u->attrs);
 	for (i = 0; i < u->nnlri; i++) {
 		prefetch_ahead(rib, u->nlri, u->nnlri, i);
 		e = rib_get(rib, &u->nlri[i]);
 		if (rib_path_find(e, p) == NULL)
 			p->nroutes++;
 		path_changes(e, p);
-		rib_set_path_copy(rib, e, p, &u->attrs, why);
+		rib_set_path_shared(rib, e, p, ia, why);
 	}
+	rib_attrs_put(rib, ia);
 	return 0;
 }
 
@@ -452,6 +458,7 @@ originate_one(struct speaker *s, const struct pfx4 *p)
 		a.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
 	}
 	rib_set_path(&s->rib, rib_get(&s->rib, p), NULL, &a, NULL);
+	bgp_attrs_free(&a);
 }
 
 static void
