@@ -50,6 +50,7 @@ struct cli {
 	const char	*topo;		/* --topo FILE */
 	const char	*from;		/* reach --from GROUP */
 	const char	*to;		/* reach --to GROUP */
+	const char	*report;	/* drill --report FILE.html|svg */
 	char		**rest;		/* after "--" */
 	int		 nrest;
 };

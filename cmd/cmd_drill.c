@@ -18,6 +18,7 @@
 #include "../lib/util.h"
 #include "../topo/failkind.h"
 #include "cli.h"
+#include "drillreport.h"
 
 /* A fail or restore; with --json, what was done and when (the journal's clock). */
 static int
@@ -227,7 +228,10 @@ cmd_drill(struct cli *c)
 
 	if (c->argc != 1)
 		return cli_err(CLI_USAGE, "usage: arsemu drill DRILL.json [--name LAB] "
-		    "[--keep] [--json]");
+		    "[--keep] [--json] [--report FILE]");
+	if (c->report != NULL && drill_report_kind(c->report) == -1)
+		return cli_err(CLI_USAGE, "--report %s: a report is FILE.html or "
+		    "FILE.svg", c->report);
 	if (drill_load_file(c->argv[0], &d, &te) == -1) {
 		topo_err_str(&te, c->argv[0], err, sizeof(err));
 		return cli_err(CLI_USAGE, "%s", err);
@@ -254,6 +258,9 @@ cmd_drill(struct cli *c)
 	else
 		print_text(d, &rep);
 	rc = rep.ok ? CLI_OK : CLI_FAIL;
+	if (c->report != NULL &&
+	    drill_report_write(c->report, d, &rep, err, sizeof(err)) == -1)
+		rc = cli_err(CLI_ENV, "drill report: %s", err);
 	emu_drill_report_free(&rep);
 	drill_free(d);
 	return rc;
