@@ -184,47 +184,15 @@ load_failures(struct wctx *w)
 	ctlc_free(&r);
 }
 
-/* A node name or an address; "internet" is a public test address. */
+/* walk_endpoint(), its message as arsemu's. */
 static int
 endpoint(const struct topo *t, const char *s, const struct topo_node **n,
     uint32_t *ip, bool is_src)
 {
-	*n = NULL;
-	if (strcmp(s, "internet") == 0 && !is_src) {
-		*ip = WALK_INTERNET_IP;
-		return 0;
-	}
-	if (addr_parse(s, ip) == 0) {
-		*n = walk_owner(t, *ip);
-	} else if ((*n = topo_node_find(t, s)) != NULL) {
-		*ip = walk_node_ip(*n);
-		if (*ip == 0)
-			return cli_err(CLI_USAGE, "%s has no address to walk %s", s,
-			    is_src ? "from" : "to");
-		return 0;
-	} else
-		return cli_err(CLI_USAGE, "no node named %s", s);
-	if (*n == NULL && is_src)
-		return cli_err(CLI_USAGE, "no node has the address %s", s);
-	if (*n == NULL) {
-		size_t i, k;
-		struct pfx4 priv[] = { { 0x0a000000, 8 }, { 0xac100000, 12 },
-		    { 0xc0a80000, 16 }, { 0x64400000, 10 } };
+	char err[256];
 
-		for (i = 0; i < t->nvnets; i++)
-			for (k = 0; k < t->vnets[i]->nspace; k++)
-				if (pfx_contains_addr(&t->vnets[i]->space[k], *ip))
-					return cli_err(CLI_USAGE, "no NIC has the address "
-					    "%s in VNet %s", s, t->vnets[i]->name);
-		for (i = 0; i < t->nsites; i++)
-			for (k = 0; k < t->sites[i]->nprefixes; k++)
-				if (pfx_contains_addr(&t->sites[i]->prefixes[k], *ip))
-					return 0;	/* unassigned: the walk says so */
-		for (i = 0; i < NELEM(priv); i++)
-			if (pfx_contains_addr(&priv[i], *ip))
-				return cli_err(CLI_USAGE, "%s is a private address "
-				    "outside the lab", s);
-	}
+	if (walk_endpoint(t, s, n, ip, is_src, err, sizeof(err)) != 0)
+		return cli_err(CLI_USAGE, "%s", err);
 	return 0;
 }
 
