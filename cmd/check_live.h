@@ -5,9 +5,11 @@
 #ifndef ARSEMU_CMD_CHECK_LIVE_H
 #define ARSEMU_CMD_CHECK_LIVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../emu/model/check.h"
+#include "../emu/model/walk.h"
 #include "cli.h"
 
 /* `check --record TOPO -o SUITE`. */
@@ -20,5 +22,15 @@ int	check_record(struct cli *c);
  */
 int	check_live(struct cli *c, const struct topo *t, const struct plan *p,
 	    const struct suite *s, struct check_result *res, size_t *failed);
+
+/*
+ * cmd_walk.c's, shared: a NIC's effective routes as the lab daemon holds
+ * them (-1: it does not answer), and whether a predicted walk matches
+ * what the probes saw (else why).
+ */
+int	walk_lab_table(const char *lab, const struct topo_nic *nic,
+	    struct sdn_table *tab);
+bool	walk_same_path(const struct walk *p, const struct walk_obs *o,
+	    char *why, size_t len);
 
 #endif

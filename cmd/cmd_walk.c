@@ -20,6 +20,7 @@
 #include "../lib/json.h"
 #include "../lib/util.h"
 #include "../topo/failkind.h"
+#include "check_live.h"
 #include "cli.h"
 
 #define WALK_SPORT_BASE		40000
@@ -90,6 +91,22 @@ table_from_rows(struct ctlc_reply *r, const struct topo_nic *nic,
 	}
 }
 
+int
+walk_lab_table(const char *lab, const struct topo_nic *nic,
+    struct sdn_table *tab)
+{
+	struct ctlc_reply r;
+	char sock[300], req[128];
+
+	snprintf(req, sizeof(req), "routes %s", nic->name);
+	if (ctlc_request(emu_daemon_sock(lab, sock, sizeof(sock)), req, 5000,
+	    &r) != 0)
+		return -1;
+	table_from_rows(&r, nic, tab);
+	ctlc_free(&r);
+	return 0;
+}
+
 static const struct sdn_table *
 get_table(void *arg, const struct topo_nic *nic)
 {
@@ -103,17 +120,8 @@ get_table(void *arg, const struct topo_nic *nic)
 			w->planned = true;
 		}
 		sdn_effective(w->t, &w->plan.in, nic, &w->tabs[nic->idx]);
-	} else {
-		struct ctlc_reply r;
-		char sock[300], req[128];
-
-		snprintf(req, sizeof(req), "routes %s", nic->name);
-		if (ctlc_request(emu_daemon_sock(w->lab, sock, sizeof(sock)), req,
-		    5000, &r) != 0)
-			return NULL;
-		table_from_rows(&r, nic, &w->tabs[nic->idx]);
-		ctlc_free(&r);
-	}
+	} else if (walk_lab_table(w->lab, nic, &w->tabs[nic->idx]) != 0)
+		return NULL;
 	w->have[nic->idx] = true;
 	return &w->tabs[nic->idx];
 }
@@ -210,8 +218,8 @@ stops_at_last(enum walk_outcome o)
 }
 
 /* Transit nodes of a predicted walk (not the source, not the destination). */
-static bool
-same_path(const struct walk *p, const struct walk_obs *o, char *why, size_t len)
+bool
+walk_same_path(const struct walk *p, const struct walk_obs *o, char *why, size_t len)
 {
 	/*
 	 * The destination, or a node that stops the packet, is no transit; a
@@ -385,7 +393,7 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 			w->obs = &o;
 		}
 		walk_predict(&env, a->src, &a->pkt, f, &p);
-		if (w->lab != NULL && !(match = same_path(&p, &o, why, sizeof(why))))
+		if (w->lab != NULL && !(match = walk_same_path(&p, &o, why, sizeof(why))))
 			mismatches++;
 		nvas_of(&p, nvas[f], 128);
 		if (json) {

@@ -422,6 +422,18 @@ routes_count(const struct suite_assert *a, const struct sdn_table *tab,
 	put(res->seen, "%s: %ld Active routes, digest %s. ", where, n, dg);
 }
 
+void
+check_routes_table(const struct suite_assert *a, const struct sdn_table *tab,
+    const char *where, struct check_result *res)
+{
+	if (a->has_pfx)
+		routes_prefix(a, tab, where, res);
+	else if (a->has_table)
+		routes_table(a, tab, where, res);
+	else
+		routes_count(a, tab, where, res);
+}
+
 static void
 eval_routes(const struct topo *t, const struct plan *p,
     const struct suite_assert *a, struct check_result *res)
@@ -461,12 +473,7 @@ eval_routes(const struct topo *t, const struct plan *p,
 			nic = first_nic(t, sn);
 		}
 		sdn_effective(t, &p->in, nic, &tab);
-		if (a->has_pfx)
-			routes_prefix(a, &tab, where, res);
-		else if (a->has_table)
-			routes_table(a, &tab, where, res);
-		else
-			routes_count(a, &tab, where, res);
+		check_routes_table(a, &tab, where, res);
 		sdn_table_free(&tab);
 	}
 	if (res->held)
@@ -513,6 +520,17 @@ wtabs_free(struct wtabs *w)
 	for (i = 0; i < w->n; i++)
 		sdn_table_free(&w->tab[i]);
 	w->n = 0;
+}
+
+void
+check_predict(const struct topo *t, const struct plan *p,
+    const struct topo_node *src, const struct walk_pkt *pkt, struct walk *w)
+{
+	struct wtabs wt = { .t = t, .p = p };
+	struct walk_env env = { t, wtab_get, NULL, NULL, &wt, &p->in };
+
+	walk_predict(&env, src, pkt, 0, w);
+	wtabs_free(&wt);
 }
 
 static bool

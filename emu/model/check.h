@@ -27,6 +27,7 @@
 #include "../../topo/suite.h"
 #include "../../topo/topo.h"
 #include "plan.h"
+#include "walk.h"
 
 #define CHECK_TEXT	512
 
@@ -48,6 +49,18 @@ bool	check_needs_routes(const struct suite *s);
  */
 size_t	check_run(const struct topo *t, const struct plan *p,
 	    const struct suite *s, struct check_result *out);
+
+/*
+ * For the live check: a routes assertion against one NIC's table (where:
+ * its name), failures appended to res->seen; and the offline walk of a
+ * packet from src, on p's tables (flow 0, as reach walks).
+ */
+void	check_routes_table(const struct suite_assert *a,
+	    const struct sdn_table *tab, const char *where,
+	    struct check_result *res);
+void	check_predict(const struct topo *t, const struct plan *p,
+	    const struct topo_node *src, const struct walk_pkt *pkt,
+	    struct walk *w);
 
 /* A table's digest as a suite records it: sdn_table_hash, 16 hex digits. */
 void	check_digest(const struct sdn_table *tab, char buf[17]);
