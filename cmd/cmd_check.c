@@ -46,6 +46,7 @@ static void
 print_json(const struct report *r)
 {
 	struct json j;
+	char *path;
 	size_t i;
 
 	json_init(&j, stdout);
@@ -61,7 +62,9 @@ print_json(const struct report *r)
 		json_obj_begin(&j);
 		json_kstr(&j, "name", r->res[i].a->name);
 		json_kstr(&j, "kind", suite_kind_str(r->res[i].a->kind));
-		json_kstr(&j, "path", r->res[i].a->jpath);
+		path = xasprintf("$.%s", r->res[i].a->jpath);
+		json_kstr(&j, "path", path);
+		free(path);
 		json_kbool(&j, "held", r->res[i].held);
 		json_kstr(&j, "expected", r->res[i].expected);
 		json_kstr(&j, "seen", r->res[i].seen);
@@ -72,11 +75,10 @@ print_json(const struct report *r)
 	json_end(&j);
 }
 
-/* A YAML double-quoted scalar (TAP 13's diagnostics). */
+/* The inside of a YAML double-quoted scalar (TAP 13's diagnostics). */
 static void
 yaml_str(const char *s)
 {
-	putchar('"');
 	for (; *s != '\0'; s++)
 		if (*s == '"' || *s == '\\')
 			printf("\\%c", *s);
@@ -84,7 +86,6 @@ yaml_str(const char *s)
 			printf("\\x%02x", (unsigned)(unsigned char)*s);
 		else
 			putchar(*s);
-	putchar('"');
 }
 
 static void
@@ -102,14 +103,14 @@ print_tap(const struct report *r)
 		putchar('\n');
 		if (r->res[i].held)
 			continue;
-		printf("  ---\n  kind: %s\n  path: ",
+		printf("  ---\n  kind: %s\n  path: \"$.",
 		    suite_kind_str(r->res[i].a->kind));
 		yaml_str(r->res[i].a->jpath);
-		printf("\n  expected: ");
+		printf("\"\n  expected: \"");
 		yaml_str(r->res[i].expected);
-		printf("\n  seen: ");
+		printf("\"\n  seen: \"");
 		yaml_str(r->res[i].seen);
-		printf("\n  ...\n");
+		printf("\"\n  ...\n");
 	}
 }
 
@@ -167,7 +168,7 @@ write_junit(const struct report *r, const char *file)
 			xml_str(f, c->seen);
 			fputs("</failure>\n", f);
 		}
-		fputs("      <system-out>", f);
+		fputs("      <system-out>$.", f);
 		xml_str(f, c->a->jpath);
 		fputs(": ", f);
 		xml_str(f, c->seen);

@@ -401,7 +401,7 @@ check_live(struct cli *c, const struct topo *t, const struct plan *p,
 	    struct check_result *) = { live_routes, live_walk, live_policy,
 	    live_bgp };
 	struct live l;
-	size_t i;
+	size_t i, n;
 
 	memset(&l, 0, sizeof(l));
 	if ((l.lab = cli_lab(c)) == NULL)
@@ -418,6 +418,9 @@ check_live(struct cli *c, const struct topo *t, const struct plan *p,
 		if (fn[s->asserts[i]->kind](&l, s->asserts[i], &res[i]) != 0)
 			return cli_err(CLI_ENV, "check --live: %s: %s",
 			    s->asserts[i]->name, l.err);
+		n = strlen(res[i].seen);
+		while (n > 0 && strchr(" ;", res[i].seen[n - 1]) != NULL)
+			res[i].seen[--n] = '\0';
 		if (res[i].held != off.held)
 			put(res[i].seen, "; live differs from plan: the plan "
 			    "%s: %s", off.held ? "holds" : "fails", off.seen);

@@ -793,13 +793,17 @@ check_run(const struct topo *t, const struct plan *p, const struct suite *s,
 	static void (*const fn[])(const struct topo *, const struct plan *,
 	    const struct suite_assert *, struct check_result *) = {
 	    eval_routes, eval_walk, eval_policy, eval_bgp };
-	size_t i, failed = 0;
+	size_t i, n, failed = 0;
 
 	for (i = 0; i < s->nasserts; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].a = s->asserts[i];
 		out[i].held = true;
 		fn[s->asserts[i]->kind](t, p, s->asserts[i], &out[i]);
+		n = strlen(out[i].seen);
+		while (n > 0 && (out[i].seen[n - 1] == ' ' ||
+		    out[i].seen[n - 1] == ';'))
+			out[i].seen[--n] = '\0';
 		failed += !out[i].held;
 	}
 	return failed;
