@@ -393,6 +393,30 @@ live_bgp(struct live *l, const struct suite_assert *a,
 	return 0;
 }
 
+/* Whether the lab runs t: its saved topology has t's nodes, in t's order. */
+static int
+same_topology(const char *lab, const struct topo *t)
+{
+	struct topo_err e;
+	struct topo *lt;
+	char dir[256], file[300];
+	size_t i;
+	bool same;
+
+	snprintf(file, sizeof(file), "%s/topology.json",
+	    lab_dir(lab, dir, sizeof(dir)));
+	if (topo_load_file(file, &lt, &e) == -1)
+		return cli_err(CLI_ENV, "lab %s: %s: %s", lab, file, e.msg);
+	same = lt->nnodes == t->nnodes;
+	for (i = 0; same && i < t->nnodes; i++)
+		same = strcmp(lt->nodes[i]->name, t->nodes[i]->name) == 0;
+	topo_free(lt);
+	if (!same)
+		return cli_err(CLI_ENV, "lab %s does not run the suite's topology "
+		    "%s (its nodes differ)", lab, t->name);
+	return 0;
+}
+
 int
 check_live(struct cli *c, const struct topo *t, const struct plan *p,
     const struct suite *s, struct check_result *res, size_t *failed)
@@ -404,7 +428,7 @@ check_live(struct cli *c, const struct topo *t, const struct plan *p,
 	size_t i, n;
 
 	memset(&l, 0, sizeof(l));
-	if ((l.lab = cli_lab(c)) == NULL)
+	if ((l.lab = cli_lab(c)) == NULL || same_topology(l.lab, t) != 0)
 		return CLI_ENV;
 	l.t = t;
 	l.p = p;

@@ -208,6 +208,16 @@ parse_table(struct tctx *c, const cJSON *o, const char *path,
 	return 0;
 }
 
+/* The assertion's default name, unless "name" gave one. */
+static void
+default_name(struct suite_assert *a, char *name)
+{
+	if (a->name == NULL)
+		a->name = name;
+	else
+		free(name);
+}
+
 static int
 parse_routes(struct tctx *c, const cJSON *o, const char *path,
     struct suite_assert *a)
@@ -224,18 +234,19 @@ parse_routes(struct tctx *c, const cJSON *o, const char *path,
 	a->count = -1;
 	if (topo_jfields(c, o, path, keys) == -1 ||
 	    jtext(c, o, path, "nic", false, &a->nic) == -1 ||
-	    jtext(c, o, path, "subnet", false, &sub) == -1 ||
-	    str_list(c, o, path, "subnets", &a->subnets, &a->nsubnets) == -1 ||
+	    jtext(c, o, path, "subnet", false, &sub) == -1)
+		return -1;
+	if (sub != NULL) {
+		a->one_subnet = true;
+		topo_push(&a->subnets, &a->nsubnets, sub);
+	}
+	if (str_list(c, o, path, "subnets", &a->subnets, &a->nsubnets) == -1 ||
 	    topo_jbool(c, o, path, "present", &a->present) == -1 ||
 	    jtext(c, o, path, "type", false, &a->type) == -1 ||
 	    (r = addr_list(c, o, path, &a->via, &a->nvia, SUITE_LIST_MAX)) == -1 ||
 	    jtext(c, o, path, "digest", false, &a->digest) == -1)
 		return -1;
 	a->has_via = r == 1;
-	if (sub != NULL) {
-		a->one_subnet = true;
-		topo_push(&a->subnets, &a->nsubnets, sub);
-	}
 	where = (a->nic != NULL) + (sub != NULL) +
 	    (topo_jget(o, "subnets") != NULL);
 	if (where != 1)
@@ -273,8 +284,9 @@ parse_routes(struct tctx *c, const cJSON *o, const char *path,
 	    strspn(a->digest, "0123456789abcdef") != 16))
 		return topo_fail(c, topo_path_key(p, path, "digest"), "a digest "
 		    "is 16 lowercase hexadecimal digits");
-	a->name = xasprintf("routes %s %s", a->nic ? a->nic : a->subnets[0],
-	    a->has_pfx ? pfx_fmt(&a->pfx, pb) : a->has_table ? "table" : "count");
+	default_name(a, xasprintf("routes %s %s", a->nic ? a->nic :
+	    a->subnets[0], a->has_pfx ? pfx_fmt(&a->pfx, pb) : a->has_table ?
+	    "table" : "count"));
 	return 0;
 }
 
@@ -325,7 +337,7 @@ parse_walk(struct tctx *c, const cJSON *o, const char *path,
 	if (a->outcome == NULL && a->nthrough + a->navoid == 0 && !a->symmetric)
 		return topo_fail(c, path, "a walk asserts \"outcome\", "
 		    "\"through\", \"not_through\" or \"symmetric\"");
-	a->name = xasprintf("walk %s -> %s", a->from, a->to);
+	default_name(a, xasprintf("walk %s -> %s", a->from, a->to));
 	return 0;
 }
 
@@ -366,8 +378,8 @@ parse_policy(struct tctx *c, const cJSON *o, const char *path,
 	if (a->policy == SUITE_ISOLATED && a->nthrough > 0)
 		return topo_fail(c, topo_path_key(p, path, "through"), "isolated "
 		    "takes no \"through\"");
-	a->name = xasprintf("%s %s -> %s", kind, a->from,
-	    a->to ? a->to : "internet");
+	default_name(a, xasprintf("%s %s -> %s", kind, a->from,
+	    a->to ? a->to : "internet"));
 	return 0;
 }
 
@@ -401,7 +413,7 @@ parse_bgp(struct tctx *c, const cJSON *o, const char *path,
 	if (a->established < 0 && a->nlearns + a->nadvertises == 0)
 		return topo_fail(c, path, "bgp asserts \"established\", "
 		    "\"learns\" or \"advertises\"");
-	a->name = xasprintf("bgp %s %s", a->hub, a->peer);
+	default_name(a, xasprintf("bgp %s %s", a->hub, a->peer));
 	return 0;
 }
 
@@ -416,12 +428,12 @@ parse_assert(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	struct suite *s = arg;
 	struct suite_assert *a = xcalloc(1, sizeof(*a));
 	const cJSON *v = NULL;
-	char p[TOPO_PATH_MAX], *name = NULL;
+	char p[TOPO_PATH_MAX];
 	int k, found = -1;
 
 	topo_push(&s->asserts, &s->nasserts, a);
 	if (topo_jfields(c, o, path, keys) == -1 ||
-	    jtext(c, o, path, "name", false, &name) == -1)
+	    jtext(c, o, path, "name", false, &a->name) == -1)
 		return -1;
 	for (k = 0; k <= SUITE_BGP; k++)
 		if (topo_jget(o, suite_kind_str((enum suite_kind)k)) != NULL) {
@@ -432,27 +444,15 @@ parse_assert(struct tctx *c, const cJSON *o, const char *path, void *arg)
 				    suite_kind_str((enum suite_kind)k));
 			found = k;
 		}
-	if (found < 0) {
-		free(name);
+	if (found < 0)
 		return topo_fail(c, path, "an assertion is one of routes, walk, "
 		    "policy, bgp");
-	}
 	topo_path_key(p, path, suite_kind_str((enum suite_kind)found));
 	a->jpath = xstrdup(p);
 	v = topo_jget(o, suite_kind_str((enum suite_kind)found));
-	if (!cJSON_IsObject(v)) {
-		free(name);
+	if (!cJSON_IsObject(v))
 		return topo_fail(c, p, "must be an object");
-	}
-	if (fn[found](c, v, p, a) == -1) {
-		free(name);
-		return -1;
-	}
-	if (name != NULL) {
-		free(a->name);
-		a->name = name;
-	}
-	return 0;
+	return fn[found](c, v, p, a);
 }
 
 static int
@@ -470,12 +470,13 @@ parse_suite(struct sctx *x, const cJSON *root, const char *base)
 	if (topo_jfields(c, root, "", keys) == -1 ||
 	    jtext(c, root, "", "name", false, &s->name) == -1 ||
 	    jtext(c, root, "", "description", false, &s->description) == -1 ||
-	    jtext(c, root, "", "topology", true, &topo) == -1 ||
-	    topo_jarr(c, root, "", "assertions", true, &arr) == -1)
+	    jtext(c, root, "", "topology", true, &topo) == -1)
 		return -1;
 	s->topology = topo[0] == '/' || base[0] == '\0' ? xstrdup(topo) :
 	    xasprintf("%s/%s", base, topo);
 	free(topo);
+	if (topo_jarr(c, root, "", "assertions", true, &arr) == -1)
+		return -1;
 	return topo_parse_list(c, root, "", "assertions", s, parse_assert);
 }
 

@@ -317,7 +317,7 @@ route_is(const struct sdn_route *r, const struct pfx4 *pfx, const char *type,
 	if (!has_via)
 		return true;
 	n = sorted_nh(r, v);
-	return n == nvia && memcmp(v, via, n * sizeof(v[0])) == 0;
+	return n == nvia && (n == 0 || memcmp(v, via, n * sizeof(v[0])) == 0);
 }
 
 static void

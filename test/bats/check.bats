@@ -188,5 +188,10 @@ variant() {
 	assert_output --regexp '^false	hub-uks-rs0: [A-Za-z]+, does not learn 10.0.0.0/8, .*live differs from plan: the plan holds: hub-uks-rs0: established'
 	run arsemu check "$SUITE" --live --name "$lab-none"
 	assert_failure 3
+	# a suite of another topology is not checked against this lab
+	arsemu check --record "$TOP/examples/single-hub.json" -o "$D/sh.json"
+	run arsemu check "$D/sh.json" --live --name "$lab"
+	assert_failure 3
+	assert_output "arsemu: lab $lab does not run the suite's topology single-hub (its nodes differ)"
 	arsemu down "$lab"
 }
