@@ -2,8 +2,10 @@
  * test_decide: best path, ECMP set and import/export policy of both roles,
  * with no sockets: paths are put straight into the RIB.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../bgp/bgpd.h"
 #include "t.h"
@@ -73,6 +75,7 @@ add(const char *pfx, int i, const uint32_t *path, unsigned n, uint32_t nh)
 	e = rib_get(&spk.rib, &p);
 	rib_set_path(&spk.rib, e, i < 0 ? NULL : &spk.peers[i], &a,
 	    i < 0 ? NULL : policy_import(&spk, &spk.peers[i], &a));
+	bgp_attrs_free(&a);
 }
 
 static struct rib_entry *
@@ -81,6 +84,32 @@ entry(const char *pfx)
 	struct pfx4 p = P(pfx);
 
 	return rib_lookup(&spk.rib, &p);
+}
+
+/*
+ * The RIB's attributes are interned, never changed in place: a copy of
+ * peer i's at pfx, to change and give back with put().
+ */
+static struct bgp_attrs edited;
+
+static struct bgp_attrs *
+edit(const char *pfx, int i)
+{
+	struct rib_path *rp = rib_path_find(entry(pfx),
+	    i < 0 ? NULL : &spk.peers[i]);
+
+	bgp_attrs_copy(&edited, rp->attrs);
+	return &edited;
+}
+
+static void
+put(const char *pfx, int i)
+{
+	struct peer *peer = i < 0 ? NULL : &spk.peers[i];
+	struct rib_path *rp = rib_path_find(entry(pfx), peer);
+
+	rib_set_path(&spk.rib, entry(pfx), peer, &edited, rp->reject);
+	bgp_attrs_free(&edited);
 }
 
 static void
@@ -136,17 +165,18 @@ test_rs_ignores_med_localpref(void)
 {
 	uint32_t asn[2] = { 65001, 65002 };
 	uint32_t p1[] = { 65001 }, p2[] = { 65002 };
-	struct rib_path *rp;
+	struct bgp_attrs *a;
 	struct decision d;
 
 	setup(BGP_ROLE_RS, 65515, 2, asn);
 	add("10.9.0.0/16", 0, p1, 1, A("10.1.2.4"));
 	add("10.9.0.0/16", 1, p2, 1, A("10.1.2.5"));
-	rp = rib_path_find(entry("10.9.0.0/16"), &spk.peers[0]);
-	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_MED) | BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
-	rp->attrs.med = 500;
-	rp->attrs.local_pref = 50;
-	rp->attrs.origin = BGP_ORIGIN_INCOMPLETE;
+	a = edit("10.9.0.0/16", 0);
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_MED) | BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	a->med = 500;
+	a->local_pref = 50;
+	a->origin = BGP_ORIGIN_INCOMPLETE;
+	put("10.9.0.0/16", 0);
 	decide_at("10.9.0.0/16", &d);
 	T_EQ(d.nnh, 2u, "RS-32/U-07: MED, LOCAL_PREF and ORIGIN do not break the ECMP tie");
 }
@@ -174,7 +204,7 @@ test_rs_export(void)
 	uint32_t asn[3] = { 65001, 65002, 65003 };
 	uint32_t p1[] = { 65001 };
 	struct bgp_attrs out;
-	struct rib_path *rp;
+	struct bgp_attrs *a;
 	struct decision d;
 	char buf[64];
 
@@ -191,16 +221,19 @@ test_rs_export(void)
 	T_EQ(out.nexthop, A("10.1.2.4"), "U-08: the NVA's next hop is kept");
 	bgp_attrs_free(&out);
 
-	rp = rib_path_find(entry("10.250.0.0/16"), &spk.peers[0]);
-	rp->attrs.comm = calloc(1, sizeof(uint32_t));
-	rp->attrs.comm[0] = BGP_COMM_NO_ADVERTISE;
-	rp->attrs.ncomm = 1;
-	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	a = edit("10.250.0.0/16", 0);
+	a->comm = calloc(1, sizeof(uint32_t));
+	a->comm[0] = BGP_COMM_NO_ADVERTISE;
+	a->ncomm = 1;
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	put("10.250.0.0/16", 0);
 	T_OK(!policy_export(&spk, &spk.peers[1], entry("10.250.0.0/16"), &out),
 	    "RS-24: NO_ADVERTISE is advertised to no other peer");
 	decide_at("10.250.0.0/16", &d);
 	T_EQ(d.nnh, 1u, "RS-24: NO_ADVERTISE is still programmed into the VNet");
-	rp->attrs.comm[0] = BGP_COMM_NO_EXPORT;
+	a = edit("10.250.0.0/16", 0);
+	a->comm[0] = BGP_COMM_NO_EXPORT;
+	put("10.250.0.0/16", 0);
 	T_OK(policy_export(&spk, &spk.peers[1], entry("10.250.0.0/16"), &out) &&
 	    bgp_attrs_has_comm(&out, BGP_COMM_NO_EXPORT),
 	    "U-06: NO_EXPORT passes through unchanged and is not acted on");
@@ -236,7 +269,7 @@ test_router_rfc_order(void)
 {
 	uint32_t asn[2] = { 65515, 65515 };
 	uint32_t p[] = { 65515 }, longer[] = { 65515, 65001 };
-	struct rib_path *rp;
+	struct bgp_attrs *a;
 	struct decision d;
 
 	setup(BGP_ROLE_ROUTER, 65010, 2, asn);
@@ -245,9 +278,10 @@ test_router_rfc_order(void)
 	add("10.2.0.0/16", 1, p, 1, A("10.1.1.5"));
 	decide_at("10.2.0.0/16", &d);
 	T_EQ(d.nnh, 2u, "RFC 4271 9.1.2.2: equal paths from the same neighbour AS: multipath");
-	rp = rib_path_find(entry("10.2.0.0/16"), &spk.peers[1]);
-	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_MED);
-	rp->attrs.med = 10;
+	a = edit("10.2.0.0/16", 1);
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_MED);
+	a->med = 10;
+	put("10.2.0.0/16", 1);
 	decide_at("10.2.0.0/16", &d);
 	T_OK(d.nnh == 1 && d.nh[0] == A("10.1.1.4"),
 	    "RFC 4271 9.1.2.2(c): lower MED wins between paths from one neighbour AS");
@@ -263,15 +297,16 @@ test_router_ebgp_local_pref(void)
 {
 	uint32_t asn[2] = { 65515, 65515 };
 	uint32_t p[] = { 65515 };
-	struct rib_path *rp;
+	struct bgp_attrs *a;
 	struct decision d;
 
 	setup(BGP_ROLE_ROUTER, 65010, 2, asn);
 	add("10.4.0.0/16", 0, p, 1, A("10.1.1.4"));
 	add("10.4.0.0/16", 1, p, 1, A("10.1.1.5"));
-	rp = rib_path_find(entry("10.4.0.0/16"), &spk.peers[1]);
-	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
-	rp->attrs.local_pref = 500;
+	a = edit("10.4.0.0/16", 1);
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	a->local_pref = 500;
+	put("10.4.0.0/16", 1);
 	decide_at("10.4.0.0/16", &d);
 	T_EQ(d.nnh, 2u, "RFC 7606 7.5: LOCAL_PREF received from an eBGP peer is ignored");
 }
@@ -281,17 +316,19 @@ test_router_originates_no_advertise(void)
 {
 	uint32_t asn[1] = { 65515 };
 	struct rib_entry *e;
-	struct bgp_attrs out;
+	struct bgp_attrs out, *a;
 	struct decision d;
 
 	setup(BGP_ROLE_ROUTER, 65001, 1, asn);
 	add("10.250.0.0/16", -1, NULL, 0, conf.local_addr);
-	e = entry("10.250.0.0/16");
-	if ((e->paths->attrs.comm = calloc(1, sizeof(uint32_t))) == NULL)
+	a = edit("10.250.0.0/16", -1);
+	if ((a->comm = calloc(1, sizeof(uint32_t))) == NULL)
 		abort();
-	e->paths->attrs.comm[0] = BGP_COMM_NO_ADVERTISE;
-	e->paths->attrs.ncomm = 1;
-	e->paths->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	a->comm[0] = BGP_COMM_NO_ADVERTISE;
+	a->ncomm = 1;
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	put("10.250.0.0/16", -1);
+	e = entry("10.250.0.0/16");
 	decide_at("10.250.0.0/16", &d);
 	bgp_attrs_init(&out);
 	T_OK(policy_export(&spk, &spk.peers[0], e, &out) &&
@@ -349,6 +386,60 @@ test_router_peer_weight(void)
 	conf.max_paths = 0;
 }
 
+/* An originated route's own policy (bgp_orig_pol): prepend, MED, communities. */
+static void
+test_router_orig_policy(void)
+{
+	static const uint32_t mine[] = { 65010u << 16 | 250 };
+	static const uint32_t all[] = { 65010u << 16 | 1 };
+	uint32_t asn[1] = { 65515 };
+	struct pfx4 orig[2] = { P("10.250.0.0/16"), P("10.251.0.0/16") };
+	struct bgp_orig_pol pol[2] = {
+		{ 0, false, 0, mine, 1 },	/* sorted as orig[] */
+		{ 2, true, 200, NULL, 0 },
+	};
+	char buf[64];
+	struct bgp_attrs out;
+
+	setup(BGP_ROLE_ROUTER, 65010, 1, asn);
+	conf.originate = orig;
+	conf.noriginate = 2;
+	conf.orig_pol = pol;
+	conf.orig_comm = (uint32_t *)all;
+	conf.norig_comm = 1;
+	conf.prepend = 1;
+	spk.prepend = 1;
+	conf.log_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);	/* its logs */
+	speaker_originate(&spk, &orig[0], true);
+	speaker_originate(&spk, &orig[1], true);
+	close(conf.log_fd);
+	conf.log_fd = -1;
+	decide_at("10.250.0.0/16", &(struct decision){ 0 });
+	decide_at("10.251.0.0/16", &(struct decision){ 0 });
+	bgp_attrs_init(&out);
+	T_OK(policy_export(&spk, &spk.peers[0], entry("10.250.0.0/16"), &out),
+	    "an originated route with a policy is sent");
+	T_OK(strcmp(bgp_aspath_fmt(&out, '-', buf, sizeof(buf)),
+	    "65010-65010") == 0 && out.ncomm == 2 && out.comm[0] == all[0] &&
+	    out.comm[1] == mine[0] &&
+	    !(out.present & BGP_ATTR_BIT(BGP_ATTR_MED)), "10.250.0.0/16: the "
+	    "speaker's prepend (%s) and communities, then the route's own",
+	    buf);
+	bgp_attrs_free(&out);
+	T_OK(policy_export(&spk, &spk.peers[0], entry("10.251.0.0/16"), &out) &&
+	    strcmp(bgp_aspath_fmt(&out, '-', buf, sizeof(buf)),
+	    "65010-65010-65010-65010") == 0, "10.251.0.0/16: its prepend 2 "
+	    "adds to the speaker's 1 (%s)", buf);
+	T_OK((out.present & BGP_ATTR_BIT(BGP_ATTR_MED)) && out.med == 200,
+	    "RFC 4271 5.1.4: the MED set on our own route is sent");
+	bgp_attrs_free(&out);
+	conf.originate = NULL;
+	conf.noriginate = 0;
+	conf.orig_pol = NULL;
+	conf.orig_comm = NULL;
+	conf.norig_comm = 0;
+}
+
 int
 main(void)
 {
@@ -361,6 +452,7 @@ main(void)
 	test_router_rfc_order();
 	test_router_ebgp_local_pref();
 	test_router_originates_no_advertise();
+	test_router_orig_policy();
 	test_router_loop();
 	test_router_peer_weight();
 	rib_free(&spk.rib);
