@@ -2,7 +2,7 @@
  * validate: the checks that compare objects once the whole file is parsed:
  * names that must be unique (nodes become namespaces), the peering rules
  * (PE-03, PE-05), the gateway a route table's VirtualNetworkGateway route
- * goes to (GW-11), the Route Server peer limit (RS-07), and on-premises
+ * goes to (GW-11, GW-12), the Route Server peer limit (RS-07), and on-premises
  * prefixes that must stay outside every VNet. Also the warnings: what Azure
  * accepts but advises against (RS-04: an NVA peering with one instance).
  *
@@ -179,7 +179,8 @@ no_gateway_why(const struct topo_vnet *v, char *buf, size_t len)
 /*
  * VR-08, GW-11: a VirtualNetworkGateway route sends to the VPN gateway of
  * the subnet's VNet, or of the hub a spoke uses with use_remote_gateways.
- * Azure refuses an ExpressRoute gateway as its target; with no gateway at
+ * Azure refuses an ExpressRoute gateway as its target, and any gateway
+ * where VPN and ExpressRoute gateways coexist (GW-12); with no gateway at
  * all the route has nowhere to go.
  */
 static int
@@ -187,12 +188,26 @@ udr_gateway(struct tctx *c, const struct topo_route_table *rt, size_t k,
     const struct topo_subnet *sn)
 {
 	const struct topo_vnet *g = topo_gateway_vnet(sn->vnet);
+	const struct topo_gw *vpn = topo_udr_gateway(sn->vnet), *er;
 	char p[TOPO_PATH_MAX], rp[TOPO_PATH_MAX], why[256];
+	size_t i;
 
-	if (topo_udr_gateway(sn->vnet) != NULL)
-		return 0;
 	topo_path_key(p, topo_path_idx(rp, topo_path_key(p, rt->jpath,
 	    "routes"), k), "next_hop_type");
+	if (vpn != NULL) {
+		for (i = 0, er = NULL; er == NULL && i < g->ngws; i++)
+			if (g->gws[i]->type == TOPO_GW_EXPRESSROUTE)
+				er = g->gws[i];
+		if (er == NULL)
+			return 0;
+		return topo_fail(c, p, "route \"%s\" of route table \"%s\" "
+		    "on subnet %s/%s would send to VPN gateway \"%s\" of hub "
+		    "\"%s\", which coexists with ExpressRoute gateway \"%s\": "
+		    "a VirtualNetworkGateway next hop cannot be used where VPN "
+		    "and ExpressRoute connections coexist (GW-12)",
+		    rt->routes[k].name, rt->name, sn->vnet->name, sn->name,
+		    vpn->name, g->name, er->name);
+	}
 	if (g != NULL)
 		return topo_fail(c, p, "route \"%s\" of route table \"%s\" "
 		    "on subnet %s/%s would send to ExpressRoute gateway \"%s\" "

@@ -1136,12 +1136,16 @@ test_udr_gateway(void)
 		    "GW-11: both send to the hub's VPN gateway");
 		topo_free(t);
 	}
-	t = load_q(GWRT(ER_DC "," VPN_DC, ",'use_remote_gateways':true",
-	    GWRT_ON("'s1/default'", "172.16.0.0/16")), &err);
-	T_OK(t != NULL && topo_udr_gateway(topo_vnet_find(t, "s1")) ==
-	    t->gws[1], "GW-11: with ExpressRoute and VPN gateways side by side, "
-	    "the route goes to the VPN gateway (%s)", t ? "" : err.msg);
-	topo_free(t);
+	expect_err(GWRT(ER_DC "," VPN_DC, ",'use_remote_gateways':true",
+	    GWRT_ON("'s1/default'", "172.16.0.0/16")),
+	    "route_tables[0].routes[0].next_hop_type", "which coexists with "
+	    "ExpressRoute gateway \"er\": a VirtualNetworkGateway next hop "
+	    "cannot be used where VPN and ExpressRoute connections coexist "
+	    "(GW-12)", "GW-12: a VirtualNetworkGateway route in a spoke whose "
+	    "hub has ExpressRoute and VPN gateways side by side is refused");
+	expect_err(GWRT(ER_DC "," VPN_DC, "", GWRT_ON("'hub/default'",
+	    "172.16.0.0/16")), "route_tables[0].routes[0].next_hop_type",
+	    "(GW-12)", "GW-12: and so is one in the hub's own subnet");
 	expect_err(GWRT(ER_DC, ",'use_remote_gateways':true",
 	    GWRT_ON("'s1/default'", "0.0.0.0/0")),
 	    "route_tables[0].routes[0].next_hop_type", "cannot target an "
