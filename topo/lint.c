@@ -127,6 +127,10 @@ system_len(const struct topo_vnet *src, const struct pfx4 *dst)
 	for (i = 0; i < src->nhub_peers; i++)
 		if ((p = space_holding(src->hub_peers[i], dst)) != NULL)
 			return p->len;
+	for (i = 0; i < src->nvpeers; i++)
+		if ((p = space_holding(src->vpeers[i]->vnet[src ==
+		    src->vpeers[i]->vnet[0]], dst)) != NULL)
+			return p->len;
 	return -1;
 }
 

@@ -1256,8 +1256,8 @@ test_dual_homed(void)
 	    "regions[0].spokes[0].peerings[0]", "already peered",
 	    "PE-06: a spoke's peerings do not repeat its region's hub");
 	expect_err(DH("", ",'peerings':['sd']"),
-	    "regions[0].spokes[0].peerings[0]", "no hub is named",
-	    "a spoke peers with hubs only");
+	    "regions[0].spokes[0].peerings[0]", "cannot peer with itself",
+	    "PE-01: a spoke cannot peer with itself");
 	expect_err(DH("", ",'peerings':['hb','hb']"),
 	    "regions[0].spokes[0].peerings[1]", "listed twice",
 	    "a hub named twice in peerings");
@@ -2007,6 +2007,42 @@ test_node_cap(void)
 	free(j);
 }
 
+/* PE-07: spoke-to-spoke peerings, one struct for both sides, flags per side. */
+static void
+test_spoke_peering(void)
+{
+	struct topo_err err;
+	struct topo *t = NULL;
+	const struct topo_vnet *s1, *s2, *s3, *w1;
+	const struct topo_peering *pe;
+
+	if (!T_EQ(topo_load_file("examples/spoke-mesh.json", &t, &err), 0,
+	    "PE-07: examples/spoke-mesh.json loads (%s)", err.msg))
+		return;
+	s1 = topo_vnet_find(t, "s1");
+	s2 = topo_vnet_find(t, "s2");
+	s3 = topo_vnet_find(t, "s3");
+	w1 = topo_vnet_find(t, "w1");
+	T_EQ(t->npeerings, 3u, "PE-07: three spoke-to-spoke peerings");
+	T_OK(topo_vnets_peered(s1, s2) && topo_vnets_peered(s2, s1) &&
+	    topo_vnets_peered(s1, w1) && topo_vnets_peered(s3, s2),
+	    "PE-07: each peering is both ways");
+	T_OK(!topo_vnets_peered(s1, s3) && !topo_vnets_peered(s2, w1),
+	    "PE-01: a peer's peer is not peered");
+	pe = topo_vnet_peering(w1, s1);
+	T_OK(pe != NULL && pe->vnet[0] == s1 && pe->vnet[1] == w1 &&
+	    !pe->allow_forwarded_traffic[0] && pe->allow_forwarded_traffic[1] &&
+	    pe->jpath[0] != NULL && pe->jpath[1] != NULL &&
+	    strcmp(pe->jpath[1], "regions[1].spokes[0].peerings[0]") == 0,
+	    "PE-07: s1 and w1 both list the peering, each with its own side's "
+	    "flags");
+	pe = topo_vnet_peering(s3, s2);
+	T_OK(pe != NULL && pe->jpath[1] == NULL &&
+	    pe->allow_forwarded_traffic[1] && !pe->allow_gateway_transit[1],
+	    "PE-07: s3 does not list s2: Azure's defaults on its side");
+	topo_free(t);
+}
+
 int
 main(void)
 {
@@ -2036,6 +2072,7 @@ main(void)
 	test_warnings();
 	test_gateways();
 	test_udr_gateway();
+	test_spoke_peering();
 	test_regions();
 	test_corpus_more();
 	test_er_circuits();
