@@ -452,8 +452,8 @@ lint_shared_asn(struct topo *t)
 		for (k = 0; k < i; k++) {
 			const struct topo_nva *a = t->nvas[k], *b = t->nvas[i];
 
-			if (a->asn != b->asn || a->node->nic->subnet->vnet !=
-			    b->node->nic->subnet->vnet)
+			if (!a->bgp || a->asn != b->asn ||
+			    a->node->nic->subnet->vnet != b->node->nic->subnet->vnet)
 				continue;
 			snprintf(path, sizeof(path), "%s.asn", b->node->jpath);
 			warn(t, path, "NVAs \"%s\" and \"%s\" share AS %u: each drops "

@@ -217,6 +217,13 @@ enum topo_nvad {
 
 struct topo_nva {
 	struct topo_node	*node;
+	/*
+	 * "bgp": false: a firewall that speaks no BGP (the Azure Firewall
+	 * pattern; the default in AzureFirewallSubnet): no speaker, no Route
+	 * Server peer slot (RS-55), reached by route tables only; it forwards
+	 * and filters as any NVA. Its asn is 0 and it advertises nothing.
+	 */
+	bool			 bgp;
 	uint32_t		 asn;
 	struct pfx4		*advertise;
 	size_t			 nadvertise;

@@ -2007,6 +2007,37 @@ test_node_cap(void)
 	free(j);
 }
 
+/* RS-55: what a firewall without BGP refuses. */
+#define FWHUB(fw, extra) "{'name':'f','regions':[{'name':'r','hub':{"	\
+	"'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"	\
+	"'AzureFirewallSubnet':'10.1.3.0/26','app':'10.1.2.0/24'},"	\
+	"'nvas':[" fw ",{'name':'nva2','subnet':'app','asn':65002}]}}]"	\
+	extra "}"
+
+static void
+test_no_bgp(void)
+{
+	expect_err(FWHUB("{'name':'afw','subnet':'AzureFirewallSubnet',"
+	    "'asn':65001}", ""), "regions[0].hub.nvas[0].asn", "speaks no BGP",
+	    "RS-55: a firewall in AzureFirewallSubnet takes no asn");
+	expect_err(FWHUB("{'name':'afw','subnet':'AzureFirewallSubnet',"
+	    "'bgp':true}", ""), "regions[0].hub.nvas[0].bgp", "speaks no BGP",
+	    "RS-55: Azure Firewall speaks no BGP: bgp true is refused there");
+	expect_err(FWHUB("{'name':'fw','subnet':'app','bgp':false,"
+	    "'advertise':['10.0.0.0/8']}", ""),
+	    "regions[0].hub.nvas[0].advertise", "is a BGP speaker's",
+	    "RS-55: an NVA without BGP advertises nothing");
+	expect_err("{'name':'f','regions':[{'name':'r','hub':{'name':'hub',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'AzureFirewallSubnet':"
+	    "'10.1.3.0/26'},'vms':[{'name':'v','subnet':'AzureFirewallSubnet'}"
+	    "]}}]}", "regions[0].hub.vms[0].subnet", "holds the firewall alone",
+	    "RS-55: no VM in AzureFirewallSubnet");
+	expect_err(FWHUB("{'name':'afw','subnet':'AzureFirewallSubnet'}",
+	    ",'sites':[{'name':'dc','asn':64512,'prefixes':['172.16.0.0/16'],"
+	    "'nvas':['afw']}]"), "sites[0].nvas[0]", "speaks no BGP",
+	    "RS-55: no site behind a firewall without BGP");
+}
+
 /* PE-07: spoke-to-spoke peerings, one struct for both sides, flags per side. */
 static void
 test_spoke_peering(void)
@@ -2073,6 +2104,7 @@ main(void)
 	test_gateways();
 	test_udr_gateway();
 	test_spoke_peering();
+	test_no_bgp();
 	test_regions();
 	test_corpus_more();
 	test_er_circuits();
