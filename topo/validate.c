@@ -1,8 +1,8 @@
 /*
  * validate: the checks that compare objects once the whole file is parsed:
  * names that must be unique (nodes become namespaces), the peering rules
- * (PE-03, PE-05, for spoke-to-spoke peerings too), the gateway a route table's VirtualNetworkGateway route
- * goes to (GW-11, GW-12), the Route Server peer limit (RS-07), and on-premises
+ * (PE-03, PE-05, spoke-to-spoke peerings too), the gateway a route
+ * table's VirtualNetworkGateway route goes to (GW-11, GW-12), the Route Server peer limit (RS-07), and on-premises
  * prefixes that must stay outside every VNet. Also the warnings: what Azure
  * accepts but advises against (RS-04: an NVA peering with one instance).
  *
