@@ -7,12 +7,15 @@
  *          the traffic, which only a walk would otherwise find
  *   RS-54  a Route Server beside an active-standby VPN gateway: Learn
  *          supports their route exchange only with an active-active one
+ *   RS-55  a route table on AzureFirewallSubnet sending 0.0.0.0/0 anywhere
+ *          but Internet: the firewall needs its default route to Internet
  * Called by topo_lint() (lint.c), on the finished model.
  *
  * Must not: change the model or refuse a design (validate.c refuses).
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lint.h"
 #include "topo_int.h"
@@ -83,6 +86,33 @@ lint_standby_vpn(struct topo *t, const struct topo_vnet *v)
 	}
 }
 
+/* RS-55: Azure Firewall needs 0.0.0.0/0 to Internet in its subnet. */
+static void
+lint_fw_subnet(struct topo *t, const struct topo_route_table *rt)
+{
+	char path[TOPO_PATH_MAX], rp[TOPO_PATH_MAX];
+	size_t i, k;
+
+	for (i = 0; i < rt->nsubnets; i++) {
+		if (strcmp(rt->subnets[i]->name, "AzureFirewallSubnet") != 0)
+			continue;
+		for (k = 0; k < rt->nroutes; k++) {
+			if (rt->routes[k].pfx.len != 0 ||
+			    rt->routes[k].type == TOPO_UDR_INTERNET)
+				continue;
+			topo_path_key(path, topo_path_idx(rp, topo_path_key(path,
+			    rt->jpath, "routes"), k), "next_hop_type");
+			warn(t, path, "route \"%s\" sends 0.0.0.0/0 from "
+			    "AzureFirewallSubnet of \"%s\" to %s: the firewall "
+			    "needs its default route to Internet, as Azure sets "
+			    "it (RS-55)", rt->routes[k].name,
+			    rt->subnets[i]->vnet->name,
+			    topo_udr_type_str(rt->routes[k].type));
+			return;
+		}
+	}
+}
+
 void
 topo_lint_next_hops(struct topo *t)
 {
@@ -91,6 +121,7 @@ topo_lint_next_hops(struct topo *t)
 
 	for (i = 0; i < t->nrts; i++) {
 		rt = t->rts[i];
+		lint_fw_subnet(t, rt);
 		for (k = 0; k < rt->nroutes; k++)
 			if (rt->routes[k].type == TOPO_UDR_VIRTUALAPPLIANCE)
 				lint_appliance(t, rt, k);

@@ -39,6 +39,21 @@ fw_topo() {
 	assert_output --partial 'regions[0].hub.vms[0].subnet: AzureFirewallSubnet holds the firewall alone'
 }
 
+@test "RS-55 lint: a route table sending AzureFirewallSubnet's 0.0.0.0/0 anywhere but Internet is warned about; to Internet it is not" {
+	local f
+	f=$(fw_topo)
+	jq '.route_tables += [{"name": "fw-rt", "subnets": ["hub/AzureFirewallSubnet"],
+	    "routes": [{"name": "all", "prefix": "0.0.0.0/0", "next_hop_type": "None"}]}]' \
+	    "$f" > "$f.rt"
+	run arsemu validate "$f.rt" --strict
+	assert_failure 1
+	assert_output --partial 'route_tables[2].routes[0].next_hop_type: route "all" sends 0.0.0.0/0 from AzureFirewallSubnet of "hub" to None'
+	assert_output --partial '(RS-55)'
+	jq '.route_tables[2].routes[0].next_hop_type = "Internet"' "$f.rt" > "$f.inet"
+	run arsemu validate "$f.inet" --strict
+	assert_success
+}
+
 @test "RS-55 walk offline: spoke to spoke through the firewall by route tables; its filter denies TCP 22" {
 	local f
 	f=$(fw_topo)
