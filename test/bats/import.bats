@@ -69,7 +69,7 @@ load helpers
 	printf '[{"name": "hub-nsg", "type": "Microsoft.Network/networkSecurityGroups"}]\n' > "$d/nsgs.json"
 	run arsemu import az "$d" -o "$BATS_TEST_TMPDIR/t.json"
 	assert_success
-	assert_output --partial "warning: nsgs.json: [0].type: Microsoft.Network/networkSecurityGroups is not imported"
+	assert_output --partial "warning: nsgs.json: [0]: network security group hub-nsg is not modelled"
 	run arsemu validate "$BATS_TEST_TMPDIR/t.json"
 	assert_success
 }
