@@ -1,23 +1,29 @@
 /*
- * azimport: az CLI output -> a topology (see azimport.h).
+ * azimport: az CLI output -> a topology (see azimport.h). This file reads
+ * the directory, tells resources apart, and writes VNets, peerings and
+ * route tables; azimport_nic.c NICs, VMs, NVAs and what Route Server
+ * learned; azimport_gw.c gateways, connections and sites.
  *
  * The mapping, resource by resource (az prints REST properties flattened):
  *   virtualNetworks          a hub when a Route Server's virtualRouterIps lie
- *                            in its RouteServerSubnet, else a spoke; its
- *                            location is its region; addressSpace, subnets;
- *                            each subnet's ipConfigurations name the NICs
- *                            (…/networkInterfaces/NIC/…): a VM per NIC in
- *                            spokes, and in hub subnets holding no NVA
+ *                            in its RouteServerSubnet or a gateway sits in
+ *                            its GatewaySubnet, else a spoke; its location
+ *                            is its region; addressSpace, subnets; VMs come
+ *                            from the NICs (azimport_nic.c)
  *   virtualNetworkPeerings   embedded in a VNet or listed on their own; the
  *                            spoke's side gives useRemoteGateways and
  *                            allowForwardedTraffic, the hub's
- *                            allowGatewayTransit; only Connected ones count
+ *                            allowGatewayTransit; only Connected ones count;
+ *                            two hubs: the hubs' "peerings"; a spoke and a
+ *                            second hub: the spoke's "peerings"; two spokes:
+ *                            a warning (not modelled)
  *   virtualHubs              the Route Server: allowBranchToBranchTraffic,
  *                            hubRoutingPreference
  *   virtualHubs/bgpConnections  an NVA: peerAsn, peerIp (its NIC address)
  *   routeTables              routes and the subnets they are associated with
- * What the files cannot say (what NVAs advertise, gateways, sites) is left
- * out; a warning says so where it matters.
+ *   others                   load balancers, NSGs, Azure Firewall...: a
+ *                            warning each, naming the resource and what the
+ *                            lab lacks without it
  */
 #include <dirent.h>
 #include <errno.h>
@@ -68,11 +74,11 @@ read_one(struct az *a, const char *fname)
 	if (root == NULL) {
 		snprintf(r.path, sizeof(r.path), "%s", e.path);
 		if (e.path[0] != '\0')
-			return az_fail(a, &r, NULL, "%s (line %d, column %d)", e.msg,
-			    e.line, e.col);
-		return az_fail(a, &r, NULL, "not JSON (line %d, column %d): %s; "
-		    "save what az prints with --output json", e.line, e.col,
-		    e.msg);
+			return az_fail(a, &r, NULL, "%s (line %d, column %d)",
+			    e.msg, e.line, e.col);
+		return az_fail(a, &r, NULL, "not JSON (line %d, column %d): "
+		    "%s; save what az prints with --output json", e.line,
+		    e.col, e.msg);
 	}
 	xgrow(&a->files, &a->fcap, a->nfiles + 1, sizeof(*a->files));
 	f = &a->files[a->nfiles++];
@@ -190,7 +196,8 @@ classify(struct az *a, const struct azres *r)
 		return;
 	}
 	if (!cJSON_IsObject(r->o) || type == NULL) {
-		az_warn(a, r, NULL, "not an Azure resource (no \"type\"): skipped");
+		az_warn(a, r, NULL, "not an Azure resource (no \"type\"): "
+		    "skipped");
 		return;
 	}
 	if (strcasecmp(type, "Microsoft.Network/virtualNetworks") == 0)
@@ -222,7 +229,7 @@ classify(struct az *a, const struct azres *r)
 	    "Microsoft.Network/expressRouteCircuits") == 0)
 		az_classify_site(a, r, true);
 	else if (strcasecmp(type, "Microsoft.Compute/virtualMachines") == 0)
-		return;		/* its NICs (az network nic list) make the VM */
+		return;		/* its NICs (az network nic list) make it */
 	else {
 		for (i = 0; i < sizeof(az_unmodelled) / sizeof(*az_unmodelled);
 		    i++)
@@ -298,8 +305,8 @@ vnet_fields(struct az *a, struct azvnet *v)
 	as = cJSON_GetObjectItemCaseSensitive(v->r.o, "addressSpace");
 	v->space = cJSON_GetObjectItemCaseSensitive(as, "addressPrefixes");
 	if (!cJSON_IsArray(v->space) || cJSON_GetArraySize(v->space) == 0)
-		return az_fail(a, &v->r, "addressSpace.addressPrefixes", "VNet %s "
-		    "has no address space", v->azname);
+		return az_fail(a, &v->r, "addressSpace.addressPrefixes",
+		    "VNet %s has no address space", v->azname);
 	v->subnets = cJSON_GetObjectItemCaseSensitive(v->r.o, "subnets");
 	if ((v->loc = az_jstr(v->r.o, "location")) == NULL) {
 		az_warn(a, &v->r, "location", "missing: region \"default\"");
@@ -362,22 +369,24 @@ route_servers(struct az *a)
 		    addr_parse(ips->child->valuestring, &rs->ip[0]) != 0 ||
 		    !cJSON_IsString(ips->child->next) ||
 		    addr_parse(ips->child->next->valuestring, &rs->ip[1]) != 0) {
-			az_warn(a, &rs->r, "virtualRouterIps", "not two addresses: "
-			    "Route Server %s skipped", rs->azname ? rs->azname : "?");
+			az_warn(a, &rs->r, "virtualRouterIps", "not two "
+			    "addresses: Route Server %s skipped",
+			    rs->azname ? rs->azname : "?");
 			continue;
 		}
 		if (cJSON_IsNumber(asn) && asn->valuedouble != TOPO_RS_ASN)
-			az_warn(a, &rs->r, "virtualRouterAsn", "%.0f: Route Server's "
-			    "ASN is 65515 (RS-01)", asn->valuedouble);
-		if ((v = az_vnet_of_ip(a, rs->ip[0], "RouteServerSubnet", NULL)) < 0) {
+			az_warn(a, &rs->r, "virtualRouterAsn", "%.0f: Route "
+			    "Server's ASN is 65515 (RS-01)", asn->valuedouble);
+		if ((v = az_vnet_of_ip(a, rs->ip[0], "RouteServerSubnet",
+		    NULL)) < 0) {
 			az_warn(a, &rs->r, "virtualRouterIps", "in no VNet's "
 			    "RouteServerSubnet: Route Server %s skipped",
 			    rs->azname ? rs->azname : "?");
 			continue;
 		}
 		if (a->vnets[v].rs >= 0) {
-			az_warn(a, &rs->r, NULL, "a second Route Server in VNet %s: "
-			    "skipped", a->vnets[v].azname);
+			az_warn(a, &rs->r, NULL, "a second Route Server in VNet "
+			    "%s: skipped", a->vnets[v].azname);
 			continue;
 		}
 		rs->vnet = v;
@@ -447,8 +456,8 @@ peering(struct az *a, const struct azres *p)
 	struct azvnet *spoke, *hub;
 
 	if (o < 0 || r < 0) {
-		az_warn(a, p, o < 0 ? "id" : "remoteVirtualNetwork.id", "names a "
-		    "VNet the files do not hold: peering skipped");
+		az_warn(a, p, o < 0 ? "id" : "remoteVirtualNetwork.id",
+		    "names a VNet the files do not hold: peering skipped");
 		return;
 	}
 	if (state != NULL && strcasecmp(state, "Connected") != 0) {
@@ -574,9 +583,9 @@ region_of(struct az *a, const struct azvnet *v)
 	const struct azvnet *h = v->hub >= 0 ? &a->vnets[v->hub] : v;
 
 	if (h != v && strcmp(h->loc, v->loc) != 0)
-		az_warn(a, &v->r, "location", "%s: imported into its hub's region "
-		    "%s (arsemu peers a spoke with its own region's hub)", v->loc,
-		    h->loc);
+		az_warn(a, &v->r, "location", "%s: imported into its hub's "
+		    "region %s (arsemu peers a spoke with its own region's hub)",
+		    v->loc, h->loc);
 	return h->loc;
 }
 
@@ -643,10 +652,10 @@ put_regions(struct az *a, cJSON *root)
 static bool
 subnet_ref(struct az *a, const char *id, char *buf, size_t len)
 {
-	char vn[128], sn[128];
-	int v = az_vnet_by_name(a, topo_az_id_part(id, "virtualNetworks", vn, sizeof(vn)));
+	char sn[128];
+	int v = az_vnet_of_subnet_id(a, id, sn, sizeof(sn));
 
-	if (v < 0 || topo_az_id_part(id, "subnets", sn, sizeof(sn)) == NULL)
+	if (v < 0 || a->vnets[v].skip)
 		return false;
 	snprintf(buf, len, "%s/%s", a->vnets[v].name, sn);
 	return true;
@@ -761,6 +770,11 @@ import(struct az *a, const char *name)
 	put_regions(a, root);
 	az_put_sites(a, root);
 	put_route_tables(a, root);
+	for (i = 0; i < a->nnics; i++)
+		if (!a->nics[i].used)
+			az_warn(a, &a->nics[i].r, "subnet.id", "NIC %s is in no "
+			    "subnet of a VNet the files hold: skipped",
+			    a->nics[i].name);
 	a->out->json = cJSON_Print(root);
 	cJSON_Delete(root);
 	return 0;

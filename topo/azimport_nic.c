@@ -366,6 +366,18 @@ vm_name(const char *nic, char *buf, size_t len)
 	return buf;
 }
 
+/* Did a NIC before this one make its VM (or NVA)? */
+static bool
+vm_seen(const struct az *a, const struct aznic *nic)
+{
+	const struct aznic *p;
+
+	for (p = a->nics; p < nic; p++)
+		if (p->used && p->vm != NULL && strcasecmp(p->vm, nic->vm) == 0)
+			return true;
+	return false;
+}
+
 /* The VMs of one subnet: its NICs of the NIC list, then the others. */
 static void
 subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
@@ -383,7 +395,7 @@ subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
 		    strcasecmp(sname, n) != 0)
 			continue;
 		nic->used = true;
-		if (nic->vm != NULL && topo_az_name_taken(&a->names, nic->vm))
+		if (nic->vm != NULL && vm_seen(a, nic))
 			az_warn(a, &nic->r, NULL, "VM %s has a second NIC, %s: "
 			    "arsemu gives a VM one; this one is a VM of its own",
 			    nic->vm, nic->name);
