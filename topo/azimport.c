@@ -249,19 +249,28 @@ classify(struct az *a, const struct azres *r)
 	}
 }
 
-/* Route Server's learned routes: {"RouteServiceRole_IN_0": [...], ...}. */
+/*
+ * Route Server's learned routes (CLI-02): {"RouteServiceRole_IN_0": [...],
+ * "RouteServiceRole_IN_1": [...], "value": null}.
+ */
 static bool
 is_rs_routes(const cJSON *root)
 {
 	const cJSON *el;
+	bool inst = false;
 
-	if (!cJSON_IsObject(root) || root->child == NULL)
+	if (!cJSON_IsObject(root))
 		return false;
-	cJSON_ArrayForEach(el, root)
+	cJSON_ArrayForEach(el, root) {
+		if (el->string != NULL && strcmp(el->string, "value") == 0 &&
+		    (cJSON_IsNull(el) || cJSON_GetArraySize(el) == 0))
+			continue;
 		if (el->string == NULL || strncmp(el->string,
 		    "RouteServiceRole_IN_", 20) != 0 || !cJSON_IsArray(el))
 			return false;
-	return true;
+		inst = true;
+	}
+	return inst;
 }
 
 static void

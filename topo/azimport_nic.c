@@ -125,6 +125,9 @@ az_classify_rs_routes(struct az *a, const struct azres *file)
 		const char *k = inst->string + 20;	/* "RouteServiceRole_IN_" */
 		size_t i = 0;
 
+		if (strcmp(inst->string, "value") == 0)
+			continue;	/* null, as az prints it */
+
 		if (strcmp(k, "0") != 0 && strcmp(k, "1") != 0) {
 			struct azres r = *file;
 
@@ -174,6 +177,17 @@ has_string(const cJSON *arr, const char *s)
 	return false;
 }
 
+static bool
+path_has(const uint32_t *path, int n, uint32_t asn)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (path[i] == asn)
+			return true;
+	return false;
+}
+
 /*
  * What Route Server learned from the NVA at ip (ASN asn): its "advertise",
  * "prepend", "next_hop" and, when one instance learned nothing from it
@@ -184,9 +198,9 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
     uint32_t ip, uint32_t asn)
 {
 	cJSON *adv = NULL;
-	const struct azroute *first = NULL;
+	const struct azroute *first = NULL, *pfirst = NULL;
 	bool seen[2] = { false, false };
-	int prepend = -1;
+	int prepend = -1, passed = 0;
 	uint32_t nh = 0;
 	size_t i;
 
@@ -202,6 +216,11 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 			continue;
 		seen[r->inst] = true;
 		n = topo_az_asn_path(r->as_path, path, AZ_PATH_MAX);
+		if (path_has(path, n, TOPO_RS_ASN)) {
+			if (passed++ == 0)	/* passed back (RS-20) */
+				pfirst = r;
+			continue;
+		}
 		if (n <= 0 || path[0] != asn) {
 			az_warn(a, &r->r, "asPath", "\"%s\" does not start with NVA "
 			    "%s's ASN %u: route skipped", r->as_path ? r->as_path :
@@ -236,6 +255,11 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 		if (first == NULL)
 			first = r;
 	}
+	if (passed > 0)
+		az_warn(a, &pfirst->r, "asPath", "NVA %s: %d learned route%s "
+		    "with 65515 in the AS path: what it passes back from Route "
+		    "Server, which drops it (RS-20); the lab's NVA does the "
+		    "same, not advertised", name, passed, passed > 1 ? "s" : "");
 	if (prepend > 0)
 		cJSON_AddNumberToObject(x, "prepend", prepend);
 	if (nh != 0) {

@@ -434,8 +434,11 @@ test_nics_and_learned(void)
 	    "\"sourcePeer\":\"10.1.2.10\",\"weight\":32768},{\"asPath\":"
 	    "\"65010-65010-65200\",\"localAddress\":\"10.1.1.4\",\"network\":"
 	    "\"10.200.0.0/16\",\"nextHop\":\"10.1.2.100\",\"origin\":\"EBgp\","
+	    "\"sourcePeer\":\"10.1.2.10\",\"weight\":32768},{\"asPath\":"
+	    "\"65010-65515\",\"localAddress\":\"10.1.1.4\",\"network\":"
+	    "\"10.1.0.0/16\",\"nextHop\":\"10.1.2.10\",\"origin\":\"EBgp\","
 	    "\"sourcePeer\":\"10.1.2.10\",\"weight\":32768}],"
-	    "\"RouteServiceRole_IN_1\":[]}\n");
+	    "\"RouteServiceRole_IN_1\":[],\"value\":null}\n");
 	if ((root = import_ok(&az, "import az: NICs and learned routes")) !=
 	    NULL) {
 		expect(root, K("regions", "#0", "hub", "nvas"), "[{\"name\":"
@@ -452,8 +455,10 @@ test_nics_and_learned(void)
 		    "with no Route Server") && warned(&az, "NIC fw-nic of NVA "
 		    "fw has IP forwarding off") && warned(&az, "learned-fw.json: "
 		    "RouteServiceRole_IN_0[1].asPath: 10.200.0.0/16: NVA fw "
-		    "originates it"), "import az: IP forwarding and AS paths "
-		    "the lab cannot reproduce are warnings with file and path");
+		    "originates it") && warned(&az, "RouteServiceRole_IN_0[2]."
+		    "asPath: NVA fw: 1 learned route with 65515"), "import az: "
+		    "IP forwarding and AS paths the lab cannot reproduce are "
+		    "warnings with file and path");
 		cJSON_Delete(root);
 		topo_az_free(&az);
 	}
