@@ -61,7 +61,8 @@ gw_addrs(struct azgw *g)
 	cJSON_ArrayForEach(el, az_jget(bgp, "bgpPeeringAddresses")) {
 		const cJSON *d = az_jget(el, "defaultBgpIpAddresses");
 
-		if (g->nip < 2 && cJSON_IsArray(d) && cJSON_IsString(d->child) &&
+		if (g->nip < 2 && cJSON_IsArray(d) &&
+		    cJSON_IsString(d->child) &&
 		    addr_parse(d->child->valuestring, &g->ip[g->nip]) == 0)
 			g->nip++;
 	}
@@ -139,27 +140,28 @@ az_gateways(struct az *a)
 	for (i = 0; i < a->ngws; i++) {
 		struct azgw *g = &a->gws[i];
 		const cJSON *ipc = az_jget(g->r.o, "ipConfigurations");
-		const char *id = cJSON_IsArray(ipc) ? az_jstr(az_jget(ipc->child,
-		    "subnet"), "id") : NULL;
-		const cJSON *asn = az_jget(az_jget(g->r.o, "bgpSettings"), "asn");
+		const char *id = cJSON_IsArray(ipc) ?
+		    az_jstr(az_jget(ipc->child, "subnet"), "id") : NULL;
+		const cJSON *asn = az_jget(az_jget(g->r.o, "bgpSettings"),
+		    "asn");
 		const char *vt = az_jstr(g->r.o, "vpnType");
 		int v = az_vnet_of_subnet_id(a, id, sn, sizeof(sn));
 
 		if (v < 0 || strcasecmp(sn, "GatewaySubnet") != 0) {
-			az_warn(a, &g->r, "ipConfigurations", "gateway %s is not in "
-			    "the GatewaySubnet of a VNet the files hold: skipped",
-			    g->azname);
+			az_warn(a, &g->r, "ipConfigurations", "gateway %s is "
+			    "not in the GatewaySubnet of a VNet the files "
+			    "hold: skipped", g->azname);
 			continue;
 		}
 		g->vnet = v;
 		a->vnets[v].ngws++;
 		if (cJSON_IsNumber(asn) && asn->valuedouble != TOPO_RS_ASN)
 			az_warn(a, &g->r, "bgpSettings.asn", "%.0f: arsemu's "
-			    "gateways are AS 65515 (GW-01); gateway %s imported "
-			    "so", asn->valuedouble, g->azname);
+			    "gateways are AS 65515 (GW-01); gateway %s "
+			    "imported so", asn->valuedouble, g->azname);
 		if (vt != NULL && strcasecmp(vt, "PolicyBased") == 0)
-			az_warn(a, &g->r, "vpnType", "PolicyBased: gateway %s is "
-			    "imported as route-based", g->azname);
+			az_warn(a, &g->r, "vpnType", "PolicyBased: gateway %s "
+			    "is imported as route-based", g->azname);
 	}
 }
 
@@ -225,9 +227,9 @@ gw_check_addrs(struct az *a, struct azgw *g, uint32_t *taken, size_t *ntaken)
 		taken[(*ntaken)++] = ip;
 		g->lab_ip[g->nlab++] = ip;
 		if (k < g->nip && g->ip[k] != ip)
-			az_warn(a, &g->r, "bgpSettings", "instance %d of gateway "
-			    "%s has %s; the lab gives it %s, the next free "
-			    "address of GatewaySubnet", k, g->azname,
+			az_warn(a, &g->r, "bgpSettings", "instance %d of "
+			    "gateway %s has %s; the lab gives it %s, the next "
+			    "free address of GatewaySubnet", k, g->azname,
 			    addr_fmt(g->ip[k], b), addr_fmt(ip, c));
 	}
 }
@@ -253,9 +255,9 @@ resolve(struct az *a, const struct azres *r, struct azconn *out, size_t *n)
 		return;
 	}
 	if (g < 0 || a->gws[g].vnet < 0) {
-		az_warn(a, r, "virtualNetworkGateway1.id", "connection %s names "
-		    "a gateway the files do not hold (or one skipped): skipped",
-		    name);
+		az_warn(a, r, "virtualNetworkGateway1.id", "connection %s "
+		    "names a gateway the files do not hold (or one skipped): "
+		    "skipped", name);
 		return;
 	}
 	if (a->gws[g].er != er) {
@@ -336,8 +338,8 @@ route_site(struct az *a, const struct azroute *r, const struct azconn *cs,
 		    st->asn != 0 && st->asn != path[1]))
 			continue;
 		if (s >= 0 && s != cs[i].site) {
-			az_warn(a, &r->r, NULL, "%s may come from circuit %s or "
-			    "%s: skipped", r->network, a->sites[s].azname,
+			az_warn(a, &r->r, NULL, "%s may come from circuit %s "
+			    "or %s: skipped", r->network, a->sites[s].azname,
 			    st->azname);
 			return -1;
 		}
@@ -373,13 +375,14 @@ add_prefix(struct az *a, struct azsite *s, const char *p,
 			continue;
 		if (pfx_contains(&y, &x)) {
 			if (!pfx_equal(&x, &y))
-				az_warn(a, at, NULL, "%s lies in %s, a prefix of "
-				    "site %s already: skipped", p, el->valuestring,
-				    s->azname);
+				az_warn(a, at, NULL, "%s lies in %s, a prefix "
+				    "of site %s already: skipped", p,
+				    el->valuestring, s->azname);
 			return;
 		}
 		if (pfx_contains(&x, &y))
-			cJSON_Delete(cJSON_DetachItemViaPointer(s->prefixes, el));
+			cJSON_Delete(cJSON_DetachItemViaPointer(s->prefixes,
+			    el));
 	}
 	cJSON_AddItemToArray(s->prefixes, cJSON_CreateString(p));
 }
@@ -475,11 +478,13 @@ az_connections(struct az *a)
 		struct azsite *s = &a->sites[cs[i].site];
 
 		if (s->prefixes == NULL || s->prefixes->child == NULL) {
-			az_warn(a, cs[i].r, NULL, "site %s has no prefix in the "
-			    "files: connection skipped (save %s)", s->azname,
-			    s->er ? "az network vnet-gateway list-learned-routes "
-			    "of its gateway" : "its local network gateway's "
-			    "address space, or the gateway's learned routes");
+			az_warn(a, cs[i].r, NULL, "site %s has no prefix in "
+			    "the files: connection skipped (save %s)",
+			    s->azname,
+			    s->er ? "az network vnet-gateway "
+			    "list-learned-routes of its gateway" : "its local "
+			    "network gateway's address space, or the gateway's "
+			    "learned routes");
 			continue;
 		}
 		attach(a, &cs[i]);
@@ -496,6 +501,26 @@ az_connections(struct az *a)
 
 /* ---- writing ---- */
 
+/* A circuit several gateways connect is named (one MSEE, parse_gw.c). */
+static void
+name_shared(struct az *a, cJSON *circuits)
+{
+	const char *site;
+	cJSON *c;
+	size_t k;
+
+	cJSON_ArrayForEach(c, circuits) {
+		site = cJSON_GetStringValue(az_jget(c, "site"));
+		for (k = 0; site != NULL && k < a->nsites; k++) {
+			const struct azsite *s = &a->sites[k];
+
+			if (s->used && s->er && s->nconns > 1 &&
+			    strcmp(s->name, site) == 0)
+				cJSON_AddStringToObject(c, "name", s->name);
+		}
+	}
+}
+
 void
 az_put_gws(struct az *a, const struct azvnet *v, cJSON *hub)
 {
@@ -508,10 +533,10 @@ az_put_gws(struct az *a, const struct azvnet *v, cJSON *hub)
 		if (g->vnet != (int)(v - a->vnets))
 			continue;
 		if (g->er && g->ncircuits == 0) {
-			az_warn(a, &g->r, NULL, "ExpressRoute gateway %s has no "
-			    "circuit the files hold (az network vpn-connection "
-			    "list, az network express-route list): skipped",
-			    g->azname);
+			az_warn(a, &g->r, NULL, "ExpressRoute gateway %s has "
+			    "no circuit the files hold (az network "
+			    "vpn-connection list, az network express-route "
+			    "list): skipped", g->azname);
 			continue;
 		}
 		x = cJSON_CreateObject();
@@ -524,21 +549,7 @@ az_put_gws(struct az *a, const struct azvnet *v, cJSON *hub)
 			cJSON_AddBoolToObject(x, "allow_remote_vnet_traffic",
 			    true);
 		if (g->er) {
-			cJSON *c;
-
-			/* a circuit several gateways connect is named */
-			cJSON_ArrayForEach(c, g->conns) {
-				size_t k;
-
-				for (k = 0; k < a->nsites; k++)
-					if (a->sites[k].used && a->sites[k].er &&
-					    a->sites[k].nconns > 1 &&
-					    strcmp(a->sites[k].name,
-					    cJSON_GetStringValue(az_jget(c,
-					    "site"))) == 0)
-						cJSON_AddStringToObject(c, "name",
-						    a->sites[k].name);
-			}
+			name_shared(a, g->conns);
 			cJSON_AddItemToObject(x, g->ncircuits > 1 ? "circuits" :
 			    "circuit", g->ncircuits > 1 ? g->conns :
 			    cJSON_DetachItemFromArray(g->conns, 0));

@@ -38,7 +38,7 @@ struct azvnet {
 	int		 ngws;		/* gateways in it (a hub then) */
 	bool		 skip;		/* a second hub in its region */
 	int		 hub;		/* spoke: its hub's index in vnets, else -1 */
-	int		*peers;		/* hub: other hubs; spoke: further hubs */
+	int		*peers;		/* hubs: other hubs, or further ones */
 	size_t		 npeers, pcap;
 	bool		 urg, aft;	/* spoke side of its peering */
 	bool		 agt;		/* hub side (allowGatewayTransit) */
@@ -64,7 +64,7 @@ struct aznic {
 /* A route of a learned-routes listing (Route Server's or a gateway's). */
 struct azroute {
 	struct azres	 r;
-	int		 inst;		/* RouteServiceRole_IN_<inst>; -1 gateway */
+	int		 inst;		/* RouteServiceRole_IN_<k>; -1: gw */
 	const char	*network, *as_path, *next_hop, *origin;
 	uint32_t	 peer, local;
 	bool		 has_peer, has_local;
@@ -119,7 +119,7 @@ struct az {
 	size_t		 nnics, nicap;
 	struct azroute	*rsroutes, *gwroutes;
 	size_t		 nrsroutes, rsrcap, ngwroutes, gwrcap;
-	bool		 rs_inst_listed[2];	/* a learned-routes file had it */
+	bool		 rs_inst_listed[2];	/* a file listed it */
 	struct azgw	*gws;
 	size_t		 ngws, gcap;
 	struct azsite	*sites;

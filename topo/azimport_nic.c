@@ -122,7 +122,7 @@ az_classify_rs_routes(struct az *a, const struct azres *file)
 	const cJSON *inst, *el;
 
 	cJSON_ArrayForEach(inst, file->o) {
-		const char *k = inst->string + 20;	/* "RouteServiceRole_IN_" */
+		const char *k = inst->string + 20;	/* after "..._IN_" */
 		size_t i = 0;
 
 		if (strcmp(inst->string, "value") == 0)
@@ -132,8 +132,8 @@ az_classify_rs_routes(struct az *a, const struct azres *file)
 			struct azres r = *file;
 
 			topo_path_key(r.path, file->path, inst->string);
-			az_warn(a, &r, NULL, "Route Server has instances 0 and 1 "
-			    "only: skipped");
+			az_warn(a, &r, NULL, "Route Server has instances 0 "
+			    "and 1 only: skipped");
 			continue;
 		}
 		a->rs_inst_listed[k[0] - '0'] = true;
@@ -222,36 +222,37 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 			continue;
 		}
 		if (n <= 0 || path[0] != asn) {
-			az_warn(a, &r->r, "asPath", "\"%s\" does not start with NVA "
-			    "%s's ASN %u: route skipped", r->as_path ? r->as_path :
-			    "", name, asn);
+			az_warn(a, &r->r, "asPath", "\"%s\" does not start "
+			    "with NVA %s's ASN %u: route skipped",
+			    r->as_path ? r->as_path : "", name, asn);
 			continue;
 		}
 		for (rep = 1; rep < n && path[rep] == asn; rep++)
 			;
 		if (rep < n)
-			az_warn(a, &r->r, "asPath", "%s: NVA %s originates it in the "
-			    "lab, without the ASNs after its own (%s)", r->network,
-			    name, r->as_path);
+			az_warn(a, &r->r, "asPath", "%s: NVA %s originates it "
+			    "in the lab, without the ASNs after its own (%s)",
+			    r->network, name, r->as_path);
 		if (prepend < 0)
 			prepend = rep - 1;
 		else if (prepend != rep - 1)
-			az_warn(a, &r->r, "asPath", "NVA %s prepends its ASN %d "
-			    "times on another route; arsemu's NVA prepends alike on "
-			    "all: %d", name, rep - 1, prepend);
+			az_warn(a, &r->r, "asPath", "NVA %s prepends its ASN "
+			    "%d times on another route; arsemu's NVA prepends "
+			    "alike on all: %d", name, rep - 1, prepend);
 		if (r->next_hop != NULL && r->next_hop[0] != '\0' &&
 		    addr_parse(r->next_hop, &hop) == 0 && hop != ip) {
 			if (nh == 0)
 				nh = hop;
 			else if (nh != hop)
-				az_warn(a, &r->r, "nextHop", "NVA %s sends another "
-				    "next hop on another route; arsemu's NVA sends "
-				    "one for all", name);
+				az_warn(a, &r->r, "nextHop", "NVA %s sends "
+				    "another next hop on another route; arsemu's "
+				    "NVA sends one for all", name);
 		}
 		if (adv == NULL)
 			adv = cJSON_AddArrayToObject(x, "advertise");
 		if (!has_string(adv, r->network))
-			cJSON_AddItemToArray(adv, cJSON_CreateString(r->network));
+			cJSON_AddItemToArray(adv,
+			    cJSON_CreateString(r->network));
 		if (first == NULL)
 			first = r;
 	}
@@ -259,7 +260,8 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 		az_warn(a, &pfirst->r, "asPath", "NVA %s: %d learned route%s "
 		    "with 65515 in the AS path: what it passes back from Route "
 		    "Server, which drops it (RS-20); the lab's NVA does the "
-		    "same, not advertised", name, passed, passed > 1 ? "s" : "");
+		    "same, not advertised", name, passed,
+		    passed > 1 ? "s" : "");
 	if (prepend > 0)
 		cJSON_AddNumberToObject(x, "prepend", prepend);
 	if (nh != 0) {
@@ -272,8 +274,8 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 		cJSON *p = cJSON_AddArrayToObject(x, "peers");
 
 		cJSON_AddItemToArray(p, cJSON_CreateNumber(seen[0] ? 0 : 1));
-		az_warn(a, &first->r, NULL, "only Route Server instance %d learned "
-		    "from NVA %s: it peers with that one only (RS-04)",
+		az_warn(a, &first->r, NULL, "only Route Server instance %d "
+		    "learned from NVA %s: it peers with that one only (RS-04)",
 		    seen[0] ? 0 : 1, name);
 	}
 	return true;
@@ -327,15 +329,16 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 			nic->used = true;
 			if (!nic->fwd) {
 				cJSON_AddStringToObject(x, "role", "server");
-				az_warn(a, &nic->r, NULL, "NIC %s of NVA %s has IP "
-				    "forwarding off (enableIPForwarding): imported "
-				    "with role \"server\", which forwards nothing",
-				    nic->name, name);
+				az_warn(a, &nic->r, NULL, "NIC %s of NVA %s "
+				    "has IP forwarding off (enableIPForwarding): "
+				    "imported with role \"server\", which "
+				    "forwards nothing", nic->name, name);
 			}
 		}
-		if (!nva_routes(a, rs, x, name, addr, (uint32_t)asn->valuedouble))
-			az_warn(a, b, NULL, "NVA %s: what it advertises is not in "
-			    "the files: save az network routeserver peering "
+		if (!nva_routes(a, rs, x, name, addr,
+		    (uint32_t)asn->valuedouble))
+			az_warn(a, b, NULL, "NVA %s: what it advertises is not "
+			    "in the files: save az network routeserver peering "
 			    "list-learned-routes, or add \"advertise\" to the "
 			    "topology", name);
 		cJSON_AddItemToArray(nvas, x);
@@ -421,8 +424,8 @@ subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
 		nic->used = true;
 		if (nic->vm != NULL && vm_seen(a, nic))
 			az_warn(a, &nic->r, NULL, "VM %s has a second NIC, %s: "
-			    "arsemu gives a VM one; this one is a VM of its own",
-			    nic->vm, nic->name);
+			    "arsemu gives a VM one; this one is a VM of its "
+			    "own", nic->vm, nic->name);
 		put_vm(a, vms, o, nic->vm ? nic->vm : vm_name(nic->name, want,
 		    sizeof(want)), n, nic);
 	}
@@ -435,7 +438,8 @@ subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
 		    topo_az_id_part(az_jstr(ipc, "id"), "networkInterfaces",
 		    nicname, sizeof(nicname)) == NULL)
 			continue;
-		put_vm(a, vms, o, vm_name(nicname, want, sizeof(want)), n, NULL);
+		put_vm(a, vms, o, vm_name(nicname, want, sizeof(want)), n,
+		    NULL);
 	}
 }
 
