@@ -776,6 +776,7 @@ import(struct az *a, const char *name)
 	cJSON_AddStringToObject(root, "name", name);
 	cJSON_AddStringToObject(root, "description", "Imported by arsemu "
 	    "import az from the az CLI's output");
+	az_index_nics(a);
 	put_regions(a, root);
 	az_put_sites(a, root);
 	put_route_tables(a, root);
@@ -807,6 +808,8 @@ topo_az_import(const char *dir, const char *name, struct topo_az *out,
 	for (i = 0; i < a.nvnets; i++)
 		free(a.vnets[i].peers);
 	topo_az_names_free(&a.names);
+	az_set_free(&a.nic_ids);
+	az_set_free(&a.vm_names);
 	az_free_gw(&a);
 	free(a.files);
 	free(a.vnets);

@@ -367,6 +367,16 @@ add_prefix(struct az *a, struct azsite *s, const char *p,
 		az_warn(a, at, NULL, "%s is not a prefix: skipped", p);
 		return;
 	}
+	if (az_set_get(&s->seen, p, strlen(p)) != -1)
+		return;		/* both instances learned it */
+	if (s->seen.n >= TOPO_LIST_MAX) {
+		if (s->seen.n++ == TOPO_LIST_MAX)
+			az_warn(a, at, NULL, "site %s has %d prefixes already, "
+			    "as many as a topology's list holds: the others "
+			    "are skipped", s->azname, TOPO_LIST_MAX);
+		return;
+	}
+	az_set_put(&s->seen, p, strlen(p), 0);
 	if (s->prefixes == NULL)
 		s->prefixes = cJSON_CreateArray();
 	for (el = s->prefixes->child; el != NULL; el = next) {
@@ -594,8 +604,10 @@ az_free_gw(struct az *a)
 
 	for (i = 0; i < a->ngws; i++)
 		cJSON_Delete(a->gws[i].conns);
-	for (i = 0; i < a->nsites; i++)
+	for (i = 0; i < a->nsites; i++) {
 		cJSON_Delete(a->sites[i].prefixes);
+		az_set_free(&a->sites[i].seen);
+	}
 	for (i = 0; i < a->nnics; i++)
 		free((char *)a->nics[i].vm);
 	free(a->gws);

@@ -21,6 +21,13 @@ struct cJSON;
 #define AZ_FILES_MAX	256
 #define AZ_HUB_NAME_MAX	(TOPO_NAME_MAX - 4)	/* room for "-rs0" */
 
+/* Strings compared without regard to case (ids, VM names), each -> int. */
+struct azset {
+	char		**key;		/* lowercase; NULL: free */
+	int		 *val;
+	size_t		  n, cap;	/* cap: 0 or a power of two */
+};
+
 struct azres {
 	const struct cJSON	*o;
 	const char		*file;
@@ -38,6 +45,7 @@ struct azvnet {
 	int		 ngws;		/* gateways in it (a hub then) */
 	bool		 skip;		/* a second hub in its region */
 	int		 hub;		/* spoke: its hub's index in vnets, else -1 */
+	int		 nic_first;	/* its first NIC (aznic.next), -1 */
 	int		*peers;		/* hubs: other hubs, or further ones */
 	size_t		 npeers, pcap;
 	bool		 urg, aft;	/* spoke side of its peering */
@@ -59,7 +67,11 @@ struct aznic {
 	const char	*vm;		/* virtualMachine.id's name, or NULL */
 	uint32_t	 ip;
 	bool		 has_ip, fwd, used;
+	int		 vnet;		/* of subnet_id, -1 none */
+	char		 subnet[81];	/* its subnet's name */
+	int		 next;		/* the VNet's next NIC, -1 last */
 };
+
 
 /* A route of a learned-routes listing (Route Server's or a gateway's). */
 struct azroute {
@@ -95,6 +107,7 @@ struct azsite {
 	uint32_t	 bgp_ip;	/* LNG's bgpPeeringAddress */
 	bool		 has_bgp_ip;
 	struct cJSON	*prefixes;	/* built */
+	struct azset	 seen;		/* prefixes added, kept or not */
 	int		 nconns;	/* connections naming it */
 	bool		 used;		/* written (a connection kept it) */
 };
@@ -125,6 +138,8 @@ struct az {
 	struct azsite	*sites;
 	size_t		 nsites, scap;
 	struct topo_az_names names;	/* node names taken */
+	struct azset	 nic_ids;	/* NIC id -> index in nics */
+	struct azset	 vm_names;	/* VMs a NIC made already */
 	struct topo_az	*out;
 };
 
@@ -142,6 +157,10 @@ const char *az_take_name(struct az *a, const char *want, char *buf,
 	    size_t max);
 void	 az_push(void *arrp, size_t *n, size_t *cap, const void *item,
 	    size_t size);
+/* -1 if key is not in the set; az_set_put keeps a key's first value. */
+int	 az_set_get(const struct azset *s, const char *key, size_t len);
+void	 az_set_put(struct azset *s, const char *key, size_t len, int val);
+void	 az_set_free(struct azset *s);
 
 /* azimport.c */
 const char *az_subnet_pfx(const struct cJSON *sn);
@@ -156,6 +175,7 @@ bool	 az_is_hub(const struct azvnet *v);
 void	 az_classify_nic(struct az *a, const struct azres *r);
 void	 az_classify_rs_routes(struct az *a, const struct azres *file);
 void	 az_classify_gw_route(struct az *a, const struct azres *r);
+void	 az_index_nics(struct az *a);
 struct cJSON *az_put_nvas(struct az *a, const struct azvnet *v,
 	    bool *has_nva);
 void	 az_put_subnets(struct az *a, const struct azvnet *v, struct cJSON *o,

@@ -6,6 +6,7 @@
  *
  * Must not: read files, or know a resource type.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -331,4 +332,84 @@ az_push(void *arrp, size_t *n, size_t *cap, const void *item, size_t size)
 	xgrow(arr, cap, *n + 1, size);
 	memcpy(*arr + *n * size, item, size);
 	(*n)++;
+}
+
+/* FNV-1a of key's first len bytes, lowercased. */
+static size_t
+set_hash(const char *key, size_t len)
+{
+	size_t h = 14695981039346656037u, i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)tolower((unsigned char)key[i])) *
+		    1099511628211u;
+	return h;
+}
+
+static size_t
+set_slot(char *const *keys, size_t cap, const char *key, size_t len)
+{
+	size_t i = set_hash(key, len) & (cap - 1);
+
+	while (keys[i] != NULL && (strlen(keys[i]) != len ||
+	    strncasecmp(keys[i], key, len) != 0))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+int
+az_set_get(const struct azset *s, const char *key, size_t len)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return -1;
+	i = set_slot(s->key, s->cap, key, len);
+	return s->key[i] != NULL ? s->val[i] : -1;
+}
+
+void
+az_set_put(struct azset *s, const char *key, size_t len, int val)
+{
+	size_t i, k, cap;
+	char **keys;
+	int *vals;
+
+	if (az_set_get(s, key, len) != -1)
+		return;
+	if (2 * (s->n + 1) > s->cap) {
+		cap = s->cap ? 2 * s->cap : 64;
+		keys = xcalloc(cap, sizeof(*keys));
+		vals = xcalloc(cap, sizeof(*vals));
+		for (i = 0; i < s->cap; i++)
+			if (s->key[i] != NULL) {
+				k = set_slot(keys, cap, s->key[i],
+				    strlen(s->key[i]));
+				keys[k] = s->key[i];
+				vals[k] = s->val[i];
+			}
+		free(s->key);
+		free(s->val);
+		s->key = keys;
+		s->val = vals;
+		s->cap = cap;
+	}
+	i = set_slot(s->key, s->cap, key, len);
+	s->key[i] = xcalloc(len + 1, 1);
+	for (k = 0; k < len; k++)
+		s->key[i][k] = (char)tolower((unsigned char)key[k]);
+	s->val[i] = val;
+	s->n++;
+}
+
+void
+az_set_free(struct azset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		free(s->key[i]);
+	free(s->key);
+	free(s->val);
+	memset(s, 0, sizeof(*s));
 }

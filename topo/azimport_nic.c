@@ -348,15 +348,49 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 
 /* ---- VMs ---- */
 
+/*
+ * Each NIC's VNet and subnet, the VNets' lists of NICs, and the NICs by id:
+ * every lookup after this is O(1), so 100,000 NICs cost no 10^10 string
+ * comparisons.
+ */
+void
+az_index_nics(struct az *a)
+{
+	int *last = xcalloc(a->nvnets + 1, sizeof(int));
+	size_t i;
+
+	for (i = 0; i < a->nvnets; i++)
+		a->vnets[i].nic_first = last[i] = -1;
+	for (i = 0; i < a->nnics; i++) {
+		struct aznic *n = &a->nics[i];
+
+		az_set_put(&a->nic_ids, n->id, strlen(n->id), (int)i);
+		n->next = -1;
+		n->vnet = az_vnet_of_subnet_id(a, n->subnet_id, n->subnet,
+		    sizeof(n->subnet));
+		if (n->vnet < 0)
+			continue;
+		if (last[n->vnet] < 0)
+			a->vnets[n->vnet].nic_first = (int)i;
+		else
+			a->nics[last[n->vnet]].next = (int)i;
+		last[n->vnet] = (int)i;
+	}
+	free(last);
+}
+
+/* The NIC of an IP configuration's id (".../networkInterfaces/N/..."). */
 static struct aznic *
 nic_of_ipconf(struct az *a, const char *ipconf_id)
 {
-	size_t i;
+	const char *p;
+	int k;
 
-	for (i = 0; ipconf_id != NULL && i < a->nnics; i++)
-		if (topo_az_id_under(ipconf_id, a->nics[i].id))
-			return &a->nics[i];
-	return NULL;
+	if (ipconf_id == NULL || (p = strcasestr(ipconf_id,
+	    "/ipConfigurations/")) == NULL)
+		return NULL;
+	k = az_set_get(&a->nic_ids, ipconf_id, (size_t)(p - ipconf_id));
+	return k >= 0 ? &a->nics[k] : NULL;
 }
 
 static void
@@ -393,15 +427,15 @@ vm_name(const char *nic, char *buf, size_t len)
 	return buf;
 }
 
-/* Did a NIC before this one make its VM (or NVA)? */
+/* Did a NIC before this one make its VM? */
 static bool
-vm_seen(const struct az *a, const struct aznic *nic)
+vm_seen(struct az *a, const struct aznic *nic)
 {
-	const struct aznic *p;
+	size_t l = strlen(nic->vm);
 
-	for (p = a->nics; p < nic; p++)
-		if (p->used && p->vm != NULL && strcasecmp(p->vm, nic->vm) == 0)
-			return true;
+	if (az_set_get(&a->vm_names, nic->vm, l) != -1)
+		return true;
+	az_set_put(&a->vm_names, nic->vm, l, 0);
 	return false;
 }
 
@@ -410,16 +444,14 @@ static void
 subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
     const cJSON *sn, const char *n, bool skip)
 {
-	char sname[128], want[128];
+	char want[128];
 	const cJSON *ipc;
-	size_t i;
+	int i;
 
-	for (i = 0; i < a->nnics; i++) {
+	for (i = v->nic_first; i >= 0; i = a->nics[i].next) {
 		struct aznic *nic = &a->nics[i];
 
-		if (nic->used || az_vnet_of_subnet_id(a, nic->subnet_id, sname,
-		    sizeof(sname)) != (int)(v - a->vnets) ||
-		    strcasecmp(sname, n) != 0)
+		if (nic->used || strcasecmp(nic->subnet, n) != 0)
 			continue;
 		nic->used = true;
 		if (nic->vm != NULL && vm_seen(a, nic))
