@@ -509,6 +509,58 @@ test_unmodelled(void)
 	rm_tmp();
 }
 
+#define VNET(n, loc, pfx, peers) "{\"type\":" \
+	"\"Microsoft.Network/virtualNetworks\",\"name\":\"" n "\"," \
+	"\"location\":\"" loc "\",\"id\":\"" SUB "/virtualNetworks/" n "\"," \
+	"\"addressSpace\":{\"addressPrefixes\":[\"" pfx "\"]}," \
+	"\"subnets\":[{\"name\":\"RouteServerSubnet\",\"addressPrefix\":\"" \
+	pfx "\"}],\"virtualNetworkPeerings\":[" peers "]}"
+#define PEER(from, to, urg) "{\"type\":\"Microsoft.Network/virtualNetworks/" \
+	"virtualNetworkPeerings\",\"id\":\"" SUB "/virtualNetworks/" from \
+	"/virtualNetworkPeerings/p\",\"peeringState\":\"Connected\"," \
+	"\"useRemoteGateways\":" urg ",\"remoteVirtualNetwork\":{\"id\":\"" \
+	SUB "/virtualNetworks/" to "\"}}"
+
+/*
+ * Two hubs of two regions peered: both hubs' "peerings"; a spoke peered
+ * with both, useRemoteGateways towards the second: that one is its hub,
+ * the other one of its "peerings" (PE-06).
+ */
+static void
+test_hub_peerings(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[" VNET("hub-we", "westeurope", "10.1.0.0/27",
+	    PEER("hub-we", "hub-ne", "false")) "," VNET("hub-ne", "northeurope",
+	    "10.2.0.0/27", "") "," VNET("spoke", "northeurope", "10.3.0.0/27",
+	    PEER("spoke", "hub-we", "false") "," PEER("spoke", "hub-ne",
+	    "true")) "]\n");
+	put("rs.json", "[{\"type\":\"Microsoft.Network/virtualHubs\","
+	    "\"name\":\"rs-we\",\"virtualRouterIps\":[\"10.1.0.4\","
+	    "\"10.1.0.5\"]},{\"type\":\"Microsoft.Network/virtualHubs\","
+	    "\"name\":\"rs-ne\",\"virtualRouterIps\":[\"10.2.0.4\","
+	    "\"10.2.0.5\"]}]\n");
+	if ((root = import_ok(&az, "import az: hub and spoke peerings")) !=
+	    NULL) {
+		expect(root, K("regions", "#0", "hub", "peerings"),
+		    "[\"hub-ne\"]", "import az: a peering of two hubs is the "
+		    "hubs' peerings");
+		expect(root, K("regions", "#1", "spokes", "#0"), "{\"name\":"
+		    "\"spoke\",\"address_space\":[\"10.3.0.0/27\"],"
+		    "\"use_remote_gateways\":true,\"subnets\":{"
+		    "\"RouteServerSubnet\":\"10.3.0.0/27\"},\"peerings\":"
+		    "[\"hub-we\"]}", "import az: a spoke peered with two hubs "
+		    "uses the gateways of the one it says, and lists the "
+		    "other in its peerings");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
 /* The error names the file and the JSON path (err.path too). */
 static void
 test_error_path(void)
@@ -585,6 +637,7 @@ main(void)
 	test_gateways();
 	test_nics_and_learned();
 	test_unmodelled();
+	test_hub_peerings();
 	test_error_path();
 	test_helpers();
 	return t_done();
