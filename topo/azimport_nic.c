@@ -191,7 +191,7 @@ path_has(const uint32_t *path, int n, uint32_t asn)
 /*
  * What Route Server learned from the NVA at ip (ASN asn): its "advertise",
  * "prepend", "next_hop" and, when one instance learned nothing from it
- * while the other did, "peers". false: no learned-routes file at all.
+ * while the other did, "peers". false: no learned route from it.
  */
 static bool
 nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
@@ -256,6 +256,8 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 		if (first == NULL)
 			first = r;
 	}
+	if (!seen[0] && !seen[1])
+		return false;
 	if (passed > 0)
 		az_warn(a, &pfirst->r, "asPath", "NVA %s: %d learned route%s "
 		    "with 65515 in the AS path: what it passes back from Route "
@@ -337,10 +339,13 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 		}
 		if (!nva_routes(a, rs, x, name, addr,
 		    (uint32_t)asn->valuedouble))
-			az_warn(a, b, NULL, "NVA %s: what it advertises is not "
-			    "in the files: save az network routeserver peering "
-			    "list-learned-routes, or add \"advertise\" to the "
-			    "topology", name);
+			az_warn(a, b, NULL, "NVA %s: %s: save az network "
+			    "routeserver peering list-learned-routes, or add "
+			    "\"advertise\" to the topology", name,
+			    a->rs_inst_listed[0] || a->rs_inst_listed[1] ?
+			    "no learned route in the files comes from it, so "
+			    "it advertises nothing" : "what it advertises is "
+			    "not in the files");
 		cJSON_AddItemToArray(nvas, x);
 	}
 	return nvas;
@@ -475,6 +480,25 @@ subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
 	}
 }
 
+/* A route table a subnet names must be in the files, or it is lost. */
+static void
+rt_known(struct az *a, const struct azres *at, const cJSON *sn,
+    const char *n)
+{
+	const char *id = az_jstr(az_jget(sn, "routeTable"), "id");
+	char name[128];
+	size_t i;
+
+	for (i = 0; id != NULL && i < a->nrts; i++)
+		if (topo_az_id_eq(id, az_jstr(a->rts[i].o, "id")))
+			return;
+	if (id != NULL)
+		az_warn(a, at, "routeTable.id", "subnet %s's route table %s "
+		    "is not in the files (az network route-table list): its "
+		    "routes are missing", n, topo_az_id_part(id, "routeTables",
+		    name, sizeof(name)) ? name : id);
+}
+
 /* Subnets as {"name": "prefix"}, and a VM per NIC where one is wanted. */
 void
 az_put_subnets(struct az *a, const struct azvnet *v, cJSON *o,
@@ -499,6 +523,7 @@ az_put_subnets(struct az *a, const struct azvnet *v, cJSON *o,
 			az_warn(a, &at, "addressPrefixes", "only %s is imported: "
 			    "arsemu gives a subnet one prefix", p);
 		cJSON_AddStringToObject(subs, n, p);
+		rt_known(a, &at, sn, n);
 		if (strcmp(n, "RouteServerSubnet") == 0 ||
 		    strcmp(n, "GatewaySubnet") == 0 ||
 		    strcmp(n, "AzureFirewallSubnet") == 0)

@@ -122,16 +122,18 @@ arsemu: warning: nsgs.json: [0]: network security group web-nsg is not modelled:
 	assert_output --regexp 'VirtualNetworkGateway +Active +10\.200\.0\.0/16 +VirtualNetworkGateway +10\.0\.2\.100'
 }
 
-@test "import az: ids match whatever their case; a connection to a gateway the files lack is a warning naming it" {
+@test "import az: ids match whatever their case; a connection to a gateway, or a route table, the files lack is a warning naming it" {
 	local d=$BATS_TEST_TMPDIR/az
 	cp -r "$TOP/test/import/az-landing" "$d"
 	# az upper-cases ids: the ER connection's are upper-case in the fixture already
 	grep -q '"/SUBSCRIPTIONS/.*/VIRTUALNETWORKGATEWAYS/HUB-ERGW"' "$d/vpn-connections.json"
 	sed -i 's|virtualNetworkGateways/hub-vpngw"|virtualNetworkGateways/other-gw"|' "$d/vpn-connections.json"
+	rm "$d/route-tables.json"
 	run arsemu import az "$d" -o "$BATS_TEST_TMPDIR/t.json"
 	assert_success
 	assert_output --partial "warning: vpn-connections.json: [0].virtualNetworkGateway1.id: connection hub-to-branch names a gateway the files do not hold (or one skipped): skipped"
 	assert_output --partial "warning: local-gateways.json: [0]: local network gateway branch-lng: no connection the files hold keeps it: skipped"
+	assert_output --partial "warning: vnets.json: [1].subnets[0].routeTable.id: subnet app's route table spoke1-rt is not in the files (az network route-table list): its routes are missing"
 	run arsemu validate "$BATS_TEST_TMPDIR/t.json"
 	assert_success
 }
