@@ -50,6 +50,10 @@ struct cli {
 	const char	*topo;		/* --topo FILE */
 	const char	*from;		/* reach --from GROUP */
 	const char	*to;		/* reach --to GROUP */
+	const char	*report;	/* drill --report FILE.html|svg */
+	const char	*junit;		/* drill --junit FILE */
+	const char	*shard;		/* drill --shard K/N */
+	bool		 list;		/* drill --list */
 	char		**rest;		/* after "--" */
 	int		 nrest;
 };

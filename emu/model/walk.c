@@ -489,7 +489,8 @@ offer_nvas(const struct walk_env *e, const struct topo_vnet *hub,
 		    (!nv->peer_rs[0] && !nv->peer_rs[1]))
 			continue;
 		for (k = 0; k < nv->nadvertise; k++)
-			offer_take(o, &nv->advertise[k], dst, base + 1 + nv->prepend);
+			offer_take(o, &nv->advertise[k], dst, base + 1 +
+			    topo_adv_prepend(nv, k));
 	}
 }
 
