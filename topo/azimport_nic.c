@@ -12,7 +12,8 @@
  *                            list-learned-routes`, per peering: what
  *                            instance k learned; the routes whose
  *                            sourcePeer is an NVA are what it advertises
- *                            (asPath: its ASN, repeated once per prepend;
+ *                            (asPath: its ASN, repeated once per prepend,
+ *                            the NVA's or, beyond it, the route's own;
  *                            nextHop other than its own address: next_hop)
  *   learned routes of a gateway  `az network vnet-gateway
  *                            list-learned-routes`: kept for azimport_gw.c,
@@ -167,17 +168,6 @@ nic_by_ip(struct az *a, uint32_t ip)
 }
 
 static bool
-has_string(const cJSON *arr, const char *s)
-{
-	const cJSON *el;
-
-	cJSON_ArrayForEach(el, arr)
-		if (cJSON_IsString(el) && strcmp(el->valuestring, s) == 0)
-			return true;
-	return false;
-}
-
-static bool
 path_has(const uint32_t *path, int n, uint32_t asn)
 {
 	int i;
@@ -197,18 +187,20 @@ static bool
 nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
     uint32_t ip, uint32_t asn)
 {
-	cJSON *adv = NULL;
 	const struct azroute *first = NULL, *pfirst = NULL;
+	struct azadv { const char *net; int rep; } *advs = NULL;
+	struct azset nets = { NULL, NULL, 0, 0 };
 	bool seen[2] = { false, false };
-	int prepend = -1, passed = 0;
+	size_t nadv = 0, acap = 0, i;
+	int base = -1, passed = 0;
 	uint32_t nh = 0;
-	size_t i;
 
 	if (!a->rs_inst_listed[0] && !a->rs_inst_listed[1])
 		return false;
 	for (i = 0; i < a->nrsroutes; i++) {
 		const struct azroute *r = &a->rsroutes[i];
 		uint32_t path[AZ_PATH_MAX], hop;
+		struct azadv ad;
 		int n, rep;
 
 		if (r->peer != ip || (r->has_local && r->local != rs->ip[0] &&
@@ -233,12 +225,6 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 			az_warn(a, &r->r, "asPath", "%s: NVA %s originates it "
 			    "in the lab, without the ASNs after its own (%s)",
 			    r->network, name, r->as_path);
-		if (prepend < 0)
-			prepend = rep - 1;
-		else if (prepend != rep - 1)
-			az_warn(a, &r->r, "asPath", "NVA %s prepends its ASN "
-			    "%d times on another route; arsemu's NVA prepends "
-			    "alike on all: %d", name, rep - 1, prepend);
 		if (r->next_hop != NULL && r->next_hop[0] != '\0' &&
 		    addr_parse(r->next_hop, &hop) == 0 && hop != ip) {
 			if (nh == 0)
@@ -248,24 +234,48 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 				    "another next hop on another route; arsemu's "
 				    "NVA sends one for all", name);
 		}
-		if (adv == NULL)
-			adv = cJSON_AddArrayToObject(x, "advertise");
-		if (!has_string(adv, r->network))
-			cJSON_AddItemToArray(adv,
-			    cJSON_CreateString(r->network));
 		if (first == NULL)
 			first = r;
+		if (az_set_get(&nets, r->network, strlen(r->network)) != -1)
+			continue;	/* the other instance learned it too */
+		az_set_put(&nets, r->network, strlen(r->network), 0);
+		ad.net = r->network;
+		ad.rep = rep;
+		az_push(&advs, &nadv, &acap, &ad, sizeof(ad));
+		if (base < 0 || rep - 1 < base)
+			base = rep - 1;
 	}
-	if (!seen[0] && !seen[1])
+	az_set_free(&nets);
+	if (!seen[0] && !seen[1]) {
+		free(advs);
 		return false;
+	}
 	if (passed > 0)
 		az_warn(a, &pfirst->r, "asPath", "NVA %s: %d learned route%s "
 		    "with 65515 in the AS path: what it passes back from Route "
 		    "Server, which drops it (RS-20); the lab's NVA does the "
 		    "same, not advertised", name, passed,
 		    passed > 1 ? "s" : "");
-	if (prepend > 0)
-		cJSON_AddNumberToObject(x, "prepend", prepend);
+	/* the prepend all routes share is the NVA's, the rest each route's */
+	if (nadv > 0) {
+		cJSON *adv = cJSON_AddArrayToObject(x, "advertise"), *e;
+
+		for (i = 0; i < nadv; i++) {
+			if (advs[i].rep - 1 == base) {
+				cJSON_AddItemToArray(adv,
+				    cJSON_CreateString(advs[i].net));
+				continue;
+			}
+			e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "prefix", advs[i].net);
+			cJSON_AddNumberToObject(e, "prepend",
+			    advs[i].rep - 1 - base);
+			cJSON_AddItemToArray(adv, e);
+		}
+	}
+	free(advs);
+	if (base > 0)
+		cJSON_AddNumberToObject(x, "prepend", base);
 	if (nh != 0) {
 		char b[ADDR_STRLEN];
 

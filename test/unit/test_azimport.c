@@ -432,7 +432,8 @@ test_nics_and_learned(void)
 	    "\"65010-65010\",\"localAddress\":\"10.1.1.4\",\"network\":"
 	    "\"0.0.0.0/0\",\"nextHop\":\"10.1.2.100\",\"origin\":\"EBgp\","
 	    "\"sourcePeer\":\"10.1.2.10\",\"weight\":32768},{\"asPath\":"
-	    "\"65010-65010-65200\",\"localAddress\":\"10.1.1.4\",\"network\":"
+	    "\"65010-65010-65010-65200\",\"localAddress\":\"10.1.1.4\","
+	    "\"network\":"
 	    "\"10.200.0.0/16\",\"nextHop\":\"10.1.2.100\",\"origin\":\"EBgp\","
 	    "\"sourcePeer\":\"10.1.2.10\",\"weight\":32768},{\"asPath\":"
 	    "\"65010-65515\",\"localAddress\":\"10.1.1.4\",\"network\":"
@@ -443,10 +444,12 @@ test_nics_and_learned(void)
 	    NULL) {
 		expect(root, K("regions", "#0", "hub", "nvas"), "[{\"name\":"
 		    "\"fw\",\"subnet\":\"nva\",\"asn\":65010,\"ip\":\"10.1.2.10\","
-		    "\"role\":\"server\",\"advertise\":[\"0.0.0.0/0\","
-		    "\"10.200.0.0/16\"],\"prepend\":1,\"next_hop\":\"10.1.2.100\","
-		    "\"peers\":[0]}]", "import az: the NVA from its NIC (IP "
-		    "forwarding off) and what instance 0 alone learned from it");
+		    "\"role\":\"server\",\"advertise\":[\"0.0.0.0/0\",{"
+		    "\"prefix\":\"10.200.0.0/16\",\"prepend\":1}],\"prepend\":1,"
+		    "\"next_hop\":\"10.1.2.100\",\"peers\":[0]}]", "import az: the "
+		    "NVA from its NIC (IP forwarding off) and what instance 0 "
+		    "alone learned from it: the prepend all routes share is the "
+		    "NVA's, one route's further prepend its own");
 		expect(root, K("regions", "#0", "hub", "vms"), "[{\"name\":"
 		    "\"jump01\",\"subnet\":\"nva\",\"ip\":\"10.1.2.20\"}]",
 		    "import az: a hub VM named after its VM, with its address, "
