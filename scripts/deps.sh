@@ -11,7 +11,7 @@ set -eu
 want="build-essential pkg-config libmnl-dev libcjson-dev iproute2 iputils-ping"
 case "${1:-build}" in
 build) ;;
-test)  want="$want libnl-route-3-dev bats bats-assert bats-support clang libclang-rt-14-dev frr bird2 gobgpd exabgp tcpdump python3-jsonschema graphviz valgrind bgpdump nftables jq tshark chromium python3-pil" ;;
+test)  want="$want libnl-route-3-dev bats bats-assert bats-support clang libclang-rt-14-dev frr bird2 gobgpd exabgp tcpdump python3-jsonschema graphviz valgrind bgpdump nftables jq tshark libxml2-utils chromium python3-pil" ;;
 *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac
 missing=""
