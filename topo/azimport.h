@@ -1,10 +1,17 @@
 /*
  * azimport: a topology from what the az CLI prints, saved as JSON files in
- * one directory: `az network vnet list`, `az network vnet peering list`
- * (one file per VNet, or combined), `az network route-table list`,
- * `az network routeserver show` and `az network routeserver peering list`.
- * Files are told apart by each resource's "type", not by their names; a
- * file may hold one resource, a list, or a REST list ({"value": [...]}).
+ * one directory (each command's --output json, one file each; the names are
+ * free, arsemu(1) lists the ones it suggests):
+ *   az network vnet list, az network vnet peering list (per VNet),
+ *   az network route-table list, az network routeserver show (or list),
+ *   az network routeserver peering list, and per peering
+ *   az network routeserver peering list-learned-routes,
+ *   az network nic list, az network vnet-gateway list, per gateway
+ *   az network vnet-gateway list-learned-routes, az network vpn-connection
+ *   list, az network local-gateway list, az network express-route list.
+ * Resources are told apart by their "type" (learned routes, which have
+ * none, by their shape), not by file names; a file may hold one resource,
+ * a list, or a REST list ({"value": [...]}).
  *
  * What arsemu cannot model, or the files do not say, becomes a warning
  * "FILE: PATH: text"; what makes the input unusable (a file that is not
@@ -16,8 +23,11 @@
 #ifndef ARSEMU_TOPO_AZIMPORT_H
 #define ARSEMU_TOPO_AZIMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "../lib/pfx.h"
 #include "topo.h"
 
 struct topo_az {
@@ -33,5 +43,61 @@ struct topo_az {
 int	topo_az_import(const char *dir, const char *name, struct topo_az *out,
 	    struct topo_err *err);
 void	topo_az_free(struct topo_az *a);
+
+/*
+ * Helpers for every importer of Azure's objects (az output, Terraform):
+ * Azure's own rules, not arsemu's.
+ *
+ * topo_az_id_eq: two resource ids name the same resource. Azure compares
+ * ids case-insensitively (az prints some upper-cased, e.g. the
+ * ipConfigurations a subnet lists); a trailing '/' is ignored.
+ * topo_az_id_under: id is parent's id or a child of it (parent + "/...").
+ * topo_az_id_part: the segment after "/<kind>/" (kind matched without
+ * regard to case) into buf; NULL if none or longer than len - 1.
+ */
+bool	topo_az_id_eq(const char *a, const char *b);
+bool	topo_az_id_under(const char *id, const char *parent);
+const char *topo_az_id_part(const char *id, const char *kind, char *buf,
+	    size_t len);
+
+/*
+ * topo_az_node_name: an Azure name as an arsemu node name (lowercase,
+ * a-z 0-9 '-', not starting with '-', at most max characters, "x" if
+ * nothing is left); true when it had to change.
+ * topo_az_name_take: a unique node name made from want into buf (max
+ * characters, buf holds max + 1), recorded in names: one taken already
+ * gets "-2", "-3"... with the base cut so the suffix fits whole; O(1)
+ * per name. topo_az_names_free: the set's memory.
+ */
+struct topo_az_name {
+	char		*name;		/* NULL: a free slot */
+	unsigned	 next;		/* next suffix to try */
+};
+struct topo_az_names {
+	struct topo_az_name *tab;	/* open addressing, at most half full */
+	size_t		 n, cap;	/* cap: 0 or a power of two */
+};
+bool	topo_az_node_name(const char *in, char *out, size_t max);
+bool	topo_az_name_taken(const struct topo_az_names *names,
+	    const char *name);
+const char *topo_az_name_take(struct topo_az_names *names, const char *want,
+	    char *buf, size_t max);
+void	topo_az_names_free(struct topo_az_names *names);
+
+/*
+ * topo_az_alloc: the address Azure gives the next NIC of subnet sn, as
+ * Azure allocates dynamic addresses: the first free one from .4 (.0 to .3
+ * and the last are Azure's), skipping the ntaken addresses of taken. -1
+ * when the subnet is full.
+ */
+int	topo_az_alloc(const struct pfx4 *sn, const uint32_t *taken,
+	    size_t ntaken, uint32_t *out);
+
+/*
+ * topo_az_asn_path: the ASNs of an AS path as Azure prints it ("65001",
+ * "12076-65020", or with spaces or commas), at most max into asns; their
+ * count, or -1 if a part is not a number. "" has none.
+ */
+int	topo_az_asn_path(const char *s, uint32_t *asns, int max);
 
 #endif

@@ -1,8 +1,11 @@
 /*
  * test_azimport: `arsemu import az` at its edges (topo/azimport.c): many
  * resources whose names differ only past what a node name can hold, and
- * the files a directory may hold instead of az's output. Each case writes
- * its files into a fresh directory under $TMPDIR (or /tmp) and removes it.
+ * the files a directory may hold instead of az's output, each object of
+ * issue 20 (gateways, connections, local network gateways, circuits, NICs,
+ * learned routes) and what the model cannot hold, and the helpers shared
+ * with other importers. Each case writes its files into a fresh directory
+ * under $TMPDIR (or /tmp) and removes it.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -227,11 +230,418 @@ test_bad_input(void)
 	rm_tmp();
 }
 
+/* ---- issue 20: every modelled object, and what is not modelled ---- */
+
+/* Import dir; the topology parsed (NULL on failure), checked to load. */
+static cJSON *
+import_ok(struct topo_az *az, const char *desc)
+{
+	struct topo_err err;
+	struct topo *t = NULL;
+	cJSON *root;
+	int rc;
+
+	rc = topo_az_import(dir, "lab", az, &err);
+	T_EQ(rc, 0, "%s: imports (%s)", desc, err.msg);
+	if (rc != 0)
+		return NULL;
+	rc = topo_load_string(az->json, strlen(az->json), &t, &err);
+	T_EQ(rc, 0, "%s: the topology validates (%s)", desc, err.msg);
+	if (t != NULL)
+		topo_free(t);
+	root = cJSON_Parse(az->json);
+	return root;
+}
+
+/* One warning holds want. */
+static bool
+warned(const struct topo_az *az, const char *want)
+{
+	size_t i;
+
+	for (i = 0; i < az->nwarnings; i++)
+		if (strstr(az->warnings[i], want) != NULL)
+			return true;
+	return false;
+}
+
+/* The compact JSON of what path names in root ("a.b[0].c" via cJSON). */
+static char *
+at(const cJSON *root, const char *const *keys)
+{
+	const cJSON *o = root;
+
+	for (; *keys != NULL && o != NULL; keys++) {
+		if ((*keys)[0] == '#')
+			o = cJSON_GetArrayItem(o, atoi(*keys + 1));
+		else
+			o = cJSON_GetObjectItemCaseSensitive(o, *keys);
+	}
+	return o ? cJSON_PrintUnformatted(o) : xstrdup("null");
+}
+
+static void
+expect(const cJSON *root, const char *const *keys, const char *want,
+    const char *desc)
+{
+	char *got = at(root, keys);
+
+	T_OK(strcmp(got, want) == 0, "%s: %s (want %s)", desc, got, want);
+	free(got);
+}
+
+#define K(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
+#define HUB_VNET "{\"type\":\"Microsoft.Network/virtualNetworks\"," \
+	"\"name\":\"hub\",\"location\":\"westeurope\",\"id\":\"" SUB \
+	"/virtualNetworks/hub\",\"addressSpace\":{\"addressPrefixes\":" \
+	"[\"10.1.0.0/16\"]},\"subnets\":[{\"name\":\"GatewaySubnet\"," \
+	"\"addressPrefix\":\"10.1.0.0/27\"},{\"name\":\"RouteServerSubnet\"," \
+	"\"addressPrefix\":\"10.1.1.0/27\"},{\"name\":\"nva\"," \
+	"\"addressPrefix\":\"10.1.2.0/24\"}]}"
+
+/*
+ * An active-standby VPN gateway (no Route Server: the gateway makes the
+ * VNet a hub) to a local network gateway whose address space holds its
+ * BGP address as a /32, and whose learned routes add a prefix; an
+ * ExpressRoute gateway to a Premium circuit whose site's prefixes come
+ * from the gateway's learned routes only. Ids upper-cased as az prints
+ * some.
+ */
+static void
+test_gateways(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[" HUB_VNET "]\n");
+	put("gws.json", "[{\"type\":\"Microsoft.Network/virtualNetworkGateways\","
+	    "\"name\":\"vpngw\",\"id\":\"" SUB "/virtualNetworkGateways/vpngw\","
+	    "\"gatewayType\":\"Vpn\",\"activeActive\":false,\"enableBgp\":true,"
+	    "\"bgpSettings\":{\"asn\":65515,\"bgpPeeringAddress\":\"10.1.0.4\"},"
+	    "\"ipConfigurations\":[{\"subnet\":{\"id\":\"" SUB
+	    "/virtualNetworks/hub/subnets/GatewaySubnet\"}}]},"
+	    "{\"type\":\"Microsoft.Network/virtualNetworkGateways\","
+	    "\"name\":\"ergw\",\"id\":\"" SUB "/virtualNetworkGateways/ergw\","
+	    "\"gatewayType\":\"ExpressRoute\",\"bgpSettings\":{\"asn\":65515,"
+	    "\"bgpPeeringAddress\":\"10.1.0.9,10.1.0.10\"},"
+	    "\"ipConfigurations\":[{\"subnet\":{\"id\":\"" SUB
+	    "/virtualNetworks/hub/subnets/GatewaySubnet\"}}]}]\n");
+	put("lng.json", "[{\"type\":\"Microsoft.Network/localNetworkGateways\","
+	    "\"name\":\"Branch_LNG\",\"id\":\"" SUB
+	    "/localNetworkGateways/Branch_LNG\",\"localNetworkAddressSpace\":"
+	    "{\"addressPrefixes\":[\"10.250.0.0/16\",\"10.250.255.254/32\"]},"
+	    "\"bgpSettings\":{\"asn\":65050,\"bgpPeeringAddress\":"
+	    "\"10.250.255.254\"}}]\n");
+	put("er.json", "[{\"type\":\"Microsoft.Network/expressRouteCircuits\","
+	    "\"name\":\"dc\",\"id\":\"" SUB "/expressRouteCircuits/dc\","
+	    "\"sku\":{\"tier\":\"Premium\"},\"peerings\":[{\"peeringType\":"
+	    "\"AzurePrivatePeering\",\"peerASN\":65020}]}]\n");
+	put("conns.json", "[{\"type\":\"Microsoft.Network/connections\","
+	    "\"name\":\"to-branch\",\"connectionType\":\"IPsec\",\"enableBgp\":"
+	    "true,\"virtualNetworkGateway1\":{\"id\":\"" SUB
+	    "/virtualNetworkGateways/VPNGW\"},\"localNetworkGateway2\":{\"id\":"
+	    "\"" SUB "/LOCALNETWORKGATEWAYS/branch_lng/\"}},"
+	    "{\"type\":\"Microsoft.Network/connections\",\"name\":\"to-dc\","
+	    "\"connectionType\":\"ExpressRoute\",\"routingWeight\":7,"
+	    "\"virtualNetworkGateway1\":{\"id\":\"" SUB
+	    "/virtualNetworkGateways/ergw\"},\"peer\":{\"id\":\"" SUB
+	    "/expressRouteCircuits/DC\"}}]\n");
+	put("learned-vpn.json", "{\"value\":[{\"asPath\":\"65050\","
+	    "\"localAddress\":\"10.1.0.4\",\"network\":\"10.251.0.0/16\","
+	    "\"nextHop\":\"10.250.255.254\",\"origin\":\"EBgp\",\"sourcePeer\":"
+	    "\"10.250.255.254\",\"weight\":32768},{\"asPath\":\"\","
+	    "\"localAddress\":\"10.1.0.4\",\"network\":\"10.1.0.0/16\","
+	    "\"nextHop\":\"\",\"origin\":\"Network\",\"sourcePeer\":\"10.1.0.4\","
+	    "\"weight\":32768}]}\n");
+	put("learned-er.json", "{\"value\":[{\"asPath\":\"12076-65020\","
+	    "\"localAddress\":\"10.1.0.5\",\"network\":\"10.60.0.0/16\","
+	    "\"nextHop\":\"10.1.0.12\",\"origin\":\"EBgp\",\"sourcePeer\":"
+	    "\"10.1.0.12\",\"weight\":32769}]}\n");
+	if ((root = import_ok(&az, "import az: VPN and ER gateways")) != NULL) {
+		expect(root, K("regions", "#0", "hub", "gateways"),
+		    "[{\"name\":\"vpngw\",\"type\":\"Vpn\",\"active_active\":false,"
+		    "\"tunnels\":[{\"site\":\"branch-lng\"}]},{\"name\":\"ergw\","
+		    "\"type\":\"ExpressRoute\",\"circuit\":{\"site\":\"dc\","
+		    "\"weight\":7,\"sku\":\"Premium\"}}]", "import az: an "
+		    "active-standby VPN gateway's tunnel and an ER gateway's "
+		    "circuit, ids matched whatever their case");
+		expect(root, K("sites"), "[{\"name\":\"dc\",\"prefixes\":"
+		    "[\"10.60.0.0/16\"],\"asn\":65020},{\"name\":\"branch-lng\","
+		    "\"prefixes\":[\"10.250.0.0/16\",\"10.251.0.0/16\"],\"asn\":"
+		    "65050}]", "import az: the sites, in file order: the local network "
+		    "gateway's prefixes and its learned ones, the circuit's "
+		    "from the ER gateway's learned routes");
+		expect(root, K("regions", "#0", "hub", "route_server"), "null",
+		    "import az: a VNet with a gateway and no Route Server is a "
+		    "hub without one");
+		T_OK(warned(&az, "lng.json: [0].localNetworkAddressSpace."
+		    "addressPrefixes[1]: 10.250.255.254/32 lies in 10.250.0.0/16"),
+		    "import az: the BGP peer's /32 inside the site's prefix is "
+		    "a warning naming its path");
+		T_OK(warned(&az, "gws.json: [1].bgpSettings: instance 0 of "
+		    "gateway ergw has 10.1.0.9; the lab gives it 10.1.0.5"),
+		    "import az: instance addresses the lab cannot give are a "
+		    "warning (Azure's allocation: the next free from .4)");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
+#define RS_FILES() do {							\
+	put("vnets.json", "[" HUB_VNET "]\n");				\
+	put("rs.json", "{\"type\":\"Microsoft.Network/virtualHubs\","	\
+	    "\"name\":\"rs\",\"id\":\"" SUB "/virtualHubs/rs\","	\
+	    "\"virtualRouterIps\":[\"10.1.1.4\",\"10.1.1.5\"]}\n");	\
+	put("peers.json", "[{\"type\":\"Microsoft.Network/virtualHubs/"	\
+	    "bgpConnections\",\"name\":\"fw\",\"id\":\"" SUB		\
+	    "/virtualHubs/rs/bgpConnections/fw\",\"peerAsn\":65010,"	\
+	    "\"peerIp\":\"10.1.2.10\"}]\n");				\
+} while (0)
+
+/*
+ * NICs: the NVA's (IP forwarding off: role server), a hub VM's with an
+ * address and IP forwarding on (a warning), its VM's name from
+ * virtualMachine.id; Route Server's learned routes from one instance only
+ * (peers [0]), prepended once, a further ASN (a warning) and a next hop
+ * that is not the NVA's own.
+ */
+static void
+test_nics_and_learned(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	RS_FILES();
+	put("nics.json", "[{\"type\":\"Microsoft.Network/networkInterfaces\","
+	    "\"name\":\"fw-nic\",\"id\":\"" SUB "/networkInterfaces/fw-nic\","
+	    "\"enableIPForwarding\":false,\"ipConfigurations\":[{\"primary\":"
+	    "true,\"privateIPAddress\":\"10.1.2.10\",\"subnet\":{\"id\":\"" SUB
+	    "/virtualNetworks/hub/subnets/nva\"}}]},"
+	    "{\"type\":\"Microsoft.Network/networkInterfaces\","
+	    "\"name\":\"box-nic\",\"id\":\"" SUB "/networkInterfaces/box-nic\","
+	    "\"enableIPForwarding\":true,\"virtualMachine\":{\"id\":\"/x/"
+	    "providers/Microsoft.Compute/virtualMachines/Jump01\"},"
+	    "\"ipConfigurations\":[{\"privateIPAddress\":\"10.1.2.20\","
+	    "\"subnet\":{\"id\":\"" SUB "/VIRTUALNETWORKS/HUB/SUBNETS/NVA\"}}]}]"
+	    "\n");
+	put("learned-fw.json", "{\"RouteServiceRole_IN_0\":[{\"asPath\":"
+	    "\"65010-65010\",\"localAddress\":\"10.1.1.4\",\"network\":"
+	    "\"0.0.0.0/0\",\"nextHop\":\"10.1.2.100\",\"origin\":\"EBgp\","
+	    "\"sourcePeer\":\"10.1.2.10\",\"weight\":32768},{\"asPath\":"
+	    "\"65010-65010-65010-65200\",\"localAddress\":\"10.1.1.4\","
+	    "\"network\":"
+	    "\"10.200.0.0/16\",\"nextHop\":\"10.1.2.100\",\"origin\":\"EBgp\","
+	    "\"sourcePeer\":\"10.1.2.10\",\"weight\":32768},{\"asPath\":"
+	    "\"65010-65515\",\"localAddress\":\"10.1.1.4\",\"network\":"
+	    "\"10.1.0.0/16\",\"nextHop\":\"10.1.2.10\",\"origin\":\"EBgp\","
+	    "\"sourcePeer\":\"10.1.2.10\",\"weight\":32768}],"
+	    "\"RouteServiceRole_IN_1\":[],\"value\":null}\n");
+	if ((root = import_ok(&az, "import az: NICs and learned routes")) !=
+	    NULL) {
+		expect(root, K("regions", "#0", "hub", "nvas"), "[{\"name\":"
+		    "\"fw\",\"subnet\":\"nva\",\"asn\":65010,\"ip\":\"10.1.2.10\","
+		    "\"role\":\"server\",\"advertise\":[\"0.0.0.0/0\",{"
+		    "\"prefix\":\"10.200.0.0/16\",\"prepend\":1}],\"prepend\":1,"
+		    "\"next_hop\":\"10.1.2.100\",\"peers\":[0]}]", "import az: the "
+		    "NVA from its NIC (IP forwarding off) and what instance 0 "
+		    "alone learned from it: the prepend all routes share is the "
+		    "NVA's, one route's further prepend its own");
+		expect(root, K("regions", "#0", "hub", "vms"), "[{\"name\":"
+		    "\"jump01\",\"subnet\":\"nva\",\"ip\":\"10.1.2.20\"}]",
+		    "import az: a hub VM named after its VM, with its address, "
+		    "in a subnet named in another case");
+		T_OK(warned(&az, "NIC box-nic has IP forwarding on but peers "
+		    "with no Route Server") && warned(&az, "NIC fw-nic of NVA "
+		    "fw has IP forwarding off") && warned(&az, "learned-fw.json: "
+		    "RouteServiceRole_IN_0[1].asPath: 10.200.0.0/16: NVA fw "
+		    "originates it") && warned(&az, "RouteServiceRole_IN_0[2]."
+		    "asPath: NVA fw: 1 learned route with 65515"), "import az: "
+		    "IP forwarding and AS paths the lab cannot reproduce are "
+		    "warnings with file and path");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
+/* Each object the model cannot hold is its own warning, naming it. */
+static void
+test_unmodelled(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	RS_FILES();
+	put("spokes.json", "[{\"type\":\"Microsoft.Network/virtualNetworks\","
+	    "\"name\":\"a\",\"location\":\"westeurope\",\"id\":\"" SUB
+	    "/virtualNetworks/a\",\"addressSpace\":{\"addressPrefixes\":"
+	    "[\"10.2.0.0/16\"]},\"virtualNetworkPeerings\":[{\"type\":"
+	    "\"Microsoft.Network/virtualNetworks/virtualNetworkPeerings\","
+	    "\"id\":\"" SUB "/virtualNetworks/a/virtualNetworkPeerings/a-b\","
+	    "\"peeringState\":\"Connected\",\"remoteVirtualNetwork\":{\"id\":"
+	    "\"" SUB "/virtualNetworks/B\"}}]},{\"type\":"
+	    "\"Microsoft.Network/virtualNetworks\",\"name\":\"b\",\"location\":"
+	    "\"westeurope\",\"id\":\"" SUB "/virtualNetworks/b\","
+	    "\"addressSpace\":{\"addressPrefixes\":[\"10.3.0.0/16\"]}}]\n");
+	put("other.json", "{\"value\":[{\"type\":"
+	    "\"Microsoft.Network/azureFirewalls\",\"name\":\"hub-fw\"},"
+	    "{\"type\":\"Microsoft.Network/loadBalancers\",\"name\":\"ilb\"},"
+	    "{\"type\":\"Microsoft.Network/connections\",\"name\":\"v2v\","
+	    "\"connectionType\":\"Vnet2Vnet\"},{\"type\":"
+	    "\"Microsoft.Network/dnsZones\",\"name\":\"z\"}]}\n");
+	if ((root = import_ok(&az, "import az: unmodelled objects")) != NULL) {
+		T_OK(warned(&az, "other.json: value[0]: Azure Firewall hub-fw is "
+		    "not modelled") && warned(&az, "other.json: value[1]: load "
+		    "balancer ilb is not modelled") && warned(&az, "other.json: "
+		    "value[2].connectionType: connection v2v (Vnet2Vnet) is not "
+		    "modelled") && warned(&az, "value[3].type: "
+		    "Microsoft.Network/dnsZones is not imported") &&
+		    warned(&az, "spokes.json: [0].virtualNetworkPeerings[0]: the "
+		    "peering of spokes a and b is not imported"), "import az: "
+		    "firewall, load balancer, VNet-to-VNet connection, another "
+		    "type and a spoke-to-spoke peering: one specific warning "
+		    "each, with file and path");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
+#define VNET(n, loc, pfx, peers) "{\"type\":" \
+	"\"Microsoft.Network/virtualNetworks\",\"name\":\"" n "\"," \
+	"\"location\":\"" loc "\",\"id\":\"" SUB "/virtualNetworks/" n "\"," \
+	"\"addressSpace\":{\"addressPrefixes\":[\"" pfx "\"]}," \
+	"\"subnets\":[{\"name\":\"RouteServerSubnet\",\"addressPrefix\":\"" \
+	pfx "\"}],\"virtualNetworkPeerings\":[" peers "]}"
+#define PEER(from, to, urg) "{\"type\":\"Microsoft.Network/virtualNetworks/" \
+	"virtualNetworkPeerings\",\"id\":\"" SUB "/virtualNetworks/" from \
+	"/virtualNetworkPeerings/p\",\"peeringState\":\"Connected\"," \
+	"\"useRemoteGateways\":" urg ",\"remoteVirtualNetwork\":{\"id\":\"" \
+	SUB "/virtualNetworks/" to "\"}}"
+
+/*
+ * Two hubs of two regions peered: both hubs' "peerings"; a spoke peered
+ * with both, useRemoteGateways towards the second: that one is its hub,
+ * the other one of its "peerings" (PE-06).
+ */
+static void
+test_hub_peerings(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[" VNET("hub-we", "westeurope", "10.1.0.0/27",
+	    PEER("hub-we", "hub-ne", "false")) "," VNET("hub-ne", "northeurope",
+	    "10.2.0.0/27", "") "," VNET("spoke", "northeurope", "10.3.0.0/27",
+	    PEER("spoke", "hub-we", "false") "," PEER("spoke", "hub-ne",
+	    "true")) "]\n");
+	put("rs.json", "[{\"type\":\"Microsoft.Network/virtualHubs\","
+	    "\"name\":\"rs-we\",\"virtualRouterIps\":[\"10.1.0.4\","
+	    "\"10.1.0.5\"]},{\"type\":\"Microsoft.Network/virtualHubs\","
+	    "\"name\":\"rs-ne\",\"virtualRouterIps\":[\"10.2.0.4\","
+	    "\"10.2.0.5\"]}]\n");
+	if ((root = import_ok(&az, "import az: hub and spoke peerings")) !=
+	    NULL) {
+		expect(root, K("regions", "#0", "hub", "peerings"),
+		    "[\"hub-ne\"]", "import az: a peering of two hubs is the "
+		    "hubs' peerings");
+		expect(root, K("regions", "#1", "spokes", "#0"), "{\"name\":"
+		    "\"spoke\",\"address_space\":[\"10.3.0.0/27\"],"
+		    "\"use_remote_gateways\":true,\"subnets\":{"
+		    "\"RouteServerSubnet\":\"10.3.0.0/27\"},\"peerings\":"
+		    "[\"hub-we\"]}", "import az: a spoke peered with two hubs "
+		    "uses the gateways of the one it says, and lists the "
+		    "other in its peerings");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
+/* The error names the file and the JSON path (err.path too). */
+static void
+test_error_path(void)
+{
+	struct topo_az az;
+	struct topo_err err;
+	int rc;
+
+	mkdir_tmp();
+	put("a.json", "[]\n");
+	put("b.json", "{\"value\":[{\"type\":\"Microsoft.Network/"
+	    "virtualNetworks\",\"name\":\"v\",\"addressSpace\":{}}]}\n");
+	rc = topo_az_import(dir, "x", &az, &err);
+	T_OK(rc == -1 && strcmp(err.path, "value[0].addressSpace."
+	    "addressPrefixes") == 0 && strstr(err.msg, "b.json: value[0]."
+	    "addressSpace.addressPrefixes: VNet v has no address space") !=
+	    NULL, "import az: a VNet without address space fails naming file "
+	    "and JSON path (%s; %s)", err.path, err.msg);
+	if (rc == 0)
+		topo_az_free(&az);
+	rm_tmp();
+}
+
+/* azimport.h's helpers, shared with other importers. */
+static void
+test_helpers(void)
+{
+	struct topo_az_names names = { NULL, 0, 0 };
+	struct pfx4 sn = { 0x0a010000, 29 };	/* 10.1.0.0/29: .4 to .6 */
+	uint32_t taken[] = { 0x0a010005 }, ip = 0, path[4];
+	char buf[TOPO_NAME_MAX + 1], part[64];
+
+	T_OK(topo_az_id_eq(SUB "/virtualNetworks/Hub", "/SUBSCRIPTIONS/0/"
+	    "RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/VIRTUALNETWORKS/"
+	    "HUB/") && !topo_az_id_eq(SUB "/virtualNetworks/hub", SUB
+	    "/virtualNetworks/hub2"), "topo_az_id_eq: ids as Azure compares "
+	    "them, case and trailing '/' aside");
+	T_OK(topo_az_id_under(SUB "/NETWORKINTERFACES/NIC/ipConfigurations/"
+	    "c", SUB "/networkInterfaces/nic") && !topo_az_id_under(SUB
+	    "/networkInterfaces/nic2/ipConfigurations/c", SUB
+	    "/networkInterfaces/nic"), "topo_az_id_under: a child id, not a "
+	    "longer name");
+	T_OK(topo_az_id_part(SUB "/VIRTUALNETWORKS/hub/subnets/s",
+	    "virtualNetworks", part, sizeof(part)) != NULL &&
+	    strcmp(part, "hub") == 0, "topo_az_id_part: the kind in any case");
+	T_OK(topo_az_alloc(&sn, taken, 1, &ip) == 0 && ip == 0x0a010004 &&
+	    (taken[0] = ip, topo_az_alloc(&sn, taken, 1, &ip)) == 0 &&
+	    ip == 0x0a010005, "topo_az_alloc: the first free address from .4");
+	{
+		uint32_t full[] = { 0x0a010004, 0x0a010005, 0x0a010006 };
+
+		T_EQ(topo_az_alloc(&sn, full, 3, &ip), -1, "topo_az_alloc: a "
+		    "full /29 (.7 is Azure's broadcast) has none");
+	}
+	T_OK(topo_az_asn_path("12076-65020", path, 4) == 2 &&
+	    path[0] == 12076 && path[1] == 65020 &&
+	    topo_az_asn_path("", path, 4) == 0 &&
+	    topo_az_asn_path("65001 x", path, 4) == -1, "topo_az_asn_path: "
+	    "AS paths as Azure prints them");
+	T_OK(strcmp(topo_az_name_take(&names, "Hub_VNet", buf, TOPO_NAME_MAX),
+	    "hub-vnet") == 0 && strcmp(topo_az_name_take(&names, "hub-vnet",
+	    buf, TOPO_NAME_MAX), "hub-vnet-2") == 0 &&
+	    topo_az_name_taken(&names, "hub-vnet-2"), "topo_az_name_take: "
+	    "node names, made unique");
+	topo_az_names_free(&names);
+}
+
 int
 main(void)
 {
 	test_many_nics();
 	test_many_bgp_connections();
 	test_bad_input();
+	test_gateways();
+	test_nics_and_learned();
+	test_unmodelled();
+	test_hub_peerings();
+	test_error_path();
+	test_helpers();
 	return t_done();
 }

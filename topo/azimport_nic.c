@@ -1,0 +1,543 @@
+/*
+ * azimport_nic: NICs, the VMs and NVAs they make, and what Route Server
+ * learned from each NVA (see azimport.h).
+ *
+ *   networkInterfaces        `az network nic list`: the primary IP
+ *                            configuration's privateIPAddress and subnet,
+ *                            enableIPForwarding, virtualMachine.id (the
+ *                            VM's name); a NIC matched by a Route Server
+ *                            peering's peerIp is that NVA's (IP forwarding
+ *                            off: role "server"), the others are VMs
+ *   RouteServiceRole_IN_<k>  `az network routeserver peering
+ *                            list-learned-routes`, per peering: what
+ *                            instance k learned; the routes whose
+ *                            sourcePeer is an NVA are what it advertises
+ *                            (asPath: its ASN, repeated once per prepend,
+ *                            the NVA's or, beyond it, the route's own;
+ *                            nextHop other than its own address: next_hop)
+ *   learned routes of a gateway  `az network vnet-gateway
+ *                            list-learned-routes`: kept for azimport_gw.c,
+ *                            which takes the sites' prefixes from them
+ * Without a NIC list, a subnet's ipConfigurations name the VMs, as before.
+ *
+ * Must not: read files, or write anything but NVAs and VMs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "../lib/util.h"
+#include "azimport_int.h"
+
+#define AZ_PATH_MAX	16	/* ASNs of an AS path looked at */
+
+/* ---- classifying ---- */
+
+/* The primary IP configuration, or the first. */
+static const cJSON *
+nic_ipconf(const cJSON *o, size_t *idx)
+{
+	const cJSON *l = az_jget(o, "ipConfigurations"), *c;
+	size_t i = 0;
+
+	cJSON_ArrayForEach(c, l) {
+		if (az_jbool(c, "primary", false)) {
+			*idx = i;
+			return c;
+		}
+		i++;
+	}
+	*idx = 0;
+	return cJSON_IsArray(l) ? l->child : NULL;
+}
+
+void
+az_classify_nic(struct az *a, const struct azres *r)
+{
+	char vm[128];
+	struct aznic n = { .r = *r };
+	const cJSON *c;
+	const char *ip;
+	size_t k;
+
+	n.id = az_jstr(r->o, "id");
+	n.name = az_jstr(r->o, "name");
+	if (n.id == NULL || n.name == NULL) {
+		az_warn(a, r, n.id ? "name" : "id", "a NIC needs its id and "
+		    "name: skipped");
+		return;
+	}
+	n.fwd = az_jbool(r->o, "enableIPForwarding", false);
+	n.vm = topo_az_id_part(az_jstr(az_jget(r->o, "virtualMachine"), "id"),
+	    "virtualMachines", vm, sizeof(vm)) ? xstrdup(vm) : NULL;
+	if ((c = nic_ipconf(r->o, &k)) == NULL) {
+		az_warn(a, r, "ipConfigurations", "NIC %s has no IP "
+		    "configuration: skipped", n.name);
+		free((char *)n.vm);
+		return;
+	}
+	az_res_at(&n.r, r, "ipConfigurations", k);
+	n.r.o = r->o;
+	n.subnet_id = az_jstr(az_jget(c, "subnet"), "id");
+	if ((ip = az_jstr(c, "privateIPAddress")) != NULL)
+		n.has_ip = addr_parse(ip, &n.ip) == 0;
+	if (cJSON_GetArraySize(az_jget(r->o, "ipConfigurations")) > 1)
+		az_warn(a, r, "ipConfigurations", "NIC %s has %d IP "
+		    "configurations: arsemu gives a NIC one, %s", n.name,
+		    cJSON_GetArraySize(az_jget(r->o, "ipConfigurations")),
+		    ip ? ip : "the primary one");
+	az_push(&a->nics, &a->nnics, &a->nicap, &n, sizeof(n));
+}
+
+static void
+route_of(struct az *a, const struct azres *r, int inst)
+{
+	struct azroute x = { .r = *r, .inst = inst };
+	const char *s;
+
+	x.network = az_jstr(r->o, "network");
+	x.as_path = az_jstr(r->o, "asPath");
+	x.next_hop = az_jstr(r->o, "nextHop");
+	x.origin = az_jstr(r->o, "origin");
+	if ((s = az_jstr(r->o, "sourcePeer")) != NULL)
+		x.has_peer = addr_parse(s, &x.peer) == 0;
+	if ((s = az_jstr(r->o, "localAddress")) != NULL)
+		x.has_local = addr_parse(s, &x.local) == 0;
+	if (x.network == NULL || !x.has_peer) {
+		az_warn(a, r, x.network ? "sourcePeer" : "network", "a learned "
+		    "route without its network or source peer: skipped");
+		return;
+	}
+	if (inst >= 0)
+		az_push(&a->rsroutes, &a->nrsroutes, &a->rsrcap, &x, sizeof(x));
+	else
+		az_push(&a->gwroutes, &a->ngwroutes, &a->gwrcap, &x, sizeof(x));
+}
+
+void
+az_classify_rs_routes(struct az *a, const struct azres *file)
+{
+	const cJSON *inst, *el;
+
+	cJSON_ArrayForEach(inst, file->o) {
+		const char *k = inst->string + 20;	/* after "..._IN_" */
+		size_t i = 0;
+
+		if (strcmp(inst->string, "value") == 0)
+			continue;	/* null, as az prints it */
+
+		if (strcmp(k, "0") != 0 && strcmp(k, "1") != 0) {
+			struct azres r = *file;
+
+			topo_path_key(r.path, file->path, inst->string);
+			az_warn(a, &r, NULL, "Route Server has instances 0 "
+			    "and 1 only: skipped");
+			continue;
+		}
+		a->rs_inst_listed[k[0] - '0'] = true;
+		cJSON_ArrayForEach(el, inst) {
+			struct azres r = *file;
+
+			az_res_at(&r, file, inst->string, i++);
+			r.o = el;
+			route_of(a, &r, k[0] - '0');
+		}
+	}
+}
+
+void
+az_classify_gw_route(struct az *a, const struct azres *r)
+{
+	route_of(a, r, -1);
+}
+
+/* ---- NVAs ---- */
+
+static struct aznic *
+nic_by_ip(struct az *a, uint32_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < a->nnics; i++)
+		if (a->nics[i].has_ip && a->nics[i].ip == ip)
+			return &a->nics[i];
+	return NULL;
+}
+
+static bool
+path_has(const uint32_t *path, int n, uint32_t asn)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (path[i] == asn)
+			return true;
+	return false;
+}
+
+/*
+ * What Route Server learned from the NVA at ip (ASN asn): its "advertise",
+ * "prepend", "next_hop" and, when one instance learned nothing from it
+ * while the other did, "peers". false: no learned route from it.
+ */
+static bool
+nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
+    uint32_t ip, uint32_t asn)
+{
+	const struct azroute *first = NULL, *pfirst = NULL;
+	struct azadv { const char *net; int rep; } *advs = NULL;
+	struct azset nets = { NULL, NULL, 0, 0 };
+	bool seen[2] = { false, false };
+	size_t nadv = 0, acap = 0, i;
+	int base = -1, passed = 0;
+	uint32_t nh = 0;
+
+	if (!a->rs_inst_listed[0] && !a->rs_inst_listed[1])
+		return false;
+	for (i = 0; i < a->nrsroutes; i++) {
+		const struct azroute *r = &a->rsroutes[i];
+		uint32_t path[AZ_PATH_MAX], hop;
+		struct azadv ad;
+		int n, rep;
+
+		if (r->peer != ip || (r->has_local && r->local != rs->ip[0] &&
+		    r->local != rs->ip[1]))
+			continue;
+		seen[r->inst] = true;
+		n = topo_az_asn_path(r->as_path, path, AZ_PATH_MAX);
+		if (path_has(path, n, TOPO_RS_ASN)) {
+			if (passed++ == 0)	/* passed back (RS-20) */
+				pfirst = r;
+			continue;
+		}
+		if (n <= 0 || path[0] != asn) {
+			az_warn(a, &r->r, "asPath", "\"%s\" does not start "
+			    "with NVA %s's ASN %u: route skipped",
+			    r->as_path ? r->as_path : "", name, asn);
+			continue;
+		}
+		for (rep = 1; rep < n && path[rep] == asn; rep++)
+			;
+		if (rep < n)
+			az_warn(a, &r->r, "asPath", "%s: NVA %s originates it "
+			    "in the lab, without the ASNs after its own (%s)",
+			    r->network, name, r->as_path);
+		if (r->next_hop != NULL && r->next_hop[0] != '\0' &&
+		    addr_parse(r->next_hop, &hop) == 0 && hop != ip) {
+			if (nh == 0)
+				nh = hop;
+			else if (nh != hop)
+				az_warn(a, &r->r, "nextHop", "NVA %s sends "
+				    "another next hop on another route; arsemu's "
+				    "NVA sends one for all", name);
+		}
+		if (first == NULL)
+			first = r;
+		if (az_set_get(&nets, r->network, strlen(r->network)) != -1)
+			continue;	/* the other instance learned it too */
+		az_set_put(&nets, r->network, strlen(r->network), 0);
+		ad.net = r->network;
+		ad.rep = rep;
+		az_push(&advs, &nadv, &acap, &ad, sizeof(ad));
+		if (base < 0 || rep - 1 < base)
+			base = rep - 1;
+	}
+	az_set_free(&nets);
+	if (!seen[0] && !seen[1]) {
+		free(advs);
+		return false;
+	}
+	if (passed > 0)
+		az_warn(a, &pfirst->r, "asPath", "NVA %s: %d learned route%s "
+		    "with 65515 in the AS path: what it passes back from Route "
+		    "Server, which drops it (RS-20); the lab's NVA does the "
+		    "same, not advertised", name, passed,
+		    passed > 1 ? "s" : "");
+	/* the prepend all routes share is the NVA's, the rest each route's */
+	if (nadv > 0) {
+		cJSON *adv = cJSON_AddArrayToObject(x, "advertise"), *e;
+
+		for (i = 0; i < nadv; i++) {
+			if (advs[i].rep - 1 == base) {
+				cJSON_AddItemToArray(adv,
+				    cJSON_CreateString(advs[i].net));
+				continue;
+			}
+			e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "prefix", advs[i].net);
+			cJSON_AddNumberToObject(e, "prepend",
+			    advs[i].rep - 1 - base);
+			cJSON_AddItemToArray(adv, e);
+		}
+	}
+	free(advs);
+	if (base > 0)
+		cJSON_AddNumberToObject(x, "prepend", base);
+	if (nh != 0) {
+		char b[ADDR_STRLEN];
+
+		cJSON_AddStringToObject(x, "next_hop", addr_fmt(nh, b));
+	}
+	if (seen[0] != seen[1] && a->rs_inst_listed[0] &&
+	    a->rs_inst_listed[1]) {
+		cJSON *p = cJSON_AddArrayToObject(x, "peers");
+
+		cJSON_AddItemToArray(p, cJSON_CreateNumber(seen[0] ? 0 : 1));
+		az_warn(a, &first->r, NULL, "only Route Server instance %d "
+		    "learned from NVA %s: it peers with that one only (RS-04)",
+		    seen[0] ? 0 : 1, name);
+	}
+	return true;
+}
+
+cJSON *
+az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
+{
+	const struct azrs *rs = &a->rss[v->rs];
+	cJSON *nvas = cJSON_CreateArray();
+	size_t i, k;
+
+	for (i = 0; i < a->nbgps; i++) {
+		const struct azres *b = &a->bgps[i];
+		const cJSON *asn = az_jget(b->o, "peerAsn"), *sn;
+		const char *ip = az_jstr(b->o, "peerIp"), *sname = NULL, *n;
+		char hubname[128], name[TOPO_NAME_MAX + 1];
+		struct aznic *nic;
+		uint32_t addr;
+		cJSON *x;
+
+		if (topo_az_id_part(az_jstr(b->o, "id"), "virtualHubs", hubname,
+		    sizeof(hubname)) != NULL && rs->azname != NULL &&
+		    strcasecmp(hubname, rs->azname) != 0)
+			continue;
+		if (ip == NULL || addr_parse(ip, &addr) != 0 ||
+		    !cJSON_IsNumber(asn)) {
+			az_warn(a, b, ip == NULL ? "peerIp" : "peerAsn", "missing or "
+			    "not valid: peering skipped");
+			continue;
+		}
+		if (az_vnet_of_ip(a, addr, NULL, &sname) != (int)(v - a->vnets)) {
+			az_warn(a, b, "peerIp", "%s is outside hub %s: arsemu's NVAs "
+			    "sit in their hub; peering skipped", ip, v->azname);
+			continue;
+		}
+		k = 0;
+		cJSON_ArrayForEach(sn, v->subnets) {
+			if ((n = az_jstr(sn, "name")) != NULL && strcmp(n, sname) == 0)
+				has_nva[k] = true;
+			k++;
+		}
+		x = cJSON_CreateObject();
+		az_take_name(a, az_jstr(b->o, "name") ? az_jstr(b->o, "name") : ip,
+		    name, TOPO_NAME_MAX);
+		cJSON_AddStringToObject(x, "name", name);
+		cJSON_AddStringToObject(x, "subnet", sname);
+		cJSON_AddNumberToObject(x, "asn", asn->valuedouble);
+		cJSON_AddStringToObject(x, "ip", ip);
+		if ((nic = nic_by_ip(a, addr)) != NULL) {
+			nic->used = true;
+			if (!nic->fwd) {
+				cJSON_AddStringToObject(x, "role", "server");
+				az_warn(a, &nic->r, NULL, "NIC %s of NVA %s "
+				    "has IP forwarding off (enableIPForwarding): "
+				    "imported with role \"server\", which "
+				    "forwards nothing", nic->name, name);
+			}
+		}
+		if (!nva_routes(a, rs, x, name, addr,
+		    (uint32_t)asn->valuedouble))
+			az_warn(a, b, NULL, "NVA %s: %s: save az network "
+			    "routeserver peering list-learned-routes, or add "
+			    "\"advertise\" to the topology", name,
+			    a->rs_inst_listed[0] || a->rs_inst_listed[1] ?
+			    "no learned route in the files comes from it, so "
+			    "it advertises nothing" : "what it advertises is "
+			    "not in the files");
+		cJSON_AddItemToArray(nvas, x);
+	}
+	return nvas;
+}
+
+/* ---- VMs ---- */
+
+/*
+ * Each NIC's VNet and subnet, the VNets' lists of NICs, and the NICs by id:
+ * every lookup after this is O(1), so 100,000 NICs cost no 10^10 string
+ * comparisons.
+ */
+void
+az_index_nics(struct az *a)
+{
+	int *last = xcalloc(a->nvnets + 1, sizeof(int));
+	size_t i;
+
+	for (i = 0; i < a->nvnets; i++)
+		a->vnets[i].nic_first = last[i] = -1;
+	for (i = 0; i < a->nnics; i++) {
+		struct aznic *n = &a->nics[i];
+
+		az_set_put(&a->nic_ids, n->id, strlen(n->id), (int)i);
+		n->next = -1;
+		n->vnet = az_vnet_of_subnet_id(a, n->subnet_id, n->subnet,
+		    sizeof(n->subnet));
+		if (n->vnet < 0)
+			continue;
+		if (last[n->vnet] < 0)
+			a->vnets[n->vnet].nic_first = (int)i;
+		else
+			a->nics[last[n->vnet]].next = (int)i;
+		last[n->vnet] = (int)i;
+	}
+	free(last);
+}
+
+/* The NIC of an IP configuration's id (".../networkInterfaces/N/..."). */
+static struct aznic *
+nic_of_ipconf(struct az *a, const char *ipconf_id)
+{
+	const char *p;
+	int k;
+
+	if (ipconf_id == NULL || (p = strcasestr(ipconf_id,
+	    "/ipConfigurations/")) == NULL)
+		return NULL;
+	k = az_set_get(&a->nic_ids, ipconf_id, (size_t)(p - ipconf_id));
+	return k >= 0 ? &a->nics[k] : NULL;
+}
+
+static void
+put_vm(struct az *a, cJSON **vms, cJSON *o, const char *want,
+    const char *subnet, const struct aznic *nic)
+{
+	char name[TOPO_NAME_MAX + 1], ip[ADDR_STRLEN];
+	cJSON *x = cJSON_CreateObject();
+
+	if (*vms == NULL)
+		*vms = cJSON_AddArrayToObject(o, "vms");
+	az_take_name(a, want, name, TOPO_NAME_MAX);
+	cJSON_AddStringToObject(x, "name", name);
+	cJSON_AddStringToObject(x, "subnet", subnet);
+	if (nic != NULL && nic->has_ip)
+		cJSON_AddStringToObject(x, "ip", addr_fmt(nic->ip, ip));
+	cJSON_AddItemToArray(*vms, x);
+	if (nic != NULL && nic->fwd)
+		az_warn(a, &nic->r, NULL, "NIC %s has IP forwarding on but "
+		    "peers with no Route Server: imported as VM %s, which "
+		    "forwards nothing", nic->name, name);
+}
+
+/* A NIC's VM name: its VM's, else the NIC's without "-nic". */
+static const char *
+vm_name(const char *nic, char *buf, size_t len)
+{
+	size_t l;
+
+	snprintf(buf, len, "%s", nic);
+	l = strlen(buf);
+	if (l > 4 && strcasecmp(buf + l - 4, "-nic") == 0)
+		buf[l - 4] = '\0';
+	return buf;
+}
+
+/* Did a NIC before this one make its VM? */
+static bool
+vm_seen(struct az *a, const struct aznic *nic)
+{
+	size_t l = strlen(nic->vm);
+
+	if (az_set_get(&a->vm_names, nic->vm, l) != -1)
+		return true;
+	az_set_put(&a->vm_names, nic->vm, l, 0);
+	return false;
+}
+
+/* The VMs of one subnet: its NICs of the NIC list, then the others. */
+static void
+subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
+    const cJSON *sn, const char *n, bool skip)
+{
+	char want[128];
+	const cJSON *ipc;
+	int i;
+
+	for (i = v->nic_first; i >= 0; i = a->nics[i].next) {
+		struct aznic *nic = &a->nics[i];
+
+		if (nic->used || strcasecmp(nic->subnet, n) != 0)
+			continue;
+		nic->used = true;
+		if (nic->vm != NULL && vm_seen(a, nic))
+			az_warn(a, &nic->r, NULL, "VM %s has a second NIC, %s: "
+			    "arsemu gives a VM one; this one is a VM of its "
+			    "own", nic->vm, nic->name);
+		put_vm(a, vms, o, nic->vm ? nic->vm : vm_name(nic->name, want,
+		    sizeof(want)), n, nic);
+	}
+	if (skip)
+		return;
+	cJSON_ArrayForEach(ipc, az_jget(sn, "ipConfigurations")) {
+		char nicname[128];
+
+		if (nic_of_ipconf(a, az_jstr(ipc, "id")) != NULL ||
+		    topo_az_id_part(az_jstr(ipc, "id"), "networkInterfaces",
+		    nicname, sizeof(nicname)) == NULL)
+			continue;
+		put_vm(a, vms, o, vm_name(nicname, want, sizeof(want)), n,
+		    NULL);
+	}
+}
+
+/* A route table a subnet names must be in the files, or it is lost. */
+static void
+rt_known(struct az *a, const struct azres *at, const cJSON *sn,
+    const char *n)
+{
+	const char *id = az_jstr(az_jget(sn, "routeTable"), "id");
+	char name[128];
+	size_t i;
+
+	for (i = 0; id != NULL && i < a->nrts; i++)
+		if (topo_az_id_eq(id, az_jstr(a->rts[i].o, "id")))
+			return;
+	if (id != NULL)
+		az_warn(a, at, "routeTable.id", "subnet %s's route table %s "
+		    "is not in the files (az network route-table list): its "
+		    "routes are missing", n, topo_az_id_part(id, "routeTables",
+		    name, sizeof(name)) ? name : id);
+}
+
+/* Subnets as {"name": "prefix"}, and a VM per NIC where one is wanted. */
+void
+az_put_subnets(struct az *a, const struct azvnet *v, cJSON *o,
+    const bool *has_nva)
+{
+	cJSON *subs = cJSON_AddObjectToObject(o, "subnets"), *vms = NULL;
+	const cJSON *sn;
+	size_t i = 0;
+
+	cJSON_ArrayForEach(sn, v->subnets) {
+		const char *n = az_jstr(sn, "name"), *p = az_subnet_pfx(sn);
+		bool skip = has_nva != NULL && has_nva[i];
+		struct azres at;
+
+		az_res_at(&at, &v->r, "subnets", i++);
+		if (n == NULL || p == NULL) {
+			az_warn(a, &at, NULL, "a subnet without name or prefix: "
+			    "skipped");
+			continue;
+		}
+		if (cJSON_GetArraySize(az_jget(sn, "addressPrefixes")) > 1)
+			az_warn(a, &at, "addressPrefixes", "only %s is imported: "
+			    "arsemu gives a subnet one prefix", p);
+		cJSON_AddStringToObject(subs, n, p);
+		rt_known(a, &at, sn, n);
+		if (strcmp(n, "RouteServerSubnet") == 0 ||
+		    strcmp(n, "GatewaySubnet") == 0 ||
+		    strcmp(n, "AzureFirewallSubnet") == 0)
+			continue;
+		subnet_vms(a, v, o, &vms, sn, n, skip);
+	}
+}
