@@ -49,7 +49,7 @@ static const struct command commands[] = {
 	{ "walk", cmd_walk, "walk SRC DST [--name LAB] [--proto icmp|udp|tcp] [--port N] [--flows N] [--both-ways] [--offline] [--topo FILE] [--json]", false, false },
 	{ "reach", cmd_reach, "reach TOPO [--from GROUP] [--to GROUP] [--json]", false, false },
 	{ "graph", cmd_graph, "graph [LAB | TOPO] [--name LAB] [--format dot|svg|json] [--json] [--walk SRC DST]", false, true },
-	{ "import", cmd_import, "import az DIR [-o TOPO.json] [--name LAB] [--json]", false, true },
+	{ "import", cmd_import, "import az DIR | terraform FILE [-o TOPO.json] [--name LAB] [--json]", false, true },
 	{ "capture", cmd_capture, "capture NODE [IFACE] [--name LAB] [-w FILE] [-- TCPDUMP-ARGS]", false, false },
 	{ "_probe", cmd_probe, "_probe send|recv ...", true, false },
 	{ "routeserver", cmd_routeserver, "routeserver --listen IP --peer IP:ASN[:md5=KEY] ... | --config FILE.json", false, true },

@@ -1,0 +1,49 @@
+/*
+ * importcommon: what the importers (azimport.c, tfimport.c) share: Azure
+ * names made node names, a set of the node names taken with a suffix that
+ * never loops, and resource ids read as Azure reads them (case-insensitively).
+ *
+ * Owns: the name set and its memory. Must not: know either input format.
+ */
+#ifndef ARSEMU_TOPO_IMPORTCOMMON_H
+#define ARSEMU_TOPO_IMPORTCOMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A node name taken, and the next suffix to try when it is wanted again. */
+struct imp_name {
+	char		*name;		/* NULL: a free slot */
+	unsigned	 next;
+};
+
+/* Node names taken: a hash set, at most half full. Zeroed is empty. */
+struct imp_names {
+	struct imp_name	*tab;
+	size_t		 n, cap;	/* cap: 0 or a power of two */
+};
+
+/*
+ * An Azure name as a node name into out (max + 1 bytes): lowercase,
+ * [a-z0-9-], no leading '-', at most max characters, "x" if nothing is left.
+ * True when it differs from in.
+ */
+bool	 imp_node_name(const char *in, char *out, size_t max);
+/*
+ * Reserve a unique node name made from want into buf (max + 1 bytes, max at
+ * least 8); a taken one gets "-2", "-3", ... with the base cut so that the
+ * whole suffix fits. O(1) per name however many are wanted alike.
+ */
+const char *imp_take_name(struct imp_names *s, const char *want, char *buf,
+	    size_t max);
+void	 imp_names_free(struct imp_names *s);
+/*
+ * The segment after "/<kind>/" in a resource id, matched case-insensitively
+ * (az upper-cases some ids), into buf; NULL if none or too long.
+ */
+const char *imp_id_part(const char *id, const char *kind, char *buf,
+	    size_t len);
+/* Two resource ids name the same resource: Azure compares them ignoring case. */
+bool	 imp_id_eq(const char *a, const char *b);
+
+#endif
