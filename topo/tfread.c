@@ -391,7 +391,7 @@ walk(struct tf *a, const cJSON *m, const char *path, const char *module,
 		topo_path_idx(q, p, i++);
 		if (ad == NULL || strncmp(ad, "module.", 7) != 0 ||
 		    strlen(ad) > 400)
-			return fail_at(a, topo_path_key(q, q, "address"), NULL,
+			return fail_at(a, topo_path_key(p, q, "address"), NULL,
 			    "a child module needs its address (module.NAME)");
 		if (walk(a, el, q, ad, depth + 1) == -1)
 			return -1;
