@@ -158,16 +158,16 @@ allocate(struct tf *a, struct tfm *m, struct tfnic *n)
 	uint32_t last = s->p.addr | ~pfx_mask(s->p.len);
 	char buf[ADDR_STRLEN];
 
-	if (!s->ok) {
+	if (!s->ok || s->p.len > TOPO_SUBNET_MIN_LEN) {
 		n->skip = true;
-		tf_warn(a, n->r, "subnet %s has no valid prefix (%s): skipped",
-		    s->name, s->pfx);
+		tf_warn(a, n->r, "subnet %s has no valid prefix of /%d or "
+		    "shorter (%s): skipped", s->name, TOPO_SUBNET_MIN_LEN, s->pfx);
 		return;
 	}
 	if (s->next == 0)
 		s->next = s->p.addr + TOPO_AZ_RESERVED_LOW;
-	while (s->next < last && bsearch(&s->next, s->taken, s->ntaken,
-	    sizeof(*s->taken), cmp_u32) != NULL)
+	while (s->next < last && s->ntaken > 0 && bsearch(&s->next, s->taken,
+	    s->ntaken, sizeof(*s->taken), cmp_u32) != NULL)
 		s->next++;
 	if (s->next >= last) {	/* the last address is Azure's too */
 		n->skip = true;
@@ -244,7 +244,9 @@ tfm_read_nics(struct tf *a, struct tfm *m)
 		for (k = 0; k < m->vnets[i].nsubs; k++) {
 			struct tfsub *s = &m->vnets[i].subs[k];
 
-			qsort(s->taken, s->ntaken, sizeof(*s->taken), cmp_u32);
+			if (s->ntaken > 1)
+				qsort(s->taken, s->ntaken, sizeof(*s->taken),
+				    cmp_u32);
 		}
 	for (i = 0; i < m->nnics; i++)
 		if (!m->nics[i].known)
