@@ -88,16 +88,17 @@ name_take(struct imp_names *s, const char *name)
  * search never ended. Each name remembers its next suffix, so n names
  * wanted alike cost O(n), not O(n^2).
  */
-const char *
-imp_take_name(struct imp_names *s, const char *want, char *buf, size_t max)
+static const char *
+take(struct imp_names *s, const char *want, char *buf, size_t max, bool node)
 {
-	char base[TOPO_NAME_MAX + 1], sfx[16];
+	char base[IMP_NAME_MAX + 1], sfx[16];
 	unsigned k;
 	int cut, l;
 
-	if (max > TOPO_NAME_MAX)
-		max = TOPO_NAME_MAX;
-	imp_node_name(want, base, max - 3);
+	if (node)
+		imp_node_name(want, base, max - 3);
+	else
+		snprintf(base, max - 2, "%s", want);
 	if (!name_taken(s, base)) {
 		snprintf(buf, max + 1, "%s", base);
 		name_take(s, buf);
@@ -113,6 +114,20 @@ imp_take_name(struct imp_names *s, const char *want, char *buf, size_t max)
 	name_slot(s->tab, s->cap, base)->next = k + 1;
 	name_take(s, buf);
 	return buf;
+}
+
+const char *
+imp_take_name(struct imp_names *s, const char *want, char *buf, size_t max)
+{
+	return take(s, want, buf, max > TOPO_NAME_MAX ? TOPO_NAME_MAX : max,
+	    true);
+}
+
+const char *
+imp_take_exact(struct imp_names *s, const char *want, char *buf, size_t max)
+{
+	return take(s, want, buf, max > IMP_NAME_MAX ? IMP_NAME_MAX : max,
+	    false);
 }
 
 void

@@ -36,6 +36,11 @@ bool	 imp_node_name(const char *in, char *out, size_t max);
  */
 const char *imp_take_name(struct imp_names *s, const char *want, char *buf,
 	    size_t max);
+/* The same for an Azure name kept as it is (a route table's): max at most
+ * IMP_NAME_MAX, the suffix made room for by cutting want. */
+#define IMP_NAME_MAX	80
+const char *imp_take_exact(struct imp_names *s, const char *want, char *buf,
+	    size_t max);
 void	 imp_names_free(struct imp_names *s);
 /*
  * The segment after "/<kind>/" in a resource id, matched case-insensitively

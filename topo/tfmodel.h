@@ -68,7 +68,7 @@ struct tfm {
 	struct tfnic	*nics;
 	size_t		 nnics, ncap;
 	bool		 nhubs_seen;
-	struct imp_names vnames, nodes, gwnames, sites;
+	struct imp_names vnames, nodes, gwnames, sites, rtnames;
 	struct tflng	*lngs;
 	size_t		 nlngs, lcap;
 	struct cJSON	*sitesout;	/* the sites of the tunnels */

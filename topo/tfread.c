@@ -195,7 +195,9 @@ idx_build(struct tf *a, struct tfidx *x, bool fold)
 struct tfres *
 tf_by_id(struct tf *a, const char *id)
 {
-	return idx_get(a, &a->byid, id, true);
+	/* "" is no id: azurerm writes it for an unset reference */
+	return id != NULL && id[0] != '\0' ? idx_get(a, &a->byid, id, true) :
+	    NULL;
 }
 
 /* ---- references through the configuration ---- */

@@ -136,27 +136,6 @@ rt_of(struct tfrt *rts, size_t n, const struct tfres *r)
 	return NULL;
 }
 
-/* A route table name unique among the tables: name, name-2, ... */
-static void
-rt_name(cJSON *o, const struct tfrt *rts, size_t n, const char *want)
-{
-	char buf[TOPO_AZNAME_MAX + 1];
-	size_t i, k = 1;
-	bool taken = true;
-
-	snprintf(buf, sizeof(buf), "%s", want);
-	while (taken) {		/* at most n + 1 rounds: n names are taken */
-		taken = false;
-		for (i = 0; i < n; i++)
-			if (strcmp(cJSON_GetObjectItemCaseSensitive(rts[i].o,
-			    "name")->valuestring, buf) == 0)
-				taken = true;
-		if (taken)
-			snprintf(buf, sizeof(buf), "%.70s-%zu", want, ++k);
-	}
-	cJSON_AddStringToObject(o, "name", buf);
-}
-
 static void
 put_route(struct tf *a, struct tfrt *t, const struct tfres *r,
     const char *block, size_t i)
@@ -225,6 +204,7 @@ static void
 put_route_tables(struct tf *a, struct tfm *m, cJSON *root)
 {
 	struct tfrt *rts = NULL, *t;
+	char name[IMP_NAME_MAX + 1];
 	size_t n = 0, cap = 0, i, k, nr;
 	cJSON *arr = cJSON_AddArrayToObject(root, "route_tables");
 	int v, sub;
@@ -238,8 +218,11 @@ put_route_tables(struct tf *a, struct tfm *m, cJSON *root)
 		t = &rts[n];
 		t->r = r;
 		t->o = cJSON_CreateObject();
-		rt_name(t->o, rts, n++, tf_str(r, NULL, 0, "name") ? tf_str(r,
-		    NULL, 0, "name") : r->name);
+		n++;
+		/* unique among the tables: name, name-2, ... */
+		cJSON_AddStringToObject(t->o, "name", imp_take_exact(&m->rtnames,
+		    tf_str(r, NULL, 0, "name") ? tf_str(r, NULL, 0, "name") :
+		    r->name, name, TOPO_AZNAME_MAX));
 		if (tf_bool(r, NULL, 0, "disable_bgp_route_propagation", false) ||
 		    !tf_bool(r, NULL, 0, "bgp_route_propagation_enabled", true))
 			cJSON_AddBoolToObject(t->o,
@@ -334,5 +317,6 @@ tfm_free(struct tfm *m)
 	imp_names_free(&m->nodes);
 	imp_names_free(&m->gwnames);
 	imp_names_free(&m->sites);
+	imp_names_free(&m->rtnames);
 	memset(m, 0, sizeof(*m));
 }

@@ -238,6 +238,51 @@ test_names(void)
 	free(v);
 }
 
+/* 2,000 route tables of one name: distinct names, in linear time. */
+static void
+test_rt_names(void)
+{
+	size_t cap = 1 << 20, off = 0, i;
+	char *buf = xmalloc(cap), *doc;
+	struct topo_tf tf;
+	struct topo_err e;
+	const cJSON *el;
+	cJSON *j;
+	bool ok = true;
+
+	off += (size_t)snprintf(buf + off, cap - off, "{\"address\": \"x.y\", "
+	    "\"type\": \"x\", \"name\": \"y\", \"values\": {}}");
+	for (i = 0; i < 2000; i++)
+		off += (size_t)snprintf(buf + off, cap - off, ",{\"address\": "
+		    "\"azurerm_route_table.t%zu\", \"type\": "
+		    "\"azurerm_route_table\", \"name\": \"t%zu\", \"values\": "
+		    "{\"name\": \"rt-Hub\", \"route\": []}}", i, i);
+	doc = state(buf);
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "2,000 route tables "
+	    "named alike import");
+	j = cJSON_Parse(tf.json);
+	cJSON_ArrayForEach(el, cJSON_GetObjectItemCaseSensitive(j,
+	    "route_tables")) {
+		const cJSON *o;
+		const char *n = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(el, "name"));
+
+		for (o = el->next; o != NULL && ok; o = o->next)
+			ok = strcmp(n, cJSON_GetStringValue(
+			    cJSON_GetObjectItemCaseSensitive(o, "name"))) != 0;
+		if (!ok)
+			break;
+	}
+	T_OK(ok && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j,
+	    "route_tables")) == 2000, "with distinct names, case kept (%s, %s)",
+	    cJSON_GetStringValue(at(j, "route_tables", 0, "name")),
+	    cJSON_GetStringValue(at(j, "route_tables", 1, "name")));
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	free(doc);
+	free(buf);
+}
+
 /* Modules 32 deep are read; 33 are refused. */
 static void
 test_depth(void)
@@ -318,6 +363,7 @@ main(void)
 	test_plan();
 	test_allocation();
 	test_names();
+	test_rt_names();
 	test_depth();
 	test_bad();
 	return t_done();
