@@ -2,7 +2,7 @@
 # rs-bench: arsemu's route server against BIRD, FRR and GoBGP configured as
 # route servers, side by side, in namespaces. A benchmark, never a test.
 #
-#   bench/rs-bench.sh [M ...]        (default: 1000 4000; root; after `make`)
+#   bench/rs-bench.sh [M ...]        (default: 1000 4000 10000; root; after `make`)
 #   RS_BENCH_IMPLS="arsemu bird"     to run only some
 #   RS_BENCH_RUNS=3                  runs of each; the table gives medians
 #                                    and, for the times, the range
@@ -32,7 +32,7 @@ P=rb$$
 W=$(mktemp -d /tmp/arsemu-bench-XXXXXX)
 chmod 755 "$W"
 PIDS=()
-MS=${*:-1000 4000}
+MS=${*:-1000 4000 10000}
 IMPLS=${RS_BENCH_IMPLS:-arsemu bird frr gobgp}
 RUNS=${RS_BENCH_RUNS:-1}
 RS=10.0.0.4

@@ -1128,7 +1128,7 @@ bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src)
 static bool
 same_bytes(const void *a, size_t alen, const void *b, size_t blen)
 {
-	/* a == b: the RIB's shared AS_PATHs compare by address */
+	/* a == b: the same array */
 	return alen == blen && (alen == 0 || a == b || memcmp(a, b, alen) == 0);
 }
 
@@ -1157,6 +1157,48 @@ bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 	    same_bytes(a->lcomm, (size_t)a->nlcomm * LCOMM_WORDS * 4,
 	    b->lcomm, (size_t)b->nlcomm * LCOMM_WORDS * 4) &&
 	    same_bytes(a->other, a->other_len, b->other, b->other_len);
+}
+
+#define FNV_OFFSET	2166136261u
+#define FNV_PRIME	16777619u
+
+static uint32_t
+fnv(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * FNV_PRIME;
+	return h;
+}
+
+uint32_t
+bgp_attrs_hash(const struct bgp_attrs *a)
+{
+	uint32_t h = fnv(FNV_OFFSET, &a->present, sizeof(a->present));
+
+	/* what bgp_attrs_equal() compares, and nothing else */
+	if (has(a, BGP_ATTR_ORIGIN))
+		h = fnv(h, &a->origin, sizeof(a->origin));
+	if (has(a, BGP_ATTR_NEXT_HOP))
+		h = fnv(h, &a->nexthop, sizeof(a->nexthop));
+	if (has(a, BGP_ATTR_MED))
+		h = fnv(h, &a->med, sizeof(a->med));
+	if (has(a, BGP_ATTR_LOCAL_PREF))
+		h = fnv(h, &a->local_pref, sizeof(a->local_pref));
+	if (has(a, BGP_ATTR_AGGREGATOR)) {
+		h = fnv(h, &a->agg_as, sizeof(a->agg_as));
+		h = fnv(h, &a->agg_id, sizeof(a->agg_id));
+	}
+	if (has(a, BGP_ATTR_AS_PATH) && a->aspath_len > 0)
+		h = fnv(h, a->aspath, a->aspath_len);
+	if (a->ncomm > 0)
+		h = fnv(h, a->comm, a->ncomm * sizeof(uint32_t));
+	if (a->nlcomm > 0)
+		h = fnv(h, a->lcomm, (size_t)a->nlcomm * LCOMM_WORDS * 4);
+	if (a->other_len > 0)
+		h = fnv(h, a->other, a->other_len);
+	return h;
 }
 
 bool

@@ -105,6 +105,7 @@ struct peer {
 	uint64_t		 up_since;	/* mono_ms() when Established */
 	unsigned		 flaps;
 	uint64_t		 msgs_in, msgs_out, updates_in, updates_out;
+	struct ratelim		 malformed;	/* its RFC 7606 log lines */
 	unsigned		 refresh_in, refresh_out;
 	char			 last_error[384];	/* room for an RFC 8203 text */
 	/* BFD (bfdsock.c): conf->bfd_mult != 0; bfd_fd sends, the speaker's
@@ -113,10 +114,16 @@ struct peer {
 	int			 bfd_fd;
 };
 
+/*
+ * One path: 32 bytes. Its attributes are the RIB's interned copy (rib.c),
+ * shared by every path that carries an equal set: read them, never change
+ * or free them. Two paths of one RIB have equal attributes exactly when
+ * their attrs pointers are equal.
+ */
 struct rib_path {
 	struct rib_path		*next;
 	struct peer		*peer;		/* NULL: originated by this speaker */
-	struct bgp_attrs	 attrs;
+	const struct bgp_attrs	*attrs;
 	const char		*reject;	/* NULL: eligible; else why not (U-09) */
 };
 
@@ -184,7 +191,7 @@ void	*slab_alloc(struct slab *s);
 void	slab_put(struct slab *s, void *p);
 void	slab_free_all(struct slab *s);
 
-struct rib_aspath;
+struct rib_attrs;
 
 struct rib {
 	struct rib_entry	**buckets;
@@ -197,9 +204,9 @@ struct rib {
 	struct rib_entry	**work;
 	size_t			 nwork, workcap;
 	struct slab		 entries, paths;
-	/* AS_PATHs held by paths, one shared copy of each (rib.c) */
-	struct rib_aspath	**asp;
-	size_t			 nasp, naspbuckets;
+	/* attribute sets held by paths, one shared copy of each (rib.c) */
+	struct rib_attrs	**attrs;
+	size_t			 nattrs, nattrbuckets;
 };
 
 struct ctl;
@@ -230,13 +237,17 @@ struct rib_entry *rib_get(struct rib *r, const struct pfx4 *p);
 void	rib_prefetch(struct rib *r, const struct pfx4 *p, int stage);
 struct rib_path *rib_path_find(struct rib_entry *e, const struct peer *peer);
 /*
- * Take ownership of *a (it is reset). Marks the entry dirty. The path's
- * AS_PATH becomes the RIB's shared copy: read it, never change or free it.
+ * The RIB's interned copy of a, with one more reference: for one UPDATE's
+ * attributes, set on many paths with rib_set_path_shared() and then let go
+ * with rib_attrs_put().
  */
+const struct bgp_attrs *rib_attrs_get(struct rib *r, const struct bgp_attrs *a);
+void	rib_attrs_put(struct rib *r, const struct bgp_attrs *ia);
+/* The peer's path on e now carries ia (interned). Marks the entry dirty. */
+void	rib_set_path_shared(struct rib *r, struct rib_entry *e,
+	    struct peer *peer, const struct bgp_attrs *ia, const char *reject);
+/* The same for attributes of the caller's; *a stays the caller's. */
 void	rib_set_path(struct rib *r, struct rib_entry *e, struct peer *peer,
-	    struct bgp_attrs *a, const char *reject);
-/* The same for a that stays the caller's (one UPDATE's attributes, many NLRI). */
-void	rib_set_path_copy(struct rib *r, struct rib_entry *e, struct peer *peer,
 	    const struct bgp_attrs *a, const char *reject);
 /* Returns true if the peer had a path there. */
 bool	rib_del_path(struct rib *r, struct rib_entry *e, const struct peer *peer);
@@ -319,6 +330,8 @@ void	session_accept(struct speaker *s);
  * their interval is over (s->refused); for the timers.
  */
 void	session_refused_due(struct speaker *s, uint64_t now);
+/* The count of malformed UPDATEs held back from the log, once due. */
+void	session_malformed_due(struct peer *p, uint64_t now);
 int	session_connect(struct peer *p);
 void	session_close(struct peer *p);
 /*

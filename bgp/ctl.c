@@ -163,8 +163,8 @@ req_learned(struct ctl *c, struct ctlsrv_client *cl, struct peer *p)
 		if (rp == NULL)
 			continue;
 		out(cl, "%s\t%s\t%s\t%s\t%s\t32768\t%s\n", pfx_fmt(&v[i]->pfx, pf),
-		    addr_fmt(rp->attrs.nexthop, nh),
-		    bgp_aspath_fmt(&rp->attrs, '-', path, sizeof(path)),
+		    addr_fmt(rp->attrs->nexthop, nh),
+		    bgp_aspath_fmt(rp->attrs, '-', path, sizeof(path)),
 		    p->conf->asn == c->s->conf->asn ? "IBgp" : "EBgp",
 		    addr_fmt(p->conf->addr, src), rp->reject ? rp->reject : "-");
 	}
@@ -237,9 +237,9 @@ req_rib(struct ctl *c, struct ctlsrv_client *cl)
 		out(cl, "%s\t", pfx_fmt(&v[i]->pfx, pf));
 		out_nhs(cl, rib_fib_nh(v[i]), v[i]->fib_nnh);
 		out(cl, "%s\t%s\t%s\t", v[i]->fib_nnh ? "" : "-",
-		    bgp_aspath_fmt(&b->attrs, '-', path, sizeof(path)),
+		    bgp_aspath_fmt(b->attrs, '-', path, sizeof(path)),
 		    b->peer ? b->peer->conf->name : "local");
-		out_comms(cl, &b->attrs);
+		out_comms(cl, b->attrs);
 		out(cl, "\n");
 	}
 	free(v);

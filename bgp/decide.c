@@ -51,8 +51,8 @@ is_ibgp(const struct speaker *s, const struct rib_path *p)
 static uint32_t
 local_pref(const struct speaker *s, const struct rib_path *p)
 {
-	if (is_ibgp(s, p) && p->attrs.present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
-		return p->attrs.local_pref;
+	if (is_ibgp(s, p) && p->attrs->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
+		return p->attrs->local_pref;
 	return DEFAULT_LOCAL_PREF;
 }
 
@@ -74,8 +74,8 @@ cmp_multipath(const struct speaker *s, const struct rib_path *a,
 		return a->peer->conf->weight > b->peer->conf->weight ? -1 : 1;
 	if (s->conf->role == BGP_ROLE_ROUTER && local_pref(s, a) != local_pref(s, b))
 		return local_pref(s, a) > local_pref(s, b) ? -1 : 1;
-	ha = bgp_aspath_hops(&a->attrs);
-	hb = bgp_aspath_hops(&b->attrs);
+	ha = bgp_aspath_hops(a->attrs);
+	hb = bgp_aspath_hops(b->attrs);
 	if (s->conf->role == BGP_ROLE_RS && a->peer != NULL && b->peer != NULL) {
 		struct bgp_offer oa = { (enum bgp_src)a->peer->conf->kind, ha, 0 };
 		struct bgp_offer ob = { (enum bgp_src)b->peer->conf->kind, hb, 0 };
@@ -87,13 +87,13 @@ cmp_multipath(const struct speaker *s, const struct rib_path *a,
 		return ha < hb ? -1 : 1;
 	if (s->conf->role == BGP_ROLE_RS)
 		return 0;
-	if (a->attrs.origin != b->attrs.origin)
-		return a->attrs.origin < b->attrs.origin ? -1 : 1;
-	if (bgp_aspath_first(&a->attrs) == bgp_aspath_first(&b->attrs)) {
-		uint32_t ma = a->attrs.present & BGP_ATTR_BIT(BGP_ATTR_MED) ?
-		    a->attrs.med : 0;
-		uint32_t mb = b->attrs.present & BGP_ATTR_BIT(BGP_ATTR_MED) ?
-		    b->attrs.med : 0;
+	if (a->attrs->origin != b->attrs->origin)
+		return a->attrs->origin < b->attrs->origin ? -1 : 1;
+	if (bgp_aspath_first(a->attrs) == bgp_aspath_first(b->attrs)) {
+		uint32_t ma = a->attrs->present & BGP_ATTR_BIT(BGP_ATTR_MED) ?
+		    a->attrs->med : 0;
+		uint32_t mb = b->attrs->present & BGP_ATTR_BIT(BGP_ATTR_MED) ?
+		    b->attrs->med : 0;
 
 		if (ma != mb)
 			return ma < mb ? -1 : 1;
@@ -158,17 +158,17 @@ decide(const struct speaker *s, struct rib_entry *e, struct decision *d)
 	/* Originated routes are announced, never installed in our own FIB. */
 	if (d->best == NULL || d->best->peer == NULL)
 		return;
-	d->hops = bgp_aspath_hops(&d->best->attrs);
-	add_nh(d, d->best->attrs.nexthop, max);
+	d->hops = bgp_aspath_hops(d->best->attrs);
+	add_nh(d, d->best->attrs->nexthop, max);
 	for (p = e->paths; p != NULL; p = p->next) {
 		if (p == d->best || p->reject != NULL || p->peer == NULL)
 			continue;
 		if (cmp_multipath(s, p, d->best) != 0)
 			continue;
 		if (s->conf->role == BGP_ROLE_ROUTER &&
-		    bgp_aspath_first(&p->attrs) != bgp_aspath_first(&d->best->attrs))
+		    bgp_aspath_first(p->attrs) != bgp_aspath_first(d->best->attrs))
 			continue;
-		add_nh(d, p->attrs.nexthop, max);
+		add_nh(d, p->attrs->nexthop, max);
 	}
 	qsort(d->nh, d->nnh, sizeof(d->nh[0]), nh_cmp);
 }

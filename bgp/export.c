@@ -307,8 +307,9 @@ export_one(struct pass *ps, struct peer *p, struct rib_entry *e,
 static bool
 same_export(const struct rib_path *prev, const struct rib_path *cur)
 {
+	/* interned: equal attributes are the same copy (rib.c) */
 	return prev != NULL && cur != NULL && prev->peer == cur->peer &&
-	    bgp_attrs_equal(&prev->attrs, &cur->attrs);
+	    prev->attrs == cur->attrs;
 }
 
 static void

@@ -100,7 +100,7 @@ rib_entry_rec(FILE *f, const struct speaker *s, const struct rib_entry *e,
 		wbuf_put_u32(&w, (uint32_t)time(NULL));
 		len_at = w.len;
 		wbuf_put_u16(&w, 0);
-		bgp_attrs_encode(&as4, &w, &rp->attrs);
+		bgp_attrs_encode(&as4, &w, rp->attrs);
 		wbuf_set_u16(&w, len_at, (uint16_t)(w.len - len_at - 2));
 		n++;
 	}

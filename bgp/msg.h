@@ -176,6 +176,8 @@ void	bgp_attrs_init(struct bgp_attrs *a);
 void	bgp_attrs_free(struct bgp_attrs *a);
 void	bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src);
 bool	bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b);
+/* Equal attribute sets (bgp_attrs_equal) hash the same. */
+uint32_t bgp_attrs_hash(const struct bgp_attrs *a);
 bool	bgp_attrs_has_comm(const struct bgp_attrs *a, uint32_t comm);
 
 /* AS_PATH helpers (four-octet form). */

@@ -1,7 +1,8 @@
 /*
  * ratelim: at most `burst` log lines in each `interval_ms`, then a count of
- * what was held back. For lines a stranger can cause at will (a connection
- * from an address that is no configured peer), so that the log cannot be
+ * what was held back. For lines a sender can cause at will (a connection
+ * from an address that is no configured peer; a configured peer's malformed
+ * UPDATEs, each answered as RFC 7606 says), so that the log cannot be
  * flooded.
  *
  * Owns: the counting, on a clock the caller passes in (mono_ms() in the
@@ -17,6 +18,9 @@
 /* The speaker's limit on connections refused from unknown addresses. */
 #define RATELIM_REFUSED_BURST		10
 #define RATELIM_REFUSED_INTERVAL_MS	60000u
+/* Each peer's limit on lines for its malformed UPDATEs (RFC 7606). */
+#define RATELIM_MALFORMED_BURST		10
+#define RATELIM_MALFORMED_INTERVAL_MS	60000u
 
 struct ratelim {
 	unsigned	 burst;		/* lines let through in one interval */

@@ -3,8 +3,9 @@
  * path received (Adj-RIB-In, rejected ones included, U-09) and the chosen one
  * (Loc-RIB). What each peer was sent is a bit per peer in the entry
  * (export.c). Entries and paths come from slabs (slab.c); every distinct
- * AS_PATH is held once, reference-counted, and shared by the paths that
- * carry it, as a table is mostly a few peers' paths over many prefixes.
+ * attribute set is held once, reference-counted, and shared by the paths
+ * that carry it (interned), as a table is mostly a few peers' paths over
+ * many prefixes: a path is 32 bytes.
  * Changed entries are kept in an array, the work list, for the next pass;
  * entries left without paths are freed in batches after it.
  *
@@ -26,18 +27,15 @@ pfx_hash(const struct pfx4 *p, size_t nbuckets)
 	return (size_t)pfx_hash64(p) & (nbuckets - 1);
 }
 
-/* One AS_PATH shared by every path that carries it. */
-struct rib_aspath {
-	struct rib_aspath	*next;
+/* One attribute set, shared by every path that carries an equal one. */
+struct rib_attrs {
+	struct rib_attrs	*next;
 	uint32_t		 refs;
 	uint32_t		 hash;
-	uint16_t		 len;
-	uint8_t			 data[];
+	struct bgp_attrs	 a;
 };
 
-#define ASP_INIT_BUCKETS	64
-#define FNV_OFFSET		2166136261u
-#define FNV_PRIME		16777619u
+#define ATTRS_INIT_BUCKETS	64
 
 void
 rib_init(struct rib *r)
@@ -47,92 +45,84 @@ rib_init(struct rib *r)
 	r->buckets = xcalloc(r->nbuckets, sizeof(*r->buckets));
 	slab_init(&r->entries, sizeof(struct rib_entry));
 	slab_init(&r->paths, sizeof(struct rib_path));
-	r->naspbuckets = ASP_INIT_BUCKETS;
-	r->asp = xcalloc(r->naspbuckets, sizeof(*r->asp));
-}
-
-static uint32_t
-bytes_hash(const uint8_t *p, size_t n)
-{
-	uint32_t h = FNV_OFFSET;
-
-	while (n-- > 0)
-		h = (h ^ *p++) * FNV_PRIME;
-	return h;
+	r->nattrbuckets = ATTRS_INIT_BUCKETS;
+	r->attrs = xcalloc(r->nattrbuckets, sizeof(*r->attrs));
 }
 
 static void
-asp_rehash(struct rib *r)
+attrs_rehash(struct rib *r)
 {
-	size_t i, n = r->naspbuckets * 2;
-	struct rib_aspath **nb = xcalloc(n, sizeof(*nb)), *x, *xn;
+	size_t i, n = r->nattrbuckets * 2;
+	struct rib_attrs **nb = xcalloc(n, sizeof(*nb)), *x, *xn;
 
-	for (i = 0; i < r->naspbuckets; i++)
-		for (x = r->asp[i]; x != NULL; x = xn) {
+	for (i = 0; i < r->nattrbuckets; i++)
+		for (x = r->attrs[i]; x != NULL; x = xn) {
 			xn = x->next;
 			x->next = nb[x->hash & (n - 1)];
 			nb[x->hash & (n - 1)] = x;
 		}
-	free(r->asp);
-	r->asp = nb;
-	r->naspbuckets = n;
+	free(r->attrs);
+	r->attrs = nb;
+	r->nattrbuckets = n;
 }
 
-/* The shared copy of an AS_PATH, one more reference to it. */
-static uint8_t *
-asp_get(struct rib *r, const uint8_t *p, uint16_t len)
+static struct rib_attrs *
+attrs_of(const struct bgp_attrs *ia)
 {
-	uint32_t h;
-	struct rib_aspath *x;
+	return (struct rib_attrs *)(void *)((uintptr_t)ia -
+	    offsetof(struct rib_attrs, a));
+}
 
-	if (len == 0)
-		return NULL;
-	h = bytes_hash(p, len);
-	for (x = r->asp[h & (r->naspbuckets - 1)]; x != NULL; x = x->next)
-		if (x->hash == h && x->len == len && memcmp(x->data, p, len) == 0) {
+const struct bgp_attrs *
+rib_attrs_get(struct rib *r, const struct bgp_attrs *a)
+{
+	uint32_t h = bgp_attrs_hash(a);
+	struct rib_attrs *x;
+
+	for (x = r->attrs[h & (r->nattrbuckets - 1)]; x != NULL; x = x->next)
+		if (x->hash == h && bgp_attrs_equal(&x->a, a)) {
 			x->refs++;
-			return x->data;
+			return &x->a;
 		}
-	if (r->nasp >= r->naspbuckets)
-		asp_rehash(r);
-	x = xmalloc(sizeof(*x) + len);
+	if (r->nattrs >= r->nattrbuckets)
+		attrs_rehash(r);
+	x = xmalloc(sizeof(*x));
 	x->refs = 1;
 	x->hash = h;
-	x->len = len;
-	memcpy(x->data, p, len);
-	x->next = r->asp[h & (r->naspbuckets - 1)];
-	r->asp[h & (r->naspbuckets - 1)] = x;
-	r->nasp++;
-	return x->data;
+	bgp_attrs_copy(&x->a, a);
+	x->next = r->attrs[h & (r->nattrbuckets - 1)];
+	r->attrs[h & (r->nattrbuckets - 1)] = x;
+	r->nattrs++;
+	return &x->a;
 }
 
-static void
-asp_put(struct rib *r, uint8_t *data)
+void
+rib_attrs_put(struct rib *r, const struct bgp_attrs *ia)
 {
-	struct rib_aspath *x, **pp;
+	struct rib_attrs *x, **pp;
 
-	if (data == NULL)
+	if (ia == NULL)
 		return;
-	x = (struct rib_aspath *)(void *)(data - offsetof(struct rib_aspath, data));
+	x = attrs_of(ia);
 	if (--x->refs > 0)
 		return;
-	for (pp = &r->asp[x->hash & (r->naspbuckets - 1)]; *pp != NULL;
+	for (pp = &r->attrs[x->hash & (r->nattrbuckets - 1)]; *pp != NULL;
 	    pp = &(*pp)->next)
 		if (*pp == x) {
 			*pp = x->next;
 			break;
 		}
-	r->nasp--;
+	r->nattrs--;
+	bgp_attrs_free(&x->a);
 	free(x);
 }
 
-/* The attributes a path owns: all but the shared AS_PATH. */
+/* A path's reference to its attributes, let go. */
 static void
 path_attrs_free(struct rib *r, struct rib_path *rp)
 {
-	asp_put(r, rp->attrs.aspath);
-	rp->attrs.aspath = NULL;
-	bgp_attrs_free(&rp->attrs);
+	rib_attrs_put(r, rp->attrs);
+	rp->attrs = NULL;
 }
 
 static void
@@ -147,7 +137,7 @@ rib_free(struct rib *r)
 {
 	struct rib_entry *e;
 	struct rib_path *rp, *rpn;
-	struct rib_aspath *x, *xn;
+	struct rib_attrs *x, *xn;
 	size_t i;
 
 	for (i = 0; i < r->nbuckets; i++)
@@ -158,16 +148,17 @@ rib_free(struct rib *r)
 			}
 			rib_set_fib_nh(e, NULL, 0);
 		}
-	for (i = 0; i < r->naspbuckets; i++)
-		for (x = r->asp[i]; x != NULL; x = xn) {
+	for (i = 0; i < r->nattrbuckets; i++)
+		for (x = r->attrs[i]; x != NULL; x = xn) {
 			xn = x->next;
+			bgp_attrs_free(&x->a);
 			free(x);
 		}
 	slab_free_all(&r->entries);
 	slab_free_all(&r->paths);
 	free(r->work);
 	free(r->buckets);
-	free(r->asp);
+	free(r->attrs);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -346,33 +337,26 @@ path_reset(struct rib *r, struct rib_entry *e, struct peer *peer)
 }
 
 void
-rib_set_path(struct rib *r, struct rib_entry *e, struct peer *peer,
-    struct bgp_attrs *a, const char *reject)
+rib_set_path_shared(struct rib *r, struct rib_entry *e, struct peer *peer,
+    const struct bgp_attrs *ia, const char *reject)
 {
-	struct rib_path *rp = path_reset(r, e, peer);
+	struct rib_path *rp;
 
-	rp->attrs = *a;
-	rp->attrs.aspath = asp_get(r, a->aspath, a->aspath_len);
-	/* the rest now belongs to the path */
-	free(a->aspath);
-	bgp_attrs_init(a);
+	attrs_of(ia)->refs++;	/* first: ia may be what the path held */
+	rp = path_reset(r, e, peer);
+	rp->attrs = ia;
 	rp->reject = reject;
 	rib_mark_dirty(r, e);
 }
 
 void
-rib_set_path_copy(struct rib *r, struct rib_entry *e, struct peer *peer,
+rib_set_path(struct rib *r, struct rib_entry *e, struct peer *peer,
     const struct bgp_attrs *a, const char *reject)
 {
-	struct rib_path *rp = path_reset(r, e, peer);
-	struct bgp_attrs tmp = *a;
+	const struct bgp_attrs *ia = rib_attrs_get(r, a);
 
-	/* copy all but the AS_PATH, which is shared */
-	tmp.aspath = NULL;
-	bgp_attrs_copy(&rp->attrs, &tmp);
-	rp->attrs.aspath = asp_get(r, a->aspath, a->aspath_len);
-	rp->reject = reject;
-	rib_mark_dirty(r, e);
+	rib_set_path_shared(r, e, peer, ia, reject);
+	rib_attrs_put(r, ia);
 }
 
 bool

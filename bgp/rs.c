@@ -185,19 +185,19 @@ policy_export(const struct speaker *s, const struct peer *to,
 	 * unless the speaker honours none from that peer (GW-08: the MSEE).
 	 */
 	if (best->peer != NULL && !best->peer->conf->comm_ignored &&
-	    bgp_attrs_has_comm(&best->attrs, BGP_COMM_NO_ADVERTISE))
+	    bgp_attrs_has_comm(best->attrs, BGP_COMM_NO_ADVERTISE))
 		return false;
 	if (c->role == BGP_ROLE_ROUTER && best->peer != NULL &&
 	    !best->peer->conf->comm_ignored &&
-	    bgp_attrs_has_comm(&best->attrs, BGP_COMM_NO_EXPORT) &&
+	    bgp_attrs_has_comm(best->attrs, BGP_COMM_NO_EXPORT) &&
 	    to->conf->asn != c->asn)
 		return false;
 	/* sender-side loop detection: the peer would drop it anyway (RS-20) */
 	if (to->conf->sender_loop && !to->conf->as_override &&
 	    best->peer != NULL &&
-	    bgp_aspath_contains(&best->attrs, to->conf->asn))
+	    bgp_aspath_contains(best->attrs, to->conf->asn))
 		return false;
-	bgp_attrs_copy(out, &best->attrs);
+	bgp_attrs_copy(out, best->attrs);
 	out->present &= ~(BGP_ATTR_BIT(BGP_ATTR_MED) |
 	    BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF));
 	if (to->conf->ntags > 0)

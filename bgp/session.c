@@ -13,8 +13,9 @@
  * a peer whose session is in OpenSent or OpenConfirm is held as a second
  * connection (cfd) until the peer's OPEN on it names the BGP identifier to
  * compare. A connection from an address that is no configured peer is closed
- * and logged, a few lines a minute at most (ratelim.h); TCP MD5 keys
- * (RFC 2385) are set on every socket of a peer.
+ * and logged, a few lines a minute at most (ratelim.h), as are each
+ * peer's malformed UPDATEs; TCP MD5 keys (RFC 2385) are set on every
+ * socket of a peer.
  *
  * Must not: interpret message contents beyond choosing the event.
  */
@@ -227,6 +228,22 @@ void
 session_refused_due(struct speaker *s, uint64_t now)
 {
 	log_held(s, ratelim_due(&s->refused, now));
+}
+
+static void
+log_malformed_held(struct peer *p, unsigned long held)
+{
+	if (held == 0)
+		return;
+	speaker_log(p->s, "peer %s: %lu more malformed UPDATEs answered as RFC "
+	    "7606 says (logged at most %u a minute)", p->conf->name, held,
+	    p->malformed.burst);
+}
+
+void
+session_malformed_due(struct peer *p, uint64_t now)
+{
+	log_malformed_held(p, ratelim_due(&p->malformed, now));
 }
 
 void
@@ -657,11 +674,22 @@ dispatch(struct peer *p, const uint8_t *msg, size_t len)
 		return false;
 	}
 	if (m.type == BGP_UPDATE && (m.u.update.treat_as_withdraw ||
-	    m.u.update.discarded > 0))
-		speaker_log(p->s, "peer %s: RFC 7606 %s: %s", p->conf->name,
-		    m.u.update.treat_as_withdraw ? "treat-as-withdraw" :
-		    "attribute discard", err.code == 0 ? "malformed attribute" :
-		    bgp_err_str(err.code, err.subcode, e, sizeof(e)));
+	    m.u.update.discarded > 0)) {
+		unsigned long held;
+
+		/*
+		 * The session survives these (RFC 7606 2), so a peer can send
+		 * them as fast as it likes: a few lines a minute, then a count.
+		 */
+		if (ratelim_allow(&p->malformed, mono_ms(), &held)) {
+			log_malformed_held(p, held);
+			speaker_log(p->s, "peer %s: RFC 7606 %s: %s",
+			    p->conf->name, m.u.update.treat_as_withdraw ?
+			    "treat-as-withdraw" : "attribute discard",
+			    err.code == 0 ? "malformed attribute" :
+			    bgp_err_str(err.code, err.subcode, e, sizeof(e)));
+		}
+	}
 	switch (m.type) {
 	case BGP_OPEN:		ev = EV_OPEN; break;
 	case BGP_UPDATE:	ev = EV_UPDATE; p->updates_in++; break;

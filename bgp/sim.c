@@ -150,7 +150,7 @@ hold(struct speaker *s, const struct bgp_sim_node *n, struct bgp_sim *out,
 			if (why == NULL)
 				learn(&out->peers[p->idx], &n->held[i].pfx, want);
 		}
-		rib_set_path_copy(&s->rib, rib_get(&s->rib, &n->held[i].pfx), p,
+		rib_set_path(&s->rib, rib_get(&s->rib, &n->held[i].pfx), p,
 		    &n->held[i].attrs, why);
 	}
 }

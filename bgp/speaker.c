@@ -389,6 +389,7 @@ int
 speaker_update(struct peer *p, struct bgp_update *u)
 {
 	struct rib *rib = &p->s->rib;
+	const struct bgp_attrs *ia;
 	struct rib_entry *e;
 	const char *why;
 	size_t i;
@@ -422,15 +423,20 @@ speaker_update(struct peer *p, struct bgp_update *u)
 		p->eor_rcvd = true;
 	if (route_limit_hit(p, u->nnlri) == -1)
 		return -1;
-	why = u->nnlri > 0 ? policy_import(p->s, p, &u->attrs) : NULL;
+	if (u->nnlri == 0)
+		return 0;
+	why = policy_import(p->s, p, &u->attrs);
+	/* one interned copy for all of the UPDATE's NLRI */
+	ia = rib_attrs_get(rib, &u->attrs);
 	for (i = 0; i < u->nnlri; i++) {
 		prefetch_ahead(rib, u->nlri, u->nnlri, i);
 		e = rib_get(rib, &u->nlri[i]);
 		if (rib_path_find(e, p) == NULL)
 			p->nroutes++;
 		path_changes(e, p);
-		rib_set_path_copy(rib, e, p, &u->attrs, why);
+		rib_set_path_shared(rib, e, p, ia, why);
 	}
+	rib_attrs_put(rib, ia);
 	return 0;
 }
 
@@ -452,6 +458,7 @@ originate_one(struct speaker *s, const struct pfx4 *p)
 		a.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
 	}
 	rib_set_path(&s->rib, rib_get(&s->rib, p), NULL, &a, NULL);
+	bgp_attrs_free(&a);
 }
 
 static void
@@ -536,8 +543,8 @@ next_deadline(const struct speaker *s)
 
 	for (i = 0; i < s->npeers; i++) {
 		const struct peer *p = &s->peers[i];
-		uint64_t d[4] = { p->t_connect_retry, p->t_hold, p->t_keepalive,
-		    p->t_collision };
+		uint64_t d[5] = { p->t_connect_retry, p->t_hold, p->t_keepalive,
+		    p->t_collision, ratelim_deadline(&p->malformed) };
 		unsigned k;
 
 		for (k = 0; k < NELEM(d); k++)
@@ -558,6 +565,7 @@ run_timers(struct speaker *s)
 	for (i = 0; i < s->npeers; i++) {
 		struct peer *p = &s->peers[i];
 
+		session_malformed_due(p, now);
 		if (p->t_hold && p->t_hold <= now) {
 			p->t_hold = 0;
 			fsm_event(p, EV_HOLD_EXPIRES, NULL);
@@ -618,6 +626,8 @@ speaker_init(struct speaker *s, const struct bgp_conf *c)
 		s->peers[i].fd = -1;
 		s->peers[i].cfd = -1;
 		s->peers[i].bfd_fd = -1;
+		ratelim_init(&s->peers[i].malformed, RATELIM_MALFORMED_BURST,
+		    RATELIM_MALFORMED_INTERVAL_MS);
 	}
 	originate(s);
 }

@@ -73,6 +73,7 @@ add(const char *pfx, int i, const uint32_t *path, unsigned n, uint32_t nh)
 	e = rib_get(&spk.rib, &p);
 	rib_set_path(&spk.rib, e, i < 0 ? NULL : &spk.peers[i], &a,
 	    i < 0 ? NULL : policy_import(&spk, &spk.peers[i], &a));
+	bgp_attrs_free(&a);
 }
 
 static struct rib_entry *
@@ -81,6 +82,32 @@ entry(const char *pfx)
 	struct pfx4 p = P(pfx);
 
 	return rib_lookup(&spk.rib, &p);
+}
+
+/*
+ * The RIB's attributes are interned, never changed in place: a copy of
+ * peer i's at pfx, to change and give back with put().
+ */
+static struct bgp_attrs edited;
+
+static struct bgp_attrs *
+edit(const char *pfx, int i)
+{
+	struct rib_path *rp = rib_path_find(entry(pfx),
+	    i < 0 ? NULL : &spk.peers[i]);
+
+	bgp_attrs_copy(&edited, rp->attrs);
+	return &edited;
+}
+
+static void
+put(const char *pfx, int i)
+{
+	struct peer *peer = i < 0 ? NULL : &spk.peers[i];
+	struct rib_path *rp = rib_path_find(entry(pfx), peer);
+
+	rib_set_path(&spk.rib, entry(pfx), peer, &edited, rp->reject);
+	bgp_attrs_free(&edited);
 }
 
 static void
@@ -136,17 +163,18 @@ test_rs_ignores_med_localpref(void)
 {
 	uint32_t asn[2] = { 65001, 65002 };
 	uint32_t p1[] = { 65001 }, p2[] = { 65002 };
-	struct rib_path *rp;
+	struct bgp_attrs *a;
 	struct decision d;
 
 	setup(BGP_ROLE_RS, 65515, 2, asn);
 	add("10.9.0.0/16", 0, p1, 1, A("10.1.2.4"));
 	add("10.9.0.0/16", 1, p2, 1, A("10.1.2.5"));
-	rp = rib_path_find(entry("10.9.0.0/16"), &spk.peers[0]);
-	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_MED) | BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
-	rp->attrs.med = 500;
-	rp->attrs.local_pref = 50;
-	rp->attrs.origin = BGP_ORIGIN_INCOMPLETE;
+	a = edit("10.9.0.0/16", 0);
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_MED) | BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	a->med = 500;
+	a->local_pref = 50;
+	a->origin = BGP_ORIGIN_INCOMPLETE;
+	put("10.9.0.0/16", 0);
 	decide_at("10.9.0.0/16", &d);
 	T_EQ(d.nnh, 2u, "RS-32/U-07: MED, LOCAL_PREF and ORIGIN do not break the ECMP tie");
 }
@@ -174,7 +202,7 @@ test_rs_export(void)
 	uint32_t asn[3] = { 65001, 65002, 65003 };
 	uint32_t p1[] = { 65001 };
 	struct bgp_attrs out;
-	struct rib_path *rp;
+	struct bgp_attrs *a;
 	struct decision d;
 	char buf[64];
 
@@ -191,16 +219,19 @@ test_rs_export(void)
 	T_EQ(out.nexthop, A("10.1.2.4"), "U-08: the NVA's next hop is kept");
 	bgp_attrs_free(&out);
 
-	rp = rib_path_find(entry("10.250.0.0/16"), &spk.peers[0]);
-	rp->attrs.comm = calloc(1, sizeof(uint32_t));
-	rp->attrs.comm[0] = BGP_COMM_NO_ADVERTISE;
-	rp->attrs.ncomm = 1;
-	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	a = edit("10.250.0.0/16", 0);
+	a->comm = calloc(1, sizeof(uint32_t));
+	a->comm[0] = BGP_COMM_NO_ADVERTISE;
+	a->ncomm = 1;
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	put("10.250.0.0/16", 0);
 	T_OK(!policy_export(&spk, &spk.peers[1], entry("10.250.0.0/16"), &out),
 	    "RS-24: NO_ADVERTISE is advertised to no other peer");
 	decide_at("10.250.0.0/16", &d);
 	T_EQ(d.nnh, 1u, "RS-24: NO_ADVERTISE is still programmed into the VNet");
-	rp->attrs.comm[0] = BGP_COMM_NO_EXPORT;
+	a = edit("10.250.0.0/16", 0);
+	a->comm[0] = BGP_COMM_NO_EXPORT;
+	put("10.250.0.0/16", 0);
 	T_OK(policy_export(&spk, &spk.peers[1], entry("10.250.0.0/16"), &out) &&
 	    bgp_attrs_has_comm(&out, BGP_COMM_NO_EXPORT),
 	    "U-06: NO_EXPORT passes through unchanged and is not acted on");
@@ -236,7 +267,7 @@ test_router_rfc_order(void)
 {
 	uint32_t asn[2] = { 65515, 65515 };
 	uint32_t p[] = { 65515 }, longer[] = { 65515, 65001 };
-	struct rib_path *rp;
+	struct bgp_attrs *a;
 	struct decision d;
 
 	setup(BGP_ROLE_ROUTER, 65010, 2, asn);
@@ -245,9 +276,10 @@ test_router_rfc_order(void)
 	add("10.2.0.0/16", 1, p, 1, A("10.1.1.5"));
 	decide_at("10.2.0.0/16", &d);
 	T_EQ(d.nnh, 2u, "RFC 4271 9.1.2.2: equal paths from the same neighbour AS: multipath");
-	rp = rib_path_find(entry("10.2.0.0/16"), &spk.peers[1]);
-	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_MED);
-	rp->attrs.med = 10;
+	a = edit("10.2.0.0/16", 1);
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_MED);
+	a->med = 10;
+	put("10.2.0.0/16", 1);
 	decide_at("10.2.0.0/16", &d);
 	T_OK(d.nnh == 1 && d.nh[0] == A("10.1.1.4"),
 	    "RFC 4271 9.1.2.2(c): lower MED wins between paths from one neighbour AS");
@@ -263,15 +295,16 @@ test_router_ebgp_local_pref(void)
 {
 	uint32_t asn[2] = { 65515, 65515 };
 	uint32_t p[] = { 65515 };
-	struct rib_path *rp;
+	struct bgp_attrs *a;
 	struct decision d;
 
 	setup(BGP_ROLE_ROUTER, 65010, 2, asn);
 	add("10.4.0.0/16", 0, p, 1, A("10.1.1.4"));
 	add("10.4.0.0/16", 1, p, 1, A("10.1.1.5"));
-	rp = rib_path_find(entry("10.4.0.0/16"), &spk.peers[1]);
-	rp->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
-	rp->attrs.local_pref = 500;
+	a = edit("10.4.0.0/16", 1);
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	a->local_pref = 500;
+	put("10.4.0.0/16", 1);
 	decide_at("10.4.0.0/16", &d);
 	T_EQ(d.nnh, 2u, "RFC 7606 7.5: LOCAL_PREF received from an eBGP peer is ignored");
 }
@@ -281,17 +314,19 @@ test_router_originates_no_advertise(void)
 {
 	uint32_t asn[1] = { 65515 };
 	struct rib_entry *e;
-	struct bgp_attrs out;
+	struct bgp_attrs out, *a;
 	struct decision d;
 
 	setup(BGP_ROLE_ROUTER, 65001, 1, asn);
 	add("10.250.0.0/16", -1, NULL, 0, conf.local_addr);
-	e = entry("10.250.0.0/16");
-	if ((e->paths->attrs.comm = calloc(1, sizeof(uint32_t))) == NULL)
+	a = edit("10.250.0.0/16", -1);
+	if ((a->comm = calloc(1, sizeof(uint32_t))) == NULL)
 		abort();
-	e->paths->attrs.comm[0] = BGP_COMM_NO_ADVERTISE;
-	e->paths->attrs.ncomm = 1;
-	e->paths->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	a->comm[0] = BGP_COMM_NO_ADVERTISE;
+	a->ncomm = 1;
+	a->present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	put("10.250.0.0/16", -1);
+	e = entry("10.250.0.0/16");
 	decide_at("10.250.0.0/16", &d);
 	bgp_attrs_init(&out);
 	T_OK(policy_export(&spk, &spk.peers[0], e, &out) &&

@@ -79,6 +79,7 @@ add(const char *pfx, int i, uint32_t asn, unsigned n)
 	e = rib_get(&spk.rib, &p);
 	rib_set_path(&spk.rib, e, i < 0 ? NULL : &spk.peers[i], &a,
 	    i < 0 ? NULL : policy_import(&spk, &spk.peers[i], &a));
+	bgp_attrs_free(&a);
 }
 
 static struct rib_entry *
@@ -385,11 +386,19 @@ test_msee(void)
 	add("172.16.0.0/16", 0, 64512, 1);
 	pfx_parse("172.16.0.0/16", &p);
 	e = rib_lookup(&spk.rib, &p);
-	e->paths->attrs.comm = xcalloc(2, sizeof(uint32_t));
-	e->paths->attrs.comm[0] = BGP_COMM_NO_EXPORT;
-	e->paths->attrs.comm[1] = BGP_COMM_NO_ADVERTISE;
-	e->paths->attrs.ncomm = 2;
-	e->paths->attrs.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	{
+		/* interned attributes are replaced, never changed in place */
+		struct bgp_attrs a;
+
+		bgp_attrs_copy(&a, e->paths->attrs);
+		a.comm = xcalloc(2, sizeof(uint32_t));
+		a.comm[0] = BGP_COMM_NO_EXPORT;
+		a.comm[1] = BGP_COMM_NO_ADVERTISE;
+		a.ncomm = 2;
+		a.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+		rib_set_path(&spk.rib, e, e->paths->peer, &a, e->paths->reject);
+		bgp_attrs_free(&a);
+	}
 	T_OK(sends(1, "172.16.0.0/16"), "GW-08: Microsoft honours no community "
 	    "the site sets: NO_EXPORT and NO_ADVERTISE from the site still go "
 	    "to the gateway");

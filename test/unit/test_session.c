@@ -561,6 +561,32 @@ test_scripted_peer(void)
 		T_OK(strstr(r, "\tEstablished\t") != NULL,
 		    "RFC 7606 2: the session survives treat-as-withdraw (%s)", r);
 	}
+	{
+		size_t n;
+		unsigned i, lines;
+
+		/*
+		 * A configured peer floods malformed UPDATEs: each is answered,
+		 * the session stays, the log says a few. A good UPDATE after
+		 * them is stored once all of them have been read.
+		 */
+		n = update_v4(msg, 2);
+		for (i = 0; i < 4 * RATELIM_MALFORMED_BURST; i++)
+			fake_send(&f, msg, n);
+		n = update_v4(msg, 4);
+		fake_send(&f, msg, n);
+		T_OK(wait_row("rs-script", "rib", "10.77.0.0/16", "127.0.1.3",
+		    false, 5000), "after %u malformed UPDATEs a good one is "
+		    "stored", 4 * RATELIM_MALFORMED_BURST);
+		lines = log_count("rs-script", "RFC 7606 treat-as-withdraw");
+		T_OK(lines == RATELIM_MALFORMED_BURST, "%u malformed UPDATEs "
+		    "from a configured peer write %u log lines, the rate "
+		    "limit's %u a minute", 4 * RATELIM_MALFORMED_BURST + 1,
+		    lines, RATELIM_MALFORMED_BURST);
+		row("rs-script", "peers", "nva", r, sizeof(r));
+		T_OK(strstr(r, "\tEstablished\t") != NULL,
+		    "RFC 7606 2: and the session survives the flood (%s)", r);
+	}
 
 	T_OK(fake_session(&g, "127.0.1.4", "127.0.1.2", 65011, false, 3000),
 	    "a peer without the route refresh capability reaches Established");
