@@ -18,7 +18,10 @@
  *   azurerm_virtual_network_peering  spoke-hub (use_remote_gateways,
  *                                allow_forwarded_traffic on the spoke's side,
  *                                allow_gateway_transit on the hub's),
- *                                hub-hub, and spoke to a further hub
+ *                                hub-hub, and spoke to a further hub; in a
+ *                                region without Route Server or gateway, the
+ *                                VNet peered with the most (two at least) is
+ *                                the hub
  *   azurerm_network_interface    a node's NIC: its ip_configuration's
  *                                subnet and private_ip_address, IP
  *                                forwarding (ip_forwarding_enabled or
@@ -29,9 +32,12 @@
  *                                with peer_asn (role server without IP
  *                                forwarding)
  *   azurerm_route_table, azurerm_route, azurerm_subnet_route_table_association
- *                                route tables: inline route blocks and
- *                                azurerm_route, disable_bgp_route_propagation
- *                                or bgp_route_propagation_enabled false
+ *                                route tables (tfwrite.c): inline route blocks
+ *                                and azurerm_route, disable_bgp_route_propagation
+ *                                or bgp_route_propagation_enabled false; the
+ *                                subnets of associations, of the table's
+ *                                subnets and of inline subnet blocks'
+ *                                route_table_id
  * A NIC address unknown until apply gets the first free address of its
  * subnet from .4 up, as Azure allocates, in resource order, after every
  * known one; the Route Server's IPs are .4 and .5 of RouteServerSubnet.
@@ -77,8 +83,8 @@ tfm_vnet_by_name(const struct tfm *m, const char *azname)
 	return -1;
 }
 
-static int
-sub_by_name(const struct tfvnet *v, const char *name)
+int
+tfm_sub_by_name(const struct tfvnet *v, const char *name)
 {
 	size_t i;
 
@@ -119,7 +125,7 @@ add_sub(struct tf *a, struct tfvnet *v, const struct tfres *r,
 		    "name", n ? n : "");
 		return;
 	}
-	if (sub_by_name(v, n) >= 0)
+	if (tfm_sub_by_name(v, n) >= 0)
 		return;		/* inline and as azurerm_subnet: one subnet */
 	xgrow(&v->subs, &v->scap, v->nsubs + 1, sizeof(*v->subs));
 	s = &v->subs[v->nsubs++];
@@ -205,7 +211,7 @@ tfm_subnet_id(struct tf *a, struct tfm *m, const struct tfres *t,
 		sn = imp_id_part(id, "subnets", sbuf, sizeof(sbuf));
 	}
 	if ((v = tfm_vnet_by_name(m, vn)) < 0 ||
-	    (*sub = sub_by_name(&m->vnets[v], sn)) < 0)
+	    (*sub = tfm_sub_by_name(&m->vnets[v], sn)) < 0)
 		return -1;
 	return v;
 }
@@ -219,6 +225,69 @@ tfm_subnet_ref(struct tf *a, struct tfm *m, const struct tfres *r,
 }
 
 /* ---- hubs: Route Servers and gateways ---- */
+
+static int remote_vnet(struct tf *a, struct tfm *m, const struct tfres *r);
+
+static int
+cmp_pair(const void *x, const void *y)
+{
+	const int *p = x, *q = y;
+
+	return p[0] != q[0] ? (p[0] > q[0]) - (p[0] < q[0]) :
+	    (p[1] > q[1]) - (p[1] < q[1]);
+}
+
+/*
+ * A region without a Route Server or gateway (Azure Firewall's hub, say)
+ * still has the VNet its others peer with: the one peered with the most
+ * VNets, two at least, is its hub, so that its peerings are not lost.
+ */
+static void
+hubs_by_peerings(struct tf *a, struct tfm *m)
+{
+	int *pairs = NULL, *npeers;
+	size_t n = 0, cap = 0, i, k;
+
+	for (i = 0; i < a->nres; i++) {
+		const struct tfres *r = &a->res[i];
+		int o, t;
+
+		if (r->data || strcmp(r->type, "azurerm_virtual_network_peering"))
+			continue;
+		o = tfm_vnet_by_name(m, tf_str(r, NULL, 0,
+		    "virtual_network_name"));
+		if (o < 0 || (t = remote_vnet(a, m, r)) < 0 || o == t)
+			continue;
+		xgrow(&pairs, &cap, n + 2, sizeof(*pairs));
+		pairs[n++] = o < t ? o : t;
+		pairs[n++] = o < t ? t : o;
+	}
+	if (n > 2)
+		qsort(pairs, n / 2, 2 * sizeof(*pairs), cmp_pair);
+	npeers = xcalloc(m->nvnets + 1, sizeof(*npeers));
+	for (i = 0; i < n; i += 2)
+		if (i == 0 || cmp_pair(&pairs[i], &pairs[i - 2]) != 0) {
+			npeers[pairs[i]]++;
+			npeers[pairs[i + 1]]++;
+		}
+	for (i = 0; i < m->nvnets; i++) {
+		struct tfvnet *v = &m->vnets[i];
+		bool best = npeers[i] >= 2;
+
+		for (k = 0; k < m->nvnets && best; k++)
+			if (strcmp(m->vnets[k].loc, v->loc) == 0 && (m->vnets[k].ishub ||
+			    npeers[k] > npeers[i] || (npeers[k] == npeers[i] &&
+			    k < i)))
+				best = false;
+		if (!best)
+			continue;
+		v->ishub = true;
+		tf_warn(a, v->r, "no Route Server nor VPN gateway in %s: imported "
+		    "as its hub, peered with %d VNets", v->loc, npeers[i]);
+	}
+	free(npeers);
+	free(pairs);
+}
 
 static void
 read_hubs(struct tf *a, struct tfm *m)
@@ -365,6 +434,13 @@ read_peerings(struct tf *a, struct tfm *m)
 	for (i = 0; i < m->nvnets; i++) {
 		struct tfvnet *v = &m->vnets[i];
 
+		if (v->hub >= 0 && v->urg && m->vnets[v->hub].rs == NULL &&
+		    m->vnets[v->hub].ngws == 0) {
+			tf_warn(a, v->r, "use_remote_gateways, and hub %s has no "
+			    "Route Server nor VPN gateway (PE-03): imported "
+			    "without it", m->vnets[v->hub].azname);
+			v->urg = false;
+		}
 		if (v->hub >= 0 && !(v->side_spoke && v->side_hub))
 			tf_warn(a, v->r, "only the %s side of its peering with "
 			    "%s is in the file: Azure connects a peering when "
@@ -434,6 +510,7 @@ import(struct tf *a, struct tfm *m, const char *text, size_t len,
 	if (tf_read(a, text, len, side) == -1 || read_vnets(a, m) == -1)
 		return -1;
 	read_hubs(a, m);
+	hubs_by_peerings(a, m);
 	name_vnets(a, m);
 	read_peerings(a, m);
 	tfm_read_nics(a, m);

@@ -75,6 +75,7 @@ struct tfm {
 };
 
 int	tfm_vnet_by_name(const struct tfm *m, const char *azname);
+int	tfm_sub_by_name(const struct tfvnet *v, const char *name);
 int	tfm_subnet_id(struct tf *a, struct tfm *m, const struct tfres *t,
 	    const char *id, int *sub);
 int	tfm_subnet_ref(struct tf *a, struct tfm *m, const struct tfres *r,

@@ -200,6 +200,29 @@ rt_subnets(struct tf *a, struct tfm *m, struct tfrt *t)
 	}
 }
 
+/* azurerm 4.x: a VNet's inline subnet block names its route table. */
+static void
+inline_assocs(struct tf *a, struct tfm *m, struct tfrt *rts, size_t n)
+{
+	size_t i, k, ns;
+	struct tfrt *t;
+
+	for (i = 0; i < m->nvnets; i++) {
+		const struct tfres *r = m->vnets[i].r;
+
+		ns = (size_t)cJSON_GetArraySize(tf_val(r, NULL, 0, "subnet"));
+		for (k = 0; k < ns; k++) {
+			int sub = tfm_sub_by_name(&m->vnets[i], tf_str(r, "subnet",
+			    k, "name"));
+
+			if (sub < 0 || (t = rt_of(rts, n, tf_ref(a, r, "subnet", k,
+			    "route_table_id"))) == NULL)
+				continue;
+			associate(a, m, t, r, (int)i, sub);
+		}
+	}
+}
+
 static void
 put_route_tables(struct tf *a, struct tfm *m, cJSON *root)
 {
@@ -264,6 +287,7 @@ put_route_tables(struct tf *a, struct tfm *m, cJSON *root)
 			associate(a, m, t, r, v, sub);
 		}
 	}
+	inline_assocs(a, m, rts, n);
 	free(rts);
 }
 

@@ -283,6 +283,74 @@ test_rt_names(void)
 	free(buf);
 }
 
+static char *
+peering(const char *name, const char *own, const char *remote)
+{
+	char *v = xasprintf("\"name\": \"%s\", \"virtual_network_name\": "
+	    "\"%s\", \"remote_virtual_network_id\": \"" NET
+	    "/virtualNetworks/%s\", \"use_remote_gateways\": false", name, own,
+	    remote);
+	char *r = res("azurerm_virtual_network_peering", name, v);
+
+	free(v);
+	return r;
+}
+
+/*
+ * A firewall hub: no Route Server, no gateway, peered with two spokes;
+ * spoke s1's inline subnet block names its route table (azurerm 4.x).
+ */
+static void
+test_peered_hub(void)
+{
+	char *h = vnet("h", "10.1.0.0/16", "{\"name\": \"fw\", "
+	    "\"address_prefixes\": [\"10.1.1.0/24\"]}");
+	char *s1 = vnet("s1", "10.2.0.0/16", "{\"name\": \"app\", "
+	    "\"address_prefixes\": [\"10.2.1.0/24\"], \"route_table_id\": \""
+	    NET "/routeTables/RT\"}");
+	char *s2 = vnet("s2", "10.3.0.0/16", "");
+	char *p1 = peering("p1", "s1", "h"), *p2 = peering("p2", "h", "s1");
+	char *p3 = peering("p3", "s2", "h");
+	char *rt = res("azurerm_route_table", "rt", "\"id\": \"" NET
+	    "/routeTables/rt\", \"name\": \"rt\", \"route\": [{\"name\": "
+	    "\"d\", \"address_prefix\": \"0.0.0.0/0\", \"next_hop_type\": "
+	    "\"VirtualAppliance\", \"next_hop_in_ip_address\": \"10.1.1.4\"}]");
+	char *all = xasprintf("%s,%s,%s,%s,%s,%s,%s", s1, s2, h, p1, p2, p3, rt);
+	char *doc = state(all);
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	int rc;
+	cJSON *j;
+
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "a firewall hub imports");
+	j = cJSON_Parse(tf.json);
+	T_OK(strcmp(cJSON_GetStringValue(at(at(j, "regions", 0, "hub"), "name",
+	    -1, NULL)), "h") == 0 && cJSON_GetArraySize(at(j, "regions", 0,
+	    "spokes")) == 2, "the VNet peered with two is the hub, without "
+	    "Route Server or gateway");
+	T_OK(has_warning(&tf, "azurerm_virtual_network.h: no Route Server nor "
+	    "VPN gateway in westeurope: imported as its hub, peered with 2", NULL),
+	    "and a warning says so");
+	T_OK(strcmp(cJSON_GetStringValue(cJSON_GetArrayItem(at(j,
+	    "route_tables", 0, "subnets"), 0)), "s1/app") == 0, "an inline "
+	    "subnet's route_table_id associates (its id in another case)");
+	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+	T_EQ(rc, 0, "and it loads (%s)", rc ? e.msg : "ok");
+	topo_free(t);
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	free(doc);
+	free(all);
+	free(h);
+	free(s1);
+	free(s2);
+	free(p1);
+	free(p2);
+	free(p3);
+	free(rt);
+}
+
 /* Modules 32 deep are read; 33 are refused. */
 static void
 test_depth(void)
@@ -364,6 +432,7 @@ main(void)
 	test_allocation();
 	test_names();
 	test_rt_names();
+	test_peered_hub();
 	test_depth();
 	test_bad();
 	return t_done();
