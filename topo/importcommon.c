@@ -9,7 +9,7 @@
 
 #include "../lib/util.h"
 #include "importcommon.h"
-#include "topo.h"
+#include "topo_int.h"
 
 bool
 imp_node_name(const char *in, char *out, size_t max)
@@ -166,4 +166,56 @@ bool
 imp_id_eq(const char *a, const char *b)
 {
 	return a != NULL && b != NULL && strcasecmp(a, b) == 0;
+}
+
+/* ---- Azure's allocation ---- */
+
+static int
+cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+void
+imp_alloc_known(struct imp_alloc *al, uint32_t ip)
+{
+	xgrow(&al->taken, &al->cap, al->n + 1, sizeof(*al->taken));
+	al->taken[al->n++] = ip;
+	al->sorted = false;
+}
+
+uint32_t
+imp_alloc_next(struct imp_alloc *al, const struct pfx4 *p)
+{
+	uint32_t last = p->addr | ~pfx_mask(p->len);
+
+	if (p->len > TOPO_SUBNET_MIN_LEN)
+		return 0;
+	if (!al->sorted && al->n > 1)
+		qsort(al->taken, al->n, sizeof(*al->taken), cmp_u32);
+	al->sorted = true;
+	if (al->next == 0)
+		al->next = p->addr + TOPO_AZ_RESERVED_LOW;
+	/* each address is passed once: n addresses asked for cost O(n log n) */
+	while (al->next < last && al->n > 0 && bsearch(&al->next, al->taken,
+	    al->n, sizeof(*al->taken), cmp_u32) != NULL)
+		al->next++;
+	if (al->next >= last)	/* the last address is Azure's too */
+		return 0;
+	return al->next++;
+}
+
+void
+imp_alloc_free(struct imp_alloc *al)
+{
+	free(al->taken);
+	memset(al, 0, sizeof(*al));
+}
+
+uint32_t
+imp_rs_ip(const struct pfx4 *p, unsigned i)
+{
+	return p->addr + TOPO_AZ_RESERVED_LOW + (i ? 1 : 0);
 }

@@ -1,7 +1,8 @@
 /*
  * importcommon: what the importers (azimport.c, tfimport.c) share: Azure
  * names made node names, a set of the node names taken with a suffix that
- * never loops, and resource ids read as Azure reads them (case-insensitively).
+ * never loops, resource ids read as Azure reads them (case-insensitively),
+ * and Azure's allocation of addresses in a subnet.
  *
  * Owns: the name set and its memory. Must not: know either input format.
  */
@@ -10,6 +11,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/pfx.h"
 
 /* A node name taken, and the next suffix to try when it is wanted again. */
 struct imp_name {
@@ -48,6 +52,27 @@ void	 imp_names_free(struct imp_names *s);
  */
 const char *imp_id_part(const char *id, const char *kind, char *buf,
 	    size_t len);
+/*
+ * Azure's dynamic allocation in one subnet: the first free address from .4
+ * up (.0 to .3 and the last are Azure's), after the addresses known. Add
+ * every known address first, then ask for the others in creation order.
+ * Zeroed is empty. RouteServerSubnet's first two, .4 and .5, are the Route
+ * Server's (imp_rs_ip).
+ */
+struct imp_alloc {
+	uint32_t	*taken;		/* known addresses, sorted at the first next */
+	size_t		 n, cap;
+	uint32_t	 next;		/* the next address to try, or 0 */
+	bool		 sorted;
+};
+
+void	 imp_alloc_known(struct imp_alloc *al, uint32_t ip);
+/* The next free address of subnet p; 0 when p is full (or longer than /29). */
+uint32_t imp_alloc_next(struct imp_alloc *al, const struct pfx4 *p);
+void	 imp_alloc_free(struct imp_alloc *al);
+/* The Route Server's instance i (0 or 1) in its subnet p: .4 and .5. */
+uint32_t imp_rs_ip(const struct pfx4 *p, unsigned i);
+
 /* Two resource ids name the same resource: Azure compares them ignoring case. */
 bool	 imp_id_eq(const char *a, const char *b);
 

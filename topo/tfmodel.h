@@ -20,9 +20,7 @@ struct tfsub {
 	const char	*name, *pfx;
 	struct pfx4	 p;
 	bool		 ok;		/* pfx parsed */
-	uint32_t	*taken;		/* known NIC addresses, sorted */
-	size_t		 ntaken, tcap;
-	uint32_t	 next;		/* the next address to try, or 0 */
+	struct imp_alloc al;		/* its NICs' addresses */
 };
 
 struct tfvnet {

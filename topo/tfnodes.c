@@ -41,8 +41,8 @@ tfm_rs_ips(struct tf *a, const struct tfres *r, const struct tfsub *s)
 		tf_warn(a, r, "virtual_router_ips are not two addresses: "
 		    "arsemu gives the Route Server .4 and .5 of "
 		    "RouteServerSubnet");
-	else if (s->ok && !(x == s->p.addr + 4 && y == s->p.addr + 5) &&
-	    !(x == s->p.addr + 5 && y == s->p.addr + 4))
+	else if (s->ok && !(x == imp_rs_ip(&s->p, 0) && y == imp_rs_ip(&s->p,
+	    1)) && !(x == imp_rs_ip(&s->p, 1) && y == imp_rs_ip(&s->p, 0)))
 		tf_warn(a, r, "virtual_router_ips %s and %s: arsemu gives the "
 		    "Route Server .4 and .5 of RouteServerSubnet", addr_fmt(x,
 		    buf), ips->child->next->valuestring);
@@ -83,14 +83,6 @@ tfm_gateway(struct tf *a, struct tfm *m, struct tfvnet *v, struct tfres *r)
 }
 
 /* ---- NICs and their addresses ---- */
-
-static int
-cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-
-	return a < b ? -1 : a > b;
-}
 
 /* The NIC's ip_configuration: the primary one, else the first. */
 static size_t
@@ -143,8 +135,7 @@ add_nic(struct tf *a, struct tfm *m, struct tfres *r)
 	    tf_bool(r, NULL, 0, "enable_ip_forwarding", false);
 	if (ip != NULL && ip[0] != '\0' && addr_parse(ip, &n->ip) == 0) {
 		n->known = true;
-		xgrow(&s->taken, &s->tcap, s->ntaken + 1, sizeof(*s->taken));
-		s->taken[s->ntaken++] = n->ip;
+		imp_alloc_known(&s->al, n->ip);
 	} else if (ip != NULL && ip[0] != '\0')
 		tf_warn(a, r, "private_ip_address %s is not an address: "
 		    "allocated as Azure does", ip);
@@ -155,7 +146,6 @@ static void
 allocate(struct tf *a, struct tfm *m, struct tfnic *n)
 {
 	struct tfsub *s = &m->vnets[n->vnet].subs[n->sub];
-	uint32_t last = s->p.addr | ~pfx_mask(s->p.len);
 	char buf[ADDR_STRLEN];
 
 	if (!s->ok || s->p.len > TOPO_SUBNET_MIN_LEN) {
@@ -164,17 +154,11 @@ allocate(struct tf *a, struct tfm *m, struct tfnic *n)
 		    "shorter (%s): skipped", s->name, TOPO_SUBNET_MIN_LEN, s->pfx);
 		return;
 	}
-	if (s->next == 0)
-		s->next = s->p.addr + TOPO_AZ_RESERVED_LOW;
-	while (s->next < last && s->ntaken > 0 && bsearch(&s->next, s->taken,
-	    s->ntaken, sizeof(*s->taken), cmp_u32) != NULL)
-		s->next++;
-	if (s->next >= last) {	/* the last address is Azure's too */
+	if ((n->ip = imp_alloc_next(&s->al, &s->p)) == 0) {
 		n->skip = true;
 		tf_warn(a, n->r, "subnet %s is full: skipped", s->name);
 		return;
 	}
-	n->ip = s->next++;
 	tf_warn(a, n->r, "assumed: private_ip_address is known after apply; "
 	    "%s, the first free address of %s from .4 up, as Azure allocates",
 	    addr_fmt(n->ip, buf), s->name);
@@ -234,20 +218,12 @@ vm_nics(struct tf *a, struct tfm *m, struct tfres *r)
 void
 tfm_read_nics(struct tf *a, struct tfm *m)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < a->nres; i++)
 		if (!a->res[i].data && strcmp(a->res[i].type,
 		    "azurerm_network_interface") == 0)
 			add_nic(a, m, &a->res[i]);
-	for (i = 0; i < m->nvnets; i++)
-		for (k = 0; k < m->vnets[i].nsubs; k++) {
-			struct tfsub *s = &m->vnets[i].subs[k];
-
-			if (s->ntaken > 1)
-				qsort(s->taken, s->ntaken, sizeof(*s->taken),
-				    cmp_u32);
-		}
 	for (i = 0; i < m->nnics; i++)
 		if (!m->nics[i].known)
 			allocate(a, m, &m->nics[i]);

@@ -325,7 +325,7 @@ tfm_free(struct tfm *m)
 		struct tfvnet *v = &m->vnets[i];
 
 		for (k = 0; k < v->nsubs; k++)
-			free(v->subs[k].taken);
+			imp_alloc_free(&v->subs[k].al);
 		free(v->subs);
 		free(v->gws);
 		cJSON_Delete(v->peers);
