@@ -116,6 +116,18 @@ struct bgp_fib_ops {
 	void	*arg;
 };
 
+/*
+ * The policy of one originated route, on top of the speaker's prepend and
+ * orig_comm (an NVA's "advertise" entry written as an object).
+ */
+struct bgp_orig_pol {
+	unsigned	 prepend;	/* more copies of our ASN */
+	bool		 has_med;
+	uint32_t	 med;
+	const uint32_t	*comm;		/* added to orig_comm */
+	size_t		 ncomm;
+};
+
 struct bgp_conf {
 	enum bgp_role	role;
 	uint32_t	asn;
@@ -134,6 +146,8 @@ struct bgp_conf {
 	uint32_t	orig_nexthop;	/* 0: local_addr */
 	uint32_t	*orig_comm;
 	size_t		norig_comm;
+	/* NULL, or one per originate[], which is then sorted by pfx_qcmp */
+	const struct bgp_orig_pol *orig_pol;
 	/* ECMP width for the FIB; 1 disables multipath */
 	unsigned	max_paths;
 	char		ctl_path[108];	/* unix socket; "" for none */
@@ -154,6 +168,9 @@ struct bgp_conf {
 #define BGP_SHUTDOWN_TEXT	"arsemu: shutting down"
 
 void	bgp_conf_init(struct bgp_conf *c);
+/* The policy c has for originating p; NULL: none of its own. */
+const struct bgp_orig_pol *bgp_conf_orig_pol(const struct bgp_conf *c,
+	    const struct pfx4 *p);
 /* Run the speaker until SIGTERM or SIGINT. Returns 0, or -1 if it could not start. */
 int	bgp_speaker_run(const struct bgp_conf *c);
 

@@ -8,15 +8,17 @@
  *           NO_ADVERTISE (RS-12, RS-24); other communities pass unchanged
  *           (U-06); 65515 is prepended (eBGP) and the NVA's NEXT_HOP is kept
  *           (U-08); the RS's own VNet prefixes go out as "65515", origin IGP,
- *           next hop = this instance's IP (RS-11). MED and LOCAL_PREF are not
- *           passed on (RFC 4271 5.1.4, 5.1.5).
+ *           next hop = this instance's IP (RS-11). MED and LOCAL_PREF
+ *           received are not passed on (RFC 4271 5.1.4, 5.1.5).
  *   With gateways (peers of kind ER/VPN, iBGP 65515, RS-50): they get no
  *   VNet prefix from us (RS-14: the gateway has its own); NVA routes go to
  *   them, and theirs to NVAs and to the other gateways, only with
  *   branch_to_branch (RS-12, RS-13).
  * Router role (RFC 4271, RFC 1997): import rejects our own ASN in the path;
  *   export sets next hop self, honours NO_ADVERTISE and NO_EXPORT, and
- *   prepends our ASN (plus the configured prepends on originated routes);
+ *   prepends our ASN (plus the configured prepends on originated routes,
+ *   and a route's own, bgp_orig_pol); a MED is sent only on a route we
+ *   originate with one;
  *   a server (no_transit) sends only what it originates: BGP on a server
  *   must never make it a transit node;
  *   an iBGP-learned path is not sent to another iBGP peer (RFC 4271 9.1.1),
@@ -198,8 +200,13 @@ policy_export(const struct speaker *s, const struct peer *to,
 	    bgp_aspath_contains(best->attrs, to->conf->asn))
 		return false;
 	bgp_attrs_copy(out, best->attrs);
-	out->present &= ~(BGP_ATTR_BIT(BGP_ATTR_MED) |
-	    BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF));
+	/*
+	 * RFC 4271 5.1.4: a MED received is not passed on to another AS; one
+	 * we set on our own route (bgp_orig_pol) is sent.
+	 */
+	out->present &= ~BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	if (best->peer != NULL)
+		out->present &= ~BGP_ATTR_BIT(BGP_ATTR_MED);
 	if (to->conf->ntags > 0)
 		add_tags(to->conf, &e->pfx, out);
 	if (best->peer == NULL || c->role == BGP_ROLE_ROUTER)
@@ -211,8 +218,11 @@ policy_export(const struct speaker *s, const struct peer *to,
 	if (to->conf->kind == BGP_SRC_OVERLAY || to->conf->as_override)
 		as_override(out, c->asn);
 	prepend = 1 + to->conf->prepend;
-	if (best->peer == NULL)
-		prepend += s->prepend;
+	if (best->peer == NULL) {
+		const struct bgp_orig_pol *pol = bgp_conf_orig_pol(c, &e->pfx);
+
+		prepend += s->prepend + (pol != NULL ? pol->prepend : 0);
+	}
 	bgp_aspath_prepend(out, c->asn, prepend);
 	return true;
 }

@@ -62,6 +62,18 @@ bgp_conf_init(struct bgp_conf *c)
 	c->log_fd = -1;
 }
 
+const struct bgp_orig_pol *
+bgp_conf_orig_pol(const struct bgp_conf *c, const struct pfx4 *p)
+{
+	const struct pfx4 *f;
+
+	if (c->orig_pol == NULL)
+		return NULL;
+	f = bsearch(p, c->originate, c->noriginate, sizeof(*c->originate),
+	    pfx_qcmp);
+	return f == NULL ? NULL : &c->orig_pol[f - c->originate];
+}
+
 static void
 log_write(const struct speaker *s, const char *line)
 {
@@ -446,16 +458,29 @@ originate_one(struct speaker *s, const struct pfx4 *p)
 	const struct bgp_conf *c = s->conf;
 	struct bgp_attrs a;
 
+	const struct bgp_orig_pol *pol = bgp_conf_orig_pol(c, p);
+	size_t ncomm = c->norig_comm + (pol != NULL ? pol->ncomm : 0);
+
 	bgp_attrs_init(&a);
 	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) |
 	    BGP_ATTR_BIT(BGP_ATTR_AS_PATH) | BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	a.origin = BGP_ORIGIN_IGP;
 	a.nexthop = c->orig_nexthop ? c->orig_nexthop : c->local_addr;
-	if (c->norig_comm) {
-		a.comm = xcalloc(c->norig_comm, sizeof(*a.comm));
-		memcpy(a.comm, c->orig_comm, c->norig_comm * sizeof(*a.comm));
-		a.ncomm = (uint16_t)c->norig_comm;
+	if (ncomm > 0) {
+		/* the speaker's communities, then the route's own */
+		a.comm = xcalloc(ncomm, sizeof(*a.comm));
+		if (c->norig_comm > 0)
+			memcpy(a.comm, c->orig_comm,
+			    c->norig_comm * sizeof(*a.comm));
+		if (pol != NULL && pol->ncomm > 0)
+			memcpy(a.comm + c->norig_comm, pol->comm,
+			    pol->ncomm * sizeof(*a.comm));
+		a.ncomm = (uint16_t)ncomm;
 		a.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	}
+	if (pol != NULL && pol->has_med) {
+		a.med = pol->med;
+		a.present |= BGP_ATTR_BIT(BGP_ATTR_MED);
 	}
 	rib_set_path(&s->rib, rib_get(&s->rib, p), NULL, &a, NULL);
 	bgp_attrs_free(&a);

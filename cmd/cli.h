@@ -51,6 +51,14 @@ struct cli {
 	const char	*terraform;	/* diff --terraform PLAN.json */
 	const char	*from;		/* reach --from GROUP */
 	const char	*to;		/* reach --to GROUP */
+	const char	*report;	/* drill --report FILE.html|svg */
+	const char	*junit;		/* check, drill --junit FILE */
+	const char	*shard;		/* drill --shard K/N */
+	bool		 list;		/* drill --list */
+	bool		 tap;		/* check --tap */
+	bool		 live;		/* check --live */
+	const char	*record;	/* check --record TOPO */
+	const char	*output;	/* check -o SUITE */
 	char		**rest;		/* after "--" */
 	int		 nrest;
 };
@@ -92,6 +100,7 @@ int	cmd_ls(struct cli *c);
 int	cmd_routes(struct cli *c);
 int	cmd_plan(struct cli *c);
 int	cmd_diff(struct cli *c);
+int	cmd_check(struct cli *c);
 int	cmd_rs(struct cli *c);
 int	cmd_exec(struct cli *c);
 int	cmd_fail(struct cli *c);

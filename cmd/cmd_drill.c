@@ -1,6 +1,8 @@
 /*
  * cmd_drill: failures by hand (fail, restore) and scripted drills (drill).
  */
+#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +17,11 @@
 #include "../emu/probe.h"
 #include "../lib/ctlc.h"
 #include "../lib/json.h"
+#include "../lib/junit.h"
 #include "../lib/util.h"
 #include "../topo/failkind.h"
 #include "cli.h"
+#include "drillreport.h"
 
 /* A fail or restore; with --json, what was done and when (the journal's clock). */
 static int
@@ -216,46 +220,276 @@ print_json(const struct drill *d, const struct drill_report *rep)
 	json_end(&j);
 }
 
+/* The drill files named: each FILE, and each DIR's *.json; sorted, once each. */
+static int
+drill_files(struct cli *c, char ***out, size_t *n)
+{
+	char **v = NULL;
+	size_t cap = 0, i, k;
+	int a;
+
+	*n = 0;
+	for (a = 0; a < c->argc; a++) {
+		DIR *d = opendir(c->argv[a]);
+		struct dirent *de;
+
+		if (d == NULL) {
+			if (errno != ENOTDIR) {
+				if (errno != ENOENT)
+					return cli_err(CLI_USAGE, "%s: %s",
+					    c->argv[a], strerror(errno));
+			}
+			xgrow(&v, &cap, *n + 1, sizeof(*v));
+			v[(*n)++] = xstrdup(c->argv[a]);
+			continue;
+		}
+		while ((de = readdir(d)) != NULL) {
+			size_t len = strlen(de->d_name);
+
+			if (de->d_name[0] == '.' || len < 6 ||
+			    strcmp(de->d_name + len - 5, ".json") != 0)
+				continue;
+			xgrow(&v, &cap, *n + 1, sizeof(*v));
+			v[(*n)++] = xasprintf("%s%s%s", c->argv[a],
+			    c->argv[a][strlen(c->argv[a]) - 1] == '/' ? "" : "/",
+			    de->d_name);
+		}
+		closedir(d);
+	}
+	if (*n > 0)
+		qsort(v, *n, sizeof(*v), str_qcmp);
+	for (i = k = 0; i < *n; i++)
+		if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
+			v[k++] = v[i];
+		else
+			free(v[i]);
+	*n = k;
+	*out = v;
+	if (k == 0)
+		return cli_err(CLI_USAGE, "no drill files in %s", c->argv[0]);
+	return 0;
+}
+
+/*
+ * --shard K/N: the drills whose place in the sorted list is K-1 modulo N,
+ * so that N machines with the same files run each drill once and differ by
+ * at most one drill.
+ */
+static int
+shard_of(const char *arg, unsigned *k, unsigned *n)
+{
+	char kb[16], nb[16];
+	const char *sl = strchr(arg, '/');
+
+	if (sl == NULL || (size_t)(sl - arg) >= sizeof(kb) ||
+	    strlen(sl + 1) >= sizeof(nb))
+		return cli_err(CLI_USAGE, "--shard %s: write it K/N, e.g. 2/4 "
+		    "(the 2nd of 4 shards)", arg);
+	snprintf(kb, sizeof(kb), "%.*s", (int)(sl - arg), arg);
+	snprintf(nb, sizeof(nb), "%s", sl + 1);
+	if (opt_uint("--shard N", nb, 1, DRILL_SHARDS_MAX, n) != 0 ||
+	    opt_uint("--shard K", kb, 1, *n, k) != 0)
+		return CLI_USAGE;
+	return 0;
+}
+
+/* A drill's lab: --name, or one made from the drill's name; apart per drill. */
+static int
+lab_of(const struct cli *c, const struct drill *d, size_t i, size_t n,
+    char *lab, size_t len)
+{
+	if (c->name != NULL && n == 1)
+		snprintf(lab, len, "%s", c->name);
+	else if (c->name != NULL)
+		snprintf(lab, len, "%.24s-%zu", c->name, i + 1);
+	else if (n == 1)
+		snprintf(lab, len, "%.20s-%u", d->name,
+		    (unsigned)getpid() % 100000);
+	else
+		snprintf(lab, len, "%.14s-%u-%zu", d->name,
+		    (unsigned)getpid() % 100000, i + 1);
+	return cli_lab_name("--name", lab);
+}
+
+/* One drill's testcases: the drill as a whole, then each expectation. */
+static void
+junit_drill(struct junit *j, const char *file, const struct drill *d,
+    const struct drill_report *rep, const char *err)
+{
+	char cls[128], text[4096];
+	size_t i, failed = 0, len = 0;
+
+	snprintf(cls, sizeof(cls), "arsemu.drill.%s", d->name);
+	if (rep == NULL) {
+		junit_suite(j, d->name, 1, 0, 1, 0);
+		junit_case(j, cls, d->name, 0, JUNIT_ERROR, err, file, NULL);
+		junit_suite_end(j);
+		return;
+	}
+	text[0] = '\0';
+	for (i = 0; i < rep->nsteps; i++)
+		if (!rep->steps[i].ok && len < sizeof(text))
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+			    "step %s at %ld ms: %s\n", rep->steps[i].step->name,
+			    rep->steps[i].t_ms, rep->steps[i].note);
+	for (i = 0; i < rep->nexpects; i++)
+		if (!rep->expects[i].ok) {
+			failed++;
+			if (len < sizeof(text))
+				len += (size_t)snprintf(text + len,
+				    sizeof(text) - len, "expectation: %s\n",
+				    rep->expects[i].note);
+		}
+	junit_suite(j, d->name, 1 + rep->nexpects, failed + !rep->ok, 0,
+	    (double)rep->duration_ms / 1000);
+	junit_case(j, cls, d->name, (double)rep->duration_ms / 1000,
+	    rep->ok ? JUNIT_PASS : JUNIT_FAILURE, "the drill failed", text,
+	    file);
+	for (i = 0; i < rep->nexpects; i++)
+		junit_case(j, cls, rep->expects[i].note, 0, rep->expects[i].ok ?
+		    JUNIT_PASS : JUNIT_FAILURE, "not as expected",
+		    rep->expects[i].note, NULL);
+	junit_suite_end(j);
+}
+
+struct ran {
+	struct drill		*d;
+	struct drill_report	 rep;
+	bool			 ran;
+	char			 err[512];
+};
+
+static int
+write_junit(const char *file, char **files, struct ran *r, size_t n)
+{
+	size_t i, k, tests = 0, failures = 0, errors = 0;
+	double secs = 0;
+	struct junit j;
+
+	for (i = 0; i < n; i++) {
+		if (!r[i].ran) {
+			tests++;
+			errors++;
+			continue;
+		}
+		tests += 1 + r[i].rep.nexpects;
+		failures += !r[i].rep.ok;
+		for (k = 0; k < r[i].rep.nexpects; k++)
+			failures += !r[i].rep.expects[k].ok;
+		secs += (double)r[i].rep.duration_ms / 1000;
+	}
+	if (junit_open(&j, file, "arsemu drill", tests, failures, errors,
+	    secs) == -1)
+		return cli_err(CLI_ENV, "--junit %s: %s", file, strerror(errno));
+	for (i = 0; i < n; i++)
+		junit_drill(&j, files[i], r[i].d, r[i].ran ? &r[i].rep : NULL,
+		    r[i].err);
+	if (junit_close(&j) == -1)
+		return cli_err(CLI_ENV, "--junit %s: %s", file, strerror(errno));
+	return CLI_OK;
+}
+
 int
 cmd_drill(struct cli *c)
 {
-	struct drill_report rep;
 	struct topo_err te;
-	struct drill *d;
-	char lab[TOPO_NAME_MAX + 1], err[512];
-	int rc;
+	struct ran *r;
+	char **all = NULL, **files, lab[64], err[512];
+	size_t nall = 0, n = 0, i;
+	unsigned k = 1, nshards = 1;
+	int rc = CLI_OK;
 
-	if (c->argc != 1)
-		return cli_err(CLI_USAGE, "usage: arsemu drill DRILL.json [--name LAB] "
-		    "[--keep] [--json]");
-	if (drill_load_file(c->argv[0], &d, &te) == -1) {
-		topo_err_str(&te, c->argv[0], err, sizeof(err));
-		return cli_err(CLI_USAGE, "%s", err);
-	}
-	if (!cli_root("arsemu drill")) {
-		drill_free(d);
-		return CLI_ENV;
-	}
-	/* parse() refused a --name that is not a lab name (not one of 33+) */
-	if (c->name != NULL)
-		snprintf(lab, sizeof(lab), "%s", c->name);
-	else
-		snprintf(lab, sizeof(lab), "%.20s-%u", d->name, (unsigned)getpid() % 100000);
-	if (cli_lab_name("--name", lab) != 0) {
-		drill_free(d);
+	if (c->argc < 1)
+		return cli_err(CLI_USAGE, "usage: arsemu drill DRILL.json|DIR... "
+		    "[--name LAB] [--keep] [--json] [--report FILE] "
+		    "[--junit FILE] [--shard K/N] [--list]");
+	if (c->report != NULL && drill_report_kind(c->report) == -1)
+		return cli_err(CLI_USAGE, "--report %s: a report is FILE.html or "
+		    "FILE.svg", c->report);
+	if (c->shard != NULL && shard_of(c->shard, &k, &nshards) != 0)
+		return CLI_USAGE;
+	if (drill_files(c, &all, &nall) != 0) {
+		for (i = 0; i < nall; i++)
+			free(all[i]);
+		free(all);
 		return CLI_USAGE;
 	}
-	if (emu_drill_run(d, lab, c->keep, isatty(2), &rep, err, sizeof(err)) == -1) {
-		drill_free(d);
-		return cli_err(CLI_ENV, "drill %s: %s", c->argv[0], err);
+	files = xcalloc(nall, sizeof(*files));
+	for (i = 0; i < nall; i++)
+		if (i % nshards == k - 1)
+			files[n++] = all[i];
+	r = xcalloc(n ? n : 1, sizeof(*r));
+	if (c->list) {
+		for (i = 0; i < n; i++)
+			printf("%s\n", files[i]);
+		goto out;
 	}
-	if (c->json)
-		print_json(d, &rep);
-	else
-		print_text(d, &rep);
-	rc = rep.ok ? CLI_OK : CLI_FAIL;
-	emu_drill_report_free(&rep);
-	drill_free(d);
+	if (c->report != NULL && n != 1) {
+		rc = cli_err(CLI_USAGE, "--report draws one drill; %zu are "
+		    "selected", n);
+		goto out;
+	}
+	/* every file first: a bad one stops the run before any lab is built */
+	for (i = 0; i < n; i++)
+		if (drill_load_file(files[i], &r[i].d, &te) == -1) {
+			topo_err_str(&te, files[i], err, sizeof(err));
+			rc = cli_err(CLI_USAGE, "%s", err);
+			goto out;
+		}
+	if (n > 0 && !cli_root("arsemu drill")) {
+		rc = CLI_ENV;
+		goto out;
+	}
+	if (c->json && n != 1)
+		printf("[\n");
+	for (i = 0; i < n; i++) {
+		if (lab_of(c, r[i].d, i, n, lab, sizeof(lab)) != 0) {
+			rc = CLI_USAGE;
+			goto out;
+		}
+		if (emu_drill_run(r[i].d, lab, c->keep, isatty(2), &r[i].rep,
+		    r[i].err, sizeof(r[i].err)) == -1) {
+			rc = cli_err(CLI_ENV, "drill %s: %s", files[i], r[i].err);
+			continue;
+		}
+		r[i].ran = true;
+		if (c->json) {
+			if (n != 1 && i > 0)
+				printf(",\n");
+			print_json(r[i].d, &r[i].rep);
+		} else {
+			if (n != 1 && i > 0)
+				printf("\n");
+			print_text(r[i].d, &r[i].rep);
+		}
+		fflush(stdout);
+		if (!r[i].rep.ok && rc == CLI_OK)
+			rc = CLI_FAIL;
+	}
+	if (c->json && n != 1)
+		printf("]\n");
+	if (c->report != NULL && r[0].ran &&
+	    drill_report_write(c->report, r[0].d, &r[0].rep, err,
+	    sizeof(err)) == -1)
+		rc = cli_err(CLI_ENV, "drill report: %s", err);
+	if (c->junit != NULL) {
+		int jr = write_junit(c->junit, files, r, n);
+
+		if (jr != CLI_OK)
+			rc = jr;
+	}
+out:
+	for (i = 0; i < n; i++) {
+		if (r[i].ran)
+			emu_drill_report_free(&r[i].rep);
+		if (r[i].d != NULL)
+			drill_free(r[i].d);
+	}
+	free(r);
+	free(files);
+	for (i = 0; i < nall; i++)
+		free(all[i]);
+	free(all);
 	return rc;
 }
 

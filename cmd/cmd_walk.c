@@ -20,6 +20,7 @@
 #include "../lib/json.h"
 #include "../lib/util.h"
 #include "../topo/failkind.h"
+#include "check_live.h"
 #include "cli.h"
 
 #define WALK_SPORT_BASE		40000
@@ -90,6 +91,22 @@ table_from_rows(struct ctlc_reply *r, const struct topo_nic *nic,
 	}
 }
 
+int
+walk_lab_table(const char *lab, const struct topo_nic *nic,
+    struct sdn_table *tab)
+{
+	struct ctlc_reply r;
+	char sock[300], req[128];
+
+	snprintf(req, sizeof(req), "routes %s", nic->name);
+	if (ctlc_request(emu_daemon_sock(lab, sock, sizeof(sock)), req, 5000,
+	    &r) != 0)
+		return -1;
+	table_from_rows(&r, nic, tab);
+	ctlc_free(&r);
+	return 0;
+}
+
 static const struct sdn_table *
 get_table(void *arg, const struct topo_nic *nic)
 {
@@ -103,17 +120,8 @@ get_table(void *arg, const struct topo_nic *nic)
 			w->planned = true;
 		}
 		sdn_effective(w->t, &w->plan.in, nic, &w->tabs[nic->idx]);
-	} else {
-		struct ctlc_reply r;
-		char sock[300], req[128];
-
-		snprintf(req, sizeof(req), "routes %s", nic->name);
-		if (ctlc_request(emu_daemon_sock(w->lab, sock, sizeof(sock)), req,
-		    5000, &r) != 0)
-			return NULL;
-		table_from_rows(&r, nic, &w->tabs[nic->idx]);
-		ctlc_free(&r);
-	}
+	} else if (walk_lab_table(w->lab, nic, &w->tabs[nic->idx]) != 0)
+		return NULL;
 	w->have[nic->idx] = true;
 	return &w->tabs[nic->idx];
 }
@@ -184,47 +192,15 @@ load_failures(struct wctx *w)
 	ctlc_free(&r);
 }
 
-/* A node name or an address; "internet" is a public test address. */
+/* walk_endpoint(), its message as arsemu's. */
 static int
 endpoint(const struct topo *t, const char *s, const struct topo_node **n,
     uint32_t *ip, bool is_src)
 {
-	*n = NULL;
-	if (strcmp(s, "internet") == 0 && !is_src) {
-		*ip = WALK_INTERNET_IP;
-		return 0;
-	}
-	if (addr_parse(s, ip) == 0) {
-		*n = walk_owner(t, *ip);
-	} else if ((*n = topo_node_find(t, s)) != NULL) {
-		*ip = walk_node_ip(*n);
-		if (*ip == 0)
-			return cli_err(CLI_USAGE, "%s has no address to walk %s", s,
-			    is_src ? "from" : "to");
-		return 0;
-	} else
-		return cli_err(CLI_USAGE, "no node named %s", s);
-	if (*n == NULL && is_src)
-		return cli_err(CLI_USAGE, "no node has the address %s", s);
-	if (*n == NULL) {
-		size_t i, k;
-		struct pfx4 priv[] = { { 0x0a000000, 8 }, { 0xac100000, 12 },
-		    { 0xc0a80000, 16 }, { 0x64400000, 10 } };
+	char err[256];
 
-		for (i = 0; i < t->nvnets; i++)
-			for (k = 0; k < t->vnets[i]->nspace; k++)
-				if (pfx_contains_addr(&t->vnets[i]->space[k], *ip))
-					return cli_err(CLI_USAGE, "no NIC has the address "
-					    "%s in VNet %s", s, t->vnets[i]->name);
-		for (i = 0; i < t->nsites; i++)
-			for (k = 0; k < t->sites[i]->nprefixes; k++)
-				if (pfx_contains_addr(&t->sites[i]->prefixes[k], *ip))
-					return 0;	/* unassigned: the walk says so */
-		for (i = 0; i < NELEM(priv); i++)
-			if (pfx_contains_addr(&priv[i], *ip))
-				return cli_err(CLI_USAGE, "%s is a private address "
-				    "outside the lab", s);
-	}
+	if (walk_endpoint(t, s, n, ip, is_src, err, sizeof(err)) != 0)
+		return cli_err(CLI_USAGE, "%s", err);
 	return 0;
 }
 
@@ -242,8 +218,8 @@ stops_at_last(enum walk_outcome o)
 }
 
 /* Transit nodes of a predicted walk (not the source, not the destination). */
-static bool
-same_path(const struct walk *p, const struct walk_obs *o, char *why, size_t len)
+bool
+walk_same_path(const struct walk *p, const struct walk_obs *o, char *why, size_t len)
 {
 	/*
 	 * The destination, or a node that stops the packet, is no transit; a
@@ -417,7 +393,7 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 			w->obs = &o;
 		}
 		walk_predict(&env, a->src, &a->pkt, f, &p);
-		if (w->lab != NULL && !(match = same_path(&p, &o, why, sizeof(why))))
+		if (w->lab != NULL && !(match = walk_same_path(&p, &o, why, sizeof(why))))
 			mismatches++;
 		nvas_of(&p, nvas[f], 128);
 		if (json) {

@@ -559,12 +559,6 @@ lab_destroy(const char *lab, struct lab_err *err)
 	return rc;
 }
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int
 lab_list(char ***out, size_t *n)
 {
@@ -589,7 +583,7 @@ lab_list(char ***out, size_t *n)
 	}
 	closedir(d);
 	if (*n > 0)
-		qsort(*out, *n, sizeof(**out), str_cmp);
+		qsort(*out, *n, sizeof(**out), str_qcmp);
 	return 0;
 }
 

@@ -126,12 +126,41 @@ overrides(const struct bgp_peer_conf *p)
  * whose AS path holds loop_as (sender-side loop detection as a filter;
  * FRR 8.4's "sender-as-path-loop-detection" still sent them here).
  */
+/* The sets of an originated route: the speaker's, plus pol's (or NULL). */
+static void
+frr_set(FILE *f, const struct bgp_conf *c, const struct bgp_orig_pol *pol)
+{
+	unsigned k, prepend = c->prepend + (pol != NULL ? pol->prepend : 0);
+	char a[ADDR_STRLEN];
+	size_t i;
+
+	if (prepend > 0) {
+		fprintf(f, " set as-path prepend");
+		for (k = 0; k < prepend; k++)
+			fprintf(f, " %u", c->asn);
+		fputc('\n', f);
+	}
+	if (pol != NULL && pol->has_med)
+		fprintf(f, " set metric %u\n", pol->med);
+	if (c->norig_comm > 0 || (pol != NULL && pol->ncomm > 0)) {
+		fprintf(f, " set community");
+		for (i = 0; i < c->norig_comm; i++)
+			fprintf(f, " %u:%u", c->orig_comm[i] >> 16,
+			    c->orig_comm[i] & 0xffff);
+		for (i = 0; pol != NULL && i < pol->ncomm; i++)
+			fprintf(f, " %u:%u", pol->comm[i] >> 16,
+			    pol->comm[i] & 0xffff);
+		fprintf(f, " additive\n");
+	}
+	if (c->orig_nexthop != 0)
+		fprintf(f, " set ip next-hop %s\n", addr_fmt(c->orig_nexthop, a));
+}
+
 static void
 frr_routemap(FILE *f, const struct bgp_conf *c, uint32_t loop_as)
 {
-	char name[32], a[ADDR_STRLEN];
-	size_t i;
-	unsigned k;
+	size_t i, npol = c->orig_pol != NULL ? c->noriginate : 0;
+	char name[32];
 
 	if (loop_as != 0) {
 		snprintf(name, sizeof(name), "ARSEMU-OUT-%u", loop_as);
@@ -140,27 +169,20 @@ frr_routemap(FILE *f, const struct bgp_conf *c, uint32_t loop_as)
 		    loop_as, loop_as, name, loop_as);
 	} else
 		snprintf(name, sizeof(name), "ARSEMU-OUT");
-	if (c->noriginate > 0) {
-		fprintf(f, "route-map %s permit 10\n"
-		    " match ip address prefix-list ARSEMU-ORIGIN\n", name);
-		if (c->prepend > 0) {
-			fprintf(f, " set as-path prepend");
-			for (k = 0; k < c->prepend; k++)
-				fprintf(f, " %u", c->asn);
-			fputc('\n', f);
-		}
-		if (c->norig_comm > 0) {
-			fprintf(f, " set community");
-			for (i = 0; i < c->norig_comm; i++)
-				fprintf(f, " %u:%u", c->orig_comm[i] >> 16,
-				    c->orig_comm[i] & 0xffff);
-			fprintf(f, " additive\n");
-		}
-		if (c->orig_nexthop != 0)
-			fprintf(f, " set ip next-hop %s\n",
-			    addr_fmt(c->orig_nexthop, a));
+	/* a route with a policy of its own first, each alone, seq 10 + i */
+	for (i = 0; c->orig_pol != NULL && i < c->noriginate; i++) {
+		fprintf(f, "route-map %s permit %zu\n"
+		    " match ip address prefix-list ARSEMU-ORIGIN-%zu\n", name,
+		    10 + i, i);
+		frr_set(f, c, &c->orig_pol[i]);
 	}
-	fprintf(f, "route-map %s permit 20\n!\n", name);
+	if (c->noriginate > 0) {
+		fprintf(f, "route-map %s permit %zu\n"
+		    " match ip address prefix-list ARSEMU-ORIGIN\n", name,
+		    10 + npol);
+		frr_set(f, c, NULL);
+	}
+	fprintf(f, "route-map %s permit %zu\n!\n", name, 20 + npol);
 }
 
 static void
@@ -172,6 +194,9 @@ frr_policy(FILE *f, const struct bgp_conf *c)
 	for (i = 0; i < c->noriginate; i++)
 		fprintf(f, "ip prefix-list ARSEMU-ORIGIN seq %zu permit %s\n",
 		    (i + 1) * 5, pfx_fmt(&c->originate[i], p));
+	for (i = 0; c->orig_pol != NULL && i < c->noriginate; i++)
+		fprintf(f, "ip prefix-list ARSEMU-ORIGIN-%zu seq 5 permit %s\n",
+		    i, pfx_fmt(&c->originate[i], p));
 	frr_routemap(f, c, 0);
 	for (i = 0; i < c->npeers; i++)
 		if (loop_filtered(&c->peers[i])) {
@@ -232,6 +257,28 @@ render_zebra(FILE *f, const struct topo_node *n)
  * Server's 65515 per path; BIRD prepends ours once more on export, as
  * FRR's as-override has it).
  */
+/* A route's own policy, on top of what every originated route gets. */
+static void
+bird_pol(FILE *f, const struct bgp_conf *c, const struct pfx4 *p,
+    const struct bgp_orig_pol *pol)
+{
+	char b[PFX_STRLEN];
+	unsigned k;
+	size_t i;
+
+	if (pol->prepend == 0 && !pol->has_med && pol->ncomm == 0)
+		return;
+	fprintf(f, "\t\tif net = %s then {\n", pfx_fmt(p, b));
+	for (k = 0; k < pol->prepend; k++)
+		fprintf(f, "\t\t\tbgp_path.prepend(%u);\n", c->asn);
+	if (pol->has_med)
+		fprintf(f, "\t\t\tbgp_med = %u;\n", pol->med);
+	for (i = 0; i < pol->ncomm; i++)
+		fprintf(f, "\t\t\tbgp_community.add((%u, %u));\n",
+		    pol->comm[i] >> 16, pol->comm[i] & 0xffff);
+	fprintf(f, "\t\t}\n");
+}
+
 static void
 bird_filter(FILE *f, const struct bgp_conf *c, uint32_t loop_as, bool ovr)
 {
@@ -250,6 +297,8 @@ bird_filter(FILE *f, const struct bgp_conf *c, uint32_t loop_as, bool ovr)
 	else
 		fprintf(f, "filter arsemu_out {\n");
 	fprintf(f, "\tif source = RTS_STATIC then {\n");
+	for (i = 0; c->orig_pol != NULL && i < c->noriginate; i++)
+		bird_pol(f, c, &c->originate[i], &c->orig_pol[i]);
 	for (k = 0; k < c->prepend; k++)
 		fprintf(f, "\t\tbgp_path.prepend(%u);\n", c->asn);
 	for (i = 0; i < c->norig_comm; i++)

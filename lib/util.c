@@ -171,3 +171,9 @@ str_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 	*out = (unsigned)v;
 	return 0;
 }
+
+int
+str_qcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}

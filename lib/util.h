@@ -30,6 +30,8 @@ char	*str_escape(char *dst, size_t len, const char *src);
  * min..max: 0 and *out set, or -1 (not a number, or out of range).
  */
 int	 str_uint(const char *s, unsigned min, unsigned max, unsigned *out);
+/* qsort/bsearch comparator of an array of char *, by strcmp. */
+int	 str_qcmp(const void *a, const void *b);
 /* Monotonic time in milliseconds. */
 uint64_t mono_ms(void);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Every example topology validates against docs/topology.schema.json, and
-the schema refuses what the parser refuses by shape (TAP output)."""
+"""Every example topology validates against docs/topology.schema.json, every
+shipped check suite against docs/check.schema.json, and each schema refuses
+what its parser refuses by shape (TAP output)."""
 import glob, json, os, sys
 import jsonschema
 
@@ -39,5 +40,37 @@ bad = [
 ]
 for what, fn in bad:
     ok(not v.is_valid(mutated(fn)), "schema refuses %s" % what)
+# check suites (man/arsemu-check.5): the shipped ones, and a recorded one
+# (`arsemu check --record examples/global-enterprise.json`, a fuzz seed)
+cschema = json.load(open("docs/check.schema.json"))
+jsonschema.Draft202012Validator.check_schema(cschema)
+cv = jsonschema.Draft202012Validator(cschema)
+suites = sorted(glob.glob("examples/checks/*.json")) + ["test/fuzz/seeds/suite/recorded.json"]
+ok(len(suites) >= 2, "there are suites to check (%d)" % len(suites))
+for f in suites:
+    errs = [e.message for e in cv.iter_errors(json.load(open(f)))]
+    ok(not errs, "check schema: %s %s" % (f, "; ".join(errs)[:200]))
+sbase = json.load(open("examples/checks/global-enterprise.suite.json"))
+def smutated(fn):
+    d = json.loads(json.dumps(sbase))
+    fn(d)
+    return d
+sbad = [
+    ("an unknown top-level field", lambda d: d.update(bogus=1)),
+    ("no assertion", lambda d: d.update(assertions=[])),
+    ("two kinds in one assertion", lambda d: d["assertions"][0].update(walk=d["assertions"][4]["walk"])),
+    ("a walk asserting nothing", lambda d: d["assertions"][4].update(walk={"from": "a", "to": "b"})),
+    ("an outcome walk does not name", lambda d: d["assertions"][4]["walk"].update(outcome="lost")),
+    ("an ICMP port", lambda d: d["assertions"][4]["walk"].update(proto="icmp", port=1)),
+    ("routes at a NIC and a subnet", lambda d: d["assertions"][0]["routes"].update(subnet="a/b")),
+    ("via with present false", lambda d: d["assertions"][2]["routes"].update(via=["10.0.0.1"])),
+    ("a next hop type az does not show", lambda d: d["assertions"][0]["routes"].update(type="Firewall")),
+    ("egress with a to", lambda d: d["assertions"][8]["policy"].update(to="vnet:x")),
+    ("isolated through a node", lambda d: d["assertions"][9]["policy"].update(through=["x"])),
+    ("instance 2", lambda d: d["assertions"][10]["bgp"].update(instance=2)),
+    ("a newline in a name", lambda d: d["assertions"][0].update(name="a\nb")),
+]
+for what, fn in sbad:
+    ok(not cv.is_valid(smutated(fn)), "check schema refuses %s" % what)
 print("1..%d" % n)
 sys.exit(1 if fails else 0)

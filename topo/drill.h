@@ -19,6 +19,7 @@
 #define DRILL_RATE_DEFAULT	200	/* packets/s per flow: 5 ms resolution */
 #define DRILL_RATE_MAX		10000
 #define DRILL_FLOWS_MAX		64
+#define DRILL_SHARDS_MAX	1000	/* drill --shard K/N: N at most */
 #define DRILL_PORT_MIN		1024	/* a flow's source ports follow: */
 #define DRILL_PORT_MAX		65000	/* port + DRILL_FLOWS_MAX < 65536 */
 #define DRILL_PORT_DEFAULT	5000

@@ -415,7 +415,7 @@ lint_gw_overlap(struct topo *t, const struct topo_nva *v)
 	const struct topo_gw *wider;
 	char path[TOPO_PATH_MAX];
 	struct offer best = { NULL, { false, 0, 0 } };
-	struct offer nva = { NULL, { false, 1 + v->prepend, 0 } };
+	struct offer nva = { NULL, { false, 0, 0 } };
 	bool equal;
 	size_t i;
 
@@ -424,6 +424,7 @@ lint_gw_overlap(struct topo *t, const struct topo_nva *v)
 	for (i = 0; i < v->nadvertise; i++) {
 		if (v->advertise[i].len == 0)
 			continue;	/* RS-22's own warning, lint_nva() */
+		nva.az.hops = 1 + topo_adv_prepend(v, i);
 		equal = gw_offer(hub, &v->advertise[i], &best, &wider);
 		if (!equal && wider == NULL)
 			continue;
@@ -737,27 +738,22 @@ add_served(const struct topo *t, const struct topo_vnet *hub,
 			set_add(s, t->vnets[i]->space, t->vnets[i]->nspace);
 }
 
-static bool
-no_advertise(const struct topo_nva *v)
-{
-	size_t i;
-
-	for (i = 0; i < v->ncommunities; i++)
-		if (v->communities[i] == NO_ADVERTISE)
-			return true;
-	return false;
-}
 
 /* What the NVAs of hub give its Route Server to pass on (RS-12, RS-24). */
 static void
 add_nvas(const struct topo *t, const struct topo_vnet *hub, struct pfxset *s)
 {
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; i < t->nnvas; i++)
-		if (hub_of(t->nvas[i]->node) == hub && peers_rs(t->nvas[i]) &&
-		    !no_advertise(t->nvas[i]))
-			set_add(s, t->nvas[i]->advertise, t->nvas[i]->nadvertise);
+	for (i = 0; i < t->nnvas; i++) {
+		const struct topo_nva *v = t->nvas[i];
+
+		if (hub_of(v->node) != hub || !peers_rs(v))
+			continue;
+		for (k = 0; k < v->nadvertise; k++)
+			if (!topo_adv_has_comm(v, k, NO_ADVERTISE))
+				set_add(s, &v->advertise[k], 1);
+	}
 }
 
 /*

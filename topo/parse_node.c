@@ -128,63 +128,6 @@ parse_asn(struct tctx *c, const cJSON *o, const char *path,
 	return 0;
 }
 
-static int
-parse_advertise(struct tctx *c, const cJSON *o, const char *path,
-    struct topo_nva *nva)
-{
-	char ap[TOPO_PATH_MAX], p[TOPO_PATH_MAX], b[PFX_STRLEN];
-	const cJSON *arr, *el;
-	size_t j, first = 0;
-	int r;
-
-	if ((r = topo_jarr(c, o, path, "advertise", false, &arr)) <= 0)
-		return r;
-	topo_path_key(ap, path, "advertise");
-	nva->advertise = xcalloc((size_t)cJSON_GetArraySize(arr),
-	    sizeof(*nva->advertise));
-	cJSON_ArrayForEach(el, arr) {
-		struct pfx4 *pf = &nva->advertise[nva->nadvertise];
-
-		topo_path_idx(p, ap, nva->nadvertise);
-		if (topo_vpfx(c, el, p, pf) == -1)
-			return -1;
-		nva->nadvertise++;
-	}
-	j = topo_first_dup(nva->advertise, nva->nadvertise,
-	    sizeof(*nva->advertise), pfx_qcmp, &first);
-	if (j < nva->nadvertise)
-		return topo_fail(c, topo_path_idx(p, ap, j), "%s is listed "
-		    "twice", pfx_fmt(&nva->advertise[j], b));
-	return 0;
-}
-
-
-static int
-parse_communities(struct tctx *c, const cJSON *o, const char *path,
-    struct topo_nva *nva)
-{
-	char cp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
-	const cJSON *arr, *el;
-	const char *s;
-	int r;
-
-	if ((r = topo_jarr(c, o, path, "communities", false, &arr)) <= 0)
-		return r;
-	topo_path_key(cp, path, "communities");
-	nva->communities = xcalloc((size_t)cJSON_GetArraySize(arr),
-	    sizeof(*nva->communities));
-	cJSON_ArrayForEach(el, arr) {
-		topo_path_idx(p, cp, nva->ncommunities);
-		if (topo_vstr(c, el, p, &s) == -1)
-			return -1;
-		if (!topo_community_parse(s, &nva->communities[nva->ncommunities]))
-			return topo_fail(c, p, "\"%.64s\" is not a community: "
-			    "write it as a:b with a and b from 0 to 65535", s);
-		nva->ncommunities++;
-	}
-	return 0;
-}
-
 /* RS-04: both instances unless told otherwise. */
 static int
 parse_peers(struct tctx *c, const cJSON *o, const char *path,
@@ -328,7 +271,7 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	    parse_role(c, o, path, n) == -1)
 		return -1;
 	if (parse_asn(c, o, path, nva) == -1 ||
-	    parse_advertise(c, o, path, nva) == -1 ||
+	    topo_parse_advertise(c, o, path, nva) == -1 ||
 	    topo_juint(c, o, path, "prepend", 0, TOPO_U16_MAX, &prepend) == -1)
 		return -1;
 	if (prepend > TOPO_PREPEND_MAX)
@@ -341,7 +284,8 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	    topo_jbool(c, o, path, "sender_as_path_loop_detection",
 	    &nva->sender_loop) == -1 ||
 	    topo_jbool(c, o, path, "as_override", &nva->as_override) == -1 ||
-	    parse_communities(c, o, path, nva) == -1 ||
+	    topo_parse_comms(c, o, path, &nva->communities,
+	    &nva->ncommunities) == -1 ||
 	    topo_parse_nva_security(c, o, path, nva) == -1 ||
 	    parse_daemon(c, o, path, nva) == -1)
 		return -1;

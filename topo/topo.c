@@ -206,6 +206,10 @@ free_node(struct topo_node *n)
 		free(n->nic);
 	}
 	if (n->nva != NULL) {
+		for (i = 0; n->nva->advpol != NULL && i < n->nva->nadvertise;
+		    i++)
+			free(n->nva->advpol[i].comm);
+		free(n->nva->advpol);
 		free(n->nva->advertise);
 		free(n->nva->communities);
 		free(n->nva->xrs);
@@ -645,4 +649,24 @@ topo_community_parse(const char *s, uint32_t *out)
 	}
 	*out = (uint32_t)(part[0] << 16 | part[1]);
 	return true;
+}
+
+unsigned
+topo_adv_prepend(const struct topo_nva *v, size_t i)
+{
+	return v->prepend + (v->advpol != NULL ? v->advpol[i].prepend : 0);
+}
+
+bool
+topo_adv_has_comm(const struct topo_nva *v, size_t i, uint32_t comm)
+{
+	size_t k;
+
+	for (k = 0; k < v->ncommunities; k++)
+		if (v->communities[k] == comm)
+			return true;
+	for (k = 0; v->advpol != NULL && k < v->advpol[i].ncomm; k++)
+		if (v->advpol[i].comm[k] == comm)
+			return true;
+	return false;
 }

@@ -194,11 +194,25 @@ enum topo_nvad {
 	TOPO_NVAD_BIRD,
 };
 
+/*
+ * Policy of one advertised prefix (an "advertise" entry written as an
+ * object): on top of the NVA's own prepend and communities.
+ */
+struct topo_advpol {
+	unsigned		 prepend;	/* more copies of the NVA's ASN */
+	bool			 has_med;
+	uint32_t		 med;		/* MULTI_EXIT_DISC it sends */
+	uint32_t		*comm;		/* added to the NVA's communities */
+	size_t			 ncomm;
+};
+
 struct topo_nva {
 	struct topo_node	*node;
 	uint32_t		 asn;
 	struct pfx4		*advertise;
 	size_t			 nadvertise;
+	/* NULL when every entry is a bare prefix; else one per advertise[] */
+	struct topo_advpol	*advpol;
 	unsigned		 prepend;	/* extra copies of its ASN on every route */
 	uint32_t		 next_hop;	/* NEXT_HOP it sends; 0 = its own IP (RS-23) */
 	uint32_t		*communities;	/* attached to every route it originates */
@@ -455,5 +469,12 @@ struct topo_subnet *topo_subnet_find(const struct topo_vnet *v, const char *name
  */
 const char *topo_err_str(const struct topo_err *err, const char *file,
 	    char *buf, size_t len);
+
+/*
+ * What an NVA sends with its advertise[i]: extra copies of its ASN (its own
+ * prepend and the entry's), and whether community comm is on it.
+ */
+unsigned topo_adv_prepend(const struct topo_nva *v, size_t i);
+bool	topo_adv_has_comm(const struct topo_nva *v, size_t i, uint32_t comm);
 
 #endif

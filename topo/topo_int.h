@@ -146,6 +146,12 @@ struct topo_node *topo_new_node(struct tctx *c, char *name,
 int	topo_parse_nva(struct tctx *c, const struct cJSON *o, const char *path,
 	    void *vnet);
 /* parse_filter.c: an NVA's "md5" and "filter". */
+/* parse_adv.c: an NVA's "advertise" (prefixes, or objects with a policy) */
+int	topo_parse_advertise(struct tctx *c, const struct cJSON *o,
+	    const char *path, struct topo_nva *nva);
+/* o's "communities" (a:b strings), if present, into *out. */
+int	topo_parse_comms(struct tctx *c, const struct cJSON *o, const char *path,
+	    uint32_t **out, size_t *n);
 int	topo_parse_nva_security(struct tctx *c, const struct cJSON *o,
 	    const char *path, struct topo_nva *nva);
 int	topo_parse_vm(struct tctx *c, const struct cJSON *o, const char *path,

@@ -398,6 +398,32 @@ nva_rs_peers(const struct topo_nva *v, const struct topo_rs *rs,
 	}
 }
 
+/*
+ * Each advertised prefix's own policy (advertise entries written as
+ * objects), sorted with the prefixes as bgp_conf_orig_pol() looks them up.
+ */
+static void
+orig_pol(const struct topo_nva *v, struct bgp_conf *c)
+{
+	struct bgp_orig_pol *pol = xcalloc(v->nadvertise, sizeof(*pol));
+	size_t i;
+
+	qsort(c->originate, c->noriginate, sizeof(*c->originate), pfx_qcmp);
+	for (i = 0; i < v->nadvertise; i++) {
+		const struct topo_advpol *a = &v->advpol[i];
+		const struct pfx4 *f = bsearch(&v->advertise[i], c->originate,
+		    c->noriginate, sizeof(*c->originate), pfx_qcmp);
+		struct bgp_orig_pol *o = &pol[f - c->originate];
+
+		o->prepend = a->prepend;
+		o->has_med = a->has_med;
+		o->med = a->med;
+		o->comm = a->comm;
+		o->ncomm = a->ncomm;
+	}
+	c->orig_pol = pol;
+}
+
 static void
 conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 {
@@ -423,6 +449,8 @@ conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		memcpy(c->originate, v->advertise,
 		    v->nadvertise * sizeof(*v->advertise));
 	c->noriginate = v->nadvertise;
+	if (v->advpol != NULL)
+		orig_pol(v, c);
 	c->prepend = v->prepend;
 	c->orig_nexthop = v->next_hop;
 	c->orig_comm = v->communities;
@@ -436,6 +464,8 @@ emu_bgp_conf_free(struct bgp_conf *c)
 
 	free(c->originate);
 	c->originate = NULL;
+	free((void *)c->orig_pol);
+	c->orig_pol = NULL;
 	for (i = 0; i < c->npeers; i++) {
 		free((void *)c->peers[i].tags);
 		c->peers[i].tags = NULL;

@@ -13,11 +13,13 @@
 /*
  * The BGP configuration of one speaker node (a Route Server instance or a
  * built-in NVA), as the topology describes it. -1 if the node runs none.
- * Frees nothing: originate/orig_comm point into the topology.
+ * orig_comm and each policy's communities point into the topology: keep
+ * it while the configuration is in use.
  */
 int	emu_bgp_conf(const struct topo *t, const struct topo_node *n,
 	    const char *ctl_path, struct bgp_conf *c);
-/* What emu_bgp_conf allocated (the originated prefixes, an MSEE's tags). */
+/* What emu_bgp_conf allocated (the originated prefixes and their policies,
+ * an MSEE's tags). */
 void	emu_bgp_conf_free(struct bgp_conf *c);
 /*
  * Whether node n runs a BGP speaker: Route

@@ -85,6 +85,58 @@ walk_node_ip(const struct topo_node *n)
 	return n->nic ? n->nic->ip : n->kind == TOPO_SITE_HOST ? n->host_ip : 0;
 }
 
+int
+walk_endpoint(const struct topo *t, const char *s, const struct topo_node **n,
+    uint32_t *ip, bool is_src, char *err, size_t len)
+{
+	static const struct pfx4 priv[] = { { 0x0a000000, 8 },
+	    { 0xac100000, 12 }, { 0xc0a80000, 16 }, { 0x64400000, 10 } };
+	size_t i, k;
+
+	*n = NULL;
+	if (strcmp(s, "internet") == 0 && !is_src) {
+		*ip = WALK_INTERNET_IP;
+		return 0;
+	}
+	if (addr_parse(s, ip) == 0) {
+		*n = walk_owner(t, *ip);
+	} else if ((*n = topo_node_find(t, s)) != NULL) {
+		*ip = walk_node_ip(*n);
+		if (*ip != 0)
+			return 0;
+		snprintf(err, len, "%s has no address to walk %s", s,
+		    is_src ? "from" : "to");
+		return -1;
+	} else {
+		snprintf(err, len, "no node named %s", s);
+		return -1;
+	}
+	if (*n == NULL && is_src) {
+		snprintf(err, len, "no node has the address %s", s);
+		return -1;
+	}
+	if (*n != NULL)
+		return 0;
+	for (i = 0; i < t->nvnets; i++)
+		for (k = 0; k < t->vnets[i]->nspace; k++)
+			if (pfx_contains_addr(&t->vnets[i]->space[k], *ip)) {
+				snprintf(err, len, "no NIC has the address %s in "
+				    "VNet %s", s, t->vnets[i]->name);
+				return -1;
+			}
+	for (i = 0; i < t->nsites; i++)
+		for (k = 0; k < t->sites[i]->nprefixes; k++)
+			if (pfx_contains_addr(&t->sites[i]->prefixes[k], *ip))
+				return 0;	/* unassigned: the walk says so */
+	for (i = 0; i < sizeof(priv) / sizeof(priv[0]); i++)
+		if (pfx_contains_addr(&priv[i], *ip)) {
+			snprintf(err, len, "%s is a private address outside the "
+			    "lab", s);
+			return -1;
+		}
+	return 0;
+}
+
 static bool
 site_has(const struct topo_site *s, uint32_t dst)
 {
@@ -489,7 +541,8 @@ offer_nvas(const struct walk_env *e, const struct topo_vnet *hub,
 		    (!nv->peer_rs[0] && !nv->peer_rs[1]))
 			continue;
 		for (k = 0; k < nv->nadvertise; k++)
-			offer_take(o, &nv->advertise[k], dst, base + 1 + nv->prepend);
+			offer_take(o, &nv->advertise[k], dst, base + 1 +
+			    topo_adv_prepend(nv, k));
 	}
 }
 

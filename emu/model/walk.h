@@ -91,6 +91,15 @@ const char *walk_outcome_str(enum walk_outcome o);
 const char *walk_proto_str(enum walk_proto p);
 /* The node that owns an address (a NIC or a site host), or NULL. */
 const struct topo_node *walk_owner(const struct topo *t, uint32_t ip);
+/*
+ * An endpoint as `arsemu walk SRC DST` takes it: a node's name, an
+ * address, or (a destination only) "internet", WALK_INTERNET_IP. *n: the
+ * node (NULL: an address no node owns, in a site's prefix or public).
+ * -1 with err naming what is wrong.
+ */
+int	walk_endpoint(const struct topo *t, const char *s,
+	    const struct topo_node **n, uint32_t *ip, bool is_src, char *err,
+	    size_t len);
 /* The address of a node (NIC or site host), 0 for a site router. */
 uint32_t walk_node_ip(const struct topo_node *n);
 

@@ -254,3 +254,96 @@ teardown() { down_labs; }
 	wait_until 10 bash -c "'$ARSEMU' routes uks-vm1 --name $lab | grep -q '10.12.0.0/16'"
 	grep -q '"command": "disable nva-weu"' "/run/arsemu/$lab/journal.jsonl"
 }
+
+@test "drill --shard K/N --list: the shards of examples/drills/ are disjoint, cover every drill, differ by at most one, and are stable; without root" {
+	local n k all got sizes
+	all=$(ls "$TOP"/examples/drills/*.json | sort)
+	for n in 1 2 3 5 12 13; do
+		got=""
+		sizes=""
+		for k in $(seq 1 "$n"); do
+			run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+				"$ARSEMU" drill "$TOP/examples/drills" --shard "$k/$n" --list
+			assert_success
+			got="$got${output:+$output
+}"
+			sizes="$sizes $(printf '%s' "$output" | grep -c . || true)"
+			[ "$output" = "$("$ARSEMU" drill "$TOP/examples/drills" --shard "$k/$n" --list)" ] ||
+				fail "shard $k/$n is not the same twice"
+		done
+		[ "$(printf '%s' "$got" | sort)" = "$all" ] ||
+			fail "the $n shards do not hold each drill exactly once"
+		# shellcheck disable=SC2086
+		[ $(( $(printf '%s\n' $sizes | sort -n | tail -1) - $(printf '%s\n' $sizes | sort -n | head -1) )) -le 1 ] ||
+			fail "shards of $n are unbalanced: $sizes"
+	done
+	# the files in another order, or named twice: the same shard
+	run "$ARSEMU" drill "$TOP"/examples/drills/v*.json "$TOP/examples/drills" --shard 2/3 --list
+	assert_output "$("$ARSEMU" drill "$TOP/examples/drills" --shard 2/3 --list)"
+}
+
+@test "drill --shard: K and N are range-checked; --report takes one drill" {
+	run arsemu drill "$TOP/examples/drills" --shard 0/3 --list
+	assert_failure 2
+	assert_output --partial "--shard K: 0 is out of range 1..3"
+	run arsemu drill "$TOP/examples/drills" --shard 1/1001 --list
+	assert_failure 2
+	assert_output --partial "out of range 1..1000"
+	run arsemu drill "$TOP/examples/drills" --shard 2 --list
+	assert_failure 2
+	assert_output --partial "write it K/N"
+	run arsemu drill "$TOP/examples/drills" --report "$BATS_TEST_TMPDIR/r.html"
+	assert_failure 2
+	assert_output --partial "--report draws one drill; 12 are selected"
+	run arsemu drill "$BATS_TEST_TMPDIR/nothing-here"
+	assert_failure 2
+}
+
+@test "drill A B --junit FILE: two drills in one run, labs apart, a testcase per drill and per expectation, valid JUnit" {
+	require_root
+	local d=$BATS_TEST_TMPDIR strict=$BATS_TEST_TMPDIR/strict.json
+	# the second drill made to fail one expectation (as above)
+	sed -e 's|"../active-active.json"|"'"$TOP"'/examples/active-active.json"|' \
+	    -e 's|"max": 1000$|"max": 0, "min": 500|' \
+	    "$TOP/examples/drills/aa-fw1-crash.json" > "$strict"
+	run arsemu drill "$TOP/examples/drills/aa-fw1-crash.json" "$strict" \
+		--name "$ARSEMU_T-dj" --junit "$d/drills.xml" --json
+	assert_failure 1
+	[ "$(echo "$output" | jq length)" -eq 2 ] || fail "not two reports: $output"
+	[ "$(echo "$output" | jq -r '.[0].lab, .[1].lab' | sort -u | wc -l)" -eq 2 ] ||
+		fail "the two drills shared a lab"
+	[ "$(echo "$output" | jq '[.[].passed] | sort')" = "$(printf '[\n  false,\n  true\n]')" ]
+	xmllint --noout --schema "$TOP/test/tools/junit.xsd" "$d/drills.xml"
+	# 2 drills, each with its expectations
+	local want
+	want=$(echo "$output" | jq '[.[] | 1 + (.expectations | length)] | add')
+	[ "$(xmllint --xpath 'count(//testcase)' "$d/drills.xml")" -eq "$want" ]
+	[ "$(xmllint --xpath 'string(/testsuites/@tests)' "$d/drills.xml")" -eq "$want" ]
+	[ "$(xmllint --xpath 'count(//testcase/failure)' "$d/drills.xml")" -eq 2 ]
+	[ "$(xmllint --xpath 'string(/testsuites/@failures)' "$d/drills.xml")" -eq 2 ]
+	xmllint --xpath '//testcase/failure/text()' "$d/drills.xml" |
+		grep -q "convergence after crash fw1" || fail "the failure text does not say what failed"
+	[ -z "$(lab_namespaces "$ARSEMU_T-dj")" ]
+}
+
+@test "contrib: the GitHub Actions workflow's and the Indexed Job's drill commands are ones arsemu takes, and their shards cover the drills" {
+	local f line k cmd got=""
+	for f in "$TOP/contrib/ci/github-actions-drills.yml" "$TOP/contrib/k8s/drills-indexed-job.yaml"; do
+		line=$(grep -o '\./arsemu drill .*' "$f")
+		[ -n "$line" ] || fail "no arsemu drill command in $f"
+		got=""
+		for k in 1 2 3 4; do
+			# each shard as the file's variables make it, listed
+			cmd=$(echo "$line" | sed -e "s|\${{ matrix.shard }}|$k|g" \
+				-e "s|\$((JOB_COMPLETION_INDEX + 1))|$k|; s|\$JOB_COMPLETION_INDEX|$((k - 1))|" \
+				-e 's|\$SHARDS|4|; s|"\$DRILLS"|examples/drills|' \
+				-e "s|^\./arsemu|$ARSEMU|")
+			run bash -c "cd '$TOP' && $cmd --list"
+			assert_success
+			got="$got$output
+"
+		done
+		[ "$(printf '%s' "$got" | grep . | sort)" = "$(cd "$TOP" && ls examples/drills/*.json | sort)" ] ||
+			fail "$f: its 4 shards do not run each drill once"
+	done
+}

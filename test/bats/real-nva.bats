@@ -213,3 +213,35 @@ rs_own_both() { [ "$(arsemu rs hub learned sdwan --name "$1" | awk '$2 == "10.25
 	run arsemu rs hub learned sdwan --name "$lab"
 	assert_output --partial "AS path contains 65515 (RS-20)"
 }
+
+# rib_row LAB PREFIX: hub-rs0's best path for PREFIX, "ASPATH|COMMUNITIES".
+rib_row() {
+	arsemu rsctl --control "/run/arsemu/$1/hub-rs0.sock" rib --json |
+		jq -r --arg p "$2" '.[] | select(.network == $p) |
+		    "\(.asPath)|\(.communities | join(","))"'
+}
+
+@test "per-prefix policy (advertise objects): FRR and BIRD render each prefix's prepend and communities; the lab equals plan" {
+	require_daemons
+	local lab t type i=0
+	for type in frr bird; do
+		lab=$ARSEMU_T-pp$i
+		i=$((i + 1))
+		t=$(nva_copy per-prefix-policy "$type")
+		arsemu up "$t" --name "$lab"
+		wait_until 10 same_routes "$lab" per-prefix-policy spoke1-vm1 fw1 fw2 ||
+			fail "$type: the lab's routes differ from plan"
+		[ "$(rib_row "$lab" 10.250.0.0/16)" = "65010|65010:250" ] ||
+			fail "$type: 10.250.0.0/16 in hub-rs0: $(rib_row "$lab" 10.250.0.0/16)"
+		[ "$(rib_row "$lab" 10.251.0.0/16)" = "65020|" ] ||
+			fail "$type: 10.251.0.0/16 in hub-rs0: $(rib_row "$lab" 10.251.0.0/16)"
+		[ "$(rib_row "$lab" 10.99.0.0/16)" = "65020|65535:65282" ] ||
+			fail "$type: 10.99.0.0/16 in hub-rs0: $(rib_row "$lab" 10.99.0.0/16)"
+		run arsemu rs hub learned fw1 --name "$lab"
+		assert_line --regexp '^hub-rs0 +10\.251\.0\.0/16 +10\.1\.2\.4 +65010-65010-65010 '
+		run arsemu rs hub advertised fw1 --name "$lab"
+		refute_output --partial "10.99.0.0/16"
+		run arsemu down "$lab"
+		assert_success
+	done
+}

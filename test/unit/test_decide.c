@@ -2,8 +2,10 @@
  * test_decide: best path, ECMP set and import/export policy of both roles,
  * with no sockets: paths are put straight into the RIB.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../bgp/bgpd.h"
 #include "t.h"
@@ -384,6 +386,60 @@ test_router_peer_weight(void)
 	conf.max_paths = 0;
 }
 
+/* An originated route's own policy (bgp_orig_pol): prepend, MED, communities. */
+static void
+test_router_orig_policy(void)
+{
+	static const uint32_t mine[] = { 65010u << 16 | 250 };
+	static const uint32_t all[] = { 65010u << 16 | 1 };
+	uint32_t asn[1] = { 65515 };
+	struct pfx4 orig[2] = { P("10.250.0.0/16"), P("10.251.0.0/16") };
+	struct bgp_orig_pol pol[2] = {
+		{ 0, false, 0, mine, 1 },	/* sorted as orig[] */
+		{ 2, true, 200, NULL, 0 },
+	};
+	char buf[64];
+	struct bgp_attrs out;
+
+	setup(BGP_ROLE_ROUTER, 65010, 1, asn);
+	conf.originate = orig;
+	conf.noriginate = 2;
+	conf.orig_pol = pol;
+	conf.orig_comm = (uint32_t *)all;
+	conf.norig_comm = 1;
+	conf.prepend = 1;
+	spk.prepend = 1;
+	conf.log_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);	/* its logs */
+	speaker_originate(&spk, &orig[0], true);
+	speaker_originate(&spk, &orig[1], true);
+	close(conf.log_fd);
+	conf.log_fd = -1;
+	decide_at("10.250.0.0/16", &(struct decision){ 0 });
+	decide_at("10.251.0.0/16", &(struct decision){ 0 });
+	bgp_attrs_init(&out);
+	T_OK(policy_export(&spk, &spk.peers[0], entry("10.250.0.0/16"), &out),
+	    "an originated route with a policy is sent");
+	T_OK(strcmp(bgp_aspath_fmt(&out, '-', buf, sizeof(buf)),
+	    "65010-65010") == 0 && out.ncomm == 2 && out.comm[0] == all[0] &&
+	    out.comm[1] == mine[0] &&
+	    !(out.present & BGP_ATTR_BIT(BGP_ATTR_MED)), "10.250.0.0/16: the "
+	    "speaker's prepend (%s) and communities, then the route's own",
+	    buf);
+	bgp_attrs_free(&out);
+	T_OK(policy_export(&spk, &spk.peers[0], entry("10.251.0.0/16"), &out) &&
+	    strcmp(bgp_aspath_fmt(&out, '-', buf, sizeof(buf)),
+	    "65010-65010-65010-65010") == 0, "10.251.0.0/16: its prepend 2 "
+	    "adds to the speaker's 1 (%s)", buf);
+	T_OK((out.present & BGP_ATTR_BIT(BGP_ATTR_MED)) && out.med == 200,
+	    "RFC 4271 5.1.4: the MED set on our own route is sent");
+	bgp_attrs_free(&out);
+	conf.originate = NULL;
+	conf.noriginate = 0;
+	conf.orig_pol = NULL;
+	conf.orig_comm = NULL;
+	conf.norig_comm = 0;
+}
+
 int
 main(void)
 {
@@ -396,6 +452,7 @@ main(void)
 	test_router_rfc_order();
 	test_router_ebgp_local_pref();
 	test_router_originates_no_advertise();
+	test_router_orig_policy();
 	test_router_loop();
 	test_router_peer_weight();
 	rib_free(&spk.rib);

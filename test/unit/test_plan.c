@@ -607,11 +607,66 @@ test_static_vs_bgp(void)
 	    "being static (%s)", nh);
 }
 
+static bool
+has_pfx(const struct pfx4 *v, size_t n, const char *pfx)
+{
+	struct pfx4 want = P(pfx);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pfx_equal(&v[i], &want))
+			return true;
+	return false;
+}
+
+/*
+ * An advertise entry written as an object: its own prepend, MED and
+ * communities, on top of the NVA's (active/passive per prefix).
+ */
+static void
+test_adv_policy(void)
+{
+	const struct plan_peering *pr;
+	const struct sdn_bgp_route *r;
+	struct topo *t;
+	struct plan p;
+
+	t = load(DOC("", "{'name':'fw1','subnet':'nva','asn':65010,"
+	    "'advertise':[{'prefix':'10.0.0.0/8','prepend':2},"
+	    "'10.50.0.0/16']},{'name':'fw2','subnet':'nva','asn':65020,"
+	    "'prepend':1,'advertise':['10.0.0.0/8',{'prefix':'10.50.0.0/16',"
+	    "'prepend':1,'med':50,'communities':['65535:65282']}]}"));
+	if (!T_OK(t != NULL, "advertise policies: topology loads"))
+		return;
+	T_OK(t->nvas[0]->advpol != NULL && t->nvas[0]->advpol[0].prepend == 2 &&
+	    t->nvas[1]->advpol[1].has_med && t->nvas[1]->advpol[1].med == 50 &&
+	    t->nvas[1]->advpol[1].ncomm == 1, "advertise objects parse");
+	T_EQ(topo_adv_prepend(t->nvas[1], 1), 2u, "a prefix's prepend adds to "
+	    "the NVA's (1 + 1)");
+	plan_run_routes(t, &p);
+	r = hub_route(&p, "10.0.0.0/8");
+	T_OK(r != NULL && r->nnh == 1 && r->nh[0] == A("10.1.2.5") &&
+	    r->aspath_hops == 2, "RS-34: 10.0.0.0/8 with fw1's own prepend 2 "
+	    "(3 hops) loses to fw2's (2 hops)");
+	r = hub_route(&p, "10.50.0.0/16");
+	T_OK(r != NULL && r->nnh == 1 && r->nh[0] == A("10.1.2.4") &&
+	    r->aspath_hops == 1, "RS-34: and 10.50.0.0/16 goes the other way: "
+	    "fw1 active for it, fw2 passive (3 hops)");
+	pr = peering(&p, "hub-rs0", "fw1");
+	T_OK(pr != NULL && has_pfx(pr->advertised, pr->nadvertised,
+	    "10.0.0.0/8") && !has_pfx(pr->advertised, pr->nadvertised,
+	    "10.50.0.0/16"), "RS-24: fw2's NO_ADVERTISE on 10.50.0.0/16 alone: "
+	    "the Route Server passes fw2's 10.0.0.0/8 to fw1, not that one");
+	plan_free(&p);
+	topo_free(t);
+}
+
 int
 main(void)
 {
 	test_ecmp_prepend();
 	test_policy();
+	test_adv_policy();
 	test_one_instance();
 	test_route_limit();
 	test_no_caps();

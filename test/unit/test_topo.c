@@ -710,6 +710,33 @@ test_nva_fields(void)
 	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
 	    "'advertise':['10.0.0.1/8']}]"), "regions[0].hub.nvas[0]."
 	    "advertise[0]", "host bits", "advertised prefix with host bits");
+	/* an advertise entry with a policy of its own */
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'advertise':[{'prepend':1}]}]"), "regions[0].hub.nvas[0]."
+	    "advertise[0].prefix", "is required", "policy without a prefix");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'advertise':[{'prefix':'10.0.0.0/8','weight':1}]}]"),
+	    "regions[0].hub.nvas[0].advertise[0].weight", "unknown",
+	    "policy with an unknown key");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'advertise':[{'prefix':'10.0.0.0/8','prepend':11}]}]"),
+	    "regions[0].hub.nvas[0].advertise[0].prepend", "more than 10",
+	    "policy prepend over the bound");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'advertise':[{'prefix':'10.0.0.0/8','med':-1}]}]"),
+	    "regions[0].hub.nvas[0].advertise[0].med", "from 0 to 4294967295",
+	    "policy MED below 0");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'advertise':[{'prefix':'10.0.0.0/8','communities':['1:x']}]}]"),
+	    "regions[0].hub.nvas[0].advertise[0].communities[0]",
+	    "not a community", "policy with a bad community");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'advertise':['10.0.0.0/8',{'prefix':'10.0.0.0/8'}]}]"),
+	    "regions[0].hub.nvas[0].advertise[1]", "listed twice",
+	    "a prefix both bare and with a policy");
+	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
+	    "'advertise':[5]}]"), "regions[0].hub.nvas[0].advertise[0]",
+	    "must be a prefix, or an object", "advertise entry of a wrong type");
 	expect_err(HUB(",'nvas':[{'name':'n','subnet':'nva','asn':1,"
 	    "'next_hop':'192.168.1.1'}]"), "regions[0].hub.nvas[0].next_hop",
 	    "RS-23", "RS-23: next_hop outside the hub refused");
