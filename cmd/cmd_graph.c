@@ -205,6 +205,15 @@ edges(struct graph *g)
 			    v->region != v->xhubs[k]->region ? "global peering" :
 			    "peering");
 	}
+	for (i = 0; i < t->npeerings; i++) {		/* PE-07 */
+		const struct topo_vnet *a = t->peerings[i]->vnet[0];
+		const struct topo_vnet *b = t->peerings[i]->vnet[1];
+
+		fprintf(g->f, "  \"vnet:%s\" -- \"vnet:%s\" [ltail=\"cluster_vnet_%s\", "
+		    "lhead=\"cluster_vnet_%s\", style=bold, color=steelblue, "
+		    "label=\"%s\"];\n", a->name, b->name, a->name, b->name,
+		    a->region != b->region ? "global peering" : "peering");
+	}
 	for (i = 0; i < t->nnvas; i++) {
 		const struct topo_nva *nv = t->nvas[i];
 		const struct topo_rs *rs = nv->node->nic->subnet->vnet->rs;
@@ -451,6 +460,11 @@ json_edges(struct json *j, const struct graph *g)
 			json_edge(j, t->vnets[i]->name, t->vnets[i]->xhubs[k]->name,
 			    t->vnets[i]->region == t->vnets[i]->xhubs[k]->region ?
 			    "peering" : "globalPeering", NULL);
+	for (i = 0; i < t->npeerings; i++)		/* PE-07 */
+		json_edge(j, t->peerings[i]->vnet[0]->name,
+		    t->peerings[i]->vnet[1]->name, t->peerings[i]->vnet[0]->region ==
+		    t->peerings[i]->vnet[1]->region ? "peering" : "globalPeering",
+		    NULL);
 	for (i = 0; i < t->nnvas; i++) {
 		const struct topo_nva *nv = t->nvas[i];
 		const struct topo_rs *rs = nv->node->nic->subnet->vnet->rs;

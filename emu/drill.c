@@ -874,6 +874,7 @@ emu_drill_run(const struct drill *d, const char *lab, bool keep, bool tty,
 	struct topo_err te;
 	struct lab_err le;
 	struct run r;
+	char note[400];
 	size_t i;
 	int rc = -1;
 
@@ -902,6 +903,8 @@ emu_drill_run(const struct drill *d, const char *lab, bool keep, bool tty,
 	lab_dir(lab, r.dir, sizeof(r.dir));
 	r.t0 = mono_ms();
 	event(&r, r.t0, "drill %s started in lab %s", d->name, lab);
+	if (*drill_hold_note(d, r.t, note, sizeof(note)) != '\0')
+		event(&r, r.t0, "%s", note);
 	if (start_traffic(&r, err, len) == -1) {
 		stop_traffic(&r);
 		rc = -1;

@@ -37,7 +37,12 @@ bad = [
     ("an unknown hub routing preference (RS-31)", lambda d: d["regions"][0]["hub"]["route_server"].update(hub_routing_preference="Fastest")),
     ("a VirtualAppliance route without next_hop_ip (VR-08)", lambda d: d.update(route_tables=[{"name": "rt", "subnets": ["hub/nva"], "routes": [{"name": "r", "prefix": "0.0.0.0/0", "next_hop_type": "VirtualAppliance"}]}])),
     ("an upper-case name", lambda d: d.update(name="Lab")),
+    ("an NVA with bgp false and an asn (RS-55)", lambda d: d["regions"][0]["hub"]["nvas"][0].update(bgp=False)),
 ]
+fw = mutated(lambda d: (d["regions"][0]["hub"]["nvas"][0].pop("asn"), d["regions"][0]["hub"]["nvas"][0].update(bgp=False)))
+for k in ("advertise", "peers", "route_servers", "daemon", "prepend", "communities", "md5"):
+    fw["regions"][0]["hub"]["nvas"][0].pop(k, None)
+ok(v.is_valid(fw), "schema takes an NVA with bgp false and no asn (RS-55)")
 for what, fn in bad:
     ok(not v.is_valid(mutated(fn)), "schema refuses %s" % what)
 # check suites (man/arsemu-check.5): the shipped ones, and a recorded one

@@ -593,8 +593,8 @@ peering(struct az *a, const struct azres *p)
 	}
 	if ((a->vnets[o].rs >= 0) == (a->vnets[r].rs >= 0)) {
 		warn(a, p, NULL, "a peering between two %s is not imported "
-		    "(arsemu peers spokes with their hub)", a->vnets[o].rs >= 0 ?
-		    "hubs" : "spokes");
+		    "(the importer peers spokes with their hub only)",
+		    a->vnets[o].rs >= 0 ? "hubs" : "spokes");
 		return;
 	}
 	spoke = &a->vnets[a->vnets[o].rs >= 0 ? r : o];

@@ -522,3 +522,28 @@ drill_free(struct drill *d)
 	free(d->topology);
 	free(d);
 }
+
+const char *
+drill_hold_note(const struct drill *d, const struct topo *t, char *buf,
+    size_t len)
+{
+	const struct drill_step *st;
+	size_t i;
+
+	buf[0] = '\0';
+	if (t->timers.hold < DRILL_SLOW_HOLD)
+		return buf;
+	for (i = 0; i < d->nsteps; i++) {
+		st = d->steps[i];
+		if (st->kind != DRILL_FAIL || (st->fail_kind != FAIL_FREEZE &&
+		    st->fail_kind != FAIL_LINK))
+			continue;
+		snprintf(buf, len, "note: step \"%s\" is noticed only by the hold "
+		    "timer, and the topology's hold time is %u s: its routes stay "
+		    "programmed up to %u s (RS-43); set a short \"timers\" "
+		    "hold time in the drill's topology for a quick drill",
+		    st->name, t->timers.hold, t->timers.hold);
+		break;
+	}
+	return buf;
+}

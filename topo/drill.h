@@ -101,4 +101,15 @@ int	drill_load_string(const char *json, size_t len, const char *base,
 void	drill_free(struct drill *d);
 const char *drill_step_kind_str(enum drill_step_kind k);
 
+#define DRILL_SLOW_HOLD	90	/* s: a freeze or a cut goes unnoticed this long */
+/*
+ * RS-43: when the drill freezes a node or cuts a link (only the hold timer
+ * notices: BFD aside, GW-10) and the topology's hold time is
+ * DRILL_SLOW_HOLD s or more (Azure's default is 180), a note saying how long
+ * the failure can go unnoticed; "" otherwise. Advice on the drill, not on
+ * the design: `validate --strict` passes Azure's default timers.
+ */
+const char *drill_hold_note(const struct drill *d, const struct topo *t,
+	    char *buf, size_t len);
+
 #endif

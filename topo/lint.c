@@ -15,8 +15,8 @@
  *          or peering route do not cross the NVA unless a UDR sends them
  *   AS     NVAs of one hub share an ASN: each drops the others' routes (its own
  *          ASN is in the path) unless it is configured with allowas-in
- *   hold   a hold time of TOPO_LINT_SLOW_HOLD s or more (or 0): a frozen NVA
- *          goes unnoticed that long (or forever), drills are slow
+ *   hold   a hold time of 0: a frozen NVA is never noticed (a long one is
+ *          the drill's business, not the design's: topo/drill.c)
  *   RS-52  hubs of different regions with Route Servers and no chain of NVA
  *          overlays between them; RS-20: an overlay without as_override
  *   PE-06  an NVA peering with the Route Servers of two VNets (a dual-homed
@@ -31,6 +31,7 @@
  *          circuit's private peering takes: the session drops
  *   GW-11  a route table on the GatewaySubnet of a VPN gateway with a
  *          0.0.0.0/0 route: it can break the gateway
+ *   VR-14, RS-54  next hops Azure will not take (lintnh.c)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,6 +126,10 @@ system_len(const struct topo_vnet *src, const struct pfx4 *dst)
 			return p->len;
 	for (i = 0; i < src->nhub_peers; i++)
 		if ((p = space_holding(src->hub_peers[i], dst)) != NULL)
+			return p->len;
+	for (i = 0; i < src->nvpeers; i++)
+		if ((p = space_holding(src->vpeers[i]->vnet[src ==
+		    src->vpeers[i]->vnet[0]], dst)) != NULL)
 			return p->len;
 	return -1;
 }
@@ -448,8 +453,8 @@ lint_shared_asn(struct topo *t)
 		for (k = 0; k < i; k++) {
 			const struct topo_nva *a = t->nvas[k], *b = t->nvas[i];
 
-			if (a->asn != b->asn || a->node->nic->subnet->vnet !=
-			    b->node->nic->subnet->vnet)
+			if (!a->bgp || a->asn != b->asn ||
+			    a->node->nic->subnet->vnet != b->node->nic->subnet->vnet)
 				continue;
 			snprintf(path, sizeof(path), "%s.asn", b->node->jpath);
 			warn(t, path, "NVAs \"%s\" and \"%s\" share AS %u: each drops "
@@ -461,17 +466,18 @@ lint_shared_asn(struct topo *t)
 		}
 }
 
+/*
+ * RS-43: a hold time of 0 never notices a frozen NVA. A long one (Azure's
+ * default 180 s) is a valid design: a drill that freezes a node says how
+ * slow it will be (drill_hold_note(), topo/drill.c).
+ */
 static void
 lint_hold(struct topo *t)
 {
 	if (t->timers.hold == 0)
 		warn(t, "timers.hold", "hold time 0: a frozen NVA is never noticed; "
-		    "only a closed connection ends a session");
-	else if (t->timers.hold >= TOPO_LINT_SLOW_HOLD)
-		warn(t, "timers.hold", "hold time %u s: a frozen NVA keeps its routes "
-		    "programmed for up to %u s (Azure's default is 180, RS-43); set "
-		    "a short hold time for failover drills", t->timers.hold,
-		    t->timers.hold);
+		    "only a closed connection ends a session (RS-43: Azure's "
+		    "is 180 s)");
 }
 
 static bool
@@ -928,6 +934,7 @@ topo_lint(struct topo *t)
 			lint_er_count(t, t->vnets[i]);
 	for (i = 0; i < t->nrts; i++)
 		lint_gateway_subnet(t, t->rts[i]);
+	topo_lint_next_hops(t);
 	for (i = 0; i < t->ngws; i++)
 		for (k = 0; k < t->gws[i]->nconns; k++)
 			lint_site_limit(t, t->gws[i]->conns[k]);

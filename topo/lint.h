@@ -8,7 +8,6 @@
 
 #include "topo.h"
 
-#define TOPO_LINT_SLOW_HOLD	90	/* s: a frozen NVA goes unnoticed this long */
 #define TOPO_LINT_ER_MAX	AZ_ER_TO_CIRCUIT_MAX	/* RS-42, GW-07 */
 
 /* Append the topology's traps to t->warnings. */

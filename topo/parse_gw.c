@@ -471,6 +471,9 @@ parse_overlay(struct tctx *c, const cJSON *o, const char *path, void *arg)
 			return -1;
 		if ((n[i] = nva_node(c->t, name)) == NULL)
 			return topo_fail(c, p, "no NVA is named \"%.64s\"", name);
+		if (!n[i]->nva->bgp)
+			return topo_fail(c, p, "NVA \"%s\" speaks no BGP: an "
+			    "overlay carries BGP between two NVAs (RS-55)", name);
 	}
 	if (n[0]->nic->subnet->vnet == n[1]->nic->subnet->vnet)
 		return topo_fail(c, np, "both NVAs are in hub \"%s\": an overlay "

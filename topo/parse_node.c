@@ -23,8 +23,16 @@
 static const char *const nva_fields[] = {
 	"name", "subnet", "asn", "advertise", "prepend", "ip", "next_hop",
 	"communities", "peers", "md5", "filter", "role", "daemon",
-	"sender_as_path_loop_detection", "route_servers", "as_override", NULL
+	"sender_as_path_loop_detection", "route_servers", "as_override", "bgp",
+	NULL
 };
+/* What only a BGP speaker has: refused on an NVA with "bgp": false. */
+static const char *const bgp_only[] = {
+	"asn", "advertise", "prepend", "next_hop", "communities", "peers",
+	"md5", "role", "daemon", "sender_as_path_loop_detection",
+	"route_servers", "as_override", NULL
+};
+#define FW_SUBNET	"AzureFirewallSubnet"
 static const char *const daemon_fields[] = { "type", "config", NULL };
 static const char *const nvad_names[] = {
 	[TOPO_NVAD_BUILTIN] = "builtin", [TOPO_NVAD_FRR] = "frr",
@@ -90,6 +98,9 @@ parse_nic(struct tctx *c, const cJSON *o, const char *path,
 	if (strcmp(sn->name, "GatewaySubnet") == 0)
 		return topo_fail(c, p, "GatewaySubnet belongs to the gateways "
 		    "alone: put VMs and NVAs in another subnet");
+	if (strcmp(sn->name, FW_SUBNET) == 0 && n->kind != TOPO_NVA)
+		return topo_fail(c, p, FW_SUBNET " holds the firewall alone: "
+		    "put VMs in another subnet (RS-55)");
 	attach_nic(n, sn);
 	if ((r = topo_jaddr(c, o, path, "ip", &n->nic->ip)) == -1)
 		return -1;
@@ -251,6 +262,39 @@ parse_daemon(struct tctx *c, const cJSON *o, const char *path,
 	return 0;
 }
 
+/*
+ * RS-55: "bgp" (default true, false in AzureFirewallSubnet, where Azure
+ * Firewall speaks no BGP). 1: a speaker, read on; 0: a firewall without
+ * BGP, read whole (it forwards, filters and has IP forwarding on its NIC
+ * like any NVA, and peers with nothing); -1: an error.
+ */
+static int
+parse_bgp(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_nva *nva)
+{
+	char p[TOPO_PATH_MAX];
+	bool fw = strcmp(nva->node->nic->subnet->name, FW_SUBNET) == 0;
+	size_t i;
+
+	nva->bgp = !fw;
+	if (topo_jbool(c, o, path, "bgp", &nva->bgp) == -1)
+		return -1;
+	if (nva->bgp && fw)
+		return topo_fail(c, topo_path_key(p, path, "bgp"), "an NVA in "
+		    FW_SUBNET " is the Azure Firewall pattern, which speaks no "
+		    "BGP (RS-55): put a BGP speaker in another subnet");
+	if (nva->bgp)
+		return 1;
+	nva->node->nic->ip_forwarding = true;
+	for (i = 0; bgp_only[i] != NULL; i++)
+		if (topo_jget(o, bgp_only[i]) != NULL)
+			return topo_fail(c, topo_path_key(p, path, bgp_only[i]),
+			    "NVA \"%s\" speaks no BGP (\"bgp\": false): "
+			    "\"%s\" is a BGP speaker's (RS-55)",
+			    nva->node->name, bgp_only[i]);
+	return topo_parse_nva_security(c, o, path, nva) == -1 ? -1 : 0;
+}
+
 int
 topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 {
@@ -259,6 +303,7 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	struct topo_node *n;
 	struct topo_nva *nva;
 	unsigned prepend = 0;
+	int r;
 
 	if (topo_jfields(c, o, path, nva_fields) == -1 ||
 	    topo_jname(c, o, path, &name) == -1)
@@ -267,8 +312,11 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	nva = n->nva = xcalloc(1, sizeof(*nva));
 	nva->node = n;
 	topo_push(&c->t->nvas, &c->t->nnvas, nva);
-	if (parse_nic(c, o, path, v, n) == -1 ||
-	    parse_role(c, o, path, n) == -1)
+	if (parse_nic(c, o, path, v, n) == -1)
+		return -1;
+	if ((r = parse_bgp(c, o, path, nva)) != 1)
+		return r;
+	if (parse_role(c, o, path, n) == -1)
 		return -1;
 	if (parse_asn(c, o, path, nva) == -1 ||
 	    topo_parse_advertise(c, o, path, nva) == -1 ||
@@ -378,6 +426,9 @@ site_link(struct tctx *c, const char *p, struct topo_site *s,
 
 	if ((nva = nva_find(c->t, name)) == NULL)
 		return topo_fail(c, p, "no NVA is named \"%.64s\"", name);
+	if (!nva->bgp)
+		return topo_fail(c, p, "NVA \"%s\" speaks no BGP: a site sits "
+		    "behind an NVA that tells it the VNets' routes (RS-55)", name);
 	for (i = 0; i < s->nlinks; i++)
 		if (s->links[i]->nva == nva)
 			return topo_fail(c, p, "NVA \"%s\" is listed twice", name);

@@ -2,7 +2,8 @@
  * parse_peer: peerings beyond a spoke's region hub, and Route Servers met
  * across a peering (the dual-homed design of PE-06, RS-08).
  *
- * A spoke's "peerings" names further hubs it is peered with; a spoke may
+ * A spoke's "peerings" names further hubs it is peered with, and other
+ * spokes (struct topo_peering, both ways); a spoke may
  * hold its own "route_server" (parse.c); an NVA's "route_servers" names
  * the VNets, directly peered with its hub, whose Route Server it also
  * peers with, and its "as_override" (parse_node.c) rewrites 65515 on what
@@ -11,6 +12,7 @@
  *
  * Must not: decide routes or judge designs (lint.c warns).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -29,18 +31,86 @@ listed(struct topo_vnet *const *v, size_t n, const struct topo_vnet *w)
 	return false;
 }
 
+static const char *const peering_fields[] = {
+	"vnet", "allow_forwarded_traffic", "allow_gateway_transit",
+	"use_remote_gateways", NULL
+};
+
 /*
- * PE-06: the spoke's further hubs. No gateway transit over them: PE-03
- * allows use_remote_gateways on one peering, and it is the region hub's.
+ * A spoke-to-spoke peering (VR-03, PE-01): one struct for both sides; the
+ * side that lists the other sets its own flags (o: the entry's object, or
+ * NULL for a bare name: Azure's defaults).
  */
 static int
-spoke_peering(struct tctx *c, const char *p, const char *name, void *arg)
+spoke_spoke(struct tctx *c, const char *p, const cJSON *o, struct topo_vnet *v,
+    struct topo_vnet *w)
 {
-	struct topo_vnet *v = arg, *h;
+	struct topo_peering *pe;
+	unsigned side;
 
-	if ((h = topo_vnet_find(c->t, name)) == NULL || !h->hub)
-		return topo_fail(c, p, "no hub is named \"%.64s\": a spoke's "
-		    "peerings name hubs", name);
+	if ((pe = (struct topo_peering *)topo_vnet_peering(v, w)) == NULL) {
+		pe = xcalloc(1, sizeof(*pe));
+		pe->vnet[0] = v;
+		pe->vnet[1] = w;
+		pe->allow_forwarded_traffic[0] = true;
+		pe->allow_forwarded_traffic[1] = true;
+		topo_push(&c->t->peerings, &c->t->npeerings, pe);
+		topo_push(&v->vpeers, &v->nvpeers, pe);
+		topo_push(&w->vpeers, &w->nvpeers, pe);
+	}
+	side = pe->vnet[0] == v ? 0 : 1;
+	if (pe->jpath[side] != NULL)
+		return topo_fail(c, p, "spoke \"%s\" is listed twice (first "
+		    "at %s)", w->name, pe->jpath[side]);
+	pe->jpath[side] = xstrdup(p);
+	if (o == NULL)
+		return 0;
+	return topo_jbool(c, o, p, "allow_forwarded_traffic",
+	    &pe->allow_forwarded_traffic[side]) == -1 ||
+	    topo_jbool(c, o, p, "allow_gateway_transit",
+	    &pe->allow_gateway_transit[side]) == -1 ||
+	    topo_jbool(c, o, p, "use_remote_gateways",
+	    &pe->use_remote_gateways[side]) == -1 ? -1 : 0;
+}
+
+/*
+ * One entry of a spoke's "peerings": a hub's name (PE-06: the spoke's
+ * further hubs; no gateway transit over them: PE-03 allows
+ * use_remote_gateways on one peering, and it is the region hub's), or
+ * another spoke, by name or as {"vnet": NAME, flags}.
+ */
+static int
+spoke_peering(struct tctx *c, const char *p, const cJSON *el,
+    struct topo_vnet *v)
+{
+	char np[TOPO_PATH_MAX];
+	struct topo_vnet *h;
+	const cJSON *o = NULL;
+	const char *name;
+
+	if (cJSON_IsObject(el)) {
+		o = el;
+		if (topo_jfields(c, o, p, peering_fields) == -1 ||
+		    topo_jstr(c, o, p, "vnet", true, &name) == -1)
+			return -1;
+		topo_path_key(np, p, "vnet");
+	} else {
+		if (topo_vstr(c, el, p, &name) == -1)
+			return -1;
+		snprintf(np, sizeof(np), "%s", p);
+	}
+	if ((h = topo_vnet_find(c->t, name)) == NULL)
+		return topo_fail(c, np, "no VNet is named \"%.64s\": a spoke's "
+		    "peerings name hubs or other spokes", name);
+	if (h == v)
+		return topo_fail(c, np, "spoke \"%s\" cannot peer with itself",
+		    v->name);
+	if (!h->hub)
+		return spoke_spoke(c, p, o, v, h);
+	if (o != NULL)
+		return topo_fail(c, np, "\"%s\" is a hub: a peering with a "
+		    "further hub is listed by its name, without flags (PE-06)",
+		    h->name);
 	if (h == v->peer_hub)
 		return topo_fail(c, p, "spoke \"%s\" is already peered with "
 		    "hub \"%s\", its region's (\"peered\")", v->name, h->name);
@@ -55,7 +125,20 @@ int
 topo_parse_spoke_peerings(struct tctx *c, const cJSON *o, const char *path,
     struct topo_vnet *v)
 {
-	return topo_jnames(c, o, path, "peerings", v, spoke_peering);
+	char pp[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
+	const cJSON *arr, *el;
+	size_t i = 0;
+	int r;
+
+	if ((r = topo_jarr(c, o, path, "peerings", false, &arr)) <= 0)
+		return r;
+	topo_path_key(pp, path, "peerings");
+	cJSON_ArrayForEach(el, arr) {
+		topo_path_idx(p, pp, i++);
+		if (spoke_peering(c, p, el, v) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static struct topo_nva *

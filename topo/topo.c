@@ -190,6 +190,7 @@ free_vnet(struct topo_vnet *v)
 	free(v->hub_peers);
 	free(v->xhubs);
 	free(v->xspokes);
+	free(v->vpeers);
 	free(v->rs);
 	free(v->name);
 	free(v->jpath);
@@ -304,6 +305,12 @@ topo_free(struct topo *t)
 	for (i = 0; i < t->nwarnings; i++)
 		free(t->warnings[i]);
 	free(t->rts);
+	for (i = 0; i < t->npeerings; i++) {
+		free(t->peerings[i]->jpath[0]);
+		free(t->peerings[i]->jpath[1]);
+		free(t->peerings[i]);
+	}
+	free(t->peerings);
 	free(t->warnings);
 	free(t->regions);
 	free(t->vnets);
@@ -481,7 +488,22 @@ topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b)
 	for (i = 0; i < b->nxhubs; i++)
 		if (b->xhubs[i] == a)
 			return true;
-	return false;
+	return topo_vnet_peering(a, b) != NULL;
+}
+
+const struct topo_peering *
+topo_vnet_peering(const struct topo_vnet *a, const struct topo_vnet *b)
+{
+	const struct topo_peering *p;
+	size_t i;
+
+	for (i = 0; a != NULL && i < a->nvpeers; i++) {
+		p = a->vpeers[i];
+		if ((p->vnet[0] == a && p->vnet[1] == b) ||
+		    (p->vnet[1] == a && p->vnet[0] == b))
+			return p;
+	}
+	return NULL;
 }
 
 const struct topo_vnet *

@@ -74,6 +74,7 @@ struct topo_node;
 struct topo_gw;
 struct topo_site;
 struct topo_route_table;
+struct topo_peering;
 
 struct topo_region {
 	char			*name;
@@ -141,6 +142,26 @@ struct topo_vnet {
 	size_t			 nxhubs;
 	struct topo_vnet	**xspokes;
 	size_t			 nxspokes;
+	/* spoke-to-spoke peerings (both sides list the same struct) */
+	struct topo_peering	**vpeers;
+	size_t			 nvpeers;
+};
+
+/*
+ * A peering between two spokes ("peerings" of a spoke naming another
+ * spoke): routes both ways (VR-03), nothing further (PE-01). Each side's
+ * flags are its own peering link's, set where that side lists the other
+ * (an object entry), Azure's defaults otherwise. use_remote_gateways is
+ * refused over it (validate.c, PE-03), so allow_gateway_transit decides
+ * nothing yet; no spoke holds a forwarder (NVAs live in hubs), so neither
+ * does allow_forwarded_traffic: both are kept for the day they do.
+ */
+struct topo_peering {
+	struct topo_vnet	*vnet[2];
+	char			*jpath[2];	/* side i's entry; NULL: not listed */
+	bool			 allow_forwarded_traffic[2];	/* default true */
+	bool			 allow_gateway_transit[2];	/* default false */
+	bool			 use_remote_gateways[2];	/* always false */
 };
 
 /* A NIC plugged into the fabric: one veth, one effective route table. */
@@ -208,6 +229,13 @@ struct topo_advpol {
 
 struct topo_nva {
 	struct topo_node	*node;
+	/*
+	 * "bgp": false: a firewall that speaks no BGP (the Azure Firewall
+	 * pattern; the default in AzureFirewallSubnet): no speaker, no Route
+	 * Server peer slot (RS-55), reached by route tables only; it forwards
+	 * and filters as any NVA. Its asn is 0 and it advertises nothing.
+	 */
+	bool			 bgp;
 	uint32_t		 asn;
 	struct pfx4		*advertise;
 	size_t			 nadvertise;
@@ -375,6 +403,8 @@ struct topo {
 	size_t			 ngwlinks;
 	struct topo_route_table	**rts;		/* route_tables, in file order */
 	size_t			 nrts;
+	struct topo_peering	**peerings;	/* spoke-to-spoke, file order */
+	size_t			 npeerings;
 	/*
 	 * Things Azure allows but advises against (RS-04): "PATH: text",
 	 * for `validate` and `plan` to print. The load still succeeds.
@@ -429,8 +459,11 @@ const struct topo_vnet *topo_gateway_vnet(const struct topo_vnet *v);
  */
 const struct topo_vnet *topo_gateway_served(const struct topo_vnet *hub,
 	    size_t i);
-/* A direct peering between a and b (hub-spoke, hub-hub, dual-homed); PE-01. */
+/* A direct peering between a and b (hub-spoke, hub-hub, dual-homed, spoke-spoke); PE-01. */
 bool	topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b);
+/* The spoke-to-spoke peering of a and b, or NULL. */
+const struct topo_peering *topo_vnet_peering(const struct topo_vnet *a,
+	    const struct topo_vnet *b);
 /* Whether ip is the NIC of an instance of one of v's gateways (RS-50). */
 bool	topo_vnet_gateway_ip(const struct topo_vnet *v, uint32_t ip);
 /* Whether NVA nv peers with Route Server rs (its hub's, or one of xrs). */

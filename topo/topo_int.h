@@ -182,6 +182,8 @@ int	topo_parse_route_tables(struct tctx *c, const struct cJSON *root);
  * topo_fail() escapes an error (str_escape: both may quote the input).
  */
 void	topo_warning(struct topo *t, const char *path, const char *msg);
+/* lintnh.c: VR-14, RS-54, for topo_lint() */
+void	topo_lint_next_hops(struct topo *t);
 void	topo_warn(struct tctx *c, const char *path, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 

@@ -1,8 +1,8 @@
 /*
  * validate: the checks that compare objects once the whole file is parsed:
  * names that must be unique (nodes become namespaces), the peering rules
- * (PE-03, PE-05), the gateway a route table's VirtualNetworkGateway route
- * goes to (GW-11), the Route Server peer limit (RS-07), and on-premises
+ * (PE-03, PE-05, spoke-to-spoke peerings too), the gateway a route
+ * table's VirtualNetworkGateway route goes to (GW-11, GW-12), the Route Server peer limit (RS-07), and on-premises
  * prefixes that must stay outside every VNet. Also the warnings: what Azure
  * accepts but advises against (RS-04: an NVA peering with one instance).
  *
@@ -130,6 +130,45 @@ peered_overlap(struct tctx *c, const struct topo_vnet *v,
 	return 0;
 }
 
+/*
+ * A spoke-to-spoke peering: PE-05 (Azure refuses to peer VNets whose
+ * address spaces overlap) and PE-03 (use_remote_gateways needs a gateway
+ * or Route Server on the other side; a spoke has no gateway, and a
+ * spoke's Route Server serving a peered spoke is not emulated).
+ */
+static int
+spoke_peering(struct tctx *c, const struct topo_peering *pe)
+{
+	char p[TOPO_PATH_MAX], a[PFX_STRLEN], b[PFX_STRLEN];
+	const struct topo_vnet *v, *w;
+	unsigned s = pe->jpath[0] != NULL ? 0 : 1;
+	size_t i, j;
+
+	v = pe->vnet[0];
+	w = pe->vnet[1];
+	for (i = 0; i < v->nspace; i++)
+		for (j = 0; j < w->nspace; j++)
+			if (pfx_overlap(&v->space[i], &w->space[j]))
+				return topo_fail(c, pe->jpath[s], "%s of spoke "
+				    "\"%s\" overlaps %s of spoke \"%s\": Azure "
+				    "does not peer VNets whose address spaces "
+				    "overlap (PE-05)", pfx_fmt(&v->space[i], a),
+				    v->name, pfx_fmt(&w->space[j], b), w->name);
+	for (s = 0; s < 2; s++) {
+		if (!pe->use_remote_gateways[s])
+			continue;
+		w = pe->vnet[1 - s];
+		topo_path_key(p, pe->jpath[s], "use_remote_gateways");
+		if (w->rs == NULL && w->ngws == 0)
+			return topo_fail(c, p, "spoke \"%s\" has no gateway or "
+			    "Route Server to use (PE-03)", w->name);
+		return topo_fail(c, p, "a spoke's Route Server serving a "
+		    "peered spoke is not emulated: use_remote_gateways is "
+		    "for the spoke's peering with its hub (PE-03)");
+	}
+	return 0;
+}
+
 /* PE-03: the spine's only gateway is the Route Server. */
 static int
 remote_gateways(struct tctx *c, const struct topo_vnet *v)
@@ -179,7 +218,8 @@ no_gateway_why(const struct topo_vnet *v, char *buf, size_t len)
 /*
  * VR-08, GW-11: a VirtualNetworkGateway route sends to the VPN gateway of
  * the subnet's VNet, or of the hub a spoke uses with use_remote_gateways.
- * Azure refuses an ExpressRoute gateway as its target; with no gateway at
+ * Azure refuses an ExpressRoute gateway as its target, and any gateway
+ * where VPN and ExpressRoute gateways coexist (GW-12); with no gateway at
  * all the route has nowhere to go.
  */
 static int
@@ -187,12 +227,26 @@ udr_gateway(struct tctx *c, const struct topo_route_table *rt, size_t k,
     const struct topo_subnet *sn)
 {
 	const struct topo_vnet *g = topo_gateway_vnet(sn->vnet);
+	const struct topo_gw *vpn = topo_udr_gateway(sn->vnet), *er;
 	char p[TOPO_PATH_MAX], rp[TOPO_PATH_MAX], why[256];
+	size_t i;
 
-	if (topo_udr_gateway(sn->vnet) != NULL)
-		return 0;
 	topo_path_key(p, topo_path_idx(rp, topo_path_key(p, rt->jpath,
 	    "routes"), k), "next_hop_type");
+	if (vpn != NULL) {
+		for (i = 0, er = NULL; er == NULL && i < g->ngws; i++)
+			if (g->gws[i]->type == TOPO_GW_EXPRESSROUTE)
+				er = g->gws[i];
+		if (er == NULL)
+			return 0;
+		return topo_fail(c, p, "route \"%s\" of route table \"%s\" "
+		    "on subnet %s/%s would send to VPN gateway \"%s\" of hub "
+		    "\"%s\", which coexists with ExpressRoute gateway \"%s\": "
+		    "a VirtualNetworkGateway next hop cannot be used where VPN "
+		    "and ExpressRoute connections coexist (GW-12)",
+		    rt->routes[k].name, rt->name, sn->vnet->name, sn->name,
+		    vpn->name, g->name, er->name);
+	}
 	if (g != NULL)
 		return topo_fail(c, p, "route \"%s\" of route table \"%s\" "
 		    "on subnet %s/%s would send to ExpressRoute gateway \"%s\" "
@@ -373,6 +427,9 @@ topo_validate(struct tctx *c)
 		if (remote_gateways(c, t->vnets[i]) == -1)
 			return -1;
 	}
+	for (i = 0; i < t->npeerings; i++)
+		if (spoke_peering(c, t->peerings[i]) == -1)
+			return -1;
 	if (udr_gateways(c) == -1)
 		return -1;
 	for (i = 0; i < t->nrss; i++)

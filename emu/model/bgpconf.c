@@ -240,8 +240,9 @@ emu_has_speaker(const struct topo *t, const struct topo_node *n)
 	size_t i;
 
 	switch (n->kind) {
-	case TOPO_RS:
 	case TOPO_NVA:
+		return n->nva->bgp;	/* RS-55: a firewall without BGP has none */
+	case TOPO_RS:
 	case TOPO_GW:
 	case TOPO_MSEE:
 		return true;

@@ -26,8 +26,12 @@ key_of(const struct topo_subnet *sub)
 	const struct topo_vnet *v = sub->vnet;
 	struct key k = { v, v->hub, sub->rt, v->use_remote_gateways };
 
-	/* a dual-homed spoke (PE-06) has peerings, or a Route Server, of its own */
-	if (!v->hub && v->peer_hub != NULL && v->nxhubs == 0 && v->rs == NULL)
+	/*
+	 * a dual-homed spoke (PE-06) has peerings, or a Route Server, of its
+	 * own; so has a spoke peered with other spokes (its peers' ranges)
+	 */
+	if (!v->hub && v->peer_hub != NULL && v->nxhubs == 0 && v->rs == NULL &&
+	    v->nvpeers == 0)
 		k.domain = v->peer_hub;
 	return k;
 }

@@ -87,11 +87,11 @@ diff_nobody() {
 	refute_line "## Route Server peerings"
 }
 
-@test "diff: Route Server peerings and warnings: an NVA advertises one more prefix, the hold time goes to 180 s" {
+@test "diff: Route Server peerings and warnings: an NVA advertises one more prefix, the hold time goes to 0" {
 	local new=$D/new.json
 	jq '(.regions[] | select(.hub.name == "hub-uks") | .hub.nvas[] |
 	    select(.name == "uks-fw1") | .advertise) += ["192.168.50.0/24"] |
-	    del(.timers)' "$BEFORE" > "$new"
+	    .timers = {"hold": 0, "keepalive": 0}' "$BEFORE" > "$new"
 	chmod 644 "$new"
 	run diff_nobody "$BEFORE" "$new" --json
 	assert_failure 1
@@ -106,7 +106,7 @@ diff_nobody() {
 	    .routes[0].change, .routes[0].after[0].nextHopIpAddress]]' <<<"$out"
 	assert_output '[[4,"192.168.50.0/24","added",["10.1.2.4"]],[4,"192.168.50.0/24","added",["10.11.2.4"]],[4,"192.168.50.0/24","added",["10.21.2.4"]]]'
 	run jq -r '.warnings.new[]' <<<"$out"
-	assert_output --partial "hold time 180 s"
+	assert_output --partial "hold time 0"
 	assert_output --partial "RS-43"
 	run jq -c '.warnings.gone' <<<"$out"
 	assert_output '[]'

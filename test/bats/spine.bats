@@ -31,6 +31,48 @@ teardown() { down_labs; }
 	assert_success
 }
 
+@test "validate: RS-43 Azure's default timers (hold 180 s, keepalive 60 s) pass validate --strict: slow drills are the drill's business" {
+	local f=$BATS_TEST_TMPDIR/azure-timers.json
+	jq 'del(.timers)' "$TOP/examples/internet-egress.json" > "$f"
+	run arsemu validate "$f" --strict
+	assert_success
+	refute_output --partial 'warning'
+	jq '.timers = {"hold": 0, "keepalive": 0}' "$f" > "$f.0"
+	run arsemu validate "$f.0" --strict
+	assert_failure 1
+	assert_output --partial 'timers.hold: hold time 0'
+}
+
+@test "validate: GW-12 a VirtualNetworkGateway route where VPN and ExpressRoute gateways coexist is refused with its JSON path" {
+	local f=$BATS_TEST_TMPDIR/coexist.json
+	jq '.route_tables = [{"name": "rt", "subnets": ["spoke1/default"],
+	    "routes": [{"name": "dc", "prefix": "172.16.0.0/16",
+	    "next_hop_type": "VirtualNetworkGateway"}]}]' \
+	    "$TOP/examples/er-vpn.json" > "$f"
+	run arsemu validate "$f"
+	assert_failure
+	assert_output --partial 'route_tables[0].routes[0].next_hop_type'
+	assert_output --partial 'cannot be used where VPN and ExpressRoute connections coexist (GW-12)'
+}
+
+@test "validate: VR-14 a VirtualAppliance next hop that is no NIC, RS-54 a Route Server beside an active-standby VPN gateway: warnings, --strict fails" {
+	local f=$BATS_TEST_TMPDIR/nh.json
+	jq '.route_tables = [{"name": "rt", "subnets": ["spoke1/default"],
+	    "routes": [{"name": "dc", "prefix": "172.16.0.0/16",
+	    "next_hop_type": "VirtualAppliance", "next_hop_ip": "10.1.2.99"}]}]' \
+	    "$TOP/examples/er-vpn.json" > "$f"
+	run arsemu validate "$f" --strict
+	assert_failure 1
+	assert_output --partial 'route_tables[0].routes[0].next_hop_ip: route "dc" of route table "rt" sends to 10.1.2.99, which is no NIC'
+	assert_output --partial '(VR-14)'
+	jq '(.regions[0].hub.gateways[] | select(.type == "Vpn") | .active_active) = false' \
+	    "$TOP/examples/sdwan-branches.json" > "$f"
+	run arsemu validate "$f" --strict
+	assert_failure 1
+	assert_output --partial 'regions[0].hub.gateways[1].active_active: VPN gateway "vpn" is active-standby beside the Route Server'
+	assert_output --partial '(RS-54)'
+}
+
 @test "single-hub: RS-10/RS-11/CLI-03 Route Server advertises hub and spoke with asPath 65515" {
 	require_root
 	local lab=$ARSEMU_T-sh

@@ -384,10 +384,47 @@ test_dual_homed(void)
 	topo_free(t);
 }
 
+/* RS-55: a firewall without BGP: no speaker, no Route Server peer slot. */
+static void
+test_no_bgp(void)
+{
+	static const char doc[] = "{\"name\": \"f\", \"regions\": [{\"name\": "
+	    "\"r\", \"hub\": {\"name\": \"hub\", \"address_space\": "
+	    "[\"10.1.0.0/16\"], \"subnets\": {\"RouteServerSubnet\": "
+	    "\"10.1.1.0/27\", \"AzureFirewallSubnet\": \"10.1.3.0/26\", "
+	    "\"app\": \"10.1.2.0/24\"}, \"route_server\": {\"max_peers\": 1}, "
+	    "\"nvas\": [{\"name\": \"afw\", \"subnet\": \"AzureFirewallSubnet\"}, "
+	    "{\"name\": \"fw\", \"subnet\": \"app\", \"asn\": 65001}, "
+	    "{\"name\": \"plain\", \"subnet\": \"app\", \"bgp\": false}]}}]}";
+	struct topo_err err;
+	struct topo *t;
+
+	if (!T_EQ(topo_load_string(doc, strlen(doc), &t, &err), 0, "RS-55: a "
+	    "Route Server with max_peers 1, a BGP NVA and two firewalls without "
+	    "BGP loads (RS-07 counts the speaker only): %s", err.msg))
+		return;
+	T_OK(!topo_node_find(t, "afw")->nva->bgp &&
+	    !topo_node_find(t, "plain")->nva->bgp &&
+	    topo_node_find(t, "fw")->nva->bgp, "RS-55: an NVA in "
+	    "AzureFirewallSubnet speaks no BGP by default; \"bgp\": false "
+	    "elsewhere");
+	T_OK(!emu_has_speaker(t, topo_node_find(t, "afw")) &&
+	    !emu_has_speaker(t, topo_node_find(t, "plain")) &&
+	    emu_has_speaker(t, topo_node_find(t, "fw")), "RS-55: no speaker "
+	    "for a firewall without BGP");
+	T_EQ(load_conf(t, "hub-rs0"), 0, "the Route Server has a configuration");
+	T_OK(conf.npeers == 1 && peer("fw") != NULL, "RS-55: the Route Server "
+	    "peers with the BGP NVA only (%u peers)", conf.npeers);
+	T_OK(topo_node_find(t, "afw")->nic->ip_forwarding, "RS-55: the "
+	    "firewall forwards (IP forwarding on its NIC)");
+	topo_free(t);
+}
+
 int
 main(void)
 {
 	test_server();
+	test_no_bgp();
 	test_rs_gateways();
 	test_limits();
 	test_shared_circuit();

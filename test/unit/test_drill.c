@@ -146,10 +146,49 @@ test_errors(void)
 	    "steps[0].expect_route.prefix", "", "a prefix with host bits refused");
 }
 
+/* RS-43: a slow hold time is the drill's note, not the design's warning. */
+static void
+test_hold_note(void)
+{
+	struct topo_err e;
+	struct topo *t;
+	struct drill *d;
+	char note[400];
+
+	if (!T_EQ(drill_load_file("examples/drills/aa-fw1-freeze.json", &d,
+	    &e), 0, "aa-fw1-freeze.json loads"))
+		return;
+	if (!T_EQ(topo_load_file(d->topology, &t, &e), 0, "its topology loads")) {
+		drill_free(d);
+		return;
+	}
+	T_OK(*drill_hold_note(d, t, note, sizeof(note)) == '\0', "RS-43: "
+	    "hold 3 s: the freeze drill gets no note");
+	t->timers.hold = 180;
+	drill_hold_note(d, t, note, sizeof(note));
+	T_OK(strstr(note, "hold time is 180 s") != NULL &&
+	    strstr(note, "RS-43") != NULL, "RS-43: Azure's default hold time: "
+	    "the freeze drill says its failure goes unnoticed up to 180 s: %s",
+	    note);
+	topo_free(t);
+	drill_free(d);
+	if (!T_EQ(drill_load_file("examples/drills/aa-fw1-crash.json", &d,
+	    &e), 0, "aa-fw1-crash.json loads"))
+		return;
+	if (T_EQ(topo_load_file(d->topology, &t, &e), 0, "its topology loads")) {
+		t->timers.hold = 180;
+		T_OK(*drill_hold_note(d, t, note, sizeof(note)) == '\0',
+		    "RS-43: a crash closes the connection: no note even at 180 s");
+		topo_free(t);
+	}
+	drill_free(d);
+}
+
 int
 main(void)
 {
 	test_examples();
+	test_hold_note();
 	test_model();
 	test_errors();
 	return t_done();

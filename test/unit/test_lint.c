@@ -493,6 +493,44 @@ test_gw_overlap(void)
 	    "RS-22: examples/global-enterprise.json: no loop warning");
 }
 
+/* VR-14 and RS-54 (lintnh.c), on gw_overlap()'s hub with a Route Server. */
+static void
+test_next_hops(void)
+{
+	char w[600];
+
+	T_EQ(gw_overlap("ExpressRoute", ER_GW, "192.168.0.0/16", 0,
+	    RT_ON("s/d", "172.16.0.0/16", "'VirtualAppliance','next_hop_ip':"
+	    "'10.1.2.9'"), "VR-14", w, sizeof(w)), 1u, "VR-14: a "
+	    "VirtualAppliance next hop that is no NIC warns: %s", w);
+	T_OK(strstr(w, "route_tables[0].routes[0].next_hop_ip: ") == w &&
+	    strstr(w, "10.1.2.9, which is no NIC") != NULL, "VR-14: the "
+	    "warning names the next_hop_ip's JSON path and the address");
+	T_EQ(gw_overlap("ExpressRoute", ER_GW, "192.168.0.0/16", 0,
+	    RT_ON("s/d", "172.16.0.0/16", TO_FW), "VR-14", w, sizeof(w)), 0u,
+	    "VR-14: the NVA's NIC as next hop: no warning");
+	T_EQ(gw_overlap("ExpressRoute", ER_GW, "192.168.0.0/16", 0,
+	    RT_ON("s/d", "172.16.0.0/16", "'VirtualAppliance','next_hop_ip':"
+	    "'10.1.1.4'"), "VR-14", w, sizeof(w)), 0u, "VR-14: a Route Server "
+	    "instance's NIC is a NIC: no VR-14 warning");
+	T_EQ(gw_overlap("ExpressRoute", "{'name':'vpn','type':'Vpn',"
+	    "'active_active':false,'tunnels':[{'site':'hq'}]}",
+	    "192.168.0.0/16", 0, "", "RS-54", w, sizeof(w)), 1u, "RS-54: a "
+	    "Route Server beside an active-standby VPN gateway warns: %s", w);
+	T_OK(strstr(w, "regions[0].hub.gateways[0].active_active: ") == w,
+	    "RS-54: the warning names the gateway's active_active");
+	T_EQ(gw_overlap("ExpressRoute", VPN_GW, "192.168.0.0/16", 0, "",
+	    "RS-54", w, sizeof(w)), 0u, "RS-54: an active-active VPN gateway "
+	    "(the default): no warning");
+	T_EQ(lint_doc("{'name':'n','regions':[{'name':'r','hub':{'name':'hub',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'GatewaySubnet':"
+	    "'10.1.0.0/27','d':'10.1.2.0/24'},'gateways':[{'name':'vpn',"
+	    "'type':'Vpn','active_active':false,'tunnels':[{'site':'hq'}]}]}}],"
+	    "'sites':[{'name':'hq','asn':64512,'prefixes':['172.16.0.0/16']}]}",
+	    "RS-54", w, sizeof(w)), 0u, "RS-54: an active-standby VPN gateway "
+	    "without a Route Server: no warning");
+}
+
 int
 main(void)
 {
@@ -520,14 +558,18 @@ main(void)
 	T_EQ(lint("", "\"advertise\": [\"10.0.0.0/8\"]", "\"asn\": 65002", "", "share AS",
 	    w, sizeof(w)), 0u, "NVAs with their own ASNs: no warning");
 	T_EQ(lint("\"timers\": { \"hold\": 180 },", "\"advertise\": []", "\"asn\": 65002",
-	    "", "timers.hold", w, sizeof(w)), 1u, "RS-43: hold 180 s warns that drills "
-	    "are slow: %s", w);
+	    "", "timers.hold", w, sizeof(w)), 0u, "RS-43: Azure's default hold "
+	    "time (180 s) is a valid design: no warning (%s)", w);
+	T_EQ(lint("", "\"advertise\": []", "\"asn\": 65002", "", "", w,
+	    sizeof(w)), 0u, "RS-43: Azure's default timers pass validate "
+	    "--strict: no warning at all (%s)", w);
 	T_EQ(lint("\"timers\": { \"hold\": 9 },", "\"advertise\": []", "\"asn\": 65002",
 	    "", "timers.hold", w, sizeof(w)), 0u, "hold 9 s: no warning");
 	T_EQ(lint("\"timers\": { \"hold\": 0, \"keepalive\": 0 },", "\"advertise\": []",
 	    "\"asn\": 65002", "", "never noticed", w, sizeof(w)), 1u,
 	    "hold 0: a frozen NVA is never noticed");
 	test_rs53();
+	test_next_hops();
 	test_rs52();
 	test_md5();
 	test_server();

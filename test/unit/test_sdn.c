@@ -1608,6 +1608,43 @@ test_cover(void)
 	    hits);
 }
 
+/*
+ * PE-07: examples/spoke-mesh.json, spokes peered with spokes: s1-s2 and
+ * s2-s3 in uksouth, s1-w1 across regions; nothing through a peer (PE-01).
+ */
+static void
+test_spoke_mesh(void)
+{
+	struct topo_err err;
+	struct topo *t = NULL;
+	struct sdn_table tab;
+
+	if (!T_EQ(topo_load_file("examples/spoke-mesh.json", &t, &err), 0,
+	    "PE-07: examples/spoke-mesh.json loads (%s)", err.msg))
+		return;
+	sdn_effective(t, NULL, topo_node_find(t, "s1-vm1")->nic, &tab);
+	T_OK(has_row(&tab, "Default Active 10.3.0.0/16 VNetPeering") &&
+	    has_row(&tab, "Default Active 10.21.0.0/16 VNetGlobalPeering") &&
+	    has_row(&tab, "Default Active 10.1.0.0/16 VNetPeering"),
+	    "PE-07, VR-03: s1 gets its hub, s2 (VNetPeering) and w1 in another "
+	    "region (VNetGlobalPeering)");
+	T_OK(find(&tab, "10.4.0.0/16", SDN_SRC_DEFAULT) == NULL &&
+	    sdn_lookup(&tab, A("10.4.1.4"))->type == SDN_NH_NONE,
+	    "PE-01: s1 gets no route to s3, s2's peer: 10.0.0.0/8 None");
+	sdn_table_free(&tab);
+	sdn_effective(t, NULL, topo_node_find(t, "w1-vm1")->nic, &tab);
+	T_OK(has_row(&tab, "Default Active 10.2.0.0/16 VNetGlobalPeering") &&
+	    find(&tab, "10.3.0.0/16", SDN_SRC_DEFAULT) == NULL,
+	    "PE-07: w1 gets s1 back (VNetGlobalPeering), PE-01: not s1's peer s2");
+	sdn_table_free(&tab);
+	sdn_effective(t, NULL, topo_node_find(t, "s3-vm1")->nic, &tab);
+	T_OK(has_row(&tab, "Default Active 10.3.0.0/16 VNetPeering") &&
+	    find(&tab, "10.2.0.0/16", SDN_SRC_DEFAULT) == NULL,
+	    "PE-07: s3, listed by s2 only, gets s2's route all the same");
+	sdn_table_free(&tab);
+	topo_free(t);
+}
+
 int
 main(void)
 {
@@ -1636,5 +1673,6 @@ main(void)
 	test_global_spoke();
 	test_hubpref();
 	test_cover();
+	test_spoke_mesh();
 	return t_done();
 }

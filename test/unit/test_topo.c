@@ -1163,12 +1163,16 @@ test_udr_gateway(void)
 		    "GW-11: both send to the hub's VPN gateway");
 		topo_free(t);
 	}
-	t = load_q(GWRT(ER_DC "," VPN_DC, ",'use_remote_gateways':true",
-	    GWRT_ON("'s1/default'", "172.16.0.0/16")), &err);
-	T_OK(t != NULL && topo_udr_gateway(topo_vnet_find(t, "s1")) ==
-	    t->gws[1], "GW-11: with ExpressRoute and VPN gateways side by side, "
-	    "the route goes to the VPN gateway (%s)", t ? "" : err.msg);
-	topo_free(t);
+	expect_err(GWRT(ER_DC "," VPN_DC, ",'use_remote_gateways':true",
+	    GWRT_ON("'s1/default'", "172.16.0.0/16")),
+	    "route_tables[0].routes[0].next_hop_type", "which coexists with "
+	    "ExpressRoute gateway \"er\": a VirtualNetworkGateway next hop "
+	    "cannot be used where VPN and ExpressRoute connections coexist "
+	    "(GW-12)", "GW-12: a VirtualNetworkGateway route in a spoke whose "
+	    "hub has ExpressRoute and VPN gateways side by side is refused");
+	expect_err(GWRT(ER_DC "," VPN_DC, "", GWRT_ON("'hub/default'",
+	    "172.16.0.0/16")), "route_tables[0].routes[0].next_hop_type",
+	    "(GW-12)", "GW-12: and so is one in the hub's own subnet");
 	expect_err(GWRT(ER_DC, ",'use_remote_gateways':true",
 	    GWRT_ON("'s1/default'", "0.0.0.0/0")),
 	    "route_tables[0].routes[0].next_hop_type", "cannot target an "
@@ -1279,8 +1283,8 @@ test_dual_homed(void)
 	    "regions[0].spokes[0].peerings[0]", "already peered",
 	    "PE-06: a spoke's peerings do not repeat its region's hub");
 	expect_err(DH("", ",'peerings':['sd']"),
-	    "regions[0].spokes[0].peerings[0]", "no hub is named",
-	    "a spoke peers with hubs only");
+	    "regions[0].spokes[0].peerings[0]", "cannot peer with itself",
+	    "PE-01: a spoke cannot peer with itself");
 	expect_err(DH("", ",'peerings':['hb','hb']"),
 	    "regions[0].spokes[0].peerings[1]", "listed twice",
 	    "a hub named twice in peerings");
@@ -2030,6 +2034,73 @@ test_node_cap(void)
 	free(j);
 }
 
+/* RS-55: what a firewall without BGP refuses. */
+#define FWHUB(fw, extra) "{'name':'f','regions':[{'name':'r','hub':{"	\
+	"'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"	\
+	"'AzureFirewallSubnet':'10.1.3.0/26','app':'10.1.2.0/24'},"	\
+	"'nvas':[" fw ",{'name':'nva2','subnet':'app','asn':65002}]}}]"	\
+	extra "}"
+
+static void
+test_no_bgp(void)
+{
+	expect_err(FWHUB("{'name':'afw','subnet':'AzureFirewallSubnet',"
+	    "'asn':65001}", ""), "regions[0].hub.nvas[0].asn", "speaks no BGP",
+	    "RS-55: a firewall in AzureFirewallSubnet takes no asn");
+	expect_err(FWHUB("{'name':'afw','subnet':'AzureFirewallSubnet',"
+	    "'bgp':true}", ""), "regions[0].hub.nvas[0].bgp", "speaks no BGP",
+	    "RS-55: Azure Firewall speaks no BGP: bgp true is refused there");
+	expect_err(FWHUB("{'name':'fw','subnet':'app','bgp':false,"
+	    "'advertise':['10.0.0.0/8']}", ""),
+	    "regions[0].hub.nvas[0].advertise", "is a BGP speaker's",
+	    "RS-55: an NVA without BGP advertises nothing");
+	expect_err("{'name':'f','regions':[{'name':'r','hub':{'name':'hub',"
+	    "'address_space':['10.1.0.0/16'],'subnets':{'AzureFirewallSubnet':"
+	    "'10.1.3.0/26'},'vms':[{'name':'v','subnet':'AzureFirewallSubnet'}"
+	    "]}}]}", "regions[0].hub.vms[0].subnet", "holds the firewall alone",
+	    "RS-55: no VM in AzureFirewallSubnet");
+	expect_err(FWHUB("{'name':'afw','subnet':'AzureFirewallSubnet'}",
+	    ",'sites':[{'name':'dc','asn':64512,'prefixes':['172.16.0.0/16'],"
+	    "'nvas':['afw']}]"), "sites[0].nvas[0]", "speaks no BGP",
+	    "RS-55: no site behind a firewall without BGP");
+}
+
+/* PE-07: spoke-to-spoke peerings, one struct for both sides, flags per side. */
+static void
+test_spoke_peering(void)
+{
+	struct topo_err err;
+	struct topo *t = NULL;
+	const struct topo_vnet *s1, *s2, *s3, *w1;
+	const struct topo_peering *pe;
+
+	if (!T_EQ(topo_load_file("examples/spoke-mesh.json", &t, &err), 0,
+	    "PE-07: examples/spoke-mesh.json loads (%s)", err.msg))
+		return;
+	s1 = topo_vnet_find(t, "s1");
+	s2 = topo_vnet_find(t, "s2");
+	s3 = topo_vnet_find(t, "s3");
+	w1 = topo_vnet_find(t, "w1");
+	T_EQ(t->npeerings, 3u, "PE-07: three spoke-to-spoke peerings");
+	T_OK(topo_vnets_peered(s1, s2) && topo_vnets_peered(s2, s1) &&
+	    topo_vnets_peered(s1, w1) && topo_vnets_peered(s3, s2),
+	    "PE-07: each peering is both ways");
+	T_OK(!topo_vnets_peered(s1, s3) && !topo_vnets_peered(s2, w1),
+	    "PE-01: a peer's peer is not peered");
+	pe = topo_vnet_peering(w1, s1);
+	T_OK(pe != NULL && pe->vnet[0] == s1 && pe->vnet[1] == w1 &&
+	    !pe->allow_forwarded_traffic[0] && pe->allow_forwarded_traffic[1] &&
+	    pe->jpath[0] != NULL && pe->jpath[1] != NULL &&
+	    strcmp(pe->jpath[1], "regions[1].spokes[0].peerings[0]") == 0,
+	    "PE-07: s1 and w1 both list the peering, each with its own side's "
+	    "flags");
+	pe = topo_vnet_peering(s3, s2);
+	T_OK(pe != NULL && pe->jpath[1] == NULL &&
+	    pe->allow_forwarded_traffic[1] && !pe->allow_gateway_transit[1],
+	    "PE-07: s3 does not list s2: Azure's defaults on its side");
+	topo_free(t);
+}
+
 int
 main(void)
 {
@@ -2059,6 +2130,8 @@ main(void)
 	test_warnings();
 	test_gateways();
 	test_udr_gateway();
+	test_spoke_peering();
+	test_no_bgp();
 	test_regions();
 	test_corpus_more();
 	test_er_circuits();

@@ -1,0 +1,131 @@
+/*
+ * lintnh: warnings about what a design hands traffic or routes to that
+ * Azure will not take, found by comparing arsemu's checks with Learn:
+ *   VR-14  a route table's VirtualAppliance next hop that is no NIC of the
+ *          topology (nor a load balancer's frontend: arsemu has none yet),
+ *          or a NIC of a VNet the subnet is not peered with: Azure drops
+ *          the traffic, which only a walk would otherwise find
+ *   RS-54  a Route Server beside an active-standby VPN gateway: Learn
+ *          supports their route exchange only with an active-active one
+ *   RS-55  a route table on AzureFirewallSubnet sending 0.0.0.0/0 anywhere
+ *          but Internet: the firewall needs its default route to Internet
+ * Called by topo_lint() (lint.c), on the finished model.
+ *
+ * Must not: change the model or refuse a design (validate.c refuses).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lint.h"
+#include "topo_int.h"
+
+static void __attribute__((format(printf, 3, 4)))
+warn(struct topo *t, const char *path, const char *fmt, ...)
+{
+	char msg[640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	topo_warning(t, path, msg);
+}
+
+/* VR-14: one VirtualAppliance route, checked for each subnet of its table. */
+static void
+lint_appliance(struct topo *t, const struct topo_route_table *rt, size_t k)
+{
+	const struct topo_udr *u = &rt->routes[k];
+	const struct topo_nic *nic = topo_nic_by_ip(t, u->nh_ip);
+	const struct topo_vnet *v;
+	char path[TOPO_PATH_MAX], rp[TOPO_PATH_MAX], ip[ADDR_STRLEN];
+	size_t i;
+
+	topo_path_key(path, topo_path_idx(rp, topo_path_key(path, rt->jpath,
+	    "routes"), k), "next_hop_ip");
+	addr_fmt(u->nh_ip, ip);
+	if (nic == NULL) {
+		warn(t, path, "route \"%s\" of route table \"%s\" sends to %s, "
+		    "which is no NIC of the topology (nor a load balancer's "
+		    "frontend): Azure drops what the route carries (VR-14)",
+		    u->name, rt->name, ip);
+		return;
+	}
+	for (i = 0; i < rt->nsubnets; i++) {
+		v = rt->subnets[i]->vnet;
+		if (v == nic->subnet->vnet || topo_vnets_peered(v,
+		    nic->subnet->vnet))
+			continue;
+		warn(t, path, "route \"%s\" of route table \"%s\" sends %s/%s's "
+		    "traffic to %s (%s), in VNet \"%s\", which is not peered "
+		    "with \"%s\": Azure drops it (VR-14, PE-01)", u->name,
+		    rt->name, v->name, rt->subnets[i]->name, ip, nic->name,
+		    nic->subnet->vnet->name, v->name);
+		return;
+	}
+}
+
+/* RS-54: Learn's ExpressRoute and VPN support needs an active-active VPN gateway. */
+static void
+lint_standby_vpn(struct topo *t, const struct topo_vnet *v)
+{
+	char path[TOPO_PATH_MAX];
+	size_t i;
+
+	for (i = 0; v->rs != NULL && i < v->ngws; i++) {
+		if (v->gws[i]->type != TOPO_GW_VPN || v->gws[i]->ninst != 1)
+			continue;
+		warn(t, topo_path_key(path, v->gws[i]->jpath, "active_active"),
+		    "VPN gateway \"%s\" is active-standby beside the Route "
+		    "Server of \"%s\": Azure supports their route exchange only "
+		    "with an active-active VPN gateway of ASN 65515; the lab "
+		    "exchanges routes anyway, which Azure does not promise "
+		    "(RS-54); set \"active_active\": true", v->gws[i]->name,
+		    v->name);
+	}
+}
+
+/* RS-55: Azure Firewall needs 0.0.0.0/0 to Internet in its subnet. */
+static void
+lint_fw_subnet(struct topo *t, const struct topo_route_table *rt)
+{
+	char path[TOPO_PATH_MAX], rp[TOPO_PATH_MAX];
+	size_t i, k;
+
+	for (i = 0; i < rt->nsubnets; i++) {
+		if (strcmp(rt->subnets[i]->name, "AzureFirewallSubnet") != 0)
+			continue;
+		for (k = 0; k < rt->nroutes; k++) {
+			if (rt->routes[k].pfx.len != 0 ||
+			    rt->routes[k].type == TOPO_UDR_INTERNET)
+				continue;
+			topo_path_key(path, topo_path_idx(rp, topo_path_key(path,
+			    rt->jpath, "routes"), k), "next_hop_type");
+			warn(t, path, "route \"%s\" sends 0.0.0.0/0 from "
+			    "AzureFirewallSubnet of \"%s\" to %s: the firewall "
+			    "needs its default route to Internet, as Azure sets "
+			    "it (RS-55)", rt->routes[k].name,
+			    rt->subnets[i]->vnet->name,
+			    topo_udr_type_str(rt->routes[k].type));
+			return;
+		}
+	}
+}
+
+void
+topo_lint_next_hops(struct topo *t)
+{
+	const struct topo_route_table *rt;
+	size_t i, k;
+
+	for (i = 0; i < t->nrts; i++) {
+		rt = t->rts[i];
+		lint_fw_subnet(t, rt);
+		for (k = 0; k < rt->nroutes; k++)
+			if (rt->routes[k].type == TOPO_UDR_VIRTUALAPPLIANCE)
+				lint_appliance(t, rt, k);
+	}
+	for (i = 0; i < t->nvnets; i++)
+		lint_standby_vpn(t, t->vnets[i]);
+}
