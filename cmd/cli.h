@@ -48,6 +48,7 @@ struct cli {
 	bool		 markdown;	/* diff --markdown */
 	bool		 grouped;	/* plan --grouped */
 	const char	*topo;		/* --topo FILE */
+	const char	*terraform;	/* diff --terraform PLAN.json */
 	const char	*from;		/* reach --from GROUP */
 	const char	*to;		/* reach --to GROUP */
 	const char	*report;	/* drill --report FILE.html|svg */

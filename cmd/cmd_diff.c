@@ -1,16 +1,20 @@
 /*
- * cmd_diff: `arsemu diff OLD NEW [--json] [--markdown]`, without root: what a
- * change of topology does, for a pull request's review or a pipeline's
- * gate. Both revisions are validated and linted as `validate` does them and
- * planned as `plan` does (emu/model/plan.c); emu/model/diff.c compares.
+ * cmd_diff: `arsemu diff OLD NEW | --terraform PLAN.json [--json]
+ * [--markdown]`, without root: what a change of topology does, for a pull
+ * request's review or a pipeline's gate. Both revisions are validated and
+ * linted as `validate` does them and planned as `plan` does
+ * (emu/model/plan.c); emu/model/diff.c compares. With --terraform the two
+ * revisions are a Terraform plan's prior state and planned values, each
+ * imported as `arsemu import terraform` does (topo/tfimport.h).
  *
- * Owns: loading the two files, the exit status, and the three renderings
+ * Owns: loading the two revisions, the exit status, and the three renderings
  * of a struct diff (text, --markdown for a pull-request comment, --json).
  * Must not: compare anything itself (diff.c does) or reach the kernel.
  *
  * Exit status: 0 nothing changed, 1 something did, 2 usage or a file that
  * does not load (the message names the file and the JSON path).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +23,12 @@
 #include "../lib/json.h"
 #include "../lib/util.h"
 #include "../topo/lint.h"
+#include "../topo/tfimport.h"
 #include "cli.h"
 
-#define DIFF_USAGE	"usage: arsemu diff OLD NEW [--json] [--markdown]"
+#define DIFF_USAGE	"usage: arsemu diff OLD NEW | --terraform PLAN.json " \
+	"[--json] [--markdown]"
+#define DIFF_TF_LAB	"terraform"	/* the imported revisions' lab name */
 #define DIFF_NAMES_MAX	8	/* subnets named in a text or markdown heading */
 #define DIFF_MD_ROWS	100	/* rows of a markdown table: a comment stays short */
 
@@ -39,6 +46,40 @@ diff_load(const char *file)
 	}
 	fprintf(stderr, "%s\n", topo_err_str(&e, file, msg, sizeof(msg)));
 	return NULL;
+}
+
+/*
+ * One side of a Terraform plan, imported, validated and linted; NULL after
+ * a message naming the file and the JSON path or resource address. label:
+ * "PLAN.json (before)", which the renderings print.
+ */
+static struct topo *
+diff_load_tf(const char *file, enum tf_side side, char *label, size_t len)
+{
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	char msg[1024];
+
+	snprintf(label, len, "%s (%s)", file, side == TF_BEFORE ? "before" :
+	    "after");
+	if (topo_tf_import(file, side, DIFF_TF_LAB, &tf, &e) == -1) {
+		fprintf(stderr, "arsemu: diff --terraform: %s\n", e.msg);
+		return NULL;
+	}
+	if (!tf.plan)
+		fprintf(stderr, "arsemu: diff --terraform: %s: a state, not a "
+		    "plan (terraform plan -out FILE; terraform show -json "
+		    "FILE)\n", file);
+	else if (topo_load_string(tf.json, strlen(tf.json), &t, &e) == 0)
+		topo_lint(t);
+	else
+		fprintf(stderr, "arsemu: diff --terraform: the %s, imported, "
+		    "does not validate (see arsemu import terraform): %s\n",
+		    side == TF_BEFORE ? "prior state" : "planned values",
+		    topo_err_str(&e, label, msg, sizeof(msg)));
+	topo_tf_free(&tf);
+	return t;
 }
 
 /* "10.1.0.4,10.1.0.5" or "-" */
@@ -546,17 +587,28 @@ int
 cmd_diff(struct cli *c)
 {
 	struct topo *a, *b = NULL;
+	char la[PATH_MAX + 16], lb[PATH_MAX + 16];
+	const char *na = c->argv[0], *nb = c->argv[1];
 	struct plan pa, pb;
 	struct diff d;
 	int rc;
 
-	if (c->argc != 2)
+	if (c->argc != (c->terraform ? 0 : 2))
 		return cli_err(CLI_USAGE, DIFF_USAGE);
 	if (c->json && c->markdown)
 		return cli_err(CLI_USAGE, "diff: --json and --markdown are "
 		    "exclusive (%s)", DIFF_USAGE);
-	if ((a = diff_load(c->argv[0])) == NULL ||
-	    (b = diff_load(c->argv[1])) == NULL) {
+	if (c->terraform != NULL) {
+		/* the prior state first: its errors come first */
+		if ((a = diff_load_tf(c->terraform, TF_BEFORE, la,
+		    sizeof(la))) == NULL || (b = diff_load_tf(c->terraform,
+		    TF_AFTER, lb, sizeof(lb))) == NULL) {
+			topo_free(a);
+			return CLI_USAGE;
+		}
+		na = la;
+		nb = lb;
+	} else if ((a = diff_load(na)) == NULL || (b = diff_load(nb)) == NULL) {
 		topo_free(a);
 		return CLI_USAGE;
 	}
@@ -564,9 +616,9 @@ cmd_diff(struct cli *c)
 	plan_run_routes(b, &pb);
 	diff_run(a, &pa, b, &pb, &d);
 	if (c->json)
-		print_json(&d, c->argv[0], c->argv[1]);
+		print_json(&d, na, nb);
 	else if (c->markdown)
-		print_markdown(&d, c->argv[0], c->argv[1]);
+		print_markdown(&d, na, nb);
 	else
 		print_text(&d);
 	rc = diff_changed(&d) ? CLI_FAIL : CLI_OK;

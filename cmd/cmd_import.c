@@ -1,6 +1,7 @@
 /*
- * cmd_import: `arsemu import az DIR [-o TOPO.json] [--name LAB] [--json]`.
- * topo_az_import() makes the topology; this file names the lab, checks
+ * cmd_import: `arsemu import az DIR | terraform FILE [-o TOPO.json]
+ * [--name LAB] [--json]`. topo_az_import() or topo_tf_import() (a state,
+ * or a plan's planned values) makes the topology; this file names the lab, checks
  * that what it made loads (the same checks as `arsemu validate`), prints
  * the warnings (what could not be imported, each with its file and JSON
  * path) and writes the topology to TOPO.json or stdout.
@@ -16,16 +17,24 @@
 #include "../lib/json.h"
 #include "../lib/util.h"
 #include "../topo/azimport.h"
+#include "../topo/tfimport.h"
 #include "cli.h"
 #include "cmd_import.h"
 
-#define IMPORT_USAGE "usage: arsemu import az DIR [-o TOPO.json] " \
-	"[--name LAB] [--json]"
+#define IMPORT_USAGE "usage: arsemu import az DIR | terraform FILE " \
+	"[-o TOPO.json] [--name LAB] [--json]"
 #define IMPORT_NAME_DEFAULT "imported"
 
 struct iargs {
-	const char	*dir, *out, *name;
-	bool		 json;
+	const char	*dir, *out, *name;	/* dir: terraform's FILE too */
+	bool		 json, tf;
+};
+
+/* What either importer made: the topology and its warnings. */
+struct imported {
+	const char	*json;
+	char		**warnings;
+	size_t		 nwarnings;
 };
 
 static int
@@ -47,9 +56,13 @@ parse_args(const struct cli *c, struct iargs *a)
 			a->json = true;
 		else if (s[0] == '-' && s[1] != '\0')
 			return cli_err(CLI_USAGE, "unknown option %s", s);
-		else if (pos++ == 0 && strcmp(s, "az") != 0)
+		else if (pos++ == 0 && strcmp(s, "az") != 0 &&
+		    strcmp(s, "terraform") != 0)
 			return cli_err(CLI_USAGE, "import knows \"az\" (the az "
-			    "CLI's output) only; %s", IMPORT_USAGE);
+			    "CLI's output) and \"terraform\" (terraform show "
+			    "-json); %s", IMPORT_USAGE);
+		else if (pos == 1)
+			a->tf = strcmp(s, "terraform") == 0;
 		else if (pos == 2)
 			a->dir = s;
 		else if (pos > 2)
@@ -75,7 +88,7 @@ write_out(const char *file, const char *text)
 
 /* --json: a summary on stdout (the topology then needs -o). */
 static void
-print_json(const struct iargs *a, const struct topo_az *az,
+print_json(const struct iargs *a, const struct imported *az,
     const struct topo *t, const char *verr)
 {
 	struct json j;
@@ -103,9 +116,12 @@ cmd_import(struct cli *c)
 {
 	struct iargs a;
 	struct topo_az az;
+	struct topo_tf tf;
+	struct imported im;
 	struct topo_err e;
 	struct topo *t = NULL;
 	char verr[700] = "";
+	const char *name;
 	size_t i;
 	int rc;
 
@@ -114,16 +130,24 @@ cmd_import(struct cli *c)
 	if (a.json && a.out == NULL)
 		return cli_err(CLI_USAGE, "--json prints a summary: write the "
 		    "topology with -o FILE");
-	if (topo_az_import(a.dir, a.name ? a.name : IMPORT_NAME_DEFAULT, &az,
-	    &e) == -1)
-		return cli_err(CLI_USAGE, "import az %s: %s", a.dir, e.msg);
-	if (topo_load_string(az.json, strlen(az.json), &t, &e) == -1)
+	name = a.name ? a.name : IMPORT_NAME_DEFAULT;
+	if (a.tf) {
+		if (topo_tf_import(a.dir, TF_AFTER, name, &tf, &e) == -1)
+			return cli_err(CLI_USAGE, "import terraform: %s", e.msg);
+		im = (struct imported){ tf.json, tf.warnings, tf.nwarnings };
+	} else {
+		if (topo_az_import(a.dir, name, &az, &e) == -1)
+			return cli_err(CLI_USAGE, "import az %s: %s", a.dir,
+			    e.msg);
+		im = (struct imported){ az.json, az.warnings, az.nwarnings };
+	}
+	if (topo_load_string(im.json, strlen(im.json), &t, &e) == -1)
 		topo_err_str(&e, a.out ? a.out : "(imported)", verr, sizeof(verr));
-	if ((rc = write_out(a.out, az.json)) == CLI_OK && a.json)
-		print_json(&a, &az, t, verr[0] ? verr : NULL);
+	if ((rc = write_out(a.out, im.json)) == CLI_OK && a.json)
+		print_json(&a, &im, t, verr[0] ? verr : NULL);
 	else if (rc == CLI_OK) {
-		for (i = 0; i < az.nwarnings; i++)
-			fprintf(stderr, "arsemu: warning: %s\n", az.warnings[i]);
+		for (i = 0; i < im.nwarnings; i++)
+			fprintf(stderr, "arsemu: warning: %s\n", im.warnings[i]);
 		if (verr[0] != '\0')
 			cli_err(CLI_FAIL, "the imported topology does not "
 			    "validate: %s", verr);
@@ -132,6 +156,9 @@ cmd_import(struct cli *c)
 		rc = CLI_FAIL;
 	if (t != NULL)
 		topo_free(t);
-	topo_az_free(&az);
+	if (a.tf)
+		topo_tf_free(&tf);
+	else
+		topo_az_free(&az);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /*
- * cmd_import: `arsemu import az DIR [-o TOPO.json] [--name LAB] [--json]`,
- * a topology from the az CLI's output saved in DIR (topo/azimport.h).
+ * cmd_import: `arsemu import az DIR | terraform FILE [-o TOPO.json]
+ * [--name LAB] [--json]`, a topology from the az CLI's output saved in DIR
+ * (topo/azimport.h) or from `terraform show -json` (topo/tfimport.h).
  */
 #ifndef ARSEMU_CMD_IMPORT_H
 #define ARSEMU_CMD_IMPORT_H

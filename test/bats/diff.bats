@@ -149,13 +149,13 @@ diff_nobody() {
 	assert_output --partial "$bad:"
 	run diff_nobody "$BEFORE"
 	assert_failure 2
-	assert_output "arsemu: usage: arsemu diff OLD NEW [--json] [--markdown]"
+	assert_output "arsemu: usage: arsemu diff OLD NEW | --terraform PLAN.json [--json] [--markdown]"
 	run diff_nobody "$BEFORE" "$AFTER" --json --markdown
 	assert_failure 2
 	assert_output --partial "--json and --markdown are exclusive"
 	run diff_nobody "$BEFORE" "$AFTER" --name x
 	assert_failure 2
-	assert_output "arsemu: diff does not take --name (usage: arsemu diff OLD NEW [--json] [--markdown])"
+	assert_output "arsemu: diff does not take --name (usage: arsemu diff OLD NEW | --terraform PLAN.json [--json] [--markdown])"
 	run diff_nobody "$BEFORE" "$AFTER" --bogus
 	assert_failure 2
 	assert_output "arsemu: unknown option --bogus"

@@ -1,0 +1,439 @@
+/*
+ * test_tfimport: `arsemu import terraform` (topo/tfimport.c, tfread.c,
+ * tfnodes.c, tfwrite.c): the landing-zone fixtures of test/import/terraform
+ * (a state, and a plan that adds a route table and a VM), and documents
+ * written here at the edges: addresses unknown until apply, both names of
+ * the propagation flag, ids that differ in case, many names alike, modules
+ * nested deep, and inputs that must be refused with the file and the path.
+ * Run from the repository's top directory (make unit does).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "../../lib/util.h"
+#include "../../topo/tfimport.h"
+#include "../../topo/topo.h"
+#include "t.h"
+
+#define STATE	"test/import/terraform/state.json"
+#define PLAN	"test/import/terraform/plan.json"
+#define NET	"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network"
+
+/* A state whose root module holds resources (a JSON list's inside). */
+static char *
+state(const char *resources)
+{
+	return xasprintf("{\"format_version\": \"1.0\", \"values\": "
+	    "{\"root_module\": {\"resources\": [%s]}}}", resources);
+}
+
+static char *
+res(const char *type, const char *name, const char *values)
+{
+	return xasprintf("{\"address\": \"%s.%s\", \"mode\": \"managed\", "
+	    "\"type\": \"%s\", \"name\": \"%s\", \"values\": {%s}}", type, name,
+	    type, name, values);
+}
+
+static char *
+vnet(const char *name, const char *space, const char *subnets)
+{
+	char *v = xasprintf("\"id\": \"" NET "/virtualNetworks/%s\", \"name\": "
+	    "\"%s\", \"location\": \"westeurope\", \"address_space\": "
+	    "[\"%s\"], \"subnet\": [%s]", name, name, space, subnets);
+	char *r = res("azurerm_virtual_network", name, v);
+
+	free(v);
+	return r;
+}
+
+static bool
+has_warning(const struct topo_tf *tf, const char *a, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < tf->nwarnings; i++)
+		if (strstr(tf->warnings[i], a) != NULL && (b == NULL ||
+		    strstr(tf->warnings[i], b) != NULL))
+			return true;
+	return false;
+}
+
+/* o.k1[i1].k2 (i1 < 0: o.k1.k2; k2 NULL: o.k1[i1]), or NULL. */
+static const cJSON *
+at(const cJSON *o, const char *k1, int i1, const char *k2)
+{
+	o = cJSON_GetObjectItemCaseSensitive(o, k1);
+	if (i1 >= 0)
+		o = cJSON_GetArrayItem(o, i1);
+	return k2 ? cJSON_GetObjectItemCaseSensitive(o, k2) : o;
+}
+
+static int
+import_text(const char *text, enum tf_side side, struct topo_tf *tf,
+    struct topo_err *e)
+{
+	return topo_tf_import_text(text, strlen(text), "t.json", side, "lab",
+	    tf, e);
+}
+
+static void
+test_state(void)
+{
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	cJSON *j;
+	int rc = topo_tf_import(STATE, TF_AFTER, "lz", &tf, &e);
+
+	T_EQ(rc, 0, "state fixture imports (%s)", rc ? e.msg : "ok");
+	if (rc != 0)
+		return;
+	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+	T_EQ(rc, 0, "state fixture: the topology loads (%s)", rc ? e.msg : "ok");
+	T_OK(t != NULL && t->nvnets == 3 && t->nnvas == 2 && t->nnics == 8,
+	    "state fixture: 3 VNets, 2 NVAs, 8 NICs (2 RS, 2 gateway, 2 NVA, "
+	    "2 VM)");
+	T_OK(has_warning(&tf, "module.hub.module.nva.azurerm_lb.ilb: azurerm_lb "
+	    "is not modelled", NULL), "the load balancer is a warning naming its "
+	    "address, modules two deep");
+	T_OK(has_warning(&tf, "spoke1_to_spoke2", "two spokes"),
+	    "a spoke-to-spoke peering is a warning");
+	T_OK(!has_warning(&tf, "assumed", NULL), "a state assumes nothing");
+	j = cJSON_Parse(tf.json);
+	T_OK(cJSON_IsTrue(at(at(j, "regions", 0, "hub"), "route_server", -1,
+	    "branch_to_branch")), "branch_to_branch_traffic_enabled read");
+	T_OK(cJSON_IsTrue(at(j, "route_tables", 0,
+	    "disable_bgp_route_propagation")), "bgp_route_propagation_enabled "
+	    "false is disable_bgp_route_propagation (VR-07)");
+	T_EQ(cJSON_GetArraySize(at(j, "route_tables", 0, "routes")), 2,
+	    "inline route and azurerm_route in one table; a service tag left out");
+	cJSON_Delete(j);
+	topo_free(t);
+	topo_tf_free(&tf);
+}
+
+static void
+test_plan(void)
+{
+	struct topo_tf a, b;
+	struct topo_err e;
+	cJSON *ja, *jb;
+	const cJSON *vms;
+
+	if (topo_tf_import(PLAN, TF_AFTER, "lz", &a, &e) != 0 ||
+	    topo_tf_import(PLAN, TF_BEFORE, "lz", &b, &e) != 0) {
+		T_OK(false, "plan fixture imports: %s", e.msg);
+		return;
+	}
+	T_OK(a.plan && b.plan, "a plan is told from a state");
+	ja = cJSON_Parse(a.json);
+	jb = cJSON_Parse(b.json);
+	T_EQ(cJSON_GetArraySize(at(ja, "route_tables", -1, NULL)), 2,
+	    "planned values: the new route table");
+	T_EQ(cJSON_GetArraySize(at(jb, "route_tables", -1, NULL)), 1,
+	    "prior state: without it");
+	T_OK(strcmp(cJSON_GetStringValue(cJSON_GetArrayItem(at(ja,
+	    "route_tables", 0, "subnets"), 0)), "vnet-spoke1-weu/snet-app") == 0,
+	    "its association, route_table_id unknown, found through the "
+	    "configuration's references");
+	vms = at(at(ja, "regions", 0, "spokes")->child, "vms", -1, NULL);
+	T_OK(cJSON_GetArraySize(vms) == 2 && strcmp(cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(vms, 1), "ip")),
+	    "10.2.1.5") == 0,
+	    "the new VM's NIC: first free address from .4 (10.2.1.5)");
+	T_OK(has_warning(&a, "module.spoke1.module.workload.azurerm_network_"
+	    "interface.app2: assumed", "10.2.1.5"), "and it is reported assumed");
+	cJSON_Delete(ja);
+	cJSON_Delete(jb);
+	topo_tf_free(&a);
+	topo_tf_free(&b);
+	T_EQ(topo_tf_import(STATE, TF_BEFORE, "lz", &a, &e), -1,
+	    "a state has no before: %s", e.msg);
+}
+
+/* Known addresses first; unknown ones fill the gaps from .4; a full /29. */
+static void
+test_allocation(void)
+{
+	char *nics[6], *all, *doc, *v = vnet("v", "10.9.0.0/16",
+	    "{\"name\": \"a\", \"address_prefixes\": [\"10.9.1.0/29\"]}");
+	const char *ips[] = { "10.9.1.5", "", NULL, "", "", "" };
+	struct topo_tf tf;
+	struct topo_err e;
+	size_t i;
+	cJSON *j;
+	const cJSON *vms;
+
+	for (i = 0; i < 6; i++) {
+		char name[8], *val;
+
+		snprintf(name, sizeof(name), "n%zu", i);
+		val = xasprintf("\"name\": \"%s\", \"enable_ip_forwarding\": "
+		    "false, \"ip_configuration\": [{\"name\": \"c\", "
+		    "\"subnet_id\": \"" NET "/virtualNetworks/V/SUBNETS/a\"%s%s%s}]",
+		    name, ips[i] ? ", \"private_ip_address\": \"" : "",
+		    ips[i] ? ips[i] : "", ips[i] ? "\"" : "");
+		nics[i] = res("azurerm_network_interface", name, val);
+		free(val);
+	}
+	all = xasprintf("%s,%s,%s,%s,%s,%s,%s", v, nics[0], nics[1], nics[2],
+	    nics[3], nics[4], nics[5]);
+	doc = state(all);
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "allocation: imports");
+	j = cJSON_Parse(tf.json);
+	vms = at(at(j, "regions", 0, "spokes")->child, "vms", -1, NULL);
+	T_EQ(cJSON_GetArraySize(vms), 3, "a /29 holds 3 NICs (.4 to .6)");
+	T_OK(strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetArrayItem(vms, 1), "ip")), "10.9.1.4") == 0 &&
+	    strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetArrayItem(vms, 2), "ip")), "10.9.1.6") == 0,
+	    "unknown addresses skip the known 10.9.1.5");
+	T_OK(has_warning(&tf, "n4: subnet a is full", NULL),
+	    "the NIC past the last free address is a warning");
+	T_OK(has_warning(&tf, "n1: assumed", "10.9.1.4"), "ids matched "
+	    "ignoring case (SUBNETS, V)");
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	for (i = 0; i < 6; i++)
+		free(nics[i]);
+	free(all);
+	free(doc);
+	free(v);
+}
+
+/* 1,000 VMs whose names differ past 32 characters, in a /16. */
+static void
+test_names(void)
+{
+	size_t cap = 1 << 20, off = 0, i;
+	char *buf = xmalloc(cap), *v = vnet("v", "10.9.0.0/16",
+	    "{\"name\": \"a\", \"address_prefixes\": [\"10.9.0.0/16\"]}"), *doc;
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	int rc;
+
+	off += (size_t)snprintf(buf + off, cap - off, "%s", v);
+	for (i = 0; i < 1000; i++)
+		off += (size_t)snprintf(buf + off, cap - off, ",{\"address\": "
+		    "\"azurerm_network_interface.n%zu\", \"type\": "
+		    "\"azurerm_network_interface\", \"name\": \"n%zu\", "
+		    "\"values\": {\"name\": \"a-very-long-network-interface-"
+		    "name-%zu\", \"ip_configuration\": [{\"subnet_id\": \"" NET
+		    "/virtualNetworks/v/subnets/a\"}]}}", i, i, i);
+	doc = state(buf);
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "1,000 NICs named alike "
+	    "import");
+	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+	T_EQ(rc, 0, "and load: node names distinct (%s)", rc ? e.msg : "ok");
+	T_OK(t != NULL && t->nnodes == 1000, "1,000 nodes");
+	topo_free(t);
+	topo_tf_free(&tf);
+	free(doc);
+	free(buf);
+	free(v);
+}
+
+/* 2,000 route tables of one name: distinct names, in linear time. */
+static void
+test_rt_names(void)
+{
+	size_t cap = 1 << 20, off = 0, i;
+	char *buf = xmalloc(cap), *doc;
+	struct topo_tf tf;
+	struct topo_err e;
+	const cJSON *el;
+	cJSON *j;
+	bool ok = true;
+
+	off += (size_t)snprintf(buf + off, cap - off, "{\"address\": \"x.y\", "
+	    "\"type\": \"x\", \"name\": \"y\", \"values\": {}}");
+	for (i = 0; i < 2000; i++)
+		off += (size_t)snprintf(buf + off, cap - off, ",{\"address\": "
+		    "\"azurerm_route_table.t%zu\", \"type\": "
+		    "\"azurerm_route_table\", \"name\": \"t%zu\", \"values\": "
+		    "{\"name\": \"rt-Hub\", \"route\": []}}", i, i);
+	doc = state(buf);
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "2,000 route tables "
+	    "named alike import");
+	j = cJSON_Parse(tf.json);
+	cJSON_ArrayForEach(el, cJSON_GetObjectItemCaseSensitive(j,
+	    "route_tables")) {
+		const cJSON *o;
+		const char *n = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(el, "name"));
+
+		for (o = el->next; o != NULL && ok; o = o->next)
+			ok = strcmp(n, cJSON_GetStringValue(
+			    cJSON_GetObjectItemCaseSensitive(o, "name"))) != 0;
+		if (!ok)
+			break;
+	}
+	T_OK(ok && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j,
+	    "route_tables")) == 2000, "with distinct names, case kept (%s, %s)",
+	    cJSON_GetStringValue(at(j, "route_tables", 0, "name")),
+	    cJSON_GetStringValue(at(j, "route_tables", 1, "name")));
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	free(doc);
+	free(buf);
+}
+
+static char *
+peering(const char *name, const char *own, const char *remote)
+{
+	char *v = xasprintf("\"name\": \"%s\", \"virtual_network_name\": "
+	    "\"%s\", \"remote_virtual_network_id\": \"" NET
+	    "/virtualNetworks/%s\", \"use_remote_gateways\": false", name, own,
+	    remote);
+	char *r = res("azurerm_virtual_network_peering", name, v);
+
+	free(v);
+	return r;
+}
+
+/*
+ * A firewall hub: no Route Server, no gateway, peered with two spokes;
+ * spoke s1's inline subnet block names its route table (azurerm 4.x).
+ */
+static void
+test_peered_hub(void)
+{
+	char *h = vnet("h", "10.1.0.0/16", "{\"name\": \"fw\", "
+	    "\"address_prefixes\": [\"10.1.1.0/24\"]}");
+	char *s1 = vnet("s1", "10.2.0.0/16", "{\"name\": \"app\", "
+	    "\"address_prefixes\": [\"10.2.1.0/24\"], \"route_table_id\": \""
+	    NET "/routeTables/RT\"}");
+	char *s2 = vnet("s2", "10.3.0.0/16", "");
+	char *p1 = peering("p1", "s1", "h"), *p2 = peering("p2", "h", "s1");
+	char *p3 = peering("p3", "s2", "h");
+	char *rt = res("azurerm_route_table", "rt", "\"id\": \"" NET
+	    "/routeTables/rt\", \"name\": \"rt\", \"route\": [{\"name\": "
+	    "\"d\", \"address_prefix\": \"0.0.0.0/0\", \"next_hop_type\": "
+	    "\"VirtualAppliance\", \"next_hop_in_ip_address\": \"10.1.1.4\"}]");
+	char *all = xasprintf("%s,%s,%s,%s,%s,%s,%s", s1, s2, h, p1, p2, p3, rt);
+	char *doc = state(all);
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	int rc;
+	cJSON *j;
+
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "a firewall hub imports");
+	j = cJSON_Parse(tf.json);
+	T_OK(strcmp(cJSON_GetStringValue(at(at(j, "regions", 0, "hub"), "name",
+	    -1, NULL)), "h") == 0 && cJSON_GetArraySize(at(j, "regions", 0,
+	    "spokes")) == 2, "the VNet peered with two is the hub, without "
+	    "Route Server or gateway");
+	T_OK(has_warning(&tf, "azurerm_virtual_network.h: no Route Server nor "
+	    "VPN gateway in westeurope: imported as its hub, peered with 2", NULL),
+	    "and a warning says so");
+	T_OK(strcmp(cJSON_GetStringValue(cJSON_GetArrayItem(at(j,
+	    "route_tables", 0, "subnets"), 0)), "s1/app") == 0, "an inline "
+	    "subnet's route_table_id associates (its id in another case)");
+	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+	T_EQ(rc, 0, "and it loads (%s)", rc ? e.msg : "ok");
+	topo_free(t);
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	free(doc);
+	free(all);
+	free(h);
+	free(s1);
+	free(s2);
+	free(p1);
+	free(p2);
+	free(p3);
+	free(rt);
+}
+
+/* Modules 32 deep are read; 33 are refused. */
+static void
+test_depth(void)
+{
+	char *doc, *mod = xstrdup("\"resources\": []"), *addr = xstrdup(""), *n;
+	struct topo_tf tf;
+	struct topo_err e;
+	int d, rc;
+
+	for (d = 33; d >= 1; d--) {
+		free(addr);
+		addr = xstrdup("module.m");
+		n = xasprintf("\"child_modules\": [{\"address\": \"%s\", %s}]",
+		    addr, mod);
+		free(mod);
+		mod = n;
+		if (d == 2 || d == 1) {
+			doc = xasprintf("{\"format_version\": \"1.0\", \"values\": "
+			    "{\"root_module\": {%s}}}", mod);
+			rc = import_text(doc, TF_AFTER, &tf, &e);
+			if (d == 2)
+				T_EQ(rc, 0, "modules 32 deep are read");
+			else
+				T_OK(rc == -1 && strstr(e.msg, "nested more than "
+				    "32 deep") != NULL, "33 deep: %s", e.msg);
+			topo_tf_free(&tf);
+			free(doc);
+		}
+	}
+	free(mod);
+	free(addr);
+}
+
+/* Inputs refused: the message names t.json and the JSON path. */
+static void
+test_bad(void)
+{
+	static const struct {
+		const char *doc, *want;
+	} cases[] = {
+		{ "[]", "t.json: not what `terraform show -json` prints" },
+		{ "{\"values\": {\"root_module\": {\"resources\": {}}}}",
+		    "t.json: values.root_module.resources: must be an array" },
+		{ "{\"values\": {\"root_module\": {\"child_modules\": [{}]}}}",
+		    "values.root_module.child_modules[0].address: a child module "
+		    "needs its address" },
+		{ "{\"values\": {\"root_module\": {\"resources\": [{\"type\": "
+		    "\"x\"}]}}}", "values.root_module.resources[0].address: a "
+		    "resource needs its address" },
+		{ "{\"planned_values\": {}}", "t.json: planned_values.root_module: "
+		    "missing" },
+		{ "{\"format_version\": 1}", "format_version: arsemu reads "
+		    "format_version 1.x" },
+		{ "{} {}", "text after the end of the document" },
+		{ "{\"values\": {\"root_module\": {\"resources\": [{\"address\": "
+		    "\"azurerm_virtual_network.v\", \"type\": "
+		    "\"azurerm_virtual_network\", \"name\": \"v\", \"values\": "
+		    "{\"name\": \"v\"}}]}}}", "values.root_module.resources[0]."
+		    "values.address_space (azurerm_virtual_network.v): VNet v has "
+		    "no address space" },
+	};
+	struct topo_tf tf;
+	struct topo_err e;
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		int rc = import_text(cases[i].doc, TF_AFTER, &tf, &e);
+
+		T_OK(rc == -1 && strstr(e.msg, cases[i].want) != NULL &&
+		    tf.json == NULL, "refused: %s", e.msg);
+	}
+}
+
+int
+main(void)
+{
+	test_state();
+	test_plan();
+	test_allocation();
+	test_names();
+	test_rt_names();
+	test_peered_hub();
+	test_depth();
+	test_bad();
+	return t_done();
+}

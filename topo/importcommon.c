@@ -1,0 +1,221 @@
+/*
+ * importcommon: node names and resource ids for the importers (see
+ * importcommon.h). Moved out of azimport.c for tfimport.c to share.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../lib/util.h"
+#include "importcommon.h"
+#include "topo_int.h"
+
+bool
+imp_node_name(const char *in, char *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; in[i] != '\0' && n < max; i++) {
+		char ch = in[i];
+
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		else if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
+			ch = '-';
+		if (ch == '-' && n == 0)
+			continue;
+		out[n++] = ch;
+	}
+	out[n] = '\0';
+	if (n == 0)
+		snprintf(out, max + 1, "x");
+	return strcmp(in, out) != 0;
+}
+
+static size_t
+name_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The slot of name: the taken one, or the free one for it. */
+static struct imp_name *
+name_slot(struct imp_name *tab, size_t cap, const char *name)
+{
+	size_t i = name_hash(name) & (cap - 1);
+
+	while (tab[i].name != NULL && strcmp(tab[i].name, name) != 0)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static bool
+name_taken(const struct imp_names *s, const char *name)
+{
+	return s->cap > 0 && name_slot(s->tab, s->cap, name)->name != NULL;
+}
+
+/* Take name (not taken yet); the table stays at most half full. */
+static void
+name_take(struct imp_names *s, const char *name)
+{
+	struct imp_name *tab;
+	size_t cap, i;
+
+	if (2 * (s->n + 1) > s->cap) {
+		cap = s->cap ? 2 * s->cap : 64;
+		tab = xcalloc(cap, sizeof(*tab));
+		for (i = 0; i < s->cap; i++)
+			if (s->tab[i].name != NULL)
+				*name_slot(tab, cap, s->tab[i].name) = s->tab[i];
+		free(s->tab);
+		s->tab = tab;
+		s->cap = cap;
+	}
+	tab = name_slot(s->tab, s->cap, name);
+	tab->name = xstrdup(name);
+	tab->next = 2;
+	s->n++;
+}
+
+/*
+ * Cutting the suffix instead of the base made "-100" "-10", taken, and the
+ * search never ended. Each name remembers its next suffix, so n names
+ * wanted alike cost O(n), not O(n^2).
+ */
+static const char *
+take(struct imp_names *s, const char *want, char *buf, size_t max, bool node)
+{
+	char base[IMP_NAME_MAX + 1], sfx[16];
+	unsigned k;
+	int cut, l;
+
+	if (node)
+		imp_node_name(want, base, max - 3);
+	else
+		snprintf(base, max - 2, "%s", want);
+	if (!name_taken(s, base)) {
+		snprintf(buf, max + 1, "%s", base);
+		name_take(s, buf);
+		return buf;
+	}
+	for (k = name_slot(s->tab, s->cap, base)->next; ; k++) {
+		l = snprintf(sfx, sizeof(sfx), "-%u", k);
+		cut = (int)max - l;
+		snprintf(buf, max + 1, "%.*s%s", cut, base, sfx);
+		if (!name_taken(s, buf))
+			break;
+	}
+	name_slot(s->tab, s->cap, base)->next = k + 1;
+	name_take(s, buf);
+	return buf;
+}
+
+const char *
+imp_take_name(struct imp_names *s, const char *want, char *buf, size_t max)
+{
+	return take(s, want, buf, max > TOPO_NAME_MAX ? TOPO_NAME_MAX : max,
+	    true);
+}
+
+const char *
+imp_take_exact(struct imp_names *s, const char *want, char *buf, size_t max)
+{
+	return take(s, want, buf, max > IMP_NAME_MAX ? IMP_NAME_MAX : max,
+	    false);
+}
+
+void
+imp_names_free(struct imp_names *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		free(s->tab[i].name);
+	free(s->tab);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *
+imp_id_part(const char *id, const char *kind, char *buf, size_t len)
+{
+	char key[64];
+	const char *p;
+	size_t n;
+
+	if (id == NULL)
+		return NULL;
+	snprintf(key, sizeof(key), "/%s/", kind);
+	if ((p = strcasestr(id, key)) == NULL)
+		return NULL;
+	p += strlen(key);
+	n = strcspn(p, "/");
+	if (n == 0 || n >= len)
+		return NULL;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+bool
+imp_id_eq(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcasecmp(a, b) == 0;
+}
+
+/* ---- Azure's allocation ---- */
+
+static int
+cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+void
+imp_alloc_known(struct imp_alloc *al, uint32_t ip)
+{
+	xgrow(&al->taken, &al->cap, al->n + 1, sizeof(*al->taken));
+	al->taken[al->n++] = ip;
+	al->sorted = false;
+}
+
+uint32_t
+imp_alloc_next(struct imp_alloc *al, const struct pfx4 *p)
+{
+	uint32_t last = p->addr | ~pfx_mask(p->len);
+
+	if (p->len > TOPO_SUBNET_MIN_LEN)
+		return 0;
+	if (!al->sorted && al->n > 1)
+		qsort(al->taken, al->n, sizeof(*al->taken), cmp_u32);
+	al->sorted = true;
+	if (al->next == 0)
+		al->next = p->addr + TOPO_AZ_RESERVED_LOW;
+	/* each address is passed once: n addresses asked for cost O(n log n) */
+	while (al->next < last && al->n > 0 && bsearch(&al->next, al->taken,
+	    al->n, sizeof(*al->taken), cmp_u32) != NULL)
+		al->next++;
+	if (al->next >= last)	/* the last address is Azure's too */
+		return 0;
+	return al->next++;
+}
+
+void
+imp_alloc_free(struct imp_alloc *al)
+{
+	free(al->taken);
+	memset(al, 0, sizeof(*al));
+}
+
+uint32_t
+imp_rs_ip(const struct pfx4 *p, unsigned i)
+{
+	return p->addr + TOPO_AZ_RESERVED_LOW + (i ? 1 : 0);
+}

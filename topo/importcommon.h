@@ -1,0 +1,79 @@
+/*
+ * importcommon: what the importers (azimport.c, tfimport.c) share: Azure
+ * names made node names, a set of the node names taken with a suffix that
+ * never loops, resource ids read as Azure reads them (case-insensitively),
+ * and Azure's allocation of addresses in a subnet.
+ *
+ * Owns: the name set and its memory. Must not: know either input format.
+ */
+#ifndef ARSEMU_TOPO_IMPORTCOMMON_H
+#define ARSEMU_TOPO_IMPORTCOMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/pfx.h"
+
+/* A node name taken, and the next suffix to try when it is wanted again. */
+struct imp_name {
+	char		*name;		/* NULL: a free slot */
+	unsigned	 next;
+};
+
+/* Node names taken: a hash set, at most half full. Zeroed is empty. */
+struct imp_names {
+	struct imp_name	*tab;
+	size_t		 n, cap;	/* cap: 0 or a power of two */
+};
+
+/*
+ * An Azure name as a node name into out (max + 1 bytes): lowercase,
+ * [a-z0-9-], no leading '-', at most max characters, "x" if nothing is left.
+ * True when it differs from in.
+ */
+bool	 imp_node_name(const char *in, char *out, size_t max);
+/*
+ * Reserve a unique node name made from want into buf (max + 1 bytes, max at
+ * least 8); a taken one gets "-2", "-3", ... with the base cut so that the
+ * whole suffix fits. O(1) per name however many are wanted alike.
+ */
+const char *imp_take_name(struct imp_names *s, const char *want, char *buf,
+	    size_t max);
+/* The same for an Azure name kept as it is (a route table's): max at most
+ * IMP_NAME_MAX, the suffix made room for by cutting want. */
+#define IMP_NAME_MAX	80
+const char *imp_take_exact(struct imp_names *s, const char *want, char *buf,
+	    size_t max);
+void	 imp_names_free(struct imp_names *s);
+/*
+ * The segment after "/<kind>/" in a resource id, matched case-insensitively
+ * (az upper-cases some ids), into buf; NULL if none or too long.
+ */
+const char *imp_id_part(const char *id, const char *kind, char *buf,
+	    size_t len);
+/*
+ * Azure's dynamic allocation in one subnet: the first free address from .4
+ * up (.0 to .3 and the last are Azure's), after the addresses known. Add
+ * every known address first, then ask for the others in creation order.
+ * Zeroed is empty. RouteServerSubnet's first two, .4 and .5, are the Route
+ * Server's (imp_rs_ip).
+ */
+struct imp_alloc {
+	uint32_t	*taken;		/* known addresses, sorted at the first next */
+	size_t		 n, cap;
+	uint32_t	 next;		/* the next address to try, or 0 */
+	bool		 sorted;
+};
+
+void	 imp_alloc_known(struct imp_alloc *al, uint32_t ip);
+/* The next free address of subnet p; 0 when p is full (or longer than /29). */
+uint32_t imp_alloc_next(struct imp_alloc *al, const struct pfx4 *p);
+void	 imp_alloc_free(struct imp_alloc *al);
+/* The Route Server's instance i (0 or 1) in its subnet p: .4 and .5. */
+uint32_t imp_rs_ip(const struct pfx4 *p, unsigned i);
+
+/* Two resource ids name the same resource: Azure compares them ignoring case. */
+bool	 imp_id_eq(const char *a, const char *b);
+
+#endif

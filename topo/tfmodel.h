@@ -1,0 +1,94 @@
+/*
+ * tfmodel: the VNets, NICs and gateways tfimport.c collects from azurerm
+ * resources, shared by tfimport.c (VNets, hubs, peerings), tfnodes.c (NICs,
+ * VMs, NVAs, addresses, gateways, tunnels) and tfwrite.c (the topology's
+ * JSON). Inside topo/ only.
+ */
+#ifndef ARSEMU_TOPO_TFMODEL_H
+#define ARSEMU_TOPO_TFMODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../lib/pfx.h"
+#include "importcommon.h"
+#include "tfimport_int.h"
+
+#define TFM_GWHUB_MAX	16	/* a hub with gateways: room for "-NAME0" */
+
+struct tfsub {
+	const char	*name, *pfx;
+	struct pfx4	 p;
+	bool		 ok;		/* pfx parsed */
+	struct imp_alloc al;		/* its NICs' addresses */
+};
+
+struct tfvnet {
+	struct tfres	*r;
+	const char	*azname, *loc;
+	char		 name[TOPO_NAME_MAX + 1];
+	const struct cJSON *space;
+	struct tfsub	*subs;
+	size_t		 nsubs, scap;
+	struct tfres	*rs;			/* its Route Server */
+	struct tfres	**gws;			/* its Vpn gateways */
+	size_t		 ngws, gcap;
+	bool		 ishub;
+	int		 hub;			/* a spoke's hub, else -1 */
+	bool		 urg, aft, agt;
+	bool		 side_spoke, side_hub;	/* peering resources seen */
+	struct cJSON	*peers;			/* hub names, or NULL */
+	struct cJSON	*nvas, *vms, *gwout;	/* written by tfnodes.c */
+};
+
+struct tfnic {
+	struct tfres	*r;
+	int		 vnet, sub;
+	uint32_t	 ip;
+	bool		 known;		/* ip from the file */
+	bool		 fwd;		/* IP forwarding */
+	struct tfres	*vm;
+	bool		 nva;
+	bool		 skip;		/* not a node (warned) */
+};
+
+/* A local network gateway made a site. */
+struct tflng {
+	const struct tfres *r;
+	char		 name[TOPO_NAME_MAX + 1];
+	bool		 ok;		/* has prefixes: a site */
+	bool		 asn;		/* has bgp_settings.asn */
+};
+
+struct tfm {
+	struct tfvnet	*vnets;
+	size_t		 nvnets, vcap;
+	struct tfnic	*nics;
+	size_t		 nnics, ncap;
+	bool		 nhubs_seen;
+	struct imp_names vnames, nodes, gwnames, sites, rtnames;
+	struct tflng	*lngs;
+	size_t		 nlngs, lcap;
+	struct cJSON	*sitesout;	/* the sites of the tunnels */
+};
+
+int	tfm_vnet_by_name(const struct tfm *m, const char *azname);
+int	tfm_sub_by_name(const struct tfvnet *v, const char *name);
+int	tfm_subnet_id(struct tf *a, struct tfm *m, const struct tfres *t,
+	    const char *id, int *sub);
+int	tfm_subnet_ref(struct tf *a, struct tfm *m, const struct tfres *r,
+	    const char *block, size_t i, const char *key, int *sub);
+/* The Route Server's virtual_router_ips: .4 and .5, or a warning. */
+void	tfm_rs_ips(struct tf *a, const struct tfres *r, const struct tfsub *s);
+/* A virtual network gateway of hub v; -1 (warned) if not imported. */
+int	tfm_gateway(struct tf *a, struct tfm *m, struct tfvnet *v,
+	    struct tfres *r);
+void	tfm_read_nics(struct tf *a, struct tfm *m);
+void	tfm_read_bgp(struct tf *a, struct tfm *m);
+void	tfm_read_tunnels(struct tf *a, struct tfm *m);
+/* The topology, printed (malloc'd). */
+char	*tfm_write(struct tf *a, struct tfm *m, const char *name,
+	    enum tf_side side);
+void	tfm_free(struct tfm *m);
+
+#endif

@@ -1,0 +1,480 @@
+/*
+ * tfnodes: the nodes of a Terraform import (see tfimport.c for the
+ * mapping): NICs and their VMs, their addresses (Azure's allocation where
+ * the plan does not know them yet), NVAs from the Route Server's BGP
+ * connections, VPN gateways and their tunnels to local network gateways.
+ *
+ * Owns: the vms, nvas and gateways arrays of each VNet and the sites.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "../lib/util.h"
+#include "tfmodel.h"
+
+#define TFM_SITE_MAX	(TOPO_NAME_MAX - 5)	/* room for "-edge" */
+
+/* ---- Route Server and gateways ---- */
+
+void
+tfm_rs_ips(struct tf *a, const struct tfres *r, const struct tfsub *s)
+{
+	const cJSON *ips = tf_val(r, NULL, 0, "virtual_router_ips");
+	const cJSON *asn = tf_val(r, NULL, 0, "virtual_router_asn");
+	char buf[ADDR_STRLEN];
+	uint32_t x, y;
+
+	if (tf_unknown(r, NULL, 0, "virtual_router_ips") || ips == NULL) {
+		tf_warn(a, r, "assumed: virtual_router_ips are known after "
+		    "apply; Azure gives the Route Server .4 and .5 of "
+		    "RouteServerSubnet, as arsemu does");
+		return;
+	}
+	if (cJSON_GetArraySize(ips) != 2 || !cJSON_IsString(ips->child) ||
+	    !cJSON_IsString(ips->child->next) ||
+	    addr_parse(ips->child->valuestring, &x) != 0 ||
+	    addr_parse(ips->child->next->valuestring, &y) != 0)
+		tf_warn(a, r, "virtual_router_ips are not two addresses: "
+		    "arsemu gives the Route Server .4 and .5 of "
+		    "RouteServerSubnet");
+	else if (s->ok && !(x == imp_rs_ip(&s->p, 0) && y == imp_rs_ip(&s->p,
+	    1)) && !(x == imp_rs_ip(&s->p, 1) && y == imp_rs_ip(&s->p, 0)))
+		tf_warn(a, r, "virtual_router_ips %s and %s: arsemu gives the "
+		    "Route Server .4 and .5 of RouteServerSubnet", addr_fmt(x,
+		    buf), ips->child->next->valuestring);
+	if (cJSON_IsNumber(asn) && asn->valuedouble != TOPO_RS_ASN)
+		tf_warn(a, r, "virtual_router_asn %.0f: a Route Server's ASN is "
+		    "65515 (RS-01)", asn->valuedouble);
+}
+
+int
+tfm_gateway(struct tf *a, struct tfm *m, struct tfvnet *v, struct tfres *r)
+{
+	const char *type = tf_str(r, NULL, 0, "type");
+	char name[TOPO_NAME_MAX + 1];
+	cJSON *g;
+
+	if (type == NULL || strcasecmp(type, "Vpn") != 0) {
+		tf_warn(a, r, "a %s gateway is not imported: the networks "
+		    "behind its circuit are not in Terraform; add the gateway, "
+		    "its circuit and the site to the topology by hand",
+		    type ? type : "(type unknown)");
+		return -1;
+	}
+	xgrow(&v->gws, &v->gcap, v->ngws + 1, sizeof(*v->gws));
+	v->gws[v->ngws++] = r;
+	if (v->gwout == NULL)
+		v->gwout = cJSON_CreateArray();
+	g = cJSON_CreateObject();
+	/* "<hub>-<name>0" must fit: the hub is at most TFM_GWHUB_MAX */
+	cJSON_AddStringToObject(g, "name", imp_take_name(&m->gwnames,
+	    tf_str(r, NULL, 0, "name") ? tf_str(r, NULL, 0, "name") : r->name,
+	    name, TOPO_NAME_MAX - TFM_GWHUB_MAX - 2));
+	cJSON_AddStringToObject(g, "type", "Vpn");
+	cJSON_AddBoolToObject(g, "active_active", tf_bool(r, NULL, 0,
+	    "active_active", false));
+	cJSON_AddArrayToObject(g, "tunnels");
+	cJSON_AddItemToArray(v->gwout, g);
+	return 0;
+}
+
+/* ---- NICs and their addresses ---- */
+
+/* The NIC's ip_configuration: the primary one, else the first. */
+static size_t
+ipconf(struct tf *a, const struct tfres *r)
+{
+	const cJSON *l = tf_val(r, NULL, 0, "ip_configuration"), *el;
+	size_t i = 0;
+
+	if (cJSON_GetArraySize(l) > 1)
+		tf_warn(a, r, "%d ip_configuration blocks: only the primary one "
+		    "is imported (a node has one address)",
+		    cJSON_GetArraySize(l));
+	cJSON_ArrayForEach(el, l) {
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(el, "primary")))
+			return i;
+		i++;
+	}
+	return 0;
+}
+
+static void
+add_nic(struct tf *a, struct tfm *m, struct tfres *r)
+{
+	size_t k = ipconf(a, r);
+	const char *ip = tf_str(r, "ip_configuration", k, "private_ip_address");
+	struct tfnic *n;
+	struct tfsub *s;
+	int sub, v;
+
+	if ((v = tfm_subnet_ref(a, m, r, "ip_configuration", k, "subnet_id",
+	    &sub)) < 0) {
+		tf_warn(a, r, "its subnet is in no VNet of the file: skipped");
+		return;
+	}
+	s = &m->vnets[v].subs[sub];
+	if (strcmp(s->name, "RouteServerSubnet") == 0 ||
+	    strcmp(s->name, "GatewaySubnet") == 0 ||
+	    strcmp(s->name, "AzureFirewallSubnet") == 0) {
+		tf_warn(a, r, "a NIC in %s is not imported: no VM or NVA may sit "
+		    "there", s->name);
+		return;
+	}
+	xgrow(&m->nics, &m->ncap, m->nnics + 1, sizeof(*m->nics));
+	n = &m->nics[m->nnics++];
+	memset(n, 0, sizeof(*n));
+	n->r = r;
+	n->vnet = v;
+	n->sub = sub;
+	n->fwd = tf_bool(r, NULL, 0, "ip_forwarding_enabled", false) ||
+	    tf_bool(r, NULL, 0, "enable_ip_forwarding", false);
+	if (ip != NULL && ip[0] != '\0' && addr_parse(ip, &n->ip) == 0) {
+		n->known = true;
+		imp_alloc_known(&s->al, n->ip);
+	} else if (ip != NULL && ip[0] != '\0')
+		tf_warn(a, r, "private_ip_address %s is not an address: "
+		    "allocated as Azure does", ip);
+}
+
+/* Azure's dynamic allocation: the first free address from .4 up. */
+static void
+allocate(struct tf *a, struct tfm *m, struct tfnic *n)
+{
+	struct tfsub *s = &m->vnets[n->vnet].subs[n->sub];
+	char buf[ADDR_STRLEN];
+
+	if (!s->ok || s->p.len > TOPO_SUBNET_MIN_LEN) {
+		n->skip = true;
+		tf_warn(a, n->r, "subnet %s has no valid prefix of /%d or "
+		    "shorter (%s): skipped", s->name, TOPO_SUBNET_MIN_LEN, s->pfx);
+		return;
+	}
+	if ((n->ip = imp_alloc_next(&s->al, &s->p)) == 0) {
+		n->skip = true;
+		tf_warn(a, n->r, "subnet %s is full: skipped", s->name);
+		return;
+	}
+	tf_warn(a, n->r, "assumed: private_ip_address is known after apply; "
+	    "%s, the first free address of %s from .4 up, as Azure allocates",
+	    addr_fmt(n->ip, buf), s->name);
+}
+
+static struct tfnic *
+nic_of(struct tfm *m, const struct tfres *r)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && i < m->nnics; i++)
+		if (m->nics[i].r == r)
+			return &m->nics[i];
+	return NULL;
+}
+
+static bool
+is_vm(const char *type)
+{
+	return strcmp(type, "azurerm_linux_virtual_machine") == 0 ||
+	    strcmp(type, "azurerm_windows_virtual_machine") == 0 ||
+	    strcmp(type, "azurerm_virtual_machine") == 0;
+}
+
+/* A VM names the node of its first NIC; its other NICs are left out. */
+static void
+vm_nics(struct tf *a, struct tfm *m, struct tfres *r)
+{
+	const cJSON *ids = tf_val(r, NULL, 0, "network_interface_ids"), *el;
+	struct tfres *t;
+	struct tfnic *n;
+	size_t i = 0;
+
+	if (cJSON_IsString(cJSON_GetArrayItem(ids, 0)))
+		t = tf_by_id(a, ids->child->valuestring);
+	else
+		t = tf_ref(a, r, NULL, 0, "network_interface_ids");
+	if ((n = nic_of(m, t)) == NULL) {
+		tf_warn(a, r, "its NIC is not in the file (or not imported): "
+		    "skipped");
+		return;
+	}
+	if (n->vm != NULL)
+		tf_warn(a, r, "its NIC is %s's already: skipped", n->vm->addr);
+	else
+		n->vm = r;
+	cJSON_ArrayForEach(el, ids)
+		if (i++ > 0 && cJSON_IsString(el) &&
+		    (n = nic_of(m, tf_by_id(a, el->valuestring))) != NULL &&
+		    !n->skip) {
+			n->skip = true;
+			tf_warn(a, n->r, "a second NIC of %s: not imported "
+			    "(arsemu gives a node one NIC)", r->addr);
+		}
+}
+
+void
+tfm_read_nics(struct tf *a, struct tfm *m)
+{
+	size_t i;
+
+	for (i = 0; i < a->nres; i++)
+		if (!a->res[i].data && strcmp(a->res[i].type,
+		    "azurerm_network_interface") == 0)
+			add_nic(a, m, &a->res[i]);
+	for (i = 0; i < m->nnics; i++)
+		if (!m->nics[i].known)
+			allocate(a, m, &m->nics[i]);
+	for (i = 0; i < a->nres; i++)
+		if (!a->res[i].data && is_vm(a->res[i].type))
+			vm_nics(a, m, &a->res[i]);
+}
+
+/* ---- NVAs and VMs ---- */
+
+static const char *
+node_name(struct tfm *m, const struct tfnic *n, char *buf)
+{
+	const struct tfres *r = n->vm ? n->vm : n->r;
+	const char *want = tf_str(r, NULL, 0, "name");
+
+	return imp_take_name(&m->nodes, want ? want : r->name, buf,
+	    TOPO_NAME_MAX);
+}
+
+static void
+put_node(cJSON **arr, const char *name, const char *subnet, uint32_t ip,
+    cJSON **out)
+{
+	char buf[ADDR_STRLEN];
+
+	if (*arr == NULL)
+		*arr = cJSON_CreateArray();
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "name", name);
+	cJSON_AddStringToObject(*out, "subnet", subnet);
+	cJSON_AddItemToArray(*arr, *out);
+	if (ip != 0)
+		cJSON_AddStringToObject(*out, "ip", addr_fmt(ip, buf));
+}
+
+/* The peer's address: its value, or the address of the NIC it names. */
+static bool
+peer_ip(struct tf *a, struct tfm *m, const struct tfres *r, uint32_t *ip)
+{
+	const char *s = tf_str(r, NULL, 0, "peer_ip");
+	struct tfnic *n;
+
+	if (s != NULL)
+		return addr_parse(s, ip) == 0;
+	if ((n = nic_of(m, tf_ref(a, r, NULL, 0, "peer_ip"))) == NULL ||
+	    n->skip)
+		return false;
+	*ip = n->ip;
+	return true;
+}
+
+static void
+bgp_conn(struct tf *a, struct tfm *m, const struct tfres *r)
+{
+	const cJSON *asn = tf_val(r, NULL, 0, "peer_asn");
+	struct tfres *rs = tf_ref(a, r, NULL, 0, "route_server_id");
+	char name[TOPO_NAME_MAX + 1];
+	struct tfvnet *v = NULL;
+	struct tfnic *n = NULL;
+	const char *sub = NULL;
+	uint32_t ip;
+	cJSON *x;
+	size_t i;
+
+	for (i = 0; rs != NULL && i < m->nvnets; i++)
+		if (m->vnets[i].rs == rs)
+			v = &m->vnets[i];
+	if (v == NULL) {
+		tf_warn(a, r, "its Route Server is not imported: skipped");
+		return;
+	}
+	if (!cJSON_IsNumber(asn) || !peer_ip(a, m, r, &ip)) {
+		tf_warn(a, r, "%s missing or not valid: skipped", cJSON_IsNumber(
+		    asn) ? "peer_ip" : "peer_asn");
+		return;
+	}
+	for (i = 0; i < m->nnics; i++)
+		if (!m->nics[i].skip && m->nics[i].ip == ip &&
+		    &m->vnets[m->nics[i].vnet] == v)
+			n = &m->nics[i];
+	if (n != NULL && n->nva) {
+		tf_warn(a, r, "a second BGP connection of the NIC %s: skipped",
+		    n->r->addr);
+		return;
+	}
+	if (n != NULL) {
+		n->nva = true;
+		sub = v->subs[n->sub].name;
+		node_name(m, n, name);
+	} else {
+		for (i = 0; i < v->nsubs && sub == NULL; i++)
+			if (v->subs[i].ok && pfx_contains_addr(&v->subs[i].p, ip))
+				sub = v->subs[i].name;
+		if (sub == NULL) {
+			tf_warn(a, r, "peer_ip is in no subnet of hub %s: arsemu's "
+			    "NVAs sit in their hub; skipped", v->azname);
+			return;
+		}
+		imp_take_name(&m->nodes, tf_str(r, NULL, 0, "name") ? tf_str(r,
+		    NULL, 0, "name") : r->name, name, TOPO_NAME_MAX);
+		tf_warn(a, r, "no NIC of the file holds peer_ip: NVA %s named "
+		    "after the connection", name);
+	}
+	put_node(&v->nvas, name, sub, ip, &x);
+	cJSON_AddNumberToObject(x, "asn", asn->valuedouble);
+	if (n != NULL && !n->fwd)
+		cJSON_AddStringToObject(x, "role", "server");
+	tf_warn(a, r, "NVA %s: what it advertises is not in Terraform: add "
+	    "\"advertise\" to the topology", name);
+}
+
+void
+tfm_read_bgp(struct tf *a, struct tfm *m)
+{
+	char name[TOPO_NAME_MAX + 1];
+	size_t i;
+	cJSON *x;
+
+	for (i = 0; i < a->nres; i++)
+		if (!a->res[i].data && strcmp(a->res[i].type,
+		    "azurerm_route_server_bgp_connection") == 0)
+			bgp_conn(a, m, &a->res[i]);
+	for (i = 0; i < m->nnics; i++) {
+		struct tfnic *n = &m->nics[i];
+		struct tfvnet *v = &m->vnets[n->vnet];
+
+		if (n->skip || n->nva)
+			continue;
+		node_name(m, n, name);
+		if (n->vm == NULL)
+			tf_warn(a, n->r, "attached to no VM of the file: node %s "
+			    "named after the NIC", name);
+		if (n->fwd)
+			tf_warn(a, n->r, "IP forwarding on, no Route Server "
+			    "peering: imported as VM %s, which forwards nothing "
+			    "(arsemu's NVAs peer with a Route Server)", name);
+		put_node(&v->vms, name, v->subs[n->sub].name, n->ip, &x);
+	}
+}
+
+/* ---- tunnels ---- */
+
+static struct tflng *
+site_of(struct tf *a, struct tfm *m, const struct tfres *r)
+{
+	const cJSON *sp = tf_val(r, NULL, 0, "address_space");
+	const cJSON *asn = tf_val(r, "bgp_settings", 0, "asn");
+	struct tflng *l;
+	cJSON *s;
+	size_t i;
+
+	for (i = 0; i < m->nlngs; i++)
+		if (m->lngs[i].r == r)
+			return &m->lngs[i];
+	xgrow(&m->lngs, &m->lcap, m->nlngs + 1, sizeof(*m->lngs));
+	l = &m->lngs[m->nlngs++];
+	memset(l, 0, sizeof(*l));
+	l->r = r;
+	if (cJSON_GetArraySize(sp) == 0) {
+		tf_warn(a, r, "no address_space: the site's prefixes are not in "
+		    "Terraform; its connections are not imported");
+		return l;
+	}
+	l->ok = true;
+	l->asn = cJSON_IsNumber(asn);
+	imp_take_name(&m->sites, tf_str(r, NULL, 0, "name") ? tf_str(r, NULL,
+	    0, "name") : r->name, l->name, TFM_SITE_MAX);
+	if (m->sitesout == NULL)
+		m->sitesout = cJSON_CreateArray();
+	s = cJSON_CreateObject();
+	cJSON_AddStringToObject(s, "name", l->name);
+	cJSON_AddItemToObject(s, "prefixes", cJSON_Duplicate(sp, true));
+	if (l->asn)
+		cJSON_AddNumberToObject(s, "asn", asn->valuedouble);
+	cJSON_AddItemToArray(m->sitesout, s);
+	return l;
+}
+
+static void
+tunnel(struct tf *a, struct tfm *m, const struct tfres *r)
+{
+	const char *type = tf_str(r, NULL, 0, "type");
+	struct tfres *g = tf_ref(a, r, NULL, 0, "virtual_network_gateway_id");
+	struct tfres *lr = tf_ref(a, r, NULL, 0, "local_network_gateway_id");
+	bool bgp = tf_bool(r, NULL, 0, "bgp_enabled", false) ||
+	    tf_bool(r, NULL, 0, "enable_bgp", false);
+	cJSON *gw = NULL, *t, *el;
+	struct tflng *l;
+	size_t i, k;
+
+	if (type == NULL || strcmp(type, "IPsec") != 0) {
+		tf_warn(a, r, "a %s connection is not imported (arsemu "
+		    "imports IPsec connections to local network gateways)",
+		    type ? type : "(type unknown)");
+		return;
+	}
+	for (i = 0; g != NULL && i < m->nvnets; i++)
+		for (k = 0; k < m->vnets[i].ngws; k++)
+			if (m->vnets[i].gws[k] == g)
+				gw = cJSON_GetArrayItem(m->vnets[i].gwout, (int)k);
+	if (gw == NULL || lr == NULL || strcmp(lr->type,
+	    "azurerm_local_network_gateway") != 0) {
+		tf_warn(a, r, "its %s is not imported: skipped", gw == NULL ?
+		    "virtual network gateway" : "local network gateway");
+		return;
+	}
+	if (!(l = site_of(a, m, lr))->ok)
+		return;
+	cJSON_ArrayForEach(el, cJSON_GetObjectItemCaseSensitive(gw, "tunnels"))
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    el, "site")), l->name) == 0) {
+			tf_warn(a, r, "a second connection to %s: skipped",
+			    lr->addr);
+			return;
+		}
+	if (bgp && !l->asn) {
+		tf_warn(a, r, "BGP without the local gateway's bgp_settings.asn: "
+		    "imported with static routes");
+		bgp = false;
+	}
+	t = cJSON_CreateObject();
+	cJSON_AddStringToObject(t, "site", l->name);
+	cJSON_AddBoolToObject(t, "bgp", bgp);
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(gw, "tunnels"), t);
+}
+
+void
+tfm_read_tunnels(struct tf *a, struct tfm *m)
+{
+	size_t i;
+
+	for (i = 0; i < a->nres; i++) {
+		struct tfres *r = &a->res[i];
+
+		if (r->data)
+			continue;
+		if (strcmp(r->type, "azurerm_virtual_network_gateway_connection")
+		    == 0)
+			tunnel(a, m, r);
+	}
+	for (i = 0; i < a->nres; i++) {
+		const struct tfres *r = &a->res[i];
+		size_t k;
+
+		if (r->data || strcmp(r->type, "azurerm_local_network_gateway"))
+			continue;
+		for (k = 0; k < m->nlngs && m->lngs[k].r != r; k++)
+			;
+		if (k == m->nlngs)
+			tf_warn(a, r, "no connection of the file uses it: not "
+			    "imported");
+	}
+}

@@ -1,0 +1,510 @@
+/*
+ * tfread: the JSON of `terraform show -json` (see tfimport.h) into the list
+ * of resources of one side: a state's values.root_module, a plan's
+ * planned_values.root_module (with each resource's after_unknown from
+ * resource_changes) or prior_state.values.root_module; child_modules to
+ * TF_DEPTH_MAX deep. Ids and addresses are indexed; an id unknown until
+ * apply is resolved through the configuration's references.
+ *
+ * Owns: the parsed document and the resource list. Must not: map anything
+ * to the topology (tfimport.c does), nor quote the input in an error but
+ * escaped.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "../lib/util.h"
+#include "importcommon.h"
+#include "tfimport_int.h"
+
+void
+tf_warn(struct tf *a, const struct tfres *r, const char *fmt, ...)
+{
+	char msg[512], raw[sizeof(msg) + 600], out[sizeof(raw)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(raw, sizeof(raw), "%s: %.500s%s%s", a->file, r ? r->addr : "",
+	    r ? ": " : "", msg);
+	a->out->warnings = xrealloc(a->out->warnings,
+	    (a->out->nwarnings + 1) * sizeof(char *));
+	a->out->warnings[a->out->nwarnings++] =
+	    xstrdup(str_escape(out, sizeof(out), raw));
+}
+
+/* The error at a JSON path; addr, when known, names the resource too. */
+static int __attribute__((format(printf, 4, 5)))
+fail_at(struct tf *a, const char *path, const char *addr, const char *fmt, ...)
+{
+	char msg[400], raw[sizeof(a->err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	str_escape(a->err->path, sizeof(a->err->path), path);
+	snprintf(raw, sizeof(raw), "%s: %s%s%.200s%s%s%s", a->file, path,
+	    addr ? " (" : "", addr ? addr : "", addr ? ")" : "",
+	    path[0] || addr ? ": " : "", msg);
+	str_escape(a->err->msg, sizeof(a->err->msg), raw);
+	return -1;
+}
+
+int
+tf_fail(struct tf *a, const struct tfres *r, const char *key,
+    const char *fmt, ...)
+{
+	char msg[400], p[TOPO_PATH_MAX], v[TOPO_PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	topo_path_key(v, r->path, "values");
+	if (key != NULL)
+		topo_path_key(p, v, key);
+	else
+		snprintf(p, sizeof(p), "%s", r->path);
+	return fail_at(a, p, r->addr, "%s", msg);
+}
+
+/* ---- values ---- */
+
+const cJSON *
+tf_val(const struct tfres *r, const char *block, size_t i, const char *key)
+{
+	const cJSON *o = r->v;
+
+	if (block != NULL) {
+		o = cJSON_GetObjectItemCaseSensitive(o, block);
+		if (!cJSON_IsArray(o) || (o = cJSON_GetArrayItem(o, (int)i)) ==
+		    NULL)
+			return NULL;
+	}
+	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+const char *
+tf_str(const struct tfres *r, const char *block, size_t i, const char *key)
+{
+	const cJSON *v = tf_val(r, block, i, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+bool
+tf_bool(const struct tfres *r, const char *block, size_t i, const char *key,
+    bool def)
+{
+	const cJSON *v = tf_val(r, block, i, key);
+
+	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : def;
+}
+
+bool
+tf_unknown(const struct tfres *r, const char *block, size_t i,
+    const char *key)
+{
+	const cJSON *o = r->unk;
+
+	if (o == NULL)
+		return false;
+	if (block != NULL) {
+		o = cJSON_GetObjectItemCaseSensitive(o, block);
+		if (cJSON_IsTrue(o))
+			return true;
+		if (!cJSON_IsArray(o) || (o = cJSON_GetArrayItem(o, (int)i)) ==
+		    NULL)
+			return false;
+	}
+	o = cJSON_GetObjectItemCaseSensitive(o, key);
+	/* A list whose first element is unknown: [true] */
+	return cJSON_IsTrue(o) || (cJSON_IsArray(o) &&
+	    cJSON_IsTrue(cJSON_GetArrayItem(o, 0)));
+}
+
+/* ---- the index ---- */
+
+static size_t
+hash(const char *s, bool fold)
+{
+	size_t h = 14695981039346656037u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (fold && ch >= 'A' && ch <= 'Z')
+			ch = (unsigned char)(ch - 'A' + 'a');
+		h = (h ^ ch) * 1099511628211u;
+	}
+	return h;
+}
+
+static const char *
+key_of(const struct tfres *r, bool byid)
+{
+	return byid ? r->id : r->addr;
+}
+
+/* The first resource under s; fold: ids, compared ignoring case. */
+static struct tfres *
+idx_get(struct tf *a, const struct tfidx *x, const char *s, bool fold)
+{
+	size_t i;
+
+	if (x->cap == 0 || s == NULL)
+		return NULL;
+	for (i = hash(s, fold) & (x->cap - 1); x->slot[i] != 0;
+	    i = (i + 1) & (x->cap - 1)) {
+		struct tfres *r = &a->res[x->slot[i] - 1];
+		const char *k = key_of(r, fold);
+
+		if (fold ? strcasecmp(k, s) == 0 : strcmp(k, s) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+static void
+idx_build(struct tf *a, struct tfidx *x, bool fold)
+{
+	size_t i, k;
+
+	for (x->cap = 64; x->cap < 2 * a->nres; x->cap *= 2)
+		;
+	x->slot = xcalloc(x->cap, sizeof(*x->slot));
+	for (i = 0; i < a->nres; i++) {
+		const char *s = key_of(&a->res[i], fold);
+
+		if (idx_get(a, x, s, fold) != NULL)
+			continue;	/* the first keeps it */
+		for (k = hash(s, fold) & (x->cap - 1); x->slot[k] != 0;
+		    k = (k + 1) & (x->cap - 1))
+			;
+		x->slot[k] = i + 1;
+	}
+}
+
+struct tfres *
+tf_by_id(struct tf *a, const char *id)
+{
+	/* "" is no id: azurerm writes it for an unset reference */
+	return id != NULL && id[0] != '\0' ? idx_get(a, &a->byid, id, true) :
+	    NULL;
+}
+
+/* ---- references through the configuration ---- */
+
+/* The configuration module of r: module_calls followed, indexes dropped. */
+static const cJSON *
+config_module(const struct tf *a, const struct tfres *r)
+{
+	const cJSON *m = a->config;
+	const char *p = r->module;
+	char name[256];
+	size_t n;
+
+	while (m != NULL && *p != '\0') {
+		if (strncmp(p, "module.", 7) != 0)
+			return NULL;
+		p += 7;
+		n = strcspn(p, ".[");
+		if (n == 0 || n >= sizeof(name))
+			return NULL;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n;
+		if (*p == '[' && (p = strchr(p, ']')) != NULL)
+			p++;
+		if (p == NULL || (*p != '.' && *p != '\0'))
+			return NULL;
+		if (*p == '.')
+			p++;
+		m = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(m, "module_calls"), name),
+		    "module");
+	}
+	return m;
+}
+
+/* The expression of key in r's configuration block (block[i] or top). */
+static const cJSON *
+config_expr(const struct tf *a, const struct tfres *r, const char *block,
+    size_t i, const char *key)
+{
+	const cJSON *m = config_module(a, r), *res, *e = NULL;
+	const char *local = r->addr + strlen(r->module);
+	size_t n;
+
+	if (*local == '.')
+		local++;
+	n = strcspn(local, "[");
+	cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(m,
+	    "resources")) {
+		const char *ad = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(res, "address"));
+
+		if (ad != NULL && strlen(ad) == n && strncmp(ad, local, n) == 0) {
+			e = cJSON_GetObjectItemCaseSensitive(res, "expressions");
+			break;
+		}
+	}
+	if (block != NULL) {
+		e = cJSON_GetObjectItemCaseSensitive(e, block);
+		e = cJSON_IsArray(e) ? cJSON_GetArrayItem(e, (int)i) : NULL;
+	}
+	return cJSON_GetObjectItemCaseSensitive(e, key);
+}
+
+struct tfres *
+tf_ref(struct tf *a, const struct tfres *r, const char *block, size_t i,
+    const char *key)
+{
+	const char *s = tf_str(r, block, i, key);
+	const cJSON *ref;
+	struct tfres *t;
+	char want[600];
+	size_t n, k;
+
+	if (s != NULL)
+		return tf_by_id(a, s);
+	if (!tf_unknown(r, block, i, key))
+		return NULL;
+	cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(config_expr(a,
+	    r, block, i, key), "references")) {
+		const char *rs = cJSON_GetStringValue(ref);
+
+		if (rs == NULL || strncmp(rs, "azurerm_", 8) != 0)
+			continue;
+		/* type.name, with its index: "azurerm_x.y[0].id" */
+		n = strcspn(rs, ".");
+		if (rs[n] != '.')
+			continue;
+		n += 1 + strcspn(rs + n + 1, ".");
+		if (snprintf(want, sizeof(want), "%s%s%.*s", r->module,
+		    r->module[0] ? "." : "", (int)n, rs) >= (int)sizeof(want))
+			continue;
+		if ((t = idx_get(a, &a->byaddr, want, false)) != NULL)
+			return t;
+		k = strlen(want);
+		for (n = 0; n < a->nres; n++)	/* azurerm_x.y of a count */
+			if (strncmp(a->res[n].addr, want, k) == 0 &&
+			    a->res[n].addr[k] == '[')
+				return &a->res[n];
+	}
+	return NULL;
+}
+
+const char *
+tf_ref_id(struct tf *a, const struct tfres *r, const char *block, size_t i,
+    const char *key)
+{
+	const char *s = tf_str(r, block, i, key);
+	const struct tfres *t;
+
+	if (s != NULL)
+		return s;
+	return (t = tf_ref(a, r, block, i, key)) != NULL ? t->id : NULL;
+}
+
+/* ---- collecting ---- */
+
+static int
+take_res(struct tf *a, const cJSON *o, const char *path, const char *module)
+{
+	const char *addr, *type, *name, *mode, *id;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "values");
+	char p[TOPO_PATH_MAX];
+	struct tfres *r;
+
+	if (!cJSON_IsObject(o))
+		return fail_at(a, path, NULL, "a resource must be an object");
+	addr = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
+	    "address"));
+	type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "type"));
+	name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "name"));
+	mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "mode"));
+	if (addr == NULL || addr[0] == '\0' || strlen(addr) > 512)
+		return fail_at(a, topo_path_key(p, path, "address"), NULL,
+		    "a resource needs its address (a string of 1 to 512 "
+		    "characters)");
+	if (type == NULL || name == NULL)
+		return fail_at(a, topo_path_key(p, path, type ? "name" : "type"),
+		    addr, "a resource needs its type and name");
+	if (!cJSON_IsObject(v))
+		return fail_at(a, topo_path_key(p, path, "values"), addr,
+		    "a resource needs its values (an object)");
+	if (a->nres >= TF_RES_MAX)
+		return fail_at(a, path, addr, "more than %d resources: arsemu "
+		    "runs a lab on one host", TF_RES_MAX);
+	xgrow(&a->res, &a->rcap, a->nres + 1, sizeof(*a->res));
+	r = &a->res[a->nres++];
+	memset(r, 0, sizeof(*r));
+	r->addr = xstrdup(addr);
+	r->module = xstrdup(module);
+	r->type = type;
+	r->name = name;
+	r->v = v;
+	r->data = mode != NULL && strcmp(mode, "data") == 0;
+	snprintf(r->path, sizeof(r->path), "%s", path);
+	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "id"));
+	r->id = id != NULL ? xstrdup(id) : xasprintf("tf:%s", addr);
+	return 0;
+}
+
+/* A module's resources and, depth first, its child modules. */
+static int
+walk(struct tf *a, const cJSON *m, const char *path, const char *module,
+    int depth)
+{
+	const cJSON *list, *el;
+	char p[TOPO_PATH_MAX], q[TOPO_PATH_MAX];
+	size_t i = 0;
+
+	if (!cJSON_IsObject(m))
+		return fail_at(a, path, NULL, "a module must be an object");
+	if (depth > TF_DEPTH_MAX)
+		return fail_at(a, path, module, "modules nested more than %d "
+		    "deep", TF_DEPTH_MAX);
+	list = cJSON_GetObjectItemCaseSensitive(m, "resources");
+	topo_path_key(p, path, "resources");
+	if (list != NULL && !cJSON_IsArray(list))
+		return fail_at(a, p, NULL, "must be an array");
+	cJSON_ArrayForEach(el, list)
+		if (take_res(a, el, topo_path_idx(q, p, i++), module) == -1)
+			return -1;
+	list = cJSON_GetObjectItemCaseSensitive(m, "child_modules");
+	topo_path_key(p, path, "child_modules");
+	if (list != NULL && !cJSON_IsArray(list))
+		return fail_at(a, p, NULL, "must be an array");
+	i = 0;
+	cJSON_ArrayForEach(el, list) {
+		const char *ad = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(el, "address"));
+
+		topo_path_idx(q, p, i++);
+		if (ad == NULL || strncmp(ad, "module.", 7) != 0 ||
+		    strlen(ad) > 400)
+			return fail_at(a, topo_path_key(p, q, "address"), NULL,
+			    "a child module needs its address (module.NAME)");
+		if (walk(a, el, q, ad, depth + 1) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* format_version "1.x": HashiCorp asks readers to refuse another major. */
+static int
+check_version(struct tf *a, const cJSON *doc, const char *path)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc,
+	    "format_version");
+	char p[TOPO_PATH_MAX];
+
+	if (v == NULL)
+		return 0;
+	topo_path_key(p, path, "format_version");
+	if (!cJSON_IsString(v) || strncmp(v->valuestring, "1.", 2) != 0)
+		return fail_at(a, p, NULL, "arsemu reads format_version 1.x of "
+		    "terraform show -json");
+	return 0;
+}
+
+int
+tf_read(struct tf *a, const char *text, size_t len, enum tf_side side)
+{
+	struct topo_err e = { .line = 0 };
+	struct tctx c = { .text = text, .len = len, .err = &e };
+	const cJSON *m, *unk = NULL, *ch;
+	const char *path;
+
+	if ((a->root = topo_json_parse(&c)) == NULL) {
+		if (e.path[0] != '\0')
+			return fail_at(a, e.path, NULL, "%s (line %d, column %d)",
+			    e.msg, e.line, e.col);
+		return fail_at(a, "", NULL, "not JSON (line %d, column %d): %s; "
+		    "save what `terraform show -json` prints", e.line, e.col,
+		    e.msg);
+	}
+	if (!cJSON_IsObject(a->root))
+		return fail_at(a, "", NULL, "not what `terraform show -json` "
+		    "prints (an object)");
+	if (check_version(a, a->root, "") == -1)
+		return -1;
+	a->out->plan = cJSON_HasObjectItem(a->root, "planned_values") ||
+	    cJSON_HasObjectItem(a->root, "resource_changes");
+	if (!a->out->plan) {
+		if (side == TF_BEFORE)
+			return fail_at(a, "", NULL, "a state, not a plan: save "
+			    "the plan with terraform plan -out and show it");
+		path = "values.root_module";
+		m = cJSON_GetObjectItemCaseSensitive(a->root, "values");
+		if (m == NULL)
+			return fail_at(a, "values", NULL, "neither a state "
+			    "(values) nor a plan (planned_values): is it what "
+			    "`terraform show -json` prints? (an empty state "
+			    "has no values)");
+	} else if (side == TF_BEFORE) {
+		m = cJSON_GetObjectItemCaseSensitive(a->root, "prior_state");
+		if (m == NULL)
+			return fail_at(a, "prior_state", NULL, "the plan has no "
+			    "prior state (it creates everything): nothing to "
+			    "compare with");
+		if (check_version(a, m, "prior_state") == -1)
+			return -1;
+		m = cJSON_GetObjectItemCaseSensitive(m, "values");
+		path = "prior_state.values.root_module";
+	} else {
+		m = cJSON_GetObjectItemCaseSensitive(a->root, "planned_values");
+		path = "planned_values.root_module";
+		unk = cJSON_GetObjectItemCaseSensitive(a->root,
+		    "resource_changes");
+		if (unk != NULL && !cJSON_IsArray(unk))
+			return fail_at(a, "resource_changes", NULL, "must be an "
+			    "array");
+	}
+	if ((m = cJSON_GetObjectItemCaseSensitive(m, "root_module")) == NULL)
+		return fail_at(a, path, NULL, "missing: %s", side == TF_BEFORE ?
+		    "the prior state holds no resources" : "no resources");
+	a->config = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(a->root, "configuration"),
+	    "root_module");
+	if (walk(a, m, path, "", 0) == -1)
+		return -1;
+	idx_build(a, &a->byid, true);
+	idx_build(a, &a->byaddr, false);
+	cJSON_ArrayForEach(ch, unk) {
+		struct tfres *r = idx_get(a, &a->byaddr, cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(ch, "address")), false);
+
+		if (r != NULL)
+			r->unk = cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(ch, "change"),
+			    "after_unknown");
+	}
+	return 0;
+}
+
+void
+tf_read_free(struct tf *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nres; i++) {
+		free(a->res[i].addr);
+		free(a->res[i].module);
+		free(a->res[i].id);
+	}
+	free(a->res);
+	free(a->byid.slot);
+	free(a->byaddr.slot);
+	cJSON_Delete(a->root);
+}
