@@ -426,10 +426,10 @@ az_vnet_of_subnet_id(const struct az *a, const char *id, char *sname,
     size_t len)
 {
 	char vn[128];
-	int v = az_vnet_by_name(a, topo_az_id_part(id, "virtualNetworks", vn,
+	int v = az_vnet_by_name(a, imp_id_part(id, "virtualNetworks", vn,
 	    sizeof(vn)));
 
-	if (v < 0 || topo_az_id_part(id, "subnets", sname, len) == NULL)
+	if (v < 0 || imp_id_part(id, "subnets", sname, len) == NULL)
 		return -1;
 	return v;
 }
@@ -458,9 +458,9 @@ peering(struct az *a, const struct azres *p)
 	const char *state = az_jstr(p->o, "peeringState");
 	const cJSON *rv = cJSON_GetObjectItemCaseSensitive(p->o,
 	    "remoteVirtualNetwork");
-	int o = az_vnet_by_name(a, topo_az_id_part(az_jstr(p->o, "id"),
+	int o = az_vnet_by_name(a, imp_id_part(az_jstr(p->o, "id"),
 	    "virtualNetworks", own, sizeof(own)));
-	int r = az_vnet_by_name(a, topo_az_id_part(az_jstr(rv, "id"),
+	int r = az_vnet_by_name(a, imp_id_part(az_jstr(rv, "id"),
 	    "virtualNetworks", rem, sizeof(rem)));
 	struct azvnet *spoke, *hub;
 
@@ -756,7 +756,7 @@ import(struct az *a, const char *name)
 	for (i = 0; i < a->nvnets; i++) {
 		struct azvnet *v = &a->vnets[i];
 
-		if (topo_az_node_name(v->azname, v->name, az_is_hub(v) ?
+		if (imp_node_name(v->azname, v->name, az_is_hub(v) ?
 		    AZ_HUB_NAME_MAX : TOPO_NAME_MAX))
 			az_warn(a, &v->r, "name", "VNet %s is called %s in the "
 			    "topology (node names: a-z, 0-9, '-', at most %d)",
@@ -807,7 +807,7 @@ topo_az_import(const char *dir, const char *name, struct topo_az *out,
 	}
 	for (i = 0; i < a.nvnets; i++)
 		free(a.vnets[i].peers);
-	topo_az_names_free(&a.names);
+	imp_names_free(&a.names);
 	az_set_free(&a.nic_ids);
 	az_set_free(&a.vm_names);
 	az_free_gw(&a);

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "../lib/pfx.h"
+#include "importcommon.h"
 #include "topo.h"
 
 struct topo_az {
@@ -43,46 +44,6 @@ struct topo_az {
 int	topo_az_import(const char *dir, const char *name, struct topo_az *out,
 	    struct topo_err *err);
 void	topo_az_free(struct topo_az *a);
-
-/*
- * Helpers for every importer of Azure's objects (az output, Terraform):
- * Azure's own rules, not arsemu's.
- *
- * topo_az_id_eq: two resource ids name the same resource. Azure compares
- * ids case-insensitively (az prints some upper-cased, e.g. the
- * ipConfigurations a subnet lists); a trailing '/' is ignored.
- * topo_az_id_under: id is parent's id or a child of it (parent + "/...").
- * topo_az_id_part: the segment after "/<kind>/" (kind matched without
- * regard to case) into buf; NULL if none or longer than len - 1.
- */
-bool	topo_az_id_eq(const char *a, const char *b);
-bool	topo_az_id_under(const char *id, const char *parent);
-const char *topo_az_id_part(const char *id, const char *kind, char *buf,
-	    size_t len);
-
-/*
- * topo_az_node_name: an Azure name as an arsemu node name (lowercase,
- * a-z 0-9 '-', not starting with '-', at most max characters, "x" if
- * nothing is left); true when it had to change.
- * topo_az_name_take: a unique node name made from want into buf (max
- * characters, buf holds max + 1), recorded in names: one taken already
- * gets "-2", "-3"... with the base cut so the suffix fits whole; O(1)
- * per name. topo_az_names_free: the set's memory.
- */
-struct topo_az_name {
-	char		*name;		/* NULL: a free slot */
-	unsigned	 next;		/* next suffix to try */
-};
-struct topo_az_names {
-	struct topo_az_name *tab;	/* open addressing, at most half full */
-	size_t		 n, cap;	/* cap: 0 or a power of two */
-};
-bool	topo_az_node_name(const char *in, char *out, size_t max);
-bool	topo_az_name_taken(const struct topo_az_names *names,
-	    const char *name);
-const char *topo_az_name_take(struct topo_az_names *names, const char *want,
-	    char *buf, size_t max);
-void	topo_az_names_free(struct topo_az_names *names);
 
 /*
  * topo_az_alloc: the address Azure gives the next NIC of subnet sn, as

@@ -171,7 +171,7 @@ gw_by_id(struct az *a, const char *id)
 	size_t i;
 
 	for (i = 0; id != NULL && i < a->ngws; i++)
-		if (topo_az_id_eq(id, az_jstr(a->gws[i].r.o, "id")))
+		if (imp_id_eq(id, az_jstr(a->gws[i].r.o, "id")))
 			return (int)i;
 	return -1;
 }
@@ -183,7 +183,7 @@ site_by_id(struct az *a, const char *id, bool er)
 
 	for (i = 0; id != NULL && i < a->nsites; i++)
 		if (a->sites[i].er == er &&
-		    topo_az_id_eq(id, az_jstr(a->sites[i].r.o, "id")))
+		    imp_id_eq(id, az_jstr(a->sites[i].r.o, "id")))
 			return (int)i;
 	return -1;
 }

@@ -137,7 +137,7 @@ struct az {
 	size_t		 ngws, gcap;
 	struct azsite	*sites;
 	size_t		 nsites, scap;
-	struct topo_az_names names;	/* node names taken */
+	struct imp_names names;	/* node names taken */
 	struct azset	 nic_ids;	/* NIC id -> index in nics */
 	struct azset	 vm_names;	/* VMs a NIC made already */
 	struct topo_az	*out;

@@ -21,194 +21,26 @@
 
 /* ---- shared with other importers (azimport.h) ---- */
 
-static size_t
-id_len(const char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && s[n - 1] == '/')
-		n--;
-	return n;
-}
-
-bool
-topo_az_id_eq(const char *a, const char *b)
-{
-	size_t n;
-
-	if (a == NULL || b == NULL)
-		return false;
-	n = id_len(a);
-	return n == id_len(b) && strncasecmp(a, b, n) == 0;
-}
-
-bool
-topo_az_id_under(const char *id, const char *parent)
-{
-	size_t n;
-
-	if (id == NULL || parent == NULL || (n = id_len(parent)) == 0)
-		return false;
-	return strncasecmp(id, parent, n) == 0 && (id[n] == '\0' ||
-	    id[n] == '/');
-}
-
-const char *
-topo_az_id_part(const char *id, const char *kind, char *buf, size_t len)
-{
-	char key[64];
-	const char *p;
-	size_t n;
-
-	if (id == NULL || snprintf(key, sizeof(key), "/%s/", kind) >=
-	    (int)sizeof(key))
-		return NULL;
-	if ((p = strcasestr(id, key)) == NULL)
-		return NULL;
-	p += strlen(key);
-	n = strcspn(p, "/");
-	if (n == 0 || n >= len)
-		return NULL;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	return buf;
-}
-
-bool
-topo_az_node_name(const char *in, char *out, size_t max)
-{
-	size_t i, n = 0;
-
-	for (i = 0; in[i] != '\0' && n < max; i++) {
-		char ch = in[i];
-
-		if (ch >= 'A' && ch <= 'Z')
-			ch = (char)(ch - 'A' + 'a');
-		else if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
-			ch = '-';
-		if (ch == '-' && n == 0)
-			continue;
-		out[n++] = ch;
-	}
-	out[n] = '\0';
-	if (n == 0)
-		snprintf(out, max + 1, "x");
-	return strcmp(in, out) != 0;
-}
-
-static size_t
-name_hash(const char *s)
-{
-	size_t h = 14695981039346656037u;	/* FNV-1a */
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
-/* The slot of name: the taken one, or the free one for it. */
-static struct topo_az_name *
-name_slot(struct topo_az_name *tab, size_t cap, const char *name)
-{
-	size_t i = name_hash(name) & (cap - 1);
-
-	while (tab[i].name != NULL && strcmp(tab[i].name, name) != 0)
-		i = (i + 1) & (cap - 1);
-	return &tab[i];
-}
-
-bool
-topo_az_name_taken(const struct topo_az_names *s, const char *name)
-{
-	return s->cap > 0 && name_slot(s->tab, s->cap, name)->name != NULL;
-}
-
-/* Take name (not taken yet); the table stays at most half full. */
-static void
-name_take(struct topo_az_names *s, const char *name)
-{
-	struct topo_az_name *tab;
-	size_t cap, i;
-
-	if (2 * (s->n + 1) > s->cap) {
-		cap = s->cap ? 2 * s->cap : 64;
-		tab = xcalloc(cap, sizeof(*tab));
-		for (i = 0; i < s->cap; i++)
-			if (s->tab[i].name != NULL)
-				*name_slot(tab, cap, s->tab[i].name) = s->tab[i];
-		free(s->tab);
-		s->tab = tab;
-		s->cap = cap;
-	}
-	tab = name_slot(s->tab, s->cap, name);
-	tab->name = xstrdup(name);
-	tab->next = 2;
-	s->n++;
-}
-
 /*
- * Cutting the suffix instead of the base made "-100" "-10", taken, and the
- * search never ended. Each name remembers its next suffix, so n names
- * wanted alike cost O(n), not O(n^2).
+ * Azure's allocation, with the importers' one implementation
+ * (importcommon.c).
  */
-const char *
-topo_az_name_take(struct topo_az_names *s, const char *want, char *buf,
-    size_t max)
-{
-	char base[TOPO_NAME_MAX + 1], sfx[16];
-	unsigned k;
-	int cut, l;
-
-	if (max > TOPO_NAME_MAX)
-		max = TOPO_NAME_MAX;
-	topo_az_node_name(want, base, max - 3);
-	if (!topo_az_name_taken(s, base)) {
-		snprintf(buf, max + 1, "%s", base);
-		name_take(s, buf);
-		return buf;
-	}
-	for (k = name_slot(s->tab, s->cap, base)->next; ; k++) {
-		l = snprintf(sfx, sizeof(sfx), "-%u", k);
-		cut = (int)max - l;
-		snprintf(buf, max + 1, "%.*s%s", cut, base, sfx);
-		if (!topo_az_name_taken(s, buf))
-			break;
-	}
-	name_slot(s->tab, s->cap, base)->next = k + 1;
-	name_take(s, buf);
-	return buf;
-}
-
-void
-topo_az_names_free(struct topo_az_names *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->cap; i++)
-		free(s->tab[i].name);
-	free(s->tab);
-	memset(s, 0, sizeof(*s));
-}
-
 int
 topo_az_alloc(const struct pfx4 *sn, const uint32_t *taken, size_t ntaken,
     uint32_t *out)
 {
-	uint64_t size = sn->len >= 32 ? 1 : (uint64_t)1 << (32 - sn->len);
-	uint64_t off;
+	struct imp_alloc al = { 0 };
+	uint32_t ip;
 	size_t i;
 
-	for (off = 4; off + 1 < size; off++) {
-		uint32_t ip = sn->addr + (uint32_t)off;
-
-		for (i = 0; i < ntaken && taken[i] != ip; i++)
-			;
-		if (i == ntaken) {
-			*out = ip;
-			return 0;
-		}
-	}
-	return -1;
+	for (i = 0; i < ntaken; i++)
+		imp_alloc_known(&al, taken[i]);
+	ip = imp_alloc_next(&al, sn);
+	imp_alloc_free(&al);
+	if (ip == 0)
+		return -1;
+	*out = ip;
+	return 0;
 }
 
 int
@@ -321,7 +153,7 @@ az_jbool(const cJSON *o, const char *key, bool def)
 const char *
 az_take_name(struct az *a, const char *want, char *buf, size_t max)
 {
-	return topo_az_name_take(&a->names, want, buf, max);
+	return imp_take_name(&a->names, want, buf, max);
 }
 
 void

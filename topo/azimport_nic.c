@@ -71,7 +71,7 @@ az_classify_nic(struct az *a, const struct azres *r)
 		return;
 	}
 	n.fwd = az_jbool(r->o, "enableIPForwarding", false);
-	n.vm = topo_az_id_part(az_jstr(az_jget(r->o, "virtualMachine"), "id"),
+	n.vm = imp_id_part(az_jstr(az_jget(r->o, "virtualMachine"), "id"),
 	    "virtualMachines", vm, sizeof(vm)) ? xstrdup(vm) : NULL;
 	if ((c = nic_ipconf(r->o, &k)) == NULL) {
 		az_warn(a, r, "ipConfigurations", "NIC %s has no IP "
@@ -309,7 +309,7 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 		uint32_t addr;
 		cJSON *x;
 
-		if (topo_az_id_part(az_jstr(b->o, "id"), "virtualHubs", hubname,
+		if (imp_id_part(az_jstr(b->o, "id"), "virtualHubs", hubname,
 		    sizeof(hubname)) != NULL && rs->azname != NULL &&
 		    strcasecmp(hubname, rs->azname) != 0)
 			continue;
@@ -482,7 +482,7 @@ subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
 		char nicname[128];
 
 		if (nic_of_ipconf(a, az_jstr(ipc, "id")) != NULL ||
-		    topo_az_id_part(az_jstr(ipc, "id"), "networkInterfaces",
+		    imp_id_part(az_jstr(ipc, "id"), "networkInterfaces",
 		    nicname, sizeof(nicname)) == NULL)
 			continue;
 		put_vm(a, vms, o, vm_name(nicname, want, sizeof(want)), n,
@@ -500,12 +500,12 @@ rt_known(struct az *a, const struct azres *at, const cJSON *sn,
 	size_t i;
 
 	for (i = 0; id != NULL && i < a->nrts; i++)
-		if (topo_az_id_eq(id, az_jstr(a->rts[i].o, "id")))
+		if (imp_id_eq(id, az_jstr(a->rts[i].o, "id")))
 			return;
 	if (id != NULL)
 		az_warn(a, at, "routeTable.id", "subnet %s's route table %s "
 		    "is not in the files (az network route-table list): its "
-		    "routes are missing", n, topo_az_id_part(id, "routeTables",
+		    "routes are missing", n, imp_id_part(id, "routeTables",
 		    name, sizeof(name)) ? name : id);
 }
 

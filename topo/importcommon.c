@@ -54,8 +54,8 @@ name_slot(struct imp_name *tab, size_t cap, const char *name)
 	return &tab[i];
 }
 
-static bool
-name_taken(const struct imp_names *s, const char *name)
+bool
+imp_name_taken(const struct imp_names *s, const char *name)
 {
 	return s->cap > 0 && name_slot(s->tab, s->cap, name)->name != NULL;
 }
@@ -99,7 +99,7 @@ take(struct imp_names *s, const char *want, char *buf, size_t max, bool node)
 		imp_node_name(want, base, max - 3);
 	else
 		snprintf(base, max - 2, "%s", want);
-	if (!name_taken(s, base)) {
+	if (!imp_name_taken(s, base)) {
 		snprintf(buf, max + 1, "%s", base);
 		name_take(s, buf);
 		return buf;
@@ -108,7 +108,7 @@ take(struct imp_names *s, const char *want, char *buf, size_t max, bool node)
 		l = snprintf(sfx, sizeof(sfx), "-%u", k);
 		cut = (int)max - l;
 		snprintf(buf, max + 1, "%.*s%s", cut, base, sfx);
-		if (!name_taken(s, buf))
+		if (!imp_name_taken(s, buf))
 			break;
 	}
 	name_slot(s->tab, s->cap, base)->next = k + 1;
@@ -162,10 +162,37 @@ imp_id_part(const char *id, const char *kind, char *buf, size_t len)
 	return buf;
 }
 
+/* An id's length without trailing '/'s: Azure ignores them. */
+static size_t
+id_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && s[n - 1] == '/')
+		n--;
+	return n;
+}
+
 bool
 imp_id_eq(const char *a, const char *b)
 {
-	return a != NULL && b != NULL && strcasecmp(a, b) == 0;
+	size_t n;
+
+	if (a == NULL || b == NULL)
+		return false;
+	n = id_len(a);
+	return n == id_len(b) && strncasecmp(a, b, n) == 0;
+}
+
+bool
+imp_id_under(const char *id, const char *parent)
+{
+	size_t n;
+
+	if (id == NULL || parent == NULL || (n = id_len(parent)) == 0)
+		return false;
+	return strncasecmp(id, parent, n) == 0 && (id[n] == '\0' ||
+	    id[n] == '/');
 }
 
 /* ---- Azure's allocation ---- */

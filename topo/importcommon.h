@@ -46,6 +46,7 @@ const char *imp_take_name(struct imp_names *s, const char *want, char *buf,
 const char *imp_take_exact(struct imp_names *s, const char *want, char *buf,
 	    size_t max);
 void	 imp_names_free(struct imp_names *s);
+bool	 imp_name_taken(const struct imp_names *s, const char *name);
 /*
  * The segment after "/<kind>/" in a resource id, matched case-insensitively
  * (az upper-cases some ids), into buf; NULL if none or too long.
@@ -73,7 +74,12 @@ void	 imp_alloc_free(struct imp_alloc *al);
 /* The Route Server's instance i (0 or 1) in its subnet p: .4 and .5. */
 uint32_t imp_rs_ip(const struct pfx4 *p, unsigned i);
 
-/* Two resource ids name the same resource: Azure compares them ignoring case. */
+/*
+ * Two resource ids name the same resource: Azure compares them ignoring
+ * case (az upper-cases some) and trailing '/'s.
+ */
 bool	 imp_id_eq(const char *a, const char *b);
+/* id is parent or a resource under it (a subnet under its VNet), as above. */
+bool	 imp_id_under(const char *id, const char *parent);
 
 #endif

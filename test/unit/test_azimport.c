@@ -591,24 +591,24 @@ test_error_path(void)
 static void
 test_helpers(void)
 {
-	struct topo_az_names names = { NULL, 0, 0 };
+	struct imp_names names = { NULL, 0, 0 };
 	struct pfx4 sn = { 0x0a010000, 29 };	/* 10.1.0.0/29: .4 to .6 */
 	uint32_t taken[] = { 0x0a010005 }, ip = 0, path[4];
 	char buf[TOPO_NAME_MAX + 1], part[64];
 
-	T_OK(topo_az_id_eq(SUB "/virtualNetworks/Hub", "/SUBSCRIPTIONS/0/"
+	T_OK(imp_id_eq(SUB "/virtualNetworks/Hub", "/SUBSCRIPTIONS/0/"
 	    "RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/VIRTUALNETWORKS/"
-	    "HUB/") && !topo_az_id_eq(SUB "/virtualNetworks/hub", SUB
-	    "/virtualNetworks/hub2"), "topo_az_id_eq: ids as Azure compares "
+	    "HUB/") && !imp_id_eq(SUB "/virtualNetworks/hub", SUB
+	    "/virtualNetworks/hub2"), "imp_id_eq: ids as Azure compares "
 	    "them, case and trailing '/' aside");
-	T_OK(topo_az_id_under(SUB "/NETWORKINTERFACES/NIC/ipConfigurations/"
-	    "c", SUB "/networkInterfaces/nic") && !topo_az_id_under(SUB
+	T_OK(imp_id_under(SUB "/NETWORKINTERFACES/NIC/ipConfigurations/"
+	    "c", SUB "/networkInterfaces/nic") && !imp_id_under(SUB
 	    "/networkInterfaces/nic2/ipConfigurations/c", SUB
-	    "/networkInterfaces/nic"), "topo_az_id_under: a child id, not a "
+	    "/networkInterfaces/nic"), "imp_id_under: a child id, not a "
 	    "longer name");
-	T_OK(topo_az_id_part(SUB "/VIRTUALNETWORKS/hub/subnets/s",
+	T_OK(imp_id_part(SUB "/VIRTUALNETWORKS/hub/subnets/s",
 	    "virtualNetworks", part, sizeof(part)) != NULL &&
-	    strcmp(part, "hub") == 0, "topo_az_id_part: the kind in any case");
+	    strcmp(part, "hub") == 0, "imp_id_part: the kind in any case");
 	T_OK(topo_az_alloc(&sn, taken, 1, &ip) == 0 && ip == 0x0a010004 &&
 	    (taken[0] = ip, topo_az_alloc(&sn, taken, 1, &ip)) == 0 &&
 	    ip == 0x0a010005, "topo_az_alloc: the first free address from .4");
@@ -623,12 +623,12 @@ test_helpers(void)
 	    topo_az_asn_path("", path, 4) == 0 &&
 	    topo_az_asn_path("65001 x", path, 4) == -1, "topo_az_asn_path: "
 	    "AS paths as Azure prints them");
-	T_OK(strcmp(topo_az_name_take(&names, "Hub_VNet", buf, TOPO_NAME_MAX),
-	    "hub-vnet") == 0 && strcmp(topo_az_name_take(&names, "hub-vnet",
+	T_OK(strcmp(imp_take_name(&names, "Hub_VNet", buf, TOPO_NAME_MAX),
+	    "hub-vnet") == 0 && strcmp(imp_take_name(&names, "hub-vnet",
 	    buf, TOPO_NAME_MAX), "hub-vnet-2") == 0 &&
-	    topo_az_name_taken(&names, "hub-vnet-2"), "topo_az_name_take: "
+	    imp_name_taken(&names, "hub-vnet-2"), "imp_take_name: "
 	    "node names, made unique");
-	topo_az_names_free(&names);
+	imp_names_free(&names);
 }
 
 int
