@@ -38,22 +38,6 @@ struct live {
 	char			 err[256];
 };
 
-static void
-put(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-put(char *buf, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= CHECK_TEXT)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, CHECK_TEXT - used, fmt, ap);
-	va_end(ap);
-}
-
 static const struct topo_subnet *
 subnet_named(const struct topo *t, const char *s)
 {
@@ -91,7 +75,7 @@ live_routes(struct live *l, const struct suite_assert *a,
 			nics++;
 			if (a->digest != NULL && a->count < 0) {
 				/* the daemon's rows carry no UDR names: no digest */
-				put(res->seen, "%s: the digest is not compared live"
+				check_put(res->seen, "%s: the digest is not compared live"
 				    ". ", nic->name);
 			} else if (a->digest != NULL) {
 				struct suite_assert b = *a;
@@ -104,7 +88,7 @@ live_routes(struct live *l, const struct suite_assert *a,
 		}
 	}
 	if (res->held)
-		put(res->seen, "as expected at %zu NIC%s", nics, nics == 1 ?
+		check_put(res->seen, "as expected at %zu NIC%s", nics, nics == 1 ?
 		    "" : "s");
 	return 0;
 }
@@ -125,9 +109,9 @@ put_obs(char *buf, const struct walk_obs *o)
 {
 	size_t i;
 
-	put(buf, "%s", o->delivered ? "delivered" : "not delivered");
+	check_put(buf, "%s", o->delivered ? "delivered" : "not delivered");
 	for (i = 0; i < o->nforwarded; i++)
-		put(buf, "%s%s", i ? ", " : ", forwarded by ",
+		check_put(buf, "%s%s", i ? ", " : ", forwarded by ",
 		    o->forwarded[i]->name);
 }
 
@@ -197,14 +181,14 @@ live_walk(struct live *l, const struct suite_assert *a,
 			return -1;
 		if (!same_nvas(&o, &b)) {
 			res->held = false;
-			put(res->seen, "; return: ");
+			check_put(res->seen, "; return: ");
 			put_obs(res->seen, &b);
-			put(res->seen, " (asymmetric)");
+			check_put(res->seen, " (asymmetric)");
 		}
 	}
 	check_predict(l->t, l->p, src, &pkt, &w);
 	if (!walk_same_path(&w, &o, why, sizeof(why)))
-		put(res->seen, "; live differs from plan: %s", why);
+		check_put(res->seen, "; live differs from plan: %s", why);
 	return 0;
 }
 
@@ -258,11 +242,11 @@ live_pairs(struct live *l, const char *from, const char *to,
 			    obs_crosses(&o, through, nthrough)))
 				continue;
 			if ((*bad)++ == 0) {
-				put(res->seen, "%s -> %s: ", sc->rep_src->name,
+				check_put(res->seen, "%s -> %s: ", sc->rep_src->name,
 				    dn == NULL || dc->kind == REACH_INTERNET ?
 				    "internet" : dn->name);
 				put_obs(res->seen, &o);
-				put(res->seen, "; ");
+				check_put(res->seen, "; ");
 			}
 		}
 	reach_free(&m);
@@ -283,10 +267,10 @@ live_policy(struct live *l, const struct suite_assert *a,
 		return -1;
 	if (bad > 0)
 		res->held = false;
-	put(res->seen, "%zu class pairs probed%s", probed, bad ? "" :
+	check_put(res->seen, "%zu class pairs probed%s", probed, bad ? "" :
 	    ", none otherwise");
 	if (skipped > 0)
-		put(res->seen, ", %zu more held offline only", skipped);
+		check_put(res->seen, ", %zu more held offline only", skipped);
 	return 0;
 }
 
@@ -353,7 +337,7 @@ live_bgp(struct live *l, const struct suite_assert *a,
 				found = true;
 				npeer++;
 				est &= strcmp(f[3], "Established") == 0;
-				put(res->seen, "%s%s: %s", npeer > 1 ? "; " : "",
+				check_put(res->seen, "%s%s: %s", npeer > 1 ? "; " : "",
 				    rs->inst[inst]->name, f[3]);
 			}
 		ctlc_free(&r);
@@ -365,7 +349,7 @@ live_bgp(struct live *l, const struct suite_assert *a,
 		for (k = 0; k < a->nlearns; k++)
 			if (!rows_have(&r, &a->learns[k], true)) {
 				res->held = false;
-				put(res->seen, ", does not learn %s",
+				check_put(res->seen, ", does not learn %s",
 				    pfx_fmt(&a->learns[k], pb));
 			}
 		if (a->nlearns > 0)
@@ -376,7 +360,7 @@ live_bgp(struct live *l, const struct suite_assert *a,
 		for (k = 0; k < a->nadvertises; k++)
 			if (!rows_have(&r, &a->advertises[k], false)) {
 				res->held = false;
-				put(res->seen, ", does not advertise %s",
+				check_put(res->seen, ", does not advertise %s",
 				    pfx_fmt(&a->advertises[k], pb));
 			}
 		if (a->nadvertises > 0)
@@ -384,7 +368,7 @@ live_bgp(struct live *l, const struct suite_assert *a,
 	}
 	if (npeer == 0) {
 		est = false;
-		put(res->seen, "no peering with %s", a->peer);
+		check_put(res->seen, "no peering with %s", a->peer);
 		if (a->nlearns + a->nadvertises > 0)
 			res->held = false;
 	}
@@ -446,7 +430,7 @@ check_live(struct cli *c, const struct topo *t, const struct plan *p,
 		while (n > 0 && strchr(" ;", res[i].seen[n - 1]) != NULL)
 			res[i].seen[--n] = '\0';
 		if (res[i].held != off.held)
-			put(res[i].seen, "; live differs from plan: the plan "
+			check_put(res[i].seen, "; live differs from plan: the plan "
 			    "%s: %s", off.held ? "holds" : "fails", off.seen);
 		*failed += !res[i].held;
 	}

@@ -461,7 +461,7 @@ drill_load_string(const char *json, size_t len, const char *base,
 int
 drill_load_file(const char *file, struct drill **out, struct topo_err *err)
 {
-	char *text, *base, *slash;
+	char *text, *base;
 	size_t len;
 	int rc;
 
@@ -469,11 +469,7 @@ drill_load_file(const char *file, struct drill **out, struct topo_err *err)
 	memset(err, 0, sizeof(*err));
 	if (topo_read_file(file, &text, &len, err) == -1)
 		return -1;
-	base = xstrdup(file);
-	if ((slash = strrchr(base, '/')) != NULL)
-		*slash = '\0';
-	else
-		base[0] = '\0';
+	base = topo_dir_of(file);
 	rc = drill_load_string(text, len, base, out, err);
 	free(base);
 	free(text);

@@ -149,3 +149,15 @@ topo_json_parse(struct tctx *c)
 	}
 	return root;
 }
+
+char *
+topo_dir_of(const char *file)
+{
+	char *base = xstrdup(file), *slash;
+
+	if ((slash = strrchr(base, '/')) != NULL)
+		*slash = '\0';
+	else
+		base[0] = '\0';
+	return base;
+}

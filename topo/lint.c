@@ -44,18 +44,6 @@
 
 #define NO_ADVERTISE	0xffffff02u	/* RFC 1997 65535:65282 */
 
-static void __attribute__((format(printf, 3, 4)))
-warn(struct topo *t, const char *path, const char *fmt, ...)
-{
-	char msg[640];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	topo_warning(t, path, msg);
-}
-
 static bool
 default_to_internet(const struct topo_subnet *sn)
 {
@@ -202,7 +190,7 @@ lint_unsteered(struct topo *t, const struct topo_nva *v, const char *path,
 		return;
 	if (n > 1)
 		snprintf(more, sizeof(more), " (and %zu more)", n - 1);
-	warn(t, path, "subnet %s/%s%s reaches %s over its system route, not "
+	topo_warnf(t, path, "subnet %s/%s%s reaches %s over its system route, not "
 	    "through NVA \"%s\": a route from Route Server cannot steer "
 	    "traffic inside the VNet space (RS-53, VR-06); add a route table "
 	    "with a VirtualAppliance route for %s", first->vnet->name,
@@ -223,7 +211,7 @@ lint_nva(struct topo *t, const struct topo_nva *v)
 		snprintf(path, sizeof(path), "%s.advertise[%zu]", v->node->jpath, i);
 		if (v->advertise[i].len == 0 && sn->vnet->rs != NULL &&
 		    !default_to_internet(sn))
-			warn(t, path, "NVA \"%s\" advertises 0.0.0.0/0 and subnet %s/%s "
+			topo_warnf(t, path, "NVA \"%s\" advertises 0.0.0.0/0 and subnet %s/%s "
 			    "has no route table sending 0.0.0.0/0 to Internet: the "
 			    "default route is programmed on the NVA's own NIC too and "
 			    "its Internet traffic loops (RS-22)", v->node->name,
@@ -231,7 +219,7 @@ lint_nva(struct topo *t, const struct topo_nva *v)
 		if (sn->vnet->rs == NULL ||
 		    (vp = served_prefix(t, sn->vnet, &v->advertise[i])) == NULL)
 			continue;
-		warn(t, path, "%s is %s VNet prefix %s, which the Route Server "
+		topo_warnf(t, path, "%s is %s VNet prefix %s, which the Route Server "
 		    "serves: the system route wins and this route is never "
 		    "programmed (RS-21)", pfx_fmt(&v->advertise[i], p1),
 		    pfx_equal(vp, &v->advertise[i]) ? "equal to" : "inside",
@@ -335,7 +323,7 @@ lint_bypass(struct topo *t, const struct topo_nva *v, const char *path,
 		return;
 	if (n > 1)
 		snprintf(more, sizeof(more), " and %zu more", n - 1);
-	warn(t, path, "NVA \"%s\" advertises %s, which %s gateway \"%s\" also "
+	topo_warnf(t, path, "NVA \"%s\" advertises %s, which %s gateway \"%s\" also "
 	    "offers at the same length: with hub routing preference %s the "
 	    "gateway's route wins (RS-30, RS-31), so traffic to %s bypasses "
 	    "NVA \"%s\" in every served subnet without a route table for it "
@@ -401,7 +389,7 @@ lint_self_loop(struct topo *t, const struct topo_nva *v, const char *path,
 		    "RS-31", az_pref_str(own->vnet->rs->pref));
 	else
 		snprintf(why, sizeof(why), "a longer prefix, RS-30");
-	warn(t, path, "NVA \"%s\" advertises %s, and its route beats %s "
+	topo_warnf(t, path, "NVA \"%s\" advertises %s, and its route beats %s "
 	    "gateway \"%s\"'s (%s) in the NVA's own subnet %s/%s too: the "
 	    "NVA gets its own traffic back and traffic to %s loops (RS-22); "
 	    "%s", v->node->name, pfx_fmt(p, p1), gw_kind(gw), gw->name, why,
@@ -457,7 +445,7 @@ lint_shared_asn(struct topo *t)
 			    a->node->nic->subnet->vnet != b->node->nic->subnet->vnet)
 				continue;
 			snprintf(path, sizeof(path), "%s.asn", b->node->jpath);
-			warn(t, path, "NVAs \"%s\" and \"%s\" share AS %u: each drops "
+			topo_warnf(t, path, "NVAs \"%s\" and \"%s\" share AS %u: each drops "
 			    "the other's routes through the Route Server (its own AS "
 			    "is in the path) unless it allows its AS in (allowas-in); "
 			    "fine for an active-active pair advertising the same "
@@ -475,7 +463,7 @@ static void
 lint_hold(struct topo *t)
 {
 	if (t->timers.hold == 0)
-		warn(t, "timers.hold", "hold time 0: a frozen NVA is never noticed; "
+		topo_warnf(t, "timers.hold", "hold time 0: a frozen NVA is never noticed; "
 		    "only a closed connection ends a session (RS-43: Azure's "
 		    "is 180 s)");
 }
@@ -547,7 +535,7 @@ join_shared_rs(struct topo *t, const struct topo_nva *nv, size_t *up)
 	if (nv->nxrs == 0)
 		return;
 	if (!nv->as_override) {
-		warn(t, topo_path_key(path, nv->node->jpath, "route_servers"),
+		topo_warnf(t, topo_path_key(path, nv->node->jpath, "route_servers"),
 		    "NVA \"%s\" peers with the Route Server of \"%s\" and "
 		    "another one without as_override: whatever it learns from "
 		    "one keeps 65515 in the path, and the other drops it "
@@ -583,7 +571,7 @@ lint_regions(struct topo *t)
 		    root(up, vnet_idx(t, hub_of(l->b)));
 		if (!l->as_override && hub_of(l->a)->rs != NULL &&
 		    hub_of(l->b)->rs != NULL)
-			warn(t, "overlays", "the overlay between NVAs \"%s\" and "
+			topo_warnf(t, "overlays", "the overlay between NVAs \"%s\" and "
 			    "\"%s\" has as_override false: the routes each "
 			    "learns from its Route Server keep 65515 in the "
 			    "path, and the other hub's Route Server drops them "
@@ -596,7 +584,7 @@ lint_regions(struct topo *t)
 			if (!rs_hub(t, t->vnets[i]) || !rs_hub(t, t->vnets[j]) ||
 			    root(up, i) == root(up, j))
 				continue;
-			warn(t, topo_path_key(path, t->vnets[i]->jpath, "nvas"),
+			topo_warnf(t, topo_path_key(path, t->vnets[i]->jpath, "nvas"),
 			    "hubs \"%s\" (%s) and \"%s\" (%s) both have a Route "
 			    "Server and no NVA overlay joins them: neither learns "
 			    "the other's routes, as two Route Servers exchange "
@@ -632,11 +620,11 @@ lint_md5(struct topo *t)
 		const struct topo_nva *v = t->nvas[i];
 
 		if (!peers_rs(v) && v->md5 != NULL)
-			warn(t, topo_path_key(path, v->node->jpath, "md5"),
+			topo_warnf(t, topo_path_key(path, v->node->jpath, "md5"),
 			    "NVA \"%s\" peers with no Route Server: its MD5 key "
 			    "protects no session", v->node->name);
 		else if (peers_rs(v) && v->md5 == NULL && keyed != NULL)
-			warn(t, v->node->jpath, "NVA \"%s\" peers with the Route "
+			topo_warnf(t, v->node->jpath, "NVA \"%s\" peers with the Route "
 			    "Server of hub \"%s\" without an MD5 key while NVA "
 			    "\"%s\" uses one: its sessions are not authenticated "
 			    "(RFC 2385); give it an \"md5\" key",
@@ -683,7 +671,7 @@ lint_server(struct topo *t, const struct topo_nva *v)
 	for (i = 0; i < t->ngwlinks; i++)
 		if (is_overlay(t->gwlinks[i]) &&
 		    (t->gwlinks[i]->a == n || t->gwlinks[i]->b == n))
-			warn(t, n->jpath, "server \"%s\" has an overlay with \"%s\": "
+			topo_warnf(t, n->jpath, "server \"%s\" has an overlay with \"%s\": "
 			    "it passes routes between it and the Route Server "
 			    "and becomes a transit node, while its NIC does not "
 			    "forward (BGP on servers must never be transit)",
@@ -691,7 +679,7 @@ lint_server(struct topo *t, const struct topo_nva *v)
 			    t->gwlinks[i]->a)->name);
 	for (i = 0; i < t->nsitelinks; i++)
 		if (t->sitelinks[i]->nva == v)
-			warn(t, n->jpath, "site \"%s\" sits behind server \"%s\": "
+			topo_warnf(t, n->jpath, "site \"%s\" sits behind server \"%s\": "
 			    "the server becomes a transit node, while its NIC "
 			    "does not forward (BGP on servers must never be "
 			    "transit)", t->sitelinks[i]->site->name, n->name);
@@ -699,7 +687,7 @@ lint_server(struct topo *t, const struct topo_nva *v)
 		if ((o = covers_other(t, &v->advertise[i])) == NULL)
 			continue;
 		snprintf(path, sizeof(path), "%s.advertise[%zu]", n->jpath, i);
-		warn(t, path, "server \"%s\" advertises %s, which holds %s: "
+		topo_warnf(t, path, "server \"%s\" advertises %s, which holds %s: "
 		    "traffic for other networks is drawn to a NIC that does not "
 		    "forward (BGP on servers must never be transit)", n->name,
 		    pfx_fmt(&v->advertise[i], p1), pfx_fmt(o, p2));
@@ -818,7 +806,7 @@ lint_er_count(struct topo *t, const struct topo_vnet *hub)
 	if (all <= TOPO_LINT_ER_MAX)
 		return;
 	topo_path_key(rp, hub->jpath, "route_server");
-	warn(t, hub->rs->branch_to_branch ? topo_path_key(path, rp,
+	topo_warnf(t, hub->rs->branch_to_branch ? topo_path_key(path, rp,
 	    "branch_to_branch") : rp, "hub \"%s\" advertises %zu prefixes "
 	    "to ExpressRoute gateway \"%s\" (%zu VNet prefixes, %zu routes "
 	    "learned by Route Server with branch_to_branch on): more than "
@@ -856,7 +844,7 @@ lint_site_limit(struct topo *t, const struct topo_gwconn *cn)
 	/* a shared circuit has one session with the site: warn once */
 	if (!topo_conn_over_limit(cn) || (er && !first_on_msee(t, cn)))
 		return;
-	warn(t, cn->jpath, "site \"%s\" advertises %zu prefixes to %s \"%s\", "
+	topo_warnf(t, cn->jpath, "site \"%s\" advertises %zu prefixes to %s \"%s\", "
 	    "which takes at most %u from on-premises%s: the session drops and "
 	    "nothing is learned over this connection, either way (%s)",
 	    cn->site->name, cn->site->nprefixes, er ? "the private peering of "
@@ -903,7 +891,7 @@ lint_gateway_subnet(struct topo *t, const struct topo_route_table *rt)
 				continue;
 			topo_path_idx(path, topo_path_key(rp, rt->jpath,
 			    "routes"), k);
-			warn(t, path, "route \"%s\" sends 0.0.0.0/0 from "
+			topo_warnf(t, path, "route \"%s\" sends 0.0.0.0/0 from "
 			    "GatewaySubnet of hub \"%s\" to %s: a default route "
 			    "on a VPN gateway's subnet can break VPN gateway "
 			    "\"%s\" (GW-11); give GatewaySubnet specific "

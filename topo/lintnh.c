@@ -20,18 +20,6 @@
 #include "lint.h"
 #include "topo_int.h"
 
-static void __attribute__((format(printf, 3, 4)))
-warn(struct topo *t, const char *path, const char *fmt, ...)
-{
-	char msg[640];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	topo_warning(t, path, msg);
-}
-
 /* VR-14: one VirtualAppliance route, checked for each subnet of its table. */
 static void
 lint_appliance(struct topo *t, const struct topo_route_table *rt, size_t k)
@@ -46,7 +34,7 @@ lint_appliance(struct topo *t, const struct topo_route_table *rt, size_t k)
 	    "routes"), k), "next_hop_ip");
 	addr_fmt(u->nh_ip, ip);
 	if (nic == NULL) {
-		warn(t, path, "route \"%s\" of route table \"%s\" sends to %s, "
+		topo_warnf(t, path, "route \"%s\" of route table \"%s\" sends to %s, "
 		    "which is no NIC of the topology (nor a load balancer's "
 		    "frontend): Azure drops what the route carries (VR-14)",
 		    u->name, rt->name, ip);
@@ -57,7 +45,7 @@ lint_appliance(struct topo *t, const struct topo_route_table *rt, size_t k)
 		if (v == nic->subnet->vnet || topo_vnets_peered(v,
 		    nic->subnet->vnet))
 			continue;
-		warn(t, path, "route \"%s\" of route table \"%s\" sends %s/%s's "
+		topo_warnf(t, path, "route \"%s\" of route table \"%s\" sends %s/%s's "
 		    "traffic to %s (%s), in VNet \"%s\", which is not peered "
 		    "with \"%s\": Azure drops it (VR-14, PE-01)", u->name,
 		    rt->name, v->name, rt->subnets[i]->name, ip, nic->name,
@@ -76,7 +64,7 @@ lint_standby_vpn(struct topo *t, const struct topo_vnet *v)
 	for (i = 0; v->rs != NULL && i < v->ngws; i++) {
 		if (v->gws[i]->type != TOPO_GW_VPN || v->gws[i]->ninst != 1)
 			continue;
-		warn(t, topo_path_key(path, v->gws[i]->jpath, "active_active"),
+		topo_warnf(t, topo_path_key(path, v->gws[i]->jpath, "active_active"),
 		    "VPN gateway \"%s\" is active-standby beside the Route "
 		    "Server of \"%s\": Azure supports their route exchange only "
 		    "with an active-active VPN gateway of ASN 65515; the lab "
@@ -102,7 +90,7 @@ lint_fw_subnet(struct topo *t, const struct topo_route_table *rt)
 				continue;
 			topo_path_key(path, topo_path_idx(rp, topo_path_key(path,
 			    rt->jpath, "routes"), k), "next_hop_type");
-			warn(t, path, "route \"%s\" sends 0.0.0.0/0 from "
+			topo_warnf(t, path, "route \"%s\" sends 0.0.0.0/0 from "
 			    "AzureFirewallSubnet of \"%s\" to %s: the firewall "
 			    "needs its default route to Internet, as Azure sets "
 			    "it (RS-55)", rt->routes[k].name,

@@ -530,7 +530,7 @@ suite_load_string(const char *json, size_t len, const char *base,
 int
 suite_load_file(const char *file, struct suite **out, struct topo_err *err)
 {
-	char *text, *base, *slash;
+	char *text, *base;
 	size_t len;
 	int rc;
 
@@ -538,11 +538,7 @@ suite_load_file(const char *file, struct suite **out, struct topo_err *err)
 	memset(err, 0, sizeof(*err));
 	if (topo_read_file(file, &text, &len, err) == -1)
 		return -1;
-	base = xstrdup(file);
-	if ((slash = strrchr(base, '/')) != NULL)
-		*slash = '\0';
-	else
-		base[0] = '\0';
+	base = topo_dir_of(file);
 	rc = suite_load_string(text, len, base, out, err);
 	free(base);
 	free(text);

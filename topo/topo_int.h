@@ -81,6 +81,8 @@ void	 topo_pos_path_at(const char *text, size_t len, size_t off, char *buf);
  * string there, and "good\u0000; rm -rf /" would read as "good").
  */
 #define TOPO_FILE_MAX	(16u << 20)
+/* The folder of file, malloc'd ("" for none): relative paths in it start there. */
+char	*topo_dir_of(const char *file);
 int	 topo_read_file(const char *file, char **text, size_t *len,
 	    struct topo_err *err);
 struct cJSON *topo_json_parse(struct tctx *c);
@@ -182,6 +184,9 @@ int	topo_parse_route_tables(struct tctx *c, const struct cJSON *root);
  * topo_fail() escapes an error (str_escape: both may quote the input).
  */
 void	topo_warning(struct topo *t, const char *path, const char *msg);
+/* The same with printf's format (cut at 640 bytes). */
+void	topo_warnf(struct topo *t, const char *path, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 /* lintnh.c: VR-14, RS-54, for topo_lint() */
 void	topo_lint_next_hops(struct topo *t);
 void	topo_warn(struct tctx *c, const char *path, const char *fmt, ...)

@@ -32,6 +32,18 @@ topo_warning(struct topo *t, const char *path, const char *msg)
 }
 
 void
+topo_warnf(struct topo *t, const char *path, const char *fmt, ...)
+{
+	char msg[640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	topo_warning(t, path, msg);
+}
+
+void
 topo_warn(struct tctx *c, const char *path, const char *fmt, ...)
 {
 	char msg[512];
