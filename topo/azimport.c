@@ -598,21 +598,6 @@ region_of(struct az *a, const struct azvnet *v)
 	return h->loc;
 }
 
-static cJSON *
-region_obj(cJSON *regions, const char *loc)
-{
-	cJSON *r;
-
-	cJSON_ArrayForEach(r, regions)
-		if (strcmp(cJSON_GetObjectItemCaseSensitive(r, "name")->valuestring,
-		    loc) == 0)
-			return r;
-	r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "name", loc);
-	cJSON_AddItemToArray(regions, r);
-	return r;
-}
-
 /* One hub per region: a second is skipped, with a warning. */
 static void
 pick_hubs(struct az *a)
@@ -645,12 +630,12 @@ put_regions(struct az *a, cJSON *root)
 
 	for (i = 0; i < a->nvnets; i++)
 		if (az_is_hub(&a->vnets[i]))
-			cJSON_AddItemToObject(region_obj(regions,
+			cJSON_AddItemToObject(imp_region_obj(regions,
 			    a->vnets[i].loc), "hub", put_hub(a, &a->vnets[i]));
 	for (i = 0; i < a->nvnets; i++) {
 		if (az_is_hub(&a->vnets[i]) || a->vnets[i].skip)
 			continue;
-		r = region_obj(regions, region_of(a, &a->vnets[i]));
+		r = imp_region_obj(regions, region_of(a, &a->vnets[i]));
 		if ((sp = cJSON_GetObjectItemCaseSensitive(r, "spokes")) == NULL)
 			sp = cJSON_AddArrayToObject(r, "spokes");
 		cJSON_AddItemToArray(sp, put_spoke(a, &a->vnets[i]));

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cjson/cJSON.h>
+
 #include "../lib/util.h"
 #include "importcommon.h"
 #include "topo_int.h"
@@ -245,4 +247,19 @@ uint32_t
 imp_rs_ip(const struct pfx4 *p, unsigned i)
 {
 	return p->addr + TOPO_AZ_RESERVED_LOW + (i ? 1 : 0);
+}
+
+cJSON *
+imp_region_obj(cJSON *regions, const char *loc)
+{
+	cJSON *r;
+
+	cJSON_ArrayForEach(r, regions)
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(r, "name")->valuestring,
+		    loc) == 0)
+			return r;
+	r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "name", loc);
+	cJSON_AddItemToArray(regions, r);
+	return r;
 }

@@ -82,4 +82,8 @@ bool	 imp_id_eq(const char *a, const char *b);
 /* id is parent or a resource under it (a subnet under its VNet), as above. */
 bool	 imp_id_under(const char *id, const char *parent);
 
+struct cJSON;
+/* The topology's region named loc in the "regions" array, added if missing. */
+struct cJSON *imp_region_obj(struct cJSON *regions, const char *loc);
+
 #endif

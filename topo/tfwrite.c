@@ -79,21 +79,6 @@ put_vnet(struct tfvnet *v)
 	return o;
 }
 
-static cJSON *
-region_obj(cJSON *regions, const char *loc)
-{
-	cJSON *r;
-
-	cJSON_ArrayForEach(r, regions)
-		if (strcmp(cJSON_GetObjectItemCaseSensitive(r, "name")->valuestring,
-		    loc) == 0)
-			return r;
-	r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "name", loc);
-	cJSON_AddItemToArray(regions, r);
-	return r;
-}
-
 static void
 put_regions(struct tf *a, struct tfm *m, cJSON *root)
 {
@@ -102,7 +87,7 @@ put_regions(struct tf *a, struct tfm *m, cJSON *root)
 
 	for (i = 0; i < m->nvnets; i++)
 		if (m->vnets[i].ishub)
-			cJSON_AddItemToObject(region_obj(regions,
+			cJSON_AddItemToObject(imp_region_obj(regions,
 			    m->vnets[i].loc), "hub", put_vnet(&m->vnets[i]));
 	for (i = 0; i < m->nvnets; i++) {
 		struct tfvnet *v = &m->vnets[i];
@@ -116,7 +101,7 @@ put_regions(struct tf *a, struct tfm *m, cJSON *root)
 			    m->vnets[v->hub].loc);
 			loc = m->vnets[v->hub].loc;
 		}
-		r = region_obj(regions, loc);
+		r = imp_region_obj(regions, loc);
 		if ((sp = cJSON_GetObjectItemCaseSensitive(r, "spokes")) == NULL)
 			sp = cJSON_AddArrayToObject(r, "spokes");
 		cJSON_AddItemToArray(sp, put_vnet(v));
