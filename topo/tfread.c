@@ -241,9 +241,12 @@ config_expr(const struct tf *a, const struct tfres *r, const char *block,
     size_t i, const char *key)
 {
 	const cJSON *m = config_module(a, r), *res, *e = NULL;
-	const char *local = r->addr + strlen(r->module);
-	size_t n;
+	size_t n = strlen(r->module);
+	const char *local = r->addr;
 
+	/* the address within its module: a file may say otherwise (fuzz) */
+	if (strncmp(r->addr, r->module, n) == 0)
+		local += n;
 	if (*local == '.')
 		local++;
 	n = strcspn(local, "[");
