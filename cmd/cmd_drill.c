@@ -395,7 +395,7 @@ cmd_drill(struct cli *c)
 	struct topo_err te;
 	struct ran *r;
 	char **all = NULL, **files, lab[64], err[512];
-	size_t nall = 0, n = 0, i;
+	size_t nall = 0, n = 0, i, printed = 0;
 	unsigned k = 1, nshards = 1;
 	int rc = CLI_OK;
 
@@ -454,11 +454,11 @@ cmd_drill(struct cli *c)
 		}
 		r[i].ran = true;
 		if (c->json) {
-			if (n != 1 && i > 0)
+			if (printed++ > 0)
 				printf(",\n");
 			print_json(r[i].d, &r[i].rep);
 		} else {
-			if (n != 1 && i > 0)
+			if (printed++ > 0)
 				printf("\n");
 			print_text(r[i].d, &r[i].rep);
 		}
