@@ -256,17 +256,18 @@ drill_files(struct cli *c, char ***out, size_t *n)
 		}
 		closedir(d);
 	}
-	if (*n > 0)
-		qsort(v, *n, sizeof(*v), str_qcmp);
+	*out = v;
+	if (v == NULL || *n == 0) {
+		*n = 0;
+		return cli_err(CLI_USAGE, "no drill files in %s", c->argv[0]);
+	}
+	qsort(v, *n, sizeof(*v), str_qcmp);
 	for (i = k = 0; i < *n; i++)
 		if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
 			v[k++] = v[i];
 		else
 			free(v[i]);
 	*n = k;
-	*out = v;
-	if (k == 0)
-		return cli_err(CLI_USAGE, "no drill files in %s", c->argv[0]);
 	return 0;
 }
 

@@ -138,7 +138,7 @@ az_jstr(const cJSON *o, const char *key)
 {
 	const cJSON *v = az_jget(o, key);
 
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return v != NULL && cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* A boolean that az prints; def when absent. */

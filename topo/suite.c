@@ -472,6 +472,8 @@ parse_suite(struct sctx *x, const cJSON *root, const char *base)
 	    jtext(c, root, "", "description", false, &s->description) == -1 ||
 	    jtext(c, root, "", "topology", true, &topo) == -1)
 		return -1;
+	if (topo == NULL)	/* required: jtext failed without it */
+		return topo_fail(c, "topology", "is required");
 	s->topology = topo[0] == '/' || base[0] == '\0' ? xstrdup(topo) :
 	    xasprintf("%s/%s", base, topo);
 	free(topo);
