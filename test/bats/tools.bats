@@ -138,7 +138,7 @@ teardown() { down_labs; }
 	run complete_words arsemu im
 	assert_output import
 	run complete_words arsemu import ""
-	assert_output az
+	assert_output "az terraform"
 	run complete_words arsemu graph "$TOP/examples/single-hub.json" --walk spoke
 	assert_output spoke1-vm1
 	run complete_words arsemu graph "$TOP/examples/single-hub.json" --walk spoke1-vm1 branch
