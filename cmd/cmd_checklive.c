@@ -75,7 +75,7 @@ live_routes(struct live *l, const struct suite_assert *a,
 			nics++;
 			if (a->digest != NULL && a->count < 0) {
 				/* the daemon's rows carry no UDR names: no digest */
-				check_put(res->seen, "%s: the digest is not compared live"
+				str_appendf(res->seen, CHECK_TEXT, "%s: the digest is not compared live"
 				    ". ", nic->name);
 			} else if (a->digest != NULL) {
 				struct suite_assert b = *a;
@@ -88,7 +88,7 @@ live_routes(struct live *l, const struct suite_assert *a,
 		}
 	}
 	if (res->held)
-		check_put(res->seen, "as expected at %zu NIC%s", nics, nics == 1 ?
+		str_appendf(res->seen, CHECK_TEXT, "as expected at %zu NIC%s", nics, nics == 1 ?
 		    "" : "s");
 	return 0;
 }
@@ -109,9 +109,9 @@ put_obs(char *buf, const struct walk_obs *o)
 {
 	size_t i;
 
-	check_put(buf, "%s", o->delivered ? "delivered" : "not delivered");
+	str_appendf(buf, CHECK_TEXT, "%s", o->delivered ? "delivered" : "not delivered");
 	for (i = 0; i < o->nforwarded; i++)
-		check_put(buf, "%s%s", i ? ", " : ", forwarded by ",
+		str_appendf(buf, CHECK_TEXT, "%s%s", i ? ", " : ", forwarded by ",
 		    o->forwarded[i]->name);
 }
 
@@ -181,14 +181,14 @@ live_walk(struct live *l, const struct suite_assert *a,
 			return -1;
 		if (!same_nvas(&o, &b)) {
 			res->held = false;
-			check_put(res->seen, "; return: ");
+			str_appendf(res->seen, CHECK_TEXT, "; return: ");
 			put_obs(res->seen, &b);
-			check_put(res->seen, " (asymmetric)");
+			str_appendf(res->seen, CHECK_TEXT, " (asymmetric)");
 		}
 	}
 	check_predict(l->t, l->p, src, &pkt, &w);
 	if (!walk_same_path(&w, &o, why, sizeof(why)))
-		check_put(res->seen, "; live differs from plan: %s", why);
+		str_appendf(res->seen, CHECK_TEXT, "; live differs from plan: %s", why);
 	return 0;
 }
 
@@ -242,11 +242,11 @@ live_pairs(struct live *l, const char *from, const char *to,
 			    obs_crosses(&o, through, nthrough)))
 				continue;
 			if ((*bad)++ == 0) {
-				check_put(res->seen, "%s -> %s: ", sc->rep_src->name,
+				str_appendf(res->seen, CHECK_TEXT, "%s -> %s: ", sc->rep_src->name,
 				    dn == NULL || dc->kind == REACH_INTERNET ?
 				    "internet" : dn->name);
 				put_obs(res->seen, &o);
-				check_put(res->seen, "; ");
+				str_appendf(res->seen, CHECK_TEXT, "; ");
 			}
 		}
 	reach_free(&m);
@@ -267,10 +267,10 @@ live_policy(struct live *l, const struct suite_assert *a,
 		return -1;
 	if (bad > 0)
 		res->held = false;
-	check_put(res->seen, "%zu class pairs probed%s", probed, bad ? "" :
+	str_appendf(res->seen, CHECK_TEXT, "%zu class pairs probed%s", probed, bad ? "" :
 	    ", none otherwise");
 	if (skipped > 0)
-		check_put(res->seen, ", %zu more held offline only", skipped);
+		str_appendf(res->seen, CHECK_TEXT, ", %zu more held offline only", skipped);
 	return 0;
 }
 
@@ -337,7 +337,7 @@ live_bgp(struct live *l, const struct suite_assert *a,
 				found = true;
 				npeer++;
 				est &= strcmp(f[3], "Established") == 0;
-				check_put(res->seen, "%s%s: %s", npeer > 1 ? "; " : "",
+				str_appendf(res->seen, CHECK_TEXT, "%s%s: %s", npeer > 1 ? "; " : "",
 				    rs->inst[inst]->name, f[3]);
 			}
 		ctlc_free(&r);
@@ -349,7 +349,7 @@ live_bgp(struct live *l, const struct suite_assert *a,
 		for (k = 0; k < a->nlearns; k++)
 			if (!rows_have(&r, &a->learns[k], true)) {
 				res->held = false;
-				check_put(res->seen, ", does not learn %s",
+				str_appendf(res->seen, CHECK_TEXT, ", does not learn %s",
 				    pfx_fmt(&a->learns[k], pb));
 			}
 		if (a->nlearns > 0)
@@ -360,7 +360,7 @@ live_bgp(struct live *l, const struct suite_assert *a,
 		for (k = 0; k < a->nadvertises; k++)
 			if (!rows_have(&r, &a->advertises[k], false)) {
 				res->held = false;
-				check_put(res->seen, ", does not advertise %s",
+				str_appendf(res->seen, CHECK_TEXT, ", does not advertise %s",
 				    pfx_fmt(&a->advertises[k], pb));
 			}
 		if (a->nadvertises > 0)
@@ -368,7 +368,7 @@ live_bgp(struct live *l, const struct suite_assert *a,
 	}
 	if (npeer == 0) {
 		est = false;
-		check_put(res->seen, "no peering with %s", a->peer);
+		str_appendf(res->seen, CHECK_TEXT, "no peering with %s", a->peer);
 		if (a->nlearns + a->nadvertises > 0)
 			res->held = false;
 	}
@@ -430,7 +430,7 @@ check_live(struct cli *c, const struct topo *t, const struct plan *p,
 		while (n > 0 && strchr(" ;", res[i].seen[n - 1]) != NULL)
 			res[i].seen[--n] = '\0';
 		if (res[i].held != off.held)
-			check_put(res[i].seen, "; live differs from plan: the plan "
+			str_appendf(res[i].seen, CHECK_TEXT, "; live differs from plan: the plan "
 			    "%s: %s", off.held ? "holds" : "fails", off.seen);
 		*failed += !res[i].held;
 	}

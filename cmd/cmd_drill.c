@@ -410,9 +410,7 @@ cmd_drill(struct cli *c)
 	if (c->shard != NULL && shard_of(c->shard, &k, &nshards) != 0)
 		return CLI_USAGE;
 	if (drill_files(c, &all, &nall) != 0) {
-		for (i = 0; i < nall; i++)
-			free(all[i]);
-		free(all);
+		strv_free(all, nall);
 		return CLI_USAGE;
 	}
 	files = xcalloc(nall, sizeof(*files));
@@ -488,9 +486,7 @@ out:
 	}
 	free(r);
 	free(files);
-	for (i = 0; i < nall; i++)
-		free(all[i]);
-	free(all);
+	strv_free(all, nall);
 	return rc;
 }
 

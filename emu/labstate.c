@@ -590,11 +590,7 @@ lab_list(char ***out, size_t *n)
 void
 lab_list_free(char **v, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
+	strv_free(v, n);
 }
 
 void

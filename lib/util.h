@@ -30,6 +30,11 @@ char	*str_escape(char *dst, size_t len, const char *src);
  * min..max: 0 and *out set, or -1 (not a number, or out of range).
  */
 int	 str_uint(const char *s, unsigned min, unsigned max, unsigned *out);
+/* Append to buf (len bytes, holding a string); what does not fit is cut. */
+void	 str_appendf(char *buf, size_t len, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Free n strings and the array holding them. */
+void	 strv_free(char **v, size_t n);
 /* qsort/bsearch comparator of an array of char *, by strcmp. */
 int	 str_qcmp(const void *a, const void *b);
 /* Monotonic time in milliseconds. */

@@ -568,16 +568,6 @@ suite_fail(const struct suite *s, const char *path, struct topo_err *err,
 	return -1;
 }
 
-static void
-free_strs(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 suite_free(struct suite *s)
 {
@@ -591,7 +581,7 @@ suite_free(struct suite *s)
 		free(a->name);
 		free(a->jpath);
 		free(a->nic);
-		free_strs(a->subnets, a->nsubnets);
+		strv_free(a->subnets, a->nsubnets);
 		free(a->type);
 		free(a->via);
 		for (k = 0; k < a->ntable; k++) {
@@ -603,8 +593,8 @@ suite_free(struct suite *s)
 		free(a->from);
 		free(a->to);
 		free(a->outcome);
-		free_strs(a->through, a->nthrough);
-		free_strs(a->avoid, a->navoid);
+		strv_free(a->through, a->nthrough);
+		strv_free(a->avoid, a->navoid);
 		free(a->hub);
 		free(a->peer);
 		free(a->learns);

@@ -620,19 +620,6 @@ topo_kind_str(enum topo_node_kind k)
 	return "?";
 }
 
-__attribute__((format(printf, 3, 4))) static void
-append(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
 const char *
 topo_err_str(const struct topo_err *err, const char *file, char *buf,
     size_t len)
@@ -644,12 +631,12 @@ topo_err_str(const struct topo_err *err, const char *file, char *buf,
 	buf[0] = '\0';
 	/* path and msg are escaped already (topo_fail); file is not ours */
 	if (file != NULL)
-		append(buf, len, "%s:", str_escape(f, sizeof(f), file));
+		str_appendf(buf, len, "%s:", str_escape(f, sizeof(f), file));
 	if (err->line > 0)
-		append(buf, len, "%d:%d:", err->line, err->col);
+		str_appendf(buf, len, "%d:%d:", err->line, err->col);
 	if (err->path[0] != '\0')
-		append(buf, len, "%s%s:", buf[0] ? " " : "", err->path);
-	append(buf, len, "%s%s", buf[0] ? " " : "", err->msg);
+		str_appendf(buf, len, "%s%s:", buf[0] ? " " : "", err->path);
+	str_appendf(buf, len, "%s%s", buf[0] ? " " : "", err->msg);
 	return buf;
 }
 

@@ -251,18 +251,6 @@ check_needs_routes(const struct suite *s)
 
 /* ---- text ---- */
 
-void
-check_put(char *buf, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= CHECK_TEXT)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, CHECK_TEXT - used, fmt, ap);
-	va_end(ap);
-}
 
 static void
 put_nhs(char *buf, const uint32_t *nh, size_t n)
@@ -271,7 +259,7 @@ put_nhs(char *buf, const uint32_t *nh, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		check_put(buf, "%s%s", i ? "," : " via ", addr_fmt(nh[i], a));
+		str_appendf(buf, CHECK_TEXT, "%s%s", i ? "," : " via ", addr_fmt(nh[i], a));
 }
 
 void
@@ -330,19 +318,19 @@ routes_prefix(const struct suite_assert *a, const struct sdn_table *tab,
 	if (found == a->present)
 		return;
 	res->held = false;
-	check_put(res->seen, "%s: ", where);
+	str_appendf(res->seen, CHECK_TEXT, "%s: ", where);
 	for (i = 0; i < tab->nroutes; i++) {
 		const struct sdn_route *r = &tab->routes[i];
 
 		if (!r->active || !pfx_equal(&r->pfx, &a->pfx))
 			continue;
-		check_put(res->seen, "%s%s", nseen++ ? "; " : "",
+		str_appendf(res->seen, CHECK_TEXT, "%s%s", nseen++ ? "; " : "",
 		    sdn_nh_type_str(r->type));
 		put_nhs(res->seen, r->nh, r->nnh);
 	}
 	if (nseen == 0)
-		check_put(res->seen, "no Active route for %s", pfx_fmt(&a->pfx, pb));
-	check_put(res->seen, ". ");
+		str_appendf(res->seen, CHECK_TEXT, "no Active route for %s", pfx_fmt(&a->pfx, pb));
+	str_appendf(res->seen, CHECK_TEXT, ". ");
 }
 
 static bool
@@ -374,7 +362,7 @@ routes_table(const struct suite_assert *a, const struct sdn_table *tab,
 		if (!r->active || table_has(a, r, used))
 			continue;
 		if (extra++ == 0) {
-			check_put(res->seen, "%s: not expected: %s %s", where,
+			str_appendf(res->seen, CHECK_TEXT, "%s: not expected: %s %s", where,
 			    pfx_fmt(&r->pfx, pb), sdn_nh_type_str(r->type));
 			put_nhs(res->seen, r->nh, r->nnh);
 		}
@@ -382,13 +370,13 @@ routes_table(const struct suite_assert *a, const struct sdn_table *tab,
 	for (i = 0; i < a->ntable; i++) {
 		if (used[i] || missing++ > 0)
 			continue;
-		check_put(res->seen, "%s%s: missing: %s %s", extra ? "; " : "", where,
+		str_appendf(res->seen, CHECK_TEXT, "%s%s: missing: %s %s", extra ? "; " : "", where,
 		    pfx_fmt(&a->table[i].pfx, pb), a->table[i].type);
 		put_nhs(res->seen, a->table[i].via, a->table[i].nvia);
 	}
 	if (extra + missing > 0) {
 		res->held = false;
-		check_put(res->seen, " (%zu not expected, %zu missing). ", extra,
+		str_appendf(res->seen, CHECK_TEXT, " (%zu not expected, %zu missing). ", extra,
 		    missing);
 	}
 	free(used);
@@ -409,7 +397,7 @@ routes_count(const struct suite_assert *a, const struct sdn_table *tab,
 	    (a->digest == NULL || strcmp(a->digest, dg) == 0))
 		return;
 	res->held = false;
-	check_put(res->seen, "%s: %ld Active routes, digest %s. ", where, n, dg);
+	str_appendf(res->seen, CHECK_TEXT, "%s: %ld Active routes, digest %s. ", where, n, dg);
 }
 
 void
@@ -435,23 +423,23 @@ eval_routes(const struct topo *t, const struct plan *p,
 	size_t i, n = a->nic != NULL ? 1 : a->nsubnets;
 
 	if (a->has_pfx) {
-		check_put(res->expected, "%s Active route for %s", a->present ? "an" :
+		str_appendf(res->expected, CHECK_TEXT, "%s Active route for %s", a->present ? "an" :
 		    "no", pfx_fmt(&a->pfx, pb));
 		if (a->type != NULL)
-			check_put(res->expected, " of type %s", a->type);
+			str_appendf(res->expected, CHECK_TEXT, " of type %s", a->type);
 		if (a->has_via)
 			put_nhs(res->expected, a->via, a->nvia);
 	} else if (a->has_table)
-		check_put(res->expected, "exactly %zu Active routes, as listed",
+		str_appendf(res->expected, CHECK_TEXT, "exactly %zu Active routes, as listed",
 		    a->ntable);
 	else {
 		if (a->count >= 0)
-			check_put(res->expected, "%ld Active routes", a->count);
+			str_appendf(res->expected, CHECK_TEXT, "%ld Active routes", a->count);
 		if (a->digest != NULL)
-			check_put(res->expected, "%sa table of digest %s",
+			str_appendf(res->expected, CHECK_TEXT, "%sa table of digest %s",
 			    a->count >= 0 ? " and " : "", a->digest);
 	}
-	check_put(res->expected, " at %s%s", a->nic ? a->nic : a->subnets[0],
+	str_appendf(res->expected, CHECK_TEXT, " at %s%s", a->nic ? a->nic : a->subnets[0],
 	    n > 1 ? " and the other subnets" : "");
 	for (i = 0; i < n; i++) {
 		const char *where = a->nic ? a->nic : a->subnets[i];
@@ -467,7 +455,7 @@ eval_routes(const struct topo *t, const struct plan *p,
 		sdn_table_free(&tab);
 	}
 	if (res->held)
-		check_put(res->seen, "as expected");
+		str_appendf(res->seen, CHECK_TEXT, "as expected");
 }
 
 /* ---- walks ---- */
@@ -540,9 +528,9 @@ put_path(char *buf, const struct walk *w)
 {
 	size_t i;
 
-	check_put(buf, "%s", walk_outcome_str(w->outcome));
+	str_appendf(buf, CHECK_TEXT, "%s", walk_outcome_str(w->outcome));
 	for (i = 0; i < w->n; i++)
-		check_put(buf, "%s%s", i ? " > " : " via ", w->hop[i].node ?
+		str_appendf(buf, CHECK_TEXT, "%s%s", i ? " > " : " via ", w->hop[i].node ?
 		    w->hop[i].node->name : "internet");
 }
 
@@ -579,17 +567,17 @@ eval_walk(const struct topo *t, const struct plan *p,
 	pkt.port = (uint16_t)(a->port ? a->port : WALK_PORT_DEFAULT);
 	walk_predict(&env, src, &pkt, 0, &w[0]);
 	if (a->outcome != NULL) {
-		check_put(res->expected, "%s", a->outcome);
+		str_appendf(res->expected, CHECK_TEXT, "%s", a->outcome);
 		res->held &= strcmp(walk_outcome_str(w[0].outcome),
 		    a->outcome) == 0;
 	}
 	for (i = 0; i < a->nthrough; i++) {
-		check_put(res->expected, "%s%s", i ? ", " : res->expected[0] ?
+		str_appendf(res->expected, CHECK_TEXT, "%s%s", i ? ", " : res->expected[0] ?
 		    ", through " : "through ", a->through[i]);
 		res->held &= crosses(&w[0], a->through[i]);
 	}
 	for (i = 0; i < a->navoid; i++) {
-		check_put(res->expected, "%s%s", i ? ", " : res->expected[0] ?
+		str_appendf(res->expected, CHECK_TEXT, "%s%s", i ? ", " : res->expected[0] ?
 		    ", not through " : "not through ", a->avoid[i]);
 		res->held &= !crosses(&w[0], a->avoid[i]);
 	}
@@ -597,7 +585,7 @@ eval_walk(const struct topo *t, const struct plan *p,
 	if (a->symmetric) {
 		struct walk_pkt back = pkt;
 
-		check_put(res->expected, "%ssymmetric", res->expected[0] ? ", " : "");
+		str_appendf(res->expected, CHECK_TEXT, "%ssymmetric", res->expected[0] ? ", " : "");
 		back.src = pkt.dst;
 		back.dst = pkt.src;
 		walk_predict(&env, dst, &back, 0, &w[1]);
@@ -607,9 +595,9 @@ eval_walk(const struct topo *t, const struct plan *p,
 			;
 		if (nf != nb || i < nf) {
 			res->held = false;
-			check_put(res->seen, "; return: ");
+			str_appendf(res->seen, CHECK_TEXT, "; return: ");
 			put_path(res->seen, &w[1]);
-			check_put(res->seen, " (asymmetric)");
+			str_appendf(res->seen, CHECK_TEXT, " (asymmetric)");
 		}
 	}
 	wtabs_free(&wt);
@@ -641,12 +629,12 @@ put_result(char *buf, const struct reach *m, const struct reach_cell *c,
 	char sv[32];
 	size_t i;
 
-	check_put(buf, "%s -> %s (%s): %s", sc->rep_src->name,
+	str_appendf(buf, CHECK_TEXT, "%s -> %s (%s): %s", sc->rep_src->name,
 	    dc->kind == REACH_INTERNET || dn == NULL ? "internet" : dn->name,
 	    reach_svc_str(&m->svcs[k], sv, sizeof(sv)),
 	    walk_outcome_str(r->outcome));
 	for (i = 0; i < r->nhops; i++)
-		check_put(buf, "%s%s", i ? " > " : " via ", r->hops[i] ?
+		str_appendf(buf, CHECK_TEXT, "%s%s", i ? " > " : " via ", r->hops[i] ?
 		    r->hops[i]->name : "internet");
 }
 
@@ -664,7 +652,7 @@ violations(const struct topo *t, const struct plan *p, const char *from,
 	reach_group_parse(t, from, &gf, msg, sizeof(msg));
 	reach_group_parse(t, to, &gt, msg, sizeof(msg));
 	if (reach_run(t, p, &gf, &gt, &m, msg, sizeof(msg)) != 0) {
-		check_put(res->seen, "%s. ", msg);
+		str_appendf(res->seen, CHECK_TEXT, "%s. ", msg);
 		return 0;
 	}
 	for (i = 0; i < m.ncells; i++)
@@ -678,9 +666,9 @@ violations(const struct topo *t, const struct plan *p, const char *from,
 				put_result(res->seen, &m, &m.cells[i], k, r);
 		}
 	if (bad > 1)
-		check_put(res->seen, " (and %zu more)", bad - 1);
+		str_appendf(res->seen, CHECK_TEXT, " (and %zu more)", bad - 1);
 	if (bad > 0)
-		check_put(res->seen, "; ");
+		str_appendf(res->seen, CHECK_TEXT, "; ");
 	reach_free(&m);
 	return bad;
 }
@@ -692,24 +680,24 @@ eval_policy(const struct topo *t, const struct plan *p,
 	size_t i, bad;
 
 	if (a->policy == SUITE_ISOLATED) {
-		check_put(res->expected, "no flow delivered between %s and %s",
+		str_appendf(res->expected, CHECK_TEXT, "no flow delivered between %s and %s",
 		    a->from, a->to);
 		/* the Internet sends no flow: one way then */
 		bad = violations(t, p, a->from, a->to, NULL, 0, res) +
 		    (strcmp(a->to, "internet") == 0 ? 0 :
 		    violations(t, p, a->to, a->from, NULL, 0, res));
 	} else {
-		check_put(res->expected, "every flow delivered from %s to %s crosses "
+		str_appendf(res->expected, CHECK_TEXT, "every flow delivered from %s to %s crosses "
 		    "one of ", a->from, a->to ? a->to : "internet");
 		for (i = 0; i < a->nthrough; i++)
-			check_put(res->expected, "%s%s", i ? ", " : "", a->through[i]);
+			str_appendf(res->expected, CHECK_TEXT, "%s%s", i ? ", " : "", a->through[i]);
 		bad = violations(t, p, a->from, a->to ? a->to : "internet",
 		    a->through, a->nthrough, res);
 	}
 	if (bad > 0)
 		res->held = false;
 	else
-		check_put(res->seen, "%s", res->seen[0] ? "" : "no flow otherwise");
+		str_appendf(res->seen, CHECK_TEXT, "%s", res->seen[0] ? "" : "no flow otherwise");
 }
 
 /* ---- bgp ---- */
@@ -735,13 +723,13 @@ eval_bgp(const struct topo *t, const struct plan *p,
 	size_t i, k, npeer = 0;
 	bool est = true;
 
-	check_put(res->expected, "%s", a->established < 0 ? "" : a->established ?
+	str_appendf(res->expected, CHECK_TEXT, "%s", a->established < 0 ? "" : a->established ?
 	    "established" : "not established");
 	for (k = 0; k < a->nlearns; k++)
-		check_put(res->expected, "%s%s", k ? ", " : res->expected[0] ?
+		str_appendf(res->expected, CHECK_TEXT, "%s%s", k ? ", " : res->expected[0] ?
 		    "; learns " : "learns ", pfx_fmt(&a->learns[k], pb));
 	for (k = 0; k < a->nadvertises; k++)
-		check_put(res->expected, "%s%s", k ? ", " : res->expected[0] ?
+		str_appendf(res->expected, CHECK_TEXT, "%s%s", k ? ", " : res->expected[0] ?
 		    "; advertises " : "advertises ", pfx_fmt(&a->advertises[k],
 		    pb));
 	for (i = 0; i < p->npeerings; i++) {
@@ -753,28 +741,28 @@ eval_bgp(const struct topo *t, const struct plan *p,
 			continue;
 		npeer++;
 		est &= pp->established && !pp->over_limit;
-		check_put(res->seen, "%s%s: %s", npeer > 1 ? "; " : "",
+		str_appendf(res->seen, CHECK_TEXT, "%s%s: %s", npeer > 1 ? "; " : "",
 		    pp->instance->name, pp->established && !pp->over_limit ?
 		    "established" : pp->over_limit ? "over the route limit" :
 		    "not established");
-		check_put(res->seen, ", %zu accepted", pp->accepted);
+		str_appendf(res->seen, CHECK_TEXT, ", %zu accepted", pp->accepted);
 		for (k = 0; k < a->nlearns; k++)
 			if (!has_pfx(pp->learned, pp->nlearned, &a->learns[k])) {
 				res->held = false;
-				check_put(res->seen, ", does not learn %s",
+				str_appendf(res->seen, CHECK_TEXT, ", does not learn %s",
 				    pfx_fmt(&a->learns[k], pb));
 			}
 		for (k = 0; k < a->nadvertises; k++)
 			if (!has_pfx(pp->advertised, pp->nadvertised,
 			    &a->advertises[k])) {
 				res->held = false;
-				check_put(res->seen, ", does not advertise %s",
+				str_appendf(res->seen, CHECK_TEXT, ", does not advertise %s",
 				    pfx_fmt(&a->advertises[k], pb));
 			}
 	}
 	if (npeer == 0) {
 		est = false;
-		check_put(res->seen, "no peering configured with %s", a->peer);
+		str_appendf(res->seen, CHECK_TEXT, "no peering configured with %s", a->peer);
 		if (a->nlearns + a->nadvertises > 0)
 			res->held = false;
 	}

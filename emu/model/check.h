@@ -38,9 +38,6 @@ struct check_result {
 	char		 seen[CHECK_TEXT];
 };
 
-/* Append to a CHECK_TEXT buffer (expected, seen); what does not fit is cut. */
-void	check_put(char *buf, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
 /* Every name of the suite against t: 0, or -1 with err at its JSON path. */
 int	check_resolve(const struct topo *t, const struct suite *s,
 	    struct topo_err *err);
