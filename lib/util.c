@@ -200,3 +200,11 @@ strv_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+int
+u32_qcmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}

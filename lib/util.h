@@ -35,6 +35,8 @@ void	 str_appendf(char *buf, size_t len, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Free n strings and the array holding them. */
 void	 strv_free(char **v, size_t n);
+/* qsort/bsearch comparator of an array of uint32_t, ascending. */
+int	 u32_qcmp(const void *a, const void *b);
 /* qsort/bsearch comparator of an array of char *, by strcmp. */
 int	 str_qcmp(const void *a, const void *b);
 /* Monotonic time in milliseconds. */

@@ -199,14 +199,6 @@ imp_id_under(const char *id, const char *parent)
 
 /* ---- Azure's allocation ---- */
 
-static int
-cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 void
 imp_alloc_known(struct imp_alloc *al, uint32_t ip)
 {
@@ -223,13 +215,13 @@ imp_alloc_next(struct imp_alloc *al, const struct pfx4 *p)
 	if (p->len > TOPO_SUBNET_MIN_LEN)
 		return 0;
 	if (!al->sorted && al->n > 1)
-		qsort(al->taken, al->n, sizeof(*al->taken), cmp_u32);
+		qsort(al->taken, al->n, sizeof(*al->taken), u32_qcmp);
 	al->sorted = true;
 	if (al->next == 0)
 		al->next = p->addr + TOPO_AZ_RESERVED_LOW;
 	/* each address is passed once: n addresses asked for cost O(n log n) */
 	while (al->next < last && al->n > 0 && bsearch(&al->next, al->taken,
-	    al->n, sizeof(*al->taken), cmp_u32) != NULL)
+	    al->n, sizeof(*al->taken), u32_qcmp) != NULL)
 		al->next++;
 	if (al->next >= last)	/* the last address is Azure's too */
 		return 0;

@@ -80,6 +80,26 @@ jtext(struct tctx *c, const cJSON *o, const char *path, const char *key,
 	return 1;
 }
 
+/*
+ * o's key as a list: 1 with *a the array and p its path, 0 if absent, -1
+ * (the error made) if it is no array, empty, or longer than max.
+ */
+static int
+list_of(struct tctx *c, const cJSON *o, const char *path, const char *key,
+    size_t max, const cJSON **a, char *p)
+{
+	int r;
+
+	if ((r = topo_jarr(c, o, path, key, false, a)) <= 0)
+		return r;
+	topo_path_key(p, path, key);
+	if ((*a)->child == NULL)
+		return topo_fail(c, p, "must not be empty");
+	if ((size_t)cJSON_GetArraySize(*a) > max)
+		return topo_fail(c, p, "has more than %zu entries", max);
+	return 1;
+}
+
 static int
 str_list(struct tctx *c, const cJSON *o, const char *path, const char *key,
     char ***out, size_t *n)
@@ -89,13 +109,8 @@ str_list(struct tctx *c, const cJSON *o, const char *path, const char *key,
 	size_t i = 0;
 	int r;
 
-	if ((r = topo_jarr(c, o, path, key, false, &a)) <= 0)
+	if ((r = list_of(c, o, path, key, SUITE_LIST_MAX, &a, p)) <= 0)
 		return r;
-	topo_path_key(p, path, key);
-	if (a->child == NULL)
-		return topo_fail(c, p, "must not be empty");
-	if (cJSON_GetArraySize(a) > SUITE_LIST_MAX)
-		return topo_fail(c, p, "has more than %d entries", SUITE_LIST_MAX);
 	for (v = a->child; v != NULL; v = v->next, i++) {
 		const char *s;
 
@@ -116,13 +131,8 @@ pfx_list(struct tctx *c, const cJSON *o, const char *path, const char *key,
 	size_t i = 0;
 	int r;
 
-	if ((r = topo_jarr(c, o, path, key, false, &a)) <= 0)
+	if ((r = list_of(c, o, path, key, SUITE_LIST_MAX, &a, p)) <= 0)
 		return r;
-	topo_path_key(p, path, key);
-	if (a->child == NULL)
-		return topo_fail(c, p, "must not be empty");
-	if (cJSON_GetArraySize(a) > SUITE_LIST_MAX)
-		return topo_fail(c, p, "has more than %d entries", SUITE_LIST_MAX);
 	*out = xcalloc((size_t)cJSON_GetArraySize(a), sizeof(**out));
 	for (v = a->child; v != NULL; v = v->next, i++)
 		if (topo_vpfx(c, v, topo_path_idx(q, p, i), &(*out)[*n]) == -1)
@@ -130,14 +140,6 @@ pfx_list(struct tctx *c, const cJSON *o, const char *path, const char *key,
 		else
 			(*n)++;
 	return 1;
-}
-
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* "via": next hop addresses, sorted, distinct. */
@@ -150,13 +152,8 @@ addr_list(struct tctx *c, const cJSON *o, const char *path, uint32_t **out,
 	size_t i = 0, k;
 	int r;
 
-	if ((r = topo_jarr(c, o, path, "via", false, &a)) <= 0)
+	if ((r = list_of(c, o, path, "via", max, &a, p)) <= 0)
 		return r;
-	topo_path_key(p, path, "via");
-	if (a->child == NULL)
-		return topo_fail(c, p, "must not be empty");
-	if ((size_t)cJSON_GetArraySize(a) > max)
-		return topo_fail(c, p, "has more than %zu entries", max);
 	*out = xcalloc((size_t)cJSON_GetArraySize(a), sizeof(**out));
 	for (v = a->child; v != NULL; v = v->next, i++) {
 		if (topo_vaddr(c, v, topo_path_idx(q, p, i), &(*out)[*n]) == -1)
@@ -166,7 +163,7 @@ addr_list(struct tctx *c, const cJSON *o, const char *path, uint32_t **out,
 				return topo_fail(c, q, "is named twice");
 		(*n)++;
 	}
-	qsort(*out, *n, sizeof(**out), cmp_u32);
+	qsort(*out, *n, sizeof(**out), u32_qcmp);
 	return 1;
 }
 

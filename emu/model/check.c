@@ -270,20 +270,12 @@ check_digest(const struct sdn_table *tab, char buf[17])
 
 /* ---- routes ---- */
 
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* A route's next hops, sorted, into v; returns the count. */
 static size_t
 sorted_nh(const struct sdn_route *r, uint32_t v[SDN_MAX_NH])
 {
 	memcpy(v, r->nh, r->nnh * sizeof(v[0]));
-	qsort(v, r->nnh, sizeof(v[0]), cmp_u32);
+	qsort(v, r->nnh, sizeof(v[0]), u32_qcmp);
 	return r->nnh;
 }
 

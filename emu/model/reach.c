@@ -549,14 +549,6 @@ key_lower(const struct tabent *e, uint64_t k)
 	return a;
 }
 
-static int
-u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Owns: the view of e for dst: every route whose prefix holds dst, in the
  * table's own order. Must not: leave one out (sdn_lookup and walk.c's
@@ -582,7 +574,7 @@ ent_view(struct tabent *e, uint32_t dst)
 			e->pos[np++] = KEY_POS(e->key[k]);
 		}
 	}
-	qsort(e->pos, np, sizeof(*e->pos), u32_cmp);
+	qsort(e->pos, np, sizeof(*e->pos), u32_qcmp);
 	xgrow(&e->view.routes, &e->view_cap, np + 1, sizeof(*e->view.routes));
 	for (i = 0; i < np; i++)
 		e->view.routes[i] = e->tab.routes[e->pos[i]];

@@ -226,14 +226,6 @@ rs_filter_set(const struct topo *t, const struct topo_vnet *hub,
 	pfx_cover_done(c);
 }
 
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 void
 sdn_nh_union(uint32_t v[SDN_MAX_NH], unsigned *n, const uint32_t *nh,
     unsigned nnh)
@@ -242,7 +234,7 @@ sdn_nh_union(uint32_t v[SDN_MAX_NH], unsigned *n, const uint32_t *nh,
 
 	for (i = 0; i < nnh && *n < SDN_MAX_NH; i++)
 		v[(*n)++] = nh[i];
-	qsort(v, *n, sizeof(v[0]), cmp_u32);
+	qsort(v, *n, sizeof(v[0]), u32_qcmp);
 	for (i = 0, k = 0; i < *n; i = j) {
 		for (j = i + 1; j < *n && v[j] == v[i]; j++)
 			;
@@ -799,14 +791,6 @@ sdn_effective_only(const struct topo *t, const struct sdn_input *in,
 	return true;
 }
 
-static int
-u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static bool
 same_nh(const struct memo_route *a, const struct memo_route *b)
 {
@@ -816,8 +800,8 @@ same_nh(const struct memo_route *a, const struct memo_route *b)
 		return false;
 	memcpy(x, a->nh, a->nnh * sizeof(*x));
 	memcpy(y, b->nh, b->nnh * sizeof(*y));
-	qsort(x, a->nnh, sizeof(*x), u32_cmp);
-	qsort(y, b->nnh, sizeof(*y), u32_cmp);
+	qsort(x, a->nnh, sizeof(*x), u32_qcmp);
+	qsort(y, b->nnh, sizeof(*y), u32_qcmp);
 	return memcmp(x, y, a->nnh * sizeof(*x)) == 0;
 }
 

@@ -86,21 +86,13 @@ slot_kernel(const struct rig *r, size_t s, struct kroute **k)
 	return n;
 }
 
-static int
-u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Sort v and drop its repeats (slots share most prefixes); returns n. */
 static size_t
 uniq_u32(uint32_t *v, size_t n)
 {
 	size_t i, m = 0;
 
-	qsort(v, n, sizeof(*v), u32_cmp);
+	qsort(v, n, sizeof(*v), u32_qcmp);
 	for (i = 0; i < n; i++)
 		if (m == 0 || v[m - 1] != v[i])
 			v[m++] = v[i];
