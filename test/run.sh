@@ -22,7 +22,11 @@ stage() {	# stage NAME CMD...: run, keep its TAP, count it
 	"$@" > "$LOG/$name.out" 2>&1
 	rc=$?
 	grep -E '^(not )?ok ' "$LOG/$name.out" | sed "s/^/[$name] /" >> "$LOG/all.tap"
-	grep -E '^not ok ' "$LOG/$name.out" | sed 's/^/  /'
+	# each failure with the first 30 lines of its diagnostics, so that a
+	# run that cannot be reached afterwards (CI) still says why
+	awk '/^not ok /{print "  " $0; d=1; n=0; next}
+	    /^ok /{d=0; next}
+	    d && /^#/ && n < 30 {print "  | " $0; n++}' "$LOG/$name.out"
 	n_ok=$(grep -cE '^ok ' "$LOG/$name.out")
 	n_nok=$(grep -cE '^not ok ' "$LOG/$name.out")
 	echo "   $n_ok passed, $n_nok failed (exit $rc)"

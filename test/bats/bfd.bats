@@ -67,10 +67,10 @@ EOF
 	nobfd_drill
 	run arsemu up "$BATS_TEST_TMPDIR/er-vpn-nobfd.json" --name "$lab"
 	assert_success
-	# BGP Established without BFD; give BFD time to come up, which it must not
-	sleep 4
-	run arsemu gateway er learned --name "$lab"
-	assert_output --partial "172.16.0.0/16"
+	# BGP Established without BFD (the site's prefix reaches the gateway);
+	# then give BFD the time it takes to come up (about 1 s), which it must not
+	wait_until 30 sh -c "'$ARSEMU' gateway er learned --name '$lab' | grep -q 172.16.0.0/16"
+	sleep 3
 	run cat "$log/hub-er-msee.log"
 	assert_output --partial "peer dc-edge: BFD 300 ms x 3"
 	assert_output --regexp "peer dc-edge \(.*\): Idle -> |peer dc-edge \(.*\): .* -> Established"
