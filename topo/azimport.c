@@ -16,7 +16,8 @@
  *                            allowGatewayTransit; only Connected ones count;
  *                            two hubs: the hubs' "peerings"; a spoke and a
  *                            second hub: the spoke's "peerings"; two spokes:
- *                            a warning (not modelled)
+ *                            both spokes' "peerings", each side's entry
+ *                            with its own allowForwardedTraffic (PE-07)
  *   virtualHubs              the Route Server: allowBranchToBranchTraffic,
  *                            hubRoutingPreference
  *   virtualHubs/bgpConnections  an NVA: peerAsn, peerIp (its NIC address)
@@ -447,9 +448,41 @@ add_peer(struct azvnet *v, int w)
 }
 
 /*
+ * Spokes o and r peered (PE-07): o's side, with its own flags. A peering
+ * az lists twice (embedded in the VNet and on its own) counts once;
+ * useRemoteGateways is refused by the model (no spoke has a gateway): a
+ * warning, the peering kept without it.
+ */
+static void
+spoke_peering(struct az *a, const struct azres *p, int o, int r)
+{
+	struct azvnet *v = &a->vnets[o];
+	struct azspeer sp = { .vnet = r };
+	size_t i;
+
+	if (o == r) {
+		az_warn(a, p, "remoteVirtualNetwork.id", "VNet %s peered with "
+		    "itself: skipped", v->azname);
+		return;
+	}
+	for (i = 0; i < v->nspeers; i++)
+		if (v->speers[i].vnet == r)
+			return;
+	if (az_jbool(p->o, "useRemoteGateways", false))
+		az_warn(a, p, "useRemoteGateways", "between two spokes (%s, "
+		    "%s): no spoke has a gateway (PE-03, PE-07): imported "
+		    "without it", v->azname, a->vnets[r].azname);
+	sp.aft = az_jbool(p->o, "allowForwardedTraffic", true);
+	sp.agt = az_jbool(p->o, "allowGatewayTransit", false);
+	xgrow(&v->speers, &v->spcap, v->nspeers + 1, sizeof(*v->speers));
+	v->speers[v->nspeers++] = sp;
+}
+
+/*
  * A peering's two ends and what each side says (see the top). Two hubs:
  * the hubs' "peerings"; a spoke and a second hub: the spoke's "peerings"
- * (PE-06, no gateway transit over it); two spokes: not modelled.
+ * (PE-06, no gateway transit over it); two spokes: both spokes'
+ * "peerings", each side's entry with its own flags (PE-07).
  */
 static void
 peering(struct az *a, const struct azres *p)
@@ -481,10 +514,7 @@ peering(struct az *a, const struct azres *p)
 		return;
 	}
 	if (!az_is_hub(&a->vnets[o]) && !az_is_hub(&a->vnets[r])) {
-		az_warn(a, p, NULL, "the peering of spokes %s and %s is not "
-		    "imported: the importer does not yet write spoke-to-spoke "
-		    "peerings (PE-07), so the lab lacks their VNetPeering routes", a->vnets[o].azname,
-		    a->vnets[r].azname);
+		spoke_peering(a, p, o, r);
 		return;
 	}
 	spoke = &a->vnets[az_is_hub(&a->vnets[o]) ? r : o];
@@ -527,12 +557,22 @@ put_peers(struct az *a, const struct azvnet *v, cJSON *o)
 	cJSON *arr;
 	size_t i;
 
-	if (v->npeers == 0)
+	if (v->npeers == 0 && v->nspeers == 0)
 		return;
 	arr = cJSON_AddArrayToObject(o, "peerings");
 	for (i = 0; i < v->npeers; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(
 		    a->vnets[v->peers[i]].name));
+	for (i = 0; i < v->nspeers; i++) {
+		const struct azspeer *sp = &v->speers[i];
+		cJSON *e = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(e, "vnet", a->vnets[sp->vnet].name);
+		cJSON_AddBoolToObject(e, "allow_forwarded_traffic", sp->aft);
+		if (sp->agt)
+			cJSON_AddBoolToObject(e, "allow_gateway_transit", true);
+		cJSON_AddItemToArray(arr, e);
+	}
 }
 
 static cJSON *
@@ -790,8 +830,10 @@ topo_az_import(const char *dir, const char *name, struct topo_az *out,
 		free(a.files[i].name);
 		cJSON_Delete(a.files[i].root);
 	}
-	for (i = 0; i < a.nvnets; i++)
+	for (i = 0; i < a.nvnets; i++) {
 		free(a.vnets[i].peers);
+		free(a.vnets[i].speers);
+	}
 	imp_names_free(&a.names);
 	az_set_free(&a.nic_ids);
 	az_set_free(&a.vm_names);

@@ -34,6 +34,12 @@ struct azres {
 	char			 path[TOPO_PATH_MAX];
 };
 
+/* A spoke's side of its peering with another spoke (PE-07). */
+struct azspeer {
+	int		 vnet;
+	bool		 aft, agt;	/* its own side's flags */
+};
+
 struct azvnet {
 	struct azres	 r;
 	const char	*azname;
@@ -50,6 +56,8 @@ struct azvnet {
 	size_t		 npeers, pcap;
 	bool		 urg, aft;	/* spoke side of its peering */
 	bool		 agt;		/* hub side (allowGatewayTransit) */
+	struct azspeer	*speers;	/* spokes: peered spokes, own side */
+	size_t		 nspeers, spcap;
 };
 
 struct azrs {

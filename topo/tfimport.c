@@ -349,17 +349,64 @@ read_hubs(struct tf *a, struct tfm *m)
 
 /* ---- peerings ---- */
 
+/* The VNet name of an entry of "peerings": a string, or a spoke's object. */
+static const char *
+peer_name(const cJSON *el)
+{
+	return cJSON_IsObject(el) ? cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(el, "vnet")) : el->valuestring;
+}
+
+static cJSON *
+find_peer(const cJSON *arr, const char *name)
+{
+	cJSON *el;
+
+	cJSON_ArrayForEach(el, arr)
+		if (strcmp(peer_name(el), name) == 0)
+			return el;
+	return NULL;
+}
+
 static void
 add_peer(cJSON **arr, const char *name)
 {
-	const cJSON *el;
-
 	if (*arr == NULL)
 		*arr = cJSON_CreateArray();
-	cJSON_ArrayForEach(el, *arr)
-		if (strcmp(el->valuestring, name) == 0)
-			return;
-	cJSON_AddItemToArray(*arr, cJSON_CreateString(name));
+	if (find_peer(*arr, name) == NULL)
+		cJSON_AddItemToArray(*arr, cJSON_CreateString(name));
+}
+
+/*
+ * A peering of two spokes (PE-07): own lists rem with its own side's flags
+ * (azurerm's defaults: false); the other side's resource, if any, makes
+ * rem's entry. use_remote_gateways is refused by the model (no spoke has
+ * a gateway): a warning, the peering kept without it.
+ */
+static void
+spoke_peering(struct tf *a, struct tfvnet *own, const struct tfvnet *rem,
+    const struct tfres *r)
+{
+	cJSON *o;
+
+	if (own->peers == NULL)
+		own->peers = cJSON_CreateArray();
+	if (find_peer(own->peers, rem->name) != NULL) {
+		tf_warn(a, r, "a second peering of %s with %s: skipped",
+		    own->azname, rem->azname);
+		return;
+	}
+	if (tf_bool(r, NULL, 0, "use_remote_gateways", false))
+		tf_warn(a, r, "use_remote_gateways between two spokes (%s, "
+		    "%s): no spoke has a gateway (PE-03, PE-07): imported "
+		    "without it", own->azname, rem->azname);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "vnet", rem->name);
+	cJSON_AddBoolToObject(o, "allow_forwarded_traffic", tf_bool(r, NULL, 0,
+	    "allow_forwarded_traffic", false));
+	if (tf_bool(r, NULL, 0, "allow_gateway_transit", false))
+		cJSON_AddBoolToObject(o, "allow_gateway_transit", true);
+	cJSON_AddItemToArray(own->peers, o);
 }
 
 static int
@@ -394,9 +441,7 @@ peering(struct tf *a, struct tfm *m, const struct tfres *r)
 		return;
 	}
 	if (!own->ishub && !rem->ishub) {
-		tf_warn(a, r, "a peering between two spokes (%s, %s) is not "
-		    "imported: arsemu peers spokes with hubs", own->azname,
-		    rem->azname);
+		spoke_peering(a, own, rem, r);
 		return;
 	}
 	spoke = own->ishub ? rem : own;
@@ -420,6 +465,38 @@ peering(struct tf *a, struct tfm *m, const struct tfres *r)
 		tf_warn(a, r, "use_remote_gateways on a second hub's peering: "
 		    "arsemu uses the region hub's gateways only (PE-03)");
 	add_peer(&spoke->peers, hub->name);
+}
+
+/* The VNet whose topology name is name, or -1. */
+static int
+vnet_by_topo_name(const struct tfm *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < m->nvnets; i++)
+		if (strcmp(m->vnets[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A spoke's peerings with spokes that do not list it back. */
+static void
+one_sided(struct tf *a, struct tfm *m, const struct tfvnet *v)
+{
+	const cJSON *el;
+	int w;
+
+	if (v->ishub)
+		return;
+	cJSON_ArrayForEach(el, v->peers) {
+		if (!cJSON_IsObject(el) || (w = vnet_by_topo_name(m,
+		    peer_name(el))) < 0 || find_peer(m->vnets[w].peers,
+		    v->name) != NULL)
+			continue;
+		tf_warn(a, v->r, "only %s's side of its peering with %s is in "
+		    "the file: Azure connects a peering when both exist; "
+		    "imported as peered", v->azname, m->vnets[w].azname);
+	}
 }
 
 static void
@@ -446,6 +523,7 @@ read_peerings(struct tf *a, struct tfm *m)
 			    "%s is in the file: Azure connects a peering when "
 			    "both exist; imported as peered", v->side_spoke ?
 			    "spoke's" : "hub's", m->vnets[v->hub].azname);
+		one_sided(a, m, v);
 	}
 }
 

@@ -122,6 +122,37 @@ arsemu: warning: nsgs.json: [0]: network security group web-nsg is not modelled:
 	assert_output --regexp 'VirtualNetworkGateway +Active +10\.200\.0\.0/16 +VirtualNetworkGateway +10\.0\.2\.100'
 }
 
+@test "import az: PE-07 a peering of two spokes is both spokes' peerings, each side's flags; plan has the VNetPeering routes" {
+	local out=$BATS_TEST_TMPDIR/landing.json
+	run arsemu import az "$TOP/test/import/az-landing" -o "$out"
+	assert_success
+	refute_output --partial 'peering of spokes'
+	run jq -c '[.regions[0].spokes[] | [.name, .peerings]]' "$out"
+	assert_output '[["spoke1-vnet",[{"vnet":"spoke2-vnet","allow_forwarded_traffic":true}]],["spoke2-vnet",[{"vnet":"spoke1-vnet","allow_forwarded_traffic":false}]]]'
+	# the route tables send the other spoke through the NVAs: the peering's
+	# route is there, and Invalid under the User route (VR-08)
+	run arsemu plan "$out" app1
+	assert_line --regexp '^Default +Invalid +10\.2\.0\.0/16 +VNetPeering'
+	run arsemu plan "$out" web1
+	assert_line --regexp '^Default +Invalid +10\.1\.0\.0/16 +VNetPeering'
+	# without the route tables, the peering carries the traffic
+	local d=$BATS_TEST_TMPDIR/az
+	cp -r "$TOP/test/import/az-landing" "$d"
+	rm "$d/route-tables.json"
+	arsemu import az "$d" -o "$out" 2>/dev/null
+	run arsemu plan "$out" app1
+	assert_line --regexp '^Default +Active +10\.2\.0\.0/16 +VNetPeering'
+	run arsemu walk app1 web1 --topo "$out"
+	assert_output --partial 'predicted (offline): delivered'
+	# listed twice by az (embedded and on its own), useRemoteGateways set: once, a warning
+	jq '[.[1].virtualNetworkPeerings[1] | .useRemoteGateways = true]' "$d/vnets.json" > "$d/peerings-spoke1.json"
+	run arsemu import az "$d" -o "$out"
+	assert_success
+	assert_output --partial 'warning: peerings-spoke1.json: [0].useRemoteGateways: between two spokes (spoke1-vnet, spoke2-vnet): no spoke has a gateway (PE-03, PE-07): imported without it'
+	run arsemu validate "$out"
+	assert_success
+}
+
 @test "import az: ids match whatever their case; a connection to a gateway, or a route table, the files lack is a warning naming it" {
 	local d=$BATS_TEST_TMPDIR/az
 	cp -r "$TOP/test/import/az-landing" "$d"

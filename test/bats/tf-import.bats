@@ -21,7 +21,7 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	assert_success
 	assert_output --partial "warning: $TF/state.json: module.hub.module.nva.azurerm_lb.ilb: azurerm_lb is not modelled by arsemu: not imported"
 	assert_output --partial "module.hub.module.network.azurerm_network_security_group.nva: azurerm_network_security_group is not modelled"
-	assert_output --partial "azurerm_virtual_network_peering.spoke1_to_spoke2: a peering between two spokes"
+	refute_output --partial "spoke1_to_spoke2"
 	assert_output --partial 'module.hub.module.routeserver.azurerm_route_server_bgp_connection.nva["fw1"]: NVA vm-fw1-weu: what it advertises is not in Terraform'
 	assert_output --partial "data.azurerm_client_config.current: a data source: not imported"
 	refute_output --partial "assumed"
@@ -50,6 +50,29 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	refute_line --regexp '^VirtualNetworkGateway '
 }
 
+@test "import terraform: PE-07 a peering of two spokes is both spokes' peerings, each side's flags; plan has the VNetPeering routes" {
+	local out=$BATS_TEST_TMPDIR/lz.json
+	arsemu import terraform "$TF/state.json" -o "$out" 2>/dev/null
+	run jq -c '[.regions[0].spokes[] | [.name, .peerings]]' "$out"
+	assert_output '[["vnet-spoke1-weu",[{"vnet":"vnet-spoke2-weu","allow_forwarded_traffic":false}]],["vnet-spoke2-weu",[{"vnet":"vnet-spoke1-weu","allow_forwarded_traffic":true}]]]'
+	run arsemu plan "$out" vm-app1
+	assert_line --regexp '^Default +Active +10\.3\.0\.0/16 +VNetPeering *$'
+	run arsemu plan "$out" vm-web1
+	assert_line --regexp '^Default +Active +10\.2\.0\.0/16 +VNetPeering *$'
+	run arsemu walk vm-app1 vm-web1 --topo "$out"
+	assert_output --partial 'predicted (offline): delivered'
+	# one side only, and use_remote_gateways between spokes: warnings with the address
+	jq 'del(.values.root_module.resources[] | select(.address == "azurerm_virtual_network_peering.spoke2_to_spoke1")) |
+	    (.values.root_module.resources[] | select(.address == "azurerm_virtual_network_peering.spoke1_to_spoke2") | .values.use_remote_gateways) = true' \
+	    "$TF/state.json" > "$BATS_TEST_TMPDIR/one.json"
+	run arsemu import terraform "$BATS_TEST_TMPDIR/one.json" -o "$out"
+	assert_success
+	assert_output --partial "one.json: azurerm_virtual_network_peering.spoke1_to_spoke2: use_remote_gateways between two spokes (vnet-spoke1-weu, vnet-spoke2-weu): no spoke has a gateway (PE-03, PE-07): imported without it"
+	assert_output --partial "one.json: module.spoke1.module.network.azurerm_virtual_network.this: only vnet-spoke1-weu's side of its peering with vnet-spoke2-weu is in the file"
+	run arsemu validate "$out"
+	assert_success
+}
+
 @test "import terraform: a plan's planned values; an address known after apply is assumed as Azure allocates it; --json summary" {
 	local out=$BATS_TEST_TMPDIR/after.json
 	run arsemu import terraform "$TF/plan.json" -o "$out"
@@ -60,7 +83,7 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	run arsemu validate "$out"
 	assert_success
 	run jq -c '[.valid, .vnets, .nvas, .nics, (.warnings | length)]' <(arsemu import terraform "$TF/plan.json" -o "$out" --json)
-	assert_output '[true,3,2,9,10]'
+	assert_output '[true,3,2,9,9]'
 }
 
 @test "diff --terraform: the plan's route table changes spoke1's effective routes; exit 1; --json and --markdown" {

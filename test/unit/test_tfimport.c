@@ -86,6 +86,7 @@ test_state(void)
 	struct topo_tf tf;
 	struct topo_err e;
 	struct topo *t = NULL;
+	const cJSON *sp;
 	cJSON *j;
 	int rc = topo_tf_import(STATE, TF_AFTER, "lz", &tf, &e);
 
@@ -100,10 +101,19 @@ test_state(void)
 	T_OK(has_warning(&tf, "module.hub.module.nva.azurerm_lb.ilb: azurerm_lb "
 	    "is not modelled", NULL), "the load balancer is a warning naming its "
 	    "address, modules two deep");
-	T_OK(has_warning(&tf, "spoke1_to_spoke2", "two spokes"),
-	    "a spoke-to-spoke peering is a warning");
+	T_OK(!has_warning(&tf, "spoke1_to_spoke2", NULL) &&
+	    !has_warning(&tf, "spoke2_to_spoke1", NULL),
+	    "a spoke-to-spoke peering is imported, without a warning");
 	T_OK(!has_warning(&tf, "assumed", NULL), "a state assumes nothing");
 	j = cJSON_Parse(tf.json);
+	sp = at(j, "regions", 0, "spokes");
+	T_OK(sp != NULL && sp->child != NULL && cJSON_IsFalse(at(sp->child,
+	    "peerings", 0, "allow_forwarded_traffic")) && cJSON_IsTrue(
+	    at(sp->child->next, "peerings", 0, "allow_forwarded_traffic")),
+	    "PE-07: each spoke lists the other with its own side's "
+	    "allow_forwarded_traffic");
+	T_OK(t != NULL && t->npeerings == 1, "PE-07: the two sides make one "
+	    "peering of the topology");
 	T_OK(cJSON_IsTrue(at(at(j, "regions", 0, "hub"), "route_server", -1,
 	    "branch_to_branch")), "branch_to_branch_traffic_enabled read");
 	T_OK(cJSON_IsTrue(at(j, "route_tables", 0,
