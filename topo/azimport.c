@@ -22,7 +22,9 @@
  *                            hubRoutingPreference
  *   virtualHubs/bgpConnections  an NVA: peerAsn, peerIp (its NIC address)
  *   routeTables              routes and the subnets they are associated with
- *   others                   load balancers, NSGs, Azure Firewall...: a
+ *   azureFirewalls           an NVA without BGP in AzureFirewallSubnet
+ *                            (azimport_nic.c); its VNet is a hub
+ *   others                   load balancers, NSGs, NAT gateways...: a
  *                            warning each, naming the resource and what the
  *                            lab lacks without it
  */
@@ -169,8 +171,6 @@ static const struct {
 	    "drop there" },
 	{ "Microsoft.Network/networkSecurityGroups", "network security group "
 	    "%s is not modelled: the lab filters no traffic by NSG" },
-	{ "Microsoft.Network/azureFirewalls", "Azure Firewall %s is not "
-	    "modelled: routes to its private address drop in the lab" },
 	{ "Microsoft.Network/natGateways", "NAT gateway %s is not modelled: "
 	    "the lab's Internet edge answers every address" },
 	{ "Microsoft.Network/publicIPAddresses", "public IP address %s is not "
@@ -229,6 +229,8 @@ classify(struct az *a, const struct azres *r)
 	else if (strcasecmp(type,
 	    "Microsoft.Network/expressRouteCircuits") == 0)
 		az_classify_site(a, r, true);
+	else if (strcasecmp(type, "Microsoft.Network/azureFirewalls") == 0)
+		az_classify_fw(a, r);
 	else if (strcasecmp(type, "Microsoft.Compute/virtualMachines") == 0)
 		return;		/* its NICs (az network nic list) make it */
 	else {
@@ -246,7 +248,8 @@ classify(struct az *a, const struct azres *r)
 			az_warn(a, r, "type", "%s is not imported: arsemu "
 			    "imports VNets, peerings, route tables, Route "
 			    "Servers, NICs, gateways, connections, local "
-			    "network gateways and ExpressRoute circuits", type);
+			    "network gateways, ExpressRoute circuits and Azure "
+			    "Firewalls", type);
 	}
 }
 
@@ -418,7 +421,7 @@ az_vnet_by_name(const struct az *a, const char *azname)
 bool
 az_is_hub(const struct azvnet *v)
 {
-	return !v->skip && (v->rs >= 0 || v->ngws > 0);
+	return !v->skip && (v->rs >= 0 || v->ngws > 0 || v->nfws > 0);
 }
 
 /* The VNet of a subnet id, its subnet's name into sname; -1 if none. */
@@ -598,8 +601,10 @@ put_hub(struct az *a, struct azvnet *v)
 		if (pref != NULL)
 			cJSON_AddStringToObject(r, "hub_routing_preference", pref);
 		cJSON_AddItemToObject(hub, "route_server", r);
-		cJSON_AddItemToObject(hub, "nvas", nvas);
 	}
+	az_put_fws(a, v, &nvas);
+	if (nvas != NULL)
+		cJSON_AddItemToObject(hub, "nvas", nvas);
 	az_put_gws(a, v, hub);
 	put_peers(a, v, hub);
 	free(has_nva);
@@ -777,6 +782,7 @@ import(struct az *a, const char *name)
 			return -1;
 	route_servers(a);
 	az_gateways(a);
+	az_firewalls(a);
 	pick_hubs(a);
 	for (i = 0; i < a->nvnets; i++) {
 		struct azvnet *v = &a->vnets[i];
@@ -790,12 +796,13 @@ import(struct az *a, const char *name)
 	for (i = 0; i < a->npeerings; i++)
 		peering(a, &a->peerings[i]);
 	az_connections(a);
-	if (a->nrss == 0 && a->ngws == 0) {
+	if (a->nrss == 0 && a->ngws == 0 && a->nfws == 0) {
 		struct azres r = { .file = a->dir };
 
 		az_warn(a, &r, NULL, "no Route Server (az network routeserver "
-		    "show) and no gateway (az network vnet-gateway list): every "
-		    "VNet is imported as an unpeered spoke");
+		    "show), no gateway (az network vnet-gateway list) and no "
+		    "Azure Firewall (az network firewall list): every VNet is "
+		    "imported as an unpeered spoke");
 	}
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "name", name);
@@ -846,6 +853,7 @@ topo_az_import(const char *dir, const char *name, struct topo_az *out,
 	free(a.gwroutes);
 	free(a.rss);
 	free(a.peerings);
+	free(a.fws);
 	free(a.bgps);
 	free(a.rts);
 	if (rc == -1)

@@ -49,6 +49,7 @@ struct azvnet {
 	const struct cJSON *subnets;
 	int		 rs;		/* index into rss, else -1 */
 	int		 ngws;		/* gateways in it (a hub then) */
+	int		 nfws;		/* Azure Firewalls in it (a hub then) */
 	bool		 skip;		/* a second hub in its region */
 	int		 hub;		/* spoke: its hub's index in vnets, else -1 */
 	int		 nic_first;	/* its first NIC (aznic.next), -1 */
@@ -105,6 +106,14 @@ struct azgw {
 	int		 ncircuits;
 };
 
+/* An Azure Firewall: an NVA without BGP in AzureFirewallSubnet (RS-55). */
+struct azfw {
+	struct azres	 r;
+	const char	*azname;
+	int		 vnet;		/* -1: skipped */
+	uint32_t	 ip;		/* its private address */
+};
+
 /* A site: a local network gateway or an ExpressRoute circuit. */
 struct azsite {
 	struct azres	 r;
@@ -145,6 +154,8 @@ struct az {
 	size_t		 ngws, gcap;
 	struct azsite	*sites;
 	size_t		 nsites, scap;
+	struct azfw	*fws;
+	size_t		 nfws, fwcap;
 	struct imp_names names;	/* node names taken */
 	struct azset	 nic_ids;	/* NIC id -> index in nics */
 	struct azset	 vm_names;	/* VMs a NIC made already */
@@ -188,6 +199,11 @@ struct cJSON *az_put_nvas(struct az *a, const struct azvnet *v,
 	    bool *has_nva);
 void	 az_put_subnets(struct az *a, const struct azvnet *v, struct cJSON *o,
 	    const bool *has_nva);
+void	 az_classify_fw(struct az *a, const struct azres *r);
+/* Each firewall's VNet and address: before the hubs are chosen. */
+void	 az_firewalls(struct az *a);
+/* v's firewalls appended to *nvas (made if NULL). */
+void	 az_put_fws(struct az *a, const struct azvnet *v, struct cJSON **nvas);
 
 /* azimport_gw.c */
 void	 az_classify_gw(struct az *a, const struct azres *r);

@@ -18,9 +18,15 @@
  *   learned routes of a gateway  `az network vnet-gateway
  *                            list-learned-routes`: kept for azimport_gw.c,
  *                            which takes the sites' prefixes from them
+ *   azureFirewalls           `az network firewall list`: an NVA without
+ *                            BGP (RS-55) named after the firewall, at the
+ *                            privateIPAddress of the IP configuration with
+ *                            a subnet (AzureFirewallSubnet); it makes its
+ *                            VNet a hub, as a Route Server or gateway does
  * Without a NIC list, a subnet's ipConfigurations name the VMs, as before.
  *
- * Must not: read files, or write anything but NVAs and VMs.
+ * Must not: read files, or write anything but NVAs (firewalls among them)
+ * and VMs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -359,6 +365,121 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 		cJSON_AddItemToArray(nvas, x);
 	}
 	return nvas;
+}
+
+/* ---- Azure Firewall ---- */
+
+void
+az_classify_fw(struct az *a, const struct azres *r)
+{
+	struct azfw f = { .r = *r, .vnet = -1 };
+
+	f.azname = az_jstr(r->o, "name");
+	az_push(&a->fws, &a->nfws, &a->fwcap, &f, sizeof(f));
+}
+
+/* v has a subnet named exactly name (ids may be upper-case, names not). */
+static bool
+has_subnet(const struct azvnet *v, const char *name)
+{
+	const cJSON *sn;
+
+	cJSON_ArrayForEach(sn, v->subnets)
+		if (az_jstr(sn, "name") != NULL &&
+		    strcmp(az_jstr(sn, "name"), name) == 0)
+			return true;
+	return false;
+}
+
+/* The firewall's IP configuration with a subnet, or -1. */
+static int
+fw_ipconf(const struct azfw *f, const cJSON **out)
+{
+	const cJSON *el;
+	int i = 0;
+
+	cJSON_ArrayForEach(el, az_jget(f->r.o, "ipConfigurations")) {
+		if (az_jstr(az_jget(el, "subnet"), "id") != NULL) {
+			*out = el;
+			return i;
+		}
+		i++;
+	}
+	return -1;
+}
+
+static void
+firewall(struct az *a, struct azfw *f)
+{
+	const char *name = f->azname ? f->azname : "?", *ip;
+	char sname[81], key[64];
+	const cJSON *ic = NULL;
+	int k, v;
+
+	if ((k = fw_ipconf(f, &ic)) < 0) {
+		az_warn(a, &f->r, "ipConfigurations", "Azure Firewall %s has no "
+		    "IP configuration in a subnet (a Virtual WAN hub's?): not "
+		    "imported", name);
+		return;
+	}
+	snprintf(key, sizeof(key), "ipConfigurations[%d].subnet.id", k);
+	if ((v = az_vnet_of_subnet_id(a, az_jstr(az_jget(ic, "subnet"), "id"),
+	    sname, sizeof(sname))) < 0) {
+		az_warn(a, &f->r, key, "Azure Firewall %s is in a subnet the "
+		    "files do not hold: skipped", name);
+		return;
+	}
+	if (strcasecmp(sname, "AzureFirewallSubnet") != 0 ||
+	    !has_subnet(&a->vnets[v], "AzureFirewallSubnet")) {
+		az_warn(a, &f->r, key, "Azure Firewall %s is in subnet %s, not "
+		    "AzureFirewallSubnet: skipped", name, sname);
+		return;
+	}
+	snprintf(key, sizeof(key), "ipConfigurations[%d].privateIPAddress", k);
+	if ((ip = az_jstr(ic, "privateIPAddress")) == NULL ||
+	    addr_parse(ip, &f->ip) != 0 || az_vnet_of_ip(a, f->ip,
+	    "AzureFirewallSubnet", NULL) != v) {
+		az_warn(a, &f->r, key, "Azure Firewall %s: %s: skipped", name,
+		    ip == NULL ? "missing" : "not an address of its "
+		    "AzureFirewallSubnet");
+		return;
+	}
+	f->vnet = v;
+	a->vnets[v].nfws++;
+}
+
+void
+az_firewalls(struct az *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nfws; i++)
+		firewall(a, &a->fws[i]);
+}
+
+void
+az_put_fws(struct az *a, const struct azvnet *v, cJSON **nvas)
+{
+	char name[TOPO_NAME_MAX + 1], buf[ADDR_STRLEN];
+	size_t i;
+	cJSON *x;
+
+	for (i = 0; i < a->nfws; i++) {
+		const struct azfw *f = &a->fws[i];
+
+		if (f->vnet != (int)(v - a->vnets))
+			continue;
+		if (*nvas == NULL)
+			*nvas = cJSON_CreateArray();
+		az_take_name(a, f->azname ? f->azname : "azfw", name,
+		    TOPO_NAME_MAX);
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "name", name);
+		cJSON_AddStringToObject(x, "subnet", "AzureFirewallSubnet");
+		cJSON_AddStringToObject(x, "ip", addr_fmt(f->ip, buf));
+		cJSON_AddBoolToObject(x, "bgp", false);
+		cJSON_AddItemToArray(*nvas, x);
+	}
 }
 
 /* ---- VMs ---- */

@@ -108,9 +108,9 @@ teardown() { down_labs; }
 arsemu: warning: nsgs.json: [0]: network security group web-nsg is not modelled: the lab filters no traffic by NSG"
 	run arsemu validate "$out"
 	assert_success
-	assert_output --partial "valid: lab landing, 3 VNets, 14 nodes, 11 NICs"
+	assert_output --partial "valid: lab landing, 3 VNets, 15 nodes, 12 NICs"
 	run jq -c '.regions[0].hub | [[.gateways[] | [.name, .type, .active_active, (.tunnels // [.circuit])]], [.nvas[] | [.name, .ip, .advertise, .prepend, .next_hop]], [.vms[] | [.name, .ip]]]' "$out"
-	assert_output '[[["hub-vpngw","Vpn",null,[{"site":"branch-lng"}]],["hub-ergw","ExpressRoute",null,[{"site":"dc-circuit","weight":10}]]],[["nva1","10.0.2.4",["0.0.0.0/0","10.200.0.0/16"],null,"10.0.2.100"],["nva2","10.0.2.5",["0.0.0.0/0","10.200.0.0/16"],1,"10.0.2.100"]],[["jump1","10.0.3.4"]]]'
+	assert_output '[[["hub-vpngw","Vpn",null,[{"site":"branch-lng"}]],["hub-ergw","ExpressRoute",null,[{"site":"dc-circuit","weight":10}]]],[["nva1","10.0.2.4",["0.0.0.0/0","10.200.0.0/16"],null,"10.0.2.100"],["nva2","10.0.2.5",["0.0.0.0/0","10.200.0.0/16"],1,"10.0.2.100"],["hub-azfw","10.0.4.4",null,null,null]],[["jump1","10.0.3.4"]]]'
 	run jq -c '[.sites[] | [.name, .prefixes, .asn]]' "$out"
 	assert_output '[["dc-circuit",["10.60.0.0/16"],65020],["branch-lng",["10.250.0.0/16","10.251.0.0/16"],65050]]'
 	# every NIC's effective routes, as plan computes them, equal the hand-written estate's
@@ -149,6 +149,36 @@ arsemu: warning: nsgs.json: [0]: network security group web-nsg is not modelled:
 	run arsemu import az "$d" -o "$out"
 	assert_success
 	assert_output --partial 'warning: peerings-spoke1.json: [0].useRemoteGateways: between two spokes (spoke1-vnet, spoke2-vnet): no spoke has a gateway (PE-03, PE-07): imported without it'
+	run arsemu validate "$out"
+	assert_success
+}
+
+@test "import az: RS-55 an Azure Firewall is an NVA without BGP in AzureFirewallSubnet; the spokes' routes to each other walk through it" {
+	local out=$BATS_TEST_TMPDIR/landing.json
+	run arsemu import az "$TOP/test/import/az-landing" -o "$out"
+	assert_success
+	refute_output --partial 'Azure Firewall'
+	run jq -c '.regions[0].hub.nvas[] | select(.subnet == "AzureFirewallSubnet")' "$out"
+	assert_output '{"name":"hub-azfw","subnet":"AzureFirewallSubnet","ip":"10.0.4.4","bgp":false}'
+	run arsemu plan "$out" web1
+	assert_line --regexp '^User +Active +10\.1\.0\.0/16 +VirtualAppliance +10\.0\.4\.4$'
+	run arsemu walk web1 app1 --topo "$out"
+	assert_output --partial 'predicted (offline): delivered'
+	assert_output --regexp '2 +hub-azfw +NIC hub-azfw: Default 10\.1\.0\.0/16 VNetPeering'
+	run arsemu walk app1 web1 --topo "$out"
+	assert_output --regexp '2 +hub-azfw +NIC hub-azfw: Default 10\.2\.0\.0/16 VNetPeering'
+	# bad firewalls: warnings naming file, JSON path and firewall; the rest imported
+	local d=$BATS_TEST_TMPDIR/az
+	cp -r "$TOP/test/import/az-landing" "$d"
+	jq '. + [(.[0] | .name = "fw2" | .ipConfigurations[0].privateIPAddress = "10.0.9.9"),
+	    (.[0] | .name = "fw3" | .ipConfigurations[0].subnet.id |= sub("AzureFirewallSubnet$"; "mgmt")),
+	    (.[0] | .name = "vwan-fw" | .ipConfigurations = [])]' \
+	    "$TOP/test/import/az-landing/firewalls.json" > "$d/firewalls.json"
+	run arsemu import az "$d" -o "$out"
+	assert_success
+	assert_output --partial "warning: firewalls.json: [1].ipConfigurations[0].privateIPAddress: Azure Firewall fw2: not an address of its AzureFirewallSubnet: skipped"
+	assert_output --partial "warning: firewalls.json: [2].ipConfigurations[0].subnet.id: Azure Firewall fw3 is in subnet mgmt, not AzureFirewallSubnet: skipped"
+	assert_output --partial "warning: firewalls.json: [3].ipConfigurations: Azure Firewall vwan-fw has no IP configuration in a subnet (a Virtual WAN hub's?): not imported"
 	run arsemu validate "$out"
 	assert_success
 }

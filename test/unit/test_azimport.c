@@ -495,8 +495,9 @@ test_unmodelled(void)
 	    "\"connectionType\":\"Vnet2Vnet\"},{\"type\":"
 	    "\"Microsoft.Network/dnsZones\",\"name\":\"z\"}]}\n");
 	if ((root = import_ok(&az, "import az: unmodelled objects")) != NULL) {
-		T_OK(warned(&az, "other.json: value[0]: Azure Firewall hub-fw is "
-		    "not modelled") && warned(&az, "other.json: value[1]: load "
+		T_OK(warned(&az, "other.json: value[0].ipConfigurations: Azure "
+		    "Firewall hub-fw has no IP configuration in a subnet") &&
+		    warned(&az, "other.json: value[1]: load "
 		    "balancer ilb is not modelled") && warned(&az, "other.json: "
 		    "value[2].connectionType: connection v2v (Vnet2Vnet) is not "
 		    "modelled") && warned(&az, "value[3].type: "
@@ -635,6 +636,49 @@ test_helpers(void)
 	imp_names_free(&names);
 }
 
+/*
+ * RS-55: an Azure Firewall makes its VNet a hub without Route Server or
+ * gateway; it is an NVA without BGP at its privateIPAddress, its name made
+ * unique (a VM took it first), its subnet id upper-case as az prints it.
+ */
+static void
+test_firewall(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[{\"type\":\"Microsoft.Network/virtualNetworks\","
+	    "\"name\":\"hub\",\"location\":\"westeurope\",\"id\":\"" SUB
+	    "/virtualNetworks/hub\",\"addressSpace\":{\"addressPrefixes\":"
+	    "[\"10.1.0.0/16\"]},\"subnets\":[{\"name\":\"AzureFirewallSubnet\","
+	    "\"addressPrefix\":\"10.1.0.0/26\"},{\"name\":\"vms\","
+	    "\"addressPrefix\":\"10.1.1.0/24\",\"ipConfigurations\":[{\"id\":"
+	    "\"" SUB "/networkInterfaces/fw-nic/ipConfigurations/c\"}]}]}]\n");
+	put("nics.json", "[{\"type\":\"Microsoft.Network/networkInterfaces\","
+	    "\"name\":\"fw-nic\",\"id\":\"" SUB "/networkInterfaces/fw-nic\","
+	    "\"virtualMachine\":{\"id\":\"/x/virtualMachines/fw\"},"
+	    "\"ipConfigurations\":[{\"id\":\"" SUB "/networkInterfaces/fw-nic/"
+	    "ipConfigurations/c\",\"privateIPAddress\":\"10.1.1.4\","
+	    "\"subnet\":{\"id\":\"" SUB "/virtualNetworks/hub/subnets/vms\"}}]}]\n");
+	put("firewalls.json", "[{\"type\":\"Microsoft.Network/azureFirewalls\","
+	    "\"name\":\"FW\",\"ipConfigurations\":[{\"name\":\"pip-only\"},"
+	    "{\"privateIPAddress\":\"10.1.0.4\",\"subnet\":{\"id\":"
+	    "\"/SUBSCRIPTIONS/0/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/"
+	    "VIRTUALNETWORKS/HUB/SUBNETS/AZUREFIREWALLSUBNET\"}}]}]\n");
+	if ((root = import_ok(&az, "import az: an Azure Firewall")) != NULL) {
+		expect(root, K("regions", "#0", "hub", "nvas"), "[{\"name\":"
+		    "\"fw-2\",\"subnet\":\"AzureFirewallSubnet\",\"ip\":"
+		    "\"10.1.0.4\",\"bgp\":false}]", "import az: RS-55 the "
+		    "firewall is the hub's NVA without BGP, its name unique");
+		expect(root, K("regions", "#0", "hub", "route_server"), "null",
+		    "import az: no Route Server made up");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
 int
 main(void)
 {
@@ -645,6 +689,7 @@ main(void)
 	test_nics_and_learned();
 	test_unmodelled();
 	test_hub_peerings();
+	test_firewall();
 	test_error_path();
 	test_helpers();
 	return t_done();
