@@ -11,6 +11,10 @@
  *                                traffic_enabled, hub_routing_preference
  *   azurerm_virtual_network_gateway  Vpn: a gateway of the hub (its
  *                                GatewaySubnet), active_active
+ *   azurerm_firewall             makes its VNet (ip_configuration's
+ *                                subnet_id, AzureFirewallSubnet) a hub; an
+ *                                NVA without BGP (RS-55) at the
+ *                                configuration's private_ip_address
  *   azurerm_local_network_gateway    a site: address_space, bgp_settings.asn
  *   azurerm_virtual_network_gateway_connection  IPsec: a tunnel of the
  *                                gateway to the local gateway's site
@@ -40,8 +44,8 @@
  *                                route_table_id
  * A NIC address unknown until apply gets the first free address of its
  * subnet from .4 up, as Azure allocates, in resource order, after every
- * known one; the Route Server's IPs are .4 and .5 of RouteServerSubnet.
- * Both are reported "assumed". What an NVA advertises is not in Terraform.
+ * known one, and so does a firewall's; the Route Server's IPs are .4 and
+ * .5 of RouteServerSubnet. All are reported "assumed". What an NVA advertises is not in Terraform.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +68,7 @@ static const char *const known_types[] = {
 	"azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine",
 	"azurerm_virtual_machine", "azurerm_route_server_bgp_connection",
 	"azurerm_route_table", "azurerm_route",
-	"azurerm_subnet_route_table_association",
+	"azurerm_subnet_route_table_association", "azurerm_firewall",
 	/* not network objects, or only attributes of the modelled ones */
 	"azurerm_resource_group", "azurerm_public_ip",
 	NULL
@@ -289,6 +293,34 @@ hubs_by_peerings(struct tf *a, struct tfm *m)
 	free(pairs);
 }
 
+/* An Azure Firewall in AzureFirewallSubnet: its VNet's, making it a hub. */
+static void
+read_fw(struct tf *a, struct tfm *m, struct tfres *r)
+{
+	int k = tfm_fw_ipconf(a, r), v, s;
+	struct tfvnet *vn;
+
+	if (k < 0) {
+		tf_warn(a, r, "no ip_configuration with a subnet_id (a Virtual "
+		    "WAN hub's firewall?): not imported");
+		return;
+	}
+	if ((v = tfm_subnet_ref(a, m, r, "ip_configuration", (size_t)k,
+	    "subnet_id", &s)) < 0) {
+		tf_warn(a, r, "its subnet is in no VNet of the file: skipped");
+		return;
+	}
+	vn = &m->vnets[v];
+	if (strcmp(vn->subs[s].name, "AzureFirewallSubnet") != 0) {
+		tf_warn(a, r, "in subnet %s of %s, not AzureFirewallSubnet: "
+		    "skipped", vn->subs[s].name, vn->azname);
+		return;
+	}
+	xgrow(&vn->fws, &vn->fcap, vn->nfws + 1, sizeof(*vn->fws));
+	vn->fws[vn->nfws++] = r;
+	vn->ishub = true;
+}
+
 static void
 read_hubs(struct tf *a, struct tfm *m)
 {
@@ -300,6 +332,10 @@ read_hubs(struct tf *a, struct tfm *m)
 		bool rs = strcmp(r->type, "azurerm_route_server") == 0;
 		struct tfvnet *vn;
 
+		if (!r->data && strcmp(r->type, "azurerm_firewall") == 0) {
+			read_fw(a, m, r);
+			continue;
+		}
 		if (r->data || (!rs && strcmp(r->type,
 		    "azurerm_virtual_network_gateway") != 0))
 			continue;
@@ -338,11 +374,12 @@ read_hubs(struct tf *a, struct tfm *m)
 			    m->vnets[i].loc) == 0) {
 				tf_warn(a, m->vnets[i].r, "a second hub in %s: "
 				    "arsemu has one per region; imported as a "
-				    "spoke, its Route Server and gateways left "
-				    "out", m->vnets[i].loc);
+				    "spoke, its Route Server, gateways and "
+				    "firewalls left out", m->vnets[i].loc);
 				m->vnets[i].ishub = false;
 				m->vnets[i].rs = NULL;
 				m->vnets[i].ngws = 0;
+				m->vnets[i].nfws = 0;
 			}
 	}
 }
@@ -593,6 +630,7 @@ import(struct tf *a, struct tfm *m, const char *text, size_t len,
 	read_peerings(a, m);
 	tfm_read_nics(a, m);
 	tfm_read_bgp(a, m);
+	tfm_read_firewalls(a, m);
 	tfm_read_tunnels(a, m);
 	warn_unmodelled(a);
 	if (m->nvnets == 0)

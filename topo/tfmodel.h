@@ -33,6 +33,8 @@ struct tfvnet {
 	struct tfres	*rs;			/* its Route Server */
 	struct tfres	**gws;			/* its Vpn gateways */
 	size_t		 ngws, gcap;
+	struct tfres	**fws;			/* its Azure Firewalls */
+	size_t		 nfws, fcap;
 	bool		 ishub;
 	int		 hub;			/* a spoke's hub, else -1 */
 	bool		 urg, aft, agt;
@@ -85,6 +87,10 @@ int	tfm_gateway(struct tf *a, struct tfm *m, struct tfvnet *v,
 	    struct tfres *r);
 void	tfm_read_nics(struct tf *a, struct tfm *m);
 void	tfm_read_bgp(struct tf *a, struct tfm *m);
+/* An azurerm_firewall of a VNet: its ip_configuration in a subnet, -1. */
+int	tfm_fw_ipconf(struct tf *a, const struct tfres *r);
+/* Each hub's firewalls: NVAs without BGP (RS-55), after the NICs. */
+void	tfm_read_firewalls(struct tf *a, struct tfm *m);
 void	tfm_read_tunnels(struct tf *a, struct tfm *m);
 /* The topology, printed (malloc'd). */
 char	*tfm_write(struct tf *a, struct tfm *m, const char *name,

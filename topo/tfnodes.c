@@ -365,6 +365,97 @@ tfm_read_bgp(struct tf *a, struct tfm *m)
 	}
 }
 
+/* ---- Azure Firewall ---- */
+
+int
+tfm_fw_ipconf(struct tf *a, const struct tfres *r)
+{
+	size_t i, n = (size_t)cJSON_GetArraySize(tf_val(r, NULL, 0,
+	    "ip_configuration"));
+
+	for (i = 0; i < n; i++)
+		if (tf_ref_id(a, r, "ip_configuration", i, "subnet_id") != NULL)
+			return (int)i;
+	return -1;
+}
+
+/* Its private_ip_address into *ip, or false: unknown, assumed later. */
+static bool
+fw_known(struct tf *a, const struct tfres *r, const struct tfsub *s,
+    uint32_t *ip)
+{
+	int k = tfm_fw_ipconf(a, r);
+	const char *v = tf_str(r, "ip_configuration", (size_t)k,
+	    "private_ip_address");
+
+	if (v == NULL || v[0] == '\0')
+		return false;
+	if (addr_parse(v, ip) != 0 || !s->ok || !pfx_contains_addr(&s->p, *ip)) {
+		tf_warn(a, r, "private_ip_address %s is not an address of %s: "
+		    "allocated as Azure does", v, s->name);
+		return false;
+	}
+	return true;
+}
+
+static void
+put_fw(struct tfm *m, struct tfvnet *v, const struct tfres *r, uint32_t ip)
+{
+	char name[TOPO_NAME_MAX + 1];
+	cJSON *x;
+
+	imp_take_name(&m->nodes, tf_str(r, NULL, 0, "name") ? tf_str(r, NULL,
+	    0, "name") : r->name, name, TOPO_NAME_MAX);
+	put_node(&v->nvas, name, "AzureFirewallSubnet", ip, &x);
+	cJSON_AddBoolToObject(x, "bgp", false);
+}
+
+void
+tfm_read_firewalls(struct tf *a, struct tfm *m)
+{
+	char buf[ADDR_STRLEN];
+	size_t i, k;
+
+	for (i = 0; i < m->nvnets; i++) {
+		struct tfvnet *v = &m->vnets[i];
+		struct tfsub *s;
+		uint32_t *ips;
+		int sub;
+
+		if (v->nfws == 0 || !v->ishub ||
+		    (sub = tfm_sub_by_name(v, "AzureFirewallSubnet")) < 0)
+			continue;
+		s = &v->subs[sub];
+		ips = xcalloc(v->nfws, sizeof(*ips));
+		/* the known addresses first, then Azure's allocation */
+		for (k = 0; k < v->nfws; k++)
+			if (fw_known(a, v->fws[k], s, &ips[k]))
+				imp_alloc_known(&s->al, ips[k]);
+			else
+				ips[k] = 0;
+		for (k = 0; k < v->nfws; k++) {
+			if (ips[k] == 0) {
+				if (!s->ok || s->p.len > TOPO_SUBNET_MIN_LEN ||
+				    (ips[k] = imp_alloc_next(&s->al, &s->p)) == 0) {
+					tf_warn(a, v->fws[k], "AzureFirewallSubnet "
+					    "has no free address: skipped");
+					continue;
+				}
+				tf_warn(a, v->fws[k], "assumed: "
+				    "private_ip_address is %s; %s, the first "
+				    "free address of AzureFirewallSubnet from "
+				    ".4 up, as Azure allocates", tf_unknown(
+				    v->fws[k], "ip_configuration", (size_t)
+				    tfm_fw_ipconf(a, v->fws[k]),
+				    "private_ip_address") ? "known after apply" :
+				    "not in the file", addr_fmt(ips[k], buf));
+			}
+			put_fw(m, v, v->fws[k], ips[k]);
+		}
+		free(ips);
+	}
+}
+
 /* ---- tunnels ---- */
 
 static struct tflng *

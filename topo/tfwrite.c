@@ -313,6 +313,7 @@ tfm_free(struct tfm *m)
 			imp_alloc_free(&v->subs[k].al);
 		free(v->subs);
 		free(v->gws);
+		free(v->fws);
 		cJSON_Delete(v->peers);
 		cJSON_Delete(v->nvas);
 		cJSON_Delete(v->vms);

@@ -27,13 +27,13 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	refute_output --partial "assumed"
 	run arsemu validate "$out"
 	assert_success
-	assert_output --partial "valid: lab lz, 3 VNets, 9 nodes, 8 NICs"
+	assert_output --partial "valid: lab lz, 3 VNets, 10 nodes, 9 NICs"
 	run jq -c '.regions[0].hub | [.name, .route_server.branch_to_branch, [.nvas[] | [.name, .asn, .ip]], [.gateways[] | [.name, .active_active, .tunnels]]]' "$out"
-	assert_output '["vnet-hub-weu",true,[["vm-fw1-weu",65010,"10.1.2.4"],["vm-fw2-weu",65010,"10.1.2.5"]],[["vgw-hub-weu",true,[{"site":"lgw-branch","bgp":true}]]]]'
+	assert_output '["vnet-hub-weu",true,[["vm-fw1-weu",65010,"10.1.2.4"],["vm-fw2-weu",65010,"10.1.2.5"],["afw-hub-weu",null,"10.1.3.4"]],[["vgw-hub-weu",true,[{"site":"lgw-branch","bgp":true}]]]]'
 	run jq -c '[.regions[0].spokes[] | [.name, .use_remote_gateways, .vms[0].name, .vms[0].ip]], .sites, [.route_tables[] | [.name, .disable_bgp_route_propagation, .subnets, (.routes | length)]]' "$out"
 	assert_line --index 0 '[["vnet-spoke1-weu",true,"vm-app1","10.2.1.4"],["vnet-spoke2-weu",true,"vm-web1","10.3.1.4"]]'
 	assert_line --index 1 '[{"name":"lgw-branch","prefixes":["10.250.0.0/16"],"asn":65050}]'
-	assert_line --index 2 '[["rt-spoke2-weu",true,["vnet-spoke2-weu/snet-web"],2]]'
+	assert_line --index 2 '[["rt-spoke2-weu",true,["vnet-spoke2-weu/snet-web"],3]]'
 }
 
 @test "import terraform: plan of the imported state: the branch over the VPN gateway, spoke2 forced to the firewall" {
@@ -57,8 +57,9 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	assert_output '[["vnet-spoke1-weu",[{"vnet":"vnet-spoke2-weu","allow_forwarded_traffic":false}]],["vnet-spoke2-weu",[{"vnet":"vnet-spoke1-weu","allow_forwarded_traffic":true}]]]'
 	run arsemu plan "$out" vm-app1
 	assert_line --regexp '^Default +Active +10\.3\.0\.0/16 +VNetPeering *$'
+	# spoke2's route table sends spoke1 through the Azure Firewall (VR-08)
 	run arsemu plan "$out" vm-web1
-	assert_line --regexp '^Default +Active +10\.2\.0\.0/16 +VNetPeering *$'
+	assert_line --regexp '^Default +Invalid +10\.2\.0\.0/16 +VNetPeering *$'
 	run arsemu walk vm-app1 vm-web1 --topo "$out"
 	assert_output --partial 'predicted (offline): delivered'
 	# one side only, and use_remote_gateways between spokes: warnings with the address
@@ -73,6 +74,42 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	assert_success
 }
 
+@test "import terraform: RS-55 azurerm_firewall is an NVA without BGP in AzureFirewallSubnet; a route to it walks through it; its address assumed when known after apply" {
+	local out=$BATS_TEST_TMPDIR/lz.json
+	run arsemu import terraform "$TF/state.json" -o "$out"
+	assert_success
+	refute_output --partial "azurerm_firewall"
+	run jq -c '.regions[0].hub.nvas[] | select(.subnet == "AzureFirewallSubnet")' "$out"
+	assert_output '{"name":"afw-hub-weu","subnet":"AzureFirewallSubnet","ip":"10.1.3.4","bgp":false}'
+	run arsemu plan "$out" vm-web1
+	assert_line --regexp '^User +Active +10\.2\.0\.0/16 +VirtualAppliance +10\.1\.3\.4$'
+	run arsemu walk vm-web1 vm-app1 --topo "$out"
+	assert_output --partial 'predicted (offline): delivered'
+	assert_output --regexp '2 +afw-hub-weu +NIC afw-hub-weu: Default 10\.2\.0\.0/16 VNetPeering'
+	# a plan that creates it: the address is known after apply
+	local fw='module.hub.module.firewall.azurerm_firewall.this'
+	jq --arg a "$fw" '(.planned_values.root_module.child_modules[] | .. | objects | select(.address? == $a) | .values.ip_configuration[0].private_ip_address) = null |
+	    (.resource_changes[] | select(.address == $a) | .change) |= (.actions = ["create"] | .before = null |
+	    .after.ip_configuration[0].private_ip_address = null | .after_unknown = {"id": true, "ip_configuration": [{"private_ip_address": true}]})' \
+	    "$TF/plan.json" > "$BATS_TEST_TMPDIR/fw-plan.json"
+	run arsemu import terraform "$BATS_TEST_TMPDIR/fw-plan.json" -o "$out"
+	assert_success
+	assert_output --partial "fw-plan.json: $fw: assumed: private_ip_address is known after apply; 10.1.3.4, the first free address of AzureFirewallSubnet from .4 up, as Azure allocates"
+	run jq -r '.regions[0].hub.nvas[2].ip' "$out"
+	assert_output 10.1.3.4
+	# in another subnet, or without a subnet: a warning naming the address
+	jq --arg a "$fw" '(.values.root_module.child_modules[] | .. | objects | select(.address? == $a) | .values.ip_configuration[0].subnet_id) |= sub("AzureFirewallSubnet$"; "snet-nva")' \
+	    "$TF/state.json" > "$BATS_TEST_TMPDIR/fw-sub.json"
+	run arsemu import terraform "$BATS_TEST_TMPDIR/fw-sub.json" -o "$out"
+	assert_success
+	assert_output --partial "fw-sub.json: $fw: in subnet snet-nva of vnet-hub-weu, not AzureFirewallSubnet: skipped"
+	jq --arg a "$fw" '(.values.root_module.child_modules[] | .. | objects | select(.address? == $a) | .values.ip_configuration) = []' \
+	    "$TF/state.json" > "$BATS_TEST_TMPDIR/fw-hub.json"
+	run arsemu import terraform "$BATS_TEST_TMPDIR/fw-hub.json" -o "$out"
+	assert_success
+	assert_output --partial "fw-hub.json: $fw: no ip_configuration with a subnet_id (a Virtual WAN hub's firewall?): not imported"
+}
+
 @test "import terraform: a plan's planned values; an address known after apply is assumed as Azure allocates it; --json summary" {
 	local out=$BATS_TEST_TMPDIR/after.json
 	run arsemu import terraform "$TF/plan.json" -o "$out"
@@ -83,13 +120,13 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	run arsemu validate "$out"
 	assert_success
 	run jq -c '[.valid, .vnets, .nvas, .nics, (.warnings | length)]' <(arsemu import terraform "$TF/plan.json" -o "$out" --json)
-	assert_output '[true,3,2,9,9]'
+	assert_output '[true,3,3,10,9]'
 }
 
 @test "diff --terraform: the plan's route table changes spoke1's effective routes; exit 1; --json and --markdown" {
 	run arsemu diff --terraform "$TF/plan.json"
 	assert_failure 1
-	assert_line --index 0 --partial "changed: effective routes of 1 of 5 subnets (1 group), 1 NIC added or removed"
+	assert_line --index 0 --partial "changed: effective routes of 1 of 6 subnets (1 group), 1 NIC added or removed"
 	assert_line "subnets changed: vnet-spoke1-weu/snet-app (1 subnet, 2 NICs)"
 	assert_line "    - Internet - (Default, Active)"
 	assert_line "    + VirtualAppliance 10.1.2.4 (User, Active, default-via-fw)"

@@ -95,9 +95,9 @@ test_state(void)
 		return;
 	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
 	T_EQ(rc, 0, "state fixture: the topology loads (%s)", rc ? e.msg : "ok");
-	T_OK(t != NULL && t->nvnets == 3 && t->nnvas == 2 && t->nnics == 8,
-	    "state fixture: 3 VNets, 2 NVAs, 8 NICs (2 RS, 2 gateway, 2 NVA, "
-	    "2 VM)");
+	T_OK(t != NULL && t->nvnets == 3 && t->nnvas == 3 && t->nnics == 9,
+	    "state fixture: 3 VNets, 3 NVAs, 9 NICs (2 RS, 2 gateway, 2 NVA, "
+	    "an Azure Firewall, 2 VM)");
 	T_OK(has_warning(&tf, "module.hub.module.nva.azurerm_lb.ilb: azurerm_lb "
 	    "is not modelled", NULL), "the load balancer is a warning naming its "
 	    "address, modules two deep");
@@ -119,8 +119,9 @@ test_state(void)
 	T_OK(cJSON_IsTrue(at(j, "route_tables", 0,
 	    "disable_bgp_route_propagation")), "bgp_route_propagation_enabled "
 	    "false is disable_bgp_route_propagation (VR-07)");
-	T_EQ(cJSON_GetArraySize(at(j, "route_tables", 0, "routes")), 2,
-	    "inline route and azurerm_route in one table; a service tag left out");
+	T_EQ(cJSON_GetArraySize(at(j, "route_tables", 0, "routes")), 3,
+	    "inline route and two azurerm_route in one table; a service tag "
+	    "left out");
 	cJSON_Delete(j);
 	topo_free(t);
 	topo_tf_free(&tf);
@@ -210,6 +211,60 @@ test_allocation(void)
 	topo_tf_free(&tf);
 	for (i = 0; i < 6; i++)
 		free(nics[i]);
+	free(all);
+	free(doc);
+	free(v);
+}
+
+/*
+ * RS-55: two Azure Firewalls in a VNet without Route Server or gateway
+ * (they make it a hub): the first's address unknown, the second's .4 known,
+ * so the first gets .5; the node names made unique.
+ */
+static void
+test_firewalls(void)
+{
+	char *v = vnet("h", "10.8.0.0/16", "{\"name\": \"AzureFirewallSubnet\", "
+	    "\"address_prefixes\": [\"10.8.0.0/26\"]}"), *f[2], *all, *doc;
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	cJSON *j;
+	char *got;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		char *val = xasprintf("\"name\": \"AFW\", \"ip_configuration\": "
+		    "[{\"name\": \"pip\"}, {\"name\": \"c\", \"subnet_id\": \""
+		    NET "/virtualNetworks/h/subnets/AzureFirewallSubnet\"%s}]",
+		    i == 0 ? "" : ", \"private_ip_address\": \"10.8.0.4\"");
+
+		f[i] = res("azurerm_firewall", i == 0 ? "a" : "b", val);
+		free(val);
+	}
+	all = xasprintf("%s,%s,%s", v, f[0], f[1]);
+	doc = state(all);
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "firewalls: imports");
+	j = cJSON_Parse(tf.json);
+	got = cJSON_PrintUnformatted(at(at(j, "regions", 0, "hub"), "nvas", -1,
+	    NULL));
+	T_OK(got != NULL && strcmp(got, "[{\"name\":\"afw\",\"subnet\":"
+	    "\"AzureFirewallSubnet\",\"ip\":\"10.8.0.5\",\"bgp\":false},"
+	    "{\"name\":\"afw-2\",\"subnet\":\"AzureFirewallSubnet\",\"ip\":"
+	    "\"10.8.0.4\",\"bgp\":false}]") == 0, "RS-55: the firewalls are "
+	    "the hub's NVAs without BGP, the known .4 kept, the unknown one "
+	    "the next free: %s", got ? got : "null");
+	T_OK(has_warning(&tf, "azurerm_firewall.a: assumed: private_ip_address "
+	    "is not in the file; 10.8.0.5", NULL), "the allocated address is "
+	    "reported assumed, with the resource address");
+	T_EQ(topo_load_string(tf.json, strlen(tf.json), &t, &e), 0,
+	    "firewalls: the topology loads (%s)", t ? "ok" : e.msg);
+	topo_free(t);
+	free(got);
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	free(f[0]);
+	free(f[1]);
 	free(all);
 	free(doc);
 	free(v);
@@ -440,6 +495,7 @@ main(void)
 	test_state();
 	test_plan();
 	test_allocation();
+	test_firewalls();
 	test_names();
 	test_rt_names();
 	test_peered_hub();
