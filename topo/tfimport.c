@@ -9,16 +9,25 @@
  *   azurerm_route_server         makes its VNet (subnet_id, which must be
  *                                RouteServerSubnet) a hub: branch_to_branch_
  *                                traffic_enabled, hub_routing_preference
- *   azurerm_virtual_network_gateway  Vpn: a gateway of the hub (its
- *                                GatewaySubnet), active_active
+ *   azurerm_virtual_network_gateway  a gateway of the hub (its
+ *                                GatewaySubnet): Vpn (active_active) or
+ *                                ExpressRoute (remote_vnet_traffic_enabled)
  *   azurerm_firewall             makes its VNet (ip_configuration's
  *                                subnet_id, AzureFirewallSubnet) a hub; an
  *                                NVA without BGP (RS-55) at the
  *                                configuration's private_ip_address
  *   azurerm_local_network_gateway    a site: address_space, bgp_settings.asn
+ *   azurerm_express_route_circuit    a site: sku.tier; its networks are not
+ *                                in Terraform: the tag "arsemu-prefixes"
+ *                                (prefixes separated by spaces) names them,
+ *                                else the circuit is a warning
+ *   azurerm_express_route_circuit_peering  AzurePrivatePeering: peer_asn,
+ *                                the site's ASN
  *   azurerm_virtual_network_gateway_connection  IPsec: a tunnel of the
  *                                gateway to the local gateway's site
- *                                (enable_bgp / bgp_enabled)
+ *                                (enable_bgp / bgp_enabled); ExpressRoute:
+ *                                a circuit of the gateway to the circuit's
+ *                                site (routing_weight)
  *   azurerm_virtual_network_peering  spoke-hub (use_remote_gateways,
  *                                allow_forwarded_traffic on the spoke's side,
  *                                allow_gateway_transit on the hub's),
@@ -69,6 +78,7 @@ static const char *const known_types[] = {
 	"azurerm_virtual_machine", "azurerm_route_server_bgp_connection",
 	"azurerm_route_table", "azurerm_route",
 	"azurerm_subnet_route_table_association", "azurerm_firewall",
+	"azurerm_express_route_circuit", "azurerm_express_route_circuit_peering",
 	/* not network objects, or only attributes of the modelled ones */
 	"azurerm_resource_group", "azurerm_public_ip",
 	NULL

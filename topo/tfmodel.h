@@ -54,12 +54,12 @@ struct tfnic {
 	bool		 skip;		/* not a node (warned) */
 };
 
-/* A local network gateway made a site. */
+/* A local network gateway or an ExpressRoute circuit made a site. */
 struct tflng {
 	const struct tfres *r;
 	char		 name[TOPO_NAME_MAX + 1];
 	bool		 ok;		/* has prefixes: a site */
-	bool		 asn;		/* has bgp_settings.asn */
+	bool		 asn;		/* has bgp_settings.asn (peer_asn) */
 };
 
 struct tfm {

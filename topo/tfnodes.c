@@ -2,7 +2,8 @@
  * tfnodes: the nodes of a Terraform import (see tfimport.c for the
  * mapping): NICs and their VMs, their addresses (Azure's allocation where
  * the plan does not know them yet), NVAs from the Route Server's BGP
- * connections, VPN gateways and their tunnels to local network gateways.
+ * connections, Azure Firewalls, VPN gateways and their tunnels to local
+ * network gateways, ExpressRoute gateways and their circuits.
  *
  * Owns: the vms, nvas and gateways arrays of each VNet and the sites.
  */
@@ -58,11 +59,11 @@ tfm_gateway(struct tf *a, struct tfm *m, struct tfvnet *v, struct tfres *r)
 	char name[TOPO_NAME_MAX + 1];
 	cJSON *g;
 
-	if (type == NULL || strcasecmp(type, "Vpn") != 0) {
-		tf_warn(a, r, "a %s gateway is not imported: the networks "
-		    "behind its circuit are not in Terraform; add the gateway, "
-		    "its circuit and the site to the topology by hand",
-		    type ? type : "(type unknown)");
+	bool er = type != NULL && strcasecmp(type, "ExpressRoute") == 0;
+
+	if (type == NULL || (!er && strcasecmp(type, "Vpn") != 0)) {
+		tf_warn(a, r, "a %s gateway is not imported (arsemu has Vpn "
+		    "and ExpressRoute gateways)", type ? type : "(type unknown)");
 		return -1;
 	}
 	xgrow(&v->gws, &v->gcap, v->ngws + 1, sizeof(*v->gws));
@@ -74,10 +75,18 @@ tfm_gateway(struct tf *a, struct tfm *m, struct tfvnet *v, struct tfres *r)
 	cJSON_AddStringToObject(g, "name", imp_take_name(&m->gwnames,
 	    tf_str(r, NULL, 0, "name") ? tf_str(r, NULL, 0, "name") : r->name,
 	    name, TOPO_NAME_MAX - TFM_GWHUB_MAX - 2));
-	cJSON_AddStringToObject(g, "type", "Vpn");
-	cJSON_AddBoolToObject(g, "active_active", tf_bool(r, NULL, 0,
-	    "active_active", false));
-	cJSON_AddArrayToObject(g, "tunnels");
+	cJSON_AddStringToObject(g, "type", er ? "ExpressRoute" : "Vpn");
+	if (er) {
+		if (tf_bool(r, NULL, 0, "remote_vnet_traffic_enabled", false))
+			cJSON_AddBoolToObject(g, "allow_remote_vnet_traffic",
+			    true);
+		/* "circuit" when it has one (er_finish) */
+		cJSON_AddArrayToObject(g, "circuits");
+	} else {
+		cJSON_AddBoolToObject(g, "active_active", tf_bool(r, NULL, 0,
+		    "active_active", false));
+		cJSON_AddArrayToObject(g, "tunnels");
+	}
 	cJSON_AddItemToArray(v->gwout, g);
 	return 0;
 }
@@ -494,6 +503,160 @@ site_of(struct tf *a, struct tfm *m, const struct tfres *r)
 	return l;
 }
 
+/* The private peering's peer_asn of circuit c (by its name), or NULL. */
+static const cJSON *
+circuit_asn(struct tf *a, const struct tfres *c)
+{
+	const char *cn = tf_str(c, NULL, 0, "name");
+	size_t i;
+
+	for (i = 0; cn != NULL && i < a->nres; i++) {
+		const struct tfres *p = &a->res[i];
+		const char *pt, *pn;
+
+		if (p->data || strcmp(p->type,
+		    "azurerm_express_route_circuit_peering") != 0)
+			continue;
+		pt = tf_str(p, NULL, 0, "peering_type");
+		pn = tf_str(p, NULL, 0, "express_route_circuit_name");
+		if (pt == NULL || strcmp(pt, "AzurePrivatePeering") != 0)
+			continue;
+		if (tf_ref(a, p, NULL, 0, "express_route_circuit_name") == c ||
+		    (pn != NULL && strcasecmp(pn, cn) == 0))
+			return tf_val(p, NULL, 0, "peer_asn");
+	}
+	return NULL;
+}
+
+/* The prefixes of the circuit's tag "arsemu-prefixes" (NULL: none). */
+static cJSON *
+circuit_prefixes(struct tf *a, const struct tfres *r)
+{
+	const char *tag = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    tf_val(r, NULL, 0, "tags"), "arsemu-prefixes"));
+	cJSON *pf = cJSON_CreateArray();
+	char *copy = xstrdup(tag ? tag : ""), *tok, *save = NULL;
+	struct pfx4 p;
+
+	for (tok = strtok_r(copy, " ,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ,", &save))
+		if (pfx_parse(tok, &p) == 0)
+			cJSON_AddItemToArray(pf, cJSON_CreateString(tok));
+		else
+			tf_warn(a, r, "tags.arsemu-prefixes: %s is not a "
+			    "prefix: left out", tok);
+	free(copy);
+	if (pf->child == NULL) {
+		cJSON_Delete(pf);
+		return NULL;
+	}
+	return pf;
+}
+
+/*
+ * An ExpressRoute circuit's site: Terraform does not hold the networks
+ * behind a circuit, so its tag "arsemu-prefixes" names them; its ASN is
+ * the private peering's peer_asn.
+ */
+static struct tflng *
+circuit_site(struct tf *a, struct tfm *m, const struct tfres *r)
+{
+	const cJSON *asn;
+	struct tflng *l;
+	cJSON *s, *pf;
+	size_t i;
+
+	for (i = 0; i < m->nlngs; i++)
+		if (m->lngs[i].r == r)
+			return &m->lngs[i];
+	xgrow(&m->lngs, &m->lcap, m->nlngs + 1, sizeof(*m->lngs));
+	l = &m->lngs[m->nlngs++];
+	memset(l, 0, sizeof(*l));
+	l->r = r;
+	if ((pf = circuit_prefixes(a, r)) == NULL) {
+		tf_warn(a, r, "the networks behind the circuit are not in "
+		    "Terraform: tag it \"arsemu-prefixes\" = \"PREFIX ...\" "
+		    "(or add the site by hand); its connections are not "
+		    "imported");
+		return l;
+	}
+	if (!cJSON_IsNumber(asn = circuit_asn(a, r))) {
+		cJSON_Delete(pf);
+		tf_warn(a, r, "no azurerm_express_route_circuit_peering "
+		    "(AzurePrivatePeering) gives its peer_asn, which the "
+		    "site's BGP needs (GW-01): its connections are not "
+		    "imported");
+		return l;
+	}
+	l->ok = l->asn = true;
+	imp_take_name(&m->sites, tf_str(r, NULL, 0, "name") ? tf_str(r, NULL,
+	    0, "name") : r->name, l->name, TFM_SITE_MAX);
+	if (m->sitesout == NULL)
+		m->sitesout = cJSON_CreateArray();
+	s = cJSON_CreateObject();
+	cJSON_AddStringToObject(s, "name", l->name);
+	cJSON_AddItemToObject(s, "prefixes", pf);
+	cJSON_AddNumberToObject(s, "asn", asn->valuedouble);
+	cJSON_AddItemToArray(m->sitesout, s);
+	return l;
+}
+
+/* An ExpressRoute connection: a circuit of gateway gw, to its site. */
+static void
+er_conn(struct tf *a, struct tfm *m, const struct tfres *r, cJSON *gw)
+{
+	struct tfres *cr = tf_ref(a, r, NULL, 0, "express_route_circuit_id");
+	const cJSON *w = tf_val(r, NULL, 0, "routing_weight"), *sku, *el;
+	cJSON *circuits = cJSON_GetObjectItemCaseSensitive(gw, "circuits"), *c;
+	const char *tier;
+	struct tflng *l;
+
+	if (circuits == NULL) {
+		tf_warn(a, r, "an ExpressRoute connection of a Vpn gateway: "
+		    "skipped");
+		return;
+	}
+	if (cr == NULL || strcmp(cr->type, "azurerm_express_route_circuit")) {
+		tf_warn(a, r, "its ExpressRoute circuit is not in the file: "
+		    "skipped");
+		return;
+	}
+	if (!(l = circuit_site(a, m, cr))->ok)
+		return;
+	cJSON_ArrayForEach(el, circuits)
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    el, "site")), l->name) == 0) {
+			tf_warn(a, r, "a second connection of the gateway to %s: "
+			    "skipped", cr->addr);
+			return;
+		}
+	sku = tf_val(cr, NULL, 0, "sku");
+	tier = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_IsArray(sku) ? cJSON_GetArrayItem(sku, 0) : sku, "tier"));
+	c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "site", l->name);
+	if (cJSON_IsNumber(w) && w->valuedouble > 0)
+		cJSON_AddNumberToObject(c, "weight", w->valuedouble);
+	if (tier != NULL && (strcmp(tier, "Premium") == 0 ||
+	    strcmp(tier, "Local") == 0))
+		cJSON_AddStringToObject(c, "sku", tier);
+	cJSON_AddItemToArray(circuits, c);
+}
+
+/* The gateway object of azurerm_virtual_network_gateway g, or NULL. */
+static cJSON *
+gw_obj(struct tfm *m, const struct tfres *g)
+{
+	size_t i, k;
+
+	for (i = 0; g != NULL && i < m->nvnets; i++)
+		for (k = 0; k < m->vnets[i].ngws; k++)
+			if (m->vnets[i].gws[k] == g)
+				return cJSON_GetArrayItem(m->vnets[i].gwout,
+				    (int)k);
+	return NULL;
+}
+
 static void
 tunnel(struct tf *a, struct tfm *m, const struct tfres *r)
 {
@@ -502,20 +665,26 @@ tunnel(struct tf *a, struct tfm *m, const struct tfres *r)
 	struct tfres *lr = tf_ref(a, r, NULL, 0, "local_network_gateway_id");
 	bool bgp = tf_bool(r, NULL, 0, "bgp_enabled", false) ||
 	    tf_bool(r, NULL, 0, "enable_bgp", false);
-	cJSON *gw = NULL, *t, *el;
+	cJSON *gw = gw_obj(m, g), *t, *el;
 	struct tflng *l;
-	size_t i, k;
 
+	if (type != NULL && strcmp(type, "ExpressRoute") == 0) {
+		if (gw != NULL)
+			er_conn(a, m, r, gw);
+		else
+			tf_warn(a, r, "its virtual network gateway is not "
+			    "imported: skipped");
+		return;
+	}
 	if (type == NULL || strcmp(type, "IPsec") != 0) {
 		tf_warn(a, r, "a %s connection is not imported (arsemu "
-		    "imports IPsec connections to local network gateways)",
+		    "imports IPsec connections to local network gateways and "
+		    "ExpressRoute connections to circuits)",
 		    type ? type : "(type unknown)");
 		return;
 	}
-	for (i = 0; g != NULL && i < m->nvnets; i++)
-		for (k = 0; k < m->vnets[i].ngws; k++)
-			if (m->vnets[i].gws[k] == g)
-				gw = cJSON_GetArrayItem(m->vnets[i].gwout, (int)k);
+	if (cJSON_GetObjectItemCaseSensitive(gw, "tunnels") == NULL)
+		gw = NULL;	/* an ExpressRoute gateway */
 	if (gw == NULL || lr == NULL || strcmp(lr->type,
 	    "azurerm_local_network_gateway") != 0) {
 		tf_warn(a, r, "its %s is not imported: skipped", gw == NULL ?
@@ -542,6 +711,46 @@ tunnel(struct tf *a, struct tfm *m, const struct tfres *r)
 	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(gw, "tunnels"), t);
 }
 
+/*
+ * ExpressRoute gateways: "circuit" when one, "circuits" when more; one
+ * without a circuit is left out (the model's gateways have one at least).
+ */
+static void
+er_finish(struct tf *a, struct tfm *m)
+{
+	size_t i, k;
+
+	for (i = 0; i < m->nvnets; i++) {
+		struct tfvnet *v = &m->vnets[i];
+
+		for (k = v->ngws; k-- > 0;) {
+			cJSON *g = cJSON_GetArrayItem(v->gwout, (int)k);
+			cJSON *c = cJSON_GetObjectItemCaseSensitive(g, "circuits");
+			int n = cJSON_GetArraySize(c);
+
+			if (c == NULL || n > 1)
+				continue;
+			if (n == 1) {
+				cJSON_AddItemToObject(g, "circuit",
+				    cJSON_DetachItemFromArray(c, 0));
+				cJSON_DeleteItemFromObjectCaseSensitive(g,
+				    "circuits");
+				continue;
+			}
+			tf_warn(a, v->gws[k], "ExpressRoute gateway: no "
+			    "circuit of the file is imported for it: skipped");
+			cJSON_DeleteItemFromArray(v->gwout, (int)k);
+			memmove(&v->gws[k], &v->gws[k + 1], (v->ngws - k - 1) *
+			    sizeof(*v->gws));
+			v->ngws--;
+		}
+		if (v->gwout != NULL && v->gwout->child == NULL) {
+			cJSON_Delete(v->gwout);
+			v->gwout = NULL;
+		}
+	}
+}
+
 void
 tfm_read_tunnels(struct tf *a, struct tfm *m)
 {
@@ -560,7 +769,8 @@ tfm_read_tunnels(struct tf *a, struct tfm *m)
 		const struct tfres *r = &a->res[i];
 		size_t k;
 
-		if (r->data || strcmp(r->type, "azurerm_local_network_gateway"))
+		if (r->data || (strcmp(r->type, "azurerm_local_network_gateway")
+		    && strcmp(r->type, "azurerm_express_route_circuit")))
 			continue;
 		for (k = 0; k < m->nlngs && m->lngs[k].r != r; k++)
 			;
@@ -568,4 +778,5 @@ tfm_read_tunnels(struct tf *a, struct tfm *m)
 			tf_warn(a, r, "no connection of the file uses it: not "
 			    "imported");
 	}
+	er_finish(a, m);
 }

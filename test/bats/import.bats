@@ -7,10 +7,11 @@
 # `peering list`, `route-table list`); test/import/broken has a VNet
 # without its address space. test/import/az-landing is a landing zone as
 # az prints it (issue 20): a hub with Route Server, two NVAs behind an
-# internal load balancer, an active-active VPN gateway with a local network
-# gateway and a connection, an ExpressRoute gateway with a circuit and a
-# connection, NICs, the Route Server's and gateways' learned routes, two
-# spokes with route tables, an NSG; test/import/az-landing.json is the same
+# internal load balancer, an Azure Firewall, an active-active VPN gateway
+# with a local network gateway and a connection, an ExpressRoute gateway
+# with a circuit and a connection, NICs, the Route Server's and gateways'
+# learned routes, two spokes peered with each other too, with route
+# tables, an NSG; test/import/az-landing.json is the same
 # estate written by hand. Only the live test needs root.
 
 load helpers

@@ -3,8 +3,9 @@
 # from what `terraform show -json` prints, in HashiCorp's documented JSON
 # output format. test/import/terraform/state.json is a hub-and-spoke landing
 # zone (modules two deep: a hub with a Route Server, two NVAs peering it, an
-# internal load balancer, an NSG and an active-active VPN gateway to a
-# branch; two spokes with useRemoteGateways, one with a route table);
+# internal load balancer, an NSG, an Azure Firewall, an active-active VPN
+# gateway to a branch and an ExpressRoute gateway to a circuit; two spokes
+# with useRemoteGateways, peered with each other, one with a route table);
 # plan.json adds a route table to spoke1's subnet and a VM whose address is
 # known after apply. test/import/terraform/broken holds inputs to refuse.
 # Only the last test needs root (a live lab, torn down).
@@ -27,12 +28,12 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	refute_output --partial "assumed"
 	run arsemu validate "$out"
 	assert_success
-	assert_output --partial "valid: lab lz, 3 VNets, 10 nodes, 9 NICs"
+	assert_output --partial "valid: lab lz, 3 VNets, 14 nodes, 11 NICs"
 	run jq -c '.regions[0].hub | [.name, .route_server.branch_to_branch, [.nvas[] | [.name, .asn, .ip]], [.gateways[] | [.name, .active_active, .tunnels]]]' "$out"
-	assert_output '["vnet-hub-weu",true,[["vm-fw1-weu",65010,"10.1.2.4"],["vm-fw2-weu",65010,"10.1.2.5"],["afw-hub-weu",null,"10.1.3.4"]],[["vgw-hub-weu",true,[{"site":"lgw-branch","bgp":true}]]]]'
+	assert_output '["vnet-hub-weu",true,[["vm-fw1-weu",65010,"10.1.2.4"],["vm-fw2-weu",65010,"10.1.2.5"],["afw-hub-weu",null,"10.1.3.4"]],[["vgw-hub-weu",true,[{"site":"lgw-branch","bgp":true}]],["ergw-hub-we",null,null]]]'
 	run jq -c '[.regions[0].spokes[] | [.name, .use_remote_gateways, .vms[0].name, .vms[0].ip]], .sites, [.route_tables[] | [.name, .disable_bgp_route_propagation, .subnets, (.routes | length)]]' "$out"
 	assert_line --index 0 '[["vnet-spoke1-weu",true,"vm-app1","10.2.1.4"],["vnet-spoke2-weu",true,"vm-web1","10.3.1.4"]]'
-	assert_line --index 1 '[{"name":"lgw-branch","prefixes":["10.250.0.0/16"],"asn":65050}]'
+	assert_line --index 1 '[{"name":"lgw-branch","prefixes":["10.250.0.0/16"],"asn":65050},{"name":"erc-dc-ams","prefixes":["10.60.0.0/16","10.61.0.0/16"],"asn":65020}]'
 	assert_line --index 2 '[["rt-spoke2-weu",true,["vnet-spoke2-weu/snet-web"],3]]'
 }
 
@@ -110,6 +111,43 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	assert_output --partial "fw-hub.json: $fw: no ip_configuration with a subnet_id (a Virtual WAN hub's firewall?): not imported"
 }
 
+@test "import terraform: ExpressRoute: the gateway, its connection and circuit, the circuit's site (prefixes from its tag arsemu-prefixes, ASN from the private peering); what is missing is a warning naming the address" {
+	local out=$BATS_TEST_TMPDIR/lz.json er=module.hub.module.expressroute
+	run arsemu import terraform "$TF/state.json" -o "$out"
+	assert_success
+	refute_output --partial "expressroute"
+	run jq -c '.regions[0].hub.gateways[1], (.sites[] | select(.name == "erc-dc-ams"))' "$out"
+	assert_line --index 0 '{"name":"ergw-hub-we","type":"ExpressRoute","circuit":{"site":"erc-dc-ams","weight":10}}'
+	assert_line --index 1 '{"name":"erc-dc-ams","prefixes":["10.60.0.0/16","10.61.0.0/16"],"asn":65020}'
+	# the VPN gateway has .4 and .5 of GatewaySubnet, the ER gateway .6 and .7
+	run arsemu plan "$out" vm-app1
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.60\.0\.0/16 +VirtualNetworkGateway +10\.1\.0\.6$'
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.61\.0\.0/16 +VirtualNetworkGateway +10\.1\.0\.7$'
+	# a circuit without the tag: the gateway, connection and circuit are warnings, the rest imports
+	jq --arg a "$er.azurerm_express_route_circuit.dc" '(.values.root_module.child_modules[] | .. | objects | select(.address? == $a) | .values.tags) = {}' \
+	    "$TF/state.json" > "$BATS_TEST_TMPDIR/notag.json"
+	run arsemu import terraform "$BATS_TEST_TMPDIR/notag.json" -o "$out"
+	assert_success
+	assert_output --partial "notag.json: $er.azurerm_express_route_circuit.dc: the networks behind the circuit are not in Terraform: tag it \"arsemu-prefixes\""
+	assert_output --partial "notag.json: $er.azurerm_virtual_network_gateway.er: ExpressRoute gateway: no circuit of the file is imported for it: skipped"
+	run arsemu validate "$out"
+	assert_success
+	# no private peering: no ASN, no circuit (a warning); a bad prefix in the tag: left out, named
+	jq --arg a "$er.azurerm_express_route_circuit.dc" --arg p "$er.azurerm_express_route_circuit_peering.private" \
+	    'del(.values.root_module.child_modules[] | .. | objects | select(.address? == $p)) |
+	    (.values.root_module.child_modules[] | .. | objects | select(.address? == $a) | .values.tags["arsemu-prefixes"]) = "10.60.0.0/16 bogus"' \
+	    "$TF/state.json" > "$BATS_TEST_TMPDIR/nopeer.json"
+	run arsemu import terraform "$BATS_TEST_TMPDIR/nopeer.json" -o "$out"
+	assert_success
+	assert_output --partial "nopeer.json: $er.azurerm_express_route_circuit.dc: tags.arsemu-prefixes: bogus is not a prefix: left out"
+	assert_output --partial "nopeer.json: $er.azurerm_express_route_circuit.dc: no azurerm_express_route_circuit_peering (AzurePrivatePeering) gives its peer_asn, which the site's BGP needs (GW-01): its connections are not imported"
+	assert_output --partial "nopeer.json: $er.azurerm_virtual_network_gateway.er: ExpressRoute gateway: no circuit of the file is imported for it: skipped"
+	run jq -c '[.sites[].name]' "$out"
+	assert_output '["lgw-branch"]'
+	run arsemu validate "$out"
+	assert_success
+}
+
 @test "import terraform: a plan's planned values; an address known after apply is assumed as Azure allocates it; --json summary" {
 	local out=$BATS_TEST_TMPDIR/after.json
 	run arsemu import terraform "$TF/plan.json" -o "$out"
@@ -120,7 +158,7 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	run arsemu validate "$out"
 	assert_success
 	run jq -c '[.valid, .vnets, .nvas, .nics, (.warnings | length)]' <(arsemu import terraform "$TF/plan.json" -o "$out" --json)
-	assert_output '[true,3,3,10,9]'
+	assert_output '[true,3,3,12,9]'
 }
 
 @test "diff --terraform: the plan's route table changes spoke1's effective routes; exit 1; --json and --markdown" {

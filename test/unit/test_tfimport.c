@@ -95,9 +95,9 @@ test_state(void)
 		return;
 	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
 	T_EQ(rc, 0, "state fixture: the topology loads (%s)", rc ? e.msg : "ok");
-	T_OK(t != NULL && t->nvnets == 3 && t->nnvas == 3 && t->nnics == 9,
-	    "state fixture: 3 VNets, 3 NVAs, 9 NICs (2 RS, 2 gateway, 2 NVA, "
-	    "an Azure Firewall, 2 VM)");
+	T_OK(t != NULL && t->nvnets == 3 && t->nnvas == 3 && t->nnics == 11,
+	    "state fixture: 3 VNets, 3 NVAs, 11 NICs (2 RS, 2 VPN and 2 ER "
+	    "gateway instances, 2 NVA, an Azure Firewall, 2 VM)");
 	T_OK(has_warning(&tf, "module.hub.module.nva.azurerm_lb.ilb: azurerm_lb "
 	    "is not modelled", NULL), "the load balancer is a warning naming its "
 	    "address, modules two deep");
@@ -265,6 +265,105 @@ test_firewalls(void)
 	topo_tf_free(&tf);
 	free(f[0]);
 	free(f[1]);
+	free(all);
+	free(doc);
+	free(v);
+}
+
+/*
+ * ExpressRoute: a gateway with two circuits ("circuits"), one gateway whose
+ * circuit is not in the file (left out), a circuit no connection uses.
+ */
+static void
+test_expressroute(void)
+{
+	char *v = vnet("h", "10.7.0.0/16", "{\"name\": \"GatewaySubnet\", "
+	    "\"address_prefixes\": [\"10.7.0.0/27\"]}"), *r[9], *all, *doc;
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	cJSON *j;
+	char *got;
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		r[i] = res("azurerm_virtual_network_gateway", i ? "g2" : "g1",
+		    i ? "\"id\": \"" NET "/virtualNetworkGateways/g2\", \"name\": "
+		    "\"g2\", \"type\": \"ExpressRoute\", \"ip_configuration\": "
+		    "[{\"subnet_id\": \"" NET "/virtualNetworks/h/subnets/"
+		    "GatewaySubnet\"}]" : "\"id\": \"" NET "/virtualNetworkGateways/"
+		    "g1\", \"name\": \"g1\", \"type\": \"ExpressRoute\", "
+		    "\"ip_configuration\": [{\"subnet_id\": \"" NET
+		    "/virtualNetworks/h/subnets/GatewaySubnet\"}]");
+	for (i = 0; i < 3; i++) {
+		char *val = xasprintf("\"id\": \"" NET "/expressRouteCircuits/"
+		    "c%zu\", \"name\": \"c%zu\", \"sku\": [{\"tier\": \"%s\"}], "
+		    "\"tags\": {\"arsemu-prefixes\": \"10.%zu.0.0/16\"}", i, i,
+		    i == 1 ? "Premium" : "Standard", 70 + i);
+		char n[4];
+
+		snprintf(n, sizeof(n), "c%zu", i);
+		r[2 + i] = res("azurerm_express_route_circuit", n, val);
+		free(val);
+		val = xasprintf("\"express_route_circuit_name\": \"C%zu\", "
+		    "\"peering_type\": \"AzurePrivatePeering\", \"peer_asn\": "
+		    "%zu", i, 65100 + i);
+		snprintf(n, sizeof(n), "p%zu", i);
+		r[5 + i] = res("azurerm_express_route_circuit_peering", n, val);
+		free(val);
+	}
+	/* g1 to c0 (weight 5) and c1 (Premium); g2 to a circuit not in the file */
+	r[8] = xasprintf("%s,%s,%s",
+	    "{\"address\": \"azurerm_virtual_network_gateway_connection.a\", "
+	    "\"mode\": \"managed\", \"type\": "
+	    "\"azurerm_virtual_network_gateway_connection\", \"name\": \"a\", "
+	    "\"values\": {\"type\": \"ExpressRoute\", \"routing_weight\": 5, "
+	    "\"virtual_network_gateway_id\": \"" NET "/virtualNetworkGateways/g1\", "
+	    "\"express_route_circuit_id\": \"" NET "/EXPRESSROUTECIRCUITS/C0\"}}",
+	    "{\"address\": \"azurerm_virtual_network_gateway_connection.b\", "
+	    "\"mode\": \"managed\", \"type\": "
+	    "\"azurerm_virtual_network_gateway_connection\", \"name\": \"b\", "
+	    "\"values\": {\"type\": \"ExpressRoute\", "
+	    "\"virtual_network_gateway_id\": \"" NET "/virtualNetworkGateways/g1\", "
+	    "\"express_route_circuit_id\": \"" NET "/expressRouteCircuits/c1\"}}",
+	    "{\"address\": \"azurerm_virtual_network_gateway_connection.c\", "
+	    "\"mode\": \"managed\", \"type\": "
+	    "\"azurerm_virtual_network_gateway_connection\", \"name\": \"c\", "
+	    "\"values\": {\"type\": \"ExpressRoute\", "
+	    "\"virtual_network_gateway_id\": \"" NET "/virtualNetworkGateways/g2\", "
+	    "\"express_route_circuit_id\": \"" NET "/expressRouteCircuits/x\"}}");
+	all = xasprintf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%s", v, r[0], r[1], r[2],
+	    r[3], r[4], r[5], r[6], r[7], r[8]);
+	doc = state(all);
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "expressroute: imports");
+	j = cJSON_Parse(tf.json);
+	got = cJSON_PrintUnformatted(at(at(j, "regions", 0, "hub"), "gateways",
+	    -1, NULL));
+	T_OK(got != NULL && strcmp(got, "[{\"name\":\"g1\",\"type\":"
+	    "\"ExpressRoute\",\"circuits\":[{\"site\":\"c0\",\"weight\":5},"
+	    "{\"site\":\"c1\",\"sku\":\"Premium\"}]}]") == 0, "ER: a gateway "
+	    "with two circuits (ids and circuit names matched ignoring case), "
+	    "weight and sku kept: %s", got ? got : "null");
+	T_OK(has_warning(&tf, "connection.c: its ExpressRoute circuit is not "
+	    "in the file", NULL) && has_warning(&tf, "gateway.g2: "
+	    "ExpressRoute gateway: no circuit", NULL) && has_warning(&tf,
+	    "circuit.c2: no connection of the file uses it", NULL), "ER: "
+	    "what is missing is a warning naming the resource address");
+	free(got);
+	got = cJSON_PrintUnformatted(at(j, "sites", -1, NULL));
+	T_OK(got != NULL && strcmp(got, "[{\"name\":\"c0\",\"prefixes\":"
+	    "[\"10.70.0.0/16\"],\"asn\":65100},{\"name\":\"c1\",\"prefixes\":"
+	    "[\"10.71.0.0/16\"],\"asn\":65101}]") == 0, "ER: the circuits' "
+	    "sites: prefixes from the tag, ASN from the private peering: %s",
+	    got ? got : "null");
+	T_EQ(topo_load_string(tf.json, strlen(tf.json), &t, &e), 0,
+	    "expressroute: the topology loads (%s)", t ? "ok" : e.msg);
+	topo_free(t);
+	free(got);
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	for (i = 0; i < 9; i++)
+		free(r[i]);
 	free(all);
 	free(doc);
 	free(v);
@@ -496,6 +595,7 @@ main(void)
 	test_plan();
 	test_allocation();
 	test_firewalls();
+	test_expressroute();
 	test_names();
 	test_rt_names();
 	test_peered_hub();
