@@ -448,6 +448,31 @@ firewall(struct az *a, struct azfw *f)
 	a->vnets[v].nfws++;
 }
 
+/*
+ * v is a hub by its firewalls alone and another VNet of its region is a
+ * hub (by a Route Server or gateway, or by firewalls, listed before): v
+ * stays a spoke (arsemu has one hub per region, its NVAs sit there).
+ */
+static bool
+fw_second_hub(const struct az *a, size_t v)
+{
+	const struct azvnet *x = &a->vnets[v];
+	size_t k;
+
+	if (x->nfws == 0 || x->rs >= 0 || x->ngws > 0)
+		return false;
+	for (k = 0; k < a->nvnets; k++) {
+		const struct azvnet *y = &a->vnets[k];
+
+		if (k == v || y->loc == NULL || x->loc == NULL ||
+		    strcmp(y->loc, x->loc) != 0)
+			continue;
+		if (y->rs >= 0 || y->ngws > 0 || (k < v && y->nfws > 0))
+			return true;
+	}
+	return false;
+}
+
 void
 az_firewalls(struct az *a)
 {
@@ -455,6 +480,22 @@ az_firewalls(struct az *a)
 
 	for (i = 0; i < a->nfws; i++)
 		firewall(a, &a->fws[i]);
+	for (i = 0; i < a->nfws; i++) {
+		struct azfw *f = &a->fws[i];
+
+		if (f->vnet < 0 || !fw_second_hub(a, (size_t)f->vnet))
+			continue;
+		az_warn(a, &f->r, NULL, "Azure Firewall %s: VNet %s is not its "
+		    "region's hub (arsemu has one per region, its NVAs sit "
+		    "there): skipped", f->azname ? f->azname : "?",
+		    a->vnets[f->vnet].azname);
+		f->vnet = -1;
+	}
+	for (i = 0; i < a->nvnets; i++)
+		a->vnets[i].nfws = 0;
+	for (i = 0; i < a->nfws; i++)
+		if (a->fws[i].vnet >= 0)
+			a->vnets[a->fws[i].vnet].nfws++;
 }
 
 void

@@ -331,6 +331,25 @@ read_fw(struct tf *a, struct tfm *m, struct tfres *r)
 	vn->ishub = true;
 }
 
+/* A hub by its Azure Firewalls alone. */
+static bool
+fw_only(const struct tfvnet *v)
+{
+	return v->rs == NULL && v->ngws == 0;
+}
+
+static void
+second_hub(struct tf *a, struct tfvnet *v)
+{
+	tf_warn(a, v->r, "a second hub in %s: arsemu has one per region; "
+	    "imported as a spoke, its Route Server, gateways and firewalls "
+	    "left out", v->loc);
+	v->ishub = false;
+	v->rs = NULL;
+	v->ngws = 0;
+	v->nfws = 0;
+}
+
 static void
 read_hubs(struct tf *a, struct tfm *m)
 {
@@ -375,22 +394,19 @@ read_hubs(struct tf *a, struct tfm *m)
 			continue;
 		vn->ishub = true;
 	}
-	/* arsemu has one hub per region */
+	/*
+	 * arsemu has one hub per region: the first, but a hub by a firewall
+	 * alone gives way to one with a Route Server or gateway
+	 */
 	for (i = 0; i < m->nvnets; i++) {
 		size_t k;
 
 		for (k = 0; k < i && m->vnets[i].ishub; k++)
 			if (m->vnets[k].ishub && strcmp(m->vnets[k].loc,
-			    m->vnets[i].loc) == 0) {
-				tf_warn(a, m->vnets[i].r, "a second hub in %s: "
-				    "arsemu has one per region; imported as a "
-				    "spoke, its Route Server, gateways and "
-				    "firewalls left out", m->vnets[i].loc);
-				m->vnets[i].ishub = false;
-				m->vnets[i].rs = NULL;
-				m->vnets[i].ngws = 0;
-				m->vnets[i].nfws = 0;
-			}
+			    m->vnets[i].loc) == 0)
+				second_hub(a, fw_only(&m->vnets[k]) &&
+				    !fw_only(&m->vnets[i]) ? &m->vnets[k] :
+				    &m->vnets[i]);
 	}
 }
 

@@ -580,7 +580,7 @@ circuit_site(struct tf *a, struct tfm *m, const struct tfres *r)
 		    "imported");
 		return l;
 	}
-	if (!cJSON_IsNumber(asn = circuit_asn(a, r))) {
+	if ((asn = circuit_asn(a, r)) == NULL || !cJSON_IsNumber(asn)) {
 		cJSON_Delete(pf);
 		tf_warn(a, r, "no azurerm_express_route_circuit_peering "
 		    "(AzurePrivatePeering) gives its peer_asn, which the "

@@ -182,6 +182,19 @@ arsemu: warning: nsgs.json: [0]: network security group web-nsg is not modelled:
 	assert_output --partial "warning: firewalls.json: [3].ipConfigurations: Azure Firewall vwan-fw has no IP configuration in a subnet (a Virtual WAN hub's?): not imported"
 	run arsemu validate "$out"
 	assert_success
+	# a firewall in a spoke (listed before the hub would not matter): the spoke stays one
+	local sub=/subscriptions/6b1c1a2e-5d0f-4c2a-9e51-3f0d2a7c9b14/resourceGroups/rg-spoke1/providers/Microsoft.Network/virtualNetworks/spoke1-vnet/subnets/AzureFirewallSubnet
+	jq --arg id "$sub" '.[1].subnets += [{"name": "AzureFirewallSubnet", "addressPrefix": "10.1.9.0/26", "id": $id}] | [.[1], .[0], .[2]]' \
+	    "$TOP/test/import/az-landing/vnets.json" > "$d/vnets.json"
+	jq --arg id "$sub" '[(.[0] | .name = "spoke-fw" | .ipConfigurations[0].privateIPAddress = "10.1.9.4" |
+	    .ipConfigurations[0].subnet.id = $id)] + .' "$TOP/test/import/az-landing/firewalls.json" > "$d/firewalls.json"
+	run arsemu import az "$d" -o "$out"
+	assert_success
+	assert_output --partial "warning: firewalls.json: [0]: Azure Firewall spoke-fw: VNet spoke1-vnet is not its region's hub (arsemu has one per region, its NVAs sit there): skipped"
+	run jq -c '[.regions[0].hub.name, [.regions[0].spokes[].name]]' "$out"
+	assert_output '["hub-vnet",["spoke1-vnet","spoke2-vnet"]]'
+	run arsemu validate "$out"
+	assert_success
 }
 
 @test "import az: ids match whatever their case; a connection to a gateway, or a route table, the files lack is a warning naming it" {

@@ -109,6 +109,17 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	run arsemu import terraform "$BATS_TEST_TMPDIR/fw-hub.json" -o "$out"
 	assert_success
 	assert_output --partial "fw-hub.json: $fw: no ip_configuration with a subnet_id (a Virtual WAN hub's firewall?): not imported"
+	# a firewall in a spoke: one hub per region, the one with the Route Server and gateways
+	jq --arg a "$fw" '(.values.root_module.child_modules[] | .. | objects | select(.address? == $a) | .values.ip_configuration[0].subnet_id) |= sub("vnet-hub-weu/subnets/"; "vnet-spoke1-weu/subnets/") |
+	    (.values.root_module.child_modules[] | .. | objects | select(.address? == "module.spoke1.module.network.azurerm_virtual_network.this") | .values.subnet) += [{"name": "AzureFirewallSubnet", "address_prefixes": ["10.2.9.0/26"]}]' \
+	    "$TF/state.json" > "$BATS_TEST_TMPDIR/fw-spoke.json"
+	run arsemu import terraform "$BATS_TEST_TMPDIR/fw-spoke.json" -o "$out"
+	assert_success
+	assert_output --partial "fw-spoke.json: module.spoke1.module.network.azurerm_virtual_network.this: a second hub in westeurope: arsemu has one per region; imported as a spoke, its Route Server, gateways and firewalls left out"
+	run jq -c '[.regions[0].hub.name, [.regions[0].spokes[].name]]' "$out"
+	assert_output '["vnet-hub-weu",["vnet-spoke1-weu","vnet-spoke2-weu"]]'
+	run arsemu validate "$out"
+	assert_success
 }
 
 @test "import terraform: ExpressRoute: the gateway, its connection and circuit, the circuit's site (prefixes from its tag arsemu-prefixes, ASN from the private peering); what is missing is a warning naming the address" {
