@@ -54,7 +54,8 @@
  * A NIC address unknown until apply gets the first free address of its
  * subnet from .4 up, as Azure allocates, in resource order, after every
  * known one, and so does a firewall's; the Route Server's IPs are .4 and
- * .5 of RouteServerSubnet. All are reported "assumed". What an NVA advertises is not in Terraform.
+ * .5 of RouteServerSubnet. All are reported "assumed". What an NVA
+ * advertises is not in Terraform.
  */
 #include <stdio.h>
 #include <stdlib.h>
