@@ -57,7 +57,7 @@ nic_ipconf(const cJSON *o, size_t *idx)
 		i++;
 	}
 	*idx = 0;
-	return cJSON_IsArray(l) ? l->child : NULL;
+	return l != NULL && cJSON_IsArray(l) ? l->child : NULL;
 }
 
 void
