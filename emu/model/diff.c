@@ -854,13 +854,14 @@ reach_finish(struct rpair *rp, struct diff *d)
 	size_t *map, i;
 	char **names;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2; i++)
 		if (rp->threaded[i])
 			pthread_join(rp->th[i], NULL);
 		else
 			rjob_run(&rp->job[i]);
-		free(rp->cuts[i]);
-	}
+	/* each job reads the other's cuts: both done first */
+	free(rp->cuts[0]);
+	free(rp->cuts[1]);
 	d->reach_walks = ra->walks + rb->walks;
 	map = class_map(ra, rb);
 	names = reach_names(rb);
