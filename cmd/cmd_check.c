@@ -161,6 +161,10 @@ load(const char *file, struct suite **s, struct topo **t)
 		topo_err_str(&te, (*s)->topology, msg, sizeof(msg));
 		return cli_err(CLI_USAGE, "%s (the topology of %s)", msg, file);
 	}
+	if (suite_load_bases(*s, &te) == -1) {
+		topo_err_str(&te, file, msg, sizeof(msg));
+		return cli_err(CLI_USAGE, "%s", msg);
+	}
 	if (check_resolve(*t, *s, &te) == -1) {
 		topo_err_str(&te, file, msg, sizeof(msg));
 		return cli_err(CLI_USAGE, "%s", msg);

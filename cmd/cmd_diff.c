@@ -7,6 +7,10 @@
  * revisions are a Terraform plan's prior state and planned values, each
  * imported as `arsemu import terraform` does (topo/tfimport.h).
  *
+ * Reachability: diff.c runs `arsemu reach`'s matrix on both revisions
+ * (emu/model/reach.c) and keeps the class pairs whose outcome or path
+ * changed, grouped by the change; here they are printed.
+ *
  * Owns: loading the two revisions, the exit status, and the three renderings
  * of a struct diff (text, --markdown for a pull-request comment, --json).
  * Must not: compare anything itself (diff.c does) or reach the kernel.
@@ -122,22 +126,39 @@ group_subnets(const struct diff *d)
 	return n;
 }
 
+/* Class pairs with a changed row (a pair's rows are adjacent in a group). */
+static size_t
+reach_changed(const struct diff *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nreach_rows; i++)
+		n += i == 0 || strcmp(d->reach_rows[i - 1].from,
+		    d->reach_rows[i].from) != 0 || strcmp(d->reach_rows[i - 1].to,
+		    d->reach_rows[i].to) != 0;
+	return n;
+}
+
 /* The one-line verdict both text and markdown start with. */
 static void
 verdict(FILE *f, const struct diff *d)
 {
 	if (!diff_changed(d)) {
-		fprintf(f, "no change: %zu subnets compared, effective routes, Route "
-		    "Server peerings and warnings identical", d->subnets);
+		fprintf(f, "no change: %zu subnets and %zu class pairs compared, "
+		    "effective routes, reachability, Route Server peerings and "
+		    "warnings identical", d->subnets, d->reach_compared);
 		return;
 	}
 	fprintf(f, "changed: effective routes of %zu of %zu subnets (%zu "
 	    "group%s), %zu NIC%s added or removed, %zu Route Server peering%s, "
-	    "%zu warning%s new, %zu gone", group_subnets(d), d->subnets,
+	    "%zu warning%s new, %zu gone, reachability of %zu of %zu class "
+	    "pairs (%zu group%s)", group_subnets(d), d->subnets,
 	    d->ngroups, d->ngroups == 1 ? "" : "s", d->nnics,
 	    d->nnics == 1 ? "" : "s", d->npeerings,
 	    d->npeerings == 1 ? "" : "s", d->nlint_new,
-	    d->nlint_new == 1 ? "" : "s", d->nlint_gone);
+	    d->nlint_new == 1 ? "" : "s", d->nlint_gone, reach_changed(d),
+	    d->reach_compared, d->nreach_groups,
+	    d->nreach_groups == 1 ? "" : "s");
 }
 
 /* "spoke1/app, spoke2/app and 3 more (5 subnets, 40 NICs)" */
@@ -234,6 +255,35 @@ text_nicset(const struct diff *d, size_t set)
 		    route_str(&s->routes[i], r, sizeof(r)));
 }
 
+/* "delivered via fw1 > gw0" or "no route" */
+static void
+reach_change_str(FILE *f, const struct diff_reach_end *e)
+{
+	fprintf(f, "%s%s%s", e->outcome_str, e->via[0] ? " via " : "",
+	    e->via);
+}
+
+static void
+text_reach(const struct diff *d, const struct diff_reach_group *g)
+{
+	const struct diff_reach_row *r = &d->reach_rows[g->first];
+	size_t i;
+
+	printf("\nreachability changed (%zu row%s, %zu endpoint pair%s): ",
+	    g->nrows, g->nrows == 1 ? "" : "s", g->pairs,
+	    g->pairs == 1 ? "" : "s");
+	reach_change_str(stdout, &r->before);
+	printf(" -> ");
+	reach_change_str(stdout, &r->after);
+	putchar('\n');
+	for (i = 0; i < g->nrows; i++, r++) {
+		printf("  %s -> %s (%s, %zu pair%s)\n", r->from, r->to,
+		    r->services, r->pairs, r->pairs == 1 ? "" : "s");
+		printf("    - %s: %s\n", r->before.outcome_str, r->before.path);
+		printf("    + %s: %s\n", r->after.outcome_str, r->after.path);
+	}
+}
+
 static void
 print_text(const struct diff *d)
 {
@@ -245,6 +295,8 @@ print_text(const struct diff *d)
 		text_group(&d->groups[i]);
 	for (i = 0; i < d->nnicsets; i++)
 		text_nicset(d, i);
+	for (i = 0; i < d->nreach_groups; i++)
+		text_reach(d, &d->reach_groups[i]);
 	if (d->npeerings > 0)
 		printf("\nRoute Server peerings:\n");
 	for (i = 0; i < d->npeerings; i++)
@@ -373,6 +425,44 @@ md_nicset(const struct diff *d, size_t set)
 	md_more(s->nroutes, 2);
 }
 
+/* "delivered: a > b", '|' escaped */
+static void
+md_end(const struct diff_reach_end *e)
+{
+	md_cell(e->outcome_str);
+	printf(": ");
+	md_cell(e->path);
+}
+
+/* One table, the rows in group order, cut at DIFF_MD_ROWS. */
+static void
+md_reach(const struct diff *d)
+{
+	const struct diff_reach_row *r;
+	size_t i;
+
+	if (d->nreach_rows == 0)
+		return;
+	printf("\n## Reachability\n\n%zu row%s in %zu group%s: class pairs whose "
+	    "outcome or path changed\n\n| From | To | Services | Pairs | Before "
+	    "| After |\n|---|---|---|---|---|---|\n", d->nreach_rows,
+	    d->nreach_rows == 1 ? "" : "s", d->nreach_groups,
+	    d->nreach_groups == 1 ? "" : "s");
+	for (i = 0; i < d->nreach_rows && i < DIFF_MD_ROWS; i++) {
+		r = &d->reach_rows[i];
+		printf("| ");
+		md_cell(r->from);
+		printf(" | ");
+		md_cell(r->to);
+		printf(" | %s | %zu | ", r->services, r->pairs);
+		md_end(&r->before);
+		printf(" | ");
+		md_end(&r->after);
+		printf(" |\n");
+	}
+	md_more(d->nreach_rows, 6);
+}
+
 static void
 print_markdown(const struct diff *d, const char *old, const char *new)
 {
@@ -389,6 +479,7 @@ print_markdown(const struct diff *d, const char *old, const char *new)
 		printf("\n## NICs\n");
 	for (i = 0; i < d->nnicsets; i++)
 		md_nicset(d, i);
+	md_reach(d);
 	md_peerings(d);
 	if (d->nlint_new + d->nlint_gone > 0)
 		printf("\n## Lint warnings\n\n");
@@ -546,6 +637,71 @@ json_nicset(struct json *j, const struct diff *d, size_t set)
 	json_obj_end(j);
 }
 
+/* "a > b > internet" as ["a", "b", "internet"] (names hold no blank) */
+static void
+json_path(struct json *j, const char *key, const char *path)
+{
+	const char *p = path, *e;
+	char hop[TOPO_NAME_MAX + 16];
+
+	json_key(j, key);
+	json_arr_begin(j);
+	while (*p != '\0') {
+		e = strstr(p, " > ");
+		if (e == NULL)
+			e = p + strlen(p);
+		snprintf(hop, sizeof(hop), "%.*s", (int)(e - p), p);
+		json_str(j, hop);
+		p = *e != '\0' ? e + 3 : e;
+	}
+	json_arr_end(j);
+}
+
+static void
+json_end_obj(struct json *j, const char *key, const struct diff_reach_end *e,
+    bool path)
+{
+	json_key(j, key);
+	json_obj_begin(j);
+	json_kstr(j, "outcome", walk_outcome_str(e->outcome));
+	json_kstr(j, "detail", e->outcome_str);
+	json_path(j, "via", e->via);
+	if (path)
+		json_path(j, "path", e->path);
+	json_obj_end(j);
+}
+
+static void
+json_reach(struct json *j, const struct diff *d,
+    const struct diff_reach_group *g)
+{
+	const struct diff_reach_row *r = &d->reach_rows[g->first];
+	char pf[PFX_STRLEN];
+	size_t i;
+
+	json_obj_begin(j);
+	json_kint(j, "pairs", (long long)g->pairs);
+	json_end_obj(j, "before", &r->before, false);
+	json_end_obj(j, "after", &r->after, false);
+	json_key(j, "rows");
+	json_arr_begin(j);
+	for (i = 0; i < g->nrows; i++, r++) {
+		json_obj_begin(j);
+		json_kstr(j, "from", r->from);
+		json_kstr(j, "to", r->to);
+		json_kstr(j, "toRange", pfx_fmt(&r->to_range, pf));
+		json_kint(j, "sources", (long long)r->sources);
+		json_kint(j, "destinations", (long long)r->destinations);
+		json_kint(j, "pairs", (long long)r->pairs);
+		json_kstr(j, "services", r->services);
+		json_end_obj(j, "before", &r->before, true);
+		json_end_obj(j, "after", &r->after, true);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
 static void
 print_json(const struct diff *d, const char *old, const char *new)
 {
@@ -579,6 +735,12 @@ print_json(const struct diff *d, const char *old, const char *new)
 	json_strs(&j, "new", d->lint_new, d->nlint_new);
 	json_strs(&j, "gone", d->lint_gone, d->nlint_gone);
 	json_obj_end(&j);
+	json_kint(&j, "classPairsCompared", (long long)d->reach_compared);
+	json_key(&j, "reachability");
+	json_arr_begin(&j);
+	for (i = 0; i < d->nreach_groups; i++)
+		json_reach(&j, d, &d->reach_groups[i]);
+	json_arr_end(&j);
 	json_obj_end(&j);
 	json_end(&j);
 }

@@ -21,35 +21,6 @@
 
 #define PATH_MAX_TEXT	(WALK_MAX_HOPS * (TOPO_NAME_MAX + 3) + 1)
 
-/*
- * A class's name: subnet:VNET/SUBNET, site:NAME, internet; "#K" after it
- * when cuts split its container, K counting from 1 in address order.
- */
-static void
-class_name1(const struct reach *r, size_t i, char *buf, size_t len)
-{
-	const struct reach_class *c = &r->classes[i];
-	size_t k, nth = 0, of = 0;
-
-	if (c->kind == REACH_INTERNET) {
-		snprintf(buf, len, "internet");
-		return;
-	}
-	for (k = 0; k < r->nclasses; k++)
-		if (r->classes[k].subnet == c->subnet &&
-		    r->classes[k].site == c->site) {
-			of++;
-			nth += k <= i;
-		}
-	if (c->kind == REACH_VM)
-		snprintf(buf, len, "subnet:%s/%s", c->subnet->vnet->name,
-		    c->subnet->name);
-	else
-		snprintf(buf, len, "site:%s", c->site->name);
-	if (of > 1)
-		snprintf(buf + strlen(buf), len - strlen(buf), "#%zu", nth);
-}
-
 /* Every class's name, once: names[i] for r->classes[i]. */
 static char **
 class_names(const struct reach *r)
@@ -58,7 +29,7 @@ class_names(const struct reach *r)
 	size_t i;
 
 	for (i = 0; i < r->nclasses; i++) {
-		class_name1(r, i, buf, sizeof(buf));
+		reach_class_name(r, i, buf, sizeof(buf));
 		v[i] = xstrdup(buf);
 	}
 	return v;
@@ -72,28 +43,6 @@ names_free(char **v, size_t n)
 	for (i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
-}
-
-static void
-path_str(const struct reach_result *res, char *buf, size_t len)
-{
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < res->nhops && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-		    i ? " > " : "", res->hops[i] ? res->hops[i]->name : "internet");
-}
-
-/* The outcome, and the rule or peering that decided it. */
-static void
-outcome_str(const struct reach_result *res, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s%s%s%s%s", walk_outcome_str(res->outcome),
-	    res->rule || res->refused_by ? " (" : "",
-	    res->rule ? res->rule->jpath : "",
-	    res->refused_by ? res->refused_by->jpath : "",
-	    res->rule || res->refused_by ? ")" : "");
 }
 
 /*
@@ -148,8 +97,9 @@ print_text(const struct reach *r)
 			if (done[v])
 				continue;
 			svc_set(r, c, v, done, svc, sizeof(svc));
-			outcome_str(&c->res[v], out, sizeof(out));
-			path_str(&c->res[v], path, sizeof(path));
+			reach_outcome_str(&c->res[v], out, sizeof(out));
+			reach_path_str(&c->res[v], 0, c->res[v].nhops, path,
+			    sizeof(path));
 			table_row(tb, cells);
 		}
 	}
@@ -168,7 +118,7 @@ json_class(struct json *j, const struct reach *r, size_t i)
 	const struct reach_class *c = &r->classes[i];
 	char name[128], pf[PFX_STRLEN];
 
-	class_name1(r, i, name, sizeof(name));
+	reach_class_name(r, i, name, sizeof(name));
 	json_obj_begin(j);
 	json_kstr(j, "name", name);
 	json_kstr(j, "kind", c->kind == REACH_VM ? "vm" : c->kind == REACH_HOST ?

@@ -74,6 +74,10 @@ sbad = [
     ("isolated through a node", lambda d: d["assertions"][9]["policy"].update(through=["x"])),
     ("instance 2", lambda d: d["assertions"][10]["bgp"].update(instance=2)),
     ("a newline in a name", lambda d: d["assertions"][0].update(name="a\nb")),
+    ("a diff without only_prefixes", lambda d: d["assertions"][12]["diff"].pop("only_prefixes")),
+    ("a diff without a base", lambda d: d["assertions"][12]["diff"].pop("base")),
+    ("a diff's prefix that is none", lambda d: d["assertions"][12]["diff"].update(only_prefixes=["10.0.0.0"])),
+    ("an unknown diff field", lambda d: d["assertions"][12]["diff"].update(prefixes=[])),
 ]
 for what, fn in sbad:
     ok(not cv.is_valid(smutated(fn)), "check schema refuses %s" % what)

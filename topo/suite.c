@@ -12,6 +12,7 @@
  *   policy: { "kind": "inspect|egress|isolated", "from", "to", "through" }
  *   bgp:    { "hub", "instance", "peer", "established", "learns",
  *             "advertises" }
+ *   diff:   { "base": PATH, "only_prefixes": [P...] }
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,9 +33,10 @@ struct sctx {
 const char *
 suite_kind_str(enum suite_kind k)
 {
-	static const char *const s[] = { "routes", "walk", "policy", "bgp" };
+	static const char *const s[] = { "routes", "walk", "policy", "bgp",
+	    "diff" };
 
-	return k <= SUITE_BGP ? s[k] : "?";
+	return k <= SUITE_DIFF ? s[k] : "?";
 }
 
 const char *
@@ -415,13 +417,39 @@ parse_bgp(struct tctx *c, const cJSON *o, const char *path,
 }
 
 static int
+parse_diff(struct tctx *c, const cJSON *o, const char *path,
+    struct suite_assert *a)
+{
+	static const char *const keys[] = { "base", "only_prefixes", NULL };
+	char p[TOPO_PATH_MAX], pb[PFX_STRLEN];
+	int r;
+
+	a->kind = SUITE_DIFF;
+	if (topo_jfields(c, o, path, keys) == -1 ||
+	    jtext(c, o, path, "base", true, &a->base) == -1 ||
+	    (r = pfx_list(c, o, path, "only_prefixes", &a->only,
+	    &a->nonly)) == -1)
+		return -1;
+	if (a->base == NULL)
+		return topo_fail(c, topo_path_key(p, path, "base"), "required "
+		    "field \"base\" is missing");
+	if (r == 0)
+		return topo_fail(c, topo_path_key(p, path, "only_prefixes"),
+		    "required field \"only_prefixes\" is missing (a prefix "
+		    "0.0.0.0/0 allows every change)");
+	default_name(a, xasprintf("diff %s only %s%s", a->base,
+	    pfx_fmt(&a->only[0], pb), a->nonly > 1 ? " ..." : ""));
+	return 0;
+}
+
+static int
 parse_assert(struct tctx *c, const cJSON *o, const char *path, void *arg)
 {
 	static const char *const keys[] = { "name", "routes", "walk", "policy",
-	    "bgp", NULL };
+	    "bgp", "diff", NULL };
 	static int (*const fn[])(struct tctx *, const cJSON *, const char *,
 	    struct suite_assert *) = { parse_routes, parse_walk, parse_policy,
-	    parse_bgp };
+	    parse_bgp, parse_diff };
 	struct suite *s = arg;
 	struct suite_assert *a = xcalloc(1, sizeof(*a));
 	const cJSON *v = NULL;
@@ -432,18 +460,18 @@ parse_assert(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	if (topo_jfields(c, o, path, keys) == -1 ||
 	    jtext(c, o, path, "name", false, &a->name) == -1)
 		return -1;
-	for (k = 0; k <= SUITE_BGP; k++)
+	for (k = 0; k <= SUITE_DIFF; k++)
 		if (topo_jget(o, suite_kind_str((enum suite_kind)k)) != NULL) {
 			if (found >= 0)
 				return topo_fail(c, path, "an assertion is one of "
-				    "routes, walk, policy, bgp: not %s and %s",
+				    "routes, walk, policy, bgp, diff: not %s and %s",
 				    suite_kind_str((enum suite_kind)found),
 				    suite_kind_str((enum suite_kind)k));
 			found = k;
 		}
 	if (found < 0)
 		return topo_fail(c, path, "an assertion is one of routes, walk, "
-		    "policy, bgp");
+		    "policy, bgp, diff");
 	topo_path_key(p, path, suite_kind_str((enum suite_kind)found));
 	a->jpath = xstrdup(p);
 	v = topo_jget(o, suite_kind_str((enum suite_kind)found));
@@ -460,7 +488,9 @@ parse_suite(struct sctx *x, const cJSON *root, const char *base)
 	struct tctx *c = &x->c;
 	struct suite *s = x->s;
 	const cJSON *arr;
-	char *topo = NULL;
+	char *topo = NULL, *b;
+	size_t i;
+	int rc;
 
 	if (!cJSON_IsObject(root))
 		return topo_fail(c, "", "a suite is a JSON object");
@@ -476,7 +506,16 @@ parse_suite(struct sctx *x, const cJSON *root, const char *base)
 	free(topo);
 	if (topo_jarr(c, root, "", "assertions", true, &arr) == -1)
 		return -1;
-	return topo_parse_list(c, root, "", "assertions", s, parse_assert);
+	rc = topo_parse_list(c, root, "", "assertions", s, parse_assert);
+	/* a diff's base, as the topology: relative to the suite's folder */
+	for (i = 0; rc == 0 && i < s->nasserts; i++)
+		if (s->asserts[i]->kind == SUITE_DIFF &&
+		    s->asserts[i]->base[0] != '/' && base[0] != '\0') {
+			b = xasprintf("%s/%s", base, s->asserts[i]->base);
+			free(s->asserts[i]->base);
+			s->asserts[i]->base = b;
+		}
+	return rc;
 }
 
 /* The paths of a suite's errors start at the document: "$.assertions[3]". */
@@ -545,6 +584,28 @@ suite_load_file(const char *file, struct suite **out, struct topo_err *err)
 }
 
 int
+suite_load_bases(struct suite *s, struct topo_err *err)
+{
+	struct suite_assert *a;
+	struct topo_err e;
+	char p[TOPO_PATH_MAX], msg[sizeof(e.msg) + sizeof(e.path) + 64];
+	size_t i;
+
+	for (i = 0; i < s->nasserts; i++) {
+		a = s->asserts[i];
+		if (a->kind != SUITE_DIFF || a->base_topo != NULL)
+			continue;
+		if (topo_load_file(a->base, &a->base_topo, &e) == -1) {
+			/* the base's own error: its file, line and path */
+			topo_err_str(&e, a->base, msg, sizeof(msg));
+			return suite_fail(s, topo_path_key(p, a->jpath, "base"),
+			    err, "the base topology does not load: %s", msg);
+		}
+	}
+	return 0;
+}
+
+int
 suite_fail(const struct suite *s, const char *path, struct topo_err *err,
     const char *fmt, ...)
 {
@@ -596,6 +657,9 @@ suite_free(struct suite *s)
 		free(a->peer);
 		free(a->learns);
 		free(a->advertises);
+		free(a->base);
+		free(a->only);
+		topo_free(a->base_topo);
 		free(a);
 	}
 	free(s->asserts);

@@ -1,7 +1,7 @@
 /*
  * suite: the check suite language (man/arsemu-check.5, docs/check.schema.json).
  * A suite names a topology and a list of assertions: routes, walk, policy
- * (inspect, egress, isolated) and bgp. Parsed with the topology's own JSON
+ * (inspect, egress, isolated), bgp and diff (against a base topology). Parsed with the topology's own JSON
  * helpers (jread.c, jget.c): the 16 MiB cap, NUL refused, unknown fields
  * refused, every error with its JSON path, line and column.
  *
@@ -25,7 +25,8 @@
 #define SUITE_LIST_MAX	16	/* via, through, not_through, learns, ... */
 #define SUITE_ROUTES_MAX 16384	/* a "table": a Route Server's limits and more */
 
-enum suite_kind { SUITE_ROUTES, SUITE_WALK, SUITE_POLICY, SUITE_BGP };
+enum suite_kind { SUITE_ROUTES, SUITE_WALK, SUITE_POLICY, SUITE_BGP,
+	SUITE_DIFF };
 enum suite_policy { SUITE_INSPECT, SUITE_EGRESS, SUITE_ISOLATED };
 enum suite_proto { SUITE_UDP, SUITE_TCP, SUITE_ICMP };
 
@@ -79,6 +80,11 @@ struct suite_assert {
 	size_t		 nlearns;
 	struct pfx4	*advertises;
 	size_t		 nadvertises;
+	/* diff: the base revision, resolved against the suite's folder */
+	char		*base;
+	struct pfx4	*only;		/* only_prefixes */
+	size_t		 nonly;
+	struct topo	*base_topo;	/* suite_load_bases; NULL before */
 };
 
 struct suite {
@@ -97,6 +103,13 @@ int	suite_load_file(const char *file, struct suite **out, struct topo_err *err);
 int	suite_load_string(const char *json, size_t len, const char *base,
 	    struct suite **out, struct topo_err *err);
 void	suite_free(struct suite *s);
+/*
+ * Load (and validate) the base topology of every diff assertion into
+ * its base_topo: 0, or -1 with err at the assertion's "base" naming the
+ * file's own error. Separate from parsing: suite_load_string reads no
+ * other file.
+ */
+int	suite_load_bases(struct suite *s, struct topo_err *err);
 /*
  * Fill err for the value at JSON path `path` of the suite ("assertions[3]
  * .walk.to"): line and column, "$."-rooted path, message; returns -1.

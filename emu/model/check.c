@@ -8,6 +8,7 @@
 
 #include "../../lib/util.h"
 #include "check.h"
+#include "diff.h"
 #include "reach.h"
 #include "walk.h"
 
@@ -222,13 +223,27 @@ resolve_bgp(const struct topo *t, const struct suite *s,
 	return 0;
 }
 
+static int
+resolve_diff(const struct topo *t, const struct suite *s,
+    const struct suite_assert *a, struct topo_err *err)
+{
+	char p[300];
+
+	(void)t;
+	snprintf(p, sizeof(p), "%s.base", a->jpath);
+	if (a->base_topo == NULL)
+		return suite_fail(s, p, err, "the base topology %s is not loaded "
+		    "(suite_load_bases)", a->base);
+	return 0;
+}
+
 int
 check_resolve(const struct topo *t, const struct suite *s,
     struct topo_err *err)
 {
 	static int (*const fn[])(const struct topo *, const struct suite *,
 	    const struct suite_assert *, struct topo_err *) = { resolve_routes,
-	    resolve_walk, resolve_policy, resolve_bgp };
+	    resolve_walk, resolve_policy, resolve_bgp, resolve_diff };
 	size_t i;
 
 	for (i = 0; i < s->nasserts; i++)
@@ -762,13 +777,99 @@ eval_bgp(const struct topo *t, const struct plan *p,
 		res->held = false;
 }
 
+/* ---- diff ---- */
+
+/* Whether p lies inside one of the assertion's only_prefixes. */
+static bool
+inside(const struct suite_assert *a, const struct pfx4 *p)
+{
+	size_t i;
+
+	for (i = 0; i < a->nonly; i++)
+		if (pfx_contains(&a->only[i], p))
+			return true;
+	return false;
+}
+
+/*
+ * Owns: "nothing changes outside these prefixes" against the base
+ * revision: diff_run (the same comparison as `arsemu diff BASE TOPO`),
+ * each changed route by its prefix, each reachability change by its
+ * destination's range (the Internet: 0.0.0.0/0). NICs added or removed,
+ * Route Server peerings and lint warnings are not this assertion's.
+ * Must not: plan with p (diff_run fills its plans' memos): both plans are
+ * its own.
+ */
+static void
+eval_diff(const struct topo *t, const struct plan *p,
+    const struct suite_assert *a, struct check_result *res)
+{
+	struct plan pa, pb;
+	struct diff d;
+	char pf[PFX_STRLEN];
+	size_t i, k, nr = 0, nw = 0, bad = 0, shown = 0;
+
+	(void)p;
+	str_appendf(res->expected, CHECK_TEXT, "against %s, no effective route "
+	    "or reachability change outside ", a->base);
+	for (i = 0; i < a->nonly; i++)
+		str_appendf(res->expected, CHECK_TEXT, "%s%s", i ? ", " : "",
+		    pfx_fmt(&a->only[i], pf));
+	plan_run(a->base_topo, &pa);
+	plan_run(t, &pb);
+	diff_run(a->base_topo, &pa, t, &pb, &d);
+	for (i = 0; i < d.ngroups; i++) {
+		const struct diff_group *g = &d.groups[i];
+
+		for (k = 0; k < g->nprefixes; k++) {
+			nr++;
+			if (inside(a, &g->prefixes[k].pfx))
+				continue;
+			if (bad++ < 3)
+				str_appendf(res->seen, CHECK_TEXT, "%s%s/%s%s: "
+				    "route %s %s", shown++ ? "; " : "",
+				    g->members[0].vnet, g->members[0].subnet,
+				    g->nmembers > 1 ? " and others" : "",
+				    pfx_fmt(&g->prefixes[k].pfx, pf),
+				    diff_kind_str(g->prefixes[k].kind));
+		}
+	}
+	for (i = 0; i < d.nreach_rows; i++) {
+		const struct diff_reach_row *w = &d.reach_rows[i];
+
+		nw++;
+		if (inside(a, &w->to_range))
+			continue;
+		if (bad++ < 3)
+			str_appendf(res->seen, CHECK_TEXT, "%s%s -> %s (%s): "
+			    "%s%s%s -> %s%s%s", shown++ ? "; " : "", w->from,
+			    w->to, w->services, w->before.outcome_str,
+			    w->before.via[0] ? " via " : "", w->before.via,
+			    w->after.outcome_str, w->after.via[0] ? " via " : "",
+			    w->after.via);
+	}
+	if (bad > 3)
+		str_appendf(res->seen, CHECK_TEXT, " (and %zu more)", bad - 3);
+	if (bad > 0) {
+		res->held = false;
+		str_appendf(res->seen, CHECK_TEXT, "; %zu of %zu changes "
+		    "outside (%zu route, %zu reachability)", bad, nr + nw, nr,
+		    nw);
+	} else
+		str_appendf(res->seen, CHECK_TEXT, "%zu route and %zu "
+		    "reachability changes, none outside", nr, nw);
+	diff_free(&d);
+	plan_free(&pa);
+	plan_free(&pb);
+}
+
 size_t
 check_run(const struct topo *t, const struct plan *p, const struct suite *s,
     struct check_result *out)
 {
 	static void (*const fn[])(const struct topo *, const struct plan *,
 	    const struct suite_assert *, struct check_result *) = {
-	    eval_routes, eval_walk, eval_policy, eval_bgp };
+	    eval_routes, eval_walk, eval_policy, eval_bgp, eval_diff };
 	size_t i, n, failed = 0;
 
 	for (i = 0; i < s->nasserts; i++) {

@@ -14,7 +14,10 @@
  *     the Internet; isolated, no flow is delivered either way;
  *   - bgp: plan_run_routes()'s peerings of the hub's Route Server with the
  *     NVA: established (configured, and within the route limit), learned
- *     and advertised prefixes.
+ *     and advertised prefixes;
+ *   - diff: diff_run() from the base topology (suite_load_bases loaded it)
+ *     to t: every changed effective route's prefix, and every changed
+ *     reachability row's destination range, inside one of the prefixes.
  *
  * Pure: no I/O.
  */

@@ -15,6 +15,18 @@
  * text (they name JSON paths, so a warning whose path moves counts as gone
  * and new).
  *
+ * Reachability (Batfish's differential reachability): both revisions'
+ * matrices as `arsemu reach` computes them (reach.h), with the same cuts
+ * (the union of both revisions') and the same services (those both
+ * revisions' filters name), so that their classes correspond. A class of
+ * the new revision is compared with the old revision's class that holds
+ * its first member (by name, in the same subnet or site); the Internet
+ * with the Internet. Class pairs present in both are compared service by
+ * service, outcome and hops by name; endpoints of one revision only show
+ * as NICs added or removed, not here. The changed rows are grouped by
+ * their change: outcome and transit hops (the path without its source and,
+ * when delivered, its destination) before and after.
+ *
  * Pure: no I/O. The result points into both topologies (names, UDR names):
  * free it before them.
  */
@@ -27,6 +39,7 @@
 
 #include "../../topo/topo.h"
 #include "plan.h"
+#include "reach.h"
 #include "sdn.h"
 
 enum diff_kind {
@@ -107,6 +120,29 @@ struct diff_peering {
 	struct diff_pfxset	 advertised;
 };
 
+/* One side of a reachability row: outcome, whole path, transit hops. */
+struct diff_reach_end {
+	enum walk_outcome	 outcome;
+	char			*outcome_str;	/* with the rule or peering */
+	char			*path;		/* "a > b > internet" */
+	char			*via;		/* transit hops; "" when none */
+};
+
+/* A class pair and the services whose result changed alike. */
+struct diff_reach_row {
+	char			*from, *to;	/* class names, new revision's */
+	struct pfx4		 to_range;	/* the Internet: 0.0.0.0/0 */
+	size_t			 sources, destinations, pairs;
+	char			*services;	/* "tcp/22,icmp", "any", "all" */
+	struct diff_reach_end	 before, after;
+};
+
+/* Rows [first, first + nrows) of diff.reach_rows with the same change. */
+struct diff_reach_group {
+	size_t			 first, nrows;
+	size_t			 pairs;		/* endpoint pairs, over the rows */
+};
+
 struct diff {
 	/* in the new revision's subnet order, the removed subnets last */
 	struct diff_group	*groups;
@@ -123,15 +159,25 @@ struct diff {
 	size_t			 nlint_new;
 	const char		**lint_gone;	/* of old not in new */
 	size_t			 nlint_gone;
+	/* by group, in order of each group's first class pair in new's order */
+	struct diff_reach_row	*reach_rows;
+	size_t			 nreach_rows;
+	struct diff_reach_group	*reach_groups;
+	size_t			 nreach_groups;
+	size_t			 reach_compared;	/* class pairs in both */
+	size_t			 reach_walks;		/* over both revisions */
 };
 
 /*
  * The difference from (a, pa) to (b, pb). The plans come from
  * plan_run_routes (plan_run: the peerings' prefixes are not compared);
  * the warnings are those in a->warnings and b->warnings (topo_lint ran).
+ * The plans' hub-choice memos are filled (sdn_memo_fill) so that the two
+ * reachability matrices and the route comparison run on three threads;
+ * the plans are otherwise only read.
  */
-void	diff_run(const struct topo *a, const struct plan *pa,
-	    const struct topo *b, const struct plan *pb, struct diff *d);
+void	diff_run(const struct topo *a, struct plan *pa,
+	    const struct topo *b, struct plan *pb, struct diff *d);
 /* Whether anything differs. */
 bool	diff_changed(const struct diff *d);
 void	diff_free(struct diff *d);

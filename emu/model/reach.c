@@ -406,20 +406,22 @@ svc_add(struct reach *r, size_t *cap, enum walk_proto proto, uint16_t port,
 }
 
 /*
- * Owns: the protocol and port classes the filters distinguish.
+ * Owns: the protocol and port classes the filters of t[0..nt) distinguish.
  * Must not: walk a port a filter names as "other".
  */
 static void
-make_svcs(const struct topo *t, struct reach *r)
+make_svcs(const struct topo *const *t, size_t nt, struct reach *r)
 {
 	static const enum walk_proto wp[] = { WALK_TCP, WALK_UDP };
 	static const enum topo_filter_proto fp[] = { TOPO_PROTO_TCP,
 	    TOPO_PROTO_UDP };
-	size_t i, k, nf = 0, cap = 0, p;
+	size_t i, k, j, nf = 0, cap = 0, p;
 	uint16_t other;
+	bool named;
 
-	for (i = 0; i < t->nnvas; i++)
-		nf += t->nvas[i]->nfilters;
+	for (j = 0; j < nt; j++)
+		for (i = 0; i < t[j]->nnvas; i++)
+			nf += t[j]->nvas[i]->nfilters;
 	if (nf == 0) {
 		svc_add(r, &cap, WALK_UDP, WALK_PORT_DEFAULT, true);
 		r->svcs[0].all = true;
@@ -427,16 +429,23 @@ make_svcs(const struct topo *t, struct reach *r)
 	}
 	svc_add(r, &cap, WALK_ICMP, 0, false);
 	for (p = 0; p < NELEM(wp); p++) {
-		for (i = 0; i < t->nnvas; i++)
-			for (k = 0; k < t->nvas[i]->nfilters; k++) {
-				const struct topo_filter *f = &t->nvas[i]->filters[k];
+		for (j = 0; j < nt; j++)
+			for (i = 0; i < t[j]->nnvas; i++)
+				for (k = 0; k < t[j]->nvas[i]->nfilters; k++) {
+					const struct topo_filter *f =
+					    &t[j]->nvas[i]->filters[k];
 
-				if (f->port != 0 && (f->proto == fp[p] ||
-				    f->proto == TOPO_PROTO_ANY))
-					svc_add(r, &cap, wp[p], f->port, false);
-			}
-		for (other = WALK_PORT_DEFAULT; port_named(t, fp[p], other); other++)
-			;
+					if (f->port != 0 && (f->proto == fp[p] ||
+					    f->proto == TOPO_PROTO_ANY))
+						svc_add(r, &cap, wp[p], f->port,
+						    false);
+				}
+		for (other = WALK_PORT_DEFAULT;; other++) {
+			for (j = 0, named = false; j < nt && !named; j++)
+				named = port_named(t[j], fp[p], other);
+			if (!named)
+				break;
+		}
 		svc_add(r, &cap, wp[p], other, true);
 	}
 }
@@ -673,6 +682,69 @@ reach_result_equal(const struct reach_result *a, const struct reach_result *b)
 	return true;
 }
 
+bool
+reach_result_same(const struct reach_result *a, const struct reach_result *b)
+{
+	size_t i;
+
+	if (a->outcome != b->outcome || a->nhops != b->nhops)
+		return false;
+	for (i = 0; i < a->nhops; i++)
+		if ((a->hops[i] == NULL) != (b->hops[i] == NULL) ||
+		    (a->hops[i] != NULL && strcmp(a->hops[i]->name,
+		    b->hops[i]->name) != 0))
+			return false;
+	return true;
+}
+
+void
+reach_class_name(const struct reach *r, size_t i, char *buf, size_t len)
+{
+	const struct reach_class *c = &r->classes[i];
+	size_t k, nth = 0, of = 0;
+
+	if (c->kind == REACH_INTERNET) {
+		snprintf(buf, len, "internet");
+		return;
+	}
+	for (k = 0; k < r->nclasses; k++)
+		if (r->classes[k].subnet == c->subnet &&
+		    r->classes[k].site == c->site) {
+			of++;
+			nth += k <= i;
+		}
+	if (c->kind == REACH_VM)
+		snprintf(buf, len, "subnet:%s/%s", c->subnet->vnet->name,
+		    c->subnet->name);
+	else
+		snprintf(buf, len, "site:%s", c->site->name);
+	if (of > 1)
+		snprintf(buf + strlen(buf), len - strlen(buf), "#%zu", nth);
+}
+
+void
+reach_path_str(const struct reach_result *res, size_t from, size_t to,
+    char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = from; i < to && i < res->nhops && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i > from ? " > " : "", res->hops[i] ? res->hops[i]->name :
+		    "internet");
+}
+
+void
+reach_outcome_str(const struct reach_result *res, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s", walk_outcome_str(res->outcome),
+	    res->rule || res->refused_by ? " (" : "",
+	    res->rule ? res->rule->jpath : "",
+	    res->refused_by ? res->refused_by->jpath : "",
+	    res->rule || res->refused_by ? ")" : "");
+}
+
 /* ---- the matrix ---- */
 
 /* Owns: the selected members and representatives of every class. */
@@ -782,8 +854,36 @@ reach_run(const struct topo *t, const struct plan *p,
     const struct reach_group *from, const struct reach_group *to,
     struct reach *r, char *err, size_t len)
 {
+	return reach_run_opts(t, p, from, to, NULL, r, err, len);
+}
+
+/* The union of t's own cuts and o's, sorted and distinct; *out malloc'd. */
+static size_t
+cuts_with(const struct topo *t, const struct plan *p,
+    const struct reach_opts *o, struct pfx4 **out)
+{
+	size_t n = reach_cuts(t, p, out), i, k = 0;
+
+	if (o == NULL || o->ncuts == 0)
+		return n;
+	*out = xrealloc(*out, (n + o->ncuts) * sizeof(**out));
+	memcpy(*out + n, o->cuts, o->ncuts * sizeof(**out));
+	n += o->ncuts;
+	qsort(*out, n, sizeof(**out), pfx_qcmp);
+	for (i = 0; i < n; i++)
+		if (k == 0 || !pfx_equal(&(*out)[k - 1], &(*out)[i]))
+			(*out)[k++] = (*out)[i];
+	return k;
+}
+
+int
+reach_run_opts(const struct topo *t, const struct plan *p,
+    const struct reach_group *from, const struct reach_group *to,
+    const struct reach_opts *o, struct reach *r, char *err, size_t len)
+{
 	struct rctx *x = xcalloc(1, sizeof(*x));
 	struct walk_env env = { t, view_table, NULL, NULL, x, &p->in };
+	const struct topo *const *ts = &t;
 	struct pfx4 *c;
 	size_t nc, i, cap = 0;
 
@@ -797,10 +897,11 @@ reach_run(const struct topo *t, const struct plan *p,
 	x->t = t;
 	x->p = p;
 	x->r = r;
-	nc = reach_cuts(t, p, &c);
+	nc = cuts_with(t, p, o, &c);
 	make_classes(t, c, nc, r);
 	free(c);
-	make_svcs(t, r);
+	make_svcs(o != NULL && o->nsvc_topos > 0 ? o->svc_topos : ts,
+	    o != NULL && o->nsvc_topos > 0 ? o->nsvc_topos : 1, r);
 	select_members(r, from, to);
 	for (i = 0; i < r->nclasses; i++)
 		if (r->classes[i].nsel_src > 0)

@@ -138,6 +138,24 @@ int	reach_run(const struct topo *t, const struct plan *p,
 void	reach_free(struct reach *r);
 
 /*
+ * What two revisions' matrices share so that their classes and services
+ * correspond (`arsemu diff`): cuts added to the topology's own (the other
+ * revision's reach_cuts()), and the topologies whose filters make the
+ * services (both revisions; none: t's own).
+ */
+struct reach_opts {
+	const struct pfx4	 *cuts;
+	size_t			  ncuts;
+	const struct topo *const *svc_topos;
+	size_t			  nsvc_topos;
+};
+
+/* reach_run, with o's cuts and services (NULL: reach_run). */
+int	reach_run_opts(const struct topo *t, const struct plan *p,
+	    const struct reach_group *from, const struct reach_group *to,
+	    const struct reach_opts *o, struct reach *r, char *err, size_t len);
+
+/*
  * The prefixes that may split a subnet or site prefix (see above), sorted
  * and distinct; *out malloc'd. Returns the count.
  */
@@ -148,6 +166,21 @@ const char *reach_svc_str(const struct reach_svc *s, char *buf, size_t len);
 /* Whether two results name the same outcome and hops. */
 bool	reach_result_equal(const struct reach_result *a,
 	    const struct reach_result *b);
+/* Whether two results of two topologies name the same outcome and hops. */
+bool	reach_result_same(const struct reach_result *a,
+	    const struct reach_result *b);
+/*
+ * A class's name: subnet:VNET/SUBNET, site:NAME, internet; "#K" after it
+ * when cuts split its container, K counting from 1 in address order.
+ */
+void	reach_class_name(const struct reach *r, size_t i, char *buf,
+	    size_t len);
+/* Hops [from, to) of a result, "a > b > internet", into buf. */
+void	reach_path_str(const struct reach_result *res, size_t from, size_t to,
+	    char *buf, size_t len);
+/* The outcome, and the filter rule or peering that decided it. */
+void	reach_outcome_str(const struct reach_result *res, char *buf,
+	    size_t len);
 /* A walk as a result (hops copied); free with reach_result_free(). */
 void	reach_result_of(const struct walk *w, struct reach_result *r);
 void	reach_result_free(struct reach_result *r);

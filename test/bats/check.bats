@@ -8,7 +8,7 @@
 
 load helpers
 
-SUITE=$TOP/examples/checks/global-enterprise.suite.json
+SUITE=$NOBODY_TOP/examples/checks/global-enterprise.suite.json
 XSD=$TOP/test/tools/junit.xsd
 
 # Files of a test, readable and writable by nobody.
@@ -22,26 +22,28 @@ teardown() {
 }
 
 check_nobody() {
-	setpriv --reuid=nobody --regid=nogroup --clear-groups "$ARSEMU" check "$@"
+	as_nobody "$NOBODY_ARSEMU" check "$@"
 }
 
 # The shipped suite, one assertion changed by jq into $D/s.json (topology
 # made absolute: the copy lives elsewhere).
 variant() {
-	jq --arg t "$TOP/examples/global-enterprise.json" ".topology = \$t | $1" \
+	jq --arg t "$NOBODY_TOP/examples/global-enterprise.json" \
+		--arg b "$NOBODY_TOP/examples/diff/inspect-before.json" \
+		".topology = \$t | .assertions[12].diff.base = \$b | $1" \
 		"$SUITE" > "$D/s.json"
 }
 
 @test "check: the shipped suite holds offline, as nobody: exit 0, a PASS line per assertion, every kind" {
 	run check_nobody "$SUITE"
 	assert_success
-	assert_line --regexp '^12 assertions: 12 passed, 0 failed \(offline, [0-9.]+ s\)$'
-	[ "$(grep -c '^PASS  ' <<<"$output")" = 12 ]
+	assert_line --regexp '^13 assertions: 13 passed, 0 failed \(offline, [0-9.]+ s\)$'
+	[ "$(grep -c '^PASS  ' <<<"$output")" = 13 ]
 	assert_line "PASS  the headquarters has no route to the Internet: expected no route; seen no route via hq-h1 > hq-edge"
 	run check_nobody "$SUITE" --json
 	assert_success
 	run jq -c '[.passed, .failed, .offline, ([.assertions[].kind] | unique), (.assertions | all(.held))]' <<<"$output"
-	assert_output '[12,0,true,["bgp","policy","routes","walk"],true]'
+	assert_output '[13,0,true,["bgp","diff","policy","routes","walk"],true]'
 }
 
 @test "check: one assertion fails: exit 1, FAIL with what was expected and seen" {
@@ -49,7 +51,7 @@ variant() {
 	run check_nobody "$D/s.json"
 	assert_failure 1
 	assert_line "FAIL  the headquarters has no route to the Internet: expected delivered; seen no route via hq-h1 > hq-edge"
-	assert_line --regexp '^12 assertions: 11 passed, 1 failed '
+	assert_line --regexp '^13 assertions: 12 passed, 1 failed '
 	variant '.assertions[0].routes.via = ["10.1.2.5"]'
 	run check_nobody "$D/s.json" --json
 	assert_failure 1
@@ -61,8 +63,8 @@ variant() {
 	run check_nobody "$SUITE" --tap
 	assert_success
 	assert_line --index 0 "TAP version 13"
-	assert_line --index 1 "1..12"
-	[ "$(grep -c '^ok [0-9]* - ' <<<"$output")" = 12 ]
+	assert_line --index 1 "1..13"
+	[ "$(grep -c '^ok [0-9]* - ' <<<"$output")" = 13 ]
 	variant '.assertions[9].policy.to = "vnet:spoke-uks" | .assertions[9].policy.from = "vnet:spoke-weu"'
 	run check_nobody "$D/s.json" --tap
 	assert_failure 1
@@ -79,7 +81,7 @@ variant() {
 		printf '%s\n' "$output" > "$D/tap"
 		run prove "$D/t.sh"
 		assert_failure
-		assert_output --partial "Failed 1/12 subtests"
+		assert_output --partial "Failed 1/13 subtests"
 	fi
 }
 
@@ -89,7 +91,7 @@ variant() {
 	assert_success
 	run xmllint --noout --schema "$XSD" "$D/ok.xml"
 	assert_success
-	[ "$(xmllint --xpath 'count(//testcase)' "$D/ok.xml")" = 12 ]
+	[ "$(xmllint --xpath 'count(//testcase)' "$D/ok.xml")" = 13 ]
 	[ "$(xmllint --xpath 'count(//failure)' "$D/ok.xml")" = 0 ]
 	# a name with every character XML escapes, and a failure
 	variant '.assertions[6].name = "a <b> & \"c\" '"'"'d'"'"'" | .assertions[6].walk.outcome = "loop"'
@@ -102,7 +104,7 @@ variant() {
 	run xmllint --xpath 'string(/testsuites/testsuite/testcase[7]/failure)' "$D/bad.xml"
 	assert_output "$(printf 'expected: loop\nseen: no route via hq-h1 > hq-edge')"
 	[ "$(xmllint --xpath 'string(/testsuites/@failures)' "$D/bad.xml")" = 1 ]
-	[ "$(xmllint --xpath 'string(/testsuites/testsuite/@tests)' "$D/bad.xml")" = 12 ]
+	[ "$(xmllint --xpath 'string(/testsuites/testsuite/@tests)' "$D/bad.xml")" = 13 ]
 	# the schema is no rubber stamp: a testcase without a name is refused
 	sed 's/<testcase name="[^"]*"/<testcase/' "$D/bad.xml" > "$D/broken.xml"
 	run xmllint --noout --schema "$XSD" "$D/broken.xml"
@@ -141,8 +143,47 @@ variant() {
 	assert_output --partial "--junit: cannot write"
 }
 
+@test "check: a diff assertion: the inspect change holds inside 172.16.0.0/16, fails outside it naming the changes; TAP, JUnit; bad input by JSON path" {
+	local ex=$NOBODY_TOP/examples/checks/inspect-change.suite.json
+	run check_nobody "$ex"
+	assert_success
+	assert_line "PASS  against inspect-before, only the headquarters' routes and flows change: expected against $NOBODY_TOP/examples/checks/../diff/inspect-before.json, no effective route or reachability change outside 172.16.0.0/16; seen 1 route and 1 reachability changes, none outside"
+	# the same change, allowed only in the VNets' 10.0.0.0/8: it fails,
+	# naming the route and the flow that moved
+	jq --arg t "$NOBODY_TOP/examples/diff/inspect-after.json" \
+		--arg b "$NOBODY_TOP/examples/diff/inspect-before.json" \
+		'.topology = $t | .assertions[0].diff.base = $b |
+		.assertions[0].diff.only_prefixes = ["10.0.0.0/8"]' "$ex" > "$D/s.json"
+	run check_nobody "$D/s.json" --junit "$D/d.xml"
+	assert_failure 1
+	assert_line "FAIL  against inspect-before, only the headquarters' routes and flows change: expected against $NOBODY_TOP/examples/diff/inspect-before.json, no effective route or reachability change outside 10.0.0.0/8; seen spoke-uks/default: route 172.16.0.0/16 changed; subnet:spoke-uks/default -> site:hq (any): delivered via uks-fw1 > hub-uks-er-uks0 > hub-uks-er-uks-msee > hq-edge -> delivered via hub-uks-er-uks0 > hub-uks-er-uks-msee > hq-edge; 2 of 2 changes outside (1 route, 1 reachability)"
+	run xmllint --noout --schema "$XSD" "$D/d.xml"
+	assert_success
+	run xmllint --xpath '//testcase[1]/failure' "$D/d.xml"
+	assert_output --partial "spoke-uks/default: route 172.16.0.0/16 changed"
+	run check_nobody "$D/s.json" --tap
+	assert_failure 1
+	assert_line "not ok 1 - against inspect-before, only the headquarters' routes and flows change"
+	assert_line "  kind: diff"
+	# bad input: exit 2, the JSON path named
+	jq '.assertions[0].diff.base = "nope.json"' "$D/s.json" > "$D/b.json"
+	run check_nobody "$D/b.json"
+	assert_failure 2
+	assert_output --partial "arsemu: $D/b.json:"
+	assert_output --partial '$.assertions[0].diff.base: the base topology does not load: '
+	assert_output --partial "$D/nope.json: cannot read the file"
+	jq '.assertions[0].diff.only_prefixes = ["10.0.0.0/8", "10.0.0.0"]' "$D/s.json" > "$D/b.json"
+	run check_nobody "$D/b.json"
+	assert_failure 2
+	assert_output --partial '$.assertions[0].diff.only_prefixes[1]: "10.0.0.0" is not an IPv4 prefix'
+	jq '.assertions[0].diff |= del(.only_prefixes)' "$D/s.json" > "$D/b.json"
+	run check_nobody "$D/b.json"
+	assert_failure 2
+	assert_output --partial '$.assertions[0].diff.only_prefixes: required field "only_prefixes" is missing'
+}
+
 @test "check --record: a suite of today's routes and walks holds on its topology and fails when a route changes" {
-	local before=$TOP/examples/diff/inspect-before.json after=$TOP/examples/diff/inspect-after.json
+	local before=$NOBODY_TOP/examples/diff/inspect-before.json after=$NOBODY_TOP/examples/diff/inspect-after.json
 	run arsemu check --record "$before" -o "$D/rec.json"
 	assert_success
 	assert_output --regexp "wrote $D/rec.json: [0-9]+ route groups, [0-9]+ walks"
@@ -167,11 +208,12 @@ variant() {
 @test "check --live: the shipped suite holds on a running lab; a crashed NVA is reported as live differing from plan" {
 	require_root
 	local lab=$ARSEMU_T-chk
-	run arsemu up "$TOP/examples/global-enterprise.json" --name "$lab" --wait 120
+	run arsemu up "$NOBODY_TOP/examples/global-enterprise.json" --name "$lab" --wait 120
 	assert_success
 	run arsemu check "$SUITE" --live --name "$lab" --junit "$D/live.xml"
 	assert_success
-	assert_line --regexp '^12 assertions: 12 passed, 0 failed \(live, [0-9.]+ s\)$'
+	assert_line --regexp '^13 assertions: 13 passed, 0 failed \(live, [0-9.]+ s\)$'
+	assert_line --regexp "^PASS  against the reviewed revision, nothing changes outside the headquarters' prefix: .*; seen 0 route and 0 reachability changes, none outside; evaluated offline: a diff compares topology files, the lab is not read\$"
 	assert_line "PASS  every NIC of the weu spoke has the NVAs' default route: expected an Active route for 0.0.0.0/0 of type VirtualNetworkGateway via 10.11.2.4,10.11.2.5 at spoke-weu/default; seen as expected at 1 NIC"
 	assert_line --regexp '^PASS  uks spoke to the headquarters through uks-fw1, symmetric: .*; seen delivered, forwarded by .*uks-fw1'
 	run xmllint --noout --schema "$XSD" "$D/live.xml"
@@ -189,7 +231,7 @@ variant() {
 	run arsemu check "$SUITE" --live --name "$lab-none"
 	assert_failure 3
 	# a suite of another topology is not checked against this lab
-	arsemu check --record "$TOP/examples/single-hub.json" -o "$D/sh.json"
+	arsemu check --record "$NOBODY_TOP/examples/single-hub.json" -o "$D/sh.json"
 	run arsemu check "$D/sh.json" --live --name "$lab"
 	assert_failure 3
 	assert_output "arsemu: lab $lab does not run the suite's topology single-hub (its nodes differ)"

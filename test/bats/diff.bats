@@ -7,8 +7,8 @@
 
 load helpers
 
-BEFORE=$TOP/examples/diff/inspect-before.json
-AFTER=$TOP/examples/diff/inspect-after.json
+BEFORE=$NOBODY_TOP/examples/diff/inspect-before.json
+AFTER=$NOBODY_TOP/examples/diff/inspect-after.json
 
 # Files of a test, readable by nobody (BATS_TEST_TMPDIR is root's alone).
 setup() {
@@ -19,18 +19,19 @@ teardown() { rm -rf "$D"; }
 
 # arsemu as nobody: diff needs no root
 diff_nobody() {
-	setpriv --reuid=nobody --regid=nogroup --clear-groups "$ARSEMU" diff "$@"
+	as_nobody "$NOBODY_ARSEMU" diff "$@"
 }
 
 @test "diff: a topology against itself: exit 0, no change, in text, JSON and markdown" {
 	run diff_nobody "$BEFORE" "$BEFORE"
 	assert_success
-	assert_output "no change: 12 subnets compared, effective routes, Route Server peerings and warnings identical"
+	assert_output "no change: 12 subnets and 16 class pairs compared, effective routes, reachability, Route Server peerings and warnings identical"
 	run diff_nobody "$BEFORE" "$BEFORE" --json
 	assert_success
 	run jq -c '[.changed, .subnetsCompared, .subnetsUnchanged, (.groups | length),
-	    (.nics | length), (.routeServerPeerings | length), .warnings]' <<<"$output"
-	assert_output '[false,12,12,0,0,0,{"new":[],"gone":[]}]'
+	    (.nics | length), (.routeServerPeerings | length), .warnings,
+	    .classPairsCompared, .reachability]' <<<"$output"
+	assert_output '[false,12,12,0,0,0,{"new":[],"gone":[]},16,[]]'
 	run diff_nobody "$BEFORE" "$BEFORE" --markdown
 	assert_success
 	assert_line --index 0 --regexp '^\*\*arsemu diff: no change: '
@@ -40,7 +41,7 @@ diff_nobody() {
 @test "diff: the spoke's on-premises route moves from the firewall to the gateway: exit 1, that group only" {
 	run diff_nobody "$BEFORE" "$AFTER"
 	assert_failure 1
-	assert_line --index 0 "changed: effective routes of 1 of 12 subnets (1 group), 0 NICs added or removed, 0 Route Server peerings, 0 warnings new, 0 gone"
+	assert_line --index 0 "changed: effective routes of 1 of 12 subnets (1 group), 0 NICs added or removed, 0 Route Server peerings, 0 warnings new, 0 gone, reachability of 1 of 16 class pairs (1 group)"
 	assert_line "subnets changed: spoke-uks/default (1 subnet, 1 NIC)"
 	assert_line "  172.16.0.0/16 changed"
 	assert_line "    - VirtualAppliance 10.1.2.4 (User, Active, hq-via-fw1)"
@@ -79,12 +80,55 @@ diff_nobody() {
 @test "diff --markdown: a verdict on the first line, headings and a table for the pull request" {
 	run diff_nobody "$BEFORE" "$AFTER" --markdown
 	assert_failure 1
-	assert_line --index 0 "**arsemu diff: changed: effective routes of 1 of 12 subnets (1 group), 0 NICs added or removed, 0 Route Server peerings, 0 warnings new, 0 gone**"
+	assert_line --index 0 "**arsemu diff: changed: effective routes of 1 of 12 subnets (1 group), 0 NICs added or removed, 0 Route Server peerings, 0 warnings new, 0 gone, reachability of 1 of 16 class pairs (1 group)**"
 	assert_line "## Effective routes"
 	assert_line "### Subnets changed: spoke-uks/default (1 subnet, 1 NIC)"
 	assert_line "| Prefix | Change | Before | After |"
 	assert_line "| 172.16.0.0/16 | changed | VirtualAppliance 10.1.2.4 (User, Active, hq-via-fw1)<br>VirtualNetworkGateway 10.1.0.4,10.1.0.5 (VirtualNetworkGateway, Invalid) | VirtualNetworkGateway 10.1.0.4,10.1.0.5 (VirtualNetworkGateway, Active) |"
 	refute_line "## Route Server peerings"
+	assert_line "## Reachability"
+	assert_line "| From | To | Services | Pairs | Before | After |"
+	assert_line "| subnet:spoke-uks/default | site:hq | any | 1 | delivered: uks-vm1 > uks-fw1 > hub-uks-er-uks0 > hub-uks-er-uks-msee > hq-edge > hq-h1 | delivered: uks-vm1 > hub-uks-er-uks0 > hub-uks-er-uks-msee > hq-edge > hq-h1 |"
+}
+
+@test "diff: differential reachability: spoke-uks to the headquarters loses its firewall hop, nothing else moves" {
+	run diff_nobody "$BEFORE" "$AFTER"
+	assert_failure 1
+	assert_line "reachability changed (1 row, 1 endpoint pair): delivered via uks-fw1 > hub-uks-er-uks0 > hub-uks-er-uks-msee > hq-edge -> delivered via hub-uks-er-uks0 > hub-uks-er-uks-msee > hq-edge"
+	assert_line "  subnet:spoke-uks/default -> site:hq (any, 1 pair)"
+	assert_line "    - delivered: uks-vm1 > uks-fw1 > hub-uks-er-uks0 > hub-uks-er-uks-msee > hq-edge > hq-h1"
+	assert_line "    + delivered: uks-vm1 > hub-uks-er-uks0 > hub-uks-er-uks-msee > hq-edge > hq-h1"
+	run diff_nobody "$BEFORE" "$AFTER" --json
+	assert_failure 1
+	local out=$output
+	run jq -c '[.classPairsCompared, (.reachability | length),
+	    (.reachability[0].rows | map([.from, .to, .toRange, .services,
+	    .before.outcome, (.before.via | index("uks-fw1") != null),
+	    .after.outcome, (.after.via | index("uks-fw1") != null)]))]' <<<"$out"
+	assert_output '[16,1,[["subnet:spoke-uks/default","site:hq","172.16.0.0/16","any","delivered",true,"delivered",false]]]'
+	run jq -c '.reachability[0].rows[0] | [.before.path, .after.path]' <<<"$out"
+	assert_output '[["uks-vm1","uks-fw1","hub-uks-er-uks0","hub-uks-er-uks-msee","hq-edge","hq-h1"],["uks-vm1","hub-uks-er-uks0","hub-uks-er-uks-msee","hq-edge","hq-h1"]]'
+	# reach itself agrees, on each revision
+	run "$ARSEMU" reach "$BEFORE" --from subnet:spoke-uks/default --to site:hq
+	assert_output --partial "uks-vm1 > uks-fw1 > hub-uks-er-uks0"
+	run "$ARSEMU" reach "$AFTER" --from subnet:spoke-uks/default --to site:hq
+	assert_output --partial "uks-vm1 > hub-uks-er-uks0"
+}
+
+@test "diff: a reachability change alone (a filter rule) is a change: exit 1, the denied rows grouped" {
+	local new=$D/new.json
+	# uks-fw1 denies TCP to port 22 from every spoke: a filter, no route changes
+	jq '(.regions[] | select(.hub.name == "hub-uks") | .hub.nvas[] |
+	    select(.name == "uks-fw1")) += {"filter": [{"action": "deny",
+	    "proto": "tcp", "port": 22}]}' "$BEFORE" > "$new"
+	chmod 644 "$new"
+	run diff_nobody "$BEFORE" "$new" --json
+	assert_failure 1
+	local out=$output
+	run jq -c '[(.groups | length), (.reachability | length) > 0,
+	    ([.reachability[].rows[] | .services] | unique),
+	    ([.reachability[].rows[].after.outcome] | unique)]' <<<"$out"
+	assert_output '[0,true,["tcp/22"],["denied by an NVA'"'"'s filter"]]'
 }
 
 @test "diff: Route Server peerings and warnings: an NVA advertises one more prefix, the hold time goes to 0" {

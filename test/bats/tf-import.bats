@@ -180,6 +180,11 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	assert_line "    - Internet - (Default, Active)"
 	assert_line "    + VirtualAppliance 10.1.2.4 (User, Active, default-via-fw)"
 	assert_line "NICs added to vnet-spoke1-weu/snet-app (1): vm-app2"
+	# the same differential reachability as diff OLD NEW: spoke1 to the
+	# Internet now crosses the firewall
+	assert_line "  subnet:vnet-spoke1-weu/snet-app -> internet (any, 2 pairs)"
+	assert_line "    - delivered: vm-app1 > internet"
+	assert_line "    + delivered: vm-app1 > vm-fw1-weu > internet"
 	run bash -c "'$ARSEMU' diff --terraform '$TF/plan.json' --json | jq -c '[.changed, .old, .new]'"
 	assert_output "[true,\"$TF/plan.json (before)\",\"$TF/plan.json (after)\"]"
 	run arsemu diff --terraform "$TF/plan.json" --markdown

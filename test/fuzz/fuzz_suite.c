@@ -50,6 +50,12 @@ check(const struct suite *s)
 			if (a->hub == NULL || a->peer == NULL)
 				abort();
 			break;
+		case SUITE_DIFF:
+			/* parsing loads no base: suite_load_bases does */
+			if (a->base == NULL || a->nonly == 0 ||
+			    a->base_topo != NULL)
+				abort();
+			break;
 		}
 	}
 }

@@ -103,6 +103,23 @@ test_parser_errors(void)
 	    "\"from\": \"a\", \"to\": \"b\", \"symmetric\": true } } ] }",
 	    "$.assertions[0].name", "control character", "a newline in a name");
 	bad(nul, "$.topology", "NUL", "a NUL in a string");
+	bad("{ " GE "\"assertions\": [ { \"diff\": { \"only_prefixes\": "
+	    "[\"10.0.0.0/8\"] } } ] }", "$.assertions[0].diff.base",
+	    "required field", "a diff without a base");
+	bad("{ " GE "\"assertions\": [ { \"diff\": { \"base\": \"b.json\" "
+	    "} } ] }", "$.assertions[0].diff.only_prefixes", "required field",
+	    "a diff without only_prefixes");
+	bad("{ " GE "\"assertions\": [ { \"diff\": { \"base\": \"b.json\", "
+	    "\"only_prefixes\": [\"10.0.0.0/8\", \"10.1.0.0/33\"] } } ] }",
+	    "$.assertions[0].diff.only_prefixes[1]", "not an IPv4 prefix",
+	    "a diff's bad prefix");
+	bad("{ " GE "\"assertions\": [ { \"diff\": { \"base\": \"b.json\", "
+	    "\"only_prefixes\": [] } } ] }", "$.assertions[0].diff.only_prefixes",
+	    "must not be empty", "a diff's empty only_prefixes");
+	bad("{ " GE "\"assertions\": [ { \"diff\": { \"base\": \"b.json\", "
+	    "\"only_prefixes\": [\"10.0.0.0/8\"], \"prefixes\": [] } } ] }",
+	    "$.assertions[0].diff.prefixes", "unknown field", "an unknown diff "
+	    "key");
 	bad("{ " GE "\"assertions\": [ ] } x", "$", "text after", "trailing "
 	    "text");
 }
@@ -119,7 +136,9 @@ one(const struct topo *t, const struct plan *p, const char *kind,
 
 	memset(r, 0, sizeof(*r));
 	if (load(json, &s, e) == 0) {
-		rc = check_resolve(t, s, e);
+		rc = suite_load_bases(s, e);
+		if (rc == 0)
+			rc = check_resolve(t, s, e);
 		if (rc == 0)
 			check_run(t, p, s, r);
 		r->a = NULL;
@@ -226,6 +245,32 @@ test_eval(void)
 	    "hub-weu-rs1 advertises spoke-weu to weu-fw2");
 	holds(t, &p, "bgp", "{ \"hub\": \"hub-weu\", \"peer\": \"weu-fw2\", "
 	    "\"learns\": [\"172.16.0.0/16\"] }", 0, "weu-fw2 sends hq");
+	/*
+	 * diff: global-enterprise is examples/diff/inspect-before.json; against
+	 * inspect-after (spoke-uks without hq-via-fw1) spoke-uks's 172.16.0.0/16
+	 * route and its flow to hq change, both inside 172.16.0.0/16
+	 */
+	holds(t, &p, "diff", "{ \"base\": \"diff/inspect-after.json\", "
+	    "\"only_prefixes\": [\"172.16.0.0/16\"] }", 1, "the inspect change "
+	    "within the headquarters' prefix");
+	holds(t, &p, "diff", "{ \"base\": \"diff/inspect-after.json\", "
+	    "\"only_prefixes\": [\"172.16.0.0/17\", \"10.0.0.0/8\"] }", 0,
+	    "the inspect change within a /17 of it (the /16 route is not)");
+	holds(t, &p, "diff", "{ \"base\": \"diff/inspect-before.json\", "
+	    "\"only_prefixes\": [\"192.0.2.0/24\"] }", 1, "no change at all");
+	{
+		struct check_result r;
+
+		one(t, &p, "diff", "{ \"base\": \"diff/inspect-after.json\", "
+		    "\"only_prefixes\": [\"10.0.0.0/8\"] }", &r, &e);
+		T_OK(!r.held && strstr(r.seen, "spoke-uks/default: route "
+		    "172.16.0.0/16 changed") != NULL && strstr(r.seen,
+		    "subnet:spoke-uks/default -> site:hq (any): delivered via "
+		    "hub-uks-er-uks0") != NULL && strstr(r.seen, "-> delivered "
+		    "via uks-fw1") != NULL && strstr(r.seen, "2 of 2 changes "
+		    "outside (1 route, 1 reachability)") != NULL,
+		    "a diff names the changes outside: %s", r.seen);
+	}
 	/* names the topology does not hold: errors at their JSON path */
 	unresolved(t, &p, "walk", "{ \"from\": \"uks-vm1\", \"to\": \"vm9\", "
 	    "\"symmetric\": true }", "$.assertions[0].walk.to", "no node named "
@@ -256,6 +301,9 @@ test_eval(void)
 	unresolved(t, &p, "bgp", "{ \"hub\": \"hub-uks\", \"peer\": "
 	    "\"uks-vm1\", \"established\": true }", "$.assertions[0].bgp.peer",
 	    "a Route Server's peers are NVAs");
+	unresolved(t, &p, "diff", "{ \"base\": \"diff/nope.json\", "
+	    "\"only_prefixes\": [\"10.0.0.0/8\"] }", "$.assertions[0].diff.base",
+	    "the base topology does not load: examples/diff/nope.json");
 	plan_free(&p);
 	topo_free(t);
 }
@@ -268,10 +316,10 @@ test_example(void)
 	struct suite *s;
 	struct topo *t;
 	struct plan p;
-	size_t i, kinds[4] = { 0 };
+	size_t i, kinds[SUITE_DIFF + 1] = { 0 };
 
 	if (suite_load_file("examples/checks/global-enterprise.suite.json", &s,
-	    &e) != 0) {
+	    &e) != 0 || suite_load_bases(s, &e) != 0) {
 		T_OK(0, "the shipped suite loads: %s %s", e.path, e.msg);
 		return;
 	}
@@ -285,7 +333,8 @@ test_example(void)
 	for (i = 0; i < s->nasserts; i++)
 		kinds[s->asserts[i]->kind]++;
 	T_OK(kinds[SUITE_ROUTES] && kinds[SUITE_WALK] && kinds[SUITE_POLICY] &&
-	    kinds[SUITE_BGP], "it holds every kind of assertion");
+	    kinds[SUITE_BGP] && kinds[SUITE_DIFF], "it holds every kind of "
+	    "assertion");
 	free(r);
 	plan_free(&p);
 	topo_free(t);

@@ -25,6 +25,7 @@ struct estate {
 	const char	*timers;	/* "" or a "timers" member */
 	const char	*adv;		/* more the NVA advertises: ",\"P\"" or NULL */
 	bool		 swap;		/* the VMs of s1 and s2 swap names */
+	const char	*rt_pfx;	/* the route's prefix; NULL: 192.168.0.0/16 */
 };
 
 static struct topo *
@@ -60,7 +61,8 @@ load(const struct estate *e)
 	if (e->rt_nh != NULL && e->rt_spokes > 0)
 		snprintf(rts, sizeof(rts), ",\"route_tables\":[{\"name\":\"rt\","
 		    "\"subnets\":[%s],\"routes\":[{\"name\":\"onprem\",\"prefix\":"
-		    "\"192.168.0.0/16\",\"next_hop_type\":\"%s\"%s}]}]", subnets,
+		    "\"%s\",\"next_hop_type\":\"%s\"%s}]}]", subnets,
+		    e->rt_pfx != NULL ? e->rt_pfx : "192.168.0.0/16",
 		    e->rt_nh, strcmp(e->rt_nh, "VirtualAppliance") == 0 ?
 		    ",\"next_hop_ip\":\"10.1.2.4\"" : "");
 	snprintf(doc, sizeof(doc), "{\"name\":\"d\",%s\"regions\":[{\"name\":"
@@ -167,6 +169,11 @@ test_identical(void)
 	T_EQ(r.d.unchanged, r.d.subnets, "identical: every subnet unchanged");
 	T_EQ(r.d.npeerings + r.d.nnics + r.d.nlint_new + r.d.nlint_gone, 0u,
 	    "identical: no peering, NIC or warning differs");
+	T_OK(r.d.nreach_rows == 0 && r.d.nreach_groups == 0 &&
+	    r.d.reach_compared == 3 * 3, "identical: 9 class pairs compared "
+	    "(3 VM classes of one VM each to the 2 others and the Internet), "
+	    "none changed (%zu, %zu rows)", r.d.reach_compared,
+	    r.d.nreach_rows);
 	run_free(&r);
 }
 
@@ -394,9 +401,117 @@ test_learned(void)
 	run_free(&r);
 }
 
+/*
+ * Both revisions of a shipped pair, from files (the tests run from the top
+ * of the tree), linted and planned as `arsemu diff` does.
+ */
+static bool
+run_files(const char *fa, const char *fb, struct run *r)
+{
+	struct topo_err e;
+
+	memset(r, 0, sizeof(*r));
+	if (topo_load_file(fa, &r->a, &e) != 0 ||
+	    topo_load_file(fb, &r->b, &e) != 0) {
+		printf("#   %s: %s\n", e.path, e.msg);
+		topo_free(r->a);
+		return false;
+	}
+	topo_lint(r->a);
+	topo_lint(r->b);
+	plan_run_routes(r->a, &r->pa);
+	plan_run_routes(r->b, &r->pb);
+	diff_run(r->a, &r->pa, r->b, &r->pb, &r->d);
+	return true;
+}
+
+/*
+ * examples/diff: spoke-uks loses hq-via-fw1, so its flow to the
+ * headquarters no longer crosses uks-fw1 (the issue's "a route table
+ * change that breaks spoke-to-on-premises inspection"). Reachability
+ * shows exactly that class pair, delivered both times, the firewall hop
+ * gone; every other class pair (the way back too) keeps its path.
+ */
+static void
+test_reach_inspect(void)
+{
+	const struct diff_reach_row *w;
+	struct run r;
+
+	if (!T_OK(run_files("examples/diff/inspect-before.json",
+	    "examples/diff/inspect-after.json", &r), "inspect pair: both load"))
+		return;
+	T_EQ(r.d.reach_compared, 16u, "inspect: 16 class pairs compared (%zu)",
+	    r.d.reach_compared);
+	T_OK(r.d.nreach_groups == 1 && r.d.nreach_rows == 1,
+	    "inspect: one row in one group changed (%zu rows, %zu groups)",
+	    r.d.nreach_rows, r.d.nreach_groups);
+	if (r.d.nreach_rows != 1)
+		goto out;
+	w = &r.d.reach_rows[0];
+	T_OK(strcmp(w->from, "subnet:spoke-uks/default") == 0 &&
+	    strcmp(w->to, "site:hq") == 0, "inspect: spoke-uks to site hq "
+	    "(%s -> %s)", w->from, w->to);
+	T_OK(w->before.outcome == WALK_DELIVERED &&
+	    w->after.outcome == WALK_DELIVERED, "inspect: delivered before "
+	    "and after");
+	T_OK(strstr(w->before.via, "uks-fw1") != NULL &&
+	    strstr(w->after.via, "fw1") == NULL, "inspect: the firewall hop is "
+	    "lost: before via %s, after via %s", w->before.via, w->after.via);
+	T_OK(strcmp(w->before.path, "uks-vm1 > uks-fw1 > hub-uks-er-uks0 > "
+	    "hub-uks-er-uks-msee > hq-edge > hq-h1") == 0 &&
+	    strcmp(w->after.path, "uks-vm1 > hub-uks-er-uks0 > "
+	    "hub-uks-er-uks-msee > hq-edge > hq-h1") == 0,
+	    "inspect: whole paths (%s | %s)", w->before.path, w->after.path);
+	T_OK(w->to_range.addr == 0xac100000 && w->to_range.len == 16,
+	    "inspect: the destination's range is hq's 172.16.0.0/16");
+	T_OK(diff_changed(&r.d), "inspect: a change");
+out:
+	run_free(&r);
+}
+
+/*
+ * A default route through the firewall (VirtualAppliance) becomes None in
+ * a route table of 3 spokes of 4: their flows to the other spokes (the
+ * firewall forwarded them: spokes are not peered with each other) and to
+ * the Internet, delivered via fw, are blackholed now. Twelve rows, one
+ * change, so one group; s4's own flows keep their outcome.
+ */
+static void
+test_reach_grouping(void)
+{
+	struct estate a = { .nspokes = 4, .rt_nh = "VirtualAppliance",
+	    .rt_spokes = 3, .vms = 1, .timers = "", .rt_pfx = "0.0.0.0/0" };
+	struct estate b = a;
+	const struct diff_reach_row *w;
+	struct run r;
+	size_t i, s4 = 0, bad = 0;
+
+	b.rt_nh = "None";
+	if (!T_OK(run(&a, &b, &r), "reach grouping: both revisions load"))
+		return;
+	for (i = 0; i < r.d.nreach_rows; i++) {
+		w = &r.d.reach_rows[i];
+		s4 += strstr(w->from, "s4/") != NULL;
+		bad += w->before.outcome != WALK_DELIVERED ||
+		    strcmp(w->before.via, "fw") != 0 ||
+		    w->after.outcome != WALK_BLACKHOLED;
+	}
+	T_OK(r.d.nreach_rows == 12 && r.d.nreach_groups == 1 &&
+	    r.d.reach_groups[0].nrows == 12 && r.d.reach_groups[0].pairs == 12,
+	    "reach grouping: 12 rows (3 spokes to 3 others and the Internet) "
+	    "in one group (%zu rows, %zu groups)", r.d.nreach_rows,
+	    r.d.nreach_groups);
+	T_OK(s4 == 0 && bad == 0, "reach grouping: each delivered via fw, "
+	    "then blackholed; none from s4 (%zu not so, %zu from s4)", bad, s4);
+	run_free(&r);
+}
+
 int
 main(void)
 {
+	test_reach_inspect();
+	test_reach_grouping();
 	test_identical();
 	test_route_table();
 	test_unpeered();
