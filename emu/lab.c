@@ -490,6 +490,38 @@ lab_site_gw(const struct pfx4 *p)
 	return (p->addr | ~pfx_mask(p->len)) - 1;
 }
 
+/*
+ * VR-15: a host on a LAN whose prefix is a summary holding VNets (the data
+ * centre's 10.0.0.0/8) reaches those VNets through its edge, by routes
+ * longer than its LAN's own: on-premises they are elsewhere. Nothing for a
+ * site prefix that holds no VNet.
+ */
+static int
+lab_host_summarised(struct lab_ctx *c, const struct lab_ns *h, int idx,
+    const struct topo_node *host)
+{
+	struct nl_route r = {
+		.table = RT_TABLE_MAIN, .protocol = RTPROT_STATIC,
+		.type = NL_RT_UNICAST, .nnh = 1,
+	};
+	const struct topo_vnet *v;
+	size_t i, k;
+
+	r.nh[0] = (struct nl_nh){ .gw = lab_site_gw(&host->host_pfx),
+	    .ifindex = idx, .weight = 1 };
+	for (i = 0; i < c->t->nvnets; i++) {
+		v = c->t->vnets[i];
+		for (k = 0; k < v->nspace; k++) {
+			if (!pfx_contains(&host->host_pfx, &v->space[k]))
+				continue;
+			r.dst = v->space[k];
+			if (lab_route(c, h, &r) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 lab_site_host(struct lab_ctx *c, struct lab_ns *edge, int lan, size_t k,
     const struct topo_node *host)
@@ -509,7 +541,8 @@ lab_site_host(struct lab_ctx *c, struct lab_ns *edge, int lan, size_t k,
 	    (idx = lab_ifindex(c, h, LAB_GUEST_IF)) < 0 ||
 	    lab_if_up(c, h, idx, LAB_GUEST_IF, host->host_ip,
 	    host->host_pfx.len) < 0 ||
-	    lab_default_via(c, h, idx, lab_site_gw(&host->host_pfx)) < 0)
+	    lab_default_via(c, h, idx, lab_site_gw(&host->host_pfx)) < 0 ||
+	    lab_host_summarised(c, h, idx, host) < 0)
 		return -1;
 	return 0;
 }
