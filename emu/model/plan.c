@@ -238,8 +238,11 @@ pick_cmp(const void *a, const void *b)
  * it, the highest connection weight (GW-09, between circuits), then the
  * shortest path, then the first (the speaker's decide.c, peer weight
  * first). A connection over its route limit teaches nothing (GW-05,
- * GW-07). Sorted, so that a site of 10,000 prefixes costs n log n.
+ * GW-07); a VPN connection nothing equal to a VNet prefix the gateway
+ * serves (GW-05, as bgp/rs.c's policy_import_pfx()). Sorted, so that a site of 10,000 prefixes costs n log n.
  */
+static bool gw_originates(const struct topo_gw *, const struct pfx4 *);
+
 static size_t
 gw_picks(const struct topo_gw *gw, struct gw_pick **out)
 {
@@ -250,6 +253,10 @@ gw_picks(const struct topo_gw *gw, struct gw_pick **out)
 	for (i = 0; i < gw->nconns; i++) {
 		cn = gw->conns[i];
 		for (k = 0; conn_learns(cn) && k < cn->site->nprefixes; k++) {
+			/* GW-05: a VPN gateway filters a VNet's own prefix */
+			if (gw->type == TOPO_GW_VPN &&
+			    gw_originates(gw, &cn->site->prefixes[k]))
+				continue;
 			xgrow(&v, &cap, n + 1, sizeof(*v));
 			v[n].pfx = cn->site->prefixes[k];
 			v[n].cn = cn;
