@@ -126,6 +126,22 @@ EOF
 	assert_success
 }
 
+@test "RS-13 live: with branch-to-branch the Route Server passes the data centre's 10.0.0.0/8 to an NVA, next hop the ER gateway; plan == routes for the NVA" {
+	require_root
+	local lab=$ARSEMU_T-sumnva t
+	t=$(sum_with '.regions[0].hub.nvas = [{"name": "nva1", "subnet": "default", "asn": 65001}]')
+	run arsemu up "$t" --name "$lab"
+	assert_success
+	run arsemu rs hub advertised nva1 --name "$lab"
+	assert_success
+	assert_line --regexp '^hub-rs0 +10\.0\.0\.0/8 +10\.1\.0\.[45] +65515-12076-64512 '
+	assert_line --regexp '^hub-rs1 +10\.0\.0\.0/8 +10\.1\.0\.[45] +65515-12076-64512 '
+	diff -u <("$ARSEMU" plan "$t" nva1 --json) <("$ARSEMU" routes nva1 --name "$lab" --json) ||
+		fail "plan and routes differ for nva1"
+	run arsemu down "$lab"
+	assert_success
+}
+
 @test "VR-15 drill er-vpn-summary-failover: the ER session disabled, the summary moves to VPN with no change in the spokes' VNet routes, and back" {
 	require_root
 	run arsemu drill "$TOP/examples/drills/er-vpn-summary-failover.json" --name "$ARSEMU_T-sumd"

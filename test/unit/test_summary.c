@@ -281,6 +281,41 @@ test_gw05(void)
 	topo_free(t);
 }
 
+/* RS-13: branch-to-branch, the Route Server passes the summary to an NVA. */
+static void
+test_rs_nva(void)
+{
+	struct topo_err err;
+	struct topo *t = load_doc("{'name':'n','regions':[{'name':'r','hub':{"
+	    "'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"
+	    "'GatewaySubnet':'10.1.0.0/27','RouteServerSubnet':'10.1.1.0/27',"
+	    "'nva':'10.1.2.0/24'},'route_server':{'branch_to_branch':true},"
+	    "'gateways':[" ER "],'nvas':[{'name':'nva1','subnet':'nva',"
+	    "'asn':65001}]}}],'sites':[{'name':'dc','asn':64512,'prefixes':"
+	    "['10.0.0.0/8'],'hosts':[{'name':'h','ip':'10.200.0.10'}]}]}", &err);
+	struct pfx4 sum = P("10.0.0.0/8");
+	size_t i, k, n = 0, with = 0;
+	struct plan p;
+
+	if (!T_OK(t != NULL, "RS-13: the topology with an NVA loads (%s: %s)",
+	    err.path, err.msg))
+		return;
+	plan_run_routes(t, &p);
+	for (i = 0; i < p.npeerings; i++) {
+		if (p.peerings[i].nva == NULL ||
+		    strcmp(p.peerings[i].nva->node->name, "nva1") != 0)
+			continue;
+		n++;
+		for (k = 0; k < p.peerings[i].nadvertised; k++)
+			with += pfx_equal(&p.peerings[i].advertised[k], &sum);
+	}
+	T_OK(n == 2 && with == 2, "RS-13, VR-15: with branch-to-branch both "
+	    "Route Server instances pass the data centre's 10.0.0.0/8 to the "
+	    "NVA (%zu of %zu sessions)", with, n);
+	plan_free(&p);
+	topo_free(t);
+}
+
 /* Walks on whole tables, as `walk --offline` runs them. */
 struct whole {
 	const struct topo	*t;
@@ -371,6 +406,7 @@ main(void)
 	test_validate();
 	test_routes();
 	test_gw05();
+	test_rs_nva();
 	test_walks();
 	return t_done();
 }
