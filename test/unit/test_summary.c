@@ -16,6 +16,7 @@
 #include "../../emu/model/bgpconf.h"
 #include "../../emu/model/plan.h"
 #include "../../emu/model/walk.h"
+#include "../../topo/lint.h"
 #include "../../lib/util.h"
 #include "t.h"
 
@@ -98,6 +99,15 @@ test_validate(void)
 	    "['10.2.0.0/16']}"), &err);
 	T_OK(t != NULL, "VR-15: a site prefix equal to a VNet's is valid (%s)",
 	    err.msg);
+	if (t != NULL) {
+		topo_lint(t);
+		T_OK(t->nwarnings == 1 && strstr(t->warnings[0],
+		    "sites[0].prefixes[0]") != NULL && strstr(t->warnings[0],
+		    "is the address space of VNet \"s1\" (VR-15)") != NULL,
+		    "VR-15: lint warns that a site prefix equal to a VNet's "
+		    "reaches nothing on-premises, with its path (%s)",
+		    t->nwarnings ? t->warnings[0] : "no warning");
+	}
 	topo_free(t);
 	expect_err(HUB(ER, "{'name':'dc','asn':64512,'prefixes':"
 	    "['10.2.4.0/24']}"), "sites[0].prefixes[0]",
