@@ -104,8 +104,8 @@ test_validate(void)
 		T_OK(t->nwarnings == 1 && strstr(t->warnings[0],
 		    "sites[0].prefixes[0]") != NULL && strstr(t->warnings[0],
 		    "is the address space of VNet \"s1\" (VR-15)") != NULL,
-		    "VR-15: lint warns that a site prefix equal to a VNet's "
-		    "reaches nothing on-premises, with its path (%s)",
+		    "VR-15: lint warns of a site prefix equal to a VNet's "
+		    "address space, with its path (%s)",
 		    t->nwarnings ? t->warnings[0] : "no warning");
 	}
 	topo_free(t);
