@@ -80,6 +80,14 @@ int	opt_uint(const char *opt, const char *val, unsigned min, unsigned max,
 	    unsigned *out);
 /* The lab a command acts on: --name, else the only running lab. NULL + message. */
 const char *cli_lab(const struct cli *c);
+struct ctlc_reply;
+/*
+ * One request to lab `lab`'s daemon, within ms: 0 with *r filled (free
+ * with ctlc_free), else CLI_ENV after "lab LAB: the lab daemon does not
+ * answer on SOCK: REASON" (a socket that is root's says so).
+ */
+int	cli_lab_request(const char *lab, const char *req, int ms,
+	    struct ctlc_reply *r);
 bool	cli_root(const char *what);
 
 struct topo;

@@ -28,11 +28,11 @@ static int
 daemon_req(const struct cli *c, const char *lab, const char *req)
 {
 	struct ctlc_reply r;
-	char sock[300], *f[2];
+	char *f[2];
 	int rc = CLI_OK;
 
-	if (ctlc_request(emu_daemon_sock(lab, sock, sizeof(sock)), req, 5000, &r) != 0)
-		return cli_err(CLI_ENV, "lab %s: the lab daemon does not answer", lab);
+	if (cli_lab_request(lab, req, 5000, &r) != 0)
+		return CLI_ENV;
 	if (r.error != NULL)
 		rc = cli_err(CLI_USAGE, "%s", r.error);
 	else if (c->json) {

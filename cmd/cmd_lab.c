@@ -214,16 +214,14 @@ cmd_status(struct cli *c)
 	struct ctlc_reply r;
 	struct table *tab;
 	struct json j;
-	char sock[300], *fail[64][2];
+	char *fail[64][2];
 	size_t i, nfail = 0;
 	bool conv = false;
 
 	if (lab == NULL)
 		return CLI_ENV;
-	if (ctlc_request(emu_daemon_sock(lab, sock, sizeof(sock)), "status", 5000,
-	    &r) != 0)
-		return cli_err(CLI_ENV, "lab %s: the lab daemon does not answer on %s",
-		    lab, sock);
+	if (cli_lab_request(lab, "status", 5000, &r) != 0)
+		return CLI_ENV;
 	tab = table_new(4, (const char *[]){ "Route Server", "Peer", "State", "EoR" });
 	if (c->json) {
 		json_init(&j, stdout);

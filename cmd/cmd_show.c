@@ -27,7 +27,7 @@ int
 cmd_routes(struct cli *c)
 {
 	const char *lab;
-	char sock[300], req[128];
+	char req[128];
 	struct ctlc_reply r;
 	struct sdn_row *rows;
 	size_t i;
@@ -38,8 +38,8 @@ cmd_routes(struct cli *c)
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	snprintf(req, sizeof(req), "routes %s", c->argv[0]);
-	if (ctlc_request(emu_daemon_sock(lab, sock, sizeof(sock)), req, 5000, &r) != 0)
-		return cli_err(CLI_ENV, "lab %s: the lab daemon does not answer", lab);
+	if (cli_lab_request(lab, req, 5000, &r) != 0)
+		return CLI_ENV;
 	if (r.error != NULL) {
 		cli_err(CLI_USAGE, "%s", r.error);
 		ctlc_free(&r);

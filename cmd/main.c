@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../emu/lab.h"
+#include "../lib/ctlc.h"
 #include "../lib/util.h"
 #include "cli.h"
 #include "cmd_gateway.h"
@@ -117,6 +118,20 @@ cli_lab(const struct cli *c)
 		free(labs[i]);
 	free(labs);
 	return n == 1 && cli_lab_name("the running lab", only) == 0 ? only : NULL;
+}
+
+int
+cli_lab_request(const char *lab, const char *req, int ms, struct ctlc_reply *r)
+{
+	char sock[300];
+	int e;
+
+	if ((e = ctlc_request(emu_daemon_sock(lab, sock, sizeof(sock)), req, ms,
+	    r)) == 0)
+		return 0;
+	return cli_err(CLI_ENV, "lab %s: the lab daemon does not answer on %s: "
+	    "%s%s", lab, sock, strerror(-e), e == -EACCES ?
+	    " (a lab is root's alone: run as root)" : "");
 }
 
 int

@@ -8,7 +8,7 @@
 
 load helpers
 
-SUITE=$TOP/examples/checks/global-enterprise.suite.json
+SUITE=$NOBODY_TOP/examples/checks/global-enterprise.suite.json
 XSD=$TOP/test/tools/junit.xsd
 
 # Files of a test, readable and writable by nobody.
@@ -22,13 +22,13 @@ teardown() {
 }
 
 check_nobody() {
-	setpriv --reuid=nobody --regid=nogroup --clear-groups "$ARSEMU" check "$@"
+	as_nobody "$NOBODY_ARSEMU" check "$@"
 }
 
 # The shipped suite, one assertion changed by jq into $D/s.json (topology
 # made absolute: the copy lives elsewhere).
 variant() {
-	jq --arg t "$TOP/examples/global-enterprise.json" ".topology = \$t | $1" \
+	jq --arg t "$NOBODY_TOP/examples/global-enterprise.json" ".topology = \$t | $1" \
 		"$SUITE" > "$D/s.json"
 }
 

@@ -7,8 +7,8 @@
 
 load helpers
 
-BEFORE=$TOP/examples/diff/inspect-before.json
-AFTER=$TOP/examples/diff/inspect-after.json
+BEFORE=$NOBODY_TOP/examples/diff/inspect-before.json
+AFTER=$NOBODY_TOP/examples/diff/inspect-after.json
 
 # Files of a test, readable by nobody (BATS_TEST_TMPDIR is root's alone).
 setup() {
@@ -19,7 +19,7 @@ teardown() { rm -rf "$D"; }
 
 # arsemu as nobody: diff needs no root
 diff_nobody() {
-	setpriv --reuid=nobody --regid=nogroup --clear-groups "$ARSEMU" diff "$@"
+	as_nobody "$NOBODY_ARSEMU" diff "$@"
 }
 
 @test "diff: a topology against itself: exit 0, no change, in text, JSON and markdown" {

@@ -262,8 +262,8 @@ teardown() { down_labs; }
 		got=""
 		sizes=""
 		for k in $(seq 1 "$n"); do
-			run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-				"$ARSEMU" drill "$TOP/examples/drills" --shard "$k/$n" --list
+			run as_nobody "$NOBODY_ARSEMU" drill \
+				"$NOBODY_TOP/examples/drills" --shard "$k/$n" --list
 			assert_success
 			got="$got${output:+$output
 }"

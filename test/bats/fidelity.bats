@@ -46,8 +46,8 @@ fabric_tx() {
 			[ -f "$TOP/test/golden/$ex.$nic.json" ] ||
 				fail "no golden file for $ex $nic: run make golden"
 			diff -u "$TOP/test/golden/$ex.$nic.json" \
-				<(setpriv --reuid=nobody --regid=nogroup --clear-groups \
-				"$ARSEMU" plan "$f" "$nic" --json 2>/dev/null) ||
+				<(as_nobody "$NOBODY_ARSEMU" plan \
+				"$NOBODY_TOP/examples/$ex.json" "$nic" --json 2>/dev/null) ||
 				fail "plan $ex $nic differs from its golden file"
 			n=$((n + 1))
 		done

@@ -12,6 +12,13 @@ export ARSEMU_T
 
 arsemu() { "$ARSEMU" "$@"; }
 
+# Files user nobody can read: setup_suite.bash stages a copy when the clone
+# is out of nobody's reach; run alone (bats -f, another runner), the clone.
+: "${NOBODY_TOP:=$TOP}" "${NOBODY_ARSEMU:=$ARSEMU}"
+
+# as_nobody CMD...: CMD as user nobody, no groups: what needs no root.
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+
 require_root() {
 	[ "$(id -u)" = 0 ] || fail "end-to-end tests need root (network namespaces)"
 }

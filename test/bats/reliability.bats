@@ -118,10 +118,14 @@ nothing_left() {
 	local lab=$ARSEMU_T-perm
 	arsemu up "$TOP/examples/single-hub.json" --name "$lab"
 	assert_equal "$(stat -c %a "/run/arsemu/$lab")" "700"
-	run su nobody -s /bin/sh -c "'$ARSEMU' routes spoke1-vm1 --name $lab"
+	# nobody runs arsemu (NOBODY_ARSEMU: a copy it can execute) but cannot
+	# enter the lab's directory to reach its socket
+	run as_nobody "$NOBODY_ARSEMU" routes spoke1-vm1 --name "$lab"
 	assert_failure
-	run su nobody -s /bin/sh -c "'$ARSEMU' fail sdwan crash --name $lab"
+	assert_output --partial "Permission denied"
+	run as_nobody "$NOBODY_ARSEMU" fail sdwan crash --name "$lab"
 	assert_failure
+	assert_output --partial "Permission denied"
 	run arsemu status --name "$lab"
 	assert_output --partial converged
 }

@@ -47,7 +47,7 @@ mesh_with() {
 }
 
 @test "PE-07 plan: VR-03 VNetPeering in a region, VNetGlobalPeering across, both ways; PE-01 no route to a peer's peer, without root" {
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$ARSEMU" plan "$MESH" s1-vm1
+	run as_nobody "$NOBODY_ARSEMU" plan "$NOBODY_TOP/examples/spoke-mesh.json" s1-vm1
 	assert_success
 	assert_line --regexp '^Default +Active +10\.3\.0\.0/16 +VNetPeering *$'
 	assert_line --regexp '^Default +Active +10\.21\.0\.0/16 +VNetGlobalPeering *$'

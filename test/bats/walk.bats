@@ -155,8 +155,8 @@ outcome() { echo "$output" | grep -m1 -E 'predicted( \(offline\))?:' | sed 's/.*
 }
 
 @test "walk outcome 'denied by an NVA's filter': offline names the NVA, the rule and its JSON path; an allow rule is named; no root" {
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		"$ARSEMU" walk spoke1-vm1 spoke2-vm1 --proto tcp --port 22 --topo "$POL"
+	run as_nobody "$NOBODY_ARSEMU" walk spoke1-vm1 spoke2-vm1 --proto tcp \
+		--port 22 --topo "$NOBODY_TOP/examples/fw-filter.json"
 	assert_success
 	assert_equal "$(outcome)" "denied by an NVA's filter: fw: rule regions[0].hub.nvas[0].filter[1] (deny tcp 10.2.0.0/16 -> 10.3.0.0/16 port 22)"
 	assert_output --regexp "2  fw +filter rule regions\[0\]\.hub\.nvas\[0\]\.filter\[1\] denies"

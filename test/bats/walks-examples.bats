@@ -22,8 +22,8 @@ WALKS=$BATS_TEST_DIRNAME/../walk/examples.walks
 		[ -n "$ex" ] && [ "${ex#\#}" = "$ex" ] || continue
 		want="$out|$hops"
 		# shellcheck disable=SC2086
-		got=$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
-			"$ARSEMU" walk $args --topo "$TOP/examples/$ex.json" | awk '
+		got=$(as_nobody "$NOBODY_ARSEMU" walk $args \
+			--topo "$NOBODY_TOP/examples/$ex.json" | awk '
 			/predicted/ { o = $0; sub(/.*predicted \(offline\): /, "", o);
 				sub(/:.*/, "", o); p = 1; next }
 			p && /^ +[0-9]+ / { h = h (h == "" ? "" : " ") $2 }
