@@ -38,7 +38,7 @@ sum_with() {
 }
 
 @test "VR-15 plan: the summary over ExpressRoute (GW-09) beside VnetLocal and VNetPeering, VR-05 the reserved 10.0.0.0/8 None route Invalid, without root" {
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$ARSEMU" plan "$SUM" spoke1-vm1
+	run as_nobody "$NOBODY_ARSEMU" plan "$NOBODY_TOP/examples/er-vpn-summary.json" spoke1-vm1
 	assert_success
 	assert_line --regexp '^Default +Active +10\.2\.0\.0/16 +VnetLocal *$'
 	assert_line --regexp '^Default +Active +10\.1\.0\.0/16 +VNetPeering *$'
