@@ -287,6 +287,9 @@ void	export_pass(struct speaker *s);
 /* rs.c: import and export policy */
 const char *policy_import(const struct speaker *s, const struct peer *from,
 	    const struct bgp_attrs *a);
+/* The same for one prefix: why `from`'s route to p is refused, or NULL. */
+const char *policy_import_pfx(const struct speaker *s, const struct peer *from,
+	    const struct pfx4 *p);
 /* Fill *out with what `to` should receive for e's best path; false: nothing. */
 bool	policy_export(const struct speaker *s, const struct peer *to,
 	    const struct rib_entry *e, struct bgp_attrs *out);

@@ -24,7 +24,8 @@
  *   an iBGP-learned path is not sent to another iBGP peer (RFC 4271 9.1.1),
  *   a gateway sends no VNet prefix to its Route Server (RS-14), and a VPN
  *   gateway (peer kind VPN) no learned default route and nothing that
- *   overlaps a VNet prefix to its site (GW-04); towards an NVA across an
+ *   overlaps a VNet prefix to its site (GW-04), nor takes from it a prefix
+ *   equal to a VNet prefix (GW-05); towards an NVA across an
  *   overlay (peer kind OVERLAY), 65515 is overridden by our ASN (RS-52).
  *
  * Must not: decide between paths or touch sessions.
@@ -129,6 +130,26 @@ policy_import(const struct speaker *s, const struct peer *from,
 		    "AS path contains 65515 (RS-20)" : "AS path loop";
 	if (a->nexthop == 0)
 		return "no next hop";
+	return NULL;
+}
+
+/*
+ * GW-05: a VPN gateway filters a prefix from its site equal to one of the
+ * VNet prefixes it serves (its originated ones); a supernet such as
+ * 10.0.0.0/8 passes (VR-15).
+ */
+const char *
+policy_import_pfx(const struct speaker *s, const struct peer *from,
+    const struct pfx4 *p)
+{
+	size_t i;
+
+	if (s->conf->role != BGP_ROLE_ROUTER || from == NULL ||
+	    from->conf->kind != BGP_SRC_VPN)
+		return NULL;
+	for (i = 0; i < s->conf->noriginate; i++)
+		if (pfx_equal(&s->conf->originate[i], p))
+			return "equal to a VNet prefix (GW-05)";
 	return NULL;
 }
 

@@ -104,7 +104,8 @@ import(struct speaker *s, struct peer *p, struct offer *o, size_t n,
 	}
 	sp->established = true;
 	for (i = 0; i < n; i++) {
-		why = policy_import(s, p, &o[i].attrs);
+		if ((why = policy_import(s, p, &o[i].attrs)) == NULL)
+			why = policy_import_pfx(s, p, &o[i].pfx);
 		sp->accepted += why == NULL;
 		if (why == NULL)
 			learn(sp, &o[i].pfx, want);
@@ -142,7 +143,8 @@ hold(struct speaker *s, const struct bgp_sim_node *n, struct bgp_sim *out,
 	for (i = 0; i < n->nheld; i++) {
 		if ((p = peer_up(s, n->held[i].peer)) == NULL)
 			continue;
-		why = policy_import(s, p, &n->held[i].attrs);
+		if ((why = policy_import(s, p, &n->held[i].attrs)) == NULL)
+			why = policy_import_pfx(s, p, &n->held[i].pfx);
 		if (out != NULL) {
 			out->peers[p->idx].established = true;
 			out->peers[p->idx].received++;

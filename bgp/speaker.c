@@ -446,7 +446,8 @@ speaker_update(struct peer *p, struct bgp_update *u)
 		if (rib_path_find(e, p) == NULL)
 			p->nroutes++;
 		path_changes(e, p);
-		rib_set_path_shared(rib, e, p, ia, why);
+		rib_set_path_shared(rib, e, p, ia, why != NULL ? why :
+		    policy_import_pfx(p->s, p, &u->nlri[i]));
 	}
 	rib_attrs_put(rib, ia);
 	return 0;

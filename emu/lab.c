@@ -398,6 +398,38 @@ lab_nic_fabric(struct lab_ctx *c, const struct topo_nic *nic,
 	return 0;
 }
 
+/*
+ * VR-15: a gateway instance sends the VNet prefixes a site's summary covers
+ * (its own VNet's and its peers', VnetLocal and VNetPeering in its NIC's
+ * effective routes) into the fabric, ahead of the summary it learns over its
+ * links (metric 0 against the speaker's 20, and longer): what the site sends
+ * to a VNet is delivered, not returned down the link it came in by. Nothing
+ * for a topology whose site prefixes stay outside VNet space.
+ */
+static int
+lab_gw_summarised(struct lab_ctx *c, const struct topo_nic *nic,
+    const struct lab_ns *g, int idx)
+{
+	struct nl_route r = {
+		.table = RT_TABLE_MAIN, .protocol = RTPROT_STATIC,
+		.type = NL_RT_UNICAST, .nnh = 1,
+	};
+	const struct pfx4 *p;
+	size_t i;
+
+	if (nic->node->kind != TOPO_GW)
+		return 0;
+	r.nh[0] = (struct nl_nh){ .gw = nic->subnet->pfx.addr + 1,
+	    .ifindex = idx, .weight = 1 };
+	for (i = 0; (p = topo_vnet_summarised(c->t, nic->node->gw->vnet,
+	    i)) != NULL; i++) {
+		r.dst = *p;
+		if (lab_route(c, g, &r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
 {
@@ -415,7 +447,8 @@ lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
 		return -1;
 	if (lab_if_up(c, g, idx, LAB_GUEST_IF, nic->ip,
 	    nic->subnet->pfx.len) < 0 ||
-	    lab_default_via(c, g, idx, nic->subnet->pfx.addr + 1) < 0)
+	    lab_default_via(c, g, idx, nic->subnet->pfx.addr + 1) < 0 ||
+	    lab_gw_summarised(c, nic, g, idx) < 0)
 		return -1;
 	/* a forwarder's sysctls were set as its namespace was made */
 	return 0;
@@ -457,6 +490,38 @@ lab_site_gw(const struct pfx4 *p)
 	return (p->addr | ~pfx_mask(p->len)) - 1;
 }
 
+/*
+ * VR-15: a host on a LAN whose prefix is a summary holding VNets (the data
+ * centre's 10.0.0.0/8) reaches those VNets through its edge, by routes
+ * longer than its LAN's own: on-premises they are elsewhere. Nothing for a
+ * site prefix that holds no VNet.
+ */
+static int
+lab_host_summarised(struct lab_ctx *c, const struct lab_ns *h, int idx,
+    const struct topo_node *host)
+{
+	struct nl_route r = {
+		.table = RT_TABLE_MAIN, .protocol = RTPROT_STATIC,
+		.type = NL_RT_UNICAST, .nnh = 1,
+	};
+	const struct topo_vnet *v;
+	size_t i, k;
+
+	r.nh[0] = (struct nl_nh){ .gw = lab_site_gw(&host->host_pfx),
+	    .ifindex = idx, .weight = 1 };
+	for (i = 0; i < c->t->nvnets; i++) {
+		v = c->t->vnets[i];
+		for (k = 0; k < v->nspace; k++) {
+			if (!pfx_contains(&host->host_pfx, &v->space[k]))
+				continue;
+			r.dst = v->space[k];
+			if (lab_route(c, h, &r) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 lab_site_host(struct lab_ctx *c, struct lab_ns *edge, int lan, size_t k,
     const struct topo_node *host)
@@ -476,7 +541,8 @@ lab_site_host(struct lab_ctx *c, struct lab_ns *edge, int lan, size_t k,
 	    (idx = lab_ifindex(c, h, LAB_GUEST_IF)) < 0 ||
 	    lab_if_up(c, h, idx, LAB_GUEST_IF, host->host_ip,
 	    host->host_pfx.len) < 0 ||
-	    lab_default_via(c, h, idx, lab_site_gw(&host->host_pfx)) < 0)
+	    lab_default_via(c, h, idx, lab_site_gw(&host->host_pfx)) < 0 ||
+	    lab_host_summarised(c, h, idx, host) < 0)
 		return -1;
 	return 0;
 }
@@ -675,6 +741,34 @@ lab_static_via(struct lab_ctx *c, struct lab_ns *ns, const struct pfx4 *p,
 }
 
 /*
+ * VR-15: a site prefix equal to a VNet prefix. The gateway keeps the VNet's
+ * route (lab_gw_summarised()) and the edge its LAN's: each side's own
+ * wins, as VR-06 has it in Azure, and no multipath mixes the two.
+ */
+static bool
+vnet_prefix(const struct topo *t, const struct pfx4 *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nvnets; i++)
+		for (k = 0; k < t->vnets[i]->nspace; k++)
+			if (pfx_equal(&t->vnets[i]->space[k], p))
+				return true;
+	return false;
+}
+
+static bool
+site_prefix(const struct topo_site *s, const struct pfx4 *p)
+{
+	size_t i;
+
+	for (i = 0; i < s->nprefixes; i++)
+		if (pfx_equal(&s->prefixes[i], p))
+			return true;
+	return false;
+}
+
+/*
  * A VPN tunnel without BGP: the local network gateway's prefixes (the
  * site's) in the gateway instance, the VNet prefixes it serves in the
  * site's edge (RS-50: what a static connection advertises).
@@ -690,13 +784,15 @@ lab_static_tunnel(struct lab_ctx *c, const struct topo_gwlink *l)
 
 	snprintf(name, sizeof(name), "l%u", l->idx);
 	for (i = 0; i < s->nprefixes; i++)
-		if (lab_static_via(c, a, &s->prefixes[i], name, l->b_ip) < 0)
+		if (!vnet_prefix(c->t, &s->prefixes[i]) &&
+		    lab_static_via(c, a, &s->prefixes[i], name, l->b_ip) < 0)
 			return -1;
 	for (i = 0; i <= hub->nspokes; i++) {
 		if ((v = topo_gateway_served(hub, i)) == NULL)
 			continue;
 		for (k = 0; k < v->nspace; k++)
-			if (lab_static_via(c, b, &v->space[k], name, l->a_ip) < 0)
+			if (!site_prefix(s, &v->space[k]) &&
+			    lab_static_via(c, b, &v->space[k], name, l->a_ip) < 0)
 				return -1;
 	}
 	return 0;

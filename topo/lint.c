@@ -902,6 +902,40 @@ lint_gateway_subnet(struct topo *t, const struct topo_route_table *rt)
 	}
 }
 
+/*
+ * VR-15: a site prefix equal to a VNet prefix is valid, but a subnet with
+ * the VNet's own or peering route never sends it on-premises (VR-06,
+ * RS-21), and a VPN gateway serving the VNet drops it (GW-05).
+ */
+static void
+lint_site_vnet(struct topo *t)
+{
+	char path[TOPO_PATH_MAX], a[PFX_STRLEN];
+	const struct topo_vnet *v;
+	size_t i, j, k, m;
+
+	for (i = 0; i < t->nsites; i++)
+		for (k = 0; k < t->sites[i]->nprefixes; k++)
+			for (j = 0; j < t->nvnets; j++) {
+				v = t->vnets[j];
+				for (m = 0; m < v->nspace; m++) {
+					if (!pfx_equal(&v->space[m],
+					    &t->sites[i]->prefixes[k]))
+						continue;
+					snprintf(path, sizeof(path),
+					    "sites[%zu].prefixes[%zu]", i, k);
+					topo_warnf(t, path, "%s of site \"%s\" "
+					    "is the address space of VNet \"%s\" "
+					    "(VR-15): a subnet with that VNet's own "
+					    "or peering route never sends it "
+					    "on-premises (VR-06, RS-21), and a VPN "
+					    "gateway serving the VNet drops it "
+					    "(GW-05)", pfx_fmt(&v->space[m], a),
+					    t->sites[i]->name, v->name);
+				}
+			}
+}
+
 void
 topo_lint(struct topo *t)
 {
@@ -923,6 +957,7 @@ topo_lint(struct topo *t)
 	for (i = 0; i < t->nrts; i++)
 		lint_gateway_subnet(t, t->rts[i]);
 	topo_lint_next_hops(t);
+	lint_site_vnet(t);
 	for (i = 0; i < t->ngws; i++)
 		for (k = 0; k < t->gws[i]->nconns; k++)
 			lint_site_limit(t, t->gws[i]->conns[k]);

@@ -470,6 +470,52 @@ topo_gateway_vnet(const struct topo_vnet *v)
 	return NULL;
 }
 
+/* Whether a site prefix contains or equals p (VR-15). */
+static bool
+site_covers(const struct topo *t, const struct pfx4 *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nsites; i++)
+		for (k = 0; k < t->sites[i]->nprefixes; k++)
+			if (pfx_contains(&t->sites[i]->prefixes[k], p))
+				return true;
+	return false;
+}
+
+const struct pfx4 *
+topo_vnet_summarised(const struct topo *t, const struct topo_vnet *v,
+    size_t i)
+{
+	const struct topo_vnet *w;
+	size_t j, k;
+
+	if (t->nsites == 0)
+		return NULL;
+	for (j = 0; j < t->nvnets; j++) {
+		w = t->vnets[j];
+		if (w != v && !topo_vnets_peered(v, w))
+			continue;
+		for (k = 0; k < w->nspace; k++)
+			if (site_covers(t, &w->space[k]) && i-- == 0)
+				return &w->space[k];
+	}
+	return NULL;
+}
+
+bool
+topo_vnet_in_summary(const struct topo *t, const struct topo_vnet *v,
+    uint32_t dst)
+{
+	const struct pfx4 *p;
+	size_t i;
+
+	for (i = 0; (p = topo_vnet_summarised(t, v, i)) != NULL; i++)
+		if (pfx_contains_addr(p, dst))
+			return true;
+	return false;
+}
+
 bool
 topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b)
 {

@@ -461,6 +461,17 @@ const struct topo_vnet *topo_gateway_served(const struct topo_vnet *hub,
 	    size_t i);
 /* A direct peering between a and b (hub-spoke, hub-hub, dual-homed, spoke-spoke); PE-01. */
 bool	topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b);
+/*
+ * VR-15: whether dst lies in a prefix of v or of a VNet peered with v that a
+ * site prefix contains or equals (a summary such as 10.0.0.0/8). A gateway
+ * of v sends such an address into the fabric, not back down its links.
+ * Each such prefix, in turn, with topo_vnet_summarised() (i from 0 on;
+ * NULL: no more).
+ */
+bool	topo_vnet_in_summary(const struct topo *t, const struct topo_vnet *v,
+	    uint32_t dst);
+const struct pfx4 *topo_vnet_summarised(const struct topo *t,
+	    const struct topo_vnet *v, size_t i);
 /* The spoke-to-spoke peering of a and b, or NULL. */
 const struct topo_peering *topo_vnet_peering(const struct topo_vnet *a,
 	    const struct topo_vnet *b);

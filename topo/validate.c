@@ -385,7 +385,11 @@ one_instance(struct tctx *c, const struct topo_nva *nva)
 	    inst, rs->inst[1 - inst]->name);
 }
 
-/* A site prefix inside VNet space would lose to VnetLocal (VR-06, RS-21). */
+/*
+ * VR-15: a site prefix may contain or equal VNet space (a data centre's
+ * 10.0.0.0/8 summary); one strictly inside a VNet prefix is refused
+ * (U-17), and so is a site host at an address of a VNet (U-17).
+ */
 static int
 site_overlap(struct tctx *c, size_t si)
 {
@@ -398,15 +402,32 @@ site_overlap(struct tctx *c, size_t si)
 		for (j = 0; j < c->t->nvnets; j++) {
 			v = c->t->vnets[j];
 			for (k = 0; k < v->nspace; k++) {
-				if (!pfx_overlap(&s->prefixes[i], &v->space[k]))
+				if (!pfx_contains(&v->space[k], &s->prefixes[i]) ||
+				    pfx_equal(&v->space[k], &s->prefixes[i]))
 					continue;
 				snprintf(p, sizeof(p), "sites[%zu].prefixes[%zu]",
 				    si, i);
-				return topo_fail(c, p, "%s overlaps the address "
-				    "space %s of VNet \"%s\": on-premises "
-				    "prefixes must lie outside every VNet, whose "
-				    "system routes would win (VR-06, RS-21)",
+				return topo_fail(c, p, "%s lies inside the "
+				    "address space %s of VNet \"%s\": a site "
+				    "prefix may contain or equal VNet space "
+				    "(VR-15), not subdivide it (U-17)",
 				    pfx_fmt(&s->prefixes[i], a),
+				    pfx_fmt(&v->space[k], b), v->name);
+			}
+		}
+	for (i = 0; i < s->nhosts; i++)
+		for (j = 0; j < c->t->nvnets; j++) {
+			v = c->t->vnets[j];
+			for (k = 0; k < v->nspace; k++) {
+				if (!pfx_contains_addr(&v->space[k],
+				    s->hosts[i]->host_ip))
+					continue;
+				return topo_fail(c, topo_path_key(p,
+				    s->hosts[i]->jpath, "ip"), "%s is in the "
+				    "address space %s of VNet \"%s\": a site "
+				    "host must lie outside every VNet, whose "
+				    "system routes win (VR-06, U-17)",
+				    addr_fmt(s->hosts[i]->host_ip, a),
 				    pfx_fmt(&v->space[k], b), v->name);
 			}
 		}

@@ -170,35 +170,6 @@ fib_routes(const struct topo_rs *rs, const struct bgp_sim *sim,
 	return n;
 }
 
-/* One instance: its FIB as sdn_bgp_routes. *out malloc'd. */
-static size_t
-instance(const struct topo *t, const struct topo_node *inst,
-    const struct bgp_conf *const *nvas, struct plan *p,
-    struct sdn_bgp_route **out)
-{
-	struct bgp_conf *c = xcalloc(1, sizeof(*c));
-	struct bgp_sim_node self = { NULL, NULL, 0 }, *others;
-	struct bgp_sim sim;
-	size_t n, i;
-
-	emu_bgp_conf(t, inst, "", c);
-	if (p->routes) {	/* bgp_sim_run, with what it sends */
-		self.conf = c;
-		others = xcalloc(t->nnvas ? t->nnvas : 1, sizeof(*others));
-		for (i = 0; i < t->nnvas; i++)
-			others[i].conf = nvas[i];
-		bgp_sim_run_nodes(&self, others, t->nnvas, true, &sim);
-		free(others);
-	} else
-		bgp_sim_run(c, nvas, t->nnvas, &sim);
-	record_peerings(t, inst, c, &sim, p);
-	n = fib_routes(inst->rs, &sim, out);
-	bgp_sim_free(&sim);
-	emu_bgp_conf_free(c);
-	free(c);
-	return n;
-}
-
 /* The AS path a connection's site prefixes reach the gateway with. */
 static unsigned
 conn_hops(const struct topo_gw *gw, const struct topo_gwconn *cn)
@@ -238,8 +209,12 @@ pick_cmp(const void *a, const void *b)
  * it, the highest connection weight (GW-09, between circuits), then the
  * shortest path, then the first (the speaker's decide.c, peer weight
  * first). A connection over its route limit teaches nothing (GW-05,
- * GW-07). Sorted, so that a site of 10,000 prefixes costs n log n.
+ * GW-07); a VPN connection nothing equal to a VNet prefix the gateway
+ * serves (GW-05, as bgp/rs.c's policy_import_pfx()). Sorted, so that a
+ * site of 10,000 prefixes costs n log n.
  */
+static bool gw_originates(const struct topo_gw *, const struct pfx4 *);
+
 static size_t
 gw_picks(const struct topo_gw *gw, struct gw_pick **out)
 {
@@ -250,6 +225,10 @@ gw_picks(const struct topo_gw *gw, struct gw_pick **out)
 	for (i = 0; i < gw->nconns; i++) {
 		cn = gw->conns[i];
 		for (k = 0; conn_learns(cn) && k < cn->site->nprefixes; k++) {
+			/* GW-05: a VPN gateway filters a VNet's own prefix */
+			if (gw->type == TOPO_GW_VPN &&
+			    gw_originates(gw, &cn->site->prefixes[k]))
+				continue;
 			xgrow(&v, &cap, n + 1, sizeof(*v));
 			v[n].pfx = cn->site->prefixes[k];
 			v[n].cn = cn;
@@ -621,6 +600,47 @@ relay_run(const struct topo *t, struct bgp_conf **confs, struct plan *p)
 	free(cur);
 	free(next);
 	free(nvas);
+}
+
+/*
+ * One instance: its FIB as sdn_bgp_routes. *out malloc'd. It holds what its
+ * hub's gateways send it (RS-50), as the live instance does, so that what
+ * it advertises each NVA holds what branch-to-branch passes on (RS-13), as
+ * relay_instance() does; fib_routes() leaves the gateways' next hops to the
+ * gateways.
+ */
+static size_t
+instance(const struct topo *t, const struct topo_node *inst,
+    const struct bgp_conf *const *nvas, struct plan *p,
+    struct sdn_bgp_route **out)
+{
+	const struct topo_vnet *v = inst->rs->vnet;
+	struct bgp_conf *c = xcalloc(1, sizeof(*c));
+	struct bgp_sim_node self = { NULL, NULL, 0 }, *others;
+	struct held gw = { NULL, 0, 0 };
+	struct bgp_sim sim;
+	size_t n, i, k;
+
+	emu_bgp_conf(t, inst, "", c);
+	for (i = 0; i < v->ngws; i++)
+		for (k = 0; k < v->gws[i]->ninst; k++)
+			gateway_paths(v->gws[i], v->gws[i]->inst[k]->nic->ip, &gw);
+	self.conf = c;
+	self.held = gw.v;
+	self.nheld = gw.n;
+	others = xcalloc(t->nnvas ? t->nnvas : 1, sizeof(*others));
+	for (i = 0; i < t->nnvas; i++)
+		others[i].conf = nvas[i];
+	/* with routes, bgp_sim also says what it sends */
+	bgp_sim_run_nodes(&self, others, t->nnvas, p->routes, &sim);
+	free(others);
+	held_clear(&gw);
+	record_peerings(t, inst, c, &sim, p);
+	n = fib_routes(inst->rs, &sim, out);
+	bgp_sim_free(&sim);
+	emu_bgp_conf_free(c);
+	free(c);
+	return n;
 }
 
 static void

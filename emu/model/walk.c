@@ -700,6 +700,31 @@ site_gw_step(const struct walk_env *e, const struct topo_site *s, uint32_t dst,
 	return next[k];
 }
 
+/*
+ * VR-15: dst is on the site's LAN unless its gateways taught the edge a
+ * longer prefix for it (a VNet inside the site's 10.0.0.0/8 summary), as
+ * the edge's kernel decides: the summary is its LAN's connected route, the
+ * VNets are BGP (or, over a static tunnel, static) routes beside it.
+ */
+static bool
+site_local(const struct walk_env *e, const struct topo_site *s, uint32_t dst)
+{
+	unsigned own = 0;
+	bool in = false;
+	size_t i;
+
+	for (i = 0; i < s->nprefixes; i++)
+		if (pfx_contains_addr(&s->prefixes[i], dst)) {
+			in = true;
+			if (s->prefixes[i].len > own)
+				own = s->prefixes[i].len;
+		}
+	for (i = 0; in && s->nlinks == 0 && i < s->nconns; i++)
+		if (conn_offer(e, s->conns[i], dst).plen > own)
+			return false;
+	return in;
+}
+
 /* The next node from `n` (not the owner of dst), or NULL with the outcome set. */
 static const struct topo_node *
 step(const struct walk_env *e, const struct topo_node *n,
@@ -722,7 +747,7 @@ step(const struct walk_env *e, const struct topo_node *n,
 				snprintf(h->how, sizeof(h->how), "site LAN");
 				return s->hosts[i];
 			}
-		if (site_has(s, dst)) {
+		if (site_local(e, s, dst)) {
 			w->outcome = WALK_NO_ROUTE;
 			snprintf(w->detail, sizeof(w->detail), "no host of site %s has "
 			    "the address", s->name);
@@ -742,6 +767,9 @@ step(const struct walk_env *e, const struct topo_node *n,
 		}
 	case TOPO_GW:
 	case TOPO_MSEE:
+		if (n->kind == TOPO_GW &&
+		    topo_vnet_in_summary(e->t, n->gw->vnet, dst))
+			return fabric(e, n, pkt, flow, w, h);	/* VR-15 */
 		if (n->kind == TOPO_GW && n->gw->type == TOPO_GW_EXPRESSROUTE &&
 		    (next = er_step(e, n, dst, flow, h)) != NULL)
 			return next;

@@ -294,7 +294,7 @@ teardown() { down_labs; }
 	assert_output --partial "write it K/N"
 	run arsemu drill "$TOP/examples/drills" --report "$BATS_TEST_TMPDIR/r.html"
 	assert_failure 2
-	assert_output --partial "--report draws one drill; 12 are selected"
+	assert_output --partial "--report draws one drill; $(ls "$TOP"/examples/drills/*.json | wc -l) are selected"
 	run arsemu drill "$BATS_TEST_TMPDIR/nothing-here"
 	assert_failure 2
 }

@@ -810,8 +810,8 @@ static void
 test_sites(void)
 {
 	expect_err(SITE("'name':'s','prefixes':['10.1.5.0/24'],'nvas':['n1']"),
-	    "sites[0].prefixes[0]", "overlaps the address space 10.1.0.0/16",
-	    "RS-21: site prefix overlapping a VNet refused");
+	    "sites[0].prefixes[0]", "lies inside the address space 10.1.0.0/16",
+	    "U-17: a site prefix inside a VNet's refused");
 	expect_err(SITE("'name':'s','prefixes':['192.168.0.0/16',"
 	    "'192.168.1.0/24'],'nvas':['n1']"), "sites[0].prefixes[1]",
 	    "overlaps", "site prefixes overlapping each other");
