@@ -21,30 +21,6 @@
 
 #define PATH_MAX_TEXT	(WALK_MAX_HOPS * (TOPO_NAME_MAX + 3) + 1)
 
-/* Every class's name, once: names[i] for r->classes[i]. */
-static char **
-class_names(const struct reach *r)
-{
-	char **v = xcalloc(r->nclasses + 1, sizeof(*v)), buf[128];
-	size_t i;
-
-	for (i = 0; i < r->nclasses; i++) {
-		reach_class_name(r, i, buf, sizeof(buf));
-		v[i] = xstrdup(buf);
-	}
-	return v;
-}
-
-static void
-names_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /*
  * The services whose result equals service v's, as "icmp,tcp/other", "all"
  * when they are every service; done[] marks them. Those before v are done.
@@ -78,7 +54,7 @@ print_text(const struct reach *r)
 	    "PAIRS", "SERVICE", "OUTCOME", "PATH" };
 	struct table *tb = table_new(NELEM(hdr), hdr);
 	char ns[24], nd[24], np[24], svc[256], out[300], path[PATH_MAX_TEXT];
-	char **names = class_names(r);
+	char **names = reach_class_names(r);
 	bool *done = xcalloc(r->nsvcs, sizeof(*done));
 	const char *cells[NELEM(hdr)] = { NULL, ns, NULL, nd, np, svc, out, path };
 	size_t i, v, pairs = 0;
@@ -106,7 +82,7 @@ print_text(const struct reach *r)
 	table_print(tb);
 	table_free(tb);
 	free(done);
-	names_free(names, r->nclasses);
+	strv_free(names, r->nclasses);
 	printf("%zu classes for %zu VMs and %zu site hosts (and the Internet); "
 	    "%zu class pairs for %zu endpoint pairs; %zu services; %zu walks\n",
 	    r->nclasses, r->nvms, r->nhosts, r->ncells, pairs, r->nsvcs, r->walks);
@@ -185,7 +161,7 @@ print_json(const struct topo *t, const struct reach *r)
 {
 	struct json j;
 	bool *done = xcalloc(r->nsvcs, sizeof(*done));
-	char one[32], **names = class_names(r);
+	char one[32], **names = reach_class_names(r);
 	size_t i, pairs = 0;
 
 	json_init(&j, stdout);
@@ -215,7 +191,7 @@ print_json(const struct topo *t, const struct reach *r)
 	json_obj_end(&j);
 	json_end(&j);
 	free(done);
-	names_free(names, r->nclasses);
+	strv_free(names, r->nclasses);
 }
 
 int

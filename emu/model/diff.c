@@ -770,19 +770,6 @@ rows_group(struct rowv *rv, struct diff *d)
 	free(rv->v);
 }
 
-static char **
-reach_names(const struct reach *r)
-{
-	char **v = xcalloc(r->nclasses + 1, sizeof(*v)), buf[128];
-	size_t i;
-
-	for (i = 0; i < r->nclasses; i++) {
-		reach_class_name(r, i, buf, sizeof(buf));
-		v[i] = xstrdup(buf);
-	}
-	return v;
-}
-
 /* One revision's matrix, run on its own thread beside the other's. */
 struct rjob {
 	const struct topo	*t;
@@ -864,7 +851,7 @@ reach_finish(struct rpair *rp, struct diff *d)
 	free(rp->cuts[1]);
 	d->reach_walks = ra->walks + rb->walks;
 	map = class_map(ra, rb);
-	names = reach_names(rb);
+	names = reach_class_names(rb);
 	for (i = 0; i < rb->ncells; i++) {
 		const struct reach_cell *cb = &rb->cells[i], *ca;
 
@@ -875,9 +862,7 @@ reach_finish(struct rpair *rp, struct diff *d)
 		cell_rows(ca, rb, cb, names, &rv);
 	}
 	rows_group(&rv, d);
-	for (i = 0; i < rb->nclasses; i++)
-		free(names[i]);
-	free(names);
+	strv_free(names, rb->nclasses);
 	free(map);
 	reach_free(ra);
 	reach_free(rb);

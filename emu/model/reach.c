@@ -722,6 +722,19 @@ reach_class_name(const struct reach *r, size_t i, char *buf, size_t len)
 		snprintf(buf + strlen(buf), len - strlen(buf), "#%zu", nth);
 }
 
+char **
+reach_class_names(const struct reach *r)
+{
+	char **v = xcalloc(r->nclasses + 1, sizeof(*v)), buf[128];
+	size_t i;
+
+	for (i = 0; i < r->nclasses; i++) {
+		reach_class_name(r, i, buf, sizeof(buf));
+		v[i] = xstrdup(buf);
+	}
+	return v;
+}
+
 void
 reach_path_str(const struct reach_result *res, size_t from, size_t to,
     char *buf, size_t len)

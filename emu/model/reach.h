@@ -175,6 +175,8 @@ bool	reach_result_same(const struct reach_result *a,
  */
 void	reach_class_name(const struct reach *r, size_t i, char *buf,
 	    size_t len);
+/* Every class's name, once: v[i] for r->classes[i]; strv_free(v, nclasses). */
+char	**reach_class_names(const struct reach *r);
 /* Hops [from, to) of a result, "a > b > internet", into buf. */
 void	reach_path_str(const struct reach_result *res, size_t from, size_t to,
 	    char *buf, size_t len);
