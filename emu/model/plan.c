@@ -503,26 +503,40 @@ nva_index(const struct topo *t, uint32_t addr)
 	return SIZE_MAX;
 }
 
+/*
+ * A Route Server instance as a bgp_sim node: its configuration into *c,
+ * holding what its hub's gateways send it (RS-50) in *gw, as the live
+ * instance does. The caller frees *c and clears *gw.
+ */
+static void
+instance_node(const struct topo *t, const struct topo_node *inst,
+    struct bgp_conf *c, struct held *gw, struct bgp_sim_node *self)
+{
+	const struct topo_vnet *v = inst->rs->vnet;
+	size_t i, k;
+
+	emu_bgp_conf(t, inst, "", c);
+	for (i = 0; i < v->ngws; i++)
+		for (k = 0; k < v->gws[i]->ninst; k++)
+			gateway_paths(v->gws[i], v->gws[i]->inst[k]->nic->ip, gw);
+	self->conf = c;
+	self->held = gw->v;
+	self->nheld = gw->n;
+}
+
 /* One round of one instance; what it sends each NVA goes to next[]. */
 static size_t
 relay_instance(const struct topo *t, const struct topo_node *inst,
     const struct bgp_sim_node *nvas, struct held *next, struct plan *p,
     struct sdn_bgp_route **out)
 {
-	const struct topo_vnet *v = inst->rs->vnet;
 	struct bgp_conf *c = xcalloc(1, sizeof(*c));
 	struct held gw = { NULL, 0, 0 };
 	struct bgp_sim_node self;
 	struct bgp_sim sim;
 	size_t i, k, j, n;
 
-	emu_bgp_conf(t, inst, "", c);
-	for (i = 0; i < v->ngws; i++)
-		for (k = 0; k < v->gws[i]->ninst; k++)
-			gateway_paths(v->gws[i], v->gws[i]->inst[k]->nic->ip, &gw);
-	self.conf = c;
-	self.held = gw.v;
-	self.nheld = gw.n;
+	instance_node(t, inst, c, &gw, &self);
 	bgp_sim_run_nodes(&self, nvas, t->nnvas, true, &sim);
 	for (i = 0; i < c->npeers; i++) {
 		if ((j = nva_index(t, c->peers[i].addr)) == SIZE_MAX)
@@ -614,20 +628,13 @@ instance(const struct topo *t, const struct topo_node *inst,
     const struct bgp_conf *const *nvas, struct plan *p,
     struct sdn_bgp_route **out)
 {
-	const struct topo_vnet *v = inst->rs->vnet;
 	struct bgp_conf *c = xcalloc(1, sizeof(*c));
-	struct bgp_sim_node self = { NULL, NULL, 0 }, *others;
+	struct bgp_sim_node self, *others;
 	struct held gw = { NULL, 0, 0 };
 	struct bgp_sim sim;
-	size_t n, i, k;
+	size_t n, i;
 
-	emu_bgp_conf(t, inst, "", c);
-	for (i = 0; i < v->ngws; i++)
-		for (k = 0; k < v->gws[i]->ninst; k++)
-			gateway_paths(v->gws[i], v->gws[i]->inst[k]->nic->ip, &gw);
-	self.conf = c;
-	self.held = gw.v;
-	self.nheld = gw.n;
+	instance_node(t, inst, c, &gw, &self);
 	others = xcalloc(t->nnvas ? t->nnvas : 1, sizeof(*others));
 	for (i = 0; i < t->nnvas; i++)
 		others[i].conf = nvas[i];
