@@ -13,6 +13,7 @@
 #include "../../emu/model/plan.h"
 #include "../../lib/util.h"
 #include "t.h"
+#include "tplan.h"
 
 static uint32_t
 A(const char *s)
@@ -420,20 +421,6 @@ limits_topo(size_t n)
 	t = load(doc);
 	free(doc);
 	return t;
-}
-
-static const struct sdn_bgp_route *
-gw_route(const struct plan *p, const char *gw, const char *pfx)
-{
-	struct pfx4 want = P(pfx);
-	size_t i, k;
-
-	for (i = 0; i < p->in.ngws; i++)
-		for (k = 0; strcmp(p->in.gws[i].gw->name, gw) == 0 &&
-		    k < p->in.gws[i].nroutes; k++)
-			if (pfx_equal(&p->in.gws[i].routes[k].pfx, &want))
-				return &p->in.gws[i].routes[k];
-	return NULL;
 }
 
 static void

@@ -18,40 +18,9 @@
 #include "../../lib/util.h"
 #include "examples.h"
 #include "t.h"
+#include "tplan.h"
 
 #define BIG_EXAMPLE	"examples/azure-limits.json"
-
-/* Whole tables, per NIC, as cmd_walk's offline prediction holds them. */
-struct whole {
-	const struct topo	*t;
-	const struct plan	*p;
-	struct sdn_table	*tabs;
-	bool			*have;
-};
-
-static const struct sdn_table *
-whole_table(void *arg, const struct topo_nic *nic)
-{
-	struct whole *w = arg;
-
-	if (!w->have[nic->idx]) {
-		sdn_effective(w->t, &w->p->in, nic, &w->tabs[nic->idx]);
-		w->have[nic->idx] = true;
-	}
-	return &w->tabs[nic->idx];
-}
-
-static void
-whole_free(struct whole *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->t->nnics; i++)
-		if (w->have[i])
-			sdn_table_free(&w->tabs[i]);
-	free(w->tabs);
-	free(w->have);
-}
 
 static uint32_t
 ip_of(const struct topo_node *n)
@@ -237,10 +206,7 @@ example(const char *file)
 	plan_run(t, &p);
 	T_EQ(reach_run(t, &p, &all, &all, &r, err, sizeof(err)), 0, "%s: reach "
 	    "runs", file);
-	w.t = t;
-	w.p = &p;
-	w.tabs = xcalloc(t->nnics + 1, sizeof(*w.tabs));
-	w.have = xcalloc(t->nnics + 1, sizeof(*w.have));
+	whole_init(&w, t, &p);
 	check_counts(file, t, &r);
 	check_tables(file, &w, &r);
 	check_cells(file, &w, &r, true);
@@ -442,10 +408,7 @@ test_split(void)
 	for (i = 0, a = 0; c != NULL && i < r.nsvcs; i++)
 		a += c->res[i].outcome == WALK_DENIED;
 	T_EQ(a, 1, "split: b1 to a3 is denied for one service (tcp/443) only");
-	w.t = t;
-	w.p = &p;
-	w.tabs = xcalloc(t->nnics + 1, sizeof(*w.tabs));
-	w.have = xcalloc(t->nnics + 1, sizeof(*w.have));
+	whole_init(&w, t, &p);
 	check_cells("split", &w, &r, true);
 	whole_free(&w);
 	reach_free(&r);
@@ -496,10 +459,7 @@ test_nexthop_vm(void)
 	    c2->res[0].outcome == WALK_NOT_FORWARDED, "next hop VM: a1, a "
 	    "route's next hop, is its own class: b1 reaches a1, and a2 only "
 	    "through a1, which does not forward");
-	w.t = t;
-	w.p = &p;
-	w.tabs = xcalloc(t->nnics + 1, sizeof(*w.tabs));
-	w.have = xcalloc(t->nnics + 1, sizeof(*w.have));
+	whole_init(&w, t, &p);
 	check_cells("next hop VM", &w, &r, true);
 	whole_free(&w);
 	reach_free(&r);

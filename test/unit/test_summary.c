@@ -19,6 +19,7 @@
 #include "../../topo/lint.h"
 #include "../../lib/util.h"
 #include "t.h"
+#include "tplan.h"
 
 #define SUMMARY	"examples/er-vpn-summary.json"
 
@@ -206,20 +207,6 @@ test_routes(void)
 	topo_free(t);
 }
 
-static const struct sdn_bgp_route *
-gw_route(const struct plan *p, const char *gw, const char *pfx)
-{
-	struct pfx4 want = P(pfx);
-	size_t i, k;
-
-	for (i = 0; i < p->in.ngws; i++)
-		for (k = 0; strcmp(p->in.gws[i].gw->name, gw) == 0 &&
-		    k < p->in.gws[i].nroutes; k++)
-			if (pfx_equal(&p->in.gws[i].routes[k].pfx, &want))
-				return &p->in.gws[i].routes[k];
-	return NULL;
-}
-
 #define EQUAL_DOC HUB(ER "," VPN("br"), "{'name':'dc','asn':64512,"	\
 	"'prefixes':['10.1.0.0/16']},{'name':'br','asn':64513,"		\
 	"'prefixes':['10.2.0.0/16','192.168.7.0/24'],'hosts':[{'name':"	\
@@ -326,26 +313,7 @@ test_rs_nva(void)
 	topo_free(t);
 }
 
-/* Walks on whole tables, as `walk --offline` runs them. */
-struct whole {
-	const struct topo	*t;
-	const struct plan	*p;
-	struct sdn_table	*tabs;
-	bool			*have;
-};
-
-static const struct sdn_table *
-whole_table(void *arg, const struct topo_nic *nic)
-{
-	struct whole *w = arg;
-
-	if (!w->have[nic->idx]) {
-		sdn_effective(w->t, &w->p->in, nic, &w->tabs[nic->idx]);
-		w->have[nic->idx] = true;
-	}
-	return &w->tabs[nic->idx];
-}
-
+/* Walks on whole tables, as `walk --offline` runs them (tplan.h). */
 static void
 walk_names(struct whole *w, const char *from, const char *to, char *hops,
     size_t len, enum walk_outcome *o)
@@ -375,14 +343,12 @@ test_walks(void)
 {
 	struct topo *t = load_file(SUMMARY);
 	struct plan p;
-	struct whole w = { t, &p, NULL, NULL };
+	struct whole w;
 	enum walk_outcome o;
 	char hops[256];
-	size_t i;
 
 	plan_run(t, &p);
-	w.tabs = xcalloc(t->nnics, sizeof(*w.tabs));
-	w.have = xcalloc(t->nnics, sizeof(*w.have));
+	whole_init(&w, t, &p);
 	walk_names(&w, "spoke1-vm1", "dc-h1", hops, sizeof(hops), &o);
 	T_OK(o == WALK_DELIVERED && strcmp(hops, "spoke1-vm1 hub-er0 "
 	    "hub-er-msee dc-edge dc-h1") == 0, "VR-15, GW-09: spoke to the "
@@ -401,11 +367,7 @@ test_walks(void)
 	T_OK(o == WALK_NO_ROUTE && strcmp(hops, "spoke1-vm1 hub-er0 "
 	    "hub-er-msee dc-edge") == 0, "VR-15: an unassigned address of the "
 	    "summary reaches the edge and no host (%s)", hops);
-	for (i = 0; i < t->nnics; i++)
-		if (w.have[i])
-			sdn_table_free(&w.tabs[i]);
-	free(w.tabs);
-	free(w.have);
+	whole_free(&w);
 	plan_free(&p);
 	topo_free(t);
 }
