@@ -467,22 +467,37 @@ tfm_read_firewalls(struct tf *a, struct tfm *m)
 
 /* ---- tunnels ---- */
 
+/* The site entry of resource r: found (*known), else added empty. */
+static struct tflng *
+lng_get(struct tfm *m, const struct tfres *r, bool *known)
+{
+	struct tflng *l;
+	size_t i;
+
+	*known = true;
+	for (i = 0; i < m->nlngs; i++)
+		if (m->lngs[i].r == r)
+			return &m->lngs[i];
+	*known = false;
+	xgrow(&m->lngs, &m->lcap, m->nlngs + 1, sizeof(*m->lngs));
+	l = &m->lngs[m->nlngs++];
+	memset(l, 0, sizeof(*l));
+	l->r = r;
+	return l;
+}
+
 static struct tflng *
 site_of(struct tf *a, struct tfm *m, const struct tfres *r)
 {
 	const cJSON *sp = tf_val(r, NULL, 0, "address_space");
 	const cJSON *asn = tf_val(r, "bgp_settings", 0, "asn");
 	struct tflng *l;
+	bool known;
 	cJSON *s;
-	size_t i;
 
-	for (i = 0; i < m->nlngs; i++)
-		if (m->lngs[i].r == r)
-			return &m->lngs[i];
-	xgrow(&m->lngs, &m->lcap, m->nlngs + 1, sizeof(*m->lngs));
-	l = &m->lngs[m->nlngs++];
-	memset(l, 0, sizeof(*l));
-	l->r = r;
+	l = lng_get(m, r, &known);
+	if (known)
+		return l;
 	if (cJSON_GetArraySize(sp) == 0) {
 		tf_warn(a, r, "no address_space: the site's prefixes are not in "
 		    "Terraform; its connections are not imported");
@@ -563,16 +578,12 @@ circuit_site(struct tf *a, struct tfm *m, const struct tfres *r)
 {
 	const cJSON *asn;
 	struct tflng *l;
+	bool known;
 	cJSON *s, *pf;
-	size_t i;
 
-	for (i = 0; i < m->nlngs; i++)
-		if (m->lngs[i].r == r)
-			return &m->lngs[i];
-	xgrow(&m->lngs, &m->lcap, m->nlngs + 1, sizeof(*m->lngs));
-	l = &m->lngs[m->nlngs++];
-	memset(l, 0, sizeof(*l));
-	l->r = r;
+	l = lng_get(m, r, &known);
+	if (known)
+		return l;
 	if ((pf = circuit_prefixes(a, r)) == NULL) {
 		tf_warn(a, r, "the networks behind the circuit are not in "
 		    "Terraform: tag it \"arsemu-prefixes\" = \"PREFIX ...\" "
