@@ -257,7 +257,7 @@ teardown() { down_labs; }
 
 @test "drill --shard K/N --list: the shards of examples/drills/ are disjoint, cover every drill, differ by at most one, and are stable; without root" {
 	local n k all got sizes
-	all=$(ls "$TOP"/examples/drills/*.json | sort)
+	all=$(ls "$NOBODY_TOP"/examples/drills/*.json | sort)
 	for n in 1 2 3 5 12 13; do
 		got=""
 		sizes=""
@@ -268,7 +268,7 @@ teardown() { down_labs; }
 			got="$got${output:+$output
 }"
 			sizes="$sizes $(printf '%s' "$output" | grep -c . || true)"
-			[ "$output" = "$("$ARSEMU" drill "$TOP/examples/drills" --shard "$k/$n" --list)" ] ||
+			[ "$output" = "$("$ARSEMU" drill "$NOBODY_TOP/examples/drills" --shard "$k/$n" --list)" ] ||
 				fail "shard $k/$n is not the same twice"
 		done
 		[ "$(printf '%s' "$got" | sort)" = "$all" ] ||
@@ -278,8 +278,8 @@ teardown() { down_labs; }
 			fail "shards of $n are unbalanced: $sizes"
 	done
 	# the files in another order, or named twice: the same shard
-	run "$ARSEMU" drill "$TOP"/examples/drills/v*.json "$TOP/examples/drills" --shard 2/3 --list
-	assert_output "$("$ARSEMU" drill "$TOP/examples/drills" --shard 2/3 --list)"
+	run "$ARSEMU" drill "$NOBODY_TOP"/examples/drills/v*.json "$NOBODY_TOP/examples/drills" --shard 2/3 --list
+	assert_output "$("$ARSEMU" drill "$NOBODY_TOP/examples/drills" --shard 2/3 --list)"
 }
 
 @test "drill --shard: K and N are range-checked; --report takes one drill" {
