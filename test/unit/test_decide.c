@@ -9,6 +9,7 @@
 
 #include "../../bgp/bgpd.h"
 #include "t.h"
+#include "tpfx.h"
 
 static struct bgp_conf conf;
 static struct speaker spk;
@@ -22,14 +23,6 @@ A(const char *s)
 	return a;
 }
 
-static struct pfx4
-P(const char *s)
-{
-	struct pfx4 p;
-
-	pfx_parse(s, &p);
-	return p;
-}
 
 static void
 setup(enum bgp_role role, uint32_t asn, unsigned npeers, const uint32_t *peer_asn)

@@ -13,6 +13,7 @@
 #include "../../emu/model/plan.h"
 #include "../../lib/util.h"
 #include "t.h"
+#include "tpfx.h"
 #include "tplan.h"
 
 static uint32_t
@@ -25,15 +26,6 @@ A(const char *s)
 	return a;
 }
 
-static struct pfx4
-P(const char *s)
-{
-	struct pfx4 p;
-
-	if (pfx_parse(s, &p) != 0)
-		die("bad prefix in test: %s", s);
-	return p;
-}
 
 static struct topo *
 load(const char *doc)

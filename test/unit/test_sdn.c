@@ -13,6 +13,7 @@
 #include "../../emu/model/sdn.h"
 #include "../../lib/util.h"
 #include "t.h"
+#include "tpfx.h"
 
 #define MAXR	4	/* regions */
 #define MAXV	8	/* VNets */
@@ -47,15 +48,6 @@ struct lab {
 	size_t			 nrt;
 };
 
-static struct pfx4
-P(const char *s)
-{
-	struct pfx4 p;
-
-	if (pfx_parse(s, &p) != 0)
-		die("bad prefix %s", s);
-	return p;
-}
 
 static uint32_t
 A(const char *s)

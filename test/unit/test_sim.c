@@ -18,6 +18,7 @@
 #include "../../bgp/hubpref.h"
 #include "../../bgp/sim.h"
 #include "t.h"
+#include "tpfx.h"
 
 #define RS_A	"10.1.1.4"
 #define RS_B	"10.2.1.4"
@@ -37,15 +38,6 @@ A(const char *s)
 	return a;
 }
 
-static struct pfx4
-P(const char *s)
-{
-	struct pfx4 p;
-
-	memset(&p, 0, sizeof(p));
-	pfx_parse(s, &p);
-	return p;
-}
 
 static void
 speaker(struct bgp_conf *c, enum bgp_role role, const char *addr,

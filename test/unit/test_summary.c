@@ -19,19 +19,11 @@
 #include "../../topo/lint.h"
 #include "../../lib/util.h"
 #include "t.h"
+#include "tpfx.h"
 #include "tplan.h"
 
 #define SUMMARY	"examples/er-vpn-summary.json"
 
-static struct pfx4
-P(const char *s)
-{
-	struct pfx4 p;
-
-	if (pfx_parse(s, &p) != 0)
-		die("bad prefix in test: %s", s);
-	return p;
-}
 
 static struct topo *
 load_doc(const char *doc, struct topo_err *err)
