@@ -486,6 +486,30 @@ lng_get(struct tfm *m, const struct tfres *r, bool *known)
 	return l;
 }
 
+/*
+ * Site l of resource r goes out as {"name", "prefixes": pf (taken),
+ * "asn"}: its name is the resource's, made unique among the sites.
+ */
+static void
+site_out(struct tfm *m, const struct tfres *r, struct tflng *l, cJSON *pf,
+    const cJSON *asn)
+{
+	cJSON *s;
+
+	l->ok = true;
+	l->asn = asn != NULL;
+	imp_take_name(&m->sites, tf_str(r, NULL, 0, "name") ? tf_str(r, NULL,
+	    0, "name") : r->name, l->name, TFM_SITE_MAX);
+	if (m->sitesout == NULL)
+		m->sitesout = cJSON_CreateArray();
+	s = cJSON_CreateObject();
+	cJSON_AddStringToObject(s, "name", l->name);
+	cJSON_AddItemToObject(s, "prefixes", pf);
+	if (asn != NULL)
+		cJSON_AddNumberToObject(s, "asn", asn->valuedouble);
+	cJSON_AddItemToArray(m->sitesout, s);
+}
+
 static struct tflng *
 site_of(struct tf *a, struct tfm *m, const struct tfres *r)
 {
@@ -493,7 +517,6 @@ site_of(struct tf *a, struct tfm *m, const struct tfres *r)
 	const cJSON *asn = tf_val(r, "bgp_settings", 0, "asn");
 	struct tflng *l;
 	bool known;
-	cJSON *s;
 
 	l = lng_get(m, r, &known);
 	if (known)
@@ -503,18 +526,8 @@ site_of(struct tf *a, struct tfm *m, const struct tfres *r)
 		    "Terraform; its connections are not imported");
 		return l;
 	}
-	l->ok = true;
-	l->asn = cJSON_IsNumber(asn);
-	imp_take_name(&m->sites, tf_str(r, NULL, 0, "name") ? tf_str(r, NULL,
-	    0, "name") : r->name, l->name, TFM_SITE_MAX);
-	if (m->sitesout == NULL)
-		m->sitesout = cJSON_CreateArray();
-	s = cJSON_CreateObject();
-	cJSON_AddStringToObject(s, "name", l->name);
-	cJSON_AddItemToObject(s, "prefixes", cJSON_Duplicate(sp, true));
-	if (l->asn)
-		cJSON_AddNumberToObject(s, "asn", asn->valuedouble);
-	cJSON_AddItemToArray(m->sitesout, s);
+	site_out(m, r, l, cJSON_Duplicate(sp, true), cJSON_IsNumber(asn) ?
+	    asn : NULL);
 	return l;
 }
 
@@ -579,7 +592,7 @@ circuit_site(struct tf *a, struct tfm *m, const struct tfres *r)
 	const cJSON *asn;
 	struct tflng *l;
 	bool known;
-	cJSON *s, *pf;
+	cJSON *pf;
 
 	l = lng_get(m, r, &known);
 	if (known)
@@ -599,16 +612,7 @@ circuit_site(struct tf *a, struct tfm *m, const struct tfres *r)
 		    "imported");
 		return l;
 	}
-	l->ok = l->asn = true;
-	imp_take_name(&m->sites, tf_str(r, NULL, 0, "name") ? tf_str(r, NULL,
-	    0, "name") : r->name, l->name, TFM_SITE_MAX);
-	if (m->sitesout == NULL)
-		m->sitesout = cJSON_CreateArray();
-	s = cJSON_CreateObject();
-	cJSON_AddStringToObject(s, "name", l->name);
-	cJSON_AddItemToObject(s, "prefixes", pf);
-	cJSON_AddNumberToObject(s, "asn", asn->valuedouble);
-	cJSON_AddItemToArray(m->sitesout, s);
+	site_out(m, r, l, pf, asn);
 	return l;
 }
 
