@@ -6,8 +6,9 @@
  *                            configuration's privateIPAddress and subnet,
  *                            enableIPForwarding, virtualMachine.id (the
  *                            VM's name); a NIC matched by a Route Server
- *                            peering's peerIp is that NVA's (IP forwarding
- *                            off: role "server"), the others are VMs
+ *                            peering's peerIp is that NVA's, which its VM
+ *                            names (IP forwarding off: role "server"), the
+ *                            others are VMs
  *   RouteServiceRole_IN_<k>  `az network routeserver peering
  *                            list-learned-routes`, per peering: what
  *                            instance k learned; the routes whose
@@ -299,6 +300,27 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 	return true;
 }
 
+static const char *vm_name(const char *nic, char *buf, size_t len);
+static bool vm_seen(struct az *a, const struct aznic *nic);
+
+/*
+ * An NVA's node is named as a VM's: after the VM of the NIC at its peerIp
+ * (Terraform's import does the same), else after that NIC; without a NIC
+ * in the files, after the peering (its name, else its address).
+ */
+static const char *
+nva_name(struct az *a, const struct aznic *nic, const struct azres *b,
+    const char *ip, char *buf, size_t len)
+{
+	if (nic != NULL && nic->vm != NULL) {
+		(void)vm_seen(a, nic);	/* its second NIC is a VM's */
+		return nic->vm;
+	}
+	if (nic != NULL)
+		return vm_name(nic->name, buf, len);
+	return az_jstr(b->o, "name") ? az_jstr(b->o, "name") : ip;
+}
+
 cJSON *
 az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 {
@@ -310,7 +332,7 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 		const struct azres *b = &a->bgps[i];
 		const cJSON *asn = az_jget(b->o, "peerAsn"), *sn;
 		const char *ip = az_jstr(b->o, "peerIp"), *sname = NULL, *n;
-		char hubname[128], name[TOPO_NAME_MAX + 1];
+		char hubname[128], name[TOPO_NAME_MAX + 1], want[128];
 		struct aznic *nic;
 		uint32_t addr;
 		cJSON *x;
@@ -337,13 +359,14 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 			k++;
 		}
 		x = cJSON_CreateObject();
-		az_take_name(a, az_jstr(b->o, "name") ? az_jstr(b->o, "name") : ip,
+		nic = nic_by_ip(a, addr);
+		az_take_name(a, nva_name(a, nic, b, ip, want, sizeof(want)),
 		    name, TOPO_NAME_MAX);
 		cJSON_AddStringToObject(x, "name", name);
 		cJSON_AddStringToObject(x, "subnet", sname);
 		cJSON_AddNumberToObject(x, "asn", asn->valuedouble);
 		cJSON_AddStringToObject(x, "ip", ip);
-		if ((nic = nic_by_ip(a, addr)) != NULL) {
+		if (nic != NULL) {
 			nic->used = true;
 			if (!nic->fwd) {
 				cJSON_AddStringToObject(x, "role", "server");

@@ -468,6 +468,64 @@ test_nics_and_learned(void)
 	rm_tmp();
 }
 
+/*
+ * An NVA is named as a VM is, as Terraform's import names it: after the VM
+ * of the NIC at its peerIp (not the peering "bgp-a"), else after that NIC
+ * without "-nic"; a peering whose address no NIC holds keeps its own name.
+ * The NVA's VM with a second NIC in another subnet: that NIC is a VM of its
+ * own, named apart, with a warning.
+ */
+static void
+test_nva_names(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[" HUB_VNET "]\n");
+	put("rs.json", "{\"type\":\"Microsoft.Network/virtualHubs\","
+	    "\"name\":\"rs\",\"id\":\"" SUB "/virtualHubs/rs\","
+	    "\"virtualRouterIps\":[\"10.1.1.4\",\"10.1.1.5\"]}\n");
+#define PEER(n, ip) "{\"type\":\"Microsoft.Network/virtualHubs/" \
+	"bgpConnections\",\"name\":\"" n "\",\"id\":\"" SUB \
+	"/virtualHubs/rs/bgpConnections/" n "\",\"peerAsn\":65010," \
+	"\"peerIp\":\"" ip "\"}"
+	put("peers.json", "[" PEER("bgp-a", "10.1.2.4") "," PEER("bgp-b",
+	    "10.1.2.5") "," PEER("bgp-c", "10.1.2.6") "]\n");
+#undef PEER
+#define NIC(n, vm, ip, sn) "{\"type\":\"Microsoft.Network/" \
+	"networkInterfaces\",\"name\":\"" n "\",\"id\":\"" SUB \
+	"/networkInterfaces/" n "\",\"enableIPForwarding\":true," vm \
+	"\"ipConfigurations\":[{\"privateIPAddress\":\"" ip "\"," \
+	"\"subnet\":{\"id\":\"" SUB "/virtualNetworks/hub/subnets/" sn "\"}}]}"
+	put("nics.json", "[" NIC("nic-a", "\"virtualMachine\":{\"id\":\"/x/"
+	    "providers/Microsoft.Compute/virtualMachines/vm-fw-a\"},",
+	    "10.1.2.4", "nva") "," NIC("fwb-nic", "", "10.1.2.5", "nva") ","
+	    NIC("nic-a2", "\"virtualMachine\":{\"id\":\"/x/providers/"
+	    "Microsoft.Compute/virtualMachines/VM-FW-A\"},", "10.1.2.20",
+	    "nva") "]\n");
+#undef NIC
+	if ((root = import_ok(&az, "import az: NVA names")) != NULL) {
+		expect(root, K("regions", "#0", "hub", "nvas"), "[{\"name\":"
+		    "\"vm-fw-a\",\"subnet\":\"nva\",\"asn\":65010,\"ip\":"
+		    "\"10.1.2.4\"},{\"name\":\"fwb\",\"subnet\":\"nva\","
+		    "\"asn\":65010,\"ip\":\"10.1.2.5\"},{\"name\":\"bgp-c\","
+		    "\"subnet\":\"nva\",\"asn\":65010,\"ip\":\"10.1.2.6\"}]",
+		    "import az: NVAs named after their NIC's VM, else the NIC, "
+		    "else the peering");
+		expect(root, K("regions", "#0", "hub", "vms"), "[{\"name\":"
+		    "\"vm-fw-a-2\",\"subnet\":\"nva\",\"ip\":\"10.1.2.20\"}]",
+		    "import az: the NVA VM's second NIC a VM of its own");
+		T_OK(warned(&az, "NVA vm-fw-a: what it advertises is not in "
+		    "the files") && warned(&az, "VM VM-FW-A has a second NIC, "
+		    "nic-a2"), "import az: the warnings name the NVA as the "
+		    "topology does, and the VM's second NIC");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
 /* Each object the model cannot hold is its own warning, naming it. */
 static void
 test_unmodelled(void)
@@ -687,6 +745,7 @@ main(void)
 	test_bad_input();
 	test_gateways();
 	test_nics_and_learned();
+	test_nva_names();
 	test_unmodelled();
 	test_hub_peerings();
 	test_firewall();
