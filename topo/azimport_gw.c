@@ -95,6 +95,7 @@ az_classify_gw(struct az *a, const struct azres *r)
 		    "ExpressRoute gateway with a name: skipped");
 		return;
 	}
+	g.ord = a->ngws;
 	g.er = strcasecmp(t, "ExpressRoute") == 0;
 	g.aa = az_jbool(r->o, "activeActive", false);
 	g.bgp = g.er || az_jbool(r->o, "enableBgp", false);
@@ -131,12 +132,31 @@ az_classify_site(struct az *a, const struct azres *r, bool er)
 
 /* ---- gateways ---- */
 
+/* By the first instance address bgpSettings states, unstated last. */
+static int
+gw_cmp(const void *x, const void *y)
+{
+	const struct azgw *g = x, *h = y;
+	uint32_t p = g->nip > 0 ? g->ip[0] : UINT32_MAX;
+	uint32_t q = h->nip > 0 ? h->ip[0] : UINT32_MAX;
+
+	if (p != q)
+		return p < q ? -1 : 1;
+	return g->ord < h->ord ? -1 : g->ord > h->ord;
+}
+
+/*
+ * The lab gives a hub's gateways the free addresses of GatewaySubnet in
+ * topology order; az lists them in its own order (by name, ergw before
+ * vpngw): in the order of the addresses they have, each gets its own.
+ */
 void
 az_gateways(struct az *a)
 {
 	char sn[128];
 	size_t i;
 
+	qsort(a->gws, a->ngws, sizeof(*a->gws), gw_cmp);
 	for (i = 0; i < a->ngws; i++) {
 		struct azgw *g = &a->gws[i];
 		const cJSON *ipc = az_jget(g->r.o, "ipConfigurations");

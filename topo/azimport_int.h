@@ -104,6 +104,7 @@ struct azgw {
 	int		 nlab;
 	struct cJSON	*conns;		/* tunnels or circuits, built */
 	int		 ncircuits;
+	size_t		 ord;		/* its place in the files */
 };
 
 /* An Azure Firewall: an NVA without BGP in AzureFirewallSubnet (RS-55). */

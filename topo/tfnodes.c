@@ -766,6 +766,92 @@ er_finish(struct tf *a, struct tfm *m)
 	}
 }
 
+/* Instance k's address as bgp_settings states it; 0: not stated. */
+static uint32_t
+gw_stated(const struct tfres *r, int k)
+{
+	const cJSON *pa = tf_val(r, "bgp_settings", 0, "peering_addresses");
+	const char *s = cJSON_GetStringValue(cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(pa, k),
+	    "default_addresses"), 0));
+	uint32_t ip;
+
+	if (s == NULL && k == 0)	/* azurerm 2.x: one string */
+		s = tf_str(r, "bgp_settings", 0, "peering_address");
+	return s != NULL && addr_parse(s, &ip) == 0 ? ip : 0;
+}
+
+/* A gateway, its object and its place in the file, to be ordered. */
+struct tfgw {
+	struct tfres	*r;
+	cJSON		*o;
+	uint32_t	 key;		/* its first stated address; unstated last */
+	size_t		 ord;
+};
+
+static int
+gw_cmp(const void *x, const void *y)
+{
+	const struct tfgw *g = x, *h = y;
+
+	if (g->key != h->key)
+		return g->key < h->key ? -1 : 1;
+	return g->ord < h->ord ? -1 : g->ord > h->ord;
+}
+
+/*
+ * The lab gives a hub's gateways the free addresses of GatewaySubnet in
+ * topology order, and terraform show -json sorts resources by address
+ * (module.hub.module.expressroute before module.hub.module.vpn): in the
+ * order of the addresses their bgp_settings state (unstated last), each
+ * gets its own; one the lab cannot give is a warning, as for import az.
+ */
+static void
+gw_order(struct tf *a, struct tfvnet *v)
+{
+	struct tfgw *gs = xcalloc(v->ngws + 1, sizeof(*gs));
+	struct imp_alloc al = { 0 };
+	size_t i;
+	int s, j;
+
+	for (i = 0; i < v->ngws; i++) {
+		gs[i].r = v->gws[i];
+		gs[i].o = cJSON_DetachItemFromArray(v->gwout, 0);
+		gs[i].key = gw_stated(v->gws[i], 0);
+		if (gs[i].key == 0)
+			gs[i].key = UINT32_MAX;
+		gs[i].ord = i;
+	}
+	qsort(gs, v->ngws, sizeof(*gs), gw_cmp);
+	for (i = 0; i < v->ngws; i++) {
+		v->gws[i] = gs[i].r;
+		cJSON_AddItemToArray(v->gwout, gs[i].o);
+	}
+	free(gs);
+	if ((s = tfm_sub_by_name(v, "GatewaySubnet")) < 0 || !v->subs[s].ok)
+		return;
+	for (i = 0; i < v->ngws; i++) {
+		const cJSON *g = cJSON_GetArrayItem(v->gwout, (int)i);
+		bool two = cJSON_GetObjectItemCaseSensitive(g, "circuit") ||
+		    cJSON_GetObjectItemCaseSensitive(g, "circuits") ||
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g,
+		    "active_active"));
+		char b[ADDR_STRLEN], c[ADDR_STRLEN];
+		uint32_t ip, want;
+
+		for (j = 0; j < (two ? 2 : 1); j++) {
+			if ((ip = imp_alloc_next(&al, &v->subs[s].p)) == 0)
+				break;	/* full: validate says so */
+			if ((want = gw_stated(v->gws[i], j)) != 0 && want != ip)
+				tf_warn(a, v->gws[i], "bgp_settings: instance %d "
+				    "has %s; the lab gives it %s, the next free "
+				    "address of GatewaySubnet", j, addr_fmt(want,
+				    b), addr_fmt(ip, c));
+		}
+	}
+	imp_alloc_free(&al);
+}
+
 void
 tfm_read_tunnels(struct tf *a, struct tfm *m)
 {
@@ -794,4 +880,7 @@ tfm_read_tunnels(struct tf *a, struct tfm *m)
 			    "imported");
 	}
 	er_finish(a, m);
+	for (i = 0; i < m->nvnets; i++)
+		if (m->vnets[i].ngws > 0 && m->vnets[i].gwout != NULL)
+			gw_order(a, &m->vnets[i]);
 }

@@ -469,6 +469,70 @@ test_nics_and_learned(void)
 }
 
 /*
+ * az lists a hub's gateways in its own order (by name: ergw before vpngw);
+ * the lab gives them the free addresses of GatewaySubnet in topology order.
+ * Written in the order of the addresses bgpSettings states, each instance
+ * keeps its own (no warning): the ER gateway .6 and .7, the VPN gateway .4
+ * and .5, not the other way round.
+ */
+static void
+test_gateway_order(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[" HUB_VNET "]\n");
+#define GW(n, t, aa, ips) "{\"type\":\"Microsoft.Network/" \
+	"virtualNetworkGateways\",\"name\":\"" n "\",\"id\":\"" SUB \
+	"/virtualNetworkGateways/" n "\",\"gatewayType\":\"" t "\"," \
+	"\"activeActive\":" aa ",\"enableBgp\":true,\"bgpSettings\":{" \
+	"\"asn\":65515,\"bgpPeeringAddress\":\"" ips "\"}," \
+	"\"ipConfigurations\":[{\"subnet\":{\"id\":\"" SUB \
+	"/virtualNetworks/hub/subnets/GatewaySubnet\"}}]}"
+	put("gws.json", "[" GW("ergw", "ExpressRoute", "false",
+	    "10.1.0.6,10.1.0.7") "," GW("vpngw", "Vpn", "true",
+	    "10.1.0.4,10.1.0.5") "]\n");
+#undef GW
+	put("lng.json", "[{\"type\":\"Microsoft.Network/localNetworkGateways\","
+	    "\"name\":\"branch\",\"id\":\"" SUB "/localNetworkGateways/"
+	    "branch\",\"localNetworkAddressSpace\":{\"addressPrefixes\":"
+	    "[\"10.250.0.0/16\"]}}]\n");
+	put("er.json", "[{\"type\":\"Microsoft.Network/expressRouteCircuits\","
+	    "\"name\":\"dc\",\"id\":\"" SUB "/expressRouteCircuits/dc\","
+	    "\"peerings\":[{\"peeringType\":\"AzurePrivatePeering\","
+	    "\"peerASN\":65020}]}]\n");
+	put("conns.json", "[{\"type\":\"Microsoft.Network/connections\","
+	    "\"name\":\"to-dc\",\"connectionType\":\"ExpressRoute\","
+	    "\"virtualNetworkGateway1\":{\"id\":\"" SUB
+	    "/virtualNetworkGateways/ergw\"},\"peer\":{\"id\":\"" SUB
+	    "/expressRouteCircuits/dc\"}},{\"type\":\"Microsoft.Network/"
+	    "connections\",\"name\":\"to-branch\",\"connectionType\":"
+	    "\"IPsec\",\"virtualNetworkGateway1\":{\"id\":\"" SUB
+	    "/virtualNetworkGateways/vpngw\"},\"localNetworkGateway2\":{"
+	    "\"id\":\"" SUB "/localNetworkGateways/branch\"}}]\n");
+	put("learned-er.json", "{\"value\":[{\"asPath\":\"12076-65020\","
+	    "\"localAddress\":\"10.1.0.6\",\"network\":\"10.60.0.0/16\","
+	    "\"nextHop\":\"10.1.0.12\",\"origin\":\"EBgp\",\"sourcePeer\":"
+	    "\"10.1.0.12\",\"weight\":32769}]}\n");
+	if ((root = import_ok(&az, "import az: gateways out of address "
+	    "order")) != NULL) {
+		char *got = at(root, K("regions", "#0", "hub", "gateways"));
+
+		T_OK(strncmp(got, "[{\"name\":\"vpngw\"", 16) == 0 &&
+		    strstr(got, "},{\"name\":\"ergw\"") != NULL, "import az: "
+		    "the hub's gateways in the order of their addresses: %s",
+		    got);
+		free(got);
+		T_OK(!warned(&az, "the lab gives it"), "import az: each gateway "
+		    "instance keeps the address bgpSettings states");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
+/*
  * An NVA is named as a VM is, as Terraform's import names it: after the VM
  * of the NIC at its peerIp (not the peering "bgp-a"), else after that NIC
  * without "-nic"; a peering whose address no NIC holds keeps its own name.
@@ -744,6 +808,7 @@ main(void)
 	test_many_bgp_connections();
 	test_bad_input();
 	test_gateways();
+	test_gateway_order();
 	test_nics_and_learned();
 	test_nva_names();
 	test_unmodelled();

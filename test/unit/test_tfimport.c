@@ -16,6 +16,7 @@
 #include "../../lib/util.h"
 #include "../../topo/tfimport.h"
 #include "../../topo/topo.h"
+#include "../../topo/topo_int.h"
 #include "t.h"
 
 #define STATE	"test/import/terraform/state.json"
@@ -369,6 +370,99 @@ test_expressroute(void)
 	free(v);
 }
 
+static int
+by_address(const void *x, const void *y)
+{
+	return strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    *(cJSON *const *)x, "address")), cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(*(cJSON *const *)y, "address")));
+}
+
+/* o's items, as terraform show -json orders child modules: by address. */
+static void
+sort_by_address(cJSON *o)
+{
+	cJSON *items[64];
+	int n = 0, i;
+
+	while (o->child != NULL && n < 64)
+		items[n++] = cJSON_DetachItemViaPointer(o, o->child);
+	qsort(items, (size_t)n, sizeof(*items), by_address);
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(o, items[i]);
+}
+
+/*
+ * The fixture's hub modules as Terraform really prints them, sorted by
+ * address: module.hub.module.expressroute before module.hub.module.vpn.
+ * The lab gives gateways the free addresses of GatewaySubnet in topology
+ * order: the VPN gateway, whose bgp_settings state .4 and .5, comes first
+ * all the same, the ER gateway gets .6 and .7. An address the lab cannot
+ * give is a warning naming the gateway.
+ */
+static void
+test_gateway_order(void)
+{
+	struct topo_err e;
+	struct topo_tf tf;
+	cJSON *doc, *hub, *vpn = NULL, *el;
+	char *text, *got;
+	size_t len;
+
+	if (topo_read_file(STATE, &text, &len, &e) == -1) {
+		T_OK(false, "gateway order: %s", e.msg);
+		return;
+	}
+	doc = cJSON_Parse(text);
+	free(text);
+	hub = (cJSON *)at(at(doc, "values", -1, "root_module"), "child_modules", 0,
+	    "child_modules");
+	sort_by_address(hub);
+	T_OK(strcmp(cJSON_GetStringValue(at(hub->child, "address", -1, NULL)),
+	    "module.hub.module.expressroute") == 0, "gateway order: the ER "
+	    "module first, as Terraform sorts");
+	cJSON_ArrayForEach(el, hub) {
+		const cJSON *r;
+
+		cJSON_ArrayForEach(r, at(el, "resources", -1, NULL))
+			if (strcmp(cJSON_GetStringValue(at(r, "address", -1,
+			    NULL)), "module.hub.module.vpn.azurerm_virtual_"
+			    "network_gateway.this") == 0)
+				vpn = (cJSON *)at(r, "values", -1, NULL);
+	}
+	text = cJSON_PrintUnformatted(doc);
+	T_EQ(import_text(text, TF_AFTER, &tf, &e), 0, "gateway order: imports");
+	free(text);
+	got = tf.json ? cJSON_PrintUnformatted(at(at(el = cJSON_Parse(tf.json),
+	    "regions", 0, "hub"), "gateways", -1, NULL)) : NULL;
+	T_OK(got != NULL && strncmp(got, "[{\"name\":\"vgw-hub-weu\"", 22) == 0
+	    && strstr(got, "},{\"name\":\"ergw-hub-we\"") != NULL, "gateways "
+	    "in the order of their bgp_settings addresses, not of the modules: "
+	    "%s", got ? got : "null");
+	T_OK(!has_warning(&tf, "the lab gives it", NULL), "gateway order: "
+	    "each instance keeps its address");
+	free(got);
+	cJSON_Delete(el);
+	topo_tf_free(&tf);
+	/* the VPN gateway's second instance at .9: a warning */
+	el = cJSON_GetArrayItem(at(cJSON_GetArrayItem(at(vpn, "bgp_settings",
+	    0, "peering_addresses"), 1), "default_addresses", -1, NULL), 0);
+	T_OK(cJSON_IsString(el), "gateway address: the fixture states it");
+	if (el != NULL)
+		cJSON_SetValuestring(el, "10.1.0.9");
+	text = cJSON_PrintUnformatted(doc);
+	T_EQ(import_text(text, TF_AFTER, &tf, &e), 0, "gateway address: "
+	    "imports");
+	T_OK(has_warning(&tf, "module.hub.module.vpn.azurerm_virtual_network_"
+	    "gateway.this: bgp_settings: instance 1 has 10.1.0.9; the lab gives "
+	    "it 10.1.0.5, the next free address of GatewaySubnet", NULL),
+	    "gateway address: what the lab cannot give is a warning naming "
+	    "the gateway");
+	topo_tf_free(&tf);
+	free(text);
+	cJSON_Delete(doc);
+}
+
 /* 1,000 VMs whose names differ past 32 characters, in a /16. */
 static void
 test_names(void)
@@ -596,6 +690,7 @@ main(void)
 	test_allocation();
 	test_firewalls();
 	test_expressroute();
+	test_gateway_order();
 	test_names();
 	test_rt_names();
 	test_peered_hub();
