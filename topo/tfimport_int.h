@@ -13,6 +13,7 @@
 #include "topo_int.h"
 
 #define TF_DEPTH_MAX	32	/* nested child_modules */
+#define TF_REF_MAX	256	/* references looked at to resolve one attribute */
 #define TF_RES_MAX	TOPO_LIST_MAX	/* resources in one file */
 
 struct cJSON;
@@ -70,10 +71,17 @@ bool	tf_unknown(const struct tfres *r, const char *block, size_t i,
 /*
  * The resource an id attribute names: by its value (ids compared ignoring
  * case), or, unknown until apply, by the configuration's reference to a
- * resource of the same module. NULL if neither.
+ * resource of the same module, or of another through a module call's
+ * input (var.) and a module's output (module.CALL.OUTPUT). NULL if neither.
  */
 struct tfres *tf_ref(struct tf *a, const struct tfres *r, const char *block,
 	    size_t i, const char *key);
+/*
+ * A list attribute known after apply (a VM's network_interface_ids): the
+ * distinct resources its configuration references, in order, at most max.
+ */
+size_t	tf_refs(struct tf *a, const struct tfres *r, const char *key,
+	    struct tfres **out, size_t max);
 /* The id an attribute holds: its value, or the id of what it references. */
 const char *tf_ref_id(struct tf *a, const struct tfres *r, const char *block,
 	    size_t i, const char *key);

@@ -18,6 +18,7 @@
 #include "tfmodel.h"
 
 #define TFM_SITE_MAX	(TOPO_NAME_MAX - 5)	/* room for "-edge" */
+#define TFM_VM_NICS	8	/* a plan's VM: NICs looked at (a further one: a VM of its own, warned) */
 
 /* ---- Route Server and gateways ---- */
 
@@ -112,6 +113,27 @@ ipconf(struct tf *a, const struct tfres *r)
 	return 0;
 }
 
+/*
+ * The NIC's other ip_configurations are not imported, but their known
+ * addresses in the same subnet are taken: Azure allocates around them.
+ */
+static void
+taken_too(const struct tfres *r, size_t k, struct tfsub *s)
+{
+	const cJSON *l = tf_val(r, NULL, 0, "ip_configuration");
+	size_t i, n = (size_t)cJSON_GetArraySize(l);
+	uint32_t ip;
+
+	for (i = 0; i < n && s->ok; i++) {
+		const char *x = tf_str(r, "ip_configuration", i,
+		    "private_ip_address");
+
+		if (i != k && x != NULL && addr_parse(x, &ip) == 0 &&
+		    pfx_contains_addr(&s->p, ip))
+			imp_alloc_known(&s->al, ip);
+	}
+}
+
 static void
 add_nic(struct tf *a, struct tfm *m, struct tfres *r)
 {
@@ -123,7 +145,13 @@ add_nic(struct tf *a, struct tfm *m, struct tfres *r)
 
 	if ((v = tfm_subnet_ref(a, m, r, "ip_configuration", k, "subnet_id",
 	    &sub)) < 0) {
-		tf_warn(a, r, "its subnet is in no VNet of the file: skipped");
+		if (tf_unknown(r, "ip_configuration", k, "subnet_id"))
+			tf_warn(a, r, "its subnet_id is known after apply and "
+			    "the configuration's references lead to no subnet "
+			    "of the file: skipped");
+		else
+			tf_warn(a, r, "its subnet is in no VNet of the file: "
+			    "skipped");
 		return;
 	}
 	s = &m->vnets[v].subs[sub];
@@ -148,6 +176,7 @@ add_nic(struct tf *a, struct tfm *m, struct tfres *r)
 	} else if (ip != NULL && ip[0] != '\0')
 		tf_warn(a, r, "private_ip_address %s is not an address: "
 		    "allocated as Azure does", ip);
+	taken_too(r, k, s);
 }
 
 /* Azure's dynamic allocation: the first free address from .4 up. */
@@ -197,9 +226,9 @@ static void
 vm_nics(struct tf *a, struct tfm *m, struct tfres *r)
 {
 	const cJSON *ids = tf_val(r, NULL, 0, "network_interface_ids"), *el;
-	struct tfres *t;
+	struct tfres *t, *refs[TFM_VM_NICS];
 	struct tfnic *n;
-	size_t i = 0;
+	size_t i = 0, nrefs;
 
 	if (cJSON_IsString(cJSON_GetArrayItem(ids, 0)))
 		t = tf_by_id(a, ids->child->valuestring);
@@ -218,6 +247,14 @@ vm_nics(struct tf *a, struct tfm *m, struct tfres *r)
 		if (i++ > 0 && cJSON_IsString(el) &&
 		    (n = nic_of(m, tf_by_id(a, el->valuestring))) != NULL &&
 		    !n->skip) {
+			n->skip = true;
+			tf_warn(a, n->r, "a second NIC of %s: not imported "
+			    "(arsemu gives a node one NIC)", r->addr);
+		}
+	/* a plan's new VM: its NICs are the configuration's references */
+	nrefs = tf_refs(a, r, "network_interface_ids", refs, TFM_VM_NICS);
+	for (i = 1; i < nrefs; i++)
+		if ((n = nic_of(m, refs[i])) != NULL && !n->skip && n->vm == NULL) {
 			n->skip = true;
 			tf_warn(a, n->r, "a second NIC of %s: not imported "
 			    "(arsemu gives a node one NIC)", r->addr);

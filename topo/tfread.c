@@ -202,12 +202,14 @@ tf_by_id(struct tf *a, const char *id)
 
 /* ---- references through the configuration ---- */
 
-/* The configuration module of r: module_calls followed, indexes dropped. */
+/*
+ * The configuration module of the module instance at path ("" the root,
+ * "module.hub.module.nva"): module_calls followed, indexes dropped.
+ */
 static const cJSON *
-config_module(const struct tf *a, const struct tfres *r)
+config_at(const struct tf *a, const char *p)
 {
 	const cJSON *m = a->config;
-	const char *p = r->module;
 	char name[256];
 	size_t n;
 
@@ -233,6 +235,12 @@ config_module(const struct tf *a, const struct tfres *r)
 		    "module");
 	}
 	return m;
+}
+
+static const cJSON *
+config_module(const struct tf *a, const struct tfres *r)
+{
+	return config_at(a, r->module);
 }
 
 /* The expression of key in r's configuration block (block[i] or top). */
@@ -267,43 +275,173 @@ config_expr(const struct tf *a, const struct tfres *r, const char *block,
 	return cJSON_GetObjectItemCaseSensitive(e, key);
 }
 
+/* "azurerm_x.y..." of the module at mod: that resource (a count's first). */
+static struct tfres *
+ref_resource(struct tf *a, const char *mod, const char *rs)
+{
+	struct tfres *t;
+	char want[600];
+	size_t n, k;
+
+	/* type.name, with its index: "azurerm_x.y[0].id" */
+	n = strcspn(rs, ".");
+	if (rs[n] != '.')
+		return NULL;
+	n += 1 + strcspn(rs + n + 1, ".");
+	if (snprintf(want, sizeof(want), "%s%s%.*s", mod, mod[0] ? "." : "",
+	    (int)n, rs) >= (int)sizeof(want))
+		return NULL;
+	if ((t = idx_get(a, &a->byaddr, want, false)) != NULL)
+		return t;
+	k = strlen(want);
+	for (n = 0; n < a->nres; n++)	/* azurerm_x.y of a count */
+		if (strncmp(a->res[n].addr, want, k) == 0 &&
+		    a->res[n].addr[k] == '[')
+			return &a->res[n];
+	return NULL;
+}
+
+static struct tfres *resolve(struct tf *a, const char *mod, const cJSON *refs,
+    int *left);
+
+/*
+ * "var.NAME" in the module at mod: the expression its parent's module call
+ * gives NAME, resolved in the parent (a module's input from another
+ * module's output, or from the caller's own variable).
+ */
+static struct tfres *
+ref_var(struct tf *a, const char *mod, const char *name, int *left)
+{
+	const char *p = mod, *last = NULL;
+	char parent[600], call[256], var[256];
+	const cJSON *mc;
+	size_t n;
+
+	while ((p = strstr(p, "module.")) != NULL) {	/* the last call */
+		if (p == mod || p[-1] == '.')
+			last = p;
+		p += 7;
+	}
+	if (last == NULL || (n = strcspn(last + 7, ".[")) == 0 ||
+	    n >= sizeof(call) || (size_t)(last - mod) >= sizeof(parent) ||
+	    (n = strcspn(name, ".[")) == 0 || n >= sizeof(var))
+		return NULL;	/* the root's variables come from outside */
+	snprintf(call, sizeof(call), "%.*s", (int)strcspn(last + 7, ".["),
+	    last + 7);
+	snprintf(var, sizeof(var), "%.*s", (int)n, name);
+	snprintf(parent, sizeof(parent), "%.*s", (int)(last == mod ? 0 :
+	    last - mod - 1), mod);
+	mc = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    config_at(a, parent), "module_calls"), call);
+	return resolve(a, parent, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    mc, "expressions"), var), "references"), left);
+}
+
+/*
+ * "module.CALL.OUTPUT" (or "module.CALL[k].OUTPUT") in the module at mod:
+ * the expression of that output in the called module, resolved there.
+ */
+static struct tfres *
+ref_output(struct tf *a, const char *mod, const char *rest, int *left)
+{
+	char child[600], out[256];
+	size_t n = strcspn(rest, ".["), k;
+	const cJSON *cm;
+
+	k = n;
+	if (rest[k] == '[') {
+		const char *e = strchr(rest + k, ']');
+
+		if (e == NULL)
+			return NULL;
+		k = (size_t)(e + 1 - rest);
+	}
+	if (n == 0 || rest[k] != '.' || (n = strcspn(rest + k + 1, ".[")) == 0 ||
+	    n >= sizeof(out))
+		return NULL;	/* "module.network": no output named */
+	snprintf(out, sizeof(out), "%.*s", (int)n, rest + k + 1);
+	if (snprintf(child, sizeof(child), "%s%smodule.%.*s", mod, mod[0] ?
+	    "." : "", (int)k, rest) >= (int)sizeof(child))
+		return NULL;
+	cm = config_at(a, child);
+	return resolve(a, child, cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(cm, "outputs"), out),
+	    "expression"), "references"), left);
+}
+
+/*
+ * The resource a reference list of the module at mod names: an azurerm
+ * resource of that module, or through var. and module. across modules.
+ * At most *left references are looked at in all (a configuration cannot
+ * loop, a file can, and fan out at each step).
+ */
+static struct tfres *
+resolve(struct tf *a, const char *mod, const cJSON *refs, int *left)
+{
+	const cJSON *ref;
+
+	cJSON_ArrayForEach(ref, refs) {
+		const char *rs = cJSON_GetStringValue(ref);
+		struct tfres *t = NULL;
+
+		if (--*left < 0)
+			return NULL;
+		if (rs == NULL)
+			continue;
+		if (strncmp(rs, "azurerm_", 8) == 0)
+			t = ref_resource(a, mod, rs);
+		else if (strncmp(rs, "var.", 4) == 0)
+			t = ref_var(a, mod, rs + 4, left);
+		else if (strncmp(rs, "module.", 7) == 0)
+			t = ref_output(a, mod, rs + 7, left);
+		if (t != NULL)
+			return t;
+	}
+	return NULL;
+}
+
+size_t
+tf_refs(struct tf *a, const struct tfres *r, const char *key,
+    struct tfres **out, size_t max)
+{
+	const cJSON *ref;
+	int left = TF_REF_MAX;
+	size_t n = 0, k;
+
+	if (!tf_unknown(r, NULL, 0, key))
+		return 0;
+	cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(config_expr(a,
+	    r, NULL, 0, key), "references")) {
+		cJSON one = *ref;
+		cJSON list = { .type = cJSON_Array, .child = &one };
+		struct tfres *t;
+
+		one.next = one.prev = NULL;
+		if ((t = resolve(a, r->module, &list, &left)) == NULL)
+			continue;
+		for (k = 0; k < n && out[k] != t; k++)
+			;
+		if (k == n && n < max)
+			out[n++] = t;
+	}
+	return n;
+}
+
 struct tfres *
 tf_ref(struct tf *a, const struct tfres *r, const char *block, size_t i,
     const char *key)
 {
 	const char *s = tf_str(r, block, i, key);
-	const cJSON *ref;
-	struct tfres *t;
-	char want[600];
-	size_t n, k;
+	int left = TF_REF_MAX;
 
 	if (s != NULL)
 		return tf_by_id(a, s);
 	if (!tf_unknown(r, block, i, key))
 		return NULL;
-	cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(config_expr(a,
-	    r, block, i, key), "references")) {
-		const char *rs = cJSON_GetStringValue(ref);
-
-		if (rs == NULL || strncmp(rs, "azurerm_", 8) != 0)
-			continue;
-		/* type.name, with its index: "azurerm_x.y[0].id" */
-		n = strcspn(rs, ".");
-		if (rs[n] != '.')
-			continue;
-		n += 1 + strcspn(rs + n + 1, ".");
-		if (snprintf(want, sizeof(want), "%s%s%.*s", r->module,
-		    r->module[0] ? "." : "", (int)n, rs) >= (int)sizeof(want))
-			continue;
-		if ((t = idx_get(a, &a->byaddr, want, false)) != NULL)
-			return t;
-		k = strlen(want);
-		for (n = 0; n < a->nres; n++)	/* azurerm_x.y of a count */
-			if (strncmp(a->res[n].addr, want, k) == 0 &&
-			    a->res[n].addr[k] == '[')
-				return &a->res[n];
-	}
-	return NULL;
+	return resolve(a, r->module, cJSON_GetObjectItemCaseSensitive(
+	    config_expr(a, r, block, i, key), "references"), &left);
 }
 
 const char *

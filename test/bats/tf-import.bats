@@ -7,7 +7,10 @@
 # gateway to a branch and an ExpressRoute gateway to a circuit; two spokes
 # with useRemoteGateways, peered with each other, one with a route table);
 # plan.json adds a route table to spoke1's subnet and a VM whose address is
-# known after apply. test/import/terraform/broken holds inputs to refuse.
+# known after apply; add-spoke3.jq makes of it a plan that adds a spoke in
+# two modules, the network's output passed to the workload's NIC, and
+# multi-nic.jq gives that VM a second NIC and ip_configuration.
+# test/import/terraform/broken holds inputs to refuse.
 # test/import/az-tf is the same estate as the az CLI prints it (`az network
 # vnet list`, `nic list`, `routeserver peering list-learned-routes`, ...),
 # with what Terraform does not hold: the NVAs' advertised prefixes (Route
@@ -173,6 +176,41 @@ arsemu: warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a
 	assert_success
 	run lab_namespaces "$lab"
 	assert_output ""
+}
+
+@test "import terraform: a plan adding a spoke in modules: a NIC's subnet_id, known after apply, followed across modules (var., module output); a second NIC and ip_configuration warned" {
+	local p3=$BATS_TEST_TMPDIR/spoke3.json out=$BATS_TEST_TMPDIR/p3.json w=module.spoke3.module.workload
+	jq -f "$TF/add-spoke3.jq" "$TF/plan.json" > "$p3"
+	run arsemu import terraform "$p3" -o "$out"
+	assert_success
+	assert_output --partial "$w.azurerm_network_interface.app3: assumed: private_ip_address is known after apply; 10.4.1.4, the first free address of snet-app from .4 up"
+	refute_output --partial "app3: its"
+	run jq -c '.regions[0].spokes[2] | [.name, .use_remote_gateways, .vms]' "$out"
+	assert_output '["vnet-spoke3-weu",true,[{"name":"vm-app3","subnet":"snet-app","ip":"10.4.1.4"}]]'
+	run arsemu validate "$out"
+	assert_success
+	run arsemu diff --terraform "$p3"
+	assert_failure 1
+	assert_line "NICs added to vnet-spoke3-weu/snet-app (1): vm-app3"
+	# a second ip_configuration (its static address taken) and a second NIC
+	jq -f "$TF/multi-nic.jq" "$p3" > "$BATS_TEST_TMPDIR/multi.json"
+	run arsemu import terraform "$BATS_TEST_TMPDIR/multi.json" -o "$out"
+	assert_success
+	assert_output --partial "$w.azurerm_network_interface.app3: 2 ip_configuration blocks: only the primary one is imported (a node has one address)"
+	assert_output --partial "$w.azurerm_network_interface.app3b: a second NIC of $w.azurerm_linux_virtual_machine.app3: not imported (arsemu gives a node one NIC)"
+	assert_output --partial "$w.azurerm_network_interface.app3b: assumed: private_ip_address is known after apply; 10.4.1.6,"
+	run jq -c '.regions[0].spokes[2].vms' "$out"
+	assert_output '[{"name":"vm-app3","subnet":"snet-app","ip":"10.4.1.4"}]'
+	# references that loop, or lead nowhere: a warning, soon
+	jq '.configuration.root_module.module_calls.spoke3.module.module_calls.workload |=
+	    (.expressions.subnet_id.references = ["module.workload.x"] |
+	     .module.outputs = {x: {expression: {references: ["var.subnet_id", "var.subnet_id", "module.nope.y"]}}})' \
+	    "$p3" > "$BATS_TEST_TMPDIR/loop.json"
+	run timeout 10 "$ARSEMU" import terraform "$BATS_TEST_TMPDIR/loop.json" -o "$out"
+	assert_success
+	assert_output --partial "$w.azurerm_network_interface.app3: its subnet_id is known after apply and the configuration's references lead to no subnet of the file: skipped"
+	run arsemu validate "$out"
+	assert_success
 }
 
 @test "import terraform: PE-07 a peering of two spokes is both spokes' peerings, each side's flags; plan has the VNetPeering routes" {
