@@ -98,9 +98,9 @@ take(struct imp_names *s, const char *want, char *buf, size_t max, bool node)
 	int cut, l;
 
 	if (node)
-		imp_node_name(want, base, max - 3);
+		imp_node_name(want, base, max);
 	else
-		snprintf(base, max - 2, "%s", want);
+		snprintf(base, max + 1, "%s", want);
 	if (!imp_name_taken(s, base)) {
 		snprintf(buf, max + 1, "%s", base);
 		name_take(s, buf);

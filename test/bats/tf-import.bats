@@ -37,7 +37,7 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	assert_success
 	assert_output --partial "valid: lab lz, 3 VNets, 14 nodes, 11 NICs"
 	run jq -c '.regions[0].hub | [.name, .route_server.branch_to_branch, [.nvas[] | [.name, .asn, .ip]], [.gateways[] | [.name, .active_active, .tunnels]]]' "$out"
-	assert_output '["vnet-hub-weu",true,[["vm-fw1-weu",65010,"10.1.2.4"],["vm-fw2-weu",65010,"10.1.2.5"],["afw-hub-weu",null,"10.1.3.4"]],[["vgw-hub-weu",true,[{"site":"lgw-branch","bgp":true}]],["ergw-hub-we",null,null]]]'
+	assert_output '["vnet-hub-weu",true,[["vm-fw1-weu",65010,"10.1.2.4"],["vm-fw2-weu",65010,"10.1.2.5"],["afw-hub-weu",null,"10.1.3.4"]],[["vgw-hub-weu",true,[{"site":"lgw-branch","bgp":true}]],["ergw-hub-weu",null,null]]]'
 	run jq -c '[.regions[0].spokes[] | [.name, .use_remote_gateways, .vms[0].name, .vms[0].ip]], .sites, [.route_tables[] | [.name, .disable_bgp_route_propagation, .subnets, (.routes | length)]]' "$out"
 	assert_line --index 0 '[["vnet-spoke1-weu",true,"vm-app1","10.2.1.4"],["vnet-spoke2-weu",true,"vm-web1","10.3.1.4"]]'
 	assert_line --index 1 '[{"name":"lgw-branch","prefixes":["10.250.0.0/16"],"asn":65050},{"name":"erc-dc-ams","prefixes":["10.60.0.0/16","10.61.0.0/16"],"asn":65020}]'
@@ -167,7 +167,7 @@ arsemu: warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a
 	arsemu rs vnet-hub-weu learned vm-fw1-weu --name "$lab" --json > "$d/rs-learned-bgp-fw1.json"
 	arsemu rs vnet-hub-weu learned vm-fw2-weu --name "$lab" --json > "$d/rs-learned-bgp-fw2.json"
 	arsemu gateway vgw-hub-weu learned --name "$lab" --json > "$d/gw-learned-vgw-hub-weu.json"
-	arsemu gateway ergw-hub-we learned --name "$lab" --json > "$d/gw-learned-ergw-hub-weu.json"
+	arsemu gateway ergw-hub-weu learned --name "$lab" --json > "$d/gw-learned-ergw-hub-weu.json"
 	run jq -r '[.value[] | select(.origin == "EBgp") | .network] | unique | join(" ")' "$d/gw-learned-ergw-hub-weu.json"
 	assert_output "10.60.0.0/16 10.61.0.0/16"
 	arsemu import az "$d" -o "$BATS_TEST_TMPDIR/again.json" --name "$lab" 2>/dev/null
@@ -290,7 +290,7 @@ arsemu: warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a
 	assert_success
 	refute_output --partial "expressroute"
 	run jq -c '.regions[0].hub.gateways[1], (.sites[] | select(.name == "erc-dc-ams"))' "$out"
-	assert_line --index 0 '{"name":"ergw-hub-we","type":"ExpressRoute","circuit":{"site":"erc-dc-ams","weight":10}}'
+	assert_line --index 0 '{"name":"ergw-hub-weu","type":"ExpressRoute","circuit":{"site":"erc-dc-ams","weight":10}}'
 	assert_line --index 1 '{"name":"erc-dc-ams","prefixes":["10.60.0.0/16","10.61.0.0/16"],"asn":65020}'
 	# the VPN gateway has .4 and .5 of GatewaySubnet, the ER gateway .6 and .7
 	run arsemu plan "$out" vm-app1

@@ -118,7 +118,7 @@ test_many_nics(void)
 		    "import az: the topology of 1,000 such VMs validates (%s)",
 		    err.msg);
 		T_OK(t != NULL && t->nnodes == 1000 &&
-		    topo_node_find(t, "application-server-westeurope") != NULL &&
+		    topo_node_find(t, "application-server-westeurope-pr") != NULL &&
 		    topo_node_find(t, "application-server-westeurop-100") != NULL &&
 		    topo_node_find(t, "application-server-westeuro-1000") != NULL,
 		    "import az: the first keeps the cut name, the others a "
@@ -755,6 +755,12 @@ test_helpers(void)
 	    buf, TOPO_NAME_MAX), "hub-vnet-2") == 0 &&
 	    imp_name_taken(&names, "hub-vnet-2"), "imp_take_name: "
 	    "node names, made unique");
+	T_OK(strcmp(imp_take_name(&names, "ergw-hub-weu", buf, 14),
+	    "ergw-hub-weu") == 0 && strcmp(imp_take_name(&names,
+	    "ERGW-hub-weu", buf, 14), "ergw-hub-weu-2") == 0 &&
+	    strcmp(imp_take_name(&names, "abcdefghijklmnopq", buf, 14),
+	    "abcdefghijklmn") == 0, "imp_take_name: a name that fits is "
+	    "kept whole, a suffix cut from the base only when one is needed");
 	imp_names_free(&names);
 }
 

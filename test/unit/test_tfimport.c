@@ -436,7 +436,7 @@ test_gateway_order(void)
 	got = tf.json ? cJSON_PrintUnformatted(at(at(el = cJSON_Parse(tf.json),
 	    "regions", 0, "hub"), "gateways", -1, NULL)) : NULL;
 	T_OK(got != NULL && strncmp(got, "[{\"name\":\"vgw-hub-weu\"", 22) == 0
-	    && strstr(got, "},{\"name\":\"ergw-hub-we\"") != NULL, "gateways "
+	    && strstr(got, "},{\"name\":\"ergw-hub-weu\"") != NULL, "gateways "
 	    "in the order of their bgp_settings addresses, not of the modules: "
 	    "%s", got ? got : "null");
 	T_OK(!has_warning(&tf, "the lab gives it", NULL), "gateway order: "
