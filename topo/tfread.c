@@ -378,27 +378,29 @@ ref_output(struct tf *a, const char *mod, const char *rest, int *left)
  * loop, a file can, and fan out at each step).
  */
 static struct tfres *
+resolve_one(struct tf *a, const char *mod, const char *rs, int *left)
+{
+	if (--*left < 0 || rs == NULL)
+		return NULL;
+	if (strncmp(rs, "azurerm_", 8) == 0)
+		return ref_resource(a, mod, rs);
+	if (strncmp(rs, "var.", 4) == 0)
+		return ref_var(a, mod, rs + 4, left);
+	if (strncmp(rs, "module.", 7) == 0)
+		return ref_output(a, mod, rs + 7, left);
+	return NULL;
+}
+
+static struct tfres *
 resolve(struct tf *a, const char *mod, const cJSON *refs, int *left)
 {
 	const cJSON *ref;
+	struct tfres *t;
 
-	cJSON_ArrayForEach(ref, refs) {
-		const char *rs = cJSON_GetStringValue(ref);
-		struct tfres *t = NULL;
-
-		if (--*left < 0)
-			return NULL;
-		if (rs == NULL)
-			continue;
-		if (strncmp(rs, "azurerm_", 8) == 0)
-			t = ref_resource(a, mod, rs);
-		else if (strncmp(rs, "var.", 4) == 0)
-			t = ref_var(a, mod, rs + 4, left);
-		else if (strncmp(rs, "module.", 7) == 0)
-			t = ref_output(a, mod, rs + 7, left);
-		if (t != NULL)
+	cJSON_ArrayForEach(ref, refs)
+		if ((t = resolve_one(a, mod, cJSON_GetStringValue(ref),
+		    left)) != NULL)
 			return t;
-	}
 	return NULL;
 }
 
@@ -414,12 +416,10 @@ tf_refs(struct tf *a, const struct tfres *r, const char *key,
 		return 0;
 	cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(config_expr(a,
 	    r, NULL, 0, key), "references")) {
-		cJSON one = *ref;
-		cJSON list = { .type = cJSON_Array, .child = &one };
-		struct tfres *t;
+		struct tfres *t = resolve_one(a, r->module,
+		    cJSON_GetStringValue(ref), &left);
 
-		one.next = one.prev = NULL;
-		if ((t = resolve(a, r->module, &list, &left)) == NULL)
+		if (t == NULL)
 			continue;
 		for (k = 0; k < n && out[k] != t; k++)
 			;
