@@ -149,12 +149,8 @@ hash_routes(uint64_t h, const struct sdn_route *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		h = hash_bytes(h, &v[i].pfx, sizeof(v[i].pfx));
-		h = hash_bytes(h, &v[i].type, sizeof(v[i].type));
-		h = hash_bytes(h, &v[i].active, sizeof(v[i].active));
-		h = hash_bytes(h, v[i].nh, v[i].nnh * sizeof(v[i].nh[0]));
-	}
+	for (i = 0; i < n; i++)
+		h = sdn_route_hash(h, &v[i]);
 	return h;
 }
 

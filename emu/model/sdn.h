@@ -149,6 +149,11 @@ bool	sdn_route_equal(const struct sdn_route *a, const struct sdn_route *b);
 bool	sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b);
 /* A hash of the routes: equal tables (sdn_table_equal) hash alike. */
 uint64_t sdn_table_hash(const struct sdn_table *tab);
+/*
+ * h folded (FNV-1a) with one route, field by field: equal routes
+ * (sdn_route_equal) hash alike, whatever their padding bytes hold.
+ */
+uint64_t sdn_route_hash(uint64_t h, const struct sdn_route *r);
 
 /* The rows of a table, in its order; *out malloc'd. Returns the count. */
 size_t	sdn_rows(const struct sdn_table *tab, struct sdn_row **out);

@@ -883,6 +883,23 @@ test_equal(void)
 	T_OK(!sdn_route_equal(&x, &y), "sdn_route_equal: name differs (NULL vs set)");
 	x.name = "udr1";
 	T_OK(sdn_route_equal(&x, &y), "sdn_route_equal: names compared by value");
+	/* padding bytes (after pfx.len, after active) differ, fields do not */
+	memset(&x, 0x00, sizeof(x));
+	memset(&y, 0xa5, sizeof(y));
+	x.pfx.addr = y.pfx.addr = a.routes[2].pfx.addr;
+	x.pfx.len = y.pfx.len = a.routes[2].pfx.len;
+	x.source = y.source = a.routes[2].source;
+	x.type = y.type = a.routes[2].type;
+	x.nnh = y.nnh = 1;
+	x.nh[0] = y.nh[0] = A("10.1.2.4");
+	x.active = y.active = true;
+	x.name = y.name = NULL;
+	T_OK(sdn_route_equal(&x, &y) && sdn_route_hash(1, &x) ==
+	    sdn_route_hash(1, &y), "sdn_route_hash: equal routes hash alike, "
+	    "whatever their padding bytes hold");
+	y.nh[0]++;
+	T_OK(sdn_route_hash(1, &x) != sdn_route_hash(1, &y),
+	    "sdn_route_hash: a next hop counts");
 	sdn_table_free(&a);
 	sdn_table_free(&b);
 	sdn_table_free(&c);
