@@ -69,6 +69,7 @@ struct cand {
 	struct sdn_route	r;
 	bool			blocked;	/* VR-06 */
 	size_t			idx;		/* insertion order: the last tie-break */
+	size_t			sel;		/* position in selection (by prefix) order */
 };
 
 struct cands {
@@ -673,20 +674,28 @@ cmp_list(const void *a, const void *b)
 
 static void
 effective(const struct topo *t, const struct sdn_input *in,
-    const struct topo_nic *nic, struct sdn_table *out, bool listed);
+    const struct topo_nic *nic, struct sdn_table *out, bool listed,
+    uint32_t **by_prefix);
 
 void
 sdn_effective(const struct topo *t, const struct sdn_input *in,
     const struct topo_nic *nic, struct sdn_table *out)
 {
-	effective(t, in, nic, out, true);
+	effective(t, in, nic, out, true, NULL);
 }
 
 void
 sdn_effective_by_prefix(const struct topo *t, const struct sdn_input *in,
     const struct topo_nic *nic, struct sdn_table *out)
 {
-	effective(t, in, nic, out, false);
+	effective(t, in, nic, out, false, NULL);
+}
+
+void
+sdn_effective_both(const struct topo *t, const struct sdn_input *in,
+    const struct topo_nic *nic, struct sdn_table *out, uint32_t **by_prefix)
+{
+	effective(t, in, nic, out, true, by_prefix);
 }
 
 static bool
@@ -876,9 +885,14 @@ sdn_memo_changes(const struct topo *t, const struct sdn_input *a,
 	return k;
 }
 
+/*
+ * Owns: one table, listed (az's order) or by prefix (selection order);
+ * with by_prefix, listed and the positions of the by-prefix order in it.
+ */
 static void
 effective(const struct topo *t, const struct sdn_input *in,
-    const struct topo_nic *nic, struct sdn_table *out, bool listed)
+    const struct topo_nic *nic, struct sdn_table *out, bool listed,
+    uint32_t **by_prefix)
 {
 	struct cands c = { NULL, 0, 0 };
 	const struct topo_vnet *v;
@@ -886,6 +900,8 @@ effective(const struct topo *t, const struct sdn_input *in,
 
 	memset(out, 0, sizeof(*out));
 	out->nic = nic;
+	if (by_prefix != NULL)
+		*by_prefix = NULL;
 	if (nic == NULL || nic->subnet == NULL || nic->subnet->vnet == NULL)
 		return;
 	v = nic->subnet->vnet;
@@ -897,11 +913,18 @@ effective(const struct topo *t, const struct sdn_input *in,
 	block_bgp(&c);
 	select_routes(&c);
 	drop_reserved(&c);
+	for (i = 0; i < c.n; i++)
+		c.v[i].sel = i;
 	if (listed)
 		qsort(c.v, c.n, sizeof(*c.v), cmp_list);
 	out->routes = xcalloc(c.n, sizeof(*out->routes));
-	for (i = 0; i < c.n; i++)
+	if (by_prefix != NULL)
+		*by_prefix = xcalloc(c.n + 1, sizeof(**by_prefix));
+	for (i = 0; i < c.n; i++) {
 		out->routes[i] = c.v[i].r;
+		if (by_prefix != NULL)
+			(*by_prefix)[c.v[i].sel] = (uint32_t)i;
+	}
 	out->nroutes = c.n;
 	free(c.v);
 }
