@@ -474,23 +474,6 @@ lab_static_via(struct lab_ctx *c, struct lab_ns *ns, const struct pfx4 *p,
 	return lab_route(c, ns, &r);
 }
 
-/*
- * VR-15: a site prefix equal to a VNet prefix. The gateway keeps the VNet's
- * route (lab_gw_summarised()) and the edge its LAN's: each side's own
- * wins, as VR-06 has it in Azure, and no multipath mixes the two.
- */
-static bool
-vnet_prefix(const struct topo *t, const struct pfx4 *p)
-{
-	size_t i, k;
-
-	for (i = 0; i < t->nvnets; i++)
-		for (k = 0; k < t->vnets[i]->nspace; k++)
-			if (pfx_equal(&t->vnets[i]->space[k], p))
-				return true;
-	return false;
-}
-
 static bool
 site_prefix(const struct topo_site *s, const struct pfx4 *p)
 {
@@ -517,8 +500,14 @@ lab_static_tunnel(struct lab_ctx *c, const struct topo_gwlink *l)
 	size_t i, k;
 
 	snprintf(name, sizeof(name), "l%u", l->idx);
+	/*
+	 * VR-15: a site prefix equal to a VNet prefix. The gateway keeps the
+	 * VNet's route (lab_gw_summarised()) and the edge its LAN's: each
+	 * side's own wins, as VR-06 has it in Azure, and no multipath mixes
+	 * the two.
+	 */
 	for (i = 0; i < s->nprefixes; i++)
-		if (!vnet_prefix(c->t, &s->prefixes[i]) &&
+		if (!topo_vnet_prefix(c->t, &s->prefixes[i]) &&
 		    lab_static_via(c, a, &s->prefixes[i], name, l->b_ip) < 0)
 			return -1;
 	for (i = 0; i <= hub->nspokes; i++) {

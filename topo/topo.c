@@ -102,6 +102,7 @@ topo_load_string(const char *json, size_t len, struct topo **out,
 	if (topo_parse(&c, root) == -1 || topo_validate(&c) == -1 ||
 	    topo_layout(&c) == -1 || topo_address(&c) == -1)
 		goto fail;
+	topo_summaries(c.t);
 	cJSON_Delete(root);
 	*out = c.t;
 	return 0;
@@ -191,6 +192,7 @@ free_vnet(struct topo_vnet *v)
 	free(v->xhubs);
 	free(v->xspokes);
 	free(v->vpeers);
+	free(v->summarised);
 	free(v->rs);
 	free(v->name);
 	free(v->jpath);
@@ -483,36 +485,84 @@ site_covers(const struct topo *t, const struct pfx4 *p)
 	return false;
 }
 
-const struct pfx4 *
-topo_vnet_summarised(const struct topo *t, const struct topo_vnet *v,
-    size_t i)
+/* One VNet's summarised prefixes; covered[j][k]: site_covers of vnets[j]'s k-th. */
+static void
+vnet_summaries(struct topo *t, struct topo_vnet *v, bool *const *covered)
 {
 	const struct topo_vnet *w;
-	size_t j, k;
+	size_t j, k, cap = 0;
 
-	if (t->nsites == 0)
-		return NULL;
 	for (j = 0; j < t->nvnets; j++) {
 		w = t->vnets[j];
 		if (w != v && !topo_vnets_peered(v, w))
 			continue;
 		for (k = 0; k < w->nspace; k++)
-			if (site_covers(t, &w->space[k]) && i-- == 0)
-				return &w->space[k];
+			if (covered[j][k]) {
+				xgrow(&v->summarised, &cap, v->nsummarised + 1,
+				    sizeof(*v->summarised));
+				v->summarised[v->nsummarised++] = w->space[k];
+			}
 	}
-	return NULL;
+}
+
+/*
+ * Owns: VR-15's prefixes of every VNet, once: each VNet's space prefixes a
+ * site prefix covers, then, per VNet, those of itself and its peers.
+ */
+void
+topo_summaries(struct topo *t)
+{
+	bool **covered;
+	size_t i, k;
+
+	for (i = 0; i < t->nvnets; i++) {
+		free(t->vnets[i]->summarised);
+		t->vnets[i]->summarised = NULL;
+		t->vnets[i]->nsummarised = 0;
+	}
+	if (t->nsites == 0)
+		return;
+	covered = xcalloc(t->nvnets + 1, sizeof(*covered));
+	for (i = 0; i < t->nvnets; i++) {
+		covered[i] = xcalloc(t->vnets[i]->nspace + 1, sizeof(**covered));
+		for (k = 0; k < t->vnets[i]->nspace; k++)
+			covered[i][k] = site_covers(t, &t->vnets[i]->space[k]);
+	}
+	for (i = 0; i < t->nvnets; i++)
+		vnet_summaries(t, t->vnets[i], covered);
+	for (i = 0; i < t->nvnets; i++)
+		free(covered[i]);
+	free(covered);
+}
+
+const struct pfx4 *
+topo_vnet_summarised(const struct topo *t, const struct topo_vnet *v,
+    size_t i)
+{
+	return i < v->nsummarised ? &v->summarised[i] : NULL;
 }
 
 bool
 topo_vnet_in_summary(const struct topo *t, const struct topo_vnet *v,
     uint32_t dst)
 {
-	const struct pfx4 *p;
 	size_t i;
 
-	for (i = 0; (p = topo_vnet_summarised(t, v, i)) != NULL; i++)
-		if (pfx_contains_addr(p, dst))
+	for (i = 0; i < v->nsummarised; i++)
+		if (pfx_contains_addr(&v->summarised[i], dst))
 			return true;
+	return false;
+}
+
+bool
+topo_vnet_prefix(const struct topo *t, const struct pfx4 *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < t->nvnets; i++)
+		for (k = 0; k < t->vnets[i]->nspace; k++)
+			if (pfx_equal(&t->vnets[i]->space[k], p))
+				return true;
 	return false;
 }
 

@@ -145,6 +145,9 @@ struct topo_vnet {
 	/* spoke-to-spoke peerings (both sides list the same struct) */
 	struct topo_peering	**vpeers;
 	size_t			 nvpeers;
+	/* VR-15: topo_vnet_summarised()'s prefixes, made once (topo_summaries) */
+	struct pfx4		*summarised;
+	size_t			 nsummarised;
 };
 
 /*
@@ -466,12 +469,22 @@ bool	topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b);
  * site prefix contains or equals (a summary such as 10.0.0.0/8). A gateway
  * of v sends such an address into the fabric, not back down its links.
  * Each such prefix, in turn, with topo_vnet_summarised() (i from 0 on;
- * NULL: no more).
+ * NULL: no more), VNets in t's order. Both read v->summarised, which
+ * topo_summaries() makes for every VNet: the loader calls it; whoever
+ * builds or changes a topology's VNets, peerings or sites otherwise calls
+ * it again (a gateway hop asks at every walk: no scan of every VNet and
+ * site prefix there).
  */
 bool	topo_vnet_in_summary(const struct topo *t, const struct topo_vnet *v,
 	    uint32_t dst);
 const struct pfx4 *topo_vnet_summarised(const struct topo *t,
 	    const struct topo_vnet *v, size_t i);
+void	topo_summaries(struct topo *t);
+/*
+ * VR-15: whether p equals a prefix of some VNet's address space (a site
+ * prefix so equal stays the VNet's on the gateway's side).
+ */
+bool	topo_vnet_prefix(const struct topo *t, const struct pfx4 *p);
 /* The spoke-to-spoke peering of a and b, or NULL. */
 const struct topo_peering *topo_vnet_peering(const struct topo_vnet *a,
 	    const struct topo_vnet *b);

@@ -1,12 +1,14 @@
 /*
  * diff: see diff.h.
  *
- * Owns: matching two revisions' subnets, NICs, peerings and warnings by
- * name, comparing each subnet's effective routes prefix by prefix, and
- * grouping subnets with the same difference; matching two revisions'
- * reachability classes and grouping the class pairs whose walks changed.
+ * Owns: matching two revisions' NICs, peerings and warnings by name;
+ * matching two revisions' reachability classes and grouping the class
+ * pairs whose walks changed; running the matrices with the route
+ * comparison (diffroutes.c compares the subnets' effective routes, with
+ * the tables the matrices compute).
  * Must not: compute routes itself (sdn.c does, from the plans plan.c made)
- * or walk (reach.c does, the same matrix `arsemu reach` prints) or print (cmd/cmd_diff.c does). No I/O, no state between calls.
+ * or walk (reach.c does, the same matrix `arsemu reach` prints) or print
+ * (cmd/cmd_diff.c does). No I/O, no state between calls.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -15,283 +17,7 @@
 #include <string.h>
 
 #include "../../lib/util.h"
-#include "diff.h"
-
-/* A subnet with NICs: its first NIC stands for all (sdn reads the subnet). */
-struct slot {
-	const struct topo_subnet	*sn;
-	const struct topo_nic		*nic;
-	size_t				 nnics;
-};
-
-/* The subnets of t that hold a NIC, in NIC order; *out malloc'd. */
-static size_t
-slots(const struct topo *t, struct slot **out)
-{
-	size_t i, k, n = 0;
-
-	*out = xcalloc(t->nnics ? t->nnics : 1, sizeof(**out));
-	for (i = 0; i < t->nnics; i++) {
-		for (k = n; k > 0 && (*out)[k - 1].sn != t->nics[i]->subnet; k--)
-			;
-		if (k > 0) {
-			(*out)[k - 1].nnics++;
-			continue;
-		}
-		(*out)[n].sn = t->nics[i]->subnet;
-		(*out)[n].nic = t->nics[i];
-		(*out)[n++].nnics = 1;
-	}
-	return n;
-}
-
-static bool
-same_subnet(const struct topo_subnet *a, const struct topo_subnet *b)
-{
-	return strcmp(a->name, b->name) == 0 &&
-	    strcmp(a->vnet->name, b->vnet->name) == 0;
-}
-
-/* The routes at v[i]'s prefix: their count from i. */
-static size_t
-run_len(const struct sdn_route *v, size_t n, size_t i)
-{
-	size_t k = i;
-
-	while (k < n && pfx_equal(&v[k].pfx, &v[i].pfx))
-		k++;
-	return k - i;
-}
-
-static bool
-runs_equal(const struct sdn_route *a, size_t na, const struct sdn_route *b,
-    size_t nb)
-{
-	size_t i;
-
-	if (na != nb)
-		return false;
-	for (i = 0; i < na; i++)
-		if (!sdn_route_equal(&a[i], &b[i]))
-			return false;
-	return true;
-}
-
-static struct sdn_route *
-routes_copy(const struct sdn_route *v, size_t n)
-{
-	struct sdn_route *c = xcalloc(n ? n : 1, sizeof(*c));
-
-	if (n > 0)
-		memcpy(c, v, n * sizeof(*v));
-	return c;
-}
-
-static void
-prefix_add(struct diff_group *g, size_t *cap, const struct sdn_route *o,
-    size_t no, const struct sdn_route *n, size_t nn)
-{
-	struct diff_prefix *p;
-
-	if (g->nprefixes == *cap) {
-		*cap = *cap ? 2 * *cap : 8;
-		g->prefixes = xrealloc(g->prefixes, *cap * sizeof(*g->prefixes));
-	}
-	p = &g->prefixes[g->nprefixes++];
-	p->pfx = no > 0 ? o[0].pfx : n[0].pfx;
-	p->kind = no == 0 ? DIFF_ADDED : nn == 0 ? DIFF_REMOVED : DIFF_CHANGED;
-	p->old = routes_copy(o, no);
-	p->nold = no;
-	p->new = routes_copy(n, nn);
-	p->nnew = nn;
-}
-
-/*
- * The prefixes whose routes differ between two tables sorted by prefix
- * (either may be empty: a subnet of one revision only) into g.
- */
-static void
-tables_diff(const struct sdn_table *a, const struct sdn_table *b,
-    struct diff_group *g)
-{
-	size_t i = 0, k = 0, na, nb, cap = 0;
-	int c;
-
-	while (i < a->nroutes || k < b->nroutes) {
-		if (i == a->nroutes)
-			c = 1;
-		else if (k == b->nroutes)
-			c = -1;
-		else
-			c = pfx_cmp(&a->routes[i].pfx, &b->routes[k].pfx);
-		na = c <= 0 ? run_len(a->routes, a->nroutes, i) : 0;
-		nb = c >= 0 ? run_len(b->routes, b->nroutes, k) : 0;
-		if (!runs_equal(a->routes + i, na, b->routes + k, nb))
-			prefix_add(g, &cap, a->routes + i, na, b->routes + k, nb);
-		i += na;
-		k += nb;
-	}
-}
-
-/* FNV-1a over what makes two groups' differences equal. */
-static uint64_t
-hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	while (n-- > 0)
-		h = (h ^ *c++) * 1099511628211ull;
-	return h;
-}
-
-static uint64_t
-hash_routes(uint64_t h, const struct sdn_route *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h = hash_bytes(h, &v[i].pfx, sizeof(v[i].pfx));
-		h = hash_bytes(h, &v[i].type, sizeof(v[i].type));
-		h = hash_bytes(h, &v[i].active, sizeof(v[i].active));
-		h = hash_bytes(h, v[i].nh, v[i].nnh * sizeof(v[i].nh[0]));
-	}
-	return h;
-}
-
-static uint64_t
-group_hash(const struct diff_group *g)
-{
-	uint64_t h = 14695981039346656037ull;
-	size_t i;
-
-	h = hash_bytes(h, &g->kind, sizeof(g->kind));
-	for (i = 0; i < g->nprefixes; i++) {
-		h = hash_routes(h, g->prefixes[i].old, g->prefixes[i].nold);
-		h = hash_routes(h, g->prefixes[i].new, g->prefixes[i].nnew);
-	}
-	return h;
-}
-
-static bool
-groups_equal(const struct diff_group *a, const struct diff_group *b)
-{
-	size_t i;
-
-	if (a->hash != b->hash || a->kind != b->kind ||
-	    a->nprefixes != b->nprefixes)
-		return false;
-	for (i = 0; i < a->nprefixes; i++)
-		if (!runs_equal(a->prefixes[i].old, a->prefixes[i].nold,
-		    b->prefixes[i].old, b->prefixes[i].nold) ||
-		    !runs_equal(a->prefixes[i].new, a->prefixes[i].nnew,
-		    b->prefixes[i].new, b->prefixes[i].nnew))
-			return false;
-	return true;
-}
-
-static void
-group_fini(struct diff_group *g)
-{
-	size_t i;
-
-	for (i = 0; i < g->nprefixes; i++) {
-		free(g->prefixes[i].old);
-		free(g->prefixes[i].new);
-	}
-	free(g->prefixes);
-	free(g->members);
-	memset(g, 0, sizeof(*g));
-}
-
-static void
-member_add(struct diff_group *g, const struct slot *s)
-{
-	struct diff_member *m;
-
-	g->members = xrealloc(g->members, (g->nmembers + 1) * sizeof(*m));
-	m = &g->members[g->nmembers++];
-	m->vnet = s->sn->vnet->name;
-	m->subnet = s->sn->name;
-	m->nnics = s->nnics;
-	g->nnics += s->nnics;
-}
-
-/* A subnet's difference into d: a group's new member, a new group, or none. */
-static void
-group_add(struct diff *d, struct diff_group *g, const struct slot *s)
-{
-	size_t i;
-
-	d->subnets++;
-	if (g->nprefixes == 0) {
-		d->unchanged++;
-		group_fini(g);
-		return;
-	}
-	g->hash = group_hash(g);
-	for (i = 0; i < d->ngroups; i++)
-		if (groups_equal(&d->groups[i], g)) {
-			member_add(&d->groups[i], s);
-			group_fini(g);
-			return;
-		}
-	member_add(g, s);
-	d->groups = xrealloc(d->groups, (d->ngroups + 1) * sizeof(*d->groups));
-	d->groups[d->ngroups++] = *g;
-}
-
-/* One subnet's effective routes, sorted by prefix; empty without a slot. */
-static void
-table(const struct topo *t, const struct plan *p, const struct slot *s,
-    struct sdn_table *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (s != NULL)
-		sdn_effective_by_prefix(t, &p->in, s->nic, out);
-}
-
-/* Compare one subnet (either slot may be NULL: one revision only). */
-static void
-subnet_diff(const struct topo *a, const struct plan *pa, const struct slot *sa,
-    const struct topo *b, const struct plan *pb, const struct slot *sb,
-    struct diff *d)
-{
-	struct sdn_table ta, tb;
-	struct diff_group g;
-
-	memset(&g, 0, sizeof(g));
-	g.kind = sa == NULL ? DIFF_ADDED : sb == NULL ? DIFF_REMOVED :
-	    DIFF_CHANGED;
-	table(a, pa, sa, &ta);
-	table(b, pb, sb, &tb);
-	tables_diff(&ta, &tb, &g);
-	sdn_table_free(&ta);
-	sdn_table_free(&tb);
-	group_add(d, &g, sb != NULL ? sb : sa);
-}
-
-static void
-subnets_diff(const struct topo *a, const struct plan *pa,
-    const struct topo *b, const struct plan *pb, struct diff *d)
-{
-	struct slot *sa, *sb;
-	size_t na = slots(a, &sa), nb = slots(b, &sb), i, k;
-	bool *matched = xcalloc(na ? na : 1, sizeof(*matched));
-
-	for (k = 0; k < nb; k++) {
-		for (i = 0; i < na && !same_subnet(sa[i].sn, sb[k].sn); i++)
-			;
-		if (i < na)
-			matched[i] = true;
-		subnet_diff(a, pa, i < na ? &sa[i] : NULL, b, pb, &sb[k], d);
-	}
-	for (i = 0; i < na; i++)
-		if (!matched[i])
-			subnet_diff(a, pa, &sa[i], b, pb, NULL, d);
-	free(matched);
-	free(sa);
-	free(sb);
-}
+#include "diffroutes.h"
 
 static int
 nic_qcmp(const void *x, const void *y)
@@ -335,7 +61,7 @@ nicset(struct diff *d, const struct topo *t, const struct plan *p,
 	s->vnet = nic->subnet->vnet->name;
 	s->subnet = nic->subnet->name;
 	sdn_effective(t, &p->in, nic, &tab);
-	s->routes = routes_copy(tab.routes, tab.nroutes);
+	s->routes = diff_routes_copy(tab.routes, tab.nroutes);
 	s->nroutes = tab.nroutes;
 	sdn_table_free(&tab);
 	return d->nnicsets++;
@@ -370,10 +96,10 @@ nics_diff(const struct topo *a, const struct plan *pa, const struct topo *b,
 	while (i < a->nnics || k < b->nnics) {
 		c = i == a->nnics ? 1 : k == b->nnics ? -1 :
 		    strcmp(va[i]->name, vb[k]->name);
-		if (c < 0 || (c == 0 && !same_subnet(va[i]->subnet,
+		if (c < 0 || (c == 0 && !diff_same_subnet(va[i]->subnet,
 		    vb[k]->subnet)))
 			nic_add(d, a, pa, va[i], DIFF_REMOVED);
-		if (c > 0 || (c == 0 && !same_subnet(va[i]->subnet,
+		if (c > 0 || (c == 0 && !diff_same_subnet(va[i]->subnet,
 		    vb[k]->subnet)))
 			nic_add(d, b, pb, vb[k], DIFF_ADDED);
 		i += c <= 0;
@@ -413,8 +139,8 @@ pfxset_diff(const struct pfx4 *a, size_t na, const struct pfx4 *b, size_t nb,
 	int c;
 
 	memset(out, 0, sizeof(*out));
-	while (i < na || k < nb) {
-		c = i == na ? 1 : k == nb ? -1 : pfx_cmp(&a[i], &b[k]);
+	while (i < na && k < nb) {
+		c = pfx_cmp(&a[i], &b[k]);
 		if (c < 0)
 			pfx_push(&out->removed, &out->nremoved, &a[i]);
 		else if (c > 0)
@@ -422,6 +148,10 @@ pfxset_diff(const struct pfx4 *a, size_t na, const struct pfx4 *b, size_t nb,
 		i += c <= 0;
 		k += c >= 0;
 	}
+	for (; i < na; i++)
+		pfx_push(&out->removed, &out->nremoved, &a[i]);
+	for (; k < nb; k++)
+		pfx_push(&out->added, &out->nadded, &b[k]);
 }
 
 static void
@@ -432,10 +162,13 @@ pfxset_free(struct diff_pfxset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* One peering (either may be NULL) into d if anything of it differs. */
+/*
+ * One peering (o or n may be NULL: one revision only) of the Route Server
+ * instance named inst into d if anything of it differs.
+ */
 static void
 peering_diff(const struct plan_peering *o, const struct plan_peering *n,
-    const char *peer, struct diff *d)
+    const char *inst, const char *peer, struct diff *d)
 {
 	static const struct plan_peering none;
 	const struct plan_peering *x = o != NULL ? o : &none;
@@ -443,7 +176,7 @@ peering_diff(const struct plan_peering *o, const struct plan_peering *n,
 	struct diff_peering e;
 
 	memset(&e, 0, sizeof(e));
-	e.instance = (n != NULL ? n : o)->instance->name;
+	e.instance = inst;
 	snprintf(e.peer, sizeof(e.peer), "%s", peer);
 	e.kind = o == NULL ? DIFF_ADDED : n == NULL ? DIFF_REMOVED :
 	    DIFF_CHANGED;
@@ -492,12 +225,13 @@ peerings_diff(const struct topo *a, const struct plan *pa,
 				matched[i] = true;
 			}
 		}
-		peering_diff(x, y, nb, d);
+		peering_diff(x, y, y->instance->name, nb, d);
 	}
 	for (i = 0; i < pa->npeerings; i++)
 		if (!matched[i]) {
 			peer_name(a, &pa->peerings[i], na, sizeof(na));
-			peering_diff(&pa->peerings[i], NULL, na, d);
+			peering_diff(&pa->peerings[i], NULL,
+			    pa->peerings[i].instance->name, na, d);
 		}
 	free(matched);
 }
@@ -540,7 +274,7 @@ same_container(const struct reach_class *x, const struct reach_class *y)
 	if (x->kind != y->kind)
 		return false;
 	if (x->kind == REACH_VM)
-		return same_subnet(x->subnet, y->subnet);
+		return diff_same_subnet(x->subnet, y->subnet);
 	if (x->kind == REACH_HOST)
 		return strcmp(x->site->name, y->site->name) == 0;
 	return true;
@@ -776,6 +510,8 @@ struct rjob {
 	const struct plan	*p;
 	struct reach_opts	 o;
 	struct reach		 r;
+	struct diff_routes	*dr;		/* the route comparison it feeds */
+	int			 i;		/* 0: old, 1: new */
 };
 
 static void *
@@ -789,6 +525,7 @@ rjob_run(void *arg)
 	if (reach_run_opts(j->t, j->p, &all, &all, &j->o, &j->r, err,
 	    sizeof(err)) != 0)
 		die("diff: reach: %s", err);
+	diff_routes_end(j->dr, j->i);
 	return NULL;
 }
 
@@ -804,11 +541,12 @@ struct rpair {
 /*
  * Owns: starting both matrices, each with the other revision's cuts added
  * and both revisions' services, on a thread each (reach_run is pure; each
- * has its own tables), while diff_run compares the routes.
+ * has its own tables), each handing its tables to the route comparison
+ * dr (diffroutes.h).
  */
 static void
 reach_start(const struct topo *a, struct plan *pa, const struct topo *b,
-    struct plan *pb, struct rpair *rp)
+    struct plan *pb, struct diff_routes *dr, struct rpair *rp)
 {
 	size_t n[2], i;
 
@@ -827,8 +565,17 @@ reach_start(const struct topo *a, struct plan *pa, const struct topo *b,
 		rp->job[i].o.ncuts = n[1 - i];
 		rp->job[i].o.svc_topos = rp->both;
 		rp->job[i].o.nsvc_topos = 2;
+		rp->job[i].o.table_cb = diff_routes_table;
+		rp->job[i].o.table_arg = diff_routes_arg(dr, (int)i);
+		rp->job[i].dr = dr;
+		rp->job[i].i = (int)i;
+		diff_routes_begin(dr, (int)i);	/* both, before either runs */
+	}
+	for (i = 0; i < 2; i++) {
 		rp->threaded[i] = pthread_create(&rp->th[i], NULL, rjob_run,
 		    &rp->job[i]) == 0;
+		if (!rp->threaded[i])	/* runs later, alone: none waits for it */
+			diff_routes_end(dr, (int)i);
 	}
 }
 
@@ -872,16 +619,19 @@ void
 diff_run(const struct topo *a, struct plan *pa, const struct topo *b,
     struct plan *pb, struct diff *d)
 {
+	struct diff_routes *dr;
 	struct rpair rp;
 
 	memset(d, 0, sizeof(*d));
-	reach_start(a, pa, b, pb, &rp);
-	subnets_diff(a, pa, b, pb, d);
+	dr = diff_routes_start(a, pa, b, pb);
+	reach_start(a, pa, b, pb, dr, &rp);
 	nics_diff(a, pa, b, pb, d);
 	peerings_diff(a, pa, b, pb, d);
 	d->nlint_new = warnings_only(b, a, &d->lint_new);
 	d->nlint_gone = warnings_only(a, b, &d->lint_gone);
 	reach_finish(&rp, d);
+	/* the matrices are done: no table comes any more */
+	diff_routes_finish(dr, d);
 }
 
 bool
@@ -897,7 +647,7 @@ diff_free(struct diff *d)
 	size_t i;
 
 	for (i = 0; i < d->ngroups; i++)
-		group_fini(&d->groups[i]);
+		diff_group_fini(&d->groups[i]);
 	free(d->groups);
 	free(d->nics);
 	for (i = 0; i < d->nnicsets; i++)

@@ -7,7 +7,8 @@
  * A subnet is identified by its VNet's and its own name, a NIC and a
  * peering (Route Server instance, peer node) by name. Every NIC of a
  * subnet has the subnet's effective routes (sdn_effective reads only the
- * subnet), so a subnet is computed once, from its first NIC; a subnet
+ * subnet), so a subnet is compared once, from one NIC's table (the
+ * table a reachability matrix computed, else its first NIC's); a subnet
  * without a NIC has no effective routes to show and is not compared.
  * Subnets whose difference is the same (same prefixes, same routes before
  * and after) form one group: a change of a route table shared by 500
@@ -166,6 +167,9 @@ struct diff {
 	size_t			 nreach_groups;
 	size_t			 reach_compared;	/* class pairs in both */
 	size_t			 reach_walks;		/* over both revisions */
+	/* the route comparison's tables (diffroutes.h): not printed */
+	size_t			 tables_shared;		/* the matrices' */
+	size_t			 tables_computed;	/* its own */
 };
 
 /*
@@ -173,8 +177,9 @@ struct diff {
  * plan_run_routes (plan_run: the peerings' prefixes are not compared);
  * the warnings are those in a->warnings and b->warnings (topo_lint ran).
  * The plans' hub-choice memos are filled (sdn_memo_fill) so that the two
- * reachability matrices and the route comparison run on three threads;
- * the plans are otherwise only read.
+ * reachability matrices run on two threads, the route comparison on them
+ * with the tables they compute (diffroutes.h); the plans are otherwise
+ * only read.
  */
 void	diff_run(const struct topo *a, struct plan *pa,
 	    const struct topo *b, struct plan *pb, struct diff *d);

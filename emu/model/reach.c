@@ -483,6 +483,7 @@ struct tabent {
 struct rctx {
 	const struct topo	*t;
 	const struct plan	*p;
+	const struct reach_opts	*o;		/* NULL: none */
 	struct tabent		 ent[REACH_TABLE_CACHE];
 	size_t			 nent;
 	const struct topo_subnet *pinned;	/* the source class's subnet */
@@ -496,14 +497,6 @@ struct rctx {
 #define KEY_POS(k)		((uint32_t)((k) & 0xffffff))
 #define KEY_MAX_ROUTES		0x1000000u
 
-static int
-u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void
 ent_free(struct tabent *e)
 {
@@ -514,32 +507,44 @@ ent_free(struct tabent *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* Owns: a subnet's table and its index. Must not: reorder the table. */
+/*
+ * Owns: a subnet's table and its index, and handing the table to o's
+ * table_cb. Must not: reorder the table. The index is the table by prefix
+ * (sdn_effective_both's second order, sorted by address and length), each
+ * run of one prefix by position: the keys in ascending order, no sort.
+ */
 static void
 ent_fill(struct rctx *x, struct tabent *e, const struct topo_nic *nic)
 {
-	size_t i;
+	uint32_t *byp;
+	uint64_t k;
+	size_t i, j;
 
 	memset(e, 0, sizeof(*e));
 	e->subnet = nic->subnet;
-	sdn_effective(x->t, &x->p->in, nic, &e->tab);
+	sdn_effective_both(x->t, &x->p->in, nic, &e->tab, &byp);
 	x->r->tables++;
 	if (e->tab.nroutes >= KEY_MAX_ROUTES)
 		die("reach: %s's table holds %zu routes, more than %u",
 		    nic->name, e->tab.nroutes, KEY_MAX_ROUTES - 1);
 	e->key = xcalloc(e->tab.nroutes + 1, sizeof(*e->key));
 	for (i = 0; i < e->tab.nroutes; i++) {
-		const struct pfx4 *p = &e->tab.routes[i].pfx;
+		const struct pfx4 *p = &e->tab.routes[byp[i]].pfx;
 
-		e->key[i] = KEY(p->addr, p->len, (uint32_t)i);
+		k = KEY(p->addr, p->len, byp[i]);
+		for (j = i; j > 0 && e->key[j - 1] > k; j--)
+			e->key[j] = e->key[j - 1];	/* within one prefix */
+		e->key[j] = k;
 		if (p->len == 32)
 			e->len32 = true;
 		else
 			e->lens |= 1u << p->len;
 	}
-	qsort(e->key, e->tab.nroutes, sizeof(*e->key), u64_cmp);
 	e->view.nic = e->tab.nic;
 	e->view.disable_bgp = e->tab.disable_bgp;
+	if (x->o != NULL && x->o->table_cb != NULL)
+		x->o->table_cb(x->o->table_arg, nic, &e->tab, byp);
+	free(byp);
 }
 
 /* The first index position whose key is >= k. */
@@ -909,6 +914,7 @@ reach_run_opts(const struct topo *t, const struct plan *p,
 	}
 	x->t = t;
 	x->p = p;
+	x->o = o;
 	x->r = r;
 	nc = cuts_with(t, p, o, &c);
 	make_classes(t, c, nc, r);

@@ -142,12 +142,24 @@ void	reach_free(struct reach *r);
  * correspond (`arsemu diff`): cuts added to the topology's own (the other
  * revision's reach_cuts()), and the topologies whose filters make the
  * services (both revisions; none: t's own).
+ *
+ * table_cb (NULL: none), when set, is called with every subnet's effective
+ * table the matrix computes, on the matrix's thread, as sdn_effective_both
+ * gives it (az's order, and the by-prefix order as positions), before the
+ * matrix uses it: the route comparison of `arsemu diff` reads the tables
+ * from there instead of computing them again. A subnet's table may come
+ * more than once (the matrix keeps a bounded number at a time) and a
+ * subnet no walk crosses never; tab and by_prefix are only lent.
  */
 struct reach_opts {
 	const struct pfx4	 *cuts;
 	size_t			  ncuts;
 	const struct topo *const *svc_topos;
 	size_t			  nsvc_topos;
+	void			(*table_cb)(void *arg, const struct topo_nic *nic,
+				    const struct sdn_table *tab,
+				    const uint32_t *by_prefix);
+	void			 *table_arg;
 };
 
 /* reach_run, with o's cuts and services (NULL: reach_run). */

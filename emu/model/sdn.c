@@ -75,6 +75,7 @@ struct cands {
 	struct cand	*v;
 	size_t		 n;
 	size_t		 cap;
+	size_t		 bgp_lo, bgp_hi;	/* add_bgp's run: [lo, hi) */
 };
 
 static struct cand *
@@ -224,25 +225,6 @@ rs_filter_set(const struct topo *t, const struct topo_vnet *hub,
 		if (serves(hub, t->vnets[i]))
 			pfx_cover_add(c, t->vnets[i]->space, t->vnets[i]->nspace);
 	pfx_cover_done(c);
-}
-
-void
-sdn_nh_union(uint32_t v[SDN_MAX_NH], unsigned *n, const uint32_t *nh,
-    unsigned nnh)
-{
-	unsigned i, j, k;
-
-	for (i = 0; i < nnh && *n < SDN_MAX_NH; i++)
-		v[(*n)++] = nh[i];
-	qsort(v, *n, sizeof(v[0]), u32_qcmp);
-	for (i = 0, k = 0; i < *n; i = j) {
-		for (j = i + 1; j < *n && v[j] == v[i]; j++)
-			;
-		v[k++] = v[i];
-	}
-	for (i = k; i < *n; i++)
-		v[i] = 0;
-	*n = k;
 }
 
 static void
@@ -437,6 +419,8 @@ add_bgp(const struct topo *t, const struct sdn_input *in,
 		return;
 	h = memo_get(t, in, hub, &one);
 	xgrow(&c->v, &c->cap, c->n + h->n, sizeof(*c->v));
+	c->bgp_lo = c->n;
+	c->bgp_hi = c->n + h->n;
 	for (i = 0; i < h->n; i++) {
 		k = cand_add(c, &h->r[i].pfx, SDN_SRC_VNG, SDN_NH_VNG);
 		memcpy(k->r.nh, h->r[i].nh, h->r[i].nnh * sizeof(k->r.nh[0]));
@@ -563,6 +547,43 @@ cmp_select(const void *a, const void *b)
 }
 
 /*
+ * c->v in cmp_select's order: what one qsort of it gives (cmp_select is a
+ * total order, idx last), without sorting the thousands of BGP routes
+ * add_bgp took from a hub's choice, which are in that order already
+ * (ascending, one a prefix): the others (system and user routes, a few)
+ * are sorted and merged with them. Any other case: qsort.
+ */
+static void
+sort_select(struct cands *c)
+{
+	size_t lo = c->bgp_lo, nb = c->bgp_hi - c->bgp_lo, nr = c->n - nb;
+	size_t i = 0, j = 0, k = 0;
+	struct cand *r;
+
+	for (i = lo + 1; nb >= 2 && c->bgp_hi <= c->n && i < c->bgp_hi; i++)
+		if (cmp_select(&c->v[i - 1], &c->v[i]) > 0)
+			break;
+	if (nb < 2 || c->bgp_hi > c->n || i < c->bgp_hi) {
+		qsort(c->v, c->n, sizeof(*c->v), cmp_select);
+		return;
+	}
+	i = 0;
+	r = xcalloc(nr + 1, sizeof(*r));
+	memcpy(r, c->v, lo * sizeof(*r));
+	memcpy(r + lo, c->v + c->bgp_hi, (c->n - c->bgp_hi) * sizeof(*r));
+	qsort(r, nr, sizeof(*r), cmp_select);
+	/* the BGP run to the end; the merge writes at i + j <= nr + j */
+	memmove(c->v + nr, c->v + lo, nb * sizeof(*c->v));
+	while (i < nr || j < nb) {
+		if (j == nb || (i < nr && cmp_select(&r[i], &c->v[nr + j]) < 0))
+			c->v[k++] = r[i++];
+		else
+			c->v[k++] = c->v[nr + j++];
+	}
+	free(r);
+}
+
+/*
  * VR-05: one winner per prefix; a blocked route never wins. The caller
  * should have merged a prefix's paths into one BGP route (RS-33); if it
  * did not, merge them here so that the table keeps one entry per prefix.
@@ -573,7 +594,7 @@ select_routes(struct cands *c)
 	struct cand *prev;
 	size_t i, n;
 
-	qsort(c->v, c->n, sizeof(*c->v), cmp_select);
+	sort_select(c);
 	for (i = 0, n = 0; i < c->n; i++) {
 		prev = n > 0 ? &c->v[n - 1] : NULL;
 		if (prev != NULL && prev->r.source == SDN_SRC_VNG &&
@@ -673,20 +694,28 @@ cmp_list(const void *a, const void *b)
 
 static void
 effective(const struct topo *t, const struct sdn_input *in,
-    const struct topo_nic *nic, struct sdn_table *out, bool listed);
+    const struct topo_nic *nic, struct sdn_table *out, bool listed,
+    uint32_t **by_prefix);
 
 void
 sdn_effective(const struct topo *t, const struct sdn_input *in,
     const struct topo_nic *nic, struct sdn_table *out)
 {
-	effective(t, in, nic, out, true);
+	effective(t, in, nic, out, true, NULL);
 }
 
 void
 sdn_effective_by_prefix(const struct topo *t, const struct sdn_input *in,
     const struct topo_nic *nic, struct sdn_table *out)
 {
-	effective(t, in, nic, out, false);
+	effective(t, in, nic, out, false, NULL);
+}
+
+void
+sdn_effective_both(const struct topo *t, const struct sdn_input *in,
+    const struct topo_nic *nic, struct sdn_table *out, uint32_t **by_prefix)
+{
+	effective(t, in, nic, out, true, by_prefix);
 }
 
 static bool
@@ -756,7 +785,7 @@ sdn_effective_only(const struct topo *t, const struct sdn_input *in,
     const struct topo_nic *nic, const struct pfx4 *P, size_t nP,
     struct sdn_table *out)
 {
-	struct cands c = { NULL, 0, 0 };
+	struct cands c = { NULL, 0, 0, 0, 0 };
 	const struct topo_vnet *v;
 	size_t i, n;
 
@@ -876,16 +905,61 @@ sdn_memo_changes(const struct topo *t, const struct sdn_input *a,
 	return k;
 }
 
+static int
+cmp_list_ptr(const void *a, const void *b)
+{
+	return cmp_list(*(const struct cand *const *)a,
+	    *(const struct cand *const *)b);
+}
+
+/*
+ * c->v (by prefix) in cmp_list's order, as pointers: what one qsort gives
+ * (cmp_list is a total order). The groups come in a fixed order, so the
+ * routes go to their group's bucket in turn; each bucket is sorted only if
+ * it is not in order already: the BGP bucket, nearly all of a table, is
+ * (ascending, one route a prefix, as select_routes left it).
+ */
+static const struct cand **
+sort_list(const struct cands *c)
+{
+	const struct cand **v = xcalloc(c->n + 1, sizeof(*v));
+	size_t at[GRP_OTHER + 2] = { 0 }, i, g, k;
+	bool sorted;
+
+	for (i = 0; i < c->n; i++)
+		at[group(&c->v[i].r) + 1]++;
+	for (g = 1; g <= GRP_OTHER + 1; g++)
+		at[g] += at[g - 1];
+	for (i = 0; i < c->n; i++)
+		v[at[group(&c->v[i].r)]++] = &c->v[i];
+	/* at[g] is now where group g ends */
+	for (g = 0, i = 0; g <= GRP_OTHER; i = at[g++]) {
+		for (k = i + 1, sorted = true; k < at[g] && sorted; k++)
+			sorted = cmp_list(v[k - 1], v[k]) <= 0;
+		if (!sorted)
+			qsort(v + i, at[g] - i, sizeof(*v), cmp_list_ptr);
+	}
+	return v;
+}
+
+/*
+ * Owns: one table, listed (az's order) or by prefix (selection order);
+ * with by_prefix, listed and the positions of the by-prefix order in it.
+ */
 static void
 effective(const struct topo *t, const struct sdn_input *in,
-    const struct topo_nic *nic, struct sdn_table *out, bool listed)
+    const struct topo_nic *nic, struct sdn_table *out, bool listed,
+    uint32_t **by_prefix)
 {
-	struct cands c = { NULL, 0, 0 };
+	struct cands c = { NULL, 0, 0, 0, 0 };
+	const struct cand **ord;
 	const struct topo_vnet *v;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	out->nic = nic;
+	if (by_prefix != NULL)
+		*by_prefix = NULL;
 	if (nic == NULL || nic->subnet == NULL || nic->subnet->vnet == NULL)
 		return;
 	v = nic->subnet->vnet;
@@ -897,11 +971,22 @@ effective(const struct topo *t, const struct sdn_input *in,
 	block_bgp(&c);
 	select_routes(&c);
 	drop_reserved(&c);
-	if (listed)
-		qsort(c.v, c.n, sizeof(*c.v), cmp_list);
-	out->routes = xcalloc(c.n, sizeof(*out->routes));
-	for (i = 0; i < c.n; i++)
-		out->routes[i] = c.v[i].r;
+	out->routes = xcalloc(c.n + 1, sizeof(*out->routes));
 	out->nroutes = c.n;
+	if (!listed) {
+		for (i = 0; i < c.n; i++)
+			out->routes[i] = c.v[i].r;
+		free(c.v);
+		return;
+	}
+	ord = sort_list(&c);
+	if (by_prefix != NULL)
+		*by_prefix = xcalloc(c.n + 1, sizeof(**by_prefix));
+	for (i = 0; i < c.n; i++) {
+		out->routes[i] = ord[i]->r;
+		if (by_prefix != NULL)
+			(*by_prefix)[ord[i] - c.v] = (uint32_t)i;
+	}
+	free(ord);
 	free(c.v);
 }

@@ -132,6 +132,15 @@ void	sdn_effective(const struct topo *t, const struct sdn_input *in,
 void	sdn_effective_by_prefix(const struct topo *t, const struct sdn_input *in,
 	    const struct topo_nic *nic, struct sdn_table *out);
 /*
+ * Both at once, from one computation: sdn_effective's table into *out, and
+ * sdn_effective_by_prefix's order as positions in it: route i by prefix is
+ * out->routes[(*by_prefix)[i]]. *by_prefix malloc'd (NULL when out is
+ * empty for want of a subnet); the caller frees it.
+ */
+void	sdn_effective_both(const struct topo *t, const struct sdn_input *in,
+	    const struct topo_nic *nic, struct sdn_table *out,
+	    uint32_t **by_prefix);
+/*
  * The effective routes at the prefixes of P only (sorted), as
  * sdn_effective_by_prefix gives them there; false (nothing computed) when
  * P holds 0.0.0.0/0 or a reserved prefix, whose change reaches further.
@@ -149,6 +158,11 @@ bool	sdn_route_equal(const struct sdn_route *a, const struct sdn_route *b);
 bool	sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b);
 /* A hash of the routes: equal tables (sdn_table_equal) hash alike. */
 uint64_t sdn_table_hash(const struct sdn_table *tab);
+/*
+ * h folded (FNV-1a) with one route, field by field: equal routes
+ * (sdn_route_equal) hash alike, whatever their padding bytes hold.
+ */
+uint64_t sdn_route_hash(uint64_t h, const struct sdn_route *r);
 
 /* The rows of a table, in its order; *out malloc'd. Returns the count. */
 size_t	sdn_rows(const struct sdn_table *tab, struct sdn_row **out);

@@ -2,8 +2,8 @@
  * sdnmerge: what the SDN controller receives, before any NIC's table (see
  * sdn.h). Owns folding the routes of a Route Server's (or a gateway's)
  * instances into one set per hub: per prefix the shortest AS path, the
- * union of the next hops (RS-33), a static connection's prefixes for a
- * gateway. Must not: choose between route sources or list a table; that is
+ * union of the next hops (RS-33; sdn_nh_union, which sdn.c uses too), a
+ * static connection's prefixes for a gateway. Must not: choose between route sources or list a table; that is
  * sdn.c's. No I/O, no state between calls.
  */
 #include <stdlib.h>
@@ -11,6 +11,25 @@
 
 #include "../../lib/util.h"
 #include "sdn.h"
+
+void
+sdn_nh_union(uint32_t v[SDN_MAX_NH], unsigned *n, const uint32_t *nh,
+    unsigned nnh)
+{
+	unsigned i, j, k;
+
+	for (i = 0; i < nnh && *n < SDN_MAX_NH; i++)
+		v[(*n)++] = nh[i];
+	qsort(v, *n, sizeof(v[0]), u32_qcmp);
+	for (i = 0, k = 0; i < *n; i = j) {
+		for (j = i + 1; j < *n && v[j] == v[i]; j++)
+			;
+		v[k++] = v[i];
+	}
+	for (i = k; i < *n; i++)
+		v[i] = 0;
+	*n = k;
+}
 
 /* A route and where it came from: equal prefixes fold in input order. */
 struct merge_in {

@@ -76,8 +76,8 @@ hash_bytes(uint64_t h, const void *p, size_t n)
 }
 
 /* Over what sdn_route_equal compares, field by field (no padding). */
-static uint64_t
-hash_route(uint64_t h, const struct sdn_route *r)
+uint64_t
+sdn_route_hash(uint64_t h, const struct sdn_route *r)
 {
 	unsigned char active = r->active;
 
@@ -102,7 +102,7 @@ sdn_table_hash(const struct sdn_table *tab)
 
 	h = hash_bytes(h, &dis, 1);
 	for (i = 0; i < tab->nroutes; i++)
-		h = hash_route(h, &tab->routes[i]);
+		h = sdn_route_hash(h, &tab->routes[i]);
 	return h;
 }
 

@@ -12,7 +12,7 @@
 #include "../../topo/lint.h"
 #include "t.h"
 
-#define NSPOKES_MAX	8
+#define NSPOKES_MAX	24	/* more than DIFF_TABLES_HELD tables a revision */
 
 /* One revision of the estate. */
 struct estate {
@@ -31,7 +31,7 @@ struct estate {
 static struct topo *
 load(const struct estate *e)
 {
-	char doc[8192], spokes[4096] = "", rts[1024] = "", subnets[512] = "";
+	char doc[16384], spokes[8192] = "", rts[1024] = "", subnets[512] = "";
 	char vms[256] = "";
 	struct topo_err err;
 	struct topo *t = NULL;
@@ -210,6 +210,44 @@ test_route_table(void)
 	T_EQ(r.d.npeerings, 0u, "a route table is no Route Server's business "
 	    "(%zu peerings)", r.d.npeerings);
 out:
+	run_free(&r);
+}
+
+/*
+ * The route comparison takes its tables from the reachability matrices
+ * (diffroutes.h): more spokes than it holds at once, every spoke's 0.0.0.0/0
+ * moved from the firewall to None, so every walk changes. Whichever thread
+ * brought which table, the result is one group of every spoke, and each
+ * subnet's two tables came from a matrix or were computed, once each; the
+ * matrices walk from every spoke, and a matrix that runs ahead waits for
+ * the other rather than let a spoke's table go.
+ */
+static void
+test_shared_tables(void)
+{
+	struct estate a = { .nspokes = NSPOKES_MAX, .rt_nh = "VirtualAppliance",
+	    .rt_spokes = NSPOKES_MAX, .vms = 1, .timers = "",
+	    .rt_pfx = "0.0.0.0/0" };
+	struct estate b = a;
+	const struct diff_group *g;
+	struct run r;
+
+	b.rt_nh = "None";
+	if (!T_OK(run(&a, &b, &r), "shared tables: both revisions load"))
+		return;
+	g = group_of(&r.d, "s1", "app");
+	T_OK(r.d.ngroups == 1 && g != NULL && g->nmembers == NSPOKES_MAX &&
+	    prefix(g, "0.0.0.0/0") != NULL, "shared tables: one group of the "
+	    "%u spokes, 0.0.0.0/0 changed (%zu groups, %zu members)",
+	    NSPOKES_MAX, r.d.ngroups, g != NULL ? g->nmembers : 0);
+	T_OK(r.d.tables_shared + r.d.tables_computed == 2 * r.d.subnets,
+	    "shared tables: each subnet's table once a revision (%zu from the "
+	    "matrices, %zu computed, %zu subnets)", r.d.tables_shared,
+	    r.d.tables_computed, r.d.subnets);
+	T_OK(r.d.tables_shared >= 2 * NSPOKES_MAX, "shared tables: every "
+	    "spoke's from the matrices (%zu)", r.d.tables_shared);
+	T_OK(r.d.nreach_rows > 0, "shared tables: the walks changed too "
+	    "(%zu rows)", r.d.nreach_rows);
 	run_free(&r);
 }
 
@@ -514,6 +552,7 @@ main(void)
 	test_reach_grouping();
 	test_identical();
 	test_route_table();
+	test_shared_tables();
 	test_unpeered();
 	test_grouping();
 	test_added();

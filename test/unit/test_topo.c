@@ -14,6 +14,7 @@
 #include "../../topo/topo.h"
 #include "../../topo/lint.h"
 #include "../../topo/topo_int.h"
+#include "examples.h"
 #include "t.h"
 
 static uint32_t
@@ -2101,6 +2102,89 @@ test_spoke_peering(void)
 	topo_free(t);
 }
 
+/* Whether a site prefix covers p (VR-15). */
+static bool
+site_covered(const struct topo *t, const struct pfx4 *p)
+{
+	size_t i, m;
+
+	for (i = 0; i < t->nsites; i++)
+		for (m = 0; m < t->sites[i]->nprefixes; m++)
+			if (pfx_contains(&t->sites[i]->prefixes[m], p))
+				return true;
+	return false;
+}
+
+/*
+ * VR-15's definition, scanned: the count of the space prefixes of v and
+ * its peers that a site prefix covers (those holding a, with a set).
+ */
+static size_t
+summary_scan(const struct topo *t, const struct topo_vnet *v, bool with,
+    uint32_t a)
+{
+	size_t j, k, n = 0;
+
+	for (j = 0; j < t->nvnets; j++) {
+		const struct topo_vnet *w = t->vnets[j];
+
+		if (w != v && !topo_vnets_peered(v, w))
+			continue;
+		for (k = 0; k < w->nspace; k++)
+			n += site_covered(t, &w->space[k]) &&
+			    (!with || pfx_contains_addr(&w->space[k], a));
+	}
+	return n;
+}
+
+/*
+ * topo_summaries() (made at load) against the definition on every example:
+ * each VNet's summarised prefixes are as many as the definition counts,
+ * each covered by a site prefix, and topo_vnet_in_summary answers as the
+ * definition does at each one's first and last address and one past it.
+ */
+static void
+test_summaries(void)
+{
+	struct topo_err err;
+	struct topo *t;
+	char **ex;
+	size_t nex, e, i, k, bad = 0, seen = 0;
+
+	ex = examples_list(&nex);
+	T_OK(ex != NULL, "summaries: examples found");
+	for (e = 0; ex != NULL && e < nex; e++) {
+		if (topo_load_file(ex[e], &t, &err) != 0) {
+			T_OK(false, "summaries: %s loads: %s", ex[e], err.msg);
+			continue;
+		}
+		for (i = 0; i < t->nvnets; i++) {
+			const struct topo_vnet *v = t->vnets[i];
+
+			bad += summary_scan(t, v, false, 0) != v->nsummarised;
+			bad += topo_vnet_summarised(t, v, v->nsummarised) != NULL;
+			for (k = 0; k < v->nsummarised; k++) {
+				const struct pfx4 *p = topo_vnet_summarised(t, v, k);
+				uint32_t at[3];
+				size_t m;
+
+				at[0] = p->addr;
+				at[1] = p->addr | ~pfx_mask(p->len);
+				at[2] = at[1] + 1;
+				bad += !site_covered(t, p);
+				for (m = 0; m < 3; m++)
+					bad += topo_vnet_in_summary(t, v, at[m]) !=
+					    (summary_scan(t, v, true, at[m]) > 0);
+				seen++;
+			}
+		}
+		topo_free(t);
+	}
+	T_OK(bad == 0 && seen > 0, "summaries: every example's VNets hold "
+	    "exactly VR-15's prefixes (%zu checked, %zu wrong)", seen, bad);
+	examples_free(ex);
+}
+
 int
 main(void)
 {
@@ -2140,5 +2224,6 @@ main(void)
 	test_dual_homed();
 	test_input_text();
 	test_node_cap();
+	test_summaries();
 	return t_done();
 }
