@@ -425,11 +425,20 @@ rib_gc(struct rib *r, struct rib_entry **v, size_t n)
 		if (is_garbage(v[i]))
 			unlink_entry(r, v[i]);
 	}
+}
+
+void
+rib_trim(struct rib *r)
+{
+	size_t i;
+
 	/* a table withdrawn: the buckets it needed go too */
 	for (i = r->nbuckets; i > RIB_INIT_BUCKETS && r->count < i / 4; i /= 2)
 		;
 	if (i != r->nbuckets)
 		rib_rehash(r, i);
+	slab_trim(&r->entries);
+	slab_trim(&r->paths);
 }
 
 void
