@@ -19,7 +19,6 @@
 
 #define RIB_INIT_BUCKETS	1024
 #define RIB_WORK_KEEP		1024	/* changed-entry slots kept between passes */
-#define RIB_LINE		64	/* bytes in a cache line */
 
 static size_t
 pfx_hash(const struct pfx4 *p, size_t nbuckets)
@@ -162,7 +161,16 @@ rib_free(struct rib *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* n buckets (a power of two): twice as many as entries grow, fewer as they go. */
+/*
+ * n buckets (a power of two). The table doubles when it holds two entries a
+ * bucket on average (RIB_LOAD) and halves, when quiet (rib_trim), below
+ * half an entry a bucket: a bucket is 8 bytes, a chain of two is one more
+ * miss for some lookups, and a doubling rereads every entry. The entries
+ * are fetched a few buckets ahead: each is a miss in a large table.
+ */
+#define RIB_LOAD	2
+#define REHASH_AHEAD	8
+
 static void
 rib_rehash(struct rib *r, size_t n)
 {
@@ -171,6 +179,9 @@ rib_rehash(struct rib *r, size_t n)
 
 	nb = xcalloc(n, sizeof(*nb));
 	for (i = 0; i < r->nbuckets; i++) {
+		if (i + REHASH_AHEAD < r->nbuckets &&
+		    r->buckets[i + REHASH_AHEAD] != NULL)
+			__builtin_prefetch(r->buckets[i + REHASH_AHEAD]);
 		for (e = r->buckets[i]; e != NULL; e = en) {
 			size_t h = pfx_hash(&e->pfx, n);
 
@@ -200,7 +211,7 @@ rib_lookup(struct rib *r, const struct pfx4 *p)
  * the bucket, then the entry, then its path, each a miss in a large table.
  * Called for prefixes some way ahead of the one being handled, stage 0
  * fetches the bucket; stage 1, nearer (the bucket now cached), the entry it
- * leads to; stage 2 that entry's first path.
+ * leads to; stage 2 that entry's first path and the next entry in its chain.
  */
 void
 rib_prefetch(struct rib *r, const struct pfx4 *p, int stage)
@@ -213,10 +224,12 @@ rib_prefetch(struct rib *r, const struct pfx4 *p, int stage)
 		return;
 	else if (stage == 1)
 		__builtin_prefetch(*b);
-	else if ((*b)->paths != NULL) {
-		/* a path is more than a cache line; withdrawing touches both */
-		__builtin_prefetch((*b)->paths);
-		__builtin_prefetch((const char *)(*b)->paths + RIB_LINE);
+	else {
+		/* a chain of two (RIB_LOAD) is common enough to fetch its second */
+		if ((*b)->hnext != NULL)
+			__builtin_prefetch((*b)->hnext);
+		if ((*b)->paths != NULL)
+			__builtin_prefetch((*b)->paths);
 	}
 }
 
@@ -228,7 +241,7 @@ rib_get(struct rib *r, const struct pfx4 *p)
 
 	if ((e = rib_lookup(r, p)) != NULL)
 		return e;
-	if (r->count >= r->nbuckets)
+	if (r->count >= RIB_LOAD * r->nbuckets)
 		rib_rehash(r, r->nbuckets * 2);
 	e = slab_alloc(&r->entries);
 	e->pfx = *p;
@@ -433,7 +446,7 @@ rib_trim(struct rib *r)
 	size_t i;
 
 	/* a table withdrawn: the buckets it needed go too */
-	for (i = r->nbuckets; i > RIB_INIT_BUCKETS && r->count < i / 4; i /= 2)
+	for (i = r->nbuckets; i > RIB_INIT_BUCKETS && r->count < i / 2; i /= 2)
 		;
 	if (i != r->nbuckets)
 		rib_rehash(r, i);
