@@ -177,18 +177,23 @@ rib_fib_nh(const struct rib_entry *e)
 
 /* slab.c: fixed-size objects from large chunks; zeroed on allocation. */
 struct slab_chunk;
+struct slab_region;
 struct slab {
 	size_t			 size;
-	struct slab_chunk	*chunks;	/* all of them */
-	struct slab_chunk	*partial;	/* those with a returned object */
+	struct slab_region	*regions;	/* all of them */
+	struct slab_chunk	*partial;	/* chunks with a returned object */
 	struct slab_chunk	*cur;		/* the chunk being carved */
 	uint8_t			*next;		/* its unused part */
 	size_t			 left;
+	bool			 zero;		/* ... which is zero bytes */
 	size_t			 nobj;		/* objects in use */
+	size_t			 nempty;	/* chunks with none, still mapped */
 };
 void	slab_init(struct slab *s, size_t size);
 void	*slab_alloc(struct slab *s);
 void	slab_put(struct slab *s, void *p);
+/* The empty chunks' memory back to the kernel. */
+void	slab_trim(struct slab *s);
 void	slab_free_all(struct slab *s);
 
 struct rib_attrs;
@@ -264,6 +269,12 @@ void	rib_done_work(struct rib *r, struct rib_entry **v, size_t cap);
 void	rib_set_fib_nh(struct rib_entry *e, const uint32_t *nh, unsigned nnh);
 /* Free the entries of v[0..n) that hold no path and are on no list. */
 void	rib_gc(struct rib *r, struct rib_entry **v, size_t n);
+/*
+ * Memory the table no longer needs back to the kernel: buckets past what
+ * its size needs, empty slab chunks. For a quiet moment (the speaker calls
+ * it when there is nothing to read), not in the middle of a withdrawal.
+ */
+void	rib_trim(struct rib *r);
 void	rib_foreach(struct rib *r, void (*fn)(struct rib_entry *, void *), void *arg);
 /* Entries sorted by prefix, for stable output. *out malloc'd. */
 size_t	rib_sorted(struct rib *r, struct rib_entry ***out);

@@ -11,6 +11,8 @@
  *
  * Must not: decide, apply policy or touch sockets.
  */
+#include <sys/mman.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +20,8 @@
 #include "bgpd.h"
 
 #define RIB_INIT_BUCKETS	1024
-#define RIB_WORK_KEEP		1024	/* changed-entry slots kept between passes */
-#define RIB_LINE		64	/* bytes in a cache line */
+#define RIB_WORK_KEEP		1024	/* changed-entry slots kept when quiet */
+#define RIB_PAGE		4096
 
 static size_t
 pfx_hash(const struct pfx4 *p, size_t nbuckets)
@@ -162,15 +164,60 @@ rib_free(struct rib *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* n buckets (a power of two): twice as many as entries grow, fewer as they go. */
+/*
+ * n buckets (a power of two). The table doubles when it holds two entries a
+ * bucket on average (RIB_LOAD) and halves, when quiet (rib_trim), below
+ * half an entry a bucket: a bucket is 8 bytes, a chain of two is one more
+ * miss for some lookups, and a doubling rereads every entry. The entries
+ * are fetched a few buckets ahead: each is a miss in a large table.
+ */
+#define RIB_LOAD	2
+#define REHASH_AHEAD	8
+
+/*
+ * A zeroed bucket array. A large one is populated in one call: every page
+ * of it is written soon (the hash spreads the entries), and page by page
+ * each would fault twice, reading the zero page, then writing.
+ */
+static struct rib_entry **
+buckets_alloc(size_t n)
+{
+	struct rib_entry **b = xcalloc(n, sizeof(*b));
+	uintptr_t lo = ((uintptr_t)b + RIB_PAGE - 1) & ~(uintptr_t)(RIB_PAGE - 1);
+	uintptr_t hi = ((uintptr_t)(b + n)) & ~(uintptr_t)(RIB_PAGE - 1);
+
+	if (n * sizeof(*b) >= 16 * RIB_PAGE && hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+	return b;
+}
+
+/* Old bucket i is moved now: fetch the entries of the ones after it. */
+static void
+rehash_fetch(struct rib *r, struct rib_entry **nb, size_t n, size_t i)
+{
+	struct rib_entry *x;
+
+	if (i + 2 * REHASH_AHEAD < r->nbuckets &&
+	    (x = r->buckets[i + 2 * REHASH_AHEAD]) != NULL)
+		__builtin_prefetch(x);
+	/* fetched REHASH_AHEAD buckets ago: its chain's next, its new bucket */
+	if (i + REHASH_AHEAD < r->nbuckets &&
+	    (x = r->buckets[i + REHASH_AHEAD]) != NULL) {
+		if (x->hnext != NULL)
+			__builtin_prefetch(x->hnext);
+		__builtin_prefetch(&nb[pfx_hash(&x->pfx, n)], 1);
+	}
+}
+
 static void
 rib_rehash(struct rib *r, size_t n)
 {
 	struct rib_entry **nb, *e, *en;
 	size_t i;
 
-	nb = xcalloc(n, sizeof(*nb));
+	nb = buckets_alloc(n);
 	for (i = 0; i < r->nbuckets; i++) {
+		rehash_fetch(r, nb, n, i);
 		for (e = r->buckets[i]; e != NULL; e = en) {
 			size_t h = pfx_hash(&e->pfx, n);
 
@@ -200,7 +247,7 @@ rib_lookup(struct rib *r, const struct pfx4 *p)
  * the bucket, then the entry, then its path, each a miss in a large table.
  * Called for prefixes some way ahead of the one being handled, stage 0
  * fetches the bucket; stage 1, nearer (the bucket now cached), the entry it
- * leads to; stage 2 that entry's first path.
+ * leads to; stage 2 that entry's first path and the next entry in its chain.
  */
 void
 rib_prefetch(struct rib *r, const struct pfx4 *p, int stage)
@@ -213,10 +260,12 @@ rib_prefetch(struct rib *r, const struct pfx4 *p, int stage)
 		return;
 	else if (stage == 1)
 		__builtin_prefetch(*b);
-	else if ((*b)->paths != NULL) {
-		/* a path is more than a cache line; withdrawing touches both */
-		__builtin_prefetch((*b)->paths);
-		__builtin_prefetch((const char *)(*b)->paths + RIB_LINE);
+	else {
+		/* a chain of two (RIB_LOAD) is common enough to fetch its second */
+		if ((*b)->hnext != NULL)
+			__builtin_prefetch((*b)->hnext);
+		if ((*b)->paths != NULL)
+			__builtin_prefetch((*b)->paths);
 	}
 }
 
@@ -228,7 +277,7 @@ rib_get(struct rib *r, const struct pfx4 *p)
 
 	if ((e = rib_lookup(r, p)) != NULL)
 		return e;
-	if (r->count >= r->nbuckets)
+	if (r->count >= RIB_LOAD * r->nbuckets)
 		rib_rehash(r, r->nbuckets * 2);
 	e = slab_alloc(&r->entries);
 	e->pfx = *p;
@@ -294,10 +343,11 @@ void
 rib_done_work(struct rib *r, struct rib_entry **v, size_t cap)
 {
 	/*
-	 * Kept for the next pass, unless a new list was started meanwhile or
-	 * it was grown for a whole table (memory back after churn).
+	 * Kept for the next pass, unless a new list was started meanwhile: a
+	 * burst is many passes, and growing the list anew for each faulted in
+	 * its pages and unmapped them again. rib_trim() cuts it back.
 	 */
-	if (r->work != NULL || cap == 0 || cap > RIB_WORK_KEEP) {
+	if (r->work != NULL || cap == 0) {
 		free(v);
 		return;
 	}
@@ -425,11 +475,27 @@ rib_gc(struct rib *r, struct rib_entry **v, size_t n)
 		if (is_garbage(v[i]))
 			unlink_entry(r, v[i]);
 	}
+}
+
+void
+rib_trim(struct rib *r)
+{
+	size_t i;
+
 	/* a table withdrawn: the buckets it needed go too */
-	for (i = r->nbuckets; i > RIB_INIT_BUCKETS && r->count < i / 4; i /= 2)
+	for (i = r->nbuckets; i > RIB_INIT_BUCKETS && r->count < i / 2; i /= 2)
 		;
 	if (i != r->nbuckets)
 		rib_rehash(r, i);
+	/* a list for a whole table, once the table has gone */
+	if (r->workcap > RIB_WORK_KEEP && r->workcap > 2 * r->count &&
+	    r->nwork == 0) {
+		free(r->work);
+		r->work = NULL;
+		r->workcap = 0;
+	}
+	slab_trim(&r->entries);
+	slab_trim(&r->paths);
 }
 
 void

@@ -6,11 +6,18 @@
  * objects made one after the other lie one after the other, and a freed
  * object is reused by the next allocation.
  *
- * A chunk whose objects are all returned goes back to the kernel at once
- * (it is mapped, not malloc'd), so a table that shrinks after churn gives
- * its memory back; each chunk keeps its own free list, and allocation
- * prefers chunks that have free objects. Must not: know what the objects
- * are.
+ * Chunks (64 KiB, aligned to their size) lie in regions of 32, one mapping
+ * each. A chunk's memory is populated in one call when it is first carved
+ * (a page fault per 4 KiB page was the largest cost of reading a table on
+ * a virtual machine), and is zero then, so objects carved from it are not
+ * cleared again. Each chunk keeps its own free list, and allocation prefers
+ * chunks that have free objects. A chunk whose objects are all returned is
+ * kept, empty, until slab_trim(): the speaker calls it when it has nothing
+ * to read, and the empty chunks' memory goes back to the kernel then, a run
+ * of neighbouring chunks or a whole region in one call, so a table that
+ * shrinks after churn gives its memory back without a system call (and a
+ * TLB flush on every CPU) per chunk in the middle of a withdrawal.
+ * Must not: know what the objects are.
  */
 #include <sys/mman.h>
 #include <stddef.h>
@@ -45,15 +52,32 @@
 
 #define SLAB_CHUNK	(64 * 1024)	/* a chunk is aligned to its size */
 #define SLAB_ALIGN	64	/* a cache line: a 64-byte object spans one */
+#define REGION_CHUNKS	32	/* chunks a region (one mapping) holds: 2 MiB */
+
+/* What a chunk's place in its region holds. */
+enum chunk_state {
+	CH_UNBACKED,	/* no memory: never carved, or given back */
+	CH_USED,	/* objects in use, or being carved */
+	CH_EMPTY,	/* every object returned; memory kept until slab_trim() */
+};
+
+/* One mapping of REGION_CHUNKS chunks, aligned to SLAB_CHUNK. */
+struct slab_region {
+	struct slab_region	*next;
+	uint8_t			*base;
+	uint8_t			 state[REGION_CHUNKS];
+};
 
 struct slab_chunk {
-	struct slab_chunk	*prev, *next;	/* every chunk of the slab */
 	struct slab_chunk	*pprev, *pnext;	/* chunks with a free object */
 	void			*free;		/* this chunk's returned objects */
+	struct slab_region	*region;
 	size_t			 live;		/* objects in use */
+	uint32_t		 idx;		/* in region */
 	bool			 partial;	/* on the pprev/pnext list */
-	uint8_t			 pad[SLAB_ALIGN - 5 * sizeof(void *) -
-				     sizeof(size_t) - sizeof(bool)];
+	uint8_t			 pad[SLAB_ALIGN - 4 * sizeof(void *) -
+				     sizeof(size_t) - sizeof(uint32_t) -
+				     sizeof(bool)];
 	uint8_t			 obj[];
 };
 _Static_assert(offsetof(struct slab_chunk, obj) == SLAB_ALIGN,
@@ -65,24 +89,51 @@ chunk_of(const void *p)
 	return (struct slab_chunk *)((uintptr_t)p & ~(uintptr_t)(SLAB_CHUNK - 1));
 }
 
-/* A chunk from the kernel, aligned to its size: map twice, trim the rest. */
-static struct slab_chunk *
-chunk_map(void)
+static uint8_t *
+chunk_addr(const struct slab_region *g, unsigned i)
 {
-	uint8_t *m, *a;
-	uintptr_t u;
+	return g->base + (size_t)i * SLAB_CHUNK;
+}
 
-	m = mmap(NULL, 2 * SLAB_CHUNK, PROT_READ | PROT_WRITE,
+/*
+ * A region's address space from the kernel, aligned to SLAB_CHUNK: map a
+ * chunk more, trim the rest. No memory is touched yet.
+ */
+static struct slab_region *
+region_map(struct slab *s)
+{
+	size_t len = (size_t)REGION_CHUNKS * SLAB_CHUNK;
+	struct slab_region *g;
+	uint8_t *m, *a;
+
+	m = mmap(NULL, len + SLAB_CHUNK, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
 		die("out of memory");
-	u = ((uintptr_t)m + SLAB_CHUNK - 1) & ~(uintptr_t)(SLAB_CHUNK - 1);
-	a = (uint8_t *)u;
+	a = (uint8_t *)(((uintptr_t)m + SLAB_CHUNK - 1) &
+	    ~(uintptr_t)(SLAB_CHUNK - 1));
 	if (a > m)
 		munmap(m, (size_t)(a - m));
-	munmap(a + SLAB_CHUNK, (size_t)(m + 2 * SLAB_CHUNK - (a + SLAB_CHUNK)));
-	memset(a, 0, offsetof(struct slab_chunk, obj));
-	return (struct slab_chunk *)a;
+	if (m + len + SLAB_CHUNK > a + len)
+		munmap(a + len, (size_t)(m + len + SLAB_CHUNK - (a + len)));
+	g = xcalloc(1, sizeof(*g));
+	g->base = a;
+	g->next = s->regions;
+	s->regions = g;
+	return g;
+}
+
+static void
+region_unmap(struct slab *s, struct slab_region *g)
+{
+	struct slab_region **pp;
+
+	for (pp = &s->regions; *pp != g; pp = &(*pp)->next)
+		;
+	*pp = g->next;
+	UNPOISON(g->base, (size_t)REGION_CHUNKS * SLAB_CHUNK);
+	munmap(g->base, (size_t)REGION_CHUNKS * SLAB_CHUNK);
+	free(g);
 }
 
 static void
@@ -108,19 +159,58 @@ partial_del(struct slab *s, struct slab_chunk *c)
 	c->partial = false;
 }
 
-static void
-chunk_release(struct slab *s, struct slab_chunk *c)
+/* A region's chunk i in state st, or -1. */
+static int
+region_find(const struct slab_region *g, enum chunk_state st)
 {
-	if (c->partial)
-		partial_del(s, c);
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		s->chunks = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	UNPOISON(c, SLAB_CHUNK);
-	munmap(c, SLAB_CHUNK);
+	unsigned i;
+
+	for (i = 0; i < REGION_CHUNKS; i++)
+		if (g->state[i] == st)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * A chunk to carve: an empty one still backed (its memory is not zero),
+ * else a place without memory, which is populated in one call rather than
+ * a page fault per page: on a virtual machine a fault costs microseconds,
+ * and a table of thousands of prefixes is hundreds of pages. *zero: its
+ * memory is all zero bytes.
+ */
+static struct slab_chunk *
+chunk_get(struct slab *s, bool *zero)
+{
+	struct slab_region *g;
+	struct slab_chunk *c;
+	int i = -1;
+
+	if (s->nempty > 0)
+		for (g = s->regions; g != NULL; g = g->next)
+			if ((i = region_find(g, CH_EMPTY)) >= 0) {
+				s->nempty--;
+				c = (struct slab_chunk *)chunk_addr(g, (unsigned)i);
+				UNPOISON(c, SLAB_CHUNK);
+				*zero = false;
+				goto found;
+			}
+	for (g = s->regions; g != NULL; g = g->next)
+		if ((i = region_find(g, CH_UNBACKED)) >= 0)
+			break;
+	if (g == NULL) {
+		g = region_map(s);
+		i = 0;
+	}
+	c = (struct slab_chunk *)chunk_addr(g, (unsigned)i);
+	/* without MADV_POPULATE_WRITE (Linux 5.14) the pages fault in as used */
+	(void)madvise(c, SLAB_CHUNK, MADV_POPULATE_WRITE);
+	*zero = true;
+found:
+	g->state[i] = CH_USED;
+	memset(c, 0, offsetof(struct slab_chunk, obj));
+	c->region = g;
+	c->idx = (uint32_t)i;
+	return c;
 }
 
 void
@@ -145,13 +235,10 @@ slab_alloc(struct slab *s)
 		memcpy(&c->free, p, sizeof(void *));
 		if (c->free == NULL)
 			partial_del(s, c);
+		memset(p, 0, s->size);
 	} else {
 		if (s->left < s->size) {
-			c = chunk_map();
-			c->next = s->chunks;
-			if (s->chunks != NULL)
-				s->chunks->prev = c;
-			s->chunks = c;
+			c = chunk_get(s, &s->zero);
 			s->cur = c;
 			s->next = c->obj;
 			s->left = SLAB_CHUNK - offsetof(struct slab_chunk, obj);
@@ -160,10 +247,13 @@ slab_alloc(struct slab *s)
 		p = s->next;
 		s->next += s->size;
 		s->left -= s->size;
+		/* a chunk's memory fresh from the kernel is zero already */
+		if (!s->zero)
+			memset(p, 0, s->size);
 	}
 	c->live++;
 	s->nobj++;
-	return memset(p, 0, s->size);
+	return p;
 }
 
 void
@@ -180,16 +270,59 @@ slab_put(struct slab *s, void *p)
 	c->live--;
 	s->nobj--;
 	if (c->live == 0) {
+		/* kept until slab_trim(): a table going is many chunks at once */
 		if (c == s->cur) {	/* carve a new one next time */
 			s->cur = NULL;
 			s->next = NULL;
 			s->left = 0;
 		}
-		chunk_release(s, c);
+		if (c->partial)
+			partial_del(s, c);
+		c->region->state[c->idx] = CH_EMPTY;
+		s->nempty++;
 		return;
 	}
 	if (!c->partial)
 		partial_add(s, c);
+}
+
+/*
+ * Give the empty chunks' memory back: a region with no chunk in use is
+ * unmapped, else each run of empty chunks is let go in one call (each such
+ * call flushes the TLB, on every CPU the process ran on).
+ */
+void
+slab_trim(struct slab *s)
+{
+	struct slab_region *g, *gn;
+	unsigned i, j;
+
+	if (s->nempty == 0)
+		return;
+	for (g = s->regions; g != NULL; g = gn) {
+		gn = g->next;
+		for (i = 0; i < REGION_CHUNKS && g->state[i] != CH_USED; i++)
+			;
+		if (i == REGION_CHUNKS) {
+			for (i = 0; i < REGION_CHUNKS; i++)
+				s->nempty -= g->state[i] == CH_EMPTY;
+			region_unmap(s, g);
+			continue;
+		}
+		for (i = 0; i < REGION_CHUNKS; i = j) {
+			for (j = i; j < REGION_CHUNKS && g->state[j] == CH_EMPTY; j++)
+				;
+			if (j == i) {
+				j++;
+				continue;
+			}
+			UNPOISON(chunk_addr(g, i), (size_t)(j - i) * SLAB_CHUNK);
+			(void)madvise(chunk_addr(g, i), (size_t)(j - i) * SLAB_CHUNK,
+			    MADV_DONTNEED);
+			memset(&g->state[i], CH_UNBACKED, j - i);
+			s->nempty -= j - i;
+		}
+	}
 }
 
 void
@@ -197,7 +330,7 @@ slab_free_all(struct slab *s)
 {
 	size_t size = s->size;
 
-	while (s->chunks != NULL)
-		chunk_release(s, s->chunks);
+	while (s->regions != NULL)
+		region_unmap(s, s->regions);
 	slab_init(s, size);
 }

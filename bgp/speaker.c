@@ -694,19 +694,28 @@ speaker_fini(struct speaker *s)
 }
 
 /*
- * Once the RIB has shrunk by TRIM_AFTER entries (a peer flapped or withdrew
- * a table), hand what malloc holds free back to the kernel, so a route
- * server under churn returns to its size (the slabs give back their empty
- * chunks themselves).
+ * When there is nothing to read, memory the RIB no longer needs goes back
+ * to the kernel (rib_trim: empty slab chunks, buckets); once the RIB has
+ * shrunk by TRIM_AFTER entries (a peer flapped or withdrew a table), what
+ * malloc holds free goes back too. So a route server under churn returns
+ * to its size, and a withdrawal is not slowed by handing memory back in
+ * its middle. The peak is followed every round: a burst that comes and
+ * goes between two quiet moments still counts.
  */
 #define TRIM_AFTER	1000
 
 static void
-trim_memory(struct speaker *s)
+track_peak(struct speaker *s)
 {
 	if (s->rib.count > s->rib_peak)
 		s->rib_peak = s->rib.count;
-	else if (s->rib_peak - s->rib.count >= TRIM_AFTER) {
+}
+
+static void
+trim_memory(struct speaker *s)
+{
+	rib_trim(&s->rib);
+	if (s->rib_peak - s->rib.count >= TRIM_AFTER) {
 		malloc_trim(0);
 		s->rib_peak = s->rib.count;
 	}
@@ -745,11 +754,11 @@ loop_once(struct speaker *s)
 	struct peer *owner[MAX_POLLFDS];
 	size_t n = 0, nctl, i, first;
 	uint64_t dl, now;
-	int timeout = -1, ctlt;
+	int timeout = -1, ctlt, ready;
 
 	export_pass(s);
 	close_overflowed(s);
-	trim_memory(s);
+	track_peak(s);
 	pfd[n] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
 	owner[n++] = NULL;
 	/* BFD's socket, when there is one, at 1 (-1 is ignored by poll) */
@@ -780,7 +789,13 @@ loop_once(struct speaker *s)
 	if ((ctlt = ctl_timeout(s->ctl)) != -1 &&
 	    (timeout == -1 || ctlt < timeout))
 		timeout = ctlt;
-	if (poll(pfd, n + nctl, timeout) == -1 && errno != EINTR)
+	/* nothing buffered and nothing arrived: a quiet moment to trim */
+	ready = poll(pfd, n + nctl, 0);
+	if (ready == 0 && timeout != 0) {
+		trim_memory(s);
+		ready = poll(pfd, n + nctl, timeout);
+	}
+	if (ready == -1 && errno != EINTR)
 		die("poll: %s", strerror(errno));
 	if (pfd[0].revents & POLLIN)
 		session_accept(s);
