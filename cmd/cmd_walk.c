@@ -303,6 +303,10 @@ json_walk(struct json *j, const char *key, const struct walk *w)
 		json_kstr(j, "node", hop_name(&w->hop[i]));
 		json_kstr(j, "route", w->hop[i].how[0] ? w->hop[i].how : NULL);
 		json_kbool(j, "ecmp", w->hop[i].ecmp);
+		if (w->hop[i].lb != NULL) {
+			json_kstr(j, "loadBalancer", w->hop[i].lb->name);
+			json_kstr(j, "backend", w->hop[i].backend->name);
+		}
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -348,11 +352,31 @@ struct walk_args {
 	const struct topo_node	*src;
 	struct walk_pkt		 pkt;
 	unsigned		 flows;
+	/*
+	 * Per flow: the forward walk crossed a load balancer (set by the
+	 * forward walk); the return of such a flow is walked as its reply,
+	 * ports swapped, which the load balancer keeps on the flow's
+	 * backend (LB-06). Other returns keep the forward's ports.
+	 */
+	bool			*via_lb;
+	bool			 back;
 };
+
+/* Whether a walk left a hop through a load balancer. */
+static bool
+crosses_lb(const struct walk *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->hop[i].lb != NULL)
+			return true;
+	return false;
+}
 
 /* One direction, every flow. Returns mismatches, or -1 on error. */
 static int
-walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
+walk_dir(struct wctx *w, struct walk_args *a, struct json *j,
     bool json, const char *label, char nvas[][128])
 {
 	struct walk_env env = { w->t, get_table, is_failed, steer, w,
@@ -378,28 +402,39 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 	for (f = 0; f < a->flows; f++) {
 		struct walk_obs o;
 		struct walk p;
+		struct walk_pkt pkt = a->pkt;
 		uint16_t sport = (uint16_t)(WALK_SPORT_BASE + f);
 		bool match = true;
 
+		pkt.sport = sport;	/* what a load balancer hashes (LB-06) */
+		if (a->back && a->via_lb[f] && pkt.proto != WALK_ICMP) {
+			pkt.sport = a->pkt.port;
+			pkt.port = sport;
+			pkt.reply = true;
+		}
 		w->obs = NULL;
 		/* read only when w->lab is set, which the analyzer cannot follow */
 		memset(&o, 0, sizeof(o));
 		if (w->lab != NULL) {
-			if (walk_observe(w->lab, w->t, a->src, &a->pkt, sport,
+			if (walk_observe(w->lab, w->t, a->src, &pkt, pkt.sport,
 			    WALK_PROBES, &o, err, sizeof(err)) != 0) {
 				cli_err(CLI_ENV, "%s", err);
 				return -1;
 			}
 			w->obs = &o;
 		}
-		walk_predict(&env, a->src, &a->pkt, f, &p);
+		walk_predict(&env, a->src, &pkt, f, &p);
+		if (!a->back)
+			a->via_lb[f] = crosses_lb(&p);
 		if (w->lab != NULL && !(match = walk_same_path(&p, &o, why, sizeof(why))))
 			mismatches++;
 		nvas_of(&p, nvas[f], 128);
 		if (json) {
 			json_obj_begin(j);
 			json_kint(j, "flow", f);
-			json_kint(j, "sourcePort", sport);
+			json_kint(j, "sourcePort", pkt.sport);
+			if (pkt.reply)
+				json_kint(j, "destinationPort", pkt.port);
 			json_walk(j, "predicted", &p);
 			if (w->lab != NULL) {
 				size_t k;
@@ -424,7 +459,11 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 			json_obj_end(j);
 			continue;
 		}
-		printf(" flow %u (source port %u)\n", f, sport);
+		if (pkt.reply)
+			printf(" flow %u (its reply: source port %u, destination "
+			    "port %u)\n", f, pkt.sport, pkt.port);
+		else
+			printf(" flow %u (source port %u)\n", f, pkt.sport);
 		print_walk(&p, w->lab ? "predicted" : "predicted (offline)");
 		if (w->lab != NULL) {
 			size_t k;
@@ -484,6 +523,7 @@ cmd_walk(struct cli *c)
 	char file[400], dir[256], err[600], nf[CLI_FLOWS_MAX][128],
 	    nb[CLI_FLOWS_MAX][128];
 	const struct topo_node *dnode;
+	bool via_lb[CLI_FLOWS_MAX] = { false };
 	int mis = 0, mb = 0, rc = CLI_OK;
 	unsigned f;
 
@@ -518,6 +558,7 @@ cmd_walk(struct cli *c)
 	    WALK_UDP : strcmp(c->proto, "icmp") == 0 ? WALK_ICMP : WALK_TCP;
 	fwd.pkt.port = (uint16_t)(c->port > 0 ? c->port : WALK_PORT_DEFAULT);
 	fwd.flows = c->flows > 0 ? c->flows : 1;
+	fwd.via_lb = via_lb;
 	if (endpoint(w.t, c->argv[0], &fwd.src, &fwd.pkt.src, true) != 0 ||
 	    endpoint(w.t, c->argv[1], &dnode, &fwd.pkt.dst, false) != 0) {
 		rc = CLI_USAGE;
@@ -549,6 +590,7 @@ cmd_walk(struct cli *c)
 			back.src = dnode;
 			back.pkt.src = fwd.pkt.dst;
 			back.pkt.dst = fwd.pkt.src;
+			back.back = true;
 			if ((mb = walk_dir(&w, &back, &j, c->json, "return", nb)) < 0) {
 				rc = CLI_ENV;
 				goto out;

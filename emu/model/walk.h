@@ -41,11 +41,18 @@ enum walk_outcome {
 
 enum walk_proto { WALK_ICMP, WALK_UDP, WALK_TCP };
 
-/* What is walked: addresses, protocol, destination port (UDP, TCP). */
+/*
+ * What is walked: addresses, protocol, destination port (UDP, TCP), and
+ * the source port, which a load balancer's hash reads (0 if not known).
+ * reply: the packet answers the flow from dst to src (ports swapped), so
+ * a load balancer takes it to the backend that flow took (LB-06).
+ */
 struct walk_pkt {
 	uint32_t	 src, dst;
 	enum walk_proto	 proto;
 	uint16_t	 port;
+	uint16_t	 sport;
+	bool		 reply;
 };
 
 struct walk_hop {
@@ -54,6 +61,9 @@ struct walk_hop {
 	bool			 ecmp;
 	uint32_t		 members[SDN_MAX_NH];	/* ECMP next hops at this hop */
 	unsigned		 nmembers;
+	/* the internal load balancer the packet left this hop through (LB-06) */
+	const struct topo_lb	*lb;
+	const struct topo_node	*backend;	/* the backend it chose */
 };
 
 struct walk {
