@@ -381,7 +381,7 @@ struct topo_node {
  * 5-tuple (emu/model/lb.h), the same backend both ways.
  */
 #define TOPO_LB_BACKENDS_MAX	32	/* ours; Azure's pool holds 1,000 */
-#define TOPO_LBS_MAX		64	/* ours, per topology */
+#define TOPO_LBS_MAX		16	/* ours, per topology (lab.h's rules) */
 #define TOPO_LB_RULES_MAX	32	/* ours */
 #define TOPO_PROBE_INTERVAL_DEFAULT 15	/* REST intervalInSeconds (LB-05) */
 #define TOPO_PROBE_INTERVAL_MIN	5

@@ -240,7 +240,7 @@ test_pick(void)
 	struct topo *t = load(LB(FE, BE, ""), "");
 	struct topo *r = load(LB(FE, BE, ",'rules':[{'protocol':'Tcp','port':"
 	    "443}]"), "");
-	unsigned seen[2] = { 0, 0 }, same = 0, sp;
+	unsigned seen[2] = { 0, 0 }, same = 0, own = 0, sp;
 	bool up[2] = { false, true };
 	int b = 0;
 
@@ -255,11 +255,15 @@ test_pick(void)
 		if (b >= 0 && b < 2)
 			seen[b]++;
 		same += lb_pick(t->lbs[0], NULL, &back, true) == b;
+		own += lb_pick(t->lbs[0], NULL, &back, false) != b;
 	}
 	T_OK(seen[0] > 0 && seen[1] > 0 && seen[0] + seen[1] == 64, "LB-06: "
 	    "64 flows spread over both backends (%u, %u)", seen[0], seen[1]);
 	T_EQ(same, 64u, "LB-06: the reply of every flow takes the flow's "
 	    "backend");
+	T_OK(own > 0 && own < 64, "LB-06: %u of 64 replies hashed as new flows "
+	    "would pick the other backend: the flow's choice is kept, not "
+	    "recomputed", own);
 	{
 		struct lb_flow f = { 0x0a020104u, 0x0a030104u, 6, 40000, 443 };
 		struct lb_flow g = { 0x0a020104u, 0x0a030104u, 6, 40000, 80 };

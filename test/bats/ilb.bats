@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# Internal load balancer in front of NVAs (issue 18 part 1; LB-01..LB-06):
+# examples/ilb-nva.json, two firewalls behind an ILB with HA ports, the
+# spokes' route tables sending to its frontend. validate's errors name
+# their JSON path; walks name the load balancer and the backend; live, each
+# flow crosses the backend the offline walk names (the model's jhash is the
+# kernel's), the reply of a flow crosses the same one, and nothing is left
+# behind.
+
+load helpers
+
+teardown() { down_labs; }
+
+EX=$TOP/examples/ilb-nva.json
+
+@test "LB-01 LB-03 LB-05 validate: a frontend outside its subnet or taken by a NIC, an unknown or repeated backend, a bad probe are refused at their JSON path" {
+	local f=$BATS_TEST_TMPDIR/lb.json
+	run arsemu validate "$EX" --strict
+	assert_success
+	jq '.regions[0].hub.load_balancers[0].frontend.ip = "10.1.3.10"' "$EX" > "$f"
+	run arsemu validate "$f"
+	assert_failure 2
+	assert_output --partial 'regions[0].hub.load_balancers[0].frontend.ip: 10.1.3.10 is outside subnet "nva" (10.1.2.0/24)'
+	jq '.regions[0].hub.load_balancers[0].frontend.ip = "10.1.2.5"' "$EX" > "$f"
+	run arsemu validate "$f"
+	assert_failure 2
+	assert_output --partial 'regions[0].hub.load_balancers[0].frontend.ip: 10.1.2.5 is the address of fw2'
+	jq '.regions[0].hub.load_balancers[0].backends[1] = "fw9"' "$EX" > "$f"
+	run arsemu validate "$f"
+	assert_failure 2
+	assert_output --partial 'regions[0].hub.load_balancers[0].backends[1]: no NVA is named "fw9"'
+	jq '.regions[0].hub.load_balancers[0].backends[1] = "fw1"' "$EX" > "$f"
+	run arsemu validate "$f"
+	assert_failure 2
+	assert_output --partial 'regions[0].hub.load_balancers[0].backends[1]: NVA "fw1" is in the backend pool twice'
+	jq '.regions[0].hub.load_balancers[0].probe.interval = 2' "$EX" > "$f"
+	run arsemu validate "$f"
+	assert_failure 2
+	assert_output --partial 'regions[0].hub.load_balancers[0].probe.interval: 2 is not an integer from 5 to 3600'
+}
+
+@test "LB-04 VR-14: a route to the frontend is no VR-14 warning; the frontend is the next hop of the effective route" {
+	run arsemu validate "$EX" --strict
+	assert_success
+	refute_output --partial 'VR-14'
+	run arsemu plan "$EX" spoke1-vm1
+	assert_success
+	assert_output --regexp 'User +Active +10\.3\.0\.0/16 +VirtualAppliance +10\.1\.2\.10'
+}
+
+@test "LB-06 walk offline: flows spread over both backends, each walk names the load balancer and its backend, each reply the flow's" {
+	run arsemu walk spoke1-vm1 spoke2-vm1 --topo "$EX" --flows 16 --both-ways
+	assert_success
+	assert_output --partial 'load balancer fw-ilb: backend fw1 (HA ports, 5-tuple hash)'
+	assert_output --partial 'load balancer fw-ilb: backend fw2 (HA ports, 5-tuple hash)'
+	assert_output --partial "load balancer fw-ilb: backend fw1 (HA ports, the flow's hash)"
+	refute_output --partial 'asymmetric'
+	run arsemu walk spoke1-vm1 spoke2-vm1 --topo "$EX" --json
+	assert_success
+	[ "$(echo "$output" | jq -r '.forward[0].predicted.hops[0].loadBalancer')" = fw-ilb ]
+}
+
+@test "LB-02 LB-04 LB-06 live: every flow crosses the backend the offline walk names, both backends carry flows, replies come back through the flow's backend; torn down leaving nothing" {
+	require_root
+	local lab=$ARSEMU_T-ilb f=$BATS_TEST_TMPDIR/ilb.json nic off live
+	f=$(example_as "$EX" "$lab")
+	run arsemu up "$f"
+	assert_success
+	for nic in fw1 fw2 spoke1-vm1 spoke2-vm1; do
+		diff -u <("$ARSEMU" plan "$f" "$nic" --json 2>/dev/null) \
+			<("$ARSEMU" routes "$nic" --name "$lab" --json) ||
+			fail "plan and routes differ for $nic"
+	done
+	# the fabric holds the load balancer's nftables table and rules
+	run ip netns exec "arsemu-$lab-fabric" nft list table ip arsemu_lb
+	assert_success
+	assert_output --partial 'jhash ip saddr . ip daddr . th sport . th dport mod 2 seed 0x4152534c'
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --flows 16 --both-ways
+	assert_success
+	refute_output --partial MISMATCH
+	refute_output --partial asymmetric
+	[ "$(echo "$output" | grep -c '^  match$')" -eq 32 ] || fail "16 flows both ways should match"
+	assert_output --partial 'observed: delivered; forwarded by: fw1'
+	assert_output --partial 'observed: delivered; forwarded by: fw2'
+	# the backend of each flow, predicted offline and observed live
+	off=$("$ARSEMU" walk spoke1-vm1 spoke2-vm1 --topo "$f" --flows 16 --json |
+		jq -r '[.forward[].predicted.hops[0].backend] | join(",")')
+	live=$(echo "$output" | awk '/^forward:/{d=1} /^return:/{d=0}
+		d && /observed: delivered; forwarded by:/ {print $NF}' | paste -sd,)
+	[ "$off" = "$live" ] || fail "offline $off, live $live"
+	# TCP through the load balancer, and ICMP (hashed by addresses)
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --proto tcp --port 443 --flows 4 --both-ways
+	assert_success
+	refute_output --partial MISMATCH
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --proto icmp
+	assert_success
+	refute_output --partial MISMATCH
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left"
+	[ -z "$(lab_processes "$lab")" ] || fail "processes left"
+}
