@@ -36,6 +36,9 @@ struct wctx {
 	char			 failed[64][TOPO_NAME_MAX + 1];
 	size_t			 nfailed;
 	const struct walk_obs	*obs;		/* steer ECMP choices to what was seen */
+	/* backends out of rotation (the daemon's probes, LB-05): "lb node" */
+	char			 lbdown[64][2 * TOPO_NAME_MAX + 2];
+	size_t			 nlbdown;
 };
 
 static int
@@ -173,22 +176,45 @@ steer(void *arg, const struct topo_node *at, const uint32_t *m, unsigned n,
 	return flow % n;
 }
 
+/* LB-05: whether the lab's probes keep backend i of lb in rotation. */
+static bool
+lb_up(void *arg, const struct topo_lb *lb, size_t i)
+{
+	struct wctx *w = arg;
+	char key[2 * TOPO_NAME_MAX + 2];
+	size_t k;
+
+	snprintf(key, sizeof(key), "%s %s", lb->name,
+	    lb->backends[i]->node->name);
+	for (k = 0; k < w->nlbdown; k++)
+		if (strcmp(w->lbdown[k], key) == 0)
+			return false;
+	return true;
+}
+
 static void
 load_failures(struct wctx *w)
 {
 	struct ctlc_reply r;
-	char sock[300], *f[3];
+	char sock[300], *f[4];
 	enum fail_kind k;
 	size_t i;
 
 	if (ctlc_request(emu_daemon_sock(w->lab, sock, sizeof(sock)), "status",
 	    3000, &r) != 0)
 		return;
-	for (i = 0; i < r.n && w->nfailed < 64; i++)
-		if (ctlc_fields(r.rows[i], f, 3) == 3 && strcmp(f[0], "failed") == 0 &&
+	for (i = 0; i < r.n; i++) {
+		size_t nf = ctlc_fields(r.rows[i], f, 4);
+
+		if (nf == 3 && strcmp(f[0], "failed") == 0 && w->nfailed < 64 &&
 		    fail_kind_parse(f[2], &k) == 0 &&
 		    (k == FAIL_FREEZE || k == FAIL_LINK))
 			snprintf(w->failed[w->nfailed++], TOPO_NAME_MAX + 1, "%s", f[1]);
+		else if (nf == 4 && strcmp(f[0], "lb-backend") == 0 &&
+		    strcmp(f[3], "down") == 0 && w->nlbdown < 64)
+			snprintf(w->lbdown[w->nlbdown++], sizeof(w->lbdown[0]),
+			    "%.32s %.32s", f[1], f[2]);
+	}
 	ctlc_free(&r);
 }
 
@@ -380,7 +406,7 @@ walk_dir(struct wctx *w, struct walk_args *a, struct json *j,
     bool json, const char *label, char nvas[][128])
 {
 	struct walk_env env = { w->t, get_table, is_failed, steer, w,
-	    &w->plan.in };
+	    &w->plan.in, lb_up };
 	char dst[ADDR_STRLEN], why[224], err[256];
 	int mismatches = 0;
 	unsigned f;

@@ -39,7 +39,6 @@
 #include "model/lb.h"
 
 #define LB_MARK(k, b)	(0x4c420000u | (unsigned)(k) << 8 | (unsigned)(b))
-#define LB_NFT_TABLE	"arsemu_lb"
 
 /* "02:00:4c:42:kk:0e": the MAC of end e (0: lb<k>, 1: lbi<k>) of load balancer k. */
 static void
@@ -48,36 +47,51 @@ lb_mac(unsigned k, unsigned e, char *buf, size_t len)
 	snprintf(buf, len, "02:00:4c:42:%02x:%02x", k, e);
 }
 
-/* Run argv in the fabric namespace, stdin from file; 0 if it exits 0. */
-static int
-run_in_fabric(struct lab_ctx *c, const char *file, char *const argv[])
+int
+lablb_run(int ns_fd, const char *file, char *const argv[], char *err,
+    size_t len)
 {
 	int st, fd;
 	pid_t pid;
 
-	if ((pid = fork()) < 0)
-		return lab_fail(c, "fork for %s: %s", argv[0], strerror(errno));
+	if ((pid = fork()) < 0) {
+		snprintf(err, len, "fork for %s: %s", argv[0], strerror(errno));
+		return -1;
+	}
 	if (pid == 0) {
-		if (setns(c->fabric.fd, CLONE_NEWNET) != 0)
+		if (setns(ns_fd, CLONE_NEWNET) != 0)
 			_exit(126);
-		if (file != NULL) {
-			if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 ||
-			    dup2(fd, STDIN_FILENO) < 0)
-				_exit(126);
-		}
+		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 ||
+		    dup2(fd, STDIN_FILENO) < 0)
+			_exit(126);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
 	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return lab_fail(c, "wait for %s: %s", argv[0],
+		if (errno != EINTR) {
+			snprintf(err, len, "wait for %s: %s", argv[0],
 			    strerror(errno));
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return lab_fail(c, "%s in %s failed (exit %d%s; input in %s)",
-		    argv[0], c->fabric.name, WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+			return -1;
+		}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		snprintf(err, len, "%s failed (exit %d%s; input in %s)", argv[0],
+		    WIFEXITED(st) ? WEXITSTATUS(st) : -1,
 		    WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ": not installed? "
 		    "a lab with load balancers needs iproute2 and nftables" : "",
-		    file ? file : "-");
+		    file);
+		return -1;
+	}
+	return 0;
+}
+
+/* Run argv in the fabric namespace, stdin from file; 0 if it exits 0. */
+static int
+run_in_fabric(struct lab_ctx *c, const char *file, char *const argv[])
+{
+	char err[400];
+
+	if (lablb_run(c->fabric.fd, file, argv, err, sizeof(err)) < 0)
+		return lab_fail(c, "in %s: %s", c->fabric.name, err);
 	return 0;
 }
 
@@ -110,28 +124,49 @@ write_ip(FILE *f, const struct topo_lb *lb)
 	    LAB_LB_PRIO(k, TOPO_LB_BACKENDS_MAX), k);
 }
 
-/* The backends' marks as an nft set or map body: "M0, M1" or "0 : M0, ...". */
+/* LB-05: where probes come from; the backends' replies are delivered here. */
 static void
-marks(FILE *f, const struct topo_lb *lb, bool map)
+write_probe_addr(FILE *f)
 {
-	size_t b;
-
-	for (b = 0; b < lb->nbackends; b++) {
-		if (map)
-			fprintf(f, "%s%zu : 0x%x", b ? ", " : "", b,
-			    LB_MARK(lb->idx, b));
-		else
-			fprintf(f, "%s0x%x", b ? ", " : "", LB_MARK(lb->idx, b));
-	}
+	fprintf(f, "address add %s/32 dev lo\n", LABLB_PROBE_SRC_STR);
 }
 
-static void
-write_chain(FILE *f, const struct topo_lb *lb)
+/*
+ * The marks of the backends in rotation as an nft set or map body:
+ * "M0, M2" or "0 : M0, 1 : M2"; their number.
+ */
+static size_t
+marks(FILE *f, const struct topo_lb *lb, const bool *up, bool map)
+{
+	size_t b, n = 0;
+
+	for (b = 0; b < lb->nbackends; b++) {
+		if (up != NULL && !up[b])
+			continue;
+		if (map)
+			fprintf(f, "%s%zu : 0x%x", n ? ", " : "", n,
+			    LB_MARK(lb->idx, b));
+		else
+			fprintf(f, "%s0x%x", n ? ", " : "", LB_MARK(lb->idx, b));
+		n++;
+	}
+	return n;
+}
+
+void
+lablb_chain(FILE *f, const struct topo_lb *lb, const bool *up)
 {
 	unsigned k = lb->idx;
-	size_t i;
+	size_t i, n = 0;
 
+	for (i = 0; i < lb->nbackends; i++)
+		n += up == NULL || up[i];
 	fprintf(f, "\tchain lb%u {\n", k);
+	if (n == 0) {
+		/* no backend in rotation: every flow is dropped (LB-05) */
+		fprintf(f, "\t\tdrop\n\t}\n");
+		return;
+	}
 	if (lb->nrules > 0) {
 		fprintf(f, "\t\tmeta l4proto != { tcp, udp } drop\n"
 		    "\t\tmeta l4proto . th dport != { ");
@@ -143,16 +178,15 @@ write_chain(FILE *f, const struct topo_lb *lb)
 	}
 	/* a flow with a backend keeps it, both ways (LB-06) */
 	fprintf(f, "\t\tct mark { ");
-	marks(f, lb, false);
+	marks(f, lb, up, false);
 	fprintf(f, " } meta mark set ct mark accept\n");
 	fprintf(f, "\t\tmeta l4proto { tcp, udp } ct mark set jhash ip saddr . "
-	    "ip daddr . th sport . th dport mod %zu seed 0x%x map { ",
-	    lb->nbackends, LB_HASH_SEED);
-	marks(f, lb, true);
-	fprintf(f, " }\n\t\tmeta l4proto != { tcp, udp } ct mark set jhash ip "
-	    "saddr . ip daddr mod %zu seed 0x%x map { ", lb->nbackends,
+	    "ip daddr . th sport . th dport mod %zu seed 0x%x map { ", n,
 	    LB_HASH_SEED);
-	marks(f, lb, true);
+	marks(f, lb, up, true);
+	fprintf(f, " }\n\t\tmeta l4proto != { tcp, udp } ct mark set jhash ip "
+	    "saddr . ip daddr mod %zu seed 0x%x map { ", n, LB_HASH_SEED);
+	marks(f, lb, up, true);
 	fprintf(f, " }\n\t\tmeta mark set ct mark\n\t}\n");
 }
 
@@ -162,12 +196,12 @@ write_nft(FILE *f, const struct topo *t)
 	size_t k;
 
 	fprintf(f, "table ip %s {\n\tchain pre {\n\t\ttype filter hook "
-	    "prerouting priority mangle; policy accept;\n", LB_NFT_TABLE);
+	    "prerouting priority mangle; policy accept;\n", LABLB_NFT_TABLE);
 	for (k = 0; k < t->nlbs; k++)
 		fprintf(f, "\t\tiifname \"lbi%zu\" jump lb%zu\n", k, k);
 	fprintf(f, "\t}\n");
 	for (k = 0; k < t->nlbs; k++)
-		write_chain(f, t->lbs[k]);
+		lablb_chain(f, t->lbs[k], NULL);
 	fprintf(f, "}\n");
 }
 
@@ -192,6 +226,7 @@ write_ips(FILE *f, const struct topo *t)
 {
 	size_t k;
 
+	write_probe_addr(f);
 	for (k = 0; k < t->nlbs; k++)
 		write_ip(f, t->lbs[k]);
 }

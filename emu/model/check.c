@@ -512,7 +512,7 @@ check_predict(const struct topo *t, const struct plan *p,
     const struct topo_node *src, const struct walk_pkt *pkt, struct walk *w)
 {
 	struct wtabs wt = { .t = t, .p = p };
-	struct walk_env env = { t, wtab_get, NULL, NULL, &wt, &p->in };
+	struct walk_env env = { t, wtab_get, NULL, NULL, &wt, &p->in, NULL };
 
 	walk_predict(&env, src, pkt, 0, w);
 	wtabs_free(&wt);
@@ -558,7 +558,7 @@ eval_walk(const struct topo *t, const struct plan *p,
     const struct suite_assert *a, struct check_result *res)
 {
 	struct wtabs wt = { .t = t, .p = p };
-	struct walk_env env = { t, wtab_get, NULL, NULL, &wt, &p->in };
+	struct walk_env env = { t, wtab_get, NULL, NULL, &wt, &p->in, NULL };
 	const struct topo_node *src, *dst, *fv[WALK_MAX_HOPS],
 	    *bv[WALK_MAX_HOPS];
 	struct walk_pkt pkt;

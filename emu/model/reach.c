@@ -895,7 +895,7 @@ reach_run_opts(const struct topo *t, const struct plan *p,
     const struct reach_opts *o, struct reach *r, char *err, size_t len)
 {
 	struct rctx *x = xcalloc(1, sizeof(*x));
-	struct walk_env env = { t, view_table, NULL, NULL, x, &p->in };
+	struct walk_env env = { t, view_table, NULL, NULL, x, &p->in, NULL };
 	const struct topo *const *ts = &t;
 	struct pfx4 *c;
 	size_t nc, i, cap = 0;

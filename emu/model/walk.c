@@ -229,7 +229,7 @@ peering_refuses(const struct topo_node *from, const struct topo_node *to,
  * is, unless the load balancer's VNet is out of the NIC's reach (VR-14).
  */
 static const struct topo_node *
-lb_step(const struct topo_node *from,
+lb_step(const struct walk_env *e, const struct topo_node *from,
     const struct topo_lb *lb, const struct walk_pkt *pkt, struct walk *w,
     struct walk_hop *h)
 {
@@ -239,7 +239,8 @@ lb_step(const struct topo_node *from,
 	struct lb_flow f = { pkt->src, pkt->dst, ipproto[pkt->proto],
 	    pkt->proto == WALK_ICMP ? 0 : pkt->sport,
 	    pkt->proto == WALK_ICMP ? 0 : pkt->port };
-	size_t used;
+	bool up[TOPO_LB_BACKENDS_MAX];
+	size_t i, used, nup = 0;
 	int b;
 
 	if (v != lb->subnet->vnet && !topo_vnets_peered(v, lb->subnet->vnet)) {
@@ -249,11 +250,14 @@ lb_step(const struct topo_node *from,
 		    lb->subnet->vnet->name, v->name);
 		return NULL;
 	}
-	/* every backend in rotation: the lab's probes are not emulated yet */
-	if ((b = lb_pick(lb, NULL, &f, pkt->reply && pkt->proto != WALK_ICMP)) < 0) {
+	for (i = 0; i < lb->nbackends; i++)
+		nup += up[i] = e->lb_healthy == NULL ||
+		    e->lb_healthy(e->arg, lb, i);
+	if ((b = lb_pick(lb, up, &f, pkt->reply && pkt->proto != WALK_ICMP)) < 0) {
 		w->outcome = WALK_BLACKHOLED;
-		snprintf(w->detail, sizeof(w->detail), "load balancer %s: no rule "
-		    "takes the flow (LB-02)", lb->name);
+		snprintf(w->detail, sizeof(w->detail), "load balancer %s: %s",
+		    lb->name, nup == 0 ? "no backend is in rotation (LB-05)" :
+		    "no rule takes the flow (LB-02)");
 		return NULL;
 	}
 	h->lb = lb;
@@ -330,7 +334,7 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	    addr_fmt(r->nh[k], nh), reason, r->nnh > 1 ? "; ECMP by flow hash" : "");
 	if (r->type == SDN_NH_VIRTUALAPPLIANCE &&
 	    topo_lb_by_ip(e->t, r->nh[k]) != NULL)
-		return lb_step(from, topo_lb_by_ip(e->t, r->nh[k]), pkt, w, h);
+		return lb_step(e, from, topo_lb_by_ip(e->t, r->nh[k]), pkt, w, h);
 	if ((next = walk_owner(e->t, r->nh[k])) == NULL || next->nic == NULL) {
 		w->outcome = WALK_BLACKHOLED;
 		snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is no NIC "

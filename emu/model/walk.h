@@ -93,6 +93,12 @@ struct walk_env {
 	 * prefixes only.
 	 */
 	const struct sdn_input	*bgp;
+	/*
+	 * Whether backend i of a load balancer is in rotation (its health
+	 * probes answer, LB-05); NULL: every backend is.
+	 */
+	bool			(*lb_healthy)(void *arg, const struct topo_lb *lb,
+				    size_t i);
 };
 
 void	walk_predict(const struct walk_env *e, const struct topo_node *src,

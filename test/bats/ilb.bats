@@ -100,3 +100,57 @@ EX=$TOP/examples/ilb-nva.json
 	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left"
 	[ -z "$(lab_processes "$lab")" ] || fail "processes left"
 }
+
+@test "LB-05 live: probes from 168.63.129.16; a blackholed backend leaves the rotation after threshold failed probes and its flows move; walks follow; it comes back when its probes answer" {
+	require_root
+	local lab=$ARSEMU_T-ilbh f t0 t1
+	f=$(example_as "$EX" "$lab")
+	run arsemu up "$f"
+	assert_success
+	# the probe's service listens in each backend; the probes come from 168.63.129.16
+	run arsemu exec --name "$lab" fw1 -- ss -tln
+	assert_output --partial ':8080'
+	sleep 6
+	run arsemu exec --name "$lab" fw1 -- ss -tan
+	assert_output --partial '168.63.129.16'
+	run arsemu fail fw1 link --name "$lab"
+	assert_success
+	t0=$(date +%s)
+	wait_until 25 grep -q '"event": "lb-backend", "lb": "fw-ilb", "node": "fw1", "up": false' \
+		"/run/arsemu/$lab/journal.jsonl"
+	t1=$(date +%s)
+	# interval 5 s x threshold 2, plus up to one interval of phase
+	[ $((t1 - t0)) -ge 9 ] && [ $((t1 - t0)) -le 16 ] || fail "left after $((t1 - t0)) s"
+	run ip netns exec "arsemu-$lab-fabric" nft list chain ip arsemu_lb lb0
+	assert_output --partial 'mod 1 seed 0x4152534c map { 0 : 0x4c420001 }'
+	# every flow now crosses fw2, as the live walk predicts from the daemon's view
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --flows 8
+	assert_success
+	refute_output --partial MISMATCH
+	refute_output --partial 'backend fw1'
+	run arsemu restore fw1 --name "$lab"
+	assert_success
+	wait_until 25 grep -q '"event": "lb-backend", "lb": "fw-ilb", "node": "fw1", "up": true' \
+		"/run/arsemu/$lab/journal.jsonl"
+	# new flows (another port: the earlier ones keep fw2) spread again
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --flows 8 --port 5353
+	assert_success
+	refute_output --partial MISMATCH
+	assert_output --partial 'forwarded by: fw1'
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left"
+	[ -z "$(lab_processes "$lab")" ] || fail "processes left"
+}
+
+@test "LB-05 drill ilb-fw1-link: only the probes notice a blackholed fw1; its flows lose about interval x threshold (10-15 s), fw2's none, not the BGP hold time" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/ilb-fw1-link.json" --name "$ARSEMU_T-dilb"
+	echo "$output"
+	assert_success
+	assert_output --partial "PASSED"
+	echo "$output" | awk '$1=="spoke-to-spoke" && $5==0' | grep -q . || fail "no flow on fw2"
+	echo "$output" | awk '$1=="spoke-to-spoke" && $5>=9500 && $5<=15500' | grep -q . ||
+		fail "no flow lost 9.5-15.5 s"
+	[ -z "$(lab_namespaces "$ARSEMU_T-dilb")" ]
+}
