@@ -163,6 +163,7 @@ emu_daemon_main(const char *lab)
 	children_init(&d->kids, lab, d->t, d->exe, d->dir, &d->j);
 	watches_init(&d->ws, lab, d->t, &d->j);
 	faults_init(&d->faults, lab, d->t, &d->kids, &d->j);
+	d->faults.lbh = &d->lbh;
 	d->ctl = (struct control){ .lab = lab, .t = d->t, .j = &d->j,
 	    .kids = &d->kids, .ws = &d->ws, .sync = &d->sync,
 	    .faults = &d->faults, .lbh = &d->lbh };

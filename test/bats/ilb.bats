@@ -101,7 +101,7 @@ EX=$TOP/examples/ilb-nva.json
 	[ -z "$(lab_processes "$lab")" ] || fail "processes left"
 }
 
-@test "LB-05 live: probes from 168.63.129.16; a blackholed backend leaves the rotation after threshold failed probes and its flows move; walks follow; it comes back when its probes answer" {
+@test "LB-05 live: probes from 168.63.129.16; a blackholed backend leaves the rotation after threshold failed probes and its flows move; walks follow; it comes back when its probes answer; fail probe stops the service" {
 	require_root
 	local lab=$ARSEMU_T-ilbh f t0 t1
 	f=$(example_as "$EX" "$lab")
@@ -137,6 +137,20 @@ EX=$TOP/examples/ilb-nva.json
 	assert_success
 	refute_output --partial MISMATCH
 	assert_output --partial 'forwarded by: fw1'
+	# "probe": the service stops in fw2, which forwards on; only a backend can
+	run arsemu fail spoke1-vm1 probe --name "$lab"
+	assert_failure 2
+	assert_output --partial "spoke1-vm1 is no load balancer's backend"
+	run arsemu fail fw2 probe --name "$lab"
+	assert_success
+	run arsemu exec --name "$lab" fw2 -- ss -tln
+	refute_output --partial ':8080'
+	wait_until 25 grep -q '"event": "lb-backend", "lb": "fw-ilb", "node": "fw2", "up": false' \
+		"/run/arsemu/$lab/journal.jsonl"
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --flows 8 --port 5354
+	assert_success
+	refute_output --partial MISMATCH
+	refute_output --partial 'forwarded by: fw2'
 	run arsemu down "$lab"
 	assert_success
 	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left"
