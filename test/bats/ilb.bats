@@ -123,6 +123,10 @@ EX=$TOP/examples/ilb-nva.json
 	[ $((t1 - t0)) -ge 9 ] && [ $((t1 - t0)) -le 16 ] || fail "left after $((t1 - t0)) s"
 	run ip netns exec "arsemu-$lab-fabric" nft list chain ip arsemu_lb lb0
 	assert_output --partial 'mod 1 seed 0x4152534c map { 0 : 0x4c420001 }'
+	run arsemu status --name "$lab"
+	assert_output --partial 'load balancer fw-ilb: backend fw1 out of rotation (its health probe fails)'
+	assert_output --partial 'load balancer fw-ilb: backend fw2 in rotation'
+	[ "$("$ARSEMU" status --name "$lab" --json | jq -r '.loadBalancerBackends[0].inRotation')" = false ]
 	# every flow now crosses fw2, as the live walk predicts from the daemon's view
 	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --flows 8
 	assert_success
