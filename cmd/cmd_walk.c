@@ -512,12 +512,15 @@ walk_dir(struct wctx *w, struct walk_args *a, struct json *j,
 }
 
 static void
-ecmp_split(char nvas[][128], unsigned flows, bool json, struct json *j)
+ecmp_split(char nvas[][128], unsigned flows, const bool *via_lb, bool json,
+    struct json *j)
 {
+	bool lb = false;
 	char seen[CLI_FLOWS_MAX][128];
 	unsigned count[CLI_FLOWS_MAX] = { 0 }, ns = 0, f, k;
 
 	for (f = 0; f < flows; f++) {
+		lb |= via_lb[f];
 		for (k = 0; k < ns && strcmp(seen[k], nvas[f]) != 0; k++)
 			;
 		if (k == ns)
@@ -535,8 +538,15 @@ ecmp_split(char nvas[][128], unsigned flows, bool json, struct json *j)
 	printf("flows by NVA path:");
 	for (k = 0; k < ns; k++)
 		printf(" %s %u/%u", seen[k][0] ? seen[k] : "(no NVA)", count[k], flows);
-	printf("\n(each flow takes one ECMP next hop by the fabric's 5-tuple hash, "
-	    "as Azure's hosts do (VR-10): the split is the hash's, not an even one)\n");
+	if (lb)
+		printf("\n(each flow takes the backend a load balancer's 5-tuple "
+		    "hash picks (LB-06), and at an ECMP route the next hop the "
+		    "fabric's 5-tuple hash picks (VR-10): the split is the "
+		    "hashes', not an even one)\n");
+	else
+		printf("\n(each flow takes one ECMP next hop by the fabric's "
+		    "5-tuple hash, as Azure's hosts do (VR-10): the split is the "
+		    "hash's, not an even one)\n");
 }
 
 int
@@ -606,7 +616,7 @@ cmd_walk(struct cli *c)
 		goto out;
 	}
 	if (fwd.flows > 1)
-		ecmp_split(nf, fwd.flows, c->json, &j);
+		ecmp_split(nf, fwd.flows, via_lb, c->json, &j);
 	if (c->both_ways) {
 		if (dnode == NULL) {
 			if (!c->json)
