@@ -23,7 +23,6 @@
 #include "check_live.h"
 #include "cli.h"
 
-#define WALK_SPORT_BASE		40000
 #define WALK_PROBES		5
 
 struct wctx {

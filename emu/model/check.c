@@ -572,6 +572,7 @@ eval_walk(const struct topo *t, const struct plan *p,
 	pkt.proto = a->proto == SUITE_TCP ? WALK_TCP : a->proto == SUITE_ICMP ?
 	    WALK_ICMP : WALK_UDP;
 	pkt.port = (uint16_t)(a->port ? a->port : WALK_PORT_DEFAULT);
+	pkt.sport = WALK_SPORT_BASE;
 	walk_predict(&env, src, &pkt, 0, &w[0]);
 	if (a->outcome != NULL) {
 		str_appendf(res->expected, CHECK_TEXT, "%s", a->outcome);
@@ -595,6 +596,13 @@ eval_walk(const struct topo *t, const struct plan *p,
 		str_appendf(res->expected, CHECK_TEXT, "%ssymmetric", res->expected[0] ? ", " : "");
 		back.src = pkt.dst;
 		back.dst = pkt.src;
+		/* through a load balancer, the return is the flow's reply (LB-06) */
+		for (i = 0; i < w[0].n && pkt.proto != WALK_ICMP; i++)
+			if (w[0].hop[i].lb != NULL) {
+				back.sport = pkt.port;
+				back.port = pkt.sport;
+				back.reply = true;
+			}
 		walk_predict(&env, dst, &back, 0, &w[1]);
 		nf = nvas(&w[0], fv);
 		nb = nvas(&w[1], bv);

@@ -817,7 +817,8 @@ walk_cell(struct rctx *x, const struct walk_env *env, struct reach_cell *cell)
 	x->dst = d->kind == REACH_INTERNET ? WALK_INTERNET_IP : ep_ip(dn);
 	for (v = 0; v < x->r->nsvcs; v++) {
 		struct walk_pkt pkt = { ep_ip(s->rep_src), x->dst,
-		    x->r->svcs[v].proto, x->r->svcs[v].port, 0, false };
+		    x->r->svcs[v].proto, x->r->svcs[v].port, WALK_SPORT_BASE,
+		    false };
 
 		walk_predict(env, s->rep_src, &pkt, 0, &w);
 		x->r->walks++;

@@ -26,6 +26,12 @@
 #define WALK_INTERNET_IP	0xc6336401u
 #define WALK_INTERNET_STR	"198.51.100.1"
 #define WALK_PORT_DEFAULT	33434
+/*
+ * The source port of flow f of `arsemu walk` is WALK_SPORT_BASE + f; reach
+ * and check walk flow 0's, so that a load balancer (LB-06) picks for them
+ * the backend `arsemu walk` shows.
+ */
+#define WALK_SPORT_BASE		40000
 #define WALK_MAX_HOPS	32
 
 enum walk_outcome {
