@@ -167,6 +167,11 @@ lablb_chain(FILE *f, const struct topo_lb *lb, const bool *up)
 		fprintf(f, "\t\tdrop\n\t}\n");
 		return;
 	}
+	/* a flow with a backend keeps it, both ways (LB-06) */
+	fprintf(f, "\t\tct mark { ");
+	marks(f, lb, up, false);
+	fprintf(f, " } meta mark set ct mark accept\n");
+	/* a new flow only on a rule's protocol and port (LB-02) */
 	if (lb->nrules > 0) {
 		fprintf(f, "\t\tmeta l4proto != { tcp, udp } drop\n"
 		    "\t\tmeta l4proto . th dport != { ");
@@ -176,10 +181,6 @@ lablb_chain(FILE *f, const struct topo_lb *lb, const bool *up)
 			    lb->rules[i].port);
 		fprintf(f, " } drop\n");
 	}
-	/* a flow with a backend keeps it, both ways (LB-06) */
-	fprintf(f, "\t\tct mark { ");
-	marks(f, lb, up, false);
-	fprintf(f, " } meta mark set ct mark accept\n");
 	fprintf(f, "\t\tmeta l4proto { tcp, udp } ct mark set jhash ip saddr . "
 	    "ip daddr . th sport . th dport mod %zu seed 0x%x map { ", n,
 	    LB_HASH_SEED);

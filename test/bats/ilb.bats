@@ -172,3 +172,34 @@ EX=$TOP/examples/ilb-nva.json
 		fail "no flow lost 9.5-15.5 s"
 	[ -z "$(lab_namespaces "$ARSEMU_T-dilb")" ]
 }
+
+@test "LB-02 live: port rules take their protocol and port only (both ways), the rest is dropped at the load balancer, as predicted" {
+	require_root
+	local lab=$ARSEMU_T-ilbr f
+	f=$BATS_TEST_TMPDIR/ilbr.json
+	jq --arg n "$lab" '.name = $n | .regions[0].hub.load_balancers[0].ha_ports = false |
+	    .regions[0].hub.load_balancers[0].rules = [{"protocol": "Tcp", "port": 443},
+	    {"protocol": "Udp", "port": 53}]' "$EX" > "$f"
+	run arsemu up "$f"
+	assert_success
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --proto tcp --port 443 --flows 4 --both-ways
+	assert_success
+	refute_output --partial MISMATCH
+	[ "$(echo "$output" | grep -c '^  match$')" -eq 8 ] || fail "4 flows both ways should match"
+	assert_output --partial "load balancer fw-ilb: backend"
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --port 53
+	assert_success
+	assert_output --partial 'observed: delivered'
+	# UDP 33434 and ICMP: no rule takes them
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab"
+	assert_success
+	assert_output --partial 'predicted: blackholed: load balancer fw-ilb: no rule takes the flow (LB-02)'
+	assert_output --partial 'observed: not delivered'
+	refute_output --partial MISMATCH
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --proto icmp
+	assert_output --partial 'no rule takes the flow (LB-02)'
+	refute_output --partial MISMATCH
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left"
+}
