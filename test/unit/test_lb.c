@@ -11,6 +11,7 @@
 #include "../../lib/util.h"
 #include "../../topo/lint.h"
 #include "../../topo/topo.h"
+#include "../../emu/model/kroute.h"
 #include "../../emu/model/lb.h"
 #include "../../emu/model/plan.h"
 #include "../../emu/model/walk.h"
@@ -288,6 +289,14 @@ lbt_table(void *arg, const struct topo_nic *nic)
 	return &((struct sdn_table *)arg)[nic->idx];
 }
 
+/* The one table of a NIC (the walk's source; nothing else is looked up). */
+static const struct sdn_table *
+one_table(void *arg, const struct topo_nic *nic)
+{
+	(void)nic;
+	return arg;
+}
+
 /* LB-04, LB-06: walks of examples/ilb-nva.json name the load balancer and backend. */
 static void
 test_walk(void)
@@ -342,6 +351,83 @@ test_walk(void)
 	topo_free(t);
 }
 
+/*
+ * LB-04, VR-14 in the fabric's routes and the walk: a route to the frontend
+ * leaves by the load balancer's link when the NIC's VNet is the load
+ * balancer's or peered with it, else it is a blackhole.
+ */
+static void
+test_kroute(void)
+{
+	static const char rt[] = ",'route_tables':[{'name':'rt','subnets':"
+	    "['s1/app'],'routes':[{'name':'d','prefix':'10.9.0.0/16',"
+	    "'next_hop_type':'VirtualAppliance','next_hop_ip':'10.1.2.10'}]}]";
+	int nic[8] = { 11, 12, 13, 14, 15, 16, 17, 18 }, lbl[1] = { 600 };
+	struct topo *t[2];
+	unsigned k, ok = 0;
+
+	t[0] = load(LB(FE, BE, ""), rt);
+	{
+		/* the same with s1 not peered with the hub */
+		char *j = doc(LB(FE, BE, ""), rt), *p = strstr(j, "\"name\":\"s1\"");
+		struct topo_err err;
+		char *d;
+
+		t[1] = NULL;
+		if (p != NULL) {
+			d = xcalloc(1, strlen(j) + 32);
+			memcpy(d, j, (size_t)(p - j));
+			strcat(d, "\"peered\":false,");
+			strcat(d, p);
+			if (topo_load_string(d, strlen(d), &t[1], &err) != 0)
+				t[1] = NULL;
+			free(d);
+		}
+		free(j);
+	}
+	if (!T_OK(t[0] != NULL && t[1] != NULL, "LB-04: the fixtures load"))
+		goto out;
+	for (k = 0; k < 2; k++) {
+		const struct topo_nic *vm = topo_node_find(t[k], "vm1")->nic;
+		struct kroute_links l = { t[k], nic, 1, 2, 0, lbl };
+		struct plan p;
+		struct sdn_table tab;
+		struct kroute *r = NULL;
+		struct walk w;
+		struct walk_env env;
+		struct walk_pkt pkt = { vm->ip, 0x0a090001u, WALK_UDP, 33434,
+		    40000, false };
+		size_t n, i;
+
+		plan_run(t[k], &p);
+		sdn_effective(t[k], &p.in, vm, &tab);
+		n = kroute_table(&l, &tab, &r);
+		for (i = 0; i < n; i++)
+			if (r[i].dst.addr == 0x0a090000u && r[i].dst.len == 16)
+				ok += k == 0 ? r[i].type == KROUTE_UNICAST &&
+				    r[i].nnh == 1 && r[i].nh[0].link == 600 &&
+				    r[i].nh[0].gw == 0x0a01020au && r[i].nh[0].onlink :
+				    r[i].type == KROUTE_BLACKHOLE;
+		memset(&env, 0, sizeof(env));
+		env.t = t[k];
+		env.arg = &tab;
+		env.table = one_table;
+		walk_predict(&env, topo_node_find(t[k], "vm1"), &pkt, 0, &w);
+		ok += k == 0 ? w.hop[0].lb == t[k]->lbs[0] :
+		    w.outcome == WALK_BLACKHOLED && strstr(w.detail,
+		    "not peered") != NULL;
+		free(r);
+		sdn_table_free(&tab);
+		plan_free(&p);
+	}
+	T_EQ(ok, 4u, "LB-04, VR-14: a peered spoke's route to the frontend "
+	    "leaves by the load balancer's link and walks through it; an "
+	    "unpeered one's is a blackhole and its walk says why");
+out:
+	topo_free(t[0]);
+	topo_free(t[1]);
+}
+
 int
 main(void)
 {
@@ -351,5 +437,6 @@ main(void)
 	test_jhash();
 	test_pick();
 	test_walk();
+	test_kroute();
 	return t_done();
 }
