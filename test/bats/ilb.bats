@@ -203,3 +203,14 @@ EX=$TOP/examples/ilb-nva.json
 	assert_success
 	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left"
 }
+
+@test "LB-05 drill ilb-fw2-probe: fw2's probed service stops, fw2 forwards on; its flows move to fw1 without loss once it leaves the rotation" {
+	require_root
+	run arsemu drill "$TOP/examples/drills/ilb-fw2-probe.json" --name "$ARSEMU_T-dilp"
+	echo "$output"
+	assert_success
+	assert_output --partial "PASSED"
+	assert_output --regexp 'path of spoke-to-spoke +ok +- +fw1 [0-9]+, fw2 0'
+	refute_output --regexp 'spoke-to-spoke +[0-9] +[0-9]+ +[1-9]'
+	[ -z "$(lab_namespaces "$ARSEMU_T-dilp")" ]
+}
