@@ -158,8 +158,9 @@ apply(struct lbhealth *h, const struct topo_lb *lb)
 	    lb->idx, LABLB_NFT_TABLE);
 	lablb_chain(f, lb, up);
 	fprintf(f, "}\n");
-	if (fclose(f) != 0 ||
-	    lablb_run(h->fabric_fd, file, argv, err, sizeof(err)) != 0)
+	if (fclose(f) != 0)
+		journal_str(h->j, "error", "text", "lb health: cannot write nft file");
+	else if (lablb_run(h->fabric_fd, file, argv, err, sizeof(err)) != 0)
 		journal_str(h->j, "error", "text", err);
 }
 
