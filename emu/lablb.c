@@ -124,11 +124,16 @@ write_ip(FILE *f, const struct topo_lb *lb)
 	    LAB_LB_PRIO(k, TOPO_LB_BACKENDS_MAX), k);
 }
 
-/* LB-05: where probes come from; the backends' replies are delivered here. */
+/*
+ * LB-05: where probes come from; the backends' replies are delivered here.
+ * Scope host: the kernel never takes it as the source of the fabric's own
+ * ARP requests (the Internet edge, which owns every outside address, would
+ * drop a request from 168.63.129.16 as from itself).
+ */
 static void
 write_probe_addr(FILE *f)
 {
-	fprintf(f, "address add %s/32 dev lo\n", LABLB_PROBE_SRC_STR);
+	fprintf(f, "address add %s/32 dev lo scope host\n", LABLB_PROBE_SRC_STR);
 }
 
 /*

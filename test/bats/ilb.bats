@@ -95,6 +95,19 @@ EX=$TOP/examples/ilb-nva.json
 	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --proto icmp
 	assert_success
 	refute_output --partial MISMATCH
+	# the Internet: through the load balancer from spoke1, directly from spoke2
+	# (the probes' 168.63.129.16 in the fabric must not stop the edge's ARP)
+	run arsemu walk spoke1-vm1 internet --name "$lab" --flows 4
+	assert_success
+	refute_output --partial MISMATCH
+	run arsemu walk spoke2-vm1 internet --name "$lab"
+	assert_success
+	assert_output --partial 'observed: delivered'
+	# a suite recorded offline holds live, walks through the backends included
+	arsemu check --record "$f" -o "$BATS_TEST_TMPDIR/ilb.suite.json"
+	run arsemu check "$BATS_TEST_TMPDIR/ilb.suite.json" --live --name "$lab"
+	assert_success
+	assert_output --partial 'through fw'
 	run arsemu down "$lab"
 	assert_success
 	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left"
