@@ -90,11 +90,11 @@ main(int argc, char **argv)
 	w.have = xcalloc(t->nnics, sizeof(*w.have));
 	srand(seed);
 	for (i = 0; i < sample; i++) {
-		struct walk_env env = { t, whole_table, NULL, NULL, &w, &p.in };
+		struct walk_env env = { t, whole_table, NULL, NULL, &w, &p.in, NULL };
 		const struct topo_node *s = vms[(size_t)rand() % nvms];
 		size_t d = (size_t)rand() % (nvms + 1);	/* nvms: the Internet */
 		struct walk_pkt pkt = { walk_node_ip(s), d == nvms ? 0xc6336401u :
-		    walk_node_ip(vms[d]), WALK_UDP, 33434 };
+		    walk_node_ip(vms[d]), WALK_UDP, 33434, WALK_SPORT_BASE, false };
 		struct walk wk;
 		double before = w.table_s;
 

@@ -117,12 +117,18 @@ put_obs(char *buf, const struct walk_obs *o)
 		    o->forwarded[i]->name);
 }
 
+/*
+ * Probes of pkt from its source port, or (0) from the next of the run's
+ * own, which is then pkt's (a load balancer hashes it: LB-06).
+ */
 static int
-observe(struct live *l, const struct topo_node *src,
-    const struct walk_pkt *pkt, struct walk_obs *o)
+observe(struct live *l, const struct topo_node *src, struct walk_pkt *pkt,
+    struct walk_obs *o)
 {
 	memset(o, 0, sizeof(*o));
-	if (walk_observe(l->lab, l->t, src, pkt, l->sport++, CHECK_LIVE_PROBES,
+	if (pkt->sport == 0)
+		pkt->sport = l->sport++;
+	if (walk_observe(l->lab, l->t, src, pkt, pkt->sport, CHECK_LIVE_PROBES,
 	    o, l->err, sizeof(l->err)) != 0)
 		return -1;
 	if (l->sport >= CHECK_LIVE_SPORT + 20000)
@@ -164,6 +170,8 @@ live_walk(struct live *l, const struct suite_assert *a,
 	pkt.proto = a->proto == SUITE_TCP ? WALK_TCP : a->proto == SUITE_ICMP ?
 	    WALK_ICMP : WALK_UDP;
 	pkt.port = (uint16_t)(a->port ? a->port : WALK_PORT_DEFAULT);
+	/* flow 0 of `arsemu walk`, which the offline check predicts (LB-06) */
+	pkt.sport = WALK_SPORT_BASE;
 	if (observe(l, src, &pkt, &o) != 0)
 		return -1;
 	if (a->outcome != NULL)
@@ -174,11 +182,20 @@ live_walk(struct live *l, const struct suite_assert *a,
 	for (i = 0; i < a->navoid; i++)
 		res->held &= !forwarded(&o, a->avoid[i]);
 	put_obs(res->seen, &o);
+	check_predict(l->t, l->p, src, &pkt, &w);
 	if (a->symmetric) {
 		struct walk_pkt back = pkt;
 
 		back.src = pkt.dst;
 		back.dst = pkt.src;
+		back.sport = 0;
+		/* through a load balancer, the return is the flow's reply (LB-06) */
+		for (i = 0; i < w.n && pkt.proto != WALK_ICMP; i++)
+			if (w.hop[i].lb != NULL) {
+				back.sport = pkt.port;
+				back.port = pkt.sport;
+				back.reply = true;
+			}
 		if (observe(l, dst, &back, &b) != 0)
 			return -1;
 		if (!same_nvas(&o, &b)) {
@@ -188,7 +205,6 @@ live_walk(struct live *l, const struct suite_assert *a,
 			str_appendf(res->seen, CHECK_TEXT, " (asymmetric)");
 		}
 	}
-	check_predict(l->t, l->p, src, &pkt, &w);
 	if (!walk_same_path(&w, &o, why, sizeof(why)))
 		str_appendf(res->seen, CHECK_TEXT, "; live differs from plan: %s", why);
 	return 0;
@@ -230,7 +246,7 @@ live_pairs(struct live *l, const char *from, const char *to,
 			struct walk_pkt pkt = { walk_node_ip(sc->rep_src),
 			    dc->kind == REACH_INTERNET || dn == NULL ?
 			    WALK_INTERNET_IP : walk_node_ip(dn), m.svcs[k].proto,
-			    m.svcs[k].port };
+			    m.svcs[k].port, 0, false };
 			struct walk_obs o;
 
 			if (*probed >= CHECK_LIVE_CELLS) {

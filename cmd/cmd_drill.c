@@ -59,7 +59,7 @@ cmd_fail(struct cli *c)
 
 	if (c->argc < 1 || c->argc > 2)
 		return cli_err(CLI_USAGE, "usage: arsemu fail NODE [crash|freeze|"
-		    "shutdown|link|down] | arsemu fail NODE/NODE link");
+		    "shutdown|link|down|probe] | arsemu fail NODE/NODE link");
 	if ((lab = cli_lab(c)) == NULL)
 		return CLI_ENV;
 	snprintf(req, sizeof(req), "fail %s %s", c->argv[0],

@@ -620,7 +620,7 @@ predict(const struct topo *t, const char *const sd[2], struct walk *w)
 	struct walk_pkt pkt = { .proto = WALK_ICMP };
 	const struct topo_node *src;
 	struct wenv e = { .t = t };
-	struct walk_env env = { t, plan_table, NULL, NULL, &e, &e.plan.in };
+	struct walk_env env = { t, plan_table, NULL, NULL, &e, &e.plan.in, NULL };
 	size_t i;
 
 	if ((src = walk_end(t, sd[0], &pkt.src, true)) == NULL)

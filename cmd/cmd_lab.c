@@ -214,8 +214,8 @@ cmd_status(struct cli *c)
 	struct ctlc_reply r;
 	struct table *tab;
 	struct json j;
-	char *fail[64][2];
-	size_t i, nfail = 0;
+	char *fail[64][2], *lbb[64][3];
+	size_t i, nfail = 0, nlbb = 0;
 	bool conv = false;
 
 	if (lab == NULL)
@@ -239,6 +239,13 @@ cmd_status(struct cli *c)
 		if (strcmp(f[0], "failed") == 0 && nf == 3 && nfail < NELEM(fail)) {
 			fail[nfail][0] = f[1];
 			fail[nfail++][1] = f[2];
+		}
+		/* LB-05: each load balancer backend, in rotation or not */
+		if (strcmp(f[0], "lb-backend") == 0 && nf == 4 &&
+		    nlbb < NELEM(lbb)) {
+			lbb[nlbb][0] = f[1];
+			lbb[nlbb][1] = f[2];
+			lbb[nlbb++][2] = f[3];
 		}
 		if (strcmp(f[0], "session") != 0 || nf < 5)
 			continue;
@@ -271,6 +278,24 @@ cmd_status(struct cli *c)
 			json_obj_end(&j);
 		} else
 			printf("failed: %s (%s)\n", fail[i][0], fail[i][1]);
+	}
+	if (c->json) {
+		json_arr_end(&j);
+		json_key(&j, "loadBalancerBackends");
+		json_arr_begin(&j);
+	}
+	for (i = 0; i < nlbb; i++) {
+		if (c->json) {
+			json_obj_begin(&j);
+			json_kstr(&j, "loadBalancer", lbb[i][0]);
+			json_kstr(&j, "backend", lbb[i][1]);
+			json_kbool(&j, "inRotation", strcmp(lbb[i][2], "up") == 0);
+			json_obj_end(&j);
+		} else
+			printf("load balancer %s: backend %s %s\n", lbb[i][0],
+			    lbb[i][1], strcmp(lbb[i][2], "up") == 0 ?
+			    "in rotation" : "out of rotation (its health probe "
+			    "fails)");
 	}
 	if (c->json) {
 		json_arr_end(&j);

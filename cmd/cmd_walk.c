@@ -23,7 +23,6 @@
 #include "check_live.h"
 #include "cli.h"
 
-#define WALK_SPORT_BASE		40000
 #define WALK_PROBES		5
 
 struct wctx {
@@ -36,6 +35,9 @@ struct wctx {
 	char			 failed[64][TOPO_NAME_MAX + 1];
 	size_t			 nfailed;
 	const struct walk_obs	*obs;		/* steer ECMP choices to what was seen */
+	/* backends out of rotation (the daemon's probes, LB-05): "lb node" */
+	char			 lbdown[64][2 * TOPO_NAME_MAX + 2];
+	size_t			 nlbdown;
 };
 
 static int
@@ -173,22 +175,45 @@ steer(void *arg, const struct topo_node *at, const uint32_t *m, unsigned n,
 	return flow % n;
 }
 
+/* LB-05: whether the lab's probes keep backend i of lb in rotation. */
+static bool
+lb_up(void *arg, const struct topo_lb *lb, size_t i)
+{
+	struct wctx *w = arg;
+	char key[2 * TOPO_NAME_MAX + 2];
+	size_t k;
+
+	snprintf(key, sizeof(key), "%s %s", lb->name,
+	    lb->backends[i]->node->name);
+	for (k = 0; k < w->nlbdown; k++)
+		if (strcmp(w->lbdown[k], key) == 0)
+			return false;
+	return true;
+}
+
 static void
 load_failures(struct wctx *w)
 {
 	struct ctlc_reply r;
-	char sock[300], *f[3];
+	char sock[300], *f[4];
 	enum fail_kind k;
 	size_t i;
 
 	if (ctlc_request(emu_daemon_sock(w->lab, sock, sizeof(sock)), "status",
 	    3000, &r) != 0)
 		return;
-	for (i = 0; i < r.n && w->nfailed < 64; i++)
-		if (ctlc_fields(r.rows[i], f, 3) == 3 && strcmp(f[0], "failed") == 0 &&
+	for (i = 0; i < r.n; i++) {
+		size_t nf = ctlc_fields(r.rows[i], f, 4);
+
+		if (nf == 3 && strcmp(f[0], "failed") == 0 && w->nfailed < 64 &&
 		    fail_kind_parse(f[2], &k) == 0 &&
 		    (k == FAIL_FREEZE || k == FAIL_LINK))
 			snprintf(w->failed[w->nfailed++], TOPO_NAME_MAX + 1, "%s", f[1]);
+		else if (nf == 4 && strcmp(f[0], "lb-backend") == 0 &&
+		    strcmp(f[3], "down") == 0 && w->nlbdown < 64)
+			snprintf(w->lbdown[w->nlbdown++], sizeof(w->lbdown[0]),
+			    "%.32s %.32s", f[1], f[2]);
+	}
 	ctlc_free(&r);
 }
 
@@ -303,6 +328,10 @@ json_walk(struct json *j, const char *key, const struct walk *w)
 		json_kstr(j, "node", hop_name(&w->hop[i]));
 		json_kstr(j, "route", w->hop[i].how[0] ? w->hop[i].how : NULL);
 		json_kbool(j, "ecmp", w->hop[i].ecmp);
+		if (w->hop[i].lb != NULL) {
+			json_kstr(j, "loadBalancer", w->hop[i].lb->name);
+			json_kstr(j, "backend", w->hop[i].backend->name);
+		}
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -348,15 +377,35 @@ struct walk_args {
 	const struct topo_node	*src;
 	struct walk_pkt		 pkt;
 	unsigned		 flows;
+	/*
+	 * Per flow: the forward walk crossed a load balancer (set by the
+	 * forward walk); the return of such a flow is walked as its reply,
+	 * ports swapped, which the load balancer keeps on the flow's
+	 * backend (LB-06). Other returns keep the forward's ports.
+	 */
+	bool			*via_lb;
+	bool			 back;
 };
+
+/* Whether a walk left a hop through a load balancer. */
+static bool
+crosses_lb(const struct walk *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->hop[i].lb != NULL)
+			return true;
+	return false;
+}
 
 /* One direction, every flow. Returns mismatches, or -1 on error. */
 static int
-walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
+walk_dir(struct wctx *w, struct walk_args *a, struct json *j,
     bool json, const char *label, char nvas[][128])
 {
 	struct walk_env env = { w->t, get_table, is_failed, steer, w,
-	    &w->plan.in };
+	    &w->plan.in, lb_up };
 	char dst[ADDR_STRLEN], why[224], err[256];
 	int mismatches = 0;
 	unsigned f;
@@ -378,28 +427,39 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 	for (f = 0; f < a->flows; f++) {
 		struct walk_obs o;
 		struct walk p;
+		struct walk_pkt pkt = a->pkt;
 		uint16_t sport = (uint16_t)(WALK_SPORT_BASE + f);
 		bool match = true;
 
+		pkt.sport = sport;	/* what a load balancer hashes (LB-06) */
+		if (a->back && a->via_lb[f] && pkt.proto != WALK_ICMP) {
+			pkt.sport = a->pkt.port;
+			pkt.port = sport;
+			pkt.reply = true;
+		}
 		w->obs = NULL;
 		/* read only when w->lab is set, which the analyzer cannot follow */
 		memset(&o, 0, sizeof(o));
 		if (w->lab != NULL) {
-			if (walk_observe(w->lab, w->t, a->src, &a->pkt, sport,
+			if (walk_observe(w->lab, w->t, a->src, &pkt, pkt.sport,
 			    WALK_PROBES, &o, err, sizeof(err)) != 0) {
 				cli_err(CLI_ENV, "%s", err);
 				return -1;
 			}
 			w->obs = &o;
 		}
-		walk_predict(&env, a->src, &a->pkt, f, &p);
+		walk_predict(&env, a->src, &pkt, f, &p);
+		if (!a->back)
+			a->via_lb[f] = crosses_lb(&p);
 		if (w->lab != NULL && !(match = walk_same_path(&p, &o, why, sizeof(why))))
 			mismatches++;
 		nvas_of(&p, nvas[f], 128);
 		if (json) {
 			json_obj_begin(j);
 			json_kint(j, "flow", f);
-			json_kint(j, "sourcePort", sport);
+			json_kint(j, "sourcePort", pkt.sport);
+			if (pkt.reply)
+				json_kint(j, "destinationPort", pkt.port);
 			json_walk(j, "predicted", &p);
 			if (w->lab != NULL) {
 				size_t k;
@@ -424,7 +484,11 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 			json_obj_end(j);
 			continue;
 		}
-		printf(" flow %u (source port %u)\n", f, sport);
+		if (pkt.reply)
+			printf(" flow %u (its reply: source port %u, destination "
+			    "port %u)\n", f, pkt.sport, pkt.port);
+		else
+			printf(" flow %u (source port %u)\n", f, pkt.sport);
 		print_walk(&p, w->lab ? "predicted" : "predicted (offline)");
 		if (w->lab != NULL) {
 			size_t k;
@@ -447,12 +511,15 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 }
 
 static void
-ecmp_split(char nvas[][128], unsigned flows, bool json, struct json *j)
+ecmp_split(char nvas[][128], unsigned flows, const bool *via_lb, bool json,
+    struct json *j)
 {
+	bool lb = false;
 	char seen[CLI_FLOWS_MAX][128];
 	unsigned count[CLI_FLOWS_MAX] = { 0 }, ns = 0, f, k;
 
 	for (f = 0; f < flows; f++) {
+		lb |= via_lb[f];
 		for (k = 0; k < ns && strcmp(seen[k], nvas[f]) != 0; k++)
 			;
 		if (k == ns)
@@ -470,8 +537,15 @@ ecmp_split(char nvas[][128], unsigned flows, bool json, struct json *j)
 	printf("flows by NVA path:");
 	for (k = 0; k < ns; k++)
 		printf(" %s %u/%u", seen[k][0] ? seen[k] : "(no NVA)", count[k], flows);
-	printf("\n(each flow takes one ECMP next hop by the fabric's 5-tuple hash, "
-	    "as Azure's hosts do (VR-10): the split is the hash's, not an even one)\n");
+	if (lb)
+		printf("\n(each flow takes the backend a load balancer's 5-tuple "
+		    "hash picks (LB-06), and at an ECMP route the next hop the "
+		    "fabric's 5-tuple hash picks (VR-10): the split is the "
+		    "hashes', not an even one)\n");
+	else
+		printf("\n(each flow takes one ECMP next hop by the fabric's "
+		    "5-tuple hash, as Azure's hosts do (VR-10): the split is the "
+		    "hash's, not an even one)\n");
 }
 
 int
@@ -484,6 +558,7 @@ cmd_walk(struct cli *c)
 	char file[400], dir[256], err[600], nf[CLI_FLOWS_MAX][128],
 	    nb[CLI_FLOWS_MAX][128];
 	const struct topo_node *dnode;
+	bool via_lb[CLI_FLOWS_MAX] = { false };
 	int mis = 0, mb = 0, rc = CLI_OK;
 	unsigned f;
 
@@ -518,6 +593,7 @@ cmd_walk(struct cli *c)
 	    WALK_UDP : strcmp(c->proto, "icmp") == 0 ? WALK_ICMP : WALK_TCP;
 	fwd.pkt.port = (uint16_t)(c->port > 0 ? c->port : WALK_PORT_DEFAULT);
 	fwd.flows = c->flows > 0 ? c->flows : 1;
+	fwd.via_lb = via_lb;
 	if (endpoint(w.t, c->argv[0], &fwd.src, &fwd.pkt.src, true) != 0 ||
 	    endpoint(w.t, c->argv[1], &dnode, &fwd.pkt.dst, false) != 0) {
 		rc = CLI_USAGE;
@@ -539,7 +615,7 @@ cmd_walk(struct cli *c)
 		goto out;
 	}
 	if (fwd.flows > 1)
-		ecmp_split(nf, fwd.flows, c->json, &j);
+		ecmp_split(nf, fwd.flows, via_lb, c->json, &j);
 	if (c->both_ways) {
 		if (dnode == NULL) {
 			if (!c->json)
@@ -549,6 +625,7 @@ cmd_walk(struct cli *c)
 			back.src = dnode;
 			back.pkt.src = fwd.pkt.dst;
 			back.pkt.dst = fwd.pkt.src;
+			back.back = true;
 			if ((mb = walk_dir(&w, &back, &j, c->json, "return", nb)) < 0) {
 				rc = CLI_ENV;
 				goto out;

@@ -42,7 +42,7 @@ static const struct command commands[] = {
 	{ "gateway", cmd_gateway, "gateway NAME learned | advertised [--name LAB] [--json]", false, false },
 	{ "rs", cmd_rs, "rs HUB show | peers | learned PEER | advertised PEER | dump --mrt FILE [--name LAB] [--json]", false, false },
 	{ "exec", cmd_exec, "exec NODE [--name LAB] -- CMD [ARG...]", false, false },
-	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link|down] | NODE/NODE link [--name LAB] [--json]", false, false },
+	{ "fail", cmd_fail, "fail NODE [crash|freeze|shutdown|link|down|probe] | NODE/NODE link [--name LAB] [--json]", false, false },
 	{ "restore", cmd_restore, "restore NODE | NODE/NODE [--name LAB] [--json]", false, false },
 	{ "bgp", cmd_bgp, "bgp NODE announce|withdraw PREFIX | prepend N | disable|enable PEER [--name LAB] [--json]", false, false },
 	{ "drill", cmd_drill, "drill DRILL.json|DIR... [--name LAB] [--keep] [--json] [--report FILE] [--junit FILE] [--shard K/N] [--list]", false, false },

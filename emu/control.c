@@ -11,6 +11,7 @@
 #include "lab.h"
 #include "model/bgpconf.h"
 #include "control.h"
+#include "lbhealth.h"
 #include "nvad.h"
 #include "model/sdn.h"
 
@@ -202,6 +203,15 @@ reply_status(struct control *c, FILE *f)
 	for (i = 0; i < c->faults->n; i++)
 		fprintf(f, "failed\t%s\t%s\n", c->faults->v[i].target,
 		    fail_kind_name(c->faults->v[i].kind));
+	for (i = 0; c->lbh != NULL && i < c->t->nlbs; i++) {
+		const struct topo_lb *lb = c->t->lbs[i];
+		size_t b;
+
+		for (b = 0; b < lb->nbackends; b++)
+			fprintf(f, "lb-backend\t%s\t%s\t%s\n", lb->name,
+			    lb->backends[b]->node->name, lbhealth_up(c->lbh,
+			    lb, b) ? "up" : "down");
+	}
 	fprintf(f, "clock\t%llu\t%llu\n", (unsigned long long)mono_ms(),
 	    (unsigned long long)c->sync->last_change);
 	fprintf(f, "converged\t%d\n", conv);

@@ -20,6 +20,8 @@
 #include "sync.h"
 #include "watch.h"
 
+struct lbhealth;
+
 struct control {
 	const char		*lab;
 	const struct topo	*t;
@@ -29,6 +31,7 @@ struct control {
 	struct sync		*sync;
 	struct faults		*faults;
 	struct ctlsrv		*srv;
+	struct lbhealth		*lbh;		/* load balancers' backends */
 };
 
 /* Listen on the lab's control socket; -1 (journalled) if it cannot. */

@@ -14,7 +14,8 @@
  *   - control.c answers `routes NIC`, `status`, `fail` and `restore` on
  *     <labdir>/ctl.sock (lib/ctlsrv: no client can hold the loop up), and
  *     fault.c carries out `fail` and `restore`;
- *   - journal.c keeps the journal of events (JSON lines, monotonic ms).
+ *   - journal.c keeps the journal of events (JSON lines, monotonic ms);
+ *   - lbhealth.c probes load balancers' backends (LB-05).
  * This file is the loop and the composition only.
  *
  * Must not: decide BGP paths (the route servers do) or build namespaces
@@ -39,6 +40,7 @@
 #include "fault.h"
 #include "journal.h"
 #include "lab.h"
+#include "lbhealth.h"
 #include "netns.h"
 #include "nl.h"
 #include "sync.h"
@@ -65,6 +67,7 @@ struct daemon {
 	struct sync		 sync;
 	struct faults		 faults;
 	struct control		 ctl;
+	struct lbhealth		 lbh;
 };
 
 static volatile sig_atomic_t stop_sig;
@@ -113,6 +116,7 @@ loop(struct daemon *d)
 			break;
 		watches_handle(&d->ws, pfd);
 		ctlsrv_handle(d->ctl.srv, pfd + d->ws.n, nc);
+		lbhealth_tick(&d->lbh, mono_ms());
 	}
 	free(pfd);
 }
@@ -159,9 +163,10 @@ emu_daemon_main(const char *lab)
 	children_init(&d->kids, lab, d->t, d->exe, d->dir, &d->j);
 	watches_init(&d->ws, lab, d->t, &d->j);
 	faults_init(&d->faults, lab, d->t, &d->kids, &d->j);
+	d->faults.lbh = &d->lbh;
 	d->ctl = (struct control){ .lab = lab, .t = d->t, .j = &d->j,
 	    .kids = &d->kids, .ws = &d->ws, .sync = &d->sync,
-	    .faults = &d->faults };
+	    .faults = &d->faults, .lbh = &d->lbh };
 	lab_fabric_ns(lab, file, sizeof(file));
 	if ((nsfd = netns_open(file)) < 0 || (d->nl = nl_open(nsfd)) == NULL) {
 		snprintf(text, sizeof(text), "cannot open fabric %s", file);
@@ -181,6 +186,7 @@ emu_daemon_main(const char *lab)
 	if (control_open(&d->ctl) == -1 || children_start(&d->kids) == -1)
 		goto out;
 	watches_add_all(&d->ws);
+	lbhealth_init(&d->lbh, lab, d->t, &d->j);
 	if ((w = journal_begin(&d->j, "daemon-start")) != NULL) {
 		json_kstr(w, "lab", lab);
 		json_kint(w, "pid", getpid());
@@ -194,6 +200,7 @@ out:
 		journal_end(&d->j);
 	}
 	children_stop(&d->kids);
+	lbhealth_free(&d->lbh);
 	watches_free(&d->ws);
 	sync_free(&d->sync);
 	fabric_free(&d->fab);

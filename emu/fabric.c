@@ -43,6 +43,9 @@ fabric_init(struct fabric *f, struct nl *nl, const struct topo *t)
 	f->ifindex = xcalloc(t->nnics ? t->nnics : 1, sizeof(*f->ifindex));
 	for (i = 0; i < t->nnics; i++)
 		f->ifindex[i] = LAB_NIC_IFINDEX(i);
+	f->lbindex = xcalloc(t->nlbs ? t->nlbs : 1, sizeof(*f->lbindex));
+	for (i = 0; i < t->nlbs; i++)
+		f->lbindex[i] = LAB_LB_IFINDEX(i);
 	f->none = edge_link(f, LAB_NONE_IF);
 	f->inet = edge_link(f, LAB_INET_IF);
 }
@@ -51,6 +54,7 @@ void
 fabric_free(struct fabric *f)
 {
 	free(f->ifindex);
+	free(f->lbindex);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -59,7 +63,7 @@ fabric_kernel_routes(const struct fabric *f, const struct sdn_table *tab,
     struct kroute **out)
 {
 	struct kroute_links l = { f->t, f->ifindex, f->inet, f->none,
-	    LAB_EDGE_ADDR };
+	    LAB_EDGE_ADDR, f->lbindex };
 
 	return kroute_table(&l, tab, out);
 }

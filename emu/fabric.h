@@ -20,6 +20,7 @@ struct fabric {
 	struct nl		*nl;
 	const struct topo	*t;
 	int			*ifindex;	/* [t->nnics] */
+	int			*lbindex;	/* [t->nlbs]: LAB_LB_IFINDEX */
 	int			 inet, none;	/* the edge links, -1 none */
 };
 

@@ -124,6 +124,19 @@ has_gwlink(const struct topo *t, const struct topo_node *n)
 	return false;
 }
 
+/* Whether n is in a load balancer's backend pool (LB-03). */
+static bool
+lb_backend(const struct topo *t, const struct topo_node *n)
+{
+	size_t k, i;
+
+	for (k = 0; k < t->nlbs; k++)
+		for (i = 0; i < t->lbs[k]->nbackends; i++)
+			if (t->lbs[k]->backends[i]->node == n)
+				return true;
+	return false;
+}
+
 /* Can kind be done to this target? NULL if so, else why not. */
 static const char *
 fail_refusal(struct faults *fs, const struct topo_node *n,
@@ -142,6 +155,9 @@ fail_refusal(struct faults *fs, const struct topo_node *n,
 		    "has nothing to take down";
 	if (kind == FAIL_FREEZE && n->nic == NULL)
 		return "has no NIC to blackhole";
+	if (kind == FAIL_PROBE)
+		return lb_backend(fs->t, n) ? NULL : "is no load balancer's "
+		    "backend";
 	return speaker ? NULL : "runs no BGP speaker";
 }
 
@@ -213,6 +229,10 @@ fault_fail(struct faults *fs, const char *arg, enum fail_kind kind,
 		break;
 	case FAIL_LINK:
 		break;
+	case FAIL_PROBE:
+		if (fs->lbh != NULL)
+			(void)lbhealth_service(fs->lbh, n, false);
+		break;
 	}
 	journal_node(fs->j, "fail", arg, "kind", fail_kind_name(kind), 0);
 	return 0;
@@ -248,6 +268,8 @@ fault_restore(struct faults *fs, const char *arg, uint64_t *t0, char *err,
 		snprintf(err, len, "%s: %s", arg, e);
 		return -1;
 	}
+	if (kind == FAIL_PROBE && fs->lbh != NULL)
+		(void)lbhealth_service(fs->lbh, n, true);
 	if (kind == FAIL_FREEZE && k != NULL && k->status == -1)
 		kill(k->pid, SIGCONT);
 	else if ((kind == FAIL_CRASH || kind == FAIL_SHUTDOWN ||

@@ -10,6 +10,8 @@
  *             link (an ER circuit's hop, a VPN tunnel) is cut at both ends
  *   down      the node is powered off: NIC and every gateway link cut
  *             first, then the speaker killed, so no FIN gets out
+ *   probe     the service a load balancer's health probe checks stops in
+ *             the backend (LB-05: lbhealth.c); the node forwards on
  * The kernel side is fail.c's; the speakers are children.c's.
  * Owns: the failures not restored yet. Must not: format control replies.
  */
@@ -23,6 +25,7 @@
 #include "../topo/topo.h"
 #include "children.h"
 #include "journal.h"
+#include "lbhealth.h"
 
 struct failure {
 	const struct topo_node	*node;		/* NULL for a gateway link */
@@ -36,6 +39,7 @@ struct faults {
 	const struct topo	*t;
 	struct journal		*j;
 	struct children		*kids;
+	struct lbhealth		*lbh;		/* "probe": set by the daemon */
 	struct failure		*v;
 	size_t			 n;
 };

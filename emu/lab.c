@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../lib/util.h"
+#include "lablb.h"
 #include "labns.h"
 #include "labstate.h"
 #include "netns.h"
@@ -722,7 +723,7 @@ lab_steps(struct lab_ctx *c)
 	if (lab_nic_rules(c) < 0)
 		return -1;
 	lab_crash_point("nics");
-	if (lab_delivery_rule(c) < 0 || lab_policy(c) < 0)
+	if (lab_delivery_rule(c) < 0 || lab_policy(c) < 0 || lab_lbs(c) < 0)
 		return -1;
 	for (i = 0; i < t->nsites; i++)
 		if (lab_site(c, t->sites[i]) < 0)

@@ -53,6 +53,18 @@
 #define LAB_PATH_PRIO		28999u	/* nop: the goto target */
 #define LAB_NIC_IFINDEX(i)	(1000 + (int)(i))	/* n<i> in the fabric */
 #define LAB_GUEST_IFINDEX	2	/* eth0 in its node, after lo */
+/*
+ * Internal load balancer k (topo lbs[k], at most TOPO_LBS_MAX): a veth pair
+ * in the fabric, "lb<k>" (routes to its frontend leave by it) and "lbi<k>"
+ * (where they come back in, to be sent to a backend by mark); its rules at
+ * LAB_LB_PRIO(k, b) for backend b (< 1000, before every NIC's), and
+ * LAB_LB_PRIO(k, TOPO_LB_BACKENDS_MAX) for what no backend takes; backend
+ * b's table LAB_LB_TABLE(k, b) (emu/lablb.c).
+ */
+#define LAB_LB_IFINDEX(k)	(600 + 2 * (int)(k))
+#define LAB_LBI_IFINDEX(k)	(601 + 2 * (int)(k))
+#define LAB_LB_PRIO(k, b)	(200u + 33u * (unsigned)(k) + (unsigned)(b))
+#define LAB_LB_TABLE(k, b)	(500000u + 64u * (unsigned)(k) + (unsigned)(b))
 #define LAB_DELIVERY_TABLE	999u
 #define LAB_DELIVERY_PRIO	30000u
 #define LAB_INET_NODE		"internet"	/* arsemu-<lab>-internet */

@@ -12,6 +12,7 @@ static const char *const names[] = {
 	[FAIL_SHUTDOWN] = "shutdown",
 	[FAIL_LINK] = "link",
 	[FAIL_DOWN] = "down",
+	[FAIL_PROBE] = "probe",
 };
 #define NKINDS	(sizeof(names) / sizeof(names[0]))
 

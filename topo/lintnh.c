@@ -2,9 +2,9 @@
  * lintnh: warnings about what a design hands traffic or routes to that
  * Azure will not take, found by comparing arsemu's checks with Learn:
  *   VR-14  a route table's VirtualAppliance next hop that is no NIC of the
- *          topology (nor a load balancer's frontend: arsemu has none yet),
- *          or a NIC of a VNet the subnet is not peered with: Azure drops
- *          the traffic, which only a walk would otherwise find
+ *          topology nor a load balancer's frontend (LB-04), or one in a
+ *          VNet the subnet is not peered with: Azure drops the traffic,
+ *          which only a walk would otherwise find
  *   RS-54  a Route Server beside an active-standby VPN gateway: Learn
  *          supports their route exchange only with an active-active one
  *   RS-55  a route table on AzureFirewallSubnet sending 0.0.0.0/0 anywhere
@@ -26,30 +26,33 @@ lint_appliance(struct topo *t, const struct topo_route_table *rt, size_t k)
 {
 	const struct topo_udr *u = &rt->routes[k];
 	const struct topo_nic *nic = topo_nic_by_ip(t, u->nh_ip);
-	const struct topo_vnet *v;
+	const struct topo_lb *lb = nic ? NULL : topo_lb_by_ip(t, u->nh_ip);
+	const struct topo_vnet *v, *at;
+	const char *who;
 	char path[TOPO_PATH_MAX], rp[TOPO_PATH_MAX], ip[ADDR_STRLEN];
 	size_t i;
 
 	topo_path_key(path, topo_path_idx(rp, topo_path_key(path, rt->jpath,
 	    "routes"), k), "next_hop_ip");
 	addr_fmt(u->nh_ip, ip);
-	if (nic == NULL) {
+	if (nic == NULL && lb == NULL) {
 		topo_warnf(t, path, "route \"%s\" of route table \"%s\" sends to %s, "
 		    "which is no NIC of the topology (nor a load balancer's "
 		    "frontend): Azure drops what the route carries (VR-14)",
 		    u->name, rt->name, ip);
 		return;
 	}
+	at = nic ? nic->subnet->vnet : lb->subnet->vnet;
+	who = nic ? nic->name : lb->name;
 	for (i = 0; i < rt->nsubnets; i++) {
 		v = rt->subnets[i]->vnet;
-		if (v == nic->subnet->vnet || topo_vnets_peered(v,
-		    nic->subnet->vnet))
+		if (v == at || topo_vnets_peered(v, at))
 			continue;
 		topo_warnf(t, path, "route \"%s\" of route table \"%s\" sends %s/%s's "
 		    "traffic to %s (%s), in VNet \"%s\", which is not peered "
 		    "with \"%s\": Azure drops it (VR-14, PE-01)", u->name,
-		    rt->name, v->name, rt->subnets[i]->name, ip, nic->name,
-		    nic->subnet->vnet->name, v->name);
+		    rt->name, v->name, rt->subnets[i]->name, ip, who, at->name,
+		    v->name);
 		return;
 	}
 }

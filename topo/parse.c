@@ -35,7 +35,7 @@ static const char *const region_fields[] = { "name", "hub", "spokes", NULL };
 static const char *const hub_fields[] = {
 	"name", "address_space", "subnets", "route_server",
 	"allow_gateway_transit", "nvas", "vms", "gateways", "peerings",
-	"bgp_community", NULL
+	"bgp_community", "load_balancers", NULL
 };
 static const char *const spoke_fields[] = {
 	"name", "address_space", "peered", "use_remote_gateways",
@@ -497,7 +497,11 @@ parse_vnet(struct tctx *c, const cJSON *o, const char *path,
 	if (hub ? parse_hub_side(c, o, path, v) == -1 :
 	    parse_spoke_side(c, o, path, v) == -1)
 		return -1;
-	return topo_parse_list(c, o, path, "vms", v, topo_parse_vm);
+	if (topo_parse_list(c, o, path, "vms", v, topo_parse_vm) == -1)
+		return -1;
+	/* after the NVAs and VMs its pool may name */
+	return hub ? topo_parse_list(c, o, path, "load_balancers", v,
+	    topo_parse_lb) : 0;
 }
 
 static int

@@ -100,7 +100,8 @@ topo_load_string(const char *json, size_t len, struct topo **out,
 	c.t = xcalloc(1, sizeof(*c.t));
 	/* Validate before layout: t->nodes is still in file order then. */
 	if (topo_parse(&c, root) == -1 || topo_validate(&c) == -1 ||
-	    topo_layout(&c) == -1 || topo_address(&c) == -1)
+	    topo_layout(&c) == -1 || topo_address(&c) == -1 ||
+	    topo_lb_check(&c) == -1)
 		goto fail;
 	topo_summaries(c.t);
 	cJSON_Delete(root);
@@ -193,6 +194,7 @@ free_vnet(struct topo_vnet *v)
 	free(v->xspokes);
 	free(v->vpeers);
 	free(v->summarised);
+	free(v->lbs);
 	free(v->rs);
 	free(v->name);
 	free(v->jpath);
@@ -313,6 +315,9 @@ topo_free(struct topo *t)
 		free(t->peerings[i]);
 	}
 	free(t->peerings);
+	for (i = 0; i < t->nlbs; i++)
+		topo_lb_free(t->lbs[i]);
+	free(t->lbs);
 	free(t->warnings);
 	free(t->regions);
 	free(t->vnets);

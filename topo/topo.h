@@ -148,6 +148,8 @@ struct topo_vnet {
 	/* VR-15: topo_vnet_summarised()'s prefixes, made once (topo_summaries) */
 	struct pfx4		*summarised;
 	size_t			 nsummarised;
+	struct topo_lb		**lbs;		/* its internal load balancers */
+	size_t			 nlbs;
 };
 
 /*
@@ -372,6 +374,49 @@ struct topo_node {
 	struct pfx4		 host_pfx;	/* TOPO_SITE_HOST: the site prefix holding it */
 };
 
+/*
+ * An internal load balancer (Standard SKU) in front of NVAs (LB-01..LB-06,
+ * docs/rules.md): a private frontend address in a subnet of its VNet, a
+ * backend pool of NVAs of that VNet, HA ports (every TCP and UDP flow, no
+ * NAT) or rules for given ports, and a health probe. A route table's
+ * VirtualAppliance next hop may be its frontend (VR-14); the fabric then
+ * hands each flow, unchanged, to one backend chosen by a hash of its
+ * 5-tuple (emu/model/lb.h), the same backend both ways.
+ */
+#define TOPO_LB_BACKENDS_MAX	32	/* ours; Azure's pool holds 1,000 */
+#define TOPO_LBS_MAX		16	/* ours, per topology (lab.h's rules) */
+#define TOPO_LB_RULES_MAX	32	/* ours */
+#define TOPO_PROBE_INTERVAL_DEFAULT 15	/* REST intervalInSeconds (LB-05) */
+#define TOPO_PROBE_INTERVAL_MIN	5
+#define TOPO_PROBE_INTERVAL_MAX	3600	/* ours */
+#define TOPO_PROBE_THRESHOLD_DEFAULT 2	/* ours: the REST documents none */
+#define TOPO_PROBE_THRESHOLD_MAX 100	/* ours */
+
+enum topo_probe_proto { TOPO_PROBE_TCP, TOPO_PROBE_HTTP, TOPO_PROBE_HTTPS };
+
+/* One load-balancing rule for given ports: protocol and port, no translation. */
+struct topo_lb_rule {
+	enum topo_filter_proto	 proto;		/* TCP or UDP */
+	uint16_t		 port;
+	char			*jpath;
+};
+
+struct topo_lb {
+	char			*name;
+	char			*jpath;		/* "regions[0].hub.load_balancers[0]" */
+	unsigned		 idx;		/* t->lbs[idx] == this */
+	struct topo_subnet	*subnet;	/* the frontend's */
+	uint32_t		 ip;		/* the frontend address */
+	struct topo_nva		**backends;	/* the pool, file order */
+	size_t			 nbackends;
+	struct topo_lb_rule	*rules;		/* NULL: HA ports (LB-02) */
+	size_t			 nrules;
+	enum topo_probe_proto	 probe_proto;
+	uint16_t		 probe_port;
+	unsigned		 probe_interval;	/* seconds */
+	unsigned		 probe_threshold;	/* failed probes to leave */
+};
+
 struct topo_timers {
 	unsigned		 hold;		/* default 180 (RS-43) */
 	unsigned		 keepalive;	/* default 60 */
@@ -408,6 +453,8 @@ struct topo {
 	size_t			 nrts;
 	struct topo_peering	**peerings;	/* spoke-to-spoke, file order */
 	size_t			 npeerings;
+	struct topo_lb		**lbs;		/* every VNet's, file order */
+	size_t			 nlbs;
 	/*
 	 * Things Azure allows but advises against (RS-04): "PATH: text",
 	 * for `validate` and `plan` to print. The load still succeeds.
@@ -517,6 +564,11 @@ bool	topo_conn_over_limit(const struct topo_gwconn *cn);
  * is none (no gateway, or ExpressRoute only: GW-11).
  */
 const struct topo_gw *topo_udr_gateway(const struct topo_vnet *v);
+
+/* The load balancer whose frontend is ip, or NULL. */
+const struct topo_lb *topo_lb_by_ip(const struct topo *t, uint32_t ip);
+/* "Tcp", "Http" or "Https", as the topology file and az spell them. */
+const char *topo_probe_proto_str(enum topo_probe_proto p);
 
 /* Added with topo.c. */
 struct topo_subnet *topo_subnet_find(const struct topo_vnet *v, const char *name);

@@ -176,6 +176,15 @@ int	topo_parse_nva_route_servers(struct tctx *c,
 /* parse_node.c: GW-02 and RS-06's reserved ASNs; NULL if asn is allowed. */
 const char *topo_asn_reserved(unsigned asn);
 
+/*
+ * parse_lb.c: a hub's "load_balancers" (arg: the hub), after its NVAs;
+ * topo_lb_check() once addresses are assigned; topo_lb_free() for topo_free.
+ */
+int	topo_parse_lb(struct tctx *c, const struct cJSON *o, const char *path,
+	    void *vnet);
+int	topo_lb_check(struct tctx *c);
+void	topo_lb_free(struct topo_lb *lb);
+
 /* parse_rt.c: the top-level "route_tables", after regions (VR-07, VR-08). */
 int	topo_parse_route_tables(struct tctx *c, const struct cJSON *root);
 

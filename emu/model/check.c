@@ -512,7 +512,7 @@ check_predict(const struct topo *t, const struct plan *p,
     const struct topo_node *src, const struct walk_pkt *pkt, struct walk *w)
 {
 	struct wtabs wt = { .t = t, .p = p };
-	struct walk_env env = { t, wtab_get, NULL, NULL, &wt, &p->in };
+	struct walk_env env = { t, wtab_get, NULL, NULL, &wt, &p->in, NULL };
 
 	walk_predict(&env, src, pkt, 0, w);
 	wtabs_free(&wt);
@@ -558,7 +558,7 @@ eval_walk(const struct topo *t, const struct plan *p,
     const struct suite_assert *a, struct check_result *res)
 {
 	struct wtabs wt = { .t = t, .p = p };
-	struct walk_env env = { t, wtab_get, NULL, NULL, &wt, &p->in };
+	struct walk_env env = { t, wtab_get, NULL, NULL, &wt, &p->in, NULL };
 	const struct topo_node *src, *dst, *fv[WALK_MAX_HOPS],
 	    *bv[WALK_MAX_HOPS];
 	struct walk_pkt pkt;
@@ -572,6 +572,7 @@ eval_walk(const struct topo *t, const struct plan *p,
 	pkt.proto = a->proto == SUITE_TCP ? WALK_TCP : a->proto == SUITE_ICMP ?
 	    WALK_ICMP : WALK_UDP;
 	pkt.port = (uint16_t)(a->port ? a->port : WALK_PORT_DEFAULT);
+	pkt.sport = WALK_SPORT_BASE;
 	walk_predict(&env, src, &pkt, 0, &w[0]);
 	if (a->outcome != NULL) {
 		str_appendf(res->expected, CHECK_TEXT, "%s", a->outcome);
@@ -595,6 +596,13 @@ eval_walk(const struct topo *t, const struct plan *p,
 		str_appendf(res->expected, CHECK_TEXT, "%ssymmetric", res->expected[0] ? ", " : "");
 		back.src = pkt.dst;
 		back.dst = pkt.src;
+		/* through a load balancer, the return is the flow's reply (LB-06) */
+		for (i = 0; i < w[0].n && pkt.proto != WALK_ICMP; i++)
+			if (w[0].hop[i].lb != NULL) {
+				back.sport = pkt.port;
+				back.port = pkt.sport;
+				back.reply = true;
+			}
 		walk_predict(&env, dst, &back, 0, &w[1]);
 		nf = nvas(&w[0], fv);
 		nb = nvas(&w[1], bv);

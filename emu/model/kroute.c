@@ -23,10 +23,16 @@ nic_link(const struct kroute_links *l, const struct topo_nic *from,
     uint32_t ip)
 {
 	const struct topo_nic *nic = topo_nic_by_ip(l->t, ip);
+	const struct topo_lb *lb;
+	const struct topo_vnet *a = from->subnet->vnet;
 
-	if (nic == NULL || !reachable(from, nic))
+	if (nic != NULL)
+		return reachable(from, nic) ? l->nic[nic->idx] : -1;
+	/* LB-04: a frontend, in the NIC's VNet or a peered one */
+	if ((lb = topo_lb_by_ip(l->t, ip)) == NULL || l->lb == NULL ||
+	    (a != lb->subnet->vnet && !topo_vnets_peered(a, lb->subnet->vnet)))
 		return -1;
-	return l->nic[nic->idx];
+	return l->lb[lb->idx];
 }
 
 /* Out of one of the links to the Internet edge, via gw (0: none). */

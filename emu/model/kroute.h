@@ -16,10 +16,14 @@
  *   None                                     -> out of the link to the
  *       edge that drops and counts (Azure drops silently; the counter is
  *       ours), via the edge's address
- * A next hop that no NIC owns (say, a load balancer frontend not yet
- * emulated), or a NIC in a VNet this one is not peered with, cannot be
- * delivered: the route becomes a blackhole, which is what Azure does with a
- * next hop it cannot reach. So does a route to an edge link not there yet.
+ *   VirtualAppliance at an internal load balancer's frontend (LB-04)
+ *                                            -> via the frontend, onlink on
+ *       the load balancer's link (lab.h), where the fabric picks the
+ *       backend (emu/lablb.c)
+ * A next hop that no NIC or frontend owns, or one in a VNet this one is
+ * not peered with, cannot be delivered: the route becomes a blackhole,
+ * which is what Azure does with a next hop it cannot reach. So does a
+ * route to an edge link not there yet.
  */
 #ifndef ARSEMU_EMU_MODEL_KROUTE_H
 #define ARSEMU_EMU_MODEL_KROUTE_H
@@ -61,6 +65,7 @@ struct kroute_links {
 	const int		*nic;		/* [t->nnics]: each NIC's fabric end */
 	int			 inet, none;	/* the edge links, -1: none yet */
 	uint32_t		 edge;		/* the address None routes go via */
+	const int		*lb;		/* [t->nlbs]: each load balancer's link */
 };
 
 /* The active routes of tab, sorted by prefix (caller frees); thread-safe. */

@@ -822,7 +822,8 @@ walk_cell(struct rctx *x, const struct walk_env *env, struct reach_cell *cell)
 	x->dst = d->kind == REACH_INTERNET ? WALK_INTERNET_IP : ep_ip(dn);
 	for (v = 0; v < x->r->nsvcs; v++) {
 		struct walk_pkt pkt = { ep_ip(s->rep_src), x->dst,
-		    x->r->svcs[v].proto, x->r->svcs[v].port };
+		    x->r->svcs[v].proto, x->r->svcs[v].port, WALK_SPORT_BASE,
+		    false };
 
 		walk_predict(env, s->rep_src, &pkt, 0, &w);
 		x->r->walks++;
@@ -900,7 +901,7 @@ reach_run_opts(const struct topo *t, const struct plan *p,
     const struct reach_opts *o, struct reach *r, char *err, size_t len)
 {
 	struct rctx *x = xcalloc(1, sizeof(*x));
-	struct walk_env env = { t, view_table, NULL, NULL, x, &p->in };
+	struct walk_env env = { t, view_table, NULL, NULL, x, &p->in, NULL };
 	const struct topo *const *ts = &t;
 	struct pfx4 *c;
 	size_t nc, i, cap = 0;

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lb.h"
 #include "policy.h"
 #include "walk.h"
 
@@ -222,6 +223,55 @@ peering_refuses(const struct topo_node *from, const struct topo_node *to,
 	return true;
 }
 
+/*
+ * LB-04, LB-06: a route to an internal load balancer's frontend; the
+ * backend its hash picks among those in rotation takes the packet as it
+ * is, unless the load balancer's VNet is out of the NIC's reach (VR-14).
+ */
+static const struct topo_node *
+lb_step(const struct walk_env *e, const struct topo_node *from,
+    const struct topo_lb *lb, const struct walk_pkt *pkt, struct walk *w,
+    struct walk_hop *h)
+{
+	static const uint8_t ipproto[] = { [WALK_ICMP] = 1, [WALK_UDP] = 17,
+	    [WALK_TCP] = 6 };
+	const struct topo_vnet *v = from->nic->subnet->vnet;
+	struct lb_flow f = { pkt->src, pkt->dst, ipproto[pkt->proto],
+	    pkt->proto == WALK_ICMP ? 0 : pkt->sport,
+	    pkt->proto == WALK_ICMP ? 0 : pkt->port };
+	bool up[TOPO_LB_BACKENDS_MAX];
+	size_t i, used, nup = 0;
+	int b;
+
+	if (v != lb->subnet->vnet && !topo_vnets_peered(v, lb->subnet->vnet)) {
+		w->outcome = WALK_BLACKHOLED;
+		snprintf(w->detail, sizeof(w->detail), "load balancer %s is in VNet "
+		    "%s, not peered with %s (VR-14)", lb->name,
+		    lb->subnet->vnet->name, v->name);
+		return NULL;
+	}
+	for (i = 0; i < lb->nbackends; i++)
+		nup += up[i] = e->lb_healthy == NULL ||
+		    e->lb_healthy(e->arg, lb, i);
+	if ((b = lb_pick(lb, up, &f, pkt->reply && pkt->proto != WALK_ICMP)) < 0) {
+		w->outcome = WALK_BLACKHOLED;
+		snprintf(w->detail, sizeof(w->detail), "load balancer %s: %s",
+		    lb->name, nup == 0 ? "no backend is in rotation (LB-05)" :
+		    "no rule takes the flow (LB-02)");
+		return NULL;
+	}
+	h->lb = lb;
+	h->backend = lb->backends[b]->node;
+	used = strlen(h->how);
+	snprintf(h->how + used, sizeof(h->how) - used, "; load balancer %s: "
+	    "backend %s (%s, %s hash)", lb->name, h->backend->name,
+	    lb->nrules ? "port rule" : "HA ports",
+	    pkt->reply && pkt->proto != WALK_ICMP ? "the flow's" : "5-tuple");
+	if (peering_refuses(from, h->backend, pkt->src, w))
+		return NULL;
+	return h->backend;
+}
+
 /* The packet enters the fabric from `from`; where does it go? */
 static const struct topo_node *
 fabric(const struct walk_env *e, const struct topo_node *from,
@@ -282,6 +332,9 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s -> %s (%s%s)", from->name,
 	    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type),
 	    addr_fmt(r->nh[k], nh), reason, r->nnh > 1 ? "; ECMP by flow hash" : "");
+	if (r->type == SDN_NH_VIRTUALAPPLIANCE &&
+	    topo_lb_by_ip(e->t, r->nh[k]) != NULL)
+		return lb_step(e, from, topo_lb_by_ip(e->t, r->nh[k]), pkt, w, h);
 	if ((next = walk_owner(e->t, r->nh[k])) == NULL || next->nic == NULL) {
 		w->outcome = WALK_BLACKHOLED;
 		snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is no NIC "

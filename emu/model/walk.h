@@ -26,6 +26,12 @@
 #define WALK_INTERNET_IP	0xc6336401u
 #define WALK_INTERNET_STR	"198.51.100.1"
 #define WALK_PORT_DEFAULT	33434
+/*
+ * The source port of flow f of `arsemu walk` is WALK_SPORT_BASE + f; reach
+ * and check walk flow 0's, so that a load balancer (LB-06) picks for them
+ * the backend `arsemu walk` shows.
+ */
+#define WALK_SPORT_BASE		40000
 #define WALK_MAX_HOPS	32
 
 enum walk_outcome {
@@ -41,11 +47,18 @@ enum walk_outcome {
 
 enum walk_proto { WALK_ICMP, WALK_UDP, WALK_TCP };
 
-/* What is walked: addresses, protocol, destination port (UDP, TCP). */
+/*
+ * What is walked: addresses, protocol, destination port (UDP, TCP), and
+ * the source port, which a load balancer's hash reads (0 if not known).
+ * reply: the packet answers the flow from dst to src (ports swapped), so
+ * a load balancer takes it to the backend that flow took (LB-06).
+ */
 struct walk_pkt {
 	uint32_t	 src, dst;
 	enum walk_proto	 proto;
 	uint16_t	 port;
+	uint16_t	 sport;
+	bool		 reply;
 };
 
 struct walk_hop {
@@ -54,6 +67,9 @@ struct walk_hop {
 	bool			 ecmp;
 	uint32_t		 members[SDN_MAX_NH];	/* ECMP next hops at this hop */
 	unsigned		 nmembers;
+	/* the internal load balancer the packet left this hop through (LB-06) */
+	const struct topo_lb	*lb;
+	const struct topo_node	*backend;	/* the backend it chose */
 };
 
 struct walk {
@@ -83,6 +99,12 @@ struct walk_env {
 	 * prefixes only.
 	 */
 	const struct sdn_input	*bgp;
+	/*
+	 * Whether backend i of a load balancer is in rotation (its health
+	 * probes answer, LB-05); NULL: every backend is.
+	 */
+	bool			(*lb_healthy)(void *arg, const struct topo_lb *lb,
+				    size_t i);
 };
 
 void	walk_predict(const struct walk_env *e, const struct topo_node *src,

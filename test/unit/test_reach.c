@@ -34,8 +34,9 @@ walk_whole(struct whole *w, const struct topo_node *s,
     const struct topo_node *d, const struct reach_svc *v,
     struct reach_result *res)
 {
-	struct walk_env env = { w->t, whole_table, NULL, NULL, w, &w->p->in };
-	struct walk_pkt pkt = { ip_of(s), ip_of(d), v->proto, v->port };
+	struct walk_env env = { w->t, whole_table, NULL, NULL, w, &w->p->in, NULL };
+	struct walk_pkt pkt = { ip_of(s), ip_of(d), v->proto, v->port,
+	    WALK_SPORT_BASE, false };
 	struct walk wk;
 
 	walk_predict(&env, s, &pkt, 0, &wk);

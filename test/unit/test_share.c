@@ -62,7 +62,7 @@ rig_open(struct rig *r, const struct topo *t)
 	r->nic = xcalloc(t->nnics + 1, sizeof(*r->nic));
 	for (i = 0; i < t->nnics; i++)
 		r->nic[i] = 100 + (int)i;
-	r->links = (struct kroute_links){ t, r->nic, 2, 3, EDGE_ADDR };
+	r->links = (struct kroute_links){ t, r->nic, 2, 3, EDGE_ADDR, NULL };
 }
 
 static void

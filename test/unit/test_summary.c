@@ -310,9 +310,9 @@ static void
 walk_names(struct whole *w, const char *from, const char *to, char *hops,
     size_t len, enum walk_outcome *o)
 {
-	struct walk_env env = { w->t, whole_table, NULL, NULL, w, &w->p->in };
+	struct walk_env env = { w->t, whole_table, NULL, NULL, w, &w->p->in, NULL };
 	const struct topo_node *s = topo_node_find(w->t, from);
-	struct walk_pkt pkt = { 0, 0, WALK_UDP, 33434 };
+	struct walk_pkt pkt = { 0, 0, WALK_UDP, 33434, 0, false };
 	const struct topo_node *d = topo_node_find(w->t, to);
 	struct walk wk;
 	size_t i, n = 0;
