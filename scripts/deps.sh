@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages arsemu needs, and only those that are missing.
-#   scripts/deps.sh build    compiler, libraries, iproute2 (for `make` and `make demo`)
+#   scripts/deps.sh build    compiler, libraries, iproute2 and nftables (for `make`,
+#                            `make demo`, and labs with load balancers or NSGs)
 #   scripts/deps.sh test     the above plus BATS, ping, clang, the interop daemons,
 #                            libnl-route-3-dev (bench/lab-bench.sh's libnl contender,
 #                            run by test/bats/bench.bats; arsemu itself does not use it),
@@ -8,10 +9,10 @@
 #                            drill report's screenshot)
 # Idempotent: a second run installs nothing. Never starts a service.
 set -eu
-want="build-essential pkg-config libmnl-dev libcjson-dev iproute2 iputils-ping"
+want="build-essential pkg-config libmnl-dev libcjson-dev iproute2 nftables iputils-ping"
 case "${1:-build}" in
 build) ;;
-test)  want="$want libnl-route-3-dev bats bats-assert bats-support clang libclang-rt-14-dev frr bird2 gobgpd exabgp tcpdump python3-jsonschema graphviz valgrind bgpdump nftables jq tshark libxml2-utils chromium python3-pil" ;;
+test)  want="$want libnl-route-3-dev bats bats-assert bats-support clang libclang-rt-14-dev frr bird2 gobgpd exabgp tcpdump python3-jsonschema graphviz valgrind bgpdump jq tshark libxml2-utils chromium python3-pil" ;;
 *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac
 missing=""
