@@ -230,7 +230,7 @@ live_pairs(struct live *l, const char *from, const char *to,
 			struct walk_pkt pkt = { walk_node_ip(sc->rep_src),
 			    dc->kind == REACH_INTERNET || dn == NULL ?
 			    WALK_INTERNET_IP : walk_node_ip(dn), m.svcs[k].proto,
-			    m.svcs[k].port };
+			    m.svcs[k].port, 0 };
 			struct walk_obs o;
 
 			if (*probed >= CHECK_LIVE_CELLS) {

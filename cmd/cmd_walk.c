@@ -296,6 +296,13 @@ json_walk(struct json *j, const char *key, const struct walk *w)
 		json_kstr(j, "filterRule", w->rule->jpath);
 	if (w->refused_by != NULL)
 		json_kstr(j, "refusedBy", w->refused_by->jpath);
+	if (w->nsg != NULL) {
+		json_kstr(j, "networkSecurityGroup", w->nsg->name);
+		json_kstr(j, "securityRule", w->nsg_rule->name);
+		json_kstr(j, "networkInterface", w->nsg_nic->name);
+		json_kstr(j, "direction", w->nsg_inbound ? "Inbound" :
+		    "Outbound");
+	}
 	json_key(j, "hops");
 	json_arr_begin(j);
 	for (i = 0; i < w->n; i++) {
@@ -392,7 +399,12 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 			}
 			w->obs = &o;
 		}
-		walk_predict(&env, a->src, &a->pkt, f, &p);
+		{
+			struct walk_pkt q = a->pkt;
+
+			q.sport = sport;	/* as the probes send it (NSG rules) */
+			walk_predict(&env, a->src, &q, f, &p);
+		}
 		if (w->lab != NULL && !(match = walk_same_path(&p, &o, why, sizeof(why))))
 			mismatches++;
 		nvas_of(&p, nvas[f], 128);

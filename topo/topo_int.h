@@ -178,6 +178,9 @@ const char *topo_asn_reserved(unsigned asn);
 
 /* parse_rt.c: the top-level "route_tables", after regions (VR-07, VR-08). */
 int	topo_parse_route_tables(struct tctx *c, const struct cJSON *root);
+/* parse_nsg.c: "network_security_groups", after route tables (NS-01). */
+int	topo_parse_nsgs(struct tctx *c, const struct cJSON *root);
+void	topo_nsg_free(struct topo_nsg *g);
 
 /*
  * validate.c: record a warning "PATH: text" in t->warnings, escaped as

@@ -173,6 +173,18 @@ cuts_topology(const struct topo *t, struct pfxv *pv)
 			pv_add(pv, &t->nvas[i]->filters[k].dst, 1);
 		}
 	}
+	for (i = 0; i < t->nnsgs; i++)		/* NS-01: a rule's prefixes */
+		for (k = 0; k < t->nsgs[i]->nrules; k++) {
+			const struct topo_nsg_rule *u = &t->nsgs[i]->rules[k];
+			size_t m;
+
+			for (m = 0; m < u->nsrc; m++)
+				pv_add(pv, &u->src[m].pfx,
+				    u->src[m].kind == TOPO_NSG_PFX);
+			for (m = 0; m < u->ndst; m++)
+				pv_add(pv, &u->dst[m].pfx,
+				    u->dst[m].kind == TOPO_NSG_PFX);
+		}
 }
 
 /* A BGP route's prefix and its next hops, each a /32. */
@@ -319,6 +331,13 @@ class_new(struct reach *r, size_t *cap, const struct topo_node *first)
 	return k;
 }
 
+/* A NIC's own NSG (NS-04): NICs of one subnet differ by it. */
+static const struct topo_nsg *
+ep_nsg(const struct topo_node *n)
+{
+	return n->nic != NULL ? n->nic->nsg : NULL;
+}
+
 /*
  * One container's endpoints e[0..n) into classes: those on the same side
  * of every cut inside the container share one.
@@ -337,7 +356,8 @@ split_container(struct reach *r, size_t *cap, const struct topo_node **e,
 
 		for (k = first; k < r->nclasses && cl == NULL; k++)
 			if (same_side(c, lo, hi, &range, ep_ip(r->classes[k].members[0]),
-			    ep_ip(e[i])))
+			    ep_ip(e[i])) && ep_nsg(r->classes[k].members[0]) ==
+			    ep_nsg(e[i]))
 				cl = &r->classes[k];
 		if (cl == NULL) {
 			cl = class_new(r, cap, e[i]);
@@ -751,6 +771,10 @@ reach_path_str(const struct reach_result *res, size_t from, size_t to,
 void
 reach_outcome_str(const struct reach_result *res, char *buf, size_t len)
 {
+	if (res->outcome == WALK_NSG_DENIED && res->detail != NULL) {
+		snprintf(buf, len, "%s", res->detail);
+		return;
+	}
 	snprintf(buf, len, "%s%s%s%s%s", walk_outcome_str(res->outcome),
 	    res->rule || res->refused_by ? " (" : "",
 	    res->rule ? res->rule->jpath : "",
@@ -817,7 +841,7 @@ walk_cell(struct rctx *x, const struct walk_env *env, struct reach_cell *cell)
 	x->dst = d->kind == REACH_INTERNET ? WALK_INTERNET_IP : ep_ip(dn);
 	for (v = 0; v < x->r->nsvcs; v++) {
 		struct walk_pkt pkt = { ep_ip(s->rep_src), x->dst,
-		    x->r->svcs[v].proto, x->r->svcs[v].port };
+		    x->r->svcs[v].proto, x->r->svcs[v].port, 0 };
 
 		walk_predict(env, s->rep_src, &pkt, 0, &w);
 		x->r->walks++;

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nsg.h"
 #include "policy.h"
 #include "walk.h"
 
@@ -43,6 +44,7 @@ walk_outcome_str(enum walk_outcome o)
 	case WALK_NOT_FORWARDED:	return "not forwarded";
 	case WALK_DENIED:		return "denied by an NVA's filter";
 	case WALK_PEERING_REFUSED:	return "denied by a peering";
+	case WALK_NSG_DENIED:		return "denied by an NSG";
 	}
 	return "?";
 }
@@ -222,6 +224,47 @@ peering_refuses(const struct topo_node *from, const struct topo_node *to,
 	return true;
 }
 
+/*
+ * NS-04: the packet leaves `from`'s NIC (its NSGs outbound) and, unless it
+ * goes to the Internet (to == NULL), enters `to`'s (inbound). True if an
+ * NSG denies it, named in the walk at `from`'s hop.
+ */
+static bool
+nsg_denies(const struct walk_env *e, const struct topo_node *from,
+    const struct topo_node *to, const struct walk_pkt *pkt, struct walk *w,
+    struct walk_hop *h)
+{
+	struct nsg_pkt q = { pkt->src, pkt->dst, 0, pkt->sport, pkt->port };
+	const struct topo_nic *nic = from->nic;
+	enum topo_nsg_dir d = TOPO_NSG_OUT;
+	struct policy_pkt pp;
+	struct nsg_verdict v;
+	size_t used;
+
+	policy_pkt_of(pkt, &pp);
+	q.proto = pp.proto;
+	if (pp.proto == TOPO_PROTO_ICMP)
+		q.sport = q.dport = 0;
+	if (nsg_check(e->t, nic, d, &q, &v) && to != NULL) {
+		nic = to->nic;
+		d = TOPO_NSG_IN;
+		(void)nsg_check(e->t, nic, d, &q, &v);
+	}
+	if (v.allow)
+		return false;
+	w->outcome = WALK_NSG_DENIED;
+	w->nsg = v.nsg;
+	w->nsg_rule = v.rule;
+	w->nsg_nic = nic;
+	w->nsg_inbound = d == TOPO_NSG_IN;
+	nsg_verdict_str(&v, nic, d, w->detail, sizeof(w->detail));
+	used = strlen(h->how);
+	snprintf(h->how + used, sizeof(h->how) - used, "%sNSG %s, rule %s "
+	    "denies %s", used ? "; " : "", v.nsg->name, v.rule->name,
+	    d == TOPO_NSG_IN ? "inbound" : "outbound");
+	return true;
+}
+
 /* The packet enters the fabric from `from`; where does it go? */
 static const struct topo_node *
 fabric(const struct walk_env *e, const struct topo_node *from,
@@ -252,6 +295,7 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	case SDN_NH_INTERNET:
 		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s Internet (%s)",
 		    from->name, sdn_source_str(r->source), pf, reason);
+		(void)nsg_denies(e, from, NULL, pkt, w, h);
 		return NULL;	/* the caller adds the Internet hop */
 	case SDN_NH_VNETLOCAL:
 	case SDN_NH_VNETPEERING:
@@ -265,7 +309,8 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 		}
 		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s (%s)", from->name,
 		    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type), reason);
-		if (peering_refuses(from, next, pkt->src, w))
+		if (peering_refuses(from, next, pkt->src, w) ||
+		    nsg_denies(e, from, next, pkt, w, h))
 			return NULL;
 		return next;
 	case SDN_NH_VNG:
@@ -288,6 +333,8 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 		    "in the lab", nh, pf);
 		return NULL;
 	}
+	if (nsg_denies(e, from, next, pkt, w, h))
+		return NULL;
 	return next;
 }
 

@@ -37,7 +37,9 @@ enum walk_outcome {
 	WALK_NOT_FORWARDED,	/* reached a VM or host that does not forward */
 	WALK_DENIED,		/* an NVA's filter denied it (policy.h) */
 	WALK_PEERING_REFUSED,	/* forwarded into a spoke without allowForwardedTraffic */
+	WALK_NSG_DENIED,	/* a network security group denied it (nsg.h) */
 };
+#define WALK_OUTCOME_LAST	WALK_NSG_DENIED
 
 enum walk_proto { WALK_ICMP, WALK_UDP, WALK_TCP };
 
@@ -46,6 +48,7 @@ struct walk_pkt {
 	uint32_t	 src, dst;
 	enum walk_proto	 proto;
 	uint16_t	 port;
+	uint16_t	 sport;		/* source port for NSG rules; 0: unknown */
 };
 
 struct walk_hop {
@@ -64,6 +67,11 @@ struct walk {
 	size_t			 loop_from;	/* WALK_LOOP: first repeated hop */
 	const struct topo_filter *rule;		/* WALK_DENIED: the rule */
 	const struct topo_vnet	*refused_by;	/* WALK_PEERING_REFUSED: the spoke */
+	/* WALK_NSG_DENIED: the NSG and its rule, at which NIC, which way */
+	const struct topo_nsg	*nsg;
+	const struct topo_nsg_rule *nsg_rule;
+	const struct topo_nic	*nsg_nic;
+	bool			 nsg_inbound;
 	bool			 dropped_at_last; /* the last node had no route itself */
 };
 

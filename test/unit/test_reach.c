@@ -35,7 +35,7 @@ walk_whole(struct whole *w, const struct topo_node *s,
     struct reach_result *res)
 {
 	struct walk_env env = { w->t, whole_table, NULL, NULL, w, &w->p->in };
-	struct walk_pkt pkt = { ip_of(s), ip_of(d), v->proto, v->port };
+	struct walk_pkt pkt = { ip_of(s), ip_of(d), v->proto, v->port, 0 };
 	struct walk wk;
 
 	walk_predict(&env, s, &pkt, 0, &wk);

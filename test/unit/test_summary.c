@@ -320,7 +320,7 @@ walk_names(struct whole *w, const char *from, const char *to, char *hops,
 {
 	struct walk_env env = { w->t, whole_table, NULL, NULL, w, &w->p->in };
 	const struct topo_node *s = topo_node_find(w->t, from);
-	struct walk_pkt pkt = { 0, 0, WALK_UDP, 33434 };
+	struct walk_pkt pkt = { 0, 0, WALK_UDP, 33434, 0 };
 	const struct topo_node *d = topo_node_find(w->t, to);
 	struct walk wk;
 	size_t i, n = 0;

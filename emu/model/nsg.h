@@ -1,0 +1,98 @@
+/*
+ * nsg: network security groups, the pure half. Which rule of a NIC's
+ * effective NSGs a packet meets, in Azure's order (NS-04: inbound the
+ * subnet's NSG then the NIC's, outbound the NIC's then the subnet's; the
+ * first rule by priority that matches decides in each, NS-01), with the
+ * service tags expanded for that NIC (NS-03). The walk, `arsemu nsg` and
+ * the lab's nftables rules (emu/nsgnft.c) all read the topology's rule
+ * lists through this file.
+ *
+ * Stateful (NS-06): what is decided here is the first packet of a flow;
+ * the replies of an allowed flow pass both NSGs without evaluation (the
+ * lab accepts ct state established,related first).
+ *
+ * Pure: no I/O.
+ */
+#ifndef ARSEMU_EMU_NSG_H
+#define ARSEMU_EMU_NSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../topo/topo.h"
+
+/* What a rule looks at. Ports are TCP and UDP only (0 otherwise). */
+struct nsg_pkt {
+	uint32_t	src, dst;
+	uint8_t		proto;		/* 1, 6, 17 */
+	uint16_t	sport, dport;
+};
+
+/*
+ * A NIC's service tags as prefixes (NS-03): VirtualNetwork, sorted with
+ * the prefixes that others contain removed; Internet is every address
+ * outside it that is not private (RFC 1918, RFC 6598) and not Azure's
+ * 168.63.129.16; AzureLoadBalancer is 168.63.129.16/32.
+ */
+struct nsg_tags {
+	struct pfx4	*vnet;
+	size_t		 nvnet;
+};
+
+void	nsg_tags_of(const struct topo *t, const struct topo_nic *nic,
+	    struct nsg_tags *tg);
+void	nsg_tags_free(struct nsg_tags *tg);
+/* Whether ip is in the tag (or prefix) a. */
+bool	nsg_addr_has(const struct topo_nsg_addr *a, const struct nsg_tags *tg,
+	    uint32_t ip);
+/*
+ * The prefixes a (tag or prefix) stands for at the NIC of tg, as `az
+ * network nic list-effective-nsg` expands them: sorted, none inside
+ * another; *out malloc'd. Internet is the complement of VirtualNetwork and
+ * the private ranges, split into prefixes.
+ */
+size_t	nsg_addr_expand(const struct topo_nsg_addr *a,
+	    const struct nsg_tags *tg, struct pfx4 **out);
+/* The private ranges Internet leaves out, i from 0; NULL after the last. */
+const struct pfx4 *nsg_private(size_t i);
+
+/*
+ * The NSGs that act on nic's traffic in direction d, in Azure's order
+ * (NS-04): 0, 1 or 2 of them into out.
+ */
+size_t	nsg_order(const struct topo_nic *nic, enum topo_nsg_dir d,
+	    const struct topo_nsg *out[2]);
+
+/* The first rule of g in direction d that p matches (a default at worst). */
+const struct topo_nsg_rule *nsg_first(const struct topo_nsg *g,
+	    enum topo_nsg_dir d, const struct nsg_tags *tg,
+	    const struct nsg_pkt *p);
+
+struct nsg_verdict {
+	bool			 allow;
+	/* the NSG and rule that denied it, or the last that allowed it */
+	const struct topo_nsg	*nsg;		/* NULL: no NSG on the NIC */
+	const struct topo_nsg_rule *rule;
+	/* each NSG's rule in order (the IP flow verify answer) */
+	const struct topo_nsg	*by[2];
+	const struct topo_nsg_rule *rule_by[2];
+	size_t			 nby;
+};
+
+/* The new flow p at nic in direction d: allowed, and by what (NS-04). */
+bool	nsg_check(const struct topo *t, const struct topo_nic *nic,
+	    enum topo_nsg_dir d, const struct nsg_pkt *p, struct nsg_verdict *v);
+
+/* Whether the NIC has an NSG at all (its own or its subnet's). */
+bool	nsg_nic_has(const struct topo_nic *nic);
+
+/*
+ * "denied by NSG nsg-a, rule deny-bgp (Inbound, on subnet hub/nva of
+ * nva1)" into buf.
+ */
+const char *nsg_verdict_str(const struct nsg_verdict *v,
+	    const struct topo_nic *nic, enum topo_nsg_dir d, char *buf,
+	    size_t len);
+
+#endif
