@@ -339,6 +339,77 @@ nsg_check(const struct topo *t, const struct topo_nic *nic,
 	return v->allow;
 }
 
+bool
+nsg_flow(const struct topo *t, const struct topo_nic *from,
+    const struct topo_nic *to, const struct nsg_pkt *p,
+    struct nsg_verdict *v, const struct topo_nic **at, bool *inbound)
+{
+	*at = from;
+	*inbound = false;
+	if (!nsg_check(t, from, TOPO_NSG_OUT, p, v))
+		return false;
+	if (to == NULL)
+		return true;
+	*at = to;
+	*inbound = true;
+	return nsg_check(t, to, TOPO_NSG_IN, p, v);
+}
+
+bool
+nsg_bgp_open(const struct topo *t, const struct topo_nic *a, bool a_active,
+    const struct topo_nic *b, bool b_active, struct nsg_verdict why[2],
+    const struct topo_nic *at[2], bool in[2])
+{
+	struct nsg_pkt p = { a->ip, b->ip, TOPO_PROTO_TCP, NSG_EPHEMERAL_PORT,
+	    NSG_BGP_PORT };
+	bool open = false;
+
+	memset(why, 0, 2 * sizeof(*why));
+	why[0].allow = why[1].allow = true;
+	at[0] = a;
+	at[1] = b;
+	in[0] = in[1] = false;
+	if (a_active)
+		open |= nsg_flow(t, a, b, &p, &why[0], &at[0], &in[0]);
+	p.src = b->ip;
+	p.dst = a->ip;
+	if (b_active)
+		open |= nsg_flow(t, b, a, &p, &why[1], &at[1], &in[1]);
+	return open;
+}
+
+bool
+nsg_session_blocked(const struct topo *t, const struct topo_node *a,
+    const struct topo_node *b, char *why, size_t len)
+{
+	const struct topo_node *end[2] = { a, b };
+	const struct topo_nic *at[2];
+	struct nsg_verdict v[2];
+	char vs[256], ip[ADDR_STRLEN];
+	size_t k, used = 0;
+	bool in[2];
+
+	if (a->nic == NULL || b->nic == NULL || (!nsg_nic_has(a->nic) &&
+	    !nsg_nic_has(b->nic)))
+		return false;
+	if (nsg_bgp_open(t, a->nic, a->kind != TOPO_RS, b->nic,
+	    b->kind != TOPO_RS, v, at, in))
+		return false;
+	if (why == NULL || len == 0)
+		return true;
+	why[0] = '\0';
+	for (k = 0; k < 2 && used < len; k++) {
+		if (v[k].allow)
+			continue;
+		nsg_verdict_str(&v[k], at[k], in[k] ? TOPO_NSG_IN : TOPO_NSG_OUT,
+		    vs, sizeof(vs));
+		used += (size_t)snprintf(why + used, len - used, "%s%s -> %s:%d "
+		    "%s (NS-07)", used ? "; " : "", end[k]->name,
+		    addr_fmt(end[1 - k]->nic->ip, ip), NSG_BGP_PORT, vs);
+	}
+	return true;
+}
+
 const char *
 nsg_verdict_str(const struct nsg_verdict *v, const struct topo_nic *nic,
     enum topo_nsg_dir d, char *buf, size_t len)

@@ -84,6 +84,40 @@ struct nsg_verdict {
 bool	nsg_check(const struct topo *t, const struct topo_nic *nic,
 	    enum topo_nsg_dir d, const struct nsg_pkt *p, struct nsg_verdict *v);
 
+/*
+ * A new flow p from NIC `from` to NIC `to` (NULL: outside the VNets, the
+ * Internet): outbound at from, then inbound at to (NS-04). false with v
+ * the verdict that denied it and *at the NIC where (*inbound: entering).
+ */
+bool	nsg_flow(const struct topo *t, const struct topo_nic *from,
+	    const struct topo_nic *to, const struct nsg_pkt *p,
+	    struct nsg_verdict *v, const struct topo_nic **at, bool *inbound);
+
+/*
+ * NS-07: whether NICs a and b can open a BGP session: a TCP connection to
+ * port 179 from an ephemeral port (NSG_EPHEMERAL_PORT) by a side that
+ * connects (a_active: a to b; b_active: b to a; the lab's Route Server
+ * waits for its NVAs, ARCHITECTURE.md). false when every such connection is
+ * denied: why[0] (a to b) and why[1] (b to a) hold the denials, with at[]
+ * and in[] as nsg_flow() gives them; a side that does not connect has
+ * why[k].allow true and why[k].nsg NULL.
+ */
+#define NSG_EPHEMERAL_PORT	32768	/* Linux's first ephemeral port */
+#define NSG_BGP_PORT		179
+bool	nsg_bgp_open(const struct topo *t, const struct topo_nic *a,
+	    bool a_active, const struct topo_nic *b, bool b_active,
+	    struct nsg_verdict why[2], const struct topo_nic *at[2], bool in[2]);
+
+/*
+ * NS-07: whether the NSGs keep the BGP session of nodes a and b (both with
+ * a NIC) from coming up: nsg_bgp_open() with a Route Server instance
+ * waiting for its peers and every other speaker connecting. If so, and
+ * why is not NULL, "NSG nsg-fw, rule deny-bgp-out denies fw -> 10.1.1.4:179
+ * (Outbound, ...)" for each denied connection, joined by "; ".
+ */
+bool	nsg_session_blocked(const struct topo *t, const struct topo_node *a,
+	    const struct topo_node *b, char *why, size_t len);
+
 /* Whether the NIC has an NSG at all (its own or its subnet's). */
 bool	nsg_nic_has(const struct topo_nic *nic);
 

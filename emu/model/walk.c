@@ -235,33 +235,29 @@ nsg_denies(const struct walk_env *e, const struct topo_node *from,
     struct walk_hop *h)
 {
 	struct nsg_pkt q = { pkt->src, pkt->dst, 0, pkt->sport, pkt->port };
-	const struct topo_nic *nic = from->nic;
-	enum topo_nsg_dir d = TOPO_NSG_OUT;
+	const struct topo_nic *nic;
 	struct policy_pkt pp;
 	struct nsg_verdict v;
+	bool in;
 	size_t used;
 
 	policy_pkt_of(pkt, &pp);
 	q.proto = pp.proto;
 	if (pp.proto == TOPO_PROTO_ICMP)
 		q.sport = q.dport = 0;
-	if (nsg_check(e->t, nic, d, &q, &v) && to != NULL) {
-		nic = to->nic;
-		d = TOPO_NSG_IN;
-		(void)nsg_check(e->t, nic, d, &q, &v);
-	}
-	if (v.allow)
+	if (nsg_flow(e->t, from->nic, to ? to->nic : NULL, &q, &v, &nic, &in))
 		return false;
 	w->outcome = WALK_NSG_DENIED;
 	w->nsg = v.nsg;
 	w->nsg_rule = v.rule;
 	w->nsg_nic = nic;
-	w->nsg_inbound = d == TOPO_NSG_IN;
-	nsg_verdict_str(&v, nic, d, w->detail, sizeof(w->detail));
+	w->nsg_inbound = in;
+	nsg_verdict_str(&v, nic, in ? TOPO_NSG_IN : TOPO_NSG_OUT, w->detail,
+	    sizeof(w->detail));
 	used = strlen(h->how);
 	snprintf(h->how + used, sizeof(h->how) - used, "%sNSG %s, rule %s "
 	    "denies %s", used ? "; " : "", v.nsg->name, v.rule->name,
-	    d == TOPO_NSG_IN ? "inbound" : "outbound");
+	    in ? "inbound" : "outbound");
 	return true;
 }
 

@@ -139,3 +139,33 @@ socket.create_connection(("10.2.2.4", 80), 2)'
 	after=$(host_snapshot)
 	[ "$before" = "$after" ]
 }
+
+@test "NS-07 live: an NSG denying TCP 179 on the firewall's subnet leaves its Route Server sessions in Active; status and rs peers name the NSG and rule; plan equals live" {
+	require_root
+	local lab="$ARSEMU_T-nsgbgp" nic
+	run arsemu up "$TOP/examples/nsg-bgp-blocked.json" --name "$lab"
+	assert_success		# converged: a session the NSGs deny is expected down
+	run arsemu status --name "$lab"
+	assert_output --regexp 'hub-rs0 +fw +Active'
+	assert_output --regexp 'hub-rs1 +sdwan +Established'
+	assert_output --partial 'hub-rs0: blocked: fw -> 10.1.1.4:179 denied by NSG nsg-fw, rule deny-bgp-out (Outbound, on subnet hub/fw of fw) (NS-07)'
+	run arsemu status --name "$lab" --json
+	run jq -r '.sessions[] | select(.peer == "fw") | .blockedBy' <<< "$output"
+	assert_line 'fw -> 10.1.1.5:179 denied by NSG nsg-fw, rule deny-bgp-out (Outbound, on subnet hub/fw of fw) (NS-07)'
+	run arsemu rs hub peers --name "$lab"
+	assert_output --regexp 'hub-rs1 +fw +10\.1\.3\.4 +65002 +Active'
+	assert_output --partial 'hub-rs1 fw: blocked: fw -> 10.1.1.5:179 denied by NSG nsg-fw, rule deny-bgp-out'
+	for nic in $(sh "$TOP/test/golden/nics.sh" "$TOP/examples/nsg-bgp-blocked.json"); do
+		diff <(arsemu plan "$TOP/examples/nsg-bgp-blocked.json" "$nic" --json) \
+		    <(arsemu routes "$nic" --name "$lab" --json) ||
+			fail "plan and live routes of $nic differ"
+	done
+	run arsemu walk spoke1-vm1 internet --name "$lab"
+	assert_success
+	refute_output --partial ' fw '
+	run arsemu down "$lab"
+	assert_success
+	run arsemu drill "$TOP/examples/drills/nsg-bgp-blocked.json" --name "$ARSEMU_T-nsgdr"
+	assert_success
+	assert_output --partial 'expect spoke1-vm1 0.0.0.0/0 absent       ok'
+}

@@ -365,6 +365,36 @@ test_walks(void)
 	topo_free(t);
 }
 
+static void
+test_bgp_blocked(void)
+{
+	struct topo *t = load_file("examples/nsg-bgp-blocked.json");
+	const struct topo_node *rs0 = topo_node_find(t, "hub-rs0");
+	const struct topo_node *fw = topo_node_find(t, "fw");
+	const struct topo_node *sdwan = topo_node_find(t, "sdwan");
+	char why[512];
+	struct plan p;
+	size_t i, up = 0, down = 0;
+
+	T_OK(nsg_session_blocked(t, rs0, fw, why, sizeof(why)) &&
+	    strstr(why, "fw -> 10.1.1.4:179 denied by NSG nsg-fw, rule "
+	    "deny-bgp-out") != NULL, "NS-07: fw's session with hub-rs0 is "
+	    "blocked, named: %s", why);
+	T_OK(!nsg_session_blocked(t, rs0, sdwan, why, sizeof(why)),
+	    "NS-07: sdwan, in a subnet without the NSG, is not");
+	plan_run(t, &p);
+	for (i = 0; i < p.npeerings; i++) {
+		if (p.peerings[i].nva == fw->nva)
+			down += !p.peerings[i].established;
+		if (p.peerings[i].nva == sdwan->nva)
+			up += p.peerings[i].established;
+	}
+	T_OK(down == 2 && up == 2, "NS-07: plan brings fw's two sessions not "
+	    "up (%zu) and sdwan's two up (%zu)", down, up);
+	plan_free(&p);
+	topo_free(t);
+}
+
 int
 main(void)
 {
@@ -373,5 +403,6 @@ main(void)
 	test_tags();
 	test_order();
 	test_walks();
+	test_bgp_blocked();
 	return t_done();
 }
