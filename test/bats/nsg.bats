@@ -79,6 +79,12 @@ WALKS=(
 			assert_output --partial "observed: not delivered"
 		fi
 	done
+	# the shipped suite, offline without root and against the lab
+	run as_nobody "$NOBODY_ARSEMU" check "$NOBODY_TOP/examples/checks/nsg.suite.json"
+	assert_success
+	assert_output --partial "7 assertions: 7 passed, 0 failed"
+	run arsemu check "$TOP/examples/checks/nsg.suite.json" --live --name "$lab"
+	assert_success
 }
 
 @test "NS-06 live: stateful, the reply of an allowed flow passes an NSG that denies it as a new flow" {
