@@ -23,7 +23,6 @@
 #include "check_live.h"
 #include "cli.h"
 
-#define WALK_SPORT_BASE		40000
 #define WALK_PROBES		5
 
 struct wctx {
@@ -399,12 +398,7 @@ walk_dir(struct wctx *w, const struct walk_args *a, struct json *j,
 			}
 			w->obs = &o;
 		}
-		{
-			struct walk_pkt q = a->pkt;
-
-			q.sport = sport;	/* as the probes send it (NSG rules) */
-			walk_predict(&env, a->src, &q, f, &p);
-		}
+		walk_predict(&env, a->src, &a->pkt, f, &p);
 		if (w->lab != NULL && !(match = walk_same_path(&p, &o, why, sizeof(why))))
 			mismatches++;
 		nvas_of(&p, nvas[f], 128);

@@ -396,11 +396,39 @@ make_classes(const struct topo *t, const struct pfx4 *c, size_t nc,
 
 /* ---- services ---- */
 
+/* NS-01: whether an NSG rule's destination port ranges hold port. */
+static bool
+nsg_port_named(const struct topo *t, enum topo_filter_proto proto,
+    unsigned port)
+{
+	size_t i, k, m;
+
+	for (i = 0; i < t->nnsgs; i++)
+		for (k = 0; k < t->nsgs[i]->nrules; k++) {
+			const struct topo_nsg_rule *u = &t->nsgs[i]->rules[k];
+
+			if (u->proto != proto && u->proto != TOPO_PROTO_ANY)
+				continue;
+			for (m = 0; m < u->ndport; m++)
+				if ((u->dport[m].lo != 0 ||
+				    u->dport[m].hi != UINT16_MAX) &&
+				    port >= u->dport[m].lo && port <= u->dport[m].hi)
+					return true;
+		}
+	return false;
+}
+
+/* The ports NSG rules of t tell apart for proto: each range's first port. */
+static void nsg_svcs(struct reach *r, size_t *cap, const struct topo *t,
+    enum topo_filter_proto proto, enum walk_proto wp);
+
 static bool
 port_named(const struct topo *t, enum topo_filter_proto proto, uint16_t port)
 {
 	size_t i, k;
 
+	if (nsg_port_named(t, proto, port))
+		return true;
 	for (i = 0; i < t->nnvas; i++)
 		for (k = 0; k < t->nvas[i]->nfilters; k++) {
 			const struct topo_filter *f = &t->nvas[i]->filters[k];
@@ -425,8 +453,36 @@ svc_add(struct reach *r, size_t *cap, enum walk_proto proto, uint16_t port,
 	r->svcs[r->nsvcs++] = (struct reach_svc){ proto, port, other, false };
 }
 
+static void
+nsg_svcs(struct reach *r, size_t *cap, const struct topo *t,
+    enum topo_filter_proto proto, enum walk_proto wp)
+{
+	size_t i, k, m;
+
+	for (i = 0; i < t->nnsgs; i++)
+		for (k = 0; k < t->nsgs[i]->nrules; k++) {
+			const struct topo_nsg_rule *u = &t->nsgs[i]->rules[k];
+
+			if (u->proto != proto && u->proto != TOPO_PROTO_ANY)
+				continue;
+			for (m = 0; m < u->ndport; m++) {
+				const struct topo_nsg_ports *q = &u->dport[m];
+
+				if (q->lo == 0 && q->hi == UINT16_MAX)
+					continue;
+				svc_add(r, cap, wp, q->lo, false);
+				/* past its end, where another range still holds */
+				if (q->hi < UINT16_MAX &&
+				    nsg_port_named(t, proto, q->hi + 1u))
+					svc_add(r, cap, wp, (uint16_t)(q->hi + 1),
+					    false);
+			}
+		}
+}
+
 /*
- * Owns: the protocol and port classes the filters of t[0..nt) distinguish.
+ * Owns: the protocol and port classes the filters and NSG rules of t[0..nt)
+ * distinguish.
  * Must not: walk a port a filter names as "other".
  */
 static void
@@ -439,9 +495,11 @@ make_svcs(const struct topo *const *t, size_t nt, struct reach *r)
 	uint16_t other;
 	bool named;
 
-	for (j = 0; j < nt; j++)
+	for (j = 0; j < nt; j++) {
 		for (i = 0; i < t[j]->nnvas; i++)
 			nf += t[j]->nvas[i]->nfilters;
+		nf += t[j]->nnsgs;	/* NS-01: protocols and ports too */
+	}
 	if (nf == 0) {
 		svc_add(r, &cap, WALK_UDP, WALK_PORT_DEFAULT, true);
 		r->svcs[0].all = true;
@@ -460,6 +518,8 @@ make_svcs(const struct topo *const *t, size_t nt, struct reach *r)
 						svc_add(r, &cap, wp[p], f->port,
 						    false);
 				}
+		for (j = 0; j < nt; j++)
+			nsg_svcs(r, &cap, t[j], fp[p], wp[p]);
 		for (other = WALK_PORT_DEFAULT;; other++) {
 			for (j = 0, named = false; j < nt && !named; j++)
 				named = port_named(t[j], fp[p], other);
@@ -689,12 +749,21 @@ reach_result_free(struct reach_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* NS-04: denied by another NSG or rule is another outcome. */
+static bool
+nsg_differs(const struct reach_result *a, const struct reach_result *b)
+{
+	return a->outcome == WALK_NSG_DENIED && (a->detail == NULL ||
+	    b->detail == NULL || strcmp(a->detail, b->detail) != 0);
+}
+
 bool
 reach_result_equal(const struct reach_result *a, const struct reach_result *b)
 {
 	size_t i;
 
-	if (a->outcome != b->outcome || a->nhops != b->nhops)
+	if (a->outcome != b->outcome || a->nhops != b->nhops ||
+	    nsg_differs(a, b))
 		return false;
 	for (i = 0; i < a->nhops; i++)
 		if (a->hops[i] != b->hops[i])
@@ -707,7 +776,8 @@ reach_result_same(const struct reach_result *a, const struct reach_result *b)
 {
 	size_t i;
 
-	if (a->outcome != b->outcome || a->nhops != b->nhops)
+	if (a->outcome != b->outcome || a->nhops != b->nhops ||
+	    nsg_differs(a, b))
 		return false;
 	for (i = 0; i < a->nhops; i++)
 		if ((a->hops[i] == NULL) != (b->hops[i] == NULL) ||

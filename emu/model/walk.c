@@ -900,11 +900,16 @@ nva_denies(const struct topo_node *n, const struct walk_pkt *pkt,
 
 void
 walk_predict(const struct walk_env *e, const struct topo_node *src,
-    const struct walk_pkt *pkt, unsigned flow, struct walk *w)
+    const struct walk_pkt *given, unsigned flow, struct walk *w)
 {
+	struct walk_pkt p = *given;
+	const struct walk_pkt *pkt = &p;
 	const struct topo_node *n = src, *owner = walk_owner(e->t, pkt->dst);
 	const struct topo_filter *allow;
 	size_t i;
+
+	if (p.sport == 0)	/* as `walk` probes flow `flow` */
+		p.sport = (uint16_t)(WALK_SPORT_BASE + flow);
 
 	memset(w, 0, sizeof(*w));
 	w->outcome = WALK_DELIVERED;

@@ -26,6 +26,8 @@
 #define WALK_INTERNET_IP	0xc6336401u
 #define WALK_INTERNET_STR	"198.51.100.1"
 #define WALK_PORT_DEFAULT	33434
+/* flow f's source port, as `walk` probes and NSG rules see it (sport 0) */
+#define WALK_SPORT_BASE		40000
 #define WALK_MAX_HOPS	32
 
 enum walk_outcome {
@@ -48,7 +50,7 @@ struct walk_pkt {
 	uint32_t	 src, dst;
 	enum walk_proto	 proto;
 	uint16_t	 port;
-	uint16_t	 sport;		/* source port for NSG rules; 0: unknown */
+	uint16_t	 sport;		/* for NSG rules; 0: WALK_SPORT_BASE + flow */
 };
 
 struct walk_hop {
