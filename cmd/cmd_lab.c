@@ -38,6 +38,7 @@ load(const char *file, int *rc)
 	if (topo_load_file(file, &t, &e) == 0) {
 		/* RS-04 and the design traps: allowed; exit 0 unless --strict. */
 		topo_lint(t);
+		nsg_lint(t);	/* NS-07 */
 		for (i = 0; i < t->nwarnings; i++)
 			fprintf(stderr, "arsemu: warning: %s: %s\n", file,
 			    t->warnings[i]);

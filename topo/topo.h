@@ -476,6 +476,12 @@ int	topo_load_file(const char *file, struct topo **out, struct topo_err *err);
 int	topo_load_string(const char *json, size_t len, struct topo **out,
 	    struct topo_err *err);
 void	topo_free(struct topo *t);
+/*
+ * Record a warning "PATH: text" in t->warnings, escaped as an error is
+ * (str_escape: both may quote the input): topo's lint, and the checks of
+ * the model (emu/model/nsg.c) that topo cannot make itself.
+ */
+void	topo_warning(struct topo *t, const char *path, const char *msg);
 /* Rename the lab (arsemu up --name); -1 if the name is not allowed. */
 int	topo_set_name(struct topo *t, const char *name, struct topo_err *err);
 bool	topo_name_ok(const char *name);

@@ -410,6 +410,31 @@ nsg_session_blocked(const struct topo *t, const struct topo_node *a,
 	return true;
 }
 
+void
+nsg_lint(struct topo *t)
+{
+	char why[512], msg[640];
+	size_t i, k, m;
+
+	for (i = 0; i < t->nrss; i++)
+		for (m = 0; m < t->nnvas; m++) {
+			const struct topo_nva *v = t->nvas[m];
+
+			if (!v->bgp || !topo_nva_peers_rs(v, t->rss[i]))
+				continue;
+			for (k = 0; k < 2; k++)
+				if (nsg_session_blocked(t, t->rss[i]->inst[k],
+				    v->node, why, sizeof(why)))
+					break;
+			if (k == 2)
+				continue;
+			snprintf(msg, sizeof(msg), "NVA %s cannot bring up its "
+			    "BGP session with %s: %s", v->node->name,
+			    t->rss[i]->inst[k]->name, why);
+			topo_warning(t, v->node->jpath, msg);
+		}
+}
+
 const char *
 nsg_verdict_str(const struct nsg_verdict *v, const struct topo_nic *nic,
     enum topo_nsg_dir d, char *buf, size_t len)

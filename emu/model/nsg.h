@@ -118,6 +118,12 @@ bool	nsg_bgp_open(const struct topo *t, const struct topo_nic *a,
 bool	nsg_session_blocked(const struct topo *t, const struct topo_node *a,
 	    const struct topo_node *b, char *why, size_t len);
 
+/*
+ * NS-07 as a warning (validate, up, diff): each NVA whose NSGs keep its
+ * sessions with a Route Server from coming up, named at the NVA.
+ */
+void	nsg_lint(struct topo *t);
+
 /* Whether the NIC has an NSG at all (its own or its subnet's). */
 bool	nsg_nic_has(const struct topo_nic *nic);
 

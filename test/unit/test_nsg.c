@@ -382,6 +382,12 @@ test_bgp_blocked(void)
 	    "blocked, named: %s", why);
 	T_OK(!nsg_session_blocked(t, rs0, sdwan, why, sizeof(why)),
 	    "NS-07: sdwan, in a subnet without the NSG, is not");
+	nsg_lint(t);
+	T_OK(t->nwarnings == 1 && strstr(t->warnings[0], "regions[0].hub."
+	    "nvas[1]: NVA fw cannot bring up its BGP session with hub-rs0: "
+	    "fw -> 10.1.1.4:179 denied by NSG nsg-fw") != NULL,
+	    "NS-07: validate warns once, at the NVA: %s",
+	    t->nwarnings ? t->warnings[0] : "(none)");
 	plan_run(t, &p);
 	for (i = 0; i < p.npeerings; i++) {
 		if (p.peerings[i].nva == fw->nva)
