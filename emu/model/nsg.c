@@ -410,6 +410,61 @@ nsg_session_blocked(const struct topo *t, const struct topo_node *a,
 	return true;
 }
 
+static bool
+any_range(const struct topo_nsg_ports *q)
+{
+	return q->lo == 0 && q->hi == UINT16_MAX;
+}
+
+bool
+nsg_dport_named(const struct topo *t, enum topo_filter_proto proto,
+    unsigned port)
+{
+	size_t i, k, m;
+
+	for (i = 0; i < t->nnsgs; i++)
+		for (k = 0; k < t->nsgs[i]->nrules; k++) {
+			const struct topo_nsg_rule *u = &t->nsgs[i]->rules[k];
+
+			if (u->proto != proto && u->proto != TOPO_PROTO_ANY)
+				continue;
+			for (m = 0; m < u->ndport; m++)
+				if (!any_range(&u->dport[m]) &&
+				    port >= u->dport[m].lo && port <= u->dport[m].hi)
+					return true;
+		}
+	return false;
+}
+
+size_t
+nsg_dports(const struct topo *t, enum topo_filter_proto proto,
+    uint16_t **out)
+{
+	size_t i, k, m, n = 0, cap = 0;
+
+	*out = NULL;
+	for (i = 0; i < t->nnsgs; i++)
+		for (k = 0; k < t->nsgs[i]->nrules; k++) {
+			const struct topo_nsg_rule *u = &t->nsgs[i]->rules[k];
+
+			if (u->proto != proto && u->proto != TOPO_PROTO_ANY)
+				continue;
+			for (m = 0; m < u->ndport; m++) {
+				const struct topo_nsg_ports *q = &u->dport[m];
+
+				if (any_range(q))
+					continue;
+				xgrow(out, &cap, n + 2, sizeof(**out));
+				(*out)[n++] = q->lo;
+				/* past its end, where another range still holds */
+				if (q->hi < UINT16_MAX &&
+				    nsg_dport_named(t, proto, q->hi + 1u))
+					(*out)[n++] = (uint16_t)(q->hi + 1);
+			}
+		}
+	return n;
+}
+
 void
 nsg_lint(struct topo *t)
 {

@@ -124,6 +124,17 @@ bool	nsg_session_blocked(const struct topo *t, const struct topo_node *a,
  */
 void	nsg_lint(struct topo *t);
 
+/*
+ * reach's services (NS-01): whether a rule of t for proto (or "*") holds
+ * port in a destination range other than "*"; and the ports those ranges
+ * tell apart, each range's first port and the one after its end where
+ * another range holds it (*out malloc'd, repeats possible).
+ */
+bool	nsg_dport_named(const struct topo *t, enum topo_filter_proto proto,
+	    unsigned port);
+size_t	nsg_dports(const struct topo *t, enum topo_filter_proto proto,
+	    uint16_t **out);
+
 /* Whether the NIC has an NSG at all (its own or its subnet's). */
 bool	nsg_nic_has(const struct topo_nic *nic);
 

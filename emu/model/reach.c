@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../lib/util.h"
+#include "nsg.h"
 #include "reach.h"
 
 #define REACH_TABLE_CACHE	64	/* subnets' tables kept at once */
@@ -396,38 +397,12 @@ make_classes(const struct topo *t, const struct pfx4 *c, size_t nc,
 
 /* ---- services ---- */
 
-/* NS-01: whether an NSG rule's destination port ranges hold port. */
-static bool
-nsg_port_named(const struct topo *t, enum topo_filter_proto proto,
-    unsigned port)
-{
-	size_t i, k, m;
-
-	for (i = 0; i < t->nnsgs; i++)
-		for (k = 0; k < t->nsgs[i]->nrules; k++) {
-			const struct topo_nsg_rule *u = &t->nsgs[i]->rules[k];
-
-			if (u->proto != proto && u->proto != TOPO_PROTO_ANY)
-				continue;
-			for (m = 0; m < u->ndport; m++)
-				if ((u->dport[m].lo != 0 ||
-				    u->dport[m].hi != UINT16_MAX) &&
-				    port >= u->dport[m].lo && port <= u->dport[m].hi)
-					return true;
-		}
-	return false;
-}
-
-/* The ports NSG rules of t tell apart for proto: each range's first port. */
-static void nsg_svcs(struct reach *r, size_t *cap, const struct topo *t,
-    enum topo_filter_proto proto, enum walk_proto wp);
-
 static bool
 port_named(const struct topo *t, enum topo_filter_proto proto, uint16_t port)
 {
 	size_t i, k;
 
-	if (nsg_port_named(t, proto, port))
+	if (nsg_dport_named(t, proto, port))
 		return true;
 	for (i = 0; i < t->nnvas; i++)
 		for (k = 0; k < t->nvas[i]->nfilters; k++) {
@@ -451,33 +426,6 @@ svc_add(struct reach *r, size_t *cap, enum walk_proto proto, uint16_t port,
 			return;
 	xgrow(&r->svcs, cap, r->nsvcs + 1, sizeof(*r->svcs));
 	r->svcs[r->nsvcs++] = (struct reach_svc){ proto, port, other, false };
-}
-
-static void
-nsg_svcs(struct reach *r, size_t *cap, const struct topo *t,
-    enum topo_filter_proto proto, enum walk_proto wp)
-{
-	size_t i, k, m;
-
-	for (i = 0; i < t->nnsgs; i++)
-		for (k = 0; k < t->nsgs[i]->nrules; k++) {
-			const struct topo_nsg_rule *u = &t->nsgs[i]->rules[k];
-
-			if (u->proto != proto && u->proto != TOPO_PROTO_ANY)
-				continue;
-			for (m = 0; m < u->ndport; m++) {
-				const struct topo_nsg_ports *q = &u->dport[m];
-
-				if (q->lo == 0 && q->hi == UINT16_MAX)
-					continue;
-				svc_add(r, cap, wp, q->lo, false);
-				/* past its end, where another range still holds */
-				if (q->hi < UINT16_MAX &&
-				    nsg_port_named(t, proto, q->hi + 1u))
-					svc_add(r, cap, wp, (uint16_t)(q->hi + 1),
-					    false);
-			}
-		}
 }
 
 /*
@@ -518,8 +466,14 @@ make_svcs(const struct topo *const *t, size_t nt, struct reach *r)
 						svc_add(r, &cap, wp[p], f->port,
 						    false);
 				}
-		for (j = 0; j < nt; j++)
-			nsg_svcs(r, &cap, t[j], fp[p], wp[p]);
+		for (j = 0; j < nt; j++) {
+			uint16_t *ports;
+			size_t np = nsg_dports(t[j], fp[p], &ports), q;
+
+			for (q = 0; q < np; q++)
+				svc_add(r, &cap, wp[p], ports[q], false);
+			free(ports);
+		}
 		for (other = WALK_PORT_DEFAULT;; other++) {
 			for (j = 0, named = false; j < nt && !named; j++)
 				named = port_named(t[j], fp[p], other);

@@ -151,6 +151,7 @@ socket.create_connection(("10.2.2.4", 80), 2)'
 	local lab="$ARSEMU_T-nsgbgp" nic
 	run arsemu up "$TOP/examples/nsg-bgp-blocked.json" --name "$lab"
 	assert_success		# converged: a session the NSGs deny is expected down
+	assert_output --partial "regions[0].hub.nvas[1]: NVA fw cannot bring up its BGP session with hub-rs0: fw -> 10.1.1.4:179 denied by NSG nsg-fw, rule deny-bgp-out"
 	run arsemu status --name "$lab"
 	assert_output --regexp 'hub-rs0 +fw +Active'
 	assert_output --regexp 'hub-rs1 +sdwan +Established'
