@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../emu/model/nsg.h"
+#include "../../emu/model/nsgnft.h"
 #include "../../emu/model/plan.h"
 #include "../../emu/model/walk.h"
 #include "../../lib/util.h"
@@ -401,6 +402,53 @@ test_bgp_blocked(void)
 	topo_free(t);
 }
 
+static size_t
+count(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	while ((text = strstr(text, needle)) != NULL) {
+		n++;
+		text += strlen(needle);
+	}
+	return n;
+}
+
+static void
+test_nft(void)
+{
+	struct topo *t = load_file(EXAMPLE);
+	char *text = NULL;
+	size_t len = 0, n;
+	const char *ct, *jump;
+	FILE *f;
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		die("open_memstream");
+	n = nsg_nft_render(t, f);
+	fclose(f);
+	T_EQ(n, 3, "NS-04: the table covers the three NICs with an NSG");
+	/* nsg-web (9 rules) for web1 and web2, nsg-web2 (7), nsg-app (8) */
+	T_OK(count(text, "comment \"nsg-web/") == 18 &&
+	    count(text, "comment \"nsg-web2/") == 7 &&
+	    count(text, "comment \"nsg-app/") == 8, "NS-02: every rule of "
+	    "the model, defaults included, once per NIC it acts on");
+	ct = strstr(text, "ct state established,related accept");
+	jump = strstr(text, "iifname \"n");
+	T_OK(ct != NULL && jump != NULL && ct < jump, "NS-06: replies are "
+	    "accepted before any NSG chain is jumped to");
+	T_OK(strstr(text, "chain n4_in {\n\t\tjump n4_in_0\n\t\tjump n4_in_1\n")
+	    != NULL && strstr(text, "chain n4_out {\n\t\tjump n4_out_0\n\t\t"
+	    "jump n4_out_1\n") != NULL && strstr(text, "chain n4_in_1 {\n\t\t"
+	    "meta l4proto icmp counter drop comment \"nsg-web2/deny-ping\"") !=
+	    NULL && strstr(text, "chain n4_out_0 {\n\t\t ip saddr @vnet_n4 "
+	    "ip daddr @vnet_n4 counter return comment \"nsg-web2/"
+	    "AllowVnetOutBound\"") != NULL, "NS-04: web2 inbound: the "
+	    "subnet's chain then the NIC's; outbound: the NIC's first");
+	free(text);
+	topo_free(t);
+}
+
 int
 main(void)
 {
@@ -410,5 +458,6 @@ main(void)
 	test_order();
 	test_walks();
 	test_bgp_blocked();
+	test_nft();
 	return t_done();
 }
