@@ -136,8 +136,8 @@ socket.create_connection(("10.2.2.4", 80), 2)'
 	run arsemu exec fabric --name "$lab" -- nft list ruleset
 	assert_output --regexp 'meta l4proto icmp counter packets [2-9][0-9]* bytes [0-9]+ drop comment "nsg-web2/deny-ping"'
 	# the NIC chains jump in Azure's order: web2 (n4) inbound is its
-	# subnet's NSG, then its own
-	assert_output --partial "$(printf 'chain n4_in {\n\t\tjump n4_in_0\n\t\tjump n4_in_1')"
+	# subnet's NSG (nsg-web, s1_0_g0), then its own (nsg-web2, s1_0_g2)
+	assert_output --partial "$(printf 'chain n4_in {\n\t\tjump s1_0_g0_in\n\t\tjump s1_0_g2_in')"
 	run arsemu down "$lab"
 	assert_success
 	run sh -c "ip netns list | grep -c '^arsemu-$lab-' || true"
