@@ -103,6 +103,10 @@ fuzz: $(FUZZ_SRCS:test/fuzz/%.c=build-fuzz/%)
 build-fuzz/%: test/fuzz/%.c $(CORE_SRCS)
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS) $(PKG_LIBS)
+# fuzz_nsg evaluates what it parses with the pure model too
+build-fuzz/fuzz_nsg: test/fuzz/fuzz_nsg.c $(CORE_SRCS) $(MODEL_SRCS)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -pthread -o $@ $< $(CORE_SRCS) $(MODEL_SRCS) $(PKG_LIBS)
 
 # Static analysis: every source, the unit tests included, compiled with
 # gcc's -fanalyzer and -Werror into a scratch directory; a finding fails it.

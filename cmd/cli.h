@@ -58,6 +58,7 @@ struct cli {
 	bool		 tap;		/* check --tap */
 	bool		 live;		/* check --live */
 	const char	*record;	/* check --record TOPO */
+	const char	*verify;	/* nsg --verify in|out */
 	const char	*output;	/* check -o SUITE */
 	char		**rest;		/* after "--" */
 	int		 nrest;
@@ -120,6 +121,7 @@ int	cmd_graph(struct cli *c);
 int	cmd_capture(struct cli *c);
 int	cmd_nodes(struct cli *c);
 int	cmd_walk(struct cli *c);
+int	cmd_nsg(struct cli *c);
 int	cmd_validate(struct cli *c);
 int	cmd_daemon(struct cli *c);
 int	cmd_speaker(struct cli *c);

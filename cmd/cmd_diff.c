@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "../emu/model/diff.h"
+#include "../emu/model/nsg.h"
 #include "../lib/json.h"
 #include "../lib/util.h"
 #include "../topo/lint.h"
@@ -46,6 +47,7 @@ diff_load(const char *file)
 
 	if (topo_load_file(file, &t, &e) == 0) {
 		topo_lint(t);
+		nsg_lint(t);	/* NS-07 */
 		return t;
 	}
 	fprintf(stderr, "%s\n", topo_err_str(&e, file, msg, sizeof(msg)));
@@ -75,9 +77,10 @@ diff_load_tf(const char *file, enum tf_side side, char *label, size_t len)
 		fprintf(stderr, "arsemu: diff --terraform: %s: a state, not a "
 		    "plan (terraform plan -out FILE; terraform show -json "
 		    "FILE)\n", file);
-	else if (topo_load_string(tf.json, strlen(tf.json), &t, &e) == 0)
+	else if (topo_load_string(tf.json, strlen(tf.json), &t, &e) == 0) {
 		topo_lint(t);
-	else
+		nsg_lint(t);	/* NS-07 */
+	} else
 		fprintf(stderr, "arsemu: diff --terraform: the %s, imported, "
 		    "does not validate (see arsemu import terraform): %s\n",
 		    side == TF_BEFORE ? "prior state" : "planned values",

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../emu/model/bgpconf.h"
+#include "../emu/model/nsg.h"
 #include "../emu/daemon.h"
 #include "../emu/fabric.h"
 #include "../emu/lab.h"
@@ -37,6 +38,7 @@ load(const char *file, int *rc)
 	if (topo_load_file(file, &t, &e) == 0) {
 		/* RS-04 and the design traps: allowed; exit 0 unless --strict. */
 		topo_lint(t);
+		nsg_lint(t);	/* NS-07 */
 		for (i = 0; i < t->nwarnings; i++)
 			fprintf(stderr, "arsemu: warning: %s: %s\n", file,
 			    t->warnings[i]);
@@ -214,14 +216,22 @@ cmd_status(struct cli *c)
 	struct ctlc_reply r;
 	struct table *tab;
 	struct json j;
-	char *fail[64][2], *lbb[64][3];
-	size_t i, nfail = 0, nlbb = 0;
+	struct topo *t = NULL;
+	struct topo_err te;
+	char *fail[64][2], *lbb[64][3], file[400], dir[256], why[512];
+	char *whys[64][2];
+	size_t i, nfail = 0, nlbb = 0, nwhy = 0;
 	bool conv = false;
 
 	if (lab == NULL)
 		return CLI_ENV;
 	if (cli_lab_request(lab, "status", 5000, &r) != 0)
 		return CLI_ENV;
+	/* NS-07: the lab's own topology, to say why a session stays down */
+	snprintf(file, sizeof(file), "%s/topology.json", lab_dir(lab, dir,
+	    sizeof(dir)));
+	if (topo_load_file(file, &t, &te) == -1)
+		t = NULL;
 	tab = table_new(4, (const char *[]){ "Route Server", "Peer", "State", "EoR" });
 	if (c->json) {
 		json_init(&j, stdout);
@@ -249,16 +259,28 @@ cmd_status(struct cli *c)
 		}
 		if (strcmp(f[0], "session") != 0 || nf < 5)
 			continue;
+		why[0] = '\0';
+		if (t != NULL && strcmp(f[3], "Established") != 0 &&
+		    topo_node_find(t, f[1]) != NULL &&
+		    topo_node_find(t, f[2]) != NULL)
+			(void)nsg_session_blocked(t, topo_node_find(t, f[1]),
+			    topo_node_find(t, f[2]), why, sizeof(why));
 		if (c->json) {
 			json_obj_begin(&j);
 			json_kstr(&j, "routeServer", f[1]);
 			json_kstr(&j, "peer", f[2]);
 			json_kstr(&j, "state", f[3]);
 			json_kbool(&j, "endOfRib", strcmp(f[4], "1") == 0);
+			json_kstr(&j, "blockedBy", why[0] ? why : NULL);
 			json_obj_end(&j);
-		} else
+		} else {
+			if (why[0] != '\0' && nwhy < NELEM(whys)) {
+				whys[nwhy][0] = xstrdup(f[1]);
+				whys[nwhy++][1] = xstrdup(why);
+			}
 			table_row(tab, (const char *[]){ f[1], f[2], f[3],
 			    strcmp(f[4], "1") == 0 ? "yes" : "no" });
+		}
 	}
 	if (c->json) {
 		json_arr_end(&j);
@@ -268,7 +290,14 @@ cmd_status(struct cli *c)
 	} else {
 		printf("lab %s: %s\n", lab, conv ? "converged" : "converging");
 		table_print(tab);
+		for (i = 0; i < nwhy; i++)
+			printf("%s: blocked: %s\n", whys[i][0], whys[i][1]);
 	}
+	for (i = 0; i < nwhy; i++) {
+		free(whys[i][0]);
+		free(whys[i][1]);
+	}
+	topo_free(t);
 	/* What `arsemu fail` did and no `restore` has undone yet. */
 	for (i = 0; i < nfail; i++) {
 		if (c->json) {

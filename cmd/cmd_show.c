@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../emu/model/bgpconf.h"
+#include "../emu/model/nsg.h"
 #include "../emu/lab.h"
 #include "../lib/ctlc.h"
 #include "../lib/json.h"
@@ -141,6 +142,22 @@ rs_dump(const struct topo_rs *rs, char sock[2][300], const char *file)
 	return CLI_OK;
 }
 
+/* NS-07: the peerings of rs that its NSGs keep down, and why. */
+static void
+rs_blocked(const struct topo *t, const struct topo_rs *rs)
+{
+	char why[512];
+	size_t i, k;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < t->nnvas; i++)
+			if (topo_nva_peers_rs(t->nvas[i], rs) &&
+			    nsg_session_blocked(t, rs->inst[k],
+			    t->nvas[i]->node, why, sizeof(why)))
+				printf("%s %s: blocked: %s\n", rs->inst[k]->name,
+				    t->nvas[i]->node->name, why);
+}
+
 int
 cmd_rs(struct cli *c)
 {
@@ -166,8 +183,11 @@ cmd_rs(struct cli *c)
 	rs_insts(lab, rs, in, sock, local);
 	if (strcmp(c->argv[1], "show") == 0)
 		rc = rs_show(lab, rs, c->json);
-	else if (strcmp(c->argv[1], "peers") == 0)
+	else if (strcmp(c->argv[1], "peers") == 0) {
 		rc = rsprint_peers(in, 2, c->json);
+		if (!c->json)
+			rs_blocked(t, rs);
+	}
 	else if (strcmp(c->argv[1], "dump") == 0)
 		rc = rs_dump(rs, sock, c->mrt);
 	else if (strcmp(c->argv[1], "learned") == 0 ||

@@ -321,6 +321,13 @@ json_walk(struct json *j, const char *key, const struct walk *w)
 		json_kstr(j, "filterRule", w->rule->jpath);
 	if (w->refused_by != NULL)
 		json_kstr(j, "refusedBy", w->refused_by->jpath);
+	if (w->nsg != NULL) {
+		json_kstr(j, "networkSecurityGroup", w->nsg->name);
+		json_kstr(j, "securityRule", w->nsg_rule->name);
+		json_kstr(j, "networkInterface", w->nsg_nic->name);
+		json_kstr(j, "direction", w->nsg_inbound ? "Inbound" :
+		    "Outbound");
+	}
 	json_key(j, "hops");
 	json_arr_begin(j);
 	for (i = 0; i < w->n; i++) {

@@ -10,6 +10,7 @@
 #include "../lib/util.h"
 #include "lab.h"
 #include "model/bgpconf.h"
+#include "model/nsg.h"
 #include "control.h"
 #include "lbhealth.h"
 #include "nvad.h"
@@ -89,7 +90,8 @@ has_overlay(const struct topo *t, const struct topo_node *n)
 /*
  * GW-05, GW-07: the session between a site's edge and the Azure side of a
  * connection over its route limit is reset each time the routes arrive;
- * down is where it settles (plan leaves the connection out too).
+ * down is where it settles (plan leaves the connection out too). NS-07: so
+ * does a session the NSGs deny (plan leaves it out too).
  */
 static bool
 expected_down(const struct topo *t, const char *node, const char *peer)
@@ -99,8 +101,11 @@ expected_down(const struct topo *t, const char *node, const char *peer)
 	const struct topo_gwlink *l;
 	size_t i;
 
-	if (a == NULL || b == NULL || (a->kind != TOPO_SITE_ROUTER &&
-	    b->kind != TOPO_SITE_ROUTER))
+	if (a == NULL || b == NULL)
+		return false;
+	if (nsg_session_blocked(t, a, b, NULL, 0))
+		return true;		/* NS-07: an NSG denies it */
+	if (a->kind != TOPO_SITE_ROUTER && b->kind != TOPO_SITE_ROUTER)
 		return false;
 	for (i = 0; i < t->ngwlinks; i++) {
 		l = t->gwlinks[i];

@@ -2,7 +2,8 @@
  * lab: build the kernel side of a lab from a topology, in a fixed order:
  * state directory, namespaces (fabric first), fabric sysctls, one veth per
  * NIC with its addresses, delivery route and rule, the delivery rule, the
- * policy rules (NVA filters, forwarded traffic: policy.c), then
+ * policy rules (NVA filters, forwarded traffic: policy.c), the NSGs
+ * (nftables in the fabric: labnsg.c), then
  * the on-premises sites (edge bridge, hosts, links to their NVAs), the
  * gateway links (l<idx> on both ends, a /30 from 169.254.21.0/23, and a
  * host route to the peer's BGP address), then the Internet edge (lab.h).
@@ -28,6 +29,7 @@
 #include "../lib/util.h"
 #include "lablb.h"
 #include "labns.h"
+#include "labnsg.h"
 #include "labstate.h"
 #include "netns.h"
 #include "nl.h"
@@ -723,7 +725,8 @@ lab_steps(struct lab_ctx *c)
 	if (lab_nic_rules(c) < 0)
 		return -1;
 	lab_crash_point("nics");
-	if (lab_delivery_rule(c) < 0 || lab_policy(c) < 0 || lab_lbs(c) < 0)
+	if (lab_delivery_rule(c) < 0 || lab_policy(c) < 0 || lab_lbs(c) < 0 ||
+	    lab_nsg(c) < 0)
 		return -1;
 	for (i = 0; i < t->nsites; i++)
 		if (lab_site(c, t->sites[i]) < 0)

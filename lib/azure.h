@@ -48,6 +48,16 @@
 
 #define AZ_UDR_MAX		400	/* VR-12: routes per route table */
 
+/* Network security groups (NS-01, NS-02). */
+#define AZ_NSG_PRIO_MIN		100	/* a rule's priority, user rules */
+#define AZ_NSG_PRIO_MAX		4096
+#define AZ_NSG_RULES_MAX	1000	/* rules per NSG (subscription limits) */
+#define AZ_NSG_PRIO_VNET	65000	/* NS-02: Azure's default rules */
+#define AZ_NSG_PRIO_LB_INET	65001
+#define AZ_NSG_PRIO_DENY	65500
+/* Azure's virtual public IP: the AzureLoadBalancer service tag (NS-03). */
+#define AZ_VIP			0xa83f8110u	/* 168.63.129.16 */
+
 /*
  * The ASNs a peer or a site may not use (RS-06, GW-02, D-01, D-14): who
  * reserved asn, or NULL when it is free. 65515 itself is reported apart

@@ -22,9 +22,11 @@
  *                            hubRoutingPreference
  *   virtualHubs/bgpConnections  an NVA: peerAsn, peerIp (its NIC address)
  *   routeTables              routes and the subnets they are associated with
+ *   networkSecurityGroups    rules and the subnets and NICs (of VMs and NVAs
+ *                            made) they are associated with (azimport_nsg.c)
  *   azureFirewalls           an NVA without BGP in AzureFirewallSubnet
  *                            (azimport_nic.c); its VNet is a hub
- *   others                   load balancers, NSGs, NAT gateways...: a
+ *   others                   load balancers, NAT gateways...: a
  *                            warning each, naming the resource and what the
  *                            lab lacks without it
  */
@@ -169,8 +171,6 @@ static const struct {
 	{ "Microsoft.Network/loadBalancers", "load balancer %s is not "
 	    "modelled: its frontend owns no NIC in the lab, so routes to it "
 	    "drop there" },
-	{ "Microsoft.Network/networkSecurityGroups", "network security group "
-	    "%s is not modelled: the lab filters no traffic by NSG" },
 	{ "Microsoft.Network/natGateways", "NAT gateway %s is not modelled: "
 	    "the lab's Internet edge answers every address" },
 	{ "Microsoft.Network/publicIPAddresses", "public IP address %s is not "
@@ -216,6 +216,9 @@ classify(struct az *a, const struct azres *r)
 		push_res(&a->bgps, &a->nbgps, &a->bcap, r);
 	else if (strcasecmp(type, "Microsoft.Network/routeTables") == 0)
 		push_res(&a->rts, &a->nrts, &a->tcap, r);
+	else if (strcasecmp(type,
+	    "Microsoft.Network/networkSecurityGroups") == 0)
+		push_res(&a->nsgs, &a->nnsgs, &a->nsgcap, r);
 	else if (strcasecmp(type, "Microsoft.Network/networkInterfaces") == 0)
 		az_classify_nic(a, r);
 	else if (strcasecmp(type,
@@ -688,8 +691,8 @@ put_regions(struct az *a, cJSON *root)
 }
 
 /* "vnet/subnet" of a subnet id, with the VNet's node name. */
-static bool
-subnet_ref(struct az *a, const char *id, char *buf, size_t len)
+bool
+az_subnet_ref(struct az *a, const char *id, char *buf, size_t len)
 {
 	char sn[128];
 	int v = az_vnet_of_subnet_id(a, id, sn, sizeof(sn));
@@ -749,7 +752,7 @@ put_route_tables(struct az *a, cJSON *root)
 			struct azres at;
 
 			az_res_at(&at, rt, "subnets", k++);
-			if (subnet_ref(a, az_jstr(el, "id"), ref, sizeof(ref)))
+			if (az_subnet_ref(a, az_jstr(el, "id"), ref, sizeof(ref)))
 				cJSON_AddItemToArray(subs, cJSON_CreateString(ref));
 			else
 				az_warn(a, &at, "id", "a subnet of a VNet the files do "
@@ -812,6 +815,7 @@ import(struct az *a, const char *name)
 	put_regions(a, root);
 	az_put_sites(a, root);
 	put_route_tables(a, root);
+	az_put_nsgs(a, root);
 	for (i = 0; i < a->nnics; i++)
 		if (!a->nics[i].used)
 			az_warn(a, &a->nics[i].r, "subnet.id", "NIC %s is in no "
@@ -856,6 +860,7 @@ topo_az_import(const char *dir, const char *name, struct topo_az *out,
 	free(a.fws);
 	free(a.bgps);
 	free(a.rts);
+	free(a.nsgs);
 	if (rc == -1)
 		topo_az_free(out);
 	return rc;

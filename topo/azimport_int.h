@@ -79,6 +79,7 @@ struct aznic {
 	int		 vnet;		/* of subnet_id, -1 none */
 	char		 subnet[81];	/* its subnet's name */
 	int		 next;		/* the VNet's next NIC, -1 last */
+	char		 node[TOPO_NAME_MAX + 1];	/* its VM or NVA, "" none */
 };
 
 
@@ -144,8 +145,9 @@ struct az {
 	size_t		 nvnets, vcap;
 	struct azrs	*rss;
 	size_t		 nrss, rcap;
-	struct azres	*peerings, *bgps, *rts, *conns;
+	struct azres	*peerings, *bgps, *rts, *conns, *nsgs;
 	size_t		 npeerings, pcap, nbgps, bcap, nrts, tcap, nconns, ccap;
+	size_t		 nnsgs, nsgcap;
 	struct aznic	*nics;
 	size_t		 nnics, nicap;
 	struct azroute	*rsroutes, *gwroutes;
@@ -190,6 +192,10 @@ int	 az_vnet_by_name(const struct az *a, const char *azname);
 int	 az_vnet_of_subnet_id(const struct az *a, const char *id, char *sname,
 	    size_t len);
 bool	 az_is_hub(const struct azvnet *v);
+
+/* azimport_nsg.c: networkSecurityGroups (az network nsg list) */
+void	 az_put_nsgs(struct az *a, struct cJSON *root);
+bool	 az_subnet_ref(struct az *a, const char *id, char *buf, size_t len);
 
 /* azimport_nic.c */
 void	 az_classify_nic(struct az *a, const struct azres *r);

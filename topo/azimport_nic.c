@@ -368,6 +368,7 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 		cJSON_AddStringToObject(x, "ip", ip);
 		if (nic != NULL) {
 			nic->used = true;
+			snprintf(nic->node, sizeof(nic->node), "%s", name);
 			if (!nic->fwd) {
 				cJSON_AddStringToObject(x, "role", "server");
 				az_warn(a, &nic->r, NULL, "NIC %s of NVA %s "
@@ -595,7 +596,7 @@ nic_of_ipconf(struct az *a, const char *ipconf_id)
 
 static void
 put_vm(struct az *a, cJSON **vms, cJSON *o, const char *want,
-    const char *subnet, const struct aznic *nic)
+    const char *subnet, struct aznic *nic)
 {
 	char name[TOPO_NAME_MAX + 1], ip[ADDR_STRLEN];
 	cJSON *x = cJSON_CreateObject();
@@ -608,6 +609,8 @@ put_vm(struct az *a, cJSON **vms, cJSON *o, const char *want,
 	if (nic != NULL && nic->has_ip)
 		cJSON_AddStringToObject(x, "ip", addr_fmt(nic->ip, ip));
 	cJSON_AddItemToArray(*vms, x);
+	if (nic != NULL)
+		snprintf(nic->node, sizeof(nic->node), "%s", name);
 	if (nic != NULL && nic->fwd)
 		az_warn(a, &nic->r, NULL, "NIC %s has IP forwarding on but "
 		    "peers with no Route Server: imported as VM %s, which "

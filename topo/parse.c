@@ -26,7 +26,7 @@
 
 static const char *const top_fields[] = {
 	"name", "description", "timers", "regions", "sites", "route_tables",
-	"overlays", NULL
+	"overlays", "network_security_groups", NULL
 };
 static const char *const timer_fields[] = {
 	"hold", "keepalive", "connect_retry", NULL
@@ -612,5 +612,7 @@ topo_parse(struct tctx *c, const cJSON *root)
 	if (topo_parse_list(c, root, "", "sites", NULL, topo_parse_site) == -1 ||
 	    topo_resolve_gws(c) == -1 || topo_parse_overlays(c, root) == -1)
 		return -1;
-	return topo_parse_route_tables(c, root);
+	if (topo_parse_route_tables(c, root) == -1)
+		return -1;
+	return topo_parse_nsgs(c, root);
 }

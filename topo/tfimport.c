@@ -44,6 +44,8 @@
  *   azurerm_route_server_bgp_connection  the NIC at peer_ip becomes an NVA
  *                                with peer_asn (role server without IP
  *                                forwarding)
+ *   azurerm_network_security_group, azurerm_network_security_rule and the
+ *   subnet and NIC associations: network_security_groups (tfnsg.c)
  *   azurerm_route_table, azurerm_route, azurerm_subnet_route_table_association
  *                                route tables (tfwrite.c): inline route blocks
  *                                and azurerm_route, disable_bgp_route_propagation
@@ -80,6 +82,9 @@ static const char *const known_types[] = {
 	"azurerm_route_table", "azurerm_route",
 	"azurerm_subnet_route_table_association", "azurerm_firewall",
 	"azurerm_express_route_circuit", "azurerm_express_route_circuit_peering",
+	"azurerm_network_security_group", "azurerm_network_security_rule",
+	"azurerm_subnet_network_security_group_association",
+	"azurerm_network_interface_security_group_association",
 	/* not network objects, or only attributes of the modelled ones */
 	"azurerm_resource_group", "azurerm_public_ip",
 	NULL

@@ -52,6 +52,7 @@ struct tfnic {
 	struct tfres	*vm;
 	bool		 nva;
 	bool		 skip;		/* not a node (warned) */
+	char		 node[TOPO_NAME_MAX + 1];	/* its VM or NVA, "" none */
 };
 
 /* A local network gateway or an ExpressRoute circuit made a site. */
@@ -92,6 +93,10 @@ int	tfm_fw_ipconf(struct tf *a, const struct tfres *r);
 /* Each hub's firewalls: NVAs without BGP (RS-55), after the NICs. */
 void	tfm_read_firewalls(struct tf *a, struct tfm *m);
 void	tfm_read_tunnels(struct tf *a, struct tfm *m);
+/* The NIC a resource is, or NULL. */
+struct tfnic *tfm_nic_of(struct tfm *m, const struct tfres *r);
+/* tfnsg.c: network security groups, their rules and associations (NS-01). */
+void	tfm_put_nsgs(struct tf *a, struct tfm *m, struct cJSON *root);
 /* The topology, printed (malloc'd). */
 char	*tfm_write(struct tf *a, struct tfm *m, const char *name,
 	    enum tf_side side);

@@ -202,8 +202,8 @@ allocate(struct tf *a, struct tfm *m, struct tfnic *n)
 	    addr_fmt(n->ip, buf), s->name);
 }
 
-static struct tfnic *
-nic_of(struct tfm *m, const struct tfres *r)
+struct tfnic *
+tfm_nic_of(struct tfm *m, const struct tfres *r)
 {
 	size_t i;
 
@@ -234,7 +234,7 @@ vm_nics(struct tf *a, struct tfm *m, struct tfres *r)
 		t = tf_by_id(a, ids->child->valuestring);
 	else
 		t = tf_ref(a, r, NULL, 0, "network_interface_ids");
-	if ((n = nic_of(m, t)) == NULL) {
+	if ((n = tfm_nic_of(m, t)) == NULL) {
 		tf_warn(a, r, "its NIC is not in the file (or not imported): "
 		    "skipped");
 		return;
@@ -245,7 +245,7 @@ vm_nics(struct tf *a, struct tfm *m, struct tfres *r)
 		n->vm = r;
 	cJSON_ArrayForEach(el, ids)
 		if (i++ > 0 && cJSON_IsString(el) &&
-		    (n = nic_of(m, tf_by_id(a, el->valuestring))) != NULL &&
+		    (n = tfm_nic_of(m, tf_by_id(a, el->valuestring))) != NULL &&
 		    !n->skip) {
 			n->skip = true;
 			tf_warn(a, n->r, "a second NIC of %s: not imported "
@@ -254,7 +254,8 @@ vm_nics(struct tf *a, struct tfm *m, struct tfres *r)
 	/* a plan's new VM: its NICs are the configuration's references */
 	nrefs = tf_refs(a, r, "network_interface_ids", refs, TFM_VM_NICS);
 	for (i = 1; i < nrefs; i++)
-		if ((n = nic_of(m, refs[i])) != NULL && !n->skip && n->vm == NULL) {
+		if ((n = tfm_nic_of(m, refs[i])) != NULL && !n->skip &&
+		    n->vm == NULL) {
 			n->skip = true;
 			tf_warn(a, n->r, "a second NIC of %s: not imported "
 			    "(arsemu gives a node one NIC)", r->addr);
@@ -281,13 +282,14 @@ tfm_read_nics(struct tf *a, struct tfm *m)
 /* ---- NVAs and VMs ---- */
 
 static const char *
-node_name(struct tfm *m, const struct tfnic *n, char *buf)
+node_name(struct tfm *m, struct tfnic *n, char *buf)
 {
 	const struct tfres *r = n->vm ? n->vm : n->r;
 	const char *want = tf_str(r, NULL, 0, "name");
 
-	return imp_take_name(&m->nodes, want ? want : r->name, buf,
-	    TOPO_NAME_MAX);
+	imp_take_name(&m->nodes, want ? want : r->name, buf, TOPO_NAME_MAX);
+	snprintf(n->node, sizeof(n->node), "%s", buf);	/* for its NSG */
+	return buf;
 }
 
 static void
@@ -315,7 +317,7 @@ peer_ip(struct tf *a, struct tfm *m, const struct tfres *r, uint32_t *ip)
 
 	if (s != NULL)
 		return addr_parse(s, ip) == 0;
-	if ((n = nic_of(m, tf_ref(a, r, NULL, 0, "peer_ip"))) == NULL ||
+	if ((n = tfm_nic_of(m, tf_ref(a, r, NULL, 0, "peer_ip"))) == NULL ||
 	    n->skip)
 		return false;
 	*ip = n->ip;

@@ -296,6 +296,7 @@ tfm_write(struct tf *a, struct tfm *m, const char *name, enum tf_side side)
 		m->sitesout = NULL;
 	}
 	put_route_tables(a, m, root);
+	tfm_put_nsgs(a, m, root);
 	out = cJSON_Print(root);
 	cJSON_Delete(root);
 	return out;

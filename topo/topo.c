@@ -309,6 +309,9 @@ topo_free(struct topo *t)
 	for (i = 0; i < t->nwarnings; i++)
 		free(t->warnings[i]);
 	free(t->rts);
+	for (i = 0; i < t->nnsgs; i++)
+		topo_nsg_free(t->nsgs[i]);
+	free(t->nsgs);
 	for (i = 0; i < t->npeerings; i++) {
 		free(t->peerings[i]->jpath[0]);
 		free(t->peerings[i]->jpath[1]);

@@ -88,6 +88,7 @@ struct topo_subnet {
 	struct pfx4		 pfx;
 	struct topo_vnet	*vnet;
 	struct topo_route_table	*rt;		/* its route table, or NULL */
+	struct topo_nsg		*nsg;		/* its NSG, or NULL */
 };
 
 /* One user-defined route (UDR) of a route table. */
@@ -178,6 +179,7 @@ struct topo_nic {
 	unsigned		 idx;		/* 0..nnics-1, stable for a topology */
 	bool			 ip_forwarding;	/* NVAs */
 	bool			 ip_given;	/* the file set "ip" */
+	struct topo_nsg		*nsg;		/* the NIC's own NSG, or NULL */
 };
 
 struct topo_rs {
@@ -207,6 +209,54 @@ struct topo_filter {
 	enum topo_filter_proto	 proto;
 	uint16_t		 port;		/* destination port; 0: any (TCP/UDP only) */
 	char			*jpath;
+};
+
+/*
+ * A network security group (NS-01): rules of both directions, Azure's
+ * default rules (NS-02) included, sorted by direction (inbound first) and
+ * priority; the subnets and NICs (of VMs and NVAs) it is associated with.
+ */
+enum topo_nsg_dir { TOPO_NSG_IN, TOPO_NSG_OUT };
+
+enum topo_nsg_akind {
+	TOPO_NSG_PFX,		/* an address or CIDR prefix */
+	TOPO_NSG_ANY,		/* "*" */
+	TOPO_NSG_VNET,		/* service tag VirtualNetwork (NS-03) */
+	TOPO_NSG_INTERNET,	/* service tag Internet */
+	TOPO_NSG_ALB,		/* service tag AzureLoadBalancer */
+};
+
+struct topo_nsg_addr {
+	enum topo_nsg_akind	 kind;
+	struct pfx4		 pfx;		/* TOPO_NSG_PFX */
+};
+
+struct topo_nsg_ports {
+	uint16_t		 lo, hi;	/* "*" is 0-65535 */
+};
+
+struct topo_nsg_rule {
+	char			*name;
+	char			*jpath;		/* NULL for a default rule */
+	unsigned		 priority;
+	enum topo_nsg_dir	 dir;
+	bool			 allow;
+	enum topo_filter_proto	 proto;		/* TOPO_PROTO_ANY: "*" */
+	struct topo_nsg_addr	*src, *dst;
+	size_t			 nsrc, ndst;
+	struct topo_nsg_ports	*sport, *dport;
+	size_t			 nsport, ndport;
+};
+
+struct topo_nsg {
+	char			*name;
+	char			*jpath;		/* "network_security_groups[0]" */
+	struct topo_nsg_rule	*rules;
+	size_t			 nrules;
+	struct topo_subnet	**subnets;
+	size_t			 nsubnets;
+	struct topo_nic		**nics;
+	size_t			 nnics;
 };
 
 /*
@@ -455,6 +505,8 @@ struct topo {
 	size_t			 npeerings;
 	struct topo_lb		**lbs;		/* every VNet's, file order */
 	size_t			 nlbs;
+	struct topo_nsg		**nsgs;		/* network_security_groups */
+	size_t			 nnsgs;
 	/*
 	 * Things Azure allows but advises against (RS-04): "PATH: text",
 	 * for `validate` and `plan` to print. The load still succeeds.
@@ -474,6 +526,12 @@ int	topo_load_file(const char *file, struct topo **out, struct topo_err *err);
 int	topo_load_string(const char *json, size_t len, struct topo **out,
 	    struct topo_err *err);
 void	topo_free(struct topo *t);
+/*
+ * Record a warning "PATH: text" in t->warnings, escaped as an error is
+ * (str_escape: both may quote the input): topo's lint, and the checks of
+ * the model (emu/model/nsg.c) that topo cannot make itself.
+ */
+void	topo_warning(struct topo *t, const char *path, const char *msg);
 /* Rename the lab (arsemu up --name); -1 if the name is not allowed. */
 int	topo_set_name(struct topo *t, const char *name, struct topo_err *err);
 bool	topo_name_ok(const char *name);
@@ -486,6 +544,9 @@ struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);
 const char *topo_kind_str(enum topo_node_kind k);
 /* "VirtualAppliance", ... as the topology file and az spell them (VR-08). */
 const char *topo_udr_type_str(enum topo_udr_type t);
+/* "Inbound"/"Outbound"; "Tcp", "Udp", "Icmp", "*" (NS-01) */
+const char *topo_nsg_dir_str(enum topo_nsg_dir d);
+const char *topo_nsg_proto_str(enum topo_filter_proto p);
 /* "builtin", "frr" or "bird", as the topology file spells them. */
 const char *topo_nvad_str(enum topo_nvad d);
 /* "ExpressRoute" or "Vpn", as the topology file spells them. */

@@ -187,12 +187,11 @@ void	topo_lb_free(struct topo_lb *lb);
 
 /* parse_rt.c: the top-level "route_tables", after regions (VR-07, VR-08). */
 int	topo_parse_route_tables(struct tctx *c, const struct cJSON *root);
+/* parse_nsg.c: "network_security_groups", after route tables (NS-01). */
+int	topo_parse_nsgs(struct tctx *c, const struct cJSON *root);
+void	topo_nsg_free(struct topo_nsg *g);
 
-/*
- * validate.c: record a warning "PATH: text" in t->warnings, escaped as
- * topo_fail() escapes an error (str_escape: both may quote the input).
- */
-void	topo_warning(struct topo *t, const char *path, const char *msg);
+/* validate.c: topo_warning() is in topo.h (the model's checks use it too). */
 /* The same with printf's format (cut at 640 bytes). */
 void	topo_warnf(struct topo *t, const char *path, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

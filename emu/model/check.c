@@ -85,7 +85,7 @@ outcome_of(const char *s, enum walk_outcome *out)
 {
 	int i;
 
-	for (i = 0; i <= WALK_PEERING_REFUSED; i++)
+	for (i = 0; i <= WALK_OUTCOME_LAST; i++)
 		if (strcmp(walk_outcome_str((enum walk_outcome)i), s) == 0) {
 			*out = (enum walk_outcome)i;
 			return true;
@@ -159,7 +159,7 @@ resolve_walk(const struct topo *t, const struct suite *s,
 		char list[256] = "";
 		int i;
 
-		for (i = 0; i <= WALK_PEERING_REFUSED; i++)
+		for (i = 0; i <= WALK_OUTCOME_LAST; i++)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list),
 			    "%s\"%s\"", i ? ", " : "",
 			    walk_outcome_str((enum walk_outcome)i));

@@ -11,6 +11,7 @@
 #include "../../bgp/sim.h"
 #include "../../lib/util.h"
 #include "bgpconf.h"
+#include "nsg.h"
 #include "plan.h"
 
 static void
@@ -516,6 +517,17 @@ instance_node(const struct topo *t, const struct topo_node *inst,
 	size_t i, k;
 
 	emu_bgp_conf(t, inst, "", c);
+	/*
+	 * NS-07: an NVA whose connections to this instance the NSGs deny
+	 * never brings its session up (the NVA connects, the instance
+	 * waits): no speaker has ASN 0, so bgp_sim opens no session there.
+	 */
+	for (i = 0; i < c->npeers; i++) {
+		const struct topo_nic *n = topo_nic_by_ip(t, c->peers[i].addr);
+
+		if (n != NULL && nsg_session_blocked(t, inst, n->node, NULL, 0))
+			c->peers[i].asn = 0;
+	}
 	for (i = 0; i < v->ngws; i++)
 		for (k = 0; k < v->gws[i]->ninst; k++)
 			gateway_paths(v->gws[i], v->gws[i]->inst[k]->nic->ip, gw);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../lib/util.h"
+#include "nsg.h"
 #include "reach.h"
 
 #define REACH_TABLE_CACHE	64	/* subnets' tables kept at once */
@@ -173,6 +174,18 @@ cuts_topology(const struct topo *t, struct pfxv *pv)
 			pv_add(pv, &t->nvas[i]->filters[k].dst, 1);
 		}
 	}
+	for (i = 0; i < t->nnsgs; i++)		/* NS-01: a rule's prefixes */
+		for (k = 0; k < t->nsgs[i]->nrules; k++) {
+			const struct topo_nsg_rule *u = &t->nsgs[i]->rules[k];
+			size_t m;
+
+			for (m = 0; m < u->nsrc; m++)
+				pv_add(pv, &u->src[m].pfx,
+				    u->src[m].kind == TOPO_NSG_PFX);
+			for (m = 0; m < u->ndst; m++)
+				pv_add(pv, &u->dst[m].pfx,
+				    u->dst[m].kind == TOPO_NSG_PFX);
+		}
 }
 
 /* A BGP route's prefix and its next hops, each a /32. */
@@ -319,6 +332,13 @@ class_new(struct reach *r, size_t *cap, const struct topo_node *first)
 	return k;
 }
 
+/* A NIC's own NSG (NS-04): NICs of one subnet differ by it. */
+static const struct topo_nsg *
+ep_nsg(const struct topo_node *n)
+{
+	return n->nic != NULL ? n->nic->nsg : NULL;
+}
+
 /*
  * One container's endpoints e[0..n) into classes: those on the same side
  * of every cut inside the container share one.
@@ -337,7 +357,8 @@ split_container(struct reach *r, size_t *cap, const struct topo_node **e,
 
 		for (k = first; k < r->nclasses && cl == NULL; k++)
 			if (same_side(c, lo, hi, &range, ep_ip(r->classes[k].members[0]),
-			    ep_ip(e[i])))
+			    ep_ip(e[i])) && ep_nsg(r->classes[k].members[0]) ==
+			    ep_nsg(e[i]))
 				cl = &r->classes[k];
 		if (cl == NULL) {
 			cl = class_new(r, cap, e[i]);
@@ -381,6 +402,8 @@ port_named(const struct topo *t, enum topo_filter_proto proto, uint16_t port)
 {
 	size_t i, k;
 
+	if (nsg_dport_named(t, proto, port))
+		return true;
 	for (i = 0; i < t->nnvas; i++)
 		for (k = 0; k < t->nvas[i]->nfilters; k++) {
 			const struct topo_filter *f = &t->nvas[i]->filters[k];
@@ -406,7 +429,8 @@ svc_add(struct reach *r, size_t *cap, enum walk_proto proto, uint16_t port,
 }
 
 /*
- * Owns: the protocol and port classes the filters of t[0..nt) distinguish.
+ * Owns: the protocol and port classes the filters and NSG rules of t[0..nt)
+ * distinguish.
  * Must not: walk a port a filter names as "other".
  */
 static void
@@ -419,9 +443,11 @@ make_svcs(const struct topo *const *t, size_t nt, struct reach *r)
 	uint16_t other;
 	bool named;
 
-	for (j = 0; j < nt; j++)
+	for (j = 0; j < nt; j++) {
 		for (i = 0; i < t[j]->nnvas; i++)
 			nf += t[j]->nvas[i]->nfilters;
+		nf += t[j]->nnsgs;	/* NS-01: protocols and ports too */
+	}
 	if (nf == 0) {
 		svc_add(r, &cap, WALK_UDP, WALK_PORT_DEFAULT, true);
 		r->svcs[0].all = true;
@@ -440,6 +466,14 @@ make_svcs(const struct topo *const *t, size_t nt, struct reach *r)
 						svc_add(r, &cap, wp[p], f->port,
 						    false);
 				}
+		for (j = 0; j < nt; j++) {
+			uint16_t *ports;
+			size_t np = nsg_dports(t[j], fp[p], &ports), q;
+
+			for (q = 0; q < np; q++)
+				svc_add(r, &cap, wp[p], ports[q], false);
+			free(ports);
+		}
 		for (other = WALK_PORT_DEFAULT;; other++) {
 			for (j = 0, named = false; j < nt && !named; j++)
 				named = port_named(t[j], fp[p], other);
@@ -674,12 +708,21 @@ reach_result_free(struct reach_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* NS-04: denied by another NSG or rule is another outcome. */
+static bool
+nsg_differs(const struct reach_result *a, const struct reach_result *b)
+{
+	return a->outcome == WALK_NSG_DENIED && (a->detail == NULL ||
+	    b->detail == NULL || strcmp(a->detail, b->detail) != 0);
+}
+
 bool
 reach_result_equal(const struct reach_result *a, const struct reach_result *b)
 {
 	size_t i;
 
-	if (a->outcome != b->outcome || a->nhops != b->nhops)
+	if (a->outcome != b->outcome || a->nhops != b->nhops ||
+	    nsg_differs(a, b))
 		return false;
 	for (i = 0; i < a->nhops; i++)
 		if (a->hops[i] != b->hops[i])
@@ -692,7 +735,8 @@ reach_result_same(const struct reach_result *a, const struct reach_result *b)
 {
 	size_t i;
 
-	if (a->outcome != b->outcome || a->nhops != b->nhops)
+	if (a->outcome != b->outcome || a->nhops != b->nhops ||
+	    nsg_differs(a, b))
 		return false;
 	for (i = 0; i < a->nhops; i++)
 		if ((a->hops[i] == NULL) != (b->hops[i] == NULL) ||
@@ -756,6 +800,10 @@ reach_path_str(const struct reach_result *res, size_t from, size_t to,
 void
 reach_outcome_str(const struct reach_result *res, char *buf, size_t len)
 {
+	if (res->outcome == WALK_NSG_DENIED && res->detail != NULL) {
+		snprintf(buf, len, "%s", res->detail);
+		return;
+	}
 	snprintf(buf, len, "%s%s%s%s%s", walk_outcome_str(res->outcome),
 	    res->rule || res->refused_by ? " (" : "",
 	    res->rule ? res->rule->jpath : "",

@@ -192,6 +192,12 @@ serving_hub(const struct topo_vnet *v)
 	return NULL;
 }
 
+const struct topo_vnet *
+sdn_serving_hub(const struct topo_vnet *v)
+{
+	return serving_hub(v);
+}
+
 static const struct sdn_hub_routes *
 hub_routes(const struct sdn_input *in, const struct topo_vnet *hub)
 {

@@ -72,6 +72,9 @@ void	sdn_memo_fill(const struct topo *t, struct sdn_input *in);
 size_t	sdn_memo_changes(const struct topo *t, const struct sdn_input *a,
 	    const struct sdn_input *b, struct pfx4 **P);
 
+/* VR-11, RS-10: the hub whose Route Server and gateways program v's NICs, or NULL. */
+const struct topo_vnet *sdn_serving_hub(const struct topo_vnet *v);
+
 enum sdn_source {
 	SDN_SRC_DEFAULT,	/* "Default" */
 	SDN_SRC_USER,		/* "User" */

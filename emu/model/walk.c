@@ -29,8 +29,10 @@
 #include <string.h>
 
 #include "lb.h"
+#include "nsg.h"
 #include "policy.h"
 #include "walk.h"
+#include "walkstep.h"
 
 const char *
 walk_outcome_str(enum walk_outcome o)
@@ -44,6 +46,7 @@ walk_outcome_str(enum walk_outcome o)
 	case WALK_NOT_FORWARDED:	return "not forwarded";
 	case WALK_DENIED:		return "denied by an NVA's filter";
 	case WALK_PEERING_REFUSED:	return "denied by a peering";
+	case WALK_NSG_DENIED:		return "denied by an NSG";
 	}
 	return "?";
 }
@@ -52,18 +55,6 @@ const char *
 walk_proto_str(enum walk_proto p)
 {
 	return p == WALK_ICMP ? "icmp" : p == WALK_TCP ? "tcp" : "udp";
-}
-
-static void
-policy_pkt_of(const struct walk_pkt *p, struct policy_pkt *q)
-{
-	static const uint8_t ipproto[] = { [WALK_ICMP] = 1, [WALK_UDP] = 17,
-	    [WALK_TCP] = 6 };
-
-	q->src = p->src;
-	q->dst = p->dst;
-	q->proto = ipproto[p->proto];
-	q->dport = p->proto == WALK_ICMP ? 0 : p->port;
 }
 
 const struct topo_node *
@@ -233,10 +224,8 @@ lb_step(const struct walk_env *e, const struct topo_node *from,
     const struct topo_lb *lb, const struct walk_pkt *pkt, struct walk *w,
     struct walk_hop *h)
 {
-	static const uint8_t ipproto[] = { [WALK_ICMP] = 1, [WALK_UDP] = 17,
-	    [WALK_TCP] = 6 };
 	const struct topo_vnet *v = from->nic->subnet->vnet;
-	struct lb_flow f = { pkt->src, pkt->dst, ipproto[pkt->proto],
+	struct lb_flow f = { pkt->src, pkt->dst, walk_ipproto(pkt->proto),
 	    pkt->proto == WALK_ICMP ? 0 : pkt->sport,
 	    pkt->proto == WALK_ICMP ? 0 : pkt->port };
 	bool up[TOPO_LB_BACKENDS_MAX];
@@ -302,6 +291,7 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	case SDN_NH_INTERNET:
 		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s Internet (%s)",
 		    from->name, sdn_source_str(r->source), pf, reason);
+		(void)walk_nsg_denies(e, from, NULL, pkt, w, h);
 		return NULL;	/* the caller adds the Internet hop */
 	case SDN_NH_VNETLOCAL:
 	case SDN_NH_VNETPEERING:
@@ -315,7 +305,8 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 		}
 		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s (%s)", from->name,
 		    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type), reason);
-		if (peering_refuses(from, next, pkt->src, w))
+		if (peering_refuses(from, next, pkt->src, w) ||
+		    walk_nsg_denies(e, from, next, pkt, w, h))
 			return NULL;
 		return next;
 	case SDN_NH_VNG:
@@ -333,14 +324,21 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type),
 	    addr_fmt(r->nh[k], nh), reason, r->nnh > 1 ? "; ECMP by flow hash" : "");
 	if (r->type == SDN_NH_VIRTUALAPPLIANCE &&
-	    topo_lb_by_ip(e->t, r->nh[k]) != NULL)
-		return lb_step(e, from, topo_lb_by_ip(e->t, r->nh[k]), pkt, w, h);
+	    topo_lb_by_ip(e->t, r->nh[k]) != NULL) {
+		/* NS-04: the backend's NSGs see the packet the balancer hands on */
+		next = lb_step(e, from, topo_lb_by_ip(e->t, r->nh[k]), pkt, w, h);
+		if (next != NULL && walk_nsg_denies(e, from, next, pkt, w, h))
+			return NULL;
+		return next;
+	}
 	if ((next = walk_owner(e->t, r->nh[k])) == NULL || next->nic == NULL) {
 		w->outcome = WALK_BLACKHOLED;
 		snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is no NIC "
 		    "in the lab", nh, pf);
 		return NULL;
 	}
+	if (walk_nsg_denies(e, from, next, pkt, w, h))
+		return NULL;
 	return next;
 }
 
@@ -892,7 +890,7 @@ nva_denies(const struct topo_node *n, const struct walk_pkt *pkt,
 	*allow = NULL;
 	if (n->kind != TOPO_NVA || w->n < 2)
 		return false;
-	policy_pkt_of(pkt, &q);
+	walk_policy_pkt(pkt, &q);
 	if ((f = policy_filter_match(n->nva, &q)) == NULL)
 		return false;
 	if (!f->deny) {
@@ -910,11 +908,16 @@ nva_denies(const struct topo_node *n, const struct walk_pkt *pkt,
 
 void
 walk_predict(const struct walk_env *e, const struct topo_node *src,
-    const struct walk_pkt *pkt, unsigned flow, struct walk *w)
+    const struct walk_pkt *given, unsigned flow, struct walk *w)
 {
+	struct walk_pkt p = *given;
+	const struct walk_pkt *pkt = &p;
 	const struct topo_node *n = src, *owner = walk_owner(e->t, pkt->dst);
 	const struct topo_filter *allow;
 	size_t i;
+
+	if (p.sport == 0)	/* as `walk` probes flow `flow` */
+		p.sport = (uint16_t)(WALK_SPORT_BASE + flow);
 
 	memset(w, 0, sizeof(*w));
 	w->outcome = WALK_DELIVERED;

@@ -29,7 +29,7 @@
 /*
  * The source port of flow f of `arsemu walk` is WALK_SPORT_BASE + f; reach
  * and check walk flow 0's, so that a load balancer (LB-06) picks for them
- * the backend `arsemu walk` shows.
+ * the backend `arsemu walk` shows, and NSG rules on source ports see it.
  */
 #define WALK_SPORT_BASE		40000
 #define WALK_MAX_HOPS	32
@@ -43,13 +43,15 @@ enum walk_outcome {
 	WALK_NOT_FORWARDED,	/* reached a VM or host that does not forward */
 	WALK_DENIED,		/* an NVA's filter denied it (policy.h) */
 	WALK_PEERING_REFUSED,	/* forwarded into a spoke without allowForwardedTraffic */
+	WALK_NSG_DENIED,	/* a network security group denied it (nsg.h) */
 };
+#define WALK_OUTCOME_LAST	WALK_NSG_DENIED
 
 enum walk_proto { WALK_ICMP, WALK_UDP, WALK_TCP };
 
 /*
  * What is walked: addresses, protocol, destination port (UDP, TCP), and
- * the source port, which a load balancer's hash reads (0 if not known).
+ * the source port, which a load balancer's hash and NSG rules read.
  * reply: the packet answers the flow from dst to src (ports swapped), so
  * a load balancer takes it to the backend that flow took (LB-06).
  */
@@ -57,7 +59,7 @@ struct walk_pkt {
 	uint32_t	 src, dst;
 	enum walk_proto	 proto;
 	uint16_t	 port;
-	uint16_t	 sport;
+	uint16_t	 sport;		/* 0: WALK_SPORT_BASE + flow */
 	bool		 reply;
 };
 
@@ -80,6 +82,11 @@ struct walk {
 	size_t			 loop_from;	/* WALK_LOOP: first repeated hop */
 	const struct topo_filter *rule;		/* WALK_DENIED: the rule */
 	const struct topo_vnet	*refused_by;	/* WALK_PEERING_REFUSED: the spoke */
+	/* WALK_NSG_DENIED: the NSG and its rule, at which NIC, which way */
+	const struct topo_nsg	*nsg;
+	const struct topo_nsg_rule *nsg_rule;
+	const struct topo_nic	*nsg_nic;
+	bool			 nsg_inbound;
 	bool			 dropped_at_last; /* the last node had no route itself */
 };
 

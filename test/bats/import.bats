@@ -75,10 +75,10 @@ teardown() { down_labs; }
 @test "import az: an unsupported resource is a warning with its file and path, the rest is imported" {
 	local d=$BATS_TEST_TMPDIR/az
 	cp -r "$TOP/test/import/az" "$d"
-	printf '[{"name": "hub-nsg", "type": "Microsoft.Network/networkSecurityGroups"}]\n' > "$d/nsgs.json"
+	printf '[{"name": "hub-nat", "type": "Microsoft.Network/natGateways"}]\n' > "$d/nat.json"
 	run arsemu import az "$d" -o "$BATS_TEST_TMPDIR/t.json"
 	assert_success
-	assert_output --partial "warning: nsgs.json: [0]: network security group hub-nsg is not modelled"
+	assert_output --partial "warning: nat.json: [0]: NAT gateway hub-nat is not modelled"
 	run arsemu validate "$BATS_TEST_TMPDIR/t.json"
 	assert_success
 }
@@ -106,7 +106,7 @@ teardown() { down_labs; }
 	assert_success
 	# what the model cannot hold: one specific warning each, nothing else
 	assert_output "arsemu: warning: load-balancers.json: [0]: load balancer nva-ilb is not modelled: its frontend owns no NIC in the lab, so routes to it drop there
-arsemu: warning: nsgs.json: [0]: network security group web-nsg is not modelled: the lab filters no traffic by NSG"
+arsemu: warning: nsgs.json: [0].securityRules[1].destinationAddressPrefixes: Storage is not an address, a prefix or a service tag arsemu knows (VirtualNetwork, Internet, AzureLoadBalancer, NS-03): rule not imported"
 	run arsemu validate "$out"
 	assert_success
 	assert_output --partial "valid: lab landing, 3 VNets, 15 nodes, 12 NICs"
@@ -114,6 +114,8 @@ arsemu: warning: nsgs.json: [0]: network security group web-nsg is not modelled:
 	assert_output '[[["hub-vpngw","Vpn",null,[{"site":"branch-lng"}]],["hub-ergw","ExpressRoute",null,[{"site":"dc-circuit","weight":10}]]],[["nva1","10.0.2.4",["0.0.0.0/0","10.200.0.0/16"],null,"10.0.2.100"],["nva2","10.0.2.5",["0.0.0.0/0","10.200.0.0/16"],1,"10.0.2.100"],["hub-azfw","10.0.4.4",null,null,null]],[["jump1","10.0.3.4"]]]'
 	run jq -c '[.sites[] | [.name, .prefixes, .asn]]' "$out"
 	assert_output '[["dc-circuit",["10.60.0.0/16"],65020],["branch-lng",["10.250.0.0/16","10.251.0.0/16"],65050]]'
+	# NS-01: the NSG, its rules (the one with a Storage tag left out), its subnet and NIC
+	diff -u <(jq -S .network_security_groups "$TOP/test/import/az-landing.json") <(jq -S .network_security_groups "$out")
 	# every NIC's effective routes, as plan computes them, equal the hand-written estate's
 	diff -u <(arsemu plan "$TOP/test/import/az-landing.json" --json 2>/dev/null) <(arsemu plan "$out" --json 2>/dev/null)
 	diff -u <(arsemu plan "$TOP/test/import/az-landing.json" 2>/dev/null) <(arsemu plan "$out" 2>/dev/null)

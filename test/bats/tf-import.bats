@@ -28,7 +28,7 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	run arsemu import terraform "$TF/state.json" -o "$out" --name lz
 	assert_success
 	assert_output --partial "warning: $TF/state.json: module.hub.module.nva.azurerm_lb.ilb: azurerm_lb is not modelled by arsemu: not imported"
-	assert_output --partial "module.hub.module.network.azurerm_network_security_group.nva: azurerm_network_security_group is not modelled"
+	refute_output --partial "azurerm_network_security"
 	refute_output --partial "spoke1_to_spoke2"
 	assert_output --partial 'module.hub.module.routeserver.azurerm_route_server_bgp_connection.nva["fw1"]: NVA vm-fw1-weu: what it advertises is not in Terraform'
 	assert_output --partial "data.azurerm_client_config.current: a data source: not imported"
@@ -42,6 +42,9 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	assert_line --index 0 '[["vnet-spoke1-weu",true,"vm-app1","10.2.1.4"],["vnet-spoke2-weu",true,"vm-web1","10.3.1.4"]]'
 	assert_line --index 1 '[{"name":"lgw-branch","prefixes":["10.250.0.0/16"],"asn":65050},{"name":"erc-dc-ams","prefixes":["10.60.0.0/16","10.61.0.0/16"],"asn":65020}]'
 	assert_line --index 2 '[["rt-spoke2-weu",true,["vnet-spoke2-weu/snet-web"],3]]'
+	# NS-01: the NSG with its inline rule and its rule resource, on its subnet and fw1's NIC
+	run jq -c '.network_security_groups[] | [.name, .subnets, .nics, [.rules[] | [.name, .priority, .direction, .access, .source_address_prefixes, .destination_port_ranges]]]' "$out"
+	assert_output '["nsg-nva",["vnet-hub-weu/snet-nva"],["vm-fw1-weu"],[["allow-bgp",100,"Inbound","Allow",["10.1.1.0/27"],["179"]],["deny-admin",200,"Inbound","Deny",["Internet"],["22","3389"]]]]'
 }
 
 @test "import terraform: plan of the imported state: the branch over the VPN gateway, spoke2 forced to the firewall" {
@@ -331,7 +334,7 @@ arsemu: warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a
 	run arsemu validate "$out"
 	assert_success
 	run jq -c '[.valid, .vnets, .nvas, .nics, (.warnings | length)]' <(arsemu import terraform "$TF/plan.json" -o "$out" --json)
-	assert_output '[true,3,3,12,9]'
+	assert_output '[true,3,3,12,7]'
 }
 
 @test "diff --terraform: the plan's route table changes spoke1's effective routes; exit 1; --json and --markdown" {
@@ -343,10 +346,11 @@ arsemu: warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a
 	assert_line "    + VirtualAppliance 10.1.2.4 (User, Active, default-via-fw)"
 	assert_line "NICs added to vnet-spoke1-weu/snet-app (1): vm-app2"
 	# the same differential reachability as diff OLD NEW: spoke1 to the
-	# Internet now crosses the firewall
+	# Internet now goes to the firewall, whose subnet's NSG (default rules
+	# and allow-bgp only) denies what it would forward (NS-02, NS-03)
 	assert_line "  subnet:vnet-spoke1-weu/snet-app -> internet (any, 2 pairs)"
 	assert_line "    - delivered: vm-app1 > internet"
-	assert_line "    + delivered: vm-app1 > vm-fw1-weu > internet"
+	assert_line "    + denied by NSG nsg-nva, rule DenyAllInBound (Inbound, on subnet vnet-hub-weu/snet-nva of vm-fw1-weu): vm-app1"
 	run bash -c "'$ARSEMU' diff --terraform '$TF/plan.json' --json | jq -c '[.changed, .old, .new]'"
 	assert_output "[true,\"$TF/plan.json (before)\",\"$TF/plan.json (after)\"]"
 	run arsemu diff --terraform "$TF/plan.json" --markdown

@@ -1,0 +1,63 @@
+/*
+ * walkstep.c: what a walk's hop asks of the objects on its way (walkstep.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "nsg.h"
+#include "walkstep.h"
+
+uint8_t
+walk_ipproto(enum walk_proto p)
+{
+	static const uint8_t ipproto[] = { [WALK_ICMP] = 1, [WALK_UDP] = 17,
+	    [WALK_TCP] = 6 };
+
+	return ipproto[p];
+}
+
+void
+walk_policy_pkt(const struct walk_pkt *p, struct policy_pkt *q)
+{
+	q->src = p->src;
+	q->dst = p->dst;
+	q->proto = walk_ipproto(p->proto);
+	q->dport = p->proto == WALK_ICMP ? 0 : p->port;
+}
+
+/*
+ * NS-04: the packet leaves `from`'s NIC (its NSGs outbound) and, unless it
+ * goes to the Internet (to == NULL), enters `to`'s (inbound). True if an
+ * NSG denies it, named in the walk at `from`'s hop.
+ */
+bool
+walk_nsg_denies(const struct walk_env *e, const struct topo_node *from,
+    const struct topo_node *to, const struct walk_pkt *pkt, struct walk *w,
+    struct walk_hop *h)
+{
+	struct nsg_pkt q = { pkt->src, pkt->dst, 0, pkt->sport, pkt->port };
+	const struct topo_nic *nic;
+	struct policy_pkt pp;
+	struct nsg_verdict v;
+	bool in;
+	size_t used;
+
+	walk_policy_pkt(pkt, &pp);
+	q.proto = pp.proto;
+	if (pp.proto == TOPO_PROTO_ICMP)
+		q.sport = q.dport = 0;
+	if (nsg_flow(e->t, from->nic, to ? to->nic : NULL, &q, &v, &nic, &in))
+		return false;
+	w->outcome = WALK_NSG_DENIED;
+	w->nsg = v.nsg;
+	w->nsg_rule = v.rule;
+	w->nsg_nic = nic;
+	w->nsg_inbound = in;
+	nsg_verdict_str(&v, nic, in ? TOPO_NSG_IN : TOPO_NSG_OUT, w->detail,
+	    sizeof(w->detail));
+	used = strlen(h->how);
+	snprintf(h->how + used, sizeof(h->how) - used, "%sNSG %s, rule %s "
+	    "denies %s", used ? "; " : "", v.nsg->name, v.rule->name,
+	    in ? "inbound" : "outbound");
+	return true;
+}

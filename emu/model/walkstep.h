@@ -1,0 +1,28 @@
+/*
+ * walkstep.h: what a walk's hop asks of the objects on its way, kept out
+ * of walk.c: a packet's IP protocol number, its form for an NVA's filter
+ * (policy.h), and the NSGs it crosses between two NICs (nsg.h).
+ */
+#ifndef ARSEMU_WALKSTEP_H
+#define ARSEMU_WALKSTEP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy.h"
+#include "walk.h"
+
+/* IPPROTO_ICMP, _UDP or _TCP */
+uint8_t	walk_ipproto(enum walk_proto p);
+/* the packet as an NVA's filter (policy.h) reads it */
+void	walk_policy_pkt(const struct walk_pkt *p, struct policy_pkt *q);
+/*
+ * NS-04: the packet leaves `from`'s NIC (its NSGs outbound) and, unless it
+ * goes to the Internet (to == NULL), enters `to`'s (inbound). True if an
+ * NSG denies it: the walk's outcome, and a note in hop h.
+ */
+bool	walk_nsg_denies(const struct walk_env *e, const struct topo_node *from,
+	    const struct topo_node *to, const struct walk_pkt *pkt,
+	    struct walk *w, struct walk_hop *h);
+
+#endif
