@@ -435,9 +435,18 @@ az_vnet_of_subnet_id(const struct az *a, const char *id, char *sname,
 	char vn[128];
 	int v = az_vnet_by_name(a, imp_id_part(id, "virtualNetworks", vn,
 	    sizeof(vn)));
+	const cJSON *el;
+	const char *n;
 
 	if (v < 0 || imp_id_part(id, "subnets", sname, len) == NULL)
 		return -1;
+	/* az upper-cases some ids: the subnet as its VNet spells it */
+	cJSON_ArrayForEach(el, a->vnets[v].subnets)
+		if ((n = az_jstr(el, "name")) != NULL &&
+		    strcasecmp(n, sname) == 0 && strlen(n) < len) {
+			memcpy(sname, n, strlen(n) + 1);
+			break;
+		}
 	return v;
 }
 
