@@ -22,31 +22,6 @@
 #include "../lib/util.h"
 #include "azimport_int.h"
 
-static const char *const tags[] = {
-	"*", "VirtualNetwork", "Internet", "AzureLoadBalancer"
-};
-
-/* Whether arsemu takes s as an address: a prefix, an address, a known tag. */
-static bool
-addr_ok(const char *s, const char **out)
-{
-	struct pfx4 p;
-	uint32_t ip;
-	size_t i;
-
-	if (strcasecmp(s, "Any") == 0) {
-		*out = "*";
-		return true;
-	}
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		if (strcasecmp(s, tags[i]) == 0) {
-			*out = tags[i];
-			return true;
-		}
-	*out = s;
-	return pfx_parse(s, &p) == 0 || addr_parse(s, &ip) == 0;
-}
-
 /*
  * az's "<key>" (one value) or "<key>es"/"<key>s" (a list): into x as the
  * topology's array `out`. false after a warning: the rule is left out.
@@ -62,7 +37,7 @@ put_list(struct az *a, const struct azres *at, const cJSON *rule,
 	if (cJSON_GetArraySize(list) > 0) {
 		cJSON_ArrayForEach(el, list) {
 			if (!cJSON_IsString(el) || (addrs &&
-			    !addr_ok(el->valuestring, &v))) {
+			    !imp_nsg_addr(el->valuestring, &v))) {
 				az_warn(a, at, many, "%s is not an address, a "
 				    "prefix or a service tag arsemu knows "
 				    "(VirtualNetwork, Internet, AzureLoadBalancer, "
@@ -78,7 +53,7 @@ put_list(struct az *a, const struct azres *at, const cJSON *rule,
 		s = az_jstr(rule, one);
 		if (s == NULL)
 			s = "*";
-		if (addrs && !addr_ok(s, &v)) {
+		if (addrs && !imp_nsg_addr(s, &v)) {
 			az_warn(a, at, one, "%s is not an address, a prefix or a "
 			    "service tag arsemu knows (VirtualNetwork, Internet, "
 			    "AzureLoadBalancer, NS-03): rule not imported", s);

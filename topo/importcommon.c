@@ -255,3 +255,17 @@ imp_region_obj(cJSON *regions, const char *loc)
 	cJSON_AddItemToArray(regions, r);
 	return r;
 }
+
+bool
+imp_nsg_addr(const char *s, const char **out)
+{
+	struct pfx4 p;
+	uint32_t ip;
+
+	if (strcasecmp(s, "Any") == 0)
+		s = "*";
+	if ((*out = topo_nsg_tag(s)) != NULL)
+		return true;
+	*out = s;
+	return pfx_parse(s, &p) == 0 || addr_parse(s, &ip) == 0;
+}

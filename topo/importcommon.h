@@ -86,4 +86,10 @@ struct cJSON;
 /* The topology's region named loc in the "regions" array, added if missing. */
 struct cJSON *imp_region_obj(struct cJSON *regions, const char *loc);
 
+/*
+ * An NSG rule's address s as arsemu takes it: a prefix, an address, or a
+ * service tag it knows (*out: the topology's spelling; "Any" is "*").
+ */
+bool	 imp_nsg_addr(const char *s, const char **out);
+
 #endif

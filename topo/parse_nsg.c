@@ -18,13 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
 #include "../lib/util.h"
 #include "topo_int.h"
 
-#define NSG_REF_MAX	(2 * TOPO_AZNAME_MAX + 2)	/* "vnet/subnet" */
 
 static const char *const nsg_fields[] = {
 	"name", "subnets", "nics", "rules", NULL
@@ -66,6 +66,17 @@ static const struct {
 	{ "Internet", TOPO_NSG_INTERNET },
 	{ "AzureLoadBalancer", TOPO_NSG_ALB },
 };
+
+const char *
+topo_nsg_tag(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(tags); i++)
+		if (strcasecmp(s, tags[i].name) == 0)
+			return tags[i].name;
+	return NULL;
+}
 
 const char *
 topo_nsg_dir_str(enum topo_nsg_dir d)
@@ -379,22 +390,6 @@ rule_cmp(const void *a, const void *b)
 	return x->priority < y->priority ? -1 : x->priority > y->priority;
 }
 
-static struct topo_subnet *
-subnet_ref(const struct topo *t, const char *ref)
-{
-	char vname[NSG_REF_MAX];
-	const char *slash = strchr(ref, '/');
-	struct topo_vnet *v;
-
-	if (slash == NULL || (size_t)(slash - ref) >= sizeof(vname))
-		return NULL;
-	memcpy(vname, ref, (size_t)(slash - ref));
-	vname[slash - ref] = '\0';
-	if ((v = topo_vnet_find(t, vname)) == NULL)
-		return NULL;
-	return topo_subnet_find(v, slash + 1);
-}
-
 /* RS-03, NS-05, NS-04: where an NSG may go, one per subnet. */
 static int
 assoc_subnet(struct tctx *c, const char *p, const char *ref, void *arg)
@@ -402,7 +397,7 @@ assoc_subnet(struct tctx *c, const char *p, const char *ref, void *arg)
 	struct topo_nsg *g = arg;
 	struct topo_subnet *sn;
 
-	if ((sn = subnet_ref(c->t, ref)) == NULL)
+	if ((sn = topo_subnet_ref(c->t, ref)) == NULL)
 		return topo_fail(c, p, "\"%.80s\" names no subnet: write "
 		    "\"vnet/subnet\" with a VNet and one of its subnets", ref);
 	if (strcmp(sn->name, "RouteServerSubnet") == 0)

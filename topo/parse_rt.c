@@ -23,7 +23,6 @@
 #include "../lib/util.h"
 #include "topo_int.h"
 
-#define REF_MAX		(2 * 80 + 2)	/* "vnet/subnet" */
 
 static const char *const rt_fields[] = {
 	"name", "subnets", "disable_bgp_route_propagation", "routes", NULL
@@ -132,22 +131,6 @@ parse_udr(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	return udr_type(c, o, path, u);
 }
 
-static struct topo_subnet *
-subnet_ref(const struct topo *t, const char *ref)
-{
-	char vname[REF_MAX];
-	const char *slash = strchr(ref, '/');
-	struct topo_vnet *v;
-
-	if (slash == NULL || (size_t)(slash - ref) >= sizeof(vname))
-		return NULL;
-	memcpy(vname, ref, (size_t)(slash - ref));
-	vname[slash - ref] = '\0';
-	if ((v = topo_vnet_find(t, vname)) == NULL)
-		return NULL;
-	return topo_subnet_find(v, slash + 1);
-}
-
 /* One association: RS-03, VR-07, and one route table per subnet. */
 static int
 associate(struct tctx *c, const char *p, struct topo_route_table *rt,
@@ -155,7 +138,7 @@ associate(struct tctx *c, const char *p, struct topo_route_table *rt,
 {
 	struct topo_subnet *sn;
 
-	if ((sn = subnet_ref(c->t, ref)) == NULL)
+	if ((sn = topo_subnet_ref(c->t, ref)) == NULL)
 		return topo_fail(c, p, "\"%.80s\" names no subnet: write "
 		    "\"vnet/subnet\" with a VNet and one of its subnets", ref);
 	if (strcmp(sn->name, "RouteServerSubnet") == 0)

@@ -30,26 +30,6 @@ struct tfnsg {
 	cJSON			*o, *subs, *nics, *rules;
 };
 
-static const char *const tags[] = {
-	"*", "VirtualNetwork", "Internet", "AzureLoadBalancer"
-};
-
-static bool
-addr_ok(const char *s, const char **out)
-{
-	struct pfx4 p;
-	uint32_t ip;
-	size_t i;
-
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		if (strcasecmp(s, tags[i]) == 0) {
-			*out = tags[i];
-			return true;
-		}
-	*out = s;
-	return pfx_parse(s, &p) == 0 || addr_parse(s, &ip) == 0;
-}
-
 /* "<one>" or the set "<many>" of a rule into x's `out`; false: warned. */
 static bool
 put_list(struct tf *a, const struct tfres *r, const char *block, size_t i,
@@ -63,7 +43,7 @@ put_list(struct tf *a, const struct tfres *r, const char *block, size_t i,
 	if (cJSON_GetArraySize(set) > 0) {
 		cJSON_ArrayForEach(el, set) {
 			if (!cJSON_IsString(el) || (addrs &&
-			    !addr_ok(el->valuestring, &v)))
+			    !imp_nsg_addr(el->valuestring, &v)))
 				goto bad;
 			cJSON_AddItemToArray(arr, cJSON_CreateString(addrs ? v :
 			    el->valuestring));
@@ -71,7 +51,7 @@ put_list(struct tf *a, const struct tfres *r, const char *block, size_t i,
 	} else {
 		if (s == NULL || s[0] == '\0')
 			s = "*";
-		if (addrs && !addr_ok(s, &v))
+		if (addrs && !imp_nsg_addr(s, &v))
 			goto bad;
 		cJSON_AddItemToArray(arr, cJSON_CreateString(addrs ? v : s));
 	}

@@ -467,6 +467,22 @@ topo_subnet_find(const struct topo_vnet *v, const char *name)
 	return NULL;
 }
 
+struct topo_subnet *
+topo_subnet_ref(const struct topo *t, const char *ref)
+{
+	const char *slash = strchr(ref, '/');
+	char vname[TOPO_AZNAME_MAX + 1];
+	struct topo_vnet *v;
+
+	if (slash == NULL || (size_t)(slash - ref) >= sizeof(vname))
+		return NULL;
+	memcpy(vname, ref, (size_t)(slash - ref));
+	vname[slash - ref] = '\0';
+	if ((v = topo_vnet_find(t, vname)) == NULL)
+		return NULL;
+	return topo_subnet_find(v, slash + 1);
+}
+
 const struct topo_vnet *
 topo_gateway_vnet(const struct topo_vnet *v)
 {

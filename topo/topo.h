@@ -544,6 +544,8 @@ struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);
 const char *topo_kind_str(enum topo_node_kind k);
 /* "VirtualAppliance", ... as the topology file and az spell them (VR-08). */
 const char *topo_udr_type_str(enum topo_udr_type t);
+/* The topology's spelling of service tag s (in any case), or NULL. */
+const char *topo_nsg_tag(const char *s);
 /* "Inbound"/"Outbound"; "Tcp", "Udp", "Icmp", "*" (NS-01) */
 const char *topo_nsg_dir_str(enum topo_nsg_dir d);
 const char *topo_nsg_proto_str(enum topo_filter_proto p);
@@ -633,6 +635,8 @@ const char *topo_probe_proto_str(enum topo_probe_proto p);
 
 /* Added with topo.c. */
 struct topo_subnet *topo_subnet_find(const struct topo_vnet *v, const char *name);
+/* The subnet a reference "VNET/SUBNET" names, or NULL. */
+struct topo_subnet *topo_subnet_ref(const struct topo *t, const char *ref);
 /*
  * "FILE:LINE:COL: PATH: MSG" into buf (parts that are unknown are left out;
  * file may be NULL). Returns buf.

@@ -204,17 +204,6 @@ tables_diff(const struct tview *a, const struct tview *b, struct diff_group *g)
 	}
 }
 
-/* FNV-1a over what makes two groups' differences equal. */
-static uint64_t
-hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	while (n-- > 0)
-		h = (h ^ *c++) * 1099511628211ull;
-	return h;
-}
-
 static uint64_t
 hash_routes(uint64_t h, const struct sdn_route *v, size_t n)
 {
@@ -231,7 +220,7 @@ group_hash(const struct diff_group *g)
 	uint64_t h = 14695981039346656037ull;
 	size_t i;
 
-	h = hash_bytes(h, &g->kind, sizeof(g->kind));
+	h = sdn_hash_bytes(h, &g->kind, sizeof(g->kind));
 	for (i = 0; i < g->nprefixes; i++) {
 		h = hash_routes(h, g->prefixes[i].old, g->prefixes[i].nold);
 		h = hash_routes(h, g->prefixes[i].new, g->prefixes[i].nnew);

@@ -166,6 +166,8 @@ uint64_t sdn_table_hash(const struct sdn_table *tab);
  * (sdn_route_equal) hash alike, whatever their padding bytes hold.
  */
 uint64_t sdn_route_hash(uint64_t h, const struct sdn_route *r);
+/* h folded (FNV-1a, 64 bits) with the n bytes at p */
+uint64_t sdn_hash_bytes(uint64_t h, const void *p, size_t n);
 
 /* The rows of a table, in its order; *out malloc'd. Returns the count. */
 size_t	sdn_rows(const struct sdn_table *tab, struct sdn_row **out);

@@ -64,9 +64,8 @@ sdn_table_equal(const struct sdn_table *a, const struct sdn_table *b)
 	return true;
 }
 
-/* FNV-1a, 64 bits. */
-static uint64_t
-hash_bytes(uint64_t h, const void *p, size_t n)
+uint64_t
+sdn_hash_bytes(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *c = p;
 
@@ -81,15 +80,15 @@ sdn_route_hash(uint64_t h, const struct sdn_route *r)
 {
 	unsigned char active = r->active;
 
-	h = hash_bytes(h, &r->pfx.addr, sizeof(r->pfx.addr));
-	h = hash_bytes(h, &r->pfx.len, sizeof(r->pfx.len));
-	h = hash_bytes(h, &r->source, sizeof(r->source));
-	h = hash_bytes(h, &r->type, sizeof(r->type));
-	h = hash_bytes(h, &active, 1);
-	h = hash_bytes(h, r->nh, r->nnh * sizeof(r->nh[0]));
-	h = hash_bytes(h, &r->nnh, sizeof(r->nnh));
+	h = sdn_hash_bytes(h, &r->pfx.addr, sizeof(r->pfx.addr));
+	h = sdn_hash_bytes(h, &r->pfx.len, sizeof(r->pfx.len));
+	h = sdn_hash_bytes(h, &r->source, sizeof(r->source));
+	h = sdn_hash_bytes(h, &r->type, sizeof(r->type));
+	h = sdn_hash_bytes(h, &active, 1);
+	h = sdn_hash_bytes(h, r->nh, r->nnh * sizeof(r->nh[0]));
+	h = sdn_hash_bytes(h, &r->nnh, sizeof(r->nnh));
 	if (r->name != NULL)
-		h = hash_bytes(h, r->name, strlen(r->name) + 1);
+		h = sdn_hash_bytes(h, r->name, strlen(r->name) + 1);
 	return h;
 }
 
@@ -100,7 +99,7 @@ sdn_table_hash(const struct sdn_table *tab)
 	unsigned char dis = tab->disable_bgp;
 	size_t i;
 
-	h = hash_bytes(h, &dis, 1);
+	h = sdn_hash_bytes(h, &dis, 1);
 	for (i = 0; i < tab->nroutes; i++)
 		h = sdn_route_hash(h, &tab->routes[i]);
 	return h;

@@ -16,17 +16,7 @@
 #include "../../emu/model/plan.h"
 #include "../../emu/model/walk.h"
 #include "t.h"
-
-static char *
-q(const char *s)
-{
-	char *d = xstrdup(s), *p;
-
-	for (p = d; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return d;
-}
+#include "tjson.h"
 
 /* A hub with NVAs fw1, fw2 (and a VM), a spoke s1, and lbs as its load balancers. */
 static char *

@@ -19,17 +19,6 @@
 
 #define EXAMPLE	"examples/nsg.json"
 
-static struct topo *
-load_file(const char *file)
-{
-	struct topo_err err;
-	struct topo *t;
-
-	if (topo_load_file(file, &t, &err) == -1)
-		die("%s: %s: %s", file, err.path, err.msg);
-	return t;
-}
-
 /* A small document with one NSG whose rules are `rules` ('' for ""). */
 static int
 load_rules(const char *nsg_extra, const char *rules, struct topo **t,
@@ -211,7 +200,7 @@ has_pfx(const struct nsg_tags *tg, const char *s)
 static void
 test_tags(void)
 {
-	struct topo *t = load_file(EXAMPLE);
+	struct topo *t = topo_must_load(EXAMPLE);
 	const struct topo_nic *web1 = topo_node_find(t, "web1")->nic;
 	struct topo_nsg_addr inet = { TOPO_NSG_INTERNET, { 0, 0 } };
 	struct topo_nsg_addr alb = { TOPO_NSG_ALB, { 0, 0 } };
@@ -255,7 +244,7 @@ test_tags(void)
 static void
 test_order(void)
 {
-	struct topo *t = load_file(EXAMPLE);
+	struct topo *t = topo_must_load(EXAMPLE);
 	const struct topo_nic *web1 = topo_node_find(t, "web1")->nic;
 	const struct topo_nic *web2 = topo_node_find(t, "web2")->nic;
 	const struct topo_nic *vm = topo_node_find(t, "spoke2-vm1")->nic;
@@ -327,7 +316,7 @@ walk_one(const struct whole *w, const char *from, const char *to,
 static void
 test_walks(void)
 {
-	struct topo *t = load_file(EXAMPLE);
+	struct topo *t = topo_must_load(EXAMPLE);
 	struct plan p;
 	struct whole w;
 	struct walk wk;
@@ -369,7 +358,7 @@ test_walks(void)
 static void
 test_bgp_blocked(void)
 {
-	struct topo *t = load_file("examples/nsg-bgp-blocked.json");
+	struct topo *t = topo_must_load("examples/nsg-bgp-blocked.json");
 	const struct topo_node *rs0 = topo_node_find(t, "hub-rs0");
 	const struct topo_node *fw = topo_node_find(t, "fw");
 	const struct topo_node *sdwan = topo_node_find(t, "sdwan");
@@ -417,7 +406,7 @@ count(const char *text, const char *needle)
 static void
 test_nft(void)
 {
-	struct topo *t = load_file(EXAMPLE);
+	struct topo *t = topo_must_load(EXAMPLE);
 	char *text = NULL;
 	size_t len = 0, n;
 	const char *ct, *jump;

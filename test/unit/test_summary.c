@@ -41,17 +41,6 @@ load_doc(const char *doc, struct topo_err *err)
 	return t;
 }
 
-static struct topo *
-load_file(const char *file)
-{
-	struct topo_err err;
-	struct topo *t;
-
-	if (topo_load_file(file, &t, &err) == -1)
-		die("%s: %s: %s", file, err.path, err.msg);
-	return t;
-}
-
 /* A hub 10.1.0.0/16 with a gateway, a spoke 10.2.0.0/16, a site s. */
 #define HUB(gw, site) "{'name':'t','regions':[{'name':'r','hub':{"	\
 	"'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"	\
@@ -158,7 +147,7 @@ has_nh(const struct sdn_route *r, const char *ip)
 static void
 test_routes(void)
 {
-	struct topo *t = load_file(SUMMARY);
+	struct topo *t = topo_must_load(SUMMARY);
 	const struct sdn_route *r;
 	struct sdn_table tab;
 	struct plan p;
@@ -333,7 +322,7 @@ walk_names(struct whole *w, const char *from, const char *to, char *hops,
 static void
 test_walks(void)
 {
-	struct topo *t = load_file(SUMMARY);
+	struct topo *t = topo_must_load(SUMMARY);
 	struct plan p;
 	struct whole w;
 	enum walk_outcome o;

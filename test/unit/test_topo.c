@@ -16,6 +16,7 @@
 #include "../../topo/topo_int.h"
 #include "examples.h"
 #include "t.h"
+#include "tjson.h"
 
 static uint32_t
 A(const char *s)
@@ -25,17 +26,6 @@ A(const char *s)
 	if (addr_parse(s, &a) == -1)
 		die("bad address in test: %s", s);
 	return a;
-}
-
-static char *
-q(const char *s)
-{
-	char *d = xstrdup(s), *p;
-
-	for (p = d; *p != '\0'; p++)
-		if (*p == '\'')
-			*p = '"';
-	return d;
 }
 
 static struct topo *

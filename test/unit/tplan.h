@@ -13,6 +13,19 @@
 #include "../../emu/model/plan.h"
 #include "../../emu/model/sdn.h"
 #include "../../lib/util.h"
+#include "../../topo/topo.h"
+
+/* The topology in `file`; the test stops on an error, naming its path. */
+__attribute__((unused)) static struct topo *
+topo_must_load(const char *file)
+{
+	struct topo_err err;
+	struct topo *t;
+
+	if (topo_load_file(file, &t, &err) == -1)
+		die("%s: %s: %s", file, err.path, err.msg);
+	return t;
+}
 
 /* The route gateway `gw` holds for prefix `pfx` in the plan, or NULL. */
 __attribute__((unused)) static const struct sdn_bgp_route *
