@@ -156,7 +156,8 @@ az_gateways(struct az *a)
 	char sn[128];
 	size_t i;
 
-	qsort(a->gws, a->ngws, sizeof(*a->gws), gw_cmp);
+	if (a->ngws > 1)
+		qsort(a->gws, a->ngws, sizeof(*a->gws), gw_cmp);
 	for (i = 0; i < a->ngws; i++) {
 		struct azgw *g = &a->gws[i];
 		const cJSON *ipc = az_jget(g->r.o, "ipConfigurations");
