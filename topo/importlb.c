@@ -149,14 +149,14 @@ imp_lb_probe(cJSON *lb, const char *proto, double port, double interval,
 const char *
 imp_lb_done(const cJSON *lb)
 {
-	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(lb,
-	    "backends")) == 0)
-		return "no NVA in its backend pool: load balancer not imported "
-		    "(arsemu's pools hold NVAs, LB-03)";
 	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(lb, "ha_ports")) &&
 	    cJSON_GetObjectItemCaseSensitive(lb, "rules") == NULL)
 		return "no load-balancing rule arsemu can hold: the frontend "
 		    "forwards nothing; load balancer not imported";
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(lb,
+	    "backends")) == 0)
+		return "no NVA in its backend pool: load balancer not imported "
+		    "(arsemu's pools hold NVAs, LB-03)";
 	if (cJSON_GetObjectItemCaseSensitive(lb, "probe") == NULL)
 		return "no health probe its rules use: load balancer not "
 		    "imported (arsemu's load balancers need one, LB-05)";

@@ -41,6 +41,7 @@ struct tfvnet {
 	bool		 side_spoke, side_hub;	/* peering resources seen */
 	struct cJSON	*peers;			/* hub names, or NULL */
 	struct cJSON	*nvas, *vms, *gwout;	/* written by tfnodes.c */
+	struct cJSON	*lbs;			/* written by tflb.c */
 };
 
 struct tfnic {
@@ -70,6 +71,7 @@ struct tfm {
 	size_t		 nnics, ncap;
 	bool		 nhubs_seen;
 	struct imp_names vnames, nodes, gwnames, sites, rtnames;
+	struct imp_names lbnames;
 	struct tflng	*lngs;
 	size_t		 nlngs, lcap;
 	struct cJSON	*sitesout;	/* the sites of the tunnels */
@@ -93,6 +95,8 @@ int	tfm_fw_ipconf(struct tf *a, const struct tfres *r);
 /* Each hub's firewalls: NVAs without BGP (RS-55), after the NICs. */
 void	tfm_read_firewalls(struct tf *a, struct tfm *m);
 void	tfm_read_tunnels(struct tf *a, struct tfm *m);
+/* tflb.c: each hub's internal load balancers, after the NVAs (LB-01). */
+void	tfm_read_lbs(struct tf *a, struct tfm *m);
 /* The NIC a resource is, or NULL. */
 struct tfnic *tfm_nic_of(struct tfm *m, const struct tfres *r);
 /* tfnsg.c: network security groups, their rules and associations (NS-01). */
