@@ -168,6 +168,7 @@ struct az {
 	size_t		 nfws, fwcap;
 	struct azlb	*lbs;
 	size_t		 nlbs, lbcap;
+	size_t		 nlbs_out;	/* imported */
 	struct imp_names lbnames;	/* load balancer names taken */
 	struct imp_names names;	/* node names taken */
 	struct azset	 nic_ids;	/* NIC id -> index in nics */

@@ -329,6 +329,7 @@ az_put_lbs(struct az *a, const struct azvnet *v, cJSON *hub)
 {
 	char sname[128];
 	cJSON *arr = NULL, *x;
+	const char *why;
 	size_t i, k;
 
 	for (i = 0; i < a->nlbs; i++) {
@@ -342,10 +343,14 @@ az_put_lbs(struct az *a, const struct azvnet *v, cJSON *hub)
 		lb->done = true;
 		if ((x = one_lb(a, lb, fe, k, sname, v)) == NULL)
 			continue;
-		if (arr == NULL)
-			arr = cJSON_AddArrayToObject(hub, "load_balancers");
-		cJSON_AddItemToArray(arr, x);
+		if ((why = imp_lb_add(&arr, x, &a->nlbs_out)) != NULL) {
+			az_warn(a, &lb->r, NULL, "load balancer %s: %s",
+			    lb_name(lb), why);
+			cJSON_Delete(x);
+		}
 	}
+	if (arr != NULL)
+		cJSON_AddItemToObject(hub, "load_balancers", arr);
 }
 
 void

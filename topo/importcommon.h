@@ -114,7 +114,13 @@ const char *imp_lb_rule(struct cJSON *lb, const char *proto, double fport,
  */
 const char *imp_lb_probe(struct cJSON *lb, const char *proto, double port,
 	    double interval, double threshold, const char *path);
-/* Whether lb has backends and a rule: else why it cannot be imported. */
+/* Whether lb has a rule, backends and a probe: else why it cannot be imported. */
 const char *imp_lb_done(const struct cJSON *lb);
+/*
+ * lb appended to the hub's *arr (made if NULL), *n counting the topology's:
+ * NULL, or why not (arsemu's bound, a frontend address taken); the caller
+ * then frees lb.
+ */
+const char *imp_lb_add(struct cJSON **arr, struct cJSON *lb, size_t *n);
 
 #endif

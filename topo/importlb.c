@@ -162,3 +162,26 @@ imp_lb_done(const cJSON *lb)
 		    "imported (arsemu's load balancers need one, LB-05)";
 	return NULL;
 }
+
+const char *
+imp_lb_add(cJSON **arr, cJSON *lb, size_t *n)
+{
+	const char *ip = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(lb, "frontend"), "ip")->valuestring;
+	const cJSON *el;
+
+	if (*n >= TOPO_LBS_MAX)
+		return "more load balancers than arsemu's bound of "
+		    IMP_STR(TOPO_LBS_MAX) ": not imported";
+	cJSON_ArrayForEach(el, *arr)
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(el, "frontend"),
+		    "ip")->valuestring, ip) == 0)
+			return "its frontend address is another load balancer's: "
+			    "not imported";
+	if (*arr == NULL)
+		*arr = cJSON_CreateArray();
+	cJSON_AddItemToArray(*arr, lb);
+	(*n)++;
+	return NULL;
+}

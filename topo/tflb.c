@@ -301,9 +301,10 @@ one_lb(struct tf *a, struct tfm *m, const struct tfres *r)
 		cJSON_Delete(x);
 		return;
 	}
-	if (v->lbs == NULL)
-		v->lbs = cJSON_CreateArray();
-	cJSON_AddItemToArray(v->lbs, x);
+	if ((why = imp_lb_add(&v->lbs, x, &m->nlbs)) != NULL) {
+		tf_warn(a, r, "%s", why);
+		cJSON_Delete(x);
+	}
 }
 
 void

@@ -72,6 +72,7 @@ struct tfm {
 	bool		 nhubs_seen;
 	struct imp_names vnames, nodes, gwnames, sites, rtnames;
 	struct imp_names lbnames;
+	size_t		 nlbs;		/* load balancers imported */
 	struct tflng	*lngs;
 	size_t		 nlngs, lcap;
 	struct cJSON	*sitesout;	/* the sites of the tunnels */
