@@ -253,6 +253,7 @@ fe_addr(struct az *a, const struct azlb *lb, const struct azres *at,
     const cJSON *fe, const char *sname, const struct azvnet *v, uint32_t *ip)
 {
 	const char *s = az_jstr(fe, "privateIPAddress"), *p = NULL;
+	const struct aznic *nic;
 	const cJSON *sn;
 	struct pfx4 pf;
 
@@ -276,10 +277,9 @@ fe_addr(struct az *a, const struct azlb *lb, const struct azres *at,
 		    sname);
 		return false;
 	}
-	if (az_nic_by_ip(a, *ip) != NULL) {
+	if ((nic = az_nic_by_ip(a, *ip)) != NULL) {
 		az_warn(a, at, "privateIPAddress", "load balancer %s: %s is NIC "
-		    "%s's address: not imported", lb_name(lb), s,
-		    az_nic_by_ip(a, *ip)->name);
+		    "%s's address: not imported", lb_name(lb), s, nic->name);
 		return false;
 	}
 	return true;

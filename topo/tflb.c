@@ -211,6 +211,7 @@ fe_addr(struct tf *a, struct tfm *m, const struct tfres *r, int k,
 {
 	const char *v = tf_str(r, "frontend_ip_configuration", (size_t)k,
 	    "private_ip_address");
+	const struct tfnic *n;
 	char buf[ADDR_STRLEN];
 	uint32_t ip;
 
@@ -238,9 +239,9 @@ fe_addr(struct tf *a, struct tfm *m, const struct tfres *r, int k,
 		    "subnet %s: not imported", v, s->name);
 		return 0;
 	}
-	if (nic_by_ip(m, v) != NULL) {
+	if ((n = nic_by_ip(m, v)) != NULL) {
 		tf_warn(a, r, "private_ip_address %s is NIC %s's: not imported",
-		    v, nic_by_ip(m, v)->r->addr);
+		    v, n->r->addr);
 		return 0;
 	}
 	return ip;
