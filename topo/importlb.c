@@ -117,20 +117,19 @@ imp_lb_probe(cJSON *lb, const char *proto, double port, double interval,
 
 	if (proto == NULL || (strcasecmp(proto, "Tcp") != 0 &&
 	    strcasecmp(proto, "Http") != 0 && strcasecmp(proto, "Https") != 0))
-		return "the probe's protocol is not Tcp, Http or Https: load "
-		    "balancer not imported";
+		return "the probe's protocol is not Tcp, Http or Https: probe "
+		    "not imported";
 	if (!is_port(port))
-		return "the probe's port is not 1 to 65535: load balancer not "
-		    "imported";
+		return "the probe's port is not 1 to 65535: probe not imported";
 	if (interval >= 0 && (interval < TOPO_PROBE_INTERVAL_MIN ||
 	    interval > TOPO_PROBE_INTERVAL_MAX ||
 	    interval != (double)(long long)interval))
-		return "the probe's interval is outside 5 to 3600 seconds: load "
-		    "balancer not imported";
+		return "the probe's interval is outside 5 to 3600 seconds: probe "
+		    "not imported";
 	if (threshold >= 0 && (threshold < 1 || threshold >
 	    TOPO_PROBE_THRESHOLD_MAX || threshold != (double)(long long)threshold))
-		return "the probe's threshold is outside 1 to 100: load "
-		    "balancer not imported";
+		return "the probe's threshold is outside 1 to 100: probe not "
+		    "imported";
 	p = strcasecmp(proto, "Tcp") == 0 ? "Tcp" : strcasecmp(proto,
 	    "Http") == 0 ? "Http" : "Https";
 	pr = cJSON_AddObjectToObject(lb, "probe");
@@ -158,8 +157,9 @@ imp_lb_done(const cJSON *lb)
 		return "no NVA in its backend pool: load balancer not imported "
 		    "(arsemu's pools hold NVAs, LB-03)";
 	if (cJSON_GetObjectItemCaseSensitive(lb, "probe") == NULL)
-		return "no health probe its rules use: load balancer not "
-		    "imported (arsemu's load balancers need one, LB-05)";
+		return "its rules name no health probe arsemu can hold: load "
+		    "balancer not imported (arsemu's load balancers need one, "
+		    "LB-05)";
 	return NULL;
 }
 
