@@ -23,7 +23,8 @@
  * request_path; a load balancer left without a backend, a rule or a probe
  * is not imported.
  *
- * Runs after the NVAs and VMs are named (tfm_read_bgp).
+ * Runs after the NVAs and VMs are named (tfm_read_bgp); tfm_lb_known
+ * before NIC addresses are allocated, so that none takes a frontend's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,4 +317,29 @@ tfm_read_lbs(struct tf *a, struct tfm *m)
 	for (i = 0; i < a->nres; i++)
 		if (is(&a->res[i], "azurerm_lb"))
 			one_lb(a, m, &a->res[i]);
+}
+
+void
+tfm_lb_known(struct tf *a, struct tfm *m)
+{
+	const char *v;
+	uint32_t ip;
+	size_t i;
+	int k, vi, sub;
+
+	for (i = 0; i < a->nres; i++) {
+		const struct tfres *r = &a->res[i];
+		struct tfsub *s;
+
+		if (!is(r, "azurerm_lb") || (k = frontend(a, r)) < 0 ||
+		    (vi = tfm_subnet_ref(a, m, r, "frontend_ip_configuration",
+		    (size_t)k, "subnet_id", &sub)) < 0)
+			continue;
+		s = &m->vnets[vi].subs[sub];
+		v = tf_str(r, "frontend_ip_configuration", (size_t)k,
+		    "private_ip_address");
+		if (v != NULL && addr_parse(v, &ip) == 0 && s->ok &&
+		    pfx_contains_addr(&s->p, ip))
+			imp_alloc_known(&s->al, ip);
+	}
 }

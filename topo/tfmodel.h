@@ -98,6 +98,8 @@ void	tfm_read_firewalls(struct tf *a, struct tfm *m);
 void	tfm_read_tunnels(struct tf *a, struct tfm *m);
 /* tflb.c: each hub's internal load balancers, after the NVAs (LB-01). */
 void	tfm_read_lbs(struct tf *a, struct tfm *m);
+/* Their known frontend addresses taken in their subnets: before allocation. */
+void	tfm_lb_known(struct tf *a, struct tfm *m);
 /* The NIC a resource is, or NULL. */
 struct tfnic *tfm_nic_of(struct tfm *m, const struct tfres *r);
 /* tfnsg.c: network security groups, their rules and associations (NS-01). */

@@ -271,6 +271,7 @@ tfm_read_nics(struct tf *a, struct tfm *m)
 		if (!a->res[i].data && strcmp(a->res[i].type,
 		    "azurerm_network_interface") == 0)
 			add_nic(a, m, &a->res[i]);
+	tfm_lb_known(a, m);
 	for (i = 0; i < m->nnics; i++)
 		if (!m->nics[i].known)
 			allocate(a, m, &m->nics[i]);

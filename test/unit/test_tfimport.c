@@ -794,6 +794,44 @@ test_lb(void)
 	free(doc);
 }
 
+/* A static frontend address is Azure's to keep: no NIC allocated there. */
+static void
+test_lb_static(void)
+{
+	char *v = vnet("hub", "10.9.0.0/16", "{\"name\": \"nva\", "
+	    "\"address_prefixes\": [\"10.9.2.0/24\"]}"), *l, *n, *all, *doc;
+	struct topo_tf tf;
+	struct topo_err e;
+	cJSON *j;
+	const char *ip;
+
+	l = res("azurerm_lb", "ilb", "\"name\": \"ilb\", "
+	    "\"frontend_ip_configuration\": [{\"name\": \"fe\", "
+	    "\"subnet_id\": \"" NET "/virtualNetworks/hub/subnets/nva\", "
+	    "\"private_ip_address\": \"10.9.2.4\"}]");
+	n = res("azurerm_network_interface", "vm", "\"name\": \"vm\", "
+	    "\"ip_configuration\": [{\"name\": \"c\", \"subnet_id\": \""
+	    NET "/virtualNetworks/hub/subnets/nva\"}]");
+	all = xasprintf("%s,%s,%s", v, l, n);
+	doc = state(all);
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "lb static: imports");
+	j = cJSON_Parse(tf.json);
+	ip = cJSON_GetStringValue(at(cJSON_GetArrayItem(at(j, "regions", 0,
+	    "spokes"), 0), "vms", 0, "ip"));
+	T_OK(ip != NULL && strcmp(ip, "10.9.2.5") == 0 && has_warning(&tf,
+	    "azurerm_lb.ilb: its frontend is in VNet hub, not a region's hub",
+	    NULL), "lb static: the NIC known after apply gets .5, not the "
+	    "frontend's .4; the load balancer of a spoke is a warning: %s",
+	    ip ? ip : "null");
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	free(v);
+	free(l);
+	free(n);
+	free(all);
+	free(doc);
+}
+
 int
 main(void)
 {
@@ -802,6 +840,7 @@ main(void)
 	test_allocation();
 	test_firewalls();
 	test_lb();
+	test_lb_static();
 	test_expressroute();
 	test_gateway_order();
 	test_names();
