@@ -73,6 +73,7 @@ struct aznic {
 	struct azres	 r;
 	const char	*id, *name;
 	const char	*subnet_id;	/* ipConfigurations[0].subnet.id */
+	const char	*conf_id;	/* that IP configuration's id */
 	const char	*vm;		/* virtualMachine.id's name, or NULL */
 	uint32_t	 ip;
 	bool		 has_ip, fwd, used;

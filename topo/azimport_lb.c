@@ -95,13 +95,23 @@ by_id(const struct azlb *lb, const char *key, const char *id, size_t *k)
 	return NULL;
 }
 
-/* One pool member's NIC, as an NVA of VNet v. */
+/*
+ * One pool member's NIC, as an NVA of VNet v; conf: the IP configuration
+ * the pool names (NULL: by address).
+ */
 static void
 member(struct az *a, const struct azres *at, const char *key,
-    struct aznic *nic, const char *what, int v, cJSON *x)
+    struct aznic *nic, const char *what, const char *conf, int v, cJSON *x)
 {
 	const char *why;
 
+	if (nic != NULL && conf != NULL && nic->conf_id != NULL &&
+	    !imp_id_eq(conf, nic->conf_id)) {
+		az_warn(a, at, key, "an IP configuration of NIC %s other than "
+		    "the one arsemu gives it (its primary): backend left out",
+		    nic->name);
+		return;
+	}
 	if (nic == NULL) {
 		az_warn(a, at, key, "%s is no NIC of the files (az network nic "
 		    "list): backend left out", what);
@@ -138,8 +148,8 @@ pool(struct az *a, const struct azlb *lb, const cJSON *p, size_t k, int v,
 	cJSON_ArrayForEach(el, az_jget(p, "backendIPConfigurations")) {
 		az_res_at(&at, &pr, "backendIPConfigurations", i++);
 		id = az_jstr(el, "id");
-		member(a, &at, "id", az_nic_of_ipconf(a, id), id ? id : "?", v,
-		    x);
+		member(a, &at, "id", az_nic_of_ipconf(a, id), id ? id : "?",
+		    id, v, x);
 	}
 	i = 0;
 	cJSON_ArrayForEach(el, az_jget(p, "loadBalancerBackendAddresses")) {
@@ -147,11 +157,11 @@ pool(struct az *a, const struct azlb *lb, const cJSON *p, size_t k, int v,
 		if ((id = az_jstr(az_jget(el, "networkInterfaceIPConfiguration"),
 		    "id")) != NULL)
 			member(a, &at, "networkInterfaceIPConfiguration.id",
-			    az_nic_of_ipconf(a, id), id, v, x);
+			    az_nic_of_ipconf(a, id), id, id, v, x);
 		else if ((ip = az_jstr(el, "ipAddress")) != NULL &&
 		    addr_parse(ip, &addr) == 0)
-			member(a, &at, "ipAddress", az_nic_by_ip(a, addr), ip, v,
-			    x);
+			member(a, &at, "ipAddress", az_nic_by_ip(a, addr), ip,
+			    NULL, v, x);
 		else
 			az_warn(a, &at, NULL, "neither a NIC's IP configuration "
 			    "nor an address: backend left out");

@@ -89,6 +89,7 @@ az_classify_nic(struct az *a, const struct azres *r)
 	az_res_at(&n.r, r, "ipConfigurations", k);
 	n.r.o = r->o;
 	n.subnet_id = az_jstr(az_jget(c, "subnet"), "id");
+	n.conf_id = az_jstr(c, "id");
 	if ((ip = az_jstr(c, "privateIPAddress")) != NULL)
 		n.has_ip = addr_parse(ip, &n.ip) == 0;
 	if (cJSON_GetArraySize(az_jget(r->o, "ipConfigurations")) > 1)

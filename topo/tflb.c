@@ -84,11 +84,19 @@ static void
 member(struct tf *a, const struct tfres *r, const struct tfnic *n, int v,
     cJSON *x)
 {
-	const char *why;
+	const char *why, *conf, *mine;
 
 	if (n == NULL || n->skip) {
 		tf_warn(a, r, "its NIC is not in the file (or not imported): "
 		    "backend left out");
+		return;
+	}
+	if ((conf = tf_str(r, NULL, 0, "ip_configuration_name")) != NULL &&
+	    (mine = tf_str(n->r, "ip_configuration", n->conf, "name")) !=
+	    NULL && strcmp(conf, mine) != 0) {
+		tf_warn(a, r, "ip_configuration %s of NIC %s is not the one "
+		    "arsemu gives it (%s, its primary): backend left out", conf,
+		    n->r->addr, mine);
 		return;
 	}
 	if (!n->nva) {

@@ -46,6 +46,7 @@ struct tfvnet {
 
 struct tfnic {
 	struct tfres	*r;
+	size_t		 conf;		/* its ip_configuration imported */
 	int		 vnet, sub;
 	uint32_t	 ip;
 	bool		 known;		/* ip from the file */

@@ -166,6 +166,7 @@ add_nic(struct tf *a, struct tfm *m, struct tfres *r)
 	n = &m->nics[m->nnics++];
 	memset(n, 0, sizeof(*n));
 	n->r = r;
+	n->conf = k;
 	n->vnet = v;
 	n->sub = sub;
 	n->fwd = tf_bool(r, NULL, 0, "ip_forwarding_enabled", false) ||

@@ -262,13 +262,15 @@ teardown() { down_labs; }
 	# probe's path, a port rule with translation and a port rule next to HA ports
 	jq '.[0].backendAddressPools[0].backendIPConfigurations += [
 	      {"id": (.[0].backendAddressPools[0].backendIPConfigurations[0].id | sub("NVA1-NIC"; "NVA9-NIC"))},
-	      {"id": (.[0].backendAddressPools[0].backendIPConfigurations[0].id | sub("NVA1-NIC"; "JUMP1-NIC"))}] |
+	      {"id": (.[0].backendAddressPools[0].backendIPConfigurations[0].id | sub("NVA1-NIC"; "JUMP1-NIC"))},
+	      {"id": (.[0].backendAddressPools[0].backendIPConfigurations[0].id | sub("IPCONFIG1"; "IPCONFIG2"))}] |
 	    .[0].probes[0] += {"protocol": "Http", "requestPath": "/healthz"} |
 	    .[0].loadBalancingRules += [(.[0].loadBalancingRules[0] | .name = "web" | .protocol = "Tcp" | .frontendPort = 80 | .backendPort = 8080)]' "$lb" > "$d/load-balancers.json"
 	run arsemu import az "$d" -o "$out"
 	assert_success
 	assert_output --partial "warning: load-balancers.json: [0].backendAddressPools[0].backendIPConfigurations[2].id: /SUBSCRIPTIONS/6B1C1A2E-5D0F-4C2A-9E51-3F0D2A7C9B14/RESOURCEGROUPS/RG-CONNECTIVITY/PROVIDERS/MICROSOFT.NETWORK/NETWORKINTERFACES/NVA9-NIC/IPCONFIGURATIONS/IPCONFIG1 is no NIC of the files (az network nic list): backend left out"
 	assert_output --partial "warning: load-balancers.json: [0].backendAddressPools[0].backendIPConfigurations[3].id: NIC jump1-nic is VM jump1, not an NVA"
+	assert_output --partial "warning: load-balancers.json: [0].backendAddressPools[0].backendIPConfigurations[4].id: an IP configuration of NIC nva1-nic other than the one arsemu gives it (its primary): backend left out"
 	assert_output --partial "warning: load-balancers.json: [0].probes[0]: the probe's request path is not modelled: the lab probes the port as Tcp does (LB-05)"
 	assert_output --partial "warning: load-balancers.json: [0].loadBalancingRules[1]: frontend and backend ports differ: arsemu's load balancers translate no port (LB-02): rule not imported"
 	run jq -c '.regions[0].hub.load_balancers[0] | [.backends, .ha_ports, .probe.protocol]' "$out"

@@ -453,6 +453,8 @@ AZTF=$BATS_TEST_DIRNAME/../import/az-tf
 	    (map(if .type == "azurerm_lb_probe" then .values += {protocol: "Http", request_path: "/healthz"} else . end)) + [
 	    (($r[] | select(.address | endswith("association.nva[\"fw1\"]"))) | .address |= sub("fw1"; "gone") | .index = "gone" |
 	        .values.network_interface_id |= sub("nic-fw1-weu"; "nic-gone")),
+	    (($r[] | select(.address | endswith("association.nva[\"fw2\"]"))) | .address |= sub("fw2"; "fw2b") | .index = "fw2b" |
+	        .values.ip_configuration_name = "ipconfig2"),
 	    (($r[] | select(.address | endswith("association.nva[\"fw1\"]"))) | .address |= sub("fw1"; "app1") | .index = "app1" |
 	        .values.network_interface_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-spoke1-weu/providers/Microsoft.Network/networkInterfaces/nic-app1"),
 	    ($rule | .address = "\($m).azurerm_lb_rule.web" | .name = "web" | .values += {id: (.values.id | sub("ha-ports"; "web")), name: "web", protocol: "Tcp", frontend_port: 80, backend_port: 8080}),
@@ -465,6 +467,7 @@ AZTF=$BATS_TEST_DIRNAME/../import/az-tf
 	assert_success
 	assert_output --partial "warning: $s: $m.azurerm_network_interface_backend_address_pool_association.nva[\"gone\"]: its NIC is not in the file (or not imported): backend left out"
 	assert_output --partial "warning: $s: $m.azurerm_network_interface_backend_address_pool_association.nva[\"app1\"]: NIC module.spoke1.module.workload.azurerm_network_interface.app1 is VM vm-app1's, not an NVA's"
+	assert_output --partial "warning: $s: $m.azurerm_network_interface_backend_address_pool_association.nva[\"fw2b\"]: ip_configuration ipconfig2 of NIC $m.azurerm_network_interface.nva[\"fw2\"] is not the one arsemu gives it (ipconfig1, its primary): backend left out"
 	assert_output --partial "warning: $s: $m.azurerm_lb_probe.nva: the probe's request path is not modelled: the lab probes the port as Tcp does (LB-05)"
 	assert_output --partial "warning: $s: $m.azurerm_lb_rule.web: frontend and backend ports differ: arsemu's load balancers translate no port (LB-02): rule not imported"
 	assert_output --partial "warning: $s: $m.azurerm_lb.spoke: its frontend is in VNet vnet-spoke1-weu, not a region's hub: arsemu's load balancers sit in a hub, in front of its NVAs; not imported"
