@@ -26,7 +26,9 @@
  *                            made) they are associated with (azimport_nsg.c)
  *   azureFirewalls           an NVA without BGP in AzureFirewallSubnet
  *                            (azimport_nic.c); its VNet is a hub
- *   others                   load balancers, NAT gateways...: a
+ *   loadBalancers            an internal load balancer of a hub in front
+ *                            of its NVAs (azimport_lb.c)
+ *   others                   NAT gateways, public IPs...: a
  *                            warning each, naming the resource and what the
  *                            lab lacks without it
  */
@@ -168,9 +170,6 @@ classify_vnet(struct az *a, const struct azres *r)
 static const struct {
 	const char	*type, *what;
 } az_unmodelled[] = {
-	{ "Microsoft.Network/loadBalancers", "load balancer %s is not "
-	    "modelled: its frontend owns no NIC in the lab, so routes to it "
-	    "drop there" },
 	{ "Microsoft.Network/natGateways", "NAT gateway %s is not modelled: "
 	    "the lab's Internet edge answers every address" },
 	{ "Microsoft.Network/publicIPAddresses", "public IP address %s is not "
@@ -234,6 +233,8 @@ classify(struct az *a, const struct azres *r)
 		az_classify_site(a, r, true);
 	else if (strcasecmp(type, "Microsoft.Network/azureFirewalls") == 0)
 		az_classify_fw(a, r);
+	else if (strcasecmp(type, "Microsoft.Network/loadBalancers") == 0)
+		az_classify_lb(a, r);
 	else if (strcasecmp(type, "Microsoft.Compute/virtualMachines") == 0)
 		return;		/* its NICs (az network nic list) make it */
 	else {
@@ -251,8 +252,8 @@ classify(struct az *a, const struct azres *r)
 			az_warn(a, r, "type", "%s is not imported: arsemu "
 			    "imports VNets, peerings, route tables, Route "
 			    "Servers, NICs, gateways, connections, local "
-			    "network gateways, ExpressRoute circuits and Azure "
-			    "Firewalls", type);
+			    "network gateways, ExpressRoute circuits, Azure "
+			    "Firewalls and load balancers", type);
 	}
 }
 
@@ -618,6 +619,7 @@ put_hub(struct az *a, struct azvnet *v)
 	if (nvas != NULL)
 		cJSON_AddItemToObject(hub, "nvas", nvas);
 	az_put_gws(a, v, hub);
+	az_put_lbs(a, v, hub);
 	put_peers(a, v, hub);
 	free(has_nva);
 	return hub;
@@ -825,6 +827,7 @@ import(struct az *a, const char *name)
 	az_put_sites(a, root);
 	put_route_tables(a, root);
 	az_put_nsgs(a, root);
+	az_lbs_left(a);
 	for (i = 0; i < a->nnics; i++)
 		if (!a->nics[i].used)
 			az_warn(a, &a->nics[i].r, "subnet.id", "NIC %s is in no "
@@ -855,6 +858,7 @@ topo_az_import(const char *dir, const char *name, struct topo_az *out,
 		free(a.vnets[i].speers);
 	}
 	imp_names_free(&a.names);
+	imp_names_free(&a.lbnames);
 	az_set_free(&a.nic_ids);
 	az_set_free(&a.vm_names);
 	az_free_gw(&a);
@@ -867,6 +871,7 @@ topo_az_import(const char *dir, const char *name, struct topo_az *out,
 	free(a.rss);
 	free(a.peerings);
 	free(a.fws);
+	free(a.lbs);
 	free(a.bgps);
 	free(a.rts);
 	free(a.nsgs);

@@ -73,9 +73,11 @@ struct aznic {
 	struct azres	 r;
 	const char	*id, *name;
 	const char	*subnet_id;	/* ipConfigurations[0].subnet.id */
+	const char	*conf_id;	/* that IP configuration's id */
 	const char	*vm;		/* virtualMachine.id's name, or NULL */
 	uint32_t	 ip;
 	bool		 has_ip, fwd, used;
+	bool		 nva;		/* its node is an NVA */
 	int		 vnet;		/* of subnet_id, -1 none */
 	char		 subnet[81];	/* its subnet's name */
 	int		 next;		/* the VNet's next NIC, -1 last */
@@ -131,6 +133,12 @@ struct azsite {
 	bool		 used;		/* written (a connection kept it) */
 };
 
+/* An internal load balancer (azimport_lb.c). */
+struct azlb {
+	struct azres	 r;
+	bool		 done;		/* imported, or warned */
+};
+
 struct azfile {
 	char		*name;
 	struct cJSON	*root;
@@ -159,6 +167,10 @@ struct az {
 	size_t		 nsites, scap;
 	struct azfw	*fws;
 	size_t		 nfws, fwcap;
+	struct azlb	*lbs;
+	size_t		 nlbs, lbcap;
+	size_t		 nlbs_out;	/* imported */
+	struct imp_names lbnames;	/* load balancer names taken */
 	struct imp_names names;	/* node names taken */
 	struct azset	 nic_ids;	/* NIC id -> index in nics */
 	struct azset	 vm_names;	/* VMs a NIC made already */
@@ -211,6 +223,16 @@ void	 az_classify_fw(struct az *a, const struct azres *r);
 void	 az_firewalls(struct az *a);
 /* v's firewalls appended to *nvas (made if NULL). */
 void	 az_put_fws(struct az *a, const struct azvnet *v, struct cJSON **nvas);
+
+/* The NIC of an address, or of an IP configuration's id; NULL if none. */
+struct aznic *az_nic_by_ip(struct az *a, uint32_t ip);
+struct aznic *az_nic_of_ipconf(struct az *a, const char *ipconf_id);
+
+/* azimport_lb.c: loadBalancers (az network lb list), hub v's into hub */
+void	 az_classify_lb(struct az *a, const struct azres *r);
+void	 az_put_lbs(struct az *a, const struct azvnet *v, struct cJSON *hub);
+/* The load balancers no hub took: a warning each. */
+void	 az_lbs_left(struct az *a);
 
 /* azimport_gw.c */
 void	 az_classify_gw(struct az *a, const struct azres *r);

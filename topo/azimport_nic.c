@@ -89,6 +89,7 @@ az_classify_nic(struct az *a, const struct azres *r)
 	az_res_at(&n.r, r, "ipConfigurations", k);
 	n.r.o = r->o;
 	n.subnet_id = az_jstr(az_jget(c, "subnet"), "id");
+	n.conf_id = az_jstr(c, "id");
 	if ((ip = az_jstr(c, "privateIPAddress")) != NULL)
 		n.has_ip = addr_parse(ip, &n.ip) == 0;
 	if (cJSON_GetArraySize(az_jget(r->o, "ipConfigurations")) > 1)
@@ -163,8 +164,8 @@ az_classify_gw_route(struct az *a, const struct azres *r)
 
 /* ---- NVAs ---- */
 
-static struct aznic *
-nic_by_ip(struct az *a, uint32_t ip)
+struct aznic *
+az_nic_by_ip(struct az *a, uint32_t ip)
 {
 	size_t i;
 
@@ -359,7 +360,7 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 			k++;
 		}
 		x = cJSON_CreateObject();
-		nic = nic_by_ip(a, addr);
+		nic = az_nic_by_ip(a, addr);
 		az_take_name(a, nva_name(a, nic, b, ip, want, sizeof(want)),
 		    name, TOPO_NAME_MAX);
 		cJSON_AddStringToObject(x, "name", name);
@@ -367,7 +368,7 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 		cJSON_AddNumberToObject(x, "asn", asn->valuedouble);
 		cJSON_AddStringToObject(x, "ip", ip);
 		if (nic != NULL) {
-			nic->used = true;
+			nic->used = nic->nva = true;
 			snprintf(nic->node, sizeof(nic->node), "%s", name);
 			if (!nic->fwd) {
 				cJSON_AddStringToObject(x, "role", "server");
@@ -581,8 +582,8 @@ az_index_nics(struct az *a)
 }
 
 /* The NIC of an IP configuration's id (".../networkInterfaces/N/..."). */
-static struct aznic *
-nic_of_ipconf(struct az *a, const char *ipconf_id)
+struct aznic *
+az_nic_of_ipconf(struct az *a, const char *ipconf_id)
 {
 	const char *p;
 	int k;
@@ -669,7 +670,7 @@ subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
 	cJSON_ArrayForEach(ipc, az_jget(sn, "ipConfigurations")) {
 		char nicname[128];
 
-		if (nic_of_ipconf(a, az_jstr(ipc, "id")) != NULL ||
+		if (az_nic_of_ipconf(a, az_jstr(ipc, "id")) != NULL ||
 		    imp_id_part(az_jstr(ipc, "id"), "networkInterfaces",
 		    nicname, sizeof(nicname)) == NULL)
 			continue;

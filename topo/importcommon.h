@@ -92,4 +92,35 @@ struct cJSON *imp_region_obj(struct cJSON *regions, const char *loc);
  */
 bool	 imp_nsg_addr(const char *s, const char **out);
 
+/*
+ * Internal load balancers (importlb.c): what both importers make of one,
+ * in the topology's shape (a hub's "load_balancers", LB-01..LB-05). Each
+ * returns NULL when taken, else why not (a warning's text, static), for
+ * the importer to print with its file and path or resource address.
+ */
+/* {"name", "frontend": {"subnet", "ip"}, "backends": []}: fill with the rest. */
+struct cJSON *imp_lb_new(const char *name, const char *subnet, uint32_t ip);
+/* A backend pool member: the node name of an NVA, once. */
+const char *imp_lb_backend(struct cJSON *lb, const char *node);
+/*
+ * A load-balancing rule: protocol All with frontend and backend port 0 is
+ * HA ports (LB-02); Tcp or Udp with one port both sides is a port rule.
+ */
+const char *imp_lb_rule(struct cJSON *lb, const char *proto, double fport,
+	    double bport);
+/*
+ * The health probe (LB-05): interval and threshold < 0 are Azure's
+ * defaults (15 s; arsemu's 2); Http and Https probes lose their path.
+ */
+const char *imp_lb_probe(struct cJSON *lb, const char *proto, double port,
+	    double interval, double threshold, const char *path);
+/* Whether lb has a rule, backends and a probe: else why it cannot be imported. */
+const char *imp_lb_done(const struct cJSON *lb);
+/*
+ * lb appended to the hub's *arr (made if NULL), *n counting the topology's:
+ * NULL, or why not (arsemu's bound, a frontend address taken); the caller
+ * then frees lb.
+ */
+const char *imp_lb_add(struct cJSON **arr, struct cJSON *lb, size_t *n);
+
 #endif

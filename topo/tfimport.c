@@ -53,6 +53,9 @@
  *                                subnets of associations, of the table's
  *                                subnets and of inline subnet blocks'
  *                                route_table_id
+ *   azurerm_lb, azurerm_lb_backend_address_pool (+ _address and the NIC
+ *   association), azurerm_lb_probe, azurerm_lb_rule  a hub's internal
+ *                                load balancer in front of its NVAs (tflb.c)
  * A NIC address unknown until apply gets the first free address of its
  * subnet from .4 up, as Azure allocates, in resource order, after every
  * known one, and so does a firewall's; the Route Server's IPs are .4 and
@@ -85,6 +88,10 @@ static const char *const known_types[] = {
 	"azurerm_network_security_group", "azurerm_network_security_rule",
 	"azurerm_subnet_network_security_group_association",
 	"azurerm_network_interface_security_group_association",
+	"azurerm_lb", "azurerm_lb_backend_address_pool",
+	"azurerm_lb_backend_address_pool_address",
+	"azurerm_network_interface_backend_address_pool_association",
+	"azurerm_lb_probe", "azurerm_lb_rule",
 	/* not network objects, or only attributes of the modelled ones */
 	"azurerm_resource_group", "azurerm_public_ip",
 	NULL
@@ -663,6 +670,7 @@ import(struct tf *a, struct tfm *m, const char *text, size_t len,
 	tfm_read_nics(a, m);
 	tfm_read_bgp(a, m);
 	tfm_read_firewalls(a, m);
+	tfm_read_lbs(a, m);
 	tfm_read_tunnels(a, m);
 	warn_unmodelled(a);
 	if (m->nvnets == 0)

@@ -41,10 +41,12 @@ struct tfvnet {
 	bool		 side_spoke, side_hub;	/* peering resources seen */
 	struct cJSON	*peers;			/* hub names, or NULL */
 	struct cJSON	*nvas, *vms, *gwout;	/* written by tfnodes.c */
+	struct cJSON	*lbs;			/* written by tflb.c */
 };
 
 struct tfnic {
 	struct tfres	*r;
+	size_t		 conf;		/* its ip_configuration imported */
 	int		 vnet, sub;
 	uint32_t	 ip;
 	bool		 known;		/* ip from the file */
@@ -70,6 +72,8 @@ struct tfm {
 	size_t		 nnics, ncap;
 	bool		 nhubs_seen;
 	struct imp_names vnames, nodes, gwnames, sites, rtnames;
+	struct imp_names lbnames;
+	size_t		 nlbs;		/* load balancers imported */
 	struct tflng	*lngs;
 	size_t		 nlngs, lcap;
 	struct cJSON	*sitesout;	/* the sites of the tunnels */
@@ -93,6 +97,10 @@ int	tfm_fw_ipconf(struct tf *a, const struct tfres *r);
 /* Each hub's firewalls: NVAs without BGP (RS-55), after the NICs. */
 void	tfm_read_firewalls(struct tf *a, struct tfm *m);
 void	tfm_read_tunnels(struct tf *a, struct tfm *m);
+/* tflb.c: each hub's internal load balancers, after the NVAs (LB-01). */
+void	tfm_read_lbs(struct tf *a, struct tfm *m);
+/* Their known frontend addresses taken in their subnets: before allocation. */
+void	tfm_lb_known(struct tf *a, struct tfm *m);
 /* The NIC a resource is, or NULL. */
 struct tfnic *tfm_nic_of(struct tfm *m, const struct tfres *r);
 /* tfnsg.c: network security groups, their rules and associations (NS-01). */

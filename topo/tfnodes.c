@@ -166,6 +166,7 @@ add_nic(struct tf *a, struct tfm *m, struct tfres *r)
 	n = &m->nics[m->nnics++];
 	memset(n, 0, sizeof(*n));
 	n->r = r;
+	n->conf = k;
 	n->vnet = v;
 	n->sub = sub;
 	n->fwd = tf_bool(r, NULL, 0, "ip_forwarding_enabled", false) ||
@@ -271,6 +272,7 @@ tfm_read_nics(struct tf *a, struct tfm *m)
 		if (!a->res[i].data && strcmp(a->res[i].type,
 		    "azurerm_network_interface") == 0)
 			add_nic(a, m, &a->res[i]);
+	tfm_lb_known(a, m);
 	for (i = 0; i < m->nnics; i++)
 		if (!m->nics[i].known)
 			allocate(a, m, &m->nics[i]);

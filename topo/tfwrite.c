@@ -67,6 +67,7 @@ put_vnet(struct tfvnet *v)
 			cJSON_AddBoolToObject(o, "allow_gateway_transit", false);
 		put_moved(o, "nvas", &v->nvas);
 		put_moved(o, "gateways", &v->gwout);
+		put_moved(o, "load_balancers", &v->lbs);
 	} else if (v->hub < 0)
 		cJSON_AddBoolToObject(o, "peered", false);
 	else {
@@ -319,6 +320,7 @@ tfm_free(struct tfm *m)
 		cJSON_Delete(v->nvas);
 		cJSON_Delete(v->vms);
 		cJSON_Delete(v->gwout);
+		cJSON_Delete(v->lbs);
 	}
 	free(m->vnets);
 	free(m->nics);
@@ -329,5 +331,6 @@ tfm_free(struct tfm *m)
 	imp_names_free(&m->gwnames);
 	imp_names_free(&m->sites);
 	imp_names_free(&m->rtnames);
+	imp_names_free(&m->lbnames);
 	memset(m, 0, sizeof(*m));
 }

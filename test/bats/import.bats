@@ -105,8 +105,7 @@ teardown() { down_labs; }
 	run arsemu import az "$TOP/test/import/az-landing" -o "$out" --name landing
 	assert_success
 	# what the model cannot hold: one specific warning each, nothing else
-	assert_output "arsemu: warning: load-balancers.json: [0]: load balancer nva-ilb is not modelled: its frontend owns no NIC in the lab, so routes to it drop there
-arsemu: warning: nsgs.json: [0].securityRules[1].destinationAddressPrefixes: Storage is not an address, a prefix or a service tag arsemu knows (VirtualNetwork, Internet, AzureLoadBalancer, NS-03): rule not imported"
+	assert_output "arsemu: warning: nsgs.json: [0].securityRules[1].destinationAddressPrefixes: Storage is not an address, a prefix or a service tag arsemu knows (VirtualNetwork, Internet, AzureLoadBalancer, NS-03): rule not imported"
 	run arsemu validate "$out"
 	assert_success
 	assert_output --partial "valid: lab landing, 3 VNets, 15 nodes, 12 NICs"
@@ -114,6 +113,9 @@ arsemu: warning: nsgs.json: [0].securityRules[1].destinationAddressPrefixes: Sto
 	assert_output '[[["hub-vpngw","Vpn",null,[{"site":"branch-lng"}]],["hub-ergw","ExpressRoute",null,[{"site":"dc-circuit","weight":10}]]],[["nva1","10.0.2.4",["0.0.0.0/0","10.200.0.0/16"],null,"10.0.2.100"],["nva2","10.0.2.5",["0.0.0.0/0","10.200.0.0/16"],1,"10.0.2.100"],["hub-azfw","10.0.4.4",null,null,null]],[["jump1","10.0.3.4"]]]'
 	run jq -c '[.sites[] | [.name, .prefixes, .asn]]' "$out"
 	assert_output '[["dc-circuit",["10.60.0.0/16"],65020],["branch-lng",["10.250.0.0/16","10.251.0.0/16"],65050]]'
+	# LB-01..LB-05: the internal load balancer, its pool's NICs as the NVAs they are
+	run jq -c '.regions[0].hub.load_balancers' "$out"
+	assert_output '[{"name":"nva-ilb","frontend":{"subnet":"nva","ip":"10.0.2.100"},"backends":["nva1","nva2"],"ha_ports":true,"probe":{"protocol":"Tcp","port":22,"interval":5,"threshold":2}}]'
 	# NS-01: the NSG, its rules (the one with a Storage tag left out), its subnet and NIC
 	diff -u <(jq -S .network_security_groups "$TOP/test/import/az-landing.json") <(jq -S .network_security_groups "$out")
 	# every NIC's effective routes, as plan computes them, equal the hand-written estate's
@@ -237,4 +239,62 @@ arsemu: warning: nsgs.json: [0].securityRules[1].destinationAddressPrefixes: Sto
 	run arsemu down "$lab"
 	assert_success
 	[ -z "$(lab_namespaces "$lab")" ]
+}
+
+@test "import az: LB-04 the internal load balancer is imported; the spokes' default route to its frontend walks through it to a backend" {
+	local out=$BATS_TEST_TMPDIR/landing.json
+	arsemu import az "$TOP/test/import/az-landing" -o "$out" 2>/dev/null
+	run arsemu plan "$out" app1
+	assert_line --regexp '^User +Active +0\.0\.0\.0/0 +VirtualAppliance +10\.0\.2\.100$'
+	run arsemu walk app1 8.8.8.8 --topo "$out"
+	assert_success
+	assert_output --partial 'predicted (offline): delivered'
+	assert_output --regexp '1 +app1 +NIC app1: User 0\.0\.0\.0/0 VirtualAppliance -> 10\.0\.2\.100 .*; load balancer nva-ilb: backend nva[12] \(HA ports, 5-tuple hash\)'
+	assert_output --regexp '2 +nva[12] +NIC nva[12]: User 0\.0\.0\.0/0 Internet'
+	# the same walk on the hand-written estate takes the same backend
+	diff -u <(arsemu walk app1 8.8.8.8 --topo "$TOP/test/import/az-landing.json" 2>/dev/null) <(arsemu walk app1 8.8.8.8 --topo "$out" 2>/dev/null)
+}
+
+@test "import az: a load balancer the model cannot hold is a warning naming the file and JSON path; the rest is imported" {
+	local d=$BATS_TEST_TMPDIR/az out=$BATS_TEST_TMPDIR/t.json lb=$TOP/test/import/az-landing/load-balancers.json
+	cp -r "$TOP/test/import/az-landing" "$d"
+	# a pool naming a NIC the files do not hold and a VM's NIC, an Http
+	# probe's path, a port rule with translation and a port rule next to HA ports
+	jq '.[0].backendAddressPools[0].backendIPConfigurations += [
+	      {"id": (.[0].backendAddressPools[0].backendIPConfigurations[0].id | sub("NVA1-NIC"; "NVA9-NIC"))},
+	      {"id": (.[0].backendAddressPools[0].backendIPConfigurations[0].id | sub("NVA1-NIC"; "JUMP1-NIC"))},
+	      {"id": (.[0].backendAddressPools[0].backendIPConfigurations[0].id | sub("IPCONFIG1"; "IPCONFIG2"))}] |
+	    .[0].probes[0] += {"protocol": "Http", "requestPath": "/healthz"} |
+	    .[0].loadBalancingRules += [(.[0].loadBalancingRules[0] | .name = "web" | .protocol = "Tcp" | .frontendPort = 80 | .backendPort = 8080)]' "$lb" > "$d/load-balancers.json"
+	run arsemu import az "$d" -o "$out"
+	assert_success
+	assert_output --partial "warning: load-balancers.json: [0].backendAddressPools[0].backendIPConfigurations[2].id: /SUBSCRIPTIONS/6B1C1A2E-5D0F-4C2A-9E51-3F0D2A7C9B14/RESOURCEGROUPS/RG-CONNECTIVITY/PROVIDERS/MICROSOFT.NETWORK/NETWORKINTERFACES/NVA9-NIC/IPCONFIGURATIONS/IPCONFIG1 is no NIC of the files (az network nic list): backend left out"
+	assert_output --partial "warning: load-balancers.json: [0].backendAddressPools[0].backendIPConfigurations[3].id: NIC jump1-nic is VM jump1, not an NVA"
+	assert_output --partial "warning: load-balancers.json: [0].backendAddressPools[0].backendIPConfigurations[4].id: an IP configuration of NIC nva1-nic other than the one arsemu gives it (its primary): backend left out"
+	assert_output --partial "warning: load-balancers.json: [0].probes[0]: the probe's request path is not modelled: the lab probes the port as Tcp does (LB-05)"
+	assert_output --partial "warning: load-balancers.json: [0].loadBalancingRules[1]: frontend and backend ports differ: arsemu's load balancers translate no port (LB-02): rule not imported"
+	run jq -c '.regions[0].hub.load_balancers[0] | [.backends, .ha_ports, .probe.protocol]' "$out"
+	assert_output '[["nva1","nva2"],true,"Http"]'
+	run arsemu validate "$out"
+	assert_success
+	# a pool of VMs only: the load balancer is not imported, said so; a
+	# public one; one in a spoke; one without rules
+	jq '[(.[0] | .backendAddressPools[0].backendIPConfigurations |= map(.id |= sub("NVA[12]-NIC"; "JUMP1-NIC"))),
+	     (.[0] | .name = "pub-lb" | .frontendIPConfigurations[0] |= (del(.subnet, .privateIPAddress) | .publicIPAddress = {"id": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/pip"})),
+	     (.[0] | .name = "spoke-lb" | .frontendIPConfigurations[0].privateIPAddress = "10.1.1.100" |
+	        .frontendIPConfigurations[0].subnet.id = "/subscriptions/6b1c1a2e-5d0f-4c2a-9e51-3f0d2a7c9b14/resourceGroups/rg-spoke1/providers/Microsoft.Network/virtualNetworks/spoke1-vnet/subnets/app"),
+	     (.[0] | .name = "no-rules" | .frontendIPConfigurations[0].privateIPAddress = "10.0.2.101" | .loadBalancingRules = [])]' "$lb" > "$d/load-balancers.json"
+	run arsemu import az "$d" -o "$out"
+	assert_success
+	assert_output --partial "warning: load-balancers.json: [0]: load balancer nva-ilb: no NVA in its backend pool: load balancer not imported (arsemu's pools hold NVAs, LB-03)"
+	assert_output --partial "warning: load-balancers.json: [1].frontendIPConfigurations: load balancer pub-lb has no frontend in a subnet (a public one?): arsemu models internal load balancers; not imported"
+	assert_output --partial "warning: load-balancers.json: [2].frontendIPConfigurations[0].subnet.id: load balancer spoke-lb is in VNet spoke1-vnet, not a region's hub: arsemu's load balancers sit in a hub, in front of its NVAs; not imported"
+	assert_output --partial "warning: load-balancers.json: [3]: load balancer no-rules: no load-balancing rule arsemu can hold: the frontend forwards nothing; load balancer not imported"
+	run jq -c '.regions[0].hub.load_balancers' "$out"
+	assert_output null
+	run arsemu validate "$out"
+	assert_success
+	# without a load balancer, the route to its frontend is dropped there: the walk says so
+	run arsemu walk app1 8.8.8.8 --topo "$out"
+	refute_output --partial 'load balancer nva-ilb'
 }

@@ -27,7 +27,8 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	local out=$BATS_TEST_TMPDIR/lz.json
 	run arsemu import terraform "$TF/state.json" -o "$out" --name lz
 	assert_success
-	assert_output --partial "warning: $TF/state.json: module.hub.module.nva.azurerm_lb.ilb: azurerm_lb is not modelled by arsemu: not imported"
+	refute_output --partial "azurerm_lb"
+	refute_output --partial "azurerm_network_interface_backend_address_pool_association"
 	refute_output --partial "azurerm_network_security"
 	refute_output --partial "spoke1_to_spoke2"
 	assert_output --partial 'module.hub.module.routeserver.azurerm_route_server_bgp_connection.nva["fw1"]: NVA vm-fw1-weu: what it advertises is not in Terraform'
@@ -45,6 +46,9 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	# NS-01: the NSG with its inline rule and its rule resource, on its subnet and fw1's NIC
 	run jq -c '.network_security_groups[] | [.name, .subnets, .nics, [.rules[] | [.name, .priority, .direction, .access, .source_address_prefixes, .destination_port_ranges]]]' "$out"
 	assert_output '["nsg-nva",["vnet-hub-weu/snet-nva"],["vm-fw1-weu"],[["allow-bgp",100,"Inbound","Allow",["10.1.1.0/27"],["179"]],["deny-admin",200,"Inbound","Deny",["Internet"],["22","3389"]]]]'
+	# LB-01..LB-05: azurerm_lb, its pool's NIC associations, probe and HA ports rule
+	run jq -c '.regions[0].hub.load_balancers' "$out"
+	assert_output '[{"name":"lb-nva-weu","frontend":{"subnet":"snet-nva","ip":"10.1.2.10"},"backends":["vm-fw1-weu","vm-fw2-weu"],"ha_ports":true,"probe":{"protocol":"Tcp","port":22,"interval":5,"threshold":2}}]'
 }
 
 @test "import terraform: plan of the imported state: the branch over the VPN gateway, spoke2 forced to the firewall" {
@@ -56,9 +60,22 @@ TF=$BATS_TEST_DIRNAME/../import/terraform
 	assert_line --regexp '^Default +Active +0\.0\.0\.0/0 +Internet'
 	run arsemu plan "$out" vm-web1
 	assert_success
-	assert_line --regexp '^User +Active +0\.0\.0\.0/0 +VirtualAppliance +10\.1\.2\.4$'
+	assert_line --regexp '^User +Active +0\.0\.0\.0/0 +VirtualAppliance +10\.1\.2\.10$'
 	assert_line --regexp '^User +Active +10\.250\.0\.0/16 +VirtualAppliance +10\.1\.2\.4$'
 	refute_line --regexp '^VirtualNetworkGateway '
+	# LB-04: spoke2's default route names the internal load balancer's
+	# frontend; the walk crosses it to a firewall, then the ExpressRoute gateway
+	run arsemu walk vm-web1 10.60.1.1 --topo "$out"
+	assert_output --regexp '1 +vm-web1 +NIC vm-web1: User 0\.0\.0\.0/0 VirtualAppliance -> 10\.1\.2\.10 .*; load balancer lb-nva-weu: backend vm-fw[12]-weu \(HA ports, 5-tuple hash\)'
+	assert_output --regexp '2 +vm-fw[12]-weu +NIC vm-fw[12]-weu: VirtualNetworkGateway 10\.60\.0\.0/16 VirtualNetworkGateway'
+	# to the Internet: through the load balancer, then nsg-nva's defaults deny it at the firewall's subnet (NS-02)
+	run arsemu walk vm-web1 8.8.8.8 --topo "$out"
+	assert_output --partial "predicted (offline): denied by an NSG: denied by NSG nsg-nva, rule DenyAllInBound"
+	assert_output --regexp 'load balancer lb-nva-weu: backend vm-fw[12]-weu'
+	# flows spread over both backends
+	run arsemu walk vm-web1 10.60.1.1 --topo "$out" --flows 16
+	assert_output --partial 'backend vm-fw1-weu'
+	assert_output --partial 'backend vm-fw2-weu'
 }
 
 # The topology of each import without what differs for a reason: the
@@ -87,8 +104,7 @@ AZTF=$BATS_TEST_DIRNAME/../import/az-tf
 	assert_success
 	# what the model cannot hold, one warning each; every other object
 	# imported (the NSG too, compared with Terraform's below)
-	assert_output "arsemu: warning: load-balancers.json: [0]: load balancer lb-nva-weu is not modelled: its frontend owns no NIC in the lab, so routes to it drop there
-arsemu: warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a service tag, not imported"
+	assert_output "arsemu: warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a service tag, not imported"
 	run arsemu validate "$az"
 	assert_success
 	assert_output --partial "valid: lab lz, 3 VNets, 14 nodes, 11 NICs"
@@ -115,6 +131,8 @@ arsemu: warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a
 	[ "$n" = 11 ]
 	diff -u <(arsemu plan "$adv" --json 2>/dev/null) <(arsemu plan "$az" --json 2>/dev/null)
 	diff -u <(arsemu reach "$adv" 2>/dev/null) <(arsemu reach "$az" 2>/dev/null)
+	# the same load balancer both ways: a walk through it takes the same backends
+	diff -u <(arsemu walk vm-web1 10.60.1.1 --topo "$adv" --flows 8 2>/dev/null) <(arsemu walk vm-web1 10.60.1.1 --topo "$az" --flows 8 2>/dev/null)
 	# the order of the lists does not matter: the lab gives gateways the
 	# free addresses of GatewaySubnet in topology order, and the importers
 	# order them by the addresses they have (az may list ergw before vgw,
@@ -334,7 +352,7 @@ arsemu: warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a
 	run arsemu validate "$out"
 	assert_success
 	run jq -c '[.valid, .vnets, .nvas, .nics, (.warnings | length)]' <(arsemu import terraform "$TF/plan.json" -o "$out" --json)
-	assert_output '[true,3,3,12,7]'
+	assert_output '[true,3,3,12,5]'
 }
 
 @test "diff --terraform: the plan's route table changes spoke1's effective routes; exit 1; --json and --markdown" {
@@ -422,4 +440,55 @@ arsemu: warning: route-tables.json: [0].routes[1].addressPrefix: AzureCloud is a
 	assert_success
 	run lab_namespaces "$lab"
 	assert_output ""
+}
+
+@test "import terraform: a load balancer the model cannot hold is a warning naming the resource address; the rest is imported" {
+	local s=$BATS_TEST_TMPDIR/state.json out=$BATS_TEST_TMPDIR/lz.json
+	local m='module.hub.module.nva'
+	# a pool member whose NIC is not in the file, a spoke VM's NIC in the
+	# pool, an Http probe with a path, a port rule that translates the port,
+	# a load balancer in a spoke and a public one
+	jq --arg m "$m" '(.values.root_module.child_modules[] | select(.address == "module.hub") | .child_modules[] | select(.address == $m) | .resources) |= (
+	    . as $r | ($r[] | select(.type == "azurerm_lb_rule")) as $rule | ($r[] | select(.type == "azurerm_lb")) as $lb |
+	    (map(if .type == "azurerm_lb_probe" then .values += {protocol: "Http", request_path: "/healthz"} else . end)) + [
+	    (($r[] | select(.address | endswith("association.nva[\"fw1\"]"))) | .address |= sub("fw1"; "gone") | .index = "gone" |
+	        .values.network_interface_id |= sub("nic-fw1-weu"; "nic-gone")),
+	    (($r[] | select(.address | endswith("association.nva[\"fw2\"]"))) | .address |= sub("fw2"; "fw2b") | .index = "fw2b" |
+	        .values.ip_configuration_name = "ipconfig2"),
+	    (($r[] | select(.address | endswith("association.nva[\"fw1\"]"))) | .address |= sub("fw1"; "app1") | .index = "app1" |
+	        .values.network_interface_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-spoke1-weu/providers/Microsoft.Network/networkInterfaces/nic-app1"),
+	    ($rule | .address = "\($m).azurerm_lb_rule.web" | .name = "web" | .values += {id: (.values.id | sub("ha-ports"; "web")), name: "web", protocol: "Tcp", frontend_port: 80, backend_port: 8080}),
+	    ($lb | .address = "\($m).azurerm_lb.spoke" | .name = "spoke" | .values += {id: (.values.id | sub("lb-nva-weu"; "lb-spoke")), name: "lb-spoke"} |
+	        .values.frontend_ip_configuration[0] += {private_ip_address: "10.2.1.100", subnet_id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-spoke1-weu/providers/Microsoft.Network/virtualNetworks/vnet-spoke1-weu/subnets/snet-app"}),
+	    ($lb | .address = "\($m).azurerm_lb.pub" | .name = "pub" | .values += {id: (.values.id | sub("lb-nva-weu"; "lb-pub")), name: "lb-pub"} |
+	        .values.frontend_ip_configuration[0] = {name: "pub", public_ip_address_id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/pip", private_ip_address: "", subnet_id: ""})])' \
+	    "$TF/state.json" > "$s"
+	run arsemu import terraform "$s" -o "$out"
+	assert_success
+	assert_output --partial "warning: $s: $m.azurerm_network_interface_backend_address_pool_association.nva[\"gone\"]: its NIC is not in the file (or not imported): backend left out"
+	assert_output --partial "warning: $s: $m.azurerm_network_interface_backend_address_pool_association.nva[\"app1\"]: NIC module.spoke1.module.workload.azurerm_network_interface.app1 is VM vm-app1's, not an NVA's"
+	assert_output --partial "warning: $s: $m.azurerm_network_interface_backend_address_pool_association.nva[\"fw2b\"]: ip_configuration ipconfig2 of NIC $m.azurerm_network_interface.nva[\"fw2\"] is not the one arsemu gives it (ipconfig1, its primary): backend left out"
+	assert_output --partial "warning: $s: $m.azurerm_lb_probe.nva: the probe's request path is not modelled: the lab probes the port as Tcp does (LB-05)"
+	assert_output --partial "warning: $s: $m.azurerm_lb_rule.web: frontend and backend ports differ: arsemu's load balancers translate no port (LB-02): rule not imported"
+	assert_output --partial "warning: $s: $m.azurerm_lb.spoke: its frontend is in VNet vnet-spoke1-weu, not a region's hub: arsemu's load balancers sit in a hub, in front of its NVAs; not imported"
+	assert_output --partial "warning: $s: $m.azurerm_lb.pub: no frontend_ip_configuration with a subnet_id (a public load balancer?): arsemu models internal load balancers; not imported"
+	run jq -c '[.regions[0].hub.load_balancers[] | [.name, .backends, .ha_ports, .probe.protocol]]' "$out"
+	assert_output '[["lb-nva-weu",["vm-fw1-weu","vm-fw2-weu"],true,"Http"]]'
+	run arsemu validate "$out"
+	assert_success
+	# a pool of no NVA, or no rule: the load balancer is not imported, said so
+	jq 'del(.. | objects | select(.type? == "azurerm_network_interface_backend_address_pool_association"))' "$TF/state.json" > "$s"
+	run arsemu import terraform "$s" -o "$out"
+	assert_success
+	assert_output --partial "$m.azurerm_lb.ilb: no NVA in its backend pool: load balancer not imported (arsemu's pools hold NVAs, LB-03)"
+	jq 'del(.. | objects | select(.type? == "azurerm_lb_rule"))' "$TF/state.json" > "$s"
+	run arsemu import terraform "$s" -o "$out"
+	assert_success
+	assert_output --partial "$m.azurerm_lb.ilb: no load-balancing rule arsemu can hold: the frontend forwards nothing; load balancer not imported"
+	assert_output --partial "$m.azurerm_lb_backend_address_pool.nva: a pool no imported rule uses: not imported"
+	run jq -c '.regions[0].hub.load_balancers' "$out"
+	assert_output null
+	# the route to the frontend then leads nowhere: validate says so
+	run arsemu validate "$out"
+	assert_output --partial "10.1.2.10"
 }

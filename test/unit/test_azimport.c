@@ -17,6 +17,7 @@
 
 #include "../../lib/util.h"
 #include "../../topo/azimport.h"
+#include "../../topo/importcommon.h"
 #include "../../topo/topo.h"
 #include "t.h"
 
@@ -619,8 +620,8 @@ test_unmodelled(void)
 	if ((root = import_ok(&az, "import az: unmodelled objects")) != NULL) {
 		T_OK(warned(&az, "other.json: value[0].ipConfigurations: Azure "
 		    "Firewall hub-fw has no IP configuration in a subnet") &&
-		    warned(&az, "other.json: value[1]: load "
-		    "balancer ilb is not modelled") && warned(&az, "other.json: "
+		    warned(&az, "other.json: value[1].frontendIPConfigurations: "
+		    "load balancer ilb has no frontend in a subnet") && warned(&az, "other.json: "
 		    "value[2].connectionType: connection v2v (Vnet2Vnet) is not "
 		    "modelled") && warned(&az, "value[3].type: "
 		    "Microsoft.Network/dnsZones is not imported"), "import az: "
@@ -807,6 +808,174 @@ test_firewall(void)
 	rm_tmp();
 }
 
+/*
+ * Load balancers at arsemu's bounds: 18 named alike (16 kept, names made
+ * unique, one frontend address given twice), the first's pool listing its
+ * 8 NVAs (the Route Server's most) twice, by address and by NIC; the
+ * topology validates.
+ */
+static void
+test_lb_bounds(void)
+{
+	struct topo_az az;
+	struct topo *t = NULL;
+	struct topo_err err;
+	const cJSON *lbs;
+	cJSON *root;
+	int i, k;
+
+	mkdir_tmp();
+	put("vnets.json", "[{\"type\":\"Microsoft.Network/virtualNetworks\","
+	    "\"name\":\"hub\",\"location\":\"westeurope\",\"id\":\"" SUB
+	    "/virtualNetworks/hub\",\"addressSpace\":{\"addressPrefixes\":"
+	    "[\"10.1.0.0/16\"]},\"subnets\":[{\"name\":\"RouteServerSubnet\","
+	    "\"addressPrefix\":\"10.1.1.0/27\"},{\"name\":\"nva\","
+	    "\"addressPrefix\":\"10.1.2.0/24\"},{\"name\":\"lb\","
+	    "\"addressPrefix\":\"10.1.3.0/24\"}]}]\n");
+	put("rs.json", "{\"type\":\"Microsoft.Network/virtualHubs\","
+	    "\"name\":\"rs\",\"id\":\"" SUB "/virtualHubs/rs\","
+	    "\"virtualRouterIps\":[\"10.1.1.4\",\"10.1.1.5\"]}\n");
+	put("peers.json", "[");
+	put("nics.json", "[");
+	for (i = 0; i < 8; i++) {
+		put("peers.json", "%s{\"type\":\"Microsoft.Network/virtualHubs/"
+		    "bgpConnections\",\"name\":\"fw%d\",\"id\":\"" SUB
+		    "/virtualHubs/rs/bgpConnections/fw%d\",\"peerAsn\":65010,"
+		    "\"peerIp\":\"10.1.2.%d\"}", i ? "," : "", i, i, 4 + i);
+		put("nics.json", "%s{\"type\":\"Microsoft.Network/"
+		    "networkInterfaces\",\"name\":\"fw%d-nic\",\"id\":\"" SUB
+		    "/networkInterfaces/fw%d-nic\",\"enableIPForwarding\":true,"
+		    "\"ipConfigurations\":[{\"id\":\"" SUB "/networkInterfaces/"
+		    "fw%d-nic/ipConfigurations/c\",\"privateIPAddress\":"
+		    "\"10.1.2.%d\",\"subnet\":{\"id\":\"" SUB "/virtualNetworks/"
+		    "hub/subnets/nva\"}}]}", i ? "," : "", i, i, i, 4 + i);
+	}
+	put("peers.json", "]\n");
+	put("nics.json", "]\n");
+	put("lbs.json", "[");
+	for (k = 0; k < 18; k++) {
+		put("lbs.json", "%s{\"type\":\"Microsoft.Network/loadBalancers\","
+		    "\"name\":\"Firewall_ILB\",\"id\":\"" SUB "/loadBalancers/"
+		    "l%d\",\"frontendIPConfigurations\":[{\"privateIPAddress\":"
+		    "\"10.1.3.%d\",\"subnet\":{\"id\":\"" SUB "/virtualNetworks/"
+		    "hub/subnets/lb\"}}],\"backendAddressPools\":[{"
+		    "\"loadBalancerBackendAddresses\":[", k ? "," : "", k,
+		    k == 1 ? 10 : 10 + k);
+		for (i = 0; i < (k == 0 ? 16 : 2); i++)
+			put("lbs.json", i < 8 ? "%s{\"ipAddress\":\"10.1.2.%d\"}" :
+			    "%s{\"networkInterfaceIPConfiguration\":{\"id\":\""
+			    "/SUBSCRIPTIONS/0/RESOURCEGROUPS/RG/PROVIDERS/"
+			    "MICROSOFT.NETWORK/NETWORKINTERFACES/FW%d-NIC/"
+			    "IPCONFIGURATIONS/C\"}}", i ? "," : "", i < 8 ? 4 + i :
+			    i - 8);
+		put("lbs.json", "]}],\"loadBalancingRules\":[{\"protocol\":"
+		    "\"All\",\"frontendPort\":0,\"backendPort\":0,\"probe\":"
+		    "{\"id\":\"" SUB "/loadBalancers/l%d/probes/p\"}}],"
+		    "\"probes\":[{\"id\":\"" SUB "/loadBalancers/l%d/probes/p\","
+		    "\"protocol\":\"Tcp\",\"port\":22}]}", k, k);
+	}
+	put("lbs.json", "]\n");
+	if ((root = import_ok(&az, "import az: load balancers at the bounds"))
+	    != NULL) {
+		lbs = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root,
+		    "regions"), 0), "hub"), "load_balancers");
+		T_EQ(cJSON_GetArraySize(lbs), 16, "import az: 16 load balancers "
+		    "of 18 (arsemu's bound; one frontend given twice)");
+		T_OK(names_distinct(lbs, 16), "import az: their names made "
+		    "unique");
+		T_EQ(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+		    lbs->child, "backends")), 8, "import az: 8 backends, each "
+		    "listed twice (by address, by its NIC's id upper-case)");
+		T_OK(warned(&az,
+		    "lbs.json: [1]: load balancer Firewall_ILB: its frontend "
+		    "address is another load balancer's: not imported") &&
+		    warned(&az, "lbs.json: [17]: load balancer Firewall_ILB: more "
+		    "load balancers than arsemu's bound of 16: not imported") &&
+		    warned(&az, "lbs.json: [2].name: load balancer Firewall_ILB is "
+		    "called firewall-ilb-3"), "import az: each bound and the "
+		    "renaming are warnings with file and path");
+		T_EQ(topo_load_string(az.json, strlen(az.json), &t, &err), 0,
+		    "import az: the topology loads (%s)", err.msg);
+		T_OK(t != NULL && t->nlbs == 16 && t->lbs[0]->nbackends == 8 &&
+		    t->lbs[0]->probe_interval == TOPO_PROBE_INTERVAL_DEFAULT &&
+		    t->lbs[0]->probe_threshold == TOPO_PROBE_THRESHOLD_DEFAULT,
+		    "import az: LB-05 a probe without interval and threshold "
+		    "gets the defaults");
+		topo_free(t);
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
+/* importlb.c: rules and probes mapped onto the topology's shape. */
+static void
+test_lb_mapping(void)
+{
+	cJSON *lb = imp_lb_new("l", "s", 0x0a00000a);
+	char *got;
+
+	T_OK(imp_lb_rule(lb, "Tcp", 443, 443) == NULL &&
+	    imp_lb_rule(lb, "tcp", 443, 443) == NULL &&
+	    imp_lb_rule(lb, "Udp", 53, 53) == NULL, "imp_lb_rule: port rules, "
+	    "one per protocol and port");
+	T_OK(imp_lb_rule(lb, "Tcp", 80, 8080) != NULL &&
+	    imp_lb_rule(lb, "Tcp", 0, 0) != NULL &&
+	    imp_lb_rule(lb, "All", 80, 80) != NULL &&
+	    imp_lb_rule(lb, "Icmp", 0, 0) != NULL &&
+	    imp_lb_rule(lb, "Tcp", 65536, 65536) != NULL &&
+	    imp_lb_rule(lb, "Tcp", 1.5, 1.5) != NULL, "imp_lb_rule: "
+	    "translation, port 0, All with a port, another protocol, a port "
+	    "out of range or not whole: refused, said why");
+	T_OK(imp_lb_done(lb) != NULL && strstr(imp_lb_done(lb), "backend"),
+	    "imp_lb_done: no backend yet");
+	T_OK(imp_lb_backend(lb, "a") == NULL && imp_lb_backend(lb, "a") ==
+	    NULL, "imp_lb_backend: a member listed twice is one backend");
+	{
+		cJSON *big = imp_lb_new("b", "s", 0x0a00000b);
+		char nm[16];
+		int i, nok = 0;
+
+		for (i = 0; i < TOPO_LB_BACKENDS_MAX + 1; i++) {
+			snprintf(nm, sizeof(nm), "n%d", i);
+			nok += imp_lb_backend(big, nm) == NULL;
+		}
+		T_OK(nok == TOPO_LB_BACKENDS_MAX && cJSON_GetArraySize(
+		    cJSON_GetObjectItemCaseSensitive(big, "backends")) ==
+		    TOPO_LB_BACKENDS_MAX, "imp_lb_backend: the 33rd is refused "
+		    "(arsemu's bound, 32)");
+		cJSON_Delete(big);
+	}
+	T_OK(imp_lb_done(lb) != NULL && strstr(imp_lb_done(lb), "probe"),
+	    "imp_lb_done: no probe yet");
+	T_OK(imp_lb_probe(lb, "Tcp", 22, 4, -1, NULL) != NULL &&
+	    imp_lb_probe(lb, "Tcp", 22, -1, 101, NULL) != NULL &&
+	    imp_lb_probe(lb, "Udp", 22, -1, -1, NULL) != NULL &&
+	    imp_lb_probe(lb, "Tcp", 0, -1, -1, NULL) != NULL &&
+	    cJSON_GetObjectItemCaseSensitive(lb, "probe") == NULL,
+	    "imp_lb_probe: an interval under 5 s, a threshold over 100, Udp, "
+	    "port 0: refused, nothing added");
+	T_OK(imp_lb_probe(lb, "http", 80, -1, -1, "/") != NULL &&
+	    imp_lb_done(lb) == NULL, "imp_lb_probe: an Http probe is taken, "
+	    "its path a warning");
+	got = cJSON_PrintUnformatted(lb);
+	T_OK(strcmp(got, "{\"name\":\"l\",\"frontend\":{\"subnet\":\"s\","
+	    "\"ip\":\"10.0.0.10\"},\"backends\":[\"a\"],\"rules\":[{"
+	    "\"protocol\":\"Tcp\",\"port\":443},{\"protocol\":\"Udp\","
+	    "\"port\":53}],\"probe\":{\"protocol\":\"Http\",\"port\":80,"
+	    "\"interval\":15,\"threshold\":2}}") == 0, "imp_lb: the "
+	    "topology's shape, Azure's defaults: %s", got);
+	free(got);
+	T_OK(imp_lb_rule(lb, "All", 0, 0) != NULL && cJSON_IsTrue(
+	    cJSON_GetObjectItemCaseSensitive(lb, "ha_ports")) &&
+	    cJSON_GetObjectItemCaseSensitive(lb, "rules") == NULL &&
+	    imp_lb_rule(lb, "Udp", 5, 5) != NULL && imp_lb_rule(lb, "All", 0,
+	    0) == NULL, "imp_lb_rule: HA ports replace the port rules, said "
+	    "so; a port rule after them is refused");
+	cJSON_Delete(lb);
+}
+
 int
 main(void)
 {
@@ -820,6 +989,8 @@ main(void)
 	test_unmodelled();
 	test_hub_peerings();
 	test_firewall();
+	test_lb_bounds();
+	test_lb_mapping();
 	test_error_path();
 	test_helpers();
 	return t_done();

@@ -99,9 +99,14 @@ test_state(void)
 	T_OK(t != NULL && t->nvnets == 3 && t->nnvas == 3 && t->nnics == 11,
 	    "state fixture: 3 VNets, 3 NVAs, 11 NICs (2 RS, 2 VPN and 2 ER "
 	    "gateway instances, 2 NVA, an Azure Firewall, 2 VM)");
-	T_OK(has_warning(&tf, "module.hub.module.nva.azurerm_lb.ilb: azurerm_lb "
-	    "is not modelled", NULL), "the load balancer is a warning naming its "
-	    "address, modules two deep");
+	T_OK(!has_warning(&tf, "azurerm_lb", NULL), "the load balancer, its "
+	    "pool, NIC associations, probe and rule are imported, no warning");
+	T_OK(t != NULL && t->nlbs == 1 && t->lbs[0]->nbackends == 2 &&
+	    t->lbs[0]->ip == 0x0a01020a && t->lbs[0]->rules == NULL &&
+	    t->lbs[0]->probe_port == 22 && t->lbs[0]->probe_interval == 5 &&
+	    t->lbs[0]->probe_threshold == 2 && strcmp(t->lbs[0]->subnet->name,
+	    "snet-nva") == 0, "LB-01..LB-05: lb-nva-weu at 10.1.2.10 in "
+	    "snet-nva, both NVAs in its pool, HA ports, its Tcp probe");
 	T_OK(!has_warning(&tf, "spoke1_to_spoke2", NULL) &&
 	    !has_warning(&tf, "spoke2_to_spoke1", NULL),
 	    "a spoke-to-spoke peering is imported, without a warning");
@@ -682,6 +687,151 @@ test_bad(void)
 	}
 }
 
+/*
+ * An internal load balancer whose frontend address is not known yet (""):
+ * the first free of its subnet after the NICs, assumed; an IP-based pool
+ * (azurerm_lb_backend_address_pool_address); two port rules, one of
+ * another pool; an Https probe with a path.
+ */
+static void
+test_lb(void)
+{
+	const char *lb = NET "/loadBalancers/ilb";
+	char *r[12], *all, *doc, *got;
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	cJSON *j;
+	size_t i, n = 0;
+
+	r[n++] = vnet("hub", "10.9.0.0/16", "{\"name\": \"RouteServerSubnet\", "
+	    "\"address_prefixes\": [\"10.9.1.0/27\"]}, {\"name\": \"nva\", "
+	    "\"address_prefixes\": [\"10.9.2.0/24\"]}");
+	r[n++] = res("azurerm_route_server", "rs", "\"id\": \"" NET
+	    "/virtualHubs/rs\", \"name\": \"rs\", \"subnet_id\": \"" NET
+	    "/virtualNetworks/hub/subnets/RouteServerSubnet\"");
+	for (i = 0; i < 2; i++) {
+		char nm[8], *v;
+
+		snprintf(nm, sizeof(nm), "fw%zu", i + 1);
+		v = xasprintf("\"id\": \"" NET "/networkInterfaces/%s\", "
+		    "\"name\": \"%s\", \"ip_forwarding_enabled\": true, "
+		    "\"ip_configuration\": [{\"name\": \"c\", \"subnet_id\": "
+		    "\"" NET "/virtualNetworks/hub/subnets/nva\", "
+		    "\"private_ip_address\": \"10.9.2.%zu\"}]", nm, nm, 4 + i);
+		r[n++] = res("azurerm_network_interface", nm, v);
+		free(v);
+		v = xasprintf("\"name\": \"%s\", \"route_server_id\": \"" NET
+		    "/virtualHubs/rs\", \"peer_asn\": 65010, \"peer_ip\": "
+		    "\"10.9.2.%zu\"", nm, 4 + i);
+		r[n++] = res("azurerm_route_server_bgp_connection", nm, v);
+		free(v);
+	}
+	all = xasprintf("\"id\": \"%s\", \"name\": \"ILB\", \"sku\": "
+	    "\"Standard\", \"frontend_ip_configuration\": [{\"name\": \"fe\", "
+	    "\"subnet_id\": \"" NET "/virtualNetworks/hub/subnets/nva\", "
+	    "\"private_ip_address\": \"\"}]", lb);
+	r[n++] = res("azurerm_lb", "ilb", all);
+	free(all);
+	all = xasprintf("\"id\": \"%s/backendAddressPools/p\", \"name\": "
+	    "\"p\", \"loadbalancer_id\": \"%s\"", lb, lb);
+	r[n++] = res("azurerm_lb_backend_address_pool", "p", all);
+	free(all);
+	all = xasprintf("\"name\": \"a\", \"backend_address_pool_id\": "
+	    "\"%s/backendAddressPools/p\", \"ip_address\": \"10.9.2.5\"", lb);
+	r[n++] = res("azurerm_lb_backend_address_pool_address", "a", all);
+	free(all);
+	all = xasprintf("\"id\": \"%s/probes/h\", \"name\": \"h\", "
+	    "\"loadbalancer_id\": \"%s\", \"protocol\": \"Https\", \"port\": "
+	    "8443, \"request_path\": \"/health\", \"number_of_probes\": 3", lb,
+	    lb);
+	r[n++] = res("azurerm_lb_probe", "h", all);
+	free(all);
+	for (i = 0; i < 2; i++) {
+		all = xasprintf("\"name\": \"r%zu\", \"loadbalancer_id\": "
+		    "\"%s\", \"protocol\": \"%s\", \"frontend_port\": %d, "
+		    "\"backend_port\": %d, \"frontend_ip_configuration_name\": "
+		    "\"fe\", \"backend_address_pool_ids\": [\"%s/"
+		    "backendAddressPools/%s\"], \"probe_id\": \"%s/probes/h\"",
+		    i, lb, i ? "Udp" : "Tcp", i ? 53 : 443, i ? 53 : 443, lb,
+		    i ? "other" : "p", lb);
+		r[n++] = res("azurerm_lb_rule", i ? "r1" : "r0", all);
+		free(all);
+	}
+	all = xasprintf("%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s", r[0], r[1], r[2],
+	    r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]);
+	doc = state(all);
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "lb: imports (%s)",
+	    e.msg);
+	j = cJSON_Parse(tf.json);
+	got = cJSON_PrintUnformatted(at(at(j, "regions", 0, "hub"),
+	    "load_balancers", -1, NULL));
+	T_OK(got != NULL && strcmp(got, "[{\"name\":\"ilb\",\"frontend\":"
+	    "{\"subnet\":\"nva\",\"ip\":\"10.9.2.6\"},\"backends\":"
+	    "[\"fw2\"],\"rules\":[{\"protocol\":\"Tcp\",\"port\":443}],"
+	    "\"probe\":{\"protocol\":\"Https\",\"port\":8443,\"interval\":"
+	    "15,\"threshold\":3}}]") == 0, "lb: the frontend the next free "
+	    "address, the NVA at the pool's address, the first rule's pool "
+	    "and probe, number_of_probes and the default interval: %s",
+	    got ? got : "null");
+	T_OK(has_warning(&tf, "azurerm_lb.ilb: assumed: the frontend's "
+	    "private_ip_address is known after apply; 10.9.2.6", NULL) &&
+	    has_warning(&tf, "azurerm_lb.ilb: load balancer ILB is called ilb",
+	    NULL) && has_warning(&tf, "azurerm_lb_rule.r1: a rule of another "
+	    "backend pool or probe", NULL) && has_warning(&tf,
+	    "azurerm_lb_probe.h: the probe's request path is not modelled",
+	    NULL), "lb: the assumed address, the name, the rule of another "
+	    "pool and the probe's path are warnings naming the address");
+	T_EQ(topo_load_string(tf.json, strlen(tf.json), &t, &e), 0,
+	    "lb: the topology loads (%s)", t ? "ok" : e.msg);
+	topo_free(t);
+	free(got);
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	for (i = 0; i < n; i++)
+		free(r[i]);
+	free(all);
+	free(doc);
+}
+
+/* A static frontend address is Azure's to keep: no NIC allocated there. */
+static void
+test_lb_static(void)
+{
+	char *v = vnet("hub", "10.9.0.0/16", "{\"name\": \"nva\", "
+	    "\"address_prefixes\": [\"10.9.2.0/24\"]}"), *l, *n, *all, *doc;
+	struct topo_tf tf;
+	struct topo_err e;
+	cJSON *j;
+	const char *ip;
+
+	l = res("azurerm_lb", "ilb", "\"name\": \"ilb\", "
+	    "\"frontend_ip_configuration\": [{\"name\": \"fe\", "
+	    "\"subnet_id\": \"" NET "/virtualNetworks/hub/subnets/nva\", "
+	    "\"private_ip_address\": \"10.9.2.4\"}]");
+	n = res("azurerm_network_interface", "vm", "\"name\": \"vm\", "
+	    "\"ip_configuration\": [{\"name\": \"c\", \"subnet_id\": \""
+	    NET "/virtualNetworks/hub/subnets/nva\"}]");
+	all = xasprintf("%s,%s,%s", v, l, n);
+	doc = state(all);
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "lb static: imports");
+	j = cJSON_Parse(tf.json);
+	ip = cJSON_GetStringValue(at(cJSON_GetArrayItem(at(j, "regions", 0,
+	    "spokes"), 0), "vms", 0, "ip"));
+	T_OK(ip != NULL && strcmp(ip, "10.9.2.5") == 0 && has_warning(&tf,
+	    "azurerm_lb.ilb: its frontend is in VNet hub, not a region's hub",
+	    NULL), "lb static: the NIC known after apply gets .5, not the "
+	    "frontend's .4; the load balancer of a spoke is a warning: %s",
+	    ip ? ip : "null");
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	free(v);
+	free(l);
+	free(n);
+	free(all);
+	free(doc);
+}
+
 int
 main(void)
 {
@@ -689,6 +839,8 @@ main(void)
 	test_plan();
 	test_allocation();
 	test_firewalls();
+	test_lb();
+	test_lb_static();
 	test_expressroute();
 	test_gateway_order();
 	test_names();
