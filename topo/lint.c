@@ -514,8 +514,9 @@ rs_hub(const struct topo *t, const struct topo_vnet *v)
 
 	if (!v->hub || v->rs == NULL)
 		return false;
+	/* its own NVAs, or one across a peering (RS-08; PE-08: a spoke's) */
 	for (i = 0; i < t->nnvas; i++)
-		if (hub_of(t->nvas[i]->node) == v && peers_rs(t->nvas[i]))
+		if (t->nvas[i]->bgp && topo_nva_peers_rs(t->nvas[i], v->rs))
 			return true;
 	return false;
 }
@@ -532,7 +533,8 @@ join_shared_rs(struct topo *t, const struct topo_nva *nv, size_t *up)
 	char path[TOPO_PATH_MAX];
 	size_t k;
 
-	if (nv->nxrs == 0)
+	/* PE-08: a spoke's NVA may peer with one Route Server, not its own */
+	if (nv->nxrs + (peers_rs(nv) ? 1 : 0) < 2)
 		return;
 	if (!nv->as_override) {
 		topo_warnf(t, topo_path_key(path, nv->node->jpath, "route_servers"),

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kroute.h"
 #include "lb.h"
 #include "nsg.h"
 #include "policy.h"
@@ -272,7 +273,8 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	const struct sdn_route *r = tab ? sdn_lookup(tab, dst) : NULL;
 	char pf[PFX_STRLEN], nh[ADDR_STRLEN], reason[160];
 	const struct topo_node *next;
-	unsigned k;
+	uint32_t m[SDN_MAX_NH];
+	unsigned k, nm = 0;
 
 	if (r == NULL) {
 		w->outcome = WALK_NO_ROUTE;
@@ -319,22 +321,36 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 		    from->name, pf);
 		return NULL;
 	}
-	k = choose_hop(e, from, r->nh, r->nnh, flow, h);
+	/* the members out of reach are not in the fabric's route (kroute.h) */
+	for (k = 0; k < r->nnh; k++)
+		if (kroute_nh_reaches(e->t, from->nic, r->nh[k]))
+			m[nm++] = r->nh[k];
+	if (nm == 0)	/* none: the first one's failure says why */
+		m[nm++] = r->nh[0];
+	k = choose_hop(e, from, m, nm, flow, h);
 	snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s -> %s (%s%s)", from->name,
 	    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type),
-	    addr_fmt(r->nh[k], nh), reason, r->nnh > 1 ? "; ECMP by flow hash" : "");
+	    addr_fmt(m[k], nh), reason, nm > 1 ? "; ECMP by flow hash" : "");
 	if (r->type == SDN_NH_VIRTUALAPPLIANCE &&
-	    topo_lb_by_ip(e->t, r->nh[k]) != NULL) {
+	    topo_lb_by_ip(e->t, m[k]) != NULL) {
 		/* NS-04: the backend's NSGs see the packet the balancer hands on */
-		next = lb_step(e, from, topo_lb_by_ip(e->t, r->nh[k]), pkt, w, h);
+		next = lb_step(e, from, topo_lb_by_ip(e->t, m[k]), pkt, w, h);
 		if (next != NULL && walk_nsg_denies(e, from, next, pkt, w, h))
 			return NULL;
 		return next;
 	}
-	if ((next = walk_owner(e->t, r->nh[k])) == NULL || next->nic == NULL) {
+	if ((next = walk_owner(e->t, m[k])) == NULL || next->nic == NULL) {
 		w->outcome = WALK_BLACKHOLED;
 		snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is no NIC "
 		    "in the lab", nh, pf);
+		return NULL;
+	}
+	if (!kroute_nh_reaches(e->t, from->nic, m[k])) {
+		w->outcome = WALK_BLACKHOLED;
+		snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is %s "
+		    "in VNet %s, not peered with %s: out of reach (PE-08, "
+		    "PE-01)", nh, pf, next->name, next->nic->subnet->vnet->name,
+		    from->nic->subnet->vnet->name);
 		return NULL;
 	}
 	if (walk_nsg_denies(e, from, next, pkt, w, h))
