@@ -198,10 +198,26 @@ lint_unsteered(struct topo *t, const struct topo_nva *v, const char *path,
 	    pfx_fmt(dst, p1), v->node->name, p1);
 }
 
+/*
+ * The VNet whose Route Server programs an NVA's routes: its own VNet's, or
+ * for an NVA in a spoke with none (PE-08), the first one it peers with
+ * across a peering (RS-08); NULL: no Route Server.
+ */
+static const struct topo_vnet *
+nva_rs_vnet(const struct topo_nva *v)
+{
+	const struct topo_vnet *own = v->node->nic->subnet->vnet;
+
+	if (own->rs != NULL)
+		return own;
+	return v->nxrs > 0 ? v->xrs[0]->vnet : NULL;
+}
+
 static void
 lint_nva(struct topo *t, const struct topo_nva *v)
 {
 	const struct topo_subnet *sn = v->node->nic->subnet;
+	const struct topo_vnet *rv = nva_rs_vnet(v);
 	char path[TOPO_PATH_MAX], p1[PFX_STRLEN], p2[PFX_STRLEN];
 	size_t i;
 
@@ -209,15 +225,15 @@ lint_nva(struct topo *t, const struct topo_nva *v)
 		const struct pfx4 *vp;
 
 		snprintf(path, sizeof(path), "%s.advertise[%zu]", v->node->jpath, i);
-		if (v->advertise[i].len == 0 && sn->vnet->rs != NULL &&
-		    !default_to_internet(sn))
+		if (v->advertise[i].len == 0 && rv != NULL &&
+		    served_by(rv, sn->vnet) && !default_to_internet(sn))
 			topo_warnf(t, path, "NVA \"%s\" advertises 0.0.0.0/0 and subnet %s/%s "
 			    "has no route table sending 0.0.0.0/0 to Internet: the "
 			    "default route is programmed on the NVA's own NIC too and "
 			    "its Internet traffic loops (RS-22)", v->node->name,
 			    sn->vnet->name, sn->name);
-		if (sn->vnet->rs == NULL ||
-		    (vp = served_prefix(t, sn->vnet, &v->advertise[i])) == NULL)
+		if (rv == NULL ||
+		    (vp = served_prefix(t, rv, &v->advertise[i])) == NULL)
 			continue;
 		topo_warnf(t, path, "%s is %s VNet prefix %s, which the Route Server "
 		    "serves: the system route wins and this route is never "

@@ -582,7 +582,7 @@ er_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
  * RS-12, RS-13: what the hub's Route Server passes its gateways from NVAs,
  * with branch-to-branch: its routes as bgp_sim ranked them (what an NVA
  * relays from another Route Server included, PE-06), or, without them, the
- * prefixes the hub's NVAs advertise.
+ * prefixes its NVA peers advertise.
  */
 static void
 offer_nvas(const struct walk_env *e, const struct topo_vnet *hub,
@@ -604,8 +604,8 @@ offer_nvas(const struct walk_env *e, const struct topo_vnet *hub,
 	for (i = 0; i < t->nnvas; i++) {
 		const struct topo_nva *nv = t->nvas[i];
 
-		if (nv->node->nic->subnet->vnet != hub ||
-		    (!nv->peer_rs[0] && !nv->peer_rs[1]))
+		/* its own NVAs, and those across a peering (RS-08, PE-08) */
+		if (!nv->bgp || !topo_nva_peers_rs(nv, hub->rs))
 			continue;
 		for (k = 0; k < nv->nadvertise; k++)
 			offer_take(o, &nv->advertise[k], dst, base + 1 +
