@@ -43,6 +43,12 @@ fw = mutated(lambda d: (d["regions"][0]["hub"]["nvas"][0].pop("asn"), d["regions
 for k in ("advertise", "peers", "route_servers", "daemon", "prepend", "communities", "md5"):
     fw["regions"][0]["hub"]["nvas"][0].pop(k, None)
 ok(v.is_valid(fw), "schema takes an NVA with bgp false and no asn (RS-55)")
+# PE-08: a spoke's "nvas" (examples/transit-nva.json has one); an unknown
+# field in a spoke's NVA is refused as in a hub's
+tn = json.load(open("examples/transit-nva.json"))
+ok(v.is_valid(tn) and "nvas" in tn["regions"][0]["spokes"][0], "schema takes a spoke's nvas (PE-08)")
+tn["regions"][0]["spokes"][0]["nvas"][0]["bogus"] = 1
+ok(not v.is_valid(tn), "schema refuses an unknown field in a spoke's NVA (PE-08)")
 for what, fn in bad:
     ok(not v.is_valid(mutated(fn)), "schema refuses %s" % what)
 # check suites (man/arsemu-check.5): the shipped ones, and a recorded one
