@@ -3,14 +3,17 @@
  * a spoke's "nvas", the Route Servers such an NVA may peer with (its
  * spoke's own, PE-06; a directly peered VNet's, RS-08) and the errors at
  * their JSON paths; its Route Server's configuration; the effective routes,
- * kernel routes and walks of examples/transit-nva.json, and lint's warnings
- * (PE-08, RS-22). Documents use ' for ".
+ * kernel routes and walks of examples/transit-nva.json, lint's warnings
+ * (PE-08, RS-22), and import az's warning for such an NVA's peering.
+ * Documents use ' for ".
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../lib/util.h"
+#include "../../topo/azimport.h"
 #include "../../topo/lint.h"
 #include "../../topo/topo.h"
 #include "../../bgp/bgp.h"
@@ -359,6 +362,82 @@ test_example(void)
 	topo_free(t);
 }
 
+#define SUB	"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network"
+
+/*
+ * import az: a Route Server peering whose NVA sits in a peered spoke is
+ * skipped with a warning that says why; the rest imports and validates.
+ */
+static void
+test_import(void)
+{
+	static const char *vnets = "[{\"type\":\"Microsoft.Network/"
+	    "virtualNetworks\",\"name\":\"hub\",\"location\":\"westeurope\","
+	    "\"id\":\"" SUB "/virtualNetworks/hub\",\"addressSpace\":{"
+	    "\"addressPrefixes\":[\"10.1.0.0/16\"]},\"subnets\":[{\"name\":"
+	    "\"RouteServerSubnet\",\"addressPrefix\":\"10.1.1.0/27\"}],"
+	    "\"virtualNetworkPeerings\":[{\"type\":\"Microsoft.Network/"
+	    "virtualNetworks/virtualNetworkPeerings\",\"id\":\"" SUB
+	    "/virtualNetworks/hub/virtualNetworkPeerings/p\",\"peeringState\":"
+	    "\"Connected\",\"remoteVirtualNetwork\":{\"id\":\"" SUB
+	    "/virtualNetworks/transit\"}}]},{\"type\":\"Microsoft.Network/"
+	    "virtualNetworks\",\"name\":\"transit\",\"location\":"
+	    "\"westeurope\",\"id\":\"" SUB "/virtualNetworks/transit\","
+	    "\"addressSpace\":{\"addressPrefixes\":[\"10.2.0.0/16\"]},"
+	    "\"subnets\":[{\"name\":\"nva\",\"addressPrefix\":"
+	    "\"10.2.1.0/24\"}],\"virtualNetworkPeerings\":[{\"type\":"
+	    "\"Microsoft.Network/virtualNetworks/virtualNetworkPeerings\","
+	    "\"id\":\"" SUB "/virtualNetworks/transit/virtualNetworkPeerings/"
+	    "p\",\"peeringState\":\"Connected\",\"remoteVirtualNetwork\":{"
+	    "\"id\":\"" SUB "/virtualNetworks/hub\"}}]}]\n";
+	static const char *rs = "{\"type\":\"Microsoft.Network/virtualHubs\","
+	    "\"name\":\"rs\",\"id\":\"" SUB "/virtualHubs/rs\","
+	    "\"virtualRouterIps\":[\"10.1.1.4\",\"10.1.1.5\"]}\n";
+	static const char *peers = "[{\"type\":\"Microsoft.Network/"
+	    "virtualHubs/bgpConnections\",\"name\":\"tn\",\"id\":\"" SUB
+	    "/virtualHubs/rs/bgpConnections/tn\",\"peerAsn\":65020,"
+	    "\"peerIp\":\"10.2.1.4\"}]\n";
+	const char *files[][2] = { { "vnets.json", vnets }, { "rs.json", rs },
+	    { "peers.json", peers } };
+	char dir[] = "/tmp/arsemu-spokenva-XXXXXX", *path;
+	struct topo_az az = { 0 };
+	struct topo_err err = { .msg = "" };
+	struct topo *t = NULL;
+	size_t i, warned = 0;
+	FILE *f;
+
+	if (!T_OK(mkdtemp(dir) != NULL, "import: a temporary directory"))
+		return;
+	for (i = 0; i < NELEM(files); i++) {
+		path = xasprintf("%s/%s", dir, files[i][0]);
+		if ((f = fopen(path, "w")) != NULL) {
+			fputs(files[i][1], f);
+			fclose(f);
+		}
+		free(path);
+	}
+	if (T_OK(topo_az_import(dir, "lab", &az, &err) == 0, "PE-08: import "
+	    "az of a Route Server peering with an NVA in a spoke does not "
+	    "fail (%s)", err.msg)) {
+		for (i = 0; i < az.nwarnings; i++)
+			warned += strstr(az.warnings[i], "peerIp: 10.2.1.4 is "
+			    "outside hub hub") != NULL && strstr(az.warnings[i],
+			    "PE-08") != NULL;
+		T_EQ(warned, 1u, "PE-08: import az warns, once, that it skips "
+		    "the spoke NVA's peering and says how to write it");
+		T_OK(topo_load_string(az.json, strlen(az.json), &t, &err) == 0,
+		    "PE-08: the imported topology validates (%s)", err.msg);
+		topo_free(t);
+	}
+	topo_az_free(&az);
+	for (i = 0; i < NELEM(files); i++) {
+		path = xasprintf("%s/%s", dir, files[i][0]);
+		(void)unlink(path);
+		free(path);
+	}
+	(void)rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -366,5 +445,6 @@ main(void)
 	test_bgpconf();
 	test_lint();
 	test_example();
+	test_import();
 	return t_done();
 }
