@@ -159,8 +159,8 @@ struct topo_vnet {
  * flags are its own peering link's, set where that side lists the other
  * (an object entry), Azure's defaults otherwise. use_remote_gateways is
  * refused over it (validate.c, PE-03), so allow_gateway_transit decides
- * nothing yet; allow_forwarded_traffic is read but not yet honoured for
- * what a spoke's NVA (PE-08) forwards over it: both are kept for that day.
+ * nothing yet (kept for the day it does); allow_forwarded_traffic false
+ * refuses what a spoke's NVA (PE-08) forwards over it (emu/model/policy.c).
  */
 struct topo_peering {
 	struct topo_vnet	*vnet[2];

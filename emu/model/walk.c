@@ -194,23 +194,27 @@ why(const struct sdn_table *tab, const struct sdn_route *r, char *buf,
 	}
 }
 
-/* PE-02: the spoke's peering refuses what the hub forwards into it. */
+/* PE-02, PE-08: the spoke's peering refuses what a forwarder sends it. */
 static bool
 peering_refuses(const struct topo_node *from, const struct topo_node *to,
     uint32_t src, struct walk *w)
 {
 	const struct topo_vnet *s = policy_peering_refuses(from->nic, to->nic,
 	    src);
+	const struct topo_peering *pe;
+	const char *jp;
 	char a[ADDR_STRLEN];
 
 	if (s == NULL)
 		return false;
+	pe = topo_vnet_peering(s, from->nic->subnet->vnet);
+	jp = pe != NULL ? pe->jpath[pe->vnet[0] == s ? 0 : 1] : s->jpath;
 	w->outcome = WALK_PEERING_REFUSED;
 	w->refused_by = s;
 	snprintf(w->detail, sizeof(w->detail), "%s's peering to %s has "
 	    "allow_forwarded_traffic false (%s): %s forwarded a packet from %s, "
 	    "outside %s's address space", s->name,
-	    from->nic->subnet->vnet->name, s->jpath, from->name, addr_fmt(src, a),
+	    from->nic->subnet->vnet->name, jp, from->name, addr_fmt(src, a),
 	    from->nic->subnet->vnet->name);
 	return true;
 }

@@ -122,3 +122,26 @@ same_routes() {
 		[ -z "$(lab_namespaces "$lab")" ] || fail "$d: namespaces left"
 	done
 }
+
+@test "PE-08/PE-02 live: app1's side of its peering with transit refuses forwarded traffic: app2 and the hub are cut off through tnva, tnva itself and app1's way out pass; walks say so" {
+	require_root
+	local lab=$ARSEMU_T-tnaf t=$BATS_TEST_TMPDIR/aft.json
+	jq '.regions[0].spokes[1].peerings = [{vnet: "transit", allow_forwarded_traffic: false}]' "$EX" > "$t"
+	arsemu up "$t" --name "$lab"
+	wait_until 15 arsemu exec hub-vm1 --name "$lab" -- ping -c1 -W1 10.22.1.4
+	run arsemu exec app2-vm1 --name "$lab" -- ping -c1 -W1 10.21.1.4
+	assert_failure
+	run arsemu exec hub-vm1 --name "$lab" -- ping -c1 -W1 10.21.1.4
+	assert_failure
+	run arsemu exec tnva --name "$lab" -- ping -c1 -W2 10.21.1.4
+	assert_success
+	run arsemu walk app2-vm1 app1-vm1 --name "$lab"
+	refute_output --partial MISMATCH
+	assert_output --partial "app1's peering to transit has allow_forwarded_traffic false (regions[0].spokes[1].peerings[0])"
+	run arsemu walk app2-vm1 hub-vm1 --name "$lab"
+	assert_success
+	refute_output --partial MISMATCH
+	assert_output --partial "forwarded by: tnva"
+	run arsemu down "$lab"
+	assert_success
+}

@@ -20,6 +20,7 @@
 #include "../../emu/model/bgpconf.h"
 #include "../../emu/model/kroute.h"
 #include "../../emu/model/plan.h"
+#include "../../emu/model/policy.h"
 #include "../../emu/model/sdn.h"
 #include "../../emu/model/walk.h"
 #include "t.h"
@@ -353,9 +354,89 @@ test_example(void)
 	    strstr(w.detail, "not peered with spoke3") != NULL,
 	    "PE-08, PE-01: spoke3's route to the NVA is out of reach (%s)",
 	    w.detail);
+	{
+		const struct topo_vnet *tr = topo_vnet_find(t, "transit");
+
+		T_OK(!policy_refuses_forwarded(topo_vnet_find(t, "app1"), tr) &&
+		    !policy_refuses_forwarded(tr, topo_vnet_find(t, "app1")),
+		    "PE-08, PE-02: by default app1 takes what the transit NVA "
+		    "forwards (allowForwardedTraffic true)");
+	}
 	topo_lint(t);
 	T_OK(warnings_with(t, "PE-08", "\"spoke3\"") == 1 && t->nwarnings == 1,
 	    "PE-08: the example's one warning is spoke3's unreachable next hop");
+	for (i = 0; i < t->nnics; i++)
+		sdn_table_free(&tabs[i]);
+	plan_free(&p);
+	topo_free(t);
+}
+
+/*
+ * PE-08, PE-02: app1's side of its peering with transit refuses forwarded
+ * traffic: what tnva forwards into app1 from outside transit is dropped,
+ * what tnva itself sends passes, app2's side is untouched.
+ */
+static void
+test_forwarded(void)
+{
+	struct topo_err err = { .msg = "" };
+	struct topo *t = NULL;
+	struct plan p;
+	struct sdn_table tabs[16];
+	struct walk w;
+	char *j, *k, b[256];
+	size_t i, n;
+	FILE *f;
+
+	j = xcalloc(1, 65536);
+	if ((f = fopen("examples/transit-nva.json", "r")) != NULL) {
+		n = fread(j, 1, 65535, f);
+		j[n] = '\0';
+		fclose(f);
+	}
+	/* app1 lists transit with its own side's flag false */
+	k = strstr(j, "\"peerings\": [\"transit\"]");
+	if (!T_OK(k != NULL, "PE-08: the example's app1 peers with transit")) {
+		free(j);
+		return;
+	}
+	{
+		const char *rep = "\"peerings\": [{\"vnet\":\"transit\","
+		    "\"allow_forwarded_traffic\":false}]";
+		char *d = xasprintf("%.*s%s%s", (int)(k - j), j, rep,
+		    k + strlen("\"peerings\": [\"transit\"]"));
+
+		free(j);
+		j = d;
+	}
+	if (!T_OK(topo_load_string(j, strlen(j), &t, &err) == 0 &&
+	    t->nnics <= 16, "PE-08: the example with app1 refusing forwarded "
+	    "traffic loads (%s)", err.msg)) {
+		free(j);
+		return;
+	}
+	free(j);
+	plan_run(t, &p);
+	for (i = 0; i < t->nnics; i++)
+		sdn_effective(t, &p.in, t->nics[i], &tabs[i]);
+	T_OK(policy_refuses_forwarded(topo_vnet_find(t, "app1"),
+	    topo_vnet_find(t, "transit")) && !policy_refuses_forwarded(
+	    topo_vnet_find(t, "app2"), topo_vnet_find(t, "transit")),
+	    "PE-08, PE-02: app1's side of the spoke peering refuses, app2's "
+	    "does not");
+	T_OK(walk_of(t, tabs, "app2-vm1", "app1-vm1", &w) ==
+	    WALK_PEERING_REFUSED && w.refused_by == topo_vnet_find(t, "app1") &&
+	    strstr(w.detail, "regions[0].spokes[1].peerings[0]") != NULL,
+	    "PE-08, PE-02: app2 to app1 through tnva is denied by app1's "
+	    "peering, named by its path (%s)", w.detail);
+	T_OK(walk_of(t, tabs, "hub-vm1", "app1-vm1", &w) ==
+	    WALK_PEERING_REFUSED, "PE-08, PE-02: so is the hub's (%s)",
+	    w.detail);
+	T_OK(walk_of(t, tabs, "tnva", "app1-vm1", &w) == WALK_DELIVERED &&
+	    walk_of(t, tabs, "app1-vm1", "app2-vm1", &w) == WALK_DELIVERED &&
+	    strcmp(hops(&w, b, sizeof(b)), "app1-vm1 tnva app2-vm1") == 0,
+	    "PE-08, PE-02: what tnva sends itself passes, and app1 still "
+	    "reaches app2, whose side allows forwarded traffic");
 	for (i = 0; i < t->nnics; i++)
 		sdn_table_free(&tabs[i]);
 	plan_free(&p);
@@ -445,6 +526,7 @@ main(void)
 	test_bgpconf();
 	test_lint();
 	test_example();
+	test_forwarded();
 	test_import();
 	return t_done();
 }
