@@ -447,6 +447,20 @@ lint_gw_overlap(struct topo *t, const struct topo_nva *v)
 	}
 }
 
+/* Both peer with one Route Server (PE-08: NVAs of two spokes may). */
+static bool
+share_rs(const struct topo *t, const struct topo_nva *a,
+    const struct topo_nva *b)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrss; i++)
+		if (topo_nva_peers_rs(a, t->rss[i]) &&
+		    topo_nva_peers_rs(b, t->rss[i]))
+			return true;
+	return false;
+}
+
 static void
 lint_shared_asn(struct topo *t)
 {
@@ -458,7 +472,8 @@ lint_shared_asn(struct topo *t)
 			const struct topo_nva *a = t->nvas[k], *b = t->nvas[i];
 
 			if (!a->bgp || a->asn != b->asn ||
-			    a->node->nic->subnet->vnet != b->node->nic->subnet->vnet)
+			    (a->node->nic->subnet->vnet !=
+			    b->node->nic->subnet->vnet && !share_rs(t, a, b)))
 				continue;
 			snprintf(path, sizeof(path), "%s.asn", b->node->jpath);
 			topo_warnf(t, path, "NVAs \"%s\" and \"%s\" share AS %u: each drops "

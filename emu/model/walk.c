@@ -439,8 +439,8 @@ overlay_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
  *     static routes on a static VPN connection (which beat BGP there);
  *   - a VPN connection with BGP: the other sites of that gateway (GW-04);
  *   - with branch-to-branch on the hub's Route Server (RS-12, RS-13, RS-50):
- *     the prefixes the hub's NVAs advertise and the sites of the hub's
- *     other gateways.
+ *     the prefixes its NVA peers advertise (a spoke's too, PE-08) and the
+ *     sites of the hub's other gateways.
  * Longest prefix first, then the shortest AS path as the edge sees it (an
  * MSEE adds 12076); equal ones are ECMP, one candidate per ExpressRoute
  * circuit or VPN tunnel.

@@ -216,6 +216,17 @@ test_lint(void)
 		    "when the NVA's spoke does not use the hub's Route Server");
 		topo_free(t);
 	}
+	t = load(",'nvas':[{'name':'hn','subnet':'default','asn':65020}]", "",
+	    "{'name':'tn','subnet':'nva','asn':65020,'route_servers':['hub']}",
+	    &err);
+	if (T_OK(t != NULL, "PE-08: the shared-ASN fixture loads (%s)",
+	    err.msg)) {
+		topo_lint(t);
+		T_EQ(warnings_with(t, "share AS 65020", "\"tn\""), 1u, "PE-08: "
+		    "a hub NVA and a spoke NVA peering with one Route Server "
+		    "with one ASN drop each other's routes: warned");
+		topo_free(t);
+	}
 	t = load("", ",'peerings':['s2']", "{'name':'tn','subnet':'nva',"
 	    "'asn':65020,'route_servers':['hub']}", &err);
 	if (T_OK(t != NULL, "PE-08: the third fixture loads (%s)", err.msg)) {
