@@ -189,6 +189,9 @@ test_bgpconf(void)
 	topo_free(t);
 }
 
+static const struct sdn_route *route(const struct sdn_table *tab,
+    const char *pfx);
+
 /* RS-22 and PE-08 warnings for an NVA in a spoke. */
 static void
 test_lint(void)
@@ -206,6 +209,22 @@ test_lint(void)
 		    "spoke uses the hub's Route Server");
 		T_EQ(warnings_with(t, "PE-08", NULL), 1u, "PE-08: s2 uses the "
 		    "hub's Route Server but is not peered with s1: warned once");
+		{
+			struct plan p;
+			struct sdn_table tab;
+			const struct sdn_route *r;
+
+			plan_run(t, &p);
+			sdn_effective(t, &p.in, topo_node_find(t, "tn")->nic,
+			    &tab);
+			r = route(&tab, "0.0.0.0/0");
+			T_OK(r != NULL && r->type == SDN_NH_VNG && r->nnh == 1 &&
+			    r->nh[0] == 0x0a020104u, "RS-22, PE-08: the NVA's "
+			    "own NIC gets its 0.0.0.0/0 back from the hub's "
+			    "Route Server: the loop the warning is about");
+			sdn_table_free(&tab);
+			plan_free(&p);
+		}
 		topo_free(t);
 	}
 	t = load("", "", "{'name':'tn','subnet':'nva','asn':65020,"
