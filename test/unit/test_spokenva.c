@@ -187,6 +187,25 @@ test_bgpconf(void)
 	T_EQ(found, 3u, "RS-08, PE-08: both hub Route Server instances list "
 	    "the spoke's NVA as a peer, and it lists both");
 	topo_free(t);
+	t = load("", ",'route_server':{}", "{'name':'tn','subnet':'nva',"
+	    "'asn':65020,'peers':[1]}", &err);
+	if (!T_OK(t != NULL, "PE-06, PE-08: the own-Route-Server fixture loads"))
+		return;
+	for (found = 0, i = 0; i < 2; i++) {
+		memset(&c, 0, sizeof(c));
+		if (emu_bgp_conf(t, topo_node_find(t, i ? "s1-rs1" : "s1-rs0"),
+		    "/nonexistent", &c) == 0 && c.npeers == i)
+			found++;
+		emu_bgp_conf_free(&c);
+	}
+	memset(&c, 0, sizeof(c));
+	if (emu_bgp_conf(t, topo_node_find(t, "tn"), "/nonexistent", &c) == 0 &&
+	    c.npeers == 1 && c.peers[0].addr == 0x0a020005u)
+		found++;
+	emu_bgp_conf_free(&c);
+	T_EQ(found, 3u, "RS-04, PE-08: with \"peers\": [1] the spoke's NVA "
+	    "and its spoke's Route Server hold the one session, instance 1's");
+	topo_free(t);
 }
 
 static const struct sdn_route *route(const struct sdn_table *tab,
