@@ -145,3 +145,31 @@ same_routes() {
 	run arsemu down "$lab"
 	assert_success
 }
+
+@test "PE-08/RS-55 live: the transit NVA without BGP (\"bgp\": false) runs no speaker and still carries app1 to app2 by route tables; plan == routes" {
+	require_root
+	local lab=$ARSEMU_T-tnfw t=$BATS_TEST_TMPDIR/nobgp.json before after n
+	jq '.regions[0].spokes[0].nvas[0] = {name: "tnva", subnet: "nva", ip: "10.10.1.4", bgp: false}' "$EX" > "$t"
+	arsemu up "$t" --name "$lab"
+	# no BGP process in its namespace, no Route Server peering
+	run ip netns pids "arsemu-$lab-tnva"
+	assert_success
+	assert_output ''
+	run arsemu rs hub peers --name "$lab"
+	refute_output --partial 10.10.1.4
+	before=$(ip_forwarded "$lab" tnva)
+	run arsemu exec app1-vm1 --name "$lab" -- ping -c2 -i0.2 -W2 10.22.1.4
+	assert_success
+	after=$(ip_forwarded "$lab" tnva)
+	(( after >= before + 4 )) || fail "tnva forwarded $before -> $after"
+	# no Route Server route: the hub has no way to the application spokes
+	run arsemu exec hub-vm1 --name "$lab" -- ping -c1 -W1 10.21.1.4
+	assert_failure
+	for n in $(nics "$t"); do
+		diff <(arsemu plan "$t" "$n" --json 2>/dev/null) \
+		    <(arsemu routes "$n" --name "$lab" --json) || fail "plan and routes differ for $n"
+	done
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left"
+}
