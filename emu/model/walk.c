@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kroute.h"
 #include "lb.h"
 #include "nsg.h"
 #include "policy.h"
@@ -278,7 +277,7 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	char pf[PFX_STRLEN], nh[ADDR_STRLEN], reason[160];
 	const struct topo_node *next;
 	uint32_t m[SDN_MAX_NH];
-	unsigned k, nm = 0;
+	unsigned k, nm;
 
 	if (r == NULL) {
 		w->outcome = WALK_NO_ROUTE;
@@ -325,12 +324,7 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 		    from->name, pf);
 		return NULL;
 	}
-	/* the members out of reach are not in the fabric's route (kroute.h) */
-	for (k = 0; k < r->nnh; k++)
-		if (kroute_nh_reaches(e->t, from->nic, r->nh[k]))
-			m[nm++] = r->nh[k];
-	if (nm == 0)	/* none: the first one's failure says why */
-		m[nm++] = r->nh[0];
+	nm = walk_reachable_nh(e->t, from->nic, r, m);
 	k = choose_hop(e, from, m, nm, flow, h);
 	snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s -> %s (%s%s)", from->name,
 	    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type),
@@ -349,15 +343,8 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 		    "in the lab", nh, pf);
 		return NULL;
 	}
-	if (!kroute_nh_reaches(e->t, from->nic, m[k])) {
-		w->outcome = WALK_BLACKHOLED;
-		snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is %s "
-		    "in VNet %s, not peered with %s: out of reach (PE-08, "
-		    "PE-01)", nh, pf, next->name, next->nic->subnet->vnet->name,
-		    from->nic->subnet->vnet->name);
-		return NULL;
-	}
-	if (walk_nsg_denies(e, from, next, pkt, w, h))
+	if (walk_out_of_reach(e->t, from, next, &r->pfx, w) ||
+	    walk_nsg_denies(e, from, next, pkt, w, h))
 		return NULL;
 	return next;
 }
