@@ -49,6 +49,10 @@ tn = json.load(open("examples/transit-nva.json"))
 ok(v.is_valid(tn) and "nvas" in tn["regions"][0]["spokes"][0], "schema takes a spoke's nvas (PE-08)")
 tn["regions"][0]["spokes"][0]["nvas"][0]["bogus"] = 1
 ok(not v.is_valid(tn), "schema refuses an unknown field in a spoke's NVA (PE-08)")
+# RS-55: in AzureFirewallSubnet "bgp" defaults to false, so no asn is needed
+afw = mutated(lambda d: d["regions"][0]["hub"]["subnets"].update(AzureFirewallSubnet="10.1.3.0/26"))
+afw["regions"][0]["hub"]["nvas"] = [{"name": "azfw", "subnet": "AzureFirewallSubnet"}]
+ok(v.is_valid(afw), "schema takes an NVA in AzureFirewallSubnet without bgp and asn (RS-55)")
 for what, fn in bad:
     ok(not v.is_valid(mutated(fn)), "schema refuses %s" % what)
 # check suites (man/arsemu-check.5): the shipped ones, and a recorded one

@@ -10,8 +10,8 @@
  * left out: a rule with a service tag other than VirtualNetwork, Internet
  * or AzureLoadBalancer, with application security groups, or with protocol
  * Esp or Ah (so the rules after it decide, as they would in Azure for the
- * traffic it does not match); an association with GatewaySubnet (NS-05) or
- * RouteServerSubnet (RS-03).
+ * traffic it does not match); an association with a subnet that takes no
+ * NSG (topo_subnet_no_nsg: NS-05, RS-03).
  */
 #include <stdio.h>
 #include <string.h>
@@ -128,7 +128,7 @@ put_assoc(struct az *a, const struct azres *g, cJSON *x)
 	const cJSON *el;
 	struct azres at;
 	char ref[300];
-	const char *id;
+	const char *id, *rule;
 	size_t k = 0;
 	int n;
 
@@ -137,10 +137,10 @@ put_assoc(struct az *a, const struct azres *g, cJSON *x)
 		if (!az_subnet_ref(a, az_jstr(el, "id"), ref, sizeof(ref)))
 			az_warn(a, &at, "id", "a subnet of a VNet the files do not "
 			    "hold: not associated");
-		else if (strstr(ref, "/GatewaySubnet") != NULL ||
-		    strstr(ref, "/RouteServerSubnet") != NULL)
-			az_warn(a, &at, "id", "%s: arsemu refuses an NSG there "
-			    "(NS-05, RS-03): not associated", ref);
+		else if ((rule = topo_subnet_no_nsg(strchr(ref, '/') + 1)) !=
+		    NULL)
+			az_warn(a, &at, "id", "%s: Azure takes no NSG there "
+			    "(%s): not associated", ref, rule);
 		else
 			cJSON_AddItemToArray(subs, cJSON_CreateString(ref));
 	}

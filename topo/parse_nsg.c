@@ -4,8 +4,8 @@
  * created or associated (NS-01): priorities 100-4096, one rule per priority
  * and direction, Tcp/Udp/Icmp/"*", port ranges 0-65535, addresses as
  * prefixes or the service tags arsemu knows (NS-03), at most 1,000 rules,
- * one NSG per subnet and per NIC, none on RouteServerSubnet (RS-03) or
- * GatewaySubnet (NS-05). Adds Azure's six default rules (NS-02) and sorts
+ * one NSG per subnet and per NIC, none on RouteServerSubnet (RS-03),
+ * GatewaySubnet or AzureFirewallSubnet (NS-05). Adds Azure's six default rules (NS-02) and sorts
  * each NSG's rules by direction and priority, so that the first match in
  * file order is the first match by priority.
  *
@@ -396,16 +396,14 @@ assoc_subnet(struct tctx *c, const char *p, const char *ref, void *arg)
 {
 	struct topo_nsg *g = arg;
 	struct topo_subnet *sn;
+	const char *rule;
 
 	if ((sn = topo_subnet_ref(c->t, ref)) == NULL)
 		return topo_fail(c, p, "\"%.80s\" names no subnet: write "
 		    "\"vnet/subnet\" with a VNet and one of its subnets", ref);
-	if (strcmp(sn->name, "RouteServerSubnet") == 0)
-		return topo_fail(c, p, "an NSG cannot be associated with "
-		    "RouteServerSubnet (RS-03)");
-	if (strcmp(sn->name, "GatewaySubnet") == 0)
-		return topo_fail(c, p, "an NSG on GatewaySubnet is not supported "
-		    "by Azure: the gateways may stop working (NS-05)");
+	if ((rule = topo_subnet_no_nsg(sn->name)) != NULL)
+		return topo_fail(c, p, "an NSG cannot be associated with %s: "
+		    "Azure takes none there (%s)", sn->name, rule);
 	if (sn->nsg != NULL)
 		return topo_fail(c, p, "subnet \"%s\" of VNet \"%s\" is already "
 		    "associated with NSG \"%s\": a subnet has at most one "
@@ -424,6 +422,10 @@ assoc_nic(struct tctx *c, const char *p, const char *ref, void *arg)
 	if (n == NULL || (n->kind != TOPO_VM && n->kind != TOPO_NVA))
 		return topo_fail(c, p, "\"%.64s\" names no VM or NVA: an NSG "
 		    "is associated with the NIC of a VM or an NVA", ref);
+	if (strcmp(n->nic->subnet->name, "AzureFirewallSubnet") == 0)
+		return topo_fail(c, p, "%s sits in AzureFirewallSubnet, whose "
+		    "NICs are the platform's: Azure takes no NSG there (NS-05)",
+		    n->name);
 	if (n->nic->nsg != NULL)
 		return topo_fail(c, p, "the NIC of %s is already associated "
 		    "with NSG \"%s\": a NIC has at most one (NS-04)", n->name,

@@ -10,8 +10,9 @@
  *
  * Left out with a warning naming the resource: a rule with a service tag
  * other than VirtualNetwork, Internet, AzureLoadBalancer, with application
- * security groups or for Esp/Ah; an association with GatewaySubnet (NS-05)
- * or RouteServerSubnet (RS-03), or with what the file does not hold.
+ * security groups or for Esp/Ah; an association with a subnet that takes no
+ * NSG (topo_subnet_no_nsg: NS-05, RS-03), or with what the file does not
+ * hold.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +137,7 @@ assoc_subnet(struct tf *a, struct tfm *m, struct tfnsg *g,
     const struct tfres *r, int v, int sub)
 {
 	char ref[TOPO_NAME_MAX + TOPO_AZNAME_MAX + 2];
-	const char *sn;
+	const char *sn, *rule;
 	const cJSON *el;
 
 	if (v < 0) {
@@ -145,10 +146,9 @@ assoc_subnet(struct tf *a, struct tfm *m, struct tfnsg *g,
 		return;
 	}
 	sn = m->vnets[v].subs[sub].name;
-	if (strcmp(sn, "GatewaySubnet") == 0 ||
-	    strcmp(sn, "RouteServerSubnet") == 0) {
-		tf_warn(a, r, "arsemu refuses an NSG on %s (NS-05, RS-03): not "
-		    "associated", sn);
+	if ((rule = topo_subnet_no_nsg(sn)) != NULL) {
+		tf_warn(a, r, "Azure takes no NSG on %s (%s): not associated",
+		    sn, rule);
 		return;
 	}
 	snprintf(ref, sizeof(ref), "%s/%s", m->vnets[v].name, sn);

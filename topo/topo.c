@@ -483,6 +483,17 @@ topo_subnet_ref(const struct topo *t, const char *ref)
 	return topo_subnet_find(v, slash + 1);
 }
 
+const char *
+topo_subnet_no_nsg(const char *name)
+{
+	if (strcmp(name, "RouteServerSubnet") == 0)
+		return "RS-03";
+	if (strcmp(name, "GatewaySubnet") == 0 ||
+	    strcmp(name, "AzureFirewallSubnet") == 0)
+		return "NS-05";
+	return NULL;
+}
+
 const struct topo_vnet *
 topo_gateway_vnet(const struct topo_vnet *v)
 {

@@ -638,6 +638,12 @@ struct topo_subnet *topo_subnet_find(const struct topo_vnet *v, const char *name
 /* The subnet a reference "VNET/SUBNET" names, or NULL. */
 struct topo_subnet *topo_subnet_ref(const struct topo *t, const char *ref);
 /*
+ * The rule that keeps NSGs off a subnet of this name ("RS-03" for
+ * RouteServerSubnet, "NS-05" for GatewaySubnet and AzureFirewallSubnet), or
+ * NULL when it may take one: the parser and both importers ask here.
+ */
+const char *topo_subnet_no_nsg(const char *name);
+/*
  * "FILE:LINE:COL: PATH: MSG" into buf (parts that are unknown are left out;
  * file may be NULL). Returns buf.
  */

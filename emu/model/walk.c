@@ -329,9 +329,12 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s -> %s (%s%s)", from->name,
 	    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type),
 	    addr_fmt(m[k], nh), reason, nm > 1 ? "; ECMP by flow hash" : "");
-	if (r->type == SDN_NH_VIRTUALAPPLIANCE &&
-	    topo_lb_by_ip(e->t, m[k]) != NULL) {
-		/* NS-04: the backend's NSGs see the packet the balancer hands on */
+	if (topo_lb_by_ip(e->t, m[k]) != NULL) {
+		/*
+		 * A route table's VirtualAppliance hop, or an NVA's BGP
+		 * NEXT_HOP (RS-23): the frontend balances either way. NS-04:
+		 * the backend's NSGs see the packet the balancer hands on.
+		 */
 		next = lb_step(e, from, topo_lb_by_ip(e->t, m[k]), pkt, w, h);
 		if (next != NULL && walk_nsg_denies(e, from, next, pkt, w, h))
 			return NULL;
@@ -651,7 +654,11 @@ conn_offer(const struct walk_env *e, const struct topo_gwconn *cn, uint32_t dst)
  * the longest prefix, then the shortest AS path, wins, and the instances
  * of the gateways that tie share the flows (the MSEE's ECMP). VNets of
  * one gateway reach another's only through Azure's own paths: a path
- * through the circuit holds 65515 and the other gateway drops it.
+ * through the circuit holds 65515 and the other gateway drops it. GW-13:
+ * the MSEE is one router for all of it, so the site's own prefixes win
+ * only when no gateway offers a longer one; a summary from the site that
+ * covers VNets does not take their traffic back to the site. NULL: the
+ * site's route is as long or longer (gw_step), or nobody offers dst.
  */
 static const struct topo_node *
 msee_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
@@ -660,11 +667,17 @@ msee_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 	const struct topo_node *inst[SDN_MAX_NH];
 	const struct topo_gwlink *l;
 	const struct topo_gw *g = NULL;
-	struct offer best = { 0, 0 }, o;
+	struct offer best = { 0, 0 }, o, site = { 0, 0 };
 	uint32_t m[SDN_MAX_NH];
 	unsigned nm = 0, ng = 0, k;
 	size_t i;
 
+	for (i = 0; i < e->t->ngwlinks; i++) {
+		l = e->t->gwlinks[i];
+		if (l->a == n && l->conn != NULL &&
+		    l->b->kind == TOPO_SITE_ROUTER)
+			offer_site(&site, l->conn->site, dst, 0);
+	}
 	for (i = 0; i < e->t->ngwlinks; i++) {
 		l = e->t->gwlinks[i];
 		if (l->b != n || l->a->kind != TOPO_GW || l->conn == NULL)
@@ -687,7 +700,7 @@ msee_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 			m[nm++] = l->a->nic->ip;
 		}
 	}
-	if (nm == 0)
+	if (nm == 0 || (site.plen != 0 && site.plen >= best.plen))
 		return NULL;
 	k = choose_hop(e, n, m, nm, flow, h);
 	snprintf(h->how, sizeof(h->how), "circuit to gateway %s%s",
@@ -831,10 +844,10 @@ step(const struct walk_env *e, const struct topo_node *n,
 		if (n->kind == TOPO_GW && n->gw->type == TOPO_GW_EXPRESSROUTE &&
 		    (next = er_step(e, n, dst, flow, h)) != NULL)
 			return next;
-		if ((next = gw_step(e, n, dst, flow, h)) != NULL)
-			return next;
 		if (n->kind == TOPO_MSEE &&
 		    (next = msee_step(e, n, dst, flow, h)) != NULL)
+			return next;
+		if ((next = gw_step(e, n, dst, flow, h)) != NULL)
 			return next;
 		if (n->kind == TOPO_MSEE) {
 			w->outcome = WALK_NO_ROUTE;

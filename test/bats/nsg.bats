@@ -37,7 +37,7 @@ WALKS=(
 	    "$TOP/examples/nsg.json" > "$f"
 	run arsemu validate "$f"
 	assert_failure 2
-	assert_output --partial 'network_security_groups[1].subnets[0]: an NSG cannot be associated with RouteServerSubnet (RS-03)'
+	assert_output --partial 'network_security_groups[1].subnets[0]: an NSG cannot be associated with RouteServerSubnet: Azure takes none there (RS-03)'
 }
 
 @test "NS-02 arsemu nsg: the effective rules of a NIC, az-shaped, without root" {

@@ -30,9 +30,11 @@ load_rules(const char *nsg_extra, const char *rules, struct topo **t,
 	snprintf(doc, sizeof(doc), "{'name':'t','regions':[{'name':'westeurope',"
 	    "'hub':{'name':'hub','address_space':['10.0.0.0/16'],"
 	    "'subnets':{'RouteServerSubnet':'10.0.1.0/27','GatewaySubnet':"
-	    "'10.0.3.0/27','nva':'10.0.2.0/24'},'route_server':{},"
+	    "'10.0.3.0/27','nva':'10.0.2.0/24','AzureFirewallSubnet':"
+	    "'10.0.4.0/26'},'route_server':{},"
 	    "'nvas':[{'name':'nva1','subnet':'nva','asn':65001,"
-	    "'advertise':['10.9.0.0/16']}],'vms':[{'name':'vm0','subnet':'nva'}]},"
+	    "'advertise':['10.9.0.0/16']},{'name':'azfw','subnet':"
+	    "'AzureFirewallSubnet'}],'vms':[{'name':'vm0','subnet':'nva'}]},"
 	    "'spokes':[{'name':'s1','address_space':['10.1.0.0/16'],"
 	    "'use_remote_gateways':true,'subnets':{'app':'10.1.0.0/24'},"
 	    "'vms':[{'name':'vm1','subnet':'app'}]}]}],"
@@ -117,6 +119,12 @@ test_parse(void)
 	refused(",'subnets':['hub/GatewaySubnet']", RULE(""),
 	    "network_security_groups[0].subnets[0]", "NS-05",
 	    "NS-05: no NSG on GatewaySubnet");
+	refused(",'subnets':['hub/AzureFirewallSubnet']", RULE(""),
+	    "network_security_groups[0].subnets[0]", "NS-05",
+	    "NS-05: no NSG on AzureFirewallSubnet");
+	refused(",'nics':['azfw']", RULE(""),
+	    "network_security_groups[0].nics[0]", "NS-05",
+	    "NS-05: no NSG on the NIC of a firewall in AzureFirewallSubnet");
 	refused(",'subnets':['hub/nva','hub/nva']", RULE(""),
 	    "network_security_groups[0].subnets[1]", "at most one",
 	    "NS-04: one NSG per subnet");

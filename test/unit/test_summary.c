@@ -5,7 +5,8 @@
  * VNet and peering routes over the summary (VR-05, VR-06); a VPN gateway
  * filters a site prefix equal to a VNet it serves, in plan and in the
  * speaker's own import (GW-05); walks to and from the data centre and
- * between spokes under its summary. Pure: no namespace, no process.
+ * between spokes under its summary; the MSEE's choice and a frontend as
+ * BGP next hop on examples/landing-zone.json. Pure: no namespace, no process.
  * Inline documents use ' for ".
  */
 #include <stdio.h>
@@ -315,7 +316,8 @@ walk_names(struct whole *w, const char *from, const char *to, char *hops,
 	hops[0] = '\0';
 	for (i = 0; i < wk.n && n < len; i++)
 		n += (size_t)snprintf(hops + n, len - n, "%s%s", i ? " " : "",
-		    wk.hop[i].node->name);
+		    wk.hop[i].node != NULL ? wk.hop[i].node->name :
+		    "internet");	/* the Internet edge is no node */
 	*o = wk.outcome;
 }
 
@@ -353,9 +355,50 @@ test_walks(void)
 	topo_free(t);
 }
 
+/*
+ * examples/landing-zone.json: one circuit, two hubs' gateways, the data
+ * centre's 10.0.0.0/8 over it. GW-13: the MSEE takes a hub's /16 over the
+ * site's summary, both from the site's edge and from the other hub's
+ * gateway (the hairpin at the MSEE the live lab shows too). RS-23: the
+ * firewalls' 0.0.0.0/0 with the load balancer's frontend as NEXT_HOP is
+ * balanced, not blackholed.
+ */
+static void
+test_landing_zone(void)
+{
+	struct topo *t = topo_must_load("examples/landing-zone.json");
+	struct plan p;
+	struct whole w;
+	enum walk_outcome o;
+	char hops[256];
+
+	plan_run(t, &p);
+	whole_init(&w, t, &p);
+	walk_names(&w, "dc-h1", "jump1", hops, sizeof(hops), &o);
+	T_OK(o == WALK_DELIVERED && strcmp(hops, "dc-h1 dc-edge dc-er-msee "
+	    "hub-weu-er-weu0 jump1") == 0 && strncmp(hops, "dc-h1 dc-edge "
+	    "dc-er-msee dc-edge", 28) != 0, "GW-13: the MSEE sends the hub's "
+	    "/16 to the hub's gateway, not back to the edge whose 10.0.0.0/8 "
+	    "covers it (%s)", hops);
+	walk_names(&w, "web3", "db1", hops, sizeof(hops), &o);
+	T_OK(strstr(hops, "dc-er-msee hub-weu-er-weu") != NULL &&
+	    strstr(hops, "dc-edge") == NULL, "GW-13: north Europe to a west "
+	    "Europe spoke under the summary turns at the MSEE, not at the "
+	    "data centre (%s)", hops);
+	walk_names(&w, "web1", "8.8.8.8", hops, sizeof(hops), &o);
+	T_OK(o == WALK_DELIVERED && (strcmp(hops, "web1 fw1 internet") == 0 ||
+	    strcmp(hops, "web1 fw2 internet") == 0), "RS-23, LB-04: the "
+	    "Route Server's 0.0.0.0/0 with the frontend as next hop goes "
+	    "through a backend of the load balancer (%s)", hops);
+	whole_free(&w);
+	plan_free(&p);
+	topo_free(t);
+}
+
 int
 main(void)
 {
+	test_landing_zone();
 	test_validate();
 	test_routes();
 	test_gw05();
