@@ -48,6 +48,19 @@ same_routes() {
 	assert_output --partial 'regions[0].spokes[0].nvas[0]: the Route Server of "hub" programs NVA "tnva"'"'"'s routes (next hop 10.10.1.4) into "spoke3", which is not peered with "transit"'
 }
 
+@test "PE-08 graph and plan offline: tnva drawn in the transit spoke with its sessions to the hub's Route Server (RS-08); plan programs its route into the hub, without root" {
+	run as_nobody "$NOBODY_ARSEMU" graph "$NOBODY_TOP/examples/transit-nva.json"
+	assert_success
+	assert_output --partial '"tnva" -- "hub-rs0" [style=dashed'
+	assert_output --partial '"tnva" -- "hub-rs1" [style=dashed'
+	# tnva sits inside the transit spoke's cluster
+	echo "$output" | awk '/cluster_vnet_transit/ {c = 1} c && /"tnva" \[/ {f = 1} c && /^    }/ {c = 0} END {exit !f}' ||
+		fail "tnva is not in the transit cluster"
+	run as_nobody "$NOBODY_ARSEMU" plan "$NOBODY_TOP/examples/transit-nva.json" hub-vm1
+	assert_success
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.20\.0\.0/14 +VirtualNetworkGateway +10\.10\.1\.4$'
+}
+
 @test "PE-08 live: app1's packets cross the transit NVA to app2 and the hub; the hub's Route Server route to it carries hub traffic (RS-08); spoke3's is dropped (PE-01); plan == routes; down leaves nothing" {
 	require_root
 	local lab=$ARSEMU_T-tnva before after snap
