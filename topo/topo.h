@@ -118,7 +118,7 @@ struct topo_vnet {
 	size_t			 nspace;
 	struct topo_subnet	**subnets;
 	size_t			 nsubnets;
-	struct topo_rs		*rs;		/* hub with a Route Server, else NULL */
+	struct topo_rs		*rs;		/* its Route Server (hub, or spoke: PE-06) */
 	/* hub side of its spoke peerings */
 	bool			 allow_gateway_transit;	/* default true */
 	struct topo_vnet	**spokes;
