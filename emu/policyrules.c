@@ -1,8 +1,9 @@
 /*
  * policyrules: the kernel side of policy (see model/policy.c for what the
- * rules mean). Owns writing an NVA's filter and the hubs' forwarded-traffic
- * rules as policy routing rules. Must not: decide what a filter or a
- * peering allows; that is model/policy.c's, shared with the walk.
+ * rules mean). Owns writing an NVA's filter and the forwarded-traffic
+ * rules (on a hub's NICs, and a spoke's holding an NVA: PE-08) as policy
+ * routing rules. Must not: decide what a filter or a peering allows; that
+ * is model/policy.c's, shared with the walk.
  */
 #include <stdio.h>
 #include <string.h>
@@ -48,11 +49,14 @@ policy_nva_install(struct nl *nl, const struct topo_nva *v)
 	return nl_batch_commit(nl) == 0 ? 0 : -1;
 }
 
-/* The rules of one hub NIC towards the spokes that refuse forwarded traffic. */
+/*
+ * The rules of one NIC towards the spokes peered with its VNet that refuse
+ * forwarded traffic (a hub's, or a spoke's holding an NVA: PE-08).
+ */
 static void
-peer_rules(struct nl *nl, const struct topo_nic *nic)
+peer_rules(struct nl *nl, const struct topo *t, const struct topo_nic *nic)
 {
-	const struct topo_vnet *hub = nic->subnet->vnet, *s;
+	const struct topo_vnet *v = nic->subnet->vnet, *s;
 	struct nl_rule r;
 	char ifn[16];
 	size_t i, k;
@@ -63,15 +67,15 @@ peer_rules(struct nl *nl, const struct topo_nic *nic)
 	r.prio = POLICY_PEER_PRIO;
 	r.action = NL_RULE_LOOKUP;
 	r.table = LAB_DELIVERY_TABLE;
-	for (k = 0; k < hub->nspace; k++) {
-		r.src = hub->space[k];
+	for (k = 0; k < v->nspace; k++) {
+		r.src = v->space[k];
 		(void)nl_rule_change(nl, true, &r);
 	}
 	memset(&r.src, 0, sizeof(r.src));
 	r.prio = POLICY_PEER_PRIO + 1;
 	r.action = NL_RULE_BLACKHOLE;
-	for (i = 0; i < hub->nspokes; i++) {
-		if (!policy_refuses_forwarded(s = hub->spokes[i], hub))
+	for (i = 0; i < t->nvnets; i++) {
+		if (!policy_refuses_forwarded(s = t->vnets[i], v))
 			continue;
 		for (k = 0; k < s->nspace; k++) {
 			r.dst = s->space[k];
@@ -80,24 +84,36 @@ peer_rules(struct nl *nl, const struct topo_nic *nic)
 	}
 }
 
+/* Whether some VNet refuses what v's NICs forward into it. */
+static bool
+any_refuses(const struct topo *t, const struct topo_vnet *v)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvnets; i++)
+		if (policy_refuses_forwarded(t->vnets[i], v))
+			return true;
+	return false;
+}
+
 int
 policy_fabric_install(struct nl *nl, const struct topo *t)
 {
-	const struct topo_vnet *hub;
-	size_t i, k;
-	bool any;
+	const struct topo_vnet *v, *last = NULL;
+	size_t i;
+	bool any = false;
 
 	nl_batch_begin(nl);
 	for (i = 0; i < t->nnics; i++) {
 		/* a hand-built topology (unit tests) may leave out the VNets */
-		hub = t->nics[i]->subnet->vnet;
-		if (hub == NULL || !hub->hub ||
-		    t->nics[i]->node->kind == TOPO_GW)
+		v = t->nics[i]->subnet->vnet;
+		if (v == NULL || t->nics[i]->node->kind == TOPO_GW)
 			continue;
-		for (k = 0, any = false; k < hub->nspokes; k++)
-			any |= policy_refuses_forwarded(hub->spokes[k], hub);
+		if (v != last)
+			any = any_refuses(t, v);
+		last = v;
 		if (any)
-			peer_rules(nl, t->nics[i]);
+			peer_rules(nl, t, t->nics[i]);
 	}
 	return nl_batch_commit(nl) == 0 ? 0 : -1;
 }

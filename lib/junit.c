@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "junit.h"
@@ -14,9 +15,17 @@ int
 junit_open(struct junit *j, const char *file, const char *name, size_t tests,
     size_t failures, size_t errors, double secs)
 {
+	struct stat st;
+
 	j->file = xstrdup(file);
-	j->tmp = xasprintf("%s.tmp", file);
-	if ((j->f = fopen(j->tmp, "we")) == NULL) {
+	/*
+	 * What is there and no regular file (/dev/stdout, a FIFO, a symlink)
+	 * is written in place: a rename would replace it, and as root
+	 * /dev/stdout would become a regular file.
+	 */
+	j->tmp = lstat(file, &st) == 0 && !S_ISREG(st.st_mode) ? NULL :
+	    xasprintf("%s.tmp", file);
+	if ((j->f = fopen(j->tmp ? j->tmp : file, "we")) == NULL) {
 		int e = errno;
 
 		free(j->file);
@@ -82,9 +91,11 @@ junit_close(struct junit *j)
 	int rc = 0, e = 0;
 
 	fputs("</testsuites>\n", j->f);
-	if (fclose(j->f) != 0 || rename(j->tmp, j->file) != 0) {
+	if (fclose(j->f) != 0 ||
+	    (j->tmp != NULL && rename(j->tmp, j->file) != 0)) {
 		e = errno;
-		unlink(j->tmp);
+		if (j->tmp != NULL)
+			unlink(j->tmp);
 		rc = -1;
 	}
 	free(j->file);

@@ -3,7 +3,8 @@
  * Pipelines, GitLab): <testsuites> of <testsuite>s of <testcase>s, each
  * with an optional <failure> or <error> and <system-out>; the shape
  * test/tools/junit.xsd describes. Written to FILE.tmp and renamed, so a
- * reader never sees half a file.
+ * reader never sees half a file; FILE that exists and is no regular file
+ * (/dev/stdout, a FIFO, a symlink) is written in place.
  *
  * Must not: know what is being tested.
  */
@@ -20,7 +21,7 @@ struct junit {
 
 enum junit_result { JUNIT_PASS, JUNIT_FAILURE, JUNIT_ERROR };
 
-/* -1 (errno set) if FILE.tmp cannot be created. */
+/* -1 (errno set) if FILE.tmp (or FILE, see above) cannot be opened. */
 int	junit_open(struct junit *j, const char *file, const char *name,
 	    size_t tests, size_t failures, size_t errors, double secs);
 void	junit_suite(struct junit *j, const char *name, size_t tests,

@@ -43,6 +43,16 @@ fw = mutated(lambda d: (d["regions"][0]["hub"]["nvas"][0].pop("asn"), d["regions
 for k in ("advertise", "peers", "route_servers", "daemon", "prepend", "communities", "md5"):
     fw["regions"][0]["hub"]["nvas"][0].pop(k, None)
 ok(v.is_valid(fw), "schema takes an NVA with bgp false and no asn (RS-55)")
+# PE-08: a spoke's "nvas" (examples/transit-nva.json has one); an unknown
+# field in a spoke's NVA is refused as in a hub's
+tn = json.load(open("examples/transit-nva.json"))
+ok(v.is_valid(tn) and "nvas" in tn["regions"][0]["spokes"][0], "schema takes a spoke's nvas (PE-08)")
+tn["regions"][0]["spokes"][0]["nvas"][0]["bogus"] = 1
+ok(not v.is_valid(tn), "schema refuses an unknown field in a spoke's NVA (PE-08)")
+# RS-55: in AzureFirewallSubnet "bgp" defaults to false, so no asn is needed
+afw = mutated(lambda d: d["regions"][0]["hub"]["subnets"].update(AzureFirewallSubnet="10.1.3.0/26"))
+afw["regions"][0]["hub"]["nvas"] = [{"name": "azfw", "subnet": "AzureFirewallSubnet"}]
+ok(v.is_valid(afw), "schema takes an NVA in AzureFirewallSubnet without bgp and asn (RS-55)")
 for what, fn in bad:
     ok(not v.is_valid(mutated(fn)), "schema refuses %s" % what)
 # check suites (man/arsemu-check.5): the shipped ones, and a recorded one

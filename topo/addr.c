@@ -249,7 +249,7 @@ unique_ips(struct tctx *c)
 static int
 next_hop(struct tctx *c, const struct topo_nva *nva)
 {
-	const struct topo_vnet *hub = nva->node->nic->subnet->vnet;
+	const struct topo_vnet *own = nva->node->nic->subnet->vnet;
 	char p[TOPO_PATH_MAX], a[ADDR_STRLEN];
 	size_t i;
 
@@ -257,15 +257,16 @@ next_hop(struct tctx *c, const struct topo_nva *nva)
 		return 0;
 	topo_path_key(p, nva->node->jpath, "next_hop");
 	addr_fmt(nva->next_hop, a);
-	for (i = 0; i < hub->nspace; i++)
-		if (pfx_contains_addr(&hub->space[i], nva->next_hop))
+	for (i = 0; i < own->nspace; i++)
+		if (pfx_contains_addr(&own->space[i], nva->next_hop))
 			break;
-	if (i == hub->nspace)
-		return topo_fail(c, p, "%s is outside hub \"%s\": the next hop "
-		    "must be an address in the hub, the NVA's own or an "
-		    "internal load balancer's (RS-23)", a, hub->name);
-	if (hub->rs != NULL && (nva->next_hop == hub->rs->ip[0] ||
-	    nva->next_hop == hub->rs->ip[1]))
+	if (i == own->nspace)
+		return topo_fail(c, p, "%s is outside %s \"%s\": the next hop "
+		    "must be an address in the NVA's VNet, its own or an "
+		    "internal load balancer's (RS-23)", a,
+		    own->hub ? "hub" : "spoke", own->name);
+	if (own->rs != NULL && (nva->next_hop == own->rs->ip[0] ||
+	    nva->next_hop == own->rs->ip[1]))
 		return topo_fail(c, p, "%s is a Route Server address, and "
 		    "Route Server is never in the data path (RS-23)", a);
 	return 0;

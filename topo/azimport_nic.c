@@ -349,8 +349,10 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 			continue;
 		}
 		if (az_vnet_of_ip(a, addr, NULL, &sname) != (int)(v - a->vnets)) {
-			az_warn(a, b, "peerIp", "%s is outside hub %s: arsemu's NVAs "
-			    "sit in their hub; peering skipped", ip, v->azname);
+			az_warn(a, b, "peerIp", "%s is outside hub %s: import "
+			    "takes a Route Server's NVAs in its own VNet only (an "
+			    "NVA in a spoke, PE-08, is written with \"route_servers\" "
+			    "by hand); peering skipped", ip, v->azname);
 			continue;
 		}
 		k = 0;

@@ -198,10 +198,26 @@ lint_unsteered(struct topo *t, const struct topo_nva *v, const char *path,
 	    pfx_fmt(dst, p1), v->node->name, p1);
 }
 
+/*
+ * The VNet whose Route Server programs an NVA's routes: its own VNet's, or
+ * for an NVA in a spoke with none (PE-08), the first one it peers with
+ * across a peering (RS-08); NULL: no Route Server.
+ */
+static const struct topo_vnet *
+nva_rs_vnet(const struct topo_nva *v)
+{
+	const struct topo_vnet *own = v->node->nic->subnet->vnet;
+
+	if (own->rs != NULL)
+		return own;
+	return v->nxrs > 0 ? v->xrs[0]->vnet : NULL;
+}
+
 static void
 lint_nva(struct topo *t, const struct topo_nva *v)
 {
 	const struct topo_subnet *sn = v->node->nic->subnet;
+	const struct topo_vnet *rv = nva_rs_vnet(v);
 	char path[TOPO_PATH_MAX], p1[PFX_STRLEN], p2[PFX_STRLEN];
 	size_t i;
 
@@ -209,15 +225,15 @@ lint_nva(struct topo *t, const struct topo_nva *v)
 		const struct pfx4 *vp;
 
 		snprintf(path, sizeof(path), "%s.advertise[%zu]", v->node->jpath, i);
-		if (v->advertise[i].len == 0 && sn->vnet->rs != NULL &&
-		    !default_to_internet(sn))
+		if (v->advertise[i].len == 0 && rv != NULL &&
+		    served_by(rv, sn->vnet) && !default_to_internet(sn))
 			topo_warnf(t, path, "NVA \"%s\" advertises 0.0.0.0/0 and subnet %s/%s "
 			    "has no route table sending 0.0.0.0/0 to Internet: the "
 			    "default route is programmed on the NVA's own NIC too and "
 			    "its Internet traffic loops (RS-22)", v->node->name,
 			    sn->vnet->name, sn->name);
-		if (sn->vnet->rs == NULL ||
-		    (vp = served_prefix(t, sn->vnet, &v->advertise[i])) == NULL)
+		if (rv == NULL ||
+		    (vp = served_prefix(t, rv, &v->advertise[i])) == NULL)
 			continue;
 		topo_warnf(t, path, "%s is %s VNet prefix %s, which the Route Server "
 		    "serves: the system route wins and this route is never "
@@ -431,6 +447,20 @@ lint_gw_overlap(struct topo *t, const struct topo_nva *v)
 	}
 }
 
+/* Both peer with one Route Server (PE-08: NVAs of two spokes may). */
+static bool
+share_rs(const struct topo *t, const struct topo_nva *a,
+    const struct topo_nva *b)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrss; i++)
+		if (topo_nva_peers_rs(a, t->rss[i]) &&
+		    topo_nva_peers_rs(b, t->rss[i]))
+			return true;
+	return false;
+}
+
 static void
 lint_shared_asn(struct topo *t)
 {
@@ -442,7 +472,8 @@ lint_shared_asn(struct topo *t)
 			const struct topo_nva *a = t->nvas[k], *b = t->nvas[i];
 
 			if (!a->bgp || a->asn != b->asn ||
-			    a->node->nic->subnet->vnet != b->node->nic->subnet->vnet)
+			    (a->node->nic->subnet->vnet !=
+			    b->node->nic->subnet->vnet && !share_rs(t, a, b)))
 				continue;
 			snprintf(path, sizeof(path), "%s.asn", b->node->jpath);
 			topo_warnf(t, path, "NVAs \"%s\" and \"%s\" share AS %u: each drops "
@@ -514,8 +545,9 @@ rs_hub(const struct topo *t, const struct topo_vnet *v)
 
 	if (!v->hub || v->rs == NULL)
 		return false;
+	/* its own NVAs, or one across a peering (RS-08; PE-08: a spoke's) */
 	for (i = 0; i < t->nnvas; i++)
-		if (hub_of(t->nvas[i]->node) == v && peers_rs(t->nvas[i]))
+		if (t->nvas[i]->bgp && topo_nva_peers_rs(t->nvas[i], v->rs))
 			return true;
 	return false;
 }
@@ -532,7 +564,8 @@ join_shared_rs(struct topo *t, const struct topo_nva *nv, size_t *up)
 	char path[TOPO_PATH_MAX];
 	size_t k;
 
-	if (nv->nxrs == 0)
+	/* PE-08: a spoke's NVA may peer with one Route Server, not its own */
+	if (nv->nxrs + (peers_rs(nv) ? 1 : 0) < 2)
 		return;
 	if (!nv->as_override) {
 		topo_warnf(t, topo_path_key(path, nv->node->jpath, "route_servers"),

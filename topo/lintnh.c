@@ -9,6 +9,9 @@
  *          supports their route exchange only with an active-active one
  *   RS-55  a route table on AzureFirewallSubnet sending 0.0.0.0/0 anywhere
  *          but Internet: the firewall needs its default route to Internet
+ *   PE-08  an NVA whose Route Server programs its routes into a VNet that
+ *          is not peered with the NVA's own: the next hop is out of reach
+ *          there (no transit through the hub, PE-01), Azure drops it
  * Called by topo_lint() (lint.c), on the finished model.
  *
  * Must not: change the model or refuse a design (validate.c refuses).
@@ -104,6 +107,30 @@ lint_fw_subnet(struct topo *t, const struct topo_route_table *rt)
 	}
 }
 
+/* PE-08: each VNet rs serves that cannot reach the NVA's next hop. */
+static void
+lint_nva_reach(struct topo *t, const struct topo_nva *nv,
+    const struct topo_rs *rs)
+{
+	const struct topo_vnet *own = nv->node->nic->subnet->vnet, *w;
+	char ip[ADDR_STRLEN];
+	size_t i;
+
+	addr_fmt(nv->next_hop ? nv->next_hop : nv->node->nic->ip, ip);
+	for (i = 0; i <= rs->vnet->nspokes; i++) {
+		if ((w = topo_gateway_served(rs->vnet, i)) == NULL ||
+		    w == own || topo_vnets_peered(w, own))
+			continue;
+		topo_warnf(t, nv->node->jpath, "the Route Server of \"%s\" "
+		    "programs NVA \"%s\"'s routes (next hop %s) into \"%s\", "
+		    "which is not peered with \"%s\": there the next hop is out "
+		    "of reach and Azure drops the traffic (PE-08, PE-01); peer "
+		    "the two VNets, or route \"%s\" through an NVA of the hub",
+		    rs->vnet->name, nv->node->name, ip, w->name, own->name,
+		    w->name);
+	}
+}
+
 void
 topo_lint_next_hops(struct topo *t)
 {
@@ -119,4 +146,9 @@ topo_lint_next_hops(struct topo *t)
 	}
 	for (i = 0; i < t->nvnets; i++)
 		lint_standby_vpn(t, t->vnets[i]);
+	for (i = 0; i < t->nnvas; i++)
+		for (k = 0; k < t->nrss; k++)
+			if (t->nvas[i]->bgp &&
+			    topo_nva_peers_rs(t->nvas[i], t->rss[k]))
+				lint_nva_reach(t, t->nvas[i], t->rss[k]);
 }

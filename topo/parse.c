@@ -40,7 +40,7 @@ static const char *const hub_fields[] = {
 static const char *const spoke_fields[] = {
 	"name", "address_space", "peered", "use_remote_gateways",
 	"allow_forwarded_traffic", "subnets", "vms", "region", "bgp_community",
-	"peerings", "route_server", NULL
+	"peerings", "route_server", "nvas", NULL
 };
 static const char *const rs_fields[] = {
 	"branch_to_branch", "hub_routing_preference", "route_limit",
@@ -444,7 +444,8 @@ parse_spoke_side(struct tctx *c, const cJSON *o, const char *path,
 		v->peer_hub = hub;
 		topo_push(&hub->spokes, &hub->nspokes, v);
 	}
-	return 0;
+	/* PE-08: NVAs outside the hub (the transit-VNet pattern) */
+	return topo_parse_list(c, o, path, "nvas", v, topo_parse_nva);
 }
 
 /* GW-08: the custom community ExpressRoute puts on the VNet's prefixes. */

@@ -158,8 +158,8 @@ parse_peers(struct tctx *c, const cJSON *o, const char *path,
 	}
 	topo_path_key(pp, path, "peers");
 	if (v->rs == NULL)
-		return topo_fail(c, pp, "hub \"%s\" has no route_server to "
-		    "peer with", v->name);
+		return topo_fail(c, pp, "%s \"%s\" has no route_server to "
+		    "peer with", v->hub ? "hub" : "spoke", v->name);
 	if (arr->child == NULL)
 		return topo_fail(c, pp, "must name instance 0, 1 or both: an "
 		    "NVA peers with at least one Route Server instance (RS-04)");

@@ -5,8 +5,8 @@
  * A spoke's "peerings" names further hubs it is peered with, and other
  * spokes (struct topo_peering, both ways); a spoke may
  * hold its own "route_server" (parse.c); an NVA's "route_servers" names
- * the VNets, directly peered with its hub, whose Route Server it also
- * peers with, and its "as_override" (parse_node.c) rewrites 65515 on what
+ * the VNets, directly peered with its own (a hub, or a spoke: PE-08),
+ * whose Route Server it also peers with, and its "as_override" (parse_node.c) rewrites 65515 on what
  * it sends every Route Server. Read once every VNet exists, since a name
  * may point further down the file.
  *
@@ -190,26 +190,70 @@ nva_route_servers(struct tctx *c, const cJSON *o, const char *path)
 	return topo_jnames(c, o, path, "route_servers", nva, nva_route_server);
 }
 
+/*
+ * PE-08: an NVA in a spoke that speaks BGP peers with a Route Server it can
+ * reach, its spoke's own (PE-06) or one across a peering (RS-08): there is
+ * nothing else for it to speak BGP with in a VNet.
+ */
+static int
+spoke_nva_has_rs(struct tctx *c, const cJSON *o, const char *path)
+{
+	char p[TOPO_PATH_MAX];
+	struct topo_nva *nva = nva_at(c->t, path);
+	const struct topo_vnet *own;
+
+	if (nva == NULL || !nva->bgp || nva->nxrs > 0 ||
+	    nva->peer_rs[0] || nva->peer_rs[1])
+		return 0;
+	own = nva->node->nic->subnet->vnet;
+	if (topo_jget(o, "bgp") != NULL)
+		topo_path_key(p, path, "bgp");
+	else
+		snprintf(p, sizeof(p), "%s", path);
+	return topo_fail(c, p, "NVA \"%s\" in spoke \"%s\" speaks BGP but "
+	    "has no Route Server to peer with: give the spoke a route_server, "
+	    "name a directly peered VNet's in \"route_servers\" (RS-08), or "
+	    "set \"bgp\": false and reach it by route tables (PE-08)",
+	    nva->node->name, own->name);
+}
+
+/* The NVAs of one VNet object ("nvas"); spoke: PE-08's check too. */
+static int
+vnet_nvas(struct tctx *c, const cJSON *v, const char *vpath, bool spoke)
+{
+	char np[TOPO_PATH_MAX], p[TOPO_PATH_MAX];
+	const cJSON *el;
+	size_t j = 0;
+
+	topo_path_key(np, vpath, "nvas");
+	cJSON_ArrayForEach(el, topo_jget(v, "nvas")) {
+		topo_path_idx(p, np, j++);
+		if (nva_route_servers(c, el, p) == -1 ||
+		    (spoke && spoke_nva_has_rs(c, el, p) == -1))
+			return -1;
+	}
+	return 0;
+}
+
 int
 topo_parse_nva_route_servers(struct tctx *c, const cJSON *regions)
 {
-	char rp[TOPO_PATH_MAX], hp[TOPO_PATH_MAX], np[TOPO_PATH_MAX];
+	char rp[TOPO_PATH_MAX], hp[TOPO_PATH_MAX], sp[TOPO_PATH_MAX];
 	char p[TOPO_PATH_MAX];
 	const cJSON *rg, *hub, *el;
 	size_t i = 0, j;
 
 	cJSON_ArrayForEach(rg, regions) {
 		topo_path_idx(rp, "regions", i++);
-		if ((hub = topo_jget(rg, "hub")) == NULL)
-			continue;
-		topo_path_key(np, topo_path_key(hp, rp, "hub"), "nvas");
+		if ((hub = topo_jget(rg, "hub")) != NULL &&
+		    vnet_nvas(c, hub, topo_path_key(hp, rp, "hub"), false) == -1)
+			return -1;
+		topo_path_key(sp, rp, "spokes");
 		j = 0;
-		cJSON_ArrayForEach(el, topo_jget(hub,
-		    "nvas")) {
-			topo_path_idx(p, np, j++);
-			if (nva_route_servers(c, el, p) == -1)
+		cJSON_ArrayForEach(el, topo_jget(rg, "spokes"))
+			if (vnet_nvas(c, el, topo_path_idx(p, sp, j++),
+			    true) == -1)
 				return -1;
-		}
 	}
 	return 0;
 }

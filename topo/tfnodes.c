@@ -369,8 +369,10 @@ bgp_conn(struct tf *a, struct tfm *m, const struct tfres *r)
 			if (v->subs[i].ok && pfx_contains_addr(&v->subs[i].p, ip))
 				sub = v->subs[i].name;
 		if (sub == NULL) {
-			tf_warn(a, r, "peer_ip is in no subnet of hub %s: arsemu's "
-			    "NVAs sit in their hub; skipped", v->azname);
+			tf_warn(a, r, "peer_ip is in no subnet of hub %s: import "
+			    "takes a Route Server's NVAs in its own VNet only (an "
+			    "NVA in a spoke, PE-08, is written with "
+			    "\"route_servers\" by hand); skipped", v->azname);
 			return;
 		}
 		imp_take_name(&m->nodes, tf_str(r, NULL, 0, "name") ? tf_str(r,

@@ -118,7 +118,7 @@ struct topo_vnet {
 	size_t			 nspace;
 	struct topo_subnet	**subnets;
 	size_t			 nsubnets;
-	struct topo_rs		*rs;		/* hub with a Route Server, else NULL */
+	struct topo_rs		*rs;		/* its Route Server (hub, or spoke: PE-06) */
 	/* hub side of its spoke peerings */
 	bool			 allow_gateway_transit;	/* default true */
 	struct topo_vnet	**spokes;
@@ -159,8 +159,8 @@ struct topo_vnet {
  * flags are its own peering link's, set where that side lists the other
  * (an object entry), Azure's defaults otherwise. use_remote_gateways is
  * refused over it (validate.c, PE-03), so allow_gateway_transit decides
- * nothing yet; no spoke holds a forwarder (NVAs live in hubs), so neither
- * does allow_forwarded_traffic: both are kept for the day they do.
+ * nothing yet (kept for the day it does); allow_forwarded_traffic false
+ * refuses what a spoke's NVA (PE-08) forwards over it (emu/model/policy.c).
  */
 struct topo_peering {
 	struct topo_vnet	*vnet[2];

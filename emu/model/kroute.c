@@ -11,11 +11,23 @@
 
 /* The same VNet, or the two ends of a peering (PE-01: nothing further). */
 static bool
-reachable(const struct topo_nic *from, const struct topo_nic *to)
+vnet_reaches(const struct topo_vnet *a, const struct topo_vnet *b)
 {
-	const struct topo_vnet *a = from->subnet->vnet, *b = to->subnet->vnet;
-
 	return a == b || topo_vnets_peered(a, b);
+}
+
+bool
+kroute_nh_reaches(const struct topo *t, const struct topo_nic *from,
+    uint32_t ip)
+{
+	const struct topo_nic *nic = topo_nic_by_ip(t, ip);
+	const struct topo_lb *lb;
+
+	if (nic != NULL)
+		return vnet_reaches(from->subnet->vnet, nic->subnet->vnet);
+	/* LB-04: a frontend, in the NIC's VNet or a peered one */
+	return (lb = topo_lb_by_ip(t, ip)) != NULL &&
+	    vnet_reaches(from->subnet->vnet, lb->subnet->vnet);
 }
 
 static int
@@ -24,15 +36,13 @@ nic_link(const struct kroute_links *l, const struct topo_nic *from,
 {
 	const struct topo_nic *nic = topo_nic_by_ip(l->t, ip);
 	const struct topo_lb *lb;
-	const struct topo_vnet *a = from->subnet->vnet;
 
-	if (nic != NULL)
-		return reachable(from, nic) ? l->nic[nic->idx] : -1;
-	/* LB-04: a frontend, in the NIC's VNet or a peered one */
-	if ((lb = topo_lb_by_ip(l->t, ip)) == NULL || l->lb == NULL ||
-	    (a != lb->subnet->vnet && !topo_vnets_peered(a, lb->subnet->vnet)))
+	if (!kroute_nh_reaches(l->t, from, ip))
 		return -1;
-	return l->lb[lb->idx];
+	if (nic != NULL)
+		return l->nic[nic->idx];
+	lb = topo_lb_by_ip(l->t, ip);
+	return l->lb == NULL ? -1 : l->lb[lb->idx];
 }
 
 /* Out of one of the links to the Internet edge, via gw (0: none). */

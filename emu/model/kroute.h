@@ -68,6 +68,14 @@ struct kroute_links {
 	const int		*lb;		/* [t->nlbs]: each load balancer's link */
 };
 
+/*
+ * Whether a NIC's traffic can reach next hop ip: a NIC or a load balancer
+ * frontend in its VNet or a directly peered one (PE-01, PE-08; VR-14,
+ * LB-04). The fabric blackholes the rest; walks drop them as it does.
+ */
+bool	kroute_nh_reaches(const struct topo *t, const struct topo_nic *from,
+	    uint32_t ip);
+
 /* The active routes of tab, sorted by prefix (caller frees); thread-safe. */
 size_t	kroute_table(const struct kroute_links *l, const struct sdn_table *tab,
 	    struct kroute **out);

@@ -20,20 +20,22 @@
  * virtual network": traffic forwarded by a network virtual appliance in
  * the remote virtual network, that did not originate from the remote
  * virtual network, may flow into this virtual network through the
- * peering). The topology sets it on a spoke, for its peering to the hub:
- * false refuses a packet the hub forwards into the spoke when its source
- * is outside the hub's address space. What originates in the hub still
- * passes. Gateway transit is another setting (allowGatewayTransit /
+ * peering). The topology sets it on a spoke, for its peering to the hub,
+ * and on each side of a spoke-to-spoke peering: false refuses a packet a
+ * NIC of the peered VNet (the hub, or a spoke holding an NVA, PE-08)
+ * forwards into the spoke when its source is outside that VNet's address
+ * space. What originates there still passes. Gateway transit is another setting (allowGatewayTransit /
  * useRemoteGateways): Learn lists no dependency of it on this flag, and
  * hub-and-spoke designs run with forwarding off on the hub's side of the
  * peerings while on-premises traffic reaches the spokes, so traffic from a
  * gateway instance is not refused (a stated reading, not a captured one).
- * In the fabric, for every NIC n<i> of a hub but its gateway instances,
- * only on the delivery path (a VnetLocal/peering route threw):
- *   29000     iif n<i> from <hub prefix> lookup <delivery table>
+ * In the fabric, for every NIC n<i> but gateway instances whose VNet has
+ * a peer that refuses, only on the delivery path (a VnetLocal/peering
+ * route threw):
+ *   29000     iif n<i> from <its VNet's prefix> lookup <delivery table>
  *   29001     iif n<i> to <refusing spoke's prefix> blackhole
- * A hub route whose next hop is an appliance inside the spoke (onlink to
- * that NIC) is not checked: arsemu knows no such design yet.
+ * A route whose next hop is an appliance inside the refusing spoke (onlink
+ * to that NIC, not the delivery path) is not checked: a stated gap.
  */
 #include <stdio.h>
 #include <string.h>
@@ -98,23 +100,34 @@ in_space(const struct topo_vnet *v, uint32_t a)
 	return false;
 }
 
+/*
+ * to refuses what a forwarder in from sends it over their peering: a
+ * spoke's own flag towards a hub (PE-02); towards a peered spoke, the
+ * flag of to's side of that peering (PE-07, PE-08: a spoke's NVA).
+ */
 bool
-policy_refuses_forwarded(const struct topo_vnet *spoke, const struct topo_vnet *hub)
+policy_refuses_forwarded(const struct topo_vnet *to, const struct topo_vnet *from)
 {
-	return !spoke->hub && topo_vnets_peered(spoke, hub) &&
-	    !spoke->allow_forwarded_traffic;
+	const struct topo_peering *pe;
+
+	if (to->hub || !topo_vnets_peered(to, from))
+		return false;
+	if (from->hub)
+		return !to->allow_forwarded_traffic;
+	if ((pe = topo_vnet_peering(to, from)) == NULL)
+		return false;
+	return !pe->allow_forwarded_traffic[pe->vnet[0] == to ? 0 : 1];
 }
 
 const struct topo_vnet *
 policy_peering_refuses(const struct topo_nic *from, const struct topo_nic *to,
     uint32_t src)
 {
-	const struct topo_vnet *hub = from->subnet->vnet;
-	const struct topo_vnet *spoke = to->subnet->vnet;
+	const struct topo_vnet *a = from->subnet->vnet;
+	const struct topo_vnet *b = to->subnet->vnet;
 
-	if (hub == NULL || spoke == NULL || !hub->hub ||
-	    !policy_refuses_forwarded(spoke, hub) ||
-	    from->node->kind == TOPO_GW || in_space(hub, src))
+	if (a == NULL || b == NULL || !policy_refuses_forwarded(b, a) ||
+	    from->node->kind == TOPO_GW || in_space(a, src))
 		return NULL;
-	return spoke;
+	return b;
 }

@@ -36,8 +36,12 @@ const char *policy_filter_str(const struct topo_filter *f, char *buf, size_t len
 const struct topo_vnet *policy_peering_refuses(const struct topo_nic *from,
 	    const struct topo_nic *to, uint32_t src);
 
-/* spoke refuses forwarded traffic over its peering to hub (PE-02). */
-bool	policy_refuses_forwarded(const struct topo_vnet *spoke,
-	    const struct topo_vnet *hub);
+/*
+ * Spoke `to` refuses traffic forwarded to it by a NIC of `from` over their
+ * peering: towards a hub, the spoke's allow_forwarded_traffic (PE-02);
+ * towards a peered spoke, its side's of that peering (PE-07, PE-08).
+ */
+bool	policy_refuses_forwarded(const struct topo_vnet *to,
+	    const struct topo_vnet *from);
 
 #endif

@@ -193,23 +193,27 @@ why(const struct sdn_table *tab, const struct sdn_route *r, char *buf,
 	}
 }
 
-/* PE-02: the spoke's peering refuses what the hub forwards into it. */
+/* PE-02, PE-08: the spoke's peering refuses what a forwarder sends it. */
 static bool
 peering_refuses(const struct topo_node *from, const struct topo_node *to,
     uint32_t src, struct walk *w)
 {
 	const struct topo_vnet *s = policy_peering_refuses(from->nic, to->nic,
 	    src);
+	const struct topo_peering *pe;
+	const char *jp;
 	char a[ADDR_STRLEN];
 
 	if (s == NULL)
 		return false;
+	pe = topo_vnet_peering(s, from->nic->subnet->vnet);
+	jp = pe != NULL ? pe->jpath[pe->vnet[0] == s ? 0 : 1] : s->jpath;
 	w->outcome = WALK_PEERING_REFUSED;
 	w->refused_by = s;
 	snprintf(w->detail, sizeof(w->detail), "%s's peering to %s has "
 	    "allow_forwarded_traffic false (%s): %s forwarded a packet from %s, "
 	    "outside %s's address space", s->name,
-	    from->nic->subnet->vnet->name, s->jpath, from->name, addr_fmt(src, a),
+	    from->nic->subnet->vnet->name, jp, from->name, addr_fmt(src, a),
 	    from->nic->subnet->vnet->name);
 	return true;
 }
@@ -272,7 +276,8 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	const struct sdn_route *r = tab ? sdn_lookup(tab, dst) : NULL;
 	char pf[PFX_STRLEN], nh[ADDR_STRLEN], reason[160];
 	const struct topo_node *next;
-	unsigned k;
+	uint32_t m[SDN_MAX_NH];
+	unsigned k, nm;
 
 	if (r == NULL) {
 		w->outcome = WALK_NO_ROUTE;
@@ -319,28 +324,30 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 		    from->name, pf);
 		return NULL;
 	}
-	k = choose_hop(e, from, r->nh, r->nnh, flow, h);
+	nm = walk_reachable_nh(e->t, from->nic, r, m);
+	k = choose_hop(e, from, m, nm, flow, h);
 	snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s -> %s (%s%s)", from->name,
 	    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type),
-	    addr_fmt(r->nh[k], nh), reason, r->nnh > 1 ? "; ECMP by flow hash" : "");
-	if (topo_lb_by_ip(e->t, r->nh[k]) != NULL) {
+	    addr_fmt(m[k], nh), reason, nm > 1 ? "; ECMP by flow hash" : "");
+	if (topo_lb_by_ip(e->t, m[k]) != NULL) {
 		/*
 		 * A route table's VirtualAppliance hop, or an NVA's BGP
 		 * NEXT_HOP (RS-23): the frontend balances either way. NS-04:
 		 * the backend's NSGs see the packet the balancer hands on.
 		 */
-		next = lb_step(e, from, topo_lb_by_ip(e->t, r->nh[k]), pkt, w, h);
+		next = lb_step(e, from, topo_lb_by_ip(e->t, m[k]), pkt, w, h);
 		if (next != NULL && walk_nsg_denies(e, from, next, pkt, w, h))
 			return NULL;
 		return next;
 	}
-	if ((next = walk_owner(e->t, r->nh[k])) == NULL || next->nic == NULL) {
+	if ((next = walk_owner(e->t, m[k])) == NULL || next->nic == NULL) {
 		w->outcome = WALK_BLACKHOLED;
 		snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is no NIC "
 		    "in the lab", nh, pf);
 		return NULL;
 	}
-	if (walk_nsg_denies(e, from, next, pkt, w, h))
+	if (walk_out_of_reach(e->t, from, next, &r->pfx, w) ||
+	    walk_nsg_denies(e, from, next, pkt, w, h))
 		return NULL;
 	return next;
 }
@@ -422,8 +429,8 @@ overlay_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
  *     static routes on a static VPN connection (which beat BGP there);
  *   - a VPN connection with BGP: the other sites of that gateway (GW-04);
  *   - with branch-to-branch on the hub's Route Server (RS-12, RS-13, RS-50):
- *     the prefixes the hub's NVAs advertise and the sites of the hub's
- *     other gateways.
+ *     the prefixes its NVA peers advertise (a spoke's too, PE-08) and the
+ *     sites of the hub's other gateways.
  * Longest prefix first, then the shortest AS path as the edge sees it (an
  * MSEE adds 12076); equal ones are ECMP, one candidate per ExpressRoute
  * circuit or VPN tunnel.
@@ -569,7 +576,7 @@ er_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
  * RS-12, RS-13: what the hub's Route Server passes its gateways from NVAs,
  * with branch-to-branch: its routes as bgp_sim ranked them (what an NVA
  * relays from another Route Server included, PE-06), or, without them, the
- * prefixes the hub's NVAs advertise.
+ * prefixes its NVA peers advertise.
  */
 static void
 offer_nvas(const struct walk_env *e, const struct topo_vnet *hub,
@@ -591,8 +598,8 @@ offer_nvas(const struct walk_env *e, const struct topo_vnet *hub,
 	for (i = 0; i < t->nnvas; i++) {
 		const struct topo_nva *nv = t->nvas[i];
 
-		if (nv->node->nic->subnet->vnet != hub ||
-		    (!nv->peer_rs[0] && !nv->peer_rs[1]))
+		/* its own NVAs, and those across a peering (RS-08, PE-08) */
+		if (!nv->bgp || !topo_nva_peers_rs(nv, hub->rs))
 			continue;
 		for (k = 0; k < nv->nadvertise; k++)
 			offer_take(o, &nv->advertise[k], dst, base + 1 +

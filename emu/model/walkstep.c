@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kroute.h"
 #include "nsg.h"
 #include "walkstep.h"
 
@@ -59,5 +60,35 @@ walk_nsg_denies(const struct walk_env *e, const struct topo_node *from,
 	snprintf(h->how + used, sizeof(h->how) - used, "%sNSG %s, rule %s "
 	    "denies %s", used ? "; " : "", v.nsg->name, v.rule->name,
 	    in ? "inbound" : "outbound");
+	return true;
+}
+
+unsigned
+walk_reachable_nh(const struct topo *t, const struct topo_nic *from,
+    const struct sdn_route *r, uint32_t *m)
+{
+	unsigned k, n = 0;
+
+	for (k = 0; k < r->nnh; k++)
+		if (kroute_nh_reaches(t, from, r->nh[k]))
+			m[n++] = r->nh[k];
+	if (n == 0 && r->nnh > 0)
+		m[n++] = r->nh[0];
+	return n;
+}
+
+bool
+walk_out_of_reach(const struct topo *t, const struct topo_node *from,
+    const struct topo_node *next, const struct pfx4 *pfx, struct walk *w)
+{
+	char nh[ADDR_STRLEN], pf[PFX_STRLEN];
+
+	if (kroute_nh_reaches(t, from->nic, next->nic->ip))
+		return false;
+	w->outcome = WALK_BLACKHOLED;
+	snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is %s in VNet "
+	    "%s, not peered with %s: out of reach (PE-08, PE-01)",
+	    addr_fmt(next->nic->ip, nh), pfx_fmt(pfx, pf), next->name,
+	    next->nic->subnet->vnet->name, from->nic->subnet->vnet->name);
 	return true;
 }

@@ -1,7 +1,8 @@
 /*
  * walkstep.h: what a walk's hop asks of the objects on its way, kept out
  * of walk.c: a packet's IP protocol number, its form for an NVA's filter
- * (policy.h), and the NSGs it crosses between two NICs (nsg.h).
+ * (policy.h), the NSGs it crosses between two NICs (nsg.h), and which next
+ * hops a NIC reaches (kroute.h).
  */
 #ifndef ARSEMU_WALKSTEP_H
 #define ARSEMU_WALKSTEP_H
@@ -24,5 +25,20 @@ void	walk_policy_pkt(const struct walk_pkt *p, struct policy_pkt *q);
 bool	walk_nsg_denies(const struct walk_env *e, const struct topo_node *from,
 	    const struct topo_node *to, const struct walk_pkt *pkt,
 	    struct walk *w, struct walk_hop *h);
+
+/*
+ * PE-08, PE-01: into m, the next hops of r that NIC from reaches (its VNet
+ * or a directly peered one: the fabric's route holds only those,
+ * kroute.h); none: r's first alone, whose failure then says why.
+ */
+unsigned walk_reachable_nh(const struct topo *t, const struct topo_nic *from,
+	    const struct sdn_route *r, uint32_t *m);
+/*
+ * PE-08, PE-01: true if next, the NIC a route of prefix pfx sends to, is
+ * out of from's reach: the walk's outcome (blackholed) and detail.
+ */
+bool	walk_out_of_reach(const struct topo *t, const struct topo_node *from,
+	    const struct topo_node *next, const struct pfx4 *pfx,
+	    struct walk *w);
 
 #endif

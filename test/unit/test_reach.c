@@ -417,7 +417,11 @@ test_split(void)
 	topo_free(t);
 }
 
-/* b's route table sends a's space to a1, a VM: a1 is reached, a2 is not. */
+/*
+ * b's route table sends a's space to a1, a VM: a1 is reached, a2 is not.
+ * b peers with a: a next hop in a VNet b is not peered with is out of
+ * reach (PE-08, PE-01), the fabric drops it.
+ */
 #define NEXTHOP_VM "{'name':'n','regions':[{'name':'r','hub':{'name':'hub',"	\
 	"'address_space':['10.1.0.0/16'],'subnets':{'vms':'10.1.3.0/24'},"	\
 	"'vms':[{'name':'h1','subnet':'vms'}]},'spokes':[{'name':'a',"	\
@@ -425,6 +429,7 @@ test_split(void)
 	"'vms':[{'name':'a1','subnet':'app','ip':'10.2.1.4'},"		\
 	"{'name':'a2','subnet':'app','ip':'10.2.1.5'}]},{'name':'b',"		\
 	"'address_space':['10.3.0.0/16'],'subnets':{'app':'10.3.1.0/24'},"	\
+	"'peerings':['a'],"							\
 	"'vms':[{'name':'b1','subnet':'app'}]}]}],'route_tables':[{"		\
 	"'name':'rt','subnets':['b/app'],'routes':[{'name':'to-a1','prefix':"	\
 	"'10.2.0.0/16','next_hop_type':'VirtualAppliance','next_hop_ip':"	\
