@@ -158,6 +158,19 @@ journal_since() {
 # kmem: the kernel's memory in KiB (all of it the namespaces, links,
 # tables and sockets can take; not the page cache)
 kmem() { awk '/^(Slab|Percpu|VmallocUsed|PageTables|KernelStack):/ { s += $2 } END { print s }' /proc/meminfo; }
+# kquiet: wait (at most 120 s) until the kernel's memory has stopped
+# falling: the kernel frees removed namespaces later, and a measurement
+# started before it is done would count their freeing against what is made
+kquiet() {
+	local k a b
+	a=$(kmem)
+	for ((k = 0; k < 120; k++)); do
+		sleep 1
+		b=$(kmem)
+		(( a - b < 1024 )) && return 0
+		a=$b
+	done
+}
 # slabs FILE: each slab cache's objects in bytes (name bytes)
 slabs() { awk 'NR > 2 { print $1, $2 * $4 }' /proc/slabinfo | sort > "$1"; }
 # slabdiff A B: cache and bytes gained from A to B, by cache
@@ -167,6 +180,7 @@ slabdiff() { join "$1" "$2" | awk '{ print $1, $3 - $2 }'; }
 # the slab caches' gain into OUT.slab
 held() {
 	local k0 k1 line
+	kquiet
 	slabs "$W/s0"; k0=$(kmem)
 	coproc LBH { "$W/labbench" "$1" "$2" "$3" hold; }
 	read -r line <&"${LBH[0]}"
@@ -224,7 +238,7 @@ lab_memory() {
 	else
 		echo "            (run with the floor and floorveth parts to split namespaces, veth pairs and arsemu's own)"
 	fi
-	echo "            processes: daemon $(per "$pd" 1) KiB; route servers $(per "$pr" 1) KiB; speakers $(per "$ps" 1) KiB (PSS)"
+	echo "            processes (PSS): daemon $pd KiB, route servers $pr KiB, speakers $ps KiB"
 	echo "            fabric: $(./arsemu exec fabric --name "$LAB" -- ip -4 neigh show | wc -l) neighbours, $(./arsemu exec fabric --name "$LAB" -- nft list ruleset 2>/dev/null | wc -l) lines of nftables"
 	if [ -n "${LAB_BENCH_KEEP:-}" ]; then
 		mkdir -p "$LAB_BENCH_KEEP"
@@ -308,6 +322,7 @@ iproute2)
 up)
 	sed "s/\"name\": \"azure-limits\"/\"name\": \"$LAB\"/" "$TOPO" > "$W/topo.json"
 	grep -q "\"name\": \"$LAB\"" "$W/topo.json" || cp "$TOPO" "$W/topo.json"
+	kquiet
 	used0=$(awk '/^MemTotal/{t=$2} /^MemFree/{f=$2} /^Buffers/{b=$2} /^Cached/{c=$2} END {print t-f-b-c}' /proc/meminfo)
 	slabs "$W/u0"; k0=$(kmem)
 	# CLOCK_BOOTTIME (uptime) is the journal's CLOCK_MONOTONIC on a machine that never slept
