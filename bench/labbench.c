@@ -89,8 +89,9 @@ floor_loop(int n, const char *prefix, bool veth, bool hold)
 			break;
 		if (veth) {
 			snprintf(name, sizeof(name), "n%d", i);
+			/* the kernel's default queues: the floor chooses nothing */
 			if (nsfd < 0 || nl_veth_create_at(nl, name, -1, 1000 + i,
-			    "eth0", nsfd, 2) < 0)
+			    "eth0", nsfd, 2, 0) < 0)
 				rc = 1;
 			close(nsfd);
 		}
