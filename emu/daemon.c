@@ -56,7 +56,8 @@
  * A recompute's working memory (a group's tables, the two threads'
  * arenas) stays with malloc for the next one (M_TRIM_THRESHOLD below);
  * once the fabric has been quiet this long it goes back to the kernel:
- * 22 of the daemon's 52 MiB at 4,000 VMs (bench/RESULTS.md, issue 23).
+ * 22 of the daemon's 52 MiB at 4,000 VMs (gdb malloc_trim on a live lab;
+ * bench/RESULTS.md, issue 23).
  */
 #define TRIM_QUIET_MS	1000
 
@@ -154,6 +155,13 @@ emu_daemon_main(const char *lab)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);	/* the most glibc takes */
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+	/*
+	 * One arena: a recompute's second thread (sync.c) would otherwise
+	 * keep one of its own, which held 8 of the daemon's 29 MiB at 4,000
+	 * VMs even after malloc_trim (bench/RESULTS.md, issue 23). Its
+	 * allocations are one table a subnet, not contended.
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	lab_dir(lab, d->dir, sizeof(d->dir));
 	if ((len = readlink("/proc/self/exe", d->exe, sizeof(d->exe) - 1)) <= 0)
 		return 3;
