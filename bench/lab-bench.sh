@@ -202,7 +202,9 @@ pss() {
 	done
 	echo "$s"
 }
-# lab_memory KIB: where the lab's memory goes, per VM (see the header)
+# lab_memory KIB: where the lab's memory goes, per VM (see the header);
+# d, r and s are lists of PIDs, split on purpose
+# shellcheck disable=SC2086
 lab_memory() {
 	local kib=$1 nns pids d r s n x own
 	nns=$(grep -c '^ns ' "/run/arsemu/$LAB/state")
@@ -228,7 +230,7 @@ lab_memory() {
 		own=$((kown + pt))
 		echo "            namespaces $(per "$kns" "$VMS") (the floor's), veth pairs $(per "$kveth" "$VMS") (floorveth's less the floor's)"
 		echo "            arsemu's own $(per "$own" "$VMS"): the kernel's $(per "$kown" "$VMS") (routes, rules, addresses, IPv6, neighbours, nftables, sockets, the links' queues; the lab less floorveth)"
-		echo "              and the processes' $(per "$pt" "$VMS"): daemon $(per "$pd" "$VMS"), route servers $(per "$pr" "$VMS") ($(echo $r | wc -w)), speakers $(per "$ps" "$VMS") ($n)"
+		echo "              and the processes' $(per "$pt" "$VMS"): daemon $(per "$pd" "$VMS"), route servers $(per "$pr" "$VMS") ($(wc -w <<< "$r")), speakers $(per "$ps" "$VMS") ($n)"
 		echo "            ratio arsemu's own / the floor with a veth: $(ratio "$own" "$((kns + kveth))")"
 		# by slab cache: the lab's gain less floorveth's, scaled to the lab's namespaces
 		echo "            the kernel's own by slab cache (objects, KiB per VM, the largest):"
