@@ -24,6 +24,17 @@
 #             per VM; the fabric's routes and rules; then one route
 #             announced by an NVA: the tables it touched, the netlink
 #             requests, the time (all from the daemon's journal)
+#   memory    with floor, floorveth and up (issue 23): the kernel's memory
+#             (Slab + Percpu + VmallocUsed + PageTables + KernelStack of
+#             /proc/meminfo) while the namespaces are there, less before;
+#             for the lab also the PSS of its processes (smaps_rollup:
+#             daemon, route servers, speakers) and its slab caches less
+#             floorveth's (/proc/slabinfo, object bytes). Printed per VM:
+#             the namespaces (floor), the veth pairs (floorveth - floor),
+#             then what is arsemu's own: the rest of the kernel's (routes,
+#             rules, addresses, IPv6, neighbours, nftables, sockets, the
+#             links' queues) and the processes; memory.txt in
+#             LAB_BENCH_KEEP (a directory), if set, keeps the snapshots
 #   fib       10,000 and 100,000 routes into an empty table: arsemu's sync
 #             (emu/fabric.c) against `ip -batch` and against libnl-route-3
 #             (bench/nlbench_libnl.c: a route cache, rtnl_route_add each);
@@ -144,15 +155,114 @@ journal_since() {
 	tail -n +"$(($2 + 1))" "$1"
 }
 
+# kmem: the kernel's memory in KiB (all of it the namespaces, links,
+# tables and sockets can take; not the page cache)
+kmem() { awk '/^(Slab|Percpu|VmallocUsed|PageTables|KernelStack):/ { s += $2 } END { print s }' /proc/meminfo; }
+# kquiet: wait (at most 120 s) until the kernel's memory has stopped
+# falling: the kernel frees removed namespaces later, and a measurement
+# started before it is done would count their freeing against what is made
+kquiet() {
+	local k a b
+	a=$(kmem)
+	for ((k = 0; k < 120; k++)); do
+		sleep 1
+		b=$(kmem)
+		(( a - b < 1024 )) && return 0
+		a=$b
+	done
+}
+# slabs FILE: each slab cache's objects in bytes (name bytes)
+slabs() { awk 'NR > 2 { print $1, $2 * $4 }' /proc/slabinfo | sort > "$1"; }
+# slabdiff A B: cache and bytes gained from A to B, by cache
+slabdiff() { join "$1" "$2" | awk '{ print $1, $3 - $2 }'; }
+# held MODE N PREFIX OUT: make the floor's namespaces with labbench, hold
+# them while measuring the kernel's memory; "up_ms down_ms kib" into OUT;
+# the slab caches' gain into OUT.slab
+held() {
+	local k0 k1 line
+	kquiet
+	slabs "$W/s0"; k0=$(kmem)
+	coproc LBH { "$W/labbench" "$1" "$2" "$3" hold; }
+	read -r line <&"${LBH[0]}"
+	[ "$line" = made ] || { echo "labbench $1: $line" >&2; return 1; }
+	sleep 2
+	k1=$(kmem); slabs "$W/s1"
+	echo go >&"${LBH[1]}"
+	read -r line <&"${LBH[0]}"
+	wait "$LBH_PID" || return 1
+	slabdiff "$W/s0" "$W/s1" > "$4.slab"
+	echo "$line $((k1 - k0))" > "$4"
+}
+# pss PID...: the processes' PSS in KiB, summed
+pss() {
+	local p s=0 v
+	for p in "$@"; do
+		v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null)
+		s=$((s + ${v:-0}))
+	done
+	echo "$s"
+}
+# lab_memory KIB: where the lab's memory goes, per VM (see the header);
+# d, r and s are lists of PIDs, split on purpose
+# shellcheck disable=SC2086
+lab_memory() {
+	local kib=$1 nns pids d r s n x own
+	nns=$(grep -c '^ns ' "/run/arsemu/$LAB/state")
+	pids=$(awk '$1 == "pid" { print $2 }' "/run/arsemu/$LAB/state" | sort -u)
+	d=$(awk '$1 == "pid" && $3 == "daemon" { print $2 }' "/run/arsemu/$LAB/state" | sort -u)
+	r=""; s=""
+	for x in $(./arsemu nodes "$TOPO" 2>/dev/null | awk '$2 == "route-server" { print $1 }'); do
+		r="$r $(awk -v k="speaker:$x" '$1 == "pid" && $3 == k { print $2 }' "/run/arsemu/$LAB/state" | tail -1)"
+	done
+	for x in $pids; do
+		[ -d "/proc/$x" ] || continue
+		case " $d $r " in *" $x "*) ;; *) s="$s $x" ;; esac
+	done
+	n=$(echo $s | wc -w)
+	local pd pr ps pt kns kveth kown
+	pd=$(pss $d); pr=$(pss $r); ps=$(pss $s); pt=$((pd + pr + ps))
+	echo "          memory per VM ($VMS VMs, $nns namespaces), KiB: the kernel's $(per "$kib" "$VMS"), processes' PSS $(per "$pt" "$VMS")"
+	if [ -n "$FLOOR_KIB" ] && [ -n "$VETH_KIB" ]; then
+		# the floors per namespace, times the lab's namespaces
+		kns=$(awk -v f="$FLOOR_KIB" -v n="$N" -v m="$nns" 'BEGIN { printf "%d", f / n * m }')
+		kveth=$(awk -v f="$FLOOR_KIB" -v v="$VETH_KIB" -v n="$N" -v m="$nns" 'BEGIN { printf "%d", (v - f) / n * m }')
+		kown=$((kib - kns - kveth))
+		own=$((kown + pt))
+		echo "            namespaces $(per "$kns" "$VMS") (the floor's), veth pairs $(per "$kveth" "$VMS") (floorveth's less the floor's)"
+		echo "            arsemu's own $(per "$own" "$VMS"): the kernel's $(per "$kown" "$VMS") (routes, rules, addresses, IPv6, neighbours, nftables, sockets, the links' queues; the lab less floorveth)"
+		echo "              and the processes' $(per "$pt" "$VMS"): daemon $(per "$pd" "$VMS"), route servers $(per "$pr" "$VMS") ($(wc -w <<< "$r")), speakers $(per "$ps" "$VMS") ($n)"
+		echo "            ratio arsemu's own / the floor with a veth: $(ratio "$own" "$((kns + kveth))")"
+		# by slab cache: the lab's gain less floorveth's, scaled to the lab's namespaces
+		echo "            the kernel's own by slab cache (objects, KiB per VM, the largest):"
+		join -a1 -e0 -o 0,1.2,2.2 "$W/up.mem.slab" "$W/floorveth.mem.slab" |
+			awk -v n="$N" -v m="$nns" -v vms="$VMS" '{ d = $2 - $3 / n * m; if (d > 0) printf "%s %.2f\n", $1, d / 1024 / vms }' |
+			sort -k2 -gr | head -8 | awk '{ printf "%s%s %s", (NR > 1 ? ", " : "              "), $1, $2 } END { print "" }'
+	else
+		echo "            (run with the floor and floorveth parts to split namespaces, veth pairs and arsemu's own)"
+	fi
+	echo "            processes (PSS): daemon $pd KiB, route servers $pr KiB, speakers $ps KiB"
+	echo "            fabric: $(./arsemu exec fabric --name "$LAB" -- ip -4 neigh show | wc -l) neighbours, $(./arsemu exec fabric --name "$LAB" -- nft list ruleset 2>/dev/null | wc -l) lines of nftables"
+	if [ -n "${LAB_BENCH_KEEP:-}" ]; then
+		mkdir -p "$LAB_BENCH_KEEP"
+		cp "$W"/*.slab "$W"/*.mem "$LAB_BENCH_KEEP"/ 2>/dev/null
+		for x in $pids; do
+			cp "/proc/$x/smaps_rollup" "$LAB_BENCH_KEEP/smaps_rollup.$x.$(awk -v p="$x" '$1 == "pid" && $2 == p { print $3 }' "/run/arsemu/$LAB/state" | tail -1)" 2>/dev/null
+		done
+	fi
+}
+FLOOR_KIB=""
+VETH_KIB=""
 FLOOR_UP=""
 VETH_UP=""
 for part in $PARTS; do
 settle
 case $part in
 floor)
-	read -r FLOOR_UP FLOOR_DOWN < <("$W/labbench" floor "$N" "$P-f") || exit 1
+	held floor "$N" "$P-f" "$W/floor.mem" || exit 1
+	read -r FLOOR_UP FLOOR_DOWN FLOOR_KIB < "$W/floor.mem"
 	printf 'floor     %6d namespaces  make %8.0f ms (%s ms each)  remove %8.0f ms\n' \
 		"$N" "$FLOOR_UP" "$(per "$FLOOR_UP" "$N")" "$FLOOR_DOWN"
+	echo "          memory: the kernel's $((FLOOR_KIB / 1024)) MiB, $(per "$FLOOR_KIB" "$N") KiB a namespace"
 	;;
 floorveth)
 	ups=(); downs=(); lups=(); ldowns=()
@@ -167,6 +277,9 @@ floorveth)
 			fi
 		done
 	done
+	# memory: once more, held (not timed)
+	held floorveth "$N" "$P-v" "$W/floorveth.mem" || exit 1
+	read -r _ _ VETH_KIB < "$W/floorveth.mem"
 	VETH_UP=$(mid "${ups[@]}")
 	printf 'floorveth %6d namespaces  make %8.0f ms (%s ms each)  remove %8.0f ms, each with a veth pair (emu/nl.c)\n' \
 		"$N" "$VETH_UP" "$(per "$VETH_UP" "$N")" "$(mid "${downs[@]}")"
@@ -179,6 +292,7 @@ floorveth)
 		echo "          libnl  - (libnl-route-3 not installed); ratio libnl/nl.c -"
 	fi
 	[ -n "$FLOOR_UP" ] && echo "          ratio to the floor: $(ratio "$VETH_UP" "$FLOOR_UP")"
+	echo "          memory: the kernel's $((VETH_KIB / 1024)) MiB, $(per "$VETH_KIB" "$N") KiB a namespace with its veth pair"
 	;;
 iproute2)
 	t0=$(ms)
@@ -210,7 +324,9 @@ iproute2)
 up)
 	sed "s/\"name\": \"azure-limits\"/\"name\": \"$LAB\"/" "$TOPO" > "$W/topo.json"
 	grep -q "\"name\": \"$LAB\"" "$W/topo.json" || cp "$TOPO" "$W/topo.json"
+	kquiet
 	used0=$(awk '/^MemTotal/{t=$2} /^MemFree/{f=$2} /^Buffers/{b=$2} /^Cached/{c=$2} END {print t-f-b-c}' /proc/meminfo)
+	slabs "$W/u0"; k0=$(kmem)
 	# CLOCK_BOOTTIME (uptime) is the journal's CLOCK_MONOTONIC on a machine that never slept
 	u0=$(awk '{printf "%d", $1 * 1000}' /proc/uptime)
 	t0=$(ms)
@@ -223,6 +339,8 @@ up)
 	dstart=$(grep -m1 '"daemon-start"' "$j" | sed 's/{"t_ms": \([0-9]*\).*/\1/')
 	sleep 2
 	used1=$(awk '/^MemTotal/{t=$2} /^MemFree/{f=$2} /^Buffers/{b=$2} /^Cached/{c=$2} END {print t-f-b-c}' /proc/meminfo)
+	k1=$(kmem); slabs "$W/u1"
+	slabdiff "$W/u0" "$W/u1" > "$W/up.mem.slab"
 	rss=0
 	for pid in $(awk '$1 == "pid" {print $2}' "/run/arsemu/$LAB/state"); do
 		r=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null)
@@ -242,6 +360,7 @@ up)
 	printf '          memory: %d MiB more in use (kernel and processes), of it %d MiB the processes'"'"' RSS; per VM %s KiB\n' \
 		$((used / 1024)) $((rss / 1024)) "$(per "$used" "$VMS")"
 	printf '          fabric: %d routes of arsemu in its tables, %d rules (%d NICs)\n' "$tables" "$rules" "$NICS"
+	lab_memory "$((k1 - k0))"
 	# one more route from an NVA: which tables did it touch, with how many
 	# requests, how long after the Route Server had it?
 	before=$(wc -l < "$j")

@@ -10,6 +10,9 @@
  *                             fabric namespace into it (made with its
  *                             indexes, nothing else): the least a lab
  *                             node needs
+ *   ... PREFIX hold           (floor, floorveth) once made, print "made"
+ *                             and wait for a line on stdin before removing
+ *                             them: the caller measures their memory
  *   labbench fib N DIR        in a namespace of its own: install N routes
  *                             into an empty table with arsemu's own sync
  *                             (sync_table: dump, diff, one batch),
@@ -53,7 +56,7 @@ now_ms(void)
  * its interface indexes, down, no address), the fabric made first.
  */
 static int
-floor_loop(int n, const char *prefix, bool veth)
+floor_loop(int n, const char *prefix, bool veth, bool hold)
 {
 	char path[256], name[32];
 	double t0, t1, t2;
@@ -86,13 +89,23 @@ floor_loop(int n, const char *prefix, bool veth)
 			break;
 		if (veth) {
 			snprintf(name, sizeof(name), "n%d", i);
+			/* the kernel's default queues: the floor chooses nothing */
 			if (nsfd < 0 || nl_veth_create_at(nl, name, -1, 1000 + i,
-			    "eth0", nsfd, 2) < 0)
+			    "eth0", nsfd, 2, 0) < 0)
 				rc = 1;
 			close(nsfd);
 		}
 	}
 	t1 = now_ms();
+	if (hold && made == n && rc == 0) {
+		/* the caller measures the namespaces' memory, then says go on */
+		char line[8];
+
+		printf("made\n");
+		fflush(stdout);
+		if (fgets(line, sizeof(line), stdin) == NULL)
+			line[0] = '\0';
+	}
 	for (i = 0; i < made; i++) {
 		snprintf(path, sizeof(path), "/run/netns/%s-%d", prefix, i);
 		umount2(path, MNT_DETACH);
@@ -226,10 +239,12 @@ main(int argc, char **argv)
 	pid_t pid;
 	int st;
 
-	if (argc == 4 && strcmp(argv[1], "floor") == 0)
-		return floor_loop(atoi(argv[2]), argv[3], false);
-	if (argc == 4 && strcmp(argv[1], "floorveth") == 0)
-		return floor_loop(atoi(argv[2]), argv[3], true);
+	bool hold = argc == 5 && strcmp(argv[4], "hold") == 0;
+
+	if ((argc == 4 || hold) && strcmp(argv[1], "floor") == 0)
+		return floor_loop(atoi(argv[2]), argv[3], false, hold);
+	if ((argc == 4 || hold) && strcmp(argv[1], "floorveth") == 0)
+		return floor_loop(atoi(argv[2]), argv[3], true, hold);
 	if (argc == 4 && strcmp(argv[1], "fib") == 0) {
 		if ((pid = fork()) == 0)
 			_exit(fib_child(atoi(argv[2]), argv[3]) || fflush(stdout));
@@ -237,6 +252,6 @@ main(int argc, char **argv)
 			return 1;
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 	}
-	fprintf(stderr, "usage: labbench floor|floorveth N PREFIX | fib N DIR\n");
+	fprintf(stderr, "usage: labbench floor|floorveth N PREFIX [hold] | fib N DIR\n");
 	return 2;
 }

@@ -229,6 +229,8 @@ struct speaker {
 	bool			 quit;
 	unsigned		 prepend;	/* on originated routes; conf's, or set at run time */
 	size_t			 rib_peak;	/* RIB entries at most since the last trim */
+	size_t			 rib_trimmed;	/* RIB entries at the last trim, or fewer since */
+	uint64_t		 grow_trim;	/* after growth: trim at this quiet time (0: none) */
 	/* log lines for connections from addresses that are no peer */
 	struct ratelim		 refused;
 };

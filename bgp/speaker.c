@@ -700,24 +700,35 @@ speaker_fini(struct speaker *s)
  * malloc holds free goes back too. So a route server under churn returns
  * to its size, and a withdrawal is not slowed by handing memory back in
  * its middle. The peak is followed every round: a burst that comes and
- * goes between two quiet moments still counts.
+ * goes between two quiet moments still counts. Once the RIB has grown by
+ * TRIM_AFTER entries (a full table arrived), malloc's free memory goes back
+ * after GROW_QUIET_MS with nothing read: what reading and sending the
+ * table took (2 MiB of the 6 MiB of a lab NVA's speaker at 10,000 routes;
+ * bench/RESULTS.md, issue 23), without a trim between two UPDATEs of it.
  */
 #define TRIM_AFTER	1000
+#define GROW_QUIET_MS	1000
 
 static void
 track_peak(struct speaker *s)
 {
 	if (s->rib.count > s->rib_peak)
 		s->rib_peak = s->rib.count;
+	if (s->rib.count < s->rib_trimmed)
+		s->rib_trimmed = s->rib.count;
+	if (s->grow_trim == 0 && s->rib.count >= s->rib_trimmed + TRIM_AFTER)
+		s->grow_trim = mono_ms() + GROW_QUIET_MS;
 }
 
 static void
 trim_memory(struct speaker *s)
 {
 	rib_trim(&s->rib);
-	if (s->rib_peak - s->rib.count >= TRIM_AFTER) {
+	if (s->rib_peak - s->rib.count >= TRIM_AFTER ||
+	    (s->grow_trim != 0 && mono_ms() >= s->grow_trim)) {
 		malloc_trim(0);
-		s->rib_peak = s->rib.count;
+		s->rib_peak = s->rib_trimmed = s->rib.count;
+		s->grow_trim = 0;
 	}
 }
 
@@ -793,8 +804,17 @@ loop_once(struct speaker *s)
 	ready = poll(pfd, n + nctl, 0);
 	if (ready == 0 && timeout != 0) {
 		trim_memory(s);
+		if (s->grow_trim != 0) {
+			now = mono_ms();
+			ctlt = s->grow_trim <= now ? 1 : (int)(s->grow_trim - now);
+			if (timeout == -1 || ctlt < timeout)
+				timeout = ctlt;
+		}
 		ready = poll(pfd, n + nctl, timeout);
 	}
+	/* something arrived: the quiet a trim after growth waits for starts again */
+	if (ready > 0 && s->grow_trim != 0)
+		s->grow_trim = mono_ms() + GROW_QUIET_MS;
 	if (ready == -1 && errno != EINTR)
 		die("poll: %s", strerror(errno));
 	if (pfd[0].revents & POLLIN)

@@ -52,6 +52,14 @@
  * 4,000 VMs a recompute takes about a second; one for both, not two.
  */
 #define SETTLE_MS	15
+/*
+ * A recompute's working memory (a group's tables, the two threads'
+ * arenas) stays with malloc for the next one (M_TRIM_THRESHOLD below);
+ * once the fabric has been quiet this long it goes back to the kernel:
+ * 22 of the daemon's 52 MiB at 4,000 VMs (gdb malloc_trim on a live lab;
+ * bench/RESULTS.md, issue 23).
+ */
+#define TRIM_QUIET_MS	1000
 
 struct daemon {
 	const char		*lab;
@@ -68,6 +76,7 @@ struct daemon {
 	struct faults		 faults;
 	struct control		 ctl;
 	struct lbhealth		 lbh;
+	uint64_t		 trim_at;	/* malloc_trim then, if quiet; 0: none due */
 };
 
 static volatile sig_atomic_t stop_sig;
@@ -104,10 +113,16 @@ loop(struct daemon *d)
 		now = mono_ms();
 		timeout = 200;
 		watches_connect(&d->ws);
-		if (d->ws.dirty && now >= d->ws.last_rx + SETTLE_MS)
+		if (d->ws.dirty && now >= d->ws.last_rx + SETTLE_MS) {
 			recompute(d);
-		else if (d->ws.dirty)
+			d->trim_at = mono_ms() + TRIM_QUIET_MS;
+		} else if (d->ws.dirty)
 			timeout = (int)(d->ws.last_rx + SETTLE_MS - now);
+		else if (d->trim_at != 0 && now >= d->trim_at) {
+			malloc_trim(0);
+			d->trim_at = 0;
+		} else if (d->trim_at != 0 && d->trim_at - now < (uint64_t)timeout)
+			timeout = (int)(d->trim_at - now);
 		watches_pollfds(&d->ws, pfd);
 		nc = ctlsrv_pollfds(d->ctl.srv, pfd + d->ws.n, CTLSRV_NPOLLFDS);
 		if ((ct = ctlsrv_timeout(d->ctl.srv)) != -1 && ct < timeout)
@@ -140,6 +155,13 @@ emu_daemon_main(const char *lab)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);	/* the most glibc takes */
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+	/*
+	 * One arena: a recompute's second thread (sync.c) would otherwise
+	 * keep one of its own, which held 8 of the daemon's 29 MiB at 4,000
+	 * VMs even after malloc_trim (bench/RESULTS.md, issue 23). Its
+	 * allocations are one table a subnet, not contended.
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	lab_dir(lab, d->dir, sizeof(d->dir));
 	if ((len = readlink("/proc/self/exe", d->exe, sizeof(d->exe) - 1)) <= 0)
 		return 3;

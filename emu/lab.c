@@ -179,13 +179,18 @@ lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
 	/* indexes given, not looked up: eth0 is its node's first link */
 	snprintf(hname, sizeof(hname), "n%u", nic->idx);
 	if (lab_veth_at(c, &c->fabric, hname, LAB_NIC_IFINDEX(nic->idx), g,
-	    LAB_GUEST_IF, LAB_GUEST_IFINDEX) < 0 ||
-	    lab_nic_fabric(c, nic, hname) < 0)
+	    LAB_GUEST_IF, LAB_GUEST_IFINDEX) < 0)
 		return -1;
+	/*
+	 * The guest's end first, while its peer is down: without a carrier
+	 * it is not ready for IPv6, so address generation is off before it
+	 * could get a link-local address (brought up second, it got one).
+	 */
 	if (lab_if_up(c, g, idx, LAB_GUEST_IF, nic->ip,
 	    nic->subnet->pfx.len) < 0 ||
 	    lab_default_via(c, g, idx, nic->subnet->pfx.addr + 1) < 0 ||
-	    lab_gw_summarised(c, nic, g, idx) < 0)
+	    lab_gw_summarised(c, nic, g, idx) < 0 ||
+	    lab_nic_fabric(c, nic, hname) < 0)
 		return -1;
 	/* a forwarder's sysctls were set as its namespace was made */
 	return 0;

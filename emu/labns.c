@@ -195,7 +195,13 @@ int
 lab_veth_at(struct lab_ctx *c, const struct lab_ns *a, const char *aname,
     int aidx, const struct lab_ns *b, const char *bname, int bidx)
 {
-	if (nl_veth_create_at(a->nl, aname, a->fd, aidx, bname, b->fd, bidx) < 0)
+	/*
+	 * One queue each way on each end, not the kernel's one per CPU: a
+	 * lab link carries probes and BGP, and each queue is a kernel object
+	 * with its sysfs directory (bench/RESULTS.md, issue 23: per VM).
+	 */
+	if (nl_veth_create_at(a->nl, aname, a->fd, aidx, bname, b->fd, bidx,
+	    1) < 0)
 		return lab_fail(c, "create veth %s (%s) <-> %s (%s): %s", aname,
 		    a->name, bname, b->name, nl_errmsg(a->nl));
 	return 0;

@@ -468,12 +468,12 @@ int
 nl_veth_create(struct nl *nl, const char *name, int ns_fd, const char *peer,
     int peer_ns_fd)
 {
-	return nl_veth_create_at(nl, name, ns_fd, 0, peer, peer_ns_fd, 0);
+	return nl_veth_create_at(nl, name, ns_fd, 0, peer, peer_ns_fd, 0, 0);
 }
 
 int
 nl_veth_create_at(struct nl *nl, const char *name, int ns_fd, int idx,
-    const char *peer, int peer_ns_fd, int peer_idx)
+    const char *peer, int peer_ns_fd, int peer_idx, unsigned queues)
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *info, *data, *pinfo;
@@ -486,6 +486,10 @@ nl_veth_create_at(struct nl *nl, const char *name, int ns_fd, int idx,
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (ns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)ns_fd);
+	if (queues > 0) {
+		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, queues);
+		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, queues);
+	}
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -497,6 +501,10 @@ nl_veth_create_at(struct nl *nl, const char *name, int ns_fd, int idx,
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
 	if (peer_ns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_ns_fd);
+	if (queues > 0) {
+		mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, queues);
+		mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, queues);
+	}
 	mnl_attr_nest_end(nlh, pinfo);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);

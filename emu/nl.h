@@ -47,9 +47,14 @@ int	nl_batch_commit(struct nl *nl);
  */
 int	nl_veth_create(struct nl *nl, const char *name, int ns_fd,
 	    const char *peer, int peer_ns_fd);
-/* The same with the interface indexes given (0: the kernel picks), to save a lookup each. */
+/*
+ * The same with the interface indexes given (0: the kernel picks), to save
+ * a lookup each, and `queues` transmit and receive queues on each end (0:
+ * the kernel's default, one per possible CPU; each queue is a kernel object
+ * with its sysfs directory).
+ */
 int	nl_veth_create_at(struct nl *nl, const char *name, int ns_fd, int idx,
-	    const char *peer, int peer_ns_fd, int peer_idx);
+	    const char *peer, int peer_ns_fd, int peer_idx, unsigned queues);
 /* A bridge in this socket's namespace. */
 int	nl_bridge_create(struct nl *nl, const char *name);
 int	nl_link_set_master(struct nl *nl, int ifindex, int master_ifindex);

@@ -14,7 +14,12 @@
  * onlink on the gateway link ("l<idx>") that reaches the next hop; the
  * daemon also watches gateway instances, for the VMs' effective routes. A
  * gateway installs only what it learned over its links (see fib_change).
+ *
+ * Once the configuration is built, the topology is freed (1.5 MiB of
+ * examples/azure-limits.json in each speaker, for its lifetime): what the
+ * FIB needs of it, the node's gateway links, is copied first.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,22 +33,60 @@
 #define NVA_BGP_METRIC	20
 #define NVA_UPLINK	"eth0"
 
+/* A gateway link of the node: the far end's link and BGP addresses. */
+struct fib_link {
+	uint32_t	ip[2];
+	unsigned	idx;		/* the link is "l<idx>" */
+};
+
 struct fib_nl {
 	struct nl		*nl;
 	int			 ifindex;	/* eth0; -1 off the fabric */
 	unsigned		 pending;
-	const struct topo	*t;
-	const struct topo_node	*n;
+	bool			 gw;		/* a gateway instance (RS-50) */
+	struct fib_link		*links;		/* in t->gwlinks' order */
+	size_t			 nlinks;
 };
+
+/* The node's gateway links, as lab_gwlink_to would find them. */
+static void
+fib_links(struct fib_nl *f, const struct topo *t, const struct topo_node *n)
+{
+	const struct topo_gwlink *l;
+	size_t i;
+
+	f->links = xcalloc(t->ngwlinks + 1, sizeof(*f->links));
+	for (i = 0; i < t->ngwlinks; i++) {
+		l = t->gwlinks[i];
+		if (l->a == n)
+			f->links[f->nlinks++] = (struct fib_link){
+			    { l->b_ip, topo_bgp_addr(t, l->b) }, l->idx };
+		else if (l->b == n)
+			f->links[f->nlinks++] = (struct fib_link){
+			    { l->a_ip, topo_bgp_addr(t, l->a) }, l->idx };
+	}
+}
+
+/* The gateway link whose far end is nh (lab_gwlink_to), or NULL. */
+static const struct fib_link *
+fib_link_to(const struct fib_nl *f, uint32_t nh)
+{
+	size_t i;
+
+	for (i = 0; i < f->nlinks; i++)
+		if (f->links[i].ip[0] == nh || f->links[i].ip[1] == nh)
+			return &f->links[i];
+	return NULL;
+}
 
 /* The interface towards next hop nh; 0 if none (the route is skipped). */
 static int
 fib_dev(struct fib_nl *f, uint32_t nh)
 {
-	const struct topo_gwlink *l;
+	const struct fib_link *l;
 	char name[16];
 
-	if ((l = lab_gwlink_to(f->t, f->n, nh)) != NULL) {
+	if ((l = fib_link_to(f, nh)) != NULL) {
 		snprintf(name, sizeof(name), "l%u", l->idx);
 		return nl_link_index(f->nl, name) > 0 ?
 		    nl_link_index(f->nl, name) : 0;
@@ -88,8 +131,7 @@ fib_change(void *arg, const struct pfx4 *p, const uint32_t *nh, unsigned nnh,
 		 * default route sends that traffic into the fabric, where its
 		 * NIC's effective routes carry it, as Azure's SDN does.
 		 */
-		if (f->n->kind == TOPO_GW &&
-		    lab_gwlink_to(f->t, f->n, nh[i]) == NULL)
+		if (f->gw && fib_link_to(f, nh[i]) == NULL)
 			continue;
 		if ((x->ifindex = fib_dev(f, nh[i])) == 0)
 			continue;
@@ -156,13 +198,15 @@ emu_speaker_main(const char *lab, const char *node)
 		topo_free(t);
 		return 2;
 	}
-	f.t = t;
-	f.n = n;
+	f.gw = n->kind == TOPO_GW;
+	fib_links(&f, t, n);
 	if (n->kind != TOPO_RS) {
 		f.ifindex = -1;
 		if ((f.nl = nl_open(-1)) == NULL || (n->nic != NULL &&
 		    (f.ifindex = nl_link_index(f.nl, NVA_UPLINK)) < 0)) {
 			fprintf(stderr, "%s: no netlink or no %s\n", node, NVA_UPLINK);
+			emu_bgp_conf_free(&c);
+			free(f.links);
 			topo_free(t);
 			return 3;
 		}
@@ -170,10 +214,13 @@ emu_speaker_main(const char *lab, const char *node)
 		ops = (struct bgp_fib_ops){ fib_change, fib_flush, &f };
 		c.fib = &ops;
 	}
+	/* the conf and f hold copies of all they need: n is gone from here */
+	topo_free(t);
+	malloc_trim(0);
 	rc = bgp_speaker_run(&c) == 0 ? 0 : 3;
 	if (f.nl != NULL)
 		nl_close(f.nl);
 	emu_bgp_conf_free(&c);
-	topo_free(t);
+	free(f.links);
 	return rc;
 }

@@ -400,6 +400,22 @@ nva_rs_peers(const struct topo_nva *v, const struct topo_rs *rs,
 }
 
 /*
+ * A copy of n communities: the conf owns what it points to, so that a
+ * speaker can free the topology it was built from (speaker_main.c).
+ */
+static uint32_t *
+comm_dup(const uint32_t *v, size_t n)
+{
+	uint32_t *c;
+
+	if (n == 0)
+		return NULL;
+	c = xcalloc(n, sizeof(*c));
+	memcpy(c, v, n * sizeof(*c));
+	return c;
+}
+
+/*
  * Each advertised prefix's own policy (advertise entries written as
  * objects), sorted with the prefixes as bgp_conf_orig_pol() looks them up.
  */
@@ -419,7 +435,7 @@ orig_pol(const struct topo_nva *v, struct bgp_conf *c)
 		o->prepend = a->prepend;
 		o->has_med = a->has_med;
 		o->med = a->med;
-		o->comm = a->comm;
+		o->comm = comm_dup(a->comm, a->ncomm);
 		o->ncomm = a->ncomm;
 	}
 	c->orig_pol = pol;
@@ -454,7 +470,7 @@ conf_nva(const struct topo *t, const struct topo_node *n, struct bgp_conf *c)
 		orig_pol(v, c);
 	c->prepend = v->prepend;
 	c->orig_nexthop = v->next_hop;
-	c->orig_comm = v->communities;
+	c->orig_comm = comm_dup(v->communities, v->ncommunities);
 	c->norig_comm = v->ncommunities;
 }
 
@@ -465,8 +481,13 @@ emu_bgp_conf_free(struct bgp_conf *c)
 
 	free(c->originate);
 	c->originate = NULL;
+	for (i = 0; c->orig_pol != NULL && i < c->noriginate; i++)
+		free((void *)c->orig_pol[i].comm);
 	free((void *)c->orig_pol);
 	c->orig_pol = NULL;
+	free(c->orig_comm);
+	c->orig_comm = NULL;
+	c->norig_comm = 0;
 	for (i = 0; i < c->npeers; i++) {
 		free((void *)c->peers[i].tags);
 		c->peers[i].tags = NULL;

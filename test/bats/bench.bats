@@ -27,3 +27,24 @@ load helpers
 	run bash -c "ip netns list | grep -c '^lb[0-9]*-'"
 	assert_output 0
 }
+
+@test "lab-bench smoke: the lab's memory per VM, split into namespaces, veth pairs and arsemu's own" {
+	require_root
+	[ -x "$TOP/arsemu" ] && [ -f "$TOP/build/libemu.a" ] || fail "run make first"
+	local before
+	before=$(host_snapshot)
+	run env LAB_BENCH_PARTS="floor floorveth up" LAB_BENCH_RUNS=1 LAB_BENCH_SETTLE=0 \
+		bash "$TOP/bench/lab-bench.sh" "$TOP/examples/single-hub.json"
+	assert_success
+	assert_line --regexp '^ +memory: the kernel.s [0-9-]+ MiB, [0-9.-]+ KiB a namespace$'
+	assert_line --regexp '^ +memory: the kernel.s [0-9-]+ MiB, [0-9.-]+ KiB a namespace with its veth pair$'
+	assert_line --regexp '^ +memory per VM \(1 VMs, 9 namespaces\), KiB: the kernel.s [0-9.-]+, processes. PSS [0-9.]+$'
+	assert_line --regexp '^ +namespaces [0-9.-]+ \(the floor.s\), veth pairs [0-9.-]+ '
+	assert_line --regexp '^ +arsemu.s own [0-9.-]+: the kernel.s [0-9.-]+ '
+	assert_line --regexp '^ +and the processes. [0-9.]+: daemon [0-9.]+, route servers [0-9.]+ \(2\), speakers [0-9.]+ \(2\)$'
+	assert_line --regexp '^ +ratio arsemu.s own / the floor with a veth: '
+	assert_line --regexp '^ +processes \(PSS\): daemon [1-9][0-9]* KiB, route servers [1-9][0-9]* KiB, speakers [1-9][0-9]* KiB$'
+	[ "$(host_snapshot)" = "$before" ] || fail "the host namespace changed"
+	run bash -c "ip netns list | grep -c '^lb[0-9]*-\|^arsemu-lb[0-9]*-'"
+	assert_output 0
+}

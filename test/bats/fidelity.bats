@@ -254,3 +254,21 @@ fabric_tx() {
 	run arsemu rs hub show --name "$lab"
 	assert_line --regexp '^Routing state +Provisioned$'
 }
+
+@test "RS-26: lab links are IPv4 only and lean: no IPv6 link-local on a NIC's eth0, one queue each way on both ends" {
+	require_root
+	local lab=$ARSEMU_T-v4 node i
+	run arsemu up "$TOP/examples/single-hub.json" --name "$lab" --wait 60
+	assert_success
+	for node in $(arsemu nodes "$TOP/examples/single-hub.json" | awk '$2 ~ /^(vm|nva|route-server)$/ { print $1 }'); do
+		run arsemu exec --name "$lab" "$node" -- ip -6 addr show dev eth0
+		assert_success
+		refute_output --partial "inet6" || fail "$node: eth0 has an IPv6 address"
+		run arsemu exec --name "$lab" "$node" -- ip -d link show dev eth0
+		assert_output --partial "numtxqueues 1 numrxqueues 1"
+	done
+	for i in 0 1 2 3 4; do
+		run arsemu exec --name "$lab" fabric -- ip -d link show dev "n$i"
+		assert_output --partial "numtxqueues 1 numrxqueues 1"
+	done
+}
