@@ -16,32 +16,43 @@ vnet_reaches(const struct topo_vnet *a, const struct topo_vnet *b)
 	return a == b || topo_vnets_peered(a, b);
 }
 
+/*
+ * The NIC (*nic) or load balancer frontend (*lb) that ip is, looked up
+ * once; whether from's traffic reaches it (LB-04: a frontend in the NIC's
+ * VNet or a peered one, as a NIC).
+ */
+static bool
+nh_lookup(const struct topo *t, const struct topo_nic *from, uint32_t ip,
+    const struct topo_nic **nic, const struct topo_lb **lb)
+{
+	*lb = NULL;
+	if ((*nic = topo_nic_by_ip(t, ip)) != NULL)
+		return vnet_reaches(from->subnet->vnet, (*nic)->subnet->vnet);
+	return (*lb = topo_lb_by_ip(t, ip)) != NULL &&
+	    vnet_reaches(from->subnet->vnet, (*lb)->subnet->vnet);
+}
+
 bool
 kroute_nh_reaches(const struct topo *t, const struct topo_nic *from,
     uint32_t ip)
 {
-	const struct topo_nic *nic = topo_nic_by_ip(t, ip);
+	const struct topo_nic *nic;
 	const struct topo_lb *lb;
 
-	if (nic != NULL)
-		return vnet_reaches(from->subnet->vnet, nic->subnet->vnet);
-	/* LB-04: a frontend, in the NIC's VNet or a peered one */
-	return (lb = topo_lb_by_ip(t, ip)) != NULL &&
-	    vnet_reaches(from->subnet->vnet, lb->subnet->vnet);
+	return nh_lookup(t, from, ip, &nic, &lb);
 }
 
 static int
 nic_link(const struct kroute_links *l, const struct topo_nic *from,
     uint32_t ip)
 {
-	const struct topo_nic *nic = topo_nic_by_ip(l->t, ip);
+	const struct topo_nic *nic;
 	const struct topo_lb *lb;
 
-	if (!kroute_nh_reaches(l->t, from, ip))
+	if (!nh_lookup(l->t, from, ip, &nic, &lb))
 		return -1;
 	if (nic != NULL)
 		return l->nic[nic->idx];
-	lb = topo_lb_by_ip(l->t, ip);
 	return l->lb == NULL ? -1 : l->lb[lb->idx];
 }
 
