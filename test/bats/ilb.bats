@@ -123,9 +123,8 @@ EX=$TOP/examples/ilb-nva.json
 	# the probe's service listens in each backend; the probes come from 168.63.129.16
 	run arsemu exec --name "$lab" fw1 -- ss -tln
 	assert_output --partial ':8080'
-	sleep 6
-	run arsemu exec --name "$lab" fw1 -- ss -tan
-	assert_output --partial '168.63.129.16'
+	# a probe every 5 s: wait for the first to show, not for a fixed time
+	wait_until 30 sh -c "'$ARSEMU' exec --name '$lab' fw1 -- ss -tan | grep -qF 168.63.129.16"
 	run arsemu fail fw1 link --name "$lab"
 	assert_success
 	t0=$(date +%s)
