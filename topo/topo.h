@@ -137,7 +137,8 @@ struct topo_vnet {
 	/*
 	 * A spoke peered with further hubs ("peerings", PE-06: dual-homed),
 	 * beyond its region's hub: never with gateway transit (PE-03, one
-	 * such peering at most, and it is peer_hub's). xspokes: the hub side.
+	 * such peering at most: peer_hub's or a spoke-to-spoke one).
+	 * xspokes: the hub side.
 	 */
 	struct topo_vnet	**xhubs;
 	size_t			 nxhubs;

@@ -122,14 +122,11 @@ peered(const struct topo_vnet *a, const struct topo_vnet *b)
 	return topo_vnets_peered(a, b);
 }
 
-/*
- * RS-10, VR-11: a peered VNet the hub's RS (or gateway) serves: one that
- * uses it as its remote gateway (a spoke's Route Server too, PE-03).
- */
+/* RS-10, VR-11, PE-03: a peered VNet using the hub's RS (or gateway). */
 static bool
 serves(const struct topo_vnet *hub, const struct topo_vnet *w)
 {
-	return w != hub && topo_remote_gateway_vnet(w) == hub;
+	return topo_remote_gateway_vnet(w) == hub;
 }
 
 /*
