@@ -4,14 +4,17 @@
  * peering, PE-07): which VNet a spoke uses, the Route Server's
  * configuration (it originates the served spokes' space, RS-10), plan's
  * effective routes (VR-11), its advertisements to the NVA, the kernel
- * routes and walks of examples/spoke-rs.json; and validate's errors for
- * what Azure refuses, at their JSON paths. Documents use ' for ".
+ * routes and walks of examples/spoke-rs.json; a spoke using the Route
+ * Server of PE-06's dual-homed spoke, whose NVA is out of its reach; and
+ * validate's errors for what Azure refuses, at their JSON paths.
+ * Documents use ' for ".
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../lib/util.h"
+#include "../../topo/lint.h"
 #include "../../topo/topo.h"
 #include "../../bgp/bgp.h"
 #include "../../emu/model/bgpconf.h"
@@ -304,11 +307,83 @@ test_without_flag(void)
 	topo_free(t);
 }
 
+/*
+ * PE-06's dual-homed shape: the spoke dh holds a Route Server the hub's
+ * NVA hn peers with across their peering (RS-08); spoke x uses dh's Route
+ * Server. x gets hn's route, but hn's VNet is not peered with x: lint
+ * says so, and the walk drops the traffic (PE-08, PE-01), as it does for a
+ * hub's spoke.
+ */
+static void
+test_dual_homed(void)
+{
+	static const char d[] = "{'name':'t','regions':[{'name':'r','hub':{"
+	    "'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"
+	    "'RouteServerSubnet':'10.1.1.0/27','nva':'10.1.2.0/24'},"
+	    "'route_server':{},'nvas':[{'name':'hn','subnet':'nva','asn':65001,"
+	    "'advertise':['172.16.0.0/16'],'route_servers':['dh'],"
+	    "'as_override':true}]},'spokes':[{'name':'dh','address_space':"
+	    "['10.5.0.0/16'],'subnets':{'RouteServerSubnet':'10.5.0.0/27'},"
+	    "'route_server':{},'peerings':[{'vnet':'x',"
+	    "'allow_gateway_transit':true}]},{'name':'x','address_space':"
+	    "['10.6.0.0/16'],'peered':false,'subnets':{'app':'10.6.1.0/24'},"
+	    "'vms':[{'name':'x-vm1','subnet':'app'}],'peerings':[{'vnet':'dh',"
+	    "'use_remote_gateways':true}]}]}]}";
+	struct topo_err err = { .msg = "" };
+	struct topo *t = NULL;
+	struct sdn_table tabs[8];
+	const struct sdn_route *r;
+	const struct topo_nic *x;
+	struct walk_pkt pkt;
+	struct walk_env env;
+	struct walk w;
+	struct plan p;
+	char *j = q(d);
+	size_t i, n = 0;
+
+	if (topo_load_string(j, strlen(j), &t, &err) == -1)
+		t = NULL;
+	free(j);
+	if (!T_OK(t != NULL && t->nnics <= 8, "PE-03, PE-06: a spoke uses the "
+	    "dual-homed spoke's Route Server (%s)", err.msg))
+		return;
+	topo_lint(t);
+	for (i = 0; i < t->nwarnings; i++)
+		n += strstr(t->warnings[i], "the Route Server of \"dh\"") !=
+		    NULL && strstr(t->warnings[i], "into \"x\"") != NULL &&
+		    strstr(t->warnings[i], "PE-08") != NULL;
+	T_EQ(n, 1u, "PE-08: lint warns that dh's Route Server programs hn's "
+	    "routes into x, which is not peered with the hub");
+	plan_run(t, &p);
+	for (i = 0; i < t->nnics; i++)
+		sdn_effective(t, &p.in, t->nics[i], &tabs[i]);
+	x = topo_node_find(t, "x-vm1")->nic;
+	r = route(&tabs[x->idx], "172.16.0.0/16");
+	T_OK(r != NULL && r->type == SDN_NH_VNG && r->nnh == 1 &&
+	    r->nh[0] == A("10.1.2.4"), "VR-11, RS-08: dh's Route Server "
+	    "programs what hn sends it into x");
+	memset(&env, 0, sizeof(env));
+	env.t = t;
+	env.arg = tabs;
+	env.table = tab_of;
+	pkt = (struct walk_pkt){ x->ip, A("172.16.0.10"), WALK_UDP, 33434,
+	    40000, false };
+	walk_predict(&env, x->node, &pkt, 0, &w);
+	T_OK(w.outcome == WALK_BLACKHOLED && w.n == 1 &&
+	    strstr(w.detail, "out of reach") != NULL, "PE-08, PE-01: x's "
+	    "traffic to hn is dropped: out of its reach (%s)", w.detail);
+	for (i = 0; i < t->nnics; i++)
+		sdn_table_free(&tabs[i]);
+	plan_free(&p);
+	topo_free(t);
+}
+
 int
 main(void)
 {
 	test_validate();
 	test_example();
 	test_without_flag();
+	test_dual_homed();
 	return t_done();
 }
