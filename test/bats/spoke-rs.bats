@@ -45,11 +45,14 @@ ex_with() {
 	assert_output --partial 'regions[0].spokes[1].peerings[0].use_remote_gateways: spoke "app1" has its own route_server'
 }
 
-@test "PE-03 plan: app1 gets transit's Route Server route to the NVA (VR-11), without root" {
+@test "PE-03 plan and graph: app1 gets transit's Route Server route to the NVA (VR-11); the peering is drawn with useRemoteGateways, without root" {
 	run as_nobody "$NOBODY_ARSEMU" plan "$NOBODY_TOP/examples/spoke-rs.json" app1-vm1
 	assert_success
 	assert_line --regexp '^VirtualNetworkGateway +Active +10\.20\.0\.0/14 +VirtualNetworkGateway +10\.10\.1\.4$'
 	assert_line --regexp '^Default +Active +10\.10\.0\.0/16 +VNetPeering *$'
+	run as_nobody "$NOBODY_ARSEMU" graph "$NOBODY_TOP/examples/spoke-rs.json"
+	assert_success
+	assert_output --regexp '"vnet:transit" -- "vnet:app1" .*label="peering\\nuseRemoteGateways"'
 }
 
 @test "PE-03 live: app1's and app2's NICs get transit's Route Server route, routes == plan for every NIC; it advertises their space to the NVA (RS-10); packets cross the NVA; down leaves nothing" {
