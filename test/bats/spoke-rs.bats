@@ -4,7 +4,8 @@
 # examples/spoke-rs.json. validate's refusals at their JSON paths; plan's
 # routes without root; live: transit's Route Server programs the NVA's
 # route into app1 and app2 (routes == plan for every NIC), advertises their
-# space to the NVA, and real packets cross the NVA; down leaves nothing.
+# space to the NVA, real packets cross the NVA, and the NVA's withdrawal
+# leaves app1's NIC and its announcement comes back; down leaves nothing.
 
 load helpers
 
@@ -21,6 +22,11 @@ same_routes() {
 		diff <(arsemu plan "$EX" "$n" --json 2>/dev/null) \
 		    <(arsemu routes "$n" --name "$1" --json) || return 1
 	done
+}
+
+# no_route NIC LAB: the lab's routes of NIC hold no 10.20.0.0/14.
+no_route() {
+	! arsemu routes "$1" --name "$2" | grep -q '10\.20\.0\.0/14'
 }
 
 # The example with jq filter $1 applied, in a file of the test's own.
@@ -55,7 +61,7 @@ ex_with() {
 	assert_output --regexp '"vnet:transit" -- "vnet:app1" .*label="peering\\nuseRemoteGateways"'
 }
 
-@test "PE-03 live: app1's and app2's NICs get transit's Route Server route, routes == plan for every NIC; it advertises their space to the NVA (RS-10); packets cross the NVA; down leaves nothing" {
+@test "PE-03 live: app1's and app2's NICs get transit's Route Server route, routes == plan for every NIC; it advertises their space to the NVA (RS-10); packets cross the NVA; a withdrawal leaves the NIC and comes back; down leaves nothing" {
 	require_root
 	local lab=$ARSEMU_T-srs before after snap
 	snap=$(host_snapshot)
@@ -78,6 +84,14 @@ ex_with() {
 	assert_success
 	refute_output --partial MISMATCH
 	assert_output --partial "observed: delivered; forwarded by: tnva"
+	# the NVA withdraws its route: the daemon takes it out of app1's NIC
+	# (what transit's Route Server holds, RS-23), and puts it back
+	run arsemu bgp tnva withdraw 10.20.0.0/14 --name "$lab"
+	assert_success
+	wait_until 10 no_route app1-vm1 "$lab" || fail "app1 keeps 10.20.0.0/14"
+	run arsemu bgp tnva announce 10.20.0.0/14 --name "$lab"
+	assert_success
+	wait_until 10 same_routes "$lab" || fail "routes differ from plan once announced again"
 	run arsemu down "$lab"
 	assert_success
 	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left: $(lab_namespaces "$lab")"
