@@ -154,7 +154,7 @@ spoke_remote_gateways(struct tctx *c, const struct topo_peering *pe,
 {
 	const struct topo_vnet *v = pe->vnet[s], *w = pe->vnet[1 - s];
 	const struct topo_peering *o;
-	char p[TOPO_PATH_MAX];
+	char p[TOPO_PATH_MAX], q[TOPO_PATH_MAX];
 	size_t i;
 
 	topo_path_key(p, pe->jpath[s], "use_remote_gateways");
@@ -174,7 +174,8 @@ spoke_remote_gateways(struct tctx *c, const struct topo_peering *pe,
 	if (v->use_remote_gateways)
 		return topo_fail(c, p, "spoke \"%s\" already uses its hub's "
 		    "gateways (use_remote_gateways at %s): only one peering of "
-		    "a VNet may use remote gateways (PE-03)", v->name, v->jpath);
+		    "a VNet may use remote gateways (PE-03)", v->name,
+		    topo_path_key(q, v->jpath, "use_remote_gateways"));
 	for (i = 0; i < v->nvpeers; i++) {
 		o = v->vpeers[i];
 		if (o == pe)

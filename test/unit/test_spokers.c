@@ -116,6 +116,7 @@ test_validate(void)
 	expect_err(TR_GT, ",'use_remote_gateways':true,'peerings':[{'vnet':"
 	    "'tr','use_remote_gateways':true}]", "",
 	    "regions[0].spokes[1].peerings[0].use_remote_gateways",
+	    "(use_remote_gateways at regions[0].spokes[1].use_remote_gateways): "
 	    "only one peering", "PE-03: the hub's gateways and a spoke's Route "
 	    "Server both");
 	expect_err(TR_GT, ",'peered':false,'peerings':[{'vnet':'tr',"
