@@ -66,10 +66,8 @@ network_rows(struct gwout *o, const struct topo_gw *gw, const char *inst,
 	const char *f[6];
 	size_t i, k;
 
-	for (i = 0; i <= hub->nspokes; i++) {
-		v = i == 0 ? hub : hub->spokes[i - 1];
-		if (i > 0 && (!v->use_remote_gateways ||
-		    !hub->allow_gateway_transit))
+	for (i = 0; i < topo_gateway_nserved(hub); i++) {
+		if ((v = topo_gateway_served(hub, i)) == NULL)
 			continue;
 		for (k = 0; k < v->nspace; k++) {
 			f[0] = pfx_fmt(&v->space[k], pf);

@@ -211,8 +211,11 @@ edges(struct graph *g)
 
 		fprintf(g->f, "  \"vnet:%s\" -- \"vnet:%s\" [ltail=\"cluster_vnet_%s\", "
 		    "lhead=\"cluster_vnet_%s\", style=bold, color=steelblue, "
-		    "label=\"%s\"];\n", a->name, b->name, a->name, b->name,
-		    a->region != b->region ? "global peering" : "peering");
+		    "label=\"%s%s\"];\n", a->name, b->name, a->name, b->name,
+		    a->region != b->region ? "global peering" : "peering",
+		    topo_remote_gateway_vnet(a) == b ||
+		    topo_remote_gateway_vnet(b) == a ?
+		    "\\nuseRemoteGateways" : "");
 	}
 	for (i = 0; i < t->nnvas; i++) {
 		const struct topo_nva *nv = t->nvas[i];

@@ -518,7 +518,7 @@ lab_static_tunnel(struct lab_ctx *c, const struct topo_gwlink *l)
 		if (!topo_vnet_prefix(c->t, &s->prefixes[i]) &&
 		    lab_static_via(c, a, &s->prefixes[i], name, l->b_ip) < 0)
 			return -1;
-	for (i = 0; i <= hub->nspokes; i++) {
+	for (i = 0; i < topo_gateway_nserved(hub); i++) {
 		if ((v = topo_gateway_served(hub, i)) == NULL)
 			continue;
 		for (k = 0; k < v->nspace; k++)

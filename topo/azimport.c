@@ -466,7 +466,8 @@ add_peer(struct azvnet *v, int w)
 /*
  * Spokes o and r peered (PE-07): o's side, with its own flags. A peering
  * az lists twice (embedded in the VNet and on its own) counts once;
- * useRemoteGateways is refused by the model (no spoke has a gateway): a
+ * useRemoteGateways needs a Route Server on the other side (PE-03), and
+ * a VNet with one is imported as a hub, so no imported spoke has one: a
  * warning, the peering kept without it.
  */
 static void

@@ -74,8 +74,7 @@ space_holding(const struct topo_vnet *v, const struct pfx4 *p)
 static bool
 served_by(const struct topo_vnet *hub, const struct topo_vnet *v)
 {
-	return v == hub || (v->peer_hub == hub && v->use_remote_gateways &&
-	    hub->allow_gateway_transit);
+	return v == hub || topo_remote_gateway_vnet(v) == hub;
 }
 
 /* A VNet prefix the hub's Route Server serves that holds p, or NULL. */

@@ -117,7 +117,7 @@ lint_nva_reach(struct topo *t, const struct topo_nva *nv,
 	size_t i;
 
 	addr_fmt(nv->next_hop ? nv->next_hop : nv->node->nic->ip, ip);
-	for (i = 0; i <= rs->vnet->nspokes; i++) {
+	for (i = 0; i < topo_gateway_nserved(rs->vnet); i++) {
 		if ((w = topo_gateway_served(rs->vnet, i)) == NULL ||
 		    w == own || topo_vnets_peered(w, own))
 			continue;

@@ -75,8 +75,8 @@ spoke_spoke(struct tctx *c, const char *p, const cJSON *o, struct topo_vnet *v,
 
 /*
  * One entry of a spoke's "peerings": a hub's name (PE-06: the spoke's
- * further hubs; no gateway transit over them: PE-03 allows
- * use_remote_gateways on one peering, and it is the region hub's), or
+ * further hubs; no gateway transit over them: PE-03's one
+ * use_remote_gateways peering is the region hub's or a spoke's), or
  * another spoke, by name or as {"vnet": NAME, flags}.
  */
 static int

@@ -456,8 +456,9 @@ add_peer(cJSON **arr, const char *name)
 /*
  * A peering of two spokes (PE-07): own lists rem with its own side's flags
  * (azurerm's defaults: false); the other side's resource, if any, makes
- * rem's entry. use_remote_gateways is refused by the model (no spoke has
- * a gateway): a warning, the peering kept without it.
+ * rem's entry. use_remote_gateways needs a Route Server on the other side
+ * (PE-03), and a VNet with one is imported as a hub, so no imported spoke
+ * has one: a warning, the peering kept without it.
  */
 static void
 spoke_peering(struct tf *a, struct tfvnet *own, const struct tfvnet *rem,

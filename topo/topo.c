@@ -494,15 +494,35 @@ topo_subnet_no_nsg(const char *name)
 	return NULL;
 }
 
+/* Owns: which VNet's gateways and Route Server v uses (PE-03). */
+const struct topo_vnet *
+topo_remote_gateway_vnet(const struct topo_vnet *v)
+{
+	const struct topo_peering *pe;
+	const struct topo_vnet *h = v->peer_hub;
+	unsigned s;
+	size_t i;
+
+	if (h != NULL && v->use_remote_gateways && h->allow_gateway_transit)
+		return h;
+	for (i = 0; i < v->nvpeers; i++) {
+		pe = v->vpeers[i];
+		s = pe->vnet[0] == v ? 0 : 1;
+		if (pe->use_remote_gateways[s] &&
+		    pe->allow_gateway_transit[1 - s])
+			return pe->vnet[1 - s];
+	}
+	return NULL;
+}
+
 const struct topo_vnet *
 topo_gateway_vnet(const struct topo_vnet *v)
 {
-	const struct topo_vnet *h = v->peer_hub;
+	const struct topo_vnet *h = topo_remote_gateway_vnet(v);
 
 	if (v->ngws > 0)
 		return v;
-	if (h != NULL && v->use_remote_gateways && h->allow_gateway_transit &&
-	    h->ngws > 0)
+	if (h != NULL && h->ngws > 0)
 		return h;
 	return NULL;
 }
@@ -637,15 +657,27 @@ topo_vnet_peering(const struct topo_vnet *a, const struct topo_vnet *b)
 	return NULL;
 }
 
+size_t
+topo_gateway_nserved(const struct topo_vnet *hub)
+{
+	return 1 + hub->nspokes + hub->nvpeers;
+}
+
 const struct topo_vnet *
 topo_gateway_served(const struct topo_vnet *hub, size_t i)
 {
+	const struct topo_peering *pe;
 	const struct topo_vnet *v;
 
 	if (i == 0)
 		return hub;
-	v = hub->spokes[i - 1];
-	return v->use_remote_gateways && hub->allow_gateway_transit ? v : NULL;
+	if (i - 1 < hub->nspokes)
+		v = hub->spokes[i - 1];
+	else {
+		pe = hub->vpeers[i - 1 - hub->nspokes];
+		v = pe->vnet[pe->vnet[0] == hub ? 1 : 0];
+	}
+	return topo_remote_gateway_vnet(v) == hub ? v : NULL;
 }
 
 bool

@@ -137,7 +137,8 @@ struct topo_vnet {
 	/*
 	 * A spoke peered with further hubs ("peerings", PE-06: dual-homed),
 	 * beyond its region's hub: never with gateway transit (PE-03, one
-	 * such peering at most, and it is peer_hub's). xspokes: the hub side.
+	 * such peering at most: peer_hub's or a spoke-to-spoke one).
+	 * xspokes: the hub side.
 	 */
 	struct topo_vnet	**xhubs;
 	size_t			 nxhubs;
@@ -157,17 +158,18 @@ struct topo_vnet {
  * A peering between two spokes ("peerings" of a spoke naming another
  * spoke): routes both ways (VR-03), nothing further (PE-01). Each side's
  * flags are its own peering link's, set where that side lists the other
- * (an object entry), Azure's defaults otherwise. use_remote_gateways is
- * refused over it (validate.c, PE-03), so allow_gateway_transit decides
- * nothing yet (kept for the day it does); allow_forwarded_traffic false
- * refuses what a spoke's NVA (PE-08) forwards over it (emu/model/policy.c).
+ * (an object entry), Azure's defaults otherwise. use_remote_gateways on
+ * one side with allow_gateway_transit on the other makes the other
+ * spoke's Route Server serve this one (PE-03, topo_remote_gateway_vnet);
+ * allow_forwarded_traffic false refuses what a spoke's NVA (PE-08)
+ * forwards over it (emu/model/policy.c).
  */
 struct topo_peering {
 	struct topo_vnet	*vnet[2];
 	char			*jpath[2];	/* side i's entry; NULL: not listed */
 	bool			 allow_forwarded_traffic[2];	/* default true */
 	bool			 allow_gateway_transit[2];	/* default false */
-	bool			 use_remote_gateways[2];	/* always false */
+	bool			 use_remote_gateways[2];	/* default false */
 };
 
 /* A NIC plugged into the fabric: one veth, one effective route table. */
@@ -560,18 +562,31 @@ const char *topo_gw_type_str(enum topo_gw_type t);
 uint32_t topo_bgp_addr(const struct topo *t, const struct topo_node *n);
 struct topo_gw *topo_gw_find(const struct topo *t, const char *name);
 /*
+ * PE-03: the VNet whose gateways and Route Server v uses over its peering
+ * with "Use remote gateway or Route Server" set on v's side and
+ * allowGatewayTransit on the other's: its region's hub (the spoke's
+ * use_remote_gateways, the hub's allow_gateway_transit), or a spoke it is
+ * peered with (struct topo_peering's flags); NULL when none. Whether that
+ * VNet has a gateway or Route Server is the caller's question (validate.c
+ * refuses a use_remote_gateways with neither, and a second such peering).
+ */
+const struct topo_vnet *topo_remote_gateway_vnet(const struct topo_vnet *v);
+/*
  * The gateway VNet of v (VR-08, GW-11, PE-03): v itself when it has a
- * gateway, else the hub it peers with using use_remote_gateways (with the
- * hub's allow_gateway_transit); NULL when it has none.
+ * gateway, else topo_remote_gateway_vnet(v) when that has one; NULL when
+ * it has none.
  */
 const struct topo_vnet *topo_gateway_vnet(const struct topo_vnet *v);
 /*
- * The i-th VNet a hub's gateways serve, for i from 0 to hub->nspokes: the
- * hub itself (0), then each spoke peered with use_remote_gateways when the
- * hub allows gateway transit (RS-10, VR-04); NULL for a spoke they do not.
+ * The i-th VNet a VNet's gateways and Route Server serve (RS-10, VR-04,
+ * VR-11), for i from 0 to topo_gateway_nserved(hub) - 1: the VNet itself
+ * (0), then each VNet peered with it whose topo_remote_gateway_vnet() it
+ * is (its spokes, then the spokes it is peered with, PE-07); NULL for a
+ * peer it does not serve.
  */
 const struct topo_vnet *topo_gateway_served(const struct topo_vnet *hub,
 	    size_t i);
+size_t	topo_gateway_nserved(const struct topo_vnet *hub);
 /* A direct peering between a and b (hub-spoke, hub-hub, dual-homed, spoke-spoke); PE-01. */
 bool	topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b);
 /*

@@ -143,15 +143,60 @@ peered_overlap(struct tctx *c, const struct topo_vnet *v,
 }
 
 /*
+ * PE-03 on side s of a spoke-to-spoke peering that sets
+ * use_remote_gateways: the other spoke has a Route Server (a spoke has no
+ * gateway) and allows gateway transit on its side; this spoke has no
+ * Route Server of its own and no other peering using a remote gateway.
+ */
+static int
+spoke_remote_gateways(struct tctx *c, const struct topo_peering *pe,
+    unsigned s)
+{
+	const struct topo_vnet *v = pe->vnet[s], *w = pe->vnet[1 - s];
+	const struct topo_peering *o;
+	char p[TOPO_PATH_MAX], q[TOPO_PATH_MAX];
+	size_t i;
+
+	topo_path_key(p, pe->jpath[s], "use_remote_gateways");
+	if (w->rs == NULL && w->ngws == 0)
+		return topo_fail(c, p, "spoke \"%s\" has no gateway or "
+		    "Route Server to use (PE-03)", w->name);
+	if (v->rs != NULL || v->ngws > 0)
+		return topo_fail(c, p, "spoke \"%s\" has its own "
+		    "route_server: a VNet with a Route Server or gateway cannot "
+		    "use a remote one (PE-03)", v->name);
+	if (!pe->allow_gateway_transit[1 - s])
+		return topo_fail(c, p, "spoke \"%s\" does not set "
+		    "allow_gateway_transit on its side of the peering (%s), and "
+		    "use_remote_gateways needs it there (PE-03)", w->name,
+		    pe->jpath[1 - s] != NULL ? pe->jpath[1 - s] : "it does not "
+		    "list the peering, so Azure's default, false");
+	if (v->use_remote_gateways)
+		return topo_fail(c, p, "spoke \"%s\" already uses its hub's "
+		    "gateways (use_remote_gateways at %s): only one peering of "
+		    "a VNet may use remote gateways (PE-03)", v->name,
+		    topo_path_key(q, v->jpath, "use_remote_gateways"));
+	for (i = 0; i < v->nvpeers; i++) {
+		o = v->vpeers[i];
+		if (o == pe)
+			break;
+		if (o->use_remote_gateways[o->vnet[0] == v ? 0 : 1])
+			return topo_fail(c, p, "spoke \"%s\" already uses "
+			    "remote gateways over its peering with \"%s\": "
+			    "only one peering of a VNet may (PE-03)", v->name,
+			    o->vnet[o->vnet[0] == v ? 1 : 0]->name);
+	}
+	return 0;
+}
+
+/*
  * A spoke-to-spoke peering: PE-05 (Azure refuses to peer VNets whose
- * address spaces overlap) and PE-03 (use_remote_gateways needs a gateway
- * or Route Server on the other side; a spoke has no gateway, and a
- * spoke's Route Server serving a peered spoke is not emulated).
+ * address spaces overlap) and PE-03 (spoke_remote_gateways).
  */
 static int
 spoke_peering(struct tctx *c, const struct topo_peering *pe)
 {
-	char p[TOPO_PATH_MAX], a[PFX_STRLEN], b[PFX_STRLEN];
+	char a[PFX_STRLEN], b[PFX_STRLEN];
 	const struct topo_vnet *v, *w;
 	unsigned s = pe->jpath[0] != NULL ? 0 : 1;
 	size_t i, j;
@@ -166,18 +211,10 @@ spoke_peering(struct tctx *c, const struct topo_peering *pe)
 				    "does not peer VNets whose address spaces "
 				    "overlap (PE-05)", pfx_fmt(&v->space[i], a),
 				    v->name, pfx_fmt(&w->space[j], b), w->name);
-	for (s = 0; s < 2; s++) {
-		if (!pe->use_remote_gateways[s])
-			continue;
-		w = pe->vnet[1 - s];
-		topo_path_key(p, pe->jpath[s], "use_remote_gateways");
-		if (w->rs == NULL && w->ngws == 0)
-			return topo_fail(c, p, "spoke \"%s\" has no gateway or "
-			    "Route Server to use (PE-03)", w->name);
-		return topo_fail(c, p, "a spoke's Route Server serving a "
-		    "peered spoke is not emulated: use_remote_gateways is "
-		    "for the spoke's peering with its hub (PE-03)");
-	}
+	for (s = 0; s < 2; s++)
+		if (pe->use_remote_gateways[s] &&
+		    spoke_remote_gateways(c, pe, s) == -1)
+			return -1;
 	return 0;
 }
 

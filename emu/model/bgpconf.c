@@ -55,18 +55,19 @@ add_origin(struct bgp_conf *c, const struct pfx4 *p, size_t *cap)
 	c->originate[c->noriginate++] = *p;
 }
 
-/* RS-10, VR-11: the hub's prefixes and its gateway-transit spokes'. */
+/*
+ * RS-10, VR-11: the VNet's prefixes and those of the VNets that use its
+ * gateways and Route Server (a hub's spokes, or a spoke's peered spokes:
+ * PE-03, PE-07).
+ */
 static void
 vnet_origins(const struct topo_vnet *hub, struct bgp_conf *c)
 {
+	const struct topo_vnet *s;
 	size_t i, k, cap = 0;
 
-	for (k = 0; k < hub->nspace; k++)
-		add_origin(c, &hub->space[k], &cap);
-	for (i = 0; i < hub->nspokes; i++) {
-		const struct topo_vnet *s = hub->spokes[i];
-
-		if (!s->use_remote_gateways || !hub->allow_gateway_transit)
+	for (i = 0; i < topo_gateway_nserved(hub); i++) {
+		if ((s = topo_gateway_served(hub, i)) == NULL)
 			continue;
 		for (k = 0; k < s->nspace; k++)
 			add_origin(c, &s->space[k], &cap);
@@ -121,7 +122,7 @@ msee_tags(const struct topo *t, const struct topo_node *msee,
 		    l->a->gw_instance != 0)
 			continue;
 		hub = l->a->gw->vnet;
-		for (i = 0; i <= hub->nspokes; i++)
+		for (i = 0; i < topo_gateway_nserved(hub); i++)
 			if ((v = topo_gateway_served(hub, i)) != NULL)
 				tag_vnet(v, &tag, &n, &cap);
 	}

@@ -52,7 +52,8 @@ overlay_routes(const struct topo *t, const struct topo_node *n,
 		for (k = 0; k < o->nva->nadvertise; k++)
 			add_prefix(c, &o->nva->advertise[k]);
 		hub = o->nic->subnet->vnet;
-		for (j = 0; l->as_override && j <= hub->nspokes; j++) {
+		for (j = 0; l->as_override && j < topo_gateway_nserved(hub);
+		    j++) {
 			if ((v = topo_gateway_served(hub, j)) == NULL)
 				continue;
 			for (k = 0; k < v->nspace; k++)
@@ -280,7 +281,7 @@ gw_originates(const struct topo_gw *gw, const struct pfx4 *p)
 	const struct topo_vnet *hub = gw->vnet, *v;
 	size_t i, k;
 
-	for (i = 0; i <= hub->nspokes; i++) {
+	for (i = 0; i < topo_gateway_nserved(hub); i++) {
 		if ((v = topo_gateway_served(hub, i)) == NULL)
 			continue;
 		for (k = 0; k < v->nspace; k++)
@@ -325,7 +326,7 @@ gw_remote(const struct topo *t, const struct plan *p, const struct topo_gw *gw,
 	for (i = 0; i < np; i++) {
 		g = peers[i];
 		hub = g->vnet;
-		for (j = 0; j <= hub->nspokes; j++) {
+		for (j = 0; j < topo_gateway_nserved(hub); j++) {
 			if ((vn = topo_gateway_served(hub, j)) == NULL)
 				continue;
 			for (k = 0; k < vn->nspace; k++)

@@ -122,12 +122,11 @@ peered(const struct topo_vnet *a, const struct topo_vnet *b)
 	return topo_vnets_peered(a, b);
 }
 
-/* RS-10, VR-11: a peered VNet the hub's RS (or gateway) serves. */
+/* RS-10, VR-11, PE-03: a peered VNet using the hub's RS (or gateway). */
 static bool
 serves(const struct topo_vnet *hub, const struct topo_vnet *w)
 {
-	return w->peer_hub == hub && w->use_remote_gateways &&
-	    hub->allow_gateway_transit;
+	return topo_remote_gateway_vnet(w) == hub;
 }
 
 /*
@@ -177,18 +176,20 @@ add_system(const struct topo *t, const struct topo_vnet *v, struct cands *c)
 }
 
 /*
- * VR-11, RS-10: the hub whose Route Server programs v's NICs: v itself, or
- * the hub v peers with using its gateway (one at most, PE-03).
+ * VR-11, RS-10: the VNet whose Route Server programs v's NICs: v itself,
+ * or the VNet v peers with using its gateway (one at most, PE-03): its
+ * hub, or a spoke with a Route Server (PE-07).
  */
 static const struct topo_vnet *
 serving_hub(const struct topo_vnet *v)
 {
+	const struct topo_vnet *h;
+
 	if (v->rs != NULL || v->ngws > 0)
 		return v;
-	if (v->peer_hub != NULL &&
-	    (v->peer_hub->rs != NULL || v->peer_hub->ngws > 0) &&
-	    serves(v->peer_hub, v))
-		return v->peer_hub;
+	if ((h = topo_remote_gateway_vnet(v)) != NULL &&
+	    (h->rs != NULL || h->ngws > 0))
+		return h;
 	return NULL;
 }
 

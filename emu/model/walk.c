@@ -385,9 +385,8 @@ hub_domain(const struct topo_vnet *hub, uint32_t dst)
 	const struct topo_vnet *v;
 	size_t i, k;
 
-	for (i = 0; i <= hub->nspokes; i++) {
-		v = i == 0 ? hub : hub->spokes[i - 1];
-		if (i > 0 && !v->use_remote_gateways)
+	for (i = 0; i < topo_gateway_nserved(hub); i++) {
+		if ((v = topo_gateway_served(hub, i)) == NULL)
 			continue;
 		for (k = 0; k < v->nspace; k++)
 			if (pfx_contains_addr(&v->space[k], dst))
@@ -484,7 +483,7 @@ offer_remote(const struct walk_env *e, const struct topo_gw *gw,
 		    l->a->gw_instance != 0)
 			continue;
 		hub = l->a->gw->vnet;
-		for (j = 0; j <= hub->nspokes; j++) {
+		for (j = 0; j < topo_gateway_nserved(hub); j++) {
 			if ((v = topo_gateway_served(hub, j)) == NULL)
 				continue;
 			for (k = 0; k < v->nspace; k++)
@@ -619,7 +618,7 @@ conn_offer(const struct walk_env *e, const struct topo_gwconn *cn, uint32_t dst)
 
 	if (topo_conn_over_limit(cn))
 		return o;	/* GW-05, GW-07: its sessions are reset */
-	for (i = 0; i <= hub->nspokes; i++) {
+	for (i = 0; i < topo_gateway_nserved(hub); i++) {
 		if ((v = topo_gateway_served(hub, i)) == NULL)
 			continue;
 		for (k = 0; k < v->nspace; k++)

@@ -35,7 +35,7 @@ mesh_with() {
 	assert_output --partial 'regions[0].spokes[1].peerings[1]'
 }
 
-@test "PE-05 validate: spokes whose address spaces overlap cannot peer; PE-03 use_remote_gateways over a spoke peering is refused" {
+@test "PE-05 validate: spokes whose address spaces overlap cannot peer; PE-03 use_remote_gateways towards a spoke without a Route Server is refused" {
 	run arsemu validate "$(mesh_with '.regions[0].spokes[2].address_space = ["10.3.128.0/17"] |
 	    .regions[0].spokes[2].subnets.app = "10.3.129.0/24"')"
 	assert_failure 2
