@@ -212,7 +212,7 @@ test_example(void)
 		if (walk_udp(t, tabs, "app1-vm1", "app2-vm1", f, false, &w) ==
 		    WALK_DELIVERED && w.n == 3 && w.hop[0].lb == lb &&
 		    w.hop[0].backend == w.hop[1].node &&
-		    strstr(w.hop[0].how, "load balancer transit-ilb: backend") !=
+		    strstr(w.hop[0].how, "load balancer transit-lb: backend") !=
 		    NULL && strstr(w.hop[0].how, w.hop[1].node->name) != NULL)
 			named++;
 		seen |= 1u << (w.hop[1].node == topo_node_find(t, "tfw2"));
@@ -225,7 +225,7 @@ test_example(void)
 	T_EQ(seen, 3u, "LB-06: 16 flows cross both transit firewalls");
 	T_EQ(sym, 16u, "LB-06: each reply crosses the flow's backend");
 	T_OK(walk_udp(t, tabs, "spoke3-vm1", "app1-vm1", 0, false, &w) ==
-	    WALK_BLACKHOLED && w.n == 1 && strstr(w.detail, "transit-ilb") !=
+	    WALK_BLACKHOLED && w.n == 1 && strstr(w.detail, "transit-lb") !=
 	    NULL && strstr(w.detail, "out of reach (VR-14, PE-08, PE-01)") !=
 	    NULL, "PE-01, PE-08: spoke3's route to the frontend is out of reach "
 	    "(%s)", w.detail);

@@ -1,0 +1,101 @@
+#!/usr/bin/env bats
+# An internal load balancer outside the hub (PE-08 with LB-01..LB-06, issue
+# 18): examples/transit-ilb.json, two firewalls behind an ILB in the transit
+# spoke; app1 and app2 peer only with transit and route each other to its
+# frontend. validate's errors name the spoke's JSON paths; live, each flow
+# crosses the backend the offline walk names, replies the flow's; spoke3,
+# not peered with transit, cannot reach the frontend (PE-01); a backend whose
+# probes fail leaves the rotation (LB-05); down leaves nothing.
+
+load helpers
+
+teardown() { down_labs; }
+
+EX=$TOP/examples/transit-ilb.json
+P='regions[0].spokes[0].load_balancers[0]'
+
+@test "PE-08 LB-01 LB-03 validate: a spoke's load balancer is refused at its JSON path with a backend of another VNet or a frontend outside its subnet" {
+	local f=$BATS_TEST_TMPDIR/bad.json
+	run arsemu validate "$EX"
+	assert_success
+	assert_output --partial 'route_tables[2].routes[0].next_hop_ip: route "to-app1" of route table "spoke3-rt" sends spoke3/app'"'"'s traffic to 10.10.1.10 (transit-lb), in VNet "transit", which is not peered with "spoke3": Azure drops it (VR-14, PE-01)'
+	# an NVA of app1 (peered with transit) in the transit pool
+	jq '.regions[0].spokes[1].nvas = [{name: "a1fw", subnet: "app", bgp: false}] |
+	    .regions[0].spokes |= [.[1], .[0], .[2], .[3]] |
+	    .regions[0].spokes[1].load_balancers[0].backends[1] = "a1fw"' "$EX" > "$f"
+	run arsemu validate "$f"
+	assert_failure 2
+	assert_output --partial 'regions[0].spokes[1].load_balancers[0].backends[1]: NVA "a1fw" is in VNet "app1", not in "transit": a load balancer'"'"'s backend pool holds NICs of its own virtual network only, peered ones not (LB-03)'
+	jq ".regions[0].spokes[0].load_balancers[0].frontend.ip = \"10.21.1.10\"" "$EX" > "$f"
+	run arsemu validate "$f"
+	assert_failure 2
+	assert_output --partial "$P"'.frontend.ip: 10.21.1.10 is outside subnet "nva" (10.10.1.0/24)'
+	jq ".regions[0].spokes[0].load_balancers[0].frontend.ip = \"10.10.1.5\"" "$EX" > "$f"
+	run arsemu validate "$f"
+	assert_failure 2
+	assert_output --partial "$P"'.frontend.ip: 10.10.1.5 is the address of tfw2'
+}
+
+@test "PE-08 LB-04 LB-06 live: app1's flows cross the transit spoke's load balancer to the backend the offline walk names, replies the flow's; spoke3 cannot reach the frontend (PE-01); a failed backend leaves the rotation (LB-05); plan == routes; down leaves nothing" {
+	require_root
+	local lab=$ARSEMU_T-tilb f n off live snap before after
+	snap=$(host_snapshot)
+	f=$(example_as "$EX" "$lab")
+	run arsemu up "$f"
+	assert_success
+	for n in app1-vm1 app2-vm1 spoke3-vm1 tfw1 tfw2 hub-vm1; do
+		diff -u <("$ARSEMU" plan "$f" "$n" --json 2>/dev/null) \
+			<("$ARSEMU" routes "$n" --name "$lab" --json) ||
+			fail "plan and routes differ for $n"
+	done
+	# the fabric holds the spoke's load balancer: its link and its nftables table
+	run ip netns exec "arsemu-$lab-fabric" nft list table ip arsemu_lb
+	assert_success
+	assert_output --partial 'jhash ip saddr . ip daddr . th sport . th dport mod 2 seed 0x4152534c'
+	# real packets: app1 -> app2 and back through the load balancer's backends
+	before=$(( $(ip_forwarded "$lab" tfw1) + $(ip_forwarded "$lab" tfw2) ))
+	run arsemu exec app1-vm1 --name "$lab" -- ping -c2 -i0.2 -W2 10.22.1.4
+	assert_success
+	after=$(( $(ip_forwarded "$lab" tfw1) + $(ip_forwarded "$lab" tfw2) ))
+	(( after >= before + 4 )) || fail "the backends forwarded $before -> $after"
+	# each of 16 flows, both ways: observed as predicted, on both backends
+	run arsemu walk app1-vm1 app2-vm1 --name "$lab" --flows 16 --both-ways
+	assert_success
+	refute_output --partial MISMATCH
+	refute_output --partial asymmetric
+	[ "$(echo "$output" | grep -c '^  match$')" -eq 32 ] || fail "16 flows both ways should match"
+	assert_output --partial 'load balancer transit-lb: backend tfw1'
+	assert_output --partial 'observed: delivered; forwarded by: tfw1'
+	assert_output --partial 'observed: delivered; forwarded by: tfw2'
+	# the backend of each flow, predicted offline and observed live
+	off=$("$ARSEMU" walk app1-vm1 app2-vm1 --topo "$f" --flows 16 --json |
+		jq -r '[.forward[].predicted.hops[0].backend] | join(",")')
+	live=$(echo "$output" | awk '/^forward:/{d=1} /^return:/{d=0}
+		d && /observed: delivered; forwarded by:/ {print $NF}' | paste -sd,)
+	[ "$off" = "$live" ] || fail "offline $off, live $live"
+	run arsemu walk app2-vm1 app1-vm1 --name "$lab" --proto tcp --port 443 --flows 4 --both-ways
+	assert_success
+	refute_output --partial MISMATCH
+	# spoke3 routes app1 to the frontend, in a VNet it is not peered with
+	run arsemu exec spoke3-vm1 --name "$lab" -- ping -c1 -W1 10.21.1.4
+	assert_failure
+	run arsemu walk spoke3-vm1 app1-vm1 --name "$lab"
+	refute_output --partial MISMATCH
+	assert_output --partial 'load balancer transit-lb (frontend 10.10.1.10) is in VNet transit, not peered with spoke3: out of reach (VR-14, PE-08, PE-01)'
+	# LB-05: the probes reach the spoke's backends; a blackholed tfw1 leaves
+	# the rotation and every flow crosses tfw2, as the live walk predicts
+	run arsemu fail tfw1 link --name "$lab"
+	assert_success
+	wait_until 25 grep -q '"event": "lb-backend", "lb": "transit-lb", "node": "tfw1", "up": false' \
+		"/run/arsemu/$lab/journal.jsonl"
+	run arsemu walk app1-vm1 app2-vm1 --name "$lab" --flows 8 --port 5353
+	assert_success
+	refute_output --partial MISMATCH
+	refute_output --partial 'backend tfw1'
+	assert_output --partial 'observed: delivered; forwarded by: tfw2'
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left: $(lab_namespaces "$lab")"
+	[ -z "$(lab_processes "$lab")" ] || fail "processes left"
+	[ "$(host_snapshot)" = "$snap" ] || fail "the host namespace changed"
+}
