@@ -245,7 +245,7 @@ lb_step(const struct walk_env *e, const struct topo_node *from,
 		w->outcome = WALK_BLACKHOLED;
 		snprintf(w->detail, sizeof(w->detail), "load balancer %s "
 		    "(frontend %s) is in VNet %s, not peered with %s: out of "
-		    "reach (VR-14, PE-08, PE-01)", lb->name, addr_fmt(lb->ip, fe),
+		    "reach (PE-08, PE-01)", lb->name, addr_fmt(lb->ip, fe),
 		    lb->subnet->vnet->name, v->name);
 		return NULL;
 	}

@@ -1,11 +1,13 @@
 #!/usr/bin/env bats
 # An internal load balancer outside the hub (PE-08 with LB-01..LB-06, issue
 # 18): examples/transit-ilb.json, two firewalls behind an ILB in the transit
-# spoke; app1 and app2 peer only with transit and route each other to its
-# frontend. validate's errors name the spoke's JSON paths; live, each flow
-# crosses the backend the offline walk names, replies the flow's; spoke3,
-# not peered with transit, cannot reach the frontend (PE-01); a backend whose
-# probes fail leaves the rotation (LB-05); down leaves nothing.
+# spoke; app1 and app2 peer only with transit and route each other and the
+# hub to its frontend; the firewalls advertise the application summary to
+# the hub's Route Server with the frontend as next hop (RS-08, RS-23).
+# validate's errors name the spoke's JSON paths; live, each flow crosses the
+# backend the offline walk names, replies the flow's; spoke3, not peered
+# with transit, cannot reach the frontend (PE-01); a backend whose probes
+# fail leaves the rotation (LB-05); down leaves nothing.
 
 load helpers
 
@@ -13,6 +15,17 @@ teardown() { down_labs; }
 
 EX=$TOP/examples/transit-ilb.json
 P='regions[0].spokes[0].load_balancers[0]'
+
+nics() { ARSEMU="$ARSEMU" sh "$TOP/test/golden/nics.sh" "$1"; }
+
+# same_routes TOPO LAB: every NIC's routes in the lab are those plan predicts.
+same_routes() {
+	local n
+	for n in $(nics "$1"); do
+		diff <("$ARSEMU" plan "$1" "$n" --json 2>/dev/null) \
+		    <("$ARSEMU" routes "$n" --name "$2" --json) || return 1
+	done
+}
 
 @test "PE-08 LB-01 LB-03 validate: a spoke's load balancer is refused at its JSON path with a backend of another VNet or a frontend outside its subnet" {
 	local f=$BATS_TEST_TMPDIR/bad.json
@@ -36,18 +49,21 @@ P='regions[0].spokes[0].load_balancers[0]'
 	assert_output --partial "$P"'.frontend.ip: 10.10.1.5 is the address of tfw2'
 }
 
-@test "PE-08 LB-04 LB-06 live: app1's flows cross the transit spoke's load balancer to the backend the offline walk names, replies the flow's; spoke3 cannot reach the frontend (PE-01); a failed backend leaves the rotation (LB-05); plan == routes; down leaves nothing" {
+@test "PE-08 LB-04 LB-06 live: app1's flows cross the transit spoke's load balancer to the backend the offline walk names, replies the flow's; the hub's on the Route Server's route to the frontend (RS-23); spoke3 cannot reach it (PE-01); a failed backend leaves the rotation (LB-05); plan == routes; down leaves nothing" {
 	require_root
 	local lab=$ARSEMU_T-tilb f n off live snap before after
 	snap=$(host_snapshot)
 	f=$(example_as "$EX" "$lab")
 	run arsemu up "$f"
 	assert_success
-	for n in app1-vm1 app2-vm1 spoke3-vm1 tfw1 tfw2 hub-vm1; do
-		diff -u <("$ARSEMU" plan "$f" "$n" --json 2>/dev/null) \
-			<("$ARSEMU" routes "$n" --name "$lab" --json) ||
-			fail "plan and routes differ for $n"
-	done
+	# the hub's Route Server learns 10.20.0.0/14 from both firewalls,
+	# next hop the frontend: every NIC's routes are then plan's
+	wait_until 20 same_routes "$f" "$lab" || fail "plan and routes differ"
+	run arsemu routes hub-vm1 --name "$lab"
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.20\.0\.0/14 +VirtualNetworkGateway +10\.10\.1\.10$'
+	run arsemu rs hub peers --name "$lab"
+	assert_output --partial 10.10.1.4
+	assert_output --partial 10.10.1.5
 	# the fabric holds the spoke's load balancer: its link and its nftables table
 	run ip netns exec "arsemu-$lab-fabric" nft list table ip arsemu_lb
 	assert_success
@@ -76,12 +92,23 @@ P='regions[0].spokes[0].load_balancers[0]'
 	run arsemu walk app2-vm1 app1-vm1 --name "$lab" --proto tcp --port 443 --flows 4 --both-ways
 	assert_success
 	refute_output --partial MISMATCH
+	# the hub on the Route Server's route to the frontend, back by app1's route table
+	run arsemu walk hub-vm1 app1-vm1 --name "$lab" --flows 4 --both-ways
+	assert_success
+	refute_output --partial MISMATCH
+	refute_output --partial asymmetric
+	assert_output --partial 'VirtualNetworkGateway -> 10.10.1.10'
+	assert_output --partial 'observed: delivered; forwarded by: tfw'
+	run arsemu exec hub-vm1 --name "$lab" -- ping -c2 -i0.2 -W2 10.22.1.4
+	assert_success
 	# spoke3 routes app1 to the frontend, in a VNet it is not peered with
 	run arsemu exec spoke3-vm1 --name "$lab" -- ping -c1 -W1 10.21.1.4
 	assert_failure
 	run arsemu walk spoke3-vm1 app1-vm1 --name "$lab"
 	refute_output --partial MISMATCH
-	assert_output --partial 'load balancer transit-lb (frontend 10.10.1.10) is in VNet transit, not peered with spoke3: out of reach (VR-14, PE-08, PE-01)'
+	assert_output --partial 'load balancer transit-lb (frontend 10.10.1.10) is in VNet transit, not peered with spoke3: out of reach (PE-08, PE-01)'
+	run arsemu exec spoke3-vm1 --name "$lab" -- ping -c1 -W1 10.22.1.4
+	assert_failure
 	# LB-05: the probes reach the spoke's backends; a blackholed tfw1 leaves
 	# the rotation and every flow crosses tfw2, as the live walk predicts
 	run arsemu fail tfw1 link --name "$lab"

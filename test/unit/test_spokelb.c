@@ -4,7 +4,10 @@
  * "load_balancers" and their errors at the spoke's JSON paths (a backend of
  * another VNet, LB-03; a frontend subnet of another VNet, LB-01), and the
  * effective routes, kernel routes, walks and lint of
- * examples/transit-ilb.json. Documents use ' for ".
+ * examples/transit-ilb.json: route tables to the frontend from directly
+ * peered spokes, and the hub's Route Server's route to it (the firewalls
+ * advertise with the frontend as next hop, RS-08, RS-23). Documents use '
+ * for ".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +183,14 @@ test_example(void)
 	T_OK(r != NULL && r->type == SDN_NH_VIRTUALAPPLIANCE && r->nnh == 1 &&
 	    r->nh[0] == lb->ip, "LB-04, PE-08: app1's effective route to app2 "
 	    "names the frontend in the peered transit VNet");
+	r = route(&tabs[topo_node_find(t, "hub-vm1")->nic->idx], "10.20.0.0/14");
+	T_OK(r != NULL && r->type == SDN_NH_VNG && r->nnh == 1 &&
+	    r->nh[0] == lb->ip, "RS-08, RS-23, PE-08: the hub's Route Server "
+	    "programs the transit firewalls' 10.20.0.0/14 into the hub, next hop "
+	    "the spoke's frontend");
+	r = route(&tabs[s3->idx], "10.20.0.0/14");
+	T_OK(r != NULL && r->nh[0] == lb->ip, "VR-11, PE-08: and into spoke3, "
+	    "which uses the hub's Route Server");
 	T_OK(kroute_nh_reaches(t, a1, lb->ip) &&
 	    kroute_nh_reaches(t, topo_node_find(t, "hub-vm1")->nic, lb->ip) &&
 	    !kroute_nh_reaches(t, s3, lb->ip), "LB-04, PE-01: app1 and the hub "
@@ -224,16 +235,39 @@ test_example(void)
 	    "spoke's load balancer and the backend it crosses");
 	T_EQ(seen, 3u, "LB-06: 16 flows cross both transit firewalls");
 	T_EQ(sym, 16u, "LB-06: each reply crosses the flow's backend");
+	T_OK(walk_udp(t, tabs, "hub-vm1", "app1-vm1", 0, false, &w) ==
+	    WALK_DELIVERED && w.n == 3 && w.hop[0].lb == lb &&
+	    w.hop[1].node == w.hop[0].backend && walk_udp(t, tabs, "app1-vm1",
+	    "hub-vm1", 0, true, &b) == WALK_DELIVERED && b.n == 3 &&
+	    b.hop[0].lb == lb && b.hop[1].node == w.hop[1].node, "RS-23, "
+	    "LB-06, PE-08: the hub reaches app1 on the Route Server's route "
+	    "through the spoke's load balancer, and the reply (app1's route "
+	    "table) crosses the same backend");
 	T_OK(walk_udp(t, tabs, "spoke3-vm1", "app1-vm1", 0, false, &w) ==
 	    WALK_BLACKHOLED && w.n == 1 && strstr(w.detail, "transit-lb") !=
-	    NULL && strstr(w.detail, "out of reach (VR-14, PE-08, PE-01)") !=
-	    NULL, "PE-01, PE-08: spoke3's route to the frontend is out of reach "
+	    NULL && strstr(w.detail, "out of reach (PE-08, PE-01)") !=
+	    NULL, "PE-01, PE-08: spoke3's route table's route to the frontend "
+	    "is out of reach (%s)", w.detail);
+	T_OK(walk_udp(t, tabs, "spoke3-vm1", "app2-vm1", 0, false, &w) ==
+	    WALK_BLACKHOLED && w.n == 1 && strstr(w.detail, "out of reach "
+	    "(PE-08, PE-01)") != NULL, "PE-01, PE-08: and the Route Server's "
 	    "(%s)", w.detail);
 	topo_lint(t);
-	T_OK(t->nwarnings == 1 && strstr(t->warnings[0], "spoke3-rt") != NULL &&
-	    strstr(t->warnings[0], "VR-14") != NULL, "VR-14, PE-01: the "
-	    "example's one warning is spoke3's route to a frontend it cannot "
-	    "reach");
+	{
+		size_t rt = 0, rs = 0;
+
+		for (i = 0; i < t->nwarnings; i++) {
+			rt += strstr(t->warnings[i], "spoke3-rt") != NULL &&
+			    strstr(t->warnings[i], "VR-14") != NULL;
+			rs += strstr(t->warnings[i], "programs NVA \"tfw") !=
+			    NULL && strstr(t->warnings[i], "into \"spoke3\"") !=
+			    NULL && strstr(t->warnings[i], "PE-08") != NULL;
+		}
+		T_OK(t->nwarnings == 3 && rt == 1 && rs == 2, "VR-14, PE-08: "
+		    "the example's warnings are spoke3's routes to a frontend it "
+		    "cannot reach: its route table's, and the Route Server's "
+		    "from each firewall");
+	}
 	for (i = 0; i < t->nnics; i++)
 		sdn_table_free(&tabs[i]);
 	plan_free(&p);
