@@ -274,10 +274,58 @@ test_example(void)
 	topo_free(t);
 }
 
+/*
+ * RS-23 (NHIP): a spoke's frontend as an NVA's BGP next hop, the spoke in
+ * the hub's region or (reg) in another: lint warns in the second case only.
+ */
+static size_t
+region_warnings(const char *reg)
+{
+	char buf[2048], *j;
+	struct topo_err err = { .msg = "" };
+	struct topo *t = NULL;
+	size_t i, n = 0;
+
+	snprintf(buf, sizeof(buf), "{'name':'t','regions':[{'name':'r1','hub':"
+	    "{'name':'hub','address_space':['10.1.0.0/16'],'subnets':{"
+	    "'RouteServerSubnet':'10.1.1.0/27'},'route_server':{}},'spokes':[{"
+	    "'name':'transit','address_space':['10.2.0.0/16']%s,'subnets':{"
+	    "'nva':'10.2.1.0/24'},'nvas':[{'name':'fw1','subnet':'nva','asn':"
+	    "65020,'advertise':['10.20.0.0/14'],'next_hop':'10.2.1.10',"
+	    "'route_servers':['hub']}],'load_balancers':[" LB(FE, "['fw1']")
+	    "]}]},{'name':'r2'}]}", reg);
+	j = q(buf);
+	if (topo_load_string(j, strlen(j), &t, &err) != 0) {
+		printf("#   %s: %s\n", err.path, err.msg);
+		free(j);
+		return (size_t)-1;
+	}
+	topo_lint(t);
+	for (i = 0; i < t->nwarnings; i++)
+		n += strstr(t->warnings[i], "RS-23") != NULL && strstr(
+		    t->warnings[i], "regions[0].spokes[0].nvas[0].next_hop: NVA "
+		    "\"fw1\" gives the Route Server of \"hub\" (region r1) load "
+		    "balancer \"ilb\" (region r2)") != NULL;
+	topo_free(t);
+	free(j);
+	return n;
+}
+
+static void
+test_region(void)
+{
+	T_EQ(region_warnings(""), 0u, "RS-23: a spoke's frontend in the Route "
+	    "Server's region as the NVA's next hop: no warning");
+	T_EQ(region_warnings(",'region':'r2'"), 1u, "RS-23: in another "
+	    "region, lint warns at the NVA's next_hop that Learn requires the "
+	    "load balancer in the Route Server's region");
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_example();
+	test_region();
 	return t_done();
 }
