@@ -109,6 +109,11 @@ same_routes() {
 	assert_output --partial 'load balancer transit-lb (frontend 10.10.1.10) is in VNet transit, not peered with spoke3: out of reach (PE-08, PE-01)'
 	run arsemu exec spoke3-vm1 --name "$lab" -- ping -c1 -W1 10.22.1.4
 	assert_failure
+	# a suite recorded offline holds live, walks through the backends included
+	arsemu check --record "$f" -o "$BATS_TEST_TMPDIR/tilb.suite.json"
+	run arsemu check "$BATS_TEST_TMPDIR/tilb.suite.json" --live --name "$lab"
+	assert_success
+	assert_output --partial 'through tfw'
 	# LB-05: the probes reach the spoke's backends; a blackholed tfw1 leaves
 	# the rotation and every flow crosses tfw2, as the live walk predicts
 	run arsemu fail tfw1 link --name "$lab"
