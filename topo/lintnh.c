@@ -12,6 +12,9 @@
  *   PE-08  an NVA whose Route Server programs its routes into a VNet that
  *          is not peered with the NVA's own: the next hop is out of reach
  *          there (no transit through the hub, PE-01), Azure drops it
+ *   RS-23  an NVA whose BGP next hop is a load balancer's frontend in
+ *          another region than a Route Server it peers with (a spoke's
+ *          load balancer may be): Learn says connectivity then fails
  * Called by topo_lint() (lint.c), on the finished model.
  *
  * Must not: change the model or refuse a design (validate.c refuses).
@@ -131,6 +134,26 @@ lint_nva_reach(struct topo *t, const struct topo_nva *nv,
 	}
 }
 
+/* RS-23 (NHIP): a frontend next hop in the Route Server's region only. */
+static void
+lint_nva_lb_region(struct topo *t, const struct topo_nva *nv,
+    const struct topo_rs *rs)
+{
+	const struct topo_lb *lb = nv->next_hop ? topo_lb_by_ip(t, nv->next_hop) :
+	    NULL;
+	char path[TOPO_PATH_MAX];
+
+	if (lb == NULL || lb->subnet->vnet->region == rs->vnet->region)
+		return;
+	topo_warnf(t, topo_path_key(path, nv->node->jpath, "next_hop"), "NVA "
+	    "\"%s\" gives the Route Server of \"%s\" (region %s) load "
+	    "balancer \"%s\" (region %s) as next hop: Learn requires the load "
+	    "balancer in the Route Server's region, else connectivity to the "
+	    "NVAs fails (RS-23); the lab delivers anyway", nv->node->name,
+	    rs->vnet->name, rs->vnet->region->name, lb->name,
+	    lb->subnet->vnet->region->name);
+}
+
 void
 topo_lint_next_hops(struct topo *t)
 {
@@ -149,6 +172,8 @@ topo_lint_next_hops(struct topo *t)
 	for (i = 0; i < t->nnvas; i++)
 		for (k = 0; k < t->nrss; k++)
 			if (t->nvas[i]->bgp &&
-			    topo_nva_peers_rs(t->nvas[i], t->rss[k]))
+			    topo_nva_peers_rs(t->nvas[i], t->rss[k])) {
 				lint_nva_reach(t, t->nvas[i], t->rss[k]);
+				lint_nva_lb_region(t, t->nvas[i], t->rss[k]);
+			}
 }

@@ -40,7 +40,7 @@ static const char *const hub_fields[] = {
 static const char *const spoke_fields[] = {
 	"name", "address_space", "peered", "use_remote_gateways",
 	"allow_forwarded_traffic", "subnets", "vms", "region", "bgp_community",
-	"peerings", "route_server", "nvas", NULL
+	"peerings", "route_server", "nvas", "load_balancers", NULL
 };
 static const char *const rs_fields[] = {
 	"branch_to_branch", "hub_routing_preference", "route_limit",
@@ -500,9 +500,8 @@ parse_vnet(struct tctx *c, const cJSON *o, const char *path,
 		return -1;
 	if (topo_parse_list(c, o, path, "vms", v, topo_parse_vm) == -1)
 		return -1;
-	/* after the NVAs and VMs its pool may name */
-	return hub ? topo_parse_list(c, o, path, "load_balancers", v,
-	    topo_parse_lb) : 0;
+	/* after the NVAs and VMs its pool may name; any VNet's (PE-08) */
+	return topo_parse_list(c, o, path, "load_balancers", v, topo_parse_lb);
 }
 
 static int

@@ -1,6 +1,7 @@
 /*
- * parse_lb: a hub's "load_balancers", internal load balancers in front of
- * its NVAs (LB-01..LB-06, docs/rules.md). Checks what Azure checks when
+ * parse_lb: a VNet's "load_balancers" (a hub's or a spoke's: PE-08),
+ * internal load balancers in front of its NVAs (LB-01..LB-06,
+ * docs/rules.md). Checks what Azure checks when
  * the load balancer is made: a frontend address inside one of the VNet's
  * subnets (not RouteServerSubnet or GatewaySubnet, not one of the five
  * addresses Azure keeps), a backend pool of NVAs of the load balancer's own
@@ -8,7 +9,7 @@
  * health probe within Azure's ranges (LB-05). Whether the frontend is
  * taken by a NIC is known once addresses are assigned: topo_lb_check().
  *
- * Runs in the hub's parse, after its NVAs and VMs, which the pool names.
+ * Runs in the VNet's parse, after its NVAs and VMs, which the pool names.
  *
  * Must not: choose backends (emu/model/lb.c does) or keep cJSON pointers.
  */

@@ -455,7 +455,7 @@ struct topo_lb_rule {
 
 struct topo_lb {
 	char			*name;
-	char			*jpath;		/* "regions[0].hub.load_balancers[0]" */
+	char			*jpath;		/* "regions[0].spokes[1].load_balancers[0]" */
 	unsigned		 idx;		/* t->lbs[idx] == this */
 	struct topo_subnet	*subnet;	/* the frontend's */
 	uint32_t		 ip;		/* the frontend address */

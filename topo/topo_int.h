@@ -177,7 +177,8 @@ int	topo_parse_nva_route_servers(struct tctx *c,
 const char *topo_asn_reserved(unsigned asn);
 
 /*
- * parse_lb.c: a hub's "load_balancers" (arg: the hub), after its NVAs;
+ * parse_lb.c: a VNet's "load_balancers" (arg: the VNet, hub or spoke),
+ * after its NVAs;
  * topo_lb_check() once addresses are assigned; topo_lb_free() for topo_free.
  */
 int	topo_parse_lb(struct tctx *c, const struct cJSON *o, const char *path,

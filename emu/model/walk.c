@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kroute.h"
 #include "lb.h"
 #include "nsg.h"
 #include "policy.h"
@@ -221,7 +222,10 @@ peering_refuses(const struct topo_node *from, const struct topo_node *to,
 /*
  * LB-04, LB-06: a route to an internal load balancer's frontend; the
  * backend its hash picks among those in rotation takes the packet as it
- * is, unless the load balancer's VNet is out of the NIC's reach (VR-14).
+ * is, unless the load balancer's VNet is out of the NIC's reach: neither
+ * the NIC's VNet nor directly peered with it, wherever the load balancer
+ * sits, a hub or a spoke (VR-14, PE-08; kroute_nh_reaches decides, as for
+ * the fabric).
  */
 static const struct topo_node *
 lb_step(const struct walk_env *e, const struct topo_node *from,
@@ -233,13 +237,15 @@ lb_step(const struct walk_env *e, const struct topo_node *from,
 	    pkt->proto == WALK_ICMP ? 0 : pkt->sport,
 	    pkt->proto == WALK_ICMP ? 0 : pkt->port };
 	bool up[TOPO_LB_BACKENDS_MAX];
+	char fe[ADDR_STRLEN];
 	size_t i, used, nup = 0;
 	int b;
 
-	if (v != lb->subnet->vnet && !topo_vnets_peered(v, lb->subnet->vnet)) {
+	if (!kroute_nh_reaches(e->t, from->nic, lb->ip)) {
 		w->outcome = WALK_BLACKHOLED;
-		snprintf(w->detail, sizeof(w->detail), "load balancer %s is in VNet "
-		    "%s, not peered with %s (VR-14)", lb->name,
+		snprintf(w->detail, sizeof(w->detail), "load balancer %s "
+		    "(frontend %s) is in VNet %s, not peered with %s: out of "
+		    "reach (PE-08, PE-01)", lb->name, addr_fmt(lb->ip, fe),
 		    lb->subnet->vnet->name, v->name);
 		return NULL;
 	}
