@@ -444,6 +444,15 @@ find_peer(const cJSON *arr, const char *name)
 	return NULL;
 }
 
+bool
+tfm_spoke_of(const struct tfm *m, int h, int w)
+{
+	const struct tfvnet *s = &m->vnets[w];
+
+	return w != h && !s->ishub && (s->hub == h ||
+	    find_peer(s->peers, m->vnets[h].name) != NULL);
+}
+
 static void
 add_peer(cJSON **arr, const char *name)
 {

@@ -404,7 +404,7 @@ test_gateways(void)
 
 /*
  * NICs: the NVA's (IP forwarding off: role server), a hub VM's with an
- * address and IP forwarding on (a warning), its VM's name from
+ * address and IP forwarding on (an NVA without BGP, RS-55), its VM's name from
  * virtualMachine.id; Route Server's learned routes from one instance only
  * (peers [0]), prepended once, a further ASN (a warning) and a next hop
  * that is not the NVA's own.
@@ -447,16 +447,17 @@ test_nics_and_learned(void)
 		    "\"fw\",\"subnet\":\"nva\",\"asn\":65010,\"ip\":\"10.1.2.10\","
 		    "\"role\":\"server\",\"advertise\":[\"0.0.0.0/0\",{"
 		    "\"prefix\":\"10.200.0.0/16\",\"prepend\":1}],\"prepend\":1,"
-		    "\"next_hop\":\"10.1.2.100\",\"peers\":[0]}]", "import az: the "
-		    "NVA from its NIC (IP forwarding off) and what instance 0 "
-		    "alone learned from it: the prepend all routes share is the "
-		    "NVA's, one route's further prepend its own");
-		expect(root, K("regions", "#0", "hub", "vms"), "[{\"name\":"
-		    "\"jump01\",\"subnet\":\"nva\",\"ip\":\"10.1.2.20\"}]",
-		    "import az: a hub VM named after its VM, with its address, "
-		    "in a subnet named in another case");
-		T_OK(warned(&az, "NIC box-nic has IP forwarding on but peers "
-		    "with no Route Server") && warned(&az, "NIC fw-nic of NVA "
+		    "\"next_hop\":\"10.1.2.100\",\"peers\":[0]},{\"name\":"
+		    "\"jump01\",\"subnet\":\"nva\",\"ip\":\"10.1.2.20\","
+		    "\"bgp\":false}]", "import az: the NVA from its NIC (IP "
+		    "forwarding off) and what instance 0 alone learned from it: "
+		    "the prepend all routes share is the NVA's, one route's "
+		    "further prepend its own; a NIC with IP forwarding on and no "
+		    "peering an NVA without BGP (RS-55) named after its VM, "
+		    "with its address, in a subnet named in another case");
+		expect(root, K("regions", "#0", "hub", "vms"), "null",
+		    "import az: no VM is left of them");
+		T_OK(!warned(&az, "box-nic") && warned(&az, "NIC fw-nic of NVA "
 		    "fw has IP forwarding off") && warned(&az, "learned-fw.json: "
 		    "RouteServiceRole_IN_0[1].asPath: 10.200.0.0/16: NVA fw "
 		    "originates it") && warned(&az, "RouteServiceRole_IN_0[2]."
@@ -575,12 +576,12 @@ test_nva_names(void)
 		    "\"vm-fw-a\",\"subnet\":\"nva\",\"asn\":65010,\"ip\":"
 		    "\"10.1.2.4\"},{\"name\":\"fwb\",\"subnet\":\"nva\","
 		    "\"asn\":65010,\"ip\":\"10.1.2.5\"},{\"name\":\"bgp-c\","
-		    "\"subnet\":\"nva\",\"asn\":65010,\"ip\":\"10.1.2.6\"}]",
-		    "import az: NVAs named after their NIC's VM, else the NIC, "
-		    "else the peering");
-		expect(root, K("regions", "#0", "hub", "vms"), "[{\"name\":"
-		    "\"vm-fw-a-2\",\"subnet\":\"nva\",\"ip\":\"10.1.2.20\"}]",
-		    "import az: the NVA VM's second NIC a VM of its own");
+		    "\"subnet\":\"nva\",\"asn\":65010,\"ip\":\"10.1.2.6\"},"
+		    "{\"name\":\"vm-fw-a-2\",\"subnet\":\"nva\",\"ip\":"
+		    "\"10.1.2.20\",\"bgp\":false}]", "import az: NVAs named after "
+		    "their NIC's VM, else the NIC, else the peering; the NVA "
+		    "VM's second NIC (IP forwarding on) an NVA of its own, "
+		    "without BGP");
 		T_OK(warned(&az, "NVA vm-fw-a: what it advertises is not in "
 		    "the files") && warned(&az, "VM VM-FW-A has a second NIC, "
 		    "nic-a2"), "import az: the warnings name the NVA as the "
