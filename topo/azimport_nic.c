@@ -7,8 +7,11 @@
  *                            enableIPForwarding, virtualMachine.id (the
  *                            VM's name); a NIC matched by a Route Server
  *                            peering's peerIp is that NVA's, which its VM
- *                            names (IP forwarding off: role "server"), the
- *                            others are VMs
+ *                            names (IP forwarding off: role "server"), in
+ *                            the Route Server's hub or a spoke directly
+ *                            peered with it ("route_servers", PE-08); the
+ *                            others with IP forwarding on are NVAs without
+ *                            BGP (RS-55), the rest VMs
  *   RouteServiceRole_IN_<k>  `az network routeserver peering
  *                            list-learned-routes`, per peering: what
  *                            instance k learned; the routes whose

@@ -12,7 +12,12 @@
 # with a circuit and a connection, NICs, the Route Server's and gateways'
 # learned routes, two spokes peered with each other too, with route
 # tables, an NSG; test/import/az-landing.json is the same
-# estate written by hand. Only the live test needs root.
+# estate written by hand. test/import/az-nva is a hub whose two NVAs peer
+# with no Route Server (IP forwarding on, behind an internal load
+# balancer, RS-55) and a transit spoke whose NVA peers with the hub's Route
+# Server (PE-08); test/import/az-nva.json is it by hand, and
+# test/import/terraform/nva.json as terraform show -json prints it. Only
+# the live test needs root.
 
 load helpers
 

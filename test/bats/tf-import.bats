@@ -10,7 +10,9 @@
 # known after apply; add-spoke3.jq makes of it a plan that adds a spoke in
 # two modules, the network's output passed to the workload's NIC, and
 # multi-nic.jq gives that VM a second NIC and ip_configuration.
-# test/import/terraform/broken holds inputs to refuse.
+# test/import/terraform/broken holds inputs to refuse. nva.json is the
+# estate of test/import/az-nva (az-nva.json by hand): NVAs without BGP
+# behind a load balancer, a transit spoke's NVA peering the hub's RS.
 # test/import/az-tf is the same estate as the az CLI prints it (`az network
 # vnet list`, `nic list`, `routeserver peering list-learned-routes`, ...),
 # with what Terraform does not hold: the NVAs' advertised prefixes (Route
