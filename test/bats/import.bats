@@ -347,3 +347,26 @@ teardown() { down_labs; }
 	run arsemu validate "$out"
 	assert_success
 }
+
+@test "import az: the imported az-nva estate runs: up, live routes equal plan's (the transit NVA's route over the hub's Route Server), learned routes import back the same, down" {
+	require_root
+	local out=$BATS_TEST_TMPDIR/nva.json lab=$ARSEMU_T-aznva nic d=$BATS_TEST_TMPDIR/live
+	arsemu import az "$TOP/test/import/az-nva" -o "$out" --name "$lab" 2>/dev/null
+	run arsemu up "$out" --name "$lab"
+	assert_success
+	for nic in vm-app1-weu vm-nva1-weu vm-tnva-weu; do
+		diff -u <(arsemu plan "$out" "$nic" --json 2>/dev/null) \
+			<(arsemu routes "$nic" --name "$lab" --json) ||
+			fail "plan and routes differ for $nic"
+	done
+	run arsemu routes vm-app1-weu --name "$lab"
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.20\.0\.0/14 +VirtualNetworkGateway +10\.12\.1\.4$'
+	# the lab's Route Server, asked as az asks Azure's, learned from the spoke's NVA what imports back the same
+	cp -r "$TOP/test/import/az-nva" "$d"
+	arsemu rs vnet-hub-weu learned vm-tnva-weu --name "$lab" --json > "$d/rs-learned-tnva.json"
+	arsemu import az "$d" -o "$BATS_TEST_TMPDIR/again.json" --name "$lab" 2>/dev/null
+	diff -u "$out" "$BATS_TEST_TMPDIR/again.json"
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ]
+}
