@@ -977,6 +977,63 @@ test_lb_mapping(void)
 	cJSON_Delete(lb);
 }
 
+#define VNET2(n, loc, space, subs, peers) "{\"type\":\"Microsoft.Network/" \
+	"virtualNetworks\",\"name\":\"" n "\",\"location\":\"" loc "\"," \
+	"\"id\":\"" SUB "/virtualNetworks/" n "\",\"addressSpace\":{" \
+	"\"addressPrefixes\":[\"" space "\"]},\"subnets\":[" subs "]," \
+	"\"virtualNetworkPeerings\":[" peers "]}"
+#define VPEER(own, rem) "{\"type\":\"Microsoft.Network/virtualNetworks/" \
+	"virtualNetworkPeerings\",\"id\":\"" SUB "/virtualNetworks/" own \
+	"/virtualNetworkPeerings/to-" rem "\",\"peeringState\":\"Connected\"," \
+	"\"remoteVirtualNetwork\":{\"id\":\"" SUB "/virtualNetworks/" rem "\"}}"
+#define RSOBJ(n, a, b) "{\"type\":\"Microsoft.Network/virtualHubs\"," \
+	"\"name\":\"" n "\",\"id\":\"" SUB "/virtualHubs/" n "\"," \
+	"\"virtualRouterIps\":[\"" a "\",\"" b "\"]}"
+#define BGPC(rs, n, asn, ip) "{\"type\":\"Microsoft.Network/virtualHubs/" \
+	"bgpConnections\",\"name\":\"" n "\",\"id\":\"" SUB "/virtualHubs/" rs \
+	"/bgpConnections/" n "\",\"peerAsn\":" asn ",\"peerIp\":\"" ip "\"}"
+
+/*
+ * PE-08, RS-08: a spoke peered with two hubs (its region's and another's)
+ * whose NVA peers with both hubs' Route Servers is one NVA of the spoke,
+ * naming both hubs in route_servers; a second ASN for it is a warning.
+ */
+static void
+test_spoke_nva_two_hubs(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[" VNET2("hub1", "westeurope", "10.1.0.0/16",
+	    "{\"name\":\"RouteServerSubnet\",\"addressPrefix\":\"10.1.1.0/27\"}",
+	    VPEER("hub1", "spoke")) "," VNET2("hub2", "northeurope",
+	    "10.9.0.0/16", "{\"name\":\"RouteServerSubnet\",\"addressPrefix\":"
+	    "\"10.9.1.0/27\"}", VPEER("hub2", "spoke")) "," VNET2("spoke",
+	    "westeurope", "10.2.0.0/16", "{\"name\":\"nva\",\"addressPrefix\":"
+	    "\"10.2.1.0/24\"}", VPEER("spoke", "hub1") "," VPEER("spoke",
+	    "hub2")) "]\n");
+	put("rs.json", "[" RSOBJ("rs1", "10.1.1.4", "10.1.1.5") "," RSOBJ("rs2",
+	    "10.9.1.4", "10.9.1.5") "]\n");
+	put("peers.json", "[" BGPC("rs1", "tn", "65020", "10.2.1.4") ","
+	    BGPC("rs2", "tn", "65021", "10.2.1.4") "]\n");
+	if ((root = import_ok(&az, "import az: a spoke NVA peering two hubs' "
+	    "Route Servers")) != NULL) {
+		expect(root, K("regions", "#0", "spokes", "#0", "nvas"), "[{"
+		    "\"name\":\"tn\",\"subnet\":\"nva\",\"asn\":65020,\"ip\":"
+		    "\"10.2.1.4\",\"route_servers\":[\"hub1\",\"hub2\"]}]",
+		    "import az: PE-08 the spoke's NVA, both hubs in "
+		    "route_servers");
+		T_OK(warned(&az, "peers.json: [1].peerAsn: 65021: NVA tn peers "
+		    "with another Route Server as AS 65020") && !warned(&az,
+		    "peerIp"), "import az: its second ASN is a warning naming "
+		    "the file and JSON path; no peering skipped");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
 int
 main(void)
 {
@@ -990,6 +1047,7 @@ main(void)
 	test_unmodelled();
 	test_hub_peerings();
 	test_firewall();
+	test_spoke_nva_two_hubs();
 	test_lb_bounds();
 	test_lb_mapping();
 	test_error_path();

@@ -947,6 +947,91 @@ test_nva_fixture(void)
 	free(doc);
 }
 
+/*
+ * PE-08, RS-08: a spoke peered with two hubs whose NVA has a BGP connection
+ * with each hub's Route Server is one NVA of the spoke naming both hubs in
+ * route_servers.
+ */
+static void
+test_spoke_nva_two_hubs(void)
+{
+	char *r[16], *all, *doc, *got;
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	size_t i, n = 0;
+	cJSON *j;
+	int rc;
+
+	r[n++] = vnet("hub1", "10.1.0.0/16", "{\"name\": \"RouteServerSubnet\", "
+	    "\"address_prefixes\": [\"10.1.1.0/27\"]}");
+	r[n++] = res("azurerm_virtual_network", "hub2", "\"id\": \"" NET
+	    "/virtualNetworks/hub2\", \"name\": \"hub2\", \"location\": "
+	    "\"northeurope\", \"address_space\": [\"10.9.0.0/16\"], \"subnet\": "
+	    "[{\"name\": \"RouteServerSubnet\", \"address_prefixes\": "
+	    "[\"10.9.1.0/27\"]}]");
+	r[n++] = vnet("spoke", "10.2.0.0/16", "{\"name\": \"nva\", "
+	    "\"address_prefixes\": [\"10.2.1.0/24\"]}");
+	r[n++] = peering("a", "spoke", "hub1");
+	r[n++] = peering("b", "hub1", "spoke");
+	r[n++] = peering("c", "spoke", "hub2");
+	r[n++] = peering("d", "hub2", "spoke");
+	for (i = 1; i <= 2; i++) {
+		char nm[8], *v;
+
+		snprintf(nm, sizeof(nm), "rs%zu", i);
+		v = xasprintf("\"id\": \"" NET "/virtualHubs/%s\", \"name\": "
+		    "\"%s\", \"subnet_id\": \"" NET "/virtualNetworks/hub%zu/"
+		    "subnets/RouteServerSubnet\"", nm, nm, i);
+		r[n++] = res("azurerm_route_server", nm, v);
+		free(v);
+		snprintf(nm, sizeof(nm), "tn%zu", i);
+		v = xasprintf("\"name\": \"%s\", \"route_server_id\": \"" NET
+		    "/virtualHubs/rs%zu\", \"peer_asn\": 65020, \"peer_ip\": "
+		    "\"10.2.1.4\"", nm, i);
+		r[n++] = res("azurerm_route_server_bgp_connection", nm, v);
+		free(v);
+	}
+	r[n++] = res("azurerm_network_interface", "tn", "\"id\": \"" NET
+	    "/networkInterfaces/tn\", \"name\": \"tn\", \"ip_forwarding_enabled\": "
+	    "true, \"ip_configuration\": [{\"name\": \"c\", \"subnet_id\": \""
+	    NET "/virtualNetworks/spoke/subnets/nva\", \"private_ip_address\": "
+	    "\"10.2.1.4\"}]");
+	all = r[0];
+	for (i = 1; i < n; i++) {
+		char *x = xasprintf("%s,%s", all, r[i]);
+
+		if (all != r[0])
+			free(all);
+		all = x;
+	}
+	doc = state(all);
+	rc = import_text(doc, TF_AFTER, &tf, &e);
+	if (T_EQ(rc, 0, "PE-08: a spoke NVA connected to two hubs' Route "
+	    "Servers imports (%s)", rc ? e.msg : "ok")) {
+		j = cJSON_Parse(tf.json);
+		got = cJSON_PrintUnformatted(at(cJSON_GetArrayItem(at(j,
+		    "regions", 0, "spokes"), 0), "nvas", -1, NULL));
+		T_OK(got != NULL && strcmp(got, "[{\"name\":\"tn\",\"subnet\":"
+		    "\"nva\",\"ip\":\"10.2.1.4\",\"asn\":65020,\"route_servers\":"
+		    "[\"hub1\",\"hub2\"]}]") == 0, "PE-08: one NVA of the spoke, "
+		    "both hubs in route_servers: %s", got);
+		free(got);
+		T_OK(!has_warning(&tf, "peer_ip", NULL) && !has_warning(&tf,
+		    "second BGP connection", NULL), "PE-08: neither connection "
+		    "skipped");
+		rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+		T_EQ(rc, 0, "PE-08: it loads (%s)", rc ? e.msg : "ok");
+		topo_free(t);
+		cJSON_Delete(j);
+		topo_tf_free(&tf);
+	}
+	free(doc);
+	free(all);
+	for (i = 0; i < n; i++)
+		free(r[i]);
+}
+
 int
 main(void)
 {
@@ -962,6 +1047,7 @@ main(void)
 	test_rt_names();
 	test_peered_hub();
 	test_nva_fixture();
+	test_spoke_nva_two_hubs();
 	test_depth();
 	test_bad();
 	return t_done();
