@@ -329,7 +329,8 @@ nva_name(struct az *a, const struct aznic *nic, const struct azres *b,
 /*
  * The Route Server a peering belongs to: the one its id names
  * (".../virtualHubs/RS/bgpConnections/..."); an id that names none (a
- * hand-saved file) belongs to every Route Server, *any set.
+ * hand-saved file), or a Route Server without a name, matches every one,
+ * *any set.
  */
 static const struct azrs *
 peering_rs(const struct azres *b, const struct azrs *rs, bool *any)
@@ -337,8 +338,8 @@ peering_rs(const struct azres *b, const struct azrs *rs, bool *any)
 	char hubname[128];
 
 	*any = imp_id_part(az_jstr(b->o, "id"), "virtualHubs", hubname,
-	    sizeof(hubname)) == NULL;
-	if (*any || (rs->azname != NULL && strcasecmp(hubname, rs->azname) == 0))
+	    sizeof(hubname)) == NULL || rs->azname == NULL;
+	if (*any || strcasecmp(hubname, rs->azname) == 0)
 		return rs;
 	return NULL;
 }
