@@ -365,20 +365,6 @@ spoke_of(const struct az *a, int h, int w)
 	return false;
 }
 
-/* The NVA of nvas at address ip, or NULL. */
-static cJSON *
-nva_at(cJSON *nvas, const char *ip)
-{
-	cJSON *x;
-
-	cJSON_ArrayForEach(x, nvas)
-		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		    x, "ip")) ? cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(x, "ip")) : "", ip) == 0)
-			return x;
-	return NULL;
-}
-
 /*
  * Peering b of Route Server rs (in hub h) with the NVA at ip (address
  * addr, subnet sname) of VNet v: a new NVA of nvas, or, for a spoke's NVA
@@ -398,7 +384,7 @@ put_nva(struct az *a, const struct azrs *rs, const struct azres *b,
 	cJSON *x;
 	size_t k = 0;
 
-	if (h != v && (x = nva_at(nvas, ip)) != NULL) {
+	if (h != v && (x = imp_nva_at(nvas, addr)) != NULL) {
 		/* a spoke NVA peering with two hubs' Route Servers */
 		had = cJSON_GetObjectItemCaseSensitive(x, "asn");
 		if (!cJSON_IsNumber(had) || had->valuedouble != asn->valuedouble)

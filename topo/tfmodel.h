@@ -56,7 +56,6 @@ struct tfnic {
 	bool		 skip;		/* not a node (warned) */
 	char		 node[TOPO_NAME_MAX + 1];	/* its VM or NVA, "" none */
 	struct cJSON	*out;		/* its NVA's object, or NULL */
-	const struct tfres *rs;		/* the Route Server it first peers */
 };
 
 /* A local network gateway or an ExpressRoute circuit made a site. */

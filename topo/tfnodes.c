@@ -395,28 +395,35 @@ bgp_conn(struct tf *a, struct tfm *m, const struct tfres *r)
 		    "\"route_servers\" by hand)" : "");
 		return;
 	}
-	if (n != NULL && n->nva) {
-		const cJSON *had = cJSON_GetObjectItemCaseSensitive(n->out,
-		    "asn");
-		cJSON *rss = cJSON_GetObjectItemCaseSensitive(n->out,
-		    "route_servers");
+	if ((n != NULL && n->nva) || (n == NULL && w != v &&
+	    imp_nva_at(w->nvas, ip) != NULL)) {
+		cJSON *o = n != NULL ? n->out : imp_nva_at(w->nvas, ip);
+		const cJSON *had = cJSON_GetObjectItemCaseSensitive(o, "asn");
+		cJSON *rss = cJSON_GetObjectItemCaseSensitive(o,
+		    "route_servers"), *el;
 
-		if (w == v || n->rs == rs || rss == NULL) {
-			tf_warn(a, r, "a second BGP connection of the NIC %s: "
-			    "skipped", n->r->addr);
+		cJSON_ArrayForEach(el, rss)
+			if (strcmp(cJSON_GetStringValue(el), v->name) == 0)
+				break;
+		if (w == v || rss == NULL || el != NULL) {
+			tf_warn(a, r, "a second BGP connection of %s%s with the "
+			    "same Route Server: skipped", n != NULL ? "the NIC " :
+			    "peer_ip ", n != NULL ? n->r->addr : addr_fmt(ip,
+			    buf));
 			return;
 		}
 		if (!cJSON_IsNumber(had) || had->valuedouble != asn->valuedouble)
 			tf_warn(a, r, "peer_asn %.0f: NVA %s peers with another "
 			    "Route Server as AS %.0f; arsemu's NVA has one ASN: "
-			    "it keeps that", asn->valuedouble, n->node,
-			    cJSON_IsNumber(had) ? had->valuedouble : 0);
+			    "it keeps that", asn->valuedouble,
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			    o, "name")), cJSON_IsNumber(had) ? had->valuedouble :
+			    0);
 		cJSON_AddItemToArray(rss, cJSON_CreateString(v->name));
 		return;
 	}
 	if (n != NULL) {
 		n->nva = true;
-		n->rs = rs;
 		sub = w->subs[n->sub].name;
 		node_name(m, n, name);
 	} else {

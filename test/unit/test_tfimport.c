@@ -1028,6 +1028,32 @@ test_spoke_nva_two_hubs(void)
 	}
 	free(doc);
 	free(all);
+	/* no NIC in the file: the connections still make one NVA */
+	all = xstrdup(r[0]);
+	for (i = 1; i + 1 < n; i++) {
+		char *x = xasprintf("%s,%s", all, r[i]);
+
+		free(all);
+		all = x;
+	}
+	doc = state(all);
+	rc = import_text(doc, TF_AFTER, &tf, &e);
+	if (T_EQ(rc, 0, "PE-08: the same without the NIC imports (%s)", rc ?
+	    e.msg : "ok")) {
+		j = cJSON_Parse(tf.json);
+		got = cJSON_PrintUnformatted(at(cJSON_GetArrayItem(at(j,
+		    "regions", 0, "spokes"), 0), "nvas", -1, NULL));
+		T_OK(got != NULL && strcmp(got, "[{\"name\":\"tn1\",\"subnet\":"
+		    "\"nva\",\"ip\":\"10.2.1.4\",\"asn\":65020,\"route_servers\":"
+		    "[\"hub1\",\"hub2\"]}]") == 0, "PE-08: without a NIC, one NVA "
+		    "named after the first connection, both hubs in "
+		    "route_servers: %s", got);
+		free(got);
+		cJSON_Delete(j);
+		topo_tf_free(&tf);
+	}
+	free(doc);
+	free(all);
 	for (i = 0; i < n; i++)
 		free(r[i]);
 }
