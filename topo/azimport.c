@@ -601,8 +601,8 @@ put_hub(struct az *a, struct azvnet *v)
 	size_t n = (size_t)cJSON_GetArraySize(v->subnets);
 	bool *has_nva = xcalloc(n + 1, sizeof(bool));
 
-	if (rs != NULL)
-		nvas = az_put_nvas(a, v, has_nva);
+	nvas = az_put_nvas(a, v, has_nva);
+	az_put_fwd_nvas(a, v, &nvas);
 	cJSON_AddStringToObject(hub, "name", v->name);
 	add_strings(hub, "address_space", v->space);
 	if (!v->agt)
@@ -617,8 +617,10 @@ put_hub(struct az *a, struct azvnet *v)
 		cJSON_AddItemToObject(hub, "route_server", r);
 	}
 	az_put_fws(a, v, &nvas);
-	if (nvas != NULL)
+	if (nvas->child != NULL)
 		cJSON_AddItemToObject(hub, "nvas", nvas);
+	else
+		cJSON_Delete(nvas);
 	az_put_gws(a, v, hub);
 	az_put_lbs(a, v, hub);
 	put_peers(a, v, hub);
@@ -629,7 +631,12 @@ put_hub(struct az *a, struct azvnet *v)
 static cJSON *
 put_spoke(struct az *a, const struct azvnet *v)
 {
-	cJSON *s = cJSON_CreateObject();
+	size_t n = (size_t)cJSON_GetArraySize(v->subnets);
+	bool *has_nva = xcalloc(n + 1, sizeof(bool));
+	cJSON *s = cJSON_CreateObject(), *nvas;
+
+	nvas = az_put_nvas(a, v, has_nva);
+	az_put_fwd_nvas(a, v, &nvas);
 
 	cJSON_AddStringToObject(s, "name", v->name);
 	add_strings(s, "address_space", v->space);
@@ -640,8 +647,13 @@ put_spoke(struct az *a, const struct azvnet *v)
 		if (!v->aft)
 			cJSON_AddBoolToObject(s, "allow_forwarded_traffic", false);
 	}
-	az_put_subnets(a, v, s, NULL);
+	az_put_subnets(a, v, s, has_nva);
+	if (nvas->child != NULL)
+		cJSON_AddItemToObject(s, "nvas", nvas);
+	else
+		cJSON_Delete(nvas);
 	put_peers(a, v, s);
+	free(has_nva);
 	return s;
 }
 

@@ -216,6 +216,8 @@ void	 az_classify_gw_route(struct az *a, const struct azres *r);
 void	 az_index_nics(struct az *a);
 struct cJSON *az_put_nvas(struct az *a, const struct azvnet *v,
 	    bool *has_nva);
+/* v's NICs with IP forwarding on and no Route Server: NVAs without BGP. */
+void	 az_put_fwd_nvas(struct az *a, const struct azvnet *v, struct cJSON **nvas);
 void	 az_put_subnets(struct az *a, const struct azvnet *v, struct cJSON *o,
 	    const bool *has_nva);
 void	 az_classify_fw(struct az *a, const struct azres *r);

@@ -15,6 +15,8 @@
  *                             and loadBalancerBackendAddresses (their
  *                             networkInterfaceIPConfiguration, or the
  *                             ipAddress of a NIC): the NVAs of those NICs
+ *                             (a NIC with IP forwarding on is an NVA,
+ *                             with BGP or without, azimport_nic.c)
  *   probes                    protocol, port, intervalInSeconds,
  *                             probeThreshold (else numberOfProbes)
  * What the model cannot hold is a warning with the file and JSON path: a
@@ -120,8 +122,9 @@ member(struct az *a, const struct azres *at, const char *key,
 	}
 	if (!nic->nva) {
 		az_warn(a, at, key, "NIC %s is %s%s, not an NVA (arsemu's "
-		    "backends forward: a NIC peering with the Route Server, "
-		    "LB-03): backend left out", nic->name, nic->node[0] ?
+		    "backends forward: a NIC with IP forwarding on, or one "
+		    "peering with a Route Server, LB-03): backend left out",
+		    nic->name, nic->node[0] ?
 		    "VM " : "not imported as a node", nic->node);
 		return;
 	}

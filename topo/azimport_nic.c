@@ -7,8 +7,11 @@
  *                            enableIPForwarding, virtualMachine.id (the
  *                            VM's name); a NIC matched by a Route Server
  *                            peering's peerIp is that NVA's, which its VM
- *                            names (IP forwarding off: role "server"), the
- *                            others are VMs
+ *                            names (IP forwarding off: role "server"), in
+ *                            the Route Server's hub or a spoke directly
+ *                            peered with it ("route_servers", PE-08); the
+ *                            others with IP forwarding on are NVAs without
+ *                            BGP (RS-55), the rest VMs
  *   RouteServiceRole_IN_<k>  `az network routeserver peering
  *                            list-learned-routes`, per peering: what
  *                            instance k learned; the routes whose
@@ -303,6 +306,7 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 
 static const char *vm_name(const char *nic, char *buf, size_t len);
 static bool vm_seen(struct az *a, const struct aznic *nic);
+static bool has_subnet(const struct azvnet *v, const char *name);
 
 /*
  * An NVA's node is named as a VM's: after the VM of the NIC at its peerIp
@@ -322,76 +326,233 @@ nva_name(struct az *a, const struct aznic *nic, const struct azres *b,
 	return az_jstr(b->o, "name") ? az_jstr(b->o, "name") : ip;
 }
 
+/*
+ * The Route Server a peering belongs to: the one its id names
+ * (".../virtualHubs/RS/bgpConnections/..."); an id that names none (a
+ * hand-saved file), or a Route Server without a name, matches every one,
+ * *any set.
+ */
+static const struct azrs *
+peering_rs(const struct azres *b, const struct azrs *rs, bool *any)
+{
+	char hubname[128];
+
+	*any = imp_id_part(az_jstr(b->o, "id"), "virtualHubs", hubname,
+	    sizeof(hubname)) == NULL || rs->azname == NULL;
+	if (*any || strcasecmp(hubname, rs->azname) == 0)
+		return rs;
+	return NULL;
+}
+
+/*
+ * PE-08, RS-08: w is a spoke directly peered with hub h (its region's hub,
+ * or a further hub in its "peerings"): an NVA there may peer with h's
+ * Route Server, and the spoke's "nvas" name h in "route_servers".
+ */
+static bool
+spoke_of(const struct az *a, int h, int w)
+{
+	const struct azvnet *s = &a->vnets[w];
+	size_t i;
+
+	if (w == h || s->skip || az_is_hub(s))
+		return false;
+	if (s->hub == h)
+		return true;
+	for (i = 0; i < s->npeers; i++)
+		if (s->peers[i] == h)
+			return true;
+	return false;
+}
+
+/*
+ * Peering b of Route Server rs (in hub h) with the NVA at ip (address
+ * addr, subnet sname) of VNet v: a new NVA of nvas, or, for a spoke's NVA
+ * that peers with a second hub's Route Server, that hub added to its
+ * "route_servers". v == h: the hub's own NVA.
+ */
+static void
+put_nva(struct az *a, const struct azrs *rs, const struct azres *b,
+    const struct azvnet *v, cJSON *nvas, bool *has_nva, const char *ip,
+    uint32_t addr, const char *sname, const cJSON *asn)
+{
+	const struct azvnet *h = &a->vnets[rs->vnet];
+	char name[TOPO_NAME_MAX + 1], want[128];
+	const cJSON *sn, *had;
+	const char *n;
+	struct aznic *nic;
+	cJSON *x;
+	size_t k = 0;
+
+	if (h != v && (x = imp_nva_at(nvas, addr)) != NULL) {
+		/* a spoke NVA peering with two hubs' Route Servers */
+		had = cJSON_GetObjectItemCaseSensitive(x, "asn");
+		if (!cJSON_IsNumber(had) || had->valuedouble != asn->valuedouble)
+			az_warn(a, b, "peerAsn", "%.0f: NVA %s peers with another "
+			    "Route Server as AS %.0f; arsemu's NVA has one ASN: "
+			    "it keeps %.0f", asn->valuedouble,
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			    x, "name")), cJSON_IsNumber(had) ? had->valuedouble :
+			    0, cJSON_IsNumber(had) ? had->valuedouble : 0);
+		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(x,
+		    "route_servers"), cJSON_CreateString(h->name));
+		return;
+	}
+	cJSON_ArrayForEach(sn, v->subnets) {
+		if ((n = az_jstr(sn, "name")) != NULL && strcmp(n, sname) == 0)
+			has_nva[k] = true;
+		k++;
+	}
+	x = cJSON_CreateObject();
+	nic = az_nic_by_ip(a, addr);
+	az_take_name(a, nva_name(a, nic, b, ip, want, sizeof(want)),
+	    name, TOPO_NAME_MAX);
+	cJSON_AddStringToObject(x, "name", name);
+	cJSON_AddStringToObject(x, "subnet", sname);
+	cJSON_AddNumberToObject(x, "asn", asn->valuedouble);
+	cJSON_AddStringToObject(x, "ip", ip);
+	if (h != v)
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(x, "route_servers"),
+		    cJSON_CreateString(h->name));
+	if (nic != NULL) {
+		nic->used = nic->nva = true;
+		snprintf(nic->node, sizeof(nic->node), "%s", name);
+		if (!nic->fwd) {
+			cJSON_AddStringToObject(x, "role", "server");
+			az_warn(a, &nic->r, NULL, "NIC %s of NVA %s "
+			    "has IP forwarding off (enableIPForwarding): "
+			    "imported with role \"server\", which "
+			    "forwards nothing", nic->name, name);
+		}
+	}
+	if (!nva_routes(a, rs, x, name, addr, (uint32_t)asn->valuedouble))
+		az_warn(a, b, NULL, "NVA %s: %s: save az network "
+		    "routeserver peering list-learned-routes, or add "
+		    "\"advertise\" to the topology", name,
+		    a->rs_inst_listed[0] || a->rs_inst_listed[1] ?
+		    "no learned route in the files comes from it, so "
+		    "it advertises nothing" : "what it advertises is "
+		    "not in the files");
+	cJSON_AddItemToArray(nvas, x);
+}
+
+/*
+ * The NVAs of VNet v that peer with a Route Server: a hub's with its own
+ * (their peerIp in the hub), a spoke's with the Route Server of a hub it
+ * is directly peered with (PE-08, RS-08: "route_servers"). A peerIp in a
+ * VNet not directly peered with the Route Server's is a warning.
+ */
 cJSON *
 az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 {
-	const struct azrs *rs = &a->rss[v->rs];
 	cJSON *nvas = cJSON_CreateArray();
-	size_t i, k;
+	int self = (int)(v - a->vnets);
+	size_t i, r;
 
-	for (i = 0; i < a->nbgps; i++) {
-		const struct azres *b = &a->bgps[i];
-		const cJSON *asn = az_jget(b->o, "peerAsn"), *sn;
-		const char *ip = az_jstr(b->o, "peerIp"), *sname = NULL, *n;
-		char hubname[128], name[TOPO_NAME_MAX + 1], want[128];
-		struct aznic *nic;
-		uint32_t addr;
-		cJSON *x;
+	for (r = 0; r < a->nrss; r++) {
+		const struct azrs *rs = &a->rss[r];
+		const struct azvnet *h;
 
-		if (imp_id_part(az_jstr(b->o, "id"), "virtualHubs", hubname,
-		    sizeof(hubname)) != NULL && rs->azname != NULL &&
-		    strcasecmp(hubname, rs->azname) != 0)
+		if (rs->vnet < 0 || rs->r.o == NULL || a->vnets[rs->vnet].skip ||
+		    a->vnets[rs->vnet].rs != (int)r)
 			continue;
-		if (ip == NULL || addr_parse(ip, &addr) != 0 ||
-		    !cJSON_IsNumber(asn)) {
-			az_warn(a, b, ip == NULL ? "peerIp" : "peerAsn", "missing or "
-			    "not valid: peering skipped");
-			continue;
-		}
-		if (az_vnet_of_ip(a, addr, NULL, &sname) != (int)(v - a->vnets)) {
-			az_warn(a, b, "peerIp", "%s is outside hub %s: import "
-			    "takes a Route Server's NVAs in its own VNet only (an "
-			    "NVA in a spoke, PE-08, is written with \"route_servers\" "
-			    "by hand); peering skipped", ip, v->azname);
-			continue;
-		}
-		k = 0;
-		cJSON_ArrayForEach(sn, v->subnets) {
-			if ((n = az_jstr(sn, "name")) != NULL && strcmp(n, sname) == 0)
-				has_nva[k] = true;
-			k++;
-		}
-		x = cJSON_CreateObject();
-		nic = az_nic_by_ip(a, addr);
-		az_take_name(a, nva_name(a, nic, b, ip, want, sizeof(want)),
-		    name, TOPO_NAME_MAX);
-		cJSON_AddStringToObject(x, "name", name);
-		cJSON_AddStringToObject(x, "subnet", sname);
-		cJSON_AddNumberToObject(x, "asn", asn->valuedouble);
-		cJSON_AddStringToObject(x, "ip", ip);
-		if (nic != NULL) {
-			nic->used = nic->nva = true;
-			snprintf(nic->node, sizeof(nic->node), "%s", name);
-			if (!nic->fwd) {
-				cJSON_AddStringToObject(x, "role", "server");
-				az_warn(a, &nic->r, NULL, "NIC %s of NVA %s "
-				    "has IP forwarding off (enableIPForwarding): "
-				    "imported with role \"server\", which "
-				    "forwards nothing", nic->name, name);
+		h = &a->vnets[rs->vnet];
+		if (rs->vnet != self && !spoke_of(a, rs->vnet, self))
+			continue;	/* the hub's pass warns of them */
+		for (i = 0; i < a->nbgps; i++) {
+			const struct azres *b = &a->bgps[i];
+			const cJSON *asn = az_jget(b->o, "peerAsn");
+			const char *ip = az_jstr(b->o, "peerIp"), *sname = NULL;
+			uint32_t addr;
+			bool any;
+			int w;
+
+			if (peering_rs(b, rs, &any) == NULL)
+				continue;
+			if (rs->vnet != self && any && a->nrss > 1)
+				continue;	/* whose: the hub's pass says */
+			if (ip == NULL || addr_parse(ip, &addr) != 0 ||
+			    !cJSON_IsNumber(asn)) {
+				if (rs->vnet == self)
+					az_warn(a, b, ip == NULL ? "peerIp" :
+					    "peerAsn", "missing or not valid: "
+					    "peering skipped");
+				continue;
 			}
+			w = az_vnet_of_ip(a, addr, NULL, &sname);
+			if (w == self) {
+				put_nva(a, rs, b, v, nvas, has_nva, ip, addr,
+				    sname, asn);
+				continue;
+			}
+			if (rs->vnet != self)
+				continue;	/* another Route Server's pass */
+			if (w >= 0 && spoke_of(a, rs->vnet, w) && !(any &&
+			    a->nrss > 1))
+				continue;	/* the spoke's pass makes it */
+			if (w >= 0 && spoke_of(a, rs->vnet, w)) {
+				az_warn(a, b, "id", "names no Route Server "
+				    "(.../virtualHubs/NAME/bgpConnections/...) "
+				    "and the files hold %zu: the NVA at %s in "
+				    "spoke %s is not imported", a->nrss, ip,
+				    a->vnets[w].azname);
+				continue;
+			}
+			az_warn(a, b, "peerIp", "%s is %s%s, not hub %s nor a "
+			    "spoke directly peered with it: a Route Server "
+			    "peers with NVAs of its VNet or a directly peered "
+			    "one (RS-08, PE-08)%s; peering skipped", ip,
+			    w < 0 ? "in no VNet of the files" : "in VNet ",
+			    w < 0 ? "" : a->vnets[w].azname, h->azname,
+			    w >= 0 && az_is_hub(&a->vnets[w]) ? " (a hub's "
+			    "NVA peering with another hub's Route Server is "
+			    "written with \"route_servers\" by hand)" : "");
 		}
-		if (!nva_routes(a, rs, x, name, addr,
-		    (uint32_t)asn->valuedouble))
-			az_warn(a, b, NULL, "NVA %s: %s: save az network "
-			    "routeserver peering list-learned-routes, or add "
-			    "\"advertise\" to the topology", name,
-			    a->rs_inst_listed[0] || a->rs_inst_listed[1] ?
-			    "no learned route in the files comes from it, so "
-			    "it advertises nothing" : "what it advertises is "
-			    "not in the files");
-		cJSON_AddItemToArray(nvas, x);
 	}
 	return nvas;
+}
+
+/*
+ * The NICs of v with IP forwarding on that no Route Server peering made
+ * an NVA: NVAs without BGP (RS-55), forwarding by route tables and as a
+ * load balancer's backends (LB-03), appended to *nvas (made if NULL).
+ * Read so because enableIPForwarding is what lets a NIC pass traffic not
+ * addressed to it, the appliance's mark whatever its pool; a VM forwards
+ * nothing. Not in Azure's own subnets, where no VM or NVA sits.
+ */
+void
+az_put_fwd_nvas(struct az *a, const struct azvnet *v, cJSON **nvas)
+{
+	char name[TOPO_NAME_MAX + 1], want[128], ip[ADDR_STRLEN];
+	cJSON *x;
+	int i;
+
+	for (i = v->nic_first; i >= 0; i = a->nics[i].next) {
+		struct aznic *nic = &a->nics[i];
+
+		if (nic->used || !nic->fwd || !has_subnet(v, nic->subnet) ||
+		    strcmp(nic->subnet, "RouteServerSubnet") == 0 ||
+		    strcmp(nic->subnet, "GatewaySubnet") == 0 ||
+		    strcmp(nic->subnet, "AzureFirewallSubnet") == 0)
+			continue;
+		nic->used = nic->nva = true;
+		if (nic->vm != NULL && vm_seen(a, nic))
+			az_warn(a, &nic->r, NULL, "VM %s has a second NIC, %s: "
+			    "arsemu gives a VM one; this one is an NVA of its "
+			    "own", nic->vm, nic->name);
+		az_take_name(a, nic->vm ? nic->vm : vm_name(nic->name, want,
+		    sizeof(want)), name, TOPO_NAME_MAX);
+		snprintf(nic->node, sizeof(nic->node), "%s", name);
+		if (*nvas == NULL)
+			*nvas = cJSON_CreateArray();
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "name", name);
+		cJSON_AddStringToObject(x, "subnet", nic->subnet);
+		if (nic->has_ip)
+			cJSON_AddStringToObject(x, "ip", addr_fmt(nic->ip, ip));
+		cJSON_AddBoolToObject(x, "bgp", false);
+		cJSON_AddItemToArray(*nvas, x);
+	}
 }
 
 /* ---- Azure Firewall ---- */
@@ -614,10 +775,6 @@ put_vm(struct az *a, cJSON **vms, cJSON *o, const char *want,
 	cJSON_AddItemToArray(*vms, x);
 	if (nic != NULL)
 		snprintf(nic->node, sizeof(nic->node), "%s", name);
-	if (nic != NULL && nic->fwd)
-		az_warn(a, &nic->r, NULL, "NIC %s has IP forwarding on but "
-		    "peers with no Route Server: imported as VM %s, which "
-		    "forwards nothing", nic->name, name);
 }
 
 /* A NIC's VM name: its VM's, else the NIC's without "-nic". */

@@ -256,6 +256,22 @@ imp_region_obj(cJSON *regions, const char *loc)
 	return r;
 }
 
+cJSON *
+imp_nva_at(cJSON *nvas, uint32_t ip)
+{
+	uint32_t x;
+	cJSON *n;
+
+	cJSON_ArrayForEach(n, nvas) {
+		const char *s = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(n, "ip"));
+
+		if (s != NULL && addr_parse(s, &x) == 0 && x == ip)
+			return n;
+	}
+	return NULL;
+}
+
 bool
 imp_nsg_addr(const char *s, const char **out)
 {

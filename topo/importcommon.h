@@ -86,6 +86,9 @@ struct cJSON;
 /* The topology's region named loc in the "regions" array, added if missing. */
 struct cJSON *imp_region_obj(struct cJSON *regions, const char *loc);
 
+/* The NVA of a "nvas" array at address ip (its "ip"), or NULL. */
+struct cJSON *imp_nva_at(struct cJSON *nvas, uint32_t ip);
+
 /*
  * An NSG rule's address s as arsemu takes it: a prefix, an address, or a
  * service tag it knows (*out: the topology's spelling; "Any" is "*").

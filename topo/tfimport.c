@@ -38,12 +38,16 @@
  *   azurerm_network_interface    a node's NIC: its ip_configuration's
  *                                subnet and private_ip_address, IP
  *                                forwarding (ip_forwarding_enabled or
- *                                enable_ip_forwarding)
+ *                                enable_ip_forwarding: without a BGP
+ *                                connection, an NVA without BGP, RS-55;
+ *                                else a VM)
  *   azurerm_linux_virtual_machine, azurerm_windows_virtual_machine,
  *   azurerm_virtual_machine      names the node of its first NIC
  *   azurerm_route_server_bgp_connection  the NIC at peer_ip becomes an NVA
  *                                with peer_asn (role server without IP
- *                                forwarding)
+ *                                forwarding), in the hub or in a spoke
+ *                                directly peered with it, which names
+ *                                the hub in route_servers (PE-08)
  *   azurerm_network_security_group, azurerm_network_security_rule and the
  *   subnet and NIC associations: network_security_groups (tfnsg.c)
  *   azurerm_route_table, azurerm_route, azurerm_subnet_route_table_association
@@ -442,6 +446,15 @@ find_peer(const cJSON *arr, const char *name)
 		if (strcmp(peer_name(el), name) == 0)
 			return el;
 	return NULL;
+}
+
+bool
+tfm_spoke_of(const struct tfm *m, int h, int w)
+{
+	const struct tfvnet *s = &m->vnets[w];
+
+	return w != h && !s->ishub && (s->hub == h ||
+	    find_peer(s->peers, m->vnets[h].name) != NULL);
 }
 
 static void

@@ -15,7 +15,9 @@
  *   azurerm_lb_backend_address_pool  the pool, whose members are
  *   azurerm_network_interface_backend_address_pool_association  a NIC, and
  *   azurerm_lb_backend_address_pool_address  an ip_address of a NIC: the
- *                                NVAs of those NICs
+ *                                NVAs of those NICs (IP forwarding on
+ *                                makes a NIC an NVA, with BGP or
+ *                                without, tfnodes.c)
  *   azurerm_lb_probe             protocol, port, interval_in_seconds,
  *                                probe_threshold (else number_of_probes)
  * What the model cannot hold is a warning with the resource address: a
@@ -102,8 +104,9 @@ member(struct tf *a, const struct tfres *r, const struct tfnic *n, int v,
 	}
 	if (!n->nva) {
 		tf_warn(a, r, "NIC %s is VM %s's, not an NVA's (arsemu's "
-		    "backends forward: a NIC peering with the Route Server, "
-		    "LB-03): backend left out", n->r->addr, n->node);
+		    "backends forward: a NIC with IP forwarding on, or one "
+		    "peering with a Route Server, LB-03): backend left out",
+		    n->r->addr, n->node);
 		return;
 	}
 	if (n->vnet != v) {

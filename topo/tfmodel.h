@@ -55,6 +55,7 @@ struct tfnic {
 	bool		 nva;
 	bool		 skip;		/* not a node (warned) */
 	char		 node[TOPO_NAME_MAX + 1];	/* its VM or NVA, "" none */
+	struct cJSON	*out;		/* its NVA's object, or NULL */
 };
 
 /* A local network gateway or an ExpressRoute circuit made a site. */
@@ -79,6 +80,11 @@ struct tfm {
 	struct cJSON	*sitesout;	/* the sites of the tunnels */
 };
 
+/*
+ * w is a spoke directly peered with hub h (its hub, or a further one in
+ * its "peerings"): its NVAs may peer with h's Route Server (PE-08, RS-08).
+ */
+bool	tfm_spoke_of(const struct tfm *m, int h, int w);
 int	tfm_vnet_by_name(const struct tfm *m, const char *azname);
 int	tfm_sub_by_name(const struct tfvnet *v, const char *name);
 int	tfm_subnet_id(struct tf *a, struct tfm *m, const struct tfres *t,

@@ -326,68 +326,132 @@ peer_ip(struct tf *a, struct tfm *m, const struct tfres *r, uint32_t *ip)
 	return true;
 }
 
+/* The subnet of VNet v holding ip, or NULL. */
+static const char *
+sub_of(const struct tfvnet *v, uint32_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < v->nsubs; i++)
+		if (v->subs[i].ok && pfx_contains_addr(&v->subs[i].p, ip))
+			return v->subs[i].name;
+	return NULL;
+}
+
+/*
+ * A BGP connection of hub v's Route Server with the NVA at ip: in the hub,
+ * or in a spoke directly peered with it (PE-08, RS-08), whose NVA then
+ * names the hub in "route_servers". A NIC that peers with a second hub's
+ * Route Server from a spoke gets that hub added.
+ */
 static void
 bgp_conn(struct tf *a, struct tfm *m, const struct tfres *r)
 {
 	const cJSON *asn = tf_val(r, NULL, 0, "peer_asn");
 	struct tfres *rs = tf_ref(a, r, NULL, 0, "route_server_id");
-	char name[TOPO_NAME_MAX + 1];
-	struct tfvnet *v = NULL;
+	char name[TOPO_NAME_MAX + 1], buf[ADDR_STRLEN];
+	struct tfvnet *v = NULL, *w = NULL;
 	struct tfnic *n = NULL;
 	const char *sub = NULL;
 	uint32_t ip;
 	cJSON *x;
 	size_t i;
+	int h = -1;
 
 	for (i = 0; rs != NULL && i < m->nvnets; i++)
 		if (m->vnets[i].rs == rs)
-			v = &m->vnets[i];
-	if (v == NULL) {
+			h = (int)i;
+	if (h < 0) {
 		tf_warn(a, r, "its Route Server is not imported: skipped");
 		return;
 	}
+	v = &m->vnets[h];
 	if (!cJSON_IsNumber(asn) || !peer_ip(a, m, r, &ip)) {
 		tf_warn(a, r, "%s missing or not valid: skipped", cJSON_IsNumber(
 		    asn) ? "peer_ip" : "peer_asn");
 		return;
 	}
 	for (i = 0; i < m->nnics; i++)
-		if (!m->nics[i].skip && m->nics[i].ip == ip &&
-		    &m->vnets[m->nics[i].vnet] == v)
+		if (!m->nics[i].skip && m->nics[i].ip == ip && (n == NULL ||
+		    &m->vnets[m->nics[i].vnet] == v))
 			n = &m->nics[i];
-	if (n != NULL && n->nva) {
-		tf_warn(a, r, "a second BGP connection of the NIC %s: skipped",
-		    n->r->addr);
+	if (n != NULL)
+		w = &m->vnets[n->vnet];
+	else if ((sub = sub_of(v, ip)) != NULL)
+		w = v;
+	else
+		for (i = 0; i < m->nvnets && w == NULL; i++)
+			if (tfm_spoke_of(m, h, (int)i) &&
+			    (sub = sub_of(&m->vnets[i], ip)) != NULL)
+				w = &m->vnets[i];
+	if (w == NULL || (w != v && !tfm_spoke_of(m, h, (int)(w - m->vnets)))) {
+		tf_warn(a, r, "peer_ip %s is %s%s, not hub %s nor a spoke "
+		    "directly peered with it: a Route Server peers with NVAs "
+		    "of its VNet or a directly peered one (RS-08, PE-08)%s; "
+		    "skipped", addr_fmt(ip, buf), w == NULL ? "in no subnet of "
+		    "the file" : "in VNet ", w == NULL ? "" : w->azname,
+		    v->azname, w != NULL && w->ishub ? " (a hub's NVA peering "
+		    "with another hub's Route Server is written with "
+		    "\"route_servers\" by hand)" : "");
+		return;
+	}
+	if ((n != NULL && n->nva) || (n == NULL && w != v &&
+	    imp_nva_at(w->nvas, ip) != NULL)) {
+		cJSON *o = n != NULL ? n->out : imp_nva_at(w->nvas, ip);
+		const cJSON *had = cJSON_GetObjectItemCaseSensitive(o, "asn");
+		cJSON *rss = cJSON_GetObjectItemCaseSensitive(o,
+		    "route_servers"), *el;
+
+		cJSON_ArrayForEach(el, rss)
+			if (strcmp(cJSON_GetStringValue(el), v->name) == 0)
+				break;
+		if (w == v || rss == NULL || el != NULL) {
+			tf_warn(a, r, "a second BGP connection of %s%s with the "
+			    "same Route Server: skipped", n != NULL ? "the NIC " :
+			    "peer_ip ", n != NULL ? n->r->addr : addr_fmt(ip,
+			    buf));
+			return;
+		}
+		if (!cJSON_IsNumber(had) || had->valuedouble != asn->valuedouble)
+			tf_warn(a, r, "peer_asn %.0f: NVA %s peers with another "
+			    "Route Server as AS %.0f; arsemu's NVA has one ASN: "
+			    "it keeps that", asn->valuedouble,
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			    o, "name")), cJSON_IsNumber(had) ? had->valuedouble :
+			    0);
+		cJSON_AddItemToArray(rss, cJSON_CreateString(v->name));
 		return;
 	}
 	if (n != NULL) {
 		n->nva = true;
-		sub = v->subs[n->sub].name;
+		sub = w->subs[n->sub].name;
 		node_name(m, n, name);
 	} else {
-		for (i = 0; i < v->nsubs && sub == NULL; i++)
-			if (v->subs[i].ok && pfx_contains_addr(&v->subs[i].p, ip))
-				sub = v->subs[i].name;
-		if (sub == NULL) {
-			tf_warn(a, r, "peer_ip is in no subnet of hub %s: import "
-			    "takes a Route Server's NVAs in its own VNet only (an "
-			    "NVA in a spoke, PE-08, is written with "
-			    "\"route_servers\" by hand); skipped", v->azname);
-			return;
-		}
 		imp_take_name(&m->nodes, tf_str(r, NULL, 0, "name") ? tf_str(r,
 		    NULL, 0, "name") : r->name, name, TOPO_NAME_MAX);
 		tf_warn(a, r, "no NIC of the file holds peer_ip: NVA %s named "
 		    "after the connection", name);
 	}
-	put_node(&v->nvas, name, sub, ip, &x);
+	put_node(&w->nvas, name, sub, ip, &x);
+	if (n != NULL)
+		n->out = x;
 	cJSON_AddNumberToObject(x, "asn", asn->valuedouble);
+	if (w != v)
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(x, "route_servers"),
+		    cJSON_CreateString(v->name));
 	if (n != NULL && !n->fwd)
 		cJSON_AddStringToObject(x, "role", "server");
 	tf_warn(a, r, "NVA %s: what it advertises is not in Terraform: add "
 	    "\"advertise\" to the topology", name);
 }
 
+/*
+ * The NICs no BGP connection made an NVA: a VM each, or, with IP
+ * forwarding on, an NVA without BGP (RS-55): ip_forwarding_enabled is
+ * what lets a NIC pass traffic not addressed to it, the appliance's mark
+ * (a route table's next hop, a load balancer's backend, LB-03); a VM
+ * forwards nothing.
+ */
 void
 tfm_read_bgp(struct tf *a, struct tfm *m)
 {
@@ -409,10 +473,13 @@ tfm_read_bgp(struct tf *a, struct tfm *m)
 		if (n->vm == NULL)
 			tf_warn(a, n->r, "attached to no VM of the file: node %s "
 			    "named after the NIC", name);
-		if (n->fwd)
-			tf_warn(a, n->r, "IP forwarding on, no Route Server "
-			    "peering: imported as VM %s, which forwards nothing "
-			    "(arsemu's NVAs peer with a Route Server)", name);
+		if (n->fwd) {
+			n->nva = true;
+			put_node(&v->nvas, name, v->subs[n->sub].name, n->ip, &x);
+			cJSON_AddBoolToObject(x, "bgp", false);
+			n->out = x;
+			continue;
+		}
 		put_node(&v->vms, name, v->subs[n->sub].name, n->ip, &x);
 	}
 }

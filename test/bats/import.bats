@@ -12,7 +12,12 @@
 # with a circuit and a connection, NICs, the Route Server's and gateways'
 # learned routes, two spokes peered with each other too, with route
 # tables, an NSG; test/import/az-landing.json is the same
-# estate written by hand. Only the live test needs root.
+# estate written by hand. test/import/az-nva is a hub whose two NVAs peer
+# with no Route Server (IP forwarding on, behind an internal load
+# balancer, RS-55) and a transit spoke whose NVA peers with the hub's Route
+# Server (PE-08); test/import/az-nva.json is it by hand, and
+# test/import/terraform/nva.json as terraform show -json prints it. Only
+# the live test needs root.
 
 load helpers
 
@@ -297,4 +302,71 @@ teardown() { down_labs; }
 	# without a load balancer, the route to its frontend is dropped there: the walk says so
 	run arsemu walk app1 8.8.8.8 --topo "$out"
 	refute_output --partial 'load balancer nva-ilb'
+}
+
+@test "import az: RS-55 NICs with IP forwarding and no Route Server peering are NVAs without BGP, the load balancer's backends; PE-08 a transit spoke's NVA peering the hub's Route Server is the spoke's; plan equals the hand-written estate's" {
+	# test/import/az-nva: the hub's two NVAs peer with no Route Server (IP
+	# forwarding on, behind an internal load balancer); the transit spoke's
+	# NVA peers with the hub's Route Server; az-nva.json is it by hand
+	local out=$BATS_TEST_TMPDIR/nva.json
+	run arsemu import az "$TOP/test/import/az-nva" -o "$out" --name nva
+	assert_success
+	# nothing about these objects is left out: no warning at all
+	assert_output ""
+	run arsemu validate "$out"
+	assert_success
+	assert_output "$out: valid: lab nva, 3 VNets, 6 nodes, 6 NICs"
+	run jq -c '.regions[0].hub | [.nvas, .load_balancers[0].backends]' "$out"
+	assert_output '[[{"name":"vm-nva1-weu","subnet":"snet-nva","ip":"10.10.2.4","bgp":false},{"name":"vm-nva2-weu","subnet":"snet-nva","ip":"10.10.2.5","bgp":false}],["vm-nva1-weu","vm-nva2-weu"]]'
+	run jq -c '.regions[0].spokes[1] | [.name, .nvas]' "$out"
+	assert_output '["vnet-transit-weu",[{"name":"vm-tnva-weu","subnet":"snet-nva","asn":65020,"ip":"10.12.1.4","route_servers":["vnet-hub-weu"],"advertise":["10.20.0.0/14"]}]]'
+	diff -u <(arsemu plan "$TOP/test/import/az-nva.json" --json 2>/dev/null) <(arsemu plan "$out" --json 2>/dev/null)
+	diff -u <(arsemu plan "$TOP/test/import/az-nva.json" 2>/dev/null) <(arsemu plan "$out" 2>/dev/null)
+	diff -u <(arsemu reach "$TOP/test/import/az-nva.json" 2>/dev/null) <(arsemu reach "$out" 2>/dev/null)
+	# the spoke's default route goes to the frontend and on to a backend
+	diff -u <(arsemu walk vm-app1-weu 192.0.2.1 --topo "$TOP/test/import/az-nva.json" --flows 8 2>/dev/null) <(arsemu walk vm-app1-weu 192.0.2.1 --topo "$out" --flows 8 2>/dev/null)
+	run arsemu walk vm-app1-weu 192.0.2.1 --topo "$out" --flows 8
+	assert_output --partial "load balancer lb-nva-weu: backend vm-nva"
+	run arsemu plan "$out" vm-app1-weu
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.20\.0\.0/14 +VirtualNetworkGateway +10\.12\.1\.4$'
+	assert_line --regexp '^User +Active +0\.0\.0\.0/0 +VirtualAppliance +10\.10\.2\.100$'
+}
+
+@test "import az: PE-08 a Route Server peering with an NVA in a VNet not directly peered with the hub is a warning naming the file and JSON path" {
+	local d=$BATS_TEST_TMPDIR/az out=$BATS_TEST_TMPDIR/nva.json
+	cp -r "$TOP/test/import/az-nva" "$d"
+	# the transit spoke peered with the application spoke only
+	jq '(.[] | select(.name == "vnet-hub-weu") | .virtualNetworkPeerings) |= map(select(.name != "peer-to-transit")) |
+	    (.[] | select(.name == "vnet-transit-weu") | .virtualNetworkPeerings) |= map(select(.name != "peer-to-hub"))' \
+	    "$TOP/test/import/az-nva/vnets.json" > "$d/vnets.json"
+	run arsemu import az "$d" -o "$out"
+	assert_success
+	assert_output --partial "warning: routeserver-peerings.json: [0].peerIp: 10.12.1.4 is in VNet vnet-transit-weu, not hub vnet-hub-weu nor a spoke directly peered with it"
+	run jq -c '[.regions[0].spokes[] | select(.name == "vnet-transit-weu") | .nvas[]]' "$out"
+	assert_output '[{"name":"vm-tnva-weu","subnet":"snet-nva","ip":"10.12.1.4","bgp":false}]'
+	run arsemu validate "$out"
+	assert_success
+}
+
+@test "import az: the imported az-nva estate runs: up, live routes equal plan's (the transit NVA's route over the hub's Route Server), learned routes import back the same, down" {
+	require_root
+	local out=$BATS_TEST_TMPDIR/nva.json lab=$ARSEMU_T-aznva nic d=$BATS_TEST_TMPDIR/live
+	arsemu import az "$TOP/test/import/az-nva" -o "$out" --name "$lab" 2>/dev/null
+	run arsemu up "$out" --name "$lab"
+	assert_success
+	for nic in vm-app1-weu vm-nva1-weu vm-tnva-weu; do
+		diff -u <(arsemu plan "$out" "$nic" --json 2>/dev/null) \
+			<(arsemu routes "$nic" --name "$lab" --json) ||
+			fail "plan and routes differ for $nic"
+	done
+	run arsemu routes vm-app1-weu --name "$lab"
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.20\.0\.0/14 +VirtualNetworkGateway +10\.12\.1\.4$'
+	# the lab's Route Server, asked as az asks Azure's, learned from the spoke's NVA what imports back the same
+	cp -r "$TOP/test/import/az-nva" "$d"
+	arsemu rs vnet-hub-weu learned vm-tnva-weu --name "$lab" --json > "$d/rs-learned-tnva.json"
+	arsemu import az "$d" -o "$BATS_TEST_TMPDIR/again.json" --name "$lab" 2>/dev/null
+	diff -u "$out" "$BATS_TEST_TMPDIR/again.json"
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ]
 }

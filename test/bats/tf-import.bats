@@ -10,7 +10,9 @@
 # known after apply; add-spoke3.jq makes of it a plan that adds a spoke in
 # two modules, the network's output passed to the workload's NIC, and
 # multi-nic.jq gives that VM a second NIC and ip_configuration.
-# test/import/terraform/broken holds inputs to refuse.
+# test/import/terraform/broken holds inputs to refuse. nva.json is the
+# estate of test/import/az-nva (az-nva.json by hand): NVAs without BGP
+# behind a load balancer, a transit spoke's NVA peering the hub's RS.
 # test/import/az-tf is the same estate as the az CLI prints it (`az network
 # vnet list`, `nic list`, `routeserver peering list-learned-routes`, ...),
 # with what Terraform does not hold: the NVAs' advertised prefixes (Route
@@ -491,4 +493,35 @@ AZTF=$BATS_TEST_DIRNAME/../import/az-tf
 	# the route to the frontend then leads nowhere: validate says so
 	run arsemu validate "$out"
 	assert_output --partial "10.1.2.10"
+}
+
+@test "import terraform: RS-55 NICs with IP forwarding and no BGP connection are NVAs without BGP, the load balancer's backends; PE-08 a spoke's NVA connected to the hub's Route Server is the spoke's; plan equals the hand-written estate's and import az's" {
+	# test/import/terraform/nva.json is the estate of test/import/az-nva
+	# (az-nva.json by hand): Terraform does not hold what the transit NVA
+	# advertises, the one warning; given, plan is the same
+	local out=$BATS_TEST_TMPDIR/nva.json adv=$BATS_TEST_TMPDIR/nva-adv.json az=$BATS_TEST_TMPDIR/az.json
+	run arsemu import terraform "$TF/nva.json" -o "$out" --name nva
+	assert_success
+	assert_output "arsemu: warning: $TF/nva.json: azurerm_route_server_bgp_connection.tnva: NVA vm-tnva-weu: what it advertises is not in Terraform: add \"advertise\" to the topology"
+	run arsemu validate "$out"
+	assert_success
+	assert_output "$out: valid: lab nva, 3 VNets, 6 nodes, 6 NICs"
+	run jq -c '.regions[0].hub | [.nvas, .load_balancers[0].backends]' "$out"
+	assert_output '[[{"name":"vm-nva1-weu","subnet":"snet-nva","ip":"10.10.2.4","bgp":false},{"name":"vm-nva2-weu","subnet":"snet-nva","ip":"10.10.2.5","bgp":false}],["vm-nva1-weu","vm-nva2-weu"]]'
+	run jq -c '.regions[0].spokes[1] | [.name, .nvas]' "$out"
+	assert_output '["vnet-transit-weu",[{"name":"vm-tnva-weu","subnet":"snet-nva","ip":"10.12.1.4","asn":65020,"route_servers":["vnet-hub-weu"]}]]'
+	jq '(.regions[0].spokes[].nvas[]? | select(.name == "vm-tnva-weu")) += {advertise: ["10.20.0.0/14"]}' "$out" > "$adv"
+	diff -u <(arsemu plan "$TOP/test/import/az-nva.json" --json 2>/dev/null) <(arsemu plan "$adv" --json 2>/dev/null)
+	diff -u <(arsemu plan "$TOP/test/import/az-nva.json" 2>/dev/null) <(arsemu plan "$adv" 2>/dev/null)
+	diff -u <(arsemu walk vm-app1-weu 192.0.2.1 --topo "$TOP/test/import/az-nva.json" --flows 8 2>/dev/null) <(arsemu walk vm-app1-weu 192.0.2.1 --topo "$adv" --flows 8 2>/dev/null)
+	# the same estate as az prints it imports the same
+	arsemu import az "$TOP/test/import/az-nva" -o "$az" --name nva
+	diff -u <(same_estate "$adv") <(same_estate "$az")
+	# a BGP connection with an NVA in a VNet not directly peered with the hub: a warning naming its address
+	jq '.values.root_module.resources |= map(select(.address | test("peering\\.(hub_to_transit|transit_to_hub)") | not))' "$TF/nva.json" > "$BATS_TEST_TMPDIR/unpeered.json"
+	run arsemu import terraform "$BATS_TEST_TMPDIR/unpeered.json" -o "$out"
+	assert_success
+	assert_output --partial "azurerm_route_server_bgp_connection.tnva: peer_ip 10.12.1.4 is in VNet vnet-transit-weu, not hub vnet-hub-weu nor a spoke directly peered with it"
+	run arsemu validate "$out"
+	assert_success
 }

@@ -404,7 +404,7 @@ test_gateways(void)
 
 /*
  * NICs: the NVA's (IP forwarding off: role server), a hub VM's with an
- * address and IP forwarding on (a warning), its VM's name from
+ * address and IP forwarding on (an NVA without BGP, RS-55), its VM's name from
  * virtualMachine.id; Route Server's learned routes from one instance only
  * (peers [0]), prepended once, a further ASN (a warning) and a next hop
  * that is not the NVA's own.
@@ -447,16 +447,17 @@ test_nics_and_learned(void)
 		    "\"fw\",\"subnet\":\"nva\",\"asn\":65010,\"ip\":\"10.1.2.10\","
 		    "\"role\":\"server\",\"advertise\":[\"0.0.0.0/0\",{"
 		    "\"prefix\":\"10.200.0.0/16\",\"prepend\":1}],\"prepend\":1,"
-		    "\"next_hop\":\"10.1.2.100\",\"peers\":[0]}]", "import az: the "
-		    "NVA from its NIC (IP forwarding off) and what instance 0 "
-		    "alone learned from it: the prepend all routes share is the "
-		    "NVA's, one route's further prepend its own");
-		expect(root, K("regions", "#0", "hub", "vms"), "[{\"name\":"
-		    "\"jump01\",\"subnet\":\"nva\",\"ip\":\"10.1.2.20\"}]",
-		    "import az: a hub VM named after its VM, with its address, "
-		    "in a subnet named in another case");
-		T_OK(warned(&az, "NIC box-nic has IP forwarding on but peers "
-		    "with no Route Server") && warned(&az, "NIC fw-nic of NVA "
+		    "\"next_hop\":\"10.1.2.100\",\"peers\":[0]},{\"name\":"
+		    "\"jump01\",\"subnet\":\"nva\",\"ip\":\"10.1.2.20\","
+		    "\"bgp\":false}]", "import az: the NVA from its NIC (IP "
+		    "forwarding off) and what instance 0 alone learned from it: "
+		    "the prepend all routes share is the NVA's, one route's "
+		    "further prepend its own; a NIC with IP forwarding on and no "
+		    "peering an NVA without BGP (RS-55) named after its VM, "
+		    "with its address, in a subnet named in another case");
+		expect(root, K("regions", "#0", "hub", "vms"), "null",
+		    "import az: no VM is left of them");
+		T_OK(!warned(&az, "box-nic") && warned(&az, "NIC fw-nic of NVA "
 		    "fw has IP forwarding off") && warned(&az, "learned-fw.json: "
 		    "RouteServiceRole_IN_0[1].asPath: 10.200.0.0/16: NVA fw "
 		    "originates it") && warned(&az, "RouteServiceRole_IN_0[2]."
@@ -575,12 +576,12 @@ test_nva_names(void)
 		    "\"vm-fw-a\",\"subnet\":\"nva\",\"asn\":65010,\"ip\":"
 		    "\"10.1.2.4\"},{\"name\":\"fwb\",\"subnet\":\"nva\","
 		    "\"asn\":65010,\"ip\":\"10.1.2.5\"},{\"name\":\"bgp-c\","
-		    "\"subnet\":\"nva\",\"asn\":65010,\"ip\":\"10.1.2.6\"}]",
-		    "import az: NVAs named after their NIC's VM, else the NIC, "
-		    "else the peering");
-		expect(root, K("regions", "#0", "hub", "vms"), "[{\"name\":"
-		    "\"vm-fw-a-2\",\"subnet\":\"nva\",\"ip\":\"10.1.2.20\"}]",
-		    "import az: the NVA VM's second NIC a VM of its own");
+		    "\"subnet\":\"nva\",\"asn\":65010,\"ip\":\"10.1.2.6\"},"
+		    "{\"name\":\"vm-fw-a-2\",\"subnet\":\"nva\",\"ip\":"
+		    "\"10.1.2.20\",\"bgp\":false}]", "import az: NVAs named after "
+		    "their NIC's VM, else the NIC, else the peering; the NVA "
+		    "VM's second NIC (IP forwarding on) an NVA of its own, "
+		    "without BGP");
 		T_OK(warned(&az, "NVA vm-fw-a: what it advertises is not in "
 		    "the files") && warned(&az, "VM VM-FW-A has a second NIC, "
 		    "nic-a2"), "import az: the warnings name the NVA as the "
@@ -976,6 +977,63 @@ test_lb_mapping(void)
 	cJSON_Delete(lb);
 }
 
+#define VNET2(n, loc, space, subs, peers) "{\"type\":\"Microsoft.Network/" \
+	"virtualNetworks\",\"name\":\"" n "\",\"location\":\"" loc "\"," \
+	"\"id\":\"" SUB "/virtualNetworks/" n "\",\"addressSpace\":{" \
+	"\"addressPrefixes\":[\"" space "\"]},\"subnets\":[" subs "]," \
+	"\"virtualNetworkPeerings\":[" peers "]}"
+#define VPEER(own, rem) "{\"type\":\"Microsoft.Network/virtualNetworks/" \
+	"virtualNetworkPeerings\",\"id\":\"" SUB "/virtualNetworks/" own \
+	"/virtualNetworkPeerings/to-" rem "\",\"peeringState\":\"Connected\"," \
+	"\"remoteVirtualNetwork\":{\"id\":\"" SUB "/virtualNetworks/" rem "\"}}"
+#define RSOBJ(n, a, b) "{\"type\":\"Microsoft.Network/virtualHubs\"," \
+	"\"name\":\"" n "\",\"id\":\"" SUB "/virtualHubs/" n "\"," \
+	"\"virtualRouterIps\":[\"" a "\",\"" b "\"]}"
+#define BGPC(rs, n, asn, ip) "{\"type\":\"Microsoft.Network/virtualHubs/" \
+	"bgpConnections\",\"name\":\"" n "\",\"id\":\"" SUB "/virtualHubs/" rs \
+	"/bgpConnections/" n "\",\"peerAsn\":" asn ",\"peerIp\":\"" ip "\"}"
+
+/*
+ * PE-08, RS-08: a spoke peered with two hubs (its region's and another's)
+ * whose NVA peers with both hubs' Route Servers is one NVA of the spoke,
+ * naming both hubs in route_servers; a second ASN for it is a warning.
+ */
+static void
+test_spoke_nva_two_hubs(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[" VNET2("hub1", "westeurope", "10.1.0.0/16",
+	    "{\"name\":\"RouteServerSubnet\",\"addressPrefix\":\"10.1.1.0/27\"}",
+	    VPEER("hub1", "spoke")) "," VNET2("hub2", "northeurope",
+	    "10.9.0.0/16", "{\"name\":\"RouteServerSubnet\",\"addressPrefix\":"
+	    "\"10.9.1.0/27\"}", VPEER("hub2", "spoke")) "," VNET2("spoke",
+	    "westeurope", "10.2.0.0/16", "{\"name\":\"nva\",\"addressPrefix\":"
+	    "\"10.2.1.0/24\"}", VPEER("spoke", "hub1") "," VPEER("spoke",
+	    "hub2")) "]\n");
+	put("rs.json", "[" RSOBJ("rs1", "10.1.1.4", "10.1.1.5") "," RSOBJ("rs2",
+	    "10.9.1.4", "10.9.1.5") "]\n");
+	put("peers.json", "[" BGPC("rs1", "tn", "65020", "10.2.1.4") ","
+	    BGPC("rs2", "tn", "65021", "10.2.1.4") "]\n");
+	if ((root = import_ok(&az, "import az: a spoke NVA peering two hubs' "
+	    "Route Servers")) != NULL) {
+		expect(root, K("regions", "#0", "spokes", "#0", "nvas"), "[{"
+		    "\"name\":\"tn\",\"subnet\":\"nva\",\"asn\":65020,\"ip\":"
+		    "\"10.2.1.4\",\"route_servers\":[\"hub1\",\"hub2\"]}]",
+		    "import az: PE-08 the spoke's NVA, both hubs in "
+		    "route_servers");
+		T_OK(warned(&az, "peers.json: [1].peerAsn: 65021: NVA tn peers "
+		    "with another Route Server as AS 65020") && !warned(&az,
+		    "peerIp"), "import az: its second ASN is a warning naming "
+		    "the file and JSON path; no peering skipped");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
 int
 main(void)
 {
@@ -989,6 +1047,7 @@ main(void)
 	test_unmodelled();
 	test_hub_peerings();
 	test_firewall();
+	test_spoke_nva_two_hubs();
 	test_lb_bounds();
 	test_lb_mapping();
 	test_error_path();

@@ -495,8 +495,9 @@ test_forwarded(void)
 #define SUB	"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network"
 
 /*
- * import az: a Route Server peering whose NVA sits in a peered spoke is
- * skipped with a warning that says why; the rest imports and validates.
+ * import az: a Route Server peering whose NVA sits in a peered spoke is that
+ * spoke's NVA with "route_servers" (PE-08); in a VNet not peered with the
+ * hub, a warning naming the file and JSON path, the rest imported.
  */
 static void
 test_import(void)
@@ -527,12 +528,23 @@ test_import(void)
 	    "virtualHubs/bgpConnections\",\"name\":\"tn\",\"id\":\"" SUB
 	    "/virtualHubs/rs/bgpConnections/tn\",\"peerAsn\":65020,"
 	    "\"peerIp\":\"10.2.1.4\"}]\n";
+	static const char *unpeered = "[{\"type\":\"Microsoft.Network/"
+	    "virtualNetworks\",\"name\":\"hub\",\"location\":\"westeurope\","
+	    "\"id\":\"" SUB "/virtualNetworks/hub\",\"addressSpace\":{"
+	    "\"addressPrefixes\":[\"10.1.0.0/16\"]},\"subnets\":[{\"name\":"
+	    "\"RouteServerSubnet\",\"addressPrefix\":\"10.1.1.0/27\"}]},"
+	    "{\"type\":\"Microsoft.Network/virtualNetworks\",\"name\":"
+	    "\"transit\",\"location\":\"westeurope\",\"id\":\"" SUB
+	    "/virtualNetworks/transit\",\"addressSpace\":{\"addressPrefixes\":"
+	    "[\"10.2.0.0/16\"]},\"subnets\":[{\"name\":\"nva\","
+	    "\"addressPrefix\":\"10.2.1.0/24\"}]}]\n";
 	const char *files[][2] = { { "vnets.json", vnets }, { "rs.json", rs },
 	    { "peers.json", peers } };
 	char dir[] = "/tmp/arsemu-spokenva-XXXXXX", *path;
 	struct topo_az az = { 0 };
 	struct topo_err err = { .msg = "" };
 	struct topo *t = NULL;
+	const struct topo_node *n;
 	size_t i, warned = 0;
 	FILE *f;
 
@@ -550,13 +562,43 @@ test_import(void)
 	    "az of a Route Server peering with an NVA in a spoke does not "
 	    "fail (%s)", err.msg)) {
 		for (i = 0; i < az.nwarnings; i++)
-			warned += strstr(az.warnings[i], "peerIp: 10.2.1.4 is "
-			    "outside hub hub") != NULL && strstr(az.warnings[i],
-			    "PE-08") != NULL;
-		T_EQ(warned, 1u, "PE-08: import az warns, once, that it skips "
-		    "the spoke NVA's peering and says how to write it");
-		T_OK(topo_load_string(az.json, strlen(az.json), &t, &err) == 0,
-		    "PE-08: the imported topology validates (%s)", err.msg);
+			warned += strstr(az.warnings[i], "peerIp") != NULL;
+		T_EQ(warned, 0u, "PE-08: import az takes the spoke NVA's "
+		    "peering, no warning about it");
+		T_OK(strstr(az.json, "\"route_servers\":\t[\"hub\"]") != NULL,
+		    "PE-08: the spoke's NVA names the hub in route_servers");
+		T_OK(topo_load_string(az.json, strlen(az.json), &t, &err) == 0 &&
+		    (n = topo_node_find(t, "tn")) != NULL && n->nva != NULL &&
+		    n->nva->bgp && n->nva->asn == 65020 &&
+		    n->nic->subnet->vnet == topo_vnet_find(t, "transit"),
+		    "PE-08: the imported topology validates, NVA tn in spoke "
+		    "transit with BGP, AS 65020 (%s)", err.msg);
+		topo_free(t);
+		t = NULL;
+	}
+	topo_az_free(&az);
+	/* the spoke not peered with the hub: the peering is a warning */
+	path = xasprintf("%s/vnets.json", dir);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(unpeered, f);
+		fclose(f);
+	}
+	free(path);
+	warned = 0;
+	if (T_OK(topo_az_import(dir, "lab", &az, &err) == 0, "PE-08: import "
+	    "az of a peering with an NVA in an unpeered VNet does not fail "
+	    "(%s)", err.msg)) {
+		for (i = 0; i < az.nwarnings; i++)
+			warned += strstr(az.warnings[i], "peers.json: [0].peerIp: "
+			    "10.2.1.4 is in VNet transit, not hub hub nor a spoke "
+			    "directly peered with it") != NULL && strstr(
+			    az.warnings[i], "PE-08") != NULL;
+		T_EQ(warned, 1u, "PE-08: import az warns, once, naming the file "
+		    "and JSON path, that it skips the peering of an NVA in a "
+		    "VNet not directly peered with the hub");
+		T_OK(strstr(az.json, "route_servers") == NULL &&
+		    topo_load_string(az.json, strlen(az.json), &t, &err) == 0,
+		    "PE-08: the rest validates (%s)", err.msg);
 		topo_free(t);
 	}
 	topo_az_free(&az);

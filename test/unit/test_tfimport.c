@@ -832,6 +832,232 @@ test_lb_static(void)
 	free(doc);
 }
 
+#define NVA_STATE	"test/import/terraform/nva.json"
+
+/* The state of nva.json without the resources whose address has a or b. */
+static char *
+nva_state_without(const char *a, const char *b)
+{
+	FILE *f = fopen(NVA_STATE, "r");
+	char *text, *out;
+	cJSON *doc, *rs, *r, *next;
+	long len;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		if (f != NULL)
+			fclose(f);
+		return NULL;
+	}
+	text = xcalloc((size_t)len + 1, 1);
+	if (fread(text, 1, (size_t)len, f) != (size_t)len)
+		text[0] = '\0';
+	fclose(f);
+	doc = cJSON_Parse(text);
+	free(text);
+	rs = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(doc, "values"), "root_module"),
+	    "resources");
+	for (r = rs ? rs->child : NULL; r != NULL; r = next) {
+		const char *ad = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(r, "address"));
+
+		next = r->next;
+		if (ad != NULL && (strstr(ad, a) != NULL || strstr(ad, b) != NULL))
+			cJSON_Delete(cJSON_DetachItemViaPointer(rs, r));
+	}
+	out = doc ? cJSON_Print(doc) : NULL;
+	cJSON_Delete(doc);
+	return out;
+}
+
+/*
+ * RS-55, LB-03, PE-08: test/import/terraform/nva.json. The hub's NICs with
+ * IP forwarding on and no BGP connection are NVAs without BGP, the load
+ * balancer's backends; the BGP connection of the hub's Route Server with
+ * an NVA in a directly peered spoke is that spoke's NVA, naming the hub in
+ * "route_servers". Without the spoke's peerings with the hub, the
+ * connection is a warning naming its address.
+ */
+static void
+test_nva_fixture(void)
+{
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	const cJSON *hub, *tr;
+	char *doc, *got;
+	cJSON *j;
+	int rc;
+
+	if (!T_EQ(topo_tf_import(NVA_STATE, TF_AFTER, "nva", &tf, &e), 0,
+	    "RS-55: nva.json imports (%s)", e.msg))
+		return;
+	j = cJSON_Parse(tf.json);
+	hub = at(j, "regions", 0, "hub");
+	got = cJSON_PrintUnformatted(at(hub, "nvas", -1, NULL));
+	T_OK(got != NULL && strcmp(got, "[{\"name\":\"vm-nva1-weu\",\"subnet\":"
+	    "\"snet-nva\",\"ip\":\"10.10.2.4\",\"bgp\":false},{\"name\":"
+	    "\"vm-nva2-weu\",\"subnet\":\"snet-nva\",\"ip\":\"10.10.2.5\","
+	    "\"bgp\":false}]") == 0, "RS-55: NICs with IP forwarding on and no "
+	    "BGP connection are NVAs without BGP, named after their VMs: %s",
+	    got);
+	free(got);
+	got = cJSON_PrintUnformatted(at(at(hub, "load_balancers", 0, NULL),
+	    "backends", -1, NULL));
+	T_OK(got != NULL && strcmp(got, "[\"vm-nva1-weu\",\"vm-nva2-weu\"]") ==
+	    0, "LB-03: they are the load balancer's backends: %s", got);
+	free(got);
+	tr = cJSON_GetArrayItem(at(j, "regions", 0, "spokes"), 1);
+	got = cJSON_PrintUnformatted(at(tr, "nvas", -1, NULL));
+	T_OK(got != NULL && strcmp(got, "[{\"name\":\"vm-tnva-weu\",\"subnet\":"
+	    "\"snet-nva\",\"ip\":\"10.12.1.4\",\"asn\":65020,\"route_servers\":"
+	    "[\"vnet-hub-weu\"]}]") == 0, "PE-08: the BGP connection with an "
+	    "NVA in a spoke peered with the hub is the spoke's NVA, with "
+	    "route_servers: %s", got);
+	free(got);
+	T_OK(tf.nwarnings == 1 && has_warning(&tf, "azurerm_route_server_bgp_"
+	    "connection.tnva: NVA vm-tnva-weu: what it advertises is not in "
+	    "Terraform", NULL), "RS-55, PE-08: no warning but what Terraform "
+	    "does not hold (%zu)", tf.nwarnings);
+	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+	T_EQ(rc, 0, "RS-55, PE-08: the topology loads (%s)", rc ? e.msg : "ok");
+	topo_free(t);
+	t = NULL;
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+
+	/* the transit spoke peered with the application spoke only */
+	doc = nva_state_without("peering.hub_to_transit",
+	    "peering.transit_to_hub");
+	if (!T_OK(doc != NULL, "PE-08: nva.json read"))
+		return;
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "PE-08: nva.json without "
+	    "the transit spoke's peerings with the hub imports (%s)", e.msg);
+	T_OK(has_warning(&tf, "t.json: azurerm_route_server_bgp_connection."
+	    "tnva: peer_ip 10.12.1.4 is in VNet vnet-transit-weu, not hub "
+	    "vnet-hub-weu nor a spoke directly peered with it", "PE-08") &&
+	    strstr(tf.json, "route_servers") == NULL, "PE-08: a BGP connection "
+	    "with an NVA in a VNet not peered with the hub is a warning naming "
+	    "its address; no route_servers is written");
+	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+	T_EQ(rc, 0, "PE-08: the rest loads (%s)", rc ? e.msg : "ok");
+	topo_free(t);
+	topo_tf_free(&tf);
+	free(doc);
+}
+
+/*
+ * PE-08, RS-08: a spoke peered with two hubs whose NVA has a BGP connection
+ * with each hub's Route Server is one NVA of the spoke naming both hubs in
+ * route_servers.
+ */
+static void
+test_spoke_nva_two_hubs(void)
+{
+	char *r[16], *all, *doc, *got;
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	size_t i, n = 0;
+	cJSON *j;
+	int rc;
+
+	r[n++] = vnet("hub1", "10.1.0.0/16", "{\"name\": \"RouteServerSubnet\", "
+	    "\"address_prefixes\": [\"10.1.1.0/27\"]}");
+	r[n++] = res("azurerm_virtual_network", "hub2", "\"id\": \"" NET
+	    "/virtualNetworks/hub2\", \"name\": \"hub2\", \"location\": "
+	    "\"northeurope\", \"address_space\": [\"10.9.0.0/16\"], \"subnet\": "
+	    "[{\"name\": \"RouteServerSubnet\", \"address_prefixes\": "
+	    "[\"10.9.1.0/27\"]}]");
+	r[n++] = vnet("spoke", "10.2.0.0/16", "{\"name\": \"nva\", "
+	    "\"address_prefixes\": [\"10.2.1.0/24\"]}");
+	r[n++] = peering("a", "spoke", "hub1");
+	r[n++] = peering("b", "hub1", "spoke");
+	r[n++] = peering("c", "spoke", "hub2");
+	r[n++] = peering("d", "hub2", "spoke");
+	for (i = 1; i <= 2; i++) {
+		char nm[8], *v;
+
+		snprintf(nm, sizeof(nm), "rs%zu", i);
+		v = xasprintf("\"id\": \"" NET "/virtualHubs/%s\", \"name\": "
+		    "\"%s\", \"subnet_id\": \"" NET "/virtualNetworks/hub%zu/"
+		    "subnets/RouteServerSubnet\"", nm, nm, i);
+		r[n++] = res("azurerm_route_server", nm, v);
+		free(v);
+		snprintf(nm, sizeof(nm), "tn%zu", i);
+		v = xasprintf("\"name\": \"%s\", \"route_server_id\": \"" NET
+		    "/virtualHubs/rs%zu\", \"peer_asn\": 65020, \"peer_ip\": "
+		    "\"10.2.1.4\"", nm, i);
+		r[n++] = res("azurerm_route_server_bgp_connection", nm, v);
+		free(v);
+	}
+	r[n++] = res("azurerm_network_interface", "tn", "\"id\": \"" NET
+	    "/networkInterfaces/tn\", \"name\": \"tn\", \"ip_forwarding_enabled\": "
+	    "true, \"ip_configuration\": [{\"name\": \"c\", \"subnet_id\": \""
+	    NET "/virtualNetworks/spoke/subnets/nva\", \"private_ip_address\": "
+	    "\"10.2.1.4\"}]");
+	all = r[0];
+	for (i = 1; i < n; i++) {
+		char *x = xasprintf("%s,%s", all, r[i]);
+
+		if (all != r[0])
+			free(all);
+		all = x;
+	}
+	doc = state(all);
+	rc = import_text(doc, TF_AFTER, &tf, &e);
+	if (T_EQ(rc, 0, "PE-08: a spoke NVA connected to two hubs' Route "
+	    "Servers imports (%s)", rc ? e.msg : "ok")) {
+		j = cJSON_Parse(tf.json);
+		got = cJSON_PrintUnformatted(at(cJSON_GetArrayItem(at(j,
+		    "regions", 0, "spokes"), 0), "nvas", -1, NULL));
+		T_OK(got != NULL && strcmp(got, "[{\"name\":\"tn\",\"subnet\":"
+		    "\"nva\",\"ip\":\"10.2.1.4\",\"asn\":65020,\"route_servers\":"
+		    "[\"hub1\",\"hub2\"]}]") == 0, "PE-08: one NVA of the spoke, "
+		    "both hubs in route_servers: %s", got);
+		free(got);
+		T_OK(!has_warning(&tf, "peer_ip", NULL) && !has_warning(&tf,
+		    "second BGP connection", NULL), "PE-08: neither connection "
+		    "skipped");
+		rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+		T_EQ(rc, 0, "PE-08: it loads (%s)", rc ? e.msg : "ok");
+		topo_free(t);
+		cJSON_Delete(j);
+		topo_tf_free(&tf);
+	}
+	free(doc);
+	free(all);
+	/* no NIC in the file: the connections still make one NVA */
+	all = xstrdup(r[0]);
+	for (i = 1; i + 1 < n; i++) {
+		char *x = xasprintf("%s,%s", all, r[i]);
+
+		free(all);
+		all = x;
+	}
+	doc = state(all);
+	rc = import_text(doc, TF_AFTER, &tf, &e);
+	if (T_EQ(rc, 0, "PE-08: the same without the NIC imports (%s)", rc ?
+	    e.msg : "ok")) {
+		j = cJSON_Parse(tf.json);
+		got = cJSON_PrintUnformatted(at(cJSON_GetArrayItem(at(j,
+		    "regions", 0, "spokes"), 0), "nvas", -1, NULL));
+		T_OK(got != NULL && strcmp(got, "[{\"name\":\"tn1\",\"subnet\":"
+		    "\"nva\",\"ip\":\"10.2.1.4\",\"asn\":65020,\"route_servers\":"
+		    "[\"hub1\",\"hub2\"]}]") == 0, "PE-08: without a NIC, one NVA "
+		    "named after the first connection, both hubs in "
+		    "route_servers: %s", got);
+		free(got);
+		cJSON_Delete(j);
+		topo_tf_free(&tf);
+	}
+	free(doc);
+	free(all);
+	for (i = 0; i < n; i++)
+		free(r[i]);
+}
+
 int
 main(void)
 {
@@ -846,6 +1072,8 @@ main(void)
 	test_names();
 	test_rt_names();
 	test_peered_hub();
+	test_nva_fixture();
+	test_spoke_nva_two_hubs();
 	test_depth();
 	test_bad();
 	return t_done();
