@@ -652,6 +652,7 @@ put_spoke(struct az *a, const struct azvnet *v)
 		cJSON_AddItemToObject(s, "nvas", nvas);
 	else
 		cJSON_Delete(nvas);
+	az_put_lbs(a, v, s);	/* in front of its NVAs (PE-08, LB-03) */
 	put_peers(a, v, s);
 	free(has_nva);
 	return s;

@@ -1,7 +1,7 @@
 /*
  * azimport_lb: internal load balancers of `arsemu import az` (`az network
- * lb list`, or `lb show` each): a hub's "load_balancers" (LB-01..LB-05;
- * a spoke's are not imported, as the spoke's NVAs are not: PE-08),
+ * lb list`, or `lb show` each): a hub's or a spoke's "load_balancers"
+ * (LB-01..LB-05; a spoke's in front of its NVAs, PE-08),
  * made by importlb.c's mapping, the importers' one.
  *
  *   frontendIPConfigurations  the first with a subnet: its subnet.id and
@@ -397,10 +397,7 @@ az_lbs_left(struct az *a)
 			    "imported", lb_name(lb));
 		else
 			az_warn(a, &at, "subnet.id", "load balancer %s is in "
-			    "VNet %s, not a region's hub: import takes the NVAs "
-			    "of a hub only, and the load balancers in front of "
-			    "them (a spoke's, PE-08, is written in its "
-			    "\"load_balancers\" by hand); not imported",
+			    "VNet %s, which is not imported: not imported",
 			    lb_name(lb), a->vnets[v].azname);
 	}
 }

@@ -1,7 +1,7 @@
 /*
- * tflb: internal load balancers of `arsemu import terraform`: a hub's
- * "load_balancers" (LB-01..LB-05; a spoke's are not imported, as the
- * spoke's NVAs are not: PE-08), made by importlb.c's mapping, the
+ * tflb: internal load balancers of `arsemu import terraform`: a hub's or
+ * a spoke's "load_balancers" (LB-01..LB-05; a spoke's in front of its
+ * NVAs, PE-08), made by importlb.c's mapping, the
  * importers' one.
  *
  *   azurerm_lb                   the first frontend_ip_configuration with a
@@ -283,14 +283,6 @@ one_lb(struct tf *a, struct tfm *m, const struct tfres *r)
 		return;
 	}
 	v = &m->vnets[vi];
-	if (!v->ishub) {
-		tf_warn(a, r, "its frontend is in VNet %s, not a region's hub: "
-		    "import takes the NVAs of a hub only, and the load "
-		    "balancers in front of them (a spoke's, PE-08, is written "
-		    "in its \"load_balancers\" by hand); not imported",
-		    v->azname);
-		return;
-	}
 	if ((ip = fe_addr(a, m, r, k, &v->subs[sub])) == 0)
 		return;
 	if (cJSON_GetArraySize(tf_val(r, NULL, 0,

@@ -75,8 +75,10 @@ put_vnet(struct tfvnet *v)
 		if (!v->aft)
 			cJSON_AddBoolToObject(o, "allow_forwarded_traffic", false);
 	}
-	if (!v->ishub)
-		put_moved(o, "nvas", &v->nvas);	/* PE-08 */
+	if (!v->ishub) {	/* PE-08 */
+		put_moved(o, "nvas", &v->nvas);
+		put_moved(o, "load_balancers", &v->lbs);
+	}
 	put_moved(o, "vms", &v->vms);
 	put_moved(o, "peerings", &v->peers);
 	return o;

@@ -293,7 +293,10 @@ teardown() { down_labs; }
 	assert_success
 	assert_output --partial "warning: load-balancers.json: [0]: load balancer nva-ilb: no NVA in its backend pool: load balancer not imported (arsemu's pools hold NVAs, LB-03)"
 	assert_output --partial "warning: load-balancers.json: [1].frontendIPConfigurations: load balancer pub-lb has no frontend in a subnet (a public one?): arsemu models internal load balancers; not imported"
-	assert_output --partial "warning: load-balancers.json: [2].frontendIPConfigurations[0].subnet.id: load balancer spoke-lb is in VNet spoke1-vnet, not a region's hub: import takes the NVAs of a hub only, and the load balancers in front of them (a spoke's, PE-08, is written in its \"load_balancers\" by hand); not imported"
+	# a spoke's load balancer is imported (PE-08), but a pool of the hub's
+	# NVAs is of another VNet (LB-03)
+	assert_output --partial "warning: load-balancers.json: [2].backendAddressPools[0].backendIPConfigurations[0].id: NIC nva1-nic is in VNet hub-vnet, not the load balancer's (LB-03): backend left out"
+	assert_output --partial "warning: load-balancers.json: [2]: load balancer spoke-lb: no NVA in its backend pool: load balancer not imported (arsemu's pools hold NVAs, LB-03)"
 	assert_output --partial "warning: load-balancers.json: [3]: load balancer no-rules: no load-balancing rule arsemu can hold: the frontend forwards nothing; load balancer not imported"
 	run jq -c '.regions[0].hub.load_balancers' "$out"
 	assert_output null

@@ -910,6 +910,73 @@ test_lb_bounds(void)
 	rm_tmp();
 }
 
+/*
+ * LB-03, PE-08: a load balancer in a spoke (no Route Server: the VNet is
+ * an unpeered spoke) whose pool is two NICs of the spoke with IP
+ * forwarding on and no Route Server peering: the spoke holds both as NVAs
+ * without BGP and the load balancer in front of them, with no warning.
+ */
+static void
+test_lb_spoke(void)
+{
+	struct topo_az az;
+	struct topo *t = NULL;
+	struct topo_err err;
+	cJSON *root;
+	char *got;
+	int i;
+
+	mkdir_tmp();
+	put("vnets.json", "[{\"type\":\"Microsoft.Network/virtualNetworks\","
+	    "\"name\":\"app\",\"location\":\"westeurope\",\"id\":\"" SUB
+	    "/virtualNetworks/app\",\"addressSpace\":{\"addressPrefixes\":"
+	    "[\"10.2.0.0/16\"]},\"subnets\":[{\"name\":\"nva\","
+	    "\"addressPrefix\":\"10.2.2.0/24\"}]}]\n");
+	put("nics.json", "[");
+	for (i = 1; i <= 2; i++)
+		put("nics.json", "%s{\"type\":\"Microsoft.Network/"
+		    "networkInterfaces\",\"name\":\"fw%d-nic\",\"id\":\"" SUB
+		    "/networkInterfaces/fw%d-nic\",\"enableIPForwarding\":true,"
+		    "\"ipConfigurations\":[{\"id\":\"" SUB "/networkInterfaces/"
+		    "fw%d-nic/ipConfigurations/c\",\"privateIPAddress\":"
+		    "\"10.2.2.%d\",\"subnet\":{\"id\":\"" SUB "/virtualNetworks/"
+		    "app/subnets/nva\"}}]}", i > 1 ? "," : "", i, i, i, 3 + i);
+	put("nics.json", "]\n");
+	put("lbs.json", "[{\"type\":\"Microsoft.Network/loadBalancers\","
+	    "\"name\":\"ilb\",\"id\":\"" SUB "/loadBalancers/ilb\","
+	    "\"frontendIPConfigurations\":[{\"privateIPAddress\":\"10.2.2.10\","
+	    "\"subnet\":{\"id\":\"" SUB "/virtualNetworks/app/subnets/nva\"}}],"
+	    "\"backendAddressPools\":[{\"loadBalancerBackendAddresses\":["
+	    "{\"ipAddress\":\"10.2.2.4\"},{\"ipAddress\":\"10.2.2.5\"}]}],"
+	    "\"loadBalancingRules\":[{\"protocol\":\"All\",\"frontendPort\":0,"
+	    "\"backendPort\":0,\"probe\":{\"id\":\"" SUB "/loadBalancers/ilb/"
+	    "probes/p\"}}],\"probes\":[{\"id\":\"" SUB "/loadBalancers/ilb/"
+	    "probes/p\",\"protocol\":\"Tcp\",\"port\":8080}]}]\n");
+	if ((root = import_ok(&az, "import az: a spoke's load balancer")) !=
+	    NULL) {
+		got = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root,
+		    "regions"), 0), "spokes"), 0), "load_balancers"));
+		T_OK(got != NULL && strcmp(got, "[{\"name\":\"ilb\",\"frontend\":"
+		    "{\"subnet\":\"nva\",\"ip\":\"10.2.2.10\"},\"backends\":"
+		    "[\"fw1\",\"fw2\"],\"ha_ports\":true,\"probe\":{\"protocol\":"
+		    "\"Tcp\",\"port\":8080,\"interval\":15,\"threshold\":2}}]") ==
+		    0, "LB-03, PE-08: import az: a spoke's load balancer is "
+		    "imported into the spoke, in front of its NVAs without BGP: "
+		    "%s", got ? got : "null");
+		T_OK(!warned(&az, "load balancer ilb"), "LB-03, PE-08: import "
+		    "az: no warning about the spoke's load balancer");
+		T_EQ(topo_load_string(az.json, strlen(az.json), &t, &err), 0,
+		    "LB-03, PE-08: import az: the topology loads (%s)", err.msg);
+		topo_free(t);
+		free(got);
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
 /* importlb.c: rules and probes mapped onto the topology's shape. */
 static void
 test_lb_mapping(void)
@@ -1049,6 +1116,7 @@ main(void)
 	test_firewall();
 	test_spoke_nva_two_hubs();
 	test_lb_bounds();
+	test_lb_spoke();
 	test_lb_mapping();
 	test_error_path();
 	test_helpers();

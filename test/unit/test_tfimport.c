@@ -819,15 +819,102 @@ test_lb_static(void)
 	ip = cJSON_GetStringValue(at(cJSON_GetArrayItem(at(j, "regions", 0,
 	    "spokes"), 0), "vms", 0, "ip"));
 	T_OK(ip != NULL && strcmp(ip, "10.9.2.5") == 0 && has_warning(&tf,
-	    "azurerm_lb.ilb: its frontend is in VNet hub, not a region's hub",
-	    NULL), "lb static: the NIC known after apply gets .5, not the "
-	    "frontend's .4; the load balancer of a spoke is a warning: %s",
+	    "azurerm_lb.ilb: no load-balancing rule arsemu can hold", NULL),
+	    "lb static: the NIC known after apply gets .5, not the "
+	    "frontend's .4; a load balancer without a rule is a warning: %s",
 	    ip ? ip : "null");
 	cJSON_Delete(j);
 	topo_tf_free(&tf);
 	free(v);
 	free(l);
 	free(n);
+	free(all);
+	free(doc);
+}
+
+/*
+ * LB-03, PE-08: a load balancer in a spoke (no Route Server anywhere: an
+ * unpeered spoke), its pool two NICs of the spoke with IP forwarding on
+ * and no BGP connection, by address; HA ports. The spoke holds both NVAs
+ * without BGP and the load balancer in front of them.
+ */
+static void
+test_lb_spoke(void)
+{
+	const char *lb = NET "/loadBalancers/ilb";
+	char *r[9], *all, *doc, *got;
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	cJSON *j;
+	size_t i, n = 0;
+
+	r[n++] = vnet("app", "10.9.0.0/16", "{\"name\": \"nva\", "
+	    "\"address_prefixes\": [\"10.9.2.0/24\"]}");
+	for (i = 1; i <= 2; i++) {
+		char nm[8], *v;
+
+		snprintf(nm, sizeof(nm), "fw%zu", i);
+		v = xasprintf("\"id\": \"" NET "/networkInterfaces/%s\", "
+		    "\"name\": \"%s\", \"ip_forwarding_enabled\": true, "
+		    "\"ip_configuration\": [{\"name\": \"c\", \"subnet_id\": "
+		    "\"" NET "/virtualNetworks/app/subnets/nva\", "
+		    "\"private_ip_address\": \"10.9.2.%zu\"}]", nm, nm, 3 + i);
+		r[n++] = res("azurerm_network_interface", nm, v);
+		free(v);
+		snprintf(nm, sizeof(nm), "a%zu", i);
+		v = xasprintf("\"name\": \"%s\", \"backend_address_pool_id\": "
+		    "\"%s/backendAddressPools/p\", \"ip_address\": "
+		    "\"10.9.2.%zu\"", nm, lb, 3 + i);
+		r[n++] = res("azurerm_lb_backend_address_pool_address", nm, v);
+		free(v);
+	}
+	all = xasprintf("\"id\": \"%s\", \"name\": \"ilb\", \"sku\": "
+	    "\"Standard\", \"frontend_ip_configuration\": [{\"name\": \"fe\", "
+	    "\"subnet_id\": \"" NET "/virtualNetworks/app/subnets/nva\", "
+	    "\"private_ip_address\": \"10.9.2.10\"}]", lb);
+	r[n++] = res("azurerm_lb", "ilb", all);
+	free(all);
+	all = xasprintf("\"id\": \"%s/backendAddressPools/p\", \"name\": "
+	    "\"p\", \"loadbalancer_id\": \"%s\"", lb, lb);
+	r[n++] = res("azurerm_lb_backend_address_pool", "p", all);
+	free(all);
+	all = xasprintf("\"id\": \"%s/probes/h\", \"name\": \"h\", "
+	    "\"loadbalancer_id\": \"%s\", \"protocol\": \"Tcp\", \"port\": "
+	    "8080", lb, lb);
+	r[n++] = res("azurerm_lb_probe", "h", all);
+	free(all);
+	all = xasprintf("\"name\": \"ha\", \"loadbalancer_id\": \"%s\", "
+	    "\"protocol\": \"All\", \"frontend_port\": 0, \"backend_port\": "
+	    "0, \"frontend_ip_configuration_name\": \"fe\", "
+	    "\"backend_address_pool_ids\": [\"%s/backendAddressPools/p\"], "
+	    "\"probe_id\": \"%s/probes/h\"", lb, lb, lb);
+	r[n++] = res("azurerm_lb_rule", "ha", all);
+	free(all);
+	all = xasprintf("%s,%s,%s,%s,%s,%s,%s,%s,%s", r[0], r[1], r[2], r[3],
+	    r[4], r[5], r[6], r[7], r[8]);
+	doc = state(all);
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "lb spoke: imports (%s)",
+	    e.msg);
+	j = cJSON_Parse(tf.json);
+	got = cJSON_PrintUnformatted(at(cJSON_GetArrayItem(at(j, "regions", 0,
+	    "spokes"), 0), "load_balancers", -1, NULL));
+	T_OK(got != NULL && strcmp(got, "[{\"name\":\"ilb\",\"frontend\":"
+	    "{\"subnet\":\"nva\",\"ip\":\"10.9.2.10\"},\"backends\":"
+	    "[\"fw1\",\"fw2\"],\"ha_ports\":true,\"probe\":{\"protocol\":"
+	    "\"Tcp\",\"port\":8080,\"interval\":15,\"threshold\":2}}]") == 0,
+	    "LB-03, PE-08: a spoke's load balancer is imported into the spoke, "
+	    "in front of its NVAs without BGP: %s", got ? got : "null");
+	T_OK(!has_warning(&tf, "azurerm_lb.ilb", NULL), "LB-03, PE-08: no "
+	    "warning about the spoke's load balancer");
+	T_EQ(topo_load_string(tf.json, strlen(tf.json), &t, &e), 0,
+	    "LB-03, PE-08: the topology loads (%s)", t ? "ok" : e.msg);
+	topo_free(t);
+	free(got);
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+	for (i = 0; i < n; i++)
+		free(r[i]);
 	free(all);
 	free(doc);
 }
@@ -1067,6 +1154,7 @@ main(void)
 	test_firewalls();
 	test_lb();
 	test_lb_static();
+	test_lb_spoke();
 	test_expressroute();
 	test_gateway_order();
 	test_names();
