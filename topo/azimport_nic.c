@@ -198,7 +198,8 @@ static bool
 nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
     uint32_t ip, uint32_t asn)
 {
-	const struct azroute *first = NULL, *pfirst = NULL;
+	/* seen: any route from it, also one skipped below */
+	const struct azroute *pfirst = NULL, *seen_r = NULL;
 	struct azadv { const char *net; int rep; } *advs = NULL;
 	struct azset nets = { NULL, NULL, 0, 0 };
 	bool seen[2] = { false, false };
@@ -218,6 +219,7 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 		    r->local != rs->ip[1]))
 			continue;
 		seen[r->inst] = true;
+		seen_r = r;
 		n = topo_az_asn_path(r->as_path, path, AZ_PATH_MAX);
 		if (path_has(path, n, TOPO_RS_ASN)) {
 			if (passed++ == 0)	/* passed back (RS-20) */
@@ -245,8 +247,6 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 				    "another next hop on another route; arsemu's "
 				    "NVA sends one for all", name);
 		}
-		if (first == NULL)
-			first = r;
 		if (az_set_get(&nets, r->network, strlen(r->network)) != -1)
 			continue;	/* the other instance learned it too */
 		az_set_put(&nets, r->network, strlen(r->network), 0);
@@ -297,7 +297,7 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 		cJSON *p = cJSON_AddArrayToObject(x, "peers");
 
 		cJSON_AddItemToArray(p, cJSON_CreateNumber(seen[0] ? 0 : 1));
-		az_warn(a, &first->r, NULL, "only Route Server instance %d "
+		az_warn(a, &seen_r->r, NULL, "only Route Server instance %d "
 		    "learned from NVA %s: it peers with that one only (RS-04)",
 		    seen[0] ? 0 : 1, name);
 	}

@@ -471,6 +471,43 @@ test_nics_and_learned(void)
 }
 
 /*
+ * One instance learned from the NVA, and only routes it passed back from
+ * Route Server (65515 in the path, RS-20): nothing to advertise, and the
+ * warnings name the route (found by fuzz_azimport: the "one instance
+ * only" warning read the first advertised route, which did not exist).
+ */
+static void
+test_learned_passed_only(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	RS_FILES();
+	put("nics.json", "[{\"type\":\"Microsoft.Network/networkInterfaces\","
+	    "\"name\":\"fw-nic\",\"id\":\"" SUB "/networkInterfaces/fw-nic\","
+	    "\"enableIPForwarding\":true,\"ipConfigurations\":[{\"primary\":"
+	    "true,\"privateIPAddress\":\"10.1.2.10\",\"subnet\":{\"id\":\"" SUB
+	    "/virtualNetworks/hub/subnets/nva\"}}]}]\n");
+	put("learned-fw.json", "{\"RouteServiceRole_IN_0\":[{\"asPath\":"
+	    "\"65010-65515\",\"localAddress\":\"10.1.1.4\",\"network\":"
+	    "\"10.1.0.0/16\",\"nextHop\":\"10.1.2.10\",\"origin\":\"EBgp\","
+	    "\"sourcePeer\":\"10.1.2.10\",\"weight\":32768}],"
+	    "\"RouteServiceRole_IN_1\":[],\"value\":null}\n");
+	if ((root = import_ok(&az, "import az: only passed-back routes")) !=
+	    NULL) {
+		T_OK(warned(&az, "learned-fw.json: RouteServiceRole_IN_0[0]: only "
+		    "Route Server instance 0 learned from NVA fw") && warned(&az,
+		    "RouteServiceRole_IN_0[0].asPath: NVA fw: 1 learned route with "
+		    "65515"), "import az: one instance's only route passed back "
+		    "(RS-20): both warnings name it");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
+/*
  * az lists a hub's gateways in its own order (by name: ergw before vpngw);
  * the lab gives them the free addresses of GatewaySubnet in topology order.
  * Written in the order of the addresses bgpSettings states, each instance
@@ -1110,6 +1147,7 @@ main(void)
 	test_gateways();
 	test_gateway_order();
 	test_nics_and_learned();
+	test_learned_passed_only();
 	test_nva_names();
 	test_unmodelled();
 	test_hub_peerings();
