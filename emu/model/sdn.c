@@ -122,13 +122,6 @@ peered(const struct topo_vnet *a, const struct topo_vnet *b)
 	return topo_vnets_peered(a, b);
 }
 
-/* RS-10, VR-11, PE-03: a peered VNet using the hub's RS (or gateway). */
-static bool
-serves(const struct topo_vnet *hub, const struct topo_vnet *w)
-{
-	return topo_remote_gateway_vnet(w) == hub;
-}
-
 /*
  * VR-02. The UDR overview: a VNet prefix equal to a reserved prefix turns
  * its None route into the VNet route; a VNet prefix that "includes, but
@@ -221,16 +214,15 @@ hub_routes(const struct sdn_input *in, const struct topo_vnet *hub)
  * "Not injected" means not listed at all, in any NIC the RS programs.
  */
 static void
-rs_filter_set(const struct topo *t, const struct topo_vnet *hub,
-    struct pfx_cover *c)
+rs_filter_set(const struct topo_vnet *hub, struct pfx_cover *c)
 {
+	const struct topo_vnet *v;
 	size_t i;
 
 	pfx_cover_init(c);
-	pfx_cover_add(c, hub->space, hub->nspace);
-	for (i = 0; i < t->nvnets; i++)
-		if (serves(hub, t->vnets[i]))
-			pfx_cover_add(c, t->vnets[i]->space, t->vnets[i]->nspace);
+	for (i = 0; i < topo_gateway_nserved(hub); i++)	/* RS-10, VR-11 */
+		if ((v = topo_gateway_served(hub, i)) != NULL)
+			pfx_cover_add(c, v->space, v->nspace);
 	pfx_cover_done(c);
 }
 
@@ -284,7 +276,7 @@ offers(const struct topo *t, const struct sdn_input *in,
 	size_t n = 0, cap = 0, i, k;
 
 	*v = NULL;
-	rs_filter_set(t, hub, &filt);
+	rs_filter_set(hub, &filt);
 	for (i = 0; hr != NULL && i < hr->nroutes; i++)
 		if (hr->routes[i].nnh > 0 &&
 		    !pfx_cover_has(&filt, &hr->routes[i].pfx))
