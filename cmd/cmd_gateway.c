@@ -61,23 +61,19 @@ static void
 network_rows(struct gwout *o, const struct topo_gw *gw, const char *inst,
     const char *local)
 {
-	const struct topo_vnet *hub = gw->vnet, *v;
+	struct topo_served_pos pos = { 0, 0 };
+	const struct pfx4 *p;
 	char pf[PFX_STRLEN];
 	const char *f[6];
-	size_t i, k;
 
-	for (i = 0; i < topo_gateway_nserved(hub); i++) {
-		if ((v = topo_gateway_served(hub, i)) == NULL)
-			continue;
-		for (k = 0; k < v->nspace; k++) {
-			f[0] = pfx_fmt(&v->space[k], pf);
-			f[1] = "";
-			f[2] = "";
-			f[3] = "Network";
-			f[4] = local;
-			f[5] = GW_WEIGHT_LOCAL;
-			emit(o, inst, local, f);
-		}
+	while ((p = topo_gateway_served_pfx(gw->vnet, &pos)) != NULL) {
+		f[0] = pfx_fmt(p, pf);
+		f[1] = "";
+		f[2] = "";
+		f[3] = "Network";
+		f[4] = local;
+		f[5] = GW_WEIGHT_LOCAL;
+		emit(o, inst, local, f);
 	}
 }
 

@@ -501,11 +501,13 @@ site_prefix(const struct topo_site *s, const struct pfx4 *p)
 static int
 lab_static_tunnel(struct lab_ctx *c, const struct topo_gwlink *l)
 {
-	const struct topo_vnet *hub = l->conn->gw->vnet, *v;
+	const struct topo_vnet *hub = l->conn->gw->vnet;
 	struct lab_ns *a = lab_node(c, l->a), *b = lab_node(c, l->b);
 	const struct topo_site *s = l->conn->site;
+	struct topo_served_pos pos = { 0, 0 };
+	const struct pfx4 *p;
 	char name[16];
-	size_t i, k;
+	size_t i;
 
 	snprintf(name, sizeof(name), "l%u", l->idx);
 	/*
@@ -518,14 +520,10 @@ lab_static_tunnel(struct lab_ctx *c, const struct topo_gwlink *l)
 		if (!topo_vnet_prefix(c->t, &s->prefixes[i]) &&
 		    lab_static_via(c, a, &s->prefixes[i], name, l->b_ip) < 0)
 			return -1;
-	for (i = 0; i < topo_gateway_nserved(hub); i++) {
-		if ((v = topo_gateway_served(hub, i)) == NULL)
-			continue;
-		for (k = 0; k < v->nspace; k++)
-			if (!site_prefix(s, &v->space[k]) &&
-			    lab_static_via(c, b, &v->space[k], name, l->a_ip) < 0)
-				return -1;
-	}
+	while ((p = topo_gateway_served_pfx(hub, &pos)) != NULL)
+		if (!site_prefix(s, p) &&
+		    lab_static_via(c, b, p, name, l->a_ip) < 0)
+			return -1;
 	return 0;
 }
 

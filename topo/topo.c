@@ -680,6 +680,18 @@ topo_gateway_served(const struct topo_vnet *hub, size_t i)
 	return topo_remote_gateway_vnet(v) == hub ? v : NULL;
 }
 
+const struct pfx4 *
+topo_gateway_served_pfx(const struct topo_vnet *hub, struct topo_served_pos *pos)
+{
+	const struct topo_vnet *v;
+
+	for (; pos->v < topo_gateway_nserved(hub); pos->v++, pos->k = 0)
+		if ((v = topo_gateway_served(hub, pos->v)) != NULL &&
+		    pos->k < v->nspace)
+			return &v->space[pos->k++];
+	return NULL;
+}
+
 bool
 topo_vnet_gateway_ip(const struct topo_vnet *v, uint32_t ip)
 {

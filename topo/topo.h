@@ -587,6 +587,14 @@ const struct topo_vnet *topo_gateway_vnet(const struct topo_vnet *v);
 const struct topo_vnet *topo_gateway_served(const struct topo_vnet *hub,
 	    size_t i);
 size_t	topo_gateway_nserved(const struct topo_vnet *hub);
+/*
+ * Each prefix of the address space of the VNets topo_gateway_served()
+ * names, in turn: pos starts zeroed ({0}); NULL after the last. The one
+ * home of "every prefix a hub's gateways and Route Server serve".
+ */
+struct topo_served_pos { size_t v, k; };
+const struct pfx4 *topo_gateway_served_pfx(const struct topo_vnet *hub,
+	    struct topo_served_pos *pos);
 /* A direct peering between a and b (hub-spoke, hub-hub, dual-homed, spoke-spoke); PE-01. */
 bool	topo_vnets_peered(const struct topo_vnet *a, const struct topo_vnet *b);
 /*

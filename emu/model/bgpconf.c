@@ -63,15 +63,12 @@ add_origin(struct bgp_conf *c, const struct pfx4 *p, size_t *cap)
 static void
 vnet_origins(const struct topo_vnet *hub, struct bgp_conf *c)
 {
-	const struct topo_vnet *s;
-	size_t i, k, cap = 0;
+	struct topo_served_pos pos = { 0, 0 };
+	const struct pfx4 *p;
+	size_t cap = 0;
 
-	for (i = 0; i < topo_gateway_nserved(hub); i++) {
-		if ((s = topo_gateway_served(hub, i)) == NULL)
-			continue;
-		for (k = 0; k < s->nspace; k++)
-			add_origin(c, &s->space[k], &cap);
-	}
+	while ((p = topo_gateway_served_pfx(hub, &pos)) != NULL)
+		add_origin(c, p, &cap);
 }
 
 static void

@@ -41,8 +41,9 @@ overlay_routes(const struct topo *t, const struct topo_node *n,
 {
 	const struct topo_gwlink *l;
 	const struct topo_node *o;
-	const struct topo_vnet *hub, *v;
-	size_t i, j, k;
+	struct topo_served_pos pos;
+	const struct pfx4 *p;
+	size_t i, k;
 
 	for (i = 0; i < t->ngwlinks; i++) {
 		l = t->gwlinks[i];
@@ -51,14 +52,10 @@ overlay_routes(const struct topo *t, const struct topo_node *n,
 		o = l->a == n ? l->b : l->a;
 		for (k = 0; k < o->nva->nadvertise; k++)
 			add_prefix(c, &o->nva->advertise[k]);
-		hub = o->nic->subnet->vnet;
-		for (j = 0; l->as_override && j < topo_gateway_nserved(hub);
-		    j++) {
-			if ((v = topo_gateway_served(hub, j)) == NULL)
-				continue;
-			for (k = 0; k < v->nspace; k++)
-				add_prefix(c, &v->space[k]);
-		}
+		pos = (struct topo_served_pos){ 0, 0 };
+		while (l->as_override && (p = topo_gateway_served_pfx(
+		    o->nic->subnet->vnet, &pos)) != NULL)
+			add_prefix(c, p);
 	}
 }
 
@@ -278,16 +275,12 @@ route_add(struct sdn_bgp_route **v, size_t *n, size_t *cap,
 static bool
 gw_originates(const struct topo_gw *gw, const struct pfx4 *p)
 {
-	const struct topo_vnet *hub = gw->vnet, *v;
-	size_t i, k;
+	struct topo_served_pos pos = { 0, 0 };
+	const struct pfx4 *q;
 
-	for (i = 0; i < topo_gateway_nserved(hub); i++) {
-		if ((v = topo_gateway_served(hub, i)) == NULL)
-			continue;
-		for (k = 0; k < v->nspace; k++)
-			if (pfx_equal(&v->space[k], p))
-				return true;
-	}
+	while ((q = topo_gateway_served_pfx(gw->vnet, &pos)) != NULL)
+		if (pfx_equal(q, p))
+			return true;
 	return false;
 }
 
@@ -316,7 +309,9 @@ gw_remote(const struct topo *t, const struct plan *p, const struct topo_gw *gw,
     struct sdn_bgp_route **v, size_t n, size_t *cap)
 {
 	const struct topo_gw **peers, *g;
-	const struct topo_vnet *hub, *vn;
+	const struct topo_vnet *hub;
+	struct topo_served_pos pos;
+	const struct pfx4 *q;
 	size_t np, i, j, k, u, first = n;
 
 	if (!gw->remote_vnets)
@@ -326,12 +321,9 @@ gw_remote(const struct topo *t, const struct plan *p, const struct topo_gw *gw,
 	for (i = 0; i < np; i++) {
 		g = peers[i];
 		hub = g->vnet;
-		for (j = 0; j < topo_gateway_nserved(hub); j++) {
-			if ((vn = topo_gateway_served(hub, j)) == NULL)
-				continue;
-			for (k = 0; k < vn->nspace; k++)
-				route_add(v, &n, cap, &vn->space[k], 2);
-		}
+		pos = (struct topo_served_pos){ 0, 0 };
+		while ((q = topo_gateway_served_pfx(hub, &pos)) != NULL)
+			route_add(v, &n, cap, q, 2);
 		for (j = 0; hub->rs != NULL && hub->rs->branch_to_branch &&
 		    j < p->in.nhubs; j++)
 			for (k = 0; p->in.hubs[j].rs == hub->rs &&

@@ -388,16 +388,12 @@ gw_step(const struct walk_env *e, const struct topo_node *n, uint32_t dst,
 static bool
 hub_domain(const struct topo_vnet *hub, uint32_t dst)
 {
-	const struct topo_vnet *v;
-	size_t i, k;
+	struct topo_served_pos pos = { 0, 0 };
+	const struct pfx4 *p;
 
-	for (i = 0; i < topo_gateway_nserved(hub); i++) {
-		if ((v = topo_gateway_served(hub, i)) == NULL)
-			continue;
-		for (k = 0; k < v->nspace; k++)
-			if (pfx_contains_addr(&v->space[k], dst))
-				return true;
-	}
+	while ((p = topo_gateway_served_pfx(hub, &pos)) != NULL)
+		if (pfx_contains_addr(p, dst))
+			return true;
 	return false;
 }
 
@@ -480,8 +476,10 @@ offer_remote(const struct walk_env *e, const struct topo_gw *gw,
     const struct topo_node *m, uint32_t dst, struct offer *o)
 {
 	const struct topo_gwlink *l;
-	const struct topo_vnet *hub, *v;
-	size_t i, j, k;
+	const struct topo_vnet *hub;
+	struct topo_served_pos pos;
+	const struct pfx4 *p;
+	size_t i;
 
 	for (i = 0; i < e->t->ngwlinks; i++) {
 		l = e->t->gwlinks[i];
@@ -489,12 +487,9 @@ offer_remote(const struct walk_env *e, const struct topo_gw *gw,
 		    l->a->gw_instance != 0)
 			continue;
 		hub = l->a->gw->vnet;
-		for (j = 0; j < topo_gateway_nserved(hub); j++) {
-			if ((v = topo_gateway_served(hub, j)) == NULL)
-				continue;
-			for (k = 0; k < v->nspace; k++)
-				offer_take(o, &v->space[k], dst, 2);
-		}
+		pos = (struct topo_served_pos){ 0, 0 };
+		while ((p = topo_gateway_served_pfx(hub, &pos)) != NULL)
+			offer_take(o, p, dst, 2);
 		if (hub->rs != NULL && hub->rs->branch_to_branch)
 			offer_nvas(e, hub, dst, 2, o);
 	}
@@ -616,20 +611,18 @@ offer_nvas(const struct walk_env *e, const struct topo_vnet *hub,
 static struct offer
 conn_offer(const struct walk_env *e, const struct topo_gwconn *cn, uint32_t dst)
 {
-	const struct topo_vnet *hub = cn->gw->vnet, *v;
+	const struct topo_vnet *hub = cn->gw->vnet;
 	bool er = cn->gw->type == TOPO_GW_EXPRESSROUTE;
 	unsigned base = 1 + er;		/* 65515, and 12076 over a circuit */
 	struct offer o = { 0, 0 };
+	struct topo_served_pos pos = { 0, 0 };
+	const struct pfx4 *p;
 	size_t i, k;
 
 	if (topo_conn_over_limit(cn))
 		return o;	/* GW-05, GW-07: its sessions are reset */
-	for (i = 0; i < topo_gateway_nserved(hub); i++) {
-		if ((v = topo_gateway_served(hub, i)) == NULL)
-			continue;
-		for (k = 0; k < v->nspace; k++)
-			offer_take(&o, &v->space[k], dst, cn->bgp || er ? base : 0);
-	}
+	while ((p = topo_gateway_served_pfx(hub, &pos)) != NULL)
+		offer_take(&o, p, dst, cn->bgp || er ? base : 0);
 	if (!cn->bgp && !er)
 		return o;
 	for (i = 0; !er && i < cn->gw->nconns; i++)

@@ -225,6 +225,20 @@ test_example(void)
 		n += topo_gateway_served(tr, i) != NULL;
 	T_OK(n == 3 && topo_gateway_served(tr, 0) == tr,
 	    "RS-10: transit's Route Server serves transit, app1 and app2");
+	{
+		struct topo_served_pos pos = { 0, 0 };
+		const struct pfx4 *q;
+		char got[128] = "", pf[PFX_STRLEN];
+
+		while ((q = topo_gateway_served_pfx(tr, &pos)) != NULL &&
+		    strlen(got) + PFX_STRLEN + 1 < sizeof(got)) {
+			strcat(got, got[0] ? " " : "");
+			strcat(got, pfx_fmt(q, pf));
+		}
+		T_OK(strcmp(got, "10.10.0.0/16 10.21.0.0/16 10.22.0.0/16") == 0,
+		    "RS-10: transit serves, prefix by prefix, its own space, "
+		    "app1's and app2's (got %s)", got);
+	}
 	T_OK(originates(t, "transit-rs0", "10.10.0.0/16") &&
 	    originates(t, "transit-rs1", "10.21.0.0/16") &&
 	    originates(t, "transit-rs0", "10.22.0.0/16"),
