@@ -206,10 +206,13 @@ free_node(struct topo_node *n)
 {
 	size_t i;
 
-	if (n->nic != NULL) {
-		free(n->nic->name);
-		free(n->nic);
+	for (i = 0; i < n->nnics; i++) {
+		free(n->nics[i]->name);
+		free(n->nics[i]->jpath);
+		free(n->nics[i]->routes);
+		free(n->nics[i]);
 	}
+	free(n->nics);
 	if (n->nva != NULL) {
 		for (i = 0; n->nva->advpol != NULL && i < n->nva->nadvertise;
 		    i++)
@@ -366,6 +369,48 @@ topo_set_name(struct topo *t, const char *name, struct topo_err *err)
 	free(t->name);
 	t->name = xstrdup(name);
 	return 0;
+}
+
+struct topo_nic *
+topo_nic_find(const struct topo *t, const char *name)
+{
+	const char *slash = strchr(name, '/');
+	char node[TOPO_NAME_MAX + 1];
+	struct topo_node *n;
+	size_t i, len = slash ? (size_t)(slash - name) : strlen(name);
+
+	if (len > TOPO_NAME_MAX)
+		return NULL;
+	memcpy(node, name, len);
+	node[len] = '\0';
+	if ((n = topo_node_find(t, node)) == NULL)
+		return NULL;
+	for (i = 0; i < n->nnics; i++)
+		if (strcmp(n->nics[i]->name, name) == 0)
+			return n->nics[i];
+	return NULL;
+}
+
+const struct topo_nic *
+topo_node_egress(const struct topo_node *n, uint32_t dst)
+{
+	const struct topo_nic *best = n->nic;
+	int blen = -1;
+	size_t i, k;
+
+	for (i = 0; i < n->nnics; i++) {
+		const struct topo_nic *nic = n->nics[i];
+
+		if (pfx_contains_addr(&nic->subnet->pfx, dst))
+			return nic;	/* connected */
+		for (k = 0; k < nic->nroutes; k++)
+			if (pfx_contains_addr(&nic->routes[k], dst) &&
+			    (int)nic->routes[k].len > blen) {
+				best = nic;
+				blen = nic->routes[k].len;
+			}
+	}
+	return best;
 }
 
 struct topo_node *
