@@ -413,6 +413,17 @@ topo_node_egress(const struct topo_node *n, uint32_t dst)
 	return best;
 }
 
+bool
+topo_node_forwards(const struct topo_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nnics; i++)
+		if (n->nics[i]->ip_forwarding)
+			return true;
+	return false;
+}
+
 struct topo_node *
 topo_node_find(const struct topo *t, const char *name)
 {

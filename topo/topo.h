@@ -570,6 +570,8 @@ struct topo_nic  *topo_nic_find(const struct topo *t, const char *name);
  */
 const struct topo_nic *topo_node_egress(const struct topo_node *n,
 	    uint32_t dst);
+/* Whether any NIC of n has IP forwarding: its guest forwards (NV-02). */
+bool	topo_node_forwards(const struct topo_node *n);
 struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);
 const char *topo_kind_str(enum topo_node_kind k);
 /* "VirtualAppliance", ... as the topology file and az spell them (VR-08). */
