@@ -340,7 +340,7 @@ parse_xnic(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	const struct topo_vnet *v = n->nic->subnet->vnet;
 	struct topo_subnet *sn;
 	struct topo_nic *nic;
-	const cJSON *arr;
+	const cJSON *arr, *el;
 	const char *snname;
 	size_t k;
 	int r;
@@ -389,14 +389,19 @@ parse_xnic(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	    (r = topo_jarr(c, o, path, "routes", false, &arr)) <= 0)
 		return r;
 	topo_path_key(rp, path, "routes");
-	if (topo_parse_pfxs(c, arr, rp, &nic->routes, &nic->nroutes) == -1)
-		return -1;
-	for (k = 0; k < nic->nroutes; k++)
-		if (nic->routes[k].len == 0)
-			return topo_fail(c, topo_path_idx(p, rp, k), "the default "
-			    "route is the primary NIC's (NV-03): make this NIC "
-			    "the NVA's primary (its \"subnet\") instead");
-	return 0;
+	k = 0;
+	cJSON_ArrayForEach(el, arr) {
+		struct pfx4 pf;
+
+		topo_path_idx(p, rp, k++);
+		if (topo_vpfx(c, el, p, &pf) == -1)
+			return -1;
+		if (pf.len == 0)
+			return topo_fail(c, p, "the default route is the primary "
+			    "NIC's (NV-03): make this NIC the NVA's primary (its "
+			    "\"subnet\") instead");
+	}
+	return topo_parse_pfxs(c, arr, rp, &nic->routes, &nic->nroutes);
 }
 
 static int

@@ -175,7 +175,7 @@ struct topo_peering {
 /*
  * A NIC plugged into the fabric: one veth, one effective route table.
  * Every VM, NVA and Route Server or gateway instance has its primary NIC
- * (node->nic, named as the node); an NVA may have more (NV-20, "nics"),
+ * (node->nic, named as the node); an NVA may have more (NV-01, "nics"),
  * named "<nva>/<name>", each in its own subnet of the NVA's VNet.
  */
 #define TOPO_NVA_NICS_MAX	4	/* ours, primary included: eth0..eth3 */
@@ -192,7 +192,7 @@ struct topo_nic {
 	bool			 ip_given;	/* the file set "ip" */
 	struct topo_nsg		*nsg;		/* the NIC's own NSG, or NULL */
 	/*
-	 * NV-22: what the guest routes out of this NIC besides its subnet
+	 * NV-03: what the guest routes out of this NIC besides its subnet
 	 * (an extra NIC's "routes", via its subnet's .1); the primary's
 	 * default route is implied, never listed.
 	 */
@@ -563,7 +563,7 @@ struct topo_nic  *topo_nic_by_ip(const struct topo *t, uint32_t ip);
 /* A NIC by name: a node's primary ("nva1") or an extra one ("nva1/trusted"). */
 struct topo_nic  *topo_nic_find(const struct topo *t, const char *name);
 /*
- * NV-22: the NIC a node's guest sends a packet to dst out of: the NIC
+ * NV-03: the NIC a node's guest sends a packet to dst out of: the NIC
  * whose subnet holds dst, else the longest of the NICs' "routes", else
  * the primary (the default route via its subnet's .1, as Azure's DHCP
  * gives it); NULL for a node without NICs.
