@@ -64,6 +64,51 @@ lab_nic_rule(struct nl *nl, size_t i, uint32_t prio, uint32_t arg,
 	(void)nl_rule_change(nl, true, &r);
 }
 
+/* NV-02: whether NIC nic gets the fabric's source check (lab.h). */
+static bool
+lab_src_checked(const struct topo_nic *nic)
+{
+	return !nic->ip_forwarding && topo_node_forwards(nic->node);
+}
+
+/*
+ * NV-02: what a NIC without IP forwarding sends from another address is
+ * dropped as it enters the fabric (lab.h), highest priority first, in the
+ * batch of lab_nic_rules.
+ */
+static void
+lab_src_rules(struct lab_ctx *c)
+{
+	const struct topo *t = c->t;
+	struct nl *nl = c->fabric.nl;
+	struct nl_rule nop = { .prio = LAB_SRC_PASS_PRIO, .action = NL_RULE_NOP,
+	    .fresh = true };
+	char hname[24];
+	size_t i, j = 0;
+
+	for (i = 0; i < t->nnics; i++)
+		j += lab_src_checked(t->nics[i]);
+	if (j == 0)
+		return;
+	(void)nl_rule_change(nl, true, &nop);
+	for (i = t->nnics; i-- > 0; ) {
+		struct nl_rule r = { .fresh = true, .iif = hname };
+
+		if (!lab_src_checked(t->nics[i]))
+			continue;
+		j--;
+		snprintf(hname, sizeof(hname), "n%zu", i);
+		r.prio = LAB_SRC_PRIO(j) + 1;
+		r.action = NL_RULE_BLACKHOLE;
+		(void)nl_rule_change(nl, true, &r);
+		r.prio = LAB_SRC_PRIO(j);
+		r.action = NL_RULE_GOTO;
+		r.target = LAB_SRC_PASS_PRIO;
+		r.src = (struct pfx4){ t->nics[i]->ip, 32 };
+		(void)nl_rule_change(nl, true, &r);
+	}
+}
+
 /*
  * The rules that choose each NIC's tables (share.h): its subnet's, a goto
  * to the delivery path for its own VNet's space, then its group's. Made
@@ -98,6 +143,7 @@ lab_nic_rules(struct lab_ctx *c)
 	for (i = t->nnics; i-- > 0; )
 		lab_nic_rule(f->nl, i, LAB_RULE_PRIO(i),
 		    LAB_SUBNET_TABLE(c->share.nic_slot[i]), NULL);
+	lab_src_rules(c);
 	if (nl_batch_commit(f->nl) != 0)
 		return lab_nlfail(c, f, "the NICs' rules (%zu NICs)", t->nnics);
 	return 0;
@@ -808,6 +854,14 @@ lab_build(const struct topo *t, const char *topo_file, struct lab_err *err)
 		snprintf(err->msg, sizeof(err->msg), "%zu NICs: a lab holds at "
 		    "most %u (one fabric rule priority each)", t->nnics,
 		    LAB_MAX_NICS);
+		return -1;
+	}
+	for (i = 0, k = 0; i < t->nnics; i++)
+		k += lab_src_checked(t->nics[i]);
+	if (k > LAB_SRC_MAX) {
+		snprintf(err->msg, sizeof(err->msg), "%zu NICs without IP "
+		    "forwarding in NVAs that forward: a lab holds at most %u "
+		    "(NV-02: two fabric rule priorities each)", k, LAB_SRC_MAX);
 		return -1;
 	}
 	if (labstate_create(t->name, topo_file, &c.st, err) < 0)

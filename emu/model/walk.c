@@ -194,30 +194,6 @@ why(const struct sdn_table *tab, const struct sdn_route *r, char *buf,
 	}
 }
 
-/* PE-02, PE-08: the spoke's peering refuses what a forwarder sends it. */
-static bool
-peering_refuses(const struct topo_nic *from, const struct topo_nic *to,
-    uint32_t src, struct walk *w)
-{
-	const struct topo_vnet *s = policy_peering_refuses(from, to, src);
-	const struct topo_peering *pe;
-	const char *jp;
-	char a[ADDR_STRLEN];
-
-	if (s == NULL)
-		return false;
-	pe = topo_vnet_peering(s, from->subnet->vnet);
-	jp = pe != NULL ? pe->jpath[pe->vnet[0] == s ? 0 : 1] : s->jpath;
-	w->outcome = WALK_PEERING_REFUSED;
-	w->refused_by = s;
-	snprintf(w->detail, sizeof(w->detail), "%s's peering to %s has "
-	    "allow_forwarded_traffic false (%s): %s forwarded a packet from %s, "
-	    "outside %s's address space", s->name,
-	    from->subnet->vnet->name, jp, from->node->name, addr_fmt(src, a),
-	    from->subnet->vnet->name);
-	return true;
-}
-
 /*
  * LB-04, LB-06: a route to an internal load balancer's frontend; the
  * backend its hash picks among those in rotation takes the packet as it
@@ -265,7 +241,7 @@ lb_step(const struct walk_env *e, const struct topo_nic *from,
 	    "backend %s (%s, %s hash)", lb->name, h->backend->name,
 	    lb->nrules ? "port rule" : "HA ports",
 	    pkt->reply && pkt->proto != WALK_ICMP ? "the flow's" : "5-tuple");
-	if (peering_refuses(from, h->backend->nic, pkt->src, w))
+	if (walk_peering_refuses(from, h->backend->nic, pkt->src, w))
 		return NULL;
 	w->next_in = h->backend->nic;
 	return h->backend;
@@ -287,7 +263,8 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	uint32_t m[SDN_MAX_NH];
 	unsigned k, nm;
 
-	if (walk_fwd_drops(from, NULL, nic, pkt, w))
+	/* NV-02: transit only; the guest sends its own from the NIC's address */
+	if (w->n > 1 && walk_fwd_drops(from, NULL, nic, pkt, w))
 		return NULL;
 	if (r == NULL) {
 		w->outcome = WALK_NO_ROUTE;
@@ -320,7 +297,7 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 		}
 		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s (%s)", nic->name,
 		    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type), reason);
-		if (peering_refuses(nic, in, pkt->src, w) ||
+		if (walk_peering_refuses(nic, in, pkt->src, w) ||
 		    walk_nsg_denies(e, nic, in, pkt, w, h))
 			return NULL;
 		w->next_in = in;

@@ -6,6 +6,7 @@
 
 #include "kroute.h"
 #include "nsg.h"
+#include "policy.h"
 #include "walkstep.h"
 
 uint8_t
@@ -111,10 +112,34 @@ walk_fwd_drops(const struct topo_node *n, const struct topo_nic *in,
 		recv = false;
 	} else
 		return false;
-	w->outcome = WALK_NOT_FORWARDED;
+	/* the guest does not forward it; or it does, and the fabric drops it */
+	w->outcome = recv ? WALK_NOT_FORWARDED : WALK_BLACKHOLED;
 	snprintf(w->detail, sizeof(w->detail), "NIC %s has IP forwarding off: "
 	    "Azure drops what it %s %s (NV-02)", nic->name,
 	    recv ? "receives for" : "sends from",
 	    addr_fmt(recv ? pkt->dst : pkt->src, a));
+	return true;
+}
+
+bool
+walk_peering_refuses(const struct topo_nic *from, const struct topo_nic *to,
+    uint32_t src, struct walk *w)
+{
+	const struct topo_vnet *s = policy_peering_refuses(from, to, src);
+	const struct topo_peering *pe;
+	const char *jp;
+	char a[ADDR_STRLEN];
+
+	if (s == NULL)
+		return false;
+	pe = topo_vnet_peering(s, from->subnet->vnet);
+	jp = pe != NULL ? pe->jpath[pe->vnet[0] == s ? 0 : 1] : s->jpath;
+	w->outcome = WALK_PEERING_REFUSED;
+	w->refused_by = s;
+	snprintf(w->detail, sizeof(w->detail), "%s's peering to %s has "
+	    "allow_forwarded_traffic false (%s): %s forwarded a packet from %s, "
+	    "outside %s's address space", s->name,
+	    from->subnet->vnet->name, jp, from->node->name, addr_fmt(src, a),
+	    from->subnet->vnet->name);
 	return true;
 }

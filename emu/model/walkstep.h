@@ -1,8 +1,8 @@
 /*
  * walkstep.h: what a walk's hop asks of the objects on its way, kept out
  * of walk.c: a packet's IP protocol number, its form for an NVA's filter
- * (policy.h), the NSGs it crosses between two NICs (nsg.h), and which next
- * hops a NIC reaches (kroute.h).
+ * (policy.h), the NSGs it crosses between two NICs (nsg.h), which next
+ * hops a NIC reaches (kroute.h), a peering's and a NIC's refusals.
  */
 #ifndef ARSEMU_WALKSTEP_H
 #define ARSEMU_WALKSTEP_H
@@ -41,10 +41,17 @@ bool	walk_out_of_reach(const struct topo *t, const struct topo_nic *from,
 	    const struct topo_nic *next, const struct pfx4 *pfx,
 	    struct walk *w);
 /*
+ * PE-02, PE-08: true if the peering into the VNet of NIC `to` refuses
+ * what NIC `from` forwards from src: the walk's outcome and detail.
+ */
+bool	walk_peering_refuses(const struct topo_nic *from,
+	    const struct topo_nic *to, uint32_t src, struct walk *w);
+/*
  * NV-02: IP forwarding, per NIC. An NVA's NIC without it drops what it
  * receives for another address (in: the NIC the packet came in by, NULL
  * if none) and what it sends from another address (out). True if one
- * does: the walk's outcome (not forwarded) and detail.
+ * does: the walk's outcome (not forwarded by the guest; or blackholed,
+ * forwarded by the guest and dropped by the fabric) and detail.
  */
 bool	walk_fwd_drops(const struct topo_node *n, const struct topo_nic *in,
 	    const struct topo_nic *out, const struct walk_pkt *pkt,

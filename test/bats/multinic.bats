@@ -3,9 +3,9 @@
 # examples/multi-nic-nva.json. validate's refusals at their JSON paths;
 # plan's two tables for the firewall without root; live: the guest's eth0
 # and eth1 with their routes, routes == plan for every NIC, packets in by
-# the trusted NIC and out of either, the walk as predicted; the trusted NIC
-# without IP forwarding drops transit, live as predicted; down leaves
-# nothing.
+# the trusted NIC and out of either, the walk as predicted; a third NIC
+# without IP forwarding drops transit both ways, live as predicted; down
+# leaves nothing.
 
 load helpers
 
@@ -92,17 +92,31 @@ ex_with() {
 	[ "$(host_snapshot)" = "$snap" ] || fail "the host namespace changed"
 }
 
-@test "NV-02 live: the trusted NIC without IP forwarding drops what it receives for another address, as predicted; its own address still answers" {
+@test "NV-02 live: a dmz NIC without IP forwarding drops what it receives for another address (the guest) and what would leave it from another address (the fabric), as predicted; its own address answers" {
 	require_root
 	local lab=$ARSEMU_T-mnof f
-	f=$(ex_with '.regions[0].hub.nvas[0].nics[0].ip_forwarding = false')
+	f=$(ex_with '.regions[0].hub.subnets.dmz = "10.1.4.0/24" |
+	    .regions[0].hub.nvas[0].nics += [{"name": "dmz", "subnet": "dmz",
+	        "routes": ["198.51.100.0/24"], "ip_forwarding": false}] |
+	    .route_tables[0].subnets = ["spoke1/app"] |
+	    .route_tables += [{"name": "s2-rt", "subnets": ["spoke2/app"], "routes": [{"name": "d",
+	        "prefix": "0.0.0.0/0", "next_hop_type": "VirtualAppliance", "next_hop_ip": "10.1.4.4"}]}]')
 	arsemu up "$f" --name "$lab"
-	run arsemu walk spoke1-vm1 internet --name "$lab"
+	run arsemu walk spoke2-vm1 8.8.8.8 --name "$lab"
 	assert_success
-	assert_output --partial "predicted: not forwarded: NIC fw/trusted has IP forwarding off: Azure drops what it receives for 198.51.100.1 (NV-02)"
+	assert_output --partial "predicted: not forwarded: NIC fw/dmz has IP forwarding off: Azure drops what it receives for 8.8.8.8 (NV-02)"
 	assert_output --partial "observed: not delivered"
 	refute_output --partial MISMATCH
-	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c1 -W2 10.1.3.4
+	run arsemu walk spoke1-vm1 198.51.100.1 --name "$lab"
+	assert_success
+	assert_output --partial "predicted: blackholed: NIC fw/dmz has IP forwarding off: Azure drops what it sends from 10.2.1.4 (NV-02)"
+	assert_output --partial "observed: not delivered; forwarded by: fw"
+	refute_output --partial MISMATCH
+	run arsemu walk spoke1-vm1 8.8.8.8 --name "$lab"
+	assert_success
+	assert_output --partial "observed: delivered; forwarded by: fw"
+	refute_output --partial MISMATCH
+	run arsemu exec spoke2-vm1 --name "$lab" -- ping -c1 -W2 10.1.4.4
 	assert_success
 	run arsemu down "$lab"
 	assert_success

@@ -296,11 +296,25 @@ test_routes_and_walks(void)
 	plan_run(t, &p);
 	whole_init(&wh, t, &p);
 	walk_to(t, &wh, "vm1", WALK_INTERNET_IP, &w);
-	T_OK(w.outcome == WALK_NOT_FORWARDED && w.n == 2 &&
+	T_OK(w.outcome == WALK_BLACKHOLED && w.n == 2 &&
 	    strstr(w.detail, "NIC fw/dmz has IP forwarding off") != NULL &&
 	    strstr(w.detail, "sends from 10.2.1.4") != NULL,
 	    "NV-02: a NIC without IP forwarding drops what would leave it "
-	    "from another address (%s)", w.detail);
+	    "from another address: the guest forwards, the fabric drops (%s)",
+	    w.detail);
+	{
+		struct walk_pkt own = { 0x0a010204u, WALK_INTERNET_IP, WALK_UDP,
+		    33434, 40000, false };
+		struct walk_env env;
+
+		memset(&env, 0, sizeof(env));
+		env.t = t;
+		env.arg = &wh;
+		env.table = whole_table;
+		walk_predict(&env, topo_node_find(t, "fw"), &own, 0, &w);
+		T_OK(w.outcome == WALK_DELIVERED, "NV-02: what fw sends itself "
+		    "out of that NIC is no transit, and leaves");
+	}
 	walk_to(t, &wh, "vm1", 0x0a030104u, &w);
 	T_OK(w.outcome == WALK_DELIVERED, "NV-02: transit out of the "
 	    "forwarding trusted NIC still passes");
