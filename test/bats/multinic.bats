@@ -58,7 +58,7 @@ ex_with() {
 	assert_output --partial "no NIC named fw/nosuch"
 }
 
-@test "NV-01 NV-03 NV-04 live: fw's eth0 and eth1 with the guest's routes, routes == plan for every NIC, in by the trusted NIC and out of either as predicted; down leaves nothing" {
+@test "NV-01 NV-03 NV-04 live: fw's eth0 and eth1 with the guest's routes, routes == plan for every NIC, in by the trusted NIC and out of either as predicted, the trusted NIC's own NSG (NS-04); down leaves nothing" {
 	require_root
 	local lab=$ARSEMU_T-mnic snap before after
 	snap=$(host_snapshot)
@@ -85,6 +85,11 @@ ex_with() {
 	refute_output --partial MISMATCH
 	assert_output --partial "NIC fw: User 0.0.0.0/0 Internet"
 	assert_output --partial "observed: delivered; forwarded by: fw"
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --proto tcp --port 22
+	assert_success
+	refute_output --partial MISMATCH
+	assert_output --partial "denied by NSG trust-nsg, rule deny-ssh (Inbound, on the NIC of fw/trusted)"
+	assert_output --partial "observed: not delivered"
 	run arsemu down "$lab"
 	assert_success
 	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left: $(lab_namespaces "$lab")"
