@@ -371,8 +371,8 @@ parse_xnic(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	if (strcmp(sn->name, FW_SUBNET) == 0 ||
 	    strcmp(n->nic->subnet->name, FW_SUBNET) == 0)
 		return topo_fail(c, path, FW_SUBNET " holds the Azure Firewall "
-		    "pattern, whose NICs are the platform's: an NVA there has "
-		    "no extra NIC, nor one elsewhere a NIC there (NV-01)");
+		    "pattern, whose NICs are the platform's: a firewall there "
+		    "has no extra NIC, and no extra NIC goes there (NV-01)");
 	for (k = 0; k < n->nnics; k++)
 		if (n->nics[k]->subnet == sn)
 			return topo_fail(c, p, "NIC \"%s\" of %s is already in "
@@ -404,11 +404,49 @@ parse_xnic(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	return topo_parse_pfxs(c, arr, rp, &nic->routes, &nic->nroutes);
 }
 
+/*
+ * NV-03: one guest route per prefix: a prefix in two NICs' "routes", or
+ * one that is a NIC's subnet (connected), would be two routes the guest
+ * cannot hold at once.
+ */
+static int
+xnic_routes_unique(struct tctx *c, const struct topo_node *n)
+{
+	char p[TOPO_PATH_MAX], rp[TOPO_PATH_MAX], a[PFX_STRLEN];
+	const struct topo_nic *x, *y;
+	size_t i, j, k, l;
+
+	for (i = 1; i < n->nnics; i++)
+		for (k = 0, x = n->nics[i]; k < x->nroutes; k++) {
+			topo_path_idx(p, topo_path_key(rp, x->jpath, "routes"),
+			    k);
+			pfx_fmt(&x->routes[k], a);
+			for (j = 0; j < n->nnics; j++) {
+				y = n->nics[j];
+				if (pfx_equal(&y->subnet->pfx, &x->routes[k]))
+					return topo_fail(c, p, "%s is subnet \"%s\" "
+					    "of NIC %s: the guest reaches it out of "
+					    "that NIC already (NV-03)", a,
+					    y->subnet->name, y->name);
+				for (l = 0; j < i && l < y->nroutes; l++)
+					if (pfx_equal(&y->routes[l],
+					    &x->routes[k]))
+						return topo_fail(c, p, "%s is "
+						    "routed out of NIC %s already: "
+						    "the guest holds one route per "
+						    "prefix (NV-03)", a, y->name);
+			}
+		}
+	return 0;
+}
+
 static int
 parse_xnics(struct tctx *c, const cJSON *o, const char *path,
     struct topo_node *n)
 {
-	return topo_parse_list(c, o, path, "nics", n, parse_xnic);
+	if (topo_parse_list(c, o, path, "nics", n, parse_xnic) == -1)
+		return -1;
+	return xnic_routes_unique(c, n);
 }
 
 int

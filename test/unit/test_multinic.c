@@ -152,6 +152,14 @@ test_parse(void)
 	expect_err("{'name':'x','subnet':'trust','routes':['0.0.0.0/0']}", "",
 	    NICS0 ".routes[0]", "the default route is the primary NIC's (NV-03)",
 	    "NV-03: a default route out of an extra NIC is refused");
+	expect_err("{'name':'a','subnet':'trust','routes':['10.0.0.0/8']},"
+	    "{'name':'b','subnet':'dmz','routes':['10.0.0.0/8']}", "",
+	    NICS1 ".routes[0]", "10.0.0.0/8 is routed out of NIC fw/a already",
+	    "NV-03: a prefix routed out of two NICs is refused");
+	expect_err("{'name':'a','subnet':'trust','routes':['10.1.4.0/24']},"
+	    "{'name':'b','subnet':'dmz'}", "", NICS0 ".routes[0]",
+	    "10.1.4.0/24 is subnet \"dmz\" of NIC fw/b",
+	    "NV-03: a route that is a NIC's own subnet is refused");
 	expect_err("{'name':'x','subnet':'trust','mtu':9000}", "", NICS0 ".mtu",
 	    "unknown field \"mtu\"", "NV-01: an unknown field of a NIC is "
 	    "refused");
