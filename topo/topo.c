@@ -398,17 +398,19 @@ topo_node_egress(const struct topo_node *n, uint32_t dst)
 	int blen = -1;
 	size_t i, k;
 
+	/* the longest of each NIC's subnet (connected) and routes */
 	for (i = 0; i < n->nnics; i++) {
 		const struct topo_nic *nic = n->nics[i];
 
-		if (pfx_contains_addr(&nic->subnet->pfx, dst))
-			return nic;	/* connected */
-		for (k = 0; k < nic->nroutes; k++)
-			if (pfx_contains_addr(&nic->routes[k], dst) &&
-			    (int)nic->routes[k].len > blen) {
+		for (k = 0; k <= nic->nroutes; k++) {
+			const struct pfx4 *p = k == 0 ? &nic->subnet->pfx :
+			    &nic->routes[k - 1];
+
+			if (pfx_contains_addr(p, dst) && (int)p->len > blen) {
 				best = nic;
-				blen = nic->routes[k].len;
+				blen = p->len;
 			}
+		}
 	}
 	return best;
 }

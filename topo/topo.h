@@ -563,10 +563,10 @@ struct topo_nic  *topo_nic_by_ip(const struct topo *t, uint32_t ip);
 /* A NIC by name: a node's primary ("nva1") or an extra one ("nva1/trusted"). */
 struct topo_nic  *topo_nic_find(const struct topo *t, const char *name);
 /*
- * NV-03: the NIC a node's guest sends a packet to dst out of: the NIC
- * whose subnet holds dst, else the longest of the NICs' "routes", else
- * the primary (the default route via its subnet's .1, as Azure's DHCP
- * gives it); NULL for a node without NICs.
+ * NV-03: the NIC a node's guest sends a packet to dst out of, by longest
+ * prefix among the NICs' subnets (connected) and "routes", else the
+ * primary (the default route via its subnet's .1, as Azure's DHCP gives
+ * it); NULL for a node without NICs.
  */
 const struct topo_nic *topo_node_egress(const struct topo_node *n,
 	    uint32_t dst);

@@ -244,7 +244,24 @@ test_routes_and_walks(void)
 	    topo_node_egress(fw, 0x0a010409u) == tr,
 	    "NV-03: the guest sends the Internet out of the primary (its "
 	    "default), 10.0.0.0/8 and trust out of the trusted NIC, untrust "
-	    "out of the primary (connected first)");
+	    "out of the primary (connected)");
+	topo_free(t);
+	t = load("{'name':'trusted','subnet':'trust','routes':['10.1.2.128/25']}",
+	    "", &err);
+	if (T_OK(t != NULL, "NV-03: a route inside the primary's subnet loads "
+	    "(%s)", err.msg)) {
+		fw = topo_node_find(t, "fw");
+		T_OK(topo_node_egress(fw, 0x0a010281u) == fw->nics[1] &&
+		    topo_node_egress(fw, 0x0a010205u) == fw->nic,
+		    "NV-03: longest prefix, as the guest's kernel: 10.1.2.128/25 "
+		    "out of the trusted NIC, the rest of untrust connected");
+		topo_free(t);
+	}
+	if (!T_OK((t = load(TRUSTED, "", &err)) != NULL, "NV-04: reloads (%s)",
+	    err.msg))
+		return;
+	fw = topo_node_find(t, "fw");
+	tr = topo_nic_find(t, "fw/trusted");
 	plan_run(t, &p);
 	whole_init(&wh, t, &p);
 	ru = active(whole_table(&wh, fw->nic), 0, 0);
