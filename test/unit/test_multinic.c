@@ -160,6 +160,22 @@ test_parse(void)
 	    "{'name':'b','subnet':'dmz'}", "", NICS0 ".routes[0]",
 	    "10.1.4.0/24 is subnet \"dmz\" of NIC fw/b",
 	    "NV-03: a route that is a NIC's own subnet is refused");
+	{
+		struct topo_err e2 = { .msg = "" };
+		char *j = doc(TRUSTED, ""), *b = strstr(j, "\"bgp\":false");
+		struct topo *t2 = NULL;
+
+		memcpy(b, "\"asn\":65001", strlen("\"asn\":65001"));
+		memset(b + strlen("\"asn\":65001"), ' ',
+		    strlen("\"bgp\":false") - strlen("\"asn\":65001"));
+		T_OK(topo_load_string(j, strlen(j), &t2, &e2) == -1 &&
+		    strcmp(e2.path, "regions[0].hub.nvas[0].nics") == 0 &&
+		    strstr(e2.msg, "speaks BGP") != NULL, "NV-01, NV-03: extra "
+		    "NICs on an NVA that speaks BGP are refused (%s: %s)",
+		    e2.path, e2.msg);
+		topo_free(t2);
+		free(j);
+	}
 	expect_err("{'name':'x','subnet':'trust','mtu':9000}", "", NICS0 ".mtu",
 	    "unknown field \"mtu\"", "NV-01: an unknown field of a NIC is "
 	    "refused");
