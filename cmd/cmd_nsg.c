@@ -337,7 +337,7 @@ cmd_nsg(struct cli *c)
 {
 	char file[400], dir[256], err[600];
 	const char *lab = NULL;
-	const struct topo_node *n;
+	const struct topo_nic *nic;
 	struct nsg_tags tg;
 	struct topo_err te;
 	struct topo *t;
@@ -359,17 +359,17 @@ cmd_nsg(struct cli *c)
 		topo_err_str(&te, file, err, sizeof(err));
 		return cli_err(lab ? CLI_ENV : CLI_USAGE, "%s", err);
 	}
-	if ((n = topo_node_find(t, c->argv[0])) == NULL || n->nic == NULL) {
+	if ((nic = topo_nic_find(t, c->argv[0])) == NULL) {
 		rc = cli_err(CLI_USAGE, "\"%.64s\" is no NIC of lab %s", c->argv[0],
 		    t->name);
 	} else if (c->verify != NULL) {
-		rc = verify(c, t, n->nic);
+		rc = verify(c, t, nic);
 	} else {
-		nsg_tags_of(t, n->nic, &tg);
+		nsg_tags_of(t, nic, &tg);
 		if (c->json)
-			print_json(lab ? lab : t->name, n->nic, &tg);
+			print_json(lab ? lab : t->name, nic, &tg);
 		else
-			print_text(n->nic, &tg);
+			print_text(nic, &tg);
 		nsg_tags_free(&tg);
 		rc = CLI_OK;
 	}

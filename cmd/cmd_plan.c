@@ -207,17 +207,6 @@ print_grouped(const struct topo *t, const struct plan *p, bool json)
 	plan_groups_free(&gs);
 }
 
-static const struct topo_nic *
-nic_find(const struct topo *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->nnics; i++)
-		if (strcmp(t->nics[i]->name, name) == 0)
-			return t->nics[i];
-	return NULL;
-}
-
 int
 cmd_plan(struct cli *c)
 {
@@ -232,9 +221,10 @@ cmd_plan(struct cli *c)
 		    "[NIC | --grouped] [--json]");
 	if ((t = plan_load(c->argv[0])) == NULL)
 		return CLI_USAGE;
-	if (c->argc == 2 && (nic = nic_find(t, c->argv[1])) == NULL) {
+	if (c->argc == 2 && (nic = topo_nic_find(t, c->argv[1])) == NULL) {
 		cli_err(CLI_USAGE, "%s: no NIC named %s (NICs belong to VMs, "
-		    "NVAs and Route Server instances)", c->argv[0], c->argv[1]);
+		    "NVAs and Route Server instances; an NVA's extra NIC is "
+		    "NVA/NAME)", c->argv[0], c->argv[1]);
 		topo_free(t);
 		return CLI_USAGE;
 	}

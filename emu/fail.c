@@ -6,8 +6,9 @@
  * not put static routes back on restore).
  *   fabric:  priority 10  iif n<i> blackhole
  *            priority 11  to <nic ip>/32 blackhole
- *   node:    priority 10  iif eth0 blackhole   (transit; local delivery is
- *                                               decided by the local table first)
+ *   node:    priority 10  iif eth<k> blackhole (transit; local delivery is
+ *                                               decided by the local table first;
+ *                                               eth0 the primary NIC, NV-01)
  * A gateway link (an ExpressRoute circuit's hop, a VPN tunnel, an NVA
  * overlay) is cut at both ends, and there the BGP session over it must die
  * too, so local delivery cannot come first: while a link of a node is cut,
@@ -52,11 +53,12 @@ fail_blackhole(const char *lab, const struct topo_nic *nic, bool on,
     char *err, size_t len)
 {
 	struct pfx4 host = { nic->ip, 32 };
-	char ns[300], ifn[16];
+	char ns[300], ifn[16], gif[16];
 	struct nl *fab, *node;
 	int rc = 0;
 
 	snprintf(ifn, sizeof(ifn), "n%u", nic->idx);
+	snprintf(gif, sizeof(gif), "eth%u", nic->slot);
 	if ((fab = open_ns(lab_fabric_ns(lab, ns, sizeof(ns)), err, len)) == NULL)
 		return -1;
 	if ((node = open_ns(lab_ns_name(lab, nic->node->name, ns, sizeof(ns)),
@@ -69,7 +71,7 @@ fail_blackhole(const char *lab, const struct topo_nic *nic, bool on,
 		snprintf(err, len, "%s", nl_errmsg(fab));
 		rc = -1;
 	}
-	if (nl_rule_blackhole(node, on, FAIL_PRIO_IIF, "eth0", NULL) != 0) {
+	if (nl_rule_blackhole(node, on, FAIL_PRIO_IIF, gif, NULL) != 0) {
 		snprintf(err, len, "%s", nl_errmsg(node));
 		rc = -1;
 	}

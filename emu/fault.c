@@ -168,6 +168,19 @@ cuts_nic(enum fail_kind kind)
 	return kind == FAIL_LINK || kind == FAIL_FREEZE || kind == FAIL_DOWN;
 }
 
+/* Every NIC of n blackholed, or every one restored (NV-01: all of them). */
+static int
+blackhole_nics(const char *lab, const struct topo_node *n, bool on, char *e,
+    size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < n->nnics; k++)
+		if (fail_blackhole(lab, n->nics[k], on, e, len) != 0)
+			return -1;
+	return 0;
+}
+
 int
 fault_fail(struct faults *fs, const char *arg, enum fail_kind kind,
     uint64_t *t0, char *err, size_t len)
@@ -196,8 +209,8 @@ fault_fail(struct faults *fs, const char *arg, enum fail_kind kind,
 		snprintf(err, len, "%s %s", arg, why);
 		return -1;
 	}
-	if (n != NULL && n->nic != NULL && cuts_nic(kind) &&
-	    fail_blackhole(fs->lab, n->nic, true, e, sizeof(e)) != 0) {
+	if (n != NULL && cuts_nic(kind) &&
+	    blackhole_nics(fs->lab, n, true, e, sizeof(e)) != 0) {
 		snprintf(err, len, "%s: %s", arg, e);
 		return -1;
 	}
@@ -257,8 +270,8 @@ fault_restore(struct faults *fs, const char *arg, uint64_t *t0, char *err,
 		return -1;
 	}
 	kind = fl->kind;
-	if (n != NULL && n->nic != NULL && cuts_nic(kind) &&
-	    fail_blackhole(fs->lab, n->nic, false, e, sizeof(e)) != 0) {
+	if (n != NULL && cuts_nic(kind) &&
+	    blackhole_nics(fs->lab, n, false, e, sizeof(e)) != 0) {
 		snprintf(err, len, "%s: %s", arg, e);
 		return -1;
 	}

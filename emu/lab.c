@@ -36,7 +36,7 @@
 #include "policyrules.h"
 #include "model/share.h"
 
-#define LAB_GUEST_IF		"eth0"
+#define LAB_GUEST_IF		"eth0"	/* a primary NIC's, a site host's */
 #define LAB_SITE_BRIDGE		"lan"
 #define LAB_SITELINK_PLEN	30
 
@@ -62,6 +62,51 @@ lab_nic_rule(struct nl *nl, size_t i, uint32_t prio, uint32_t arg,
 		r.table = arg;
 	}
 	(void)nl_rule_change(nl, true, &r);
+}
+
+/* NV-02: whether NIC nic gets the fabric's source check (lab.h). */
+static bool
+lab_src_checked(const struct topo_nic *nic)
+{
+	return !nic->ip_forwarding && topo_node_forwards(nic->node);
+}
+
+/*
+ * NV-02: what a NIC without IP forwarding sends from another address is
+ * dropped as it enters the fabric (lab.h), highest priority first, in the
+ * batch of lab_nic_rules.
+ */
+static void
+lab_src_rules(struct lab_ctx *c)
+{
+	const struct topo *t = c->t;
+	struct nl *nl = c->fabric.nl;
+	struct nl_rule nop = { .prio = LAB_SRC_PASS_PRIO, .action = NL_RULE_NOP,
+	    .fresh = true };
+	char hname[24];
+	size_t i, j = 0;
+
+	for (i = 0; i < t->nnics; i++)
+		j += lab_src_checked(t->nics[i]);
+	if (j == 0)
+		return;
+	(void)nl_rule_change(nl, true, &nop);
+	for (i = t->nnics; i-- > 0; ) {
+		struct nl_rule r = { .fresh = true, .iif = hname };
+
+		if (!lab_src_checked(t->nics[i]))
+			continue;
+		j--;
+		snprintf(hname, sizeof(hname), "n%zu", i);
+		r.prio = LAB_SRC_PRIO(j) + 1;
+		r.action = NL_RULE_BLACKHOLE;
+		(void)nl_rule_change(nl, true, &r);
+		r.prio = LAB_SRC_PRIO(j);
+		r.action = NL_RULE_GOTO;
+		r.target = LAB_SRC_PASS_PRIO;
+		r.src = (struct pfx4){ t->nics[i]->ip, 32 };
+		(void)nl_rule_change(nl, true, &r);
+	}
 }
 
 /*
@@ -98,6 +143,7 @@ lab_nic_rules(struct lab_ctx *c)
 	for (i = t->nnics; i-- > 0; )
 		lab_nic_rule(f->nl, i, LAB_RULE_PRIO(i),
 		    LAB_SUBNET_TABLE(c->share.nic_slot[i]), NULL);
+	lab_src_rules(c);
 	if (nl_batch_commit(f->nl) != 0)
 		return lab_nlfail(c, f, "the NICs' rules (%zu NICs)", t->nnics);
 	return 0;
@@ -167,32 +213,68 @@ lab_gw_summarised(struct lab_ctx *c, const struct topo_nic *nic,
 	return 0;
 }
 
+/*
+ * NV-03: what the guest routes out of an extra NIC besides its subnet:
+ * its "routes", via the subnet's .1 (the primary alone has the default,
+ * as Azure's DHCP gives it).
+ */
+static int
+lab_xnic_guest(struct lab_ctx *c, const struct topo_nic *nic,
+    const struct lab_ns *g, int idx)
+{
+	struct nl_route r = {
+		.table = RT_TABLE_MAIN, .protocol = RTPROT_STATIC,
+		.type = NL_RT_UNICAST, .nnh = 1,
+	};
+	size_t k;
+
+	r.nh[0] = (struct nl_nh){ .gw = nic->subnet->pfx.addr + 1,
+	    .ifindex = idx, .weight = 1 };
+	for (k = 0; k < nic->nroutes; k++) {
+		r.dst = nic->routes[k];
+		if (lab_route(c, g, &r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 lab_nic(struct lab_ctx *c, const struct topo_nic *nic)
 {
 	struct lab_ns *g = &c->nodes[c->nic_node[nic->idx]];
-	char hname[16];
-	int idx = LAB_GUEST_IFINDEX;
+	char hname[16], gname[16];
+	int idx = LAB_GUEST_IFINDEX + (int)nic->slot;
 
-	if (lab_lo_up(c, g) < 0)
+	if (nic->slot == 0 && lab_lo_up(c, g) < 0)
 		return -1;
-	/* indexes given, not looked up: eth0 is its node's first link */
+	/*
+	 * indexes given, not looked up: eth<k> is its node's link k+1, made
+	 * before any other (NV-01: eth0 the primary, then the extra NICs)
+	 */
 	snprintf(hname, sizeof(hname), "n%u", nic->idx);
+	snprintf(gname, sizeof(gname), "eth%u", nic->slot);
 	if (lab_veth_at(c, &c->fabric, hname, LAB_NIC_IFINDEX(nic->idx), g,
-	    LAB_GUEST_IF, LAB_GUEST_IFINDEX) < 0)
+	    gname, idx) < 0)
 		return -1;
 	/*
 	 * The guest's end first, while its peer is down: without a carrier
 	 * it is not ready for IPv6, so address generation is off before it
 	 * could get a link-local address (brought up second, it got one).
 	 */
-	if (lab_if_up(c, g, idx, LAB_GUEST_IF, nic->ip,
-	    nic->subnet->pfx.len) < 0 ||
-	    lab_default_via(c, g, idx, nic->subnet->pfx.addr + 1) < 0 ||
+	if (lab_if_up(c, g, idx, gname, nic->ip, nic->subnet->pfx.len) < 0 ||
+	    (nic->slot == 0 ?
+	    lab_default_via(c, g, idx, nic->subnet->pfx.addr + 1) :
+	    lab_xnic_guest(c, nic, g, idx)) < 0 ||
 	    lab_gw_summarised(c, nic, g, idx) < 0 ||
 	    lab_nic_fabric(c, nic, hname) < 0)
 		return -1;
-	/* a forwarder's sysctls were set as its namespace was made */
+	/*
+	 * A forwarder's sysctls were set as its namespace was made. NV-02:
+	 * its NIC without IP forwarding forwards nothing it receives (the
+	 * kernel's per-interface switch).
+	 */
+	if (!nic->ip_forwarding && topo_node_forwards(nic->node))
+		return lab_if_sysctl(c, g, gname, "forwarding", "0");
 	return 0;
 }
 
@@ -694,8 +776,7 @@ lab_namespaces_and_nics(struct lab_ctx *c)
 	}
 	for (i = 0; i < t->nnodes && rc == 0; i++) {
 		rc = lab_ns_make(c, &c->nodes[i], t->nodes[i]->name,
-		    t->nodes[i]->nic != NULL && t->nodes[i]->nic->ip_forwarding,
-		    t->nodes[i]->nic == NULL);
+		    topo_node_forwards(t->nodes[i]), t->nodes[i]->nic == NULL);
 		lab_pipe_publish(&p, rc == 0 ? i + 1 : i, rc != 0);
 		if (i == t->nnodes / 2)
 			lab_crash_point("namespaces-half");
@@ -763,7 +844,7 @@ lab_build(const struct topo *t, const char *topo_file, struct lab_err *err)
 {
 	struct lab_ctx c = { .t = t, .err = err };
 	struct lab_err terr;
-	size_t i;
+	size_t i, k;
 	int rc;
 
 	err->msg[0] = '\0';
@@ -771,6 +852,14 @@ lab_build(const struct topo *t, const char *topo_file, struct lab_err *err)
 		snprintf(err->msg, sizeof(err->msg), "%zu NICs: a lab holds at "
 		    "most %u (one fabric rule priority each)", t->nnics,
 		    LAB_MAX_NICS);
+		return -1;
+	}
+	for (i = 0, k = 0; i < t->nnics; i++)
+		k += lab_src_checked(t->nics[i]);
+	if (k > LAB_SRC_MAX) {
+		snprintf(err->msg, sizeof(err->msg), "%zu NICs without IP "
+		    "forwarding in NVAs that forward: a lab holds at most %u "
+		    "(NV-02: two fabric rule priorities each)", k, LAB_SRC_MAX);
 		return -1;
 	}
 	if (labstate_create(t->name, topo_file, &c.st, err) < 0)
@@ -784,8 +873,8 @@ lab_build(const struct topo *t, const char *topo_file, struct lab_err *err)
 	share_layout(t, &c.share);
 	c.nic_node = xcalloc(t->nnics ? t->nnics : 1, sizeof(*c.nic_node));
 	for (i = 0; i < t->nnodes; i++)
-		if (t->nodes[i]->nic != NULL)
-			c.nic_node[t->nodes[i]->nic->idx] = i;
+		for (k = 0; k < t->nodes[i]->nnics; k++)
+			c.nic_node[t->nodes[i]->nics[k]->idx] = i;
 	rc = lab_steps(&c);
 	free(c.nic_node);
 	share_layout_free(&c.share);

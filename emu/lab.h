@@ -51,6 +51,16 @@
 #define LAB_THROW_PRIO(i)	(10000u + (unsigned)(i))	/* < 19000 */
 #define LAB_GROUP_PRIO(i)	(19000u + (unsigned)(i))	/* < 28000 */
 #define LAB_PATH_PRIO		28999u	/* nop: the goto target */
+/*
+ * NV-02: the j-th NIC without IP forwarding in a guest that forwards (an
+ * NVA's other NIC does) may send only from its own address: "iif n<i>
+ * from <its ip>/32 goto LAB_SRC_PASS_PRIO" at LAB_SRC_PRIO(j), "iif n<i>
+ * blackhole" right after. Between fail.c's (10, 11) and the load
+ * balancers' (200 up): at most LAB_SRC_MAX such NICs in a lab.
+ */
+#define LAB_SRC_PRIO(j)		(100u + 2u * (unsigned)(j))
+#define LAB_SRC_MAX		49u
+#define LAB_SRC_PASS_PRIO	199u	/* nop: the goto target */
 #define LAB_NIC_IFINDEX(i)	(1000 + (int)(i))	/* n<i> in the fabric */
 #define LAB_GUEST_IFINDEX	2	/* eth0 in its node, after lo */
 /*

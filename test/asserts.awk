@@ -97,7 +97,7 @@ function lineof(p)
 
 function ids(s, where,    id)
 {
-	while (match(s, /(RS|VR|CLI|GW|PE|U|D|LB|NS)-[0-9][0-9]/)) {
+	while (match(s, /(RS|VR|CLI|GW|PE|U|D|LB|NS|NV)-[0-9][0-9]/)) {
 		id = substr(s, RSTART, RLENGTH)
 		if ((RSTART == 1 || substr(s, RSTART - 1, 1) !~ /[A-Za-z0-9_]/) &&
 		    substr(s, RSTART + RLENGTH, 1) !~ /[A-Za-z0-9_]/)

@@ -18,7 +18,7 @@
 # Prints TAP; with -l, prints "FILE:LINE ID" for every assertion instead.
 cd "$(dirname "$0")/.." || exit 2
 cat=docs/rules.md
-ID='(RS|VR|CLI|GW|PE|U|D|LB|NS)-[0-9][0-9]'
+ID='(RS|VR|CLI|GW|PE|U|D|LB|NS|NV)-[0-9][0-9]'
 
 asserts() {
 	awk -f test/asserts.awk test/unit/*.c

@@ -1,7 +1,7 @@
 /*
  * addr: the lab's numbering. Puts the nodes in their documented order
  * (Route Server instances, NVAs, VMs, then sites), numbers the NICs in that
- * order, and gives every NIC and site link its address the way Azure would:
+ * order (a node's primary, then its extra ones, NV-01), and gives every NIC and site link its address the way Azure would:
  * Route Server at .4 and .5 of RouteServerSubnet (RS-02), a given "ip" where
  * the file has one, else the next free address from .4 up. Azure keeps .0 to
  * .3 and the last address of every subnet.
@@ -59,9 +59,9 @@ topo_layout(struct tctx *c)
 	free(t->nodes);
 	t->nodes = out;
 	for (i = 0; i < t->nnodes; i++)
-		if (t->nodes[i]->nic != NULL) {
-			t->nodes[i]->nic->idx = (unsigned)t->nnics;
-			topo_push(&t->nics, &t->nnics, t->nodes[i]->nic);
+		for (k = 0; k < t->nodes[i]->nnics; k++) {
+			t->nodes[i]->nics[k]->idx = (unsigned)t->nnics;
+			topo_push(&t->nics, &t->nnics, t->nodes[i]->nics[k]);
 		}
 	return 0;
 }
@@ -75,7 +75,7 @@ last_addr(const struct topo_subnet *sn)
 static char *
 ip_path(char *buf, const struct topo_nic *nic)
 {
-	return topo_path_key(buf, nic->node->jpath, "ip");
+	return topo_path_key(buf, nic->jpath, "ip");
 }
 
 /* NICs by subnet, then address; ties (equal or unset addresses) by index. */
@@ -196,7 +196,7 @@ auto_ips(struct tctx *c)
 	if ((nic = bad) == NULL)
 		return 0;
 	sn = nic->subnet;
-	return topo_fail(c, nic->node->jpath, "subnet \"%s\" (%s) is full: no "
+	return topo_fail(c, nic->jpath, "subnet \"%s\" (%s) is full: no "
 	    "address is left for \"%s\" (Azure keeps .0 to .3 and the last "
 	    "address)", sn->name, pfx_fmt(&sn->pfx, b), nic->name);
 }
@@ -231,7 +231,7 @@ unique_ips(struct tctx *c)
 		if (nic->ip_given)
 			ip_path(p, nic);
 		else
-			snprintf(p, sizeof(p), "%s", nic->node->jpath);
+			snprintf(p, sizeof(p), "%s", nic->jpath);
 		return topo_fail(c, p, "%s is also the address of \"%s\" in "
 		    "VNet \"%s\": arsemu's fabric needs every NIC address in a "
 		    "lab to be unique", addr_fmt(nic->ip, a), o->name,

@@ -1,6 +1,7 @@
 /*
- * parse_node: the things that become namespaces: NVAs and VMs (each with one
- * NIC in a subnet of its VNet) and on-premises sites (an edge router, hosts,
+ * parse_node: the things that become namespaces: NVAs and VMs (each with a
+ * primary NIC in a subnet of its VNet; an NVA may have more, NV-01) and
+ * on-premises sites (an edge router, hosts,
  * and one link per NVA the site sits behind). Checks what one node can tell:
  * its subnet, its ASN (RS-01, RS-05, RS-06), prepend, communities, which RS
  * instances it peers with (RS-04), which BGP daemon runs it, and a site
@@ -24,7 +25,11 @@ static const char *const nva_fields[] = {
 	"name", "subnet", "asn", "advertise", "prepend", "ip", "next_hop",
 	"communities", "peers", "md5", "filter", "role", "daemon",
 	"sender_as_path_loop_detection", "route_servers", "as_override", "bgp",
-	NULL
+	"nics", NULL
+};
+/* An NVA's extra NIC (NV-01..NV-03). */
+static const char *const xnic_fields[] = {
+	"name", "subnet", "ip", "ip_forwarding", "routes", NULL
 };
 /* What only a BGP speaker has: refused on an NVA with "bgp": false. */
 static const char *const bgp_only[] = {
@@ -51,13 +56,43 @@ topo_asn_reserved(unsigned asn)
 	return az_asn_reserved(asn);
 }
 
+/* A NIC of n in sn, named name (taken), declared at jpath: n's next. */
+static struct topo_nic *
+new_nic(struct topo_node *n, struct topo_subnet *sn, char *name,
+    const char *jpath)
+{
+	struct topo_nic *nic = xcalloc(1, sizeof(*nic));
+
+	nic->name = name;
+	nic->jpath = xstrdup(jpath);
+	nic->node = n;
+	nic->subnet = sn;
+	nic->slot = (unsigned)n->nnics;
+	topo_push(&n->nics, &n->nnics, nic);
+	return nic;
+}
+
 static void
 attach_nic(struct topo_node *n, struct topo_subnet *sn)
 {
-	n->nic = xcalloc(1, sizeof(*n->nic));
-	n->nic->name = xstrdup(n->name);
-	n->nic->node = n;
-	n->nic->subnet = sn;
+	n->nic = new_nic(n, sn, xstrdup(n->name), n->jpath);
+}
+
+/* The subnets no VM or NVA NIC may sit in; p is the "subnet" field's path. */
+static int
+nic_subnet_ok(struct tctx *c, const char *p, const struct topo_subnet *sn,
+    enum topo_node_kind kind)
+{
+	if (strcmp(sn->name, "RouteServerSubnet") == 0)
+		return topo_fail(c, p, "RouteServerSubnet belongs to the Route "
+		    "Server alone: put VMs and NVAs in another subnet (RS-03)");
+	if (strcmp(sn->name, "GatewaySubnet") == 0)
+		return topo_fail(c, p, "GatewaySubnet belongs to the gateways "
+		    "alone: put VMs and NVAs in another subnet");
+	if (strcmp(sn->name, FW_SUBNET) == 0 && kind != TOPO_NVA)
+		return topo_fail(c, p, FW_SUBNET " holds the firewall alone: "
+		    "put VMs in another subnet (RS-55)");
+	return 0;
 }
 
 struct topo_node *
@@ -92,15 +127,8 @@ parse_nic(struct tctx *c, const cJSON *o, const char *path,
 	if ((sn = topo_subnet_find(v, name)) == NULL)
 		return topo_fail(c, p, "VNet \"%s\" has no subnet \"%.64s\"",
 		    v->name, name);
-	if (strcmp(sn->name, "RouteServerSubnet") == 0)
-		return topo_fail(c, p, "RouteServerSubnet belongs to the Route "
-		    "Server alone: put VMs and NVAs in another subnet (RS-03)");
-	if (strcmp(sn->name, "GatewaySubnet") == 0)
-		return topo_fail(c, p, "GatewaySubnet belongs to the gateways "
-		    "alone: put VMs and NVAs in another subnet");
-	if (strcmp(sn->name, FW_SUBNET) == 0 && n->kind != TOPO_NVA)
-		return topo_fail(c, p, FW_SUBNET " holds the firewall alone: "
-		    "put VMs in another subnet (RS-55)");
+	if (nic_subnet_ok(c, p, sn, n->kind) == -1)
+		return -1;
 	attach_nic(n, sn);
 	if ((r = topo_jaddr(c, o, path, "ip", &n->nic->ip)) == -1)
 		return -1;
@@ -295,6 +323,132 @@ parse_bgp(struct tctx *c, const cJSON *o, const char *path,
 	return topo_parse_nva_security(c, o, path, nva) == -1 ? -1 : 0;
 }
 
+static int nva_speaker(struct tctx *, const cJSON *, const char *,
+    struct topo_vnet *, struct topo_nva *);
+
+/*
+ * NV-01..NV-03: one of an NVA's "nics": a NIC named "<nva>/<name>" in
+ * another subnet of the NVA's VNet, with its own address, IP forwarding
+ * (default: the primary's) and the prefixes its guest routes out of it.
+ */
+static int
+parse_xnic(struct tctx *c, const cJSON *o, const char *path, void *arg)
+{
+	char p[TOPO_PATH_MAX], rp[TOPO_PATH_MAX], full[2 * TOPO_NAME_MAX + 2];
+	char *sub;
+	struct topo_node *n = arg;
+	const struct topo_vnet *v = n->nic->subnet->vnet;
+	struct topo_subnet *sn;
+	struct topo_nic *nic;
+	const cJSON *arr, *el;
+	const char *snname;
+	size_t k;
+	int r;
+
+	if (topo_jfields(c, o, path, xnic_fields) == -1 ||
+	    topo_jname(c, o, path, &sub) == -1)
+		return -1;
+	snprintf(full, sizeof(full), "%s/%s", n->name, sub);
+	free(sub);
+	topo_path_key(p, path, "name");
+	for (k = 1; k < n->nnics; k++)
+		if (strcmp(n->nics[k]->name, full) == 0)
+			return topo_fail(c, p, "NIC \"%s\" is declared twice "
+			    "(first at %s)", full, n->nics[k]->jpath);
+	if (n->nnics >= TOPO_NVA_NICS_MAX)
+		return topo_fail(c, path, "NVA \"%s\" has more than %d NICs, "
+		    "its primary included: arsemu's cap (Azure's depends on "
+		    "the VM size, NV-01)", n->name, TOPO_NVA_NICS_MAX);
+	if (topo_jstr(c, o, path, "subnet", true, &snname) == -1)
+		return -1;
+	topo_path_key(p, path, "subnet");
+	if ((sn = topo_subnet_find(v, snname)) == NULL)
+		return topo_fail(c, p, "VNet \"%s\" has no subnet \"%.64s\": "
+		    "every NIC of a VM is in the VM's VNet (NV-01)", v->name,
+		    snname);
+	if (nic_subnet_ok(c, p, sn, n->kind) == -1)
+		return -1;
+	if (strcmp(sn->name, FW_SUBNET) == 0 ||
+	    strcmp(n->nic->subnet->name, FW_SUBNET) == 0)
+		return topo_fail(c, path, FW_SUBNET " holds the Azure Firewall "
+		    "pattern, whose NICs are the platform's: a firewall there "
+		    "has no extra NIC, and no extra NIC goes there (NV-01)");
+	for (k = 0; k < n->nnics; k++)
+		if (n->nics[k]->subnet == sn)
+			return topo_fail(c, p, "NIC \"%s\" of %s is already in "
+			    "subnet \"%s\": arsemu gives each NIC of an NVA its "
+			    "own subnet, so that its guest routes are "
+			    "unambiguous (NV-03)", n->nics[k]->name, n->name,
+			    sn->name);
+	nic = new_nic(n, sn, xstrdup(full), path);
+	nic->ip_forwarding = n->nic->ip_forwarding;
+	if ((r = topo_jaddr(c, o, path, "ip", &nic->ip)) == -1)
+		return -1;
+	nic->ip_given = r == 1;
+	if (topo_jbool(c, o, path, "ip_forwarding", &nic->ip_forwarding) == -1 ||
+	    (r = topo_jarr(c, o, path, "routes", false, &arr)) <= 0)
+		return r;
+	topo_path_key(rp, path, "routes");
+	k = 0;
+	cJSON_ArrayForEach(el, arr) {
+		struct pfx4 pf;
+
+		topo_path_idx(p, rp, k++);
+		if (topo_vpfx(c, el, p, &pf) == -1)
+			return -1;
+		if (pf.len == 0)
+			return topo_fail(c, p, "the default route is the primary "
+			    "NIC's (NV-03): make this NIC the NVA's primary (its "
+			    "\"subnet\") instead");
+	}
+	return topo_parse_pfxs(c, arr, rp, &nic->routes, &nic->nroutes);
+}
+
+/*
+ * NV-03: one guest route per prefix: a prefix in two NICs' "routes", or
+ * one that is a NIC's subnet (connected), would be two routes the guest
+ * cannot hold at once.
+ */
+static int
+xnic_routes_unique(struct tctx *c, const struct topo_node *n)
+{
+	char p[TOPO_PATH_MAX], rp[TOPO_PATH_MAX], a[PFX_STRLEN];
+	const struct topo_nic *x, *y;
+	size_t i, j, k, l;
+
+	for (i = 1; i < n->nnics; i++)
+		for (k = 0, x = n->nics[i]; k < x->nroutes; k++) {
+			topo_path_idx(p, topo_path_key(rp, x->jpath, "routes"),
+			    k);
+			pfx_fmt(&x->routes[k], a);
+			for (j = 0; j < n->nnics; j++) {
+				y = n->nics[j];
+				if (pfx_equal(&y->subnet->pfx, &x->routes[k]))
+					return topo_fail(c, p, "%s is subnet \"%s\" "
+					    "of NIC %s: the guest reaches it out of "
+					    "that NIC already (NV-03)", a,
+					    y->subnet->name, y->name);
+				for (l = 0; j < i && l < y->nroutes; l++)
+					if (pfx_equal(&y->routes[l],
+					    &x->routes[k]))
+						return topo_fail(c, p, "%s is "
+						    "routed out of NIC %s already: "
+						    "the guest holds one route per "
+						    "prefix (NV-03)", a, y->name);
+			}
+		}
+	return 0;
+}
+
+static int
+parse_xnics(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_node *n)
+{
+	if (topo_parse_list(c, o, path, "nics", n, parse_xnic) == -1)
+		return -1;
+	return xnic_routes_unique(c, n);
+}
+
 int
 topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 {
@@ -302,7 +456,6 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	struct topo_vnet *v = arg;
 	struct topo_node *n;
 	struct topo_nva *nva;
-	unsigned prepend = 0;
 	int r;
 
 	if (topo_jfields(c, o, path, nva_fields) == -1 ||
@@ -312,10 +465,32 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	nva = n->nva = xcalloc(1, sizeof(*nva));
 	nva->node = n;
 	topo_push(&c->t->nvas, &c->t->nnvas, nva);
-	if (parse_nic(c, o, path, v, n) == -1)
+	if (parse_nic(c, o, path, v, n) == -1 ||
+	    (r = parse_bgp(c, o, path, nva)) == -1 ||
+	    (r == 1 && nva_speaker(c, o, path, v, nva) == -1))
 		return -1;
-	if ((r = parse_bgp(c, o, path, nva)) != 1)
-		return r;
+	/*
+	 * A speaker installs what it learns in its guest, out of eth0 (the
+	 * primary): the walk's choice of NIC (topo_node_egress) does not
+	 * read those routes, so extra NICs are a firewall's without BGP.
+	 */
+	if (nva->bgp && topo_jget(o, "nics") != NULL)
+		return topo_fail(c, topo_path_key(p, path, "nics"), "NVA \"%s\" "
+		    "speaks BGP: arsemu gives extra NICs (NV-01) only to an NVA "
+		    "with \"bgp\": false, whose guest routes it models (NV-03)",
+		    n->name);
+	return parse_xnics(c, o, path, n);
+}
+
+/* The fields of an NVA that speaks BGP (after "bgp"). */
+static int
+nva_speaker(struct tctx *c, const cJSON *o, const char *path,
+    struct topo_vnet *v, struct topo_nva *nva)
+{
+	char p[TOPO_PATH_MAX];
+	struct topo_node *n = nva->node;
+	unsigned prepend = 0;
+
 	if (parse_role(c, o, path, n) == -1)
 		return -1;
 	if (parse_asn(c, o, path, nva) == -1 ||

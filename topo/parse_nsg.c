@@ -417,21 +417,23 @@ static int
 assoc_nic(struct tctx *c, const char *p, const char *ref, void *arg)
 {
 	struct topo_nsg *g = arg;
-	struct topo_node *n = topo_node_find(c->t, ref);
+	struct topo_nic *nic = topo_nic_find(c->t, ref);
+	const struct topo_node *n = nic ? nic->node : NULL;
 
 	if (n == NULL || (n->kind != TOPO_VM && n->kind != TOPO_NVA))
 		return topo_fail(c, p, "\"%.64s\" names no VM or NVA: an NSG "
-		    "is associated with the NIC of a VM or an NVA", ref);
-	if (strcmp(n->nic->subnet->name, "AzureFirewallSubnet") == 0)
+		    "is associated with the NIC of a VM or an NVA (an NVA's "
+		    "extra NIC: \"NVA/NAME\", NV-01)", ref);
+	if (strcmp(nic->subnet->name, "AzureFirewallSubnet") == 0)
 		return topo_fail(c, p, "%s sits in AzureFirewallSubnet, whose "
 		    "NICs are the platform's: Azure takes no NSG there (NS-05)",
 		    n->name);
-	if (n->nic->nsg != NULL)
+	if (nic->nsg != NULL)
 		return topo_fail(c, p, "the NIC of %s is already associated "
-		    "with NSG \"%s\": a NIC has at most one (NS-04)", n->name,
-		    n->nic->nsg->name);
-	n->nic->nsg = g;
-	topo_push(&g->nics, &g->nnics, n->nic);
+		    "with NSG \"%s\": a NIC has at most one (NS-04)", nic->name,
+		    nic->nsg->name);
+	nic->nsg = g;
+	topo_push(&g->nics, &g->nnics, nic);
 	return 0;
 }
 

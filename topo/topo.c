@@ -206,10 +206,13 @@ free_node(struct topo_node *n)
 {
 	size_t i;
 
-	if (n->nic != NULL) {
-		free(n->nic->name);
-		free(n->nic);
+	for (i = 0; i < n->nnics; i++) {
+		free(n->nics[i]->name);
+		free(n->nics[i]->jpath);
+		free(n->nics[i]->routes);
+		free(n->nics[i]);
 	}
+	free(n->nics);
 	if (n->nva != NULL) {
 		for (i = 0; n->nva->advpol != NULL && i < n->nva->nadvertise;
 		    i++)
@@ -366,6 +369,61 @@ topo_set_name(struct topo *t, const char *name, struct topo_err *err)
 	free(t->name);
 	t->name = xstrdup(name);
 	return 0;
+}
+
+struct topo_nic *
+topo_nic_find(const struct topo *t, const char *name)
+{
+	const char *slash = strchr(name, '/');
+	char node[TOPO_NAME_MAX + 1];
+	struct topo_node *n;
+	size_t i, len = slash ? (size_t)(slash - name) : strlen(name);
+
+	if (len > TOPO_NAME_MAX)
+		return NULL;
+	memcpy(node, name, len);
+	node[len] = '\0';
+	if ((n = topo_node_find(t, node)) == NULL)
+		return NULL;
+	for (i = 0; i < n->nnics; i++)
+		if (strcmp(n->nics[i]->name, name) == 0)
+			return n->nics[i];
+	return NULL;
+}
+
+const struct topo_nic *
+topo_node_egress(const struct topo_node *n, uint32_t dst)
+{
+	const struct topo_nic *best = n->nic;
+	int blen = -1;
+	size_t i, k;
+
+	/* the longest of each NIC's subnet (connected) and routes */
+	for (i = 0; i < n->nnics; i++) {
+		const struct topo_nic *nic = n->nics[i];
+
+		for (k = 0; k <= nic->nroutes; k++) {
+			const struct pfx4 *p = k == 0 ? &nic->subnet->pfx :
+			    &nic->routes[k - 1];
+
+			if (pfx_contains_addr(p, dst) && (int)p->len > blen) {
+				best = nic;
+				blen = p->len;
+			}
+		}
+	}
+	return best;
+}
+
+bool
+topo_node_forwards(const struct topo_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nnics; i++)
+		if (n->nics[i]->ip_forwarding)
+			return true;
+	return false;
 }
 
 struct topo_node *

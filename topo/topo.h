@@ -172,16 +172,32 @@ struct topo_peering {
 	bool			 use_remote_gateways[2];	/* default false */
 };
 
-/* A NIC plugged into the fabric: one veth, one effective route table. */
+/*
+ * A NIC plugged into the fabric: one veth, one effective route table.
+ * Every VM, NVA and Route Server or gateway instance has its primary NIC
+ * (node->nic, named as the node); an NVA may have more (NV-01, "nics"),
+ * named "<nva>/<name>", each in its own subnet of the NVA's VNet.
+ */
+#define TOPO_NVA_NICS_MAX	4	/* ours, primary included: eth0..eth3 */
+
 struct topo_nic {
-	char			*name;		/* the node's name (one NIC per node) */
+	char			*name;		/* the node's, or "<nva>/<name>" */
+	char			*jpath;		/* the node's, or "...nics[k]" */
 	struct topo_node	*node;
 	struct topo_subnet	*subnet;
 	uint32_t		 ip;		/* given, or the next free from .4 up */
 	unsigned		 idx;		/* 0..nnics-1, stable for a topology */
+	unsigned		 slot;		/* node->nics[slot] == this: eth<slot> */
 	bool			 ip_forwarding;	/* NVAs */
 	bool			 ip_given;	/* the file set "ip" */
 	struct topo_nsg		*nsg;		/* the NIC's own NSG, or NULL */
+	/*
+	 * NV-03: what the guest routes out of this NIC besides its subnet
+	 * (an extra NIC's "routes", via its subnet's .1); the primary's
+	 * default route is implied, never listed.
+	 */
+	struct pfx4		*routes;
+	size_t			 nroutes;
 };
 
 struct topo_rs {
@@ -416,6 +432,8 @@ struct topo_node {
 	enum topo_node_kind	 kind;
 	char			*jpath;		/* where it was declared, for messages */
 	struct topo_nic		*nic;		/* RS, NVA, VM; NULL for site nodes */
+	struct topo_nic		**nics;		/* nics[0] == nic, then an NVA's extra ones */
+	size_t			 nnics;
 	struct topo_rs		*rs;		/* TOPO_RS */
 	unsigned		 rs_instance;	/* TOPO_RS: 0 or 1 */
 	struct topo_nva		*nva;		/* TOPO_NVA */
@@ -542,6 +560,18 @@ struct topo_node *topo_node_find(const struct topo *t, const char *name);
 /* GW-08: a region's private peering community by its API name ("uksouth"), 0 if unknown. */
 uint32_t topo_region_community(const char *name);
 struct topo_nic  *topo_nic_by_ip(const struct topo *t, uint32_t ip);
+/* A NIC by name: a node's primary ("nva1") or an extra one ("nva1/trusted"). */
+struct topo_nic  *topo_nic_find(const struct topo *t, const char *name);
+/*
+ * NV-03: the NIC a node's guest sends a packet to dst out of, by longest
+ * prefix among the NICs' subnets (connected) and "routes", else the
+ * primary (the default route via its subnet's .1, as Azure's DHCP gives
+ * it); NULL for a node without NICs.
+ */
+const struct topo_nic *topo_node_egress(const struct topo_node *n,
+	    uint32_t dst);
+/* Whether any NIC of n has IP forwarding: its guest forwards (NV-02). */
+bool	topo_node_forwards(const struct topo_node *n);
 struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);
 const char *topo_kind_str(enum topo_node_kind k);
 /* "VirtualAppliance", ... as the topology file and az spell them (VR-08). */

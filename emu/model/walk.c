@@ -194,31 +194,6 @@ why(const struct sdn_table *tab, const struct sdn_route *r, char *buf,
 	}
 }
 
-/* PE-02, PE-08: the spoke's peering refuses what a forwarder sends it. */
-static bool
-peering_refuses(const struct topo_node *from, const struct topo_node *to,
-    uint32_t src, struct walk *w)
-{
-	const struct topo_vnet *s = policy_peering_refuses(from->nic, to->nic,
-	    src);
-	const struct topo_peering *pe;
-	const char *jp;
-	char a[ADDR_STRLEN];
-
-	if (s == NULL)
-		return false;
-	pe = topo_vnet_peering(s, from->nic->subnet->vnet);
-	jp = pe != NULL ? pe->jpath[pe->vnet[0] == s ? 0 : 1] : s->jpath;
-	w->outcome = WALK_PEERING_REFUSED;
-	w->refused_by = s;
-	snprintf(w->detail, sizeof(w->detail), "%s's peering to %s has "
-	    "allow_forwarded_traffic false (%s): %s forwarded a packet from %s, "
-	    "outside %s's address space", s->name,
-	    from->nic->subnet->vnet->name, jp, from->name, addr_fmt(src, a),
-	    from->nic->subnet->vnet->name);
-	return true;
-}
-
 /*
  * LB-04, LB-06: a route to an internal load balancer's frontend; the
  * backend its hash picks among those in rotation takes the packet as it
@@ -228,11 +203,11 @@ peering_refuses(const struct topo_node *from, const struct topo_node *to,
  * the fabric).
  */
 static const struct topo_node *
-lb_step(const struct walk_env *e, const struct topo_node *from,
+lb_step(const struct walk_env *e, const struct topo_nic *from,
     const struct topo_lb *lb, const struct walk_pkt *pkt, struct walk *w,
     struct walk_hop *h)
 {
-	const struct topo_vnet *v = from->nic->subnet->vnet;
+	const struct topo_vnet *v = from->subnet->vnet;
 	struct lb_flow f = { pkt->src, pkt->dst, walk_ipproto(pkt->proto),
 	    pkt->proto == WALK_ICMP ? 0 : pkt->sport,
 	    pkt->proto == WALK_ICMP ? 0 : pkt->port };
@@ -241,7 +216,7 @@ lb_step(const struct walk_env *e, const struct topo_node *from,
 	size_t i, used, nup = 0;
 	int b;
 
-	if (!kroute_nh_reaches(e->t, from->nic, lb->ip)) {
+	if (!kroute_nh_reaches(e->t, from, lb->ip)) {
 		w->outcome = WALK_BLACKHOLED;
 		snprintf(w->detail, sizeof(w->detail), "load balancer %s "
 		    "(frontend %s) is in VNet %s, not peered with %s: out of "
@@ -266,8 +241,9 @@ lb_step(const struct walk_env *e, const struct topo_node *from,
 	    "backend %s (%s, %s hash)", lb->name, h->backend->name,
 	    lb->nrules ? "port rule" : "HA ports",
 	    pkt->reply && pkt->proto != WALK_ICMP ? "the flow's" : "5-tuple");
-	if (peering_refuses(from, h->backend, pkt->src, w))
+	if (walk_peering_refuses(from, h->backend->nic, pkt->src, w))
 		return NULL;
+	w->next_in = h->backend->nic;
 	return h->backend;
 }
 
@@ -278,17 +254,22 @@ fabric(const struct walk_env *e, const struct topo_node *from,
     struct walk_hop *h)
 {
 	uint32_t dst = pkt->dst;
-	const struct sdn_table *tab = e->table(e->arg, from->nic);
+	/* NV-03: the NIC the guest sends it out of; NV-04: its own routes */
+	const struct topo_nic *nic = topo_node_egress(from, dst), *in;
+	const struct sdn_table *tab = e->table(e->arg, nic);
 	const struct sdn_route *r = tab ? sdn_lookup(tab, dst) : NULL;
 	char pf[PFX_STRLEN], nh[ADDR_STRLEN], reason[160];
 	const struct topo_node *next;
 	uint32_t m[SDN_MAX_NH];
 	unsigned k, nm;
 
+	/* NV-02: transit only; the guest sends its own from the NIC's address */
+	if (w->n > 1 && walk_fwd_drops(from, NULL, nic, pkt, w))
+		return NULL;
 	if (r == NULL) {
 		w->outcome = WALK_NO_ROUTE;
 		snprintf(w->detail, sizeof(w->detail), "NIC %s has no route to the "
-		    "destination", from->name);
+		    "destination", nic->name);
 		return NULL;
 	}
 	why(tab, r, reason, sizeof(reason));
@@ -297,29 +278,30 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	case SDN_NH_NONE:
 		w->outcome = WALK_BLACKHOLED;
 		snprintf(w->detail, sizeof(w->detail), "NIC %s: %s %s None (%s)",
-		    from->name, sdn_source_str(r->source), pf, reason);
+		    nic->name, sdn_source_str(r->source), pf, reason);
 		return NULL;
 	case SDN_NH_INTERNET:
 		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s Internet (%s)",
-		    from->name, sdn_source_str(r->source), pf, reason);
-		(void)walk_nsg_denies(e, from, NULL, pkt, w, h);
+		    nic->name, sdn_source_str(r->source), pf, reason);
+		(void)walk_nsg_denies(e, nic, NULL, pkt, w, h);
 		return NULL;	/* the caller adds the Internet hop */
 	case SDN_NH_VNETLOCAL:
 	case SDN_NH_VNETPEERING:
 	case SDN_NH_VNETGLOBALPEERING:
-		if ((next = walk_owner(e->t, dst)) == NULL || next->nic == NULL) {
+		if ((in = topo_nic_by_ip(e->t, dst)) == NULL) {
 			w->outcome = WALK_NO_ROUTE;
 			snprintf(w->detail, sizeof(w->detail), "NIC %s: %s %s matches, "
-			    "but no NIC has %s", from->name, sdn_nh_type_str(r->type),
+			    "but no NIC has %s", nic->name, sdn_nh_type_str(r->type),
 			    pf, addr_fmt(dst, nh));
 			return NULL;
 		}
-		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s (%s)", from->name,
+		snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s (%s)", nic->name,
 		    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type), reason);
-		if (peering_refuses(from, next, pkt->src, w) ||
-		    walk_nsg_denies(e, from, next, pkt, w, h))
+		if (walk_peering_refuses(nic, in, pkt->src, w) ||
+		    walk_nsg_denies(e, nic, in, pkt, w, h))
 			return NULL;
-		return next;
+		w->next_in = in;
+		return in->node;
 	case SDN_NH_VNG:
 	case SDN_NH_VIRTUALAPPLIANCE:
 		break;
@@ -327,12 +309,12 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 	if (r->nnh == 0) {
 		w->outcome = WALK_BLACKHOLED;
 		snprintf(w->detail, sizeof(w->detail), "NIC %s: %s has no next hop",
-		    from->name, pf);
+		    nic->name, pf);
 		return NULL;
 	}
-	nm = walk_reachable_nh(e->t, from->nic, r, m);
+	nm = walk_reachable_nh(e->t, nic, r, m);
 	k = choose_hop(e, from, m, nm, flow, h);
-	snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s -> %s (%s%s)", from->name,
+	snprintf(h->how, sizeof(h->how), "NIC %s: %s %s %s -> %s (%s%s)", nic->name,
 	    sdn_source_str(r->source), pf, sdn_nh_type_str(r->type),
 	    addr_fmt(m[k], nh), reason, nm > 1 ? "; ECMP by flow hash" : "");
 	if (topo_lb_by_ip(e->t, m[k]) != NULL) {
@@ -341,21 +323,22 @@ fabric(const struct walk_env *e, const struct topo_node *from,
 		 * NEXT_HOP (RS-23): the frontend balances either way. NS-04:
 		 * the backend's NSGs see the packet the balancer hands on.
 		 */
-		next = lb_step(e, from, topo_lb_by_ip(e->t, m[k]), pkt, w, h);
-		if (next != NULL && walk_nsg_denies(e, from, next, pkt, w, h))
+		next = lb_step(e, nic, topo_lb_by_ip(e->t, m[k]), pkt, w, h);
+		if (next != NULL && walk_nsg_denies(e, nic, next->nic, pkt, w, h))
 			return NULL;
 		return next;
 	}
-	if ((next = walk_owner(e->t, m[k])) == NULL || next->nic == NULL) {
+	if ((in = topo_nic_by_ip(e->t, m[k])) == NULL) {
 		w->outcome = WALK_BLACKHOLED;
 		snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is no NIC "
 		    "in the lab", nh, pf);
 		return NULL;
 	}
-	if (walk_out_of_reach(e->t, from, next, &r->pfx, w) ||
-	    walk_nsg_denies(e, from, next, pkt, w, h))
+	if (walk_out_of_reach(e->t, nic, in, &r->pfx, w) ||
+	    walk_nsg_denies(e, nic, in, pkt, w, h))
 		return NULL;
-	return next;
+	w->next_in = in;
+	return in->node;
 }
 
 /*
@@ -945,8 +928,10 @@ walk_predict(const struct walk_env *e, const struct topo_node *src,
 		bool internet = false;
 		const struct topo_node *next;
 
-		if (nva_denies(n, pkt, w, &allow))
+		if (walk_fwd_drops(n, cur->in, NULL, pkt, w) ||
+		    nva_denies(n, pkt, w, &allow))
 			return;
+		w->next_in = NULL;
 		next = step(e, n, pkt, flow, w, cur, &internet);
 		if (allow != NULL) {
 			size_t used = strlen(cur->how);
@@ -978,6 +963,7 @@ walk_predict(const struct walk_env *e, const struct topo_node *src,
 			    WALK_MAX_HOPS);
 			return;
 		}
+		w->hop[w->n - 1].in = w->next_in;
 		if (e->failed != NULL && e->failed(e->arg, next)) {
 			w->outcome = WALK_FAILED_PEER;
 			snprintf(w->detail, sizeof(w->detail), "%s is failed", next->name);

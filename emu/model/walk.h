@@ -72,6 +72,8 @@ struct walk_hop {
 	/* the internal load balancer the packet left this hop through (LB-06) */
 	const struct topo_lb	*lb;
 	const struct topo_node	*backend;	/* the backend it chose */
+	/* the NIC the fabric handed the packet to this node by; NULL: none */
+	const struct topo_nic	*in;
 };
 
 struct walk {
@@ -88,6 +90,8 @@ struct walk {
 	const struct topo_nic	*nsg_nic;
 	bool			 nsg_inbound;
 	bool			 dropped_at_last; /* the last node had no route itself */
+	/* walk_predict's own: the NIC the step just taken enters by */
+	const struct topo_nic	*next_in;
 };
 
 struct walk_env {

@@ -6,6 +6,7 @@
 
 #include "kroute.h"
 #include "nsg.h"
+#include "policy.h"
 #include "walkstep.h"
 
 uint8_t
@@ -27,13 +28,13 @@ walk_policy_pkt(const struct walk_pkt *p, struct policy_pkt *q)
 }
 
 /*
- * NS-04: the packet leaves `from`'s NIC (its NSGs outbound) and, unless it
- * goes to the Internet (to == NULL), enters `to`'s (inbound). True if an
+ * NS-04: the packet leaves NIC `from` (its NSGs outbound) and, unless it
+ * goes to the Internet (to == NULL), enters NIC `to` (inbound). True if an
  * NSG denies it, named in the walk at `from`'s hop.
  */
 bool
-walk_nsg_denies(const struct walk_env *e, const struct topo_node *from,
-    const struct topo_node *to, const struct walk_pkt *pkt, struct walk *w,
+walk_nsg_denies(const struct walk_env *e, const struct topo_nic *from,
+    const struct topo_nic *to, const struct walk_pkt *pkt, struct walk *w,
     struct walk_hop *h)
 {
 	struct nsg_pkt q = { pkt->src, pkt->dst, 0, pkt->sport, pkt->port };
@@ -47,7 +48,7 @@ walk_nsg_denies(const struct walk_env *e, const struct topo_node *from,
 	q.proto = pp.proto;
 	if (pp.proto == TOPO_PROTO_ICMP)
 		q.sport = q.dport = 0;
-	if (nsg_flow(e->t, from->nic, to ? to->nic : NULL, &q, &v, &nic, &in))
+	if (nsg_flow(e->t, from, to, &q, &v, &nic, &in))
 		return false;
 	w->outcome = WALK_NSG_DENIED;
 	w->nsg = v.nsg;
@@ -78,17 +79,67 @@ walk_reachable_nh(const struct topo *t, const struct topo_nic *from,
 }
 
 bool
-walk_out_of_reach(const struct topo *t, const struct topo_node *from,
-    const struct topo_node *next, const struct pfx4 *pfx, struct walk *w)
+walk_out_of_reach(const struct topo *t, const struct topo_nic *from,
+    const struct topo_nic *next, const struct pfx4 *pfx, struct walk *w)
 {
 	char nh[ADDR_STRLEN], pf[PFX_STRLEN];
 
-	if (kroute_nh_reaches(t, from->nic, next->nic->ip))
+	if (kroute_nh_reaches(t, from, next->ip))
 		return false;
 	w->outcome = WALK_BLACKHOLED;
 	snprintf(w->detail, sizeof(w->detail), "next hop %s of %s is %s in VNet "
 	    "%s, not peered with %s: out of reach (PE-08, PE-01)",
-	    addr_fmt(next->nic->ip, nh), pfx_fmt(pfx, pf), next->name,
-	    next->nic->subnet->vnet->name, from->nic->subnet->vnet->name);
+	    addr_fmt(next->ip, nh), pfx_fmt(pfx, pf), next->name,
+	    next->subnet->vnet->name, from->subnet->vnet->name);
+	return true;
+}
+
+bool
+walk_fwd_drops(const struct topo_node *n, const struct topo_nic *in,
+    const struct topo_nic *out, const struct walk_pkt *pkt, struct walk *w)
+{
+	char a[ADDR_STRLEN];
+	const struct topo_nic *nic;
+	bool recv;
+
+	if (n->kind != TOPO_NVA)
+		return false;
+	if (in != NULL && !in->ip_forwarding && pkt->dst != in->ip) {
+		nic = in;
+		recv = true;
+	} else if (out != NULL && !out->ip_forwarding && pkt->src != out->ip) {
+		nic = out;
+		recv = false;
+	} else
+		return false;
+	/* the guest does not forward it; or it does, and the fabric drops it */
+	w->outcome = recv ? WALK_NOT_FORWARDED : WALK_BLACKHOLED;
+	snprintf(w->detail, sizeof(w->detail), "NIC %s has IP forwarding off: "
+	    "Azure drops what it %s %s (NV-02)", nic->name,
+	    recv ? "receives for" : "sends from",
+	    addr_fmt(recv ? pkt->dst : pkt->src, a));
+	return true;
+}
+
+bool
+walk_peering_refuses(const struct topo_nic *from, const struct topo_nic *to,
+    uint32_t src, struct walk *w)
+{
+	const struct topo_vnet *s = policy_peering_refuses(from, to, src);
+	const struct topo_peering *pe;
+	const char *jp;
+	char a[ADDR_STRLEN];
+
+	if (s == NULL)
+		return false;
+	pe = topo_vnet_peering(s, from->subnet->vnet);
+	jp = pe != NULL ? pe->jpath[pe->vnet[0] == s ? 0 : 1] : s->jpath;
+	w->outcome = WALK_PEERING_REFUSED;
+	w->refused_by = s;
+	snprintf(w->detail, sizeof(w->detail), "%s's peering to %s has "
+	    "allow_forwarded_traffic false (%s): %s forwarded a packet from %s, "
+	    "outside %s's address space", s->name,
+	    from->subnet->vnet->name, jp, from->node->name, addr_fmt(src, a),
+	    from->subnet->vnet->name);
 	return true;
 }

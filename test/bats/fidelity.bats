@@ -43,9 +43,9 @@ fabric_tx() {
 	for f in $(sh "$TOP/test/golden/examples.sh"); do
 		ex=$(basename "$f" .json)
 		for nic in $(nics "$f"); do
-			[ -f "$TOP/test/golden/$ex.$nic.json" ] ||
+			[ -f "$TOP/test/golden/$ex.${nic//\//+}.json" ] ||
 				fail "no golden file for $ex $nic: run make golden"
-			diff -u "$TOP/test/golden/$ex.$nic.json" \
+			diff -u "$TOP/test/golden/$ex.${nic//\//+}.json" \
 				<(as_nobody "$NOBODY_ARSEMU" plan \
 				"$NOBODY_TOP/examples/$ex.json" "$nic" --json 2>/dev/null) ||
 				fail "plan $ex $nic differs from its golden file"

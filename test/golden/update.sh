@@ -12,7 +12,8 @@ rm -f test/golden/*.json
 for f in $(sh test/golden/examples.sh); do
 	ex=$(basename "$f" .json)
 	for nic in $(sh test/golden/nics.sh "$f"); do
-		"$ARSEMU" plan "$f" "$nic" --json 2>/dev/null > "test/golden/$ex.$nic.json"
+		"$ARSEMU" plan "$f" "$nic" --json 2>/dev/null \
+		    > "test/golden/$ex.$(echo "$nic" | tr / +).json"
 	done
 done
 ls test/golden/*.json | wc -l | sed 's/$/ golden files/'

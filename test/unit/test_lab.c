@@ -88,6 +88,8 @@ add_nic_node(const char *name, enum topo_node_kind kind, int subnet,
 	    .ip_forwarding = kind == TOPO_NVA };
 	F.nicp[i] = &F.nic[i];
 	n->nic = &F.nic[i];
+	n->nics = &F.nicp[i];	/* its one NIC, the primary */
+	n->nnics = 1;
 	if (kind == TOPO_NVA) {
 		F.nva[F.t.nnvas] = (struct topo_nva){ .node = n, .asn = 65001 };
 		F.nvap[F.t.nnvas] = &F.nva[F.t.nnvas];

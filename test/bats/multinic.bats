@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# An NVA with a trusted and an untrusted NIC (NV-01..NV-04):
+# examples/multi-nic-nva.json. validate's refusals at their JSON paths;
+# plan's two tables for the firewall without root; live: the guest's eth0
+# and eth1 with their routes, routes == plan for every NIC, packets in by
+# the trusted NIC and out of either, the walk as predicted; a third NIC
+# without IP forwarding drops transit both ways, live as predicted; down
+# leaves nothing.
+
+load helpers
+
+teardown() { down_labs; }
+
+EX=$TOP/examples/multi-nic-nva.json
+
+nics() { ARSEMU="$ARSEMU" sh "$TOP/test/golden/nics.sh" "$1"; }
+
+# same_routes FILE LAB: every NIC's routes in the lab are those plan predicts.
+same_routes() {
+	local n
+	for n in $(nics "$1"); do
+		diff <(arsemu plan "$1" "$n" --json 2>/dev/null) \
+		    <(arsemu routes "$n" --name "$2" --json) || return 1
+	done
+}
+
+# The example with jq filter $1 applied, in a file of the test's own.
+ex_with() {
+	jq "$1" "$EX" > "$BATS_TEST_TMPDIR/x.json"
+	echo "$BATS_TEST_TMPDIR/x.json"
+}
+
+@test "NV-01 validate: an extra NIC outside the NVA's VNet, a NIC name given twice, a VM's nics are refused at their JSON paths" {
+	run arsemu validate "$EX"
+	assert_success
+	assert_output --partial "4 NICs"
+	run arsemu validate "$(ex_with '.regions[0].hub.nvas[0].nics[0].subnet = "app"')"
+	assert_failure 2
+	assert_output --partial 'regions[0].hub.nvas[0].nics[0].subnet: VNet "hub" has no subnet "app": every NIC of a VM is in the VM'"'"'s VNet (NV-01)'
+	run arsemu validate "$(ex_with '.regions[0].hub.subnets.dmz = "10.1.4.0/24" |
+	    .regions[0].hub.nvas[0].nics += [{"name": "trusted", "subnet": "dmz"}]')"
+	assert_failure 2
+	assert_output --partial 'regions[0].hub.nvas[0].nics[1].name: NIC "fw/trusted" is declared twice'
+	run arsemu validate "$(ex_with '.regions[0].spokes[0].vms[0].nics = []')"
+	assert_failure 2
+	assert_output --partial 'regions[0].spokes[0].vms[0].nics: unknown field "nics"'
+}
+
+@test "NV-04 plan: fw and fw/trusted have their own effective routes (Internet and None for 0.0.0.0/0), without root" {
+	run as_nobody "$NOBODY_ARSEMU" plan "$NOBODY_TOP/examples/multi-nic-nva.json" fw
+	assert_success
+	assert_line --regexp '^User +Active +0\.0\.0\.0/0 +Internet *$'
+	run as_nobody "$NOBODY_ARSEMU" plan "$NOBODY_TOP/examples/multi-nic-nva.json" fw/trusted
+	assert_success
+	assert_line --regexp '^User +Active +0\.0\.0\.0/0 +None *$'
+	run as_nobody "$NOBODY_ARSEMU" plan "$NOBODY_TOP/examples/multi-nic-nva.json" fw/nosuch
+	assert_failure 2
+	assert_output --partial "no NIC named fw/nosuch"
+}
+
+@test "NV-01 NV-03 NV-04 live: fw's eth0 and eth1 with the guest's routes, routes == plan for every NIC, in by the trusted NIC and out of either as predicted, the trusted NIC's own NSG (NS-04); down leaves nothing" {
+	require_root
+	local lab=$ARSEMU_T-mnic snap before after
+	snap=$(host_snapshot)
+	arsemu up "$EX" --name "$lab"
+	wait_until 15 same_routes "$EX" "$lab" || fail "plan and routes differ"
+	run arsemu exec fw --name "$lab" -- ip -4 -o addr show
+	assert_output --regexp 'eth0 +inet 10\.1\.2\.4/24'
+	assert_output --regexp 'eth1 +inet 10\.1\.3\.4/24'
+	run arsemu exec fw --name "$lab" -- ip route show proto static
+	assert_line --regexp '^default via 10\.1\.2\.1 dev eth0'
+	assert_line --regexp '^10\.0\.0\.0/8 via 10\.1\.3\.1 dev eth1'
+	before=$(ip_forwarded "$lab" fw)
+	run arsemu exec spoke1-vm1 --name "$lab" -- ping -c2 -i0.2 -W2 10.3.1.4
+	assert_success
+	after=$(ip_forwarded "$lab" fw)
+	(( after >= before + 4 )) || fail "fw forwarded $before -> $after"
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --both-ways
+	assert_success
+	refute_output --partial MISMATCH
+	assert_output --partial "NIC fw/trusted: Default 10.3.0.0/16 VNetPeering"
+	assert_output --partial "observed: delivered; forwarded by: fw"
+	run arsemu walk spoke1-vm1 internet --name "$lab"
+	assert_success
+	refute_output --partial MISMATCH
+	assert_output --partial "NIC fw: User 0.0.0.0/0 Internet"
+	assert_output --partial "observed: delivered; forwarded by: fw"
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --proto tcp --port 22
+	assert_success
+	refute_output --partial MISMATCH
+	assert_output --partial "denied by NSG trust-nsg, rule deny-ssh (Inbound, on the NIC of fw/trusted)"
+	assert_output --partial "observed: not delivered"
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left: $(lab_namespaces "$lab")"
+	[ -z "$(lab_processes "$lab")" ] || fail "processes left"
+	[ "$(host_snapshot)" = "$snap" ] || fail "the host namespace changed"
+}
+
+@test "NV-02 live: a dmz NIC without IP forwarding drops what it receives for another address (the guest) and what would leave it from another address (the fabric), as predicted; its own address answers" {
+	require_root
+	local lab=$ARSEMU_T-mnof f
+	f=$(ex_with '.regions[0].hub.subnets.dmz = "10.1.4.0/24" |
+	    .regions[0].hub.nvas[0].nics += [{"name": "dmz", "subnet": "dmz",
+	        "routes": ["198.51.100.0/24"], "ip_forwarding": false}] |
+	    .route_tables[0].subnets = ["spoke1/app"] |
+	    .route_tables += [{"name": "s2-rt", "subnets": ["spoke2/app"], "routes": [{"name": "d",
+	        "prefix": "0.0.0.0/0", "next_hop_type": "VirtualAppliance", "next_hop_ip": "10.1.4.4"}]}]')
+	arsemu up "$f" --name "$lab"
+	run arsemu walk spoke2-vm1 8.8.8.8 --name "$lab"
+	assert_success
+	assert_output --partial "predicted: not forwarded: NIC fw/dmz has IP forwarding off: Azure drops what it receives for 8.8.8.8 (NV-02)"
+	assert_output --partial "observed: not delivered"
+	refute_output --partial MISMATCH
+	run arsemu walk spoke1-vm1 198.51.100.1 --name "$lab"
+	assert_success
+	assert_output --partial "predicted: blackholed: NIC fw/dmz has IP forwarding off: Azure drops what it sends from 10.2.1.4 (NV-02)"
+	assert_output --partial "observed: not delivered; forwarded by: fw"
+	refute_output --partial MISMATCH
+	run arsemu walk spoke1-vm1 8.8.8.8 --name "$lab"
+	assert_success
+	assert_output --partial "observed: delivered; forwarded by: fw"
+	refute_output --partial MISMATCH
+	run arsemu exec spoke2-vm1 --name "$lab" -- ping -c1 -W2 10.1.4.4
+	assert_success
+	run arsemu down "$lab"
+	assert_success
+}
