@@ -158,7 +158,7 @@ teardown() { down_labs; }
 	jq '[.[1].virtualNetworkPeerings[1] | .useRemoteGateways = true]' "$d/vnets.json" > "$d/peerings-spoke1.json"
 	run arsemu import az "$d" -o "$out"
 	assert_success
-	assert_output --partial 'warning: peerings-spoke1.json: [0].useRemoteGateways: between two spokes (spoke1-vnet, spoke2-vnet): no spoke has a gateway (PE-03, PE-07): imported without it'
+	assert_output --partial 'warning: peerings-spoke1.json: [0].useRemoteGateways: between two spokes (spoke1-vnet, spoke2-vnet): spoke2-vnet has no Route Server and no spoke has a gateway (PE-03, PE-07): imported without it'
 	run arsemu validate "$out"
 	assert_success
 }
@@ -344,7 +344,7 @@ teardown() { down_labs; }
 	    "$TOP/test/import/az-nva/vnets.json" > "$d/vnets.json"
 	run arsemu import az "$d" -o "$out"
 	assert_success
-	assert_output --partial "warning: routeserver-peerings.json: [0].peerIp: 10.12.1.4 is in VNet vnet-transit-weu, not hub vnet-hub-weu nor a spoke directly peered with it"
+	assert_output --partial "warning: routeserver-peerings.json: [0].peerIp: 10.12.1.4 is in VNet vnet-transit-weu, not in hub vnet-hub-weu nor in a VNet directly peered with it"
 	run jq -c '[.regions[0].spokes[] | select(.name == "vnet-transit-weu") | .nvas[]]' "$out"
 	assert_output '[{"name":"vm-tnva-weu","subnet":"snet-nva","ip":"10.12.1.4","bgp":false}]'
 	run arsemu validate "$out"
