@@ -1022,8 +1022,8 @@ test_nva_fixture(void)
 	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "PE-08: nva.json without "
 	    "the transit spoke's peerings with the hub imports (%s)", e.msg);
 	T_OK(has_warning(&tf, "t.json: azurerm_route_server_bgp_connection."
-	    "tnva: peer_ip 10.12.1.4 is in VNet vnet-transit-weu, not hub "
-	    "vnet-hub-weu nor a spoke directly peered with it", "PE-08") &&
+	    "tnva: peer_ip 10.12.1.4 is in VNet vnet-transit-weu, not in hub "
+	    "vnet-hub-weu nor in a VNet directly peered with it", "PE-08") &&
 	    strstr(tf.json, "route_servers") == NULL, "PE-08: a BGP connection "
 	    "with an NVA in a VNet not peered with the hub is a warning naming "
 	    "its address; no route_servers is written");
@@ -1145,6 +1145,82 @@ test_spoke_nva_two_hubs(void)
 		free(r[i]);
 }
 
+
+#define SPOKE_RS	"test/import/terraform/spoke-rs.json"
+
+/* The compact JSON of the spoke named name in region object rg, or NULL. */
+static char *
+spoke_json(const cJSON *rg, const char *name)
+{
+	const cJSON *sp;
+
+	cJSON_ArrayForEach(sp, cJSON_GetObjectItemCaseSensitive(rg, "spokes"))
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    sp, "name")), name) == 0)
+			return cJSON_PrintUnformatted(sp);
+	return NULL;
+}
+
+/*
+ * test/import/terraform/spoke-rs.json (the estate of test/import/
+ * az-spoke-rs, its VNets, NICs and VMs for_each, the application spokes'
+ * peerings count = 2): the transit VNet's Route Server makes it a spoke
+ * with its own route_server (PE-06, PE-07), not a second hub; the
+ * application spokes keep use_remote_gateways towards it (PE-03); the
+ * northeurope hub's NVA names the westeurope hub in route_servers (RS-08).
+ */
+static void
+test_spoke_rs(void)
+{
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	const cJSON *weu, *neu;
+	char *got;
+	cJSON *j;
+	int rc;
+
+	if (!T_EQ(topo_tf_import(SPOKE_RS, TF_AFTER, "srs", &tf, &e), 0,
+	    "PE-06: spoke-rs.json imports (%s)", e.msg))
+		return;
+	j = cJSON_Parse(tf.json);
+	neu = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "regions"),
+	    0);
+	weu = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "regions"),
+	    1);
+	got = cJSON_PrintUnformatted(at(weu, "hub", -1, "name"));
+	T_OK(got != NULL && strcmp(got, "\"vnet-hub-weu\"") == 0, "PE-06: the "
+	    "VNet with the gateway is the hub: %s", got);
+	free(got);
+	got = spoke_json(weu, "vnet-transit-weu");
+	T_OK(got != NULL && strstr(got, "\"route_server\":{\"branch_to_branch\":"
+	    "false,\"hub_routing_preference\":\"ExpressRoute\"}") != NULL &&
+	    strstr(got, "\"nvas\":[{\"name\":\"vm-tnva-weu\",\"subnet\":"
+	    "\"snet-nva\",\"ip\":\"10.12.1.4\",\"asn\":65020,\"route_servers\":"
+	    "[\"vnet-hub-weu\"]}]") != NULL, "PE-06: the transit VNet is a spoke "
+	    "with its own Route Server, its NVA peering with both: %s", got);
+	free(got);
+	got = spoke_json(weu, "vnet-app2-weu");
+	T_OK(got != NULL && strstr(got, "\"peerings\":[{\"vnet\":"
+	    "\"vnet-transit-weu\",\"allow_forwarded_traffic\":true,"
+	    "\"use_remote_gateways\":true}]") != NULL, "PE-03: the second "
+	    "instance of a counted peering keeps use_remote_gateways towards "
+	    "the spoke's Route Server: %s", got);
+	free(got);
+	got = cJSON_PrintUnformatted(at(neu, "hub", -1, "nvas"));
+	T_OK(got != NULL && strstr(got, "\"route_servers\":[\"vnet-hub-weu\"]")
+	    != NULL, "RS-08: the other hub's NVA names the peered hub: %s", got);
+	free(got);
+	T_OK(!has_warning(&tf, "use_remote_gateways", NULL) && !has_warning(&tf,
+	    "peer_ip", NULL) && !has_warning(&tf, "second", NULL), "PE-06: "
+	    "no flag, peering or VNet dropped");
+	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+	T_EQ(rc, 0, "PE-06: the topology loads (%s)", rc ? e.msg : "ok");
+	topo_free(t);
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+}
+
 int
 main(void)
 {
@@ -1162,6 +1238,7 @@ main(void)
 	test_peered_hub();
 	test_nva_fixture();
 	test_spoke_nva_two_hubs();
+	test_spoke_rs();
 	test_depth();
 	test_bad();
 	return t_done();
