@@ -1221,6 +1221,50 @@ test_spoke_rs(void)
 	topo_tf_free(&tf);
 }
 
+
+/*
+ * test/import/terraform/count-plan.json: a plan that creates a hub and
+ * three spokes with count = 3, their peerings count = 3 too; every id is
+ * known after apply only, so each reference goes through the
+ * configuration. The hub's side of each peering, written
+ * azurerm_virtual_network.spoke[count.index].id (references
+ * "azurerm_virtual_network.spoke" and "count.index"), is that instance's
+ * spoke, not the first; a peering naming the counted VNets without an
+ * index is a warning with its address, not the first spoke.
+ */
+static void
+test_count_refs(void)
+{
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	size_t i, nref = 0;
+	int rc;
+
+	if (!T_EQ(topo_tf_import("test/import/terraform/count-plan.json",
+	    TF_AFTER, "count", &tf, &e), 0, "count: the plan imports (%s)",
+	    e.msg))
+		return;
+	for (i = 0; i < tf.nwarnings; i++)
+		nref += strstr(tf.warnings[i], "references") != NULL;
+	T_OK(!has_warning(&tf, "only the", NULL) && !has_warning(&tf,
+	    "second peering", NULL), "count: each hub_to_spoke[k] is spoke[k]'s "
+	    "peering: both sides of every peering are found");
+	T_OK(nref == 1 && has_warning(&tf, "count-plan.json: "
+	    "azurerm_virtual_network_peering.audit: remote_virtual_network_id "
+	    "references azurerm_virtual_network.spoke, which has 3 instances "
+	    "(count or for_each), without an index: not resolved", NULL),
+	    "count: a reference without an index to a counted resource is one "
+	    "warning naming the address and attribute (%zu)", nref);
+	T_OK(strstr(tf.json, "\"allow_gateway_transit\":") == NULL &&
+	    strstr(tf.json, "\"use_remote_gateways\":\tfalse") == NULL,
+	    "count: the hub allows gateway transit to every spoke, each uses it");
+	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+	T_EQ(rc, 0, "count: the topology loads (%s)", rc ? e.msg : "ok");
+	topo_free(t);
+	topo_tf_free(&tf);
+}
+
 int
 main(void)
 {
@@ -1239,6 +1283,7 @@ main(void)
 	test_nva_fixture();
 	test_spoke_nva_two_hubs();
 	test_spoke_rs();
+	test_count_refs();
 	test_depth();
 	test_bad();
 	return t_done();
