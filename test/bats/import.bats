@@ -373,3 +373,27 @@ teardown() { down_labs; }
 	assert_success
 	[ -z "$(lab_namespaces "$lab")" ]
 }
+
+@test "import az: PE-06 PE-03 RS-08 the imported az-spoke-rs estate runs: the transit VNet's own Route Server programs the application spokes, the other hub's NVA peers across the hub peering; live routes equal plan's, down" {
+	require_root
+	local out=$BATS_TEST_TMPDIR/srs.json lab=$ARSEMU_T-azsrs nic
+	arsemu import az "$TOP/test/import/az-spoke-rs" -o "$out" --name "$lab" 2>/dev/null
+	run arsemu up "$out" --name "$lab"
+	assert_success
+	for nic in vm-app1-weu vm-tnva-weu vm-nva-neu; do
+		diff -u <(arsemu plan "$out" "$nic" --json 2>/dev/null) \
+			<(arsemu routes "$nic" --name "$lab" --json) ||
+			fail "plan and routes differ for $nic"
+	done
+	# what both Route Servers learned from the transit NVA, over the transit one
+	run arsemu routes vm-app1-weu --name "$lab"
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.20\.0\.0/14 +VirtualNetworkGateway +10\.12\.1\.4$'
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.24\.0\.0/16 +VirtualNetworkGateway +10\.12\.1\.4$'
+	# the northeurope hub's NVA peers with the westeurope hub's Route Server, which learns its route
+	run arsemu rs vnet-hub-weu learned vm-nva-neu --name "$lab" --json
+	assert_success
+	assert_output --partial '"network": "10.31.0.0/16"'
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ]
+}
