@@ -1229,8 +1229,9 @@ test_spoke_rs(void)
  * configuration. The hub's side of each peering, written
  * azurerm_virtual_network.spoke[count.index].id (references
  * "azurerm_virtual_network.spoke" and "count.index"), is that instance's
- * spoke, not the first; a peering naming the counted VNets without an
- * index is a warning with its address, not the first spoke.
+ * spoke, not the first; so are each counted VM's NIC and each NIC's
+ * subnet; a peering naming the counted VNets without an index is a
+ * warning with its address, not the first spoke.
  */
 static void
 test_count_refs(void)
@@ -1256,6 +1257,17 @@ test_count_refs(void)
 	    "(count or for_each), without an index: not resolved", NULL),
 	    "count: a reference without an index to a counted resource is one "
 	    "warning naming the address and attribute (%zu)", nref);
+	for (i = 1; i <= 3; i++) {
+		char want[160];
+
+		snprintf(want, sizeof(want), "\"vms\":\t[{\n\t\t\t\t\t\t\t"
+		    "\"name\":\t\"vm-app%zu-weu\",\n\t\t\t\t\t\t\t\"subnet\":"
+		    "\t\"snet-app\",\n\t\t\t\t\t\t\t\"ip\":\t\"10.2%zu.1.4\"", i,
+		    i);
+		T_OK(strstr(tf.json, want) != NULL, "count: VM app[%zu] has NIC "
+		    "app[%zu] (network_interface_ids), in subnet app[%zu] (its "
+		    "subnet_id), in spoke[%zu]", i - 1, i - 1, i - 1, i - 1);
+	}
 	T_OK(strstr(tf.json, "\"allow_gateway_transit\":") == NULL &&
 	    strstr(tf.json, "\"use_remote_gateways\":\tfalse") == NULL,
 	    "count: the hub allows gateway transit to every spoke, each uses it");
