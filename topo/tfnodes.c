@@ -473,6 +473,13 @@ tfm_read_bgp(struct tf *a, struct tfm *m)
 		struct tfnic *n = &m->nics[i];
 		struct tfvnet *v = &m->vnets[n->vnet];
 
+		if (!n->skip && n->nva && n->out != NULL && !n->own_rs &&
+		    v->rs != NULL)
+			tf_warn(a, n->r, "NVA %s peers with another VNet's Route "
+			    "Server and not with its own VNet %s's; arsemu's NVA "
+			    "peers with its VNet's Route Server too (RS-04)",
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			    n->out, "name")), v->azname);
 		if (n->skip || n->nva)
 			continue;
 		node_name(m, n, name);

@@ -1242,6 +1242,44 @@ test_spoke_rs_tie(void)
 	rm_tmp();
 }
 
+
+/*
+ * RS-08, RS-04: a hub's NVA that peers with a peered hub's Route Server
+ * and not with its own hub's: imported naming the other hub, and a
+ * warning that the lab peers it with its own VNet's Route Server too.
+ */
+static void
+test_hub_nva_other_rs_only(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[" VNET2("hub1", "westeurope", "10.1.0.0/16",
+	    "{\"name\":\"RouteServerSubnet\",\"addressPrefix\":\"10.1.1.0/27\"}",
+	    VPEER("hub1", "hub2")) "," VNET2("hub2", "northeurope",
+	    "10.9.0.0/16", "{\"name\":\"RouteServerSubnet\",\"addressPrefix\":"
+	    "\"10.9.1.0/27\"},{\"name\":\"nva\",\"addressPrefix\":"
+	    "\"10.9.2.0/24\"}", VPEER("hub2", "hub1")) "]\n");
+	put("rs.json", "[" RSOBJ("rs1", "10.1.1.4", "10.1.1.5") "," RSOBJ("rs2",
+	    "10.9.1.4", "10.9.1.5") "]\n");
+	put("peers.json", "[" BGPC("rs1", "n2", "65030", "10.9.2.4") "]\n");
+	if ((root = import_ok(&az, "import az: a hub NVA peering another hub's "
+	    "Route Server only")) != NULL) {
+		expect(root, K("regions", "#1", "hub", "nvas"), "[{\"name\":"
+		    "\"n2\",\"subnet\":\"nva\",\"asn\":65030,\"ip\":\"10.9.2.4\","
+		    "\"route_servers\":[\"hub1\"]}]", "import az: RS-08 the NVA "
+		    "of hub2 names hub1");
+		T_OK(warned(&az, "peers.json: [0].peerIp: NVA n2 peers with "
+		    "hub1's Route Server and not with its own VNet hub2's"),
+		    "import az: RS-04 that the lab peers it with hub2's too is a "
+		    "warning with file and JSON path");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
 int
 main(void)
 {
@@ -1259,6 +1297,7 @@ main(void)
 	test_spoke_nva_two_hubs();
 	test_spoke_rs();
 	test_spoke_rs_tie();
+	test_hub_nva_other_rs_only();
 	test_lb_bounds();
 	test_lb_spoke();
 	test_lb_mapping();

@@ -921,11 +921,19 @@ test_lb_spoke(void)
 
 #define NVA_STATE	"test/import/terraform/nva.json"
 
-/* The state of nva.json without the resources whose address has a or b. */
-static char *
-nva_state_without(const char *a, const char *b)
+static bool
+ends_with(const char *s, const char *tail)
 {
-	FILE *f = fopen(NVA_STATE, "r");
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/* The state of file without the resources whose address ends in a or b. */
+static char *
+state_without(const char *file, const char *a, const char *b)
+{
+	FILE *f = fopen(file, "r");
 	char *text, *out;
 	cJSON *doc, *rs, *r, *next;
 	long len;
@@ -950,7 +958,7 @@ nva_state_without(const char *a, const char *b)
 		    cJSON_GetObjectItemCaseSensitive(r, "address"));
 
 		next = r->next;
-		if (ad != NULL && (strstr(ad, a) != NULL || strstr(ad, b) != NULL))
+		if (ad != NULL && (ends_with(ad, a) || ends_with(ad, b)))
 			cJSON_Delete(cJSON_DetachItemViaPointer(rs, r));
 	}
 	out = doc ? cJSON_Print(doc) : NULL;
@@ -1015,7 +1023,7 @@ test_nva_fixture(void)
 	topo_tf_free(&tf);
 
 	/* the transit spoke peered with the application spoke only */
-	doc = nva_state_without("peering.hub_to_transit",
+	doc = state_without(NVA_STATE, "peering.hub_to_transit",
 	    "peering.transit_to_hub");
 	if (!T_OK(doc != NULL, "PE-08: nva.json read"))
 		return;
@@ -1176,7 +1184,7 @@ test_spoke_rs(void)
 	struct topo_err e;
 	struct topo *t = NULL;
 	const cJSON *weu, *neu;
-	char *got;
+	char *got, *doc;
 	cJSON *j;
 	int rc;
 
@@ -1217,8 +1225,23 @@ test_spoke_rs(void)
 	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
 	T_EQ(rc, 0, "PE-06: the topology loads (%s)", rc ? e.msg : "ok");
 	topo_free(t);
+	t = NULL;
 	cJSON_Delete(j);
 	topo_tf_free(&tf);
+
+	/* the northeurope NVA's connection with its own hub's Route Server gone */
+	if ((doc = state_without(SPOKE_RS, "bgp_connection.nva_neu",
+	    "bgp_connection.nva_neu")) == NULL)
+		return;
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "RS-04: imports (%s)",
+	    e.msg);
+	T_OK(has_warning(&tf, "t.json: azurerm_network_interface.this"
+	    "[\"nva-neu\"]: NVA vm-nva-neu peers with another VNet's Route "
+	    "Server and not with its own VNet vnet-hub-neu's", NULL),
+	    "RS-04: an NVA connected to another VNet's Route Server only, in a "
+	    "VNet with its own, is a warning naming its NIC's address");
+	topo_tf_free(&tf);
+	free(doc);
 }
 
 
