@@ -850,10 +850,24 @@ pick_hubs(struct az *a)
 	}
 }
 
+/* Whether spoke w's side of its peering with VNet v allows gateway transit. */
+static bool
+speer_agt(const struct azvnet *w, int v)
+{
+	size_t i;
+
+	for (i = 0; i < w->nspeers; i++)
+		if (w->speers[i].vnet == v)
+			return w->speers[i].agt;
+	return false;
+}
+
 /*
- * PE-03: one peering of a VNet uses remote gateways. A spoke whose files
- * set it both towards its hub and towards a spoke's Route Server keeps
- * the hub's, with a warning.
+ * PE-03: one peering of a VNet uses remote gateways, and only where the
+ * other side allows gateway transit. A spoke whose files set it both
+ * towards its hub and towards a spoke's Route Server keeps the hub's;
+ * towards a spoke whose side (in the files) does not allow gateway
+ * transit, it is dropped; a warning each.
  */
 static void
 one_remote_gateway(struct az *a)
@@ -865,6 +879,16 @@ one_remote_gateway(struct az *a)
 
 		n = v->hub >= 0 && v->urg ? 1 : 0;
 		for (k = 0; k < v->nspeers; k++) {
+			if (v->speers[k].urg && !speer_agt(&a->vnets[
+			    v->speers[k].vnet], (int)i)) {
+				az_warn(a, &v->r, "virtualNetworkPeerings",
+				    "VNet %s sets useRemoteGateways towards %s, "
+				    "whose side of the peering in the files does "
+				    "not set allowGatewayTransit (PE-03): imported "
+				    "without it", v->azname,
+				    a->vnets[v->speers[k].vnet].azname);
+				v->speers[k].urg = false;
+			}
 			if (!v->speers[k].urg || n++ == 0)
 				continue;
 			az_warn(a, &v->r, "virtualNetworkPeerings", "VNet %s "

@@ -696,19 +696,34 @@ one_sided(struct tf *a, struct tfm *m, const struct tfvnet *v)
 }
 
 /*
- * PE-03: one peering of a VNet uses remote gateways. A spoke whose file
- * sets it both towards its hub and towards a spoke's Route Server, or
- * towards two spokes', keeps the first, with a warning.
+ * PE-03: one peering of a VNet uses remote gateways, and only where the
+ * other side allows gateway transit. A spoke whose file sets it both
+ * towards its hub and towards a spoke's Route Server, or towards two
+ * spokes', keeps the first; towards a spoke whose side (in the file) does
+ * not allow gateway transit, it is dropped; a warning each.
  */
 static void
-one_remote_gateway(struct tf *a, struct tfvnet *v)
+one_remote_gateway(struct tf *a, struct tfm *m, struct tfvnet *v)
 {
-	int n = v->hub >= 0 && v->urg ? 1 : 0;
+	int n = v->hub >= 0 && v->urg ? 1 : 0, w;
 	cJSON *el;
 
 	cJSON_ArrayForEach(el, v->peers) {
 		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(el,
-		    "use_remote_gateways")) || n++ == 0)
+		    "use_remote_gateways")))
+			continue;
+		if ((w = vnet_by_topo_name(m, peer_name(el))) < 0 ||
+		    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(find_peer(
+		    m->vnets[w].peers, v->name), "allow_gateway_transit"))) {
+			tf_warn(a, v->r, "use_remote_gateways towards %s, whose "
+			    "side of the peering in the file does not set "
+			    "allow_gateway_transit (PE-03): imported without it",
+			    peer_name(el));
+			cJSON_DeleteItemFromObjectCaseSensitive(el,
+			    "use_remote_gateways");
+			continue;
+		}
+		if (n++ == 0)
 			continue;
 		tf_warn(a, v->r, "use_remote_gateways on a second peering, with "
 		    "%s; Azure allows one (PE-03): imported without it",
@@ -737,7 +752,7 @@ read_peerings(struct tf *a, struct tfm *m)
 			    "without it", m->vnets[v->hub].azname);
 			v->urg = false;
 		}
-		one_remote_gateway(a, v);
+		one_remote_gateway(a, m, v);
 		if (v->hub >= 0 && !(v->side_spoke && v->side_hub))
 			tf_warn(a, v->r, "only the %s side of its peering with "
 			    "%s is in the file: Azure connects a peering when "

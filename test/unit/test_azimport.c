@@ -1209,13 +1209,16 @@ test_spoke_rs_tie(void)
 	mkdir_tmp();
 	put("vnets.json", "[" VNET2("a", "westeurope", "10.1.0.0/16",
 	    "{\"name\":\"RouteServerSubnet\",\"addressPrefix\":\"10.1.1.0/27\"}",
-	    VPEERF("a", "b", "true", "false") "," VPEER("a", "c")) ","
+	    VPEERF("a", "b", "true", "false") "," VPEER("a", "c") ","
+	    VPEER("a", "e")) ","
 	    VNET2("b", "westeurope", "10.2.0.0/16", "{\"name\":"
 	    "\"RouteServerSubnet\",\"addressPrefix\":\"10.2.1.0/27\"}",
 	    VPEER("b", "a") ","
 	    VPEERF("b", "d", "false", "true")) "," VNET2("c", "westeurope",
 	    "10.3.0.0/16", "", VPEER("c", "a")) "," VNET2("d", "westeurope",
-	    "10.4.0.0/16", "", VPEERF("d", "b", "true", "false")) "]\n");
+	    "10.4.0.0/16", "", VPEERF("d", "b", "true", "false")) ","
+	    VNET2("e", "westeurope", "10.5.0.0/16", "", VPEERF("e", "a", "true",
+	    "false")) "]\n");
 	put("rs.json", "[" RSOBJ("rsa", "10.1.1.4", "10.1.1.5") "," RSOBJ("rsb",
 	    "10.2.1.4", "10.2.1.5") "]\n");
 	if ((root = import_ok(&az, "import az: two Route Server VNets")) !=
@@ -1228,12 +1231,19 @@ test_spoke_rs_tie(void)
 		expect(root, K("regions", "#0", "spokes", "#0", "route_server",
 		    "branch_to_branch"), "false", "import az: with its own "
 		    "Route Server");
+		expect(root, K("regions", "#0", "spokes", "#3", "peerings"),
+		    "[{\"vnet\":\"a\",\"allow_forwarded_traffic\":true}]",
+		    "import az: PE-03 useRemoteGateways towards a spoke that does "
+		    "not allow gateway transit is dropped");
 		T_OK(warned(&az, "VNets b and a of westeurope both have a Route "
 		    "Server and neither a gateway nor an Azure Firewall: b is "
 		    "the hub (more VNets use its Route Server)") && warned(&az,
 		    "vnets.json: [0].virtualNetworkPeerings[0]."
 		    "useRemoteGateways: VNet a has a Route Server of its own "
-		    "and cannot use hub b's (PE-03)"),
+		    "and cannot use hub b's (PE-03)") && warned(&az,
+		    "vnets.json: [4].virtualNetworkPeerings: VNet e sets "
+		    "useRemoteGateways towards a, whose side of the peering in "
+		    "the files does not set allowGatewayTransit (PE-03)"),
 		    "import az: the choice and the dropped flag are warnings "
 		    "naming the file and JSON path");
 		cJSON_Delete(root);

@@ -1229,6 +1229,25 @@ test_spoke_rs(void)
 	cJSON_Delete(j);
 	topo_tf_free(&tf);
 
+	/* the transit VNet's side of its peering with app2 gone */
+	if ((doc = state_without(SPOKE_RS, "peering.transit_to_app[1]",
+	    "peering.transit_to_app[1]")) == NULL)
+		return;
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "PE-03: imports (%s)",
+	    e.msg);
+	T_OK(has_warning(&tf, "t.json: azurerm_virtual_network.this"
+	    "[\"app2-weu\"]: use_remote_gateways towards vnet-transit-weu, "
+	    "whose side of the peering in the file does not set "
+	    "allow_gateway_transit (PE-03): imported without it", NULL) &&
+	    topo_load_string(tf.json, strlen(tf.json), &t, &e) == 0,
+	    "PE-03: use_remote_gateways towards a spoke whose side does not "
+	    "allow gateway transit is a warning, and the rest loads (%s)",
+	    e.msg);
+	topo_free(t);
+	t = NULL;
+	topo_tf_free(&tf);
+	free(doc);
+
 	/* the northeurope NVA's connection with its own hub's Route Server gone */
 	if ((doc = state_without(SPOKE_RS, "bgp_connection.nva_neu",
 	    "bgp_connection.nva_neu")) == NULL)
