@@ -625,6 +625,10 @@ peering(struct tf *a, struct tfm *m, const struct tfres *r)
 	}
 	own = &m->vnets[o];
 	rem = &m->vnets[t];
+	if (own->ishub && tf_bool(r, NULL, 0, "use_remote_gateways", false))
+		tf_warn(a, r, "use_remote_gateways: hub %s uses %s's gateways "
+		    "or Route Server; arsemu's hub uses its own (PE-03): "
+		    "imported without it", own->azname, rem->azname);
 	if (own->ishub && rem->ishub) {
 		add_peer(&(o < t ? own : rem)->peers, (o < t ? rem : own)->name);
 		return;

@@ -703,7 +703,7 @@ test_hub_peerings(void)
 
 	mkdir_tmp();
 	put("vnets.json", "[" VNET("hub-we", "westeurope", "10.1.0.0/27",
-	    PEER("hub-we", "hub-ne", "false")) "," VNET("hub-ne", "northeurope",
+	    PEER("hub-we", "hub-ne", "true")) "," VNET("hub-ne", "northeurope",
 	    "10.2.0.0/27", "") "," VNET("spoke", "northeurope", "10.3.0.0/27",
 	    PEER("spoke", "hub-we", "false") "," PEER("spoke", "hub-ne",
 	    "true")) "]\n");
@@ -717,6 +717,11 @@ test_hub_peerings(void)
 		expect(root, K("regions", "#0", "hub", "peerings"),
 		    "[\"hub-ne\"]", "import az: a peering of two hubs is the "
 		    "hubs' peerings");
+		T_OK(warned(&az, "vnets.json: [0].virtualNetworkPeerings[0]."
+		    "useRemoteGateways: hub hub-we uses hub-ne's gateways or "
+		    "Route Server; arsemu's hub uses its own (PE-03)"),
+		    "import az: a hub's useRemoteGateways is a warning with file "
+		    "and JSON path");
 		expect(root, K("regions", "#1", "spokes", "#0"), "{\"name\":"
 		    "\"spoke\",\"address_space\":[\"10.3.0.0/27\"],"
 		    "\"use_remote_gateways\":true,\"subnets\":{"

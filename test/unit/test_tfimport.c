@@ -1071,6 +1071,13 @@ test_spoke_nva_two_hubs(void)
 	r[n++] = peering("b", "hub1", "spoke");
 	r[n++] = peering("c", "spoke", "hub2");
 	r[n++] = peering("d", "hub2", "spoke");
+	/* hub2's side says it uses the spoke's gateways: a warning (PE-03) */
+	{
+		char *x = r[n - 1], *u = strstr(x, "\"use_remote_gateways\": false");
+
+		if (u != NULL)
+			memcpy(u + strlen("\"use_remote_gateways\": "), "true ", 5);
+	}
 	for (i = 1; i <= 2; i++) {
 		char nm[8], *v;
 
@@ -1115,6 +1122,11 @@ test_spoke_nva_two_hubs(void)
 		T_OK(!has_warning(&tf, "peer_ip", NULL) && !has_warning(&tf,
 		    "second BGP connection", NULL), "PE-08: neither connection "
 		    "skipped");
+		T_OK(has_warning(&tf, "t.json: azurerm_virtual_network_peering.d: "
+		    "use_remote_gateways: hub hub2 uses spoke's gateways or Route "
+		    "Server; arsemu's hub uses its own (PE-03): imported without "
+		    "it", NULL), "PE-03: a hub's use_remote_gateways is a warning "
+		    "naming the peering's address");
 		rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
 		T_EQ(rc, 0, "PE-08: it loads (%s)", rc ? e.msg : "ok");
 		topo_free(t);
