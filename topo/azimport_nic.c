@@ -190,18 +190,38 @@ path_has(const uint32_t *path, int n, uint32_t asn)
 }
 
 /*
- * What the Route Servers learned from the NVA at ip (ASN asn): its
- * "advertise", "prepend", "next_hop" and, when one instance of own (the
- * Route Server of the NVA's VNet, NULL: none) learned nothing from it
- * while the other did, "peers". An NVA peering several Route Servers
- * (route_servers) advertises the union of what each learned from it:
- * arsemu's NVA sends every Route Server the same routes. false: no
- * learned route from it.
+ * Whether a route learned at Route Server address local may be from the
+ * NVA of VNet v: a Route Server of v or of a VNet directly peered with it
+ * (RS-08; the same address in an unpeered VNet is another NVA's), or one
+ * the files do not place.
  */
 static bool
-nva_routes(struct az *a, const struct azrs *own, cJSON *x, const char *name,
+local_reaches(const struct az *a, const struct azvnet *v, uint32_t local)
+{
+	int self = (int)(v - a->vnets);
+	size_t i;
+
+	for (i = 0; i < a->nrss; i++)
+		if (a->rss[i].vnet >= 0 && (a->rss[i].ip[0] == local ||
+		    a->rss[i].ip[1] == local))
+			return a->rss[i].vnet == self ||
+			    az_peered(a, a->rss[i].vnet, self);
+	return true;
+}
+
+/*
+ * What the Route Servers learned from the NVA at ip (ASN asn) of VNet v:
+ * its "advertise", "prepend", "next_hop" and, when one instance of v's
+ * own Route Server learned nothing from it while the other did, "peers".
+ * An NVA peering several Route Servers (route_servers) advertises the
+ * union of what each learned from it: arsemu's NVA sends every Route
+ * Server the same routes. false: no learned route from it.
+ */
+static bool
+nva_routes(struct az *a, const struct azvnet *v, cJSON *x, const char *name,
     uint32_t ip, uint32_t asn)
 {
+	const struct azrs *own = v->rs >= 0 ? &a->rss[v->rs] : NULL;
 	/* seen: any route from it, also one skipped below */
 	const struct azroute *pfirst = NULL, *seen_r = NULL;
 	struct azadv { const char *net; int rep; } *advs = NULL;
@@ -219,7 +239,8 @@ nva_routes(struct az *a, const struct azrs *own, cJSON *x, const char *name,
 		struct azadv ad;
 		int n, rep;
 
-		if (r->peer != ip)
+		if (r->peer != ip || (r->has_local &&
+		    !local_reaches(a, v, r->local)))
 			continue;
 		if (own != NULL && (!r->has_local || r->local == own->ip[0] ||
 		    r->local == own->ip[1]))
@@ -445,8 +466,7 @@ put_nva(struct az *a, const struct azrs *rs, const struct azres *b,
 			    "forwards nothing", nic->name, name);
 		}
 	}
-	if (!nva_routes(a, v->rs >= 0 ? &a->rss[v->rs] : NULL, x, name, addr,
-	    (uint32_t)asn->valuedouble))
+	if (!nva_routes(a, v, x, name, addr, (uint32_t)asn->valuedouble))
 		az_warn(a, b, NULL, "NVA %s: %s: save az network "
 		    "routeserver peering list-learned-routes, or add "
 		    "\"advertise\" to the topology", name,
