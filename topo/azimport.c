@@ -7,8 +7,11 @@
  * The mapping, resource by resource (az prints REST properties flattened):
  *   virtualNetworks          a hub when a Route Server's virtualRouterIps lie
  *                            in its RouteServerSubnet or a gateway sits in
- *                            its GatewaySubnet, else a spoke; its location
- *                            is its region; addressSpace, subnets; VMs come
+ *                            its GatewaySubnet, else a spoke; one hub per
+ *                            region (pick_hubs): another VNet there with a
+ *                            Route Server and no gateway is a spoke with
+ *                            its own Route Server; its location is its
+ *                            region; addressSpace, subnets; VMs come
  *                            from the NICs (azimport_nic.c)
  *   virtualNetworkPeerings   embedded in a VNet or listed on their own; the
  *                            spoke's side gives useRemoteGateways and
@@ -17,7 +20,9 @@
  *                            two hubs: the hubs' "peerings"; a spoke and a
  *                            second hub: the spoke's "peerings"; two spokes:
  *                            both spokes' "peerings", each side's entry
- *                            with its own allowForwardedTraffic (PE-07)
+ *                            with its own allowForwardedTraffic (PE-07),
+ *                            and useRemoteGateways towards a spoke with a
+ *                            Route Server (PE-03)
  *   virtualHubs              the Route Server: allowBranchToBranchTraffic,
  *                            hubRoutingPreference
  *   virtualHubs/bgpConnections  an NVA: peerAsn, peerIp (its NIC address)
@@ -425,7 +430,42 @@ az_vnet_by_name(const struct az *a, const char *azname)
 bool
 az_is_hub(const struct azvnet *v)
 {
-	return !v->skip && (v->rs >= 0 || v->ngws > 0 || v->nfws > 0);
+	return !v->skip && !v->rsspoke && (v->rs >= 0 || v->ngws > 0 ||
+	    v->nfws > 0);
+}
+
+static bool
+lists(const int *arr, size_t n, int x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (arr[i] == x)
+			return true;
+	return false;
+}
+
+static bool
+speers_list(const struct azvnet *v, int x)
+{
+	size_t i;
+
+	for (i = 0; i < v->nspeers; i++)
+		if (v->speers[i].vnet == x)
+			return true;
+	return false;
+}
+
+bool
+az_peered(const struct az *a, int x, int y)
+{
+	const struct azvnet *v = &a->vnets[x], *w = &a->vnets[y];
+
+	if (x == y || v->skip || w->skip)
+		return false;
+	return v->hub == y || w->hub == x || lists(v->peers, v->npeers, y) ||
+	    lists(w->peers, w->npeers, x) || speers_list(v, y) ||
+	    speers_list(w, x);
 }
 
 /* The VNet of a subnet id, its subnet's name into sname; -1 if none. */
@@ -454,11 +494,8 @@ az_vnet_of_subnet_id(const struct az *a, const char *id, char *sname,
 static void
 add_peer(struct azvnet *v, int w)
 {
-	size_t i;
-
-	for (i = 0; i < v->npeers; i++)
-		if (v->peers[i] == w)
-			return;
+	if (lists(v->peers, v->npeers, w))
+		return;
 	xgrow(&v->peers, &v->pcap, v->npeers + 1, sizeof(*v->peers));
 	v->peers[v->npeers++] = w;
 }
@@ -466,9 +503,10 @@ add_peer(struct azvnet *v, int w)
 /*
  * Spokes o and r peered (PE-07): o's side, with its own flags. A peering
  * az lists twice (embedded in the VNet and on its own) counts once;
- * useRemoteGateways needs a Route Server on the other side (PE-03), and
- * a VNet with one is imported as a hub, so no imported spoke has one: a
- * warning, the peering kept without it.
+ * useRemoteGateways is kept towards a spoke with its own Route Server
+ * (PE-03, examples/spoke-rs.json); towards any other spoke, or from a
+ * spoke with a Route Server of its own, it is a warning and the peering
+ * is kept without it.
  */
 static void
 spoke_peering(struct az *a, const struct azres *p, int o, int r)
@@ -485,10 +523,21 @@ spoke_peering(struct az *a, const struct azres *p, int o, int r)
 	for (i = 0; i < v->nspeers; i++)
 		if (v->speers[i].vnet == r)
 			return;
-	if (az_jbool(p->o, "useRemoteGateways", false))
-		az_warn(a, p, "useRemoteGateways", "between two spokes (%s, "
-		    "%s): no spoke has a gateway (PE-03, PE-07): imported "
-		    "without it", v->azname, a->vnets[r].azname);
+	if (az_jbool(p->o, "useRemoteGateways", false)) {
+		if (v->rs >= 0)
+			az_warn(a, p, "useRemoteGateways", "VNet %s has a "
+			    "Route Server of its own and cannot use %s's "
+			    "(PE-03): imported without it", v->azname,
+			    a->vnets[r].azname);
+		else if (a->vnets[r].rs < 0)
+			az_warn(a, p, "useRemoteGateways", "between two "
+			    "spokes (%s, %s): %s has no Route Server and no "
+			    "spoke has a gateway (PE-03, PE-07): imported "
+			    "without it", v->azname, a->vnets[r].azname,
+			    a->vnets[r].azname);
+		else
+			sp.urg = true;
+	}
 	sp.aft = az_jbool(p->o, "allowForwardedTraffic", true);
 	sp.agt = az_jbool(p->o, "allowGatewayTransit", false);
 	xgrow(&v->speers, &v->spcap, v->nspeers + 1, sizeof(*v->speers));
@@ -525,6 +574,12 @@ peering(struct az *a, const struct azres *p)
 	}
 	if (a->vnets[o].skip || a->vnets[r].skip)
 		return;		/* its hub was skipped, with a warning */
+	if (az_is_hub(&a->vnets[o]) && az_jbool(p->o, "useRemoteGateways",
+	    false))
+		az_warn(a, p, "useRemoteGateways", "hub %s uses %s's gateways "
+		    "or Route Server; arsemu's hub uses its own (PE-03): "
+		    "imported without it", a->vnets[o].azname,
+		    a->vnets[r].azname);
 	if (az_is_hub(&a->vnets[o]) && az_is_hub(&a->vnets[r])) {
 		add_peer(&a->vnets[o], r);
 		add_peer(&a->vnets[r], o);
@@ -550,6 +605,13 @@ peering(struct az *a, const struct azres *p)
 	spoke->hub = (int)(hub - a->vnets);
 	if (&a->vnets[o] == spoke) {
 		spoke->urg = az_jbool(p->o, "useRemoteGateways", false);
+		if (spoke->urg && spoke->rs >= 0) {
+			az_warn(a, p, "useRemoteGateways", "VNet %s has a "
+			    "Route Server of its own and cannot use hub %s's "
+			    "(PE-03): imported without it", spoke->azname,
+			    hub->azname);
+			spoke->urg = false;
+		}
 		spoke->aft = az_jbool(p->o, "allowForwardedTraffic", true);
 	} else
 		hub->agt = az_jbool(p->o, "allowGatewayTransit", true);
@@ -588,16 +650,34 @@ put_peers(struct az *a, const struct azvnet *v, cJSON *o)
 		cJSON_AddBoolToObject(e, "allow_forwarded_traffic", sp->aft);
 		if (sp->agt)
 			cJSON_AddBoolToObject(e, "allow_gateway_transit", true);
+		if (sp->urg)
+			cJSON_AddBoolToObject(e, "use_remote_gateways", true);
 		cJSON_AddItemToArray(arr, e);
 	}
+}
+
+/* v's Route Server, a hub's or a spoke's (PE-06, PE-07). */
+static void
+put_rs(struct az *a, const struct azvnet *v, cJSON *o)
+{
+	const struct azrs *rs = v->rs >= 0 ? &a->rss[v->rs] : NULL;
+	const char *pref = rs ? az_jstr(rs->r.o, "hubRoutingPreference") : NULL;
+	cJSON *r;
+
+	if (rs == NULL)
+		return;
+	r = cJSON_CreateObject();
+	cJSON_AddBoolToObject(r, "branch_to_branch", az_jbool(rs->r.o,
+	    "allowBranchToBranchTraffic", false));
+	if (pref != NULL)
+		cJSON_AddStringToObject(r, "hub_routing_preference", pref);
+	cJSON_AddItemToObject(o, "route_server", r);
 }
 
 static cJSON *
 put_hub(struct az *a, struct azvnet *v)
 {
-	const struct azrs *rs = v->rs >= 0 ? &a->rss[v->rs] : NULL;
-	cJSON *hub = cJSON_CreateObject(), *r, *nvas = NULL;
-	const char *pref = rs ? az_jstr(rs->r.o, "hubRoutingPreference") : NULL;
+	cJSON *hub = cJSON_CreateObject(), *nvas = NULL;
 	size_t n = (size_t)cJSON_GetArraySize(v->subnets);
 	bool *has_nva = xcalloc(n + 1, sizeof(bool));
 
@@ -608,14 +688,7 @@ put_hub(struct az *a, struct azvnet *v)
 	if (!v->agt)
 		cJSON_AddBoolToObject(hub, "allow_gateway_transit", false);
 	az_put_subnets(a, v, hub, has_nva);
-	if (rs != NULL) {
-		r = cJSON_CreateObject();
-		cJSON_AddBoolToObject(r, "branch_to_branch", az_jbool(rs->r.o,
-		    "allowBranchToBranchTraffic", false));
-		if (pref != NULL)
-			cJSON_AddStringToObject(r, "hub_routing_preference", pref);
-		cJSON_AddItemToObject(hub, "route_server", r);
-	}
+	put_rs(a, v, hub);
 	az_put_fws(a, v, &nvas);
 	if (nvas->child != NULL)
 		cJSON_AddItemToObject(hub, "nvas", nvas);
@@ -648,6 +721,7 @@ put_spoke(struct az *a, const struct azvnet *v)
 			cJSON_AddBoolToObject(s, "allow_forwarded_traffic", false);
 	}
 	az_put_subnets(a, v, s, has_nva);
+	put_rs(a, v, s);	/* a spoke's own (PE-06, PE-07) */
 	if (nvas->child != NULL)
 		cJSON_AddItemToObject(s, "nvas", nvas);
 	else
@@ -671,26 +745,157 @@ region_of(struct az *a, const struct azvnet *v)
 	return h->loc;
 }
 
-/* One hub per region: a second is skipped, with a warning. */
+/*
+ * nurg of each VNet: how many VNets have a Connected peering with it that
+ * sets useRemoteGateways, each counted once.
+ */
+static void
+count_urg(struct az *a)
+{
+	struct azset seen = { NULL, NULL, 0, 0 };
+	char own[128], rem[128], key[32];
+	size_t i;
+
+	for (i = 0; i < a->npeerings; i++) {
+		const struct azres *p = &a->peerings[i];
+		const char *state = az_jstr(p->o, "peeringState");
+		int o, r;
+
+		if (!az_jbool(p->o, "useRemoteGateways", false) ||
+		    (state != NULL && strcasecmp(state, "Connected") != 0))
+			continue;
+		o = az_vnet_by_name(a, imp_id_part(az_jstr(p->o, "id"),
+		    "virtualNetworks", own, sizeof(own)));
+		r = az_vnet_by_name(a, imp_id_part(az_jstr(az_jget(p->o,
+		    "remoteVirtualNetwork"), "id"), "virtualNetworks", rem,
+		    sizeof(rem)));
+		if (o < 0 || r < 0 || o == r)
+			continue;
+		snprintf(key, sizeof(key), "%d:%d", o, r);
+		if (az_set_get(&seen, key, strlen(key)) != -1)
+			continue;
+		az_set_put(&seen, key, strlen(key), 0);
+		a->vnets[r].nurg++;
+	}
+	az_set_free(&seen);
+}
+
+/*
+ * Whether hub candidate x ranks before y (x listed first): a gateway or
+ * an Azure Firewall first (a spoke holds neither), then the VNet more
+ * VNets use the Route Server of (useRemoteGateways), then the files'
+ * order.
+ */
+static bool
+hub_before(const struct azvnet *x, const struct azvnet *y)
+{
+	bool gx = x->ngws > 0 || x->nfws > 0, gy = y->ngws > 0 || y->nfws > 0;
+
+	if (gx != gy)
+		return gx;
+	return x->nurg >= y->nurg;
+}
+
+/*
+ * One hub per region, the first by hub_before among the VNets with a
+ * Route Server, gateway or Azure Firewall. Another with a Route Server
+ * and neither of the others is a spoke with its own Route Server (PE-06,
+ * PE-07: examples/spoke-rs.json), its peerings and the useRemoteGateways
+ * towards it kept; the rest are skipped, with a warning.
+ */
 static void
 pick_hubs(struct az *a)
 {
-	size_t i, k;
+	size_t i, k, best;
 
+	count_urg(a);
 	for (i = 0; i < a->nvnets; i++) {
 		struct azvnet *v = &a->vnets[i];
 
 		if (!az_is_hub(v))
 			continue;
-		for (k = 0; k < i; k++)
-			if (az_is_hub(&a->vnets[k]) &&
-			    strcmp(a->vnets[k].loc, v->loc) == 0)
-				break;
-		if (k < i) {
-			az_warn(a, &v->r, "location", "a second hub in %s: arsemu "
-			    "has one per region; hub %s skipped", v->loc,
-			    v->azname);
-			v->skip = true;
+		best = i;
+		for (k = 0; k < a->nvnets; k++) {
+			const struct azvnet *x = &a->vnets[k], *b = &a->vnets[best];
+
+			if (k == best || !az_is_hub(x) ||
+			    strcmp(x->loc, v->loc) != 0)
+				continue;
+			if (k < best ? hub_before(x, b) : !hub_before(b, x))
+				best = k;
+		}
+		if (best == i)
+			continue;
+		if (v->rs >= 0 && v->ngws == 0 && v->nfws == 0) {
+			const struct azvnet *b = &a->vnets[best];
+
+			v->rsspoke = true;
+			if (b->ngws == 0 && b->nfws == 0)
+				az_warn(a, &v->r, NULL, "VNets %s and %s of %s "
+				    "both have a Route Server and neither a "
+				    "gateway nor an Azure Firewall: %s is the "
+				    "hub (%s), %s a spoke with its own Route "
+				    "Server (PE-06, PE-07)", b->azname,
+				    v->azname, v->loc, b->azname,
+				    b->nurg > v->nurg ? "more VNets use its "
+				    "Route Server" : "listed first, as many "
+				    "VNets use its Route Server", v->azname);
+			continue;
+		}
+		az_warn(a, &v->r, "location", "a second hub in %s: arsemu has "
+		    "one per region, %s, and a spoke has no gateway or Azure "
+		    "Firewall; hub %s skipped", v->loc, a->vnets[best].azname,
+		    v->azname);
+		v->skip = true;
+	}
+}
+
+/* Whether spoke w's side of its peering with VNet v allows gateway transit. */
+static bool
+speer_agt(const struct azvnet *w, int v)
+{
+	size_t i;
+
+	for (i = 0; i < w->nspeers; i++)
+		if (w->speers[i].vnet == v)
+			return w->speers[i].agt;
+	return false;
+}
+
+/*
+ * PE-03: one peering of a VNet uses remote gateways, and only where the
+ * other side allows gateway transit. A spoke whose files set it both
+ * towards its hub and towards a spoke's Route Server keeps the hub's;
+ * towards a spoke whose side (in the files) does not allow gateway
+ * transit, it is dropped; a warning each.
+ */
+static void
+one_remote_gateway(struct az *a)
+{
+	size_t i, k, n;
+
+	for (i = 0; i < a->nvnets; i++) {
+		struct azvnet *v = &a->vnets[i];
+
+		n = v->hub >= 0 && v->urg ? 1 : 0;
+		for (k = 0; k < v->nspeers; k++) {
+			if (v->speers[k].urg && !speer_agt(&a->vnets[
+			    v->speers[k].vnet], (int)i)) {
+				az_warn(a, &v->r, "virtualNetworkPeerings",
+				    "VNet %s sets useRemoteGateways towards %s, "
+				    "whose side of the peering in the files does "
+				    "not set allowGatewayTransit (PE-03): imported "
+				    "without it", v->azname,
+				    a->vnets[v->speers[k].vnet].azname);
+				v->speers[k].urg = false;
+			}
+			if (!v->speers[k].urg || n++ == 0)
+				continue;
+			az_warn(a, &v->r, "virtualNetworkPeerings", "VNet %s "
+			    "sets useRemoteGateways on a second peering, with "
+			    "%s; Azure allows one (PE-03): imported without it",
+			    v->azname, a->vnets[v->speers[k].vnet].azname);
+			v->speers[k].urg = false;
 		}
 	}
 }
@@ -815,14 +1020,15 @@ import(struct az *a, const char *name)
 	for (i = 0; i < a->nvnets; i++) {
 		struct azvnet *v = &a->vnets[i];
 
-		if (imp_node_name(v->azname, v->name, az_is_hub(v) ?
-		    AZ_HUB_NAME_MAX : TOPO_NAME_MAX))
+		if (imp_node_name(v->azname, v->name, v->rs >= 0 ||
+		    az_is_hub(v) ? AZ_HUB_NAME_MAX : TOPO_NAME_MAX))
 			az_warn(a, &v->r, "name", "VNet %s is called %s in the "
 			    "topology (node names: a-z, 0-9, '-', at most %d)",
 			    v->azname, v->name, TOPO_NAME_MAX);
 	}
 	for (i = 0; i < a->npeerings; i++)
 		peering(a, &a->peerings[i]);
+	one_remote_gateway(a);
 	az_connections(a);
 	if (a->nrss == 0 && a->ngws == 0 && a->nfws == 0) {
 		struct azres r = { .file = a->dir };

@@ -38,6 +38,7 @@ struct azres {
 struct azspeer {
 	int		 vnet;
 	bool		 aft, agt;	/* its own side's flags */
+	bool		 urg;		/* towards a spoke's Route Server */
 };
 
 struct azvnet {
@@ -51,6 +52,9 @@ struct azvnet {
 	int		 ngws;		/* gateways in it (a hub then) */
 	int		 nfws;		/* Azure Firewalls in it (a hub then) */
 	bool		 skip;		/* a second hub in its region */
+	/* a Route Server, no gateway or firewall, not its region's hub */
+	bool		 rsspoke;
+	int		 nurg;		/* VNets that use its Route Server */
 	int		 hub;		/* spoke: its hub's index in vnets, else -1 */
 	int		 nic_first;	/* its first NIC (aznic.next), -1 */
 	int		*peers;		/* hubs: other hubs, or further ones */
@@ -204,6 +208,8 @@ int	 az_vnet_by_name(const struct az *a, const char *azname);
 int	 az_vnet_of_subnet_id(const struct az *a, const char *id, char *sname,
 	    size_t len);
 bool	 az_is_hub(const struct azvnet *v);
+/* x and y imported and peered directly, either being hub or spoke. */
+bool	 az_peered(const struct az *a, int x, int y);
 
 /* azimport_nsg.c: networkSecurityGroups (az network nsg list) */
 void	 az_put_nsgs(struct az *a, struct cJSON *root);

@@ -190,19 +190,43 @@ path_has(const uint32_t *path, int n, uint32_t asn)
 }
 
 /*
- * What Route Server learned from the NVA at ip (ASN asn): its "advertise",
- * "prepend", "next_hop" and, when one instance learned nothing from it
- * while the other did, "peers". false: no learned route from it.
+ * Whether a route learned at Route Server address local may be from the
+ * NVA of VNet v: a Route Server of v or of a VNet directly peered with it
+ * (RS-08; the same address in an unpeered VNet is another NVA's), or one
+ * the files do not place.
  */
 static bool
-nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
+local_reaches(const struct az *a, const struct azvnet *v, uint32_t local)
+{
+	int self = (int)(v - a->vnets);
+	size_t i;
+
+	for (i = 0; i < a->nrss; i++)
+		if (a->rss[i].vnet >= 0 && (a->rss[i].ip[0] == local ||
+		    a->rss[i].ip[1] == local))
+			return a->rss[i].vnet == self ||
+			    az_peered(a, a->rss[i].vnet, self);
+	return true;
+}
+
+/*
+ * What the Route Servers learned from the NVA at ip (ASN asn) of VNet v:
+ * its "advertise", "prepend", "next_hop" and, when one instance of v's
+ * own Route Server learned nothing from it while the other did, "peers".
+ * An NVA peering several Route Servers (route_servers) advertises the
+ * union of what each learned from it: arsemu's NVA sends every Route
+ * Server the same routes. false: no learned route from it.
+ */
+static bool
+nva_routes(struct az *a, const struct azvnet *v, cJSON *x, const char *name,
     uint32_t ip, uint32_t asn)
 {
+	const struct azrs *own = v->rs >= 0 ? &a->rss[v->rs] : NULL;
 	/* seen: any route from it, also one skipped below */
 	const struct azroute *pfirst = NULL, *seen_r = NULL;
 	struct azadv { const char *net; int rep; } *advs = NULL;
 	struct azset nets = { NULL, NULL, 0, 0 };
-	bool seen[2] = { false, false };
+	bool seen[2] = { false, false }, any = false;
 	size_t nadv = 0, acap = 0, i;
 	int base = -1, passed = 0;
 	uint32_t nh = 0;
@@ -215,10 +239,13 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 		struct azadv ad;
 		int n, rep;
 
-		if (r->peer != ip || (r->has_local && r->local != rs->ip[0] &&
-		    r->local != rs->ip[1]))
+		if (r->peer != ip || (r->has_local &&
+		    !local_reaches(a, v, r->local)))
 			continue;
-		seen[r->inst] = true;
+		if (own != NULL && (!r->has_local || r->local == own->ip[0] ||
+		    r->local == own->ip[1]))
+			seen[r->inst] = true;
+		any = true;
 		seen_r = r;
 		n = topo_az_asn_path(r->as_path, path, AZ_PATH_MAX);
 		if (path_has(path, n, TOPO_RS_ASN)) {
@@ -257,7 +284,7 @@ nva_routes(struct az *a, const struct azrs *rs, cJSON *x, const char *name,
 			base = rep - 1;
 	}
 	az_set_free(&nets);
-	if (!seen[0] && !seen[1]) {
+	if (!any) {
 		free(advs);
 		return false;
 	}
@@ -344,25 +371,35 @@ peering_rs(const struct azres *b, const struct azrs *rs, bool *any)
 	return NULL;
 }
 
-/*
- * PE-08, RS-08: w is a spoke directly peered with hub h (its region's hub,
- * or a further hub in its "peerings"): an NVA there may peer with h's
- * Route Server, and the spoke's "nvas" name h in "route_servers".
- */
+/* Whether a peering of v's own Route Server has peerIp addr. */
 static bool
-spoke_of(const struct az *a, int h, int w)
+own_rs_peers(struct az *a, const struct azvnet *v, uint32_t addr)
 {
-	const struct azvnet *s = &a->vnets[w];
+	const char *ip;
+	uint32_t x;
 	size_t i;
+	bool any;
 
-	if (w == h || s->skip || az_is_hub(s))
-		return false;
-	if (s->hub == h)
-		return true;
-	for (i = 0; i < s->npeers; i++)
-		if (s->peers[i] == h)
+	for (i = 0; v->rs >= 0 && i < a->nbgps; i++)
+		if (peering_rs(&a->bgps[i], &a->rss[v->rs], &any) != NULL &&
+		    (ip = az_jstr(a->bgps[i].o, "peerIp")) != NULL &&
+		    addr_parse(ip, &x) == 0 && x == addr)
 			return true;
 	return false;
+}
+
+/* hub added to NVA x's "route_servers", made if missing, once. */
+static void
+add_route_server(cJSON *x, const char *hub)
+{
+	cJSON *l = cJSON_GetObjectItemCaseSensitive(x, "route_servers"), *el;
+
+	if (l == NULL)
+		l = cJSON_AddArrayToObject(x, "route_servers");
+	cJSON_ArrayForEach(el, l)
+		if (cJSON_IsString(el) && strcmp(el->valuestring, hub) == 0)
+			return;
+	cJSON_AddItemToArray(l, cJSON_CreateString(hub));
 }
 
 /*
@@ -384,8 +421,8 @@ put_nva(struct az *a, const struct azrs *rs, const struct azres *b,
 	cJSON *x;
 	size_t k = 0;
 
-	if (h != v && (x = imp_nva_at(nvas, addr)) != NULL) {
-		/* a spoke NVA peering with two hubs' Route Servers */
+	if ((x = imp_nva_at(nvas, addr)) != NULL) {
+		/* an NVA peering with a second Route Server */
 		had = cJSON_GetObjectItemCaseSensitive(x, "asn");
 		if (!cJSON_IsNumber(had) || had->valuedouble != asn->valuedouble)
 			az_warn(a, b, "peerAsn", "%.0f: NVA %s peers with another "
@@ -394,8 +431,8 @@ put_nva(struct az *a, const struct azrs *rs, const struct azres *b,
 			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 			    x, "name")), cJSON_IsNumber(had) ? had->valuedouble :
 			    0, cJSON_IsNumber(had) ? had->valuedouble : 0);
-		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(x,
-		    "route_servers"), cJSON_CreateString(h->name));
+		if (h != v)
+			add_route_server(x, h->name);
 		return;
 	}
 	cJSON_ArrayForEach(sn, v->subnets) {
@@ -412,8 +449,12 @@ put_nva(struct az *a, const struct azrs *rs, const struct azres *b,
 	cJSON_AddNumberToObject(x, "asn", asn->valuedouble);
 	cJSON_AddStringToObject(x, "ip", ip);
 	if (h != v)
-		cJSON_AddItemToArray(cJSON_AddArrayToObject(x, "route_servers"),
-		    cJSON_CreateString(h->name));
+		add_route_server(x, h->name);
+	if (h != v && v->rs >= 0 && !own_rs_peers(a, v, addr))
+		az_warn(a, b, "peerIp", "NVA %s peers with %s's Route Server "
+		    "and not with its own VNet %s's; arsemu's NVA peers with "
+		    "its VNet's Route Server too (RS-04)", name, h->azname,
+		    v->azname);
 	if (nic != NULL) {
 		nic->used = nic->nva = true;
 		snprintf(nic->node, sizeof(nic->node), "%s", name);
@@ -425,7 +466,7 @@ put_nva(struct az *a, const struct azrs *rs, const struct azres *b,
 			    "forwards nothing", nic->name, name);
 		}
 	}
-	if (!nva_routes(a, rs, x, name, addr, (uint32_t)asn->valuedouble))
+	if (!nva_routes(a, v, x, name, addr, (uint32_t)asn->valuedouble))
 		az_warn(a, b, NULL, "NVA %s: %s: save az network "
 		    "routeserver peering list-learned-routes, or add "
 		    "\"advertise\" to the topology", name,
@@ -437,9 +478,10 @@ put_nva(struct az *a, const struct azrs *rs, const struct azres *b,
 }
 
 /*
- * The NVAs of VNet v that peer with a Route Server: a hub's with its own
- * (their peerIp in the hub), a spoke's with the Route Server of a hub it
- * is directly peered with (PE-08, RS-08: "route_servers"). A peerIp in a
+ * The NVAs of VNet v that peer with a Route Server: with v's own (their
+ * peerIp in v, a hub or a spoke with a Route Server), and with that of
+ * any VNet directly peered with v, hub or spoke (PE-08, RS-08:
+ * "route_servers"; a hub's NVA may so name another hub). A peerIp in a
  * VNet not directly peered with the Route Server's is a warning.
  */
 cJSON *
@@ -457,7 +499,7 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 		    a->vnets[rs->vnet].rs != (int)r)
 			continue;
 		h = &a->vnets[rs->vnet];
-		if (rs->vnet != self && !spoke_of(a, rs->vnet, self))
+		if (rs->vnet != self && !az_peered(a, rs->vnet, self))
 			continue;	/* the hub's pass warns of them */
 		for (i = 0; i < a->nbgps; i++) {
 			const struct azres *b = &a->bgps[i];
@@ -487,26 +529,25 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
 			}
 			if (rs->vnet != self)
 				continue;	/* another Route Server's pass */
-			if (w >= 0 && spoke_of(a, rs->vnet, w) && !(any &&
+			if (w >= 0 && az_peered(a, rs->vnet, w) && !(any &&
 			    a->nrss > 1))
 				continue;	/* the spoke's pass makes it */
-			if (w >= 0 && spoke_of(a, rs->vnet, w)) {
+			if (w >= 0 && az_peered(a, rs->vnet, w)) {
 				az_warn(a, b, "id", "names no Route Server "
 				    "(.../virtualHubs/NAME/bgpConnections/...) "
 				    "and the files hold %zu: the NVA at %s in "
-				    "spoke %s is not imported", a->nrss, ip,
+				    "VNet %s is not imported", a->nrss, ip,
 				    a->vnets[w].azname);
 				continue;
 			}
-			az_warn(a, b, "peerIp", "%s is %s%s, not hub %s nor a "
-			    "spoke directly peered with it: a Route Server "
-			    "peers with NVAs of its VNet or a directly peered "
-			    "one (RS-08, PE-08)%s; peering skipped", ip,
+			az_warn(a, b, "peerIp", "%s is %s%s%s, not in %s %s "
+			    "nor in a VNet directly peered with it: a Route "
+			    "Server peers with NVAs of its VNet or a directly "
+			    "peered one (RS-08, PE-08); peering skipped", ip,
 			    w < 0 ? "in no VNet of the files" : "in VNet ",
-			    w < 0 ? "" : a->vnets[w].azname, h->azname,
-			    w >= 0 && az_is_hub(&a->vnets[w]) ? " (a hub's "
-			    "NVA peering with another hub's Route Server is "
-			    "written with \"route_servers\" by hand)" : "");
+			    w < 0 ? "" : a->vnets[w].azname,
+			    w >= 0 && a->vnets[w].skip ? " (skipped)" : "",
+			    az_is_hub(h) ? "hub" : "spoke", h->azname);
 		}
 	}
 	return nvas;

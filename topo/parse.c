@@ -606,11 +606,13 @@ topo_parse(struct tctx *c, const cJSON *root)
 	if (parse_timers(c, root) == -1 ||
 	    topo_jarr(c, root, "", "regions", true, &regions) == -1 ||
 	    each_obj(c, regions, "regions", NULL, parse_region) == -1 ||
-	    spoke_regions(c, regions) == -1 ||
-	    topo_parse_nva_route_servers(c, regions) == -1)
+	    spoke_regions(c, regions) == -1)
 		return -1;
+	/* route_servers after the hubs' "peerings" (overlays): a hub's NVA
+	 * may name a peered hub (RS-08) */
 	if (topo_parse_list(c, root, "", "sites", NULL, topo_parse_site) == -1 ||
-	    topo_resolve_gws(c) == -1 || topo_parse_overlays(c, root) == -1)
+	    topo_resolve_gws(c) == -1 || topo_parse_overlays(c, root) == -1 ||
+	    topo_parse_nva_route_servers(c, regions) == -1)
 		return -1;
 	if (topo_parse_route_tables(c, root) == -1)
 		return -1;

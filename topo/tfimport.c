@@ -356,15 +356,116 @@ fw_only(const struct tfvnet *v)
 }
 
 static void
-second_hub(struct tf *a, struct tfvnet *v)
+second_hub(struct tf *a, struct tfvnet *v, const struct tfvnet *hub)
 {
-	tf_warn(a, v->r, "a second hub in %s: arsemu has one per region; "
-	    "imported as a spoke, its Route Server, gateways and firewalls "
-	    "left out", v->loc);
+	tf_warn(a, v->r, "a second hub in %s: arsemu has one per region, "
+	    "%s, and a spoke has no gateway or Azure Firewall; imported as a "
+	    "spoke, its Route Server, gateways and firewalls left out", v->loc,
+	    hub->azname);
 	v->ishub = false;
 	v->rs = NULL;
 	v->ngws = 0;
 	v->nfws = 0;
+}
+
+/*
+ * nurg of each VNet: how many VNets have a peering with it that sets
+ * use_remote_gateways, each counted once.
+ */
+static void
+count_urg(struct tf *a, struct tfm *m)
+{
+	int *pairs = NULL;
+	size_t n = 0, cap = 0, i;
+
+	for (i = 0; i < a->nres; i++) {
+		const struct tfres *r = &a->res[i];
+		int o, t;
+
+		if (r->data || strcmp(r->type, "azurerm_virtual_network_peering") ||
+		    !tf_bool(r, NULL, 0, "use_remote_gateways", false))
+			continue;
+		o = tfm_vnet_by_name(m, tf_str(r, NULL, 0,
+		    "virtual_network_name"));
+		if (o < 0 || (t = remote_vnet(a, m, r)) < 0 || o == t)
+			continue;
+		xgrow(&pairs, &cap, n + 2, sizeof(*pairs));
+		pairs[n++] = o;
+		pairs[n++] = t;
+	}
+	if (n > 2)
+		qsort(pairs, n / 2, 2 * sizeof(*pairs), cmp_pair);
+	for (i = 0; i < n; i += 2)
+		if (i == 0 || cmp_pair(&pairs[i], &pairs[i - 2]) != 0)
+			m->vnets[pairs[i + 1]].nurg++;
+	free(pairs);
+}
+
+/*
+ * Whether hub candidate x ranks before y (x first in the file): one with
+ * a Route Server or gateway before one with Azure Firewalls alone, then a
+ * gateway or Azure Firewall (a spoke holds neither), then the VNet more
+ * VNets use the Route Server of (use_remote_gateways), then the file's
+ * order.
+ */
+static bool
+hub_before(const struct tfvnet *x, const struct tfvnet *y)
+{
+	bool gx = x->ngws > 0 || x->nfws > 0, gy = y->ngws > 0 || y->nfws > 0;
+
+	if (fw_only(x) != fw_only(y))
+		return !fw_only(x);
+	if (gx != gy)
+		return gx;
+	return x->nurg >= y->nurg;
+}
+
+/*
+ * One hub per region, the first by hub_before. Another VNet there with a
+ * Route Server and no gateway or firewall is a spoke with its own Route
+ * Server (PE-06, PE-07: examples/spoke-rs.json); the rest are spokes
+ * without their Route Server, gateways and firewalls, with a warning.
+ */
+static void
+pick_hubs(struct tf *a, struct tfm *m)
+{
+	size_t i, k, best;
+
+	count_urg(a, m);
+	for (i = 0; i < m->nvnets; i++) {
+		struct tfvnet *v = &m->vnets[i];
+		const struct tfvnet *b;
+
+		if (!v->ishub)
+			continue;
+		best = i;
+		for (k = 0; k < m->nvnets; k++) {
+			const struct tfvnet *x = &m->vnets[k];
+
+			b = &m->vnets[best];
+			if (k == best || !x->ishub || strcmp(x->loc, v->loc) != 0)
+				continue;
+			if (k < best ? hub_before(x, b) : !hub_before(b, x))
+				best = k;
+		}
+		if (best == i)
+			continue;
+		b = &m->vnets[best];
+		if (v->rs == NULL || v->ngws > 0 || v->nfws > 0) {
+			second_hub(a, v, b);
+			continue;
+		}
+		v->ishub = false;
+		v->rsspoke = true;
+		if (b->ngws == 0 && b->nfws == 0)
+			tf_warn(a, v->r, "VNets %s and %s of %s both have a Route "
+			    "Server and neither a gateway nor an Azure Firewall: "
+			    "%s is the hub (%s), %s a spoke with its own Route "
+			    "Server (PE-06, PE-07)", b->azname, v->azname, v->loc,
+			    b->azname, b->nurg > v->nurg ? "more VNets use its "
+			    "Route Server" : "first in the file, as many VNets "
+			    "use its Route Server", v->azname);
+	}
 }
 
 static void
@@ -411,20 +512,7 @@ read_hubs(struct tf *a, struct tfm *m)
 			continue;
 		vn->ishub = true;
 	}
-	/*
-	 * arsemu has one hub per region: the first, but a hub by a firewall
-	 * alone gives way to one with a Route Server or gateway
-	 */
-	for (i = 0; i < m->nvnets; i++) {
-		size_t k;
-
-		for (k = 0; k < i && m->vnets[i].ishub; k++)
-			if (m->vnets[k].ishub && strcmp(m->vnets[k].loc,
-			    m->vnets[i].loc) == 0)
-				second_hub(a, fw_only(&m->vnets[k]) &&
-				    !fw_only(&m->vnets[i]) ? &m->vnets[k] :
-				    &m->vnets[i]);
-	}
+	pick_hubs(a, m);
 }
 
 /* ---- peerings ---- */
@@ -449,12 +537,13 @@ find_peer(const cJSON *arr, const char *name)
 }
 
 bool
-tfm_spoke_of(const struct tfm *m, int h, int w)
+tfm_peered(const struct tfm *m, int h, int w)
 {
-	const struct tfvnet *s = &m->vnets[w];
+	const struct tfvnet *s = &m->vnets[w], *t = &m->vnets[h];
 
-	return w != h && !s->ishub && (s->hub == h ||
-	    find_peer(s->peers, m->vnets[h].name) != NULL);
+	return w != h && (s->hub == h || t->hub == w ||
+	    find_peer(s->peers, t->name) != NULL ||
+	    find_peer(t->peers, s->name) != NULL);
 }
 
 static void
@@ -469,15 +558,17 @@ add_peer(cJSON **arr, const char *name)
 /*
  * A peering of two spokes (PE-07): own lists rem with its own side's flags
  * (azurerm's defaults: false); the other side's resource, if any, makes
- * rem's entry. use_remote_gateways needs a Route Server on the other side
- * (PE-03), and a VNet with one is imported as a hub, so no imported spoke
- * has one: a warning, the peering kept without it.
+ * rem's entry. use_remote_gateways is kept towards a spoke with its own
+ * Route Server (PE-03, examples/spoke-rs.json); towards another spoke, or
+ * from a spoke with a Route Server of its own, it is a warning and the
+ * peering is kept without it.
  */
 static void
 spoke_peering(struct tf *a, struct tfvnet *own, const struct tfvnet *rem,
     const struct tfres *r)
 {
 	cJSON *o;
+	bool urg;
 
 	if (own->peers == NULL)
 		own->peers = cJSON_CreateArray();
@@ -486,16 +577,24 @@ spoke_peering(struct tf *a, struct tfvnet *own, const struct tfvnet *rem,
 		    own->azname, rem->azname);
 		return;
 	}
-	if (tf_bool(r, NULL, 0, "use_remote_gateways", false))
+	urg = tf_bool(r, NULL, 0, "use_remote_gateways", false);
+	if (urg && own->rs != NULL)
+		tf_warn(a, r, "use_remote_gateways: VNet %s has a Route Server "
+		    "of its own and cannot use %s's (PE-03): imported without "
+		    "it", own->azname, rem->azname);
+	else if (urg && rem->rs == NULL)
 		tf_warn(a, r, "use_remote_gateways between two spokes (%s, "
-		    "%s): no spoke has a gateway (PE-03, PE-07): imported "
-		    "without it", own->azname, rem->azname);
+		    "%s): %s has no Route Server and no spoke has a gateway "
+		    "(PE-03, PE-07): imported without it", own->azname,
+		    rem->azname, rem->azname);
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "vnet", rem->name);
 	cJSON_AddBoolToObject(o, "allow_forwarded_traffic", tf_bool(r, NULL, 0,
 	    "allow_forwarded_traffic", false));
 	if (tf_bool(r, NULL, 0, "allow_gateway_transit", false))
 		cJSON_AddBoolToObject(o, "allow_gateway_transit", true);
+	if (urg && own->rs == NULL && rem->rs != NULL)
+		cJSON_AddBoolToObject(o, "use_remote_gateways", true);
 	cJSON_AddItemToArray(own->peers, o);
 }
 
@@ -526,6 +625,10 @@ peering(struct tf *a, struct tfm *m, const struct tfres *r)
 	}
 	own = &m->vnets[o];
 	rem = &m->vnets[t];
+	if (own->ishub && tf_bool(r, NULL, 0, "use_remote_gateways", false))
+		tf_warn(a, r, "use_remote_gateways: hub %s uses %s's gateways "
+		    "or Route Server; arsemu's hub uses its own (PE-03): "
+		    "imported without it", own->azname, rem->azname);
 	if (own->ishub && rem->ishub) {
 		add_peer(&(o < t ? own : rem)->peers, (o < t ? rem : own)->name);
 		return;
@@ -542,6 +645,13 @@ peering(struct tf *a, struct tfm *m, const struct tfres *r)
 			spoke->side_spoke = true;
 			spoke->urg = tf_bool(r, NULL, 0, "use_remote_gateways",
 			    false);
+			if (spoke->urg && spoke->rs != NULL) {
+				tf_warn(a, r, "use_remote_gateways: VNet %s has "
+				    "a Route Server of its own and cannot use "
+				    "hub %s's (PE-03): imported without it",
+				    spoke->azname, hub->azname);
+				spoke->urg = false;
+			}
 			spoke->aft = tf_bool(r, NULL, 0,
 			    "allow_forwarded_traffic", false);
 		} else {
@@ -589,6 +699,44 @@ one_sided(struct tf *a, struct tfm *m, const struct tfvnet *v)
 	}
 }
 
+/*
+ * PE-03: one peering of a VNet uses remote gateways, and only where the
+ * other side allows gateway transit. A spoke whose file sets it both
+ * towards its hub and towards a spoke's Route Server, or towards two
+ * spokes', keeps the first; towards a spoke whose side (in the file) does
+ * not allow gateway transit, it is dropped; a warning each.
+ */
+static void
+one_remote_gateway(struct tf *a, struct tfm *m, struct tfvnet *v)
+{
+	int n = v->hub >= 0 && v->urg ? 1 : 0, w;
+	cJSON *el;
+
+	cJSON_ArrayForEach(el, v->peers) {
+		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(el,
+		    "use_remote_gateways")))
+			continue;
+		if ((w = vnet_by_topo_name(m, peer_name(el))) < 0 ||
+		    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(find_peer(
+		    m->vnets[w].peers, v->name), "allow_gateway_transit"))) {
+			tf_warn(a, v->r, "use_remote_gateways towards %s, whose "
+			    "side of the peering in the file does not set "
+			    "allow_gateway_transit (PE-03): imported without it",
+			    peer_name(el));
+			cJSON_DeleteItemFromObjectCaseSensitive(el,
+			    "use_remote_gateways");
+			continue;
+		}
+		if (n++ == 0)
+			continue;
+		tf_warn(a, v->r, "use_remote_gateways on a second peering, with "
+		    "%s; Azure allows one (PE-03): imported without it",
+		    peer_name(el));
+		cJSON_DeleteItemFromObjectCaseSensitive(el,
+		    "use_remote_gateways");
+	}
+}
+
 static void
 read_peerings(struct tf *a, struct tfm *m)
 {
@@ -608,6 +756,7 @@ read_peerings(struct tf *a, struct tfm *m)
 			    "without it", m->vnets[v->hub].azname);
 			v->urg = false;
 		}
+		one_remote_gateway(a, m, v);
 		if (v->hub >= 0 && !(v->side_spoke && v->side_hub))
 			tf_warn(a, v->r, "only the %s side of its peering with "
 			    "%s is in the file: Azure connects a peering when "
@@ -628,8 +777,9 @@ name_vnets(struct tf *a, struct tfm *m)
 		struct tfvnet *v = &m->vnets[i];
 
 		/* room for "-rs0", or for a gateway's "-NAME0" */
-		imp_take_name(&m->vnames, v->azname, v->name, !v->ishub ?
-		    TOPO_NAME_MAX : v->ngws > 0 ? TFM_GWHUB_MAX : TOPO_NAME_MAX - 4);
+		imp_take_name(&m->vnames, v->azname, v->name, !v->ishub &&
+		    v->rs == NULL ? TOPO_NAME_MAX : v->ngws > 0 ? TFM_GWHUB_MAX :
+		    TOPO_NAME_MAX - 4);
 		m->nhubs_seen |= v->ishub;
 		if (strcmp(v->name, v->azname) != 0)
 			tf_warn(a, v->r, "VNet %s is called %s in the topology "

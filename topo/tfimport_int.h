@@ -45,6 +45,10 @@ struct tf {
 	struct tfres		*res;
 	size_t			 nres, rcap;
 	struct tfidx		 byid, byaddr;
+	/* references warned of (tfread.c): from's attribute key, once */
+	struct tfwarned { const struct tfres *from; const char *key; }
+				*refwarned;
+	size_t			 nrefwarned, rwcap;
 };
 
 /* Read text (the whole file) and collect side's resources into a. */

@@ -36,6 +36,9 @@ struct tfvnet {
 	struct tfres	**fws;			/* its Azure Firewalls */
 	size_t		 nfws, fcap;
 	bool		 ishub;
+	/* a spoke with its own Route Server (PE-06, PE-07): rs set */
+	bool		 rsspoke;
+	int		 nurg;			/* VNets using its gateways */
 	int		 hub;			/* a spoke's hub, else -1 */
 	bool		 urg, aft, agt;
 	bool		 side_spoke, side_hub;	/* peering resources seen */
@@ -53,6 +56,7 @@ struct tfnic {
 	bool		 fwd;		/* IP forwarding */
 	struct tfres	*vm;
 	bool		 nva;
+	bool		 own_rs;	/* peers with its VNet's Route Server */
 	bool		 skip;		/* not a node (warned) */
 	char		 node[TOPO_NAME_MAX + 1];	/* its VM or NVA, "" none */
 	struct cJSON	*out;		/* its NVA's object, or NULL */
@@ -81,10 +85,10 @@ struct tfm {
 };
 
 /*
- * w is a spoke directly peered with hub h (its hub, or a further one in
- * its "peerings"): its NVAs may peer with h's Route Server (PE-08, RS-08).
+ * VNets h and w are directly peered, hub or spoke either: w's NVAs may
+ * peer with h's Route Server (PE-08, RS-08).
  */
-bool	tfm_spoke_of(const struct tfm *m, int h, int w);
+bool	tfm_peered(const struct tfm *m, int h, int w);
 int	tfm_vnet_by_name(const struct tfm *m, const char *azname);
 int	tfm_sub_by_name(const struct tfvnet *v, const char *name);
 int	tfm_subnet_id(struct tf *a, struct tfm *m, const struct tfres *t,

@@ -339,10 +339,10 @@ sub_of(const struct tfvnet *v, uint32_t ip)
 }
 
 /*
- * A BGP connection of hub v's Route Server with the NVA at ip: in the hub,
- * or in a spoke directly peered with it (PE-08, RS-08), whose NVA then
- * names the hub in "route_servers". A NIC that peers with a second hub's
- * Route Server from a spoke gets that hub added.
+ * A BGP connection of VNet v's Route Server (a hub's, or a spoke's own)
+ * with the NVA at ip: in v, or in a VNet directly peered with it, hub or
+ * spoke (PE-08, RS-08), whose NVA then names v in "route_servers". An NVA
+ * that peers with a further Route Server gets that VNet added.
  */
 static void
 bgp_conn(struct tf *a, struct tfm *m, const struct tfres *r)
@@ -381,21 +381,19 @@ bgp_conn(struct tf *a, struct tfm *m, const struct tfres *r)
 		w = v;
 	else
 		for (i = 0; i < m->nvnets && w == NULL; i++)
-			if (tfm_spoke_of(m, h, (int)i) &&
+			if (tfm_peered(m, h, (int)i) &&
 			    (sub = sub_of(&m->vnets[i], ip)) != NULL)
 				w = &m->vnets[i];
-	if (w == NULL || (w != v && !tfm_spoke_of(m, h, (int)(w - m->vnets)))) {
-		tf_warn(a, r, "peer_ip %s is %s%s, not hub %s nor a spoke "
+	if (w == NULL || (w != v && !tfm_peered(m, h, (int)(w - m->vnets)))) {
+		tf_warn(a, r, "peer_ip %s is %s%s, not in %s %s nor in a VNet "
 		    "directly peered with it: a Route Server peers with NVAs "
-		    "of its VNet or a directly peered one (RS-08, PE-08)%s; "
+		    "of its VNet or a directly peered one (RS-08, PE-08); "
 		    "skipped", addr_fmt(ip, buf), w == NULL ? "in no subnet of "
 		    "the file" : "in VNet ", w == NULL ? "" : w->azname,
-		    v->azname, w != NULL && w->ishub ? " (a hub's NVA peering "
-		    "with another hub's Route Server is written with "
-		    "\"route_servers\" by hand)" : "");
+		    v->ishub ? "hub" : "spoke", v->azname);
 		return;
 	}
-	if ((n != NULL && n->nva) || (n == NULL && w != v &&
+	if ((n != NULL && n->nva) || (n == NULL &&
 	    imp_nva_at(w->nvas, ip) != NULL)) {
 		cJSON *o = n != NULL ? n->out : imp_nva_at(w->nvas, ip);
 		const cJSON *had = cJSON_GetObjectItemCaseSensitive(o, "asn");
@@ -405,7 +403,12 @@ bgp_conn(struct tf *a, struct tfm *m, const struct tfres *r)
 		cJSON_ArrayForEach(el, rss)
 			if (strcmp(cJSON_GetStringValue(el), v->name) == 0)
 				break;
-		if (w == v || rss == NULL || el != NULL) {
+		/* its own VNet's Route Server after another's: nothing to add */
+		if (w == v && n != NULL && !n->own_rs && rss != NULL) {
+			n->own_rs = true;
+			return;
+		}
+		if (w == v || el != NULL) {
 			tf_warn(a, r, "a second BGP connection of %s%s with the "
 			    "same Route Server: skipped", n != NULL ? "the NIC " :
 			    "peer_ip ", n != NULL ? n->r->addr : addr_fmt(ip,
@@ -419,11 +422,14 @@ bgp_conn(struct tf *a, struct tfm *m, const struct tfres *r)
 			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 			    o, "name")), cJSON_IsNumber(had) ? had->valuedouble :
 			    0);
+		if (rss == NULL)
+			rss = cJSON_AddArrayToObject(o, "route_servers");
 		cJSON_AddItemToArray(rss, cJSON_CreateString(v->name));
 		return;
 	}
 	if (n != NULL) {
 		n->nva = true;
+		n->own_rs = w == v;
 		sub = w->subs[n->sub].name;
 		node_name(m, n, name);
 	} else {
@@ -467,6 +473,13 @@ tfm_read_bgp(struct tf *a, struct tfm *m)
 		struct tfnic *n = &m->nics[i];
 		struct tfvnet *v = &m->vnets[n->vnet];
 
+		if (!n->skip && n->nva && n->out != NULL && !n->own_rs &&
+		    v->rs != NULL)
+			tf_warn(a, n->r, "NVA %s peers with another VNet's Route "
+			    "Server and not with its own VNet %s's; arsemu's NVA "
+			    "peers with its VNet's Route Server too (RS-04)",
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			    n->out, "name")), v->azname);
 		if (n->skip || n->nva)
 			continue;
 		node_name(m, n, name);

@@ -275,13 +275,105 @@ config_expr(const struct tf *a, const struct tfres *r, const char *block,
 	return cJSON_GetObjectItemCaseSensitive(e, key);
 }
 
-/* "azurerm_x.y..." of the module at mod: that resource (a count's first). */
-static struct tfres *
-ref_resource(struct tf *a, const char *mod, const char *rs)
+/*
+ * Resolving one attribute's references: the resource instance (and its
+ * attribute) that refers, the index of that instance when its references
+ * also name count.index or each.key/each.value (Terraform lists
+ * "azurerm_x.y" and "count.index" for azurerm_x.y[count.index].id: the
+ * referring instance's own index), and how many references are left.
+ */
+struct tfrefs {
+	const struct tfres	*from;
+	const char		*key;
+	const char		*idx;	/* "[0]", "[\"k\"]", or NULL */
+	int			 left;
+};
+
+/* The "[...]" index of r's own address, or NULL (no count, no for_each). */
+static const char *
+own_index(const struct tfres *r)
 {
-	struct tfres *t;
+	size_t n = strlen(r->module);
+	const char *local = r->addr;
+
+	if (strncmp(r->addr, r->module, n) == 0)
+		local += n;
+	if (*local == '.')
+		local++;
+	local += strcspn(local, "[");
+	return *local == '[' ? local : NULL;
+}
+
+/* The first time for x's attribute: true, and remembered. */
+static bool
+ref_warn_once(struct tf *a, const struct tfrefs *x)
+{
+	size_t i;
+
+	for (i = 0; i < a->nrefwarned; i++)
+		if (a->refwarned[i].from == x->from &&
+		    strcmp(a->refwarned[i].key, x->key) == 0)
+			return false;
+	xgrow(&a->refwarned, &a->rwcap, a->nrefwarned + 1,
+	    sizeof(*a->refwarned));
+	a->refwarned[a->nrefwarned].from = x->from;
+	a->refwarned[a->nrefwarned++].key = x->key;
+	return true;
+}
+
+/* Whether refs name count.index or each.key / each.value. */
+static bool
+refs_index(const cJSON *refs)
+{
+	const cJSON *ref;
+	const char *s;
+
+	cJSON_ArrayForEach(ref, refs)
+		if ((s = cJSON_GetStringValue(ref)) != NULL &&
+		    (strcmp(s, "count.index") == 0 || strncmp(s, "each.", 5) == 0))
+			return true;
+	return false;
+}
+
+/*
+ * Whether rs is a bare "azurerm_x.y" (no index, no attribute) that refs
+ * also hold with an index: Terraform lists azurerm_x.y[0].id, its
+ * prefixes and then the resource without its key.
+ */
+static bool
+bare_shadowed(const cJSON *refs, const char *rs)
+{
+	size_t n = strcspn(rs, "."), k;
+	const cJSON *ref;
+	const char *o;
+
+	if (rs[n] != '.')
+		return false;
+	k = n + 1 + strcspn(rs + n + 1, ".[");
+	if (rs[k] != '\0')
+		return false;
+	cJSON_ArrayForEach(ref, refs)
+		if ((o = cJSON_GetStringValue(ref)) != NULL &&
+		    strncmp(o, rs, k) == 0 && o[k] == '[')
+			return true;
+	return false;
+}
+
+/*
+ * "azurerm_x.y..." of the module at mod: that resource, or the instance
+ * its index names ("azurerm_x.y[0].id"). A resource with count or
+ * for_each named without an index is a list in Terraform: the instance
+ * of the referring one's index when x->idx is set, its only instance if
+ * it has one; otherwise a warning naming the referring address and NULL.
+ * With all, every instance is appended instead (at most max in all).
+ */
+static struct tfres *
+ref_resource(struct tf *a, const char *mod, const char *rs,
+    struct tfrefs *x, struct tfres **all, size_t *nall, size_t max)
+{
+	struct tfres *t, *first = NULL;
 	char want[600];
-	size_t n, k;
+	size_t n, k, count = 0;
 
 	/* type.name, with its index: "azurerm_x.y[0].id" */
 	n = strcspn(rs, ".");
@@ -291,18 +383,41 @@ ref_resource(struct tf *a, const char *mod, const char *rs)
 	if (snprintf(want, sizeof(want), "%s%s%.*s", mod, mod[0] ? "." : "",
 	    (int)n, rs) >= (int)sizeof(want))
 		return NULL;
-	if ((t = idx_get(a, &a->byaddr, want, false)) != NULL)
+	if ((t = idx_get(a, &a->byaddr, want, false)) != NULL) {
+		if (all != NULL && *nall < max)
+			all[(*nall)++] = t;
 		return t;
+	}
 	k = strlen(want);
-	for (n = 0; n < a->nres; n++)	/* azurerm_x.y of a count */
+	for (n = 0; n < a->nres; n++)	/* the instances of a count */
 		if (strncmp(a->res[n].addr, want, k) == 0 &&
-		    a->res[n].addr[k] == '[')
-			return &a->res[n];
+		    a->res[n].addr[k] == '[') {
+			if (count++ == 0)
+				first = &a->res[n];
+			if (all != NULL && *nall < max)
+				all[(*nall)++] = &a->res[n];
+		}
+	if (count == 0 || all != NULL)
+		return first;
+	if (x->idx != NULL && strlen(want) + strlen(x->idx) < sizeof(want)) {
+		strcat(want, x->idx);
+		if ((t = idx_get(a, &a->byaddr, want, false)) == NULL &&
+		    ref_warn_once(a, x))
+			tf_warn(a, x->from, "%s: %s has no instance %s: not "
+			    "resolved", x->key, want, x->idx);
+		return t;
+	}
+	if (count == 1)
+		return first;
+	if (ref_warn_once(a, x))
+		tf_warn(a, x->from, "%s references %s, which has %zu instances "
+		    "(count or for_each), without an index: not resolved",
+		    x->key, want, count);
 	return NULL;
 }
 
 static struct tfres *resolve(struct tf *a, const char *mod, const cJSON *refs,
-    int *left);
+    struct tfrefs *x);
 
 /*
  * "var.NAME" in the module at mod: the expression its parent's module call
@@ -310,7 +425,7 @@ static struct tfres *resolve(struct tf *a, const char *mod, const cJSON *refs,
  * module's output, or from the caller's own variable).
  */
 static struct tfres *
-ref_var(struct tf *a, const char *mod, const char *name, int *left)
+ref_var(struct tf *a, const char *mod, const char *name, struct tfrefs *x)
 {
 	const char *p = mod, *last = NULL;
 	char parent[600], call[256], var[256];
@@ -335,7 +450,7 @@ ref_var(struct tf *a, const char *mod, const char *name, int *left)
 	    config_at(a, parent), "module_calls"), call);
 	return resolve(a, parent, cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
-	    mc, "expressions"), var), "references"), left);
+	    mc, "expressions"), var), "references"), x);
 }
 
 /*
@@ -343,7 +458,7 @@ ref_var(struct tf *a, const char *mod, const char *name, int *left)
  * the expression of that output in the called module, resolved there.
  */
 static struct tfres *
-ref_output(struct tf *a, const char *mod, const char *rest, int *left)
+ref_output(struct tf *a, const char *mod, const char *rest, struct tfrefs *x)
 {
 	char child[600], out[256];
 	size_t n = strcspn(rest, ".["), k;
@@ -368,38 +483,45 @@ ref_output(struct tf *a, const char *mod, const char *rest, int *left)
 	return resolve(a, child, cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(cm, "outputs"), out),
-	    "expression"), "references"), left);
+	    "expression"), "references"), x);
 }
 
 /*
- * The resource a reference list of the module at mod names: an azurerm
- * resource of that module, or through var. and module. across modules.
- * At most *left references are looked at in all (a configuration cannot
- * loop, a file can, and fan out at each step).
+ * The resource a reference of the module at mod names: an azurerm
+ * resource of that module, or through var. and module. across modules
+ * (where the referring instance's index no longer applies). At most
+ * x->left references are looked at in all (a configuration cannot loop, a
+ * file can, and fan out at each step).
  */
 static struct tfres *
-resolve_one(struct tf *a, const char *mod, const char *rs, int *left)
+resolve_one(struct tf *a, const char *mod, const char *rs, struct tfrefs *x)
 {
-	if (--*left < 0 || rs == NULL)
+	const char *idx = x->idx;
+	struct tfres *t = NULL;
+
+	if (--x->left < 0 || rs == NULL)
 		return NULL;
 	if (strncmp(rs, "azurerm_", 8) == 0)
-		return ref_resource(a, mod, rs);
+		return ref_resource(a, mod, rs, x, NULL, NULL, 0);
+	x->idx = NULL;
 	if (strncmp(rs, "var.", 4) == 0)
-		return ref_var(a, mod, rs + 4, left);
-	if (strncmp(rs, "module.", 7) == 0)
-		return ref_output(a, mod, rs + 7, left);
-	return NULL;
+		t = ref_var(a, mod, rs + 4, x);
+	else if (strncmp(rs, "module.", 7) == 0)
+		t = ref_output(a, mod, rs + 7, x);
+	x->idx = idx;
+	return t;
 }
 
 static struct tfres *
-resolve(struct tf *a, const char *mod, const cJSON *refs, int *left)
+resolve(struct tf *a, const char *mod, const cJSON *refs, struct tfrefs *x)
 {
 	const cJSON *ref;
 	struct tfres *t;
 
 	cJSON_ArrayForEach(ref, refs)
-		if ((t = resolve_one(a, mod, cJSON_GetStringValue(ref),
-		    left)) != NULL)
+		if (cJSON_IsString(ref) && !bare_shadowed(refs,
+		    ref->valuestring) && (t = resolve_one(a, mod,
+		    ref->valuestring, x)) != NULL)
 			return t;
 	return NULL;
 }
@@ -408,24 +530,39 @@ size_t
 tf_refs(struct tf *a, const struct tfres *r, const char *key,
     struct tfres **out, size_t max)
 {
-	const cJSON *ref;
-	int left = TF_REF_MAX;
-	size_t n = 0, k;
+	const cJSON *refs, *ref;
+	struct tfrefs x = { r, key, NULL, TF_REF_MAX };
+	struct tfres **got;
+	size_t n = 0, k, ng, g;
 
 	if (!tf_unknown(r, NULL, 0, key))
 		return 0;
-	cJSON_ArrayForEach(ref, cJSON_GetObjectItemCaseSensitive(config_expr(a,
-	    r, NULL, 0, key), "references")) {
-		struct tfres *t = resolve_one(a, r->module,
-		    cJSON_GetStringValue(ref), &left);
+	refs = cJSON_GetObjectItemCaseSensitive(config_expr(a, r, NULL, 0,
+	    key), "references");
+	if (refs_index(refs))
+		x.idx = own_index(r);
+	got = xcalloc(max + 1, sizeof(*got));
+	cJSON_ArrayForEach(ref, refs) {
+		const char *s = cJSON_GetStringValue(ref);
 
-		if (t == NULL)
+		ng = 0;
+		if (s == NULL || bare_shadowed(refs, s))
 			continue;
-		for (k = 0; k < n && out[k] != t; k++)
-			;
-		if (k == n && n < max)
-			out[n++] = t;
+		if (x.idx == NULL && strncmp(s, "azurerm_", 8) == 0) {
+			/* a list: every instance of a counted resource */
+			if (--x.left >= 0)
+				(void)ref_resource(a, r->module, s, &x, got, &ng,
+				    max);
+		} else if ((got[0] = resolve_one(a, r->module, s, &x)) != NULL)
+			ng = 1;
+		for (g = 0; g < ng; g++) {
+			for (k = 0; k < n && out[k] != got[g]; k++)
+				;
+			if (k == n && n < max)
+				out[n++] = got[g];
+		}
 	}
+	free(got);
 	return n;
 }
 
@@ -434,14 +571,18 @@ tf_ref(struct tf *a, const struct tfres *r, const char *block, size_t i,
     const char *key)
 {
 	const char *s = tf_str(r, block, i, key);
-	int left = TF_REF_MAX;
+	struct tfrefs x = { r, key, NULL, TF_REF_MAX };
+	const cJSON *refs;
 
 	if (s != NULL)
 		return tf_by_id(a, s);
 	if (!tf_unknown(r, block, i, key))
 		return NULL;
-	return resolve(a, r->module, cJSON_GetObjectItemCaseSensitive(
-	    config_expr(a, r, block, i, key), "references"), &left);
+	refs = cJSON_GetObjectItemCaseSensitive(config_expr(a, r, block, i,
+	    key), "references");
+	if (refs_index(refs))
+		x.idx = own_index(r);
+	return resolve(a, r->module, refs, &x);
 }
 
 const char *
@@ -645,6 +786,7 @@ tf_read_free(struct tf *a)
 		free(a->res[i].id);
 	}
 	free(a->res);
+	free(a->refwarned);
 	free(a->byid.slot);
 	free(a->byaddr.slot);
 	cJSON_Delete(a->root);

@@ -53,16 +53,16 @@ put_vnet(struct tfvnet *v)
 	cJSON_AddItemToObject(o, "address_space", cJSON_Duplicate(v->space,
 	    true));
 	put_subnets(v, o);
+	if (v->rs != NULL) {	/* a hub's, or a spoke's own (PE-06) */
+		rs = cJSON_AddObjectToObject(o, "route_server");
+		cJSON_AddBoolToObject(rs, "branch_to_branch", tf_bool(v->rs,
+		    NULL, 0, "branch_to_branch_traffic_enabled", false));
+		if ((pref = tf_str(v->rs, NULL, 0,
+		    "hub_routing_preference")) != NULL)
+			cJSON_AddStringToObject(rs, "hub_routing_preference",
+			    pref);
+	}
 	if (v->ishub) {
-		if (v->rs != NULL) {
-			rs = cJSON_AddObjectToObject(o, "route_server");
-			cJSON_AddBoolToObject(rs, "branch_to_branch", tf_bool(v->rs,
-			    NULL, 0, "branch_to_branch_traffic_enabled", false));
-			if ((pref = tf_str(v->rs, NULL, 0,
-			    "hub_routing_preference")) != NULL)
-				cJSON_AddStringToObject(rs,
-				    "hub_routing_preference", pref);
-		}
 		if (!v->agt)
 			cJSON_AddBoolToObject(o, "allow_gateway_transit", false);
 		put_moved(o, "nvas", &v->nvas);

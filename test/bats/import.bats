@@ -158,7 +158,7 @@ teardown() { down_labs; }
 	jq '[.[1].virtualNetworkPeerings[1] | .useRemoteGateways = true]' "$d/vnets.json" > "$d/peerings-spoke1.json"
 	run arsemu import az "$d" -o "$out"
 	assert_success
-	assert_output --partial 'warning: peerings-spoke1.json: [0].useRemoteGateways: between two spokes (spoke1-vnet, spoke2-vnet): no spoke has a gateway (PE-03, PE-07): imported without it'
+	assert_output --partial 'warning: peerings-spoke1.json: [0].useRemoteGateways: between two spokes (spoke1-vnet, spoke2-vnet): spoke2-vnet has no Route Server and no spoke has a gateway (PE-03, PE-07): imported without it'
 	run arsemu validate "$out"
 	assert_success
 }
@@ -344,7 +344,7 @@ teardown() { down_labs; }
 	    "$TOP/test/import/az-nva/vnets.json" > "$d/vnets.json"
 	run arsemu import az "$d" -o "$out"
 	assert_success
-	assert_output --partial "warning: routeserver-peerings.json: [0].peerIp: 10.12.1.4 is in VNet vnet-transit-weu, not hub vnet-hub-weu nor a spoke directly peered with it"
+	assert_output --partial "warning: routeserver-peerings.json: [0].peerIp: 10.12.1.4 is in VNet vnet-transit-weu, not in hub vnet-hub-weu nor in a VNet directly peered with it"
 	run jq -c '[.regions[0].spokes[] | select(.name == "vnet-transit-weu") | .nvas[]]' "$out"
 	assert_output '[{"name":"vm-tnva-weu","subnet":"snet-nva","ip":"10.12.1.4","bgp":false}]'
 	run arsemu validate "$out"
@@ -369,6 +369,30 @@ teardown() { down_labs; }
 	arsemu rs vnet-hub-weu learned vm-tnva-weu --name "$lab" --json > "$d/rs-learned-tnva.json"
 	arsemu import az "$d" -o "$BATS_TEST_TMPDIR/again.json" --name "$lab" 2>/dev/null
 	diff -u "$out" "$BATS_TEST_TMPDIR/again.json"
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ]
+}
+
+@test "import az: PE-06 PE-03 RS-08 the imported az-spoke-rs estate runs: the transit VNet's own Route Server programs the application spokes, the other hub's NVA peers across the hub peering; live routes equal plan's, down" {
+	require_root
+	local out=$BATS_TEST_TMPDIR/srs.json lab=$ARSEMU_T-azsrs nic
+	arsemu import az "$TOP/test/import/az-spoke-rs" -o "$out" --name "$lab" 2>/dev/null
+	run arsemu up "$out" --name "$lab"
+	assert_success
+	for nic in vm-app1-weu vm-tnva-weu vm-nva-neu; do
+		diff -u <(arsemu plan "$out" "$nic" --json 2>/dev/null) \
+			<(arsemu routes "$nic" --name "$lab" --json) ||
+			fail "plan and routes differ for $nic"
+	done
+	# what both Route Servers learned from the transit NVA, over the transit one
+	run arsemu routes vm-app1-weu --name "$lab"
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.20\.0\.0/14 +VirtualNetworkGateway +10\.12\.1\.4$'
+	assert_line --regexp '^VirtualNetworkGateway +Active +10\.24\.0\.0/16 +VirtualNetworkGateway +10\.12\.1\.4$'
+	# the northeurope hub's NVA peers with the westeurope hub's Route Server, which learns its route
+	run arsemu rs vnet-hub-weu learned vm-nva-neu --name "$lab" --json
+	assert_success
+	assert_output --partial '"network": "10.31.0.0/16"'
 	run arsemu down "$lab"
 	assert_success
 	[ -z "$(lab_namespaces "$lab")" ]

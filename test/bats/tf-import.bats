@@ -254,7 +254,7 @@ AZTF=$BATS_TEST_DIRNAME/../import/az-tf
 	    "$TF/state.json" > "$BATS_TEST_TMPDIR/one.json"
 	run arsemu import terraform "$BATS_TEST_TMPDIR/one.json" -o "$out"
 	assert_success
-	assert_output --partial "one.json: azurerm_virtual_network_peering.spoke1_to_spoke2: use_remote_gateways between two spokes (vnet-spoke1-weu, vnet-spoke2-weu): no spoke has a gateway (PE-03, PE-07): imported without it"
+	assert_output --partial "one.json: azurerm_virtual_network_peering.spoke1_to_spoke2: use_remote_gateways between two spokes (vnet-spoke1-weu, vnet-spoke2-weu): vnet-spoke2-weu has no Route Server and no spoke has a gateway (PE-03, PE-07): imported without it"
 	assert_output --partial "one.json: module.spoke1.module.network.azurerm_virtual_network.this: only vnet-spoke1-weu's side of its peering with vnet-spoke2-weu is in the file"
 	run arsemu validate "$out"
 	assert_success
@@ -300,7 +300,7 @@ AZTF=$BATS_TEST_DIRNAME/../import/az-tf
 	    "$TF/state.json" > "$BATS_TEST_TMPDIR/fw-spoke.json"
 	run arsemu import terraform "$BATS_TEST_TMPDIR/fw-spoke.json" -o "$out"
 	assert_success
-	assert_output --partial "fw-spoke.json: module.spoke1.module.network.azurerm_virtual_network.this: a second hub in westeurope: arsemu has one per region; imported as a spoke, its Route Server, gateways and firewalls left out"
+	assert_output --partial "fw-spoke.json: module.spoke1.module.network.azurerm_virtual_network.this: a second hub in westeurope: arsemu has one per region, vnet-hub-weu, and a spoke has no gateway or Azure Firewall; imported as a spoke, its Route Server, gateways and firewalls left out"
 	run jq -c '[.regions[0].hub.name, [.regions[0].spokes[].name]]' "$out"
 	assert_output '["vnet-hub-weu",["vnet-spoke1-weu","vnet-spoke2-weu"]]'
 	run arsemu validate "$out"
@@ -522,7 +522,7 @@ AZTF=$BATS_TEST_DIRNAME/../import/az-tf
 	jq '.values.root_module.resources |= map(select(.address | test("peering\\.(hub_to_transit|transit_to_hub)") | not))' "$TF/nva.json" > "$BATS_TEST_TMPDIR/unpeered.json"
 	run arsemu import terraform "$BATS_TEST_TMPDIR/unpeered.json" -o "$out"
 	assert_success
-	assert_output --partial "azurerm_route_server_bgp_connection.tnva: peer_ip 10.12.1.4 is in VNet vnet-transit-weu, not hub vnet-hub-weu nor a spoke directly peered with it"
+	assert_output --partial "azurerm_route_server_bgp_connection.tnva: peer_ip 10.12.1.4 is in VNet vnet-transit-weu, not in hub vnet-hub-weu nor in a VNet directly peered with it"
 	run arsemu validate "$out"
 	assert_success
 }

@@ -703,7 +703,7 @@ test_hub_peerings(void)
 
 	mkdir_tmp();
 	put("vnets.json", "[" VNET("hub-we", "westeurope", "10.1.0.0/27",
-	    PEER("hub-we", "hub-ne", "false")) "," VNET("hub-ne", "northeurope",
+	    PEER("hub-we", "hub-ne", "true")) "," VNET("hub-ne", "northeurope",
 	    "10.2.0.0/27", "") "," VNET("spoke", "northeurope", "10.3.0.0/27",
 	    PEER("spoke", "hub-we", "false") "," PEER("spoke", "hub-ne",
 	    "true")) "]\n");
@@ -717,6 +717,11 @@ test_hub_peerings(void)
 		expect(root, K("regions", "#0", "hub", "peerings"),
 		    "[\"hub-ne\"]", "import az: a peering of two hubs is the "
 		    "hubs' peerings");
+		T_OK(warned(&az, "vnets.json: [0].virtualNetworkPeerings[0]."
+		    "useRemoteGateways: hub hub-we uses hub-ne's gateways or "
+		    "Route Server; arsemu's hub uses its own (PE-03)"),
+		    "import az: a hub's useRemoteGateways is a warning with file "
+		    "and JSON path");
 		expect(root, K("regions", "#1", "spokes", "#0"), "{\"name\":"
 		    "\"spoke\",\"address_space\":[\"10.3.0.0/27\"],"
 		    "\"use_remote_gateways\":true,\"subnets\":{"
@@ -1090,6 +1095,12 @@ test_lb_mapping(void)
 	"virtualNetworkPeerings\",\"id\":\"" SUB "/virtualNetworks/" own \
 	"/virtualNetworkPeerings/to-" rem "\",\"peeringState\":\"Connected\"," \
 	"\"remoteVirtualNetwork\":{\"id\":\"" SUB "/virtualNetworks/" rem "\"}}"
+#define VPEERF(own, rem, urg, agt) "{\"type\":\"Microsoft.Network/" \
+	"virtualNetworks/virtualNetworkPeerings\",\"id\":\"" SUB \
+	"/virtualNetworks/" own "/virtualNetworkPeerings/to-" rem "\"," \
+	"\"peeringState\":\"Connected\",\"useRemoteGateways\":" urg "," \
+	"\"allowGatewayTransit\":" agt ",\"remoteVirtualNetwork\":{\"id\":\"" \
+	SUB "/virtualNetworks/" rem "\"}}"
 #define RSOBJ(n, a, b) "{\"type\":\"Microsoft.Network/virtualHubs\"," \
 	"\"name\":\"" n "\",\"id\":\"" SUB "/virtualHubs/" n "\"," \
 	"\"virtualRouterIps\":[\"" a "\",\"" b "\"]}"
@@ -1138,6 +1149,152 @@ test_spoke_nva_two_hubs(void)
 	rm_tmp();
 }
 
+
+/*
+ * test/import/az-spoke-rs: a hub with a Route Server and a VPN gateway, a
+ * transit VNet of its region with a Route Server of its own whose NVA
+ * peers with both Route Servers, two application VNets using the transit
+ * VNet's Route Server (useRemoteGateways), and a hub of another region
+ * whose NVA peers with the first hub's Route Server too. Issue 20: the
+ * transit VNet is a spoke with its route_server (PE-06, PE-07), the
+ * useRemoteGateways towards it kept (PE-03); the second hub's NVA names
+ * the first hub in route_servers (RS-08); the transit NVA advertises what
+ * either Route Server learned from it.
+ */
+static void
+test_spoke_rs(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	snprintf(dir, sizeof(dir), "test/import/az-spoke-rs");
+	if ((root = import_ok(&az, "import az: az-spoke-rs")) == NULL)
+		return;
+	expect(root, K("regions", "#0", "hub", "name"), "\"vnet-hub-weu\"",
+	    "import az: the VNet with the gateway is westeurope's hub");
+	expect(root, K("regions", "#0", "spokes", "#0", "route_server"),
+	    "{\"branch_to_branch\":false,\"hub_routing_preference\":"
+	    "\"ExpressRoute\"}", "import az: PE-06 the transit VNet is a "
+	    "spoke with its own Route Server");
+	expect(root, K("regions", "#0", "spokes", "#0", "nvas"), "[{\"name\":"
+	    "\"vm-tnva-weu\",\"subnet\":\"snet-nva\",\"asn\":65020,\"ip\":"
+	    "\"10.12.1.4\",\"route_servers\":[\"vnet-hub-weu\"],\"advertise\":"
+	    "[\"10.20.0.0/14\",\"10.24.0.0/16\"]}]", "import az: the transit "
+	    "NVA peers with its own and the hub's Route Server and advertises "
+	    "the union of what both learned from it");
+	expect(root, K("regions", "#0", "spokes", "#1", "peerings"), "[{"
+	    "\"vnet\":\"vnet-transit-weu\",\"allow_forwarded_traffic\":true,"
+	    "\"use_remote_gateways\":true}]", "import az: PE-03 an application "
+	    "VNet keeps useRemoteGateways towards the spoke's Route Server");
+	expect(root, K("regions", "#0", "spokes", "#0", "peerings", "#0",
+	    "allow_gateway_transit"), "true", "import az: the transit side "
+	    "allows gateway transit");
+	expect(root, K("regions", "#1", "hub", "nvas", "#0", "route_servers"),
+	    "[\"vnet-hub-weu\"]", "import az: RS-08 a hub's NVA peering a "
+	    "peered hub's Route Server names it in route_servers");
+	T_OK(!warned(&az, "useRemoteGateways") && !warned(&az, "peerIp") &&
+	    !warned(&az, "second hub"), "import az: no warning drops a "
+	    "peering, a useRemoteGateways or a VNet");
+	cJSON_Delete(root);
+	topo_az_free(&az);
+}
+
+/*
+ * Two VNets of a region with a Route Server and no gateway: the one more
+ * VNets use the Route Server of is the hub, the other a spoke with its
+ * own, and a warning says which and why; a spoke with a Route Server of
+ * its own setting useRemoteGateways is imported without it.
+ */
+static void
+test_spoke_rs_tie(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[" VNET2("a", "westeurope", "10.1.0.0/16",
+	    "{\"name\":\"RouteServerSubnet\",\"addressPrefix\":\"10.1.1.0/27\"}",
+	    VPEERF("a", "b", "true", "false") "," VPEER("a", "c") ","
+	    VPEER("a", "e")) ","
+	    VNET2("b", "westeurope", "10.2.0.0/16", "{\"name\":"
+	    "\"RouteServerSubnet\",\"addressPrefix\":\"10.2.1.0/27\"}",
+	    VPEER("b", "a") ","
+	    VPEERF("b", "d", "false", "true")) "," VNET2("c", "westeurope",
+	    "10.3.0.0/16", "", VPEER("c", "a")) "," VNET2("d", "westeurope",
+	    "10.4.0.0/16", "", VPEERF("d", "b", "true", "false")) ","
+	    VNET2("e", "westeurope", "10.5.0.0/16", "", VPEERF("e", "a", "true",
+	    "false")) "]\n");
+	put("rs.json", "[" RSOBJ("rsa", "10.1.1.4", "10.1.1.5") "," RSOBJ("rsb",
+	    "10.2.1.4", "10.2.1.5") "]\n");
+	if ((root = import_ok(&az, "import az: two Route Server VNets")) !=
+	    NULL) {
+		expect(root, K("regions", "#0", "hub", "name"), "\"b\"",
+		    "import az: the VNet whose Route Server more VNets use is "
+		    "the hub, though listed second");
+		expect(root, K("regions", "#0", "spokes", "#0", "name"), "\"a\"",
+		    "import az: the other is a spoke");
+		expect(root, K("regions", "#0", "spokes", "#0", "route_server",
+		    "branch_to_branch"), "false", "import az: with its own "
+		    "Route Server");
+		expect(root, K("regions", "#0", "spokes", "#3", "peerings"),
+		    "[{\"vnet\":\"a\",\"allow_forwarded_traffic\":true}]",
+		    "import az: PE-03 useRemoteGateways towards a spoke that does "
+		    "not allow gateway transit is dropped");
+		T_OK(warned(&az, "VNets b and a of westeurope both have a Route "
+		    "Server and neither a gateway nor an Azure Firewall: b is "
+		    "the hub (more VNets use its Route Server)") && warned(&az,
+		    "vnets.json: [0].virtualNetworkPeerings[0]."
+		    "useRemoteGateways: VNet a has a Route Server of its own "
+		    "and cannot use hub b's (PE-03)") && warned(&az,
+		    "vnets.json: [4].virtualNetworkPeerings: VNet e sets "
+		    "useRemoteGateways towards a, whose side of the peering in "
+		    "the files does not set allowGatewayTransit (PE-03)"),
+		    "import az: the choice and the dropped flag are warnings "
+		    "naming the file and JSON path");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
+
+/*
+ * RS-08, RS-04: a hub's NVA that peers with a peered hub's Route Server
+ * and not with its own hub's: imported naming the other hub, and a
+ * warning that the lab peers it with its own VNet's Route Server too.
+ */
+static void
+test_hub_nva_other_rs_only(void)
+{
+	struct topo_az az;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[" VNET2("hub1", "westeurope", "10.1.0.0/16",
+	    "{\"name\":\"RouteServerSubnet\",\"addressPrefix\":\"10.1.1.0/27\"}",
+	    VPEER("hub1", "hub2")) "," VNET2("hub2", "northeurope",
+	    "10.9.0.0/16", "{\"name\":\"RouteServerSubnet\",\"addressPrefix\":"
+	    "\"10.9.1.0/27\"},{\"name\":\"nva\",\"addressPrefix\":"
+	    "\"10.9.2.0/24\"}", VPEER("hub2", "hub1")) "]\n");
+	put("rs.json", "[" RSOBJ("rs1", "10.1.1.4", "10.1.1.5") "," RSOBJ("rs2",
+	    "10.9.1.4", "10.9.1.5") "]\n");
+	put("peers.json", "[" BGPC("rs1", "n2", "65030", "10.9.2.4") "]\n");
+	if ((root = import_ok(&az, "import az: a hub NVA peering another hub's "
+	    "Route Server only")) != NULL) {
+		expect(root, K("regions", "#1", "hub", "nvas"), "[{\"name\":"
+		    "\"n2\",\"subnet\":\"nva\",\"asn\":65030,\"ip\":\"10.9.2.4\","
+		    "\"route_servers\":[\"hub1\"]}]", "import az: RS-08 the NVA "
+		    "of hub2 names hub1");
+		T_OK(warned(&az, "peers.json: [0].peerIp: NVA n2 peers with "
+		    "hub1's Route Server and not with its own VNet hub2's"),
+		    "import az: RS-04 that the lab peers it with hub2's too is a "
+		    "warning with file and JSON path");
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
 int
 main(void)
 {
@@ -1153,6 +1310,9 @@ main(void)
 	test_hub_peerings();
 	test_firewall();
 	test_spoke_nva_two_hubs();
+	test_spoke_rs();
+	test_spoke_rs_tie();
+	test_hub_nva_other_rs_only();
 	test_lb_bounds();
 	test_lb_spoke();
 	test_lb_mapping();

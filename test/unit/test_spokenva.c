@@ -590,8 +590,8 @@ test_import(void)
 	    "(%s)", err.msg)) {
 		for (i = 0; i < az.nwarnings; i++)
 			warned += strstr(az.warnings[i], "peers.json: [0].peerIp: "
-			    "10.2.1.4 is in VNet transit, not hub hub nor a spoke "
-			    "directly peered with it") != NULL && strstr(
+			    "10.2.1.4 is in VNet transit, not in hub hub nor in a "
+			    "VNet directly peered with it") != NULL && strstr(
 			    az.warnings[i], "PE-08") != NULL;
 		T_EQ(warned, 1u, "PE-08: import az warns, once, naming the file "
 		    "and JSON path, that it skips the peering of an NVA in a "

@@ -921,11 +921,19 @@ test_lb_spoke(void)
 
 #define NVA_STATE	"test/import/terraform/nva.json"
 
-/* The state of nva.json without the resources whose address has a or b. */
-static char *
-nva_state_without(const char *a, const char *b)
+static bool
+ends_with(const char *s, const char *tail)
 {
-	FILE *f = fopen(NVA_STATE, "r");
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/* The state of file without the resources whose address ends in a or b. */
+static char *
+state_without(const char *file, const char *a, const char *b)
+{
+	FILE *f = fopen(file, "r");
 	char *text, *out;
 	cJSON *doc, *rs, *r, *next;
 	long len;
@@ -950,7 +958,7 @@ nva_state_without(const char *a, const char *b)
 		    cJSON_GetObjectItemCaseSensitive(r, "address"));
 
 		next = r->next;
-		if (ad != NULL && (strstr(ad, a) != NULL || strstr(ad, b) != NULL))
+		if (ad != NULL && (ends_with(ad, a) || ends_with(ad, b)))
 			cJSON_Delete(cJSON_DetachItemViaPointer(rs, r));
 	}
 	out = doc ? cJSON_Print(doc) : NULL;
@@ -1015,15 +1023,15 @@ test_nva_fixture(void)
 	topo_tf_free(&tf);
 
 	/* the transit spoke peered with the application spoke only */
-	doc = nva_state_without("peering.hub_to_transit",
+	doc = state_without(NVA_STATE, "peering.hub_to_transit",
 	    "peering.transit_to_hub");
 	if (!T_OK(doc != NULL, "PE-08: nva.json read"))
 		return;
 	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "PE-08: nva.json without "
 	    "the transit spoke's peerings with the hub imports (%s)", e.msg);
 	T_OK(has_warning(&tf, "t.json: azurerm_route_server_bgp_connection."
-	    "tnva: peer_ip 10.12.1.4 is in VNet vnet-transit-weu, not hub "
-	    "vnet-hub-weu nor a spoke directly peered with it", "PE-08") &&
+	    "tnva: peer_ip 10.12.1.4 is in VNet vnet-transit-weu, not in hub "
+	    "vnet-hub-weu nor in a VNet directly peered with it", "PE-08") &&
 	    strstr(tf.json, "route_servers") == NULL, "PE-08: a BGP connection "
 	    "with an NVA in a VNet not peered with the hub is a warning naming "
 	    "its address; no route_servers is written");
@@ -1063,6 +1071,13 @@ test_spoke_nva_two_hubs(void)
 	r[n++] = peering("b", "hub1", "spoke");
 	r[n++] = peering("c", "spoke", "hub2");
 	r[n++] = peering("d", "hub2", "spoke");
+	/* hub2's side says it uses the spoke's gateways: a warning (PE-03) */
+	{
+		char *x = r[n - 1], *u = strstr(x, "\"use_remote_gateways\": false");
+
+		if (u != NULL)
+			memcpy(u + strlen("\"use_remote_gateways\": "), "true ", 5);
+	}
 	for (i = 1; i <= 2; i++) {
 		char nm[8], *v;
 
@@ -1107,6 +1122,11 @@ test_spoke_nva_two_hubs(void)
 		T_OK(!has_warning(&tf, "peer_ip", NULL) && !has_warning(&tf,
 		    "second BGP connection", NULL), "PE-08: neither connection "
 		    "skipped");
+		T_OK(has_warning(&tf, "t.json: azurerm_virtual_network_peering.d: "
+		    "use_remote_gateways: hub hub2 uses spoke's gateways or Route "
+		    "Server; arsemu's hub uses its own (PE-03): imported without "
+		    "it", NULL), "PE-03: a hub's use_remote_gateways is a warning "
+		    "naming the peering's address");
 		rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
 		T_EQ(rc, 0, "PE-08: it loads (%s)", rc ? e.msg : "ok");
 		topo_free(t);
@@ -1145,6 +1165,172 @@ test_spoke_nva_two_hubs(void)
 		free(r[i]);
 }
 
+
+#define SPOKE_RS	"test/import/terraform/spoke-rs.json"
+
+/* The compact JSON of the spoke named name in region object rg, or NULL. */
+static char *
+spoke_json(const cJSON *rg, const char *name)
+{
+	const cJSON *sp;
+
+	cJSON_ArrayForEach(sp, cJSON_GetObjectItemCaseSensitive(rg, "spokes"))
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    sp, "name")), name) == 0)
+			return cJSON_PrintUnformatted(sp);
+	return NULL;
+}
+
+/*
+ * test/import/terraform/spoke-rs.json (the estate of test/import/
+ * az-spoke-rs, its VNets, NICs and VMs for_each, the application spokes'
+ * peerings count = 2): the transit VNet's Route Server makes it a spoke
+ * with its own route_server (PE-06, PE-07), not a second hub; the
+ * application spokes keep use_remote_gateways towards it (PE-03); the
+ * northeurope hub's NVA names the westeurope hub in route_servers (RS-08).
+ */
+static void
+test_spoke_rs(void)
+{
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	const cJSON *weu, *neu;
+	char *got, *doc;
+	cJSON *j;
+	int rc;
+
+	if (!T_EQ(topo_tf_import(SPOKE_RS, TF_AFTER, "srs", &tf, &e), 0,
+	    "PE-06: spoke-rs.json imports (%s)", e.msg))
+		return;
+	j = cJSON_Parse(tf.json);
+	neu = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "regions"),
+	    0);
+	weu = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "regions"),
+	    1);
+	got = cJSON_PrintUnformatted(at(weu, "hub", -1, "name"));
+	T_OK(got != NULL && strcmp(got, "\"vnet-hub-weu\"") == 0, "PE-06: the "
+	    "VNet with the gateway is the hub: %s", got);
+	free(got);
+	got = spoke_json(weu, "vnet-transit-weu");
+	T_OK(got != NULL && strstr(got, "\"route_server\":{\"branch_to_branch\":"
+	    "false,\"hub_routing_preference\":\"ExpressRoute\"}") != NULL &&
+	    strstr(got, "\"nvas\":[{\"name\":\"vm-tnva-weu\",\"subnet\":"
+	    "\"snet-nva\",\"ip\":\"10.12.1.4\",\"asn\":65020,\"route_servers\":"
+	    "[\"vnet-hub-weu\"]}]") != NULL, "PE-06: the transit VNet is a spoke "
+	    "with its own Route Server, its NVA peering with both: %s", got);
+	free(got);
+	got = spoke_json(weu, "vnet-app2-weu");
+	T_OK(got != NULL && strstr(got, "\"peerings\":[{\"vnet\":"
+	    "\"vnet-transit-weu\",\"allow_forwarded_traffic\":true,"
+	    "\"use_remote_gateways\":true}]") != NULL, "PE-03: the second "
+	    "instance of a counted peering keeps use_remote_gateways towards "
+	    "the spoke's Route Server: %s", got);
+	free(got);
+	got = cJSON_PrintUnformatted(at(neu, "hub", -1, "nvas"));
+	T_OK(got != NULL && strstr(got, "\"route_servers\":[\"vnet-hub-weu\"]")
+	    != NULL, "RS-08: the other hub's NVA names the peered hub: %s", got);
+	free(got);
+	T_OK(!has_warning(&tf, "use_remote_gateways", NULL) && !has_warning(&tf,
+	    "peer_ip", NULL) && !has_warning(&tf, "second", NULL), "PE-06: "
+	    "no flag, peering or VNet dropped");
+	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+	T_EQ(rc, 0, "PE-06: the topology loads (%s)", rc ? e.msg : "ok");
+	topo_free(t);
+	t = NULL;
+	cJSON_Delete(j);
+	topo_tf_free(&tf);
+
+	/* the transit VNet's side of its peering with app2 gone */
+	if ((doc = state_without(SPOKE_RS, "peering.transit_to_app[1]",
+	    "peering.transit_to_app[1]")) == NULL)
+		return;
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "PE-03: imports (%s)",
+	    e.msg);
+	T_OK(has_warning(&tf, "t.json: azurerm_virtual_network.this"
+	    "[\"app2-weu\"]: use_remote_gateways towards vnet-transit-weu, "
+	    "whose side of the peering in the file does not set "
+	    "allow_gateway_transit (PE-03): imported without it", NULL) &&
+	    topo_load_string(tf.json, strlen(tf.json), &t, &e) == 0,
+	    "PE-03: use_remote_gateways towards a spoke whose side does not "
+	    "allow gateway transit is a warning, and the rest loads (%s)",
+	    e.msg);
+	topo_free(t);
+	t = NULL;
+	topo_tf_free(&tf);
+	free(doc);
+
+	/* the northeurope NVA's connection with its own hub's Route Server gone */
+	if ((doc = state_without(SPOKE_RS, "bgp_connection.nva_neu",
+	    "bgp_connection.nva_neu")) == NULL)
+		return;
+	T_EQ(import_text(doc, TF_AFTER, &tf, &e), 0, "RS-04: imports (%s)",
+	    e.msg);
+	T_OK(has_warning(&tf, "t.json: azurerm_network_interface.this"
+	    "[\"nva-neu\"]: NVA vm-nva-neu peers with another VNet's Route "
+	    "Server and not with its own VNet vnet-hub-neu's", NULL),
+	    "RS-04: an NVA connected to another VNet's Route Server only, in a "
+	    "VNet with its own, is a warning naming its NIC's address");
+	topo_tf_free(&tf);
+	free(doc);
+}
+
+
+/*
+ * test/import/terraform/count-plan.json: a plan that creates a hub and
+ * three spokes with count = 3, their peerings count = 3 too; every id is
+ * known after apply only, so each reference goes through the
+ * configuration. The hub's side of each peering, written
+ * azurerm_virtual_network.spoke[count.index].id (references
+ * "azurerm_virtual_network.spoke" and "count.index"), is that instance's
+ * spoke, not the first; so are each counted VM's NIC and each NIC's
+ * subnet; a peering naming the counted VNets without an index is a
+ * warning with its address, not the first spoke.
+ */
+static void
+test_count_refs(void)
+{
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	size_t i, nref = 0;
+	int rc;
+
+	if (!T_EQ(topo_tf_import("test/import/terraform/count-plan.json",
+	    TF_AFTER, "count", &tf, &e), 0, "count: the plan imports (%s)",
+	    e.msg))
+		return;
+	for (i = 0; i < tf.nwarnings; i++)
+		nref += strstr(tf.warnings[i], "references") != NULL;
+	T_OK(!has_warning(&tf, "only the", NULL) && !has_warning(&tf,
+	    "second peering", NULL), "count: each hub_to_spoke[k] is spoke[k]'s "
+	    "peering: both sides of every peering are found");
+	T_OK(nref == 1 && has_warning(&tf, "count-plan.json: "
+	    "azurerm_virtual_network_peering.audit: remote_virtual_network_id "
+	    "references azurerm_virtual_network.spoke, which has 3 instances "
+	    "(count or for_each), without an index: not resolved", NULL),
+	    "count: a reference without an index to a counted resource is one "
+	    "warning naming the address and attribute (%zu)", nref);
+	for (i = 1; i <= 3; i++) {
+		char want[160];
+
+		snprintf(want, sizeof(want), "\"vms\":\t[{\n\t\t\t\t\t\t\t"
+		    "\"name\":\t\"vm-app%zu-weu\",\n\t\t\t\t\t\t\t\"subnet\":"
+		    "\t\"snet-app\",\n\t\t\t\t\t\t\t\"ip\":\t\"10.2%zu.1.4\"", i,
+		    i);
+		T_OK(strstr(tf.json, want) != NULL, "count: VM app[%zu] has NIC "
+		    "app[%zu] (network_interface_ids), in subnet app[%zu] (its "
+		    "subnet_id), in spoke[%zu]", i - 1, i - 1, i - 1, i - 1);
+	}
+	T_OK(strstr(tf.json, "\"allow_gateway_transit\":") == NULL &&
+	    strstr(tf.json, "\"use_remote_gateways\":\tfalse") == NULL,
+	    "count: the hub allows gateway transit to every spoke, each uses it");
+	rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+	T_EQ(rc, 0, "count: the topology loads (%s)", rc ? e.msg : "ok");
+	topo_free(t);
+	topo_tf_free(&tf);
+}
+
 int
 main(void)
 {
@@ -1162,6 +1348,8 @@ main(void)
 	test_peered_hub();
 	test_nva_fixture();
 	test_spoke_nva_two_hubs();
+	test_spoke_rs();
+	test_count_refs();
 	test_depth();
 	test_bad();
 	return t_done();
