@@ -5,7 +5,9 @@
 #           valgrind, fuzz smoke, rule coverage, layering of emu/ (nm),
 #           topology schema, end to end in namespaces (root; the spine with the
 #           release build, the whole suite under ASan+UBSan), interop (root)
-# FUZZ_SECONDS (default 20) bounds each fuzz target's run.
+# FUZZ_SECONDS (default 20) bounds each fuzz target's run; ARSEMU_TEST_JOBS
+# (default 1) is how many BATS files of the sanitized stage run at once
+# (docs/reliability.md: what 3 at once gained and what it broke).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 # the project's own builds fail on any warning (a user's `make` does not)
@@ -63,6 +65,40 @@ fuzz_smoke() {
 	done
 }
 
+# bats_files FILE...: each file in a bats process of its own, ARSEMU_TEST_JOBS
+# (default 1) at a time: every worker takes the next file no worker has
+# taken yet. Files are independent (each names its labs with a prefix of
+# its own, test/bats/helpers.bash) and most of a file's time is spent
+# waiting on BGP and on drills, not on the CPU. The files' TAP, in the
+# order given; status 1 if any file failed.
+bats_files() {
+	jobs=${ARSEMU_TEST_JOBS:-1}
+	case $jobs in ''|*[!0-9]*|0) echo "not ok - ARSEMU_TEST_JOBS=$jobs: not a count"; return 1 ;; esac
+	q=$LOG/bats-queue
+	rm -rf "$q" && mkdir -p "$q" || return 1
+	w=0
+	while [ "$w" -lt "$jobs" ]; do
+		(
+			for f in "$@"; do
+				b=${f##*/}
+				mkdir "$q/$b.taken" 2>/dev/null || continue
+				bats --tap "$f" > "$q/$b.tap" 2>&1
+				echo $? > "$q/$b.rc"
+			done
+		) &
+		w=$((w + 1))
+	done
+	wait
+	frc=0
+	for f in "$@"; do
+		b=${f##*/}
+		echo "# $f"
+		cat "$q/$b.tap"
+		[ "$(cat "$q/$b.rc" 2>/dev/null)" = 0 ] || frc=1
+	done
+	return $frc
+}
+
 # The whole end-to-end suite with arsemu built under ASan and UBSan: the
 # CLI, the lab daemon and every speaker it starts. UBSan stops a process at
 # its first finding; every report also lands in $LOG/san, which must stay empty.
@@ -71,9 +107,12 @@ e2e_san() {
 		{ echo "not ok - arsemu builds under ASan+UBSan"; return 1; }
 	d=$PWD/$LOG/san
 	rm -rf "$d" && mkdir -p "$d" && chmod 1777 "$d"
-	ASAN_OPTIONS="log_path=$d/asan:detect_leaks=1" \
-	UBSAN_OPTIONS="log_path=$d/ubsan:print_stacktrace=1" \
-	ARSEMU_BIN=$PWD/build-san/arsemu bats --tap test/bats
+	(
+		export ASAN_OPTIONS="log_path=$d/asan:detect_leaks=1" \
+		    UBSAN_OPTIONS="log_path=$d/ubsan:print_stacktrace=1" \
+		    ARSEMU_BIN="$PWD/build-san/arsemu"
+		bats_files test/bats/*.bats
+	)
 	rc=$?
 	# Not reports: a file left empty, or holding only LeakSanitizer's
 	# "Unable to get registers from thread", is a process SIGKILLed (as the
