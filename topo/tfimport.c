@@ -269,6 +269,39 @@ cmp_pair(const void *x, const void *y)
 }
 
 /*
+ * The VNets each azurerm_virtual_network_peering joins, two ints a pair
+ * into *pairs (freed by the caller), sorted, repeats kept; their count
+ * of ints. urg: only the peerings that set use_remote_gateways, each
+ * pair (the VNet that uses, the one used); else every peering, each pair
+ * (the lower, the higher), so that both halves of a peering are alike.
+ */
+static size_t
+peering_pairs(struct tf *a, struct tfm *m, bool urg, int **pairs)
+{
+	size_t n = 0, cap = 0, i;
+
+	*pairs = NULL;
+	for (i = 0; i < a->nres; i++) {
+		const struct tfres *r = &a->res[i];
+		int o, t;
+
+		if (r->data || strcmp(r->type, "azurerm_virtual_network_peering") ||
+		    (urg && !tf_bool(r, NULL, 0, "use_remote_gateways", false)))
+			continue;
+		o = tfm_vnet_by_name(m, tf_str(r, NULL, 0,
+		    "virtual_network_name"));
+		if (o < 0 || (t = remote_vnet(a, m, r)) < 0 || o == t)
+			continue;
+		xgrow(pairs, &cap, n + 2, sizeof(**pairs));
+		(*pairs)[n++] = urg || o < t ? o : t;
+		(*pairs)[n++] = urg || o < t ? t : o;
+	}
+	if (n > 2)
+		qsort(*pairs, n / 2, 2 * sizeof(**pairs), cmp_pair);
+	return n;
+}
+
+/*
  * A region without a Route Server or gateway (Azure Firewall's hub, say)
  * still has the VNet its others peer with: the one peered with the most
  * VNets, two at least, is its hub, so that its peerings are not lost.
@@ -276,25 +309,9 @@ cmp_pair(const void *x, const void *y)
 static void
 hubs_by_peerings(struct tf *a, struct tfm *m)
 {
-	int *pairs = NULL, *npeers;
-	size_t n = 0, cap = 0, i, k;
+	int *pairs, *npeers;
+	size_t n = peering_pairs(a, m, false, &pairs), i, k;
 
-	for (i = 0; i < a->nres; i++) {
-		const struct tfres *r = &a->res[i];
-		int o, t;
-
-		if (r->data || strcmp(r->type, "azurerm_virtual_network_peering"))
-			continue;
-		o = tfm_vnet_by_name(m, tf_str(r, NULL, 0,
-		    "virtual_network_name"));
-		if (o < 0 || (t = remote_vnet(a, m, r)) < 0 || o == t)
-			continue;
-		xgrow(&pairs, &cap, n + 2, sizeof(*pairs));
-		pairs[n++] = o < t ? o : t;
-		pairs[n++] = o < t ? t : o;
-	}
-	if (n > 2)
-		qsort(pairs, n / 2, 2 * sizeof(*pairs), cmp_pair);
 	npeers = xcalloc(m->nvnets + 1, sizeof(*npeers));
 	for (i = 0; i < n; i += 2)
 		if (i == 0 || cmp_pair(&pairs[i], &pairs[i - 2]) != 0) {
@@ -375,26 +392,9 @@ second_hub(struct tf *a, struct tfvnet *v, const struct tfvnet *hub)
 static void
 count_urg(struct tf *a, struct tfm *m)
 {
-	int *pairs = NULL;
-	size_t n = 0, cap = 0, i;
+	int *pairs;
+	size_t n = peering_pairs(a, m, true, &pairs), i;
 
-	for (i = 0; i < a->nres; i++) {
-		const struct tfres *r = &a->res[i];
-		int o, t;
-
-		if (r->data || strcmp(r->type, "azurerm_virtual_network_peering") ||
-		    !tf_bool(r, NULL, 0, "use_remote_gateways", false))
-			continue;
-		o = tfm_vnet_by_name(m, tf_str(r, NULL, 0,
-		    "virtual_network_name"));
-		if (o < 0 || (t = remote_vnet(a, m, r)) < 0 || o == t)
-			continue;
-		xgrow(&pairs, &cap, n + 2, sizeof(*pairs));
-		pairs[n++] = o;
-		pairs[n++] = t;
-	}
-	if (n > 2)
-		qsort(pairs, n / 2, 2 * sizeof(*pairs), cmp_pair);
 	for (i = 0; i < n; i += 2)
 		if (i == 0 || cmp_pair(&pairs[i], &pairs[i - 2]) != 0)
 			m->vnets[pairs[i + 1]].nurg++;

@@ -243,21 +243,32 @@ config_module(const struct tf *a, const struct tfres *r)
 	return config_at(a, r->module);
 }
 
+/*
+ * r's address within its module ("azurerm_x.y[1]" of
+ * "module.hub.azurerm_x.y[1]"): a file may say otherwise (fuzz), and then
+ * the whole address.
+ */
+static const char *
+local_addr(const struct tfres *r)
+{
+	size_t n = strlen(r->module);
+	const char *local = r->addr;
+
+	if (strncmp(r->addr, r->module, n) == 0)
+		local += n;
+	if (*local == '.')
+		local++;
+	return local;
+}
+
 /* The expression of key in r's configuration block (block[i] or top). */
 static const cJSON *
 config_expr(const struct tf *a, const struct tfres *r, const char *block,
     size_t i, const char *key)
 {
 	const cJSON *m = config_module(a, r), *res, *e = NULL;
-	size_t n = strlen(r->module);
-	const char *local = r->addr;
-
-	/* the address within its module: a file may say otherwise (fuzz) */
-	if (strncmp(r->addr, r->module, n) == 0)
-		local += n;
-	if (*local == '.')
-		local++;
-	n = strcspn(local, "[");
+	const char *local = local_addr(r);
+	size_t n = strcspn(local, "[");
 	cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(m,
 	    "resources")) {
 		const char *ad = cJSON_GetStringValue(
@@ -293,13 +304,8 @@ struct tfrefs {
 static const char *
 own_index(const struct tfres *r)
 {
-	size_t n = strlen(r->module);
-	const char *local = r->addr;
+	const char *local = local_addr(r);
 
-	if (strncmp(r->addr, r->module, n) == 0)
-		local += n;
-	if (*local == '.')
-		local++;
 	local += strcspn(local, "[");
 	return *local == '[' ? local : NULL;
 }
