@@ -82,10 +82,12 @@ struct aznic {
 	uint32_t	 ip;
 	bool		 has_ip, fwd, used;
 	bool		 nva;		/* its node is an NVA */
+	bool		 xnic;		/* an extra NIC of NVA node (NV-01) */
 	int		 vnet;		/* of subnet_id, -1 none */
 	char		 subnet[81];	/* its subnet's name */
 	int		 next;		/* the VNet's next NIC, -1 last */
-	char		 node[TOPO_NAME_MAX + 1];	/* its VM or NVA, "" none */
+	char		 node[2 * TOPO_NAME_MAX + 2];	/* its VM or NVA, or
+					   "NVA/NIC" (xnic), "" none */
 };
 
 

@@ -128,6 +128,12 @@ member(struct az *a, const struct azres *at, const char *key,
 		    "VM " : "not imported as a node", nic->node);
 		return;
 	}
+	if (nic->xnic) {
+		az_warn(a, at, key, "NIC %s is extra NIC %s; arsemu's backend "
+		    "is an NVA's primary NIC: backend left out", nic->name,
+		    nic->node);
+		return;
+	}
 	if (nic->vnet != v) {
 		az_warn(a, at, key, "NIC %s is in VNet %s, not the load "
 		    "balancer's (LB-03): backend left out", nic->name,
