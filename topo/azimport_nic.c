@@ -582,9 +582,11 @@ put_xnic(struct az *a, cJSON *nvas, struct aznic *nic)
 		    strcasecmp(a->nics[i].vm, nic->vm) == 0 &&
 		    a->nics[i].node[0] != '\0' && !a->nics[i].xnic)
 			own = &a->nics[i];
-	if (own == NULL || !own->nva || own->vnet != nic->vnet)
-		return "arsemu gives extra NICs to an NVA without BGP of the "
-		    "NIC's VNet only (NV-01)";
+	if (own == NULL || !own->nva)
+		return "arsemu gives a VM one NIC; extra NICs are an NVA's "
+		    "without BGP (NV-01)";
+	if (own->vnet != nic->vnet)
+		return "every NIC of an NVA is in its VNet (NV-01)";
 	cJSON_ArrayForEach(el, nvas)
 		if ((s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 		    el, "name"))) != NULL && strcmp(s, own->node) == 0)
@@ -922,10 +924,11 @@ vm_seen(struct az *a, const struct aznic *nic)
 /* The VMs of one subnet: its NICs of the NIC list, then the others. */
 static void
 subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
-    const cJSON *sn, const char *n, bool skip)
+    const cJSON *sn, const char *n, bool skip, cJSON *nvas)
 {
 	char want[128];
 	const cJSON *ipc;
+	const char *why;
 	int i;
 
 	for (i = v->nic_first; i >= 0; i = a->nics[i].next) {
@@ -934,10 +937,13 @@ subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
 		if (nic->used || strcasecmp(nic->subnet, n) != 0)
 			continue;
 		nic->used = true;
-		if (nic->vm != NULL && vm_seen(a, nic))
+		if (nic->vm != NULL && vm_seen(a, nic)) {
+			if ((why = put_xnic(a, nvas, nic)) == NULL)
+				continue;
 			az_warn(a, &nic->r, NULL, "VM %s has a second NIC, %s: "
-			    "arsemu gives a VM one; this one is a VM of its "
-			    "own", nic->vm, nic->name);
+			    "%s; this one is a VM of its own", nic->vm,
+			    nic->name, why);
+		}
 		put_vm(a, vms, o, nic->vm ? nic->vm : vm_name(nic->name, want,
 		    sizeof(want)), n, nic);
 	}
@@ -977,7 +983,7 @@ rt_known(struct az *a, const struct azres *at, const cJSON *sn,
 /* Subnets as {"name": "prefix"}, and a VM per NIC where one is wanted. */
 void
 az_put_subnets(struct az *a, const struct azvnet *v, cJSON *o,
-    const bool *has_nva)
+    const bool *has_nva, cJSON *nvas)
 {
 	cJSON *subs = cJSON_AddObjectToObject(o, "subnets"), *vms = NULL;
 	const cJSON *sn;
@@ -1003,6 +1009,6 @@ az_put_subnets(struct az *a, const struct azvnet *v, cJSON *o,
 		    strcmp(n, "GatewaySubnet") == 0 ||
 		    strcmp(n, "AzureFirewallSubnet") == 0)
 			continue;
-		subnet_vms(a, v, o, &vms, sn, n, skip);
+		subnet_vms(a, v, o, &vms, sn, n, skip, nvas);
 	}
 }
