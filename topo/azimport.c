@@ -687,7 +687,7 @@ put_hub(struct az *a, struct azvnet *v)
 	add_strings(hub, "address_space", v->space);
 	if (!v->agt)
 		cJSON_AddBoolToObject(hub, "allow_gateway_transit", false);
-	az_put_subnets(a, v, hub, has_nva);
+	az_put_subnets(a, v, hub, has_nva, nvas);
 	put_rs(a, v, hub);
 	az_put_fws(a, v, &nvas);
 	if (nvas->child != NULL)
@@ -720,7 +720,7 @@ put_spoke(struct az *a, const struct azvnet *v)
 		if (!v->aft)
 			cJSON_AddBoolToObject(s, "allow_forwarded_traffic", false);
 	}
-	az_put_subnets(a, v, s, has_nva);
+	az_put_subnets(a, v, s, has_nva, nvas);
 	put_rs(a, v, s);	/* a spoke's own (PE-06, PE-07) */
 	if (nvas->child != NULL)
 		cJSON_AddItemToObject(s, "nvas", nvas);

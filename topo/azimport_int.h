@@ -82,10 +82,12 @@ struct aznic {
 	uint32_t	 ip;
 	bool		 has_ip, fwd, used;
 	bool		 nva;		/* its node is an NVA */
+	bool		 xnic;		/* an extra NIC of NVA node (NV-01) */
 	int		 vnet;		/* of subnet_id, -1 none */
 	char		 subnet[81];	/* its subnet's name */
 	int		 next;		/* the VNet's next NIC, -1 last */
-	char		 node[TOPO_NAME_MAX + 1];	/* its VM or NVA, "" none */
+	char		 node[2 * TOPO_NAME_MAX + 2];	/* its VM or NVA, or
+					   "NVA/NIC" (xnic), "" none */
 };
 
 
@@ -224,8 +226,9 @@ struct cJSON *az_put_nvas(struct az *a, const struct azvnet *v,
 	    bool *has_nva);
 /* v's NICs with IP forwarding on and no Route Server: NVAs without BGP. */
 void	 az_put_fwd_nvas(struct az *a, const struct azvnet *v, struct cJSON **nvas);
+/* v's subnets and VMs; a VM's further NIC joins its NVA of nvas (NV-01). */
 void	 az_put_subnets(struct az *a, const struct azvnet *v, struct cJSON *o,
-	    const bool *has_nva);
+	    const bool *has_nva, struct cJSON *nvas);
 void	 az_classify_fw(struct az *a, const struct azres *r);
 /* Each firewall's VNet and address: before the hubs are chosen. */
 void	 az_firewalls(struct az *a);

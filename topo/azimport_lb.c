@@ -120,6 +120,12 @@ member(struct az *a, const struct azres *at, const char *key,
 		    "list): backend left out", what);
 		return;
 	}
+	if (nic->xnic) {
+		az_warn(a, at, key, "NIC %s is extra NIC %s; arsemu's backend "
+		    "is an NVA's primary NIC: backend left out", nic->name,
+		    nic->node);
+		return;
+	}
 	if (!nic->nva) {
 		az_warn(a, at, key, "NIC %s is %s%s, not an NVA (arsemu's "
 		    "backends forward: a NIC with IP forwarding on, or one "

@@ -561,10 +561,85 @@ az_put_nvas(struct az *a, const struct azvnet *v, bool *has_nva)
  * addressed to it, the appliance's mark whatever its pool; a VM forwards
  * nothing. Not in Azure's own subnets, where no VM or NVA sits.
  */
+/*
+ * NIC nic, not its VM's first, made an extra NIC of the NVA its VM's first
+ * NIC made, in nvas (NV-01): NULL, or why the model cannot hold it. Its
+ * name is the NIC's Azure name made a node name, unique among the NVA's.
+ */
+static const char *
+put_xnic(struct az *a, cJSON *nvas, struct aznic *nic)
+{
+	static char why[320];
+	char nn[TOPO_NAME_MAX + 1], ip[ADDR_STRLEN];
+	const struct aznic *own = NULL;
+	cJSON *x = NULL, *l, *y, *el;
+	const char *s;
+	size_t i;
+	int k = 0;
+
+	for (i = 0; i < a->nnics && own == NULL; i++)
+		if (&a->nics[i] != nic && a->nics[i].vm != NULL &&
+		    strcasecmp(a->nics[i].vm, nic->vm) == 0 &&
+		    a->nics[i].node[0] != '\0' && !a->nics[i].xnic)
+			own = &a->nics[i];
+	if (own == NULL || !own->nva)
+		return "arsemu gives a VM one NIC; extra NICs are an NVA's "
+		    "without BGP (NV-01)";
+	if (own->vnet != nic->vnet)
+		return "every NIC of an NVA is in its VNet (NV-01)";
+	cJSON_ArrayForEach(el, nvas)
+		if ((s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    el, "name"))) != NULL && strcmp(s, own->node) == 0)
+			x = el;
+	if (x == NULL || !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(x,
+	    "bgp"))) {
+		snprintf(why, sizeof(why), "NVA %s speaks BGP, and arsemu gives "
+		    "extra NICs to an NVA without BGP only (NV-01)", own->node);
+		return why;
+	}
+	if (strcmp(own->subnet, nic->subnet) == 0)
+		goto same;
+	l = cJSON_GetObjectItemCaseSensitive(x, "nics");
+	cJSON_ArrayForEach(el, l) {
+		k++;
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    el, "subnet")), nic->subnet) == 0)
+			goto same;
+	}
+	if (k + 1 >= TOPO_NVA_NICS_MAX) {
+		snprintf(why, sizeof(why), "NVA %s has %d NICs, arsemu's cap "
+		    "(NV-01)", own->node, TOPO_NVA_NICS_MAX);
+		return why;
+	}
+	(void)imp_node_name(nic->name, nn, TOPO_NAME_MAX);
+	cJSON_ArrayForEach(el, l)
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    el, "name")), nn) == 0 || strcmp(nn, own->node) == 0)
+			snprintf(nn, sizeof(nn), "nic%d", k + 1);
+	if (l == NULL)
+		l = cJSON_AddArrayToObject(x, "nics");
+	y = cJSON_CreateObject();
+	cJSON_AddStringToObject(y, "name", nn);
+	cJSON_AddStringToObject(y, "subnet", nic->subnet);
+	if (nic->has_ip)
+		cJSON_AddStringToObject(y, "ip", addr_fmt(nic->ip, ip));
+	cJSON_AddBoolToObject(y, "ip_forwarding", nic->fwd);
+	cJSON_AddItemToArray(l, y);
+	nic->xnic = true;
+	snprintf(nic->node, sizeof(nic->node), "%.*s/%s", TOPO_NAME_MAX, own->node, nn);
+	return NULL;
+same:
+	snprintf(why, sizeof(why), "NVA %s has a NIC in subnet %s already, "
+	    "and arsemu gives each NIC of an NVA its own subnet (NV-03)",
+	    own->node, nic->subnet);
+	return why;
+}
+
 void
 az_put_fwd_nvas(struct az *a, const struct azvnet *v, cJSON **nvas)
 {
 	char name[TOPO_NAME_MAX + 1], want[128], ip[ADDR_STRLEN];
+	const char *why;
 	cJSON *x;
 	int i;
 
@@ -577,10 +652,13 @@ az_put_fwd_nvas(struct az *a, const struct azvnet *v, cJSON **nvas)
 		    strcmp(nic->subnet, "AzureFirewallSubnet") == 0)
 			continue;
 		nic->used = nic->nva = true;
-		if (nic->vm != NULL && vm_seen(a, nic))
+		if (nic->vm != NULL && vm_seen(a, nic)) {
+			if ((why = put_xnic(a, *nvas, nic)) == NULL)
+				continue;
 			az_warn(a, &nic->r, NULL, "VM %s has a second NIC, %s: "
-			    "arsemu gives a VM one; this one is an NVA of its "
-			    "own", nic->vm, nic->name);
+			    "%s; this one is an NVA of its own", nic->vm,
+			    nic->name, why);
+		}
 		az_take_name(a, nic->vm ? nic->vm : vm_name(nic->name, want,
 		    sizeof(want)), name, TOPO_NAME_MAX);
 		snprintf(nic->node, sizeof(nic->node), "%s", name);
@@ -846,10 +924,11 @@ vm_seen(struct az *a, const struct aznic *nic)
 /* The VMs of one subnet: its NICs of the NIC list, then the others. */
 static void
 subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
-    const cJSON *sn, const char *n, bool skip)
+    const cJSON *sn, const char *n, bool skip, cJSON *nvas)
 {
 	char want[128];
 	const cJSON *ipc;
+	const char *why;
 	int i;
 
 	for (i = v->nic_first; i >= 0; i = a->nics[i].next) {
@@ -858,10 +937,13 @@ subnet_vms(struct az *a, const struct azvnet *v, cJSON *o, cJSON **vms,
 		if (nic->used || strcasecmp(nic->subnet, n) != 0)
 			continue;
 		nic->used = true;
-		if (nic->vm != NULL && vm_seen(a, nic))
+		if (nic->vm != NULL && vm_seen(a, nic)) {
+			if ((why = put_xnic(a, nvas, nic)) == NULL)
+				continue;
 			az_warn(a, &nic->r, NULL, "VM %s has a second NIC, %s: "
-			    "arsemu gives a VM one; this one is a VM of its "
-			    "own", nic->vm, nic->name);
+			    "%s; this one is a VM of its own", nic->vm,
+			    nic->name, why);
+		}
 		put_vm(a, vms, o, nic->vm ? nic->vm : vm_name(nic->name, want,
 		    sizeof(want)), n, nic);
 	}
@@ -901,7 +983,7 @@ rt_known(struct az *a, const struct azres *at, const cJSON *sn,
 /* Subnets as {"name": "prefix"}, and a VM per NIC where one is wanted. */
 void
 az_put_subnets(struct az *a, const struct azvnet *v, cJSON *o,
-    const bool *has_nva)
+    const bool *has_nva, cJSON *nvas)
 {
 	cJSON *subs = cJSON_AddObjectToObject(o, "subnets"), *vms = NULL;
 	const cJSON *sn;
@@ -927,6 +1009,6 @@ az_put_subnets(struct az *a, const struct azvnet *v, cJSON *o,
 		    strcmp(n, "GatewaySubnet") == 0 ||
 		    strcmp(n, "AzureFirewallSubnet") == 0)
 			continue;
-		subnet_vms(a, v, o, &vms, sn, n, skip);
+		subnet_vms(a, v, o, &vms, sn, n, skip, nvas);
 	}
 }

@@ -89,6 +89,11 @@ member(struct tf *a, const struct tfres *r, const struct tfnic *n, int v,
 {
 	const char *why, *conf, *mine;
 
+	if (n != NULL && n->xnic) {
+		tf_warn(a, r, "NIC %s is extra NIC %s; arsemu's backend is an "
+		    "NVA's primary NIC: backend left out", n->r->addr, n->node);
+		return;
+	}
 	if (n == NULL || n->skip) {
 		tf_warn(a, r, "its NIC is not in the file (or not imported): "
 		    "backend left out");

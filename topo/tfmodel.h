@@ -58,8 +58,11 @@ struct tfnic {
 	bool		 nva;
 	bool		 own_rs;	/* peers with its VNet's Route Server */
 	bool		 skip;		/* not a node (warned) */
-	char		 node[TOPO_NAME_MAX + 1];	/* its VM or NVA, "" none */
+	char		 node[2 * TOPO_NAME_MAX + 2];	/* its VM or NVA, or
+					   "NVA/NIC" (xnic), "" none */
 	struct cJSON	*out;		/* its NVA's object, or NULL */
+	struct tfnic	*first;		/* a VM's further NIC: its first */
+	bool		 xnic;		/* an extra NIC of NVA node (NV-01) */
 };
 
 /* A local network gateway or an ExpressRoute circuit made a site. */

@@ -222,13 +222,25 @@ is_vm(const char *type)
 	    strcmp(type, "azurerm_virtual_machine") == 0;
 }
 
-/* A VM names the node of its first NIC; its other NICs are left out. */
+/* NIC n, VM r's further NIC, left for xnics(); first NULL: r is skipped. */
+static void
+further(struct tf *a, const struct tfres *r, struct tfnic *n,
+    struct tfnic *first)
+{
+	n->skip = true;
+	n->first = first;
+	if (first == NULL)
+		tf_warn(a, n->r, "a second NIC of %s: not imported (that VM "
+		    "is skipped)", r->addr);
+}
+
+/* A VM names the node of its first NIC; its others are marked first's. */
 static void
 vm_nics(struct tf *a, struct tfm *m, struct tfres *r)
 {
 	const cJSON *ids = tf_val(r, NULL, 0, "network_interface_ids"), *el;
 	struct tfres *t, *refs[TFM_VM_NICS];
-	struct tfnic *n;
+	struct tfnic *n, *first;
 	size_t i = 0, nrefs;
 
 	if (cJSON_IsString(cJSON_GetArrayItem(ids, 0)))
@@ -240,27 +252,25 @@ vm_nics(struct tf *a, struct tfm *m, struct tfres *r)
 		    "skipped");
 		return;
 	}
-	if (n->vm != NULL)
+	if (n->vm != NULL) {
 		tf_warn(a, r, "its NIC is %s's already: skipped", n->vm->addr);
-	else
+		first = NULL;
+	} else {
 		n->vm = r;
+		first = n;
+	}
+	/* its further NICs: extra NICs of its NVA, or warned, in xnics() */
 	cJSON_ArrayForEach(el, ids)
 		if (i++ > 0 && cJSON_IsString(el) &&
 		    (n = tfm_nic_of(m, tf_by_id(a, el->valuestring))) != NULL &&
-		    !n->skip) {
-			n->skip = true;
-			tf_warn(a, n->r, "a second NIC of %s: not imported "
-			    "(arsemu gives a node one NIC)", r->addr);
-		}
+		    !n->skip)
+			further(a, r, n, first);
 	/* a plan's new VM: its NICs are the configuration's references */
 	nrefs = tf_refs(a, r, "network_interface_ids", refs, TFM_VM_NICS);
 	for (i = 1; i < nrefs; i++)
 		if ((n = tfm_nic_of(m, refs[i])) != NULL && !n->skip &&
-		    n->vm == NULL) {
-			n->skip = true;
-			tf_warn(a, n->r, "a second NIC of %s: not imported "
-			    "(arsemu gives a node one NIC)", r->addr);
-		}
+		    n->vm == NULL)
+			further(a, r, n, first);
 }
 
 void
@@ -452,6 +462,86 @@ bgp_conn(struct tf *a, struct tfm *m, const struct tfres *r)
 }
 
 /*
+ * NIC n, a VM's further NIC, made an extra NIC of the NVA the VM's first
+ * NIC made (NV-01): NULL, or why the model cannot hold it. Its name is the
+ * NIC's name made a node name, unique among the NVA's.
+ */
+static const char *
+put_xnic(struct tfm *m, struct tfnic *n)
+{
+	static char why[320];
+	const struct tfnic *f = n->first;
+	const char *sn = m->vnets[n->vnet].subs[n->sub].name, *want;
+	char nn[TOPO_NAME_MAX + 1], buf[ADDR_STRLEN];
+	cJSON *l, *y, *el;
+	int k = 0;
+
+	if (f->skip)
+		return "the VM's first NIC is not imported";
+	if (!f->nva || f->out == NULL)
+		return "arsemu gives a VM one NIC; extra NICs are an NVA's "
+		    "without BGP (NV-01)";
+	if (f->vnet != n->vnet)
+		return "every NIC of an NVA is in its VNet (NV-01)";
+	if (!cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(f->out, "bgp"))) {
+		snprintf(why, sizeof(why), "NVA %s speaks BGP, and arsemu gives "
+		    "extra NICs to an NVA without BGP only (NV-01)", f->node);
+		return why;
+	}
+	if (f->sub == n->sub)
+		goto same;
+	l = cJSON_GetObjectItemCaseSensitive(f->out, "nics");
+	cJSON_ArrayForEach(el, l) {
+		k++;
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    el, "subnet")), sn) == 0)
+			goto same;
+	}
+	if (k + 1 >= TOPO_NVA_NICS_MAX) {
+		snprintf(why, sizeof(why), "NVA %s has %d NICs, arsemu's cap "
+		    "(NV-01)", f->node, TOPO_NVA_NICS_MAX);
+		return why;
+	}
+	want = tf_str(n->r, NULL, 0, "name");
+	(void)imp_node_name(want ? want : n->r->name, nn, TOPO_NAME_MAX);
+	cJSON_ArrayForEach(el, l)
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    el, "name")), nn) == 0)
+			snprintf(nn, sizeof(nn), "nic%d", k + 1);
+	if (l == NULL)
+		l = cJSON_AddArrayToObject(f->out, "nics");
+	y = cJSON_CreateObject();
+	cJSON_AddStringToObject(y, "name", nn);
+	cJSON_AddStringToObject(y, "subnet", sn);
+	cJSON_AddStringToObject(y, "ip", addr_fmt(n->ip, buf));
+	cJSON_AddBoolToObject(y, "ip_forwarding", n->fwd);
+	cJSON_AddItemToArray(l, y);
+	n->xnic = true;
+	snprintf(n->node, sizeof(n->node), "%.*s/%s", TOPO_NAME_MAX, f->node,
+	    nn);
+	return NULL;
+same:
+	snprintf(why, sizeof(why), "NVA %s has a NIC in subnet %s already, "
+	    "and arsemu gives each NIC of an NVA its own subnet (NV-03)",
+	    f->node, sn);
+	return why;
+}
+
+/* A VM's further NICs: extra NICs of its NVA, or left out with why. */
+static void
+xnics(struct tf *a, struct tfm *m)
+{
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < m->nnics; i++)
+		if (m->nics[i].first != NULL &&
+		    (why = put_xnic(m, &m->nics[i])) != NULL)
+			tf_warn(a, m->nics[i].r, "a second NIC of %s: not "
+			    "imported: %s", m->nics[i].first->vm->addr, why);
+}
+
+/*
  * The NICs no BGP connection made an NVA: a VM each, or, with IP
  * forwarding on, an NVA without BGP (RS-55): ip_forwarding_enabled is
  * what lets a NIC pass traffic not addressed to it, the appliance's mark
@@ -495,6 +585,7 @@ tfm_read_bgp(struct tf *a, struct tfm *m)
 		}
 		put_node(&v->vms, name, v->subs[n->sub].name, n->ip, &x);
 	}
+	xnics(a, m);
 }
 
 /* ---- Azure Firewall ---- */

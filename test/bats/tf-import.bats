@@ -220,7 +220,7 @@ AZTF=$BATS_TEST_DIRNAME/../import/az-tf
 	run arsemu import terraform "$BATS_TEST_TMPDIR/multi.json" -o "$out"
 	assert_success
 	assert_output --partial "$w.azurerm_network_interface.app3: 2 ip_configuration blocks: only the primary one is imported (a node has one address)"
-	assert_output --partial "$w.azurerm_network_interface.app3b: a second NIC of $w.azurerm_linux_virtual_machine.app3: not imported (arsemu gives a node one NIC)"
+	assert_output --partial "$w.azurerm_network_interface.app3b: a second NIC of $w.azurerm_linux_virtual_machine.app3: not imported: arsemu gives a VM one NIC; extra NICs are an NVA's without BGP (NV-01)"
 	assert_output --partial "$w.azurerm_network_interface.app3b: assumed: private_ip_address is known after apply; 10.4.1.6,"
 	run jq -c '.regions[0].spokes[2].vms' "$out"
 	assert_output '[{"name":"vm-app3","subnet":"snet-app","ip":"10.4.1.4"}]'

@@ -629,6 +629,79 @@ test_nva_names(void)
 	rm_tmp();
 }
 
+/*
+ * NV-01: a VM with IP forwarding on its NICs and no Route Server peering,
+ * an NVA without BGP (RS-55): its second NIC, in another subnet, is an
+ * extra NIC of that NVA, and so is one with IP forwarding off; a third in
+ * its primary's subnet is an NVA of its own, with a warning saying why.
+ */
+static void
+test_nva_xnic(void)
+{
+	struct topo_az az;
+	struct topo_err err;
+	struct topo *t = NULL;
+	const struct topo_nic *x;
+	cJSON *root;
+
+	mkdir_tmp();
+	put("vnets.json", "[{\"type\":\"Microsoft.Network/virtualNetworks\","
+	    "\"name\":\"hub\",\"location\":\"westeurope\",\"id\":\"" SUB
+	    "/virtualNetworks/hub\",\"addressSpace\":{\"addressPrefixes\":"
+	    "[\"10.1.0.0/16\"]},\"subnets\":[{\"name\":\"RouteServerSubnet\","
+	    "\"addressPrefix\":\"10.1.1.0/27\"},{\"name\":\"untrust\","
+	    "\"addressPrefix\":\"10.1.2.0/24\"},{\"name\":\"trust\","
+	    "\"addressPrefix\":\"10.1.3.0/24\"},{\"name\":\"mgmt\","
+	    "\"addressPrefix\":\"10.1.4.0/24\"}]}]\n");
+	put("rs.json", "{\"type\":\"Microsoft.Network/virtualHubs\","
+	    "\"name\":\"rs\",\"id\":\"" SUB "/virtualHubs/rs\","
+	    "\"virtualRouterIps\":[\"10.1.1.4\",\"10.1.1.5\"]}\n");
+#define NIC(n, ip, sn, f) "{\"type\":\"Microsoft.Network/" \
+	"networkInterfaces\",\"name\":\"" n "\",\"id\":\"" SUB \
+	"/networkInterfaces/" n "\",\"enableIPForwarding\":" f "," \
+	"\"virtualMachine\":{\"id\":\"/x/providers/Microsoft.Compute/" \
+	"virtualMachines/fw\"},\"ipConfigurations\":[{\"privateIPAddress\":" \
+	"\"" ip "\",\"subnet\":{\"id\":\"" SUB "/virtualNetworks/hub/subnets/" \
+	sn "\"}}]}"
+	put("nics.json", "[" NIC("fw-untrust-nic", "10.1.2.4", "untrust",
+	    "true") "," NIC("FW_Trust-nic", "10.1.3.4", "trust", "true") ","
+	    NIC("fw-3-nic", "10.1.2.5", "untrust", "true") "," NIC("fw-mgmt",
+	    "10.1.4.4", "mgmt", "false") "]\n");
+#undef NIC
+	if ((root = import_ok(&az, "import az: NV-01 extra NIC")) != NULL) {
+		expect(root, K("regions", "#0", "hub", "nvas"), "[{\"name\":"
+		    "\"fw\",\"subnet\":\"untrust\",\"ip\":\"10.1.2.4\",\"bgp\":"
+		    "false,\"nics\":[{\"name\":\"fw-trust-nic\",\"subnet\":"
+		    "\"trust\",\"ip\":\"10.1.3.4\",\"ip_forwarding\":true},{\"name\":"
+		    "\"fw-mgmt\",\"subnet\":\"mgmt\",\"ip\":\"10.1.4.4\","
+		    "\"ip_forwarding\":false}]},"
+		    "{\"name\":\"fw-2\",\"subnet\":\"untrust\",\"ip\":"
+		    "\"10.1.2.5\",\"bgp\":false}]", "import az: NV-01 the VM's "
+		    "second NIC an extra NIC of its NVA without BGP, and its "
+		    "NIC with IP forwarding off too; a third in its primary's "
+		    "subnet an NVA of its own");
+		T_OK(warned(&az, "VM fw has a second NIC, fw-3-nic: NVA fw has "
+		    "a NIC in subnet untrust already"), "import az: NV-01 the "
+		    "NIC the model cannot hold is a warning saying why");
+		T_OK(!warned(&az, "FW_Trust-nic") && !warned(&az, "fw-mgmt"),
+		    "import az: NV-01 the extra NICs are no warning");
+		T_EQ(topo_load_string(az.json, strlen(az.json), &t, &err), 0,
+		    "import az: NV-01 loads (%s)", err.msg);
+		x = t ? topo_nic_find(t, "fw/fw-trust-nic") : NULL;
+		T_OK(x != NULL && x->ip == 0x0a010304 && x->ip_forwarding &&
+		    strcmp(x->subnet->name, "trust") == 0, "import az: NV-01 "
+		    "NIC fw/fw-trust-nic is in trust at 10.1.3.4");
+		x = t ? topo_nic_find(t, "fw/fw-mgmt") : NULL;
+		T_OK(x != NULL && x->ip == 0x0a010404 && !x->ip_forwarding,
+		    "import az: NV-01 NIC fw/fw-mgmt at 10.1.4.4, IP "
+		    "forwarding off (NV-02)");
+		topo_free(t);
+		cJSON_Delete(root);
+		topo_az_free(&az);
+	}
+	rm_tmp();
+}
+
 /* Each object the model cannot hold is its own warning, naming it. */
 static void
 test_unmodelled(void)
@@ -1306,6 +1379,7 @@ main(void)
 	test_nics_and_learned();
 	test_learned_passed_only();
 	test_nva_names();
+	test_nva_xnic();
 	test_unmodelled();
 	test_hub_peerings();
 	test_firewall();

@@ -501,6 +501,89 @@ test_names(void)
 	free(v);
 }
 
+/*
+ * NV-01: a VM with IP forwarding on its three NICs and no BGP connection,
+ * an NVA without BGP (RS-55): its second NIC, in another subnet, is an
+ * extra NIC of that NVA; its third, in its first's subnet, is left out
+ * with a warning saying why.
+ */
+static void
+test_vm_xnic(void)
+{
+	char *v = vnet("hub", "10.1.0.0/16", "{\"name\": \"untrust\", "
+	    "\"address_prefixes\": [\"10.1.2.0/24\"]}, {\"name\": \"trust\", "
+	    "\"address_prefixes\": [\"10.1.3.0/24\"]}"), *nic[3], *vm, *all,
+	    *doc;
+	const char *sn[] = { "untrust", "trust", "untrust" };
+	const char *ip[] = { "10.1.2.4", "10.1.3.4", "10.1.2.5" };
+	const char *nm[] = { "fw-untrust", "FW_Trust", "fw-third" };
+	struct topo_tf tf;
+	struct topo_err e;
+	struct topo *t = NULL;
+	const struct topo_nic *x;
+	const cJSON *nvas;
+	cJSON *j;
+	char *cs;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < 3; i++) {
+		char *val = xasprintf("\"id\": \"" NET "/networkInterfaces/%s\", "
+		    "\"name\": \"%s\", \"ip_forwarding_enabled\": true, "
+		    "\"ip_configuration\": [{\"name\": \"c\", \"subnet_id\": \""
+		    NET "/virtualNetworks/hub/subnets/%s\", "
+		    "\"private_ip_address\": \"%s\"}]", nm[i], nm[i], sn[i],
+		    ip[i]);
+		char rn[8];
+
+		snprintf(rn, sizeof(rn), "n%zu", i);
+		nic[i] = res("azurerm_network_interface", rn, val);
+		free(val);
+	}
+	vm = res("azurerm_linux_virtual_machine", "fw", "\"name\": \"fw\", "
+	    "\"network_interface_ids\": [\"" NET "/networkInterfaces/"
+	    "fw-untrust\", \"" NET "/networkInterfaces/FW_Trust\", \"" NET
+	    "/networkInterfaces/fw-third\"]");
+	all = xasprintf("%s,%s,%s,%s,%s", v, nic[0], nic[1], nic[2], vm);
+	doc = state(all);
+	rc = import_text(doc, TF_AFTER, &tf, &e);
+	T_EQ(rc, 0, "NV-01 extra NIC: imports (%s)", rc ? e.msg : "ok");
+	if (rc == 0) {
+		j = cJSON_Parse(tf.json);
+		nvas = at(at(j, "regions", 0, "spokes")->child, "nvas", -1,
+		    NULL);
+		cs = cJSON_PrintUnformatted(nvas);
+		T_OK(cs != NULL && strcmp(cs, "[{\"name\":\"fw\",\"subnet\":"
+		    "\"untrust\",\"ip\":\"10.1.2.4\",\"bgp\":false,\"nics\":[{"
+		    "\"name\":\"fw-trust\",\"subnet\":\"trust\",\"ip\":"
+		    "\"10.1.3.4\",\"ip_forwarding\":true}]}]") == 0, "NV-01: the "
+		    "VM's second NIC an extra NIC of its NVA without BGP: %s",
+		    cs ? cs : "null");
+		T_OK(has_warning(&tf, "azurerm_network_interface.n2: a second "
+		    "NIC of azurerm_linux_virtual_machine.fw: not imported: NVA "
+		    "fw has a NIC in subnet untrust already", NULL) &&
+		    !has_warning(&tf, "azurerm_network_interface.n1", NULL),
+		    "NV-01: the NIC the model cannot hold is a warning saying "
+		    "why, the extra NIC none");
+		rc = topo_load_string(tf.json, strlen(tf.json), &t, &e);
+		T_EQ(rc, 0, "NV-01 extra NIC: loads (%s)", rc ? e.msg : "ok");
+		x = t ? topo_nic_find(t, "fw/fw-trust") : NULL;
+		T_OK(x != NULL && x->ip == 0x0a010304 && x->ip_forwarding &&
+		    strcmp(x->subnet->name, "trust") == 0, "NV-01: NIC "
+		    "fw/fw-trust is in trust at 10.1.3.4");
+		free(cs);
+		cJSON_Delete(j);
+		topo_free(t);
+		topo_tf_free(&tf);
+	}
+	for (i = 0; i < 3; i++)
+		free(nic[i]);
+	free(vm);
+	free(all);
+	free(doc);
+	free(v);
+}
+
 /* 2,000 route tables of one name: distinct names, in linear time. */
 static void
 test_rt_names(void)
@@ -1344,6 +1427,7 @@ main(void)
 	test_expressroute();
 	test_gateway_order();
 	test_names();
+	test_vm_xnic();
 	test_rt_names();
 	test_peered_hub();
 	test_nva_fixture();
