@@ -82,6 +82,7 @@ struct aznic {
 	uint32_t	 ip;
 	bool		 has_ip, fwd, used;
 	bool		 nva;		/* its node is an NVA */
+	bool		 secondary;	/* "primary": false: a VM's other NIC */
 	bool		 xnic;		/* an extra NIC of NVA node (NV-01) */
 	int		 vnet;		/* of subnet_id, -1 none */
 	char		 subnet[81];	/* its subnet's name */

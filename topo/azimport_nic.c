@@ -81,6 +81,7 @@ az_classify_nic(struct az *a, const struct azres *r)
 		return;
 	}
 	n.fwd = az_jbool(r->o, "enableIPForwarding", false);
+	n.secondary = !az_jbool(r->o, "primary", true);
 	n.vm = imp_id_part(az_jstr(az_jget(r->o, "virtualMachine"), "id"),
 	    "virtualMachines", vm, sizeof(vm)) ? xstrdup(vm) : NULL;
 	if ((c = nic_ipconf(r->o, &k)) == NULL) {
@@ -842,6 +843,7 @@ az_index_nics(struct az *a)
 {
 	int *last = xcalloc(a->nvnets + 1, sizeof(int));
 	size_t i;
+	int pass;
 
 	for (i = 0; i < a->nvnets; i++)
 		a->vnets[i].nic_first = last[i] = -1;
@@ -852,14 +854,24 @@ az_index_nics(struct az *a)
 		n->next = -1;
 		n->vnet = az_vnet_of_subnet_id(a, n->subnet_id, n->subnet,
 		    sizeof(n->subnet));
-		if (n->vnet < 0)
-			continue;
-		if (last[n->vnet] < 0)
-			a->vnets[n->vnet].nic_first = (int)i;
-		else
-			a->nics[last[n->vnet]].next = (int)i;
-		last[n->vnet] = (int)i;
 	}
+	/*
+	 * A VM's primary NIC first ("primary": true, or not said), then
+	 * those az marks "primary": false: the first NIC of a VM the passes
+	 * meet is its node's primary (NV-01), whatever the file's order.
+	 */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < a->nnics; i++) {
+			struct aznic *n = &a->nics[i];
+
+			if (n->vnet < 0 || n->secondary != (pass == 1))
+				continue;
+			if (last[n->vnet] < 0)
+				a->vnets[n->vnet].nic_first = (int)i;
+			else
+				a->nics[last[n->vnet]].next = (int)i;
+			last[n->vnet] = (int)i;
+		}
 	free(last);
 }
 

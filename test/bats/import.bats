@@ -318,9 +318,9 @@ teardown() { down_labs; }
 	assert_output ""
 	run arsemu validate "$out"
 	assert_success
-	assert_output "$out: valid: lab nva, 3 VNets, 6 nodes, 6 NICs"
+	assert_output "$out: valid: lab nva, 3 VNets, 6 nodes, 7 NICs"
 	run jq -c '.regions[0].hub | [.nvas, .load_balancers[0].backends]' "$out"
-	assert_output '[[{"name":"vm-nva1-weu","subnet":"snet-nva","ip":"10.10.2.4","bgp":false},{"name":"vm-nva2-weu","subnet":"snet-nva","ip":"10.10.2.5","bgp":false}],["vm-nva1-weu","vm-nva2-weu"]]'
+	assert_output '[[{"name":"vm-nva1-weu","subnet":"snet-nva","ip":"10.10.2.4","bgp":false,"nics":[{"name":"nic-nva1-trust-weu","subnet":"snet-trust","ip":"10.10.3.4","ip_forwarding":true}]},{"name":"vm-nva2-weu","subnet":"snet-nva","ip":"10.10.2.5","bgp":false}],["vm-nva1-weu","vm-nva2-weu"]]'
 	run jq -c '.regions[0].spokes[1] | [.name, .nvas]' "$out"
 	assert_output '["vnet-transit-weu",[{"name":"vm-tnva-weu","subnet":"snet-nva","asn":65020,"ip":"10.12.1.4","route_servers":["vnet-hub-weu"],"advertise":["10.20.0.0/14"]}]]'
 	diff -u <(arsemu plan "$TOP/test/import/az-nva.json" --json 2>/dev/null) <(arsemu plan "$out" --json 2>/dev/null)
@@ -333,6 +333,16 @@ teardown() { down_labs; }
 	run arsemu plan "$out" vm-app1-weu
 	assert_line --regexp '^VirtualNetworkGateway +Active +10\.20\.0\.0/14 +VirtualNetworkGateway +10\.12\.1\.4$'
 	assert_line --regexp '^User +Active +0\.0\.0\.0/0 +VirtualAppliance +10\.10\.2\.100$'
+	# NV-01: the NIC az marks "primary": true is the node's primary, listed
+	# first or not: with the trust NIC first in the file, the same topology
+	local d=$BATS_TEST_TMPDIR/az-swapped
+	cp -r "$TOP/test/import/az-nva" "$d"
+	jq '[.[1], .[0]] + .[2:]' "$TOP/test/import/az-nva/nics.json" > "$d/nics.json"
+	[ "$(jq -r '.[0] | "\(.name) \(.primary)"' "$d/nics.json")" = "nic-nva1-trust-weu false" ]
+	run arsemu import az "$d" -o "$BATS_TEST_TMPDIR/swapped.json" --name nva
+	assert_success
+	assert_output ""
+	cmp "$out" "$BATS_TEST_TMPDIR/swapped.json"
 }
 
 @test "import az: PE-08 a Route Server peering with an NVA in a VNet not directly peered with the hub is a warning naming the file and JSON path" {

@@ -506,9 +506,9 @@ AZTF=$BATS_TEST_DIRNAME/../import/az-tf
 	assert_output "arsemu: warning: $TF/nva.json: azurerm_route_server_bgp_connection.tnva: NVA vm-tnva-weu: what it advertises is not in Terraform: add \"advertise\" to the topology"
 	run arsemu validate "$out"
 	assert_success
-	assert_output "$out: valid: lab nva, 3 VNets, 6 nodes, 6 NICs"
+	assert_output "$out: valid: lab nva, 3 VNets, 6 nodes, 7 NICs"
 	run jq -c '.regions[0].hub | [.nvas, .load_balancers[0].backends]' "$out"
-	assert_output '[[{"name":"vm-nva1-weu","subnet":"snet-nva","ip":"10.10.2.4","bgp":false},{"name":"vm-nva2-weu","subnet":"snet-nva","ip":"10.10.2.5","bgp":false}],["vm-nva1-weu","vm-nva2-weu"]]'
+	assert_output '[[{"name":"vm-nva1-weu","subnet":"snet-nva","ip":"10.10.2.4","bgp":false,"nics":[{"name":"nic-nva1-trust-weu","subnet":"snet-trust","ip":"10.10.3.4","ip_forwarding":true}]},{"name":"vm-nva2-weu","subnet":"snet-nva","ip":"10.10.2.5","bgp":false}],["vm-nva1-weu","vm-nva2-weu"]]'
 	run jq -c '.regions[0].spokes[1] | [.name, .nvas]' "$out"
 	assert_output '["vnet-transit-weu",[{"name":"vm-tnva-weu","subnet":"snet-nva","ip":"10.12.1.4","asn":65020,"route_servers":["vnet-hub-weu"]}]]'
 	jq '(.regions[0].spokes[].nvas[]? | select(.name == "vm-tnva-weu")) += {advertise: ["10.20.0.0/14"]}' "$out" > "$adv"

@@ -1075,7 +1075,9 @@ test_nva_fixture(void)
 	hub = at(j, "regions", 0, "hub");
 	got = cJSON_PrintUnformatted(at(hub, "nvas", -1, NULL));
 	T_OK(got != NULL && strcmp(got, "[{\"name\":\"vm-nva1-weu\",\"subnet\":"
-	    "\"snet-nva\",\"ip\":\"10.10.2.4\",\"bgp\":false},{\"name\":"
+	    "\"snet-nva\",\"ip\":\"10.10.2.4\",\"bgp\":false,\"nics\":[{"
+	    "\"name\":\"nic-nva1-trust-weu\",\"subnet\":\"snet-trust\",\"ip\":"
+	    "\"10.10.3.4\",\"ip_forwarding\":true}]},{\"name\":"
 	    "\"vm-nva2-weu\",\"subnet\":\"snet-nva\",\"ip\":\"10.10.2.5\","
 	    "\"bgp\":false}]") == 0, "RS-55: NICs with IP forwarding on and no "
 	    "BGP connection are NVAs without BGP, named after their VMs: %s",
