@@ -423,7 +423,29 @@ cmd_capture(struct cli *c)
 	return cli_err(CLI_ENV, "tcpdump: %s (apt-get install tcpdump)", strerror(errno));
 }
 
-/* nodes [LAB | TOPO] [--json]: every node with its kind, NIC and address. */
+/* An NVA's NICs (NV-01), the primary first: as plan and routes name them. */
+static void
+nodes_nics(struct json *j, const struct topo_node *n)
+{
+	char ip[ADDR_STRLEN];
+	size_t k;
+
+	json_key(j, "nics");
+	json_arr_begin(j);
+	for (k = 0; k < n->nnics; k++) {
+		json_obj_begin(j);
+		json_kstr(j, "name", n->nics[k]->name);
+		json_kstr(j, "subnet", n->nics[k]->subnet->name);
+		json_kstr(j, "ip", addr_fmt(n->nics[k]->ip, ip));
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+/*
+ * nodes [LAB | TOPO] [--json]: every node with its kind, NIC and address;
+ * in JSON, a node with several NICs lists them all ("nics").
+ */
 int
 cmd_nodes(struct cli *c)
 {
@@ -458,6 +480,8 @@ cmd_nodes(struct cli *c)
 			json_kstr(&j, "kind", topo_kind_str(n->kind));
 			json_kstr(&j, "in", where);
 			json_kstr(&j, "ip", strcmp(ip, "-") ? ip : NULL);
+			if (n->nnics > 1)
+				nodes_nics(&j, n);
 			json_obj_end(&j);
 		} else
 			table_row(tab, (const char *[]){ n->name, topo_kind_str(n->kind),

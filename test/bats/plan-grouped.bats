@@ -17,11 +17,13 @@ setup() { D=$(mktemp -d); }
 teardown() { rm -rf "$D"; }
 
 # The NICs of TOPO, one per line, from the topology (arsemu nodes): the
-# nodes that have a NIC (VMs, NVAs, Route Server and gateway instances).
+# nodes that have a NIC (VMs, NVAs, Route Server and gateway instances),
+# and every NIC of an NVA that has several (NV-01: "nics", the primary
+# first, named as the node).
 topo_nics() {
 	arsemu nodes "$1" --json | jq -r '.[] | select(.kind == "vm" or
 	    .kind == "nva" or .kind == "route-server" or .kind == "gateway") |
-	    .name'
+	    if .nics then .nics[].name else .name end'
 }
 
 # The examples with at most BIG NICs; at least two, or the tests fail.
