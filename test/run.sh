@@ -70,7 +70,8 @@ fuzz_smoke() {
 # taken yet. Files are independent (each names its labs with a prefix of
 # its own, test/bats/helpers.bash) and most of a file's time is spent
 # waiting on BGP and on drills, not on the CPU. The files' TAP, in the
-# order given; status 1 if any file failed.
+# order given, each file's wall time in its heading and each test's in its
+# line (bats --timing); status 1 if any file failed.
 bats_files() {
 	jobs=${ARSEMU_TEST_JOBS:-1}
 	case $jobs in ''|*[!0-9]*|0) echo "not ok - ARSEMU_TEST_JOBS=$jobs: not a count"; return 1 ;; esac
@@ -82,8 +83,10 @@ bats_files() {
 			for f in "$@"; do
 				b=${f##*/}
 				mkdir "$q/$b.taken" 2>/dev/null || continue
-				bats --tap "$f" > "$q/$b.tap" 2>&1
+				t0=$(date +%s)
+				bats --tap --timing "$f" > "$q/$b.tap" 2>&1
 				echo $? > "$q/$b.rc"
+				echo $(($(date +%s) - t0)) > "$q/$b.secs"
 			done
 		) &
 		w=$((w + 1))
@@ -92,7 +95,7 @@ bats_files() {
 	frc=0
 	for f in "$@"; do
 		b=${f##*/}
-		echo "# $f"
+		echo "# $f ($(cat "$q/$b.secs" 2>/dev/null) s)"
 		cat "$q/$b.tap"
 		[ "$(cat "$q/$b.rc" 2>/dev/null)" = 0 ] || frc=1
 	done
