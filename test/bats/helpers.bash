@@ -46,6 +46,20 @@ wait_until() {
 	"$@"
 }
 
+# wait_ready FILE PID: wait for the event, not a time: until FILE exists
+# (a server makes it once it listens), failing as soon as PID (the
+# server) has ended without making it. 120 s is only a safety net.
+wait_ready() {
+	local i
+	for i in $(seq 1200); do
+		[ -e "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || { [ -e "$1" ]; return; }
+		sleep 0.1
+	done
+	echo "wait_ready: $1 not made in 120 s" >&2
+	return 1
+}
+
 # nic_route LAB IFNAME PREFIX: the route for PREFIX that the fabric holds for
 # the NIC whose fabric end is IFNAME (n<i>), from the first of its tables
 # (its subnet's, then its group's: emu/share.h) that has one.

@@ -101,13 +101,14 @@ WALKS=(
 	# app1's subnet denies everything from VirtualNetwork but 8080 from the
 	# web tier: web1 cannot open TCP 80 to app1, app1's TCP 80 to web1
 	# gets its answer back through the same NSG
-	arsemu exec web1 --name "$lab" -- timeout 10 python3 -c '
-import socket
+	local ready=$BATS_TEST_TMPDIR/web1-listens
+	arsemu exec web1 --name "$lab" -- timeout 120 python3 -c '
+import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 80)); s.listen(1)
-c, _ = s.accept(); c.sendall(b"hello"); c.close()' &
+s.bind(("0.0.0.0", 80)); s.listen(1); open(sys.argv[1], "w").close()
+c, _ = s.accept(); c.sendall(b"hello"); c.close()' "$ready" &
 	srv=$!
-	wait_until 5 arsemu exec web1 --name "$lab" -- sh -c 'ss -ltn | grep -q ":80 "'
+	wait_ready "$ready" "$srv"
 	run arsemu exec app1 --name "$lab" -- timeout 5 python3 -c '
 import socket
 s = socket.create_connection(("10.2.1.4", 80), 3); print(s.recv(5).decode())'
