@@ -45,7 +45,7 @@ UNIT_BINS := $(UNIT_SRCS:test/unit/%.c=$(BUILD)/test/%)
 
 # Unit tests that reach kernel/process code (emu/ outside model/); every
 # other test is pure and is linked without libemu.a.
-UNIT_KERNEL := incr lab nl sharesync sync
+UNIT_KERNEL := drillloss incr lab nl sharesync sync
 
 .PHONY: all test unit unit-san demo install clean fuzz deps golden analyze
 all: arsemu

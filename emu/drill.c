@@ -37,12 +37,14 @@
 #include "labup.h"
 #include "netns.h"
 #include "model/walk.h"
+#include "drillloss.h"
 #include "probe.h"
 
 #define WARMUP_MS		1000
 #define STABLE_RECENT_MS	200
 #define STABLE_SHARE		0.8
 #define POLL_MS			50
+#define RECEIVER_READY_MS	10000	/* a receiver binds in this, or fails */
 
 struct probe {
 	const struct drill_traffic *tr;
@@ -183,6 +185,23 @@ spawn_in(struct run *r, const char *node, char *const argv[])
 	_exit(127);
 }
 
+/*
+ * The receiver makes its record file once its socket is bound: the first
+ * packet then finds it, however slowly the receiver started.
+ */
+static int
+receiver_ready(const struct probe *p)
+{
+	uint64_t until = mono_ms() + RECEIVER_READY_MS;
+
+	while (access(p->recvfile, F_OK) != 0) {
+		if (mono_ms() > until || waitpid(p->receiver, NULL, WNOHANG) != 0)
+			return -1;
+		usleep(2000);
+	}
+	return 0;
+}
+
 static int
 start_traffic(struct run *r, char *err, size_t len)
 {
@@ -207,10 +226,10 @@ start_traffic(struct run *r, char *err, size_t len)
 		snprintf(rate, sizeof(rate), "%u", p->tr->rate);
 		snprintf(flows, sizeof(flows), "%u", p->tr->flows);
 		addr_fmt(p->dst_ip, dst);
+		(void)unlink(p->recvfile);
 		if ((p->receiver = spawn_in(r, p->dst ? p->dst->name : LAB_INET_NODE,
-		    recv_argv)) < 0)
+		    recv_argv)) < 0 || receiver_ready(p) != 0)
 			goto fail;
-		usleep(50000);	/* the receiver binds before the first packet */
 		if ((p->sender = spawn_in(r, p->src->name, send_argv)) < 0)
 			goto fail;
 		event(r, mono_ms(), "traffic %s: %u %s flow(s) %s -> %s:%u at %u/s each",
@@ -631,75 +650,6 @@ ev_cmp(const void *a, const void *b)
 	return (x->t_ms > y->t_ms) - (x->t_ms < y->t_ms);
 }
 
-static int
-rec_cmp(const void *a, const void *b)
-{
-	const struct probe_rec *x = a, *y = b;
-
-	if (x->flow != y->flow)
-		return x->flow < y->flow ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-static void
-add_window(struct run *r, struct drill_flow *fl, uint64_t start_us,
-    uint64_t len_us, unsigned lost)
-{
-	fl->w = xrealloc(fl->w, (fl->nw + 1) * sizeof(*fl->w));
-	fl->w[fl->nw].start_ms = rel(r, start_us / 1000);
-	fl->w[fl->nw].len_ms = (long)(len_us / 1000);
-	fl->w[fl->nw].lost = lost;
-	fl->nw++;
-	fl->loss_ms += (long)(len_us / 1000);
-}
-
-/*
- * TCP loses nothing it delivers: what a failure costs is a stall. A gap
- * between two records' arrivals of more than three send intervals is a
- * window during which the flow delivered nothing.
- */
-static void
-analyse_tcp_flow(struct run *r, struct drill_flow *fl, const struct probe_rec *v,
-    size_t n, unsigned sent, uint64_t interval_us)
-{
-	size_t k;
-
-	fl->sent = sent;
-	fl->received = (unsigned)n;
-	for (k = 1; k < n; k++)
-		if (v[k].recv_us > v[k - 1].recv_us + 3 * interval_us)
-			add_window(r, fl, v[k - 1].recv_us + interval_us,
-			    v[k].recv_us - v[k - 1].recv_us - interval_us, 0);
-	fl->lost = 0;
-}
-
-static void
-analyse_flow(struct run *r, struct drill_flow *fl, const struct probe_rec *v,
-    size_t n, unsigned sent, uint64_t interval_us)
-{
-	size_t k;
-
-	fl->sent = sent;
-	for (k = 0; k < n; k++) {
-		/* duplicates (ECMP never duplicates, but be safe) count once */
-		if (k > 0 && v[k].seq == v[k - 1].seq)
-			continue;
-		fl->received++;
-		if (k == 0 && v[k].seq > 0)
-			add_window(r, fl, v[k].sent_us - (uint64_t)v[k].seq * interval_us,
-			    (uint64_t)v[k].seq * interval_us, v[k].seq);
-		if (k > 0 && v[k].seq > v[k - 1].seq + 1)
-			add_window(r, fl, v[k - 1].sent_us + interval_us,
-			    v[k].sent_us - v[k - 1].sent_us - interval_us,
-			    v[k].seq - v[k - 1].seq - 1);
-	}
-	if (n > 0 && sent > v[n - 1].seq + 1)
-		add_window(r, fl, v[n - 1].sent_us + interval_us,
-		    (uint64_t)(sent - v[n - 1].seq - 1) * interval_us,
-		    sent - v[n - 1].seq - 1);
-	fl->lost = sent > fl->received ? sent - fl->received : 0;
-}
-
 static void
 analyse_traffic(struct run *r)
 {
@@ -719,7 +669,13 @@ analyse_traffic(struct run *r)
 		if (sf != NULL)
 			fclose(sf);
 		if (n > 0)
-			qsort(v, n, sizeof(*v), rec_cmp);
+			drill_recs_sort(v, n);
+		/* sorted by flow, the receiver's drop counts come last */
+		if (n > 0 && v[n - 1].flow == PROBE_FLOW_DROPS)
+			event(r, v[n - 1].recv_us / 1000, "traffic %s: the receiving "
+			    "probe's socket dropped %u packet(s), its buffer full: "
+			    "the loss of this traffic counts them, though the "
+			    "network did not lose them", tr->name, v[n - 1].seq);
 		for (f = 0; f < tr->flows; f++) {
 			struct drill_flow *fl;
 			size_t first = 0, cnt = 0;
@@ -736,9 +692,9 @@ analyse_traffic(struct run *r)
 			fl->traffic = tr;
 			fl->flow = f;
 			if (tr->tcp)
-				analyse_tcp_flow(r, fl, v + first, cnt, sent[f], interval);
+				drill_loss_tcp(fl, v + first, cnt, sent[f], interval, r->t0);
 			else
-				analyse_flow(r, fl, v + first, cnt, sent[f], interval);
+				drill_loss_udp(fl, v + first, cnt, sent[f], interval, r->t0);
 		}
 		free(v);
 	}
@@ -797,28 +753,6 @@ find_step(const struct drill_report *rep, const char *name, size_t *idx)
 	return NULL;
 }
 
-/* The worst flow's loss within [from, to). */
-static long
-worst_loss(const struct drill_report *rep, const char *traffic, long from, long to)
-{
-	long worst = 0;
-	size_t i, k;
-
-	for (i = 0; i < rep->nflows; i++) {
-		const struct drill_flow *fl = &rep->flows[i];
-		long sum = 0;
-
-		if (strcmp(fl->traffic->name, traffic) != 0)
-			continue;
-		for (k = 0; k < fl->nw; k++)
-			if (fl->w[k].start_ms >= from && fl->w[k].start_ms < to)
-				sum += fl->w[k].len_ms;
-		if (sum > worst)
-			worst = sum;
-	}
-	return worst;
-}
-
 static void
 check_expects(struct run *r)
 {
@@ -841,7 +775,7 @@ check_expects(struct run *r)
 			to = step_end(rep, si);
 		}
 		if (e->kind == DRILL_LOSS_MS) {
-			x->measured = worst_loss(rep, e->traffic, from, to);
+			x->measured = drill_loss_in(rep, e->traffic, from, to);
 		} else {
 			long worst = -1;
 
@@ -916,8 +850,8 @@ emu_drill_run(const struct drill *d, const char *lab, bool keep, bool tty,
 	rep->duration_ms = rel(&r, mono_ms());
 	read_journal(&r);
 	read_rs_logs(&r);
-	qsort(rep->ev, rep->nev, sizeof(*rep->ev), ev_cmp);
 	analyse_traffic(&r);
+	qsort(rep->ev, rep->nev, sizeof(*rep->ev), ev_cmp);
 	convergence(rep);
 	check_expects(&r);
 	rep->ok = true;

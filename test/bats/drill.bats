@@ -347,3 +347,54 @@ teardown() { down_labs; }
 			fail "$f: its 4 shards do not run each drill once"
 	done
 }
+
+@test "drill: a probe the scheduler pauses is no loss (the UDP receiver, then both senders, stopped 500 ms)" {
+	require_root
+	# What a loaded machine does to the instrument, on purpose, while the
+	# network is whole; the loss must stay 0. The UDP receiver dates
+	# packets by the kernel's arrival stamp and its buffer holds the
+	# pause; a sender's pause delays its sends and their arrivals alike,
+	# which is no stall (TCP) and no gap in sequence (UDP). The previous
+	# probe lost UDP packets and counted TCP stalls here. (A TCP
+	# receiver's pause is not corrected but prevented: the kernel merges
+	# what waits in the socket, so its stamps cannot date each record;
+	# the probes run at a real-time priority instead.)
+	local lab=$ARSEMU_T-dp d=$BATS_TEST_TMPDIR/pause.json out=$BATS_TEST_TMPDIR/pause.out
+	cat > "$d" <<-EOD
+	{ "name": "probe-pause", "topology": "$TOP/examples/active-active.json",
+	  "traffic": [
+	    { "name": "udp", "from": "spoke1-vm1", "to": "10.250.0.1", "flows": 16, "rate": 500 },
+	    { "name": "tcp", "from": "spoke1-vm1", "to": "10.250.0.1", "proto": "tcp", "flows": 2, "rate": 100 } ],
+	  "steps": [ { "wait_converged": 15 }, { "sleep_ms": 4000 } ],
+	  "expect": [ { "loss_ms": { "traffic": "udp", "max": 0 } },
+	              { "loss_ms": { "traffic": "tcp", "max": 0 } } ] }
+	EOD
+	"$ARSEMU" drill "$d" --name "$lab" --json > "$out" 2>&1 &
+	local drill=$!
+	# the four probes, as the drill records them in the lab's state
+	local st=/run/arsemu/$lab/state i p recv="" send=""
+	for i in $(seq 600); do
+		[ "$(grep -c ' probe$' "$st" 2>/dev/null)" = 4 ] && break
+		sleep 0.1
+	done
+	for p in $(awk '$1 == "pid" && $3 == "probe" {print $2}' "$st"); do
+		case $(tr '\0' ' ' < /proc/$p/cmdline) in
+		"arsemu _probe recv "*tcp" ") ;;
+		"arsemu _probe recv "*) recv="$recv $p" ;;
+		"arsemu _probe send "*) send="$send $p" ;;
+		esac
+	done
+	[ "$(echo $recv | wc -w)" = 1 ] && [ "$(echo $send | wc -w)" = 2 ]
+	sleep 1.5
+	kill -STOP $recv; sleep 0.5; kill -CONT $recv
+	sleep 0.5
+	kill -STOP $send; sleep 0.5; kill -CONT $send
+	local rc=0
+	wait "$drill" || rc=$?
+	cat "$out"
+	[ "$rc" = 0 ]
+	grep -q '"passed": true' "$out"
+	[ "$(grep -c '"lossMs": 0' "$out")" = 18 ]
+	! grep -q "socket dropped" "$out"
+	[ -z "$(lab_namespaces "$lab")" ]
+}
