@@ -570,6 +570,13 @@ struct topo_nic  *topo_nic_find(const struct topo *t, const char *name);
  */
 const struct topo_nic *topo_node_egress(const struct topo_node *n,
 	    uint32_t dst);
+/*
+ * The same, and in *len (when not NULL) the length of the prefix that
+ * chose it, -1 for the primary's default route. A BGP NVA's guest also
+ * holds what it learned (NV-05): the walk weighs those against *len.
+ */
+const struct topo_nic *topo_node_egress_len(const struct topo_node *n,
+	    uint32_t dst, int *len);
 /* Whether any NIC of n has IP forwarding: its guest forwards (NV-02). */
 bool	topo_node_forwards(const struct topo_node *n);
 struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);

@@ -7,7 +7,8 @@
  *   NVA: a destination inside a site prefix of a site it links to goes
  *       down that site link; everything else goes back into the fabric
  *       through its NIC (its BGP routes and its default route all point
- *       there, onlink).
+ *       there, onlink); with extra NICs, the one walk_egress() picks
+ *       (NV-03, NV-05).
  *   site router: a host of the site is delivered on the LAN; anything else
  *       goes to the NVAs it links to (ECMP).
  *   site host: everything goes to its router.
@@ -254,8 +255,8 @@ fabric(const struct walk_env *e, const struct topo_node *from,
     struct walk_hop *h)
 {
 	uint32_t dst = pkt->dst;
-	/* NV-03: the NIC the guest sends it out of; NV-04: its own routes */
-	const struct topo_nic *nic = topo_node_egress(from, dst), *in;
+	/* NV-03, NV-05: the NIC the guest sends it out of; NV-04: its routes */
+	const struct topo_nic *nic = walk_egress(e, from, dst), *in;
 	const struct sdn_table *tab = e->table(e->arg, nic);
 	const struct sdn_route *r = tab ? sdn_lookup(tab, dst) : NULL;
 	char pf[PFX_STRLEN], nh[ADDR_STRLEN], reason[160];

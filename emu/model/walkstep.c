@@ -94,6 +94,31 @@ walk_out_of_reach(const struct topo *t, const struct topo_nic *from,
 	return true;
 }
 
+const struct topo_nic *
+walk_egress(const struct walk_env *e, const struct topo_node *n, uint32_t dst)
+{
+	const struct topo_nic *nic;
+	const struct sdn_nva_learned *l;
+	int len;
+	size_t i, k;
+
+	nic = topo_node_egress_len(n, dst, &len);
+	if (nic == n->nic || n->nva == NULL || e->bgp == NULL ||
+	    e->bgp->nvas == NULL)
+		return nic;
+	for (i = 0; i < e->t->nnvas && i < e->bgp->nnvas; i++) {
+		if (e->t->nvas[i] != n->nva)
+			continue;
+		l = &e->bgp->nvas[i];
+		for (k = 0; k < l->n; k++)
+			if ((int)l->pfx[k].len > len &&
+			    pfx_contains_addr(&l->pfx[k], dst))
+				return n->nic;
+		break;
+	}
+	return nic;
+}
+
 bool
 walk_fwd_drops(const struct topo_node *n, const struct topo_nic *in,
     const struct topo_nic *out, const struct walk_pkt *pkt, struct walk *w)

@@ -53,6 +53,15 @@ bool	walk_peering_refuses(const struct topo_nic *from,
  * does: the walk's outcome (not forwarded by the guest; or blackholed,
  * forwarded by the guest and dropped by the fabric) and detail.
  */
+/*
+ * NV-03, NV-05: the NIC node n's guest sends dst out of: the longest of its
+ * guest routes (topo_node_egress_len), unless a BGP NVA learned a longer
+ * prefix holding dst from its Route Servers (e->bgp->nvas, plan.c): then
+ * its primary NIC, where its speaker installs what it learns. A tie is the
+ * guest's own route's (metric 0 against the speaker's 20).
+ */
+const struct topo_nic *walk_egress(const struct walk_env *e,
+	    const struct topo_node *n, uint32_t dst);
 bool	walk_fwd_drops(const struct topo_node *n, const struct topo_nic *in,
 	    const struct topo_nic *out, const struct walk_pkt *pkt,
 	    struct walk *w);
