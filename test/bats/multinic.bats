@@ -5,7 +5,10 @@
 # and eth1 with their routes, routes == plan for every NIC, packets in by
 # the trusted NIC and out of either, the walk as predicted; a third NIC
 # without IP forwarding drops transit both ways, live as predicted; down
-# leaves nothing.
+# leaves nothing. examples/bgp-nva-two-nics.json (NV-05, NV-06): an NVA that
+# speaks BGP from its primary with an untrusted extra NIC; live, what it
+# learns from the Route Server is in its guest out of eth0 and wins over
+# eth1's shorter guest route, routes == plan, the walks as predicted.
 
 load helpers
 
@@ -125,4 +128,35 @@ ex_with() {
 	assert_success
 	run arsemu down "$lab"
 	assert_success
+}
+
+@test "NV-05 NV-06 live: bgp-nva-two-nics, fw installs what it learns out of eth0 (the primary, its session's), routes == plan for every NIC, spoke to spoke in and out of trusted, the Internet out of untrusted; a route holding the Route Server is refused" {
+	require_root
+	local lab=$ARSEMU_T-bnic ex=$TOP/examples/bgp-nva-two-nics.json
+	run arsemu validate "$(jq '.regions[0].hub.nvas[0].nics[0].routes += ["172.16.255.0/24"]' "$ex" > "$BATS_TEST_TMPDIR/r.json"; echo "$BATS_TEST_TMPDIR/r.json")"
+	assert_failure 2
+	assert_output --partial 'regions[0].hub.nvas[0].nics[0].routes[2]: 172.16.255.0/24 holds 172.16.255.4, Route Server instance hub-rs0 that NVA "fw" peers with'
+	arsemu up "$ex" --name "$lab"
+	wait_until 15 same_routes "$ex" "$lab" || fail "plan and routes differ"
+	run arsemu exec fw --name "$lab" -- ip -4 route show
+	assert_line --regexp '^8\.0\.0\.0/5 via 172\.16\.2\.1 dev eth1 proto static'
+	assert_output --regexp '10\.2\.0\.0/16 proto [0-9a-z]+ metric 20 *'$'\n''[[:space:]]+nexthop via 172\.16\.255\.[45] dev eth0'
+	run arsemu exec fw --name "$lab" -- ip -4 route get 10.2.1.4
+	assert_output --regexp 'dev eth0 src 172\.16\.1\.4'
+	run arsemu exec fw --name "$lab" -- ip -4 route get 198.51.100.1
+	assert_output --regexp 'via 172\.16\.2\.1 dev eth1 src 172\.16\.2\.4'
+	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --both-ways
+	assert_success
+	refute_output --partial MISMATCH
+	assert_output --partial "NIC fw: Default 10.2.0.0/16 VNetPeering"
+	assert_output --partial "NIC fw: Default 10.1.0.0/16 VNetPeering"
+	assert_output --partial "observed: delivered; forwarded by: fw"
+	run arsemu walk spoke1-vm1 internet --name "$lab"
+	assert_success
+	refute_output --partial MISMATCH
+	assert_output --partial "NIC fw/untrusted: User 0.0.0.0/0 Internet"
+	assert_output --partial "observed: delivered; forwarded by: fw"
+	run arsemu down "$lab"
+	assert_success
+	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left: $(lab_namespaces "$lab")"
 }
