@@ -379,24 +379,26 @@ test_routes_and_walks(void)
 
 #define BGPNICS	"examples/bgp-nva-two-nics.json"
 
-/* examples/bgp-nva-two-nics.json with `from` replaced by `to` (once). */
+/* The example `file` with `from` replaced by `to` (once each, NULL-ended). */
 static struct topo *
-bgp_load(const char *from, const char *to, struct topo_err *err)
+load_edit(const char *file, const char *const *edits, struct topo_err *err)
 {
-	char buf[8192], *at;
+	char buf[16384], *at;
 	struct topo *t = NULL;
-	FILE *f = fopen(BGPNICS, "r");
-	size_t n;
+	FILE *f = fopen(file, "r");
+	size_t n, k;
 
 	if (f == NULL)
-		die("%s: cannot open", BGPNICS);
+		die("%s: cannot open", file);
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	if (from != NULL) {
+	for (k = 0; edits != NULL && edits[k] != NULL; k += 2) {
+		const char *from = edits[k], *to = edits[k + 1];
+
 		if ((at = strstr(buf, from)) == NULL ||
-		    n + strlen(to) - strlen(from) >= sizeof(buf))
-			die("%s: no %s", BGPNICS, from);
+		    strlen(buf) + strlen(to) - strlen(from) >= sizeof(buf))
+			die("%s: no %s", file, from);
 		memmove(at + strlen(to), at + strlen(from),
 		    strlen(at + strlen(from)) + 1);
 		memcpy(at, to, strlen(to));
@@ -406,11 +408,21 @@ bgp_load(const char *from, const char *to, struct topo_err *err)
 	return t;
 }
 
-/* Whether NVA fw's learned prefixes (NV-05) hold exactly pfx. */
-static bool
-learned_has(const struct plan *p, const struct topo *t, const char *pfx)
+/* examples/bgp-nva-two-nics.json with `from` replaced by `to`. */
+static struct topo *
+bgp_load(const char *from, const char *to, struct topo_err *err)
 {
-	const struct topo_node *fw = topo_node_find(t, "fw");
+	const char *e[] = { from, to, NULL };
+
+	return load_edit(BGPNICS, from != NULL ? e : NULL, err);
+}
+
+/* Whether NVA nva's learned prefixes (NV-05) hold exactly pfx. */
+static bool
+learned_of(const struct plan *p, const struct topo *t, const char *nva,
+    const char *pfx)
+{
+	const struct topo_node *fw = topo_node_find(t, nva);
 	struct pfx4 want;
 	size_t i, k;
 
@@ -421,6 +433,55 @@ learned_has(const struct plan *p, const struct topo *t, const char *pfx)
 			if (pfx_equal(&p->in.nvas[i].pfx[k], &want))
 				return true;
 	return false;
+}
+
+#define learned_has(p, t, pfx)	learned_of(p, t, "fw", pfx)
+
+/*
+ * NV-05, PE-06: nva-uks of examples/dual-homed.json peers with two Route
+ * Servers (plan runs rounds): with an extra NIC, what it installs is what
+ * both send it; a route of that NIC holding spoke-dh's Route Server is
+ * refused as its own hub's would be.
+ */
+static void
+test_bgp_relay(void)
+{
+	const char *ext[] = {
+		"\"nva\": \"10.1.2.0/24\" }",
+		"\"nva\": \"10.1.2.0/24\", \"ext\": \"10.1.3.0/24\" }",
+		"\"as_override\": true } ]",
+		"\"as_override\": true, \"nics\": [{\"name\": \"ext\", "
+		    "\"subnet\": \"ext\"}] } ]", NULL
+	};
+	const char *cover[] = {
+		ext[0], ext[1], ext[2],
+		"\"as_override\": true, \"nics\": [{\"name\": \"ext\", "
+		    "\"subnet\": \"ext\", \"routes\": [\"10.4.0.0/14\"]}] } ]",
+		NULL
+	};
+	struct topo_err err = { .msg = "" };
+	struct plan p;
+	struct topo *t;
+
+	if (T_OK((t = load_edit("examples/dual-homed.json", ext, &err)) != NULL,
+	    "NV-05: dual-homed's nva-uks with an extra NIC loads (%s: %s)",
+	    err.path, err.msg)) {
+		plan_run(t, &p);
+		T_OK(learned_of(&p, t, "nva-uks", "10.5.0.0/16") &&
+		    learned_of(&p, t, "nva-uks", "10.2.0.0/16") &&
+		    learned_of(&p, t, "nva-uks", "10.1.0.0/16") &&
+		    !learned_of(&p, t, "nva-weu", "10.5.0.0/16"),
+		    "NV-05, PE-06: plan's rounds predict what nva-uks installs "
+		    "from both its Route Servers (nva-weu, one NIC: nothing)");
+		plan_free(&p);
+		topo_free(t);
+	}
+	t = load_edit("examples/dual-homed.json", cover, &err);
+	T_OK(t == NULL && strstr(err.path, ".nics[0].routes[0]") != NULL &&
+	    strstr(err.msg, "Route Server instance spoke-dh-rs0") != NULL,
+	    "NV-06: a route holding the Route Server of another VNet the NVA "
+	    "peers with (RS-08) is refused (%s: %s)", err.path, err.msg);
+	topo_free(t);
 }
 
 /*
@@ -526,5 +587,6 @@ main(void)
 	test_cap();
 	test_routes_and_walks();
 	test_bgp();
+	test_bgp_relay();
 	return t_done();
 }
