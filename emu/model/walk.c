@@ -94,6 +94,17 @@ walk_endpoint(const struct topo *t, const char *s, const struct topo_node **n,
 	}
 	if (addr_parse(s, ip) == 0) {
 		*n = walk_owner(t, *ip);
+	} else if (strchr(s, '/') != NULL && topo_nic_find(t, s) != NULL) {
+		/* NV-01: an NVA's extra NIC by name, its address */
+		if (is_src) {
+			snprintf(err, len, "%s is a NIC: walk from its NVA, %s "
+			    "(the guest picks the NIC a packet leaves by, NV-03)",
+			    s, topo_nic_find(t, s)->node->name);
+			return -1;
+		}
+		*n = topo_nic_find(t, s)->node;
+		*ip = topo_nic_find(t, s)->ip;
+		return 0;
 	} else if ((*n = topo_node_find(t, s)) != NULL) {
 		*ip = walk_node_ip(*n);
 		if (*ip != 0)

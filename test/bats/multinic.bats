@@ -61,6 +61,16 @@ ex_with() {
 	assert_output --partial "no NIC named fw/nosuch"
 }
 
+@test "NV-01 walk: to an extra NIC by name (its address), not from one, without root" {
+	run as_nobody "$NOBODY_ARSEMU" walk spoke1-vm1 fw/trusted --topo "$NOBODY_TOP/examples/multi-nic-nva.json"
+	assert_success
+	assert_output --partial "forward: spoke1-vm1 -> 10.1.3.4"
+	assert_output --partial "predicted (offline): delivered"
+	run as_nobody "$NOBODY_ARSEMU" walk fw/trusted spoke1-vm1 --topo "$NOBODY_TOP/examples/multi-nic-nva.json"
+	assert_failure 2
+	assert_output --partial "fw/trusted is a NIC: walk from its NVA, fw"
+}
+
 @test "NV-01 NV-03 NV-04 live: fw's eth0 and eth1 with the guest's routes, routes == plan for every NIC, in by the trusted NIC and out of either as predicted, the trusted NIC's own NSG (NS-04); down leaves nothing" {
 	require_root
 	local lab=$ARSEMU_T-mnic snap before after

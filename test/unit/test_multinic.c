@@ -545,6 +545,20 @@ test_bgp(void)
 		    "by untrusted, whose NSG denies it (%s)",
 		    walk_outcome_str(w.outcome));
 	}
+	{
+		const struct topo_node *n = NULL;
+		uint32_t ip = 0;
+		char msg[256] = "";
+
+		T_OK(walk_endpoint(t, "fw/untrusted", &n, &ip, false, msg,
+		    sizeof(msg)) == 0 && n == fw && ip == un->ip &&
+		    walk_endpoint(t, "fw/untrusted", &n, &ip, true, msg,
+		    sizeof(msg)) == -1 && strstr(msg, "walk from its NVA, fw") !=
+		    NULL && walk_endpoint(t, "fw/nosuch", &n, &ip, false, msg,
+		    sizeof(msg)) == -1,
+		    "NV-01: a walk goes to an extra NIC by name (its address), "
+		    "not from one (%s)", msg);
+	}
 	whole_free(&wh);
 	plan_free(&p);
 	topo_free(t);
