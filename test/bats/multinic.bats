@@ -71,6 +71,21 @@ ex_with() {
 	assert_output --partial "fw/trusted is a NIC: walk from its NVA, fw"
 }
 
+@test "NV-01 graph: an NVA's extra NICs in its label and in --json's nodes, BGP or not; --walk to one by name, without root" {
+	run as_nobody "$NOBODY_ARSEMU" graph "$NOBODY_TOP/examples/bgp-nva-two-nics.json"
+	assert_success
+	assert_line --partial '"fw" [shape=box3d, style=filled, fillcolor=orange, label="fw\n172.16.1.4\nAS 65010\nuntrusted 172.16.2.4"];'
+	run as_nobody "$NOBODY_ARSEMU" graph "$NOBODY_TOP/examples/multi-nic-nva.json"
+	assert_success
+	assert_line --partial 'label="fw\n10.1.2.4\ntrusted 10.1.3.4"];'
+	run bash -c "'$ARSEMU' graph '$TOP/examples/bgp-nva-two-nics.json' --json | jq -c '.nodes[] | select(.name == \"fw\") | .nics'"
+	assert_success
+	assert_output '[{"name":"fw","subnet":"trusted","ip":"172.16.1.4"},{"name":"fw/untrusted","subnet":"untrusted","ip":"172.16.2.4"}]'
+	run as_nobody "$NOBODY_ARSEMU" graph "$NOBODY_TOP/examples/bgp-nva-two-nics.json" --walk spoke1-vm1 fw/untrusted
+	assert_success
+	assert_output --partial 'label="walk spoke1-vm1 -> fw/untrusted (predicted): delivered";'
+}
+
 @test "NV-01 NV-03 NV-04 live: fw's eth0 and eth1 with the guest's routes, routes == plan for every NIC, in by the trusted NIC and out of either as predicted, the trusted NIC's own NSG (NS-04); down leaves nothing" {
 	require_root
 	local lab=$ARSEMU_T-mnic snap before after
