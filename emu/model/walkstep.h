@@ -47,13 +47,6 @@ bool	walk_out_of_reach(const struct topo *t, const struct topo_nic *from,
 bool	walk_peering_refuses(const struct topo_nic *from,
 	    const struct topo_nic *to, uint32_t src, struct walk *w);
 /*
- * NV-02: IP forwarding, per NIC. An NVA's NIC without it drops what it
- * receives for another address (in: the NIC the packet came in by, NULL
- * if none) and what it sends from another address (out). True if one
- * does: the walk's outcome (not forwarded by the guest; or blackholed,
- * forwarded by the guest and dropped by the fabric) and detail.
- */
-/*
  * NV-03, NV-05: the NIC node n's guest sends dst out of: the longest of its
  * guest routes (topo_node_egress_len), unless a BGP NVA learned a longer
  * prefix holding dst from its Route Servers (e->bgp->nvas, plan.c): then
@@ -62,6 +55,13 @@ bool	walk_peering_refuses(const struct topo_nic *from,
  */
 const struct topo_nic *walk_egress(const struct walk_env *e,
 	    const struct topo_node *n, uint32_t dst);
+/*
+ * NV-02: IP forwarding, per NIC. An NVA's NIC without it drops what it
+ * receives for another address (in: the NIC the packet came in by, NULL
+ * if none) and what it sends from another address (out). True if one
+ * does: the walk's outcome (not forwarded by the guest; or blackholed,
+ * forwarded by the guest and dropped by the fabric) and detail.
+ */
 bool	walk_fwd_drops(const struct topo_node *n, const struct topo_nic *in,
 	    const struct topo_nic *out, const struct walk_pkt *pkt,
 	    struct walk *w);

@@ -8,7 +8,8 @@
 # leaves nothing. examples/bgp-nva-two-nics.json (NV-05, NV-06): an NVA that
 # speaks BGP from its primary with an untrusted extra NIC; live, what it
 # learns from the Route Server is in its guest out of eth0 and wins over
-# eth1's shorter guest route, routes == plan, the walks as predicted.
+# eth1's shorter guest route, routes == plan, the walks as predicted (a
+# branch behind fw too: its site link is eth2, after the NICs).
 
 load helpers
 
@@ -155,14 +156,22 @@ ex_with() {
 	assert_success
 }
 
-@test "NV-05 NV-06 live: bgp-nva-two-nics, fw installs what it learns out of eth0 (the primary, its session's), routes == plan for every NIC, spoke to spoke in and out of trusted, the Internet out of untrusted; a route holding the Route Server is refused" {
+@test "NV-05 NV-06 live: bgp-nva-two-nics, fw installs what it learns out of eth0 (the primary, its session's), routes == plan for every NIC, spoke to spoke in and out of trusted, the Internet out of untrusted, a branch's site link after the NICs; a route holding the Route Server is refused" {
 	require_root
 	local lab=$ARSEMU_T-bnic ex=$TOP/examples/bgp-nva-two-nics.json
 	run arsemu validate "$(jq '.regions[0].hub.nvas[0].nics[0].routes += ["172.16.255.0/24"]' "$ex" > "$BATS_TEST_TMPDIR/r.json"; echo "$BATS_TEST_TMPDIR/r.json")"
 	assert_failure 2
 	assert_output --partial 'regions[0].hub.nvas[0].nics[0].routes[2]: 172.16.255.0/24 holds 172.16.255.4, Route Server instance hub-rs0 that NVA "fw" peers with'
+	# with a branch behind fw: its site link comes after the NICs, eth2
+	jq '.sites = [{"name": "branch", "prefixes": ["10.250.0.0/16"],
+	    "hosts": [{"name": "branch-h1", "ip": "10.250.0.1"}], "nvas": ["fw"]}] |
+	    .regions[0].hub.nvas[0].advertise += ["10.250.0.0/16"]' "$ex" > "$BATS_TEST_TMPDIR/s.json"
+	ex=$BATS_TEST_TMPDIR/s.json
 	arsemu up "$ex" --name "$lab"
 	wait_until 15 same_routes "$ex" "$lab" || fail "plan and routes differ"
+	run arsemu exec fw --name "$lab" -- ip -4 -o addr show
+	assert_output --regexp 'eth1 +inet 172\.16\.2\.4/24'
+	assert_output --regexp 'eth2 +inet 169\.254\.0\.1/30'
 	run arsemu exec fw --name "$lab" -- ip -4 route show
 	assert_line --regexp '^8\.0\.0\.0/5 via 172\.16\.2\.1 dev eth1 proto static'
 	assert_output --regexp '10\.2\.0\.0/16 proto [0-9a-z]+ metric 20 *'$'\n''[[:space:]]+nexthop via 172\.16\.255\.[45] dev eth0'
@@ -181,6 +190,10 @@ ex_with() {
 	refute_output --partial MISMATCH
 	assert_output --partial "NIC fw/untrusted: User 0.0.0.0/0 Internet"
 	assert_output --partial "observed: delivered; forwarded by: fw"
+	run arsemu walk spoke1-vm1 branch-h1 --name "$lab" --both-ways
+	assert_success
+	refute_output --partial MISMATCH
+	assert_output --partial "observed: delivered; forwarded by: fw branch-edge"
 	run arsemu down "$lab"
 	assert_success
 	[ -z "$(lab_namespaces "$lab")" ] || fail "namespaces left: $(lab_namespaces "$lab")"
