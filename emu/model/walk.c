@@ -880,6 +880,7 @@ step(const struct walk_env *e, const struct topo_node *n,
 		}
 		{
 			next = fabric(e, n, pkt, flow, w, h);
+			walk_egress_note(e, n, pkt->dst, h);
 			if (next == NULL && w->detail[0] == '\0')
 				*internet = true;
 			return next;

@@ -55,6 +55,9 @@ bool	walk_peering_refuses(const struct topo_nic *from,
  */
 const struct topo_nic *walk_egress(const struct walk_env *e,
 	    const struct topo_node *n, uint32_t dst);
+/* When a learned prefix chose the NIC (NV-05), hop h's how says which. */
+void	walk_egress_note(const struct walk_env *e, const struct topo_node *n,
+	    uint32_t dst, struct walk_hop *h);
 /*
  * NV-02: IP forwarding, per NIC. An NVA's NIC without it drops what it
  * receives for another address (in: the NIC the packet came in by, NULL

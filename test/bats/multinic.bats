@@ -182,7 +182,7 @@ ex_with() {
 	run arsemu walk spoke1-vm1 spoke2-vm1 --name "$lab" --both-ways
 	assert_success
 	refute_output --partial MISMATCH
-	assert_output --partial "NIC fw: Default 10.2.0.0/16 VNetPeering"
+	assert_output --partial "NIC fw: Default 10.2.0.0/16 VNetPeering (longest prefix /16); the guest's BGP route 10.2.0.0/16 leaves by the primary (NV-05)"
 	assert_output --partial "NIC fw: Default 10.1.0.0/16 VNetPeering"
 	assert_output --partial "observed: delivered; forwarded by: fw"
 	run arsemu walk spoke1-vm1 internet --name "$lab"
