@@ -95,6 +95,14 @@ struct topo;
 /* argv[0] as a topology file, else a lab's saved topology; NULL: error printed. */
 struct topo *cli_topo(struct cli *c, const char **lab, int *rc);
 
+struct json;
+struct topo_node;
+/*
+ * "nics": an NVA's NICs (NV-01), the primary first, each with its name
+ * (as plan and routes name it), subnet and address (nodes, graph).
+ */
+void	cli_json_nics(struct json *j, const struct topo_node *n);
+
 /* Text tables: add rows of cells, then print aligned. */
 struct table;
 struct table *table_new(size_t ncols, const char *const *headers);

@@ -124,6 +124,7 @@ static void
 node_line(struct graph *g, const struct topo_node *n)
 {
 	char ip[ADDR_STRLEN];
+	size_t k;
 
 	switch (n->kind) {
 	case TOPO_RS:
@@ -133,9 +134,16 @@ node_line(struct graph *g, const struct topo_node *n)
 		break;
 	case TOPO_NVA:
 		fprintf(g->f, "      \"%s\" [shape=box3d, style=filled, "
-		    "fillcolor=orange, label=\"%s\\n%s\\nAS %u%s\"];\n", n->name,
-		    n->name, addr_fmt(n->nic->ip, ip), n->nva->asn,
-		    n->nva->prepend ? " (prepend)" : "");
+		    "fillcolor=orange, label=\"%s\\n%s", n->name, n->name,
+		    addr_fmt(n->nic->ip, ip));
+		if (n->nva->bgp)
+			fprintf(g->f, "\\nAS %u%s", n->nva->asn,
+			    n->nva->prepend ? " (prepend)" : "");
+		/* NV-01: the extra NICs, by their own name and address */
+		for (k = 1; k < n->nnics; k++)
+			fprintf(g->f, "\\n%s %s", strchr(n->nics[k]->name, '/') + 1,
+			    addr_fmt(n->nics[k]->ip, ip));
+		fprintf(g->f, "\"];\n");
 		break;
 	case TOPO_VM:
 		fprintf(g->f, "      \"%s\" [shape=box, label=\"%s\\n%s\"];\n",
@@ -440,6 +448,8 @@ json_nodes(struct json *j, const struct topo *t)
 		if (n->site != NULL)
 			json_kstr(j, "site", n->site->name);
 		json_kstr(j, "ip", a ? addr_fmt(a, ip) : NULL);
+		if (n->nnics > 1)
+			cli_json_nics(j, n);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -573,15 +583,23 @@ parse_args(struct cli *in, struct gargs *a)
 	return 0;
 }
 
-/* A node's name, or an address a node owns. NULL after a message. */
+/*
+ * A node's name, or an address a node owns, or (a destination) an NVA's
+ * extra NIC by name (NV-01). NULL after a message.
+ */
 static const struct topo_node *
 walk_end(const struct topo *t, const char *s, uint32_t *ip, bool src)
 {
 	const struct topo_node *n;
+	const struct topo_nic *nic;
 
 	if (!src && strcmp(s, "internet") == 0) {
 		*ip = WALK_INTERNET_IP;
 		return NULL;
+	}
+	if (!src && strchr(s, '/') != NULL && (nic = topo_nic_find(t, s)) != NULL) {
+		*ip = nic->ip;
+		return nic->node;
 	}
 	if (addr_parse(s, ip) == 0) {
 		if ((n = walk_owner(t, *ip)) == NULL && src)

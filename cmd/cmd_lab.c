@@ -423,9 +423,8 @@ cmd_capture(struct cli *c)
 	return cli_err(CLI_ENV, "tcpdump: %s (apt-get install tcpdump)", strerror(errno));
 }
 
-/* An NVA's NICs (NV-01), the primary first: as plan and routes name them. */
-static void
-nodes_nics(struct json *j, const struct topo_node *n)
+void
+cli_json_nics(struct json *j, const struct topo_node *n)
 {
 	char ip[ADDR_STRLEN];
 	size_t k;
@@ -481,7 +480,7 @@ cmd_nodes(struct cli *c)
 			json_kstr(&j, "in", where);
 			json_kstr(&j, "ip", strcmp(ip, "-") ? ip : NULL);
 			if (n->nnics > 1)
-				nodes_nics(&j, n);
+				cli_json_nics(&j, n);
 			json_obj_end(&j);
 		} else
 			table_row(tab, (const char *[]){ n->name, topo_kind_str(n->kind),

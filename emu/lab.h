@@ -140,8 +140,9 @@ int	lab_list(char ***out, size_t *n);
 void	lab_list_free(char **v, size_t n);
 /*
  * (labports.c) N of the NVA-side interface "eth<N>" of site link l in the NVA's namespace:
- * 1 + the number of site links of the same NVA with a lower idx (eth0 is the
- * NIC). The site edge's end is "nva<l->idx>".
+ * the NVA's NICs (eth0, then its extra ones, NV-01) + the number of site
+ * links of the same NVA with a lower idx. The site edge's end is
+ * "nva<l->idx>".
  */
 unsigned lab_sitelink_port(const struct topo *t, const struct topo_sitelink *l);
 

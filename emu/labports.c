@@ -17,7 +17,8 @@ lab_sitelink_port(const struct topo *t, const struct topo_sitelink *l)
 	for (i = 0; i < t->nsitelinks && t->sitelinks[i] != l; i++)
 		if (t->sitelinks[i]->nva == l->nva)
 			m++;
-	return 1 + m;
+	/* after the NICs: eth0, then a BGP NVA's extra NICs (NV-01, NV-05) */
+	return (unsigned)l->nva->node->nnics + m;
 }
 
 const struct topo_gwlink *

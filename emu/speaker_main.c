@@ -8,8 +8,10 @@
  * the lab builder made (default route, site prefixes) keep precedence, and
  * every next hop "onlink" on eth0, since in Azure whatever the next hop, the
  * packet leaves through the NIC into the SDN, which applies that NIC's
- * effective routes. Route Server instances install nothing: the lab daemon
- * watches their control socket instead (RS is never in the data path, RS-23).
+ * effective routes. eth0 is the primary NIC, the one its sessions use; an
+ * NVA's extra NICs (eth1...) get none of these routes (NV-05). Route
+ * Server instances install nothing: the lab daemon watches their control
+ * socket instead (RS is never in the data path, RS-23).
  * Gateway instances, MSEEs and site edges install theirs the same way, but
  * onlink on the gateway link ("l<idx>") that reaches the next hop; the
  * daemon also watches gateway instances, for the VMs' effective routes. A

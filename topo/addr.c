@@ -272,6 +272,45 @@ next_hop(struct tctx *c, const struct topo_nva *nva)
 	return 0;
 }
 
+/*
+ * NV-06: a BGP NVA's sessions leave by its primary NIC, the address its
+ * Route Servers peer with (NV-05); a guest route of an extra NIC that
+ * holds an instance's address would send them out of that NIC instead.
+ */
+static int
+session_nic(struct tctx *c, const struct topo_nva *nva)
+{
+	const struct topo_node *n = nva->node;
+	const struct topo_nic *x;
+	char p[TOPO_PATH_MAX], rp[TOPO_PATH_MAX], a[PFX_STRLEN], b[ADDR_STRLEN];
+	size_t i, j, k;
+	unsigned m;
+
+	for (i = 1; nva->bgp && i < n->nnics; i++)
+		for (k = 0, x = n->nics[i]; k < x->nroutes; k++)
+			for (j = 0; j < c->t->nrss; j++)
+				for (m = 0; m < 2; m++) {
+					if (!topo_nva_peers_rs(nva, c->t->rss[j]) ||
+					    (c->t->rss[j] == n->nic->subnet->vnet->rs &&
+					    !nva->peer_rs[m]) ||
+					    !pfx_contains_addr(&x->routes[k],
+					    c->t->rss[j]->ip[m]))
+						continue;
+					topo_path_idx(p, topo_path_key(rp,
+					    x->jpath, "routes"), k);
+					pfx_fmt(&x->routes[k], a);
+					addr_fmt(c->t->rss[j]->ip[m], b);
+					return topo_fail(c, p, "%s holds %s, "
+					    "Route Server instance %s that NVA "
+					    "\"%s\" peers with: its BGP sessions "
+					    "leave by the primary NIC (NV-05), "
+					    "so no extra NIC may route them "
+					    "(NV-06)", a, b,
+					    c->t->rss[j]->inst[m]->name, n->name);
+				}
+	return 0;
+}
+
 static void
 rs_ips(struct topo *t)
 {
@@ -343,7 +382,8 @@ topo_address(struct tctx *c)
 	if (given_ips(c) == -1 || auto_ips(c) == -1 || unique_ips(c) == -1)
 		return -1;
 	for (i = 0; i < t->nnvas; i++)
-		if (next_hop(c, t->nvas[i]) == -1)
+		if (next_hop(c, t->nvas[i]) == -1 ||
+		    session_nic(c, t->nvas[i]) == -1)
 			return -1;
 	sitelink_ips(t);
 	gwlink_ips(t);

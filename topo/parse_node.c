@@ -452,7 +452,7 @@ parse_xnics(struct tctx *c, const cJSON *o, const char *path,
 int
 topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 {
-	char p[TOPO_PATH_MAX], *name;
+	char *name;
 	struct topo_vnet *v = arg;
 	struct topo_node *n;
 	struct topo_nva *nva;
@@ -469,16 +469,6 @@ topo_parse_nva(struct tctx *c, const cJSON *o, const char *path, void *arg)
 	    (r = parse_bgp(c, o, path, nva)) == -1 ||
 	    (r == 1 && nva_speaker(c, o, path, v, nva) == -1))
 		return -1;
-	/*
-	 * A speaker installs what it learns in its guest, out of eth0 (the
-	 * primary): the walk's choice of NIC (topo_node_egress) does not
-	 * read those routes, so extra NICs are a firewall's without BGP.
-	 */
-	if (nva->bgp && topo_jget(o, "nics") != NULL)
-		return topo_fail(c, topo_path_key(p, path, "nics"), "NVA \"%s\" "
-		    "speaks BGP: arsemu gives extra NICs (NV-01) only to an NVA "
-		    "with \"bgp\": false, whose guest routes it models (NV-03)",
-		    n->name);
 	return parse_xnics(c, o, path, n);
 }
 

@@ -394,6 +394,12 @@ topo_nic_find(const struct topo *t, const char *name)
 const struct topo_nic *
 topo_node_egress(const struct topo_node *n, uint32_t dst)
 {
+	return topo_node_egress_len(n, dst, NULL);
+}
+
+const struct topo_nic *
+topo_node_egress_len(const struct topo_node *n, uint32_t dst, int *len)
+{
 	const struct topo_nic *best = n->nic;
 	int blen = -1;
 	size_t i, k;
@@ -412,6 +418,8 @@ topo_node_egress(const struct topo_node *n, uint32_t dst)
 			}
 		}
 	}
+	if (len != NULL)
+		*len = blen;
 	return best;
 }
 

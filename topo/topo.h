@@ -566,10 +566,18 @@ struct topo_nic  *topo_nic_find(const struct topo *t, const char *name);
  * NV-03: the NIC a node's guest sends a packet to dst out of, by longest
  * prefix among the NICs' subnets (connected) and "routes", else the
  * primary (the default route via its subnet's .1, as Azure's DHCP gives
- * it); NULL for a node without NICs.
+ * it); NULL for a node without NICs. The guest's static routes only: the
+ * walk also weighs what a BGP NVA learned (walk_egress, NV-05).
  */
 const struct topo_nic *topo_node_egress(const struct topo_node *n,
 	    uint32_t dst);
+/*
+ * The same, and in *len (when not NULL) the length of the prefix that
+ * chose it, -1 for the primary's default route. A BGP NVA's guest also
+ * holds what it learned (NV-05): the walk weighs those against *len.
+ */
+const struct topo_nic *topo_node_egress_len(const struct topo_node *n,
+	    uint32_t dst, int *len);
 /* Whether any NIC of n has IP forwarding: its guest forwards (NV-02). */
 bool	topo_node_forwards(const struct topo_node *n);
 struct topo_vnet *topo_vnet_find(const struct topo *t, const char *name);

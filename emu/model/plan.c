@@ -497,6 +497,54 @@ nva_index(const struct topo *t, uint32_t addr)
 	return SIZE_MAX;
 }
 
+/* Whether NVA i speaks BGP and has extra NICs (NV-05). */
+static bool
+multinic(const struct topo_nva *nv)
+{
+	return nv->bgp && nv->node->nnics > 1;
+}
+
+static bool
+any_multinic(const struct topo *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nnvas; i++)
+		if (multinic(t->nvas[i]))
+			return true;
+	return false;
+}
+
+/*
+ * NV-05: what each BGP NVA with extra NICs installs from what its Route
+ * Server instances sent it (held[i]): its own speaker's import policy and
+ * decision (bgp_sim), as the live speaker's FIB. The walk sends those
+ * prefixes out of the primary NIC, as the speaker installs them there.
+ */
+static void
+nva_learned(const struct topo *t, struct bgp_conf *const *confs,
+    const struct held *held, struct sdn_input *in)
+{
+	struct bgp_sim_node self;
+	struct bgp_sim sim;
+	size_t i, k;
+
+	in->nvas = xcalloc(t->nnvas ? t->nnvas : 1, sizeof(*in->nvas));
+	in->nnvas = t->nnvas;
+	for (i = 0; i < t->nnvas; i++) {
+		if (!multinic(t->nvas[i]))
+			continue;
+		self = (struct bgp_sim_node){ confs[i], held[i].v, held[i].n };
+		bgp_sim_run_nodes(&self, NULL, 0, false, &sim);
+		in->nvas[i].pfx = xcalloc(sim.nfib ? sim.nfib : 1,
+		    sizeof(*in->nvas[i].pfx));
+		for (k = 0; k < sim.nfib; k++)
+			in->nvas[i].pfx[k] = sim.fib[k].pfx;
+		in->nvas[i].n = sim.nfib;
+		bgp_sim_free(&sim);
+	}
+}
+
 /*
  * A Route Server instance as a bgp_sim node: its configuration into *c,
  * holding what its hub's gateways send it (RS-50) in *gw, as the live
@@ -612,6 +660,8 @@ relay_run(const struct topo *t, struct bgp_conf **confs, struct plan *p)
 		for (k = 0; k < 2; k++)
 			free(inst[k]);
 	}
+	if (any_multinic(t))
+		nva_learned(t, confs, next, &p->in);
 	for (i = 0; i < t->nnvas; i++) {
 		held_clear(&cur[i]);
 		held_clear(&next[i]);
@@ -631,21 +681,30 @@ relay_run(const struct topo *t, struct bgp_conf **confs, struct plan *p)
 static size_t
 instance(const struct topo *t, const struct topo_node *inst,
     const struct bgp_conf *const *nvas, struct plan *p,
-    struct sdn_bgp_route **out)
+    struct sdn_bgp_route **out, struct held *sent)
 {
 	struct bgp_conf *c = xcalloc(1, sizeof(*c));
 	struct bgp_sim_node self, *others;
 	struct held gw = { NULL, 0, 0 };
 	struct bgp_sim sim;
-	size_t n, i;
+	size_t n, i, j, k;
 
 	instance_node(t, inst, c, &gw, &self);
 	others = xcalloc(t->nnvas ? t->nnvas : 1, sizeof(*others));
 	for (i = 0; i < t->nnvas; i++)
 		others[i].conf = nvas[i];
-	/* with routes, bgp_sim also says what it sends */
-	bgp_sim_run_nodes(&self, others, t->nnvas, p->routes, &sim);
+	/* with routes or sent, bgp_sim also says what it sends */
+	bgp_sim_run_nodes(&self, others, t->nnvas, p->routes || sent != NULL,
+	    &sim);
 	free(others);
+	for (i = 0; sent != NULL && i < c->npeers; i++) {
+		if ((j = nva_index(t, c->peers[i].addr)) == SIZE_MAX)
+			continue;
+		for (k = 0; k < sim.peers[i].nsent; k++)
+			held_add(&sent[j], sim.peers[i].sent[k].peer,
+			    &sim.peers[i].sent[k].pfx,
+			    &sim.peers[i].sent[k].attrs);
+	}
 	held_clear(&gw);
 	record_peerings(t, inst, c, &sim, p);
 	n = fib_routes(inst->rs, &sim, out);
@@ -660,6 +719,7 @@ run(const struct topo *t, struct plan *p, bool routes)
 {
 	struct bgp_conf **nvas = nva_confs(t);
 	struct sdn_bgp_route *inst[2];
+	struct held *sent = NULL;
 	size_t n[2], i, k;
 
 	memset(p, 0, sizeof(*p));
@@ -673,15 +733,24 @@ run(const struct topo *t, struct plan *p, bool routes)
 		sdn_memo_start(&p->in);
 		return;
 	}
+	if (any_multinic(t))
+		sent = xcalloc(t->nnvas, sizeof(*sent));
 	for (i = 0; i < t->nrss; i++) {
 		for (k = 0; k < 2; k++)
 			n[k] = instance(t, t->rss[i]->inst[k],
-			    (const struct bgp_conf *const *)nvas, p, &inst[k]);
+			    (const struct bgp_conf *const *)nvas, p, &inst[k],
+			    sent);
 		sdn_merge_instances(t->rss[i],
 		    (const struct sdn_bgp_route *const *)inst, n, 2,
 		    &p->in.hubs[i]);
 		for (k = 0; k < 2; k++)
 			free(inst[k]);
+	}
+	if (sent != NULL) {
+		nva_learned(t, nvas, sent, &p->in);
+		for (i = 0; i < t->nnvas; i++)
+			held_clear(&sent[i]);
+		free(sent);
 	}
 	confs_free(nvas, t->nnvas);
 	plan_gateways(t, p);
@@ -712,6 +781,9 @@ plan_free(struct plan *p)
 	for (i = 0; i < p->in.ngws; i++)
 		sdn_gw_routes_free(&p->in.gws[i]);
 	free(p->in.gws);
+	for (i = 0; i < p->in.nnvas; i++)
+		free(p->in.nvas[i].pfx);
+	free(p->in.nvas);
 	for (i = 0; i < p->npeerings; i++) {
 		free(p->peerings[i].learned);
 		free(p->peerings[i].advertised);

@@ -46,11 +46,27 @@ struct sdn_gw_routes {
 
 struct sdn_bgp_memo;
 
+/*
+ * NV-05: what a BGP NVA with extra NICs installs in its guest from its
+ * Route Server sessions (sorted prefixes), out of its primary NIC.
+ */
+struct sdn_nva_learned {
+	struct pfx4		*pfx;
+	size_t			 n;
+};
+
 struct sdn_input {
 	struct sdn_hub_routes	*hubs;
 	size_t			 nhubs;
 	struct sdn_gw_routes	*gws;		/* may be NULL */
 	size_t			 ngws;
+	/*
+	 * Optional (NULL: none), per t->nvas[i] (plan.c fills it): what the
+	 * walk's choice of NIC weighs besides the guest's own routes (NV-05).
+	 * No NIC's effective routes read it.
+	 */
+	struct sdn_nva_learned	*nvas;
+	size_t			 nnvas;
 	/*
 	 * Optional (NULL: none): what each hub programs, chosen once and kept
 	 * for every NIC it serves, while hubs and gws stay as they are. The

@@ -7,7 +7,8 @@
  *   NVA: a destination inside a site prefix of a site it links to goes
  *       down that site link; everything else goes back into the fabric
  *       through its NIC (its BGP routes and its default route all point
- *       there, onlink).
+ *       there, onlink); with extra NICs, the one walk_egress() picks
+ *       (NV-03, NV-05).
  *   site router: a host of the site is delivered on the LAN; anything else
  *       goes to the NVAs it links to (ECMP).
  *   site host: everything goes to its router.
@@ -93,6 +94,17 @@ walk_endpoint(const struct topo *t, const char *s, const struct topo_node **n,
 	}
 	if (addr_parse(s, ip) == 0) {
 		*n = walk_owner(t, *ip);
+	} else if (strchr(s, '/') != NULL && topo_nic_find(t, s) != NULL) {
+		/* NV-01: an NVA's extra NIC by name, its address */
+		if (is_src) {
+			snprintf(err, len, "%s is a NIC: walk from its NVA, %s "
+			    "(the guest picks the NIC a packet leaves by, NV-03)",
+			    s, topo_nic_find(t, s)->node->name);
+			return -1;
+		}
+		*n = topo_nic_find(t, s)->node;
+		*ip = topo_nic_find(t, s)->ip;
+		return 0;
 	} else if ((*n = topo_node_find(t, s)) != NULL) {
 		*ip = walk_node_ip(*n);
 		if (*ip != 0)
@@ -254,8 +266,8 @@ fabric(const struct walk_env *e, const struct topo_node *from,
     struct walk_hop *h)
 {
 	uint32_t dst = pkt->dst;
-	/* NV-03: the NIC the guest sends it out of; NV-04: its own routes */
-	const struct topo_nic *nic = topo_node_egress(from, dst), *in;
+	/* NV-03, NV-05: the NIC the guest sends it out of; NV-04: its routes */
+	const struct topo_nic *nic = walk_egress(e, from, dst), *in;
 	const struct sdn_table *tab = e->table(e->arg, nic);
 	const struct sdn_route *r = tab ? sdn_lookup(tab, dst) : NULL;
 	char pf[PFX_STRLEN], nh[ADDR_STRLEN], reason[160];
@@ -868,6 +880,7 @@ step(const struct walk_env *e, const struct topo_node *n,
 		}
 		{
 			next = fabric(e, n, pkt, flow, w, h);
+			walk_egress_note(e, n, pkt->dst, h);
 			if (next == NULL && w->detail[0] == '\0')
 				*internet = true;
 			return next;

@@ -126,7 +126,8 @@ const char *walk_proto_str(enum walk_proto p);
 const struct topo_node *walk_owner(const struct topo *t, uint32_t ip);
 /*
  * An endpoint as `arsemu walk SRC DST` takes it: a node's name, an
- * address, or (a destination only) "internet", WALK_INTERNET_IP. *n: the
+ * address, or (a destination only) "internet", WALK_INTERNET_IP, or an
+ * NVA's extra NIC by name ("fw/untrusted": its address). *n: the
  * node (NULL: an address no node owns, in a site's prefix or public).
  * -1 with err naming what is wrong.
  */

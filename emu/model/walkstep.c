@@ -94,6 +94,51 @@ walk_out_of_reach(const struct topo *t, const struct topo_nic *from,
 	return true;
 }
 
+/* NV-05: the learned prefix that takes dst out of n's primary, or NULL. */
+static const struct pfx4 *
+learned_over(const struct walk_env *e, const struct topo_node *n,
+    uint32_t dst)
+{
+	const struct sdn_nva_learned *l;
+	int len;
+	size_t i, k;
+
+	if (topo_node_egress_len(n, dst, &len) == n->nic || n->nva == NULL ||
+	    e->bgp == NULL || e->bgp->nvas == NULL)
+		return NULL;
+	for (i = 0; i < e->t->nnvas && i < e->bgp->nnvas; i++) {
+		if (e->t->nvas[i] != n->nva)
+			continue;
+		l = &e->bgp->nvas[i];
+		for (k = 0; k < l->n; k++)
+			if ((int)l->pfx[k].len > len &&
+			    pfx_contains_addr(&l->pfx[k], dst))
+				return &l->pfx[k];
+		break;
+	}
+	return NULL;
+}
+
+const struct topo_nic *
+walk_egress(const struct walk_env *e, const struct topo_node *n, uint32_t dst)
+{
+	return learned_over(e, n, dst) != NULL ? n->nic :
+	    topo_node_egress(n, dst);
+}
+
+void
+walk_egress_note(const struct walk_env *e, const struct topo_node *n,
+    uint32_t dst, struct walk_hop *h)
+{
+	const struct pfx4 *p = learned_over(e, n, dst);
+	size_t used = strlen(h->how);
+	char a[PFX_STRLEN];
+
+	if (p != NULL && used > 0)
+		snprintf(h->how + used, sizeof(h->how) - used, "; the guest's "
+		    "BGP route %s leaves by the primary (NV-05)", pfx_fmt(p, a));
+}
+
 bool
 walk_fwd_drops(const struct topo_node *n, const struct topo_nic *in,
     const struct topo_nic *out, const struct walk_pkt *pkt, struct walk *w)

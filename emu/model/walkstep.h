@@ -47,6 +47,18 @@ bool	walk_out_of_reach(const struct topo *t, const struct topo_nic *from,
 bool	walk_peering_refuses(const struct topo_nic *from,
 	    const struct topo_nic *to, uint32_t src, struct walk *w);
 /*
+ * NV-03, NV-05: the NIC node n's guest sends dst out of: the longest of its
+ * guest routes (topo_node_egress_len), unless a BGP NVA learned a longer
+ * prefix holding dst from its Route Servers (e->bgp->nvas, plan.c): then
+ * its primary NIC, where its speaker installs what it learns. A tie is the
+ * guest's own route's (metric 0 against the speaker's 20).
+ */
+const struct topo_nic *walk_egress(const struct walk_env *e,
+	    const struct topo_node *n, uint32_t dst);
+/* When a learned prefix chose the NIC (NV-05), hop h's how says which. */
+void	walk_egress_note(const struct walk_env *e, const struct topo_node *n,
+	    uint32_t dst, struct walk_hop *h);
+/*
  * NV-02: IP forwarding, per NIC. An NVA's NIC without it drops what it
  * receives for another address (in: the NIC the packet came in by, NULL
  * if none) and what it sends from another address (out). True if one

@@ -15,6 +15,7 @@
 #include "../../emu/model/plan.h"
 #include "../../emu/model/sdn.h"
 #include "../../emu/model/walk.h"
+#include "../../emu/model/walkstep.h"
 #include "t.h"
 #include "tjson.h"
 #include "tplan.h"
@@ -162,16 +163,28 @@ test_parse(void)
 	    "NV-03: a route that is a NIC's own subnet is refused");
 	{
 		struct topo_err e2 = { .msg = "" };
-		char *j = doc(TRUSTED, ""), *b = strstr(j, "\"bgp\":false");
+		char *d = doc(TRUSTED, ""), *n = strstr(d, "\"nvas\":["), *j, *b;
 		struct topo *t2 = NULL;
 
+		/*
+		 * fw speaks BGP with the hub's Route Server: trusted's
+		 * 10.0.0.0/8 holds hub-rs0's 10.1.1.4
+		 */
+		j = xcalloc(1, strlen(d) + 32);
+		memcpy(j, d, (size_t)(n - d));
+		strcat(j, "\"route_server\":{},");
+		strcat(j, n);
+		free(d);
+		b = strstr(j, "\"bgp\":false");
 		memcpy(b, "\"asn\":65001", strlen("\"asn\":65001"));
 		memset(b + strlen("\"asn\":65001"), ' ',
 		    strlen("\"bgp\":false") - strlen("\"asn\":65001"));
 		T_OK(topo_load_string(j, strlen(j), &t2, &e2) == -1 &&
-		    strcmp(e2.path, "regions[0].hub.nvas[0].nics") == 0 &&
-		    strstr(e2.msg, "speaks BGP") != NULL, "NV-01, NV-03: extra "
-		    "NICs on an NVA that speaks BGP are refused (%s: %s)",
+		    strcmp(e2.path, NICS0 ".routes[0]") == 0 &&
+		    strstr(e2.msg, "10.0.0.0/8 holds 10.1.1.4, Route Server "
+		    "instance hub-rs0") != NULL && strstr(e2.msg, "(NV-06)") != NULL,
+		    "NV-06: a guest route of a BGP NVA's extra NIC that holds a "
+		    "Route Server it peers with is refused at its path (%s: %s)",
 		    e2.path, e2.msg);
 		topo_free(t2);
 		free(j);
@@ -364,11 +377,233 @@ test_routes_and_walks(void)
 	topo_free(t);
 }
 
+#define BGPNICS	"examples/bgp-nva-two-nics.json"
+
+/* The example `file` with `from` replaced by `to` (once each, NULL-ended). */
+static struct topo *
+load_edit(const char *file, const char *const *edits, struct topo_err *err)
+{
+	char buf[16384], *at;
+	struct topo *t = NULL;
+	FILE *f = fopen(file, "r");
+	size_t n, k;
+
+	if (f == NULL)
+		die("%s: cannot open", file);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (k = 0; edits != NULL && edits[k] != NULL; k += 2) {
+		const char *from = edits[k], *to = edits[k + 1];
+
+		if ((at = strstr(buf, from)) == NULL ||
+		    strlen(buf) + strlen(to) - strlen(from) >= sizeof(buf))
+			die("%s: no %s", file, from);
+		memmove(at + strlen(to), at + strlen(from),
+		    strlen(at + strlen(from)) + 1);
+		memcpy(at, to, strlen(to));
+	}
+	if (topo_load_string(buf, strlen(buf), &t, err) == -1)
+		t = NULL;
+	return t;
+}
+
+/* examples/bgp-nva-two-nics.json with `from` replaced by `to`. */
+static struct topo *
+bgp_load(const char *from, const char *to, struct topo_err *err)
+{
+	const char *e[] = { from, to, NULL };
+
+	return load_edit(BGPNICS, from != NULL ? e : NULL, err);
+}
+
+/* Whether NVA nva's learned prefixes (NV-05) hold exactly pfx. */
+static bool
+learned_of(const struct plan *p, const struct topo *t, const char *nva,
+    const char *pfx)
+{
+	const struct topo_node *fw = topo_node_find(t, nva);
+	struct pfx4 want;
+	size_t i, k;
+
+	if (pfx_parse(pfx, &want) != 0 || p->in.nvas == NULL)
+		return false;
+	for (i = 0; i < t->nnvas && i < p->in.nnvas; i++)
+		for (k = 0; t->nvas[i] == fw->nva && k < p->in.nvas[i].n; k++)
+			if (pfx_equal(&p->in.nvas[i].pfx[k], &want))
+				return true;
+	return false;
+}
+
+#define learned_has(p, t, pfx)	learned_of(p, t, "fw", pfx)
+
+/*
+ * NV-05, PE-06: nva-uks of examples/dual-homed.json peers with two Route
+ * Servers (plan runs rounds): with an extra NIC, what it installs is what
+ * both send it; a route of that NIC holding spoke-dh's Route Server is
+ * refused as its own hub's would be.
+ */
+static void
+test_bgp_relay(void)
+{
+	const char *ext[] = {
+		"\"nva\": \"10.1.2.0/24\" }",
+		"\"nva\": \"10.1.2.0/24\", \"ext\": \"10.1.3.0/24\" }",
+		"\"as_override\": true } ]",
+		"\"as_override\": true, \"nics\": [{\"name\": \"ext\", "
+		    "\"subnet\": \"ext\"}] } ]", NULL
+	};
+	const char *cover[] = {
+		ext[0], ext[1], ext[2],
+		"\"as_override\": true, \"nics\": [{\"name\": \"ext\", "
+		    "\"subnet\": \"ext\", \"routes\": [\"10.4.0.0/14\"]}] } ]",
+		NULL
+	};
+	struct topo_err err = { .msg = "" };
+	struct plan p;
+	struct topo *t;
+
+	if (T_OK((t = load_edit("examples/dual-homed.json", ext, &err)) != NULL,
+	    "NV-05: dual-homed's nva-uks with an extra NIC loads (%s: %s)",
+	    err.path, err.msg)) {
+		plan_run(t, &p);
+		T_OK(learned_of(&p, t, "nva-uks", "10.5.0.0/16") &&
+		    learned_of(&p, t, "nva-uks", "10.2.0.0/16") &&
+		    learned_of(&p, t, "nva-uks", "10.1.0.0/16") &&
+		    !learned_of(&p, t, "nva-weu", "10.5.0.0/16"),
+		    "NV-05, PE-06: plan's rounds predict what nva-uks installs "
+		    "from both its Route Servers (nva-weu, one NIC: nothing)");
+		plan_free(&p);
+		topo_free(t);
+	}
+	t = load_edit("examples/dual-homed.json", cover, &err);
+	T_OK(t == NULL && strstr(err.path, ".nics[0].routes[0]") != NULL &&
+	    strstr(err.msg, "Route Server instance spoke-dh-rs0") != NULL,
+	    "NV-06: a route holding the Route Server of another VNet the NVA "
+	    "peers with (RS-08) is refused (%s: %s)", err.path, err.msg);
+	topo_free(t);
+}
+
+/*
+ * NV-05: a BGP NVA with an extra NIC. Its guest sends what it learned from
+ * its Route Server out of the primary, where its speaker installs it: a
+ * spoke's /16 beats the untrusted NIC's 8.0.0.0/5.
+ */
+static void
+test_bgp(void)
+{
+	struct topo_err err = { .msg = "" };
+	const struct topo_node *fw;
+	const struct topo_nic *un;
+	struct walk_env env;
+	struct whole wh;
+	struct plan p;
+	struct walk w;
+	struct topo *t;
+
+	if (!T_OK((t = bgp_load(NULL, NULL, &err)) != NULL, "NV-01, NV-05: an "
+	    "NVA that speaks BGP with an extra NIC loads (%s: %s)", err.path,
+	    err.msg))
+		return;
+	fw = topo_node_find(t, "fw");
+	un = topo_nic_find(t, "fw/untrusted");
+	plan_run(t, &p);
+	T_OK(learned_has(&p, t, "10.1.0.0/16") &&
+	    learned_has(&p, t, "10.2.0.0/16") &&
+	    learned_has(&p, t, "172.16.0.0/16") &&
+	    !learned_has(&p, t, "0.0.0.0/0"),
+	    "NV-05: plan predicts what fw installs from the Route Server: the "
+	    "VNets' prefixes, not the default route it originates");
+	whole_init(&wh, t, &p);
+	memset(&env, 0, sizeof(env));
+	env.t = t;
+	env.arg = &wh;
+	env.table = whole_table;
+	env.bgp = &p.in;
+	T_OK(topo_node_egress(fw, 0x0a020104u) == un &&
+	    walk_egress(&env, fw, 0x0a020104u) == fw->nic &&
+	    walk_egress(&env, fw, WALK_INTERNET_IP) == un &&
+	    walk_egress(&env, fw, 0xac100204u) == un &&
+	    walk_egress(&env, fw, 0xac1001feu) == fw->nic,
+	    "NV-05: a learned /16 beats the untrusted NIC's 8.0.0.0/5 (out of "
+	    "the primary); the Internet and the untrusted subnet stay on "
+	    "untrusted");
+	{
+		const struct topo_node *a = topo_node_find(t, "spoke1-vm1");
+		struct walk_pkt pkt = { a->nic->ip, 0x0a020104u, WALK_UDP,
+		    33434, 40000, false };
+
+		walk_predict(&env, a, &pkt, 0, &w);
+		T_OK(w.outcome == WALK_DELIVERED && w.n == 3 &&
+		    w.hop[1].node == fw && strncmp(w.hop[1].how, "NIC fw:", 7) == 0 &&
+		    strstr(w.hop[1].how, "; the guest's BGP route 10.2.0.0/16 "
+		    "leaves by the primary (NV-05)") != NULL,
+		    "NV-05: spoke1 to spoke2 crosses fw in and out of its primary, "
+		    "and the hop says why (%s: %s)", walk_outcome_str(w.outcome),
+		    w.hop[1].how);
+		env.bgp = NULL;
+		walk_predict(&env, a, &pkt, 0, &w);
+		T_OK(w.outcome == WALK_NSG_DENIED && w.n == 2,
+		    "NV-05: control: without the learned routes the walk leaves "
+		    "by untrusted, whose NSG denies it (%s)",
+		    walk_outcome_str(w.outcome));
+	}
+	{
+		const struct topo_node *n = NULL;
+		uint32_t ip = 0;
+		char msg[256] = "";
+
+		T_OK(walk_endpoint(t, "fw/untrusted", &n, &ip, false, msg,
+		    sizeof(msg)) == 0 && n == fw && ip == un->ip &&
+		    walk_endpoint(t, "fw/untrusted", &n, &ip, true, msg,
+		    sizeof(msg)) == -1 && strstr(msg, "walk from its NVA, fw") !=
+		    NULL && walk_endpoint(t, "fw/nosuch", &n, &ip, false, msg,
+		    sizeof(msg)) == -1,
+		    "NV-01: a walk goes to an extra NIC by name (its address), "
+		    "not from one (%s)", msg);
+	}
+	whole_free(&wh);
+	plan_free(&p);
+	topo_free(t);
+
+	/* a learned prefix equal to a guest route: the guest's route wins */
+	if (T_OK((t = bgp_load("\"8.0.0.0/5\"", "\"10.2.0.0/16\"", &err)) !=
+	    NULL, "NV-05: untrusted routing 10.2.0.0/16 loads (%s)", err.msg)) {
+		plan_run(t, &p);
+		memset(&env, 0, sizeof(env));
+		env.t = t;
+		env.bgp = &p.in;
+		fw = topo_node_find(t, "fw");
+		T_OK(learned_has(&p, t, "10.2.0.0/16") &&
+		    walk_egress(&env, fw, 0x0a020104u) ==
+		    topo_nic_find(t, "fw/untrusted"),
+		    "NV-05: a tie goes to the guest's own route (metric 0 "
+		    "against the speaker's 20)");
+		plan_free(&p);
+		topo_free(t);
+	}
+	t = bgp_load("\"8.0.0.0/5\"", "\"172.16.0.0/16\"", &err);
+	T_OK(t == NULL && strcmp(err.path,
+	    "regions[0].hub.nvas[0].nics[0].routes[0]") == 0 &&
+	    strstr(err.msg, "holds 172.16.255.4, Route Server instance "
+	    "hub-rs0") != NULL, "NV-06: untrusted routing the hub, Route "
+	    "Server included, is refused at its path (%s: %s)", err.path,
+	    err.msg);
+	topo_free(t);
+	t = bgp_load("\"8.0.0.0/5\"", "\"172.16.255.5/32\"", &err);
+	T_OK(t == NULL && strstr(err.msg, "instance hub-rs1") != NULL,
+	    "NV-06: a route holding the second instance only is refused too "
+	    "(%s)", err.msg);
+	topo_free(t);
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_cap();
 	test_routes_and_walks();
+	test_bgp();
+	test_bgp_relay();
 	return t_done();
 }
