@@ -156,6 +156,11 @@ offfabric_up(struct control *c)
 	return all;
 }
 
+/*
+ * Every session Established (with its End-of-RIB) or expected down, every
+ * stream synced, every off-fabric session up; each session a row on f
+ * unless f is NULL.
+ */
 static bool
 sessions_status(struct control *c, FILE *f)
 {
@@ -168,16 +173,18 @@ sessions_status(struct control *c, FILE *f)
 
 		emu_speaker_sock(c->lab, c->ws->v[i].node->name, sock, sizeof(sock));
 		if (ctlc_request(sock, "peers", 1000, &r) != 0) {
-			fprintf(f, "session\t%s\t-\tunreachable\t0\n",
-			    c->ws->v[i].node->name);
+			if (f != NULL)
+				fprintf(f, "session\t%s\t-\tunreachable\t0\n",
+				    c->ws->v[i].node->name);
 			all = false;
 			continue;
 		}
 		for (k = 0; k < r.n; k++) {
 			if (ctlc_fields(r.rows[k], fl, 13) < 13)
 				continue;
-			fprintf(f, "session\t%s\t%s\t%s\t%s\n", c->ws->v[i].node->name,
-			    fl[0], fl[3], fl[12]);
+			if (f != NULL)
+				fprintf(f, "session\t%s\t%s\t%s\t%s\n",
+				    c->ws->v[i].node->name, fl[0], fl[3], fl[12]);
 			if (strcmp(fl[3], "Established") != 0) {
 				if (!expected_down(c->t, c->ws->v[i].node->name,
 				    fl[0]))
@@ -191,6 +198,12 @@ sessions_status(struct control *c, FILE *f)
 			all = false;
 	}
 	return all && offfabric_up(c);
+}
+
+bool
+control_settled(struct control *c)
+{
+	return sessions_status(c, NULL);
 }
 
 static void
