@@ -16,8 +16,6 @@
 #include "nvad.h"
 #include "model/sdn.h"
 
-#define QUIET_MS	300	/* no fabric change this long: converged */
-
 static void	serve(void *arg, struct ctlsrv_client *cl, char *line);
 
 static void
@@ -217,7 +215,8 @@ reply_status(struct control *c, FILE *f)
 		    (int)c->kids->v[i].pid, c->kids->v[i].status == -1 ? "running" :
 		    "exited");
 	conv = sessions_status(c, f);
-	conv = conv && !c->ws->dirty && mono_ms() - c->sync->last_change >= QUIET_MS;
+	conv = conv && !c->ws->dirty && mono_ms() - c->sync->last_change >=
+	    LAB_QUIET_MS;
 	for (i = 0; i < c->faults->n; i++)
 		fprintf(f, "failed\t%s\t%s\n", c->faults->v[i].target,
 		    fail_kind_name(c->faults->v[i].kind));
