@@ -113,8 +113,10 @@ recompute(struct daemon *d)
 {
 	struct sdn_input in;
 
+	journal_hold(&d->j);
 	watches_input(&d->ws, &in);
 	sync_apply(&d->sync, &in);
+	journal_flush(&d->j);
 }
 
 /*
