@@ -16,8 +16,6 @@
 #include "nvad.h"
 #include "model/sdn.h"
 
-#define QUIET_MS	300	/* no fabric change this long: converged */
-
 static void	serve(void *arg, struct ctlsrv_client *cl, char *line);
 
 static void
@@ -156,6 +154,11 @@ offfabric_up(struct control *c)
 	return all;
 }
 
+/*
+ * Every session Established (with its End-of-RIB) or expected down, every
+ * stream synced, every off-fabric session up; each session a row on f
+ * unless f is NULL.
+ */
 static bool
 sessions_status(struct control *c, FILE *f)
 {
@@ -168,16 +171,18 @@ sessions_status(struct control *c, FILE *f)
 
 		emu_speaker_sock(c->lab, c->ws->v[i].node->name, sock, sizeof(sock));
 		if (ctlc_request(sock, "peers", 1000, &r) != 0) {
-			fprintf(f, "session\t%s\t-\tunreachable\t0\n",
-			    c->ws->v[i].node->name);
+			if (f != NULL)
+				fprintf(f, "session\t%s\t-\tunreachable\t0\n",
+				    c->ws->v[i].node->name);
 			all = false;
 			continue;
 		}
 		for (k = 0; k < r.n; k++) {
 			if (ctlc_fields(r.rows[k], fl, 13) < 13)
 				continue;
-			fprintf(f, "session\t%s\t%s\t%s\t%s\n", c->ws->v[i].node->name,
-			    fl[0], fl[3], fl[12]);
+			if (f != NULL)
+				fprintf(f, "session\t%s\t%s\t%s\t%s\n",
+				    c->ws->v[i].node->name, fl[0], fl[3], fl[12]);
 			if (strcmp(fl[3], "Established") != 0) {
 				if (!expected_down(c->t, c->ws->v[i].node->name,
 				    fl[0]))
@@ -193,6 +198,12 @@ sessions_status(struct control *c, FILE *f)
 	return all && offfabric_up(c);
 }
 
+bool
+control_settled(struct control *c)
+{
+	return sessions_status(c, NULL);
+}
+
 static void
 reply_status(struct control *c, FILE *f)
 {
@@ -204,7 +215,8 @@ reply_status(struct control *c, FILE *f)
 		    (int)c->kids->v[i].pid, c->kids->v[i].status == -1 ? "running" :
 		    "exited");
 	conv = sessions_status(c, f);
-	conv = conv && !c->ws->dirty && mono_ms() - c->sync->last_change >= QUIET_MS;
+	conv = conv && !c->ws->dirty && mono_ms() - c->sync->last_change >=
+	    LAB_QUIET_MS;
 	for (i = 0; i < c->faults->n; i++)
 		fprintf(f, "failed\t%s\t%s\n", c->faults->v[i].target,
 		    fail_kind_name(c->faults->v[i].kind));

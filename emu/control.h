@@ -37,5 +37,12 @@ struct control {
 /* Listen on the lab's control socket; -1 (journalled) if it cannot. */
 int	control_open(struct control *c);
 void	control_close(struct control *c);
+/*
+ * What status's "converged" asks of BGP, without the fabric: every
+ * session Established with its End-of-RIB received (or expected down),
+ * every Route Server and gateway stream synced. It asks each speaker
+ * (blocking, at most 1 s each).
+ */
+bool	control_settled(struct control *c);
 
 #endif

@@ -60,6 +60,27 @@
  * bench/RESULTS.md, issue 23).
  */
 #define TRIM_QUIET_MS	1000
+/*
+ * The first recompute programs what needs no BGP (the VNets' own routes,
+ * peerings, UDRs): the NVAs' sessions may cross the fabric. The next one,
+ * the first with the Route Servers' routes, waits until every session has
+ * settled (control_settled: Established with its End-of-RIB, or expected
+ * down) and so the whole initial table is in, checked every GATE_POLL_MS
+ * once the streams are quiet, for at most GATE_MS: otherwise each NVA's
+ * table computed whole on arrival (at 4,000 VMs, 0.4 s a time, three
+ * times: bench/RESULTS.md, issue 23). Settled twice in a row, with the
+ * streams quiet in between: a Route Server answers "peers" in the round
+ * it read the last End-of-RIB, and streams what that brought in its next
+ * round (bgp/speaker.c: the export pass, then poll), so the second answer
+ * comes after the routes were sent. Only the time of the first table
+ * changes: the lab is not converged (status) while routes are held. 5 s:
+ * at load 12 on 2 CPUs the sessions of azure-limits.json had not settled
+ * 2 s after the first recompute (the routes were released early and the
+ * group computed whole three times); a session that never settles keeps
+ * the lab from converging anyway.
+ */
+#define GATE_MS		5000
+#define GATE_POLL_MS	50
 
 struct daemon {
 	const char		*lab;
@@ -77,6 +98,10 @@ struct daemon {
 	struct control		 ctl;
 	struct lbhealth		 lbh;
 	uint64_t		 trim_at;	/* malloc_trim then, if quiet; 0: none due */
+	int			 gate;		/* 0 first, 1 held, 2 open (GATE_MS) */
+	uint64_t		 gate_until;	/* held at most until then */
+	uint64_t		 gate_next;	/* the next control_settled */
+	unsigned		 gate_ok;	/* settled answers in a row; 3: see held */
 };
 
 static volatile sig_atomic_t stop_sig;
@@ -92,8 +117,45 @@ recompute(struct daemon *d)
 {
 	struct sdn_input in;
 
+	journal_hold(&d->j);
 	watches_input(&d->ws, &in);
 	sync_apply(&d->sync, &in);
+	journal_flush(&d->j);
+}
+
+/*
+ * Whether the routes are held (GATE_MS): true until the sessions have
+ * settled or the time is up, then never again.
+ */
+static bool
+held(struct daemon *d, uint64_t now)
+{
+	struct json *w;
+	bool settled = true;
+
+	if (d->gate != 1)
+		return false;
+	if (now < d->gate_next && now < d->gate_until)
+		return true;
+	/* gate_ok 3: settled twice, then the streams read and quiet again */
+	if (d->gate_ok < 2) {
+		settled = control_settled(&d->ctl);
+		d->gate_ok = settled ? d->gate_ok + 1 : 0;
+	}
+	now = mono_ms();
+	if (now < d->gate_until && (!settled || d->gate_ok < 3)) {
+		if (settled)
+			d->gate_ok += d->gate_ok == 2;	/* once more, quiet */
+		d->gate_next = settled ? now : now + GATE_POLL_MS;
+		return true;
+	}
+	d->gate = 2;
+	if ((w = journal_begin(&d->j, "routes-released")) != NULL) {
+		json_kbool(w, "settled", settled);
+		json_kint(w, "held_ms", (long long)(now + GATE_MS - d->gate_until));
+		journal_end(&d->j);
+	}
+	return false;
 }
 
 /*
@@ -113,9 +175,16 @@ loop(struct daemon *d)
 		now = mono_ms();
 		timeout = 200;
 		watches_connect(&d->ws);
-		if (d->ws.dirty && now >= d->ws.last_rx + SETTLE_MS) {
+		if (d->ws.dirty && now >= d->ws.last_rx + SETTLE_MS &&
+		    held(d, now))
+			timeout = (int)(d->gate_next > now ? d->gate_next - now : 0);
+		else if (d->ws.dirty && now >= d->ws.last_rx + SETTLE_MS) {
 			recompute(d);
 			d->trim_at = mono_ms() + TRIM_QUIET_MS;
+			if (d->gate == 0) {
+				d->gate = 1;
+				d->gate_until = mono_ms() + GATE_MS;
+			}
 		} else if (d->ws.dirty)
 			timeout = (int)(d->ws.last_rx + SETTLE_MS - now);
 		else if (d->trim_at != 0 && now >= d->trim_at) {

@@ -10,6 +10,23 @@ void
 journal_open(struct journal *j, const char *path)
 {
 	j->f = fopen(path, "ae");
+	j->held = false;
+	if (j->f != NULL)
+		setvbuf(j->f, NULL, _IOFBF, 64 << 10);
+}
+
+void
+journal_hold(struct journal *j)
+{
+	j->held = true;
+}
+
+void
+journal_flush(struct journal *j)
+{
+	j->held = false;
+	if (j->f != NULL)
+		fflush(j->f);
 }
 
 void
@@ -36,7 +53,10 @@ void
 journal_end(struct journal *j)
 {
 	json_obj_end(&j->w);
-	json_end(&j->w);
+	if (j->held)
+		fputc('\n', j->f);
+	else
+		json_end(&j->w);
 }
 
 void

@@ -38,6 +38,7 @@
 #include "../topo/topo.h"
 
 #define LAB_RUNDIR_DEFAULT	"/run/arsemu"
+#define LAB_QUIET_MS		300u	/* no fabric change this long: converged */
 #define LAB_SUBNET_TABLE(s)	(1000u + (unsigned)(s))
 #define LAB_GROUP_TABLE(g)	(200000u + (unsigned)(g))
 /*

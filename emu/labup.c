@@ -84,8 +84,9 @@ emu_lab_status(const char *lab, struct emu_status *st)
 static int
 wait_converged(const char *lab, pid_t daemon, int seconds, bool tty)
 {
-	uint64_t until = mono_ms() + (uint64_t)seconds * 1000;
+	uint64_t until = mono_ms() + (uint64_t)seconds * 1000, quiet;
 	struct emu_status st;
+	useconds_t nap;
 	int wst;
 
 	while (mono_ms() < until) {
@@ -102,7 +103,17 @@ wait_converged(const char *lab, pid_t daemon, int seconds, bool tty)
 				return 1;
 			}
 		}
-		usleep(100000);
+		/*
+		 * Every 100 ms; when the fabric changed lately, just after
+		 * LAB_QUIET_MS have passed since (a poll every 100 ms came
+		 * 50 ms after that on average).
+		 */
+		nap = 100000;
+		if (st.last_change != 0 && st.now >= st.last_change &&
+		    (quiet = st.now - st.last_change) < LAB_QUIET_MS &&
+		    (LAB_QUIET_MS - quiet) * 1000 + 2000 < nap)
+			nap = (useconds_t)((LAB_QUIET_MS - quiet) * 1000 + 2000);
+		usleep(nap);
 	}
 	if (tty)
 		fputc('\n', stderr);

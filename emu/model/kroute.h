@@ -76,7 +76,10 @@ struct kroute_links {
 bool	kroute_nh_reaches(const struct topo *t, const struct topo_nic *from,
 	    uint32_t ip);
 
-/* The active routes of tab, sorted by prefix (caller frees); thread-safe. */
+/*
+ * The active routes of tab, sorted by prefix (caller frees); thread-safe.
+ * A route's nh[] past its nnh is not set: read next hops up to nnh only.
+ */
 size_t	kroute_table(const struct kroute_links *l, const struct sdn_table *tab,
 	    struct kroute **out);
 

@@ -111,7 +111,7 @@ struct sdn_route {
 	struct pfx4		pfx;
 	enum sdn_source		source;
 	enum sdn_nh_type	type;
-	uint32_t		nh[SDN_MAX_NH];	/* nextHopIpAddress */
+	uint32_t		nh[SDN_MAX_NH];	/* nextHopIpAddress; past nnh: may be unset */
 	unsigned		nnh;
 	bool			active;		/* state Active / Invalid */
 	const char		*name;		/* UDR name for User routes, else NULL */
