@@ -24,10 +24,11 @@
 #define BATCH_FLUSH	4096	/* announced prefixes held for one peer */
 /*
  * A write costs the sender the receiver's TCP work too (veth, loopback):
- * per write more than per byte. 32 KiB is the size the output buffer
- * reaches anyway (it doubles from 4 KiB past 16 KiB + a message), so
- * fewer writes cost no memory; a pass of up to 32 KiB for a peer (7,000
- * withdrawals) leaves in one write, at the pass's end.
+ * per write more than per byte. 32 KiB is the capacity the output buffer
+ * reached anyway (it doubles from 4 KiB past 16 KiB + a message); now up
+ * to all of it is used, not about 20 KiB, so a peer's queue may touch up
+ * to 12 KiB more. A pass of up to 32 KiB for a peer (7,000 withdrawals)
+ * leaves in one write, at the pass's end.
  */
 #define FLUSH_BYTES	(32 * 1024)
 #define AHEAD		8	/* entries between fetching one and using it */
