@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# examples/landing-zone.json (issue 18, done means): every part of the
-# issue in one estate. Offline without root, the shipped suite holds and
+# examples/landing-zone.json (issue 18, done means): the issue's parts in
+# one estate (firewalls with a trusted and an untrusted NIC among them). Offline without root, the shipped suite holds and
 # bad input for its objects is refused at its JSON path; live, every NIC's
 # routes equal the plan, the suite holds against real packets, the walks
 # observed are the walks predicted (the load balancer's backend for a
@@ -26,15 +26,15 @@ SUITE=examples/checks/landing-zone.suite.json
 	chmod 777 "$D"
 	run as_nobody "$NOBODY_ARSEMU" check "$NOBODY_TOP/$SUITE" --junit "$D/lz.xml"
 	assert_success
-	grep -q 'tests="11" failures="0"' "$D/lz.xml" || fail "JUnit: $(head -c 300 "$D/lz.xml")"
+	grep -q 'tests="12" failures="0"' "$D/lz.xml" || fail "JUnit: $(head -c 300 "$D/lz.xml")"
 	run arsemu check "$TOP/$SUITE"
 	assert_success
-	assert_output --partial "11 assertions: 11 passed, 0 failed"
+	assert_output --partial "12 assertions: 12 passed, 0 failed"
 	local f=$BATS_TEST_TMPDIR/lz.json
 	jq '.network_security_groups[0].subnets += ["hub-neu/AzureFirewallSubnet"]' "$EX" > "$f"
 	run arsemu validate "$f"
 	assert_failure 2
-	assert_output --partial 'network_security_groups[0].subnets[1]: an NSG cannot be associated with AzureFirewallSubnet: Azure takes none there (NS-05)'
+	assert_output --partial 'network_security_groups[0].subnets[2]: an NSG cannot be associated with AzureFirewallSubnet: Azure takes none there (NS-05)'
 }
 
 @test "landing zone live: plan == routes for every NIC, the suite holds live, walks observed as predicted (RS-23 through the ILB, GW-13 at the MSEE), torn down leaving nothing" {
@@ -48,7 +48,7 @@ SUITE=examples/checks/landing-zone.suite.json
 			fail "plan and routes differ for $nic"
 		n=$((n + 1))
 	done
-	[ "$n" -eq 14 ] || fail "$n NICs, expected 14"
+	[ "$n" -eq 16 ] || fail "$n NICs, expected 16"
 	run arsemu check "$TOP/$SUITE" --live --name "$lab"
 	echo "$output"
 	assert_success
@@ -57,6 +57,8 @@ SUITE=examples/checks/landing-zone.suite.json
 	assert_success
 	refute_output --partial MISMATCH
 	assert_output --partial 'load balancer fw-ilb: backend fw1'
+	# in by the trusted NIC, out to the Internet by the untrusted (NV-01)
+	assert_output --partial 'NIC fw1/untrust: User 0.0.0.0/0 Internet'
 	assert_output --partial 'observed: delivered; forwarded by: fw1'
 	assert_output --partial 'observed: delivered; forwarded by: fw2'
 	# GW-13: from the data centre into a hub under its own summary, and from
