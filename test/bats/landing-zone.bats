@@ -26,10 +26,10 @@ SUITE=examples/checks/landing-zone.suite.json
 	chmod 777 "$D"
 	run as_nobody "$NOBODY_ARSEMU" check "$NOBODY_TOP/$SUITE" --junit "$D/lz.xml"
 	assert_success
-	grep -q 'tests="12" failures="0"' "$D/lz.xml" || fail "JUnit: $(head -c 300 "$D/lz.xml")"
+	grep -q 'tests="14" failures="0"' "$D/lz.xml" || fail "JUnit: $(head -c 300 "$D/lz.xml")"
 	run arsemu check "$TOP/$SUITE"
 	assert_success
-	assert_output --partial "12 assertions: 12 passed, 0 failed"
+	assert_output --partial "14 assertions: 14 passed, 0 failed"
 	local f=$BATS_TEST_TMPDIR/lz.json
 	jq '.network_security_groups[0].subnets += ["hub-neu/AzureFirewallSubnet"]' "$EX" > "$f"
 	run arsemu validate "$f"
@@ -48,7 +48,7 @@ SUITE=examples/checks/landing-zone.suite.json
 			fail "plan and routes differ for $nic"
 		n=$((n + 1))
 	done
-	[ "$n" -eq 16 ] || fail "$n NICs, expected 16"
+	[ "$n" -eq 17 ] || fail "$n NICs, expected 17"
 	run arsemu check "$TOP/$SUITE" --live --name "$lab"
 	echo "$output"
 	assert_success
